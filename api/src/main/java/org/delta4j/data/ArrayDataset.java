@@ -1,0 +1,177 @@
+package org.delta4j.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.delta4j.tensor.Shape;
+
+/**
+ * A dataset held in Java arrays: float features, and either class labels (classification) or float targets
+ * (regression). Validated when built: every feature and target finite, every label in [0, numClasses), one label or
+ * target row per sample.
+ */
+public final class ArrayDataset implements Dataset {
+  private final float[] features;
+  private final Shape featureShape;
+  private final int featureSize;
+  private final int[] labels; // classification
+  private final float[] targets; // regression
+  private final Shape targetShape;
+  private final int numClasses;
+  private final List<String> classNames;
+  private final int size;
+
+  private ArrayDataset(
+      float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames, float[] targets,
+      Shape targetShape) {
+    this.featureShape = featureShape;
+    this.featureSize = featureShape.intSize();
+    if (features.length % featureSize != 0) {
+      throw new IllegalArgumentException("features hold " + features.length + " values, not a whole number of samples of "
+          + "shape " + featureShape);
+    }
+    this.size = features.length / featureSize;
+    if (size == 0) {
+      throw new IllegalArgumentException("a dataset needs at least one sample");
+    }
+    for (int i = 0; i < features.length; i++) {
+      if (!Float.isFinite(features[i])) {
+        throw new IllegalArgumentException("feature " + (i % featureSize) + " of sample " + (i / featureSize) + " is "
+            + features[i] + ": features must be finite");
+      }
+    }
+    if (labels != null) {
+      if (labels.length != size) {
+        throw new IllegalArgumentException(size + " samples but " + labels.length + " labels");
+      }
+      for (int i = 0; i < size; i++) {
+        if (labels[i] < 0 || labels[i] >= numClasses) {
+          throw new IllegalArgumentException("label of sample " + i + " is " + labels[i] + ", outside [0, "
+              + numClasses + ")");
+        }
+      }
+      if (classNames.size() != numClasses) {
+        throw new IllegalArgumentException(numClasses + " classes but " + classNames.size() + " class names");
+      }
+    } else {
+      if (targets.length != (long) size * targetShape.size()) {
+        throw new IllegalArgumentException(size + " samples need " + size * targetShape.size()
+            + " target values of shape " + targetShape + ", got " + targets.length);
+      }
+      for (int i = 0; i < targets.length; i++) {
+        if (!Float.isFinite(targets[i])) {
+          throw new IllegalArgumentException("target value " + i + " is " + targets[i] + ": targets must be finite");
+        }
+      }
+    }
+    this.features = features;
+    this.labels = labels;
+    this.targets = targets;
+    this.numClasses = numClasses;
+    this.classNames = classNames;
+    this.targetShape = targetShape;
+  }
+
+  /** Classification: {@code rows[i]} are the features of sample i, {@code labels[i]} its class in [0, numClasses). */
+  public static ArrayDataset classification(float[][] rows, int[] labels, int numClasses) {
+    return classification(flatten(rows), Shape.of(width(rows)), labels, numClasses, defaultNames(numClasses));
+  }
+
+  /** Classification from flat features (sample after sample) of the given per-sample shape. */
+  public static ArrayDataset classification(
+      float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames) {
+    if (numClasses < 1) {
+      throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
+    }
+    return new ArrayDataset(features.clone(), featureShape, labels.clone(), numClasses, List.copyOf(classNames), null,
+        Shape.of(numClasses));
+  }
+
+  /** Regression: {@code rows[i]} the features and {@code targets[i]} the targets of sample i. */
+  public static ArrayDataset regression(float[][] rows, float[][] targets) {
+    if (targets.length != rows.length) {
+      throw new IllegalArgumentException(rows.length + " feature rows but " + targets.length + " target rows");
+    }
+    return new ArrayDataset(flatten(rows), Shape.of(width(rows)), null, 0, List.of(), flatten(targets),
+        Shape.of(width(targets)));
+  }
+
+  private static int width(float[][] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("a dataset needs at least one sample");
+    }
+    if (rows[0] == null || rows[0].length == 0) {
+      throw new IllegalArgumentException("row 0 is empty");
+    }
+    return rows[0].length;
+  }
+
+  private static float[] flatten(float[][] rows) {
+    int w = width(rows);
+    float[] flat = new float[rows.length * w];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == null || rows[i].length != w) {
+        throw new IllegalArgumentException("row " + i + " has " + (rows[i] == null ? 0 : rows[i].length)
+            + " values but row 0 has " + w + ": every row must have the same length");
+      }
+      System.arraycopy(rows[i], 0, flat, i * w, w);
+    }
+    return flat;
+  }
+
+  static List<String> defaultNames(int numClasses) {
+    List<String> names = new ArrayList<>(numClasses);
+    for (int i = 0; i < numClasses; i++) {
+      names.add(String.valueOf(i));
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public void fill(int[] order, int from, int count, float[] featuresOut, float[] targetsOut) {
+    int t = targetShape.intSize();
+    for (int i = 0; i < count; i++) {
+      int s = order[from + i];
+      System.arraycopy(features, s * featureSize, featuresOut, i * featureSize, featureSize);
+      if (labels != null) {
+        Arrays.fill(targetsOut, i * t, (i + 1) * t, 0f);
+        targetsOut[i * t + labels[s]] = 1f;
+      } else {
+        System.arraycopy(targets, s * t, targetsOut, i * t, t);
+      }
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public Shape featureShape() {
+    return featureShape;
+  }
+
+  @Override
+  public Shape targetShape() {
+    return targetShape;
+  }
+
+  @Override
+  public int numClasses() {
+    return numClasses;
+  }
+
+  @Override
+  public int label(int index) {
+    if (labels == null) {
+      throw new UnsupportedOperationException("a regression dataset has no class labels");
+    }
+    return labels[index];
+  }
+
+  @Override
+  public List<String> classNames() {
+    return classNames;
+  }
+}

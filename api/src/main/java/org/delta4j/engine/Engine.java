@@ -1,0 +1,34 @@
+package org.delta4j.engine;
+
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * A backend that owns tensors and runs the numerical kernels on them. Layers, losses and optimizers are written once,
+ * in {@code api}, against {@link #kernels()}; an engine supplies the storage and the arithmetic.
+ *
+ * <p>An engine is shared: {@link #zeros} and {@link #kernels()} may be called from any thread, but one set of tensors
+ * is used from one thread at a time. Obtain engines through {@link Engines}, which finds them with
+ * {@link java.util.ServiceLoader}.
+ */
+public interface Engine {
+  /** The engine's name, as given to {@link Engines#select(String)}: for example {@code "ref"} or {@code "nd4j"}. */
+  String name();
+
+  /** One line for people: version, backend, threads. */
+  String description();
+
+  /** A new tensor of the given type and shape, filled with zeros. */
+  Tensor zeros(DataType dataType, Shape shape);
+
+  /** A new tensor holding a copy of {@code values}, whose length must equal the shape's size. */
+  default Tensor tensor(DataType dataType, Shape shape, double... values) {
+    Tensor t = zeros(dataType, shape);
+    t.copyFrom(values);
+    return t;
+  }
+
+  /** The kernels that work on this engine's tensors. */
+  Kernels kernels();
+}

@@ -1,0 +1,26 @@
+package org.delta4j.gradcheck;
+
+import java.util.Map;
+
+/**
+ * The outcome of a gradient check.
+ *
+ * @param worstError the largest error found over every checked entry
+ * @param worstEntry where it was, with both values, for the failure message
+ * @param worstByTensor the largest error per checked tensor (parameters by name, then "input")
+ */
+public record GradientCheckResult(double worstError, String worstEntry, Map<String, Double> worstByTensor) {
+  public GradientCheckResult {
+    worstByTensor = Map.copyOf(worstByTensor);
+  }
+
+  /** Whether every checked entry is within {@code tolerance}. */
+  public boolean passes(double tolerance) {
+    return worstError <= tolerance;
+  }
+
+  @Override
+  public String toString() {
+    return "worst error " + worstError + " at " + worstEntry + "; per tensor " + worstByTensor;
+  }
+}

@@ -1,0 +1,170 @@
+package org.delta4j.gradcheck;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Checks analytic gradients against central finite differences, (L(θ + ε) − L(θ − ε)) / 2ε, on any engine, in FLOAT64.
+ * The error of each entry is |analytic − numeric| / max(|analytic| + |numeric|, {@value #FLOOR}), relative where the
+ * gradient is large and absolute near zero; the result reports the worst per tensor.
+ */
+public final class GradientChecker {
+  static final double FLOOR = 1e-8;
+
+  private final double epsilon;
+  private final int maxEntriesPerTensor;
+  private final long seed;
+
+  /**
+   * @param epsilon the finite-difference step (1e-6 suits FLOAT64)
+   * @param maxEntriesPerTensor how many entries of each tensor to check, drawn at random (all when the tensor is smaller)
+   * @param seed the seed for choosing entries and for layer checks' random projections
+   */
+  public GradientChecker(double epsilon, int maxEntriesPerTensor, long seed) {
+    if (!(epsilon > 0)) {
+      throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
+    }
+    this.epsilon = epsilon;
+    this.maxEntriesPerTensor = maxEntriesPerTensor;
+    this.seed = seed;
+  }
+
+  /** ε = 1e-6, up to 64 entries per tensor, seed 1. */
+  public GradientChecker() {
+    this(1e-6, 64, 1);
+  }
+
+  /**
+   * Checks ∂L/∂θ for every parameter and ∂L/∂input of the network's loss on one batch. The forward passes run in
+   * training mode at one fixed step, so dropout keeps one mask throughout.
+   */
+  public GradientCheckResult check(Network network, Tensor input, Tensor targets) {
+    requireFloat64(network.dataType());
+    Mode mode = Mode.training(network.optimizer().iterations());
+    network.zeroGradients();
+    Tensor out = network.forward(input, mode);
+    Tensor grad = network.engine().zeros(out.dataType(), out.shape());
+    network.loss().compute(out, targets, grad);
+    double[] inputGrad = network.backward(grad, true).toDoubleArray();
+    Map<String, double[]> analytic = new LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      analytic.put(p.name(), p.gradient().toDoubleArray());
+    }
+    Objective lossAt = () -> network.loss().compute(network.forward(input, mode), targets, null);
+    Worst worst = new Worst();
+    for (Parameter p : network.parameters()) {
+      compare(p.name(), p.value(), analytic.get(p.name()), lossAt, worst);
+    }
+    compare("input", input, inputGrad, lossAt, worst);
+    return new GradientCheckResult(worst.error, worst.entry, worst.byTensor);
+  }
+
+  /**
+   * Checks one layer on its own: the loss is L = Σ r ⊙ layer(input) for a fixed random r, so ∂L/∂output = r.
+   * Checks ∂L/∂θ for every parameter and ∂L/∂input.
+   */
+  public GradientCheckResult checkLayer(Layer layer, Tensor input) {
+    requireFloat64(input.dataType());
+    Engine engine = input.engine();
+    Mode mode = Mode.training(0);
+    Tensor y = layer.forward(input, mode);
+    double[] r = new double[(int) y.size()];
+    SplitMix64 random = new SplitMix64(seed);
+    for (int i = 0; i < r.length; i++) {
+      r[i] = 2 * random.nextDouble() - 1;
+    }
+    Tensor dy = engine.tensor(DataType.FLOAT64, y.shape(), r);
+    for (Parameter p : layer.parameters()) {
+      engine.kernels().fill(p.gradient(), 0);
+    }
+    double[] inputGrad = layer.backward(dy, true).toDoubleArray();
+    Map<String, double[]> analytic = new LinkedHashMap<>();
+    for (Parameter p : layer.parameters()) {
+      analytic.put(p.name(), p.gradient().toDoubleArray());
+    }
+    Objective lossAt = () -> {
+      double[] out = layer.forward(input, mode).toDoubleArray();
+      double sum = 0;
+      for (int i = 0; i < out.length; i++) {
+        sum += r[i] * out[i];
+      }
+      return sum;
+    };
+    Worst worst = new Worst();
+    for (Parameter p : layer.parameters()) {
+      compare(p.name(), p.value(), analytic.get(p.name()), lossAt, worst);
+    }
+    compare("input", input, inputGrad, lossAt, worst);
+    return new GradientCheckResult(worst.error, worst.entry, worst.byTensor);
+  }
+
+  @FunctionalInterface
+  private interface Objective {
+    double value();
+  }
+
+  private static final class Worst {
+    double error;
+    String entry = "";
+    final Map<String, Double> byTensor = new LinkedHashMap<>();
+  }
+
+  private void compare(
+      String name, Tensor tensor, double[] analytic, Objective loss, Worst worst) {
+    double[] values = tensor.toDoubleArray();
+    int[] entries = chooseEntries(values.length, name);
+    double max = 0;
+    for (int i : entries) {
+      double original = values[i];
+      values[i] = original + epsilon;
+      tensor.copyFrom(values);
+      double plus = loss.value();
+      values[i] = original - epsilon;
+      tensor.copyFrom(values);
+      double minus = loss.value();
+      values[i] = original;
+      tensor.copyFrom(values);
+      double numeric = (plus - minus) / (2 * epsilon);
+      double error = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), FLOOR);
+      if (error > max) {
+        max = error;
+      }
+      if (error > worst.error) {
+        worst.error = error;
+        worst.entry = name + "[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric;
+      }
+    }
+    worst.byTensor.put(name, max);
+  }
+
+  private int[] chooseEntries(int n, String name) {
+    if (n <= maxEntriesPerTensor) {
+      int[] all = new int[n];
+      for (int i = 0; i < n; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    SplitMix64.forStream(seed, name.hashCode()).shuffle(all);
+    return java.util.Arrays.copyOf(all, maxEntriesPerTensor);
+  }
+
+  private static void requireFloat64(DataType type) {
+    if (type != DataType.FLOAT64) {
+      throw new IllegalArgumentException("gradient checks run in FLOAT64 (finite differences in FLOAT32 are too "
+          + "coarse to judge anything); got " + type);
+    }
+  }
+}

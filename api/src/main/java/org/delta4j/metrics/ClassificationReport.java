@@ -1,0 +1,57 @@
+package org.delta4j.metrics;
+
+import java.util.List;
+import java.util.Locale;
+
+/** Text tables of a {@link ConfusionMatrix} for people: per-class precision, recall, F1 and support, and the matrix. */
+public final class ClassificationReport {
+  private ClassificationReport() {}
+
+  /** Precision, recall, F1 and support per class, then accuracy and the macro average. */
+  public static String metrics(ConfusionMatrix m, List<String> classNames) {
+    checkNames(m, classNames);
+    int w = Math.max(12, classNames.stream().mapToInt(String::length).max().orElse(0) + 2);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%-" + w + "s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1",
+        "support"));
+    double p = 0;
+    double r = 0;
+    for (int c = 0; c < m.classes(); c++) {
+      sb.append(String.format(Locale.ROOT, "%-" + w + "s %9.4f %9.4f %9.4f %9d%n", classNames.get(c), m.precision(c),
+          m.recall(c), m.f1(c), m.support(c)));
+      p += m.precision(c);
+      r += m.recall(c);
+    }
+    sb.append(String.format(Locale.ROOT, "%-" + w + "s %9s %9s %9.4f %9d%n", "accuracy", "", "", m.accuracy(),
+        m.total()));
+    sb.append(String.format(Locale.ROOT, "%-" + w + "s %9.4f %9.4f %9.4f %9d%n", "macro avg", p / m.classes(),
+        r / m.classes(), m.macroF1(), m.total()));
+    return sb.toString();
+  }
+
+  /** The confusion matrix with actual classes as rows and predicted classes as columns. */
+  public static String matrix(ConfusionMatrix m, List<String> classNames) {
+    checkNames(m, classNames);
+    int w = Math.max(12, classNames.stream().mapToInt(String::length).max().orElse(0) + 2);
+    int cell = Math.max(6, String.valueOf(m.total()).length() + 1);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", "actual \\ predicted"));
+    for (int c = 0; c < m.classes(); c++) {
+      sb.append(String.format(Locale.ROOT, "%" + cell + "s", c));
+    }
+    sb.append('\n');
+    for (int a = 0; a < m.classes(); a++) {
+      sb.append(String.format(Locale.ROOT, "%-" + w + "s", a + " " + classNames.get(a)));
+      for (int p = 0; p < m.classes(); p++) {
+        sb.append(String.format(Locale.ROOT, "%" + cell + "d", m.count(a, p)));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void checkNames(ConfusionMatrix m, List<String> names) {
+    if (names.size() != m.classes()) {
+      throw new IllegalArgumentException(m.classes() + " classes but " + names.size() + " class names");
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.delta4j.nn;
+
+import java.util.List;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * One stage of a network: a differentiable map from a batch of inputs [N, inputShape...] to a batch of outputs [N,
+ * outputShape...]. Not thread-safe.
+ *
+ * <p>Life cycle: {@link #forward} in training mode keeps what {@link #backward} needs; {@code backward} must follow
+ * the forward pass it differentiates, with a gradient of the output's shape. Returned tensors belong to the layer and
+ * stay valid until its next call, so a steady-state step allocates nothing.
+ */
+public interface Layer {
+  /** The layer's name, unique in its network. */
+  String name();
+
+  /** The shape of one input sample. */
+  Shape inputShape();
+
+  /** The shape of one output sample. */
+  Shape outputShape();
+
+  /** The output for a batch of inputs. */
+  Tensor forward(Tensor input, Mode mode);
+
+  /**
+   * Given ∂L/∂output, adds ∂L/∂θ into each parameter's gradient and returns ∂L/∂input in the input's shape, or null
+   * when {@code needInputGradient} is false (the first layer of a network skips that product).
+   */
+  Tensor backward(Tensor gradOutput, boolean needInputGradient);
+
+  /** The trainable parameters, in a fixed order; empty for layers without any. */
+  List<Parameter> parameters();
+}

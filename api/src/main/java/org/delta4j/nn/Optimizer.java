@@ -1,0 +1,27 @@
+package org.delta4j.nn;
+
+import java.util.Map;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Updates a fixed list of parameters from their gradients, keeping per-parameter state (velocities, moment
+ * estimates). Life cycle: created for one network's parameters with its state at zero; each {@link #step()} applies
+ * one update using the gradients as they stand and counts it; {@link #state()} and {@link #restore} carry the state
+ * across a save and a load, so that training resumes exactly. Not thread-safe.
+ */
+public interface Optimizer {
+  /** Applies one update to every parameter. */
+  void step();
+
+  /** Updates applied so far (the t of the learning-rate schedule and of Adam's bias correction). */
+  long iterations();
+
+  /** The learning rate the next update will use. */
+  double currentLearningRate();
+
+  /** The live state tensors, keyed {@code parameterName/stateName}, in a fixed order. */
+  Map<String, Tensor> state();
+
+  /** Sets the update count after the state tensors have been filled from a saved model. */
+  void restore(long iterations);
+}

@@ -1,0 +1,101 @@
+package org.delta4j.nn.layers;
+
+import java.util.List;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
+import org.delta4j.nn.BatchTensors;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Parameter;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The affine layer Y = X·W + b, with X [N, in], W [in, units], b [units]. Inputs of rank &gt; 2 are flattened past the
+ * batch axis and their gradient is given back in the input's shape.
+ */
+public final class DenseLayer implements Layer {
+  private final String name;
+  private final Shape inputShape;
+  private final int in;
+  private final int units;
+  private final Kernels kernels;
+  private final Parameter weight;
+  private final Parameter bias;
+  private final BatchTensors outputs;
+  private final BatchTensors inputGradients;
+  private Tensor input; // the flattened input of the last training pass, [N, in]
+  private Shape inputBatchShape;
+
+  public DenseLayer(String name, Shape inputShape, int units, Engine engine, DataType dataType) {
+    this.name = name;
+    this.inputShape = inputShape;
+    this.in = inputShape.intSize();
+    this.units = units;
+    this.kernels = engine.kernels();
+    this.weight = new Parameter(name + ".weight",
+        engine.zeros(dataType, Shape.of(in, units)), engine.zeros(dataType, Shape.of(in, units)));
+    this.bias = new Parameter(name + ".bias", engine.zeros(dataType, Shape.of(units)), engine.zeros(dataType, Shape.of(units)));
+    this.outputs = new BatchTensors(engine, dataType, Shape.of(units));
+    this.inputGradients = new BatchTensors(engine, dataType, inputShape);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkBatch(name, "input", x, inputShape, true);
+    Tensor x2 = x.shape().rank() == 2 ? x : x.reshape(x.shape().flattenPastBatch());
+    Tensor y = outputs.get(x2.shape().dim(0));
+    kernels.gemm(x2, false, weight.value(), false, 1, 0, y); // Y = X·W
+    kernels.addRowVector(y, bias.value()); //      + b
+    if (mode.training()) {
+      input = x2;
+      inputBatchShape = x.shape();
+    }
+    return y;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy, boolean needInputGradient) {
+    LayerInputs.checkForwardDone(name, input);
+    LayerInputs.checkSameShape(name, "output gradient", dy, Shape.of(input.shape().dim(0), units));
+    kernels.gemm(input, true, dy, false, 1, 1, weight.gradient()); // dW += Xᵀ·dY
+    kernels.sumRows(dy, 1, bias.gradient()); //                       db += Σ_rows dY
+    if (!needInputGradient) {
+      return null;
+    }
+    Tensor dx = inputGradients.get(input.shape().dim(0));
+    Tensor dx2 = dx.shape().rank() == 2 ? dx : dx.reshape(dx.shape().flattenPastBatch());
+    kernels.gemm(dy, false, weight.value(), true, 1, 0, dx2); //      dX = dY·Wᵀ
+    return dx.shape().equals(inputBatchShape) ? dx : dx.reshape(inputBatchShape);
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(weight, bias);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Shape inputShape() {
+    return inputShape;
+  }
+
+  @Override
+  public Shape outputShape() {
+    return Shape.of(units);
+  }
+
+  /** Number of input features (the input's per-sample size). */
+  public int inputSize() {
+    return in;
+  }
+
+  public int units() {
+    return units;
+  }
+}

@@ -1,0 +1,36 @@
+package org.delta4j.nn.layers;
+
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/** The checks every layer makes on what it is given, so that a wrong shape fails with a message naming the layer. */
+final class LayerInputs {
+  private LayerInputs() {}
+
+  /** Fails unless {@code input} is [N, sample...] for some N ≥ 1 (or, when {@code flattenable}, [N, anything of the same size]). */
+  static void checkBatch(String layer, String what, Tensor input, Shape sample, boolean flattenable) {
+    if (input == null) {
+      throw new IllegalArgumentException(layer + ": " + what + " is null");
+    }
+    Shape s = input.shape();
+    boolean ok = s.rank() >= 2
+        && (flattenable ? s.size() / s.dim(0) == sample.size() : s.withoutBatch().equals(sample));
+    if (!ok) {
+      throw new IllegalArgumentException(layer + ": " + what + " has shape " + s + " but the layer expects [N, "
+          + sample.toString().substring(1));
+    }
+  }
+
+  static void checkSameShape(String layer, String what, Tensor t, Shape expected) {
+    if (t == null || !t.shape().equals(expected)) {
+      throw new IllegalArgumentException(layer + ": " + what + " has shape " + (t == null ? "null" : t.shape())
+          + " but must be " + expected + ", the shape of the last forward output");
+    }
+  }
+
+  static void checkForwardDone(String layer, Object cached) {
+    if (cached == null) {
+      throw new IllegalStateException(layer + ": backward called without a forward pass in training mode before it");
+    }
+  }
+}

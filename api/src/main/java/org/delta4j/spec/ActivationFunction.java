@@ -1,0 +1,25 @@
+package org.delta4j.spec;
+
+/**
+ * The activation functions, with the derivatives their backward pass uses. Element-wise except {@link #SOFTMAX},
+ * which is taken over the last axis.
+ */
+public enum ActivationFunction {
+  /** f(x) = x; f′ = 1. */
+  IDENTITY,
+  /** f(x) = max(0, x); f′ = 1 for x &gt; 0, else 0. */
+  RELU,
+  /** f(x) = x for x &gt; 0, else α·x; f′ = 1 or α. */
+  LEAKY_RELU,
+  /** f(x) = 1 / (1 + e^(−x)); f′ = f(x)·(1 − f(x)). */
+  SIGMOID,
+  /** f(x) = tanh x; f′ = 1 − f(x)². */
+  TANH,
+  /** f(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x); ∂fᵢ/∂xⱼ = fᵢ(δᵢⱼ − fⱼ). */
+  SOFTMAX;
+
+  /** The lower-case name used in layer names and descriptions, e.g. {@code leaky_relu}. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

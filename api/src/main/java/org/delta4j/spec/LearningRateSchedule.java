@@ -1,0 +1,72 @@
+package org.delta4j.spec;
+
+/**
+ * How the learning rate changes with the number of updates t already made (t = 0 for the first update). Immutable.
+ */
+public sealed interface LearningRateSchedule
+    permits LearningRateSchedule.Constant,
+        LearningRateSchedule.StepDecay,
+        LearningRateSchedule.ExponentialDecay,
+        LearningRateSchedule.CosineDecay {
+
+  /** The learning rate for update t, given the optimizer's base rate α. */
+  double rate(double base, long t);
+
+  /** The base rate throughout. */
+  record Constant() implements LearningRateSchedule {
+    @Override
+    public double rate(double base, long t) {
+      return base;
+    }
+  }
+
+  /** α·γ^⌊t / stepSize⌋: multiplied by γ every {@code stepSize} updates. */
+  record StepDecay(long stepSize, double gamma) implements LearningRateSchedule {
+    public StepDecay {
+      if (stepSize < 1 || !(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException(
+            "step decay needs stepSize ≥ 1 and gamma in (0, 1], got " + stepSize + " and " + gamma);
+      }
+    }
+
+    @Override
+    public double rate(double base, long t) {
+      return base * Math.pow(gamma, t / stepSize);
+    }
+  }
+
+  /** α·γ^(t / decaySteps): a smooth decay by γ every {@code decaySteps} updates. */
+  record ExponentialDecay(long decaySteps, double gamma) implements LearningRateSchedule {
+    public ExponentialDecay {
+      if (decaySteps < 1 || !(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException(
+            "exponential decay needs decaySteps ≥ 1 and gamma in (0, 1], got " + decaySteps + " and " + gamma);
+      }
+    }
+
+    @Override
+    public double rate(double base, long t) {
+      return base * Math.pow(gamma, (double) t / decaySteps);
+    }
+  }
+
+  /**
+   * Cosine annealing (Loshchilov and Hutter): m + (α − m)·½(1 + cos(π·min(t, T) / T)) with m = α·{@code
+   * minFraction}, reaching m after T = {@code totalSteps} updates and staying there.
+   */
+  record CosineDecay(long totalSteps, double minFraction) implements LearningRateSchedule {
+    public CosineDecay {
+      if (totalSteps < 1 || !(minFraction >= 0 && minFraction <= 1)) {
+        throw new IllegalArgumentException(
+            "cosine decay needs totalSteps ≥ 1 and minFraction in [0, 1], got " + totalSteps + " and " + minFraction);
+      }
+    }
+
+    @Override
+    public double rate(double base, long t) {
+      double min = base * minFraction;
+      double progress = Math.min(t, totalSteps) / (double) totalSteps;
+      return min + (base - min) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+  }
+}

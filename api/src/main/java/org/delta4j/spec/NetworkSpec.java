@@ -1,0 +1,187 @@
+package org.delta4j.spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.delta4j.tensor.Shape;
+
+/**
+ * The engine-neutral description of a feed-forward network: the shape of one input sample, the layers in order, the
+ * loss, the optimizer and the seed its weights are drawn from. An immutable value; {@link org.delta4j.nn.Network}
+ * turns it into a runnable network on any engine. Construction applies {@link SpecRules} and reports every problem
+ * at once; layers without a name get one from their kind and position ({@code dense1}, {@code relu1}, ...).
+ */
+public record NetworkSpec(
+    Shape input, List<LayerSpec> layers, LossFunction loss, OptimizerSpec optimizer, long seed) {
+
+  public NetworkSpec {
+    layers = layers == null ? List.of() : List.copyOf(withDefaultNames(layers));
+    List<SpecRules.Problem> problems = new ArrayList<>(SpecRules.networkProblems(input, layers, loss));
+    if (optimizer == null) {
+      problems.add(new SpecRules.Problem(-1, "optimizer", "the network has no optimizer"));
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This description with another seed. */
+  public NetworkSpec withSeed(long seed) {
+    return new NetworkSpec(input, layers, loss, optimizer, seed);
+  }
+
+  /** This description with another optimizer. */
+  public NetworkSpec withOptimizer(OptimizerSpec optimizer) {
+    return new NetworkSpec(input, layers, loss, optimizer, seed);
+  }
+
+  /** The per-sample input shape of each layer, in order (the input of layer 0 is {@link #input()}). */
+  public List<Shape> inputShapes() {
+    List<Shape> shapes = new ArrayList<>(layers.size());
+    Shape s = input;
+    for (LayerSpec l : layers) {
+      shapes.add(s);
+      s = l.outputShape(s);
+    }
+    return shapes;
+  }
+
+  /** The per-sample output shape of the network. */
+  public Shape outputShape() {
+    Shape s = input;
+    for (LayerSpec l : layers) {
+      s = l.outputShape(s);
+    }
+    return s;
+  }
+
+  /** Number of trainable parameters (weights and biases). */
+  public long parameterCount() {
+    long n = 0;
+    List<Shape> in = inputShapes();
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof LayerSpec.Dense d) {
+        n += (in.get(i).size() + 1) * d.units();
+      }
+    }
+    return n;
+  }
+
+  /** A one-line summary, e.g. {@code 784-256-128-10 (relu, relu), softmax_cross_entropy, Adam[...]}. */
+  public String summary() {
+    String sizes = input.size() + layers.stream()
+        .filter(l -> l instanceof LayerSpec.Dense)
+        .map(l -> "-" + ((LayerSpec.Dense) l).units())
+        .collect(Collectors.joining());
+    String kinds = layers.stream()
+        .filter(l -> !(l instanceof LayerSpec.Dense))
+        .map(l -> l instanceof LayerSpec.Dropout d ? "dropout " + d.rate() : l.kindLabel())
+        .collect(Collectors.joining(", "));
+    return sizes + (kinds.isEmpty() ? "" : " (" + kinds + ")") + ", " + loss.name().toLowerCase(java.util.Locale.ROOT)
+        + ", " + optimizer + ", " + parameterCount() + " parameters";
+  }
+
+  private static List<LayerSpec> withDefaultNames(List<LayerSpec> layers) {
+    Map<String, Integer> counts = new HashMap<>();
+    List<LayerSpec> named = new ArrayList<>(layers.size());
+    for (LayerSpec l : layers) {
+      if (l == null) {
+        throw new IllegalArgumentException("layer " + named.size() + " is null");
+      }
+      int k = counts.merge(l.kindLabel(), 1, Integer::sum);
+      named.add(l.name() == null ? l.withName(l.kindLabel() + k) : l);
+    }
+    return named;
+  }
+
+  /** Builds a {@link NetworkSpec} fluently: {@code input(784).dense(256).relu().dense(10).loss(...).build()}. */
+  public static final class Builder {
+    private Shape input;
+    private final List<LayerSpec> layers = new ArrayList<>();
+    private LossFunction loss;
+    private OptimizerSpec optimizer = new OptimizerSpec.Adam(1e-3);
+    private long seed = 42;
+
+    private Builder() {}
+
+    /** The shape of one input sample, e.g. {@code input(784)} or {@code input(28, 28)}. */
+    public Builder input(int... dims) {
+      for (int d : dims) {
+        SpecRules.require(SpecRules.inputSize(d), "input", null);
+      }
+      this.input = Shape.of(dims);
+      return this;
+    }
+
+    /** A layer as described. */
+    public Builder layer(LayerSpec layer) {
+      layers.add(layer);
+      return this;
+    }
+
+    /** A dense layer with Xavier-uniform weights and zero biases. */
+    public Builder dense(int units) {
+      return layer(new LayerSpec.Dense(units));
+    }
+
+    /** A dense layer with the given weight initializer and zero biases. */
+    public Builder dense(int units, Initializer weights) {
+      return layer(new LayerSpec.Dense(null, units, weights, Initializer.zeros()));
+    }
+
+    public Builder activation(ActivationFunction function) {
+      return layer(new LayerSpec.Activation(function));
+    }
+
+    public Builder relu() {
+      return activation(ActivationFunction.RELU);
+    }
+
+    public Builder leakyRelu(double alpha) {
+      return layer(new LayerSpec.Activation(null, ActivationFunction.LEAKY_RELU, alpha));
+    }
+
+    public Builder sigmoid() {
+      return activation(ActivationFunction.SIGMOID);
+    }
+
+    public Builder tanh() {
+      return activation(ActivationFunction.TANH);
+    }
+
+    public Builder softmax() {
+      return activation(ActivationFunction.SOFTMAX);
+    }
+
+    public Builder dropout(double rate) {
+      return layer(new LayerSpec.Dropout(rate));
+    }
+
+    public Builder loss(LossFunction loss) {
+      this.loss = loss;
+      return this;
+    }
+
+    /** The optimizer; Adam with α = 1e-3 when not set. */
+    public Builder optimizer(OptimizerSpec optimizer) {
+      this.optimizer = optimizer;
+      return this;
+    }
+
+    /** The seed initial weights are drawn from; 42 when not set. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public NetworkSpec build() {
+      return new NetworkSpec(input, layers, loss, optimizer, seed);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.delta4j.spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.tensor.Shape;
+
+/**
+ * The rules a network description must follow, each as a function that returns what is wrong (or null when nothing
+ * is). The spec types enforce them at construction; the DSL's annotation processor calls the same functions to report
+ * mistakes at compile time, on the element at fault.
+ */
+public final class SpecRules {
+  private SpecRules() {}
+
+  /** Throws {@link IllegalArgumentException} naming the thing ("dense layer 'hidden'") when there is a problem. */
+  static void require(String problem, String kind, String name) {
+    if (problem != null) {
+      throw new IllegalArgumentException(kind + (name == null ? "" : " '" + name + "'") + ": " + problem);
+    }
+  }
+
+  public static String units(int units) {
+    return units >= 1 ? null : "units must be at least 1, got " + units;
+  }
+
+  public static String inputSize(int size) {
+    return size >= 1 ? null : "input sizes must be at least 1, got " + size;
+  }
+
+  public static String dropoutRate(double rate) {
+    return rate >= 0 && rate < 1 ? null : "dropout rate must be in [0, 1), got " + rate;
+  }
+
+  public static String leakySlope(double alpha) {
+    return Double.isFinite(alpha) ? null : "the leaky ReLU slope must be finite, got " + alpha;
+  }
+
+  public static String learningRate(double rate) {
+    return rate > 0 && Double.isFinite(rate) ? null : "learning rate must be positive and finite, got " + rate;
+  }
+
+  /** For Adam's β₁ and β₂, momentum and RMSProp's ρ: a decay factor in [0, 1). */
+  public static String decay(String what, double value) {
+    return value >= 0 && value < 1 ? null : what + " must be in [0, 1), got " + value;
+  }
+
+  public static String epsilon(double epsilon) {
+    return epsilon > 0 && Double.isFinite(epsilon) ? null : "epsilon must be positive and finite, got " + epsilon;
+  }
+
+  public static String weightDecay(double decay) {
+    return decay >= 0 && Double.isFinite(decay) ? null : "weight decay must be ≥ 0 and finite, got " + decay;
+  }
+
+  /** One thing wrong with a network: the layer it concerns (−1 for the network itself), the attribute, what to do. */
+  public record Problem(int layerIndex, String attribute, String message) {
+    @Override
+    public String toString() {
+      return (layerIndex >= 0 ? "layer " + layerIndex + " (" + attribute + "): " : attribute + ": ") + message;
+    }
+  }
+
+  /**
+   * Everything wrong with a network made of these parts, in order: a missing input or loss, no layers, duplicate
+   * layer names, a softmax that is not the last layer, a loss that does not fit the last layer.
+   */
+  public static List<Problem> networkProblems(Shape input, List<LayerSpec> layers, LossFunction loss) {
+    List<Problem> problems = new ArrayList<>();
+    if (input == null) {
+      problems.add(new Problem(-1, "input", "the network has no input shape: declare the input size"));
+    }
+    if (layers == null || layers.isEmpty()) {
+      problems.add(new Problem(-1, "layers", "the network has no layers"));
+      layers = List.of();
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      if (l.name() != null) {
+        Integer first = seen.putIfAbsent(l.name(), i);
+        if (first != null) {
+          problems.add(new Problem(i, "name",
+              "duplicate layer name '" + l.name() + "' (also layer " + first + "): layer names must be unique"));
+        }
+      }
+      if (isSoftmax(l) && i != layers.size() - 1) {
+        problems.add(new Problem(i, "function",
+            "softmax must be the last layer (it normalises the outputs into probabilities), but layer "
+                + (i + 1) + " follows it"));
+      }
+    }
+    if (loss == null) {
+      problems.add(new Problem(-1, "loss", "the network has no loss"));
+    } else if (!layers.isEmpty()) {
+      String misfit = lossMisfit(loss, layers.get(layers.size() - 1), lastUnits(layers));
+      if (misfit != null) {
+        problems.add(new Problem(-1, "loss", misfit));
+      }
+    }
+    return problems;
+  }
+
+  private static String lossMisfit(LossFunction loss, LayerSpec last, int units) {
+    boolean softmax = isSoftmax(last);
+    ActivationFunction f = last instanceof LayerSpec.Activation a ? a.function() : null;
+    String unitText = units > 0 ? " over " + units + " units" : "";
+    return switch (loss) {
+      case SOFTMAX_CROSS_ENTROPY -> softmax
+          ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "
+              + "CATEGORICAL_CROSS_ENTROPY"
+          : null;
+      case CATEGORICAL_CROSS_ENTROPY -> softmax
+          ? null
+          : "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
+              + "SOFTMAX_CROSS_ENTROPY on logits";
+      case BINARY_CROSS_ENTROPY -> {
+        if (softmax) {
+          yield "BINARY_CROSS_ENTROPY treats each output as an independent probability, which does not fit a softmax"
+              + unitText + ": use CATEGORICAL_CROSS_ENTROPY, or end with a sigmoid";
+        }
+        yield f == ActivationFunction.SIGMOID
+            ? null
+            : "BINARY_CROSS_ENTROPY takes probabilities in (0, 1): end the network with a sigmoid layer";
+      }
+      case PERCEPTRON -> f == null || f == ActivationFunction.IDENTITY
+          ? null
+          : "PERCEPTRON takes the raw activation w·x: end the network with a dense layer, not " + f.label();
+      case SQUARED_ERROR, MEAN_SQUARED_ERROR -> null;
+    };
+  }
+
+  private static int lastUnits(List<LayerSpec> layers) {
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      if (layers.get(i) instanceof LayerSpec.Dense d) {
+        return d.units();
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isSoftmax(LayerSpec l) {
+    return l instanceof LayerSpec.Activation a && a.function() == ActivationFunction.SOFTMAX;
+  }
+}

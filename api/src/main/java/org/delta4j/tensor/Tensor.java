@@ -1,0 +1,42 @@
+package org.delta4j.tensor;
+
+import org.delta4j.engine.Engine;
+
+/**
+ * A dense array of numbers owned by an {@link Engine}, in C (row-major) order. Tensors are mutable: kernels write
+ * into them in place. A tensor is not thread-safe; one training step uses its tensors from one thread at a time.
+ */
+public interface Tensor {
+  /** The engine that owns this tensor; only its kernels accept it. */
+  Engine engine();
+
+  DataType dataType();
+
+  Shape shape();
+
+  /**
+   * A tensor of another shape with the same number of elements that shares this one's storage: a write through
+   * either is seen by both.
+   */
+  Tensor reshape(Shape shape);
+
+  /** Overwrites every element from {@code source}, whose length must equal the number of elements. */
+  void copyFrom(float[] source);
+
+  /** Overwrites every element from {@code source}, whose length must equal the number of elements. */
+  void copyFrom(double[] source);
+
+  /** A new array holding the elements, converted to float. */
+  float[] toFloatArray();
+
+  /** A new array holding the elements, converted to double. */
+  double[] toDoubleArray();
+
+  /** The element at a flat (row-major) index; slow on native engines, meant for tests and diagnostics. */
+  double getDouble(long flatIndex);
+
+  /** Number of elements. */
+  default long size() {
+    return shape().size();
+  }
+}

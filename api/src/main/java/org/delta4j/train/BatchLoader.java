@@ -1,0 +1,91 @@
+package org.delta4j.train;
+
+import org.delta4j.data.Dataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Moves batches of a dataset into a network's input and target tensors, reusing its buffers per batch size (a
+ * training run has at most two sizes: full batches and the last one). Not thread-safe.
+ */
+final class BatchLoader {
+  private final Dataset data;
+  private final Engine engine;
+  private final DataType dataType;
+  private final int featureSize;
+  private final int targetSize;
+  private final Slot[] slots = new Slot[3];
+  private int next;
+
+  private static final class Slot {
+    final int rows;
+    final float[] features;
+    final float[] targets;
+    final Tensor input;
+    final Tensor target;
+
+    Slot(int rows, float[] features, float[] targets, Tensor input, Tensor target) {
+      this.rows = rows;
+      this.features = features;
+      this.targets = targets;
+      this.input = input;
+      this.target = target;
+    }
+  }
+
+  private Slot current;
+
+  BatchLoader(Dataset data, Shape networkInput, Shape networkOutput, Engine engine, DataType dataType) {
+    if (!data.featureShape().equals(networkInput)) {
+      throw new IllegalArgumentException("the dataset's samples have shape " + data.featureShape()
+          + " but the network's input is " + networkInput);
+    }
+    if (!data.targetShape().equals(networkOutput)) {
+      throw new IllegalArgumentException("the dataset's targets have shape " + data.targetShape()
+          + " but the network's output is " + networkOutput
+          + (data.isClassification() ? " (the dataset has " + data.numClasses() + " classes)" : ""));
+    }
+    this.data = data;
+    this.engine = engine;
+    this.dataType = dataType;
+    this.featureSize = networkInput.intSize();
+    this.targetSize = networkOutput.intSize();
+  }
+
+  /** Loads samples order[from .. from + count) into {@link #input()} and {@link #targets()}. */
+  void load(int[] order, int from, int count) {
+    Slot s = slot(count);
+    data.fill(order, from, count, s.features, s.targets);
+    s.input.copyFrom(s.features);
+    s.target.copyFrom(s.targets);
+    current = s;
+  }
+
+  private Slot slot(int rows) {
+    for (Slot s : slots) {
+      if (s != null && s.rows == rows) {
+        return s;
+      }
+    }
+    Slot s = new Slot(rows, new float[rows * featureSize], new float[rows * targetSize],
+        engine.zeros(dataType, data.featureShape().withBatch(rows)),
+        engine.zeros(dataType, data.targetShape().withBatch(rows)));
+    slots[next] = s;
+    next = (next + 1) % slots.length;
+    return s;
+  }
+
+  Tensor input() {
+    return current.input;
+  }
+
+  Tensor targets() {
+    return current.target;
+  }
+
+  int rows() {
+    return current.rows;
+  }
+}

@@ -1,0 +1,242 @@
+package org.delta4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.delta4j.data.Dataset;
+import org.delta4j.engine.Kernels;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Trains a {@link Network} on a {@link Dataset} in minibatches over epochs. Epoch e visits the samples in an order
+ * shuffled from (seed, e) alone, so a run resumed at epoch e from a checkpoint of epoch e − 1 repeats the
+ * uninterrupted run exactly. After each epoch it evaluates on the validation data (when given), records an {@link
+ * EpochResult}, tells the listeners, and applies early stopping. Immutable and reusable; one {@code fit} at a time per
+ * network.
+ */
+public final class Trainer {
+  private final int epochs;
+  private final int batchSize;
+  private final long seed;
+  private final boolean shuffle;
+  private final Dataset validation;
+  private final EarlyStopping earlyStopping;
+  private final List<TrainingListener> listeners;
+  private final int firstEpoch;
+
+  private Trainer(Builder b) {
+    this.epochs = b.epochs;
+    this.batchSize = b.batchSize;
+    this.seed = b.seed;
+    this.shuffle = b.shuffle;
+    this.validation = b.validation;
+    this.earlyStopping = b.earlyStopping;
+    this.listeners = List.copyOf(b.listeners);
+    this.firstEpoch = b.firstEpoch;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Trains {@code network} on {@code data} and returns the history of the epochs run. */
+  public History fit(Network network, Dataset data) {
+    if (earlyStopping != null && earlyStopping.metric().needsValidation() && validation == null) {
+      throw new IllegalArgumentException("early stopping monitors " + earlyStopping.metric()
+          + " but no validation data was given");
+    }
+    BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
+        network.dataType());
+    int n = data.size();
+    int batches = (n + batchSize - 1) / batchSize;
+    int[] order = new int[n];
+    int[] predicted = new int[Math.min(batchSize, n)];
+    List<EpochResult> results = new ArrayList<>();
+    for (TrainingListener l : listeners) {
+      l.onTrainingStart(network, firstEpoch, epochs, batches);
+    }
+    double best = Double.NaN;
+    int bestEpoch = firstEpoch - 1;
+    int sinceBest = 0;
+    boolean stopped = false;
+    List<Tensor> bestWeights = null;
+    for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+      long start = System.nanoTime();
+      for (TrainingListener l : listeners) {
+        l.onEpochStart(epoch);
+      }
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      if (shuffle) {
+        SplitMix64.forStream(seed, epoch).shuffle(order);
+      }
+      double rate = network.optimizer().currentLearningRate();
+      double lossSum = 0;
+      long correct = 0;
+      long seen = 0;
+      for (int b = 0; b < batches; b++) {
+        int from = b * batchSize;
+        int count = Math.min(batchSize, n - from);
+        loader.load(order, from, count);
+        double loss = network.trainStep(loader.input(), loader.targets());
+        lossSum += loss * count;
+        if (data.isClassification()) {
+          network.engine().kernels().argmaxRows(network.output(), predicted);
+          for (int i = 0; i < count; i++) {
+            if (predicted[i] == data.label(order[from + i])) {
+              correct++;
+            }
+          }
+        }
+        seen += count;
+        for (TrainingListener l : listeners) {
+          l.onBatchEnd(epoch, b + 1, loss, seen);
+        }
+      }
+      double valLoss = Double.NaN;
+      double valAccuracy = Double.NaN;
+      if (validation != null) {
+        Evaluation e = Evaluation.of(network, validation, Math.max(batchSize, 256));
+        valLoss = e.loss();
+        valAccuracy = e.accuracy();
+      }
+      EpochResult r = new EpochResult(epoch, lossSum / n, data.isClassification() ? (double) correct / n : Double.NaN,
+          valLoss, valAccuracy, rate, (System.nanoTime() - start) / 1e9);
+      results.add(r);
+      if (earlyStopping != null) {
+        double v = r.value(earlyStopping.metric());
+        if (earlyStopping.improves(v, best)) {
+          best = v;
+          bestEpoch = epoch;
+          sinceBest = 0;
+          if (earlyStopping.restoreBest()) {
+            bestWeights = snapshot(network, bestWeights);
+          }
+        } else if (++sinceBest >= earlyStopping.patience()) {
+          stopped = true;
+        }
+      } else {
+        bestEpoch = epoch;
+      }
+      for (TrainingListener l : listeners) {
+        l.onEpochEnd(network, r);
+      }
+      if (stopped) {
+        break;
+      }
+    }
+    if (earlyStopping != null && earlyStopping.restoreBest() && bestWeights != null) {
+      restore(network, bestWeights);
+    }
+    History history = new History(results, stopped, bestEpoch);
+    for (TrainingListener l : listeners) {
+      l.onTrainingEnd(network, history);
+    }
+    return history;
+  }
+
+  private static List<Tensor> snapshot(Network network, List<Tensor> into) {
+    Kernels k = network.engine().kernels();
+    List<Parameter> params = network.parameters();
+    List<Tensor> out = into;
+    if (out == null) {
+      out = new ArrayList<>(params.size());
+      for (Parameter p : params) {
+        out.add(network.engine().zeros(p.value().dataType(), p.value().shape()));
+      }
+    }
+    for (int i = 0; i < params.size(); i++) {
+      k.copy(params.get(i).value(), out.get(i));
+    }
+    return out;
+  }
+
+  private static void restore(Network network, List<Tensor> weights) {
+    Kernels k = network.engine().kernels();
+    List<Parameter> params = network.parameters();
+    for (int i = 0; i < params.size(); i++) {
+      k.copy(weights.get(i), params.get(i).value());
+    }
+  }
+
+  /** Configures a {@link Trainer}. Defaults: 10 epochs, batches of 32, seed 42, shuffled, no validation. */
+  public static final class Builder {
+    private int epochs = 10;
+    private int batchSize = 32;
+    private long seed = 42;
+    private boolean shuffle = true;
+    private Dataset validation;
+    private EarlyStopping earlyStopping;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private int firstEpoch = 1;
+
+    private Builder() {}
+
+    /** The number of the last epoch to run (epochs count from 1). */
+    public Builder epochs(int epochs) {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+      }
+      this.epochs = epochs;
+      return this;
+    }
+
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** The seed of the per-epoch shuffles. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Whether to shuffle each epoch (default true); false visits the samples in order, as the perceptron does. */
+    public Builder shuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    public Builder validation(Dataset validation) {
+      this.validation = validation;
+      return this;
+    }
+
+    public Builder earlyStopping(EarlyStopping earlyStopping) {
+      this.earlyStopping = earlyStopping;
+      return this;
+    }
+
+    public Builder listener(TrainingListener listener) {
+      listeners.add(listener);
+      return this;
+    }
+
+    /**
+     * Resumes at epoch {@code firstEpoch} (default 1). With the network and optimizer restored from the checkpoint of
+     * epoch {@code firstEpoch − 1}, the run ends with the same weights as one that was never interrupted.
+     */
+    public Builder firstEpoch(int firstEpoch) {
+      if (firstEpoch < 1) {
+        throw new IllegalArgumentException("the first epoch is numbered 1 or more, got " + firstEpoch);
+      }
+      this.firstEpoch = firstEpoch;
+      return this;
+    }
+
+    public Trainer build() {
+      if (firstEpoch > epochs) {
+        throw new IllegalArgumentException("first epoch " + firstEpoch + " is past the last epoch " + epochs
+            + ": training is already complete");
+      }
+      return new Trainer(this);
+    }
+  }
+}

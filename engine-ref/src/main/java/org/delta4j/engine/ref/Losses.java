@@ -1,0 +1,143 @@
+package org.delta4j.engine.ref;
+
+import org.delta4j.spec.LossFunction;
+
+/**
+ * The losses and their gradients, per the formulas on {@link LossFunction}, computed in double whatever the storage
+ * type. Loss arrays are small (batch × outputs), so one implementation reads both float and double storage through
+ * {@link Values}.
+ */
+final class Losses {
+  private Losses() {}
+
+  /** Read and write access to a float[] or double[]. */
+  private interface Values {
+    double get(int i);
+
+    void set(int i, double v);
+  }
+
+  private record Floats(float[] a) implements Values {
+    @Override
+    public double get(int i) {
+      return a[i];
+    }
+
+    @Override
+    public void set(int i, double v) {
+      a[i] = (float) v;
+    }
+  }
+
+  private record Doubles(double[] a) implements Values {
+    @Override
+    public double get(int i) {
+      return a[i];
+    }
+
+    @Override
+    public void set(int i, double v) {
+      a[i] = v;
+    }
+  }
+
+  static double compute(LossFunction f, int rows, int cols, double eps, float[] p, float[] t, float[] g) {
+    return compute(f, rows, cols, eps, new Floats(p), new Floats(t), g == null ? null : new Floats(g));
+  }
+
+  static double compute(LossFunction f, int rows, int cols, double eps, double[] p, double[] t, double[] g) {
+    return compute(f, rows, cols, eps, new Doubles(p), new Doubles(t), g == null ? null : new Doubles(g));
+  }
+
+  private static double compute(LossFunction f, int rows, int cols, double eps, Values p, Values t, Values g) {
+    double sum = 0;
+    int n = rows * cols;
+    switch (f) {
+      case SQUARED_ERROR -> { // ½Σ(t − o)² per row; ∂/∂o = o − t
+        for (int i = 0; i < n; i++) {
+          double d = p.get(i) - t.get(i);
+          sum += 0.5 * d * d;
+          if (g != null) {
+            g.set(i, d / rows);
+          }
+        }
+        return sum / rows;
+      }
+      case MEAN_SQUARED_ERROR -> { // mean of (t − o)² over all N·C; ∂/∂o = 2(o − t)/(N·C)
+        for (int i = 0; i < n; i++) {
+          double d = p.get(i) - t.get(i);
+          sum += d * d;
+          if (g != null) {
+            g.set(i, 2 * d / n);
+          }
+        }
+        return sum / n;
+      }
+      case BINARY_CROSS_ENTROPY -> { // −[t log o + (1 − t) log(1 − o)]; ∂/∂o = (o − t)/(o(1 − o))
+        for (int i = 0; i < n; i++) {
+          double o = clamp(p.get(i), eps);
+          double y = t.get(i);
+          sum -= y * Math.log(o) + (1 - y) * Math.log(1 - o);
+          if (g != null) {
+            g.set(i, (o - y) / (o * (1 - o)) / rows);
+          }
+        }
+        return sum / rows;
+      }
+      case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o; ∂/∂o = −t/o
+        for (int i = 0; i < n; i++) {
+          double o = clamp(p.get(i), eps);
+          double y = t.get(i);
+          if (y != 0) {
+            sum -= y * Math.log(o);
+          }
+          if (g != null) {
+            g.set(i, -y / o / rows);
+          }
+        }
+        return sum / rows;
+      }
+      case SOFTMAX_CROSS_ENTROPY -> { // (Σt)·logsumexp(z) − Σ t·z; ∂/∂z = (Σt)·softmax(z) − t
+        for (int r = 0; r < rows; r++) {
+          int o = r * cols;
+          double max = Double.NEGATIVE_INFINITY;
+          double mass = 0;
+          double dot = 0;
+          for (int j = 0; j < cols; j++) {
+            max = Math.max(max, p.get(o + j));
+            mass += t.get(o + j);
+            dot += t.get(o + j) * p.get(o + j);
+          }
+          double z = 0;
+          for (int j = 0; j < cols; j++) {
+            z += Math.exp(p.get(o + j) - max);
+          }
+          double logSumExp = max + Math.log(z);
+          sum += mass * logSumExp - dot;
+          if (g != null) {
+            for (int j = 0; j < cols; j++) {
+              double softmax = Math.exp(p.get(o + j) - logSumExp);
+              g.set(o + j, (mass * softmax - t.get(o + j)) / rows);
+            }
+          }
+        }
+        return sum / rows;
+      }
+      case PERCEPTRON -> { // max(0, −t·a); subgradient −t where t·a ≤ 0 (a zero activation is a mistake)
+        for (int i = 0; i < n; i++) {
+          double margin = t.get(i) * p.get(i);
+          sum += Math.max(0, -margin);
+          if (g != null) {
+            g.set(i, margin <= 0 ? -t.get(i) / rows : 0);
+          }
+        }
+        return sum / rows;
+      }
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  private static double clamp(double o, double eps) {
+    return Math.min(Math.max(o, eps), 1 - eps);
+  }
+}

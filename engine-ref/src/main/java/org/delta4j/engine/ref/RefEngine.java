@@ -1,0 +1,37 @@
+package org.delta4j.engine.ref;
+
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The reference engine: plain Java, no native code, the oracle every other engine is compared with. Tensors are Java
+ * arrays; matrix products are cache-blocked and spread over the available cores. Thread-safe.
+ */
+public final class RefEngine implements Engine {
+  public static final String NAME = "ref";
+
+  private final RefKernels kernels = new RefKernels(this);
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "reference engine (plain Java " + Runtime.version() + "), " + kernels.gemmDescription();
+  }
+
+  @Override
+  public Tensor zeros(DataType dataType, Shape shape) {
+    return RefTensor.zeros(this, dataType, shape);
+  }
+
+  @Override
+  public Kernels kernels() {
+    return kernels;
+  }
+}

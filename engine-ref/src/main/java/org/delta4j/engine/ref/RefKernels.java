@@ -1,0 +1,417 @@
+package org.delta4j.engine.ref;
+
+import org.delta4j.engine.KernelArguments;
+import org.delta4j.engine.Kernels;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The reference kernels: each a loop over Java arrays, in float for FLOAT32 and double for FLOAT64 (Java has no
+ * generics over primitives, so each loop is written once per type). Sums are accumulated in double. Matrix products go
+ * to {@link Gemm}. Thread-safe: kernels keep no state between calls.
+ */
+final class RefKernels implements Kernels {
+  private final RefEngine engine;
+
+  RefKernels(RefEngine engine) {
+    this.engine = engine;
+  }
+
+  String gemmDescription() {
+    return Gemm.description();
+  }
+
+  private RefTensor ref(String kernel, Tensor t) {
+    if (!(t instanceof RefTensor r) || t.engine() != engine) {
+      throw new IllegalArgumentException(kernel + ": tensor " + t.shape() + " belongs to engine '" + t.engine().name()
+          + "', not to this reference engine");
+    }
+    return r;
+  }
+
+  @Override
+  public void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
+    int[] mnk = KernelArguments.gemm(a, transposeA, b, transposeB, c);
+    RefTensor ra = ref("gemm", a);
+    RefTensor rb = ref("gemm", b);
+    RefTensor rc = ref("gemm", c);
+    int lda = a.shape().dim(1);
+    int ldb = b.shape().dim(1);
+    if (ra.floats != null) {
+      Gemm.sgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], (float) alpha, ra.floats, lda, rb.floats, ldb,
+          (float) beta, rc.floats, mnk[1]);
+    } else {
+      Gemm.dgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], alpha, ra.doubles, lda, rb.doubles, ldb, beta,
+          rc.doubles, mnk[1]);
+    }
+  }
+
+  @Override
+  public void addRowVector(Tensor m, Tensor v) {
+    KernelArguments.rowVector("addRowVector", m, v);
+    RefTensor rm = ref("addRowVector", m);
+    RefTensor rv = ref("addRowVector", v);
+    int rows = m.shape().dim(0);
+    int n = m.shape().dim(1);
+    if (rm.floats != null) {
+      float[] x = rm.floats;
+      float[] y = rv.floats;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        for (int j = 0; j < n; j++) {
+          x[o + j] += y[j];
+        }
+      }
+    } else {
+      double[] x = rm.doubles;
+      double[] y = rv.doubles;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        for (int j = 0; j < n; j++) {
+          x[o + j] += y[j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void sumRows(Tensor m, double beta, Tensor out) {
+    KernelArguments.rowVector("sumRows", m, out);
+    RefTensor rm = ref("sumRows", m);
+    RefTensor ro = ref("sumRows", out);
+    int rows = m.shape().dim(0);
+    int n = m.shape().dim(1);
+    if (rm.floats != null) {
+      float[] x = rm.floats;
+      float[] s = ro.floats;
+      float b = (float) beta;
+      for (int j = 0; j < n; j++) {
+        s[j] = b == 0 ? 0 : b * s[j];
+      }
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        for (int j = 0; j < n; j++) {
+          s[j] += x[o + j];
+        }
+      }
+    } else {
+      double[] x = rm.doubles;
+      double[] s = ro.doubles;
+      for (int j = 0; j < n; j++) {
+        s[j] = beta == 0 ? 0 : beta * s[j];
+      }
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        for (int j = 0; j < n; j++) {
+          s[j] += x[o + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("activation", x, y);
+    RefTensor rx = ref("activation", x);
+    RefTensor ry = ref("activation", y);
+    if (f == ActivationFunction.SOFTMAX) {
+      KernelArguments.matrix("softmax", "x", x);
+      softmax(rx, ry, x.shape().dim(0), x.shape().dim(1));
+      return;
+    }
+    if (rx.floats != null) {
+      Activations.forward(f, (float) alpha, rx.floats, ry.floats);
+    } else {
+      Activations.forward(f, alpha, rx.doubles, ry.doubles);
+    }
+  }
+
+  /** y = e^(x − max x) / Σ e^(x − max x), per row: subtracting the max keeps every exponent ≤ 0, so no overflow. */
+  private static void softmax(RefTensor x, RefTensor y, int rows, int n) {
+    if (x.floats != null) {
+      float[] in = x.floats;
+      float[] out = y.floats;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+          max = Math.max(max, in[o + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+          float e = (float) Math.exp(in[o + j] - max);
+          out[o + j] = e;
+          sum += e;
+        }
+        float inv = (float) (1 / sum);
+        for (int j = 0; j < n; j++) {
+          out[o + j] *= inv;
+        }
+      }
+    } else {
+      double[] in = x.doubles;
+      double[] out = y.doubles;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+          max = Math.max(max, in[o + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+          double e = Math.exp(in[o + j] - max);
+          out[o + j] = e;
+          sum += e;
+        }
+        double inv = 1 / sum;
+        for (int j = 0; j < n; j++) {
+          out[o + j] *= inv;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.sameShape("activationBackward", x, y, dy, dx);
+    RefTensor rx = ref("activationBackward", x);
+    RefTensor ry = ref("activationBackward", y);
+    RefTensor rdy = ref("activationBackward", dy);
+    RefTensor rdx = ref("activationBackward", dx);
+    if (f == ActivationFunction.SOFTMAX) {
+      KernelArguments.matrix("softmax backward", "y", y);
+      softmaxBackward(ry, rdy, rdx, y.shape().dim(0), y.shape().dim(1));
+      return;
+    }
+    if (rx.floats != null) {
+      Activations.backward(f, (float) alpha, rx.floats, ry.floats, rdy.floats, rdx.floats);
+    } else {
+      Activations.backward(f, alpha, rx.doubles, ry.doubles, rdy.doubles, rdx.doubles);
+    }
+  }
+
+  /** dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ) per row: the softmax Jacobian fᵢ(δᵢⱼ − fⱼ) applied to dy. */
+  private static void softmaxBackward(RefTensor y, RefTensor dy, RefTensor dx, int rows, int n) {
+    if (y.floats != null) {
+      float[] s = y.floats;
+      float[] g = dy.floats;
+      float[] out = dx.floats;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        double dot = 0;
+        for (int j = 0; j < n; j++) {
+          dot += (double) g[o + j] * s[o + j];
+        }
+        float d = (float) dot;
+        for (int j = 0; j < n; j++) {
+          out[o + j] = s[o + j] * (g[o + j] - d);
+        }
+      }
+    } else {
+      double[] s = y.doubles;
+      double[] g = dy.doubles;
+      double[] out = dx.doubles;
+      for (int i = 0; i < rows; i++) {
+        int o = i * n;
+        double dot = 0;
+        for (int j = 0; j < n; j++) {
+          dot += g[o + j] * s[o + j];
+        }
+        for (int j = 0; j < n; j++) {
+          out[o + j] = s[o + j] * (g[o + j] - dot);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void multiply(Tensor a, Tensor b, Tensor out) {
+    KernelArguments.sameShape("multiply", a, b, out);
+    RefTensor ra = ref("multiply", a);
+    RefTensor rb = ref("multiply", b);
+    RefTensor ro = ref("multiply", out);
+    if (ra.floats != null) {
+      float[] x = ra.floats;
+      float[] y = rb.floats;
+      float[] z = ro.floats;
+      for (int i = 0; i < z.length; i++) {
+        z[i] = x[i] * y[i];
+      }
+    } else {
+      double[] x = ra.doubles;
+      double[] y = rb.doubles;
+      double[] z = ro.doubles;
+      for (int i = 0; i < z.length; i++) {
+        z[i] = x[i] * y[i];
+      }
+    }
+  }
+
+  @Override
+  public void axpy(double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("axpy", x, y);
+    RefTensor rx = ref("axpy", x);
+    RefTensor ry = ref("axpy", y);
+    if (rx.floats != null) {
+      float a = (float) alpha;
+      float[] u = rx.floats;
+      float[] v = ry.floats;
+      for (int i = 0; i < v.length; i++) {
+        v[i] += a * u[i];
+      }
+    } else {
+      double[] u = rx.doubles;
+      double[] v = ry.doubles;
+      for (int i = 0; i < v.length; i++) {
+        v[i] += alpha * u[i];
+      }
+    }
+  }
+
+  @Override
+  public void scale(Tensor x, double s) {
+    RefTensor rx = ref("scale", x);
+    if (rx.floats != null) {
+      float f = (float) s;
+      float[] u = rx.floats;
+      for (int i = 0; i < u.length; i++) {
+        u[i] *= f;
+      }
+    } else {
+      double[] u = rx.doubles;
+      for (int i = 0; i < u.length; i++) {
+        u[i] *= s;
+      }
+    }
+  }
+
+  @Override
+  public void fill(Tensor t, double value) {
+    RefTensor r = ref("fill", t);
+    if (r.floats != null) {
+      java.util.Arrays.fill(r.floats, (float) value);
+    } else {
+      java.util.Arrays.fill(r.doubles, value);
+    }
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    KernelArguments.sameShape("copy", src, dst);
+    RefTensor s = ref("copy", src);
+    RefTensor d = ref("copy", dst);
+    if (s.floats != null) {
+      System.arraycopy(s.floats, 0, d.floats, 0, s.floats.length);
+    } else {
+      System.arraycopy(s.doubles, 0, d.doubles, 0, s.doubles.length);
+    }
+  }
+
+  @Override
+  public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.matrix("loss", "predictions", predictions);
+    if (gradient != null) {
+      KernelArguments.sameShape("loss", predictions, targets, gradient);
+    } else {
+      KernelArguments.sameShape("loss", predictions, targets);
+    }
+    RefTensor p = ref("loss", predictions);
+    RefTensor t = ref("loss", targets);
+    RefTensor g = gradient == null ? null : ref("loss", gradient);
+    int rows = predictions.shape().dim(0);
+    int cols = predictions.shape().dim(1);
+    double eps = predictions.dataType().probabilityEpsilon();
+    return p.floats != null
+        ? Losses.compute(f, rows, cols, eps, p.floats, t.floats, g == null ? null : g.floats)
+        : Losses.compute(f, rows, cols, eps, p.doubles, t.doubles, g == null ? null : g.doubles);
+  }
+
+  @Override
+  public void argmaxRows(Tensor m, int[] out) {
+    KernelArguments.matrix("argmaxRows", "m", m);
+    RefTensor r = ref("argmaxRows", m);
+    int rows = m.shape().dim(0);
+    int n = m.shape().dim(1);
+    if (out.length < rows) {
+      throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has " + rows
+          + " rows");
+    }
+    for (int i = 0; i < rows; i++) {
+      int best = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        double v = r.floats != null ? r.floats[i * n + j] : r.doubles[i * n + j];
+        if (v > max) {
+          max = v;
+          best = j;
+        }
+      }
+      out[i] = best;
+    }
+  }
+
+  @Override
+  public void momentumUpdate(
+      Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov) {
+    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    RefTensor rw = ref("momentumUpdate", w);
+    RefTensor rg = ref("momentumUpdate", g);
+    RefTensor rv = ref("momentumUpdate", velocity);
+    if (rw.floats != null) {
+      Updates.momentum(rw.floats, rg.floats, rv.floats, (float) learningRate, (float) momentum, nesterov);
+    } else {
+      Updates.momentum(rw.doubles, rg.doubles, rv.doubles, learningRate, momentum, nesterov);
+    }
+  }
+
+  @Override
+  public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
+    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    RefTensor rw = ref("adaGradUpdate", w);
+    RefTensor rg = ref("adaGradUpdate", g);
+    RefTensor rs = ref("adaGradUpdate", sumSquares);
+    if (rw.floats != null) {
+      Updates.rmsProp(rw.floats, rg.floats, rs.floats, (float) learningRate, 1f, 1f, (float) epsilon);
+    } else {
+      Updates.rmsProp(rw.doubles, rg.doubles, rs.doubles, learningRate, 1, 1, epsilon);
+    }
+  }
+
+  @Override
+  public void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
+    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    RefTensor rw = ref("rmsPropUpdate", w);
+    RefTensor rg = ref("rmsPropUpdate", g);
+    RefTensor rs = ref("rmsPropUpdate", meanSquares);
+    if (rw.floats != null) {
+      Updates.rmsProp(rw.floats, rg.floats, rs.floats, (float) learningRate, (float) rho, (float) (1 - rho),
+          (float) epsilon);
+    } else {
+      Updates.rmsProp(rw.doubles, rg.doubles, rs.doubles, learningRate, rho, 1 - rho, epsilon);
+    }
+  }
+
+  @Override
+  public void adamUpdate(
+      Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
+      long step) {
+    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    if (step < 1) {
+      throw new IllegalArgumentException("adamUpdate: step counts from 1, got " + step);
+    }
+    RefTensor rw = ref("adamUpdate", w);
+    RefTensor rg = ref("adamUpdate", g);
+    RefTensor rm = ref("adamUpdate", m);
+    RefTensor rv = ref("adamUpdate", v);
+    // Bias corrections 1 − βᵗ are computed once, in double, for both types.
+    double c1 = 1 - Math.pow(beta1, step);
+    double c2 = 1 - Math.pow(beta2, step);
+    if (rw.floats != null) {
+      Updates.adam(rw.floats, rg.floats, rm.floats, rv.floats, (float) learningRate, (float) beta1, (float) beta2,
+          (float) epsilon, (float) c1, (float) c2);
+    } else {
+      Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, c1, c2);
+    }
+  }
+}
