@@ -1,0 +1,113 @@
+package org.delta4j.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads files in the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed (recognised by its magic bytes):
+ * two zero bytes, a type byte (0x08: unsigned bytes), the number of dimensions, each dimension as a big-endian int,
+ * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
+ * or more bytes than the dimensions announce — is an {@link IOException} naming the file and what is wrong.
+ */
+public final class IdxReader {
+  private static final int UNSIGNED_BYTE = 0x08;
+  private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private IdxReader() {}
+
+  /** The contents of an IDX file: its dimensions and its unsigned bytes in row-major order. */
+  public record IdxArray(int[] dims, byte[] data) {
+    /** Number of items: the first dimension. */
+    public int count() {
+      return dims[0];
+    }
+
+    /** Bytes per item: the product of the dimensions after the first. */
+    public int itemSize() {
+      int n = 1;
+      for (int i = 1; i < dims.length; i++) {
+        n *= dims[i];
+      }
+      return n;
+    }
+  }
+
+  /** Reads an unsigned-byte IDX file, gzip-compressed or not. */
+  public static IdxArray read(Path file) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      raw.mark(2);
+      int b0 = raw.read();
+      int b1 = raw.read();
+      raw.reset();
+      boolean gzip = b0 == 0x1f && b1 == 0x8b;
+      try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+        return read(file, in);
+      } catch (ZipException | EOFException e) {
+        if (gzip) { // header truncation is reported as an IOException above, so these come from the gzip stream
+          throw new IOException(file + ": the gzip data is corrupt or truncated (" + e.getMessage()
+              + "); delete the file and fetch it again", e);
+        }
+        throw e;
+      }
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(file.toString(), null, "file not found");
+    }
+  }
+
+  private static IdxArray read(Path file, DataInputStream in) throws IOException {
+    int zero1 = in.read();
+    int zero2 = in.read();
+    int type = in.read();
+    int rank = in.read();
+    if (rank < 0) {
+      throw new IOException(file + ": too short to be an IDX file (fewer than 4 header bytes)");
+    }
+    if (zero1 != 0 || zero2 != 0) {
+      throw new IOException(String.format("%s: wrong magic number 0x%02x%02x%02x%02x, not an IDX file (expected "
+          + "0x0000TTDD: two zero bytes, the type, the number of dimensions)", file, zero1, zero2, type, rank));
+    }
+    if (type != UNSIGNED_BYTE) {
+      throw new IOException(String.format("%s: IDX element type 0x%02x is not supported; Delta4j reads unsigned-byte "
+          + "(0x08) files such as MNIST's", file, type));
+    }
+    if (rank < 1) {
+      throw new IOException(file + ": an IDX file needs at least one dimension, the header says 0");
+    }
+    int[] dims = new int[rank];
+    long total = 1;
+    for (int i = 0; i < rank; i++) {
+      try {
+        dims[i] = in.readInt();
+      } catch (EOFException e) {
+        throw new IOException(file + ": truncated in the header (dimension " + i + " of " + rank + " missing)", e);
+      }
+      if (dims[i] < 0) {
+        throw new IOException(file + ": dimension " + i + " is negative (" + dims[i] + ")");
+      }
+      total *= dims[i];
+      if (total > MAX_ELEMENTS) {
+        throw new IOException(file + ": the header announces more than " + MAX_ELEMENTS
+            + " elements, which is not a plausible IDX file");
+      }
+    }
+    byte[] data = new byte[(int) total];
+    int read = in.readNBytes(data, 0, data.length);
+    if (read < data.length) {
+      throw new IOException(file + ": truncated: the header announces " + data.length + " data bytes ("
+          + java.util.Arrays.toString(dims) + ") but the file holds " + read + "; fetch the file again");
+    }
+    if (in.read() != -1) {
+      throw new IOException(file + ": more data than the header announces (" + java.util.Arrays.toString(dims)
+          + "); the file is corrupt or not what its name says");
+    }
+    return new IdxArray(dims, data);
+  }
+}

@@ -1,0 +1,50 @@
+package org.delta4j.data;
+
+/**
+ * How unsigned bytes (0–255) become features: x′ = (x / 255 − mean) / std. {@link #unitRange()} keeps [0, 1];
+ * {@link #standardize(byte[])} centres and scales with the statistics of the training pixels (apply the same
+ * normalisation to the test set). Immutable.
+ */
+public record Normalization(double mean, double std) {
+  public Normalization {
+    if (!Double.isFinite(mean) || !(std > 0) || Double.isInfinite(std)) {
+      throw new IllegalArgumentException("normalisation needs a finite mean and a positive finite std, got mean "
+          + mean + ", std " + std);
+    }
+  }
+
+  /** x / 255: features in [0, 1]. */
+  public static Normalization unitRange() {
+    return new Normalization(0, 1);
+  }
+
+  /** Mean 0 and standard deviation 1 over the given pixels (all of them pooled). */
+  public static Normalization standardize(byte[] pixels) {
+    if (pixels.length == 0) {
+      throw new IllegalArgumentException("cannot standardise over no pixels");
+    }
+    long[] histogram = new long[256];
+    for (byte b : pixels) {
+      histogram[b & 0xff]++;
+    }
+    double sum = 0;
+    double sumSquares = 0;
+    for (int v = 0; v < 256; v++) {
+      double x = v / 255.0;
+      sum += histogram[v] * x;
+      sumSquares += histogram[v] * x * x;
+    }
+    double mean = sum / pixels.length;
+    double variance = Math.max(sumSquares / pixels.length - mean * mean, 0);
+    return new Normalization(mean, variance > 0 ? Math.sqrt(variance) : 1);
+  }
+
+  /** The lookup table of all 256 byte values, so per-batch conversion is one array read per pixel. */
+  float[] table() {
+    float[] t = new float[256];
+    for (int v = 0; v < 256; v++) {
+      t[v] = (float) ((v / 255.0 - mean) / std);
+    }
+    return t;
+  }
+}
