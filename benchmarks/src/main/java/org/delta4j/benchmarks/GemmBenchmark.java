@@ -1,0 +1,70 @@
+package org.delta4j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Engines;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Matrix multiply through an engine's {@code Kernels.gemm}: C ← op(A)·op(B). Operations per second. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class GemmBenchmark {
+  @Param({"ref", "nd4j"})
+  public String engine;
+
+  @Param({"FLOAT32", "FLOAT64"})
+  public String dtype;
+
+  @Param({"128", "256", "512", "1024", "2048", "128x784x256", "784x128x256-TN", "128x256x784-NT"})
+  public String shape;
+
+  private Engine e;
+  private Tensor a;
+  private Tensor b;
+  private Tensor c;
+  private GemmShape s;
+
+  @Setup
+  public void setUp() {
+    e = Engines.get(engine);
+    s = GemmShape.parse(shape);
+    DataType type = DataType.valueOf(dtype);
+    a = random(e, type, s.aDims(), 1);
+    b = random(e, type, s.bDims(), 2);
+    c = e.zeros(type, Shape.of(s.m(), s.n()));
+  }
+
+  static Tensor random(Engine engine, DataType type, int[] dims, long seed) {
+    Shape shape = Shape.of(dims);
+    double[] v = new double[shape.intSize()];
+    SplitMix64 r = new SplitMix64(seed);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextDouble() - 0.5;
+    }
+    return engine.tensor(type, shape, v);
+  }
+
+  @Benchmark
+  public Tensor gemm() {
+    e.kernels().gemm(a, s.transposeA(), b, s.transposeB(), 1, 0, c);
+    return c;
+  }
+}

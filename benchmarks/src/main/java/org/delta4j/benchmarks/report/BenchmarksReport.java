@@ -1,0 +1,354 @@
+package org.delta4j.benchmarks.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+
+/**
+ * Writes {@code BENCHMARKS.md} and its charts from the files one run of {@code benchmarks/run} leaves in its results
+ * directory: JMH's JSON for Delta4j and raw ND4J, for DL4J as it comes and with {@code OMP_WAIT_POLICY=PASSIVE}, the
+ * PyTorch peer's JSON both ways, and the main job's memory measurement. Every number in the report comes from those
+ * files; nothing is typed in by hand.
+ */
+public final class BenchmarksReport {
+  private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
+  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
+
+  private final Path results;
+  private final JmhResults ours;
+  private final JmhResults dl4j;
+  private final JmhResults dl4jPassive;
+  private final JsonNode torch;
+  private final JsonNode torchPassive;
+  private final JsonNode memory;
+  private final StringBuilder md = new StringBuilder();
+  private final List<String[]> targets = new ArrayList<>();
+
+  private BenchmarksReport(Path results) throws IOException {
+    this.results = results;
+    this.ours = JmhResults.read(results.resolve("jmh-delta4j.json"));
+    this.dl4j = JmhResults.read(results.resolve("jmh-dl4j.json"));
+    this.dl4jPassive = JmhResults.read(results.resolve("jmh-dl4j-passive.json"));
+    this.torch = json(results.resolve("pytorch.json"));
+    this.torchPassive = json(results.resolve("pytorch-passive.json"));
+    this.memory = json(results.resolve("memory.json"));
+  }
+
+  /** {@code BenchmarksReport RESULTS_DIR OUTPUT_MD}. */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md");
+      System.exit(2);
+    }
+    write(Path.of(args[0]), Path.of(args[1]));
+    System.out.println("wrote " + args[1]);
+  }
+
+  /** Writes the report for the results in {@code results} to {@code out}, and its charts beside it. */
+  static void write(Path results, Path out) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    String text = new BenchmarksReport(results).render(out.toAbsolutePath().getParent());
+    Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static JsonNode json(Path file) throws IOException {
+    return Files.isRegularFile(file) ? new ObjectMapper().readTree(file.toFile()) : new ObjectMapper().createObjectNode();
+  }
+
+  private String render(Path reportDir) throws IOException {
+    Properties versions = new Properties();
+    try (InputStream in = BenchmarksReport.class.getResourceAsStream("/benchmark-versions.properties")) {
+      if (in != null) {
+        versions.load(in);
+      }
+    }
+    double torchStep = torchPassive.path("train_samples_per_s").asDouble(Double.NaN);
+    double refStep = steps(ours, "ref");
+    double nd4jStep = steps(ours, "nd4j");
+
+    md.append("# Delta4j benchmarks\n\n");
+    md.append("Written by `benchmarks/run` from the measurements of one run; regenerate rather than edit.\n\n");
+    md.append("## Machine and versions\n\n");
+    md.append("| | |\n|---|---|\n");
+    md.append("| CPU | ").append(cpuModel()).append(" |\n");
+    md.append("| cores | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+    md.append("| memory | ").append(memTotal()).append(" |\n");
+    md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.version")).append(" |\n");
+    md.append("| JMH | ").append(versions.getProperty("jmh", "?")).append(" |\n");
+    md.append("| ND4J / DL4J | ").append(versions.getProperty("nd4j", "?")).append(" / ")
+        .append(versions.getProperty("dl4j", "?")).append(" |\n");
+    md.append("| PyTorch | ").append(torchPassive.path("torch").asText("not measured")).append(", ")
+        .append(torchPassive.path("threads").asText("?")).append(" threads |\n\n");
+
+    md.append("## Method\n\n");
+    md.append("JMH, one fork per benchmark, warm-up then measured iterations (see each class in "
+        + "`benchmarks/src/main/java`); scores are means with 99.9 % confidence half-widths. The training step is "
+        + "MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, Xavier), batch 128, FLOAT32, on batches of "
+        + "Fashion-MNIST already in the engine's tensors, for Delta4j, DL4J (`MultiLayerNetwork.fit`) and PyTorch "
+        + "(`benchmarks/peers/pytorch_peer.py`, 2 threads, best of 5 rounds). DL4J and PyTorch run twice: as they come and "
+        + "with `OMP_WAIT_POLICY=PASSIVE`. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
+
+    md.append("## Targets\n\n");
+    target("reference engine sgemm n=1024 ÷ raw ND4J sgemm", gflops(ours, "GemmBenchmark.gemm", "ref", "FLOAT32", "1024")
+        / gflopsRaw("FLOAT32", "1024"), 0.55, true);
+    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
+      for (String size : new String[] {"1024", "128x784x256"}) {
+        target("nd4j engine gemm " + dtype + " " + size + " ÷ raw ND4J gemm",
+            gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, size) / gflopsRaw(dtype, size), 0.95, true);
+      }
+    }
+    target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true);
+    target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true);
+    double torchLatency = torchPassive.path("batch1_latency_us").asDouble(Double.NaN);
+    for (String engine : new String[] {"ref", "nd4j"}) {
+      target(engine + " inference latency at batch 1 ÷ PyTorch (PASSIVE)",
+          score(ours, "InferenceBenchmark.batch1Latency", "engine", engine) / torchLatency, 0.5, false);
+    }
+    target("reference engine training step, bytes allocated per step",
+        ours.find("TrainingStepBenchmark.trainStep", "engine", "ref").flatMap(JmhResults.Result::allocatedBytesPerOp)
+            .orElse(Double.NaN), 1024, false);
+    target("main job peak RSS ÷ equivalent PyTorch script",
+        memory.path("delta4j_peak_rss_kib").asDouble(Double.NaN) / memory.path("pytorch_peak_rss_kib")
+            .asDouble(Double.NaN), 0.6, false);
+    md.append("| target | measured | required | status |\n|---|---:|---:|---|\n");
+    for (String[] t : targets) {
+      md.append("| ").append(String.join(" | ", t)).append(" |\n");
+    }
+    md.append('\n');
+
+    md.append("## Training step (samples/s, higher is better)\n\n");
+    Map<String, Double> step = new LinkedHashMap<>();
+    step.put("Delta4j ref", refStep);
+    step.put("Delta4j nd4j", nd4jStep);
+    step.put("DL4J as it comes", dl4jSteps(dl4j));
+    step.put("DL4J PASSIVE", dl4jSteps(dl4jPassive));
+    step.put("PyTorch as it comes", torch.path("train_samples_per_s").asDouble(Double.NaN));
+    step.put("PyTorch PASSIVE", torchStep);
+    md.append("| system | samples/s | ÷ PyTorch PASSIVE | ÷ DL4J PASSIVE |\n|---|---:|---:|---:|\n");
+    for (Map.Entry<String, Double> e : step.entrySet()) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", e.getKey(), num(e.getValue()),
+          ratio(e.getValue() / torchStep), ratio(e.getValue() / step.get("DL4J PASSIVE"))));
+    }
+    md.append("\n![training step](benchmarks/results/training-step.png)\n\n");
+    barChart(step, reportDir.resolve("benchmarks/results/training-step.png"));
+
+    md.append("## Inference\n\n| system | batch 1 latency (µs) | batch 1000 (samples/s) |\n|---|---:|---:|\n");
+    for (String engine : new String[] {"ref", "nd4j"}) {
+      md.append("| Delta4j ").append(engine).append(" | ")
+          .append(num(score(ours, "InferenceBenchmark.batch1Latency", "engine", engine))).append(" | ")
+          .append(num(1000 * score(ours, "InferenceBenchmark.batch1000Throughput", "engine", engine))).append(" |\n");
+    }
+    md.append("| DL4J PASSIVE | ").append(num(score(dl4jPassive, "Dl4jBenchmark.batch1Latency"))).append(" | ")
+        .append(num(1000 * score(dl4jPassive, "Dl4jBenchmark.batch1000Throughput"))).append(" |\n");
+    for (JsonNode t : new JsonNode[] {torch, torchPassive}) {
+      md.append("| PyTorch ").append(t.path("omp_wait_policy").asText("").isEmpty() ? "as it comes" : "PASSIVE")
+          .append(" | ").append(num(t.path("batch1_latency_us").asDouble(Double.NaN))).append(" | ")
+          .append(num(1000 * t.path("batch1000_per_s").asDouble(Double.NaN))).append(" |\n");
+    }
+    md.append("\n## One epoch of Fashion-MNIST (seconds, lower is better)\n\n| system | seconds |\n|---|---:|\n");
+    for (String engine : new String[] {"ref", "nd4j"}) {
+      md.append("| Delta4j ").append(engine).append(" | ")
+          .append(num(score(ours, "EpochBenchmark.epoch", "engine", engine))).append(" |\n");
+    }
+    md.append("| DL4J as it comes | ").append(num(score(dl4j, "Dl4jBenchmark.epoch"))).append(" |\n");
+    md.append("| DL4J PASSIVE | ").append(num(score(dl4jPassive, "Dl4jBenchmark.epoch"))).append(" |\n");
+    md.append("| PyTorch PASSIVE | ").append(num(torchPassive.path("epoch_seconds").asDouble(Double.NaN)))
+        .append(" |\n\n");
+
+    md.append("## Matrix multiply (GFLOP/s)\n\n| shape | type | ref | nd4j engine | raw ND4J | ref ÷ raw | "
+        + "engine ÷ raw |\n|---|---|---:|---:|---:|---:|---:|\n");
+    List<String> shapes = new ArrayList<>(List.of(SQUARE_SIZES));
+    shapes.addAll(List.of(TRAINING_SHAPES));
+    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
+      for (String shape : shapes) {
+        double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, shape);
+        double eng = gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, shape);
+        double raw = gflopsRaw(dtype, shape);
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", shape, dtype, num(ref), num(eng),
+            num(raw), ratio(ref / raw), ratio(eng / raw)));
+      }
+    }
+    md.append("\n![gemm](benchmarks/results/gemm.png)\n\n");
+    gemmChart(reportDir.resolve("benchmarks/results/gemm.png"));
+
+    md.append("## Layers and losses (operations/s) and allocation (bytes/operation)\n\n"
+        + "| benchmark | engine | type | ops/s | bytes/op |\n|---|---|---|---:|---:|\n");
+    for (JmhResults.Result r : ours.all()) {
+      String n = r.shortName();
+      if (n.startsWith("DenseBenchmark") || n.startsWith("SoftmaxCrossEntropy") || n.startsWith("TrainingStep")) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", n, r.param("engine"),
+            r.param("dtype").isEmpty() ? "FLOAT32" : r.param("dtype"), num(r.score()),
+            r.allocatedBytesPerOp().map(BenchmarksReport::num).orElse("–")));
+      }
+    }
+    md.append("\n## Memory of the main job\n\n");
+    if (memory.size() == 0) {
+      md.append("Not measured in this run.\n\n");
+    } else {
+      md.append("| program | peak RSS (MiB) | test accuracy | seconds |\n|---|---:|---:|---:|\n");
+      md.append(String.format(Locale.ROOT, "| Delta4j main job (`%s`) | %s | %s | %s |%n",
+          memory.path("delta4j_command").asText(), num(memory.path("delta4j_peak_rss_kib").asDouble() / 1024),
+          memory.path("delta4j_test_accuracy").asText("?"), num(memory.path("delta4j_seconds").asDouble())));
+      md.append(String.format(Locale.ROOT, "| PyTorch equivalent | %s | %s | %s |%n",
+          num(memory.path("pytorch_peak_rss_kib").asDouble() / 1024), memory.path("pytorch_test_accuracy").asText("?"),
+          num(memory.path("pytorch_seconds").asDouble())));
+      md.append('\n');
+    }
+    Path notes = reportDir.resolve("benchmarks/PROFILE.md");
+    if (Files.isRegularFile(notes)) {
+      md.append(Files.readString(notes));
+    }
+    return md.toString();
+  }
+
+  private void target(String what, double measured, double required, boolean atLeast) {
+    String status;
+    if (Double.isNaN(measured)) {
+      status = "not measured";
+    } else if (atLeast ? measured >= required : measured <= required) {
+      status = "met";
+    } else {
+      double gap = atLeast ? (required - measured) / required : (measured - required) / required;
+      status = String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
+    }
+    targets.add(new String[] {what, num(measured), (atLeast ? "≥ " : "≤ ") + num(required), status});
+  }
+
+  private static double steps(JmhResults r, String engine) {
+    return 128 * score(r, "TrainingStepBenchmark.trainStep", "engine", engine);
+  }
+
+  private static double dl4jSteps(JmhResults r) {
+    return 128 * score(r, "Dl4jBenchmark.trainStep");
+  }
+
+  private static double score(JmhResults r, String name, String... params) {
+    return r.find(name, params).map(JmhResults.Result::score).orElse(Double.NaN);
+  }
+
+  private static double gflops(JmhResults r, String name, String engine, String dtype, String shape) {
+    Optional<JmhResults.Result> res = r.find(name, "engine", engine, "dtype", dtype, "shape", shape);
+    return res.map(x -> x.score() * flops(shape) / 1e9).orElse(Double.NaN);
+  }
+
+  private double gflopsRaw(String dtype, String shape) {
+    return ours.find("Nd4jGemmBenchmark.gemm", "dtype", dtype, "shape", shape)
+        .map(x -> x.score() * flops(shape) / 1e9).orElse(Double.NaN);
+  }
+
+  private static double flops(String shape) {
+    String[] d = shape.split("-")[0].split("x");
+    if (d.length == 1) {
+      double n = Double.parseDouble(d[0]);
+      return 2 * n * n * n;
+    }
+    return 2 * Double.parseDouble(d[0]) * Double.parseDouble(d[1]) * Double.parseDouble(d[2]);
+  }
+
+  private void barChart(Map<String, Double> values, Path png) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(450)
+        .title("Training step, MLP 784-256-128-10, batch 128, FLOAT32").xAxisTitle("").yAxisTitle("samples/s").build();
+    List<String> names = new ArrayList<>();
+    List<Double> v = new ArrayList<>();
+    values.forEach((k, x) -> {
+      names.add(k);
+      v.add(Double.isNaN(x) ? 0 : x);
+    });
+    chart.addSeries("samples/s", names, v);
+    chart.getStyler().setLegendVisible(false);
+    save(chart, png);
+  }
+
+  private void gemmChart(Path png) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(450).title("Matrix multiply, FLOAT32")
+        .xAxisTitle("n (square n×n·n×n)").yAxisTitle("GFLOP/s").build();
+    chart.getStyler().setXAxisLogarithmic(true);
+    addGemmSeries(chart, "reference engine", s -> gflops(ours, "GemmBenchmark.gemm", "ref", "FLOAT32", s));
+    addGemmSeries(chart, "nd4j engine", s -> gflops(ours, "GemmBenchmark.gemm", "nd4j", "FLOAT32", s));
+    addGemmSeries(chart, "raw ND4J", s -> gflopsRaw("FLOAT32", s));
+    save(chart, png);
+  }
+
+  private static void addGemmSeries(XYChart chart, String name, java.util.function.ToDoubleFunction<String> f) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (String s : SQUARE_SIZES) {
+      double v = f.applyAsDouble(s);
+      if (!Double.isNaN(v)) {
+        x.add(Double.parseDouble(s));
+        y.add(v);
+      }
+    }
+    if (!x.isEmpty()) {
+      chart.addSeries(name, x, y);
+    }
+  }
+
+  private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
+    Files.createDirectories(png.getParent());
+    Path tmp = png.resolveSibling("tmp-" + png.getFileName());
+    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+    return "unknown";
+  }
+
+  private static String memTotal() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal")) {
+          long kib = Long.parseLong(line.replaceAll("\\D", ""));
+          return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+
+  static String num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return "–";
+    }
+    if (Math.abs(v) >= 100) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    return String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  private static String ratio(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.2f×", v);
+  }
+}

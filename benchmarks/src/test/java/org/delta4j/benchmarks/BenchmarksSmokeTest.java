@@ -1,0 +1,112 @@
+package org.delta4j.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.delta4j.data.FashionMnist;
+import org.delta4j.engine.EngineStatus;
+import org.delta4j.engine.Engines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Every benchmark runs once, briefly, so none can rot: each JMH benchmark in-process with one short iteration, and
+ * the PyTorch peer script in its smoke mode. No timing is asserted.
+ */
+class BenchmarksSmokeTest {
+  @Test
+  void everyJmhBenchmarkRunsOnce() throws RunnerException, IOException {
+    assumeTrue(fashionMnistInstalled(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+    String engines = Engines.defaults().statuses().stream().filter(EngineStatus::available).map(EngineStatus::name)
+        .collect(Collectors.joining(","));
+    // Raw ND4J and DL4J need ND4J's native library: where the nd4j engine is unavailable, so are they.
+    boolean nd4j = engines.contains("nd4j");
+    OptionsBuilder builder = new OptionsBuilder();
+    if (!nd4j) {
+      builder.exclude("Nd4jGemmBenchmark").exclude("Dl4jBenchmark");
+    }
+    Options options = builder
+        .include("org\\.delta4j\\.benchmarks\\..*")
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(50))
+        .timeUnit(TimeUnit.SECONDS)
+        .param("engine", engines.split(","))
+        .param("shape", "128", "784x128x256-TN")
+        .param("samples", "512")
+        .shouldFailOnError(true)
+        .build();
+    Collection<RunResult> results = new Runner(options).run();
+
+    Set<String> expected = new TreeSet<>();
+    for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(null, java.util.List.of())) {
+      String name = e.getUserClassQName();
+      if (nd4j || !(name.endsWith("Nd4jGemmBenchmark") || name.endsWith("Dl4jBenchmark"))) {
+        expected.add(e.getUsername());
+      }
+    }
+    Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(expected, ran, "every benchmark method should have run");
+    for (RunResult r : results) {
+      double score = r.getPrimaryResult().getScore();
+      assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " scored " + score);
+    }
+  }
+
+  @Test
+  void pytorchPeerRunsOnce(@TempDir Path dir) throws Exception {
+    assumeTrue(fashionMnistInstalled(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+    assumeTrue(pythonHasTorch(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    Path out = dir.resolve("pytorch.json");
+    Process p = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke", "--threads", "2",
+        "--out", out.toString()).inheritIO().start();
+    assertEquals(0, p.waitFor(), "the PyTorch peer script failed");
+    JsonNode json = new ObjectMapper().readTree(out.toFile());
+    for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
+      assertTrue(json.path(key).asDouble() > 0, key + " missing or not positive in " + json);
+    }
+  }
+
+  static boolean fashionMnistInstalled() {
+    try {
+      FashionMnist.locate(null);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static boolean pythonHasTorch() throws InterruptedException {
+    try {
+      return new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Path peerScript() {
+    Path here = Path.of("").toAbsolutePath();
+    Path script = here.resolve("peers/pytorch_peer.py");
+    return Files.isRegularFile(script) ? script : here.resolve("benchmarks/peers/pytorch_peer.py");
+  }
+}
