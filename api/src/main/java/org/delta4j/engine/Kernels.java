@@ -38,7 +38,7 @@ public interface Kernels {
   /**
    * dx ← ∂L/∂x given dy = ∂L/∂y, the input x and the output y = f(x): dx = f′(x)·dy element-wise, using y where
    * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²); ReLU's derivative at 0 is 0. For softmax, per row,
-   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). dx may be dy.
+   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ).
    */
   void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx);
 

@@ -1,0 +1,463 @@
+package org.delta4j.conformance;
+
+import static org.delta4j.conformance.Agreement.assertAgree;
+import static org.delta4j.conformance.LayerAgreement.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.EngineProvider;
+import org.delta4j.engine.EngineStatus;
+import org.delta4j.engine.EngineUnavailableException;
+import org.delta4j.engine.Engines;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.gradcheck.GradientCheckResult;
+import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.nn.layers.ActivationLayer;
+import org.delta4j.nn.layers.DenseLayer;
+import org.delta4j.nn.layers.DropoutLayer;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.delta4j.train.EpochResult;
+import org.delta4j.train.History;
+import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The conformance suite: every layer, activation, loss, optimizer, schedule and initializer, and the raw kernels, in
+ * FLOAT32 and FLOAT64, on shapes that include a batch of 1, odd sizes and rank &gt; 2 inputs, agree with the reference
+ * engine within {@link Tolerances}; gradient checks pass on the engine itself; a network trained for a few epochs
+ * ends where the reference's does; and the engine is found and selected through {@link Engines}. An engine module runs
+ * it by extending this class and returning its engine from {@link #engine()}.
+ */
+public abstract class EngineConformance {
+  private final Engine reference = new RefEngine();
+
+  /** The engine under test. */
+  protected abstract Engine engine();
+
+  // ---------------------------------------------------------------- kernels
+
+  static Stream<Arguments> gemmCases() {
+    List<Arguments> cases = new ArrayList<>();
+    int[][] sizes = {{1, 1, 1}, {1, 7, 3}, {5, 1, 4}, {7, 5, 3}, {33, 17, 9}, {64, 70, 65}};
+    for (DataType type : DataType.values()) {
+      for (int[] mkn : sizes) {
+        for (int flags = 0; flags < 4; flags++) {
+          cases.add(Arguments.of(type, mkn[0], mkn[1], mkn[2], (flags & 1) != 0, (flags & 2) != 0));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} gemm m={1} k={2} n={3} transposeA={4} transposeB={5}")
+  @MethodSource("gemmCases")
+  void gemmAgrees(DataType type, int m, int k, int n, boolean ta, boolean tb) {
+    Shape as = ta ? Shape.of(k, m) : Shape.of(m, k);
+    Shape bs = tb ? Shape.of(n, k) : Shape.of(k, n);
+    double[] a = random(reference, DataType.FLOAT64, as, 1, 1).toDoubleArray();
+    double[] b = random(reference, DataType.FLOAT64, bs, 2, 1).toDoubleArray();
+    double[] c = random(reference, DataType.FLOAT64, Shape.of(m, n), 3, 1).toDoubleArray();
+    for (double[] ab : new double[][] {{1, 0}, {0.5, 1}, {-2, 0.25}}) {
+      Tensor ce = reference.tensor(type, Shape.of(m, n), c);
+      Tensor ca = engine().tensor(type, Shape.of(m, n), c);
+      reference.kernels().gemm(reference.tensor(type, as, a), ta, reference.tensor(type, bs, b), tb, ab[0], ab[1], ce);
+      engine().kernels().gemm(engine().tensor(type, as, a), ta, engine().tensor(type, bs, b), tb, ab[0], ab[1], ca);
+      assertAgree("gemm α=" + ab[0] + " β=" + ab[1], ce, ca, Tolerances.of(type));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void gemmWithZeroBetaIgnoresNaNInTheOutput(DataType type) {
+    Tensor c = engine().tensor(type, Shape.of(2, 2), Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    Tensor a = engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4);
+    engine().kernels().gemm(a, false, a, false, 1, 0, c);
+    assertAgree("gemm with β = 0 over NaN", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void elementwiseKernelsAgree(DataType type) {
+    Tolerances tol = Tolerances.of(type);
+    Shape s = Shape.of(5, 7);
+    for (Engine e : List.of(reference, engine())) {
+      e.kernels(); // both engines get the same inputs below
+    }
+    double[] x = random(reference, DataType.FLOAT64, s, 21, 3).toDoubleArray();
+    double[] y = random(reference, DataType.FLOAT64, s, 22, 3).toDoubleArray();
+    double[] row = random(reference, DataType.FLOAT64, Shape.of(7), 23, 3).toDoubleArray();
+    Tensor[] results = new Tensor[2];
+    int[][] argmax = new int[2][5];
+    for (int i = 0; i < 2; i++) {
+      Engine e = i == 0 ? reference : engine();
+      Tensor a = e.tensor(type, s, x);
+      Tensor b = e.tensor(type, s, y);
+      Tensor v = e.tensor(type, Shape.of(7), row);
+      e.kernels().addRowVector(a, v); //          a + row
+      e.kernels().axpy(-1.5, b, a); //            − 1.5·b
+      e.kernels().scale(a, 0.75);
+      e.kernels().multiply(a, b, b); //           b ← a ⊙ b
+      e.kernels().sumRows(b, 0.5, v); //          v ← Σ rows b + ½·v
+      Tensor c = e.zeros(type, s);
+      e.kernels().copy(b, c);
+      e.kernels().argmaxRows(c, argmax[i]);
+      Tensor all = e.zeros(type, Shape.of(5 * 7 + 7));
+      double[] joined = new double[42];
+      System.arraycopy(c.toDoubleArray(), 0, joined, 0, 35);
+      System.arraycopy(v.toDoubleArray(), 0, joined, 35, 7);
+      all.copyFrom(joined);
+      results[i] = all;
+    }
+    assertAgree("addRowVector, axpy, scale, multiply, sumRows, copy", results[0], results[1], tol);
+    assertEquals(java.util.Arrays.toString(argmax[0]), java.util.Arrays.toString(argmax[1]), "argmaxRows");
+    Tensor filled = engine().zeros(type, s);
+    engine().kernels().fill(filled, 2.5);
+    assertTrue(java.util.Arrays.stream(filled.toDoubleArray()).allMatch(d -> d == 2.5), "fill");
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  static Stream<Arguments> layers() {
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (int batch : new int[] {1, 6}) {
+        cases.add(Arguments.of(type, "dense 7→5, batch " + batch, (LayerAgreement.LayerFactory)
+            (e, t) -> new DenseLayer("dense", Shape.of(7), 5, e, t), Shape.of(batch, 7)));
+        for (ActivationFunction f : ActivationFunction.values()) {
+          cases.add(Arguments.of(type, f.label() + ", batch " + batch, (LayerAgreement.LayerFactory)
+              (e, t) -> new ActivationLayer(f.label(), f, 0.05, Shape.of(9), e, t), Shape.of(batch, 9)));
+        }
+        cases.add(Arguments.of(type, "dropout 0.3, batch " + batch, (LayerAgreement.LayerFactory)
+            (e, t) -> new DropoutLayer("dropout", 0.3, 99, Shape.of(11), e, t), Shape.of(batch, 11)));
+      }
+      cases.add(Arguments.of(type, "dense on rank-3 input [3, 2, 4] → 5", (LayerAgreement.LayerFactory)
+          (e, t) -> new DenseLayer("dense", Shape.of(2, 4), 5, e, t), Shape.of(3, 2, 4)));
+      cases.add(Arguments.of(type, "dense 129→67, batch 33", (LayerAgreement.LayerFactory)
+          (e, t) -> new DenseLayer("dense", Shape.of(129), 67, e, t), Shape.of(33, 129)));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("layers")
+  void layerForwardAndBackwardAgree(DataType type, String label, LayerAgreement.LayerFactory f, Shape input) {
+    LayerAgreement.check(label, reference, engine(), type, f, input);
+  }
+
+  // ---------------------------------------------------------------- losses
+
+  static Stream<Arguments> losses() {
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (LossFunction f : LossFunction.values()) {
+        for (int rows : new int[] {1, 5}) {
+          cases.add(Arguments.of(type, f, rows));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /** Predictions and targets that suit the loss: probabilities for the cross-entropies, ±1 for the perceptron. */
+  static double[][] lossInputs(LossFunction f, int rows, int cols) {
+    SplitMix64 r = new SplitMix64(31 + rows);
+    double[] p = new double[rows * cols];
+    double[] t = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      double sum = 0;
+      int hot = r.nextInt(cols);
+      for (int j = 0; j < cols; j++) {
+        int k = i * cols + j;
+        switch (f) {
+          case BINARY_CROSS_ENTROPY -> {
+            p[k] = 0.02 + 0.96 * r.nextDouble();
+            t[k] = r.nextDouble() < 0.5 ? 0 : 1;
+          }
+          case CATEGORICAL_CROSS_ENTROPY -> {
+            p[k] = 0.05 + r.nextDouble();
+            sum += p[k];
+            t[k] = j == hot ? 1 : 0;
+          }
+          case SOFTMAX_CROSS_ENTROPY -> {
+            p[k] = 4 * r.nextDouble() - 2;
+            t[k] = j == hot ? 1 : 0;
+          }
+          case PERCEPTRON -> {
+            p[k] = k % 4 == 0 ? 0 : 2 * r.nextDouble() - 1; // includes a = 0, which counts as a mistake
+            t[k] = r.nextDouble() < 0.5 ? -1 : 1;
+          }
+          default -> {
+            p[k] = 2 * r.nextDouble() - 1;
+            t[k] = 2 * r.nextDouble() - 1;
+          }
+        }
+      }
+      if (f == LossFunction.CATEGORICAL_CROSS_ENTROPY) {
+        for (int j = 0; j < cols; j++) {
+          p[i * cols + j] /= sum;
+        }
+      }
+    }
+    return new double[][] {p, t};
+  }
+
+  @ParameterizedTest(name = "{0} {1} rows={2}")
+  @MethodSource("losses")
+  void lossValueAndGradientAgree(DataType type, LossFunction f, int rows) {
+    Shape s = Shape.of(rows, 7);
+    double[][] in = lossInputs(f, rows, 7);
+    Tensor ge = reference.zeros(type, s);
+    Tensor ga = engine().zeros(type, s);
+    double le = reference.kernels().loss(f, reference.tensor(type, s, in[0]), reference.tensor(type, s, in[1]), ge);
+    double la = engine().kernels().loss(f, engine().tensor(type, s, in[0]), engine().tensor(type, s, in[1]), ga);
+    assertAgree(f + " value", le, la, Tolerances.of(type));
+    assertAgree(f + " gradient", ge, ga, Tolerances.of(type));
+    double withoutGradient = engine().kernels().loss(f, engine().tensor(type, s, in[0]),
+        engine().tensor(type, s, in[1]), null);
+    assertAgree(f + " value without a gradient", le, withoutGradient, Tolerances.of(type));
+  }
+
+  // ---------------------------------------------------------------- optimizers and schedules
+
+  static Stream<Arguments> optimizers() {
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    List<OptimizerSpec> specs = List.of(
+        new OptimizerSpec.Sgd(0.1),
+        new OptimizerSpec.Sgd(0.1, 0.01, new LearningRateSchedule.StepDecay(2, 0.5)),
+        new OptimizerSpec.Momentum(0.05, 0.9),
+        new OptimizerSpec.Nesterov(0.05, 0.9, 0.001, new LearningRateSchedule.ExponentialDecay(3, 0.7)),
+        new OptimizerSpec.AdaGrad(0.1),
+        new OptimizerSpec.RmsProp(0.01),
+        new OptimizerSpec.Adam(0.01),
+        new OptimizerSpec.Adam(0.01, 0.8, 0.99, 1e-7, 0.01, new LearningRateSchedule.CosineDecay(4, 0.1)),
+        new OptimizerSpec.AdamW(0.01, 0.05),
+        new OptimizerSpec.Momentum(0.05, 0.5, 0, constant));
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (OptimizerSpec o : specs) {
+        cases.add(Arguments.of(type, o));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("optimizers")
+  void optimizerStepsAgree(DataType type, OptimizerSpec optimizer) {
+    NetworkSpec spec = NetworkSpec.builder().input(6).dense(5).tanh().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(optimizer).seed(5).build();
+    Network expected = Network.create(spec, reference, type);
+    Network actual = Network.create(spec, engine(), type);
+    double[] x = random(reference, DataType.FLOAT64, Shape.of(4, 6), 41, 1).toDoubleArray();
+    double[] t = {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0};
+    for (int step = 0; step < 3; step++) {
+      double le = expected.trainStep(reference.tensor(type, Shape.of(4, 6), x), reference.tensor(type, Shape.of(4, 3), t));
+      double la = actual.trainStep(engine().tensor(type, Shape.of(4, 6), x), engine().tensor(type, Shape.of(4, 3), t));
+      assertAgree(optimizer + " loss at step " + step, le, la, Tolerances.of(type).compounded());
+    }
+    for (int i = 0; i < expected.parameters().size(); i++) {
+      assertAgree(optimizer + " " + expected.parameters().get(i).name(), expected.parameters().get(i).value(),
+          actual.parameters().get(i).value(), Tolerances.of(type).compounded());
+    }
+    for (Map.Entry<String, Tensor> e : expected.optimizer().state().entrySet()) {
+      assertAgree(optimizer + " state " + e.getKey(), e.getValue(), actual.optimizer().state().get(e.getKey()),
+          Tolerances.of(type).compounded());
+    }
+    assertEquals(expected.optimizer().iterations(), actual.optimizer().iterations());
+  }
+
+  // ---------------------------------------------------------------- initializers
+
+  static Stream<Arguments> initializers() {
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (Initializer i : List.of(Initializer.zeros(), Initializer.constant(0.25), Initializer.uniform(0.3),
+          Initializer.normal(0.2), Initializer.xavierUniform(), Initializer.xavierNormal(), Initializer.heUniform(),
+          Initializer.heNormal())) {
+        cases.add(Arguments.of(type, i));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("initializers")
+  void sameSeedGivesTheSameInitialWeights(DataType type, Initializer init) {
+    NetworkSpec spec = NetworkSpec.builder().input(3, 4).layer(new LayerSpec.Dense(null, 9, init, init)).relu()
+        .dense(2, init).loss(LossFunction.MEAN_SQUARED_ERROR).seed(77).build();
+    Network expected = Network.create(spec, reference, type);
+    Network actual = Network.create(spec, engine(), type);
+    for (int i = 0; i < expected.parameters().size(); i++) {
+      Parameter p = expected.parameters().get(i);
+      assertAgree(init + " " + p.name(), p.value(), actual.parameters().get(i).value(), new Tolerances(0, 0));
+    }
+  }
+
+  // ---------------------------------------------------------------- gradient checks on this engine
+
+  /**
+   * The FLOAT64 layer cases small enough for finite differences to judge: in the 129→67 case the loss sums 2,211
+   * terms, and its rounding error divided by 2ε is as large as the tolerance (that case is covered by agreement).
+   */
+  static Stream<Arguments> gradientCheckedLayers() {
+    return layers().filter(a -> a.get()[0] == DataType.FLOAT64 && !((String) a.get()[1]).contains("129"))
+        .map(a -> Arguments.of(a.get()[1], a.get()[2], a.get()[3]));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gradientCheckedLayers")
+  void layerGradientsMatchFiniteDifferences(String label, LayerAgreement.LayerFactory factory, Shape input) {
+    var layer = factory.build(engine(), DataType.FLOAT64);
+    for (Parameter p : layer.parameters()) {
+      p.value().copyFrom(random(engine(), DataType.FLOAT64, p.value().shape(), 3, 0.5).toDoubleArray());
+    }
+    Tensor x = random(engine(), DataType.FLOAT64, input, 4, 2);
+    GradientCheckResult r = new GradientChecker().checkLayer(layer, x);
+    assertTrue(r.passes(1e-6), label + ": " + r);
+  }
+
+  @ParameterizedTest
+  @EnumSource(LossFunction.class)
+  void networkGradientsMatchFiniteDifferences(LossFunction loss) {
+    NetworkSpec.Builder b = NetworkSpec.builder().input(2, 3).dense(6).tanh().dropout(0.25).dense(4);
+    switch (loss) {
+      case BINARY_CROSS_ENTROPY -> b.sigmoid();
+      case CATEGORICAL_CROSS_ENTROPY -> b.softmax();
+      default -> { }
+    }
+    NetworkSpec spec = b.loss(loss).optimizer(new OptimizerSpec.Sgd(0.1)).seed(3).build();
+    Network net = Network.create(spec, engine(), DataType.FLOAT64);
+    double[][] in = lossInputs(loss == LossFunction.SOFTMAX_CROSS_ENTROPY || loss == LossFunction.CATEGORICAL_CROSS_ENTROPY
+        ? LossFunction.SOFTMAX_CROSS_ENTROPY : loss, 3, 4);
+    if (loss == LossFunction.PERCEPTRON) {
+      in = lossInputs(loss, 3, 4);
+    }
+    Tensor x = random(engine(), DataType.FLOAT64, Shape.of(3, 2, 3), 8, 1);
+    Tensor t = engine().tensor(DataType.FLOAT64, Shape.of(3, 4), in[1]);
+    GradientCheckResult r = new GradientChecker().check(net, x, t);
+    assertTrue(r.passes(1e-6), loss + ": " + r);
+  }
+
+  // ---------------------------------------------------------------- whole networks
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void trainingAFewEpochsEndsWhereTheReferenceEnds(DataType type) {
+    int n = 240;
+    float[][] x = new float[n][2];
+    int[] y = new int[n];
+    SplitMix64 r = new SplitMix64(9);
+    for (int i = 0; i < n; i++) {
+      y[i] = i % 3;
+      double angle = 2 * Math.PI * y[i] / 3 + 0.6 * r.nextGaussian();
+      x[i][0] = (float) Math.cos(angle);
+      x[i][1] = (float) Math.sin(angle);
+    }
+    ArrayDataset data = ArrayDataset.classification(x, y, 3);
+    NetworkSpec spec = NetworkSpec.builder().input(2).dense(16).tanh().dense(16).relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(11).build();
+    Trainer trainer = Trainer.builder().epochs(3).batchSize(16).seed(4).build();
+    Network expected = Network.create(spec, reference, type);
+    Network actual = Network.create(spec, engine(), type);
+    History he = trainer.fit(expected, data);
+    History ha = trainer.fit(actual, data);
+    Tolerances tol = type == DataType.FLOAT64 ? new Tolerances(1e-8, 1e-10) : new Tolerances(2e-3, 1e-4);
+    for (int e = 0; e < he.epochs().size(); e++) {
+      EpochResult a = ha.epochs().get(e);
+      EpochResult b = he.epochs().get(e);
+      assertAgree("training loss of epoch " + a.epoch(), b.trainingLoss(), a.trainingLoss(), tol);
+    }
+    for (int i = 0; i < expected.parameters().size(); i++) {
+      assertAgree("trained " + expected.parameters().get(i).name(), expected.parameters().get(i).value(),
+          actual.parameters().get(i).value(), tol);
+    }
+  }
+
+  // ---------------------------------------------------------------- selection
+
+  @Test
+  void theEngineIsFoundByServiceLoaderAndAvailable() {
+    String name = engine().name();
+    Optional<EngineStatus> status = Engines.defaults().statuses().stream().filter(s -> s.name().equals(name))
+        .findFirst();
+    assertTrue(status.isPresent(), "engine '" + name + "' is not registered in META-INF/services: "
+        + Engines.defaults().statuses());
+    assertTrue(status.get().available(), status.get().describe());
+    assertEquals(engine().getClass(), Engines.get(name).getClass());
+  }
+
+  @Test
+  void selectionFollowsExplicitThenPropertyThenEnvironmentThenPriority() {
+    Engine mine = engine();
+    EngineProvider engineProvider = provider(mine.name(), 50, mine);
+    EngineProvider other = provider("other", 60, reference);
+    EngineProvider broken = new EngineProvider() {
+      public String name() {
+        return "broken";
+      }
+
+      public int priority() {
+        return 100;
+      }
+
+      public Engine create() {
+        throw new UnsupportedOperationException("no native library for this platform");
+      }
+    };
+    List<EngineProvider> all = List.of(engineProvider, other, broken);
+    Engines none = Engines.of(all, k -> null, k -> null);
+    assertSame(reference, none.select(null), "highest available priority (broken is skipped)");
+    assertSame(mine, none.select(mine.name()), "explicit name");
+    assertSame(mine, Engines.of(all, Map.of(Engines.PROPERTY, mine.name())::get, k -> null).select(null), "property");
+    assertSame(mine, Engines.of(all, k -> null, Map.of(Engines.ENVIRONMENT_VARIABLE, mine.name())::get).select(null),
+        "environment");
+    assertSame(reference, Engines.of(all, Map.of(Engines.PROPERTY, "other")::get,
+        Map.of(Engines.ENVIRONMENT_VARIABLE, mine.name())::get).select(null), "the property wins over the environment");
+    EngineUnavailableException unknown = assertThrows(EngineUnavailableException.class, () -> none.select("nope"));
+    assertTrue(unknown.getMessage().contains("no engine named 'nope'") && unknown.getMessage().contains(mine.name()),
+        unknown.getMessage());
+    EngineUnavailableException down = assertThrows(EngineUnavailableException.class, () -> none.select("broken"));
+    assertTrue(down.getMessage().contains("no native library for this platform"), down.getMessage());
+  }
+
+  private static EngineProvider provider(String name, int priority, Engine engine) {
+    return new EngineProvider() {
+      public String name() {
+        return name;
+      }
+
+      public int priority() {
+        return priority;
+      }
+
+      public Engine create() {
+        return engine;
+      }
+    };
+  }
+}

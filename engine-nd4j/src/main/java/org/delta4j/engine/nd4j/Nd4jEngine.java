@@ -1,0 +1,59 @@
+package org.delta4j.engine.nd4j;
+
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The ND4J engine: tensors are C-ordered INDArrays on ND4J's native CPU backend, matrix products go to OpenBLAS
+ * through ND4J's gemm. Construct it through {@link Nd4jEngineProvider}, which loads the native library and proves it
+ * works first. Thread-safe.
+ */
+public final class Nd4jEngine implements Engine {
+  public static final String NAME = "nd4j";
+
+  private final Nd4jKernels kernels = new Nd4jKernels(this);
+  private final String threads;
+
+  Nd4jEngine(String threads) {
+    this.threads = threads;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "ND4J " + Nd4j.class.getPackage().getImplementationVersion() + " native CPU backend ("
+        + Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + "), "
+        + threads;
+  }
+
+  @Override
+  public Tensor zeros(DataType dataType, Shape shape) {
+    return new Nd4jTensor(this, shape, dataType, Nd4j.zeros(nd4jType(dataType), longs(shape)));
+  }
+
+  @Override
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  static org.nd4j.linalg.api.buffer.DataType nd4jType(DataType type) {
+    return type == DataType.FLOAT32 ? org.nd4j.linalg.api.buffer.DataType.FLOAT
+        : org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+  }
+
+  static long[] longs(Shape shape) {
+    long[] d = new long[shape.rank()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = shape.dim(i);
+    }
+    return d;
+  }
+}

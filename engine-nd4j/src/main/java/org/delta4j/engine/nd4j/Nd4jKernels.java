@@ -1,0 +1,353 @@
+package org.delta4j.engine.nd4j;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.delta4j.engine.KernelArguments;
+import org.delta4j.engine.Kernels;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.tensor.Tensor;
+import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output,
+ * everything else as in-place native operations on the tensors themselves or on scratch arrays kept per shape, so
+ * that a steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
+ * {@link Kernels}). Not safe for concurrent use of one scratch shape from several threads: calls are serialised.
+ */
+final class Nd4jKernels implements Kernels {
+  private final Nd4jEngine engine;
+  private final Map<String, INDArray> scratch = new HashMap<>();
+
+  Nd4jKernels(Nd4jEngine engine) {
+    this.engine = engine;
+  }
+
+  private INDArray nd(String kernel, Tensor t) {
+    if (!(t instanceof Nd4jTensor n) || t.engine() != engine) {
+      throw new IllegalArgumentException(kernel + ": tensor " + t.shape() + " belongs to engine '" + t.engine().name()
+          + "', not to this ND4J engine");
+    }
+    return n.array;
+  }
+
+  /** A scratch array of the same type and shape as {@code like}, one per (slot, type, shape), created once. */
+  private INDArray scratch(String slot, INDArray like) {
+    String key = slot + like.dataType() + Arrays.toString(like.shape());
+    return scratch.computeIfAbsent(key, k -> Nd4j.create(like.dataType(), like.shape(), 'c'));
+  }
+
+  private INDArray scratch(String slot, INDArray like, long... shape) {
+    String key = slot + like.dataType() + Arrays.toString(shape);
+    return scratch.computeIfAbsent(key, k -> Nd4j.create(like.dataType(), shape, 'c'));
+  }
+
+  private static Level1 blas1() {
+    return Nd4j.getBlasWrapper().level1();
+  }
+
+  @Override
+  public synchronized void gemm(
+      Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
+    KernelArguments.gemm(a, transposeA, b, transposeB, c);
+    INDArray out = nd("gemm", c);
+    if (beta == 0) {
+      out.assign(0); // β = 0 ignores C, NaN included (BLAS computes 0·NaN = NaN otherwise)
+    }
+    Nd4j.gemm(nd("gemm", a), nd("gemm", b), out, transposeA, transposeB, alpha, beta);
+  }
+
+  @Override
+  public synchronized void addRowVector(Tensor m, Tensor v) {
+    KernelArguments.rowVector("addRowVector", m, v);
+    INDArray row = nd("addRowVector", v);
+    nd("addRowVector", m).addiRowVector(row.reshape(1, row.length()));
+  }
+
+  @Override
+  public synchronized void sumRows(Tensor m, double beta, Tensor out) {
+    KernelArguments.rowVector("sumRows", m, out);
+    INDArray x = nd("sumRows", m);
+    INDArray o = nd("sumRows", out);
+    // Σ over rows as a product with a row of ones, [1, rows]·[rows, n]: BLAS accumulates with β, no temporary.
+    INDArray ones = scratch("ones", x, 1, x.rows());
+    if (ones.getDouble(0) != 1) {
+      ones.assign(1);
+    }
+    if (beta == 0) {
+      o.assign(0);
+    }
+    Nd4j.gemm(ones, x, o.reshape(1, o.length()), false, false, 1, beta);
+  }
+
+  @Override
+  public synchronized void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("activation", x, y);
+    INDArray in = nd("activation", x);
+    INDArray out = nd("activation", y);
+    switch (f) {
+      case IDENTITY -> out.assign(in);
+      case RELU -> Nd4j.exec(new RectifiedLinear(in, out, 0.0));
+      case LEAKY_RELU -> Nd4j.exec(new LeakyReLU(in, out, alpha));
+      case SIGMOID -> Nd4j.exec(new Sigmoid(in, out));
+      case TANH -> Nd4j.exec(new Tanh(in, out));
+      case SOFTMAX -> {
+        KernelArguments.matrix("softmax", "x", x);
+        Nd4j.exec(new SoftMax(in, out, 1));
+      }
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  @Override
+  public synchronized void activationBackward(
+      ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.sameShape("activationBackward", x, y, dy, dx);
+    INDArray out = nd("activationBackward", y);
+    INDArray g = nd("activationBackward", dy);
+    INDArray d = nd("activationBackward", dx);
+    switch (f) {
+      case IDENTITY -> d.assign(g);
+      case RELU -> {
+        // f′ = 1 where x > 0, which is where y = relu(x) > 0: sign(y) ∈ {0, 1}.
+        Nd4j.exec(new Sign(out, d));
+        d.muli(g);
+      }
+      case LEAKY_RELU -> {
+        // m = max(sign(y), 0) ∈ {0, 1} marks x > 0; f′ = α + (1 − α)·m.
+        Nd4j.exec(new Sign(out, d));
+        Nd4j.exec(new RectifiedLinear(d, d, 0.0));
+        d.muli(1 - alpha).addi(alpha).muli(g);
+      }
+      case SIGMOID -> d.assign(out).rsubi(1).muli(out).muli(g); // y(1 − y)·dy
+      case TANH -> d.assign(out).muli(out).rsubi(1).muli(g); //    (1 − y²)·dy
+      case SOFTMAX -> {
+        KernelArguments.matrix("softmax backward", "y", y);
+        // dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ), per row.
+        INDArray dot = scratch("rowdot", out, out.rows(), 1);
+        d.assign(g).muli(out);
+        d.sum(dot, 1);
+        d.assign(g).subiColumnVector(dot).muli(out);
+      }
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  @Override
+  public synchronized void multiply(Tensor a, Tensor b, Tensor out) {
+    KernelArguments.sameShape("multiply", a, b, out);
+    nd("multiply", a).mul(nd("multiply", b), nd("multiply", out));
+  }
+
+  @Override
+  public synchronized void axpy(double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("axpy", x, y);
+    INDArray yy = nd("axpy", y);
+    blas1().axpy(yy.length(), alpha, nd("axpy", x), yy);
+  }
+
+  @Override
+  public synchronized void scale(Tensor x, double s) {
+    nd("scale", x).muli(s);
+  }
+
+  @Override
+  public synchronized void fill(Tensor t, double value) {
+    nd("fill", t).assign(value);
+  }
+
+  @Override
+  public synchronized void copy(Tensor src, Tensor dst) {
+    KernelArguments.sameShape("copy", src, dst);
+    nd("copy", dst).assign(nd("copy", src));
+  }
+
+  @Override
+  public synchronized double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.matrix("loss", "predictions", predictions);
+    if (gradient != null) {
+      KernelArguments.sameShape("loss", predictions, targets, gradient);
+    } else {
+      KernelArguments.sameShape("loss", predictions, targets);
+    }
+    INDArray p = nd("loss", predictions);
+    INDArray t = nd("loss", targets);
+    INDArray g = gradient == null ? scratch("gradient", p) : nd("loss", gradient);
+    long rows = p.rows();
+    long n = p.length();
+    double eps = predictions.dataType().probabilityEpsilon();
+    switch (f) {
+      case SQUARED_ERROR -> { // ½Σ(o − t)²/N; ∂ = (o − t)/N
+        p.sub(t, g);
+        double sumSquares = blas1().dot(n, 1, g, g);
+        g.muli(1.0 / rows);
+        return 0.5 * sumSquares / rows;
+      }
+      case MEAN_SQUARED_ERROR -> { // Σ(o − t)²/(N·C); ∂ = 2(o − t)/(N·C)
+        p.sub(t, g);
+        double sumSquares = blas1().dot(n, 1, g, g);
+        g.muli(2.0 / n);
+        return sumSquares / n;
+      }
+      case BINARY_CROSS_ENTROPY -> { // −Σ[t log o + (1 − t) log(1 − o)]/N; ∂ = (o − t)/(o(1 − o))/N
+        INDArray o = scratch("o", p);
+        clamp(p, o, eps);
+        INDArray logO = scratch("logO", p);
+        Nd4j.exec(new Log(o, logO));
+        INDArray logNotO = scratch("logNotO", p);
+        logNotO.assign(o).rsubi(1);
+        Nd4j.exec(new Log(logNotO, logNotO));
+        // Σ t·log o + Σ log(1 − o) − Σ t·log(1 − o)
+        double sum = blas1().dot(n, 1, t, logO) + logNotO.sumNumber().doubleValue() - blas1().dot(n, 1, t, logNotO);
+        INDArray denominator = scratch("denominator", p);
+        denominator.assign(o).rsubi(1).muli(o).muli(rows);
+        o.sub(t, g).divi(denominator);
+        return -sum / rows;
+      }
+      case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o / N; ∂ = −t/o/N
+        INDArray o = scratch("o", p);
+        clamp(p, o, eps);
+        INDArray logO = scratch("logO", p);
+        Nd4j.exec(new Log(o, logO));
+        double sum = blas1().dot(n, 1, t, logO);
+        t.div(o, g).muli(-1.0 / rows);
+        return -sum / rows;
+      }
+      case SOFTMAX_CROSS_ENTROPY -> {
+        // log softmax(z) = z − logsumexp(z) is finite for finite z, so −Σ t·log softmax(z) = (Σt)·lse − Σ t·z
+        // needs no log of 0. ∂ = ((Σt)·softmax(z) − t)/N.
+        INDArray logSoftmax = scratch("logSoftmax", p);
+        Nd4j.exec(new LogSoftMax(p, logSoftmax)); // over the last axis
+        double sum = blas1().dot(n, 1, t, logSoftmax);
+        INDArray mass = scratch("mass", p, rows, 1);
+        t.sum(mass, 1);
+        Nd4j.exec(new Exp(logSoftmax, g));
+        g.muliColumnVector(mass).subi(t).muli(1.0 / rows);
+        return -sum / rows;
+      }
+      case PERCEPTRON -> { // Σ max(0, −t·a)/N; ∂ = −t/N where t·a ≤ 0
+        INDArray margin = scratch("margin", p);
+        t.mul(p, margin);
+        INDArray mistake = scratch("mistake", p);
+        // relu(−m) is the loss per element; 1 − sign(relu(m)) is 1 exactly where m ≤ 0.
+        mistake.assign(margin).negi();
+        Nd4j.exec(new RectifiedLinear(mistake, mistake, 0.0));
+        double sum = mistake.sumNumber().doubleValue();
+        Nd4j.exec(new RectifiedLinear(margin, margin, 0.0));
+        Nd4j.exec(new Sign(margin, margin));
+        margin.rsubi(1);
+        t.mul(margin, g).muli(-1.0 / rows);
+        return sum / rows;
+      }
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  /** o ← min(max(p, ε), 1 − ε): probabilities kept away from 0 and 1 before a log or a division. */
+  private static void clamp(INDArray p, INDArray o, double eps) {
+    Nd4j.exec(new ScalarMax(p, null, o, eps));
+    Nd4j.exec(new ScalarMin(o, null, o, 1 - eps));
+  }
+
+  @Override
+  public synchronized void argmaxRows(Tensor m, int[] out) {
+    KernelArguments.matrix("argmaxRows", "m", m);
+    INDArray x = nd("argmaxRows", m);
+    if (out.length < x.rows()) {
+      throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has " + x.rows()
+          + " rows");
+    }
+    long[] idx = Nd4j.argMax(x, 1).toLongVector();
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = (int) idx[i];
+    }
+  }
+
+  @Override
+  public synchronized void momentumUpdate(
+      Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov) {
+    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    INDArray ww = nd("momentumUpdate", w);
+    INDArray gg = nd("momentumUpdate", g);
+    INDArray v = nd("momentumUpdate", velocity);
+    long n = ww.length();
+    v.muli(momentum).addi(gg); // v ← μv + g
+    if (nesterov) {
+      blas1().axpy(n, -learningRate, gg, ww); // w ← w − α(g + μv)
+      blas1().axpy(n, -learningRate * momentum, v, ww);
+    } else {
+      blas1().axpy(n, -learningRate, v, ww); // w ← w − αv
+    }
+  }
+
+  @Override
+  public synchronized void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
+    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    scaledUpdate(nd("adaGradUpdate", w), nd("adaGradUpdate", g), nd("adaGradUpdate", sumSquares), learningRate, 1, 1,
+        epsilon);
+  }
+
+  @Override
+  public synchronized void rmsPropUpdate(
+      Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
+    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    scaledUpdate(nd("rmsPropUpdate", w), nd("rmsPropUpdate", g), nd("rmsPropUpdate", meanSquares), learningRate, rho,
+        1 - rho, epsilon);
+  }
+
+  /** s ← decay·s + gain·g²; w ← w − α·g / (√s + ε) (RMSProp; AdaGrad with decay = gain = 1). */
+  private void scaledUpdate(INDArray w, INDArray g, INDArray s, double rate, double decay, double gain, double eps) {
+    long n = w.length();
+    INDArray tmp = scratch("update", w);
+    g.mul(g, tmp);
+    s.muli(decay);
+    blas1().axpy(n, gain, tmp, s);
+    Nd4j.exec(new Sqrt(s, tmp));
+    tmp.addi(eps);
+    g.div(tmp, tmp);
+    blas1().axpy(n, -rate, tmp, w);
+  }
+
+  @Override
+  public synchronized void adamUpdate(
+      Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
+      long step) {
+    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    if (step < 1) {
+      throw new IllegalArgumentException("adamUpdate: step counts from 1, got " + step);
+    }
+    INDArray ww = nd("adamUpdate", w);
+    INDArray gg = nd("adamUpdate", g);
+    INDArray mm = nd("adamUpdate", m);
+    INDArray vv = nd("adamUpdate", v);
+    long n = ww.length();
+    double c1 = 1 - Math.pow(beta1, step);
+    double c2 = 1 - Math.pow(beta2, step);
+    INDArray tmp = scratch("update", ww);
+    mm.muli(beta1);
+    blas1().axpy(n, 1 - beta1, gg, mm); // m ← β₁m + (1 − β₁)g
+    gg.mul(gg, tmp);
+    vv.muli(beta2);
+    blas1().axpy(n, 1 - beta2, tmp, vv); // v ← β₂v + (1 − β₂)g²
+    tmp.assign(vv).muli(1 / c2);
+    Nd4j.exec(new Sqrt(tmp, tmp));
+    tmp.addi(epsilon); //                    √v̂ + ε
+    mm.div(tmp, tmp);
+    blas1().axpy(n, -learningRate / c1, tmp, ww); // w ← w − α·(m / c₁) / (√v̂ + ε)
+  }
+}
