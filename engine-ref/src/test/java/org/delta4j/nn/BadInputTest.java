@@ -1,0 +1,111 @@
+package org.delta4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Bad input fails at once with a message that names the layer or argument and the shapes or values involved — never
+ * a silent wrong result, never an index error from deep inside.
+ */
+class BadInputTest {
+  private final Engine engine = new RefEngine();
+  private final Network net = Network.create(NetworkSpec.builder().input(4).dense(3).relu().dense(2)
+      .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine);
+
+  private static void fails(Class<? extends Throwable> type, Executable e, String... fragments) {
+    Throwable t = assertThrows(type, e);
+    for (String f : fragments) {
+      assertTrue(t.getMessage().contains(f), "message '" + t.getMessage() + "' should contain '" + f + "'");
+    }
+  }
+
+  @Test
+  void anInputOfTheWrongShape() {
+    fails(IllegalArgumentException.class, () -> net.trainStep(engine.zeros(DataType.FLOAT32, Shape.of(5, 3)),
+        engine.zeros(DataType.FLOAT32, Shape.of(5, 2))), "network input has shape [5, 3]", "expects [N, 4]");
+    fails(IllegalArgumentException.class, () -> net.forward(engine.zeros(DataType.FLOAT32, Shape.of(4)),
+        Mode.inference()), "[4]");
+  }
+
+  @Test
+  void aLayerGivenTheWrongShape() {
+    Layer dense = net.layers().get(0);
+    fails(IllegalArgumentException.class, () -> dense.forward(engine.zeros(DataType.FLOAT32, Shape.of(2, 5)),
+        Mode.inference()), "dense1", "[2, 5]", "[N, 4]");
+    dense.forward(engine.zeros(DataType.FLOAT32, Shape.of(2, 4)), Mode.training(0));
+    fails(IllegalArgumentException.class, () -> dense.backward(engine.zeros(DataType.FLOAT32, Shape.of(2, 4)), true),
+        "dense1", "output gradient has shape [2, 4]", "[2, 3]");
+  }
+
+  @Test
+  void targetsThatDoNotMatchThePredictions() {
+    fails(IllegalArgumentException.class, () -> net.trainStep(engine.zeros(DataType.FLOAT32, Shape.of(5, 4)),
+        engine.zeros(DataType.FLOAT32, Shape.of(4, 2))), "softmax_cross_entropy", "targets have shape [4, 2]",
+        "predictions have shape [5, 2]");
+  }
+
+  @Test
+  void tensorsOfAnotherTypeOrEngine() {
+    fails(IllegalArgumentException.class, () -> net.forward(engine.zeros(DataType.FLOAT64, Shape.of(1, 4)),
+        Mode.inference()), "FLOAT64", "FLOAT32");
+    fails(IllegalArgumentException.class, () -> net.forward(new RefEngine().zeros(DataType.FLOAT32, Shape.of(1, 4)),
+        Mode.inference()), "engine");
+  }
+
+  @Test
+  void aNonFiniteLossStopsTrainingAndNamesTheUpdate() {
+    Network diverging = Network.create(NetworkSpec.builder().input(1).dense(1).loss(LossFunction.SQUARED_ERROR)
+        .optimizer(new OptimizerSpec.Sgd(1e3)).build(), engine);
+    ArrayDataset data = ArrayDataset.regression(new float[][] {{1e3f}, {-1e3f}}, new float[][] {{1}, {2}});
+    fails(ArithmeticException.class, () -> Trainer.builder().epochs(100).batchSize(1).build().fit(diverging, data),
+        "SQUARED_ERROR loss is", "at update", "learning rate");
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(1, 4), 1, Float.NaN, 0, 0);
+    fails(ArithmeticException.class, () -> net.trainStep(x, engine.tensor(DataType.FLOAT32, Shape.of(1, 2), 1, 0)),
+        "NaN");
+  }
+
+  @Test
+  void datasetsRejectBadContents() {
+    fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, Float.NaN}},
+        new int[] {0}, 2), "feature 1 of sample 0 is NaN");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, 2}},
+        new int[] {2}, 2), "label of sample 0 is 2, outside [0, 2)");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, 2}, {3, 4}},
+        new int[] {0}, 2), "2 samples but 1 labels");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[0][], new int[0], 2),
+        "at least one sample");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, 2}, {3}},
+        new int[] {0, 1}, 2), "row 1 has 1 values but row 0 has 2");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.regression(new float[][] {{1}},
+        new float[][] {{Float.POSITIVE_INFINITY}}), "target value 0 is Infinity");
+  }
+
+  @Test
+  void aDatasetThatDoesNotFitTheNetwork() {
+    ArrayDataset threeClasses = ArrayDataset.classification(new float[][] {{1, 2, 3, 4}}, new int[] {2}, 3);
+    fails(IllegalArgumentException.class, () -> Trainer.builder().build().fit(net, threeClasses),
+        "targets have shape [3]", "output is [2]", "3 classes");
+    ArrayDataset wide = ArrayDataset.classification(new float[][] {{1, 2, 3, 4, 5}}, new int[] {1}, 2);
+    fails(IllegalArgumentException.class, () -> Trainer.builder().build().fit(net, wide), "samples have shape [5]",
+        "input is [4]");
+  }
+
+  @Test
+  void emptyBatchesAndShapesAreRefused() {
+    fails(IllegalArgumentException.class, () -> Shape.of(0, 4), "dimension < 1");
+    fails(IllegalArgumentException.class, () -> Trainer.builder().batchSize(0), "batch size must be at least 1");
+  }
+}

@@ -1,0 +1,122 @@
+package org.delta4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.data.Split;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The training loop: epochs, validation, listeners, early stopping with restored weights, exact resumption. */
+class TrainerTest {
+  private final Engine engine = new RefEngine();
+  private final ArrayDataset moons = LearningTest.twoMoons(400, 0.15, 3);
+
+  private NetworkSpec spec(double rate) {
+    return NetworkSpec.builder().input(2).dense(16).relu().dropout(0.1).dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(rate)).seed(9).build();
+  }
+
+  private static double[][] weights(Network net) {
+    return net.parameters().stream().map(p -> p.value().toDoubleArray()).toArray(double[][]::new);
+  }
+
+  @Test
+  void listenersSeeEveryEventInOrder() {
+    List<String> events = new ArrayList<>();
+    TrainingListener recorder = new TrainingListener() {
+      public void onTrainingStart(Network n, int first, int last, int batches) {
+        events.add("start " + first + ".." + last + " x" + batches);
+      }
+
+      public void onEpochStart(int epoch) {
+        events.add("epoch " + epoch);
+      }
+
+      public void onBatchEnd(int epoch, int batch, double loss, long seen) {
+        events.add("batch " + batch + " " + seen);
+      }
+
+      public void onEpochEnd(Network n, EpochResult r) {
+        events.add("end " + r.epoch());
+      }
+
+      public void onTrainingEnd(Network n, History h) {
+        events.add("done " + h.epochs().size());
+      }
+    };
+    Trainer.builder().epochs(2).batchSize(150).listener(recorder).build().fit(Network.create(spec(0.01), engine), moons);
+    assertEquals(List.of("start 1..2 x3", "epoch 1", "batch 1 150", "batch 2 300", "batch 3 400", "end 1", "epoch 2",
+        "batch 1 150", "batch 2 300", "batch 3 400", "end 2", "done 2"), events);
+  }
+
+  @Test
+  void earlyStoppingRestoresTheBestEpochsWeights() {
+    Split split = Split.of(moons, 0.25, 4);
+    Network net = Network.create(spec(0.3), engine); // a rate this high makes the validation loss wander
+    List<double[][]> perEpoch = new ArrayList<>();
+    History h = Trainer.builder().epochs(40).batchSize(16).validation(split.validation())
+        .earlyStopping(EarlyStopping.on(Metric.VALIDATION_LOSS, 2))
+        .listener(new TrainingListener() {
+          public void onEpochEnd(Network n, EpochResult r) {
+            perEpoch.add(weights(n));
+          }
+        }).build().fit(net, split.training());
+    assertTrue(h.stoppedEarly(), "the run should stop before 40 epochs: " + h.epochs().size());
+    double best = h.epochs().stream().mapToDouble(EpochResult::validationLoss).min().orElseThrow();
+    assertEquals(best, h.epochs().get(h.bestEpoch() - 1).validationLoss());
+    assertEquals(h.bestEpoch() + 2, h.epochs().size(), "patience 2: two epochs without improvement after the best");
+    double[][] restored = weights(net);
+    double[][] atBest = perEpoch.get(h.bestEpoch() - 1);
+    for (int i = 0; i < restored.length; i++) {
+      assertArrayEquals(atBest[i], restored[i]);
+    }
+    assertEquals(best, Evaluation.of(net, split.validation(), 64).loss(), 1e-6);
+  }
+
+  @Test
+  void earlyStoppingOnValidationNeedsValidationData() {
+    Trainer t = Trainer.builder().earlyStopping(EarlyStopping.on(Metric.VALIDATION_ACCURACY, 3)).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> t.fit(Network.create(spec(0.01), engine), moons));
+    assertTrue(e.getMessage().contains("no validation data"), e.getMessage());
+  }
+
+  @Test
+  void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
+    Network straight = Network.create(spec(0.01), engine);
+    Trainer.builder().epochs(4).batchSize(32).seed(5).build().fit(straight, moons);
+
+    Network first = Network.create(spec(0.01), engine);
+    Trainer.builder().epochs(2).batchSize(32).seed(5).build().fit(first, moons);
+    Network resumed = Network.create(spec(0.01), engine); // a fresh process: copy the checkpoint's state over
+    for (int i = 0; i < first.parameters().size(); i++) {
+      Parameter p = first.parameters().get(i);
+      resumed.parameters().get(i).value().copyFrom(p.value().toDoubleArray());
+    }
+    for (Map.Entry<String, Tensor> s : first.optimizer().state().entrySet()) {
+      resumed.optimizer().state().get(s.getKey()).copyFrom(s.getValue().toDoubleArray());
+    }
+    resumed.optimizer().restore(first.optimizer().iterations());
+    Trainer.builder().epochs(4).batchSize(32).seed(5).firstEpoch(3).build().fit(resumed, moons);
+
+    double[][] a = weights(straight);
+    double[][] b = weights(resumed);
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], "parameter " + straight.parameters().get(i).name());
+    }
+  }
+}
