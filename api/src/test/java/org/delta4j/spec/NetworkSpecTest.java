@@ -1,0 +1,84 @@
+package org.delta4j.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.delta4j.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** Network descriptions: shapes inferred, names defaulted, and every mistake reported at once. */
+class NetworkSpecTest {
+  @Test
+  void inputSizesAreInferredAndNamesDefaulted() {
+    NetworkSpec spec = NetworkSpec.builder().input(28, 28).dense(256).relu().dropout(0.2).dense(128).relu().dense(10)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    assertEquals(List.of("dense1", "relu1", "dropout1", "dense2", "relu2", "dense3"),
+        spec.layers().stream().map(LayerSpec::name).toList());
+    assertEquals(List.of(Shape.of(28, 28), Shape.of(256), Shape.of(256), Shape.of(256), Shape.of(128), Shape.of(128)),
+        spec.inputShapes());
+    assertEquals(Shape.of(10), spec.outputShape());
+    assertEquals((784 + 1) * 256 + (256 + 1) * 128 + (128 + 1) * 10, spec.parameterCount());
+    assertTrue(spec.summary().startsWith("784-256-128-10 (relu, dropout 0.2, relu), softmax_cross_entropy"),
+        spec.summary());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new NetworkSpec(null,
+        List.of(new LayerSpec.Dense(4).withName("a"), new LayerSpec.Activation(ActivationFunction.SOFTMAX),
+            new LayerSpec.Dense(3).withName("a"), new LayerSpec.Activation(ActivationFunction.SOFTMAX)),
+        LossFunction.SOFTMAX_CROSS_ENTROPY, null, 1));
+    List<String> attributes = e.problems().stream().map(SpecRules.Problem::attribute).toList();
+    assertEquals(List.of("input", "function", "name", "loss", "optimizer"), attributes, e.getMessage());
+    assertTrue(e.getMessage().contains("softmax must be the last layer"), e.getMessage());
+    assertTrue(e.getMessage().contains("duplicate layer name 'a'"), e.getMessage());
+    assertTrue(e.getMessage().contains("remove the final softmax layer"), e.getMessage());
+  }
+
+  @Test
+  void lossesMustFitTheLastLayer() {
+    assertTrue(problem(LossFunction.BINARY_CROSS_ENTROPY, ActivationFunction.SOFTMAX).contains("over 10 units"));
+    assertTrue(problem(LossFunction.BINARY_CROSS_ENTROPY, ActivationFunction.RELU).contains("end the network with a "
+        + "sigmoid"));
+    assertTrue(problem(LossFunction.CATEGORICAL_CROSS_ENTROPY, ActivationFunction.SIGMOID).contains("softmax"));
+    assertTrue(problem(LossFunction.PERCEPTRON, ActivationFunction.TANH).contains("raw activation"));
+    assertEquals("", problem(LossFunction.CATEGORICAL_CROSS_ENTROPY, ActivationFunction.SOFTMAX));
+    assertEquals("", problem(LossFunction.BINARY_CROSS_ENTROPY, ActivationFunction.SIGMOID));
+    assertEquals("", problem(LossFunction.MEAN_SQUARED_ERROR, ActivationFunction.TANH));
+  }
+
+  private static String problem(LossFunction loss, ActivationFunction last) {
+    return SpecRules.networkProblems(Shape.of(3), List.of(new LayerSpec.Dense(10),
+        new LayerSpec.Activation(last)), loss).stream().map(SpecRules.Problem::message).findFirst().orElse("");
+  }
+
+  @Test
+  void valuesOutOfRangeAreRejectedWithTheirName() {
+    assertEquals("dense layer 'h': units must be at least 1, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Dense("h", 0, Initializer.zeros(),
+            Initializer.zeros())).getMessage());
+    assertEquals("dropout layer: dropout rate must be in [0, 1), got 1.0",
+        assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Dropout(1.0)).getMessage());
+    assertEquals("optimizer: learning rate must be positive and finite, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Adam(0)).getMessage());
+    assertEquals("adam: beta2 must be in [0, 1), got 1.0",
+        assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Adam(1e-3, 0.9, 1.0, 1e-8, 0,
+            new LearningRateSchedule.Constant())).getMessage());
+    assertEquals("input: input sizes must be at least 1, got -3",
+        assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().input(-3)).getMessage());
+  }
+
+  @Test
+  void schedulesFollowTheirFormulas() {
+    assertEquals(0.1, new LearningRateSchedule.Constant().rate(0.1, 1000));
+    assertEquals(0.1 * 0.25, new LearningRateSchedule.StepDecay(10, 0.5).rate(0.1, 25), 1e-15);
+    assertEquals(0.1 * Math.pow(0.5, 2.5), new LearningRateSchedule.ExponentialDecay(10, 0.5).rate(0.1, 25), 1e-15);
+    LearningRateSchedule cosine = new LearningRateSchedule.CosineDecay(100, 0.1);
+    assertEquals(1.0, cosine.rate(1, 0), 1e-15);
+    assertEquals(0.1 + 0.9 * 0.5, cosine.rate(1, 50), 1e-15);
+    assertEquals(0.1, cosine.rate(1, 100), 1e-15);
+    assertEquals(0.1, cosine.rate(1, 500), 1e-15);
+  }
+}
