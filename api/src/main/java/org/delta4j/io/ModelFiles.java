@@ -1,0 +1,188 @@
+package org.delta4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Tensor;
+import org.delta4j.train.EpochResult;
+
+/**
+ * Saves and loads models as one file in the {@link SafeTensors} layout: the parameters under their names
+ * ({@code dense1.weight}), the optimizer state under {@code optimizer/<parameter>/<state>}, and in the metadata the
+ * format name and version, the network description as JSON ({@link NetworkSpecJson}), the data type, the optimizer's
+ * update count and the training progress. Python's {@code safetensors} reads the same file. Never Java serialization.
+ * Saving is atomic; loading validates the file against the description before trusting it.
+ */
+public final class ModelFiles {
+  /** The format name in the metadata. */
+  public static final String FORMAT = "delta4j-model";
+  /** The format version written; files of a newer version are refused. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String OPTIMIZER_PREFIX = "optimizer/";
+
+  private ModelFiles() {}
+
+  /** Saves the network with no training progress. */
+  public static void save(Network network, Path file) throws IOException {
+    save(network, TrainingProgress.none(), file);
+  }
+
+  /** Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. */
+  public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
+    Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      tensors.put(p.name(), entry(p.value()));
+    }
+    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+      tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("format", FORMAT);
+    meta.put("format_version", String.valueOf(FORMAT_VERSION));
+    meta.put("network", NetworkSpecJson.write(network.spec()));
+    meta.put("data_type", network.dataType().name());
+    meta.put("optimizer_iterations", String.valueOf(network.optimizer().iterations()));
+    meta.put("completed_epochs", String.valueOf(progress.completedEpochs()));
+    meta.put("history", history(progress.history()));
+    SafeTensors.write(file, tensors, meta);
+  }
+
+  private static SafeTensors.Entry entry(Tensor t) {
+    return new SafeTensors.Entry(t.dataType(), t.shape().dims(), t.toDoubleArray());
+  }
+
+  /** Loads onto {@code engine} in the data type the model was saved in. */
+  public static SavedModel load(Path file, Engine engine) throws IOException {
+    return load(file, engine, null);
+  }
+
+  /** Loads onto {@code engine} in {@code dataType} (null: as saved), converting the values when the types differ. */
+  public static SavedModel load(Path file, Engine engine, DataType dataType) throws IOException {
+    SafeTensors.Contents c;
+    try {
+      c = SafeTensors.read(file);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(file.toString(), null, "no saved model here");
+    }
+    Map<String, String> meta = c.metadata();
+    if (!FORMAT.equals(meta.get("format"))) {
+      throw new ModelFormatException(file, "not a Delta4j model (format '" + meta.get("format") + "', expected '"
+          + FORMAT + "')");
+    }
+    int version = integer(file, meta, "format_version");
+    if (version > FORMAT_VERSION) {
+      throw new ModelFormatException(file, "format version " + version + " is newer than this Delta4j reads ("
+          + FORMAT_VERSION + "): use a newer Delta4j");
+    }
+    NetworkSpec spec;
+    try {
+      spec = NetworkSpecJson.read(require(file, meta, "network"));
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, "invalid network description: " + e.getMessage(), e);
+    }
+    DataType saved;
+    try {
+      saved = DataType.valueOf(require(file, meta, "data_type"));
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, "unknown data type '" + meta.get("data_type") + "'");
+    }
+    Network network = Network.create(spec, engine, dataType == null ? saved : dataType);
+    Set<String> unused = new LinkedHashSet<>(c.tensors().keySet());
+    for (Parameter p : network.parameters()) {
+      fill(file, c, p.name(), p.value(), unused);
+    }
+    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+      fill(file, c, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
+    }
+    if (!unused.isEmpty()) {
+      throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter or optimizer state of "
+          + "the network it describes");
+    }
+    long iterations = integer(file, meta, "optimizer_iterations");
+    network.optimizer().restore(iterations);
+    int epochs = integer(file, meta, "completed_epochs");
+    return new SavedModel(network, new TrainingProgress(epochs, history(file, meta.getOrDefault("history", "[]"))));
+  }
+
+  private static void fill(Path file, SafeTensors.Contents c, String name, Tensor into, Set<String> unused)
+      throws ModelFormatException {
+    SafeTensors.Entry e = c.tensors().get(name);
+    if (e == null) {
+      throw new ModelFormatException(file, "tensor '" + name + "' is missing");
+    }
+    if (!Arrays.equals(e.shape(), into.shape().dims())) {
+      throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+          + " but the network needs " + into.shape());
+    }
+    into.copyFrom(e.values());
+    unused.remove(name);
+  }
+
+  private static String require(Path file, Map<String, String> meta, String key) throws ModelFormatException {
+    String v = meta.get(key);
+    if (v == null) {
+      throw new ModelFormatException(file, "metadata '" + key + "' is missing");
+    }
+    return v;
+  }
+
+  private static int integer(Path file, Map<String, String> meta, String key) throws ModelFormatException {
+    String v = require(file, meta, key);
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ModelFormatException(file, "metadata '" + key + "' is '" + v + "', not a whole number ≥ 0");
+    }
+  }
+
+  private static String history(List<EpochResult> history) {
+    ArrayNode a = JSON.createArrayNode();
+    for (EpochResult r : history) {
+      a.addObject().put("epoch", r.epoch()).put("training_loss", r.trainingLoss())
+          .put("training_accuracy", r.trainingAccuracy()).put("validation_loss", r.validationLoss())
+          .put("validation_accuracy", r.validationAccuracy()).put("learning_rate", r.learningRate())
+          .put("seconds", r.seconds());
+    }
+    return a.toString();
+  }
+
+  private static List<EpochResult> history(Path file, String json) throws ModelFormatException {
+    try {
+      List<EpochResult> out = new ArrayList<>();
+      for (JsonNode n : JSON.readTree(json)) {
+        out.add(new EpochResult(n.get("epoch").asInt(), d(n, "training_loss"), d(n, "training_accuracy"),
+            d(n, "validation_loss"), d(n, "validation_accuracy"), d(n, "learning_rate"), d(n, "seconds")));
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFormatException(file, "the training history is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A double that may be NaN, which JSON writes as the string "NaN". */
+  private static double d(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    return v == null || v.isNull() ? Double.NaN : v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText());
+  }
+}

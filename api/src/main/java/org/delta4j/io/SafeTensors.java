@@ -1,0 +1,258 @@
+package org.delta4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.tensor.DataType;
+
+/**
+ * Files in the safetensors layout: an 8-byte little-endian header length N; N bytes of JSON mapping each tensor name to
+ * {"dtype": "F32" | "F64", "shape": [...], "data_offsets": [begin, end]} (offsets relative to the end of the header),
+ * plus an optional "__metadata__" map of strings; then the tensors' raw little-endian data, packed in order without
+ * gaps. Writing is atomic (a temporary file in the same directory, forced to disk, then moved into place); reading
+ * validates every length and offset against the file before allocating or trusting anything.
+ */
+public final class SafeTensors {
+  /** The largest header accepted: headers are small, and a corrupt length must not cause a huge allocation. */
+  static final long MAX_HEADER = 100L << 20;
+  private static final String METADATA = "__metadata__";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SafeTensors() {}
+
+  /** One tensor: its type, its shape and its values as doubles (F32 values are exactly representable). */
+  public record Entry(DataType dataType, int[] shape, double[] values) {
+    public Entry {
+      long n = 1;
+      for (int d : shape) {
+        if (d < 0) {
+          throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+        n *= d;
+      }
+      if (n != values.length) {
+        throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got "
+            + values.length);
+      }
+    }
+  }
+
+  /** The contents of a file: its tensors in file order, and its metadata. */
+  public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
+
+  /** Writes the tensors (in the map's order) and the metadata to {@code file}, atomically. */
+  public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode meta = header.putObject(METADATA);
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+      if (e.getKey().equals(METADATA)) {
+        throw new IllegalArgumentException("a tensor cannot be named " + METADATA);
+      }
+      Entry t = e.getValue();
+      ObjectNode node = header.putObject(e.getKey());
+      node.put("dtype", t.dataType() == DataType.FLOAT32 ? "F32" : "F64");
+      ArrayNode shape = node.putArray("shape");
+      for (int d : t.shape()) {
+        shape.add(d);
+      }
+      long end = offset + (long) t.values().length * t.dataType().bytes();
+      node.putArray("data_offsets").add(offset).add(end);
+      offset = end;
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to a multiple of 8
+    byte[] headerBytes = Arrays.copyOf(json, padded);
+    Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
+
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        out.write(len.array());
+        out.write(headerBytes);
+        for (Entry t : tensors.values()) {
+          ByteBuffer b = ByteBuffer.allocate(t.values().length * t.dataType().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+          if (t.dataType() == DataType.FLOAT32) {
+            for (double v : t.values()) {
+              b.putFloat((float) v);
+            }
+          } else {
+            for (double v : t.values()) {
+              b.putDouble(v);
+            }
+          }
+          out.write(b.array());
+        }
+        out.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. */
+  public static Contents read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) {
+        throw new ModelFormatException(file, "truncated: " + size + " bytes, fewer than the 8-byte header length");
+      }
+      ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, lenBuf, 0);
+      long headerLength = lenBuf.getLong(0);
+      if (headerLength < 2 || headerLength > size - 8) {
+        throw new ModelFormatException(file, "header length " + headerLength + " does not fit a file of " + size
+            + " bytes (truncated or not a safetensors file)");
+      }
+      if (headerLength > MAX_HEADER) {
+        throw new ModelFormatException(file, "header length " + headerLength + " exceeds the " + MAX_HEADER
+            + "-byte limit");
+      }
+      ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
+      readFully(ch, headerBuf, 8);
+      JsonNode header;
+      try {
+        header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8).trim());
+      } catch (IOException e) {
+        throw new ModelFormatException(file, "the header is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+      }
+      if (header == null || !header.isObject()) {
+        throw new ModelFormatException(file, "the header is not a JSON object");
+      }
+      long dataStart = 8 + headerLength;
+      long dataSize = size - dataStart;
+      Map<String, String> metadata = new LinkedHashMap<>();
+      List<String> names = new ArrayList<>();
+      List<long[]> spans = new ArrayList<>();
+      List<DataType> types = new ArrayList<>();
+      List<int[]> shapes = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals(METADATA)) {
+          if (!e.getValue().isObject()) {
+            throw new ModelFormatException(file, METADATA + " must be an object of strings");
+          }
+          e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        String name = e.getKey();
+        JsonNode t = e.getValue();
+        String dtype = t.path("dtype").asText("");
+        DataType type = switch (dtype) {
+          case "F32" -> DataType.FLOAT32;
+          case "F64" -> DataType.FLOAT64;
+          default -> throw new ModelFormatException(file, "tensor '" + name + "' has data type '" + dtype
+              + "'; Delta4j reads F32 and F64");
+        };
+        JsonNode shapeNode = t.path("shape");
+        JsonNode offsets = t.path("data_offsets");
+        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+          throw new ModelFormatException(file, "tensor '" + name + "' needs a shape array and two data_offsets");
+        }
+        int[] shape = new int[shapeNode.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+          long d = shapeNode.get(i).asLong(-1);
+          if (!shapeNode.get(i).canConvertToLong() || d < 0 || d > Integer.MAX_VALUE) {
+            throw new ModelFormatException(file, "tensor '" + name + "' has an invalid dimension " + shapeNode.get(i));
+          }
+          shape[i] = (int) d;
+          count = Math.multiplyExact(count, d);
+        }
+        long begin = offsets.get(0).asLong(-1);
+        long end = offsets.get(1).asLong(-1);
+        if (begin < 0 || end < begin || end > dataSize) {
+          throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+              + "] outside the " + dataSize + " bytes of data (truncated?)");
+        }
+        if (end - begin != count * type.bytes()) {
+          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
+              + dtype + " needs " + count * type.bytes() + " bytes but its offsets span " + (end - begin));
+        }
+        names.add(name);
+        spans.add(new long[] {begin, end});
+        types.add(type);
+        shapes.add(shape);
+      }
+      checkPacked(file, names, spans, dataSize);
+      Map<String, Entry> tensors = new LinkedHashMap<>();
+      for (int i = 0; i < names.size(); i++) {
+        long[] span = spans.get(i);
+        ByteBuffer data = ByteBuffer.allocate((int) (span[1] - span[0])).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, data, dataStart + span[0]);
+        data.flip();
+        double[] values = new double[data.remaining() / types.get(i).bytes()];
+        for (int k = 0; k < values.length; k++) {
+          values[k] = types.get(i) == DataType.FLOAT32 ? data.getFloat() : data.getDouble();
+        }
+        tensors.put(names.get(i), new Entry(types.get(i), shapes.get(i), values));
+      }
+      return new Contents(tensors, metadata);
+    } catch (ArithmeticException e) {
+      throw new ModelFormatException(file, "a tensor shape overflows", e);
+    }
+  }
+
+  /** The spans must tile [0, dataSize) exactly: no overlap, no gap, nothing left over. */
+  private static void checkPacked(Path file, List<String> names, List<long[]> spans, long dataSize)
+      throws ModelFormatException {
+    Integer[] order = new Integer[spans.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(spans.get(a)[0], spans.get(b)[0]));
+    long expected = 0;
+    for (int i : order) {
+      long[] s = spans.get(i);
+      if (s[0] < expected) {
+        throw new ModelFormatException(file, "tensor '" + names.get(i) + "' overlaps the tensor before it (starts at "
+            + s[0] + ", before byte " + expected + ")");
+      }
+      if (s[0] > expected) {
+        throw new ModelFormatException(file, "a gap of " + (s[0] - expected) + " bytes before tensor '" + names.get(i)
+            + "'");
+      }
+      expected = s[1];
+    }
+    if (expected != dataSize) {
+      throw new ModelFormatException(file, (dataSize - expected) + " bytes after the last tensor belong to none");
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at byte " + pos);
+      }
+      pos += n;
+    }
+  }
+}

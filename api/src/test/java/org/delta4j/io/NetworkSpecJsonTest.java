@@ -1,0 +1,60 @@
+package org.delta4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.junit.jupiter.api.Test;
+
+/** Network descriptions survive JSON exactly, and a hand-written spec file may leave defaults out. */
+class NetworkSpecJsonTest {
+  @Test
+  void everyKindOfPartRoundTrips() {
+    List<OptimizerSpec> optimizers = List.of(new OptimizerSpec.Sgd(0.1, 0.01, new LearningRateSchedule.StepDecay(5,
+        0.5)), new OptimizerSpec.Momentum(0.1, 0.8), new OptimizerSpec.Nesterov(0.2, 0.7, 0,
+        new LearningRateSchedule.ExponentialDecay(7, 0.9)), new OptimizerSpec.AdaGrad(0.3),
+        new OptimizerSpec.RmsProp(0.01), new OptimizerSpec.Adam(1e-3, 0.8, 0.99, 1e-7, 1e-4,
+            new LearningRateSchedule.CosineDecay(1000, 0.05)), new OptimizerSpec.AdamW(2e-3, 0.01));
+    for (OptimizerSpec o : optimizers) {
+      NetworkSpec spec = NetworkSpec.builder().input(2, 3).layer(new LayerSpec.Dense("hidden", 7,
+          Initializer.heNormal(), Initializer.constant(0.1))).leakyRelu(0.02).dropout(0.3).dense(4,
+          Initializer.normal(0.05)).sigmoid().loss(LossFunction.BINARY_CROSS_ENTROPY).optimizer(o).seed(-5).build();
+      assertEquals(spec, NetworkSpecJson.read(NetworkSpecJson.write(spec)), o.toString());
+    }
+  }
+
+  @Test
+  void aHandWrittenSpecTakesDefaults() {
+    NetworkSpec spec = NetworkSpecJson.read("{\"input\": [784], \"layers\": [{\"type\": \"dense\", \"units\": 10, "
+        + "\"weights\": \"he_uniform\"}, {\"type\": \"relu\"}, {\"type\": \"dense\", \"units\": 3}], "
+        + "\"loss\": \"softmax_cross_entropy\"}");
+    assertEquals(NetworkSpec.builder().input(784).dense(10, Initializer.heUniform()).relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), spec);
+  }
+
+  @Test
+  void mistakesNameTheirPlace() {
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"unit\": 3}], \"loss\": \"mean_squared_error\"}",
+        "layers[0]: unknown field [unit]");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"conv\"}], \"loss\": \"mean_squared_error\"}",
+        "layers[0].type: unknown value 'conv'");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2.5}], \"loss\": \"squared_error\"}",
+        "layers[0].units must be a whole number");
+    assertMessage("{\"input\": [4], \"layers\": [], \"loss\": \"hinge\"}", "loss: unknown value 'hinge'");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\", "
+        + "\"optimizer\": {\"type\": \"adam\", \"beta1\": 1.5}}", "beta1 must be in [0, 1)");
+    assertMessage("{\"input\": [4], ", "not valid JSON");
+  }
+
+  private static void assertMessage(String json, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+}

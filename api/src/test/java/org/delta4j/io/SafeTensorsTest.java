@@ -1,0 +1,123 @@
+package org.delta4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.tensor.DataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The safetensors layout, byte for byte, and every way a file can be broken, each refused with its reason. */
+class SafeTensorsTest {
+  @TempDir
+  Path dir;
+
+  private Path sample() throws IOException {
+    Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
+    t.put("w", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2, 2}, new double[] {1, 2, 3, 4}));
+    t.put("b", new SafeTensors.Entry(DataType.FLOAT64, new int[] {2}, new double[] {0.1, -0.2}));
+    Path file = dir.resolve("m.safetensors");
+    SafeTensors.write(file, t, Map.of("format", "test"));
+    return file;
+  }
+
+  @Test
+  void theLayoutIsLengthThenJsonThenPackedLittleEndianData() throws IOException {
+    byte[] bytes = Files.readAllBytes(sample());
+    long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertEquals(0, n % 8, "the header is padded to a multiple of 8");
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
+    assertEquals("{\"__metadata__\":{\"format\":\"test\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+        + "\"b\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[16,32]}}", header);
+    ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, 32).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(1f, data.getFloat());
+    data.position(8 + (int) n + 16);
+    assertEquals(0.1, data.getDouble());
+    assertEquals(8 + n + 32, bytes.length);
+  }
+
+  @Test
+  void roundTrips() throws IOException {
+    SafeTensors.Contents c = SafeTensors.read(sample());
+    assertEquals(List.of("w", "b"), List.copyOf(c.tensors().keySet()));
+    assertArrayEquals(new double[] {1, 2, 3, 4}, c.tensors().get("w").values());
+    assertArrayEquals(new double[] {0.1, -0.2}, c.tensors().get("b").values());
+    assertEquals("test", c.metadata().get("format"));
+  }
+
+  private Path withHeader(String json, int dataBytes) throws IOException {
+    byte[] h = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    Path f = dir.resolve("bad.safetensors");
+    Files.write(f, b.array());
+    return f;
+  }
+
+  private void refused(Path file, String reason) {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensors.read(file));
+    assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  @Test
+  void truncatedFilesAreRefused() throws IOException {
+    byte[] good = Files.readAllBytes(sample());
+    Path f = dir.resolve("cut.safetensors");
+    Files.write(f, java.util.Arrays.copyOf(good, good.length - 4));
+    refused(f, "outside the");
+    Files.write(f, java.util.Arrays.copyOf(good, 5));
+    refused(f, "fewer than the 8-byte header length");
+  }
+
+  @Test
+  void aHeaderLengthPastTheEndIsRefusedWithoutAllocatingIt() throws IOException {
+    Path f = dir.resolve("huge.safetensors");
+    Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2).array());
+    refused(f, "does not fit a file of 16 bytes");
+  }
+
+  @Test
+  void malformedHeadersAreRefused() throws IOException {
+    refused(withHeader("{not json", 0), "not valid JSON");
+    refused(withHeader("[1, 2]", 0), "not a JSON object");
+    refused(withHeader("{\"x\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1), "data type 'I8'");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "invalid dimension");
+  }
+
+  @Test
+  void overlapsGapsAndLeftoversAreRefused() throws IOException {
+    refused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "overlaps");
+    refused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "a gap of 4 bytes");
+    refused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8),
+        "4 bytes after the last tensor");
+  }
+
+  @Test
+  void writingReplacesTheFileAtomicallyAndLeavesNoTemporaryFile() throws IOException {
+    Path file = sample();
+    Map<String, SafeTensors.Entry> t = Map.of("z", new SafeTensors.Entry(DataType.FLOAT32, new int[] {1},
+        new double[] {9}));
+    SafeTensors.write(file, t, Map.of());
+    assertEquals(List.of("z"), List.copyOf(SafeTensors.read(file).tensors().keySet()));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList());
+    }
+    assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(file, Map.of("__metadata__",
+        new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})), Map.of()));
+    assertEquals(List.of("z"), List.copyOf(SafeTensors.read(file).tensors().keySet()), "a failed write keeps the old");
+  }
+}

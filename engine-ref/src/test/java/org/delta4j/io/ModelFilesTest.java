@@ -1,0 +1,151 @@
+package org.delta4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.delta4j.train.History;
+import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saved models load back identical, resume training exactly, and a file that disagrees with itself is refused. */
+class ModelFilesTest {
+  @TempDir
+  Path dir;
+
+  private final Engine engine = new RefEngine();
+
+  private static NetworkSpec spec() {
+    return NetworkSpec.builder().input(3).dense(8).relu().dropout(0.2).dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
+  }
+
+  private static ArrayDataset data() {
+    SplitMix64 r = new SplitMix64(1);
+    float[][] x = new float[120][3];
+    int[] y = new int[120];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 3; j++) {
+        x[i][j] = (float) r.nextGaussian();
+      }
+      y[i] = x[i][0] + x[i][1] * x[i][2] > 0 ? 1 : 0;
+    }
+    return ArrayDataset.classification(x, y, 2);
+  }
+
+  private static double[][] weights(Network n) {
+    return n.parameters().stream().map(p -> p.value().toDoubleArray()).toArray(double[][]::new);
+  }
+
+  @Test
+  void aLoadedModelPredictsExactlyTheSame() throws IOException {
+    for (DataType type : DataType.values()) {
+      Network net = Network.create(spec(), engine, type);
+      Trainer.builder().epochs(2).batchSize(16).build().fit(net, data());
+      Path file = dir.resolve("model-" + type + ".safetensors");
+      ModelFiles.save(net, file);
+      SavedModel loaded = ModelFiles.load(file, engine);
+      assertEquals(type, loaded.network().dataType());
+      assertEquals(spec(), loaded.network().spec());
+      Tensor x = engine.tensor(type, Shape.of(2, 3), 0.5, -1, 2, 0, 0.3, -0.7);
+      assertArrayEquals(net.probabilities(x).toDoubleArray(), loaded.network().probabilities(x).toDoubleArray());
+      assertEquals(net.optimizer().iterations(), loaded.network().optimizer().iterations());
+    }
+  }
+
+  @Test
+  void aFloat64ModelLoadsAsFloat32() throws IOException {
+    Network net = Network.create(spec(), engine, DataType.FLOAT64);
+    Path file = dir.resolve("m.safetensors");
+    ModelFiles.save(net, file);
+    Network f32 = ModelFiles.load(file, engine, DataType.FLOAT32).network();
+    assertEquals(DataType.FLOAT32, f32.dataType());
+    assertArrayEquals(net.parameters().get(0).value().toFloatArray(), f32.parameters().get(0).value().toFloatArray());
+  }
+
+  @Test
+  void resumingFromASavedCheckpointEndsWhereAnUninterruptedRunEnds() throws IOException {
+    Network straight = Network.create(spec(), engine);
+    Trainer.builder().epochs(4).batchSize(16).seed(8).build().fit(straight, data());
+
+    Network first = Network.create(spec(), engine);
+    History h = Trainer.builder().epochs(2).batchSize(16).seed(8).build().fit(first, data());
+    Path file = dir.resolve("checkpoint.safetensors");
+    ModelFiles.save(first, new TrainingProgress(2, h.epochs()), file);
+    SavedModel saved = ModelFiles.load(file, engine);
+    assertEquals(2, saved.progress().completedEpochs());
+    assertEquals(h.epochs(), saved.progress().history());
+    Trainer.builder().epochs(4).batchSize(16).seed(8).firstEpoch(saved.progress().completedEpochs() + 1).build()
+        .fit(saved.network(), data());
+
+    double[][] a = weights(straight);
+    double[][] b = weights(saved.network());
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i]);
+    }
+  }
+
+  private Path rewritten(java.util.function.Consumer<Map<String, SafeTensors.Entry>> tensors,
+      java.util.function.Consumer<Map<String, String>> meta) throws IOException {
+    Path file = dir.resolve("good.safetensors");
+    ModelFiles.save(Network.create(spec(), engine), file);
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, SafeTensors.Entry> t = new LinkedHashMap<>(c.tensors());
+    Map<String, String> m = new LinkedHashMap<>(c.metadata());
+    tensors.accept(t);
+    meta.accept(m);
+    Path bad = dir.resolve("bad.safetensors");
+    SafeTensors.write(bad, t, m);
+    return bad;
+  }
+
+  private void refused(Path file, String reason) {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  @Test
+  void filesThatDisagreeWithTheirDescriptionAreRefused() throws IOException {
+    refused(rewritten(t -> t.remove("dense2.bias"), m -> { }), "tensor 'dense2.bias' is missing");
+    refused(rewritten(t -> t.put("extra", new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})),
+        m -> { }), "tensors [extra] belong to no parameter");
+    refused(rewritten(t -> t.put("dense1.bias", new SafeTensors.Entry(DataType.FLOAT32, new int[] {7},
+        new double[7])), m -> { }), "has shape [7] but the network needs [8]");
+    refused(rewritten(t -> { }, m -> m.put("format_version", "2")), "format version 2 is newer");
+    refused(rewritten(t -> { }, m -> m.put("format", "other")), "not a Delta4j model");
+    refused(rewritten(t -> { }, m -> m.put("network", "{\"input\": [3]}")), "invalid network description");
+    refused(rewritten(t -> { }, m -> m.remove("data_type")), "metadata 'data_type' is missing");
+  }
+
+  @Test
+  void aSaveThatCannotBeMovedIntoPlaceLeavesWhatWasThereAndNoTemporaryFile() throws IOException {
+    Path occupied = dir.resolve("model.safetensors");
+    Files.createDirectories(occupied);
+    Files.writeString(occupied.resolve("keep.txt"), "not a model");
+    Network net = Network.create(spec(), engine);
+    assertThrows(IOException.class, () -> ModelFiles.save(net, occupied));
+    assertEquals("not a model", Files.readString(occupied.resolve("keep.txt")));
+    try (var files = Files.list(dir)) {
+      assertEquals(java.util.List.of(occupied), files.toList(), "the temporary file is removed");
+    }
+  }
+}
