@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Nd4jEngine implements Engine {
   public static final String NAME = "nd4j";
 
+  private static final String VERSION = readVersion();
+
   private final Nd4jKernels kernels = new Nd4jKernels(this);
   private final String threads;
 
@@ -29,7 +31,7 @@ public final class Nd4jEngine implements Engine {
 
   @Override
   public String description() {
-    return "ND4J " + Nd4j.class.getPackage().getImplementationVersion() + " native CPU backend ("
+    return "ND4J " + VERSION + " native CPU backend ("
         + Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + "), "
         + threads;
   }
@@ -42,6 +44,18 @@ public final class Nd4jEngine implements Engine {
   @Override
   public Kernels kernels() {
     return kernels;
+  }
+
+  private static String readVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Nd4jEngine.class.getResourceAsStream("nd4j.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (java.io.IOException e) {
+      return "(version unknown: " + e.getMessage() + ")";
+    }
+    return p.getProperty("nd4j.version", "(version unknown)");
   }
 
   static org.nd4j.linalg.api.buffer.DataType nd4jType(DataType type) {

@@ -1,0 +1,82 @@
+package org.delta4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.data.CsvReader;
+import org.delta4j.data.Dataset;
+import org.delta4j.data.FashionMnist;
+import org.delta4j.data.Split;
+import picocli.CommandLine.Option;
+
+/** Where the data comes from: Fashion-MNIST (the default) or a CSV file. Shared by every command that reads data. */
+final class DataOptions {
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Directory holding Fashion-MNIST's IDX files (default: $DELTA4J_DATA, then "
+          + FashionMnist.SYSTEM_DIRECTORY + ", then ~/.cache/delta4j/fashion-mnist).")
+  Path fashionMnistDirectory;
+
+  @Option(names = "--download",
+      description = "Download Fashion-MNIST into ~/.cache/delta4j/fashion-mnist first if it is not found (needs the network).")
+  boolean download;
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Use a CSV file instead: numeric features and a class label per line.")
+  Path csv;
+
+  @Option(names = "--label-column", paramLabel = "N", defaultValue = "-1",
+      description = "The CSV column holding the label, from 0; -1 is the last (default).")
+  int labelColumn;
+
+  @Option(names = "--header", description = "The CSV file's first line is a header.")
+  boolean header;
+
+  /** The data, split as the command needs it. */
+  record Loaded(String description, Dataset training, Dataset validation, Dataset test) {}
+
+  /**
+   * Fashion-MNIST's training set (less a validation part) and test set; or a CSV file split into training,
+   * validation and a 20 % test part, all from {@code seed}.
+   */
+  Loaded load(double validationFraction, long seed, PrintWriter out) throws IOException {
+    if (csv != null) {
+      ArrayDataset all = CsvReader.classification(csv, labelColumn, header);
+      Split testSplit = Split.of(all, 0.2, seed);
+      Dataset training = testSplit.training();
+      Dataset validation = null;
+      if (validationFraction > 0) {
+        Split v = Split.of(training, validationFraction, seed + 1);
+        training = v.training();
+        validation = v.validation();
+      }
+      return new Loaded(String.format(Locale.ROOT, "%s: %d samples of %d features, %d classes %s", csv, all.size(),
+          all.featureShape().size(), all.numClasses(), all.classNames()), training, validation, testSplit.validation());
+    }
+    if (download) {
+      try {
+        FashionMnist.locate(fashionMnistDirectory);
+      } catch (IOException missing) {
+        out.println("Downloading Fashion-MNIST into " + FashionMnist.cacheDirectory() + " ...");
+        out.flush();
+        try {
+          FashionMnist.download(FashionMnist.cacheDirectory());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("download interrupted", e);
+        }
+      }
+    }
+    FashionMnist.Data d = FashionMnist.load(fashionMnistDirectory);
+    Dataset training = d.training();
+    Dataset validation = null;
+    if (validationFraction > 0) {
+      Split v = Split.of(d.training(), validationFraction, seed);
+      training = v.training();
+      validation = v.validation();
+    }
+    return new Loaded(String.format(Locale.ROOT, "Fashion-MNIST from %s: %,d training and %,d test images of 28×28",
+        d.directory(), d.training().size(), d.test().size()), training, validation, d.test());
+  }
+}

@@ -1,0 +1,26 @@
+package org.delta4j.cli;
+
+import java.util.concurrent.Callable;
+import org.delta4j.engine.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code delta4j engines}: every engine found, which one is selected and why, and why any is unavailable. */
+@Command(name = "engines", mixinStandardHelpOptions = true,
+    description = "List the engines found, which one is selected and why, and why any is unavailable.")
+final class EnginesCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--engine", description = "Show the selection as if this engine were asked for.")
+  String engine;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getOut().print(Engines.defaults().report(engine));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,38 @@
+package org.delta4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.delta4j.metrics.ClassificationReport;
+import org.delta4j.train.Evaluation;
+
+/** Prints a test evaluation for people — accuracy, per-class precision, recall and F1, the confusion matrix. */
+final class TestResults {
+  private TestResults() {}
+
+  static String text(Evaluation e, List<String> classNames) {
+    return String.format(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)%n%n", e.accuracy(), e.loss())
+        + ClassificationReport.metrics(e.confusion(), classNames) + System.lineSeparator() + "Confusion matrix:"
+        + System.lineSeparator() + ClassificationReport.matrix(e.confusion(), classNames);
+  }
+
+  /** Prints the results, and when {@code outputDir} is given writes them there as text and as a heat map. */
+  static void report(Evaluation e, List<String> classNames, PrintWriter out, Path outputDir) throws IOException {
+    String text = text(e, classNames);
+    out.println();
+    out.print(text);
+    out.flush();
+    if (outputDir != null) {
+      Path report = outputDir.resolve("test-report.txt");
+      Path tmp = Files.createTempFile(outputDir, ".test-report", ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"));
+    }
+  }
+}
