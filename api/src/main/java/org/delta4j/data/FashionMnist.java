@@ -139,15 +139,19 @@ public final class FashionMnist {
     return null;
   }
 
-  /** Loads both sets from the located directory, images as samples of shape [784], normalised to [0, 1]. */
+  /**
+   * Loads both sets from the located directory, images as samples of shape [784], normalised to [0, 1]. The real set
+   * has 60,000 and 10,000 images; any counts are read, as long as each file agrees with its header and the images
+   * with their labels.
+   */
   public static Data load(Path explicitDirectory) throws IOException {
     Path dir = locate(explicitDirectory);
-    ByteImageDataset train = load(dir, File.TRAIN_IMAGES, File.TRAIN_LABELS, 60_000);
-    ByteImageDataset test = load(dir, File.TEST_IMAGES, File.TEST_LABELS, 10_000);
+    ByteImageDataset train = load(dir, File.TRAIN_IMAGES, File.TRAIN_LABELS);
+    ByteImageDataset test = load(dir, File.TEST_IMAGES, File.TEST_LABELS);
     return new Data(train, test, dir);
   }
 
-  private static ByteImageDataset load(Path dir, File imagesFile, File labelsFile, int expected) throws IOException {
+  private static ByteImageDataset load(Path dir, File imagesFile, File labelsFile) throws IOException {
     Path imagesPath = find(dir, imagesFile);
     Path labelsPath = find(dir, labelsFile);
     IdxReader.IdxArray images = IdxReader.read(imagesPath);
@@ -160,10 +164,10 @@ public final class FashionMnist {
       throw new IOException(labelsPath + ": expected a vector of labels, the header says "
           + java.util.Arrays.toString(labels.dims()));
     }
-    if (images.count() != expected || labels.count() != expected) {
-      throw new IOException(imagesPath.getParent() + ": expected " + expected + " images and labels, found "
-          + images.count() + " images in " + imagesPath.getFileName() + " and " + labels.count() + " labels in "
-          + labelsPath.getFileName() + "; the files are incomplete or mixed up");
+    if (images.count() != labels.count() || images.count() == 0) {
+      throw new IOException(imagesPath.getParent() + ": " + images.count() + " images in " + imagesPath.getFileName()
+          + " but " + labels.count() + " labels in " + labelsPath.getFileName()
+          + "; the files are incomplete or mixed up: fetch them again");
     }
     int[] y = new int[labels.count()];
     for (int i = 0; i < y.length; i++) {

@@ -39,7 +39,7 @@ final class ProgressReporter implements TrainingListener {
     epochStart = System.nanoTime();
     lossSum = 0;
     bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, lastEpoch))
-        .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(250)
+        .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(250).setMaxRenderedLength(120)
         .setConsumer(new ConsoleProgressBarConsumer(barStream)).build();
   }
 

@@ -95,6 +95,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the checkpoint in the output directory.")
   boolean resume;
 
+  @Option(names = "--stop-after", paramLabel = "EPOCH",
+      description = "Stop after this epoch, leaving a checkpoint to --resume from (the schedule still plans for "
+          + "--epochs).")
+  Integer stopAfter;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -140,6 +145,10 @@ final class TrainCommand implements Callable<Integer> {
         batchSize, seed, dataType, dir));
     out.flush();
 
+    if (stopAfter != null && (stopAfter <= progress.completedEpochs() || stopAfter > epochs)) {
+      throw new IllegalArgumentException("--stop-after must be after the epochs already done ("
+          + progress.completedEpochs() + ") and at most --epochs (" + epochs + "), got " + stopAfter);
+    }
     List<EpochResult> history = new ArrayList<>(progress.history());
     TrainingListener checkpoints = new TrainingListener() {
       @Override
@@ -152,11 +161,17 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
     };
-    History h = Trainer.builder().epochs(epochs).batchSize(batchSize).seed(seed).validation(loaded.validation())
+    History h = Trainer.builder().epochs(stopAfter != null ? stopAfter : epochs).batchSize(batchSize).seed(seed)
+        .validation(loaded.validation())
         .firstEpoch(progress.completedEpochs() + 1)
         .listener(new ProgressReporter(out, System.err)).listener(checkpoints).build()
         .fit(network, loaded.training());
 
+    if (stopAfter != null && stopAfter < epochs) {
+      out.println("Stopped after epoch " + stopAfter + " of " + epochs + "; continue with --resume --output " + dir);
+      out.flush();
+      return 0;
+    }
     ModelFiles.save(network, new TrainingProgress(h.last().epoch(), history), dir.resolve(MODEL));
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     Files.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));

@@ -1,0 +1,75 @@
+package org.delta4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CSV tables become datasets; malformed lines are named by file, line and column. */
+class CsvReaderTest {
+  @TempDir
+  Path dir;
+
+  private Path csv(String text) throws IOException {
+    Path f = dir.resolve("t.csv");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void stringLabelsBecomeSortedClasses() throws IOException {
+    ArrayDataset d = CsvReader.classification(csv("a,b,kind\n1,2,dog\n\n3,4,cat\n5,6,dog\n"), -1, true);
+    assertEquals(3, d.size());
+    assertEquals(List.of("cat", "dog"), d.classNames());
+    assertEquals(1, d.label(0));
+    assertEquals(0, d.label(1));
+    float[] x = new float[2];
+    float[] t = new float[2];
+    d.fill(new int[] {1}, 0, 1, x, t);
+    assertArrayEquals(new float[] {3, 4}, x);
+    assertArrayEquals(new float[] {1, 0}, t);
+  }
+
+  @Test
+  void integerLabelsKeepTheirNumbersAndTheLabelColumnCanBeAnywhere() throws IOException {
+    ArrayDataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n"), 0, false);
+    assertEquals(List.of("0", "1", "2"), d.classNames());
+    assertEquals(2, d.label(0));
+  }
+
+  @Test
+  void regressionTargets() throws IOException {
+    ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);
+    float[] x = new float[2];
+    float[] t = new float[1];
+    d.fill(new int[] {1}, 0, 1, x, t);
+    assertArrayEquals(new float[] {3, 4}, x);
+    assertArrayEquals(new float[] {20}, t);
+  }
+
+  @Test
+  void malformedLinesAreNamed() throws IOException {
+    Path ragged = csv("1,2,a\n3,b\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(ragged, -1, false));
+    assertTrue(e.getMessage().contains("line 2 has 2 fields but the first line has 3"), e.getMessage());
+    Path text = csv("1,x,a\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(text, -1, false));
+    assertTrue(e.getMessage().contains("line 1, column 1: 'x' is not a finite number"), e.getMessage());
+    Path nan = csv("1,NaN,a\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(nan, -1, false));
+    assertTrue(e.getMessage().contains("'NaN' is not a finite number"), e.getMessage());
+    Path empty = csv("a,b\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(empty, -1, true));
+    assertTrue(e.getMessage().contains("no data rows"), e.getMessage());
+    Path ok = csv("1,2\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(ok, 5, false));
+    assertTrue(e.getMessage().contains("column 5 does not exist"), e.getMessage());
+  }
+}

@@ -1,0 +1,55 @@
+package org.delta4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where Fashion-MNIST is looked for, in order, and what a user is told when it is nowhere. */
+class FashionMnistTest {
+  @TempDir
+  Path root;
+
+  private Path complete(String name) throws IOException {
+    Path d = Files.createDirectories(root.resolve(name));
+    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte.gz"}) {
+      Files.write(d.resolve(f), new byte[0]);
+    }
+    return d;
+  }
+
+  @Test
+  void explicitThenEnvironmentThenSystemThenCache() throws IOException {
+    Path explicit = complete("explicit");
+    Path env = complete("env");
+    Path system = complete("system");
+    Path cache = complete("cache");
+    Map<String, String> vars = Map.of(FashionMnist.ENVIRONMENT_VARIABLE, env.toString());
+    assertEquals(explicit, FashionMnist.locate(explicit, vars::get, system, cache));
+    assertEquals(env, FashionMnist.locate(null, vars::get, system, cache));
+    assertEquals(system, FashionMnist.locate(null, k -> null, system, cache));
+    assertEquals(cache, FashionMnist.locate(null, k -> null, root.resolve("none"), cache));
+  }
+
+  @Test
+  void nowhereSaysWhereItLookedAndWhatToDo() throws IOException {
+    Path partial = Files.createDirectories(root.resolve("partial"));
+    Files.write(partial.resolve("train-images-idx3-ubyte.gz"), new byte[0]);
+    IOException e = assertThrows(IOException.class, () -> FashionMnist.locate(null,
+        Map.of(FashionMnist.ENVIRONMENT_VARIABLE, partial.toString())::get, root.resolve("sys"), root.resolve("c")));
+    String m = e.getMessage();
+    assertTrue(m.contains(partial + " (missing train-labels-idx1-ubyte[.gz]"), m);
+    assertTrue(m.contains(root.resolve("sys") + " (no such directory)"), m);
+    assertTrue(m.contains("apt-get install dataset-fashion-mnist") && m.contains("--download"), m);
+    IOException explicit = assertThrows(IOException.class, () -> FashionMnist.locate(partial, k -> null,
+        root.resolve("sys"), root.resolve("c")));
+    assertTrue(explicit.getMessage().contains("does not hold the Fashion-MNIST files"), explicit.getMessage());
+  }
+}

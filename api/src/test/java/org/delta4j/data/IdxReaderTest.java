@@ -1,0 +1,78 @@
+package org.delta4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** IDX files, raw or gzip, read back exactly; every corruption named with its file. */
+class IdxReaderTest {
+  @TempDir
+  Path dir;
+
+  static byte[] idx(int type, int[] dims, byte[] data) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+    b.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    return b.put(data).array();
+  }
+
+  private Path write(String name, byte[] bytes, boolean gzip) throws IOException {
+    Path f = dir.resolve(name);
+    if (gzip) {
+      try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+        out.write(bytes);
+      }
+    } else {
+      Files.write(f, bytes);
+    }
+    return f;
+  }
+
+  @Test
+  void readsRawAndGzip() throws IOException {
+    byte[] data = {1, 2, 3, 4, 5, 6, (byte) 200, 8, 9, 10, 11, 12};
+    for (boolean gzip : new boolean[] {false, true}) {
+      IdxReader.IdxArray a = IdxReader.read(write("a" + gzip, idx(8, new int[] {2, 3, 2}, data), gzip));
+      assertArrayEquals(new int[] {2, 3, 2}, a.dims());
+      assertArrayEquals(data, a.data());
+      assertTrue(a.count() == 2 && a.itemSize() == 6);
+    }
+  }
+
+  private void refused(Path f, String reason) {
+    IOException e = assertThrows(IOException.class, () -> IdxReader.read(f));
+    assertTrue(e.getMessage().contains(f.toString()) || e instanceof NoSuchFileException, e.getMessage());
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  @Test
+  void corruptFilesAreNamedWithWhatIsWrong() throws IOException {
+    byte[] good = idx(8, new int[] {2, 2}, new byte[] {1, 2, 3, 4});
+    refused(dir.resolve("missing.idx"), "file not found");
+    refused(write("truncated", Arrays.copyOf(good, good.length - 1), false), "truncated: the header announces 4");
+    refused(write("truncated.gz", Arrays.copyOf(good, good.length - 1), true), "truncated");
+    refused(write("header", Arrays.copyOf(good, 6), false), "truncated in the header");
+    refused(write("short", new byte[] {0, 0}, false), "too short");
+    byte[] magic = good.clone();
+    magic[0] = 7;
+    refused(write("magic", magic, false), "wrong magic number 0x07000802");
+    refused(write("float", idx(0x0D, new int[] {1}, new byte[4]), false), "element type 0x0d is not supported");
+    refused(write("trailing", Arrays.copyOf(good, good.length + 3), false), "more data than the header announces");
+    byte[] gz = Files.readAllBytes(write("good.gz", good, true));
+    refused(write("badgzip.gz", Arrays.copyOf(gz, gz.length - 6), false), "gzip");
+    gz[gz.length - 6] ^= 0x55; // the CRC-32 in the trailer
+    refused(write("flipped.gz", gz, false), "gzip");
+  }
+}

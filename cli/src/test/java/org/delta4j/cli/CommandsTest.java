@@ -1,0 +1,214 @@
+package org.delta4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.delta4j.engine.Engines;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every command end to end on small IDX and CSV files written here: what it prints, what it writes, and how it fails.
+ */
+class CommandsTest {
+  @TempDir
+  static Path data;
+
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = Delta4jCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** A small Fashion-MNIST look-alike: class c is a bright bar in rows 2c..2c+3, with noise. */
+  static void writeIdx(Path dir, String kind, int n, long seed) throws IOException {
+    SplitMix64 r = new SplitMix64(seed);
+    ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x00000803).putInt(n).putInt(28).putInt(28);
+    ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x00000801).putInt(n);
+    for (int i = 0; i < n; i++) {
+      int c = i % 10;
+      labels.put((byte) c);
+      for (int p = 0; p < 784; p++) {
+        int row = p / 28;
+        int v = (row >= 2 * c && row < 2 * c + 4 ? 200 : 0) + r.nextInt(40);
+        images.put((byte) v);
+      }
+    }
+    gzip(dir.resolve(kind + "-images-idx3-ubyte.gz"), images.array());
+    gzip(dir.resolve(kind + "-labels-idx1-ubyte.gz"), labels.array());
+  }
+
+  static void gzip(Path file, byte[] bytes) throws IOException {
+    try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write(bytes);
+    }
+  }
+
+  @BeforeAll
+  static void writeData() throws IOException {
+    writeIdx(data, "train", 60_000 / 100, 1);
+    writeIdx(data, "t10k", 10_000 / 100, 2);
+  }
+
+  @Test
+  void enginesListsWhatIsThereAndWhatIsSelected() {
+    Run r = run("engines");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("ref    priority 0") && r.out().contains("Selected: "), r.out());
+    Run bad = run("engines", "--engine", "tpu");
+    assertTrue(bad.out().contains("Selected: none — no engine named 'tpu'"), bad.out());
+  }
+
+  @Test
+  void trainWritesModelChartsAndReportThenEvaluateAndPredictUseTheModel(@TempDir Path out) throws IOException {
+    Run r = run("train", "--data", data.toString(), "--epochs", "2", "--batch-size", "32", "--engine", "ref",
+        "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("Engine: ref (named explicitly)"), r.out());
+    assertTrue(r.out().contains("training on 540, validating on 60, testing on 100"), r.out());
+    assertTrue(r.out().contains("epoch 2: training loss"), r.out());
+    assertTrue(r.out().contains("Test accuracy: "), r.out());
+    assertTrue(r.out().contains("Ankle boot"), r.out());
+    for (String f : new String[] {"model.safetensors", "checkpoint.safetensors", "learning-curves.png",
+        "confusion-matrix.png", "test-report.txt", "network.json"}) {
+      assertTrue(Files.size(out.resolve(f)) > 0, f);
+    }
+    byte[] png = Files.readAllBytes(out.resolve("learning-curves.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+    double accuracy = Double.parseDouble(r.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(accuracy > 0.9, "the bars are easy to tell apart: " + accuracy);
+
+    Run e = run("evaluate", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+        "--engine", "ref");
+    assertEquals(0, e.exitCode(), e.err());
+    assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.4f", accuracy)), e.out());
+
+    Run p = run("predict", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+        "--count", "5", "--engine", "ref");
+    assertEquals(0, p.exitCode(), p.err());
+    assertEquals(6, p.out().lines().count(), p.out());
+    assertTrue(p.out().contains("#0     predicted T-shirt/top"), p.out());
+  }
+
+  @Test
+  void resumeContinuesFromTheCheckpointToTheSameWeights(@TempDir Path straight, @TempDir Path interrupted)
+      throws IOException {
+    String[] common = {"train", "--data", data.toString(), "--epochs", "3", "--batch-size", "50", "--engine", "ref"};
+    assertEquals(0, run(concat(common, "--output", straight.toString())).exitCode());
+    Run stopped = run(concat(common, "--stop-after", "2", "--output", interrupted.toString()));
+    assertEquals(0, stopped.exitCode(), stopped.err());
+    assertTrue(stopped.out().contains("Stopped after epoch 2 of 3"), stopped.out());
+    assertTrue(Files.notExists(interrupted.resolve("model.safetensors")));
+    Run resumed = run(concat(common, "--resume", "--output", interrupted.toString()));
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().contains("Resuming from") && resumed.out().contains("after epoch 2"), resumed.out());
+    assertTrue(resumed.out().contains("epoch 3: training loss") && !resumed.out().contains("epoch 2: training"),
+        resumed.out());
+    var a = ModelFiles.load(straight.resolve("model.safetensors"), Engines.get("ref"));
+    var b = ModelFiles.load(interrupted.resolve("model.safetensors"), Engines.get("ref"));
+    for (int i = 0; i < a.network().parameters().size(); i++) {
+      assertArrayEquals(a.network().parameters().get(i).value().toFloatArray(),
+          b.network().parameters().get(i).value().toFloatArray(), a.network().parameters().get(i).name());
+    }
+    assertEquals(3, b.progress().history().size(), "the learning curves continue across the interruption");
+    Run again = run(concat(common, "--resume", "--output", interrupted.toString()));
+    assertEquals(1, again.exitCode());
+    assertTrue(again.err().contains("has already completed 3 epochs"), again.err());
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void aCsvFileTrainsToo(@TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder("x,y,label\n");
+    SplitMix64 r = new SplitMix64(3);
+    for (int i = 0; i < 300; i++) {
+      double x = r.nextGaussian();
+      double y = r.nextGaussian();
+      csv.append(x).append(',').append(y).append(',').append(x + y > 0 ? "pos" : "neg").append('\n');
+    }
+    Path file = out.resolve("points.csv");
+    Files.writeString(file, csv);
+    Run run = run("train", "--csv", file.toString(), "--header", "--epochs", "20", "--batch-size", "16", "--engine",
+        "ref", "--output", out.resolve("run").toString(), "--learning-rate", "0.01");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("300 samples of 2 features, 2 classes [neg, pos]"), run.out());
+    double accuracy = Double.parseDouble(run.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(accuracy >= 0.9, "a linear boundary: " + accuracy);
+  }
+
+  @Test
+  void badDataFailsWithAClearMessageAndExitCode1(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("train-images-idx3-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+    for (String f : new String[] {"train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+      Files.copy(data.resolve(f + ".gz"), dir.resolve(f + ".gz"));
+    }
+    Run r = run("train", "--data", dir.toString(), "--engine", "ref", "--output", dir.resolve("out").toString());
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().startsWith("error: ") && r.err().contains("train-images-idx3-ubyte.gz")
+        && r.err().contains("gzip"), r.err());
+
+    Run missing = run("train", "--data", dir.resolve("nowhere").toString(), "--engine", "ref");
+    assertEquals(1, missing.exitCode());
+    assertTrue(missing.err().contains("does not hold the Fashion-MNIST files"), missing.err());
+
+    Run model = run("evaluate", "--data", data.toString(), "--model", dir.resolve("none.safetensors").toString());
+    assertEquals(1, model.exitCode());
+    assertTrue(model.err().contains("none.safetensors: no saved model here"), model.err());
+
+    Run engine = run("train", "--data", data.toString(), "--engine", "tpu");
+    assertEquals(1, engine.exitCode());
+    assertTrue(engine.err().contains("no engine named 'tpu'"), engine.err());
+  }
+
+  @Test
+  void aModelSavedOnOneEngineLoadsOnTheOther(@TempDir Path out) throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Engines.defaults().statuses().stream()
+        .anyMatch(s -> s.name().equals("nd4j") && s.available()), "the nd4j engine is not available here");
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "nd4j", "--output",
+        out.toString()).exitCode());
+    var onNd4j = ModelFiles.load(out.resolve("model.safetensors"), Engines.get("nd4j")).network();
+    var onRef = ModelFiles.load(out.resolve("model.safetensors"), Engines.get("ref")).network();
+    for (int i = 0; i < onRef.parameters().size(); i++) {
+      Parameter a = onNd4j.parameters().get(i);
+      assertArrayEquals(a.value().toFloatArray(), onRef.parameters().get(i).value().toFloatArray(), a.name());
+    }
+    var x = onRef.engine().zeros(onRef.dataType(), org.delta4j.tensor.Shape.of(3, 784));
+    var y = onNd4j.engine().zeros(onNd4j.dataType(), org.delta4j.tensor.Shape.of(3, 784));
+    float[] v = new float[3 * 784];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (i % 17) / 17f;
+    }
+    x.copyFrom(v);
+    y.copyFrom(v);
+    float[] pr = onRef.probabilities(x).toFloatArray();
+    float[] pn = onNd4j.probabilities(y).toFloatArray();
+    for (int i = 0; i < pr.length; i++) {
+      assertEquals(pr[i], pn[i], 1e-4 + 1e-4 * Math.abs(pr[i]), "probability " + i);
+    }
+  }
+}
