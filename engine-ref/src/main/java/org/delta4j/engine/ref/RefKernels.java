@@ -2,6 +2,7 @@ package org.delta4j.engine.ref;
 
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ref.gemm.MatrixMultiply;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.Tensor;
@@ -9,7 +10,7 @@ import org.delta4j.tensor.Tensor;
 /**
  * The reference kernels: each a loop over Java arrays, in float for FLOAT32 and double for FLOAT64 (Java has no
  * generics over primitives, so each loop is written once per type). Sums are accumulated in double. Matrix products go
- * to {@link Gemm}. Thread-safe: kernels keep no state between calls.
+ * to {@link MatrixMultiply}. Thread-safe: kernels keep no state between calls.
  */
 final class RefKernels implements Kernels {
   private final RefEngine engine;
@@ -19,7 +20,7 @@ final class RefKernels implements Kernels {
   }
 
   String gemmDescription() {
-    return Gemm.description();
+    return MatrixMultiply.get().description();
   }
 
   private RefTensor ref(String kernel, Tensor t) {
@@ -39,10 +40,10 @@ final class RefKernels implements Kernels {
     int lda = a.shape().dim(1);
     int ldb = b.shape().dim(1);
     if (ra.floats != null) {
-      Gemm.sgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], (float) alpha, ra.floats, lda, rb.floats, ldb,
+      MatrixMultiply.get().sgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], (float) alpha, ra.floats, lda, rb.floats, ldb,
           (float) beta, rc.floats, mnk[1]);
     } else {
-      Gemm.dgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], alpha, ra.doubles, lda, rb.doubles, ldb, beta,
+      MatrixMultiply.get().dgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], alpha, ra.doubles, lda, rb.doubles, ldb, beta,
           rc.doubles, mnk[1]);
     }
   }

@@ -1,0 +1,178 @@
+package org.delta4j.engine.ref.gemm;
+
+/**
+ * Single-precision C ← α·op(A)·op(B) + β·C on row-major arrays, in the manner of GotoBLAS: B is packed into panels
+ * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
+ * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
+ * products split their rows between the threads of a {@link WorkerPool}. Packing buffers are kept per thread, so a
+ * product allocates nothing in steady state. The same structure serves {@link DoubleGemm}, in double.
+ */
+final class FloatGemm {
+  /** Computes one MR × NR tile of packed A times packed B and adds α times it into C (only rows × cols of it). */
+  interface MicroKernel {
+    int mr();
+
+    int nr();
+
+    void compute(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float alpha, int rows,
+        int cols, float[] tile);
+  }
+
+  static final int KC = 256;
+  static final int MC = 96;
+  static final int NC = 2048;
+
+  private final MicroKernel kernel;
+  private final WorkerPool pool;
+  private final long parallelFlops;
+  private final float[] bPack;
+  private final ThreadLocal<float[][]> perThread; // {packed A, tile}
+
+  FloatGemm(MicroKernel kernel, WorkerPool pool, long parallelFlops) {
+    this.kernel = kernel;
+    this.pool = pool;
+    this.parallelFlops = parallelFlops;
+    int nr = kernel.nr();
+    int mr = kernel.mr();
+    this.bPack = new float[KC * ((NC + nr - 1) / nr) * nr];
+    this.perThread = ThreadLocal.withInitial(
+        () -> new float[][] {new float[KC * ((MC + mr - 1) / mr) * mr], new float[mr * nr]});
+  }
+
+  String kernelName() {
+    return kernel.getClass().getSimpleName() + " " + kernel.mr() + "×" + kernel.nr();
+  }
+
+  synchronized void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b,
+      int ldb, float beta, float[] c, int ldc) {
+    for (int i = 0; i < m; i++) { // C ← β·C; β = 0 ignores what C held, NaN included
+      int row = i * ldc;
+      if (beta == 0) {
+        java.util.Arrays.fill(c, row, row + n, 0f);
+      } else if (beta != 1) {
+        for (int j = 0; j < n; j++) {
+          c[row + j] *= beta;
+        }
+      }
+    }
+    if (m == 0 || n == 0 || k == 0 || alpha == 0) {
+      return;
+    }
+    int mr = kernel.mr();
+    int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(tb, b, ldb, pc, jc, kc, nc);
+        if (threads == 1) {
+          block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc);
+        } else {
+          int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
+          final int jcf = jc;
+          final int pcf = pc;
+          pool.invoke(threads, t -> block(Math.min(m, t * rowsPerPart), Math.min(m, (t + 1) * rowsPerPart), ta, a,
+              lda, pcf, kc, jcf, nc, alpha, c, ldc));
+        }
+      }
+    }
+  }
+
+  /** Rows [from, to) of C for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over the tiles. */
+  private void block(int from, int to, boolean ta, float[] a, int lda, int pc, int kc, int jc, int nc, float alpha,
+      float[] c, int ldc) {
+    float[][] buffers = perThread.get();
+    float[] aPack = buffers[0];
+    int mr = kernel.mr();
+    int nr = kernel.nr();
+    for (int ic = from; ic < to; ic += MC) {
+      int mc = Math.min(MC, to - ic);
+      packA(ta, a, lda, ic, pc, mc, kc, aPack);
+      for (int jr = 0; jr < nc; jr += nr) {
+        int bo = jr / nr * kc * nr;
+        int cols = Math.min(nr, nc - jr);
+        for (int ir = 0; ir < mc; ir += mr) {
+          kernel.compute(kc, aPack, ir / mr * kc * mr, bPack, bo, c, (ic + ir) * ldc + jc + jr, ldc, alpha,
+              Math.min(mr, mc - ir), cols, buffers[1]);
+        }
+      }
+    }
+  }
+
+  /** Panels of MR rows of op(A)[ic.., pc..]: element (r, p) of panel q at q·kc·MR + p·MR + r; zero past the edge. */
+  private void packA(boolean ta, float[] a, int lda, int ic, int pc, int mc, int kc, float[] out) {
+    int mr = kernel.mr();
+    int o = 0;
+    for (int ir = 0; ir < mc; ir += mr) {
+      int rows = Math.min(mr, mc - ir);
+      for (int p = 0; p < kc; p++) {
+        for (int r = 0; r < rows; r++) {
+          int i = ic + ir + r;
+          out[o + r] = ta ? a[(pc + p) * lda + i] : a[i * lda + pc + p];
+        }
+        for (int r = rows; r < mr; r++) {
+          out[o + r] = 0f;
+        }
+        o += mr;
+      }
+    }
+  }
+
+  /** Panels of NR columns of op(B)[pc.., jc..]: element (p, col) of panel q at q·kc·NR + p·NR + col. */
+  private void packB(boolean tb, float[] b, int ldb, int pc, int jc, int kc, int nc) {
+    int nr = kernel.nr();
+    int o = 0;
+    for (int jr = 0; jr < nc; jr += nr) {
+      int cols = Math.min(nr, nc - jr);
+      for (int p = 0; p < kc; p++) {
+        if (!tb && cols == nr) {
+          System.arraycopy(b, (pc + p) * ldb + jc + jr, bPack, o, nr);
+        } else {
+          for (int col = 0; col < cols; col++) {
+            int j = jc + jr + col;
+            bPack[o + col] = tb ? b[j * ldb + pc + p] : b[(pc + p) * ldb + j];
+          }
+          for (int col = cols; col < nr; col++) {
+            bPack[o + col] = 0f;
+          }
+        }
+        o += nr;
+      }
+    }
+  }
+
+  /** The portable micro-kernel: plain loops over a 4 × 8 tile, for JVMs without the Vector API. */
+  static final class Scalar implements MicroKernel {
+    @Override
+    public int mr() {
+      return 4;
+    }
+
+    @Override
+    public int nr() {
+      return 8;
+    }
+
+    @Override
+    public void compute(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float alpha,
+        int rows, int cols, float[] tile) {
+      java.util.Arrays.fill(tile, 0f);
+      for (int p = 0; p < kc; p++) {
+        int ap = ao + p * 4;
+        int bp = bo + p * 8;
+        for (int r = 0; r < 4; r++) {
+          float ar = a[ap + r];
+          int t = r * 8;
+          for (int j = 0; j < 8; j++) {
+            tile[t + j] += ar * b[bp + j];
+          }
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < cols; j++) {
+          c[co + r * ldc + j] += alpha * tile[r * 8 + j];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package org.delta4j.engine.ref.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.delta4j.random.SplitMix64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both micro-kernels — the Vector API one and the portable scalar one — against the definition
+ * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, sizes that are not
+ * multiples of the tile or the block, every transpose, products large enough to be split over threads.
+ */
+class MatrixMultiplyTest {
+  static final MatrixMultiply VECTOR = new MatrixMultiply(true);
+  static final MatrixMultiply SCALAR = new MatrixMultiply(false);
+
+  @Test
+  void theVectorKernelsAreInUseInTheTests() {
+    assertTrue(MatrixMultiply.get().vector(), "surefire runs with --add-modules jdk.incubator.vector");
+    assertTrue(MatrixMultiply.get().description().startsWith("Vector API gemm"), MatrixMultiply.get().description());
+    assertTrue(SCALAR.description().startsWith("scalar gemm"), SCALAR.description());
+  }
+
+  static Stream<Arguments> shapes() {
+    int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {7, 1, 5}, {6, 32, 32}, {13, 17, 35}, {97, 300, 33}, {200, 150, 170},
+        {5, 513, 70}, {128, 784, 40}};
+    List<Arguments> out = new ArrayList<>();
+    for (MatrixMultiply mm : new MatrixMultiply[] {VECTOR, SCALAR}) {
+      for (int[] s : sizes) {
+        for (int t = 0; t < 4; t++) {
+          out.add(Arguments.of(mm.vector() ? "vector" : "scalar", mm, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  static double[] random(int n, long seed) {
+    SplitMix64 r = new SplitMix64(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = 2 * r.nextDouble() - 1;
+    }
+    return v;
+  }
+
+  /** The definition, in double, one dot product per element. */
+  static double[] reference(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, double[] b,
+      double beta, double[] c) {
+    double[] out = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+          sum += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+        }
+        out[i * n + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * n + j]);
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0} m={2} k={3} n={4} transposeA={5} transposeB={6}")
+  @MethodSource("shapes")
+  void matchesTheDefinition(String kind, MatrixMultiply mm, int m, int k, int n, boolean ta, boolean tb) {
+    double[] a = random(m * k, 1);
+    double[] b = random(k * n, 2);
+    double[] c = random(m * n, 3);
+    for (double[] ab : new double[][] {{1, 0}, {-0.5, 1}, {2, 0.25}}) {
+      double[] expected = reference(ta, tb, m, n, k, ab[0], a, b, ab[1], c);
+      double[] cd = c.clone();
+      if (ab[1] == 0) {
+        java.util.Arrays.fill(cd, Double.NaN); // β = 0 must ignore C entirely
+      }
+      mm.dgemm(ta, tb, m, n, k, ab[0], a, ta ? m : k, b, tb ? k : n, ab[1], cd, n);
+      float[] af = toFloat(a);
+      float[] bf = toFloat(b);
+      float[] cf = toFloat(ab[1] == 0 ? cd : c);
+      mm.sgemm(ta, tb, m, n, k, (float) ab[0], af, ta ? m : k, bf, tb ? k : n, (float) ab[1], cf, n);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], cd[i], 1e-12 * (k + 1), "double C[" + i / n + "][" + i % n + "]");
+        assertEquals(expected[i], cf[i], 2e-6 * (k + 1), "float C[" + i / n + "][" + i % n + "]");
+      }
+    }
+  }
+
+  private static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+
+  @Test
+  void rowStridesWiderThanTheMatrixAreHonoured() {
+    // A is the left 3 columns of a 2 × 5 array, B the top-left 3 × 2 of a 3 × 4 array, C the left 2 columns of 2 × 3.
+    double[] a = {1, 2, 3, 99, 99, 4, 5, 6, 99, 99};
+    double[] b = {1, 0, 99, 99, 0, 1, 99, 99, 1, 1, 99, 99};
+    double[] c = {0, 0, 7, 0, 0, 7};
+    VECTOR.dgemm(false, false, 2, 2, 3, 1, a, 5, b, 4, 0, c, 3);
+    assertEquals(List.of(4.0, 5.0, 7.0, 10.0, 11.0, 7.0), java.util.Arrays.stream(c).boxed().toList());
+  }
+}
