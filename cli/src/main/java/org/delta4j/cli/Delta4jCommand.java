@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /** The {@code delta4j} program: train, evaluate and use networks, and see the engines. */
 @Command(name = "delta4j", mixinStandardHelpOptions = true, version = "Delta4j 0.1.0",
     description = "Deep learning in Java: train a network on real data, evaluate it, predict with it.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnginesCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnginesCommand.class,
+        PerceptronCommand.class})
 public final class Delta4jCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -211,4 +211,17 @@ class CommandsTest {
       assertEquals(pr[i], pn[i], 1e-4 + 1e-4 * Math.abs(pr[i]), "probability " + i);
     }
   }
+
+  @Test
+  void thePerceptronDemonstrationWritesItsTableAndChart(@TempDir Path out) throws IOException {
+    Run r = run("perceptron", "--pairs", "1", "--data-free-check", "--output", out.toString());
+    assertEquals(2, r.exitCode(), "an unknown option is a usage error");
+    Run ok = run("perceptron", "--pairs", "0", "--output", out.toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+    String table = Files.readString(out.resolve("perceptron-convergence.md"));
+    assertTrue(table.contains("| synthetic | 50 | 0.00300 | adversarial |"), table);
+    assertTrue(table.contains("XOR: not separable within 1000 passes"), table);
+    assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
+    assertTrue(ok.out().contains("mistakes ≤"), ok.out());
+  }
 }
