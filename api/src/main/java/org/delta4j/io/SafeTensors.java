@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,14 +84,10 @@ public final class SafeTensors {
     byte[] headerBytes = Arrays.copyOf(json, padded);
     Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
 
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
+    long dataBytes = offset;
+    AtomicFiles.write(file, tmp -> {
+      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
         out.write(headerBytes);
         for (Entry t : tensors.values()) {
           ByteBuffer b = ByteBuffer.allocate(t.values().length * t.dataType().bytes()).order(ByteOrder.LITTLE_ENDIAN);
@@ -107,13 +102,11 @@ public final class SafeTensors {
           }
           out.write(b.array());
         }
-        out.flush();
-        ch.force(true);
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+      if (Files.size(tmp) != 8 + padded + dataBytes) {
+        throw new IOException(tmp + ": wrote " + Files.size(tmp) + " bytes, expected " + (8 + padded + dataBytes));
+      }
+    });
   }
 
   /** Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. */

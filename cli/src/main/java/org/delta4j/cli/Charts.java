@@ -3,12 +3,11 @@ package org.delta4j.cli;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.delta4j.io.AtomicFiles;
 import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.train.EpochResult;
 import org.knowm.xchart.BitmapEncoder;
@@ -77,13 +76,10 @@ final class Charts {
   }
 
   private static void write(BufferedImage image, Path png) throws IOException {
-    Files.createDirectories(png.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".tmp");
-    try {
-      ImageIO.write(image, "png", tmp.toFile());
-      Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(png, tmp -> {
+      if (!ImageIO.write(image, "png", tmp.toFile())) {
+        throw new IOException("no PNG writer in this JVM");
+      }
+    });
   }
 }

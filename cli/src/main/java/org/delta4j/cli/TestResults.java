@@ -2,12 +2,10 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import org.delta4j.io.AtomicFiles;
 import org.delta4j.metrics.ClassificationReport;
 import org.delta4j.train.Evaluation;
 
@@ -28,10 +26,7 @@ final class TestResults {
     out.print(text);
     out.flush();
     if (outputDir != null) {
-      Path report = outputDir.resolve("test-report.txt");
-      Path tmp = Files.createTempFile(outputDir, ".test-report", ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.writeString(outputDir.resolve("test-report.txt"), text);
       Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"));
     }
   }

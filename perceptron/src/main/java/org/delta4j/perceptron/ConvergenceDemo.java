@@ -2,15 +2,14 @@ package org.delta4j.perceptron;
 
 import java.io.IOException;
 import java.util.function.Consumer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.delta4j.data.ByteImageDataset;
 import org.delta4j.data.FashionMnist;
+import org.delta4j.io.AtomicFiles;
 import org.delta4j.random.SplitMix64;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -94,9 +93,7 @@ public final class ConvergenceDemo {
     log.accept("XOR: " + x.outcome());
 
     Path report = outputDirectory.resolve("perceptron-convergence.md");
-    Path tmp = Files.createTempFile(outputDirectory, ".perceptron", ".tmp");
-    Files.writeString(tmp, md, StandardCharsets.UTF_8);
-    Files.move(tmp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(report, md);
     log.accept("Wrote " + report + " and perceptron-convergence.png");
   }
 
@@ -259,8 +256,7 @@ public final class ConvergenceDemo {
     XYSeries line = chart.addSeries("mistakes = bound", new double[] {1, max}, new double[] {1, max});
     line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     line.setMarker(SeriesMarkers.NONE);
-    Path tmp = png.resolveSibling(".tmp-" + png.getFileName());
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.write(png, tmp -> javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
+        tmp.toFile()));
   }
 }

@@ -11,27 +11,37 @@ import org.delta4j.random.SplitMix64;
  * lower bound, and the certificate's lower bound never exceeds its upper bound.
  */
 class ConvergenceTheoremTest {
-  /** Points in the unit ball labelled by a random hyperplane, those closer to it than {@code margin} left out. */
+  /**
+   * Points of [−1, 1]^dim labelled by a random hyperplane u·x + b = 0 (u a unit vector, |b| ≤ 0.3); a point closer to
+   * it than {@code margin} is pushed along u to exactly that distance, so every set is separable with that margin.
+   */
   static LabeledPoints separable(int n, int dim, double margin, long seed) {
     SplitMix64 r = new SplitMix64(seed);
-    double[] w = new double[dim + 1];
+    double[] u = new double[dim];
     double norm = 0;
-    for (int j = 0; j < w.length; j++) {
-      w[j] = r.nextGaussian();
-      norm += w[j] * w[j];
+    for (int j = 0; j < dim; j++) {
+      u[j] = r.nextGaussian();
+      norm += u[j] * u[j];
     }
     norm = Math.sqrt(norm);
+    for (int j = 0; j < dim; j++) {
+      u[j] /= norm;
+    }
+    double b = 0.6 * r.nextDouble() - 0.3;
     double[][] x = new double[n][dim];
     int[] y = new int[n];
-    for (int k = 0; k < n; ) {
-      double a = w[0] * 0.3;
+    for (int k = 0; k < n; k++) {
+      double s = b;
       for (int j = 0; j < dim; j++) {
         x[k][j] = 2 * r.nextDouble() - 1;
-        a += w[j + 1] * x[k][j];
+        s += u[j] * x[k][j];
       }
-      if (Math.abs(a) / norm >= margin) {
-        y[k] = a > 0 ? 1 : -1;
-        k++;
+      y[k] = s >= 0 ? 1 : -1;
+      if (Math.abs(s) < margin) {
+        double shift = y[k] * margin - s;
+        for (int j = 0; j < dim; j++) {
+          x[k][j] += shift * u[j];
+        }
       }
     }
     return LabeledPoints.of(x, y);

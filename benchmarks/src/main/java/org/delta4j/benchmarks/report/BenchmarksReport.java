@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.delta4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -64,10 +63,7 @@ public final class BenchmarksReport {
   /** Writes the report for the results in {@code results} to {@code out}, and its charts beside it. */
   static void write(Path results, Path out) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    String text = new BenchmarksReport(results).render(out.toAbsolutePath().getParent());
-    Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(out, new BenchmarksReport(results).render(out.toAbsolutePath().getParent()));
   }
 
   private static JsonNode json(Path file) throws IOException {
@@ -305,10 +301,8 @@ public final class BenchmarksReport {
   }
 
   private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) throws IOException {
-    Files.createDirectories(png.getParent());
-    Path tmp = png.resolveSibling("tmp-" + png.getFileName());
-    BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(png, tmp -> javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png",
+        tmp.toFile()));
   }
 
   private static String cpuModel() {

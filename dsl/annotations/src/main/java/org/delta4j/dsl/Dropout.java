@@ -1,0 +1,16 @@
+package org.delta4j.dsl;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Inverted dropout with the given rate in [0, 1), active in training only. */
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.METHOD)
+public @interface Dropout {
+  double value();
+
+  /** The layer's name; the method's name by default. */
+  String name() default "";
+}

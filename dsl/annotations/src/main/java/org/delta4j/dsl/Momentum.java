@@ -1,0 +1,19 @@
+package org.delta4j.dsl;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** The optimizer: Heavy-ball momentum. At most one optimizer annotation per spec. */
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface Momentum {
+  /** The learning rate α, positive. */
+  double learningRate();
+
+  /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
+  double weightDecay() default 0;
+
+  double momentum() default 0.9;
+}

@@ -1,0 +1,22 @@
+package org.delta4j.dsl;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an interface as a network spec: each abstract method is one layer, in declaration order, annotated with
+ * {@link Dense} or {@link Dropout}; the interface carries {@link Input}, {@link Loss}, an optimizer annotation
+ * ({@link Adam}, {@link Sgd}, ...) and the seed here. The annotation processor generates a class, by default named
+ * after the interface with "Spec" replaced by "Network" ({@code XorSpec} → {@code XorNetwork}).
+ */
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface NeuralNetwork {
+  /** The seed the weights are drawn from. */
+  long seed() default 42;
+
+  /** The generated class's simple name; empty for the default. */
+  String className() default "";
+}
