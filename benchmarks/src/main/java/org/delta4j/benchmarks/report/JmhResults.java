@@ -43,7 +43,9 @@ final class JmhResults {
       Map<String, String> params = new TreeMap<>();
       r.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
       JsonNode primary = r.path("primaryMetric");
-      JsonNode alloc = r.path("secondaryMetrics").path("·gc.alloc.rate.norm");
+      JsonNode secondary = r.path("secondaryMetrics");
+      JsonNode alloc = secondary.has("gc.alloc.rate.norm") ? secondary.path("gc.alloc.rate.norm")
+          : secondary.path("·gc.alloc.rate.norm"); // the name JMH used before 1.37
       out.add(new Result(r.path("benchmark").asText(), params, primary.path("score").asDouble(),
           primary.path("scoreError").asDouble(Double.NaN), primary.path("scoreUnit").asText(),
           alloc.isMissingNode() ? Optional.empty() : Optional.of(alloc.path("score").asDouble())));

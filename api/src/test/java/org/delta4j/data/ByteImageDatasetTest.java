@@ -1,0 +1,49 @@
+package org.delta4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.delta4j.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** Bytes kept as bytes, turned into normalised features and one-hot targets batch by batch; bad contents refused. */
+class ByteImageDatasetTest {
+  private final ByteImageDataset data = new ByteImageDataset(new byte[] {0, (byte) 255, 51, (byte) 102, 0, 0},
+      Shape.of(2), new int[] {1, 0, 2}, List.of("a", "b", "c"), Normalization.unitRange());
+
+  @Test
+  void fillsNormalisedFeaturesAndOneHotTargetsInTheGivenOrder() {
+    float[] x = new float[4];
+    float[] t = new float[6];
+    data.fill(new int[] {1, 0}, 0, 2, x, t);
+    assertArrayEquals(new float[] {0.2f, 0.4f, 0f, 1f}, x, 1e-7f);
+    assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0}, t);
+    assertEquals(2, data.label(2));
+    assertArrayEquals(new byte[] {51, 102}, data.sampleBytes(1));
+  }
+
+  @Test
+  void reshapingAndRenormalisingShareTheBytes() {
+    ByteImageDataset square = data.reshaped(Shape.of(1, 2));
+    assertEquals(Shape.of(1, 2), square.featureShape());
+    assertTrue(square.pixels() == data.pixels());
+    ByteImageDataset centred = data.withNormalization(new Normalization(0.5, 0.5));
+    float[] x = new float[2];
+    centred.fill(new int[] {0}, 0, 1, x, new float[3]);
+    assertArrayEquals(new float[] {-1f, 1f}, x, 1e-6f); // (0/255 − 0.5)/0.5 and (255/255 − 0.5)/0.5
+    assertThrows(IllegalArgumentException.class, () -> data.reshaped(Shape.of(3)));
+  }
+
+  @Test
+  void badContentsAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ByteImageDataset(new byte[3],
+        Shape.of(2), new int[] {0, 1}, List.of("a", "b"), Normalization.unitRange()));
+    assertTrue(e.getMessage().contains("2 labels need 4 bytes of samples of shape [2], got 3"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new ByteImageDataset(new byte[4], Shape.of(2),
+        new int[] {0, 5}, List.of("a", "b"), Normalization.unitRange()));
+    assertTrue(e.getMessage().contains("label of sample 1 is 5, outside [0, 2)"), e.getMessage());
+  }
+}

@@ -1,0 +1,33 @@
+package org.delta4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** Standardisation uses the pooled mean and standard deviation of the pixels scaled to [0, 1]. */
+class NormalizationTest {
+  @Test
+  void standardiseComputesMeanAndStandardDeviation() {
+    // Pixels 0 and 255 in equal numbers: scaled, 0 and 1, so mean 0.5 and standard deviation 0.5.
+    Normalization n = Normalization.standardize(new byte[] {0, (byte) 255, 0, (byte) 255});
+    assertEquals(0.5, n.mean(), 1e-12);
+    assertEquals(0.5, n.std(), 1e-12);
+    assertEquals(-1f, n.table()[0], 1e-6f);
+    assertEquals(1f, n.table()[255], 1e-6f);
+  }
+
+  @Test
+  void constantPixelsKeepAUnitScale() {
+    Normalization n = Normalization.standardize(new byte[] {51, 51, 51});
+    assertEquals(0.2, n.mean(), 1e-12);
+    assertEquals(1, n.std());
+  }
+
+  @Test
+  void invalidParametersAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new Normalization(0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new Normalization(Double.NaN, 1));
+    assertThrows(IllegalArgumentException.class, () -> Normalization.standardize(new byte[0]));
+  }
+}
