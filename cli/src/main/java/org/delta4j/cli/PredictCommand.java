@@ -2,13 +2,10 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.delta4j.data.Dataset;
-import org.delta4j.engine.Engines;
-import org.delta4j.io.ModelFiles;
 import org.delta4j.io.SavedModel;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.Tensor;
@@ -28,24 +25,18 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by train.")
-  Path model;
-
-  @Option(names = "--engine", description = "Engine to use (default: the fastest available).")
-  String engine;
+  @Mixin
+  ModelOptions model;
 
   @Option(names = "--count", defaultValue = "10", description = "How many samples (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the CSV test split (as used in training).")
-  long seed;
-
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    SavedModel saved = ModelFiles.load(model, Engines.get(engine));
+    SavedModel saved = model.load();
     Network net = saved.network();
-    Dataset test = data.load(0, seed, out).test();
+    Dataset test = data.load(0, model.seed, out).test();
     int n = Math.min(Math.max(count, 1), test.size());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
