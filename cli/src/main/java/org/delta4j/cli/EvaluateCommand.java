@@ -8,7 +8,6 @@ import org.delta4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code delta4j evaluate}: a saved model's accuracy, per-class metrics and confusion matrix on a test set. */
