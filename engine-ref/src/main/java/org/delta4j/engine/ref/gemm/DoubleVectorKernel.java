@@ -4,9 +4,10 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double micro-kernel on the JDK's Vector API: a 6 × 2L tile (L lanes of the widest vector the CPU has) held in
- * twelve vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. Loaded only when
- * the module {@code jdk.incubator.vector} is present.
+ * The double micro-kernel on the JDK's Vector API: a 4 × 2L tile (L lanes of the widest vector the CPU has) held in
+ * eight vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. (A 6-row tile,
+ * twelve accumulators, made C2 keep some of them as heap objects and allocate in the inner loop; four rows keep every
+ * one in a register and run twice as fast.) Loaded only when the module {@code jdk.incubator.vector} is present.
  */
 final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -15,7 +16,7 @@ final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
 
   @Override
   public int mr() {
-    return 6;
+    return 4;
   }
 
   @Override
@@ -34,11 +35,7 @@ final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     DoubleVector c21 = c00;
     DoubleVector c30 = c00;
     DoubleVector c31 = c00;
-    DoubleVector c40 = c00;
-    DoubleVector c41 = c00;
-    DoubleVector c50 = c00;
-    DoubleVector c51 = c00;
-    for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
+    for (int p = 0; p < kc; p++, ao += 4, bo += NR) {
       DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
       DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
       DoubleVector x = DoubleVector.broadcast(S, a[ao]);
@@ -53,23 +50,15 @@ final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       x = DoubleVector.broadcast(S, a[ao + 3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = DoubleVector.broadcast(S, a[ao + 4]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      x = DoubleVector.broadcast(S, a[ao + 5]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
     }
     // Each row is added through one inlined call, so the accumulators stay in registers (an array of them would
     // force every vector onto the heap).
-    int full = rows == 6 && cols == NR ? 6 : 0;
+    int full = rows == 4 && cols == NR ? 4 : 0;
     DoubleVector al = DoubleVector.broadcast(S, alpha);
     store(c00, c01, c, co, full > 0, al, tile, 0);
     store(c10, c11, c, co + ldc, full > 0, al, tile, NR);
     store(c20, c21, c, co + 2 * ldc, full > 0, al, tile, 2 * NR);
     store(c30, c31, c, co + 3 * ldc, full > 0, al, tile, 3 * NR);
-    store(c40, c41, c, co + 4 * ldc, full > 0, al, tile, 4 * NR);
-    store(c50, c51, c, co + 5 * ldc, full > 0, al, tile, 5 * NR);
     if (full == 0) {
       for (int r = 0; r < rows; r++) {
         for (int j = 0; j < cols; j++) {
