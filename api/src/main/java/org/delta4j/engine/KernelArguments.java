@@ -10,8 +10,8 @@ import org.delta4j.tensor.Tensor;
 public final class KernelArguments {
   private KernelArguments() {}
 
-  /** Checks C ← op(A)·op(B) and returns {m, n, k}. */
-  public static int[] gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
+  /** Checks C ← op(A)·op(B): then m and n are C's dimensions and k is op(A)'s columns. */
+  public static void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
     matrix("gemm", "A", a);
     matrix("gemm", "B", b);
     matrix("gemm", "C", c);
@@ -28,7 +28,15 @@ public final class KernelArguments {
     if (c == a || c == b) {
       throw new IllegalArgumentException("gemm: C must not be A or B");
     }
-    return new int[] {m, n, k};
+  }
+
+  /** Checks that {@code out} can hold one index per row of the matrix {@code m}. */
+  public static void argmax(Tensor m, int[] out) {
+    matrix("argmaxRows", "m", m);
+    if (out.length < m.shape().dim(0)) {
+      throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has "
+          + m.shape().dim(0) + " rows");
+    }
   }
 
   /** Checks a [rows, n] matrix against a vector of n elements. */

@@ -79,10 +79,10 @@ public interface Kernels {
   void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon);
 
   /**
-   * Adam at step t ≥ 1: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ),
-   * v̂ = v / (1 − β₂ᵗ).
+   * Adam: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε) with m̂ = m / c₁, v̂ = v / c₂, where the
+   * bias corrections c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ at step t ≥ 1 are given (computed once per step by the caller).
    */
   void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
-      long step);
+      double biasCorrection1, double biasCorrection2);
 }

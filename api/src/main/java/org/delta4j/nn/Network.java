@@ -203,7 +203,7 @@ public final class Network {
       throw new IllegalArgumentException("network input is " + input.dataType() + " but the network is " + dataType);
     }
     Shape s = input.shape();
-    if (s.rank() < 2 || !s.withoutBatch().equals(inputShape)) {
+    if (!s.isBatchOf(inputShape)) {
       throw new IllegalArgumentException("network input has shape " + s + " but the network expects [N, "
           + inputShape.toString().substring(1) + " (a batch of N samples of shape " + inputShape + ")");
     }

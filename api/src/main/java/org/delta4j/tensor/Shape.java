@@ -48,6 +48,42 @@ public final class Shape {
     return new Shape(new int[] {dims[0], (int) (size / dims[0])});
   }
 
+  /**
+   * Whether this is [N, sample...] for some N ≥ 1: a batch of samples of shape {@code sample}. Allocates nothing, so
+   * layers can check every call.
+   */
+  public boolean isBatchOf(Shape sample) {
+    if (dims.length != sample.dims.length + 1) {
+      return false;
+    }
+    for (int i = 0; i < sample.dims.length; i++) {
+      if (dims[i + 1] != sample.dims[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether this is the matrix [rows, columns]. */
+  public boolean isMatrix(int rows, int columns) {
+    return dims.length == 2 && dims[0] == rows && dims[1] == columns;
+  }
+
+  /** Fails unless a tensor of this shape can be seen as {@code target}: the same number of elements. */
+  public void checkReshape(Shape target) {
+    if (target.size != size) {
+      throw new IllegalArgumentException("cannot reshape " + this + " (" + size + " elements) to " + target + " ("
+          + target.size + ")");
+    }
+  }
+
+  /** Fails unless {@code count} values fill a tensor of this shape exactly. */
+  public void checkValueCount(int count) {
+    if (count != size) {
+      throw new IllegalArgumentException("source has " + count + " values but the tensor " + this + " has " + size);
+    }
+  }
+
   public int rank() {
     return dims.length;
   }

@@ -122,8 +122,8 @@ class DeliberatelyWrongGradientTest {
     }
 
     public void adamUpdate(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double b1, double b2, double eps,
-        long t) {
-      k.adamUpdate(w, g, m, v, lr, b1, b2, eps, t);
+        double c1, double c2) {
+      k.adamUpdate(w, g, m, v, lr, b1, b2, eps, c1, c2);
     }
   }
 

@@ -58,7 +58,7 @@ public final class DenseLayer implements Layer {
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, input);
-    LayerInputs.checkSameShape(name, "output gradient", dy, Shape.of(input.shape().dim(0), units));
+    LayerInputs.checkMatrix(name, "output gradient", dy, input.shape().dim(0), units);
     kernels.gemm(input, true, dy, false, 1, 1, weight.gradient()); // dW += Xᵀ·dY
     kernels.sumRows(dy, 1, bias.gradient()); //                       db += Σ_rows dY
     if (!needInputGradient) {

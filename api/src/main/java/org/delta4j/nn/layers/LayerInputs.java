@@ -13,8 +13,7 @@ final class LayerInputs {
       throw new IllegalArgumentException(layer + ": " + what + " is null");
     }
     Shape s = input.shape();
-    boolean ok = s.rank() >= 2
-        && (flattenable ? s.size() / s.dim(0) == sample.size() : s.withoutBatch().equals(sample));
+    boolean ok = s.rank() >= 2 && (flattenable ? s.size() / s.dim(0) == sample.size() : s.isBatchOf(sample));
     if (!ok) {
       throw new IllegalArgumentException(layer + ": " + what + " has shape " + s + " but the layer expects [N, "
           + sample.toString().substring(1));
@@ -25,6 +24,14 @@ final class LayerInputs {
     if (t == null || !t.shape().equals(expected)) {
       throw new IllegalArgumentException(layer + ": " + what + " has shape " + (t == null ? "null" : t.shape())
           + " but must be " + expected + ", the shape of the last forward output");
+    }
+  }
+
+  /** Fails unless {@code t} is the matrix [rows, columns] (no shape is built for the check). */
+  static void checkMatrix(String layer, String what, Tensor t, int rows, int columns) {
+    if (t == null || !t.shape().isMatrix(rows, columns)) {
+      throw new IllegalArgumentException(layer + ": " + what + " has shape " + (t == null ? "null" : t.shape())
+          + " but must be [" + rows + ", " + columns + "], the shape of the last forward output");
     }
   }
 

@@ -266,12 +266,8 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public synchronized void argmaxRows(Tensor m, int[] out) {
-    KernelArguments.matrix("argmaxRows", "m", m);
+    KernelArguments.argmax(m, out);
     INDArray x = nd("argmaxRows", m);
-    if (out.length < x.rows()) {
-      throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has " + x.rows()
-          + " rows");
-    }
     long[] idx = Nd4j.argMax(x, 1).toLongVector();
     for (int i = 0; i < idx.length; i++) {
       out[i] = (int) idx[i];
@@ -326,18 +322,13 @@ final class Nd4jKernels implements Kernels {
   @Override
   public synchronized void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
-      long step) {
+      double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
-    if (step < 1) {
-      throw new IllegalArgumentException("adamUpdate: step counts from 1, got " + step);
-    }
     INDArray ww = nd("adamUpdate", w);
     INDArray gg = nd("adamUpdate", g);
     INDArray mm = nd("adamUpdate", m);
     INDArray vv = nd("adamUpdate", v);
     long n = ww.length();
-    double c1 = 1 - Math.pow(beta1, step);
-    double c2 = 1 - Math.pow(beta2, step);
     INDArray tmp = scratch("update", ww);
     mm.muli(beta1);
     blas1().axpy(n, 1 - beta1, gg, mm); // m ← β₁m + (1 − β₁)g

@@ -37,17 +37,14 @@ final class Nd4jTensor implements Tensor {
 
   @Override
   public Tensor reshape(Shape newShape) {
-    if (newShape.size() != shape.size()) {
-      throw new IllegalArgumentException("cannot reshape " + shape + " (" + shape.size() + " elements) to " + newShape
-          + " (" + newShape.size() + ")");
-    }
+    shape.checkReshape(newShape);
     // A C-ordered array that owns its buffer reshapes to a view in C order: writes are shared.
     return new Nd4jTensor(engine, newShape, dataType, array.reshape('c', Nd4jEngine.longs(newShape)));
   }
 
   @Override
   public void copyFrom(float[] source) {
-    checkLength(source.length);
+    shape.checkValueCount(source.length);
     if (dataType == DataType.FLOAT32) {
       array.data().setData(source); // writes into the existing native buffer: no new array
     } else {
@@ -61,7 +58,7 @@ final class Nd4jTensor implements Tensor {
 
   @Override
   public void copyFrom(double[] source) {
-    checkLength(source.length);
+    shape.checkValueCount(source.length);
     if (dataType == DataType.FLOAT64) {
       array.data().setData(source);
     } else {
@@ -73,12 +70,6 @@ final class Nd4jTensor implements Tensor {
     }
   }
 
-  private void checkLength(int length) {
-    if (length != shape.size()) {
-      throw new IllegalArgumentException("source has " + length + " values but the tensor " + shape + " has "
-          + shape.size());
-    }
-  }
 
   @Override
   public float[] toFloatArray() {

@@ -33,18 +33,21 @@ final class RefKernels implements Kernels {
 
   @Override
   public void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
-    int[] mnk = KernelArguments.gemm(a, transposeA, b, transposeB, c);
+    KernelArguments.gemm(a, transposeA, b, transposeB, c);
+    int m = c.shape().dim(0);
+    int n = c.shape().dim(1);
+    int k = a.shape().dim(transposeA ? 0 : 1);
     RefTensor ra = ref("gemm", a);
     RefTensor rb = ref("gemm", b);
     RefTensor rc = ref("gemm", c);
     int lda = a.shape().dim(1);
     int ldb = b.shape().dim(1);
     if (ra.floats != null) {
-      MatrixMultiply.get().sgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], (float) alpha, ra.floats, lda, rb.floats, ldb,
-          (float) beta, rc.floats, mnk[1]);
+      MatrixMultiply.get().sgemm(transposeA, transposeB, m, n, k, (float) alpha, ra.floats, lda, rb.floats, ldb,
+          (float) beta, rc.floats, n);
     } else {
-      MatrixMultiply.get().dgemm(transposeA, transposeB, mnk[0], mnk[1], mnk[2], alpha, ra.doubles, lda, rb.doubles, ldb, beta,
-          rc.doubles, mnk[1]);
+      MatrixMultiply.get().dgemm(transposeA, transposeB, m, n, k, alpha, ra.doubles, lda, rb.doubles, ldb, beta,
+          rc.doubles, n);
     }
   }
 
@@ -330,14 +333,10 @@ final class RefKernels implements Kernels {
 
   @Override
   public void argmaxRows(Tensor m, int[] out) {
-    KernelArguments.matrix("argmaxRows", "m", m);
+    KernelArguments.argmax(m, out);
     RefTensor r = ref("argmaxRows", m);
     int rows = m.shape().dim(0);
     int n = m.shape().dim(1);
-    if (out.length < rows) {
-      throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has " + rows
-          + " rows");
-    }
     for (int i = 0; i < rows; i++) {
       int best = 0;
       double max = Double.NEGATIVE_INFINITY;
@@ -396,18 +395,12 @@ final class RefKernels implements Kernels {
   @Override
   public void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
-      long step) {
+      double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
-    if (step < 1) {
-      throw new IllegalArgumentException("adamUpdate: step counts from 1, got " + step);
-    }
     RefTensor rw = ref("adamUpdate", w);
     RefTensor rg = ref("adamUpdate", g);
     RefTensor rm = ref("adamUpdate", m);
     RefTensor rv = ref("adamUpdate", v);
-    // Bias corrections 1 − βᵗ are computed once, in double, for both types.
-    double c1 = 1 - Math.pow(beta1, step);
-    double c2 = 1 - Math.pow(beta2, step);
     if (rw.floats != null) {
       Updates.adam(rw.floats, rg.floats, rm.floats, rv.floats, (float) learningRate, (float) beta1, (float) beta2,
           (float) epsilon, (float) c1, (float) c2);

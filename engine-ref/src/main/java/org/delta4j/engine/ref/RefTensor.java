@@ -44,16 +44,13 @@ final class RefTensor implements Tensor {
 
   @Override
   public Tensor reshape(Shape newShape) {
-    if (newShape.size() != shape.size()) {
-      throw new IllegalArgumentException("cannot reshape " + shape + " (" + shape.size() + " elements) to " + newShape
-          + " (" + newShape.size() + ")");
-    }
+    shape.checkReshape(newShape);
     return new RefTensor(engine, newShape, floats, doubles);
   }
 
   @Override
   public void copyFrom(float[] source) {
-    checkLength(source.length);
+    shape.checkValueCount(source.length);
     if (floats != null) {
       System.arraycopy(source, 0, floats, 0, source.length);
     } else {
@@ -65,7 +62,7 @@ final class RefTensor implements Tensor {
 
   @Override
   public void copyFrom(double[] source) {
-    checkLength(source.length);
+    shape.checkValueCount(source.length);
     if (doubles != null) {
       System.arraycopy(source, 0, doubles, 0, source.length);
     } else {
@@ -75,12 +72,6 @@ final class RefTensor implements Tensor {
     }
   }
 
-  private void checkLength(int length) {
-    if (length != shape.size()) {
-      throw new IllegalArgumentException("source has " + length + " values but the tensor " + shape + " has "
-          + shape.size());
-    }
-  }
 
   @Override
   public float[] toFloatArray() {

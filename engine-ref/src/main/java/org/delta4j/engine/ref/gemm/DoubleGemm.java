@@ -16,6 +16,16 @@ final class DoubleGemm {
 
     void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha, int rows,
         int cols, double[] tile);
+
+    /**
+     * One row of a product with too few rows to pack: c[co + j] += α·Σₚ a[ao + p]·b[p·ldb + j] for j &lt; n, p &lt; k,
+     * reading B where it lies (packing B would cost as much as the product).
+     */
+    void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co);
+
+    /** As {@link #row} with B transposed: c[co + j] += α·Σₚ a[ao + p]·b[j·ldb + p], one dot product per column. */
+    void rowTransposed(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c,
+        int co);
   }
 
   static final int KC = 256;
@@ -27,6 +37,30 @@ final class DoubleGemm {
   private final long parallelFlops;
   private final double[] bPack;
   private final ThreadLocal<double[][]> perThread; // {packed A, tile}
+  /**
+   * The block being split over threads. {@link #gemm} runs one product at a time and sets these before handing
+   * {@link #part} to the pool, so that splitting a product allocates nothing.
+   */
+  private int jobRows;
+  private int jobRowsPerPart;
+  private boolean jobTa;
+  private double[] jobA;
+  private int jobLda;
+  private int jobPc;
+  private int jobKc;
+  private int jobJc;
+  private int jobNc;
+  private double jobAlpha;
+  private double[] jobC;
+  private int jobLdc;
+  private final java.util.function.IntConsumer part = this::runPart;
+  /** A column of A gathered for {@link #rows}; grows to the longest seen. */
+  private double[] column = new double[0];
+
+  private void runPart(int t) {
+    block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
+        jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, jobLdc);
+  }
 
   DoubleGemm(MicroKernel kernel, WorkerPool pool, long parallelFlops) {
     this.kernel = kernel;
@@ -59,6 +93,10 @@ final class DoubleGemm {
       return;
     }
     int mr = kernel.mr();
+    if (m < mr) {
+      rows(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+      return;
+    }
     int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
@@ -69,11 +107,46 @@ final class DoubleGemm {
           block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc);
         } else {
           int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
-          final int jcf = jc;
-          final int pcf = pc;
-          pool.invoke(threads, t -> block(Math.min(m, t * rowsPerPart), Math.min(m, (t + 1) * rowsPerPart), ta, a,
-              lda, pcf, kc, jcf, nc, alpha, c, ldc));
+          jobRows = m;
+          jobRowsPerPart = rowsPerPart;
+          jobTa = ta;
+          jobA = a;
+          jobLda = lda;
+          jobPc = pc;
+          jobKc = kc;
+          jobJc = jc;
+          jobNc = nc;
+          jobAlpha = alpha;
+          jobC = c;
+          jobLdc = ldc;
+          pool.invoke(threads, part);
+          jobA = null; // keep no caller's arrays alive
+          jobC = null;
         }
+      }
+    }
+  }
+
+  /** Fewer rows than a tile (inference on one sample): each row of op(A) times op(B), unpacked, on this thread. */
+  private void rows(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b,
+      int ldb, double[] c, int ldc) {
+    for (int i = 0; i < m; i++) {
+      double[] row = a;
+      int ao = i * lda;
+      if (ta) { // row i of Aᵀ is column i of A: gather it so that the kernel reads it contiguously
+        if (column.length < k) {
+          column = new double[k];
+        }
+        for (int p = 0; p < k; p++) {
+          column[p] = a[p * lda + i];
+        }
+        row = column;
+        ao = 0;
+      }
+      if (tb) {
+        kernel.rowTransposed(n, k, alpha, row, ao, b, ldb, c, i * ldc);
+      } else {
+        kernel.row(n, k, alpha, row, ao, b, ldb, c, i * ldc);
       }
     }
   }
@@ -172,6 +245,30 @@ final class DoubleGemm {
         for (int j = 0; j < cols; j++) {
           c[co + r * ldc + j] += alpha * tile[r * 8 + j];
         }
+      }
+    }
+
+    @Override
+    public void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co) {
+      for (int p = 0; p < k; p++) { // axpy row by row: B is read in the order it lies
+        double x = alpha * a[ao + p];
+        int bo = p * ldb;
+        for (int j = 0; j < n; j++) {
+          c[co + j] += x * b[bo + j];
+        }
+      }
+    }
+
+    @Override
+    public void rowTransposed(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c,
+        int co) {
+      for (int j = 0; j < n; j++) {
+        double sum = 0;
+        int bo = j * ldb;
+        for (int p = 0; p < k; p++) {
+          sum += a[ao + p] * b[bo + p];
+        }
+        c[co + j] += alpha * sum;
       }
     }
   }

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Both micro-kernels — the Vector API one and the portable scalar one — against the definition
- * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, sizes that are not
- * multiples of the tile or the block, every transpose, products large enough to be split over threads.
+ * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, fewer rows than a tile
+ * (the unpacked path), sizes that are not multiples of the tile or the block, every transpose, products large enough
+ * to be split over threads.
  */
 class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
@@ -29,8 +30,8 @@ class MatrixMultiplyTest {
   }
 
   static Stream<Arguments> shapes() {
-    int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {7, 1, 5}, {6, 32, 32}, {13, 17, 35}, {97, 300, 33}, {200, 150, 170},
-        {5, 513, 70}, {128, 784, 40}};
+    int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
+        {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}};
     List<Arguments> out = new ArrayList<>();
     for (MatrixMultiply mm : new MatrixMultiply[] {VECTOR, SCALAR}) {
       for (int[] s : sizes) {
