@@ -61,6 +61,11 @@ public final class MatrixMultiply {
         + " double), " + POOL.parallelism() + " threads";
   }
 
+  /** Whether this JVM's instance, and the engine's other vectorised loops, use the Vector API. */
+  public static boolean vectorApi() {
+    return VECTOR;
+  }
+
   boolean vector() {
     return vector;
   }
