@@ -82,9 +82,12 @@ public abstract class EngineConformance {
     double[] a = random(reference, DataType.FLOAT64, as, 1, 1).toDoubleArray();
     double[] b = random(reference, DataType.FLOAT64, bs, 2, 1).toDoubleArray();
     double[] c = random(reference, DataType.FLOAT64, Shape.of(m, n), 3, 1).toDoubleArray();
+    double[] nan = new double[m * n];
+    java.util.Arrays.fill(nan, Double.NaN);
     for (double[] ab : new double[][] {{1, 0}, {0.5, 1}, {-2, 0.25}}) {
-      Tensor ce = reference.tensor(type, Shape.of(m, n), c);
-      Tensor ca = engine().tensor(type, Shape.of(m, n), c);
+      double[] before = ab[1] == 0 ? nan : c; // β = 0 ignores what C held, NaN included
+      Tensor ce = reference.tensor(type, Shape.of(m, n), before);
+      Tensor ca = engine().tensor(type, Shape.of(m, n), before);
       reference.kernels().gemm(reference.tensor(type, as, a), ta, reference.tensor(type, bs, b), tb, ab[0], ab[1], ce);
       engine().kernels().gemm(engine().tensor(type, as, a), ta, engine().tensor(type, bs, b), tb, ab[0], ab[1], ca);
       assertAgree("gemm α=" + ab[0] + " β=" + ab[1], ce, ca, Tolerances.of(type));
@@ -240,6 +243,27 @@ public abstract class EngineConformance {
     double withoutGradient = engine().kernels().loss(f, engine().tensor(type, s, in[0]),
         engine().tensor(type, s, in[1]), null);
     assertAgree(f + " value without a gradient", le, withoutGradient, Tolerances.of(type));
+  }
+
+  /**
+   * Logits far apart (a confident network late in training): softmax underflows to 0 for the losers, and a log-softmax
+   * computed as log(softmax) gives −∞ and 0·−∞ = NaN. The loss must stay finite and agree with the reference.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void softmaxCrossEntropyStaysFiniteForLogitsFarApart(DataType type) {
+    Shape s = Shape.of(3, 4);
+    double[] logits = {0, 50, 120, -3, -200, -100, -300, -150, 1, 2, 3, 4};
+    double[] targets = {0, 0, 1, 0, 0.5, 0, 0.5, 0, 0, 0, 0, 1};
+    Tensor ge = reference.zeros(type, s);
+    Tensor ga = engine().zeros(type, s);
+    double le = reference.kernels().loss(LossFunction.SOFTMAX_CROSS_ENTROPY, reference.tensor(type, s, logits),
+        reference.tensor(type, s, targets), ge);
+    double la = engine().kernels().loss(LossFunction.SOFTMAX_CROSS_ENTROPY, engine().tensor(type, s, logits),
+        engine().tensor(type, s, targets), ga);
+    assertTrue(Double.isFinite(la), "loss " + la);
+    assertAgree("softmax cross-entropy of logits far apart", le, la, Tolerances.of(type));
+    assertAgree("its gradient", ge, ga, Tolerances.of(type));
   }
 
   // ---------------------------------------------------------------- optimizers and schedules
