@@ -33,16 +33,19 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the PyTorch peer script in its smoke mode. No timing is asserted.
  */
 class BenchmarksSmokeTest {
+  /** Raw ND4J and DL4J need ND4J's native library: where the nd4j engine is unavailable, so are they. */
+  private static final java.util.List<String> NEED_ND4J =
+      java.util.List.of("Nd4jGemmBenchmark", "Nd4jInferenceBenchmark", "Dl4jBenchmark");
+
   @Test
   void everyJmhBenchmarkRunsOnce() throws RunnerException, IOException {
     assumeTrue(fashionMnistInstalled(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     String engines = Engines.defaults().statuses().stream().filter(EngineStatus::available).map(EngineStatus::name)
         .collect(Collectors.joining(","));
-    // Raw ND4J and DL4J need ND4J's native library: where the nd4j engine is unavailable, so are they.
     boolean nd4j = engines.contains("nd4j");
     OptionsBuilder builder = new OptionsBuilder();
     if (!nd4j) {
-      builder.exclude("Nd4jGemmBenchmark").exclude("Dl4jBenchmark");
+      NEED_ND4J.forEach(builder::exclude);
     }
     Options options = builder
         .include("org\\.delta4j\\.benchmarks\\..*")
@@ -61,7 +64,7 @@ class BenchmarksSmokeTest {
     Set<String> expected = new TreeSet<>();
     for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(null, java.util.List.of())) {
       String name = e.getUserClassQName();
-      if (nd4j || !(name.endsWith("Nd4jGemmBenchmark") || name.endsWith("Dl4jBenchmark"))) {
+      if (nd4j || NEED_ND4J.stream().noneMatch(name::endsWith)) {
         expected.add(e.getUsername());
       }
     }
