@@ -102,7 +102,8 @@ public final class BenchmarksReport {
         + "MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, Xavier), batch 128, FLOAT32, on batches of "
         + "Fashion-MNIST already in the engine's tensors, for Delta4j, DL4J (`MultiLayerNetwork.fit`) and PyTorch "
         + "(`benchmarks/peers/pytorch_peer.py`, 2 threads, best of 5 rounds). DL4J and PyTorch run twice: as they come and "
-        + "with `OMP_WAIT_POLICY=PASSIVE`. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
+        + "with `OMP_WAIT_POLICY=PASSIVE`. Raw ND4J (gemm, and the forward pass at batch 1 with the fewest calls) is the "
+        + "yardstick for the nd4j engine. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
 
     md.append("## Targets\n\n");
     target("reference engine sgemm n=1024 ÷ raw ND4J sgemm", gflops(ours, "GemmBenchmark.gemm", "ref", "FLOAT32", "1024")
