@@ -7,6 +7,8 @@ import org.delta4j.random.SplitMix64;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,7 +21,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Matrix multiply through an engine's {@code Kernels.gemm}: C ← op(A)·op(B). Operations per second. */
+/**
+ * Matrix multiply through an engine's {@code Kernels.gemm}, C ← op(A)·op(B), and, as engine {@code nd4j-raw}, ND4J's
+ * own gemm on INDArrays called directly (the native yardstick, under the nd4j engine's thread settings). JMH runs the
+ * engines of one type one after the other, so the engine and its yardstick see the machine in the same state.
+ * Operations per second.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -27,7 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 8, time = 1)
 @Fork(1)
 public class GemmBenchmark {
-  @Param({"ref", "nd4j"})
+  /** The engine raw ND4J stands beside. */
+  static final String RAW_ND4J = "nd4j-raw";
+
+  @Param({"ref", "nd4j", RAW_ND4J})
   public String engine;
 
   @Param({"FLOAT32", "FLOAT64"})
@@ -41,15 +51,27 @@ public class GemmBenchmark {
   private Tensor b;
   private Tensor c;
   private GemmShape s;
+  private INDArray[] raw; // A, B, C for nd4j-raw, else null
 
   @Setup
   public void setUp() {
-    e = Engines.get(engine);
+    boolean direct = RAW_ND4J.equals(engine);
+    e = Engines.get(direct ? "nd4j" : engine);
     s = GemmShape.parse(shape);
     DataType type = DataType.valueOf(dtype);
     a = random(e, type, s.aDims(), 1);
     b = random(e, type, s.bDims(), 2);
     c = e.zeros(type, Shape.of(s.m(), s.n()));
+    if (direct) {
+      org.nd4j.linalg.api.buffer.DataType t = type == DataType.FLOAT32 ? org.nd4j.linalg.api.buffer.DataType.FLOAT
+          : org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+      raw = new INDArray[] {Nd4j.create(a.toDoubleArray(), longs(s.aDims()), t),
+          Nd4j.create(b.toDoubleArray(), longs(s.bDims()), t), Nd4j.zeros(t, s.m(), s.n())};
+    }
+  }
+
+  private static long[] longs(int[] dims) {
+    return java.util.Arrays.stream(dims).asLongStream().toArray();
   }
 
   static Tensor random(Engine engine, DataType type, int[] dims, long seed) {
@@ -63,7 +85,10 @@ public class GemmBenchmark {
   }
 
   @Benchmark
-  public Tensor gemm() {
+  public Object gemm() {
+    if (raw != null) {
+      return Nd4j.gemm(raw[0], raw[1], raw[2], s.transposeA(), s.transposeB(), 1.0, 0.0);
+    }
     e.kernels().gemm(a, s.transposeA(), b, s.transposeB(), 1, 0, c);
     return c;
   }

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,7 @@ import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -34,8 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 class BenchmarksSmokeTest {
   /** Raw ND4J and DL4J need ND4J's native library: where the nd4j engine is unavailable, so are they. */
-  private static final java.util.List<String> NEED_ND4J =
-      java.util.List.of("Nd4jGemmBenchmark", "Nd4jInferenceBenchmark", "Dl4jBenchmark");
+  private static final java.util.List<String> NEED_ND4J = java.util.List.of("Nd4jInferenceBenchmark", "Dl4jBenchmark");
 
   @Test
   void everyJmhBenchmarkRunsOnce() throws RunnerException, IOException {
@@ -43,12 +45,38 @@ class BenchmarksSmokeTest {
     String engines = Engines.defaults().statuses().stream().filter(EngineStatus::available).map(EngineStatus::name)
         .collect(Collectors.joining(","));
     boolean nd4j = engines.contains("nd4j");
-    OptionsBuilder builder = new OptionsBuilder();
+    ChainedOptionsBuilder others = new OptionsBuilder();
+    others.include("org\\.delta4j\\.benchmarks\\..*").exclude("\\.GemmBenchmark\\.");
     if (!nd4j) {
-      NEED_ND4J.forEach(builder::exclude);
+      NEED_ND4J.forEach(others::exclude);
     }
-    Options options = builder
-        .include("org\\.delta4j\\.benchmarks\\..*")
+    Collection<RunResult> results = new ArrayList<>(run(others, engines));
+    // GemmBenchmark also measures raw ND4J, as one more value of its engine parameter.
+    String gemmEngines = nd4j ? engines + "," + GemmBenchmark.RAW_ND4J : engines;
+    Collection<RunResult> gemm = run(new OptionsBuilder().include("\\.GemmBenchmark\\."), gemmEngines);
+    assertEquals(new TreeSet<>(List.of(gemmEngines.split(","))),
+        gemm.stream().map(r -> r.getParams().getParam("engine")).collect(Collectors.toCollection(TreeSet::new)));
+    results.addAll(gemm);
+
+    Set<String> expected = new TreeSet<>();
+    for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(null, java.util.List.of())) {
+      String name = e.getUserClassQName();
+      if (nd4j || NEED_ND4J.stream().noneMatch(name::endsWith)) {
+        expected.add(e.getUsername());
+      }
+    }
+    Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(expected, ran, "every benchmark method should have run");
+    for (RunResult r : results) {
+      double score = r.getPrimaryResult().getScore();
+      assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " scored " + score);
+    }
+  }
+
+  /** One short iteration in this JVM of each benchmark the builder selects, on the given engines. */
+  private static Collection<RunResult> run(ChainedOptionsBuilder selected, String engines) throws RunnerException {
+    Options options = selected
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
@@ -59,21 +87,7 @@ class BenchmarksSmokeTest {
         .param("samples", "512")
         .shouldFailOnError(true)
         .build();
-    Collection<RunResult> results = new Runner(options).run();
-
-    Set<String> expected = new TreeSet<>();
-    for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(null, java.util.List.of())) {
-      String name = e.getUserClassQName();
-      if (nd4j || NEED_ND4J.stream().noneMatch(name::endsWith)) {
-        expected.add(e.getUsername());
-      }
-    }
-    Set<String> ran = results.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(expected, ran, "every benchmark method should have run");
-    for (RunResult r : results) {
-      double score = r.getPrimaryResult().getScore();
-      assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " scored " + score);
-    }
+    return new Runner(options).run();
   }
 
   @Test

@@ -256,7 +256,7 @@ public final class BenchmarksReport {
   }
 
   private double gflopsRaw(String dtype, String shape) {
-    return ours.find("Nd4jGemmBenchmark.gemm", "dtype", dtype, "shape", shape)
+    return ours.find("GemmBenchmark.gemm", "engine", "nd4j-raw", "dtype", dtype, "shape", shape)
         .map(x -> x.score() * flops(shape) / 1e9).orElse(Double.NaN);
   }
 

@@ -54,8 +54,7 @@ final class Updates {
     }
   }
 
-  /** Adam over elements [from, to) of a float parameter; the formula of {@link #adam(float[], float[], float[],
-   * float[], float, float, float, float, float, float)}. */
+  /** Adam, as in the scalar loop below, over elements [from, to) of a float parameter. */
   interface FloatAdam {
     void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2, float eps,
         float c1, float c2);
