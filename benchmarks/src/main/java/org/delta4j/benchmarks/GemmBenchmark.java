@@ -24,15 +24,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Matrix multiply through an engine's {@code Kernels.gemm}, C ← op(A)·op(B), and, as engine {@code nd4j-raw}, ND4J's
  * own gemm on INDArrays called directly (the native yardstick, under the nd4j engine's thread settings). JMH runs the
- * engines of one type one after the other, so the engine and its yardstick see the machine in the same state.
- * Operations per second.
+ * engines of one type one after the other, so the engine and its yardstick see the machine in the same state, and in two
+ * forks each, since a fork's memory placement alone moves a large product's speed by some per cent. Operations per
+ * second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 8, time = 1)
-@Fork(1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
 public class GemmBenchmark {
   /** The engine raw ND4J stands beside. */
   static final String RAW_ND4J = "nd4j-raw";
