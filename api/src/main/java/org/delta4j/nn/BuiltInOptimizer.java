@@ -45,16 +45,6 @@ public final class BuiltInOptimizer implements Optimizer {
     double rate = currentLearningRate();
     double decay = spec.weightDecay();
     long t = iterations + 1;
-    // Adam's bias corrections 1 − βᵗ, once per step for every parameter.
-    double c1 = 0;
-    double c2 = 0;
-    if (spec instanceof OptimizerSpec.Adam a) {
-      c1 = 1 - Math.pow(a.beta1(), t);
-      c2 = 1 - Math.pow(a.beta2(), t);
-    } else if (spec instanceof OptimizerSpec.AdamW a) {
-      c1 = 1 - Math.pow(a.beta1(), t);
-      c2 = 1 - Math.pow(a.beta2(), t);
-    }
     for (int i = 0; i < parameters.size(); i++) {
       Tensor w = parameters.get(i).value();
       Tensor g = parameters.get(i).gradient();
@@ -73,17 +63,22 @@ public final class BuiltInOptimizer implements Optimizer {
       } else if (spec instanceof OptimizerSpec.RmsProp r) {
         kernels.rmsPropUpdate(w, g, s[0], rate, r.rho(), r.epsilon());
       } else if (spec instanceof OptimizerSpec.Adam a) {
-        kernels.adamUpdate(w, g, s[0], s[1], rate, a.beta1(), a.beta2(), a.epsilon(), c1, c2);
+        adam(w, g, s, rate, a.beta1(), a.beta2(), a.epsilon(), t);
       } else if (spec instanceof OptimizerSpec.AdamW a) {
         if (decay != 0) {
           kernels.scale(w, 1 - rate * decay); // decoupled: w ← w − α·λ·w
         }
-        kernels.adamUpdate(w, g, s[0], s[1], rate, a.beta1(), a.beta2(), a.epsilon(), c1, c2);
+        adam(w, g, s, rate, a.beta1(), a.beta2(), a.epsilon(), t);
       } else {
         throw new AssertionError(spec);
       }
     }
     iterations = t;
+  }
+
+  /** Adam with its bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ for step t (see {@link Kernels#adamUpdate}). */
+  private void adam(Tensor w, Tensor g, Tensor[] s, double rate, double beta1, double beta2, double eps, long t) {
+    kernels.adamUpdate(w, g, s[0], s[1], rate, beta1, beta2, eps, 1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t));
   }
 
   @Override

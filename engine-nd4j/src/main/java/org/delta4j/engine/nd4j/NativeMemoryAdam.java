@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Adam's update, m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m / c₁) / (√(v / c₂) + ε), computed in Java
- * over the native memory of ND4J arrays. ND4J's fused {@code adam_updater} runs at about 5.6 ns an element here
- * (scalar square root and division), and twice that once moments of always-zero gradients decay into subnormal
- * numbers, which libnd4j does not flush; it alone took half of a training step (see BENCHMARKS.md). This loop is SIMD
+ * over the native memory of ND4J arrays. ND4J's fused {@code adam_updater} computes its square root and division one
+ * element at a time, and slows further once moments of always-zero gradients decay into subnormal numbers, which
+ * libnd4j does not flush; it took most of a training step (benchmarks/PROFILE.md). This loop is SIMD
  * where the Vector API is present and flushes the moments to zero below the smallest normal number, as the reference
  * engine does. Arrays must be contiguous and in C order, as every tensor of this engine is.
  */
