@@ -85,4 +85,127 @@ public interface Kernels {
   void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double biasCorrection1, double biasCorrection2);
+
+  // ---------------------------------------------------------------- images: convolution, pooling, per-channel
+  //
+  // Images are NCHW. These defaults run the loops of ImageLoops on copies of the tensors (toDoubleArray, copyFrom),
+  // so they work on any engine; an engine overrides them to work on its own storage.
+
+  /**
+   * im2col, which turns a convolution into one matrix product Y = W·col(X): col[c·kh·kw + q, n·P + p] ← the image
+   * element x[n, c] that tap q of output position p reads (0 for padding), for x [N, C, H, W] and col
+   * [C·kh·kw, N·oh·ow] (P = oh·ow; see {@link ConvGeometry}).
+   */
+  default void im2col(Tensor x, ConvGeometry g, Tensor col) {
+    int n = g.checkImages("im2col", "x", x);
+    g.checkColumns("im2col", col, n);
+    double[] out = new double[(int) col.size()];
+    ImageLoops.im2col(x.toDoubleArray(), out, g, g.tapIndices(), n, 0, n);
+    col.copyFrom(out);
+  }
+
+  /**
+   * col2im, the adjoint (transpose) of {@link #im2col}: x ← 0, then every element of col is added into the image
+   * element it was gathered from; padding taps are dropped. Shapes as for im2col.
+   */
+  default void col2im(Tensor col, ConvGeometry g, Tensor x) {
+    int n = g.checkImages("col2im", "x", x);
+    g.checkColumns("col2im", col, n);
+    double[] out = new double[(int) x.size()];
+    ImageLoops.col2im(col.toDoubleArray(), out, g, g.tapIndices(), n, 0, n);
+    x.copyFrom(out);
+  }
+
+  /**
+   * dst[j, i, ...] ← src[i, j, ...]: the first two axes swapped, src [a, b, ...] and dst [b, a, ...] of one size;
+   * turns a convolution's [F, N, oh·ow] product into [N, F, oh·ow] and back. dst must not be src.
+   */
+  default void swapLeadingAxes(Tensor src, Tensor dst) {
+    int a = ImageLoops.checkSwap(src, dst);
+    int b = src.shape().dim(1);
+    double[] out = new double[(int) dst.size()];
+    ImageLoops.swapLeadingAxes(src.toDoubleArray(), out, a, b, (int) (src.size() / a / b));
+    dst.copyFrom(out);
+  }
+
+  /**
+   * Max pooling, per channel: y[n, c, y, x] ← the largest x[n, c] under the window at (y, x), padding ignored (the
+   * geometry keeps every window over at least one element). x [N, C, H, W], y [N, C, oh, ow].
+   */
+  default void maxPool(Tensor x, ConvGeometry g, Tensor y) {
+    int n = g.checkImages("maxPool", "x", x);
+    g.checkOutputs("maxPool", "y", y, g.channels());
+    double[] out = new double[(int) y.size()];
+    ImageLoops.maxPool(x.toDoubleArray(), out, null, null, g, g.tapIndices(), 0, n * g.channels());
+    y.copyFrom(out);
+  }
+
+  /**
+   * Max pooling's backward pass: dx ← 0, then each dy[n, c, y, x] is added at the window's maximum in x (the first on
+   * ties), the only input the output depended on. x and dx [N, C, H, W], dy [N, C, oh, ow].
+   */
+  default void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
+    int n = g.checkImages("maxPoolBackward", "x", x);
+    g.checkImages("maxPoolBackward", "dx", dx);
+    g.checkOutputs("maxPoolBackward", "dy", dy, g.channels());
+    double[] out = new double[(int) dx.size()];
+    ImageLoops.maxPool(x.toDoubleArray(), null, dy.toDoubleArray(), out, g, g.tapIndices(), 0, n * g.channels());
+    dx.copyFrom(out);
+  }
+
+  /**
+   * Average pooling, per channel, padding counted as zeros: y[n, c, y, x] ← Σ window / (kh·kw). Shapes as for
+   * {@link #maxPool}.
+   */
+  default void avgPool(Tensor x, ConvGeometry g, Tensor y) {
+    int n = g.checkImages("avgPool", "x", x);
+    g.checkOutputs("avgPool", "y", y, g.channels());
+    double[] out = new double[(int) y.size()];
+    ImageLoops.avgPool(x.toDoubleArray(), out, null, null, g, g.tapIndices(), 0, n * g.channels());
+    y.copyFrom(out);
+  }
+
+  /** Average pooling's backward pass: dx ← 0, then dx under each window += dy[n, c, y, x] / (kh·kw). */
+  default void avgPoolBackward(Tensor dy, ConvGeometry g, Tensor dx) {
+    int n = g.checkImages("avgPoolBackward", "dx", dx);
+    g.checkOutputs("avgPoolBackward", "dy", dy, g.channels());
+    double[] out = new double[(int) dx.size()];
+    ImageLoops.avgPool(null, null, dy.toDoubleArray(), out, g, g.tapIndices(), 0, n * g.channels());
+    dx.copyFrom(out);
+  }
+
+  /**
+   * Per-channel affine map: y[n, c, ...] ← scale[c]·x[n, c, ...] + shift[c], for x and y [N, C, ...] of one shape and
+   * scale and shift of C elements (null: 1 and 0). Adds a convolution's bias, and normalises a batch. y may be x.
+   */
+  default void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    KernelArguments.sameShape("channelAffine", x, y);
+    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    int n = x.shape().dim(0);
+    double[] out = new double[(int) y.size()];
+    ImageLoops.channelAffine(x.toDoubleArray(), scale == null ? null : scale.toDoubleArray(),
+        shift == null ? null : shift.toDoubleArray(), out, n, c, (int) (x.size() / n / c));
+    y.copyFrom(out);
+  }
+
+  /**
+   * Per-channel sums: out[c] ← Σ over n and the positions of a[n, c, ...]·b[n, c, ...] (b null: of a alone)
+   * + β·out[c], accumulated in double; a and b [N, C, ...] of one shape, out of C elements. With β = 0 out's previous
+   * contents are ignored. A convolution's bias gradient, and a batch's mean and variance.
+   */
+  default void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
+    KernelArguments.sameShape("channelSums", b == null ? a : b, a);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    int n = a.shape().dim(0);
+    double[] sums = new double[c];
+    ImageLoops.channelSums(a.toDoubleArray(), b == null ? null : b.toDoubleArray(), sums, n, c,
+        (int) (a.size() / n / c));
+    if (beta != 0) {
+      double[] before = out.toDoubleArray();
+      for (int i = 0; i < c; i++) {
+        sums[i] += beta * before[i];
+      }
+    }
+    out.copyFrom(sums);
+  }
 }

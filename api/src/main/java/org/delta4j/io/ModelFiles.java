@@ -23,7 +23,8 @@ import org.delta4j.train.EpochResult;
 
 /**
  * Saves and loads models as one file in the {@link SafeTensors} layout: the parameters under their names
- * ({@code dense1.weight}), the optimizer state under {@code optimizer/<parameter>/<state>}, and in the metadata the
+ * ({@code dense1.weight}), the layers' non-trainable state (batch normalisation's running statistics) under
+ * {@code state/<layer>.<role>}, the optimizer state under {@code optimizer/<parameter>/<state>}, and in the metadata the
  * format name and version, the network description as JSON ({@link NetworkSpecJson}), the data type, the optimizer's
  * update count and the training progress. Python's {@code safetensors} reads the same file. Never Java serialization.
  * Saving is atomic; loading validates the file against the description before trusting it.
@@ -36,6 +37,7 @@ public final class ModelFiles {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OPTIMIZER_PREFIX = "optimizer/";
+  private static final String STATE_PREFIX = "state/";
 
   private ModelFiles() {}
 
@@ -49,6 +51,9 @@ public final class ModelFiles {
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       tensors.put(p.name(), entry(p.value()));
+    }
+    for (Map.Entry<String, Tensor> s : network.state().entrySet()) {
+      tensors.put(STATE_PREFIX + s.getKey(), entry(s.getValue()));
     }
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
@@ -108,12 +113,15 @@ public final class ModelFiles {
     for (Parameter p : network.parameters()) {
       fill(file, c, p.name(), p.value(), unused);
     }
+    for (Map.Entry<String, Tensor> s : network.state().entrySet()) {
+      fill(file, c, STATE_PREFIX + s.getKey(), s.getValue(), unused);
+    }
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       fill(file, c, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
     }
     if (!unused.isEmpty()) {
-      throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter or optimizer state of "
-          + "the network it describes");
+      throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter, layer state or optimizer "
+          + "state of the network it describes");
     }
     long iterations = integer(file, meta, "optimizer_iterations");
     network.optimizer().restore(iterations);

@@ -251,6 +251,20 @@ public final class Network {
     return parameters;
   }
 
+  /**
+   * Every layer's non-trainable state ({@link Layer#state()}) under {@code layer.role}, in layer order: the tensors
+   * themselves, so that writing into one restores it.
+   */
+  public Map<String, Tensor> state() {
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    for (Layer l : layers) {
+      for (Map.Entry<String, Tensor> e : l.state().entrySet()) {
+        state.put(l.name() + "." + e.getKey(), e.getValue());
+      }
+    }
+    return state;
+  }
+
   /** The parameter named {@code name} (for example {@code dense1.weight}). */
   public Parameter parameter(String name) {
     Parameter p = parametersByName.get(name);

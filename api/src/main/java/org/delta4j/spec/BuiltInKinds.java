@@ -17,6 +17,17 @@ public final class BuiltInKinds implements KindProvider {
     }
     kinds.add(new LayerKind(LayerSpec.Dropout.TYPE, LayerSpec.Dropout::read,
         new LayerKind.Example(new LayerSpec.Dropout(0.5), Shape.of(6))));
+    kinds.add(new LayerKind(Conv2D.TYPE, Conv2D::read,
+        new LayerKind.Example(new Conv2D(3, Window2D.square(3, Padding.SAME).withStride(2)), Shape.of(2, 7, 6))));
+    for (Pool2D.Kind k : Pool2D.Kind.values()) {
+      kinds.add(new LayerKind(k.type(), fields -> Pool2D.read(k, fields),
+          new LayerKind.Example(new Pool2D(k, 2), Shape.of(2, 5, 4))));
+    }
+    kinds.add(new LayerKind(GlobalAveragePool2D.TYPE, GlobalAveragePool2D::read,
+        new LayerKind.Example(new GlobalAveragePool2D(), Shape.of(3, 4, 5))));
+    kinds.add(new LayerKind(Flatten.TYPE, Flatten::read, new LayerKind.Example(new Flatten(), Shape.of(2, 3, 4))));
+    kinds.add(new LayerKind(BatchNorm.TYPE, BatchNorm::read,
+        new LayerKind.Example(new BatchNorm(), Shape.of(3, 4, 5))));
     return kinds;
   }
 

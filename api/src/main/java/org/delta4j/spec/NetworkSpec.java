@@ -168,6 +168,34 @@ public record NetworkSpec(
       return layer(new LayerSpec.Dropout(rate));
     }
 
+    /** A convolution of {@code filters} k×k kernels, stride 1, He-uniform weights and zero biases. */
+    public Builder conv2d(int filters, int k, Padding padding) {
+      return layer(new Conv2D(filters, k, padding));
+    }
+
+    /** Max pooling over k×k windows of stride k. */
+    public Builder maxPool(int k) {
+      return layer(new Pool2D(Pool2D.Kind.MAX, k));
+    }
+
+    /** Average pooling over k×k windows of stride k. */
+    public Builder avgPool(int k) {
+      return layer(new Pool2D(Pool2D.Kind.AVERAGE, k));
+    }
+
+    public Builder globalAveragePool() {
+      return layer(new GlobalAveragePool2D());
+    }
+
+    public Builder flatten() {
+      return layer(new Flatten());
+    }
+
+    /** Batch normalisation with momentum 0.1 and ε = 1e-5. */
+    public Builder batchNorm() {
+      return layer(new BatchNorm());
+    }
+
     public Builder loss(LossSpec loss) {
       this.loss = loss;
       return this;

@@ -8,12 +8,15 @@ import org.delta4j.tensor.Tensor;
 
 /**
  * Moves batches of a dataset into a network's input and target tensors, reusing its buffers per batch size (a
- * training run has at most two sizes: full batches and the last one). Not thread-safe.
+ * training run has at most two sizes: full batches and the last one). Flat samples feed a network whose input has
+ * the same number of values in another shape, in row-major order: 784 pixels feed a [1, 28, 28] image input. Not
+ * thread-safe.
  */
 final class BatchLoader {
   private final Dataset data;
   private final Engine engine;
   private final DataType dataType;
+  private final Shape inputShape;
   private final int featureSize;
   private final int targetSize;
   private final Slot[] slots = new Slot[3];
@@ -38,7 +41,8 @@ final class BatchLoader {
   private Slot current;
 
   BatchLoader(Dataset data, Shape networkInput, Shape networkOutput, Engine engine, DataType dataType) {
-    if (!data.featureShape().equals(networkInput)) {
+    Shape features = data.featureShape();
+    if (!features.equals(networkInput) && !(features.rank() == 1 && features.size() == networkInput.size())) {
       throw new IllegalArgumentException("the dataset's samples have shape " + data.featureShape()
           + " but the network's input is " + networkInput);
     }
@@ -50,6 +54,7 @@ final class BatchLoader {
     this.data = data;
     this.engine = engine;
     this.dataType = dataType;
+    this.inputShape = networkInput;
     this.featureSize = networkInput.intSize();
     this.targetSize = networkOutput.intSize();
   }
@@ -70,7 +75,7 @@ final class BatchLoader {
       }
     }
     Slot s = new Slot(rows, new float[rows * featureSize], new float[rows * targetSize],
-        engine.zeros(dataType, data.featureShape().withBatch(rows)),
+        engine.zeros(dataType, inputShape.withBatch(rows)),
         engine.zeros(dataType, data.targetShape().withBatch(rows)));
     slots[next] = s;
     next = (next + 1) % slots.length;

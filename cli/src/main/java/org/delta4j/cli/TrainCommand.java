@@ -55,7 +55,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin
   DataOptions data;
 
-  @Option(names = "--preset", defaultValue = "mlp", description = "Network preset: mlp (784-256-128-10, ReLU).")
+  @Option(names = "--preset", defaultValue = "mlp", description = "Network preset: mlp (784-256-128-10, ReLU) or "
+      + "cnn (conv 32 3×3, max-pool 2, conv 64 3×3, max-pool 2, dense 128, dense 10; for 28×28 images).")
   String preset;
 
   @Option(names = "--spec", paramLabel = "FILE", description = "A network spec file (JSON) instead of the preset.")
@@ -204,8 +205,14 @@ final class TrainCommand implements Callable<Integer> {
           .dense(256, Initializer.heUniform()).relu().dense(128, Initializer.heUniform()).relu()
           .dense(loaded.training().numClasses(), Initializer.heUniform())
           .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(seed).build();
+    } else if (preset.equals("cnn")) {
+      if (loaded.training().featureShape().size() != 28 * 28) {
+        throw new IllegalArgumentException("the cnn preset takes 28×28 grey images (784 values), but the data's "
+            + "samples have shape " + loaded.training().featureShape());
+      }
+      base = FashionMnistCnn.spec(loaded.training().numClasses(), seed);
     } else {
-      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: mlp");
+      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: mlp, cnn");
     }
     double rate = learningRate != null ? learningRate : 2e-3;
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()

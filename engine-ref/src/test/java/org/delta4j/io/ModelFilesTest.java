@@ -19,6 +19,7 @@ import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.Padding;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -102,6 +103,30 @@ class ModelFilesTest {
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i]);
     }
+  }
+
+  /** A tiny image classifier with batch normalisation, whose running statistics are layer state. */
+  private static NetworkSpec convolutional() {
+    return NetworkSpec.builder().input(1, 3, 1).conv2d(4, 2, Padding.SAME).batchNorm().relu().flatten().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
+  }
+
+  @Test
+  void layerStateIsSavedAndRestoredWithTheModel() throws IOException {
+    Network net = Network.create(convolutional(), engine);
+    Trainer.builder().epochs(2).batchSize(16).build().fit(net, data()); // flat samples of 3 values feed the [1, 3, 1] input
+    Tensor runningMean = net.state().get("batchnorm1.running_mean");
+    assertTrue(java.util.Arrays.stream(runningMean.toDoubleArray()).anyMatch(v -> v != 0), "trained running mean");
+    Path file = dir.resolve("bn.safetensors");
+    ModelFiles.save(net, file);
+    Network loaded = ModelFiles.load(file, engine).network();
+    assertEquals(net.state().keySet(), loaded.state().keySet());
+    for (String k : net.state().keySet()) {
+      assertArrayEquals(net.state().get(k).toDoubleArray(), loaded.state().get(k).toDoubleArray(), k);
+    }
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 1, 3, 1), 0.5, -1, 2, 0, 0.3, -0.7);
+    assertArrayEquals(net.probabilities(x).toDoubleArray(), loaded.probabilities(x).toDoubleArray());
+    assertTrue(SafeTensors.read(file).tensors().containsKey("state/batchnorm1.running_var"));
   }
 
   private Path rewritten(java.util.function.Consumer<Map<String, SafeTensors.Entry>> tensors,

@@ -1,5 +1,9 @@
 package org.delta4j.engine.ref;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
@@ -406,6 +410,183 @@ final class RefKernels implements Kernels {
           (float) epsilon, (float) c1, (float) c2);
     } else {
       Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, c1, c2);
+    }
+  }
+
+  // ---------------------------------------------------------------- images: convolution, pooling, per-channel
+  //
+  // The loops of ImageLoops on the tensors' own arrays, batches split between the cores by samples (im2col, col2im)
+  // or by channel planes (pooling), which write disjoint parts of the output.
+
+  /** Below this many elements moved, handing work to another thread costs more than it saves. */
+  private static final long PARALLEL_ELEMENTS = 1 << 15;
+  private final Map<ConvGeometry, int[]> tapIndices = new ConcurrentHashMap<>();
+
+  /** The geometry's tap index table, computed once per geometry (a network has a few). */
+  private int[] taps(ConvGeometry g) {
+    int[] index = tapIndices.get(g);
+    if (index == null) {
+      if (tapIndices.size() > 64) {
+        tapIndices.clear();
+      }
+      index = g.tapIndices();
+      tapIndices.put(g, index);
+    }
+    return index;
+  }
+
+  /** A loop over the items [from, to) of a batch. */
+  @FunctionalInterface
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /** Runs {@code range} over [0, count), split between the cores when {@code elements} is large enough. */
+  private static void split(int count, long elements, Range range) {
+    int parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(count, MatrixMultiply.parallelism());
+    if (parts <= 1) {
+      range.run(0, count);
+      return;
+    }
+    MatrixMultiply.inParallel(parts, part -> range.run((int) ((long) count * part / parts),
+        (int) ((long) count * (part + 1) / parts)));
+  }
+
+  @Override
+  public void im2col(Tensor x, ConvGeometry g, Tensor col) {
+    int n = g.checkImages("im2col", "x", x);
+    g.checkColumns("im2col", col, n);
+    RefTensor rx = ref("im2col", x);
+    RefTensor rc = ref("im2col", col);
+    int[] index = taps(g);
+    split(n, col.size(), (from, to) -> {
+      if (rx.floats != null) {
+        ImageLoops.im2col(rx.floats, rc.floats, g, index, n, from, to);
+      } else {
+        ImageLoops.im2col(rx.doubles, rc.doubles, g, index, n, from, to);
+      }
+    });
+  }
+
+  @Override
+  public void col2im(Tensor col, ConvGeometry g, Tensor x) {
+    int n = g.checkImages("col2im", "x", x);
+    g.checkColumns("col2im", col, n);
+    RefTensor rx = ref("col2im", x);
+    RefTensor rc = ref("col2im", col);
+    int[] index = taps(g);
+    split(n, col.size(), (from, to) -> {
+      if (rx.floats != null) {
+        ImageLoops.col2im(rc.floats, rx.floats, g, index, n, from, to);
+      } else {
+        ImageLoops.col2im(rc.doubles, rx.doubles, g, index, n, from, to);
+      }
+    });
+  }
+
+  @Override
+  public void swapLeadingAxes(Tensor src, Tensor dst) {
+    int a = ImageLoops.checkSwap(src, dst);
+    RefTensor rs = ref("swapLeadingAxes", src);
+    RefTensor rd = ref("swapLeadingAxes", dst);
+    int b = src.shape().dim(1);
+    int r = (int) (src.size() / a / b);
+    if (rs.floats != null) {
+      ImageLoops.swapLeadingAxes(rs.floats, rd.floats, a, b, r);
+    } else {
+      ImageLoops.swapLeadingAxes(rs.doubles, rd.doubles, a, b, r);
+    }
+  }
+
+  @Override
+  public void maxPool(Tensor x, ConvGeometry g, Tensor y) {
+    pool("maxPool", true, x, null, g, y);
+  }
+
+  @Override
+  public void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
+    pool("maxPoolBackward", true, x, dy, g, dx);
+  }
+
+  @Override
+  public void avgPool(Tensor x, ConvGeometry g, Tensor y) {
+    pool("avgPool", false, x, null, g, y);
+  }
+
+  @Override
+  public void avgPoolBackward(Tensor dy, ConvGeometry g, Tensor dx) {
+    pool("avgPoolBackward", false, null, dy, g, dx);
+  }
+
+  /** Pooling forward (dy null: out is y) or backward (out is dx), over the planes n·C + c split between the cores. */
+  private void pool(String kernel, boolean max, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
+    boolean backward = dy != null;
+    int n = g.checkImages(kernel, backward ? "dx" : "x", backward ? out : x);
+    if (x != null) {
+      g.checkImages(kernel, "x", x);
+    }
+    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    RefTensor rx = x == null ? null : ref(kernel, x);
+    RefTensor rd = dy == null ? null : ref(kernel, dy);
+    RefTensor ro = ref(kernel, out);
+    int[] index = taps(g);
+    boolean floats = ro.floats != null;
+    split(n * g.channels(), (long) n * g.channels() * g.positions() * g.taps(), (from, to) -> {
+      if (max && floats) {
+        ImageLoops.maxPool(rx.floats, backward ? null : ro.floats, backward ? rd.floats : null,
+            backward ? ro.floats : null, g, index, from, to);
+      } else if (max) {
+        ImageLoops.maxPool(rx.doubles, backward ? null : ro.doubles, backward ? rd.doubles : null,
+            backward ? ro.doubles : null, g, index, from, to);
+      } else if (floats) {
+        ImageLoops.avgPool(rx == null ? null : rx.floats, backward ? null : ro.floats,
+            backward ? rd.floats : null, backward ? ro.floats : null, g, index, from, to);
+      } else {
+        ImageLoops.avgPool(rx == null ? null : rx.doubles, backward ? null : ro.doubles,
+            backward ? rd.doubles : null, backward ? ro.doubles : null, g, index, from, to);
+      }
+    });
+  }
+
+  @Override
+  public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    KernelArguments.sameShape("channelAffine", x, y);
+    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    RefTensor rx = ref("channelAffine", x);
+    RefTensor ry = ref("channelAffine", y);
+    RefTensor rs = scale == null ? null : ref("channelAffine", scale);
+    RefTensor rt = shift == null ? null : ref("channelAffine", shift);
+    int n = x.shape().dim(0);
+    int size = (int) (x.size() / n / c);
+    if (rx.floats != null) {
+      ImageLoops.channelAffine(rx.floats, rs == null ? null : rs.floats, rt == null ? null : rt.floats, ry.floats, n,
+          c, size);
+    } else {
+      ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
+          ry.doubles, n, c, size);
+    }
+  }
+
+  @Override
+  public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
+    KernelArguments.sameShape("channelSums", b == null ? a : b, a);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    RefTensor ra = ref("channelSums", a);
+    RefTensor rb = b == null ? null : ref("channelSums", b);
+    RefTensor ro = ref("channelSums", out);
+    int n = a.shape().dim(0);
+    int size = (int) (a.size() / n / c);
+    double[] sums = new double[c];
+    if (ra.floats != null) {
+      ImageLoops.channelSums(ra.floats, rb == null ? null : rb.floats, sums, n, c, size);
+      for (int i = 0; i < c; i++) {
+        ro.floats[i] = (float) (sums[i] + (beta == 0 ? 0 : beta * ro.floats[i]));
+      }
+    } else {
+      ImageLoops.channelSums(ra.doubles, rb == null ? null : rb.doubles, sums, n, c, size);
+      for (int i = 0; i < c; i++) {
+        ro.doubles[i] = sums[i] + (beta == 0 ? 0 : beta * ro.doubles[i]);
+      }
     }
   }
 }

@@ -55,6 +55,19 @@ public final class MatrixMultiply {
     doubles.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }
 
+  /**
+   * Runs {@code task.accept(part)} for part = 0 .. parts − 1 on the threads matrix products use (part 0 on the caller;
+   * at most {@link #parallelism()} at once), for the engine's other loops that split their work; one job at a time.
+   */
+  public static void inParallel(int parts, java.util.function.IntConsumer task) {
+    POOL.invoke(parts, task);
+  }
+
+  /** How many threads {@link #inParallel} runs on. */
+  public static int parallelism() {
+    return POOL.parallelism();
+  }
+
   /** Which kernels and how many threads, for people. */
   public String description() {
     return (vector ? "Vector API" : "scalar") + " gemm (" + floats.kernelName() + " float, " + doubles.kernelName()

@@ -1,0 +1,104 @@
+package org.delta4j.engine;
+
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Where a 2-D window (a convolution's kernel or a pooling window) reads in an NCHW image, for the convolution kernels
+ * of {@link Kernels}: images of {@code channels × height × width}, a window of {@code kernelHeight × kernelWidth}
+ * taps {@code dilation} apart, moved {@code stride} at a time over the image padded with {@code padTop} rows above
+ * and {@code padLeft} columns to the left (and as many below and to the right as the output size needs), giving
+ * {@code outputHeight × outputWidth} positions. Output position (y, x) reads tap (i, j) at image row
+ * y·strideHeight − padTop + i·dilationHeight and column x·strideWidth − padLeft + j·dilationWidth; taps outside the
+ * image read padding. Immutable.
+ */
+public record ConvGeometry(int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight,
+    int strideWidth, int dilationHeight, int dilationWidth, int padTop, int padLeft, int outputHeight,
+    int outputWidth) {
+
+  public ConvGeometry {
+    if (channels < 1 || height < 1 || width < 1 || kernelHeight < 1 || kernelWidth < 1 || strideHeight < 1
+        || strideWidth < 1 || dilationHeight < 1 || dilationWidth < 1 || padTop < 0 || padLeft < 0
+        || outputHeight < 1 || outputWidth < 1) {
+      throw new IllegalArgumentException("invalid window geometry " + this + ": sizes, strides and dilations must be "
+          + "≥ 1, paddings ≥ 0");
+    }
+  }
+
+  /** Taps per channel, kh·kw. */
+  public int taps() {
+    return kernelHeight * kernelWidth;
+  }
+
+  /** Rows of the column matrix, C·kh·kw: one per (channel, tap). */
+  public int columnRows() {
+    return channels * taps();
+  }
+
+  /** Output positions per image and channel, oh·ow. */
+  public int positions() {
+    return outputHeight * outputWidth;
+  }
+
+  /** Elements of one image channel, H·W. */
+  public int plane() {
+    return height * width;
+  }
+
+  /** The per-sample input shape [C, H, W]. */
+  public Shape image() {
+    return Shape.of(channels, height, width);
+  }
+
+  /**
+   * Where in one H×W channel plane each tap of each output position reads: entry q·P + p (tap q = i·kw + j, position
+   * p = y·ow + x, P = {@link #positions()}) is the plane's flat index, or −1 for padding. The table every engine's
+   * im2col, col2im and pooling kernels gather and scatter by.
+   */
+  public int[] tapIndices() {
+    int p = positions();
+    int[] index = new int[taps() * p];
+    for (int i = 0; i < kernelHeight; i++) {
+      for (int j = 0; j < kernelWidth; j++) {
+        int q = i * kernelWidth + j;
+        for (int y = 0; y < outputHeight; y++) {
+          int row = y * strideHeight - padTop + i * dilationHeight;
+          for (int x = 0; x < outputWidth; x++) {
+            int column = x * strideWidth - padLeft + j * dilationWidth;
+            boolean inside = row >= 0 && row < height && column >= 0 && column < width;
+            index[q * p + y * outputWidth + x] = inside ? row * width + column : -1;
+          }
+        }
+      }
+    }
+    return index;
+  }
+
+  /** Fails unless {@code t} is a batch [N, C, H, W] of this geometry's images; returns N. */
+  public int checkImages(String kernel, String what, Tensor t) {
+    return checkBatch(kernel, what, t, channels, height, width);
+  }
+
+  /** Fails unless {@code t} is a batch [N, channels, oh, ow] of outputs; returns N. */
+  public int checkOutputs(String kernel, String what, Tensor t, int outputChannels) {
+    return checkBatch(kernel, what, t, outputChannels, outputHeight, outputWidth);
+  }
+
+  /** Fails unless {@code col} is the column matrix [C·kh·kw, N·oh·ow] of a batch of {@code n} images. */
+  public void checkColumns(String kernel, Tensor col, int n) {
+    if (!col.shape().isMatrix(columnRows(), n * positions())) {
+      throw new IllegalArgumentException(kernel + ": the column matrix is " + col.shape() + " but " + n
+          + " images of " + image() + " under a " + kernelHeight + "×" + kernelWidth + " window at " + positions()
+          + " positions need [" + columnRows() + ", " + n * positions() + "]");
+    }
+  }
+
+  private int checkBatch(String kernel, String what, Tensor t, int c, int h, int w) {
+    Shape s = t.shape();
+    if (s.rank() != 4 || s.dim(1) != c || s.dim(2) != h || s.dim(3) != w) {
+      throw new IllegalArgumentException(kernel + ": " + what + " is " + s + " but must be [N, " + c + ", " + h + ", "
+          + w + "]");
+    }
+    return s.dim(0);
+  }
+}

@@ -1,0 +1,331 @@
+package org.delta4j.engine;
+
+import java.util.Arrays;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The loops behind the convolution, pooling and per-channel kernels of {@link Kernels}, on row-major Java arrays of
+ * NCHW images, once per element type (Java has no generics over primitives): the defaults of {@link Kernels} run them
+ * on copies, an array-backed engine on its own storage, splitting a batch between threads by the {@code [from, to)}
+ * ranges (of samples, or of planes n·C + c), which touch disjoint outputs. Sums and means are taken in double.
+ * Stateless and thread-safe; {@code index} is {@link ConvGeometry#tapIndices()}.
+ */
+public final class ImageLoops {
+  private ImageLoops() {}
+
+  /**
+   * Checks x [N, C, ...] (rank ≥ 2) against the per-channel vectors (each null or of C elements) of a per-channel
+   * kernel and returns C.
+   */
+  public static int checkChannelVectors(String kernel, Tensor x, Tensor... vectors) {
+    if (x.shape().rank() < 2) {
+      throw new IllegalArgumentException(kernel + ": the input must be [N, C, ...], got " + x.shape());
+    }
+    int channels = x.shape().dim(1);
+    for (Tensor v : vectors) {
+      if (v != null && v.size() != channels) {
+        throw new IllegalArgumentException(kernel + ": the input is " + x.shape() + ", so per-channel vectors need "
+            + channels + " elements, got " + v.shape());
+      }
+      if (v != null && v.dataType() != x.dataType()) {
+        throw new IllegalArgumentException(kernel + ": tensors must share one data type, got " + x.dataType()
+            + " and " + v.dataType());
+      }
+    }
+    return channels;
+  }
+
+  /** im2col for samples [from, to): col[c·kh·kw + q, s·P + p] ← x[s, c, index[q·P + p]], or 0 for padding. */
+  public static void im2col(double[] x, double[] col, ConvGeometry g, int[] index, int n, int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    for (int c = 0; c < g.channels(); c++) {
+      for (int q = 0; q < taps; q++) {
+        int row = (c * taps + q) * n * p;
+        for (int s = from; s < to; s++) {
+          int image = (s * g.channels() + c) * g.plane();
+          int out = row + s * p;
+          for (int k = 0; k < p; k++) {
+            int i = index[q * p + k];
+            col[out + k] = i < 0 ? 0 : x[image + i];
+          }
+        }
+      }
+    }
+  }
+
+  public static void im2col(float[] x, float[] col, ConvGeometry g, int[] index, int n, int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    for (int c = 0; c < g.channels(); c++) {
+      for (int q = 0; q < taps; q++) {
+        int row = (c * taps + q) * n * p;
+        for (int s = from; s < to; s++) {
+          int image = (s * g.channels() + c) * g.plane();
+          int out = row + s * p;
+          for (int k = 0; k < p; k++) {
+            int i = index[q * p + k];
+            col[out + k] = i < 0 ? 0 : x[image + i];
+          }
+        }
+      }
+    }
+  }
+
+  /** col2im for samples [from, to), the adjoint of im2col: x[s] ← 0, then x[s, c, index[q·P + p]] += col[...]. */
+  public static void col2im(double[] col, double[] x, ConvGeometry g, int[] index, int n, int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int size = g.channels() * g.plane();
+    Arrays.fill(x, from * size, to * size, 0);
+    for (int c = 0; c < g.channels(); c++) {
+      for (int q = 0; q < taps; q++) {
+        int row = (c * taps + q) * n * p;
+        for (int s = from; s < to; s++) {
+          int image = (s * g.channels() + c) * g.plane();
+          int in = row + s * p;
+          for (int k = 0; k < p; k++) {
+            int i = index[q * p + k];
+            if (i >= 0) {
+              x[image + i] += col[in + k];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public static void col2im(float[] col, float[] x, ConvGeometry g, int[] index, int n, int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int size = g.channels() * g.plane();
+    Arrays.fill(x, from * size, to * size, 0);
+    for (int c = 0; c < g.channels(); c++) {
+      for (int q = 0; q < taps; q++) {
+        int row = (c * taps + q) * n * p;
+        for (int s = from; s < to; s++) {
+          int image = (s * g.channels() + c) * g.plane();
+          int in = row + s * p;
+          for (int k = 0; k < p; k++) {
+            int i = index[q * p + k];
+            if (i >= 0) {
+              x[image + i] += col[in + k];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Max pooling of planes [from, to): y[plane, p] ← max over the window's taps inside the image; with {@code dy} and
+   * {@code dx} given (backward), instead dx[plane] ← 0, then dx at the first maximal tap += dy[plane, p].
+   */
+  public static void maxPool(double[] x, double[] y, double[] dy, double[] dx, ConvGeometry g, int[] index,
+      int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int plane = g.plane();
+    if (dx != null) {
+      Arrays.fill(dx, from * plane, to * plane, 0);
+    }
+    for (int pl = from; pl < to; pl++) {
+      int image = pl * plane;
+      for (int k = 0; k < p; k++) {
+        int best = -1;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int q = 0; q < taps; q++) {
+          int i = index[q * p + k];
+          if (i >= 0 && (best < 0 || x[image + i] > max)) {
+            best = i;
+            max = x[image + i];
+          }
+        }
+        if (dx != null) {
+          dx[image + best] += dy[pl * p + k];
+        } else {
+          y[pl * p + k] = max;
+        }
+      }
+    }
+  }
+
+  public static void maxPool(float[] x, float[] y, float[] dy, float[] dx, ConvGeometry g, int[] index, int from,
+      int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int plane = g.plane();
+    if (dx != null) {
+      Arrays.fill(dx, from * plane, to * plane, 0);
+    }
+    for (int pl = from; pl < to; pl++) {
+      int image = pl * plane;
+      for (int k = 0; k < p; k++) {
+        int best = -1;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int q = 0; q < taps; q++) {
+          int i = index[q * p + k];
+          if (i >= 0 && (best < 0 || x[image + i] > max)) {
+            best = i;
+            max = x[image + i];
+          }
+        }
+        if (dx != null) {
+          dx[image + best] += dy[pl * p + k];
+        } else {
+          y[pl * p + k] = max;
+        }
+      }
+    }
+  }
+
+  /**
+   * Average pooling of planes [from, to), padding counted as zeros: y[plane, p] ← Σ taps x / (kh·kw); with {@code dy}
+   * and {@code dx} given (backward), instead dx[plane] ← 0, then dx at each tap += dy[plane, p] / (kh·kw).
+   */
+  public static void avgPool(double[] x, double[] y, double[] dy, double[] dx, ConvGeometry g, int[] index,
+      int from, int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int plane = g.plane();
+    if (dx != null) {
+      Arrays.fill(dx, from * plane, to * plane, 0);
+    }
+    for (int pl = from; pl < to; pl++) {
+      int image = pl * plane;
+      for (int k = 0; k < p; k++) {
+        double sum = 0;
+        double share = dx != null ? dy[pl * p + k] / taps : 0;
+        for (int q = 0; q < taps; q++) {
+          int i = index[q * p + k];
+          if (i >= 0) {
+            if (dx != null) {
+              dx[image + i] += share;
+            } else {
+              sum += x[image + i];
+            }
+          }
+        }
+        if (dx == null) {
+          y[pl * p + k] = sum / taps;
+        }
+      }
+    }
+  }
+
+  public static void avgPool(float[] x, float[] y, float[] dy, float[] dx, ConvGeometry g, int[] index, int from,
+      int to) {
+    int taps = g.taps();
+    int p = g.positions();
+    int plane = g.plane();
+    if (dx != null) {
+      Arrays.fill(dx, from * plane, to * plane, 0);
+    }
+    for (int pl = from; pl < to; pl++) {
+      int image = pl * plane;
+      for (int k = 0; k < p; k++) {
+        double sum = 0;
+        float share = dx != null ? (float) ((double) dy[pl * p + k] / taps) : 0;
+        for (int q = 0; q < taps; q++) {
+          int i = index[q * p + k];
+          if (i >= 0) {
+            if (dx != null) {
+              dx[image + i] += share;
+            } else {
+              sum += x[image + i];
+            }
+          }
+        }
+        if (dx == null) {
+          y[pl * p + k] = (float) (sum / taps);
+        }
+      }
+    }
+  }
+
+  /** Checks src [a, b, ...] against dst [b, a, ...] for {@link Kernels#swapLeadingAxes} and returns a. */
+  public static int checkSwap(Tensor src, Tensor dst) {
+    int[] s = src.shape().dims();
+    int[] d = dst.shape().dims();
+    boolean ok = s.length >= 2 && d.length == s.length && d[0] == s[1] && d[1] == s[0]
+        && Arrays.equals(s, 2, s.length, d, 2, d.length);
+    if (!ok) {
+      throw new IllegalArgumentException("swapLeadingAxes: src is " + src.shape() + " and dst " + dst.shape()
+          + ": need [a, b, ...] and [b, a, ...]");
+    }
+    if (src == dst || src.dataType() != dst.dataType()) {
+      throw new IllegalArgumentException("swapLeadingAxes: src and dst must be distinct tensors of one data type");
+    }
+    return s[0];
+  }
+
+  /**
+   * dst[j, i, t] ← src[i, j, t] for src [a, b, r] read as a×b blocks of r elements (any array type): the first two
+   * axes swapped, each block moved whole.
+   */
+  public static void swapLeadingAxes(Object src, Object dst, int a, int b, int r) {
+    for (int i = 0; i < a; i++) {
+      for (int j = 0; j < b; j++) {
+        System.arraycopy(src, (i * b + j) * r, dst, (j * a + i) * r, r);
+      }
+    }
+  }
+
+  /** y[s, c, t] ← scale[c]·x[s, c, t] + shift[c] over [n, channels, size]; a null scale is 1, a null shift 0. */
+  public static void channelAffine(double[] x, double[] scale, double[] shift, double[] y, int n, int channels,
+      int size) {
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        double a = scale == null ? 1 : scale[c];
+        double b = shift == null ? 0 : shift[c];
+        int o = (s * channels + c) * size;
+        for (int t = o; t < o + size; t++) {
+          y[t] = a * x[t] + b;
+        }
+      }
+    }
+  }
+
+  public static void channelAffine(float[] x, float[] scale, float[] shift, float[] y, int n, int channels,
+      int size) {
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        float a = scale == null ? 1 : scale[c];
+        float b = shift == null ? 0 : shift[c];
+        int o = (s * channels + c) * size;
+        for (int t = o; t < o + size; t++) {
+          y[t] = a * x[t] + b;
+        }
+      }
+    }
+  }
+
+  /** sums[c] ← Σ over s, t of a[s, c, t]·b[s, c, t] over [n, channels, size]; a null b is 1. */
+  public static void channelSums(double[] a, double[] b, double[] sums, int n, int channels, int size) {
+    Arrays.fill(sums, 0, channels, 0);
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        int o = (s * channels + c) * size;
+        double sum = 0;
+        for (int t = o; t < o + size; t++) {
+          sum += b == null ? a[t] : a[t] * b[t];
+        }
+        sums[c] += sum;
+      }
+    }
+  }
+
+  public static void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size) {
+    Arrays.fill(sums, 0, channels, 0);
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        int o = (s * channels + c) * size;
+        double sum = 0;
+        for (int t = o; t < o + size; t++) {
+          sum += b == null ? a[t] : (double) a[t] * b[t];
+        }
+        sums[c] += sum;
+      }
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package org.delta4j.nn.layers;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
+import org.delta4j.nn.BatchTensors;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Parameter;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Batch normalisation of the first axis of each sample, a batch seen as [N, C, S] (S = H·W for images, 1 after a
+ * dense layer), statistics over the M = N·S values of each channel. Training: μ = Σx / M, σ² = Σ(x − μ)² / M,
+ * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). Inference:
+ * y = γ·(x − r_μ)/√(r_σ² + ε) + β. Backward through the batch statistics: dγ = Σ dy·x̂, dβ = Σ dy,
+ * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are its {@link #state()}
+ * ({@code running_mean}, {@code running_var}; they start at 0 and 1). Not thread-safe.
+ */
+public final class BatchNormLayer implements Layer {
+  private final String name;
+  private final Shape shape;
+  private final int channels;
+  private final int size; // S: values per channel per sample
+  private final double momentum;
+  private final double epsilon;
+  private final Kernels kernels;
+  private final Parameter gamma;
+  private final Parameter beta;
+  private final Tensor runningMean;
+  private final Tensor runningVariance;
+  private final Tensor sums; // [C] work vectors
+  private final Tensor sumsOfProducts;
+  private final Tensor scale;
+  private final Tensor shift;
+  private final BatchTensors normalised; // x̂
+  private final BatchTensors outputs;
+  private final BatchTensors inputGradients;
+  private final BatchTensors work;
+  private double[] inverseDeviation; // 1/√(σ² + ε) of the last training pass
+  private Tensor xHat;
+  private int batch;
+
+  /** Normalises samples of {@code shape} ([C] or [C, ...]) with γ and β of C elements. */
+  public BatchNormLayer(String name, Shape shape, double momentum, double epsilon, Parameter gamma, Parameter beta,
+      Engine engine, DataType dataType) {
+    this.name = name;
+    this.shape = shape;
+    this.channels = shape.dim(0);
+    this.size = shape.intSize() / channels;
+    this.momentum = momentum;
+    this.epsilon = epsilon;
+    this.kernels = engine.kernels();
+    this.gamma = gamma;
+    this.beta = beta;
+    Shape c = Shape.of(channels);
+    this.runningMean = engine.zeros(dataType, c);
+    this.runningVariance = engine.zeros(dataType, c);
+    kernels.fill(runningVariance, 1);
+    this.sums = engine.zeros(dataType, c);
+    this.sumsOfProducts = engine.zeros(dataType, c);
+    this.scale = engine.zeros(dataType, c);
+    this.shift = engine.zeros(dataType, c);
+    Shape sample = Shape.of(channels, size);
+    this.normalised = new BatchTensors(engine, dataType, sample);
+    this.outputs = new BatchTensors(engine, dataType, shape);
+    this.inputGradients = new BatchTensors(engine, dataType, shape);
+    this.work = new BatchTensors(engine, dataType, sample);
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkBatch(name, "input", x, shape, false);
+    int n = x.shape().dim(0);
+    Tensor x3 = asChannels(x);
+    Tensor y = outputs.get(n);
+    if (!mode.training()) {
+      double[] g = gamma.value().toDoubleArray();
+      double[] b = beta.value().toDoubleArray();
+      double[] mean = runningMean.toDoubleArray();
+      double[] variance = runningVariance.toDoubleArray();
+      for (int c = 0; c < channels; c++) {
+        g[c] /= Math.sqrt(variance[c] + epsilon); //    γ/√(r_σ² + ε)
+        b[c] -= mean[c] * g[c]; //                       β − r_μ·γ/√(r_σ² + ε)
+      }
+      scale.copyFrom(g);
+      shift.copyFrom(b);
+      kernels.channelAffine(x3, scale, shift, asChannels(y));
+      return y;
+    }
+    double m = (double) n * size;
+    Tensor h = normalised.get(n);
+    kernels.channelSums(x3, null, 0, sums);
+    double[] mean = sums.toDoubleArray();
+    double[] negated = new double[channels];
+    for (int c = 0; c < channels; c++) {
+      mean[c] /= m; //                                   μ = Σx / M
+      negated[c] = -mean[c];
+    }
+    shift.copyFrom(negated);
+    kernels.channelAffine(x3, null, shift, h); //       x − μ
+    kernels.channelSums(h, h, 0, sumsOfProducts);
+    double[] variance = sumsOfProducts.toDoubleArray();
+    double[] inverse = new double[channels];
+    for (int c = 0; c < channels; c++) {
+      variance[c] /= m; //                               σ² = Σ(x − μ)² / M
+      inverse[c] = 1 / Math.sqrt(variance[c] + epsilon);
+    }
+    scale.copyFrom(inverse);
+    kernels.channelAffine(h, scale, null, h); //        x̂ = (x − μ)/√(σ² + ε)
+    kernels.channelAffine(h, gamma.value(), beta.value(), asChannels(y)); // y = γ·x̂ + β
+    updateRunning(runningMean, mean, 1);
+    updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
+    inverseDeviation = inverse;
+    xHat = h;
+    batch = n;
+    return y;
+  }
+
+  /** r ← (1 − momentum)·r + momentum·correction·batchValue. */
+  private void updateRunning(Tensor running, double[] batchValue, double correction) {
+    double[] r = running.toDoubleArray();
+    for (int c = 0; c < channels; c++) {
+      r[c] = (1 - momentum) * r[c] + momentum * correction * batchValue[c];
+    }
+    running.copyFrom(r);
+  }
+
+  @Override
+  public Tensor backward(Tensor dy, boolean needInputGradient) {
+    LayerInputs.checkForwardDone(name, xHat);
+    LayerInputs.checkSameShape(name, "output gradient", dy, shape.withBatch(batch));
+    Tensor dy3 = asChannels(dy);
+    kernels.channelSums(dy3, null, 0, sums); //                 Σ dy
+    kernels.channelSums(dy3, xHat, 0, sumsOfProducts); //       Σ dy·x̂
+    kernels.axpy(1, sums, beta.gradient()); //                  dβ += Σ dy
+    kernels.axpy(1, sumsOfProducts, gamma.gradient()); //       dγ += Σ dy·x̂
+    if (!needInputGradient) {
+      return null;
+    }
+    double m = (double) batch * size;
+    double[] g = gamma.value().toDoubleArray();
+    double[] sumDy = sums.toDoubleArray();
+    double[] sumDyXHat = sumsOfProducts.toDoubleArray();
+    double[] a = new double[channels];
+    double[] b = new double[channels];
+    double[] c = new double[channels];
+    for (int i = 0; i < channels; i++) {
+      a[i] = g[i] * inverseDeviation[i]; //                    γ/√(σ² + ε)
+      b[i] = -a[i] * sumDyXHat[i] / m;
+      c[i] = -a[i] * sumDy[i] / m;
+    }
+    Tensor dx = inputGradients.get(batch);
+    Tensor dx3 = asChannels(dx);
+    scale.copyFrom(b);
+    shift.copyFrom(c);
+    kernels.channelAffine(xHat, scale, shift, dx3); //          −γ/√(σ² + ε)·(x̂·Σ(dy·x̂) + Σdy) / M
+    scale.copyFrom(a);
+    Tensor t = work.get(batch);
+    kernels.channelAffine(dy3, scale, null, t); //              + γ/√(σ² + ε)·dy
+    kernels.axpy(1, t, dx3);
+    return dx;
+  }
+
+  private Tensor asChannels(Tensor t) {
+    return t.reshape(Shape.of(t.shape().dim(0), channels, size));
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of(gamma, beta);
+  }
+
+  @Override
+  public Map<String, Tensor> state() {
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    state.put("running_mean", runningMean);
+    state.put("running_var", runningVariance);
+    return state;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Shape inputShape() {
+    return shape;
+  }
+
+  @Override
+  public Shape outputShape() {
+    return shape;
+  }
+}

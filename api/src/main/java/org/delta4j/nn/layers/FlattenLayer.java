@@ -1,0 +1,61 @@
+package org.delta4j.nn.layers;
+
+import java.util.List;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Parameter;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * Views a batch [N, d1, d2, ...] as [N, d1·d2·...] without copying; the gradient goes back as the same view in the
+ * input's shape (the map is the identity on the values). Not thread-safe.
+ */
+public final class FlattenLayer implements Layer {
+  private final String name;
+  private final Shape inputShape;
+  private final Shape outputShape;
+  private int batch;
+
+  public FlattenLayer(String name, Shape inputShape) {
+    this.name = name;
+    this.inputShape = inputShape;
+    this.outputShape = Shape.of(inputShape.intSize());
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkBatch(name, "input", x, inputShape, false);
+    if (mode.training()) {
+      batch = x.shape().dim(0);
+    }
+    return x.reshape(outputShape.withBatch(x.shape().dim(0)));
+  }
+
+  @Override
+  public Tensor backward(Tensor dy, boolean needInputGradient) {
+    LayerInputs.checkForwardDone(name, batch == 0 ? null : this);
+    LayerInputs.checkSameShape(name, "output gradient", dy, outputShape.withBatch(batch));
+    return needInputGradient ? dy.reshape(inputShape.withBatch(batch)) : null;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Shape inputShape() {
+    return inputShape;
+  }
+
+  @Override
+  public Shape outputShape() {
+    return outputShape;
+  }
+}

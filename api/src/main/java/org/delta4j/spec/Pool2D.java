@@ -1,0 +1,85 @@
+package org.delta4j.spec;
+
+import java.util.Locale;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.layers.Pool2DLayer;
+import org.delta4j.tensor.Shape;
+
+/**
+ * Max or average pooling of images [C, H, W], each channel on its own, over a {@link Window2D} whose stride defaults
+ * to its kernel: output [C, oh, ow]. Max pooling ignores padding; average pooling counts it as zeros and divides by
+ * kh·kw. Explicit padding may be at most half the window, so that no window sees padding alone.
+ */
+public record Pool2D(String name, Kind kind, Window2D window) implements LayerSpec {
+  /** The two kinds, each its own JSON type. */
+  public enum Kind {
+    MAX("max_pool2d"),
+    AVERAGE("avg_pool2d");
+
+    private final String type;
+
+    Kind(String type) {
+      this.type = type;
+    }
+
+    public String type() {
+      return type;
+    }
+  }
+
+  public Pool2D {
+    String where = kind == null ? "pooling layer" : kind.type + " layer";
+    SpecRules.require(kind == null || window == null ? "kind and window must not be null" : null, where, name);
+    SpecRules.require(window.padding().height() * 2 > window.dilationHeight() * (window.kernelHeight() - 1) + 1
+        || window.padding().width() * 2 > window.dilationWidth() * (window.kernelWidth() - 1) + 1
+        ? "padding " + window.padding() + " is more than half the window " + window.kernelHeight() + "×"
+            + window.kernelWidth() + ": some windows would see padding alone" : null, where, name);
+  }
+
+  /** Pooling over k×k windows of stride k, no padding. */
+  public Pool2D(Kind kind, int k) {
+    this(null, kind, new Window2D(k, k, k, k, 1, 1, Padding.VALID));
+  }
+
+  static Pool2D read(Kind kind, FieldReader f) {
+    return new Pool2D(f.name(), kind, Window2D.read(f, null));
+  }
+
+  @Override
+  public String type() {
+    return kind.type;
+  }
+
+  @Override
+  public String kindLabel() {
+    return kind == Kind.MAX ? "maxpool" : "avgpool";
+  }
+
+  @Override
+  public Pool2D withName(String name) {
+    return new Pool2D(name, kind, window);
+  }
+
+  @Override
+  public Shape outputShape(Shape input) {
+    var g = window.geometry(input);
+    return Shape.of(g.channels(), g.outputHeight(), g.outputWidth());
+  }
+
+  @Override
+  public Layer build(LayerContext c) {
+    var g = window.geometry(c.inputShape());
+    return new Pool2DLayer(c.name(), kind == Kind.MAX, g, outputShape(c.inputShape()), c.engine(), c.dataType());
+  }
+
+  @Override
+  public void writeFields(FieldWriter out) {
+    window.write(out);
+  }
+
+  @Override
+  public String summary() {
+    return kind.name().toLowerCase(Locale.ROOT).substring(0, 3) + "-pool " + window;
+  }
+}
