@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.nn.layers.ActivationLayer;
@@ -28,12 +30,20 @@ import org.delta4j.nn.layers.DenseLayer;
 import org.delta4j.nn.layers.DropoutLayer;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.BatchNorm;
+import org.delta4j.spec.Conv2D;
+import org.delta4j.spec.Flatten;
+import org.delta4j.spec.GlobalAveragePool2D;
 import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.Padding;
+import org.delta4j.spec.ParameterSpec;
+import org.delta4j.spec.Pool2D;
+import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -483,5 +493,112 @@ public abstract class EngineConformance {
         return engine;
       }
     };
+  }
+
+  // ---------------------------------------------------------------- convolutional layers
+
+  /** The layer {@code spec} builds for {@code input} on an engine, with zero parameters (the checks fill them). */
+  static LayerAgreement.LayerFactory fromSpec(LayerSpec spec, Shape input) {
+    return (e, t) -> {
+      Map<String, Parameter> parameters = new LinkedHashMap<>();
+      for (ParameterSpec p : spec.parameters(input)) {
+        parameters.put(p.role(), Parameter.zeros(spec.name() + "." + p.role(), p.shape(), e, t));
+      }
+      return spec.build(LayerContext.of(spec.name(), input, e, t, 5, parameters));
+    };
+  }
+
+  /** Every convolutional kind over odd sizes, each padding mode, strides 1 and 2, dilation, 1×1 kernels. */
+  static Stream<Arguments> convolutionalLayers() {
+    Object[][] specs = {
+        {new Conv2D(4, Window2D.square(3, Padding.SAME)).withName("conv"), Shape.of(3, 7, 6)},
+        {new Conv2D(3, new Window2D(3, 2, 2, 2, 1, 1, Padding.VALID)).withName("conv"), Shape.of(2, 7, 5)},
+        {new Conv2D(2, new Window2D(3, 3, 1, 2, 2, 1, Padding.explicit(1, 2))).withName("conv"), Shape.of(1, 9, 7)},
+        {new Conv2D(null, 5, Window2D.square(1, Padding.VALID), Initializer.heUniform(), false, Initializer.zeros())
+            .withName("conv"), Shape.of(3, 5, 5)},
+        {new Pool2D("pool", Pool2D.Kind.MAX, Window2D.square(2, Padding.VALID).withStride(2)), Shape.of(3, 7, 6)},
+        {new Pool2D("pool", Pool2D.Kind.MAX, Window2D.square(3, Padding.explicit(1, 1))), Shape.of(2, 5, 6)},
+        {new Pool2D("pool", Pool2D.Kind.AVERAGE, Window2D.square(3, Padding.SAME).withStride(2)), Shape.of(2, 7, 5)},
+        {new GlobalAveragePool2D("gap"), Shape.of(3, 5, 4)},
+        {new Flatten("flatten"), Shape.of(2, 3, 5)},
+        {new BatchNorm("bn", 0.1, 1e-5), Shape.of(3, 4, 5)},
+        {new BatchNorm("bn", 0.1, 1e-5), Shape.of(6)},
+    };
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (Object[] s : specs) {
+        LayerSpec spec = (LayerSpec) s[0];
+        Shape in = (Shape) s[1];
+        for (int batch : new int[] {1, 5}) {
+          if (batch == 1 && spec instanceof BatchNorm && in.rank() == 1) {
+            continue; // one value per feature: its variance is 0, and x̂ rounds differently
+          }
+          cases.add(Arguments.of(type, spec.type() + " " + spec.summary() + " on " + in + ", batch " + batch,
+              fromSpec(spec, in), in.withBatch(batch)));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("convolutionalLayers")
+  void convolutionalLayerForwardAndBackwardAgree(DataType type, String label, LayerAgreement.LayerFactory f,
+      Shape input) {
+    LayerAgreement.check(label, reference, engine(), type, f, input);
+  }
+
+  static Stream<Arguments> gradientCheckedConvolutionalLayers() {
+    return convolutionalLayers().filter(a -> a.get()[0] == DataType.FLOAT64).map(a -> Arguments.of(a.get()[1],
+        a.get()[2], a.get()[3]));
+  }
+
+  /** ε = 1e-5: the layers are linear or piecewise linear in what is varied (batch norm's curvature is mild). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gradientCheckedConvolutionalLayers")
+  void convolutionalLayerGradientsMatchFiniteDifferences(String label, LayerAgreement.LayerFactory factory,
+      Shape input) {
+    var layer = factory.build(engine(), DataType.FLOAT64);
+    for (Parameter p : layer.parameters()) {
+      p.value().copyFrom(random(engine(), DataType.FLOAT64, p.value().shape(), 3, 0.5).toDoubleArray());
+    }
+    GradientCheckResult r = new GradientChecker(1e-5, 64, 1).checkLayer(layer, random(engine(), DataType.FLOAT64,
+        input, 4, 2));
+    assertTrue(r.passes(1e-6), label + ": " + r);
+  }
+
+  /** A small CNN with batch normalisation: three updates, then inference on running statistics, as the reference. */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aConvolutionalNetworkTrainsAsTheReferenceDoes(DataType type) {
+    // No bias before batch normalisation, which removes it: its gradient would be rounding noise that Adam amplifies.
+    NetworkSpec spec = NetworkSpec.builder().input(2, 7, 6)
+        .layer(new Conv2D(null, 4, Window2D.square(3, Padding.SAME), Initializer.heUniform(), false,
+            Initializer.zeros())).batchNorm().relu().maxPool(2)
+        .conv2d(3, 2, Padding.VALID).relu().globalAveragePool().dense(3).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.Adam(0.01)).seed(12).build();
+    Network expected = Network.create(spec, reference, type);
+    Network actual = Network.create(spec, engine(), type);
+    Shape xs = Shape.of(6, 2, 7, 6);
+    double[] x = random(reference, DataType.FLOAT64, xs, 51, 1).toDoubleArray();
+    double[] t = new double[18];
+    for (int i = 0; i < 6; i++) {
+      t[3 * i + i % 3] = 1;
+    }
+    Tolerances tol = Tolerances.of(type).compounded();
+    for (int step = 0; step < 3; step++) {
+      double le = expected.trainStep(reference.tensor(type, xs, x), reference.tensor(type, Shape.of(6, 3), t));
+      double la = actual.trainStep(engine().tensor(type, xs, x), engine().tensor(type, Shape.of(6, 3), t));
+      assertAgree("loss at step " + step, le, la, tol);
+    }
+    for (int i = 0; i < expected.parameters().size(); i++) {
+      assertAgree(expected.parameters().get(i).name(), expected.parameters().get(i).value(),
+          actual.parameters().get(i).value(), tol);
+    }
+    for (Map.Entry<String, Tensor> e : expected.state().entrySet()) {
+      assertAgree("state " + e.getKey(), e.getValue(), actual.state().get(e.getKey()), tol);
+    }
+    assertAgree("inference", expected.probabilities(reference.tensor(type, xs, x)),
+        actual.probabilities(engine().tensor(type, xs, x)), tol);
   }
 }

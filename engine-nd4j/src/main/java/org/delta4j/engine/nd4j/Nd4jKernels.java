@@ -3,6 +3,8 @@ package org.delta4j.engine.nd4j;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.spec.ActivationFunction;
@@ -10,6 +12,10 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.Tensor;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -334,5 +340,171 @@ final class Nd4jKernels implements Kernels {
     INDArray mm = nd("adamUpdate", m);
     INDArray vv = nd("adamUpdate", v);
     NativeMemoryAdam.update(ww, gg, mm, vv, learningRate, beta1, beta2, epsilon, c1, c2);
+  }
+
+  // ---------------------------------------------------------------- images: convolution, pooling, per-channel
+  //
+  // ND4J's native im2col, col2im and pooling ops (NCHW, each given its padding and output size), and broadcast ops
+  // along the channel axis. ND4J's im2col writes [N, C, kh, kw, oh, ow]; one strided native copy puts it in the
+  // column order [C, kh, kw, N, oh, ow] the convolution multiplies by. A geometry ND4J cannot express (padding that is
+  // neither symmetric nor its "same") falls back to the portable default.
+
+  /** ND4J's integer arguments for a window op: kh, kw, sh, sw, ph, pw, dh, dw, same mode; null when not expressible. */
+  private static int[] windowArguments(ConvGeometry g) {
+    int spanH = g.dilationHeight() * (g.kernelHeight() - 1) + 1;
+    int spanW = g.dilationWidth() * (g.kernelWidth() - 1) + 1;
+    int explicitH = (g.height() + 2 * g.padTop() - spanH) / g.strideHeight() + 1;
+    int explicitW = (g.width() + 2 * g.padLeft() - spanW) / g.strideWidth() + 1;
+    boolean explicit = g.height() + 2 * g.padTop() >= spanH && g.width() + 2 * g.padLeft() >= spanW
+        && explicitH == g.outputHeight() && explicitW == g.outputWidth();
+    int sameH = (g.height() + g.strideHeight() - 1) / g.strideHeight();
+    int sameW = (g.width() + g.strideWidth() - 1) / g.strideWidth();
+    boolean same = sameH == g.outputHeight() && sameW == g.outputWidth()
+        && g.padTop() == Math.max((sameH - 1) * g.strideHeight() + spanH - g.height(), 0) / 2
+        && g.padLeft() == Math.max((sameW - 1) * g.strideWidth() + spanW - g.width(), 0) / 2;
+    if (!explicit && !same) {
+      return null;
+    }
+    return new int[] {g.kernelHeight(), g.kernelWidth(), g.strideHeight(), g.strideWidth(),
+        explicit ? g.padTop() : 0, explicit ? g.padLeft() : 0, g.dilationHeight(), g.dilationWidth(),
+        explicit ? 0 : 1};
+  }
+
+  private static void exec(String op, int[] integers, INDArray[] inputs, INDArray output) {
+    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(output).addIntegerArguments(integers).build());
+  }
+
+  @Override
+  public synchronized void im2col(Tensor x, ConvGeometry g, Tensor col) {
+    int n = g.checkImages("im2col", "x", x);
+    g.checkColumns("im2col", col, n);
+    int[] args = windowArguments(g);
+    if (args == null) {
+      Kernels.super.im2col(x, g, col);
+      return;
+    }
+    INDArray in = nd("im2col", x);
+    INDArray patches = scratch("im2col", in, n, g.channels(), g.kernelHeight(), g.kernelWidth(), g.outputHeight(),
+        g.outputWidth());
+    exec("im2col", args, new INDArray[] {in}, patches);
+    nd("im2col", col).reshape('c', g.channels(), g.kernelHeight(), g.kernelWidth(), n, g.outputHeight(),
+        g.outputWidth()).assign(patches.permute(1, 2, 3, 0, 4, 5));
+  }
+
+  @Override
+  public synchronized void col2im(Tensor col, ConvGeometry g, Tensor x) {
+    int n = g.checkImages("col2im", "x", x);
+    g.checkColumns("col2im", col, n);
+    int[] a = windowArguments(g);
+    if (a == null) {
+      Kernels.super.col2im(col, g, x);
+      return;
+    }
+    INDArray columns = nd("col2im", col);
+    INDArray patches = scratch("col2im", columns, n, g.channels(), g.kernelHeight(), g.kernelWidth(),
+        g.outputHeight(), g.outputWidth());
+    patches.permute(1, 2, 3, 0, 4, 5).assign(columns.reshape('c', g.channels(), g.kernelHeight(), g.kernelWidth(), n,
+        g.outputHeight(), g.outputWidth()));
+    INDArray image = nd("col2im", x);
+    image.assign(0);
+    exec("col2im", new int[] {a[2], a[3], a[4], a[5], g.height(), g.width(), a[6], a[7], a[8]},
+        new INDArray[] {patches}, image);
+  }
+
+  @Override
+  public synchronized void swapLeadingAxes(Tensor src, Tensor dst) {
+    int a = ImageLoops.checkSwap(src, dst);
+    int b = src.shape().dim(1);
+    long r = src.size() / a / b;
+    nd("swapLeadingAxes", dst).reshape('c', b, a, r).assign(nd("swapLeadingAxes", src).reshape('c', a, b, r)
+        .permute(1, 0, 2));
+  }
+
+  @Override
+  public void maxPool(Tensor x, ConvGeometry g, Tensor y) {
+    pool("maxpool2d", "maxPool", x, null, g, y);
+  }
+
+  @Override
+  public void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
+    pool("maxpool2d_bp", "maxPoolBackward", x, dy, g, dx);
+  }
+
+  @Override
+  public void avgPool(Tensor x, ConvGeometry g, Tensor y) {
+    pool("avgpool2d", "avgPool", x, null, g, y);
+  }
+
+  @Override
+  public void avgPoolBackward(Tensor dy, ConvGeometry g, Tensor dx) {
+    // ND4J's average-pooling gradient reads its input only for the shape: dx (overwritten) serves.
+    pool("avgpool2d_bp", "avgPoolBackward", dx, dy, g, dx);
+  }
+
+  /**
+   * A native pooling op: forward (dy null) into out = y, or backward into out = dx. Arguments after the window's: 1 =
+   * average counts padding (as Kernels defines it), 0 = NCHW.
+   */
+  private synchronized void pool(String op, String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
+    boolean backward = dy != null;
+    g.checkImages(kernel, "x", x);
+    g.checkImages(kernel, backward ? "dx" : "y", backward ? out : x);
+    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    int[] w = windowArguments(g);
+    if (w == null) {
+      switch (kernel) {
+        case "maxPool" -> Kernels.super.maxPool(x, g, out);
+        case "maxPoolBackward" -> Kernels.super.maxPoolBackward(x, dy, g, out);
+        case "avgPool" -> Kernels.super.avgPool(x, g, out);
+        default -> Kernels.super.avgPoolBackward(dy, g, out);
+      }
+      return;
+    }
+    int[] args = java.util.Arrays.copyOf(w, 11);
+    args[9] = 1;
+    args[10] = 0;
+    INDArray[] inputs = backward ? new INDArray[] {nd(kernel, x), nd(kernel, dy)} : new INDArray[] {nd(kernel, x)};
+    exec(op, args, inputs, nd(kernel, out));
+  }
+
+  @Override
+  public synchronized void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    KernelArguments.sameShape("channelAffine", x, y);
+    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    INDArray in = channels(nd("channelAffine", x), c);
+    INDArray out = channels(nd("channelAffine", y), c);
+    if (scale != null) {
+      Nd4j.exec(new BroadcastMulOp(in, nd("channelAffine", scale).reshape(c), out, 1));
+    } else if (out != in) {
+      out.assign(in);
+    }
+    if (shift != null) {
+      Nd4j.exec(new BroadcastAddOp(out, nd("channelAffine", shift).reshape(c), out, 1));
+    }
+  }
+
+  @Override
+  public synchronized void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
+    KernelArguments.sameShape("channelSums", b == null ? a : b, a);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    INDArray x = channels(nd("channelSums", a), c);
+    if (b != null) {
+      INDArray product = scratch("channelSums", x);
+      Nd4j.exec(new MulOp(x, channels(nd("channelSums", b), c), product));
+      x = product;
+    }
+    INDArray o = nd("channelSums", out).reshape(c);
+    INDArray sums = x.sum(0, 2);
+    if (beta == 0) {
+      o.assign(sums);
+    } else {
+      o.muli(beta).addi(sums);
+    }
+  }
+
+  /** [N, C, ...] as [N, C, S]. */
+  private static INDArray channels(INDArray t, int c) {
+    long n = t.size(0);
+    return t.reshape('c', n, c, t.length() / n / c);
   }
 }
