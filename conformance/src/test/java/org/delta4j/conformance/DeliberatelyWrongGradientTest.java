@@ -3,8 +3,12 @@ package org.delta4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.UnaryOp;
+import org.delta4j.engine.Window;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.nn.layers.ActivationLayer;
 import org.delta4j.nn.layers.DenseLayer;
@@ -63,6 +67,30 @@ class DeliberatelyWrongGradientTest {
 
     public void gemm(Tensor a, boolean ta, Tensor b, boolean tb, double alpha, double beta, Tensor c) {
       k.gemm(a, ta, b, tb, alpha, beta, c);
+    }
+
+    public void unary(UnaryOp f, Tensor x, Tensor y) {
+      k.unary(f, x, y);
+    }
+
+    public void affine(Tensor x, double s, double t, Tensor y) {
+      k.affine(x, s, t, y);
+    }
+
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+      k.binary(op, a, b, out);
+    }
+
+    public void select(Tensor mask, Tensor a, Tensor b, Tensor out) {
+      k.select(mask, a, b, out);
+    }
+
+    public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+      k.reduce(op, m, axis, out);
+    }
+
+    public void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
+      k.copyWindow(src, from, dst, to);
     }
 
     public void addRowVector(Tensor m, Tensor v) {
