@@ -71,13 +71,16 @@ public final class KernelArguments {
     }
   }
 
-  /** Checks that every tensor has the first one's shape and type. */
+  /**
+   * Checks that every tensor has the first one's shape and type; the message names the tensors by their position
+   * among the kernel's tensor arguments (1 for the first).
+   */
   public static void sameShape(String kernel, Tensor... tensors) {
     Shape s = tensors[0].shape();
     for (int i = 1; i < tensors.length; i++) {
       if (!tensors[i].shape().equals(s)) {
-        throw new IllegalArgumentException(kernel + ": tensors must have one shape, got " + s + " and "
-            + tensors[i].shape());
+        throw new IllegalArgumentException(kernel + ": tensors must have one shape, got " + s + " (tensor 1) and "
+            + tensors[i].shape() + " (tensor " + (i + 1) + ")");
       }
     }
     sameType(kernel, tensors);

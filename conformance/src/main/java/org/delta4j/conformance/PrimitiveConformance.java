@@ -336,7 +336,7 @@ public abstract class PrimitiveConformance {
     rejects(() -> k.binary(BinaryOp.ADD, e.zeros(type, Shape.of(35)), e.zeros(type, Shape.of(1, 1)),
         e.zeros(type, Shape.of(35))), "binary ADD", "[1, 1]", "[35]");
     rejects(() -> k.binary(BinaryOp.ADD, m57, other, m57), "binary ADD", "FLOAT32", "FLOAT64");
-    rejects(() -> k.select(m57, m57, m75, m57), "select", "[5, 7]", "[7, 5]");
+    rejects(() -> k.select(m57, m57, m75, m57), "select", "[5, 7]", "[7, 5] (tensor 3)");
     rejects(() -> k.reduce(ReduceOp.SUM, m57, 0, e.zeros(type, Shape.of(5, 1))), "reduce SUM", "[5, 7]", "[1, 7]",
         "[5, 1]");
     rejects(() -> k.reduce(ReduceOp.MAX, m57, 2, e.zeros(type, Shape.of(5, 1))), "reduce MAX", "axis", "2");
