@@ -8,13 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
-import org.delta4j.nn.layers.ActivationLayer;
-import org.delta4j.nn.layers.DenseLayer;
-import org.delta4j.nn.layers.DropoutLayer;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.ParameterSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -50,24 +48,21 @@ public final class Network {
     this.probabilityBuffers = new BatchTensors(engine, dataType, outputShape);
     this.lossGradients = new BatchTensors(engine, dataType, outputShape);
     List<Layer> built = new ArrayList<>();
+    List<Parameter> params = new ArrayList<>();
     List<Shape> inputs = spec.inputShapes();
+    SplitMix64 random = new SplitMix64(spec.seed());
     for (int i = 0; i < spec.layers().size(); i++) {
-      built.add(buildLayer(spec.layers().get(i), i, inputs.get(i)));
+      built.add(buildLayer(spec.layers().get(i), i, inputs.get(i), random, params));
     }
     this.layers = List.copyOf(built);
-    List<Parameter> params = new ArrayList<>();
     Map<String, Parameter> byName = new LinkedHashMap<>();
-    for (Layer l : layers) {
-      for (Parameter p : l.parameters()) {
-        params.add(p);
-        byName.put(p.name(), p);
-      }
+    for (Parameter p : params) {
+      byName.put(p.name(), p);
     }
     this.parameters = List.copyOf(params);
     this.parametersByName = Collections.unmodifiableMap(byName);
-    initializeWeights();
-    this.loss = new BuiltInLoss(spec.loss(), kernels);
-    this.optimizer = new BuiltInOptimizer(spec.optimizer(), parameters, engine);
+    this.loss = spec.loss().build(engine, dataType);
+    this.optimizer = spec.optimizer().build(parameters, engine);
   }
 
   /** A FLOAT32 network. */
@@ -79,32 +74,40 @@ public final class Network {
     return new Network(spec, engine, dataType);
   }
 
-  private Layer buildLayer(LayerSpec l, int index, Shape in) {
-    if (l instanceof LayerSpec.Dense d) {
-      return new DenseLayer(d.name(), in, d.units(), engine, dataType);
-    } else if (l instanceof LayerSpec.Activation a) {
-      return new ActivationLayer(a.name(), a.function(), a.alpha(), in, engine, dataType);
-    } else if (l instanceof LayerSpec.Dropout d) {
-      return new DropoutLayer(d.name(), d.rate(), SplitMix64.mix(spec.seed() + SplitMix64.mix(index + 1)), in, engine,
-          dataType);
-    }
-    throw new AssertionError(l);
-  }
-
-  /** Draws every Dense layer's weights, then its biases, in layer order, from one stream seeded by the spec. */
-  private void initializeWeights() {
-    SplitMix64 random = new SplitMix64(spec.seed());
-    for (int i = 0; i < layers.size(); i++) {
-      if (spec.layers().get(i) instanceof LayerSpec.Dense d) {
-        DenseLayer layer = (DenseLayer) layers.get(i);
-        double[] w = new double[layer.inputSize() * d.units()];
-        d.weights().fill(w, layer.inputSize(), d.units(), random);
-        layer.parameters().get(0).value().copyFrom(w);
-        double[] b = new double[d.units()];
-        d.bias().fill(b, layer.inputSize(), d.units(), random);
-        layer.parameters().get(1).value().copyFrom(b);
+  /**
+   * Creates and initialises the parameters the spec declares (drawn in declaration order from the network's one
+   * stream, so the same seed gives the same weights on every engine), builds the layer with them, and checks that the
+   * layer trains exactly those.
+   */
+  private Layer buildLayer(LayerSpec l, int index, Shape in, SplitMix64 random, List<Parameter> all) {
+    Map<String, Parameter> declared = new LinkedHashMap<>();
+    for (ParameterSpec p : l.parameters(in)) {
+      Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
+      double[] values = new double[p.shape().intSize()];
+      p.initializer().fill(values, p.fanIn(), p.fanOut(), random);
+      parameter.value().copyFrom(values);
+      if (declared.put(p.role(), parameter) != null) {
+        throw new IllegalStateException(kindOf(l) + " declares parameter '" + p.role() + "' twice");
       }
     }
+    long seed = SplitMix64.mix(spec.seed() + SplitMix64.mix(index + 1));
+    Layer layer = l.build(new LayerContext(l.name(), in, engine, dataType, seed, declared));
+    if (layer == null) {
+      throw new IllegalStateException(kindOf(l) + " built no layer (null)");
+    }
+    List<String> built = layer.parameters().stream().map(p -> p.name() + p.value().shape()).toList();
+    List<String> expected = declared.values().stream().map(p -> p.name() + p.value().shape()).toList();
+    if (!built.equals(expected) || !layer.outputShape().equals(l.outputShape(in))) {
+      throw new IllegalStateException(kindOf(l) + " declares parameters " + expected + " and output shape "
+          + l.outputShape(in) + " for input " + in + ", but the layer it built has parameters " + built
+          + " and output shape " + layer.outputShape());
+    }
+    all.addAll(layer.parameters());
+    return layer;
+  }
+
+  private static String kindOf(LayerSpec l) {
+    return l.type() + " layer '" + l.name() + "' (" + l.getClass().getName() + ")";
   }
 
   /** The output for a batch [N, input...]: logits when the loss takes logits (see {@link #probabilities}). */
@@ -131,12 +134,14 @@ public final class Network {
   }
 
   /**
-   * One training update on a batch: zero the gradients, forward in training mode, the loss and its gradient, back-
-   * propagation, and one optimizer step. Returns the batch's loss before the update.
+   * The loss of a batch and every parameter's gradient, without changing any weight: zero the gradients, forward in
+   * training mode (step = the optimizer's next update), the loss and ∂L/∂output, and back-propagation. The gradients
+   * are then in {@link Parameter#gradient()} of each of {@link #parameters()}, averaged over the batch, where a caller
+   * may read, scale or sum them (across workers, say) before {@link #applyUpdate()}. Returns the batch's loss.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite (the weights are left as they were)
+   * @throws ArithmeticException when the loss is NaN or infinite
    */
-  public double trainStep(Tensor input, Tensor targets) {
+  public double computeGradients(Tensor input, Tensor targets) {
     zeroGradients();
     Tensor out = forward(input, Mode.training(optimizer.iterations()));
     Tensor gradient = lossGradient(out.shape());
@@ -145,10 +150,26 @@ public final class Network {
       throw new ArithmeticException(String.format(Locale.ROOT,
           "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
               + "(try a lower learning rate than %g)",
-          spec.loss(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+          spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
     }
     backward(gradient, false);
+    return value;
+  }
+
+  /** One optimizer step from the gradients as they stand (see {@link #computeGradients}). */
+  public void applyUpdate() {
     optimizer.step();
+  }
+
+  /**
+   * One training update on a batch: {@link #computeGradients} then {@link #applyUpdate}. Returns the batch's loss
+   * before the update.
+   *
+   * @throws ArithmeticException when the loss is NaN or infinite (the weights are left as they were)
+   */
+  public double trainStep(Tensor input, Tensor targets) {
+    double value = computeGradients(input, targets);
+    applyUpdate();
     return value;
   }
 
