@@ -348,5 +348,8 @@ public abstract class PrimitiveConformance {
     rejects(() -> k.copyWindow(m57, Window.dense(0, 2, 3), m75, new Window(0, 2, 3, 0, 1)), "copyWindow",
         "destination", "twice");
     rejects(() -> new Window(-1, 2, 3, 3, 1), "offset -1");
+    Tensor foreign = reference.zeros(type, Shape.of(5, 7));
+    rejects(() -> k.unary(UnaryOp.TANH, foreign, foreign), "unary TANH", "[5, 7]", "engine 'ref'");
+    rejects(() -> k.binary(BinaryOp.ADD, m57, foreign, m57), "binary ADD", "different engines", "'ref'");
   }
 }

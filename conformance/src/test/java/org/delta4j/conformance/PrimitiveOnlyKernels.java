@@ -49,9 +49,10 @@ final class PrimitiveOnlyKernels implements Kernels {
 
   @Override
   public void unary(UnaryOp f, Tensor x, Tensor y) {
-    KernelArguments.sameShape("unary " + f, x, y);
-    double[] in = array("unary", x).values;
-    ArrayTensor out = array("unary", y);
+    String kernel = "unary " + f;
+    KernelArguments.sameShape(kernel, x, y);
+    double[] in = array(kernel, x).values;
+    ArrayTensor out = array(kernel, y);
     for (int i = 0; i < in.length; i++) {
       out.store(i, f.apply(in[i]));
     }
@@ -70,10 +71,11 @@ final class PrimitiveOnlyKernels implements Kernels {
   /** b is read at flat index (i mod its rows)·its columns + (j mod its columns) for out's element (i, j). */
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-    KernelArguments.binary("binary " + op, a, b, out);
-    double[] x = array("binary", a).values;
-    double[] y = array("binary", b).values;
-    ArrayTensor z = array("binary", out);
+    String kernel = "binary " + op;
+    KernelArguments.binary(kernel, a, b, out);
+    double[] x = array(kernel, a).values;
+    double[] y = array(kernel, b).values;
+    ArrayTensor z = array(kernel, out);
     boolean matrix = out.shape().rank() == 2;
     int columns = matrix ? out.shape().dim(1) : x.length;
     int bRows = matrix ? b.shape().dim(0) : 1;
@@ -99,9 +101,10 @@ final class PrimitiveOnlyKernels implements Kernels {
 
   @Override
   public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
-    KernelArguments.reduce("reduce " + op, m, axis, out);
-    double[] x = array("reduce", m).values;
-    ArrayTensor r = array("reduce", out);
+    String kernel = "reduce " + op;
+    KernelArguments.reduce(kernel, m, axis, out);
+    double[] x = array(kernel, m).values;
+    ArrayTensor r = array(kernel, out);
     int rows = m.shape().dim(0);
     int columns = m.shape().dim(1);
     int results = axis == 0 ? columns : rows;
