@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.delta4j.engine.BinaryOp;
@@ -17,6 +19,8 @@ import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -32,8 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * FLOAT64 on shapes that include a single element, a batch of 1, a single column, odd sizes and ranks 1 and 3; every
  * broadcast of {@link Kernels#binary} (row, column, scalar) and its in-place forms; each kind of window of
  * {@link Kernels#copyWindow}; ties and equal elements where a comparison or a maximum meets them; and each kind of bad
- * argument rejected with a message naming the kernel and the shapes. Results agree with the reference engine within
- * {@link Tolerances}.
+ * argument rejected with a message naming the kernel and the shapes. And the fused operations' defaults, run over
+ * this engine's primitives ({@link DefaultsOver}), whatever the engine overrides. Results agree with the reference
+ * engine (its own fused kernels) within {@link Tolerances}.
  */
 public abstract class PrimitiveConformance {
   private final Engine reference = new RefEngine();
@@ -306,6 +311,109 @@ public abstract class PrimitiveConformance {
       reference.kernels().argmaxRows(reference.tensor(type, s, x), expected);
       engine().kernels().argmaxRows(engine().tensor(type, s, x), actual);
       assertArrayEquals(expected, actual, type + " argmaxRows of " + s);
+    }
+  }
+
+  // ---------------------------------------------------------------- the fused defaults over this engine's primitives
+
+  /** The reference engine's own (fused) kernels, or this engine's primitives with the fused defaults. */
+  private Kernels fusedOrDefaults(Engine e) {
+    return e == reference ? e.kernels() : new DefaultsOver(e.kernels());
+  }
+
+  static Stream<Arguments> activationCases() {
+    return everyType(ActivationFunction.values());
+  }
+
+  @ParameterizedTest(name = "{0} {1} by the defaults over this engine's primitives")
+  @MethodSource("activationCases")
+  void activationDefaultsAgree(DataType type, ActivationFunction f) {
+    for (Shape s : List.of(Shape.of(1, 9), Shape.of(5, 7))) {
+      double[] x = uniform(s, 20, -3, 3);
+      double[] dy = uniform(s, 21, -1, 1);
+      agree(f + " of " + s, type, e -> {
+        Tensor y = e.zeros(type, s);
+        fusedOrDefaults(e).activation(f, 0.05, e.tensor(type, s, x), y);
+        return y;
+      });
+      agree(f + " backward of " + s, type, e -> {
+        Kernels k = fusedOrDefaults(e);
+        Tensor in = e.tensor(type, s, x);
+        Tensor y = e.zeros(type, s);
+        k.activation(f, 0.05, in, y);
+        Tensor dx = e.zeros(type, s);
+        k.activationBackward(f, 0.05, in, y, e.tensor(type, s, dy), dx);
+        return dx;
+      });
+    }
+  }
+
+  static Stream<Arguments> lossCases() {
+    return everyType(LossFunction.values());
+  }
+
+  @ParameterizedTest(name = "{0} {1} by the defaults over this engine's primitives")
+  @MethodSource("lossCases")
+  void lossDefaultsAgree(DataType type, LossFunction f) {
+    for (int rows : new int[] {1, 5}) {
+      Shape s = Shape.of(rows, 7);
+      double[][] in = EngineConformance.lossInputs(f, rows, 7);
+      double[] value = new double[2];
+      agree(f + " gradient, " + rows + " rows", type, e -> {
+        Tensor g = e.zeros(type, s);
+        value[e == reference ? 0 : 1] =
+            fusedOrDefaults(e).loss(f, e.tensor(type, s, in[0]), e.tensor(type, s, in[1]), g);
+        return g;
+      });
+      assertAgree(type + " " + f + " value, " + rows + " rows", value[0], value[1], Tolerances.of(type));
+    }
+  }
+
+  /** One fused operation on (w, g, s1, s2) of one shape; the result is w, s1 and s2 end to end. */
+  @FunctionalInterface
+  private interface Update {
+    void apply(Kernels k, Tensor w, Tensor g, Tensor s1, Tensor s2);
+  }
+
+  @ParameterizedTest(name = "{0} updates and other fused operations by the defaults over this engine's primitives")
+  @EnumSource(DataType.class)
+  void updateDefaultsAgree(DataType type) {
+    Shape s = Shape.of(6, 5);
+    Map<String, Update> updates = new LinkedHashMap<>();
+    updates.put("momentum", (k, w, g, v, u) -> k.momentumUpdate(w, g, v, 0.1, 0.9, false));
+    updates.put("nesterov", (k, w, g, v, u) -> k.momentumUpdate(w, g, v, 0.1, 0.9, true));
+    updates.put("adaGrad", (k, w, g, v, u) -> k.adaGradUpdate(w, g, v, 0.1, 1e-7));
+    updates.put("rmsProp", (k, w, g, v, u) -> k.rmsPropUpdate(w, g, v, 0.01, 0.9, 1e-7));
+    updates.put("adam", (k, w, g, m, v) -> k.adamUpdate(w, g, m, v, 0.01, 0.9, 0.999, 1e-8, 0.1, 0.001));
+    updates.put("axpy", (k, w, g, m, v) -> k.axpy(-0.3, g, w));
+    updates.put("scale", (k, w, g, m, v) -> k.scale(w, 0.7));
+    updates.put("multiply", (k, w, g, m, v) -> k.multiply(w, g, m));
+    updates.put("copy", (k, w, g, m, v) -> k.copy(g, m));
+    updates.put("addRowVector", (k, w, g, m, v) -> k.addRowVector(w, w.engine().tensor(type, Shape.of(5), 1, -2, 3,
+        -4, 5)));
+    for (Map.Entry<String, Update> u : updates.entrySet()) {
+      agree(u.getKey(), type, e -> {
+        Tensor w = e.tensor(type, s, uniform(s, 30, -1, 1));
+        Tensor g = e.tensor(type, s, uniform(s, 31, -1, 1));
+        Tensor s1 = e.tensor(type, s, uniform(s, 32, 0, 0.1));
+        Tensor s2 = e.tensor(type, s, uniform(s, 33, 0, 0.01));
+        Kernels k = fusedOrDefaults(e);
+        for (int step = 0; step < 2; step++) {
+          u.getValue().apply(k, w, g, s1, s2);
+        }
+        Tensor all = e.zeros(type, Shape.of(3, 30));
+        k.copyWindow(w, Window.dense(0, 1, 30), all, Window.dense(0, 1, 30));
+        k.copyWindow(s1, Window.dense(0, 1, 30), all, Window.dense(30, 1, 30));
+        k.copyWindow(s2, Window.dense(0, 1, 30), all, Window.dense(60, 1, 30));
+        return all;
+      });
+    }
+    for (double beta : new double[] {0, 0.5}) {
+      agree("sumRows with β = " + beta, type, e -> {
+        Tensor out = e.tensor(type, Shape.of(5), beta == 0 ? Double.NaN : 1, 2, 3, 4, 5);
+        fusedOrDefaults(e).sumRows(e.tensor(type, s, uniform(s, 34, -1, 1)), beta, out);
+        return out;
+      });
     }
   }
 
