@@ -51,13 +51,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The conformance suite: every layer, activation, loss, optimizer, schedule and initializer, and the raw kernels, in
+ * The conformance suite: every layer, activation, loss, optimizer, schedule and initializer, and the raw kernels (the
+ * primitives in {@link PrimitiveConformance}, which this class extends, so that every engine runs both), in
  * FLOAT32 and FLOAT64, on shapes that include a batch of 1, odd sizes and rank &gt; 2 inputs, agree with the reference
  * engine within {@link Tolerances}; gradient checks pass on the engine itself; a network trained for a few epochs
  * ends where the reference's does; and the engine is found and selected through {@link Engines}. An engine module runs
  * it by extending this class and returning its engine from {@link #engine()}.
  */
-public abstract class EngineConformance {
+public abstract class EngineConformance extends PrimitiveConformance {
   private final Engine reference = new RefEngine();
 
   /** The engine under test. */
