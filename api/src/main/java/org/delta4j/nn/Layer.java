@@ -1,7 +1,6 @@
 package org.delta4j.nn;
 
 import java.util.List;
-import java.util.Map;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -34,14 +33,4 @@ public interface Layer {
 
   /** The trainable parameters, in a fixed order; empty for layers without any. */
   List<Parameter> parameters();
-
-  /**
-   * The layer's state that is not trained but kept, by role (for example batch normalisation's {@code running_mean}):
-   * tensors the layer itself updates in training and reads at inference, which a saved model stores (as
-   * {@code layer.role}) and a loaded one restores into these same tensors. The tensors belong to the layer, in a
-   * fixed order; empty (the default) for layers without any.
-   */
-  default Map<String, Tensor> state() {
-    return Map.of();
-  }
 }

@@ -11,7 +11,8 @@ import org.delta4j.tensor.Shape;
  * after a convolution, per feature of a vector [F] after a dense layer. y = γ·x̂ + β with x̂ = (x − μ) / √(σ² + ε),
  * where in training μ and σ² are the batch's mean and (biased) variance over the samples and positions, and at
  * inference the running averages r ← (1 − momentum)·r + momentum·(batch value), the variance's taken unbiased. γ
- * starts at 1 and β at 0; the running statistics are layer state, saved with the model.
+ * starts at 1 and β at 0; the running statistics are buffers ({@code running_mean} from 0, {@code running_var} from
+ * 1), saved with the model and never trained.
  */
 public record BatchNorm(String name, double momentum, double epsilon) implements LayerSpec {
   public static final String TYPE = "batch_norm";
@@ -59,9 +60,16 @@ public record BatchNorm(String name, double momentum, double epsilon) implements
   }
 
   @Override
+  public List<ParameterSpec> buffers(Shape input) {
+    Shape channels = Shape.of(input.dim(0));
+    return List.of(ParameterSpec.of("running_mean", channels, Initializer.zeros()),
+        ParameterSpec.of("running_var", channels, Initializer.constant(1)));
+  }
+
+  @Override
   public Layer build(LayerContext c) {
     return new BatchNormLayer(c.name(), c.inputShape(), momentum, epsilon, c.parameter("gamma"), c.parameter("beta"),
-        c.engine(), c.dataType());
+        c.buffer("running_mean"), c.buffer("running_var"), c.engine(), c.dataType());
   }
 
   @Override

@@ -105,28 +105,28 @@ class ModelFilesTest {
     }
   }
 
-  /** A tiny image classifier with batch normalisation, whose running statistics are layer state. */
+  /** A tiny image classifier with batch normalisation, whose running statistics are buffers. */
   private static NetworkSpec convolutional() {
     return NetworkSpec.builder().input(1, 3, 1).conv2d(4, 2, Padding.SAME).batchNorm().relu().flatten().dense(2)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
   }
 
   @Test
-  void layerStateIsSavedAndRestoredWithTheModel() throws IOException {
+  void batchNormalisationsRunningStatisticsAreSavedAndRestored() throws IOException {
     Network net = Network.create(convolutional(), engine);
     Trainer.builder().epochs(2).batchSize(16).build().fit(net, data()); // flat samples of 3 values feed the [1, 3, 1] input
-    Tensor runningMean = net.state().get("batchnorm1.running_mean");
+    Tensor runningMean = net.buffers().get("batchnorm1.running_mean");
     assertTrue(java.util.Arrays.stream(runningMean.toDoubleArray()).anyMatch(v -> v != 0), "trained running mean");
     Path file = dir.resolve("bn.safetensors");
     ModelFiles.save(net, file);
     Network loaded = ModelFiles.load(file, engine).network();
-    assertEquals(net.state().keySet(), loaded.state().keySet());
-    for (String k : net.state().keySet()) {
-      assertArrayEquals(net.state().get(k).toDoubleArray(), loaded.state().get(k).toDoubleArray(), k);
+    assertEquals(net.buffers().keySet(), loaded.buffers().keySet());
+    for (String k : net.buffers().keySet()) {
+      assertArrayEquals(net.buffers().get(k).toDoubleArray(), loaded.buffers().get(k).toDoubleArray(), k);
     }
     Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 1, 3, 1), 0.5, -1, 2, 0, 0.3, -0.7);
     assertArrayEquals(net.probabilities(x).toDoubleArray(), loaded.probabilities(x).toDoubleArray());
-    assertTrue(SafeTensors.read(file).tensors().containsKey("state/batchnorm1.running_var"));
+    assertTrue(SafeTensors.read(file).tensors().containsKey("batchnorm1.running_var"));
   }
 
   private Path rewritten(java.util.function.Consumer<Map<String, SafeTensors.Entry>> tensors,
@@ -172,5 +172,30 @@ class ModelFilesTest {
     try (var files = Files.list(dir)) {
       assertEquals(java.util.List.of(occupied), files.toList(), "the temporary file is removed");
     }
+  }
+
+  /** A model file written before layers, losses and optimizers became open kinds loads as it was saved. */
+  @Test
+  void aModelSavedBeforeKindsWereOpenStillLoads() throws Exception {
+    Path file = Path.of(getClass().getResource("saved-by-0.1-before-kinds.safetensors").toURI());
+    SavedModel saved = ModelFiles.load(file, engine);
+    NetworkSpec expected = NetworkSpec.builder().input(4)
+        .layer(new org.delta4j.spec.LayerSpec.Dense("dense1", 5, org.delta4j.spec.Initializer.heUniform(),
+            org.delta4j.spec.Initializer.zeros()))
+        .layer(new org.delta4j.spec.LayerSpec.Activation("leaky_relu1",
+            org.delta4j.spec.ActivationFunction.LEAKY_RELU, 0.1))
+        .dropout(0.25).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.AdamW(0.01, 0.9, 0.999, 1e-8, 0.001,
+            new org.delta4j.spec.LearningRateSchedule.StepDecay(3, 0.5)))
+        .seed(42).build(); // the program's --seed, which overrides the spec file's
+    assertEquals(expected, saved.network().spec());
+    assertEquals(2, saved.progress().completedEpochs());
+    SafeTensors.Contents c = SafeTensors.read(file);
+    for (Parameter p : saved.network().parameters()) {
+      assertArrayEquals(c.tensors().get(p.name()).values(), p.value().toDoubleArray(), p.name());
+    }
+    assertEquals(saved.network().optimizer().state().keySet().stream().map(k -> "optimizer/" + k).toList(),
+        c.tensors().keySet().stream().filter(k -> k.startsWith("optimizer/")).toList());
+    assertTrue(saved.network().optimizer().iterations() > 0);
   }
 }

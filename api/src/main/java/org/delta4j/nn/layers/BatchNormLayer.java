@@ -1,8 +1,6 @@
 package org.delta4j.nn.layers;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.nn.BatchTensors;
@@ -18,8 +16,8 @@ import org.delta4j.tensor.Tensor;
  * dense layer), statistics over the M = N·S values of each channel. Training: μ = Σx / M, σ² = Σ(x − μ)² / M,
  * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). Inference:
  * y = γ·(x − r_μ)/√(r_σ² + ε) + β. Backward through the batch statistics: dγ = Σ dy·x̂, dβ = Σ dy,
- * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are its {@link #state()}
- * ({@code running_mean}, {@code running_var}; they start at 0 and 1). Not thread-safe.
+ * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are buffers the layer is given (the
+ * network creates, saves and restores them) and updates in each training pass. Not thread-safe.
  */
 public final class BatchNormLayer implements Layer {
   private final String name;
@@ -45,9 +43,12 @@ public final class BatchNormLayer implements Layer {
   private Tensor xHat;
   private int batch;
 
-  /** Normalises samples of {@code shape} ([C] or [C, ...]) with γ and β of C elements. */
+  /**
+   * Normalises samples of {@code shape} ([C] or [C, ...]) with γ and β of C elements, keeping the running mean and
+   * variance (C elements each) in the given tensors.
+   */
   public BatchNormLayer(String name, Shape shape, double momentum, double epsilon, Parameter gamma, Parameter beta,
-      Engine engine, DataType dataType) {
+      Tensor runningMean, Tensor runningVariance, Engine engine, DataType dataType) {
     this.name = name;
     this.shape = shape;
     this.channels = shape.dim(0);
@@ -58,9 +59,8 @@ public final class BatchNormLayer implements Layer {
     this.gamma = gamma;
     this.beta = beta;
     Shape c = Shape.of(channels);
-    this.runningMean = engine.zeros(dataType, c);
-    this.runningVariance = engine.zeros(dataType, c);
-    kernels.fill(runningVariance, 1);
+    this.runningMean = runningMean;
+    this.runningVariance = runningVariance;
     this.sums = engine.zeros(dataType, c);
     this.sumsOfProducts = engine.zeros(dataType, c);
     this.scale = engine.zeros(dataType, c);
@@ -173,14 +173,6 @@ public final class BatchNormLayer implements Layer {
   @Override
   public List<Parameter> parameters() {
     return List.of(gamma, beta);
-  }
-
-  @Override
-  public Map<String, Tensor> state() {
-    Map<String, Tensor> state = new LinkedHashMap<>();
-    state.put("running_mean", runningMean);
-    state.put("running_var", runningVariance);
-    return state;
   }
 
   @Override

@@ -51,6 +51,11 @@ class ConvolutionLayersTest {
 
   /** The layer a spec builds for one input shape, with parameters drawn from {@code seed} in [−0.5, 0.5). */
   static Layer build(LayerSpec spec, Shape input, DataType type, long seed) {
+    return build(spec, input, type, seed, new LinkedHashMap<>());
+  }
+
+  /** As {@link #build(LayerSpec, Shape, DataType, long)}, putting the buffers it declares into {@code buffers}. */
+  static Layer build(LayerSpec spec, Shape input, DataType type, long seed, Map<String, Tensor> buffers) {
     Map<String, Parameter> params = new LinkedHashMap<>();
     SplitMix64 r = new SplitMix64(seed);
     for (ParameterSpec p : spec.parameters(input)) {
@@ -62,7 +67,12 @@ class ConvolutionLayersTest {
       parameter.value().copyFrom(v);
       params.put(p.role(), parameter);
     }
-    return spec.build(LayerContext.of(spec.name(), input, ENGINE, type, seed, params));
+    for (ParameterSpec b : spec.buffers(input)) {
+      double[] v = new double[b.shape().intSize()];
+      b.initializer().fill(v, b.fanIn(), b.fanOut(), r);
+      buffers.put(b.role(), ENGINE.tensor(type, b.shape(), v));
+    }
+    return spec.build(LayerContext.of(spec.name(), input, ENGINE, type, seed, params, buffers));
   }
 
   private static Tensor random(Shape shape, long seed) {
@@ -181,7 +191,8 @@ class ConvolutionLayersTest {
 
   @Test
   void batchNormUsesBatchStatisticsInTrainingAndRunningOnesAtInference() {
-    Layer bn = build(new BatchNorm("bn", 0.5, 1e-5), Shape.of(1), DataType.FLOAT64, 1);
+    Map<String, Tensor> running = new LinkedHashMap<>();
+    Layer bn = build(new BatchNorm("bn", 0.5, 1e-5), Shape.of(1), DataType.FLOAT64, 1, running);
     bn.parameters().get(0).value().copyFrom(new double[] {1});
     bn.parameters().get(1).value().copyFrom(new double[] {0});
     Tensor x = ENGINE.tensor(DataType.FLOAT64, Shape.of(4, 1), 1, 2, 3, 6);
@@ -189,8 +200,8 @@ class ConvolutionLayersTest {
     double[] y = bn.forward(x, Mode.training(0)).toDoubleArray();
     assertEquals(-2 / Math.sqrt(3.5 + 1e-5), y[0], 1e-12);
     assertEquals(3 / Math.sqrt(3.5 + 1e-5), y[3], 1e-12);
-    assertArrayEquals(new double[] {1.5}, bn.state().get("running_mean").toDoubleArray(), 1e-12);
-    assertArrayEquals(new double[] {0.5 + 0.5 * 14 / 3.0}, bn.state().get("running_var").toDoubleArray(), 1e-12);
+    assertArrayEquals(new double[] {1.5}, running.get("running_mean").toDoubleArray(), 1e-12);
+    assertArrayEquals(new double[] {0.5 + 0.5 * 14 / 3.0}, running.get("running_var").toDoubleArray(), 1e-12);
     double[] inference = bn.forward(x, Mode.inference()).toDoubleArray();
     assertEquals((1 - 1.5) / Math.sqrt(0.5 + 7 / 3.0 + 1e-5), inference[0], 1e-12);
   }
