@@ -3,7 +3,11 @@ package org.delta4j.benchmarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.delta4j.data.ByteImageDataset;
+import org.delta4j.engine.Engine;
 import org.delta4j.data.FashionMnist;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
 
 /**
  * The data every training and inference benchmark uses, ours and the peers' alike: Fashion-MNIST's training set,
@@ -44,6 +48,22 @@ public final class BenchmarkData {
       out[b][0] = new float[rows * 784];
       out[b][1] = new float[rows * 10];
       data.fill(order, 0, rows, out[b][0], out[b][1]);
+    }
+    return out;
+  }
+
+  /**
+   * {@link #batches} of {@link #BATCH} samples in an engine's FLOAT32 tensors: [0] the inputs, each sample of shape
+   * {@code sample} (784 values: [784], or [1, 28, 28] for a convolutional network), [1] the one-hot targets.
+   */
+  public static Tensor[][] onEngine(Engine engine, int count, Shape sample) {
+    float[][][] batches = batches(count, BATCH);
+    Tensor[][] out = new Tensor[2][count];
+    for (int b = 0; b < count; b++) {
+      out[0][b] = engine.zeros(DataType.FLOAT32, sample.withBatch(BATCH));
+      out[0][b].copyFrom(batches[b][0]);
+      out[1][b] = engine.zeros(DataType.FLOAT32, Shape.of(BATCH, 10));
+      out[1][b].copyFrom(batches[b][1]);
     }
     return out;
   }

@@ -65,15 +65,9 @@ public class ConvolutionBenchmark {
   public void setUp() {
     Engine e = Engines.get(engine);
     network = Network.create(cnn(), e, DataType.FLOAT32);
-    float[][][] batches = BenchmarkData.batches(BATCHES, BenchmarkData.BATCH);
-    inputs = new Tensor[BATCHES];
-    targets = new Tensor[BATCHES];
-    for (int b = 0; b < BATCHES; b++) {
-      inputs[b] = e.zeros(DataType.FLOAT32, Shape.of(BenchmarkData.BATCH, 1, 28, 28));
-      inputs[b].copyFrom(batches[b][0]);
-      targets[b] = e.zeros(DataType.FLOAT32, Shape.of(BenchmarkData.BATCH, 10));
-      targets[b].copyFrom(batches[b][1]);
-    }
+    Tensor[][] data = BenchmarkData.onEngine(e, BATCHES, Shape.of(1, 28, 28));
+    inputs = data[0];
+    targets = data[1];
     Conv2D spec = new Conv2D(64, 3, Padding.VALID).withName("conv");
     Shape in = Shape.of(32, 13, 13);
     conv = spec.build(LayerContext.of("conv", in, e, DataType.FLOAT32, 1, Map.of(

@@ -45,15 +45,9 @@ public class TrainingStepBenchmark {
   public void setUp() {
     Engine e = Engines.get(engine);
     network = Network.create(Mlp.spec(), e, DataType.FLOAT32);
-    float[][][] batches = BenchmarkData.batches(BATCHES, BenchmarkData.BATCH);
-    inputs = new Tensor[BATCHES];
-    targets = new Tensor[BATCHES];
-    for (int b = 0; b < BATCHES; b++) {
-      inputs[b] = e.zeros(DataType.FLOAT32, Shape.of(BenchmarkData.BATCH, 784));
-      inputs[b].copyFrom(batches[b][0]);
-      targets[b] = e.zeros(DataType.FLOAT32, Shape.of(BenchmarkData.BATCH, 10));
-      targets[b].copyFrom(batches[b][1]);
-    }
+    Tensor[][] data = BenchmarkData.onEngine(e, BATCHES, Shape.of(784));
+    inputs = data[0];
+    targets = data[1];
   }
 
   @Benchmark
