@@ -15,10 +15,12 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import org.delta4j.dsl.AvgPool2D;
 import org.delta4j.dsl.Dense;
 import org.delta4j.dsl.Dropout;
 import org.delta4j.dsl.Input;
 import org.delta4j.dsl.Loss;
+import org.delta4j.dsl.MaxPool2D;
 import org.delta4j.dsl.NeuralNetwork;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Initializer;
@@ -26,7 +28,10 @@ import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.Padding;
+import org.delta4j.spec.Pool2D;
 import org.delta4j.spec.SpecRules;
+import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -36,6 +41,8 @@ import org.delta4j.tensor.Shape;
  */
 final class SpecReader {
   private static final String PKG = "org.delta4j.dsl.";
+  private static final String[] LAYERS = {"Dense", "Dropout", "Conv2D", "MaxPool2D", "AvgPool2D",
+      "GlobalAveragePool2D", "Flatten", "BatchNorm"};
   private static final String[] OPTIMIZERS = {"Sgd", "Momentum", "Nesterov", "AdaGrad", "RmsProp", "Adam", "AdamW"};
 
   private final ProcessingEnvironment env;
@@ -90,11 +97,16 @@ final class SpecReader {
       }
       ExecutableElement method = (ExecutableElement) member;
       members++;
-      AnnotationMirror dense = mirror(method, "Dense");
-      AnnotationMirror dropout = mirror(method, "Dropout");
-      if ((dense == null) == (dropout == null)) {
-        error("each method of a network spec is one layer: annotate " + method.getSimpleName() + "() with @Dense or "
-            + "@Dropout (exactly one)", method, null, null);
+      List<AnnotationMirror> kinds = new ArrayList<>();
+      for (String kind : LAYERS) {
+        AnnotationMirror m = mirror(method, kind);
+        if (m != null) {
+          kinds.add(m);
+        }
+      }
+      if (kinds.size() != 1) {
+        error("each method of a network spec is one layer: annotate " + method.getSimpleName() + "() with exactly one "
+            + "of @" + String.join(", @", LAYERS), method, null, null);
         continue;
       }
       if (!method.getParameters().isEmpty()) {
@@ -102,33 +114,51 @@ final class SpecReader {
             method, null, null);
       }
       String methodName = method.getSimpleName().toString();
-      if (dense != null) {
+      AnnotationMirror at = kinds.get(0);
+      String kind = simpleName(at);
+      if (kind.equals("Dense")) {
         Dense d = method.getAnnotation(Dense.class);
         String layerName = d.name().isEmpty() ? methodName : d.name();
         String unitsProblem = SpecRules.units(d.units());
         if (unitsProblem != null) {
-          error(unitsProblem + ": give the layer at least one unit", method, dense, value(dense, "units"));
+          error(unitsProblem + ": give the layer at least one unit", method, at, value(at, "units"));
           continue;
         }
         accessors.add(new SpecModel.Accessor(methodName, layers.size(), "org.delta4j.nn.layers.DenseLayer"));
-        layers.add(new LayerSpec.Dense(layerName, d.units(), new Initializer(d.init(),
-            d.init() == Initializer.Kind.ZEROS ? 0 : 1), Initializer.zeros()));
+        layers.add(new LayerSpec.Dense(layerName, d.units(), initializer(d.init()), Initializer.zeros()));
         origins.add(method);
-        if (d.activation() != ActivationFunction.IDENTITY) {
-          layers.add(new LayerSpec.Activation(d.activation()).withName(layerName + "_" + d.activation().label()));
-          origins.add(method);
-        }
-      } else {
+        activation(d.activation(), layerName, method, layers, origins);
+      } else if (kind.equals("Dropout")) {
         Dropout d = method.getAnnotation(Dropout.class);
         String layerName = d.name().isEmpty() ? methodName : d.name();
         String rateProblem = SpecRules.dropoutRate(d.value());
         if (rateProblem != null) {
-          error(rateProblem + ": drop a fraction of the units, 0 ≤ rate < 1", method, dropout, value(dropout, "value"));
+          error(rateProblem + ": drop a fraction of the units, 0 ≤ rate < 1", method, at, value(at, "value"));
           continue;
         }
         accessors.add(new SpecModel.Accessor(methodName, layers.size(), "org.delta4j.nn.layers.DropoutLayer"));
         layers.add(new LayerSpec.Dropout(layerName, d.value()));
         origins.add(method);
+      } else {
+        LayerSpec spec;
+        try {
+          spec = imageLayer(kind, method, methodName);
+        } catch (IllegalArgumentException e) {
+          error(e.getMessage(), method, at, null);
+          continue;
+        }
+        accessors.add(new SpecModel.Accessor(methodName, layers.size(), "org.delta4j.nn.layers." + switch (kind) {
+          case "Conv2D" -> "Conv2DLayer";
+          case "MaxPool2D", "AvgPool2D", "GlobalAveragePool2D" -> "Pool2DLayer";
+          case "Flatten" -> "FlattenLayer";
+          default -> "BatchNormLayer";
+        }));
+        layers.add(spec);
+        origins.add(method);
+        if (kind.equals("Conv2D")) {
+          activation(method.getAnnotation(org.delta4j.dsl.Conv2D.class).activation(), spec.name(), method, layers,
+              origins);
+        }
       }
     }
     AnnotationMirror lossMirror = mirror(type, "Loss");
@@ -141,12 +171,12 @@ final class SpecReader {
         case "input", "loss" -> { } // reported above, on their own annotations, or below
         case "layers" -> {
           if (members == 0) {
-            error("the network has no layers: add methods annotated @Dense or @Dropout", type, null, null);
+            error("the network has no layers: add methods annotated @Dense, @Conv2D, ...", type, null, null);
           }
         }
         default -> {
           Element at = origins.get(p.layerIndex());
-          AnnotationMirror m = mirror(at, "Dense") != null ? mirror(at, "Dense") : mirror(at, "Dropout");
+          AnnotationMirror m = layerMirror(at);
           error(p.message() + (p.attribute().equals("name") ? ": set another name with name = \"...\"" : ""), at, m,
               value(m, p.attribute().equals("function") ? "activation" : p.attribute()));
         }
@@ -161,6 +191,90 @@ final class SpecReader {
     }
     NetworkSpec spec = new NetworkSpec(input, layers, loss.value(), optimizer, network.seed());
     return new SpecModel(type, pkg, name, spec, accessors);
+  }
+
+  /** The layer of a convolutional annotation; its constructors' checks throw {@link IllegalArgumentException}. */
+  private static LayerSpec imageLayer(String kind, ExecutableElement method, String methodName) {
+    switch (kind) {
+      case "Conv2D" -> {
+        org.delta4j.dsl.Conv2D c = method.getAnnotation(org.delta4j.dsl.Conv2D.class);
+        int[] k = pair("kernel", c.kernel());
+        int[] s = pair("stride", c.stride());
+        int[] d = pair("dilation", c.dilation());
+        int[] p = pair("pad", c.pad());
+        return new org.delta4j.spec.Conv2D(named(c.name(), methodName), c.filters(), new Window2D(k[0], k[1], s[0],
+            s[1], d[0], d[1], new Padding(c.padding(), p[0], p[1])), initializer(c.init()), c.bias(),
+            Initializer.zeros());
+      }
+      case "MaxPool2D" -> {
+        MaxPool2D m = method.getAnnotation(MaxPool2D.class);
+        return pool(Pool2D.Kind.MAX, named(m.name(), methodName), m.kernel(), m.stride(), m.padding(), m.pad());
+      }
+      case "AvgPool2D" -> {
+        AvgPool2D a = method.getAnnotation(AvgPool2D.class);
+        return pool(Pool2D.Kind.AVERAGE, named(a.name(), methodName), a.kernel(), a.stride(), a.padding(), a.pad());
+      }
+      case "GlobalAveragePool2D" -> {
+        return new org.delta4j.spec.GlobalAveragePool2D(named(
+            method.getAnnotation(org.delta4j.dsl.GlobalAveragePool2D.class).name(), methodName));
+      }
+      case "Flatten" -> {
+        return new org.delta4j.spec.Flatten(named(method.getAnnotation(org.delta4j.dsl.Flatten.class).name(),
+            methodName));
+      }
+      default -> {
+        org.delta4j.dsl.BatchNorm b = method.getAnnotation(org.delta4j.dsl.BatchNorm.class);
+        return new org.delta4j.spec.BatchNorm(named(b.name(), methodName), b.momentum(), b.epsilon());
+      }
+    }
+  }
+
+  private static Pool2D pool(Pool2D.Kind kind, String name, int[] kernel, int[] stride, Padding.Mode padding,
+      int[] pad) {
+    int[] k = pair("kernel", kernel);
+    int[] s = stride.length == 0 ? k : pair("stride", stride);
+    int[] p = pair("pad", pad);
+    return new Pool2D(name, kind, new Window2D(k[0], k[1], s[0], s[1], 1, 1, new Padding(padding, p[0], p[1])));
+  }
+
+  /** {height, width} from one value (both) or two. */
+  private static int[] pair(String what, int[] v) {
+    if (v.length == 1) {
+      return new int[] {v[0], v[0]};
+    }
+    if (v.length != 2) {
+      throw new IllegalArgumentException(what + " takes {height, width} or one value for both, got "
+          + java.util.Arrays.toString(v));
+    }
+    return v;
+  }
+
+  private static String named(String name, String methodName) {
+    return name.isEmpty() ? methodName : name;
+  }
+
+  private static Initializer initializer(Initializer.Kind kind) {
+    return new Initializer(kind, kind == Initializer.Kind.ZEROS ? 0 : 1);
+  }
+
+  /** The layer's activation as a layer of its own, unless it is the identity. */
+  private static void activation(ActivationFunction f, String layerName, Element method, List<LayerSpec> layers,
+      List<Element> origins) {
+    if (f != ActivationFunction.IDENTITY) {
+      layers.add(new LayerSpec.Activation(f).withName(layerName + "_" + f.label()));
+      origins.add(method);
+    }
+  }
+
+  /** The layer annotation on an element. */
+  private AnnotationMirror layerMirror(Element e) {
+    for (String kind : LAYERS) {
+      AnnotationMirror m = mirror(e, kind);
+      if (m != null) {
+        return m;
+      }
+    }
+    return null;
   }
 
   private static String defaultName(TypeElement type) {

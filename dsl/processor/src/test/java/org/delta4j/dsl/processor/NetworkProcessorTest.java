@@ -168,7 +168,49 @@ class NetworkProcessorTest {
         new Expected("the network has no input", 9),
         new Expected("units must be at least 1, got 0", 10),
         new Expected("dropout rate must be in [0, 1), got 2.0", 11),
-        new Expected("annotate plain() with @Dense or @Dropout", 12),
+        new Expected("annotate plain() with exactly one of @Dense, @Dropout, @Conv2D", 12),
         new Expected("the network has no loss", 9));
+  }
+
+  @Test
+  void aConvolutionalSpecCompilesWithoutWarnings() {
+    Compilation c = compile(spec("CnnSpec", "@NeuralNetwork @Input({1, 28, 28}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface CnnSpec {",
+        "  @Conv2D(filters = 8, kernel = 3, padding = org.delta4j.spec.Padding.Mode.SAME, bias = false) void conv1();",
+        "  @BatchNorm void norm1();",
+        "  @MaxPool2D(kernel = 2) void pool1();",
+        "  @Conv2D(filters = 16, kernel = {3, 2}, stride = 2, activation = ActivationFunction.RELU) void conv2();",
+        "  @AvgPool2D(kernel = 3, stride = 1, padding = org.delta4j.spec.Padding.Mode.EXPLICIT, pad = 1) void pool2();",
+        "  @GlobalAveragePool2D void gap();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 10) void out();", "}"));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.CnnNetwork").contentsAsUtf8String().contains("Conv2DLayer conv1()");
+  }
+
+  @Test
+  void aKernelLargerThanItsPaddedInputIsAnErrorOnItsLineWithTheShapes() {
+    fails(spec("A", "@NeuralNetwork @Input({1, 4, 4}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface A {",
+        "  @Conv2D(filters = 2, kernel = 5, padding = org.delta4j.spec.Padding.Mode.EXPLICIT, pad = {0, 1})",
+        "  void conv();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Expected("conv2d layer 'conv' cannot take an input of shape [1, 4, 4]: the 5×5 window is larger than the "
+            + "height of the input [1, 4, 4]", 9));
+  }
+
+  @Test
+  void aWindowLargerThanWhatTheLayersBeforeLeaveIsAnErrorOnItsLine() {
+    fails(spec("A", "@NeuralNetwork @Input({1, 6, 6}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface A {",
+        "  @Conv2D(filters = 2, kernel = 3) void conv();",
+        "  @MaxPool2D(kernel = 2) void pool1();",
+        "  @MaxPool2D(kernel = 3) void pool2();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Expected("max_pool2d layer 'pool2' cannot take an input of shape [2, 2, 2]", 11));
+    fails(spec("A", "@NeuralNetwork @Input({1, 6, 6}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface A {",
+        "  @Conv2D(filters = 2, kernel = {3, 3, 3}) void conv();",
+        "  @MaxPool2D(kernel = 2, padding = org.delta4j.spec.Padding.Mode.EXPLICIT, pad = 2) void pool();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Expected("kernel takes {height, width} or one value for both, got [3, 3, 3]", 9),
+        new Expected("padding 2×2 is more than half the window 2×2", 10));
   }
 }
