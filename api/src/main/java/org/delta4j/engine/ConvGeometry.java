@@ -74,6 +74,31 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
     return index;
   }
 
+  /**
+   * The copy that gathers tap (i, j) of one image channel into one row of the column matrix, for engines that build
+   * im2col from strided copies: {window in the image, window in the column matrix}, covering the output positions
+   * whose tap lies inside the image (a rectangle: the condition splits by axis), or null when there are none.
+   * {@code image} is the channel plane's flat offset, {@code row} the flat offset of the row's part for this sample.
+   */
+  public Window[] tapWindows(int i, int j, long image, long row) {
+    int[] ys = inside(i * dilationHeight - padTop, strideHeight, height, outputHeight);
+    int[] xs = inside(j * dilationWidth - padLeft, strideWidth, width, outputWidth);
+    if (ys[1] == 0 || xs[1] == 0) {
+      return null;
+    }
+    long from = image + (long) (ys[0] * strideHeight + i * dilationHeight - padTop) * width
+        + (xs[0] * strideWidth + j * dilationWidth - padLeft);
+    return new Window[] {new Window(from, ys[1], xs[1], (long) strideHeight * width, strideWidth),
+        new Window(row + (long) ys[0] * outputWidth + xs[0], ys[1], xs[1], outputWidth, 1)};
+  }
+
+  /** {first, count} of the positions y in [0, out) with 0 ≤ y·stride + shift &lt; size. */
+  private static int[] inside(int shift, int stride, int size, int out) {
+    int first = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+    int last = Math.min(out - 1, Math.floorDiv(size - 1 - shift, stride));
+    return new int[] {first, Math.max(0, last - first + 1)};
+  }
+
   /** Fails unless {@code t} is a batch [N, C, H, W] of this geometry's images; returns N. */
   public int checkImages(String kernel, String what, Tensor t) {
     return checkBatch(kernel, what, t, channels, height, width);

@@ -415,8 +415,10 @@ public interface Kernels {
 
   // ---------------------------------------------------------------- images: convolution, pooling, per-channel
   //
-  // Images are NCHW. These defaults run the loops of ImageLoops on copies of the tensors (toDoubleArray, copyFrom),
-  // so they work on any engine; an engine overrides them to work on its own storage.
+  // Images are NCHW. im2col, col2im, the axis swap and the per-channel operations are built from the primitives
+  // (strided window copies, broadcasting binary operations, reductions). Pooling compares and accumulates under
+  // overlapping windows, which no copy expresses: its defaults run the loops of ImageLoops on copies of the tensors
+  // (toDoubleArray, copyFrom). An engine overrides any of them to work on its own storage in one pass.
 
   /**
    * im2col, which turns a convolution into one matrix product Y = W·col(X): col[c·kh·kw + q, n·P + p] ← the image
@@ -426,9 +428,20 @@ public interface Kernels {
   default void im2col(Tensor x, ConvGeometry g, Tensor col) {
     int n = g.checkImages("im2col", "x", x);
     g.checkColumns("im2col", col, n);
-    double[] out = new double[(int) col.size()];
-    ImageLoops.im2col(x.toDoubleArray(), out, g, g.tapIndices(), n, 0, n);
-    col.copyFrom(out);
+    fill(col, 0); // padding
+    for (int c = 0; c < g.channels(); c++) {
+      for (int i = 0; i < g.kernelHeight(); i++) {
+        for (int j = 0; j < g.kernelWidth(); j++) {
+          long row = ((long) c * g.taps() + i * g.kernelWidth() + j) * n * g.positions();
+          for (int s = 0; s < n; s++) {
+            Window[] w = g.tapWindows(i, j, (long) (s * g.channels() + c) * g.plane(), row + (long) s * g.positions());
+            if (w != null) {
+              copyWindow(x, w[0], col, w[1]); // the positions whose tap (i, j) lies inside the image
+            }
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -438,9 +451,23 @@ public interface Kernels {
   default void col2im(Tensor col, ConvGeometry g, Tensor x) {
     int n = g.checkImages("col2im", "x", x);
     g.checkColumns("col2im", col, n);
-    double[] out = new double[(int) x.size()];
-    ImageLoops.col2im(col.toDoubleArray(), out, g, g.tapIndices(), n, 0, n);
-    x.copyFrom(out);
+    fill(x, 0);
+    Tensor tap = like(x); // one tap's contributions: its windows cover distinct elements, so a copy places them
+    for (int i = 0; i < g.kernelHeight(); i++) {
+      for (int j = 0; j < g.kernelWidth(); j++) {
+        fill(tap, 0);
+        for (int c = 0; c < g.channels(); c++) {
+          long row = ((long) c * g.taps() + i * g.kernelWidth() + j) * n * g.positions();
+          for (int s = 0; s < n; s++) {
+            Window[] w = g.tapWindows(i, j, (long) (s * g.channels() + c) * g.plane(), row + (long) s * g.positions());
+            if (w != null) {
+              copyWindow(col, w[1], tap, w[0]);
+            }
+          }
+        }
+        binary(BinaryOp.ADD, x, tap, x);
+      }
+    }
   }
 
   /**
@@ -450,9 +477,10 @@ public interface Kernels {
   default void swapLeadingAxes(Tensor src, Tensor dst) {
     int a = ImageLoops.checkSwap(src, dst);
     int b = src.shape().dim(1);
-    double[] out = new double[(int) dst.size()];
-    ImageLoops.swapLeadingAxes(src.toDoubleArray(), out, a, b, (int) (src.size() / a / b));
-    dst.copyFrom(out);
+    int r = (int) (src.size() / a / b);
+    for (int i = 0; i < a; i++) {
+      copyWindow(src, Window.dense((long) i * b * r, b, r), dst, new Window((long) i * r, b, r, (long) a * r, 1));
+    }
   }
 
   /**
@@ -509,30 +537,51 @@ public interface Kernels {
     KernelArguments.sameShape("channelAffine", x, y);
     int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
     int n = x.shape().dim(0);
-    double[] out = new double[(int) y.size()];
-    ImageLoops.channelAffine(x.toDoubleArray(), scale == null ? null : scale.toDoubleArray(),
-        shift == null ? null : shift.toDoubleArray(), out, n, c, (int) (x.size() / n / c));
-    y.copyFrom(out);
+    Shape rows = Shape.of(n * c, (int) (x.size() / n / c)); // one row per (sample, channel)
+    Tensor in = x.reshape(rows);
+    Tensor out = y.reshape(rows);
+    if (scale != null) {
+      binary(BinaryOp.MULTIPLY, in, perRow(scale, n, c), out);
+    } else if (y != x) {
+      copy(in, out);
+    }
+    if (shift != null) {
+      binary(BinaryOp.ADD, out, perRow(shift, n, c), out);
+    }
+  }
+
+  /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
+  private Tensor perRow(Tensor v, int n, int c) {
+    Tensor column = like(v, n * c, 1);
+    copyWindow(v, new Window(0, n, c, 0, 1), column, Window.dense(0, n, c));
+    return column;
   }
 
   /**
    * Per-channel sums: out[c] ← Σ over n and the positions of a[n, c, ...]·b[n, c, ...] (b null: of a alone)
-   * + β·out[c], accumulated in double; a and b [N, C, ...] of one shape, out of C elements. With β = 0 out's previous
+   * + β·out[c]; a and b [N, C, ...] of one shape, out of C elements. With β = 0 out's previous
    * contents are ignored. A convolution's bias gradient, and a batch's mean and variance.
    */
   default void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
     int n = a.shape().dim(0);
-    double[] sums = new double[c];
-    ImageLoops.channelSums(a.toDoubleArray(), b == null ? null : b.toDoubleArray(), sums, n, c,
-        (int) (a.size() / n / c));
-    if (beta != 0) {
-      double[] before = out.toDoubleArray();
-      for (int i = 0; i < c; i++) {
-        sums[i] += beta * before[i];
-      }
+    Shape rows = Shape.of(n * c, (int) (a.size() / n / c));
+    Tensor terms = a.reshape(rows);
+    if (b != null) {
+      terms = like(terms);
+      binary(BinaryOp.MULTIPLY, a.reshape(rows), b.reshape(rows), terms);
     }
-    out.copyFrom(sums);
+    Tensor perRow = like(a, n * c, 1);
+    reduce(ReduceOp.SUM, terms, 1, perRow); //          Σ over positions
+    Tensor sums = like(a, 1, c);
+    reduce(ReduceOp.SUM, perRow.reshape(Shape.of(n, c)), 0, sums); // Σ over samples
+    Tensor o = out.reshape(Shape.of(1, c));
+    if (beta == 0) {
+      copy(sums, o);
+    } else {
+      affine(o, beta, 0, o);
+      binary(BinaryOp.ADD, o, sums, o);
+    }
   }
 }
