@@ -224,4 +224,19 @@ class CommandsTest {
     assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
     assertTrue(ok.out().contains("mistakes ≤"), ok.out());
   }
+
+  @Test
+  void theCnnPresetTrainsAConvolutionalNetworkOnTheImages(@TempDir Path out) throws IOException {
+    Run r = run("train", "--preset", "cnn", "--data", data.toString(), "--epochs", "2", "--batch-size", "32",
+        "--engine", "ref", "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("conv 32 3×3") && r.out().contains("max-pool 2×2"), r.out());
+    double accuracy = Double.parseDouble(r.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(accuracy > 0.9, "the bars are easy to tell apart: " + accuracy);
+    Run e = run("evaluate", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+        "--engine", "ref");
+    assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.4f", accuracy)), e.out());
+    Run unknown = run("train", "--preset", "resnet", "--data", data.toString(), "--output", out.toString());
+    assertTrue(unknown.err().contains("the presets are: mlp, cnn"), unknown.err());
+  }
 }
