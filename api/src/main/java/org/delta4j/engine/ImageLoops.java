@@ -126,25 +126,38 @@ public final class ImageLoops {
     int taps = g.taps();
     int p = g.positions();
     int plane = g.plane();
+    double[] max = new double[p]; // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
+    int[] first = dx != null ? new int[p] : null;
     if (dx != null) {
       Arrays.fill(dx, from * plane, to * plane, 0);
     }
     for (int pl = from; pl < to; pl++) {
       int image = pl * plane;
-      for (int k = 0; k < p; k++) {
-        int best = -1;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int q = 0; q < taps; q++) {
-          int i = index[q * p + k];
-          if (i >= 0 && (best < 0 || x[image + i] > max)) {
-            best = i;
-            max = x[image + i];
+      Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      for (int q = 0; q < taps; q++) {
+        for (int k = 0, t = q * p; k < p; k++, t++) {
+          int i = index[t];
+          if (i >= 0) {
+            max[k] = Math.max(max[k], x[image + i]);
           }
         }
-        if (dx != null) {
-          dx[image + best] += dy[pl * p + k];
-        } else {
-          y[pl * p + k] = max;
+      }
+      if (dx == null) {
+        System.arraycopy(max, 0, y, pl * p, p);
+        continue;
+      }
+      Arrays.fill(first, -1);
+      for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
+        for (int k = 0, t = q * p; k < p; k++, t++) {
+          int i = index[t];
+          if (first[k] < 0 && i >= 0 && x[image + i] == max[k]) {
+            first[k] = i;
+          }
+        }
+      }
+      for (int k = 0; k < p; k++) {
+        if (first[k] >= 0) { // none where the window holds NaN
+          dx[image + first[k]] += dy[pl * p + k];
         }
       }
     }
@@ -155,25 +168,38 @@ public final class ImageLoops {
     int taps = g.taps();
     int p = g.positions();
     int plane = g.plane();
+    float[] max = new float[p]; // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
+    int[] first = dx != null ? new int[p] : null;
     if (dx != null) {
       Arrays.fill(dx, from * plane, to * plane, 0);
     }
     for (int pl = from; pl < to; pl++) {
       int image = pl * plane;
-      for (int k = 0; k < p; k++) {
-        int best = -1;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int q = 0; q < taps; q++) {
-          int i = index[q * p + k];
-          if (i >= 0 && (best < 0 || x[image + i] > max)) {
-            best = i;
-            max = x[image + i];
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      for (int q = 0; q < taps; q++) {
+        for (int k = 0, t = q * p; k < p; k++, t++) {
+          int i = index[t];
+          if (i >= 0) {
+            max[k] = Math.max(max[k], x[image + i]);
           }
         }
-        if (dx != null) {
-          dx[image + best] += dy[pl * p + k];
-        } else {
-          y[pl * p + k] = max;
+      }
+      if (dx == null) {
+        System.arraycopy(max, 0, y, pl * p, p);
+        continue;
+      }
+      Arrays.fill(first, -1);
+      for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
+        for (int k = 0, t = q * p; k < p; k++, t++) {
+          int i = index[t];
+          if (first[k] < 0 && i >= 0 && x[image + i] == max[k]) {
+            first[k] = i;
+          }
+        }
+      }
+      for (int k = 0; k < p; k++) {
+        if (first[k] >= 0) { // none where the window holds NaN
+          dx[image + first[k]] += dy[pl * p + k];
         }
       }
     }
