@@ -453,13 +453,9 @@ public abstract class EngineConformance extends PrimitiveConformance {
     return cases.stream();
   }
 
-  /** The example's layer alone, then a flatten when its output is not a vector (an image), for the loss. */
   static NetworkSpec oneLayer(LayerKind.Example example) {
-    NetworkSpec.Builder b = NetworkSpec.builder().input(example.input().dims()).layer(example.spec());
-    if (example.spec().outputShape(example.input()).rank() > 1) {
-      b.flatten();
-    }
-    return b.loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.1)).seed(13).build();
+    return NetworkSpec.builder().input(example.input().dims()).layer(example.spec())
+        .loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.1)).seed(13).build();
   }
 
   @ParameterizedTest(name = "{0} {1}")
