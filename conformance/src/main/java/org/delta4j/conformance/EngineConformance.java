@@ -58,7 +58,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ends where the reference's does; and the engine is found and selected through {@link Engines}. An engine module runs
  * it by extending this class and returning its engine from {@link #engine()}.
  */
-public abstract class EngineConformance extends PrimitiveConformance {
+public abstract class EngineConformance extends AutodiffConformance {
   private final Engine reference = new RefEngine();
 
   /** The engine under test. */
