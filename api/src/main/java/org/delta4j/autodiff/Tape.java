@@ -131,6 +131,15 @@ public final class Tape {
    */
   public void backward(Value root, Tensor seed) {
     own("backward", root);
+    for (int i = 0; i <= root.index; i++) { // a leaf untracked since (a layer's unwanted input) prunes its branch
+      Value v = values.get(i);
+      if (v.parents != null) {
+        v.tracked = v.source;
+        for (Value p : v.parents) {
+          v.tracked |= p.tracked;
+        }
+      }
+    }
     if (!root.tracked) {
       throw new IllegalStateException("backward: " + root + " was computed from untracked values only, so nothing "
           + "can be differentiated through it; make what is to be differentiated with Tape.variable or Tape.parameter");
@@ -542,7 +551,8 @@ public final class Tape {
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
     Value y = record(layer.name(), out, slot, x);
-    y.tracked |= !layer.parameters().isEmpty();
+    y.source = !layer.parameters().isEmpty();
+    y.tracked |= y.source;
     y.backward = dy -> {
       Tensor dx = layer.backward(dy, x.tracked);
       if (dx != null) {
@@ -568,6 +578,7 @@ public final class Tape {
       tracked |= p.tracked;
     }
     Value v = new Value(this, values.size(), op, out, tracked, false, slot);
+    v.parents = parents;
     values.add(v);
     return v;
   }

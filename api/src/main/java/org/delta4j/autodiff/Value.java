@@ -22,6 +22,8 @@ public final class Value {
   final Tensor value;
   final Slot slot;
   boolean tracked;
+  Value[] parents; //   the operands of the operation that made it; null for a leaf
+  boolean source; //    tracked whatever its operands (a layer with parameters)
   Backward backward;
   Tensor gradient;
   boolean gradientWritten;
