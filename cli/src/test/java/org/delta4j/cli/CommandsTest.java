@@ -111,6 +111,21 @@ class CommandsTest {
   }
 
   @Test
+  void theResidualMlpSpecFileTrainsAndItsModelEvaluates(@TempDir Path out) {
+    String spec = Path.of("..", "examples", "specs", "residual-mlp.json").toString();
+    Run r = run("train", "--data", data.toString(), "--spec", spec, "--epochs", "1", "--batch-size", "32", "--engine",
+        "ref", "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("784-256-block(256, relu, 256, relu)-block(256, relu, 256, relu)-10"), r.out());
+    double accuracy = Double.parseDouble(r.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(accuracy > 0.9, "the bars are easy to tell apart: " + accuracy);
+    Run e = run("evaluate", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+        "--engine", "ref");
+    assertEquals(0, e.exitCode(), e.err());
+    assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.4f", accuracy)), e.out());
+  }
+
+  @Test
   void resumeContinuesFromTheCheckpointToTheSameWeights(@TempDir Path straight, @TempDir Path interrupted)
       throws IOException {
     String[] common = {"train", "--data", data.toString(), "--epochs", "3", "--batch-size", "50", "--engine", "ref"};
