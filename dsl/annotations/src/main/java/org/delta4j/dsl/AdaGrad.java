@@ -15,5 +15,6 @@ public @interface AdaGrad {
   /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
   double weightDecay() default 0;
 
+  /** ε, added to the denominator, positive. */
   double epsilon() default 1e-8;
 }

@@ -15,9 +15,12 @@ public @interface AdamW {
   /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
   double weightDecay() default 0;
 
+  /** The decay β₁ of the first moment, in [0, 1). */
   double beta1() default 0.9;
 
+  /** The decay β₂ of the second moment, in [0, 1). */
   double beta2() default 0.999;
 
+  /** ε, added to the denominator, positive. */
   double epsilon() default 1e-8;
 }

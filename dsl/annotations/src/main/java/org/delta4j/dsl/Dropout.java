@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface Dropout {
+  /** The fraction of the units dropped in training, in [0, 1). */
   double value();
 
   /** The layer's name; the method's name by default. */

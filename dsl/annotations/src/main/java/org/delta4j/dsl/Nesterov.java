@@ -15,5 +15,6 @@ public @interface Nesterov {
   /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
   double weightDecay() default 0;
 
+  /** The momentum μ in [0, 1). */
   double momentum() default 0.9;
 }

@@ -15,7 +15,9 @@ public @interface RmsProp {
   /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
   double weightDecay() default 0;
 
+  /** The decay ρ of the mean of squares, in [0, 1). */
   double rho() default 0.9;
 
+  /** ε, added to the denominator, positive. */
   double epsilon() default 1e-8;
 }
