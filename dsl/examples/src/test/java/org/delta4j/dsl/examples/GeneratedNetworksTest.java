@@ -12,6 +12,11 @@ import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.layers.DenseLayer;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +52,43 @@ class GeneratedNetworksTest {
     assertEquals(22, XorNetwork.SPEC.parameterCount());
     assertEquals(Shape.of(28, 28), FashionMnistMlpNetwork.SPEC.input());
     assertEquals(0.2, FashionMnistMlpNetwork.create("ref").dropout().rate());
+  }
+
+  @Test
+  void rawOutputsAreTheLogitsBehindTheProbabilities() {
+    XorNetwork net = XorNetwork.create("ref");
+    float[][] logits = net.outputs(XOR);
+    float[][] probabilities = net.probabilities(XOR);
+    for (int i = 0; i < XOR.length; i++) {
+      double sum = Math.exp(logits[i][0]) + Math.exp(logits[i][1]);
+      assertEquals(Math.exp(logits[i][1]) / sum, probabilities[i][1], 1e-5);
+    }
+  }
+
+  @Test
+  void aRegressionNetworkPredictsValuesInItsDataType() {
+    int n = 64;
+    float[][] x = new float[n][1];
+    float[][] y = new float[n][1];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = (float) (-Math.PI + 2 * Math.PI * i / (n - 1));
+      y[i][0] = (float) Math.sin(x[i][0]);
+    }
+    SineNetwork net = SineNetwork.create("ref");
+    assertEquals(DataType.FLOAT64, net.network().dataType());
+    assertEquals(new LearningRateSchedule.StepDecay(200, 0.5), SineNetwork.SPEC.optimizer().schedule());
+    assertEquals(ActivationFunction.TANH, net.squash().function());
+    assertEquals(0.1, ((LayerSpec.Activation) SineNetwork.SPEC.layers().get(3)).alpha());
+    assertEquals(new Initializer(Initializer.Kind.CONSTANT, 0.01), ((LayerSpec.Dense) SineNetwork.SPEC.layers().get(4))
+        .bias());
+    net.train(ArrayDataset.regression(x, y), 400, 16);
+    float[][] predicted = net.predict(x);
+    double worst = 0;
+    for (int i = 0; i < n; i++) {
+      worst = Math.max(worst, Math.abs(predicted[i][0] - y[i][0]));
+    }
+    assertTrue(worst < 0.1, "worst error " + worst);
+    assertArrayEquals(predicted[5], net.outputs(new float[][] {x[5]})[0]);
   }
 
   @Test
