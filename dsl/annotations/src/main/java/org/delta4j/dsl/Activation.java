@@ -7,6 +7,7 @@ import java.lang.annotation.Target;
 import org.delta4j.spec.ActivationFunction;
 
 /** An activation layer of its own: the function applied to the previous layer's output. */
+@LayerAnnotation(typeFrom = "value")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface Activation {

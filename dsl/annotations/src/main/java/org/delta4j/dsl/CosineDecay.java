@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /** Cosine annealing of the learning rate from α down to α·minFraction over {@code totalSteps} updates. */
+@ScheduleAnnotation(type = "cosine")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface CosineDecay {

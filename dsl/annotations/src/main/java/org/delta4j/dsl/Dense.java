@@ -11,6 +11,7 @@ import org.delta4j.spec.Initializer;
  * A dense layer Y = X·W + b with {@code units} outputs, followed by its activation (none by default). Its input size
  * comes from the layer before.
  */
+@LayerAnnotation(type = "dense")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface Dense {
@@ -24,6 +25,7 @@ public @interface Dense {
   double alpha() default 0.01;
 
   /** The weights' initializer. */
+  @Field("weights")
   Initializer.Kind init() default Initializer.Kind.XAVIER_UNIFORM;
 
   /** The weights' initializer scale (see {@link Initializer}): a gain for the Xavier and He kinds; ZEROS takes none. */

@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /** The learning rate α·γ^(t / decaySteps) after t updates: a smooth decay by γ every {@code decaySteps} updates. */
+@ScheduleAnnotation(type = "exponential")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface ExponentialDecay {

@@ -8,9 +8,10 @@ import org.delta4j.tensor.DataType;
 
 /**
  * Marks an interface as a network spec: each abstract method is one layer, in declaration order, annotated with
- * {@link Dense}, {@link Dropout} or {@link Activation}; the interface carries {@link Input}, {@link Loss}, at most one
- * optimizer annotation ({@link Adam}, {@link Sgd}, ...), at most one learning-rate schedule ({@link StepDecay},
- * {@link ExponentialDecay}, {@link CosineDecay}) and the settings here. The annotation processor generates a class,
+ * {@link Dense}, {@link Dropout}, {@link Activation} or any {@link LayerAnnotation} type; the interface carries {@link
+ * Input}, the loss ({@link Loss} or any {@link LossAnnotation} type), at most one optimizer ({@link Adam}, {@link Sgd},
+ * ..., or any {@link OptimizerAnnotation} type), at most one learning-rate schedule ({@link StepDecay}, {@link
+ * ExponentialDecay}, {@link CosineDecay}) and the settings here. The annotation processor generates a class,
  * by default named after the interface with "Spec" replaced by "Network" ({@code XorSpec} → {@code XorNetwork}).
  */
 @Retention(RetentionPolicy.SOURCE)

@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /** The learning rate α·γ^⌊t / stepSize⌋ after t updates: multiplied by γ every {@code stepSize} updates. */
+@ScheduleAnnotation(type = "step")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface StepDecay {

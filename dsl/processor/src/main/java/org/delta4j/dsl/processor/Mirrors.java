@@ -48,11 +48,6 @@ final class Mirrors {
     return null;
   }
 
-  /** Whether {@code e} carries any annotation of the DSL's package. */
-  static boolean hasDslAnnotation(Element e) {
-    return e.getAnnotationMirrors().stream().anyMatch(m -> name(m).startsWith(PACKAGE));
-  }
-
   /** Every value of the annotation by member name, defaults included. Only for a {@link #resolved} annotation. */
   static Map<String, AnnotationValue> values(Elements elements, AnnotationMirror m) {
     Map<String, AnnotationValue> out = new LinkedHashMap<>();

@@ -8,14 +8,12 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.lang.model.element.Modifier;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
-import org.delta4j.spec.LossFunction;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -26,6 +24,10 @@ import org.delta4j.tensor.Shape;
 final class NetworkClassWriter {
   private static final ClassName NETWORK = ClassName.get("org.delta4j.nn", "Network");
   private static final ClassName NETWORK_SPEC = ClassName.get("org.delta4j.spec", "NetworkSpec");
+  private static final ClassName SPEC_JSON = ClassName.get("org.delta4j.io", "NetworkSpecJson");
+  private static final ClassName TENSOR = ClassName.get("org.delta4j.tensor", "Tensor");
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final ClassName DATA_TYPE = ClassName.get("org.delta4j.tensor", "DataType");
   private static final ClassName GENERATED = ClassName.get("org.delta4j.dsl", "GeneratedNetwork");
   static final ClassName LOSS = ClassName.get("org.delta4j.spec", "LossFunction");
@@ -114,7 +116,7 @@ final class NetworkClassWriter {
                 + "@return the loss and metrics of each epoch\n")
             .addParameter(DATASET, "data").addParameter(TRAINER, "trainer")
             .addStatement("return trainer.fit(network, data)").build())
-        .addMethod(outputs(spec.loss()));
+        .addMethod(outputs(spec.loss().takesLogits()));
     Predictions.add(type, spec.loss());
     type.addMethod(MethodSpec.methodBuilder("evaluate").addModifiers(Modifier.PUBLIC).returns(EVALUATION)
             .addJavadoc("Loss, accuracy and confusion matrix on {@code data}.\n\n@param data the samples and targets\n"
@@ -130,74 +132,65 @@ final class NetworkClassWriter {
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
-  /** The raw outputs; for a loss on logits, read from the forward pass that computed the probabilities. */
-  private static MethodSpec outputs(LossFunction loss) {
+  /**
+   * The raw outputs: for a loss without a softmax, what {@code Inference.probabilities} gives; for one on logits,
+   * the output of the network's thread-safe predictor, before the softmax.
+   */
+  private static MethodSpec outputs(boolean logits) {
     MethodSpec.Builder m = MethodSpec.methodBuilder("outputs").addModifiers(Modifier.PUBLIC).returns(float[][].class)
         .addParameter(float[][].class, "samples")
         .addJavadoc("The raw output of the last layer for each sample (one row of features each), in inference mode"
-            + (loss.takesLogits() ? ": the logits the loss applies its softmax to" : "") + ".\n\n"
-            + "@param samples the samples\n@return one row of outputs per sample\n")
-        .addStatement("float[][] out = $T.probabilities(network, samples)", INFERENCE);
-    if (loss.takesLogits()) {
-      m.addStatement("float[] logits = network.output().toFloatArray()")
-          .beginControlFlow("for (int i = 0; i < out.length; i++)")
-          .addStatement("System.arraycopy(logits, i * out[i].length, out[i], 0, out[i].length)")
-          .endControlFlow();
+            + (logits ? ": the logits the loss applies its softmax to" : "") + ".\n\n"
+            + "@param samples the samples\n@return one row of outputs per sample\n");
+    if (!logits) {
+      return m.addStatement("return $T.probabilities(network, samples)", INFERENCE).build();
     }
-    return m.addStatement("return out").build();
+    return m.addStatement("int size = network.inputShape().intSize()")
+        .addStatement("float[] flat = new float[$T.multiplyExact(samples.length, size)]", Math.class)
+        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
+        .beginControlFlow("if (samples[i] == null || samples[i].length != size)")
+        .addStatement("throw new $T($S + i + $S + size)", IllegalArgumentException.class, "sample ",
+            " does not have the network's input size ")
+        .endControlFlow()
+        .addStatement("System.arraycopy(samples[i], 0, flat, i * size, size)")
+        .endControlFlow()
+        .addStatement("$T input = network.engine().zeros(network.dataType(), "
+            + "network.inputShape().withBatch(samples.length))", TENSOR)
+        .addStatement("input.copyFrom(flat)")
+        .addStatement("float[] out = network.predictor().output(input).toFloatArray()")
+        .addStatement("int width = network.outputShape().intSize()")
+        .addStatement("float[][] rows = new float[samples.length][width]")
+        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
+        .addStatement("System.arraycopy(out, i * width, rows[i], 0, width)")
+        .endControlFlow()
+        .addStatement("return rows").build();
   }
 
+  /**
+   * The description as the builder fed with each part read back from its JSON, as any registered kind round-trips:
+   * {@code .layer(NetworkSpecJson.readLayer("{\"type\":\"dense\",\"name\":\"hidden\",\"units\":4,...}"))}. The
+   * JSON names every field, so a reader can tell which value is which.
+   */
   private static CodeBlock specCode(NetworkSpec spec) {
     CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", NETWORK_SPEC).indent().indent();
     b.add(".input($L)\n", String.join(", ", java.util.Arrays.stream(spec.input().dims()).mapToObj(String::valueOf)
         .toList()));
     for (LayerSpec l : spec.layers()) {
-      b.add(".layer($L)\n", literal(l));
+      b.add(".layer($T.readLayer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
     }
-    b.add(".loss($T.$L)\n", LOSS, spec.loss().name());
-    b.add(".optimizer($L)\n", literal(spec.optimizer()));
+    b.add(".loss($T.readLoss($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLoss(spec.loss())));
+    b.add(".optimizer($T.readOptimizer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeOptimizer(spec.optimizer())));
     b.add(".seed($LL)\n", spec.seed());
     return b.add(".build()").unindent().unindent().build();
   }
 
-  /**
-   * A record of the spec types as a constructor call, each number labelled with its component's name so that a
-   * reader can tell which is which: {@code new OptimizerSpec.Sgd(/* learningRate *&#47; 0.1, ...)}.
-   */
-  static CodeBlock literal(Object value) {
-    if (value instanceof Record r) {
-      List<CodeBlock> args = new ArrayList<>();
-      for (RecordComponent c : r.getClass().getRecordComponents()) {
-        Object v;
-        try {
-          v = c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read " + c, e);
-        }
-        args.add(v instanceof Number ? CodeBlock.of("/* $L */ $L", c.getName(), literal(v)) : literal(v));
-      }
-      return CodeBlock.of("new $T($L)", ClassName.get(r.getClass()), CodeBlock.join(args, ",$W"));
-    } else if (value instanceof Enum<?> e) {
-      return CodeBlock.of("$T.$L", ClassName.get(e.getDeclaringClass()), e.name());
-    } else if (value instanceof String s) {
-      return CodeBlock.of("$S", s);
-    } else if (value instanceof Long l) {
-      return CodeBlock.of("$LL", l);
-    } else if (value instanceof Number || value instanceof Boolean) {
-      return CodeBlock.of("$L", value);
+  /** JSON on one line. */
+  private static String compact(String json) {
+    try {
+      return MAPPER.readTree(json).toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("written JSON does not parse: " + json, e);
     }
-    throw new IllegalArgumentException("no literal for " + value.getClass());
-  }
-
-  /** "784-256-128-10": the input size and each dense layer's units. */
-  private static String sizes(NetworkSpec spec) {
-    StringBuilder s = new StringBuilder(String.valueOf(spec.input().size()));
-    for (LayerSpec l : spec.layers()) {
-      if (l instanceof LayerSpec.Dense d) {
-        s.append('-').append(d.units());
-      }
-    }
-    return s.toString();
   }
 
   /**
@@ -227,23 +220,19 @@ final class NetworkClassWriter {
     table.append(String.format(Locale.ROOT, "%-20s %-12s %-14s %s%n", "layer", "kind", "output", "parameters"));
     table.append(String.format(Locale.ROOT, "%-20s %-12s %s%n", "(input)", "", spec.input()));
     List<Shape> inputs = spec.inputShapes();
-    long total = 0;
     for (int i = 0; i < spec.layers().size(); i++) {
       LayerSpec l = spec.layers().get(i);
-      long params = l instanceof LayerSpec.Dense d ? (inputs.get(i).size() + 1) * d.units() : 0;
-      total += params;
+      long params = l.parameters(inputs.get(i)).stream().mapToLong(p -> p.shape().size()).sum();
       table.append(String.format(Locale.ROOT, "%-20s %-12s %-14s %d%n", escape(l.name()), escape(l.kindLabel()),
           l.outputShape(inputs.get(i)), params));
     }
-    table.append(String.format(Locale.ROOT, "%-48s %d%n", "total", total));
-    String optimizer = spec.optimizer().toString();
+    table.append(String.format(Locale.ROOT, "%-48s %d%n", "total", spec.parameterCount()));
     return CodeBlock.builder()
-        .add("The network described by {@link $T}: $L, $L parameters, trained on $L with\n", ClassName.get(model.spec()),
-            sizes(spec), spec.parameterCount(),
-            spec.loss().name().toLowerCase(Locale.ROOT))
-        .add("{@code $L}.\n\n", optimizer)
+        .add("The network described by {@link $T}:\n{@code $L}.\n\n", ClassName.get(model.spec()),
+            escape(spec.summary()))
         .add("<pre>\n$L</pre>\n\n", table)
-        .add("<p>Generated by the Delta4j annotation processor; not thread-safe, like the network it holds.\n")
+        .add("<p>Generated by the Delta4j annotation processor; not thread-safe, like the network it holds (its\n"
+            + "{@code network().predictor()} is).\n")
         .build();
   }
 }

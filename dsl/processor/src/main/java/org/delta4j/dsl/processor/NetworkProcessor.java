@@ -1,15 +1,15 @@
 package org.delta4j.dsl.processor;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ModifiersTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
@@ -24,6 +24,7 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.delta4j.spec.KindRegistry;
 
 /**
  * Turns each interface annotated with {@code @NeuralNetwork} into a ready network class. It first reads and validates
@@ -37,6 +38,8 @@ import javax.tools.Diagnostic;
 public final class NetworkProcessor extends AbstractProcessor {
   private final Set<String> deferred = new LinkedHashSet<>();
   private Trees trees;
+  private KindRegistry kinds;
+  private String kindsProblem;
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -68,7 +71,9 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (marker != null) {
       specs.addAll(ElementFilter.typesIn(round.getElementsAnnotatedWith(marker)));
     }
-    reportMisplaced(annotations, round);
+    for (Element root : round.getRootElements()) {
+      reportMisplaced(root);
+    }
     for (TypeElement spec : specs) {
       try {
         if (!resolved(spec)) {
@@ -87,7 +92,19 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   private void generate(TypeElement spec) {
-    SpecModel model = new SpecReader(processingEnv).read(spec);
+    if (kinds == null && kindsProblem == null) {
+      try {
+        kinds = KindRegistry.load(NetworkProcessor.class.getClassLoader());
+      } catch (RuntimeException | LinkageError e) {
+        kindsProblem = e.getMessage();
+      }
+    }
+    if (kindsProblem != null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the layer, loss and optimizer kinds on the "
+          + "annotation processor path cannot be loaded: " + kindsProblem, spec);
+      return;
+    }
+    SpecModel model = new SpecReader(processingEnv, kinds).read(spec);
     if (model == null) {
       return; // every problem has been reported where it is
     }
@@ -130,31 +147,57 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   /**
-   * Reports each DSL annotation on an element outside a {@code @NeuralNetwork} type, where it would declare nothing.
-   * Annotations inside a spec are the reader's; a type whose own annotations javac could not resolve is left to javac.
+   * Reports each DSL annotation — of the DSL's package, or a kind annotation — on an element of {@code e} where it
+   * declares nothing: outside a {@code @NeuralNetwork} type, or a layer annotation on a type and a loss, optimizer or
+   * schedule on a method. Annotations inside a spec are the reader's; a type whose own annotations javac could not
+   * resolve is left to javac.
    */
-  private void reportMisplaced(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    for (TypeElement annotation : annotations) {
-      String simple = annotation.getSimpleName().toString();
-      if (!annotation.getQualifiedName().toString().startsWith(Mirrors.PACKAGE) || simple.equals("NeuralNetwork")
-          || simple.equals("GeneratedNetwork")) {
-        continue;
-      }
-      for (Element e : round.getElementsAnnotatedWith(annotation)) {
-        boolean method = e.getKind() == ElementKind.METHOD;
-        if (!method && !(e instanceof TypeElement)) {
-          continue; // javac reports an annotation where its @Target does not allow it
-        }
-        Element holder = method ? e.getEnclosingElement() : e;
-        if (Mirrors.find(holder, "NeuralNetwork") != null || !allAnnotationsKnown(holder)) {
-          continue;
-        }
-        AnnotationMirror mirror = Mirrors.find(e, simple);
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "@" + simple + " is only read in an "
-            + "interface annotated @NeuralNetwork, and " + holder.getSimpleName() + " is not one: annotate "
-            + holder.getSimpleName() + " with @NeuralNetwork, or move " + (method ? e.getSimpleName() + "()"
-            : "the annotation") + " into a spec", e, mirror);
+  private void reportMisplaced(Element e) {
+    if (!(e instanceof TypeElement type) || !allAnnotationsKnown(type)) {
+      return;
+    }
+    boolean spec = Mirrors.find(type, "NeuralNetwork") != null;
+    for (AnnotationMirror m : type.getAnnotationMirrors()) {
+      KindAnnotation.Category category = KindAnnotation.category(m);
+      if (category == KindAnnotation.Category.LAYER) {
+        misplaced(type, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on a "
+            + "type: move it onto a method of " + type.getSimpleName());
+      } else if (!spec && (category != null || isSpecAnnotation(m))) {
+        misplaced(type, m, notInSpec(m, type, "the annotation"));
       }
     }
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.METHOD && type.getKind() != ElementKind.ANNOTATION_TYPE) {
+        for (AnnotationMirror m : member.getAnnotationMirrors()) {
+          KindAnnotation.Category category = KindAnnotation.category(m);
+          if (category != null && category != KindAnnotation.Category.LAYER) {
+            misplaced(member, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the "
+                + "spec interface, not on a method: move it onto " + type.getSimpleName());
+          } else if (!spec && (category != null || isSpecAnnotation(m))) {
+            misplaced(member, m, notInSpec(m, type, member.getSimpleName() + "()"));
+          }
+        }
+      } else {
+        reportMisplaced(member);
+      }
+    }
+  }
+
+  /** {@code @Input} and the like: DSL annotations read only on a spec. */
+  private static boolean isSpecAnnotation(AnnotationMirror m) {
+    String name = Mirrors.name(m);
+    return name.startsWith(Mirrors.PACKAGE) && !name.equals(Mirrors.PACKAGE + "NeuralNetwork")
+        && !name.equals(Mirrors.PACKAGE + "GeneratedNetwork") && !name.equals(Mirrors.PACKAGE + "Field")
+        && !name.endsWith("Annotation");
+  }
+
+  private static String notInSpec(AnnotationMirror m, TypeElement holder, String what) {
+    return "@" + Mirrors.simpleName(m) + " is only read in an interface annotated @NeuralNetwork, and "
+        + holder.getSimpleName() + " is not one: annotate " + holder.getSimpleName() + " with @NeuralNetwork, or move "
+        + what + " into a spec";
+  }
+
+  private void misplaced(Element at, AnnotationMirror m, String message) {
+    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at, m);
   }
 }

@@ -4,18 +4,29 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Modifier;
 import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.LossSpec;
 
 /**
  * The generated {@code predict} (and {@code probabilities}, for a loss on probabilities) in the form of the loss's
  * targets: a class per sample for the softmax losses, a yes or no per output for binary cross-entropy, ±1 per output
- * for the perceptron criterion, and the outputs themselves for the regression losses.
+ * for the perceptron criterion, and the outputs themselves for the regression losses and any other kind.
  */
 final class Predictions {
   private Predictions() {}
 
-  static void add(TypeSpec.Builder type, LossFunction loss) {
+  static void add(TypeSpec.Builder type, LossSpec spec) {
     MethodSpec.Builder predict = MethodSpec.methodBuilder("predict").addModifiers(Modifier.PUBLIC)
         .addParameter(float[][].class, "samples");
+    if (!(spec instanceof LossFunction loss)) {
+      if (spec.takesLogits()) {
+        type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));
+      }
+      type.addMethod(predict.returns(float[][].class)
+          .addJavadoc("The outputs of each sample, as the loss " + NetworkClassWriter.escape(spec.type()) + " is trained on.\n\n"
+              + "@param samples the samples\n@return one row of values per sample\n")
+          .addStatement("return outputs(samples)").build());
+      return;
+    }
     switch (loss) {
       case SOFTMAX_CROSS_ENTROPY, CATEGORICAL_CROSS_ENTROPY -> {
         type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));

@@ -1,6 +1,9 @@
 package org.delta4j.dsl.processor;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +23,18 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
 import org.delta4j.spec.ActivationFunction;
-import org.delta4j.spec.Initializer;
+import org.delta4j.spec.FieldReader;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
-import org.delta4j.spec.LearningRateSchedule;
-import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.LossKind;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.spec.SpecRules;
 import org.delta4j.tensor.DataType;
@@ -39,28 +48,27 @@ import org.delta4j.tensor.Shape;
  * Only a {@link Mirrors#resolved resolved} spec is read.
  */
 final class SpecReader {
-  static final Set<String> LAYERS = Set.of("Dense", "Dropout", "Activation");
-  static final Set<String> OPTIMIZERS = Set.of("Sgd", "Momentum", "Nesterov", "AdaGrad", "RmsProp", "Adam", "AdamW");
-  static final Set<String> SCHEDULES = Set.of("StepDecay", "ExponentialDecay", "CosineDecay");
   /** Members the generated class declares itself; a layer method of one of these names would clash. */
   static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
       "outputs", "evaluate", "spec", "network");
 
   private final Elements elements;
   private final Messager messager;
+  private final KindRegistry kinds;
   private boolean failed;
 
-  SpecReader(ProcessingEnvironment env) {
+  /** A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path. */
+  SpecReader(ProcessingEnvironment env, KindRegistry kinds) {
     this.elements = env.getElementUtils();
     this.messager = env.getMessager();
+    this.kinds = kinds;
   }
 
   /**
-   * One layer as the user wrote it: the member and annotation it comes from, whether it is the activation a
-   * {@code @Dense} adds, and whether a wrong value left its shape unknown (it then stands in with one unit).
+   * One layer as the user wrote it: the member and annotation it comes from, and whether it is the activation a
+   * layer annotation's {@code activation} adds. A layer that could not be read stands in as an {@link Unread}.
    */
-  private record Part(LayerSpec layer, ExecutableElement member, AnnotationMirror annotation, boolean addedActivation,
-      boolean shapeUnknown) {
+  private record Part(LayerSpec layer, ExecutableElement member, AnnotationMirror annotation, boolean addedActivation) {
     /** How a message names this layer: {@code hidden()}, or {@code the relu after hidden()}. */
     String describe() {
       String method = member.getSimpleName() + "()";
@@ -96,9 +104,7 @@ final class SpecReader {
     List<SpecModel.Accessor> accessors = new ArrayList<>();
     int abstractMethods = 0;
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      List<AnnotationMirror> layerAnnotations = method.getAnnotationMirrors().stream()
-          .filter(m -> Mirrors.name(m).startsWith(Mirrors.PACKAGE) && LAYERS.contains(Mirrors.simpleName(m)))
-          .map(m -> (AnnotationMirror) m).toList();
+      List<AnnotationMirror> layerAnnotations = KindAnnotation.on(method, KindAnnotation.Category.LAYER);
       String name = method.getSimpleName().toString();
       if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
         String what = method.getModifiers().contains(Modifier.STATIC) ? "static"
@@ -111,8 +117,8 @@ final class SpecReader {
       }
       abstractMethods++;
       if (layerAnnotations.isEmpty()) {
-        error("each abstract method of a network spec is one layer: annotate " + name + "() with @Dense, @Dropout or "
-            + "@Activation, or make it a default method", method, null, null);
+        error("each abstract method of a network spec is one layer: annotate " + name + "() with @Dense, @Dropout, "
+            + "@Activation or another layer annotation, or make it a default method", method, null, null);
         continue;
       }
       boolean clash = checkName(method);
@@ -126,7 +132,8 @@ final class SpecReader {
       }
       List<Part> layer = layer(method, layerAnnotations.get(0));
       if (layerAnnotations.size() > 1) {
-        layer = layer.stream().map(p -> new Part(p.layer(), method, p.annotation(), p.addedActivation(), true)).toList();
+        layer = layer.stream().map(p -> new Part(new Unread(p.layer().name(), p.layer().type()), method,
+            p.annotation(), p.addedActivation())).toList();
       }
       if (!clash && method.getParameters().isEmpty()) {
         accessors.add(new SpecModel.Accessor(name, parts.size(), layerClass(layer.get(0).layer())));
@@ -134,9 +141,9 @@ final class SpecReader {
       parts.addAll(layer);
     }
 
-    AnnotationMirror lossMirror = Mirrors.find(type, "Loss");
-    LossFunction loss = lossMirror == null ? null
-        : LossFunction.valueOf(Mirrors.constant(Mirrors.values(elements, lossMirror).get("value")));
+    List<AnnotationMirror> lossMirrors = one(type, KindAnnotation.Category.LOSS, "loss");
+    AnnotationMirror lossMirror = lossMirrors.isEmpty() ? null : lossMirrors.get(0);
+    LossSpec loss = lossMirror == null ? null : read(type, lossMirror, LossSpec.class);
     networkRules(type, input, parts, loss, lossMirror, abstractMethods);
     OptimizerSpec optimizer = optimizer(type);
     if (failed) {
@@ -230,7 +237,8 @@ final class SpecReader {
     for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
       Element from = m.getEnclosingElement();
       if (from.equals(type) || from.getKind() != ElementKind.INTERFACE || !m.getModifiers().contains(Modifier.ABSTRACT)
-          || (Mirrors.find(from, "NeuralNetwork") == null && Mirrors.hasDslAnnotation(m)) || !reported.add(from)) {
+          || (Mirrors.find(from, "NeuralNetwork") == null && KindAnnotation.hasDslAnnotation(m))
+          || !reported.add(from)) {
         continue;
       }
       String base = ((TypeElement) from).getQualifiedName().toString();
@@ -266,101 +274,196 @@ final class SpecReader {
     return false;
   }
 
-  /** The layers one annotated member stands for: one, or two for a dense layer with an activation. */
+  /**
+   * The layers one annotated member stands for: its kind's, read from the annotation, and the activation its {@code
+   * activation} member adds. A layer that cannot be read is reported and stands in as an {@link Unread}.
+   */
   private List<Part> layer(ExecutableElement method, AnnotationMirror a) {
-    Map<String, AnnotationValue> v = Mirrors.values(elements, a);
-    String written = (String) v.get("name").getValue();
+    KindAnnotation k = KindAnnotation.read(elements, a);
+    AnnotationValue nameValue = k.convention("name");
+    String written = nameValue == null ? "" : (String) nameValue.getValue();
     String name = written.isEmpty() ? method.getSimpleName().toString() : written;
-    switch (Mirrors.simpleName(a)) {
-      case "Dense" -> {
-        int units = ((Number) v.get("units").getValue()).intValue();
-        boolean unitsWrong = check(SpecRules.units(units), ": give the layer at least one unit", method, a, "units");
-        Initializer weights = initializer(method, a, v, "init", "initScale");
-        Initializer bias = initializer(method, a, v, "bias", "biasScale");
-        ActivationFunction f = ActivationFunction.valueOf(Mirrors.constant(v.get("activation")));
-        double alpha = alpha(f, method, a, v, "activation");
-        Part dense = new Part(new LayerSpec.Dense(name, unitsWrong ? 1 : units, weights, bias), method, a, false,
-            unitsWrong);
-        if (f == ActivationFunction.IDENTITY) {
-          return List.of(dense);
+    k.json.put("name", name);
+    checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
+    LayerSpec layer = read(method, k, LayerSpec.class);
+    Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
+    AnnotationValue activation = k.convention("activation");
+    if (activation == null || Mirrors.constant(activation).equals(ActivationFunction.IDENTITY.name())) {
+      if (Mirrors.written(a, "alpha") != null && activation != null) {
+        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, Mirrors.written(a, "alpha"), "activation");
+      }
+      return List.of(main);
+    }
+    String function = Mirrors.constant(activation).toLowerCase(Locale.ROOT);
+    ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", function).put("name", name + "_" + function);
+    AnnotationValue alpha = Mirrors.written(a, "alpha");
+    if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
+      json.put("alpha", ((Number) alpha.getValue()).doubleValue());
+    }
+    LayerSpec added;
+    try {
+      added = readKind(KindAnnotation.Category.LAYER, function, json, "@" + Mirrors.simpleName(a), LayerSpec.class);
+    } catch (IllegalArgumentException e) {
+      error(e.getMessage(), method, a, alpha);
+      added = new Unread(name + "_" + function, function);
+    }
+    return List.of(main, new Part(added, method, a, true));
+  }
+
+  /**
+   * Reports {@code alpha} given to an activation other than leaky ReLU, which would ignore it; true when it is fine.
+   * A leaky slope's own range is the kind's rule.
+   */
+  private boolean checkAlpha(String type, boolean given, Element at, AnnotationMirror a, AnnotationValue alpha,
+      String functionMember) {
+    boolean activation = Arrays.stream(ActivationFunction.values()).anyMatch(f -> f.label().equals(type));
+    if (given && activation && !type.equals(ActivationFunction.LEAKY_RELU.label())) {
+      error("alpha is leaky ReLU's slope, and " + type + " takes none: remove it, or set " + functionMember
+          + " = LEAKY_RELU", at, a, alpha);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The spec a kind annotation on {@code at} describes, read by its registered kind from the annotation's JSON; null
+   * after reporting what is wrong on the value it concerns (or the annotation), or an unknown kind with what to do.
+   */
+  private <T> T read(Element at, AnnotationMirror a, Class<T> spec) {
+    return read(at, KindAnnotation.read(elements, a), spec);
+  }
+
+  private <T> T read(Element at, KindAnnotation k, Class<T> spec) {
+    k.problems.forEach((member, problem) -> error(problem, at, k.mirror, Mirrors.written(k.mirror, member)));
+    if (!k.problems.isEmpty() || k.type.isEmpty()) {
+      return null;
+    }
+    String word = k.category.word;
+    List<String> known = switch (k.category) {
+      case LAYER -> kinds.layerKinds().stream().map(LayerKind::type).toList();
+      case LOSS -> kinds.lossKinds().stream().map(LossKind::type).toList();
+      default -> kinds.optimizerKinds().stream().map(OptimizerKind::type).toList();
+    };
+    if (!known.contains(k.type)) {
+      error("no " + word + " kind '" + k.type + "' is registered on the annotation processor path (registered: "
+          + String.join(", ", known) + "): correct the type name of " + k.where() + ", or add the module that "
+          + "provides the kind to the processor path (annotationProcessorPaths)", at, k.mirror, null);
+      return null;
+    }
+    // Each error that names a field is reported on its value; reading again without that field (the kind's default
+    // in its place) finds the next one, so that all the mistakes of one annotation are reported at once.
+    ObjectNode json = k.json.deepCopy();
+    List<String> taken = new ArrayList<>();
+    while (true) {
+      try {
+        T read = readKind(k.category, k.type, json, k.where(), spec);
+        return taken.isEmpty() ? read : null;
+      } catch (IllegalArgumentException e) {
+        String field = k.fieldIn(e.getMessage());
+        if (!taken.isEmpty() && (field == null || taken.stream().anyMatch(t -> k.mentions(e.getMessage(), t)))) {
+          return null; // about what was taken out (now missing), or about no one value: the first error said it
         }
-        return List.of(dense, new Part(new LayerSpec.Activation(name + "_" + f.label(), f, alpha), method, a, true,
-            false));
-      }
-      case "Dropout" -> {
-        double rate = ((Number) v.get("value").getValue()).doubleValue();
-        boolean wrong = check(SpecRules.dropoutRate(rate), ": drop a fraction of the units, 0 ≤ rate < 1", method, a,
-            "value");
-        return List.of(new Part(new LayerSpec.Dropout(name, wrong ? 0 : rate), method, a, false, false));
-      }
-      default -> {
-        ActivationFunction f = ActivationFunction.valueOf(Mirrors.constant(v.get("value")));
-        return List.of(new Part(new LayerSpec.Activation(name, f, alpha(f, method, a, v, "value")), method, a, false,
-            false));
+        error(e.getMessage(), at, k.mirror, k.valueOf(field));
+        if (field == null || !json.has(field)) {
+          return null;
+        }
+        json.remove(field);
+        taken.add(field);
       }
     }
   }
 
-  /** Leaky ReLU's slope, checked; 0 for the other functions, which must not be given one. */
-  private double alpha(ActivationFunction f, ExecutableElement method, AnnotationMirror a,
-      Map<String, AnnotationValue> v, String functionMember) {
-    double alpha = ((Number) v.get("alpha").getValue()).doubleValue();
-    if (f != ActivationFunction.LEAKY_RELU) {
-      if (Mirrors.written(a, "alpha") != null) {
-        error("alpha is leaky ReLU's slope, and " + f.label() + " takes none: remove it, or set " + functionMember
-            + " = LEAKY_RELU", method, a, Mirrors.written(a, "alpha"));
-      }
-      return 0;
-    }
-    return check(SpecRules.leakySlope(alpha), "", method, a, "alpha") ? 0.01 : alpha;
+  /** Reads {@code json} (without its type) as the registered kind does; its rules throw what is wrong. */
+  private <T> T readKind(KindAnnotation.Category category, String type, ObjectNode json, String where,
+      Class<T> spec) {
+    FieldReader fields = new FieldReader(json, where);
+    fields.has("type"); // the type is the annotation's, not a field
+    return spec.cast(switch (category) {
+      case LAYER -> fields.read(kinds.layerKind(type, where)::read);
+      case LOSS -> fields.read(kinds.lossKind(type, where)::read);
+      default -> fields.read(kinds.optimizerKind(type, where)::read);
+    });
   }
 
-  /** The initializer of the kind and scale members; a valid stand-in after reporting a wrong scale. */
-  private Initializer initializer(ExecutableElement method, AnnotationMirror a, Map<String, AnnotationValue> v,
-      String kindMember, String scaleMember) {
-    Initializer.Kind kind = Initializer.Kind.valueOf(Mirrors.constant(v.get(kindMember)));
-    double scale = ((Number) v.get(scaleMember).getValue()).doubleValue();
-    if (kind == Initializer.Kind.ZEROS) {
-      if (Mirrors.written(a, scaleMember) != null) {
-        error(scaleMember + " has no effect on ZEROS: remove it, or choose another " + kindMember, method, a,
-            Mirrors.written(a, scaleMember));
-      }
-      return Initializer.zeros();
+  /** The accessor's return type: the class of the layer the spec's {@code build} declares, or {@code Layer}. */
+  private static String layerClass(LayerSpec layer) {
+    if (layer instanceof LayerSpec.Dense) {
+      return "org.delta4j.nn.layers.DenseLayer";
+    } else if (layer instanceof LayerSpec.Dropout) {
+      return "org.delta4j.nn.layers.DropoutLayer";
+    } else if (layer instanceof LayerSpec.Activation) {
+      return "org.delta4j.nn.layers.ActivationLayer";
     }
     try {
-      return new Initializer(kind, scale);
-    } catch (IllegalArgumentException e) {
-      error(e.getMessage(), method, a, Mirrors.written(a, scaleMember));
-      return new Initializer(kind, 1);
+      Class<?> built = layer.getClass().getMethod("build", LayerContext.class).getReturnType();
+      if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())
+          && built.getEnclosingClass() == null) {
+        return built.getName();
+      }
+    } catch (NoSuchMethodException e) {
+      // every LayerSpec has build; Layer is the answer without it
+    }
+    return Layer.class.getName();
+  }
+
+  /**
+   * A layer that could not be read, standing in for it so that the rules on the whole network still see its name and
+   * kind; its shape is unknown.
+   */
+  private record Unread(String name, String type) implements LayerSpec {
+    @Override
+    public LayerSpec withName(String name) {
+      return new Unread(name, type);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
+    }
+
+    @Override
+    public Layer build(LayerContext context) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
     }
   }
 
-  private static String layerClass(LayerSpec layer) {
-    String simple = layer instanceof LayerSpec.Dense ? "DenseLayer"
-        : layer instanceof LayerSpec.Dropout ? "DropoutLayer" : "ActivationLayer";
-    return "org.delta4j.nn.layers." + simple;
+  /** The annotations of {@code category} on the spec, each after the first reported in source order. */
+  private List<AnnotationMirror> one(TypeElement type, KindAnnotation.Category category, String what) {
+    List<AnnotationMirror> found = KindAnnotation.on(type, category);
+    for (AnnotationMirror extra : found.subList(Math.min(1, found.size()), found.size())) {
+      error("more than one " + what + ": keep one of @" + Mirrors.simpleName(found.get(0)) + " and @"
+          + Mirrors.simpleName(extra), type, extra, null);
+    }
+    return found;
   }
 
-  /** {@link SpecRules#networkProblems} on the layers as written, each problem reported on the member it concerns. */
-  private void networkRules(TypeElement type, Shape input, List<Part> parts, LossFunction loss,
+  /**
+   * {@link SpecRules#networkProblems} on the layers as written, each problem reported on the member it concerns. The
+   * shapes after a layer that could not be read are unknown, and so is whether the loss fits: those stay unjudged.
+   */
+  private void networkRules(TypeElement type, Shape input, List<Part> parts, LossSpec loss,
       AnnotationMirror lossMirror, int abstractMethods) {
     List<LayerSpec> layers = parts.stream().map(Part::layer).toList();
-    boolean lastShapeKnown = parts.isEmpty() || !parts.get(parts.size() - 1).shapeUnknown() && parts.stream()
-        .filter(p -> p.layer() instanceof LayerSpec.Dense).reduce((first, second) -> second)
-        .map(p -> !p.shapeUnknown()).orElse(true);
+    boolean allRead = parts.stream().noneMatch(p -> p.layer() instanceof Unread);
     for (SpecRules.Problem p : SpecRules.networkProblems(input, layers, loss)) {
       switch (p.attribute()) {
         case "input" -> { } // reported on its own
         case "layers" -> {
           if (abstractMethods == 0) {
-            error("the network has no layers: add abstract methods annotated @Dense, @Dropout or @Activation", type,
-                null, null);
+            error("the network has no layers: add abstract methods annotated @Dense, @Dropout, @Activation or another "
+                + "layer annotation", type, null, null);
           }
         }
         case "loss" -> {
-          if (loss == null) {
-            error("the network has no loss: add @Loss(...) to " + type.getSimpleName(), type, null, null);
-          } else if (lastShapeKnown) {
+          if (lossMirror == null) {
+            error("the network has no loss: add @Loss(...) or another loss annotation to " + type.getSimpleName(), type,
+                null, null);
+          } else if (loss != null && allRead) {
             error(p.message(), type, lossMirror, Mirrors.written(lossMirror, "value"));
           }
         }
@@ -383,104 +486,42 @@ final class SpecReader {
         }
         default -> {
           Part at = parts.get(p.layerIndex());
-          error(p.message(), at.member(), at.annotation(), Mirrors.written(at.annotation(), p.attribute()));
+          if (!(at.layer() instanceof Unread)) {
+            error(p.message(), at.member(), at.annotation(), null);
+          }
         }
       }
     }
   }
 
   /**
-   * The one optimizer annotation with the one schedule, validated; Adam with learning rate 1e-3 when there is none.
-   * Extra optimizers or schedules are reported in source order, each naming the first.
+   * The one optimizer annotation with the one schedule, read by the optimizer's kind; Adam with its defaults when
+   * there is none. Extra optimizers or schedules are reported in source order, each naming the first.
    */
   private OptimizerSpec optimizer(TypeElement type) {
-    AnnotationMirror found = null;
-    AnnotationMirror scheduleMirror = null;
-    for (AnnotationMirror m : type.getAnnotationMirrors()) {
-      String simple = Mirrors.simpleName(m);
-      if (!Mirrors.name(m).startsWith(Mirrors.PACKAGE)) {
-        continue;
-      }
-      if (OPTIMIZERS.contains(simple)) {
-        if (found != null) {
-          error("more than one optimizer: keep one of @" + Mirrors.simpleName(found) + " and @" + simple, type, m, null);
-        } else {
-          found = m;
-        }
-      } else if (SCHEDULES.contains(simple)) {
-        if (scheduleMirror != null) {
-          error("more than one learning-rate schedule: keep one of @" + Mirrors.simpleName(scheduleMirror) + " and @"
-              + simple, type, m, null);
-        } else {
-          scheduleMirror = m;
-        }
+    List<AnnotationMirror> optimizers = one(type, KindAnnotation.Category.OPTIMIZER, "optimizer");
+    List<AnnotationMirror> schedules = one(type, KindAnnotation.Category.SCHEDULE, "learning-rate schedule");
+    KindAnnotation optimizer = optimizers.isEmpty() ? null : KindAnnotation.read(elements, optimizers.get(0));
+    ObjectNode json = optimizer == null ? JsonNodeFactory.instance.objectNode() : optimizer.json;
+    if (!schedules.isEmpty()) {
+      KindAnnotation schedule = KindAnnotation.read(elements, schedules.get(0));
+      ObjectNode s = schedule.json.deepCopy().put("type", schedule.type);
+      // The schedule alone, in an optimizer whose own settings are valid: its errors are its own.
+      ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
+      probe.set("schedule", s);
+      try {
+        readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Sgd.TYPE, probe, schedule.where(),
+            OptimizerSpec.class);
+        json.set("schedule", s);
+      } catch (IllegalArgumentException e) {
+        error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
       }
     }
-    LearningRateSchedule schedule = schedule(type, scheduleMirror);
-    if (found == null) {
-      return new OptimizerSpec.Adam(1e-3, 0.9, 0.999, 1e-8, 0, schedule);
+    if (optimizer == null) {
+      return readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Adam.TYPE, json, "the default optimizer",
+          OptimizerSpec.class);
     }
-    Map<String, Double> v = new java.util.HashMap<>();
-    Mirrors.values(elements, found).forEach((k, val) -> v.put(k, ((Number) val.getValue()).doubleValue()));
-    check(SpecRules.learningRate(v.get("learningRate")), "", type, found, "learningRate");
-    check(SpecRules.weightDecay(v.get("weightDecay")), "", type, found, "weightDecay");
-    for (String decay : new String[] {"beta1", "beta2", "momentum", "rho"}) {
-      if (v.containsKey(decay)) {
-        check(SpecRules.decay(decay, v.get(decay)), "", type, found, decay);
-      }
-    }
-    if (v.containsKey("epsilon")) {
-      check(SpecRules.epsilon(v.get("epsilon")), "", type, found, "epsilon");
-    }
-    if (failed) {
-      return null;
-    }
-    double lr = v.get("learningRate");
-    double wd = v.get("weightDecay");
-    return switch (Mirrors.simpleName(found)) {
-      case "Sgd" -> new OptimizerSpec.Sgd(lr, wd, schedule);
-      case "Momentum" -> new OptimizerSpec.Momentum(lr, v.get("momentum"), wd, schedule);
-      case "Nesterov" -> new OptimizerSpec.Nesterov(lr, v.get("momentum"), wd, schedule);
-      case "AdaGrad" -> new OptimizerSpec.AdaGrad(lr, v.get("epsilon"), wd, schedule);
-      case "RmsProp" -> new OptimizerSpec.RmsProp(lr, v.get("rho"), v.get("epsilon"), wd, schedule);
-      case "Adam" -> new OptimizerSpec.Adam(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"), wd, schedule);
-      default -> new OptimizerSpec.AdamW(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"), wd, schedule);
-    };
-  }
-
-  /** The schedule annotation's schedule, constant without one; its own constructor's rules, reported on it. */
-  private LearningRateSchedule schedule(TypeElement type, AnnotationMirror m) {
-    if (m == null) {
-      return new LearningRateSchedule.Constant();
-    }
-    Map<String, AnnotationValue> v = Mirrors.values(elements, m);
-    try {
-      return switch (Mirrors.simpleName(m)) {
-        case "StepDecay" -> new LearningRateSchedule.StepDecay(whole(v, "stepSize"), number(v, "gamma"));
-        case "ExponentialDecay" -> new LearningRateSchedule.ExponentialDecay(whole(v, "decaySteps"),
-            number(v, "gamma"));
-        default -> new LearningRateSchedule.CosineDecay(whole(v, "totalSteps"), number(v, "minFraction"));
-      };
-    } catch (IllegalArgumentException e) {
-      error(e.getMessage(), type, m, null);
-      return new LearningRateSchedule.Constant();
-    }
-  }
-
-  private static long whole(Map<String, AnnotationValue> v, String member) {
-    return ((Number) v.get(member).getValue()).longValue();
-  }
-
-  private static double number(Map<String, AnnotationValue> v, String member) {
-    return ((Number) v.get(member).getValue()).doubleValue();
-  }
-
-  /** Reports {@code problem} (with {@code advice}) on the member's value; true when there was one. */
-  private boolean check(String problem, String advice, Element at, AnnotationMirror m, String member) {
-    if (problem != null) {
-      error(problem + advice, at, m, Mirrors.written(m, member));
-    }
-    return problem != null;
+    return read(type, optimizer, OptimizerSpec.class);
   }
 
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {

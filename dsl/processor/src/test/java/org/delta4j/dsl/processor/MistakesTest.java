@@ -33,7 +33,7 @@ class MistakesTest {
     fails(spec("A", "@NeuralNetwork @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
         "  @Dense(units = 1) void out();", "}"), new Expected("the network has no input: add @Input(size)", 8));
     fails(spec("B", "@NeuralNetwork @Input(3)", "interface B {", "  @Dense(units = 1) void out();", "}"),
-        new Expected("the network has no loss: add @Loss(...) to B", 8));
+        new Expected("the network has no loss: add @Loss(...) or another loss annotation to B", 8));
     fails(spec("C", MSE, "interface C {", "  default void helper() {}", "}"),
         new Expected("the network has no layers: add abstract methods annotated @Dense", 8));
   }
@@ -150,7 +150,7 @@ class MistakesTest {
   void methodsThatAreNotLayers() {
     fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  void plain();",
         "  @Dense(units = 1) @Dropout(0.5) void both();", "  @Dense(units = 1) void withParameter(int x);", "}"),
-        new Expected("annotate plain() with @Dense, @Dropout or @Activation, or make it a default method", 10),
+        new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation, or make it a default method", 10),
         new Expected("a method is one layer: keep one of @Dense and @Dropout on both()", 11),
         new Expected("a layer method takes no parameters: withParameter() has 1", 12));
   }
@@ -250,7 +250,7 @@ class MistakesTest {
         new Expected("the network has no input", 9),
         new Expected("units must be at least 1, got 0", 10),
         new Expected("dropout rate must be in [0, 1), got 2.0", 11),
-        new Expected("annotate plain() with @Dense, @Dropout or @Activation", 12),
+        new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation", 12),
         new Expected("the network has no loss", 9));
   }
 }

@@ -11,6 +11,13 @@ import com.google.testing.compile.Compiler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import javax.tools.JavaFileObject;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,24 +92,26 @@ class NetworkProcessorTest {
   }
 
   @Test
-  void everySettingReachesTheDescription() throws IOException {
-    String source = generated(compile(EVERYTHING), "test.Everything");
-    for (String expected : new String[] {
-        "new LayerSpec.Dense(\"a */ $b {@code <c>} \\\\u002a/\", /* units */ 8, "
-            + "new Initializer(Initializer.Kind.HE_NORMAL, /* scale */ 0.5), "
-            + "new Initializer(Initializer.Kind.CONSTANT, /* scale */ 0.1))",
-        "ActivationFunction.LEAKY_RELU, /* alpha */ 0.2)",
-        "new LayerSpec.Dropout(\"@param x\\n\" + \" * @return y $L $$\", /* rate */ 0.25)",
-        "new LayerSpec.Activation(\"softmax\", ActivationFunction.SOFTMAX, /* alpha */ 0.0)",
-        "new OptimizerSpec.AdamW(/* learningRate */ 0.01, /* beta1 */ 0.8, /* beta2 */ 0.99, /* epsilon */ 1.0E-7, "
-            + "/* weightDecay */ 1.0E-4, new LearningRateSchedule.CosineDecay(/* totalSteps */ 100L, "
-            + "/* minFraction */ 0.1))",
-        ".seed(-3L)",
-        "Network.create(SPEC, Engines.get(), DataType.FLOAT64)",
-        "ModelFiles.load(file, Engines.get(engine), DataType.FLOAT64)",
-        "public ActivationLayer softmax()",
+  void everySettingReachesTheDescription() throws Exception {
+    Compilation c = compile(EVERYTHING);
+    String source = generated(c, "test.Everything");
+    NetworkSpec expected = NetworkSpec.builder()
+        .input(4, 2)
+        .layer(new LayerSpec.Dense("a */ $b {@code <c>} \\u002a/", 8, new Initializer(Initializer.Kind.HE_NORMAL, 0.5),
+            new Initializer(Initializer.Kind.CONSTANT, 0.1)))
+        .layer(new LayerSpec.Activation("a */ $b {@code <c>} \\u002a/_leaky_relu", ActivationFunction.LEAKY_RELU, 0.2))
+        .layer(new LayerSpec.Dropout("@param x\n * @return y $L $$", 0.25))
+        .layer(new LayerSpec.Dense("logits", 3, Initializer.xavierUniform(), Initializer.zeros()))
+        .layer(new LayerSpec.Activation("softmax", ActivationFunction.SOFTMAX, 0))
+        .loss(LossFunction.CATEGORICAL_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.AdamW(0.01, 0.8, 0.99, 1e-7, 1e-4, new LearningRateSchedule.CosineDecay(100, 0.1)))
+        .seed(-3)
+        .build();
+    assertEquals(expected, Specs.generatedSpec(c, "test.Everything"));
+    for (String text : new String[] {"Network.create(SPEC, Engines.get(), DataType.FLOAT64)",
+        "ModelFiles.load(file, Engines.get(engine), DataType.FLOAT64)", "public ActivationLayer softmax()",
         "@GeneratedNetwork(\"test.EverythingSpec\")"}) {
-      assertTrue(source.replaceAll("\\s+", " ").contains(expected), expected + " in\n" + source);
+      assertTrue(source.contains(text), text + " in\n" + source);
     }
   }
 
@@ -121,7 +130,7 @@ class NetworkProcessorTest {
       assertTrue(source.contains(k[2]) && source.contains(k[3]), k[0] + ":\n" + source);
       assertEquals(k[0].contains("ENTROPY"), source.contains("public float[][] probabilities("), k[0]);
       assertTrue(source.contains("public float[][] outputs("), k[0]);
-      assertEquals(k[0].equals("SOFTMAX_CROSS_ENTROPY"), source.contains("network.output().toFloatArray()"), k[0]);
+      assertEquals(k[0].equals("SOFTMAX_CROSS_ENTROPY"), source.contains("network.predictor().output(input)"), k[0]);
     }
   }
 }

@@ -99,7 +99,7 @@ class RobustnessTest {
     Compilation c = Compiler.javac().withProcessors(new SizesGenerator(), new NetworkProcessor())
         .withOptions("-Xlint:all").compile(source);
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("/* units */ 4");
+    assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("\\\"units\\\":4");
   }
 
   @Test
