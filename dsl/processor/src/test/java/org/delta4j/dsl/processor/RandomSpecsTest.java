@@ -16,13 +16,15 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Many specs, valid and invalid at random — wrong values, unresolved names, misplaced and clashing annotations — never
+ * Many specs, valid and invalid at random — wrong values, unresolved names, misplaced and clashing annotations, kinds
+ * of the user's own and misspelt ones — never
  * make the processor fail: every compilation ends in generated code that compiles, or in errors on the user's lines
  * only, none of them the processor's own failure.
  */
 class RandomSpecsTest {
   private static final List<String> NUMBERS = List.of("-1", "0", "0.5", "1", "3", "1e-3", "Double.NaN",
       "Double.POSITIVE_INFINITY", "Integer.MAX_VALUE", "UNDEFINED");
+  private static final String KINDS = "org.delta4j.dsl.processor.testkinds.";
   private static final List<String> SIZES = List.of("-1", "0", "1", "3", "65536", "Integer.MAX_VALUE", "UNDEFINED",
       "3", "3", "3", "3", "3");
 
@@ -47,6 +49,9 @@ class RandomSpecsTest {
         Combinators.combine(Arbitraries.of("StepDecay(stepSize = %s, gamma = %s)",
             "ExponentialDecay(decaySteps = %s, gamma = %s)", "CosineDecay(totalSteps = %s, minFraction = %s)"),
             Arbitraries.of("-1", "0", "10", "UNDEFINED"), number()).as((f, a, b) -> "@" + String.format(f, a, b)),
+        Combinators.combine(number(), Arbitraries.of("0", "2", "UNDEFINED")).as((r, m) -> "@" + KINDS
+            + "ScaledSgd(learningRate = " + r + ", momentum = " + m + ")"),
+        Arbitraries.of("@" + KINDS + "BoundedSquaredError(maxOutputs = 2)", "@" + KINDS + "Scale(factor = 1)"),
         Arbitraries.of("@NeuralNetwork(className = \"Network\")", "@NeuralNetwork(seed = UNDEFINED)",
             "@NeuralNetwork(dataType = DataType.FLOAT64)", "@Dens(units = 1)"));
   }
@@ -61,7 +66,10 @@ class RandomSpecsTest {
             + n + "\")"),
         Combinators.combine(constant(org.delta4j.spec.ActivationFunction.class), number())
             .as((f, a) -> "@Activation(value = " + f + ", alpha = " + a + ")"),
-        Arbitraries.of("", "@Dense(units = 1) @Dropout(0.5)", "@Input(3)"));
+        Combinators.combine(number(), Arbitraries.of(SIZES)).as((f, m) -> "@" + KINDS + "Scale(factor = " + f
+            + ", maxInputs = " + m + ")"),
+        Arbitraries.of("", "@Dense(units = 1) @Dropout(0.5)", "@Input(3)", "@" + KINDS + "Scael(factor = 1)",
+            "@" + KINDS + "BoundedSquaredError(maxOutputs = 1)"));
   }
 
   private static Arbitrary<String> member() {
