@@ -136,14 +136,15 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   /**
-   * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) is
-   * missing from the element, and only the source shows it was there.
+   * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) has
+   * an erroneous type, or (javac before 25) is missing from the element, and only the source shows it was there.
    */
   private boolean allAnnotationsKnown(Element e) {
     Tree tree = trees == null ? null : trees.getTree(e);
     ModifiersTree modifiers = tree instanceof ClassTree c ? c.getModifiers()
         : tree instanceof MethodTree m ? m.getModifiers() : null;
-    return modifiers == null || modifiers.getAnnotations().size() <= e.getAnnotationMirrors().size();
+    return e.getAnnotationMirrors().stream().noneMatch(m -> m.getAnnotationType().getKind() == TypeKind.ERROR)
+        && (modifiers == null || modifiers.getAnnotations().size() <= e.getAnnotationMirrors().size());
   }
 
   /**
