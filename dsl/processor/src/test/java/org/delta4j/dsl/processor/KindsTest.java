@@ -19,6 +19,8 @@ import org.delta4j.spec.Initializer;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LossKind;
+import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -67,12 +69,21 @@ class KindsTest {
   }
 
   @Test
-  void everyRegisteredLayerKindRoundTripsThroughTheGeneratedCode() throws Exception {
-    // Each kind's example, written as the generated code writes it and read back as it reads it.
-    for (LayerKind kind : KindRegistry.load(KindsTest.class.getClassLoader()).layerKinds()) {
+  void everyRegisteredKindRoundTripsAsTheGeneratedCodeWritesAndReadsIt() {
+    // Each kind's example, written as the generator writes it and read back as the generated class reads it.
+    KindRegistry kinds = KindRegistry.load(KindsTest.class.getClassLoader());
+    for (LayerKind kind : kinds.layerKinds()) {
       LayerSpec example = kind.example().spec().withName("x");
       assertEquals(example, NetworkSpecJson.readLayer(NetworkSpecJson.writeLayer(example)), kind.type());
     }
+    for (LossKind kind : kinds.lossKinds()) {
+      assertEquals(kind.example(), NetworkSpecJson.readLoss(NetworkSpecJson.writeLoss(kind.example())), kind.type());
+    }
+    for (OptimizerKind kind : kinds.optimizerKinds()) {
+      assertEquals(kind.example(), NetworkSpecJson.readOptimizer(NetworkSpecJson.writeOptimizer(kind.example())),
+          kind.type());
+    }
+    assertTrue(kinds.layerKinds().stream().anyMatch(k -> k.type().equals(ScaleSpec.TYPE)));
   }
 
   @Test
