@@ -1,6 +1,5 @@
 package org.delta4j.dsl.examples;
 
-import org.delta4j.dsl.Activation;
 import org.delta4j.dsl.Adam;
 import org.delta4j.dsl.Dense;
 import org.delta4j.dsl.Input;
@@ -13,8 +12,8 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.DataType;
 
 /**
- * Regression of sin x on [−π, π] in double precision, with a standalone activation layer, a leaky ReLU, a constant
- * bias and a decaying learning rate. Generates {@code SineNetwork}, whose {@code predict} returns the values.
+ * Regression of sin x on [−π, π] in double precision, with a standalone activation layer declared by an annotation of
+ * this package ({@link Tanh}), a leaky ReLU, a constant bias and a decaying learning rate. Generates {@code SineNetwork}, whose {@code predict} returns the values.
  */
 @NeuralNetwork(seed = 3, dataType = DataType.FLOAT64)
 @Input(1)
@@ -27,8 +26,8 @@ public interface SineSpec {
       biasScale = 0.5)
   void hidden();
 
-  /** The hidden layer's activation, as a layer of its own. */
-  @Activation(ActivationFunction.TANH)
+  /** The hidden layer's activation, as a layer of its own, declared with an annotation written here. */
+  @Tanh
   void squash();
 
   /** A second, leaky layer. */
