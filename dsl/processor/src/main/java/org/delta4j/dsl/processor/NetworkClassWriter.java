@@ -24,6 +24,7 @@ import org.delta4j.tensor.Shape;
 final class NetworkClassWriter {
   private static final ClassName NETWORK = ClassName.get("org.delta4j.nn", "Network");
   private static final ClassName NETWORK_SPEC = ClassName.get("org.delta4j.spec", "NetworkSpec");
+  private static final ClassName LAYER = ClassName.get("org.delta4j.nn", "Layer");
   private static final ClassName SPEC_JSON = ClassName.get("org.delta4j.io", "NetworkSpecJson");
   private static final ClassName TENSOR = ClassName.get("org.delta4j.tensor", "Tensor");
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
@@ -101,7 +102,8 @@ final class NetworkClassWriter {
       type.addMethod(MethodSpec.methodBuilder(a.methodName()).addModifiers(Modifier.PUBLIC).returns(layerClass)
           .addJavadoc("The layer declared by {@link $T#$L()}.\n\n@return the layer\n", ClassName.get(model.spec()),
               a.methodName())
-          .addStatement("return ($T) network.layers().get($L)", layerClass, a.layerIndex()).build());
+          .addStatement(layerClass.equals(LAYER) ? CodeBlock.of("return network.layers().get($L)", a.layerIndex())
+              : CodeBlock.of("return ($T) network.layers().get($L)", layerClass, a.layerIndex())).build());
     }
     type.addMethod(MethodSpec.methodBuilder("train").addModifiers(Modifier.PUBLIC).returns(HISTORY)
             .addJavadoc("Trains for {@code epochs} epochs in batches of {@code batchSize}, shuffled from the spec's "
