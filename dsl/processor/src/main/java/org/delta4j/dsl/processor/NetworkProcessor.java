@@ -37,9 +37,20 @@ import org.delta4j.spec.KindRegistry;
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
   private final Set<String> deferred = new LinkedHashSet<>();
+  private final ClassLoader kindsLoader;
   private Trees trees;
   private KindRegistry kinds;
   private String kindsProblem;
+
+  /** The processor, reading the kinds registered on its own class loader: the annotation processor path. */
+  public NetworkProcessor() {
+    this(NetworkProcessor.class.getClassLoader());
+  }
+
+  /** The processor, reading the kinds {@code kindsLoader} registers. */
+  NetworkProcessor(ClassLoader kindsLoader) {
+    this.kindsLoader = kindsLoader;
+  }
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
@@ -94,7 +105,7 @@ public final class NetworkProcessor extends AbstractProcessor {
   private void generate(TypeElement spec) {
     if (kinds == null && kindsProblem == null) {
       try {
-        kinds = KindRegistry.load(NetworkProcessor.class.getClassLoader());
+        kinds = KindRegistry.load(kindsLoader);
       } catch (RuntimeException | LinkageError e) {
         kindsProblem = e.getMessage();
       }

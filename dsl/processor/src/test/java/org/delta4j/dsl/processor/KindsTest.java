@@ -8,14 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.tools.JavaFileObject;
 import org.delta4j.dsl.processor.Specs.Expected;
 import org.delta4j.dsl.processor.testkinds.BoundedSquaredErrorSpec;
+import org.delta4j.dsl.processor.testkinds.FailingKinds;
 import org.delta4j.dsl.processor.testkinds.ScaleSpec;
 import org.delta4j.dsl.processor.testkinds.ScaledSgdSpec;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.spec.Initializer;
+import org.delta4j.spec.KindProvider;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
@@ -24,6 +32,7 @@ import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DSL takes any registered layer, loss and optimizer kind through one door: an annotation whose type is
@@ -114,6 +123,22 @@ class KindsTest {
     fails(userSpec("B", "@NeuralNetwork @Input(3)", "@BoundedSquaredError(maxOutputs = 1)", "interface B {",
         "  @Dense(units = 3) void out();", "}"),
         new Expected("bounded_squared_error takes at most 1 outputs, but the network has 3", 9));
+  }
+
+  @Test
+  void aProviderThatFailsWhenLoadedIsOneErrorOnTheSpec(@TempDir Path dir) throws IOException {
+    Path services = dir.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, FailingKinds.class.getName() + "\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+          "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader)).compile(source);
+      assertThat(c).hadErrorContaining("the layer, loss and optimizer kinds on the annotation processor path cannot be "
+          + "loaded: a kind provider cannot be loaded").inFile(source).onLine(8);
+      assertThat(c).hadErrorContaining("this provider is broken");
+      assertThat(c).hadErrorCount(1);
+    }
   }
 
   @Test
