@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +21,9 @@ import javax.lang.model.util.Elements;
 import org.delta4j.spec.Initializer;
 
 /**
- * One use of an annotation whose type is meta-annotated {@code @LayerAnnotation}, {@code @LossAnnotation}, {@code
- * @OptimizerAnnotation} or {@code @ScheduleAnnotation}, as the kind's JSON object: the type name, and a field for each
- * member the user wrote (under its {@code @Field} name or its name in snake case). On a layer, the conventional
+ * One use of an annotation whose type is meta-annotated with a kind's type name ({@code @LayerAnnotation},
+ * {@code @LossAnnotation}, {@code @OptimizerAnnotation} or {@code @ScheduleAnnotation}), as the kind's JSON object: the
+ * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On a layer, the conventional
  * members are taken out: {@code name}, {@code activation} with {@code alpha}, and the scale of each initializer kind.
  * It remembers which member wrote which field, so that an error about a field points at the value.
  */
