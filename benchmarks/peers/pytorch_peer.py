@@ -98,14 +98,14 @@ def cpuinfo():
 
 
 def openblas_identity(path):
-    """(config, core name) of an OpenBLAS library, asked directly; empty strings for any other BLAS."""
+    """(config, core name, threads) of an OpenBLAS library, asked directly; empty strings for any other BLAS."""
     try:
         lib = ctypes.CDLL(path)
-        config, core = lib.openblas_get_config, lib.openblas_get_corename
+        config, core, threads = lib.openblas_get_config, lib.openblas_get_corename, lib.openblas_get_num_threads
     except (OSError, AttributeError):
-        return "", ""
+        return "", "", ""
     config.restype = core.restype = ctypes.c_char_p
-    return config().decode(), core().decode()
+    return config().decode(), core().decode(), str(threads())
 
 
 def machine(threads):
@@ -116,9 +116,11 @@ def machine(threads):
     with open("/proc/self/maps") as f:
         mapped = {line.split()[-1] for line in f if line.split() and line.split()[-1].startswith("/")}
     blas = []
+    blas_threads = ""
     for path in sorted(mapped):
         if BLAS_NAME.match(os.path.basename(path)):
-            config, core = openblas_identity(path)
+            config, core, threads = openblas_identity(path)
+            blas_threads = blas_threads or threads
             blas.append({"library": os.path.realpath(path), "config": config, "core": core})
     config = torch.__config__.show()
     torch_blas = re.search(r"BLAS_INFO=([^,\s]+)", config)
@@ -129,6 +131,8 @@ def machine(threads):
         "NumPy BLAS": numpy_blas(),
         "threads": str(threads),
     }
+    if blas_threads:
+        settings["OpenBLAS threads"] = blas_threads
     for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY"):
         if os.environ.get(v) is not None:
             settings[v] = os.environ[v]

@@ -60,6 +60,7 @@ public final class MachineProbe {
             .getDeclaredMethod("configAndCore").invoke(null);
         config = answer[0];
         core = answer[1];
+        settings.put("OpenBLAS threads", answer[2]);
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         settings.put("OpenBLAS query", "failed: " + cause);

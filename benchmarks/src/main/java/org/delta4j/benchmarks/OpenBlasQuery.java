@@ -15,18 +15,25 @@ import jdk.incubator.foreign.MemoryAddress;
 final class OpenBlasQuery {
   private OpenBlasQuery() {}
 
-  /** {config, core name}. */
+  /** {config, core name, threads}. */
   static String[] configAndCore() throws Throwable {
-    return new String[] {string("openblas_get_config"), string("openblas_get_corename")};
+    MethodHandle threads = CLinker.getInstance().downcallHandle(address("openblas_get_num_threads"),
+        MethodType.methodType(int.class), FunctionDescriptor.of(CLinker.C_INT));
+    return new String[] {string("openblas_get_config"), string("openblas_get_corename"),
+        Integer.toString((int) threads.invokeExact())};
   }
 
   private static String string(String function) throws Throwable {
+    MethodHandle h = CLinker.getInstance().downcallHandle(address(function),
+        MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
+    return CLinker.toJavaString((MemoryAddress) h.invokeExact());
+  }
+
+  private static MemoryAddress address(String function) {
     long address = org.bytedeco.javacpp.Loader.addressof(function).address();
     if (address == 0) {
       throw new IllegalStateException(function + " not found in the loaded libraries");
     }
-    MethodHandle h = CLinker.getInstance().downcallHandle(MemoryAddress.ofLong(address),
-        MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
-    return CLinker.toJavaString((MemoryAddress) h.invokeExact());
+    return MemoryAddress.ofLong(address);
   }
 }
