@@ -77,7 +77,7 @@ public final class BenchmarksReport {
         && admit(label, file, Machine.read(results.resolve(file.replace(".json", ".machine.json"))))) {
       return JmhResults.read(path);
     }
-    return JmhResults.read(results.resolve(file + ".absent"));
+    return JmhResults.none();
   }
 
   /** A peer's JSON if it was measured on this report's CPU, else an empty object (the refusal recorded). */
@@ -354,15 +354,12 @@ public final class BenchmarksReport {
     machines.forEach((label, m) -> {
       List<String> set = new ArrayList<>();
       m.settings().forEach((k, v) -> {
-        if (k.startsWith("OPENBLAS") || k.startsWith("torch") || k.startsWith("NumPy") || k.startsWith("OMP")
-            || k.startsWith("OpenBLAS")) {
+        if (k.matches("(?i)(openblas|torch|numpy|omp).*")) {
           set.add(k + " = " + v);
         }
       });
-      Blas b = m.effectiveBlas();
-      md.append("| ").append(label).append(" | ").append(label.startsWith("Delta4j") && m.blas().isEmpty()
-          ? "not recorded" : b.describe()).append(" | ").append(set.isEmpty() ? "–" : String.join("; ", set))
-          .append(" |\n");
+      md.append("| ").append(label).append(" | ").append(m.effectiveBlas().describe()).append(" | ")
+          .append(set.isEmpty() ? "–" : String.join("; ", set)).append(" |\n");
     });
     md.append('\n');
   }
