@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.autodiff.ExpressionLayerSpec;
+import org.delta4j.autodiff.Scope;
 import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Tape;
 import org.delta4j.autodiff.Value;
@@ -21,6 +23,7 @@ import org.delta4j.nn.Loss;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
@@ -336,6 +339,43 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
     assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
         .startsWith("reshape: cannot reshape [2, 3]"));
+  }
+
+  @Test
+  void aLayerWrittenForwardOnlyIsHeldToItsDeclaredShapes() {
+    /** Declares an output of 4 per sample but doubles its input of 2. */
+    record Wrong(String name) implements ExpressionLayerSpec {
+      @Override
+      public Value forward(Value x, Scope s) {
+        return x.multiply(2);
+      }
+
+      @Override
+      public Shape outputShape(Shape input) {
+        return Shape.of(4);
+      }
+
+      @Override
+      public String type() {
+        return "wrong";
+      }
+
+      @Override
+      public Wrong withName(String name) {
+        return new Wrong(name);
+      }
+
+      @Override
+      public void writeFields(FieldWriter out) {}
+    }
+    Layer wrong = new Wrong(null).build(context(Shape.of(2), Map.of()));
+    String m = assertThrows(IllegalStateException.class, () -> wrong.forward(engine().zeros(F64, Shape.of(5, 2)),
+        Mode.training(0))).getMessage();
+    assertEquals("wrong layer 'layer': the forward pass gave [5, 2] but the kind's output shape [4] makes [5, 4] for "
+        + "this batch", m);
+    m = assertThrows(IllegalArgumentException.class, () -> wrong.forward(engine().zeros(F64, Shape.of(5, 3)),
+        Mode.training(0))).getMessage();
+    assertEquals("wrong layer 'layer': input has shape [5, 3] but the layer takes batches of [2]", m);
   }
 
   @Test
