@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.delta4j.data.ArrayDataset;
-import org.delta4j.data.CsvReader;
 import org.delta4j.data.Dataset;
-import org.delta4j.data.FashionMnist;
 import org.delta4j.data.Split;
+import org.delta4j.datasets.CsvReader;
+import org.delta4j.datasets.FashionMnist;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from: Fashion-MNIST (the default) or a CSV file. Shared by every command that reads data. */

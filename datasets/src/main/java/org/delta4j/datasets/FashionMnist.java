@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import org.delta4j.data.ByteImageDataset;
+import org.delta4j.data.Normalization;
 import org.delta4j.tensor.Shape;
 
 /**

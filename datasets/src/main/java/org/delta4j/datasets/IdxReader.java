@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
