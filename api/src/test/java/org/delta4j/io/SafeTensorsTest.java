@@ -98,6 +98,23 @@ class SafeTensorsTest {
   }
 
   @Test
+  void aShapeWhoseByteCountWrapsIsRefused() throws IOException {
+    // 2^61 doubles are 2^64 bytes, which wraps to 0 in a long: the empty span must not pass for them.
+    refused(withHeader("{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0),
+        "a tensor shape overflows");
+  }
+
+  @Test
+  void aDirectoryIsNamedAsOne() throws IOException {
+    refused(dir, "is a directory");
+  }
+
+  @Test
+  void theMetadataReadsWithoutTheData() throws IOException {
+    assertEquals(Map.of("format", "test"), SafeTensors.readMetadata(sample()));
+  }
+
+  @Test
   void overlapsGapsAndLeftoversAreRefused() throws IOException {
     refused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
         + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "overlaps");
