@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.data.Split;
 import org.delta4j.datasets.CsvReader;
@@ -42,7 +41,7 @@ final class DataOptions {
    */
   Loaded load(double validationFraction, long seed, PrintWriter out) throws IOException {
     if (csv != null) {
-      ArrayDataset all = CsvReader.classification(csv, labelColumn, header);
+      Dataset all = CsvReader.classification(csv, labelColumn, header);
       Split testSplit = Split.of(all, 0.2, seed);
       Dataset training = testSplit.training();
       Dataset validation = null;
