@@ -28,6 +28,7 @@ final class EvaluateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     SavedModel saved = model.load();
     DataOptions.Loaded loaded = data.load(0, model.seed, out);
+    model.checkFits(saved.network(), loaded.test());
     out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained "
         + saved.progress().completedEpochs() + " epochs; engine " + saved.network().engine().name());
     out.println("Data: " + loaded.description());
