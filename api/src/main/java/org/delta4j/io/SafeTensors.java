@@ -189,11 +189,16 @@ public final class SafeTensors {
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
           long d = shapeNode.get(i).asLong(-1);
-          if (!shapeNode.get(i).canConvertToLong() || d < 0 || d > Integer.MAX_VALUE) {
+          if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong() || d < 0
+              || d > Integer.MAX_VALUE) {
             throw new ModelFormatException(file, "tensor '" + name + "' has an invalid dimension " + shapeNode.get(i));
           }
           shape[i] = (int) d;
           count = Math.multiplyExact(count, d);
+        }
+        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+          throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets " + offsets
+              + ", which are not whole numbers");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
