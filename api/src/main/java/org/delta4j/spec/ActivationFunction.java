@@ -22,4 +22,9 @@ public enum ActivationFunction {
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /** The {@code alpha} an activation layer of this function takes when none is given: 0.01 for leaky ReLU, else 0. */
+  public double defaultAlpha() {
+    return this == LEAKY_RELU ? 0.01 : 0;
+  }
 }

@@ -1,12 +1,27 @@
 package org.delta4j.spec;
 
+import java.util.List;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.layers.ActivationLayer;
+import org.delta4j.nn.layers.DenseLayer;
+import org.delta4j.nn.layers.DropoutLayer;
 import org.delta4j.tensor.Shape;
 
 /**
- * The engine-neutral description of one layer: a plain immutable value. Input sizes are never stated; a {@link
+ * The engine-neutral description of one layer, the door every layer kind enters by, built-in or not: a plain
+ * immutable value that names its kind ({@link #type()}, registered through a {@link KindProvider}), infers its output
+ * shape, declares its parameters and builds its {@link Layer} on any engine. Input sizes are never stated; a {@link
  * NetworkSpec} infers each layer's input shape from the one before.
+ *
+ * <p>Contract: {@link #outputShape} throws {@link IllegalArgumentException} naming the layer and the shapes when an
+ * input does not fit; {@link #parameters} and the layer {@link #build} makes agree (the network checks); {@link
+ * #writeFields} writes what the kind's reader reads back to an equal spec.
  */
-public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation, LayerSpec.Dropout {
+public interface LayerSpec {
+  /** The kind's stable JSON type name, e.g. {@code dense}. */
+  String type();
+
   /** The layer's name, unique in its network; null until {@link NetworkSpec} assigns a default. */
   String name();
 
@@ -16,14 +31,42 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
   /** The shape of one sample's output, given one sample's input shape. */
   Shape outputShape(Shape input);
 
+  /** The trainable parameters for this input shape, in a fixed order; none by default. */
+  default List<ParameterSpec> parameters(Shape input) {
+    return List.of();
+  }
+
+  /**
+   * Tensors the layer keeps across steps that the optimizer does not train (batch norm's running mean and variance):
+   * created and initialised by the network like parameters, saved and loaded with the model; none by default.
+   */
+  default List<ParameterSpec> buffers(Shape input) {
+    return List.of();
+  }
+
+  /** The layer on the context's engine, using the parameters the context created from {@link #parameters}. */
+  Layer build(LayerContext context);
+
+  /** Writes the kind's own fields (not {@code type} or {@code name}). */
+  void writeFields(FieldWriter out);
+
   /** The default name's stem: {@code dense}, {@code relu}, {@code dropout}... */
-  String kindLabel();
+  default String kindLabel() {
+    return type();
+  }
+
+  /** How the layer appears in a network's one-line summary. */
+  default String summary() {
+    return kindLabel();
+  }
 
   /**
    * Affine layer Y = X·W + b with W of shape [in, units] and b of shape [units]. An input of rank &gt; 1 per sample
    * is flattened to its size.
    */
   record Dense(String name, int units, Initializer weights, Initializer bias) implements LayerSpec {
+    public static final String TYPE = "dense";
+
     public Dense {
       SpecRules.require(SpecRules.units(units), "dense layer", name);
       SpecRules.require(weights == null || bias == null ? "initializers must not be null" : null, "dense layer", name);
@@ -32,6 +75,16 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
     /** Xavier-uniform weights and zero biases. */
     public Dense(int units) {
       this(null, units, Initializer.xavierUniform(), Initializer.zeros());
+    }
+
+    static Dense read(FieldReader f) {
+      return new Dense(f.name(), f.integer("units", null), f.initializer("weights", Initializer.xavierUniform()),
+          f.initializer("bias", Initializer.zeros()));
+    }
+
+    @Override
+    public String type() {
+      return TYPE;
     }
 
     @Override
@@ -45,12 +98,33 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
     }
 
     @Override
-    public String kindLabel() {
-      return "dense";
+    public List<ParameterSpec> parameters(Shape input) {
+      int in = input.intSize();
+      return List.of(new ParameterSpec("weight", Shape.of(in, units), weights, in, units),
+          new ParameterSpec("bias", Shape.of(units), bias, in, units));
+    }
+
+    @Override
+    public Layer build(LayerContext c) {
+      return new DenseLayer(c.name(), c.inputShape(), units, c.parameter("weight"), c.parameter("bias"), c.engine(),
+          c.dataType());
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {
+      out.put("units", units).put("weights", weights).put("bias", bias);
+    }
+
+    @Override
+    public String summary() {
+      return String.valueOf(units);
     }
   }
 
-  /** An activation function applied to the previous layer's output. {@code alpha} is leaky ReLU's slope. */
+  /**
+   * An activation function applied to the previous layer's output; its JSON type is the function's label. {@code
+   * alpha} is leaky ReLU's slope.
+   */
   record Activation(String name, ActivationFunction function, double alpha) implements LayerSpec {
     public Activation {
       SpecRules.require(function == null ? "the function must not be null" : null, "activation layer", name);
@@ -58,7 +132,16 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
     }
 
     public Activation(ActivationFunction function) {
-      this(null, function, function == ActivationFunction.LEAKY_RELU ? 0.01 : 0);
+      this(null, function, function.defaultAlpha());
+    }
+
+    static Activation read(ActivationFunction function, FieldReader f) {
+      return new Activation(f.name(), function, f.number("alpha", function.defaultAlpha()));
+    }
+
+    @Override
+    public String type() {
+      return function.label();
     }
 
     @Override
@@ -72,8 +155,13 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
     }
 
     @Override
-    public String kindLabel() {
-      return function.label();
+    public Layer build(LayerContext c) {
+      return new ActivationLayer(c.name(), function, alpha, c.inputShape(), c.engine(), c.dataType());
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {
+      out.put("alpha", alpha);
     }
   }
 
@@ -82,12 +170,23 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
    * 1 / (1 − rate); at inference it passes its input through.
    */
   record Dropout(String name, double rate) implements LayerSpec {
+    public static final String TYPE = "dropout";
+
     public Dropout {
       SpecRules.require(SpecRules.dropoutRate(rate), "dropout layer", name);
     }
 
     public Dropout(double rate) {
       this(null, rate);
+    }
+
+    static Dropout read(FieldReader f) {
+      return new Dropout(f.name(), f.number("rate", Double.NaN));
+    }
+
+    @Override
+    public String type() {
+      return TYPE;
     }
 
     @Override
@@ -101,8 +200,18 @@ public sealed interface LayerSpec permits LayerSpec.Dense, LayerSpec.Activation,
     }
 
     @Override
-    public String kindLabel() {
-      return "dropout";
+    public Layer build(LayerContext c) {
+      return new DropoutLayer(c.name(), rate, c.seed(), c.inputShape(), c.engine(), c.dataType());
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {
+      out.put("rate", rate);
+    }
+
+    @Override
+    public String summary() {
+      return "dropout " + rate;
     }
   }
 }

@@ -12,6 +12,32 @@ public sealed interface LearningRateSchedule
   /** The learning rate for update t, given the optimizer's base rate α. */
   double rate(double base, long t);
 
+  /** Writes this schedule as {@code {"type": ..., fields...}}, the form {@link #read} takes. */
+  default void write(FieldWriter out) {
+    if (this instanceof StepDecay d) {
+      out.put("type", "step").put("step_size", d.stepSize()).put("gamma", d.gamma());
+    } else if (this instanceof ExponentialDecay d) {
+      out.put("type", "exponential").put("decay_steps", d.decaySteps()).put("gamma", d.gamma());
+    } else if (this instanceof CosineDecay d) {
+      out.put("type", "cosine").put("total_steps", d.totalSteps()).put("min_fraction", d.minFraction());
+    } else {
+      out.put("type", "constant");
+    }
+  }
+
+  /** Reads a schedule written by {@link #write}; the caller checks for unknown fields. */
+  static LearningRateSchedule read(FieldReader f) {
+    String type = f.text("type", null).toLowerCase(java.util.Locale.ROOT);
+    return switch (type) {
+      case "constant" -> new Constant();
+      case "step" -> new StepDecay(f.longInteger("step_size", null), f.number("gamma", Double.NaN));
+      case "exponential" -> new ExponentialDecay(f.longInteger("decay_steps", null), f.number("gamma", Double.NaN));
+      case "cosine" -> new CosineDecay(f.longInteger("total_steps", null), f.number("min_fraction", 0));
+      default -> throw new IllegalArgumentException(f.where() + ".type: unknown schedule '" + type
+          + "'; one of constant, step, exponential, cosine");
+    };
+  }
+
   /** The base rate throughout. */
   record Constant() implements LearningRateSchedule {
     @Override

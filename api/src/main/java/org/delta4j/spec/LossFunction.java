@@ -1,11 +1,19 @@
 package org.delta4j.spec;
 
+import java.util.List;
+import java.util.Locale;
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.KernelLoss;
+import org.delta4j.nn.Loss;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+
 /**
  * The losses. For predictions o and targets t of shape [N, C], each is a sum over the C outputs of one row, averaged
  * over the N rows. Probabilities are clamped to [ε, 1 − ε] with ε = {@link
  * org.delta4j.tensor.DataType#probabilityEpsilon()} before a logarithm or a division.
  */
-public enum LossFunction {
+public enum LossFunction implements LossSpec {
   /** L = (1/N) Σₙ ½ Σ_c (t − o)²; ∂L/∂o = (o − t) / N. */
   SQUARED_ERROR,
   /** L = (1/(N·C)) Σ (t − o)²; ∂L/∂o = 2(o − t) / (N·C). */
@@ -25,8 +33,56 @@ public enum LossFunction {
    */
   PERCEPTRON;
 
-  /** Whether the network's raw output must be passed through a softmax to read it as class probabilities. */
+  /** The JSON type name: the constant's name in lower case, e.g. {@code softmax_cross_entropy}. */
+  @Override
+  public String type() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
   public boolean takesLogits() {
     return this == SOFTMAX_CROSS_ENTROPY;
+  }
+
+  @Override
+  public Loss build(Engine engine, DataType dataType) {
+    return new KernelLoss(this, engine.kernels());
+  }
+
+  /** Each loss's rule on the last layer: logits, probabilities after a softmax or a sigmoid, or a raw activation. */
+  @Override
+  public String misfit(List<LayerSpec> layers, Shape output) {
+    if (layers.isEmpty()) {
+      return null;
+    }
+    String last = layers.get(layers.size() - 1).type();
+    boolean softmax = last.equals(ActivationFunction.SOFTMAX.label());
+    return switch (this) {
+      case SOFTMAX_CROSS_ENTROPY -> softmax
+          ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "
+              + "CATEGORICAL_CROSS_ENTROPY"
+          : null;
+      case CATEGORICAL_CROSS_ENTROPY -> softmax
+          ? null
+          : "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
+              + "SOFTMAX_CROSS_ENTROPY on logits";
+      case BINARY_CROSS_ENTROPY -> {
+        if (softmax) {
+          yield "BINARY_CROSS_ENTROPY treats each output as an independent probability, which does not fit a softmax"
+              + (output != null ? " over " + output.size() + " units" : "") + ": use CATEGORICAL_CROSS_ENTROPY, or end with a sigmoid";
+        }
+        yield last.equals(ActivationFunction.SIGMOID.label())
+            ? null
+            : "BINARY_CROSS_ENTROPY takes probabilities in (0, 1): end the network with a sigmoid layer";
+      }
+      case PERCEPTRON -> activationLabels().contains(last) && !last.equals(ActivationFunction.IDENTITY.label())
+          ? "PERCEPTRON takes the raw activation w·x: end the network with a dense layer, not " + last
+          : null;
+      case SQUARED_ERROR, MEAN_SQUARED_ERROR -> null;
+    };
+  }
+
+  private static List<String> activationLabels() {
+    return java.util.Arrays.stream(ActivationFunction.values()).map(ActivationFunction::label).toList();
   }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -14,7 +13,7 @@ import org.delta4j.tensor.Shape;
  * at once; layers without a name get one from their kind and position ({@code dense1}, {@code relu1}, ...).
  */
 public record NetworkSpec(
-    Shape input, List<LayerSpec> layers, LossFunction loss, OptimizerSpec optimizer, long seed) {
+    Shape input, List<LayerSpec> layers, LossSpec loss, OptimizerSpec optimizer, long seed) {
 
   public NetworkSpec {
     layers = layers == null ? List.of() : List.copyOf(withDefaultNames(layers));
@@ -61,30 +60,36 @@ public record NetworkSpec(
     return s;
   }
 
-  /** Number of trainable parameters (weights and biases). */
+  /** Number of trainable parameters, over every layer's declared parameters. */
   public long parameterCount() {
     long n = 0;
     List<Shape> in = inputShapes();
     for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) instanceof LayerSpec.Dense d) {
-        n += (in.get(i).size() + 1) * d.units();
+      for (ParameterSpec p : layers.get(i).parameters(in.get(i))) {
+        n += p.shape().size();
       }
     }
     return n;
   }
 
-  /** A one-line summary, e.g. {@code 784-256-128-10 (relu, relu), softmax_cross_entropy, Adam[...]}. */
+  /**
+   * A one-line summary, e.g. {@code 784-256-128-10 (relu, relu), softmax_cross_entropy, Adam[...]}: the input size and
+   * the layers with parameters form the chain, the others are listed after it.
+   */
   public String summary() {
-    String sizes = input.size() + layers.stream()
-        .filter(l -> l instanceof LayerSpec.Dense)
-        .map(l -> "-" + ((LayerSpec.Dense) l).units())
-        .collect(Collectors.joining());
-    String kinds = layers.stream()
-        .filter(l -> !(l instanceof LayerSpec.Dense))
-        .map(l -> l instanceof LayerSpec.Dropout d ? "dropout " + d.rate() : l.kindLabel())
-        .collect(Collectors.joining(", "));
-    return sizes + (kinds.isEmpty() ? "" : " (" + kinds + ")") + ", " + loss.name().toLowerCase(java.util.Locale.ROOT)
-        + ", " + optimizer + ", " + parameterCount() + " parameters";
+    List<Shape> in = inputShapes();
+    StringBuilder sizes = new StringBuilder().append(input.size());
+    List<String> others = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      if (l.parameters(in.get(i)).isEmpty()) {
+        others.add(l.summary());
+      } else {
+        sizes.append('-').append(l.summary());
+      }
+    }
+    return sizes + (others.isEmpty() ? "" : " (" + String.join(", ", others) + ")") + ", " + loss.type() + ", "
+        + optimizer + ", " + parameterCount() + " parameters";
   }
 
   private static List<LayerSpec> withDefaultNames(List<LayerSpec> layers) {
@@ -104,7 +109,7 @@ public record NetworkSpec(
   public static final class Builder {
     private Shape input;
     private final List<LayerSpec> layers = new ArrayList<>();
-    private LossFunction loss;
+    private LossSpec loss;
     private OptimizerSpec optimizer = new OptimizerSpec.Adam(1e-3);
     private long seed = 42;
 
@@ -163,7 +168,7 @@ public record NetworkSpec(
       return layer(new LayerSpec.Dropout(rate));
     }
 
-    public Builder loss(LossFunction loss) {
+    public Builder loss(LossSpec loss) {
       this.loss = loss;
       return this;
     }

@@ -64,9 +64,10 @@ public final class SpecRules {
 
   /**
    * Everything wrong with a network made of these parts, in order: a missing input or loss, no layers, duplicate
-   * layer names, a softmax that is not the last layer, a loss that does not fit the last layer.
+   * layer names, a softmax that is not the last layer, a layer whose input shape does not fit it, a loss that does not
+   * fit the last layer.
    */
-  public static List<Problem> networkProblems(Shape input, List<LayerSpec> layers, LossFunction loss) {
+  public static List<Problem> networkProblems(Shape input, List<LayerSpec> layers, LossSpec loss) {
     List<Problem> problems = new ArrayList<>();
     if (input == null) {
       problems.add(new Problem(-1, "input", "the network has no input shape: declare the input size"));
@@ -76,6 +77,8 @@ public final class SpecRules {
       layers = List.of();
     }
     Map<String, Integer> seen = new HashMap<>();
+    String softmax = ActivationFunction.SOFTMAX.label();
+    Shape shape = input;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec l = layers.get(i);
       if (l.name() != null) {
@@ -85,62 +88,31 @@ public final class SpecRules {
               "duplicate layer name '" + l.name() + "' (also layer " + first + "): layer names must be unique"));
         }
       }
-      if (isSoftmax(l) && i != layers.size() - 1) {
+      if (softmax.equals(l.type()) && i != layers.size() - 1) {
         problems.add(new Problem(i, "function",
             "softmax must be the last layer (it normalises the outputs into probabilities), but layer "
                 + (i + 1) + " follows it"));
+      }
+      if (shape != null) {
+        Shape in = shape;
+        try {
+          shape = l.outputShape(in);
+          l.parameters(in);
+        } catch (RuntimeException e) {
+          problems.add(new Problem(i, "shape", l.type() + " layer '" + l.name() + "' cannot take an input of shape "
+              + in + ": " + e.getMessage()));
+          shape = null;
+        }
       }
     }
     if (loss == null) {
       problems.add(new Problem(-1, "loss", "the network has no loss"));
     } else if (!layers.isEmpty()) {
-      String misfit = lossMisfit(loss, layers.get(layers.size() - 1), lastUnits(layers));
+      String misfit = loss.misfit(layers, shape);
       if (misfit != null) {
         problems.add(new Problem(-1, "loss", misfit));
       }
     }
     return problems;
-  }
-
-  private static String lossMisfit(LossFunction loss, LayerSpec last, int units) {
-    boolean softmax = isSoftmax(last);
-    ActivationFunction f = last instanceof LayerSpec.Activation a ? a.function() : null;
-    String unitText = units > 0 ? " over " + units + " units" : "";
-    return switch (loss) {
-      case SOFTMAX_CROSS_ENTROPY -> softmax
-          ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "
-              + "CATEGORICAL_CROSS_ENTROPY"
-          : null;
-      case CATEGORICAL_CROSS_ENTROPY -> softmax
-          ? null
-          : "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
-              + "SOFTMAX_CROSS_ENTROPY on logits";
-      case BINARY_CROSS_ENTROPY -> {
-        if (softmax) {
-          yield "BINARY_CROSS_ENTROPY treats each output as an independent probability, which does not fit a softmax"
-              + unitText + ": use CATEGORICAL_CROSS_ENTROPY, or end with a sigmoid";
-        }
-        yield f == ActivationFunction.SIGMOID
-            ? null
-            : "BINARY_CROSS_ENTROPY takes probabilities in (0, 1): end the network with a sigmoid layer";
-      }
-      case PERCEPTRON -> f == null || f == ActivationFunction.IDENTITY
-          ? null
-          : "PERCEPTRON takes the raw activation w·x: end the network with a dense layer, not " + f.label();
-      case SQUARED_ERROR, MEAN_SQUARED_ERROR -> null;
-    };
-  }
-
-  private static int lastUnits(List<LayerSpec> layers) {
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      if (layers.get(i) instanceof LayerSpec.Dense d) {
-        return d.units();
-      }
-    }
-    return -1;
-  }
-
-  private static boolean isSoftmax(LayerSpec l) {
-    return l instanceof LayerSpec.Activation a && a.function() == ActivationFunction.SOFTMAX;
   }
 }

@@ -44,10 +44,10 @@ class NetworkSpecJsonTest {
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"unit\": 3}], \"loss\": \"mean_squared_error\"}",
         "layers[0]: unknown field [unit]");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"conv\"}], \"loss\": \"mean_squared_error\"}",
-        "layers[0].type: unknown value 'conv'");
+        "layers[0].type: unknown layer kind 'conv'");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2.5}], \"loss\": \"squared_error\"}",
         "layers[0].units must be a whole number");
-    assertMessage("{\"input\": [4], \"layers\": [], \"loss\": \"hinge\"}", "loss: unknown value 'hinge'");
+    assertMessage("{\"input\": [4], \"layers\": [], \"loss\": \"hinge\"}", "loss: unknown loss kind 'hinge'");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\", "
         + "\"optimizer\": {\"type\": \"adam\", \"beta1\": 1.5}}", "beta1 must be in [0, 1)");
     assertMessage("{\"input\": [4], ", "not valid JSON");

@@ -61,7 +61,7 @@ class NetworkSpecTest {
             Initializer.zeros())).getMessage());
     assertEquals("dropout layer: dropout rate must be in [0, 1), got 1.0",
         assertThrows(IllegalArgumentException.class, () -> new LayerSpec.Dropout(1.0)).getMessage());
-    assertEquals("optimizer: learning rate must be positive and finite, got 0.0",
+    assertEquals("adam: learning rate must be positive and finite, got 0.0",
         assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Adam(0)).getMessage());
     assertEquals("adam: beta2 must be in [0, 1), got 1.0",
         assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Adam(1e-3, 0.9, 1.0, 1e-8, 0,

@@ -49,9 +49,6 @@ final class TrainCommand implements Callable<Integer> {
   static final String CHECKPOINT = "checkpoint.safetensors";
   static final String MODEL = "model.safetensors";
 
-  /** The optimizers a user can name. */
-  enum Optimizer { SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW }
-
   @Spec
   CommandSpec spec;
 
@@ -74,9 +71,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw "
-      + "(default: adam, or the spec file's).")
-  Optimizer optimizer;
+  @Option(names = "--optimizer", description = "Any registered optimizer kind, with its defaults: sgd, momentum, "
+      + "nesterov, adagrad, rmsprop, adam, adamw, or one a library adds (default: adam, or the spec file's).")
+  String optimizer;
 
   @Option(names = "--learning-rate", description = "Base learning rate (default: 0.002, cosine-annealed to 0).")
   Double learningRate;
@@ -271,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
     v.put("--batch-size", String.valueOf(batchSize));
     v.put("--validation-fraction", String.valueOf(validationFraction));
     v.put("--epochs", String.valueOf(epochs));
-    v.put("--optimizer", optimizer == null ? null : optimizer.name());
+    v.put("--optimizer", optimizer);
     v.put("--learning-rate", learningRate == null ? null : String.valueOf(learningRate));
     v.put("--constant-rate", String.valueOf(constantRate));
     v.put("--preset", preset);
@@ -307,7 +304,7 @@ final class TrainCommand implements Callable<Integer> {
           case "--batch-size" -> batchSize = Integer.parseInt(v);
           case "--validation-fraction" -> validationFraction = Double.parseDouble(v);
           case "--epochs" -> epochs = matched("--epochs") ? epochs : Integer.parseInt(v);
-          case "--optimizer" -> optimizer = v == null ? null : Optimizer.valueOf(v.toUpperCase(Locale.ROOT));
+          case "--optimizer" -> optimizer = v;
           case "--learning-rate" -> learningRate = v == null ? null : Double.valueOf(v);
           case "--constant-rate" -> constantRate = Boolean.parseBoolean(v);
           case "--preset" -> preset = v;
@@ -384,14 +381,6 @@ final class TrainCommand implements Callable<Integer> {
     double rate = learningRate != null ? learningRate : 2e-3;
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()
         : new LearningRateSchedule.CosineDecay(Math.max(1, batches * epochs), 0);
-    return switch (optimizer == null ? Optimizer.ADAM : optimizer) {
-      case SGD -> new OptimizerSpec.Sgd(rate, 0, schedule);
-      case MOMENTUM -> new OptimizerSpec.Momentum(rate, 0.9, 0, schedule);
-      case NESTEROV -> new OptimizerSpec.Nesterov(rate, 0.9, 0, schedule);
-      case ADAGRAD -> new OptimizerSpec.AdaGrad(rate, 1e-8, 0, schedule);
-      case RMSPROP -> new OptimizerSpec.RmsProp(rate, 0.9, 1e-8, 0, schedule);
-      case ADAM -> new OptimizerSpec.Adam(rate, 0.9, 0.999, 1e-8, 0, schedule);
-      case ADAMW -> new OptimizerSpec.AdamW(rate, 0.9, 0.999, 1e-8, 1e-4, schedule);
-    };
+    return NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate, schedule);
   }
 }

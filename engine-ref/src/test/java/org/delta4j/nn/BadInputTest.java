@@ -71,7 +71,7 @@ class BadInputTest {
         .optimizer(new OptimizerSpec.Sgd(1e3)).build(), engine);
     ArrayDataset data = ArrayDataset.regression(new float[][] {{1e3f}, {-1e3f}}, new float[][] {{1}, {2}});
     fails(ArithmeticException.class, () -> Trainer.builder().epochs(100).batchSize(1).build().fit(diverging, data),
-        "SQUARED_ERROR loss is", "at update", "learning rate");
+        "squared_error loss is", "at update", "learning rate");
     Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(1, 4), 1, Float.NaN, 0, 0);
     fails(ArithmeticException.class, () -> net.trainStep(x, engine.tensor(DataType.FLOAT32, Shape.of(1, 2), 1, 0)),
         "NaN");

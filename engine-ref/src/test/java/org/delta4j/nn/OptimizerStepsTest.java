@@ -27,7 +27,7 @@ class OptimizerStepsTest {
   private double[] twoSteps(OptimizerSpec spec) {
     Parameter p = new Parameter("w", engine.tensor(DataType.FLOAT64, Shape.of(2), W),
         engine.zeros(DataType.FLOAT64, Shape.of(2)));
-    Optimizer o = new BuiltInOptimizer(spec, List.of(p), engine);
+    Optimizer o = spec.build(List.of(p), engine);
     p.gradient().copyFrom(G1);
     o.step();
     p.gradient().copyFrom(G2);

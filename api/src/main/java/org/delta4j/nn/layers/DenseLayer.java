@@ -28,15 +28,22 @@ public final class DenseLayer implements Layer {
   private Tensor input; // the flattened input of the last training pass, [N, in]
   private Shape inputBatchShape;
 
+  /** A layer with its own zero weight [in, units] and bias [units]. */
   public DenseLayer(String name, Shape inputShape, int units, Engine engine, DataType dataType) {
+    this(name, inputShape, units, Parameter.zeros(name + ".weight", Shape.of(inputShape.intSize(), units), engine,
+        dataType), Parameter.zeros(name + ".bias", Shape.of(units), engine, dataType), engine, dataType);
+  }
+
+  /** A layer over the given weight [in, units] and bias [units]. */
+  public DenseLayer(
+      String name, Shape inputShape, int units, Parameter weight, Parameter bias, Engine engine, DataType dataType) {
     this.name = name;
     this.inputShape = inputShape;
     this.in = inputShape.intSize();
     this.units = units;
     this.kernels = engine.kernels();
-    this.weight = new Parameter(name + ".weight",
-        engine.zeros(dataType, Shape.of(in, units)), engine.zeros(dataType, Shape.of(in, units)));
-    this.bias = new Parameter(name + ".bias", engine.zeros(dataType, Shape.of(units)), engine.zeros(dataType, Shape.of(units)));
+    this.weight = weight;
+    this.bias = bias;
     this.outputs = new BatchTensors(engine, dataType, Shape.of(units));
     this.inputGradients = new BatchTensors(engine, dataType, inputShape);
   }

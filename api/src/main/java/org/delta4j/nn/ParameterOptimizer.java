@@ -1,0 +1,89 @@
+package org.delta4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The {@link Optimizer} of any {@link OptimizerSpec}: keeps the per-parameter state tensors the spec names, and per
+ * update t takes the scheduled rate α_t, applies the weight decay (L2: g ← g + λ·w; decoupled: w ← (1 − α_t·λ)·w),
+ * then the spec's rule for each parameter. Not thread-safe.
+ */
+public final class ParameterOptimizer implements Optimizer {
+  private final OptimizerSpec spec;
+  private final List<Parameter> parameters;
+  private final Kernels kernels;
+  private final List<List<Tensor>> states = new ArrayList<>();
+  private final Map<String, Tensor> stateView;
+  private long iterations;
+
+  public ParameterOptimizer(OptimizerSpec spec, List<Parameter> parameters, Engine engine) {
+    this.spec = spec;
+    this.parameters = List.copyOf(parameters);
+    this.kernels = engine.kernels();
+    Map<String, Tensor> view = new LinkedHashMap<>();
+    for (Parameter p : this.parameters) {
+      List<Tensor> s = new ArrayList<>();
+      for (String name : spec.stateNames()) {
+        Tensor t = engine.zeros(p.value().dataType(), p.value().shape());
+        s.add(t);
+        view.put(p.name() + "/" + name, t);
+      }
+      states.add(List.copyOf(s));
+    }
+    this.stateView = Collections.unmodifiableMap(view);
+  }
+
+  @Override
+  public void step() {
+    double rate = currentLearningRate();
+    double decay = spec.weightDecay();
+    long t = iterations + 1;
+    for (int i = 0; i < parameters.size(); i++) {
+      Tensor w = parameters.get(i).value();
+      Tensor g = parameters.get(i).gradient();
+      if (decay != 0) {
+        if (spec.decoupledWeightDecay()) {
+          kernels.scale(w, 1 - rate * decay); // w ← w − α·λ·w
+        } else {
+          kernels.axpy(decay, w, g); // L2: g ← g + λ·w
+        }
+      }
+      spec.update(kernels, w, g, states.get(i), rate, t);
+    }
+    iterations = t;
+  }
+
+  @Override
+  public long iterations() {
+    return iterations;
+  }
+
+  @Override
+  public double currentLearningRate() {
+    return spec.schedule().rate(spec.learningRate(), iterations);
+  }
+
+  @Override
+  public Map<String, Tensor> state() {
+    return stateView;
+  }
+
+  @Override
+  public void restore(long iterations) {
+    if (iterations < 0) {
+      throw new IllegalArgumentException("iterations must be ≥ 0, got " + iterations);
+    }
+    this.iterations = iterations;
+  }
+
+  public OptimizerSpec spec() {
+    return spec;
+  }
+}

@@ -1,0 +1,255 @@
+package org.delta4j.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The fields of one JSON object of a network description, as a kind reads its spec from them: each getter takes the
+ * field's name and its default, and every error names the place in the document ({@code layers[2].units}). The reader
+ * remembers which fields were asked for, so that a field nobody reads is reported as unknown, with the known ones,
+ * instead of being dropped. Not thread-safe; one reader per object.
+ */
+public final class FieldReader {
+  private final JsonNode node;
+  private final String where;
+  private final Set<String> read = new LinkedHashSet<>();
+
+  /** Reads {@code node}, which must be a JSON object; {@code where} names it in messages. */
+  public FieldReader(JsonNode node, String where) {
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(where + ": expected a JSON object, got " + node);
+    }
+    this.node = node;
+    this.where = where;
+  }
+
+  /** Where this object is in the document, e.g. {@code layers[2]}. */
+  public String where() {
+    return where;
+  }
+
+  /** Whether the field is present and not null. */
+  public boolean has(String name) {
+    read.add(name);
+    JsonNode n = node.get(name);
+    return n != null && !n.isNull();
+  }
+
+  /** The layer's (or other object's) {@code name} field, or null when it is not given. */
+  public String name() {
+    JsonNode n = get("name");
+    if (n != null && !n.isTextual()) {
+      throw new IllegalArgumentException(where + ".name must be a string, got " + n);
+    }
+    return n == null ? null : n.asText();
+  }
+
+  /** A string field, as written; {@code fallback} when absent. A required field is one whose fallback is null. */
+  public String text(String name, String fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(where + "." + name + " must be a string, got " + n);
+    }
+    return n.asText();
+  }
+
+  /** A number field; {@code fallback} when absent, or an error when the fallback is NaN (the field is required). */
+  public double number(String name, double fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      if (Double.isNaN(fallback)) {
+        throw new IllegalArgumentException(where + "." + name + " is missing");
+      }
+      return fallback;
+    }
+    if (n.isNumber()) {
+      return n.asDouble();
+    }
+    if (n.isTextual() && List.of("NaN", "Infinity", "-Infinity").contains(n.asText())) {
+      return Double.parseDouble(n.asText());
+    }
+    throw new IllegalArgumentException(where + "." + name + " must be a number, got " + n);
+  }
+
+  /** A whole-number field that fits an int; {@code fallback} when absent, null fallback: required. */
+  public int integer(String name, Integer fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    return integer(n, where + "." + name);
+  }
+
+  /** A whole-number field; {@code fallback} when absent, null fallback: required. */
+  public long longInteger(String name, Long fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new IllegalArgumentException(where + "." + name + " must be a whole number, got " + n);
+    }
+    return n.asLong();
+  }
+
+  /** A true/false field; {@code fallback} when absent. */
+  public boolean bool(String name, boolean fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(where + "." + name + " must be true or false, got " + n);
+    }
+    return n.asBoolean();
+  }
+
+  /** An array of whole numbers (sizes, strides); {@code fallback} when absent, null fallback: required. */
+  public int[] integers(String name, int[] fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    if (!n.isArray()) {
+      throw new IllegalArgumentException(where + "." + name + " must be an array of whole numbers, got " + n);
+    }
+    int[] out = new int[n.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = integer(n.get(i), where + "." + name + "[" + i + "]");
+    }
+    return out;
+  }
+
+  /** A constant of an enum, named case-insensitively; {@code fallback} when absent, null fallback: required. */
+  public <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    return enumValue(type, n, where + "." + name);
+  }
+
+  /** An {@link Initializer}: a kind's name or {@code {"kind": ..., "scale": ...}}; {@code fallback} when absent. */
+  public Initializer initializer(String name, Initializer fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    String at = where + "." + name;
+    if (n.isTextual()) {
+      Initializer.Kind kind = enumValue(Initializer.Kind.class, n, at);
+      return new Initializer(kind, kind == Initializer.Kind.ZEROS ? 0 : 1);
+    }
+    FieldReader f = new FieldReader(n, at);
+    Initializer.Kind kind = f.enumValue("kind", Initializer.Kind.class, null);
+    Initializer init = new Initializer(kind, f.number("scale", kind == Initializer.Kind.ZEROS ? 0 : 1));
+    f.finish();
+    return init;
+  }
+
+  /** A learning-rate schedule object; {@code fallback} when absent. */
+  public LearningRateSchedule schedule(String name, LearningRateSchedule fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    FieldReader f = new FieldReader(n, where + "." + name);
+    LearningRateSchedule s = LearningRateSchedule.read(f);
+    f.finish();
+    return s;
+  }
+
+  /** A nested object, to read with its own reader. */
+  public FieldReader object(String name) {
+    JsonNode n = get(name);
+    if (n == null) {
+      throw new IllegalArgumentException(where + "." + name + " is missing");
+    }
+    return new FieldReader(n, where + "." + name);
+  }
+
+  /**
+   * Checks that every field present was read: an unknown (misspelt, or meant for another kind) field is an error
+   * naming it and the fields this object knows.
+   */
+  public void finish() {
+    List<String> unknown = unknown();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
+          + "; known here: " + List.copyOf(read));
+    }
+  }
+
+  /**
+   * Reads this object's spec with {@code reader}, then {@link #finish()}es. When reading fails and the object has
+   * fields nobody read, those are reported first: a misspelt field is the likelier cause of a missing one.
+   */
+  public <T> T read(java.util.function.Function<FieldReader, T> reader) {
+    T value;
+    try {
+      value = reader.apply(this);
+    } catch (IllegalArgumentException e) {
+      List<String> unknown = unknown();
+      if (unknown.isEmpty()) {
+        throw e;
+      }
+      throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
+          + " (" + e.getMessage() + ")", e);
+    }
+    finish();
+    return value;
+  }
+
+  private List<String> unknown() {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String n = it.next();
+      if (!read.contains(n)) {
+        unknown.add(n);
+      }
+    }
+    return unknown;
+  }
+
+  private JsonNode get(String name) {
+    read.add(name);
+    JsonNode n = node.get(name);
+    return n == null || n.isNull() ? null : n;
+  }
+
+  private <T> T requireFallback(String name, T fallback) {
+    if (fallback == null) {
+      throw new IllegalArgumentException(where + "." + name + " is missing");
+    }
+    return fallback;
+  }
+
+  static int integer(JsonNode n, String where) {
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new IllegalArgumentException(where + " must be a whole number, got " + n);
+    }
+    return n.asInt();
+  }
+
+  static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode n, String where) {
+    String text = n.asText().toUpperCase(Locale.ROOT);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(text)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw new IllegalArgumentException(where + ": unknown value '" + n.asText() + "'; one of " + names);
+  }
+}

@@ -1,0 +1,180 @@
+package org.delta4j.spec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+
+/**
+ * The registered layer, loss and optimizer kinds, by JSON type name, with the provider class of each: every kind
+ * every {@link KindProvider} on the class path lists, the built-in ones included. Building one fails loudly, naming
+ * the provider class and the kind, when a provider cannot be loaded or throws, when two providers (or one twice)
+ * claim one type name, or when a kind's example is of another type. Immutable and thread-safe.
+ */
+public final class KindRegistry {
+  private static volatile KindRegistry standard;
+
+  private final Map<String, Entry<LayerKind>> layers;
+  private final Map<String, Entry<LossKind>> losses;
+  private final Map<String, Entry<OptimizerKind>> optimizers;
+
+  private record Entry<K>(K kind, String provider) {}
+
+  private KindRegistry(List<KindProvider> providers) {
+    Map<String, Entry<LayerKind>> l = new LinkedHashMap<>();
+    Map<String, Entry<LossKind>> s = new LinkedHashMap<>();
+    Map<String, Entry<OptimizerKind>> o = new LinkedHashMap<>();
+    for (KindProvider p : providers) {
+      String provider = p.getClass().getName();
+      add(l, "layer", provider, list(provider, "layerKinds", p::layerKinds), LayerKind::type,
+          k -> k.example().spec().type());
+      add(s, "loss", provider, list(provider, "lossKinds", p::lossKinds), LossKind::type, k -> k.example().type());
+      add(o, "optimizer", provider, list(provider, "optimizerKinds", p::optimizerKinds), OptimizerKind::type,
+          k -> k.example().type());
+    }
+    this.layers = Collections.unmodifiableMap(l);
+    this.losses = Collections.unmodifiableMap(s);
+    this.optimizers = Collections.unmodifiableMap(o);
+  }
+
+  /**
+   * The kinds on the class path: the providers the thread's context class loader finds, and Delta4j's own class
+   * loader's, loaded once.
+   */
+  public static KindRegistry standard() {
+    KindRegistry r = standard;
+    if (r == null) {
+      synchronized (KindRegistry.class) {
+        r = standard;
+        if (r == null) {
+          ClassLoader context = Thread.currentThread().getContextClassLoader();
+          r = load(context != null ? context : KindRegistry.class.getClassLoader());
+          standard = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  /** The kinds the providers visible to {@code loader} (and to Delta4j's own class loader) register. */
+  public static KindRegistry load(ClassLoader loader) {
+    List<KindProvider> providers = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    for (ClassLoader cl : new ClassLoader[] {loader, KindRegistry.class.getClassLoader()}) {
+      Iterator<KindProvider> it = ServiceLoader.load(KindProvider.class, cl).iterator();
+      while (true) {
+        KindProvider p;
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          p = it.next();
+        } catch (ServiceConfigurationError e) {
+          throw new IllegalStateException("a kind provider cannot be loaded: " + e.getMessage()
+              + (e.getCause() != null ? " (" + e.getCause() + ")" : ""), e);
+        }
+        if (!seen.contains(p.getClass().getName())) {
+          seen.add(p.getClass().getName());
+          providers.add(p);
+        }
+      }
+    }
+    return new KindRegistry(providers);
+  }
+
+  /** The kinds of exactly these providers (for tests, and for tools that assemble their own). */
+  public static KindRegistry of(List<? extends KindProvider> providers) {
+    return new KindRegistry(List.copyOf(providers));
+  }
+
+  private static <K> List<K> list(String provider, String method, java.util.function.Supplier<List<K>> call) {
+    try {
+      List<K> kinds = call.get();
+      if (kinds == null) {
+        throw new IllegalStateException("kind provider " + provider + "." + method + "() returned null");
+      }
+      return kinds;
+    } catch (RuntimeException | LinkageError e) {
+      if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().startsWith("kind provider")) {
+        throw e;
+      }
+      throw new IllegalStateException("kind provider " + provider + "." + method + "() failed: " + e, e);
+    }
+  }
+
+  private static <K> void add(Map<String, Entry<K>> into, String category, String provider, List<K> kinds,
+      Function<K, String> type, Function<K, String> exampleType) {
+    for (K k : kinds) {
+      String t;
+      String example;
+      try {
+        t = type.apply(k);
+        example = exampleType.apply(k);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("a " + category + " kind of provider " + provider + " failed: " + e, e);
+      }
+      if (t == null || t.isBlank() || !t.equals(t.trim())) {
+        throw new IllegalStateException("a " + category + " kind of provider " + provider + " has no usable type name: '"
+            + t + "'");
+      }
+      if (!t.equals(example)) {
+        throw new IllegalStateException(category + " kind '" + t + "' of provider " + provider
+            + ": its example spec says its type is '" + example + "'; a kind's specs must return the kind's type name");
+      }
+      Entry<K> before = into.putIfAbsent(t, new Entry<>(k, provider));
+      if (before != null) {
+        throw new IllegalStateException(category + " kind '" + t + "' is registered twice: by " + before.provider()
+            + " and by " + provider + "; type names must be unique");
+      }
+    }
+  }
+
+  public LayerKind layerKind(String type, String where) {
+    return get(layers, "layer", type, where).kind();
+  }
+
+  public LossKind lossKind(String type, String where) {
+    return get(losses, "loss", type, where).kind();
+  }
+
+  public OptimizerKind optimizerKind(String type, String where) {
+    return get(optimizers, "optimizer", type, where).kind();
+  }
+
+  private static <K> Entry<K> get(Map<String, Entry<K>> map, String category, String type, String where) {
+    Entry<K> e = map.get(type);
+    if (e == null) {
+      throw new UnknownKindException(where, category, type, List.copyOf(map.keySet()));
+    }
+    return e;
+  }
+
+  public List<LayerKind> layerKinds() {
+    return layers.values().stream().map(Entry::kind).toList();
+  }
+
+  public List<LossKind> lossKinds() {
+    return losses.values().stream().map(Entry::kind).toList();
+  }
+
+  public List<OptimizerKind> optimizerKinds() {
+    return optimizers.values().stream().map(Entry::kind).toList();
+  }
+
+  /** The class name of the provider that registered the {@code category} ({@code layer}, ...) kind {@code type}. */
+  public String provider(String category, String type) {
+    Map<String, ? extends Entry<?>> map = switch (category) {
+      case "layer" -> layers;
+      case "loss" -> losses;
+      case "optimizer" -> optimizers;
+      default -> throw new IllegalArgumentException("no kind category '" + category + "'");
+    };
+    Entry<?> e = map.get(type);
+    return e == null ? null : e.provider();
+  }
+}

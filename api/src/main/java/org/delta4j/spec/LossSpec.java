@@ -1,0 +1,36 @@
+package org.delta4j.spec;
+
+import java.util.List;
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.Loss;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+
+/**
+ * The engine-neutral description of a loss, the door every loss kind enters by, built-in or not: its stable JSON type
+ * name (registered through a {@link KindProvider}), its fields, whether the network's output is read through a
+ * softmax, the rule of which last layers it fits, and the {@link Loss} it builds on any engine. Immutable.
+ */
+public interface LossSpec {
+  /** The kind's stable JSON type name, e.g. {@code softmax_cross_entropy}. */
+  String type();
+
+  /** Writes the kind's own fields (not {@code type}); a loss without fields is written as its type name alone. */
+  default void writeFields(FieldWriter out) {}
+
+  /** Whether the network's raw output must be passed through a softmax to read it as class probabilities. */
+  default boolean takesLogits() {
+    return false;
+  }
+
+  /**
+   * What is wrong with ending a network of these layers with this loss, or null when it fits; {@code output} is the
+   * network's per-sample output shape, or null when the layers' shapes do not fit together.
+   */
+  default String misfit(List<LayerSpec> layers, Shape output) {
+    return null;
+  }
+
+  /** The loss on {@code engine} for tensors of {@code dataType}. */
+  Loss build(Engine engine, DataType dataType);
+}
