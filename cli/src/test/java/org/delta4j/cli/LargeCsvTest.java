@@ -66,11 +66,11 @@ class LargeCsvTest {
     assertTrue(trained[1].contains("20000 samples of 784 features, 10 classes"), trained[1]);
     assertTrue(trained[1].contains("Test accuracy: "), trained[1]);
 
-    Path floats = pixels(dir, 20_000, true); // 1.23 and the like: four bytes a value in memory, twice while building
+    Path floats = pixels(dir, 20_000, true); // 1.23 and the like: four bytes a value in memory
     String[] refused = run(floats, dir.resolve("refused"), dir.resolve("errors2.txt"));
     assertEquals("1", refused[0], refused[2]);
     String error = refused[2].lines().filter(l -> !l.startsWith("WARNING: Using incubator")).reduce("", String::concat);
-    assertTrue(error.startsWith("error: " + floats + ": 20,000 rows of 784 values need about 119 MiB, more than the "),
+    assertTrue(error.startsWith("error: " + floats + ": 20,000 rows of 784 values need about 59 MiB, more than the "),
         error);
     assertTrue(error.contains("DELTA4J_JAVA_OPTS=-Xmx"), error);
     assertFalse(error.contains("\tat "), "no stack trace: " + error);

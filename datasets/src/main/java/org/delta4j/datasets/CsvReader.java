@@ -44,7 +44,7 @@ public final class CsvReader {
     int features = s.width - 1;
     boolean bytes = s.byteValuedExcept(label);
     long values = (long) s.rows * features;
-    ensureMemory(file, s.rows, features, bytes ? values : 2 * values * Float.BYTES);
+    ensureMemory(file, s.rows, features, bytes ? values : values * Float.BYTES);
     byte[] px = bytes ? new byte[(int) values] : null;
     float[] x = bytes ? null : new float[(int) values];
     int[] ids = new int[s.rows];
@@ -76,7 +76,7 @@ public final class CsvReader {
       y[r] = rank[ids[r]];
     }
     return bytes ? new ByteImageDataset(px, Shape.of(features), y, classes, AS_IS)
-        : ArrayDataset.classification(x, Shape.of(features), y, classes.size(), classes);
+        : ArrayDataset.adopting(x, Shape.of(features), y, classes.size(), classes);
   }
 
   /** A regression dataset whose targets are the given columns (from 0), in that order. */
