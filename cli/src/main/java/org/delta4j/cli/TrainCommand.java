@@ -355,6 +355,9 @@ final class TrainCommand implements Callable<Integer> {
   private NetworkSpec networkSpec(DataOptions.Loaded loaded) throws IOException {
     NetworkSpec base;
     if (specFile != null) {
+      if (Files.isDirectory(specFile)) {
+        throw new IllegalArgumentException("--spec " + specFile + " is a directory, not a network spec file");
+      }
       base = NetworkSpecJson.read(Files.readString(specFile)).withSeed(seed);
       if (optimizer == null && learningRate == null) {
         return base;

@@ -343,6 +343,9 @@ class CommandsTest {
     assertTrue(e.err().contains(model + " predicts 10 classes but the data has 3"), e.err());
     Run dir = run("evaluate", "--data", data.toString(), "--model", out.toString(), "--engine", "ref");
     assertEquals("error: " + out + ": is a directory, not a safetensors file", dir.err().trim());
+    Run spec = run("train", "--data", data.toString(), "--spec", out.toString(), "--output",
+        out.resolve("spec-run").toString());
+    assertEquals("error: --spec " + out + " is a directory, not a network spec file", spec.err().trim());
   }
 
   @Test

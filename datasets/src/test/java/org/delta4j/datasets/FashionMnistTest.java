@@ -52,4 +52,18 @@ class FashionMnistTest {
         root.resolve("sys"), root.resolve("c")));
     assertTrue(explicit.getMessage().contains("does not hold the Fashion-MNIST files"), explicit.getMessage());
   }
+
+  @Test
+  void partialFilesOfKilledDownloadsAreRemovedAndNothingElse() throws IOException {
+    Path cache = Files.createDirectories(root.resolve("cache"));
+    for (String name : new String[] {"train-images-idx3-ubyte8311.part", "t10k-labels-idx1-ubyte02.part",
+        "t10k-labels-idx1-ubyte.gz", "notes.part"}) {
+      Files.write(cache.resolve(name), new byte[] {1});
+    }
+    FashionMnist.removePartialDownloads(cache);
+    try (var files = Files.list(cache)) {
+      assertEquals(java.util.List.of("notes.part", "t10k-labels-idx1-ubyte.gz"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
 }

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory, scaled down: a CSV table larger than the whole heap trains, since it is streamed into one byte a value; one
- * that cannot fit is refused with how much it needs and how to give more, never a stack trace. The program runs in a
- * JVM of its own with a heap of {@value #HEAP_MIB} MiB, standing for the launcher's 1 GiB.
+ * that cannot fit is refused with how much it needs and how to give more; and whatever else runs out of memory says
+ * so and how to give more — never a stack trace. The program runs in a JVM of its own with a heap of {@value
+ * #HEAP_MIB} MiB, standing for the launcher's 1 GiB.
  */
-class LargeCsvTest {
+class MemoryLimitsTest {
   static final int HEAP_MIB = 48;
   private static final int FEATURES = 784;
 
@@ -49,8 +50,12 @@ class LargeCsvTest {
   }
 
   private static String[] run(Path csv, Path out, Path errors) throws Exception {
-    Process p = ProgramProcess.start(List.of("-Xmx" + HEAP_MIB + "m", "-XX:+UseSerialGC"), errors, "train", "--csv",
-        csv.toString(), "--epochs", "1", "--batch-size", "256", "--engine", "ref", "--output", out.toString());
+    return run(errors, HEAP_MIB, "train", "--csv", csv.toString(), "--epochs", "1", "--batch-size", "256", "--engine",
+        "ref", "--output", out.toString());
+  }
+
+  private static String[] run(Path errors, int heapMib, String... args) throws Exception {
+    Process p = ProgramProcess.start(List.of("-Xmx" + heapMib + "m", "-XX:+UseSerialGC"), errors, args);
     String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the program did not finish");
     return new String[] {String.valueOf(p.exitValue()), stdout, Files.readString(errors)};
@@ -69,10 +74,28 @@ class LargeCsvTest {
     Path floats = pixels(dir, 20_000, true); // 1.23 and the like: four bytes a value in memory
     String[] refused = run(floats, dir.resolve("refused"), dir.resolve("errors2.txt"));
     assertEquals("1", refused[0], refused[2]);
-    String error = refused[2].lines().filter(l -> !l.startsWith("WARNING: Using incubator")).reduce("", String::concat);
+    String error = error(refused);
     assertTrue(error.startsWith("error: " + floats + ": 20,000 rows of 784 values need about 59 MiB, more than the "),
         error);
     assertTrue(error.contains("DELTA4J_JAVA_OPTS=-Xmx"), error);
     assertFalse(error.contains("\tat "), "no stack trace: " + error);
+  }
+
+  /** Standard error without the JVM's note on incubator modules. */
+  private static String error(String[] run) {
+    return run[2].lines().filter(l -> !l.startsWith("WARNING: Using incubator")).reduce("", String::concat);
+  }
+
+  @Test
+  void runningOutOfMemoryElsewhereSaysHowMuchTheHeapHadAndHowToGiveMore(@TempDir Path dir) throws Exception {
+    CommandsTest.writeIdx(dir, "train", 12_000, 1); // 9 MB of images: more than a 12 MiB heap holds with the rest
+    CommandsTest.writeIdx(dir, "t10k", 100, 2);
+    String[] run = run(dir.resolve("errors.txt"), 12, "train", "--data", dir.toString(), "--engine", "ref",
+        "--output", dir.resolve("run").toString());
+    assertEquals("1", run[0], run[2]);
+    String error = error(run);
+    assertTrue(error.startsWith("error: out of memory: this job needs more than the ") && error.contains(
+        "MiB of heap Java was given; give it more, for example DELTA4J_JAVA_OPTS=-Xmx"), error);
+    assertFalse(error.contains("\tat ") || error.contains("Exception"), "no stack trace: " + error);
   }
 }
