@@ -63,6 +63,13 @@ public final class Delta4jCommand implements Runnable {
         commandLine.getErr().flush();
         return 1;
       }
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) { // from a worker thread, wrapped on its way to this one
+          commandLine.getErr().println("error: " + outOfMemory());
+          commandLine.getErr().flush();
+          return 1;
+        }
+      }
       throw e;
     });
     return cl;

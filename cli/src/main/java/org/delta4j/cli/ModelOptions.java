@@ -17,8 +17,23 @@ final class ModelOptions {
   @Option(names = "--engine", description = "Engine to use (default: the fastest available).")
   String engine;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the CSV test split (as used in training).")
-  long seed;
+  @Option(names = "--seed", description = "Seed of the CSV test split (default: the one the model was trained with, "
+      + "as its file records, else 42).")
+  Long seed;
+
+  /** The seed given, else the one the model's training run recorded, else 42 (the training default). */
+  long seed() throws IOException {
+    if (seed != null) {
+      return seed;
+    }
+    String run = ModelFiles.runConfiguration(model);
+    String saved = run == null ? null : RunConfiguration.fromJson(run, model).get("--seed");
+    try {
+      return saved == null ? 42 : Long.parseLong(saved);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(model + ": the recorded --seed '" + saved + "' is not a whole number", e);
+    }
+  }
 
   SavedModel load() throws IOException {
     return ModelFiles.load(model, Engines.get(engine));

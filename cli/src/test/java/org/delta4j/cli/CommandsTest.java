@@ -154,11 +154,16 @@ class CommandsTest {
     Path file = out.resolve("points.csv");
     Files.writeString(file, csv);
     Run run = run("train", "--csv", file.toString(), "--header", "--epochs", "20", "--batch-size", "16", "--engine",
-        "ref", "--output", out.resolve("run").toString(), "--learning-rate", "0.01");
+        "ref", "--output", out.resolve("run").toString(), "--learning-rate", "0.01", "--seed", "5");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("300 samples of 2 features, 2 classes [neg, pos]"), run.out());
-    double accuracy = Double.parseDouble(run.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
-    assertTrue(accuracy >= 0.9, "a linear boundary: " + accuracy);
+    String accuracy = run.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1");
+    assertTrue(Double.parseDouble(accuracy) >= 0.9, "a linear boundary: " + accuracy);
+    Run evaluated = run("evaluate", "--csv", file.toString(), "--header", "--engine", "ref", "--model",
+        out.resolve("run").resolve("model.safetensors").toString());
+    assertEquals(0, evaluated.exitCode(), evaluated.err());
+    assertTrue(evaluated.out().contains("Test accuracy: " + accuracy), "the same test split, from the model's own "
+        + "seed: " + evaluated.out());
   }
 
   @Test
@@ -216,6 +221,8 @@ class CommandsTest {
   void thePerceptronDemonstrationWritesItsTableAndChart(@TempDir Path out) throws IOException {
     Run r = run("perceptron", "--pairs", "1", "--data-free-check", "--output", out.toString());
     assertEquals(2, r.exitCode(), "an unknown option is a usage error");
+    Run tooMany = run("perceptron", "--pairs", "46", "--output", out.toString());
+    assertEquals("error: --pairs must be a whole number from 0 to 45, got 46", tooMany.err().trim());
     Run ok = run("perceptron", "--pairs", "0", "--output", out.toString());
     assertEquals(0, ok.exitCode(), ok.err());
     String table = Files.readString(out.resolve("perceptron-convergence.md"));
