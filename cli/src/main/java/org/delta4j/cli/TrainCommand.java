@@ -17,6 +17,7 @@ import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SafeTensors;
 import org.delta4j.io.SavedModel;
 import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
@@ -149,6 +150,10 @@ final class TrainCommand implements Callable<Integer> {
         savedRun = RunConfiguration.fromJson(json, checkpoint);
         adopt(savedRun, checkpoint);
       }
+      String completed = SafeTensors.readMetadata(checkpoint).get("completed_epochs");
+      if (completed != null && completed.matches("\\d{1,9}")) { // else the full load below says what is wrong
+        checkEpochs(dir, checkpoint, modelFile, Integer.parseInt(completed), planned(savedRun));
+      }
     } else if (Files.exists(checkpoint) || Files.exists(modelFile)) {
       throw new IllegalArgumentException("--output " + dir + " already holds a run (" + (Files.exists(modelFile)
           ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
@@ -172,28 +177,16 @@ final class TrainCommand implements Callable<Integer> {
       network = saved.network();
       progress = saved.progress();
       int done = progress.completedEpochs();
-      int planned = savedRun != null ? Integer.parseInt(savedRun.get("--epochs")) : epochs;
-      if (epochs < done) {
-        throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + done
-            + " epochs the run in " + dir + " has done");
-      }
-      if (epochs < planned) {
-        throw new IllegalArgumentException("--epochs " + epochs + " conflicts with the run in " + dir
-            + ", which plans " + planned + " epochs: --epochs may only grow; to stop early use --stop-after");
-      }
+      checkEpochs(dir, checkpoint, modelFile, done, planned(savedRun));
       if (done == epochs) {
-        if (complete(modelFile)) {
-          throw new IllegalArgumentException(checkpoint + " has already completed " + done + " epochs and "
-              + MODEL + " is written: the run is complete; ask for more with --epochs");
-        }
         finishOnly = true;
         out.println("Resuming from " + checkpoint + ": all " + done + " epochs are done but " + MODEL
             + " was not written; finishing the run");
       } else {
         out.println("Resuming from " + checkpoint + " after epoch " + done);
       }
-      if (epochs > planned) {
-        network = extendSchedule(network, planned, loaded, out);
+      if (epochs > planned(savedRun)) {
+        network = extendSchedule(network, planned(savedRun), loaded, out);
       }
     } else {
       network = Network.create(networkSpec(loaded), selection.engine(), dataType);
@@ -244,6 +237,30 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
     out.flush();
     return 0;
+  }
+
+  /** The epochs the resumed run planned: as it recorded, or (for a checkpoint without its options) as given. */
+  private int planned(RunConfiguration savedRun) {
+    return savedRun != null ? Integer.parseInt(savedRun.get("--epochs")) : epochs;
+  }
+
+  /**
+   * Refuses --epochs below what the run has done or planned, and a run already complete; checked from the checkpoint's
+   * metadata before any data is read, and again once it is loaded.
+   */
+  private void checkEpochs(Path dir, Path checkpoint, Path modelFile, int done, int planned) {
+    if (epochs < done) {
+      throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + done
+          + " epochs the run in " + dir + " has done");
+    }
+    if (epochs < planned) {
+      throw new IllegalArgumentException("--epochs " + epochs + " conflicts with the run in " + dir
+          + ", which plans " + planned + " epochs: --epochs may only grow; to stop early use --stop-after");
+    }
+    if (done == epochs && complete(modelFile)) {
+      throw new IllegalArgumentException(checkpoint + " has already completed " + done + " epochs and "
+          + MODEL + " is written: the run is complete; ask for more with --epochs");
+    }
   }
 
   /** Whether a model file is there and reads as one (its header, not its weights). */

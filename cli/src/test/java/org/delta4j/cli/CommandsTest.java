@@ -134,6 +134,7 @@ class CommandsTest {
     Run again = run(concat(common, "--resume", "--output", interrupted.toString()));
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("has already completed 3 epochs"), again.err());
+    assertTrue(again.out().isEmpty(), "refused before any data is read: " + again.out());
   }
 
   static String[] concat(String[] a, String... b) {
