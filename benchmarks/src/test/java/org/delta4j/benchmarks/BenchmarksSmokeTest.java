@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.delta4j.benchmarks.report.Blas;
 import org.delta4j.benchmarks.report.Machine;
-import org.delta4j.data.FashionMnist;
+import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
 import org.junit.jupiter.api.Test;
