@@ -20,7 +20,8 @@ class KindRegistryTest {
   void theBuiltInKindsAreRegisteredThroughTheSameDoorAsAnyOther() {
     KindRegistry kinds = KindRegistry.standard();
     assertEquals(List.of("dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "dropout", "conv2d",
-        "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten", "batch_norm"), kinds.layerKinds().stream().map(LayerKind::type).toList());
+        "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten", "batch_norm", "block"),
+        kinds.layerKinds().stream().map(LayerKind::type).toList());
     assertEquals(List.of("squared_error", "mean_squared_error", "binary_cross_entropy", "categorical_cross_entropy",
         "softmax_cross_entropy", "perceptron"), kinds.lossKinds().stream().map(LossKind::type).toList());
     assertEquals(List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"),

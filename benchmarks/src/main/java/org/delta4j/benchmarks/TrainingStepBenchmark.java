@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -44,10 +45,15 @@ public class TrainingStepBenchmark {
   @Setup
   public void setUp() {
     Engine e = Engines.get(engine);
-    network = Network.create(Mlp.spec(), e, DataType.FLOAT32);
+    network = Network.create(spec(), e, DataType.FLOAT32);
     Tensor[][] data = BenchmarkData.onEngine(e, BATCHES, Shape.of(784));
     inputs = data[0];
     targets = data[1];
+  }
+
+  /** The network stepped: {@link Mlp#spec()}. */
+  NetworkSpec spec() {
+    return Mlp.spec();
   }
 
   @Benchmark

@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
  * Batch normalisation of the layer before's output: per channel of images, per feature of vectors; batch statistics
  * in training, running ones (kept with the model) at inference.
  */
+@LayerAnnotation(type = "batch_norm")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface BatchNorm {

@@ -13,6 +13,7 @@ import org.delta4j.spec.Padding;
  * activation (none by default). Sizes are {height, width}, or one value for both. A kernel larger than its padded
  * input is a compile error on this annotation, with the shapes.
  */
+@LayerAnnotation(type = "conv2d")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface Conv2D {
@@ -29,12 +30,21 @@ public @interface Conv2D {
   /** Rows and columns of zeros on each side, with {@code padding = EXPLICIT}. */
   int[] pad() default {0};
 
+  /** The activation applied to the outputs, as a layer of its own named {@code <name>_<function>}. */
   ActivationFunction activation() default ActivationFunction.IDENTITY;
 
-  /** The weights' initializer; biases start at zero. */
+  /** Leaky ReLU's slope for negative inputs; only with {@code activation = LEAKY_RELU}. */
+  double alpha() default 0.01;
+
+  /** The weights' initializer. */
+  @Field("weights")
   Initializer.Kind init() default Initializer.Kind.HE_UNIFORM;
 
-  boolean bias() default true;
+  /** The weights' initializer scale: a gain for the Xavier and He kinds. */
+  double initScale() default 1;
+
+  /** Whether the layer adds a bias per filter; false before a batch normalisation, which removes it. */
+  boolean useBias() default true;
 
   /** The layer's name; the method's name by default. */
   String name() default "";

@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /** Each sample's values as one vector, in row-major order: [C, H, W] → [C·H·W]. */
+@LayerAnnotation(type = "flatten")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface Flatten {

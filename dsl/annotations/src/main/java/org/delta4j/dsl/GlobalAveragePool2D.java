@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /** The mean of each channel of the images the layer before gives: [C, H, W] → [C]. */
+@LayerAnnotation(type = "global_avg_pool2d")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface GlobalAveragePool2D {

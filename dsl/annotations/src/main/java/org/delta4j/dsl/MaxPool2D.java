@@ -11,6 +11,7 @@ import org.delta4j.spec.Padding;
  * width}, or one value for both; the stride is the kernel by default. A window larger than its input is a compile
  * error on this annotation, with the shapes.
  */
+@LayerAnnotation(type = "max_pool2d")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.METHOD)
 public @interface MaxPool2D {

@@ -1,0 +1,66 @@
+package org.delta4j.dsl.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.delta4j.dsl.processor.Specs.compile;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.Padding;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The convolutional kinds in the DSL: a CNN spec generates the network the builder makes, and a window larger than
+ * its padded input is a compile error on the line at fault, with the shapes.
+ */
+class ConvolutionalSpecsTest {
+  private static final String HEADER = String.join("\n", "package test;", "", "import org.delta4j.dsl.*;",
+      "import org.delta4j.spec.LossFunction;", "import org.delta4j.spec.Padding;", "") + "\n";
+
+  private static JavaFileObject spec(String name, String... body) {
+    return JavaFileObjects.forSourceString("test." + name, HEADER + String.join("\n", body) + "\n");
+  }
+
+  @Test
+  void aConvolutionalSpecGeneratesTheNetworkTheBuilderMakes() throws ReflectiveOperationException {
+    Compilation c = compile(spec("CnnSpec",
+        "@NeuralNetwork @Input({1, 12, 12}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface CnnSpec {",
+        "  @Conv2D(filters = 4, kernel = 3, padding = Padding.Mode.SAME, useBias = false) void conv1();",
+        "  @BatchNorm void norm1();",
+        "  @Activation(org.delta4j.spec.ActivationFunction.RELU) void relu1();",
+        "  @MaxPool2D(kernel = 2) void pool1();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 10) void out();", "}"));
+    assertThat(c).succeededWithoutWarnings();
+    NetworkSpec expected = NetworkSpec.builder().input(1, 12, 12)
+        .layer(new org.delta4j.spec.Conv2D("conv1", 4, org.delta4j.spec.Window2D.square(3, Padding.SAME),
+            org.delta4j.spec.Initializer.heUniform(), false, org.delta4j.spec.Initializer.zeros()))
+        .layer(new org.delta4j.spec.BatchNorm().withName("norm1")).relu()
+        .layer(new org.delta4j.spec.Pool2D(org.delta4j.spec.Pool2D.Kind.MAX, 2).withName("pool1"))
+        .layer(new org.delta4j.spec.Flatten("flat")).dense(10).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    NetworkSpec generated = Specs.generatedSpec(c, "test.CnnNetwork");
+    assertEquals(expected.layers().get(0), generated.layers().get(0));
+    assertEquals(expected.layers().get(3), generated.layers().get(3));
+    assertEquals(expected.outputShape(), generated.outputShape());
+  }
+
+  @Test
+  void aWindowLargerThanItsPaddedInputIsAnErrorOnItsLineWithTheShapes() {
+    Specs.fails(spec("A", "@NeuralNetwork @Input({1, 4, 4}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface A {",
+        "  @Conv2D(filters = 2, kernel = 5) void conv();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("the 5×5 window is larger than the height of the input [1, 4, 4]", 9));
+    Specs.fails(spec("B", "@NeuralNetwork @Input({1, 6, 6}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface B {",
+        "  @Conv2D(filters = 2, kernel = 3) void conv();",
+        "  @MaxPool2D(kernel = 2) void pool1();",
+        "  @MaxPool2D(kernel = 3) void pool2();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("[2, 2, 2]", 11));
+  }
+}
