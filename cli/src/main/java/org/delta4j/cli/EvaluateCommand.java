@@ -32,7 +32,7 @@ final class EvaluateCommand implements Callable<Integer> {
     out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained "
         + saved.progress().completedEpochs() + " epochs; engine " + saved.network().engine().name());
     out.println("Data: " + loaded.description());
-    Evaluation e = Evaluation.of(saved.network(), loaded.test(), 1000);
+    Evaluation e = Evaluation.of(saved.network(), loaded.test(), TrainCommand.EVALUATION_BATCH);
     TestResults.report(e, loaded.test().classNames(), out, null);
     return 0;
   }

@@ -39,9 +39,14 @@ final class ModelOptions {
     return ModelFiles.load(model, Engines.get(engine));
   }
 
-  /** Refuses data the model cannot read: samples of another shape, or another number of classes (both named). */
+  /**
+   * Refuses data the model cannot read: samples of another shape (flat samples of as many values feed an image input,
+   * as in training), or another number of classes (both named).
+   */
   void checkFits(Network network, Dataset data) {
-    if (!network.spec().input().equals(data.featureShape())) {
+    org.delta4j.tensor.Shape in = network.spec().input();
+    org.delta4j.tensor.Shape features = data.featureShape();
+    if (!in.equals(features) && !(features.rank() == 1 && features.size() == in.size())) {
       throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
           + " but the data's have shape " + data.featureShape());
     }

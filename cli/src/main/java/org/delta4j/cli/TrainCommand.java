@@ -49,6 +49,11 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   static final String CHECKPOINT = "checkpoint.safetensors";
   static final String MODEL = "model.safetensors";
+  /**
+   * Test images per batch: the convolutional preset's work tensors grow with the batch (its second convolution's
+   * im2col columns alone are 139 MB at 1,000 images), and the heap bin/delta4j gives the program is 1 GiB.
+   */
+  static final int EVALUATION_BATCH = 250;
 
   @Spec
   CommandSpec spec;
@@ -232,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
-    Evaluation test = Evaluation.of(network, loaded.test(), 1000);
+    Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
     TestResults.report(test, loaded.test().classNames(), out, dir);
     out.println();
     out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
