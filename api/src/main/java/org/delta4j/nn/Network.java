@@ -142,8 +142,19 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite
    */
   public double computeGradients(Tensor input, Tensor targets) {
+    return computeGradients(input, targets, 0);
+  }
+
+  /**
+   * {@link #computeGradients(Tensor, Tensor)} for a shard of the update's whole batch, the rows from position {@code
+   * firstRow} of it on: stochastic layers (dropout) draw for each row what they would draw for it in the whole batch.
+   * The gradients and loss are averaged over the shard's rows.
+   *
+   * @throws ArithmeticException when the loss is NaN or infinite
+   */
+  public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     zeroGradients();
-    Tensor out = forward(input, Mode.training(optimizer.iterations()));
+    Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
     Tensor gradient = lossGradient(out.shape());
     double value = loss.compute(out, targets, gradient);
     if (!Double.isFinite(value)) {
