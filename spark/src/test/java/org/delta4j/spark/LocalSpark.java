@@ -62,6 +62,25 @@ final class LocalSpark {
       return session().createDataFrame(rows, schema);
     }
 
+    /** The same samples with one double column per feature, named {@code names}, and the label. */
+    Dataset<Row> columns(String... names) {
+      StructType schema = new StructType();
+      for (String n : names) {
+        schema = schema.add(n, DataTypes.DoubleType);
+      }
+      schema = schema.add("label", DataTypes.DoubleType);
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) {
+        Object[] values = new Object[names.length + 1];
+        for (int j = 0; j < names.length; j++) {
+          values[j] = features[i][j];
+        }
+        values[names.length] = (double) labels[i];
+        rows.add(RowFactory.create(values));
+      }
+      return session().createDataFrame(rows, schema);
+    }
+
     float[][] floatFeatures() {
       float[][] f = new float[features.length][];
       for (int i = 0; i < f.length; i++) {
