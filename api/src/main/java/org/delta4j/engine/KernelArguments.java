@@ -30,6 +30,28 @@ public final class KernelArguments {
     }
   }
 
+  /**
+   * The tensor as the engine's own tensor class, or a clear error when it belongs to another engine: every kernel of
+   * an engine calls this before it touches the tensor's storage.
+   */
+  public static <T extends Tensor> T owned(String kernel, Tensor t, Engine engine, Class<T> type) {
+    if (!type.isInstance(t) || t.engine() != engine) {
+      throw new IllegalArgumentException(kernel + ": tensor " + t.shape() + " belongs to engine '" + t.engine().name()
+          + "', not to engine '" + engine.name() + "'");
+    }
+    return type.cast(t);
+  }
+
+  /** Checks a loss: predictions a matrix, targets and the gradient (when not null) of its shape. */
+  public static void loss(Tensor predictions, Tensor targets, Tensor gradient) {
+    matrix("loss", "predictions", predictions);
+    if (gradient != null) {
+      sameShape("loss", predictions, targets, gradient);
+    } else {
+      sameShape("loss", predictions, targets);
+    }
+  }
+
   /** Checks that {@code out} can hold one index per row of the matrix {@code m}. */
   public static void argmax(Tensor m, int[] out) {
     matrix("argmaxRows", "m", m);
@@ -49,18 +71,81 @@ public final class KernelArguments {
     }
   }
 
-  /** Checks that every tensor has the first one's shape and type. */
+  /**
+   * Checks that every tensor has the first one's shape and type; the message names the tensors by their position
+   * among the kernel's tensor arguments (1 for the first).
+   */
   public static void sameShape(String kernel, Tensor... tensors) {
     Shape s = tensors[0].shape();
     for (int i = 1; i < tensors.length; i++) {
       if (!tensors[i].shape().equals(s)) {
-        throw new IllegalArgumentException(kernel + ": tensors must have one shape, got " + s + " and "
-            + tensors[i].shape());
+        throw new IllegalArgumentException(kernel + ": tensors must have one shape, got " + s + " (tensor 1) and "
+            + tensors[i].shape() + " (tensor " + (i + 1) + ")");
       }
     }
     sameType(kernel, tensors);
   }
 
+  /**
+   * Checks out ← a ∘ b with broadcasting: a has out's shape; b has out's shape or, when out is a matrix [m, n], is
+   * [1, n], [m, 1] or [1, 1].
+   */
+  public static void binary(String kernel, Tensor a, Tensor b, Tensor out) {
+    sameType(kernel, a, b, out);
+    if (!a.shape().equals(out.shape())) {
+      throw new IllegalArgumentException(kernel + ": a is " + a.shape() + " but out is " + out.shape()
+          + ": they must have one shape");
+    }
+    Shape o = out.shape();
+    Shape s = b.shape();
+    if (s.equals(o) || o.rank() == 2 && s.rank() == 2 && (s.dim(0) == 1 || s.dim(0) == o.dim(0))
+        && (s.dim(1) == 1 || s.dim(1) == o.dim(1))) {
+      return;
+    }
+    throw new IllegalArgumentException(kernel + ": b is " + s + " but out is " + o + ": b must have out's shape or, "
+        + "for a matrix out [m, n], be [1, n], [m, 1] or [1, 1]");
+  }
+
+  /** Checks a reduction of the matrix m along {@code axis}: out is [1, n] for axis 0, [m, 1] for axis 1. */
+  public static void reduce(String kernel, Tensor m, int axis, Tensor out) {
+    matrix(kernel, "the reduced tensor", m);
+    sameType(kernel, m, out);
+    if (axis != 0 && axis != 1) {
+      throw new IllegalArgumentException(kernel + ": axis must be 0 (down the columns) or 1 (along the rows), got "
+          + axis);
+    }
+    Shape want = axis == 0 ? Shape.of(1, m.shape().dim(1)) : Shape.of(m.shape().dim(0), 1);
+    if (!out.shape().equals(want)) {
+      throw new IllegalArgumentException(kernel + ": reducing " + m.shape() + " along axis " + axis + " gives " + want
+          + ", but out is " + out.shape());
+    }
+    if (out == m) {
+      throw new IllegalArgumentException(kernel + ": out must not be the reduced tensor");
+    }
+  }
+
+  /** Checks a copy between two windows: the same size, each inside its tensor, the destination's elements distinct. */
+  public static void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
+    sameType("copyWindow", src, dst);
+    if (from.rows() != to.rows() || from.columns() != to.columns()) {
+      throw new IllegalArgumentException("copyWindow: the source " + from + " and the destination " + to
+          + " differ in size");
+    }
+    inside("source", src, from);
+    inside("destination", dst, to);
+    if (!to.distinct()) {
+      throw new IllegalArgumentException("copyWindow: the destination " + to + " addresses some element twice");
+    }
+  }
+
+  private static void inside(String what, Tensor t, Window w) {
+    if (w.last() >= t.size()) {
+      throw new IllegalArgumentException("copyWindow: the " + what + " " + w + " reaches element " + w.last()
+          + " but the " + what + " tensor " + t.shape() + " has " + t.size());
+    }
+  }
+
+  /** Checks that {@code t} is a matrix (rank 2). */
   public static void matrix(String kernel, String what, Tensor t) {
     if (t.shape().rank() != 2) {
       throw new IllegalArgumentException(kernel + ": " + what + " must be a matrix (rank 2), got " + t.shape());

@@ -2,87 +2,414 @@ package org.delta4j.engine;
 
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
+import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The numerical kernels an engine provides. Every layer, loss and optimizer in {@code api} is written against these,
- * so an engine that implements them runs the whole catalogue; the conformance suite holds each engine to the
- * reference engine's results.
+ * The numerical kernels an engine provides, in two parts. The <b>primitives</b> — {@link #gemm}, {@link #unary},
+ * {@link #affine}, {@link #binary} (with row and column broadcasting, and the comparison {@link BinaryOp#GREATER}),
+ * {@link #select}, {@link #reduce}, {@link #copyWindow}, {@link #fill} and {@link #argmaxRows} — are abstract: every
+ * engine implements them, and they know nothing of layers, losses or optimizers. The <b>fused</b> operations —
+ * {@link #addRowVector}, {@link #sumRows}, {@link #activation}, {@link #activationBackward}, {@link #loss},
+ * {@link #multiply}, {@link #axpy}, {@link #scale}, {@link #copy} and the optimizer updates — are {@code default}
+ * methods built from the primitives, so an engine that implements only the primitives runs the whole catalogue;
+ * an engine overrides a fused operation where it can do it faster (one pass, no temporaries), and the conformance
+ * suite holds every engine, primitive and fused, to the reference engine's results.
  *
- * <p>Contract for every method: all tensors belong to this engine and share one {@link
- * org.delta4j.tensor.DataType}; "matrix" means rank 2 (callers reshape rank &gt; 2 first); outputs are written in
- * place and must not alias inputs unless the method says so. Arithmetic is done in the tensors' type. A kernel may
- * use several threads internally but is called from one thread at a time per set of tensors.
+ * <p>Contract for every method: all tensors belong to this engine and share one {@link org.delta4j.tensor.DataType};
+ * "matrix" means rank 2 (callers reshape rank &gt; 2 first); outputs are written in place and must not alias inputs
+ * unless the method says so; bad arguments fail with an {@link IllegalArgumentException} naming the kernel and the
+ * shapes ({@link KernelArguments} holds the checks). Arithmetic is done in the tensors' type or wider. The defaults
+ * allocate their temporaries through the tensors' engine ({@link org.delta4j.engine.Engine#zeros}). A kernel may use
+ * several threads internally but is called from one thread at a time per set of tensors.
  */
 public interface Kernels {
 
+  // ---------------------------------------------------------------- primitives
+
   /**
    * General matrix multiply: C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ per flag. With β = 0, C's previous
-   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n].
+   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B.
    */
   void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c);
 
-  /** Broadcast add in place: M[i, j] += v[j] for every row i. M is [rows, n], v has n elements. */
-  void addRowVector(Tensor m, Tensor v);
+  /** y ← f(x), element-wise (formulas on {@link UnaryOp}). x and y have one shape, of any rank; y may be x. */
+  void unary(UnaryOp f, Tensor x, Tensor y);
 
-  /** Column sums: out[j] ← Σᵢ M[i, j] + β·out[j]. M is [rows, n], out has n elements. */
-  void sumRows(Tensor m, double beta, Tensor out);
+  /**
+   * y ← s·x + t, element-wise: scaling, shifting, negation (s = −1) and 1 − x (s = −1, t = 1) in one primitive. x and
+   * y have one shape, of any rank; y may be x.
+   */
+  void affine(Tensor x, double s, double t, Tensor y);
+
+  /**
+   * out ← a ∘ b, element-wise (formulas on {@link BinaryOp}), with b broadcast: a and out have one shape; b has that
+   * shape too (any rank) or, when out is a matrix [m, n], is a row [1, n] (used for every row), a column [m, 1] (used
+   * for every column) or a scalar [1, 1]. out may be a, or b when b has out's shape; a and b may be one tensor.
+   */
+  void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+  /**
+   * out ← mask ≠ 0 ? a : b, element-wise; the mask holds 0 and 1, as {@link BinaryOp#GREATER} writes it. All four
+   * have one shape, of any rank; out may be any of the others.
+   */
+  void select(Tensor mask, Tensor a, Tensor b, Tensor out);
+
+  /**
+   * Reduces the matrix m [rows, n] along one axis (formulas on {@link ReduceOp}): with axis 0, out [1, n] ←
+   * (op over i of m[i, j]) for each column j; with axis 1, out [rows, 1] ← (op over j of m[i, j]) for each row i.
+   * Whatever out held is ignored; out must not be m.
+   */
+  void reduce(ReduceOp op, Tensor m, int axis, Tensor out);
+
+  /**
+   * Copies a strided 2-D window of one tensor's elements into a window of another: dst[to(i, j)] ← src[from(i, j)]
+   * for every (i, j) of the windows, which have one size and lie inside their tensors (flat, row-major indices; see
+   * {@link Window}). Slicing, concatenation, transposition and im2col are all such copies. The destination window
+   * must address each element once (a source window may repeat elements) and must not overlap the source window in
+   * shared storage; elements outside the destination window are left as they are.
+   */
+  void copyWindow(Tensor src, Window from, Tensor dst, Window to);
+
+  /** Every element of t ← value. */
+  void fill(Tensor t, double value);
+
+  /** Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. */
+  void argmaxRows(Tensor m, int[] out);
+
+  // ---------------------------------------------------------------- fused operations, built from the primitives
+
+  /** Broadcast add in place: M[i, j] += v[j] for every row i. M is [rows, n], v has n elements. */
+  default void addRowVector(Tensor m, Tensor v) {
+    KernelArguments.rowVector("addRowVector", m, v);
+    binary(BinaryOp.ADD, m, v.reshape(Shape.of(1, m.shape().dim(1))), m);
+  }
+
+  /**
+   * Column sums: out[j] ← Σᵢ M[i, j] + β·out[j]. M is [rows, n], out has n elements; with β = 0, out's previous
+   * contents are ignored.
+   */
+  default void sumRows(Tensor m, double beta, Tensor out) {
+    KernelArguments.rowVector("sumRows", m, out);
+    Tensor row = out.reshape(Shape.of(1, m.shape().dim(1)));
+    if (beta == 0) {
+      reduce(ReduceOp.SUM, m, 0, row);
+      return;
+    }
+    Tensor sums = like(row);
+    reduce(ReduceOp.SUM, m, 0, sums); // Σᵢ M[i, j]
+    affine(row, beta, 0, row); //       β·out[j]
+    binary(BinaryOp.ADD, row, sums, row);
+  }
 
   /**
    * y ← f(x), element-wise, except softmax, which is taken over the last axis of the matrix x (max-subtracted, so
    * finite for logits of ±1e4). {@code alpha} is leaky ReLU's slope for x &lt; 0 and ignored by the others. x and y
    * have the same shape; y may be x.
    */
-  void activation(ActivationFunction f, double alpha, Tensor x, Tensor y);
+  default void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("activation", x, y);
+    switch (f) {
+      case IDENTITY -> copy(x, y);
+      case RELU -> rectify(x, 0, x, y);
+      case LEAKY_RELU -> rectify(x, alpha, x, y);
+      case SIGMOID -> unary(UnaryOp.SIGMOID, x, y);
+      case TANH -> unary(UnaryOp.TANH, x, y);
+      case SOFTMAX -> {
+        KernelArguments.matrix("softmax", "x", x);
+        // y = e^(x − max x) / Σ e^(x − max x), per row: subtracting the max keeps every exponent ≤ 0.
+        Tensor max = like(x, x.shape().dim(0), 1);
+        reduce(ReduceOp.MAX, x, 1, max);
+        binary(BinaryOp.SUBTRACT, x, max, y);
+        unary(UnaryOp.EXP, y, y);
+        Tensor sum = like(max);
+        reduce(ReduceOp.SUM, y, 1, sum);
+        binary(BinaryOp.DIVIDE, y, sum, y);
+      }
+      default -> throw new IllegalArgumentException("activation: no such function " + f);
+    }
+  }
 
   /**
    * dx ← ∂L/∂x given dy = ∂L/∂y, the input x and the output y = f(x): dx = f′(x)·dy element-wise, using y where
    * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²); ReLU's derivative at 0 is 0. For softmax, per row,
-   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ).
+   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). All four have one shape.
    */
-  void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx);
+  default void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.sameShape("activationBackward", x, y, dy, dx);
+    switch (f) {
+      case IDENTITY -> copy(dy, dx);
+      case RELU -> rectify(x, 0, dy, dx);
+      case LEAKY_RELU -> rectify(x, alpha, dy, dx);
+      case SIGMOID -> {
+        Tensor d = like(y);
+        affine(y, -1, 1, d); //                  1 − y
+        binary(BinaryOp.MULTIPLY, d, y, d); //   y(1 − y)
+        binary(BinaryOp.MULTIPLY, d, dy, dx);
+      }
+      case TANH -> {
+        Tensor d = like(y);
+        binary(BinaryOp.MULTIPLY, y, y, d); //   y²
+        affine(d, -1, 1, d); //                  1 − y²
+        binary(BinaryOp.MULTIPLY, d, dy, dx);
+      }
+      case SOFTMAX -> {
+        KernelArguments.matrix("softmax backward", "y", y);
+        // dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ) per row: the softmax Jacobian fᵢ(δᵢⱼ − fⱼ) applied to dy.
+        Tensor d = like(y);
+        binary(BinaryOp.MULTIPLY, dy, y, d);
+        Tensor dot = like(y, y.shape().dim(0), 1);
+        reduce(ReduceOp.SUM, d, 1, dot);
+        binary(BinaryOp.SUBTRACT, dy, dot, d);
+        binary(BinaryOp.MULTIPLY, d, y, dx);
+      }
+      default -> throw new IllegalArgumentException("activationBackward: no such function " + f);
+    }
+  }
 
-  /** Element-wise product: out ← a ⊙ b. out may be a or b. */
-  void multiply(Tensor a, Tensor b, Tensor out);
+  /**
+   * out ← x &gt; 0 ? v : α·v, element-wise: leaky ReLU (ReLU with α = 0) forward with v = x, and backward with v = dy
+   * (its derivative at 0 taken as α). Reshaped to matrices so that 0 can be a broadcast [1, 1].
+   */
+  private void rectify(Tensor x, double alpha, Tensor v, Tensor out) {
+    Tensor xm = matrix(x);
+    Tensor vm = matrix(v);
+    Tensor positive = like(xm);
+    binary(BinaryOp.GREATER, xm, constant(xm, 0), positive);
+    Tensor scaled = like(vm);
+    affine(vm, alpha, 0, scaled);
+    select(positive, vm, scaled, matrix(out));
+  }
 
-  /** y ← y + α·x, element-wise. */
-  void axpy(double alpha, Tensor x, Tensor y);
+  /** Element-wise product: out ← a ⊙ b. All three have one shape; out may be a or b. */
+  default void multiply(Tensor a, Tensor b, Tensor out) {
+    KernelArguments.sameShape("multiply", a, b, out);
+    binary(BinaryOp.MULTIPLY, a, b, out);
+  }
+
+  /** y ← y + α·x, element-wise; x and y have one shape. */
+  default void axpy(double alpha, Tensor x, Tensor y) {
+    KernelArguments.sameShape("axpy", x, y);
+    Tensor ax = like(x);
+    affine(x, alpha, 0, ax);
+    binary(BinaryOp.ADD, y, ax, y);
+  }
 
   /** x ← s·x, element-wise. */
-  void scale(Tensor x, double s);
+  default void scale(Tensor x, double s) {
+    affine(x, s, 0, x);
+  }
 
-  /** Every element of t ← value. */
-  void fill(Tensor t, double value);
-
-  /** dst ← src; same shape. */
-  void copy(Tensor src, Tensor dst);
+  /** dst ← src; same shape, distinct storage. */
+  default void copy(Tensor src, Tensor dst) {
+    KernelArguments.sameShape("copy", src, dst);
+    Shape s = src.shape();
+    Window all = Window.dense(0, s.dim(0), (int) (s.size() / s.dim(0)));
+    copyWindow(src, all, dst, all);
+  }
 
   /**
    * The loss of predictions against targets, averaged over the rows (the batch), as defined by {@link LossFunction};
    * when {@code gradient} is not null it receives ∂loss/∂predictions (already divided by the number of rows).
    * predictions, targets and gradient are matrices of one shape.
    */
-  double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient);
+  default double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.loss(predictions, targets, gradient);
+    Tensor p = predictions;
+    Tensor t = targets;
+    Tensor g = gradient != null ? gradient : like(p);
+    int rows = p.shape().dim(0);
+    double n = p.size();
+    switch (f) {
+      case SQUARED_ERROR -> { // ½Σ(o − t)²/N; ∂ = (o − t)/N
+        binary(BinaryOp.SUBTRACT, p, t, g);
+        double sumSquares = sumOfProducts(g, g);
+        affine(g, 1.0 / rows, 0, g);
+        return 0.5 * sumSquares / rows;
+      }
+      case MEAN_SQUARED_ERROR -> { // Σ(o − t)²/(N·C); ∂ = 2(o − t)/(N·C)
+        binary(BinaryOp.SUBTRACT, p, t, g);
+        double sumSquares = sumOfProducts(g, g);
+        affine(g, 2 / n, 0, g);
+        return sumSquares / n;
+      }
+      case BINARY_CROSS_ENTROPY -> { // −Σ[t log o + (1 − t) log(1 − o)]/N; ∂ = (o − t)/(o(1 − o))/N
+        Tensor o = clampedProbabilities(p);
+        Tensor logO = like(p);
+        unary(UnaryOp.LOG, o, logO);
+        Tensor notO = like(p);
+        affine(o, -1, 1, notO); //                                1 − o
+        Tensor logNotO = like(p);
+        unary(UnaryOp.LOG, notO, logNotO);
+        Tensor notT = like(p);
+        affine(t, -1, 1, notT); //                                1 − t
+        double sum = sumOfProducts(t, logO) + sumOfProducts(notT, logNotO);
+        binary(BinaryOp.MULTIPLY, o, notO, notO); //              o(1 − o)
+        binary(BinaryOp.SUBTRACT, o, t, g);
+        binary(BinaryOp.DIVIDE, g, notO, g);
+        affine(g, 1.0 / rows, 0, g);
+        return -sum / rows;
+      }
+      case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o / N; ∂ = −t/o/N
+        Tensor o = clampedProbabilities(p);
+        Tensor logO = like(p);
+        unary(UnaryOp.LOG, o, logO);
+        double sum = sumOfProducts(t, logO);
+        binary(BinaryOp.DIVIDE, t, o, g);
+        affine(g, -1.0 / rows, 0, g);
+        return -sum / rows;
+      }
+      case SOFTMAX_CROSS_ENTROPY -> {
+        // log softmax(z) = (z − m) − log Σ e^(z − m), m the row's maximum, is finite for finite z (log of a softmax
+        // that underflows would be −∞, and 0·−∞ = NaN). Then loss = −Σ t·log softmax(z) / N, which is
+        // (Σt)·logsumexp(z) − Σ t·z per row, and ∂ = ((Σt)·softmax(z) − t)/N.
+        Tensor max = like(p, rows, 1);
+        reduce(ReduceOp.MAX, p, 1, max);
+        Tensor logSoftmax = like(p);
+        binary(BinaryOp.SUBTRACT, p, max, logSoftmax); //          z − m
+        unary(UnaryOp.EXP, logSoftmax, g);
+        Tensor sums = like(max);
+        reduce(ReduceOp.SUM, g, 1, sums);
+        binary(BinaryOp.DIVIDE, g, sums, g); //                     softmax(z)
+        unary(UnaryOp.LOG, sums, sums);
+        binary(BinaryOp.SUBTRACT, logSoftmax, sums, logSoftmax);
+        double sum = sumOfProducts(t, logSoftmax);
+        Tensor mass = like(max);
+        reduce(ReduceOp.SUM, t, 1, mass); //                        Σt
+        binary(BinaryOp.MULTIPLY, g, mass, g);
+        binary(BinaryOp.SUBTRACT, g, t, g);
+        affine(g, 1.0 / rows, 0, g);
+        return -sum / rows;
+      }
+      case PERCEPTRON -> { // Σ max(0, −t·a)/N; ∂ = −t/N where t·a ≤ 0 (a zero activation is a mistake), else 0
+        Tensor margin = like(p);
+        binary(BinaryOp.MULTIPLY, t, p, margin);
+        Tensor zero = constant(p, 0);
+        Tensor right = like(p);
+        binary(BinaryOp.GREATER, margin, zero, right); //           t·a > 0
+        affine(margin, -1, 0, margin);
+        binary(BinaryOp.MAX, margin, zero, margin); //              max(0, −t·a)
+        double sum = total(margin);
+        affine(t, -1.0 / rows, 0, g);
+        select(right, like(p), g, g);
+        return sum / rows;
+      }
+      default -> throw new IllegalArgumentException("loss: no such function " + f);
+    }
+  }
 
-  /** Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. */
-  void argmaxRows(Tensor m, int[] out);
+  /** o ← min(max(p, ε), 1 − ε), ε the type's probability epsilon: kept away from 0 and 1 before a log or a division. */
+  private Tensor clampedProbabilities(Tensor p) {
+    double eps = p.dataType().probabilityEpsilon();
+    Tensor o = like(p);
+    binary(BinaryOp.MAX, p, constant(p, eps), o);
+    binary(BinaryOp.MIN, o, constant(p, 1 - eps), o);
+    return o;
+  }
+
+  /** Σ a ⊙ b over every element of two matrices of one shape. */
+  private double sumOfProducts(Tensor a, Tensor b) {
+    Tensor product = like(a);
+    binary(BinaryOp.MULTIPLY, a, b, product);
+    return total(product);
+  }
+
+  /** Σ of every element of a matrix: along the rows, then down the column. */
+  private double total(Tensor m) {
+    Tensor rows = like(m, m.shape().dim(0), 1);
+    reduce(ReduceOp.SUM, m, 1, rows);
+    Tensor all = like(m, 1, 1);
+    reduce(ReduceOp.SUM, rows, 0, all);
+    return all.getDouble(0);
+  }
 
   /**
-   * Heavy-ball momentum, PyTorch form: v ← μ·v + g; then w ← w − α·v, or with Nesterov w ← w − α·(g + μ·v).
+   * Heavy-ball momentum, PyTorch form: v ← μ·v + g; then w ← w − α·v, or with Nesterov w ← w − α·(g + μ·v). All three
+   * have one shape.
    */
-  void momentumUpdate(Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov);
+  default void momentumUpdate(Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum,
+      boolean nesterov) {
+    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    affine(velocity, momentum, 0, velocity);
+    binary(BinaryOp.ADD, velocity, g, velocity); //   v ← μv + g
+    if (nesterov) {
+      Tensor step = like(g);
+      affine(velocity, momentum, 0, step);
+      binary(BinaryOp.ADD, step, g, step); //         g + μv
+      axpy(-learningRate, step, w);
+    } else {
+      axpy(-learningRate, velocity, w);
+    }
+  }
 
-  /** AdaGrad: s ← s + g²; w ← w − α·g / (√s + ε). */
-  void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon);
+  /** AdaGrad: s ← s + g²; w ← w − α·g / (√s + ε). All three have one shape. */
+  default void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
+    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    scaledUpdate(w, g, sumSquares, learningRate, 1, 1, epsilon);
+  }
 
-  /** RMSProp: s ← ρ·s + (1 − ρ)·g²; w ← w − α·g / (√s + ε). */
-  void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon);
+  /** RMSProp: s ← ρ·s + (1 − ρ)·g²; w ← w − α·g / (√s + ε). All three have one shape. */
+  default void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho,
+      double epsilon) {
+    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    scaledUpdate(w, g, meanSquares, learningRate, rho, 1 - rho, epsilon);
+  }
+
+  /** s ← decay·s + gain·g²; w ← w − α·g / (√s + ε): RMSProp, and AdaGrad with decay = gain = 1. */
+  private void scaledUpdate(Tensor w, Tensor g, Tensor s, double rate, double decay, double gain, double eps) {
+    Tensor t = like(g);
+    binary(BinaryOp.MULTIPLY, g, g, t);
+    affine(s, decay, 0, s);
+    axpy(gain, t, s);
+    unary(UnaryOp.SQRT, s, t);
+    affine(t, 1, eps, t); //                 √s + ε
+    binary(BinaryOp.DIVIDE, g, t, t);
+    axpy(-rate, t, w);
+  }
 
   /**
    * Adam: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε) with m̂ = m / c₁, v̂ = v / c₂, where the
    * bias corrections c₁ = 1 − β₁ᵗ and c₂ = 1 − β₂ᵗ at step t ≥ 1 are given (computed once per step by the caller).
+   * All four tensors have one shape.
    */
-  void adamUpdate(
+  default void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
-      double biasCorrection1, double biasCorrection2);
+      double biasCorrection1, double biasCorrection2) {
+    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    affine(m, beta1, 0, m);
+    axpy(1 - beta1, g, m); //                          m ← β₁m + (1 − β₁)g
+    Tensor t = like(g);
+    binary(BinaryOp.MULTIPLY, g, g, t);
+    affine(v, beta2, 0, v);
+    axpy(1 - beta2, t, v); //                          v ← β₂v + (1 − β₂)g²
+    affine(v, 1 / biasCorrection2, 0, t);
+    unary(UnaryOp.SQRT, t, t);
+    affine(t, 1, epsilon, t); //                       √v̂ + ε
+    Tensor step = like(g);
+    affine(m, 1 / biasCorrection1, 0, step); //        m̂
+    binary(BinaryOp.DIVIDE, step, t, step);
+    axpy(-learningRate, step, w);
+  }
+
+  // ---------------------------------------------------------------- temporaries of the defaults
+
+  /** A new zero tensor of t's engine, type and shape. */
+  private static Tensor like(Tensor t) {
+    return t.engine().zeros(t.dataType(), t.shape());
+  }
+
+  /** A new zero [rows, columns] matrix of t's engine and type. */
+  private static Tensor like(Tensor t, int rows, int columns) {
+    return t.engine().zeros(t.dataType(), Shape.of(rows, columns));
+  }
+
+  /** A new [1, 1] tensor holding value, to broadcast against a matrix in {@link #binary}. */
+  private static Tensor constant(Tensor like, double value) {
+    return like.engine().tensor(like.dataType(), Shape.of(1, 1), value);
+  }
+
+  /** t as a matrix sharing its storage: itself when rank 2, else [dim 0, the rest]. */
+  private static Tensor matrix(Tensor t) {
+    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
+  }
 }

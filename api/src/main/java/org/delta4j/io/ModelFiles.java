@@ -3,6 +3,7 @@ package org.delta4j.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,17 +17,21 @@ import java.util.Set;
 import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
+import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.UnknownKindException;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Tensor;
 import org.delta4j.train.EpochResult;
 
 /**
- * Saves and loads models as one file in the {@link SafeTensors} layout: the parameters under their names
- * ({@code dense1.weight}), the optimizer state under {@code optimizer/<parameter>/<state>}, and in the metadata the
- * format name and version, the network description as JSON ({@link NetworkSpecJson}), the data type, the optimizer's
- * update count and the training progress. Python's {@code safetensors} reads the same file. Never Java serialization.
- * Saving is atomic; loading validates the file against the description before trusting it.
+ * Saves and loads models as one file in the {@link SafeTensors} layout: the parameters under their names ({@code
+ * dense1.weight}), the layers' buffers likewise, the optimizer state under {@code optimizer/<parameter>/<state>}, and
+ * in the metadata the format name and version, the network description as JSON ({@link NetworkSpecJson}), the
+ * provider of each kind it uses, the data type, the optimizer's update count and the training progress. Python's
+ * {@code safetensors} reads the same file. Never Java serialization. Saving is atomic; loading validates the file
+ * against the description before trusting it.
  */
 public final class ModelFiles {
   /** The format name in the metadata. */
@@ -50,6 +55,9 @@ public final class ModelFiles {
     for (Parameter p : network.parameters()) {
       tensors.put(p.name(), entry(p.value()));
     }
+    for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
+      tensors.put(b.getKey(), entry(b.getValue()));
+    }
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
     }
@@ -57,11 +65,39 @@ public final class ModelFiles {
     meta.put("format", FORMAT);
     meta.put("format_version", String.valueOf(FORMAT_VERSION));
     meta.put("network", NetworkSpecJson.write(network.spec()));
+    meta.put("kinds", kindProviders(network.spec()));
     meta.put("data_type", network.dataType().name());
     meta.put("optimizer_iterations", String.valueOf(network.optimizer().iterations()));
     meta.put("completed_epochs", String.valueOf(progress.completedEpochs()));
     meta.put("history", history(progress.history()));
     SafeTensors.write(file, tensors, meta);
+  }
+
+  /**
+   * Which provider registered each kind the network uses, as JSON {@code {"layer/dense": "org.delta4j.spec.BuiltInKinds",
+   * ...}}: a model whose kind is missing where it is loaded can then say what to add.
+   */
+  private static String kindProviders(NetworkSpec spec) {
+    KindRegistry kinds = KindRegistry.standard();
+    ObjectNode n = JSON.createObjectNode();
+    for (LayerSpec l : spec.layers()) {
+      n.put("layer/" + l.type(), String.valueOf(kinds.provider("layer", l.type())));
+    }
+    n.put("loss/" + spec.loss().type(), String.valueOf(kinds.provider("loss", spec.loss().type())));
+    n.put("optimizer/" + spec.optimizer().type(), String.valueOf(kinds.provider("optimizer", spec.optimizer().type())));
+    return n.toString();
+  }
+
+  private static String providerNamed(String kindsJson, String key) {
+    if (kindsJson == null) {
+      return null;
+    }
+    try {
+      JsonNode n = JSON.readTree(kindsJson).get(key);
+      return n == null || !n.isTextual() ? null : n.asText();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static SafeTensors.Entry entry(Tensor t) {
@@ -94,6 +130,11 @@ public final class ModelFiles {
     NetworkSpec spec;
     try {
       spec = NetworkSpecJson.read(require(file, meta, "network"));
+    } catch (UnknownKindException e) {
+      String provider = providerNamed(meta.get("kinds"), e.category() + "/" + e.type());
+      throw new ModelFormatException(file, "the model uses the " + e.category() + " kind '" + e.type() + "'"
+          + (provider == null ? "" : ", provided by " + provider + ",") + " which is not on the class path: add the "
+          + "library that registers it (a KindProvider in META-INF/services) to load this model", e);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "invalid network description: " + e.getMessage(), e);
     }
@@ -107,6 +148,9 @@ public final class ModelFiles {
     Set<String> unused = new LinkedHashSet<>(c.tensors().keySet());
     for (Parameter p : network.parameters()) {
       fill(file, c, p.name(), p.value(), unused);
+    }
+    for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
+      fill(file, c, b.getKey(), b.getValue(), unused);
     }
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       fill(file, c, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);

@@ -11,6 +11,7 @@ import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
@@ -82,6 +83,17 @@ public final class NetworkSpecJson {
   /** One optimizer from a JSON object. */
   public static OptimizerSpec readOptimizer(String json) {
     return optimizer(parse(json, "optimizer"), "optimizer", KindRegistry.standard());
+  }
+
+  /**
+   * An optimizer of the registered kind {@code type} (any case) with that kind's defaults but for this base rate and
+   * schedule: how a program turns "--optimizer NAME" into a spec, through the same door as a description file.
+   */
+  public static OptimizerSpec optimizer(String type, double learningRate, LearningRateSchedule schedule) {
+    ObjectNode n = JSON.createObjectNode().put("type", type.toLowerCase(Locale.ROOT))
+        .put("learning_rate", learningRate);
+    new FieldWriter(n).put("schedule", schedule);
+    return optimizer(n, "optimizer", KindRegistry.standard());
   }
 
   private static String text(JsonNode node) {

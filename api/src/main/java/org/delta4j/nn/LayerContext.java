@@ -5,11 +5,12 @@ import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
 
 /**
  * What a {@link org.delta4j.spec.LayerSpec} builds its {@link Layer} with: the layer's name and per-sample input
- * shape, the engine and data type, the parameters the network created from the spec's declaration (already
- * initialised), and a seed for stochastic layers that differs between the layers of one network.
+ * shape, the engine and data type, the parameters and buffers the network created from the spec's declarations
+ * (already initialised), and a seed for stochastic layers that differs between the layers of one network.
  */
 public final class LayerContext {
   private final String name;
@@ -18,21 +19,24 @@ public final class LayerContext {
   private final DataType dataType;
   private final long seed;
   private final Map<String, Parameter> parameters;
+  private final Map<String, Tensor> buffers;
 
   LayerContext(String name, Shape inputShape, Engine engine, DataType dataType, long seed,
-      Map<String, Parameter> parameters) {
+      Map<String, Parameter> parameters, Map<String, Tensor> buffers) {
     this.name = name;
     this.inputShape = inputShape;
     this.engine = engine;
     this.dataType = dataType;
     this.seed = seed;
     this.parameters = parameters;
+    this.buffers = buffers;
   }
 
   /** A context for building a layer outside a network (tests, benchmarks), with parameters made by the caller. */
   public static LayerContext of(String name, Shape inputShape, Engine engine, DataType dataType, long seed,
-      Map<String, Parameter> parametersByRole) {
-    return new LayerContext(name, inputShape, engine, dataType, seed, Map.copyOf(parametersByRole));
+      Map<String, Parameter> parametersByRole, Map<String, Tensor> buffersByRole) {
+    return new LayerContext(name, inputShape, engine, dataType, seed, Map.copyOf(parametersByRole),
+        Map.copyOf(buffersByRole));
   }
 
   public String name() {
@@ -69,5 +73,15 @@ public final class LayerContext {
           + parameters.keySet());
     }
     return p;
+  }
+
+  /** The buffer (non-trained state, such as running statistics) the spec declared with this role. */
+  public Tensor buffer(String role) {
+    Tensor t = buffers.get(role);
+    if (t == null) {
+      throw new IllegalArgumentException("layer '" + name + "' asks for buffer '" + role + "' but declares only "
+          + buffers.keySet());
+    }
+    return t;
   }
 }

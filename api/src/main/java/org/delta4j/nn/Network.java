@@ -9,7 +9,6 @@ import java.util.Map;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.random.SplitMix64;
-import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.ParameterSpec;
@@ -18,24 +17,34 @@ import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
 /**
- * A {@link NetworkSpec} made runnable on one engine: its layers, loss and optimizer, with weights drawn from the spec's
- * seed (the same on every engine). The chain rule runs here: {@link #backward} passes ∂L/∂output from the last layer
- * to the first, each layer turning ∂L/∂y into ∂L/∂x and its parameter gradients. Not thread-safe.
+ * A {@link NetworkSpec} made runnable on one engine: its layers (of any registered kind), loss and optimizer, with
+ * weights drawn from the spec's seed (the same on every engine). The chain rule runs here: {@link #backward} passes
+ * ∂L/∂output from the last layer to the first, each layer turning ∂L/∂y into ∂L/∂x and its parameter gradients.
+ *
+ * <p>Not thread-safe: a network is used from one thread at a time, and a second thread entering while another is
+ * inside is refused with an {@link IllegalStateException}. For inference from many threads at once use {@link
+ * #predictor()}.
  */
 public final class Network {
   private final NetworkSpec spec;
   private final Engine engine;
   private final DataType dataType;
+  private final List<Shape> layerInputs;
+  private final List<Map<String, Parameter>> layerParameters;
+  private final List<Map<String, Tensor>> layerBuffers;
   private final List<Layer> layers;
   private final List<Parameter> parameters;
   private final Map<String, Parameter> parametersByName;
+  private final Map<String, Tensor> buffers;
   private final Loss loss;
   private final Optimizer optimizer;
   private final Kernels kernels;
   private final Shape inputShape;
   private final Shape outputShape;
-  private final BatchTensors probabilityBuffers;
+  private final OutputReader reader;
   private final BatchTensors lossGradients;
+  private final SingleThreadGuard guard = new SingleThreadGuard("network");
+  private volatile Predictor predictor;
   private Tensor output;
 
   private Network(NetworkSpec spec, Engine engine, DataType dataType) {
@@ -45,22 +54,49 @@ public final class Network {
     this.kernels = engine.kernels();
     this.inputShape = spec.input();
     this.outputShape = spec.outputShape();
-    this.probabilityBuffers = new BatchTensors(engine, dataType, outputShape);
+    this.reader = new OutputReader(spec.loss(), engine, dataType, outputShape);
     this.lossGradients = new BatchTensors(engine, dataType, outputShape);
-    List<Layer> built = new ArrayList<>();
-    List<Parameter> params = new ArrayList<>();
-    List<Shape> inputs = spec.inputShapes();
+    this.layerInputs = spec.inputShapes();
     SplitMix64 random = new SplitMix64(spec.seed());
+    List<Map<String, Parameter>> declaredParameters = new ArrayList<>();
+    List<Map<String, Tensor>> declaredBuffers = new ArrayList<>();
+    Map<String, Tensor> allBuffers = new LinkedHashMap<>();
     for (int i = 0; i < spec.layers().size(); i++) {
-      built.add(buildLayer(spec.layers().get(i), i, inputs.get(i), random, params));
+      LayerSpec l = spec.layers().get(i);
+      Shape in = layerInputs.get(i);
+      Map<String, Parameter> ps = new LinkedHashMap<>();
+      for (ParameterSpec p : l.parameters(in)) {
+        Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
+        initialize(parameter.value(), p, random);
+        putOnce(ps, p.role(), parameter, l);
+      }
+      Map<String, Tensor> bs = new LinkedHashMap<>();
+      for (ParameterSpec b : l.buffers(in)) {
+        Tensor t = engine.zeros(dataType, b.shape());
+        initialize(t, b, random);
+        putOnce(bs, b.role(), t, l);
+        if (ps.containsKey(b.role())) {
+          throw new IllegalStateException(kindOf(l) + " declares '" + b.role() + "' as a parameter and as a buffer");
+        }
+        allBuffers.put(l.name() + "." + b.role(), t);
+      }
+      declaredParameters.add(Collections.unmodifiableMap(ps));
+      declaredBuffers.add(Collections.unmodifiableMap(bs));
     }
-    this.layers = List.copyOf(built);
+    this.layerParameters = List.copyOf(declaredParameters);
+    this.layerBuffers = List.copyOf(declaredBuffers);
+    this.layers = buildLayers();
+    List<Parameter> params = new ArrayList<>();
     Map<String, Parameter> byName = new LinkedHashMap<>();
-    for (Parameter p : params) {
-      byName.put(p.name(), p);
+    for (Map<String, Parameter> ps : layerParameters) {
+      for (Parameter p : ps.values()) {
+        params.add(p);
+        byName.put(p.name(), p);
+      }
     }
     this.parameters = List.copyOf(params);
     this.parametersByName = Collections.unmodifiableMap(byName);
+    this.buffers = Collections.unmodifiableMap(allBuffers);
     this.loss = spec.loss().build(engine, dataType);
     this.optimizer = spec.optimizer().build(parameters, engine);
   }
@@ -70,40 +106,49 @@ public final class Network {
     return create(spec, engine, DataType.FLOAT32);
   }
 
+  /** A network of any registered layer, loss and optimizer kinds, on {@code engine}, in {@code dataType}. */
   public static Network create(NetworkSpec spec, Engine engine, DataType dataType) {
     return new Network(spec, engine, dataType);
   }
 
+  /** Draws a declared tensor's initial values from the network's one stream (declaration order, every engine alike). */
+  private static void initialize(Tensor t, ParameterSpec p, SplitMix64 random) {
+    double[] values = new double[p.shape().intSize()];
+    p.initializer().fill(values, p.fanIn(), p.fanOut(), random);
+    t.copyFrom(values);
+  }
+
+  private static <T> void putOnce(Map<String, T> map, String role, T value, LayerSpec l) {
+    if (map.put(role, value) != null) {
+      throw new IllegalStateException(kindOf(l) + " declares '" + role + "' twice");
+    }
+  }
+
   /**
-   * Creates and initialises the parameters the spec declares (drawn in declaration order from the network's one
-   * stream, so the same seed gives the same weights on every engine), builds the layer with them, and checks that the
-   * layer trains exactly those.
+   * The layers, each built by its spec over the declared parameters and buffers, and checked to train exactly those.
+   * Called again by {@link Predictor} for layers of its own (own work tensors) over the same weights.
    */
-  private Layer buildLayer(LayerSpec l, int index, Shape in, SplitMix64 random, List<Parameter> all) {
-    Map<String, Parameter> declared = new LinkedHashMap<>();
-    for (ParameterSpec p : l.parameters(in)) {
-      Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
-      double[] values = new double[p.shape().intSize()];
-      p.initializer().fill(values, p.fanIn(), p.fanOut(), random);
-      parameter.value().copyFrom(values);
-      if (declared.put(p.role(), parameter) != null) {
-        throw new IllegalStateException(kindOf(l) + " declares parameter '" + p.role() + "' twice");
+  List<Layer> buildLayers() {
+    List<Layer> built = new ArrayList<>();
+    for (int i = 0; i < spec.layers().size(); i++) {
+      LayerSpec l = spec.layers().get(i);
+      Shape in = layerInputs.get(i);
+      long seed = SplitMix64.mix(spec.seed() + SplitMix64.mix(i + 1));
+      Layer layer = l.build(new LayerContext(l.name(), in, engine, dataType, seed, layerParameters.get(i),
+          layerBuffers.get(i)));
+      if (layer == null) {
+        throw new IllegalStateException(kindOf(l) + " built no layer (null)");
       }
+      List<String> made = layer.parameters().stream().map(p -> p.name() + p.value().shape()).toList();
+      List<String> declared = layerParameters.get(i).values().stream().map(p -> p.name() + p.value().shape()).toList();
+      if (!made.equals(declared) || !layer.outputShape().equals(l.outputShape(in))) {
+        throw new IllegalStateException(kindOf(l) + " declares parameters " + declared + " and output shape "
+            + l.outputShape(in) + " for input " + in + ", but the layer it built has parameters " + made
+            + " and output shape " + layer.outputShape());
+      }
+      built.add(layer);
     }
-    long seed = SplitMix64.mix(spec.seed() + SplitMix64.mix(index + 1));
-    Layer layer = l.build(new LayerContext(l.name(), in, engine, dataType, seed, declared));
-    if (layer == null) {
-      throw new IllegalStateException(kindOf(l) + " built no layer (null)");
-    }
-    List<String> built = layer.parameters().stream().map(p -> p.name() + p.value().shape()).toList();
-    List<String> expected = declared.values().stream().map(p -> p.name() + p.value().shape()).toList();
-    if (!built.equals(expected) || !layer.outputShape().equals(l.outputShape(in))) {
-      throw new IllegalStateException(kindOf(l) + " declares parameters " + expected + " and output shape "
-          + l.outputShape(in) + " for input " + in + ", but the layer it built has parameters " + built
-          + " and output shape " + layer.outputShape());
-    }
-    all.addAll(layer.parameters());
-    return layer;
+    return List.copyOf(built);
   }
 
   private static String kindOf(LayerSpec l) {
@@ -112,12 +157,22 @@ public final class Network {
 
   /** The output for a batch [N, input...]: logits when the loss takes logits (see {@link #probabilities}). */
   public Tensor forward(Tensor input, Mode mode) {
+    guard.enter("forward");
+    try {
+      output = run(layers, input, mode);
+      return output;
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** Runs a batch through {@code chain} (this network's layers, or a predictor's copies of them). */
+  Tensor run(List<Layer> chain, Tensor input, Mode mode) {
     checkInput(input);
     Tensor x = input;
-    for (Layer l : layers) {
+    for (Layer l : chain) {
       x = l.forward(x, mode);
     }
-    output = x;
     return x;
   }
 
@@ -126,11 +181,16 @@ public final class Network {
    * gradients. Returns ∂L/∂input when {@code needInputGradient}, else null (and the first layer skips that product).
    */
   public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
-    Tensor g = gradOutput;
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      g = layers.get(i).backward(g, i > 0 || needInputGradient);
+    guard.enter("backward");
+    try {
+      Tensor g = gradOutput;
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        g = layers.get(i).backward(g, i > 0 || needInputGradient);
+      }
+      return g;
+    } finally {
+      guard.exit();
     }
-    return g;
   }
 
   /**
@@ -153,23 +213,33 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite
    */
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
-    zeroGradients();
-    Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
-    Tensor gradient = lossGradient(out.shape());
-    double value = loss.compute(out, targets, gradient);
-    if (!Double.isFinite(value)) {
-      throw new ArithmeticException(String.format(Locale.ROOT,
-          "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
-              + "(try a lower learning rate than %g)",
-          spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+    guard.enter("computeGradients");
+    try {
+      zeroGradients();
+      Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
+      Tensor gradient = lossGradients.get(out.shape().dim(0));
+      double value = loss.compute(out, targets, gradient);
+      if (!Double.isFinite(value)) {
+        throw new ArithmeticException(String.format(Locale.ROOT,
+            "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
+                + "(try a lower learning rate than %g)",
+            spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+      }
+      backward(gradient, false);
+      return value;
+    } finally {
+      guard.exit();
     }
-    backward(gradient, false);
-    return value;
   }
 
   /** One optimizer step from the gradients as they stand (see {@link #computeGradients}). */
   public void applyUpdate() {
-    optimizer.step();
+    guard.enter("applyUpdate");
+    try {
+      optimizer.step();
+    } finally {
+      guard.exit();
+    }
   }
 
   /**
@@ -186,7 +256,12 @@ public final class Network {
 
   /** The loss on a batch in inference mode, without touching gradients or weights. */
   public double loss(Tensor input, Tensor targets) {
-    return loss.compute(forward(input, Mode.inference()), targets, null);
+    guard.enter("loss");
+    try {
+      return loss.compute(forward(input, Mode.inference()), targets, null);
+    } finally {
+      guard.exit();
+    }
   }
 
   /**
@@ -194,28 +269,51 @@ public final class Network {
    * returned tensor belongs to the network and is overwritten by the next call with the same batch size.
    */
   public Tensor probabilities(Tensor input) {
-    Tensor out = forward(input, Mode.inference());
-    if (!spec.loss().takesLogits()) {
-      return out;
+    guard.enter("probabilities");
+    try {
+      return reader.probabilities(forward(input, Mode.inference()));
+    } finally {
+      guard.exit();
     }
-    Tensor p = probabilityBuffers.get(out.shape().dim(0));
-    kernels.activation(ActivationFunction.SOFTMAX, 0, out, p);
-    return p;
   }
 
   /** The most probable class of each row of a batch, into {@code classes} (length ≥ N). */
   public void predictClasses(Tensor input, int[] classes) {
-    kernels.argmaxRows(forward(input, Mode.inference()), classes); // softmax keeps the order: argmax of logits
-  }
-
-  public void zeroGradients() {
-    for (Parameter p : parameters) {
-      kernels.fill(p.gradient(), 0);
+    guard.enter("predictClasses");
+    try {
+      reader.classes(forward(input, Mode.inference()), classes);
+    } finally {
+      guard.exit();
     }
   }
 
-  private Tensor lossGradient(Shape shape) {
-    return lossGradients.get(shape.dim(0));
+  /**
+   * The thread-safe inference object of this network: many threads may call it at once, each with work tensors of
+   * its own, all reading this network's weights (so it sees them change if this network trains meanwhile).
+   */
+  public Predictor predictor() {
+    Predictor p = predictor;
+    if (p == null) {
+      synchronized (this) {
+        p = predictor;
+        if (p == null) {
+          p = new Predictor(this);
+          predictor = p;
+        }
+      }
+    }
+    return p;
+  }
+
+  public void zeroGradients() {
+    guard.enter("zeroGradients");
+    try {
+      for (Parameter p : parameters) {
+        kernels.fill(p.gradient(), 0);
+      }
+    } finally {
+      guard.exit();
+    }
   }
 
   /** The output of the last forward pass (for a training step, before its update); null before any. */
@@ -260,6 +358,14 @@ public final class Network {
   /** Every parameter, in layer order. */
   public List<Parameter> parameters() {
     return parameters;
+  }
+
+  /**
+   * The layers' buffers: tensors kept across steps that are not trained by the optimizer (running statistics), named
+   * {@code layer.role}, in layer order; saved and loaded with the model.
+   */
+  public Map<String, Tensor> buffers() {
+    return buffers;
   }
 
   /** The parameter named {@code name} (for example {@code dense1.weight}). */

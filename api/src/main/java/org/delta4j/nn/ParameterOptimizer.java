@@ -11,7 +11,8 @@ import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The {@link Optimizer} of any {@link OptimizerSpec}: keeps the per-parameter state tensors the spec names, and per
+ * The {@link Optimizer} of any {@link OptimizerSpec}: keeps the per-parameter state tensors the spec names (and the
+ * work tensors it asks for), and per
  * update t takes the scheduled rate α_t, applies the weight decay (L2: g ← g + λ·w; decoupled: w ← (1 − α_t·λ)·w),
  * then the spec's rule for each parameter. Not thread-safe.
  */
@@ -34,6 +35,9 @@ public final class ParameterOptimizer implements Optimizer {
         Tensor t = engine.zeros(p.value().dataType(), p.value().shape());
         s.add(t);
         view.put(p.name() + "/" + name, t);
+      }
+      for (int i = 0; i < spec.workTensors(); i++) {
+        s.add(engine.zeros(p.value().dataType(), p.value().shape()));
       }
       states.add(List.copyOf(s));
     }

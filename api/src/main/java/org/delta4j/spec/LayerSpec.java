@@ -36,6 +36,14 @@ public interface LayerSpec {
     return List.of();
   }
 
+  /**
+   * Tensors the layer keeps across steps that the optimizer does not train (batch norm's running mean and variance):
+   * created and initialised by the network like parameters, saved and loaded with the model; none by default.
+   */
+  default List<ParameterSpec> buffers(Shape input) {
+    return List.of();
+  }
+
   /** The layer on the context's engine, using the parameters the context created from {@link #parameters}. */
   Layer build(LayerContext context);
 

@@ -39,8 +39,17 @@ public interface OptimizerSpec {
   }
 
   /**
-   * One update of one parameter: w and its state tensors (in {@link #stateNames} order, zero before the first update)
-   * in place, from the gradient g (weight decay already applied), at rate α_t, for update number t ≥ 1.
+   * How many work tensors shaped like each parameter the rule needs beyond its state: they follow the state tensors
+   * in {@link #update}'s list, hold nothing between updates and are never saved. None by default.
+   */
+  default int workTensors() {
+    return 0;
+  }
+
+  /**
+   * One update of one parameter: w and its state tensors (in {@link #stateNames} order, zero before the first update,
+   * followed by {@link #workTensors} work tensors) in place, from the gradient g (weight decay already applied), at
+   * rate α_t, for update number t ≥ 1.
    */
   void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t);
 

@@ -46,9 +46,6 @@ final class TrainCommand implements Callable<Integer> {
   static final String CHECKPOINT = "checkpoint.safetensors";
   static final String MODEL = "model.safetensors";
 
-  /** The optimizers a user can name. */
-  enum Optimizer { SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM, ADAMW }
-
   @Spec
   CommandSpec spec;
 
@@ -70,9 +67,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--optimizer", description = "sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw "
-      + "(default: adam, or the spec file's).")
-  Optimizer optimizer;
+  @Option(names = "--optimizer", description = "Any registered optimizer kind, with its defaults: sgd, momentum, "
+      + "nesterov, adagrad, rmsprop, adam, adamw, or one a library adds (default: adam, or the spec file's).")
+  String optimizer;
 
   @Option(names = "--learning-rate", description = "Base learning rate (default: 0.002, cosine-annealed to 0).")
   Double learningRate;
@@ -210,15 +207,8 @@ final class TrainCommand implements Callable<Integer> {
     double rate = learningRate != null ? learningRate : 2e-3;
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()
         : new LearningRateSchedule.CosineDecay(Math.max(1, batches * epochs), 0);
-    OptimizerSpec o = switch (optimizer == null ? Optimizer.ADAM : optimizer) {
-      case SGD -> new OptimizerSpec.Sgd(rate, 0, schedule);
-      case MOMENTUM -> new OptimizerSpec.Momentum(rate, 0.9, 0, schedule);
-      case NESTEROV -> new OptimizerSpec.Nesterov(rate, 0.9, 0, schedule);
-      case ADAGRAD -> new OptimizerSpec.AdaGrad(rate, 1e-8, 0, schedule);
-      case RMSPROP -> new OptimizerSpec.RmsProp(rate, 0.9, 1e-8, 0, schedule);
-      case ADAM -> new OptimizerSpec.Adam(rate, 0.9, 0.999, 1e-8, 0, schedule);
-      case ADAMW -> new OptimizerSpec.AdamW(rate, 0.9, 0.999, 1e-8, 1e-4, schedule);
-    };
+    OptimizerSpec o = NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate,
+        schedule);
     return base.withOptimizer(o);
   }
 }

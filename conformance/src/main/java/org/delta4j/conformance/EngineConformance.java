@@ -29,10 +29,14 @@ import org.delta4j.nn.layers.DropoutLayer;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Initializer;
+import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -47,13 +51,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The conformance suite: every layer, activation, loss, optimizer, schedule and initializer, and the raw kernels, in
+ * The conformance suite: every layer, activation, loss, optimizer, schedule and initializer, and the raw kernels (the
+ * primitives in {@link PrimitiveConformance}, which this class extends, so that every engine runs both), in
  * FLOAT32 and FLOAT64, on shapes that include a batch of 1, odd sizes and rank &gt; 2 inputs, agree with the reference
  * engine within {@link Tolerances}; gradient checks pass on the engine itself; a network trained for a few epochs
  * ends where the reference's does; and the engine is found and selected through {@link Engines}. An engine module runs
  * it by extending this class and returning its engine from {@link #engine()}.
  */
-public abstract class EngineConformance {
+public abstract class EngineConformance extends PrimitiveConformance {
   private final Engine reference = new RefEngine();
 
   /** The engine under test. */
@@ -420,6 +425,193 @@ public abstract class EngineConformance {
       assertAgree("trained " + expected.parameters().get(i).name(), expected.parameters().get(i).value(),
           actual.parameters().get(i).value(), tol);
     }
+  }
+
+  // ---------------------------------------------------------------- every registered kind
+
+  /**
+   * Every layer kind on the class path, built-in or added by a library, by its registered example: a network of that
+   * one layer agrees with the reference engine forward and backward, in both types.
+   */
+  static Stream<Arguments> registeredLayerKinds() {
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (LayerKind k : KindRegistry.standard().layerKinds()) {
+        cases.add(Arguments.of(type, k.type(), k.example()));
+      }
+    }
+    return cases.stream();
+  }
+
+  static NetworkSpec oneLayer(LayerKind.Example example) {
+    return NetworkSpec.builder().input(example.input().dims()).layer(example.spec())
+        .loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.1)).seed(13).build();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("registeredLayerKinds")
+  void everyRegisteredLayerKindAgrees(DataType type, String kind, LayerKind.Example example) {
+    NetworkSpec spec = oneLayer(example);
+    Network expected = Network.create(spec, reference, type);
+    Network actual = Network.create(spec, engine(), type);
+    Shape batch = example.input().withBatch(3);
+    double[] x = random(reference, DataType.FLOAT64, batch, 17, 1.5).toDoubleArray();
+    Tensor ye = expected.forward(reference.tensor(type, batch, x), org.delta4j.nn.Mode.training(2));
+    Tensor ya = actual.forward(engine().tensor(type, batch, x), org.delta4j.nn.Mode.training(2));
+    assertAgree(kind + " forward", ye, ya, Tolerances.of(type));
+    double[] dy = random(reference, DataType.FLOAT64, ye.shape(), 19, 1).toDoubleArray();
+    expected.zeroGradients();
+    actual.zeroGradients();
+    Tensor dxe = expected.backward(reference.tensor(type, ye.shape(), dy), true);
+    Tensor dxa = actual.backward(engine().tensor(type, ya.shape(), dy), true);
+    assertAgree(kind + " input gradient", dxe, dxa, Tolerances.of(type));
+    for (int i = 0; i < expected.parameters().size(); i++) {
+      assertAgree(kind + " gradient of " + expected.parameters().get(i).name(),
+          expected.parameters().get(i).gradient(), actual.parameters().get(i).gradient(), Tolerances.of(type));
+    }
+  }
+
+  static Stream<Arguments> registeredLayerKindsInFloat64() {
+    return KindRegistry.standard().layerKinds().stream().map(k -> Arguments.of(k.type(), k.example()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("registeredLayerKindsInFloat64")
+  void everyRegisteredLayerKindPassesTheGradientCheck(String kind, LayerKind.Example example) {
+    Network net = Network.create(oneLayer(example), engine(), DataType.FLOAT64);
+    Shape batch = example.input().withBatch(3);
+    Tensor x = random(engine(), DataType.FLOAT64, batch, 23, 1.5);
+    Tensor t = random(engine(), DataType.FLOAT64, net.outputShape().withBatch(3), 29, 1);
+    GradientCheckResult r = new GradientChecker().check(net, x, t);
+    assertTrue(r.passes(1e-6), kind + ": " + r);
+  }
+
+  static Stream<Arguments> registeredLossKinds() {
+    return KindRegistry.standard().lossKinds().stream().map(k -> Arguments.of(k.type(), k.example()));
+  }
+
+  /** Every loss kind's example, on probabilities and one-hot targets (inputs every loss accepts), agrees. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("registeredLossKinds")
+  void everyRegisteredLossKindAgrees(String kind, LossSpec loss) {
+    for (DataType type : DataType.values()) {
+      Shape s = Shape.of(4, 5);
+      double[][] in = lossInputs(LossFunction.CATEGORICAL_CROSS_ENTROPY, 4, 5);
+      Tensor ge = reference.zeros(type, s);
+      Tensor ga = engine().zeros(type, s);
+      double le = loss.build(reference, type).compute(reference.tensor(type, s, in[0]),
+          reference.tensor(type, s, in[1]), ge);
+      double la = loss.build(engine(), type).compute(engine().tensor(type, s, in[0]), engine().tensor(type, s, in[1]),
+          ga);
+      assertAgree(kind + " value", le, la, Tolerances.of(type));
+      assertAgree(kind + " gradient", ge, ga, Tolerances.of(type));
+    }
+  }
+
+  static Stream<Arguments> registeredOptimizerKinds() {
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (OptimizerKind k : KindRegistry.standard().optimizerKinds()) {
+        cases.add(Arguments.of(type, k.example()));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("registeredOptimizerKinds")
+  void everyRegisteredOptimizerKindAgrees(DataType type, OptimizerSpec optimizer) {
+    optimizerStepsAgree(type, optimizer);
+  }
+
+  // ---------------------------------------------------------------- the training seam and threads
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void computeGradientsThenApplyUpdateIsTrainStep(DataType type) {
+    NetworkSpec spec = NetworkSpec.builder().input(6).dense(5).tanh().dropout(0.2).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(5).build();
+    Network whole = Network.create(spec, engine(), type);
+    Network split = Network.create(spec, engine(), type);
+    Tensor x = random(engine(), type, Shape.of(4, 6), 41, 1);
+    Tensor t = engine().tensor(type, Shape.of(4, 3), 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
+    for (int step = 0; step < 3; step++) {
+      double lw = whole.trainStep(x, t);
+      double ls = split.computeGradients(x, t);
+      split.applyUpdate();
+      assertEquals(lw, ls, 0, "loss at step " + step);
+    }
+    for (int i = 0; i < whole.parameters().size(); i++) {
+      assertAgree(whole.parameters().get(i).name(), whole.parameters().get(i).value(),
+          split.parameters().get(i).value(), new Tolerances(0, 0));
+    }
+  }
+
+  /** Eight threads predicting at once through one predictor get exactly what one thread gets. */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void thePredictorGivesEightThreadsWhatOneThreadGets(DataType type) throws Exception {
+    NetworkSpec spec = NetworkSpec.builder().input(12).dense(32).relu().dropout(0.3).dense(16).tanh().dense(5)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(8).build();
+    Network net = Network.create(spec, engine(), type);
+    int threads = 8;
+    float[][][] inputs = new float[threads][][];
+    float[][][] expected = new float[threads][][];
+    for (int i = 0; i < threads; i++) {
+      int rows = 1 + 7 * i;
+      inputs[i] = new float[rows][12];
+      SplitMix64 r = new SplitMix64(100 + i);
+      for (float[] row : inputs[i]) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = (float) (2 * r.nextDouble() - 1);
+        }
+      }
+      expected[i] = net.predictor().probabilities(inputs[i]);
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int me = i;
+        results.add(pool.submit(() -> {
+          start.await();
+          boolean same = true;
+          for (int round = 0; round < 50; round++) {
+            int which = (me + round) % threads;
+            float[][] got = net.predictor().probabilities(inputs[which]);
+            same &= java.util.Arrays.deepEquals(expected[which], got);
+          }
+          return same;
+        }));
+      }
+      for (int i = 0; i < threads; i++) {
+        assertTrue(results.get(i).get(), "thread " + i + " saw other results than one thread does");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A network used from a second thread while a first is inside it is refused, naming both threads. */
+  @Test
+  void aNetworkUsedFromTwoThreadsAtOnceIsRefused() throws Exception {
+    LayerSpec slow = new BlockingLayerSpec();
+    NetworkSpec spec = NetworkSpec.builder().input(2).layer(slow).loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    Network net = Network.create(spec, engine(), DataType.FLOAT64);
+    Tensor x = engine().zeros(DataType.FLOAT64, Shape.of(1, 2));
+    Thread first = new Thread(() -> net.forward(x, org.delta4j.nn.Mode.inference()), "first");
+    first.start();
+    BlockingLayerSpec.ENTERED.acquire();
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> net.forward(x, org.delta4j.nn.Mode.inference()));
+      assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains("predictor()"), e.getMessage());
+    } finally {
+      BlockingLayerSpec.RELEASE.release();
+      first.join();
+    }
+    net.forward(x, org.delta4j.nn.Mode.inference()); // free again once the first thread has left
   }
 
   // ---------------------------------------------------------------- selection

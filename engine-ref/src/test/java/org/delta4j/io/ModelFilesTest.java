@@ -148,4 +148,29 @@ class ModelFilesTest {
       assertEquals(java.util.List.of(occupied), files.toList(), "the temporary file is removed");
     }
   }
+
+  /** A model file written before layers, losses and optimizers became open kinds loads as it was saved. */
+  @Test
+  void aModelSavedBeforeKindsWereOpenStillLoads() throws Exception {
+    Path file = Path.of(getClass().getResource("saved-by-0.1-before-kinds.safetensors").toURI());
+    SavedModel saved = ModelFiles.load(file, engine);
+    NetworkSpec expected = NetworkSpec.builder().input(4)
+        .layer(new org.delta4j.spec.LayerSpec.Dense("dense1", 5, org.delta4j.spec.Initializer.heUniform(),
+            org.delta4j.spec.Initializer.zeros()))
+        .layer(new org.delta4j.spec.LayerSpec.Activation("leaky_relu1",
+            org.delta4j.spec.ActivationFunction.LEAKY_RELU, 0.1))
+        .dropout(0.25).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.AdamW(0.01, 0.9, 0.999, 1e-8, 0.001,
+            new org.delta4j.spec.LearningRateSchedule.StepDecay(3, 0.5)))
+        .seed(42).build(); // the program's --seed, which overrides the spec file's
+    assertEquals(expected, saved.network().spec());
+    assertEquals(2, saved.progress().completedEpochs());
+    SafeTensors.Contents c = SafeTensors.read(file);
+    for (Parameter p : saved.network().parameters()) {
+      assertArrayEquals(c.tensors().get(p.name()).values(), p.value().toDoubleArray(), p.name());
+    }
+    assertEquals(saved.network().optimizer().state().keySet().stream().map(k -> "optimizer/" + k).toList(),
+        c.tensors().keySet().stream().filter(k -> k.startsWith("optimizer/")).toList());
+    assertTrue(saved.network().optimizer().iterations() > 0);
+  }
 }

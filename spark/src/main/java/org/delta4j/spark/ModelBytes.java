@@ -54,7 +54,9 @@ public final class ModelBytes {
     }
   }
 
-  /** Overwrites {@code target}'s weights, optimizer state and update count with {@code source}'s (same spec). */
+  /**
+   * Overwrites {@code target}'s weights, buffers, optimizer state and update count with {@code source}'s (same spec).
+   */
   public static void copy(Network source, Network target) {
     if (!source.spec().equals(target.spec())) {
       throw new IllegalArgumentException("cannot copy the state of one network into a network of another spec");
@@ -62,6 +64,10 @@ public final class ModelBytes {
     for (int i = 0; i < source.parameters().size(); i++) {
       Parameter from = source.parameters().get(i);
       target.parameters().get(i).value().copyFrom(from.value().toDoubleArray());
+    }
+    Iterator<Tensor> buffers = target.buffers().values().iterator();
+    for (Tensor b : source.buffers().values()) {
+      buffers.next().copyFrom(b.toDoubleArray());
     }
     Iterator<Tensor> to = target.optimizer().state().values().iterator();
     for (Map.Entry<String, Tensor> s : source.optimizer().state().entrySet()) {

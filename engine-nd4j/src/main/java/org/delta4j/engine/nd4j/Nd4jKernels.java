@@ -3,20 +3,34 @@ package org.delta4j.engine.nd4j;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.UnaryOp;
+import org.delta4j.engine.Window;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.Tensor;
 import org.nd4j.linalg.api.blas.Level1;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.Select;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Min;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
@@ -25,9 +39,11 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output,
- * everything else as in-place native operations on the tensors themselves or on scratch arrays kept per shape, so
- * that a steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
+ * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output;
+ * the other primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison
+ * or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
+ * on the tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no
+ * arrays. Results agree with the reference engine's formulas (see
  * {@link Kernels}). Not safe for concurrent use of one scratch shape from several threads: calls are serialised.
  */
 final class Nd4jKernels implements Kernels {
@@ -39,11 +55,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   private INDArray nd(String kernel, Tensor t) {
-    if (!(t instanceof Nd4jTensor n) || t.engine() != engine) {
-      throw new IllegalArgumentException(kernel + ": tensor " + t.shape() + " belongs to engine '" + t.engine().name()
-          + "', not to this ND4J engine");
-    }
-    return n.array;
+    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class).array;
   }
 
   /** A scratch array of the same type and shape as {@code like}, one per (slot, type, shape), created once. */
@@ -67,6 +79,88 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
     // One native call: with β = 0, BLAS overwrites C without reading it (NaN included; the conformance suite checks).
     Nd4j.gemm(nd("gemm", a), nd("gemm", b), nd("gemm", c), transposeA, transposeB, alpha, beta);
+  }
+
+  @Override
+  public synchronized void unary(UnaryOp f, Tensor x, Tensor y) {
+    String kernel = "unary " + f;
+    KernelArguments.sameShape(kernel, x, y);
+    INDArray in = nd(kernel, x);
+    INDArray out = nd(kernel, y);
+    switch (f) {
+      case ABS -> Nd4j.exec(new Abs(in, out));
+      case EXP -> Nd4j.exec(new Exp(in, out));
+      case LOG -> Nd4j.exec(new Log(in, out));
+      case SQRT -> Nd4j.exec(new Sqrt(in, out));
+      case TANH -> Nd4j.exec(new Tanh(in, out));
+      case SIGMOID -> Nd4j.exec(new Sigmoid(in, out));
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  @Override
+  public synchronized void affine(Tensor x, double s, double t, Tensor y) {
+    KernelArguments.sameShape("affine", x, y);
+    INDArray out = nd("affine", y);
+    Nd4j.exec(new ScalarMultiplication(nd("affine", x), null, out, s));
+    Nd4j.exec(new ScalarAdd(out, null, out, t));
+  }
+
+  @Override
+  public synchronized void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    String kernel = "binary " + op;
+    KernelArguments.binary(kernel, a, b, out);
+    INDArray x = nd(kernel, a);
+    INDArray y = nd(kernel, b);
+    INDArray z = nd(kernel, out);
+    // ND4J's pairwise custom operations broadcast [1, n], [m, 1] and [1, 1] against [m, n] themselves.
+    switch (op) {
+      case ADD -> Nd4j.exec(new AddOp(x, y, z));
+      case SUBTRACT -> Nd4j.exec(new SubOp(x, y, z));
+      case MULTIPLY -> Nd4j.exec(new MulOp(x, y, z));
+      case DIVIDE -> Nd4j.exec(new DivOp(x, y, z));
+      case MAX -> Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.Max(x, y, z));
+      case MIN -> Nd4j.exec(new Min(x, y, z));
+      case GREATER -> {
+        INDArray mask = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.BOOL, z.shape());
+        Nd4j.exec(new GreaterThan(x, y, mask));
+        z.assign(mask); // true → 1, false → 0
+      }
+      default -> throw new AssertionError(op);
+    }
+  }
+
+  @Override
+  public synchronized void select(Tensor mask, Tensor a, Tensor b, Tensor out) {
+    KernelArguments.sameShape("select", mask, a, b, out);
+    INDArray condition = nd("select", mask).neq(0);
+    Nd4j.exec(new Select(new INDArray[] {condition, nd("select", a), nd("select", b)},
+        new INDArray[] {nd("select", out)}));
+  }
+
+  @Override
+  public synchronized void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+    String kernel = "reduce " + op;
+    KernelArguments.reduce(kernel, m, axis, out);
+    INDArray x = nd(kernel, m);
+    INDArray z = nd(kernel, out);
+    switch (op) {
+      case SUM -> x.sum(z, axis);
+      case MAX -> Nd4j.exec(new Max(x, z, axis));
+      default -> throw new AssertionError(op);
+    }
+  }
+
+  @Override
+  public synchronized void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
+    KernelArguments.copyWindow(src, from, dst, to);
+    view(nd("copyWindow", dst), to).assign(view(nd("copyWindow", src), from));
+  }
+
+  /** The window as an ND4J view with its strides over the array's own buffer: writes through it reach the array. */
+  private static INDArray view(INDArray a, Window w) {
+    return Nd4j.create(a.data(), new long[] {w.rows(), w.columns()}, new long[] {w.rowStride(), w.columnStride()},
+        a.offset() + w.offset(), 'c');
   }
 
   @Override
@@ -176,12 +270,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public synchronized double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
-    KernelArguments.matrix("loss", "predictions", predictions);
-    if (gradient != null) {
-      KernelArguments.sameShape("loss", predictions, targets, gradient);
-    } else {
-      KernelArguments.sameShape("loss", predictions, targets);
-    }
+    KernelArguments.loss(predictions, targets, gradient);
     INDArray p = nd("loss", predictions);
     INDArray t = nd("loss", targets);
     INDArray g = gradient == null ? scratch("gradient", p) : nd("loss", gradient);

@@ -1,7 +1,11 @@
 package org.delta4j.engine.ref;
 
+import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.UnaryOp;
+import org.delta4j.engine.Window;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
@@ -10,7 +14,8 @@ import org.delta4j.tensor.Tensor;
 /**
  * The reference kernels: each a loop over Java arrays, in float for FLOAT32 and double for FLOAT64 (Java has no
  * generics over primitives, so each loop is written once per type). Sums are accumulated in double. Matrix products go
- * to {@link MatrixMultiply}. Thread-safe: kernels keep no state between calls.
+ * to {@link MatrixMultiply}; the other primitives to {@link Primitives}; every fused operation is overridden with one
+ * loop of its own (no temporaries). Thread-safe: kernels keep no state between calls.
  */
 final class RefKernels implements Kernels {
   private final RefEngine engine;
@@ -24,11 +29,7 @@ final class RefKernels implements Kernels {
   }
 
   private RefTensor ref(String kernel, Tensor t) {
-    if (!(t instanceof RefTensor r) || t.engine() != engine) {
-      throw new IllegalArgumentException(kernel + ": tensor " + t.shape() + " belongs to engine '" + t.engine().name()
-          + "', not to this reference engine");
-    }
-    return r;
+    return KernelArguments.owned(kernel, t, engine, RefTensor.class);
   }
 
   @Override
@@ -49,6 +50,45 @@ final class RefKernels implements Kernels {
       MatrixMultiply.get().dgemm(transposeA, transposeB, m, n, k, alpha, ra.doubles, lda, rb.doubles, ldb, beta,
           rc.doubles, n);
     }
+  }
+
+  @Override
+  public void unary(UnaryOp f, Tensor x, Tensor y) {
+    String kernel = "unary " + f;
+    KernelArguments.sameShape(kernel, x, y);
+    Primitives.unary(f, ref(kernel, x), ref(kernel, y));
+  }
+
+  @Override
+  public void affine(Tensor x, double s, double t, Tensor y) {
+    KernelArguments.sameShape("affine", x, y);
+    Primitives.affine(ref("affine", x), s, t, ref("affine", y));
+  }
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    String kernel = "binary " + op;
+    KernelArguments.binary(kernel, a, b, out);
+    Primitives.binary(op, ref(kernel, a), ref(kernel, b), ref(kernel, out));
+  }
+
+  @Override
+  public void select(Tensor mask, Tensor a, Tensor b, Tensor out) {
+    KernelArguments.sameShape("select", mask, a, b, out);
+    Primitives.select(ref("select", mask), ref("select", a), ref("select", b), ref("select", out));
+  }
+
+  @Override
+  public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+    String kernel = "reduce " + op;
+    KernelArguments.reduce(kernel, m, axis, out);
+    Primitives.reduce(op, ref(kernel, m), axis, ref(kernel, out));
+  }
+
+  @Override
+  public void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
+    KernelArguments.copyWindow(src, from, dst, to);
+    Primitives.copyWindow(ref("copyWindow", src), from, ref("copyWindow", dst), to);
   }
 
   @Override
@@ -314,12 +354,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
-    KernelArguments.matrix("loss", "predictions", predictions);
-    if (gradient != null) {
-      KernelArguments.sameShape("loss", predictions, targets, gradient);
-    } else {
-      KernelArguments.sameShape("loss", predictions, targets);
-    }
+    KernelArguments.loss(predictions, targets, gradient);
     RefTensor p = ref("loss", predictions);
     RefTensor t = ref("loss", targets);
     RefTensor g = gradient == null ? null : ref("loss", gradient);

@@ -1,0 +1,128 @@
+package org.delta4j.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.tensor.Shape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KindRegistryTest {
+  @Test
+  void theBuiltInKindsAreRegisteredThroughTheSameDoorAsAnyOther() {
+    KindRegistry kinds = KindRegistry.standard();
+    assertEquals(List.of("dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "dropout"),
+        kinds.layerKinds().stream().map(LayerKind::type).toList());
+    assertEquals(List.of("squared_error", "mean_squared_error", "binary_cross_entropy", "categorical_cross_entropy",
+        "softmax_cross_entropy", "perceptron"), kinds.lossKinds().stream().map(LossKind::type).toList());
+    assertEquals(List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"),
+        kinds.optimizerKinds().stream().map(OptimizerKind::type).toList());
+    assertEquals(BuiltInKinds.class.getName(), kinds.provider("layer", "dense"));
+  }
+
+  @Test
+  void anUnknownTypeNamesTheKindThePlaceAndWhatIsRegistered() {
+    UnknownKindException e = assertThrows(UnknownKindException.class,
+        () -> KindRegistry.standard().layerKind("swish", "layers[3].type"));
+    assertEquals("layer", e.category());
+    assertEquals("swish", e.type());
+    assertTrue(e.getMessage().startsWith("layers[3].type: unknown layer kind 'swish'; registered: [dense, identity"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("KindProvider"), e.getMessage());
+  }
+
+  /** A provider of one layer kind whose type and example are given. */
+  static KindProvider layers(String type, LayerSpec example) {
+    return new KindProvider() {
+      @Override
+      public List<LayerKind> layerKinds() {
+        return List.of(new LayerKind(type, f -> example, new LayerKind.Example(example, Shape.of(2))));
+      }
+    };
+  }
+
+  @Test
+  void twoProvidersClaimingOneTypeNameAreRefusedNamingBoth() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> KindRegistry.of(List.of(new BuiltInKinds(), layers("dense", new LayerSpec.Dense(2)))));
+    assertTrue(e.getMessage().contains("layer kind 'dense' is registered twice: by " + BuiltInKinds.class.getName()
+        + " and by " + KindRegistryTest.class.getName()), e.getMessage());
+  }
+
+  @Test
+  void aKindWhoseSpecsNameAnotherTypeIsRefused() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> KindRegistry.of(List.of(layers("swish", new LayerSpec.Dense(2)))));
+    assertTrue(e.getMessage().contains("layer kind 'swish'") && e.getMessage().contains("'dense'"), e.getMessage());
+  }
+
+  /** A provider that cannot even list its kinds. */
+  public static final class ThrowingProvider implements KindProvider {
+    @Override
+    public List<LossKind> lossKinds() {
+      throw new IllegalStateException("the native part of this loss is missing");
+    }
+  }
+
+  @Test
+  void aProviderThatThrowsIsNamedWithItsFailure() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> KindRegistry.of(List.of(new ThrowingProvider())));
+    assertTrue(e.getMessage().contains(ThrowingProvider.class.getName() + ".lossKinds() failed")
+        && e.getMessage().contains("the native part of this loss is missing"), e.getMessage());
+  }
+
+  @Test
+  void providersAreFoundWithServiceLoaderAndABrokenOneIsNamed(@TempDir Path dir) throws IOException {
+    Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+    Files.writeString(services.resolve(KindProvider.class.getName()), ThrowingProvider.class.getName() + "\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> KindRegistry.load(loader));
+      assertTrue(e.getMessage().contains(ThrowingProvider.class.getName()), e.getMessage());
+    }
+    Files.writeString(services.resolve(KindProvider.class.getName()), "org.example.NoSuchProvider\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> KindRegistry.load(loader));
+      assertTrue(e.getMessage().contains("org.example.NoSuchProvider"), e.getMessage());
+    }
+  }
+
+  /** The check that keeps a kind from being added to one place and forgotten in another: every kind round-trips. */
+  @Test
+  void everyRegisteredKindRoundTripsThroughJson() {
+    KindRegistry kinds = KindRegistry.standard();
+    for (LayerKind k : kinds.layerKinds()) {
+      LayerSpec named = k.example().spec().withName("x");
+      assertEquals(named, NetworkSpecJson.readLayer(NetworkSpecJson.writeLayer(named)), k.type());
+      assertEquals(k.type(), named.type(), k.type());
+      NetworkSpec net = NetworkSpec.builder().input(k.example().input().dims()).layer(k.example().spec())
+          .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+      assertEquals(net, NetworkSpecJson.read(NetworkSpecJson.write(net)), k.type());
+    }
+    for (LossKind k : kinds.lossKinds()) {
+      assertEquals(k.example(), NetworkSpecJson.readLoss(NetworkSpecJson.writeLoss(k.example())), k.type());
+    }
+    for (OptimizerKind k : kinds.optimizerKinds()) {
+      assertEquals(k.example(), NetworkSpecJson.readOptimizer(NetworkSpecJson.writeOptimizer(k.example())), k.type());
+    }
+  }
+
+  @Test
+  void eachOptimizerKindsDefaultsLiveInOnePlace() {
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    assertEquals(new OptimizerSpec.AdamW(0.01, OptimizerSpec.AdamW.DEFAULT_WEIGHT_DECAY),
+        NetworkSpecJson.optimizer("ADAMW", 0.01, constant));
+    assertEquals(new OptimizerSpec.Adam(0.002), NetworkSpecJson.optimizer("adam", 0.002, constant));
+    assertEquals(NetworkSpecJson.readOptimizer("{\"type\": \"rmsprop\", \"learning_rate\": 0.1}"),
+        new OptimizerSpec.RmsProp(0.1));
+    assertThrows(UnknownKindException.class, () -> NetworkSpecJson.optimizer("lion", 0.01, constant));
+  }
+}

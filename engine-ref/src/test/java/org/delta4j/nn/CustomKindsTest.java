@@ -1,0 +1,163 @@
+package org.delta4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.io.ModelFormatException;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SafeTensors;
+import org.delta4j.nn.custom.AveragedSgd;
+import org.delta4j.nn.custom.CustomKinds;
+import org.delta4j.nn.custom.LearnedScale;
+import org.delta4j.nn.custom.WeightedMse;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.ParameterSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kinds defined outside {@code api} (package {@code custom}, registered by META-INF/services like any library's): a
+ * layer with a parameter and a buffer, a loss with a field and an optimizer with state train, save, load and resume
+ * exactly; and a kind that is missing, or that builds what it did not declare, is named in the error.
+ */
+class CustomKindsTest {
+  @TempDir
+  Path dir;
+
+  private final Engine engine = new RefEngine();
+
+  private static NetworkSpec spec() {
+    return NetworkSpec.builder().input(4).dense(6).tanh().layer(new LearnedScale(null, 0.5)).dense(2)
+        .loss(new WeightedMse(3)).optimizer(new AveragedSgd(0.05, 0.3, 0.001, new LearningRateSchedule.Constant()))
+        .seed(9).build();
+  }
+
+  private Tensor[] batch(int step) {
+    SplitMix64 r = new SplitMix64(step);
+    double[] x = new double[8 * 4];
+    double[] t = new double[8 * 2];
+    for (int i = 0; i < 8; i++) {
+      for (int j = 0; j < 4; j++) {
+        x[i * 4 + j] = r.nextGaussian();
+      }
+      t[i * 2] = x[i * 4] - x[i * 4 + 1];
+      t[i * 2 + 1] = x[i * 4 + 2] * 0.5;
+    }
+    return new Tensor[] {engine.tensor(DataType.FLOAT64, Shape.of(8, 4), x),
+        engine.tensor(DataType.FLOAT64, Shape.of(8, 2), t)};
+  }
+
+  private double train(Network n, int from, int to) {
+    double loss = 0;
+    for (int step = from; step < to; step++) {
+      Tensor[] b = batch(step % 5);
+      loss = n.trainStep(b[0], b[1]);
+    }
+    return loss;
+  }
+
+  @Test
+  void theirDescriptionRoundTripsThroughJsonAsAnyBuiltInDoes() {
+    String json = NetworkSpecJson.write(spec());
+    assertTrue(json.contains("\"learned_scale\"") && json.contains("\"weighted_mse\"")
+        && json.contains("\"averaged_sgd\""), json);
+    assertEquals(spec(), NetworkSpecJson.read(json));
+    assertEquals(4 * 6 + 6 + 1 + 6 * 2 + 2, spec().parameterCount(), "the learned scale counts as one parameter");
+  }
+
+  @Test
+  void theyTrainSaveLoadAndResumeExactly() throws IOException {
+    Network straight = Network.create(spec(), engine, DataType.FLOAT64);
+    double first = train(straight, 0, 1);
+    double last = train(straight, 1, 40);
+    assertTrue(last < first / 2, "the loss fell from " + first + " to " + last);
+    assertEquals(40, straight.buffers().get("learned_scale1.passes").getDouble(0), "the buffer counted the passes");
+
+    Network interrupted = Network.create(spec(), engine, DataType.FLOAT64);
+    train(interrupted, 0, 17);
+    ModelFiles.save(interrupted, dir.resolve("m.safetensors"));
+    Network resumed = ModelFiles.load(dir.resolve("m.safetensors"), engine).network();
+    assertEquals(17, resumed.buffers().get("learned_scale1.passes").getDouble(0));
+    assertEquals(17, resumed.optimizer().iterations());
+    train(resumed, 17, 40);
+    for (int i = 0; i < straight.parameters().size(); i++) {
+      assertArrayEquals(straight.parameters().get(i).value().toDoubleArray(),
+          resumed.parameters().get(i).value().toDoubleArray(), straight.parameters().get(i).name());
+    }
+    assertArrayEquals(straight.optimizer().state().get("learned_scale1.scale/sum").toDoubleArray(),
+        resumed.optimizer().state().get("learned_scale1.scale/sum").toDoubleArray());
+  }
+
+  @Test
+  void aModelWhoseKindIsNotOnTheClassPathNamesTheKindAndItsProvider() throws IOException {
+    Path file = dir.resolve("m.safetensors");
+    ModelFiles.save(Network.create(spec(), engine, DataType.FLOAT32), file);
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+    meta.put("network", meta.get("network").replace("learned_scale", "learned_shift"));
+    meta.put("kinds", meta.get("kinds").replace("learned_scale", "learned_shift"));
+    SafeTensors.write(file, c.tensors(), meta);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    assertTrue(e.getMessage().contains("layer kind 'learned_shift'")
+        && e.getMessage().contains("provided by " + CustomKinds.class.getName()), e.getMessage());
+  }
+
+  /** A kind that declares a [3, 2] weight but builds a layer training a [2, 3] one. */
+  record Miswired(String name) implements LayerSpec {
+    @Override
+    public String type() {
+      return "miswired";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Miswired(name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return Shape.of(2);
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      return List.of(ParameterSpec.of("weight", Shape.of(3, 2), Initializer.zeros()));
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      Parameter own = Parameter.zeros(c.name() + ".weight", Shape.of(2, 3), c.engine(), c.dataType());
+      return new org.delta4j.nn.layers.DenseLayer(c.name(), c.inputShape(), 2, own,
+          Parameter.zeros(c.name() + ".bias", Shape.of(2), c.engine(), c.dataType()), c.engine(), c.dataType());
+    }
+  }
+
+  @Test
+  void aLayerThatBuildsOtherParametersThanItDeclaresIsRefusedNamingTheShapes() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new Miswired("m")).loss(new WeightedMse(1)).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Network.create(spec, engine));
+    assertTrue(e.getMessage().contains("miswired layer 'm' (" + Miswired.class.getName() + ")")
+        && e.getMessage().contains("[m.weight[3, 2]]") && e.getMessage().contains("m.weight[2, 3]"), e.getMessage());
+  }
+}
