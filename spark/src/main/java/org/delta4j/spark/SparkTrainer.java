@@ -30,10 +30,10 @@ import scala.runtime.AbstractFunction1;
  * by the workers; each worker computes its blocks' gradients with its own copy of the network on its engine; the
  * blocks' vectors are added in the one order of {@link GradientTree}; and every copy applies the same optimizer step,
  * so the copies stay equal without weights being sent. The result is bit for bit that of {@link FixedOrderSgd} with the
- * same plan, whatever the number of workers. Two {@link Reduction}s: by default one job per step, whose nodes meet in
- * {@code treeAggregate} on the driver, which sends their sum with the next step's tasks (the weights and optimizer
- * state travel once per epoch); or one barrier stage per epoch whose tasks exchange their nodes with {@code
- * BarrierTaskContext.allGather} each step. Immutable; {@link #fit} trains the driver's network in place.
+ * same plan, whatever the number of workers. Three {@link Reduction}s: one job per step, whose nodes meet in {@code
+ * treeAggregate} on the driver, which sends their sum with the next step's tasks; or one barrier stage per epoch whose
+ * tasks exchange their nodes each step with {@code BarrierTaskContext.allGather}, or sum them by a partitioned
+ * all-reduce between themselves (the default). The weights and optimizer state travel once per epoch. Immutable; {@link #fit} trains the driver's network in place.
  */
 public final class SparkTrainer {
   /** How the workers' gradients are summed each step. */
@@ -45,7 +45,12 @@ public final class SparkTrainer {
      */
     TREE_AGGREGATE,
     /** One barrier stage per epoch; nodes exchanged between its tasks by {@code allGather}; weights sent per epoch. */
-    BARRIER_ALL_GATHER
+    BARRIER_ALL_GATHER,
+    /**
+     * One barrier stage per epoch whose tasks sum each step's nodes by a partitioned all-reduce over connections of
+     * their own ({@link PeerExchange}); weights sent per epoch, nothing through the driver per step.
+     */
+    PEER_ALL_REDUCE
   }
 
   private static final String STALE = "delta4j: worker state is stale";
@@ -90,6 +95,11 @@ public final class SparkTrainer {
         network.outputShape().dim(0));
     try {
       int w = workers > 0 ? workers : jsc.defaultParallelism();
+      if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
+        throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
+            + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
+            + "workers, or TREE_AGGREGATE");
+      }
       StepPlan plan = new StepPlan(samples.count(), batchSize, blocks > 0 ? blocks : Math.min(w, batchSize), w, seed,
           shuffle);
       List<EpochResult> results = new ArrayList<>();
@@ -98,9 +108,9 @@ public final class SparkTrainer {
         long start = System.nanoTime();
         double rate = network.optimizer().currentLearningRate();
         JavaPairRDD<Long, Sample> placed = place(samples, plan, epoch);
-        double[] lossAndCorrect = reduction == Reduction.BARRIER_ALL_GATHER
-            ? barrierEpoch(jsc, network, placed, plan)
-            : treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch);
+        double[] lossAndCorrect = reduction == Reduction.TREE_AGGREGATE
+            ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch)
+            : barrierEpoch(jsc, network, placed, plan, reduction == Reduction.PEER_ALL_REDUCE);
         EpochResult r = new EpochResult(epoch, lossAndCorrect[0] / plan.samples(),
             lossAndCorrect[1] / plan.samples(), Double.NaN, Double.NaN, rate, (System.nanoTime() - start) / 1e9);
         results.add(r);
@@ -125,11 +135,11 @@ public final class SparkTrainer {
   }
 
   private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan) {
+      StepPlan plan, boolean peers) {
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
     try {
       List<EpochPart> parts = JavaRDD.fromRDD(placed.rdd().barrier().mapPartitions(
-          new BarrierEpoch(plan, state, network.engine().name(), network.dataType()), false,
+          new BarrierEpoch(plan, state, network.engine().name(), network.dataType(), peers), false,
           ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class)).collect();
       EpochPart first = parts.stream().filter(p -> p.state() != null).findFirst().orElseThrow(
           () -> new IllegalStateException("no worker returned the network after the epoch"));
@@ -145,7 +155,10 @@ public final class SparkTrainer {
     private static final long serialVersionUID = 1L;
   }
 
-  /** One worker's barrier task: every step of the epoch, gradients exchanged with {@code allGather}. */
+  /**
+   * One worker's barrier task: every step of the epoch, gradients summed through its peers ({@link PeerExchange}) or
+   * exchanged with {@code allGather}.
+   */
   private static final class BarrierEpoch
       extends AbstractFunction1<scala.collection.Iterator<Tuple2<Long, Sample>>, scala.collection.Iterator<EpochPart>>
       implements Serializable {
@@ -154,12 +167,14 @@ public final class SparkTrainer {
     private final Broadcast<byte[]> state;
     private final String engine;
     private final DataType dataType;
+    private final boolean peers;
 
-    BarrierEpoch(StepPlan plan, Broadcast<byte[]> state, String engine, DataType dataType) {
+    BarrierEpoch(StepPlan plan, Broadcast<byte[]> state, String engine, DataType dataType, boolean peers) {
       this.plan = plan;
       this.state = state;
       this.engine = engine;
       this.dataType = dataType;
+      this.peers = peers;
     }
 
     @Override
@@ -170,18 +185,26 @@ public final class SparkTrainer {
       WorkerShard shard = WorkerShard.of(plan, worker, JavaConverters.asJavaIterator(rows), network);
       double lossSum = 0;
       long correct = 0;
-      for (int step = 0; step < plan.steps(); step++) {
-        String[] sent = context.allGather(NodeCodec.encode(shard.nodes(step)));
-        List<GradientTree.Node> nodes = new ArrayList<>();
-        for (String s : sent) {
-          nodes.addAll(NodeCodec.decode(s));
+      try (PeerExchange exchange = peers ? PeerExchange.open(context) : null) {
+        for (int step = 0; step < plan.steps(); step++) {
+          List<GradientTree.Node> mine = shard.nodes(step);
+          double[] total = exchange != null
+              ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength())
+              : gather(context, mine, plan.blocksIn(step));
+          lossSum += shard.gradients().apply(total) * plan.rows(step);
+          correct += BlockGradients.correct(total);
         }
-        double[] total = GradientTree.sum(plan.blocksIn(step), nodes);
-        lossSum += shard.gradients().apply(total) * plan.rows(step);
-        correct += BlockGradients.correct(total);
       }
       EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
+    }
+
+    private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks) {
+      List<GradientTree.Node> nodes = new ArrayList<>();
+      for (String s : context.allGather(NodeCodec.encode(mine))) {
+        nodes.addAll(NodeCodec.decode(s));
+      }
+      return GradientTree.sum(blocks, nodes);
     }
   }
 
@@ -298,7 +321,7 @@ public final class SparkTrainer {
     private int workers;
     private long seed = 42;
     private boolean shuffle = true;
-    private Reduction reduction = Reduction.TREE_AGGREGATE;
+    private Reduction reduction = Reduction.PEER_ALL_REDUCE;
     private Consumer<EpochResult> listener;
 
     private Builder() {}

@@ -54,7 +54,7 @@ class SparkTrainerTest {
     Trainer.builder().epochs(EPOCHS).batchSize(BATCH).seed(5).build()
         .fit(single, ArrayDataset.classification(DATA.floatFeatures(), DATA.labels(), 3));
     double[] expected = BlockGradients.weights(single);
-    double[] actual = spark(DataType.FLOAT64, 2, 2, Reduction.TREE_AGGREGATE);
+    double[] actual = spark(DataType.FLOAT64, 2, 2, Reduction.PEER_ALL_REDUCE);
     double largest = 0;
     double error = 0;
     for (int i = 0; i < expected.length; i++) {
@@ -62,6 +62,11 @@ class SparkTrainerTest {
       error = Math.max(error, Math.abs(expected[i] - actual[i]));
     }
     assertTrue(error <= 1e-12 * largest, "largest difference " + error + " against largest weight " + largest);
+  }
+
+  @Test
+  void peerAllReduceTrainingEqualsFixedOrderTrainingBitForBit() {
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 4), spark(DataType.FLOAT64, 2, 4, Reduction.PEER_ALL_REDUCE));
   }
 
   @Test
@@ -79,13 +84,21 @@ class SparkTrainerTest {
   @Test
   void theBitsDependOnTheBlocksNotOnTheWorkers() {
     double[] expected = fixedOrder(DataType.FLOAT64, 3);
-    assertArrayEquals(expected, spark(DataType.FLOAT64, 1, 3, Reduction.TREE_AGGREGATE));
+    assertArrayEquals(expected, spark(DataType.FLOAT64, 1, 3, Reduction.PEER_ALL_REDUCE));
+    assertArrayEquals(expected, spark(DataType.FLOAT64, 2, 3, Reduction.PEER_ALL_REDUCE));
     assertArrayEquals(expected, spark(DataType.FLOAT64, 3, 3, Reduction.TREE_AGGREGATE));
   }
 
   @Test
   void treeAggregateEqualsFixedOrderTrainingBitForBitInFloat32() {
     assertArrayEquals(fixedOrder(DataType.FLOAT32, 4), spark(DataType.FLOAT32, 2, 4, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void barrierReductionsRefuseMoreWorkersThanTaskSlots() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> spark(DataType.FLOAT64, 3, 3, Reduction.PEER_ALL_REDUCE));
+    assertTrue(e.getMessage().contains("runs its 3 workers at once, but Spark has 2 task slots"), e.getMessage());
   }
 
   @Test

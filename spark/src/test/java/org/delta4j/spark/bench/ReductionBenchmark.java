@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
 public class ReductionBenchmark {
-  /** TREE_AGGREGATE, BARRIER_ALL_GATHER, or ONE_MACHINE (no Spark). */
-  @Param({"ONE_MACHINE", "TREE_AGGREGATE", "BARRIER_ALL_GATHER"})
+  /** A {@link SparkTrainer.Reduction}, or ONE_MACHINE (no Spark). */
+  @Param({"ONE_MACHINE", "PEER_ALL_REDUCE", "TREE_AGGREGATE", "BARRIER_ALL_GATHER"})
   public String reduction;
 
   @Param({"2"})
