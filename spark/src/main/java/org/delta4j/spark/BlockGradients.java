@@ -22,10 +22,7 @@ public final class BlockGradients {
   private int[] predicted = new int[0];
 
   public BlockGradients(Network network) {
-    if (network.outputShape().rank() != 1) {
-      throw new IllegalArgumentException("data-parallel training classifies: the network's output must be one "
-          + "vector of class scores, not " + network.outputShape());
-    }
+    checkClassifier(network);
     this.network = network;
     this.featureSize = network.inputShape().intSize();
     this.classes = network.outputShape().dim(0);
@@ -34,6 +31,14 @@ public final class BlockGradients {
       values += p.gradient().shape().intSize();
     }
     this.parameterValues = values;
+  }
+
+  /** Refuses a network whose output is not one vector of class scores. */
+  static void checkClassifier(Network network) {
+    if (network.outputShape().rank() != 1) {
+      throw new IllegalArgumentException("data-parallel training classifies: the network's output must be one "
+          + "vector of class scores, not " + network.outputShape());
+    }
   }
 
   /** Length of a gradient vector: every parameter value, the loss and the correct count. */

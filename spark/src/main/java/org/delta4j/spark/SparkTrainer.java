@@ -86,10 +86,7 @@ public final class SparkTrainer {
    * @throws IllegalArgumentException when the data does not fit the network, naming the column and the sizes
    */
   public List<EpochResult> fit(Network network, Dataset<Row> data, String featuresCol, String labelCol) {
-    if (network.outputShape().rank() != 1) {
-      throw new IllegalArgumentException("data-parallel training classifies: the network's output must be one "
-          + "vector of class scores, not " + network.outputShape());
-    }
+    BlockGradients.checkClassifier(network);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0));
@@ -247,8 +244,14 @@ public final class SparkTrainer {
     }
   }
 
-  /** Worker copies kept between the steps of a tree-aggregate epoch, by run and worker. */
-  private static final Map<String, WorkerShard> SHARDS = new ConcurrentHashMap<>();
+  /**
+   * Worker copies kept between the steps of a tree-aggregate epoch, by run and worker, with when each was last used.
+   * The driver drops its own JVM's copies when the epoch ends; an executor drops a copy once it is idle for {@link
+   * #IDLE_NANOS}.
+   */
+  private static final Map<String, Map.Entry<WorkerShard, Long>> SHARDS = new ConcurrentHashMap<>();
+
+  private static final long IDLE_NANOS = 10L * 60 * 1_000_000_000;
 
   private static List<GradientTree.Node> aggregateStep(JavaPairRDD<Long, Sample> placed, StepPlan plan, String run,
       int step, long first, double[] previous, Broadcast<byte[]> state, long stateIterations, String engine,
@@ -256,9 +259,11 @@ public final class SparkTrainer {
     JavaRDD<List<GradientTree.Node>> nodes = placed.mapPartitionsWithIndex((worker, rows) -> {
       String key = run + "/" + worker;
       String fit = run.substring(0, run.indexOf('/') + 1);
-      SHARDS.keySet().removeIf(k -> k.startsWith(fit) && !k.startsWith(run + "/")); // earlier epochs' copies
-      WorkerShard shard = SHARDS.computeIfAbsent(key,
-          k -> WorkerShard.of(plan, worker, rows, ModelBytes.network(state.value(), engine, dataType)));
+      long now = System.nanoTime();
+      SHARDS.entrySet().removeIf(e -> e.getKey().startsWith(fit) && !e.getKey().startsWith(run + "/")
+          || now - e.getValue().getValue() > IDLE_NANOS); // earlier epochs' copies, and abandoned ones
+      WorkerShard shard = SHARDS.computeIfAbsent(key, k -> Map.entry(
+          WorkerShard.of(plan, worker, rows, ModelBytes.network(state.value(), engine, dataType)), now)).getKey();
       long expected = first + step;
       Network network = shard.gradients().network();
       if (previous != null && network.optimizer().iterations() == expected - 1) {
@@ -270,8 +275,8 @@ public final class SparkTrainer {
               + network.optimizer().iterations() + " of the network, step " + step + " needs " + expected);
         }
         shard = shard.with(ModelBytes.network(state.value(), engine, dataType));
-        SHARDS.put(key, shard);
       }
+      SHARDS.put(key, Map.entry(shard, now));
       return List.of(shard.nodes(step)).iterator();
     }, true);
     return nodes.treeAggregate(new ArrayList<GradientTree.Node>(), (all, some) -> {

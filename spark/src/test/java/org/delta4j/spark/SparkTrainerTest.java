@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.spark.SparkTrainer.Reduction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.EpochResult;
 import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +95,22 @@ class SparkTrainerTest {
   @Test
   void treeAggregateEqualsFixedOrderTrainingBitForBitInFloat32() {
     assertArrayEquals(fixedOrder(DataType.FLOAT32, 4), spark(DataType.FLOAT32, 2, 4, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void onTheNd4jEngineToo() {
+    Engine nd4j;
+    try {
+      nd4j = Engines.get("nd4j");
+    } catch (EngineUnavailableException e) {
+      Assumptions.abort("the nd4j engine cannot run here: " + e.getMessage());
+      return;
+    }
+    Network single = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
+    FixedOrderSgd.train(single, DATA.features(), DATA.labels(), new StepPlan(203, 64, 2, 1, 5, true), 1);
+    Network spark = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
+    SparkTrainer.builder().batchSize(64).workers(2).seed(5).build().fit(spark, DATA.frame(), "features", "label");
+    assertArrayEquals(BlockGradients.weights(single), BlockGradients.weights(spark));
   }
 
   @Test
