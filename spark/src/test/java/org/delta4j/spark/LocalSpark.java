@@ -22,7 +22,7 @@ final class LocalSpark {
   private LocalSpark() {}
 
   static synchronized SparkSession session() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
       session = SparkSession.builder().master("local[2]").appName("delta4j-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
@@ -51,15 +51,27 @@ final class LocalSpark {
     return new Data(x, y);
   }
 
+  /** Stops the session (a JVM runs one Spark context at a time); the next {@link #session()} starts another. */
+  static synchronized void stop() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
+  }
+
   /** Samples as arrays, and as a DataFrame with a Vector "features" and a double "label" column. */
   record Data(double[][] features, int[] labels) {
     Dataset<Row> frame() {
+      return frame(session());
+    }
+
+    Dataset<Row> frame(SparkSession spark) {
       StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < labels.length; i++) {
         rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i]));
       }
-      return session().createDataFrame(rows, schema);
+      return spark.createDataFrame(rows, schema);
     }
 
     /** The same samples with one double column per feature, named {@code names}, and the label. */
