@@ -6,11 +6,19 @@ threads. Writes one JSON object of measurements.
 Modes:
   bench     training-step throughput, inference latency at batch 1, throughput at batch 1000, one epoch
   main-job  the equivalent of Delta4j's main job (load, train 5 epochs, evaluate) and its peak resident memory
+  machine   only the machine record below
+
+Every output carries a "machine" record (the schema of Delta4j's report, org.delta4j.benchmarks.report.Machine): the
+CPU as /proc/cpuinfo names it, the cores this process may use, the BLAS libraries actually mapped into it after a
+product has run (resolved paths; for OpenBLAS its build and the core type it chose, asked through ctypes), and
+torch.__config__'s and NumPy's own account of their BLAS.
 """
 import argparse
+import ctypes
 import gzip
 import json
 import os
+import re
 import resource
 import statistics
 import sys
@@ -64,6 +72,86 @@ def timed_rate(fn, seconds, warmup_seconds):
             n += 1
         rates.append(n / (time.perf_counter() - start))
     return max(rates), statistics.median(rates)
+
+
+CPUINFO_FIELDS = ("vendor_id", "cpu family", "model", "stepping", "model name", "flags", "CPU implementer",
+                  "CPU part", "Features")
+BLAS_NAME = re.compile(r"lib(open)?blas.*\.so|libcblas.*\.so|libmkl_(rt|core).*\.so|libblis.*\.so|"
+                       r"libsatlas.*\.so|libtatlas.*\.so|libnvpl_blas.*\.so")
+
+
+def cpuinfo():
+    out = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip():
+                    if out:
+                        break
+                    continue
+                key, _, value = line.partition(":")
+                if key.strip() in CPUINFO_FIELDS:
+                    out.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    return out
+
+
+def openblas_identity(path):
+    """(config, core name, threads) of an OpenBLAS library, asked directly; empty strings for any other BLAS."""
+    try:
+        lib = ctypes.CDLL(path)
+        config, core, threads = lib.openblas_get_config, lib.openblas_get_corename, lib.openblas_get_num_threads
+    except (OSError, AttributeError):
+        return "", "", ""
+    config.restype = core.restype = ctypes.c_char_p
+    return config().decode(), core().decode(), str(threads())
+
+
+def machine(threads):
+    """The machine record, taken after torch and NumPy have each run a product, so their BLAS is mapped."""
+    a = torch.ones(64, 64)
+    (a @ a).sum().item()
+    np.ones((64, 64)) @ np.ones((64, 64))
+    with open("/proc/self/maps") as f:
+        mapped = {line.split()[-1] for line in f if line.split() and line.split()[-1].startswith("/")}
+    blas = []
+    blas_threads = ""
+    for path in sorted(mapped):
+        if BLAS_NAME.match(os.path.basename(path)):
+            config, core, threads = openblas_identity(path)
+            blas_threads = blas_threads or threads
+            blas.append({"library": os.path.realpath(path), "config": config, "core": core})
+    config = torch.__config__.show()
+    torch_blas = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    settings = {
+        "PyTorch": torch.__version__,
+        "torch.__config__ BLAS_INFO": torch_blas.group(1) if torch_blas else "not stated",
+        "NumPy": np.__version__,
+        "NumPy BLAS": numpy_blas(),
+        "threads": str(threads),
+    }
+    if blas_threads:
+        settings["OpenBLAS threads"] = blas_threads
+    for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY"):
+        if os.environ.get(v) is not None:
+            settings[v] = os.environ[v]
+    return {"cpuinfo": cpuinfo(), "cores": len(os.sched_getaffinity(0)), "blas": blas, "settings": settings}
+
+
+def numpy_blas():
+    """What NumPy says it was built against (its show_config), in one line."""
+    import contextlib
+    import io
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        np.show_config()
+    names = set()
+    for libs in re.findall(r"blas\w*_info:\s*\n\s*libraries = \[([^\]]*)\]", buf.getvalue()):
+        names.update(n.strip(" '") for n in libs.split(","))
+    if not names:
+        return " ".join(buf.getvalue().split())[:120]
+    return "built against " + ", ".join("lib%s" % n for n in sorted(names)) + " (the library mapped is listed)"
 
 
 def bench(args):
@@ -145,7 +233,7 @@ def main_job(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("mode", choices=["bench", "main-job"])
+    p.add_argument("mode", choices=["bench", "main-job", "machine"])
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seconds", type=float, default=6.0, help="measuring time per quantity")
     p.add_argument("--epochs", type=int, default=5)
@@ -155,7 +243,8 @@ def main():
     if args.smoke:
         args.seconds = 0.3
     torch.set_num_threads(args.threads)
-    result = bench(args) if args.mode == "bench" else main_job(args)
+    result = {"bench": bench, "main-job": main_job, "machine": lambda a: {}}[args.mode](args)
+    result["machine"] = machine(torch.get_num_threads())
     result.update({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -80,10 +80,20 @@ public final class ArrayDataset implements Dataset {
   /** Classification from flat features (sample after sample) of the given per-sample shape. */
   public static ArrayDataset classification(
       float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames) {
+    return adopting(features.clone(), featureShape, labels.clone(), numClasses, classNames);
+  }
+
+  /**
+   * As {@link #classification(float[], Shape, int[], int, List)}, but keeping the arrays themselves rather than
+   * copies, so that a dataset as large as memory allows needs no second copy; the caller hands them over and must not
+   * change them afterwards.
+   */
+  public static ArrayDataset adopting(
+      float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames) {
     if (numClasses < 1) {
       throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
     }
-    return new ArrayDataset(features.clone(), featureShape, labels.clone(), numClasses, List.copyOf(classNames), null,
+    return new ArrayDataset(features, featureShape, labels, numClasses, List.copyOf(classNames), null,
         Shape.of(numClasses));
   }
 

@@ -52,19 +52,24 @@ public final class GradientChecker {
     network.zeroGradients();
     Tensor out = network.forward(input, mode);
     Tensor grad = network.engine().zeros(out.dataType(), out.shape());
-    network.loss().compute(out, targets, grad);
+    network.loss().compute(asMatrix(out), asMatrix(targets), asMatrix(grad));
     double[] inputGrad = network.backward(grad, true).toDoubleArray();
     Map<String, double[]> analytic = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = () -> network.loss().compute(network.forward(input, mode), targets, null);
+    Objective lossAt = () -> network.loss().compute(asMatrix(network.forward(input, mode)), asMatrix(targets), null);
     Worst worst = new Worst();
     for (Parameter p : network.parameters()) {
       compare(p.name(), p.value(), analytic.get(p.name()), lossAt, worst);
     }
     compare("input", input, inputGrad, lossAt, worst);
     return new GradientCheckResult(worst.error, worst.entry, worst.byTensor);
+  }
+
+  /** Outputs of rank &gt; 2 as the loss takes them, [N, size], as {@link Network} passes them. */
+  private static Tensor asMatrix(Tensor t) {
+    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
   }
 
   /**

@@ -2,6 +2,7 @@ package org.delta4j.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Writing a file so that readers see the old contents or the new, never a torn mix: the new contents go to a
@@ -22,6 +24,8 @@ public final class AtomicFiles {
   public interface Writer {
     void write(Path file) throws IOException;
   }
+
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
 
   private AtomicFiles() {}
 
@@ -44,6 +48,24 @@ public final class AtomicFiles {
   /** Writes {@code text} as UTF-8 to {@code target}, atomically. */
   public static void writeString(Path target, CharSequence text) throws IOException {
     write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Removes the temporary files that writes killed before their move left in {@code dir} (named as this class names
+   * them: {@code .<name>.<hex>.tmp}) and returns how many there were. Only for a directory that no other process is
+   * writing to at the time, such as one a run holds locked.
+   */
+  public static int removeStale(Path dir) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path f : files) {
+        if (TEMPORARY.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)) {
+          Files.deleteIfExists(f);
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   private static Path temporary(Path dir, String name) throws IOException {

@@ -40,6 +40,9 @@ public final class ModelFiles {
   public static final int FORMAT_VERSION = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The metadata key of the training run's configuration. */
+  public static final String RUN = "run";
+
   private static final String OPTIMIZER_PREFIX = "optimizer/";
 
   private ModelFiles() {}
@@ -51,6 +54,15 @@ public final class ModelFiles {
 
   /** Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
+    save(network, progress, null, file);
+  }
+
+  /**
+   * Saves as {@link #save(Network, TrainingProgress, Path)} does, with the training run's configuration (an opaque
+   * string, null for none) in the metadata under {@value #RUN}, for a resume that repeats the run faithfully.
+   */
+  public static void save(Network network, TrainingProgress progress, String runConfiguration, Path file)
+      throws IOException {
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       tensors.put(p.name(), entry(p.value()));
@@ -70,6 +82,9 @@ public final class ModelFiles {
     meta.put("optimizer_iterations", String.valueOf(network.optimizer().iterations()));
     meta.put("completed_epochs", String.valueOf(progress.completedEpochs()));
     meta.put("history", history(progress.history()));
+    if (runConfiguration != null) {
+      meta.put(RUN, runConfiguration);
+    }
     SafeTensors.write(file, tensors, meta);
   }
 
@@ -144,6 +159,7 @@ public final class ModelFiles {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "unknown data type '" + meta.get("data_type") + "'");
     }
+    checkClaimedSize(file, spec, c);
     Network network = Network.create(spec, engine, dataType == null ? saved : dataType);
     Set<String> unused = new LinkedHashSet<>(c.tensors().keySet());
     for (Parameter p : network.parameters()) {
@@ -159,10 +175,73 @@ public final class ModelFiles {
       throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter or optimizer state of "
           + "the network it describes");
     }
+    checkFinite(file, network);
     long iterations = integer(file, meta, "optimizer_iterations");
     network.optimizer().restore(iterations);
     int epochs = integer(file, meta, "completed_epochs");
     return new SavedModel(network, new TrainingProgress(epochs, history(file, meta.getOrDefault("history", "[]"))));
+  }
+
+  /**
+   * The training run's configuration saved with the model (null when it was saved without one), read from the
+   * metadata alone.
+   */
+  public static String runConfiguration(Path file) throws IOException {
+    try {
+      return SafeTensors.readMetadata(file).get(RUN);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(file.toString(), null, "no saved model here");
+    }
+  }
+
+  /**
+   * Refuses a description that claims more parameters than the file's tensors hold, before anything of that size is
+   * allocated.
+   */
+  private static void checkClaimedSize(Path file, NetworkSpec spec, SafeTensors.Contents c)
+      throws ModelFormatException {
+    long held = 0;
+    for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
+      if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
+        held += e.getValue().values().length;
+      }
+    }
+    long claimed = spec.parameterCount();
+    if (claimed < 0 || claimed > held) {
+      throw new ModelFormatException(file, "the network description (" + spec.summary() + ") claims "
+          + (claimed < 0 ? "more than " + Long.MAX_VALUE : claimed) + " parameters but the file's tensors hold "
+          + held + " values");
+    }
+  }
+
+  /** Refuses a NaN or infinite weight or optimizer state, naming the tensor and the index of the first one. */
+  private static void checkFinite(Path file, Network network) throws ModelFormatException {
+    Map<String, Tensor> all = new LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      all.put(p.name(), p.value());
+    }
+    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+      all.put(OPTIMIZER_PREFIX + s.getKey(), s.getValue());
+    }
+    for (Map.Entry<String, Tensor> e : all.entrySet()) {
+      double[] v = e.getValue().toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          throw new ModelFormatException(file, "tensor '" + e.getKey() + "' holds " + v[i] + " at index "
+              + index(i, e.getValue().shape().dims()) + " (flat " + i + "); a model must hold finite numbers");
+        }
+      }
+    }
+  }
+
+  /** The multi-dimensional index of a flat row-major index, e.g. [3, 17]. */
+  private static String index(int flat, int[] dims) {
+    int[] idx = new int[dims.length];
+    for (int k = dims.length - 1, rest = flat; k >= 0; k--) {
+      idx[k] = dims[k] == 0 ? 0 : rest % dims[k];
+      rest = dims[k] == 0 ? rest : rest / dims[k];
+    }
+    return Arrays.toString(idx);
   }
 
   private static void fill(Path file, SafeTensors.Contents c, String name, Tensor into, Set<String> unused)
@@ -214,13 +293,31 @@ public final class ModelFiles {
   private static List<EpochResult> history(Path file, String json) throws ModelFormatException {
     try {
       List<EpochResult> out = new ArrayList<>();
-      for (JsonNode n : JSON.readTree(json)) {
+      JsonNode entries = JSON.readTree(json);
+      checkHistory(file, entries);
+      for (JsonNode n : entries) {
         out.add(new EpochResult(n.get("epoch").asInt(), d(n, "training_loss"), d(n, "training_accuracy"),
             d(n, "validation_loss"), d(n, "validation_accuracy"), d(n, "learning_rate"), d(n, "seconds")));
       }
       return out;
+    } catch (ModelFormatException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new ModelFormatException(file, "the training history is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The history must be an array of objects, each with a whole-number epoch ≥ 1. */
+  private static void checkHistory(Path file, JsonNode entries) throws ModelFormatException {
+    if (entries == null || !entries.isArray()) {
+      throw new ModelFormatException(file, "the training history is malformed: not a JSON array");
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      JsonNode epoch = entries.get(i).get("epoch");
+      if (epoch == null || !epoch.canConvertToInt() || !epoch.isIntegralNumber() || epoch.asInt() < 1) {
+        throw new ModelFormatException(file, "the training history is malformed: entry " + i
+            + " has no whole-number 'epoch' ≥ 1 (" + entries.get(i) + ")");
+      }
     }
   }
 

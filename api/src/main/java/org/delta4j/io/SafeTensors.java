@@ -31,6 +31,8 @@ import org.delta4j.tensor.DataType;
 public final class SafeTensors {
   /** The largest header accepted: headers are small, and a corrupt length must not cause a huge allocation. */
   static final long MAX_HEADER = 100L << 20;
+  /** The largest tensor accepted: one Java array of doubles holds at most this many bytes' worth of F64 values. */
+  static final long MAX_TENSOR_BYTES = (Integer.MAX_VALUE - 8L) / 8 * 8;
   private static final String METADATA = "__metadata__";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,6 +113,21 @@ public final class SafeTensors {
 
   /** Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. */
   public static Contents read(Path file) throws IOException {
+    return read(file, true);
+  }
+
+  /**
+   * Reads only the metadata of a file, after validating its header as {@link #read(Path)} does, without reading the
+   * tensors' data.
+   */
+  public static Map<String, String> readMetadata(Path file) throws IOException {
+    return read(file, false).metadata();
+  }
+
+  private static Contents read(Path file, boolean withData) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new ModelFormatException(file, "is a directory, not a safetensors file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
@@ -172,11 +189,16 @@ public final class SafeTensors {
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
           long d = shapeNode.get(i).asLong(-1);
-          if (!shapeNode.get(i).canConvertToLong() || d < 0 || d > Integer.MAX_VALUE) {
+          if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong() || d < 0
+              || d > Integer.MAX_VALUE) {
             throw new ModelFormatException(file, "tensor '" + name + "' has an invalid dimension " + shapeNode.get(i));
           }
           shape[i] = (int) d;
           count = Math.multiplyExact(count, d);
+        }
+        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+          throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets " + offsets
+              + ", which are not whole numbers");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
@@ -184,9 +206,14 @@ public final class SafeTensors {
           throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
               + "] outside the " + dataSize + " bytes of data (truncated?)");
         }
-        if (end - begin != count * type.bytes()) {
+        long bytes = Math.multiplyExact(count, type.bytes());
+        if (end - begin != bytes) {
           throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
-              + dtype + " needs " + count * type.bytes() + " bytes but its offsets span " + (end - begin));
+              + dtype + " needs " + bytes + " bytes but its offsets span " + (end - begin));
+        }
+        if (bytes > MAX_TENSOR_BYTES) {
+          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " holds "
+              + bytes + " bytes, more than the " + MAX_TENSOR_BYTES + " one tensor may hold");
         }
         names.add(name);
         spans.add(new long[] {begin, end});
@@ -195,7 +222,7 @@ public final class SafeTensors {
       }
       checkPacked(file, names, spans, dataSize);
       Map<String, Entry> tensors = new LinkedHashMap<>();
-      for (int i = 0; i < names.size(); i++) {
+      for (int i = 0; withData && i < names.size(); i++) {
         long[] span = spans.get(i);
         ByteBuffer data = ByteBuffer.allocate((int) (span[1] - span[0])).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, data, dataStart + span[0]);

@@ -95,6 +95,27 @@ class SafeTensorsTest {
     refused(withHeader("{\"x\":{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1), "data type 'I8'");
     refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes");
     refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "invalid dimension");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4),
+        "invalid dimension 1.5");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", 4),
+        "not whole numbers");
+  }
+
+  @Test
+  void aShapeWhoseByteCountWrapsIsRefused() throws IOException {
+    // 2^61 doubles are 2^64 bytes, which wraps to 0 in a long: the empty span must not pass for them.
+    refused(withHeader("{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0),
+        "a tensor shape overflows");
+  }
+
+  @Test
+  void aDirectoryIsNamedAsOne() throws IOException {
+    refused(dir, "is a directory");
+  }
+
+  @Test
+  void theMetadataReadsWithoutTheData() throws IOException {
+    assertEquals(Map.of("format", "test"), SafeTensors.readMetadata(sample()));
   }
 
   @Test

@@ -2,9 +2,7 @@ package org.delta4j.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Accuracy, precision, recall and F1 read off a confusion matrix, checked against counts done by hand. */
@@ -36,14 +34,7 @@ class ConfusionMatrixTest {
   }
 
   @Test
-  void reportsNameTheClasses() {
-    String report = ClassificationReport.metrics(m, List.of("cat", "dog", "bird"));
-    assertTrue(report.contains("dog"), report);
-    assertTrue(report.contains("accuracy"), report);
-    String matrix = ClassificationReport.matrix(m, List.of("cat", "dog", "bird"));
-    assertTrue(matrix.lines().anyMatch(l -> l.startsWith("2 bird") && l.replaceAll("\\s+", " ").endsWith(" 1 1 2")),
-        matrix);
-    assertThrows(IllegalArgumentException.class, () -> ClassificationReport.metrics(m, List.of("a")));
+  void aLabelOutsideTheClassesIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> m.add(3, 0));
   }
 }

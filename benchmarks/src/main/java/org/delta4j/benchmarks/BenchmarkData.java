@@ -3,7 +3,7 @@ package org.delta4j.benchmarks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.delta4j.data.ByteImageDataset;
-import org.delta4j.data.FashionMnist;
+import org.delta4j.datasets.FashionMnist;
 
 /**
  * The data every training and inference benchmark uses, ours and the peers' alike: Fashion-MNIST's training set,

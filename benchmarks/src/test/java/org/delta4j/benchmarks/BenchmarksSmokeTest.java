@@ -1,6 +1,7 @@
 package org.delta4j.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,7 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.delta4j.data.FashionMnist;
+import org.delta4j.benchmarks.report.Blas;
+import org.delta4j.benchmarks.report.Machine;
+import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,9 @@ class BenchmarksSmokeTest {
 
   /** One short iteration in this JVM of each benchmark the builder selects, on the given engines. */
   private static Collection<RunResult> run(ChainedOptionsBuilder selected, String engines) throws RunnerException {
+    // JMH takes a machine-wide lock against concurrent measurements; a smoke run measures nothing, so another build's
+    // benchmarks running on the same machine must not fail it.
+    System.setProperty("jmh.ignoreLock", "true");
     Options options = selected
         .forks(0)
         .warmupIterations(0)
@@ -102,6 +108,27 @@ class BenchmarksSmokeTest {
     for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
       assertTrue(json.path(key).asDouble() > 0, key + " missing or not positive in " + json);
     }
+    Machine machine = Machine.fromJson(json.path("machine"));
+    assertEquals(new Machine(Machine.cpuinfoHere(), 0, List.of(), java.util.Map.of()).fingerprint(),
+        machine.fingerprint());
+    Blas blas = machine.effectiveBlas();
+    assertFalse(blas.reference(), "PyTorch ran on the reference BLAS (" + blas.library() + "): every comparison with it "
+        + "would be an order of magnitude off; install an optimized one (Debian: apt-get install libopenblas0-pthread)");
+    assertTrue(blas.optimized(), "no optimized BLAS found mapped into the PyTorch peer: " + machine.blas());
+  }
+
+  /** ND4J, raw ND4J's and DL4J's engine, runs on the OpenBLAS it ships, and the probe names its build and core type. */
+  @Test
+  void machineProbeRecordsNd4jsBlas() {
+    String engines = Engines.defaults().statuses().stream().filter(EngineStatus::available).map(EngineStatus::name)
+        .collect(Collectors.joining(","));
+    assumeTrue(engines.contains("nd4j"), "ND4J's native library does not load here");
+    Machine machine = MachineProbe.probe(true);
+    assertEquals(Runtime.getRuntime().availableProcessors(), machine.cores());
+    Blas blas = machine.effectiveBlas();
+    assertEquals(Blas.Kind.OPENBLAS, blas.kind(), "ND4J's BLAS: " + machine.blas());
+    assertTrue(blas.config().startsWith("OpenBLAS"), blas + " " + machine.settings());
+    assertFalse(blas.core().isEmpty(), blas.toString());
   }
 
   static boolean fashionMnistInstalled() {

@@ -11,8 +11,6 @@ import org.delta4j.io.AtomicFiles;
 import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.train.EpochResult;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -56,23 +54,9 @@ final class Charts {
     return chart;
   }
 
-  /** The confusion matrix as a heat map: actual classes down, predicted classes across, counts in the cells. */
+  /** The confusion matrix, counts and row-normalised shares side by side (see {@link ConfusionMatrixChart}). */
   static void confusionMatrix(ConfusionMatrix m, List<String> classNames, Path png) throws IOException {
-    HeatMapChart chart = new HeatMapChartBuilder().width(900).height(800).title("Confusion matrix (test set)")
-        .xAxisTitle("predicted").yAxisTitle("actual").build();
-    chart.getStyler().setShowValue(true);
-    chart.getStyler().setPlotContentSize(0.98);
-    List<Number[]> cells = new ArrayList<>();
-    int n = m.classes();
-    for (int a = 0; a < n; a++) {
-      for (int p = 0; p < n; p++) {
-        cells.add(new Number[] {p, n - 1 - a, m.count(a, p)}); // the first class at the top
-      }
-    }
-    List<String> reversed = new ArrayList<>(classNames);
-    java.util.Collections.reverse(reversed);
-    chart.addSeries("counts", classNames, reversed, cells);
-    write(BitmapEncoder.getBufferedImage(chart), png);
+    write(ConfusionMatrixChart.render(m, classNames), png);
   }
 
   private static void write(BufferedImage image, Path png) throws IOException {

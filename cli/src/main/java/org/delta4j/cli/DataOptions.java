@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.delta4j.data.ArrayDataset;
-import org.delta4j.data.CsvReader;
 import org.delta4j.data.Dataset;
-import org.delta4j.data.FashionMnist;
 import org.delta4j.data.Split;
+import org.delta4j.datasets.CsvReader;
+import org.delta4j.datasets.FashionMnist;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from: Fashion-MNIST (the default) or a CSV file. Shared by every command that reads data. */
@@ -33,8 +32,8 @@ final class DataOptions {
   @Option(names = "--header", description = "The CSV file's first line is a header.")
   boolean header;
 
-  /** The data, split as the command needs it. */
-  record Loaded(String description, Dataset training, Dataset validation, Dataset test) {}
+  /** The data, split as the command needs it, and the Fashion-MNIST directory it came from (null for a CSV file). */
+  record Loaded(String description, Dataset training, Dataset validation, Dataset test, Path fashionMnistDirectory) {}
 
   /**
    * Fashion-MNIST's training set (less a validation part) and test set; or a CSV file split into training,
@@ -42,7 +41,7 @@ final class DataOptions {
    */
   Loaded load(double validationFraction, long seed, PrintWriter out) throws IOException {
     if (csv != null) {
-      ArrayDataset all = CsvReader.classification(csv, labelColumn, header);
+      Dataset all = CsvReader.classification(csv, labelColumn, header);
       Split testSplit = Split.of(all, 0.2, seed);
       Dataset training = testSplit.training();
       Dataset validation = null;
@@ -52,7 +51,8 @@ final class DataOptions {
         validation = v.validation();
       }
       return new Loaded(String.format(Locale.ROOT, "%s: %d samples of %d features, %d classes %s", csv, all.size(),
-          all.featureShape().size(), all.numClasses(), all.classNames()), training, validation, testSplit.validation());
+          all.featureShape().size(), all.numClasses(), all.classNames()), training, validation, testSplit.validation(),
+          null);
     }
     if (download) {
       try {
@@ -77,6 +77,6 @@ final class DataOptions {
       validation = v.validation();
     }
     return new Loaded(String.format(Locale.ROOT, "Fashion-MNIST from %s: %,d training and %,d test images of 28×28",
-        d.directory(), d.training().size(), d.test().size()), training, validation, d.test());
+        d.directory(), d.training().size(), d.test().size()), training, validation, d.test(), d.directory());
   }
 }

@@ -2,6 +2,11 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import org.delta4j.engine.EngineUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +30,22 @@ public final class Delta4jCommand implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.println("error: " + outOfMemory());
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  /** What to say when the heap runs out: its size, and how to give more. */
+  static String outOfMemory() {
+    long max = Runtime.getRuntime().maxMemory() >> 20;
+    return "out of memory: this job needs more than the " + max + " MiB of heap Java was given; give it more, "
+        + "for example DELTA4J_JAVA_OPTS=-Xmx" + Math.max(2, 2 * ((max + 1023) / 1024)) + "g bin/delta4j ... "
+        + "(or java -Xmx...)";
   }
 
   /**
@@ -34,6 +54,7 @@ public final class Delta4jCommand implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Delta4jCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
       if (cause instanceof IOException || cause instanceof IllegalArgumentException
@@ -42,14 +63,32 @@ public final class Delta4jCommand implements Runnable {
         commandLine.getErr().flush();
         return 1;
       }
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) { // from a worker thread, wrapped on its way to this one
+          commandLine.getErr().println("error: " + outOfMemory());
+          commandLine.getErr().flush();
+          return 1;
+        }
+      }
       throw e;
     });
     return cl;
   }
 
-  private static String describe(Throwable t) {
-    if (t instanceof java.nio.file.NoSuchFileException n) {
-      return n.getFile() + (n.getReason() != null ? ": " + n.getReason() : ": no such file");
+  /** One line saying what is wrong: for a file system error, the path and the cause in words. */
+  static String describe(Throwable t) {
+    if (t instanceof FileSystemException f && f.getFile() != null) {
+      String cause = t instanceof AccessDeniedException ? "permission denied"
+          : t instanceof NoSuchFileException ? "no such file"
+          : t instanceof NotDirectoryException ? "not a directory"
+          : t instanceof FileAlreadyExistsException ? "already exists" : "cannot be used";
+      String reason = f.getReason() != null && !f.getReason().isBlank() ? f.getReason() : null;
+      if (t instanceof NoSuchFileException && reason != null) {
+        cause = reason;
+      } else if (reason != null && !reason.equalsIgnoreCase(cause)) {
+        cause = cause.equals("cannot be used") ? reason : cause + " (" + reason + ")";
+      }
+      return f.getFile() + (f.getOtherFile() != null ? " → " + f.getOtherFile() : "") + ": " + cause;
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }

@@ -27,7 +27,8 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     SavedModel saved = model.load();
-    DataOptions.Loaded loaded = data.load(0, model.seed, out);
+    DataOptions.Loaded loaded = data.load(0, model.seed(), out);
+    model.checkFits(saved.network(), loaded.test());
     out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained "
         + saved.progress().completedEpochs() + " epochs; engine " + saved.network().engine().name());
     out.println("Data: " + loaded.description());

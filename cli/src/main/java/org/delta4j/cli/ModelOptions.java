@@ -2,9 +2,11 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.SavedModel;
+import org.delta4j.nn.Network;
 import picocli.CommandLine.Option;
 
 /** A saved model to use and the engine to run it on; shared by the commands that read a model. */
@@ -15,10 +17,38 @@ final class ModelOptions {
   @Option(names = "--engine", description = "Engine to use (default: the fastest available).")
   String engine;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the CSV test split (as used in training).")
-  long seed;
+  @Option(names = "--seed", description = "Seed of the CSV test split (default: the one the model was trained with, "
+      + "as its file records, else 42).")
+  Long seed;
+
+  /** The seed given, else the one the model's training run recorded, else 42 (the training default). */
+  long seed() throws IOException {
+    if (seed != null) {
+      return seed;
+    }
+    String run = ModelFiles.runConfiguration(model);
+    String saved = run == null ? null : RunConfiguration.fromJson(run, model).get("--seed");
+    try {
+      return saved == null ? 42 : Long.parseLong(saved);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(model + ": the recorded --seed '" + saved + "' is not a whole number", e);
+    }
+  }
 
   SavedModel load() throws IOException {
     return ModelFiles.load(model, Engines.get(engine));
+  }
+
+  /** Refuses data the model cannot read: samples of another shape, or another number of classes (both named). */
+  void checkFits(Network network, Dataset data) {
+    if (!network.spec().input().equals(data.featureShape())) {
+      throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
+          + " but the data's have shape " + data.featureShape());
+    }
+    long classes = network.outputShape().size();
+    if (classes != data.numClasses()) {
+      throw new IllegalArgumentException(model + " predicts " + classes + " classes but the data has "
+          + data.numClasses() + " " + data.classNames() + "; use the data the model was trained on");
+    }
   }
 }

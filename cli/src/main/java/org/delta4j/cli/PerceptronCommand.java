@@ -21,11 +21,12 @@ final class PerceptronCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--pairs", defaultValue = "45",
-      description = "How many Fashion-MNIST class pairs to search (all 45 take a few minutes).")
+      description = "How many Fashion-MNIST class pairs to search, 0 to 45 (all 45 take a few minutes).")
   int pairs;
 
   @Override
   public Integer call() throws IOException {
+    TrainCommand.checkRange("--pairs", pairs, 0, 45);
     java.io.PrintWriter out = spec.commandLine().getOut();
     ConvergenceDemo.run(output, line -> {
       out.println(line);

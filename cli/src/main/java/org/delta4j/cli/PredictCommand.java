@@ -28,16 +28,19 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   ModelOptions model;
 
-  @Option(names = "--count", defaultValue = "10", description = "How many samples (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "10", description = "How many samples, at least 1 (default: "
+      + "${DEFAULT-VALUE}; at most the test set's size).")
   int count;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    TrainCommand.checkRange("--count", count, 1, Integer.MAX_VALUE);
     SavedModel saved = model.load();
     Network net = saved.network();
-    Dataset test = data.load(0, model.seed, out).test();
-    int n = Math.min(Math.max(count, 1), test.size());
+    Dataset test = data.load(0, model.seed(), out).test();
+    model.checkFits(net, test);
+    int n = Math.min(count, test.size());
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

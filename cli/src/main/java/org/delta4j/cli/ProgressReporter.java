@@ -2,6 +2,7 @@ package org.delta4j.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -12,20 +13,36 @@ import org.delta4j.train.TrainingListener;
 
 /**
  * Shows training as it happens: a progress bar per epoch with throughput, the running loss and the ETA, then a line
- * per epoch with training and validation loss and accuracy.
+ * per epoch with training and validation loss and accuracy. When the output is not a terminal (a CI log, a pipe into
+ * {@code tee}) the bar becomes whole lines, one every {@value #LINE_SECONDS} seconds, with no carriage returns.
  */
 final class ProgressReporter implements TrainingListener {
+  /** Seconds between progress lines when the output is not a terminal. */
+  static final int LINE_SECONDS = 5;
+
   private final PrintWriter out;
   private final java.io.PrintStream barStream;
+  private final boolean terminal;
+  private final LongSupplier nanoTime;
+  private long lastLine;
   private int lastEpoch;
   private int batches;
   private ProgressBar bar;
   private long epochStart;
   private double lossSum;
+  private int epoch;
 
-  ProgressReporter(PrintWriter out, java.io.PrintStream barStream) {
+  /** A bar on a terminal; else progress lines, timed by {@code nanoTime}. */
+  ProgressReporter(PrintWriter out, java.io.PrintStream barStream, boolean terminal, LongSupplier nanoTime) {
     this.out = out;
     this.barStream = barStream;
+    this.terminal = terminal;
+    this.nanoTime = nanoTime;
+  }
+
+  /** Progress as a bar when the program runs in a terminal, as lines otherwise. */
+  ProgressReporter(PrintWriter out, java.io.PrintStream barStream) {
+    this(out, barStream, System.console() != null, System::nanoTime);
   }
 
   @Override
@@ -36,8 +53,13 @@ final class ProgressReporter implements TrainingListener {
 
   @Override
   public void onEpochStart(int epoch) {
-    epochStart = System.nanoTime();
+    epochStart = nanoTime.getAsLong();
+    lastLine = epochStart;
     lossSum = 0;
+    this.epoch = epoch;
+    if (!terminal) {
+      return;
+    }
     bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, lastEpoch))
         .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(250).setMaxRenderedLength(120)
         .setConsumer(new ConsoleProgressBarConsumer(barStream)).build();
@@ -46,7 +68,18 @@ final class ProgressReporter implements TrainingListener {
   @Override
   public void onBatchEnd(int epoch, int batch, double loss, long samplesSeen) {
     lossSum += loss;
-    double seconds = (System.nanoTime() - epochStart) / 1e9;
+    long now = nanoTime.getAsLong();
+    double seconds = (now - epochStart) / 1e9;
+    if (!terminal) {
+      if (now - lastLine >= LINE_SECONDS * 1_000_000_000L && batch < batches) {
+        lastLine = now;
+        barStream.println(String.format(Locale.ROOT, "epoch %d/%d: %d/%d batches (%d %%), loss %.4f, %,.0f samples/s, "
+            + "about %.0f s to go in this epoch", epoch, lastEpoch, batch, batches, 100L * batch / batches,
+            lossSum / batch, samplesSeen / Math.max(seconds, 1e-9), seconds * (batches - batch) / batch));
+        barStream.flush();
+      }
+      return;
+    }
     bar.stepTo(batch);
     bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %,.0f samples/s", lossSum / batch,
         samplesSeen / Math.max(seconds, 1e-9)));
@@ -54,7 +87,9 @@ final class ProgressReporter implements TrainingListener {
 
   @Override
   public void onEpochEnd(Network network, EpochResult r) {
-    bar.close();
+    if (bar != null) {
+      bar.close();
+    }
     out.println(line(r));
     out.flush();
   }

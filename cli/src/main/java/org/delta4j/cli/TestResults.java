@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.delta4j.io.AtomicFiles;
-import org.delta4j.metrics.ClassificationReport;
 import org.delta4j.train.Evaluation;
 
 /** Prints a test evaluation for people — accuracy, per-class precision, recall and F1, the confusion matrix. */

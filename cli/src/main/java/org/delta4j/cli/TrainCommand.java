@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SafeTensors;
 import org.delta4j.io.SavedModel;
 import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
@@ -24,6 +27,7 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Tensor;
 import org.delta4j.train.EpochResult;
 import org.delta4j.train.Evaluation;
 import org.delta4j.train.History;
@@ -61,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--engine", description = "Engine to use (default: the fastest available; see `delta4j engines`).")
   String engine;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "5", description = "Epochs to train (default: ${DEFAULT-VALUE}); with "
+      + "--resume, more than the run planned extends it.")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
@@ -90,7 +95,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = {"--output", "-o"}, paramLabel = "DIR", description = "Output directory (default: runs/<time>).")
   Path output;
 
-  @Option(names = "--resume", description = "Continue from the checkpoint in the output directory.")
+  @Option(names = "--resume", description = "Continue the run in --output from its checkpoint, with the options it "
+      + "was started with (given again, they must agree; --epochs may grow).")
   boolean resume;
 
   @Option(names = "--stop-after", paramLabel = "EPOCH",
@@ -98,21 +104,60 @@ final class TrainCommand implements Callable<Integer> {
           + "--epochs).")
   Integer stopAfter;
 
+  /** The largest --batch-size and --epochs accepted: far beyond any use, far from overflowing a count. */
+  static final int MAX_BATCH_SIZE = 1 << 20;
+  static final int MAX_EPOCHS = 1_000_000;
+
   @Override
   public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
     if (resume && output == null) {
       throw new IllegalArgumentException("--resume needs --output, the directory of the run to continue");
     }
-    if (epochs < 1 || batchSize < 1) {
-      throw new IllegalArgumentException("--epochs and --batch-size must be at least 1");
-    }
+    checkRange("--epochs", epochs, 1, MAX_EPOCHS);
+    checkRange("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
     if (!(validationFraction >= 0 && validationFraction < 1)) {
       throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
     }
+    if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+      throw new IllegalArgumentException("--learning-rate must be a positive number, got " + learningRate);
+    }
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Files.createDirectories(dir);
+    try (OutputDirectory held = OutputDirectory.hold(dir)) {
+      return train(held.path(), spec.commandLine().getOut());
+    }
+  }
+
+  static void checkRange(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a whole number from %,d to %,d, got %d",
+          option, min, max, value));
+    }
+  }
+
+  private Integer train(Path dir, PrintWriter out) throws IOException {
+    Path checkpoint = dir.resolve(CHECKPOINT);
+    Path modelFile = dir.resolve(MODEL);
+    RunConfiguration savedRun = null;
+    if (resume) {
+      if (!Files.isRegularFile(checkpoint)) {
+        throw new IllegalArgumentException("--output " + dir + " holds no " + CHECKPOINT + " to resume from");
+      }
+      String json = ModelFiles.runConfiguration(checkpoint);
+      if (json == null) {
+        out.println("Note: " + checkpoint + " does not record its run's options; resuming with the options given");
+      } else {
+        savedRun = RunConfiguration.fromJson(json, checkpoint);
+        adopt(savedRun, checkpoint);
+      }
+      String completed = SafeTensors.readMetadata(checkpoint).get("completed_epochs");
+      if (completed != null && completed.matches("\\d{1,9}")) { // else the full load below says what is wrong
+        checkEpochs(dir, checkpoint, modelFile, Integer.parseInt(completed), planned(savedRun));
+      }
+    } else if (Files.exists(checkpoint) || Files.exists(modelFile)) {
+      throw new IllegalArgumentException("--output " + dir + " already holds a run (" + (Files.exists(modelFile)
+          ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
+    }
 
     Engines.Selection selection = Engines.defaults().selection(engine);
     out.println("Engine: " + selection.engine().name() + " (" + selection.reason() + "): "
@@ -121,26 +166,35 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Data: " + loaded.description() + "; training on " + loaded.training().size()
         + (loaded.validation() != null ? ", validating on " + loaded.validation().size() : "") + ", testing on "
         + loaded.test().size());
+    String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory()).toJson();
 
     Network network;
     TrainingProgress progress;
-    Path checkpoint = dir.resolve(CHECKPOINT);
+    boolean finishOnly = false;
     if (resume) {
-      SavedModel saved = ModelFiles.load(checkpoint, selection.engine(), dataType);
+      SavedModel saved = ModelFiles.load(checkpoint, selection.engine(),
+          savedRun != null || matched("--dtype") ? dataType : null);
       network = saved.network();
       progress = saved.progress();
-      if (progress.completedEpochs() >= epochs) {
-        throw new IllegalArgumentException(checkpoint + " has already completed " + progress.completedEpochs()
-            + " epochs; ask for more with --epochs");
+      int done = progress.completedEpochs();
+      checkEpochs(dir, checkpoint, modelFile, done, planned(savedRun));
+      if (done == epochs) {
+        finishOnly = true;
+        out.println("Resuming from " + checkpoint + ": all " + done + " epochs are done but " + MODEL
+            + " was not written; finishing the run");
+      } else {
+        out.println("Resuming from " + checkpoint + " after epoch " + done);
       }
-      out.println("Resuming from " + checkpoint + " after epoch " + progress.completedEpochs());
+      if (epochs > planned(savedRun)) {
+        network = extendSchedule(network, planned(savedRun), loaded, out);
+      }
     } else {
       network = Network.create(networkSpec(loaded), selection.engine(), dataType);
       progress = TrainingProgress.none();
     }
     out.println("Network: " + network.spec().summary());
     out.println(String.format(Locale.ROOT, "Training: %d epochs, batch size %d, seed %d, %s; output in %s", epochs,
-        batchSize, seed, dataType, dir));
+        batchSize, seed, network.dataType(), dir));
     out.flush();
 
     if (stopAfter != null && (stopAfter <= progress.completedEpochs() || stopAfter > epochs)) {
@@ -148,44 +202,179 @@ final class TrainCommand implements Callable<Integer> {
           + progress.completedEpochs() + ") and at most --epochs (" + epochs + "), got " + stopAfter);
     }
     List<EpochResult> history = new ArrayList<>(progress.history());
-    TrainingListener checkpoints = new TrainingListener() {
-      @Override
-      public void onEpochEnd(Network n, EpochResult r) {
-        history.add(r);
-        try {
-          ModelFiles.save(n, new TrainingProgress(r.epoch(), history), checkpoint);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    int completed = progress.completedEpochs();
+    if (!finishOnly) {
+      TrainingListener checkpoints = new TrainingListener() {
+        @Override
+        public void onEpochEnd(Network n, EpochResult r) {
+          history.add(r);
+          try {
+            ModelFiles.save(n, new TrainingProgress(r.epoch(), history), run, checkpoint);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
         }
-      }
-    };
-    History h = Trainer.builder().epochs(stopAfter != null ? stopAfter : epochs).batchSize(batchSize).seed(seed)
-        .validation(loaded.validation())
-        .firstEpoch(progress.completedEpochs() + 1)
-        .listener(new ProgressReporter(out, System.err)).listener(checkpoints).build()
-        .fit(network, loaded.training());
+      };
+      History h = Trainer.builder().epochs(stopAfter != null ? stopAfter : epochs).batchSize(batchSize).seed(seed)
+          .validation(loaded.validation())
+          .firstEpoch(progress.completedEpochs() + 1)
+          .listener(new ProgressReporter(out, System.err)).listener(checkpoints).build()
+          .fit(network, loaded.training());
+      completed = h.last().epoch();
+    }
 
     if (stopAfter != null && stopAfter < epochs) {
       out.println("Stopped after epoch " + stopAfter + " of " + epochs + "; continue with --resume --output " + dir);
       out.flush();
       return 0;
     }
-    ModelFiles.save(network, new TrainingProgress(h.last().epoch(), history), dir.resolve(MODEL));
+    ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), 1000);
     TestResults.report(test, loaded.test().classNames(), out, dir);
     out.println();
-    out.println("Wrote " + dir.resolve(MODEL) + ", learning-curves.png, confusion-matrix.png, test-report.txt");
+    out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
     out.flush();
     return 0;
   }
 
+  /** The epochs the resumed run planned: as it recorded, or (for a checkpoint without its options) as given. */
+  private int planned(RunConfiguration savedRun) {
+    return savedRun != null ? Integer.parseInt(savedRun.get("--epochs")) : epochs;
+  }
+
+  /**
+   * Refuses --epochs below what the run has done or planned, and a run already complete; checked from the checkpoint's
+   * metadata before any data is read, and again once it is loaded.
+   */
+  private void checkEpochs(Path dir, Path checkpoint, Path modelFile, int done, int planned) {
+    if (epochs < done) {
+      throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + done
+          + " epochs the run in " + dir + " has done");
+    }
+    if (epochs < planned) {
+      throw new IllegalArgumentException("--epochs " + epochs + " conflicts with the run in " + dir
+          + ", which plans " + planned + " epochs: --epochs may only grow; to stop early use --stop-after");
+    }
+    if (done == epochs && complete(modelFile)) {
+      throw new IllegalArgumentException(checkpoint + " has already completed " + done + " epochs and "
+          + MODEL + " is written: the run is complete; ask for more with --epochs");
+    }
+  }
+
+  /** Whether a model file is there and reads as one (its header, not its weights). */
+  private static boolean complete(Path modelFile) {
+    try {
+      return Files.isRegularFile(modelFile) && ModelFiles.runConfiguration(modelFile) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private boolean matched(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** This run's options as they are saved in its checkpoints (the engine and data directory as resolved). */
+  RunConfiguration configuration(String engineName, Path fashionMnistDirectory) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("--engine", engineName);
+    v.put("--dtype", dataType.name());
+    v.put("--seed", String.valueOf(seed));
+    v.put("--batch-size", String.valueOf(batchSize));
+    v.put("--validation-fraction", String.valueOf(validationFraction));
+    v.put("--epochs", String.valueOf(epochs));
+    v.put("--optimizer", optimizer);
+    v.put("--learning-rate", learningRate == null ? null : String.valueOf(learningRate));
+    v.put("--constant-rate", String.valueOf(constantRate));
+    v.put("--preset", preset);
+    v.put("--spec", RunConfiguration.path(specFile));
+    v.put("--data", RunConfiguration.path(fashionMnistDirectory));
+    v.put("--csv", RunConfiguration.path(data.csv));
+    v.put("--label-column", String.valueOf(data.labelColumn));
+    v.put("--header", String.valueOf(data.header));
+    return new RunConfiguration(v);
+  }
+
+  /**
+   * Takes the saved run's options, refusing any given again with another value (but those that may change); the
+   * error names both values.
+   */
+  private void adopt(RunConfiguration saved, Path checkpoint) {
+    RunConfiguration given = configuration(engine, data.fashionMnistDirectory);
+    for (String option : saved.values().keySet()) {
+      if (matched(option) && !RunConfiguration.MAY_CHANGE.contains(option)
+          && !saved.agrees(option, given.get(option))) {
+        throw new IllegalArgumentException(option + " " + given.get(option) + " conflicts with the run being resumed, "
+            + "which used " + option + " " + saved.get(option) + " (" + checkpoint + "); leave it out to resume that "
+            + "run, or start a new one with another --output");
+      }
+    }
+    for (Map.Entry<String, String> e : saved.values().entrySet()) {
+      String v = e.getValue();
+      try {
+        switch (e.getKey()) {
+          case "--engine" -> engine = v;
+          case "--dtype" -> dataType = DataType.valueOf(v.toUpperCase(Locale.ROOT));
+          case "--seed" -> seed = Long.parseLong(v);
+          case "--batch-size" -> batchSize = Integer.parseInt(v);
+          case "--validation-fraction" -> validationFraction = Double.parseDouble(v);
+          case "--epochs" -> epochs = matched("--epochs") ? epochs : Integer.parseInt(v);
+          case "--optimizer" -> optimizer = v;
+          case "--learning-rate" -> learningRate = v == null ? null : Double.valueOf(v);
+          case "--constant-rate" -> constantRate = Boolean.parseBoolean(v);
+          case "--preset" -> preset = v;
+          case "--spec" -> specFile = v == null ? null : Path.of(v);
+          case "--data" -> data.fashionMnistDirectory = v == null ? null : Path.of(v);
+          case "--csv" -> data.csv = v == null ? null : Path.of(v);
+          case "--label-column" -> data.labelColumn = Integer.parseInt(v);
+          case "--header" -> data.header = Boolean.parseBoolean(v);
+          default -> throw new IllegalArgumentException("unknown option");
+        }
+      } catch (RuntimeException bad) {
+        throw new IllegalArgumentException(checkpoint + ": the saved run configuration has an invalid " + e.getKey()
+            + " '" + v + "' (" + bad.getMessage() + ")", bad);
+      }
+    }
+  }
+
+  /**
+   * A run extended past the epochs it planned: an optimizer built from the options gets its schedule stretched over
+   * the new length, continuing from the updates already made (the weights and optimizer state carried over); a spec
+   * file's own optimizer keeps its schedule. Either way the program says which.
+   */
+  private Network extendSchedule(Network n, int planned, DataOptions.Loaded loaded, PrintWriter out) {
+    if (specFile != null && optimizer == null && learningRate == null) {
+      out.println("Extending the run from " + planned + " to " + epochs + " epochs; the spec file's learning-rate "
+          + "schedule is kept as it is");
+      return n;
+    }
+    Network fresh = Network.create(n.spec().withOptimizer(optimizerSpec(batches(loaded))), n.engine(),
+        n.dataType());
+    for (int i = 0; i < fresh.parameters().size(); i++) {
+      fresh.parameters().get(i).value().copyFrom(n.parameters().get(i).value().toDoubleArray());
+    }
+    Map<String, Tensor> old = n.optimizer().state();
+    fresh.optimizer().state().forEach((name, t) -> t.copyFrom(old.get(name).toDoubleArray()));
+    fresh.optimizer().restore(n.optimizer().iterations());
+    out.println(String.format(Locale.ROOT, "Extending the run from %d to %d epochs: the learning-rate schedule now "
+        + "spans %d epochs, continuing after update %d at rate %.3g", planned, epochs, epochs,
+        n.optimizer().iterations(), fresh.optimizer().currentLearningRate()));
+    return fresh;
+  }
+
+  private long batches(DataOptions.Loaded loaded) {
+    return (loaded.training().size() + (long) batchSize - 1) / batchSize;
+  }
+
   /** The network: the spec file's, or the preset sized to the data, with the optimizer options applied. */
   private NetworkSpec networkSpec(DataOptions.Loaded loaded) throws IOException {
-    long batches = (loaded.training().size() + batchSize - 1) / batchSize;
     NetworkSpec base;
     if (specFile != null) {
+      if (Files.isDirectory(specFile)) {
+        throw new IllegalArgumentException("--spec " + specFile + " is a directory, not a network spec file");
+      }
       base = NetworkSpecJson.read(Files.readString(specFile)).withSeed(seed);
       if (optimizer == null && learningRate == null) {
         return base;
@@ -204,11 +393,14 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: mlp");
     }
+    return base.withOptimizer(optimizerSpec(batches(loaded)));
+  }
+
+  /** The optimizer the options name, its learning rate cosine-annealed to 0 over the run (unless constant). */
+  private OptimizerSpec optimizerSpec(long batches) {
     double rate = learningRate != null ? learningRate : 2e-3;
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()
         : new LearningRateSchedule.CosineDecay(Math.max(1, batches * epochs), 0);
-    OptimizerSpec o = NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate,
-        schedule);
-    return base.withOptimizer(o);
+    return NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate, schedule);
   }
 }

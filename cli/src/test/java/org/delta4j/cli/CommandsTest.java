@@ -134,6 +134,7 @@ class CommandsTest {
     Run again = run(concat(common, "--resume", "--output", interrupted.toString()));
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("has already completed 3 epochs"), again.err());
+    assertTrue(again.out().isEmpty(), "refused before any data is read: " + again.out());
   }
 
   static String[] concat(String[] a, String... b) {
@@ -154,11 +155,16 @@ class CommandsTest {
     Path file = out.resolve("points.csv");
     Files.writeString(file, csv);
     Run run = run("train", "--csv", file.toString(), "--header", "--epochs", "20", "--batch-size", "16", "--engine",
-        "ref", "--output", out.resolve("run").toString(), "--learning-rate", "0.01");
+        "ref", "--output", out.resolve("run").toString(), "--learning-rate", "0.01", "--seed", "5");
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("300 samples of 2 features, 2 classes [neg, pos]"), run.out());
-    double accuracy = Double.parseDouble(run.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
-    assertTrue(accuracy >= 0.9, "a linear boundary: " + accuracy);
+    String accuracy = run.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1");
+    assertTrue(Double.parseDouble(accuracy) >= 0.9, "a linear boundary: " + accuracy);
+    Run evaluated = run("evaluate", "--csv", file.toString(), "--header", "--engine", "ref", "--model",
+        out.resolve("run").resolve("model.safetensors").toString());
+    assertEquals(0, evaluated.exitCode(), evaluated.err());
+    assertTrue(evaluated.out().contains("Test accuracy: " + accuracy), "the same test split, from the model's own "
+        + "seed: " + evaluated.out());
   }
 
   @Test
@@ -216,6 +222,8 @@ class CommandsTest {
   void thePerceptronDemonstrationWritesItsTableAndChart(@TempDir Path out) throws IOException {
     Run r = run("perceptron", "--pairs", "1", "--data-free-check", "--output", out.toString());
     assertEquals(2, r.exitCode(), "an unknown option is a usage error");
+    Run tooMany = run("perceptron", "--pairs", "46", "--output", out.toString());
+    assertEquals("error: --pairs must be a whole number from 0 to 45, got 46", tooMany.err().trim());
     Run ok = run("perceptron", "--pairs", "0", "--output", out.toString());
     assertEquals(0, ok.exitCode(), ok.err());
     String table = Files.readString(out.resolve("perceptron-convergence.md"));
@@ -223,5 +231,138 @@ class CommandsTest {
     assertTrue(table.contains("XOR: not separable within 1000 passes"), table);
     assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
     assertTrue(ok.out().contains("mistakes ≤"), ok.out());
+  }
+
+  @Test
+  void aResumeTakesTheRunsOwnOptionsAndRefusesConflictingOnes(@TempDir Path out) throws IOException {
+    Run stopped = run("train", "--data", data.toString(), "--epochs", "3", "--batch-size", "40", "--seed", "7",
+        "--dtype", "float64", "--validation-fraction", "0.2", "--engine", "ref", "--stop-after", "1", "--output",
+        out.toString());
+    assertEquals(0, stopped.exitCode(), stopped.err());
+    Run seed = run("train", "--resume", "--output", out.toString(), "--seed", "9");
+    assertEquals(1, seed.exitCode());
+    assertTrue(seed.err().contains("--seed 9 conflicts with the run being resumed, which used --seed 7"), seed.err());
+    Run dtype = run("train", "--resume", "--output", out.toString(), "--dtype", "FLOAT32");
+    assertTrue(dtype.err().contains("--dtype FLOAT32 conflicts with the run being resumed, which used --dtype FLOAT64"),
+        dtype.err());
+    Run fewer = run("train", "--resume", "--output", out.toString(), "--epochs", "2");
+    assertTrue(fewer.err().contains("--epochs 2 conflicts with the run in " + out + ", which plans 3 epochs"),
+        fewer.err());
+    Run agreeing = run("train", "--resume", "--output", out.toString(), "--seed", "7", "--dtype", "FLOAT64",
+        "--stop-after", "2");
+    assertEquals(0, agreeing.exitCode(), agreeing.err());
+    assertTrue(agreeing.out().contains("Training: 3 epochs, batch size 40, seed 7, FLOAT64"), agreeing.out());
+    assertTrue(agreeing.out().contains("training on 480, validating on 120"), agreeing.out());
+    Run extended = run("train", "--resume", "--output", out.toString(), "--epochs", "5");
+    assertEquals(0, extended.exitCode(), extended.err());
+    assertTrue(extended.out().contains("Extending the run from 3 to 5 epochs: the learning-rate schedule now spans 5 "
+        + "epochs, continuing after update 24"), extended.out());
+    var model = ModelFiles.load(out.resolve("model.safetensors"), Engines.get("ref"));
+    assertEquals(org.delta4j.tensor.DataType.FLOAT64, model.network().dataType());
+    assertEquals(5, model.progress().history().size());
+    assertTrue(model.progress().history().get(4).learningRate() > 0, "the extra epochs learn");
+  }
+
+  @Test
+  void killedDuringTheFinalWriteAResumeFinishesTheJob(@TempDir Path out) throws IOException {
+    String[] args = {"train", "--data", data.toString(), "--epochs", "2", "--engine", "ref", "--output",
+        out.toString()};
+    assertEquals(0, run(args).exitCode());
+    var expected = ModelFiles.load(out.resolve("model.safetensors"), Engines.get("ref")).network();
+    // What a kill during the final write leaves: the last checkpoint, no model, the write's temporary file.
+    Files.delete(out.resolve("model.safetensors"));
+    Path stale = out.resolve(".model.safetensors.3f9a0c1b2d4e5f60.tmp");
+    Files.write(stale, new byte[] {1, 2, 3});
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("all 2 epochs are done but model.safetensors was not written; finishing the "
+        + "run"), finished.out());
+    assertTrue(Files.notExists(stale), "the killed write's temporary file is removed");
+    var model = ModelFiles.load(out.resolve("model.safetensors"), Engines.get("ref")).network();
+    for (int i = 0; i < model.parameters().size(); i++) {
+      assertArrayEquals(expected.parameters().get(i).value().toDoubleArray(),
+          model.parameters().get(i).value().toDoubleArray());
+    }
+  }
+
+  @Test
+  void theOutputDirectoryIsCheckedAndHeldBeforeAnyWork(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "x");
+    Run existing = run("train", "--data", data.toString(), "--output", file.toString());
+    assertEquals(1, existing.exitCode());
+    assertEquals("error: --output " + file + " is an existing file, not a directory", existing.err().trim());
+    assertTrue(existing.out().isEmpty(), "nothing is loaded first: " + existing.out());
+    Run under = run("train", "--data", data.toString(), "--output", file.resolve("run").toString());
+    assertEquals(1, under.exitCode());
+    assertTrue(under.err().contains("--output " + file.resolve("run") + ": cannot create the directory (" + file),
+        under.err());
+    Path busy = dir.resolve("busy");
+    try (OutputDirectory held = OutputDirectory.hold(busy)) {
+      Run second = run("train", "--data", data.toString(), "--output", busy.toString());
+      assertEquals(1, second.exitCode());
+      assertTrue(second.err().contains("--output " + busy + " is in use by another training run"), second.err());
+    }
+    Path done = dir.resolve("done");
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        done.toString()).exitCode());
+    Run again = run("train", "--data", data.toString(), "--epochs", "1", "--output", done.toString());
+    assertEquals(1, again.exitCode());
+    assertTrue(again.err().contains("--output " + done + " already holds a run (model.safetensors); continue it with "
+        + "--resume, or choose another --output"), again.err());
+  }
+
+  @Test
+  void optionsAreRangeCheckedAndTheirValuesCaseInsensitive(@TempDir Path out) {
+    Run huge = run("train", "--data", data.toString(), "--batch-size", "2147483647", "--output", out.toString());
+    assertEquals(1, huge.exitCode());
+    assertTrue(huge.err().contains("--batch-size must be a whole number from 1 to 1,048,576, got 2147483647"),
+        huge.err());
+    Run zero = run("train", "--data", data.toString(), "--epochs", "0", "--output", out.toString());
+    assertTrue(zero.err().contains("--epochs must be a whole number from 1 to 1,000,000, got 0"), zero.err());
+    Run sgd = run("train", "--data", data.toString(), "--epochs", "1", "--optimizer", "sgd", "--dtype", "float32",
+        "--engine", "ref", "--output", out.toString());
+    assertEquals(0, sgd.exitCode(), sgd.err());
+    assertTrue(sgd.out().contains("Sgd["), sgd.out());
+    for (String count : new String[] {"0", "-5"}) {
+      Run p = run("predict", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+          "--count", count, "--engine", "ref");
+      assertEquals(1, p.exitCode());
+      assertTrue(p.err().contains("--count must be a whole number from 1 to"), p.err());
+    }
+  }
+
+  @Test
+  void dataTheModelCannotReadIsNamedWithItsShapesAndClasses(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      for (int p = 0; p < 784; p++) {
+        csv.append(p % 7).append(',');
+      }
+      csv.append(i % 3).append('\n');
+    }
+    Path three = Files.writeString(out.resolve("three.csv"), csv);
+    String model = out.resolve("model.safetensors").toString();
+    Run p = run("predict", "--csv", three.toString(), "--model", model, "--engine", "ref");
+    assertEquals(1, p.exitCode());
+    assertTrue(p.err().contains(model + " predicts 10 classes but the data has 3 [0, 1, 2]"), p.err());
+    Run e = run("evaluate", "--csv", three.toString(), "--model", model, "--engine", "ref");
+    assertTrue(e.err().contains(model + " predicts 10 classes but the data has 3"), e.err());
+    Run dir = run("evaluate", "--data", data.toString(), "--model", out.toString(), "--engine", "ref");
+    assertEquals("error: " + out + ": is a directory, not a safetensors file", dir.err().trim());
+    Run spec = run("train", "--data", data.toString(), "--spec", out.toString(), "--output",
+        out.resolve("spec-run").toString());
+    assertEquals("error: --spec " + out + " is a directory, not a network spec file", spec.err().trim());
+  }
+
+  @Test
+  void fileSystemErrorsNameThePathAndTheCause() {
+    assertEquals("/runs/x: permission denied",
+        Delta4jCommand.describe(new java.nio.file.AccessDeniedException("/runs/x")));
+    assertEquals("/runs/x: not a directory",
+        Delta4jCommand.describe(new java.nio.file.NotDirectoryException("/runs/x")));
+    assertEquals("/runs/x: Is a directory",
+        Delta4jCommand.describe(new java.nio.file.FileSystemException("/runs/x", null, "Is a directory")));
   }
 }

@@ -524,6 +524,76 @@ public abstract class EngineConformance extends PrimitiveConformance {
     optimizerStepsAgree(type, optimizer);
   }
 
+  static Stream<Arguments> registeredKindsTogether() {
+    KindRegistry kinds = KindRegistry.standard();
+    List<Arguments> cases = new ArrayList<>();
+    List<LayerKind> layers = kinds.layerKinds();
+    List<org.delta4j.spec.LossKind> losses = kinds.lossKinds();
+    List<OptimizerKind> optimizers = kinds.optimizerKinds();
+    int n = Math.max(layers.size(), Math.max(losses.size(), optimizers.size()));
+    for (int i = 0; i < n; i++) {
+      LayerKind l = layers.get(i % layers.size());
+      LossSpec loss = losses.get(i % losses.size()).example();
+      OptimizerSpec o = optimizers.get(i % optimizers.size()).example();
+      cases.add(Arguments.of(l.type() + ", " + loss.type() + ", " + o.type(), l.example(), loss, o));
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Every registered layer, loss and optimizer kind (each at least once, in rotation) trains, saves and loads on this
+   * engine exactly: weights, buffers, optimizer state and the next step's loss.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("registeredKindsTogether")
+  void everyRegisteredKindSavesAndLoadsExactly(String kinds, LayerKind.Example layer, LossSpec loss,
+      OptimizerSpec optimizer) throws java.io.IOException {
+    NetworkSpec spec = null;
+    List<List<LayerSpec>> tails = List.of(List.of(new LayerSpec.Dense(4)),
+        List.of(new LayerSpec.Dense(4), new LayerSpec.Activation(ActivationFunction.SOFTMAX)),
+        List.of(new LayerSpec.Dense(4), new LayerSpec.Activation(ActivationFunction.SIGMOID)), List.of());
+    for (List<LayerSpec> tail : tails) {
+      NetworkSpec.Builder b = NetworkSpec.builder().input(layer.input().dims()).layer(layer.spec());
+      tail.forEach(b::layer);
+      try {
+        spec = b.loss(loss).optimizer(optimizer).seed(21).build();
+        break;
+      } catch (org.delta4j.spec.InvalidSpecException e) {
+        spec = null; // the loss wants another last layer: try the next
+      }
+    }
+    assertTrue(spec != null, kinds + ": no network of these kinds fits its loss");
+    DataType type = DataType.FLOAT64;
+    Network net = Network.create(spec, engine(), type);
+    Shape batch = layer.input().withBatch(3);
+    Tensor x = random(engine(), type, batch, 31, 1);
+    int outputs = net.outputShape().intSize();
+    double[][] in = lossInputs(LossFunction.CATEGORICAL_CROSS_ENTROPY, 3, outputs);
+    Tensor t = engine().tensor(type, Shape.of(3, outputs), in[1]);
+    net.trainStep(x, t);
+    net.trainStep(x, t);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("conformance", ".safetensors");
+    try {
+      org.delta4j.io.ModelFiles.save(net, file);
+      Network loaded = org.delta4j.io.ModelFiles.load(file, engine()).network();
+      assertEquals(net.spec(), loaded.spec(), kinds);
+      Tolerances exact = new Tolerances(0, 0);
+      for (int i = 0; i < net.parameters().size(); i++) {
+        assertAgree(kinds + " " + net.parameters().get(i).name(), net.parameters().get(i).value(),
+            loaded.parameters().get(i).value(), exact);
+      }
+      for (Map.Entry<String, Tensor> b : net.buffers().entrySet()) {
+        assertAgree(kinds + " buffer " + b.getKey(), b.getValue(), loaded.buffers().get(b.getKey()), exact);
+      }
+      for (Map.Entry<String, Tensor> e : net.optimizer().state().entrySet()) {
+        assertAgree(kinds + " state " + e.getKey(), e.getValue(), loaded.optimizer().state().get(e.getKey()), exact);
+      }
+      assertEquals(net.trainStep(x, t), loaded.trainStep(x, t), 0, kinds + ": the next step's loss");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
   // ---------------------------------------------------------------- the training seam and threads
 
   @ParameterizedTest

@@ -125,15 +125,60 @@ class ModelFilesTest {
 
   @Test
   void filesThatDisagreeWithTheirDescriptionAreRefused() throws IOException {
-    refused(rewritten(t -> t.remove("dense2.bias"), m -> { }), "tensor 'dense2.bias' is missing");
+    refused(rewritten(t -> t.put("dense2.b", t.remove("dense2.bias")), m -> { }), "tensor 'dense2.bias' is missing");
+    refused(rewritten(t -> t.remove("dense2.bias"), m -> { }), "claims 50 parameters but the file's tensors hold 48");
     refused(rewritten(t -> t.put("extra", new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})),
         m -> { }), "tensors [extra] belong to no parameter");
-    refused(rewritten(t -> t.put("dense1.bias", new SafeTensors.Entry(DataType.FLOAT32, new int[] {7},
-        new double[7])), m -> { }), "has shape [7] but the network needs [8]");
+    refused(rewritten(t -> t.put("dense1.bias", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2, 4},
+        new double[8])), m -> { }), "has shape [2, 4] but the network needs [8]");
     refused(rewritten(t -> { }, m -> m.put("format_version", "2")), "format version 2 is newer");
     refused(rewritten(t -> { }, m -> m.put("format", "other")), "not a Delta4j model");
     refused(rewritten(t -> { }, m -> m.put("network", "{\"input\": [3]}")), "invalid network description");
     refused(rewritten(t -> { }, m -> m.remove("data_type")), "metadata 'data_type' is missing");
+  }
+
+  private static SafeTensors.Entry withValue(SafeTensors.Entry e, int index, double value) {
+    double[] v = e.values().clone();
+    v[index] = value;
+    return new SafeTensors.Entry(e.dataType(), e.shape(), v);
+  }
+
+  @Test
+  void nonFiniteWeightsOrOptimizerStateAreRefusedNamingTensorAndIndex() throws IOException {
+    refused(rewritten(t -> t.put("dense1.weight", withValue(t.get("dense1.weight"), 2 * 8 + 5, Double.NaN)),
+        m -> { }), "tensor 'dense1.weight' holds NaN at index [2, 5] (flat 21)");
+    refused(rewritten(t -> t.put("optimizer/dense2.bias/m", withValue(t.get("optimizer/dense2.bias/m"), 1,
+        Double.POSITIVE_INFINITY)), m -> { }), "tensor 'optimizer/dense2.bias/m' holds Infinity at index [1]");
+  }
+
+  @Test
+  void aDescriptionClaimingMoreUnitsThanTheTensorsHoldIsRefusedBeforeAllocating() throws IOException {
+    String huge = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(2_000_000_000).relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build());
+    refused(rewritten(t -> { }, m -> m.put("network", huge)), "claims 12000000002 parameters but the file's "
+        + "tensors hold 50 values");
+  }
+
+  @Test
+  void aMalformedHistoryIsNamedAsSuch() throws IOException {
+    refused(rewritten(t -> { }, m -> m.put("history", "[{\"training_loss\": 1}]")),
+        "the training history is malformed: entry 0 has no whole-number 'epoch'");
+    refused(rewritten(t -> { }, m -> m.put("history", "{}")), "the training history is malformed: not a JSON array");
+  }
+
+  @Test
+  void aDirectoryIsNamedAsOne() throws IOException {
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir, engine));
+    assertTrue(e.getMessage().contains(dir + ": is a directory"), e.getMessage());
+  }
+
+  @Test
+  void theRunConfigurationIsKeptInTheMetadata() throws IOException {
+    Path file = dir.resolve("run.safetensors");
+    ModelFiles.save(Network.create(spec(), engine), TrainingProgress.none(), "{\"seed\": 7}", file);
+    assertEquals("{\"seed\": 7}", ModelFiles.runConfiguration(file));
+    ModelFiles.save(Network.create(spec(), engine), file);
+    assertEquals(null, ModelFiles.runConfiguration(file));
   }
 
   @Test

@@ -1,14 +1,14 @@
 package org.delta4j.perceptron;
 
 import java.io.IOException;
-import java.util.function.Consumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.delta4j.data.ByteImageDataset;
-import org.delta4j.data.FashionMnist;
+import org.delta4j.datasets.FashionMnist;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.random.SplitMix64;
 import org.knowm.xchart.BitmapEncoder;

@@ -25,29 +25,78 @@ import org.knowm.xchart.XYChartBuilder;
  * directory: JMH's JSON for Delta4j and raw ND4J, for DL4J as it comes and with {@code OMP_WAIT_POLICY=PASSIVE}, the
  * PyTorch peer's JSON both ways, and the main job's memory measurement. Every number in the report comes from those
  * files; nothing is typed in by hand.
+ *
+ * <p>Each file records the machine it was measured on (a {@link Machine}: the JMH files in a {@code .machine.json}
+ * beside them, the others inside). The report is about the machine of Delta4j's own results: a file measured on
+ * another CPU is left out of every table, and said so, since figures from two CPUs are never mixed. A peer that ran
+ * its products on the reference BLAS, or whose BLAS was not recorded, gets no verdict, with the reason written in the
+ * targets table.
  */
 public final class BenchmarksReport {
   private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
   private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
+  /** The gemm floating-point operations of one training step of the benchmarked MLP at batch 128. */
+  static final double STEP_FLOPS = Peak.trainingStepFlops(128, 784, 256, 128, 10);
 
-  private final Path results;
+  private final Machine machine;
   private final JmhResults ours;
   private final JmhResults dl4j;
   private final JmhResults dl4jPassive;
   private final JsonNode torch;
   private final JsonNode torchPassive;
   private final JsonNode memory;
+  private final Peak peak;
+  /** The peers' BLAS, by the name the targets use. */
+  private final Map<String, Blas> peerBlas = new LinkedHashMap<>();
+  /** Per results file left in: label, machine. */
+  private final Map<String, Machine> machines = new LinkedHashMap<>();
+  /** Files left out because they were measured on another CPU: label → that CPU. */
+  private final Map<String, String> leftOut = new LinkedHashMap<>();
   private final StringBuilder md = new StringBuilder();
   private final List<String[]> targets = new ArrayList<>();
 
   private BenchmarksReport(Path results) throws IOException {
-    this.results = results;
+    this.machine = Machine.read(results.resolve("jmh-delta4j.machine.json"));
     this.ours = JmhResults.read(results.resolve("jmh-delta4j.json"));
-    this.dl4j = JmhResults.read(results.resolve("jmh-dl4j.json"));
-    this.dl4jPassive = JmhResults.read(results.resolve("jmh-dl4j-passive.json"));
-    this.torch = json(results.resolve("pytorch.json"));
-    this.torchPassive = json(results.resolve("pytorch-passive.json"));
-    this.memory = json(results.resolve("memory.json"));
+    machines.put("Delta4j and raw ND4J", machine);
+    this.dl4j = jmhOnSameCpu("DL4J as it comes", results, "jmh-dl4j.json");
+    this.dl4jPassive = jmhOnSameCpu("DL4J PASSIVE", results, "jmh-dl4j-passive.json");
+    this.torch = sameCpuJson("PyTorch as it comes", results.resolve("pytorch.json"));
+    this.torchPassive = sameCpuJson("PyTorch PASSIVE", results.resolve("pytorch-passive.json"));
+    this.memory = sameCpuJson("PyTorch main job", results.resolve("memory.json"));
+    this.peak = Peak.of(ours);
+    peerBlas.put("raw ND4J", machine.effectiveBlas());
+    peerBlas.put("PyTorch", machines.getOrDefault("PyTorch PASSIVE", Machine.unknown()).effectiveBlas());
+    peerBlas.put("PyTorch main job", machines.getOrDefault("PyTorch main job", Machine.unknown()).effectiveBlas());
+  }
+
+  /** JMH's results in {@code file} if they were measured on this report's CPU, else none (the refusal recorded). */
+  private JmhResults jmhOnSameCpu(String label, Path results, String file) throws IOException {
+    Path path = results.resolve(file);
+    if (Files.isRegularFile(path)
+        && admit(label, file, Machine.read(results.resolve(file.replace(".json", ".machine.json"))))) {
+      return JmhResults.read(path);
+    }
+    return JmhResults.none();
+  }
+
+  /** A peer's JSON if it was measured on this report's CPU, else an empty object (the refusal recorded). */
+  private JsonNode sameCpuJson(String label, Path file) throws IOException {
+    JsonNode node = json(file);
+    if (node.size() == 0) {
+      return node;
+    }
+    return admit(label, file.getFileName().toString(), Machine.fromJson(node.path("machine"))) ? node
+        : new ObjectMapper().createObjectNode();
+  }
+
+  private boolean admit(String label, String file, Machine m) {
+    if (m.fingerprint().equals(machine.fingerprint())) {
+      machines.put(label, m);
+      return true;
+    }
+    leftOut.put(label + " (`" + file + "`)", m.fingerprint());
+    return false;
   }
 
   /** {@code BenchmarksReport RESULTS_DIR OUTPUT_MD}. */
@@ -82,19 +131,42 @@ public final class BenchmarksReport {
     double nd4jStep = steps(ours, "nd4j");
 
     md.append("# Delta4j benchmarks\n\n");
-    md.append("Written by `benchmarks/run` from the measurements of one run; regenerate rather than edit.\n\n");
+    md.append("Written by `benchmarks/run` from the measurements of one run; regenerate rather than edit. ");
+    if (machine.cpuinfo().isEmpty()) {
+      md.append("**These results carry no record of the machine they were measured on** (they were written before "
+          + "results recorded it): which CPU, and which BLAS each peer ran on, is unknown, so no verdict is written "
+          + "against a peer. Rerun `benchmarks/run` for a report that names both.\n\n");
+    } else {
+      md.append("Every figure below was measured on one machine, **").append(machine.summary())
+          .append("**; results from any other CPU are left out, never mixed in.\n\n");
+    }
+    if (!leftOut.isEmpty()) {
+      md.append("**Left out, measured on another CPU than Delta4j's results (").append(machine.fingerprint())
+          .append("):**\n\n");
+      leftOut.forEach((what, cpu) -> md.append("- ").append(what).append(": ").append(cpu).append('\n'));
+      md.append('\n');
+    }
     md.append("## Machine and versions\n\n");
     md.append("| | |\n|---|---|\n");
-    md.append("| CPU | ").append(cpuModel()).append(" |\n");
-    md.append("| cores | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    md.append("| memory | ").append(memTotal()).append(" |\n");
-    md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
-        .append(System.getProperty("java.version")).append(" |\n");
+    boolean known = !machine.cpuinfo().isEmpty();
+    md.append("| CPU | ").append(known ? machine.model() : "not recorded").append(" |\n");
+    md.append("| vector extensions | ").append(known ? machine.widestVectors() + ": "
+        + String.join(" ", machine.vectorExtensions()) : "not recorded").append(" |\n");
+    md.append("| cores used | ").append(known ? Integer.toString(machine.cores()) : "not recorded")
+        .append(" (every benchmark; the peers ").append(torchPassive.path("threads").asText("?"))
+        .append(" threads) |\n");
+    md.append(String.format(Locale.ROOT, "| FMA peak, all cores | %s GFLOP/s FLOAT32, %s GFLOP/s FLOAT64 "
+        + "(`FmaPeakBenchmark`) |%n", num(peak.float32Gflops()), num(peak.float64Gflops())));
+    for (String key : new String[] {"memory", "Java", "JVM vector width", "reference gemm"}) {
+      md.append("| ").append(key).append(" | ").append(machine.settings().getOrDefault(key, "not recorded"))
+          .append(" |\n");
+    }
     md.append("| JMH | ").append(versions.getProperty("jmh", "?")).append(" |\n");
     md.append("| ND4J / DL4J | ").append(versions.getProperty("nd4j", "?")).append(" / ")
         .append(versions.getProperty("dl4j", "?")).append(" |\n");
     md.append("| PyTorch | ").append(torchPassive.path("torch").asText("not measured")).append(", ")
         .append(torchPassive.path("threads").asText("?")).append(" threads |\n\n");
+    blasSection();
 
     md.append("## Method\n\n");
     md.append("JMH, one fork per benchmark (two for matrix multiply), warm-up then measured iterations (see each "
@@ -105,37 +177,46 @@ public final class BenchmarksReport {
         + "with `OMP_WAIT_POLICY=PASSIVE`. Raw ND4J (gemm; the forward pass at batch 1 and a single trivial call) is the "
         + "yardstick for the nd4j engine. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
 
-    md.append("## Targets\n\n");
-    target("reference engine sgemm n=1024 ÷ raw ND4J sgemm", gflops(ours, "GemmBenchmark.gemm", "ref", "FLOAT32", "1024")
-        / gflopsRaw("FLOAT32", "1024"), 0.55, true);
+    md.append("## Targets, on ").append(machine.summary()).append("\n\n");
     for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
-      for (String size : new String[] {"1024", "128x784x256"}) {
+      double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, "1024");
+      target("reference engine gemm " + dtype + " n=1024 ÷ raw ND4J gemm", ref / gflopsRaw(dtype, "1024"), 0.8, true,
+          "raw ND4J");
+      target("reference engine gemm " + dtype + " n=1024, % of the " + dtype + " FMA peak", peak.percent(ref, dtype),
+          60, true, null);
+    }
+    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
+      List<String> sizes = new ArrayList<>(List.of("1024"));
+      sizes.addAll(List.of(TRAINING_SHAPES));
+      for (String size : sizes) {
         target("nd4j engine gemm " + dtype + " " + size + " ÷ raw ND4J gemm",
-            gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, size) / gflopsRaw(dtype, size), 0.95, true);
+            gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, size) / gflopsRaw(dtype, size), 0.95, true, null);
       }
     }
-    target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true);
-    target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true);
+    target("reference engine training step, % of the FLOAT32 FMA peak",
+        peak.percent(refStep / 128 * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
+    target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true, "PyTorch");
+    target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true, "PyTorch");
     double torchLatency = torchPassive.path("batch1_latency_us").asDouble(Double.NaN);
     target("ref inference latency at batch 1 ÷ PyTorch (PASSIVE)",
-        score(ours, "InferenceBenchmark.batch1Latency", "engine", "ref") / torchLatency, 0.5, false);
+        score(ours, "InferenceBenchmark.batch1Latency", "engine", "ref") / torchLatency, 0.5, false, "PyTorch");
     target("nd4j inference latency at batch 1 ÷ PyTorch (PASSIVE)",
-        score(ours, "InferenceBenchmark.batch1Latency", "engine", "nd4j") / torchLatency, 0.5, false);
+        score(ours, "InferenceBenchmark.batch1Latency", "engine", "nd4j") / torchLatency, 1.0, false, "PyTorch");
     // What ND4J itself takes, called directly, bounds what any engine on it can do: the forward pass one call per
     // step, and four of its cheapest calls (the fewest a forward pass fused into ND4J's layer ops needs).
     double rawLatency = score(ours, "Nd4jInferenceBenchmark.batch1Latency") / torchLatency;
     double fourCalls = 4 * score(ours, "Nd4jInferenceBenchmark.oneCall") / torchLatency;
-    if (rawLatency > 0.5 && fourCalls > 0.5) {
-      String[] last = targets.get(targets.size() - 1);
-      last[3] += String.format(Locale.ROOT, "; raw ND4J alone is %s× PyTorch, and four of its cheapest calls %s×: "
-          + "a limit of the library", num(rawLatency), num(fourCalls));
+    String[] nd4jLatency = targets.get(targets.size() - 1);
+    if (rawLatency > 1.0 && fourCalls > 1.0 && nd4jLatency[3].startsWith("**missed**")) {
+      nd4jLatency[3] += String.format(Locale.ROOT, "; raw ND4J alone is %s× PyTorch, and four of its cheapest calls "
+          + "%s×: a limit of the library", num(rawLatency), num(fourCalls));
     }
     target("reference engine training step, bytes allocated per step",
         ours.find("TrainingStepBenchmark.trainStep", "engine", "ref").flatMap(JmhResults.Result::allocatedBytesPerOp)
-            .orElse(Double.NaN), 1024, false);
+            .orElse(Double.NaN), 1024, false, null);
     target("main job peak RSS ÷ equivalent PyTorch script",
         memory.path("delta4j_peak_rss_kib").asDouble(Double.NaN) / memory.path("pytorch_peak_rss_kib")
-            .asDouble(Double.NaN), 0.6, false);
+            .asDouble(Double.NaN), 0.6, false, "PyTorch main job");
     md.append("| target | measured | required | status |\n|---|---:|---:|---|\n");
     for (String[] t : targets) {
       md.append("| ").append(String.join(" | ", t)).append(" |\n");
@@ -150,10 +231,15 @@ public final class BenchmarksReport {
     step.put("DL4J PASSIVE", dl4jSteps(dl4jPassive));
     step.put("PyTorch as it comes", torch.path("train_samples_per_s").asDouble(Double.NaN));
     step.put("PyTorch PASSIVE", torchStep);
-    md.append("| system | samples/s | ÷ PyTorch PASSIVE | ÷ DL4J PASSIVE |\n|---|---:|---:|---:|\n");
+    md.append("The matrix products of one step are ").append(num(STEP_FLOPS / 1e6)).append(" MFLOP (forward, weight "
+        + "gradients, and the input gradients of the second and third layers); % of peak is of the FLOAT32 FMA peak.\n\n");
+    md.append("| system | samples/s | GFLOP/s | % of peak | ÷ PyTorch PASSIVE | ÷ DL4J PASSIVE |\n"
+        + "|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, Double> e : step.entrySet()) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", e.getKey(), num(e.getValue()),
-          ratio(e.getValue() / torchStep), ratio(e.getValue() / step.get("DL4J PASSIVE"))));
+      double gflops = e.getValue() / 128 * STEP_FLOPS / 1e9;
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", e.getKey(), num(e.getValue()),
+          num(gflops), percent(peak.percent(gflops, "FLOAT32")), ratio(e.getValue() / torchStep),
+          ratio(e.getValue() / step.get("DL4J PASSIVE"))));
     }
     md.append("\n![training step](benchmarks/results/training-step.png)\n\n");
     barChart(step, reportDir.resolve("benchmarks/results/training-step.png"));
@@ -185,8 +271,9 @@ public final class BenchmarksReport {
     md.append("| PyTorch PASSIVE | ").append(num(torchPassive.path("epoch_seconds").asDouble(Double.NaN)))
         .append(" |\n\n");
 
-    md.append("## Matrix multiply (GFLOP/s)\n\n| shape | type | ref | nd4j engine | raw ND4J | ref ÷ raw | "
-        + "engine ÷ raw |\n|---|---|---:|---:|---:|---:|---:|\n");
+    md.append("## Matrix multiply (GFLOP/s, and % of the FMA peak of the type)\n\n| shape | type | ref | nd4j engine "
+        + "| raw ND4J | ref % peak | raw % peak | ref ÷ raw | engine ÷ raw |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     List<String> shapes = new ArrayList<>(List.of(SQUARE_SIZES));
     shapes.addAll(List.of(TRAINING_SHAPES));
     for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
@@ -194,8 +281,9 @@ public final class BenchmarksReport {
         double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, shape);
         double eng = gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, shape);
         double raw = gflopsRaw(dtype, shape);
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", shape, dtype, num(ref), num(eng),
-            num(raw), ratio(ref / raw), ratio(eng / raw)));
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", shape, dtype, num(ref),
+            num(eng), num(raw), percent(peak.percent(ref, dtype)), percent(peak.percent(raw, dtype)),
+            ratio(ref / raw), ratio(eng / raw)));
       }
     }
     md.append("\n![gemm](benchmarks/results/gemm.png)\n\n");
@@ -231,17 +319,49 @@ public final class BenchmarksReport {
     return md.toString();
   }
 
-  private void target(String what, double measured, double required, boolean atLeast) {
+  /**
+   * One row of the targets table. {@code peer} names whose BLAS the figure depends on (a key of {@link #peerBlas}),
+   * or is null: against a peer that did not run on a known optimized BLAS no verdict is written, and why is.
+   */
+  private void target(String what, double measured, double required, boolean atLeast, String peer) {
     String status;
+    Blas blas = peer == null ? null : peerBlas.getOrDefault(peer, Blas.NONE);
     if (Double.isNaN(measured)) {
       status = "not measured";
+    } else if (blas != null && !blas.optimized()) {
+      status = blas.reference()
+          ? "no verdict: " + peer + " ran on the reference BLAS (`" + blas.library() + "`), an order of magnitude "
+              + "below an optimized one; install one (Debian: `libopenblas0-pthread`) and rerun"
+          : "no verdict: the BLAS " + peer + " ran on was not recorded, so the ratio may compare against a reference "
+              + "BLAS";
     } else if (atLeast ? measured >= required : measured <= required) {
       status = "met";
     } else {
       double gap = atLeast ? (required - measured) / required : (measured - required) / required;
       status = String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
     }
-    targets.add(new String[] {what, num(measured), (atLeast ? "≥ " : "≤ ") + num(required), status});
+    boolean pct = what.contains("% of");
+    targets.add(new String[] {what, pct ? percent(measured) : num(measured),
+        (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status});
+  }
+
+  /** Which BLAS every peer ran on, as recorded by the process that measured it. */
+  private void blasSection() {
+    md.append("## The BLAS each peer ran on\n\nRecorded by each measured process itself, after a product had run: the "
+        + "BLAS libraries mapped into it (`/proc/self/maps`, links resolved), and for OpenBLAS its build and the core "
+        + "type it chose (`openblas_get_config`, `openblas_get_corename`). A peer on the reference BLAS gets no "
+        + "verdict.\n\n| results | BLAS | settings |\n|---|---|---|\n");
+    machines.forEach((label, m) -> {
+      List<String> set = new ArrayList<>();
+      m.settings().forEach((k, v) -> {
+        if (k.matches("(?i)(openblas|torch|numpy|omp).*")) {
+          set.add(k + " = " + v);
+        }
+      });
+      md.append("| ").append(label).append(" | ").append(m.effectiveBlas().describe()).append(" | ")
+          .append(set.isEmpty() ? "–" : String.join("; ", set)).append(" |\n");
+    });
+    md.append('\n');
   }
 
   private static double steps(JmhResults r, String engine) {
@@ -319,33 +439,6 @@ public final class BenchmarksReport {
         tmp.toFile()));
   }
 
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException e) {
-      return "unknown (" + e.getMessage() + ")";
-    }
-    return "unknown";
-  }
-
-  private static String memTotal() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal")) {
-          long kib = Long.parseLong(line.replaceAll("\\D", ""));
-          return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-        }
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    return "unknown";
-  }
-
   static String num(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return "–";
@@ -354,6 +447,10 @@ public final class BenchmarksReport {
       return String.format(Locale.ROOT, "%,.0f", v);
     }
     return String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  private static String percent(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.0f %%", v);
   }
 
   private static String ratio(double v) {

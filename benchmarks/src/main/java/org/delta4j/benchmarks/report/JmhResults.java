@@ -33,9 +33,14 @@ final class JmhResults {
     this.results = List.copyOf(results);
   }
 
+  /** No results. */
+  static JmhResults none() {
+    return new JmhResults(List.of());
+  }
+
   static JmhResults read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      return new JmhResults(List.of());
+      return none();
     }
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     List<Result> out = new ArrayList<>();

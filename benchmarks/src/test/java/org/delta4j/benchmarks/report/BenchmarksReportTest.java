@@ -1,55 +1,165 @@
 package org.delta4j.benchmarks.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report computes its ratios and verdicts from the result files, and says when a target is missed and by how much. */
+/**
+ * The report computes its ratios, verdicts and shares of peak from the result files; writes no verdict against a peer
+ * on the reference BLAS or one whose BLAS is not recorded; and leaves out results measured on another CPU.
+ */
 class BenchmarksReportTest {
+  static final String ZEN3 = "{\"vendor_id\":\"AuthenticAMD\",\"cpu family\":\"25\",\"model\":\"1\",\"stepping\":\"1\","
+      + "\"model name\":\"AMD EPYC 7B13\",\"flags\":\"fpu sse sse2 pni ssse3 fma sse4_1 sse4_2 avx f16c avx2\"}";
+  static final String SAPPHIRE = "{\"vendor_id\":\"GenuineIntel\",\"cpu family\":\"6\",\"model\":\"143\","
+      + "\"stepping\":\"8\",\"model name\":\"Intel(R) Xeon(R) Platinum 8481C\","
+      + "\"flags\":\"fpu sse sse2 pni ssse3 fma sse4_1 sse4_2 avx f16c avx2 avx512f avx512bw amx_tile\"}";
+  static final String OPENBLAS = "{\"library\":\"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\","
+      + "\"config\":\"OpenBLAS 0.3.21 DYNAMIC_ARCH Zen\",\"core\":\"Zen\"}";
+  static final String REFERENCE = "{\"library\":\"/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0\",\"config\":\"\","
+      + "\"core\":\"\"}";
+
+  private Path results;
+  private Path out;
+
   private static String jmh(String benchmark, String params, double score, String unit) {
     return "{\"benchmark\":\"org.delta4j.benchmarks." + benchmark + "\",\"mode\":\"thrpt\",\"params\":{" + params
         + "},\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":0.1,\"scoreUnit\":\"" + unit + "\"},"
         + "\"secondaryMetrics\":{}}";
   }
 
-  @Test
-  void ratiosAndVerdictsComeFromTheResults(@TempDir Path dir) throws IOException {
-    Path results = dir.resolve("results");
+  static String machine(String cpu, String blas) {
+    return "{\"cpuinfo\":" + cpu + ",\"cores\":2,\"blas\":[" + blas + "],\"settings\":{\"JVM vector width\":"
+        + "\"256 bits\"}}";
+  }
+
+  @BeforeEach
+  void results(@TempDir Path dir) throws IOException {
+    results = dir.resolve("results");
+    out = dir.resolve("BENCHMARKS.md");
     Files.createDirectories(results);
-    // ref sgemm 1024: 50 ops/s = 107.4 GFLOP/s; raw ND4J: 100 ops/s = 214.7 GFLOP/s → ratio 0.50, target 0.55.
+    // ref sgemm 1024: 50 ops/s = 107.4 GFLOP/s; raw ND4J: 100 ops/s = 214.7 GFLOP/s → ratio 0.50, target 0.8.
+    // FMA peak: 100,000 ops/s × 1,572,864 FLOP = 157.3 GFLOP/s FLOAT32, 50,000 ops/s = 78.6 GFLOP/s FLOAT64.
     Files.writeString(results.resolve("jmh-delta4j.json"), "["
         + jmh("GemmBenchmark.gemm", "\"engine\":\"ref\",\"dtype\":\"FLOAT32\",\"shape\":\"1024\"", 50, "ops/s") + ","
         + jmh("GemmBenchmark.gemm", "\"engine\":\"nd4j-raw\",\"dtype\":\"FLOAT32\",\"shape\":\"1024\"", 100, "ops/s")
         + ","
+        + jmh("FmaPeakBenchmark.float32", "", 100_000, "ops/s") + ","
+        + jmh("FmaPeakBenchmark.float64", "", 50_000, "ops/s") + ","
+        + jmh("TrainingStepBenchmark.trainStep", "\"engine\":\"ref\"", 500, "ops/s") + ","
         + jmh("TrainingStepBenchmark.trainStep", "\"engine\":\"nd4j\"", 600, "ops/s") + ","
         + jmh("InferenceBenchmark.batch1Latency", "\"engine\":\"ref\"", 12, "us/op") + ","
         + jmh("InferenceBenchmark.batch1Latency", "\"engine\":\"nd4j\"", 90, "us/op") + ","
         + jmh("Nd4jInferenceBenchmark.batch1Latency", "", 75, "us/op") + ","
-        + jmh("Nd4jInferenceBenchmark.oneCall", "", 6, "us/op") + "]");
-    // PyTorch tuned: 64,000 samples/s; nd4j: 600 steps/s × 128 = 76,800 samples/s → 1.20×, target 1.0.
-    Files.writeString(results.resolve("pytorch-passive.json"),
-        "{\"train_samples_per_s\": 64000, \"batch1_latency_us\": 30, \"torch\": \"1.13\", \"threads\": 2}");
-    Path out = dir.resolve("BENCHMARKS.md");
+        + jmh("Nd4jInferenceBenchmark.oneCall", "", 9, "us/op") + "]");
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(ZEN3,
+        "{\"library\":\"/root/.javacpp/cache/x/libopenblas_nolapack.so.0\",\"config\":\"OpenBLAS 0.3.19\","
+            + "\"core\":\"Zen\"}"));
+  }
 
+  /** PyTorch PASSIVE: 64,000 samples/s, 30 µs at batch 1, on the given CPU and BLAS. */
+  private void torch(String cpu, String blas) throws IOException {
+    Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, "
+        + "\"batch1_latency_us\": 30, \"torch\": \"1.13\", \"threads\": 2, \"machine\": " + machine(cpu, blas) + "}");
+  }
+
+  private String report() throws IOException {
     BenchmarksReport.write(results, out);
+    return Files.readString(out);
+  }
 
-    String md = Files.readString(out);
-    assertTrue(md.contains("| reference engine sgemm n=1024 ÷ raw ND4J sgemm | 0.500 | ≥ 0.550 | **missed** by 9 % |"),
-        md);
+  @Test
+  void ratiosAndVerdictsComeFromTheResults() throws IOException {
+    torch(ZEN3, OPENBLAS);
+    String md = report();
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | "
+        + "**missed** by 38 % |"), md);
+    // nd4j: 600 steps/s × 128 = 76,800 samples/s → 1.20× PyTorch's 64,000.
     assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | met |"), md);
-    assertTrue(md.contains("| reference engine training step ÷ PyTorch (PASSIVE) | – | ≥ 0.750 | not measured |"), md);
-    // Batch-1 latency against PyTorch's 30 µs: ref 0.40× (met); nd4j 3.00×, raw ND4J alone 2.50×, four calls 0.800×.
+    // Batch-1 latency against PyTorch's 30 µs: ref 0.40× (met); nd4j 3.00×, raw ND4J alone 2.50×, four calls 1.20×.
     assertTrue(md.contains("| ref inference latency at batch 1 ÷ PyTorch (PASSIVE) | 0.400 | ≤ 0.500 | met |"), md);
-    assertTrue(md.contains("| nd4j inference latency at batch 1 ÷ PyTorch (PASSIVE) | 3.00 | ≤ 0.500 | "
-        + "**missed** by 500 %; raw ND4J alone is 2.50× PyTorch, and four of its cheapest calls 0.800×: a limit of "
+    assertTrue(md.contains("| nd4j inference latency at batch 1 ÷ PyTorch (PASSIVE) | 3.00 | ≤ 1.00 | "
+        + "**missed** by 200 %; raw ND4J alone is 2.50× PyTorch, and four of its cheapest calls 1.20×: a limit of "
         + "the library |"), md);
     assertTrue(md.contains("| raw ND4J, one call per step | 75.0 | – |"), md);
-    assertTrue(md.contains("| raw ND4J, one trivial call | 6.00 | – |"), md);
-    assertTrue(Files.size(dir.resolve("benchmarks/results/training-step.png")) > 1000);
-    assertTrue(Files.size(dir.resolve("benchmarks/results/gemm.png")) > 1000);
+    assertTrue(md.contains("| nd4j engine gemm FLOAT32 128x784x256 ÷ raw ND4J gemm | – | ≥ 0.950 | not measured |"),
+        md);
+    assertTrue(md.contains("| CPU | AMD EPYC 7B13 |"), md);
+    assertTrue(md.contains("| vector extensions | AVX2: avx avx2 f16c fma sse sse2 sse3 sse4_1 sse4_2 ssse3 |"), md);
+    assertTrue(md.contains("| cores used | 2 "), md);
+    assertTrue(md.contains("## Targets, on AMD EPYC 7B13, AVX2, 2 cores"), md);
+    assertTrue(md.contains("| PyTorch PASSIVE | OpenBLAS 0.3.21 DYNAMIC_ARCH Zen, core type Zen "
+        + "(`/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3`) |"), md);
+    assertTrue(Files.size(out.getParent().resolve("benchmarks/results/training-step.png")) > 1000);
+    assertTrue(Files.size(out.getParent().resolve("benchmarks/results/gemm.png")) > 1000);
+  }
+
+  @Test
+  void noVerdictAgainstAPeerOnTheReferenceBlas() throws IOException {
+    torch(ZEN3, REFERENCE);
+    String md = report();
+    assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | no verdict: PyTorch ran "
+        + "on the reference BLAS (`/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0`)"), md);
+    assertTrue(md.contains("| ref inference latency at batch 1 ÷ PyTorch (PASSIVE) | 0.400 | ≤ 0.500 | no verdict"),
+        md);
+    // Targets against raw ND4J, on OpenBLAS, keep theirs.
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | **missed**"),
+        md);
+  }
+
+  @Test
+  void noVerdictAgainstAPeerWhoseBlasWasNotRecorded() throws IOException {
+    Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, \"machine\": "
+        + machine(ZEN3, "") + "}");
+    String md = report();
+    assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | no verdict: the BLAS "
+        + "PyTorch ran on was not recorded"), md);
+  }
+
+  @Test
+  void resultsFromAnotherCpuAreLeftOutAndNamed() throws IOException {
+    torch(SAPPHIRE, OPENBLAS);
+    String md = report();
+    assertTrue(md.contains("**Left out, measured on another CPU"), md);
+    assertTrue(md.contains("- PyTorch PASSIVE (`pytorch-passive.json`): Intel(R) Xeon(R) Platinum 8481C"), md);
+    // None of its figures appears: the targets against it are not measured, its rows are empty.
+    assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | – | ≥ 1.00 | not measured |"), md);
+    assertTrue(md.contains("| PyTorch PASSIVE | – | – | – |"), md);
+    assertTrue(md.contains("| PyTorch PASSIVE | – | – | – | – | – |"), md); // the training table
+    assertFalse(md.contains("| 30.0 |"), md); // its batch-1 latency
+  }
+
+  @Test
+  void figuresReadAsShareOfTheMeasuredPeak() throws IOException {
+    torch(ZEN3, OPENBLAS);
+    String md = report();
+    assertTrue(md.contains("| FMA peak, all cores | 157 GFLOP/s FLOAT32, 78.6 GFLOP/s FLOAT64"), md);
+    // ref sgemm 1024: 107.4 of 157.3 GFLOP/s = 68 %; raw ND4J 214.7 = 137 %.
+    assertTrue(md.contains("| 1024 | FLOAT32 | 107 | – | 215 | 68 % | 137 % | 0.50× | – |"), md);
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024, % of the FLOAT32 FMA peak | 68 % | ≥ 60 % | met |"),
+        md);
+    // ref training step: 500 steps/s × 128.9 MFLOP = 64.5 GFLOP/s = 41 % of 157.3.
+    assertTrue(md.contains("| reference engine training step, % of the FLOAT32 FMA peak | 41 % | ≥ 40 % | met |"), md);
+    assertTrue(md.contains("| Delta4j ref | 64,000 | 64.5 | 41 % | 1.00× | – |"), md);
+  }
+
+  @Test
+  void peakArithmetic() {
+    // 784-256-128-10 at batch 128: forward 2·128·234,752; weight gradients as many; input gradients of layers 2, 3.
+    assertEquals(2 * 2.0 * 128 * 234_752 + 2.0 * 128 * (256 * 128 + 128 * 10), BenchmarksReport.STEP_FLOPS);
+    assertEquals(128_909_312, BenchmarksReport.STEP_FLOPS);
+    Peak peak = new Peak(200, 100);
+    assertEquals(50, peak.percent(100, "FLOAT32"), 1e-12);
+    assertEquals(100, peak.percent(100, "FLOAT64"), 1e-12);
+    assertTrue(Double.isNaN(new Peak(Double.NaN, 0).percent(10, "FLOAT32")));
+    assertTrue(Double.isNaN(new Peak(1, 0).percent(10, "FLOAT64")));
+    assertEquals(2.0 * 12 * 16 * 4096, Peak.FLOPS_PER_OP);
   }
 }

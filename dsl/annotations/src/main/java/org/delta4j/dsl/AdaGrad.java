@@ -4,16 +4,19 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.delta4j.spec.OptimizerSpec;
 
 /** The optimizer: AdaGrad. At most one optimizer annotation per spec. */
+@OptimizerAnnotation(type = "adagrad")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface AdaGrad {
   /** The learning rate α, positive. */
   double learningRate();
 
-  /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
+  /** L2 weight decay λ ≥ 0. */
   double weightDecay() default 0;
 
-  double epsilon() default 1e-8;
+  /** ε, added to the denominator, positive. */
+  double epsilon() default OptimizerSpec.AdaGrad.DEFAULT_EPSILON;
 }

@@ -4,20 +4,28 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.delta4j.spec.OptimizerSpec;
 
-/** The optimizer: Adam (Kingma and Ba); the optimizer when none is given, with learning rate 1e-3. At most one optimizer annotation per spec. */
+/**
+ * The optimizer: Adam (Kingma and Ba); the optimizer when none is given, with learning rate 1e-3. At most one optimizer
+ * annotation per spec.
+ */
+@OptimizerAnnotation(type = "adam")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface Adam {
   /** The learning rate α, positive. */
-  double learningRate() default 1e-3;
+  double learningRate() default OptimizerSpec.DEFAULT_LEARNING_RATE;
 
-  /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
+  /** L2 weight decay λ ≥ 0. */
   double weightDecay() default 0;
 
-  double beta1() default 0.9;
+  /** The decay β₁ of the first moment, in [0, 1). */
+  double beta1() default OptimizerSpec.Adam.DEFAULT_BETA1;
 
-  double beta2() default 0.999;
+  /** The decay β₂ of the second moment, in [0, 1). */
+  double beta2() default OptimizerSpec.Adam.DEFAULT_BETA2;
 
-  double epsilon() default 1e-8;
+  /** ε, added to the denominator, positive. */
+  double epsilon() default OptimizerSpec.Adam.DEFAULT_EPSILON;
 }

@@ -7,6 +7,7 @@ import java.lang.annotation.Target;
 import org.delta4j.spec.LossFunction;
 
 /** The loss the network is trained with; it must fit the last layer (the processor checks). */
+@LossAnnotation(typeFrom = "value")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface Loss {

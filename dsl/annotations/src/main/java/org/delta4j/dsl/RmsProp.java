@@ -4,18 +4,22 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.delta4j.spec.OptimizerSpec;
 
 /** The optimizer: RMSProp. At most one optimizer annotation per spec. */
+@OptimizerAnnotation(type = "rmsprop")
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface RmsProp {
   /** The learning rate α, positive. */
   double learningRate();
 
-  /** L2 weight decay λ ≥ 0 (for AdamW, the decoupled decay). */
+  /** L2 weight decay λ ≥ 0. */
   double weightDecay() default 0;
 
-  double rho() default 0.9;
+  /** The decay ρ of the mean of squares, in [0, 1). */
+  double rho() default OptimizerSpec.RmsProp.DEFAULT_RHO;
 
-  double epsilon() default 1e-8;
+  /** ε, added to the denominator, positive. */
+  double epsilon() default OptimizerSpec.RmsProp.DEFAULT_EPSILON;
 }

@@ -16,15 +16,19 @@ import org.delta4j.spec.LossFunction;
 @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
 @Adam(learningRate = 2e-3)
 public interface FashionMnistMlpSpec {
+  /** The first hidden layer. */
   @Dense(units = 256, activation = ActivationFunction.RELU, init = Initializer.Kind.HE_UNIFORM)
   void hidden1();
 
+  /** Drops a fifth of the first layer's outputs in training. */
   @Dropout(0.2)
   void dropout();
 
+  /** The second hidden layer. */
   @Dense(units = 128, activation = ActivationFunction.RELU, init = Initializer.Kind.HE_UNIFORM)
   void hidden2();
 
+  /** The ten classes' logits. */
   @Dense(units = 10)
   void logits();
 }

@@ -14,9 +14,11 @@ import org.delta4j.spec.LossFunction;
 @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
 @Adam(learningRate = 0.05)
 public interface XorSpec {
+  /** Four tanh units. */
   @Dense(units = 4, activation = ActivationFunction.TANH)
   void hidden();
 
+  /** The two classes' logits. */
   @Dense(units = 2)
   void output();
 }

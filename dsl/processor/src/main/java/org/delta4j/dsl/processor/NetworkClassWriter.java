@@ -13,7 +13,7 @@ import java.util.Locale;
 import javax.lang.model.element.Modifier;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
-import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -24,12 +24,14 @@ import org.delta4j.tensor.Shape;
 final class NetworkClassWriter {
   private static final ClassName NETWORK = ClassName.get("org.delta4j.nn", "Network");
   private static final ClassName NETWORK_SPEC = ClassName.get("org.delta4j.spec", "NetworkSpec");
-  private static final ClassName LAYER_SPEC = ClassName.get("org.delta4j.spec", "LayerSpec");
-  private static final ClassName INITIALIZER = ClassName.get("org.delta4j.spec", "Initializer");
-  private static final ClassName ACTIVATION = ClassName.get("org.delta4j.spec", "ActivationFunction");
-  private static final ClassName LOSS = ClassName.get("org.delta4j.spec", "LossFunction");
-  private static final ClassName OPTIMIZER = ClassName.get("org.delta4j.spec", "OptimizerSpec");
-  private static final ClassName SCHEDULE = ClassName.get("org.delta4j.spec", "LearningRateSchedule");
+  private static final ClassName LAYER = ClassName.get("org.delta4j.nn", "Layer");
+  private static final ClassName SPEC_JSON = ClassName.get("org.delta4j.io", "NetworkSpecJson");
+  private static final ClassName TENSOR = ClassName.get("org.delta4j.tensor", "Tensor");
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ClassName DATA_TYPE = ClassName.get("org.delta4j.tensor", "DataType");
+  private static final ClassName GENERATED = ClassName.get("org.delta4j.dsl", "GeneratedNetwork");
+  static final ClassName LOSS = ClassName.get("org.delta4j.spec", "LossFunction");
   private static final ClassName ENGINES = ClassName.get("org.delta4j.engine", "Engines");
   private static final ClassName MODEL_FILES = ClassName.get("org.delta4j.io", "ModelFiles");
   private static final ClassName SAVED_MODEL = ClassName.get("org.delta4j.io", "SavedModel");
@@ -37,7 +39,7 @@ final class NetworkClassWriter {
   private static final ClassName TRAINER = ClassName.get("org.delta4j.train", "Trainer");
   private static final ClassName HISTORY = ClassName.get("org.delta4j.train", "History");
   private static final ClassName EVALUATION = ClassName.get("org.delta4j.train", "Evaluation");
-  private static final ClassName INFERENCE = ClassName.get("org.delta4j.nn", "Inference");
+  static final ClassName INFERENCE = ClassName.get("org.delta4j.nn", "Inference");
   private static final ClassName PATH = ClassName.get("java.nio.file", "Path");
   private static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");
 
@@ -46,135 +48,171 @@ final class NetworkClassWriter {
   static JavaFile write(SpecModel model) {
     ClassName self = ClassName.get(model.packageName(), model.className());
     NetworkSpec spec = model.network();
+    CodeBlock dataType = CodeBlock.of("$T.$L", DATA_TYPE, model.dataType().name());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
+        .addOriginatingElement(model.spec())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(javadoc(model))
-        .addAnnotation(AnnotationSpec.builder(ClassName.get("javax.annotation.processing", "Generated"))
-            .addMember("value", "$S", NetworkProcessor.class.getName()).build())
+        .addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", model.spec().getQualifiedName())
+            .build())
         .addField(FieldSpec.builder(NETWORK_SPEC, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The engine-neutral description this class was generated from.\n")
             .initializer(specCode(spec)).build())
-        .addField(NETWORK, "network", Modifier.PRIVATE, Modifier.FINAL)
+        .addField(FieldSpec.builder(NETWORK, "network", Modifier.PRIVATE, Modifier.FINAL)
+            .addJavadoc("The network this class gives a typed view of.\n").build())
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(NETWORK, "network")
+            .addJavadoc("Wraps {@code network}, built from {@link #SPEC}.\n\n@param network the network\n")
             .addStatement("this.network = network").build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-            .addJavadoc("A new network with weights drawn from the spec's seed, on the default engine.\n")
-            .addStatement("return new $T($T.create(SPEC, $T.get()))", self, NETWORK, ENGINES).build())
+            .addJavadoc("A new network with weights drawn from the spec's seed, on the default engine, in $L.\n\n"
+                + "@return the network\n",
+                model.dataType())
+            .addStatement("return new $T($T.create(SPEC, $T.get(), $L))", self, NETWORK, ENGINES, dataType).build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-            .addJavadoc("A new network on the named engine ({@code \"ref\"}, {@code \"nd4j\"}, ...).\n")
+            .addJavadoc("A new network on the named engine ({@code \"ref\"}, {@code \"nd4j\"}, ...).\n\n"
+                + "@param engine the engine's name\n@return the network\n")
             .addParameter(String.class, "engine")
-            .addStatement("return new $T($T.create(SPEC, $T.get(engine)))", self, NETWORK, ENGINES).build())
+            .addStatement("return new $T($T.create(SPEC, $T.get(engine), $L))", self, NETWORK, ENGINES, dataType)
+            .build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
-            .addJavadoc("A new network on the named engine, with weights drawn from {@code seed}.\n")
+            .addJavadoc("A new network on the named engine, with weights drawn from {@code seed}.\n\n"
+                + "@param engine the engine's name\n@param seed the seed of the initial weights\n@return the network\n")
             .addParameter(String.class, "engine").addParameter(TypeName.LONG, "seed")
-            .addStatement("return new $T($T.create(SPEC.withSeed(seed), $T.get(engine)))", self, NETWORK, ENGINES)
+            .addStatement("return new $T($T.create(SPEC.withSeed(seed), $T.get(engine), $L))", self, NETWORK, ENGINES,
+                dataType)
             .build())
         .addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A model saved by {@link #save}, on the named engine; fails if the file holds another "
-                + "network.\n")
+                + "network.\n\n@param file the saved model\n@param engine the engine's name\n@return the network\n"
+                + "@throws IOException if the file cannot be read or holds another network\n")
             .addParameter(PATH, "file").addParameter(String.class, "engine").addException(IO_EXCEPTION)
-            .addStatement("$T saved = $T.load(file, $T.get(engine))", SAVED_MODEL, MODEL_FILES, ENGINES)
+            .addStatement("$T saved = $T.load(file, $T.get(engine), $L)", SAVED_MODEL, MODEL_FILES, ENGINES, dataType)
             .beginControlFlow("if (!saved.network().spec().withSeed(SPEC.seed()).equals(SPEC))")
             .addStatement("throw new $T(file + $S + saved.network().spec().summary())", IO_EXCEPTION,
                 ": holds another network than " + model.spec().getSimpleName() + ": ")
             .endControlFlow()
             .addStatement("return new $T(saved.network())", self).build())
         .addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
-            .addJavadoc("Saves the weights, the optimizer state and the description to {@code file}, atomically.\n")
+            .addJavadoc("Saves the weights, the optimizer state and the description to {@code file}, atomically.\n\n"
+                + "@param file where to save\n@throws IOException if the file cannot be written\n")
             .addParameter(PATH, "file").addException(IO_EXCEPTION)
             .addStatement("$T.save(network, file)", MODEL_FILES).build());
     for (SpecModel.Accessor a : model.accessors()) {
       ClassName layerClass = ClassName.bestGuess(a.layerClass());
       type.addMethod(MethodSpec.methodBuilder(a.methodName()).addModifiers(Modifier.PUBLIC).returns(layerClass)
-          .addJavadoc("The layer declared by {@link $T#$L()}.\n", ClassName.get(model.spec()), a.methodName())
-          .addStatement("return ($T) network.layers().get($L)", layerClass, a.layerIndex()).build());
+          .addJavadoc("The layer declared by {@link $T#$L()}.\n\n@return the layer\n", ClassName.get(model.spec()),
+              a.methodName())
+          .addStatement(layerClass.equals(LAYER) ? CodeBlock.of("return network.layers().get($L)", a.layerIndex())
+              : CodeBlock.of("return ($T) network.layers().get($L)", layerClass, a.layerIndex())).build());
     }
     type.addMethod(MethodSpec.methodBuilder("train").addModifiers(Modifier.PUBLIC).returns(HISTORY)
             .addJavadoc("Trains for {@code epochs} epochs in batches of {@code batchSize}, shuffled from the spec's "
-                + "seed.\n")
+                + "seed.\n\n@param data the training set\n@param epochs passes over the data\n"
+                + "@param batchSize samples per update\n@return the loss and metrics of each epoch\n")
             .addParameter(DATASET, "data").addParameter(TypeName.INT, "epochs").addParameter(TypeName.INT, "batchSize")
             .addStatement("return $T.builder().epochs(epochs).batchSize(batchSize).seed(network.spec().seed()).build()"
                 + ".fit(network, data)", TRAINER).build())
         .addMethod(MethodSpec.methodBuilder("train").addModifiers(Modifier.PUBLIC).returns(HISTORY)
-            .addJavadoc("Trains as the given trainer says (validation, early stopping, listeners...).\n")
+            .addJavadoc("Trains as the given trainer says (validation, early stopping, listeners...).\n\n"
+                + "@param data the training set\n@param trainer how to train\n"
+                + "@return the loss and metrics of each epoch\n")
             .addParameter(DATASET, "data").addParameter(TRAINER, "trainer")
             .addStatement("return trainer.fit(network, data)").build())
-        .addMethod(MethodSpec.methodBuilder("probabilities").addModifiers(Modifier.PUBLIC).returns(float[][].class)
-            .addJavadoc("The class probabilities of each sample (one row of features each).\n")
-            .addParameter(float[][].class, "samples")
-            .addStatement("return $T.probabilities(network, samples)", INFERENCE).build())
-        .addMethod(MethodSpec.methodBuilder("predict").addModifiers(Modifier.PUBLIC).returns(int[].class)
-            .addJavadoc("The most probable class of each sample.\n")
-            .addParameter(float[][].class, "samples")
-            .addStatement("return $T.classes(network, samples)", INFERENCE).build())
-        .addMethod(MethodSpec.methodBuilder("evaluate").addModifiers(Modifier.PUBLIC).returns(EVALUATION)
-            .addJavadoc("Loss, accuracy and confusion matrix on {@code data}.\n")
+        .addMethod(outputs(spec.loss().takesLogits()));
+    Predictions.add(type, spec.loss());
+    type.addMethod(MethodSpec.methodBuilder("evaluate").addModifiers(Modifier.PUBLIC).returns(EVALUATION)
+            .addJavadoc("Loss, accuracy and confusion matrix on {@code data}.\n\n@param data the samples and targets\n"
+                + "@return the evaluation\n")
             .addParameter(DATASET, "data")
             .addStatement("return $T.of(network, data, 256)", EVALUATION).build())
         .addMethod(MethodSpec.methodBuilder("spec").addModifiers(Modifier.PUBLIC).returns(NETWORK_SPEC)
-            .addJavadoc("The description of this network (the spec's, with its seed).\n")
+            .addJavadoc("The description of this network (the spec's, with its seed).\n\n@return the description\n")
             .addStatement("return network.spec()").build())
         .addMethod(MethodSpec.methodBuilder("network").addModifiers(Modifier.PUBLIC).returns(NETWORK)
-            .addJavadoc("The underlying network, for everything else.\n")
+            .addJavadoc("The underlying network, for everything else.\n\n@return the network\n")
             .addStatement("return network").build());
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
+  /**
+   * The raw outputs: for a loss without a softmax, what {@code Inference.probabilities} gives; for one on logits,
+   * the output of the network's thread-safe predictor, before the softmax.
+   */
+  private static MethodSpec outputs(boolean logits) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("outputs").addModifiers(Modifier.PUBLIC).returns(float[][].class)
+        .addParameter(float[][].class, "samples")
+        .addJavadoc("The raw output of the last layer for each sample (one row of features each), in inference mode"
+            + (logits ? ": the logits the loss applies its softmax to" : "") + ".\n\n"
+            + "@param samples the samples\n@return one row of outputs per sample\n");
+    if (!logits) {
+      return m.addStatement("return $T.probabilities(network, samples)", INFERENCE).build();
+    }
+    return m.addStatement("int size = network.inputShape().intSize()")
+        .addStatement("float[] flat = new float[$T.multiplyExact(samples.length, size)]", Math.class)
+        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
+        .beginControlFlow("if (samples[i] == null || samples[i].length != size)")
+        .addStatement("throw new $T($S + i + $S + size)", IllegalArgumentException.class, "sample ",
+            " does not have the network's input size ")
+        .endControlFlow()
+        .addStatement("System.arraycopy(samples[i], 0, flat, i * size, size)")
+        .endControlFlow()
+        .addStatement("$T input = network.engine().zeros(network.dataType(), "
+            + "network.inputShape().withBatch(samples.length))", TENSOR)
+        .addStatement("input.copyFrom(flat)")
+        .addStatement("float[] out = network.predictor().output(input).toFloatArray()")
+        .addStatement("int width = network.outputShape().intSize()")
+        .addStatement("float[][] rows = new float[samples.length][width]")
+        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
+        .addStatement("System.arraycopy(out, i * width, rows[i], 0, width)")
+        .endControlFlow()
+        .addStatement("return rows").build();
+  }
+
+  /**
+   * The description as the builder fed with each part read back from its JSON, as any registered kind round-trips:
+   * {@code .layer(NetworkSpecJson.readLayer("{\"type\":\"dense\",\"name\":\"hidden\",\"units\":4,...}"))}. The
+   * JSON names every field, so a reader can tell which value is which.
+   */
   private static CodeBlock specCode(NetworkSpec spec) {
     CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", NETWORK_SPEC).indent().indent();
     b.add(".input($L)\n", String.join(", ", java.util.Arrays.stream(spec.input().dims()).mapToObj(String::valueOf)
         .toList()));
     for (LayerSpec l : spec.layers()) {
-      if (l instanceof LayerSpec.Dense d) {
-        b.add(".layer(new $T.Dense($S, $L,$Wnew $T($T.Kind.$L, $L),$W$T.zeros()))\n", LAYER_SPEC, d.name(), d.units(),
-            INITIALIZER, INITIALIZER, d.weights().kind().name(), d.weights().scale(), INITIALIZER);
-      } else if (l instanceof LayerSpec.Activation a) {
-        b.add(".layer(new $T.Activation($S, $T.$L, $L))\n", LAYER_SPEC, a.name(), ACTIVATION, a.function().name(),
-            a.alpha());
-      } else if (l instanceof LayerSpec.Dropout d) {
-        b.add(".layer(new $T.Dropout($S, $L))\n", LAYER_SPEC, d.name(), d.rate());
-      }
+      b.add(".layer($T.readLayer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
     }
-    b.add(".loss($T.$L)\n", LOSS, spec.loss().type().toUpperCase(Locale.ROOT));
-    b.add(".optimizer($L)\n", optimizerCode(spec.optimizer()));
+    b.add(".loss($T.readLoss($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLoss(spec.loss())));
+    b.add(".optimizer($T.readOptimizer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeOptimizer(spec.optimizer())));
     b.add(".seed($LL)\n", spec.seed());
     return b.add(".build()").unindent().unindent().build();
   }
 
-  private static CodeBlock optimizerCode(OptimizerSpec o) {
-    CodeBlock constant = CodeBlock.of("new $T.Constant()", SCHEDULE);
-    if (o instanceof OptimizerSpec.Sgd s) {
-      return CodeBlock.of("new $T.Sgd($L, $L, $L)", OPTIMIZER, s.learningRate(), s.weightDecay(), constant);
-    } else if (o instanceof OptimizerSpec.Momentum m) {
-      return CodeBlock.of("new $T.Momentum($L, $L, $L, $L)", OPTIMIZER, m.learningRate(), m.momentum(),
-          m.weightDecay(), constant);
-    } else if (o instanceof OptimizerSpec.Nesterov m) {
-      return CodeBlock.of("new $T.Nesterov($L, $L, $L, $L)", OPTIMIZER, m.learningRate(), m.momentum(),
-          m.weightDecay(), constant);
-    } else if (o instanceof OptimizerSpec.AdaGrad a) {
-      return CodeBlock.of("new $T.AdaGrad($L, $L, $L, $L)", OPTIMIZER, a.learningRate(), a.epsilon(), a.weightDecay(),
-          constant);
-    } else if (o instanceof OptimizerSpec.RmsProp r) {
-      return CodeBlock.of("new $T.RmsProp($L, $L, $L, $L, $L)", OPTIMIZER, r.learningRate(), r.rho(), r.epsilon(),
-          r.weightDecay(), constant);
-    } else if (o instanceof OptimizerSpec.Adam a) {
-      return CodeBlock.of("new $T.Adam($L, $L, $L, $L, $L, $L)", OPTIMIZER, a.learningRate(), a.beta1(), a.beta2(),
-          a.epsilon(), a.weightDecay(), constant);
+  /** JSON on one line. */
+  private static String compact(String json) {
+    try {
+      return MAPPER.readTree(json).toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("written JSON does not parse: " + json, e);
     }
-    OptimizerSpec.AdamW a = (OptimizerSpec.AdamW) o;
-    return CodeBlock.of("new $T.AdamW($L, $L, $L, $L, $L, $L)", OPTIMIZER, a.learningRate(), a.beta1(), a.beta2(),
-        a.epsilon(), a.weightDecay(), constant);
   }
 
-  /** "784-256-128-10": the input size and each dense layer's units. */
-  private static String sizes(NetworkSpec spec) {
-    StringBuilder s = new StringBuilder(String.valueOf(spec.input().size()));
-    for (LayerSpec l : spec.layers()) {
-      if (l instanceof LayerSpec.Dense d) {
-        s.append('-').append(d.units());
+  /**
+   * Text as Javadoc shows it literally: HTML's special characters, tags, the end of a comment, and backslashes (which
+   * javac would read as Unicode escapes) written as character references.
+   */
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> {
+      if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+          || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+        out.append(String.format(Locale.ROOT, "&#92;u%04x", c)); // as a string literal would spell it
+      } else if (c == '&' || c == '<' || c == '>' || c == '@' || c == '{' || c == '}' || c == '/' || c == '*'
+          || c == '\\') {
+        out.append("&#").append(c).append(';');
+      } else {
+        out.appendCodePoint(c);
       }
-    }
-    return s.toString();
+    });
+    return out.toString();
   }
 
   /** The class Javadoc: what it is, and the layer table with shapes and parameter counts. */
@@ -184,23 +222,19 @@ final class NetworkClassWriter {
     table.append(String.format(Locale.ROOT, "%-20s %-12s %-14s %s%n", "layer", "kind", "output", "parameters"));
     table.append(String.format(Locale.ROOT, "%-20s %-12s %s%n", "(input)", "", spec.input()));
     List<Shape> inputs = spec.inputShapes();
-    long total = 0;
     for (int i = 0; i < spec.layers().size(); i++) {
       LayerSpec l = spec.layers().get(i);
-      long params = l instanceof LayerSpec.Dense d ? (inputs.get(i).size() + 1) * d.units() : 0;
-      total += params;
-      table.append(String.format(Locale.ROOT, "%-20s %-12s %-14s %d%n", l.name(), l.kindLabel(),
+      long params = l.parameters(inputs.get(i)).stream().mapToLong(p -> p.shape().size()).sum();
+      table.append(String.format(Locale.ROOT, "%-20s %-12s %-14s %d%n", escape(l.name()), escape(l.kindLabel()),
           l.outputShape(inputs.get(i)), params));
     }
-    table.append(String.format(Locale.ROOT, "%-48s %d%n", "total", total));
-    String optimizer = spec.optimizer().toString();
+    table.append(String.format(Locale.ROOT, "%-48s %d%n", "total", spec.parameterCount()));
     return CodeBlock.builder()
-        .add("The network described by {@link $T}: $L, $L parameters, trained on $L with\n", ClassName.get(model.spec()),
-            sizes(spec), spec.parameterCount(),
-            spec.loss().type())
-        .add("{@code $L}.\n\n", optimizer.replace("$", "$$"))
-        .add("<pre>\n$L</pre>\n\n", table.toString().replace("$", "$$"))
-        .add("<p>Generated by the Delta4j annotation processor; not thread-safe, like the network it holds.\n")
+        .add("The network described by {@link $T}:\n{@code $L}.\n\n", ClassName.get(model.spec()),
+            escape(spec.summary()))
+        .add("<pre>\n$L</pre>\n\n", table)
+        .add("<p>Generated by the Delta4j annotation processor; not thread-safe, like the network it holds (its\n"
+            + "{@code network().predictor()} is).\n")
         .build();
   }
 }

@@ -1,24 +1,67 @@
 package org.delta4j.dsl.processor;
 
-import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ModifiersTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.Trees;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.delta4j.spec.KindRegistry;
 
 /**
  * Turns each interface annotated with {@code @NeuralNetwork} into a ready network class. It first reads and validates
  * the whole spec ({@link SpecReader}), reporting every problem on the element, annotation or value at fault; only a
- * spec without problems is generated ({@link NetworkClassWriter}). Isolating: each generated class depends on its
- * spec alone.
+ * spec without problems is generated ({@link NetworkClassWriter}). A spec that refers to something not yet resolved
+ * (a constant or type another processor generates, or a misspelt name) waits for a later round; if it is never
+ * resolved, javac reports the cause and the processor adds nothing. DSL annotations outside a spec are reported where
+ * they are. Isolating: each generated class depends on its spec alone, which is its originating element.
  */
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
+  private final Set<String> deferred = new LinkedHashSet<>();
+  private final ClassLoader kindsLoader;
+  private Trees trees;
+  private KindRegistry kinds;
+  private String kindsProblem;
+
+  /** The processor, reading the kinds registered on its own class loader: the annotation processor path. */
+  public NetworkProcessor() {
+    this(NetworkProcessor.class.getClassLoader());
+  }
+
+  /** The processor, reading the kinds {@code kindsLoader} registers. */
+  NetworkProcessor(ClassLoader kindsLoader) {
+    this.kindsLoader = kindsLoader;
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    try {
+      trees = Trees.instance(env);
+    } catch (IllegalArgumentException notJavac) {
+      trees = null; // then only the annotations the compiler resolved are seen
+    }
+  }
+
   @Override
   public SourceVersion getSupportedSourceVersion() {
     return SourceVersion.latestSupported();
@@ -26,23 +69,147 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    TypeElement marker = processingEnv.getElementUtils().getTypeElement("org.delta4j.dsl.NeuralNetwork");
+    Elements elements = processingEnv.getElementUtils();
+    List<TypeElement> specs = new ArrayList<>();
+    for (String name : deferred) {
+      TypeElement t = elements.getTypeElement(name);
+      if (t != null) {
+        specs.add(t);
+      }
+    }
+    deferred.clear();
+    TypeElement marker = elements.getTypeElement(Mirrors.PACKAGE + "NeuralNetwork");
     if (marker != null) {
-      for (Element element : round.getElementsAnnotatedWith(marker)) {
-        SpecReader reader = new SpecReader(processingEnv);
-        SpecModel model = reader.read(element);
-        if (model == null) {
-          continue; // every problem has been reported where it is
+      specs.addAll(ElementFilter.typesIn(round.getElementsAnnotatedWith(marker)));
+    }
+    for (Element root : round.getRootElements()) {
+      reportMisplaced(root);
+    }
+    for (TypeElement spec : specs) {
+      try {
+        if (!resolved(spec)) {
+          deferred.add(spec.getQualifiedName().toString()); // javac reports the cause if it stays unresolved
+        } else if (!round.processingOver()) {
+          generate(spec);
         }
-        JavaFile file = NetworkClassWriter.write(model);
-        try {
-          file.writeTo(processingEnv.getFiler());
-        } catch (IOException e) {
-          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-              "cannot write " + model.packageName() + "." + model.className() + ": " + e.getMessage(), element);
-        }
+      } catch (RuntimeException | AssertionError e) {
+        StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the Delta4j processor failed on "
+            + spec.getSimpleName() + " (" + e + (at == null ? "" : " at " + at) + "); please report this, with the "
+            + "spec", spec);
       }
     }
     return true; // the layer, loss and optimizer annotations are read through the spec they sit in
+  }
+
+  private void generate(TypeElement spec) {
+    if (kinds == null && kindsProblem == null) {
+      try {
+        kinds = KindRegistry.load(kindsLoader);
+      } catch (RuntimeException | LinkageError e) {
+        kindsProblem = e.getMessage();
+      }
+    }
+    if (kindsProblem != null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the layer, loss and optimizer kinds on the "
+          + "annotation processor path cannot be loaded: " + kindsProblem, spec);
+      return;
+    }
+    SpecModel model = new SpecReader(processingEnv, kinds).read(spec);
+    if (model == null) {
+      return; // every problem has been reported where it is
+    }
+    try {
+      NetworkClassWriter.write(model).writeTo(processingEnv.getFiler());
+    } catch (IOException e) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          "cannot write " + model.packageName() + "." + model.className() + ": " + e.getMessage(), spec);
+    }
+  }
+
+  /** Whether the spec, its super-interfaces and its methods' annotations are free of anything javac left unresolved. */
+  private boolean resolved(TypeElement spec) {
+    Elements elements = processingEnv.getElementUtils();
+    if (!Mirrors.resolved(elements, spec) || !allAnnotationsKnown(spec)) {
+      return false;
+    }
+    for (TypeMirror t : spec.getInterfaces()) {
+      if (t.getKind() == TypeKind.ERROR) {
+        return false;
+      }
+    }
+    for (Element member : spec.getEnclosedElements()) {
+      if (!Mirrors.resolved(elements, member) || !allAnnotationsKnown(member)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) has
+   * an erroneous type, or (javac before 25) is missing from the element, and only the source shows it was there.
+   */
+  private boolean allAnnotationsKnown(Element e) {
+    Tree tree = trees == null ? null : trees.getTree(e);
+    ModifiersTree modifiers = tree instanceof ClassTree c ? c.getModifiers()
+        : tree instanceof MethodTree m ? m.getModifiers() : null;
+    return e.getAnnotationMirrors().stream().noneMatch(m -> m.getAnnotationType().getKind() == TypeKind.ERROR)
+        && (modifiers == null || modifiers.getAnnotations().size() <= e.getAnnotationMirrors().size());
+  }
+
+  /**
+   * Reports each DSL annotation — of the DSL's package, or a kind annotation — on an element of {@code e} where it
+   * declares nothing: outside a {@code @NeuralNetwork} type, or a layer annotation on a type and a loss, optimizer or
+   * schedule on a method. Annotations inside a spec are the reader's; a type whose own annotations javac could not
+   * resolve is left to javac.
+   */
+  private void reportMisplaced(Element e) {
+    if (!(e instanceof TypeElement type) || !allAnnotationsKnown(type)) {
+      return;
+    }
+    boolean spec = Mirrors.find(type, "NeuralNetwork") != null;
+    for (AnnotationMirror m : type.getAnnotationMirrors()) {
+      KindAnnotation.Category category = KindAnnotation.category(m);
+      if (category == KindAnnotation.Category.LAYER) {
+        misplaced(type, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on a "
+            + "type: move it onto a method of " + type.getSimpleName());
+      } else if (!spec && (category != null || isSpecAnnotation(m))) {
+        misplaced(type, m, notInSpec(m, type, "the annotation"));
+      }
+    }
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.METHOD && type.getKind() != ElementKind.ANNOTATION_TYPE) {
+        for (AnnotationMirror m : member.getAnnotationMirrors()) {
+          KindAnnotation.Category category = KindAnnotation.category(m);
+          if (category != null && category != KindAnnotation.Category.LAYER) {
+            misplaced(member, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the "
+                + "spec interface, not on a method: move it onto " + type.getSimpleName());
+          } else if (!spec && (category != null || isSpecAnnotation(m))) {
+            misplaced(member, m, notInSpec(m, type, member.getSimpleName() + "()"));
+          }
+        }
+      } else {
+        reportMisplaced(member);
+      }
+    }
+  }
+
+  /** {@code @Input} and the like: DSL annotations read only on a spec. */
+  private static boolean isSpecAnnotation(AnnotationMirror m) {
+    String name = Mirrors.name(m);
+    return name.startsWith(Mirrors.PACKAGE) && !name.equals(Mirrors.PACKAGE + "NeuralNetwork")
+        && !name.equals(Mirrors.PACKAGE + "GeneratedNetwork") && !name.equals(Mirrors.PACKAGE + "Field")
+        && !name.endsWith("Annotation");
+  }
+
+  private static String notInSpec(AnnotationMirror m, TypeElement holder, String what) {
+    return "@" + Mirrors.simpleName(m) + " is only read in an interface annotated @NeuralNetwork, and "
+        + holder.getSimpleName() + " is not one: annotate " + holder.getSimpleName() + " with @NeuralNetwork, or move "
+        + what + " into a spec";
+  }
+
+  private void misplaced(Element at, AnnotationMirror m, String message) {
+    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at, m);
   }
 }

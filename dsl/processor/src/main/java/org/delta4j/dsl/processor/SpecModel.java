@@ -3,12 +3,14 @@ package org.delta4j.dsl.processor;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
 
 /**
- * A validated spec: the interface it came from, the class to generate, the engine-neutral description, and for each
- * annotated member the index of the layer its accessor returns and that layer's class.
+ * A validated spec: the interface it came from, the class to generate, the engine-neutral description, the data type
+ * the generated factories use, and for each annotated member the index of the layer its accessor returns and that
+ * layer's class.
  */
-record SpecModel(TypeElement spec, String packageName, String className, NetworkSpec network,
+record SpecModel(TypeElement spec, String packageName, String className, NetworkSpec network, DataType dataType,
     List<Accessor> accessors) {
   /** One member of the spec: {@code name()} returns layer {@code layerIndex}, a {@code layerClass}. */
   record Accessor(String methodName, int layerIndex, String layerClass) {}

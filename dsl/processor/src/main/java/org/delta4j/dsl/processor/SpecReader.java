@@ -1,11 +1,16 @@
 package org.delta4j.dsl.processor;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -14,48 +19,71 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
-import org.delta4j.dsl.Dense;
-import org.delta4j.dsl.Dropout;
-import org.delta4j.dsl.Input;
-import org.delta4j.dsl.Loss;
-import org.delta4j.dsl.NeuralNetwork;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
 import org.delta4j.spec.ActivationFunction;
-import org.delta4j.spec.Initializer;
+import org.delta4j.spec.FieldReader;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
-import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossKind;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.spec.SpecRules;
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 
 /**
  * Reads an annotated spec and checks all of it before anything is generated, reporting each problem as a compile
  * error on the element, annotation or annotation value at fault, with what to do. The rules on values and on the
- * network as a whole are {@link SpecRules}, the same the runtime applies.
+ * network as a whole are {@link SpecRules}, the same the runtime applies. A layer with a wrong value still takes its
+ * place in the network, so that the rules on the whole network judge what the user wrote and blame no other line.
+ * Only a {@link Mirrors#resolved resolved} spec is read.
  */
 final class SpecReader {
-  private static final String PKG = "org.delta4j.dsl.";
-  private static final String[] OPTIMIZERS = {"Sgd", "Momentum", "Nesterov", "AdaGrad", "RmsProp", "Adam", "AdamW"};
+  /** Members the generated class declares itself; a layer method of one of these names would clash. */
+  static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
+      "outputs", "evaluate", "spec", "network");
 
-  private final ProcessingEnvironment env;
+  private final Elements elements;
   private final Messager messager;
+  private final KindRegistry kinds;
   private boolean failed;
 
-  SpecReader(ProcessingEnvironment env) {
-    this.env = env;
+  /** A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path. */
+  SpecReader(ProcessingEnvironment env, KindRegistry kinds) {
+    this.elements = env.getElementUtils();
     this.messager = env.getMessager();
+    this.kinds = kinds;
   }
 
-  /** The validated model, or null when anything was wrong (and reported). */
-  SpecModel read(Element element) {
-    if (element.getKind() != ElementKind.INTERFACE) {
-      error("@NeuralNetwork goes on an interface whose methods are the layers; " + element.getSimpleName() + " is a "
-          + element.getKind().toString().toLowerCase(java.util.Locale.ROOT), element, mirror(element, "NeuralNetwork"),
-          null);
+  /**
+   * One layer as the user wrote it: the member and annotation it comes from, and whether it is the activation a
+   * layer annotation's {@code activation} adds. A layer that could not be read stands in as an {@link Unread}.
+   */
+  private record Part(LayerSpec layer, ExecutableElement member, AnnotationMirror annotation, boolean addedActivation) {
+    /** How a message names this layer: {@code hidden()}, or {@code the relu after hidden()}. */
+    String describe() {
+      String method = member.getSimpleName() + "()";
+      return addedActivation ? "the " + layer.kindLabel() + " after " + method : method;
+    }
+  }
+
+  /** The validated model, or null when anything was wrong (and reported, by this reader or by javac). */
+  SpecModel read(TypeElement type) {
+    AnnotationMirror nn = Mirrors.find(type, "NeuralNetwork");
+    if (type.getKind() != ElementKind.INTERFACE) {
+      error("@NeuralNetwork goes on an interface whose methods are the layers; " + type.getSimpleName() + " is "
+          + kindName(type.getKind()), type, nn, null);
       return null;
     }
-    TypeElement type = (TypeElement) element;
     if (!type.getTypeParameters().isEmpty()) {
       error("a network spec cannot be generic: remove the type parameters of " + type.getSimpleName(), type, null, null);
     }
@@ -66,101 +94,99 @@ final class SpecReader {
             + ": make that class static or move the spec out", type, null, null);
       }
     }
-    AnnotationMirror nn = mirror(type, "NeuralNetwork");
-    NeuralNetwork network = type.getAnnotation(NeuralNetwork.class);
-    String pkg = env.getElementUtils().getPackageOf(type).getQualifiedName().toString();
-    String name = network.className().isEmpty() ? defaultName(type) : network.className();
-    if (!javax.lang.model.SourceVersion.isIdentifier(name) || javax.lang.model.SourceVersion.isKeyword(name)) {
-      error("'" + name + "' is not a valid class name", type, nn, value(nn, "className"));
-    } else if (env.getElementUtils().getTypeElement(pkg.isEmpty() ? name : pkg + "." + name) != null) {
-      error("the generated class " + name + " would clash with the existing type " + (pkg.isEmpty() ? "" : pkg + ".")
-          + name + ": rename that type or set @NeuralNetwork(className = \"...\")", type, nn,
-          value(nn, "className"));
+    Map<String, AnnotationValue> settings = Mirrors.values(elements, nn);
+    String pkg = elements.getPackageOf(type).getQualifiedName().toString();
+    String className = className(type, nn, pkg, (String) settings.get("className").getValue());
+    Shape input = input(type);
+    inheritance(type);
+
+    List<Part> parts = new ArrayList<>();
+    List<SpecModel.Accessor> accessors = new ArrayList<>();
+    int abstractMethods = 0;
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      List<AnnotationMirror> layerAnnotations = KindAnnotation.on(method, KindAnnotation.Category.LAYER);
+      String name = method.getSimpleName().toString();
+      if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
+        String what = method.getModifiers().contains(Modifier.STATIC) ? "static"
+            : method.getModifiers().contains(Modifier.DEFAULT) ? "default" : "private";
+        for (AnnotationMirror a : layerAnnotations) {
+          error("@" + Mirrors.simpleName(a) + " declares a layer only on an abstract method, and " + name + "() is "
+              + what + ": remove its body and the " + what + " modifier, or the annotation", method, a, null);
+        }
+        continue;
+      }
+      abstractMethods++;
+      if (layerAnnotations.isEmpty()) {
+        error("each abstract method of a network spec is one layer: annotate " + name + "() with @Dense, @Dropout, "
+            + "@Activation or another layer annotation, or make it a default method", method, null, null);
+        continue;
+      }
+      boolean clash = checkName(method);
+      if (!method.getParameters().isEmpty()) {
+        error("a layer method takes no parameters: " + name + "() has " + method.getParameters().size(), method, null,
+            null);
+      }
+      for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
+        error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
+            + Mirrors.simpleName(extra) + " on " + name + "()", method, extra, null);
+      }
+      List<Part> layer = layer(method, layerAnnotations.get(0));
+      if (layerAnnotations.size() > 1) {
+        layer = layer.stream().map(p -> new Part(new Unread(p.layer().name(), p.layer().type()), method,
+            p.annotation(), p.addedActivation())).toList();
+      }
+      if (!clash && method.getParameters().isEmpty()) {
+        accessors.add(new SpecModel.Accessor(name, parts.size(), layerClass(layer.get(0).layer())));
+      }
+      parts.addAll(layer);
     }
 
-    Shape input = input(type);
-    List<LayerSpec> layers = new ArrayList<>();
-    List<Element> origins = new ArrayList<>(); // the member each layer comes from
-    List<SpecModel.Accessor> accessors = new ArrayList<>();
-    int members = 0;
-    for (Element member : type.getEnclosedElements()) {
-      if (member.getKind() != ElementKind.METHOD || member.getModifiers().contains(Modifier.DEFAULT)
-          || member.getModifiers().contains(Modifier.STATIC)) {
-        continue;
-      }
-      ExecutableElement method = (ExecutableElement) member;
-      members++;
-      AnnotationMirror dense = mirror(method, "Dense");
-      AnnotationMirror dropout = mirror(method, "Dropout");
-      if ((dense == null) == (dropout == null)) {
-        error("each method of a network spec is one layer: annotate " + method.getSimpleName() + "() with @Dense or "
-            + "@Dropout (exactly one)", method, null, null);
-        continue;
-      }
-      if (!method.getParameters().isEmpty()) {
-        error("a layer method takes no parameters: " + method.getSimpleName() + " has " + method.getParameters().size(),
-            method, null, null);
-      }
-      String methodName = method.getSimpleName().toString();
-      if (dense != null) {
-        Dense d = method.getAnnotation(Dense.class);
-        String layerName = d.name().isEmpty() ? methodName : d.name();
-        String unitsProblem = SpecRules.units(d.units());
-        if (unitsProblem != null) {
-          error(unitsProblem + ": give the layer at least one unit", method, dense, value(dense, "units"));
-          continue;
-        }
-        accessors.add(new SpecModel.Accessor(methodName, layers.size(), "org.delta4j.nn.layers.DenseLayer"));
-        layers.add(new LayerSpec.Dense(layerName, d.units(), new Initializer(d.init(),
-            d.init() == Initializer.Kind.ZEROS ? 0 : 1), Initializer.zeros()));
-        origins.add(method);
-        if (d.activation() != ActivationFunction.IDENTITY) {
-          layers.add(new LayerSpec.Activation(d.activation()).withName(layerName + "_" + d.activation().label()));
-          origins.add(method);
-        }
-      } else {
-        Dropout d = method.getAnnotation(Dropout.class);
-        String layerName = d.name().isEmpty() ? methodName : d.name();
-        String rateProblem = SpecRules.dropoutRate(d.value());
-        if (rateProblem != null) {
-          error(rateProblem + ": drop a fraction of the units, 0 ≤ rate < 1", method, dropout, value(dropout, "value"));
-          continue;
-        }
-        accessors.add(new SpecModel.Accessor(methodName, layers.size(), "org.delta4j.nn.layers.DropoutLayer"));
-        layers.add(new LayerSpec.Dropout(layerName, d.value()));
-        origins.add(method);
-      }
-    }
-    AnnotationMirror lossMirror = mirror(type, "Loss");
-    Loss loss = type.getAnnotation(Loss.class);
-    if (loss == null) {
-      error("the network has no loss: add @Loss(...) to " + type.getSimpleName(), type, null, null);
-    }
-    for (SpecRules.Problem p : SpecRules.networkProblems(input, layers, loss == null ? null : loss.value())) {
-      switch (p.attribute()) {
-        case "input", "loss" -> { } // reported above, on their own annotations, or below
-        case "layers" -> {
-          if (members == 0) {
-            error("the network has no layers: add methods annotated @Dense or @Dropout", type, null, null);
-          }
-        }
-        default -> {
-          Element at = origins.get(p.layerIndex());
-          AnnotationMirror m = mirror(at, "Dense") != null ? mirror(at, "Dense") : mirror(at, "Dropout");
-          error(p.message() + (p.attribute().equals("name") ? ": set another name with name = \"...\"" : ""), at, m,
-              value(m, p.attribute().equals("function") ? "activation" : p.attribute()));
-        }
-      }
-      if (p.attribute().equals("loss") && loss != null) {
-        error(p.message(), type, lossMirror, value(lossMirror, "value"));
-      }
-    }
-    OptimizerSpec optimizer = optimizer(type, network);
+    List<AnnotationMirror> lossMirrors = one(type, KindAnnotation.Category.LOSS, "loss");
+    AnnotationMirror lossMirror = lossMirrors.isEmpty() ? null : lossMirrors.get(0);
+    LossSpec loss = lossMirror == null ? null : read(type, lossMirror, LossSpec.class);
+    networkRules(type, input, parts, loss, lossMirror, abstractMethods);
+    OptimizerSpec optimizer = optimizer(type);
     if (failed) {
       return null;
     }
-    NetworkSpec spec = new NetworkSpec(input, layers, loss.value(), optimizer, network.seed());
-    return new SpecModel(type, pkg, name, spec, accessors);
+    NetworkSpec spec = new NetworkSpec(input, parts.stream().map(Part::layer).toList(), loss, optimizer,
+        ((Number) settings.get("seed").getValue()).longValue());
+    DataType dataType = DataType.valueOf(Mirrors.constant(settings.get("dataType")));
+    return new SpecModel(type, pkg, className, spec, dataType, accessors);
+  }
+
+  private static String kindName(ElementKind kind) {
+    return switch (kind) {
+      case ENUM -> "an enum";
+      case ANNOTATION_TYPE -> "an annotation type";
+      default -> "a " + kind.toString().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /** The generated class's simple name, checked: a valid name, and no type of that name but an earlier output. */
+  private String className(TypeElement type, AnnotationMirror nn, String pkg, String chosen) {
+    String name = chosen.isEmpty() ? defaultName(type) : chosen;
+    if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
+      error("'" + name + "' is not a valid class name", type, nn, Mirrors.written(nn, "className"));
+      return name;
+    }
+    String qualified = pkg.isEmpty() ? name : pkg + "." + name;
+    TypeElement existing = elements.getTypeElement(qualified);
+    if (existing != null && !generatedFrom(existing, type)) {
+      error("the generated class " + name + " would clash with the existing type " + qualified
+          + ": rename that type or set @NeuralNetwork(className = \"...\")", type, nn, Mirrors.written(nn, "className"));
+    }
+    return name;
+  }
+
+  /** Whether {@code existing} is what this processor generated from {@code spec} before (an incremental build). */
+  private static boolean generatedFrom(TypeElement existing, TypeElement spec) {
+    AnnotationMirror marker = Mirrors.find(existing, "GeneratedNetwork");
+    if (marker == null) {
+      return false;
+    }
+    Object from = Mirrors.written(marker, "value") == null ? null : Mirrors.written(marker, "value").getValue();
+    return spec.getQualifiedName().contentEquals(String.valueOf(from));
   }
 
   private static String defaultName(TypeElement type) {
@@ -169,104 +195,333 @@ final class SpecReader {
   }
 
   private Shape input(TypeElement type) {
-    AnnotationMirror m = mirror(type, "Input");
-    Input in = type.getAnnotation(Input.class);
-    if (in == null) {
+    AnnotationMirror m = Mirrors.find(type, "Input");
+    if (m == null) {
       error("the network has no input: add @Input(size) to " + type.getSimpleName() + ", e.g. @Input(784)", type,
           null, null);
       return null;
     }
-    if (in.value().length == 0) {
-      error("@Input needs at least one size", type, m, value(m, "value"));
+    AnnotationValue value = Mirrors.values(elements, m).get("value");
+    List<?> sizes = (List<?>) value.getValue();
+    if (sizes.isEmpty()) {
+      error("@Input needs at least one size", type, m, value);
       return null;
     }
-    for (int size : in.value()) {
-      String problem = SpecRules.inputSize(size);
+    int[] dims = new int[sizes.size()];
+    long elementCount = 1;
+    for (int i = 0; i < dims.length; i++) {
+      AnnotationValue size = (AnnotationValue) sizes.get(i);
+      dims[i] = ((Number) size.getValue()).intValue();
+      String problem = SpecRules.inputSize(dims[i]);
       if (problem != null) {
-        error(problem, type, m, value(m, "value"));
+        error(problem, type, m, size);
+        return null;
+      }
+      elementCount *= dims[i];
+      if (elementCount > Integer.MAX_VALUE) {
+        error("one input sample would have more than 2147483647 (2³¹ − 1) elements, more than an array holds", type,
+            m, value);
         return null;
       }
     }
-    return Shape.of(in.value());
+    return Shape.of(dims);
   }
 
-  /** The one optimizer annotation, validated; Adam with learning rate 1e-3 when there is none. */
-  private OptimizerSpec optimizer(TypeElement type, NeuralNetwork network) {
-    AnnotationMirror found = null;
-    for (String o : OPTIMIZERS) {
-      AnnotationMirror m = mirror(type, o);
-      if (m != null) {
-        if (found != null) {
-          error("more than one optimizer: keep one of @" + simpleName(found) + " and @" + o, type, m, null);
+  /**
+   * A spec declares every layer itself: layer annotations are not kept in class files, so layers inherited from
+   * another interface could be lost unseen. Inherited abstract methods are reported once per interface they come
+   * from, unless they carry a layer annotation (reported where they are, as misplaced).
+   */
+  private void inheritance(TypeElement type) {
+    Set<Element> reported = new java.util.HashSet<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+      Element from = m.getEnclosingElement();
+      if (from.equals(type) || from.getKind() != ElementKind.INTERFACE || !m.getModifiers().contains(Modifier.ABSTRACT)
+          || (Mirrors.find(from, "NeuralNetwork") == null && KindAnnotation.hasDslAnnotation(m))
+          || !reported.add(from)) {
+        continue;
+      }
+      String base = ((TypeElement) from).getQualifiedName().toString();
+      error(Mirrors.find(from, "NeuralNetwork") != null
+          ? "a network spec cannot extend another spec (" + base + "): declare all the layers in "
+              + type.getSimpleName() + ", or build on the other network's SPEC"
+          : type.getSimpleName() + " inherits the abstract method " + m.getSimpleName() + "() from " + base + ", but a "
+              + "spec declares every layer itself: move the layers into " + type.getSimpleName() + ", or make "
+              + m.getSimpleName() + "() a default method", type, null, null);
+    }
+  }
+
+  /**
+   * Reports a layer method whose accessor would clash with a member of the generated class, or of every class; true
+   * when it clashes. Methods javac itself rejects in an interface (Object's final ones) fail silently.
+   */
+  private boolean checkName(ExecutableElement method) {
+    String name = method.getSimpleName().toString();
+    TypeKind returns = method.getReturnType().getKind();
+    boolean stringReturn = method.getReturnType().toString().equals("java.lang.String");
+    if (GENERATED_MEMBERS.contains(name) || name.equals("clone") || name.equals("finalize")
+        || (name.equals("hashCode") && returns == TypeKind.INT) || (name.equals("toString") && stringReturn)) {
+      error("the generated class has a method " + name + "() of its own, so this layer's accessor would clash with it:"
+          + " rename the method (e.g. " + name + "Layer()), and keep the layer's name with name = \"" + name + "\"",
+          method, null, null);
+      return true;
+    }
+    if (Set.of("getClass", "notify", "notifyAll", "wait", "hashCode", "toString").contains(name)
+        && method.getParameters().isEmpty()) {
+      failed = true; // javac reports that the method cannot override Object's
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The layers one annotated member stands for: its kind's, read from the annotation, and the activation its {@code
+   * activation} member adds. A layer that cannot be read is reported and stands in as an {@link Unread}.
+   */
+  private List<Part> layer(ExecutableElement method, AnnotationMirror a) {
+    KindAnnotation k = KindAnnotation.read(elements, a);
+    AnnotationValue nameValue = k.convention("name");
+    String written = nameValue == null ? "" : (String) nameValue.getValue();
+    String name = written.isEmpty() ? method.getSimpleName().toString() : written;
+    k.json.put("name", name);
+    checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
+    LayerSpec layer = read(method, k, LayerSpec.class);
+    Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
+    AnnotationValue activation = k.convention("activation");
+    if (activation == null || Mirrors.constant(activation).equals(ActivationFunction.IDENTITY.name())) {
+      if (Mirrors.written(a, "alpha") != null && activation != null) {
+        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, Mirrors.written(a, "alpha"), "activation");
+      }
+      return List.of(main);
+    }
+    String function = Mirrors.constant(activation).toLowerCase(Locale.ROOT);
+    ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", function).put("name", name + "_" + function);
+    AnnotationValue alpha = Mirrors.written(a, "alpha");
+    if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
+      json.put("alpha", ((Number) alpha.getValue()).doubleValue());
+    }
+    LayerSpec added;
+    try {
+      added = readKind(KindAnnotation.Category.LAYER, function, json, "@" + Mirrors.simpleName(a), LayerSpec.class);
+    } catch (IllegalArgumentException e) {
+      error(e.getMessage(), method, a, alpha);
+      added = new Unread(name + "_" + function, function);
+    }
+    return List.of(main, new Part(added, method, a, true));
+  }
+
+  /**
+   * Reports {@code alpha} given to an activation other than leaky ReLU, which would ignore it; true when it is fine.
+   * A leaky slope's own range is the kind's rule.
+   */
+  private boolean checkAlpha(String type, boolean given, Element at, AnnotationMirror a, AnnotationValue alpha,
+      String functionMember) {
+    boolean activation = Arrays.stream(ActivationFunction.values()).anyMatch(f -> f.label().equals(type));
+    if (given && activation && !type.equals(ActivationFunction.LEAKY_RELU.label())) {
+      error("alpha is leaky ReLU's slope, and " + type + " takes none: remove it, or set " + functionMember
+          + " = LEAKY_RELU", at, a, alpha);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The spec a kind annotation on {@code at} describes, read by its registered kind from the annotation's JSON; null
+   * after reporting what is wrong on the value it concerns (or the annotation), or an unknown kind with what to do.
+   */
+  private <T> T read(Element at, AnnotationMirror a, Class<T> spec) {
+    return read(at, KindAnnotation.read(elements, a), spec);
+  }
+
+  private <T> T read(Element at, KindAnnotation k, Class<T> spec) {
+    k.problems.forEach((member, problem) -> error(problem, at, k.mirror, Mirrors.written(k.mirror, member)));
+    if (!k.problems.isEmpty() || k.type.isEmpty()) {
+      return null;
+    }
+    String word = k.category.word;
+    List<String> known = switch (k.category) {
+      case LAYER -> kinds.layerKinds().stream().map(LayerKind::type).toList();
+      case LOSS -> kinds.lossKinds().stream().map(LossKind::type).toList();
+      default -> kinds.optimizerKinds().stream().map(OptimizerKind::type).toList();
+    };
+    if (!known.contains(k.type)) {
+      error("no " + word + " kind '" + k.type + "' is registered on the annotation processor path (registered: "
+          + String.join(", ", known) + "): correct the type name of " + k.where() + ", or add the module that "
+          + "provides the kind to the processor path (annotationProcessorPaths)", at, k.mirror, null);
+      return null;
+    }
+    // Each error that names a field is reported on its value; reading again without that field (the kind's default
+    // in its place) finds the next one, so that all the mistakes of one annotation are reported at once.
+    ObjectNode json = k.json.deepCopy();
+    List<String> taken = new ArrayList<>();
+    while (true) {
+      try {
+        T read = readKind(k.category, k.type, json, k.where(), spec);
+        return taken.isEmpty() ? read : null;
+      } catch (IllegalArgumentException e) {
+        String field = k.fieldIn(e.getMessage());
+        if (!taken.isEmpty() && (field == null || taken.stream().anyMatch(t -> k.mentions(e.getMessage(), t)))) {
+          return null; // about what was taken out (now missing), or about no one value: the first error said it
+        }
+        error(e.getMessage(), at, k.mirror, k.valueOf(field));
+        if (field == null || !json.has(field)) {
           return null;
         }
-        found = m;
+        json.remove(field);
+        taken.add(field);
       }
-    }
-    if (found == null) {
-      return new OptimizerSpec.Adam(1e-3);
-    }
-    Map<String, Double> v = new HashMap<>();
-    env.getElementUtils().getElementValuesWithDefaults(found).forEach(
-        (k, val) -> v.put(k.getSimpleName().toString(), ((Number) val.getValue()).doubleValue()));
-    check(SpecRules.learningRate(v.get("learningRate")), type, found, "learningRate");
-    check(SpecRules.weightDecay(v.get("weightDecay")), type, found, "weightDecay");
-    for (String decay : new String[] {"beta1", "beta2", "momentum", "rho"}) {
-      if (v.containsKey(decay)) {
-        check(SpecRules.decay(decay, v.get(decay)), type, found, decay);
-      }
-    }
-    if (v.containsKey("epsilon")) {
-      check(SpecRules.epsilon(v.get("epsilon")), type, found, "epsilon");
-    }
-    if (failed) {
-      return null;
-    }
-    double lr = v.get("learningRate");
-    double wd = v.get("weightDecay");
-    LearningRateSchedule constant = new LearningRateSchedule.Constant();
-    return switch (simpleName(found)) {
-      case "Sgd" -> new OptimizerSpec.Sgd(lr, wd, constant);
-      case "Momentum" -> new OptimizerSpec.Momentum(lr, v.get("momentum"), wd, constant);
-      case "Nesterov" -> new OptimizerSpec.Nesterov(lr, v.get("momentum"), wd, constant);
-      case "AdaGrad" -> new OptimizerSpec.AdaGrad(lr, v.get("epsilon"), wd, constant);
-      case "RmsProp" -> new OptimizerSpec.RmsProp(lr, v.get("rho"), v.get("epsilon"), wd, constant);
-      case "Adam" -> new OptimizerSpec.Adam(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"), wd, constant);
-      default -> new OptimizerSpec.AdamW(lr, v.get("beta1"), v.get("beta2"), v.get("epsilon"), wd, constant);
-    };
-  }
-
-  private void check(String problem, Element at, AnnotationMirror m, String attribute) {
-    if (problem != null) {
-      error(problem, at, m, value(m, attribute));
     }
   }
 
-  private static String simpleName(AnnotationMirror m) {
-    return m.getAnnotationType().asElement().getSimpleName().toString();
+  /** Reads {@code json} (without its type) as the registered kind does; its rules throw what is wrong. */
+  private <T> T readKind(KindAnnotation.Category category, String type, ObjectNode json, String where,
+      Class<T> spec) {
+    FieldReader fields = new FieldReader(json, where);
+    fields.has("type"); // the type is the annotation's, not a field
+    return spec.cast(switch (category) {
+      case LAYER -> fields.read(kinds.layerKind(type, where)::read);
+      case LOSS -> fields.read(kinds.lossKind(type, where)::read);
+      default -> fields.read(kinds.optimizerKind(type, where)::read);
+    });
   }
 
-  private AnnotationMirror mirror(Element e, String simpleName) {
-    for (AnnotationMirror m : e.getAnnotationMirrors()) {
-      TypeElement t = (TypeElement) m.getAnnotationType().asElement();
-      if (t.getQualifiedName().contentEquals(PKG + simpleName)) {
-        return m;
-      }
+  /** The accessor's return type: the class of the layer the spec's {@code build} declares, or {@code Layer}. */
+  private static String layerClass(LayerSpec layer) {
+    if (layer instanceof LayerSpec.Dense) {
+      return "org.delta4j.nn.layers.DenseLayer";
+    } else if (layer instanceof LayerSpec.Dropout) {
+      return "org.delta4j.nn.layers.DropoutLayer";
+    } else if (layer instanceof LayerSpec.Activation) {
+      return "org.delta4j.nn.layers.ActivationLayer";
     }
-    return null;
+    try {
+      Class<?> built = layer.getClass().getMethod("build", LayerContext.class).getReturnType();
+      if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())
+          && built.getEnclosingClass() == null) {
+        return built.getName();
+      }
+    } catch (NoSuchMethodException e) {
+      // every LayerSpec has build; Layer is the answer without it
+    }
+    return Layer.class.getName();
   }
 
-  /** The value as written (so the error points at it), or null when the attribute was left at its default. */
-  private static AnnotationValue value(AnnotationMirror m, String attribute) {
-    if (m == null) {
-      return null;
+  /**
+   * A layer that could not be read, standing in for it so that the rules on the whole network still see its name and
+   * kind; its shape is unknown.
+   */
+  private record Unread(String name, String type) implements LayerSpec {
+    @Override
+    public LayerSpec withName(String name) {
+      return new Unread(name, type);
     }
-    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : m.getElementValues().entrySet()) {
-      if (e.getKey().getSimpleName().contentEquals(attribute)) {
-        return e.getValue();
+
+    @Override
+    public Shape outputShape(Shape input) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
+    }
+
+    @Override
+    public Layer build(LayerContext context) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {
+      throw new IllegalStateException("the layer '" + name + "' could not be read");
+    }
+  }
+
+  /** The annotations of {@code category} on the spec, each after the first reported in source order. */
+  private List<AnnotationMirror> one(TypeElement type, KindAnnotation.Category category, String what) {
+    List<AnnotationMirror> found = KindAnnotation.on(type, category);
+    for (AnnotationMirror extra : found.subList(Math.min(1, found.size()), found.size())) {
+      error("more than one " + what + ": keep one of @" + Mirrors.simpleName(found.get(0)) + " and @"
+          + Mirrors.simpleName(extra), type, extra, null);
+    }
+    return found;
+  }
+
+  /**
+   * {@link SpecRules#networkProblems} on the layers as written, each problem reported on the member it concerns. The
+   * shapes after a layer that could not be read are unknown, and so is whether the loss fits: those stay unjudged.
+   */
+  private void networkRules(TypeElement type, Shape input, List<Part> parts, LossSpec loss,
+      AnnotationMirror lossMirror, int abstractMethods) {
+    List<LayerSpec> layers = parts.stream().map(Part::layer).toList();
+    boolean allRead = parts.stream().noneMatch(p -> p.layer() instanceof Unread);
+    for (SpecRules.Problem p : SpecRules.networkProblems(input, layers, loss)) {
+      switch (p.attribute()) {
+        case "input" -> { } // reported on its own
+        case "layers" -> {
+          if (abstractMethods == 0) {
+            error("the network has no layers: add abstract methods annotated @Dense, @Dropout, @Activation or another "
+                + "layer annotation", type, null, null);
+          }
+        }
+        case "loss" -> {
+          if (lossMirror == null) {
+            error("the network has no loss: add @Loss(...) or another loss annotation to " + type.getSimpleName(), type,
+                null, null);
+          } else if (loss != null && allRead) {
+            error(p.message(), type, lossMirror, Mirrors.written(lossMirror, "value"));
+          }
+        }
+        case "name" -> {
+          Part at = parts.get(p.layerIndex());
+          Part first = parts.stream().filter(q -> q.layer().name().equals(at.layer().name())).findFirst().orElseThrow();
+          error("duplicate layer name '" + at.layer().name() + "' (also " + first.describe() + "): layer names must be "
+              + "unique; set another with name = \"...\"", at.member(), at.annotation(),
+              Mirrors.written(at.annotation(), "name"));
+        }
+        case "function" -> {
+          Part at = parts.get(p.layerIndex());
+          String message = p.message();
+          int but = message.indexOf(", but layer ");
+          if (but >= 0 && p.layerIndex() + 1 < parts.size()) {
+            message = message.substring(0, but) + ", but " + parts.get(p.layerIndex() + 1).describe() + " follows it";
+          }
+          error(message, at.member(), at.annotation(),
+              Mirrors.written(at.annotation(), at.addedActivation() ? "activation" : "value"));
+        }
+        default -> {
+          Part at = parts.get(p.layerIndex());
+          if (!(at.layer() instanceof Unread)) {
+            error(p.message(), at.member(), at.annotation(), null);
+          }
+        }
       }
     }
-    return null;
+  }
+
+  /**
+   * The one optimizer annotation with the one schedule, read by the optimizer's kind; Adam with its defaults when
+   * there is none. Extra optimizers or schedules are reported in source order, each naming the first.
+   */
+  private OptimizerSpec optimizer(TypeElement type) {
+    List<AnnotationMirror> optimizers = one(type, KindAnnotation.Category.OPTIMIZER, "optimizer");
+    List<AnnotationMirror> schedules = one(type, KindAnnotation.Category.SCHEDULE, "learning-rate schedule");
+    KindAnnotation optimizer = optimizers.isEmpty() ? null : KindAnnotation.read(elements, optimizers.get(0));
+    ObjectNode json = optimizer == null ? JsonNodeFactory.instance.objectNode() : optimizer.json;
+    if (!schedules.isEmpty()) {
+      KindAnnotation schedule = KindAnnotation.read(elements, schedules.get(0));
+      ObjectNode s = schedule.json.deepCopy().put("type", schedule.type);
+      // The schedule alone, in an optimizer whose own settings are valid: its errors are its own.
+      ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
+      probe.set("schedule", s);
+      try {
+        readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Sgd.TYPE, probe, schedule.where(),
+            OptimizerSpec.class);
+        json.set("schedule", s);
+      } catch (IllegalArgumentException e) {
+        error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
+      }
+    }
+    if (optimizer == null) {
+      return readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Adam.TYPE, json, "the default optimizer",
+          OptimizerSpec.class);
+    }
+    return read(type, optimizer, OptimizerSpec.class);
   }
 
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {
@@ -279,5 +534,4 @@ final class SpecReader {
       messager.printMessage(Diagnostic.Kind.ERROR, message, at);
     }
   }
-
 }

@@ -28,9 +28,10 @@ final class DoubleGemm {
         int co);
   }
 
-  static final int KC = 256;
-  static final int MC = 96;
-  static final int NC = 2048;
+  /** The cache blocking (see {@link CpuShape#blocking}): steps of k, rows of A, columns of B per block. */
+  private final int blockK;
+  private final int blockM;
+  private final int blockN;
 
   private final MicroKernel kernel;
   private final WorkerPool pool;
@@ -62,19 +63,22 @@ final class DoubleGemm {
         jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, jobLdc);
   }
 
-  DoubleGemm(MicroKernel kernel, WorkerPool pool, long parallelFlops) {
+  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
     this.kernel = kernel;
+    this.blockK = blocking.kc();
+    this.blockM = blocking.mc();
+    this.blockN = blocking.nc();
     this.pool = pool;
     this.parallelFlops = parallelFlops;
     int nr = kernel.nr();
     int mr = kernel.mr();
-    this.bPack = new double[KC * ((NC + nr - 1) / nr) * nr];
+    this.bPack = new double[blockK * ((blockN + nr - 1) / nr) * nr];
     this.perThread = ThreadLocal.withInitial(
-        () -> new double[][] {new double[KC * ((MC + mr - 1) / mr) * mr], new double[mr * nr]});
+        () -> new double[][] {new double[blockK * ((blockM + mr - 1) / mr) * mr], new double[mr * nr]});
   }
 
   String kernelName() {
-    return kernel.getClass().getSimpleName() + " " + kernel.mr() + "×" + kernel.nr();
+    return kernel.mr() + "×" + kernel.nr() + " tile, kc=" + blockK + " mc=" + blockM + " nc=" + blockN;
   }
 
   synchronized void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b,
@@ -98,10 +102,10 @@ final class DoubleGemm {
       return;
     }
     int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc);
-      for (int pc = 0; pc < k; pc += KC) {
-        int kc = Math.min(KC, k - pc);
+    for (int jc = 0; jc < n; jc += blockN) {
+      int nc = Math.min(blockN, n - jc);
+      for (int pc = 0; pc < k; pc += blockK) {
+        int kc = Math.min(blockK, k - pc);
         packB(tb, b, ldb, pc, jc, kc, nc);
         if (threads == 1) {
           block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc);
@@ -158,8 +162,8 @@ final class DoubleGemm {
     double[] aPack = buffers[0];
     int mr = kernel.mr();
     int nr = kernel.nr();
-    for (int ic = from; ic < to; ic += MC) {
-      int mc = Math.min(MC, to - ic);
+    for (int ic = from; ic < to; ic += blockM) {
+      int mc = Math.min(blockM, to - ic);
       packA(ta, a, lda, ic, pc, mc, kc, aPack);
       for (int jr = 0; jr < nc; jr += nr) {
         int bo = jr / nr * kc * nr;

@@ -5,12 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double micro-kernel on the JDK's Vector API: a 4 × 2L tile (L lanes of the widest vector the CPU has) held in
- * eight vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. (A 6-row tile,
- * twelve accumulators, made C2 keep some of them as heap objects and allocate in the inner loop; four rows keep every
- * one in a register and run twice as fast.) Loaded only when the module {@code jdk.incubator.vector} is present.
+ * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here) held
+ * in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is the
+ * 4-row tile; {@link Rows6} and {@link Rows8} are the 6- and 8-row ones, for sixteen registers (AVX2) and thirty-two
+ * (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local and every row is stored
+ * through one inlined call, so that C2 keeps them all in registers (an array of them, or a loop over rows, would put
+ * them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present.
  */
-final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
+class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final int NR = 2 * L;
@@ -52,25 +54,39 @@ final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    // Each row is added through one inlined call, so the accumulators stay in registers (an array of them would
-    // force every vector onto the heap).
-    int full = rows == 4 && cols == NR ? 4 : 0;
+    boolean full = rows == 4 && cols == NR;
     DoubleVector al = DoubleVector.broadcast(S, alpha);
-    store(c00, c01, c, co, full > 0, al, tile, 0);
-    store(c10, c11, c, co + ldc, full > 0, al, tile, NR);
-    store(c20, c21, c, co + 2 * ldc, full > 0, al, tile, 2 * NR);
-    store(c30, c31, c, co + 3 * ldc, full > 0, al, tile, 3 * NR);
-    if (full == 0) {
-      for (int r = 0; r < rows; r++) {
+    store(c00, c01, c, co, full, al, tile, 0);
+    store(c10, c11, c, co + ldc, full, al, tile, NR);
+    store(c20, c21, c, co + 2 * ldc, full, al, tile, 2 * NR);
+    store(c30, c31, c, co + 3 * ldc, full, al, tile, 3 * NR);
+    if (!full) {
+      addTile(rows, cols, alpha, tile, c, co, ldc);
+    }
+  }
+
+  /**
+   * The rows × cols corner of a tile, α times, into C: whole rows a vector at a time, an edge element by element. The
+   * wider kernels end this way, accumulators to the tile first: adding them into C in place, as the 4-row tile does,
+   * makes their method too large for C2 to inline all of it, and the accumulators would then live on the heap.
+   */
+  static void addTile(int rows, int cols, double alpha, double[] tile, double[] c, int co, int ldc) {
+    DoubleVector al = DoubleVector.broadcast(S, alpha);
+    for (int r = 0; r < rows; r++) {
+      int o = co + r * ldc;
+      int t = r * NR;
+      if (cols == NR) {
+        DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+      } else {
         for (int j = 0; j < cols; j++) {
-          c[co + r * ldc + j] += alpha * tile[r * NR + j];
+          c[o + j] += alpha * tile[t + j];
         }
       }
     }
   }
 
-  /** A whole row: C += α·acc in place; at an edge the row goes to the tile and is added element by element after. */
-  private static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, DoubleVector alpha,
+  static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, DoubleVector alpha,
       double[] tile, int t) {
     if (full) {
       lo.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
@@ -183,6 +199,140 @@ final class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         d += a[ao + p] * b[bo + p];
       }
       c[co + j] += alpha * d;
+    }
+  }
+
+  /** The 6 × 2L tile: twelve accumulators, for sixteen vector registers (AVX2: 6×16 in float). */
+  static final class Rows6 extends DoubleVectorKernel {
+    @Override
+    public int mr() {
+      return 6;
+    }
+
+    @Override
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
+        int rows, int cols, double[] tile) {
+      DoubleVector c00 = DoubleVector.zero(S);
+      DoubleVector c01 = c00;
+      DoubleVector c10 = c00;
+      DoubleVector c11 = c00;
+      DoubleVector c20 = c00;
+      DoubleVector c21 = c00;
+      DoubleVector c30 = c00;
+      DoubleVector c31 = c00;
+      DoubleVector c40 = c00;
+      DoubleVector c41 = c00;
+      DoubleVector c50 = c00;
+      DoubleVector c51 = c00;
+      for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
+        DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+        DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+        DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+        c00 = x.fma(b0, c00);
+        c01 = x.fma(b1, c01);
+        x = DoubleVector.broadcast(S, a[ao + 1]);
+        c10 = x.fma(b0, c10);
+        c11 = x.fma(b1, c11);
+        x = DoubleVector.broadcast(S, a[ao + 2]);
+        c20 = x.fma(b0, c20);
+        c21 = x.fma(b1, c21);
+        x = DoubleVector.broadcast(S, a[ao + 3]);
+        c30 = x.fma(b0, c30);
+        c31 = x.fma(b1, c31);
+        x = DoubleVector.broadcast(S, a[ao + 4]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = DoubleVector.broadcast(S, a[ao + 5]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+      }
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, L);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + L);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + L);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + L);
+      c40.intoArray(tile, 4 * NR);
+      c41.intoArray(tile, 4 * NR + L);
+      c50.intoArray(tile, 5 * NR);
+      c51.intoArray(tile, 5 * NR + L);
+      addTile(rows, cols, alpha, tile, c, co, ldc);
+    }
+  }
+
+  /** The 8 × 2L tile: sixteen accumulators, for thirty-two vector registers (AVX-512: 8×32 in float). */
+  static final class Rows8 extends DoubleVectorKernel {
+    @Override
+    public int mr() {
+      return 8;
+    }
+
+    @Override
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
+        int rows, int cols, double[] tile) {
+      DoubleVector c00 = DoubleVector.zero(S);
+      DoubleVector c01 = c00;
+      DoubleVector c10 = c00;
+      DoubleVector c11 = c00;
+      DoubleVector c20 = c00;
+      DoubleVector c21 = c00;
+      DoubleVector c30 = c00;
+      DoubleVector c31 = c00;
+      DoubleVector c40 = c00;
+      DoubleVector c41 = c00;
+      DoubleVector c50 = c00;
+      DoubleVector c51 = c00;
+      DoubleVector c60 = c00;
+      DoubleVector c61 = c00;
+      DoubleVector c70 = c00;
+      DoubleVector c71 = c00;
+      for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+        DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+        DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+        DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+        c00 = x.fma(b0, c00);
+        c01 = x.fma(b1, c01);
+        x = DoubleVector.broadcast(S, a[ao + 1]);
+        c10 = x.fma(b0, c10);
+        c11 = x.fma(b1, c11);
+        x = DoubleVector.broadcast(S, a[ao + 2]);
+        c20 = x.fma(b0, c20);
+        c21 = x.fma(b1, c21);
+        x = DoubleVector.broadcast(S, a[ao + 3]);
+        c30 = x.fma(b0, c30);
+        c31 = x.fma(b1, c31);
+        x = DoubleVector.broadcast(S, a[ao + 4]);
+        c40 = x.fma(b0, c40);
+        c41 = x.fma(b1, c41);
+        x = DoubleVector.broadcast(S, a[ao + 5]);
+        c50 = x.fma(b0, c50);
+        c51 = x.fma(b1, c51);
+        x = DoubleVector.broadcast(S, a[ao + 6]);
+        c60 = x.fma(b0, c60);
+        c61 = x.fma(b1, c61);
+        x = DoubleVector.broadcast(S, a[ao + 7]);
+        c70 = x.fma(b0, c70);
+        c71 = x.fma(b1, c71);
+      }
+      c00.intoArray(tile, 0);
+      c01.intoArray(tile, L);
+      c10.intoArray(tile, NR);
+      c11.intoArray(tile, NR + L);
+      c20.intoArray(tile, 2 * NR);
+      c21.intoArray(tile, 2 * NR + L);
+      c30.intoArray(tile, 3 * NR);
+      c31.intoArray(tile, 3 * NR + L);
+      c40.intoArray(tile, 4 * NR);
+      c41.intoArray(tile, 4 * NR + L);
+      c50.intoArray(tile, 5 * NR);
+      c51.intoArray(tile, 5 * NR + L);
+      c60.intoArray(tile, 6 * NR);
+      c61.intoArray(tile, 6 * NR + L);
+      c70.intoArray(tile, 7 * NR);
+      c71.intoArray(tile, 7 * NR + L);
+      addTile(rows, cols, alpha, tile, c, co, ldc);
     }
   }
 }

@@ -4,7 +4,9 @@ package org.delta4j.engine.ref.gemm;
  * The reference engine's matrix multiply, C ← α·op(A)·op(B) + β·C on row-major arrays, for both types. The
  * micro-kernels are chosen once: the Vector API ones when the module {@code jdk.incubator.vector} is in the boot layer
  * (run with {@code --add-modules jdk.incubator.vector}) and {@value #VECTOR_PROPERTY} is not {@code false}, else the
- * portable scalar ones. Products of at least {@value #PARALLEL_FLOPS} floating-point operations are split over the
+ * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
+ * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
+ * Products of at least {@value #PARALLEL_FLOPS} floating-point operations are split over the
  * available cores (below that, on two cores, handing work over costs more than it saves). Thread-safe.
  */
 public final class MatrixMultiply {
@@ -20,14 +22,40 @@ public final class MatrixMultiply {
   private final FloatGemm floats;
   private final DoubleGemm doubles;
   private final boolean vector;
+  private final CpuShape shape;
 
-  /** With the vector micro-kernels or the scalar ones; the vector ones need the incubator module. */
+  /** With the vector micro-kernels or the scalar ones, shaped for this CPU; the vector ones need the incubator module. */
   MatrixMultiply(boolean vector) {
+    this(vector, 0, null);
+  }
+
+  /**
+   * With the vector micro-kernels of {@code rows} rows (4, 6 or 8; 0: as the CPU's registers allow) or the scalar ones,
+   * blocked for the caches of {@code caches} (null: this machine's).
+   */
+  MatrixMultiply(boolean vector, int rows, CpuShape caches) {
     this.vector = vector;
-    this.floats = new FloatGemm(vector ? (FloatGemm.MicroKernel) load("FloatVectorKernel")
-        : new FloatGemm.Scalar(), POOL, PARALLEL_FLOPS);
-    this.doubles = new DoubleGemm(vector ? (DoubleGemm.MicroKernel) load("DoubleVectorKernel")
-        : new DoubleGemm.Scalar(), POOL, PARALLEL_FLOPS);
+    FloatGemm.MicroKernel f;
+    DoubleGemm.MicroKernel d;
+    int bits = 0;
+    if (vector) {
+      f = (FloatGemm.MicroKernel) load("FloatVectorKernel");
+      bits = f.nr() / 2 * Float.SIZE;
+    }
+    CpuShape here = CpuShape.here(bits);
+    this.shape = caches == null ? here
+        : new CpuShape(bits, here.vectorRegisters(), caches.l1d(), caches.l2(), caches.l3());
+    if (vector) {
+      int r = rows > 0 ? rows : shape.tileRows();
+      String variant = r == 4 ? "" : "$Rows" + r;
+      f = (FloatGemm.MicroKernel) load("FloatVectorKernel" + variant);
+      d = (DoubleGemm.MicroKernel) load("DoubleVectorKernel" + variant);
+    } else {
+      f = new FloatGemm.Scalar();
+      d = new DoubleGemm.Scalar();
+    }
+    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, PARALLEL_FLOPS);
+    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, PARALLEL_FLOPS);
   }
 
   /** The instance chosen for this JVM. */
@@ -55,10 +83,12 @@ public final class MatrixMultiply {
     doubles.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }
 
-  /** Which kernels and how many threads, for people. */
+  /** Which kernels, shaped for what, and how many threads, for people. */
   public String description() {
-    return (vector ? "Vector API" : "scalar") + " gemm (" + floats.kernelName() + " float, " + doubles.kernelName()
-        + " double), " + POOL.parallelism() + " threads";
+    String cpu = vector ? shape.vectorBits() + "-bit vectors, " + shape.vectorRegisters() + " registers, " : "";
+    return (vector ? "Vector API" : "scalar") + " gemm (" + cpu + "caches " + (shape.l1d() >> 10) + "K/"
+        + (shape.l2() >> 10) + "K/" + (shape.l3() >> 10) + "K; float " + floats.kernelName() + "; double "
+        + doubles.kernelName() + "), " + POOL.parallelism() + " threads";
   }
 
   /** Whether this JVM's instance, and the engine's other vectorised loops, use the Vector API. */

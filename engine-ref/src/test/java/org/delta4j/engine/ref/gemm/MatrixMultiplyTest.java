@@ -16,11 +16,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Both micro-kernels — the Vector API one and the portable scalar one — against the definition
  * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, fewer rows than a tile
  * (the unpacked path), sizes that are not multiples of the tile or the block, every transpose, products large enough
- * to be split over threads.
+ * to be split over threads; with every register tile there is a kernel for, and with caches small enough that every
+ * block boundary is crossed.
  */
 class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
   static final MatrixMultiply SCALAR = new MatrixMultiply(false);
+  /** 4 KiB, 16 KiB and 64 KiB of cache: the smallest blocks, so that the shapes below cross them all. */
+  static final CpuShape TINY_CACHES = new CpuShape(0, 16, 4 << 10, 16 << 10, 64 << 10);
+  static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES),
+      new MatrixMultiply(true, 6, TINY_CACHES), new MatrixMultiply(true, 8, null), new MatrixMultiply(false, 0,
+      TINY_CACHES)};
 
   @Test
   void theVectorKernelsAreInUseInTheTests() {
@@ -33,10 +39,10 @@ class MatrixMultiplyTest {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
         {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}};
     List<Arguments> out = new ArrayList<>();
-    for (MatrixMultiply mm : new MatrixMultiply[] {VECTOR, SCALAR}) {
+    for (MatrixMultiply mm : ALL) {
       for (int[] s : sizes) {
         for (int t = 0; t < 4; t++) {
-          out.add(Arguments.of(mm.vector() ? "vector" : "scalar", mm, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+          out.add(Arguments.of(mm.description(), mm, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
         }
       }
     }
@@ -98,6 +104,27 @@ class MatrixMultiplyTest {
       f[i] = (float) d[i];
     }
     return f;
+  }
+
+  @Test
+  void theTileAndBlockingFollowTheCpu() {
+    // AVX2: sixteen registers, 6 × 2 vectors (12 accumulators + 2 of B + a broadcast); AVX-512: 32 registers, 8 × 2.
+    assertEquals(6, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    assertEquals(8, new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20).tileRows());
+    assertEquals(4, new CpuShape(128, 8, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    assertEquals(16, CpuShape.registers("amd64", 256));
+    assertEquals(32, CpuShape.registers("amd64", 512));
+    assertEquals(32, CpuShape.registers("aarch64", 128));
+    // Zen 3, float 6 × 16: a 256 × 16 panel of B is half of 32 KiB; 252 rows of A × 256 fill half of 512 KiB.
+    CpuShape zen3 = new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20);
+    assertEquals(new CpuShape.Blocking(256, 252, 4096), zen3.blocking(Float.BYTES, 6, 16));
+    // Sapphire Rapids, float 8 × 32: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480.
+    CpuShape spr = new CpuShape(512, 32, 48 << 10, 2 << 20, 105 << 20);
+    assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Float.BYTES, 8, 32));
+    assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Double.BYTES, 8, 16));
+    assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
+    assertEquals(32L << 20, CpuShape.parseSize("32M"));
+    assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.delta4j.conformance.Agreement;
 import org.delta4j.conformance.Tolerances;
 import org.delta4j.data.Dataset;
-import org.delta4j.data.FashionMnist;
+import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.nn.Network;

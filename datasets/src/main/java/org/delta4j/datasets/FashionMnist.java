@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import org.delta4j.data.ByteImageDataset;
+import org.delta4j.data.Normalization;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -182,10 +184,12 @@ public final class FashionMnist {
   /**
    * Downloads the four files from the dataset's official location into {@code directory} (created if needed), each
    * verified against the published MD5 and the SHA-256 of its contents, and moved into place only when complete and
-   * verified. Files already present and valid are kept. Needs the network; nothing else in Delta4j does.
+   * verified. Files already present and valid are kept; partial files of killed downloads are removed. Needs the
+   * network; nothing else in Delta4j does.
    */
   public static void download(Path directory) throws IOException, InterruptedException {
     Files.createDirectories(directory);
+    removePartialDownloads(directory);
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
         .connectTimeout(Duration.ofSeconds(20)).build();
     for (File f : File.values()) {
@@ -208,6 +212,17 @@ public final class FashionMnist {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** Removes the partial files ({@code <name>*.part}) that killed downloads left in {@code directory}. */
+  static void removePartialDownloads(Path directory) throws IOException {
+    for (File f : File.values()) {
+      try (var parts = Files.newDirectoryStream(directory, f.stem + "*.part")) {
+        for (Path p : parts) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

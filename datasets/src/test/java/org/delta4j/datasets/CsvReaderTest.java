@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.data.ByteImageDataset;
+import org.delta4j.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +28,7 @@ class CsvReaderTest {
 
   @Test
   void stringLabelsBecomeSortedClasses() throws IOException {
-    ArrayDataset d = CsvReader.classification(csv("a,b,kind\n1,2,dog\n\n3,4,cat\n5,6,dog\n"), -1, true);
+    Dataset d = CsvReader.classification(csv("a,b,kind\n1,2,dog\n\n3,4,cat\n5,6,dog\n"), -1, true);
     assertEquals(3, d.size());
     assertEquals(List.of("cat", "dog"), d.classNames());
     assertEquals(1, d.label(0));
@@ -39,7 +42,7 @@ class CsvReaderTest {
 
   @Test
   void integerLabelsKeepTheirNumbersAndTheLabelColumnCanBeAnywhere() throws IOException {
-    ArrayDataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n"), 0, false);
+    Dataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n"), 0, false);
     assertEquals(List.of("0", "1", "2"), d.classNames());
     assertEquals(2, d.label(0));
   }
@@ -71,5 +74,37 @@ class CsvReaderTest {
     Path ok = csv("1,2\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(ok, 5, false));
     assertTrue(e.getMessage().contains("column 5 does not exist"), e.getMessage());
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreNamedWithLineAndByteOffset() throws IOException {
+    Path f = dir.resolve("latin1.csv");
+    Files.write(f, "1,2,caf\u00e9\n3,4,th\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, -1, false));
+    assertTrue(e.getMessage().contains("line 1, byte offset 7: not UTF-8"), e.getMessage());
+    Path utf8 = csv("1,2,caf\u00e9\n3,4,th\u00e9\n");
+    assertEquals(List.of("café", "thé"), CsvReader.classification(utf8, -1, false).classNames());
+  }
+
+  @Test
+  void aDirectoryIsNamedAsOne() {
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(dir, -1, false));
+    assertTrue(e.getMessage().equals(dir + ": is a directory, not a CSV file"), e.getMessage());
+  }
+
+  @Test
+  void wholeNumbersFrom0To255AreKeptAsOneByteEachAndReadBackUnchanged() throws IOException {
+    Dataset d = CsvReader.classification(csv("0,255,17,1\r\n3, 4 ,200,0\r\n"), -1, false);
+    assertTrue(d instanceof ByteImageDataset, d.getClass().getName());
+    float[] x = new float[6];
+    float[] t = new float[4];
+    d.fill(new int[] {0, 1}, 0, 2, x, t);
+    assertArrayEquals(new float[] {0, 255, 17, 3, 4, 200}, x);
+    assertEquals(List.of("0", "1"), d.classNames());
+    Dataset floats = CsvReader.classification(csv("0,256,1\n0,-1,0\n"), -1, false);
+    assertTrue(floats instanceof ArrayDataset, "256 and -1 are not bytes");
+    float[] y = new float[4];
+    floats.fill(new int[] {0, 1}, 0, 2, y, t);
+    assertArrayEquals(new float[] {0, 256, 0, -1}, y);
   }
 }

@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,5 +51,19 @@ class FashionMnistTest {
     IOException explicit = assertThrows(IOException.class, () -> FashionMnist.locate(partial, k -> null,
         root.resolve("sys"), root.resolve("c")));
     assertTrue(explicit.getMessage().contains("does not hold the Fashion-MNIST files"), explicit.getMessage());
+  }
+
+  @Test
+  void partialFilesOfKilledDownloadsAreRemovedAndNothingElse() throws IOException {
+    Path cache = Files.createDirectories(root.resolve("cache"));
+    for (String name : new String[] {"train-images-idx3-ubyte8311.part", "t10k-labels-idx1-ubyte02.part",
+        "t10k-labels-idx1-ubyte.gz", "notes.part"}) {
+      Files.write(cache.resolve(name), new byte[] {1});
+    }
+    FashionMnist.removePartialDownloads(cache);
+    try (var files = Files.list(cache)) {
+      assertEquals(java.util.List.of("notes.part", "t10k-labels-idx1-ubyte.gz"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
   }
 }

@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -15,7 +15,8 @@ import java.util.zip.ZipException;
  * Reads files in the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed (recognised by its magic bytes):
  * two zero bytes, a type byte (0x08: unsigned bytes), the number of dimensions, each dimension as a big-endian int,
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
- * or more bytes than the dimensions announce — is an {@link IOException} naming the file and what is wrong.
+ * or more bytes than the dimensions announce — is an {@link IOException} naming the file and what is wrong. What the
+ * header claims is never allocated on trust: memory grows with the data actually read.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -42,6 +43,9 @@ public final class IdxReader {
 
   /** Reads an unsigned-byte IDX file, gzip-compressed or not. */
   public static IdxArray read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not an IDX file");
+    }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read();
@@ -60,6 +64,26 @@ public final class IdxReader {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "file not found");
     }
+  }
+
+  /**
+   * Up to {@code claimed} bytes, in a buffer that grows with what the stream really holds: a header's claim alone
+   * never allocates more than a megabyte, nor more than about twice the real data.
+   */
+  static byte[] readAtMost(InputStream in, int claimed) throws IOException {
+    byte[] buf = new byte[Math.min(claimed, 1 << 20)];
+    int n = 0;
+    while (n < claimed) {
+      if (n == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, (int) Math.min(claimed, 2L * buf.length));
+      }
+      int r = in.read(buf, n, buf.length - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
   }
 
   private static IdxArray read(Path file, DataInputStream in) throws IOException {
@@ -98,11 +122,10 @@ public final class IdxReader {
             + " elements, which is not a plausible IDX file");
       }
     }
-    byte[] data = new byte[(int) total];
-    int read = in.readNBytes(data, 0, data.length);
-    if (read < data.length) {
-      throw new IOException(file + ": truncated: the header announces " + data.length + " data bytes ("
-          + java.util.Arrays.toString(dims) + ") but the file holds " + read + "; fetch the file again");
+    byte[] data = readAtMost(in, (int) total);
+    if (data.length < total) {
+      throw new IOException(file + ": truncated: the header announces " + total + " data bytes ("
+          + java.util.Arrays.toString(dims) + ") but the file holds " + data.length + "; fetch the file again");
     }
     if (in.read() != -1) {
       throw new IOException(file + ": more data than the header announces (" + java.util.Arrays.toString(dims)

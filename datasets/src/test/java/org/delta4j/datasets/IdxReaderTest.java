@@ -1,4 +1,4 @@
-package org.delta4j.data;
+package org.delta4j.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,5 +74,29 @@ class IdxReaderTest {
     refused(write("badgzip.gz", Arrays.copyOf(gz, gz.length - 6), false), "gzip");
     gz[gz.length - 6] ^= 0x55; // the CRC-32 in the trailer
     refused(write("flipped.gz", gz, false), "gzip");
+  }
+
+  /** Bytes this thread has allocated so far (HotSpot's count). */
+  static long allocated() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        .getThreadAllocatedBytes(Thread.currentThread().getId());
+  }
+
+  @Test
+  void aHeaderClaimingFarMoreImagesThanTheFileHoldsIsRefusedWithoutAllocatingTheClaim() throws IOException {
+    byte[] images = new byte[3_000 * 784];
+    for (boolean gzip : new boolean[] {false, true}) {
+      Path f = write("claims" + gzip, idx(8, new int[] {2_000_000, 28, 28}, images), gzip);
+      long before = allocated();
+      refused(f, "truncated: the header announces 1568000000 data bytes ([2000000, 28, 28]) but the file holds "
+          + images.length);
+      long used = allocated() - before;
+      assertTrue(used < 64L << 20, "allocated " + used + " bytes for a file of " + images.length);
+    }
+  }
+
+  @Test
+  void aDirectoryIsNamedAsOne() {
+    refused(dir, "is a directory");
   }
 }

@@ -1,7 +1,8 @@
-package org.delta4j.metrics;
+package org.delta4j.cli;
 
 import java.util.List;
 import java.util.Locale;
+import org.delta4j.metrics.ConfusionMatrix;
 
 /** Text tables of a {@link ConfusionMatrix} for people: per-class precision, recall, F1 and support, and the matrix. */
 public final class ClassificationReport {

@@ -1,0 +1,117 @@
+package org.delta4j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The machine's peak: fused multiply-adds on the widest vectors the JVM uses here, on every core at once (one JMH
+ * thread per available processor), with nothing but registers involved — twelve independent accumulators, enough to
+ * keep two FMA pipes of four cycles' latency busy, and few enough to fit sixteen vector registers (AVX2) with the two
+ * constants. Every operation is {@value #FLOPS_PER_OP} floating-point operations whatever the vector width, so JMH's
+ * operations per second (summed over the threads) times that is the peak in FLOP/s; the report reads every kernel's
+ * and the training step's figures also as a percentage of it. The two types are written out twice on purpose: written
+ * once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop runs a hundred times slower.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@Threads(Threads.MAX)
+public class FmaPeakBenchmark {
+  /** Accumulators per thread: independent FMA chains. */
+  static final int CHAINS = 12;
+  /** Floating-point operations of one benchmark operation: 2 (multiply and add) × 12 chains × 16 lanes × 4096. */
+  public static final long FLOPS_PER_OP = 2L * CHAINS * 16 * 4096;
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+  /** x ← x·m + k converges to k / (1 − m) = 1: the values stay normal, never subnormal or infinite. */
+  public float m32 = 0.999_999f;
+  public float k32 = 1e-6f;
+  public double m64 = 0.999_999_999;
+  public double k64 = 1e-9;
+
+  @Benchmark
+  public float float32() {
+    FloatVector m = FloatVector.broadcast(F, m32);
+    FloatVector k = FloatVector.broadcast(F, k32);
+    FloatVector a0 = FloatVector.broadcast(F, 1f);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector a4 = a0;
+    FloatVector a5 = a0;
+    FloatVector a6 = a0;
+    FloatVector a7 = a0;
+    FloatVector a8 = a0;
+    FloatVector a9 = a0;
+    FloatVector a10 = a0;
+    FloatVector a11 = a0;
+    for (long i = FLOPS_PER_OP / (2L * CHAINS * F.length()); i > 0; i--) {
+      a0 = a0.fma(m, k);
+      a1 = a1.fma(m, k);
+      a2 = a2.fma(m, k);
+      a3 = a3.fma(m, k);
+      a4 = a4.fma(m, k);
+      a5 = a5.fma(m, k);
+      a6 = a6.fma(m, k);
+      a7 = a7.fma(m, k);
+      a8 = a8.fma(m, k);
+      a9 = a9.fma(m, k);
+      a10 = a10.fma(m, k);
+      a11 = a11.fma(m, k);
+    }
+    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+        .reduceLanes(VectorOperators.ADD);
+  }
+
+  @Benchmark
+  public double float64() {
+    DoubleVector m = DoubleVector.broadcast(D, m64);
+    DoubleVector k = DoubleVector.broadcast(D, k64);
+    DoubleVector a0 = DoubleVector.broadcast(D, 1.0);
+    DoubleVector a1 = a0;
+    DoubleVector a2 = a0;
+    DoubleVector a3 = a0;
+    DoubleVector a4 = a0;
+    DoubleVector a5 = a0;
+    DoubleVector a6 = a0;
+    DoubleVector a7 = a0;
+    DoubleVector a8 = a0;
+    DoubleVector a9 = a0;
+    DoubleVector a10 = a0;
+    DoubleVector a11 = a0;
+    for (long i = FLOPS_PER_OP / (2L * CHAINS * D.length()); i > 0; i--) {
+      a0 = a0.fma(m, k);
+      a1 = a1.fma(m, k);
+      a2 = a2.fma(m, k);
+      a3 = a3.fma(m, k);
+      a4 = a4.fma(m, k);
+      a5 = a5.fma(m, k);
+      a6 = a6.fma(m, k);
+      a7 = a7.fma(m, k);
+      a8 = a8.fma(m, k);
+      a9 = a9.fma(m, k);
+      a10 = a10.fma(m, k);
+      a11 = a11.fma(m, k);
+    }
+    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+        .reduceLanes(VectorOperators.ADD);
+  }
+}

@@ -1,0 +1,97 @@
+package org.delta4j.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.benchmarks.report.Blas;
+import org.delta4j.benchmarks.report.Machine;
+import org.delta4j.engine.Engines;
+import org.delta4j.engine.ref.gemm.MatrixMultiply;
+import org.delta4j.io.AtomicFiles;
+
+/**
+ * Records the machine a JVM benchmark run measures (see {@link Machine}): the CPU, the cores this JVM may use, the
+ * reference engine's gemm as chosen here and the JVM's vector width, and with {@code --nd4j}, after ND4J has loaded
+ * and multiplied, the BLAS libraries mapped into the process with the OpenBLAS build and the core type it chose.
+ * {@code benchmarks/run} writes one beside each JMH results file, in the same environment.
+ * Usage: {@code MachineProbe [--nd4j] [--out FILE]}.
+ */
+public final class MachineProbe {
+  private MachineProbe() {}
+
+  public static void main(String[] args) throws IOException {
+    boolean nd4j = List.of(args).contains("--nd4j");
+    int out = List.of(args).indexOf("--out");
+    String json = probe(nd4j).toJson().toPrettyString() + "\n";
+    if (out >= 0 && out + 1 < args.length) {
+      AtomicFiles.writeString(Path.of(args[out + 1]), json);
+    } else {
+      System.out.print(json);
+    }
+    System.exit(0); // ND4J leaves non-daemon threads behind
+  }
+
+  /** The machine as this JVM sees it; with {@code nd4j}, ND4J is loaded first and its BLAS recorded. */
+  static Machine probe(boolean nd4j) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("memory", memTotal());
+    settings.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    settings.put("reference gemm", MatrixMultiply.get().description());
+    if (MatrixMultiply.vectorApi()) {
+      settings.put("JVM vector width", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits");
+    }
+    for (String v : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+        "OMP_WAIT_POLICY"}) {
+      if (System.getenv(v) != null) {
+        settings.put(v, System.getenv(v));
+      }
+    }
+    List<Blas> blas = new ArrayList<>();
+    if (nd4j) {
+      Engines.get("nd4j"); // loads ND4J under the engine's thread settings, and multiplies two small matrices
+      String config = "";
+      String core = "";
+      try {
+        String[] answer = (String[]) Class.forName(MachineProbe.class.getPackageName() + ".OpenBlasQuery")
+            .getDeclaredMethod("configAndCore").invoke(null);
+        config = answer[0];
+        core = answer[1];
+        settings.put("OpenBLAS threads", answer[2]);
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        settings.put("OpenBLAS query", "failed: " + cause);
+      }
+      for (String lib : Machine.blasLibraries(Machine.mappedFilesHere())) {
+        Blas b = Blas.of(real(lib), "", "");
+        blas.add(b.kind() == Blas.Kind.OPENBLAS ? Blas.of(b.library(), config, core) : b);
+      }
+    }
+    return new Machine(Machine.cpuinfoHere(), Runtime.getRuntime().availableProcessors(), blas, settings);
+  }
+
+  private static String memTotal() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal")) {
+          long kib = Long.parseLong(line.replaceAll("\\D", ""));
+          return String.format(java.util.Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+
+  private static String real(String file) {
+    try {
+      return Path.of(file).toRealPath().toString();
+    } catch (IOException e) {
+      return file;
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package org.delta4j.dsl.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import org.delta4j.spec.Initializer;
+
+/**
+ * One use of an annotation whose type is meta-annotated with a kind's type name ({@code @LayerAnnotation},
+ * {@code @LossAnnotation}, {@code @OptimizerAnnotation} or {@code @ScheduleAnnotation}), as the kind's JSON object: the
+ * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On a layer, the conventional
+ * members are taken out: {@code name}, {@code activation} with {@code alpha}, and the scale of each initializer kind.
+ * It remembers which member wrote which field, so that an error about a field points at the value.
+ */
+final class KindAnnotation {
+  /** What a kind annotation declares, by the meta-annotation on its type. */
+  enum Category {
+    LAYER("LayerAnnotation", "layer"),
+    LOSS("LossAnnotation", "loss"),
+    OPTIMIZER("OptimizerAnnotation", "optimizer"),
+    SCHEDULE("ScheduleAnnotation", "schedule");
+
+    final String meta;
+    final String word;
+
+    Category(String meta, String word) {
+      this.meta = meta;
+      this.word = word;
+    }
+  }
+
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  final AnnotationMirror mirror;
+  final Category category;
+  final String type;
+  final ObjectNode json = JSON.objectNode();
+  /** The member each field came from. */
+  private final Map<String, String> members = new LinkedHashMap<>();
+  /** Members read by convention rather than written as fields. */
+  private final Map<String, AnnotationValue> conventions = new LinkedHashMap<>();
+  /** What cannot be written as JSON, by member (reported by the caller). */
+  final Map<String, String> problems = new LinkedHashMap<>();
+
+  private KindAnnotation(AnnotationMirror mirror, Category category, String type) {
+    this.mirror = mirror;
+    this.category = category;
+    this.type = type;
+  }
+
+  /** The category of the annotation, from the meta-annotation on its type, or null for any other annotation. */
+  static Category category(AnnotationMirror m) {
+    return metaOf(m) == null ? null : Category.valueOf(metaName(metaOf(m)));
+  }
+
+  private static AnnotationMirror metaOf(AnnotationMirror m) {
+    for (AnnotationMirror meta : m.getAnnotationType().asElement().getAnnotationMirrors()) {
+      String name = Mirrors.name(meta);
+      for (Category c : Category.values()) {
+        if (name.equals(Mirrors.PACKAGE + c.meta)) {
+          return meta;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String metaName(AnnotationMirror meta) {
+    String simple = Mirrors.simpleName(meta);
+    for (Category c : Category.values()) {
+      if (c.meta.equals(simple)) {
+        return c.name();
+      }
+    }
+    throw new IllegalArgumentException(simple);
+  }
+
+  /** Whether {@code e} carries an annotation of the DSL's package or a kind annotation. */
+  static boolean hasDslAnnotation(Element e) {
+    return e.getAnnotationMirrors().stream().anyMatch(m -> Mirrors.name(m).startsWith(Mirrors.PACKAGE)
+        || category(m) != null);
+  }
+
+  /** The annotations of {@code category} on {@code e}, in source order. */
+  static List<AnnotationMirror> on(Element e, Category category) {
+    return e.getAnnotationMirrors().stream().filter(m -> category(m) == category).map(m -> (AnnotationMirror) m)
+        .toList();
+  }
+
+  /** Reads a resolved kind annotation; {@link #problems} says what of it could not be written. */
+  static KindAnnotation read(Elements elements, AnnotationMirror m) {
+    AnnotationMirror meta = metaOf(m);
+    Category category = Category.valueOf(metaName(meta));
+    Map<String, AnnotationValue> metaValues = Mirrors.values(elements, meta);
+    String typeFrom = (String) metaValues.get("typeFrom").getValue();
+    Map<String, AnnotationValue> values = Mirrors.values(elements, m);
+    String type = (String) metaValues.get("type").getValue();
+    if (!typeFrom.isEmpty() && values.containsKey(typeFrom)) {
+      Object v = values.get(typeFrom).getValue();
+      type = v instanceof VariableElement c ? c.getSimpleName().toString().toLowerCase(Locale.ROOT) : String.valueOf(v);
+    }
+    KindAnnotation k = new KindAnnotation(m, category, type);
+    if (type.isEmpty()) {
+      k.problems.put(null, "@" + Mirrors.simpleName(meta) + " on @" + Mirrors.simpleName(m) + " names no type: set "
+          + "type = \"...\" (or typeFrom = \"<member>\")");
+    }
+    TypeElement annotationType = (TypeElement) m.getAnnotationType().asElement();
+    List<ExecutableElement> declared = ElementFilter.methodsIn(annotationType.getEnclosedElements());
+    for (ExecutableElement member : declared) {
+      String name = member.getSimpleName().toString();
+      AnnotationValue written = Mirrors.written(m, name);
+      if (name.equals(typeFrom)) {
+        continue;
+      }
+      if (category == Category.LAYER && (name.equals("name") || name.equals("activation")
+          || name.equals("alpha") && has(declared, "activation") || isScale(declared, name))) {
+        k.conventions.put(name, values.get(name));
+        continue;
+      }
+      if (isInitializerKind(member)) {
+        AnnotationValue scale = Mirrors.written(m, name + "Scale");
+        if (written != null || scale != null) {
+          k.members.put(field(elements, member), name);
+          k.json.set(field(elements, member), k.initializer(name, values.get(name), scale));
+        }
+        continue;
+      }
+      if (written != null) {
+        JsonNode node = json(written.getValue());
+        if (node == null) {
+          k.problems.put(name, "the member " + name + "() of @" + Mirrors.simpleName(m) + " cannot be written as "
+              + "JSON: use numbers, booleans, strings, enum constants or arrays of them");
+        } else {
+          k.members.put(field(elements, member), name);
+          k.json.set(field(elements, member), node);
+        }
+      }
+    }
+    return k;
+  }
+
+  private static boolean has(List<ExecutableElement> members, String name) {
+    return members.stream().anyMatch(m -> m.getSimpleName().contentEquals(name));
+  }
+
+  /** Whether {@code name} is the scale of an initializer-kind member ({@code initScale} of {@code init}). */
+  private static boolean isScale(List<ExecutableElement> members, String name) {
+    return name.endsWith("Scale") && members.stream().anyMatch(m -> isInitializerKind(m)
+        && m.getSimpleName().contentEquals(name.substring(0, name.length() - "Scale".length())));
+  }
+
+  private static boolean isInitializerKind(ExecutableElement member) {
+    return member.getReturnType().getKind() == TypeKind.DECLARED
+        && member.getReturnType().toString().equals(Initializer.Kind.class.getCanonicalName());
+  }
+
+  /** The JSON field a member writes: its {@code @Field}, or its name in snake case. */
+  private static String field(Elements elements, ExecutableElement member) {
+    for (AnnotationMirror a : member.getAnnotationMirrors()) {
+      if (Mirrors.name(a).equals(Mirrors.PACKAGE + "Field")) {
+        return (String) Mirrors.values(elements, a).get("value").getValue();
+      }
+    }
+    return snakeCase(member.getSimpleName().toString());
+  }
+
+  static String snakeCase(String camel) {
+    StringBuilder out = new StringBuilder();
+    for (char c : camel.toCharArray()) {
+      if (Character.isUpperCase(c)) {
+        out.append('_').append(Character.toLowerCase(c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * An initializer object from a kind member and its written scale (1 when not written, 0 for ZEROS), checked by the
+   * initializer's own rules: a wrong scale, or one given to ZEROS, is a problem of the scale member.
+   */
+  private ObjectNode initializer(String member, AnnotationValue kind, AnnotationValue scale) {
+    Initializer.Kind k = Initializer.Kind.valueOf(Mirrors.constant(kind));
+    double value = k == Initializer.Kind.ZEROS || scale == null ? (k == Initializer.Kind.ZEROS ? 0 : 1)
+        : ((Number) scale.getValue()).doubleValue();
+    if (k == Initializer.Kind.ZEROS && scale != null) {
+      problems.put(member + "Scale", member + "Scale has no effect on ZEROS: remove it, or choose another " + member);
+    } else {
+      try {
+        new Initializer(k, value);
+      } catch (IllegalArgumentException e) {
+        problems.put(member + "Scale", e.getMessage());
+      }
+    }
+    return JSON.objectNode().put("kind", k.name().toLowerCase(Locale.ROOT)).put("scale", value);
+  }
+
+  /** A resolved annotation value as JSON, or null for a class or an annotation. */
+  private static JsonNode json(Object value) {
+    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return JSON.numberNode(((Number) value).intValue());
+    } else if (value instanceof Long l) {
+      return JSON.numberNode(l);
+    } else if (value instanceof Number n) {
+      return Double.isFinite(n.doubleValue()) ? JSON.numberNode(n.doubleValue()) : JSON.textNode(n.toString());
+    } else if (value instanceof Boolean b) {
+      return JSON.booleanNode(b);
+    } else if (value instanceof String || value instanceof Character) {
+      return JSON.textNode(value.toString());
+    } else if (value instanceof VariableElement c && c.getKind() == ElementKind.ENUM_CONSTANT) {
+      return JSON.textNode(c.getSimpleName().toString().toLowerCase(Locale.ROOT));
+    } else if (value instanceof List<?> list) {
+      ArrayNode a = JSON.arrayNode();
+      for (Object o : list) {
+        JsonNode n = json(((AnnotationValue) o).getValue());
+        if (n == null) {
+          return null;
+        }
+        a.add(n);
+      }
+      return a;
+    }
+    return null;
+  }
+
+  /** A conventional member's value (with its default), or null when the annotation type has no such member. */
+  AnnotationValue convention(String member) {
+    return conventions.get(member);
+  }
+
+  /** Where the object is, as the kind's messages name it: {@code @Dense}. */
+  String where() {
+    return "@" + Mirrors.simpleName(mirror);
+  }
+
+  /**
+   * The field an error message is about: of those it names (as written, with spaces for underscores — {@code
+   * learning rate} — or by member), the one named first, the longest at one place; null when it names none.
+   */
+  String fieldIn(String message) {
+    String best = null;
+    int bestAt = Integer.MAX_VALUE;
+    for (String field : members.keySet()) {
+      int at = position(message, field);
+      if (at >= 0 && (at < bestAt || at == bestAt && field.length() > best.length())) {
+        best = field;
+        bestAt = at;
+      }
+    }
+    return best;
+  }
+
+  /** Whether {@code message} names {@code field}. */
+  boolean mentions(String message, String field) {
+    return position(message, field) >= 0;
+  }
+
+  private int position(String message, String field) {
+    int at = -1;
+    for (String name : new String[] {field, field.replace('_', ' '), members.get(field)}) {
+      int i = name == null ? -1 : message.indexOf(name);
+      if (i >= 0 && (at < 0 || i < at)) {
+        at = i;
+      }
+    }
+    return at;
+  }
+
+  /** The value the user wrote for {@code field}, or null. */
+  AnnotationValue valueOf(String field) {
+    return field == null ? null : Mirrors.written(mirror, members.get(field));
+  }
+}

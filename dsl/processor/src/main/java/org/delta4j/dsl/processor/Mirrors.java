@@ -1,0 +1,128 @@
+package org.delta4j.dsl.processor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+
+/**
+ * Annotations read as javac models them, without reflection proxies: finding them by name, their values by member
+ * name, and whether everything in them is resolved. A value javac could not resolve (an undefined constant, a
+ * misspelt enum constant, an annotation type that does not exist) is never read: the spec that holds it waits for a
+ * later round, and javac itself reports the cause.
+ */
+final class Mirrors {
+  static final String PACKAGE = "org.delta4j.dsl.";
+
+  private Mirrors() {}
+
+  /** The qualified name of the annotation's type. */
+  static String name(AnnotationMirror m) {
+    return ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().toString();
+  }
+
+  /** The annotation's simple name, e.g. {@code Dense}. */
+  static String simpleName(AnnotationMirror m) {
+    return m.getAnnotationType().asElement().getSimpleName().toString();
+  }
+
+  /** The annotation of type {@code org.delta4j.dsl.<simpleName>} on {@code e}, or null. */
+  static AnnotationMirror find(Element e, String simpleName) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (name(m).equals(PACKAGE + simpleName)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Every value of the annotation by member name, defaults included. Only for a {@link #resolved} annotation. */
+  static Map<String, AnnotationValue> values(Elements elements, AnnotationMirror m) {
+    Map<String, AnnotationValue> out = new LinkedHashMap<>();
+    elements.getElementValuesWithDefaults(m).forEach((k, v) -> out.put(k.getSimpleName().toString(), v));
+    return out;
+  }
+
+  /** The value as written (so that an error points at it), or null when the member was left at its default. */
+  static AnnotationValue written(AnnotationMirror m, String member) {
+    if (m == null) {
+      return null;
+    }
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : m.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals(member)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** The name of an enum constant value. */
+  static String constant(AnnotationValue v) {
+    return ((VariableElement) v.getValue()).getSimpleName().toString();
+  }
+
+  /** Whether every annotation on {@code e} has a known type and each of its members a value of that type. */
+  static boolean resolved(Elements elements, Element e) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (m.getAnnotationType().getKind() == TypeKind.ERROR || !resolved(elements, m)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean resolved(Elements elements, AnnotationMirror m) {
+    Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(m);
+    for (ExecutableElement member : ElementFilter.methodsIn(m.getAnnotationType().asElement().getEnclosedElements())) {
+      AnnotationValue v = values.get(member);
+      if (v == null || !fits(elements, member.getReturnType(), v.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code value} is what javac gives for a resolved value of {@code type}. */
+  private static boolean fits(Elements elements, TypeMirror type, Object value) {
+    switch (type.getKind()) {
+      case BOOLEAN:
+        return value instanceof Boolean;
+      case CHAR:
+        return value instanceof Character;
+      case BYTE: case SHORT: case INT: case LONG: case FLOAT: case DOUBLE:
+        return value instanceof Number;
+      case ARRAY:
+        if (!(value instanceof List<?> list)) {
+          return false;
+        }
+        TypeMirror component = ((ArrayType) type).getComponentType();
+        return list.stream().allMatch(v -> v instanceof AnnotationValue a && fits(elements, component, a.getValue()));
+      case DECLARED:
+        Element element = ((DeclaredType) type).asElement();
+        if (element.getKind() == ElementKind.ENUM) {
+          return value instanceof VariableElement v && v.getKind() == ElementKind.ENUM_CONSTANT
+              && v.asType().getKind() != TypeKind.ERROR;
+        } else if (element.getKind() == ElementKind.ANNOTATION_TYPE) {
+          return value instanceof AnnotationMirror a && a.getAnnotationType().getKind() != TypeKind.ERROR
+              && resolved(elements, a);
+        } else if (value instanceof TypeMirror t) {
+          return t.getKind() != TypeKind.ERROR;
+        }
+        return value instanceof String;
+      default:
+        return false;
+    }
+  }
+}

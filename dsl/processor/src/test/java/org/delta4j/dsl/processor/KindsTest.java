@@ -1,0 +1,153 @@
+package org.delta4j.dsl.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.delta4j.dsl.processor.Specs.compile;
+import static org.delta4j.dsl.processor.Specs.fails;
+import static org.delta4j.dsl.processor.Specs.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.tools.JavaFileObject;
+import org.delta4j.dsl.processor.Specs.Expected;
+import org.delta4j.dsl.processor.testkinds.BoundedSquaredErrorSpec;
+import org.delta4j.dsl.processor.testkinds.FailingKinds;
+import org.delta4j.dsl.processor.testkinds.ScaleSpec;
+import org.delta4j.dsl.processor.testkinds.ScaledSgdSpec;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.spec.Initializer;
+import org.delta4j.spec.KindProvider;
+import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerKind;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LossKind;
+import org.delta4j.spec.OptimizerKind;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.NetworkSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DSL takes any registered layer, loss and optimizer kind through one door: an annotation whose type is
+ * meta-annotated with the kind's type name. The kinds of {@code testkinds}, registered on the test class path as a
+ * user's would be on the processor path, are checked at compile time on the line, and the generated class builds
+ * them through their JSON at run time.
+ */
+class KindsTest {
+  private static final String HEADER = "import org.delta4j.dsl.processor.testkinds.*;";
+
+  private static JavaFileObject userSpec(String name, String... body) {
+    String[] lines = new String[body.length + 1];
+    lines[0] = HEADER;
+    System.arraycopy(body, 0, lines, 1, body.length);
+    return spec(name, lines); // the body proper starts on line 8
+  }
+
+  @Test
+  void aUserKindOfEachCategoryIsGeneratedAndBuiltThroughItsJson() throws Exception {
+    Compilation c = compile(userSpec("CustomSpec",
+        "@NeuralNetwork(seed = 5) @Input(3)",
+        "@BoundedSquaredError(maxOutputs = 2)",
+        "@ScaledSgd(learningRate = 0.1, scale = 0.5)",
+        "@StepDecay(stepSize = 10, gamma = 0.5)",
+        "interface CustomSpec {",
+        "  @Dense(units = 4) void hidden();",
+        "  @Scale(factor = 2, maxInputs = 8) void scaled();",
+        "  @Dense(units = 2) void out();",
+        "}"));
+    assertThat(c).succeededWithoutWarnings();
+    NetworkSpec expected = NetworkSpec.builder().input(3)
+        .layer(new LayerSpec.Dense("hidden", 4, Initializer.xavierUniform(), Initializer.zeros()))
+        .layer(new ScaleSpec("scaled", 2, 8))
+        .layer(new LayerSpec.Dense("out", 2, Initializer.xavierUniform(), Initializer.zeros()))
+        .loss(new BoundedSquaredErrorSpec(2))
+        .optimizer(new ScaledSgdSpec(0.1, 0.5, 0, new LearningRateSchedule.StepDecay(10, 0.5)))
+        .seed(5)
+        .build();
+    assertEquals(expected, Specs.generatedSpec(c, "test.CustomNetwork"));
+    String source = c.generatedSourceFile("test.CustomNetwork").orElseThrow().getCharContent(true).toString();
+    assertTrue(source.contains("public ScaleLayer scaled()"), source);
+    assertTrue(source.contains("public float[][] predict("), source);
+  }
+
+  @Test
+  void everyRegisteredKindRoundTripsAsTheGeneratedCodeWritesAndReadsIt() {
+    // Each kind's example, written as the generator writes it and read back as the generated class reads it.
+    KindRegistry kinds = KindRegistry.load(KindsTest.class.getClassLoader());
+    for (LayerKind kind : kinds.layerKinds()) {
+      LayerSpec example = kind.example().spec().withName("x");
+      assertEquals(example, NetworkSpecJson.readLayer(NetworkSpecJson.writeLayer(example)), kind.type());
+    }
+    for (LossKind kind : kinds.lossKinds()) {
+      assertEquals(kind.example(), NetworkSpecJson.readLoss(NetworkSpecJson.writeLoss(kind.example())), kind.type());
+    }
+    for (OptimizerKind kind : kinds.optimizerKinds()) {
+      assertEquals(kind.example(), NetworkSpecJson.readOptimizer(NetworkSpecJson.writeOptimizer(kind.example())),
+          kind.type());
+    }
+    assertTrue(kinds.layerKinds().stream().anyMatch(k -> k.type().equals(ScaleSpec.TYPE)));
+  }
+
+  @Test
+  void anUnknownOrMisspeltKindIsReportedOnItsLine() {
+    fails(userSpec("A", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 4) void hidden();", "  @Scael(factor = 2) void scaled();", "  @Dense(units = 1) void out();",
+        "}"),
+        new Expected("no layer kind 'scael' is registered on the annotation processor path (registered: scale, dense, ", 11));
+  }
+
+  @Test
+  void aUserKindsOwnRulesAreReportedOnTheValue() {
+    fails(userSpec("A", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 4) void hidden();", "  @Scale(factor = 2,", "      maxInputs = 0) void scaled();",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("scale layer 'scaled': max inputs must be at least 1, got 0", 12));
+    fails(userSpec("B", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "@ScaledSgd(learningRate = 0.1,", "    momentum = 0.9)", "interface B {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("@ScaledSgd: unknown field [momentum]", 10));
+  }
+
+  @Test
+  void aUserKindsShapeAndLossRulesAreReportedWhereTheyApply() {
+    fails(userSpec("A", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 4) void hidden();", "  @Scale(factor = 2, maxInputs = 2) void scaled();",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("scale layer 'scaled' takes at most 2 inputs per sample, got shape [4]", 11));
+    fails(userSpec("B", "@NeuralNetwork @Input(3)", "@BoundedSquaredError(maxOutputs = 1)", "interface B {",
+        "  @Dense(units = 3) void out();", "}"),
+        new Expected("bounded_squared_error takes at most 1 outputs, but the network has 3", 9));
+  }
+
+  @Test
+  void aProviderThatFailsWhenLoadedIsOneErrorOnTheSpec(@TempDir Path dir) throws IOException {
+    Path services = dir.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, FailingKinds.class.getName() + "\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+          "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader)).compile(source);
+      assertThat(c).hadErrorContaining("the layer, loss and optimizer kinds on the annotation processor path cannot be "
+          + "loaded: a kind provider cannot be loaded").inFile(source).onLine(8);
+      assertThat(c).hadErrorContaining("this provider is broken");
+      assertThat(c).hadErrorCount(1);
+    }
+  }
+
+  @Test
+  void aUserKindAnnotationOutsideASpecIsReported() {
+    JavaFileObject source = JavaFileObjects.forSourceString("test.Plain", Specs.HEADER + HEADER + "\n"
+        + "interface Plain {\n  @Scale(factor = 2) void scaled();\n}\n");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("@Scale is only read in an interface annotated @NeuralNetwork, and Plain is not")
+        .inFile(source).onLine(9);
+    assertThat(c).hadErrorCount(1);
+  }
+}

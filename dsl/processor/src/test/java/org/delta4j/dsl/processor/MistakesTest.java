@@ -1,0 +1,256 @@
+package org.delta4j.dsl.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.delta4j.dsl.processor.Specs.compile;
+import static org.delta4j.dsl.processor.Specs.fails;
+import static org.delta4j.dsl.processor.Specs.spec;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.delta4j.dsl.processor.Specs.Expected;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each class of mistake is exactly one compile error per mistake, on the line at fault (spec bodies start on line 7),
+ * saying what to do; a spec with errors generates nothing.
+ */
+class MistakesTest {
+  private static final String MSE = "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)";
+
+  @Test
+  void aSpecWithErrorsGeneratesNothing() {
+    JavaFileObject bad = spec("BSpec", "@NeuralNetwork @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface BSpec {",
+        "  @Dense(units = 1) void out();", "}");
+    JavaFileObject user = JavaFileObjects.forSourceString("test.User", "package test;\nclass User {\n  BNetwork n;\n}\n");
+    Compilation c = compile(bad, user);
+    assertThat(c).hadErrorContaining("the network has no input").inFile(bad).onLine(8);
+    assertThat(c).hadErrorContaining("cannot find symbol").inFile(user).onLine(3);
+  }
+
+  @Test
+  void noInputNoLossNoLayers() {
+    fails(spec("A", "@NeuralNetwork @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 1) void out();", "}"), new Expected("the network has no input: add @Input(size)", 8));
+    fails(spec("B", "@NeuralNetwork @Input(3)", "interface B {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("the network has no loss: add @Loss(...) or another loss annotation to B", 8));
+    fails(spec("C", MSE, "interface C {", "  default void helper() {}", "}"),
+        new Expected("the network has no layers: add abstract methods annotated @Dense", 8));
+  }
+
+  @Test
+  void sizesOutOfRange() {
+    fails(spec("A", "@NeuralNetwork @Input({2, 0}) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 4) void hidden();", "  @Dense(units = -1) void out();", "}"),
+        new Expected("input sizes must be at least 1, got 0", 7), new Expected("units must be at least 1, got -1", 10));
+    fails(spec("B", "@NeuralNetwork @Input({}) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface B {",
+        "  @Dense(units = 4) void out();", "}"), new Expected("@Input needs at least one size", 7));
+  }
+
+  @Test
+  void anInputTooLargeForAnArray() {
+    fails(spec("A", "@NeuralNetwork @Input({65536, 65536, 65536}) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface A {", "  @Dense(units = 4) void out();", "}"),
+        new Expected("one input sample would have more than 2147483647 (2³¹ − 1) elements", 7));
+  }
+
+  @Test
+  void dropoutOutsideItsRange() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  @Dropout(1.0) void drop();",
+        "  @Dense(units = 1) void out();", "}"), new Expected("dropout rate must be in [0, 1), got 1.0", 10));
+  }
+
+  @Test
+  void softmaxAnywhereButLastNamesTheMethodThatFollows() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4, activation = ActivationFunction.SOFTMAX) void hidden();",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("softmax must be the last layer (it normalises the outputs into probabilities), but out() "
+            + "follows it", 9));
+    fails(spec("B", MSE, "interface B {", "  @Activation(ActivationFunction.SOFTMAX) void early();",
+        "  @Dense(units = 1, activation = ActivationFunction.RELU) void out();", "}"),
+        new Expected("but out() follows it", 9));
+  }
+
+  @Test
+  void lossesThatDoNotFitTheLastLayer() {
+    fails(spec("A", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.BINARY_CROSS_ENTROPY)", "interface A {",
+        "  @Dense(units = 10, activation = ActivationFunction.SOFTMAX) void out();", "}"),
+        new Expected("does not fit a softmax over 10 units", 8));
+    fails(spec("B", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface B {",
+        "  @Dense(units = 10) void logits();", "  @Activation(ActivationFunction.SOFTMAX) void out();", "}"),
+        new Expected("remove the final softmax layer", 8));
+  }
+
+  @Test
+  void optimizerAndScheduleValuesOutOfRange() {
+    fails(spec("A", MSE, "@Adam(learningRate = 0,", "      beta2 = 1.0)", "interface A {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("learning rate must be positive and finite, got 0.0", 8),
+        new Expected("beta2 must be in [0, 1), got 1.0", 9));
+    fails(spec("B", MSE, "@RmsProp(learningRate = 0.1, rho = -0.5, weightDecay = -1)", "@StepDecay(stepSize = 0,",
+        "   gamma = 0.5)", "interface B {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("rho must be in [0, 1), got -0.5", 8), new Expected("weight decay must be ≥ 0", 8),
+        new Expected("step decay needs stepSize ≥ 1 and gamma in (0, 1], got 0 and 0.5", 9));
+  }
+
+  @Test
+  void layerValuesOutOfRange() {
+    fails(spec("A", MSE, "interface A {",
+        "  @Dense(units = 2, activation = ActivationFunction.LEAKY_RELU, alpha = Double.NaN) void a();",
+        "  @Dense(units = 2, activation = ActivationFunction.RELU,",
+        "      alpha = 0.1) void b();",
+        "  @Dense(units = 2, init = Initializer.Kind.UNIFORM, initScale = -1) void c();",
+        "  @Dense(units = 1, initScale = 2,", "      bias = Initializer.Kind.ZEROS, biasScale = 3) void d();", "}"),
+        new Expected("the leaky ReLU slope must be finite, got NaN", 9),
+        new Expected("alpha is leaky ReLU's slope, and relu takes none", 11),
+        new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 12),
+        new Expected("biasScale has no effect on ZEROS", 14));
+  }
+
+  @Test
+  void duplicateLayerNamesNameTheOtherMethod() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4, name = \"x\") void first();",
+        "  @Dense(units = 1, name = \"x\") void second();", "}"),
+        new Expected("duplicate layer name 'x' (also first())", 10));
+    fails(spec("B", MSE, "interface B {", "  @Dense(units = 4, activation = ActivationFunction.RELU) void a();",
+        "  @Activation(value = ActivationFunction.TANH, name = \"a_relu\") void b();", "}"),
+        new Expected("duplicate layer name 'a_relu' (also the relu after a())", 10));
+  }
+
+  @Test
+  void specsTheProcessorDoesNotSupport() {
+    fails(spec("A", MSE, "interface A<T> {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("a network spec cannot be generic", 8));
+    fails(spec("B", MSE, "abstract class B {", "  @Dense(units = 1) abstract void out();", "}"),
+        new Expected("@NeuralNetwork goes on an interface whose methods are the layers; B is a class", 7));
+    fails(spec("E", MSE, "enum E {}"), new Expected("E is an enum", 7));
+    fails(spec("R", MSE, "record R() {}"), new Expected("R is a record", 7));
+    fails(spec("N", MSE, "@interface N {}"), new Expected("N is an annotation type", 7));
+    fails(spec("C", "public class C {", "  public class Inner {", "    " + MSE, "    interface Spec {",
+        "      @Dense(units = 1) void out();", "    }", "  }", "}"),
+        new Expected("cannot be nested in the inner (non-static) class Inner", 10));
+    fails(spec("D", "@NeuralNetwork(className = \"not valid\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface D {", "  @Dense(units = 1) void out();", "}"), new Expected("'not valid' is not a valid class name", 7));
+  }
+
+  @Test
+  void aGeneratedNameThatClashesWithAnotherType() {
+    JavaFileObject existing = JavaFileObjects.forSourceString("test.ANetwork", "package test;\nclass ANetwork {}\n");
+    JavaFileObject source = spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, existing);
+    assertThat(c).hadErrorContaining("the generated class ANetwork would clash with the existing type test.ANetwork")
+        .inFile(source).onLine(7);
+    assertThat(c).hadErrorCount(1);
+    fails(spec("Self", "@NeuralNetwork(className = \"Self\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface Self {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("would clash with the existing type test.Self", 7));
+  }
+
+  @Test
+  void methodsThatAreNotLayers() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  void plain();",
+        "  @Dense(units = 1) @Dropout(0.5) void both();", "  @Dense(units = 1) void withParameter(int x);", "}"),
+        new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation, or make it a default method", 10),
+        new Expected("a method is one layer: keep one of @Dense and @Dropout on both()", 11),
+        new Expected("a layer method takes no parameters: withParameter() has 1", 12));
+  }
+
+  @Test
+  void layerAnnotationsOnMethodsThatAreNotLayers() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4)", "  default void helper() {}",
+        "  @Dropout(0.5)", "  static void util() {}", "  @Dense(units = 1) void out();", "}"),
+        new Expected("@Dense declares a layer only on an abstract method, and helper() is default", 9),
+        new Expected("@Dropout declares a layer only on an abstract method, and util() is static", 11));
+  }
+
+  @Test
+  void dslAnnotationsOutsideASpec() {
+    fails(spec("Plain", "@Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface Plain {",
+        "  @Dense(units = 4) void hidden();", "}"),
+        new Expected("@Input is only read in an interface annotated @NeuralNetwork, and Plain is not one", 7),
+        new Expected("@Loss is only read in an interface annotated @NeuralNetwork", 7),
+        new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Plain is not one: annotate "
+            + "Plain with @NeuralNetwork, or move hidden() into a spec", 9));
+    fails(spec("K", "class K {", "  @Dropout(0.5) void drop() {}", "}"),
+        new Expected("@Dropout is only read in an interface annotated @NeuralNetwork, and K is not one", 8));
+  }
+
+  @Test
+  void layersInheritedFromAnotherInterface() {
+    JavaFileObject base = JavaFileObjects.forSourceString("test.Base", Specs.HEADER
+        + "interface Base {\n  @Dense(units = 4) void hidden();\n}\n");
+    JavaFileObject spec = spec("ASpec", MSE, "interface ASpec extends Base {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(base, spec);
+    assertThat(c).hadErrorContaining("@Dense is only read in an interface annotated @NeuralNetwork, and Base is not")
+        .inFile(base).onLine(8);
+    assertThat(c).hadErrorCount(1);
+    fails(spec("BSpec", MSE, "interface BSpec extends Runnable {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("BSpec inherits the abstract method run() from java.lang.Runnable, but a spec declares every "
+            + "layer itself", 8));
+    JavaFileObject other = spec("OtherSpec", MSE, "interface OtherSpec {", "  @Dense(units = 1) void out();", "}");
+    JavaFileObject derived = spec("CSpec", MSE, "interface CSpec extends OtherSpec {", "  @Dense(units = 1) void more();",
+        "}");
+    c = compile(other, derived);
+    assertThat(c).hadErrorContaining("a network spec cannot extend another spec (test.OtherSpec)").inFile(derived)
+        .onLine(8);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void layerMethodsNamedLikeGeneratedMembers() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void spec();", "  @Dense(units = 4) void network();",
+        "  @Dense(units = 4) void clone();", "  @Dense(units = 4) String toString();", "  @Dense(units = 1) void create();",
+        "}"),
+        new Expected("the generated class has a method spec() of its own, so this layer's accessor would clash with "
+            + "it: rename the method (e.g. specLayer()), and keep the layer's name with name = \"spec\"", 9),
+        new Expected("a method network() of its own", 10),
+        new Expected("a method clone() of its own", 11),
+        new Expected("a method toString() of its own", 12),
+        new Expected("a method create() of its own", 13));
+  }
+
+  @Test
+  void methodsJavacRejectsAreLeftToJavac() {
+    JavaFileObject source = spec("A", MSE, "interface A {", "  @Dense(units = 4) void getClass();",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("getClass()").inFile(source).onLine(9);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void moreThanOneOptimizerOrScheduleNamesThemInSourceOrder() {
+    fails(spec("A", MSE, "@Sgd(learningRate = 0.1)", "@Adam", "@Momentum(learningRate = 0.1)", "interface A {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("more than one optimizer: keep one of @Sgd and @Adam", 9),
+        new Expected("more than one optimizer: keep one of @Sgd and @Momentum", 10));
+    fails(spec("B", MSE, "@CosineDecay(totalSteps = 10)", "@StepDecay(stepSize = 1, gamma = 0.5)", "interface B {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("more than one learning-rate schedule: keep one of @CosineDecay and @StepDecay", 9));
+  }
+
+  @Test
+  void aBrokenLayerBlamesNoOtherLine() {
+    // The broken last layer would otherwise be dropped, and the loss judged against the softmax before it.
+    fails(spec("A", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.CATEGORICAL_CROSS_ENTROPY)", "interface A {",
+        "  @Dense(units = 4, activation = ActivationFunction.SOFTMAX) void hidden();",
+        "  @Dense(units = 0) void out();", "}"),
+        new Expected("softmax must be the last layer", 10), new Expected("units must be at least 1, got 0", 11));
+    // A broken layer keeps its name, and a correct loss line stays quiet.
+    fails(spec("B", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface B {",
+        "  @Dense(units = 0, name = \"x\") void a();", "  @Dense(units = 2, name = \"x\") void b();", "}"),
+        new Expected("units must be at least 1", 10), new Expected("duplicate layer name 'x' (also a())", 11));
+  }
+
+  @Test
+  void severalMistakesAreAllReportedInOneCompilation() {
+    fails(spec("A", "@NeuralNetwork", "@Adam(learningRate = -1)", "interface A {",
+        "  @Dense(units = 0) void hidden();", "  @Dropout(2) void drop();", "  void plain();", "}"),
+        new Expected("learning rate must be positive", 8),
+        new Expected("the network has no input", 9),
+        new Expected("units must be at least 1, got 0", 10),
+        new Expected("dropout rate must be in [0, 1), got 2.0", 11),
+        new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation", 12),
+        new Expected("the network has no loss", 9));
+  }
+}

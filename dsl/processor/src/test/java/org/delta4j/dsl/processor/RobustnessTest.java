@@ -1,0 +1,125 @@
+package org.delta4j.dsl.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.delta4j.dsl.processor.Specs.spec;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whatever the input, the processor never crashes: what javac cannot resolve waits for a later round (where another
+ * processor may generate it) and is otherwise left to javac's own error; anything unexpected becomes one error on the
+ * spec.
+ */
+class RobustnessTest {
+  private static final String MSE = "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)";
+
+  /**
+   * Asserts that the only error is javac's, on {@code line}: "cannot find symbol" (javac 25 says of a misspelt enum
+   * constant that "an enum annotation value must be an enum constant").
+   */
+  private static void onlyJavacReports(JavaFileObject source, int line) {
+    Compilation c = Specs.compile(source);
+    assertThat(c).hadErrorCount(1);
+    String message = c.errors().get(0).getMessage(null);
+    assertTrue(message.contains("cannot find symbol") || message.contains("must be an enum constant"), message);
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(line);
+  }
+
+  @Test
+  void undefinedOrMisspeltConstantsInEveryAnnotation() {
+    onlyJavacReports(spec("A", MSE, "interface A {", "  @Dense(units = UNITS) void out();", "}"), 9);
+    onlyJavacReports(spec("B", MSE, "interface B {", "  @Dropout(RATE) void drop();", "  @Dense(units = 1) void out();",
+        "}"), 9);
+    onlyJavacReports(spec("C", "@NeuralNetwork @Input(SIZE) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface C {",
+        "  @Dense(units = 1) void out();", "}"), 7);
+    onlyJavacReports(spec("D", "@NeuralNetwork(seed = SEED) @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface D {", "  @Dense(units = 1) void out();", "}"), 7);
+    onlyJavacReports(spec("E", MSE, "@Adam(learningRate = Rates.FAST)", "interface E {",
+        "  @Dense(units = 1) void out();", "}"), 8);
+    onlyJavacReports(spec("F", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUAREDERROR)", "interface F {",
+        "  @Dense(units = 1) void out();", "}"), 7);
+    onlyJavacReports(spec("G", MSE, "interface G {", "  @Dense(units = 2, activation = ActivationFunction.RELUU)",
+        "  void hidden();", "  @Dense(units = 1) void out();", "}"), 9);
+    onlyJavacReports(spec("H", MSE, "@StepDecay(stepSize = STEPS, gamma = 0.5)", "interface H {",
+        "  @Dense(units = 1) void out();", "}"), 8);
+    onlyJavacReports(spec("I", MSE, "interface I {", "  @Dense(units = 1, init = Initializer.Kind.HE)", "  void out();",
+        "}"), 9);
+  }
+
+  @Test
+  void misspeltAnnotationsAndUnknownSuperInterfaces() {
+    onlyJavacReports(spec("A", MSE, "interface A {", "  @Dens(units = 4) void hidden();", "  @Dense(units = 1) void out();",
+        "}"), 9);
+    onlyJavacReports(spec("B", "@NeuralNetwok @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface B {",
+        "  @Dense(units = 1) void out();", "}"), 7);
+    onlyJavacReports(spec("C", MSE, "interface C extends Missing {", "  @Dense(units = 1) void out();", "}"), 8);
+  }
+
+  /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
+  static final class SizesGenerator extends AbstractProcessor {
+    private boolean done;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (!done) {
+        done = true;
+        try (Writer w = processingEnv.getFiler().createSourceFile("test.Sizes").openWriter()) {
+          w.write("package test;\npublic final class Sizes {\n  public static final int UNITS = 4;\n}\n");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void aConstantAnotherProcessorGeneratesIsWaitedFor() {
+    JavaFileObject source = spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = Sizes.UNITS) void hidden();",
+        "  @Dense(units = 1) void out();", "}");
+    // Sizes is parsed in round 2, so the spec cannot be resolved in round 1 whichever processor runs first.
+    Compilation c = Compiler.javac().withProcessors(new SizesGenerator(), new NetworkProcessor())
+        .withOptions("-Xlint:all").compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("\\\"units\\\":4");
+  }
+
+  @Test
+  void anUnexpectedExceptionIsOneErrorOnTheSpec() {
+    JavaFileObject source = spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+    // The processor, with its element utilities failing as a bug in it would.
+    WrappedProcessor failing = new WrappedProcessor(env -> WrappedProcessor.replacing(ProcessingEnvironment.class, env,
+        "getElementUtils", (p, m, args) -> WrappedProcessor.replacing(Elements.class, env.getElementUtils(),
+            "getAllMembers", (q, n, a) -> {
+              throw new IllegalStateException("broken");
+            })));
+    Compilation c = Compiler.javac().withProcessors(failing).compile(source);
+    assertThat(c).hadErrorContaining("the Delta4j processor failed on ASpec (java.lang.IllegalStateException: broken")
+        .inFile(source).onLine(8);
+    assertThat(c).hadErrorCount(1);
+  }
+}

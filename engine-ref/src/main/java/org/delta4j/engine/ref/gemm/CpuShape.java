@@ -1,0 +1,133 @@
+package org.delta4j.engine.ref.gemm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What the reference gemm shapes itself to, read at run time in the way BLIS picks a micro-kernel and its blocking
+ * per architecture: the width of the vectors the JVM computes with here, how many vector registers the instruction set
+ * has, and the sizes of the data caches as the kernel reports them (Linux's {@code /sys/devices/system/cpu}; common
+ * sizes where they cannot be read). Immutable.
+ *
+ * <p>The register tile is {@link #tileRows()} rows by two vectors: 2·rows accumulators, two vectors of B and one
+ * broadcast of A must fit in the registers, so 6 × 2 vectors with AVX2's sixteen (6×16 in float, as BLIS's Haswell
+ * kernel), 8 × 2 with AVX-512's thirty-two (8×32). The blocking then follows the caches ({@link #blocking}).
+ *
+ * @param vectorBits the JVM's preferred vector width here (0 for the scalar kernels)
+ * @param vectorRegisters architectural vector registers
+ * @param l1d bytes of level-1 data cache per core
+ * @param l2 bytes of level-2 cache per core
+ * @param l3 bytes of the last-level cache
+ */
+record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3) {
+  /** System property: the rows of the register tile (4, 6 or 8), instead of the ones chosen from the registers. */
+  static final String ROWS_PROPERTY = "delta4j.ref.tileRows";
+  /** The register tiles there are kernels for, in rows of two vectors. */
+  static final int[] ROWS = {4, 6, 8};
+
+  private static final long DEFAULT_L1D = 32 << 10;
+  private static final long DEFAULT_L2 = 512 << 10;
+  private static final long DEFAULT_L3 = 8 << 20;
+
+  /** This machine, for vectors of {@code vectorBits}. */
+  static CpuShape here(int vectorBits) {
+    long l1d = DEFAULT_L1D;
+    long l2 = DEFAULT_L2;
+    long l3 = DEFAULT_L3;
+    Path caches = Path.of("/sys/devices/system/cpu/cpu0/cache");
+    for (int i = 0; i < 8; i++) {
+      Path index = caches.resolve("index" + i);
+      try {
+        String type = Files.readString(index.resolve("type")).trim();
+        int level = Integer.parseInt(Files.readString(index.resolve("level")).trim());
+        long size = parseSize(Files.readString(index.resolve("size")));
+        if (size <= 0 || type.equals("Instruction")) {
+          continue;
+        }
+        if (level == 1) {
+          l1d = size;
+        } else if (level == 2) {
+          l2 = size;
+        } else if (level == 3) {
+          l3 = size;
+        }
+      } catch (IOException | NumberFormatException e) {
+        break; // no such index, or not Linux: the defaults stand for what is missing
+      }
+    }
+    return new CpuShape(vectorBits, registers(System.getProperty("os.arch", ""), vectorBits), l1d, l2, l3);
+  }
+
+  /** {@code 48K}, {@code 2048K}, {@code 32M} as the kernel writes cache sizes; −1 if unreadable. */
+  static long parseSize(String text) {
+    String s = text.trim().toUpperCase(Locale.ROOT);
+    long unit = s.endsWith("K") ? 1L << 10 : s.endsWith("M") ? 1L << 20 : s.endsWith("G") ? 1L << 30 : 1;
+    try {
+      return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Architectural vector registers: x86-64 has 16 (xmm/ymm) and 32 with AVX-512, which is what 512-bit vectors
+   * imply; AArch64 has 32; anything else is taken as 16.
+   */
+  static int registers(String arch, int vectorBits) {
+    if (arch.equals("aarch64") || arch.equals("arm64")) {
+      return 32;
+    }
+    return vectorBits >= 512 ? 32 : 16;
+  }
+
+  /**
+   * The rows of the two-vector register tile: the most of {@link #ROWS} whose 2·rows accumulators, two vectors of B
+   * and a broadcast of A fit the registers; {@value #ROWS_PROPERTY} overrides.
+   */
+  int tileRows() {
+    String forced = System.getProperty(ROWS_PROPERTY);
+    if (forced != null) {
+      int rows = Integer.parseInt(forced.trim());
+      for (int r : ROWS) {
+        if (r == rows) {
+          return rows;
+        }
+      }
+      throw new IllegalArgumentException(ROWS_PROPERTY + "=" + forced + ": there are kernels for 4, 6 or 8 rows");
+    }
+    int best = ROWS[0];
+    for (int r : ROWS) {
+      if (2 * r + 3 <= vectorRegisters) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The cache blocking for an {@code mr} × {@code nr} tile of {@code elementBytes}-byte numbers, as in GotoBLAS and
+   * BLIS: a kc × nr panel of packed B stays in half the level-1 cache while the tiles of a row of panels of A stream
+   * past it; an mc × kc block of packed A fills half the level-2 cache; a kc × nc block of packed B a quarter of the
+   * last level. Each is rounded to whole tiles and kept within sizes that measured well.
+   */
+  Blocking blocking(int elementBytes, int mr, int nr) {
+    int kc = clamp((int) (l1d / 2 / ((long) nr * elementBytes)) / 8 * 8, 64, 512);
+    int mc = clamp((int) (l2 / 2 / ((long) kc * elementBytes)) / mr * mr, 4 * mr, 480 / mr * mr);
+    int nc = clamp((int) (l3 / 4 / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);
+    return new Blocking(kc, mc, nc);
+  }
+
+  private static int clamp(int v, int lo, int hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  /** A product's cache blocking: kc steps of k, mc rows of A, nc columns of B per block. */
+  record Blocking(int kc, int mc, int nc) {
+    @Override
+    public String toString() {
+      return "kc=" + kc + " mc=" + mc + " nc=" + nc;
+    }
+  }
+}
