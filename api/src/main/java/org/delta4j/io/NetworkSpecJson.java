@@ -130,8 +130,8 @@ public final class NetworkSpecJson {
   }
 
   private static ObjectNode layer(LayerSpec l) {
-    ObjectNode n = JSON.createObjectNode().put("type", l.type()).put("name", l.name());
-    l.writeFields(new FieldWriter(n));
+    ObjectNode n = JSON.createObjectNode();
+    new FieldWriter(n).layer(l);
     return n;
   }
 
@@ -177,9 +177,7 @@ public final class NetworkSpecJson {
   }
 
   private static LayerSpec layer(JsonNode node, String where, KindRegistry kinds) {
-    FieldReader f = new FieldReader(node, where);
-    String type = f.text("type", null).toLowerCase(Locale.ROOT);
-    return f.read(kinds.layerKind(type, where + ".type")::read);
+    return new FieldReader(node, where, kinds).asLayer();
   }
 
   private static LossSpec loss(JsonNode node, String where, KindRegistry kinds) {

@@ -2,6 +2,7 @@ package org.delta4j.spec;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.tensor.Shape;
 
 /** The kinds Delta4j ships, registered through the same {@link KindProvider} door as anyone else's. */
@@ -17,7 +18,17 @@ public final class BuiltInKinds implements KindProvider {
     }
     kinds.add(new LayerKind(LayerSpec.Dropout.TYPE, LayerSpec.Dropout::read,
         new LayerKind.Example(new LayerSpec.Dropout(0.5), Shape.of(6))));
+    kinds.add(new LayerKind(BlockSpec.TYPE, BlockSpec::read, new LayerKind.Example(exampleBlock(), Shape.of(4))));
     return kinds;
+  }
+
+  /** tanh(W₂·[relu(W₁x + b₁), x] + b₂ + x): a skip connection, a merge by concatenation, the input used thrice. */
+  private static BlockSpec exampleBlock() {
+    return new BlockSpec(
+        BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense1"),
+        BlockSpec.Node.concat(new LayerSpec.Dense(4), "relu1", BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.TANH), "dense2", BlockSpec.INPUT));
   }
 
   @Override

@@ -17,15 +17,22 @@ import java.util.Set;
 public final class FieldReader {
   private final JsonNode node;
   private final String where;
+  private final KindRegistry kinds;
   private final Set<String> read = new LinkedHashSet<>();
 
   /** Reads {@code node}, which must be a JSON object; {@code where} names it in messages. */
   public FieldReader(JsonNode node, String where) {
+    this(node, where, null);
+  }
+
+  /** Reads {@code node}, whose nested layers are of the kinds in {@code kinds} (null: the standard registry). */
+  public FieldReader(JsonNode node, String where, KindRegistry kinds) {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException(where + ": expected a JSON object, got " + node);
     }
     this.node = node;
     this.where = where;
+    this.kinds = kinds;
   }
 
   /** Where this object is in the document, e.g. {@code layers[2]}. */
@@ -173,7 +180,51 @@ public final class FieldReader {
     if (n == null) {
       throw new IllegalArgumentException(where + "." + name + " is missing");
     }
-    return new FieldReader(n, where + "." + name);
+    return new FieldReader(n, where + "." + name, kinds);
+  }
+
+  /** An array of objects, each to read with its own reader; required. */
+  public List<FieldReader> objects(String name) {
+    JsonNode n = get(name);
+    if (n == null || !n.isArray()) {
+      throw new IllegalArgumentException(where + "." + name + " must be an array of objects, got " + n);
+    }
+    List<FieldReader> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      out.add(new FieldReader(n.get(i), where + "." + name + "[" + i + "]", kinds));
+    }
+    return out;
+  }
+
+  /** An array of strings; {@code fallback} when absent, null fallback: required. */
+  public List<String> texts(String name, List<String> fallback) {
+    JsonNode n = get(name);
+    if (n == null) {
+      return requireFallback(name, fallback);
+    }
+    if (!n.isArray()) {
+      throw new IllegalArgumentException(where + "." + name + " must be an array of strings, got " + n);
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n.size(); i++) {
+      if (!n.get(i).isTextual()) {
+        throw new IllegalArgumentException(where + "." + name + "[" + i + "] must be a string, got " + n.get(i));
+      }
+      out.add(n.get(i).asText());
+    }
+    return out;
+  }
+
+  /** A nested layer object, read by the kind its {@code type} names. */
+  public LayerSpec layer(String name) {
+    return object(name).asLayer();
+  }
+
+  /** This object as a layer: its {@code type} names the registered kind, whose reader reads the rest. */
+  public LayerSpec asLayer() {
+    String type = text("type", null).toLowerCase(Locale.ROOT);
+    KindRegistry registry = kinds != null ? kinds : KindRegistry.standard();
+    return read(registry.layerKind(type, where + ".type")::read);
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.delta4j.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 
@@ -63,5 +65,25 @@ public final class FieldWriter {
   /** A nested object. */
   public FieldWriter object(String name) {
     return new FieldWriter(node.putObject(name));
+  }
+
+  /** An array of strings. */
+  public FieldWriter put(String name, java.util.List<String> values) {
+    var a = node.putArray(name);
+    values.forEach(a::add);
+    return this;
+  }
+
+  /** A new object at the end of the array {@code name} (made on first use). */
+  public FieldWriter appendObject(String name) {
+    JsonNode a = node.get(name);
+    return new FieldWriter((a instanceof ArrayNode array ? array : node.putArray(name)).addObject());
+  }
+
+  /** A layer as its {@code type}, {@code name} and the kind's own fields. */
+  public FieldWriter layer(LayerSpec layer) {
+    put("type", layer.type()).put("name", layer.name());
+    layer.writeFields(this);
+    return this;
   }
 }

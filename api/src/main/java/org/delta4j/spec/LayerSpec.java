@@ -61,15 +61,21 @@ public interface LayerSpec {
   }
 
   /**
-   * Affine layer Y = X·W + b with W of shape [in, units] and b of shape [units]. An input of rank &gt; 1 per sample
-   * is flattened to its size.
+   * Affine layer Y = X·W + b with W of shape [in, units] and b of shape [units], or Y = X·W when {@code useBias} is
+   * false (PyTorch's {@code bias=False}: before a batch normalisation, say). An input of rank &gt; 1 per sample is
+   * flattened to its size.
    */
-  record Dense(String name, int units, Initializer weights, Initializer bias) implements LayerSpec {
+  record Dense(String name, int units, Initializer weights, Initializer bias, boolean useBias) implements LayerSpec {
     public static final String TYPE = "dense";
 
     public Dense {
       SpecRules.require(SpecRules.units(units), "dense layer", name);
       SpecRules.require(weights == null || bias == null ? "initializers must not be null" : null, "dense layer", name);
+    }
+
+    /** With a bias. */
+    public Dense(String name, int units, Initializer weights, Initializer bias) {
+      this(name, units, weights, bias, true);
     }
 
     /** Xavier-uniform weights and zero biases. */
@@ -79,7 +85,7 @@ public interface LayerSpec {
 
     static Dense read(FieldReader f) {
       return new Dense(f.name(), f.integer("units", null), f.initializer("weights", Initializer.xavierUniform()),
-          f.initializer("bias", Initializer.zeros()));
+          f.initializer("bias", Initializer.zeros()), f.bool("use_bias", true));
     }
 
     @Override
@@ -89,7 +95,7 @@ public interface LayerSpec {
 
     @Override
     public Dense withName(String name) {
-      return new Dense(name, units, weights, bias);
+      return new Dense(name, units, weights, bias, useBias);
     }
 
     @Override
@@ -100,24 +106,28 @@ public interface LayerSpec {
     @Override
     public List<ParameterSpec> parameters(Shape input) {
       int in = input.intSize();
-      return List.of(new ParameterSpec("weight", Shape.of(in, units), weights, in, units),
-          new ParameterSpec("bias", Shape.of(units), bias, in, units));
+      ParameterSpec w = new ParameterSpec("weight", Shape.of(in, units), weights, in, units);
+      return useBias ? List.of(w, new ParameterSpec("bias", Shape.of(units), bias, in, units)) : List.of(w);
     }
 
     @Override
     public Layer build(LayerContext c) {
-      return new DenseLayer(c.name(), c.inputShape(), units, c.parameter("weight"), c.parameter("bias"), c.engine(),
-          c.dataType());
+      return new DenseLayer(c.name(), c.inputShape(), units, c.parameter("weight"),
+          useBias ? c.parameter("bias") : null, c.engine(), c.dataType());
     }
 
+    /** Writes {@code use_bias} only when the bias is off, so descriptions of ordinary layers read as they always have. */
     @Override
     public void writeFields(FieldWriter out) {
       out.put("units", units).put("weights", weights).put("bias", bias);
+      if (!useBias) {
+        out.put("use_bias", false);
+      }
     }
 
     @Override
     public String summary() {
-      return String.valueOf(units);
+      return useBias ? String.valueOf(units) : units + " (no bias)";
     }
   }
 

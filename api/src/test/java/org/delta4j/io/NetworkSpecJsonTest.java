@@ -40,6 +40,20 @@ class NetworkSpecJsonTest {
   }
 
   @Test
+  void aDenseLayerWithoutBiasSaysSoAndHasOnlyItsWeight() {
+    NetworkSpec spec = NetworkSpec.builder().input(3)
+        .layer(new LayerSpec.Dense("w", 4, Initializer.heUniform(), Initializer.zeros(), false))
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    String json = NetworkSpecJson.write(spec);
+    assertTrue(json.contains("\"use_bias\" : false"), json);
+    assertEquals(spec, NetworkSpecJson.read(json));
+    assertEquals(12, spec.parameterCount());
+    assertTrue(spec.summary().startsWith("3-4 (no bias)"), spec.summary());
+    assertTrue(!NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(4).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .build()).contains("use_bias"), "an ordinary layer is written as before");
+  }
+
+  @Test
   void mistakesNameTheirPlace() {
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"unit\": 3}], \"loss\": \"mean_squared_error\"}",
         "layers[0]: unknown field [unit]");

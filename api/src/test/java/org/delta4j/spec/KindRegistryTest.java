@@ -19,7 +19,7 @@ class KindRegistryTest {
   @Test
   void theBuiltInKindsAreRegisteredThroughTheSameDoorAsAnyOther() {
     KindRegistry kinds = KindRegistry.standard();
-    assertEquals(List.of("dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "dropout"),
+    assertEquals(List.of("dense", "identity", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "dropout", "block"),
         kinds.layerKinds().stream().map(LayerKind::type).toList());
     assertEquals(List.of("squared_error", "mean_squared_error", "binary_cross_entropy", "categorical_cross_entropy",
         "softmax_cross_entropy", "perceptron"), kinds.lossKinds().stream().map(LossKind::type).toList());

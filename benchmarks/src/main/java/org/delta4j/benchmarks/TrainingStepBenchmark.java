@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -44,7 +45,7 @@ public class TrainingStepBenchmark {
   @Setup
   public void setUp() {
     Engine e = Engines.get(engine);
-    network = Network.create(Mlp.spec(), e, DataType.FLOAT32);
+    network = Network.create(spec(), e, DataType.FLOAT32);
     float[][][] batches = BenchmarkData.batches(BATCHES, BenchmarkData.BATCH);
     inputs = new Tensor[BATCHES];
     targets = new Tensor[BATCHES];
@@ -54,6 +55,11 @@ public class TrainingStepBenchmark {
       targets[b] = e.zeros(DataType.FLOAT32, Shape.of(BenchmarkData.BATCH, 10));
       targets[b].copyFrom(batches[b][1]);
     }
+  }
+
+  /** The network stepped: {@link Mlp#spec()}. */
+  NetworkSpec spec() {
+    return Mlp.spec();
   }
 
   @Benchmark

@@ -95,19 +95,33 @@ class CommandsTest {
     byte[] png = Files.readAllBytes(out.resolve("learning-curves.png"));
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
-    double accuracy = Double.parseDouble(r.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
-    assertTrue(accuracy > 0.9, "the bars are easy to tell apart: " + accuracy);
-
-    Run e = run("evaluate", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
-        "--engine", "ref");
-    assertEquals(0, e.exitCode(), e.err());
-    assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.4f", accuracy)), e.out());
+    learnedTheBarsAndTheModelEvaluatesAlike(r, out);
 
     Run p = run("predict", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
         "--count", "5", "--engine", "ref");
     assertEquals(0, p.exitCode(), p.err());
     assertEquals(6, p.out().lines().count(), p.out());
     assertTrue(p.out().contains("#0     predicted T-shirt/top"), p.out());
+  }
+
+  @Test
+  void theResidualMlpSpecFileTrainsAndItsModelEvaluates(@TempDir Path out) {
+    String spec = Path.of("..", "examples", "specs", "residual-mlp.json").toString();
+    Run r = run("train", "--data", data.toString(), "--spec", spec, "--epochs", "1", "--batch-size", "32", "--engine",
+        "ref", "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("784-256-block(256, relu, 256, relu)-block(256, relu, 256, relu)-10"), r.out());
+    learnedTheBarsAndTheModelEvaluatesAlike(r, out);
+  }
+
+  /** The run's test accuracy is high, and evaluating the model it saved in {@code out} gives the same. */
+  private static void learnedTheBarsAndTheModelEvaluatesAlike(Run r, Path out) {
+    double accuracy = Double.parseDouble(r.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(accuracy > 0.9, "the bars are easy to tell apart: " + accuracy);
+    Run e = run("evaluate", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
+        "--engine", "ref");
+    assertEquals(0, e.exitCode(), e.err());
+    assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "Test accuracy: %.4f", accuracy)), e.out());
   }
 
   @Test

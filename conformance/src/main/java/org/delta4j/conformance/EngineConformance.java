@@ -58,7 +58,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ends where the reference's does; and the engine is found and selected through {@link Engines}. An engine module runs
  * it by extending this class and returning its engine from {@link #engine()}.
  */
-public abstract class EngineConformance extends PrimitiveConformance {
+public abstract class EngineConformance extends AutodiffConformance {
   private final Engine reference = new RefEngine();
 
   /** The engine under test. */
@@ -165,6 +165,9 @@ public abstract class EngineConformance extends PrimitiveConformance {
       }
       cases.add(Arguments.of(type, "dense on rank-3 input [3, 2, 4] → 5", (LayerAgreement.LayerFactory)
           (e, t) -> new DenseLayer("dense", Shape.of(2, 4), 5, e, t), Shape.of(3, 2, 4)));
+      cases.add(Arguments.of(type, "dense 7→5 without bias", (LayerAgreement.LayerFactory)
+          (e, t) -> new DenseLayer("dense", Shape.of(7), 5, Parameter.zeros("dense.weight", Shape.of(7, 5), e, t),
+              null, e, t), Shape.of(4, 7)));
       cases.add(Arguments.of(type, "dense 129→67, batch 33", (LayerAgreement.LayerFactory)
           (e, t) -> new DenseLayer("dense", Shape.of(129), 67, e, t), Shape.of(33, 129)));
     }

@@ -34,7 +34,7 @@ public final class DenseLayer implements Layer {
         dataType), Parameter.zeros(name + ".bias", Shape.of(units), engine, dataType), engine, dataType);
   }
 
-  /** A layer over the given weight [in, units] and bias [units]. */
+  /** A layer over the given weight [in, units] and bias [units], or without a bias when {@code bias} is null. */
   public DenseLayer(
       String name, Shape inputShape, int units, Parameter weight, Parameter bias, Engine engine, DataType dataType) {
     this.name = name;
@@ -54,7 +54,9 @@ public final class DenseLayer implements Layer {
     Tensor x2 = x.shape().rank() == 2 ? x : x.reshape(x.shape().flattenPastBatch());
     Tensor y = outputs.get(x2.shape().dim(0));
     kernels.gemm(x2, false, weight.value(), false, 1, 0, y); // Y = X·W
-    kernels.addRowVector(y, bias.value()); //      + b
+    if (bias != null) {
+      kernels.addRowVector(y, bias.value()); //    + b
+    }
     if (mode.training()) {
       input = x2;
       inputBatchShape = x.shape();
@@ -67,7 +69,9 @@ public final class DenseLayer implements Layer {
     LayerInputs.checkForwardDone(name, input);
     LayerInputs.checkMatrix(name, "output gradient", dy, input.shape().dim(0), units);
     kernels.gemm(input, true, dy, false, 1, 1, weight.gradient()); // dW += Xᵀ·dY
-    kernels.sumRows(dy, 1, bias.gradient()); //                       db += Σ_rows dY
+    if (bias != null) {
+      kernels.sumRows(dy, 1, bias.gradient()); //                     db += Σ_rows dY
+    }
     if (!needInputGradient) {
       return null;
     }
@@ -79,7 +83,7 @@ public final class DenseLayer implements Layer {
 
   @Override
   public List<Parameter> parameters() {
-    return List.of(weight, bias);
+    return bias == null ? List.of(weight) : List.of(weight, bias);
   }
 
   @Override

@@ -197,6 +197,9 @@ public final class BenchmarksReport {
         peak.percent(refStep / 128 * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
     target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true, "PyTorch");
     target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true, "PyTorch");
+    target("reference engine training step, layers written with autodiff ÷ hand-written",
+        score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "autodiff")
+            / score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "hand-written"), 0.85, true, null);
     double torchLatency = torchPassive.path("batch1_latency_us").asDouble(Double.NaN);
     target("ref inference latency at batch 1 ÷ PyTorch (PASSIVE)",
         score(ours, "InferenceBenchmark.batch1Latency", "engine", "ref") / torchLatency, 0.5, false, "PyTorch");

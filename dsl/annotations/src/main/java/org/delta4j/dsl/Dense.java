@@ -37,6 +37,10 @@ public @interface Dense {
   /** The biases' initializer scale, as {@link #initScale()}; ZEROS takes none. */
   double biasScale() default 1;
 
+  /** Whether the layer adds a bias b; false makes it Y = X·W (before a batch normalisation, say). */
+  @Field("use_bias")
+  boolean useBias() default true;
+
   /** The layer's name; the method's name by default. */
   String name() default "";
 }

@@ -12,12 +12,15 @@ import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.layers.DenseLayer;
+import org.delta4j.examples.custom.GatedLinearUnit;
 import org.delta4j.examples.custom.LearnedSwish;
+import org.delta4j.examples.custom.ResidualMlp;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.History;
 import org.delta4j.tensor.Shape;
@@ -126,6 +129,23 @@ class GeneratedNetworksTest {
     assertTrue(last < first / 4, first + " → " + last);
     net.save(dir.resolve("swish.safetensors"));
     assertArrayEquals(net.predict(x)[7], SwishNetwork.load(dir.resolve("swish.safetensors"), "ref").predict(x)[7]);
+  }
+
+  @Test
+  void kindsWrittenForwardOnlyAreDeclaredInTheDslAndLearnXor(@TempDir Path dir) throws IOException {
+    NetworkSpec expected = NetworkSpec.builder().input(2).layer(new GatedLinearUnit("gated", 8))
+        .layer(new ResidualMlp("residual", 8)).layer(new GatedLinearUnit("output", 2))
+        .loss(new org.delta4j.examples.custom.LabelSmoothing(0.05)).optimizer(new OptimizerSpec.Adam(0.05)).seed(5)
+        .build();
+    assertEquals(expected, GatedXorNetwork.SPEC);
+    for (String engine : engines()) {
+      GatedXorNetwork net = GatedXorNetwork.create(engine);
+      net.train(ArrayDataset.classification(XOR, XOR_CLASSES, 2), 300, 4);
+      assertEquals(1.0, net.evaluate(ArrayDataset.classification(XOR, XOR_CLASSES, 2)).accuracy(), engine);
+      net.save(dir.resolve(engine + ".safetensors"));
+      assertArrayEquals(net.outputs(XOR)[3], GatedXorNetwork.load(dir.resolve(engine + ".safetensors"), engine)
+          .outputs(XOR)[3], engine);
+    }
   }
 
   @Test

@@ -73,7 +73,7 @@ class NetworkProcessorTest {
       "  @Dropout(value = 0.25, name = \"@param x\\n * @return y $L $$\")",
       "  void drop();",
       "  /** A layer. */",
-      "  @Dense(units = 3)",
+      "  @Dense(units = 3, useBias = false)",
       "  void logits();",
       "  /** A layer. */",
       "  @Activation(ActivationFunction.SOFTMAX)",
@@ -101,7 +101,7 @@ class NetworkProcessorTest {
             new Initializer(Initializer.Kind.CONSTANT, 0.1)))
         .layer(new LayerSpec.Activation("a */ $b {@code <c>} \\u002a/_leaky_relu", ActivationFunction.LEAKY_RELU, 0.2))
         .layer(new LayerSpec.Dropout("@param x\n * @return y $L $$", 0.25))
-        .layer(new LayerSpec.Dense("logits", 3, Initializer.xavierUniform(), Initializer.zeros()))
+        .layer(new LayerSpec.Dense("logits", 3, Initializer.xavierUniform(), Initializer.zeros(), false))
         .layer(new LayerSpec.Activation("softmax", ActivationFunction.SOFTMAX, 0))
         .loss(LossFunction.CATEGORICAL_CROSS_ENTROPY)
         .optimizer(new OptimizerSpec.AdamW(0.01, 0.8, 0.99, 1e-7, 1e-4, new LearningRateSchedule.CosineDecay(100, 0.1)))

@@ -15,12 +15,16 @@ public final class ExampleKinds implements KindProvider {
   @Override
   public List<LayerKind> layerKinds() {
     return List.of(new LayerKind(LearnedSwish.TYPE, LearnedSwish::read,
-        new LayerKind.Example(new LearnedSwish(null, 0.8), Shape.of(2, 3))));
+            new LayerKind.Example(new LearnedSwish(null, 0.8), Shape.of(2, 3))),
+        new LayerKind(GatedLinearUnit.TYPE, GatedLinearUnit::read,
+            new LayerKind.Example(new GatedLinearUnit(null, 3), Shape.of(2, 3))),
+        new LayerKind(ResidualMlp.TYPE, ResidualMlp::read, new LayerKind.Example(new ResidualMlp(null, 5), Shape.of(4))));
   }
 
   @Override
   public List<LossKind> lossKinds() {
-    return List.of(new LossKind(Huber.TYPE, Huber::read, new Huber(0.3)));
+    return List.of(new LossKind(Huber.TYPE, Huber::read, new Huber(0.3)),
+        new LossKind(LabelSmoothing.TYPE, LabelSmoothing::read, new LabelSmoothing(0.2)));
   }
 
   @Override

@@ -1,0 +1,252 @@
+package org.delta4j.autodiff;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
+import org.delta4j.spec.FieldReader;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.ParameterSpec;
+import org.delta4j.tensor.Shape;
+
+/**
+ * A layer that is a graph of layers: each node applies a layer of any registered kind to the block's {@code input}
+ * or to other nodes' outputs, merged by adding them (a skip connection) or by joining them along the last axis;
+ * {@code output} names the node whose output is the block's (the last node by default). A node's parameters are the
+ * block's, under the role {@code node:role}. The nodes may be listed in any order; a cycle among them is rejected
+ * here, naming the nodes. Immutable.
+ */
+public record BlockSpec(String name, List<Node> nodes, String output) implements LayerSpec {
+  public static final String TYPE = "block";
+  /** The name by which a node takes the block's input. */
+  public static final String INPUT = "input";
+
+  /** How a node combines several inputs before its layer: element-wise sum, or joined along the last axis. */
+  public enum Merge { ADD, CONCAT }
+
+  /** A layer (named, unique in the block) and the names of its inputs: {@link #INPUT} or other nodes. */
+  public record Node(LayerSpec layer, List<String> inputs, Merge merge) {
+    public Node {
+      if (layer == null || inputs == null || inputs.isEmpty()) {
+        throw new IllegalArgumentException("block node: needs a layer and at least one input, got " + layer + " and "
+            + inputs);
+      }
+      inputs = List.copyOf(inputs);
+      merge = merge == null ? Merge.ADD : merge;
+    }
+
+    /** A node whose inputs, when more than one, are added. */
+    public static Node of(LayerSpec layer, String... inputs) {
+      return new Node(layer, List.of(inputs), Merge.ADD);
+    }
+
+    /** A node whose inputs are joined along the last axis. */
+    public static Node concat(LayerSpec layer, String... inputs) {
+      return new Node(layer, List.of(inputs), Merge.CONCAT);
+    }
+
+    public String name() {
+      return layer.name();
+    }
+  }
+
+  public BlockSpec {
+    nodes = withDefaultNames(name, nodes);
+    Map<String, Node> byName = new HashMap<>();
+    for (Node n : nodes) {
+      if (n.name().equals(INPUT) || byName.put(n.name(), n) != null) {
+        throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' is "
+            + (n.name().equals(INPUT) ? "reserved for the block's input" : "used twice"));
+      }
+    }
+    for (Node n : nodes) {
+      for (String in : n.inputs()) {
+        if (!in.equals(INPUT) && !byName.containsKey(in)) {
+          throw new IllegalArgumentException(what(name) + ": node '" + n.name() + "' takes '" + in + "', which is "
+              + "neither 'input' nor a node of the block " + byName.keySet());
+        }
+      }
+    }
+    output = output == null ? nodes.get(nodes.size() - 1).name() : output;
+    if (!byName.containsKey(output)) {
+      throw new IllegalArgumentException(what(name) + ": the output '" + output + "' is not a node of the block");
+    }
+    order(name, nodes);
+  }
+
+  /** A block of these nodes whose output is the last one's. */
+  public BlockSpec(Node... nodes) {
+    this(null, List.of(nodes), null);
+  }
+
+  private static String what(String name) {
+    return "block" + (name == null ? "" : " '" + name + "'");
+  }
+
+  private static List<Node> withDefaultNames(String name, List<Node> nodes) {
+    if (nodes == null || nodes.isEmpty()) {
+      throw new IllegalArgumentException(what(name) + ": needs at least one node");
+    }
+    Map<String, Integer> counts = new HashMap<>();
+    List<Node> named = new ArrayList<>();
+    for (Node n : nodes) {
+      int k = counts.merge(n.layer().kindLabel(), 1, Integer::sum);
+      named.add(n.layer().name() != null ? n
+          : new Node(n.layer().withName(n.layer().kindLabel() + k), n.inputs(), n.merge()));
+    }
+    return List.copyOf(named);
+  }
+
+  /** The nodes in an order where each comes after its inputs (depth first); a cycle is an error naming it. */
+  private static List<Node> order(String name, List<Node> nodes) {
+    Map<String, Node> byName = new LinkedHashMap<>();
+    nodes.forEach(n -> byName.put(n.name(), n));
+    List<Node> order = new ArrayList<>();
+    Map<String, Boolean> done = new HashMap<>(); // false while on the path, true once placed
+    for (Node n : nodes) {
+      visit(name, n, byName, done, new ArrayList<>(), order);
+    }
+    return order;
+  }
+
+  private static void visit(String name, Node n, Map<String, Node> byName, Map<String, Boolean> done,
+      List<String> path, List<Node> order) {
+    Boolean state = done.get(n.name());
+    if (Boolean.TRUE.equals(state)) {
+      return;
+    }
+    path.add(n.name());
+    if (Boolean.FALSE.equals(state)) {
+      List<String> cycle = path.subList(path.indexOf(n.name()), path.size());
+      throw new IllegalArgumentException(what(name) + ": its nodes form a cycle, " + String.join(" ← ", cycle)
+          + " (each takes the next as input); a node may take only the block's input and nodes that do not depend on "
+          + "it");
+    }
+    done.put(n.name(), false);
+    for (String in : n.inputs()) {
+      if (!in.equals(INPUT)) {
+        visit(name, byName.get(in), byName, done, path, order);
+      }
+    }
+    path.remove(path.size() - 1);
+    done.put(n.name(), true);
+    order.add(n);
+  }
+
+  public static BlockSpec read(FieldReader f) {
+    List<Node> nodes = new ArrayList<>();
+    for (FieldReader n : f.objects("nodes")) {
+      nodes.add(n.read(r -> new Node(r.layer("layer"), r.texts("inputs", List.of(INPUT)),
+          r.enumValue("merge", Merge.class, Merge.ADD))));
+    }
+    return new BlockSpec(f.name(), nodes, f.has("output") ? f.text("output", null) : null);
+  }
+
+  @Override
+  public void writeFields(FieldWriter out) {
+    for (Node n : nodes) {
+      out.appendObject("nodes").put("inputs", n.inputs()).put("merge", n.merge()).object("layer").layer(n.layer());
+    }
+    out.put("output", output);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public BlockSpec withName(String name) {
+    return new BlockSpec(name, nodes, output);
+  }
+
+  /** Each node's input shape (after merging) and output shape, in dependency order, for this block input. */
+  Map<String, Shape[]> shapes(Shape input) {
+    Map<String, Shape[]> shapes = new LinkedHashMap<>();
+    for (Node n : order(name, nodes)) {
+      Shape in = null;
+      for (String from : n.inputs()) {
+        Shape s = from.equals(INPUT) ? input : shapes.get(from)[1];
+        in = in == null ? s : merged(n, in, s);
+      }
+      shapes.put(n.name(), new Shape[] {in, n.layer().outputShape(in)});
+    }
+    return shapes;
+  }
+
+  private Shape merged(Node n, Shape a, Shape b) {
+    boolean fits = n.merge() == Merge.ADD ? a.equals(b) : sameButLast(a, b);
+    if (!fits) {
+      throw new IllegalArgumentException(what(name) + ": node '" + n.name() + "' cannot " + (n.merge() == Merge.ADD
+          ? "add" : "join along the last axis") + " inputs of shapes " + a + " and " + b);
+    }
+    if (n.merge() == Merge.ADD) {
+      return a;
+    }
+    int[] d = a.dims();
+    d[d.length - 1] += b.last();
+    return Shape.of(d);
+  }
+
+  private static boolean sameButLast(Shape a, Shape b) {
+    if (a.rank() != b.rank()) {
+      return false;
+    }
+    for (int i = 0; i < a.rank() - 1; i++) {
+      if (a.dim(i) != b.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The nodes in dependency order. */
+  List<Node> ordered() {
+    return order(name, nodes);
+  }
+
+  @Override
+  public Shape outputShape(Shape input) {
+    return shapes(input).get(output)[1];
+  }
+
+  @Override
+  public List<ParameterSpec> parameters(Shape input) {
+    return declared(input, false);
+  }
+
+  @Override
+  public List<ParameterSpec> buffers(Shape input) {
+    return declared(input, true);
+  }
+
+  private List<ParameterSpec> declared(Shape input, boolean buffers) {
+    Map<String, Shape[]> shapes = shapes(input);
+    List<ParameterSpec> out = new ArrayList<>();
+    for (Node n : nodes) {
+      Shape in = shapes.get(n.name())[0];
+      for (ParameterSpec p : buffers ? n.layer().buffers(in) : n.layer().parameters(in)) {
+        out.add(new ParameterSpec(role(n, p), p.shape(), p.initializer(), p.fanIn(), p.fanOut()));
+      }
+    }
+    return out;
+  }
+
+  static String role(Node n, ParameterSpec p) {
+    return n.name() + ":" + p.role();
+  }
+
+  @Override
+  public Layer build(LayerContext c) {
+    return new BlockLayer(this, c);
+  }
+
+  @Override
+  public String summary() {
+    return "block(" + String.join(", ", nodes.stream().map(n -> n.layer().summary()).toList()) + ")";
+  }
+}

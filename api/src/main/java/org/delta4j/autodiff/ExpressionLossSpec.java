@@ -1,0 +1,56 @@
+package org.delta4j.autodiff;
+
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.Loss;
+import org.delta4j.spec.LossSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * A loss kind written forward-only: {@link #loss} computes the scalar from the predictions (tracked) and the targets
+ * (constant), and the loss it builds takes ∂loss/∂predictions from its {@link Tape}. The loss keeps its tape's tensors
+ * across steps; not thread-safe.
+ */
+public interface ExpressionLossSpec extends LossSpec {
+  /** The loss, a [1, 1] value, of predictions [N, C] against targets [N, C], averaged as the kind documents. */
+  Value loss(Value predictions, Value targets);
+
+  @Override
+  default Loss build(Engine engine, DataType dataType) {
+    return new ExpressionLoss(this, new Tape(engine, dataType));
+  }
+}
+
+/** The loss an {@link ExpressionLossSpec} builds. */
+final class ExpressionLoss implements Loss {
+  private final ExpressionLossSpec spec;
+  private final Tape tape;
+
+  ExpressionLoss(ExpressionLossSpec spec, Tape tape) {
+    this.spec = spec;
+    this.tape = tape;
+  }
+
+  @Override
+  public LossSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public double compute(Tensor predictions, Tensor targets, Tensor gradient) {
+    Loss.checkShapes(spec, predictions, targets, gradient);
+    tape.reset();
+    Value p = gradient == null ? tape.constant(predictions) : tape.bound(predictions, gradient);
+    Value loss = spec.loss(p, tape.constant(targets));
+    if (!loss.shape().isMatrix(1, 1)) {
+      throw new IllegalStateException(spec.type() + ": the loss must be a scalar [1, 1], got " + loss.shape());
+    }
+    if (gradient != null) {
+      if (loss.tracked) {
+        tape.backward(loss);
+      }
+      p.gradient(); // zero when the loss does not depend on the predictions
+    }
+    return loss.value().getDouble(0);
+  }
+}

@@ -1,0 +1,38 @@
+package org.delta4j.autodiff;
+
+import org.delta4j.engine.Engine;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The work tensors of one position on a tape (the n-th operation of every pass), kept across passes: per purpose
+ * (output, gradient...) up to {@value #SIZES} shapes, so that passes over full and last batches reuse them and a
+ * steady-state pass allocates no engine tensor.
+ */
+final class Slot {
+  static final int OUTPUT = 0;
+  static final int GRADIENT = 1;
+  static final int SCRATCH = 2; // the value's shape, for a contribution added into its gradient
+  static final int AUX = 3; //     kept from forward to backward
+  static final int TEMP = 4; //    used within one step of backward
+  static final int SMALL = 5; //   a reduced temporary
+  private static final int PURPOSES = 6;
+  private static final int SIZES = 4;
+
+  private final Tensor[][] tensors = new Tensor[PURPOSES][SIZES];
+  private final int[] next = new int[PURPOSES];
+
+  Tensor get(int purpose, Shape shape, Engine engine, DataType type) {
+    Tensor[] kept = tensors[purpose];
+    for (Tensor t : kept) {
+      if (t != null && t.shape().equals(shape)) {
+        return t;
+      }
+    }
+    Tensor t = engine.zeros(type, shape);
+    kept[next[purpose]] = t;
+    next[purpose] = (next[purpose] + 1) % SIZES;
+    return t;
+  }
+}

@@ -1,0 +1,87 @@
+package org.delta4j.autodiff;
+
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.Mode;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * A layer whose forward pass is recorded on its own {@link Tape} and whose backward pass is the tape's: the input is a
+ * variable, the output the value differentiated. Not thread-safe, as every layer.
+ */
+abstract class TapeLayer implements Layer {
+  final LayerContext context;
+  final Tape tape;
+  private final String kind;
+  private final Shape outputShape;
+  private Value input;
+  private Value output;
+
+  TapeLayer(String kind, LayerContext context, Shape outputShape) {
+    this.kind = kind;
+    this.context = context;
+    this.tape = new Tape(context.engine(), context.dataType());
+    this.outputShape = outputShape;
+  }
+
+  /** The output [N, output...] for the batch x [N, input...], recorded on {@link #tape}. */
+  abstract Value record(Value x, Mode mode);
+
+  @Override
+  public final Tensor forward(Tensor x, Mode mode) {
+    if (!x.shape().isBatchOf(context.inputShape())) {
+      throw new IllegalArgumentException(what() + ": input has shape " + x.shape() + " but the layer takes batches of "
+          + context.inputShape());
+    }
+    tape.reset();
+    Value in = tape.variable(x);
+    Value y = record(in, mode);
+    Shape expected = outputShape.withBatch(x.shape().dim(0));
+    if (!y.shape().equals(expected)) {
+      throw new IllegalStateException(what() + ": the forward pass gave " + y.shape() + " but the kind's output shape "
+          + outputShape + " makes " + expected + " for this batch");
+    }
+    input = mode.training() ? in : null;
+    output = mode.training() ? y : null;
+    return y.value();
+  }
+
+  @Override
+  public final Tensor backward(Tensor dy, boolean needInputGradient) {
+    if (output == null) {
+      throw new IllegalStateException(what() + ": backward before a training forward pass");
+    }
+    if (!dy.shape().equals(output.shape())) {
+      throw new IllegalArgumentException(what() + ": the output gradient has shape " + dy.shape()
+          + " but the output has shape " + output.shape());
+    }
+    if (!needInputGradient) {
+      if (parameters().isEmpty() || output == input) {
+        return null;
+      }
+      input.tracked = false; // no ∂E/∂x wanted: the operations skip its products
+    }
+    tape.backward(output, dy);
+    return needInputGradient ? input.gradient() : null;
+  }
+
+  private String what() {
+    return kind + " layer '" + context.name() + "'";
+  }
+
+  @Override
+  public String name() {
+    return context.name();
+  }
+
+  @Override
+  public Shape inputShape() {
+    return context.inputShape();
+  }
+
+  @Override
+  public Shape outputShape() {
+    return outputShape;
+  }
+}

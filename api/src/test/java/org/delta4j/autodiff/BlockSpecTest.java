@@ -1,0 +1,87 @@
+package org.delta4j.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.InvalidSpecException;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.ParameterSpec;
+import org.delta4j.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+/** A block is a graph of layers described as a value: its shapes, its parameters, its JSON, and what it refuses. */
+class BlockSpecTest {
+  static BlockSpec residual(int units) {
+    return new BlockSpec(
+        BlockSpec.Node.of(new LayerSpec.Dense(units), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense1"),
+        BlockSpec.Node.of(new LayerSpec.Dense(units), "relu1"),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense2", BlockSpec.INPUT));
+  }
+
+  @Test
+  void aResidualBlockKeepsItsInputShapeAndOwnsItsLayersParametersUnderTheirNames() {
+    BlockSpec block = residual(6);
+    assertEquals(Shape.of(6), block.outputShape(Shape.of(6)));
+    assertEquals("relu2", block.output());
+    assertEquals(List.of("dense1:weight", "dense1:bias", "dense2:weight", "dense2:bias"),
+        block.parameters(Shape.of(6)).stream().map(ParameterSpec::role).toList());
+    assertEquals(6, block.parameters(Shape.of(6)).get(0).fanIn());
+  }
+
+  @Test
+  void concatenationJoinsTheLastAxis() {
+    BlockSpec block = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.concat(new LayerSpec.Activation(ActivationFunction.TANH), "dense1", BlockSpec.INPUT));
+    assertEquals(Shape.of(7), block.outputShape(Shape.of(4)));
+  }
+
+  @Test
+  void aCycleIsRejectedWhenTheSpecIsBuiltNamingTheLayers() {
+    String m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("res", List.of(
+        BlockSpec.Node.of(new LayerSpec.Dense(4).withName("a"), BlockSpec.INPUT, "c"),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("b"), "a"),
+        BlockSpec.Node.of(new LayerSpec.Dense(4).withName("c"), "b")), null)).getMessage();
+    assertTrue(m.startsWith("block 'res': its nodes form a cycle, a ← c ← b ← a"), m);
+  }
+
+  @Test
+  void badWiringIsNamed() {
+    String unknown = assertThrows(IllegalArgumentException.class, () -> new BlockSpec(
+        BlockSpec.Node.of(new LayerSpec.Dense(4), "nowhere"))).getMessage();
+    assertTrue(unknown.contains("node 'dense1' takes 'nowhere'"), unknown);
+    BlockSpec misfit = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense1", BlockSpec.INPUT));
+    String shapes = assertThrows(IllegalArgumentException.class, () -> misfit.outputShape(Shape.of(5)))
+        .getMessage();
+    assertTrue(shapes.contains("node 'relu1' cannot add inputs of shapes [3] and [5]"), shapes);
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(5)
+        .layer(misfit).loss(LossFunction.MEAN_SQUARED_ERROR).build());
+    assertTrue(e.getMessage().contains("[3] and [5]"), e.getMessage());
+  }
+
+  @Test
+  void itRoundTripsThroughJsonWithItsLayersReadByTheirKinds() {
+    NetworkSpec spec = NetworkSpec.builder().input(6).layer(residual(6)).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    String json = NetworkSpecJson.write(spec);
+    assertEquals(spec, NetworkSpecJson.read(json));
+    String listedBackwards = """
+        {"input": [4], "loss": "mean_squared_error", "layers": [{"type": "block", "nodes": [
+          {"inputs": ["hidden", "input"], "layer": {"type": "tanh", "name": "out"}},
+          {"layer": {"type": "dense", "name": "hidden", "units": 4}}]}]}""";
+    NetworkSpec read = NetworkSpecJson.read(listedBackwards);
+    BlockSpec block = (BlockSpec) read.layers().get(0);
+    assertEquals("hidden", block.output());
+    assertEquals(Shape.of(4), read.outputShape());
+    String bad = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(
+        listedBackwards.replace("\"units\"", "\"unit\""))).getMessage();
+    assertTrue(bad.contains("layers[0].nodes[1].layer"), bad);
+  }
+}

@@ -1,0 +1,396 @@
+package org.delta4j.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.autodiff.ExpressionLayerSpec;
+import org.delta4j.autodiff.Scope;
+import org.delta4j.autodiff.TapeKinds;
+import org.delta4j.autodiff.Tape;
+import org.delta4j.autodiff.Value;
+import org.delta4j.engine.Engine;
+import org.delta4j.nn.KernelLoss;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Loss;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.ParameterSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The conformance suite's part for automatic differentiation ({@link Tape}), which every engine runs because the tape
+ * is built from the primitives alone: every differentiable operation, with each kind of broadcast and the reuse of a
+ * value, agrees with central finite differences in FLOAT64; the tape's derivatives of the built-in layers and of
+ * softmax cross-entropy equal their hand-written backward passes to 1e-12; a steady-state training step of layers,
+ * a block and a loss written with the tape makes no engine tensor; and bad input is refused with the operation named.
+ */
+public abstract class AutodiffConformance extends PrimitiveConformance {
+  private static final DataType F64 = DataType.FLOAT64;
+  private static final Tolerances EXACT = new Tolerances(1e-12, 1e-12);
+
+  /** An expression of its inputs. */
+  @FunctionalInterface
+  public interface Expression {
+    Value of(Tape tape, Value[] x);
+  }
+
+  /** An expression to check, its inputs' shapes, and the lower end of their values (inputs lie in [lo, lo + 2)). */
+  public record Case(String name, List<Shape> inputs, double lo, Expression f) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static Case of(String name, Expression f, int[]... shapes) {
+    return withValuesFrom(-1, name, f, shapes);
+  }
+
+  private static Case withValuesFrom(double lo, String name, Expression f, int[]... shapes) {
+    return new Case(name, Stream.of(shapes).map(Shape::of).toList(), lo, f);
+  }
+
+  private static int[] s(int... dims) {
+    return dims;
+  }
+
+  static Stream<Case> differentiableOperations() {
+    return Stream.of(
+        of("matmul", (t, x) -> x[0].matmul(x[1]), s(4, 3), s(3, 5)),
+        of("add", (t, x) -> x[0].add(x[1]), s(2, 3, 4), s(2, 3, 4)),
+        of("add a row", (t, x) -> x[0].add(x[1]), s(4, 3), s(1, 3)),
+        of("add to a column", (t, x) -> x[0].add(x[1]), s(4, 1), s(4, 3)),
+        of("add a scalar", (t, x) -> x[0].add(x[1]), s(4, 3), s(1, 1)),
+        of("add a column and a row", (t, x) -> x[0].add(x[1]), s(4, 1), s(1, 3)),
+        of("subtract", (t, x) -> x[0].subtract(x[1]), s(4, 3), s(4, 3)),
+        of("subtract a column", (t, x) -> x[0].subtract(x[1]), s(4, 3), s(4, 1)),
+        of("subtract from a row", (t, x) -> x[0].subtract(x[1]), s(1, 3), s(4, 3)),
+        of("multiply", (t, x) -> x[0].multiply(x[1]), s(4, 3), s(4, 3)),
+        of("multiply by a row", (t, x) -> x[0].multiply(x[1]), s(4, 3), s(1, 3)),
+        of("multiply a scalar", (t, x) -> x[0].multiply(x[1]), s(1, 1), s(4, 3)),
+        withValuesFrom(0.5, "divide", (t, x) -> x[0].divide(x[1]), s(4, 3), s(4, 3)),
+        withValuesFrom(0.5, "divide by a column", (t, x) -> x[0].divide(x[1]), s(4, 3), s(4, 1)),
+        withValuesFrom(0.5, "divide a row", (t, x) -> x[0].divide(x[1]), s(1, 3), s(4, 3)),
+        of("max", (t, x) -> x[0].max(x[1]), s(4, 3), s(4, 3)),
+        of("max with a row", (t, x) -> x[0].max(x[1]), s(4, 3), s(1, 3)),
+        of("affine", (t, x) -> x[0].affine(-2.5, 1), s(4, 3)),
+        of("exp", (t, x) -> x[0].exp(), s(4, 3)),
+        withValuesFrom(0.5, "log", (t, x) -> x[0].log(), s(4, 3)),
+        of("tanh", (t, x) -> x[0].tanh(), s(2, 3, 2)),
+        of("sigmoid", (t, x) -> x[0].sigmoid(), s(4, 3)),
+        of("relu", (t, x) -> x[0].relu(), s(2, 3, 2)),
+        of("sum along axis 0", (t, x) -> x[0].sum(0), s(4, 3)),
+        of("sum along axis 1", (t, x) -> x[0].sum(1), s(4, 3)),
+        of("sum", (t, x) -> x[0].sum(), s(4, 3)),
+        of("mean along axis 0", (t, x) -> x[0].mean(0), s(4, 3)),
+        of("mean along axis 1", (t, x) -> x[0].mean(1), s(4, 3)),
+        of("max along axis 0", (t, x) -> x[0].max(0), s(4, 3)),
+        of("max along axis 1", (t, x) -> x[0].max(1), s(4, 3)),
+        of("reshape", (t, x) -> x[0].reshape(2, 6).multiply(x[1]), s(4, 3), s(2, 6)),
+        of("flatten", (t, x) -> x[0].flatten(), s(2, 3, 2)),
+        of("transpose", (t, x) -> x[0].transpose().matmul(x[1]), s(4, 3), s(4, 2)),
+        of("slice rows", (t, x) -> x[0].slice(0, 1, 3), s(4, 3)),
+        of("slice columns", (t, x) -> x[0].slice(1, 1, 2), s(4, 3)),
+        of("concat along axis 0", (t, x) -> t.concat(0, x[0], x[1]), s(2, 3), s(4, 3)),
+        of("concat along axis 1", (t, x) -> t.concat(1, x[0], x[1], x[0]), s(4, 2), s(4, 3)),
+        of("x·x", (t, x) -> x[0].matmul(x[0]), s(3, 3)),
+        of("x ⊙ x", (t, x) -> x[0].multiply(x[0]), s(4, 3)),
+        of("x + f(x)", (t, x) -> x[0].add(x[0].tanh()), s(4, 3)),
+        of("x + x − x", (t, x) -> x[0].add(x[0]).subtract(x[0]), s(4, 3)),
+        of("a sum used twice", (t, x) -> {
+          Value u = x[0].add(x[1]);
+          return u.tanh().add(u.relu()).add(u);
+        }, s(4, 3), s(4, 3)),
+        of("one weight in two branches", (t, x) -> x[0].matmul(x[1]).tanh().add(x[0].matmul(x[1]).sigmoid()),
+            s(4, 3), s(3, 2)),
+        of("softmax with its shift stopped", (t, x) -> {
+          Value e = x[0].subtract(x[0].max(1).detach()).exp(); // softmax(x − c) = softmax(x) for any c
+          return e.divide(e.sum(1));
+        }, s(4, 3)));
+  }
+
+  /** Σ r ⊙ f(x) for fixed random r, so that ∂/∂f = r; its gradient by the tape, and by central differences. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("differentiableOperations")
+  void everyDifferentiableOperationPassesTheGradientCheck(Case c) {
+    Engine e = engine();
+    Tensor[] inputs = new Tensor[c.inputs().size()];
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = e.tensor(F64, c.inputs().get(i), uniform(c.inputs().get(i), 31 + i, c.lo(), c.lo() + 2));
+    }
+    Tape tape = new Tape(e, F64);
+    Value[] x = new Value[inputs.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = tape.variable(inputs[i]);
+    }
+    Value y = c.f().of(tape, x);
+    double[] r = uniform(y.shape(), 7, -1, 1);
+    Value objective = y.reshape(1, r.length).multiply(tape.constant(e.tensor(F64, Shape.of(1, r.length), r))).sum();
+    tape.backward(objective);
+    List<double[]> gradients = Stream.of(x).map(v -> v.gradient().toDoubleArray()).toList();
+    for (int i = 0; i < x.length; i++) {
+      double[] analytic = gradients.get(i);
+      double[] values = inputs[i].toDoubleArray();
+      for (int j = 0; j < values.length; j++) {
+        double original = values[j];
+        values[j] = original + 1e-6;
+        inputs[i].copyFrom(values);
+        double plus = weighted(tape, c, inputs, r);
+        values[j] = original - 1e-6;
+        inputs[i].copyFrom(values);
+        double minus = weighted(tape, c, inputs, r);
+        values[j] = original;
+        inputs[i].copyFrom(values);
+        double numeric = (plus - minus) / 2e-6;
+        double error = Math.abs(analytic[j] - numeric) / Math.max(Math.abs(analytic[j]) + Math.abs(numeric), 1e-8);
+        assertTrue(error < 1e-6, c.name() + ": ∂/∂x" + i + "[" + j + "] by the tape " + analytic[j]
+            + ", by differences " + numeric);
+      }
+    }
+  }
+
+  private static double weighted(Tape tape, Case c, Tensor[] inputs, double[] r) {
+    tape.reset();
+    Value[] x = new Value[inputs.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = tape.constant(inputs[i]);
+    }
+    double[] y = c.f().of(tape, x).value().toDoubleArray();
+    double sum = 0;
+    for (int i = 0; i < y.length; i++) {
+      sum += r[i] * y[i];
+    }
+    return sum;
+  }
+
+  private static double[] uniform(Shape s, long seed, double lo, double hi) {
+    SplitMix64 random = new SplitMix64(seed);
+    double[] v = new double[s.intSize()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = lo + (hi - lo) * random.nextDouble();
+    }
+    return v;
+  }
+
+  @Test
+  void aParameterUsedByTwoBranchesGetsBothContributionsAddedToItsGradient() {
+    Engine e = engine();
+    Parameter w = new Parameter("w", e.tensor(F64, Shape.of(2), 0.5, -2), e.tensor(F64, Shape.of(2), 10, 20));
+    Tape tape = new Tape(e, F64);
+    Value x = tape.constant(e.tensor(F64, Shape.of(3, 2), 1, 2, 3, 4, 5, 6));
+    Value p = tape.parameter(w);
+    // E = Σ x ⊙ w + Σ (x ⊙ w)²: ∂E/∂wⱼ = Σᵢ xᵢⱼ + 2 Σᵢ xᵢⱼ² wⱼ
+    Value xw = x.multiply(p);
+    tape.backward(xw.sum().add(xw.multiply(xw).sum()));
+    double d0 = (1 + 3 + 5) + 2 * (1 + 9 + 25) * 0.5;
+    double d1 = (2 + 4 + 6) + 2 * (4 + 16 + 36) * -2.0;
+    Agreement.assertAgree("∂E/∂w added to what the gradient held", new double[] {10 + d0, 20 + d1},
+        w.gradient().toDoubleArray(), EXACT);
+  }
+
+  // ---------------------------------------------------------------- the hand-written backward passes
+
+  private LayerContext context(Shape input, Map<String, Parameter> parameters) {
+    return LayerContext.of("layer", input, engine(), F64, 5, parameters, Map.of());
+  }
+
+  /** Forward, then backward of a random ∂E/∂y: the output, ∂E/∂x and each parameter's gradient. */
+  private List<double[]> pass(Layer layer, Tensor x) {
+    Tensor y = layer.forward(x, Mode.training(1));
+    List<double[]> out = new ArrayList<>(List.of(y.toDoubleArray()));
+    Tensor dy = engine().tensor(F64, y.shape(), uniform(y.shape(), 3, -1, 1));
+    out.add(layer.backward(dy, true).toDoubleArray());
+    layer.parameters().forEach(p -> out.add(p.gradient().toDoubleArray()));
+    return out;
+  }
+
+  private void assertSamePasses(String what, Layer hand, Layer auto, Tensor x) {
+    List<double[]> expected = pass(hand, x);
+    List<double[]> actual = pass(auto, x);
+    assertEquals(expected.size(), actual.size(), what + ": the number of gradients");
+    for (int i = 0; i < expected.size(); i++) {
+      Agreement.assertAgree(what + (i == 0 ? " output" : i == 1 ? " input gradient" : " parameter gradient " + i),
+          expected.get(i), actual.get(i), EXACT);
+    }
+  }
+
+  @Test
+  void theTapesDenseEqualsTheHandWrittenBackward() {
+    Shape in = Shape.of(7);
+    List<Map<String, Parameter>> twins = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      twins.add(Map.of("weight", new Parameter("weight", engine().tensor(F64, Shape.of(7, 4),
+          uniform(Shape.of(7, 4), 11, -1, 1)), engine().zeros(F64, Shape.of(7, 4))), "bias", new Parameter("bias",
+          engine().tensor(F64, Shape.of(4), uniform(Shape.of(4), 12, -1, 1)), engine().zeros(F64, Shape.of(4)))));
+    }
+    Tensor x = engine().tensor(F64, Shape.of(5, 7), uniform(Shape.of(5, 7), 13, -2, 2));
+    assertSamePasses("dense", new LayerSpec.Dense(4).build(context(in, twins.get(0))),
+        new TapeKinds.TapeDense(null, 4).build(context(in, twins.get(1))), x);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ActivationFunction.class)
+  void theTapesActivationEqualsTheHandWrittenBackward(ActivationFunction f) {
+    Shape in = Shape.of(6);
+    Tensor x = engine().tensor(F64, Shape.of(5, 6), uniform(Shape.of(5, 6), 17, -3, 3));
+    assertSamePasses(f.label(), new LayerSpec.Activation(f).build(context(in, Map.of())),
+        new TapeKinds.TapeActivation(f).build(context(in, Map.of())), x);
+  }
+
+  @Test
+  void theTapesSoftmaxCrossEntropyEqualsTheHandWrittenGradient() {
+    Shape s = Shape.of(5, 4);
+    Tensor z = engine().tensor(F64, s, uniform(s, 19, -30, 30));
+    double[] t = new double[20];
+    for (int i = 0; i < 5; i++) {
+      t[4 * i + (i * 3) % 4] = 1;
+    }
+    t[1] = 0.5; // a soft target row: Σt ≠ 1
+    Tensor targets = engine().tensor(F64, s, t);
+    Tensor expected = engine().zeros(F64, s);
+    Tensor actual = engine().zeros(F64, s);
+    double le = new KernelLoss(LossFunction.SOFTMAX_CROSS_ENTROPY, engine().kernels()).compute(z, targets, expected);
+    double la = new TapeKinds.TapeSoftmaxCrossEntropy().build(engine(), F64).compute(z, targets, actual);
+    Agreement.assertAgree("softmax cross-entropy", le, la, EXACT);
+    Agreement.assertAgree("its gradient", expected, actual, EXACT);
+  }
+
+  // ---------------------------------------------------------------- no allocation in a steady state
+
+  /** A network of tape layers, a block with a skip connection and a tape loss. */
+  static NetworkSpec tapeNetwork() {
+    BlockSpec residual = new BlockSpec(
+        BlockSpec.Node.of(new TapeKinds.TapeDense(null, 6), BlockSpec.INPUT),
+        BlockSpec.Node.of(new TapeKinds.TapeActivation(ActivationFunction.TANH), "autodiff_dense1"),
+        BlockSpec.Node.concat(new LayerSpec.Dense(6), "autodiff_tanh1", BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense1", BlockSpec.INPUT));
+    return NetworkSpec.builder().input(5).layer(new TapeKinds.TapeDense(null, 6)).layer(residual)
+        .layer(new TapeKinds.TapeActivation(ActivationFunction.SIGMOID)).layer(new TapeKinds.TapeDense(null, 3))
+        .loss(new TapeKinds.TapeSoftmaxCrossEntropy()).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
+  }
+
+  @Test
+  void aSteadyStateStepMakesNoEngineTensor() {
+    CountingEngine counting = new CountingEngine(engine());
+    NetworkSpec spec = tapeNetwork();
+    List<Layer> layers = new ArrayList<>();
+    Shape in = spec.input();
+    for (LayerSpec l : spec.layers()) {
+      Map<String, Parameter> parameters = new java.util.HashMap<>();
+      for (ParameterSpec p : l.parameters(in)) {
+        parameters.put(p.role(), new Parameter(p.role(), engine().tensor(F64, p.shape(), uniform(p.shape(), 9, -1,
+            1)), engine().zeros(F64, p.shape())));
+      }
+      layers.add(l.build(LayerContext.of(l.name(), in, counting, F64, 1, parameters, Map.of())));
+      in = l.outputShape(in);
+    }
+    Loss loss = spec.loss().build(counting, F64);
+    int[] rows = {8, 3, 8, 3, 8, 8, 3};
+    long before = 0;
+    for (int step = 0; step < rows.length; step++) {
+      if (step == 2) { // after warm-up: a full batch and a last one
+        before = counting.allocations();
+      }
+      Shape batch = Shape.of(rows[step], 5);
+      Tensor y = engine().tensor(F64, batch, uniform(batch, step, -1, 1));
+      for (Layer l : layers) {
+        y = l.forward(y, Mode.training(step));
+      }
+      Tensor g = engine().zeros(F64, y.shape());
+      loss.compute(y, engine().tensor(F64, y.shape(), uniform(y.shape(), step, 0, 1)), g);
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        g = layers.get(i).backward(g, i > 0);
+      }
+    }
+    assertEquals(before, counting.allocations(), "engine tensors made by the layers and the loss after warm-up");
+  }
+
+  // ---------------------------------------------------------------- bad input
+
+  @Test
+  void aShapeMismatchNamesTheOperationAndBothShapes() {
+    Tape tape = new Tape(engine(), F64);
+    Value a = tape.variable(engine().zeros(F64, Shape.of(2, 3)));
+    Value b = tape.variable(engine().zeros(F64, Shape.of(4, 5)));
+    for (Runnable r : List.<Runnable>of(() -> a.matmul(b), () -> a.add(b), () -> a.divide(b),
+        () -> tape.concat(1, a, b))) {
+      String m = assertThrows(IllegalArgumentException.class, r::run).getMessage();
+      assertTrue(m.contains("[2, 3]") && m.contains("[4, 5]") && m.matches("^(matmul|add|divide|concat):.*"), m);
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
+        .startsWith("reshape: cannot reshape [2, 3]"));
+  }
+
+  @Test
+  void aLayerWrittenForwardOnlyIsHeldToItsDeclaredShapes() {
+    /** Declares an output of 4 per sample but doubles its input of 2. */
+    record Wrong(String name) implements ExpressionLayerSpec {
+      @Override
+      public Value forward(Value x, Scope s) {
+        return x.multiply(2);
+      }
+
+      @Override
+      public Shape outputShape(Shape input) {
+        return Shape.of(4);
+      }
+
+      @Override
+      public String type() {
+        return "wrong";
+      }
+
+      @Override
+      public Wrong withName(String name) {
+        return new Wrong(name);
+      }
+
+      @Override
+      public void writeFields(FieldWriter out) {}
+    }
+    Layer wrong = new Wrong(null).build(context(Shape.of(2), Map.of()));
+    String m = assertThrows(IllegalStateException.class, () -> wrong.forward(engine().zeros(F64, Shape.of(5, 2)),
+        Mode.training(0))).getMessage();
+    assertEquals("wrong layer 'layer': the forward pass gave [5, 2] but the kind's output shape [4] makes [5, 4] for "
+        + "this batch", m);
+    m = assertThrows(IllegalArgumentException.class, () -> wrong.forward(engine().zeros(F64, Shape.of(5, 3)),
+        Mode.training(0))).getMessage();
+    assertEquals("wrong layer 'layer': input has shape [5, 3] but the layer takes batches of [2]", m);
+  }
+
+  @Test
+  void differentiatingThroughAnUntrackedValueIsAnError() {
+    Tape tape = new Tape(engine(), F64);
+    Value c = tape.constant(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value y = c.exp().sum();
+    assertTrue(assertThrows(IllegalStateException.class, () -> tape.backward(y)).getMessage()
+        .contains("untracked"));
+    Value v = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    tape.backward(v.multiply(c).sum());
+    assertTrue(assertThrows(IllegalStateException.class, c::gradient).getMessage()
+        .contains("without gradient tracking"));
+    Agreement.assertAgree("the variable's gradient", new double[] {1, 2}, v.gradient().toDoubleArray(), EXACT);
+    tape.reset();
+    assertTrue(assertThrows(IllegalStateException.class, v::exp).getMessage().contains("earlier pass"));
+  }
+}
