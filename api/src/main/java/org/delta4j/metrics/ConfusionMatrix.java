@@ -32,12 +32,20 @@ public final class ConfusionMatrix {
 
   /** Counts one sample. */
   public void add(int actual, int predicted) {
+    add(actual, predicted, 1);
+  }
+
+  /** Counts {@code samples} samples of the same pair (counts made elsewhere, merged). */
+  public void add(int actual, int predicted, long samples) {
     if (actual < 0 || actual >= classes || predicted < 0 || predicted >= classes) {
       throw new IllegalArgumentException("labels must be in [0, " + classes + "), got actual " + actual
           + " and predicted " + predicted);
     }
-    counts[actual][predicted]++;
-    total++;
+    if (samples < 0) {
+      throw new IllegalArgumentException("a count of samples is ≥ 0, got " + samples);
+    }
+    counts[actual][predicted] += samples;
+    total += samples;
   }
 
   public int classes() {

@@ -202,10 +202,21 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite
    */
   public double computeGradients(Tensor input, Tensor targets) {
+    return computeGradients(input, targets, 0);
+  }
+
+  /**
+   * {@link #computeGradients(Tensor, Tensor)} for a shard of the update's whole batch, the rows from position {@code
+   * firstRow} of it on: stochastic layers (dropout) draw for each row what they would draw for it in the whole batch.
+   * The gradients and loss are averaged over the shard's rows.
+   *
+   * @throws ArithmeticException when the loss is NaN or infinite
+   */
+  public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     guard.enter("computeGradients");
     try {
       zeroGradients();
-      Tensor out = forward(input, Mode.training(optimizer.iterations()));
+      Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
       Tensor gradient = lossGradients.get(out.shape().dim(0));
       double value = loss.compute(asMatrix(out), asMatrix(targets), asMatrix(gradient));
       if (!Double.isFinite(value)) {

@@ -14,8 +14,9 @@ import org.delta4j.tensor.Tensor;
 
 /**
  * Inverted dropout: in training, y = x ⊙ m with mᵢ = 1/(1 − p) with probability 1 − p, else 0, so that E[y] = x and
- * inference needs no rescaling; at inference y = x. The mask is a pure function of (seed, step, element), drawn the
- * same way for every engine, so runs are reproducible and engines agree.
+ * inference needs no rescaling; at inference y = x. The mask is a pure function of (seed, step, element), the element
+ * counted from the start of the step's whole batch ({@link Mode#firstRow()}), drawn the same way for every engine: runs
+ * are reproducible, engines agree, and a batch split into shards gets the masks it would get whole.
  */
 public final class DropoutLayer implements Layer {
   private final String name;
@@ -53,13 +54,13 @@ public final class DropoutLayer implements Layer {
     }
     int rows = x.shape().dim(0);
     mask = masks.get(rows);
-    fillMask(mask, mode.step());
+    fillMask(mask, mode.step(), mode.firstRow() * shape.size());
     Tensor y = outputs.get(rows);
     kernels.multiply(x, mask, y);
     return y;
   }
 
-  private void fillMask(Tensor m, long step) {
+  private void fillMask(Tensor m, long step, long firstElement) {
     int n = m.shape().intSize();
     long streamSeed = SplitMix64.mix(seed ^ SplitMix64.mix(step));
     double keep = 1 - rate;
@@ -69,7 +70,7 @@ public final class DropoutLayer implements Layer {
         floatMask = new float[n];
       }
       for (int i = 0; i < n; i++) {
-        floatMask[i] = SplitMix64.uniform(streamSeed, i) < keep ? (float) scale : 0f;
+        floatMask[i] = SplitMix64.uniform(streamSeed, firstElement + i) < keep ? (float) scale : 0f;
       }
       m.copyFrom(floatMask);
     } else {
@@ -77,7 +78,7 @@ public final class DropoutLayer implements Layer {
         doubleMask = new double[n];
       }
       for (int i = 0; i < n; i++) {
-        doubleMask[i] = SplitMix64.uniform(streamSeed, i) < keep ? scale : 0;
+        doubleMask[i] = SplitMix64.uniform(streamSeed, firstElement + i) < keep ? scale : 0;
       }
       m.copyFrom(doubleMask);
     }

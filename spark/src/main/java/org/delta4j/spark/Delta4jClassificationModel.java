@@ -1,0 +1,287 @@
+package org.delta4j.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.delta4j.nn.Network;
+import org.delta4j.tensor.Tensor;
+import scala.Option;
+
+/**
+ * A trained Delta4j network as a Spark ML model: {@link #transform} adds the predicted class (a double) and the class
+ * probabilities (a Spark ML Vector) to each row, computed on the executors in batches. Saved with ML persistence as
+ * the params' metadata plus the network's safetensors model file ({@code data/model.safetensors}, the file {@code
+ * bin/delta4j evaluate --model} reads), through Hadoop's FileSystem so any Spark path works.
+ */
+public final class Delta4jClassificationModel extends Model<Delta4jClassificationModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private static final String MODEL_FILE = "data/model.safetensors";
+  private final String uid;
+  private final byte[] model;
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+  private final Param<String> probabilityCol;
+  private final Param<String> engine;
+
+  /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
+  public Delta4jClassificationModel(String uid, byte[] model) {
+    this.uid = uid;
+    this.model = model.clone();
+    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers");
+    predictionCol = new Param<>(this, "predictionCol", "the column the predicted class is written to");
+    probabilityCol = new Param<>(this, "probabilityCol", "the column the class probabilities are written to");
+    engine = new Param<>(this, "engine", "the Delta4j engine the executors compute with: ref or nd4j");
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+    setDefault(probabilityCol, "probability");
+    setDefault(engine, "ref");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The network, on the model's engine, as saved (weights and optimizer state). */
+  public Network network() {
+    return ModelBytes.network(model, getOrDefault(engine), null);
+  }
+
+  /** The bytes of the network's safetensors model file. */
+  public byte[] modelFile() {
+    return model.clone();
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
+    String featuresName = getOrDefault(featuresCol);
+    String engineName = getOrDefault(engine);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    Broadcast<byte[]> bytes = jsc.broadcast(model);
+    JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(it -> {
+      Network network = ModelBytes.network(bytes.value(), engineName, null);
+      Predictor predictor = new Predictor(network, featuresName);
+      List<Row> result = new ArrayList<>();
+      predictor.forEachBatch(it, features, (batch, p) -> {
+        for (int i = 0; i < batch.size(); i++) {
+          Row r = batch.get(i);
+          Object[] values = new Object[r.size() + 2];
+          for (int c = 0; c < r.size(); c++) {
+            values[c] = r.get(c);
+          }
+          values[r.size()] = (double) Predictor.argmax(p[i]);
+          values[r.size() + 1] = Vectors.dense(p[i]);
+          result.add(RowFactory.create(values));
+        }
+      });
+      return result.iterator();
+    });
+    return dataset.sparkSession().createDataFrame(rows, out);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    String f = getOrDefault(featuresCol);
+    if (!Arrays.asList(schema.fieldNames()).contains(f)) {
+      throw new IllegalArgumentException("the data has no features column '" + f + "'; its columns are "
+          + Arrays.toString(schema.fieldNames()));
+    }
+    return outputSchema(schema, f, getOrDefault(predictionCol), getOrDefault(probabilityCol));
+  }
+
+  /** {@code schema} with a double prediction and a Vector probability column added, refusing names already taken. */
+  static StructType outputSchema(StructType schema, String featuresCol, String predictionCol, String probabilityCol) {
+    for (String c : List.of(predictionCol, probabilityCol)) {
+      if (Arrays.asList(schema.fieldNames()).contains(c)) {
+        throw new IllegalArgumentException("output column '" + c + "' already exists in the data; its columns are "
+            + Arrays.toString(schema.fieldNames()));
+      }
+    }
+    return schema.add(predictionCol, DataTypes.DoubleType, false).add(probabilityCol, SQLDataTypes.VectorType(), false);
+  }
+
+  /** Turns rows of a features column into class probabilities with one network, a batch at a time. */
+  static final class Predictor {
+    static final int BATCH = 256;
+    private final Network network;
+    private final String featuresCol;
+    private final int inputSize;
+
+    Predictor(Network network, String featuresCol) {
+      this.network = network;
+      this.featuresCol = featuresCol;
+      this.inputSize = network.inputShape().intSize();
+    }
+
+    /** Gives {@code action} the rows in batches of at most {@value #BATCH}, each with its rows' probabilities. */
+    void forEachBatch(Iterator<Row> rows, int column, BiConsumer<List<Row>, double[][]> action) {
+      List<Row> batch = new ArrayList<>(BATCH);
+      while (rows.hasNext()) {
+        batch.add(rows.next());
+        if (batch.size() == BATCH || !rows.hasNext()) {
+          action.accept(batch, probabilities(batch, column));
+          batch.clear();
+        }
+      }
+    }
+
+    double[][] probabilities(List<Row> rows, int column) {
+      double[] x = new double[rows.size() * inputSize];
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        if (r.isNullAt(column)) {
+          throw new IllegalArgumentException("features column '" + featuresCol + "' is null in a row");
+        }
+        double[] v = TrainingData.features(r.get(column));
+        if (v.length != inputSize) {
+          throw new IllegalArgumentException("features column '" + featuresCol + "' has " + v.length
+              + " values in a row but the network takes " + inputSize + " inputs");
+        }
+        System.arraycopy(v, 0, x, i * inputSize, inputSize);
+      }
+      Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));
+      input.copyFrom(x);
+      double[] p = network.probabilities(input).toDoubleArray();
+      int classes = p.length / rows.size();
+      double[][] out = new double[rows.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+      }
+      return out;
+    }
+
+    static int argmax(double[] p) {
+      int best = 0;
+      for (int c = 1; c < p.length; c++) {
+        if (p[c] > p[best]) {
+          best = c;
+        }
+      }
+      return best;
+    }
+  }
+
+  @Override
+  public Delta4jClassificationModel copy(ParamMap extra) {
+    Delta4jClassificationModel copy = new Delta4jClassificationModel(uid, model);
+    copyValues(copy, extra);
+    return (Delta4jClassificationModel) copy.setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** Reads a model saved with {@code write().save(path)}. */
+  public static MLReader<Delta4jClassificationModel> read() {
+    return new Reader();
+  }
+
+  public static Delta4jClassificationModel load(String path) {
+    return read().load(path);
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public Param<String> engine() {
+    return engine;
+  }
+
+  public Delta4jClassificationModel setFeaturesCol(String value) {
+    return (Delta4jClassificationModel) set(featuresCol, value);
+  }
+
+  public Delta4jClassificationModel setPredictionCol(String value) {
+    return (Delta4jClassificationModel) set(predictionCol, value);
+  }
+
+  public Delta4jClassificationModel setProbabilityCol(String value) {
+    return (Delta4jClassificationModel) set(probabilityCol, value);
+  }
+
+  public Delta4jClassificationModel setEngine(String value) {
+    return (Delta4jClassificationModel) set(engine, value);
+  }
+
+  private static final class Writer extends MLWriter {
+    private final Delta4jClassificationModel instance;
+
+    Writer(Delta4jClassificationModel instance) {
+      this.instance = instance;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sc(), Option.empty(), Option.empty());
+      Path file = new Path(path, MODEL_FILE);
+      try (OutputStream out = file.getFileSystem(sc().hadoopConfiguration()).create(file)) {
+        out.write(instance.model);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the model file " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static final class Reader extends MLReader<Delta4jClassificationModel> {
+    @Override
+    public Delta4jClassificationModel load(String path) {
+      SparkContext sc = sparkSession().sparkContext();
+      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc,
+          Delta4jClassificationModel.class.getName());
+      Path file = new Path(path, MODEL_FILE);
+      byte[] bytes;
+      try {
+        FileSystem fs = file.getFileSystem(sc.hadoopConfiguration());
+        try (InputStream in = fs.open(file)) {
+          bytes = in.readAllBytes();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the model file " + file + ": " + e.getMessage(), e);
+      }
+      Delta4jClassificationModel model = new Delta4jClassificationModel(metadata.uid(), bytes);
+      metadata.getAndSetParams(model, Option.empty());
+      return model;
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package org.delta4j.spark;
+
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+import org.delta4j.engine.Engines;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.nn.Network;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
+
+/**
+ * A Spark ML estimator that trains a Delta4j network, given as spec JSON ({@link NetworkSpecJson}), by synchronous
+ * data-parallel SGD ({@link SparkTrainer}) on a DataFrame's features (Spark ML Vector or array) and label (class
+ * number) columns; {@link #fit} returns a {@link Delta4jClassificationModel}. Params: featuresCol, labelCol,
+ * predictionCol, probabilityCol, networkSpec, engine ("ref"), dataType ("FLOAT32"), epochs (5), batchSize (128), seed
+ * (42), blocks (0: one per worker) and workers (0: the context's default parallelism). Usable in a {@code Pipeline};
+ * saved and loaded with ML persistence.
+ */
+public final class Delta4jClassifier extends Estimator<Delta4jClassificationModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private final Param<String> probabilityCol;
+  private final Param<String> networkSpec;
+  private final Param<String> engine;
+  private final Param<String> dataType;
+  private final IntParam epochs;
+  private final IntParam batchSize;
+  private final LongParam seed;
+  private final IntParam blocks;
+  private final IntParam workers;
+
+  public Delta4jClassifier() {
+    this(Identifiable$.MODULE$.randomUID("delta4j"));
+  }
+
+  public Delta4jClassifier(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers");
+    labelCol = new Param<>(this, "labelCol", "label column: class numbers 0, 1, …");
+    predictionCol = new Param<>(this, "predictionCol", "the column the model writes the predicted class to");
+    probabilityCol = new Param<>(this, "probabilityCol", "the column the model writes class probabilities to");
+    networkSpec = new Param<>(this, "networkSpec", "the network to train, as Delta4j spec JSON");
+    engine = new Param<>(this, "engine", "the Delta4j engine the workers compute with: ref or nd4j");
+    dataType = new Param<>(this, "dataType", "FLOAT32 or FLOAT64");
+    epochs = new IntParam(this, "epochs", "passes over the data (≥ 1)");
+    batchSize = new IntParam(this, "batchSize", "rows per optimizer step, over all workers (≥ 1)");
+    seed = new LongParam(this, "seed", "the seed of the per-epoch shuffles");
+    blocks = new IntParam(this, "blocks", "blocks per batch, the unit of the fixed reduction order (0: one per worker)");
+    workers = new IntParam(this, "workers", "Spark partitions that train (0: the context's default parallelism)");
+    setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
+    setDefault(predictionCol, "prediction");
+    setDefault(probabilityCol, "probability");
+    setDefault(engine, "ref");
+    setDefault(dataType, DataType.FLOAT32.name());
+    setDefault(epochs, 5);
+    setDefault(batchSize, 128);
+    setDefault(seed, 42L);
+    setDefault(blocks, 0);
+    setDefault(workers, 0);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public Delta4jClassificationModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    if (!isDefined(networkSpec)) {
+      throw new IllegalArgumentException("param 'networkSpec' is not set: give the network as Delta4j spec JSON");
+    }
+    NetworkSpec spec = NetworkSpecJson.read(getNetworkSpec());
+    Network network = Network.create(spec, Engines.get(getEngine()), DataType.valueOf(getOrDefault(dataType)));
+    SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(getEpochs()).batchSize(getBatchSize())
+        .seed(getSeed());
+    if ((Integer) getOrDefault(blocks) > 0) {
+      trainer.blocks((Integer) getOrDefault(blocks));
+    }
+    if ((Integer) getOrDefault(workers) > 0) {
+      trainer.workers((Integer) getOrDefault(workers));
+    }
+    trainer.build().fit(network, dataset.toDF(), getFeaturesCol(), getLabelCol());
+    Delta4jClassificationModel model = new Delta4jClassificationModel(uid, ModelBytes.of(network));
+    copyValues(model, new ParamMap());
+    return (Delta4jClassificationModel) model.setParent(this);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    TrainingData.checkSchema(schema, getFeaturesCol(), getLabelCol());
+    return Delta4jClassificationModel.outputSchema(schema, getFeaturesCol(), getOrDefault(predictionCol),
+        getOrDefault(probabilityCol));
+  }
+
+  @Override
+  public Delta4jClassifier copy(ParamMap extra) {
+    return (Delta4jClassifier) defaultCopy(extra);
+  }
+
+  /** Reads an estimator saved with {@code write().save(path)}. */
+  public static MLReader<Delta4jClassifier> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static Delta4jClassifier load(String path) {
+    return read().load(path);
+  }
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public Param<String> networkSpec() {
+    return networkSpec;
+  }
+
+  public Param<String> engine() {
+    return engine;
+  }
+
+  public Param<String> dataType() {
+    return dataType;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public IntParam blocks() {
+    return blocks;
+  }
+
+  public IntParam workers() {
+    return workers;
+  }
+
+  public String getFeaturesCol() {
+    return getOrDefault(featuresCol);
+  }
+
+  public String getLabelCol() {
+    return getOrDefault(labelCol);
+  }
+
+  public String getNetworkSpec() {
+    return getOrDefault(networkSpec);
+  }
+
+  public String getEngine() {
+    return getOrDefault(engine);
+  }
+
+  public int getEpochs() {
+    return (Integer) getOrDefault(epochs);
+  }
+
+  public int getBatchSize() {
+    return (Integer) getOrDefault(batchSize);
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  public Delta4jClassifier setFeaturesCol(String value) {
+    return (Delta4jClassifier) set(featuresCol, value);
+  }
+
+  public Delta4jClassifier setLabelCol(String value) {
+    return (Delta4jClassifier) set(labelCol, value);
+  }
+
+  public Delta4jClassifier setPredictionCol(String value) {
+    return (Delta4jClassifier) set(predictionCol, value);
+  }
+
+  public Delta4jClassifier setProbabilityCol(String value) {
+    return (Delta4jClassifier) set(probabilityCol, value);
+  }
+
+  /** The network as spec JSON, checked at once. */
+  public Delta4jClassifier setNetworkSpec(String json) {
+    NetworkSpecJson.read(json);
+    return (Delta4jClassifier) set(networkSpec, json);
+  }
+
+  public Delta4jClassifier setEngine(String value) {
+    return (Delta4jClassifier) set(engine, value);
+  }
+
+  public Delta4jClassifier setDataType(DataType value) {
+    return (Delta4jClassifier) set(dataType, value.name());
+  }
+
+  /** Passes over the data; checked, like the batch size, when {@link #fit} starts. */
+  public Delta4jClassifier setEpochs(int value) {
+    return (Delta4jClassifier) set(epochs, value);
+  }
+
+  public Delta4jClassifier setBatchSize(int value) {
+    return (Delta4jClassifier) set(batchSize, value);
+  }
+
+  public Delta4jClassifier setSeed(long value) {
+    return (Delta4jClassifier) set(seed, value);
+  }
+
+  public Delta4jClassifier setBlocks(int value) {
+    return (Delta4jClassifier) set(blocks, value);
+  }
+
+  public Delta4jClassifier setWorkers(int value) {
+    return (Delta4jClassifier) set(workers, value);
+  }
+}

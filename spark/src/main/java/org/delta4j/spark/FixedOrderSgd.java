@@ -1,0 +1,58 @@
+package org.delta4j.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.delta4j.nn.Network;
+import org.delta4j.train.EpochResult;
+
+/**
+ * Synchronous SGD on one machine by a {@link StepPlan}: every batch's blocks computed one after the other and added
+ * in the {@link GradientTree}'s order. It does, in one process, exactly the arithmetic that {@link SparkTrainer} spreads
+ * over workers, so the two end with the same weights bit for bit; with one block per batch it is plain minibatch
+ * training. Stateless.
+ */
+public final class FixedOrderSgd {
+  private FixedOrderSgd() {}
+
+  /**
+   * Trains {@code network} for epochs 1 … {@code epochs} on samples {@code features[i]} of class {@code labels[i]}
+   * and returns each epoch's training loss and accuracy.
+   */
+  public static List<EpochResult> train(Network network, double[][] features, int[] labels, StepPlan plan,
+      int epochs) {
+    if (features.length != plan.samples() || labels.length != plan.samples()) {
+      throw new IllegalArgumentException("the plan is for " + plan.samples() + " samples but there are "
+          + features.length + " feature rows and " + labels.length + " labels");
+    }
+    BlockGradients gradients = new BlockGradients(network);
+    List<EpochResult> results = new ArrayList<>();
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      long start = System.nanoTime();
+      double rate = network.optimizer().currentLearningRate();
+      int[] order = plan.order(epoch);
+      double lossSum = 0;
+      long correct = 0;
+      for (int step = 0; step < plan.steps(); step++) {
+        int blocks = plan.blocksIn(step);
+        double[][] leaves = new double[blocks][];
+        for (int k = 0; k < blocks; k++) {
+          int count = plan.blockRows(step, k);
+          int first = step * plan.batchSize() + plan.blockStart(k);
+          double[][] x = new double[count][];
+          int[] y = new int[count];
+          for (int r = 0; r < count; r++) {
+            x[r] = features[order[first + r]];
+            y[r] = labels[order[first + r]];
+          }
+          leaves[k] = gradients.leaf(x, y, 0, count, plan.blockStart(k), (double) count / plan.rows(step));
+        }
+        double[] total = GradientTree.sum(blocks, GradientTree.cover(0, blocks, blocks, k -> leaves[k]));
+        lossSum += gradients.apply(total) * plan.rows(step);
+        correct += BlockGradients.correct(total);
+      }
+      results.add(new EpochResult(epoch, lossSum / plan.samples(), (double) correct / plan.samples(), Double.NaN,
+          Double.NaN, rate, (System.nanoTime() - start) / 1e9));
+    }
+    return results;
+  }
+}

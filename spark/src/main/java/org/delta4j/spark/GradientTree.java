@@ -1,0 +1,105 @@
+package org.delta4j.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The one order in which the per-block gradient vectors of a step are added: a balanced binary tree over the blocks
+ * 0 … leaves − 1, sum(lo, hi) = sum(lo, mid) + sum(mid, hi) with mid = ⌊(lo + hi) / 2⌋. Floating-point addition is not
+ * associative, so fixing the tree fixes the bits of the result: a worker holding a contiguous run of blocks sends the
+ * sums of the largest subtrees inside its run ({@link #cover}, one node when the run is a subtree), and whoever holds
+ * every worker's nodes completes the same tree ({@link #sum}), whatever the number of workers. Stateless.
+ */
+public final class GradientTree {
+  private GradientTree() {}
+
+  /** The sum over blocks [lo, hi) of one step, a subtree of the step's tree. */
+  public record Node(int lo, int hi, double[] values) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * The nodes whose subtrees exactly tile the run [from, to) of a tree over {@code leaves} blocks, each summed from
+   * {@code leaf(k)} in the tree's order; none when the run is empty.
+   */
+  public static List<Node> cover(int from, int to, int leaves, IntFunction<double[]> leaf) {
+    if (from < 0 || to > leaves || from > to) {
+      throw new IllegalArgumentException("blocks [" + from + ", " + to + ") are not a run of the " + leaves
+          + " blocks of the step");
+    }
+    List<Node> out = new ArrayList<>();
+    if (from < to) {
+      cover(0, leaves, from, to, leaf, out);
+    }
+    return out;
+  }
+
+  private static void cover(int lo, int hi, int from, int to, IntFunction<double[]> leaf, List<Node> out) {
+    if (hi <= from || to <= lo) {
+      return;
+    }
+    if (from <= lo && hi <= to) {
+      out.add(new Node(lo, hi, subtree(lo, hi, leaf)));
+      return;
+    }
+    int mid = (lo + hi) >>> 1;
+    cover(lo, mid, from, to, leaf, out);
+    cover(mid, hi, from, to, leaf, out);
+  }
+
+  private static double[] subtree(int lo, int hi, IntFunction<double[]> leaf) {
+    if (hi - lo == 1) {
+      return leaf.apply(lo).clone();
+    }
+    int mid = (lo + hi) >>> 1;
+    return add(subtree(lo, mid, leaf), subtree(mid, hi, leaf));
+  }
+
+  /** The sum over all {@code leaves} blocks from nodes that tile them (as {@link #cover} makes them on the workers). */
+  public static double[] sum(int leaves, List<Node> nodes) {
+    Map<Long, Node> byRange = new HashMap<>();
+    for (Node n : nodes) {
+      if (byRange.put(key(n.lo(), n.hi()), n) != null) {
+        throw new IllegalArgumentException("blocks [" + n.lo() + ", " + n.hi() + ") were sent twice");
+      }
+    }
+    double[] total = sum(0, leaves, byRange);
+    if (!byRange.isEmpty()) {
+      throw new IllegalArgumentException("nodes " + byRange.keySet().stream().map(k -> "[" + (k >>> 32) + ", "
+          + (k & 0xffffffffL) + ")").toList() + " are not subtrees of the tree over " + leaves + " blocks");
+    }
+    return total;
+  }
+
+  private static double[] sum(int lo, int hi, Map<Long, Node> byRange) {
+    Node n = byRange.remove(key(lo, hi));
+    if (n != null) {
+      return n.values();
+    }
+    if (hi - lo == 1) {
+      throw new IllegalArgumentException("no worker sent block " + lo);
+    }
+    int mid = (lo + hi) >>> 1;
+    return add(sum(lo, mid, byRange), sum(mid, hi, byRange));
+  }
+
+  private static long key(int lo, int hi) {
+    return ((long) lo << 32) | hi;
+  }
+
+  /** a + b element by element, into a new array. */
+  private static double[] add(double[] a, double[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("gradient vectors of " + a.length + " and " + b.length + " values");
+    }
+    double[] c = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i] + b[i];
+    }
+    return c;
+  }
+}

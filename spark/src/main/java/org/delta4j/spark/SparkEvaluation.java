@@ -1,0 +1,67 @@
+package org.delta4j.spark;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.delta4j.metrics.ConfusionMatrix;
+import org.delta4j.nn.Network;
+
+/**
+ * The confusion matrix (and with it accuracy, per-class precision, recall and F1) of a model on a DataFrame, computed
+ * on the executors: each partition counts its (label, prediction) pairs and only the counts reach the driver.
+ * Stateless.
+ */
+public final class SparkEvaluation {
+  private SparkEvaluation() {}
+
+  /**
+   * Evaluates {@code model} on the features and label columns of {@code data}.
+   *
+   * @throws IllegalArgumentException when a column is missing or of the wrong type
+   */
+  public static ConfusionMatrix evaluate(Delta4jClassificationModel model, Dataset<Row> data, String labelCol) {
+    String featuresCol = model.getOrDefault(model.featuresCol());
+    String engine = model.getOrDefault(model.engine());
+    TrainingData.checkSchema(data.schema(), featuresCol, labelCol);
+    int classes = model.network().outputShape().dim(0);
+    Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
+        .broadcast(model.modelFile());
+    long[] counts = data.select(featuresCol, labelCol).javaRDD().mapPartitions(it -> {
+      Network network = ModelBytes.network(bytes.value(), engine, null);
+      Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol);
+      long[] c = new long[classes * classes];
+      predictor.forEachBatch(it, 0, (batch, p) -> {
+        for (int i = 0; i < batch.size(); i++) {
+          c[label(batch.get(i), labelCol, classes) * classes + Delta4jClassificationModel.Predictor.argmax(p[i])]++;
+        }
+      });
+      return List.of(c).iterator();
+    }).reduce(SparkEvaluation::add);
+    ConfusionMatrix m = new ConfusionMatrix(classes);
+    for (int i = 0; i < counts.length; i++) {
+      m.add(i / classes, i % classes, counts[i]);
+    }
+    return m;
+  }
+
+  private static int label(Row row, String labelCol, int classes) {
+    if (row.isNullAt(1)) {
+      throw new IllegalArgumentException("label column '" + labelCol + "' is null in a row");
+    }
+    double label = ((Number) row.get(1)).doubleValue();
+    if (!TrainingData.isClass(label, classes)) {
+      throw new IllegalArgumentException(TrainingData.notAClass(labelCol, label, "a row", classes));
+    }
+    return (int) label;
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    long[] c = new long[a.length];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i] + b[i];
+    }
+    return c;
+  }
+}

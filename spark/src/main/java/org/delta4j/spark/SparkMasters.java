@@ -1,0 +1,89 @@
+package org.delta4j.spark;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark sessions for a master URL that fail fast: before Spark starts, a {@code spark://} master (each of an HA list)
+ * or a {@code k8s://} API server must accept a TCP connection within a timeout, so a wrong URL is an error naming it
+ * within seconds instead of Spark's minute of retries. {@code local…} masters need no check; {@code yarn} is found
+ * through Hadoop's configuration and is left to Spark. Stateless.
+ */
+public final class SparkMasters {
+  /** How long a master gets to accept a connection. */
+  public static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+  private SparkMasters() {}
+
+  /** A session on {@code master} named {@code appName}, once the master is known to be reachable. */
+  public static SparkSession session(String master, String appName) {
+    checkReachable(master, TIMEOUT);
+    return SparkSession.builder().master(master).appName(appName).getOrCreate();
+  }
+
+  /**
+   * Checks that the master accepts connections.
+   *
+   * @throws IllegalArgumentException for a malformed URL, naming it
+   * @throws IllegalStateException when no address of the master answers within {@code timeout}, naming the URL
+   */
+  public static void checkReachable(String master, Duration timeout) {
+    if (master == null || master.isBlank()) {
+      throw new IllegalArgumentException("no Spark master URL given (local[*], spark://host:7077, yarn, k8s://…)");
+    }
+    List<InetSocketAddress> addresses = addresses(master);
+    if (addresses.isEmpty()) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    for (InetSocketAddress a : addresses) {
+      try (Socket s = new Socket()) {
+        s.connect(a, (int) timeout.toMillis());
+        return;
+      } catch (IOException e) {
+        failures.add(a.getHostString() + ":" + a.getPort() + " (" + e.getMessage() + ")");
+      }
+    }
+    throw new IllegalStateException("cannot reach the Spark master " + master + " within " + timeout.toSeconds()
+        + " s: " + String.join(", ", failures));
+  }
+
+  private static List<InetSocketAddress> addresses(String master) {
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (master.startsWith("spark://")) {
+      for (String hostPort : master.substring("spark://".length()).split(",")) {
+        out.add(hostPort(master, hostPort, 7077));
+      }
+    } else if (master.startsWith("k8s://")) {
+      String api = master.substring("k8s://".length());
+      URI uri = URI.create(api.contains("://") ? api : "https://" + api);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("Spark master " + master + " names no Kubernetes API host");
+      }
+      out.add(InetSocketAddress.createUnresolved(uri.getHost(), uri.getPort() > 0 ? uri.getPort()
+          : "http".equals(uri.getScheme()) ? 80 : 443));
+    }
+    return out.stream().map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList();
+  }
+
+  private static InetSocketAddress hostPort(String master, String hostPort, int defaultPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("Spark master " + master + " names no host");
+    }
+    try {
+      int port = colon < 0 ? defaultPort : Integer.parseInt(hostPort.substring(colon + 1));
+      return InetSocketAddress.createUnresolved(host, port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Spark master " + master + " has port '" + hostPort.substring(colon + 1)
+          + "', not a number");
+    }
+  }
+}

@@ -1,0 +1,398 @@
+package org.delta4j.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.delta4j.nn.Network;
+import org.delta4j.tensor.DataType;
+import org.delta4j.train.EpochResult;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * Synchronous data-parallel SGD on Spark. Each batch of the epoch's order ({@link StepPlan}) is split into blocks held
+ * by the workers; each worker computes its blocks' gradients with its own copy of the network on its engine; the
+ * blocks' vectors are added in the one order of {@link GradientTree}; and every copy applies the same optimizer step,
+ * so the copies stay equal without weights being sent. The result is bit for bit that of {@link FixedOrderSgd} with the
+ * same plan, whatever the number of workers. Three {@link Reduction}s: one job per step, whose nodes meet in {@code
+ * treeAggregate} on the driver, which sends their sum with the next step's tasks; or one barrier stage per epoch whose
+ * tasks exchange their nodes each step with {@code BarrierTaskContext.allGather}, or sum them by a partitioned
+ * all-reduce between themselves (the default). The weights and optimizer state travel once per epoch. Immutable; {@link #fit} trains the driver's network in place.
+ */
+public final class SparkTrainer {
+  /** How the workers' gradients are summed each step. */
+  public enum Reduction {
+    /**
+     * One job per step; nodes gathered by {@code treeAggregate}, the sum shipped with the next step's tasks. The
+     * default: Spark 3.5's {@code allGather} polls for its answer once a second, which makes each barrier step last
+     * about a second (see the module's README).
+     */
+    TREE_AGGREGATE,
+    /** One barrier stage per epoch; nodes exchanged between its tasks by {@code allGather}; weights sent per epoch. */
+    BARRIER_ALL_GATHER,
+    /**
+     * One barrier stage per epoch whose tasks sum each step's nodes by a partitioned all-reduce over connections of
+     * their own ({@link PeerExchange}); weights sent per epoch, nothing through the driver per step.
+     */
+    PEER_ALL_REDUCE
+  }
+
+  private static final String STALE = "delta4j: worker state is stale";
+
+  private final int epochs;
+  private final int batchSize;
+  private final int blocks;
+  private final int workers;
+  private final long seed;
+  private final boolean shuffle;
+  private final Reduction reduction;
+  private final Consumer<EpochResult> listener;
+
+  private SparkTrainer(Builder b) {
+    this.epochs = b.epochs;
+    this.batchSize = b.batchSize;
+    this.blocks = b.blocks;
+    this.workers = b.workers;
+    this.seed = b.seed;
+    this.shuffle = b.shuffle;
+    this.reduction = b.reduction;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Trains {@code network} (on the driver; the workers build their copies on the same engine, by name) on the
+   * features and label columns of {@code data}, and returns each epoch's training loss and accuracy.
+   *
+   * @throws IllegalArgumentException when the data does not fit the network, naming the column and the sizes
+   */
+  public List<EpochResult> fit(Network network, Dataset<Row> data, String featuresCol, String labelCol) {
+    BlockGradients.checkClassifier(network);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
+        network.outputShape().dim(0));
+    try {
+      int w = workers > 0 ? workers : jsc.defaultParallelism();
+      if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
+        throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
+            + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
+            + "workers, or TREE_AGGREGATE");
+      }
+      StepPlan plan = new StepPlan(samples.count(), batchSize, blocks > 0 ? blocks : Math.min(w, batchSize), w, seed,
+          shuffle);
+      List<EpochResult> results = new ArrayList<>();
+      String id = UUID.randomUUID().toString();
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        long start = System.nanoTime();
+        double rate = network.optimizer().currentLearningRate();
+        JavaPairRDD<Long, Sample> placed = place(samples, plan, epoch);
+        double[] lossAndCorrect = reduction == Reduction.TREE_AGGREGATE
+            ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch)
+            : barrierEpoch(jsc, network, placed, plan, reduction == Reduction.PEER_ALL_REDUCE);
+        EpochResult r = new EpochResult(epoch, lossAndCorrect[0] / plan.samples(),
+            lossAndCorrect[1] / plan.samples(), Double.NaN, Double.NaN, rate, (System.nanoTime() - start) / 1e9);
+        results.add(r);
+        if (listener != null) {
+          listener.accept(r);
+        }
+      }
+      return results;
+    } finally {
+      samples.unpersist(false);
+    }
+  }
+
+  /** The samples as (position in the epoch's order, sample), each on the worker that owns it, sorted by position. */
+  static JavaPairRDD<Long, Sample> place(JavaRDD<Sample> samples, StepPlan plan, int epoch) {
+    return samples.mapPartitionsToPair(it -> {
+      int[] positions = plan.positions(epoch);
+      List<Tuple2<Long, Sample>> out = new ArrayList<>();
+      it.forEachRemaining(s -> out.add(new Tuple2<>((long) positions[(int) s.index()], s)));
+      return out.iterator();
+    }).repartitionAndSortWithinPartitions(new OwnerPartitioner(plan));
+  }
+
+  private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
+      StepPlan plan, boolean peers) {
+    Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
+    try {
+      List<EpochPart> parts = JavaRDD.fromRDD(placed.rdd().barrier().mapPartitions(
+          new BarrierEpoch(plan, state, network.engine().name(), network.dataType(), peers), false,
+          ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class)).collect();
+      EpochPart first = parts.stream().filter(p -> p.state() != null).findFirst().orElseThrow(
+          () -> new IllegalStateException("no worker returned the network after the epoch"));
+      ModelBytes.copy(ModelBytes.network(first.state(), network.engine().name(), network.dataType()), network);
+      return new double[] {first.lossSum(), first.correct()};
+    } finally {
+      state.destroy();
+    }
+  }
+
+  /** What a worker returns from a barrier epoch: the epoch's loss sum and correct count, and (worker 0) the model. */
+  record EpochPart(double lossSum, long correct, byte[] state) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * One worker's barrier task: every step of the epoch, gradients summed through its peers ({@link PeerExchange}) or
+   * exchanged with {@code allGather}.
+   */
+  private static final class BarrierEpoch
+      extends AbstractFunction1<scala.collection.Iterator<Tuple2<Long, Sample>>, scala.collection.Iterator<EpochPart>>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final StepPlan plan;
+    private final Broadcast<byte[]> state;
+    private final String engine;
+    private final DataType dataType;
+    private final boolean peers;
+
+    BarrierEpoch(StepPlan plan, Broadcast<byte[]> state, String engine, DataType dataType, boolean peers) {
+      this.plan = plan;
+      this.state = state;
+      this.engine = engine;
+      this.dataType = dataType;
+      this.peers = peers;
+    }
+
+    @Override
+    public scala.collection.Iterator<EpochPart> apply(scala.collection.Iterator<Tuple2<Long, Sample>> rows) {
+      BarrierTaskContext context = BarrierTaskContext.get();
+      int worker = context.partitionId();
+      Network network = ModelBytes.network(state.value(), engine, dataType);
+      WorkerShard shard = WorkerShard.of(plan, worker, JavaConverters.asJavaIterator(rows), network);
+      double lossSum = 0;
+      long correct = 0;
+      try (PeerExchange exchange = peers ? PeerExchange.open(context) : null) {
+        for (int step = 0; step < plan.steps(); step++) {
+          List<GradientTree.Node> mine = shard.nodes(step);
+          double[] total = exchange != null
+              ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength())
+              : gather(context, mine, plan.blocksIn(step));
+          lossSum += shard.gradients().apply(total) * plan.rows(step);
+          correct += BlockGradients.correct(total);
+        }
+      }
+      EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
+      return JavaConverters.asScalaIterator(List.of(part).iterator());
+    }
+
+    private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks) {
+      List<GradientTree.Node> nodes = new ArrayList<>();
+      for (String s : context.allGather(NodeCodec.encode(mine))) {
+        nodes.addAll(NodeCodec.decode(s));
+      }
+      return GradientTree.sum(blocks, nodes);
+    }
+  }
+
+  private double[] treeAggregateEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
+      StepPlan plan, String run) {
+    String engine = network.engine().name();
+    DataType dataType = network.dataType();
+    long first = network.optimizer().iterations();
+    placed.persist(StorageLevel.MEMORY_AND_DISK());
+    Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
+    long stateIterations = first;
+    BlockGradients driver = new BlockGradients(network);
+    double lossSum = 0;
+    long correct = 0;
+    double[] previous = null;
+    try {
+      for (int step = 0; step < plan.steps(); step++) {
+        List<GradientTree.Node> nodes;
+        try {
+          nodes = aggregateStep(placed, plan, run, step, first, previous, state, stateIterations, engine, dataType);
+        } catch (Exception e) {
+          if (!String.valueOf(e.getMessage()).contains(STALE)) {
+            throw e;
+          }
+          state.destroy(); // a worker lost its copy (a new executor): send the current state and redo the step
+          state = jsc.broadcast(ModelBytes.of(network));
+          stateIterations = network.optimizer().iterations();
+          nodes = aggregateStep(placed, plan, run, step, first, previous, state, stateIterations, engine, dataType);
+        }
+        double[] total = GradientTree.sum(plan.blocksIn(step), nodes);
+        lossSum += driver.apply(total) * plan.rows(step);
+        correct += BlockGradients.correct(total);
+        previous = total;
+      }
+      return new double[] {lossSum, correct};
+    } finally {
+      state.destroy();
+      placed.unpersist(false);
+      SHARDS.keySet().removeIf(k -> k.startsWith(run));
+    }
+  }
+
+  /**
+   * Worker copies kept between the steps of a tree-aggregate epoch, by run and worker, with when each was last used.
+   * The driver drops its own JVM's copies when the epoch ends; an executor drops a copy once it is idle for {@link
+   * #IDLE_NANOS}.
+   */
+  private static final Map<String, Map.Entry<WorkerShard, Long>> SHARDS = new ConcurrentHashMap<>();
+
+  private static final long IDLE_NANOS = 10L * 60 * 1_000_000_000;
+
+  private static List<GradientTree.Node> aggregateStep(JavaPairRDD<Long, Sample> placed, StepPlan plan, String run,
+      int step, long first, double[] previous, Broadcast<byte[]> state, long stateIterations, String engine,
+      DataType dataType) {
+    JavaRDD<List<GradientTree.Node>> nodes = placed.mapPartitionsWithIndex((worker, rows) -> {
+      String key = run + "/" + worker;
+      String fit = run.substring(0, run.indexOf('/') + 1);
+      long now = System.nanoTime();
+      SHARDS.entrySet().removeIf(e -> e.getKey().startsWith(fit) && !e.getKey().startsWith(run + "/")
+          || now - e.getValue().getValue() > IDLE_NANOS); // earlier epochs' copies, and abandoned ones
+      WorkerShard shard = SHARDS.computeIfAbsent(key, k -> Map.entry(
+          WorkerShard.of(plan, worker, rows, ModelBytes.network(state.value(), engine, dataType)), now)).getKey();
+      long expected = first + step;
+      Network network = shard.gradients().network();
+      if (previous != null && network.optimizer().iterations() == expected - 1) {
+        shard.gradients().apply(previous);
+      }
+      if (network.optimizer().iterations() != expected) {
+        if (stateIterations != expected) {
+          throw new IllegalStateException(STALE + ": worker " + worker + " holds update "
+              + network.optimizer().iterations() + " of the network, step " + step + " needs " + expected);
+        }
+        shard = shard.with(ModelBytes.network(state.value(), engine, dataType));
+      }
+      SHARDS.put(key, Map.entry(shard, now));
+      return List.of(shard.nodes(step)).iterator();
+    }, true);
+    return nodes.treeAggregate(new ArrayList<GradientTree.Node>(), (all, some) -> {
+      all.addAll(some);
+      return all;
+    }, (a, b) -> {
+      a.addAll(b);
+      return a;
+    }, 2);
+  }
+
+  /** Sends each (position, sample) to the worker owning its block. */
+  static final class OwnerPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final StepPlan plan;
+
+    OwnerPartitioner(StepPlan plan) {
+      this.plan = plan;
+    }
+
+    @Override
+    public int numPartitions() {
+      return plan.workers();
+    }
+
+    @Override
+    public int getPartition(Object position) {
+      return plan.ownerOfPosition((Long) position);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof OwnerPartitioner p && p.plan.equals(plan);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(plan);
+    }
+  }
+
+  /** Configures a {@link SparkTrainer}. Defaults: 1 epoch, batches of 32, one block per worker, seed 42, shuffled. */
+  public static final class Builder {
+    private int epochs = 1;
+    private int batchSize = 32;
+    private int blocks;
+    private int workers;
+    private long seed = 42;
+    private boolean shuffle = true;
+    private Reduction reduction = Reduction.PEER_ALL_REDUCE;
+    private Consumer<EpochResult> listener;
+
+    private Builder() {}
+
+    public Builder epochs(int epochs) {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+      }
+      this.epochs = epochs;
+      return this;
+    }
+
+    /** The global batch: rows per optimizer step, over all workers. */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * Blocks per batch (default: one per worker). The weights depend on it, not on the number of workers: the same
+     * blocks on 1, 2 or 8 workers give the same bits.
+     */
+    public Builder blocks(int blocks) {
+      if (blocks < 1) {
+        throw new IllegalArgumentException("a batch has at least 1 block, got " + blocks);
+      }
+      this.blocks = blocks;
+      return this;
+    }
+
+    /** Workers, that is Spark partitions (default: the context's default parallelism). */
+    public Builder workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("training needs at least 1 worker, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** The seed of the per-epoch shuffles (those of {@link org.delta4j.train.Trainer} with the same seed). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder shuffle(boolean shuffle) {
+      this.shuffle = shuffle;
+      return this;
+    }
+
+    public Builder reduction(Reduction reduction) {
+      this.reduction = Objects.requireNonNull(reduction, "reduction");
+      return this;
+    }
+
+    /** Told each epoch's result as it ends. */
+    public Builder listener(Consumer<EpochResult> listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public SparkTrainer build() {
+      return new SparkTrainer(this);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package org.delta4j.spark;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * A DataFrame's features and label columns as validated {@link Sample}s, each with its row's global index. The
+ * features column holds a Spark ML {@link Vector} or an array of numbers; the label column a class number. Every
+ * mistake — a missing column, a column of the wrong type, a null, a vector of the wrong size, NaN or infinite features,
+ * a label that is no class — is an {@link IllegalArgumentException} naming the column, the row and the sizes, raised on
+ * the driver before any training task runs. Stateless.
+ */
+public final class TrainingData {
+  private TrainingData() {}
+
+  /**
+   * The samples of {@code data}, checked for a network of {@code inputSize} inputs and {@code classes} classes, cached
+   * (the caller unpersists them).
+   */
+  public static JavaRDD<Sample> samples(Dataset<Row> data, String featuresCol, String labelCol, int inputSize,
+      int classes) {
+    checkSchema(data.schema(), featuresCol, labelCol);
+    JavaRDD<Tuple2<Sample, String>> checked = data.select(featuresCol, labelCol).javaRDD().zipWithIndex()
+        .map(t -> read(t._1(), t._2(), featuresCol, labelCol, inputSize, classes));
+    checked.persist(StorageLevel.MEMORY_AND_DISK());
+    List<Tuple2<Sample, String>> problems = checked.filter(t -> t._2() != null).take(1);
+    if (!problems.isEmpty()) {
+      checked.unpersist(false);
+      throw new IllegalArgumentException(problems.get(0)._2());
+    }
+    JavaRDD<Sample> samples = checked.map(Tuple2::_1).persist(StorageLevel.MEMORY_AND_DISK());
+    samples.count();
+    checked.unpersist(false);
+    return samples;
+  }
+
+  /** Checks that the columns exist and are of usable types, without reading any row. */
+  public static void checkSchema(StructType schema, String featuresCol, String labelCol) {
+    DataType f = column(schema, featuresCol, "features").dataType();
+    boolean vector = f.equals(SQLDataTypes.VectorType());
+    boolean array = f instanceof ArrayType a && a.elementType() instanceof NumericType;
+    if (!vector && !array) {
+      throw new IllegalArgumentException("features column '" + featuresCol + "' is of type " + f.simpleString()
+          + "; it must hold a Spark ML Vector or an array of numbers");
+    }
+    DataType l = column(schema, labelCol, "label").dataType();
+    if (!(l instanceof NumericType)) {
+      throw new IllegalArgumentException("label column '" + labelCol + "' is of type " + l.simpleString()
+          + "; it must hold class numbers 0, 1, …");
+    }
+  }
+
+  private static StructField column(StructType schema, String name, String role) {
+    if (name == null || !Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw new IllegalArgumentException("the data has no " + role + " column '" + name + "'; its columns are "
+          + Arrays.toString(schema.fieldNames()));
+    }
+    return schema.apply(name);
+  }
+
+  /** The sample of one row, or a description of what is wrong with it. */
+  private static Tuple2<Sample, String> read(Row row, long index, String featuresCol, String labelCol, int inputSize,
+      int classes) {
+    if (row.isNullAt(0)) {
+      return problem("features column '" + featuresCol + "' is null in row " + index);
+    }
+    double[] x = features(row.get(0));
+    if (x.length != inputSize) {
+      return problem("features column '" + featuresCol + "' has " + x.length + " values in row " + index
+          + " but the network takes " + inputSize + " inputs");
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (!Double.isFinite(x[i])) {
+        return problem("features column '" + featuresCol + "' holds " + x[i] + " at value " + i + " of row " + index
+            + ": features must be finite numbers");
+      }
+    }
+    if (row.isNullAt(1)) {
+      return problem("label column '" + labelCol + "' is null in row " + index);
+    }
+    double label = ((Number) row.get(1)).doubleValue();
+    if (!isClass(label, classes)) {
+      return problem(notAClass(labelCol, label, "row " + index, classes));
+    }
+    return new Tuple2<>(new Sample(index, x, (int) label), null);
+  }
+
+  /** Whether {@code label} is a class number of {@code classes} classes. */
+  static boolean isClass(double label, int classes) {
+    return label == Math.rint(label) && label >= 0 && label < classes;
+  }
+
+  /** The error for a label that is no class number, in {@code where}. */
+  static String notAClass(String labelCol, double label, String where, int classes) {
+    return String.format(Locale.ROOT, "label column '%s' holds %s in %s, which is no class of the network's %d "
+        + "(0 … %d)", labelCol, label, where, classes, classes - 1);
+  }
+
+  private static Tuple2<Sample, String> problem(String message) {
+    return new Tuple2<>(null, message);
+  }
+
+  /** The values of a features cell: a Spark ML vector or an array of numbers (a null element reads as NaN). */
+  static double[] features(Object cell) {
+    if (cell instanceof Vector v) {
+      return v.toArray();
+    }
+    List<?> values = cell instanceof scala.collection.Seq<?> s
+        ? scala.collection.JavaConverters.seqAsJavaList(s) : List.of(cell);
+    double[] x = new double[values.size()];
+    for (int i = 0; i < x.length; i++) {
+      Object o = values.get(i);
+      x[i] = o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+    return x;
+  }
+}

@@ -1,0 +1,104 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.delta4j.engine.Engines;
+import org.delta4j.nn.Network;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Data that does not fit the network is refused on the driver, before training, with a message naming the column,
+ * the row and the sizes; an unreachable master is named within seconds.
+ */
+class BadInputTest {
+  private static void fails(Class<? extends Throwable> type, Executable e, String... fragments) {
+    Throwable t = assertThrows(type, e);
+    for (String f : fragments) {
+      assertTrue(t.getMessage().contains(f), "message '" + t.getMessage() + "' should contain '" + f + "'");
+    }
+  }
+
+  private static Dataset<Row> frame(Object... featuresThenLabel) {
+    StructType schema = new StructType().add("features", new VectorUDT(), true).add("label", DataTypes.DoubleType,
+        true);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < featuresThenLabel.length; i += 2) {
+      rows.add(RowFactory.create(featuresThenLabel[i], featuresThenLabel[i + 1]));
+    }
+    return LocalSpark.session().createDataFrame(rows, schema);
+  }
+
+  private static void train(Dataset<Row> data, String features, String label) {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    SparkTrainer.builder().workers(2).build().fit(n, data, features, label);
+  }
+
+  private static final Object GOOD = Vectors.dense(1, 2, 3, 4, 5, 6);
+
+  @Test
+  void aMissingColumn() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0), "pixels", "label"),
+        "no features column 'pixels'", "[features, label]");
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0), "features", "class"),
+        "no label column 'class'");
+  }
+
+  @Test
+  void aColumnOfTheWrongType() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "'x' as label"),
+        "features", "label"), "label column 'label' is of type string");
+  }
+
+  @Test
+  void aVectorOfTheWrongSize() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0, Vectors.dense(1, 2, 3), 0.0), "features",
+        "label"), "features column 'features' has 3 values in row 1", "takes 6 inputs");
+  }
+
+  @Test
+  void nullOrNaNFeaturesAndLabelsThatAreNoClass() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0, null, 0.0), "features", "label"),
+        "features column 'features' is null in row 1");
+    fails(IllegalArgumentException.class, () -> train(frame(Vectors.dense(1, 2, Double.NaN, 4, 5, 6), 1.0),
+        "features", "label"), "features column 'features' holds NaN at value 2 of row 0");
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 3.0), "features", "label"),
+        "label column 'label' holds 3.0 in row 0", "0 … 2");
+  }
+
+  @Test
+  void anArrayColumnIsReadLikeAVector() {
+    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType))
+        .add("label", DataTypes.IntegerType);
+    Dataset<Row> arrays = LocalSpark.session().createDataFrame(List.of(
+        RowFactory.create(scala.collection.JavaConverters.asScalaBuffer(List.of(1f, 2f, 3f, 4f, 5f, 6f)).toSeq(), 1),
+        RowFactory.create(scala.collection.JavaConverters.asScalaBuffer(List.of(1f, 2f, 3f, 4f, 5f)).toSeq(), 0)),
+        schema);
+    fails(IllegalArgumentException.class, () -> train(arrays, "features", "label"), "has 5 values in row 1");
+  }
+
+  @Test
+  void anUnreachableMasterIsNamedWithinSeconds() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // free once closed: nothing listens there
+    }
+    String url = "spark://127.0.0.1:" + port;
+    long start = System.nanoTime();
+    fails(IllegalStateException.class, () -> SparkMasters.session(url, "unreachable"), "cannot reach the Spark "
+        + "master " + url);
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://:7077", Duration.ofSeconds(1)),
+        "names no host");
+  }
+}

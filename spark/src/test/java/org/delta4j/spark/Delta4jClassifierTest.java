@@ -1,0 +1,117 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.delta4j.engine.Engines;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.metrics.ConfusionMatrix;
+import org.delta4j.nn.Network;
+import org.delta4j.tensor.DataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark ML estimator and model: fit trains by data-parallel SGD (the weights of {@link FixedOrderSgd} on the same
+ * plan), transform adds a prediction and a probability column, both work inside a Pipeline, ML persistence saves the
+ * safetensors model file, and evaluation on the executors gives the driver's own confusion matrix.
+ */
+class Delta4jClassifierTest {
+  private static final LocalSpark.Data DATA = LocalSpark.data(160, 21);
+
+  private static Delta4jClassifier classifier() {
+    return new Delta4jClassifier().setNetworkSpec(NetworkSpecJson.write(LocalSpark.spec())).setEpochs(2)
+        .setBatchSize(32).setSeed(3).setWorkers(2).setDataType(DataType.FLOAT64);
+  }
+
+  @Test
+  void fitTrainsTheWeightsOfFixedOrderTraining() {
+    Delta4jClassificationModel model = classifier().fit(DATA.frame());
+    Network expected = Network.create(LocalSpark.spec(), Engines.get("ref"), DataType.FLOAT64);
+    FixedOrderSgd.train(expected, DATA.features(), DATA.labels(), new StepPlan(160, 32, 2, 1, 3, true), 2);
+    assertArrayEquals(BlockGradients.weights(expected), BlockGradients.weights(model.network()));
+  }
+
+  @Test
+  void transformAddsPredictionAndProbabilityColumns() {
+    Delta4jClassificationModel model = classifier().fit(DATA.frame());
+    List<Row> rows = model.transform(DATA.frame()).select("prediction", "probability").collectAsList();
+    assertEquals(160, rows.size());
+    int[] predicted = new int[160];
+    model.network().predictClasses(input(model.network()), predicted);
+    for (int i = 0; i < rows.size(); i++) {
+      Vector p = (Vector) rows.get(i).get(1);
+      assertEquals(3, p.size());
+      assertEquals(1.0, p.toArray()[0] + p.toArray()[1] + p.toArray()[2], 1e-9);
+      assertEquals(predicted[i], rows.get(i).getDouble(0), "row " + i);
+    }
+  }
+
+  private static org.delta4j.tensor.Tensor input(Network n) {
+    double[] x = new double[160 * 6];
+    for (int i = 0; i < 160; i++) {
+      System.arraycopy(DATA.features()[i], 0, x, i * 6, 6);
+    }
+    org.delta4j.tensor.Tensor t = n.engine().zeros(n.dataType(), n.inputShape().withBatch(160));
+    t.copyFrom(x);
+    return t;
+  }
+
+  @Test
+  void worksInAPipelineSavedAndLoaded(@TempDir Path dir) throws Exception {
+    Dataset<Row> columns = DATA.columns("a", "b", "c", "d", "e", "g");
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d", "e", "g"})
+        .setOutputCol("features");
+    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler, classifier()}).fit(columns);
+    String path = dir.resolve("pipeline").toUri().toString();
+    fitted.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    List<Row> before = fitted.transform(columns).select("prediction").collectAsList();
+    List<Row> after = loaded.transform(columns).select("prediction").collectAsList();
+    assertEquals(before, after);
+    Delta4jClassificationModel model = (Delta4jClassificationModel) loaded.stages()[1];
+    Path file = Files.list(dir.resolve("pipeline/stages")).filter(p -> p.toString().contains("delta4j"))
+        .findFirst().orElseThrow().resolve("data/model.safetensors");
+    Network saved = ModelFiles.load(file, Engines.get("ref")).network();
+    assertArrayEquals(BlockGradients.weights(saved), BlockGradients.weights(model.network()));
+  }
+
+  @Test
+  void theEstimatorIsSavedWithItsParams(@TempDir Path dir) throws Exception {
+    Delta4jClassifier c = classifier().setEpochs(7).setEngine("ref");
+    String path = dir.resolve("estimator").toUri().toString();
+    c.write().save(path);
+    Delta4jClassifier loaded = Delta4jClassifier.load(path);
+    assertEquals(7, loaded.getEpochs());
+    assertEquals(c.getNetworkSpec(), loaded.getNetworkSpec());
+    assertEquals(c.uid(), loaded.uid());
+  }
+
+  @Test
+  void evaluationOnTheExecutorsCountsWhatTheDriverCounts() {
+    Delta4jClassificationModel model = classifier().fit(DATA.frame());
+    ConfusionMatrix m = SparkEvaluation.evaluate(model, DATA.frame(), "label");
+    int[] predicted = new int[160];
+    model.network().predictClasses(input(model.network()), predicted);
+    ConfusionMatrix expected = ConfusionMatrix.of(DATA.labels(), predicted, 3);
+    assertEquals(160, m.total());
+    for (int a = 0; a < 3; a++) {
+      for (int p = 0; p < 3; p++) {
+        assertEquals(expected.count(a, p), m.count(a, p));
+      }
+    }
+    assertTrue(m.accuracy() > 0.5, "accuracy " + m.accuracy());
+  }
+}

@@ -1,0 +1,113 @@
+package org.delta4j.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+
+/** The tests' Spark: one in-process local[2] session on localhost, and small data sets they share. */
+final class LocalSpark {
+  private static SparkSession session;
+
+  private LocalSpark() {}
+
+  static synchronized SparkSession session() {
+    if (session == null || session.sparkContext().isStopped()) {
+      session = SparkSession.builder().master("local[2]").appName("delta4j-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.sql.shuffle.partitions", "2")
+          .getOrCreate();
+    }
+    return session;
+  }
+
+  /**
+   * Three classes of {@code n} samples of 6 features, each feature a float widened to double (so a float dataset
+   * holds the very same numbers), the class decided by the features with some noise.
+   */
+  static Data data(int n, long seed) {
+    SplitMix64 random = new SplitMix64(seed);
+    double[][] x = new double[n][6];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 6; j++) {
+        x[i][j] = (float) random.nextGaussian();
+      }
+      double score = x[i][0] + 0.5 * x[i][1] - x[i][2] + 0.3 * random.nextGaussian();
+      y[i] = score < -0.5 ? 0 : score < 0.5 ? 1 : 2;
+    }
+    return new Data(x, y);
+  }
+
+  /** Stops the session (a JVM runs one Spark context at a time); the next {@link #session()} starts another. */
+  static synchronized void stop() {
+    if (session != null) {
+      session.stop();
+      session = null;
+    }
+  }
+
+  /** Samples as arrays, and as a DataFrame with a Vector "features" and a double "label" column. */
+  record Data(double[][] features, int[] labels) {
+    Dataset<Row> frame() {
+      return frame(session());
+    }
+
+    Dataset<Row> frame(SparkSession spark) {
+      StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) {
+        rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i]));
+      }
+      return spark.createDataFrame(rows, schema);
+    }
+
+    /** The same samples with one double column per feature, named {@code names}, and the label. */
+    Dataset<Row> columns(String... names) {
+      StructType schema = new StructType();
+      for (String n : names) {
+        schema = schema.add(n, DataTypes.DoubleType);
+      }
+      schema = schema.add("label", DataTypes.DoubleType);
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) {
+        Object[] values = new Object[names.length + 1];
+        for (int j = 0; j < names.length; j++) {
+          values[j] = features[i][j];
+        }
+        values[names.length] = (double) labels[i];
+        rows.add(RowFactory.create(values));
+      }
+      return session().createDataFrame(rows, schema);
+    }
+
+    float[][] floatFeatures() {
+      float[][] f = new float[features.length][];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = new float[features[i].length];
+        for (int j = 0; j < f[i].length; j++) {
+          f[i][j] = (float) features[i][j];
+        }
+      }
+      return f;
+    }
+  }
+
+  /** 6 → 16 ReLU → dropout 0.25 → 3, softmax cross-entropy, Adam. */
+  static NetworkSpec spec() {
+    return NetworkSpec.builder().input(6).dense(16).relu().dropout(0.25).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+  }
+}

@@ -1,0 +1,137 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.EngineUnavailableException;
+import org.delta4j.engine.Engines;
+import org.delta4j.nn.Network;
+import org.delta4j.spark.SparkTrainer.Reduction;
+import org.delta4j.tensor.DataType;
+import org.delta4j.train.EpochResult;
+import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data-parallel training on Spark equals training on one machine: N workers on global batch B end with the weights
+ * of one process training on batch B. 203 samples in batches of 16 (a short last batch), dropout and Adam, 3 epochs.
+ */
+class SparkTrainerTest {
+  private static final LocalSpark.Data DATA = LocalSpark.data(203, 11);
+  private static final int BATCH = 16;
+  private static final int EPOCHS = 3;
+
+  private static Network network(DataType type) {
+    return Network.create(LocalSpark.spec(), Engines.get("ref"), type);
+  }
+
+  private static double[] spark(DataType type, int workers, int blocks, Reduction reduction) {
+    return spark(type, workers, blocks, reduction, BATCH, EPOCHS);
+  }
+
+  private static double[] spark(DataType type, int workers, int blocks, Reduction reduction, int batch, int epochs) {
+    Network n = network(type);
+    SparkTrainer.builder().epochs(epochs).batchSize(batch).workers(workers).blocks(blocks).seed(5)
+        .reduction(reduction).build().fit(n, DATA.frame(), "features", "label");
+    return BlockGradients.weights(n);
+  }
+
+  private static double[] fixedOrder(DataType type, int blocks) {
+    return fixedOrder(type, blocks, BATCH, EPOCHS);
+  }
+
+  private static double[] fixedOrder(DataType type, int blocks, int batch, int epochs) {
+    Network n = network(type);
+    FixedOrderSgd.train(n, DATA.features(), DATA.labels(), new StepPlan(203, batch, blocks, 1, 5, true), epochs);
+    return BlockGradients.weights(n);
+  }
+
+  @Test
+  void twoWorkersEqualTheSingleMachineTrainerWithin1e12() {
+    Network single = network(DataType.FLOAT64);
+    Trainer.builder().epochs(EPOCHS).batchSize(BATCH).seed(5).build()
+        .fit(single, ArrayDataset.classification(DATA.floatFeatures(), DATA.labels(), 3));
+    double[] expected = BlockGradients.weights(single);
+    double[] actual = spark(DataType.FLOAT64, 2, 2, Reduction.PEER_ALL_REDUCE);
+    double largest = 0;
+    double error = 0;
+    for (int i = 0; i < expected.length; i++) {
+      largest = Math.max(largest, Math.abs(expected[i]));
+      error = Math.max(error, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(error <= 1e-12 * largest, "largest difference " + error + " against largest weight " + largest);
+  }
+
+  @Test
+  void peerAllReduceTrainingEqualsFixedOrderTrainingBitForBit() {
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 4), spark(DataType.FLOAT64, 2, 4, Reduction.PEER_ALL_REDUCE));
+  }
+
+  @Test
+  void treeAggregateTrainingEqualsFixedOrderTrainingBitForBit() {
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 4), spark(DataType.FLOAT64, 2, 4, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void barrierTrainingEqualsFixedOrderTrainingBitForBit() {
+    // each barrier step lasts about a second (allGather polls once a second): 4 steps of 64
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 4, 64, 1),
+        spark(DataType.FLOAT64, 2, 4, Reduction.BARRIER_ALL_GATHER, 64, 1));
+  }
+
+  @Test
+  void theBitsDependOnTheBlocksNotOnTheWorkers() {
+    double[] expected = fixedOrder(DataType.FLOAT64, 3);
+    assertArrayEquals(expected, spark(DataType.FLOAT64, 1, 3, Reduction.PEER_ALL_REDUCE));
+    assertArrayEquals(expected, spark(DataType.FLOAT64, 2, 3, Reduction.PEER_ALL_REDUCE));
+    assertArrayEquals(expected, spark(DataType.FLOAT64, 3, 3, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void treeAggregateEqualsFixedOrderTrainingBitForBitInFloat32() {
+    assertArrayEquals(fixedOrder(DataType.FLOAT32, 4), spark(DataType.FLOAT32, 2, 4, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void onTheNd4jEngineToo() {
+    Engine nd4j;
+    try {
+      nd4j = Engines.get("nd4j");
+    } catch (EngineUnavailableException e) {
+      Assumptions.abort("the nd4j engine cannot run here: " + e.getMessage());
+      return;
+    }
+    Network single = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
+    FixedOrderSgd.train(single, DATA.features(), DATA.labels(), new StepPlan(203, 64, 2, 1, 5, true), 1);
+    Network spark = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
+    SparkTrainer.builder().batchSize(64).workers(2).seed(5).build().fit(spark, DATA.frame(), "features", "label");
+    assertArrayEquals(BlockGradients.weights(single), BlockGradients.weights(spark));
+  }
+
+  @Test
+  void barrierReductionsRefuseMoreWorkersThanTaskSlots() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> spark(DataType.FLOAT64, 3, 3, Reduction.PEER_ALL_REDUCE));
+    assertTrue(e.getMessage().contains("runs its 3 workers at once, but Spark has 2 task slots"), e.getMessage());
+  }
+
+  @Test
+  void reportsEachEpochsLossAndAccuracy() {
+    Network n = network(DataType.FLOAT64);
+    List<EpochResult> history = SparkTrainer.builder().epochs(EPOCHS).batchSize(BATCH).workers(2).seed(5).build()
+        .fit(n, DATA.frame(), "features", "label");
+    List<EpochResult> single = FixedOrderSgd.train(network(DataType.FLOAT64), DATA.features(), DATA.labels(),
+        new StepPlan(203, BATCH, 2, 1, 5, true), EPOCHS);
+    assertEquals(EPOCHS, history.size());
+    for (int e = 0; e < EPOCHS; e++) {
+      assertEquals(single.get(e).trainingLoss(), history.get(e).trainingLoss());
+      assertEquals(single.get(e).trainingAccuracy(), history.get(e).trainingAccuracy());
+    }
+    assertTrue(history.get(EPOCHS - 1).trainingAccuracy() > 0.6, "accuracy " + history.get(EPOCHS - 1));
+  }
+}
