@@ -20,7 +20,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.controlflow.Select;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -537,7 +536,9 @@ final class Nd4jKernels implements Kernels {
   private synchronized void pool(String op, String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
     boolean backward = dy != null;
     g.checkImages(kernel, "x", x);
-    g.checkImages(kernel, backward ? "dx" : "y", backward ? out : x);
+    if (backward) {
+      g.checkImages(kernel, "dx", out);
+    }
     g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
     int[] w = windowArguments(g);
     if (w == null) {
@@ -549,7 +550,7 @@ final class Nd4jKernels implements Kernels {
       }
       return;
     }
-    int[] args = java.util.Arrays.copyOf(w, 11);
+    int[] args = Arrays.copyOf(w, 11);
     args[9] = 1;
     args[10] = 0;
     INDArray[] inputs = backward ? new INDArray[] {nd(kernel, x), nd(kernel, dy)} : new INDArray[] {nd(kernel, x)};
