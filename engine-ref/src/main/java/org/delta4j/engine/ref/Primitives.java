@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref;
 
+import java.util.Arrays;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.UnaryOp;
@@ -99,7 +100,7 @@ final class Primitives {
     int rows = m.shape().dim(0);
     int columns = m.shape().dim(1);
     double[] r = new double[axis == 0 ? columns : rows];
-    java.util.Arrays.fill(r, op.identity());
+    Arrays.fill(r, op.identity());
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < columns; j++) {
         double x = m.floats != null ? m.floats[i * columns + j] : m.doubles[i * columns + j];

@@ -557,7 +557,7 @@ final class RefKernels implements Kernels {
   private void pool(String kernel, boolean max, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
     boolean backward = dy != null;
     int n = g.checkImages(kernel, backward ? "dx" : "x", backward ? out : x);
-    if (x != null) {
+    if (backward && x != null) {
       g.checkImages(kernel, "x", x);
     }
     g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
