@@ -376,10 +376,10 @@ public final class Tape {
       switch (f) {
         case EXP -> k.binary(BinaryOp.MULTIPLY, dy, out, d); //    ∂eˣ/∂x = eˣ
         case LOG -> k.binary(BinaryOp.DIVIDE, dy, x.value, d); //  ∂ln x/∂x = 1/x
-        case TANH -> k.activationBackward(ActivationFunction.TANH, 0, matrix(x.value), matrix(out), matrix(dy),
-            matrix(d)); //                                         ∂tanh x/∂x = 1 − tanh² x
-        case SIGMOID -> k.activationBackward(ActivationFunction.SIGMOID, 0, matrix(x.value), matrix(out),
-            matrix(dy), matrix(d)); //                             ∂σ(x)/∂x = σ(x)(1 − σ(x))
+        case TANH -> k.activationBackward(ActivationFunction.TANH, 0, x.value.asBatchMatrix(),
+            out.asBatchMatrix(), dy.asBatchMatrix(), d.asBatchMatrix()); // ∂tanh x/∂x = 1 − tanh² x
+        case SIGMOID -> k.activationBackward(ActivationFunction.SIGMOID, 0, x.value.asBatchMatrix(),
+            out.asBatchMatrix(), dy.asBatchMatrix(), d.asBatchMatrix()); // ∂σ(x)/∂x = σ(x)(1 − σ(x))
         default -> throw new IllegalArgumentException(name + ": no derivative for " + f);
       }
     });
@@ -390,10 +390,11 @@ public final class Tape {
     own("relu", x);
     Slot slot = nextSlot();
     Tensor out = slot.get(Slot.OUTPUT, x.shape(), engine, type);
-    k.activation(ActivationFunction.RELU, 0, matrix(x.value), matrix(out));
+    k.activation(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix());
     Value y = record("relu", out, slot, x);
     y.backward = dy -> contribute(x, slot, d -> //        ∂max(0, x)/∂x = [x > 0]
-        k.activationBackward(ActivationFunction.RELU, 0, matrix(x.value), matrix(out), matrix(dy), matrix(d)));
+        k.activationBackward(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix(),
+            dy.asBatchMatrix(), d.asBatchMatrix()));
     return y;
   }
 
@@ -642,7 +643,4 @@ public final class Tape {
     return constant(value).value;
   }
 
-  private static Tensor matrix(Tensor t) {
-    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
-  }
 }

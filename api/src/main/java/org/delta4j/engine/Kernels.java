@@ -172,13 +172,13 @@ public interface Kernels {
    * (its derivative at 0 taken as α). Reshaped to matrices so that 0 can be a broadcast [1, 1].
    */
   private void rectify(Tensor x, double alpha, Tensor v, Tensor out) {
-    Tensor xm = matrix(x);
-    Tensor vm = matrix(v);
+    Tensor xm = x.asBatchMatrix();
+    Tensor vm = v.asBatchMatrix();
     Tensor positive = like(xm);
     binary(BinaryOp.GREATER, xm, constant(xm, 0), positive);
     Tensor scaled = like(vm);
     affine(vm, alpha, 0, scaled);
-    select(positive, vm, scaled, matrix(out));
+    select(positive, vm, scaled, out.asBatchMatrix());
   }
 
   /** Element-wise product: out ← a ⊙ b. All three have one shape; out may be a or b. */
@@ -408,10 +408,6 @@ public interface Kernels {
     return like.engine().tensor(like.dataType(), Shape.of(1, 1), value);
   }
 
-  /** t as a matrix sharing its storage: itself when rank 2, else [dim 0, the rest]. */
-  private static Tensor matrix(Tensor t) {
-    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
-  }
 
   // ---------------------------------------------------------------- images: convolution, pooling, per-channel
   //

@@ -52,13 +52,13 @@ public final class GradientChecker {
     network.zeroGradients();
     Tensor out = network.forward(input, mode);
     Tensor grad = network.engine().zeros(out.dataType(), out.shape());
-    network.loss().compute(asMatrix(out), asMatrix(targets), asMatrix(grad));
+    network.loss().compute(out.asBatchMatrix(), targets.asBatchMatrix(), grad.asBatchMatrix());
     double[] inputGrad = network.backward(grad, true).toDoubleArray();
     Map<String, double[]> analytic = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = () -> network.loss().compute(asMatrix(network.forward(input, mode)), asMatrix(targets), null);
+    Objective lossAt = () -> network.loss().compute(network.forward(input, mode).asBatchMatrix(), targets.asBatchMatrix(), null);
     Worst worst = new Worst();
     for (Parameter p : network.parameters()) {
       compare(p.name(), p.value(), analytic.get(p.name()), lossAt, worst);
@@ -67,10 +67,6 @@ public final class GradientChecker {
     return new GradientCheckResult(worst.error, worst.entry, worst.byTensor);
   }
 
-  /** Outputs of rank &gt; 2 as the loss takes them, [N, size], as {@link Network} passes them. */
-  private static Tensor asMatrix(Tensor t) {
-    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
-  }
 
   /**
    * Checks one layer on its own: the loss is L = Σ r ⊙ layer(input) for a fixed random r, so ∂L/∂output = r.

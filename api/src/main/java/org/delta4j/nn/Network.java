@@ -218,7 +218,7 @@ public final class Network {
       zeroGradients();
       Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
       Tensor gradient = lossGradients.get(out.shape().dim(0));
-      double value = loss.compute(asMatrix(out), asMatrix(targets), asMatrix(gradient));
+      double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
       if (!Double.isFinite(value)) {
         throw new ArithmeticException(String.format(Locale.ROOT,
             "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
@@ -258,7 +258,7 @@ public final class Network {
   public double loss(Tensor input, Tensor targets) {
     guard.enter("loss");
     try {
-      return loss.compute(asMatrix(forward(input, Mode.inference())), asMatrix(targets), null);
+      return loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
     } finally {
       guard.exit();
     }
@@ -287,10 +287,6 @@ public final class Network {
     }
   }
 
-  /** A batch of outputs (or targets) of rank &gt; 2 as the losses take it: [N, size of one sample]. */
-  private static Tensor asMatrix(Tensor t) {
-    return t.shape().rank() == 2 ? t : t.reshape(t.shape().flattenPastBatch());
-  }
 
   /**
    * The thread-safe inference object of this network: many threads may call it at once, each with work tensors of

@@ -39,4 +39,12 @@ public interface Tensor {
   default long size() {
     return shape().size();
   }
+
+  /**
+   * This tensor as a matrix sharing its storage: itself when of rank 2, else [dim 0, the rest] (a batch of samples,
+   * each flattened).
+   */
+  default Tensor asBatchMatrix() {
+    return shape().rank() == 2 ? this : reshape(shape().flattenPastBatch());
+  }
 }

@@ -133,7 +133,7 @@ public final class BatchNormLayer implements Layer {
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, xHat);
-    LayerInputs.checkSameShape(name, "output gradient", dy, shape.withBatch(batch));
+    LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
     Tensor dy3 = asChannels(dy);
     kernels.channelSums(dy3, null, 0, sums); //                 Σ dy
     kernels.channelSums(dy3, xHat, 0, sumsOfProducts); //       Σ dy·x̂

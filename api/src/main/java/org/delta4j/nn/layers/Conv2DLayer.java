@@ -84,7 +84,7 @@ public final class Conv2DLayer implements Layer {
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, column);
-    LayerInputs.checkSameShape(name, "output gradient", dy, outputShape.withBatch(batch));
+    LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
     int positions = batch * g.positions();
     Tensor dz = products.get(batch).reshape(Shape.of(filters, positions));
     kernels.swapLeadingAxes(dy.reshape(Shape.of(batch, filters, g.positions())),

@@ -51,7 +51,7 @@ public final class DenseLayer implements Layer {
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     LayerInputs.checkBatch(name, "input", x, inputShape, true);
-    Tensor x2 = x.shape().rank() == 2 ? x : x.reshape(x.shape().flattenPastBatch());
+    Tensor x2 = x.asBatchMatrix();
     Tensor y = outputs.get(x2.shape().dim(0));
     kernels.gemm(x2, false, weight.value(), false, 1, 0, y); // Y = X·W
     if (bias != null) {
@@ -76,7 +76,7 @@ public final class DenseLayer implements Layer {
       return null;
     }
     Tensor dx = inputGradients.get(input.shape().dim(0));
-    Tensor dx2 = dx.shape().rank() == 2 ? dx : dx.reshape(dx.shape().flattenPastBatch());
+    Tensor dx2 = dx.asBatchMatrix();
     kernels.gemm(dy, false, weight.value(), true, 1, 0, dx2); //      dX = dY·Wᵀ
     return dx.shape().equals(inputBatchShape) ? dx : dx.reshape(inputBatchShape);
   }

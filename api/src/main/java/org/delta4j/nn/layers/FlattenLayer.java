@@ -35,7 +35,7 @@ public final class FlattenLayer implements Layer {
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, batch == 0 ? null : this);
-    LayerInputs.checkSameShape(name, "output gradient", dy, outputShape.withBatch(batch));
+    LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
     return needInputGradient ? dy.reshape(inputShape.withBatch(batch)) : null;
   }
 

@@ -27,6 +27,13 @@ final class LayerInputs {
     }
   }
 
+  /** {@link #checkSameShape} against [batch, sample...], building that shape only to report a mismatch. */
+  static void checkSameBatchShape(String layer, String what, Tensor t, Shape sample, int batch) {
+    if (t == null || !t.shape().isBatchOf(sample) || t.shape().dim(0) != batch) {
+      checkSameShape(layer, what, t, sample.withBatch(batch));
+    }
+  }
+
   /** Fails unless {@code t} is the matrix [rows, columns] (no shape is built for the check). */
   static void checkMatrix(String layer, String what, Tensor t, int rows, int columns) {
     if (t == null || !t.shape().isMatrix(rows, columns)) {

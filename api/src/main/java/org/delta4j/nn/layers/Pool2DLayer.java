@@ -65,7 +65,7 @@ public final class Pool2DLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, input);
     int n = input.shape().dim(0);
-    LayerInputs.checkSameShape(name, "output gradient", dy, outputShape.withBatch(n));
+    LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, n);
     if (!needInputGradient) {
       return null;
     }
