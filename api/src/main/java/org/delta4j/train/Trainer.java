@@ -67,12 +67,7 @@ public final class Trainer {
       for (TrainingListener l : listeners) {
         l.onEpochStart(epoch);
       }
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      if (shuffle) {
-        SplitMix64.forStream(seed, epoch).shuffle(order);
-      }
+      epochOrder(order, seed, epoch, shuffle);
       double rate = network.optimizer().currentLearningRate();
       double lossSum = 0;
       long correct = 0;
@@ -136,6 +131,19 @@ public final class Trainer {
       l.onTrainingEnd(network, history);
     }
     return history;
+  }
+
+  /**
+   * Fills {@code order} with epoch {@code epoch}'s visiting order of {@code order.length} samples: 0, 1, 2, … shuffled
+   * from (seed, epoch) alone when {@code shuffle}, in order otherwise.
+   */
+  public static void epochOrder(int[] order, long seed, int epoch, boolean shuffle) {
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (shuffle) {
+      SplitMix64.forStream(seed, epoch).shuffle(order);
+    }
   }
 
   private static List<Tensor> snapshot(Network network, List<Tensor> into) {

@@ -1,7 +1,7 @@
 package org.delta4j.spark;
 
 import java.io.Serializable;
-import org.delta4j.random.SplitMix64;
+import org.delta4j.train.Trainer;
 
 /**
  * Where every sample goes in synchronous data-parallel training: epoch e visits the {@code samples} in the order
@@ -84,12 +84,7 @@ public record StepPlan(long samples, int batchSize, int blocks, int workers, lon
   /** The epoch's order: {@code order[position]} is the global index of the sample visited at that position. */
   public int[] order(int epoch) {
     int[] order = new int[(int) samples];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    if (shuffle) {
-      SplitMix64.forStream(seed, epoch).shuffle(order);
-    }
+    Trainer.epochOrder(order, seed, epoch, shuffle);
     return order;
   }
 
