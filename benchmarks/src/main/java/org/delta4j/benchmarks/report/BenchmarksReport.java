@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.delta4j.benchmarks.BenchmarkData;
 import org.delta4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -36,7 +37,7 @@ public final class BenchmarksReport {
   private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
   private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
   /** The gemm floating-point operations of one training step of the benchmarked MLP at batch 128. */
-  static final double STEP_FLOPS = Peak.trainingStepFlops(128, 784, 256, 128, 10);
+  static final double STEP_FLOPS = Peak.trainingStepFlops(BenchmarkData.BATCH, 784, 256, 128, 10);
 
   private final Machine machine;
   private final JmhResults ours;
@@ -194,7 +195,7 @@ public final class BenchmarksReport {
       }
     }
     target("reference engine training step, % of the FLOAT32 FMA peak",
-        peak.percent(refStep / 128 * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
+        peak.percent(refStep / BenchmarkData.BATCH * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
     target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true, "PyTorch");
     target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true, "PyTorch");
     target("reference engine training step, layers written with autodiff ÷ hand-written",
@@ -239,7 +240,7 @@ public final class BenchmarksReport {
     md.append("| system | samples/s | GFLOP/s | % of peak | ÷ PyTorch PASSIVE | ÷ DL4J PASSIVE |\n"
         + "|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, Double> e : step.entrySet()) {
-      double gflops = e.getValue() / 128 * STEP_FLOPS / 1e9;
+      double gflops = e.getValue() / BenchmarkData.BATCH * STEP_FLOPS / 1e9;
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", e.getKey(), num(e.getValue()),
           num(gflops), percent(peak.percent(gflops, "FLOAT32")), ratio(e.getValue() / torchStep),
           ratio(e.getValue() / step.get("DL4J PASSIVE"))));
@@ -368,11 +369,11 @@ public final class BenchmarksReport {
   }
 
   private static double steps(JmhResults r, String engine) {
-    return 128 * score(r, "TrainingStepBenchmark.trainStep", "engine", engine);
+    return BenchmarkData.BATCH * score(r, "TrainingStepBenchmark.trainStep", "engine", engine);
   }
 
   private static double dl4jSteps(JmhResults r) {
-    return 128 * score(r, "Dl4jBenchmark.trainStep");
+    return BenchmarkData.BATCH * score(r, "Dl4jBenchmark.trainStep");
   }
 
   private static double score(JmhResults r, String name, String... params) {
