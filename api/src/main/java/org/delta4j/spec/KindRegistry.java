@@ -93,18 +93,16 @@ public final class KindRegistry {
   }
 
   private static <K> List<K> list(String provider, String method, java.util.function.Supplier<List<K>> call) {
+    List<K> kinds;
     try {
-      List<K> kinds = call.get();
-      if (kinds == null) {
-        throw new IllegalStateException("kind provider " + provider + "." + method + "() returned null");
-      }
-      return kinds;
+      kinds = call.get();
     } catch (RuntimeException | LinkageError e) {
-      if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().startsWith("kind provider")) {
-        throw e;
-      }
       throw new IllegalStateException("kind provider " + provider + "." + method + "() failed: " + e, e);
     }
+    if (kinds == null) {
+      throw new IllegalStateException("kind provider " + provider + "." + method + "() returned null");
+    }
+    return kinds;
   }
 
   private static <K> void add(Map<String, Entry<K>> into, String category, String provider, List<K> kinds,
