@@ -410,9 +410,17 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The optimizer the options name, its learning rate cosine-annealed to 0 over the run (unless constant). */
   private OptimizerSpec optimizerSpec(long batches) {
+    return optimizerSpec(optimizer, learningRate, constantRate, batches * epochs);
+  }
+
+  /**
+   * The optimizer of a run of {@code updates} updates: {@code optimizer} (null: Adam) at {@code learningRate} (null:
+   * 2e-3), the rate cosine-annealed to 0 over the updates unless {@code constantRate}.
+   */
+  static OptimizerSpec optimizerSpec(String optimizer, Double learningRate, boolean constantRate, long updates) {
     double rate = learningRate != null ? learningRate : 2e-3;
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()
-        : new LearningRateSchedule.CosineDecay(Math.max(1, batches * epochs), 0);
+        : new LearningRateSchedule.CosineDecay(Math.max(1, updates), 0);
     return NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate, schedule);
   }
 }

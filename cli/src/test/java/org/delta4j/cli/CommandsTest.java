@@ -260,6 +260,23 @@ class CommandsTest {
   }
 
   @Test
+  void theCnnSpecFileTrainsThePresetsNetwork(@TempDir Path out) {
+    String spec = Path.of("..", "examples", "specs", "fashion-cnn.json").toString();
+    Run r = run("train", "--spec", spec, "--data", data.toString(), "--epochs", "1", "--batch-size", "32", "--engine",
+        "ref", "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    Run preset = run("train", "--preset", "cnn", "--data", data.toString(), "--epochs", "1", "--batch-size", "32",
+        "--engine", "ref", "--output", out.resolve("preset").toString());
+    assertEquals(layers(preset), layers(r));
+    learnedTheBarsAndTheModelEvaluatesAlike(r, out);
+  }
+
+  /** The run's network as the program describes it, up to its optimizer. */
+  private static String layers(Run r) {
+    return r.out().replaceAll("(?s).*\nNetwork: (.*?), Adam\\[.*", "$1");
+  }
+
+  @Test
   void aResumeTakesTheRunsOwnOptionsAndRefusesConflictingOnes(@TempDir Path out) throws IOException {
     Run stopped = run("train", "--data", data.toString(), "--epochs", "3", "--batch-size", "40", "--seed", "7",
         "--dtype", "float64", "--validation-fraction", "0.2", "--engine", "ref", "--stop-after", "1", "--output",
