@@ -45,7 +45,7 @@ class SparkSectionTest {
         + "\"mllib\":{\"workers\":2,\"runs\":[{\"solver\":\"l-bfgs\",\"max_iter\":5,\"iterations\":5,\"seconds\":40,"
         + "\"test_accuracy\":0.70},{\"solver\":\"gd\",\"max_iter\":5,\"iterations\":5,\"seconds\":20,"
         + "\"test_accuracy\":0.86},{\"solver\":\"gd\",\"max_iter\":9,\"iterations\":9,\"seconds\":50,"
-        + "\"test_accuracy\":0.86}]}}");
+        + "\"test_accuracy\":0.86},{\"solver\":\"gd\",\"max_iter\":20,\"skipped\":\"projected 111 s\"}]}}");
     return f;
   }
 
@@ -67,7 +67,7 @@ class SparkSectionTest {
   }
 
   @Test
-  void targetsAgainstMllibUseItsBestAccuracyAndItsFastestFitToIt() throws IOException {
+  void targetsAgainstMllibUseItsBestAccuracyAndItsFastestFitToItAndSkipFitsNotRun() throws IOException {
     SparkSection s = SparkSection.read(cluster(BenchmarksReportTest.ZEN3));
     assertEquals(20.0, s.mllibBest().path("seconds").asDouble());
     assertEquals(16.0 / 20, s.timeToMllibBestRatio(), 1e-9, "Delta4j on 2 workers reaches 0.86 after 16 s");
@@ -78,6 +78,7 @@ class SparkSectionTest {
     assertTrue(md.contains("| scaling efficiency from 1 to 2 workers | 0.625 | ≥ 0.800 | **missed**"), md);
     assertTrue(md.contains("| accuracy after 3 epochs − MLlib's best, points | 3.00 | ≥ 2.00 | met |"), md);
     assertFalse(md.contains("another CPU"), md);
+    assertTrue(md.contains("| gd | 20 | skipped: projected 111 s | – | – |"), md);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +31,6 @@ import org.delta4j.nn.Network;
 import org.delta4j.spark.FixedOrderSgd;
 import org.delta4j.spark.SparkTrainer;
 import org.delta4j.spark.StepPlan;
-import org.delta4j.spec.LossFunction;
-import org.delta4j.spec.NetworkSpec;
-import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.train.EpochResult;
 import org.delta4j.train.Evaluation;
 
@@ -48,7 +46,7 @@ import org.delta4j.train.Evaluation;
  * to one JSON file ({@code spark/results/cluster.json}), with the machine; the report's Spark section derives the
  * rest. Options: {@code --rows}, {@code --test-rows} (0: all), {@code --epochs}, {@code --workers 1,2}, {@code
  * --memory-mb} (per executor), {@code --lbfgs 1,2,…} and {@code --gd …} (maxIter series, empty: not run), {@code
- * --mllib-workers}, {@code --data}, {@code --out}.
+ * --mllib-workers}, {@code --mllib-seconds} (the time budget of MLlib's fits), {@code --data}, {@code --out}.
  */
 public final class ClusterBenchmark {
   private static final int BATCH = 128;
@@ -67,8 +65,8 @@ public final class ClusterBenchmark {
   private ClusterBenchmark(Options options) throws IOException {
     this.options = options;
     this.mnist = FashionMnist.load(options.data);
-    this.training = firstRows(mnist.training(), options.rows);
-    this.test = firstRows(mnist.test(), options.testRows);
+    this.training = firstRows(mnist.training(), options.rows, "--rows");
+    this.test = firstRows(mnist.test(), options.testRows, "--test-rows");
   }
 
   public static void main(String[] args) throws IOException {
@@ -76,20 +74,15 @@ public final class ClusterBenchmark {
     new ClusterBenchmark(o).run();
   }
 
-  static NetworkSpec mlp() {
-    return NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
-        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(SEED).build();
-  }
-
-  private static org.delta4j.data.Dataset firstRows(org.delta4j.data.Dataset d, int rows) {
+  private static org.delta4j.data.Dataset firstRows(org.delta4j.data.Dataset d, int rows, String option) {
     if (rows < 0 || rows > d.size()) {
-      throw new IllegalArgumentException("asked for " + rows + " rows but the set has " + d.size());
+      throw new IllegalArgumentException(option + " " + rows + ": the set has " + d.size() + " rows (0 takes all)");
     }
     return rows == 0 || rows == d.size() ? d : d.subset(IntStream.range(0, rows).toArray());
   }
 
   private void run() throws IOException {
-    Network probe = Network.create(mlp(), Engines.get(ENGINE));
+    Network probe = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
     long parameters = probe.parameters().stream().mapToLong(p -> p.value().size()).sum();
     out.set("machine", machine());
     out.putObject("config").put("network", "MLP 784-256-128-10, ReLU, softmax cross-entropy, Adam 2e-3")
@@ -132,9 +125,9 @@ public final class ClusterBenchmark {
   private void oneMachine(double[][] features, int[] labels) {
     ArrayNode runs = out.putArray("one_machine");
     for (int workers : options.workers) {
-      Network network = Network.create(mlp(), Engines.get(ENGINE));
+      Network network = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
       StepPlan plan = new StepPlan(features.length, BATCH, workers, 1, SEED, true);
-      List<EpochResult> epochs = FixedOrderSgd.train(network, features, labels, plan, Math.min(2, options.epochs));
+      List<EpochResult> epochs = FixedOrderSgd.train(network, features, labels, plan, 2);
       ArrayNode seconds = runs.addObject().put("blocks", workers).put("steps", plan.steps())
           .putArray("epoch_seconds");
       epochs.forEach(e -> seconds.add(e.seconds()));
@@ -145,7 +138,7 @@ public final class ClusterBenchmark {
 
   /** Trains the MLP on the cluster, each epoch's test accuracy measured on the driver and left out of the time. */
   private void sparkTraining(Dataset<Row> train, ObjectNode run) {
-    Network network = Network.create(mlp(), Engines.get(ENGINE));
+    Network network = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
     ArrayNode epochs = run.putArray("epochs");
     long start = System.nanoTime();
     double[] evaluating = {0};
@@ -164,29 +157,57 @@ public final class ClusterBenchmark {
     run.put("fit_seconds", seconds(start) - evaluating[0]);
   }
 
-  /** MLlib's MLP by each solver, one fresh fit per maxIter, on the same DataFrame. */
+  /**
+   * MLlib's MLP by each solver (gd, then l-bfgs), one fresh fit per maxIter, on the same DataFrame, after one
+   * untimed fit that warms the executors' JIT and MLlib's code (the first fit takes several times the next here).
+   * The fits share {@code --mllib-seconds}: a fit whose time, projected from its solver's last fit (seconds per
+   * iteration × maxIter), would pass it is skipped and recorded as skipped, so the whole run keeps its length
+   * whatever the machine.
+   */
   private void mllib(Dataset<Row> train, Dataset<Row> testFrame, int workers) {
     ObjectNode node = out.putObject("mllib").put("workers", workers).put("cluster", master(workers))
-        .put("layers", "784-256-128-10, sigmoid hidden, softmax output");
+        .put("layers", "784-256-128-10, sigmoid hidden, softmax output").put("budget_seconds", options.mllibSeconds);
     ArrayNode runs = node.putArray("runs");
     MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
-    for (Map.Entry<String, int[]> solver : Map.of("l-bfgs", options.lbfgs, "gd", options.gd).entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
+    Map<String, int[]> solvers = new LinkedHashMap<>();
+    solvers.put("gd", options.gd);
+    solvers.put("l-bfgs", options.lbfgs);
+    long warmUp = System.nanoTime();
+    mllibClassifier("l-bfgs", 1).fit(train);
+    node.put("warm_up_seconds", seconds(warmUp));
+    double budget = options.mllibSeconds;
+    double spent = 0;
+    for (Map.Entry<String, int[]> solver : solvers.entrySet()) {
+      double perIteration = 0;
       for (int maxIter : solver.getValue()) {
-        MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
-            .setLayers(new int[] {784, 256, 128, 10}).setSolver(solver.getKey()).setMaxIter(maxIter).setSeed(SEED)
-            .setBlockSize(BATCH);
+        double projected = perIteration * maxIter;
+        if (spent + projected > budget) {
+          runs.addObject().put("solver", solver.getKey()).put("max_iter", maxIter).put("skipped", String.format(
+              Locale.ROOT, "projected %.0f s, past the budget of %.0f s (%.0f s spent)", projected, budget,
+              spent));
+          System.out.printf(Locale.ROOT, "MLlib %s maxIter %d skipped: projected %.0f s, %.0f s of %.0f s spent%n",
+              solver.getKey(), maxIter, projected, spent, budget);
+          continue;
+        }
         long start = System.nanoTime();
-        MultilayerPerceptronClassificationModel model = mlp.fit(train);
+        MultilayerPerceptronClassificationModel model = mllibClassifier(solver.getKey(), maxIter).fit(train);
         double seconds = seconds(start);
+        spent += seconds;
         double acc = accuracy.evaluate(model.transform(testFrame));
         int iterations = model.summary().totalIterations();
+        perIteration = seconds / Math.max(1, iterations);
         runs.addObject().put("solver", solver.getKey()).put("max_iter", maxIter).put("iterations", iterations)
             .put("seconds", seconds).put("test_accuracy", acc);
         System.out.printf(Locale.ROOT, "MLlib %s maxIter %d (%d iterations): %.2f s, test accuracy %.4f%n",
             solver.getKey(), maxIter, iterations, seconds, acc);
       }
     }
+  }
+
+  /** MLlib's MLP of the main job's layers; its hidden layers are sigmoid and its output softmax, always. */
+  private static MultilayerPerceptronClassifier mllibClassifier(String solver, int maxIter) {
+    return new MultilayerPerceptronClassifier().setLayers(new int[] {784, 256, 128, 10}).setSolver(solver)
+        .setMaxIter(maxIter).setSeed(SEED).setBlockSize(BATCH);
   }
 
   private String master(int workers) {
@@ -284,7 +305,7 @@ public final class ClusterBenchmark {
 
   /** The command line. */
   record Options(int rows, int testRows, int epochs, int[] workers, int memoryMb, int[] lbfgs, int[] gd,
-      int mllibWorkers, Path data, Path out) {
+      int mllibWorkers, double mllibSeconds, Path data, Path out) {
     static Options parse(String[] args) {
       int rows = 0;
       int testRows = 0;
@@ -294,6 +315,7 @@ public final class ClusterBenchmark {
       int[] lbfgs = {5, 10, 20, 40};
       int[] gd = {5, 10, 20, 40};
       int mllibWorkers = 2;
+      double mllibSeconds = 540;
       Path data = null;
       Path out = Path.of("spark", "results", "cluster.json");
       for (int i = 0; i < args.length; i += 2) {
@@ -310,17 +332,20 @@ public final class ClusterBenchmark {
           case "--lbfgs" -> lbfgs = list(v);
           case "--gd" -> gd = list(v);
           case "--mllib-workers" -> mllibWorkers = Integer.parseInt(v);
+          case "--mllib-seconds" -> mllibSeconds = Double.parseDouble(v);
           case "--data" -> data = Path.of(v);
           case "--out" -> out = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the benchmark takes --rows, "
-              + "--test-rows, --epochs, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --data, --out");
+              + "--test-rows, --epochs, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --mllib-seconds, "
+              + "--data, --out");
         }
       }
       if (epochs < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
         throw new IllegalArgumentException("need epochs ≥ 1 (got " + epochs + "), --memory-mb ≥ 512 (got " + memoryMb
             + ") and workers ≥ 1 (got " + Arrays.toString(workers) + ")");
       }
-      return new Options(rows, testRows, epochs, workers, memoryMb, lbfgs, gd, mllibWorkers, data, out);
+      return new Options(rows, testRows, epochs, workers, memoryMb, lbfgs, gd, mllibWorkers, mllibSeconds, data,
+          out);
     }
 
     private static int[] list(String v) {
