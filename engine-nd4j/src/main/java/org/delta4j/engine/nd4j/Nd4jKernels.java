@@ -44,9 +44,10 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output;
- * the other primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison
- * or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
+ * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
+ * the existing output ({@link BlasGemm}); the bias add and the rectifiers on small tensors in Java over the native
+ * memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
  * on the tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no
  * arrays. Results agree with the reference engine's formulas (see
  * {@link Kernels}). Not safe for concurrent use of one scratch shape from several threads: calls are serialised.
@@ -59,8 +60,12 @@ final class Nd4jKernels implements Kernels {
     this.engine = engine;
   }
 
+  private Nd4jTensor owned(String kernel, Tensor t) {
+    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class);
+  }
+
   private INDArray nd(String kernel, Tensor t) {
-    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class).array;
+    return owned(kernel, t).array;
   }
 
   /** A scratch array of the same type and shape as {@code like}, one per (slot, type, shape), created once. */
@@ -82,8 +87,9 @@ final class Nd4jKernels implements Kernels {
   public synchronized void gemm(
       Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
-    // One native call: with β = 0, BLAS overwrites C without reading it (NaN included; the conformance suite checks).
-    Nd4j.gemm(nd("gemm", a), nd("gemm", b), nd("gemm", c), transposeA, transposeB, alpha, beta);
+    // One BLAS call, past ND4J's executioner: with β = 0, BLAS overwrites C without reading it (NaN included; the
+    // conformance suite checks).
+    BlasGemm.gemm(owned("gemm", a), transposeA, owned("gemm", b), transposeB, alpha, beta, owned("gemm", c));
   }
 
   @Override
@@ -171,6 +177,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public synchronized void addRowVector(Tensor m, Tensor v) {
     KernelArguments.rowVector("addRowVector", m, v);
+    if (SmallArrays.applies(m)) {
+      SmallArrays.addRowVector(owned("addRowVector", m), owned("addRowVector", v));
+      return;
+    }
     INDArray row = nd("addRowVector", v);
     nd("addRowVector", m).addiRowVector(row.reshape(1, row.length()));
   }
@@ -194,6 +204,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public synchronized void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("activation", x, y);
+    if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
+      SmallArrays.rectify(owned("activation", x), f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
+      return;
+    }
     INDArray in = nd("activation", x);
     INDArray out = nd("activation", y);
     switch (f) {
