@@ -218,7 +218,11 @@ final class Nd4jKernels implements Kernels {
       case TANH -> Nd4j.exec(new Tanh(in, out));
       case SOFTMAX -> {
         KernelArguments.matrix("softmax", "x", x);
-        Nd4j.exec(new SoftMax(in, out, 1));
+        if (SmallArrays.applies(x)) {
+          SmallArrays.softmax(owned("activation", x), owned("activation", y));
+        } else {
+          Nd4j.exec(new SoftMax(in, out, 1));
+        }
       }
       default -> throw new AssertionError(f);
     }
