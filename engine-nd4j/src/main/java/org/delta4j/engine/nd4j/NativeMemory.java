@@ -35,8 +35,8 @@ final class NativeMemory {
   }
 
   /**
-   * The memory of {@code a}; an array that is not contiguous in C order, or not of floats or doubles, is refused with
-   * an error naming {@code kernel} and its shape.
+   * The memory of {@code a}; an array that is not contiguous in C order, not of floats or doubles, or reaching past
+   * 2 GiB into its buffer is refused with an error naming {@code kernel} and its shape.
    */
   static NativeMemory of(String kernel, INDArray a) {
     boolean floats = a.dataType() == DataType.FLOAT;
@@ -48,14 +48,18 @@ final class NativeMemory {
       throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape())
           + " is not contiguous in C order");
     }
-    int length = Math.toIntExact(a.length());
     int size = floats ? Float.BYTES : Double.BYTES;
+    if ((a.offset() + a.length()) * size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape()) + " of " + a.dataType()
+          + " ends past 2 GiB into its buffer, more than a ByteBuffer addresses");
+    }
+    int length = (int) a.length();
     // The array's offset counts from the start of asNio()'s memory. (A view's DataBuffer is inconsistent here: its
     // addressPointer() already includes the offset, its asNio() and address() do not.) The BLAS pointer is made from
     // the same bytes, so both views start at element 0.
     long offset = a.offset();
-    ByteBuffer bytes = a.data().asNio().position(Math.toIntExact(offset * size))
-        .limit(Math.toIntExact((offset + length) * size)).slice().order(ByteOrder.nativeOrder());
+    ByteBuffer bytes = a.data().asNio().position((int) (offset * size))
+        .limit((int) ((offset + length) * size)).slice().order(ByteOrder.nativeOrder());
     Pointer pointer = floats ? new FloatPointer(bytes.asFloatBuffer()) : new DoublePointer(bytes.asDoubleBuffer());
     return new NativeMemory(floats, length, pointer, bytes);
   }
