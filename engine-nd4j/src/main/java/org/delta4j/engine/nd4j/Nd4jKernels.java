@@ -45,11 +45,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
- * the existing output ({@link BlasGemm}); the bias add and the rectifiers on small tensors in Java over the native
- * memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
- * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
- * on the tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no
- * arrays. Results agree with the reference engine's formulas (see
+ * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
+ * native memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
+ * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
+ * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
  * {@link Kernels}). Thread-safe without locks, so that several networks train at once on one engine: the only state
  * is the scratch arrays, kept per thread, and ND4J's native operations and BLAS calls are safe from several threads on
  * distinct arrays (its executioner keeps per-thread op contexts; this engine opens no workspaces, so every array is
