@@ -2,6 +2,7 @@ package org.delta4j.engine.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,7 +140,7 @@ class DirectPathTest {
   void theThresholdSitsBetweenABatchOneLayerAndALargeOne() {
     assertTrue(SmallArrays.VECTOR_API, "surefire runs with --add-modules jdk.incubator.vector");
     assertTrue(SmallArrays.applies(nd4j.zeros(DataType.FLOAT32, Shape.of(128, 256))));
-    assertTrue(!SmallArrays.applies(nd4j.zeros(DataType.FLOAT32, Shape.of(300, 300))));
+    assertFalse(SmallArrays.applies(nd4j.zeros(DataType.FLOAT32, Shape.of(300, 300))));
   }
 
   /**
