@@ -34,6 +34,12 @@ final class NativeMemory {
     this.bytes = bytes;
   }
 
+  /** Whether {@code a}'s elements end within the first 2 GiB of its buffer, all a {@link ByteBuffer} addresses. */
+  static boolean addressable(INDArray a) {
+    int size = a.dataType() == DataType.DOUBLE ? Double.BYTES : Float.BYTES;
+    return (a.offset() + a.length()) * size <= Integer.MAX_VALUE;
+  }
+
   /**
    * The memory of {@code a}; an array that is not contiguous in C order, not of floats or doubles, or reaching past
    * 2 GiB into its buffer is refused with an error naming {@code kernel} and its shape.
@@ -49,7 +55,7 @@ final class NativeMemory {
           + " is not contiguous in C order");
     }
     int size = floats ? Float.BYTES : Double.BYTES;
-    if ((a.offset() + a.length()) * size > Integer.MAX_VALUE) {
+    if (!addressable(a)) {
       throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape()) + " of " + a.dataType()
           + " ends past 2 GiB into its buffer, more than a ByteBuffer addresses");
     }

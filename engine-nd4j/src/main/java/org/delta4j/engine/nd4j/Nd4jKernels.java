@@ -93,7 +93,16 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
     // One BLAS call, past ND4J's executioner: with β = 0, BLAS overwrites C without reading it (NaN included; the
     // conformance suite checks).
-    BlasGemm.gemm(owned("gemm", a), transposeA, owned("gemm", b), transposeB, alpha, beta, owned("gemm", c));
+    Nd4jTensor na = owned("gemm", a);
+    Nd4jTensor nb = owned("gemm", b);
+    Nd4jTensor nc = owned("gemm", c);
+    if (NativeMemory.addressable(na.array) && NativeMemory.addressable(nb.array)
+        && NativeMemory.addressable(nc.array)) {
+      BlasGemm.gemm(na, transposeA, nb, transposeB, alpha, beta, nc);
+    } else {
+      // Past 2 GiB a ByteBuffer cannot address the operands; ND4J's gemm (the same BLAS, through its executioner) can.
+      Nd4j.gemm(na.array, nb.array, nc.array, transposeA, transposeB, alpha, beta);
+    }
   }
 
   @Override
