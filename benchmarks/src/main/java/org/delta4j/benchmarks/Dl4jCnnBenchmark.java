@@ -1,16 +1,9 @@
 package org.delta4j.benchmarks;
 
-import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,13 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class Dl4jCnnBenchmark {
-  private MultiLayerNetwork network;
-  private DataSet[] batches;
-  private INDArray one;
-  private INDArray thousand;
-  private int next;
-
+public class Dl4jCnnBenchmark extends Dl4jPeerBenchmark {
   @Setup
   public void setUp() {
     network = Dl4jNetworks.cnn();
@@ -48,29 +35,5 @@ public class Dl4jCnnBenchmark {
 
   private static long[] images(int n) {
     return new long[] {n, 1, Cnn.SIDE, Cnn.SIDE};
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  public MultiLayerNetwork trainStep() {
-    int b = next;
-    next = (b + 1) % batches.length;
-    network.fit(batches[b]);
-    return network;
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  public INDArray batch1Latency() {
-    return network.output(one, false);
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  public INDArray batch1000Throughput() {
-    return network.output(thousand, false);
   }
 }
