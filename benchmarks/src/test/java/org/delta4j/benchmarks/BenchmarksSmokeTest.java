@@ -111,6 +111,7 @@ class BenchmarksSmokeTest {
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
       assertTrue(json.path(key).asDouble() > 0, key + " missing or not positive in " + json);
+      assertTrue(json.path("cnn").path(key).asDouble() > 0, "cnn." + key + " missing or not positive in " + json);
     }
     Machine machine = Machine.fromJson(json.path("machine"));
     assertEquals(new Machine(Machine.cpuinfoHere(), 0, List.of(), java.util.Map.of()).fingerprint(),
