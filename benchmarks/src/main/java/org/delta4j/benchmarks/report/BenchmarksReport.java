@@ -36,7 +36,9 @@ import org.knowm.xchart.XYChartBuilder;
  */
 public final class BenchmarksReport {
   private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
-  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
+  /** The products of a training step of the MLP at batch 128, per layer Y = X·W, dW = Xᵀ·dY, dX = dY·Wᵀ. */
+  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT", "128x256x128",
+      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT"};
   /** The gemm floating-point operations of one training step of the benchmarked MLP at batch 128. */
   static final double STEP_FLOPS = Peak.trainingStepFlops(BenchmarkData.BATCH, 784, 256, 128, 10);
 
