@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class GemmBenchmark {
   /** The engine raw ND4J stands beside. */
-  static final String RAW_ND4J = "nd4j-raw";
+  public static final String RAW_ND4J = "nd4j-raw";
 
   @Param({"ref", "nd4j", RAW_ND4J})
   public String engine;
