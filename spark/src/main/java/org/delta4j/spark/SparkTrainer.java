@@ -100,24 +100,24 @@ public final class SparkTrainer {
   public List<EpochResult> fit(Network network, Dataset<Row> data, String featuresCol, String labelCol) {
     BlockGradients.checkClassifier(network);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    int w = workers > 0 ? workers : jsc.defaultParallelism();
+    if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
+      throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
+          + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
+          + "workers, or TREE_AGGREGATE");
+    }
+    int blockCount = blocks > 0 ? blocks : Math.min(w, batchSize);
+    TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
+        network.dataType().name(), seed, batchSize, blockCount, shuffle);
+    Configuration files = jsc.hadoopConfiguration();
+    List<EpochResult> history = new ArrayList<>();
+    if (resumeFrom != null) { // before any data is read, so that a run that cannot resume fails at once
+      history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
+    }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0));
     try {
-      int w = workers > 0 ? workers : jsc.defaultParallelism();
-      if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
-        throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
-            + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
-            + "workers, or TREE_AGGREGATE");
-      }
-      StepPlan plan = new StepPlan(samples.count(), batchSize, blocks > 0 ? blocks : Math.min(w, batchSize), w, seed,
-          shuffle);
-      TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()),
-          network.engine().name(), network.dataType().name(), seed, batchSize, plan.blocks(), shuffle);
-      Configuration files = jsc.hadoopConfiguration();
-      List<EpochResult> history = new ArrayList<>();
-      if (resumeFrom != null) {
-        history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
-      }
+      StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
       List<EpochResult> results = new ArrayList<>();
       String id = UUID.randomUUID().toString();
       for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
