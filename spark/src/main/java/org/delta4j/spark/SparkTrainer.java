@@ -43,9 +43,8 @@ public final class SparkTrainer {
   /** How the workers' gradients are summed each step. */
   public enum Reduction {
     /**
-     * One job per step; nodes gathered by {@code treeAggregate}, the sum shipped with the next step's tasks. The
-     * default: Spark 3.5's {@code allGather} polls for its answer once a second, which makes each barrier step last
-     * about a second (see the module's README).
+     * One job per step; nodes gathered by {@code treeAggregate}, the sum shipped with the next step's tasks. For
+     * clusters where a barrier stage cannot be scheduled (see the module's README).
      */
     TREE_AGGREGATE,
     /** One barrier stage per epoch; nodes exchanged between its tasks by {@code allGather}; weights sent per epoch. */
