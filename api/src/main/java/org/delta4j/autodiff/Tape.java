@@ -3,6 +3,7 @@ package org.delta4j.autodiff;
 import java.util.ArrayList;
 import java.util.List;
 import org.delta4j.engine.BinaryOp;
+import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
@@ -12,6 +13,8 @@ import org.delta4j.nn.Layer;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.Pool2D;
+import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -541,6 +544,121 @@ public final class Tape {
       }
     };
     return y;
+  }
+
+  /**
+   * 2-D convolution in the im2col form, as {@link org.delta4j.nn.layers.Conv2DLayer}: images x [N, C, H, W], kernels
+   * w [F, C, kh, kw] seen as the matrix [F, C·kh·kw], Y = W·col(X) put in NCHW order [N, F, oh, ow]; backward
+   * dW = dY·col(X)ᵀ and dX = col⁻¹(Wᵀ·dY). The window gives stride, dilation and padding; its kernel must be w's.
+   */
+  Value conv2d(Value x, Value w, Window2D window) {
+    own("conv2d", x, w);
+    Shape xs = x.shape();
+    Shape ws = w.shape();
+    if (xs.rank() != 4 || ws.rank() != 4 || ws.dim(1) != xs.dim(1)) {
+      throw new IllegalArgumentException("conv2d: the input " + xs + " and the kernels " + ws + " do not fit: they "
+          + "must be images [N, C, H, W] and kernels [F, C, kh, kw] of as many channels C");
+    }
+    if (ws.dim(2) != window.kernelHeight() || ws.dim(3) != window.kernelWidth()) {
+      throw new IllegalArgumentException("conv2d: the kernels " + ws + " are " + ws.dim(2) + "×" + ws.dim(3)
+          + " but the window is " + window);
+    }
+    ConvGeometry g = geometry("conv2d", window, xs);
+    int n = xs.dim(0);
+    int filters = ws.dim(0);
+    int positions = n * g.positions();
+    Slot slot = nextSlot();
+    Tensor col = slot.get(Slot.AUX, Shape.of(g.columnRows(), positions), engine, type);
+    k.im2col(x.value, g, col);
+    Tensor weights = w.value.reshape(Shape.of(filters, g.columnRows()));
+    Tensor z = slot.get(Slot.TEMP, Shape.of(filters, positions), engine, type);
+    k.gemm(weights, false, col, false, 1, 0, z); //          Z = W·col(X), [F, N·P]
+    Tensor out = slot.get(Slot.OUTPUT, Shape.of(n, filters, g.outputHeight(), g.outputWidth()), engine, type);
+    k.swapLeadingAxes(z.reshape(Shape.of(filters, n, g.positions())), out.reshape(Shape.of(n, filters,
+        g.positions()))); //                                   Y = Z in NCHW order
+    Value y = record("conv2d", out, slot, x, w);
+    y.backward = dy -> {
+      Tensor dz = slot.get(Slot.TEMP, Shape.of(filters, positions), engine, type);
+      k.swapLeadingAxes(dy.reshape(Shape.of(n, filters, g.positions())), dz.reshape(Shape.of(filters, n,
+          g.positions()))); //                                 dY as [F, N·P]
+      if (w.tracked) { //                                     ∂E/∂W = dY·col(X)ᵀ
+        k.gemm(dz, false, col, true, 1, w.gradientWritten ? 1 : 0, writable(w).reshape(weights.shape()));
+        w.gradientWritten = true;
+      }
+      if (x.tracked) { //                                     ∂E/∂X = col⁻¹(Wᵀ·dY)
+        Tensor columns = slot.get(Slot.SCRATCH, col.shape(), engine, type);
+        k.gemm(weights, true, dz, false, 1, 0, columns);
+        contribute(x, slot, d -> k.col2im(columns, g, d));
+      }
+    };
+    return y;
+  }
+
+  /** x [N, C, ...] + b[c] for each channel c, b of C elements (a convolution's bias). */
+  Value addPerChannel(Value x, Value b) {
+    own("addPerChannel", x, b);
+    if (x.shape().rank() < 2 || b.shape().size() != x.shape().dim(1)) {
+      throw new IllegalArgumentException("addPerChannel: the input " + x.shape() + " and the per-channel values "
+          + b.shape() + " do not fit: the input must be [N, C, ...] and the values have C elements");
+    }
+    Slot slot = nextSlot();
+    Tensor out = slot.get(Slot.OUTPUT, x.shape(), engine, type);
+    k.channelAffine(x.value, null, b.value, out);
+    Value y = record("addPerChannel", out, slot, x, b);
+    y.backward = dy -> {
+      pass(x, dy); //                                         ∂(x + b)/∂x = 1
+      if (b.tracked) { //                                     ∂E/∂b[c] = Σ over samples and positions of dY[·, c]
+        k.channelSums(dy, null, b.gradientWritten ? 1 : 0, writable(b));
+        b.gradientWritten = true;
+      }
+    };
+    return y;
+  }
+
+  /**
+   * Max or average pooling per channel of images x [N, C, H, W], as {@link org.delta4j.nn.layers.Pool2DLayer}: max
+   * ignores padding and passes the gradient to each window's maximum (the first on ties); average counts padding as
+   * zeros and spreads dY / (kh·kw) over the window.
+   */
+  Value pool(Value x, Pool2D.Kind kind, Window2D window) {
+    String name = kind == Pool2D.Kind.MAX ? "maxPool" : "avgPool";
+    own(name, x);
+    if (x.shape().rank() != 4) {
+      throw new IllegalArgumentException(name + ": needs images [N, C, H, W], got " + x.shape());
+    }
+    try {
+      new Pool2D(null, kind, window); // the kind's own rule: no window over padding alone
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + ": on " + x.shape() + ", " + e.getMessage(), e);
+    }
+    ConvGeometry g = geometry(name, window, x.shape());
+    Slot slot = nextSlot();
+    Tensor out = slot.get(Slot.OUTPUT, Shape.of(x.shape().dim(0), g.channels(), g.outputHeight(), g.outputWidth()),
+        engine, type);
+    if (kind == Pool2D.Kind.MAX) {
+      k.maxPool(x.value, g, out);
+    } else {
+      k.avgPool(x.value, g, out);
+    }
+    Value y = record(name, out, slot, x);
+    y.backward = dy -> contribute(x, slot, d -> {
+      if (kind == Pool2D.Kind.MAX) {
+        k.maxPoolBackward(x.value, dy, g, d);
+      } else {
+        k.avgPoolBackward(dy, g, d);
+      }
+    });
+    return y;
+  }
+
+  /** Where the window reads in images of x's shape [N, C, H, W]; a window that does not fit is named with both. */
+  private static ConvGeometry geometry(String op, Window2D window, Shape x) {
+    try {
+      return window.geometry(Shape.of(x.dim(1), x.dim(2), x.dim(3)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(op + ": the window " + window + " does not fit the input " + x + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**

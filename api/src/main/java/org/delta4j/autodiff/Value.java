@@ -3,6 +3,8 @@ package org.delta4j.autodiff;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.UnaryOp;
+import org.delta4j.spec.Pool2D;
+import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -171,6 +173,32 @@ public final class Value {
   /** The mean of every element of a matrix, as [1, 1]. */
   public Value mean() {
     return mean(1).mean(0);
+  }
+
+  // ---------------------------------------------------------------- images [N, C, H, W]
+
+  /**
+   * The 2-D convolution of these images [N, C, H, W] with the kernels [F, C, kh, kw] over {@code window} (stride,
+   * dilation, padding; its kernel size must be the kernels'), as {@link org.delta4j.spec.Conv2D} without its bias:
+   * [N, F, oh, ow].
+   */
+  public Value conv2d(Value kernels, Window2D window) {
+    return tape.conv2d(this, kernels, window);
+  }
+
+  /** this [N, C, ...] + b[c] in every channel c, for b of C elements ([C] or the row [1, C]): a per-filter bias. */
+  public Value addPerChannel(Value b) {
+    return tape.addPerChannel(this, b);
+  }
+
+  /** Max pooling per channel of images [N, C, H, W] over {@code window}, as {@link Pool2D}; at ties the first wins. */
+  public Value maxPool(Window2D window) {
+    return tape.pool(this, Pool2D.Kind.MAX, window);
+  }
+
+  /** Average pooling per channel of images [N, C, H, W] over {@code window} (padding counts as zeros). */
+  public Value avgPool(Window2D window) {
+    return tape.pool(this, Pool2D.Kind.AVERAGE, window);
   }
 
   // ---------------------------------------------------------------- shapes

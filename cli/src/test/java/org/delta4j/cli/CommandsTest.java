@@ -106,11 +106,23 @@ class CommandsTest {
 
   @Test
   void theResidualMlpSpecFileTrainsAndItsModelEvaluates(@TempDir Path out) {
-    String spec = Path.of("..", "examples", "specs", "residual-mlp.json").toString();
+    trainsFromTheSpecFileAndItsModelEvaluates("residual-mlp.json",
+        "784-256-block(256, relu, 256, relu)-block(256, relu, 256, relu)-10", out);
+  }
+
+  @Test
+  void theResidualCnnSpecFileTrainsAndItsModelEvaluates(@TempDir Path out) {
+    trainsFromTheSpecFileAndItsModelEvaluates("residual-cnn.json",
+        "block(conv 16 3×3 same, batch-norm, relu, conv 16 3×3 same, batch-norm, relu)", out);
+  }
+
+  /** One epoch of the network of examples/specs/{@code file}, whose summary shows {@code layers}, learns the bars. */
+  private static void trainsFromTheSpecFileAndItsModelEvaluates(String file, String layers, Path out) {
+    String spec = Path.of("..", "examples", "specs", file).toString();
     Run r = run("train", "--data", data.toString(), "--spec", spec, "--epochs", "1", "--batch-size", "32", "--engine",
         "ref", "--output", out.toString());
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(r.out().contains("784-256-block(256, relu, 256, relu)-block(256, relu, 256, relu)-10"), r.out());
+    assertTrue(r.out().contains(layers), r.out());
     learnedTheBarsAndTheModelEvaluatesAlike(r, out);
   }
 

@@ -23,12 +23,17 @@ import org.delta4j.nn.Loss;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.Conv2D;
 import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.Padding;
 import org.delta4j.spec.ParameterSpec;
+import org.delta4j.spec.Pool2D;
+import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -123,6 +128,20 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
         }, s(4, 3), s(4, 3)),
         of("one weight in two branches", (t, x) -> x[0].matmul(x[1]).tanh().add(x[0].matmul(x[1]).sigmoid()),
             s(4, 3), s(3, 2)),
+        of("conv2d 3×3, same padding", (t, x) -> x[0].conv2d(x[1], Window2D.square(3, Padding.SAME)),
+            s(2, 2, 5, 5), s(3, 2, 3, 3)),
+        of("conv2d 3×2, stride 2, dilation 2, explicit padding", (t, x) -> x[0].conv2d(x[1],
+            new Window2D(3, 2, 2, 1, 2, 1, Padding.explicit(1, 2))), s(2, 2, 6, 5), s(3, 2, 3, 2)),
+        of("conv2d of one weight twice", (t, x) -> x[0].conv2d(x[1], Window2D.square(1, Padding.VALID))
+            .conv2d(x[1], Window2D.square(1, Padding.VALID)), s(2, 3, 2, 3), s(3, 3, 1, 1)),
+        of("add per channel", (t, x) -> x[0].addPerChannel(x[1]), s(2, 3, 2, 2), s(1, 3)),
+        of("max pool 2×2", (t, x) -> x[0].maxPool(new Pool2D(Pool2D.Kind.MAX, 2).window()), s(2, 2, 4, 4)),
+        of("max pool 3×3, stride 2, same padding", (t, x) -> x[0].maxPool(Window2D.square(3, Padding.SAME)
+            .withStride(2)), s(2, 2, 5, 5)),
+        of("average pool 3×3, explicit padding", (t, x) -> x[0].avgPool(Window2D.square(3, Padding.explicit(1, 1))),
+            s(2, 2, 4, 3)),
+        of("a residual convolution block", (t, x) -> x[0].conv2d(x[1], Window2D.square(3, Padding.SAME)).relu()
+            .add(x[0]).maxPool(new Pool2D(Pool2D.Kind.MAX, 2).window()), s(2, 2, 4, 4), s(2, 2, 3, 3)),
         of("softmax with its shift stopped", (t, x) -> {
           Value e = x[0].subtract(x[0].max(1).detach()).exp(); // softmax(x − c) = softmax(x) for any c
           return e.divide(e.sum(1));
@@ -234,27 +253,57 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
   }
 
+  /** The layer's parameters with one set of random values (the same for every call) and zero gradients. */
+  private Map<String, Parameter> parameters(LayerSpec layer, Shape in) {
+    Map<String, Parameter> p = new java.util.HashMap<>();
+    long seed = 11;
+    for (ParameterSpec s : layer.parameters(in)) {
+      p.put(s.role(), new Parameter(s.role(), engine().tensor(F64, s.shape(), uniform(s.shape(), seed++, -1, 1)),
+          engine().zeros(F64, s.shape())));
+    }
+    return p;
+  }
+
+  /** The built-in kind and its tape twin, each built with its own copy of the same parameters, on one batch. */
+  private void assertSamePasses(String what, LayerSpec hand, LayerSpec auto, Shape in, double scale) {
+    Shape batch = in.withBatch(5);
+    Tensor x = engine().tensor(F64, batch, uniform(batch, 13, -scale, scale));
+    assertSamePasses(what, hand.build(context(in, parameters(hand, in))), auto.build(context(in, parameters(auto,
+        in))), x);
+  }
+
   @Test
   void theTapesDenseEqualsTheHandWrittenBackward() {
-    Shape in = Shape.of(7);
-    List<Map<String, Parameter>> twins = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      twins.add(Map.of("weight", new Parameter("weight", engine().tensor(F64, Shape.of(7, 4),
-          uniform(Shape.of(7, 4), 11, -1, 1)), engine().zeros(F64, Shape.of(7, 4))), "bias", new Parameter("bias",
-          engine().tensor(F64, Shape.of(4), uniform(Shape.of(4), 12, -1, 1)), engine().zeros(F64, Shape.of(4)))));
-    }
-    Tensor x = engine().tensor(F64, Shape.of(5, 7), uniform(Shape.of(5, 7), 13, -2, 2));
-    assertSamePasses("dense", new LayerSpec.Dense(4).build(context(in, twins.get(0))),
-        new TapeKinds.TapeDense(null, 4).build(context(in, twins.get(1))), x);
+    assertSamePasses("dense", new LayerSpec.Dense(4), new TapeKinds.TapeDense(null, 4), Shape.of(7), 2);
+  }
+
+  static Stream<Conv2D> convolutions() {
+    return Stream.of(new Conv2D(4, 3, Padding.SAME), new Conv2D(null, 3, new Window2D(3, 2, 2, 1, 2, 1,
+        Padding.explicit(1, 2)), Initializer.heUniform(), false, Initializer.zeros()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("convolutions")
+  void theTapesConv2DEqualsTheHandWrittenBackward(Conv2D conv) {
+    assertSamePasses(conv.summary(), conv, new TapeKinds.TapeConv2D(null, conv), Shape.of(2, 6, 5), 2);
+  }
+
+  static Stream<Pool2D> poolings() {
+    return Stream.of(new Pool2D(Pool2D.Kind.MAX, 2), new Pool2D(Pool2D.Kind.AVERAGE, 2),
+        new Pool2D(null, Pool2D.Kind.MAX, Window2D.square(3, Padding.SAME).withStride(2)),
+        new Pool2D(null, Pool2D.Kind.AVERAGE, Window2D.square(3, Padding.explicit(1, 1))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("poolings")
+  void theTapesPoolingEqualsTheHandWrittenBackward(Pool2D pool) {
+    assertSamePasses(pool.summary(), pool, new TapeKinds.TapePool2D(null, pool), Shape.of(2, 6, 5), 2);
   }
 
   @ParameterizedTest
   @EnumSource(ActivationFunction.class)
   void theTapesActivationEqualsTheHandWrittenBackward(ActivationFunction f) {
-    Shape in = Shape.of(6);
-    Tensor x = engine().tensor(F64, Shape.of(5, 6), uniform(Shape.of(5, 6), 17, -3, 3));
-    assertSamePasses(f.label(), new LayerSpec.Activation(f).build(context(in, Map.of())),
-        new TapeKinds.TapeActivation(f).build(context(in, Map.of())), x);
+    assertSamePasses(f.label(), new LayerSpec.Activation(f), new TapeKinds.TapeActivation(f), Shape.of(6), 3);
   }
 
   @Test
@@ -296,12 +345,7 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     List<Layer> layers = new ArrayList<>();
     Shape in = spec.input();
     for (LayerSpec l : spec.layers()) {
-      Map<String, Parameter> parameters = new java.util.HashMap<>();
-      for (ParameterSpec p : l.parameters(in)) {
-        parameters.put(p.role(), new Parameter(p.role(), engine().tensor(F64, p.shape(), uniform(p.shape(), 9, -1,
-            1)), engine().zeros(F64, p.shape())));
-      }
-      layers.add(l.build(LayerContext.of(l.name(), in, counting, F64, 1, parameters, Map.of())));
+      layers.add(l.build(LayerContext.of(l.name(), in, counting, F64, 1, parameters(l, in), Map.of())));
       in = l.outputShape(in);
     }
     Loss loss = spec.loss().build(counting, F64);
@@ -339,6 +383,31 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
     assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
         .startsWith("reshape: cannot reshape [2, 3]"));
+  }
+
+  @Test
+  void anImageOperationThatDoesNotFitNamesTheOperationAndTheShapes() {
+    Tape tape = new Tape(engine(), F64);
+    Value images = tape.variable(engine().zeros(F64, Shape.of(2, 3, 5, 5)));
+    Window2D same = Window2D.square(3, Padding.SAME);
+    Map<String, Runnable> mistakes = new java.util.LinkedHashMap<>();
+    mistakes.put("conv2d: the input [2, 3, 5, 5] and the kernels [4, 2, 3, 3] do not fit", () -> images.conv2d(
+        tape.variable(engine().zeros(F64, Shape.of(4, 2, 3, 3))), same));
+    mistakes.put("conv2d: the kernels [4, 3, 2, 2] are 2×2 but the window is 3×3 same", () -> images.conv2d(
+        tape.variable(engine().zeros(F64, Shape.of(4, 3, 2, 2))), same));
+    mistakes.put("conv2d: the window 7×7 does not fit the input [2, 3, 5, 5]", () -> images.conv2d(
+        tape.variable(engine().zeros(F64, Shape.of(4, 3, 7, 7))), Window2D.square(7, Padding.VALID)));
+    mistakes.put("conv2d: the input [2, 75] and the kernels [4, 3, 3, 3] do not fit", () -> images.flatten()
+        .conv2d(tape.variable(engine().zeros(F64, Shape.of(4, 3, 3, 3))), same));
+    mistakes.put("addPerChannel: the input [2, 3, 5, 5] and the per-channel values [1, 4] do not fit", () -> images
+        .addPerChannel(tape.variable(engine().zeros(F64, Shape.of(1, 4)))));
+    mistakes.put("maxPool: needs images [N, C, H, W], got [2, 75]", () -> images.flatten().maxPool(same));
+    mistakes.put("avgPool: on [2, 3, 5, 5], avg_pool2d layer: padding", () -> images.avgPool(
+        Window2D.square(3, Padding.explicit(2, 2))));
+    mistakes.forEach((expected, r) -> {
+      String m = assertThrows(IllegalArgumentException.class, r::run).getMessage();
+      assertTrue(m.startsWith(expected), m);
+    });
   }
 
   @Test

@@ -35,7 +35,9 @@ import org.knowm.xchart.XYChartBuilder;
  */
 public final class BenchmarksReport {
   private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
-  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
+  /** The products of a training step of the MLP at batch 128, per layer Y = X·W, dW = Xᵀ·dY, dX = dY·Wᵀ. */
+  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT", "128x256x128",
+      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT"};
   /** The gemm floating-point operations of one training step of the benchmarked MLP at batch 128. */
   static final double STEP_FLOPS = Peak.trainingStepFlops(BenchmarkData.BATCH, 784, 256, 128, 10);
 
@@ -248,6 +250,8 @@ public final class BenchmarksReport {
     md.append("\n![training step](benchmarks/results/training-step.png)\n\n");
     barChart(step, reportDir.resolve("benchmarks/results/training-step.png"));
 
+    twoNetworks();
+
     md.append("## Inference\n\n| system | batch 1 latency (µs) | batch 1000 (samples/s) |\n|---|---:|---:|\n");
     for (String engine : new String[] {"ref", "nd4j"}) {
       md.append("| Delta4j ").append(engine).append(" | ")
@@ -365,6 +369,33 @@ public final class BenchmarksReport {
       md.append("| ").append(label).append(" | ").append(m.effectiveBlas().describe()).append(" | ")
           .append(set.isEmpty() ? "–" : String.join("; ", set)).append(" |\n");
     });
+    md.append('\n');
+  }
+
+  /**
+   * The table of ConcurrentTrainingBenchmark: aggregate samples/s of one network alone and of two on two threads of
+   * one engine instance. Results from before that benchmark existed have neither: the section says so.
+   */
+  private void twoNetworks() {
+    md.append("## Two networks on one engine (aggregate samples/s, higher is better)\n\n");
+    String[] engines = {"ref", "nd4j"};
+    boolean any = false;
+    for (String engine : engines) {
+      any |= ours.find("ConcurrentTrainingBenchmark.oneNetwork", "engine", engine).isPresent()
+          || ours.find("ConcurrentTrainingBenchmark.twoNetworks", "engine", engine).isPresent();
+    }
+    if (!any) {
+      md.append("Not measured in this run.\n\n");
+      return;
+    }
+    md.append("The training step above, by one network alone and by two networks training at once on two threads "
+        + "that share one engine instance; the two networks' samples/s are their sum.\n\n"
+        + "| engine | one network | two networks at once | two ÷ one |\n|---|---:|---:|---:|\n");
+    for (String engine : engines) {
+      double one = BenchmarkData.BATCH * score(ours, "ConcurrentTrainingBenchmark.oneNetwork", "engine", engine);
+      double two = BenchmarkData.BATCH * score(ours, "ConcurrentTrainingBenchmark.twoNetworks", "engine", engine);
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", engine, num(one), num(two), ratio(two / one)));
+    }
     md.append('\n');
   }
 

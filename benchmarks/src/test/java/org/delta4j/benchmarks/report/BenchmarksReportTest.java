@@ -167,4 +167,23 @@ class BenchmarksReportTest {
     assertTrue(Double.isNaN(new Peak(1, 0).percent(10, "FLOAT64")));
     assertEquals(2.0 * 12 * 16 * 4096, Peak.FLOPS_PER_OP);
   }
+
+  @Test
+  void twoNetworksOnOneEngineAreTabulatedAsAggregateSamplesPerSecond() throws IOException {
+    Files.writeString(results.resolve("jmh-delta4j.json"), "["
+        + jmh("ConcurrentTrainingBenchmark.oneNetwork", "\"engine\":\"ref\"", 400, "ops/s") + ","
+        + jmh("ConcurrentTrainingBenchmark.twoNetworks", "\"engine\":\"ref\"", 360, "ops/s") + ","
+        + jmh("ConcurrentTrainingBenchmark.oneNetwork", "\"engine\":\"nd4j\"", 500, "ops/s") + "]");
+    String md = report();
+    // ×128 samples per step: 51,200 and 46,080 samples/s, 0.90×; nd4j's two networks were not measured.
+    assertTrue(md.contains("| ref | 51,200 | 46,080 | 0.90× |"), md);
+    assertTrue(md.contains("| nd4j | 64,000 | – | – |"), md);
+  }
+
+  @Test
+  void resultsFromBeforeTheTwoNetworkBenchmarkSaySoInItsSection() throws IOException {
+    String md = report();
+    assertTrue(md.contains("## Two networks on one engine (aggregate samples/s, higher is better)\n\n"
+        + "Not measured in this run."), md);
+  }
 }

@@ -44,34 +44,43 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output;
- * the other primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison
- * or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
- * on the tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no
- * arrays. Results agree with the reference engine's formulas (see
- * {@link Kernels}). Not safe for concurrent use of one scratch shape from several threads: calls are serialised.
+ * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
+ * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
+ * native memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
+ * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
+ * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
+ * {@link Kernels}). Thread-safe without locks, so that several networks train at once on one engine: the only state
+ * is the scratch arrays, kept per thread, and ND4J's native operations and BLAS calls are safe from several threads on
+ * distinct arrays (its executioner keeps per-thread op contexts; this engine opens no workspaces, so every array is
+ * an ordinary one owned by its tensor or by one thread's scratch). One tensor written from two threads at once is the
+ * callers' race, as with any engine.
  */
 final class Nd4jKernels implements Kernels {
   private final Nd4jEngine engine;
-  private final Map<String, INDArray> scratch = new HashMap<>();
+  /** Scratch arrays per thread: two threads' calls never share one, whatever shapes they use. */
+  private final ThreadLocal<Map<String, INDArray>> scratch = ThreadLocal.withInitial(HashMap::new);
 
   Nd4jKernels(Nd4jEngine engine) {
     this.engine = engine;
   }
 
-  private INDArray nd(String kernel, Tensor t) {
-    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class).array;
+  private Nd4jTensor owned(String kernel, Tensor t) {
+    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class);
   }
 
-  /** A scratch array of the same type and shape as {@code like}, one per (slot, type, shape), created once. */
+  private INDArray nd(String kernel, Tensor t) {
+    return owned(kernel, t).array;
+  }
+
+  /** A scratch array of the same type and shape as {@code like}, one per (thread, slot, type, shape), created once. */
   private INDArray scratch(String slot, INDArray like) {
-    String key = slot + like.dataType() + Arrays.toString(like.shape());
-    return scratch.computeIfAbsent(key, k -> Nd4j.create(like.dataType(), like.shape(), 'c'));
+    return scratch(slot, like, like.shape());
   }
 
   private INDArray scratch(String slot, INDArray like, long... shape) {
     String key = slot + like.dataType() + Arrays.toString(shape);
-    return scratch.computeIfAbsent(key, k -> Nd4j.create(like.dataType(), shape, 'c'));
+    return scratch.get().computeIfAbsent(key, k -> Nd4j.create(like.dataType(), shape, 'c'));
   }
 
   private static Level1 blas1() {
@@ -79,15 +88,25 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void gemm(
+  public void gemm(
       Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
-    // One native call: with β = 0, BLAS overwrites C without reading it (NaN included; the conformance suite checks).
-    Nd4j.gemm(nd("gemm", a), nd("gemm", b), nd("gemm", c), transposeA, transposeB, alpha, beta);
+    // One BLAS call, past ND4J's executioner: with β = 0, BLAS overwrites C without reading it (NaN included; the
+    // conformance suite checks).
+    Nd4jTensor na = owned("gemm", a);
+    Nd4jTensor nb = owned("gemm", b);
+    Nd4jTensor nc = owned("gemm", c);
+    if (NativeMemory.addressable(na.array) && NativeMemory.addressable(nb.array)
+        && NativeMemory.addressable(nc.array)) {
+      BlasGemm.gemm(na, transposeA, nb, transposeB, alpha, beta, nc);
+    } else {
+      // Past 2 GiB a ByteBuffer cannot address the operands; ND4J's gemm (the same BLAS, through its executioner) can.
+      Nd4j.gemm(na.array, nb.array, nc.array, transposeA, transposeB, alpha, beta);
+    }
   }
 
   @Override
-  public synchronized void unary(UnaryOp f, Tensor x, Tensor y) {
+  public void unary(UnaryOp f, Tensor x, Tensor y) {
     String kernel = "unary " + f;
     KernelArguments.sameShape(kernel, x, y);
     INDArray in = nd(kernel, x);
@@ -104,7 +123,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void affine(Tensor x, double s, double t, Tensor y) {
+  public void affine(Tensor x, double s, double t, Tensor y) {
     KernelArguments.sameShape("affine", x, y);
     INDArray out = nd("affine", y);
     Nd4j.exec(new ScalarMultiplication(nd("affine", x), null, out, s));
@@ -112,7 +131,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
     String kernel = "binary " + op;
     KernelArguments.binary(kernel, a, b, out);
     INDArray x = nd(kernel, a);
@@ -136,7 +155,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void select(Tensor mask, Tensor a, Tensor b, Tensor out) {
+  public void select(Tensor mask, Tensor a, Tensor b, Tensor out) {
     KernelArguments.sameShape("select", mask, a, b, out);
     INDArray condition = nd("select", mask).neq(0);
     Nd4j.exec(new Select(new INDArray[] {condition, nd("select", a), nd("select", b)},
@@ -144,7 +163,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+  public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
     String kernel = "reduce " + op;
     KernelArguments.reduce(kernel, m, axis, out);
     INDArray x = nd(kernel, m);
@@ -157,7 +176,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
+  public void copyWindow(Tensor src, Window from, Tensor dst, Window to) {
     KernelArguments.copyWindow(src, from, dst, to);
     view(nd("copyWindow", dst), to).assign(view(nd("copyWindow", src), from));
   }
@@ -169,14 +188,18 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void addRowVector(Tensor m, Tensor v) {
+  public void addRowVector(Tensor m, Tensor v) {
     KernelArguments.rowVector("addRowVector", m, v);
+    if (SmallArrays.applies(m)) {
+      SmallArrays.addRowVector(owned("addRowVector", m), owned("addRowVector", v));
+      return;
+    }
     INDArray row = nd("addRowVector", v);
     nd("addRowVector", m).addiRowVector(row.reshape(1, row.length()));
   }
 
   @Override
-  public synchronized void sumRows(Tensor m, double beta, Tensor out) {
+  public void sumRows(Tensor m, double beta, Tensor out) {
     KernelArguments.rowVector("sumRows", m, out);
     INDArray x = nd("sumRows", m);
     INDArray o = nd("sumRows", out);
@@ -192,8 +215,12 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+  public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("activation", x, y);
+    if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
+      SmallArrays.rectify(owned("activation", x), f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
+      return;
+    }
     INDArray in = nd("activation", x);
     INDArray out = nd("activation", y);
     switch (f) {
@@ -204,14 +231,18 @@ final class Nd4jKernels implements Kernels {
       case TANH -> Nd4j.exec(new Tanh(in, out));
       case SOFTMAX -> {
         KernelArguments.matrix("softmax", "x", x);
-        Nd4j.exec(new SoftMax(in, out, 1));
+        if (SmallArrays.applies(x)) {
+          SmallArrays.softmax(owned("activation", x), owned("activation", y));
+        } else {
+          Nd4j.exec(new SoftMax(in, out, 1));
+        }
       }
       default -> throw new AssertionError(f);
     }
   }
 
   @Override
-  public synchronized void activationBackward(
+  public void activationBackward(
       ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
     INDArray out = nd("activationBackward", y);
@@ -245,36 +276,36 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void multiply(Tensor a, Tensor b, Tensor out) {
+  public void multiply(Tensor a, Tensor b, Tensor out) {
     KernelArguments.sameShape("multiply", a, b, out);
     nd("multiply", a).mul(nd("multiply", b), nd("multiply", out));
   }
 
   @Override
-  public synchronized void axpy(double alpha, Tensor x, Tensor y) {
+  public void axpy(double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("axpy", x, y);
     INDArray yy = nd("axpy", y);
     blas1().axpy(yy.length(), alpha, nd("axpy", x), yy);
   }
 
   @Override
-  public synchronized void scale(Tensor x, double s) {
+  public void scale(Tensor x, double s) {
     nd("scale", x).muli(s);
   }
 
   @Override
-  public synchronized void fill(Tensor t, double value) {
+  public void fill(Tensor t, double value) {
     nd("fill", t).assign(value);
   }
 
   @Override
-  public synchronized void copy(Tensor src, Tensor dst) {
+  public void copy(Tensor src, Tensor dst) {
     KernelArguments.sameShape("copy", src, dst);
     nd("copy", dst).assign(nd("copy", src));
   }
 
   @Override
-  public synchronized double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+  public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
     KernelArguments.loss(predictions, targets, gradient);
     INDArray p = nd("loss", predictions);
     INDArray t = nd("loss", targets);
@@ -364,7 +395,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void argmaxRows(Tensor m, int[] out) {
+  public void argmaxRows(Tensor m, int[] out) {
     KernelArguments.argmax(m, out);
     INDArray x = nd("argmaxRows", m);
     long[] idx = Nd4j.argMax(x, 1).toLongVector();
@@ -374,7 +405,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void momentumUpdate(
+  public void momentumUpdate(
       Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov) {
     KernelArguments.sameShape("momentumUpdate", w, g, velocity);
     INDArray ww = nd("momentumUpdate", w);
@@ -391,14 +422,14 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
+  public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
     KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
     scaledUpdate(nd("adaGradUpdate", w), nd("adaGradUpdate", g), nd("adaGradUpdate", sumSquares), learningRate, 1, 1,
         epsilon);
   }
 
   @Override
-  public synchronized void rmsPropUpdate(
+  public void rmsPropUpdate(
       Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
     KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
     scaledUpdate(nd("rmsPropUpdate", w), nd("rmsPropUpdate", g), nd("rmsPropUpdate", meanSquares), learningRate, rho,
@@ -419,7 +450,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void adamUpdate(
+  public void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
@@ -463,7 +494,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void im2col(Tensor x, ConvGeometry g, Tensor col) {
+  public void im2col(Tensor x, ConvGeometry g, Tensor col) {
     int n = g.checkImages("im2col", "x", x);
     g.checkColumns("im2col", col, n);
     int[] args = windowArguments(g);
@@ -480,7 +511,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void col2im(Tensor col, ConvGeometry g, Tensor x) {
+  public void col2im(Tensor col, ConvGeometry g, Tensor x) {
     int n = g.checkImages("col2im", "x", x);
     g.checkColumns("col2im", col, n);
     int[] a = windowArguments(g);
@@ -500,7 +531,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void swapLeadingAxes(Tensor src, Tensor dst) {
+  public void swapLeadingAxes(Tensor src, Tensor dst) {
     int a = ImageLoops.checkSwap(src, dst);
     int b = src.shape().dim(1);
     long r = src.size() / a / b;
@@ -533,7 +564,7 @@ final class Nd4jKernels implements Kernels {
    * A native pooling op: forward (dy null) into out = y, or backward into out = dx. Arguments after the window's: 1 =
    * average counts padding (as Kernels defines it), 0 = NCHW.
    */
-  private synchronized void pool(String op, String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
+  private void pool(String op, String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
     boolean backward = dy != null;
     g.checkImages(kernel, "x", x);
     if (backward) {
@@ -558,7 +589,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+  public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
     KernelArguments.sameShape("channelAffine", x, y);
     int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
     INDArray in = channels(nd("channelAffine", x), c);
@@ -574,7 +605,7 @@ final class Nd4jKernels implements Kernels {
   }
 
   @Override
-  public synchronized void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
+  public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
     INDArray x = channels(nd("channelSums", a), c);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
@@ -145,6 +146,22 @@ class GeneratedNetworksTest {
       net.save(dir.resolve(engine + ".safetensors"));
       assertArrayEquals(net.outputs(XOR)[3], GatedXorNetwork.load(dir.resolve(engine + ".safetensors"), engine)
           .outputs(XOR)[3], engine);
+    }
+  }
+
+  @Test
+  void aBlockDeclaredInTheDslIsTheGraphItWiresAndLearnsXor(@TempDir Path dir) throws IOException {
+    BlockSpec residual = (BlockSpec) ResidualXorNetwork.SPEC.layers().get(2);
+    assertEquals(List.of("fc1", "fc1_relu", "fc2", "sum"), residual.nodes().stream().map(BlockSpec.Node::name)
+        .toList());
+    assertEquals(List.of("fc2", BlockSpec.INPUT), residual.nodes().get(3).inputs());
+    for (String engine : engines()) {
+      ResidualXorNetwork net = ResidualXorNetwork.create(engine);
+      net.train(ArrayDataset.classification(XOR, XOR_CLASSES, 2), 300, 4);
+      assertArrayEquals(XOR_CLASSES, net.predict(XOR), engine);
+      Path file = dir.resolve("residual-" + engine + ".safetensors");
+      net.save(file);
+      assertArrayEquals(net.outputs(XOR)[1], ResidualXorNetwork.load(file, engine).outputs(XOR)[1], engine);
     }
   }
 

@@ -23,8 +23,9 @@ import org.delta4j.spec.Initializer;
 /**
  * One use of an annotation whose type is meta-annotated with a kind's type name ({@code @LayerAnnotation},
  * {@code @LossAnnotation}, {@code @OptimizerAnnotation} or {@code @ScheduleAnnotation}), as the kind's JSON object: the
- * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On a layer, the conventional
- * members are taken out: {@code name}, {@code activation} with {@code alpha}, and the scale of each initializer kind.
+ * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On
+ * a layer, the conventional members are taken out: {@code name}, {@code activation} with {@code alpha}, {@code nodes}
+ * (a block's, written by the reader) and the scale of each initializer kind.
  * It remembers which member wrote which field, so that an error about a field points at the value.
  */
 final class KindAnnotation {
@@ -127,7 +128,7 @@ final class KindAnnotation {
       if (name.equals(typeFrom)) {
         continue;
       }
-      if (category == Category.LAYER && (name.equals("name") || name.equals("activation")
+      if (category == Category.LAYER && (name.equals("name") || name.equals("activation") || name.equals("nodes")
           || name.equals("alpha") && has(declared, "activation") || isScale(declared, name))) {
         k.conventions.put(name, values.get(name));
         continue;
@@ -237,6 +238,12 @@ final class KindAnnotation {
       return a;
     }
     return null;
+  }
+
+  /** Sets {@code field} of the JSON object to what {@code member} stands for, so that errors about it point there. */
+  void put(String field, String member, JsonNode value) {
+    members.put(field, member);
+    json.set(field, value);
   }
 
   /** A conventional member's value (with its default), or null when the annotation type has no such member. */

@@ -160,15 +160,15 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   /**
    * Reports each DSL annotation — of the DSL's package, or a kind annotation — on an element of {@code e} where it
-   * declares nothing: outside a {@code @NeuralNetwork} type, or a layer annotation on a type and a loss, optimizer or
-   * schedule on a method. Annotations inside a spec are the reader's; a type whose own annotations javac could not
-   * resolve is left to javac.
+   * declares nothing: outside a {@code @NeuralNetwork} or {@code @BlockNodes} type, or a layer annotation on a type and
+   * a loss, optimizer or schedule on a method. Annotations inside a spec are the reader's; a type whose own annotations
+   * javac could not resolve is left to javac.
    */
   private void reportMisplaced(Element e) {
     if (!(e instanceof TypeElement type) || !allAnnotationsKnown(type)) {
       return;
     }
-    boolean spec = Mirrors.find(type, "NeuralNetwork") != null;
+    boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);
       if (category == KindAnnotation.Category.LAYER) {

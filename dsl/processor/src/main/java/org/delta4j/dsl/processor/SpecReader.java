@@ -1,5 +1,9 @@
 package org.delta4j.dsl.processor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -19,10 +23,13 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.tools.Diagnostic;
+import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.spec.ActivationFunction;
@@ -56,6 +63,7 @@ final class SpecReader {
   private final Messager messager;
   private final KindRegistry kinds;
   private boolean failed;
+  private int errors;
 
   /** A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path. */
   SpecReader(ProcessingEnvironment env, KindRegistry kinds) {
@@ -104,38 +112,21 @@ final class SpecReader {
     List<SpecModel.Accessor> accessors = new ArrayList<>();
     int abstractMethods = 0;
     for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      List<AnnotationMirror> layerAnnotations = KindAnnotation.on(method, KindAnnotation.Category.LAYER);
+      AnnotationMirror from = Mirrors.find(method, "From");
+      if (from != null) {
+        error("@From names the inputs of a block's node, on a method of a @BlockNodes interface; "
+            + method.getSimpleName() + "() is a layer of the network, which takes the layer before it: remove @From",
+            method, from, null);
+      }
+      if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+        abstractMethods++;
+      }
+      List<Part> layer = declared(method, "network spec");
+      if (layer == null) {
+        continue;
+      }
       String name = method.getSimpleName().toString();
-      if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
-        String what = method.getModifiers().contains(Modifier.STATIC) ? "static"
-            : method.getModifiers().contains(Modifier.DEFAULT) ? "default" : "private";
-        for (AnnotationMirror a : layerAnnotations) {
-          error("@" + Mirrors.simpleName(a) + " declares a layer only on an abstract method, and " + name + "() is "
-              + what + ": remove its body and the " + what + " modifier, or the annotation", method, a, null);
-        }
-        continue;
-      }
-      abstractMethods++;
-      if (layerAnnotations.isEmpty()) {
-        error("each abstract method of a network spec is one layer: annotate " + name + "() with @Dense, @Dropout, "
-            + "@Activation or another layer annotation, or make it a default method", method, null, null);
-        continue;
-      }
-      boolean clash = checkName(method);
-      if (!method.getParameters().isEmpty()) {
-        error("a layer method takes no parameters: " + name + "() has " + method.getParameters().size(), method, null,
-            null);
-      }
-      for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
-        error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
-            + Mirrors.simpleName(extra) + " on " + name + "()", method, extra, null);
-      }
-      List<Part> layer = layer(method, layerAnnotations.get(0));
-      if (layerAnnotations.size() > 1) {
-        layer = layer.stream().map(p -> new Part(new Unread(p.layer().name(), p.layer().type()), method,
-            p.annotation(), p.addedActivation())).toList();
-      }
-      if (!clash && method.getParameters().isEmpty()) {
+      if (!checkName(method) && method.getParameters().isEmpty()) {
         accessors.add(new SpecModel.Accessor(name, parts.size(), layerClass(layer.get(0).layer())));
       }
       parts.addAll(layer);
@@ -275,6 +266,124 @@ final class SpecReader {
   }
 
   /**
+   * The layers a method of a spec or of a block's nodes ({@code holder}) declares, after reporting how it is
+   * misdeclared; null for a method that is not abstract (reported when annotated as a layer) or has no layer
+   * annotation (reported). A method with two layer annotations stands as {@link Unread} layers.
+   */
+  private List<Part> declared(ExecutableElement method, String holder) {
+    List<AnnotationMirror> layerAnnotations = KindAnnotation.on(method, KindAnnotation.Category.LAYER);
+    String name = method.getSimpleName().toString();
+    if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
+      String what = method.getModifiers().contains(Modifier.STATIC) ? "static"
+          : method.getModifiers().contains(Modifier.DEFAULT) ? "default" : "private";
+      for (AnnotationMirror a : layerAnnotations) {
+        error("@" + Mirrors.simpleName(a) + " declares a layer only on an abstract method, and " + name + "() is "
+            + what + ": remove its body and the " + what + " modifier, or the annotation", method, a, null);
+      }
+      return null;
+    }
+    if (layerAnnotations.isEmpty()) {
+      error("each abstract method of a " + holder + " is one layer: annotate " + name + "() with @Dense, @Dropout, "
+          + "@Activation or another layer annotation, or make it a default method", method, null, null);
+      return null;
+    }
+    if (!method.getParameters().isEmpty()) {
+      error("a layer method takes no parameters: " + name + "() has " + method.getParameters().size(), method, null,
+          null);
+    }
+    for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
+      error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
+          + Mirrors.simpleName(extra) + " on " + name + "()", method, extra, null);
+    }
+    List<Part> layer = layer(method, layerAnnotations.get(0));
+    if (layerAnnotations.size() > 1) {
+      layer = layer.stream().map(p -> new Part(new Unread(p.layer().name(), p.layer().type()), method,
+          p.annotation(), p.addedActivation())).toList();
+    }
+    return layer;
+  }
+
+  /**
+   * Writes a block's {@code nodes} field from the {@code @BlockNodes} interface its annotation names: a node for each
+   * layer of each abstract method, in order, taking what the method's {@code @From} names or else the layer before it
+   * (the block's input for the first); an activation a member adds takes its layer. False after reporting what is
+   * wrong where it is: on the annotation's value, on a node's method or on its {@code @From} value.
+   */
+  private boolean nodes(ExecutableElement method, KindAnnotation k, AnnotationValue value) {
+    TypeElement holder = value.getValue() instanceof DeclaredType d && d.asElement() instanceof TypeElement t ? t
+        : null;
+    if (holder == null || holder.getKind() != ElementKind.INTERFACE || Mirrors.find(holder, "BlockNodes") == null) {
+      error(k.where() + " takes its nodes from an interface annotated @BlockNodes, whose abstract methods are the "
+          + "block's layers, and " + value + " is not one", method, k.mirror, value);
+      return false;
+    }
+    int before = errors;
+    List<List<Part>> layers = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
+      List<Part> layer = declared(m, "block's nodes interface");
+      if (layer != null) {
+        layers.add(layer);
+      }
+    }
+    if (layers.isEmpty() && errors == before) {
+      error("the block's nodes interface " + holder.getSimpleName() + " declares no layer: add abstract methods "
+          + "annotated @Dense, @Conv2D or another layer annotation", method, k.mirror, value);
+    }
+    Set<String> names = new java.util.TreeSet<>();
+    layers.forEach(l -> l.forEach(p -> names.add(p.layer().name())));
+    ArrayNode nodes = JsonNodeFactory.instance.arrayNode();
+    String previous = BlockSpec.INPUT;
+    for (List<Part> layer : layers) {
+      List<String> inputs = List.of(previous);
+      String merge = BlockSpec.Merge.ADD.name();
+      AnnotationMirror from = Mirrors.find(layer.get(0).member(), "From");
+      if (from != null) {
+        Map<String, AnnotationValue> v = Mirrors.values(elements, from);
+        inputs = new ArrayList<>();
+        for (Object o : (List<?>) v.get("value").getValue()) {
+          AnnotationValue in = (AnnotationValue) o;
+          String input = (String) in.getValue();
+          if (!input.equals(BlockSpec.INPUT) && !names.contains(input)) {
+            error("the node " + layer.get(0).member().getSimpleName() + "() takes '" + input + "', which is neither '"
+                + BlockSpec.INPUT + "' nor a node of " + holder.getSimpleName() + " " + names, layer.get(0).member(),
+                from, in);
+          }
+          inputs.add(input);
+        }
+        if (inputs.isEmpty()) {
+          error("@From needs at least one input: '" + BlockSpec.INPUT + "' or a node of " + holder.getSimpleName(),
+              layer.get(0).member(), from, v.get("value"));
+        }
+        merge = Mirrors.constant(v.get("merge"));
+      }
+      for (Part p : layer) {
+        ObjectNode node = nodes.addObject();
+        inputs.forEach(node.putArray("inputs")::add);
+        node.put("merge", merge.toLowerCase(Locale.ROOT));
+        if (!(p.layer() instanceof Unread)) {
+          node.set("layer", json(NetworkSpecJson.writeLayer(p.layer())));
+        }
+        inputs = List.of(p.layer().name());
+        merge = BlockSpec.Merge.ADD.name();
+        previous = p.layer().name();
+      }
+    }
+    if (errors != before) {
+      return false;
+    }
+    k.put("nodes", "nodes", nodes);
+    return true;
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a layer's own JSON does not parse: " + text, e);
+    }
+  }
+
+  /**
    * The layers one annotated member stands for: its kind's, read from the annotation, and the activation its {@code
    * activation} member adds. A layer that cannot be read is reported and stands in as an {@link Unread}.
    */
@@ -284,6 +393,10 @@ final class SpecReader {
     String written = nameValue == null ? "" : (String) nameValue.getValue();
     String name = written.isEmpty() ? method.getSimpleName().toString() : written;
     k.json.put("name", name);
+    AnnotationValue nodes = k.convention("nodes");
+    if (nodes != null && !nodes(method, k, nodes)) {
+      return List.of(new Part(new Unread(name, k.type), method, a, false));
+    }
     checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
     LayerSpec layer = read(method, k, LayerSpec.class);
     Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
@@ -526,6 +639,7 @@ final class SpecReader {
 
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {
     failed = true;
+    errors++;
     if (value != null) {
       messager.printMessage(Diagnostic.Kind.ERROR, message, at, mirror, value);
     } else if (mirror != null) {

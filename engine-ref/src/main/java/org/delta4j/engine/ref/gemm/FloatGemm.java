@@ -4,8 +4,9 @@ package org.delta4j.engine.ref.gemm;
  * Single-precision C ← α·op(A)·op(B) + β·C on row-major arrays, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
- * products split their rows between the threads of a {@link WorkerPool}. Packing buffers are kept per thread, so a
- * product allocates nothing in steady state. The same structure serves {@link DoubleGemm}, in double.
+ * products split their rows between the threads of a {@link WorkerPool}. Packing buffers and a product's
+ * state are kept per thread, so a product allocates nothing in steady state and several threads multiply at once:
+ * thread-safe. The same structure serves {@link DoubleGemm}, in double.
  */
 final class FloatGemm {
   /** Computes one MR × NR tile of packed A times packed B and adds α times it into C (only rows × cols of it). */
@@ -36,31 +37,42 @@ final class FloatGemm {
   private final MicroKernel kernel;
   private final WorkerPool pool;
   private final long parallelFlops;
-  private final float[] bPack;
-  private final ThreadLocal<float[][]> perThread; // {packed A, tile}
-  /**
-   * The block being split over threads. {@link #gemm} runs one product at a time and sets these before handing
-   * {@link #part} to the pool, so that splitting a product allocates nothing.
-   */
-  private int jobRows;
-  private int jobRowsPerPart;
-  private boolean jobTa;
-  private float[] jobA;
-  private int jobLda;
-  private int jobPc;
-  private int jobKc;
-  private int jobJc;
-  private int jobNc;
-  private float jobAlpha;
-  private float[] jobC;
-  private int jobLdc;
-  private final java.util.function.IntConsumer part = this::runPart;
-  /** A column of A gathered for {@link #rows}; grows to the longest seen. */
-  private float[] column = new float[0];
+  /** Each thread's buffers and, for a thread that calls {@link #gemm}, its product's state: see {@link Workspace}. */
+  private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
-  private void runPart(int t) {
-    block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
-        jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, jobLdc);
+  /**
+   * One thread's share of a product. Kept per thread rather than per engine or per network: two callers' products
+   * then share nothing and run at once, the engine's API needs no handle for it, and a thread that multiplies again
+   * finds its buffers sized, so a product allocates nothing in steady state. A pool worker uses only its packed A and
+   * tile; the fields of the block being split belong to the caller's workspace, set before the pool runs
+   * {@link #part} (the pool's volatile hand-over makes them visible to the workers) so that splitting allocates
+   * nothing.
+   */
+  private final class Workspace {
+    final float[] aPack = new float[blockK * ((blockM + kernel.mr() - 1) / kernel.mr()) * kernel.mr()];
+    final float[] tile = new float[kernel.mr() * kernel.nr()];
+    /** Packed B for this caller's products; grows to the largest block seen, at most kc × nc rounded up to NR. */
+    float[] bPack = new float[0];
+    /** A column of A gathered for {@link #rows}; grows to the longest seen. */
+    float[] column = new float[0];
+    int jobRows;
+    int jobRowsPerPart;
+    boolean jobTa;
+    float[] jobA;
+    int jobLda;
+    int jobPc;
+    int jobKc;
+    int jobJc;
+    int jobNc;
+    float jobAlpha;
+    float[] jobC;
+    int jobLdc;
+    final java.util.function.IntConsumer part = this::runPart;
+
+    private void runPart(int t) {
+      block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
+          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, jobLdc, bPack);
+    }
   }
 
   FloatGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
@@ -70,19 +82,14 @@ final class FloatGemm {
     this.blockN = blocking.nc();
     this.pool = pool;
     this.parallelFlops = parallelFlops;
-    int nr = kernel.nr();
-    int mr = kernel.mr();
-    this.bPack = new float[blockK * ((blockN + nr - 1) / nr) * nr];
-    this.perThread = ThreadLocal.withInitial(
-        () -> new float[][] {new float[blockK * ((blockM + mr - 1) / mr) * mr], new float[mr * nr]});
   }
 
   String kernelName() {
     return kernel.mr() + "×" + kernel.nr() + " tile, kc=" + blockK + " mc=" + blockM + " nc=" + blockN;
   }
 
-  synchronized void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b,
-      int ldb, float beta, float[] c, int ldc) {
+  void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
+      float[] c, int ldc) {
     for (int i = 0; i < m; i++) { // C ← β·C; β = 0 ignores what C held, NaN included
       int row = i * ldc;
       if (beta == 0) {
@@ -97,50 +104,58 @@ final class FloatGemm {
       return;
     }
     int mr = kernel.mr();
+    Workspace w = workspaces.get();
     if (m < mr) {
-      rows(ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+      rows(w, ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc);
       return;
     }
+    int nr = kernel.nr();
+    int packed = Math.min(blockK, k) * ((Math.min(blockN, n) + nr - 1) / nr) * nr;
+    if (w.bPack.length < packed) {
+      w.bPack = new float[packed];
+    }
+    float[] bPack = w.bPack;
     int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     for (int jc = 0; jc < n; jc += blockN) {
       int nc = Math.min(blockN, n - jc);
       for (int pc = 0; pc < k; pc += blockK) {
         int kc = Math.min(blockK, k - pc);
-        packB(tb, b, ldb, pc, jc, kc, nc);
+        packB(tb, b, ldb, pc, jc, kc, nc, bPack);
         if (threads == 1) {
-          block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc);
+          block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc, bPack);
         } else {
           int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
-          jobRows = m;
-          jobRowsPerPart = rowsPerPart;
-          jobTa = ta;
-          jobA = a;
-          jobLda = lda;
-          jobPc = pc;
-          jobKc = kc;
-          jobJc = jc;
-          jobNc = nc;
-          jobAlpha = alpha;
-          jobC = c;
-          jobLdc = ldc;
-          pool.invoke(threads, part);
-          jobA = null; // keep no caller's arrays alive
-          jobC = null;
+          w.jobRows = m;
+          w.jobRowsPerPart = rowsPerPart;
+          w.jobTa = ta;
+          w.jobA = a;
+          w.jobLda = lda;
+          w.jobPc = pc;
+          w.jobKc = kc;
+          w.jobJc = jc;
+          w.jobNc = nc;
+          w.jobAlpha = alpha;
+          w.jobC = c;
+          w.jobLdc = ldc;
+          pool.invoke(threads, w.part);
+          w.jobA = null; // keep no caller's arrays alive
+          w.jobC = null;
         }
       }
     }
   }
 
   /** Fewer rows than a tile (inference on one sample): each row of op(A) times op(B), unpacked, on this thread. */
-  private void rows(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b,
-      int ldb, float[] c, int ldc) {
+  private void rows(Workspace w, boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda,
+      float[] b, int ldb, float[] c, int ldc) {
     for (int i = 0; i < m; i++) {
       float[] row = a;
       int ao = i * lda;
       if (ta) { // row i of Aᵀ is column i of A: gather it so that the kernel reads it contiguously
-        if (column.length < k) {
-          column = new float[k];
+        if (w.column.length < k) {
+          w.column = new float[k];
         }
+        float[] column = w.column;
         for (int p = 0; p < k; p++) {
           column[p] = a[p * lda + i];
         }
@@ -157,9 +172,9 @@ final class FloatGemm {
 
   /** Rows [from, to) of C for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over the tiles. */
   private void block(int from, int to, boolean ta, float[] a, int lda, int pc, int kc, int jc, int nc, float alpha,
-      float[] c, int ldc) {
-    float[][] buffers = perThread.get();
-    float[] aPack = buffers[0];
+      float[] c, int ldc, float[] bPack) {
+    Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
+    float[] aPack = own.aPack;
     int mr = kernel.mr();
     int nr = kernel.nr();
     for (int ic = from; ic < to; ic += blockM) {
@@ -170,7 +185,7 @@ final class FloatGemm {
         int cols = Math.min(nr, nc - jr);
         for (int ir = 0; ir < mc; ir += mr) {
           kernel.compute(kc, aPack, ir / mr * kc * mr, bPack, bo, c, (ic + ir) * ldc + jc + jr, ldc, alpha,
-              Math.min(mr, mc - ir), cols, buffers[1]);
+              Math.min(mr, mc - ir), cols, own.tile);
         }
       }
     }
@@ -196,7 +211,7 @@ final class FloatGemm {
   }
 
   /** Panels of NR columns of op(B)[pc.., jc..]: element (p, col) of panel q at q·kc·NR + p·NR + col. */
-  private void packB(boolean tb, float[] b, int ldb, int pc, int jc, int kc, int nc) {
+  private void packB(boolean tb, float[] b, int ldb, int pc, int jc, int kc, int nc, float[] bPack) {
     int nr = kernel.nr();
     int o = 0;
     for (int jr = 0; jr < nc; jr += nr) {

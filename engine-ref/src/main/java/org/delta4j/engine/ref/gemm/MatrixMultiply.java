@@ -7,7 +7,9 @@ package org.delta4j.engine.ref.gemm;
  * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
  * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
  * Products of at least {@value #PARALLEL_FLOPS} floating-point operations are split over the
- * available cores (below that, on two cores, handing work over costs more than it saves). Thread-safe.
+ * available cores (below that, on two cores, handing work over costs more than it saves). Thread-safe: each calling
+ * thread has its own packing buffers, and concurrent callers share the cores instead of queueing for them, each
+ * getting bit-identical results to a lone caller's (a product's parts write disjoint rows, whichever thread runs them).
  */
 public final class MatrixMultiply {
   /** System property: {@code false} forces the scalar micro-kernels. */
@@ -85,7 +87,8 @@ public final class MatrixMultiply {
 
   /**
    * Runs {@code task.accept(part)} for part = 0 .. parts − 1 on the threads matrix products use (part 0 on the caller;
-   * at most {@link #parallelism()} at once), for the engine's other loops that split their work; one job at a time.
+   * at most {@link #parallelism()} at once), for the engine's other loops that split their work. Callers do not wait
+   * for each other: parts no idle worker can take run on the calling thread, so parts must be independent.
    */
   public static void inParallel(int parts, java.util.function.IntConsumer task) {
     POOL.invoke(parts, task);

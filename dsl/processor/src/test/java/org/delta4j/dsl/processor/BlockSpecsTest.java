@@ -1,0 +1,84 @@
+package org.delta4j.dsl.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.delta4j.dsl.processor.Specs.compile;
+import static org.delta4j.dsl.processor.Specs.fails;
+import static org.delta4j.dsl.processor.Specs.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.testing.compile.Compilation;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.dsl.processor.Specs.Expected;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.NetworkSpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocks in the DSL: {@code @Block} with its {@code @BlockNodes} interface generates the block the API builds, and
+ * wiring that is not a graph is a compile error on the line at fault.
+ */
+class BlockSpecsTest {
+  private static final String HEAD = "@NeuralNetwork @Input(6) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)";
+
+  @Test
+  void aResidualBlockGeneratesTheBlockTheApiBuilds() throws ReflectiveOperationException {
+    Compilation c = compile(spec("ResSpec", HEAD,
+        "interface ResSpec {",
+        "  @Dense(units = 8) void stem();",
+        "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();",
+        "  @BlockNodes interface Unit {",
+        "    @Dense(units = 8, activation = ActivationFunction.RELU) void fc1();",
+        "    @Dense(units = 8) void fc2();",
+        "    @From({\"fc2\", \"input\"}) @Activation(ActivationFunction.RELU) void sum();",
+        "  }",
+        "}"));
+    assertThat(c).succeededWithoutWarnings();
+    BlockSpec expected = new BlockSpec("residual", List.of(
+        BlockSpec.Node.of(new LayerSpec.Dense(8).withName("fc1"), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("fc1_relu"), "fc1"),
+        BlockSpec.Node.of(new LayerSpec.Dense(8).withName("fc2"), "fc1_relu"),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("sum"), "fc2", BlockSpec.INPUT)),
+        null);
+    NetworkSpec generated = Specs.generatedSpec(c, "test.ResNetwork");
+    assertEquals(NetworkSpecJson.writeLayer(expected), NetworkSpecJson.writeLayer(generated.layers().get(1)));
+    assertEquals(3, generated.outputShape().size());
+  }
+
+  /** The spec {@code name} whose block residual() (line 9) has the nodes {@code lines} (from line 12) in Unit. */
+  private static JavaFileObject withBlock(String name, String... lines) {
+    List<String> body = new ArrayList<>(List.of(HEAD, "interface " + name + " {",
+        "  @Block(nodes = Unit.class) void residual();", "  @Dense(units = 3) void out();",
+        "  @BlockNodes interface Unit {"));
+    body.addAll(List.of(lines));
+    body.addAll(List.of("  }", "}"));
+    return spec(name, body.toArray(String[]::new));
+  }
+
+  @Test
+  void wiringThatIsNotAGraphIsAnErrorOnItsLine() {
+    fails(withBlock("A", "    @Dense(units = 6) void fc1();",
+        "    @From({\"fc1\", \"fc9\"}) @Activation(ActivationFunction.RELU) void sum();"),
+        new Expected("the node sum() takes 'fc9', which is neither 'input' nor a node of Unit [fc1, sum]", 13));
+    fails(withBlock("B", "    @From(\"c\") @Dense(units = 6) void a();", "    @Dense(units = 6) void b();",
+        "    @Dense(units = 6) void c();"),
+        new Expected("block 'residual': its nodes form a cycle, a ← c ← b ← a", 9));
+    fails(withBlock("C", "    @Dense(units = 4) void fc1();",
+        "    @From({\"fc1\", \"input\"}) @Activation(ActivationFunction.RELU) void sum();"),
+        new Expected("node 'sum' cannot add inputs of shapes [4] and [6]", 9));
+    fails(spec("D", HEAD, "interface D {",
+        "  @Block(nodes = Unit.class) void residual();",
+        "  @From(\"input\") @Dense(units = 3) void out();",
+        "  interface Unit {",
+        "    @Dense(units = 4) void fc1();",
+        "  }", "}"),
+        new Expected("@Block takes its nodes from an interface annotated @BlockNodes", 9),
+        new Expected("@From names the inputs of a block's node", 10),
+        new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
+  }
+}

@@ -1,0 +1,149 @@
+package org.delta4j.engine.ref.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Matrix products from several threads at once on one {@link MatrixMultiply}: each thread cycles through products of
+ * different shapes — unpacked ones with fewer rows than a tile, packed ones on one thread, ones large enough to be
+ * split over the pool, ones crossing every cache block — in float and double, and every result is bit-identical to
+ * the same product computed with no other caller about.
+ */
+class ConcurrentMatrixMultiplyTest {
+  static final int ROUNDS = 3;
+  /** {m, k, n, transposes}: transposes bit 0 is op(A) = Aᵀ, bit 1 is op(B) = Bᵀ. */
+  static final int[][] PRODUCTS = {{1, 784, 256, 0}, {3, 200, 300, 1}, {13, 17, 35, 2}, {97, 300, 33, 3},
+      {200, 150, 170, 0}, {128, 784, 40, 1}, {128, 256, 128, 2}, {256, 512, 96, 0}};
+
+  static Stream<Arguments> engines() {
+    return Stream.of(2, 4).flatMap(threads -> Stream.of(MatrixMultiply.get(), MatrixMultiplyTest.SCALAR,
+        MatrixMultiplyTest.ALL[2]).map(mm -> Arguments.of(threads, mm.description(), mm)));
+  }
+
+  @ParameterizedTest(name = "{0} threads, {1}")
+  @MethodSource("engines")
+  void productsFromSeveralThreadsAtOnceMatchTheLoneCallersBitForBit(int threads, String kind, MatrixMultiply mm)
+      throws Exception {
+    List<float[]> floats = new ArrayList<>();
+    List<double[]> doubles = new ArrayList<>();
+    for (int[] p : PRODUCTS) {
+      floats.add(product(mm, p, new float[p[0] * p[2]]));
+      doubles.add(product(mm, p, new double[p[0] * p[2]]));
+    }
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> callers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        callers.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < ROUNDS * PRODUCTS.length; r++) {
+            int i = (first + r) % PRODUCTS.length; // each thread in its own order: different shapes at once
+            int[] p = PRODUCTS[i];
+            String what = "thread " + first + ", product " + p[0] + "×" + p[1] + "×" + p[2] + " transposes " + p[3];
+            assertArrayEquals(floats.get(i), product(mm, p, new float[p[0] * p[2]]), "float " + what);
+            assertArrayEquals(doubles.get(i), product(mm, p, new double[p[0] * p[2]]), "double " + what);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> caller : callers) {
+        caller.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** C ← 0.75·op(A)·op(B) + 0.5·C for the product's shape, A, B and C drawn from seeds fixed by the shape. */
+  static float[] product(MatrixMultiply mm, int[] p, float[] c) {
+    double[] a = MatrixMultiplyTest.random(p[0] * p[1], p[0]);
+    double[] b = MatrixMultiplyTest.random(p[1] * p[2], p[2]);
+    double[] c0 = MatrixMultiplyTest.random(c.length, p[1]);
+    float[] fa = new float[a.length];
+    float[] fb = new float[b.length];
+    for (int i = 0; i < a.length; i++) {
+      fa[i] = (float) a[i];
+    }
+    for (int i = 0; i < b.length; i++) {
+      fb[i] = (float) b[i];
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (float) c0[i];
+    }
+    boolean ta = (p[3] & 1) != 0;
+    boolean tb = (p[3] & 2) != 0;
+    mm.sgemm(ta, tb, p[0], p[2], p[1], 0.75f, fa, ta ? p[0] : p[1], fb, tb ? p[1] : p[2], 0.5f, c, p[2]);
+    return c;
+  }
+
+  static double[] product(MatrixMultiply mm, int[] p, double[] c) {
+    double[] a = MatrixMultiplyTest.random(p[0] * p[1], p[0]);
+    double[] b = MatrixMultiplyTest.random(p[1] * p[2], p[2]);
+    System.arraycopy(MatrixMultiplyTest.random(c.length, p[1]), 0, c, 0, c.length);
+    boolean ta = (p[3] & 1) != 0;
+    boolean tb = (p[3] & 2) != 0;
+    mm.dgemm(ta, tb, p[0], p[2], p[1], 0.75, a, ta ? p[0] : p[1], b, tb ? p[1] : p[2], 0.5, c, p[2]);
+    return c;
+  }
+
+  @Test
+  void aPoolSharedByTwoCallersRunsEveryPartOfEachJobExactlyOnce() throws Exception {
+    WorkerPool pool = new WorkerPool(3);
+    int parts = 5;
+    int jobs = 200;
+    CyclicBarrier start = new CyclicBarrier(2);
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<AtomicIntegerArray>> runs = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        runs.add(callers.submit(() -> {
+          AtomicIntegerArray counts = new AtomicIntegerArray(parts);
+          start.await();
+          for (int j = 0; j < jobs; j++) {
+            pool.invoke(parts, counts::incrementAndGet);
+          }
+          return counts;
+        }));
+      }
+      for (Future<AtomicIntegerArray> run : runs) {
+        AtomicIntegerArray counts = run.get();
+        for (int p = 0; p < parts; p++) {
+          assertEquals(jobs, counts.get(p), "part " + p + " of each job");
+        }
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailingPartIsRethrownToItsCallerAndFreesTheWorkers() {
+    WorkerPool pool = new WorkerPool(2);
+    IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> pool.invoke(2, part -> {
+          if (part == 1) {
+            throw new IllegalStateException("part 1 failed");
+          }
+        }));
+    assertEquals("part 1 failed", thrown.getMessage());
+    AtomicIntegerArray counts = new AtomicIntegerArray(2);
+    pool.invoke(2, counts::incrementAndGet);
+    assertTrue(counts.get(0) == 1 && counts.get(1) == 1, "the next job runs both parts: " + counts);
+  }
+}
