@@ -49,6 +49,7 @@ public final class BenchmarksReport {
   private final JsonNode torchPassive;
   private final JsonNode memory;
   private final Peak peak;
+  private final SparkSection spark;
   /** The peers' BLAS, by the name the targets use. */
   private final Map<String, Blas> peerBlas = new LinkedHashMap<>();
   /** Per results file left in: label, machine. */
@@ -58,7 +59,8 @@ public final class BenchmarksReport {
   private final StringBuilder md = new StringBuilder();
   private final List<String[]> targets = new ArrayList<>();
 
-  private BenchmarksReport(Path results) throws IOException {
+  private BenchmarksReport(Path results, Path cluster) throws IOException {
+    this.spark = SparkSection.read(cluster);
     this.machine = Machine.read(results.resolve("jmh-delta4j.machine.json"));
     this.ours = JmhResults.read(results.resolve("jmh-delta4j.json"));
     machines.put("Delta4j and raw ND4J", machine);
@@ -104,18 +106,24 @@ public final class BenchmarksReport {
 
   /** {@code BenchmarksReport RESULTS_DIR OUTPUT_MD}. */
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json, default RESULTS_DIR's]");
       System.exit(2);
     }
-    write(Path.of(args[0]), Path.of(args[1]));
+    Path results = Path.of(args[0]);
+    write(results, Path.of(args[1]), args.length == 3 ? Path.of(args[2]) : results.resolve("cluster.json"));
     System.out.println("wrote " + args[1]);
   }
 
   /** Writes the report for the results in {@code results} to {@code out}, and its charts beside it. */
   static void write(Path results, Path out) throws IOException {
+    write(results, out, results.resolve("cluster.json"));
+  }
+
+  /** The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). */
+  static void write(Path results, Path out, Path cluster) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    AtomicFiles.writeString(out, new BenchmarksReport(results).render(out.toAbsolutePath().getParent()));
+    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster).render(out.toAbsolutePath().getParent()));
   }
 
   private static JsonNode json(Path file) throws IOException {
@@ -320,6 +328,7 @@ public final class BenchmarksReport {
           num(memory.path("pytorch_seconds").asDouble())));
       md.append('\n');
     }
+    md.append(spark.render(machine));
     Path notes = reportDir.resolve("benchmarks/PROFILE.md");
     if (Files.isRegularFile(notes)) {
       md.append(Files.readString(notes));
@@ -342,15 +351,24 @@ public final class BenchmarksReport {
               + "below an optimized one; install one (Debian: `libopenblas0-pthread`) and rerun"
           : "no verdict: the BLAS " + peer + " ran on was not recorded, so the ratio may compare against a reference "
               + "BLAS";
-    } else if (atLeast ? measured >= required : measured <= required) {
-      status = "met";
     } else {
-      double gap = atLeast ? (required - measured) / required : (measured - required) / required;
-      status = String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
+      status = verdict(measured, required, atLeast);
     }
     boolean pct = what.contains("% of");
     targets.add(new String[] {what, pct ? percent(measured) : num(measured),
         (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status});
+  }
+
+  /** "met", or by how much of the requirement it was missed; "not measured" for NaN. */
+  static String verdict(double measured, double required, boolean atLeast) {
+    if (Double.isNaN(measured)) {
+      return "not measured";
+    }
+    if (atLeast ? measured >= required : measured <= required) {
+      return "met";
+    }
+    double gap = atLeast ? (required - measured) / required : (measured - required) / required;
+    return String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
   }
 
   /** Which BLAS every peer ran on, as recorded by the process that measured it. */
