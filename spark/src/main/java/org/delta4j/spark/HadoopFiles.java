@@ -13,7 +13,8 @@ import org.apache.hadoop.io.IOUtils;
 /**
  * Whole files on any Hadoop {@link FileSystem} — {@code file:}, {@code hdfs:}, {@code s3a:} or a path without a scheme
  * on the configuration's default file system — so that checkpoints and models land wherever the cluster can reach.
- * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it.
+ * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it; the
+ * file it replaces stays, as {@code <name>.previous}, until the new one is in place.
  * Stateless.
  */
 public final class HadoopFiles {
@@ -29,12 +30,18 @@ public final class HadoopFiles {
       try (OutputStream out = fs.create(temporary, true)) {
         out.write(bytes);
       }
-      // Hadoop's rename does not replace an existing file (HDFS refuses), so the old one goes first.
-      if (fs.exists(path) && !fs.delete(path, false)) {
-        throw new IOException("cannot delete the previous " + path);
+      // Hadoop's rename does not replace an existing file (HDFS refuses), so the old one steps aside first, and is
+      // deleted only once the new one is in place: at every moment one complete file exists (see read).
+      Path previous = previous(path);
+      boolean replacing = fs.exists(path);
+      if (replacing && (fs.exists(previous) && !fs.delete(previous, false) || !fs.rename(path, previous))) {
+        throw new IOException("cannot move the previous " + path + " aside to " + previous);
       }
       if (!fs.rename(temporary, path)) {
         throw new IOException("cannot rename " + temporary + " to " + path);
+      }
+      if (replacing) {
+        fs.delete(previous, false);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + bytes.length + " bytes to " + target + ": " + e.getMessage(),
@@ -48,7 +55,9 @@ public final class HadoopFiles {
     try {
       FileSystem fs = path.getFileSystem(conf);
       if (!fs.isFile(path)) {
-        throw new IllegalArgumentException("no file at " + source + " (" + fs.makeQualified(path) + ")");
+        Path previous = previous(path);
+        throw new IllegalArgumentException("no file at " + source + " (" + fs.makeQualified(path) + ")"
+            + (fs.isFile(previous) ? "; a write to it was interrupted, and the file it replaced is " + previous : ""));
       }
       long length = fs.getFileStatus(path).getLen();
       if (length > Integer.MAX_VALUE - 8) {
@@ -62,6 +71,11 @@ public final class HadoopFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Where {@link #write} keeps the file it replaces until the new one is in place. */
+  static Path previous(Path path) {
+    return new Path(path.getParent(), path.getName() + ".previous");
   }
 
   /** {@code name} in directory {@code dir} (both as Hadoop paths). */

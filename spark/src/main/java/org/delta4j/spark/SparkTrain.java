@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -37,7 +38,18 @@ import org.delta4j.spec.OptimizerSpec;
 public final class SparkTrain {
   private SparkTrain() {}
 
+  /** Runs {@link #train}; bad options, data or checkpoints end the program with their message, not a stack trace. */
   public static void main(String[] args) throws Exception {
+    try {
+      train(args);
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println("delta4j train --spark: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Trains, evaluates and saves as the class describes; {@code args} are the command line's options. */
+  static void train(String[] args) throws Exception {
     String master = "local[2]";
     int epochs = 5;
     String engine = null;
@@ -58,11 +70,11 @@ public final class SparkTrain {
       String v = args[++i];
       switch (a) {
         case "--spark" -> master = v;
-        case "--epochs" -> epochs = Integer.parseInt(v);
-        case "--batch-size" -> batch = Integer.parseInt(v);
+        case "--epochs" -> epochs = integer(a, v);
+        case "--batch-size" -> batch = integer(a, v);
         case "--engine" -> engine = v;
-        case "--seed" -> seed = Long.parseLong(v);
-        case "--workers" -> workers = Integer.parseInt(v);
+        case "--seed" -> seed = whole(a, v);
+        case "--workers" -> workers = integer(a, v);
         case "--data" -> data = Path.of(v);
         case "--output" -> output = v;
         case "--resume" -> resume = v;
@@ -125,6 +137,23 @@ public final class SparkTrain {
       System.out.println("model saved in " + modelFile + ", checkpoints in " + output);
     } finally {
       spark.stop();
+    }
+  }
+
+  private static int integer(String option, String value) {
+    long v = whole(option, value);
+    if (v != (int) v) {
+      throw new IllegalArgumentException("option " + option + " takes a whole number up to " + Integer.MAX_VALUE
+          + ", not " + value);
+    }
+    return (int) v;
+  }
+
+  private static long whole(String option, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + option + " takes a whole number, not '" + value + "'");
     }
   }
 
