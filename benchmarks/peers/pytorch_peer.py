@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """The PyTorch peer of Delta4j's benchmarks: the same MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 1e-3,
-Xavier-uniform weights, zero biases), batch 128, FLOAT32, on the same Fashion-MNIST data, with a fixed number of
-threads. Writes one JSON object of measurements.
+Xavier-uniform weights, zero biases) and the same convolutional network (cnn() below), batch 128, FLOAT32, on the same
+Fashion-MNIST data, with a fixed number of threads. Writes one JSON object of measurements.
 
 Modes:
-  bench     training-step throughput, inference latency at batch 1, throughput at batch 1000, one epoch
+  bench     training-step throughput, inference latency at batch 1, throughput at batch 1000, one epoch; and under
+            "cnn" the first three for the convolutional network (cnn() below)
   main-job  the equivalent of Delta4j's main job (load, train 5 epochs, evaluate) and its peak resident memory
   machine   only the machine record below
 
@@ -154,36 +155,68 @@ def numpy_blas():
     return "built against " + ", ".join("lib%s" % n for n in sorted(names)) + " (the library mapped is listed)"
 
 
-def bench(args):
-    x, y = load("train")
+def cnn():
+    """Delta4j's benchmarked CNN (org.delta4j.benchmarks.Cnn) layer for layer: per convolution conv 3x3 (no padding,
+    no bias), batch norm (momentum 0.1, eps 1e-5), ReLU, max-pool 2; then dense 128, ReLU, dense 10; He-uniform
+    weights (bound sqrt(6 / fan_in)), zero biases."""
+    torch.manual_seed(1)
+    layers, channels = [], 1
+    for filters in (32, 64):
+        layers += [nn.Conv2d(channels, filters, 3, bias=False), nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1),
+                   nn.ReLU(), nn.MaxPool2d(2)]
+        channels = filters
+    net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+    for m in net:
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return net
+
+
+def measure(net, x, y, sample_shape, batches, seconds):
+    """Training-step throughput at batch 128 (Adam 1e-3, cycling through `batches` batches), then class
+    probabilities for 1 sample (latency) and for 1000 (throughput), of `net` on samples of `sample_shape`."""
     batch = 128
-    xs = [torch.from_numpy(x[i * batch:(i + 1) * batch].astype(np.float32) / 255.0) for i in range(16)]
-    ys = [torch.from_numpy(y[i * batch:(i + 1) * batch]) for i in range(16)]
-    net = mlp()
+
+    def images(rows):
+        return torch.from_numpy(rows.astype(np.float32).reshape((-1,) + sample_shape) / 255.0)
+
+    xs = [images(x[i * batch:(i + 1) * batch]) for i in range(batches)]
+    ys = [torch.from_numpy(y[i * batch:(i + 1) * batch]) for i in range(batches)]
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     state = {"i": 0}
 
     def step():
         i = state["i"]
-        state["i"] = (i + 1) % 16
+        state["i"] = (i + 1) % batches
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(xs[i]), ys[i])
         loss.backward()
         opt.step()
 
-    best, median = timed_rate(step, args.seconds, args.seconds / 3)
+    best, median = timed_rate(step, seconds, seconds / 3)
     out = {"train_steps_per_s": best, "train_steps_per_s_median": median, "train_samples_per_s": best * batch}
 
-    one = torch.from_numpy(x[:1].astype(np.float32) / 255.0)
-    thousand = torch.from_numpy(x[:1000].astype(np.float32) / 255.0)
+    one = images(x[:1])
+    thousand = images(x[:1000])
     net.eval()
     with torch.no_grad():
-        b1, _ = timed_rate(lambda: torch.softmax(net(one), dim=1), args.seconds, args.seconds / 3)
-        b1000, _ = timed_rate(lambda: torch.softmax(net(thousand), dim=1), args.seconds, args.seconds / 3)
+        b1, _ = timed_rate(lambda: torch.softmax(net(one), dim=1), seconds, seconds / 3)
+        b1000, _ = timed_rate(lambda: torch.softmax(net(thousand), dim=1), seconds, seconds / 3)
     out["batch1_latency_us"] = 1e6 / b1
     out["batch1000_per_s"] = b1000
     net.train()
+    return out
+
+
+def bench(args):
+    x, y = load("train")
+    batch = 128
+    out = measure(mlp(), x, y, (784,), 16, args.seconds)
+    out["cnn"] = measure(cnn(), x, y, (1, 28, 28), 8, args.seconds)
+    loss_fn = nn.CrossEntropyLoss()
 
     if not args.smoke:
         times = []

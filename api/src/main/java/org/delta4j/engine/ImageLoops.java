@@ -14,25 +14,39 @@ public final class ImageLoops {
   private ImageLoops() {}
 
   /**
-   * Checks x [N, C, ...] (rank ≥ 2) against the per-channel vectors (each null or of C elements) of a per-channel
-   * kernel and returns C.
+   * Checks x [N, C, ...] (rank ≥ 2) against the per-channel vector (null or of C elements) of a per-channel kernel
+   * and returns C. Fixed arities, not a variable one, so that a check in every step allocates no array.
    */
-  public static int checkChannelVectors(String kernel, Tensor x, Tensor... vectors) {
+  public static int checkChannelVectors(String kernel, Tensor x, Tensor vector) {
+    int channels = channels(kernel, x);
+    checkChannelVector(kernel, x, channels, vector);
+    return channels;
+  }
+
+  /** {@link #checkChannelVectors(String, Tensor, Tensor)} for two vectors. */
+  public static int checkChannelVectors(String kernel, Tensor x, Tensor first, Tensor second) {
+    int channels = channels(kernel, x);
+    checkChannelVector(kernel, x, channels, first);
+    checkChannelVector(kernel, x, channels, second);
+    return channels;
+  }
+
+  private static int channels(String kernel, Tensor x) {
     if (x.shape().rank() < 2) {
       throw new IllegalArgumentException(kernel + ": the input must be [N, C, ...], got " + x.shape());
     }
-    int channels = x.shape().dim(1);
-    for (Tensor v : vectors) {
-      if (v != null && v.size() != channels) {
-        throw new IllegalArgumentException(kernel + ": the input is " + x.shape() + ", so per-channel vectors need "
-            + channels + " elements, got " + v.shape());
-      }
-      if (v != null && v.dataType() != x.dataType()) {
-        throw new IllegalArgumentException(kernel + ": tensors must share one data type, got " + x.dataType()
-            + " and " + v.dataType());
-      }
+    return x.shape().dim(1);
+  }
+
+  private static void checkChannelVector(String kernel, Tensor x, int channels, Tensor v) {
+    if (v != null && v.size() != channels) {
+      throw new IllegalArgumentException(kernel + ": the input is " + x.shape() + ", so per-channel vectors need "
+          + channels + " elements, got " + v.shape());
     }
-    return channels;
+    if (v != null && v.dataType() != x.dataType()) {
+      throw new IllegalArgumentException(kernel + ": tensors must share one data type, got " + x.dataType()
+          + " and " + v.dataType());
+    }
   }
 
   /** im2col for samples [from, to): col[c·kh·kw + q, s·P + p] ← x[s, c, index[q·P + p]], or 0 for padding. */
@@ -126,14 +140,15 @@ public final class ImageLoops {
     int taps = g.taps();
     int p = g.positions();
     int plane = g.plane();
-    double[] max = new double[p]; // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
-    int[] first = dx != null ? new int[p] : null;
+    // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
+    double[] max = WorkArrays.doubles(p);
+    int[] first = dx != null ? WorkArrays.ints(p) : null;
     if (dx != null) {
       Arrays.fill(dx, from * plane, to * plane, 0);
     }
     for (int pl = from; pl < to; pl++) {
       int image = pl * plane;
-      Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      Arrays.fill(max, 0, p, Double.NEGATIVE_INFINITY);
       for (int q = 0; q < taps; q++) {
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];
@@ -146,7 +161,7 @@ public final class ImageLoops {
         System.arraycopy(max, 0, y, pl * p, p);
         continue;
       }
-      Arrays.fill(first, -1);
+      Arrays.fill(first, 0, p, -1);
       for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];
@@ -168,14 +183,15 @@ public final class ImageLoops {
     int taps = g.taps();
     int p = g.positions();
     int plane = g.plane();
-    float[] max = new float[p]; // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
-    int[] first = dx != null ? new int[p] : null;
+    // per plane, filled tap by tap: each pass reads the index table in order, no branch on x
+    float[] max = WorkArrays.floats(p);
+    int[] first = dx != null ? WorkArrays.ints(p) : null;
     if (dx != null) {
       Arrays.fill(dx, from * plane, to * plane, 0);
     }
     for (int pl = from; pl < to; pl++) {
       int image = pl * plane;
-      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      Arrays.fill(max, 0, p, Float.NEGATIVE_INFINITY);
       for (int q = 0; q < taps; q++) {
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];
@@ -188,7 +204,7 @@ public final class ImageLoops {
         System.arraycopy(max, 0, y, pl * p, p);
         continue;
       }
-      Arrays.fill(first, -1);
+      Arrays.fill(first, 0, p, -1);
       for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];

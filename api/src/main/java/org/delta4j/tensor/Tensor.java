@@ -32,6 +32,19 @@ public interface Tensor {
   /** A new array holding the elements, converted to double. */
   double[] toDoubleArray();
 
+  /**
+   * Overwrites {@code destination}, whose length must equal the number of elements, with the elements converted to
+   * double: {@link #toDoubleArray} into an array the caller keeps, so that reading a tensor in every step allocates
+   * nothing where the engine can copy directly.
+   */
+  default void copyTo(double[] destination) {
+    if (destination.length != size()) {
+      throw new IllegalArgumentException("destination has " + destination.length + " elements but the tensor "
+          + shape() + " has " + size());
+    }
+    System.arraycopy(toDoubleArray(), 0, destination, 0, destination.length);
+  }
+
   /** The element at a flat (row-major) index; slow on native engines, meant for tests and diagnostics. */
   double getDouble(long flatIndex);
 

@@ -2,7 +2,6 @@ package org.delta4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,13 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
-public class Dl4jBenchmark {
-  private MultiLayerNetwork network;
-  private DataSet[] batches;
-  private INDArray one;
-  private INDArray thousand;
-  private int next;
-
+public class Dl4jBenchmark extends Dl4jPeerBenchmark {
   @Setup
   public void setUp() {
     network = Dl4jNetworks.mlp();
@@ -45,30 +38,6 @@ public class Dl4jBenchmark {
     }
     one = Nd4j.create(BenchmarkData.batches(1, 1)[0][0], new long[] {1, 784}, 'c');
     thousand = Nd4j.create(BenchmarkData.batches(1, 1000)[0][0], new long[] {1000, 784}, 'c');
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  public MultiLayerNetwork trainStep() {
-    int b = next;
-    next = (b + 1) % batches.length;
-    network.fit(batches[b]);
-    return network;
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
-  @OutputTimeUnit(TimeUnit.MICROSECONDS)
-  public INDArray batch1Latency() {
-    return network.output(one, false);
-  }
-
-  @Benchmark
-  @BenchmarkMode(Mode.Throughput)
-  @OutputTimeUnit(TimeUnit.SECONDS)
-  public INDArray batch1000Throughput() {
-    return network.output(thousand, false);
   }
 
   /** The epoch's batches as arrays, and a fresh network per measurement, as in {@link EpochBenchmark}. */

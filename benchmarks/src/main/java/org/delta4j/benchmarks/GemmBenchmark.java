@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class GemmBenchmark {
   /** The engine raw ND4J stands beside. */
-  static final String RAW_ND4J = "nd4j-raw";
+  public static final String RAW_ND4J = "nd4j-raw";
 
   @Param({"ref", "nd4j", RAW_ND4J})
   public String engine;
@@ -44,7 +44,10 @@ public class GemmBenchmark {
   @Param({"FLOAT32", "FLOAT64"})
   public String dtype;
 
-  @Param({"128", "256", "512", "1024", "2048", "128x784x256", "784x128x256-TN", "128x256x784-NT"})
+  // Square sizes, then every product of an MLP 784-256-128-10 training step at batch 128, layer by layer: Y = X·W,
+  // dW = Xᵀ·dY (-TN) and dX = dY·Wᵀ (-NT).
+  @Param({"128", "256", "512", "1024", "2048", "128x784x256", "784x128x256-TN", "128x256x784-NT", "128x256x128",
+      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT"})
   public String shape;
 
   private Engine e;

@@ -40,7 +40,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 class BenchmarksSmokeTest {
   /** Raw ND4J and DL4J need ND4J's native library: where the nd4j engine is unavailable, so are they. */
-  private static final java.util.List<String> NEED_ND4J = java.util.List.of("Nd4jInferenceBenchmark", "Dl4jBenchmark");
+  private static final java.util.List<String> NEED_ND4J = java.util.List.of("Nd4jInferenceBenchmark", "Dl4jBenchmark",
+      "Dl4jCnnBenchmark");
+
+  /** The benchmarks whose engine parameter also takes {@link GemmBenchmark#RAW_ND4J}. */
+  private static final String WITH_RAW_ND4J = "\\.(GemmBenchmark|Conv2DBenchmark)\\.";
 
   @Test
   void everyJmhBenchmarkRunsOnce() throws RunnerException, IOException {
@@ -49,14 +53,14 @@ class BenchmarksSmokeTest {
         .collect(Collectors.joining(","));
     boolean nd4j = engines.contains("nd4j");
     ChainedOptionsBuilder others = new OptionsBuilder();
-    others.include("org\\.delta4j\\.benchmarks\\..*").exclude("\\.GemmBenchmark\\.");
+    others.include("org\\.delta4j\\.benchmarks\\..*").exclude(WITH_RAW_ND4J);
     if (!nd4j) {
       NEED_ND4J.forEach(others::exclude);
     }
     Collection<RunResult> results = new ArrayList<>(run(others, engines));
-    // GemmBenchmark also measures raw ND4J, as one more value of its engine parameter.
+    // GemmBenchmark and Conv2DBenchmark also measure raw ND4J, as one more value of their engine parameter.
     String gemmEngines = nd4j ? engines + "," + GemmBenchmark.RAW_ND4J : engines;
-    Collection<RunResult> gemm = run(new OptionsBuilder().include("\\.GemmBenchmark\\."), gemmEngines);
+    Collection<RunResult> gemm = run(new OptionsBuilder().include(WITH_RAW_ND4J), gemmEngines);
     assertEquals(new TreeSet<>(List.of(gemmEngines.split(","))),
         gemm.stream().map(r -> r.getParams().getParam("engine")).collect(Collectors.toCollection(TreeSet::new)));
     results.addAll(gemm);
@@ -107,6 +111,7 @@ class BenchmarksSmokeTest {
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
       assertTrue(json.path(key).asDouble() > 0, key + " missing or not positive in " + json);
+      assertTrue(json.path("cnn").path(key).asDouble() > 0, "cnn." + key + " missing or not positive in " + json);
     }
     Machine machine = Machine.fromJson(json.path("machine"));
     assertEquals(new Machine(Machine.cpuinfoHere(), 0, List.of(), java.util.Map.of()).fingerprint(),

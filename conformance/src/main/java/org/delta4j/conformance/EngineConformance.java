@@ -118,6 +118,18 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertAgree("gemm with β = 0 over NaN", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
   }
 
+  /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void copyToGivesTheElementsOfToDoubleArray(DataType type) {
+    Tensor t = random(engine(), type, Shape.of(3, 4), 31, 2);
+    double[] into = new double[12];
+    t.copyTo(into);
+    assertEquals(java.util.Arrays.toString(t.toDoubleArray()), java.util.Arrays.toString(into));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.copyTo(new double[11]));
+    assertTrue(e.getMessage().contains("11") && e.getMessage().contains("12"), e.getMessage());
+  }
+
   @ParameterizedTest
   @EnumSource(DataType.class)
   void elementwiseKernelsAgree(DataType type) {

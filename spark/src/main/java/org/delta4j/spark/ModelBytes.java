@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.Map;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
+import org.delta4j.io.SavedModel;
+import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.tensor.DataType;
@@ -22,35 +24,59 @@ public final class ModelBytes {
 
   /** The bytes of {@code network}'s model file. */
   public static byte[] of(Network network) {
-    try {
-      Path dir = Files.createTempDirectory("delta4j-model");
-      Path file = dir.resolve("model.safetensors");
-      try {
-        ModelFiles.save(network, file);
-        return Files.readAllBytes(file);
-      } finally {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(dir);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the model to a temporary file: " + e.getMessage(), e);
-    }
+    return of(network, TrainingProgress.none(), null);
+  }
+
+  /**
+   * The bytes of {@code network}'s model file with the training progress and the run's settings (an opaque string,
+   * null for none) in its metadata: a checkpoint as {@link ModelFiles#save(Network, TrainingProgress, String, Path)}
+   * writes it.
+   */
+  public static byte[] of(Network network, TrainingProgress progress, String run) {
+    return throughFile("cannot write the model to a temporary file", file -> {
+      ModelFiles.save(network, progress, run, file);
+      return Files.readAllBytes(file);
+    });
   }
 
   /** The network of model-file {@code bytes}, on the engine named {@code engine}, in {@code dataType}. */
   public static Network network(byte[] bytes, String engine, DataType dataType) {
+    return saved(bytes, engine, dataType).network();
+  }
+
+  /** The network and training progress of model-file {@code bytes}, on engine {@code engine}, in {@code dataType}. */
+  public static SavedModel saved(byte[] bytes, String engine, DataType dataType) {
+    return throughFile("cannot read a model of " + bytes.length + " bytes", file -> {
+      Files.write(file, bytes);
+      return ModelFiles.load(file, Engines.get(engine), dataType);
+    });
+  }
+
+  /** The run's settings saved in model-file {@code bytes}' metadata, null when there are none. */
+  public static String run(byte[] bytes) {
+    return throughFile("cannot read a model of " + bytes.length + " bytes", file -> {
+      Files.write(file, bytes);
+      return ModelFiles.runConfiguration(file);
+    });
+  }
+
+  private interface FileAction<T> {
+    T apply(Path file) throws IOException;
+  }
+
+  /** Runs {@code action} on a fresh temporary model file (ModelFiles reads and writes files), then deletes it. */
+  private static <T> T throughFile(String failure, FileAction<T> action) {
     try {
       Path dir = Files.createTempDirectory("delta4j-model");
       Path file = dir.resolve("model.safetensors");
       try {
-        Files.write(file, bytes);
-        return ModelFiles.load(file, Engines.get(engine), dataType).network();
+        return action.apply(file);
       } finally {
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a model of " + bytes.length + " bytes: " + e.getMessage(), e);
+      throw new UncheckedIOException(failure + ": " + e.getMessage(), e);
     }
   }
 

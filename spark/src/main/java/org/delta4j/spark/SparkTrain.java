@@ -1,12 +1,14 @@
 package org.delta4j.spark;
 
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -15,7 +17,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.Engines;
-import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.nn.Network;
@@ -27,21 +28,37 @@ import org.delta4j.spec.OptimizerSpec;
  * {@code bin/delta4j train --spark MASTER}: the main job — the Fashion-MNIST MLP 784-256-128-10 (ReLU, softmax
  * cross-entropy, Adam 2e-3, batches of 128) — trained by {@link SparkTrainer} on any Spark master ({@code local[2]}
  * in-process by default), evaluated on the executors, and saved as {@code model.safetensors} and {@code network.json}
- * in {@code --output} (default {@code runs/spark-<time>}). Options: {@code --spark}, {@code --epochs}, {@code
- * --batch-size}, {@code --engine}, {@code --seed}, {@code --workers}, {@code --data}, {@code --output}.
+ * in {@code --output} (default {@code runs/spark-<time>}), any Hadoop path ({@code file:}, {@code hdfs:}, …). Every
+ * epoch ends with {@code checkpoint.safetensors} there; {@code --resume CHECKPOINT} continues that run up to {@code
+ * --epochs} (into the checkpoint's directory unless {@code --output} says otherwise), with its seed, batch size and
+ * engine unless given (given otherwise, it is refused naming the setting). Options: {@code --spark}, {@code
+ * --epochs}, {@code --batch-size}, {@code --engine}, {@code --seed}, {@code --workers}, {@code --data}, {@code
+ * --output}, {@code --resume}.
  */
 public final class SparkTrain {
   private SparkTrain() {}
 
+  /** Runs {@link #train}; bad options, data or checkpoints end the program with their message, not a stack trace. */
   public static void main(String[] args) throws Exception {
+    try {
+      train(args);
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      System.err.println("delta4j train --spark: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Trains, evaluates and saves as the class describes; {@code args} are the command line's options. */
+  static void train(String[] args) throws Exception {
     String master = "local[2]";
     int epochs = 5;
-    int batch = 128;
-    String engine = "ref";
-    long seed = 42;
+    String engine = null;
+    Long seed = null;
+    Integer batch = null;
     int workers = 0;
     Path data = null;
-    Path output = Path.of("runs", "spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    String output = null;
+    String resume = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("train")) {
@@ -53,37 +70,58 @@ public final class SparkTrain {
       String v = args[++i];
       switch (a) {
         case "--spark" -> master = v;
-        case "--epochs" -> epochs = Integer.parseInt(v);
-        case "--batch-size" -> batch = Integer.parseInt(v);
+        case "--epochs" -> epochs = integer(a, v);
+        case "--batch-size" -> batch = integer(a, v);
         case "--engine" -> engine = v;
-        case "--seed" -> seed = Long.parseLong(v);
-        case "--workers" -> workers = Integer.parseInt(v);
+        case "--seed" -> seed = whole(a, v);
+        case "--workers" -> workers = integer(a, v);
         case "--data" -> data = Path.of(v);
-        case "--output" -> output = Path.of(v);
+        case "--output" -> output = v;
+        case "--resume" -> resume = v;
         default -> throw new IllegalArgumentException("unknown option " + a + "; train --spark takes --spark, "
-            + "--epochs, --batch-size, --engine, --seed, --workers, --data, --output");
+            + "--epochs, --batch-size, --engine, --seed, --workers, --data, --output, --resume");
       }
     }
     FashionMnist.Data mnist = FashionMnist.load(data);
-    NetworkSpec spec = NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
-        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
-    Network network = Network.create(spec, Engines.get(engine));
-    System.out.printf(Locale.ROOT, "Spark master %s, engine %s; Fashion-MNIST from %s: %d training, %d test images%n",
-        master, engine, mnist.directory(), mnist.training().size(), mnist.test().size());
     SparkSession spark = SparkMasters.session(master, "delta4j-train");
     try {
+      Configuration files = spark.sparkContext().hadoopConfiguration();
+      if (resume != null) {
+        // Settings not given are the checkpoint's; those given are held to it by SparkTrainer, which names a conflict.
+        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files)), resume);
+        engine = engine != null ? engine : saved.engine();
+        seed = seed != null ? seed : saved.seed();
+        batch = batch != null ? batch : saved.batchSize();
+        output = output != null ? output : HadoopFiles.parent(resume);
+      }
+      engine = engine != null ? engine : "ref";
+      seed = seed != null ? seed : 42L;
+      batch = batch != null ? batch : 128;
+      output = output != null ? output
+          : "runs/spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      NetworkSpec spec = NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
+          .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
+      Network network = Network.create(spec, Engines.get(engine));
+      System.out.printf(Locale.ROOT, "Spark master %s, engine %s; Fashion-MNIST from %s: %d training, %d test "
+          + "images%n", master, engine, mnist.directory(), mnist.training().size(), mnist.test().size());
       Dataset<Row> train = frame(spark, mnist.training());
       Dataset<Row> test = frame(spark, mnist.test());
       SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(epochs).batchSize(batch).seed(seed)
+          .checkpoint(HadoopFiles.child(output, "checkpoint.safetensors"))
           .listener(r -> System.out.printf(Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f, %.1f s%n", r.epoch(),
               r.trainingLoss(), r.trainingAccuracy(), r.seconds()));
       if (workers > 0) {
         trainer.workers(workers);
       }
+      if (resume != null) {
+        trainer.resumeFrom(resume);
+        System.out.println("resuming from " + resume);
+      }
       trainer.build().fit(network, train, "features", "label");
-      Files.createDirectories(output);
-      ModelFiles.save(network, output.resolve("model.safetensors"));
-      Files.writeString(output.resolve("network.json"), NetworkSpecJson.write(spec));
+      String modelFile = HadoopFiles.child(output, "model.safetensors");
+      HadoopFiles.write(modelFile, ModelBytes.of(network), files);
+      HadoopFiles.write(HadoopFiles.child(output, "network.json"),
+          NetworkSpecJson.write(spec).getBytes(StandardCharsets.UTF_8), files);
       Delta4jClassificationModel model = new Delta4jClassificationModel("delta4j-train", ModelBytes.of(network));
       model.setEngine(engine);
       ConfusionMatrix m = SparkEvaluation.evaluate(model, test, "label");
@@ -96,9 +134,26 @@ public final class SparkTrain {
         }
         System.out.println(row);
       }
-      System.out.println("model saved in " + output.resolve("model.safetensors"));
+      System.out.println("model saved in " + modelFile + ", checkpoints in " + output);
     } finally {
       spark.stop();
+    }
+  }
+
+  private static int integer(String option, String value) {
+    long v = whole(option, value);
+    if (v != (int) v) {
+      throw new IllegalArgumentException("option " + option + " takes a whole number up to " + Integer.MAX_VALUE
+          + ", not " + value);
+    }
+    return (int) v;
+  }
+
+  private static long whole(String option, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + option + " takes a whole number, not '" + value + "'");
     }
   }
 

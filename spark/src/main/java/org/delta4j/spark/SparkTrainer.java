@@ -17,6 +17,10 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.hadoop.conf.Configuration;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SavedModel;
+import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.EpochResult;
@@ -39,9 +43,8 @@ public final class SparkTrainer {
   /** How the workers' gradients are summed each step. */
   public enum Reduction {
     /**
-     * One job per step; nodes gathered by {@code treeAggregate}, the sum shipped with the next step's tasks. The
-     * default: Spark 3.5's {@code allGather} polls for its answer once a second, which makes each barrier step last
-     * about a second (see the module's README).
+     * One job per step; nodes gathered by {@code treeAggregate}, the sum shipped with the next step's tasks. For
+     * clusters where a barrier stage cannot be scheduled (see the module's README).
      */
     TREE_AGGREGATE,
     /** One barrier stage per epoch; nodes exchanged between its tasks by {@code allGather}; weights sent per epoch. */
@@ -63,6 +66,8 @@ public final class SparkTrainer {
   private final boolean shuffle;
   private final Reduction reduction;
   private final Consumer<EpochResult> listener;
+  private final String checkpoint;
+  private final String resumeFrom;
 
   private SparkTrainer(Builder b) {
     this.epochs = b.epochs;
@@ -73,6 +78,8 @@ public final class SparkTrainer {
     this.shuffle = b.shuffle;
     this.reduction = b.reduction;
     this.listener = b.listener;
+    this.checkpoint = b.checkpoint;
+    this.resumeFrom = b.resumeFrom;
   }
 
   public static Builder builder() {
@@ -81,36 +88,52 @@ public final class SparkTrainer {
 
   /**
    * Trains {@code network} (on the driver; the workers build their copies on the same engine, by name) on the
-   * features and label columns of {@code data}, and returns each epoch's training loss and accuracy.
+   * features and label columns of {@code data}, and returns each epoch's training loss and accuracy. With {@link
+   * Builder#resumeFrom} the network first takes the checkpoint's weights and optimizer state and training continues
+   * after the checkpoint's last epoch up to {@link Builder#epochs}; only the epochs trained now are returned. With
+   * {@link Builder#checkpoint} a checkpoint is written at the end of every epoch.
    *
-   * @throws IllegalArgumentException when the data does not fit the network, naming the column and the sizes
+   * @throws IllegalArgumentException when the data does not fit the network, naming the column and the sizes; when
+   *     the checkpoint to resume from was trained with other settings, naming the one that differs
    */
   public List<EpochResult> fit(Network network, Dataset<Row> data, String featuresCol, String labelCol) {
     BlockGradients.checkClassifier(network);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+    int w = workers > 0 ? workers : jsc.defaultParallelism();
+    if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
+      throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
+          + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
+          + "workers, or TREE_AGGREGATE");
+    }
+    int blockCount = blocks > 0 ? blocks : Math.min(w, batchSize);
+    TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
+        network.dataType().name(), seed, batchSize, blockCount, shuffle);
+    Configuration files = jsc.hadoopConfiguration();
+    List<EpochResult> history = new ArrayList<>();
+    if (resumeFrom != null) { // before any data is read, so that a run that cannot resume fails at once
+      history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
+    }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0));
     try {
-      int w = workers > 0 ? workers : jsc.defaultParallelism();
-      if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
-        throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
-            + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
-            + "workers, or TREE_AGGREGATE");
-      }
-      StepPlan plan = new StepPlan(samples.count(), batchSize, blocks > 0 ? blocks : Math.min(w, batchSize), w, seed,
-          shuffle);
+      StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
       List<EpochResult> results = new ArrayList<>();
       String id = UUID.randomUUID().toString();
-      for (int epoch = 1; epoch <= epochs; epoch++) {
+      for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
         long start = System.nanoTime();
         double rate = network.optimizer().currentLearningRate();
         JavaPairRDD<Long, Sample> placed = place(samples, plan, epoch);
         double[] lossAndCorrect = reduction == Reduction.TREE_AGGREGATE
             ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch)
-            : barrierEpoch(jsc, network, placed, plan, reduction == Reduction.PEER_ALL_REDUCE);
+            : barrierEpoch(jsc, network, placed, plan, epoch, reduction == Reduction.PEER_ALL_REDUCE);
         EpochResult r = new EpochResult(epoch, lossAndCorrect[0] / plan.samples(),
             lossAndCorrect[1] / plan.samples(), Double.NaN, Double.NaN, rate, (System.nanoTime() - start) / 1e9);
         results.add(r);
+        history.add(r);
+        if (checkpoint != null) {
+          HadoopFiles.write(checkpoint, ModelBytes.of(network, new TrainingProgress(epoch, history),
+              settings.toJson()), files);
+        }
         if (listener != null) {
           listener.accept(r);
         }
@@ -119,6 +142,26 @@ public final class SparkTrainer {
     } finally {
       samples.unpersist(false);
     }
+  }
+
+  /**
+   * Puts the state of checkpoint {@code bytes} into {@code network} after checking that its run had these {@code
+   * settings}, and returns the epochs it recorded.
+   */
+  private List<EpochResult> resume(Network network, TrainingSettings settings, byte[] bytes) {
+    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes), resumeFrom), resumeFrom);
+    SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType());
+    int done = saved.progress().completedEpochs();
+    if (done >= epochs) {
+      throw new IllegalArgumentException(resumeFrom + " has already completed " + done + " epochs, and this run asks "
+          + "for " + epochs + " in all: ask for more epochs to continue it");
+    }
+    if (saved.progress().history().size() != done) {
+      throw new IllegalArgumentException(resumeFrom + " says it completed " + done + " epochs but records "
+          + saved.progress().history().size() + " epoch results");
+    }
+    ModelBytes.copy(saved.network(), network);
+    return saved.progress().history();
   }
 
   /** The samples as (position in the epoch's order, sample), each on the worker that owns it, sorted by position. */
@@ -132,12 +175,15 @@ public final class SparkTrainer {
   }
 
   private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan, boolean peers) {
+      StepPlan plan, int epoch, boolean peers) {
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
     try {
       List<EpochPart> parts = JavaRDD.fromRDD(placed.rdd().barrier().mapPartitions(
-          new BarrierEpoch(plan, state, network.engine().name(), network.dataType(), peers), false,
-          ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class)).collect();
+          new BarrierEpoch(plan, epoch, state, network.engine().name(), network.dataType(), peers), false,
+          ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class))
+          // Spark retries a failed barrier stage whole only when it is a shuffle-map stage (a failed barrier result
+          // stage is aborted), so the parts cross one small shuffle on their way to the driver.
+          .repartition(1).collect();
       EpochPart first = parts.stream().filter(p -> p.state() != null).findFirst().orElseThrow(
           () -> new IllegalStateException("no worker returned the network after the epoch"));
       ModelBytes.copy(ModelBytes.network(first.state(), network.engine().name(), network.dataType()), network);
@@ -153,21 +199,32 @@ public final class SparkTrainer {
   }
 
   /**
+   * The Spark local property ({@code SparkContext.setLocalProperty}) by which a fault-tolerance test has a worker's
+   * executor JVM halt mid-epoch, as a lost machine would: {@code "epoch/worker/step"} halts that worker after it has
+   * computed that step of that epoch, in the stage's first attempt only (so the retry runs through). Unset in use.
+   */
+  static final String HALT_PROPERTY = "delta4j.test.haltWorkerAt";
+
+  /**
    * One worker's barrier task: every step of the epoch, gradients summed through its peers ({@link PeerExchange}) or
-   * exchanged with {@code allGather}.
+   * exchanged with {@code allGather}. Its network is built from the weights broadcast at the epoch's start, never
+   * kept from an earlier attempt, so a retried epoch (a lost executor fails the whole barrier stage, and Spark runs it
+   * again) starts where the first attempt did and ends with the same bits.
    */
   private static final class BarrierEpoch
       extends AbstractFunction1<scala.collection.Iterator<Tuple2<Long, Sample>>, scala.collection.Iterator<EpochPart>>
       implements Serializable {
     private static final long serialVersionUID = 1L;
     private final StepPlan plan;
+    private final int epoch;
     private final Broadcast<byte[]> state;
     private final String engine;
     private final DataType dataType;
     private final boolean peers;
 
-    BarrierEpoch(StepPlan plan, Broadcast<byte[]> state, String engine, DataType dataType, boolean peers) {
+    BarrierEpoch(StepPlan plan, int epoch, Broadcast<byte[]> state, String engine, DataType dataType, boolean peers) {
       this.plan = plan;
+      this.epoch = epoch;
       this.state = state;
       this.engine = engine;
       this.dataType = dataType;
@@ -190,10 +247,18 @@ public final class SparkTrainer {
               : gather(context, mine, plan.blocksIn(step));
           lossSum += shard.gradients().apply(total) * plan.rows(step);
           correct += BlockGradients.correct(total);
+          haltIfAsked(context, worker, step);
         }
       }
       EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
+    }
+
+    private void haltIfAsked(BarrierTaskContext context, int worker, int step) {
+      if ((epoch + "/" + worker + "/" + step).equals(context.getLocalProperty(HALT_PROPERTY))
+          && context.stageAttemptNumber() == 0 && context.attemptNumber() == 0) {
+        Runtime.getRuntime().halt(137); // as a machine lost mid-epoch: no cleanup, connections drop
+      }
     }
 
     private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks) {
@@ -328,6 +393,8 @@ public final class SparkTrainer {
     private boolean shuffle = true;
     private Reduction reduction = Reduction.PEER_ALL_REDUCE;
     private Consumer<EpochResult> listener;
+    private String checkpoint;
+    private String resumeFrom;
 
     private Builder() {}
 
@@ -388,6 +455,26 @@ public final class SparkTrainer {
     /** Told each epoch's result as it ends. */
     public Builder listener(Consumer<EpochResult> listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /**
+     * Writes a checkpoint — weights, optimizer state, the epochs done and their results, and the run's settings, in
+     * the model file format of {@link org.delta4j.io.ModelFiles} — to {@code path} at the end of every epoch, through
+     * Hadoop's FileSystem ({@code file:}, {@code hdfs:}, …), replacing it by a rename.
+     */
+    public Builder checkpoint(String path) {
+      this.checkpoint = Objects.requireNonNull(path, "checkpoint path");
+      return this;
+    }
+
+    /**
+     * Continues the run of the checkpoint at {@code path} (read through Hadoop's FileSystem): the network takes its
+     * state and training resumes after its last epoch; {@link #epochs} counts all epochs, those done included. The
+     * network, engine, data type, seed, batch size, blocks and shuffling must be the checkpoint's.
+     */
+    public Builder resumeFrom(String path) {
+      this.resumeFrom = Objects.requireNonNull(path, "checkpoint path to resume from");
       return this;
     }
 

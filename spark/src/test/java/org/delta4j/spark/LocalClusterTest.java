@@ -1,12 +1,17 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.SparkSession;
+import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.spark.SparkTrainer.Reduction;
@@ -14,30 +19,49 @@ import org.delta4j.tensor.DataType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * On Spark's {@code local-cluster[2,1,1024]} — two executors, each a fresh JVM that receives the tasks serialized,
- * loads Delta4j's classes and builds its own engine — training gives the weights of one machine, bit for bit. Two
- * executor JVMs take about two minutes to start and warm here, past the module's time budget: the test runs with
- * {@code -Ddelta4j.localCluster=true}.
+ * On Spark's {@code local-cluster[2,1,1024]} — a standalone master and two workers, each running its executor in a
+ * JVM of its own that receives the tasks serialized, loads Delta4j's classes and builds its own engine — training gives
+ * the weights of one machine bit for bit, on both engines, and still does when an executor JVM dies mid-epoch. One
+ * cluster serves the whole class; the data is small (203 samples, 4 steps an epoch) so that the class stays near a
+ * minute.
  */
-@EnabledIfSystemProperty(named = "delta4j.localCluster", matches = "true")
 class LocalClusterTest {
   private static final LocalSpark.Data DATA = LocalSpark.data(203, 11);
+  private static final int BATCH = 64;
+  private static final int BLOCKS = 4;
+  private static final long SEED = 5;
+  private static final int EXECUTORS = 2;
   private static SparkSession cluster;
 
   @BeforeAll
   static void startCluster() throws Exception {
     LocalSpark.stop();
+    // local-cluster launches executors from a Spark home (the build's target/spark-home); the class path is the test's.
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
-    cluster = SparkSession.builder().master("local-cluster[2,1,1024]").appName("delta4j-local-cluster")
+    cluster = SparkSession.builder().master("local-cluster[" + EXECUTORS + ",1,1024]")
+        .appName("delta4j-local-cluster")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
         .config("spark.executor.extraJavaOptions", System.getProperty("delta4j.executor.options"))
         .getOrCreate();
+    awaitExecutors();
+  }
+
+  /** Waits until every executor has registered, so that a barrier stage finds its task slots at once. */
+  private static void awaitExecutors() throws InterruptedException {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    // the status tracker lists the driver too
+    while (cluster.sparkContext().statusTracker().getExecutorInfos().length < EXECUTORS + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the executors of local-cluster did not register within 2 minutes");
+      }
+      Thread.sleep(100);
+    }
   }
 
   @AfterAll
@@ -45,20 +69,64 @@ class LocalClusterTest {
     cluster.stop();
   }
 
-  private static double[] train(Reduction reduction) {
-    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"), DataType.FLOAT64);
-    Dataset<Row> frame = DATA.frame(cluster);
-    SparkTrainer.builder().epochs(2).batchSize(32).workers(2).blocks(4).seed(5).reduction(reduction).build()
-        .fit(n, frame, "features", "label");
+  private static double[] oneMachine(Engine engine, int epochs) {
+    Network n = Network.create(LocalSpark.spec(), engine, DataType.FLOAT64);
+    FixedOrderSgd.train(n, DATA.features(), DATA.labels(), new StepPlan(203, BATCH, BLOCKS, 1, SEED, true), epochs);
+    return BlockGradients.weights(n);
+  }
+
+  private static double[] onTheCluster(Engine engine, int epochs, Reduction reduction) {
+    Network n = Network.create(LocalSpark.spec(), engine, DataType.FLOAT64);
+    SparkTrainer.builder().epochs(epochs).batchSize(BATCH).workers(EXECUTORS).blocks(BLOCKS).seed(SEED)
+        .reduction(reduction).build().fit(n, DATA.frame(cluster), "features", "label");
     return BlockGradients.weights(n);
   }
 
   @Test
   void twoExecutorJvmsTrainTheWeightsOfOneMachine() {
-    Network single = Network.create(LocalSpark.spec(), Engines.get("ref"), DataType.FLOAT64);
-    FixedOrderSgd.train(single, DATA.features(), DATA.labels(), new StepPlan(203, 32, 4, 1, 5, true), 2);
-    double[] expected = BlockGradients.weights(single);
-    assertArrayEquals(expected, train(Reduction.PEER_ALL_REDUCE));
-    assertArrayEquals(expected, train(Reduction.TREE_AGGREGATE));
+    Engine ref = Engines.get("ref");
+    assertArrayEquals(oneMachine(ref, 1), onTheCluster(ref, 1, Reduction.PEER_ALL_REDUCE));
+    assertArrayEquals(oneMachine(ref, 1), onTheCluster(ref, 1, Reduction.TREE_AGGREGATE));
+  }
+
+  @Test
+  void twoExecutorJvmsTrainTheWeightsOfOneMachineOnTheNd4jEngine() {
+    Engine nd4j = LocalSpark.nd4j();
+    assertArrayEquals(oneMachine(nd4j, 1), onTheCluster(nd4j, 1, Reduction.PEER_ALL_REDUCE));
+  }
+
+  /**
+   * Worker 1's executor JVM halts after step 1 of epoch 2's 4 steps; the standalone worker starts another executor,
+   * Spark runs the barrier stage again, and the retried epoch starts from the weights broadcast at its start, not from
+   * the surviving worker's copy, which had moved on.
+   */
+  @Test
+  void anExecutorLostMidEpochIsReplacedAndTrainingEndsWithTheUninterruptedWeights() throws InterruptedException {
+    List<String> removed = new CopyOnWriteArrayList<>();
+    List<Integer> stageAttempts = new CopyOnWriteArrayList<>();
+    SparkListener watcher = new SparkListener() {
+      @Override
+      public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
+        removed.add(e.executorId() + ": " + e.reason());
+      }
+
+      @Override
+      public void onStageSubmitted(SparkListenerStageSubmitted s) {
+        stageAttempts.add(s.stageInfo().attemptNumber());
+      }
+    };
+    cluster.sparkContext().addSparkListener(watcher);
+    cluster.sparkContext().setLocalProperty(SparkTrainer.HALT_PROPERTY, "2/1/1");
+    double[] recovered;
+    try {
+      recovered = onTheCluster(Engines.get("ref"), 2, Reduction.PEER_ALL_REDUCE);
+    } finally {
+      cluster.sparkContext().setLocalProperty(SparkTrainer.HALT_PROPERTY, null);
+      cluster.sparkContext().removeSparkListener(watcher);
+    }
+    assertTrue(removed.size() >= 1, "no executor was lost");
+    assertTrue(stageAttempts.stream().anyMatch(a -> a > 0), "no stage was retried: attempts " + stageAttempts);
+    assertArrayEquals(oneMachine(Engines.get("ref"), 2), recovered);
+    awaitExecutors();
   }
 }

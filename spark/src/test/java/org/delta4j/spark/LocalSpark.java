@@ -10,6 +10,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assumptions;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.EngineUnavailableException;
+import org.delta4j.engine.Engines;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
@@ -102,6 +106,16 @@ final class LocalSpark {
         }
       }
       return f;
+    }
+  }
+
+  /** The nd4j engine, or the calling test aborted (skipped) where it cannot run. */
+  static Engine nd4j() {
+    try {
+      return Engines.get("nd4j");
+    } catch (EngineUnavailableException e) {
+      Assumptions.abort("the nd4j engine cannot run here: " + e.getMessage());
+      throw e;
     }
   }
 

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.Engine;
-import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.spark.SparkTrainer.Reduction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.EpochResult;
 import org.delta4j.train.Trainer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,13 +97,7 @@ class SparkTrainerTest {
 
   @Test
   void onTheNd4jEngineToo() {
-    Engine nd4j;
-    try {
-      nd4j = Engines.get("nd4j");
-    } catch (EngineUnavailableException e) {
-      Assumptions.abort("the nd4j engine cannot run here: " + e.getMessage());
-      return;
-    }
+    Engine nd4j = LocalSpark.nd4j();
     Network single = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
     FixedOrderSgd.train(single, DATA.features(), DATA.labels(), new StepPlan(203, 64, 2, 1, 5, true), 1);
     Network spark = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);

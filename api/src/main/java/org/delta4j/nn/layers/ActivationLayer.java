@@ -38,11 +38,17 @@ public final class ActivationLayer implements Layer {
     this.inputGradients = new BatchTensors(engine, dataType, shape);
   }
 
+  // The [rows, last] views of the input, the output, the output gradient and the input gradient, taken in every pass
+  private final ReshapedView inputMatrix = new ReshapedView();
+  private final ReshapedView outputMatrix = new ReshapedView();
+  private final ReshapedView gradientMatrix = new ReshapedView();
+  private final ReshapedView inputGradientMatrix = new ReshapedView();
+
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     LayerInputs.checkBatch(name, "input", x, shape, false);
     Tensor y = outputs.get(x.shape().dim(0));
-    kernels.activation(function, alpha, asMatrix(x), asMatrix(y));
+    kernels.activation(function, alpha, asMatrix(inputMatrix, x), asMatrix(outputMatrix, y));
     if (mode.training()) {
       input = x;
       output = y;
@@ -58,14 +64,15 @@ public final class ActivationLayer implements Layer {
       return null;
     }
     Tensor dx = inputGradients.get(dy.shape().dim(0));
-    kernels.activationBackward(function, alpha, asMatrix(input), asMatrix(output), asMatrix(dy), asMatrix(dx));
+    kernels.activationBackward(function, alpha, asMatrix(inputMatrix, input), asMatrix(outputMatrix, output),
+        asMatrix(gradientMatrix, dy), asMatrix(inputGradientMatrix, dx));
     return dx;
   }
 
   /** Softmax works on rows of the last axis; element-wise functions do not care, so both see [rows, last]. */
-  private static Tensor asMatrix(Tensor t) {
+  private static Tensor asMatrix(ReshapedView view, Tensor t) {
     Shape s = t.shape();
-    return s.rank() == 2 ? t : t.reshape(Shape.of((int) (s.size() / s.last()), s.last()));
+    return s.rank() == 2 ? t : view.of(t, (int) (s.size() / s.last()), s.last());
   }
 
   public ActivationFunction function() {

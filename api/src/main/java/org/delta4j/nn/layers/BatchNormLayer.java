@@ -39,7 +39,18 @@ public final class BatchNormLayer implements Layer {
   private final BatchTensors outputs;
   private final BatchTensors inputGradients;
   private final BatchTensors work;
-  private double[] inverseDeviation; // 1/√(σ² + ε) of the last training pass
+  // Per-channel values on the host, kept so that a steady-state pass allocates nothing.
+  private final double[] mean;
+  private final double[] variance;
+  private final double[] inverseDeviation; // 1/√(σ² + ε) of the last training pass
+  private final double[] first; // work vectors: γ, then a scale, and a shift
+  private final double[] second;
+  private final double[] third;
+  // The [N, C, S] views taken in every pass: of the input, the output, the output gradient, the input gradient
+  private final ReshapedView inputChannels = new ReshapedView();
+  private final ReshapedView outputChannels = new ReshapedView();
+  private final ReshapedView gradientChannels = new ReshapedView();
+  private final ReshapedView inputGradientChannels = new ReshapedView();
   private Tensor xHat;
   private int batch;
 
@@ -70,33 +81,41 @@ public final class BatchNormLayer implements Layer {
     this.outputs = new BatchTensors(engine, dataType, shape);
     this.inputGradients = new BatchTensors(engine, dataType, shape);
     this.work = new BatchTensors(engine, dataType, sample);
+    this.mean = new double[channels];
+    this.variance = new double[channels];
+    this.inverseDeviation = new double[channels];
+    this.first = new double[channels];
+    this.second = new double[channels];
+    this.third = new double[channels];
   }
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
     LayerInputs.checkBatch(name, "input", x, shape, false);
     int n = x.shape().dim(0);
-    Tensor x3 = asChannels(x);
+    Tensor x3 = asChannels(inputChannels, x);
     Tensor y = outputs.get(n);
     if (!mode.training()) {
-      double[] g = gamma.value().toDoubleArray();
-      double[] b = beta.value().toDoubleArray();
-      double[] mean = runningMean.toDoubleArray();
-      double[] variance = runningVariance.toDoubleArray();
+      double[] g = first;
+      double[] b = second;
+      gamma.value().copyTo(g);
+      beta.value().copyTo(b);
+      runningMean.copyTo(mean);
+      runningVariance.copyTo(variance);
       for (int c = 0; c < channels; c++) {
         g[c] /= Math.sqrt(variance[c] + epsilon); //    γ/√(r_σ² + ε)
         b[c] -= mean[c] * g[c]; //                       β − r_μ·γ/√(r_σ² + ε)
       }
       scale.copyFrom(g);
       shift.copyFrom(b);
-      kernels.channelAffine(x3, scale, shift, asChannels(y));
+      kernels.channelAffine(x3, scale, shift, asChannels(outputChannels, y));
       return y;
     }
     double m = (double) n * size;
     Tensor h = normalised.get(n);
     kernels.channelSums(x3, null, 0, sums);
-    double[] mean = sums.toDoubleArray();
-    double[] negated = new double[channels];
+    sums.copyTo(mean);
+    double[] negated = first;
     for (int c = 0; c < channels; c++) {
       mean[c] /= m; //                                   μ = Σx / M
       negated[c] = -mean[c];
@@ -104,18 +123,16 @@ public final class BatchNormLayer implements Layer {
     shift.copyFrom(negated);
     kernels.channelAffine(x3, null, shift, h); //       x − μ
     kernels.channelSums(h, h, 0, sumsOfProducts);
-    double[] variance = sumsOfProducts.toDoubleArray();
-    double[] inverse = new double[channels];
+    sumsOfProducts.copyTo(variance);
     for (int c = 0; c < channels; c++) {
       variance[c] /= m; //                               σ² = Σ(x − μ)² / M
-      inverse[c] = 1 / Math.sqrt(variance[c] + epsilon);
+      inverseDeviation[c] = 1 / Math.sqrt(variance[c] + epsilon);
     }
-    scale.copyFrom(inverse);
+    scale.copyFrom(inverseDeviation);
     kernels.channelAffine(h, scale, null, h); //        x̂ = (x − μ)/√(σ² + ε)
-    kernels.channelAffine(h, gamma.value(), beta.value(), asChannels(y)); // y = γ·x̂ + β
+    kernels.channelAffine(h, gamma.value(), beta.value(), asChannels(outputChannels, y)); // y = γ·x̂ + β
     updateRunning(runningMean, mean, 1);
     updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
-    inverseDeviation = inverse;
     xHat = h;
     batch = n;
     return y;
@@ -123,7 +140,8 @@ public final class BatchNormLayer implements Layer {
 
   /** r ← (1 − momentum)·r + momentum·correction·batchValue. */
   private void updateRunning(Tensor running, double[] batchValue, double correction) {
-    double[] r = running.toDoubleArray();
+    double[] r = first;
+    running.copyTo(r);
     for (int c = 0; c < channels; c++) {
       r[c] = (1 - momentum) * r[c] + momentum * correction * batchValue[c];
     }
@@ -134,7 +152,7 @@ public final class BatchNormLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, xHat);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
-    Tensor dy3 = asChannels(dy);
+    Tensor dy3 = asChannels(gradientChannels, dy);
     kernels.channelSums(dy3, null, 0, sums); //                 Σ dy
     kernels.channelSums(dy3, xHat, 0, sumsOfProducts); //       Σ dy·x̂
     kernels.axpy(1, sums, beta.gradient()); //                  dβ += Σ dy
@@ -143,19 +161,19 @@ public final class BatchNormLayer implements Layer {
       return null;
     }
     double m = (double) batch * size;
-    double[] g = gamma.value().toDoubleArray();
-    double[] sumDy = sums.toDoubleArray();
-    double[] sumDyXHat = sumsOfProducts.toDoubleArray();
-    double[] a = new double[channels];
-    double[] b = new double[channels];
-    double[] c = new double[channels];
+    double[] a = first;
+    double[] b = second;
+    double[] c = third;
+    gamma.value().copyTo(a);
+    sumsOfProducts.copyTo(b);
+    sums.copyTo(c);
     for (int i = 0; i < channels; i++) {
-      a[i] = g[i] * inverseDeviation[i]; //                    γ/√(σ² + ε)
-      b[i] = -a[i] * sumDyXHat[i] / m;
-      c[i] = -a[i] * sumDy[i] / m;
+      a[i] *= inverseDeviation[i]; //                           γ/√(σ² + ε)
+      b[i] = -a[i] * b[i] / m; //                                −γ/√(σ² + ε)·Σ(dy·x̂) / M
+      c[i] = -a[i] * c[i] / m; //                                −γ/√(σ² + ε)·Σdy / M
     }
     Tensor dx = inputGradients.get(batch);
-    Tensor dx3 = asChannels(dx);
+    Tensor dx3 = asChannels(inputGradientChannels, dx);
     scale.copyFrom(b);
     shift.copyFrom(c);
     kernels.channelAffine(xHat, scale, shift, dx3); //          −γ/√(σ² + ε)·(x̂·Σ(dy·x̂) + Σdy) / M
@@ -166,8 +184,8 @@ public final class BatchNormLayer implements Layer {
     return dx;
   }
 
-  private Tensor asChannels(Tensor t) {
-    return t.reshape(Shape.of(t.shape().dim(0), channels, size));
+  private Tensor asChannels(ReshapedView view, Tensor t) {
+    return view.of(t, t.shape().dim(0), channels, size);
   }
 
   @Override

@@ -34,6 +34,11 @@ public final class Conv2DLayer implements Layer {
   private final BatchTensors products; // W·col(X) as [F, N·oh·ow]; in backward dY in that order
   private final BatchTensors outputs;
   private final BatchTensors inputGradients;
+  // The views taken in every pass: col(X) and W·col(X) as matrices, the product and the output as [F, N, P], [N, F, P]
+  private final ReshapedView columnMatrix = new ReshapedView();
+  private final ReshapedView productMatrix = new ReshapedView();
+  private final ReshapedView productByFilter = new ReshapedView();
+  private final ReshapedView imageBySample = new ReshapedView();
   private Tensor column; // col(X) of the last training pass
   private int batch;
 
@@ -64,13 +69,13 @@ public final class Conv2DLayer implements Layer {
     LayerInputs.checkBatch(name, "input", x, inputShape, false);
     int n = x.shape().dim(0);
     int positions = n * g.positions();
-    Tensor col = columns.get(n).reshape(Shape.of(g.columnRows(), positions));
+    Tensor col = columnMatrix.of(columns.get(n), g.columnRows(), positions);
     kernels.im2col(x, g, col);
-    Tensor z = products.get(n).reshape(Shape.of(filters, positions));
+    Tensor z = productMatrix.of(products.get(n), filters, positions);
     kernels.gemm(weightMatrix, false, col, false, 1, 0, z); //          Z = W·col(X), [F, N·P]
     Tensor y = outputs.get(n);
-    kernels.swapLeadingAxes(z.reshape(Shape.of(filters, n, g.positions())),
-        y.reshape(Shape.of(n, filters, g.positions()))); //           Y = Z in NCHW order
+    kernels.swapLeadingAxes(productByFilter.of(z, filters, n, g.positions()),
+        imageBySample.of(y, n, filters, g.positions())); //           Y = Z in NCHW order
     if (bias != null) {
       kernels.channelAffine(y, null, bias.value(), y); //              + b[f]
     }
@@ -86,9 +91,9 @@ public final class Conv2DLayer implements Layer {
     LayerInputs.checkForwardDone(name, column);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
     int positions = batch * g.positions();
-    Tensor dz = products.get(batch).reshape(Shape.of(filters, positions));
-    kernels.swapLeadingAxes(dy.reshape(Shape.of(batch, filters, g.positions())),
-        dz.reshape(Shape.of(filters, batch, g.positions()))); //       dY as [F, N·P]
+    Tensor dz = productMatrix.of(products.get(batch), filters, positions);
+    kernels.swapLeadingAxes(imageBySample.of(dy, batch, filters, g.positions()),
+        productByFilter.of(dz, filters, batch, g.positions())); //       dY as [F, N·P]
     kernels.gemm(dz, false, column, true, 1, 1, weightGradientMatrix); // dW += dY·col(X)ᵀ
     if (bias != null) {
       kernels.channelSums(dy, null, 1, bias.gradient()); //               db += Σ_{n,y,x} dY

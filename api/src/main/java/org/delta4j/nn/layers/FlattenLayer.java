@@ -15,6 +15,9 @@ public final class FlattenLayer implements Layer {
   private final String name;
   private final Shape inputShape;
   private final Shape outputShape;
+  private final ReshapedView flat = new ReshapedView();
+  private final ReshapedView unflat = new ReshapedView();
+  private Shape batchInputShape; // [batch, input shape...] of the last backward pass
   private int batch;
 
   public FlattenLayer(String name, Shape inputShape) {
@@ -29,14 +32,20 @@ public final class FlattenLayer implements Layer {
     if (mode.training()) {
       batch = x.shape().dim(0);
     }
-    return x.reshape(outputShape.withBatch(x.shape().dim(0)));
+    return flat.of(x, x.shape().dim(0), outputShape.dim(0));
   }
 
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, batch == 0 ? null : this);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
-    return needInputGradient ? dy.reshape(inputShape.withBatch(batch)) : null;
+    if (!needInputGradient) {
+      return null;
+    }
+    if (batchInputShape == null || batchInputShape.dim(0) != batch) {
+      batchInputShape = inputShape.withBatch(batch);
+    }
+    return unflat.of(dy, batchInputShape);
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.delta4j.benchmarks.BenchmarkData;
+import org.delta4j.benchmarks.GemmBenchmark;
 import org.delta4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -35,7 +36,9 @@ import org.knowm.xchart.XYChartBuilder;
  */
 public final class BenchmarksReport {
   private static final String[] SQUARE_SIZES = {"128", "256", "512", "1024", "2048"};
-  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT"};
+  /** The products of a training step of the MLP at batch 128, per layer Y = X·W, dW = Xᵀ·dY, dX = dY·Wᵀ. */
+  private static final String[] TRAINING_SHAPES = {"128x784x256", "784x128x256-TN", "128x256x784-NT", "128x256x128",
+      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT"};
   /** The gemm floating-point operations of one training step of the benchmarked MLP at batch 128. */
   static final double STEP_FLOPS = Peak.trainingStepFlops(BenchmarkData.BATCH, 784, 256, 128, 10);
 
@@ -47,6 +50,7 @@ public final class BenchmarksReport {
   private final JsonNode torchPassive;
   private final JsonNode memory;
   private final Peak peak;
+  private final SparkSection spark;
   /** The peers' BLAS, by the name the targets use. */
   private final Map<String, Blas> peerBlas = new LinkedHashMap<>();
   /** Per results file left in: label, machine. */
@@ -56,7 +60,8 @@ public final class BenchmarksReport {
   private final StringBuilder md = new StringBuilder();
   private final List<String[]> targets = new ArrayList<>();
 
-  private BenchmarksReport(Path results) throws IOException {
+  private BenchmarksReport(Path results, Path cluster) throws IOException {
+    this.spark = SparkSection.read(cluster);
     this.machine = Machine.read(results.resolve("jmh-delta4j.machine.json"));
     this.ours = JmhResults.read(results.resolve("jmh-delta4j.json"));
     machines.put("Delta4j and raw ND4J", machine);
@@ -68,6 +73,7 @@ public final class BenchmarksReport {
     this.peak = Peak.of(ours);
     peerBlas.put("raw ND4J", machine.effectiveBlas());
     peerBlas.put("PyTorch", machines.getOrDefault("PyTorch PASSIVE", Machine.unknown()).effectiveBlas());
+    peerBlas.put("DL4J", machines.getOrDefault("DL4J PASSIVE", Machine.unknown()).effectiveBlas());
     peerBlas.put("PyTorch main job", machines.getOrDefault("PyTorch main job", Machine.unknown()).effectiveBlas());
   }
 
@@ -102,18 +108,24 @@ public final class BenchmarksReport {
 
   /** {@code BenchmarksReport RESULTS_DIR OUTPUT_MD}. */
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json, default RESULTS_DIR's]");
       System.exit(2);
     }
-    write(Path.of(args[0]), Path.of(args[1]));
+    Path results = Path.of(args[0]);
+    write(results, Path.of(args[1]), args.length == 3 ? Path.of(args[2]) : results.resolve("cluster.json"));
     System.out.println("wrote " + args[1]);
   }
 
   /** Writes the report for the results in {@code results} to {@code out}, and its charts beside it. */
   static void write(Path results, Path out) throws IOException {
+    write(results, out, results.resolve("cluster.json"));
+  }
+
+  /** The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). */
+  static void write(Path results, Path out, Path cluster) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    AtomicFiles.writeString(out, new BenchmarksReport(results).render(out.toAbsolutePath().getParent()));
+    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster).render(out.toAbsolutePath().getParent()));
   }
 
   private static JsonNode json(Path file) throws IOException {
@@ -221,11 +233,7 @@ public final class BenchmarksReport {
     target("main job peak RSS ÷ equivalent PyTorch script",
         memory.path("delta4j_peak_rss_kib").asDouble(Double.NaN) / memory.path("pytorch_peak_rss_kib")
             .asDouble(Double.NaN), 0.6, false, "PyTorch main job");
-    md.append("| target | measured | required | status |\n|---|---:|---:|---|\n");
-    for (String[] t : targets) {
-      md.append("| ").append(String.join(" | ", t)).append(" |\n");
-    }
-    md.append('\n');
+    targetTable(targets);
 
     md.append("## Training step (samples/s, higher is better)\n\n");
     Map<String, Double> step = new LinkedHashMap<>();
@@ -267,6 +275,7 @@ public final class BenchmarksReport {
           .append(" | ").append(num(t.path("batch1_latency_us").asDouble(Double.NaN))).append(" | ")
           .append(num(1000 * t.path("batch1000_per_s").asDouble(Double.NaN))).append(" |\n");
     }
+    convolutionalSection();
     md.append("\n## One epoch of Fashion-MNIST (seconds, lower is better)\n\n| system | seconds |\n|---|---:|\n");
     for (String engine : new String[] {"ref", "nd4j"}) {
       md.append("| Delta4j ").append(engine).append(" | ")
@@ -318,6 +327,7 @@ public final class BenchmarksReport {
           num(memory.path("pytorch_seconds").asDouble())));
       md.append('\n');
     }
+    md.append(spark.render(machine));
     Path notes = reportDir.resolve("benchmarks/PROFILE.md");
     if (Files.isRegularFile(notes)) {
       md.append(Files.readString(notes));
@@ -326,10 +336,121 @@ public final class BenchmarksReport {
   }
 
   /**
+   * The convolutional network ({@code CnnBenchmark}, {@code Dl4jCnnBenchmark}, the PyTorch peer's {@code cnn}) and its
+   * convolutions alone ({@code Conv2DBenchmark}) beside ND4J's native ops; results from before these benchmarks
+   * existed leave the section saying so.
+   */
+  private void convolutionalSection() {
+    md.append("\n## Convolutional network\n\n");
+    if (ours.find("CnnBenchmark.trainStep").isEmpty() && ours.find("Conv2DBenchmark.forward").isEmpty()) {
+      md.append("Not measured in this run (its results predate the convolutional benchmarks).\n\n");
+      return;
+    }
+    md.append("The main program's `train --preset cnn` network, the same in every system: conv 32 3×3, batch norm, "
+        + "ReLU, max-pool 2, conv 64 3×3, batch norm, ReLU, max-pool 2, dense 128, ReLU, dense 10 (no padding, "
+        + "convolutions without bias, He-uniform, softmax cross-entropy, Adam 1e-3) on [1, 28, 28], FLOAT32; the "
+        + "training step at batch ").append(BenchmarkData.BATCH).append(". Delta4j: `CnnBenchmark`; DL4J: "
+        + "`Dl4jCnnBenchmark` (ConvolutionLayer, BatchNormalization, SubsamplingLayer, DenseLayer, OutputLayer); "
+        + "PyTorch: `pytorch_peer.py`'s `cnn`.\n\n");
+    Map<String, double[]> rows = new LinkedHashMap<>(); // samples/s, batch-1 µs, batch-1000 samples/s, bytes/step
+    for (String engine : new String[] {"ref", "nd4j"}) {
+      rows.put("Delta4j " + engine, new double[] {
+          BenchmarkData.BATCH * score(ours, "CnnBenchmark.trainStep", "engine", engine),
+          score(ours, "CnnBenchmark.batch1Latency", "engine", engine),
+          1000 * score(ours, "CnnBenchmark.batch1000Throughput", "engine", engine),
+          ours.find("CnnBenchmark.trainStep", "engine", engine).flatMap(JmhResults.Result::allocatedBytesPerOp)
+              .orElse(Double.NaN)});
+    }
+    rows.put("DL4J as it comes", dl4jCnn(dl4j));
+    rows.put("DL4J PASSIVE", dl4jCnn(dl4jPassive));
+    rows.put("PyTorch as it comes", torchCnn(torch));
+    rows.put("PyTorch PASSIVE", torchCnn(torchPassive));
+    double torchStep = rows.get("PyTorch PASSIVE")[0];
+    // Against DL4J the faster of its two runs, so that no setting of the peer's is held against it.
+    double asItComes = rows.get("DL4J as it comes")[0];
+    double passive = rows.get("DL4J PASSIVE")[0];
+    double dl4jStep = Double.isNaN(asItComes) ? passive : Double.isNaN(passive) ? asItComes
+        : Math.max(asItComes, passive);
+    md.append("| system | training step (samples/s) | batch 1 latency (µs) | batch 1000 (samples/s) "
+        + "| step ÷ PyTorch PASSIVE | step ÷ DL4J (faster run) | bytes allocated per step |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, double[]> e : rows.entrySet()) {
+      double[] v = e.getValue();
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(), num(v[0]), num(v[1]),
+          num(v[2]), ratio(v[0] / torchStep), ratio(v[0] / dl4jStep), num(v[3])));
+    }
+    md.append("\n### Convolutions alone, beside ND4J's native op (calls/s at batch ").append(BenchmarkData.BATCH)
+        .append(")\n\nEach convolution of the network through the engines' `Conv2DLayer` (im2col, gemm, axis swap; "
+            + "backward: weight and input gradients from the saved columns) and through ND4J's `conv2d` and "
+            + "`conv2d_bp` called directly, all in one JMH run (`Conv2DBenchmark`).\n\n"
+            + "| layer | pass | ref | nd4j engine | ND4J native | ref ÷ native | nd4j engine ÷ native |\n"
+            + "|---|---|---:|---:|---:|---:|---:|\n");
+    List<String[]> cnnTargets = new ArrayList<>();
+    for (String step : new String[] {"ref", "nd4j"}) {
+      double v = rows.get("Delta4j " + step)[0];
+      cnnTargets.add(verdict(step + " engine CNN training step ÷ PyTorch (PASSIVE)", v / torchStep, 1.0, true,
+          "PyTorch"));
+      cnnTargets.add(verdict(step + " engine CNN training step ÷ DL4J (faster run)", v / dl4jStep, 3.0, true,
+          "DL4J"));
+    }
+    List<String> engineVsNative = new ArrayList<>();
+    List<String> trainingPass = new ArrayList<>();
+    for (String layer : new String[] {"conv1", "conv2"}) {
+      double engineSeconds = 0; // of a training pass, forward then backward: Σ 1 / (calls/s)
+      double nativeSeconds = 0;
+      for (String pass : new String[] {"forward", "backward"}) {
+        String name = "Conv2DBenchmark." + pass;
+        double ref = score(ours, name, "engine", "ref", "layer", layer);
+        double eng = score(ours, name, "engine", "nd4j", "layer", layer);
+        double raw = score(ours, name, "engine", GemmBenchmark.RAW_ND4J, "layer", layer);
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", layer, pass, num(ref), num(eng),
+            num(raw), ratio(ref / raw), ratio(eng / raw)));
+        engineVsNative.add(layer + " " + pass + " " + ratio(eng / raw));
+        engineSeconds += 1 / eng;
+        nativeSeconds += 1 / raw;
+        if (pass.equals("forward")) {
+          cnnTargets.add(verdict("ref conv2d forward (" + layer + ") ÷ ND4J native conv2d", ref / raw, 0.6, true,
+              "raw ND4J"));
+        }
+      }
+      trainingPass.add(layer + " " + ratio(nativeSeconds / engineSeconds));
+    }
+    md.append("\nThe nd4j engine convolves by im2col and gemm; against ND4J's native `conv2d`/`conv2d_bp` it runs at ")
+        .append(String.join(", ", engineVsNative)).append(", and over a training pass (forward then backward, "
+            + "whose backward reuses the forward pass's columns where `conv2d_bp` redoes its own) at ")
+        .append(String.join(", ", trainingPass)).append(". A ratio below 0.77× would make the native op more than "
+            + "1.3× faster.\n\n");
+    cnnTargets.add(verdict("reference engine CNN training step, bytes allocated per step", rows.get("Delta4j ref")[3],
+        4096, false, null));
+    md.append("### Targets\n\n");
+    targetTable(cnnTargets);
+  }
+
+  /** DL4J's CNN row: samples/s, batch-1 µs, batch-1000 samples/s, and no allocation figure (not profiled). */
+  private static double[] dl4jCnn(JmhResults r) {
+    return new double[] {BenchmarkData.BATCH * score(r, "Dl4jCnnBenchmark.trainStep"),
+        score(r, "Dl4jCnnBenchmark.batch1Latency"), 1000 * score(r, "Dl4jCnnBenchmark.batch1000Throughput"),
+        Double.NaN};
+  }
+
+  /** PyTorch's CNN row, from its results' {@code cnn} object. */
+  private static double[] torchCnn(JsonNode t) {
+    JsonNode c = t.path("cnn");
+    return new double[] {c.path("train_samples_per_s").asDouble(Double.NaN),
+        c.path("batch1_latency_us").asDouble(Double.NaN), 1000 * c.path("batch1000_per_s").asDouble(Double.NaN),
+        Double.NaN};
+  }
+
+  /**
    * One row of the targets table. {@code peer} names whose BLAS the figure depends on (a key of {@link #peerBlas}),
    * or is null: against a peer that did not run on a known optimized BLAS no verdict is written, and why is.
    */
   private void target(String what, double measured, double required, boolean atLeast, String peer) {
+    targets.add(verdict(what, measured, required, atLeast, peer));
+  }
+
+  /** A targets-table row: what, the measured value, the requirement, and the verdict (see {@link #target}). */
+  private String[] verdict(String what, double measured, double required, boolean atLeast, String peer) {
     String status;
     Blas blas = peer == null ? null : peerBlas.getOrDefault(peer, Blas.NONE);
     if (Double.isNaN(measured)) {
@@ -340,15 +461,32 @@ public final class BenchmarksReport {
               + "below an optimized one; install one (Debian: `libopenblas0-pthread`) and rerun"
           : "no verdict: the BLAS " + peer + " ran on was not recorded, so the ratio may compare against a reference "
               + "BLAS";
-    } else if (atLeast ? measured >= required : measured <= required) {
-      status = "met";
     } else {
-      double gap = atLeast ? (required - measured) / required : (measured - required) / required;
-      status = String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
+      status = verdict(measured, required, atLeast);
     }
     boolean pct = what.contains("% of");
-    targets.add(new String[] {what, pct ? percent(measured) : num(measured),
-        (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status});
+    return new String[] {what, pct ? percent(measured) : num(measured),
+        (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status};
+  }
+
+  private void targetTable(List<String[]> rows) {
+    md.append("| target | measured | required | status |\n|---|---:|---:|---|\n");
+    for (String[] t : rows) {
+      md.append("| ").append(String.join(" | ", t)).append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** "met", or by how much of the requirement it was missed; "not measured" for NaN. */
+  static String verdict(double measured, double required, boolean atLeast) {
+    if (Double.isNaN(measured)) {
+      return "not measured";
+    }
+    if (atLeast ? measured >= required : measured <= required) {
+      return "met";
+    }
+    double gap = atLeast ? (required - measured) / required : (measured - required) / required;
+    return String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
   }
 
   /** Which BLAS every peer ran on, as recorded by the process that measured it. */

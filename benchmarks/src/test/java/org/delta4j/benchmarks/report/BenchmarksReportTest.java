@@ -186,4 +186,78 @@ class BenchmarksReportTest {
     assertTrue(md.contains("## Two networks on one engine (aggregate samples/s, higher is better)\n\n"
         + "Not measured in this run."), md);
   }
+
+  /**
+   * The CNN's results: Delta4j's steps (ref allocating 2,048 bytes each), DL4J's both ways, PyTorch PASSIVE's, and the
+   * convolutions alone beside ND4J's native op; all on one CPU and on OpenBLAS.
+   */
+  private void cnnResults() throws IOException {
+    String delta4j = Files.readString(results.resolve("jmh-delta4j.json"));
+    String refStep = jmh("CnnBenchmark.trainStep", "\"engine\":\"ref\"", 10, "ops/s").replace(
+        "\"secondaryMetrics\":{}", "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":2048}}");
+    Files.writeString(results.resolve("jmh-delta4j.json"), delta4j.substring(0, delta4j.length() - 1) + ","
+        + refStep + ","
+        + jmh("CnnBenchmark.trainStep", "\"engine\":\"nd4j\"", 20, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"ref\",\"layer\":\"conv1\"", 100, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"nd4j\",\"layer\":\"conv1\"", 150, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"nd4j-raw\",\"layer\":\"conv1\"", 200, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"ref\",\"layer\":\"conv2\"", 30, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"nd4j\",\"layer\":\"conv2\"", 40, "ops/s") + ","
+        + jmh("Conv2DBenchmark.forward", "\"engine\":\"nd4j-raw\",\"layer\":\"conv2\"", 50, "ops/s") + ","
+        + jmh("Conv2DBenchmark.backward", "\"engine\":\"nd4j\",\"layer\":\"conv2\"", 10, "ops/s") + ","
+        + jmh("Conv2DBenchmark.backward", "\"engine\":\"nd4j-raw\",\"layer\":\"conv2\"", 5, "ops/s") + "]");
+    String nd4jMachine = Files.readString(results.resolve("jmh-delta4j.machine.json"));
+    Files.writeString(results.resolve("jmh-dl4j.json"), "[" + jmh("Dl4jCnnBenchmark.trainStep", "", 3, "ops/s") + "]");
+    Files.writeString(results.resolve("jmh-dl4j.machine.json"), nd4jMachine);
+    Files.writeString(results.resolve("jmh-dl4j-passive.json"), "[" + jmh("Dl4jCnnBenchmark.trainStep", "", 2, "ops/s")
+        + "]");
+    Files.writeString(results.resolve("jmh-dl4j-passive.machine.json"), nd4jMachine);
+    Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, "
+        + "\"cnn\": {\"train_samples_per_s\": 2000, \"batch1_latency_us\": 400, \"batch1000_per_s\": 4}, "
+        + "\"omp_wait_policy\": \"PASSIVE\", \"threads\": 2, \"machine\": " + machine(ZEN3, OPENBLAS) + "}");
+  }
+
+  @Test
+  void convolutionalTargetsComeFromTheResults() throws IOException {
+    cnnResults();
+    String md = report();
+    // ref: 10 steps/s × 128 = 1,280 samples/s, 0.64× PyTorch's 2,000; ÷ DL4J's faster run (3 × 128 = 384) 3.33×.
+    assertTrue(md.contains("| Delta4j ref | 1,280 | – | – | 0.64× | 3.33× | 2,048 |"), md);
+    assertTrue(md.contains("| PyTorch PASSIVE | 2,000 | 400 | 4,000 | 1.00× | 5.21× | – |"), md);
+    assertTrue(md.contains("| ref engine CNN training step ÷ PyTorch (PASSIVE) | 0.640 | ≥ 1.00 | **missed** by 36 % |"),
+        md);
+    assertTrue(md.contains("| nd4j engine CNN training step ÷ PyTorch (PASSIVE) | 1.28 | ≥ 1.00 | met |"), md);
+    assertTrue(md.contains("| ref engine CNN training step ÷ DL4J (faster run) | 3.33 | ≥ 3.00 | met |"), md);
+    // conv1 forward: ref 100 calls/s against native 200 → 0.50×, missed; conv2: 30 against 50 → 0.60×, met.
+    assertTrue(md.contains("| ref conv2d forward (conv1) ÷ ND4J native conv2d | 0.500 | ≥ 0.600 | **missed** by 17 % |"),
+        md);
+    assertTrue(md.contains("| ref conv2d forward (conv2) ÷ ND4J native conv2d | 0.600 | ≥ 0.600 | met |"), md);
+    assertTrue(md.contains("| conv1 | forward | 100 | 150 | 200 | 0.50× | 0.75× |"), md);
+    // conv2 over a training pass: the engine 1/40 + 1/10 = 0.125 s, native 1/50 + 1/5 = 0.22 s → 1.76×.
+    assertTrue(md.contains("it runs at conv1 forward 0.75×, conv1 backward –, conv2 forward 0.80×, conv2 backward "
+        + "2.00×, and over a training pass"), md);
+    assertTrue(md.contains(" at conv1 –, conv2 1.76×."), md);
+    assertTrue(md.contains("| reference engine CNN training step, bytes allocated per step | 2,048 | ≤ 4,096 | met |"),
+        md);
+  }
+
+  @Test
+  void noConvolutionalVerdictAgainstAPeerOnTheReferenceBlas() throws IOException {
+    cnnResults();
+    torch(ZEN3, REFERENCE);
+    Files.writeString(results.resolve("pytorch-passive.json"), Files.readString(results.resolve("pytorch-passive.json"))
+        .replace("\"batch1_latency_us\": 30,", "\"batch1_latency_us\": 30, \"cnn\": {\"train_samples_per_s\": 2000},"));
+    String md = report();
+    assertTrue(md.contains("| nd4j engine CNN training step ÷ PyTorch (PASSIVE) | 1.28 | ≥ 1.00 | no verdict: PyTorch "
+        + "ran on the reference BLAS"), md);
+    // DL4J's targets, on ND4J's OpenBLAS, keep theirs.
+    assertTrue(md.contains("| nd4j engine CNN training step ÷ DL4J (faster run) | 6.67 | ≥ 3.00 | met |"), md);
+  }
+
+  @Test
+  void resultsFromBeforeTheConvolutionalBenchmarksSaySoInTheirSection() throws IOException {
+    String md = report();
+    assertTrue(md.contains("## Convolutional network\n\nNot measured in this run (its results predate the "
+        + "convolutional benchmarks)."), md);
+  }
 }

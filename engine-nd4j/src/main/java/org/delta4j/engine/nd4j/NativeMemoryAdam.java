@@ -1,7 +1,6 @@
 package org.delta4j.engine.nd4j;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,7 +27,7 @@ final class NativeMemoryAdam {
   private NativeMemoryAdam() {}
 
   private static Loop load() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    if (!SmallArrays.VECTOR_API) {
       return new Scalar();
     }
     try {
@@ -61,13 +60,7 @@ final class NativeMemoryAdam {
 
   /** The array's elements as a native-order buffer starting at its first element. */
   private static ByteBuffer memory(INDArray a) {
-    if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
-      throw new IllegalArgumentException("adamUpdate: array " + java.util.Arrays.toString(a.shape())
-          + " is not contiguous in C order");
-    }
-    ByteBuffer all = a.data().asNio();
-    int from = Math.toIntExact(a.offset() * a.data().getElementSize());
-    return all.position(from).slice().order(ByteOrder.nativeOrder());
+    return NativeMemory.of("adamUpdate", a).bytes;
   }
 
   static float flush(float x) {

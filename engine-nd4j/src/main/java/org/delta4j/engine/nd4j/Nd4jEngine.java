@@ -8,8 +8,8 @@ import org.delta4j.tensor.Tensor;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The ND4J engine: tensors are C-ordered INDArrays on ND4J's native CPU backend, matrix products go to OpenBLAS
- * through ND4J's gemm. Construct it through {@link Nd4jEngineProvider}, which loads the native library and proves it
+ * The ND4J engine: tensors are C-ordered INDArrays on ND4J's native CPU backend, matrix products go straight to the
+ * OpenBLAS ND4J ships. Construct it through {@link Nd4jEngineProvider}, which loads the native library and proves it
  * works first. Thread-safe.
  */
 public final class Nd4jEngine implements Engine {

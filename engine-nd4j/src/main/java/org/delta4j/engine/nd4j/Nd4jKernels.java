@@ -44,11 +44,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The kernels as ND4J operations: matrix products through ND4J's gemm with transpose flags into the existing output;
- * the other primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison
- * or a select makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations
- * on the tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no
- * arrays. Results agree with the reference engine's formulas (see
+ * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
+ * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
+ * native memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
+ * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
+ * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
  * {@link Kernels}). Thread-safe without locks, so that several networks train at once on one engine: the only state
  * is the scratch arrays, kept per thread, and ND4J's native operations and BLAS calls are safe from several threads on
  * distinct arrays (its executioner keeps per-thread op contexts; this engine opens no workspaces, so every array is
@@ -64,8 +65,12 @@ final class Nd4jKernels implements Kernels {
     this.engine = engine;
   }
 
+  private Nd4jTensor owned(String kernel, Tensor t) {
+    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class);
+  }
+
   private INDArray nd(String kernel, Tensor t) {
-    return KernelArguments.owned(kernel, t, engine, Nd4jTensor.class).array;
+    return owned(kernel, t).array;
   }
 
   /** A scratch array of the same type and shape as {@code like}, one per (thread, slot, type, shape), created once. */
@@ -86,8 +91,18 @@ final class Nd4jKernels implements Kernels {
   public void gemm(
       Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
-    // One native call: with β = 0, BLAS overwrites C without reading it (NaN included; the conformance suite checks).
-    Nd4j.gemm(nd("gemm", a), nd("gemm", b), nd("gemm", c), transposeA, transposeB, alpha, beta);
+    // One BLAS call, past ND4J's executioner: with β = 0, BLAS overwrites C without reading it (NaN included; the
+    // conformance suite checks).
+    Nd4jTensor na = owned("gemm", a);
+    Nd4jTensor nb = owned("gemm", b);
+    Nd4jTensor nc = owned("gemm", c);
+    if (NativeMemory.addressable(na.array) && NativeMemory.addressable(nb.array)
+        && NativeMemory.addressable(nc.array)) {
+      BlasGemm.gemm(na, transposeA, nb, transposeB, alpha, beta, nc);
+    } else {
+      // Past 2 GiB a ByteBuffer cannot address the operands; ND4J's gemm (the same BLAS, through its executioner) can.
+      Nd4j.gemm(na.array, nb.array, nc.array, transposeA, transposeB, alpha, beta);
+    }
   }
 
   @Override
@@ -175,6 +190,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void addRowVector(Tensor m, Tensor v) {
     KernelArguments.rowVector("addRowVector", m, v);
+    if (SmallArrays.applies(m)) {
+      SmallArrays.addRowVector(owned("addRowVector", m), owned("addRowVector", v));
+      return;
+    }
     INDArray row = nd("addRowVector", v);
     nd("addRowVector", m).addiRowVector(row.reshape(1, row.length()));
   }
@@ -198,6 +217,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("activation", x, y);
+    if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
+      SmallArrays.rectify(owned("activation", x), f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
+      return;
+    }
     INDArray in = nd("activation", x);
     INDArray out = nd("activation", y);
     switch (f) {
@@ -208,7 +231,11 @@ final class Nd4jKernels implements Kernels {
       case TANH -> Nd4j.exec(new Tanh(in, out));
       case SOFTMAX -> {
         KernelArguments.matrix("softmax", "x", x);
-        Nd4j.exec(new SoftMax(in, out, 1));
+        if (SmallArrays.applies(x)) {
+          SmallArrays.softmax(owned("activation", x), owned("activation", y));
+        } else {
+          Nd4j.exec(new SoftMax(in, out, 1));
+        }
       }
       default -> throw new AssertionError(f);
     }

@@ -6,18 +6,33 @@ import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** An ND4J-engine tensor: a C-ordered {@link INDArray} that owns (or, for a reshape, shares) its whole buffer. */
+/**
+ * An ND4J-engine tensor: a C-ordered {@link INDArray} that owns (or, for a reshape, shares) its whole buffer, and the
+ * view of that memory kernels use without ND4J's executioner, made on first use.
+ */
 final class Nd4jTensor implements Tensor {
   private final Nd4jEngine engine;
   private final Shape shape;
   private final DataType dataType;
   final INDArray array;
+  // Made on first use; two threads racing make two equal views, either of which serves.
+  private volatile NativeMemory memory;
 
   Nd4jTensor(Nd4jEngine engine, Shape shape, DataType dataType, INDArray array) {
     this.engine = engine;
     this.shape = shape;
     this.dataType = dataType;
     this.array = array;
+  }
+
+  /** The array's native memory (see {@link NativeMemory}); {@code kernel} names the caller in an error. */
+  NativeMemory memory(String kernel) {
+    NativeMemory m = memory;
+    if (m == null) {
+      m = NativeMemory.of(kernel, array);
+      memory = m;
+    }
+    return m;
   }
 
   @Override

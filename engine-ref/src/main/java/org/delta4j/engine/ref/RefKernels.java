@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.ImageLoops;
+import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
@@ -611,7 +612,7 @@ final class RefKernels implements Kernels {
     RefTensor ro = ref("channelSums", out);
     int n = a.shape().dim(0);
     int size = (int) (a.size() / n / c);
-    double[] sums = new double[c];
+    double[] sums = WorkArrays.doubles(c);
     if (ra.floats != null) {
       ImageLoops.channelSums(ra.floats, rb == null ? null : rb.floats, sums, n, c, size);
       for (int i = 0; i < c; i++) {

@@ -98,6 +98,21 @@ final class RefTensor implements Tensor {
   }
 
   @Override
+  public void copyTo(double[] destination) {
+    if (destination.length != size()) {
+      throw new IllegalArgumentException("destination has " + destination.length + " elements but the tensor "
+          + shape + " has " + size());
+    }
+    if (doubles != null) {
+      System.arraycopy(doubles, 0, destination, 0, destination.length);
+    } else {
+      for (int i = 0; i < destination.length; i++) {
+        destination[i] = floats[i];
+      }
+    }
+  }
+
+  @Override
   public double getDouble(long flatIndex) {
     if (flatIndex < 0 || flatIndex >= shape.size()) {
       throw new IndexOutOfBoundsException("index " + flatIndex + " outside tensor " + shape);

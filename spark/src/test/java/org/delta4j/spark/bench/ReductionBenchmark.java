@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One epoch of the Fashion-MNIST MLP (784-256-128-10, ReLU, Adam, batches of 128) on {@code samples} samples of its
  * shape, by each way of summing the workers' gradients on a {@code local[workers]} Spark, beside the same blocks on
  * one machine without Spark ({@link FixedOrderSgd}): the difference, over the epoch's steps, is what Spark costs per
- * step. Run with {@code spark/bench}.
+ * step. Run with {@code spark/bench/reduction}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -1,0 +1,326 @@
+package org.delta4j.benchmarks.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The report's "Spark" section, from the one file {@code spark/bench/run} writes ({@code cluster.json}, see {@code
+ * org.delta4j.spark.bench.ClusterBenchmark}): Delta4j's MLP on {@code local-cluster} with 1 and 2 workers, the same
+ * blocks on one machine, and Spark MLlib's MLP by l-bfgs and gd on the same cluster and data. Every figure is derived
+ * here from the measured ones: samples/s, scaling efficiency, time to an accuracy (linear between the epochs' ends),
+ * Spark's cost per step, the three targets, and the projection to separate machines. A missing file gives a section
+ * saying so; a file from another CPU than the rest of the report is shown on its own, and said so. Immutable.
+ */
+final class SparkSection {
+  /** The accuracy whose time the specification asks for. */
+  static final double GOAL_ACCURACY = 0.88;
+  /** The network of the projection: 10 Gb/s, 50 µs a message (assumed, said so in the text). */
+  static final double NETWORK_BYTES_PER_S = 1.25e9;
+  static final double MESSAGE_LATENCY_S = 50e-6;
+
+  private final JsonNode root;
+  private final Path file;
+
+  private SparkSection(JsonNode root, Path file) {
+    this.root = root;
+    this.file = file;
+  }
+
+  /** The section for {@code file}, which may be absent. */
+  static SparkSection read(Path file) throws IOException {
+    JsonNode node = Files.isRegularFile(file) ? new ObjectMapper().readTree(file.toFile())
+        : new ObjectMapper().createObjectNode();
+    return new SparkSection(node, file);
+  }
+
+  /** One run's accuracy after each epoch, against the training time (evaluation left out) at that epoch's end. */
+  record Curve(double[] seconds, double[] accuracy) {
+    static Curve of(JsonNode epochs) {
+      double[] t = new double[epochs.size()];
+      double[] a = new double[epochs.size()];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = epochs.get(i).path("training_seconds").asDouble(Double.NaN);
+        a[i] = epochs.get(i).path("test_accuracy").asDouble(Double.NaN);
+      }
+      return new Curve(t, a);
+    }
+
+    /**
+     * The training time at which the accuracy first reaches {@code goal}: linear between the ends of the epoch
+     * before and the epoch that reaches it, t = t₀ + (goal − a₀)(t₁ − t₀)/(a₁ − a₀); the first epoch's end when the
+     * first epoch already reaches it (an upper bound, nothing being measured before); NaN when it never does.
+     */
+    double timeTo(double goal) {
+      for (int i = 0; i < accuracy.length; i++) {
+        if (accuracy[i] >= goal) {
+          if (i == 0) {
+            return seconds[0];
+          }
+          return seconds[i - 1] + (goal - accuracy[i - 1]) * (seconds[i] - seconds[i - 1])
+              / (accuracy[i] - accuracy[i - 1]);
+        }
+      }
+      return Double.NaN;
+    }
+
+    double last() {
+      return accuracy.length == 0 ? Double.NaN : accuracy[accuracy.length - 1];
+    }
+  }
+
+  /**
+   * The steady time of one epoch: the median of the epochs after the first (which holds the executors' JIT
+   * warm-up), or the first when it is the only one.
+   */
+  static double steadyEpochSeconds(JsonNode epochs, String field) {
+    double[] s = new double[epochs.size()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = epochs.get(i).isNumber() ? epochs.get(i).asDouble() : epochs.get(i).path(field).asDouble(Double.NaN);
+    }
+    if (s.length == 0) {
+      return Double.NaN;
+    }
+    double[] steady = s.length == 1 ? s : Arrays.copyOfRange(s, 1, s.length);
+    Arrays.sort(steady);
+    int n = steady.length;
+    return n % 2 == 1 ? steady[n / 2] : (steady[n / 2 - 1] + steady[n / 2]) / 2;
+  }
+
+  private JsonNode run(int workers) {
+    for (JsonNode r : root.path("delta4j")) {
+      if (r.path("workers").asInt() == workers) {
+        return r;
+      }
+    }
+    return new ObjectMapper().createObjectNode();
+  }
+
+  private JsonNode oneMachine(int blocks) {
+    for (JsonNode r : root.path("one_machine")) {
+      if (r.path("blocks").asInt() == blocks) {
+        return r;
+      }
+    }
+    return new ObjectMapper().createObjectNode();
+  }
+
+  private int rows() {
+    return root.path("config").path("training_rows").asInt(0);
+  }
+
+  /** Samples per second of a steady epoch on {@code workers} workers. */
+  double samplesPerSecond(int workers) {
+    return rows() / steadyEpochSeconds(run(workers).path("epochs"), "seconds");
+  }
+
+  /** Throughput on 2 workers over twice that on 1: 1 is perfect scaling. */
+  double scalingEfficiency() {
+    return samplesPerSecond(2) / (2 * samplesPerSecond(1));
+  }
+
+  /** Seconds per step of a steady epoch: on Spark with {@code workers} workers, or on one machine, as many blocks. */
+  double stepSeconds(int workers, boolean spark) {
+    int steps = oneMachine(workers).path("steps").asInt(0);
+    double epoch = spark ? steadyEpochSeconds(run(workers).path("epochs"), "seconds")
+        : steadyEpochSeconds(oneMachine(workers).path("epoch_seconds"), null);
+    return steps == 0 ? Double.NaN : epoch / steps;
+  }
+
+  /** MLlib's best test accuracy over every solver and maxIter, and the fastest fit that reached it. */
+  JsonNode mllibBest() {
+    JsonNode best = null;
+    for (JsonNode r : root.path("mllib").path("runs")) {
+      if (r.has("skipped")) {
+        continue;
+      }
+      double a = r.path("test_accuracy").asDouble();
+      if (best == null || a > best.path("test_accuracy").asDouble()
+          || a == best.path("test_accuracy").asDouble() && r.path("seconds").asDouble() < best.path("seconds")
+          .asDouble()) {
+        best = r;
+      }
+    }
+    return best == null ? new ObjectMapper().createObjectNode() : best;
+  }
+
+  /** The Delta4j run on MLlib's cluster, which the targets against MLlib compare with. */
+  private Curve comparedCurve() {
+    return Curve.of(run(root.path("mllib").path("workers").asInt(2)).path("epochs"));
+  }
+
+  /** Delta4j's time to MLlib's best accuracy over MLlib's time to it. */
+  double timeToMllibBestRatio() {
+    JsonNode best = mllibBest();
+    return comparedCurve().timeTo(best.path("test_accuracy").asDouble(Double.NaN))
+        / best.path("seconds").asDouble(Double.NaN);
+  }
+
+  /** Delta4j's accuracy after its last epoch minus MLlib's best, in percentage points. */
+  double finalAccuracyLeadPoints() {
+    return 100 * (comparedCurve().last() - mllibBest().path("test_accuracy").asDouble(Double.NaN));
+  }
+
+  /** Renders the section; {@code reportMachine} is the machine of the rest of the report. */
+  String render(Machine reportMachine) {
+    StringBuilder md = new StringBuilder("## Spark\n\n");
+    if (root.size() == 0) {
+      return md.append("Not measured in this run: `spark/bench/run` writes `").append(file.getFileName())
+          .append("`.\n\n").toString();
+    }
+    Machine here = Machine.fromJson(root.path("machine"));
+    JsonNode config = root.path("config");
+    md.append("`spark/bench/run` (`ClusterBenchmark`): ").append(config.path("network").asText()).append(", ")
+        .append(config.path("engine").asText()).append(" engine, ").append(config.path("dtype").asText())
+        .append(", batches of ").append(config.path("batch").asText()).append(", reduction `")
+        .append(config.path("reduction").asText()).append("`, on ").append(String.format(Locale.ROOT, "%,d",
+            rows())).append(" training images of Fashion-MNIST, test accuracy on ")
+        .append(String.format(Locale.ROOT, "%,d", config.path("test_rows").asInt())).append(" test images measured "
+            + "on the driver after each epoch and left out of the times. Each worker is an executor JVM of one core "
+            + "and ").append(config.path("executor_memory_mb").asText()).append(" MB on `local-cluster`. Measured on "
+            + "**").append(here.summary()).append("**.");
+    if (!reportMachine.fingerprint().equals(here.fingerprint())) {
+      md.append(" **This is another CPU than the rest of this report's (").append(reportMachine.fingerprint())
+          .append("):** its figures are compared only with each other, never with the sections above.");
+    }
+    md.append("\n\n");
+
+    md.append("| workers | epoch | epoch seconds | training seconds so far | samples/s | test accuracy |\n"
+        + "|---:|---:|---:|---:|---:|---:|\n");
+    for (JsonNode r : root.path("delta4j")) {
+      for (JsonNode e : r.path("epochs")) {
+        md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %.4f |%n", r.path("workers").asInt(),
+            e.path("epoch").asInt(), num(e.path("seconds").asDouble()), num(e.path("training_seconds").asDouble()),
+            num(rows() / e.path("seconds").asDouble()), e.path("test_accuracy").asDouble()));
+      }
+    }
+    md.append("\nThe training seconds so far count from the call to `fit`, with its validating pass over the data and "
+        + "each epoch's shuffle; samples/s is of the epoch alone.\n\n");
+    md.append("| workers | cluster start (s) | steady samples/s | time to ").append(percent(GOAL_ACCURACY))
+        .append(" test accuracy (s) | accuracy after the last epoch |\n|---:|---:|---:|---:|---:|\n");
+    for (JsonNode r : root.path("delta4j")) {
+      Curve c = Curve.of(r.path("epochs"));
+      double t = c.timeTo(GOAL_ACCURACY);
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.4f |%n", r.path("workers").asInt(),
+          num(r.path("startup_seconds").asDouble()), num(samplesPerSecond(r.path("workers").asInt())),
+          Double.isNaN(t) ? "not reached" : num(t) + (t == c.seconds()[0] ? " (by epoch 1)" : ""), c.last()));
+    }
+    md.append("\nSteady samples/s is of the median epoch after the first (the first warms the executors' JIT). "
+        + "Scaling efficiency from 1 to 2 workers, samples/s on 2 ÷ (2 × samples/s on 1): **")
+        .append(ratio(scalingEfficiency())).append("**.\n\n");
+
+    md.append("### Spark's cost per step\n\nThe same blocks on one machine (`FixedOrderSgd`, the same weights bit for "
+        + "bit) in the benchmark's driver JVM, against a steady epoch on the cluster:\n\n"
+        + "| workers = blocks a batch | one machine, ms a step | Spark, ms a step | Spark's cost, ms a step |\n"
+        + "|---:|---:|---:|---:|\n");
+    for (JsonNode r : root.path("delta4j")) {
+      int w = r.path("workers").asInt();
+      double one = stepSeconds(w, false);
+      double spark = stepSeconds(w, true);
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s |%n", w, num(1e3 * one), num(1e3 * spark),
+          num(1e3 * (spark - one))));
+    }
+    md.append('\n');
+
+    md.append("### Spark MLlib's MultilayerPerceptronClassifier\n\nLayers ")
+        .append(root.path("mllib").path("layers").asText("–")).append(" (MLlib's fixed choice), on `")
+        .append(root.path("mllib").path("cluster").asText("–")).append("` with the same cached DataFrame, blocks of "
+            + "128; each maxIter a fresh fit (MLlib keeps no model between iterations), so each row's seconds are "
+            + "the time to its accuracy; an untimed fit warms the executors first (")
+        .append(num(root.path("mllib").path("warm_up_seconds").asDouble(Double.NaN))).append(" s). Its iterations are "
+            + "full passes over the data: the fits share a budget of ")
+        .append(num(root.path("mllib").path("budget_seconds").asDouble(Double.NaN)))
+        .append(" s, and a fit whose time, projected from its solver's previous fit, would pass it is skipped (so "
+            + "the whole run stays within about 15 minutes).\n\n"
+            + "| solver | maxIter | iterations run | seconds | test accuracy |\n|---|---:|---:|---:|---:|\n");
+    for (JsonNode r : root.path("mllib").path("runs")) {
+      if (r.has("skipped")) {
+        md.append(String.format(Locale.ROOT, "| %s | %d | skipped: %s | – | – |%n", r.path("solver").asText(),
+            r.path("max_iter").asInt(), r.path("skipped").asText()));
+        continue;
+      }
+      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.4f |%n", r.path("solver").asText(),
+          r.path("max_iter").asInt(), r.path("iterations").asInt(), num(r.path("seconds").asDouble()),
+          r.path("test_accuracy").asDouble()));
+    }
+    JsonNode best = mllibBest();
+    md.append("\nMLlib's best: ").append(String.format(Locale.ROOT, "%.4f", best.path("test_accuracy")
+        .asDouble(Double.NaN))).append(" (").append(best.path("solver").asText("–")).append(", maxIter ")
+        .append(best.path("max_iter").asText("–")).append(", ").append(num(best.path("seconds")
+            .asDouble(Double.NaN))).append(" s); Delta4j on the same cluster reaches it after ")
+        .append(num(comparedCurve().timeTo(best.path("test_accuracy").asDouble(Double.NaN)))).append(" s.\n\n");
+
+    md.append("### Targets\n\n| target | measured | required | status |\n|---|---:|---:|---|\n");
+    int epochs = config.path("epochs").asInt();
+    targetRow(md, "time to MLlib's best accuracy ÷ MLlib's time to it", timeToMllibBestRatio(), 0.25, false);
+    targetRow(md, "accuracy after " + epochs + (epochs == 1 ? " epoch" : " epochs") + " − MLlib's best, points",
+        finalAccuracyLeadPoints(), 2, true);
+    targetRow(md, "scaling efficiency from 1 to 2 workers", scalingEfficiency(), 0.8, true);
+    md.append('\n');
+    projection(md, here);
+    return md.toString();
+  }
+
+  private static void targetRow(StringBuilder md, String what, double measured, double required, boolean atLeast) {
+    md.append("| ").append(what).append(" | ").append(num(measured)).append(" | ").append(atLeast ? "≥ " : "≤ ")
+        .append(num(required)).append(" | ").append(BenchmarksReport.verdict(measured, required, atLeast))
+        .append(" |\n");
+  }
+
+  /**
+   * Per step on N separate machines of this core: t(N) = c/N + s + x(N), with c the one-machine compute of a step
+   * (measured), s Spark's own cost of a step with one worker, where nothing is exchanged (measured), and x(N) the
+   * partitioned all-reduce of the gradient vector, V = (P + 2) doubles: 2(N − 1)/N · V bytes out and in at the
+   * network's rate, plus 2(N − 1) message latencies. Efficiency(N) = t(1) / (N · t(N)).
+   */
+  private void projection(StringBuilder md, Machine here) {
+    double c = stepSeconds(2, false);
+    double s = stepSeconds(1, true) - stepSeconds(1, false);
+    double measured2 = stepSeconds(2, true);
+    double exchangedHere = measured2 - c / 2 - s;
+    double vectorBytes = 8.0 * (root.path("config").path("parameters").asLong() + 2);
+    md.append("### Scaling: what 2 workers on 2 cores show, and a projection\n\nOn this machine the two executors "
+        + "share ").append(here.cores()).append(" cores with the driver (which runs the master, the workers' daemons "
+            + "and the evaluation), so 2 workers can at best halve the compute of a step while the exchange and "
+            + "Spark's own work take cores from it. Measured per step: one machine computes a batch of 2 blocks in ")
+        .append(num(1e3 * c)).append(" ms; Spark's own cost with 1 worker (no exchange) is ").append(num(1e3 * s))
+        .append(" ms; on 2 workers a step takes ").append(num(1e3 * measured2)).append(" ms, of which ")
+        .append(num(1e3 * exchangedHere)).append(" ms is neither half the compute nor Spark's 1-worker cost: the "
+            + "exchange of the ").append(num(vectorBytes / 1e6)).append(" MB gradient vector over loopback and the "
+            + "contention for the cores.\n\n");
+    md.append(String.format(Locale.ROOT, "Projected for separate machines of this core, on a %s Gb/s network with "
+        + "%s µs a message (assumed): t(N) = c/N + s + 2(N−1)/N · V / rate + 2(N−1) · latency, efficiency = "
+        + "t(1) / (N · t(N)).%n%n| workers | compute ms | Spark ms | exchange ms | step ms | samples/s | efficiency |%n"
+        + "|---:|---:|---:|---:|---:|---:|---:|%n", num(NETWORK_BYTES_PER_S * 8 / 1e9), num(MESSAGE_LATENCY_S * 1e6)));
+    int batch = root.path("config").path("batch").asInt();
+    double one = c + s;
+    for (int n : new int[] {1, 2, 4, 8, 16}) {
+      double exchange = 2.0 * (n - 1) / n * vectorBytes / NETWORK_BYTES_PER_S + 2.0 * (n - 1) * MESSAGE_LATENCY_S;
+      double step = c / n + s + exchange;
+      md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n", n, num(1e3 * c / n),
+          num(1e3 * s), num(1e3 * exchange), num(1e3 * step), num(batch / step), ratio(one / (n * step))));
+    }
+    double exchange2 = vectorBytes / NETWORK_BYTES_PER_S + 2 * MESSAGE_LATENCY_S;
+    md.append(s > exchange2
+        ? "\nSpark's own cost per step, s, does not shrink with more workers, and it exceeds the exchange: it is what "
+            + "bounds the scaling of this network.\n\n"
+        : "\nThe exchange, growing towards 2 V / rate with N, exceeds Spark's own cost per step: the network is what "
+            + "bounds the scaling of this network.\n\n");
+  }
+
+  private static String num(double v) {
+    return BenchmarksReport.num(v);
+  }
+
+  private static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.0f %%", 100 * fraction);
+  }
+
+  private static String ratio(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
+  }
+}

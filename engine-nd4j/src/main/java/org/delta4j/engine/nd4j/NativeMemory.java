@@ -1,0 +1,72 @@
+package org.delta4j.engine.nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The native memory of a contiguous C-ordered ND4J array of floats or doubles, for code that works on it without
+ * ND4J's operation executioner: a BLAS pointer at the array's first element ({@link FloatPointer} or
+ * {@link DoublePointer}, its offset in the buffer applied) and a native-order {@link ByteBuffer} over exactly its
+ * elements, byte 0 being element 0. Made once per tensor (both views cost a native call and objects to make) and
+ * immutable after: several threads may read through it; BLAS and the {@code ByteBuffer}'s absolute accessors keep no
+ * position.
+ */
+final class NativeMemory {
+  /** Whether the elements are floats (else doubles). */
+  final boolean floats;
+  /** The element count. */
+  final int length;
+  /** A {@link FloatPointer} or {@link DoublePointer} positioned at element 0. */
+  final Pointer pointer;
+  /** Native-order bytes of the elements, element i at byte i·(element size). */
+  final ByteBuffer bytes;
+
+  private NativeMemory(boolean floats, int length, Pointer pointer, ByteBuffer bytes) {
+    this.floats = floats;
+    this.length = length;
+    this.pointer = pointer;
+    this.bytes = bytes;
+  }
+
+  /** Whether {@code a}'s elements end within the first 2 GiB of its buffer, all a {@link ByteBuffer} addresses. */
+  static boolean addressable(INDArray a) {
+    int size = a.dataType() == DataType.DOUBLE ? Double.BYTES : Float.BYTES;
+    return (a.offset() + a.length()) * size <= Integer.MAX_VALUE;
+  }
+
+  /**
+   * The memory of {@code a}; an array that is not contiguous in C order, not of floats or doubles, or reaching past
+   * 2 GiB into its buffer is refused with an error naming {@code kernel} and its shape.
+   */
+  static NativeMemory of(String kernel, INDArray a) {
+    boolean floats = a.dataType() == DataType.FLOAT;
+    if (!floats && a.dataType() != DataType.DOUBLE) {
+      throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape()) + " holds " + a.dataType()
+          + ", not FLOAT or DOUBLE");
+    }
+    if (a.ordering() != 'c' || a.length() > 1 && a.elementWiseStride() != 1) {
+      throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape())
+          + " is not contiguous in C order");
+    }
+    int size = floats ? Float.BYTES : Double.BYTES;
+    if (!addressable(a)) {
+      throw new IllegalArgumentException(kernel + ": array " + Arrays.toString(a.shape()) + " of " + a.dataType()
+          + " ends past 2 GiB into its buffer, more than a ByteBuffer addresses");
+    }
+    int length = (int) a.length();
+    // The array's offset counts from the start of asNio()'s memory. (A view's DataBuffer is inconsistent here: its
+    // addressPointer() already includes the offset, its asNio() and address() do not.) The BLAS pointer is made from
+    // the same bytes, so both views start at element 0.
+    long offset = a.offset();
+    ByteBuffer bytes = a.data().asNio().position((int) (offset * size))
+        .limit((int) ((offset + length) * size)).slice().order(ByteOrder.nativeOrder());
+    Pointer pointer = floats ? new FloatPointer(bytes.asFloatBuffer()) : new DoublePointer(bytes.asDoubleBuffer());
+    return new NativeMemory(floats, length, pointer, bytes);
+  }
+}

@@ -1,0 +1,89 @@
+package org.delta4j.engine.nd4j;
+
+import java.nio.ByteBuffer;
+import org.delta4j.tensor.Tensor;
+
+/**
+ * The element-wise half of the engine's direct path: on tensors of at most {@link #MAX_ELEMENTS} elements, the bias
+ * add of a dense layer and the rectifiers are computed in Java over the tensors' native memory with the Vector API
+ * ({@link VectorRowLoops}), and the softmax of the output row by row, instead of one ND4J op each, whose fixed cost per
+ * call (an op object, its execution through the executioner and libnd4j's dispatch) is many times the arithmetic at
+ * such sizes. Larger tensors, where that cost is amortised, and JVMs started without {@code jdk.incubator.vector} keep
+ * ND4J's ops. The results are the reference engine's bit for bit (the bias add and the rectifiers are also ND4J's;
+ * its softmax differs from them by round-off). Thread-safe: no state.
+ */
+final class SmallArrays {
+  /** The largest tensor, in elements, computed here: 64 Ki, a dense layer's output at batch 128 and 512 units. */
+  static final long MAX_ELEMENTS = 1 << 16;
+
+  /** Whether the JVM has the Vector API module (the loops' class cannot load without it). */
+  static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  private SmallArrays() {}
+
+  /** Whether {@code t} is computed here rather than by ND4J's ops. */
+  static boolean applies(Tensor t) {
+    return VECTOR_API && t.size() <= MAX_ELEMENTS;
+  }
+
+  /** M[i, j] += v[j] for every row i of the [rows, n] matrix m; v has n elements (checked by the caller). */
+  static void addRowVector(Nd4jTensor m, Nd4jTensor v) {
+    VectorRowLoops.addRowVector(m.memory("addRowVector"), m.shape().dim(0), m.shape().dim(1),
+        v.memory("addRowVector"));
+  }
+
+  /**
+   * y ← max(x, 0) (ReLU, when {@code leaky} is false) or y ← x &gt; 0 ? x : α·x (leaky ReLU), element-wise; x and y
+   * have one shape (checked by the caller) and y may be x.
+   */
+  static void rectify(Nd4jTensor x, boolean leaky, double alpha, Nd4jTensor y) {
+    VectorRowLoops.rectify(x.memory("activation"), leaky, alpha, y.memory("activation"));
+  }
+
+  /**
+   * y = e^(x − max x) / Σ e^(x − max x) per row of the matrix x, in the reference engine's order of operations: the
+   * exponentials in the type (through double), their sum in double, then one product by the sum's reciprocal.
+   * Subtracting the row's maximum keeps every exponent ≤ 0, so none overflows. y may be x.
+   */
+  static void softmax(Nd4jTensor x, Nd4jTensor y) {
+    int rows = x.shape().dim(0);
+    int n = x.shape().dim(1);
+    NativeMemory in = x.memory("softmax");
+    ByteBuffer a = in.bytes;
+    ByteBuffer b = y.memory("softmax").bytes;
+    for (int i = 0; i < rows; i++) {
+      int row = i * n;
+      if (in.floats) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = row; j < row + n; j++) {
+          max = Math.max(max, a.getFloat(j * Float.BYTES));
+        }
+        double sum = 0;
+        for (int j = row; j < row + n; j++) {
+          float e = (float) Math.exp(a.getFloat(j * Float.BYTES) - max);
+          b.putFloat(j * Float.BYTES, e);
+          sum += e;
+        }
+        float inv = (float) (1 / sum);
+        for (int j = row; j < row + n; j++) {
+          b.putFloat(j * Float.BYTES, b.getFloat(j * Float.BYTES) * inv);
+        }
+      } else {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = row; j < row + n; j++) {
+          max = Math.max(max, a.getDouble(j * Double.BYTES));
+        }
+        double sum = 0;
+        for (int j = row; j < row + n; j++) {
+          double e = Math.exp(a.getDouble(j * Double.BYTES) - max);
+          b.putDouble(j * Double.BYTES, e);
+          sum += e;
+        }
+        double inv = 1 / sum;
+        for (int j = row; j < row + n; j++) {
+          b.putDouble(j * Double.BYTES, b.getDouble(j * Double.BYTES) * inv);
+        }
+      }
+    }
+  }
+}

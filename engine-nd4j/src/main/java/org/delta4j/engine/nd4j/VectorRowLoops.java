@@ -1,0 +1,107 @@
+package org.delta4j.engine.nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link SmallArrays}' loops on the JDK's Vector API over native memory, L elements a step and the remainder one at a
+ * time with the same operation. Loaded only when {@code jdk.incubator.vector} is present. Stateless.
+ */
+final class VectorRowLoops {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+  private VectorRowLoops() {}
+
+  /** M[i, j] += v[j] for the [rows, n] matrix m. */
+  static void addRowVector(NativeMemory m, int rows, int n, NativeMemory v) {
+    if (m.floats) {
+      addRowFloats(m.bytes, rows, n, v.bytes);
+    } else {
+      addRowDoubles(m.bytes, rows, n, v.bytes);
+    }
+  }
+
+  private static void addRowFloats(ByteBuffer m, int rows, int n, ByteBuffer v) {
+    int end = F.loopBound(n);
+    for (int i = 0; i < rows; i++) {
+      int row = i * n * Float.BYTES;
+      int j = 0;
+      for (; j < end; j += F.length()) {
+        int o = row + j * Float.BYTES;
+        FloatVector.fromByteBuffer(F, m, o, ORDER).add(FloatVector.fromByteBuffer(F, v, j * Float.BYTES, ORDER))
+            .intoByteBuffer(m, o, ORDER);
+      }
+      for (; j < n; j++) {
+        int o = row + j * Float.BYTES;
+        m.putFloat(o, m.getFloat(o) + v.getFloat(j * Float.BYTES));
+      }
+    }
+  }
+
+  private static void addRowDoubles(ByteBuffer m, int rows, int n, ByteBuffer v) {
+    int end = D.loopBound(n);
+    for (int i = 0; i < rows; i++) {
+      int row = i * n * Double.BYTES;
+      int j = 0;
+      for (; j < end; j += D.length()) {
+        int o = row + j * Double.BYTES;
+        DoubleVector.fromByteBuffer(D, m, o, ORDER).add(DoubleVector.fromByteBuffer(D, v, j * Double.BYTES, ORDER))
+            .intoByteBuffer(m, o, ORDER);
+      }
+      for (; j < n; j++) {
+        int o = row + j * Double.BYTES;
+        m.putDouble(o, m.getDouble(o) + v.getDouble(j * Double.BYTES));
+      }
+    }
+  }
+
+  /**
+   * y ← max(x, 0) (ReLU: the maximum as {@link Math#max} takes it, as the reference engine computes it), or
+   * y ← x &gt; 0 ? x : α·x (leaky ReLU).
+   */
+  static void rectify(NativeMemory x, boolean leaky, double alpha, NativeMemory y) {
+    if (x.floats) {
+      rectifyFloats(x.bytes, x.length, leaky, (float) alpha, y.bytes);
+    } else {
+      rectifyDoubles(x.bytes, x.length, leaky, alpha, y.bytes);
+    }
+  }
+
+  private static void rectifyFloats(ByteBuffer x, int n, boolean leaky, float alpha, ByteBuffer y) {
+    int end = F.loopBound(n);
+    int i = 0;
+    for (; i < end; i += F.length()) {
+      int o = i * Float.BYTES;
+      FloatVector v = FloatVector.fromByteBuffer(F, x, o, ORDER);
+      FloatVector r = leaky ? v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)) : v.max(0f);
+      r.intoByteBuffer(y, o, ORDER);
+    }
+    for (; i < n; i++) {
+      int o = i * Float.BYTES;
+      float v = x.getFloat(o);
+      y.putFloat(o, leaky ? (v > 0 ? v : alpha * v) : Math.max(v, 0f));
+    }
+  }
+
+  private static void rectifyDoubles(ByteBuffer x, int n, boolean leaky, double alpha, ByteBuffer y) {
+    int end = D.loopBound(n);
+    int i = 0;
+    for (; i < end; i += D.length()) {
+      int o = i * Double.BYTES;
+      DoubleVector v = DoubleVector.fromByteBuffer(D, x, o, ORDER);
+      DoubleVector r = leaky ? v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0)) : v.max(0);
+      r.intoByteBuffer(y, o, ORDER);
+    }
+    for (; i < n; i++) {
+      int o = i * Double.BYTES;
+      double v = x.getDouble(o);
+      y.putDouble(o, leaky ? (v > 0 ? v : alpha * v) : Math.max(v, 0));
+    }
+  }
+}

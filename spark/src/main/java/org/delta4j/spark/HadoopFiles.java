@@ -1,0 +1,90 @@
+package org.delta4j.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.IOUtils;
+
+/**
+ * Whole files on any Hadoop {@link FileSystem} — {@code file:}, {@code hdfs:}, {@code s3a:} or a path without a scheme
+ * on the configuration's default file system — so that checkpoints and models land wherever the cluster can reach.
+ * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it; the
+ * file it replaces stays, as {@code <name>.previous}, until the new one is in place.
+ * Stateless.
+ */
+public final class HadoopFiles {
+  private HadoopFiles() {}
+
+  /** Writes {@code bytes} to {@code target} (replacing it), by a temporary file renamed into place. */
+  public static void write(String target, byte[] bytes, Configuration conf) {
+    Path path = new Path(target);
+    Path temporary = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      fs.mkdirs(path.getParent());
+      try (OutputStream out = fs.create(temporary, true)) {
+        out.write(bytes);
+      }
+      // Hadoop's rename does not replace an existing file (HDFS refuses), so the old one steps aside first, and is
+      // deleted only once the new one is in place: at every moment one complete file exists (see read).
+      Path previous = previous(path);
+      boolean replacing = fs.exists(path);
+      if (replacing && (fs.exists(previous) && !fs.delete(previous, false) || !fs.rename(path, previous))) {
+        throw new IOException("cannot move the previous " + path + " aside to " + previous);
+      }
+      if (!fs.rename(temporary, path)) {
+        throw new IOException("cannot rename " + temporary + " to " + path);
+      }
+      if (replacing) {
+        fs.delete(previous, false);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + bytes.length + " bytes to " + target + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The bytes of {@code source}. */
+  public static byte[] read(String source, Configuration conf) {
+    Path path = new Path(source);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.isFile(path)) {
+        Path previous = previous(path);
+        throw new IllegalArgumentException("no file at " + source + " (" + fs.makeQualified(path) + ")"
+            + (fs.isFile(previous) ? "; a write to it was interrupted, and the file it replaced is " + previous : ""));
+      }
+      long length = fs.getFileStatus(path).getLen();
+      if (length > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(source + " has " + length + " bytes, more than a checkpoint can hold");
+      }
+      byte[] bytes = new byte[(int) length];
+      try (InputStream in = fs.open(path)) {
+        IOUtils.readFully(in, bytes, 0, bytes.length);
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where {@link #write} keeps the file it replaces until the new one is in place. */
+  static Path previous(Path path) {
+    return new Path(path.getParent(), path.getName() + ".previous");
+  }
+
+  /** {@code name} in directory {@code dir} (both as Hadoop paths). */
+  public static String child(String dir, String name) {
+    return new Path(dir, name).toString();
+  }
+
+  /** The directory holding {@code file}. */
+  public static String parent(String file) {
+    return new Path(file).getParent().toString();
+  }
+}

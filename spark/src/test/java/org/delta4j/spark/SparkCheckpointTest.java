@@ -1,0 +1,94 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.delta4j.engine.Engines;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.io.SavedModel;
+import org.delta4j.nn.Network;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.train.EpochResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SparkTrainer} writes a checkpoint through Hadoop's FileSystem at the end of every epoch, in the model file
+ * format of the single-machine trainer, and a run resumed from it continues bit for bit: 1 epoch, a checkpoint and 1
+ * more end with the weights of 2 epochs in one go. A resumed run with other settings is refused, naming the setting.
+ */
+class SparkCheckpointTest {
+  private static final LocalSpark.Data DATA = LocalSpark.data(203, 11);
+
+  @TempDir
+  Path dir;
+
+  private String checkpoint() {
+    return "file:" + dir.toAbsolutePath() + "/run/checkpoint.safetensors";
+  }
+
+  private static SparkTrainer.Builder trainer(int epochs) {
+    return SparkTrainer.builder().epochs(epochs).batchSize(16).workers(2).seed(5);
+  }
+
+  private static Network network(NetworkSpec spec) {
+    return Network.create(spec, Engines.get("ref"), DataType.FLOAT64);
+  }
+
+  private static List<EpochResult> fit(SparkTrainer.Builder trainer, Network n) {
+    return trainer.build().fit(n, DATA.frame(), "features", "label");
+  }
+
+  @Test
+  void oneEpochACheckpointAndOneMoreEqualTwoEpochsBitForBit() throws Exception {
+    Network straight = network(LocalSpark.spec());
+    List<EpochResult> both = fit(trainer(2), straight);
+
+    fit(trainer(1).checkpoint(checkpoint()), network(LocalSpark.spec()));
+    SavedModel saved = ModelFiles.load(dir.resolve("run/checkpoint.safetensors"), Engines.get("ref"));
+    assertEquals(1, saved.progress().completedEpochs());
+    Network resumed = network(LocalSpark.spec());
+    List<EpochResult> second = fit(trainer(2).resumeFrom(checkpoint()).checkpoint(checkpoint()), resumed);
+
+    assertArrayEquals(BlockGradients.weights(straight), BlockGradients.weights(resumed));
+    assertEquals(1, second.size());
+    assertEquals(2, second.get(0).epoch());
+    assertEquals(both.get(1).trainingLoss(), second.get(0).trainingLoss());
+    SavedModel after = ModelFiles.load(dir.resolve("run/checkpoint.safetensors"), Engines.get("ref"));
+    assertEquals(2, after.progress().completedEpochs());
+    assertEquals(both.get(0).trainingLoss(), after.progress().history().get(0).trainingLoss());
+    assertArrayEquals(BlockGradients.weights(straight), BlockGradients.weights(after.network()));
+  }
+
+  @Test
+  void aResumedRunWithAnotherNetworkSeedOrBatchSizeIsRefusedNamingTheSetting() {
+    fit(trainer(1).checkpoint(checkpoint()), network(LocalSpark.spec()));
+
+    IllegalArgumentException seed = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(2).seed(6).resumeFrom(checkpoint()), network(LocalSpark.spec())));
+    assertTrue(seed.getMessage().contains("its run used seed 5, this one seed 6"), seed.getMessage());
+
+    IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(2).batchSize(32).resumeFrom(checkpoint()), network(LocalSpark.spec())));
+    assertTrue(batch.getMessage().contains("its run used batch size 16, this one batch size 32"), batch.getMessage());
+
+    IllegalArgumentException net = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(2).resumeFrom(checkpoint()), network(LocalSpark.spec().withSeed(8))));
+    assertTrue(net.getMessage().startsWith("cannot resume from " + checkpoint() + ": its run used network "),
+        net.getMessage());
+  }
+
+  @Test
+  void aCompletedRunAsksForMoreEpochs() {
+    fit(trainer(1).checkpoint(checkpoint()), network(LocalSpark.spec()));
+    IllegalArgumentException done = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(1).resumeFrom(checkpoint()), network(LocalSpark.spec())));
+    assertTrue(done.getMessage().contains("has already completed 1 epochs, and this run asks for 1"),
+        done.getMessage());
+  }
+}

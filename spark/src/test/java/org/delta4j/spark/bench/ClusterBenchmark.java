@@ -1,0 +1,356 @@
+package org.delta4j.spark.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.delta4j.datasets.FashionMnist;
+import org.delta4j.engine.Engines;
+import org.delta4j.io.AtomicFiles;
+import org.delta4j.nn.Network;
+import org.delta4j.spark.FixedOrderSgd;
+import org.delta4j.spark.SparkTrainer;
+import org.delta4j.spark.StepPlan;
+import org.delta4j.train.EpochResult;
+import org.delta4j.train.Evaluation;
+
+/**
+ * The Spark benchmark of BENCHMARKS.md, one program (run by {@code spark/bench/run}): the main job — the
+ * Fashion-MNIST MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 2e-3, batches of 128, reference engine,
+ * FLOAT32, as {@code train --spark} trains it) — on {@code local-cluster[N,1,M]} for each N of {@code --workers},
+ * each epoch's wall time and test accuracy (evaluated on the driver, outside the training time); the same blocks on
+ * one machine without Spark ({@link FixedOrderSgd}, in this JVM), for Spark's cost per step; and Spark MLlib's {@link
+ * MultilayerPerceptronClassifier} with layers [784, 256, 128, 10] (its sigmoid hidden layers and softmax output) by
+ * its l-bfgs and gd solvers, on the same cluster and the same cached DataFrame, fitted afresh for each {@code maxIter}
+ * of a series (MLlib keeps no model between iterations), each fit's time and test accuracy. Everything measured goes
+ * to one JSON file ({@code spark/results/cluster.json}), with the machine; the report's Spark section derives the
+ * rest. Options: {@code --rows}, {@code --test-rows} (0: all), {@code --epochs}, {@code --workers 1,2}, {@code
+ * --memory-mb} (per executor), {@code --lbfgs 1,2,…} and {@code --gd …} (maxIter series, empty: not run), {@code
+ * --mllib-workers}, {@code --mllib-seconds} (the time budget of MLlib's fits), {@code --data}, {@code --out}.
+ */
+public final class ClusterBenchmark {
+  private static final int BATCH = 128;
+  private static final String ENGINE = "ref";
+  private static final long SEED = 42;
+  /** The evaluation batch on the driver; it changes no prediction, only how many rows go through at once. */
+  private static final int EVALUATION_BATCH = 1000;
+
+  private final SparkTrainer.Reduction reduction = SparkTrainer.Reduction.PEER_ALL_REDUCE;
+  private final Options options;
+  private final FashionMnist.Data mnist;
+  private final org.delta4j.data.Dataset training;
+  private final org.delta4j.data.Dataset test;
+  private final ObjectNode out = new ObjectMapper().createObjectNode();
+
+  private ClusterBenchmark(Options options) throws IOException {
+    this.options = options;
+    this.mnist = FashionMnist.load(options.data);
+    this.training = firstRows(mnist.training(), options.rows, "--rows");
+    this.test = firstRows(mnist.test(), options.testRows, "--test-rows");
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options o = Options.parse(args);
+    new ClusterBenchmark(o).run();
+  }
+
+  private static org.delta4j.data.Dataset firstRows(org.delta4j.data.Dataset d, int rows, String option) {
+    if (rows < 0 || rows > d.size()) {
+      throw new IllegalArgumentException(option + " " + rows + ": the set has " + d.size() + " rows (0 takes all)");
+    }
+    return rows == 0 || rows == d.size() ? d : d.subset(IntStream.range(0, rows).toArray());
+  }
+
+  private void run() throws IOException {
+    Network probe = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
+    long parameters = probe.parameters().stream().mapToLong(p -> p.value().size()).sum();
+    out.set("machine", machine());
+    out.putObject("config").put("network", "MLP 784-256-128-10, ReLU, softmax cross-entropy, Adam 2e-3")
+        .put("parameters", parameters).put("engine", ENGINE).put("dtype", probe.dataType().toString())
+        .put("batch", BATCH).put("epochs", options.epochs).put("training_rows", training.size())
+        .put("test_rows", test.size()).put("reduction", reduction.toString())
+        .put("executor_memory_mb", options.memoryMb).put("seed", SEED)
+        .put("data", mnist.directory().toString());
+    double[][] features = doubles(training);
+    int[] labels = IntStream.range(0, training.size()).map(training::label).toArray();
+    oneMachine(features, labels);
+    ArrayNode delta4j = out.putArray("delta4j");
+    for (int workers : options.workers) {
+      long start = System.nanoTime();
+      SparkSession spark = cluster(workers);
+      awaitExecutors(spark, workers);
+      double startup = seconds(start);
+      try {
+        Dataset<Row> train = frame(spark, features, labels, workers).cache();
+        train.count();
+        ObjectNode run = delta4j.addObject().put("workers", workers).put("cluster", master(workers))
+            .put("startup_seconds", startup);
+        sparkTraining(train, run);
+        if (workers == options.mllibWorkers) {
+          Dataset<Row> testFrame = frame(spark, doubles(test), IntStream.range(0, test.size()).map(test::label)
+              .toArray(), workers).cache();
+          testFrame.count();
+          mllib(train, testFrame, workers);
+        }
+      } finally {
+        spark.stop();
+      }
+    }
+    Files.createDirectories(options.out.toAbsolutePath().getParent());
+    AtomicFiles.writeString(options.out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+    System.out.println("wrote " + options.out);
+  }
+
+  /** The same blocks as each Spark run, on one machine: two epochs each, the second one warm. */
+  private void oneMachine(double[][] features, int[] labels) {
+    ArrayNode runs = out.putArray("one_machine");
+    for (int workers : options.workers) {
+      Network network = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
+      StepPlan plan = new StepPlan(features.length, BATCH, workers, 1, SEED, true);
+      List<EpochResult> epochs = FixedOrderSgd.train(network, features, labels, plan, 2);
+      ArrayNode seconds = runs.addObject().put("blocks", workers).put("steps", plan.steps())
+          .putArray("epoch_seconds");
+      epochs.forEach(e -> seconds.add(e.seconds()));
+      System.out.printf(Locale.ROOT, "one machine, %d block(s) a batch: %s s an epoch%n", workers,
+          epochs.stream().map(e -> String.format(Locale.ROOT, "%.2f", e.seconds())).toList());
+    }
+  }
+
+  /** Trains the MLP on the cluster, each epoch's test accuracy measured on the driver and left out of the time. */
+  private void sparkTraining(Dataset<Row> train, ObjectNode run) {
+    Network network = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
+    ArrayNode epochs = run.putArray("epochs");
+    long start = System.nanoTime();
+    double[] evaluating = {0};
+    SparkTrainer.builder().epochs(options.epochs).batchSize(BATCH).seed(SEED).workers(run.get("workers").asInt())
+        .reduction(reduction).listener(r -> {
+          double elapsed = seconds(start) - evaluating[0];
+          long evaluationStart = System.nanoTime();
+          double accuracy = Evaluation.of(network, test, EVALUATION_BATCH).accuracy();
+          evaluating[0] += seconds(evaluationStart);
+          epochs.addObject().put("epoch", r.epoch()).put("seconds", r.seconds())
+              .put("training_seconds", elapsed).put("training_loss", r.trainingLoss())
+              .put("test_accuracy", accuracy);
+          System.out.printf(Locale.ROOT, "%s: epoch %d, %.2f s (%.2f s since the start), test accuracy %.4f%n",
+              run.get("cluster").asText(), r.epoch(), r.seconds(), elapsed, accuracy);
+        }).build().fit(network, train, "features", "label");
+    run.put("fit_seconds", seconds(start) - evaluating[0]);
+  }
+
+  /**
+   * MLlib's MLP by each solver (gd, then l-bfgs), one fresh fit per maxIter, on the same DataFrame, after one
+   * untimed fit that warms the executors' JIT and MLlib's code (the first fit takes several times the next here).
+   * The fits share {@code --mllib-seconds}: a fit whose time, projected from its solver's last fit (seconds per
+   * iteration × maxIter), would pass it is skipped and recorded as skipped, so the whole run keeps its length
+   * whatever the machine.
+   */
+  private void mllib(Dataset<Row> train, Dataset<Row> testFrame, int workers) {
+    ObjectNode node = out.putObject("mllib").put("workers", workers).put("cluster", master(workers))
+        .put("layers", "784-256-128-10, sigmoid hidden, softmax output").put("budget_seconds", options.mllibSeconds);
+    ArrayNode runs = node.putArray("runs");
+    MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+    Map<String, int[]> solvers = new LinkedHashMap<>();
+    solvers.put("gd", options.gd);
+    solvers.put("l-bfgs", options.lbfgs);
+    long warmUp = System.nanoTime();
+    mllibClassifier("l-bfgs", 1).fit(train);
+    node.put("warm_up_seconds", seconds(warmUp));
+    double budget = options.mllibSeconds;
+    double spent = 0;
+    for (Map.Entry<String, int[]> solver : solvers.entrySet()) {
+      double perIteration = 0;
+      for (int maxIter : solver.getValue()) {
+        double projected = perIteration * maxIter;
+        if (spent + projected > budget) {
+          runs.addObject().put("solver", solver.getKey()).put("max_iter", maxIter).put("skipped", String.format(
+              Locale.ROOT, "projected %.0f s, past the budget of %.0f s (%.0f s spent)", projected, budget,
+              spent));
+          System.out.printf(Locale.ROOT, "MLlib %s maxIter %d skipped: projected %.0f s, %.0f s of %.0f s spent%n",
+              solver.getKey(), maxIter, projected, spent, budget);
+          continue;
+        }
+        long start = System.nanoTime();
+        MultilayerPerceptronClassificationModel model = mllibClassifier(solver.getKey(), maxIter).fit(train);
+        double seconds = seconds(start);
+        spent += seconds;
+        double acc = accuracy.evaluate(model.transform(testFrame));
+        int iterations = model.summary().totalIterations();
+        perIteration = seconds / Math.max(1, iterations);
+        runs.addObject().put("solver", solver.getKey()).put("max_iter", maxIter).put("iterations", iterations)
+            .put("seconds", seconds).put("test_accuracy", acc);
+        System.out.printf(Locale.ROOT, "MLlib %s maxIter %d (%d iterations): %.2f s, test accuracy %.4f%n",
+            solver.getKey(), maxIter, iterations, seconds, acc);
+      }
+    }
+  }
+
+  /** MLlib's MLP of the main job's layers; its hidden layers are sigmoid and its output softmax, always. */
+  private static MultilayerPerceptronClassifier mllibClassifier(String solver, int maxIter) {
+    return new MultilayerPerceptronClassifier().setLayers(new int[] {784, 256, 128, 10}).setSolver(solver)
+        .setMaxIter(maxIter).setSeed(SEED).setBlockSize(BATCH);
+  }
+
+  private String master(int workers) {
+    return "local-cluster[" + workers + ",1," + options.memoryMb + "]";
+  }
+
+  /**
+   * A {@code local-cluster}: a master, and one worker JVM of one core per worker, whose executors load this
+   * program's class path (as {@code LocalClusterTest} starts it).
+   */
+  private SparkSession cluster(int workers) {
+    return SparkSession.builder().master(master(workers)).appName("delta4j-cluster-benchmark")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.executor.memory", options.memoryMb + "m")
+        .config("spark.sql.shuffle.partitions", Integer.toString(workers))
+        .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .config("spark.executor.extraJavaOptions", System.getProperty("delta4j.executor.options", ""))
+        .getOrCreate();
+  }
+
+  /** Waits until all {@code workers} executor JVMs have registered (their start is the cluster's start-up time). */
+  private void awaitExecutors(SparkSession spark, int workers) {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    // the driver counts among the block managers: an executor JVM is there once it can take tasks
+    while (spark.sparkContext().getExecutorMemoryStatus().size() < workers + 1) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(master(workers) + " has " + (spark.sparkContext().getExecutorMemoryStatus()
+            .size() - 1) + " executors after 10 minutes, of " + workers);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while " + master(workers) + " started", e);
+      }
+    }
+  }
+
+  /** One DataFrame for both systems: a Vector "features" (the normalised pixels) and a double "label" column. */
+  private static Dataset<Row> frame(SparkSession spark, double[][] features, int[] labels, int partitions) {
+    List<Row> rows = new ArrayList<>(labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i]));
+    }
+    StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+    return spark.createDataFrame(rows, schema).repartition(partitions);
+  }
+
+  /** A dataset's normalised features, each float widened to a double (so both systems see the same numbers). */
+  private static double[][] doubles(org.delta4j.data.Dataset d) {
+    int width = d.featureShape().intSize();
+    float[] x = new float[width];
+    float[] y = new float[d.numClasses()];
+    double[][] out = new double[d.size()][width];
+    for (int i = 0; i < d.size(); i++) {
+      d.fill(new int[] {i}, 0, 1, x, y);
+      for (int j = 0; j < width; j++) {
+        out[i][j] = x[j];
+      }
+    }
+    return out;
+  }
+
+  /** The CPU (the fields of the first processor in /proc/cpuinfo that tell one CPU from another), cores, settings. */
+  private static ObjectNode machine() throws IOException {
+    ObjectNode m = new ObjectMapper().createObjectNode();
+    ObjectNode cpu = m.putObject("cpuinfo");
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    List<String> fields = List.of("vendor_id", "cpu family", "model", "stepping", "model name", "flags",
+        "CPU implementer", "CPU part", "Features");
+    if (Files.isReadable(cpuinfo)) {
+      for (String line : Files.readString(cpuinfo).split("\n")) {
+        if (line.isBlank() && cpu.size() > 0) {
+          break; // the first processor's block: the others are the same CPU
+        }
+        int colon = line.indexOf(':');
+        String key = colon > 0 ? line.substring(0, colon).trim() : "";
+        if (fields.contains(key) && !cpu.has(key)) {
+          cpu.put(key, line.substring(colon + 1).trim());
+        }
+      }
+    }
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.putArray("blas");
+    m.putObject("settings").put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
+        .put("Spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    return m;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** The command line. */
+  record Options(int rows, int testRows, int epochs, int[] workers, int memoryMb, int[] lbfgs, int[] gd,
+      int mllibWorkers, double mllibSeconds, Path data, Path out) {
+    static Options parse(String[] args) {
+      int rows = 0;
+      int testRows = 0;
+      int epochs = 5;
+      int[] workers = {1, 2};
+      int memoryMb = 3072;
+      int[] lbfgs = {5, 10, 20, 40};
+      int[] gd = {5, 10, 20, 40};
+      int mllibWorkers = 2;
+      double mllibSeconds = 540;
+      Path data = null;
+      Path out = Path.of("spark", "results", "cluster.json");
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("option " + args[i] + " needs a value");
+        }
+        String v = args[i + 1];
+        switch (args[i]) {
+          case "--rows" -> rows = Integer.parseInt(v);
+          case "--test-rows" -> testRows = Integer.parseInt(v);
+          case "--epochs" -> epochs = Integer.parseInt(v);
+          case "--workers" -> workers = list(v);
+          case "--memory-mb" -> memoryMb = Integer.parseInt(v);
+          case "--lbfgs" -> lbfgs = list(v);
+          case "--gd" -> gd = list(v);
+          case "--mllib-workers" -> mllibWorkers = Integer.parseInt(v);
+          case "--mllib-seconds" -> mllibSeconds = Double.parseDouble(v);
+          case "--data" -> data = Path.of(v);
+          case "--out" -> out = Path.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the benchmark takes --rows, "
+              + "--test-rows, --epochs, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --mllib-seconds, "
+              + "--data, --out");
+        }
+      }
+      if (epochs < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
+        throw new IllegalArgumentException("need epochs ≥ 1 (got " + epochs + "), --memory-mb ≥ 512 (got " + memoryMb
+            + ") and workers ≥ 1 (got " + Arrays.toString(workers) + ")");
+      }
+      return new Options(rows, testRows, epochs, workers, memoryMb, lbfgs, gd, mllibWorkers, mllibSeconds, data,
+          out);
+    }
+
+    private static int[] list(String v) {
+      return v.isBlank() ? new int[0] : Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+          .toArray();
+    }
+  }
+}

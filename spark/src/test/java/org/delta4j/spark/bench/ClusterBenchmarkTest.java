@@ -1,0 +1,35 @@
+package org.delta4j.spark.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's command line: later options win, lists are comma-separated, bad values are named. */
+class ClusterBenchmarkTest {
+  @Test
+  void laterOptionsWinAndListsAreCommaSeparated() {
+    ClusterBenchmark.Options o = ClusterBenchmark.Options.parse(new String[] {"--rows", "2000", "--workers", "1, 2",
+        "--lbfgs", "", "--out", "a.json", "--out", "b.json"});
+    assertEquals(2000, o.rows());
+    assertArrayEquals(new int[] {1, 2}, o.workers());
+    assertArrayEquals(new int[0], o.lbfgs(), "an empty series runs no fit");
+    assertEquals(Path.of("b.json"), o.out());
+  }
+
+  @Test
+  void badOptionsAreNamed() {
+    String unknown = assertThrows(IllegalArgumentException.class,
+        () -> ClusterBenchmark.Options.parse(new String[] {"--row", "5"})).getMessage();
+    assertTrue(unknown.startsWith("unknown option --row;"), unknown);
+    String workers = assertThrows(IllegalArgumentException.class,
+        () -> ClusterBenchmark.Options.parse(new String[] {"--workers", "0"})).getMessage();
+    assertTrue(workers.contains("workers ≥ 1 (got [0])"), workers);
+    String value = assertThrows(IllegalArgumentException.class,
+        () -> ClusterBenchmark.Options.parse(new String[] {"--epochs"})).getMessage();
+    assertEquals("option --epochs needs a value", value);
+  }
+}
