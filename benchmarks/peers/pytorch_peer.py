@@ -156,16 +156,17 @@ def numpy_blas():
 
 
 def cnn():
-    """Delta4j's benchmarked CNN (org.delta4j.benchmarks.Cnn) layer for layer: per convolution conv 3x3 (no padding,
+    """Delta4j's benchmarked CNN (org.delta4j.benchmarks.Cnn) layer for layer: per convolution conv 3x3 (same padding,
     no bias), batch norm (momentum 0.1, eps 1e-5), ReLU, max-pool 2; then dense 128, ReLU, dense 10; He-uniform
     weights (bound sqrt(6 / fan_in)), zero biases."""
     torch.manual_seed(1)
     layers, channels = [], 1
     for filters in (32, 64):
-        layers += [nn.Conv2d(channels, filters, 3, bias=False), nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1),
+        layers += [nn.Conv2d(channels, filters, 3, padding=1, bias=False),
+                   nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1),
                    nn.ReLU(), nn.MaxPool2d(2)]
         channels = filters
-    net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, 10))
+    net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
     for m in net:
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_uniform_(m.weight, nonlinearity="relu")

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One convolution of {@link Cnn} alone at batch 128 in FLOAT32 ({@code layer}: {@code conv1}, 1 → 32 channels on
- * 28×28, or {@code conv2}, 32 → 64 on 13×13; 3×3, stride 1, no padding, no bias), through an engine's {@link
+ * 28×28, or {@code conv2}, 32 → 64 on 14×14; 3×3, stride 1, same padding, no bias), through an engine's {@link
  * Conv2DLayer} (im2col, gemm, axis swap) and, as engine {@code nd4j-raw}, through ND4J's own native ops called directly
  * ({@code conv2d}, {@code conv2d_bp}, NCHW, weights [F, C, kh, kw] as Delta4j keeps them) under the nd4j engine's
  * thread settings. The forward pass, and the backward pass alone (weight and input gradients; the engines' training
@@ -86,8 +86,8 @@ public class Conv2DBenchmark {
           longs(conv.parameters().get(0).value()), 'c');
       INDArray dOut = Nd4j.create(dy, longs(gradient), 'c');
       INDArray out = Nd4j.createUninitialized(in.dataType(), dOut.shape());
-      // kh, kw, sh, sw, ph, pw, dh, dw, same mode 0 (valid), 0 = NCHW, weight format 1 = [F, C, kh, kw]
-      int[] args = {Cnn.KERNEL, Cnn.KERNEL, 1, 1, 0, 0, 1, 1, 0, 0, 1};
+      // kh, kw, sh, sw, ph, pw, dh, dw, same mode 0 (explicit padding), 0 = NCHW, weight format 1 = [F, C, kh, kw]
+      int[] args = {Cnn.KERNEL, Cnn.KERNEL, 1, 1, Cnn.PADDING, Cnn.PADDING, 1, 1, 0, 0, 1};
       nativeForward = DynamicCustomOp.builder("conv2d").addInputs(in, weights).addOutputs(out)
           .addIntegerArguments(args).build();
       nativeBackward = DynamicCustomOp.builder("conv2d_bp").addInputs(in, weights, dOut)

@@ -43,8 +43,8 @@ final class Dl4jNetworks {
   }
 
   /**
-   * {@link Cnn} in DL4J, on images [N, 1, 28, 28]: per convolution ConvolutionLayer (3×3, stride 1, no padding:
-   * truncate mode, no bias), BatchNormalization (DL4J's decay 0.9 is momentum 0.1; ε = 1e-5), ReLU, SubsamplingLayer
+   * {@link Cnn} in DL4J, on images [N, 1, 28, 28]: per convolution ConvolutionLayer (3×3, stride 1, same padding:
+   * same mode, no bias), BatchNormalization (DL4J's decay 0.9 is momentum 0.1; ε = 1e-5), ReLU, SubsamplingLayer
    * (max, 2×2, stride 2); then DenseLayer 128 ReLU and OutputLayer 10 softmax with cross-entropy, DL4J flattening
    * between them; He-uniform weights, Adam 1e-3.
    */
@@ -54,7 +54,7 @@ final class Dl4jNetworks {
         .dataType(DataType.FLOAT)
         .updater(new Adam(1e-3))
         .weightInit(WeightInit.RELU_UNIFORM)
-        .convolutionMode(ConvolutionMode.Truncate)
+        .convolutionMode(ConvolutionMode.Same)
         .list();
     for (int[] c : Cnn.CONVOLUTIONS) {
       layers.layer(new ConvolutionLayer.Builder(Cnn.KERNEL, Cnn.KERNEL).stride(1, 1).nOut(c[1]).hasBias(false)

@@ -347,8 +347,8 @@ public final class BenchmarksReport {
       return;
     }
     md.append("The main program's `train --preset cnn` network, the same in every system: conv 32 3×3, batch norm, "
-        + "ReLU, max-pool 2, conv 64 3×3, batch norm, ReLU, max-pool 2, dense 128, ReLU, dense 10 (no padding, "
-        + "convolutions without bias, He-uniform, softmax cross-entropy, Adam 1e-3) on [1, 28, 28], FLOAT32; the "
+        + "ReLU, max-pool 2, conv 64 3×3, batch norm, ReLU, max-pool 2, dense 128, ReLU, dense 10 (same "
+        + "padding, convolutions without bias, He-uniform, softmax cross-entropy, Adam) on [1, 28, 28], FLOAT32; the "
         + "training step at batch ").append(BenchmarkData.BATCH).append(". Delta4j: `CnnBenchmark`; DL4J: "
         + "`Dl4jCnnBenchmark` (ConvolutionLayer, BatchNormalization, SubsamplingLayer, DenseLayer, OutputLayer); "
         + "PyTorch: `pytorch_peer.py`'s `cnn`.\n\n");
