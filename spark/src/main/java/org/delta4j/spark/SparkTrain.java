@@ -169,6 +169,6 @@ public final class SparkTrain {
     }
     StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType, false))
         .add("label", DataTypes.IntegerType);
-    return spark.createDataFrame(rows, schema);
+    return LocalFrames.of(spark, rows, schema, (long) Float.BYTES * width + Integer.BYTES);
   }
 }

@@ -29,6 +29,7 @@ import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.nn.Network;
 import org.delta4j.spark.FixedOrderSgd;
+import org.delta4j.spark.LocalFrames;
 import org.delta4j.spark.SparkTrainer;
 import org.delta4j.spark.StepPlan;
 import org.delta4j.train.EpochResult;
@@ -255,7 +256,8 @@ public final class ClusterBenchmark {
       rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i]));
     }
     StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
-    return spark.createDataFrame(rows, schema).repartition(partitions);
+    long bytesPerRow = (long) Double.BYTES * (labels.length == 0 ? 1 : features[0].length) + Double.BYTES;
+    return LocalFrames.of(spark, rows, schema, bytesPerRow).repartition(partitions);
   }
 
   /** A dataset's normalised features, each float widened to a double (so both systems see the same numbers). */
