@@ -338,10 +338,23 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
         .loss(new TapeKinds.TapeSoftmaxCrossEntropy()).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
   }
 
-  @Test
-  void aSteadyStateStepMakesNoEngineTensor() {
+  /** A convolutional network of tape layers: conv2d, ReLU, max-pool, flatten, dense and a tape loss. */
+  static NetworkSpec tapeConvolutionalNetwork() {
+    return NetworkSpec.builder().input(2, 6, 6).layer(new TapeKinds.TapeConv2D(null, new Conv2D(4, 3, Padding.SAME)))
+        .layer(new TapeKinds.TapeActivation(ActivationFunction.RELU))
+        .layer(new TapeKinds.TapePool2D(null, new Pool2D(Pool2D.Kind.MAX, 2))).flatten()
+        .layer(new TapeKinds.TapeDense(null, 3)).loss(new TapeKinds.TapeSoftmaxCrossEntropy())
+        .optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
+  }
+
+  static Stream<NetworkSpec> tapeNetworks() {
+    return Stream.of(tapeNetwork(), tapeConvolutionalNetwork());
+  }
+
+  @ParameterizedTest
+  @MethodSource("tapeNetworks")
+  void aSteadyStateStepMakesNoEngineTensor(NetworkSpec spec) {
     CountingEngine counting = new CountingEngine(engine());
-    NetworkSpec spec = tapeNetwork();
     List<Layer> layers = new ArrayList<>();
     Shape in = spec.input();
     for (LayerSpec l : spec.layers()) {
@@ -355,7 +368,7 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       if (step == 2) { // after warm-up: a full batch and a last one
         before = counting.allocations();
       }
-      Shape batch = Shape.of(rows[step], 5);
+      Shape batch = spec.input().withBatch(rows[step]);
       Tensor y = engine().tensor(F64, batch, uniform(batch, step, -1, 1));
       for (Layer l : layers) {
         y = l.forward(y, Mode.training(step));
