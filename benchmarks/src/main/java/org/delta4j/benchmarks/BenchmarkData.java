@@ -52,6 +52,18 @@ public final class BenchmarkData {
     return out;
   }
 
+  /** The features of the first {@code rows} samples of the training set, flat [rows × 784]: an inference input. */
+  public static float[] features(int rows) {
+    return batches(1, rows)[0][0];
+  }
+
+  /** {@link #features(int)} in an engine's FLOAT32 tensor, each sample of shape {@code sample}. */
+  public static Tensor features(Engine engine, int rows, Shape sample) {
+    Tensor t = engine.zeros(DataType.FLOAT32, sample.withBatch(rows));
+    t.copyFrom(features(rows));
+    return t;
+  }
+
   /**
    * {@link #batches} of {@link #BATCH} samples in an engine's FLOAT32 tensors: [0] the inputs, each sample of shape
    * {@code sample} (784 values: [784], or [1, 28, 28] for a convolutional network), [1] the one-hot targets.

@@ -50,10 +50,8 @@ public class CnnBenchmark {
     Tensor[][] data = BenchmarkData.onEngine(e, BATCHES, image);
     inputs = data[0];
     targets = data[1];
-    one = e.zeros(DataType.FLOAT32, image.withBatch(1));
-    one.copyFrom(BenchmarkData.batches(1, 1)[0][0]);
-    thousand = e.zeros(DataType.FLOAT32, image.withBatch(1000));
-    thousand.copyFrom(BenchmarkData.batches(1, 1000)[0][0]);
+    one = BenchmarkData.features(e, 1, image);
+    thousand = BenchmarkData.features(e, 1000, image);
   }
 
   @Benchmark

@@ -36,8 +36,8 @@ public class Dl4jBenchmark extends Dl4jPeerBenchmark {
       batches[i] = new DataSet(Nd4j.create(b[i][0], new long[] {BenchmarkData.BATCH, 784}, 'c'),
           Nd4j.create(b[i][1], new long[] {BenchmarkData.BATCH, 10}, 'c'));
     }
-    one = Nd4j.create(BenchmarkData.batches(1, 1)[0][0], new long[] {1, 784}, 'c');
-    thousand = Nd4j.create(BenchmarkData.batches(1, 1000)[0][0], new long[] {1000, 784}, 'c');
+    one = Nd4j.create(BenchmarkData.features(1), new long[] {1, 784}, 'c');
+    thousand = Nd4j.create(BenchmarkData.features(1000), new long[] {1000, 784}, 'c');
   }
 
   /** The epoch's batches as arrays, and a fresh network per measurement, as in {@link EpochBenchmark}. */

@@ -29,8 +29,8 @@ public class Dl4jCnnBenchmark extends Dl4jPeerBenchmark {
       batches[i] = new DataSet(Nd4j.create(b[i][0], images(BenchmarkData.BATCH), 'c'),
           Nd4j.create(b[i][1], new long[] {BenchmarkData.BATCH, 10}, 'c'));
     }
-    one = Nd4j.create(BenchmarkData.batches(1, 1)[0][0], images(1), 'c');
-    thousand = Nd4j.create(BenchmarkData.batches(1, 1000)[0][0], images(1000), 'c');
+    one = Nd4j.create(BenchmarkData.features(1), images(1), 'c');
+    thousand = Nd4j.create(BenchmarkData.features(1000), images(1000), 'c');
   }
 
   private static long[] images(int n) {

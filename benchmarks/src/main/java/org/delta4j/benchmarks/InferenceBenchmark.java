@@ -39,12 +39,8 @@ public class InferenceBenchmark {
   public void setUp() {
     Engine e = Engines.get(engine);
     network = Network.create(Mlp.spec(), e, DataType.FLOAT32);
-    float[][][] b1 = BenchmarkData.batches(1, 1);
-    one = e.zeros(DataType.FLOAT32, Shape.of(1, 784));
-    one.copyFrom(b1[0][0]);
-    float[][][] b1000 = BenchmarkData.batches(1, 1000);
-    thousand = e.zeros(DataType.FLOAT32, Shape.of(1000, 784));
-    thousand.copyFrom(b1000[0][0]);
+    one = BenchmarkData.features(e, 1, Shape.of(784));
+    thousand = BenchmarkData.features(e, 1000, Shape.of(784));
   }
 
   @Benchmark

@@ -49,7 +49,7 @@ public class Nd4jInferenceBenchmark {
       biases[l] = Nd4j.zeros(DataType.FLOAT, 1, SIZES[l + 1]);
       outputs[l] = Nd4j.zeros(DataType.FLOAT, 1, SIZES[l + 1]);
     }
-    input = Nd4j.create(BenchmarkData.batches(1, 1)[0][0], new long[] {1, 784}, DataType.FLOAT);
+    input = Nd4j.create(BenchmarkData.features(1), new long[] {1, 784}, DataType.FLOAT);
   }
 
   @Benchmark

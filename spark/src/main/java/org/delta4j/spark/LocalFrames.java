@@ -30,6 +30,6 @@ public final class LocalFrames {
     int slices = (int) Math.max(spark.sparkContext().defaultParallelism(),
         Math.min(rows.size(), (total + PARTITION_BYTES - 1) / PARTITION_BYTES));
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(context.parallelize(rows, Math.max(1, slices)), schema);
+    return spark.createDataFrame(context.parallelize(rows, slices), schema);
   }
 }
