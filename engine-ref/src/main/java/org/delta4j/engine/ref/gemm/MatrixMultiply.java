@@ -16,7 +16,7 @@ public final class MatrixMultiply {
   public static final String VECTOR_PROPERTY = "delta4j.ref.vector";
   static final long PARALLEL_FLOPS = 4_000_000;
 
-  private static final WorkerPool POOL = new WorkerPool(Runtime.getRuntime().availableProcessors());
+  private static final WorkerPool POOL = WorkerPool.shared();
   private static final boolean VECTOR = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
       && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
   private static final MatrixMultiply DEFAULT = new MatrixMultiply(VECTOR);

@@ -10,9 +10,17 @@ import java.util.function.IntConsumer;
  * never serialising: several callers may {@link #invoke} at once; each claims the workers that are idle at that moment
  * and runs every part no worker took on its own thread. One caller alone gets every worker, as before; two callers on
  * two cores each end up with about one core, instead of one waiting for the other's whole job.
+ * {@link #shared()} is the process's one pool, used by the matrix products and by any other kernel of the reference
+ * engine that splits its work over the cores.
  */
-final class WorkerPool {
+public final class WorkerPool {
+  private static final WorkerPool SHARED = new WorkerPool(Runtime.getRuntime().availableProcessors());
   private final Worker[] workers;
+
+  /** The process's pool: one thread per available core beside the caller. */
+  public static WorkerPool shared() {
+    return SHARED;
+  }
 
   WorkerPool(int threads) {
     workers = new Worker[Math.max(0, threads - 1)];
@@ -23,7 +31,7 @@ final class WorkerPool {
   }
 
   /** The most parts a job can run at once: the workers and the caller. */
-  int parallelism() {
+  public int parallelism() {
     return workers.length + 1;
   }
 
@@ -32,7 +40,7 @@ final class WorkerPool {
    * Part 0 and every part no idle worker could take run on the calling thread, so parts must not depend on which
    * thread runs them or in what order (the matrix products' parts write disjoint rows of C).
    */
-  void invoke(int parts, IntConsumer task) {
+  public void invoke(int parts, IntConsumer task) {
     Thread caller = Thread.currentThread();
     int next = 1;
     for (int i = 0; i < workers.length && next < parts; i++) {
