@@ -74,7 +74,9 @@ public final class ImageLoops {
                 Arrays.fill(col, o, o + ow, 0);
                 continue;
               }
-              Arrays.fill(col, o, o + x0, 0);
+              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
+                col[o + k] = 0;
+              }
               int in = image + r * g.width() + x0 * g.strideWidth() + shift;
               if (g.strideWidth() == 1) {
                 System.arraycopy(x, in, col, o + x0, x1 - x0);
@@ -83,7 +85,9 @@ public final class ImageLoops {
                   col[o + k] = x[in + (k - x0) * g.strideWidth()];
                 }
               }
-              Arrays.fill(col, o + x1, o + ow, 0);
+              for (int k = x1; k < ow; k++) {
+                col[o + k] = 0;
+              }
             }
           }
         }
@@ -110,7 +114,9 @@ public final class ImageLoops {
                 Arrays.fill(col, o, o + ow, 0);
                 continue;
               }
-              Arrays.fill(col, o, o + x0, 0);
+              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
+                col[o + k] = 0;
+              }
               int in = image + r * g.width() + x0 * g.strideWidth() + shift;
               if (g.strideWidth() == 1) {
                 System.arraycopy(x, in, col, o + x0, x1 - x0);
@@ -119,7 +125,9 @@ public final class ImageLoops {
                   col[o + k] = x[in + (k - x0) * g.strideWidth()];
                 }
               }
-              Arrays.fill(col, o + x1, o + ow, 0);
+              for (int k = x1; k < ow; k++) {
+                col[o + k] = 0;
+              }
             }
           }
         }
