@@ -56,11 +56,16 @@ final class BlockedConvolution implements Convolution {
   private final IntConsumer part = this::runPart;
 
   BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters) {
+    this(engine, geometry, filters, BLOCK_ELEMENTS);
+  }
+
+  /** With blocks of as many samples as keep a block's column matrix and product within {@code blockElements}. */
+  BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters, int blockElements) {
     this.engine = engine;
     this.g = geometry;
     this.filters = filters;
     long perSample = (long) Math.max(geometry.columnRows(), filters) * geometry.positions();
-    this.blockSamples = (int) Math.max(1, BLOCK_ELEMENTS / perSample);
+    this.blockSamples = (int) Math.max(1, blockElements / perSample);
     this.transposedPartials = geometry.columnRows() < filters;
   }
 
