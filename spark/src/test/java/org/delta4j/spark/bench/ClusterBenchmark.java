@@ -276,7 +276,10 @@ public final class ClusterBenchmark {
     }
     StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
     long bytesPerRow = (long) Double.BYTES * (labels.length == 0 ? 1 : features[0].length) + Double.BYTES;
-    return LocalFrames.of(spark, rows, schema, bytesPerRow).repartition(partitions);
+    // coalesce keeps the rows' order (LocalFrames makes at least as many partitions as there are workers), so a row's
+    // index, and with it the training, is the same in every run; repartition's shuffle ordered rows as its blocks
+    // happened to arrive
+    return LocalFrames.of(spark, rows, schema, bytesPerRow).coalesce(partitions);
   }
 
   /** A dataset's normalised features, each float widened to a double (so both systems see the same numbers). */
