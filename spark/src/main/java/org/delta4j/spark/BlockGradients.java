@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,24 +12,34 @@ import org.delta4j.tensor.Tensor;
  * One worker's side of a synchronous step on its network: the weighted gradient vector of one block of the batch
  * ({@link #leaf}), and the optimizer step from the batch's summed vector ({@link #apply}). A vector holds every
  * parameter's gradient in {@link Network#parameters()} order, then the block's loss, both times the block's share of
- * the batch's rows, then the number of its rows classified correctly. Not thread-safe: one per network.
+ * the batch's rows, then the number of its rows classified correctly. A step allocates no array of the network's
+ * size: the input and target buffers (per block size) and one array per parameter for the copies between its tensors
+ * and the vectors are made once, and the vectors are the caller's. Not thread-safe: one per network.
  */
 public final class BlockGradients {
   private final Network network;
   private final int featureSize;
   private final int classes;
   private final int parameterValues;
-  private final Map<Integer, Tensor[]> buffers = new HashMap<>();
+  private final Map<Integer, BlockInput> inputs = new HashMap<>();
+  /** One array per parameter, of its size: where its gradient passes between its tensor and a vector. */
+  private final double[][] parameterScratch;
   private int[] predicted = new int[0];
+
+  /** A block of {@code rows} rows as the network takes it: the tensors, and the arrays they are filled from. */
+  private record BlockInput(Tensor input, Tensor target, double[] x, double[] y) {}
 
   public BlockGradients(Network network) {
     checkClassifier(network);
     this.network = network;
     this.featureSize = network.inputShape().intSize();
     this.classes = network.outputShape().dim(0);
+    List<Parameter> params = network.parameters();
+    this.parameterScratch = new double[params.size()][];
     int values = 0;
-    for (Parameter p : network.parameters()) {
-      values += p.gradient().shape().intSize();
+    for (int i = 0; i < params.size(); i++) {
+      parameterScratch[i] = new double[params.get(i).gradient().shape().intSize()];
+      values += parameterScratch[i].length;
     }
     this.parameterValues = values;
   }
@@ -51,32 +62,41 @@ public final class BlockGradients {
   }
 
   /**
-   * The vector of one block: rows {@code features[from … from + count)} with their labels, at position {@code
-   * firstRow} of its batch, weighted by {@code weight} (the block's rows over the batch's).
+   * The vector of one block, written into {@code into} (of {@link #vectorLength}, every value overwritten) and
+   * returned: rows {@code features[from … from + count)} with their labels, at position {@code firstRow} of its batch,
+   * weighted by {@code weight} (the block's rows over the batch's).
    */
-  public double[] leaf(double[][] features, int[] labels, int from, int count, long firstRow, double weight) {
-    Tensor[] t = buffers.computeIfAbsent(count, n -> new Tensor[] {
+  public double[] leaf(double[][] features, int[] labels, int from, int count, long firstRow, double weight,
+      double[] into) {
+    if (into.length != vectorLength()) {
+      throw new IllegalArgumentException("a block's gradient vector of " + into.length + " values, but the network "
+          + "has " + vectorLength());
+    }
+    BlockInput b = inputs.computeIfAbsent(count, n -> new BlockInput(
         network.engine().zeros(network.dataType(), network.inputShape().withBatch(n)),
-        network.engine().zeros(network.dataType(), network.outputShape().withBatch(n))});
-    double[] x = new double[count * featureSize];
-    double[] y = new double[count * classes];
+        network.engine().zeros(network.dataType(), network.outputShape().withBatch(n)),
+        new double[n * featureSize], new double[n * classes]));
+    double[] x = b.x();
+    double[] y = b.y();
+    Arrays.fill(y, 0);
     for (int r = 0; r < count; r++) {
       System.arraycopy(features[from + r], 0, x, r * featureSize, featureSize);
       y[r * classes + labels[from + r]] = 1;
     }
-    t[0].copyFrom(x);
-    t[1].copyFrom(y);
-    double loss = network.computeGradients(t[0], t[1], firstRow);
-    double[] v = new double[vectorLength()];
+    b.input().copyFrom(x);
+    b.target().copyFrom(y);
+    double loss = network.computeGradients(b.input(), b.target(), firstRow);
+    List<Parameter> params = network.parameters();
     int offset = 0;
-    for (Parameter p : network.parameters()) {
-      double[] g = p.gradient().toDoubleArray();
+    for (int p = 0; p < params.size(); p++) {
+      double[] g = parameterScratch[p];
+      params.get(p).gradient().copyTo(g);
       for (int i = 0; i < g.length; i++) {
-        v[offset + i] = g[i] * weight;
+        into[offset + i] = g[i] * weight;
       }
       offset += g.length;
     }
-    v[offset] = loss * weight;
+    into[offset] = loss * weight;
     if (predicted.length < count) {
       predicted = new int[count];
     }
@@ -87,8 +107,8 @@ public final class BlockGradients {
         correct++;
       }
     }
-    v[offset + 1] = correct;
-    return v;
+    into[offset + 1] = correct;
+    return into;
   }
 
   /** Writes the batch's summed vector into the gradients and applies one optimizer step; returns the batch's loss. */
@@ -97,13 +117,13 @@ public final class BlockGradients {
       throw new IllegalArgumentException("a summed gradient vector of " + total.length + " values, but the network "
           + "takes " + vectorLength());
     }
+    List<Parameter> params = network.parameters();
     int offset = 0;
-    for (Parameter p : network.parameters()) {
-      int n = p.gradient().shape().intSize();
-      double[] g = new double[n];
-      System.arraycopy(total, offset, g, 0, n);
-      p.gradient().copyFrom(g);
-      offset += n;
+    for (int p = 0; p < params.size(); p++) {
+      double[] g = parameterScratch[p];
+      System.arraycopy(total, offset, g, 0, g.length);
+      params.get(p).gradient().copyFrom(g);
+      offset += g.length;
     }
     network.applyUpdate();
     return total[offset];

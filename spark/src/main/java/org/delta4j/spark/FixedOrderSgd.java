@@ -26,6 +26,7 @@ public final class FixedOrderSgd {
     }
     BlockGradients gradients = new BlockGradients(network);
     List<EpochResult> results = new ArrayList<>();
+    double[][] leaves = new double[plan.blocks()][gradients.vectorLength()]; // the tree sums in them: reused each step
     for (int epoch = 1; epoch <= epochs; epoch++) {
       long start = System.nanoTime();
       double rate = network.optimizer().currentLearningRate();
@@ -34,7 +35,6 @@ public final class FixedOrderSgd {
       long correct = 0;
       for (int step = 0; step < plan.steps(); step++) {
         int blocks = plan.blocksIn(step);
-        double[][] leaves = new double[blocks][];
         for (int k = 0; k < blocks; k++) {
           int count = plan.blockRows(step, k);
           int first = step * plan.batchSize() + plan.blockStart(k);
@@ -44,7 +44,8 @@ public final class FixedOrderSgd {
             x[r] = features[order[first + r]];
             y[r] = labels[order[first + r]];
           }
-          leaves[k] = gradients.leaf(x, y, 0, count, plan.blockStart(k), (double) count / plan.rows(step));
+          leaves[k] = gradients.leaf(x, y, 0, count, plan.blockStart(k), (double) count / plan.rows(step),
+              leaves[k]);
         }
         double[] total = GradientTree.sum(blocks, GradientTree.cover(0, blocks, blocks, k -> leaves[k]));
         lossSum += gradients.apply(total) * plan.rows(step);

@@ -12,7 +12,10 @@ import java.util.function.IntFunction;
  * 0 … leaves − 1, sum(lo, hi) = sum(lo, mid) + sum(mid, hi) with mid = ⌊(lo + hi) / 2⌋. Floating-point addition is not
  * associative, so fixing the tree fixes the bits of the result: a worker holding a contiguous run of blocks sends the
  * sums of the largest subtrees inside its run ({@link #cover}, one node when the run is a subtree), and whoever holds
- * every worker's nodes completes the same tree ({@link #sum}), whatever the number of workers. Stateless.
+ * every worker's nodes completes the same tree ({@link #sum}), whatever the number of workers. The sums are formed in
+ * place, so that a step allocates no vector: a subtree's sum is written into the array of its first leaf or node (a[i]
+ * = a[i] + b[i], the same additions in the same order), and the arrays given to {@link #cover} and {@link #sum} are
+ * consumed. Stateless.
  */
 public final class GradientTree {
   private GradientTree() {}
@@ -24,7 +27,8 @@ public final class GradientTree {
 
   /**
    * The nodes whose subtrees exactly tile the run [from, to) of a tree over {@code leaves} blocks, each summed from
-   * {@code leaf(k)} in the tree's order; none when the run is empty.
+   * {@code leaf(k)} in the tree's order into the array of its first leaf (which is the node's values); none when the
+   * run is empty.
    */
   public static List<Node> cover(int from, int to, int leaves, IntFunction<double[]> leaf) {
     if (from < 0 || to > leaves || from > to) {
@@ -53,13 +57,16 @@ public final class GradientTree {
 
   private static double[] subtree(int lo, int hi, IntFunction<double[]> leaf) {
     if (hi - lo == 1) {
-      return leaf.apply(lo).clone();
+      return leaf.apply(lo);
     }
     int mid = (lo + hi) >>> 1;
     return add(subtree(lo, mid, leaf), subtree(mid, hi, leaf));
   }
 
-  /** The sum over all {@code leaves} blocks from nodes that tile them (as {@link #cover} makes them on the workers). */
+  /**
+   * The sum over all {@code leaves} blocks from nodes that tile them (as {@link #cover} makes them on the workers),
+   * formed in the array of the node of block 0, which is returned. The nodes' arrays must be distinct.
+   */
   public static double[] sum(int leaves, List<Node> nodes) {
     Map<Long, Node> byRange = new HashMap<>();
     for (Node n : nodes) {
@@ -91,15 +98,14 @@ public final class GradientTree {
     return ((long) lo << 32) | hi;
   }
 
-  /** a + b element by element, into a new array. */
+  /** a + b element by element, into a (returned). */
   private static double[] add(double[] a, double[] b) {
     if (a.length != b.length) {
       throw new IllegalArgumentException("gradient vectors of " + a.length + " and " + b.length + " values");
     }
-    double[] c = new double[a.length];
     for (int i = 0; i < a.length; i++) {
-      c[i] = a[i] + b[i];
+      a[i] = a[i] + b[i];
     }
-    return c;
+    return a;
   }
 }

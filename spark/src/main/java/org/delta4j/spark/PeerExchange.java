@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +28,8 @@ import org.apache.spark.SparkEnv;
  * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). A lone worker
  * sends nothing. Addition is element by
  * element, so each slice's tree gives the bits the whole vector's tree gives. Each worker sends and receives about
- * twice the vector per step, whatever the number of workers, and nothing passes through the driver. Not thread-safe.
+ * twice the vector per step, whatever the number of workers, and nothing passes through the driver. Its buffers are
+ * made by the first step and reused, so a step allocates no array of the vector's size. Not thread-safe.
  */
 final class PeerExchange implements Closeable {
   /** How long a worker waits for a peer's bytes before the stage fails (and Spark retries it). */
@@ -42,6 +42,11 @@ final class PeerExchange implements Closeable {
   private final DataInputStream[] in;
   private final List<Socket> sockets = new ArrayList<>();
   private final ExecutorService senders;
+  /** The step's buffers, made by the first step and kept (see {@link #ensureBuffers}). */
+  private double[] total;
+  private byte[] readBytes;
+  private ByteBuffer[] sendBytes;
+  private List<List<double[]>> received;
 
   private PeerExchange(BarrierTaskContext context, String rendezvous, String group) throws IOException {
     this.worker = context.partitionId();
@@ -99,7 +104,10 @@ final class PeerExchange implements Closeable {
     }
   }
 
-  /** The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values. */
+  /**
+   * The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values, in an array
+   * of this exchange that the next call overwrites. {@code mine}'s arrays may be consumed.
+   */
   double[] allReduce(List<GradientTree.Node> mine, int blocks, int length) {
     if (workers == 1) {
       return GradientTree.sum(blocks, mine); // nothing to send: the tree is this worker's
@@ -109,34 +117,39 @@ final class PeerExchange implements Closeable {
       for (int j = 0; j <= workers; j++) {
         cut[j] = (int) ((long) length * j / workers);
       }
+      ensureBuffers(length, cut);
       List<Future<?>> sent = new ArrayList<>();
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], mine, cut[peer], cut[peer + 1])));
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, cut[peer], cut[peer + 1])));
         }
       }
-      List<GradientTree.Node> slices = new ArrayList<>(slice(mine, cut[worker], cut[worker + 1]));
+      List<GradientTree.Node> slices = new ArrayList<>();
+      for (int n = 0; n < mine.size(); n++) {
+        GradientTree.Node node = mine.get(n);
+        double[] slice = buffer(received.get(worker), n, cut[worker + 1] - cut[worker]);
+        System.arraycopy(node.values(), cut[worker], slice, 0, slice.length);
+        slices.add(new GradientTree.Node(node.lo(), node.hi(), slice));
+      }
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
-          slices.addAll(readNodes(in[j]));
+          readNodes(in[j], received.get(j), slices);
         }
       }
-      await(sent);
+      await(sent); // the send buffers are free for the summed slice
       double[] own = GradientTree.sum(blocks, slices);
       List<GradientTree.Node> ownNode = List.of(new GradientTree.Node(0, blocks, own));
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], ownNode, 0, own.length)));
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], ownNode, 0, own.length)));
         }
       }
-      double[] total = new double[length];
       System.arraycopy(own, 0, total, cut[worker], own.length);
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
-          double[] v = readNodes(in[j]).get(0).values();
-          System.arraycopy(v, 0, total, cut[j], v.length);
+          readSlice(in[j], total, cut[j], cut[j + 1] - cut[j]); // straight into total: own may still be sending
         }
       }
       await(sent);
@@ -146,18 +159,45 @@ final class PeerExchange implements Closeable {
     }
   }
 
-  private static List<GradientTree.Node> slice(List<GradientTree.Node> nodes, int from, int to) {
-    List<GradientTree.Node> out = new ArrayList<>(nodes.size());
-    for (GradientTree.Node n : nodes) {
-      out.add(new GradientTree.Node(n.lo(), n.hi(), Arrays.copyOfRange(n.values(), from, to)));
+  /**
+   * Makes the step's buffers once for vectors of {@code length}: the summed vector, a byte buffer per peer to send
+   * from and one to read into, sized for the largest slice (the arrays of the received nodes are made as they first
+   * arrive, one per worker and node, and kept).
+   */
+  private void ensureBuffers(int length, int[] cut) {
+    if (total != null && total.length == length) {
+      return;
     }
-    return out;
+    int largest = 0;
+    for (int j = 0; j < workers; j++) {
+      largest = Math.max(largest, cut[j + 1] - cut[j]);
+    }
+    total = new double[length];
+    readBytes = new byte[8 * largest];
+    sendBytes = new ByteBuffer[workers];
+    received = new ArrayList<>();
+    for (int j = 0; j < workers; j++) {
+      sendBytes[j] = ByteBuffer.allocate(8 * largest);
+      received.add(new ArrayList<>());
+    }
   }
 
-  private static Void writeNodes(DataOutputStream d, List<GradientTree.Node> nodes, int from, int to)
+  /** The {@code n}th kept array of {@code arrays}, of {@code size} values (made or remade when it is not). */
+  private static double[] buffer(List<double[]> arrays, int n, int size) {
+    while (arrays.size() <= n) {
+      arrays.add(null);
+    }
+    double[] a = arrays.get(n);
+    if (a == null || a.length != size) {
+      a = new double[size];
+      arrays.set(n, a);
+    }
+    return a;
+  }
+
+  private static Void writeNodes(DataOutputStream d, ByteBuffer b, List<GradientTree.Node> nodes, int from, int to)
       throws IOException {
     d.writeInt(nodes.size());
-    ByteBuffer b = ByteBuffer.allocate(8 * (to - from));
     for (GradientTree.Node n : nodes) {
       d.writeInt(n.lo());
       d.writeInt(n.hi());
@@ -170,19 +210,37 @@ final class PeerExchange implements Closeable {
     return null;
   }
 
-  private static List<GradientTree.Node> readNodes(DataInputStream d) throws IOException {
+  /** Reads a peer's nodes into the arrays kept for it ({@code arrays}) and adds them to {@code nodes}. */
+  private void readNodes(DataInputStream d, List<double[]> arrays, List<GradientTree.Node> nodes) throws IOException {
     int count = d.readInt();
-    List<GradientTree.Node> nodes = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int lo = d.readInt();
       int hi = d.readInt();
-      byte[] bytes = new byte[8 * d.readInt()];
-      d.readFully(bytes);
-      double[] values = new double[bytes.length / 8];
-      ByteBuffer.wrap(bytes).asDoubleBuffer().get(values);
+      double[] values = buffer(arrays, i, d.readInt());
+      readValues(d, values, 0, values.length);
       nodes.add(new GradientTree.Node(lo, hi, values));
     }
-    return nodes;
+  }
+
+  /** Reads a peer's summed slice, one node of {@code size} values, into {@code into} from {@code at}. */
+  private void readSlice(DataInputStream d, double[] into, int at, int size) throws IOException {
+    int count = d.readInt();
+    d.readInt();
+    d.readInt();
+    int n = d.readInt();
+    if (count != 1 || n != size) {
+      throw new IOException("a peer sent " + count + " summed slices of " + n + " values, expected 1 of " + size);
+    }
+    readValues(d, into, at, size);
+  }
+
+  private void readValues(DataInputStream d, double[] into, int at, int size) throws IOException {
+    if (8 * size > readBytes.length) {
+      throw new IOException("a peer sent a slice of " + size + " values, more than the largest, "
+          + readBytes.length / 8);
+    }
+    d.readFully(readBytes, 0, 8 * size);
+    ByteBuffer.wrap(readBytes, 0, 8 * size).asDoubleBuffer().get(into, at, size);
   }
 
   private static void await(List<Future<?>> sent) throws IOException {

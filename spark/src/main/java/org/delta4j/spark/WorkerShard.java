@@ -10,7 +10,8 @@ import scala.Tuple2;
 
 /**
  * One worker's part of an epoch: the rows of its blocks of every batch, in the epoch's order, and its copy of the
- * network. {@link #nodes} computes its blocks of a batch and returns their {@link GradientTree} nodes. Not thread-safe.
+ * network. {@link #nodes} computes its blocks of a batch and returns their {@link GradientTree} nodes, whose arrays
+ * it reuses in the next step. Not thread-safe.
  */
 final class WorkerShard {
   private final StepPlan plan;
@@ -19,6 +20,8 @@ final class WorkerShard {
   private final double[][] features;
   private final int[] labels;
   private final BlockGradients gradients;
+  /** The vectors of this worker's blocks in a step, made once and overwritten every step (the tree sums in them). */
+  private double[][] leaves = new double[0][];
 
   WorkerShard(StepPlan plan, int worker, long[] positions, double[][] features, int[] labels, Network network) {
     this.plan = plan;
@@ -59,7 +62,14 @@ final class WorkerShard {
     int blocks = plan.blocksIn(step);
     int from = Math.min(plan.firstBlock(worker), blocks);
     int to = Math.min(plan.firstBlock(worker + 1), blocks);
-    double[][] leaves = new double[to - from][];
+    if (leaves.length < to - from) {
+      double[][] more = Arrays.copyOf(leaves, to - from);
+      for (int i = leaves.length; i < more.length; i++) {
+        more[i] = new double[gradients.vectorLength()];
+      }
+      leaves = more;
+    }
+    double[][] leaves = this.leaves;
     for (int k = from; k < to; k++) {
       long first = (long) step * plan.batchSize() + plan.blockStart(k);
       int count = plan.blockRows(step, k);
@@ -69,7 +79,7 @@ final class WorkerShard {
             + " of the epoch, block " + k + " of batch " + step + ": the data was placed for another plan");
       }
       leaves[k - from] = gradients.leaf(features, labels, at, count, plan.blockStart(k),
-          (double) count / plan.rows(step));
+          (double) count / plan.rows(step), leaves[k - from]);
     }
     return GradientTree.cover(from, to, blocks, k -> leaves[k - from]);
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The blocks' vectors are added in one fixed tree: however the blocks are split into contiguous runs among workers,
- * the nodes the runs send complete to the same bits as the whole tree summed in one place.
+ * the nodes the runs send complete to the same bits as the whole tree summed in one place. The tree sums in its
+ * arguments' arrays, so each summation here gets fresh leaves (the same values: the random source is seeded).
  */
 class GradientTreeTest {
   private static double[][] leaves(int count) {
@@ -29,9 +30,10 @@ class GradientTreeTest {
   @Test
   void everySplitIntoRunsGivesTheBitsOfTheWholeTree() {
     for (int count = 1; count <= 9; count++) {
-      double[][] v = leaves(count);
-      double[] whole = GradientTree.sum(count, GradientTree.cover(0, count, count, k -> v[k]));
+      double[][] once = leaves(count);
+      double[] whole = GradientTree.sum(count, GradientTree.cover(0, count, count, k -> once[k]));
       for (int workers = 1; workers <= count; workers++) {
+        double[][] v = leaves(count);
         StepPlan plan = new StepPlan(100, count, count, workers, 1, false);
         List<GradientTree.Node> nodes = new ArrayList<>();
         for (int w = 0; w < workers; w++) {

@@ -1,0 +1,59 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import org.delta4j.engine.Engines;
+import org.delta4j.nn.Network;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's steady-state step — its blocks' vectors ({@link WorkerShard#nodes}), their tree ({@link GradientTree#sum},
+ * what {@link PeerExchange} does with one worker) and the optimizer step ({@link BlockGradients#apply}) — reuses its
+ * buffers: once the first steps have made them, a step allocates far less than one gradient vector, so the vectors
+ * (megabytes for real networks, humongous objects for G1) are no garbage to collect.
+ */
+class WorkerShardTest {
+  private static final int INPUTS = 64;
+
+  @Test
+  void aSteadyStepAllocatesNoArrayOfTheGradientVectorsSize() {
+    Network network = Network.create(NetworkSpec.builder().input(INPUTS).dense(512).relu().dense(10)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build(),
+        Engines.get("ref"), DataType.FLOAT64);
+    int samples = 32 * 30;
+    StepPlan plan = new StepPlan(samples, 32, 4, 1, 3, true); // 4 blocks on 1 worker: a tree of 4 leaves
+    SplitMix64 random = new SplitMix64(11);
+    long[] positions = new long[samples];
+    double[][] features = new double[samples][INPUTS];
+    int[] labels = new int[samples];
+    for (int i = 0; i < samples; i++) {
+      positions[i] = i;
+      for (int j = 0; j < INPUTS; j++) {
+        features[i][j] = random.nextGaussian();
+      }
+      labels[i] = random.nextInt(10);
+    }
+    WorkerShard shard = new WorkerShard(plan, 0, positions, features, labels, network);
+    long vectorBytes = 8L * shard.gradients().vectorLength();
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int warm = 10;
+    long before = 0;
+    for (int step = 0; step < plan.steps(); step++) {
+      if (step == warm) {
+        before = threads.getThreadAllocatedBytes(thread);
+      }
+      shard.gradients().apply(GradientTree.sum(plan.blocksIn(step), shard.nodes(step)));
+    }
+    long perStep = (threads.getThreadAllocatedBytes(thread) - before) / (plan.steps() - warm);
+    assertTrue(perStep < vectorBytes / 8, "a step allocated " + perStep + " bytes; a gradient vector has "
+        + vectorBytes);
+  }
+}
