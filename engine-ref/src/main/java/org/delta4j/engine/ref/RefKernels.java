@@ -169,7 +169,11 @@ final class RefKernels implements Kernels {
       softmax(rx, ry, x.shape().dim(0), x.shape().dim(1));
       return;
     }
-    if (rx.floats != null) {
+    if (rx.floats != null && f == ActivationFunction.RELU) {
+      float[] in = rx.floats;
+      float[] out = ry.floats;
+      split(in.length, in.length, (from, to) -> FloatLoops.get().relu(in, out, from, to));
+    } else if (rx.floats != null) {
       Activations.forward(f, (float) alpha, rx.floats, ry.floats);
     } else {
       Activations.forward(f, alpha, rx.doubles, ry.doubles);
@@ -233,7 +237,12 @@ final class RefKernels implements Kernels {
       softmaxBackward(ry, rdy, rdx, y.shape().dim(0), y.shape().dim(1));
       return;
     }
-    if (rx.floats != null) {
+    if (rx.floats != null && f == ActivationFunction.RELU) {
+      float[] in = rx.floats;
+      float[] g = rdy.floats;
+      float[] out = rdx.floats;
+      split(in.length, in.length, (from, to) -> FloatLoops.get().reluBackward(in, g, out, from, to));
+    } else if (rx.floats != null) {
       Activations.backward(f, (float) alpha, rx.floats, ry.floats, rdy.floats, rdx.floats);
     } else {
       Activations.backward(f, alpha, rx.doubles, ry.doubles, rdy.doubles, rdx.doubles);
@@ -565,9 +574,15 @@ final class RefKernels implements Kernels {
     RefTensor rx = x == null ? null : ref(kernel, x);
     RefTensor rd = dy == null ? null : ref(kernel, dy);
     RefTensor ro = ref(kernel, out);
-    int[] index = taps(g);
     boolean floats = ro.floats != null;
-    split(n * g.channels(), (long) n * g.channels() * g.positions() * g.taps(), (from, to) -> {
+    long work = (long) n * g.channels() * g.positions() * g.taps();
+    if (max && floats && TiledMaxPool.tiles(g)) {
+      split(n * g.channels(), work, (from, to) -> TiledMaxPool.pool(rx.floats, backward ? null : ro.floats,
+          backward ? rd.floats : null, backward ? ro.floats : null, g, from, to));
+      return;
+    }
+    int[] index = taps(g);
+    split(n * g.channels(), work, (from, to) -> {
       if (max && floats) {
         ImageLoops.maxPool(rx.floats, backward ? null : ro.floats, backward ? rd.floats : null,
             backward ? ro.floats : null, g, index, from, to);
@@ -595,8 +610,10 @@ final class RefKernels implements Kernels {
     int n = x.shape().dim(0);
     int size = (int) (x.size() / n / c);
     if (rx.floats != null) {
-      ImageLoops.channelAffine(rx.floats, rs == null ? null : rs.floats, rt == null ? null : rt.floats, ry.floats, n,
-          c, size);
+      float[] s = rs == null ? null : rs.floats;
+      float[] t = rt == null ? null : rt.floats;
+      split(n * c, x.size(), (from, to) -> FloatLoops.get().channelAffine(rx.floats, s, t, ry.floats, c, size, from,
+          to));
     } else {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
@@ -614,7 +631,8 @@ final class RefKernels implements Kernels {
     int size = (int) (a.size() / n / c);
     double[] sums = WorkArrays.doubles(c);
     if (ra.floats != null) {
-      ImageLoops.channelSums(ra.floats, rb == null ? null : rb.floats, sums, n, c, size);
+      float[] u = rb == null ? null : rb.floats;
+      split(c, a.size(), (from, to) -> FloatLoops.get().channelSums(ra.floats, u, sums, n, c, size, from, to));
       for (int i = 0; i < c; i++) {
         ro.floats[i] = (float) (sums[i] + (beta == 0 ? 0 : beta * ro.floats[i]));
       }
