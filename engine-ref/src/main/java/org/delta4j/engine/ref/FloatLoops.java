@@ -5,8 +5,8 @@ import org.delta4j.engine.ref.gemm.MatrixMultiply;
 /**
  * The memory-bound float loops of the per-channel and activation kernels, over a range of elements so that callers
  * can split a tensor between the cores: plain Java here, and on the JDK's Vector API in {@link VectorFloatLoops}
- * (chosen once, by {@link #get()}). Element-wise loops give the same bits in both forms; a sum adds its terms in
- * double, in an order fixed by the form and the range, so results never depend on which thread ran a range.
+ * (chosen once, by {@link #get()}). Element-wise loops give the same bits in both forms; a channel's sum adds its
+ * terms in double, in an order fixed by the form and the sizes, so results never depend on which thread ran it.
  * Stateless and thread-safe.
  */
 class FloatLoops {
@@ -33,6 +33,13 @@ class FloatLoops {
   void affine(float[] x, float a, float b, float[] y, int from, int to) {
     for (int i = from; i < to; i++) {
       y[i] = a * x[i] + b;
+    }
+  }
+
+  /** y[i] ← y[i] + a·x[i] for i in [from, to). */
+  void axpy(float a, float[] x, float[] y, int from, int to) {
+    for (int i = from; i < to; i++) {
+      y[i] += a * x[i];
     }
   }
 
@@ -96,7 +103,7 @@ class FloatLoops {
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */
-  final void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size, int fromChannel,
+  void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size, int fromChannel,
       int toChannel) {
     for (int c = fromChannel; c < toChannel; c++) {
       double sum = 0;

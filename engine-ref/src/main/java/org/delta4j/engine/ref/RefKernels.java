@@ -2,6 +2,7 @@ package org.delta4j.engine.ref;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.ImageLoops;
@@ -170,9 +171,10 @@ final class RefKernels implements Kernels {
       return;
     }
     if (rx.floats != null && f == ActivationFunction.RELU) {
-      float[] in = rx.floats;
-      float[] out = ry.floats;
-      split(in.length, in.length, (from, to) -> FloatLoops.get().relu(in, out, from, to));
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = ry.floats;
+      job.run(rx.floats.length, rx.floats.length, (j, from, to) -> FloatLoops.get().relu(j.a, j.b, from, to));
     } else if (rx.floats != null) {
       Activations.forward(f, (float) alpha, rx.floats, ry.floats);
     } else {
@@ -238,10 +240,12 @@ final class RefKernels implements Kernels {
       return;
     }
     if (rx.floats != null && f == ActivationFunction.RELU) {
-      float[] in = rx.floats;
-      float[] g = rdy.floats;
-      float[] out = rdx.floats;
-      split(in.length, in.length, (from, to) -> FloatLoops.get().reluBackward(in, g, out, from, to));
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = rdy.floats;
+      job.c = rdx.floats;
+      job.run(rx.floats.length, rx.floats.length,
+          (j, from, to) -> FloatLoops.get().reluBackward(j.a, j.b, j.c, from, to));
     } else if (rx.floats != null) {
       Activations.backward(f, (float) alpha, rx.floats, ry.floats, rdy.floats, rdx.floats);
     } else {
@@ -312,12 +316,11 @@ final class RefKernels implements Kernels {
     RefTensor rx = ref("axpy", x);
     RefTensor ry = ref("axpy", y);
     if (rx.floats != null) {
-      float a = (float) alpha;
-      float[] u = rx.floats;
-      float[] v = ry.floats;
-      for (int i = 0; i < v.length; i++) {
-        v[i] += a * u[i];
-      }
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = ry.floats;
+      job.scalar = (float) alpha;
+      job.run(rx.floats.length, rx.floats.length, (j, from, to) -> FloatLoops.get().axpy(j.scalar, j.a, j.b, from, to));
     } else {
       double[] u = rx.doubles;
       double[] v = ry.doubles;
@@ -497,6 +500,62 @@ final class RefKernels implements Kernels {
         (int) ((long) count * (part + 1) / parts)));
   }
 
+  /**
+   * The operands of one float loop split between the cores, one per calling thread, filled anew for each call and
+   * emptied after it, so that handing the parts to the pool allocates nothing: the loops are lambdas that capture
+   * nothing (one object each, made once) and read their arrays from the job, where a capturing lambda would be a new
+   * object at every call. The pool's threads only read a job while its caller waits in {@link #run}.
+   */
+  private static final class FloatJob implements IntConsumer {
+    private static final ThreadLocal<FloatJob> OF_THIS_THREAD = ThreadLocal.withInitial(FloatJob::new);
+    float[] a;
+    float[] b;
+    float[] c;
+    float[] d;
+    double[] sums;
+    float scalar;
+    int n;
+    int channels;
+    int size;
+    ConvGeometry geometry;
+    private FloatLoop loop;
+    private int count;
+    private int parts;
+
+    static FloatJob get() {
+      return OF_THIS_THREAD.get();
+    }
+
+    /** Runs {@code loop} over [0, count), split between the cores when {@code elements} is large enough. */
+    void run(int count, long elements, FloatLoop loop) {
+      this.loop = loop;
+      this.count = count;
+      this.parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(count, MatrixMultiply.parallelism());
+      try {
+        if (parts <= 1) {
+          loop.run(this, 0, count);
+        } else {
+          MatrixMultiply.inParallel(parts, this);
+        }
+      } finally {
+        a = b = c = d = null; // no tensor's storage kept alive by a thread's job
+        sums = null;
+        geometry = null;
+      }
+    }
+
+    @Override
+    public void accept(int part) {
+      loop.run(this, (int) ((long) count * part / parts), (int) ((long) count * (part + 1) / parts));
+    }
+  }
+
+  /** A float loop over the items [from, to) of a job. */
+  @FunctionalInterface
+  private interface FloatLoop {
+    void run(FloatJob job, int from, int to);
+  }
+
   @Override
   public void im2col(Tensor x, ConvGeometry g, Tensor col) {
     int n = g.checkImages("im2col", "x", x);
@@ -577,8 +636,13 @@ final class RefKernels implements Kernels {
     boolean floats = ro.floats != null;
     long work = (long) n * g.channels() * g.positions() * g.taps();
     if (max && floats && TiledMaxPool.tiles(g)) {
-      split(n * g.channels(), work, (from, to) -> TiledMaxPool.pool(rx.floats, backward ? null : ro.floats,
-          backward ? rd.floats : null, backward ? ro.floats : null, g, from, to));
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = backward ? null : ro.floats;
+      job.c = backward ? rd.floats : null;
+      job.d = backward ? ro.floats : null;
+      job.geometry = g;
+      job.run(n * g.channels(), work, (j, from, to) -> TiledMaxPool.pool(j.a, j.b, j.c, j.d, j.geometry, from, to));
       return;
     }
     int[] index = taps(g);
@@ -610,10 +674,15 @@ final class RefKernels implements Kernels {
     int n = x.shape().dim(0);
     int size = (int) (x.size() / n / c);
     if (rx.floats != null) {
-      float[] s = rs == null ? null : rs.floats;
-      float[] t = rt == null ? null : rt.floats;
-      split(n * c, x.size(), (from, to) -> FloatLoops.get().channelAffine(rx.floats, s, t, ry.floats, c, size, from,
-          to));
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = rs == null ? null : rs.floats;
+      job.c = rt == null ? null : rt.floats;
+      job.d = ry.floats;
+      job.channels = c;
+      job.size = size;
+      job.run(n * c, x.size(),
+          (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, j.channels, j.size, from, to));
     } else {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
@@ -631,8 +700,15 @@ final class RefKernels implements Kernels {
     int size = (int) (a.size() / n / c);
     double[] sums = WorkArrays.doubles(c);
     if (ra.floats != null) {
-      float[] u = rb == null ? null : rb.floats;
-      split(c, a.size(), (from, to) -> FloatLoops.get().channelSums(ra.floats, u, sums, n, c, size, from, to));
+      FloatJob job = FloatJob.get();
+      job.a = ra.floats;
+      job.b = rb == null ? null : rb.floats;
+      job.sums = sums;
+      job.n = n;
+      job.channels = c;
+      job.size = size;
+      job.run(c, a.size(),
+          (j, from, to) -> FloatLoops.get().channelSums(j.a, j.b, j.sums, j.n, j.channels, j.size, from, to));
       for (int i = 0; i < c; i++) {
         ro.floats[i] = (float) (sums[i] + (beta == 0 ? 0 : beta * ro.floats[i]));
       }

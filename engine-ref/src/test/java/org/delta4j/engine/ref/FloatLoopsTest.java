@@ -53,22 +53,28 @@ class FloatLoopsTest {
       PLAIN.windowMaxima(x, 1, 2, expected, range[0], range[1] - 4);
       VECTOR.windowMaxima(x, 1, 2, actual, range[0], range[1] - 4);
       assertArrayEquals(expected, actual);
+      PLAIN.axpy(0.75f, x, expected, range[0], range[1]);
+      VECTOR.axpy(0.75f, x, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
       PLAIN.affine(x, -1.5f, 0.25f, expected, range[0], range[1]);
       VECTOR.affine(x, -1.5f, 0.25f, actual, range[0], range[1]);
       assertArrayEquals(expected, actual);
     }
   }
 
-  @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {0, 1, 7, 8, 15, 16, 17, 33, 100, 785})
-  void sumsAgreeWithThePlainLoops(int n) {
-    float[] x = finite(n + 3, 3);
-    float[] y = finite(n + 3, 4);
-    for (int from : new int[] {0, 3}) {
-      double scale = n + 1;
-      assertEquals(PLAIN.sum(x, from, from + n), VECTOR.sum(x, from, from + n), 1e-13 * scale);
-      assertEquals(PLAIN.sumOfProducts(x, y, from, from + n), VECTOR.sumOfProducts(x, y, from, from + n),
-          1e-13 * scale);
+  @ParameterizedTest(name = "{0} values a row")
+  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785})
+  void channelSumsAgreeWithThePlainLoops(int size) {
+    int n = 3;
+    int channels = 2;
+    float[] a = finite(n * channels * size, 3);
+    float[] b = finite(n * channels * size, 4);
+    for (float[] second : new float[][] {null, b}) {
+      double[] expected = new double[channels];
+      double[] actual = new double[channels];
+      PLAIN.channelSums(a, second, expected, n, channels, size, 0, channels);
+      VECTOR.channelSums(a, second, actual, n, channels, size, 0, channels);
+      assertArrayEquals(expected, actual, 1e-13 * n * size);
     }
   }
 
