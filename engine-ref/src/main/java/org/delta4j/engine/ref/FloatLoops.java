@@ -103,7 +103,7 @@ class FloatLoops {
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */
-  void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size, int fromChannel,
+  final void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size, int fromChannel,
       int toChannel) {
     for (int c = fromChannel; c < toChannel; c++) {
       double sum = 0;

@@ -43,38 +43,42 @@ final class VectorFloatLoops extends FloatLoops {
     super.axpy(a, x, y, i, to);
   }
 
+  @Override
+  double sum(float[] x, int from, int to) {
+    int end = from + HALF.loopBound(to - from);
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = from;
+    for (; i < end; i += HALF.length()) {
+      acc = acc.add(FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0));
+    }
+    return lanes(acc) + super.sum(x, i, to);
+  }
+
+  @Override
+  double sumOfProducts(float[] x, float[] y, int from, int to) {
+    int end = from + HALF.loopBound(to - from);
+    DoubleVector acc = DoubleVector.zero(D);
+    int i = from;
+    for (; i < end; i += HALF.length()) {
+      DoubleVector u = (DoubleVector) FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector v = (DoubleVector) FloatVector.fromArray(HALF, y, i).convertShape(VectorOperators.F2D, D, 0);
+      acc = acc.add(u.mul(v));
+    }
+    return lanes(acc) + super.sumOfProducts(x, y, i, to);
+  }
+
   /** Each thread's array for a vector's lanes: reading lanes one by one would box the vector. */
   private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
-  /** One partial sum per double lane over all of a channel's rows, the rows' tails apart; lanes added in order. */
-  @Override
-  void channelSums(float[] a, float[] b, double[] sums, int n, int channels, int size, int fromChannel,
-      int toChannel) {
+  /** The lanes' sum in lane order (reduceLanes leaves the order of a floating-point sum open). */
+  private static double lanes(DoubleVector acc) {
     double[] lanes = LANES.get();
-    int bound = HALF.loopBound(size);
-    for (int c = fromChannel; c < toChannel; c++) {
-      DoubleVector acc = DoubleVector.zero(D);
-      double tail = 0;
-      for (int s = 0; s < n; s++) {
-        int o = (s * channels + c) * size;
-        for (int t = o; t < o + bound; t += HALF.length()) {
-          DoubleVector u = widened(a, t);
-          acc = acc.add(b == null ? u : u.mul(widened(b, t)));
-        }
-        tail += b == null ? sum(a, o + bound, o + size) : sumOfProducts(a, b, o + bound, o + size);
-      }
-      acc.intoArray(lanes, 0);
-      double sum = 0;
-      for (double lane : lanes) {
-        sum += lane;
-      }
-      sums[c] = sum + tail;
+    acc.intoArray(lanes, 0);
+    double sum = 0;
+    for (double lane : lanes) {
+      sum += lane;
     }
-  }
-
-  /** HALF.length() floats from x[i] on, each widened to double. */
-  private static DoubleVector widened(float[] x, int i) {
-    return (DoubleVector) FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0);
+    return sum;
   }
 
   @Override
