@@ -6,7 +6,7 @@ import org.delta4j.engine.ref.gemm.MatrixMultiply;
  * The memory-bound float loops of the per-channel and activation kernels, over a range of elements so that callers
  * can split a tensor between the cores: plain Java here, and on the JDK's Vector API in {@link VectorFloatLoops}
  * (chosen once, by {@link #get()}). Element-wise loops give the same bits in both forms; a channel's sum adds its
- * terms in double, in an order fixed by the form and the sizes, so results never depend on which thread ran it.
+ * terms in double, in order, so results never depend on how the channels were split between threads.
  * Stateless and thread-safe.
  */
 class FloatLoops {

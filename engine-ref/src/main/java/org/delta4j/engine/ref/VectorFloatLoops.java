@@ -1,24 +1,18 @@
 package org.delta4j.engine.ref;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FloatLoops} on the JDK's Vector API, L elements a step and the plain loop for the tail. Element-wise loops
- * do the plain loop's operations (no fused multiply-add), so give its bits; sums widen each float to double and keep
- * one partial sum per double lane, added up in lane order at the end. Loaded only when the module
- * {@code jdk.incubator.vector} is present.
+ * {@link FloatLoops} on the JDK's Vector API, L elements a step and the plain loop for the tail, doing the plain
+ * loop's operations (no fused multiply-add), so giving its bits. The sums stay plain: widening floats to double
+ * vectors took a second float species, and with two in use the JIT kept some vectors of other loops (Adam's) as
+ * objects, a heap allocation per vector. Loaded only when the module {@code jdk.incubator.vector} is present.
  */
 final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  /** Floats as many as D has lanes, widened one to one into a D vector. */
-  private static final VectorSpecies<Float> HALF =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
   @Override
   void affine(float[] x, float a, float b, float[] y, int from, int to) {
@@ -41,44 +35,6 @@ final class VectorFloatLoops extends FloatLoops {
       FloatVector.fromArray(S, y, i).add(va.mul(FloatVector.fromArray(S, x, i))).intoArray(y, i);
     }
     super.axpy(a, x, y, i, to);
-  }
-
-  @Override
-  double sum(float[] x, int from, int to) {
-    int end = from + HALF.loopBound(to - from);
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = from;
-    for (; i < end; i += HALF.length()) {
-      acc = acc.add(FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0));
-    }
-    return lanes(acc) + super.sum(x, i, to);
-  }
-
-  @Override
-  double sumOfProducts(float[] x, float[] y, int from, int to) {
-    int end = from + HALF.loopBound(to - from);
-    DoubleVector acc = DoubleVector.zero(D);
-    int i = from;
-    for (; i < end; i += HALF.length()) {
-      DoubleVector u = (DoubleVector) FloatVector.fromArray(HALF, x, i).convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector v = (DoubleVector) FloatVector.fromArray(HALF, y, i).convertShape(VectorOperators.F2D, D, 0);
-      acc = acc.add(u.mul(v));
-    }
-    return lanes(acc) + super.sumOfProducts(x, y, i, to);
-  }
-
-  /** Each thread's array for a vector's lanes: reading lanes one by one would box the vector. */
-  private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
-
-  /** The lanes' sum in lane order (reduceLanes leaves the order of a floating-point sum open). */
-  private static double lanes(DoubleVector acc) {
-    double[] lanes = LANES.get();
-    acc.intoArray(lanes, 0);
-    double sum = 0;
-    for (double lane : lanes) {
-      sum += lane;
-    }
-    return sum;
   }
 
   @Override
