@@ -89,9 +89,16 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
   }
 
-  /** c[o..o+L) ← α·v + c[o..o+L), one fused multiply-add; or, unless {@code accumulate}, ← α·v. */
+  /**
+   * c[o..o+L) ← α·v + c[o..o+L), one fused multiply-add; or, unless {@code accumulate}, ← α·v. Two stores, not one
+   * of a vector chosen by a conditional: C2 would box a vector that two paths merge.
+   */
   static void put(DoubleVector v, DoubleVector alpha, boolean accumulate, double[] c, int o) {
-    (accumulate ? v.fma(alpha, DoubleVector.fromArray(S, c, o)) : v.mul(alpha)).intoArray(c, o);
+    if (accumulate) {
+      v.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+    } else {
+      v.mul(alpha).intoArray(c, o);
+    }
   }
 
   static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, boolean accumulate,

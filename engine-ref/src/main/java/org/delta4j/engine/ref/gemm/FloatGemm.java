@@ -81,42 +81,31 @@ final class FloatGemm {
     int jobN;
     int jobK;
     int jobSlices;
-    int jobParts;
     boolean jobAccumulate;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
-    final java.util.function.IntConsumer columns = this::runColumns;
+    /** The next slice of k to be computed, claimed by whichever thread of the product is free first. */
+    final java.util.concurrent.atomic.AtomicInteger nextSlice = new java.util.concurrent.atomic.AtomicInteger();
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
           jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
     }
 
-    /** Part t of {@code jobParts}: slices [t·S/T, (t+1)·S/T) of k, each into its own partial product. */
+    /**
+     * One of the threads of a product split over k: takes the slices no thread has taken yet, one at a time, each into
+     * its own partial product, so that a thread the system holds back is covered by the others.
+     */
     private void runSlices(int t) {
       Workspace own = workspaces.get(); // the running thread's: its packed B, as the caller's is in use
       int size = jobRows * jobN;
-      for (int s = t * jobSlices / jobParts; s < (t + 1) * jobSlices / jobParts; s++) {
+      for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
         int k0 = (int) ((long) s * jobK / jobSlices);
         int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
-        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size,
-            jobN);
+        serial(own, jobTa, jobTb, jobRows, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size, jobN);
       }
     }
 
-    /**
-     * Part t of {@code jobParts}: the NR-wide panels [t·P/T, (t+1)·P/T) of C's columns, every row and every step of k,
-     * packing its own B and A. A column's tile starts where it would on one thread (at a multiple of NR), so its
-     * arithmetic, and its bits, are those of the serial product.
-     */
-    private void runColumns(int t) {
-      int nr = kernel.nr();
-      int panels = (jobN + nr - 1) / nr;
-      int j0 = t * panels / jobParts * nr;
-      int j1 = Math.min(jobN, (t + 1) * panels / jobParts * nr);
-      serial(workspaces.get(), jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB, jobLdb,
-          jobAccumulate, jobC, 0, jobLdc);
-    }
   }
 
   FloatGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
@@ -162,14 +151,9 @@ final class FloatGemm {
       splitK(w, slices, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
-    boolean large = 2L * m * n * k >= parallelFlops;
-    int threads = large ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
-    if (large && m <= n && pool.parallelism() > 1) { // a wide product: by columns; a tall one: by rows
-      columns(w, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
-      return;
-    }
+    int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     if (threads == 1) {
-      serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      serial(w, ta, tb, m, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
       return;
     }
     float[] bPack = bPack(w, n);
@@ -201,47 +185,21 @@ final class FloatGemm {
   }
 
   /**
-   * A product no taller than it is wide split by columns: each thread packs its share of B and all of A (m·k, no more
-   * than its share of B's n·k), and multiplies its columns whole, with no hand-over per block and no thread waiting
-   * while another packs B for it, as the row split does.
-   */
-  private void columns(Workspace w, boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda,
-      float[] b, int ldb, boolean accumulate, float[] c, int ldc) {
-    w.jobRows = m;
-    w.jobN = n;
-    w.jobK = k;
-    w.jobTa = ta;
-    w.jobA = a;
-    w.jobLda = lda;
-    w.jobTb = tb;
-    w.jobB = b;
-    w.jobLdb = ldb;
-    w.jobAlpha = alpha;
-    w.jobC = c;
-    w.jobLdc = ldc;
-    w.jobAccumulate = accumulate;
-    w.jobParts = Math.min(pool.parallelism(), (n + kernel.nr() - 1) / kernel.nr());
-    pool.invoke(w.jobParts, w.columns);
-    w.jobA = null; // keep no caller's arrays alive
-    w.jobB = null;
-    w.jobC = null;
-  }
-
-  /**
-   * Into how many slices of k a product is split (1: none). Only products whose k exceeds m·n/8 and spans at least
-   * four cache blocks, and only large ones: there the row split would hand the pool one small block after another,
-   * each behind a serial packing of B, while k alone has work for every core. The count depends on the shape alone (at
-   * most 16, each slice at least two blocks), never on the threads there are, so that the sum's order is fixed.
+   * Into how many slices of k a product is split (1: none). Only large products whose k is more than eight times m·n
+   * and spans at least four cache blocks: there the row split would hand the pool one small block after another, each
+   * behind a serial packing of B, while k alone has work for every core. (At 64 × 288 × 25 088 the row split measured
+   * as fast.) The count depends on the shape alone (at most 16, each slice at least two blocks), never on the threads
+   * there are, so that the sum's order is fixed.
    */
   int slices(int m, int n, int k) {
-    if (2L * m * n * k < parallelFlops || k < 4 * blockK || (long) m * n > 8L * k) {
+    if (2L * m * n * k < parallelFlops || k < 4 * blockK || 8L * m * n > k) {
       return 1;
     }
     return Math.min(16, k / (2 * blockK));
   }
 
   /**
-   * C += α·Σₛ op(A)[:, Kₛ]·op(B)[Kₛ, :] over the slices Kₛ of k: the cores share the slices, each slice's partial
+   * C += α·Σₛ op(A)[:, Kₛ]·op(B)[Kₛ, :] over the slices Kₛ of k: the cores share out the slices, each slice's partial
    * product is computed whole on one thread, and the caller adds them up in slice order. A partial product is computed
    * as its transpose op(B)ᵀ·op(A)ᵀ when that pads the register tiles less (n = 9 columns would fill 9 of a tile's NR).
    */
@@ -264,8 +222,8 @@ final class FloatGemm {
     w.jobLdb = swap ? lda : ldb;
     w.jobC = partial;
     w.jobSlices = slices;
-    w.jobParts = Math.min(pool.parallelism(), slices);
-    pool.invoke(w.jobParts, w.slices);
+    w.nextSlice.set(0);
+    pool.invoke(Math.min(pool.parallelism(), slices), w.slices);
     w.jobA = null; // keep no caller's arrays alive
     w.jobB = null;
     w.jobC = null;
@@ -311,15 +269,15 @@ final class FloatGemm {
   }
 
   /**
-   * Columns [j0, j1) of C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, j0..j1) (unless {@code accumulate}: =, what C
-   * held ignored), every block on this thread with its workspace {@code own}.
+   * C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, :] (unless {@code accumulate}: =, what C held ignored), every block
+   * on this thread with its workspace {@code own}.
    */
-  private void serial(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, float alpha,
-      float[] a, int lda, float[] b, int ldb, boolean accumulate, float[] c, int c0, int ldc) {
-    float[] bPack = bPack(own, j1 - j0);
+  private void serial(Workspace own, boolean ta, boolean tb, int m, int n, int k0, int k1, float alpha, float[] a,
+      int lda, float[] b, int ldb, boolean accumulate, float[] c, int c0, int ldc) {
+    float[] bPack = bPack(own, n);
     int step = kStep(k1 - k0);
-    for (int jc = j0; jc < j1; jc += blockN) {
-      int nc = Math.min(blockN, j1 - jc);
+    for (int jc = 0; jc < n; jc += blockN) {
+      int nc = Math.min(blockN, n - jc);
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
