@@ -7,9 +7,8 @@ package org.delta4j.engine.ref.gemm;
  * products split their rows between the threads of a {@link WorkerPool}; products whose k dwarfs m·n (a convolution's
  * weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into slices fixed by the shape alone, and sum
  * the slices' partial products in slice order, so that the result has the same bits whichever thread ran a slice and
- * however many there were. Packing buffers and a product's
- * state are kept per thread, so a product allocates nothing in steady state and several threads multiply at once:
- * thread-safe. The same structure serves {@link DoubleGemm}, in double.
+ * however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
+ * in steady state and several threads multiply at once: thread-safe. The same structure serves {@link DoubleGemm}, in double.
  */
 final class FloatGemm {
   /**
@@ -105,7 +104,6 @@ final class FloatGemm {
         serial(own, jobTa, jobTb, jobRows, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size, jobN);
       }
     }
-
   }
 
   FloatGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
@@ -128,13 +126,15 @@ final class FloatGemm {
     // β = 0 ignores what C held, NaN included. A packed product stores its first block of k, or its sum of slices,
     // over C then, instead of adding it to zeros written before: one pass over C fewer.
     boolean accumulate = !(packed && beta == 0);
-    for (int i = 0; i < m && (beta != 1 && accumulate); i++) { // C ← β·C
-      int row = i * ldc;
-      if (beta == 0) {
-        java.util.Arrays.fill(c, row, row + n, 0);
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[row + j] *= beta;
+    if (accumulate && beta != 1) {
+      for (int i = 0; i < m; i++) { // C ← β·C
+        int row = i * ldc;
+        if (beta == 0) {
+          java.util.Arrays.fill(c, row, row + n, 0);
+        } else {
+          for (int j = 0; j < n; j++) {
+            c[row + j] *= beta;
+          }
         }
       }
     }
@@ -311,7 +311,10 @@ final class FloatGemm {
     }
   }
 
-  /** Rows [from, to) of C (from offset c0) for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over the tiles. */
+  /**
+   * Rows [from, to) of C (from offset c0) for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over
+   * the tiles.
+   */
   private void block(int from, int to, boolean ta, float[] a, int lda, int pc, int kc, int jc, int nc, float alpha,
       float[] c, int c0, int ldc, boolean accumulate, float[] bPack) {
     Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
