@@ -104,14 +104,15 @@ class ConcurrentMatrixMultiplyTest {
 
   /**
    * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed) or over rows
-   * gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and
-   * their partial products are summed in slice order whichever thread computed them.
+   * gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and their
+   * partial products are summed in slice order whichever thread computed them.
    */
   @Test
   void aSplitProductHasTheSameBitsWhateverTheNumberOfThreads() {
-    CpuShape.Blocking blocking = new CpuShape.Blocking(64, 64, 256);
+    CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024);
     // {m, k, n, transposes, split over k}
-    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {200, 150, 170, 0, 0}};
+    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {200, 150, 170, 0, 0},
+        {64, 300, 701, 2, 0}};
     for (int[] p : products) {
       double[] expected = null;
       float[] expectedFloat = null;

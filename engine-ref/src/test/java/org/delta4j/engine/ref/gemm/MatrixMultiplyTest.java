@@ -38,7 +38,7 @@ class MatrixMultiplyTest {
   static Stream<Arguments> shapes() {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
         {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}, {32, 20000, 9},
-        {16, 8001, 20}};
+        {16, 8001, 20}, {64, 300, 701}};
     List<Arguments> out = new ArrayList<>();
     for (MatrixMultiply mm : ALL) {
       for (int[] s : sizes) {
