@@ -1,5 +1,7 @@
 package org.delta4j.autodiff;
 
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.Engine;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -8,7 +10,7 @@ import org.delta4j.tensor.Tensor;
 /**
  * The work tensors of one position on a tape (the n-th operation of every pass), kept across passes: per purpose
  * (output, gradient...) up to {@value #SIZES} shapes, so that passes over full and last batches reuse them and a
- * steady-state pass allocates no engine tensor.
+ * steady-state pass allocates no engine tensor; likewise a convolution's engine {@link Convolution}, with its buffers.
  */
 final class Slot {
   static final int OUTPUT = 0;
@@ -22,6 +24,9 @@ final class Slot {
 
   private final Tensor[][] tensors = new Tensor[PURPOSES][SIZES];
   private final int[] next = new int[PURPOSES];
+  private Convolution convolution;
+  private ConvGeometry convolutionGeometry;
+  private int convolutionFilters;
 
   Tensor get(int purpose, Shape shape, Engine engine, DataType type) {
     Tensor[] kept = tensors[purpose];
@@ -34,5 +39,15 @@ final class Slot {
     kept[next[purpose]] = t;
     next[purpose] = (next[purpose] + 1) % SIZES;
     return t;
+  }
+
+  /** The engine's convolution of {@code g} by {@code filters} kernels, made again only when those change. */
+  Convolution convolution(Engine engine, ConvGeometry g, int filters) {
+    if (convolution == null || !g.equals(convolutionGeometry) || filters != convolutionFilters) {
+      convolution = engine.kernels().convolution(g, filters);
+      convolutionGeometry = g;
+      convolutionFilters = filters;
+    }
+    return convolution;
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
@@ -566,29 +567,26 @@ public final class Tape {
     ConvGeometry g = geometry("conv2d", window, xs);
     int n = xs.dim(0);
     int filters = ws.dim(0);
-    int positions = n * g.positions();
     Slot slot = nextSlot();
-    Tensor col = slot.get(Slot.AUX, Shape.of(g.columnRows(), positions), engine, type);
-    k.im2col(x.value, g, col);
+    Convolution convolution = slot.convolution(engine, g, filters);
     Tensor weights = w.value.reshape(Shape.of(filters, g.columnRows()));
-    Tensor z = slot.get(Slot.TEMP, Shape.of(filters, positions), engine, type);
-    k.gemm(weights, false, col, false, 1, 0, z); //          Z = W·col(X), [F, N·P]
     Tensor out = slot.get(Slot.OUTPUT, Shape.of(n, filters, g.outputHeight(), g.outputWidth()), engine, type);
-    k.swapLeadingAxes(z.reshape(Shape.of(filters, n, g.positions())), out.reshape(Shape.of(n, filters,
-        g.positions()))); //                                   Y = Z in NCHW order
+    convolution.forward(x.value, weights, out, true); //       Y = W·col(X) in NCHW order
     Value y = record("conv2d", out, slot, x, w);
     y.backward = dy -> {
-      Tensor dz = slot.get(Slot.TEMP, Shape.of(filters, positions), engine, type);
-      k.swapLeadingAxes(dy.reshape(Shape.of(n, filters, g.positions())), dz.reshape(Shape.of(filters, n,
-          g.positions()))); //                                 dY as [F, N·P]
+      Tensor dw = null;
+      double beta = 0;
       if (w.tracked) { //                                     ∂E/∂W = dY·col(X)ᵀ
-        k.gemm(dz, false, col, true, 1, w.gradientWritten ? 1 : 0, writable(w).reshape(weights.shape()));
+        dw = writable(w).reshape(weights.shape());
+        beta = w.gradientWritten ? 1 : 0;
         w.gradientWritten = true;
       }
       if (x.tracked) { //                                     ∂E/∂X = col⁻¹(Wᵀ·dY)
-        Tensor columns = slot.get(Slot.SCRATCH, col.shape(), engine, type);
-        k.gemm(weights, true, dz, false, 1, 0, columns);
-        contribute(x, slot, d -> k.col2im(columns, g, d));
+        Tensor gradient = dw;
+        double b = beta;
+        contribute(x, slot, d -> convolution.backward(dy, weights, b, gradient, d));
+      } else if (dw != null) {
+        convolution.backward(dy, weights, beta, dw, null);
       }
     };
     return y;

@@ -49,59 +49,45 @@ public final class ImageLoops {
     }
   }
 
-  /** im2col for samples [from, to): col[c·kh·kw + q, s·P + p] ← x[s, c, index[q·P + p]], or 0 for padding. */
-  public static void im2col(double[] x, double[] col, ConvGeometry g, int[] index, int n, int from, int to) {
-    int taps = g.taps();
+  /**
+   * im2col for the column matrix's samples [from, to) of n: col[c·kh·kw + q, s·P + p] ← x[first + s, c] at tap q of
+   * position p, or 0 for padding; {@code first} places a column matrix of some samples of a larger batch x. Row by
+   * output row: the taps of one output row that fall inside the image are one strided run of an image row (one
+   * block copy at stride 1), the rest padding.
+   */
+  public static void im2col(double[] x, double[] col, ConvGeometry g, int n, int from, int to, int first) {
     int p = g.positions();
+    int ow = g.outputWidth();
     for (int c = 0; c < g.channels(); c++) {
-      for (int q = 0; q < taps; q++) {
-        int row = (c * taps + q) * n * p;
-        for (int s = from; s < to; s++) {
-          int image = (s * g.channels() + c) * g.plane();
-          int out = row + s * p;
-          for (int k = 0; k < p; k++) {
-            int i = index[q * p + k];
-            col[out + k] = i < 0 ? 0 : x[image + i];
-          }
-        }
-      }
-    }
-  }
-
-  public static void im2col(float[] x, float[] col, ConvGeometry g, int[] index, int n, int from, int to) {
-    int taps = g.taps();
-    int p = g.positions();
-    for (int c = 0; c < g.channels(); c++) {
-      for (int q = 0; q < taps; q++) {
-        int row = (c * taps + q) * n * p;
-        for (int s = from; s < to; s++) {
-          int image = (s * g.channels() + c) * g.plane();
-          int out = row + s * p;
-          for (int k = 0; k < p; k++) {
-            int i = index[q * p + k];
-            col[out + k] = i < 0 ? 0 : x[image + i];
-          }
-        }
-      }
-    }
-  }
-
-  /** col2im for samples [from, to), the adjoint of im2col: x[s] ← 0, then x[s, c, index[q·P + p]] += col[...]. */
-  public static void col2im(double[] col, double[] x, ConvGeometry g, int[] index, int n, int from, int to) {
-    int taps = g.taps();
-    int p = g.positions();
-    int size = g.channels() * g.plane();
-    Arrays.fill(x, from * size, to * size, 0);
-    for (int c = 0; c < g.channels(); c++) {
-      for (int q = 0; q < taps; q++) {
-        int row = (c * taps + q) * n * p;
-        for (int s = from; s < to; s++) {
-          int image = (s * g.channels() + c) * g.plane();
-          int in = row + s * p;
-          for (int k = 0; k < p; k++) {
-            int i = index[q * p + k];
-            if (i >= 0) {
-              x[image + i] += col[in + k];
+      for (int i = 0; i < g.kernelHeight(); i++) {
+        for (int j = 0; j < g.kernelWidth(); j++) {
+          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
+          int shift = j * g.dilationWidth() - g.padLeft();
+          int x0 = insideFrom(g, shift);
+          int x1 = insideTo(g, shift, x0);
+          for (int s = from; s < to; s++) {
+            int image = ((first + s) * g.channels() + c) * g.plane();
+            for (int y = 0; y < g.outputHeight(); y++) {
+              int o = row + s * p + y * ow;
+              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
+              if (r < 0 || r >= g.height()) {
+                Arrays.fill(col, o, o + ow, 0);
+                continue;
+              }
+              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
+                col[o + k] = 0;
+              }
+              int in = image + r * g.width() + x0 * g.strideWidth() + shift;
+              if (g.strideWidth() == 1) {
+                System.arraycopy(x, in, col, o + x0, x1 - x0);
+              } else {
+                for (int k = x0; k < x1; k++) {
+                  col[o + k] = x[in + (k - x0) * g.strideWidth()];
+                }
+              }
+              for (int k = x1; k < ow; k++) {
+                col[o + k] = 0;
+              }
             }
           }
         }
@@ -109,26 +95,137 @@ public final class ImageLoops {
     }
   }
 
-  public static void col2im(float[] col, float[] x, ConvGeometry g, int[] index, int n, int from, int to) {
-    int taps = g.taps();
+  public static void im2col(float[] x, float[] col, ConvGeometry g, int n, int from, int to, int first) {
     int p = g.positions();
-    int size = g.channels() * g.plane();
-    Arrays.fill(x, from * size, to * size, 0);
+    int ow = g.outputWidth();
     for (int c = 0; c < g.channels(); c++) {
-      for (int q = 0; q < taps; q++) {
-        int row = (c * taps + q) * n * p;
-        for (int s = from; s < to; s++) {
-          int image = (s * g.channels() + c) * g.plane();
-          int in = row + s * p;
-          for (int k = 0; k < p; k++) {
-            int i = index[q * p + k];
-            if (i >= 0) {
-              x[image + i] += col[in + k];
+      for (int i = 0; i < g.kernelHeight(); i++) {
+        for (int j = 0; j < g.kernelWidth(); j++) {
+          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
+          int shift = j * g.dilationWidth() - g.padLeft();
+          int x0 = insideFrom(g, shift);
+          int x1 = insideTo(g, shift, x0);
+          for (int s = from; s < to; s++) {
+            int image = ((first + s) * g.channels() + c) * g.plane();
+            for (int y = 0; y < g.outputHeight(); y++) {
+              int o = row + s * p + y * ow;
+              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
+              if (r < 0 || r >= g.height()) {
+                Arrays.fill(col, o, o + ow, 0);
+                continue;
+              }
+              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
+                col[o + k] = 0;
+              }
+              int in = image + r * g.width() + x0 * g.strideWidth() + shift;
+              if (g.strideWidth() == 1) {
+                System.arraycopy(x, in, col, o + x0, x1 - x0);
+              } else {
+                for (int k = x0; k < x1; k++) {
+                  col[o + k] = x[in + (k - x0) * g.strideWidth()];
+                }
+              }
+              for (int k = x1; k < ow; k++) {
+                col[o + k] = 0;
+              }
             }
           }
         }
       }
     }
+  }
+
+  /**
+   * col2im for the column matrix's samples [from, to) of n, the adjoint of im2col: x[first + s] ← 0, then each
+   * col[c·kh·kw + q, s·P + p] whose tap lies inside the image is added to the element of x[first + s, c] it was read
+   * from, run by run as im2col reads them.
+   */
+  public static void col2im(double[] col, double[] x, ConvGeometry g, int n, int from, int to, int first) {
+    int p = g.positions();
+    int ow = g.outputWidth();
+    int size = g.channels() * g.plane();
+    Arrays.fill(x, (first + from) * size, (first + to) * size, 0);
+    for (int c = 0; c < g.channels(); c++) {
+      for (int i = 0; i < g.kernelHeight(); i++) {
+        for (int j = 0; j < g.kernelWidth(); j++) {
+          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
+          int shift = j * g.dilationWidth() - g.padLeft();
+          int x0 = insideFrom(g, shift);
+          int x1 = insideTo(g, shift, x0);
+          for (int s = from; s < to; s++) {
+            int image = ((first + s) * g.channels() + c) * g.plane();
+            for (int y = 0; y < g.outputHeight(); y++) {
+              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
+              if (r < 0 || r >= g.height()) {
+                continue;
+              }
+              int o = row + s * p + y * ow + x0;
+              int out = image + r * g.width() + x0 * g.strideWidth() + shift;
+              int step = g.strideWidth();
+              if (step == 1) { // a loop the JIT vectorises
+                for (int k = 0; k < x1 - x0; k++) {
+                  x[out + k] += col[o + k];
+                }
+              } else {
+                for (int k = 0; k < x1 - x0; k++) {
+                  x[out + k * step] += col[o + k];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  public static void col2im(float[] col, float[] x, ConvGeometry g, int n, int from, int to, int first) {
+    int p = g.positions();
+    int ow = g.outputWidth();
+    int size = g.channels() * g.plane();
+    Arrays.fill(x, (first + from) * size, (first + to) * size, 0);
+    for (int c = 0; c < g.channels(); c++) {
+      for (int i = 0; i < g.kernelHeight(); i++) {
+        for (int j = 0; j < g.kernelWidth(); j++) {
+          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
+          int shift = j * g.dilationWidth() - g.padLeft();
+          int x0 = insideFrom(g, shift);
+          int x1 = insideTo(g, shift, x0);
+          for (int s = from; s < to; s++) {
+            int image = ((first + s) * g.channels() + c) * g.plane();
+            for (int y = 0; y < g.outputHeight(); y++) {
+              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
+              if (r < 0 || r >= g.height()) {
+                continue;
+              }
+              int o = row + s * p + y * ow + x0;
+              int out = image + r * g.width() + x0 * g.strideWidth() + shift;
+              int step = g.strideWidth();
+              if (step == 1) { // a loop the JIT vectorises
+                for (int k = 0; k < x1 - x0; k++) {
+                  x[out + k] += col[o + k];
+                }
+              } else {
+                for (int k = 0; k < x1 - x0; k++) {
+                  x[out + k * step] += col[o + k];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The first output column whose tap, {@code shift} columns from x·stride, lies inside the image (may be ow). */
+  private static int insideFrom(ConvGeometry g, int shift) {
+    int x0 = shift >= 0 ? 0 : (-shift + g.strideWidth() - 1) / g.strideWidth();
+    return Math.min(x0, g.outputWidth());
+  }
+
+  /** One past the last output column whose tap, {@code shift} columns from x·stride, lies inside the image; ≥ x0. */
+  private static int insideTo(ConvGeometry g, int shift, int x0) {
+    int last = Math.floorDiv(g.width() - 1 - shift, g.strideWidth());
+    return Math.max(x0, Math.min(g.outputWidth(), last + 1));
   }
 
   /**
@@ -302,13 +399,13 @@ public final class ImageLoops {
   }
 
   /**
-   * dst[j, i, t] ← src[i, j, t] for src [a, b, r] read as a×b blocks of r elements (any array type): the first two
-   * axes swapped, each block moved whole.
+   * dst[dstOffset + (j, i, t)] ← src[srcOffset + (i, j, t)] for src [a, b, r] read as a×b blocks of r elements (any
+   * array type): the first two axes swapped, each block moved whole.
    */
-  public static void swapLeadingAxes(Object src, Object dst, int a, int b, int r) {
+  public static void swapLeadingAxes(Object src, int srcOffset, Object dst, int dstOffset, int a, int b, int r) {
     for (int i = 0; i < a; i++) {
       for (int j = 0; j < b; j++) {
-        System.arraycopy(src, (i * b + j) * r, dst, (j * a + i) * r, r);
+        System.arraycopy(src, srcOffset + (i * b + j) * r, dst, dstOffset + (j * a + i) * r, r);
       }
     }
   }

@@ -417,6 +417,15 @@ public interface Kernels {
   // (toDoubleArray, copyFrom). An engine overrides any of them to work on its own storage in one pass.
 
   /**
+   * A 2-D convolution of images of {@code g} by {@code filters} kernels, with its own work buffers (one per layer or
+   * tape operation). The default, {@link ColumnConvolution}, is im2col, one matrix product and an axis swap over the
+   * whole batch; an engine overrides it to do the same work in an order that suits its storage.
+   */
+  default Convolution convolution(ConvGeometry g, int filters) {
+    return new ColumnConvolution(this, g, filters);
+  }
+
+  /**
    * im2col, which turns a convolution into one matrix product Y = W·col(X): col[c·kh·kw + q, n·P + p] ← the image
    * element x[n, c] that tap q of output position p reads (0 for padding), for x [N, C, H, W] and col
    * [C·kh·kw, N·oh·ow] (P = oh·ow; see {@link ConvGeometry}).

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One convolution of {@link Cnn} alone at batch 128 in FLOAT32 ({@code layer}: {@code conv1}, 1 → 32 channels on
  * 28×28, or {@code conv2}, 32 → 64 on 14×14; 3×3, stride 1, same padding, no bias), through an engine's {@link
- * Conv2DLayer} (im2col, gemm, axis swap) and, as engine {@code nd4j-raw}, through ND4J's own native ops called directly
+ * Conv2DLayer} (the engine's {@link org.delta4j.engine.Convolution}: im2col, gemm, axis swap) and, as engine {@code nd4j-raw}, through ND4J's own native ops called directly
  * ({@code conv2d}, {@code conv2d_bp}, NCHW, weights [F, C, kh, kw] as Delta4j keeps them) under the nd4j engine's
  * thread settings. The forward pass, and the backward pass alone (weight and input gradients; the engines' training
  * forward pass that backward reads is redone before each call, outside the measurement). All in one JMH run, one

@@ -24,9 +24,10 @@ import org.apache.spark.SparkEnv;
 
 /**
  * A partitioned all-reduce between the tasks of one barrier stage, over TCP connections of their own (Spark's barrier
- * mode schedules them together; {@code allGather} only tells each the others' addresses, once). The vector is cut
+ * mode schedules them together; the driver's {@link PeerRendezvous} only tells each the others' addresses, once). The vector is cut
  * into one slice per worker: each worker receives every worker's nodes of its slice and completes the {@link
- * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). Addition is element by
+ * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). A lone worker
+ * sends nothing. Addition is element by
  * element, so each slice's tree gives the bits the whole vector's tree gives. Each worker sends and receives about
  * twice the vector per step, whatever the number of workers, and nothing passes through the driver. Not thread-safe.
  */
@@ -42,11 +43,16 @@ final class PeerExchange implements Closeable {
   private final List<Socket> sockets = new ArrayList<>();
   private final ExecutorService senders;
 
-  private PeerExchange(BarrierTaskContext context) throws IOException {
+  private PeerExchange(BarrierTaskContext context, String rendezvous, String group) throws IOException {
     this.worker = context.partitionId();
     this.workers = context.getTaskInfos().length;
     this.out = new DataOutputStream[workers];
     this.in = new DataInputStream[workers];
+    if (workers == 1) {
+      this.server = null;
+      this.senders = null;
+      return;
+    }
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     this.server = new ServerSocket(0, workers, InetAddress.getByName(host));
     this.senders = Executors.newFixedThreadPool(Math.max(1, workers - 1), r -> {
@@ -54,7 +60,8 @@ final class PeerExchange implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    String[] addresses = context.allGather(host + ":" + server.getLocalPort());
+    String[] addresses = PeerRendezvous.meet(rendezvous, group + "/attempt " + context.stageAttemptNumber(), worker,
+        workers, host + ":" + server.getLocalPort(), context::isInterrupted);
     for (int j = 0; j < workers; j++) {
       if (j == worker) {
         continue;
@@ -79,10 +86,13 @@ final class PeerExchange implements Closeable {
     }
   }
 
-  /** Connects the stage's tasks to each other. */
-  static PeerExchange open(BarrierTaskContext context) {
+  /**
+   * Connects the stage's tasks to each other, after learning their addresses from the driver's {@link
+   * PeerRendezvous} at {@code rendezvous} in {@code group} (one per stage; the attempt is added here).
+   */
+  static PeerExchange open(BarrierTaskContext context, String rendezvous, String group) {
     try {
-      return new PeerExchange(context);
+      return new PeerExchange(context, rendezvous, group);
     } catch (IOException e) {
       throw new UncheckedIOException("worker " + context.partitionId() + " cannot connect to its peers: "
           + e.getMessage(), e);
@@ -91,6 +101,9 @@ final class PeerExchange implements Closeable {
 
   /** The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values. */
   double[] allReduce(List<GradientTree.Node> mine, int blocks, int length) {
+    if (workers == 1) {
+      return GradientTree.sum(blocks, mine); // nothing to send: the tree is this worker's
+    }
     try {
       int[] cut = new int[workers + 1];
       for (int j = 0; j <= workers; j++) {
@@ -188,6 +201,9 @@ final class PeerExchange implements Closeable {
 
   @Override
   public void close() {
+    if (server == null) {
+      return;
+    }
     senders.shutdownNow();
     for (Socket s : sockets) {
       try {

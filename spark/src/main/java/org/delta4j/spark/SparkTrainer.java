@@ -58,6 +58,12 @@ public final class SparkTrainer {
 
   private static final String STALE = "delta4j: worker state is stale";
 
+  /**
+   * Where training stands: {@code step} of the {@code steps} of {@code epoch} are done, and the driver's network holds
+   * the weights after them.
+   */
+  public record Progress(int epoch, int step, int steps) {}
+
   private final int epochs;
   private final int batchSize;
   private final int blocks;
@@ -66,6 +72,8 @@ public final class SparkTrainer {
   private final boolean shuffle;
   private final Reduction reduction;
   private final Consumer<EpochResult> listener;
+  private final int reportsPerEpoch;
+  private final Consumer<Progress> progress;
   private final String checkpoint;
   private final String resumeFrom;
 
@@ -78,6 +86,8 @@ public final class SparkTrainer {
     this.shuffle = b.shuffle;
     this.reduction = b.reduction;
     this.listener = b.listener;
+    this.reportsPerEpoch = b.reportsPerEpoch;
+    this.progress = b.progress;
     this.checkpoint = b.checkpoint;
     this.resumeFrom = b.resumeFrom;
   }
@@ -115,6 +125,7 @@ public final class SparkTrainer {
     }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0));
+    PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
     try {
       StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
       List<EpochResult> results = new ArrayList<>();
@@ -123,9 +134,20 @@ public final class SparkTrainer {
         long start = System.nanoTime();
         double rate = network.optimizer().currentLearningRate();
         JavaPairRDD<Long, Sample> placed = place(samples, plan, epoch);
-        double[] lossAndCorrect = reduction == Reduction.TREE_AGGREGATE
-            ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch)
-            : barrierEpoch(jsc, network, placed, plan, epoch, reduction == Reduction.PEER_ALL_REDUCE);
+        double[] lossAndCorrect = {0, 0};
+        int[] cuts = cuts(plan.steps());
+        for (int part = 0; part + 1 < cuts.length; part++) {
+          double[] p = reduction == Reduction.TREE_AGGREGATE
+              ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch + "/" + part, cuts[part],
+                  cuts[part + 1], lossAndCorrect[0])
+              : barrierEpoch(jsc, network, placed, plan, epoch, cuts[part], cuts[part + 1], lossAndCorrect[0],
+                  rendezvous == null ? null : rendezvous.address(), id + "/epoch " + epoch + "/part " + part);
+          lossAndCorrect[0] = p[0];
+          lossAndCorrect[1] += p[1];
+          if (progress != null) {
+            progress.accept(new Progress(epoch, cuts[part + 1], plan.steps()));
+          }
+        }
         EpochResult r = new EpochResult(epoch, lossAndCorrect[0] / plan.samples(),
             lossAndCorrect[1] / plan.samples(), Double.NaN, Double.NaN, rate, (System.nanoTime() - start) / 1e9);
         results.add(r);
@@ -140,8 +162,26 @@ public final class SparkTrainer {
       }
       return results;
     } finally {
+      if (rendezvous != null) {
+        rendezvous.close();
+      }
       samples.unpersist(false);
     }
+  }
+
+  /**
+   * The steps at which an epoch of {@code steps} steps is cut into {@link Builder#reportsPerEpoch} parts of (nearly)
+   * equal length, 0 and {@code steps} included; parts without steps are dropped.
+   */
+  private int[] cuts(int steps) {
+    return java.util.stream.IntStream.rangeClosed(0, reportsPerEpoch)
+        .map(i -> (int) ((long) steps * i / reportsPerEpoch)).distinct().toArray();
+  }
+
+  /** The workers' rendezvous, where the executors reach the driver. */
+  private static PeerRendezvous rendezvous(JavaSparkContext jsc) {
+    String host = jsc.getConf().get("spark.driver.host");
+    return PeerRendezvous.open(jsc.getConf().get("spark.driver.bindAddress", host), host);
   }
 
   /**
@@ -164,22 +204,29 @@ public final class SparkTrainer {
     return saved.progress().history();
   }
 
-  /** The samples as (position in the epoch's order, sample), each on the worker that owns it, sorted by position. */
+  /** The samples as (position in the epoch's order, sample), each on the worker that owns it, in no set order. */
   static JavaPairRDD<Long, Sample> place(JavaRDD<Sample> samples, StepPlan plan, int epoch) {
     return samples.mapPartitionsToPair(it -> {
       int[] positions = plan.positions(epoch);
       List<Tuple2<Long, Sample>> out = new ArrayList<>();
       it.forEachRemaining(s -> out.add(new Tuple2<>((long) positions[(int) s.index()], s)));
       return out.iterator();
-    }).repartitionAndSortWithinPartitions(new OwnerPartitioner(plan));
+    }).partitionBy(new OwnerPartitioner(plan));
   }
 
+  /**
+   * Steps [{@code from}, {@code to}) of an epoch as one barrier stage, from the driver's network, which takes the
+   * result; {@code rendezvous} null: the tasks exchange nodes by {@code allGather}. Returns the epoch's loss sum so
+   * far (each step's mean loss times its rows, added to {@code lossBefore} step by step, as one stage for the whole
+   * epoch adds them) and the steps' correct count.
+   */
   private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan, int epoch, boolean peers) {
+      StepPlan plan, int epoch, int from, int to, double lossBefore, String rendezvous, String group) {
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
     try {
       List<EpochPart> parts = JavaRDD.fromRDD(placed.rdd().barrier().mapPartitions(
-          new BarrierEpoch(plan, epoch, state, network.engine().name(), network.dataType(), peers), false,
+          new BarrierEpoch(plan, epoch, from, to, lossBefore, state, network.engine().name(), network.dataType(),
+              rendezvous, group), false,
           ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class))
           // Spark retries a failed barrier stage whole only when it is a shuffle-map stage (a failed barrier result
           // stage is aborted), so the parts cross one small shuffle on their way to the driver.
@@ -217,18 +264,27 @@ public final class SparkTrainer {
     private static final long serialVersionUID = 1L;
     private final StepPlan plan;
     private final int epoch;
+    private final int from;
+    private final int to;
+    private final double lossBefore;
     private final Broadcast<byte[]> state;
     private final String engine;
     private final DataType dataType;
-    private final boolean peers;
+    private final String rendezvous;
+    private final String group;
 
-    BarrierEpoch(StepPlan plan, int epoch, Broadcast<byte[]> state, String engine, DataType dataType, boolean peers) {
+    BarrierEpoch(StepPlan plan, int epoch, int from, int to, double lossBefore, Broadcast<byte[]> state,
+        String engine, DataType dataType, String rendezvous, String group) {
       this.plan = plan;
       this.epoch = epoch;
+      this.from = from;
+      this.to = to;
+      this.lossBefore = lossBefore;
       this.state = state;
       this.engine = engine;
       this.dataType = dataType;
-      this.peers = peers;
+      this.rendezvous = rendezvous;
+      this.group = group;
     }
 
     @Override
@@ -237,10 +293,10 @@ public final class SparkTrainer {
       int worker = context.partitionId();
       Network network = ModelBytes.network(state.value(), engine, dataType);
       WorkerShard shard = WorkerShard.of(plan, worker, JavaConverters.asJavaIterator(rows), network);
-      double lossSum = 0;
+      double lossSum = lossBefore;
       long correct = 0;
-      try (PeerExchange exchange = peers ? PeerExchange.open(context) : null) {
-        for (int step = 0; step < plan.steps(); step++) {
+      try (PeerExchange exchange = rendezvous != null ? PeerExchange.open(context, rendezvous, group) : null) {
+        for (int step = from; step < to; step++) {
           List<GradientTree.Node> mine = shard.nodes(step);
           double[] total = exchange != null
               ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength())
@@ -270,20 +326,24 @@ public final class SparkTrainer {
     }
   }
 
+  /**
+   * Steps [{@code from}, {@code to}) of an epoch, a job each; returns the epoch's loss sum so far (from {@code
+   * lossBefore}) and the steps' correct count.
+   */
   private double[] treeAggregateEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan, String run) {
+      StepPlan plan, String run, int from, int to, double lossBefore) {
     String engine = network.engine().name();
     DataType dataType = network.dataType();
-    long first = network.optimizer().iterations();
+    long first = network.optimizer().iterations() - from; // the update count at the epoch's step 0
     placed.persist(StorageLevel.MEMORY_AND_DISK());
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
-    long stateIterations = first;
+    long stateIterations = first + from;
     BlockGradients driver = new BlockGradients(network);
-    double lossSum = 0;
+    double lossSum = lossBefore;
     long correct = 0;
     double[] previous = null;
     try {
-      for (int step = 0; step < plan.steps(); step++) {
+      for (int step = from; step < to; step++) {
         List<GradientTree.Node> nodes;
         try {
           nodes = aggregateStep(placed, plan, run, step, first, previous, state, stateIterations, engine, dataType);
@@ -393,6 +453,8 @@ public final class SparkTrainer {
     private boolean shuffle = true;
     private Reduction reduction = Reduction.PEER_ALL_REDUCE;
     private Consumer<EpochResult> listener;
+    private int reportsPerEpoch = 1;
+    private Consumer<Progress> progress;
     private String checkpoint;
     private String resumeFrom;
 
@@ -455,6 +517,30 @@ public final class SparkTrainer {
     /** Told each epoch's result as it ends. */
     public Builder listener(Consumer<EpochResult> listener) {
       this.listener = listener;
+      return this;
+    }
+
+    /**
+     * Cuts each epoch into {@code reports} parts of about equal steps, each its own Spark stage (or, for {@link
+     * Reduction#TREE_AGGREGATE}, run of jobs) started from the driver's network, and tells the {@link #progress}
+     * listener after each. The arithmetic, and so the bits, are those of whole epochs; each part pays a stage's start
+     * (default 1: a stage per epoch).
+     */
+    public Builder reportsPerEpoch(int reports) {
+      if (reports < 1) {
+        throw new IllegalArgumentException("an epoch is reported at least once, at its end, got " + reports);
+      }
+      this.reportsPerEpoch = reports;
+      return this;
+    }
+
+    /**
+     * Told, on the driver, after each part of an epoch (see {@link #reportsPerEpoch}; by default at each epoch's end,
+     * before the epoch {@link #listener}), when the driver's network holds the weights of that point. Training waits
+     * while it runs.
+     */
+    public Builder progress(Consumer<Progress> progress) {
+      this.progress = progress;
       return this;
     }
 

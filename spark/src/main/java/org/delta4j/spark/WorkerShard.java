@@ -2,6 +2,7 @@ package org.delta4j.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.delta4j.nn.Network;
@@ -28,10 +29,11 @@ final class WorkerShard {
     this.gradients = new BlockGradients(network);
   }
 
-  /** The shard of a partition's (position, sample) pairs, sorted by position. */
+  /** The shard of a partition's (position, sample) pairs, in any order. */
   static WorkerShard of(StepPlan plan, int worker, Iterator<Tuple2<Long, Sample>> rows, Network network) {
     List<Tuple2<Long, Sample>> all = new ArrayList<>();
     rows.forEachRemaining(all::add);
+    all.sort(Comparator.comparingLong(Tuple2::_1)); // here, not in the shuffle: Spark's sorter sizes every row
     long[] positions = new long[all.size()];
     double[][] features = new double[all.size()][];
     int[] labels = new int[all.size()];

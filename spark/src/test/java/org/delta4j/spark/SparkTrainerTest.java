@@ -83,6 +83,34 @@ class SparkTrainerTest {
   }
 
   @Test
+  void epochsCutIntoPartsTrainTheSameBitsAndReportEachPart() {
+    Network n = network(DataType.FLOAT64);
+    List<SparkTrainer.Progress> told = new java.util.ArrayList<>();
+    List<EpochResult> history = SparkTrainer.builder().epochs(2).batchSize(BATCH).workers(2).blocks(4).seed(5)
+        .reportsPerEpoch(3).progress(told::add).build().fit(n, DATA.frame(), "features", "label");
+    Network single = network(DataType.FLOAT64);
+    List<EpochResult> expected = FixedOrderSgd.train(single, DATA.features(), DATA.labels(),
+        new StepPlan(203, BATCH, 4, 1, 5, true), 2);
+    assertArrayEquals(BlockGradients.weights(single), BlockGradients.weights(n));
+    for (int e = 0; e < 2; e++) {
+      assertEquals(expected.get(e).trainingLoss(), history.get(e).trainingLoss());
+      assertEquals(expected.get(e).trainingAccuracy(), history.get(e).trainingAccuracy());
+    }
+    // 203 samples in batches of 16: 13 steps an epoch, cut at 4, 8 and 13
+    assertEquals(List.of(new SparkTrainer.Progress(1, 4, 13), new SparkTrainer.Progress(1, 8, 13),
+        new SparkTrainer.Progress(1, 13, 13), new SparkTrainer.Progress(2, 4, 13), new SparkTrainer.Progress(2, 8, 13),
+        new SparkTrainer.Progress(2, 13, 13)), told);
+  }
+
+  @Test
+  void treeAggregateEpochsCutIntoPartsTrainTheSameBits() {
+    Network n = network(DataType.FLOAT64);
+    SparkTrainer.builder().epochs(EPOCHS).batchSize(BATCH).workers(2).blocks(4).seed(5)
+        .reduction(Reduction.TREE_AGGREGATE).reportsPerEpoch(2).build().fit(n, DATA.frame(), "features", "label");
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 4), BlockGradients.weights(n));
+  }
+
+  @Test
   void theBitsDependOnTheBlocksNotOnTheWorkers() {
     double[] expected = fixedOrder(DataType.FLOAT64, 3);
     assertArrayEquals(expected, spark(DataType.FLOAT64, 1, 3, Reduction.PEER_ALL_REDUCE));

@@ -9,12 +9,12 @@ import org.delta4j.tensor.Tensor;
  * steady-state step to the next), so that the step creates no view or shape objects. Otherwise it is {@link
  * Tensor#reshape}. Not thread-safe.
  */
-final class ReshapedView {
+public final class ReshapedView {
   private Tensor source;
   private Tensor view;
 
   /** {@code t} seen as [d0, d1]. */
-  Tensor of(Tensor t, int d0, int d1) {
+  public Tensor of(Tensor t, int d0, int d1) {
     if (t != source || view.shape().rank() != 2 || view.shape().dim(0) != d0 || view.shape().dim(1) != d1) {
       remember(t, t.reshape(Shape.of(d0, d1)));
     }
@@ -22,7 +22,7 @@ final class ReshapedView {
   }
 
   /** {@code t} seen as [d0, d1, d2]. */
-  Tensor of(Tensor t, int d0, int d1, int d2) {
+  public Tensor of(Tensor t, int d0, int d1, int d2) {
     if (t != source || view.shape().rank() != 3 || view.shape().dim(0) != d0 || view.shape().dim(1) != d1
         || view.shape().dim(2) != d2) {
       remember(t, t.reshape(Shape.of(d0, d1, d2)));
@@ -31,7 +31,7 @@ final class ReshapedView {
   }
 
   /** {@code t} seen as {@code shape}. */
-  Tensor of(Tensor t, Shape shape) {
+  public Tensor of(Tensor t, Shape shape) {
     if (t != source || !view.shape().equals(shape)) {
       remember(t, t.reshape(shape));
     }

@@ -380,8 +380,9 @@ public final class BenchmarksReport {
           num(v[2]), ratio(v[0] / torchStep), ratio(v[0] / dl4jStep), num(v[3])));
     }
     md.append("\n### Convolutions alone, beside ND4J's native op (calls/s at batch ").append(BenchmarkData.BATCH)
-        .append(")\n\nEach convolution of the network through the engines' `Conv2DLayer` (im2col, gemm, axis swap; "
-            + "backward: weight and input gradients from the saved columns) and through ND4J's `conv2d` and "
+        .append(")\n\nEach convolution of the network through the engines' `Conv2DLayer` (the engine's "
+            + "`Convolution`: im2col, gemm, axis swap, by blocks of samples on the ref engine, over the whole batch on "
+            + "nd4j; backward: weight and input gradients) and through ND4J's `conv2d` and "
             + "`conv2d_bp` called directly, all in one JMH run (`Conv2DBenchmark`).\n\n"
             + "| layer | pass | ref | nd4j engine | ND4J native | ref ÷ native | nd4j engine ÷ native |\n"
             + "|---|---|---:|---:|---:|---:|---:|\n");

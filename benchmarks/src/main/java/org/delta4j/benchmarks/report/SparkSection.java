@@ -38,9 +38,18 @@ final class SparkSection {
     return new SparkSection(node, file);
   }
 
-  /** One run's accuracy after each epoch, against the training time (evaluation left out) at that epoch's end. */
+  /**
+   * One run's test accuracy at each point it was measured — the ends of the parts of every epoch ({@code progress},
+   * {@code reports_per_epoch} an epoch) when the run has them, else the epochs' ends — against the training time
+   * (evaluation left out) there.
+   */
   record Curve(double[] seconds, double[] accuracy) {
-    static Curve of(JsonNode epochs) {
+    static Curve of(JsonNode run) {
+      JsonNode points = run.path("progress").size() > 0 ? run.path("progress") : run.path("epochs");
+      return ofPoints(points);
+    }
+
+    static Curve ofPoints(JsonNode epochs) {
       double[] t = new double[epochs.size()];
       double[] a = new double[epochs.size()];
       for (int i = 0; i < t.length; i++) {
@@ -51,9 +60,9 @@ final class SparkSection {
     }
 
     /**
-     * The training time at which the accuracy first reaches {@code goal}: linear between the ends of the epoch
-     * before and the epoch that reaches it, t = t₀ + (goal − a₀)(t₁ − t₀)/(a₁ − a₀); the first epoch's end when the
-     * first epoch already reaches it (an upper bound, nothing being measured before); NaN when it never does.
+     * The training time at which the accuracy first reaches {@code goal}: linear between the point measured before
+     * and the point that reaches it, t = t₀ + (goal − a₀)(t₁ − t₀)/(a₁ − a₀); the first point when it already reaches
+     * it (an upper bound, nothing being measured before); NaN when it never does.
      */
     double timeTo(double goal) {
       for (int i = 0; i < accuracy.length; i++) {
@@ -150,7 +159,7 @@ final class SparkSection {
 
   /** The Delta4j run on MLlib's cluster, which the targets against MLlib compare with. */
   private Curve comparedCurve() {
-    return Curve.of(run(root.path("mllib").path("workers").asInt(2)).path("epochs"));
+    return Curve.of(run(root.path("mllib").path("workers").asInt(2)));
   }
 
   /** Delta4j's time to MLlib's best accuracy over MLlib's time to it. */
@@ -180,7 +189,7 @@ final class SparkSection {
         .append(config.path("reduction").asText()).append("`, on ").append(String.format(Locale.ROOT, "%,d",
             rows())).append(" training images of Fashion-MNIST, test accuracy on ")
         .append(String.format(Locale.ROOT, "%,d", config.path("test_rows").asInt())).append(" test images measured "
-            + "on the driver after each epoch and left out of the times. Each worker is an executor JVM of one core "
+            + "on the driver ").append(measuredWhen()).append(" and left out of the times. Each worker is an executor JVM of one core "
             + "and ").append(config.path("executor_memory_mb").asText()).append(" MB on `local-cluster`. Measured on "
             + "**").append(here.summary()).append("**.");
     if (!reportMachine.fingerprint().equals(here.fingerprint())) {
@@ -199,15 +208,17 @@ final class SparkSection {
       }
     }
     md.append("\nThe training seconds so far count from the call to `fit`, with its validating pass over the data and "
-        + "each epoch's shuffle; samples/s is of the epoch alone.\n\n");
+        + "each epoch's shuffle; samples/s is of the epoch alone; times to an accuracy are interpolated between the "
+        + "points where it was measured.\n\n");
     md.append("| workers | cluster start (s) | steady samples/s | time to ").append(percent(GOAL_ACCURACY))
         .append(" test accuracy (s) | accuracy after the last epoch |\n|---:|---:|---:|---:|---:|\n");
     for (JsonNode r : root.path("delta4j")) {
-      Curve c = Curve.of(r.path("epochs"));
+      Curve c = Curve.of(r);
       double t = c.timeTo(GOAL_ACCURACY);
       md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %.4f |%n", r.path("workers").asInt(),
           num(r.path("startup_seconds").asDouble()), num(samplesPerSecond(r.path("workers").asInt())),
-          Double.isNaN(t) ? "not reached" : num(t) + (t == c.seconds()[0] ? " (by epoch 1)" : ""), c.last()));
+          Double.isNaN(t) ? "not reached" : num(t) + (t == c.seconds()[0] ? " (by the first measurement)" : ""),
+          c.last()));
     }
     md.append("\nSteady samples/s is of the median epoch after the first (the first warms the executors' JIT). "
         + "Scaling efficiency from 1 to 2 workers, samples/s on 2 ÷ (2 × samples/s on 1): **")
@@ -263,6 +274,13 @@ final class SparkSection {
     md.append('\n');
     projection(md, here);
     return md.toString();
+  }
+
+  /** When the runs measured their test accuracy. */
+  private String measuredWhen() {
+    int reports = root.path("delta4j").path(0).path("reports_per_epoch").asInt(1);
+    return reports <= 1 ? "after each epoch" : "at the end of each of " + reports + " equal parts of every epoch "
+        + "(each part a Spark stage of its own, whose start is counted; training waits while the driver evaluates)";
   }
 
   private static void targetRow(StringBuilder md, String what, double measured, double required, boolean atLeast) {

@@ -58,6 +58,15 @@ class SparkSectionTest {
   }
 
   @Test
+  void aRunMeasuredWithinEpochsIsCurvedThroughThoseMeasurements() throws IOException {
+    com.fasterxml.jackson.databind.JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "{\"epochs\":" + epochs(8, 0.80) + ",\"progress\":[{\"training_seconds\":4,\"test_accuracy\":0.7},"
+        + "{\"training_seconds\":8,\"test_accuracy\":0.8}]}");
+    SparkSection.Curve c = SparkSection.Curve.of(run);
+    assertEquals(4 + (0.75 - 0.7) / (0.8 - 0.7) * 4, c.timeTo(0.75), 1e-9, "between the half epoch and its end");
+  }
+
+  @Test
   void scalingAndCostPerStepComeFromTheSteadyEpochs() throws IOException {
     SparkSection s = SparkSection.read(cluster(BenchmarksReportTest.ZEN3));
     assertEquals(1000 / 10.0, s.samplesPerSecond(1), 1e-9, "median of the epochs after the first");

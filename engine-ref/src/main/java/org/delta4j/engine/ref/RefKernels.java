@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.KernelArguments;
@@ -489,17 +490,21 @@ final class RefKernels implements Kernels {
   }
 
   @Override
+  public Convolution convolution(ConvGeometry g, int filters) {
+    return new BlockedConvolution(engine, g, filters);
+  }
+
+  @Override
   public void im2col(Tensor x, ConvGeometry g, Tensor col) {
     int n = g.checkImages("im2col", "x", x);
     g.checkColumns("im2col", col, n);
     RefTensor rx = ref("im2col", x);
     RefTensor rc = ref("im2col", col);
-    int[] index = taps(g);
     split(n, col.size(), (from, to) -> {
       if (rx.floats != null) {
-        ImageLoops.im2col(rx.floats, rc.floats, g, index, n, from, to);
+        ImageLoops.im2col(rx.floats, rc.floats, g, n, from, to, 0);
       } else {
-        ImageLoops.im2col(rx.doubles, rc.doubles, g, index, n, from, to);
+        ImageLoops.im2col(rx.doubles, rc.doubles, g, n, from, to, 0);
       }
     });
   }
@@ -510,12 +515,11 @@ final class RefKernels implements Kernels {
     g.checkColumns("col2im", col, n);
     RefTensor rx = ref("col2im", x);
     RefTensor rc = ref("col2im", col);
-    int[] index = taps(g);
     split(n, col.size(), (from, to) -> {
       if (rx.floats != null) {
-        ImageLoops.col2im(rc.floats, rx.floats, g, index, n, from, to);
+        ImageLoops.col2im(rc.floats, rx.floats, g, n, from, to, 0);
       } else {
-        ImageLoops.col2im(rc.doubles, rx.doubles, g, index, n, from, to);
+        ImageLoops.col2im(rc.doubles, rx.doubles, g, n, from, to, 0);
       }
     });
   }
@@ -528,9 +532,9 @@ final class RefKernels implements Kernels {
     int b = src.shape().dim(1);
     int r = (int) (src.size() / a / b);
     if (rs.floats != null) {
-      ImageLoops.swapLeadingAxes(rs.floats, rd.floats, a, b, r);
+      ImageLoops.swapLeadingAxes(rs.floats, 0, rd.floats, 0, a, b, r);
     } else {
-      ImageLoops.swapLeadingAxes(rs.doubles, rd.doubles, a, b, r);
+      ImageLoops.swapLeadingAxes(rs.doubles, 0, rd.doubles, 0, a, b, r);
     }
   }
 

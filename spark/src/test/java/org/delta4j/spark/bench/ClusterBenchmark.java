@@ -45,7 +45,8 @@ import org.delta4j.train.Evaluation;
  * its l-bfgs and gd solvers, on the same cluster and the same cached DataFrame, fitted afresh for each {@code maxIter}
  * of a series (MLlib keeps no model between iterations), each fit's time and test accuracy. Everything measured goes
  * to one JSON file ({@code spark/results/cluster.json}), with the machine; the report's Spark section derives the
- * rest. Options: {@code --rows}, {@code --test-rows} (0: all), {@code --epochs}, {@code --workers 1,2}, {@code
+ * rest. Options: {@code --rows}, {@code --test-rows} (0: all), {@code --epochs}, {@code --reports-per-epoch} (test
+ * accuracy measured that many times an epoch), {@code --workers 1,2}, {@code
  * --memory-mb} (per executor), {@code --lbfgs 1,2,…} and {@code --gd …} (maxIter series, empty: not run), {@code
  * --mllib-workers}, {@code --mllib-seconds} (the time budget of MLlib's fits), {@code --data}, {@code --out}.
  */
@@ -137,23 +138,38 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** Trains the MLP on the cluster, each epoch's test accuracy measured on the driver and left out of the time. */
+  /**
+   * Trains the MLP on the cluster. The test accuracy is measured on the driver at the end of each of {@code
+   * --reports-per-epoch} parts of every epoch (training waits meanwhile) and left out of every time: an epoch's
+   * seconds are its wall time less the evaluations inside it.
+   */
   private void sparkTraining(Dataset<Row> train, ObjectNode run) {
     Network network = Network.create(ReductionBenchmark.mlp(), Engines.get(ENGINE));
-    ArrayNode epochs = run.putArray("epochs");
+    ArrayNode epochs = run.put("reports_per_epoch", options.reportsPerEpoch).putArray("epochs");
+    ArrayNode progress = run.putArray("progress");
     long start = System.nanoTime();
-    double[] evaluating = {0};
+    double[] evaluating = {0, 0}; // in all, and at the last epoch's end
+    double[] lastAccuracy = {Double.NaN};
     SparkTrainer.builder().epochs(options.epochs).batchSize(BATCH).seed(SEED).workers(run.get("workers").asInt())
-        .reduction(reduction).listener(r -> {
+        .reduction(reduction).reportsPerEpoch(options.reportsPerEpoch).progress(p -> {
           double elapsed = seconds(start) - evaluating[0];
           long evaluationStart = System.nanoTime();
-          double accuracy = Evaluation.of(network, test, EVALUATION_BATCH).accuracy();
+          lastAccuracy[0] = Evaluation.of(network, test, EVALUATION_BATCH).accuracy();
           evaluating[0] += seconds(evaluationStart);
-          epochs.addObject().put("epoch", r.epoch()).put("seconds", r.seconds())
+          progress.addObject().put("epoch", p.epoch()).put("step", p.step()).put("steps", p.steps())
+              .put("epochs_done", p.epoch() - 1 + (double) p.step() / p.steps())
+              .put("training_seconds", elapsed).put("test_accuracy", lastAccuracy[0]);
+          System.out.printf(Locale.ROOT, "%s: epoch %d step %d of %d, %.2f s since the start, test accuracy %.4f%n",
+              run.get("cluster").asText(), p.epoch(), p.step(), p.steps(), elapsed, lastAccuracy[0]);
+        }).listener(r -> {
+          double elapsed = seconds(start) - evaluating[0];
+          double seconds = r.seconds() - (evaluating[0] - evaluating[1]);
+          evaluating[1] = evaluating[0];
+          epochs.addObject().put("epoch", r.epoch()).put("seconds", seconds)
               .put("training_seconds", elapsed).put("training_loss", r.trainingLoss())
-              .put("test_accuracy", accuracy);
+              .put("test_accuracy", lastAccuracy[0]);
           System.out.printf(Locale.ROOT, "%s: epoch %d, %.2f s (%.2f s since the start), test accuracy %.4f%n",
-              run.get("cluster").asText(), r.epoch(), r.seconds(), elapsed, accuracy);
+              run.get("cluster").asText(), r.epoch(), seconds, elapsed, lastAccuracy[0]);
         }).build().fit(network, train, "features", "label");
     run.put("fit_seconds", seconds(start) - evaluating[0]);
   }
@@ -217,7 +233,7 @@ public final class ClusterBenchmark {
 
   /**
    * A {@code local-cluster}: a master, and one worker JVM of one core per worker, whose executors load this
-   * program's class path (as {@code LocalClusterTest} starts it).
+   * program's class path (as {@code LocalClusterTest} starts it) and see one processor.
    */
   private SparkSession cluster(int workers) {
     return SparkSession.builder().master(master(workers)).appName("delta4j-cluster-benchmark")
@@ -227,7 +243,10 @@ public final class ClusterBenchmark {
         .config("spark.executor.memory", options.memoryMb + "m")
         .config("spark.sql.shuffle.partitions", Integer.toString(workers))
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-        .config("spark.executor.extraJavaOptions", System.getProperty("delta4j.executor.options", ""))
+        // an executor of one core: the reference engine's worker pool, sized by the cores the JVM sees, must not
+        // split its products over the machine's cores that the other executors are using
+        .config("spark.executor.extraJavaOptions", System.getProperty("delta4j.executor.options", "")
+            + " -XX:ActiveProcessorCount=1")
         .getOrCreate();
   }
 
@@ -257,7 +276,10 @@ public final class ClusterBenchmark {
     }
     StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
     long bytesPerRow = (long) Double.BYTES * (labels.length == 0 ? 1 : features[0].length) + Double.BYTES;
-    return LocalFrames.of(spark, rows, schema, bytesPerRow).repartition(partitions);
+    // coalesce keeps the rows' order (LocalFrames makes at least as many partitions as there are workers), so a row's
+    // index, and with it the training, is the same in every run; repartition's shuffle ordered rows as its blocks
+    // happened to arrive
+    return LocalFrames.of(spark, rows, schema, bytesPerRow).coalesce(partitions);
   }
 
   /** A dataset's normalised features, each float widened to a double (so both systems see the same numbers). */
@@ -306,12 +328,13 @@ public final class ClusterBenchmark {
   }
 
   /** The command line. */
-  record Options(int rows, int testRows, int epochs, int[] workers, int memoryMb, int[] lbfgs, int[] gd,
-      int mllibWorkers, double mllibSeconds, Path data, Path out) {
+  record Options(int rows, int testRows, int epochs, int reportsPerEpoch, int[] workers, int memoryMb, int[] lbfgs,
+      int[] gd, int mllibWorkers, double mllibSeconds, Path data, Path out) {
     static Options parse(String[] args) {
       int rows = 0;
       int testRows = 0;
       int epochs = 5;
+      int reportsPerEpoch = 1;
       int[] workers = {1, 2};
       int memoryMb = 3072;
       int[] lbfgs = {5, 10, 20, 40};
@@ -329,6 +352,7 @@ public final class ClusterBenchmark {
           case "--rows" -> rows = Integer.parseInt(v);
           case "--test-rows" -> testRows = Integer.parseInt(v);
           case "--epochs" -> epochs = Integer.parseInt(v);
+          case "--reports-per-epoch" -> reportsPerEpoch = Integer.parseInt(v);
           case "--workers" -> workers = list(v);
           case "--memory-mb" -> memoryMb = Integer.parseInt(v);
           case "--lbfgs" -> lbfgs = list(v);
@@ -338,16 +362,17 @@ public final class ClusterBenchmark {
           case "--data" -> data = Path.of(v);
           case "--out" -> out = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the benchmark takes --rows, "
-              + "--test-rows, --epochs, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --mllib-seconds, "
+              + "--test-rows, --epochs, --reports-per-epoch, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --mllib-seconds, "
               + "--data, --out");
         }
       }
-      if (epochs < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
-        throw new IllegalArgumentException("need epochs ≥ 1 (got " + epochs + "), --memory-mb ≥ 512 (got " + memoryMb
-            + ") and workers ≥ 1 (got " + Arrays.toString(workers) + ")");
+      if (epochs < 1 || reportsPerEpoch < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
+        throw new IllegalArgumentException("need epochs ≥ 1 (got " + epochs + "), --reports-per-epoch ≥ 1 (got "
+            + reportsPerEpoch + "), --memory-mb ≥ 512 (got " + memoryMb + ") and workers ≥ 1 (got "
+            + Arrays.toString(workers) + ")");
       }
-      return new Options(rows, testRows, epochs, workers, memoryMb, lbfgs, gd, mllibWorkers, mllibSeconds, data,
-          out);
+      return new Options(rows, testRows, epochs, reportsPerEpoch, workers, memoryMb, lbfgs, gd, mllibWorkers,
+          mllibSeconds, data, out);
     }
 
     private static int[] list(String v) {

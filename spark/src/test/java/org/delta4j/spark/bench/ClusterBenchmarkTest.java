@@ -13,8 +13,9 @@ class ClusterBenchmarkTest {
   @Test
   void laterOptionsWinAndListsAreCommaSeparated() {
     ClusterBenchmark.Options o = ClusterBenchmark.Options.parse(new String[] {"--rows", "2000", "--workers", "1, 2",
-        "--lbfgs", "", "--out", "a.json", "--out", "b.json"});
+        "--lbfgs", "", "--out", "a.json", "--out", "b.json", "--reports-per-epoch", "4"});
     assertEquals(2000, o.rows());
+    assertEquals(4, o.reportsPerEpoch());
     assertArrayEquals(new int[] {1, 2}, o.workers());
     assertArrayEquals(new int[0], o.lbfgs(), "an empty series runs no fit");
     assertEquals(Path.of("b.json"), o.out());
