@@ -19,16 +19,16 @@ public interface Loss {
    * the message names the loss and both shapes.
    */
   static void checkShapes(LossSpec spec, Tensor predictions, Tensor targets, Tensor gradient) {
-    String what = spec.type();
+    // spec.type() only on failure: a type name may be made anew at each call, and this check runs every step
     if (predictions.shape().rank() != 2) {
-      throw new IllegalArgumentException(what + ": predictions must be [N, C], got " + predictions.shape());
+      throw new IllegalArgumentException(spec.type() + ": predictions must be [N, C], got " + predictions.shape());
     }
     if (!targets.shape().equals(predictions.shape())) {
-      throw new IllegalArgumentException(what + ": targets have shape " + targets.shape()
+      throw new IllegalArgumentException(spec.type() + ": targets have shape " + targets.shape()
           + " but predictions have shape " + predictions.shape() + " (one target row per prediction row)");
     }
     if (gradient != null && !gradient.shape().equals(predictions.shape())) {
-      throw new IllegalArgumentException(what + ": gradient has shape " + gradient.shape()
+      throw new IllegalArgumentException(spec.type() + ": gradient has shape " + gradient.shape()
           + " but predictions have shape " + predictions.shape());
     }
   }

@@ -2,6 +2,7 @@ package org.delta4j.engine.ref;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
@@ -170,7 +171,12 @@ final class RefKernels implements Kernels {
       softmax(rx, ry, x.shape().dim(0), x.shape().dim(1));
       return;
     }
-    if (rx.floats != null) {
+    if (rx.floats != null && f == ActivationFunction.RELU) {
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = ry.floats;
+      job.run(rx.floats.length, rx.floats.length, (j, from, to) -> FloatLoops.get().relu(j.a, j.b, from, to));
+    } else if (rx.floats != null) {
       Activations.forward(f, (float) alpha, rx.floats, ry.floats);
     } else {
       Activations.forward(f, alpha, rx.doubles, ry.doubles);
@@ -234,7 +240,14 @@ final class RefKernels implements Kernels {
       softmaxBackward(ry, rdy, rdx, y.shape().dim(0), y.shape().dim(1));
       return;
     }
-    if (rx.floats != null) {
+    if (rx.floats != null && f == ActivationFunction.RELU) {
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = rdy.floats;
+      job.c = rdx.floats;
+      job.run(rx.floats.length, rx.floats.length,
+          (j, from, to) -> FloatLoops.get().reluBackward(j.a, j.b, j.c, from, to));
+    } else if (rx.floats != null) {
       Activations.backward(f, (float) alpha, rx.floats, ry.floats, rdy.floats, rdx.floats);
     } else {
       Activations.backward(f, alpha, rx.doubles, ry.doubles, rdy.doubles, rdx.doubles);
@@ -304,12 +317,11 @@ final class RefKernels implements Kernels {
     RefTensor rx = ref("axpy", x);
     RefTensor ry = ref("axpy", y);
     if (rx.floats != null) {
-      float a = (float) alpha;
-      float[] u = rx.floats;
-      float[] v = ry.floats;
-      for (int i = 0; i < v.length; i++) {
-        v[i] += a * u[i];
-      }
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = ry.floats;
+      job.scalar = (float) alpha;
+      job.run(rx.floats.length, rx.floats.length, (j, from, to) -> FloatLoops.get().axpy(j.scalar, j.a, j.b, from, to));
     } else {
       double[] u = rx.doubles;
       double[] v = ry.doubles;
@@ -489,6 +501,62 @@ final class RefKernels implements Kernels {
         (int) ((long) count * (part + 1) / parts)));
   }
 
+  /**
+   * The operands of one float loop split between the cores, one per calling thread, filled anew for each call and
+   * emptied after it, so that handing the parts to the pool allocates nothing: the loops are lambdas that capture
+   * nothing (one object each, made once) and read their arrays from the job, where a capturing lambda would be a new
+   * object at every call. The pool's threads only read a job while its caller waits in {@link #run}.
+   */
+  private static final class FloatJob implements IntConsumer {
+    private static final ThreadLocal<FloatJob> OF_THIS_THREAD = ThreadLocal.withInitial(FloatJob::new);
+    float[] a;
+    float[] b;
+    float[] c;
+    float[] d;
+    double[] sums;
+    float scalar;
+    int n;
+    int channels;
+    int size;
+    ConvGeometry geometry;
+    private FloatLoop loop;
+    private int count;
+    private int parts;
+
+    static FloatJob get() {
+      return OF_THIS_THREAD.get();
+    }
+
+    /** Runs {@code loop} over [0, count), split between the cores when {@code elements} is large enough. */
+    void run(int count, long elements, FloatLoop loop) {
+      this.loop = loop;
+      this.count = count;
+      this.parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(count, MatrixMultiply.parallelism());
+      try {
+        if (parts <= 1) {
+          loop.run(this, 0, count);
+        } else {
+          MatrixMultiply.inParallel(parts, this);
+        }
+      } finally {
+        a = b = c = d = null; // no tensor's storage kept alive by a thread's job
+        sums = null;
+        geometry = null;
+      }
+    }
+
+    @Override
+    public void accept(int part) {
+      loop.run(this, (int) ((long) count * part / parts), (int) ((long) count * (part + 1) / parts));
+    }
+  }
+
+  /** A float loop over the items [from, to) of a job. */
+  @FunctionalInterface
+  private interface FloatLoop {
+    void run(FloatJob job, int from, int to);
+  }
+
   @Override
   public Convolution convolution(ConvGeometry g, int filters) {
     return new BlockedConvolution(engine, g, filters);
@@ -569,9 +637,20 @@ final class RefKernels implements Kernels {
     RefTensor rx = x == null ? null : ref(kernel, x);
     RefTensor rd = dy == null ? null : ref(kernel, dy);
     RefTensor ro = ref(kernel, out);
-    int[] index = taps(g);
     boolean floats = ro.floats != null;
-    split(n * g.channels(), (long) n * g.channels() * g.positions() * g.taps(), (from, to) -> {
+    long work = (long) n * g.channels() * g.positions() * g.taps();
+    if (max && floats && TiledMaxPool.tiles(g)) {
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = backward ? null : ro.floats;
+      job.c = backward ? rd.floats : null;
+      job.d = backward ? ro.floats : null;
+      job.geometry = g;
+      job.run(n * g.channels(), work, (j, from, to) -> TiledMaxPool.pool(j.a, j.b, j.c, j.d, j.geometry, from, to));
+      return;
+    }
+    int[] index = taps(g);
+    split(n * g.channels(), work, (from, to) -> {
       if (max && floats) {
         ImageLoops.maxPool(rx.floats, backward ? null : ro.floats, backward ? rd.floats : null,
             backward ? ro.floats : null, g, index, from, to);
@@ -599,8 +678,15 @@ final class RefKernels implements Kernels {
     int n = x.shape().dim(0);
     int size = (int) (x.size() / n / c);
     if (rx.floats != null) {
-      ImageLoops.channelAffine(rx.floats, rs == null ? null : rs.floats, rt == null ? null : rt.floats, ry.floats, n,
-          c, size);
+      FloatJob job = FloatJob.get();
+      job.a = rx.floats;
+      job.b = rs == null ? null : rs.floats;
+      job.c = rt == null ? null : rt.floats;
+      job.d = ry.floats;
+      job.channels = c;
+      job.size = size;
+      job.run(n * c, x.size(),
+          (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, j.channels, j.size, from, to));
     } else {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
@@ -618,7 +704,15 @@ final class RefKernels implements Kernels {
     int size = (int) (a.size() / n / c);
     double[] sums = WorkArrays.doubles(c);
     if (ra.floats != null) {
-      ImageLoops.channelSums(ra.floats, rb == null ? null : rb.floats, sums, n, c, size);
+      FloatJob job = FloatJob.get();
+      job.a = ra.floats;
+      job.b = rb == null ? null : rb.floats;
+      job.sums = sums;
+      job.n = n;
+      job.channels = c;
+      job.size = size;
+      job.run(c, a.size(),
+          (j, from, to) -> FloatLoops.get().channelSums(j.a, j.b, j.sums, j.n, j.channels, j.size, from, to));
       for (int i = 0; i < c; i++) {
         ro.floats[i] = (float) (sums[i] + (beta == 0 ? 0 : beta * ro.floats[i]));
       }

@@ -1,0 +1,84 @@
+package org.delta4j.engine.ref;
+
+import java.util.Arrays;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.WorkArrays;
+
+/**
+ * Float 2×2 max pooling with stride 2, no dilation and no padding, the usual pooling. Its windows tile the image, so
+ * each input element lies under at most one window: the backward pass writes every element of dx once (the gradient
+ * at the window's first maximal tap, 0 elsewhere) instead of clearing dx and scattering into it, and neither pass
+ * needs the geometry's tap table. The maxima come from {@link FloatLoops#windowMaxima}, vectorised over a whole plane;
+ * the backward pass picks the first maximal tap without branches (on random data a branch on which tap is larger is
+ * a coin toss, and a mispredicted branch costs more than the rest of a window's work). Same results as
+ * {@link org.delta4j.engine.ImageLoops#maxPool}: the maximum as Math.max gives it, taps in the order (0, 0), (0, 1),
+ * (1, 0), (1, 1), ties to the first (−0 ties +0), no gradient from a window holding NaN. Works on the planes
+ * [from, to) of [N·C, H, W]. Stateless.
+ */
+final class TiledMaxPool {
+  private TiledMaxPool() {}
+
+  /** Whether these loops apply to the geometry. */
+  static boolean tiles(ConvGeometry g) {
+    return g.kernelHeight() == 2 && g.kernelWidth() == 2 && g.strideHeight() == 2 && g.strideWidth() == 2
+        && g.dilationHeight() == 1 && g.dilationWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0
+        && 2 * g.outputHeight() <= g.height() && 2 * g.outputWidth() <= g.width();
+  }
+
+  /** Forward (dy and dx null: y ← the windows' maxima) or backward (y null: dx ← dy at each window's maximum). */
+  static void pool(float[] x, float[] y, float[] dy, float[] dx, ConvGeometry g, int from, int to) {
+    int w = g.width();
+    int oh = g.outputHeight();
+    int ow = g.outputWidth();
+    int corners = (2 * oh - 2) * w + 2 * ow - 1; // the plane's window corners all lie below this
+    float[] max = WorkArrays.floats(corners);
+    for (int pl = from; pl < to; pl++) {
+      int image = pl * g.plane();
+      FloatLoops.get().windowMaxima(x, image, w, max, 0, corners);
+      if (dx != null) {
+        clearUncovered(dx, image, g);
+      }
+      for (int oy = 0; oy < oh; oy++) {
+        int out = (pl * oh + oy) * ow;
+        for (int ox = 0; ox < ow; ox++) {
+          int corner = 2 * oy * w + 2 * ox;
+          float m = max[corner];
+          if (dx == null) {
+            y[out + ox] = m;
+            continue;
+          }
+          int i = image + corner;
+          int k = i + w;
+          // tap t is maximal when its value equals the maximum (0 + v makes −0 +0, as == has it)
+          int bits = Float.floatToRawIntBits(m + 0f);
+          int ta = equal(Float.floatToRawIntBits(x[i] + 0f), bits);
+          int tb = equal(Float.floatToRawIntBits(x[i + 1] + 0f), bits) & ~ta;
+          int tc = equal(Float.floatToRawIntBits(x[k] + 0f), bits) & ~(ta | tb);
+          int td = equal(Float.floatToRawIntBits(x[k + 1] + 0f), bits) & ~(ta | tb | tc);
+          int gradient = m != m ? 0 : Float.floatToRawIntBits(0f + dy[out + ox]); // as the scatter's 0 + dy
+          dx[i] = Float.intBitsToFloat(gradient & -ta);
+          dx[i + 1] = Float.intBitsToFloat(gradient & -tb);
+          dx[k] = Float.intBitsToFloat(gradient & -tc);
+          dx[k + 1] = Float.intBitsToFloat(gradient & -td);
+        }
+      }
+    }
+  }
+
+  /** 1 if a == b, else 0, without a branch. */
+  private static int equal(int a, int b) {
+    int d = a ^ b;
+    return ((d | -d) >>> 31) ^ 1;
+  }
+
+  /** Zeroes the plane's elements under no window: the last column and the last row of an odd width or height. */
+  private static void clearUncovered(float[] dx, int image, ConvGeometry g) {
+    int w = g.width();
+    int coveredRows = 2 * g.outputHeight();
+    int coveredColumns = 2 * g.outputWidth();
+    for (int r = 0; r < coveredRows && coveredColumns < w; r++) {
+      Arrays.fill(dx, image + r * w + coveredColumns, image + (r + 1) * w, 0f);
+    }
+    Arrays.fill(dx, image + coveredRows * w, image + g.plane(), 0f);
+  }
+}

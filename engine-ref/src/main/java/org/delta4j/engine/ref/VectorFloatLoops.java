@@ -1,0 +1,73 @@
+package org.delta4j.engine.ref;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FloatLoops} on the JDK's Vector API, L elements a step and the plain loop for the tail, doing the plain
+ * loop's operations (no fused multiply-add), so giving its bits. The sums stay plain: widening floats to double
+ * vectors took a second float species, and with two in use the JIT kept some vectors of other loops (Adam's) as
+ * objects, a heap allocation per vector. Loaded only when the module {@code jdk.incubator.vector} is present.
+ */
+final class VectorFloatLoops extends FloatLoops {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  @Override
+  void affine(float[] x, float a, float b, float[] y, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    FloatVector va = FloatVector.broadcast(S, a);
+    FloatVector vb = FloatVector.broadcast(S, b);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      va.mul(FloatVector.fromArray(S, x, i)).add(vb).intoArray(y, i);
+    }
+    super.affine(x, a, b, y, i, to);
+  }
+
+  @Override
+  void axpy(float a, float[] x, float[] y, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    FloatVector va = FloatVector.broadcast(S, a);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      FloatVector.fromArray(S, y, i).add(va.mul(FloatVector.fromArray(S, x, i))).intoArray(y, i);
+    }
+    super.axpy(a, x, y, i, to);
+  }
+
+  @Override
+  void windowMaxima(float[] x, int image, int w, float[] max, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    int e = from;
+    for (; e < end; e += S.length()) {
+      int i = image + e;
+      FloatVector.fromArray(S, x, i).max(FloatVector.fromArray(S, x, i + 1)).max(FloatVector.fromArray(S, x, i + w))
+          .max(FloatVector.fromArray(S, x, i + w + 1)).intoArray(max, e);
+    }
+    super.windowMaxima(x, image, w, max, e, to);
+  }
+
+  @Override
+  void relu(float[] x, float[] y, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+    }
+    super.relu(x, y, i, to);
+  }
+
+  @Override
+  void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    FloatVector zero = FloatVector.zero(S);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(S, dy, i), positive).intoArray(dx, i);
+    }
+    super.reluBackward(x, dy, dx, i, to);
+  }
+}

@@ -1,0 +1,120 @@
+package org.delta4j.engine.ref;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.delta4j.random.SplitMix64;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Vector API float loops against the plain ones, over lengths around the vector width and ranges that start
+ * inside an array: element-wise loops give the same bits (NaN, −0 and infinities included), sums agree to double
+ * rounding.
+ */
+class FloatLoopsTest {
+  private static final FloatLoops PLAIN = new FloatLoops();
+  private static final FloatLoops VECTOR = new VectorFloatLoops();
+
+  private static float[] values(int n, long seed) {
+    SplitMix64 r = new SplitMix64(seed);
+    float[] special = {Float.NaN, -0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE};
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextDouble() < 0.1 ? special[(int) (r.nextDouble() * special.length)]
+          : (float) (4 * r.nextDouble() - 2);
+    }
+    return v;
+  }
+
+  private static float[] finite(int n, long seed) {
+    SplitMix64 r = new SplitMix64(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (4 * r.nextDouble() - 1);
+    }
+    return v;
+  }
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785})
+  void elementWiseLoopsGiveThePlainLoopsBits(int n) {
+    float[] x = values(n + 3, 1);
+    float[] dy = values(n + 3, 2);
+    for (int[] range : new int[][] {{0, n}, {3, n + 3}}) {
+      float[] expected = values(n + 3, 9);
+      float[] actual = expected.clone();
+      PLAIN.relu(x, expected, range[0], range[1]);
+      VECTOR.relu(x, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
+      PLAIN.reluBackward(x, dy, expected, range[0], range[1]);
+      VECTOR.reluBackward(x, dy, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
+      PLAIN.windowMaxima(x, 1, 2, expected, range[0], range[1] - 4);
+      VECTOR.windowMaxima(x, 1, 2, actual, range[0], range[1] - 4);
+      assertArrayEquals(expected, actual);
+      PLAIN.axpy(0.75f, x, expected, range[0], range[1]);
+      VECTOR.axpy(0.75f, x, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
+      PLAIN.affine(x, -1.5f, 0.25f, expected, range[0], range[1]);
+      VECTOR.affine(x, -1.5f, 0.25f, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} values a row")
+  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785})
+  void channelSumsAgreeWithThePlainLoops(int size) {
+    int n = 3;
+    int channels = 2;
+    float[] a = finite(n * channels * size, 3);
+    float[] b = finite(n * channels * size, 4);
+    for (float[] second : new float[][] {null, b}) {
+      double[] expected = new double[channels];
+      double[] actual = new double[channels];
+      PLAIN.channelSums(a, second, expected, n, channels, size, 0, channels);
+      VECTOR.channelSums(a, second, actual, n, channels, size, 0, channels);
+      assertArrayEquals(expected, actual, 1e-13 * n * size);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} channels")
+  @ValueSource(ints = {1, 3, 32})
+  void channelLoopsCoverTheirRangesAndNoMore(int channels) {
+    int n = 3;
+    int size = 17;
+    float[] a = finite(n * channels * size, 5);
+    float[] b = finite(n * channels * size, 6);
+    float[] scale = finite(channels, 7);
+    float[] shift = finite(channels, 8);
+    float[] whole = new float[a.length];
+    float[] halves = new float[a.length];
+    int rows = n * channels;
+    VECTOR.channelAffine(a, scale, shift, whole, channels, size, 0, rows);
+    VECTOR.channelAffine(a, scale, shift, halves, channels, size, 0, rows / 2);
+    VECTOR.channelAffine(a, scale, shift, halves, channels, size, rows / 2, rows);
+    assertArrayEquals(whole, halves);
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        int i = (s * channels + c) * size + 5;
+        assertEquals(scale[c] * a[i] + shift[c], whole[i]);
+      }
+    }
+    double[] sums = new double[channels];
+    double[] split = new double[channels];
+    VECTOR.channelSums(a, b, sums, n, channels, size, 0, channels);
+    VECTOR.channelSums(a, b, split, n, channels, size, 0, channels / 2);
+    VECTOR.channelSums(a, b, split, n, channels, size, channels / 2, channels);
+    assertArrayEquals(sums, split); // a channel's sum does not depend on how the channels were split
+    for (int c = 0; c < channels; c++) {
+      double expected = 0;
+      for (int s = 0; s < n; s++) {
+        for (int t = 0; t < size; t++) {
+          int i = (s * channels + c) * size + t;
+          expected += (double) a[i] * b[i];
+        }
+      }
+      assertEquals(expected, sums[c], 1e-12);
+    }
+  }
+}
