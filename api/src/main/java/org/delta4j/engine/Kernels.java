@@ -555,6 +555,20 @@ public interface Kernels {
     }
   }
 
+  /**
+   * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
+   * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
+   * default overwrites (an engine that fuses the pass ignores it), so that the default allocates nothing. A batch
+   * normalisation's input gradient in one pass.
+   */
+  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z);
+    KernelArguments.sameShape("channelCombine", x, work);
+    channelAffine(z, b, shift, y); //                    b·z + shift
+    channelAffine(x, a, null, work); //                  a·x
+    axpy(1, work, y);
+  }
+
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
   private Tensor perRow(Tensor v, int n, int c) {
     Tensor column = like(v, n * c, 1);

@@ -100,6 +100,23 @@ class FloatLoops {
   }
 
   /**
+   * Per-channel combination of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
+   * y[r, t] ← a[r mod channels]·x[r, t] + b[r mod channels]·z[r, t] + shift[r mod channels], in float.
+   */
+  final void channelCombine(float[] x, float[] a, float[] z, float[] b, float[] shift, float[] y, int channels,
+      int size, int fromRow, int toRow) {
+    for (int r = fromRow; r < toRow; r++) {
+      int c = r % channels;
+      float ac = a[c];
+      float bc = b[c];
+      float sc = shift[c];
+      for (int i = r * size, end = i + size; i < end; i++) {
+        y[i] = ac * x[i] + bc * z[i] + sc;
+      }
+    }
+  }
+
+  /**
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */

@@ -513,6 +513,8 @@ final class RefKernels implements Kernels {
     float[] b;
     float[] c;
     float[] d;
+    float[] e;
+    float[] f;
     double[] sums;
     float scalar;
     int n;
@@ -539,7 +541,7 @@ final class RefKernels implements Kernels {
           MatrixMultiply.inParallel(parts, this);
         }
       } finally {
-        a = b = c = d = null; // no tensor's storage kept alive by a thread's job
+        a = b = c = d = e = f = null; // no tensor's storage kept alive by a thread's job
         sums = null;
         geometry = null;
       }
@@ -691,6 +693,31 @@ final class RefKernels implements Kernels {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
     }
+  }
+
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z);
+    KernelArguments.sameShape("channelCombine", x, y);
+    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
+    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    RefTensor rx = ref("channelCombine", x);
+    if (rx.floats == null || a == null || b == null || shift == null) {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+      return;
+    }
+    int n = x.shape().dim(0);
+    FloatJob job = FloatJob.get();
+    job.a = rx.floats;
+    job.b = ref("channelCombine", z).floats;
+    job.c = ref("channelCombine", y).floats;
+    job.d = ref("channelCombine", a).floats;
+    job.e = ref("channelCombine", b).floats;
+    job.f = ref("channelCombine", shift).floats;
+    job.channels = c;
+    job.size = (int) (x.size() / n / c);
+    job.run(n * c, x.size(), (j, from, to) -> FloatLoops.get().channelCombine(j.a, j.d, j.b, j.e, j.f, j.c,
+        j.channels, j.size, from, to));
   }
 
   @Override
