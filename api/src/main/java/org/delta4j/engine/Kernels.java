@@ -569,6 +569,16 @@ public interface Kernels {
     axpy(1, work, y);
   }
 
+  /**
+   * Per-channel sums of a and of a·b together: sums[c] ← Σ over n and the positions of a[n, c, ...], products[c] ←
+   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements. A batch
+   * normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass.
+   */
+  default void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    channelSums(a, null, 0, sums);
+    channelSums(a, b, 0, products);
+  }
+
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
   private Tensor perRow(Tensor v, int n, int c) {
     Tensor column = like(v, n * c, 1);

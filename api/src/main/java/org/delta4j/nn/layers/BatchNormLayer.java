@@ -161,8 +161,7 @@ public final class BatchNormLayer implements Layer {
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
     Tensor dy3 = asChannels(gradientChannels, dy);
     Tensor h = xMinusMean;
-    kernels.channelSums(dy3, null, 0, sums); //                 Σ dy
-    kernels.channelSums(dy3, h, 0, sumsOfProducts); //          Σ dy·(x − μ)
+    kernels.channelSumsAndProducts(dy3, h, sums, sumsOfProducts); // Σ dy and Σ dy·(x − μ)
     double[] b = second;
     sumsOfProducts.copyTo(b);
     for (int i = 0; i < channels; i++) {

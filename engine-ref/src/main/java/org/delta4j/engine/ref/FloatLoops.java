@@ -117,6 +117,32 @@ class FloatLoops {
   }
 
   /**
+   * Per-channel sums of a and of a·b over [n, channels, size] in one pass, for the channels [fromChannel,
+   * toChannel): sums[c] ← Σ over samples s (in order) of Σ over t of a[s, c, t], and sums[channels + c] ← the same of
+   * a[s, c, t]·b[s, c, t], each product and sum in double and added in the order of {@link #channelSums} without
+   * vectors.
+   */
+  final void channelSumsAndProducts(float[] a, float[] b, double[] sums, int n, int channels, int size,
+      int fromChannel, int toChannel) {
+    for (int c = fromChannel; c < toChannel; c++) {
+      double sum = 0;
+      double product = 0;
+      for (int s = 0; s < n; s++) {
+        double sampleSum = 0;
+        double sampleProduct = 0;
+        for (int i = (s * channels + c) * size, end = i + size; i < end; i++) {
+          sampleSum += a[i];
+          sampleProduct += (double) a[i] * b[i];
+        }
+        sum += sampleSum;
+        product += sampleProduct;
+      }
+      sums[c] = sum;
+      sums[channels + c] = product;
+    }
+  }
+
+  /**
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */

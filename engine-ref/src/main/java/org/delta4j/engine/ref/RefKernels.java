@@ -721,6 +721,34 @@ final class RefKernels implements Kernels {
   }
 
   @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    KernelArguments.sameShape("channelSumsAndProducts", b, a);
+    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    RefTensor ra = ref("channelSumsAndProducts", a);
+    if (ra.floats == null) {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+      return;
+    }
+    int n = a.shape().dim(0);
+    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·b, each channel summed by one thread
+    FloatJob job = FloatJob.get();
+    job.a = ra.floats;
+    job.b = ref("channelSumsAndProducts", b).floats;
+    job.sums = both;
+    job.n = n;
+    job.channels = c;
+    job.size = (int) (a.size() / n / c);
+    job.run(c, a.size(), (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.b, j.sums, j.n, j.channels,
+        j.size, from, to));
+    float[] s = ref("channelSumsAndProducts", sums).floats;
+    float[] p = ref("channelSumsAndProducts", products).floats;
+    for (int i = 0; i < c; i++) {
+      s[i] = (float) both[i];
+      p[i] = (float) both[c + i];
+    }
+  }
+
+  @Override
   public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);

@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.delta4j.engine.Engine;
@@ -12,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The reference engine's fused per-channel kernels against the plain default they replace: the FLOAT32 pass (split
- * between the cores when large) agrees with the default run in FLOAT64 to float rounding, over odd sizes.
+ * The reference engine's fused per-channel kernels against the plain paths they replace, over odd sizes and sizes
+ * large enough to be split between the cores: the one-pass sums give the bits of two channelSums, and the one-pass
+ * combination agrees with the default (run in FLOAT64) to float rounding.
  */
 class RefKernelsTest {
   private final Engine engine = new RefEngine();
@@ -26,6 +28,24 @@ class RefKernelsTest {
       v[i] = (float) (4 * r.nextDouble() - 2); // representable in float: both types see the same inputs
     }
     return v;
+  }
+
+  @ParameterizedTest(name = "[{0}, {1}, {2}]")
+  @CsvSource({"1, 1, 1", "3, 1, 7", "2, 3, 17", "5, 7, 33", "3, 5, 785", "4, 3, 4099"})
+  void channelSumsAndProductsGiveTheBitsOfTwoChannelSums(int n, int channels, int size) {
+    Shape shape = Shape.of(n, channels, size);
+    Shape vector = Shape.of(channels);
+    Tensor a = engine.tensor(DataType.FLOAT32, shape, values(n * channels * size, 6));
+    Tensor b = engine.tensor(DataType.FLOAT32, shape, values(n * channels * size, 7));
+    Tensor sums = engine.zeros(DataType.FLOAT32, vector);
+    Tensor products = engine.zeros(DataType.FLOAT32, vector);
+    Tensor expectedSums = engine.zeros(DataType.FLOAT32, vector);
+    Tensor expectedProducts = engine.zeros(DataType.FLOAT32, vector);
+    kernels.channelSumsAndProducts(a, b, sums, products);
+    kernels.channelSums(a, null, 0, expectedSums);
+    kernels.channelSums(a, b, 0, expectedProducts);
+    assertArrayEquals(expectedSums.toDoubleArray(), sums.toDoubleArray());
+    assertArrayEquals(expectedProducts.toDoubleArray(), products.toDoubleArray());
   }
 
   @ParameterizedTest(name = "[{0}, {1}, {2}]")
