@@ -579,6 +579,16 @@ public interface Kernels {
     channelSums(a, b, 0, products);
   }
 
+  /**
+   * Per-channel shift and sums of squares together: y[n, c, ...] ← x[n, c, ...] + shift[c], then squares[c] ← Σ over
+   * n and the positions of y[n, c, ...]²; x and y [N, C, ...] of one shape (y may be x), shift and squares of C
+   * elements. A batch normalisation's x − μ and Σ(x − μ)², which an engine can do in one pass.
+   */
+  default void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    channelAffine(x, null, shift, y);
+    channelSums(y, y, 0, squares);
+  }
+
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
   private Tensor perRow(Tensor v, int n, int c) {
     Tensor column = like(v, n * c, 1);

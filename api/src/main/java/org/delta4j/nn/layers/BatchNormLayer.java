@@ -123,8 +123,7 @@ public final class BatchNormLayer implements Layer {
       negated[c] = -mean[c];
     }
     shift.copyFrom(negated);
-    kernels.channelAffine(x3, null, shift, h); //       x − μ
-    kernels.channelSums(h, h, 0, sumsOfProducts);
+    kernels.channelShiftAndSquares(x3, shift, h, sumsOfProducts); // x − μ and Σ(x − μ)²
     sumsOfProducts.copyTo(variance);
     for (int c = 0; c < channels; c++) {
       variance[c] /= m; //                               σ² = Σ(x − μ)² / M

@@ -143,6 +143,29 @@ class FloatLoops {
   }
 
   /**
+   * Per-channel shift and sums of squares over [n, channels, size] in one pass, for the channels [fromChannel,
+   * toChannel): y[s, c, t] ← x[s, c, t] + shift[c] in float, and squares[c] ← Σ over samples s (in order) of Σ over
+   * t of y[s, c, t]², each square and sum in double, in the order of {@link #channelSums} without vectors.
+   */
+  final void channelShiftAndSquares(float[] x, float[] shift, float[] y, double[] squares, int n, int channels,
+      int size, int fromChannel, int toChannel) {
+    for (int c = fromChannel; c < toChannel; c++) {
+      float sc = shift[c];
+      double sum = 0;
+      for (int s = 0; s < n; s++) {
+        double sampleSum = 0;
+        for (int i = (s * channels + c) * size, end = i + size; i < end; i++) {
+          float v = x[i] + sc;
+          y[i] = v;
+          sampleSum += (double) v * v;
+        }
+        sum += sampleSum;
+      }
+      squares[c] = sum;
+    }
+  }
+
+  /**
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */

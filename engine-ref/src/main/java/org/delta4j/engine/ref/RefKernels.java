@@ -729,22 +729,52 @@ final class RefKernels implements Kernels {
       Kernels.super.channelSumsAndProducts(a, b, sums, products);
       return;
     }
-    int n = a.shape().dim(0);
-    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·b, each channel summed by one thread
+    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·b
     FloatJob job = FloatJob.get();
     job.a = ra.floats;
     job.b = ref("channelSumsAndProducts", b).floats;
-    job.sums = both;
-    job.n = n;
-    job.channels = c;
-    job.size = (int) (a.size() / n / c);
-    job.run(c, a.size(), (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.b, j.sums, j.n, j.channels,
-        j.size, from, to));
+    overChannels(job, a, c, both, (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.b, j.sums, j.n,
+        j.channels, j.size, from, to));
     float[] s = ref("channelSumsAndProducts", sums).floats;
     float[] p = ref("channelSumsAndProducts", products).floats;
     for (int i = 0; i < c; i++) {
       s[i] = (float) both[i];
       p[i] = (float) both[c + i];
+    }
+  }
+
+  /**
+   * Runs a per-channel summing loop over the C channels of the [N, C, ...] float tensor x (the job's arrays already
+   * set), split between the cores by channel: each channel is summed by one thread, in one order, whatever the split.
+   */
+  private static void overChannels(FloatJob job, Tensor x, int c, double[] sums, FloatLoop loop) {
+    int n = x.shape().dim(0);
+    job.sums = sums;
+    job.n = n;
+    job.channels = c;
+    job.size = (int) (x.size() / n / c);
+    job.run(c, x.size(), loop);
+  }
+
+  @Override
+  public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    KernelArguments.sameShape("channelShiftAndSquares", x, y);
+    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
+    RefTensor rx = ref("channelShiftAndSquares", x);
+    if (rx.floats == null || shift == null) {
+      Kernels.super.channelShiftAndSquares(x, shift, y, squares);
+      return;
+    }
+    double[] sums = WorkArrays.doubles(c);
+    FloatJob job = FloatJob.get();
+    job.a = rx.floats;
+    job.b = ref("channelShiftAndSquares", shift).floats;
+    job.c = ref("channelShiftAndSquares", y).floats;
+    overChannels(job, x, c, sums, (j, from, to) -> FloatLoops.get().channelShiftAndSquares(j.a, j.b, j.c, j.sums,
+        j.n, j.channels, j.size, from, to));
+    float[] out = ref("channelShiftAndSquares", squares).floats;
+    for (int i = 0; i < c; i++) {
+      out[i] = (float) sums[i];
     }
   }
 

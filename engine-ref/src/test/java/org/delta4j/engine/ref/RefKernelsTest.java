@@ -3,6 +3,7 @@ package org.delta4j.engine.ref;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.random.SplitMix64;
@@ -10,7 +11,7 @@ import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The reference engine's fused per-channel kernels against the plain paths they replace, over odd sizes and sizes
@@ -30,31 +31,65 @@ class RefKernelsTest {
     return v;
   }
 
-  @ParameterizedTest(name = "[{0}, {1}, {2}]")
-  @CsvSource({"1, 1, 1", "3, 1, 7", "2, 3, 17", "5, 7, 33", "3, 5, 785", "4, 3, 4099"})
-  void channelSumsAndProductsGiveTheBitsOfTwoChannelSums(int n, int channels, int size) {
-    Shape shape = Shape.of(n, channels, size);
-    Shape vector = Shape.of(channels);
-    Tensor a = engine.tensor(DataType.FLOAT32, shape, values(n * channels * size, 6));
-    Tensor b = engine.tensor(DataType.FLOAT32, shape, values(n * channels * size, 7));
-    Tensor sums = engine.zeros(DataType.FLOAT32, vector);
-    Tensor products = engine.zeros(DataType.FLOAT32, vector);
-    Tensor expectedSums = engine.zeros(DataType.FLOAT32, vector);
-    Tensor expectedProducts = engine.zeros(DataType.FLOAT32, vector);
-    kernels.channelSumsAndProducts(a, b, sums, products);
-    kernels.channelSums(a, null, 0, expectedSums);
-    kernels.channelSums(a, b, 0, expectedProducts);
-    assertArrayEquals(expectedSums.toDoubleArray(), sums.toDoubleArray());
-    assertArrayEquals(expectedProducts.toDoubleArray(), products.toDoubleArray());
+  /** [N, C, S]: odd sizes around the vector width, and sizes large enough to be split between the cores. */
+  static List<Shape> shapes() {
+    return List.of(Shape.of(1, 1, 1), Shape.of(3, 1, 7), Shape.of(2, 3, 17), Shape.of(5, 7, 33), Shape.of(3, 5, 785),
+        Shape.of(4, 3, 4099));
   }
 
-  @ParameterizedTest(name = "[{0}, {1}, {2}]")
-  @CsvSource({"1, 1, 1", "3, 1, 7", "2, 3, 17", "5, 7, 33", "3, 5, 785", "4, 3, 4099"})
-  void channelCombineAgreesWithTheDefault(int n, int channels, int size) {
-    Shape shape = Shape.of(n, channels, size);
-    Shape vector = Shape.of(channels);
-    double[] x = values(n * channels * size, 1);
-    double[] z = values(n * channels * size, 2);
+  private Tensor floats(Shape shape, long seed) {
+    return engine.tensor(DataType.FLOAT32, shape, values(shape.intSize(), seed));
+  }
+
+  private Tensor zeros(Shape shape) {
+    return engine.zeros(DataType.FLOAT32, shape);
+  }
+
+  /** The plain path: per-channel sums of a (b null) or a·b, by {@link Kernels#channelSums}. */
+  private Tensor channelSums(Tensor a, Tensor b) {
+    Tensor sums = zeros(Shape.of(a.shape().dim(1)));
+    kernels.channelSums(a, b, 0, sums);
+    return sums;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void channelSumsAndProductsGiveTheBitsOfTwoChannelSums(Shape shape) {
+    Shape vector = Shape.of(shape.dim(1));
+    Tensor a = floats(shape, 6);
+    Tensor b = floats(shape, 7);
+    Tensor sums = zeros(vector);
+    Tensor products = zeros(vector);
+    kernels.channelSumsAndProducts(a, b, sums, products);
+    assertArrayEquals(channelSums(a, null).toDoubleArray(), sums.toDoubleArray());
+    assertArrayEquals(channelSums(a, b).toDoubleArray(), products.toDoubleArray());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void channelShiftAndSquaresGiveTheBitsOfAShiftThenChannelSums(Shape shape) {
+    Shape vector = Shape.of(shape.dim(1));
+    Tensor x = floats(shape, 8);
+    Tensor shift = floats(vector, 9);
+    Tensor y = zeros(shape);
+    Tensor squares = zeros(vector);
+    kernels.channelShiftAndSquares(x, shift, y, squares);
+    Tensor expectedY = zeros(shape);
+    kernels.channelAffine(x, null, shift, expectedY);
+    assertArrayEquals(expectedY.toDoubleArray(), y.toDoubleArray());
+    assertArrayEquals(channelSums(expectedY, expectedY).toDoubleArray(), squares.toDoubleArray());
+    kernels.channelShiftAndSquares(x, shift, x, squares); // in place
+    assertArrayEquals(expectedY.toDoubleArray(), x.toDoubleArray());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void channelCombineAgreesWithTheDefault(Shape shape) {
+    Shape vector = Shape.of(shape.dim(1));
+    int channels = shape.dim(1);
+    int size = shape.dim(2);
+    double[] x = values(shape.intSize(), 1);
+    double[] z = values(shape.intSize(), 2);
     double[] a = values(channels, 3);
     double[] b = values(channels, 4);
     double[] shift = values(channels, 5);
