@@ -45,9 +45,14 @@ public class GemmBenchmark {
   public String dtype;
 
   // Square sizes, then every product of an MLP 784-256-128-10 training step at batch 128, layer by layer: Y = X·W,
-  // dW = Xᵀ·dY (-TN) and dX = dY·Wᵀ (-NT).
+  // dW = Xᵀ·dY (-TN) and dX = dY·Wᵀ (-NT). Then the products of the CNN training step at batch 128 (3×3 convolutions
+  // by im2col, 1→32 channels on 28×28 and 32→64 on 14×14, then a 3136-128 Dense): conv1 forward W·col and its weight
+  // gradient dY·colᵀ (tiny M×N, huge K); conv2 forward, weight gradient and input gradient Wᵀ·dY; the Dense layer's
+  // three.
   @Param({"128", "256", "512", "1024", "2048", "128x784x256", "784x128x256-TN", "128x256x784-NT", "128x256x128",
-      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT"})
+      "256x128x128-TN", "128x128x256-NT", "128x128x10", "128x128x10-TN", "128x10x128-NT", "32x9x100352",
+      "32x100352x9-NT", "64x288x25088", "64x25088x288-NT", "288x64x25088-TN", "128x3136x128", "3136x128x128-TN",
+      "128x128x3136-NT"})
   public String shape;
 
   private Engine e;

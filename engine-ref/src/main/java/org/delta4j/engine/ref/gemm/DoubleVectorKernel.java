@@ -29,7 +29,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
 
   @Override
   public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha, int rows,
-      int cols, double[] tile) {
+      int cols, boolean accumulate, double[] tile) {
     DoubleVector c00 = DoubleVector.zero(S);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -56,41 +56,56 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
     boolean full = rows == 4 && cols == NR;
     DoubleVector al = DoubleVector.broadcast(S, alpha);
-    store(c00, c01, c, co, full, al, tile, 0);
-    store(c10, c11, c, co + ldc, full, al, tile, NR);
-    store(c20, c21, c, co + 2 * ldc, full, al, tile, 2 * NR);
-    store(c30, c31, c, co + 3 * ldc, full, al, tile, 3 * NR);
+    store(c00, c01, c, co, full, accumulate, al, tile, 0);
+    store(c10, c11, c, co + ldc, full, accumulate, al, tile, NR);
+    store(c20, c21, c, co + 2 * ldc, full, accumulate, al, tile, 2 * NR);
+    store(c30, c31, c, co + 3 * ldc, full, accumulate, al, tile, 3 * NR);
     if (!full) {
-      addTile(rows, cols, alpha, tile, c, co, ldc);
+      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
     }
   }
 
   /**
-   * The rows × cols corner of a tile, α times, into C: whole rows a vector at a time, an edge element by element. The
+   * The rows × cols corner of a tile, α times, into C (added, or stored unless {@code accumulate}): whole rows a vector
+   * at a time, an edge element by element. The
    * wider kernels end this way, accumulators to the tile first: adding them into C in place, as the 4-row tile does,
    * makes their method too large for C2 to inline all of it, and the accumulators would then live on the heap.
    */
-  static void addTile(int rows, int cols, double alpha, double[] tile, double[] c, int co, int ldc) {
+  static void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
+      int ldc) {
     DoubleVector al = DoubleVector.broadcast(S, alpha);
     for (int r = 0; r < rows; r++) {
       int o = co + r * ldc;
       int t = r * NR;
       if (cols == NR) {
-        DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        put(DoubleVector.fromArray(S, tile, t), al, accumulate, c, o);
+        put(DoubleVector.fromArray(S, tile, t + L), al, accumulate, c, o + L);
       } else {
         for (int j = 0; j < cols; j++) {
-          c[o + j] += alpha * tile[t + j];
+          double x = alpha * tile[t + j];
+          c[o + j] = accumulate ? c[o + j] + x : x;
         }
       }
     }
   }
 
-  static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, DoubleVector alpha,
-      double[] tile, int t) {
+  /**
+   * c[o..o+L) ← α·v + c[o..o+L), one fused multiply-add; or, unless {@code accumulate}, ← α·v. Two stores, not one
+   * of a vector chosen by a conditional: C2 would box a vector that two paths merge.
+   */
+  static void put(DoubleVector v, DoubleVector alpha, boolean accumulate, double[] c, int o) {
+    if (accumulate) {
+      v.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+    } else {
+      v.mul(alpha).intoArray(c, o);
+    }
+  }
+
+  static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, boolean accumulate,
+      DoubleVector alpha, double[] tile, int t) {
     if (full) {
-      lo.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-      hi.fma(alpha, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+      put(lo, alpha, accumulate, c, o);
+      put(hi, alpha, accumulate, c, o + L);
     } else {
       lo.intoArray(tile, t);
       hi.intoArray(tile, t + L);
@@ -211,7 +226,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
 
     @Override
     public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
-        int rows, int cols, double[] tile) {
+        int rows, int cols, boolean accumulate, double[] tile) {
       DoubleVector c00 = DoubleVector.zero(S);
       DoubleVector c01 = c00;
       DoubleVector c10 = c00;
@@ -258,7 +273,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       c41.intoArray(tile, 4 * NR + L);
       c50.intoArray(tile, 5 * NR);
       c51.intoArray(tile, 5 * NR + L);
-      addTile(rows, cols, alpha, tile, c, co, ldc);
+      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
     }
   }
 
@@ -271,7 +286,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
 
     @Override
     public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
-        int rows, int cols, double[] tile) {
+        int rows, int cols, boolean accumulate, double[] tile) {
       DoubleVector c00 = DoubleVector.zero(S);
       DoubleVector c01 = c00;
       DoubleVector c10 = c00;
@@ -332,7 +347,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       c61.intoArray(tile, 6 * NR + L);
       c70.intoArray(tile, 7 * NR);
       c71.intoArray(tile, 7 * NR + L);
-      addTile(rows, cols, alpha, tile, c, co, ldc);
+      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
     }
   }
 }

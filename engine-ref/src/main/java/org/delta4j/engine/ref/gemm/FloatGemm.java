@@ -4,19 +4,24 @@ package org.delta4j.engine.ref.gemm;
  * Single-precision C ← α·op(A)·op(B) + β·C on row-major arrays, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
- * products split their rows between the threads of a {@link WorkerPool}. Packing buffers and a product's
- * state are kept per thread, so a product allocates nothing in steady state and several threads multiply at once:
- * thread-safe. The same structure serves {@link DoubleGemm}, in double.
+ * products split their rows between the threads of a {@link WorkerPool}; products whose k dwarfs m·n (a convolution's
+ * weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into slices fixed by the shape alone, and sum
+ * the slices' partial products in slice order, so that the result has the same bits whichever thread ran a slice and
+ * however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
+ * in steady state and several threads multiply at once: thread-safe. The same structure serves {@link DoubleGemm}, in double.
  */
 final class FloatGemm {
-  /** Computes one MR × NR tile of packed A times packed B and adds α times it into C (only rows × cols of it). */
+  /**
+   * Computes one MR × NR tile of packed A times packed B and adds α times it into C, or, unless {@code accumulate},
+   * stores α times it there without reading C (the first block of k when β = 0); only rows × cols of it.
+   */
   interface MicroKernel {
     int mr();
 
     int nr();
 
     void compute(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float alpha, int rows,
-        int cols, float[] tile);
+        int cols, boolean accumulate, float[] tile);
 
     /**
      * One row of a product with too few rows to pack: c[co + j] += α·Σₚ a[ao + p]·b[p·ldb + j] for j &lt; n, p &lt; k,
@@ -55,6 +60,8 @@ final class FloatGemm {
     float[] bPack = new float[0];
     /** A column of A gathered for {@link #rows}; grows to the longest seen. */
     float[] column = new float[0];
+    /** The slices' partial products of a product split over k ({@link #splitK}); grows to the largest seen. */
+    float[] partial = new float[0];
     int jobRows;
     int jobRowsPerPart;
     boolean jobTa;
@@ -67,11 +74,35 @@ final class FloatGemm {
     float jobAlpha;
     float[] jobC;
     int jobLdc;
+    boolean jobTb;
+    float[] jobB;
+    int jobLdb;
+    int jobN;
+    int jobK;
+    int jobSlices;
+    boolean jobAccumulate;
     final java.util.function.IntConsumer part = this::runPart;
+    final java.util.function.IntConsumer slices = this::runSlices;
+    /** The next slice of k to be computed, claimed by whichever thread of the product is free first. */
+    final java.util.concurrent.atomic.AtomicInteger nextSlice = new java.util.concurrent.atomic.AtomicInteger();
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
-          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, jobLdc, bPack);
+          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
+    }
+
+    /**
+     * One of the threads of a product split over k: takes the slices no thread has taken yet, one at a time, each into
+     * its own partial product, so that a thread the system holds back is covered by the others.
+     */
+    private void runSlices(int t) {
+      Workspace own = workspaces.get(); // the running thread's: its packed B, as the caller's is in use
+      int size = jobRows * jobN;
+      for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
+        int k0 = (int) ((long) s * jobK / jobSlices);
+        int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
+        serial(own, jobTa, jobTb, jobRows, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size, jobN);
+      }
     }
   }
 
@@ -90,57 +121,167 @@ final class FloatGemm {
 
   void gemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb, float beta,
       float[] c, int ldc) {
-    for (int i = 0; i < m; i++) { // C ← β·C; β = 0 ignores what C held, NaN included
-      int row = i * ldc;
-      if (beta == 0) {
-        java.util.Arrays.fill(c, row, row + n, 0f);
-      } else if (beta != 1) {
-        for (int j = 0; j < n; j++) {
-          c[row + j] *= beta;
+    int mr = kernel.mr();
+    boolean packed = m >= mr && n > 0 && k > 0 && alpha != 0;
+    // β = 0 ignores what C held, NaN included. A packed product stores its first block of k, or its sum of slices,
+    // over C then, instead of adding it to zeros written before: one pass over C fewer.
+    boolean accumulate = !(packed && beta == 0);
+    if (accumulate && beta != 1) {
+      for (int i = 0; i < m; i++) { // C ← β·C
+        int row = i * ldc;
+        if (beta == 0) {
+          java.util.Arrays.fill(c, row, row + n, 0);
+        } else {
+          for (int j = 0; j < n; j++) {
+            c[row + j] *= beta;
+          }
         }
       }
     }
     if (m == 0 || n == 0 || k == 0 || alpha == 0) {
       return;
     }
-    int mr = kernel.mr();
     Workspace w = workspaces.get();
     if (m < mr) {
       rows(w, ta, tb, m, n, k, alpha, a, lda, b, ldb, c, ldc);
       return;
     }
+    int slices = slices(m, n, k);
+    if (slices > 1) {
+      splitK(w, slices, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
+      return;
+    }
+    int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
+    if (threads == 1) {
+      serial(w, ta, tb, m, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      return;
+    }
+    float[] bPack = bPack(w, n);
+    int step = kStep(k);
+    for (int jc = 0; jc < n; jc += blockN) {
+      int nc = Math.min(blockN, n - jc);
+      for (int pc = 0; pc < k; pc += step) {
+        int kc = Math.min(step, k - pc);
+        packB(tb, b, ldb, pc, jc, kc, nc, bPack);
+        int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
+        w.jobRows = m;
+        w.jobRowsPerPart = rowsPerPart;
+        w.jobTa = ta;
+        w.jobA = a;
+        w.jobLda = lda;
+        w.jobPc = pc;
+        w.jobKc = kc;
+        w.jobJc = jc;
+        w.jobNc = nc;
+        w.jobAlpha = alpha;
+        w.jobC = c;
+        w.jobLdc = ldc;
+        w.jobAccumulate = accumulate || pc > 0;
+        pool.invoke(threads, w.part);
+        w.jobA = null; // keep no caller's arrays alive
+        w.jobC = null;
+      }
+    }
+  }
+
+  /**
+   * Into how many slices of k a product is split (1: none). Only large products whose k is more than eight times m·n
+   * and spans at least four cache blocks: there the row split would hand the pool one small block after another, each
+   * behind a serial packing of B, while k alone has work for every core. (At 64 × 288 × 25 088 the row split measured
+   * as fast.) The count depends on the shape alone (at most 16, each slice at least two blocks), never on the threads
+   * there are, so that the sum's order is fixed.
+   */
+  int slices(int m, int n, int k) {
+    if (2L * m * n * k < parallelFlops || k < 4 * blockK || 8L * m * n > k) {
+      return 1;
+    }
+    return Math.min(16, k / (2 * blockK));
+  }
+
+  /**
+   * C += α·Σₛ op(A)[:, Kₛ]·op(B)[Kₛ, :] over the slices Kₛ of k: the cores share out the slices, each slice's partial
+   * product is computed whole on one thread, and the caller adds them up in slice order. A partial product is computed
+   * as its transpose op(B)ᵀ·op(A)ᵀ when that pads the register tiles less (n = 9 columns would fill 9 of a tile's NR).
+   */
+  private void splitK(Workspace w, int slices, boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
+      int lda, float[] b, int ldb, boolean accumulate, float[] c, int ldc) {
+    boolean swap = padded(n, m) < padded(m, n);
+    int size = m * n;
+    if (w.partial.length < slices * size) {
+      w.partial = new float[slices * size];
+    }
+    float[] partial = w.partial;
+    w.jobRows = swap ? n : m;
+    w.jobN = swap ? m : n;
+    w.jobK = k;
+    w.jobTa = swap ? !tb : ta; // op(B)ᵀ is B read the other way round
+    w.jobA = swap ? b : a;
+    w.jobLda = swap ? ldb : lda;
+    w.jobTb = swap ? !ta : tb;
+    w.jobB = swap ? a : b;
+    w.jobLdb = swap ? lda : ldb;
+    w.jobC = partial;
+    w.jobSlices = slices;
+    w.nextSlice.set(0);
+    pool.invoke(Math.min(pool.parallelism(), slices), w.slices);
+    w.jobA = null; // keep no caller's arrays alive
+    w.jobB = null;
+    w.jobC = null;
+    for (int s = 1; s < slices; s++) { // Σₛ in slice order, into slice 0's
+      int o = s * size;
+      for (int i = 0; i < size; i++) {
+        partial[i] += partial[o + i];
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      int row = i * ldc;
+      for (int j = 0; j < n; j++) {
+        float sum = alpha * partial[swap ? j * m + i : i * n + j];
+        c[row + j] = accumulate ? c[row + j] + sum : sum;
+      }
+    }
+  }
+
+  /** The tile-padded size of an m × n product: what the micro-kernel computes for it. */
+  private long padded(int m, int n) {
+    int mr = kernel.mr();
     int nr = kernel.nr();
-    int packed = Math.min(blockK, k) * ((Math.min(blockN, n) + nr - 1) / nr) * nr;
+    return (long) ((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr);
+  }
+
+  /**
+   * The steps of k a block takes: kc at most, evened out over the blocks (k = 200 is 100 + 100, not 192 + 8, whose
+   * short block would spend more on the tile's edges than on its steps).
+   */
+  private int kStep(int k) {
+    int blocks = (k + blockK - 1) / blockK;
+    return (k + blocks - 1) / blocks;
+  }
+
+  /** This thread's packed-B buffer, grown to a kc × nc block of a product n wide. */
+  private float[] bPack(Workspace w, int n) {
+    int nr = kernel.nr();
+    int packed = blockK * ((Math.min(blockN, n) + nr - 1) / nr) * nr;
     if (w.bPack.length < packed) {
       w.bPack = new float[packed];
     }
-    float[] bPack = w.bPack;
-    int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
+    return w.bPack;
+  }
+
+  /**
+   * C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, :] (unless {@code accumulate}: =, what C held ignored), every block
+   * on this thread with its workspace {@code own}.
+   */
+  private void serial(Workspace own, boolean ta, boolean tb, int m, int n, int k0, int k1, float alpha, float[] a,
+      int lda, float[] b, int ldb, boolean accumulate, float[] c, int c0, int ldc) {
+    float[] bPack = bPack(own, n);
+    int step = kStep(k1 - k0);
     for (int jc = 0; jc < n; jc += blockN) {
       int nc = Math.min(blockN, n - jc);
-      for (int pc = 0; pc < k; pc += blockK) {
-        int kc = Math.min(blockK, k - pc);
+      for (int pc = k0; pc < k1; pc += step) {
+        int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
-        if (threads == 1) {
-          block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, ldc, bPack);
-        } else {
-          int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
-          w.jobRows = m;
-          w.jobRowsPerPart = rowsPerPart;
-          w.jobTa = ta;
-          w.jobA = a;
-          w.jobLda = lda;
-          w.jobPc = pc;
-          w.jobKc = kc;
-          w.jobJc = jc;
-          w.jobNc = nc;
-          w.jobAlpha = alpha;
-          w.jobC = c;
-          w.jobLdc = ldc;
-          pool.invoke(threads, w.part);
-          w.jobA = null; // keep no caller's arrays alive
-          w.jobC = null;
-        }
+        block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, bPack);
       }
     }
   }
@@ -170,9 +311,12 @@ final class FloatGemm {
     }
   }
 
-  /** Rows [from, to) of C for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over the tiles. */
+  /**
+   * Rows [from, to) of C (from offset c0) for one (pc, jc) block: pack A in MC-row blocks and run the micro-kernel over
+   * the tiles.
+   */
   private void block(int from, int to, boolean ta, float[] a, int lda, int pc, int kc, int jc, int nc, float alpha,
-      float[] c, int ldc, float[] bPack) {
+      float[] c, int c0, int ldc, boolean accumulate, float[] bPack) {
     Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
     float[] aPack = own.aPack;
     int mr = kernel.mr();
@@ -184,8 +328,8 @@ final class FloatGemm {
         int bo = jr / nr * kc * nr;
         int cols = Math.min(nr, nc - jr);
         for (int ir = 0; ir < mc; ir += mr) {
-          kernel.compute(kc, aPack, ir / mr * kc * mr, bPack, bo, c, (ic + ir) * ldc + jc + jr, ldc, alpha,
-              Math.min(mr, mc - ir), cols, own.tile);
+          kernel.compute(kc, aPack, ir / mr * kc * mr, bPack, bo, c, c0 + (ic + ir) * ldc + jc + jr, ldc, alpha,
+              Math.min(mr, mc - ir), cols, accumulate, own.tile);
         }
       }
     }
@@ -203,7 +347,7 @@ final class FloatGemm {
           out[o + r] = ta ? a[(pc + p) * lda + i] : a[i * lda + pc + p];
         }
         for (int r = rows; r < mr; r++) {
-          out[o + r] = 0f;
+          out[o + r] = 0;
         }
         o += mr;
       }
@@ -225,7 +369,7 @@ final class FloatGemm {
             bPack[o + col] = tb ? b[j * ldb + pc + p] : b[(pc + p) * ldb + j];
           }
           for (int col = cols; col < nr; col++) {
-            bPack[o + col] = 0f;
+            bPack[o + col] = 0;
           }
         }
         o += nr;
@@ -247,8 +391,8 @@ final class FloatGemm {
 
     @Override
     public void compute(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float alpha,
-        int rows, int cols, float[] tile) {
-      java.util.Arrays.fill(tile, 0f);
+        int rows, int cols, boolean accumulate, float[] tile) {
+      java.util.Arrays.fill(tile, 0);
       for (int p = 0; p < kc; p++) {
         int ap = ao + p * 4;
         int bp = bo + p * 8;
@@ -262,7 +406,8 @@ final class FloatGemm {
       }
       for (int r = 0; r < rows; r++) {
         for (int j = 0; j < cols; j++) {
-          c[co + r * ldc + j] += alpha * tile[r * 8 + j];
+          float x = alpha * tile[r * 8 + j];
+          c[co + r * ldc + j] = accumulate ? c[co + r * ldc + j] + x : x;
         }
       }
     }
@@ -282,7 +427,7 @@ final class FloatGemm {
     public void rowTransposed(int n, int k, float alpha, float[] a, int ao, float[] b, int ldb, float[] c,
         int co) {
       for (int j = 0; j < n; j++) {
-        float sum = 0f;
+        float sum = 0;
         int bo = j * ldb;
         for (int p = 0; p < k; p++) {
           sum += a[ao + p] * b[bo + p];

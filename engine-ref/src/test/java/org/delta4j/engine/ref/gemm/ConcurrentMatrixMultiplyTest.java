@@ -27,7 +27,7 @@ class ConcurrentMatrixMultiplyTest {
   static final int ROUNDS = 3;
   /** {m, k, n, transposes}: transposes bit 0 is op(A) = Aᵀ, bit 1 is op(B) = Bᵀ. */
   static final int[][] PRODUCTS = {{1, 784, 256, 0}, {3, 200, 300, 1}, {13, 17, 35, 2}, {97, 300, 33, 3},
-      {200, 150, 170, 0}, {128, 784, 40, 1}, {128, 256, 128, 2}, {256, 512, 96, 0}};
+      {200, 150, 170, 0}, {128, 784, 40, 1}, {128, 256, 128, 2}, {256, 512, 96, 0}, {32, 20000, 9, 2}};
 
   static Stream<Arguments> engines() {
     return Stream.of(2, 4).flatMap(threads -> Stream.of(MatrixMultiply.get(), MatrixMultiplyTest.SCALAR,
@@ -100,6 +100,56 @@ class ConcurrentMatrixMultiplyTest {
     boolean tb = (p[3] & 2) != 0;
     mm.dgemm(ta, tb, p[0], p[2], p[1], 0.75, a, ta ? p[0] : p[1], b, tb ? p[1] : p[2], 0.5, c, p[2]);
     return c;
+  }
+
+  /**
+   * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed) or over rows
+   * gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and their
+   * partial products are summed in slice order whichever thread computed them.
+   */
+  @Test
+  void aSplitProductHasTheSameBitsWhateverTheNumberOfThreads() {
+    CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024);
+    // {m, k, n, transposes, split over k}
+    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {200, 150, 170, 0, 0},
+        {64, 300, 701, 2, 0}};
+    for (int[] p : products) {
+      double[] expected = null;
+      float[] expectedFloat = null;
+      for (int threads = 1; threads <= 3; threads++) {
+        WorkerPool pool = new WorkerPool(threads);
+        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows8(), blocking, pool,
+            MatrixMultiply.PARALLEL_FLOPS);
+        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows8(), blocking, pool, MatrixMultiply.PARALLEL_FLOPS);
+        assertEquals(p[4] == 1, doubles.slices(p[0], p[2], p[1]) > 1,
+            "split over k: " + java.util.Arrays.toString(p));
+        double[] a = MatrixMultiplyTest.random(p[0] * p[1], 1);
+        double[] b = MatrixMultiplyTest.random(p[1] * p[2], 2);
+        double[] c = new double[p[0] * p[2]];
+        boolean ta = (p[3] & 1) != 0;
+        boolean tb = (p[3] & 2) != 0;
+        doubles.gemm(ta, tb, p[0], p[2], p[1], 0.75, a, ta ? p[0] : p[1], b, tb ? p[1] : p[2], 0, c, p[2]);
+        float[] cf = new float[c.length];
+        floats.gemm(ta, tb, p[0], p[2], p[1], 0.75f, toFloat(a), ta ? p[0] : p[1], toFloat(b), tb ? p[1] : p[2], 0,
+            cf, p[2]);
+        if (expected == null) {
+          expected = c;
+          expectedFloat = cf;
+        } else {
+          String what = threads + " threads, product " + java.util.Arrays.toString(p);
+          assertArrayEquals(expected, c, "double, " + what);
+          assertArrayEquals(expectedFloat, cf, "float, " + what);
+        }
+      }
+    }
+  }
+
+  private static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
   }
 
   @Test

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Both micro-kernels — the Vector API one and the portable scalar one — against the definition
  * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, fewer rows than a tile
  * (the unpacked path), sizes that are not multiples of the tile or the block, every transpose, products large enough
- * to be split over threads; with every register tile there is a kernel for, and with caches small enough that every
- * block boundary is crossed.
+ * to be split over threads by rows, and ones whose k dwarfs m·n (a convolution's weight gradient) split over k; with
+ * every register tile there is a kernel for, and with caches small enough that every block boundary is crossed.
  */
 class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
@@ -37,7 +37,8 @@ class MatrixMultiplyTest {
 
   static Stream<Arguments> shapes() {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
-        {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}};
+        {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}, {32, 20000, 9},
+        {16, 8001, 20}, {64, 300, 701}};
     List<Arguments> out = new ArrayList<>();
     for (MatrixMultiply mm : ALL) {
       for (int[] s : sizes) {
@@ -125,6 +126,24 @@ class MatrixMultiplyTest {
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
+  }
+
+  /**
+   * The float gemm and kernels are the double ones with the type's names replaced, so that a change to one reaches
+   * the other: edit the double sources and derive the float ones by these replacements.
+   */
+  @Test
+  void theFloatSourcesAreTheDoubleSourcesInFloat() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/delta4j/engine/ref/gemm");
+    for (String kind : new String[] {"Gemm", "VectorKernel"}) {
+      String doubles = java.nio.file.Files.readString(dir.resolve("Double" + kind + ".java"));
+      String floats = java.nio.file.Files.readString(dir.resolve("Float" + kind + ".java"));
+      String derived = doubles.replace("DoubleGemm", "FloatGemm").replace("DoubleVector", "FloatVector")
+          .replace("<Double>", "<Float>").replace("double", "float").replace("Double-precision", "Single-precision")
+          .replace("The same structure as {@link FloatGemm}, in float.",
+              "The same structure serves {@link DoubleGemm}, in double.");
+      assertEquals(derived, floats, "Float" + kind + ".java is Double" + kind + ".java in float");
+    }
   }
 
   @Test
