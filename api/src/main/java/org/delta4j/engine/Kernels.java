@@ -555,6 +555,40 @@ public interface Kernels {
     }
   }
 
+  /**
+   * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
+   * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
+   * default overwrites (an engine that fuses the pass ignores it), so that the default allocates nothing. A batch
+   * normalisation's input gradient in one pass.
+   */
+  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z);
+    KernelArguments.sameShape("channelCombine", x, work);
+    channelAffine(z, b, shift, y); //                    b·z + shift
+    channelAffine(x, a, null, work); //                  a·x
+    axpy(1, work, y);
+  }
+
+  /**
+   * Per-channel sums of a and of a·b together: sums[c] ← Σ over n and the positions of a[n, c, ...], products[c] ←
+   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements. A batch
+   * normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass.
+   */
+  default void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    channelSums(a, null, 0, sums);
+    channelSums(a, b, 0, products);
+  }
+
+  /**
+   * Per-channel shift and sums of squares together: y[n, c, ...] ← x[n, c, ...] + shift[c], then squares[c] ← Σ over
+   * n and the positions of y[n, c, ...]²; x and y [N, C, ...] of one shape (y may be x), shift and squares of C
+   * elements. A batch normalisation's x − μ and Σ(x − μ)², which an engine can do in one pass.
+   */
+  default void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    channelAffine(x, null, shift, y);
+    channelSums(y, y, 0, squares);
+  }
+
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
   private Tensor perRow(Tensor v, int n, int c) {
     Tensor column = like(v, n * c, 1);

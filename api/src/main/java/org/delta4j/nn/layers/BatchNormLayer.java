@@ -35,7 +35,8 @@ public final class BatchNormLayer implements Layer {
   private final Tensor sumsOfProducts;
   private final Tensor scale;
   private final Tensor shift;
-  private final BatchTensors normalised; // x̂
+  private final Tensor centredScale; // the coefficient of x − μ in the input gradient
+  private final BatchTensors centred; // x − μ, kept instead of x̂ = (x − μ)/√(σ² + ε) to save a pass
   private final BatchTensors outputs;
   private final BatchTensors inputGradients;
   private final BatchTensors work;
@@ -51,7 +52,7 @@ public final class BatchNormLayer implements Layer {
   private final ReshapedView outputChannels = new ReshapedView();
   private final ReshapedView gradientChannels = new ReshapedView();
   private final ReshapedView inputGradientChannels = new ReshapedView();
-  private Tensor xHat;
+  private Tensor xMinusMean;
   private int batch;
 
   /**
@@ -76,8 +77,9 @@ public final class BatchNormLayer implements Layer {
     this.sumsOfProducts = engine.zeros(dataType, c);
     this.scale = engine.zeros(dataType, c);
     this.shift = engine.zeros(dataType, c);
+    this.centredScale = engine.zeros(dataType, c);
     Shape sample = Shape.of(channels, size);
-    this.normalised = new BatchTensors(engine, dataType, sample);
+    this.centred = new BatchTensors(engine, dataType, sample);
     this.outputs = new BatchTensors(engine, dataType, shape);
     this.inputGradients = new BatchTensors(engine, dataType, shape);
     this.work = new BatchTensors(engine, dataType, sample);
@@ -112,7 +114,7 @@ public final class BatchNormLayer implements Layer {
       return y;
     }
     double m = (double) n * size;
-    Tensor h = normalised.get(n);
+    Tensor h = centred.get(n);
     kernels.channelSums(x3, null, 0, sums);
     sums.copyTo(mean);
     double[] negated = first;
@@ -121,19 +123,23 @@ public final class BatchNormLayer implements Layer {
       negated[c] = -mean[c];
     }
     shift.copyFrom(negated);
-    kernels.channelAffine(x3, null, shift, h); //       x − μ
-    kernels.channelSums(h, h, 0, sumsOfProducts);
+    kernels.channelShiftAndSquares(x3, shift, h, sumsOfProducts); // x − μ and Σ(x − μ)²
     sumsOfProducts.copyTo(variance);
     for (int c = 0; c < channels; c++) {
       variance[c] /= m; //                               σ² = Σ(x − μ)² / M
       inverseDeviation[c] = 1 / Math.sqrt(variance[c] + epsilon);
     }
-    scale.copyFrom(inverseDeviation);
-    kernels.channelAffine(h, scale, null, h); //        x̂ = (x − μ)/√(σ² + ε)
-    kernels.channelAffine(h, gamma.value(), beta.value(), asChannels(outputChannels, y)); // y = γ·x̂ + β
+    double[] g = first;
+    gamma.value().copyTo(g);
+    for (int c = 0; c < channels; c++) {
+      g[c] *= inverseDeviation[c]; //                    γ/√(σ² + ε)
+    }
+    scale.copyFrom(g);
+    // y = γ·x̂ + β = γ/√(σ² + ε)·(x − μ) + β, straight from x − μ: x̂ itself is never written
+    kernels.channelAffine(h, scale, beta.value(), asChannels(outputChannels, y));
     updateRunning(runningMean, mean, 1);
     updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
-    xHat = h;
+    xMinusMean = h;
     batch = n;
     return y;
   }
@@ -150,11 +156,17 @@ public final class BatchNormLayer implements Layer {
 
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
-    LayerInputs.checkForwardDone(name, xHat);
+    LayerInputs.checkForwardDone(name, xMinusMean);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
     Tensor dy3 = asChannels(gradientChannels, dy);
-    kernels.channelSums(dy3, null, 0, sums); //                 Σ dy
-    kernels.channelSums(dy3, xHat, 0, sumsOfProducts); //       Σ dy·x̂
+    Tensor h = xMinusMean;
+    kernels.channelSumsAndProducts(dy3, h, sums, sumsOfProducts); // Σ dy and Σ dy·(x − μ)
+    double[] b = second;
+    sumsOfProducts.copyTo(b);
+    for (int i = 0; i < channels; i++) {
+      b[i] *= inverseDeviation[i]; //                            Σ dy·x̂ = Σ dy·(x − μ) / √(σ² + ε)
+    }
+    sumsOfProducts.copyFrom(b);
     kernels.axpy(1, sums, beta.gradient()); //                  dβ += Σ dy
     kernels.axpy(1, sumsOfProducts, gamma.gradient()); //       dγ += Σ dy·x̂
     if (!needInputGradient) {
@@ -162,25 +174,21 @@ public final class BatchNormLayer implements Layer {
     }
     double m = (double) batch * size;
     double[] a = first;
-    double[] b = second;
     double[] c = third;
     gamma.value().copyTo(a);
-    sumsOfProducts.copyTo(b);
     sums.copyTo(c);
     for (int i = 0; i < channels; i++) {
       a[i] *= inverseDeviation[i]; //                           γ/√(σ² + ε)
-      b[i] = -a[i] * b[i] / m; //                                −γ/√(σ² + ε)·Σ(dy·x̂) / M
+      b[i] = -a[i] * b[i] * inverseDeviation[i] / m; //         −γ/√(σ² + ε)·Σ(dy·x̂)/√(σ² + ε) / M
       c[i] = -a[i] * c[i] / m; //                                −γ/√(σ² + ε)·Σdy / M
     }
-    Tensor dx = inputGradients.get(batch);
-    Tensor dx3 = asChannels(inputGradientChannels, dx);
-    scale.copyFrom(b);
-    shift.copyFrom(c);
-    kernels.channelAffine(xHat, scale, shift, dx3); //          −γ/√(σ² + ε)·(x̂·Σ(dy·x̂) + Σdy) / M
     scale.copyFrom(a);
-    Tensor t = work.get(batch);
-    kernels.channelAffine(dy3, scale, null, t); //              + γ/√(σ² + ε)·dy
-    kernels.axpy(1, t, dx3);
+    centredScale.copyFrom(b);
+    shift.copyFrom(c);
+    Tensor dx = inputGradients.get(batch);
+    // dx = γ/√(σ² + ε)·(dy − Σdy / M − x̂·Σ(dy·x̂) / M) with x̂ = (x − μ)/√(σ² + ε), as a·dy + b·(x − μ) + c
+    kernels.channelCombine(dy3, scale, h, centredScale, shift, asChannels(inputGradientChannels, dx),
+        work.get(batch));
     return dx;
   }
 

@@ -100,6 +100,72 @@ class FloatLoops {
   }
 
   /**
+   * Per-channel combination of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
+   * y[r, t] ← a[r mod channels]·x[r, t] + b[r mod channels]·z[r, t] + shift[r mod channels], in float.
+   */
+  final void channelCombine(float[] x, float[] a, float[] z, float[] b, float[] shift, float[] y, int channels,
+      int size, int fromRow, int toRow) {
+    for (int r = fromRow; r < toRow; r++) {
+      int c = r % channels;
+      float ac = a[c];
+      float bc = b[c];
+      float sc = shift[c];
+      for (int i = r * size, end = i + size; i < end; i++) {
+        y[i] = ac * x[i] + bc * z[i] + sc;
+      }
+    }
+  }
+
+  /**
+   * Per-channel sums of a and of a·b over [n, channels, size] in one pass, for the channels [fromChannel,
+   * toChannel): sums[c] ← Σ over samples s (in order) of Σ over t of a[s, c, t], and sums[channels + c] ← the same of
+   * a[s, c, t]·b[s, c, t], each product and sum in double and added in the order of {@link #channelSums} without
+   * vectors.
+   */
+  final void channelSumsAndProducts(float[] a, float[] b, double[] sums, int n, int channels, int size,
+      int fromChannel, int toChannel) {
+    for (int c = fromChannel; c < toChannel; c++) {
+      double sum = 0;
+      double product = 0;
+      for (int s = 0; s < n; s++) {
+        double sampleSum = 0;
+        double sampleProduct = 0;
+        for (int i = (s * channels + c) * size, end = i + size; i < end; i++) {
+          sampleSum += a[i];
+          sampleProduct += (double) a[i] * b[i];
+        }
+        sum += sampleSum;
+        product += sampleProduct;
+      }
+      sums[c] = sum;
+      sums[channels + c] = product;
+    }
+  }
+
+  /**
+   * Per-channel shift and sums of squares over [n, channels, size] in one pass, for the channels [fromChannel,
+   * toChannel): y[s, c, t] ← x[s, c, t] + shift[c] in float, and squares[c] ← Σ over samples s (in order) of Σ over
+   * t of y[s, c, t]², each square and sum in double, in the order of {@link #channelSums} without vectors.
+   */
+  final void channelShiftAndSquares(float[] x, float[] shift, float[] y, double[] squares, int n, int channels,
+      int size, int fromChannel, int toChannel) {
+    for (int c = fromChannel; c < toChannel; c++) {
+      float sc = shift[c];
+      double sum = 0;
+      for (int s = 0; s < n; s++) {
+        double sampleSum = 0;
+        for (int i = (s * channels + c) * size, end = i + size; i < end; i++) {
+          float v = x[i] + sc;
+          y[i] = v;
+          sampleSum += (double) v * v;
+        }
+        sum += sampleSum;
+      }
+      squares[c] = sum;
+    }
+  }
+
+  /**
    * Per-channel sums of [n, channels, size] for the channels [fromChannel, toChannel): sums[c] ← Σ over samples s
    * (in order) of Σ over t of a[s, c, t]·b[s, c, t] (null b: of a alone).
    */

@@ -513,6 +513,8 @@ final class RefKernels implements Kernels {
     float[] b;
     float[] c;
     float[] d;
+    float[] e;
+    float[] f;
     double[] sums;
     float scalar;
     int n;
@@ -539,7 +541,7 @@ final class RefKernels implements Kernels {
           MatrixMultiply.inParallel(parts, this);
         }
       } finally {
-        a = b = c = d = null; // no tensor's storage kept alive by a thread's job
+        a = b = c = d = e = f = null; // no tensor's storage kept alive by a thread's job
         sums = null;
         geometry = null;
       }
@@ -690,6 +692,89 @@ final class RefKernels implements Kernels {
     } else {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
+    }
+  }
+
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z);
+    KernelArguments.sameShape("channelCombine", x, y);
+    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
+    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    RefTensor rx = ref("channelCombine", x);
+    if (rx.floats == null || a == null || b == null || shift == null) {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+      return;
+    }
+    int n = x.shape().dim(0);
+    FloatJob job = FloatJob.get();
+    job.a = rx.floats;
+    job.b = ref("channelCombine", z).floats;
+    job.c = ref("channelCombine", y).floats;
+    job.d = ref("channelCombine", a).floats;
+    job.e = ref("channelCombine", b).floats;
+    job.f = ref("channelCombine", shift).floats;
+    job.channels = c;
+    job.size = (int) (x.size() / n / c);
+    job.run(n * c, x.size(), (j, from, to) -> FloatLoops.get().channelCombine(j.a, j.d, j.b, j.e, j.f, j.c,
+        j.channels, j.size, from, to));
+  }
+
+  @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    KernelArguments.sameShape("channelSumsAndProducts", b, a);
+    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    RefTensor ra = ref("channelSumsAndProducts", a);
+    if (ra.floats == null) {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+      return;
+    }
+    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·b
+    FloatJob job = FloatJob.get();
+    job.a = ra.floats;
+    job.b = ref("channelSumsAndProducts", b).floats;
+    overChannels(job, a, c, both, (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.b, j.sums, j.n,
+        j.channels, j.size, from, to));
+    float[] s = ref("channelSumsAndProducts", sums).floats;
+    float[] p = ref("channelSumsAndProducts", products).floats;
+    for (int i = 0; i < c; i++) {
+      s[i] = (float) both[i];
+      p[i] = (float) both[c + i];
+    }
+  }
+
+  /**
+   * Runs a per-channel summing loop over the C channels of the [N, C, ...] float tensor x (the job's arrays already
+   * set), split between the cores by channel: each channel is summed by one thread, in one order, whatever the split.
+   */
+  private static void overChannels(FloatJob job, Tensor x, int c, double[] sums, FloatLoop loop) {
+    int n = x.shape().dim(0);
+    job.sums = sums;
+    job.n = n;
+    job.channels = c;
+    job.size = (int) (x.size() / n / c);
+    job.run(c, x.size(), loop);
+  }
+
+  @Override
+  public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    KernelArguments.sameShape("channelShiftAndSquares", x, y);
+    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
+    RefTensor rx = ref("channelShiftAndSquares", x);
+    if (rx.floats == null || shift == null) {
+      Kernels.super.channelShiftAndSquares(x, shift, y, squares);
+      return;
+    }
+    double[] sums = WorkArrays.doubles(c);
+    FloatJob job = FloatJob.get();
+    job.a = rx.floats;
+    job.b = ref("channelShiftAndSquares", shift).floats;
+    job.c = ref("channelShiftAndSquares", y).floats;
+    overChannels(job, x, c, sums, (j, from, to) -> FloatLoops.get().channelShiftAndSquares(j.a, j.b, j.c, j.sums,
+        j.n, j.channels, j.size, from, to));
+    float[] out = ref("channelShiftAndSquares", squares).floats;
+    for (int i = 0; i < c; i++) {
+      out[i] = (float) sums[i];
     }
   }
 
