@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  /** Below this many elements a loop called rarely runs plain (see {@link #axpy}). */
+  static final int SHORT = 1024;
 
   @Override
   void affine(float[] x, float a, float b, float[] y, int from, int to) {
@@ -28,6 +30,12 @@ final class VectorFloatLoops extends FloatLoops {
 
   @Override
   void axpy(float a, float[] x, float[] y, int from, int to) {
+    if (to - from < SHORT) {
+      // Short axpys (a layer's per-channel gradients) run a few times a step: too rarely for C2 to compile this loop,
+      // and the Vector API run by the interpreter or C1 allocates every vector (1.6 KB a call for 64 floats).
+      super.axpy(a, x, y, from, to);
+      return;
+    }
     int end = from + S.loopBound(to - from);
     FloatVector va = FloatVector.broadcast(S, a);
     int i = from;

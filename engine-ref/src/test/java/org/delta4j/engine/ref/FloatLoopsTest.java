@@ -37,7 +37,7 @@ class FloatLoopsTest {
   }
 
   @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785})
+  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785, 1023, 1024, 1025, 4099}) // short and long (vector) axpys
   void elementWiseLoopsGiveThePlainLoopsBits(int n) {
     float[] x = values(n + 3, 1);
     float[] dy = values(n + 3, 2);
