@@ -1,15 +1,15 @@
 package org.delta4j.engine.ref;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatLoops} on the JDK's Vector API, L elements a step and the plain loop for the tail, doing the plain
  * loop's operations (no fused multiply-add), so giving its bits. The sums stay plain: widening floats to double
  * vectors took a second float species, and with two in use the JIT kept some vectors of other loops (Adam's) as
- * objects, a heap allocation per vector. Loaded only when the module {@code jdk.incubator.vector} is present.
+ * objects, a heap allocation per vector. ReLU and its gradient stay plain too: the main job (an 8-second MLP run)
+ * spent its first seconds in them before C2 compiled them, and the Vector API outside C2 allocates every vector —
+ * several GB, doubling the job's peak memory. Loaded only when the module {@code jdk.incubator.vector} is present.
  */
 final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -55,27 +55,5 @@ final class VectorFloatLoops extends FloatLoops {
           .max(FloatVector.fromArray(S, x, i + w + 1)).intoArray(max, e);
     }
     super.windowMaxima(x, image, w, max, e, to);
-  }
-
-  @Override
-  void relu(float[] x, float[] y, int from, int to) {
-    int end = from + S.loopBound(to - from);
-    int i = from;
-    for (; i < end; i += S.length()) {
-      FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
-    }
-    super.relu(x, y, i, to);
-  }
-
-  @Override
-  void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
-    int end = from + S.loopBound(to - from);
-    FloatVector zero = FloatVector.zero(S);
-    int i = from;
-    for (; i < end; i += S.length()) {
-      VectorMask<Float> positive = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
-      zero.blend(FloatVector.fromArray(S, dy, i), positive).intoArray(dx, i);
-    }
-    super.reluBackward(x, dy, dx, i, to);
   }
 }

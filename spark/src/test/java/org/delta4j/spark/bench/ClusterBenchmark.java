@@ -18,10 +18,12 @@ import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.datasets.FashionMnist;
@@ -272,14 +274,18 @@ public final class ClusterBenchmark {
   private static Dataset<Row> frame(SparkSession spark, double[][] features, int[] labels, int partitions) {
     List<Row> rows = new ArrayList<>(labels.length);
     for (int i = 0; i < labels.length; i++) {
-      rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i]));
+      rows.add(RowFactory.create(Vectors.dense(features[i]), (double) labels[i], (long) i));
     }
-    StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
-    long bytesPerRow = (long) Double.BYTES * (labels.length == 0 ? 1 : features[0].length) + Double.BYTES;
-    // coalesce keeps the rows' order (LocalFrames makes at least as many partitions as there are workers), so a row's
-    // index, and with it the training, is the same in every run; repartition's shuffle ordered rows as its blocks
-    // happened to arrive
-    return LocalFrames.of(spark, rows, schema, bytesPerRow).coalesce(partitions);
+    StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType)
+        .add("index", DataTypes.LongType);
+    long bytesPerRow = (long) Double.BYTES * (labels.length == 0 ? 1 : features[0].length) + 2 * Double.BYTES;
+    // The rows keep their order, so a row's index, and with it the training, is the same in every run: ranges of the
+    // index go to the partitions in order and each is sorted (a plain repartition ordered rows as its blocks happened
+    // to arrive). A shuffle, not a coalesce, of LocalFrames' partitions: coalescing the driver's rows would ship them
+    // all in one task (379 MB for Fashion-MNIST), past Spark's message limit.
+    Column index = functions.col("index");
+    return LocalFrames.of(spark, rows, schema, bytesPerRow).repartitionByRange(partitions, index)
+        .sortWithinPartitions(index).drop("index");
   }
 
   /** A dataset's normalised features, each float widened to a double (so both systems see the same numbers). */
