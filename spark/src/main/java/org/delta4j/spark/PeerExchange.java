@@ -25,9 +25,10 @@ import org.apache.spark.SparkEnv;
  * A partitioned all-reduce between the tasks of one barrier stage, over TCP connections of their own (Spark's barrier
  * mode schedules them together; the driver's {@link PeerRendezvous} only tells each the others' addresses, once). The vector is cut
  * into one slice per worker: each worker receives every worker's nodes of its slice and completes the {@link
- * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). A lone worker
- * sends nothing. Addition is element by
- * element, so each slice's tree gives the bits the whole vector's tree gives. Each worker sends and receives about
+ * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). Two workers swap
+ * their nodes whole instead and each completes the whole tree: the same bytes, in one round instead of two. A lone
+ * worker sends nothing. Addition is element by element, so each slice's tree gives the bits the whole vector's tree
+ * gives. Each worker sends and receives about
  * twice the vector per step, whatever the number of workers, and nothing passes through the driver. Its buffers are
  * made by the first step and reused, so a step allocates no array of the vector's size. Not thread-safe.
  */
@@ -106,13 +107,16 @@ final class PeerExchange implements Closeable {
 
   /**
    * The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values, in an array
-   * of this exchange that the next call overwrites. {@code mine}'s arrays may be consumed.
+   * that the next call overwrites. {@code mine}'s arrays may be consumed.
    */
   double[] allReduce(List<GradientTree.Node> mine, int blocks, int length) {
     if (workers == 1) {
       return GradientTree.sum(blocks, mine); // nothing to send: the tree is this worker's
     }
     try {
+      if (workers == 2) {
+        return swapWhole(mine, blocks, length);
+      }
       int[] cut = new int[workers + 1];
       for (int j = 0; j <= workers; j++) {
         cut[j] = (int) ((long) length * j / workers);
@@ -157,6 +161,21 @@ final class PeerExchange implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("worker " + worker + " lost a peer: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Two workers: each sends its nodes whole and completes the whole tree. Each sends and receives the vector once, as
+   * the partitioned all-reduce would in its two rounds, but the workers wait for each other once a step, not twice.
+   */
+  private double[] swapWhole(List<GradientTree.Node> mine, int blocks, int length) throws IOException {
+    ensureBuffers(length, new int[] {0, length, length});
+    int peer = 1 - worker;
+    List<Future<?>> sent = new ArrayList<>();
+    sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, 0, length)));
+    List<GradientTree.Node> nodes = new ArrayList<>(mine);
+    readNodes(in[peer], received.get(peer), nodes);
+    await(sent); // the tree sums in place, in mine's arrays too: only once they are sent
+    return GradientTree.sum(blocks, nodes);
   }
 
   /**

@@ -56,6 +56,22 @@ public final class SparkTrainer {
     PEER_ALL_REDUCE
   }
 
+  /** Where each worker finds the rows of its blocks, epoch after epoch. Either gives the same bits. */
+  public enum Placement {
+    /**
+     * Each epoch, one shuffle moves every row, packed ({@link PackedRows}), to the worker of its block: data of any
+     * size, moved anew every epoch.
+     */
+    SHUFFLE_EACH_EPOCH,
+    /**
+     * Once a fit, every worker receives all rows, packed, and keeps them cached (in Spark's storage, so a lost
+     * executor's copy is made again); each epoch it takes its blocks' rows from its copy and no row moves. Every
+     * executor's storage must hold the data (4 bytes a value where the features are floats widened to doubles, else
+     * 8).
+     */
+    COPY_TO_EVERY_WORKER
+  }
+
   private static final String STALE = "delta4j: worker state is stale";
 
   /**
@@ -71,6 +87,7 @@ public final class SparkTrainer {
   private final long seed;
   private final boolean shuffle;
   private final Reduction reduction;
+  private final Placement placement;
   private final Consumer<EpochResult> listener;
   private final int reportsPerEpoch;
   private final Consumer<Progress> progress;
@@ -85,6 +102,7 @@ public final class SparkTrainer {
     this.seed = b.seed;
     this.shuffle = b.shuffle;
     this.reduction = b.reduction;
+    this.placement = b.placement;
     this.listener = b.listener;
     this.reportsPerEpoch = b.reportsPerEpoch;
     this.progress = b.progress;
@@ -126,21 +144,24 @@ public final class SparkTrainer {
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0));
     PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
+    JavaPairRDD<Integer, PackedRows> copied = null;
     try {
       StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
+      copied = placement == Placement.COPY_TO_EVERY_WORKER ? copyToEveryWorker(samples, plan) : null;
       List<EpochResult> results = new ArrayList<>();
       String id = UUID.randomUUID().toString();
       for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
         long start = System.nanoTime();
         double rate = network.optimizer().currentLearningRate();
-        JavaPairRDD<Long, Sample> placed = place(samples, plan, epoch);
+        JavaPairRDD<Integer, PackedRows> placed = copied != null ? copied : place(samples, plan, epoch);
         double[] lossAndCorrect = {0, 0};
         int[] cuts = cuts(plan.steps());
         for (int part = 0; part + 1 < cuts.length; part++) {
           double[] p = reduction == Reduction.TREE_AGGREGATE
-              ? treeAggregateEpoch(jsc, network, placed, plan, id + "/" + epoch + "/" + part, cuts[part],
-                  cuts[part + 1], lossAndCorrect[0])
-              : barrierEpoch(jsc, network, placed, plan, epoch, cuts[part], cuts[part + 1], lossAndCorrect[0],
+              ? treeAggregateEpoch(jsc, network, placed, copied != null, plan, epoch,
+                  id + "/" + epoch + "/" + part, cuts[part], cuts[part + 1], lossAndCorrect[0])
+              : barrierEpoch(jsc, network, placed, copied != null, plan, epoch, cuts[part], cuts[part + 1],
+                  epoch == epochs && part + 2 == cuts.length, lossAndCorrect[0], id,
                   rendezvous == null ? null : rendezvous.address(), id + "/epoch " + epoch + "/part " + part);
           lossAndCorrect[0] = p[0];
           lossAndCorrect[1] += p[1];
@@ -164,6 +185,9 @@ public final class SparkTrainer {
     } finally {
       if (rendezvous != null) {
         rendezvous.close();
+      }
+      if (copied != null) {
+        copied.unpersist(false);
       }
       samples.unpersist(false);
     }
@@ -204,14 +228,27 @@ public final class SparkTrainer {
     return saved.progress().history();
   }
 
-  /** The samples as (position in the epoch's order, sample), each on the worker that owns it, in no set order. */
-  static JavaPairRDD<Long, Sample> place(JavaRDD<Sample> samples, StepPlan plan, int epoch) {
-    return samples.mapPartitionsToPair(it -> {
-      int[] positions = plan.positions(epoch);
-      List<Tuple2<Long, Sample>> out = new ArrayList<>();
-      it.forEachRemaining(s -> out.add(new Tuple2<>((long) positions[(int) s.index()], s)));
-      return out.iterator();
-    }).partitionBy(new OwnerPartitioner(plan));
+  /**
+   * The samples packed by the worker that owns their position in the epoch's order ({@link PackedRows}), each on that
+   * worker, in no set order.
+   */
+  static JavaPairRDD<Integer, PackedRows> place(JavaRDD<Sample> samples, StepPlan plan, int epoch) {
+    return samples.mapPartitionsToPair(it -> PackedRows.byWorker(it, plan, plan.positions(epoch)))
+        .partitionBy(new WorkerPartitioner(plan.workers()));
+  }
+
+  /**
+   * All the samples on every worker, packed once ({@link PackedRows#byIndex}): one (worker, rows) pair a partition,
+   * cached for the fit.
+   */
+  static JavaPairRDD<Integer, PackedRows> copyToEveryWorker(JavaRDD<Sample> samples, StepPlan plan) {
+    int workers = plan.workers();
+    int rows = (int) plan.samples();
+    return JavaPairRDD.fromJavaRDD(samples.mapPartitionsToPair(it -> PackedRows.toEveryWorker(it, workers))
+        .partitionBy(new WorkerPartitioner(workers))
+        .mapPartitionsWithIndex((worker, it) -> List.of(new Tuple2<>(worker, PackedRows.byIndex(it, rows)))
+            .iterator(), true))
+        .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /**
@@ -220,13 +257,14 @@ public final class SparkTrainer {
    * far (each step's mean loss times its rows, added to {@code lossBefore} step by step, as one stage for the whole
    * epoch adds them) and the steps' correct count.
    */
-  private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan, int epoch, int from, int to, double lossBefore, String rendezvous, String group) {
+  private double[] barrierEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Integer, PackedRows> placed,
+      boolean copied, StepPlan plan, int epoch, int from, int to, boolean last, double lossBefore, String fit,
+      String rendezvous, String group) {
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
     try {
       List<EpochPart> parts = JavaRDD.fromRDD(placed.rdd().barrier().mapPartitions(
-          new BarrierEpoch(plan, epoch, from, to, lossBefore, state, network.engine().name(), network.dataType(),
-              rendezvous, group), false,
+          new BarrierEpoch(plan, copied, epoch, from, to, last, lossBefore, network.optimizer().iterations(), state,
+              network.engine().name(), network.dataType(), fit, rendezvous, group), false,
           ClassTag$.MODULE$.apply(EpochPart.class)), ClassTag$.MODULE$.apply(EpochPart.class))
           // Spark retries a failed barrier stage whole only when it is a shuffle-map stage (a failed barrier result
           // stage is aborted), so the parts cross one small shuffle on their way to the driver.
@@ -252,47 +290,80 @@ public final class SparkTrainer {
    */
   static final String HALT_PROPERTY = "delta4j.test.haltWorkerAt";
 
+  /** A worker's rows of an epoch and its copy of the network, kept in its executor between barrier stages. */
+  private record Kept(int epoch, WorkerShard shard) {}
+
+  /**
+   * Barrier workers' shards and networks kept between the stages of a fit (an epoch's parts, and epochs), by fit and
+   * worker: a stage's task takes its entry out and puts it back when its steps are done, except after the fit's last
+   * steps; a task of another fit drops them.
+   */
+  private static final Map<String, Kept> KEPT = new ConcurrentHashMap<>();
+
   /**
    * One worker's barrier task: every step of the epoch, gradients summed through its peers ({@link PeerExchange}) or
-   * exchanged with {@code allGather}. Its network is built from the weights broadcast at the epoch's start, never
-   * kept from an earlier attempt, so a retried epoch (a lost executor fails the whole barrier stage, and Spark runs it
-   * again) starts where the first attempt did and ends with the same bits.
+   * exchanged with {@code allGather}. Its network (and its rows, within an epoch) are those its executor kept from
+   * the fit's previous stage ({@link #KEPT}) when that copy has made exactly the updates of the state broadcast at the
+   * stage's start — it then holds those weights bit for bit, as every copy does the same arithmetic — and are built
+   * from the broadcast otherwise. An attempt takes the kept copy out before its first step and puts it back only after
+   * its last, so a retried stage (a lost executor fails the whole barrier stage, and Spark runs it again) starts from
+   * the broadcast state where the first attempt did and ends with the same bits.
    */
   private static final class BarrierEpoch
-      extends AbstractFunction1<scala.collection.Iterator<Tuple2<Long, Sample>>, scala.collection.Iterator<EpochPart>>
+      extends
+      AbstractFunction1<scala.collection.Iterator<Tuple2<Integer, PackedRows>>, scala.collection.Iterator<EpochPart>>
       implements Serializable {
     private static final long serialVersionUID = 1L;
     private final StepPlan plan;
+    private final boolean copied;
     private final int epoch;
     private final int from;
     private final int to;
+    /** Whether these are the fit's last steps (after them the worker keeps nothing). */
+    private final boolean last;
     private final double lossBefore;
+    /** The update count of the broadcast state: the driver's network before step {@code from}. */
+    private final long iterations;
     private final Broadcast<byte[]> state;
     private final String engine;
     private final DataType dataType;
+    private final String fit;
     private final String rendezvous;
     private final String group;
 
-    BarrierEpoch(StepPlan plan, int epoch, int from, int to, double lossBefore, Broadcast<byte[]> state,
-        String engine, DataType dataType, String rendezvous, String group) {
+    BarrierEpoch(StepPlan plan, boolean copied, int epoch, int from, int to, boolean last, double lossBefore,
+        long iterations, Broadcast<byte[]> state, String engine, DataType dataType, String fit, String rendezvous,
+        String group) {
       this.plan = plan;
+      this.copied = copied;
       this.epoch = epoch;
       this.from = from;
       this.to = to;
+      this.last = last;
       this.lossBefore = lossBefore;
+      this.iterations = iterations;
       this.state = state;
       this.engine = engine;
       this.dataType = dataType;
+      this.fit = fit;
       this.rendezvous = rendezvous;
       this.group = group;
     }
 
     @Override
-    public scala.collection.Iterator<EpochPart> apply(scala.collection.Iterator<Tuple2<Long, Sample>> rows) {
+    public scala.collection.Iterator<EpochPart> apply(scala.collection.Iterator<Tuple2<Integer, PackedRows>> rows) {
       BarrierTaskContext context = BarrierTaskContext.get();
       int worker = context.partitionId();
-      Network network = ModelBytes.network(state.value(), engine, dataType);
-      WorkerShard shard = WorkerShard.of(plan, worker, JavaConverters.asJavaIterator(rows), network);
+      String key = fit + "/" + worker;
+      KEPT.keySet().removeIf(k -> !k.startsWith(fit + "/")); // what other fits left in this executor
+      Kept kept = KEPT.remove(key); // a failed attempt leaves nothing behind
+      // A copy kept from this fit's earlier steps that has made as many updates as the broadcast state holds the
+      // broadcast weights bit for bit (every copy does the same arithmetic); any other is built from the broadcast.
+      boolean current = kept != null && kept.shard().gradients().network().optimizer().iterations() == iterations;
+      Network network = current ? kept.shard().gradients().network()
+          : ModelBytes.network(state.value(), engine, dataType);
+      WorkerShard shard = current && kept.epoch() == epoch ? kept.shard()
+          : WorkerShard.of(plan, epoch, worker, copied, JavaConverters.asJavaIterator(rows), network);
       double lossSum = lossBefore;
       long correct = 0;
       try (PeerExchange exchange = rendezvous != null ? PeerExchange.open(context, rendezvous, group) : null) {
@@ -305,6 +376,9 @@ public final class SparkTrainer {
           correct += BlockGradients.correct(total);
           haltIfAsked(context, worker, step);
         }
+      }
+      if (!last) {
+        KEPT.put(key, new Kept(epoch, shard));
       }
       EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
@@ -330,12 +404,14 @@ public final class SparkTrainer {
    * Steps [{@code from}, {@code to}) of an epoch, a job each; returns the epoch's loss sum so far (from {@code
    * lossBefore}) and the steps' correct count.
    */
-  private double[] treeAggregateEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Long, Sample> placed,
-      StepPlan plan, String run, int from, int to, double lossBefore) {
+  private double[] treeAggregateEpoch(JavaSparkContext jsc, Network network, JavaPairRDD<Integer, PackedRows> placed,
+      boolean copied, StepPlan plan, int epoch, String run, int from, int to, double lossBefore) {
     String engine = network.engine().name();
     DataType dataType = network.dataType();
     long first = network.optimizer().iterations() - from; // the update count at the epoch's step 0
-    placed.persist(StorageLevel.MEMORY_AND_DISK());
+    if (!copied) { // a copied placement is cached for the whole fit
+      placed.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     Broadcast<byte[]> state = jsc.broadcast(ModelBytes.of(network));
     long stateIterations = first + from;
     BlockGradients driver = new BlockGradients(network);
@@ -346,7 +422,8 @@ public final class SparkTrainer {
       for (int step = from; step < to; step++) {
         List<GradientTree.Node> nodes;
         try {
-          nodes = aggregateStep(placed, plan, run, step, first, previous, state, stateIterations, engine, dataType);
+          nodes = aggregateStep(placed, copied, plan, epoch, run, step, first, previous, state, stateIterations,
+              engine, dataType);
         } catch (Exception e) {
           if (!String.valueOf(e.getMessage()).contains(STALE)) {
             throw e;
@@ -354,7 +431,8 @@ public final class SparkTrainer {
           state.destroy(); // a worker lost its copy (a new executor): send the current state and redo the step
           state = jsc.broadcast(ModelBytes.of(network));
           stateIterations = network.optimizer().iterations();
-          nodes = aggregateStep(placed, plan, run, step, first, previous, state, stateIterations, engine, dataType);
+          nodes = aggregateStep(placed, copied, plan, epoch, run, step, first, previous, state, stateIterations,
+              engine, dataType);
         }
         double[] total = GradientTree.sum(plan.blocksIn(step), nodes);
         lossSum += driver.apply(total) * plan.rows(step);
@@ -364,7 +442,9 @@ public final class SparkTrainer {
       return new double[] {lossSum, correct};
     } finally {
       state.destroy();
-      placed.unpersist(false);
+      if (!copied) {
+        placed.unpersist(false);
+      }
       SHARDS.keySet().removeIf(k -> k.startsWith(run));
     }
   }
@@ -378,7 +458,8 @@ public final class SparkTrainer {
 
   private static final long IDLE_NANOS = 10L * 60 * 1_000_000_000;
 
-  private static List<GradientTree.Node> aggregateStep(JavaPairRDD<Long, Sample> placed, StepPlan plan, String run,
+  private static List<GradientTree.Node> aggregateStep(JavaPairRDD<Integer, PackedRows> placed, boolean copied,
+      StepPlan plan, int epoch, String run,
       int step, long first, double[] previous, Broadcast<byte[]> state, long stateIterations, String engine,
       DataType dataType) {
     JavaRDD<List<GradientTree.Node>> nodes = placed.mapPartitionsWithIndex((worker, rows) -> {
@@ -388,7 +469,8 @@ public final class SparkTrainer {
       SHARDS.entrySet().removeIf(e -> e.getKey().startsWith(fit) && !e.getKey().startsWith(run + "/")
           || now - e.getValue().getValue() > IDLE_NANOS); // earlier epochs' copies, and abandoned ones
       WorkerShard shard = SHARDS.computeIfAbsent(key, k -> Map.entry(
-          WorkerShard.of(plan, worker, rows, ModelBytes.network(state.value(), engine, dataType)), now)).getKey();
+          WorkerShard.of(plan, epoch, worker, copied, rows, ModelBytes.network(state.value(), engine, dataType)),
+          now)).getKey();
       long expected = first + step;
       Network network = shard.gradients().network();
       if (previous != null && network.optimizer().iterations() == expected - 1) {
@@ -413,33 +495,33 @@ public final class SparkTrainer {
     }, 2);
   }
 
-  /** Sends each (position, sample) to the worker owning its block. */
-  static final class OwnerPartitioner extends Partitioner {
+  /** Sends each (worker, rows) pair to that worker's partition. */
+  static final class WorkerPartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
-    private final StepPlan plan;
+    private final int workers;
 
-    OwnerPartitioner(StepPlan plan) {
-      this.plan = plan;
+    WorkerPartitioner(int workers) {
+      this.workers = workers;
     }
 
     @Override
     public int numPartitions() {
-      return plan.workers();
+      return workers;
     }
 
     @Override
-    public int getPartition(Object position) {
-      return plan.ownerOfPosition((Long) position);
+    public int getPartition(Object worker) {
+      return (Integer) worker;
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof OwnerPartitioner p && p.plan.equals(plan);
+      return o instanceof WorkerPartitioner p && p.workers == workers;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(plan);
+      return workers;
     }
   }
 
@@ -452,6 +534,7 @@ public final class SparkTrainer {
     private long seed = 42;
     private boolean shuffle = true;
     private Reduction reduction = Reduction.PEER_ALL_REDUCE;
+    private Placement placement = Placement.SHUFFLE_EACH_EPOCH;
     private Consumer<EpochResult> listener;
     private int reportsPerEpoch = 1;
     private Consumer<Progress> progress;
@@ -511,6 +594,12 @@ public final class SparkTrainer {
 
     public Builder reduction(Reduction reduction) {
       this.reduction = Objects.requireNonNull(reduction, "reduction");
+      return this;
+    }
+
+    /** Where the workers find their rows each epoch (default: {@link Placement#SHUFFLE_EACH_EPOCH}). */
+    public Builder placement(Placement placement) {
+      this.placement = Objects.requireNonNull(placement, "placement");
       return this;
     }
 

@@ -2,7 +2,6 @@ package org.delta4j.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.delta4j.nn.Network;
@@ -32,18 +31,86 @@ final class WorkerShard {
     this.gradients = new BlockGradients(network);
   }
 
-  /** The shard of a partition's (position, sample) pairs, in any order. */
-  static WorkerShard of(StepPlan plan, int worker, Iterator<Tuple2<Long, Sample>> rows, Network network) {
-    List<Tuple2<Long, Sample>> all = new ArrayList<>();
-    rows.forEachRemaining(all::add);
-    all.sort(Comparator.comparingLong(Tuple2::_1)); // here, not in the shuffle: Spark's sorter sizes every row
-    long[] positions = new long[all.size()];
-    double[][] features = new double[all.size()][];
-    int[] labels = new int[all.size()];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = all.get(i)._1();
-      features[i] = all.get(i)._2().features();
-      labels[i] = all.get(i)._2().label();
+  /**
+   * The shard of worker {@code worker} in epoch {@code epoch} from its partition: all the samples when they were
+   * {@code copied} to every worker ({@link #select}), else the rows placed for it this epoch ({@link #of(StepPlan,
+   * int, Iterator, Network)}).
+   */
+  static WorkerShard of(StepPlan plan, int epoch, int worker, boolean copied,
+      Iterator<Tuple2<Integer, PackedRows>> rows, Network network) {
+    return copied ? select(plan, epoch, worker, rows.next()._2(), network) : of(plan, worker, rows, network);
+  }
+
+  /**
+   * The shard of a partition's packed rows ({@link PackedRows}, keyed by this worker), in any order: sorted here by
+   * position, in primitive arrays (sorting in the shuffle made Spark's sorter size every row).
+   */
+  static WorkerShard of(StepPlan plan, int worker, Iterator<Tuple2<Integer, PackedRows>> chunks, Network network) {
+    List<PackedRows> all = new ArrayList<>();
+    int n = 0;
+    while (chunks.hasNext()) {
+      PackedRows c = chunks.next()._2();
+      all.add(c);
+      n += c.rows();
+    }
+    // (position, row in the chunks' concatenation) in one long each: positions and rows are below 2^31
+    long[] keys = new long[n];
+    int row = 0;
+    for (PackedRows c : all) {
+      for (int r = 0; r < c.rows(); r++, row++) {
+        keys[row] = c.positions()[r] << 32 | row;
+      }
+    }
+    Arrays.sort(keys);
+    int[] chunkOf = new int[n];
+    int[] rowIn = new int[n];
+    row = 0;
+    for (int c = 0; c < all.size(); c++) {
+      for (int r = 0; r < all.get(c).rows(); r++, row++) {
+        chunkOf[row] = c;
+        rowIn[row] = r;
+      }
+    }
+    long[] positions = new long[n];
+    double[][] features = new double[n][];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      int from = (int) keys[i];
+      PackedRows c = all.get(chunkOf[from]);
+      positions[i] = keys[i] >>> 32;
+      features[i] = c.features(rowIn[from]);
+      labels[i] = c.labels()[rowIn[from]];
+    }
+    return new WorkerShard(plan, worker, positions, features, labels, network);
+  }
+
+  /**
+   * The shard of worker {@code worker} in epoch {@code epoch}, taken from {@code all} the samples (row i the sample
+   * of global index i, {@link PackedRows#byIndex}): the rows at the positions of its blocks in the epoch's order.
+   */
+  static WorkerShard select(StepPlan plan, int epoch, int worker, PackedRows all, Network network) {
+    if (all.rows() != plan.samples()) {
+      throw new IllegalStateException("worker " + worker + " holds " + all.rows() + " samples, the plan is for "
+          + plan.samples());
+    }
+    int[] order = plan.order(epoch);
+    int n = 0;
+    for (int p = 0; p < order.length; p++) {
+      if (plan.ownerOfPosition(p) == worker) {
+        n++;
+      }
+    }
+    long[] positions = new long[n];
+    double[][] features = new double[n][];
+    int[] labels = new int[n];
+    int i = 0;
+    for (int p = 0; p < order.length; p++) {
+      if (plan.ownerOfPosition(p) == worker) {
+        positions[i] = p;
+        features[i] = all.features(order[p]);
+        labels[i] = all.labels()[order[p]];
+        i++;
+      }
     }
     return new WorkerShard(plan, worker, positions, features, labels, network);
   }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
+import org.delta4j.spark.SparkTrainer.Placement;
 import org.delta4j.spark.SparkTrainer.Reduction;
 import org.delta4j.tensor.DataType;
 import org.junit.jupiter.api.AfterAll;
@@ -76,9 +77,15 @@ class LocalClusterTest {
   }
 
   private static double[] onTheCluster(Engine engine, int epochs, Reduction reduction) {
+    return onTheCluster(engine, epochs, reduction, Placement.SHUFFLE_EACH_EPOCH, 1);
+  }
+
+  private static double[] onTheCluster(Engine engine, int epochs, Reduction reduction, Placement placement,
+      int reportsPerEpoch) {
     Network n = Network.create(LocalSpark.spec(), engine, DataType.FLOAT64);
     SparkTrainer.builder().epochs(epochs).batchSize(BATCH).workers(EXECUTORS).blocks(BLOCKS).seed(SEED)
-        .reduction(reduction).build().fit(n, DATA.frame(cluster), "features", "label");
+        .reduction(reduction).placement(placement).reportsPerEpoch(reportsPerEpoch).build()
+        .fit(n, DATA.frame(cluster), "features", "label");
     return BlockGradients.weights(n);
   }
 
@@ -87,6 +94,14 @@ class LocalClusterTest {
     Engine ref = Engines.get("ref");
     assertArrayEquals(oneMachine(ref, 1), onTheCluster(ref, 1, Reduction.PEER_ALL_REDUCE));
     assertArrayEquals(oneMachine(ref, 1), onTheCluster(ref, 1, Reduction.TREE_AGGREGATE));
+  }
+
+  /** The rows copied to both executors once, and each executor's network kept from one stage to the next. */
+  @Test
+  void twoExecutorJvmsKeepingTheirRowsAndNetworksTrainTheWeightsOfOneMachine() {
+    Engine ref = Engines.get("ref");
+    assertArrayEquals(oneMachine(ref, 2),
+        onTheCluster(ref, 2, Reduction.PEER_ALL_REDUCE, Placement.COPY_TO_EVERY_WORKER, 2));
   }
 
   @Test
@@ -102,6 +117,20 @@ class LocalClusterTest {
    */
   @Test
   void anExecutorLostMidEpochIsReplacedAndTrainingEndsWithTheUninterruptedWeights() throws InterruptedException {
+    loseAnExecutorMidEpoch(Placement.SHUFFLE_EACH_EPOCH);
+  }
+
+  /**
+   * The same with the rows copied to every executor and the networks kept between stages: the new executor gets its
+   * copy of the rows again, and the surviving worker's kept network, which had moved on, is not used.
+   */
+  @Test
+  void anExecutorLostMidEpochLosesItsCopyOfTheRowsAndTrainingEndsWithTheUninterruptedWeights()
+      throws InterruptedException {
+    loseAnExecutorMidEpoch(Placement.COPY_TO_EVERY_WORKER);
+  }
+
+  private static void loseAnExecutorMidEpoch(Placement placement) throws InterruptedException {
     List<String> removed = new CopyOnWriteArrayList<>();
     List<Integer> stageAttempts = new CopyOnWriteArrayList<>();
     SparkListener watcher = new SparkListener() {
@@ -119,7 +148,7 @@ class LocalClusterTest {
     cluster.sparkContext().setLocalProperty(SparkTrainer.HALT_PROPERTY, "2/1/1");
     double[] recovered;
     try {
-      recovered = onTheCluster(Engines.get("ref"), 2, Reduction.PEER_ALL_REDUCE);
+      recovered = onTheCluster(Engines.get("ref"), 2, Reduction.PEER_ALL_REDUCE, placement, 1);
     } finally {
       cluster.sparkContext().setLocalProperty(SparkTrainer.HALT_PROPERTY, null);
       cluster.sparkContext().removeSparkListener(watcher);

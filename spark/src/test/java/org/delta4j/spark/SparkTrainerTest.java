@@ -103,6 +103,18 @@ class SparkTrainerTest {
   }
 
   @Test
+  void rowsCopiedToEveryWorkerTrainTheSameBitsAcrossEpochsAndParts() {
+    // the workers keep their copies of the network and their rows from one stage to the next
+    for (Reduction reduction : List.of(Reduction.PEER_ALL_REDUCE, Reduction.TREE_AGGREGATE)) {
+      Network n = network(DataType.FLOAT64);
+      SparkTrainer.builder().epochs(EPOCHS).batchSize(BATCH).workers(2).blocks(4).seed(5).reduction(reduction)
+          .placement(SparkTrainer.Placement.COPY_TO_EVERY_WORKER).reportsPerEpoch(2).build()
+          .fit(n, DATA.frame(), "features", "label");
+      assertArrayEquals(fixedOrder(DataType.FLOAT64, 4), BlockGradients.weights(n), reduction.toString());
+    }
+  }
+
+  @Test
   void treeAggregateEpochsCutIntoPartsTrainTheSameBits() {
     Network n = network(DataType.FLOAT64);
     SparkTrainer.builder().epochs(EPOCHS).batchSize(BATCH).workers(2).blocks(4).seed(5)

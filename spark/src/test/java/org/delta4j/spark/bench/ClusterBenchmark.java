@@ -50,7 +50,8 @@ import org.delta4j.train.Evaluation;
  * rest. Options: {@code --rows}, {@code --test-rows} (0: all), {@code --epochs}, {@code --reports-per-epoch} (test
  * accuracy measured that many times an epoch), {@code --workers 1,2}, {@code
  * --memory-mb} (per executor), {@code --lbfgs 1,2,…} and {@code --gd …} (maxIter series, empty: not run), {@code
- * --mllib-workers}, {@code --mllib-seconds} (the time budget of MLlib's fits), {@code --data}, {@code --out}.
+ * --mllib-workers}, {@code --mllib-seconds} (the time budget of MLlib's fits), {@code --placement} ({@code
+ * copy_to_every_worker}, the default, or {@code shuffle_each_epoch}), {@code --data}, {@code --out}.
  */
 public final class ClusterBenchmark {
   private static final int BATCH = 128;
@@ -93,6 +94,7 @@ public final class ClusterBenchmark {
         .put("parameters", parameters).put("engine", ENGINE).put("dtype", probe.dataType().toString())
         .put("batch", BATCH).put("epochs", options.epochs).put("training_rows", training.size())
         .put("test_rows", test.size()).put("reduction", reduction.toString())
+        .put("placement", options.placement.toString())
         .put("executor_memory_mb", options.memoryMb).put("seed", SEED)
         .put("data", mnist.directory().toString());
     double[][] features = doubles(training);
@@ -153,7 +155,7 @@ public final class ClusterBenchmark {
     double[] evaluating = {0, 0}; // in all, and at the last epoch's end
     double[] lastAccuracy = {Double.NaN};
     SparkTrainer.builder().epochs(options.epochs).batchSize(BATCH).seed(SEED).workers(run.get("workers").asInt())
-        .reduction(reduction).reportsPerEpoch(options.reportsPerEpoch).progress(p -> {
+        .reduction(reduction).placement(options.placement).reportsPerEpoch(options.reportsPerEpoch).progress(p -> {
           double elapsed = seconds(start) - evaluating[0];
           long evaluationStart = System.nanoTime();
           lastAccuracy[0] = Evaluation.of(network, test, EVALUATION_BATCH).accuracy();
@@ -335,7 +337,7 @@ public final class ClusterBenchmark {
 
   /** The command line. */
   record Options(int rows, int testRows, int epochs, int reportsPerEpoch, int[] workers, int memoryMb, int[] lbfgs,
-      int[] gd, int mllibWorkers, double mllibSeconds, Path data, Path out) {
+      int[] gd, int mllibWorkers, double mllibSeconds, SparkTrainer.Placement placement, Path data, Path out) {
     static Options parse(String[] args) {
       int rows = 0;
       int testRows = 0;
@@ -347,6 +349,7 @@ public final class ClusterBenchmark {
       int[] gd = {5, 10, 20, 40};
       int mllibWorkers = 2;
       double mllibSeconds = 540;
+      SparkTrainer.Placement placement = SparkTrainer.Placement.COPY_TO_EVERY_WORKER;
       Path data = null;
       Path out = Path.of("spark", "results", "cluster.json");
       for (int i = 0; i < args.length; i += 2) {
@@ -365,11 +368,12 @@ public final class ClusterBenchmark {
           case "--gd" -> gd = list(v);
           case "--mllib-workers" -> mllibWorkers = Integer.parseInt(v);
           case "--mllib-seconds" -> mllibSeconds = Double.parseDouble(v);
+          case "--placement" -> placement = SparkTrainer.Placement.valueOf(v.toUpperCase(Locale.ROOT));
           case "--data" -> data = Path.of(v);
           case "--out" -> out = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the benchmark takes --rows, "
               + "--test-rows, --epochs, --reports-per-epoch, --workers, --memory-mb, --lbfgs, --gd, --mllib-workers, --mllib-seconds, "
-              + "--data, --out");
+              + "--placement, --data, --out");
         }
       }
       if (epochs < 1 || reportsPerEpoch < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
@@ -378,7 +382,7 @@ public final class ClusterBenchmark {
             + Arrays.toString(workers) + ")");
       }
       return new Options(rows, testRows, epochs, reportsPerEpoch, workers, memoryMb, lbfgs, gd, mllibWorkers,
-          mllibSeconds, data, out);
+          mllibSeconds, placement, data, out);
     }
 
     private static int[] list(String v) {
