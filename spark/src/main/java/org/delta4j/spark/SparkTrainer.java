@@ -67,7 +67,7 @@ public final class SparkTrainer {
      * Once a fit, every worker receives all rows, packed, and keeps them cached (in Spark's storage, so a lost
      * executor's copy is made again); each epoch it takes its blocks' rows from its copy and no row moves. Every
      * executor's storage must hold the data (4 bytes a value where the features are floats widened to doubles, else
-     * 8).
+     * 8), and its heap the worker's rows of an epoch besides, in doubles.
      */
     COPY_TO_EVERY_WORKER
   }
