@@ -49,26 +49,21 @@ final class TiledMaxPool {
           }
           int i = image + corner;
           int k = i + w;
-          // tap t is maximal when its value equals the maximum (0 + v makes −0 +0, as == has it)
-          int bits = Float.floatToRawIntBits(m + 0f);
-          int ta = equal(Float.floatToRawIntBits(x[i] + 0f), bits);
-          int tb = equal(Float.floatToRawIntBits(x[i + 1] + 0f), bits) & ~ta;
-          int tc = equal(Float.floatToRawIntBits(x[k] + 0f), bits) & ~(ta | tb);
-          int td = equal(Float.floatToRawIntBits(x[k + 1] + 0f), bits) & ~(ta | tb | tc);
+          // tap t is maximal when its value equals the maximum (== has −0 equal +0); masks of all ones or none, made
+          // by conditional moves rather than branches. When m is not NaN one tap equals it, so td is "none before";
+          // when m is NaN, none does, and the gradient is 0.
+          int ta = x[i] == m ? -1 : 0;
+          int tb = (x[i + 1] == m ? -1 : 0) & ~ta;
+          int tc = (x[k] == m ? -1 : 0) & ~(ta | tb);
+          int td = ~(ta | tb | tc);
           int gradient = m != m ? 0 : Float.floatToRawIntBits(0f + dy[out + ox]); // as the scatter's 0 + dy
-          dx[i] = Float.intBitsToFloat(gradient & -ta);
-          dx[i + 1] = Float.intBitsToFloat(gradient & -tb);
-          dx[k] = Float.intBitsToFloat(gradient & -tc);
-          dx[k + 1] = Float.intBitsToFloat(gradient & -td);
+          dx[i] = Float.intBitsToFloat(gradient & ta);
+          dx[i + 1] = Float.intBitsToFloat(gradient & tb);
+          dx[k] = Float.intBitsToFloat(gradient & tc);
+          dx[k + 1] = Float.intBitsToFloat(gradient & td);
         }
       }
     }
-  }
-
-  /** 1 if a == b, else 0, without a branch. */
-  private static int equal(int a, int b) {
-    int d = a ^ b;
-    return ((d | -d) >>> 31) ^ 1;
   }
 
   /** Zeroes the plane's elements under no window: the last column and the last row of an odd width or height. */
