@@ -40,27 +40,13 @@ final class TiledMaxPool {
       }
       for (int oy = 0; oy < oh; oy++) {
         int out = (pl * oh + oy) * ow;
+        int row = 2 * oy * w;
+        if (dx != null) {
+          FloatLoops.get().windowGradients(x, image + row, w, max, row, dy, out, dx, 0, ow);
+          continue;
+        }
         for (int ox = 0; ox < ow; ox++) {
-          int corner = 2 * oy * w + 2 * ox;
-          float m = max[corner];
-          if (dx == null) {
-            y[out + ox] = m;
-            continue;
-          }
-          int i = image + corner;
-          int k = i + w;
-          // tap t is maximal when its value equals the maximum (== has −0 equal +0); masks of all ones or none, made
-          // by conditional moves rather than branches. When m is not NaN one tap equals it, so td is "none before";
-          // when m is NaN, none does, and the gradient is 0.
-          int ta = x[i] == m ? -1 : 0;
-          int tb = (x[i + 1] == m ? -1 : 0) & ~ta;
-          int tc = (x[k] == m ? -1 : 0) & ~(ta | tb);
-          int td = ~(ta | tb | tc);
-          int gradient = m != m ? 0 : Float.floatToRawIntBits(0f + dy[out + ox]); // as the scatter's 0 + dy
-          dx[i] = Float.intBitsToFloat(gradient & ta);
-          dx[i + 1] = Float.intBitsToFloat(gradient & tb);
-          dx[k] = Float.intBitsToFloat(gradient & tc);
-          dx[k + 1] = Float.intBitsToFloat(gradient & td);
+          y[out + ox] = max[row + 2 * ox];
         }
       }
     }
