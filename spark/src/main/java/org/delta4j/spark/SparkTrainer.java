@@ -362,7 +362,9 @@ public final class SparkTrainer {
       boolean current = kept != null && kept.shard().gradients().network().optimizer().iterations() == iterations;
       Network network = current ? kept.shard().gradients().network()
           : ModelBytes.network(state.value(), engine, dataType);
-      WorkerShard shard = current && kept.epoch() == epoch ? kept.shard()
+      WorkerShard reused = current && kept.epoch() == epoch ? kept.shard() : null;
+      kept = null; // an earlier epoch's rows may go before this epoch's are read
+      WorkerShard shard = reused != null ? reused
           : WorkerShard.of(plan, epoch, worker, copied, JavaConverters.asJavaIterator(rows), network);
       double lossSum = lossBefore;
       long correct = 0;
