@@ -1,14 +1,15 @@
 package org.delta4j.engine.ref.gemm;
 
 /**
- * Double-precision C ← α·op(A)·op(B) + β·C on row-major arrays, in the manner of GotoBLAS: B is packed into panels
+ * C ← α·op(A)·op(B) + β·C on row-major arrays of double, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
  * products split their rows between the threads of a {@link WorkerPool}; products whose k dwarfs m·n (a convolution's
  * weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into slices fixed by the shape alone, and sum
  * the slices' partial products in slice order, so that the result has the same bits whichever thread ran a slice and
  * however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
- * in steady state and several threads multiply at once: thread-safe. The same structure as {@link FloatGemm}, in double.
+ * in steady state and several threads multiply at once: thread-safe. One source serves both element types: the build
+ * writes the 32-bit class from the 64-bit one by renaming the type (engine-ref/pom.xml).
  */
 final class DoubleGemm {
   /**

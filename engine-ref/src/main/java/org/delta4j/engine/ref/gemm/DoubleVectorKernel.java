@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 4-row tile; {@link Rows6} and {@link Rows8} are the 6- and 8-row ones, for sixteen registers (AVX2) and thirty-two
  * (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local and every row is stored
  * through one inlined call, so that C2 keeps them all in registers (an array of them, or a loop over rows, would put
- * them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present.
+ * them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present. The build writes the 32-bit
+ * kernels from the 64-bit source by renaming the type (engine-ref/pom.xml).
  */
 class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;

@@ -128,24 +128,6 @@ class MatrixMultiplyTest {
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
   }
 
-  /**
-   * The float gemm and kernels are the double ones with the type's names replaced, so that a change to one reaches
-   * the other: edit the double sources and derive the float ones by these replacements.
-   */
-  @Test
-  void theFloatSourcesAreTheDoubleSourcesInFloat() throws java.io.IOException {
-    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/delta4j/engine/ref/gemm");
-    for (String kind : new String[] {"Gemm", "VectorKernel"}) {
-      String doubles = java.nio.file.Files.readString(dir.resolve("Double" + kind + ".java"));
-      String floats = java.nio.file.Files.readString(dir.resolve("Float" + kind + ".java"));
-      String derived = doubles.replace("DoubleGemm", "FloatGemm").replace("DoubleVector", "FloatVector")
-          .replace("<Double>", "<Float>").replace("double", "float").replace("Double-precision", "Single-precision")
-          .replace("The same structure as {@link FloatGemm}, in float.",
-              "The same structure serves {@link DoubleGemm}, in double.");
-      assertEquals(derived, floats, "Float" + kind + ".java is Double" + kind + ".java in float");
-    }
-  }
-
   @Test
   void rowStridesWiderThanTheMatrixAreHonoured() {
     // A is the left 3 columns of a 2 × 5 array, B the top-left 3 × 2 of a 3 × 4 array, C the left 2 columns of 2 × 3.
