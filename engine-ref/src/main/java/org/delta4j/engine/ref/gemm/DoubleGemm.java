@@ -339,18 +339,12 @@ final class DoubleGemm {
   /** Panels of MR rows of op(A)[ic.., pc..]: element (r, p) of panel q at q·kc·MR + p·MR + r; zero past the edge. */
   private void packA(boolean ta, double[] a, int lda, int ic, int pc, int mc, int kc, double[] out) {
     int mr = kernel.mr();
-    int o = 0;
-    for (int ir = 0; ir < mc; ir += mr) {
+    for (int ir = 0, o = 0; ir < mc; ir += mr, o += kc * mr) {
       int rows = Math.min(mr, mc - ir);
-      for (int p = 0; p < kc; p++) {
-        for (int r = 0; r < rows; r++) {
-          int i = ic + ir + r;
-          out[o + r] = ta ? a[(pc + p) * lda + i] : a[i * lda + pc + p];
-        }
-        for (int r = rows; r < mr; r++) {
-          out[o + r] = 0;
-        }
-        o += mr;
+      if (ta) { // op(A)[i][p] = A[p][i]: a step's MR rows lie side by side
+        packAlong(a, pc * lda + ic + ir, lda, rows, kc, mr, out, o);
+      } else {
+        packAcross(a, (ic + ir) * lda + pc, lda, rows, kc, mr, out, o);
       }
     }
   }
@@ -358,22 +352,57 @@ final class DoubleGemm {
   /** Panels of NR columns of op(B)[pc.., jc..]: element (p, col) of panel q at q·kc·NR + p·NR + col. */
   private void packB(boolean tb, double[] b, int ldb, int pc, int jc, int kc, int nc, double[] bPack) {
     int nr = kernel.nr();
-    int o = 0;
-    for (int jr = 0; jr < nc; jr += nr) {
+    for (int jr = 0, o = 0; jr < nc; jr += nr, o += kc * nr) {
       int cols = Math.min(nr, nc - jr);
-      for (int p = 0; p < kc; p++) {
-        if (!tb && cols == nr) {
-          System.arraycopy(b, (pc + p) * ldb + jc + jr, bPack, o, nr);
-        } else {
-          for (int col = 0; col < cols; col++) {
-            int j = jc + jr + col;
-            bPack[o + col] = tb ? b[j * ldb + pc + p] : b[(pc + p) * ldb + j];
-          }
-          for (int col = cols; col < nr; col++) {
-            bPack[o + col] = 0;
-          }
+      if (tb) { // op(B)[p][j] = B[j][p]: a column of the panel lies along a row of B
+        packAcross(b, (jc + jr) * ldb + pc, ldb, cols, kc, nr, bPack, o);
+      } else {
+        packAlong(b, pc * ldb + jc + jr, ldb, cols, kc, nr, bPack, o);
+      }
+    }
+  }
+
+  /**
+   * Steps of k that {@link #packAcross} copies from one row before the next: 16, a 64-byte cache line of float (two
+   * of double), so that each line of the source is read whole while it is in cache.
+   */
+  static final int PACK_STEPS = 16;
+
+  /**
+   * A panel w wide whose rows lie along the source's rows: out[o + p·w + x] ← src[s + p·ld + x] for p &lt; kc,
+   * x &lt; count, and 0 for count ≤ x &lt; w.
+   */
+  static void packAlong(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {
+    for (int p = 0; p < kc; p++, s += ld, o += w) {
+      System.arraycopy(src, s, out, o, count);
+      if (count < w) {
+        java.util.Arrays.fill(out, o + count, o + w, 0);
+      }
+    }
+  }
+
+  /**
+   * A panel w wide whose columns lie along the source's rows (op(B) of a transposed B, op(A) of a plain A), transposed
+   * as it is packed: out[o + p·w + x] ← src[s + x·ld + p] for p &lt; kc, x &lt; count, and 0 for count ≤ x &lt; w. The
+   * rows are read {@link #PACK_STEPS} elements at a time, a tile of the panel between the w rows, so that each line of
+   * the source read is used whole while the tile being written stays in the level-1 cache. Reading one step of all w
+   * rows after another instead would need w lines at once, and with a row stride of a multiple of 4 KiB these all fall
+   * in one set of the cache and evict each other: every element a miss.
+   */
+  static void packAcross(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {
+    for (int p0 = 0; p0 < kc; p0 += PACK_STEPS) {
+      int steps = Math.min(PACK_STEPS, kc - p0);
+      int tile = o + p0 * w;
+      for (int x = 0; x < count; x++) {
+        int row = s + x * ld + p0;
+        for (int p = 0, t = tile + x; p < steps; p++, t += w) {
+          out[t] = src[row + p];
         }
-        o += nr;
+      }
+    }
+    if (count < w) {
+      for (int p = 0, t = o; p < kc; p++, t += w) {
+        java.util.Arrays.fill(out, t + count, t + w, 0);
       }
     }
   }
