@@ -14,52 +14,43 @@ import org.junit.jupiter.params.provider.CsvSource;
  * held to the definition of C in {@link MatrixMultiplyTest}.
  */
 class PackingTest {
-  /** A source whose every element says where it is, and a buffer full of a value no panel holds. */
-  private static double[] source(int size) {
-    double[] v = new double[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = i + 1;
-    }
-    return v;
-  }
-
-  private static double[] buffer(int size) {
-    double[] v = new double[size];
-    java.util.Arrays.fill(v, -1);
-    return v;
-  }
-
   @ParameterizedTest(name = "count={0} kc={1} w={2} ld={3}")
   @CsvSource({"1,1,1,1", "8,16,8,16", "8,17,8,40", "5,33,8,33", "32,192,32,1024", "31,15,32,15", "3,1,16,7",
       "16,47,16,1027", "1,100,4,100"})
   void aPanelAcrossTheRowsIsTheirTranspose(int count, int kc, int w, int ld) {
-    int s = 3; // the panel's rows start 3 elements into the source
-    int o = 5;
-    double[] src = source(s + (count - 1) * ld + kc + 2);
-    double[] out = buffer(o + kc * w + 4);
-    DoubleGemm.packAcross(src, s, ld, count, kc, w, out, o);
-    double[] expected = buffer(out.length);
-    for (int p = 0; p < kc; p++) {
-      for (int x = 0; x < w; x++) {
-        expected[o + p * w + x] = x < count ? src[s + x * ld + p] : 0;
-      }
-    }
-    assertArrayEquals(expected, out);
+    packs(true, count, kc, w, ld);
   }
 
   @ParameterizedTest(name = "count={0} kc={1} w={2} ld={3}")
   @CsvSource({"1,1,1,1", "8,16,8,8", "5,17,8,9", "32,192,32,1024", "31,15,32,40", "1,3,16,1"})
   void aPanelAlongTheRowsIsTheirCopy(int count, int kc, int w, int ld) {
-    int s = 2;
-    int o = 7;
-    double[] src = source(s + (kc - 1) * ld + count + 3);
-    double[] out = buffer(o + kc * w + 2);
-    DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
-    double[] expected = buffer(out.length);
+    packs(false, count, kc, w, ld);
+  }
+
+  /**
+   * Packs a panel from 3 elements into a source whose every element says where it is, to 5 elements into a buffer
+   * full of a value no panel holds, and compares it with out[5 + p·w + x] = src[3 + x·ld + p] ({@code across}) or
+   * src[3 + p·ld + x] for x &lt; count, 0 up to w, the rest untouched.
+   */
+  private static void packs(boolean across, int count, int kc, int w, int ld) {
+    int s = 3;
+    int o = 5;
+    double[] src = new double[s + (across ? (count - 1) * ld + kc : (kc - 1) * ld + count) + 2];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = i + 1;
+    }
+    double[] out = new double[o + kc * w + 4];
+    java.util.Arrays.fill(out, -1);
+    double[] expected = out.clone();
     for (int p = 0; p < kc; p++) {
       for (int x = 0; x < w; x++) {
-        expected[o + p * w + x] = x < count ? src[s + p * ld + x] : 0;
+        expected[o + p * w + x] = x < count ? src[s + (across ? x * ld + p : p * ld + x)] : 0;
       }
+    }
+    if (across) {
+      DoubleGemm.packAcross(src, s, ld, count, kc, w, out, o);
+    } else {
+      DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
     }
     assertArrayEquals(expected, out);
   }
