@@ -4,10 +4,10 @@ package org.delta4j.engine.ref.gemm;
  * C ← α·op(A)·op(B) + β·C on row-major arrays of double, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
- * products split their rows between the threads of a {@link WorkerPool}; products whose k dwarfs m·n (a convolution's
- * weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into slices fixed by the shape alone, and sum
- * the slices' partial products in slice order, so that the result has the same bits whichever thread ran a slice and
- * however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
+ * products split their columns (rows, when higher than wide) between the threads of a {@link WorkerPool}; products
+ * whose k dwarfs m·n (a convolution's weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into
+ * slices fixed by the shape alone, and sum the slices' partial products in slice order, so that the result has the
+ * same bits whichever thread ran a slice and however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
  * in steady state and several threads multiply at once: thread-safe. One source serves both element types: the build
  * writes the 32-bit class from the 64-bit one by renaming the type (engine-ref/pom.xml).
  */
@@ -81,15 +81,25 @@ final class DoubleGemm {
     int jobN;
     int jobK;
     int jobSlices;
+    int jobColsPerPart;
     boolean jobAccumulate;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
+    final java.util.function.IntConsumer columns = this::runColumns;
     /** The next slice of k to be computed, claimed by whichever thread of the product is free first. */
     final java.util.concurrent.atomic.AtomicInteger nextSlice = new java.util.concurrent.atomic.AtomicInteger();
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
           jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
+    }
+
+    /** One thread's columns of a product split by {@link #columns}, on its own workspace. */
+    private void runColumns(int t) {
+      int j0 = Math.min(jobN, t * jobColsPerPart);
+      int j1 = Math.min(jobN, j0 + jobColsPerPart);
+      serial(workspaces.get(), jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB, jobLdb,
+          jobAccumulate, jobC, 0, jobLdc);
     }
 
     /**
@@ -102,7 +112,8 @@ final class DoubleGemm {
       for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
         int k0 = (int) ((long) s * jobK / jobSlices);
         int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
-        serial(own, jobTa, jobTb, jobRows, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size, jobN);
+        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size,
+            jobN);
       }
     }
   }
@@ -154,7 +165,12 @@ final class DoubleGemm {
     }
     int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     if (threads == 1) {
-      serial(w, ta, tb, m, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      return;
+    }
+    int panels = (n + kernel.nr() - 1) / kernel.nr();
+    if (n >= m && panels >= threads) {
+      columns(w, Math.min(threads, panels), ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
     double[] bPack = bPack(w, n);
@@ -183,6 +199,36 @@ final class DoubleGemm {
         w.jobC = null;
       }
     }
+  }
+
+  /**
+   * A product at least as wide as it is high, its columns split between {@code threads} threads in whole NR-wide
+   * panels: each packs its own share of B and all of A, and runs the whole of k without waiting for the others. The
+   * row split below packs B once for all threads, but on the caller alone while the others wait, and hands the work
+   * over once per block of k; here B's packing, the larger when n ≥ m, is shared out and the hand-over is one. The
+   * tiles start where the whole product's would (the shares are whole panels), so C has the same bits either way.
+   */
+  private void columns(Workspace w, int threads, boolean ta, boolean tb, int m, int n, int k, double alpha,
+      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
+    int nr = kernel.nr();
+    w.jobRows = m;
+    w.jobN = n;
+    w.jobK = k;
+    w.jobColsPerPart = ((n + threads - 1) / threads + nr - 1) / nr * nr;
+    w.jobTa = ta;
+    w.jobA = a;
+    w.jobLda = lda;
+    w.jobTb = tb;
+    w.jobB = b;
+    w.jobLdb = ldb;
+    w.jobAlpha = alpha;
+    w.jobC = c;
+    w.jobLdc = ldc;
+    w.jobAccumulate = accumulate;
+    pool.invoke(threads, w.columns);
+    w.jobA = null; // keep no caller's arrays alive
+    w.jobB = null;
+    w.jobC = null;
   }
 
   /**
@@ -270,15 +316,15 @@ final class DoubleGemm {
   }
 
   /**
-   * C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, :] (unless {@code accumulate}: =, what C held ignored), every block
-   * on this thread with its workspace {@code own}.
+   * Columns [j0, j1) of C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, j0..j1) (unless {@code accumulate}: =, what C
+   * held ignored), every block on this thread with its workspace {@code own}.
    */
-  private void serial(Workspace own, boolean ta, boolean tb, int m, int n, int k0, int k1, double alpha, double[] a,
-      int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc) {
-    double[] bPack = bPack(own, n);
+  private void serial(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, double alpha,
+      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc) {
+    double[] bPack = bPack(own, j1 - j0);
     int step = kStep(k1 - k0);
-    for (int jc = 0; jc < n; jc += blockN) {
-      int nc = Math.min(blockN, n - jc);
+    for (int jc = j0; jc < j1; jc += blockN) {
+      int nc = Math.min(blockN, j1 - jc);
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);

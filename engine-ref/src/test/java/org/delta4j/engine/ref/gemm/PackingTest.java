@@ -62,7 +62,7 @@ class PackingTest {
   @ParameterizedTest(name = "m={0} k={1} n={2}")
   @CsvSource({"9,37,21", "64,47,33", "17,100,70"})
   void stridesWiderThanTheMatrixReachThePackedProduct(int m, int k, int n) {
-    MatrixMultiply mm = new MatrixMultiply(true, 8, MatrixMultiplyTest.TINY_CACHES);
+    MatrixMultiply mm = new MatrixMultiply(true, 0, MatrixMultiplyTest.TINY_CACHES); // this CPU's tile
     int pad = 13;
     for (int t = 0; t < 4; t++) {
       boolean ta = (t & 1) != 0;
