@@ -67,6 +67,10 @@ public final class ImageLoops {
           int x1 = insideTo(g, shift, x0);
           for (int s = from; s < to; s++) {
             int image = ((first + s) * g.channels() + c) * g.plane();
+            if (rowsAdjoin(g)) {
+              im2colRun(x, col, g, image, row + s * p, i, shift, x0, x1);
+              continue;
+            }
             for (int y = 0; y < g.outputHeight(); y++) {
               int o = row + s * p + y * ow;
               int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
@@ -107,6 +111,10 @@ public final class ImageLoops {
           int x1 = insideTo(g, shift, x0);
           for (int s = from; s < to; s++) {
             int image = ((first + s) * g.channels() + c) * g.plane();
+            if (rowsAdjoin(g)) {
+              im2colRun(x, col, g, image, row + s * p, i, shift, x0, x1);
+              continue;
+            }
             for (int y = 0; y < g.outputHeight(); y++) {
               int o = row + s * p + y * ow;
               int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
@@ -131,6 +139,87 @@ public final class ImageLoops {
             }
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Whether a tap's runs of consecutive output rows adjoin in x as they do in the column matrix: at stride 1 with the
+   * output as wide as the image (same padding), row y + 1's run starts w elements after row y's in both.
+   */
+  private static boolean rowsAdjoin(ConvGeometry g) {
+    return g.strideHeight() == 1 && g.strideWidth() == 1 && g.outputWidth() == g.width();
+  }
+
+  /**
+   * im2col of tap (i, ·) of one image plane into the column matrix's run of P elements at o, when
+   * {@link #rowsAdjoin}: the output rows whose tap row lies inside the image read one run of x, copied in one
+   * block (short runs of an image row each cost a call), and then the columns outside [x0, x1) of each of those
+   * rows, which received the neighbouring row's ends, and the rows outside are set to 0 as padding.
+   */
+  private static void im2colRun(Object x, Object col, ConvGeometry g, int image, int o, int i, int shift, int x0,
+      int x1) {
+    int ow = g.outputWidth();
+    int oh = g.outputHeight();
+    int top = i * g.dilationHeight() - g.padTop(); // tap row r = y + top
+    int first = firstInside(g, top);
+    int last = lastInside(g, top, first);
+    clear(col, o, o + first * ow);
+    if (last > first && x1 > x0) {
+      int start = o + first * ow + x0;
+      int length = o + (last - 1) * ow + x1 - start;
+      System.arraycopy(x, image + (first + top) * g.width() + x0 + shift, col, start, length);
+      for (int y = first; y < last; y++) {
+        clear(col, o + y * ow, o + y * ow + x0);
+        clear(col, o + y * ow + x1, o + (y + 1) * ow);
+      }
+    } else {
+      clear(col, o + first * ow, o + last * ow);
+    }
+    clear(col, o + last * ow, o + oh * ow);
+  }
+
+  /** The adjoint of {@link #im2colRun}, for the scratch col2im of floats. */
+  private static void col2imRun(float[] col, float[] x, ConvGeometry g, int image, int o, int i, int shift, int x0,
+      int x1) {
+    int ow = g.outputWidth();
+    int top = i * g.dilationHeight() - g.padTop();
+    int first = firstInside(g, top);
+    int last = lastInside(g, top, first);
+    if (last == first || x1 == x0) {
+      return;
+    }
+    for (int y = first; y < last; y++) { // the padding columns between the rows' runs add +0
+      clear(col, o + y * ow, o + y * ow + x0);
+      clear(col, o + y * ow + x1, o + (y + 1) * ow);
+    }
+    int start = o + first * ow + x0;
+    int out = image + (first + top) * g.width() + x0 + shift;
+    for (int k = 0, length = o + (last - 1) * ow + x1 - start; k < length; k++) { // a loop the JIT vectorises
+      x[out + k] += col[start + k];
+    }
+  }
+
+  /** The first output row whose tap row y + top lies inside the image (may be oh). */
+  private static int firstInside(ConvGeometry g, int top) {
+    return Math.min(g.outputHeight(), Math.max(0, -top));
+  }
+
+  /** One past the last output row whose tap row y + top lies inside the image; ≥ first. */
+  private static int lastInside(ConvGeometry g, int top, int first) {
+    return Math.min(g.outputHeight(), Math.max(first, g.height() - top));
+  }
+
+  /** a[from, to) ← 0 for a float[] or double[]; a loop, as the ranges are mostly a column or two. */
+  private static void clear(Object a, int from, int to) {
+    if (a instanceof float[] f) {
+      for (int k = from; k < to; k++) {
+        f[k] = 0;
+      }
+    } else {
+      double[] d = (double[]) a;
+      for (int k = from; k < to; k++) {
+        d[k] = 0;
       }
     }
   }
@@ -179,6 +268,20 @@ public final class ImageLoops {
   }
 
   public static void col2im(float[] col, float[] x, ConvGeometry g, int n, int from, int to, int first) {
+    col2im(col, x, g, n, from, to, first, false);
+  }
+
+  /**
+   * {@link #col2im(float[], float[], ConvGeometry, int, int, int, int)}, and when {@code scratch} the column matrix is
+   * the caller's work buffer, whose entries at padding taps (read nowhere) may be set to 0: then, when
+   * {@link #rowsAdjoin}, a tap's output rows inside the image are added as one run (short runs of 14 each cost a
+   * loop's entry and exit), the entries between them set to 0 first. Same bits: each element of x still receives its
+   * taps in the same order, and the extra terms are +0, which leaves any value x can hold unchanged (x starts at +0
+   * and a sum of floats is −0 only when every term is).
+   */
+  public static void col2im(float[] col, float[] x, ConvGeometry g, int n, int from, int to, int first,
+      boolean scratch) {
+    boolean runs = scratch && rowsAdjoin(g);
     int p = g.positions();
     int ow = g.outputWidth();
     int size = g.channels() * g.plane();
@@ -192,6 +295,10 @@ public final class ImageLoops {
           int x1 = insideTo(g, shift, x0);
           for (int s = from; s < to; s++) {
             int image = ((first + s) * g.channels() + c) * g.plane();
+            if (runs) {
+              col2imRun(col, x, g, image, row + s * p, i, shift, x0, x1);
+              continue;
+            }
             for (int y = 0; y < g.outputHeight(); y++) {
               int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
               if (r < 0 || r >= g.height()) {

@@ -29,6 +29,8 @@ class ImageLoopsTest {
         geometry(3, 6, 7, 2, 2, 2, 1, 1), //   stride 2 with padding
         geometry(1, 4, 3, 3, 3, 3, 2, 3), //   stride 3, dilation 2, padding wider than the kernel: whole padding rows
         geometry(2, 5, 4, 1, 1, 1, 1, 0), //   1×1
+        geometry(1, 2, 3, 5, 5, 1, 1, 2), //   same padding, window larger than the image: taps with no row inside
+        geometry(2, 3, 1, 3, 3, 1, 1, 1), //   same padding on one column: taps with no column inside
         new ConvGeometry(2, 6, 5, 3, 2, 1, 2, 1, 1, 2, 0, 5, 2)); // uneven strides and paddings, explicit output
   }
 
@@ -121,6 +123,28 @@ class ImageLoopsTest {
     ImageLoops.col2im(cf, scatteredFloat, g, n, 0, n, first);
     for (int i = first * size; i < (first + n) * size; i++) {
       assertEquals(scattered[i], scatteredFloat[i], 1e-5, "float, element " + i);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("geometries")
+  void col2imOfAScratchColumnMatrixGivesThePlainBits(ConvGeometry g) {
+    int batch = 4;
+    int n = 2;
+    int first = 1;
+    float[] col = values(g.columnRows() * n * g.positions(), 5);
+    for (int i = 0; i < col.length; i += 5) {
+      col[i] = -0f; // a −0 term leaves the +0 a sum starts from as it is, either way
+    }
+    float[] expected = new float[batch * g.channels() * g.plane()];
+    java.util.Arrays.fill(expected, 7);
+    float[] actual = expected.clone();
+    ImageLoops.col2im(col.clone(), expected, g, n, 0, n, first);
+    float[] scratch = col.clone();
+    ImageLoops.col2im(scratch, actual, g, n, 0, 1, first, true); // in two calls as two threads would split them
+    ImageLoops.col2im(scratch, actual, g, n, 1, n, first, true);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), g + ", element " + i);
     }
   }
 }

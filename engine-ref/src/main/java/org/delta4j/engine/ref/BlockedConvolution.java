@@ -255,7 +255,7 @@ final class BlockedConvolution implements Convolution {
 
       @Override
       public void col2im(Object col, Object x, ConvGeometry g, int s, int first) {
-        ImageLoops.col2im((float[]) col, (float[]) x, g, s, 0, s, first);
+        ImageLoops.col2im((float[]) col, (float[]) x, g, s, 0, s, first, true); // col is the part's own buffer
       }
 
       @Override

@@ -40,35 +40,16 @@ final class TiledMaxPool {
       }
       for (int oy = 0; oy < oh; oy++) {
         int out = (pl * oh + oy) * ow;
+        int row = 2 * oy * w;
+        if (dx != null) {
+          FloatLoops.get().windowGradients(x, image + row, w, max, row, dy, out, dx, 0, ow);
+          continue;
+        }
         for (int ox = 0; ox < ow; ox++) {
-          int corner = 2 * oy * w + 2 * ox;
-          float m = max[corner];
-          if (dx == null) {
-            y[out + ox] = m;
-            continue;
-          }
-          int i = image + corner;
-          int k = i + w;
-          // tap t is maximal when its value equals the maximum (0 + v makes −0 +0, as == has it)
-          int bits = Float.floatToRawIntBits(m + 0f);
-          int ta = equal(Float.floatToRawIntBits(x[i] + 0f), bits);
-          int tb = equal(Float.floatToRawIntBits(x[i + 1] + 0f), bits) & ~ta;
-          int tc = equal(Float.floatToRawIntBits(x[k] + 0f), bits) & ~(ta | tb);
-          int td = equal(Float.floatToRawIntBits(x[k + 1] + 0f), bits) & ~(ta | tb | tc);
-          int gradient = m != m ? 0 : Float.floatToRawIntBits(0f + dy[out + ox]); // as the scatter's 0 + dy
-          dx[i] = Float.intBitsToFloat(gradient & -ta);
-          dx[i + 1] = Float.intBitsToFloat(gradient & -tb);
-          dx[k] = Float.intBitsToFloat(gradient & -tc);
-          dx[k + 1] = Float.intBitsToFloat(gradient & -td);
+          y[out + ox] = max[row + 2 * ox];
         }
       }
     }
-  }
-
-  /** 1 if a == b, else 0, without a branch. */
-  private static int equal(int a, int b) {
-    int d = a ^ b;
-    return ((d | -d) >>> 31) ^ 1;
   }
 
   /** Zeroes the plane's elements under no window: the last column and the last row of an odd width or height. */

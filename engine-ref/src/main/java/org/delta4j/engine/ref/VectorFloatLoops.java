@@ -1,6 +1,9 @@
 package org.delta4j.engine.ref;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +18,14 @@ final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** Below this many elements a loop called rarely runs plain (see {@link #axpy}). */
   static final int SHORT = 1024;
+  /** Lane l takes lane l with its last bit cleared: a window's first column, for both of its columns. */
+  private static final VectorShuffle<Float> WINDOW_START = VectorShuffle.fromOp(S, l -> l & ~1);
+  /** Lane l takes lane l / 2: window l / 2's gradient, for both of its columns. */
+  private static final VectorShuffle<Float> WINDOW_OF_COLUMN = VectorShuffle.fromOp(S, l -> l / 2);
+  /** Lane l takes the other column of its window. */
+  private static final VectorShuffle<Float> OTHER_COLUMN = VectorShuffle.fromOp(S, l -> l ^ 1);
+  /** The lanes of a window's first column. */
+  private static final VectorMask<Float> FIRST_COLUMN = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
 
   @Override
   void affine(float[] x, float a, float b, float[] y, int from, int to) {
@@ -55,5 +66,35 @@ final class VectorFloatLoops extends FloatLoops {
           .max(FloatVector.fromArray(S, x, i + w + 1)).intoArray(max, e);
     }
     super.windowMaxima(x, image, w, max, e, to);
+  }
+
+  /**
+   * L/2 windows a step, a lane per column: the maximum and the gradient repeated over a window's two columns, and the
+   * tap order kept by lane masks: row 0's second column counts only when its first does not hold the maximum, row 1
+   * only when row 0 has none, its second column only when its first does not.
+   */
+  @Override
+  void windowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int fromWindow,
+      int toWindow) {
+    int half = S.length() / 2;
+    FloatVector zero = FloatVector.zero(S);
+    int o = fromWindow;
+    // the gradient's load reads a whole vector from dy[out + o], of which the first L/2 are used: kept inside dy
+    for (int end = Math.min(toWindow - half, dy.length - out - S.length()); o <= end; o += half) {
+      int i = r + 2 * o;
+      FloatVector mo = FloatVector.fromArray(S, max, m + 2 * o).rearrange(WINDOW_START);
+      FloatVector top = FloatVector.fromArray(S, x, i);
+      FloatVector bottom = FloatVector.fromArray(S, x, i + w);
+      VectorMask<Float> a = top.compare(VectorOperators.EQ, mo);
+      VectorMask<Float> otherA = top.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
+      VectorMask<Float> otherB = bottom.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
+      VectorMask<Float> firstA = a.and(FIRST_COLUMN.or(otherA.not()));
+      VectorMask<Float> firstB = bottom.compare(VectorOperators.EQ, mo).andNot(a.or(otherA))
+          .and(FIRST_COLUMN.or(otherB.not()));
+      FloatVector gradient = FloatVector.fromArray(S, dy, out + o).rearrange(WINDOW_OF_COLUMN).add(0f);
+      zero.blend(gradient, firstA).intoArray(dx, i);
+      zero.blend(gradient, firstB).intoArray(dx, i + w);
+    }
+    super.windowGradients(x, r, w, max, m, dy, out, dx, o, toWindow);
   }
 }

@@ -111,4 +111,48 @@ class FloatLoopsTest {
       assertEquals(expected, sums[c], 1e-12);
     }
   }
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 3, 4, 5, 17, 100})
+  void reluBackwardPassesTheGradientExactlyWhereTheInputIsPositive(int n) {
+    float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), -0f, 0f, Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f};
+    float[] x = values(n, 11);
+    float[] dy = values(n, 12);
+    for (float first : special) {
+      x[0] = first;
+      for (float gradient : new float[] {-0f, Float.NaN, 2.5f}) {
+        dy[0] = gradient;
+        float[] dx = new float[n + 2];
+        PLAIN.reluBackward(x, dy, dx, 0, n);
+        for (int i = 0; i < n; i++) {
+          float expected = x[i] > 0 ? dy[i] : 0f;
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "x = " + x[i]);
+        }
+        assertEquals(0f, dx[n]); // nothing past the range
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} values")
+  @ValueSource(ints = {1, 3, 4, 5, 8, 9, 785})
+  void sumsKeepFourChainsInAFixedOrderThatTheOnePassLoopsShare(int size) {
+    float[] a = finite(2 * size, 13);
+    float[] b = finite(2 * size, 14);
+    double[] lanes = new double[FloatLoops.LANES];
+    double[] products = new double[FloatLoops.LANES];
+    int whole = size / FloatLoops.LANES * FloatLoops.LANES;
+    for (int i = 0; i < size; i++) { // partial i mod 4, the tail after the last group of four into partial 0
+      int lane = i < whole ? i % FloatLoops.LANES : 0;
+      lanes[lane] += a[size + i];
+      products[lane] += (double) a[size + i] * b[size + i];
+    }
+    assertEquals((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]), PLAIN.sum(a, size, 2 * size));
+    double expectedProducts = (products[0] + products[1]) + (products[2] + products[3]);
+    assertEquals(expectedProducts, PLAIN.sumOfProducts(a, b, size, 2 * size));
+    double[] both = new double[2];
+    PLAIN.channelSumsAndProducts(a, b, both, 2, 1, size, 0, 1);
+    assertEquals(PLAIN.sum(a, 0, size) + PLAIN.sum(a, size, 2 * size), both[0]);
+    assertEquals(PLAIN.sumOfProducts(a, b, 0, size) + PLAIN.sumOfProducts(a, b, size, 2 * size), both[1]);
+  }
 }

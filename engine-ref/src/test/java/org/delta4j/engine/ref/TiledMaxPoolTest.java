@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Float 2×2 max pooling over tiling windows gives the general pooling loop's bits, forward and backward: over odd sizes
- * (an uncovered last row and column), one channel, one sample, ties (the first tap wins, −0 ties +0) and NaN.
+ * (an uncovered last row and column), one channel, one sample, ties (the first tap wins, −0 ties +0) and NaN, and
+ * rows wide enough for the vector loops (several vectors of windows, then a tail).
  */
 class TiledMaxPoolTest {
   private static ConvGeometry pooling(int channels, int height, int width) {
@@ -36,7 +37,7 @@ class TiledMaxPoolTest {
 
   @ParameterizedTest(name = "{0} planes of {1}×{2}, NaN {3}")
   @CsvSource({"1, 2, 2, false", "1, 5, 7, false", "3, 28, 28, false", "2, 14, 14, true", "4, 9, 6, true",
-      "1, 3, 2, true", "6, 7, 7, false"})
+      "1, 3, 2, true", "6, 7, 7, false", "2, 34, 40, true", "3, 33, 35, true", "2, 4, 70, false"})
   void givesTheGeneralLoopsBits(int planes, int height, int width, boolean nan) {
     ConvGeometry g = pooling(1, height, width);
     assertTrue(TiledMaxPool.tiles(pooling(planes, height, width)));
