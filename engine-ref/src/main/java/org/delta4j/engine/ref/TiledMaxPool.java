@@ -31,7 +31,8 @@ final class TiledMaxPool {
     int oh = g.outputHeight();
     int ow = g.outputWidth();
     int corners = (2 * oh - 2) * w + 2 * ow - 1; // the plane's window corners all lie below this
-    float[] max = WorkArrays.floats(corners);
+    // one more: the vector gradient loop loads a window's two columns whole, the last window's second one included
+    float[] max = WorkArrays.floats(corners + 1);
     for (int pl = from; pl < to; pl++) {
       int image = pl * g.plane();
       FloatLoops.get().windowMaxima(x, image, w, max, 0, corners);

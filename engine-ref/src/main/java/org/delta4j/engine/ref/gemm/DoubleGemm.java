@@ -1,14 +1,15 @@
 package org.delta4j.engine.ref.gemm;
 
 /**
- * Double-precision C ← α·op(A)·op(B) + β·C on row-major arrays, in the manner of GotoBLAS: B is packed into panels
+ * C ← α·op(A)·op(B) + β·C on row-major arrays of double, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide that stay in cache across a block of KC steps, A into panels MR rows high, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
- * products split their rows between the threads of a {@link WorkerPool}; products whose k dwarfs m·n (a convolution's
- * weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into slices fixed by the shape alone, and sum
- * the slices' partial products in slice order, so that the result has the same bits whichever thread ran a slice and
- * however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
- * in steady state and several threads multiply at once: thread-safe. The same structure as {@link FloatGemm}, in double.
+ * products split their columns (rows, when higher than wide) between the threads of a {@link WorkerPool}; products
+ * whose k dwarfs m·n (a convolution's weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into
+ * slices fixed by the shape alone, and sum the slices' partial products in slice order, so that the result has the
+ * same bits whichever thread ran a slice and however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
+ * in steady state and several threads multiply at once: thread-safe. One source serves both element types: the build
+ * writes the 32-bit class from the 64-bit one by renaming the type (engine-ref/pom.xml).
  */
 final class DoubleGemm {
   /**
@@ -80,15 +81,25 @@ final class DoubleGemm {
     int jobN;
     int jobK;
     int jobSlices;
+    int jobColsPerPart;
     boolean jobAccumulate;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
+    final java.util.function.IntConsumer columns = this::runColumns;
     /** The next slice of k to be computed, claimed by whichever thread of the product is free first. */
     final java.util.concurrent.atomic.AtomicInteger nextSlice = new java.util.concurrent.atomic.AtomicInteger();
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
           jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
+    }
+
+    /** One thread's columns of a product split by {@link #columns}, on its own workspace. */
+    private void runColumns(int t) {
+      int j0 = Math.min(jobN, t * jobColsPerPart);
+      int j1 = Math.min(jobN, j0 + jobColsPerPart);
+      serial(workspaces.get(), jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB, jobLdb,
+          jobAccumulate, jobC, 0, jobLdc);
     }
 
     /**
@@ -101,7 +112,8 @@ final class DoubleGemm {
       for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
         int k0 = (int) ((long) s * jobK / jobSlices);
         int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
-        serial(own, jobTa, jobTb, jobRows, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size, jobN);
+        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size,
+            jobN);
       }
     }
   }
@@ -153,7 +165,12 @@ final class DoubleGemm {
     }
     int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     if (threads == 1) {
-      serial(w, ta, tb, m, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      return;
+    }
+    int panels = (n + kernel.nr() - 1) / kernel.nr();
+    if (n >= m && panels >= threads) {
+      columns(w, Math.min(threads, panels), ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
     double[] bPack = bPack(w, n);
@@ -182,6 +199,36 @@ final class DoubleGemm {
         w.jobC = null;
       }
     }
+  }
+
+  /**
+   * A product at least as wide as it is high, its columns split between {@code threads} threads in whole NR-wide
+   * panels: each packs its own share of B and all of A, and runs the whole of k without waiting for the others. The
+   * row split below packs B once for all threads, but on the caller alone while the others wait, and hands the work
+   * over once per block of k; here B's packing, the larger when n ≥ m, is shared out and the hand-over is one. The
+   * tiles start where the whole product's would (the shares are whole panels), so C has the same bits either way.
+   */
+  private void columns(Workspace w, int threads, boolean ta, boolean tb, int m, int n, int k, double alpha,
+      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
+    int nr = kernel.nr();
+    w.jobRows = m;
+    w.jobN = n;
+    w.jobK = k;
+    w.jobColsPerPart = ((n + threads - 1) / threads + nr - 1) / nr * nr;
+    w.jobTa = ta;
+    w.jobA = a;
+    w.jobLda = lda;
+    w.jobTb = tb;
+    w.jobB = b;
+    w.jobLdb = ldb;
+    w.jobAlpha = alpha;
+    w.jobC = c;
+    w.jobLdc = ldc;
+    w.jobAccumulate = accumulate;
+    pool.invoke(threads, w.columns);
+    w.jobA = null; // keep no caller's arrays alive
+    w.jobB = null;
+    w.jobC = null;
   }
 
   /**
@@ -269,15 +316,15 @@ final class DoubleGemm {
   }
 
   /**
-   * C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, :] (unless {@code accumulate}: =, what C held ignored), every block
-   * on this thread with its workspace {@code own}.
+   * Columns [j0, j1) of C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, j0..j1) (unless {@code accumulate}: =, what C
+   * held ignored), every block on this thread with its workspace {@code own}.
    */
-  private void serial(Workspace own, boolean ta, boolean tb, int m, int n, int k0, int k1, double alpha, double[] a,
-      int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc) {
-    double[] bPack = bPack(own, n);
+  private void serial(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, double alpha,
+      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc) {
+    double[] bPack = bPack(own, j1 - j0);
     int step = kStep(k1 - k0);
-    for (int jc = 0; jc < n; jc += blockN) {
-      int nc = Math.min(blockN, n - jc);
+    for (int jc = j0; jc < j1; jc += blockN) {
+      int nc = Math.min(blockN, j1 - jc);
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
@@ -338,18 +385,12 @@ final class DoubleGemm {
   /** Panels of MR rows of op(A)[ic.., pc..]: element (r, p) of panel q at q·kc·MR + p·MR + r; zero past the edge. */
   private void packA(boolean ta, double[] a, int lda, int ic, int pc, int mc, int kc, double[] out) {
     int mr = kernel.mr();
-    int o = 0;
-    for (int ir = 0; ir < mc; ir += mr) {
+    for (int ir = 0, o = 0; ir < mc; ir += mr, o += kc * mr) {
       int rows = Math.min(mr, mc - ir);
-      for (int p = 0; p < kc; p++) {
-        for (int r = 0; r < rows; r++) {
-          int i = ic + ir + r;
-          out[o + r] = ta ? a[(pc + p) * lda + i] : a[i * lda + pc + p];
-        }
-        for (int r = rows; r < mr; r++) {
-          out[o + r] = 0;
-        }
-        o += mr;
+      if (ta) { // op(A)[i][p] = A[p][i]: a step's MR rows lie side by side
+        packAlong(a, pc * lda + ic + ir, lda, rows, kc, mr, out, o);
+      } else {
+        packAcross(a, (ic + ir) * lda + pc, lda, rows, kc, mr, out, o);
       }
     }
   }
@@ -357,22 +398,57 @@ final class DoubleGemm {
   /** Panels of NR columns of op(B)[pc.., jc..]: element (p, col) of panel q at q·kc·NR + p·NR + col. */
   private void packB(boolean tb, double[] b, int ldb, int pc, int jc, int kc, int nc, double[] bPack) {
     int nr = kernel.nr();
-    int o = 0;
-    for (int jr = 0; jr < nc; jr += nr) {
+    for (int jr = 0, o = 0; jr < nc; jr += nr, o += kc * nr) {
       int cols = Math.min(nr, nc - jr);
-      for (int p = 0; p < kc; p++) {
-        if (!tb && cols == nr) {
-          System.arraycopy(b, (pc + p) * ldb + jc + jr, bPack, o, nr);
-        } else {
-          for (int col = 0; col < cols; col++) {
-            int j = jc + jr + col;
-            bPack[o + col] = tb ? b[j * ldb + pc + p] : b[(pc + p) * ldb + j];
-          }
-          for (int col = cols; col < nr; col++) {
-            bPack[o + col] = 0;
-          }
+      if (tb) { // op(B)[p][j] = B[j][p]: a column of the panel lies along a row of B
+        packAcross(b, (jc + jr) * ldb + pc, ldb, cols, kc, nr, bPack, o);
+      } else {
+        packAlong(b, pc * ldb + jc + jr, ldb, cols, kc, nr, bPack, o);
+      }
+    }
+  }
+
+  /**
+   * Steps of k that {@link #packAcross} copies from one row before the next: 16, a 64-byte cache line of float (two
+   * of double), so that each line of the source is read whole while it is in cache.
+   */
+  static final int PACK_STEPS = 16;
+
+  /**
+   * A panel w wide whose rows lie along the source's rows: out[o + p·w + x] ← src[s + p·ld + x] for p &lt; kc,
+   * x &lt; count, and 0 for count ≤ x &lt; w.
+   */
+  static void packAlong(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {
+    for (int p = 0; p < kc; p++, s += ld, o += w) {
+      System.arraycopy(src, s, out, o, count);
+      if (count < w) {
+        java.util.Arrays.fill(out, o + count, o + w, 0);
+      }
+    }
+  }
+
+  /**
+   * A panel w wide whose columns lie along the source's rows (op(B) of a transposed B, op(A) of a plain A), transposed
+   * as it is packed: out[o + p·w + x] ← src[s + x·ld + p] for p &lt; kc, x &lt; count, and 0 for count ≤ x &lt; w. The
+   * rows are read {@link #PACK_STEPS} elements at a time, a tile of the panel between the w rows, so that each line of
+   * the source read is used whole while the tile being written stays in the level-1 cache. Reading one step of all w
+   * rows after another instead would need w lines at once, and with a row stride of a multiple of 4 KiB these all fall
+   * in one set of the cache and evict each other: every element a miss.
+   */
+  static void packAcross(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {
+    for (int p0 = 0; p0 < kc; p0 += PACK_STEPS) {
+      int steps = Math.min(PACK_STEPS, kc - p0);
+      int tile = o + p0 * w;
+      for (int x = 0; x < count; x++) {
+        int row = s + x * ld + p0;
+        for (int p = 0, t = tile + x; p < steps; p++, t += w) {
+          out[t] = src[row + p];
         }
-        o += nr;
+      }
+    }
+    if (count < w) {
+      for (int p = 0, t = o; p < kc; p++, t += w) {
+        java.util.Arrays.fill(out, t + count, t + w, 0);
       }
     }
   }

@@ -7,10 +7,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here) held
  * in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is the
- * 4-row tile; {@link Rows6} and {@link Rows8} are the 6- and 8-row ones, for sixteen registers (AVX2) and thirty-two
+ * 4-row tile; {@link Rows6} and {@link Rows12} are the 6- and 12-row ones, for sixteen registers (AVX2) and thirty-two
  * (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local and every row is stored
  * through one inlined call, so that C2 keeps them all in registers (an array of them, or a loop over rows, would put
- * them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present.
+ * them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present. The build writes the 32-bit
+ * kernels from the 64-bit source by renaming the type (engine-ref/pom.xml).
  */
 class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -277,76 +278,109 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
   }
 
-  /** The 8 × 2L tile: sixteen accumulators, for thirty-two vector registers (AVX-512: 8×32 in float). */
-  static final class Rows8 extends DoubleVectorKernel {
+  /**
+   * The 12 × 2L tile: twenty-four accumulators, for thirty-two vector registers (AVX-512: 12×32 in float). A step's
+   * two loads of B and twelve broadcasts of A feed 24 fused multiply-adds, where an 8-row tile's ten fed 16: fewer
+   * other instructions per multiply-add. Measured on one AVX-512 core by thread CPU time at n = 1024, against the
+   * 8-row tile it replaced: double 53 → 60 GFLOP/s, float about the same (115-124).
+   */
+  static final class Rows12 extends DoubleVectorKernel {
     @Override
     public int mr() {
-      return 8;
+      return 12;
     }
 
     @Override
     public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
         int rows, int cols, boolean accumulate, double[] tile) {
-      DoubleVector c00 = DoubleVector.zero(S);
-      DoubleVector c01 = c00;
-      DoubleVector c10 = c00;
-      DoubleVector c11 = c00;
-      DoubleVector c20 = c00;
-      DoubleVector c21 = c00;
-      DoubleVector c30 = c00;
-      DoubleVector c31 = c00;
-      DoubleVector c40 = c00;
-      DoubleVector c41 = c00;
-      DoubleVector c50 = c00;
-      DoubleVector c51 = c00;
-      DoubleVector c60 = c00;
-      DoubleVector c61 = c00;
-      DoubleVector c70 = c00;
-      DoubleVector c71 = c00;
-      for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+      DoubleVector lo0 = DoubleVector.zero(S);
+      DoubleVector hi0 = lo0;
+      DoubleVector lo1 = lo0;
+      DoubleVector hi1 = lo0;
+      DoubleVector lo2 = lo0;
+      DoubleVector hi2 = lo0;
+      DoubleVector lo3 = lo0;
+      DoubleVector hi3 = lo0;
+      DoubleVector lo4 = lo0;
+      DoubleVector hi4 = lo0;
+      DoubleVector lo5 = lo0;
+      DoubleVector hi5 = lo0;
+      DoubleVector lo6 = lo0;
+      DoubleVector hi6 = lo0;
+      DoubleVector lo7 = lo0;
+      DoubleVector hi7 = lo0;
+      DoubleVector lo8 = lo0;
+      DoubleVector hi8 = lo0;
+      DoubleVector lo9 = lo0;
+      DoubleVector hi9 = lo0;
+      DoubleVector lo10 = lo0;
+      DoubleVector hi10 = lo0;
+      DoubleVector lo11 = lo0;
+      DoubleVector hi11 = lo0;
+      for (int p = 0; p < kc; p++, ao += 12, bo += NR) {
         DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
         DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
         DoubleVector x = DoubleVector.broadcast(S, a[ao]);
-        c00 = x.fma(b0, c00);
-        c01 = x.fma(b1, c01);
+        lo0 = x.fma(b0, lo0);
+        hi0 = x.fma(b1, hi0);
         x = DoubleVector.broadcast(S, a[ao + 1]);
-        c10 = x.fma(b0, c10);
-        c11 = x.fma(b1, c11);
+        lo1 = x.fma(b0, lo1);
+        hi1 = x.fma(b1, hi1);
         x = DoubleVector.broadcast(S, a[ao + 2]);
-        c20 = x.fma(b0, c20);
-        c21 = x.fma(b1, c21);
+        lo2 = x.fma(b0, lo2);
+        hi2 = x.fma(b1, hi2);
         x = DoubleVector.broadcast(S, a[ao + 3]);
-        c30 = x.fma(b0, c30);
-        c31 = x.fma(b1, c31);
+        lo3 = x.fma(b0, lo3);
+        hi3 = x.fma(b1, hi3);
         x = DoubleVector.broadcast(S, a[ao + 4]);
-        c40 = x.fma(b0, c40);
-        c41 = x.fma(b1, c41);
+        lo4 = x.fma(b0, lo4);
+        hi4 = x.fma(b1, hi4);
         x = DoubleVector.broadcast(S, a[ao + 5]);
-        c50 = x.fma(b0, c50);
-        c51 = x.fma(b1, c51);
+        lo5 = x.fma(b0, lo5);
+        hi5 = x.fma(b1, hi5);
         x = DoubleVector.broadcast(S, a[ao + 6]);
-        c60 = x.fma(b0, c60);
-        c61 = x.fma(b1, c61);
+        lo6 = x.fma(b0, lo6);
+        hi6 = x.fma(b1, hi6);
         x = DoubleVector.broadcast(S, a[ao + 7]);
-        c70 = x.fma(b0, c70);
-        c71 = x.fma(b1, c71);
+        lo7 = x.fma(b0, lo7);
+        hi7 = x.fma(b1, hi7);
+        x = DoubleVector.broadcast(S, a[ao + 8]);
+        lo8 = x.fma(b0, lo8);
+        hi8 = x.fma(b1, hi8);
+        x = DoubleVector.broadcast(S, a[ao + 9]);
+        lo9 = x.fma(b0, lo9);
+        hi9 = x.fma(b1, hi9);
+        x = DoubleVector.broadcast(S, a[ao + 10]);
+        lo10 = x.fma(b0, lo10);
+        hi10 = x.fma(b1, hi10);
+        x = DoubleVector.broadcast(S, a[ao + 11]);
+        lo11 = x.fma(b0, lo11);
+        hi11 = x.fma(b1, hi11);
       }
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, L);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + L);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + L);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + L);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + L);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + L);
-      c60.intoArray(tile, 6 * NR);
-      c61.intoArray(tile, 6 * NR + L);
-      c70.intoArray(tile, 7 * NR);
-      c71.intoArray(tile, 7 * NR + L);
+      lo0.intoArray(tile, 0);
+      hi0.intoArray(tile, L);
+      lo1.intoArray(tile, NR);
+      hi1.intoArray(tile, NR + L);
+      lo2.intoArray(tile, 2 * NR);
+      hi2.intoArray(tile, 2 * NR + L);
+      lo3.intoArray(tile, 3 * NR);
+      hi3.intoArray(tile, 3 * NR + L);
+      lo4.intoArray(tile, 4 * NR);
+      hi4.intoArray(tile, 4 * NR + L);
+      lo5.intoArray(tile, 5 * NR);
+      hi5.intoArray(tile, 5 * NR + L);
+      lo6.intoArray(tile, 6 * NR);
+      hi6.intoArray(tile, 6 * NR + L);
+      lo7.intoArray(tile, 7 * NR);
+      hi7.intoArray(tile, 7 * NR + L);
+      lo8.intoArray(tile, 8 * NR);
+      hi8.intoArray(tile, 8 * NR + L);
+      lo9.intoArray(tile, 9 * NR);
+      hi9.intoArray(tile, 9 * NR + L);
+      lo10.intoArray(tile, 10 * NR);
+      hi10.intoArray(tile, 10 * NR + L);
+      lo11.intoArray(tile, 11 * NR);
+      hi11.intoArray(tile, 11 * NR + L);
       addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
     }
   }

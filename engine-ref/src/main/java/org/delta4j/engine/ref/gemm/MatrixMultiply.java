@@ -32,7 +32,7 @@ public final class MatrixMultiply {
   }
 
   /**
-   * With the vector micro-kernels of {@code rows} rows (4, 6 or 8; 0: as the CPU's registers allow) or the scalar ones,
+   * With the vector micro-kernels of {@code rows} rows (4, 6 or 12; 0: as the CPU's registers allow) or the scalar ones,
    * blocked for the caches of {@code caches} (null: this machine's).
    */
   MatrixMultiply(boolean vector, int rows, CpuShape caches) {

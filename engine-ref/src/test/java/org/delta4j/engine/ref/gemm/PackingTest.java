@@ -1,0 +1,92 @@
+package org.delta4j.engine.ref.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The packing of a gemm's panels against its definition, element by element: a panel w wide takes count columns
+ * (or rows) of the source over kc steps, in the panel's order p·w + x, zeros past count, and leaves the rest of the
+ * buffer as it was; over counts and step counts that are not multiples of the tile ({@link DoubleGemm#PACK_STEPS}),
+ * rows wider than the matrix, and offsets into the middle of both arrays. The products that use these panels are
+ * held to the definition of C in {@link MatrixMultiplyTest}.
+ */
+class PackingTest {
+  @ParameterizedTest(name = "count={0} kc={1} w={2} ld={3}")
+  @CsvSource({"1,1,1,1", "8,16,8,16", "8,17,8,40", "5,33,8,33", "32,192,32,1024", "31,15,32,15", "3,1,16,7",
+      "16,47,16,1027", "1,100,4,100"})
+  void aPanelAcrossTheRowsIsTheirTranspose(int count, int kc, int w, int ld) {
+    packs(true, count, kc, w, ld);
+  }
+
+  @ParameterizedTest(name = "count={0} kc={1} w={2} ld={3}")
+  @CsvSource({"1,1,1,1", "8,16,8,8", "5,17,8,9", "32,192,32,1024", "31,15,32,40", "1,3,16,1"})
+  void aPanelAlongTheRowsIsTheirCopy(int count, int kc, int w, int ld) {
+    packs(false, count, kc, w, ld);
+  }
+
+  /**
+   * Packs a panel from 3 elements into a source whose every element says where it is, to 5 elements into a buffer
+   * full of a value no panel holds, and compares it with out[5 + p·w + x] = src[3 + x·ld + p] ({@code across}) or
+   * src[3 + p·ld + x] for x &lt; count, 0 up to w, the rest untouched.
+   */
+  private static void packs(boolean across, int count, int kc, int w, int ld) {
+    int s = 3;
+    int o = 5;
+    double[] src = new double[s + (across ? (count - 1) * ld + kc : (kc - 1) * ld + count) + 2];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = i + 1;
+    }
+    double[] out = new double[o + kc * w + 4];
+    java.util.Arrays.fill(out, -1);
+    double[] expected = out.clone();
+    for (int p = 0; p < kc; p++) {
+      for (int x = 0; x < w; x++) {
+        expected[o + p * w + x] = x < count ? src[s + (across ? x * ld + p : p * ld + x)] : 0;
+      }
+    }
+    if (across) {
+      DoubleGemm.packAcross(src, s, ld, count, kc, w, out, o);
+    } else {
+      DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
+    }
+    assertArrayEquals(expected, out);
+  }
+
+  /**
+   * Every transpose with rows wider than the matrices (the gemm of a block of a larger array), on the smallest caches'
+   * blocking so that the panels are cut at every block edge: the packed operands' strides reach the product.
+   */
+  @ParameterizedTest(name = "m={0} k={1} n={2}")
+  @CsvSource({"9,37,21", "64,47,33", "17,100,70"})
+  void stridesWiderThanTheMatrixReachThePackedProduct(int m, int k, int n) {
+    MatrixMultiply mm = new MatrixMultiply(true, 0, MatrixMultiplyTest.TINY_CACHES); // this CPU's tile
+    int pad = 13;
+    for (int t = 0; t < 4; t++) {
+      boolean ta = (t & 1) != 0;
+      boolean tb = (t & 2) != 0;
+      int lda = (ta ? m : k) + pad;
+      int ldb = (tb ? k : n) + pad;
+      int ldc = n + pad;
+      double[] a = MatrixMultiplyTest.random((ta ? k : m) * lda, 1);
+      double[] b = MatrixMultiplyTest.random((tb ? n : k) * ldb, 2);
+      double[] c = MatrixMultiplyTest.random(m * ldc, 3);
+      double[] expected = c.clone();
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0;
+          for (int p = 0; p < k; p++) {
+            sum += (ta ? a[p * lda + i] : a[i * lda + p]) * (tb ? b[j * ldb + p] : b[p * ldb + j]);
+          }
+          expected[i * ldc + j] = 0.5 * sum + 2 * c[i * ldc + j];
+        }
+      }
+      mm.dgemm(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 2, c, ldc);
+      for (int i = 0; i < c.length; i++) {
+        assertEquals(expected[i], c[i], 1e-12 * k, "ta=" + ta + " tb=" + tb + " C at " + i);
+      }
+    }
+  }
+}
