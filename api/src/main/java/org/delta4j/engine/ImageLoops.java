@@ -56,6 +56,16 @@ public final class ImageLoops {
    * block copy at stride 1), the rest padding.
    */
   public static void im2col(double[] x, double[] col, ConvGeometry g, int n, int from, int to, int first) {
+    im2colAny(x, col, g, n, from, to, first);
+  }
+
+  /** {@link #im2col(double[], double[], ConvGeometry, int, int, int, int)} in float. */
+  public static void im2col(float[] x, float[] col, ConvGeometry g, int n, int from, int to, int first) {
+    im2colAny(x, col, g, n, from, to, first);
+  }
+
+  /** im2col of a float[] or double[] pair: one walk for both types, the typed element work in the helpers. */
+  private static void im2colAny(Object x, Object col, ConvGeometry g, int n, int from, int to, int first) {
     int p = g.positions();
     int ow = g.outputWidth();
     for (int c = 0; c < g.channels(); c++) {
@@ -75,23 +85,17 @@ public final class ImageLoops {
               int o = row + s * p + y * ow;
               int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
               if (r < 0 || r >= g.height()) {
-                Arrays.fill(col, o, o + ow, 0);
+                clear(col, o, o + ow);
                 continue;
               }
-              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
-                col[o + k] = 0;
-              }
+              clear(col, o, o + x0);
               int in = image + r * g.width() + x0 * g.strideWidth() + shift;
               if (g.strideWidth() == 1) {
                 System.arraycopy(x, in, col, o + x0, x1 - x0);
               } else {
-                for (int k = x0; k < x1; k++) {
-                  col[o + k] = x[in + (k - x0) * g.strideWidth()];
-                }
+                gather(x, in, g.strideWidth(), col, o + x0, x1 - x0);
               }
-              for (int k = x1; k < ow; k++) {
-                col[o + k] = 0;
-              }
+              clear(col, o + x1, o + ow);
             }
           }
         }
@@ -99,46 +103,18 @@ public final class ImageLoops {
     }
   }
 
-  public static void im2col(float[] x, float[] col, ConvGeometry g, int n, int from, int to, int first) {
-    int p = g.positions();
-    int ow = g.outputWidth();
-    for (int c = 0; c < g.channels(); c++) {
-      for (int i = 0; i < g.kernelHeight(); i++) {
-        for (int j = 0; j < g.kernelWidth(); j++) {
-          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
-          int shift = j * g.dilationWidth() - g.padLeft();
-          int x0 = insideFrom(g, shift);
-          int x1 = insideTo(g, shift, x0);
-          for (int s = from; s < to; s++) {
-            int image = ((first + s) * g.channels() + c) * g.plane();
-            if (rowsAdjoin(g)) {
-              im2colRun(x, col, g, image, row + s * p, i, shift, x0, x1);
-              continue;
-            }
-            for (int y = 0; y < g.outputHeight(); y++) {
-              int o = row + s * p + y * ow;
-              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
-              if (r < 0 || r >= g.height()) {
-                Arrays.fill(col, o, o + ow, 0);
-                continue;
-              }
-              for (int k = 0; k < x0; k++) { // a column or two of padding: a call to fill costs more
-                col[o + k] = 0;
-              }
-              int in = image + r * g.width() + x0 * g.strideWidth() + shift;
-              if (g.strideWidth() == 1) {
-                System.arraycopy(x, in, col, o + x0, x1 - x0);
-              } else {
-                for (int k = x0; k < x1; k++) {
-                  col[o + k] = x[in + (k - x0) * g.strideWidth()];
-                }
-              }
-              for (int k = x1; k < ow; k++) {
-                col[o + k] = 0;
-              }
-            }
-          }
-        }
+  /** col[o + k] ← x[in + k·step] for k &lt; length, for a float[] or double[] pair. */
+  private static void gather(Object x, int in, int step, Object col, int o, int length) {
+    if (x instanceof float[] f) {
+      float[] c = (float[]) col;
+      for (int k = 0; k < length; k++) {
+        c[o + k] = f[in + k * step];
+      }
+    } else {
+      double[] d = (double[]) x;
+      double[] c = (double[]) col;
+      for (int k = 0; k < length; k++) {
+        c[o + k] = d[in + k * step];
       }
     }
   }
@@ -210,7 +186,7 @@ public final class ImageLoops {
     return Math.min(g.outputHeight(), Math.max(first, g.height() - top));
   }
 
-  /** a[from, to) ← 0 for a float[] or double[]; a loop, as the ranges are mostly a column or two. */
+  /** a[from, to) ← 0 for a float[] or double[]; a loop, as most ranges are a column or two (a call costs more). */
   private static void clear(Object a, int from, int to) {
     if (a instanceof float[] f) {
       for (int k = from; k < to; k++) {
@@ -230,45 +206,12 @@ public final class ImageLoops {
    * from, run by run as im2col reads them.
    */
   public static void col2im(double[] col, double[] x, ConvGeometry g, int n, int from, int to, int first) {
-    int p = g.positions();
-    int ow = g.outputWidth();
-    int size = g.channels() * g.plane();
-    Arrays.fill(x, (first + from) * size, (first + to) * size, 0);
-    for (int c = 0; c < g.channels(); c++) {
-      for (int i = 0; i < g.kernelHeight(); i++) {
-        for (int j = 0; j < g.kernelWidth(); j++) {
-          int row = (c * g.taps() + i * g.kernelWidth() + j) * n * p;
-          int shift = j * g.dilationWidth() - g.padLeft();
-          int x0 = insideFrom(g, shift);
-          int x1 = insideTo(g, shift, x0);
-          for (int s = from; s < to; s++) {
-            int image = ((first + s) * g.channels() + c) * g.plane();
-            for (int y = 0; y < g.outputHeight(); y++) {
-              int r = y * g.strideHeight() - g.padTop() + i * g.dilationHeight();
-              if (r < 0 || r >= g.height()) {
-                continue;
-              }
-              int o = row + s * p + y * ow + x0;
-              int out = image + r * g.width() + x0 * g.strideWidth() + shift;
-              int step = g.strideWidth();
-              if (step == 1) { // a loop the JIT vectorises
-                for (int k = 0; k < x1 - x0; k++) {
-                  x[out + k] += col[o + k];
-                }
-              } else {
-                for (int k = 0; k < x1 - x0; k++) {
-                  x[out + k * step] += col[o + k];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    col2imAny(col, x, g, n, from, to, first, false);
   }
 
+  /** {@link #col2im(double[], double[], ConvGeometry, int, int, int, int)} in float. */
   public static void col2im(float[] col, float[] x, ConvGeometry g, int n, int from, int to, int first) {
-    col2im(col, x, g, n, from, to, first, false);
+    col2imAny(col, x, g, n, from, to, first, false);
   }
 
   /**
@@ -281,11 +224,17 @@ public final class ImageLoops {
    */
   public static void col2im(float[] col, float[] x, ConvGeometry g, int n, int from, int to, int first,
       boolean scratch) {
+    col2imAny(col, x, g, n, from, to, first, scratch);
+  }
+
+  /** col2im of a float[] or double[] pair: one walk for both types, the typed element work in the helpers. */
+  private static void col2imAny(Object col, Object x, ConvGeometry g, int n, int from, int to, int first,
+      boolean scratch) {
     boolean runs = scratch && rowsAdjoin(g);
     int p = g.positions();
     int ow = g.outputWidth();
     int size = g.channels() * g.plane();
-    Arrays.fill(x, (first + from) * size, (first + to) * size, 0);
+    clear(x, (first + from) * size, (first + to) * size);
     for (int c = 0; c < g.channels(); c++) {
       for (int i = 0; i < g.kernelHeight(); i++) {
         for (int j = 0; j < g.kernelWidth(); j++) {
@@ -296,7 +245,7 @@ public final class ImageLoops {
           for (int s = from; s < to; s++) {
             int image = ((first + s) * g.channels() + c) * g.plane();
             if (runs) {
-              col2imRun(col, x, g, image, row + s * p, i, shift, x0, x1);
+              col2imRun((float[]) col, (float[]) x, g, image, row + s * p, i, shift, x0, x1);
               continue;
             }
             for (int y = 0; y < g.outputHeight(); y++) {
@@ -306,18 +255,37 @@ public final class ImageLoops {
               }
               int o = row + s * p + y * ow + x0;
               int out = image + r * g.width() + x0 * g.strideWidth() + shift;
-              int step = g.strideWidth();
-              if (step == 1) { // a loop the JIT vectorises
-                for (int k = 0; k < x1 - x0; k++) {
-                  x[out + k] += col[o + k];
-                }
-              } else {
-                for (int k = 0; k < x1 - x0; k++) {
-                  x[out + k * step] += col[o + k];
-                }
-              }
+              scatterAdd(col, o, x, out, g.strideWidth(), x1 - x0);
             }
           }
+        }
+      }
+    }
+  }
+
+  /** x[out + k·step] += col[o + k] for k &lt; length, for a float[] or double[] pair (at step 1 the JIT vectorises). */
+  private static void scatterAdd(Object col, int o, Object x, int out, int step, int length) {
+    if (col instanceof float[] c) {
+      float[] f = (float[]) x;
+      if (step == 1) {
+        for (int k = 0; k < length; k++) {
+          f[out + k] += c[o + k];
+        }
+      } else {
+        for (int k = 0; k < length; k++) {
+          f[out + k * step] += c[o + k];
+        }
+      }
+    } else {
+      double[] c = (double[]) col;
+      double[] d = (double[]) x;
+      if (step == 1) {
+        for (int k = 0; k < length; k++) {
+          d[out + k] += c[o + k];
+        }
+      } else {
+        for (int k = 0; k < length; k++) {
+          d[out + k * step] += c[o + k];
         }
       }
     }
