@@ -26,6 +26,19 @@ public final class BlockGradients {
   private final double[][] parameterScratch;
   private int[] predicted = new int[0];
 
+  /**
+   * Rows a block is taken from, by index: a row's features written as doubles into an array, and its class. An
+   * implementation reads rows where they are kept (packed floats, an epoch's order), so a step copies no row into a
+   * row array of its own.
+   */
+  public interface Rows {
+    /** Writes the features of row {@code row} into {@code into} from {@code at}. */
+    void features(int row, double[] into, int at);
+
+    /** The class of row {@code row}. */
+    int label(int row);
+  }
+
   /** A block of {@code rows} rows as the network takes it: the tensors, and the arrays they are filled from. */
   private record BlockInput(Tensor input, Tensor target, double[] x, double[] y) {}
 
@@ -63,11 +76,10 @@ public final class BlockGradients {
 
   /**
    * The vector of one block, written into {@code into} (of {@link #vectorLength}, every value overwritten) and
-   * returned: rows {@code features[from … from + count)} with their labels, at position {@code firstRow} of its batch,
-   * weighted by {@code weight} (the block's rows over the batch's).
+   * returned: rows {@code from … from + count} of {@code rows}, at position {@code firstRow} of its batch, weighted by
+   * {@code weight} (the block's rows over the batch's).
    */
-  public double[] leaf(double[][] features, int[] labels, int from, int count, long firstRow, double weight,
-      double[] into) {
+  public double[] leaf(Rows rows, int from, int count, long firstRow, double weight, double[] into) {
     if (into.length != vectorLength()) {
       throw new IllegalArgumentException("a block's gradient vector of " + into.length + " values, but the network "
           + "has " + vectorLength());
@@ -80,8 +92,8 @@ public final class BlockGradients {
     double[] y = b.y();
     Arrays.fill(y, 0);
     for (int r = 0; r < count; r++) {
-      System.arraycopy(features[from + r], 0, x, r * featureSize, featureSize);
-      y[r * classes + labels[from + r]] = 1;
+      rows.features(from + r, x, r * featureSize);
+      y[r * classes + rows.label(from + r)] = 1;
     }
     b.input().copyFrom(x);
     b.target().copyFrom(y);
@@ -103,7 +115,7 @@ public final class BlockGradients {
     network.engine().kernels().argmaxRows(network.output(), predicted);
     long correct = 0;
     for (int r = 0; r < count; r++) {
-      if (predicted[r] == labels[from + r]) {
+      if (predicted[r] == rows.label(from + r)) {
         correct++;
       }
     }

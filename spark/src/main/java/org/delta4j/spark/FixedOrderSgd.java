@@ -31,6 +31,17 @@ public final class FixedOrderSgd {
       long start = System.nanoTime();
       double rate = network.optimizer().currentLearningRate();
       int[] order = plan.order(epoch);
+      BlockGradients.Rows rows = new BlockGradients.Rows() { // position p of the epoch: sample order[p]
+        @Override
+        public void features(int p, double[] into, int at) {
+          System.arraycopy(features[order[p]], 0, into, at, features[order[p]].length);
+        }
+
+        @Override
+        public int label(int p) {
+          return labels[order[p]];
+        }
+      };
       double lossSum = 0;
       long correct = 0;
       for (int step = 0; step < plan.steps(); step++) {
@@ -38,13 +49,7 @@ public final class FixedOrderSgd {
         for (int k = 0; k < blocks; k++) {
           int count = plan.blockRows(step, k);
           int first = step * plan.batchSize() + plan.blockStart(k);
-          double[][] x = new double[count][];
-          int[] y = new int[count];
-          for (int r = 0; r < count; r++) {
-            x[r] = features[order[first + r]];
-            y[r] = labels[order[first + r]];
-          }
-          leaves[k] = gradients.leaf(x, y, 0, count, plan.blockStart(k), (double) count / plan.rows(step),
+          leaves[k] = gradients.leaf(rows, first, count, plan.blockStart(k), (double) count / plan.rows(step),
               leaves[k]);
         }
         double[] total = GradientTree.sum(blocks, GradientTree.cover(0, blocks, blocks, k -> leaves[k]));

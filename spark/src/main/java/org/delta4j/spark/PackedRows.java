@@ -72,15 +72,20 @@ record PackedRows(int width, long[] positions, int[] labels, float[] floats, dou
   /** The features of row {@code r}, as the doubles that were packed. */
   double[] features(int r) {
     double[] x = new double[width];
-    int at = r * width;
+    copyFeatures(r, x, 0);
+    return x;
+  }
+
+  /** Writes the features of row {@code r}, as the doubles that were packed, into {@code into} from {@code at}. */
+  void copyFeatures(int r, double[] into, int at) {
+    int from = r * width;
     if (floats != null) {
       for (int i = 0; i < width; i++) {
-        x[i] = floats[at + i];
+        into[at + i] = floats[from + i];
       }
     } else {
-      System.arraycopy(doubles, at, x, 0, width);
+      System.arraycopy(doubles, from, into, at, width);
     }
-    return x;
   }
 
   /**
@@ -158,8 +163,7 @@ record PackedRows(int width, long[] positions, int[] labels, float[] floats, dou
         if (exactInFloat) {
           System.arraycopy(c.floats(), r * width, floats, i * width, width);
         } else {
-          double[] x = c.features(r);
-          System.arraycopy(x, 0, doubles, i * width, width);
+          c.copyFeatures(r, doubles, i * width);
         }
       }
     }

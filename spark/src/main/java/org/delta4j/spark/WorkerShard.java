@@ -9,25 +9,40 @@ import scala.Tuple2;
 
 /**
  * One worker's part of an epoch: the rows of its blocks of every batch, in the epoch's order, and its copy of the
- * network. {@link #nodes} computes its blocks of a batch and returns their {@link GradientTree} nodes, whose arrays
- * it reuses in the next step. Not thread-safe.
+ * network. The rows stay where they arrived, in their {@link PackedRows} (floats for Fashion-MNIST); the shard holds
+ * only, for each of its positions in the epoch's order, which packed row it is, so taking an epoch's rows copies none
+ * and a step reads its block's rows straight from the packed arrays. {@link #nodes} computes its blocks of a batch
+ * and returns their {@link GradientTree} nodes, whose arrays it reuses in the next step. Not thread-safe.
  */
-final class WorkerShard {
+final class WorkerShard implements BlockGradients.Rows {
   private final StepPlan plan;
   private final int worker;
+  /** This worker's positions in the epoch's order, ascending. */
   private final long[] positions;
-  private final double[][] features;
-  private final int[] labels;
+  private final PackedRows[] chunks;
+  /** Position i's row: row {@code rowIn[i]} of {@code chunks[chunkOf[i]]}. */
+  private final int[] chunkOf;
+  private final int[] rowIn;
   private final BlockGradients gradients;
   /** The vectors of this worker's blocks in a step, made once and overwritten every step (the tree sums in them). */
   private double[][] leaves = new double[0][];
 
-  WorkerShard(StepPlan plan, int worker, long[] positions, double[][] features, int[] labels, Network network) {
+  /**
+   * A shard whose position {@code positions[i]} holds row {@code rowIn[i]} of {@code chunks[chunkOf[i]]}; the arrays
+   * are kept, not copied.
+   */
+  WorkerShard(StepPlan plan, int worker, long[] positions, PackedRows[] chunks, int[] chunkOf, int[] rowIn,
+      Network network) {
+    if (chunkOf.length != positions.length || rowIn.length != positions.length) {
+      throw new IllegalArgumentException(positions.length + " positions need as many chunk and row indices, got "
+          + chunkOf.length + " and " + rowIn.length);
+    }
     this.plan = plan;
     this.worker = worker;
     this.positions = positions;
-    this.features = features;
-    this.labels = labels;
+    this.chunks = chunks;
+    this.chunkOf = chunkOf;
+    this.rowIn = rowIn;
     this.gradients = new BlockGradients(network);
   }
 
@@ -43,7 +58,7 @@ final class WorkerShard {
 
   /**
    * The shard of a partition's packed rows ({@link PackedRows}, keyed by this worker), in any order: sorted here by
-   * position, in primitive arrays (sorting in the shuffle made Spark's sorter size every row).
+   * position, as primitive keys (sorting in the shuffle made Spark's sorter size every row).
    */
   static WorkerShard of(StepPlan plan, int worker, Iterator<Tuple2<Integer, PackedRows>> chunks, Network network) {
     List<PackedRows> all = new ArrayList<>();
@@ -55,33 +70,28 @@ final class WorkerShard {
     }
     // (position, row in the chunks' concatenation) in one long each: positions and rows are below 2^31
     long[] keys = new long[n];
+    int[] chunkOfRow = new int[n];
+    int[] rowOfRow = new int[n];
     int row = 0;
-    for (PackedRows c : all) {
-      for (int r = 0; r < c.rows(); r++, row++) {
-        keys[row] = c.positions()[r] << 32 | row;
+    for (int c = 0; c < all.size(); c++) {
+      PackedRows chunk = all.get(c);
+      for (int r = 0; r < chunk.rows(); r++, row++) {
+        keys[row] = chunk.positions()[r] << 32 | row;
+        chunkOfRow[row] = c;
+        rowOfRow[row] = r;
       }
     }
     Arrays.sort(keys);
+    long[] positions = new long[n];
     int[] chunkOf = new int[n];
     int[] rowIn = new int[n];
-    row = 0;
-    for (int c = 0; c < all.size(); c++) {
-      for (int r = 0; r < all.get(c).rows(); r++, row++) {
-        chunkOf[row] = c;
-        rowIn[row] = r;
-      }
-    }
-    long[] positions = new long[n];
-    double[][] features = new double[n][];
-    int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
       int from = (int) keys[i];
-      PackedRows c = all.get(chunkOf[from]);
       positions[i] = keys[i] >>> 32;
-      features[i] = c.features(rowIn[from]);
-      labels[i] = c.labels()[rowIn[from]];
+      chunkOf[i] = chunkOfRow[from];
+      rowIn[i] = rowOfRow[from];
     }
-    return new WorkerShard(plan, worker, positions, features, labels, network);
+    return new WorkerShard(plan, worker, positions, all.toArray(PackedRows[]::new), chunkOf, rowIn, network);
   }
 
   /**
@@ -101,23 +111,31 @@ final class WorkerShard {
       }
     }
     long[] positions = new long[n];
-    double[][] features = new double[n][];
-    int[] labels = new int[n];
+    int[] rowIn = new int[n];
     int i = 0;
     for (int p = 0; p < order.length; p++) {
       if (plan.ownerOfPosition(p) == worker) {
         positions[i] = p;
-        features[i] = all.features(order[p]);
-        labels[i] = all.labels()[order[p]];
+        rowIn[i] = order[p];
         i++;
       }
     }
-    return new WorkerShard(plan, worker, positions, features, labels, network);
+    return new WorkerShard(plan, worker, positions, new PackedRows[] {all}, new int[n], rowIn, network);
+  }
+
+  @Override
+  public void features(int row, double[] into, int at) {
+    chunks[chunkOf[row]].copyFeatures(rowIn[row], into, at);
+  }
+
+  @Override
+  public int label(int row) {
+    return chunks[chunkOf[row]].labels()[rowIn[row]];
   }
 
   /** The same rows with another copy of the network. */
   WorkerShard with(Network network) {
-    return new WorkerShard(plan, worker, positions, features, labels, network);
+    return new WorkerShard(plan, worker, positions, chunks, chunkOf, rowIn, network);
   }
 
   BlockGradients gradients() {
@@ -145,7 +163,7 @@ final class WorkerShard {
         throw new IllegalStateException("worker " + worker + " lacks rows " + first + " … " + (first + count - 1)
             + " of the epoch, block " + k + " of batch " + step + ": the data was placed for another plan");
       }
-      leaves[k - from] = gradients.leaf(features, labels, at, count, plan.blockStart(k),
+      leaves[k - from] = gradients.leaf(this, at, count, plan.blockStart(k),
           (double) count / plan.rows(step), leaves[k - from]);
     }
     return GradientTree.cover(from, to, blocks, k -> leaves[k - from]);

@@ -30,16 +30,20 @@ class WorkerShardTest {
     StepPlan plan = new StepPlan(samples, 32, 4, 1, 3, true); // 4 blocks on 1 worker: a tree of 4 leaves
     SplitMix64 random = new SplitMix64(11);
     long[] positions = new long[samples];
-    double[][] features = new double[samples][INPUTS];
+    double[] features = new double[samples * INPUTS];
     int[] labels = new int[samples];
+    int[] rows = new int[samples];
     for (int i = 0; i < samples; i++) {
       positions[i] = i;
+      rows[i] = i;
       for (int j = 0; j < INPUTS; j++) {
-        features[i][j] = random.nextGaussian();
+        features[i * INPUTS + j] = random.nextGaussian();
       }
       labels[i] = random.nextInt(10);
     }
-    WorkerShard shard = new WorkerShard(plan, 0, positions, features, labels, network);
+    WorkerShard shard = new WorkerShard(plan, 0, positions,
+        new PackedRows[] {new PackedRows(INPUTS, positions.clone(), labels, null, features)}, new int[samples], rows,
+        network);
     long vectorBytes = 8L * shard.gradients().vectorLength();
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -247,11 +247,22 @@ public final class ClusterBenchmark {
         .config("spark.executor.memory", options.memoryMb + "m")
         .config("spark.sql.shuffle.partitions", Integer.toString(workers))
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-        // an executor of one core: the reference engine's worker pool, sized by the cores the JVM sees, must not
-        // split its products over the machine's cores that the other executors are using
         .config("spark.executor.extraJavaOptions", System.getProperty("delta4j.executor.options", "")
-            + " -XX:ActiveProcessorCount=1")
+            + " " + executorJvmOptions(options.memoryMb))
         .getOrCreate();
+  }
+
+  /**
+   * The options of an executor JVM of one core and {@code memoryMb} of heap. {@code -XX:ActiveProcessorCount=1}: the
+   * reference engine's worker pool, sized by the cores the JVM sees, must not split its products over the machine's
+   * cores that the other executors are using. A JVM that sees one processor takes itself for a client machine and
+   * picks the serial collector, whose young collections copied the shard's rows for seconds at a time, and which grew
+   * and shrank the heap after every full collection: so the parallel collector, and the whole heap committed and
+   * touched when the executor starts ({@code -Xms}, {@code -XX:+AlwaysPreTouch}), as a long-lived executor's heap is
+   * (the memory of this virtual machine is slow to touch the first time, several seconds a gigabyte under load).
+   */
+  static String executorJvmOptions(int memoryMb) {
+    return "-XX:ActiveProcessorCount=1 -XX:+UseParallelGC -Xms" + memoryMb + "m -XX:+AlwaysPreTouch";
   }
 
   /** Waits until all {@code workers} executor JVMs have registered (their start is the cluster's start-up time). */
