@@ -12,7 +12,8 @@ import org.delta4j.tensor.Tensor;
  * One worker's side of a synchronous step on its network: the weighted gradient vector of one block of the batch
  * ({@link #leaf}), and the optimizer step from the batch's summed vector ({@link #apply}). A vector holds every
  * parameter's gradient in {@link Network#parameters()} order, then the block's loss, both times the block's share of
- * the batch's rows, then the number of its rows classified correctly. A step allocates no array of the network's
+ * the batch's rows, then the number of its rows classified correctly; for a FLOAT32 network every value is a float
+ * (see {@link #precision}). A step allocates no array of the network's
  * size: the input and target buffers (per block size) and one array per parameter for the copies between its tensors
  * and the vectors are made once, and the vectors are the caller's. Not thread-safe: one per network.
  */
@@ -21,6 +22,7 @@ public final class BlockGradients {
   private final int featureSize;
   private final int classes;
   private final int parameterValues;
+  private final GradientTree.Precision precision;
   private final Map<Integer, BlockInput> inputs = new HashMap<>();
   /** One array per parameter, of its size: where its gradient passes between its tensor and a vector. */
   private final double[][] parameterScratch;
@@ -55,6 +57,15 @@ public final class BlockGradients {
       values += parameterScratch[i].length;
     }
     this.parameterValues = values;
+    this.precision = GradientTree.Precision.of(network.dataType());
+  }
+
+  /**
+   * The precision of this network's vectors and of their sums: {@code FLOAT} for a FLOAT32 network, whose vectors
+   * hold floats (each weighted gradient and loss rounded to a float) and are summed in float.
+   */
+  public GradientTree.Precision precision() {
+    return precision;
   }
 
   /** Refuses a network whose output is not one vector of class scores. */
@@ -104,11 +115,11 @@ public final class BlockGradients {
       double[] g = parameterScratch[p];
       params.get(p).gradient().copyTo(g);
       for (int i = 0; i < g.length; i++) {
-        into[offset + i] = g[i] * weight;
+        into[offset + i] = precision.round(g[i] * weight);
       }
       offset += g.length;
     }
-    into[offset] = loss * weight;
+    into[offset] = precision.round(loss * weight);
     if (predicted.length < count) {
       predicted = new int[count];
     }

@@ -52,7 +52,8 @@ public final class FixedOrderSgd {
           leaves[k] = gradients.leaf(rows, first, count, plan.blockStart(k), (double) count / plan.rows(step),
               leaves[k]);
         }
-        double[] total = GradientTree.sum(blocks, GradientTree.cover(0, blocks, blocks, k -> leaves[k]));
+        double[] total = GradientTree.sum(blocks, GradientTree.cover(0, blocks, blocks, k -> leaves[k],
+            gradients.precision()), gradients.precision());
         lossSum += gradients.apply(total) * plan.rows(step);
         correct += BlockGradients.correct(total);
       }

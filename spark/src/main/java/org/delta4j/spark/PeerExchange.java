@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -29,7 +30,8 @@ import org.apache.spark.SparkEnv;
  * their nodes whole instead and each completes the whole tree: the same bytes, in one round instead of two. A lone
  * worker sends nothing. Addition is element by element, so each slice's tree gives the bits the whole vector's tree
  * gives. Each worker sends and receives about
- * twice the vector per step, whatever the number of workers, and nothing passes through the driver. Its buffers are
+ * twice the vector per step, whatever the number of workers, and nothing passes through the driver; in {@link
+ * GradientTree.Precision#FLOAT} (a FLOAT32 network) as 4-byte floats, which its values are, else as doubles. Its buffers are
  * made by the first step and reused, so a step allocates no array of the vector's size. Not thread-safe.
  */
 final class PeerExchange implements Closeable {
@@ -48,6 +50,8 @@ final class PeerExchange implements Closeable {
   private byte[] readBytes;
   private ByteBuffer[] sendBytes;
   private List<List<double[]>> received;
+  /** The precision of the current step's vectors: how their values are written and read. */
+  private GradientTree.Precision precision = GradientTree.Precision.DOUBLE;
 
   private PeerExchange(BarrierTaskContext context, String rendezvous, String group) throws IOException {
     this.worker = context.partitionId();
@@ -106,13 +110,15 @@ final class PeerExchange implements Closeable {
   }
 
   /**
-   * The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values, in an array
-   * that the next call overwrites. {@code mine}'s arrays may be consumed.
+   * The sum of all workers' nodes over a tree of {@code blocks} blocks, vectors of {@code length} values, formed in
+   * {@code precision} (in FLOAT the nodes' values must be floats, and travel as such), in an array that the next call
+   * overwrites. {@code mine}'s arrays may be consumed.
    */
-  double[] allReduce(List<GradientTree.Node> mine, int blocks, int length) {
+  double[] allReduce(List<GradientTree.Node> mine, int blocks, int length, GradientTree.Precision precision) {
     if (workers == 1) {
-      return GradientTree.sum(blocks, mine); // nothing to send: the tree is this worker's
+      return GradientTree.sum(blocks, mine, precision); // nothing to send: the tree is this worker's
     }
+    this.precision = precision;
     try {
       if (workers == 2) {
         return swapWhole(mine, blocks, length);
@@ -126,7 +132,8 @@ final class PeerExchange implements Closeable {
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, cut[peer], cut[peer + 1])));
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, cut[peer], cut[peer + 1],
+              precision)));
         }
       }
       List<GradientTree.Node> slices = new ArrayList<>();
@@ -142,12 +149,13 @@ final class PeerExchange implements Closeable {
         }
       }
       await(sent); // the send buffers are free for the summed slice
-      double[] own = GradientTree.sum(blocks, slices);
+      double[] own = GradientTree.sum(blocks, slices, precision);
       List<GradientTree.Node> ownNode = List.of(new GradientTree.Node(0, blocks, own));
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], ownNode, 0, own.length)));
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], ownNode, 0, own.length,
+              precision)));
         }
       }
       System.arraycopy(own, 0, total, cut[worker], own.length);
@@ -171,11 +179,11 @@ final class PeerExchange implements Closeable {
     ensureBuffers(length, new int[] {0, length, length});
     int peer = 1 - worker;
     List<Future<?>> sent = new ArrayList<>();
-    sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, 0, length)));
+    sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, 0, length, precision)));
     List<GradientTree.Node> nodes = new ArrayList<>(mine);
     readNodes(in[peer], received.get(peer), nodes);
     await(sent); // the tree sums in place, in mine's arrays too: only once they are sent
-    return GradientTree.sum(blocks, nodes);
+    return GradientTree.sum(blocks, nodes, precision);
   }
 
   /**
@@ -214,16 +222,25 @@ final class PeerExchange implements Closeable {
     return a;
   }
 
-  private static Void writeNodes(DataOutputStream d, ByteBuffer b, List<GradientTree.Node> nodes, int from, int to)
-      throws IOException {
+  /** Writes values [from, to) of each node: as floats in FLOAT precision (exact: they are floats), else doubles. */
+  private static Void writeNodes(DataOutputStream d, ByteBuffer b, List<GradientTree.Node> nodes, int from, int to,
+      GradientTree.Precision precision) throws IOException {
     d.writeInt(nodes.size());
     for (GradientTree.Node n : nodes) {
       d.writeInt(n.lo());
       d.writeInt(n.hi());
       d.writeInt(to - from);
       b.clear();
-      b.asDoubleBuffer().put(n.values(), from, to - from);
-      d.write(b.array(), 0, 8 * (to - from));
+      if (precision == GradientTree.Precision.FLOAT) {
+        FloatBuffer f = b.asFloatBuffer();
+        double[] v = n.values();
+        for (int i = from; i < to; i++) {
+          f.put((float) v[i]);
+        }
+      } else {
+        b.asDoubleBuffer().put(n.values(), from, to - from);
+      }
+      d.write(b.array(), 0, bytesPerValue(precision) * (to - from));
     }
     d.flush();
     return null;
@@ -254,12 +271,24 @@ final class PeerExchange implements Closeable {
   }
 
   private void readValues(DataInputStream d, double[] into, int at, int size) throws IOException {
+    int bytes = bytesPerValue(precision);
     if (8 * size > readBytes.length) {
       throw new IOException("a peer sent a slice of " + size + " values, more than the largest, "
           + readBytes.length / 8);
     }
-    d.readFully(readBytes, 0, 8 * size);
-    ByteBuffer.wrap(readBytes, 0, 8 * size).asDoubleBuffer().get(into, at, size);
+    d.readFully(readBytes, 0, bytes * size);
+    if (precision == GradientTree.Precision.FLOAT) {
+      FloatBuffer f = ByteBuffer.wrap(readBytes, 0, bytes * size).asFloatBuffer();
+      for (int i = 0; i < size; i++) {
+        into[at + i] = f.get(i);
+      }
+    } else {
+      ByteBuffer.wrap(readBytes, 0, bytes * size).asDoubleBuffer().get(into, at, size);
+    }
+  }
+
+  private static int bytesPerValue(GradientTree.Precision precision) {
+    return precision == GradientTree.Precision.FLOAT ? Float.BYTES : Double.BYTES;
   }
 
   private static void await(List<Future<?>> sent) throws IOException {

@@ -372,8 +372,9 @@ public final class SparkTrainer {
         for (int step = from; step < to; step++) {
           List<GradientTree.Node> mine = shard.nodes(step);
           double[] total = exchange != null
-              ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength())
-              : gather(context, mine, plan.blocksIn(step));
+              ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength(),
+                  shard.gradients().precision())
+              : gather(context, mine, plan.blocksIn(step), shard.gradients().precision());
           lossSum += shard.gradients().apply(total) * plan.rows(step);
           correct += BlockGradients.correct(total);
           haltIfAsked(context, worker, step);
@@ -393,12 +394,13 @@ public final class SparkTrainer {
       }
     }
 
-    private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks) {
+    private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks,
+        GradientTree.Precision precision) {
       List<GradientTree.Node> nodes = new ArrayList<>();
       for (String s : context.allGather(NodeCodec.encode(mine))) {
         nodes.addAll(NodeCodec.decode(s));
       }
-      return GradientTree.sum(blocks, nodes);
+      return GradientTree.sum(blocks, nodes, precision);
     }
   }
 
@@ -436,7 +438,7 @@ public final class SparkTrainer {
           nodes = aggregateStep(placed, copied, plan, epoch, run, step, first, previous, state, stateIterations,
               engine, dataType);
         }
-        double[] total = GradientTree.sum(plan.blocksIn(step), nodes);
+        double[] total = GradientTree.sum(plan.blocksIn(step), nodes, driver.precision());
         lossSum += driver.apply(total) * plan.rows(step);
         correct += BlockGradients.correct(total);
         previous = total;

@@ -166,6 +166,6 @@ final class WorkerShard implements BlockGradients.Rows {
       leaves[k - from] = gradients.leaf(this, at, count, plan.blockStart(k),
           (double) count / plan.rows(step), leaves[k - from]);
     }
-    return GradientTree.cover(from, to, blocks, k -> leaves[k - from]);
+    return GradientTree.cover(from, to, blocks, k -> leaves[k - from], gradients.precision());
   }
 }

@@ -56,7 +56,8 @@ class WorkerShardTest {
       if (step == warm) {
         before = threads.getThreadAllocatedBytes(thread);
       }
-      shard.gradients().apply(GradientTree.sum(plan.blocksIn(step), shard.nodes(step)));
+      shard.gradients().apply(GradientTree.sum(plan.blocksIn(step), shard.nodes(step),
+          shard.gradients().precision()));
     }
     long perStep = (threads.getThreadAllocatedBytes(thread) - before) / (plan.steps() - warm);
     assertTrue(perStep < vectorBytes / 8, "a step allocated " + perStep + " bytes; a gradient vector has "
