@@ -134,45 +134,46 @@ record PackedRows(int width, long[] positions, int[] labels, float[] floats, dou
   }
 
   /**
-   * All {@code samples} rows in one object, row i holding the sample of global index i, from chunks packed by {@link
-   * #toEveryWorker}.
+   * Every sample by its global index, where it was packed: sample i is row {@code rowIn[i]} of {@code
+   * chunks[chunkOf[i]]}. The chunks are kept, not copied.
+   */
+  record Index(PackedRows[] chunks, int[] chunkOf, int[] rowIn) {}
+
+  /**
+   * The {@link Index} of {@code samples} samples from chunks packed by {@link #toEveryWorker} (their positions are the
+   * samples' global indices): no row is copied.
    *
    * @throws IllegalStateException when a sample is missing or repeated
    */
-  static PackedRows byIndex(Iterator<Tuple2<Integer, PackedRows>> chunks, int samples) {
+  static Index index(Iterator<Tuple2<Integer, PackedRows>> chunks, int samples) {
     List<PackedRows> all = new ArrayList<>();
     chunks.forEachRemaining(t -> all.add(t._2()));
     if (all.isEmpty()) {
       throw new IllegalStateException("a worker received none of the " + samples + " samples");
     }
-    int width = all.get(0).width();
-    boolean exactInFloat = all.stream().allMatch(c -> c.floats() != null);
-    float[] floats = exactInFloat ? new float[samples * width] : null;
-    double[] doubles = exactInFloat ? null : new double[samples * width];
-    int[] labels = new int[samples];
-    long[] index = new long[samples];
-    Arrays.fill(index, -1);
-    for (PackedRows c : all) {
-      for (int r = 0; r < c.rows(); r++) {
-        int i = (int) c.positions()[r];
-        if (index[i] != -1) {
+    int[] chunkOf = new int[samples];
+    int[] rowIn = new int[samples];
+    Arrays.fill(chunkOf, -1);
+    for (int c = 0; c < all.size(); c++) {
+      PackedRows chunk = all.get(c);
+      for (int r = 0; r < chunk.rows(); r++) {
+        long i = chunk.positions()[r];
+        if (i < 0 || i >= samples) {
+          throw new IllegalStateException("a worker received sample " + i + ", past the " + samples + " samples");
+        }
+        if (chunkOf[(int) i] != -1) {
           throw new IllegalStateException("a worker received sample " + i + " twice");
         }
-        index[i] = i;
-        labels[i] = c.labels()[r];
-        if (exactInFloat) {
-          System.arraycopy(c.floats(), r * width, floats, i * width, width);
-        } else {
-          c.copyFeatures(r, doubles, i * width);
-        }
+        chunkOf[(int) i] = c;
+        rowIn[(int) i] = r;
       }
     }
     for (int i = 0; i < samples; i++) {
-      if (index[i] != i) {
+      if (chunkOf[i] == -1) {
         throw new IllegalStateException("a worker lacks sample " + i + " of " + samples);
       }
     }
-    return new PackedRows(width, index, labels, floats, doubles);
+    return new Index(all.toArray(PackedRows[]::new), chunkOf, rowIn);
   }
 
   /** Rows gathered for one {@link PackedRows}, up to {@link #MAX_ROWS}. */

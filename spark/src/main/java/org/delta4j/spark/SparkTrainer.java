@@ -238,16 +238,14 @@ public final class SparkTrainer {
   }
 
   /**
-   * All the samples on every worker, packed once ({@link PackedRows#byIndex}): one (worker, rows) pair a partition,
-   * cached for the fit.
+   * All the samples on every worker, packed once ({@link PackedRows#toEveryWorker}): each worker's partition holds
+   * the packed chunks as they arrived (a worker finds its rows through {@link PackedRows#index}, copying none), cached
+   * for the fit.
    */
   static JavaPairRDD<Integer, PackedRows> copyToEveryWorker(JavaRDD<Sample> samples, StepPlan plan) {
     int workers = plan.workers();
-    int rows = (int) plan.samples();
-    return JavaPairRDD.fromJavaRDD(samples.mapPartitionsToPair(it -> PackedRows.toEveryWorker(it, workers))
+    return samples.mapPartitionsToPair(it -> PackedRows.toEveryWorker(it, workers))
         .partitionBy(new WorkerPartitioner(workers))
-        .mapPartitionsWithIndex((worker, it) -> List.of(new Tuple2<>(worker, PackedRows.byIndex(it, rows)))
-            .iterator(), true))
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 

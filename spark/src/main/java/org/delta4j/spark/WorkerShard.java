@@ -53,7 +53,8 @@ final class WorkerShard implements BlockGradients.Rows {
    */
   static WorkerShard of(StepPlan plan, int epoch, int worker, boolean copied,
       Iterator<Tuple2<Integer, PackedRows>> rows, Network network) {
-    return copied ? select(plan, epoch, worker, rows.next()._2(), network) : of(plan, worker, rows, network);
+    return copied ? select(plan, epoch, worker, PackedRows.index(rows, (int) plan.samples()), network)
+        : of(plan, worker, rows, network);
   }
 
   /**
@@ -95,13 +96,13 @@ final class WorkerShard implements BlockGradients.Rows {
   }
 
   /**
-   * The shard of worker {@code worker} in epoch {@code epoch}, taken from {@code all} the samples (row i the sample
-   * of global index i, {@link PackedRows#byIndex}): the rows at the positions of its blocks in the epoch's order.
+   * The shard of worker {@code worker} in epoch {@code epoch}, taken from {@code all} the samples ({@link
+   * PackedRows#index}): the rows at the positions of its blocks in the epoch's order.
    */
-  static WorkerShard select(StepPlan plan, int epoch, int worker, PackedRows all, Network network) {
-    if (all.rows() != plan.samples()) {
-      throw new IllegalStateException("worker " + worker + " holds " + all.rows() + " samples, the plan is for "
-          + plan.samples());
+  static WorkerShard select(StepPlan plan, int epoch, int worker, PackedRows.Index all, Network network) {
+    if (all.chunkOf().length != plan.samples()) {
+      throw new IllegalStateException("worker " + worker + " holds " + all.chunkOf().length + " samples, the plan "
+          + "is for " + plan.samples());
     }
     int[] order = plan.order(epoch);
     int n = 0;
@@ -111,16 +112,18 @@ final class WorkerShard implements BlockGradients.Rows {
       }
     }
     long[] positions = new long[n];
+    int[] chunkOf = new int[n];
     int[] rowIn = new int[n];
     int i = 0;
     for (int p = 0; p < order.length; p++) {
       if (plan.ownerOfPosition(p) == worker) {
         positions[i] = p;
-        rowIn[i] = order[p];
+        chunkOf[i] = all.chunkOf()[order[p]];
+        rowIn[i] = all.rowIn()[order[p]];
         i++;
       }
     }
-    return new WorkerShard(plan, worker, positions, new PackedRows[] {all}, new int[n], rowIn, network);
+    return new WorkerShard(plan, worker, positions, all.chunks(), chunkOf, rowIn, network);
   }
 
   @Override

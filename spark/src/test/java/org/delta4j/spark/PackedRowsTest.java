@@ -87,9 +87,13 @@ class PackedRowsTest {
     PackedRows.toEveryWorker(in.iterator(), 3).forEachRemaining(out::add);
     for (int w = 0; w < 3; w++) {
       int worker = w;
-      PackedRows all = PackedRows.byIndex(out.stream().filter(t -> t._1() == worker).iterator(), n);
-      int[] identity = java.util.stream.IntStream.range(0, n).toArray();
-      assertSameRows(in, all, identity);
+      PackedRows.Index all = PackedRows.index(out.stream().filter(t -> t._1() == worker).iterator(), n);
+      for (Sample s : in) {
+        int i = (int) s.index();
+        PackedRows chunk = all.chunks()[all.chunkOf()[i]];
+        assertArrayEquals(s.features(), chunk.features(all.rowIn()[i]));
+        assertEquals(s.label(), chunk.labels()[all.rowIn()[i]]);
+      }
     }
   }
 
@@ -98,11 +102,11 @@ class PackedRowsTest {
     List<Sample> in = samples(4, 2, true);
     List<Tuple2<Integer, PackedRows>> once = List.of(new Tuple2<>(0, PackedRows.of(2, in, new long[] {0, 1, 2, 3})));
     IllegalStateException missing = assertThrows(IllegalStateException.class,
-        () -> PackedRows.byIndex(once.iterator(), 5));
+        () -> PackedRows.index(once.iterator(), 5));
     assertTrue(missing.getMessage().contains("lacks sample 4 of 5"), missing.getMessage());
     List<Tuple2<Integer, PackedRows>> twice = List.of(once.get(0), once.get(0));
     IllegalStateException repeated = assertThrows(IllegalStateException.class,
-        () -> PackedRows.byIndex(twice.iterator(), 4));
+        () -> PackedRows.index(twice.iterator(), 4));
     assertTrue(repeated.getMessage().contains("sample 0 twice"), repeated.getMessage());
   }
 }
