@@ -30,7 +30,9 @@ import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.nn.Network;
+import org.delta4j.spark.BlockGradients;
 import org.delta4j.spark.FixedOrderSgd;
+import org.delta4j.spark.GradientTree;
 import org.delta4j.spark.LocalFrames;
 import org.delta4j.spark.SparkTrainer;
 import org.delta4j.spark.StepPlan;
@@ -92,6 +94,9 @@ public final class ClusterBenchmark {
     out.set("machine", machine());
     out.putObject("config").put("network", "MLP 784-256-128-10, ReLU, softmax cross-entropy, Adam 2e-3")
         .put("parameters", parameters).put("engine", ENGINE).put("dtype", probe.dataType().toString())
+        // bytes a gradient value takes on the wire: a FLOAT32 network's vectors are floats (GradientTree.Precision)
+        .put("gradient_value_bytes", new BlockGradients(probe).precision()
+            == GradientTree.Precision.FLOAT ? Float.BYTES : Double.BYTES)
         .put("batch", BATCH).put("epochs", options.epochs).put("training_rows", training.size())
         .put("test_rows", test.size()).put("reduction", reduction.toString())
         .put("placement", options.placement.toString())
