@@ -24,6 +24,13 @@ public final class FixedOrderSgd {
       throw new IllegalArgumentException("the plan is for " + plan.samples() + " samples but there are "
           + features.length + " feature rows and " + labels.length + " labels");
     }
+    int width = network.inputShape().intSize();
+    for (int i = 0; i < features.length; i++) {
+      if (features[i].length != width) {
+        throw new IllegalArgumentException("sample " + i + " has " + features[i].length + " features but the network "
+            + "takes " + width + " inputs");
+      }
+    }
     BlockGradients gradients = new BlockGradients(network);
     List<EpochResult> results = new ArrayList<>();
     double[][] leaves = new double[plan.blocks()][gradients.vectorLength()]; // the tree sums in them: reused each step
@@ -34,7 +41,7 @@ public final class FixedOrderSgd {
       BlockGradients.Rows rows = new BlockGradients.Rows() { // position p of the epoch: sample order[p]
         @Override
         public void features(int p, double[] into, int at) {
-          System.arraycopy(features[order[p]], 0, into, at, features[order[p]].length);
+          System.arraycopy(features[order[p]], 0, into, at, width);
         }
 
         @Override

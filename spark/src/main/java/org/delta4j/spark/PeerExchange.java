@@ -29,10 +29,10 @@ import org.apache.spark.SparkEnv;
  * GradientTree} on it (reduce-scatter), then sends its summed slice to every other (all-gather). Two workers swap
  * their nodes whole instead and each completes the whole tree: the same bytes, in one round instead of two. A lone
  * worker sends nothing. Addition is element by element, so each slice's tree gives the bits the whole vector's tree
- * gives. Each worker sends and receives about
- * twice the vector per step, whatever the number of workers, and nothing passes through the driver; in {@link
- * GradientTree.Precision#FLOAT} (a FLOAT32 network) as 4-byte floats, which its values are, else as doubles. Its buffers are
- * made by the first step and reused, so a step allocates no array of the vector's size. Not thread-safe.
+ * gives. Each worker sends and receives about twice the vector per step, whatever the number of workers, and nothing
+ * passes through the driver; in {@link GradientTree.Precision#FLOAT} (a FLOAT32 network) as 4-byte floats, which its
+ * values are, else as doubles. Its buffers are made by the first step and reused, so a step allocates no array of the
+ * vector's size. Not thread-safe.
  */
 final class PeerExchange implements Closeable {
   /** How long a worker waits for a peer's bytes before the stage fails (and Spark retries it). */

@@ -136,6 +136,13 @@ class SparkTrainerTest {
   }
 
   @Test
+  void peerAllReduceSendsFloat32VectorsAsFloatsAndEqualsFixedOrderTrainingBitForBit() {
+    double[] expected = fixedOrder(DataType.FLOAT32, 4);
+    assertArrayEquals(expected, spark(DataType.FLOAT32, 2, 4, Reduction.PEER_ALL_REDUCE));
+    assertArrayEquals(expected, spark(DataType.FLOAT32, 1, 4, Reduction.PEER_ALL_REDUCE));
+  }
+
+  @Test
   void onTheNd4jEngineToo() {
     Engine nd4j = LocalSpark.nd4j();
     Network single = Network.create(LocalSpark.spec(), nd4j, DataType.FLOAT64);
