@@ -54,7 +54,10 @@ final class DoubleGemm {
   private final MicroKernel kernel;
   private final MicroKernel edge;
   private final WorkerPool pool;
+  /** Products of at least this many floating-point operations split their rows or columns over the pool. */
   private final long parallelFlops;
+  /** Products of at least this many that qualify for {@link #slices} split their k over the pool. */
+  private final long sliceFlops;
   /** Each thread's buffers and, for a thread that calls {@link #gemm}, its product's state: see {@link Workspace}. */
   private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -130,7 +133,12 @@ final class DoubleGemm {
     }
   }
 
+  /** As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long)} with one threshold for both splits. */
   DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
+    this(kernel, blocking, pool, parallelFlops, parallelFlops);
+  }
+
+  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops, long sliceFlops) {
     this.kernel = kernel;
     this.edge = kernel.edge();
     if (edge.mr() != EDGE_ROWS || edge.nr() != kernel.nr()) {
@@ -142,6 +150,7 @@ final class DoubleGemm {
     this.blockN = blocking.nc();
     this.pool = pool;
     this.parallelFlops = parallelFlops;
+    this.sliceFlops = sliceFlops;
   }
 
   String kernelName() {
@@ -256,7 +265,7 @@ final class DoubleGemm {
    * there are, so that the sum's order is fixed.
    */
   int slices(int m, int n, int k) {
-    if (2L * m * n * k < parallelFlops || k < 4 * blockK || 8L * m * n > k) {
+    if (2L * m * n * k < sliceFlops || k < 4 * blockK || 8L * m * n > k) {
       return 1;
     }
     return Math.min(16, k / (2 * blockK));

@@ -24,9 +24,11 @@ class MatrixMultiplyTest {
   static final MatrixMultiply SCALAR = new MatrixMultiply(false);
   /** 4 KiB, 16 KiB and 64 KiB of cache: the smallest blocks, so that the shapes below cross them all. */
   static final CpuShape TINY_CACHES = new CpuShape(0, 16, 4 << 10, 16 << 10, 64 << 10);
-  static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES),
-      new MatrixMultiply(true, 6, TINY_CACHES), new MatrixMultiply(true, 12, null), new MatrixMultiply(false, 0,
-      TINY_CACHES)};
+  /** Splits rows or columns from 4 MFLOP, so that the shapes below split as well as running on one core. */
+  static final long SPLIT_SMALL = 4_000_000;
+  static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES, SPLIT_SMALL),
+      new MatrixMultiply(true, 6, TINY_CACHES, SPLIT_SMALL), new MatrixMultiply(true, 12, null, SPLIT_SMALL),
+      new MatrixMultiply(false, 0, TINY_CACHES, SPLIT_SMALL)};
 
   @Test
   void theVectorKernelsAreInUseInTheTests() {
