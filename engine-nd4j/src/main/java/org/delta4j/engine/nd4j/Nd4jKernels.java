@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
@@ -469,7 +470,7 @@ final class Nd4jKernels implements Kernels {
   // neither symmetric nor its "same") falls back to the portable default.
 
   /** ND4J's integer arguments for a window op: kh, kw, sh, sw, ph, pw, dh, dw, same mode; null when not expressible. */
-  private static int[] windowArguments(ConvGeometry g) {
+  static int[] windowArguments(ConvGeometry g) {
     int spanH = g.dilationHeight() * (g.kernelHeight() - 1) + 1;
     int spanW = g.dilationWidth() * (g.kernelWidth() - 1) + 1;
     int explicitH = (g.height() + 2 * g.padTop() - spanH) / g.strideHeight() + 1;
@@ -489,8 +490,16 @@ final class Nd4jKernels implements Kernels {
         g.dilationHeight(), g.dilationWidth(), explicit ? 0 : 1};
   }
 
-  private static void exec(String op, int[] integers, INDArray[] inputs, INDArray output) {
+  /** ND4J's custom op {@code op} on the inputs, into output, with the integer arguments. */
+  static void exec(String op, int[] integers, INDArray[] inputs, INDArray output) {
     Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(output).addIntegerArguments(integers).build());
+  }
+
+  /** {@link Nd4jConvolution} where ND4J's im2col and col2im express the geometry, else the portable default. */
+  @Override
+  public Convolution convolution(ConvGeometry g, int filters) {
+    int[] args = windowArguments(g);
+    return args == null ? Kernels.super.convolution(g, filters) : new Nd4jConvolution(engine, g, filters, args);
   }
 
   @Override
@@ -592,6 +601,10 @@ final class Nd4jKernels implements Kernels {
   public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
     KernelArguments.sameShape("channelAffine", x, y);
     int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    if (channelLoops(x, scale, shift, y)) {
+      ChannelLoops.combine(memory(x), memory(scale), null, null, memory(shift), memory(y), c, channelSize(x, c));
+      return;
+    }
     INDArray in = channels(nd("channelAffine", x), c);
     INDArray out = channels(nd("channelAffine", y), c);
     if (scale != null) {
@@ -608,6 +621,11 @@ final class Nd4jKernels implements Kernels {
   public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    if (channelLoops(a, b, out)) {
+      NativeMemory o = memory(out);
+      ChannelLoops.sums(memory(a), memory(b), beta, b == null ? o : null, b == null ? null : o, c, channelSize(a, c));
+      return;
+    }
     INDArray x = channels(nd("channelSums", a), c);
     if (b != null) {
       INDArray product = scratch("channelSums", x);
@@ -621,6 +639,69 @@ final class Nd4jKernels implements Kernels {
     } else {
       o.muli(beta).addi(sums);
     }
+  }
+
+  @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    KernelArguments.sameShape("channelSumsAndProducts", a, b);
+    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    if (channelLoops(a, b, sums, products)) {
+      ChannelLoops.sums(memory(a), memory(b), 0, memory(sums), memory(products), c, channelSize(a, c));
+    } else {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+    }
+  }
+
+  @Override
+  public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    KernelArguments.sameShape("channelShiftAndSquares", x, y);
+    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
+    if (channelLoops(x, shift, y, squares)) {
+      ChannelLoops.shiftAndSquares(memory(x), memory(shift), memory(y), memory(squares), c, channelSize(x, c));
+    } else {
+      Kernels.super.channelShiftAndSquares(x, shift, y, squares);
+    }
+  }
+
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z, y, work);
+    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
+    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    if (channelLoops(x, a, z, b, shift, y)) {
+      ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
+          channelSize(x, c));
+    } else {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+    }
+  }
+
+  /**
+   * Whether the per-channel kernels run as {@link ChannelLoops}' single passes: on FLOAT32 tensors (null ones
+   * ignored) that a {@code ByteBuffer} addresses, with the Vector API present. Else ND4J's ops, one per step.
+   */
+  private boolean channelLoops(Tensor... tensors) {
+    if (!SmallArrays.VECTOR_API) {
+      return false;
+    }
+    for (Tensor t : tensors) {
+      if (t != null && (t.dataType() != org.delta4j.tensor.DataType.FLOAT32
+          || !NativeMemory.addressable(nd("channel", t)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The tensor's native memory, or null for a null tensor (an absent per-channel vector). */
+  private NativeMemory memory(Tensor t) {
+    return t == null ? null : owned("channel", t).memory("channel");
+  }
+
+  /** S of [N, C, ...]: the elements per sample and channel. */
+  private static int channelSize(Tensor t, int c) {
+    int n = t.shape().dim(0);
+    return n == 0 || c == 0 ? 0 : (int) (t.size() / n / c);
   }
 
   /** [N, C, ...] as [N, C, S]. */
