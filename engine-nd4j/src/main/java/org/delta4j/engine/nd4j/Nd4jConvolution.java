@@ -3,41 +3,42 @@ package org.delta4j.engine.nd4j;
 import org.bytedeco.javacpp.Pointer;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
+import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The engine's {@link Convolution} for a geometry ND4J's window ops express, in the order ND4J's im2col writes:
- * cols [N, C, kh, kw, oh, ow] is, for each sample n, the column matrix col(xₙ) [C·kh·kw, oh·ow], and yₙ [F, oh·ow] is
- * sample n of y in NCHW order. So forward is ND4J's im2col over the batch, then yₙ = W·col(xₙ) per sample, one BLAS
- * call each on the buffers' native memory ({@link BlasGemm}) written straight into y; backward dW = β·dW +
- * Σₙ dYₙ·col(xₙ)ᵀ (accumulated sample by sample in BLAS) and dcolₙ = Wᵀ·dYₙ, then ND4J's col2im over the batch. Unlike
- * the whole-batch product of {@link org.delta4j.engine.ColumnConvolution}, no pass puts the columns or the products in
- * another order (for 32 channels of 14×14 at batch 128 those strided copies moved 29 MB each, twice a step). The
- * training pass's columns are kept for backward; an inference pass and backward's Wᵀ·dY share a second buffer, so an
- * inference pass between a training pass and its backward leaves what backward reads. Buffers are made per batch size
- * on first need, so steady-state passes allocate no arrays. Not thread-safe: one per layer.
+ * The engine's {@link Convolution}, one sample at a time so that a sample's column matrix stays in cache between its
+ * making and its product: x is copied once to the heap, then per sample n col(xₙ) [C·kh·kw, oh·ow] is made by the
+ * portable {@link ImageLoops#im2col} (n = 1: exactly that sample's column matrix), copied to native memory in one
+ * block, and yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n
+ * of y in NCHW order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the
+ * training pass kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap and added into dx's heap copy
+ * by {@link ImageLoops#col2im}, and dx copied back once. Against ND4J's im2col and col2im over the batch this reads
+ * and writes a sample's columns in cache (for 32 channels of 14×14 at batch 128, the batch's are 29 MB), and it
+ * needs no strided copy into another order (the whole-batch product [F, N·oh·ow] of
+ * {@link org.delta4j.engine.ColumnConvolution} does). An inference pass uses a one-sample native buffer, so one
+ * between a training pass and its backward leaves what backward reads. Buffers are made per batch size and type on
+ * first need; steady-state passes allocate no arrays. Not thread-safe: one per layer.
  */
 final class Nd4jConvolution implements Convolution {
   private final Nd4jEngine engine;
   private final ConvGeometry g;
   private final int filters;
-  private final int[] im2colArguments; // kh, kw, sh, sw, ph, pw, dh, dw, same mode (Nd4jKernels.windowArguments)
-  private final int[] col2imArguments; // sh, sw, ph, pw, H, W, dh, dw, same mode
-  private Nd4jTensor kept; // col(X) of the last training pass, [N, C, kh, kw, oh, ow]
-  private Nd4jTensor work; // col(X) of an inference pass; Wᵀ·dY in backward
+  private final int column; // the elements of one sample's column matrix, C·kh·kw·oh·ow
+  private Nd4jTensor kept; // col(X) of the last training pass, [N, C·kh·kw·oh·ow]
+  private Nd4jTensor work; // one sample's columns: of an inference pass, or Wᵀ·dYₙ in backward
+  private Object images; // float[] or double[]: x, or dx, on the heap
+  private Object columns; // float[] or double[]: one sample's column matrix on the heap
   private int batch;
 
-  /** For {@code geometry}, whose ND4J window arguments are {@code windowArguments}, and {@code filters} kernels. */
-  Nd4jConvolution(Nd4jEngine engine, ConvGeometry geometry, int filters, int[] windowArguments) {
+  /** For images of {@code geometry} and {@code filters} kernels. */
+  Nd4jConvolution(Nd4jEngine engine, ConvGeometry geometry, int filters) {
     this.engine = engine;
     this.g = geometry;
     this.filters = filters;
-    this.im2colArguments = windowArguments.clone();
-    int[] a = windowArguments;
-    this.col2imArguments = new int[] {a[2], a[3], a[4], a[5], geometry.height(), geometry.width(), a[6], a[7], a[8]};
+    this.column = geometry.columnRows() * geometry.positions();
   }
 
   @Override
@@ -47,16 +48,22 @@ final class Nd4jConvolution implements Convolution {
     checkMatrix("weights", weights);
     sameType(x, weights, y);
     Nd4jTensor in = owned(x);
-    Nd4jTensor cols = training ? (kept = columns(kept, n, in)) : (work = columns(work, n, in));
-    Nd4jKernels.exec("im2col", im2colArguments, new INDArray[] {in.array}, cols.array);
+    Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : (work = buffer(work, 1, in));
+    Object image = heap(in, (int) x.size());
+    HeapCopy.load(in.memory("convolution"), 0, image, (int) x.size());
+    Object col = columns(in);
+    NativeMemory colMemory = cols.memory("convolution");
     int rows = g.columnRows();
     int positions = g.positions();
     Pointer w = BlasGemm.cursor(owned(weights).memory("convolution"));
-    Pointer col = BlasGemm.cursor(cols.memory("convolution"));
+    Pointer c = BlasGemm.cursor(colMemory);
     Pointer out = BlasGemm.cursor(owned(y).memory("convolution"));
-    for (int s = 0; s < n; s++) { //                                      yₙ = W·col(xₙ)
-      BlasGemm.gemm(false, false, filters, positions, rows, 1, w, rows, col.position((long) s * rows * positions),
-          positions, 0, out.position((long) s * filters * positions), positions);
+    for (int s = 0; s < n; s++) {
+      long at = training ? (long) s * column : 0;
+      HeapCopy.im2col(image, col, g, s); //                              col(xₙ), on the heap
+      HeapCopy.store(col, colMemory, at, column); //                     to native memory, still in cache
+      BlasGemm.gemm(false, false, filters, positions, rows, 1, w, rows, c.position(at), positions, 0,
+          out.position((long) s * filters * positions), positions); //     yₙ = W·col(xₙ)
     }
     if (training) {
       batch = n;
@@ -83,36 +90,52 @@ final class Nd4jConvolution implements Convolution {
     int positions = g.positions();
     Pointer gradient = BlasGemm.cursor(owned(dy).memory("convolution"));
     long sample = (long) filters * positions; // one sample of dy
-    long column = (long) rows * positions; //  one sample's column matrix
     if (dw != null) {
       Pointer col = BlasGemm.cursor(kept.memory("convolution"));
       Pointer out = owned(dw).memory("convolution").pointer; // position 0 throughout: not moved
       for (int s = 0; s < batch; s++) { //                                dW ← β·dW + Σₙ dYₙ·col(xₙ)ᵀ
         BlasGemm.gemm(false, true, filters, rows, positions, 1, gradient.position(s * sample), positions,
-            col.position(s * column), positions, s == 0 ? beta : 1, out, rows);
+            col.position((long) s * column), positions, s == 0 ? beta : 1, out, rows);
       }
     }
     if (dx != null) {
-      work = columns(work, batch, kept);
+      work = buffer(work, 1, kept);
+      NativeMemory workMemory = work.memory("convolution");
       Pointer w = owned(weights).memory("convolution").pointer;
-      Pointer col = BlasGemm.cursor(work.memory("convolution"));
-      for (int s = 0; s < batch; s++) { //                                dcolₙ = Wᵀ·dYₙ
+      Object col = columns(kept);
+      Object image = heap(kept, (int) dx.size());
+      for (int s = 0; s < batch; s++) {
         BlasGemm.gemm(true, false, rows, positions, filters, 1, w, rows, gradient.position(s * sample), positions, 0,
-            col.position(s * column), positions);
+            workMemory.pointer, positions); //                           dcolₙ = Wᵀ·dYₙ
+        HeapCopy.load(workMemory, 0, col, column);
+        HeapCopy.col2im(col, image, g, s); //                            dxₙ = col⁻¹(dcolₙ), on the heap
       }
-      INDArray image = owned(dx).array;
-      image.assign(0); // col2im adds into its output
-      Nd4jKernels.exec("col2im", col2imArguments, new INDArray[] {work.array}, image); // dX = col⁻¹(Wᵀ·dY)
+      HeapCopy.store(image, owned(dx).memory("convolution"), 0, (int) dx.size());
     }
   }
 
-  /** {@code current} if it holds n samples' columns of {@code like}'s type, else a new buffer that does. */
-  private Nd4jTensor columns(Nd4jTensor current, int n, Nd4jTensor like) {
+  /** The heap array for x or dx, of t's type, at least {@code length} long. */
+  private Object heap(Nd4jTensor t, int length) {
+    if (!HeapCopy.fits(images, t.dataType(), length)) {
+      images = HeapCopy.make(t.dataType(), length);
+    }
+    return images;
+  }
+
+  /** The heap array for one sample's column matrix, of t's type. */
+  private Object columns(Nd4jTensor t) {
+    if (!HeapCopy.fits(columns, t.dataType(), column)) {
+      columns = HeapCopy.make(t.dataType(), column);
+    }
+    return columns;
+  }
+
+  /** {@code current} if it holds n samples' columns of {@code like}'s type, else a new native buffer that does. */
+  private Nd4jTensor buffer(Nd4jTensor current, int n, Nd4jTensor like) {
     if (current != null && current.shape().dim(0) == n && current.dataType() == like.dataType()) {
       return current;
     }
-    Shape shape = Shape.of(n, g.channels(), g.kernelHeight(), g.kernelWidth(), g.outputHeight(), g.outputWidth());
-    return (Nd4jTensor) engine.zeros(like.dataType(), shape);
+    return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
   }
 
   private void checkMatrix(String what, Tensor t) {

@@ -470,7 +470,7 @@ final class Nd4jKernels implements Kernels {
   // neither symmetric nor its "same") falls back to the portable default.
 
   /** ND4J's integer arguments for a window op: kh, kw, sh, sw, ph, pw, dh, dw, same mode; null when not expressible. */
-  static int[] windowArguments(ConvGeometry g) {
+  private static int[] windowArguments(ConvGeometry g) {
     int spanH = g.dilationHeight() * (g.kernelHeight() - 1) + 1;
     int spanW = g.dilationWidth() * (g.kernelWidth() - 1) + 1;
     int explicitH = (g.height() + 2 * g.padTop() - spanH) / g.strideHeight() + 1;
@@ -490,16 +490,14 @@ final class Nd4jKernels implements Kernels {
         g.dilationHeight(), g.dilationWidth(), explicit ? 0 : 1};
   }
 
-  /** ND4J's custom op {@code op} on the inputs, into output, with the integer arguments. */
-  static void exec(String op, int[] integers, INDArray[] inputs, INDArray output) {
+  private static void exec(String op, int[] integers, INDArray[] inputs, INDArray output) {
     Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(output).addIntegerArguments(integers).build());
   }
 
-  /** {@link Nd4jConvolution} where ND4J's im2col and col2im express the geometry, else the portable default. */
+  /** {@link Nd4jConvolution}, for every geometry. */
   @Override
   public Convolution convolution(ConvGeometry g, int filters) {
-    int[] args = windowArguments(g);
-    return args == null ? Kernels.super.convolution(g, filters) : new Nd4jConvolution(engine, g, filters, args);
+    return new Nd4jConvolution(engine, g, filters);
   }
 
   @Override

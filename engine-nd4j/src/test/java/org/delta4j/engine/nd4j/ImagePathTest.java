@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.delta4j.conformance.Agreement;
 import org.delta4j.conformance.Tolerances;
-import org.delta4j.engine.ColumnConvolution;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
 import org.delta4j.engine.Engine;
@@ -18,10 +17,10 @@ import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's image path — the convolution as ND4J's im2col and col2im around one BLAS product per sample
- * ({@link Nd4jConvolution}), the per-channel kernels as single Vector API passes on FLOAT32 ({@link ChannelLoops}) —
- * agrees with the reference engine, on sizes that leave a remainder after the vector loop and on a batch whose
- * backward follows an inference pass of another batch.
+ * The engine's image path — the convolution a sample at a time, the portable im2col and col2im on the heap around
+ * one BLAS product ({@link Nd4jConvolution}), the per-channel kernels as single Vector API passes on FLOAT32 ({@link ChannelLoops}) —
+ * agrees with the reference engine, on sizes that leave a remainder after the vector loop, on padding, strides and
+ * dilation, and on a batch whose backward follows an inference pass of another batch.
  */
 class ImagePathTest {
   private final Engine nd4j = Engines.get(Nd4jEngine.NAME);
@@ -38,38 +37,43 @@ class ImagePathTest {
 
   @Test
   void theConvolutionAgreesWithTheReferenceAcrossAnInferencePassBeforeBackward() {
-    ConvGeometry g = new ConvGeometry(3, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 7, 6);
-    int filters = 5;
-    assertInstanceOf(Nd4jConvolution.class, nd4j.kernels().convolution(g, filters));
-    for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
-      Tensor[][] results = new Tensor[2][];
-      Engine[] engines = {ref, nd4j};
-      for (int e = 0; e < 2; e++) {
-        Engine engine = engines[e];
-        Convolution conv = engine.kernels().convolution(g, filters);
-        Tensor x = random(engine, type, 1, 4, 3, 7, 6);
-        Tensor w = random(engine, type, 2, filters, 27);
-        Tensor y = engine.zeros(type, Shape.of(4, filters, 7, 6));
-        conv.forward(x, w, y, true);
-        conv.forward(random(engine, type, 3, 2, 3, 7, 6), w, engine.zeros(type, Shape.of(2, filters, 7, 6)), false);
-        Tensor dy = random(engine, type, 4, 4, filters, 7, 6);
-        Tensor dw = random(engine, type, 5, filters, 27);
-        Tensor dx = engine.zeros(type, Shape.of(4, 3, 7, 6));
-        conv.backward(dy, w, 0.5, dw, dx);
-        results[e] = new Tensor[] {y, dw, dx};
-      }
-      for (int i = 0; i < 3; i++) {
-        Agreement.assertAgree("convolution " + type + " output " + i, results[0][i], results[1][i],
-            Tolerances.of(type));
+    ConvGeometry[] geometries = {
+        new ConvGeometry(3, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 7, 6), //  same padding
+        new ConvGeometry(3, 9, 7, 3, 3, 1, 1, 1, 1, 1, 2, 9, 8), //  padded 2 on the left, 1 on the right
+        new ConvGeometry(3, 7, 6, 3, 2, 2, 2, 2, 1, 1, 0, 3, 3)}; // stride 2, dilated rows
+    for (ConvGeometry g : geometries) {
+      for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+        convolutionAgrees(g, type);
       }
     }
   }
 
-  @Test
-  void aGeometryNd4jCannotExpressKeepsThePortableConvolution() {
-    ConvGeometry asymmetric = // padded 2 on the left, 1 on the right
-        new ConvGeometry(1, 9, 7, 3, 3, 1, 1, 1, 1, 1, 2, 9, 8);
-    assertInstanceOf(ColumnConvolution.class, nd4j.kernels().convolution(asymmetric, 2));
+  private void convolutionAgrees(ConvGeometry g, DataType type) {
+    int filters = 5;
+    int rows = g.columnRows();
+    assertInstanceOf(Nd4jConvolution.class, nd4j.kernels().convolution(g, filters));
+    Tensor[][] results = new Tensor[2][];
+    Engine[] engines = {ref, nd4j};
+    for (int e = 0; e < 2; e++) {
+      Engine engine = engines[e];
+      Convolution conv = engine.kernels().convolution(g, filters);
+      Tensor x = random(engine, type, 1, 4, 3, g.height(), g.width());
+      Tensor w = random(engine, type, 2, filters, rows);
+      Tensor y = engine.zeros(type, Shape.of(4, filters, g.outputHeight(), g.outputWidth()));
+      conv.forward(x, w, y, true);
+      conv.forward(random(engine, type, 3, 2, 3, g.height(), g.width()), w,
+          engine.zeros(type, Shape.of(2, filters, g.outputHeight(), g.outputWidth())), false);
+      Tensor dy = random(engine, type, 4, 4, filters, g.outputHeight(), g.outputWidth());
+      Tensor dw = random(engine, type, 5, filters, rows);
+      Tensor dx = random(engine, type, 6, 4, 3, g.height(), g.width()); // overwritten
+      conv.backward(dy, w, 0.5, dw, dx);
+      results[e] = new Tensor[] {y, dw, dx};
+    }
+    String[] names = {"y", "dw", "dx"};
+    for (int i = 0; i < 3; i++) {
+      Agreement.assertAgree("convolution " + g + " " + type + " " + names[i], results[0][i], results[1][i],
+          Tolerances.of(type));
+    }
   }
 
   @Test
