@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * batch normalisation's statistics, its output and its input gradient each read their tensors once, where ND4J's
  * broadcast and reduction ops take one pass (and often a scratch array) per arithmetic step. Row r = n·C + c of S
  * contiguous elements belongs to channel c, whose coefficients come from C-element vectors (null: the identity
- * value); S, the elements per sample and channel, is given. Sums are taken per row in float lanes, then added across rows in double. Loaded only when
- * {@code jdk.incubator.vector} is present; {@link Nd4jKernels} checks shapes and types first. Stateless.
+ * value); S, the elements per sample and channel, is given. Sums are taken per row in float lanes, then added across
+ * rows in double. Loaded only when {@code jdk.incubator.vector} is present; {@link Nd4jKernels} checks shapes and
+ * types first. Stateless.
  */
 final class ChannelLoops {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -219,7 +219,8 @@ final class Nd4jKernels implements Kernels {
   public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("activation", x, y);
     if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
-      SmallArrays.rectify(owned("activation", x), f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
+      Nd4jTensor in = owned("activation", x);
+      SmallArrays.rectify(in, in, f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
       return;
     }
     INDArray in = nd("activation", x);
@@ -246,6 +247,15 @@ final class Nd4jKernels implements Kernels {
   public void activationBackward(
       ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
+    if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.VECTOR_API
+        && NativeMemory.addressable(nd("activationBackward", x))
+        && NativeMemory.addressable(nd("activationBackward", dy))
+        && NativeMemory.addressable(nd("activationBackward", dx))) {
+      // f′(x)·dy = x > 0 ? dy : α·dy, one pass
+      SmallArrays.rectify(owned("activationBackward", x), owned("activationBackward", dy),
+          f == ActivationFunction.LEAKY_RELU, alpha, owned("activationBackward", dx));
+      return;
+    }
     INDArray out = nd("activationBackward", y);
     INDArray g = nd("activationBackward", dy);
     INDArray d = nd("activationBackward", dx);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's image path — the convolution a sample at a time, the portable im2col and col2im on the heap around
- * one BLAS product ({@link Nd4jConvolution}), the per-channel kernels as single Vector API passes on FLOAT32 ({@link ChannelLoops}) —
+ * one BLAS product ({@link Nd4jConvolution}), the per-channel kernels as single Vector API passes on FLOAT32
+ * ({@link ChannelLoops}) —
  * agrees with the reference engine, on sizes that leave a remainder after the vector loop, on padding, strides and
  * dilation, and on a batch whose backward follows an inference pass of another batch.
  */
