@@ -70,11 +70,16 @@ final class ChannelLoops {
       FloatVector s = FloatVector.zero(F);
       FloatVector ps = FloatVector.zero(F);
       int j = 0;
-      for (; j < end; j += F.length()) {
-        int o = base + j * Float.BYTES;
-        FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, o, ORDER);
-        s = s.add(v);
-        if (products != null) {
+      // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
+      if (products == null) {
+        for (; j < end; j += F.length()) {
+          s = s.add(FloatVector.fromByteBuffer(F, a.bytes, base + j * Float.BYTES, ORDER));
+        }
+      } else {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, o, ORDER);
+          s = s.add(v);
           ps = FloatVector.fromByteBuffer(F, b.bytes, o, ORDER).fma(v, ps);
         }
       }
