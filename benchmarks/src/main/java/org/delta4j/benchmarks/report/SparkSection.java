@@ -292,7 +292,8 @@ final class SparkSection {
   /**
    * Per step on N separate machines of this core: t(N) = c/N + s + x(N), with c the one-machine compute of a step
    * (measured), s Spark's own cost of a step with one worker, where nothing is exchanged (measured), and x(N) the
-   * partitioned all-reduce of the gradient vector, V = (P + 2) doubles: 2(N − 1)/N · V bytes out and in at the
+   * partitioned all-reduce of the gradient vector, V = (P + 2) values of the width it is sent in (4 bytes for a
+   * FLOAT32 network, 8 for FLOAT64; 8 when the run does not say): 2(N − 1)/N · V bytes out and in at the
    * network's rate, plus 2(N − 1) message latencies. Efficiency(N) = t(1) / (N · t(N)).
    */
   private void projection(StringBuilder md, Machine here) {
@@ -300,7 +301,8 @@ final class SparkSection {
     double s = stepSeconds(1, true) - stepSeconds(1, false);
     double measured2 = stepSeconds(2, true);
     double exchangedHere = measured2 - c / 2 - s;
-    double vectorBytes = 8.0 * (root.path("config").path("parameters").asLong() + 2);
+    double vectorBytes = root.path("config").path("gradient_value_bytes").asInt(8)
+        * (root.path("config").path("parameters").asLong() + 2.0);
     md.append("### Scaling: what 2 workers on 2 cores show, and a projection\n\nOn this machine the two executors "
         + "share ").append(here.cores()).append(" cores with the driver (which runs the master, the workers' daemons "
             + "and the evaluation), so 2 workers can at best halve the compute of a step while the exchange and "

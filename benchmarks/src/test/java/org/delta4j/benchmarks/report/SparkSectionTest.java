@@ -99,6 +99,18 @@ class SparkSectionTest {
   }
 
   @Test
+  void theProjectionSizesTheGradientVectorByTheWidthItIsSentIn() throws IOException {
+    Machine here = Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3)));
+    String doubles = SparkSection.read(cluster(BenchmarksReportTest.ZEN3)).render(here);
+    assertTrue(doubles.contains("the 1.88 MB gradient vector"), "(235,146 + 2) × 8 bytes when not said: " + doubles);
+    Path f = cluster(BenchmarksReportTest.ZEN3);
+    Files.writeString(f, Files.readString(f).replace("\"parameters\":", "\"gradient_value_bytes\":4,\"parameters\":"));
+    String floats = SparkSection.read(f).render(here);
+    assertTrue(floats.contains("the 0.941 MB gradient vector"), "× 4 bytes when sent as floats: " + floats);
+  }
+
+  @Test
   void aMissingFileGivesASectionSayingSo() throws IOException {
     String md = SparkSection.read(dir.resolve("absent.json")).render(Machine.unknown());
     assertTrue(md.startsWith("## Spark\n\nNot measured in this run"), md);
