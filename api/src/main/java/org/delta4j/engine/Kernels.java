@@ -556,37 +556,89 @@ public interface Kernels {
   }
 
   /**
-   * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
-   * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
-   * default overwrites (an engine that fuses the pass ignores it), so that the default allocates nothing. A batch
-   * normalisation's input gradient in one pass.
+   * Per-channel affine map then ReLU: y[n, c, ...] ← max(scale[c]·x[n, c, ...] + shift[c], 0), the two of
+   * {@link #channelAffine} and {@link #activation} (RELU) in one pass; shapes as for channelAffine, scale and shift
+   * required. A batch normalisation fused with the ReLU after it. y may be x.
    */
-  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+  default void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    if (scale == null || shift == null) {
+      throw new IllegalArgumentException("channelAffineRelu: scale and shift are required, got " + scale + " and "
+          + shift);
+    }
+    channelAffine(x, scale, shift, y);
+    activation(ActivationFunction.RELU, 0, y, y);
+  }
+
+  /**
+   * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·g·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for
+   * x, z, y and work [N, C, ...] of one shape and a, b, shift of C elements; g is 1 where the gate (null: always open)
+   * is open at z, else x is taken as 0, as ReLU's backward pass takes it. y must not be x or z. work is scratch the
+   * default overwrites (an engine that fuses the pass ignores it). A batch normalisation's input gradient in one
+   * pass, x its output gradient and z its input.
+   */
+  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
+      Tensor work) {
     KernelArguments.sameShape("channelCombine", x, z);
     KernelArguments.sameShape("channelCombine", x, work);
+    Tensor passed = gate == null ? x : gated(x, z, gate);
     channelAffine(z, b, shift, y); //                    b·z + shift
-    channelAffine(x, a, null, work); //                  a·x
+    channelAffine(passed, a, null, work); //             a·g·x
     axpy(1, work, y);
   }
 
   /**
-   * Per-channel sums of a and of a·b together: sums[c] ← Σ over n and the positions of a[n, c, ...], products[c] ←
-   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements. A batch
-   * normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass.
+   * Per-channel sums of g·a and of g·a·(b − origin) together: sums[c] ← Σ over n and the positions of g·a[n, c, ...],
+   * products[c] ← Σ of g·a[n, c, ...]·(b[n, c, ...] − origin[c]); a and b [N, C, ...] of one shape, origin (null: 0),
+   * sums and products of C elements; g is 1 where the gate (null: always open) is open at b, else a is taken as 0.
+   * A batch normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass straight from x.
    */
-  default void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
-    channelSums(a, null, 0, sums);
-    channelSums(a, b, 0, products);
+  default void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
+      Tensor products) {
+    KernelArguments.sameShape("channelSumsAndProducts", b, a);
+    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
+    Tensor passed = gate == null ? a : gated(a, b, gate);
+    channelSums(passed, null, 0, sums);
+    channelSums(passed, origin == null ? b : shifted(b, origin), 0, products);
+  }
+
+  /** A new tensor v where the gate is open at z, else 0: ReLU's backward pass at the gate's affine map of z. */
+  private Tensor gated(Tensor v, Tensor z, ReluGate gate) {
+    ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    Tensor input = like(z);
+    channelAffine(z, gate.scale(), gate.shift(), input);
+    Tensor passed = like(v);
+    activationBackward(ActivationFunction.RELU, 0, input, input, v, passed);
+    return passed;
   }
 
   /**
-   * Per-channel shift and sums of squares together: y[n, c, ...] ← x[n, c, ...] + shift[c], then squares[c] ← Σ over
-   * n and the positions of y[n, c, ...]²; x and y [N, C, ...] of one shape (y may be x), shift and squares of C
-   * elements. A batch normalisation's x − μ and Σ(x − μ)², which an engine can do in one pass.
+   * Per-channel mean and biased variance over the samples and positions, M = N·(elements a sample's channel) values
+   * a channel: mean[c] ← Σx / M and variance[c] ← Σ(x − μ)² / M, for x [N, C, ...] and mean and variance of C
+   * elements. A batch normalisation's statistics. The default takes two passes, the mean and then the squares of
+   * x − μ; an engine may take one pass if its variance stays as accurate when |μ| is large against σ (sums shifted
+   * by a value of the channel, not Σx² − M·μ², which cancels).
    */
-  default void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
-    channelAffine(x, null, shift, y);
-    channelSums(y, y, 0, squares);
+  default void channelMoments(Tensor x, Tensor mean, Tensor variance) {
+    int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
+    if (mean == null || variance == null) {
+      throw new IllegalArgumentException("channelMoments: mean and variance are required");
+    }
+    double m = (double) x.size() / c;
+    channelSums(x, null, 0, mean);
+    scale(mean, 1 / m); //                              μ = Σx / M
+    Tensor centred = shifted(x, mean);
+    channelSums(centred, centred, 0, variance);
+    scale(variance, 1 / m); //                          σ² = Σ(x − μ)² / M
+  }
+
+  /** A new tensor x[n, c, ...] − origin[c]. */
+  private Tensor shifted(Tensor x, Tensor origin) {
+    Tensor negated = like(origin);
+    affine(origin, -1, 0, negated);
+    Tensor y = like(x);
+    channelAffine(x, null, negated, y);
+    return y;
   }
 
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */
