@@ -602,13 +602,16 @@ public interface Kernels {
     channelSums(passed, origin == null ? b : shifted(b, origin), 0, products);
   }
 
-  /** A new tensor v where the gate is open at z, else 0: ReLU's backward pass at the gate's affine map of z. */
+  /**
+   * A new tensor v where the gate is open at z, else 0: ReLU's backward pass at y = max(scale·z + shift, 0), the
+   * forward pass's output, given as both its input and its output (ReLU(y) = y, and y &gt; 0 where its input was).
+   */
   private Tensor gated(Tensor v, Tensor z, ReluGate gate) {
     ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
-    Tensor input = like(z);
-    channelAffine(z, gate.scale(), gate.shift(), input);
+    Tensor y = like(z);
+    channelAffineRelu(z, gate.scale(), gate.shift(), y);
     Tensor passed = like(v);
-    activationBackward(ActivationFunction.RELU, 0, input, input, v, passed);
+    activationBackward(ActivationFunction.RELU, 0, y, y, v, passed);
     return passed;
   }
 
