@@ -2,6 +2,7 @@ package org.delta4j.engine.nd4j;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -28,20 +29,32 @@ final class BlasGemm {
     int n = c.shape().dim(1);
     int k = a.shape().dim(transposeA ? 0 : 1);
     // Leading dimensions are the stored row lengths; BLAS wants them ≥ 1 even for an empty operand.
-    int lda = Math.max(1, a.shape().dim(1));
-    int ldb = Math.max(1, b.shape().dim(1));
-    int ldc = Math.max(1, n);
+    gemm(transposeA, transposeB, m, n, k, alpha, a.memory("gemm").pointer, Math.max(1, a.shape().dim(1)),
+        b.memory("gemm").pointer, Math.max(1, b.shape().dim(1)), beta, c.memory("gemm").pointer, Math.max(1, n));
+  }
+
+  /**
+   * The same product on raw row-major operands: each a {@link FloatPointer} or {@link DoublePointer} (all of one
+   * type) whose position is the matrix's first element, with its leading dimension (stored row length).
+   */
+  static void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Pointer a, int lda,
+      Pointer b, int ldb, double beta, Pointer c, int ldc) {
     int ta = transposeA ? TRANSPOSE : NO_TRANSPOSE;
     int tb = transposeB ? TRANSPOSE : NO_TRANSPOSE;
-    NativeMemory pa = a.memory("gemm");
-    NativeMemory pb = b.memory("gemm");
-    NativeMemory pc = c.memory("gemm");
-    if (pc.floats) {
-      openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) pa.pointer, lda,
-          (FloatPointer) pb.pointer, ldb, (float) beta, (FloatPointer) pc.pointer, ldc);
+    if (c instanceof FloatPointer fc) {
+      openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) a, lda,
+          (FloatPointer) b, ldb, (float) beta, fc, ldc);
     } else {
-      openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) pa.pointer, lda,
-          (DoublePointer) pb.pointer, ldb, beta, (DoublePointer) pc.pointer, ldc);
+      openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) a, lda, (DoublePointer) b, ldb,
+          beta, (DoublePointer) c, ldc);
     }
+  }
+
+  /**
+   * A private copy of {@code m}'s BLAS pointer, for a caller that moves its position to address a sub-matrix: the
+   * tensor's own pointer is shared between threads and must keep position 0.
+   */
+  static Pointer cursor(NativeMemory m) {
+    return m.floats ? new FloatPointer(m.pointer) : new DoublePointer(m.pointer);
   }
 }

@@ -1,6 +1,9 @@
 package org.delta4j.engine.nd4j;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
@@ -12,9 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The native memory of a contiguous C-ordered ND4J array of floats or doubles, for code that works on it without
  * ND4J's operation executioner: a BLAS pointer at the array's first element ({@link FloatPointer} or
- * {@link DoublePointer}, its offset in the buffer applied) and a native-order {@link ByteBuffer} over exactly its
- * elements, byte 0 being element 0. Made once per tensor (both views cost a native call and objects to make) and
- * immutable after: several threads may read through it; BLAS and the {@code ByteBuffer}'s absolute accessors keep no
+ * {@link DoublePointer}, its offset in the buffer applied), a native-order {@link ByteBuffer} over exactly its
+ * elements, byte 0 being element 0, and the same as a typed buffer. Made once per tensor (the views cost a native
+ * call and objects to make) and immutable after: several threads may read through it; BLAS and the buffers' absolute
+ * accessors keep no
  * position.
  */
 final class NativeMemory {
@@ -26,12 +30,15 @@ final class NativeMemory {
   final Pointer pointer;
   /** Native-order bytes of the elements, element i at byte i·(element size). */
   final ByteBuffer bytes;
+  /** The elements as a {@link FloatBuffer} or {@link DoubleBuffer}, element i at index i (for bulk copies). */
+  final Buffer elements;
 
   private NativeMemory(boolean floats, int length, Pointer pointer, ByteBuffer bytes) {
     this.floats = floats;
     this.length = length;
     this.pointer = pointer;
     this.bytes = bytes;
+    this.elements = floats ? bytes.asFloatBuffer() : bytes.asDoubleBuffer();
   }
 
   /** Whether {@code a}'s elements end within the first 2 GiB of its buffer, all a {@link ByteBuffer} addresses. */

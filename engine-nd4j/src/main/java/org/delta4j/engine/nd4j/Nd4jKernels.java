@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
@@ -218,7 +219,8 @@ final class Nd4jKernels implements Kernels {
   public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("activation", x, y);
     if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
-      SmallArrays.rectify(owned("activation", x), f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
+      Nd4jTensor in = owned("activation", x);
+      SmallArrays.rectify(in, in, f == ActivationFunction.LEAKY_RELU, alpha, owned("activation", y));
       return;
     }
     INDArray in = nd("activation", x);
@@ -245,6 +247,15 @@ final class Nd4jKernels implements Kernels {
   public void activationBackward(
       ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
+    if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.VECTOR_API
+        && NativeMemory.addressable(nd("activationBackward", x))
+        && NativeMemory.addressable(nd("activationBackward", dy))
+        && NativeMemory.addressable(nd("activationBackward", dx))) {
+      // f′(x)·dy = x > 0 ? dy : α·dy, one pass
+      SmallArrays.rectify(owned("activationBackward", x), owned("activationBackward", dy),
+          f == ActivationFunction.LEAKY_RELU, alpha, owned("activationBackward", dx));
+      return;
+    }
     INDArray out = nd("activationBackward", y);
     INDArray g = nd("activationBackward", dy);
     INDArray d = nd("activationBackward", dx);
@@ -493,6 +504,12 @@ final class Nd4jKernels implements Kernels {
     Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(output).addIntegerArguments(integers).build());
   }
 
+  /** {@link Nd4jConvolution}, for every geometry. */
+  @Override
+  public Convolution convolution(ConvGeometry g, int filters) {
+    return new Nd4jConvolution(engine, g, filters);
+  }
+
   @Override
   public void im2col(Tensor x, ConvGeometry g, Tensor col) {
     int n = g.checkImages("im2col", "x", x);
@@ -592,6 +609,10 @@ final class Nd4jKernels implements Kernels {
   public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
     KernelArguments.sameShape("channelAffine", x, y);
     int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    if (channelLoops(x, scale, shift, y)) {
+      ChannelLoops.combine(memory(x), memory(scale), null, null, memory(shift), memory(y), c, channelSize(x, c));
+      return;
+    }
     INDArray in = channels(nd("channelAffine", x), c);
     INDArray out = channels(nd("channelAffine", y), c);
     if (scale != null) {
@@ -608,6 +629,11 @@ final class Nd4jKernels implements Kernels {
   public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    if (channelLoops(a, b, out)) {
+      NativeMemory o = memory(out);
+      ChannelLoops.sums(memory(a), memory(b), beta, b == null ? o : null, b == null ? null : o, c, channelSize(a, c));
+      return;
+    }
     INDArray x = channels(nd("channelSums", a), c);
     if (b != null) {
       INDArray product = scratch("channelSums", x);
@@ -621,6 +647,69 @@ final class Nd4jKernels implements Kernels {
     } else {
       o.muli(beta).addi(sums);
     }
+  }
+
+  @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    KernelArguments.sameShape("channelSumsAndProducts", a, b);
+    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    if (channelLoops(a, b, sums, products)) {
+      ChannelLoops.sums(memory(a), memory(b), 0, memory(sums), memory(products), c, channelSize(a, c));
+    } else {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+    }
+  }
+
+  @Override
+  public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    KernelArguments.sameShape("channelShiftAndSquares", x, y);
+    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
+    if (channelLoops(x, shift, y, squares)) {
+      ChannelLoops.shiftAndSquares(memory(x), memory(shift), memory(y), memory(squares), c, channelSize(x, c));
+    } else {
+      Kernels.super.channelShiftAndSquares(x, shift, y, squares);
+    }
+  }
+
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    KernelArguments.sameShape("channelCombine", x, z, y, work);
+    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
+    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    if (channelLoops(x, a, z, b, shift, y)) {
+      ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
+          channelSize(x, c));
+    } else {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+    }
+  }
+
+  /**
+   * Whether the per-channel kernels run as {@link ChannelLoops}' single passes: on FLOAT32 tensors (null ones
+   * ignored) that a {@code ByteBuffer} addresses, with the Vector API present. Else ND4J's ops, one per step.
+   */
+  private boolean channelLoops(Tensor... tensors) {
+    if (!SmallArrays.VECTOR_API) {
+      return false;
+    }
+    for (Tensor t : tensors) {
+      if (t != null && (t.dataType() != org.delta4j.tensor.DataType.FLOAT32
+          || !NativeMemory.addressable(nd("channel", t)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The tensor's native memory, or null for a null tensor (an absent per-channel vector). */
+  private NativeMemory memory(Tensor t) {
+    return t == null ? null : owned("channel", t).memory("channel");
+  }
+
+  /** S of [N, C, ...]: the elements per sample and channel. */
+  private static int channelSize(Tensor t, int c) {
+    int n = t.shape().dim(0);
+    return n == 0 || c == 0 ? 0 : (int) (t.size() / n / c);
   }
 
   /** [N, C, ...] as [N, C, S]. */

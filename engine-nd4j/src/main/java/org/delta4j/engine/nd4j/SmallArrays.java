@@ -33,11 +33,13 @@ final class SmallArrays {
   }
 
   /**
-   * y ← max(x, 0) (ReLU, when {@code leaky} is false) or y ← x &gt; 0 ? x : α·x (leaky ReLU), element-wise; x and y
-   * have one shape (checked by the caller) and y may be x.
+   * out ← x &gt; 0 ? v : α·v, element-wise, α = 0 unless {@code leaky}: ReLU or leaky ReLU forward with v = x, and
+   * backward with v = dy. All have one shape (checked by the caller); out may be x or v. Any size: the backward pass
+   * is one pass here against ND4J's two ops (a sign and a product) at any size.
    */
-  static void rectify(Nd4jTensor x, boolean leaky, double alpha, Nd4jTensor y) {
-    VectorRowLoops.rectify(x.memory("activation"), leaky, alpha, y.memory("activation"));
+  static void rectify(Nd4jTensor x, Nd4jTensor v, boolean leaky, double alpha, Nd4jTensor out) {
+    VectorRowLoops.rectify(x.memory("activation"), v.memory("activation"), leaky, leaky ? alpha : 0,
+        out.memory("activation"));
   }
 
   /**

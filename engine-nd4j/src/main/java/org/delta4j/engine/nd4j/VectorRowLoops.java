@@ -62,46 +62,51 @@ final class VectorRowLoops {
   }
 
   /**
-   * y ← max(x, 0) (ReLU: the maximum as {@link Math#max} takes it, as the reference engine computes it), or
-   * y ← x &gt; 0 ? x : α·x (leaky ReLU).
+   * out ← x &gt; 0 ? v : α·v, element-wise (ReLU with α = 0, leaky ReLU otherwise): the forward pass with v = x (ReLU
+   * then as max(x, 0), the maximum as {@link Math#max} takes it, as the reference engine computes it), the backward
+   * pass with v = dy (the derivative at 0 taken as α). out may be x or v.
    */
-  static void rectify(NativeMemory x, boolean leaky, double alpha, NativeMemory y) {
+  static void rectify(NativeMemory x, NativeMemory v, boolean leaky, double alpha, NativeMemory out) {
     if (x.floats) {
-      rectifyFloats(x.bytes, x.length, leaky, (float) alpha, y.bytes);
+      rectifyFloats(x.bytes, v.bytes, x.length, x == v && !leaky, (float) alpha, out.bytes);
     } else {
-      rectifyDoubles(x.bytes, x.length, leaky, alpha, y.bytes);
+      rectifyDoubles(x.bytes, v.bytes, x.length, x == v && !leaky, alpha, out.bytes);
     }
   }
 
-  private static void rectifyFloats(ByteBuffer x, int n, boolean leaky, float alpha, ByteBuffer y) {
+  private static void rectifyFloats(ByteBuffer x, ByteBuffer v, int n, boolean max, float alpha, ByteBuffer y) {
     int end = F.loopBound(n);
     int i = 0;
     for (; i < end; i += F.length()) {
       int o = i * Float.BYTES;
-      FloatVector v = FloatVector.fromByteBuffer(F, x, o, ORDER);
-      FloatVector r = leaky ? v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)) : v.max(0f);
+      FloatVector a = FloatVector.fromByteBuffer(F, x, o, ORDER);
+      FloatVector r = max ? a.max(0f) : FloatVector.fromByteBuffer(F, v, o, ORDER)
+          .mul(alpha).blend(FloatVector.fromByteBuffer(F, v, o, ORDER), a.compare(VectorOperators.GT, 0f));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Float.BYTES;
-      float v = x.getFloat(o);
-      y.putFloat(o, leaky ? (v > 0 ? v : alpha * v) : Math.max(v, 0f));
+      float a = x.getFloat(o);
+      float b = v.getFloat(o);
+      y.putFloat(o, max ? Math.max(a, 0f) : a > 0 ? b : alpha * b);
     }
   }
 
-  private static void rectifyDoubles(ByteBuffer x, int n, boolean leaky, double alpha, ByteBuffer y) {
+  private static void rectifyDoubles(ByteBuffer x, ByteBuffer v, int n, boolean max, double alpha, ByteBuffer y) {
     int end = D.loopBound(n);
     int i = 0;
     for (; i < end; i += D.length()) {
       int o = i * Double.BYTES;
-      DoubleVector v = DoubleVector.fromByteBuffer(D, x, o, ORDER);
-      DoubleVector r = leaky ? v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0)) : v.max(0);
+      DoubleVector a = DoubleVector.fromByteBuffer(D, x, o, ORDER);
+      DoubleVector r = max ? a.max(0) : DoubleVector.fromByteBuffer(D, v, o, ORDER)
+          .mul(alpha).blend(DoubleVector.fromByteBuffer(D, v, o, ORDER), a.compare(VectorOperators.GT, 0));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Double.BYTES;
-      double v = x.getDouble(o);
-      y.putDouble(o, leaky ? (v > 0 ? v : alpha * v) : Math.max(v, 0));
+      double a = x.getDouble(o);
+      double b = v.getDouble(o);
+      y.putDouble(o, max ? Math.max(a, 0) : a > 0 ? b : alpha * b);
     }
   }
 }

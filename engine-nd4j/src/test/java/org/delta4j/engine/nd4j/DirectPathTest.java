@@ -229,7 +229,7 @@ class DirectPathTest {
     BlasGemm.gemm((Nd4jTensor) random(nd4j, type, 1, 4, 784), false, (Nd4jTensor) random(nd4j, type, 2, 784, 256),
         false, 1, 0, y);
     SmallArrays.addRowVector(y, (Nd4jTensor) random(nd4j, type, 3, 256));
-    SmallArrays.rectify(y, false, 0, y);
+    SmallArrays.rectify(y, y, false, 0, y);
     return y.toDoubleArray();
   }
 }

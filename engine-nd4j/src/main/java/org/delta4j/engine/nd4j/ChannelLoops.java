@@ -1,0 +1,151 @@
+package org.delta4j.engine.nd4j;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The per-channel kernels on FLOAT32 tensors [N, C, S] as single passes of the JDK's Vector API over native memory: a
+ * batch normalisation's statistics, its output and its input gradient each read their tensors once, where ND4J's
+ * broadcast and reduction ops take one pass (and often a scratch array) per arithmetic step. Row r = n·C + c of S
+ * contiguous elements belongs to channel c, whose coefficients come from C-element vectors (null: the identity
+ * value); S, the elements per sample and channel, is given. Sums are taken per row in float lanes, then added across
+ * rows in double. Loaded only when {@code jdk.incubator.vector} is present; {@link Nd4jKernels} checks shapes and
+ * types first. Stateless.
+ */
+final class ChannelLoops {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+  private ChannelLoops() {}
+
+  /**
+   * y[n, c, s] ← p[c]·x[n, c, s] + q[c]·z[n, c, s] + r[c] (z null: no second term; p null: 1; r null: 0). y may be x,
+   * not z.
+   */
+  static void combine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r, NativeMemory y,
+      int channels, int size) {
+    int end = F.loopBound(size);
+    for (int row = 0; row < rows(x, size); row++) {
+      int c = row % channels;
+      float a = coefficient(p, c, 1);
+      float b = coefficient(q, c, 0);
+      float t = coefficient(r, c, 0);
+      int base = row * size * Float.BYTES;
+      int j = 0;
+      if (z == null) {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).fma(a, t).intoByteBuffer(y.bytes, o, ORDER);
+        }
+      } else {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector.fromByteBuffer(F, z.bytes, o, ORDER).fma(b, t)
+              .add(FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).mul(a)).intoByteBuffer(y.bytes, o, ORDER);
+        }
+      }
+      for (; j < size; j++) {
+        int o = base + j * Float.BYTES;
+        float v = z == null ? t : b * z.bytes.getFloat(o) + t;
+        y.bytes.putFloat(o, a * x.bytes.getFloat(o) + v);
+      }
+    }
+  }
+
+  /**
+   * sums[c] ← Σ over n and s of a (skipped when sums is null), products[c] ← Σ of a·b (skipped when products is
+   * null); each plus β times what it held (β = 0: what it held is ignored).
+   */
+  static void sums(NativeMemory a, NativeMemory b, double beta, NativeMemory sums, NativeMemory products,
+      int channels, int size) {
+    double[] total = new double[channels];
+    double[] product = new double[channels];
+    int end = F.loopBound(size);
+    for (int row = 0; row < rows(a, size); row++) {
+      int c = row % channels;
+      int base = row * size * Float.BYTES;
+      FloatVector s = FloatVector.zero(F);
+      FloatVector ps = FloatVector.zero(F);
+      int j = 0;
+      // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
+      if (products == null) {
+        for (; j < end; j += F.length()) {
+          s = s.add(FloatVector.fromByteBuffer(F, a.bytes, base + j * Float.BYTES, ORDER));
+        }
+      } else {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, o, ORDER);
+          s = s.add(v);
+          ps = FloatVector.fromByteBuffer(F, b.bytes, o, ORDER).fma(v, ps);
+        }
+      }
+      double rowSum = s.reduceLanes(VectorOperators.ADD);
+      double rowProduct = ps.reduceLanes(VectorOperators.ADD);
+      for (; j < size; j++) {
+        int o = base + j * Float.BYTES;
+        float v = a.bytes.getFloat(o);
+        rowSum += v;
+        if (products != null) {
+          rowProduct += v * b.bytes.getFloat(o);
+        }
+      }
+      total[c] += rowSum;
+      product[c] += rowProduct;
+    }
+    store(total, beta, sums);
+    store(product, beta, products);
+  }
+
+  /** y[n, c, s] ← x[n, c, s] + r[c], then squares[c] ← Σ over n and s of y². y may be x. */
+  static void shiftAndSquares(NativeMemory x, NativeMemory r, NativeMemory y, NativeMemory squares, int channels,
+      int size) {
+    double[] total = new double[channels];
+    int end = F.loopBound(size);
+    for (int row = 0; row < rows(x, size); row++) {
+      int c = row % channels;
+      float t = coefficient(r, c, 0);
+      int base = row * size * Float.BYTES;
+      FloatVector s = FloatVector.zero(F);
+      int j = 0;
+      for (; j < end; j += F.length()) {
+        int o = base + j * Float.BYTES;
+        FloatVector v = FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).add(t);
+        v.intoByteBuffer(y.bytes, o, ORDER);
+        s = v.fma(v, s);
+      }
+      double rowSum = s.reduceLanes(VectorOperators.ADD);
+      for (; j < size; j++) {
+        int o = base + j * Float.BYTES;
+        float v = x.bytes.getFloat(o) + t;
+        y.bytes.putFloat(o, v);
+        rowSum += v * v;
+      }
+      total[c] += rowSum;
+    }
+    store(total, 0, squares);
+  }
+
+  private static float coefficient(NativeMemory v, int c, float identity) {
+    return v == null ? identity : v.bytes.getFloat(c * Float.BYTES);
+  }
+
+  /** out[c] ← total[c] + β·out[c] (β = 0: out's contents ignored); nothing when out is null. */
+  private static void store(double[] total, double beta, NativeMemory out) {
+    if (out == null) {
+      return;
+    }
+    for (int c = 0; c < total.length; c++) {
+      double old = beta == 0 ? 0 : beta * out.bytes.getFloat(c * Float.BYTES);
+      out.bytes.putFloat(c * Float.BYTES, (float) (total[c] + old));
+    }
+  }
+
+  /** The rows of S = size elements in m: N·C (none when S = 0). */
+  private static int rows(NativeMemory m, int size) {
+    return size == 0 ? 0 : m.length / size;
+  }
+}

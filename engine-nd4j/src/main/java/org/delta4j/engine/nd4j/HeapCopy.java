@@ -1,0 +1,67 @@
+package org.delta4j.engine.nd4j;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.ImageLoops;
+import org.delta4j.tensor.DataType;
+
+/**
+ * Heap arrays beside native memory, for {@link Nd4jConvolution}'s use of the portable image loops: a float[] for
+ * FLOAT32, a double[] for FLOAT64, passed as {@code Object} so that one caller serves both types; bulk copies to and
+ * from a {@link NativeMemory} (absolute, so the memory's views keep no position and may be shared); and one sample's
+ * im2col and col2im through {@link ImageLoops}. Stateless.
+ */
+final class HeapCopy {
+  private HeapCopy() {}
+
+  /** A zeroed heap array of the type, {@code length} long. */
+  static Object make(DataType type, int length) {
+    return type == DataType.FLOAT32 ? new float[length] : new double[length];
+  }
+
+  /** Whether {@code a} is a heap array of the type at least {@code length} long. */
+  static boolean fits(Object a, DataType type, int length) {
+    return type == DataType.FLOAT32 ? a instanceof float[] f && f.length >= length
+        : a instanceof double[] d && d.length >= length;
+  }
+
+  /** heap[0, length) ← m[at, at + length); heap is of m's type. */
+  static void load(NativeMemory m, long at, Object heap, int length) {
+    if (m.floats) {
+      ((FloatBuffer) m.elements).get((int) at, (float[]) heap, 0, length);
+    } else {
+      ((DoubleBuffer) m.elements).get((int) at, (double[]) heap, 0, length);
+    }
+  }
+
+  /** m[at, at + length) ← heap[0, length); heap is of m's type. */
+  static void store(Object heap, NativeMemory m, long at, int length) {
+    if (m.floats) {
+      ((FloatBuffer) m.elements).put((int) at, (float[]) heap, 0, length);
+    } else {
+      ((DoubleBuffer) m.elements).put((int) at, (double[]) heap, 0, length);
+    }
+  }
+
+  /** col ← the column matrix [C·kh·kw, oh·ow] of sample s of the batch x. */
+  static void im2col(Object x, Object col, ConvGeometry g, int s) {
+    if (x instanceof float[] f) {
+      ImageLoops.im2col(f, (float[]) col, g, 1, 0, 1, s);
+    } else {
+      ImageLoops.im2col((double[]) x, (double[]) col, g, 1, 0, 1, s);
+    }
+  }
+
+  /**
+   * Sample s of the batch x ← col⁻¹(col), col one sample's column matrix, which this may overwrite (in float, its
+   * padding entries are set to 0 so that a tap's rows add as one run).
+   */
+  static void col2im(Object col, Object x, ConvGeometry g, int s) {
+    if (x instanceof float[] f) {
+      ImageLoops.col2im((float[]) col, f, g, 1, 0, 1, s, true);
+    } else {
+      ImageLoops.col2im((double[]) col, (double[]) x, g, 1, 0, 1, s);
+    }
+  }
+}

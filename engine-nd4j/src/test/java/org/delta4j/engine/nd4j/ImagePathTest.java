@@ -1,0 +1,127 @@
+package org.delta4j.engine.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.delta4j.conformance.Agreement;
+import org.delta4j.conformance.Tolerances;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Engines;
+import org.delta4j.engine.Kernels;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's image path — the convolution a sample at a time, the portable im2col and col2im on the heap around
+ * one BLAS product ({@link Nd4jConvolution}), the per-channel kernels as single Vector API passes on FLOAT32
+ * ({@link ChannelLoops}) —
+ * agrees with the reference engine, on sizes that leave a remainder after the vector loop, on padding, strides and
+ * dilation, and on a batch whose backward follows an inference pass of another batch.
+ */
+class ImagePathTest {
+  private final Engine nd4j = Engines.get(Nd4jEngine.NAME);
+  private final Engine ref = Engines.get("ref");
+
+  private static Tensor random(Engine e, DataType type, long seed, int... dims) {
+    SplitMix64 r = new SplitMix64(seed);
+    double[] v = new double[Shape.of(dims).intSize()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextDouble() - 0.5;
+    }
+    return e.tensor(type, Shape.of(dims), v);
+  }
+
+  @Test
+  void theConvolutionAgreesWithTheReferenceAcrossAnInferencePassBeforeBackward() {
+    ConvGeometry[] geometries = {
+        new ConvGeometry(3, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 7, 6), //  same padding
+        new ConvGeometry(3, 9, 7, 3, 3, 1, 1, 1, 1, 1, 2, 9, 8), //  padded 2 on the left, 1 on the right
+        new ConvGeometry(3, 7, 6, 3, 2, 2, 2, 2, 1, 1, 0, 3, 3)}; // stride 2, dilated rows
+    for (ConvGeometry g : geometries) {
+      for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+        convolutionAgrees(g, type);
+      }
+    }
+  }
+
+  private void convolutionAgrees(ConvGeometry g, DataType type) {
+    int filters = 5;
+    int rows = g.columnRows();
+    assertInstanceOf(Nd4jConvolution.class, nd4j.kernels().convolution(g, filters));
+    Tensor[][] results = new Tensor[2][];
+    Engine[] engines = {ref, nd4j};
+    for (int e = 0; e < 2; e++) {
+      Engine engine = engines[e];
+      Convolution conv = engine.kernels().convolution(g, filters);
+      Tensor x = random(engine, type, 1, 4, 3, g.height(), g.width());
+      Tensor w = random(engine, type, 2, filters, rows);
+      Tensor y = engine.zeros(type, Shape.of(4, filters, g.outputHeight(), g.outputWidth()));
+      conv.forward(x, w, y, true);
+      conv.forward(random(engine, type, 3, 2, 3, g.height(), g.width()), w,
+          engine.zeros(type, Shape.of(2, filters, g.outputHeight(), g.outputWidth())), false);
+      Tensor dy = random(engine, type, 4, 4, filters, g.outputHeight(), g.outputWidth());
+      Tensor dw = random(engine, type, 5, filters, rows);
+      Tensor dx = random(engine, type, 6, 4, 3, g.height(), g.width()); // overwritten
+      conv.backward(dy, w, 0.5, dw, dx);
+      results[e] = new Tensor[] {y, dw, dx};
+    }
+    String[] names = {"y", "dw", "dx"};
+    for (int i = 0; i < 3; i++) {
+      Agreement.assertAgree("convolution " + g + " " + type + " " + names[i], results[0][i], results[1][i],
+          Tolerances.of(type));
+    }
+  }
+
+  @Test
+  void backwardBeforeATrainingPassFails() {
+    ConvGeometry g = new ConvGeometry(1, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, 5);
+    Convolution conv = nd4j.kernels().convolution(g, 2);
+    Tensor w = nd4j.zeros(DataType.FLOAT32, Shape.of(2, 9));
+    Tensor dy = nd4j.zeros(DataType.FLOAT32, Shape.of(1, 2, 5, 5));
+    assertThrows(IllegalStateException.class, () -> conv.backward(dy, w, 0, null, null));
+  }
+
+  @Test
+  void thePerChannelKernelsAgreeWithTheReferenceInFloat32() {
+    DataType f = DataType.FLOAT32;
+    int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
+    Tensor[][] out = new Tensor[2][];
+    Engine[] engines = {ref, nd4j};
+    for (int e = 0; e < 2; e++) {
+      Engine engine = engines[e];
+      Kernels k = engine.kernels();
+      Tensor x = random(engine, f, 1, dims);
+      Tensor z = random(engine, f, 2, dims);
+      Tensor a = random(engine, f, 3, 4);
+      Tensor b = random(engine, f, 4, 4);
+      Tensor shift = random(engine, f, 5, 4);
+      Tensor affine = engine.zeros(f, Shape.of(dims));
+      k.channelAffine(x, a, shift, affine);
+      Tensor scaled = engine.zeros(f, Shape.of(dims));
+      k.channelAffine(x, a, null, scaled);
+      Tensor shifted = engine.zeros(f, Shape.of(dims));
+      k.channelAffine(x, null, shift, shifted);
+      Tensor combined = engine.zeros(f, Shape.of(dims));
+      k.channelCombine(x, a, z, b, shift, combined, engine.zeros(f, Shape.of(dims)));
+      Tensor sums = random(engine, f, 6, 4);
+      k.channelSums(x, null, 0.5, sums);
+      Tensor products = random(engine, f, 7, 4);
+      k.channelSums(x, z, 0, products);
+      Tensor both = engine.zeros(f, Shape.of(4));
+      Tensor bothProducts = engine.zeros(f, Shape.of(4));
+      k.channelSumsAndProducts(x, z, both, bothProducts);
+      Tensor centred = engine.zeros(f, Shape.of(dims));
+      Tensor squares = engine.zeros(f, Shape.of(4));
+      k.channelShiftAndSquares(x, shift, centred, squares);
+      out[e] = new Tensor[] {affine, scaled, shifted, combined, sums, products, both, bothProducts, centred, squares};
+    }
+    for (int i = 0; i < out[0].length; i++) {
+      Agreement.assertAgree("per-channel result " + i, out[0][i], out[1][i], Tolerances.of(f));
+    }
+  }
+}
