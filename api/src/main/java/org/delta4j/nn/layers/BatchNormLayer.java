@@ -136,7 +136,7 @@ public final class BatchNormLayer implements Layer {
       return y;
     }
     double m = (double) n * size;
-    kernels.channelMoments(x3, batchMean, batchVariance); // μ = Σx / M, σ² = Σ(x − μ)² / M
+    kernels.channelMoments(x3, batchMean, batchVariance, work.get(n)); // μ = Σx / M, σ² = Σ(x − μ)² / M
     batchMean.copyTo(mean);
     batchVariance.copyTo(variance);
     double[] g = first;
@@ -184,7 +184,7 @@ public final class BatchNormLayer implements Layer {
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
     Tensor dy3 = asChannels(gradientChannels, dy);
     // Σ dy and Σ dy·(x − μ), dy the ReLU's input gradient when fused (its output gradient passed by the gate)
-    kernels.channelSumsAndProducts(dy3, input, batchMean, relu, sums, sumsOfProducts);
+    kernels.channelSumsAndProducts(dy3, input, batchMean, relu, sums, sumsOfProducts, work.get(batch));
     double[] b = second;
     sumsOfProducts.copyTo(b);
     for (int i = 0; i < channels; i++) {

@@ -717,6 +717,15 @@ final class RefKernels implements Kernels {
       (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, true, j.channels, j.size, from, to);
 
   @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    if (ref("channelCombine", x).floats == null) {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+    } else {
+      channelCombine(x, a, z, b, shift, null, y, work);
+    }
+  }
+
+  @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
       Tensor work) {
     KernelArguments.sameShape("channelCombine", x, z);
@@ -748,14 +757,23 @@ final class RefKernels implements Kernels {
   }
 
   @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    if (ref("channelSumsAndProducts", a).floats == null) {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+    } else {
+      channelSumsAndProducts(a, b, null, null, sums, products, null);
+    }
+  }
+
+  @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
-      Tensor products) {
+      Tensor products, Tensor work) {
     KernelArguments.sameShape("channelSumsAndProducts", b, a);
     int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
     ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
     RefTensor ra = ref("channelSumsAndProducts", a);
     if (ra.floats == null) {
-      Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products);
+      Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products, work);
       return;
     }
     if (gate != null) {
@@ -799,11 +817,11 @@ final class RefKernels implements Kernels {
 
   /** One pass: the shifted sums of {@link FloatLoops#channelMoments}, then μ and σ² from them in double. */
   @Override
-  public void channelMoments(Tensor x, Tensor mean, Tensor variance) {
+  public void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
     int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
     RefTensor rx = ref("channelMoments", x);
     if (rx.floats == null || mean == null || variance == null || x.size() == 0) {
-      Kernels.super.channelMoments(x, mean, variance);
+      Kernels.super.channelMoments(x, mean, variance, work);
       return;
     }
     int size = (int) (x.size() / x.shape().dim(0) / c);

@@ -77,7 +77,7 @@ class RefKernelsTest {
     Tensor b = floats(shape, 7);
     Tensor sums = zeros(vector);
     Tensor products = zeros(vector);
-    kernels.channelSumsAndProducts(a, b, null, null, sums, products);
+    kernels.channelSumsAndProducts(a, b, null, null, sums, products, zeros(shape));
     assertArrayEquals(channelSums(a, null).toDoubleArray(), sums.toDoubleArray()); // float terms: the same bits
     // each product rounded to float before the double sum: within 2⁻²⁴ of the sum of |a·b| ≤ 4 per term
     double terms = (double) shape.intSize() / shape.dim(1);
@@ -109,7 +109,7 @@ class RefKernelsTest {
         Tensor sums = engine.zeros(t, vector);
         Tensor products = engine.zeros(t, vector);
         kernels.channelSumsAndProducts(engine.tensor(t, shape, a), bTensor, engine.tensor(t, vector, origin),
-            gated ? gate : null, sums, products);
+            gated ? gate : null, sums, products, engine.zeros(t, shape));
         // sums of up to 16 396 terms of up to 8, added in another order: rounding grows with the count
         double terms = (double) size * shape.dim(0);
         double tolerance = t == DataType.FLOAT64 ? 1e-12 * Math.max(1, terms / 100) : 1e-6 * terms;
@@ -143,7 +143,7 @@ class RefKernelsTest {
         Shape vector = Shape.of(channels);
         Tensor mu = engine.zeros(t, vector);
         Tensor sigma2 = engine.zeros(t, vector);
-        kernels.channelMoments(engine.tensor(t, shape, x), mu, sigma2);
+        kernels.channelMoments(engine.tensor(t, shape, x), mu, sigma2, engine.zeros(t, shape));
         boolean doubles = t == DataType.FLOAT64;
         assertArrayEquals(mean, mu.toDoubleArray(), doubles ? 1e-12 * (1 + offset) : 1e-6 * (1 + offset),
             t + " mean");
