@@ -107,15 +107,17 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
   }
 
   /**
-   * The cache blocking for an {@code mr} × {@code nr} tile of {@code elementBytes}-byte numbers, as in GotoBLAS and
-   * BLIS: a kc × nr panel of packed B stays in half the level-1 cache while the tiles of a row of panels of A stream
-   * past it; an mc × kc block of packed A fills half the level-2 cache; a kc × nc block of packed B a quarter of the
-   * last level. Each is rounded to whole tiles and kept within sizes that measured well.
+   * The cache blocking for an {@code mr} × {@code nr} tile of {@code elementBytes}-byte numbers, after GotoBLAS and
+   * BLIS: kc steps make a kc × nr panel of packed B half the level-1 cache, so that it and an mr × kc panel of A fit
+   * there together; a kc × nc block of packed B fills half the level-2 cache (the panels of A meet it one after another
+   * while it stays there, see {@link DoubleGemm}), and at most a quarter of the last level; an mc × kc block of packed
+   * A, packed at once, half the level-2 cache. Each is rounded to whole tiles and kept within sizes that measured well.
    */
   Blocking blocking(int elementBytes, int mr, int nr) {
     int kc = clamp((int) (l1d / 2 / ((long) nr * elementBytes)) / 8 * 8, 64, 512);
     int mc = clamp((int) (l2 / 2 / ((long) kc * elementBytes)) / mr * mr, 4 * mr, 480 / mr * mr);
-    int nc = clamp((int) (l3 / 4 / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);
+    long ncBytes = Math.min(l2 / 2, l3 / 4);
+    int nc = clamp((int) (ncBytes / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);
     return new Blocking(kc, mc, nc);
   }
 

@@ -17,6 +17,8 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final int NR = 2 * L;
+  /** This class's own 4-row tile: every kernel's {@link #edge}. */
+  private static final DoubleVectorKernel FOUR_ROWS = new DoubleVectorKernel();
 
   @Override
   public int mr() {
@@ -26,6 +28,11 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   @Override
   public int nr() {
     return NR;
+  }
+
+  @Override
+  public DoubleGemm.MicroKernel edge() {
+    return FOUR_ROWS;
   }
 
   @Override

@@ -6,15 +6,28 @@ package org.delta4j.engine.ref.gemm;
  * (run with {@code --add-modules jdk.incubator.vector}) and {@value #VECTOR_PROPERTY} is not {@code false}, else the
  * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
  * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
- * Products of at least {@value #PARALLEL_FLOPS} floating-point operations are split over the
- * available cores (below that, on two cores, handing work over costs more than it saves). Thread-safe: each calling
+ * Products of at least {@value #PARALLEL_FLOPS} floating-point operations split their rows or columns over the
+ * available cores, and those whose k dwarfs m·n split k from {@value #SLICE_FLOPS} (below that, on two cores,
+ * handing work over costs more than it saves). Thread-safe: each calling
  * thread has its own packing buffers, and concurrent callers share the cores instead of queueing for them, each
  * getting bit-identical results to a lone caller's (a product's parts write disjoint rows, whichever thread runs them).
  */
 public final class MatrixMultiply {
   /** System property: {@code false} forces the scalar micro-kernels. */
   public static final String VECTOR_PROPERTY = "delta4j.ref.vector";
-  static final long PARALLEL_FLOPS = 4_000_000;
+  /**
+   * Where splitting rows or columns over two cores starts to pay on the AVX-512 virtual machine the benchmarks run on,
+   * whose idle core takes long to wake. Split over both cores (GemmBenchmark, float, in BENCHMARKS.md) n = 128
+   * (4.2 MFLOP) took 107 µs, 128 × 256 × 128 (8.4 MFLOP) 133 µs, 256³ (34 MFLOP) 275 µs and 128 × 784 × 256
+   * (51 MFLOP) 347 µs; on one core (the fastest of many calls) 36, 72, 250 and 380 µs. A split costs some 80-130 µs
+   * there, which the second core repays from about 40 MFLOP.
+   */
+  static final long PARALLEL_FLOPS = 40_000_000;
+  /**
+   * Splitting k ({@code DoubleGemm.slices}) starts lower: its products, a convolution's weight gradient, are otherwise
+   * one long serial sum on one core, and the split is handed over once.
+   */
+  static final long SLICE_FLOPS = 4_000_000;
 
   private static final WorkerPool POOL = WorkerPool.shared();
   private static final boolean VECTOR = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
@@ -36,6 +49,11 @@ public final class MatrixMultiply {
    * blocked for the caches of {@code caches} (null: this machine's).
    */
   MatrixMultiply(boolean vector, int rows, CpuShape caches) {
+    this(vector, rows, caches, PARALLEL_FLOPS);
+  }
+
+  /** As {@link #MatrixMultiply(boolean, int, CpuShape)}, splitting rows or columns from {@code parallelFlops}. */
+  MatrixMultiply(boolean vector, int rows, CpuShape caches, long parallelFlops) {
     this.vector = vector;
     FloatGemm.MicroKernel f;
     DoubleGemm.MicroKernel d;
@@ -56,8 +74,8 @@ public final class MatrixMultiply {
       f = new FloatGemm.Scalar();
       d = new DoubleGemm.Scalar();
     }
-    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, PARALLEL_FLOPS);
-    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, PARALLEL_FLOPS);
+    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, SLICE_FLOPS);
+    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, SLICE_FLOPS);
   }
 
   /** The instance chosen for this JVM. */

@@ -24,9 +24,11 @@ class MatrixMultiplyTest {
   static final MatrixMultiply SCALAR = new MatrixMultiply(false);
   /** 4 KiB, 16 KiB and 64 KiB of cache: the smallest blocks, so that the shapes below cross them all. */
   static final CpuShape TINY_CACHES = new CpuShape(0, 16, 4 << 10, 16 << 10, 64 << 10);
-  static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES),
-      new MatrixMultiply(true, 6, TINY_CACHES), new MatrixMultiply(true, 12, null), new MatrixMultiply(false, 0,
-      TINY_CACHES)};
+  /** Splits rows or columns from 4 MFLOP, so that the shapes below split as well as running on one core. */
+  static final long SPLIT_SMALL = 4_000_000;
+  static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES, SPLIT_SMALL),
+      new MatrixMultiply(true, 6, TINY_CACHES, SPLIT_SMALL), new MatrixMultiply(true, 12, null, SPLIT_SMALL),
+      new MatrixMultiply(false, 0, TINY_CACHES, SPLIT_SMALL)};
 
   @Test
   void theVectorKernelsAreInUseInTheTests() {
@@ -116,13 +118,18 @@ class MatrixMultiplyTest {
     assertEquals(16, CpuShape.registers("amd64", 256));
     assertEquals(32, CpuShape.registers("amd64", 512));
     assertEquals(32, CpuShape.registers("aarch64", 128));
-    // Zen 3, float 6 × 16: a 256 × 16 panel of B is half of 32 KiB; 252 rows of A × 256 fill half of 512 KiB.
+    // Zen 3, float 6 × 16: a 256 × 16 panel of B is half of 32 KiB; 252 rows of A × 256 fill half of 512 KiB, and so
+    // do 256 × 256 columns of B.
     CpuShape zen3 = new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20);
-    assertEquals(new CpuShape.Blocking(256, 252, 4096), zen3.blocking(Float.BYTES, 6, 16));
-    // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480.
+    assertEquals(new CpuShape.Blocking(256, 252, 256), zen3.blocking(Float.BYTES, 6, 16));
+    // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480, and
+    // 192 × 1344 floats (672 doubles) of B are half of it.
     CpuShape spr = new CpuShape(512, 32, 48 << 10, 2 << 20, 105 << 20);
-    assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Float.BYTES, 8, 32));
-    assertEquals(new CpuShape.Blocking(192, 480, 4096), spr.blocking(Double.BYTES, 8, 16));
+    assertEquals(new CpuShape.Blocking(192, 480, 1344), spr.blocking(Float.BYTES, 8, 32));
+    assertEquals(new CpuShape.Blocking(192, 480, 672), spr.blocking(Double.BYTES, 8, 16));
+    // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
+    CpuShape small = new CpuShape(512, 32, 48 << 10, 2 << 20, 1 << 20);
+    assertEquals(320, small.blocking(Float.BYTES, 8, 32).nc());
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
