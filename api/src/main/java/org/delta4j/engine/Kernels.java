@@ -556,6 +556,20 @@ public interface Kernels {
   }
 
   /**
+   * Per-channel affine map then ReLU: y[n, c, ...] ← max(scale[c]·x[n, c, ...] + shift[c], 0), the two of
+   * {@link #channelAffine} and {@link #activation} (RELU) in one pass; shapes as for channelAffine, scale and shift
+   * required. A batch normalisation fused with the ReLU after it. y may be x.
+   */
+  default void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    if (scale == null || shift == null) {
+      throw new IllegalArgumentException("channelAffineRelu: scale and shift are required, got " + scale + " and "
+          + shift);
+    }
+    channelAffine(x, scale, shift, y);
+    activation(ActivationFunction.RELU, 0, y, y);
+  }
+
+  /**
    * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
    * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
    * default overwrites (an engine that fuses the pass ignores it), so that the default allocates nothing. A batch
@@ -570,9 +584,19 @@ public interface Kernels {
   }
 
   /**
+   * {@link #channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)} with x passed by a gate: y ←
+   * a[c]·g·x + b[c]·z + shift[c], g 1 where the gate (null: always open) is open at z, else x taken as 0, as ReLU's
+   * backward pass takes it. A batch normalisation fused with the ReLU after it: x its output gradient, z its input.
+   * The default passes x into work, then combines work in place; it allocates nothing.
+   */
+  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
+      Tensor work) {
+    channelCombine(gate == null ? x : gated(x, z, gate, work), a, z, b, shift, y, work);
+  }
+
+  /**
    * Per-channel sums of a and of a·b together: sums[c] ← Σ over n and the positions of a[n, c, ...], products[c] ←
-   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements. A batch
-   * normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass.
+   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements.
    */
   default void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
     channelSums(a, null, 0, sums);
@@ -580,13 +604,69 @@ public interface Kernels {
   }
 
   /**
+   * Per-channel sums of g·a and of g·a·(b − origin) together: sums[c] ← Σ over n and the positions of g·a[n, c, ...],
+   * products[c] ← Σ of g·a[n, c, ...]·(b[n, c, ...] − origin[c]); a, b and work [N, C, ...] of one shape, origin
+   * (null: 0), sums and products of C elements; g is 1 where the gate (null: always open) is open at b, else a is
+   * taken as 0. A batch normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass straight from x.
+   * The default passes a into work (scratch it overwrites) and takes Σg·a·b − origin·Σg·a: an engine that fuses the
+   * pass should subtract inside it, which does not cancel when |origin| is large against the spread of b.
+   */
+  default void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
+      Tensor products, Tensor work) {
+    KernelArguments.sameShape("channelSumsAndProducts", b, a);
+    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
+    channelSumsAndProducts(gate == null ? a : gated(a, b, gate, work), b, sums, products);
+    if (origin != null) {
+      Tensor shift = like(origin);
+      binary(BinaryOp.MULTIPLY, origin, sums, shift);
+      binary(BinaryOp.SUBTRACT, products, shift, products); // Σg·a·b − origin·Σg·a
+    }
+  }
+
+  /**
+   * work ← v where the gate is open at z, else 0: ReLU's backward pass at y = max(scale·z + shift, 0), the forward
+   * pass's output, put in work and given as its input, output and result (ReLU(y) = y, y &gt; 0 where its input
+   * was, and the pass is element-wise).
+   */
+  private Tensor gated(Tensor v, Tensor z, ReluGate gate, Tensor work) {
+    ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    KernelArguments.sameShape("ReluGate", z, work);
+    channelAffineRelu(z, gate.scale(), gate.shift(), work);
+    activationBackward(ActivationFunction.RELU, 0, work, work, v, work);
+    return work;
+  }
+
+  /**
    * Per-channel shift and sums of squares together: y[n, c, ...] ← x[n, c, ...] + shift[c], then squares[c] ← Σ over
    * n and the positions of y[n, c, ...]²; x and y [N, C, ...] of one shape (y may be x), shift and squares of C
-   * elements. A batch normalisation's x − μ and Σ(x − μ)², which an engine can do in one pass.
+   * elements.
    */
   default void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
     channelAffine(x, null, shift, y);
     channelSums(y, y, 0, squares);
+  }
+
+  /**
+   * Per-channel mean and biased variance over the samples and positions, M = N·(elements a sample's channel) values
+   * a channel: mean[c] ← Σx / M and variance[c] ← Σ(x − μ)² / M, for x and work [N, C, ...] and mean and variance of
+   * C elements. A batch normalisation's statistics. The default takes two passes, the mean and then the squares of
+   * x − μ, written to work (scratch it overwrites); an engine may take one pass if its variance stays as accurate
+   * when |μ| is large against σ (sums shifted by a value of the channel, not Σx² − M·μ², which cancels).
+   */
+  default void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
+    int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
+    if (mean == null || variance == null) {
+      throw new IllegalArgumentException("channelMoments: mean and variance are required");
+    }
+    KernelArguments.sameShape("channelMoments", x, work);
+    double m = (double) x.size() / c;
+    channelSums(x, null, 0, mean);
+    scale(mean, 1 / m); //                              μ = Σx / M
+    Tensor negated = like(mean);
+    affine(mean, -1, 0, negated);
+    channelShiftAndSquares(x, negated, work, variance);
+    scale(variance, 1 / m); //                          σ² = Σ(x − μ)² / M
   }
 
   /** A column [n·c, 1] holding v[k] at row s·c + k: a per-channel vector repeated for each sample (stride 0). */

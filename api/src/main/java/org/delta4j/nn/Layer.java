@@ -33,4 +33,14 @@ public interface Layer {
 
   /** The trainable parameters, in a fixed order; empty for layers without any. */
   List<Parameter> parameters();
+
+  /**
+   * This layer and {@code next}, the layer that takes its output, as one stage giving the two layers' outputs and
+   * gradients in fewer passes over the batch; or null (the default) when they run one after the other. The stage
+   * trains this layer's parameters and updates its buffers (it has no other state), so that {@link Network} may run
+   * it in place of the pair while {@link Network#layers()} keeps one layer per spec.
+   */
+  default Layer fuse(Layer next) {
+    return null;
+  }
 }

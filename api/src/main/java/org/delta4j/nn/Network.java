@@ -33,6 +33,7 @@ public final class Network {
   private final List<Map<String, Parameter>> layerParameters;
   private final List<Map<String, Tensor>> layerBuffers;
   private final List<Layer> layers;
+  private final List<Layer> stages; // the layers run, neighbours fused where a layer offers (Layer#fuse)
   private final List<Parameter> parameters;
   private final Map<String, Parameter> parametersByName;
   private final Map<String, Tensor> buffers;
@@ -86,6 +87,7 @@ public final class Network {
     this.layerParameters = List.copyOf(declaredParameters);
     this.layerBuffers = List.copyOf(declaredBuffers);
     this.layers = buildLayers();
+    this.stages = stages(layers);
     List<Parameter> params = new ArrayList<>();
     Map<String, Parameter> byName = new LinkedHashMap<>();
     for (Map<String, Parameter> ps : layerParameters) {
@@ -151,6 +153,20 @@ public final class Network {
     return List.copyOf(built);
   }
 
+  /** The chain of layers to run: each layer fused with the next where it offers a stage doing both ({@link Layer#fuse}). */
+  static List<Layer> stages(List<Layer> layers) {
+    List<Layer> run = new ArrayList<>();
+    for (Layer l : layers) {
+      Layer fused = run.isEmpty() ? null : run.get(run.size() - 1).fuse(l);
+      if (fused != null) {
+        run.set(run.size() - 1, fused);
+      } else {
+        run.add(l);
+      }
+    }
+    return List.copyOf(run);
+  }
+
   private static String kindOf(LayerSpec l) {
     return l.type() + " layer '" + l.name() + "' (" + l.getClass().getName() + ")";
   }
@@ -159,7 +175,7 @@ public final class Network {
   public Tensor forward(Tensor input, Mode mode) {
     guard.enter("forward");
     try {
-      output = run(layers, input, mode);
+      output = run(stages, input, mode);
       return output;
     } finally {
       guard.exit();
@@ -184,8 +200,8 @@ public final class Network {
     guard.enter("backward");
     try {
       Tensor g = gradOutput;
-      for (int i = layers.size() - 1; i >= 0; i--) {
-        g = layers.get(i).backward(g, i > 0 || needInputGradient);
+      for (int i = stages.size() - 1; i >= 0; i--) {
+        g = stages.get(i).backward(g, i > 0 || needInputGradient);
       }
       return g;
     } finally {

@@ -19,7 +19,7 @@ public final class Predictor {
 
   Predictor(Network network) {
     this.network = network;
-    this.workspaces = ThreadLocal.withInitial(() -> new Workspace(network.buildLayers(),
+    this.workspaces = ThreadLocal.withInitial(() -> new Workspace(Network.stages(network.buildLayers()),
         new OutputReader(network.spec().loss(), network.engine(), network.dataType(), network.outputShape())));
   }
 

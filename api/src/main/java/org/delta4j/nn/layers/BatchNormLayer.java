@@ -3,10 +3,12 @@ package org.delta4j.nn.layers;
 import java.util.List;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.nn.BatchTensors;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Parameter;
+import org.delta4j.spec.ActivationFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -17,10 +19,16 @@ import org.delta4j.tensor.Tensor;
  * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). Inference:
  * y = γ·(x − r_μ)/√(r_σ² + ε) + β. Backward through the batch statistics: dγ = Σ dy·x̂, dβ = Σ dy,
  * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are buffers the layer is given (the
- * network creates, saves and restores them) and updates in each training pass. Not thread-safe.
+ * network creates, saves and restores them) and updates in each training pass. Followed by a ReLU layer it
+ * {@linkplain #fuse fuses} with it: the stage outputs max(y, 0) and takes the ReLU's output gradient, passed where
+ * y &gt; 0 (a {@link ReluGate} that recomputes y from x), so that neither y nor the ReLU's input gradient is written.
+ * Not thread-safe.
  */
 public final class BatchNormLayer implements Layer {
   private final String name;
+  private final Engine engine;
+  private final DataType dataType;
+  private final ReluGate relu; // null, or this layer's own ReLU at y = scale·x + shift of the last training pass
   private final Shape shape;
   private final int channels;
   private final int size; // S: values per channel per sample
@@ -33,10 +41,13 @@ public final class BatchNormLayer implements Layer {
   private final Tensor runningVariance;
   private final Tensor sums; // [C] work vectors
   private final Tensor sumsOfProducts;
-  private final Tensor scale;
+  private final Tensor scale; // y = scale·x + shift of the last training pass: the ReLU's gate
   private final Tensor shift;
-  private final Tensor centredScale; // the coefficient of x − μ in the input gradient
-  private final BatchTensors centred; // x − μ, kept instead of x̂ = (x − μ)/√(σ² + ε) to save a pass
+  private final Tensor workScale; // the maps of inference passes, and the coefficients of dy, x and 1 in dx
+  private final Tensor centredScale;
+  private final Tensor workShift;
+  private final Tensor batchMean; // μ of the last training pass, which its backward pass centres x by
+  private final Tensor batchVariance;
   private final BatchTensors outputs;
   private final BatchTensors inputGradients;
   private final BatchTensors work;
@@ -52,7 +63,7 @@ public final class BatchNormLayer implements Layer {
   private final ReshapedView outputChannels = new ReshapedView();
   private final ReshapedView gradientChannels = new ReshapedView();
   private final ReshapedView inputGradientChannels = new ReshapedView();
-  private Tensor xMinusMean;
+  private Tensor input; // the [N, C, S] view of the last training pass's input, which the backward pass reads
   private int batch;
 
   /**
@@ -61,7 +72,14 @@ public final class BatchNormLayer implements Layer {
    */
   public BatchNormLayer(String name, Shape shape, double momentum, double epsilon, Parameter gamma, Parameter beta,
       Tensor runningMean, Tensor runningVariance, Engine engine, DataType dataType) {
+    this(name, shape, momentum, epsilon, gamma, beta, runningMean, runningVariance, engine, dataType, false);
+  }
+
+  private BatchNormLayer(String name, Shape shape, double momentum, double epsilon, Parameter gamma, Parameter beta,
+      Tensor runningMean, Tensor runningVariance, Engine engine, DataType dataType, boolean rectified) {
     this.name = name;
+    this.engine = engine;
+    this.dataType = dataType;
     this.shape = shape;
     this.channels = shape.dim(0);
     this.size = shape.intSize() / channels;
@@ -77,9 +95,13 @@ public final class BatchNormLayer implements Layer {
     this.sumsOfProducts = engine.zeros(dataType, c);
     this.scale = engine.zeros(dataType, c);
     this.shift = engine.zeros(dataType, c);
+    this.relu = rectified ? new ReluGate(scale, shift) : null;
+    this.workScale = engine.zeros(dataType, c);
     this.centredScale = engine.zeros(dataType, c);
+    this.workShift = engine.zeros(dataType, c);
+    this.batchMean = engine.zeros(dataType, c);
+    this.batchVariance = engine.zeros(dataType, c);
     Shape sample = Shape.of(channels, size);
-    this.centred = new BatchTensors(engine, dataType, sample);
     this.outputs = new BatchTensors(engine, dataType, shape);
     this.inputGradients = new BatchTensors(engine, dataType, shape);
     this.work = new BatchTensors(engine, dataType, sample);
@@ -108,40 +130,42 @@ public final class BatchNormLayer implements Layer {
         g[c] /= Math.sqrt(variance[c] + epsilon); //    γ/√(r_σ² + ε)
         b[c] -= mean[c] * g[c]; //                       β − r_μ·γ/√(r_σ² + ε)
       }
-      scale.copyFrom(g);
-      shift.copyFrom(b);
-      kernels.channelAffine(x3, scale, shift, asChannels(outputChannels, y));
+      workScale.copyFrom(g);
+      workShift.copyFrom(b);
+      affine(x3, workScale, workShift, asChannels(outputChannels, y));
       return y;
     }
     double m = (double) n * size;
-    Tensor h = centred.get(n);
-    kernels.channelSums(x3, null, 0, sums);
-    sums.copyTo(mean);
-    double[] negated = first;
-    for (int c = 0; c < channels; c++) {
-      mean[c] /= m; //                                   μ = Σx / M
-      negated[c] = -mean[c];
-    }
-    shift.copyFrom(negated);
-    kernels.channelShiftAndSquares(x3, shift, h, sumsOfProducts); // x − μ and Σ(x − μ)²
-    sumsOfProducts.copyTo(variance);
-    for (int c = 0; c < channels; c++) {
-      variance[c] /= m; //                               σ² = Σ(x − μ)² / M
-      inverseDeviation[c] = 1 / Math.sqrt(variance[c] + epsilon);
-    }
+    kernels.channelMoments(x3, batchMean, batchVariance, work.get(n)); // μ = Σx / M, σ² = Σ(x − μ)² / M
+    batchMean.copyTo(mean);
+    batchVariance.copyTo(variance);
     double[] g = first;
+    double[] b = second;
     gamma.value().copyTo(g);
+    beta.value().copyTo(b);
     for (int c = 0; c < channels; c++) {
+      inverseDeviation[c] = 1 / Math.sqrt(variance[c] + epsilon);
       g[c] *= inverseDeviation[c]; //                    γ/√(σ² + ε)
+      b[c] -= mean[c] * g[c]; //                         β − μ·γ/√(σ² + ε)
     }
     scale.copyFrom(g);
-    // y = γ·x̂ + β = γ/√(σ² + ε)·(x − μ) + β, straight from x − μ: x̂ itself is never written
-    kernels.channelAffine(h, scale, beta.value(), asChannels(outputChannels, y));
+    shift.copyFrom(b);
+    // y = γ·x̂ + β = γ/√(σ² + ε)·x + β − μ·γ/√(σ² + ε), straight from x: neither x − μ nor x̂ is written
+    affine(x3, scale, shift, asChannels(outputChannels, y));
     updateRunning(runningMean, mean, 1);
     updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
-    xMinusMean = h;
+    input = x3;
     batch = n;
     return y;
+  }
+
+  /** y ← scale·x + shift, and its ReLU when fused with one. */
+  private void affine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    if (relu != null) {
+      kernels.channelAffineRelu(x, scale, shift, y);
+    } else {
+      kernels.channelAffine(x, scale, shift, y);
+    }
   }
 
   /** r ← (1 − momentum)·r + momentum·correction·batchValue. */
@@ -156,11 +180,11 @@ public final class BatchNormLayer implements Layer {
 
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
-    LayerInputs.checkForwardDone(name, xMinusMean);
+    LayerInputs.checkForwardDone(name, input);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
     Tensor dy3 = asChannels(gradientChannels, dy);
-    Tensor h = xMinusMean;
-    kernels.channelSumsAndProducts(dy3, h, sums, sumsOfProducts); // Σ dy and Σ dy·(x − μ)
+    // Σ dy and Σ dy·(x − μ), dy the ReLU's input gradient when fused (its output gradient passed by the gate)
+    kernels.channelSumsAndProducts(dy3, input, batchMean, relu, sums, sumsOfProducts, work.get(batch));
     double[] b = second;
     sumsOfProducts.copyTo(b);
     for (int i = 0; i < channels; i++) {
@@ -177,19 +201,34 @@ public final class BatchNormLayer implements Layer {
     double[] c = third;
     gamma.value().copyTo(a);
     sums.copyTo(c);
+    batchMean.copyTo(mean); // an inference pass since the training pass may have left the running mean there
     for (int i = 0; i < channels; i++) {
       a[i] *= inverseDeviation[i]; //                           γ/√(σ² + ε)
       b[i] = -a[i] * b[i] * inverseDeviation[i] / m; //         −γ/√(σ² + ε)·Σ(dy·x̂)/√(σ² + ε) / M
-      c[i] = -a[i] * c[i] / m; //                                −γ/√(σ² + ε)·Σdy / M
+      c[i] = -a[i] * c[i] / m - b[i] * mean[i]; //              −γ/√(σ² + ε)·Σdy / M, and b·(x − μ)'s −b·μ
     }
-    scale.copyFrom(a);
+    workScale.copyFrom(a);
     centredScale.copyFrom(b);
-    shift.copyFrom(c);
+    workShift.copyFrom(c);
     Tensor dx = inputGradients.get(batch);
-    // dx = γ/√(σ² + ε)·(dy − Σdy / M − x̂·Σ(dy·x̂) / M) with x̂ = (x − μ)/√(σ² + ε), as a·dy + b·(x − μ) + c
-    kernels.channelCombine(dy3, scale, h, centredScale, shift, asChannels(inputGradientChannels, dx),
-        work.get(batch));
+    // dx = γ/√(σ² + ε)·(dy − Σdy / M − x̂·Σ(dy·x̂) / M) with x̂ = (x − μ)/√(σ² + ε), as a·dy + b·x + (c − b·μ)
+    kernels.channelCombine(dy3, workScale, input, centredScale, workShift, relu,
+        asChannels(inputGradientChannels, dx), work.get(batch));
     return dx;
+  }
+
+  /**
+   * With a ReLU layer of this layer's shape after it, one stage doing both, sharing this layer's parameters and
+   * running statistics; else null.
+   */
+  @Override
+  public Layer fuse(Layer next) {
+    if (relu != null || !(next instanceof ActivationLayer a) || a.function() != ActivationFunction.RELU
+        || !a.inputShape().equals(shape)) {
+      return null;
+    }
+    return new BatchNormLayer(name + "+" + a.name(), shape, momentum, epsilon, gamma, beta, runningMean,
+        runningVariance, engine, dataType, true);
   }
 
   private Tensor asChannels(ReshapedView view, Tensor t) {

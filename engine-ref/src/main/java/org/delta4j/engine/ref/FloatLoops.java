@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref;
 
+import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 
 /**
@@ -95,10 +96,15 @@ class FloatLoops {
    */
   void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
     for (int i = from; i < to; i++) {
-      int b = Float.floatToRawIntBits(x[i]);
-      int keep = ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
-      dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & keep);
+      dx[i] = passed(x[i], dy[i]);
     }
+  }
+
+  /** ReLU's backward pass at one element, v where x &gt; 0, else +0, without a branch (see {@link #reluBackward}). */
+  static float passed(float x, float v) {
+    int b = Float.floatToRawIntBits(x);
+    int keep = ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
+    return Float.intBitsToFloat(Float.floatToRawIntBits(v) & keep);
   }
 
   /**
@@ -141,101 +147,116 @@ class FloatLoops {
 
   /**
    * Per-channel affine map of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
-   * y[r, t] ← scale[r mod channels]·x[r, t] + shift[r mod channels] (null scale: 1, null shift: 0).
+   * y[r, t] ← scale[r mod channels]·x[r, t] + shift[r mod channels] (null scale: 1, null shift: 0), then with
+   * {@code relu} max(y, 0), each row's ReLU while the row is in the L1 cache (the bits of the two loops).
    */
-  final void channelAffine(float[] x, float[] scale, float[] shift, float[] y, int channels, int size, int fromRow,
-      int toRow) {
+  final void channelAffine(float[] x, float[] scale, float[] shift, float[] y, boolean relu, int channels, int size,
+      int fromRow, int toRow) {
     for (int r = fromRow; r < toRow; r++) {
       int c = r % channels;
       affine(x, scale == null ? 1 : scale[c], shift == null ? 0 : shift[c], y, r * size, (r + 1) * size);
+      if (relu) {
+        relu(y, y, r * size, (r + 1) * size);
+      }
     }
   }
 
   /**
    * Per-channel combination of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
-   * y[r, t] ← a[r mod channels]·x[r, t] + b[r mod channels]·z[r, t] + shift[r mod channels], in float.
+   * y[r, t] ← a[c]·x′ + b[c]·z[r, t] + shift[c], in float, with c = r mod channels and x′ = x[r, t], or with a gate
+   * (gateScale and gateShift not null) x′ = {@link #passed}(gateScale[c]·z[r, t] + gateShift[c], x[r, t]): x where
+   * the ReLU of that affine map of z (the bits {@link #affine} gives) passed its input.
    */
-  final void channelCombine(float[] x, float[] a, float[] z, float[] b, float[] shift, float[] y, int channels,
-      int size, int fromRow, int toRow) {
+  final void channelCombine(float[] x, float[] a, float[] z, float[] b, float[] shift, float[] gateScale,
+      float[] gateShift, float[] y, int channels, int size, int fromRow, int toRow) {
+    boolean gated = gateScale != null;
     for (int r = fromRow; r < toRow; r++) {
       int c = r % channels;
-      float ac = a[c];
-      float bc = b[c];
-      float sc = shift[c];
-      for (int i = r * size, end = i + size; i < end; i++) {
-        y[i] = ac * x[i] + bc * z[i] + sc;
+      combine(x, a[c], z, b[c], shift[c], gated, gated ? gateScale[c] : 0, gated ? gateShift[c] : 0, y, r * size,
+          (r + 1) * size);
+    }
+  }
+
+  /**
+   * One row [from, to) of {@link #channelCombine}: y[i] ← a·x′ + b·z[i] + shift, x′ = x[i] or, gated,
+   * {@link #passed}(gs·z[i] + gt, x[i]).
+   */
+  void combine(float[] x, float a, float[] z, float b, float shift, boolean gated, float gs, float gt, float[] y,
+      int from, int to) {
+    for (int i = from; i < to; i++) {
+      y[i] = a * (gated ? passed(gs * z[i] + gt, x[i]) : x[i]) + b * z[i] + shift;
+    }
+  }
+
+  /**
+   * Per-channel centred sums over [n, channels, size] in one pass, for the channels [fromChannel, toChannel): with
+   * p = a′ − aOrigin[c] and q = b[s, c, t] − bOrigin[c] (null origins: 0), where a′ = a[s, c, t], or with a gate
+   * (gateScale not null) {@link #passed}(gateScale[c]·b[s, c, t] + gateShift[c], a[s, c, t]), a where the ReLU of
+   * that affine map of b passed its input, sums[c] ← Σ over samples s (in order) of Σ over t of p, and
+   * sums[channels + c] ← the same of p·q. Each term is rounded to float once, as the tensors' type holds it (by
+   * {@link #centredTerms}, vectorised), and added in double in the order of {@link #LANES}: the sum's error does not
+   * grow with the number of terms. A batch normalisation's Σdy and Σdy·(x − μ) (a = dy, b = x, bOrigin = μ), and its
+   * shifted moments Σ(x − k) and Σ(x − k)² (a = b = x, both origins k, a value of each channel: the shift keeps
+   * Σ(x − k)² − (Σ(x − k))²/M from cancelling when |μ| ≫ σ; Chan, Golub and LeVeque, 1983).
+   */
+  final void channelSumsAndProducts(float[] a, float[] aOrigin, float[] b, float[] bOrigin, float[] gateScale,
+      float[] gateShift, double[] sums, int n, int channels, int size, int fromChannel, int toChannel) {
+    boolean gated = gateScale != null;
+    float[] terms = WorkArrays.floats(2 * size); // one row's p, then its p·q
+    for (int c = fromChannel; c < toChannel; c++) {
+      float ka = aOrigin == null ? 0 : aOrigin[c];
+      float kb = bOrigin == null ? 0 : bOrigin[c];
+      float gs = gated ? gateScale[c] : 0;
+      float gt = gated ? gateShift[c] : 0;
+      sums[c] = 0;
+      sums[channels + c] = 0;
+      for (int s = 0; s < n; s++) {
+        int from = (s * channels + c) * size;
+        centredTerms(a, ka, b, kb, gated, gs, gt, terms, size, from, from, from + size);
+        addSums(terms, size, sums, c, channels + c);
       }
     }
   }
 
   /**
-   * Per-channel sums of a and of a·b over [n, channels, size] in one pass, for the channels [fromChannel,
-   * toChannel): sums[c] ← Σ over samples s (in order) of Σ over t of a[s, c, t], and sums[channels + c] ← the same of
-   * a[s, c, t]·b[s, c, t], each product and sum in double and added in the order of {@link #channelSums}.
+   * out[first] += Σ terms[0, size) and out[second] += Σ terms[size, 2·size), each the bits of {@link #sum}: the two
+   * sets of four chains interleaved in one loop, so that the eight additions in flight overlap (one set after the
+   * other waits on four chains, half the adder's throughput).
    */
-  final void channelSumsAndProducts(float[] a, float[] b, double[] sums, int n, int channels, int size,
-      int fromChannel, int toChannel) {
-    for (int c = fromChannel; c < toChannel; c++) {
-      double sum = 0;
-      double product = 0;
-      for (int s = 0; s < n; s++) {
-        int from = (s * channels + c) * size;
-        int to = from + size;
-        // sum(a) and sumOfProducts(a, b) of the row, in their order, in one reading (two calls measured twice as slow)
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double p0 = 0;
-        double p1 = 0;
-        double p2 = 0;
-        double p3 = 0;
-        int i = from;
-        for (int end = to - LANES + 1; i < end; i += LANES) {
-          float a0 = a[i];
-          float a1 = a[i + 1];
-          float a2 = a[i + 2];
-          float a3 = a[i + 3];
-          s0 += a0;
-          s1 += a1;
-          s2 += a2;
-          s3 += a3;
-          p0 += (double) a0 * b[i];
-          p1 += (double) a1 * b[i + 1];
-          p2 += (double) a2 * b[i + 2];
-          p3 += (double) a3 * b[i + 3];
-        }
-        for (; i < to; i++) {
-          s0 += a[i];
-          p0 += (double) a[i] * b[i];
-        }
-        sum += (s0 + s1) + (s2 + s3);
-        product += (p0 + p1) + (p2 + p3);
-      }
-      sums[c] = sum;
-      sums[channels + c] = product;
+  private static void addSums(float[] terms, int size, double[] out, int first, int second) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0; // Σ terms[0, size), lane by lane
+    double p0 = 0, p1 = 0, p2 = 0, p3 = 0; // Σ terms[size, 2·size)
+    int i = 0;
+    for (int end = size - LANES + 1; i < end; i += LANES) {
+      int j = size + i;
+      s0 += terms[i];
+      s1 += terms[i + 1];
+      s2 += terms[i + 2];
+      s3 += terms[i + 3];
+      p0 += terms[j];
+      p1 += terms[j + 1];
+      p2 += terms[j + 2];
+      p3 += terms[j + 3];
     }
+    for (; i < size; i++) {
+      s0 += terms[i];
+      p0 += terms[size + i];
+    }
+    out[first] += (s0 + s1) + (s2 + s3);
+    out[second] += (p0 + p1) + (p2 + p3);
   }
 
   /**
-   * Per-channel shift and sums of squares over [n, channels, size] in one pass, for the channels [fromChannel,
-   * toChannel): y[s, c, t] ← x[s, c, t] + shift[c] in float, and squares[c] ← Σ over samples s (in order) of Σ over
-   * t of y[s, c, t]², each square and sum in double, in the order of {@link #channelSums}.
+   * The terms of {@link #channelSumsAndProducts} at [from, to) of the row of {@code size} starting at {@code row},
+   * in float: p ← a′ − ka into terms[i − row] and p·(b[i] − kb) into terms[size + i − row], a′ = a[i] or, gated,
+   * {@link #passed}(gs·b[i] + gt, a[i]).
    */
-  final void channelShiftAndSquares(float[] x, float[] shift, float[] y, double[] squares, int n, int channels,
-      int size, int fromChannel, int toChannel) {
-    for (int c = fromChannel; c < toChannel; c++) {
-      float sc = shift[c];
-      double sum = 0;
-      for (int s = 0; s < n; s++) {
-        int from = (s * channels + c) * size;
-        int to = from + size;
-        for (int i = from; i < to; i++) {
-          y[i] = x[i] + sc;
-        }
-        sum += sumOfProducts(y, y, from, to); // the row is still in the L1 cache
-      }
-      squares[c] = sum;
+  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gs, float gt, float[] terms,
+      int size, int row, int from, int to) {
+    for (int i = from; i < to; i++) {
+      float p = (gated ? passed(gs * b[i] + gt, a[i]) : a[i]) - ka;
+      terms[i - row] = p;
+      terms[size + i - row] = p * (b[i] - kb);
     }
   }
 

@@ -11,6 +11,7 @@ import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
@@ -515,6 +516,8 @@ final class RefKernels implements Kernels {
     float[] d;
     float[] e;
     float[] f;
+    float[] g;
+    float[] h;
     double[] sums;
     float scalar;
     int n;
@@ -541,7 +544,7 @@ final class RefKernels implements Kernels {
           MatrixMultiply.inParallel(parts, this);
         }
       } finally {
-        a = b = c = d = e = f = null; // no tensor's storage kept alive by a thread's job
+        a = b = c = d = e = f = g = h = null; // no tensor's storage kept alive by a thread's job
         sums = null;
         geometry = null;
       }
@@ -671,12 +674,26 @@ final class RefKernels implements Kernels {
 
   @Override
   public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
-    KernelArguments.sameShape("channelAffine", x, y);
-    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
-    RefTensor rx = ref("channelAffine", x);
-    RefTensor ry = ref("channelAffine", y);
-    RefTensor rs = scale == null ? null : ref("channelAffine", scale);
-    RefTensor rt = shift == null ? null : ref("channelAffine", shift);
+    channelAffine("channelAffine", false, x, scale, shift, y);
+  }
+
+  @Override
+  public void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    if (scale == null || shift == null || ref("channelAffineRelu", x).floats == null) {
+      Kernels.super.channelAffineRelu(x, scale, shift, y);
+      return;
+    }
+    channelAffine("channelAffineRelu", true, x, scale, shift, y);
+  }
+
+  /** y ← scale·x + shift per channel, then ReLU when {@code relu} (floats only: the default runs the doubles'). */
+  private void channelAffine(String kernel, boolean relu, Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    KernelArguments.sameShape(kernel, x, y);
+    int c = ImageLoops.checkChannelVectors(kernel, x, scale, shift);
+    RefTensor rx = ref(kernel, x);
+    RefTensor ry = ref(kernel, y);
+    RefTensor rs = scale == null ? null : ref(kernel, scale);
+    RefTensor rt = shift == null ? null : ref(kernel, shift);
     int n = x.shape().dim(0);
     int size = (int) (x.size() / n / c);
     if (rx.floats != null) {
@@ -687,24 +704,41 @@ final class RefKernels implements Kernels {
       job.d = ry.floats;
       job.channels = c;
       job.size = size;
-      job.run(n * c, x.size(),
-          (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, j.channels, j.size, from, to));
+      job.run(n * c, x.size(), relu ? AFFINE_RELU : AFFINE);
     } else {
       ImageLoops.channelAffine(rx.doubles, rs == null ? null : rs.doubles, rt == null ? null : rt.doubles,
           ry.doubles, n, c, size);
     }
   }
 
+  private static final FloatLoop AFFINE =
+      (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, false, j.channels, j.size, from, to);
+  private static final FloatLoop AFFINE_RELU =
+      (j, from, to) -> FloatLoops.get().channelAffine(j.a, j.b, j.c, j.d, true, j.channels, j.size, from, to);
+
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
+    if (ref("channelCombine", x).floats == null) {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+    } else {
+      channelCombine(x, a, z, b, shift, null, y, work);
+    }
+  }
+
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
+      Tensor work) {
     KernelArguments.sameShape("channelCombine", x, z);
     KernelArguments.sameShape("channelCombine", x, y);
     int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
     ImageLoops.checkChannelVectors("channelCombine", x, shift);
     RefTensor rx = ref("channelCombine", x);
     if (rx.floats == null || a == null || b == null || shift == null) {
-      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
+      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work);
       return;
+    }
+    if (gate != null) {
+      ImageLoops.checkChannelVectors("channelCombine", x, gate.scale(), gate.shift());
     }
     int n = x.shape().dim(0);
     FloatJob job = FloatJob.get();
@@ -716,25 +750,43 @@ final class RefKernels implements Kernels {
     job.f = ref("channelCombine", shift).floats;
     job.channels = c;
     job.size = (int) (x.size() / n / c);
-    job.run(n * c, x.size(), (j, from, to) -> FloatLoops.get().channelCombine(j.a, j.d, j.b, j.e, j.f, j.c,
-        j.channels, j.size, from, to));
+    job.g = gate == null ? null : ref("channelCombine", gate.scale()).floats;
+    job.h = gate == null ? null : ref("channelCombine", gate.shift()).floats;
+    job.run(n * c, x.size(), (j, from, to) -> FloatLoops.get().channelCombine(j.a, j.d, j.b, j.e, j.f, j.g, j.h,
+        j.c, j.channels, j.size, from, to));
   }
 
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    if (ref("channelSumsAndProducts", a).floats == null) {
+      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+    } else {
+      channelSumsAndProducts(a, b, null, null, sums, products, null);
+    }
+  }
+
+  @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
+      Tensor products, Tensor work) {
     KernelArguments.sameShape("channelSumsAndProducts", b, a);
     int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
     RefTensor ra = ref("channelSumsAndProducts", a);
     if (ra.floats == null) {
-      Kernels.super.channelSumsAndProducts(a, b, sums, products);
+      Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products, work);
       return;
     }
-    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·b
+    if (gate != null) {
+      ImageLoops.checkChannelVectors("channelSumsAndProducts", a, gate.scale(), gate.shift());
+    }
+    double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·(b − origin)
     FloatJob job = FloatJob.get();
     job.a = ra.floats;
     job.b = ref("channelSumsAndProducts", b).floats;
-    overChannels(job, a, c, both, (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.b, j.sums, j.n,
-        j.channels, j.size, from, to));
+    job.c = origin == null ? null : ref("channelSumsAndProducts", origin).floats;
+    job.e = gate == null ? null : ref("channelSumsAndProducts", gate.scale()).floats;
+    job.f = gate == null ? null : ref("channelSumsAndProducts", gate.shift()).floats;
+    overChannels(job, a, c, both, CENTRED_SUMS);
     float[] s = ref("channelSumsAndProducts", sums).floats;
     float[] p = ref("channelSumsAndProducts", products).floats;
     for (int i = 0; i < c; i++) {
@@ -742,6 +794,13 @@ final class RefKernels implements Kernels {
       p[i] = (float) both[c + i];
     }
   }
+
+  /**
+   * {@link FloatLoops#channelSumsAndProducts} of the job's a centred by d and b centred by c (null: not centred), a
+   * gated at b by the scale e and shift f (null: not gated).
+   */
+  private static final FloatLoop CENTRED_SUMS = (j, from, to) -> FloatLoops.get().channelSumsAndProducts(j.a, j.d,
+      j.b, j.c, j.e, j.f, j.sums, j.n, j.channels, j.size, from, to);
 
   /**
    * Runs a per-channel summing loop over the C channels of the [N, C, ...] float tensor x (the job's arrays already
@@ -756,25 +815,33 @@ final class RefKernels implements Kernels {
     job.run(c, x.size(), loop);
   }
 
+  /** One pass: the shifted sums of {@link FloatLoops#channelMoments}, then μ and σ² from them in double. */
   @Override
-  public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
-    KernelArguments.sameShape("channelShiftAndSquares", x, y);
-    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
-    RefTensor rx = ref("channelShiftAndSquares", x);
-    if (rx.floats == null || shift == null) {
-      Kernels.super.channelShiftAndSquares(x, shift, y, squares);
+  public void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
+    int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
+    RefTensor rx = ref("channelMoments", x);
+    if (rx.floats == null || mean == null || variance == null || x.size() == 0) {
+      Kernels.super.channelMoments(x, mean, variance, work);
       return;
     }
-    double[] sums = WorkArrays.doubles(c);
+    int size = (int) (x.size() / x.shape().dim(0) / c);
+    float[] k = ref("channelMoments", mean).floats; // each channel's first value, within a few σ of its mean, until μ
+    for (int i = 0; i < c; i++) {
+      k[i] = rx.floats[i * size];
+    }
+    double[] sums = WorkArrays.doubles(2 * c); // [0, c): Σ(x − k), [c, 2c): Σ(x − k)²
     FloatJob job = FloatJob.get();
     job.a = rx.floats;
-    job.b = ref("channelShiftAndSquares", shift).floats;
-    job.c = ref("channelShiftAndSquares", y).floats;
-    overChannels(job, x, c, sums, (j, from, to) -> FloatLoops.get().channelShiftAndSquares(j.a, j.b, j.c, j.sums,
-        j.n, j.channels, j.size, from, to));
-    float[] out = ref("channelShiftAndSquares", squares).floats;
+    job.b = rx.floats;
+    job.c = k;
+    job.d = k;
+    overChannels(job, x, c, sums, CENTRED_SUMS);
+    double m = (double) x.size() / c;
+    float[] var = ref("channelMoments", variance).floats;
     for (int i = 0; i < c; i++) {
-      out[i] = (float) sums[i];
+      double d = sums[i] / m; //                                      μ − k
+      k[i] = (float) (k[i] + d);
+      var[i] = (float) Math.max(0, sums[c + i] / m - d * d); //       σ² = Σ(x − k)²/M − (μ − k)²
     }
   }
 

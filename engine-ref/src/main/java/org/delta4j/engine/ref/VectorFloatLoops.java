@@ -57,6 +57,45 @@ final class VectorFloatLoops extends FloatLoops {
   }
 
   @Override
+  void combine(float[] x, float a, float[] z, float b, float shift, boolean gated, float gs, float gt, float[] y,
+      int from, int to) {
+    int end = from + S.loopBound(to - from);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      FloatVector vz = FloatVector.fromArray(S, z, i);
+      FloatVector vx = passed(gated, gs, gt, vz, FloatVector.fromArray(S, x, i));
+      vx.mul(a).add(vz.mul(b)).add(shift).intoArray(y, i); // a·x + b·z + shift, in the plain loop's order
+    }
+    super.combine(x, a, z, b, shift, gated, gs, gt, y, i, to);
+  }
+
+  @Override
+  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gs, float gt, float[] terms,
+      int size, int row, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      FloatVector vb = FloatVector.fromArray(S, b, i);
+      FloatVector p = passed(gated, gs, gt, vb, FloatVector.fromArray(S, a, i)).sub(ka);
+      p.intoArray(terms, i - row);
+      p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
+    }
+    super.centredTerms(a, ka, b, kb, gated, gs, gt, terms, size, row, i, to);
+  }
+
+  /**
+   * v where gs·z + gt &gt; 0 (NaN not), else +0, lane by lane: {@link FloatLoops#passed} of the affine map's bits
+   * (a multiply, then an add, as {@link #affine} does); v itself when not gated.
+   */
+  private static FloatVector passed(boolean gated, float gs, float gt, FloatVector z, FloatVector v) {
+    if (!gated) {
+      return v;
+    }
+    VectorMask<Float> open = z.mul(gs).add(gt).compare(VectorOperators.GT, 0f);
+    return FloatVector.zero(S).blend(v, open);
+  }
+
+  @Override
   void windowMaxima(float[] x, int image, int w, float[] max, int from, int to) {
     int end = from + S.loopBound(to - from);
     int e = from;

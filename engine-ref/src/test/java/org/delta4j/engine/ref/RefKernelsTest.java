@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.ActivationFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -15,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The reference engine's fused per-channel kernels against the plain paths they replace, over odd sizes and sizes
- * large enough to be split between the cores: the one-pass sums give the bits of two channelSums, and the one-pass
- * combination agrees with the default (run in FLOAT64) to float rounding.
+ * large enough to be split between the cores: the one-pass sums agree with two channelSums, the one-pass
+ * centred sums and moments agree with their definitions (FLOAT64 to 1e-12, FLOAT32 to its rounding, also for a mean
+ * far above the spread), and the one-pass combination agrees with the default (run in FLOAT64) to float rounding.
  */
 class RefKernelsTest {
   private final Engine engine = new RefEngine();
@@ -45,6 +48,20 @@ class RefKernelsTest {
     return engine.zeros(DataType.FLOAT32, shape);
   }
 
+  /** A gate of random scale and shift over {@code channels}. */
+  private ReluGate gate(DataType t, int channels, long seed) {
+    Shape vector = Shape.of(channels);
+    return new ReluGate(engine.tensor(t, vector, values(channels, seed)),
+        engine.tensor(t, vector, values(channels, seed + 1)));
+  }
+
+  /** The gate's ReLU of z as the forward pass runs it, in the tensors' type: positive exactly where the gate is open. */
+  private double[] reluAt(ReluGate gate, Tensor z) {
+    Tensor relu = engine.zeros(z.dataType(), z.shape());
+    kernels.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
+    return relu.toDoubleArray();
+  }
+
   /** The plain path: per-channel sums of a (b null) or a·b, by {@link Kernels#channelSums}. */
   private Tensor channelSums(Tensor a, Tensor b) {
     Tensor sums = zeros(Shape.of(a.shape().dim(1)));
@@ -54,37 +71,90 @@ class RefKernelsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shapes")
-  void channelSumsAndProductsGiveTheBitsOfTwoChannelSums(Shape shape) {
+  void channelSumsAndProductsAgreeWithTwoChannelSums(Shape shape) {
     Shape vector = Shape.of(shape.dim(1));
     Tensor a = floats(shape, 6);
     Tensor b = floats(shape, 7);
     Tensor sums = zeros(vector);
     Tensor products = zeros(vector);
-    kernels.channelSumsAndProducts(a, b, sums, products);
-    assertArrayEquals(channelSums(a, null).toDoubleArray(), sums.toDoubleArray());
-    assertArrayEquals(channelSums(a, b).toDoubleArray(), products.toDoubleArray());
+    kernels.channelSumsAndProducts(a, b, null, null, sums, products, zeros(shape));
+    assertArrayEquals(channelSums(a, null).toDoubleArray(), sums.toDoubleArray()); // float terms: the same bits
+    // each product rounded to float before the double sum: within 2⁻²⁴ of the sum of |a·b| ≤ 4 per term
+    double terms = (double) shape.intSize() / shape.dim(1);
+    assertArrayEquals(channelSums(a, b).toDoubleArray(), products.toDoubleArray(), 4 * terms * 0x1p-24);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shapes")
-  void channelShiftAndSquaresGiveTheBitsOfAShiftThenChannelSums(Shape shape) {
-    Shape vector = Shape.of(shape.dim(1));
-    Tensor x = floats(shape, 8);
-    Tensor shift = floats(vector, 9);
-    Tensor y = zeros(shape);
-    Tensor squares = zeros(vector);
-    kernels.channelShiftAndSquares(x, shift, y, squares);
-    Tensor expectedY = zeros(shape);
-    kernels.channelAffine(x, null, shift, expectedY);
-    assertArrayEquals(expectedY.toDoubleArray(), y.toDoubleArray());
-    assertArrayEquals(channelSums(expectedY, expectedY).toDoubleArray(), squares.toDoubleArray());
-    kernels.channelShiftAndSquares(x, shift, x, squares); // in place
-    assertArrayEquals(expectedY.toDoubleArray(), x.toDoubleArray());
+  void channelSumsAndProductsCentreBByTheOriginAndGateA(Shape shape) {
+    int channels = shape.dim(1);
+    int size = shape.dim(2);
+    Shape vector = Shape.of(channels);
+    double[] a = values(shape.intSize(), 6);
+    double[] b = values(shape.intSize(), 7);
+    double[] origin = values(channels, 8);
+    for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+      Tensor bTensor = engine.tensor(t, shape, b);
+      ReluGate gate = gate(t, channels, 9);
+      double[] passed = reluAt(gate, bTensor);
+      for (boolean gated : new boolean[] {false, true}) {
+        double[] expectedSums = new double[channels];
+        double[] expectedProducts = new double[channels];
+        for (int i = 0; i < a.length; i++) { // the definition: Σg·a and Σg·a·(b − origin) per channel
+          int c = i / size % channels;
+          double g = !gated || passed[i] > 0 ? 1 : 0;
+          expectedSums[c] += g * a[i];
+          expectedProducts[c] += g * a[i] * (b[i] - origin[c]);
+        }
+        Tensor sums = engine.zeros(t, vector);
+        Tensor products = engine.zeros(t, vector);
+        kernels.channelSumsAndProducts(engine.tensor(t, shape, a), bTensor, engine.tensor(t, vector, origin),
+            gated ? gate : null, sums, products, engine.zeros(t, shape));
+        // sums of up to 16 396 terms of up to 8, added in another order: rounding grows with the count
+        double terms = (double) size * shape.dim(0);
+        double tolerance = t == DataType.FLOAT64 ? 1e-12 * Math.max(1, terms / 100) : 1e-6 * terms;
+        assertArrayEquals(expectedSums, sums.toDoubleArray(), tolerance, t + " gated " + gated);
+        assertArrayEquals(expectedProducts, products.toDoubleArray(), tolerance, t + " gated " + gated);
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("shapes")
-  void channelCombineAgreesWithTheDefault(Shape shape) {
+  void channelMomentsAreTheTwoPassMeanAndVariance(Shape shape) {
+    int channels = shape.dim(1);
+    int size = shape.dim(2);
+    double m = (double) shape.intSize() / channels;
+    for (double offset : new double[] {0, 1e4}) { // a mean far above the spread: one pass must not cancel
+      double[] x = values(shape.intSize(), 9);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (x[i] + offset);
+      }
+      double[] mean = new double[channels];
+      double[] variance = new double[channels];
+      for (int i = 0; i < x.length; i++) { // the definition, in two passes: μ = Σx / M, σ² = Σ(x − μ)² / M
+        mean[i / size % channels] += x[i] / m;
+      }
+      for (int i = 0; i < x.length; i++) {
+        int c = i / size % channels;
+        variance[c] += (x[i] - mean[c]) * (x[i] - mean[c]) / m;
+      }
+      for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+        Shape vector = Shape.of(channels);
+        Tensor mu = engine.zeros(t, vector);
+        Tensor sigma2 = engine.zeros(t, vector);
+        kernels.channelMoments(engine.tensor(t, shape, x), mu, sigma2, engine.zeros(t, shape));
+        boolean doubles = t == DataType.FLOAT64;
+        assertArrayEquals(mean, mu.toDoubleArray(), doubles ? 1e-12 * (1 + offset) : 1e-6 * (1 + offset),
+            t + " mean");
+        assertArrayEquals(variance, sigma2.toDoubleArray(), doubles ? 1e-12 : 1e-6, t + " variance");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void channelCombineIsAXPlusBZPlusShiftWithXPassedByTheGate(Shape shape) {
     Shape vector = Shape.of(shape.dim(1));
     int channels = shape.dim(1);
     int size = shape.dim(2);
@@ -93,20 +163,42 @@ class RefKernelsTest {
     double[] a = values(channels, 3);
     double[] b = values(channels, 4);
     double[] shift = values(channels, 5);
-    double[][] results = new double[2][];
-    DataType[] types = {DataType.FLOAT32, DataType.FLOAT64};
-    for (int k = 0; k < 2; k++) {
-      DataType t = types[k];
-      Tensor y = engine.zeros(t, shape);
-      kernels.channelCombine(engine.tensor(t, shape, x), engine.tensor(t, vector, a), engine.tensor(t, shape, z),
-          engine.tensor(t, vector, b), engine.tensor(t, vector, shift), y, engine.zeros(t, shape));
-      results[k] = y.toDoubleArray();
+    for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+      Tensor zTensor = engine.tensor(t, shape, z);
+      ReluGate gate = gate(t, channels, 6);
+      double[] passed = reluAt(gate, zTensor);
+      for (boolean gated : new boolean[] {false, true}) {
+        Tensor y = engine.zeros(t, shape);
+        kernels.channelCombine(engine.tensor(t, shape, x), engine.tensor(t, vector, a), zTensor,
+            engine.tensor(t, vector, b), engine.tensor(t, vector, shift), gated ? gate : null, y,
+            engine.zeros(t, shape));
+        double[] actual = y.toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+          int c = i / size % channels;
+          // y = a·x + b·z + shift, |terms| ≤ 2·2 + 2·2 + 2; FLOAT64 runs the default, FLOAT32 the fused loop
+          double expected = a[c] * (!gated || passed[i] > 0 ? x[i] : 0) + b[c] * z[i] + shift[c];
+          assertEquals(expected, actual[i], t == DataType.FLOAT64 ? 1e-14 : 1e-5, t + " gated " + gated + " at " + i);
+        }
+      }
     }
-    for (int i = 0; i < x.length; i++) {
-      int c = i / size % channels;
-      double expected = a[c] * x[i] + b[c] * z[i] + shift[c]; // y = a·x + b·z + shift, |terms| ≤ 2·2 + 2·2 + 2
-      assertEquals(expected, results[1][i], 1e-14, "FLOAT64 (the default) at " + i);
-      assertEquals(expected, results[0][i], 1e-5, "FLOAT32 (fused) at " + i);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void channelAffineReluGivesTheBitsOfChannelAffineThenRelu(Shape shape) {
+    Shape vector = Shape.of(shape.dim(1));
+    for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+      Tensor x = engine.tensor(t, shape, values(shape.intSize(), 18));
+      Tensor scale = engine.tensor(t, vector, values(shape.dim(1), 19));
+      Tensor shift = engine.tensor(t, vector, values(shape.dim(1), 20));
+      Tensor expected = engine.zeros(t, shape);
+      kernels.channelAffine(x, scale, shift, expected);
+      kernels.activation(ActivationFunction.RELU, 0, expected, expected);
+      Tensor y = engine.zeros(t, shape);
+      kernels.channelAffineRelu(x, scale, shift, y);
+      assertArrayEquals(expected.toDoubleArray(), y.toDoubleArray(), t.toString());
+      kernels.channelAffineRelu(x, scale, shift, x); // in place
+      assertArrayEquals(expected.toDoubleArray(), x.toDoubleArray(), t + " in place");
     }
   }
 }
