@@ -72,6 +72,23 @@ public final class KernelArguments {
   }
 
   /**
+   * Checks the arguments of {@link Kernels#channelSumsAndProducts(Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor,
+   * Tensor)}: a and b [N, C, ...] of one shape and type, sums, products, origin and the gate's vectors of C elements
+   * (null ones skipped); returns C.
+   */
+  public static int gatedChannelSums(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
+      Tensor products) {
+    String kernel = "channelSumsAndProducts";
+    sameShape(kernel, b, a);
+    int c = ImageLoops.checkChannelVectors(kernel, a, sums, products);
+    ImageLoops.checkChannelVectors(kernel, a, origin);
+    if (gate != null) {
+      ImageLoops.checkChannelVectors("ReluGate", a, gate.scale(), gate.shift());
+    }
+    return c;
+  }
+
+  /**
    * Checks that every tensor has the first one's shape and type; the message names the tensors by their position
    * among the kernel's tensor arguments (1 for the first).
    */

@@ -613,9 +613,7 @@ public interface Kernels {
    */
   default void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
-    KernelArguments.sameShape("channelSumsAndProducts", b, a);
-    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
-    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
+    KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
     channelSumsAndProducts(gate == null ? a : gated(a, b, gate, work), b, sums, products);
     if (origin != null) {
       Tensor shift = like(origin);

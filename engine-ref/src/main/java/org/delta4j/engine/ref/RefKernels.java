@@ -768,16 +768,11 @@ final class RefKernels implements Kernels {
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
-    KernelArguments.sameShape("channelSumsAndProducts", b, a);
-    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
-    ImageLoops.checkChannelVectors("channelSumsAndProducts", a, origin);
+    int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
     RefTensor ra = ref("channelSumsAndProducts", a);
     if (ra.floats == null) {
       Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products, work);
       return;
-    }
-    if (gate != null) {
-      ImageLoops.checkChannelVectors("channelSumsAndProducts", a, gate.scale(), gate.shift());
     }
     double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·(b − origin)
     FloatJob job = FloatJob.get();
