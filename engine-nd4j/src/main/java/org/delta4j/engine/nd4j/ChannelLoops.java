@@ -100,6 +100,63 @@ final class ChannelLoops {
     store(product, beta, products);
   }
 
+  /**
+   * sums[c] ← Σ over n and s of g·a, products[c] ← Σ of g·a·(b − o[c]) (o null: 0), the centring done inside the
+   * pass so that it does not cancel when |o| is large against the spread of b. g is 1 where p[c]·b + q[c] &gt; 0,
+   * that map computed as {@link #combine} computes it (so the gate is open exactly where the forward pass's ReLU
+   * passed; NaN closes it), else 0; everywhere 1 when p is null.
+   */
+  static void gatedCentredSums(NativeMemory a, NativeMemory b, NativeMemory o, NativeMemory p, NativeMemory q,
+      NativeMemory sums, NativeMemory products, int channels, int size) {
+    double[] total = new double[channels];
+    double[] product = new double[channels];
+    int end = F.loopBound(size);
+    FloatVector zero = FloatVector.zero(F);
+    for (int row = 0; row < rows(a, size); row++) {
+      int c = row % channels;
+      float origin = coefficient(o, c, 0);
+      float gateScale = coefficient(p, c, 1);
+      float gateShift = coefficient(q, c, 0);
+      int base = row * size * Float.BYTES;
+      FloatVector s = zero;
+      FloatVector ps = zero;
+      int j = 0;
+      // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
+      if (p == null) {
+        for (; j < end; j += F.length()) {
+          int at = base + j * Float.BYTES;
+          FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, at, ORDER);
+          s = s.add(v);
+          ps = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER).sub(origin).fma(v, ps);
+        }
+      } else {
+        for (; j < end; j += F.length()) {
+          int at = base + j * Float.BYTES;
+          FloatVector x = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER);
+          FloatVector v = zero.blend(FloatVector.fromByteBuffer(F, a.bytes, at, ORDER),
+              x.fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+          s = s.add(v);
+          ps = x.sub(origin).fma(v, ps);
+        }
+      }
+      double rowSum = s.reduceLanes(VectorOperators.ADD);
+      double rowProduct = ps.reduceLanes(VectorOperators.ADD);
+      for (; j < size; j++) {
+        int at = base + j * Float.BYTES;
+        float x = b.bytes.getFloat(at);
+        if (p == null || gateScale * x + gateShift > 0) {
+          float v = a.bytes.getFloat(at);
+          rowSum += v;
+          rowProduct += v * (x - origin);
+        }
+      }
+      total[c] += rowSum;
+      product[c] += rowProduct;
+    }
+    store(total, 0, sums);
+    store(product, 0, products);
+  }
+
   /** y[n, c, s] ← x[n, c, s] + r[c], then squares[c] ← Σ over n and s of y². y may be x. */
   static void shiftAndSquares(NativeMemory x, NativeMemory r, NativeMemory y, NativeMemory squares, int channels,
       int size) {

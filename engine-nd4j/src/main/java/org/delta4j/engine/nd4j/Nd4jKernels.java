@@ -10,6 +10,7 @@ import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
 import org.delta4j.spec.ActivationFunction;
@@ -657,6 +658,21 @@ final class Nd4jKernels implements Kernels {
       ChannelLoops.sums(memory(a), memory(b), 0, memory(sums), memory(products), c, channelSize(a, c));
     } else {
       Kernels.super.channelSumsAndProducts(a, b, sums, products);
+    }
+  }
+
+  /** In one pass on FLOAT32 (see {@link ChannelLoops#gatedCentredSums}), x − μ formed inside it; else the default. */
+  @Override
+  public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
+      Tensor products, Tensor work) {
+    int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
+    Tensor gateScale = gate == null ? null : gate.scale();
+    Tensor gateShift = gate == null ? null : gate.shift();
+    if (channelLoops(a, b, origin, gateScale, gateShift, sums, products)) {
+      ChannelLoops.gatedCentredSums(memory(a), memory(b), memory(origin), memory(gateScale), memory(gateShift),
+          memory(sums), memory(products), c, channelSize(a, c));
+    } else {
+      Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products, work);
     }
   }
 

@@ -1,5 +1,6 @@
 package org.delta4j.engine.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,6 +11,7 @@ import org.delta4j.engine.Convolution;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -122,6 +124,67 @@ class ImagePathTest {
     }
     for (int i = 0; i < out[0].length; i++) {
       Agreement.assertAgree("per-channel result " + i, out[0][i], out[1][i], Tolerances.of(f));
+    }
+  }
+
+  /**
+   * Σg·dy and Σg·dy·(x − μ) with x around 1000 and a spread of 1: formed inside the pass, not as Σg·dy·x − μ·Σg·dy,
+   * which in float would lose about 3 of the 7 digits. The gate is open where the engine's own channelAffine gives
+   * a positive value, as the forward pass's ReLU saw it.
+   */
+  @Test
+  void gatedCentredSumsStayAccurateWhenTheMeanDwarfsTheSpread() {
+    DataType f = DataType.FLOAT32;
+    int[] dims = {3, 4, 5, 7};
+    int channels = dims[1];
+    int size = dims[2] * dims[3];
+    Kernels k = nd4j.kernels();
+    double[] xs = random(nd4j, f, 11, dims).toDoubleArray();
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = 1000 + 2 * xs[i];
+    }
+    Tensor x = nd4j.tensor(f, Shape.of(dims), xs);
+    Tensor dy = random(nd4j, f, 12, dims);
+    double[] mean = new double[channels];
+    double[] gateScale = random(nd4j, f, 13, channels).toDoubleArray();
+    double[] gateShift = new double[channels];
+    double[] xv = x.toDoubleArray();
+    for (int i = 0; i < xv.length; i++) {
+      mean[i / size % channels] += xv[i] / (xv.length / channels);
+    }
+    for (int c = 0; c < channels; c++) {
+      gateShift[c] = -gateScale[c] * mean[c]; // open for about half of each channel
+    }
+    Tensor origin = nd4j.tensor(f, Shape.of(channels), mean);
+    ReluGate gate = new ReluGate(nd4j.tensor(f, Shape.of(channels), gateScale),
+        nd4j.tensor(f, Shape.of(channels), gateShift));
+    Tensor z = nd4j.zeros(f, Shape.of(dims));
+    k.channelAffine(x, gate.scale(), gate.shift(), z);
+    double[] open = z.toDoubleArray();
+    double[] o = origin.toDoubleArray();
+    double[] g = dy.toDoubleArray();
+    for (ReluGate used : new ReluGate[] {null, gate}) {
+      double[] sums = new double[channels];
+      double[] products = new double[channels];
+      double[] scale = new double[channels];
+      for (int i = 0; i < xv.length; i++) {
+        int c = i / size % channels;
+        if (used == null || open[i] > 0) {
+          sums[c] += g[i];
+          products[c] += g[i] * (xv[i] - o[c]);
+          scale[c] += Math.abs(g[i] * (xv[i] - o[c]));
+        }
+      }
+      Tensor s = nd4j.zeros(f, Shape.of(channels));
+      Tensor p = nd4j.zeros(f, Shape.of(channels));
+      k.channelSumsAndProducts(dy, x, origin, used, s, p, nd4j.zeros(f, Shape.of(dims)));
+      double[] actualSums = s.toDoubleArray();
+      double[] actualProducts = p.toDoubleArray();
+      for (int c = 0; c < channels; c++) {
+        String what = (used == null ? "ungated" : "gated") + " channel " + c;
+        assertEquals(sums[c], actualSums[c], 1e-5 * (1 + Math.abs(sums[c])), what);
+        assertEquals(products[c], actualProducts[c], 1e-5 * scale[c], what);
+      }
     }
   }
 }
