@@ -62,22 +62,22 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    boolean full = rows == 4 && cols == NR;
-    DoubleVector al = DoubleVector.broadcast(S, alpha);
-    store(c00, c01, c, co, full, accumulate, al, tile, 0);
-    store(c10, c11, c, co + ldc, full, accumulate, al, tile, NR);
-    store(c20, c21, c, co + 2 * ldc, full, accumulate, al, tile, 2 * NR);
-    store(c30, c31, c, co + 3 * ldc, full, accumulate, al, tile, 3 * NR);
-    if (!full) {
-      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
-    }
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
   }
 
   /**
    * The rows × cols corner of a tile, α times, into C (added, or stored unless {@code accumulate}): whole rows a vector
-   * at a time, an edge element by element. The
-   * wider kernels end this way, accumulators to the tile first: adding them into C in place, as the 4-row tile does,
-   * makes their method too large for C2 to inline all of it, and the accumulators would then live on the heap.
+   * at a time, an edge element by element. Every kernel ends this way, accumulators to the tile first: adding them into
+   * C in place makes the kernel's method too large for C2 to inline all of it, and the accumulators then live on the
+   * heap (seen with 256-bit vectors, where the 4-row tile allocated about 70 KB a step of a small network in FLOAT64).
    */
   static void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
       int ldc) {
@@ -106,17 +106,6 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       v.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
     } else {
       v.mul(alpha).intoArray(c, o);
-    }
-  }
-
-  static void store(DoubleVector lo, DoubleVector hi, double[] c, int o, boolean full, boolean accumulate,
-      DoubleVector alpha, double[] tile, int t) {
-    if (full) {
-      put(lo, alpha, accumulate, c, o);
-      put(hi, alpha, accumulate, c, o + L);
-    } else {
-      lo.intoArray(tile, t);
-      hi.intoArray(tile, t + L);
     }
   }
 

@@ -1,0 +1,76 @@
+package org.delta4j.engine.ref.gemm;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every Vector API micro-kernel, in both element types, allocates nothing once C2 has compiled it, on the CPU the test
+ * runs on: its accumulators stay in registers. A kernel whose method C2 cannot inline whole boxes its vectors on every
+ * call instead (a 4-row tile did so with 256-bit vectors, about 70 KB a training step of a small network), which no
+ * result check notices. Each kernel gets up to 60 rounds of calls (full tiles and edges, stored and accumulated) to be
+ * compiled; it passes when one round allocates less than a byte a call.
+ */
+class MicroKernelAllocationTest {
+  private static final int CALLS = 20_000;
+  private static final int ROUNDS = 60;
+  private static final int KC = 32;
+
+  @Test
+  void doubleKernelsAllocateNothingOnceCompiled() {
+    for (DoubleGemm.MicroKernel kernel : List.of(new DoubleVectorKernel(), new DoubleVectorKernel.Rows6(),
+        new DoubleVectorKernel.Rows12())) {
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      double[] a = new double[KC * mr];
+      double[] b = new double[KC * nr];
+      double[] c = new double[mr * nr];
+      double[] tile = new double[mr * nr];
+      java.util.Arrays.fill(a, 0.5);
+      java.util.Arrays.fill(b, 0.25);
+      assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (double, " + mr + "×" + nr + ")", call -> {
+        boolean edge = call % 7 == 0;
+        kernel.compute(KC, a, 0, b, 0, c, 0, nr, 1e-3, edge ? mr - 1 : mr, edge ? nr - 1 : nr, call % 2 == 0, tile);
+      });
+    }
+  }
+
+  @Test
+  void floatKernelsAllocateNothingOnceCompiled() {
+    for (FloatGemm.MicroKernel kernel : List.of(new FloatVectorKernel(), new FloatVectorKernel.Rows6(),
+        new FloatVectorKernel.Rows12())) {
+      int mr = kernel.mr();
+      int nr = kernel.nr();
+      float[] a = new float[KC * mr];
+      float[] b = new float[KC * nr];
+      float[] c = new float[mr * nr];
+      float[] tile = new float[mr * nr];
+      java.util.Arrays.fill(a, 0.5f);
+      java.util.Arrays.fill(b, 0.25f);
+      assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (float, " + mr + "×" + nr + ")", call -> {
+        boolean edge = call % 7 == 0;
+        kernel.compute(KC, a, 0, b, 0, c, 0, nr, 1e-3f, edge ? mr - 1 : mr, edge ? nr - 1 : nr, call % 2 == 0, tile);
+      });
+    }
+  }
+
+  private static void assertSteadyWithoutAllocation(String name, java.util.function.IntConsumer call) {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    long perCall = Long.MAX_VALUE;
+    for (int round = 0; round < ROUNDS; round++) {
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int i = 0; i < CALLS; i++) {
+        call.accept(i);
+      }
+      perCall = (threads.getThreadAllocatedBytes(thread) - before) / CALLS;
+      if (perCall < 1) {
+        return;
+      }
+    }
+    fail(name + " still allocates " + perCall + " bytes a call after " + ROUNDS * CALLS
+        + " calls: its vectors are boxed, not kept in registers");
+  }
+}
