@@ -49,8 +49,69 @@ final class ChannelLoops {
       }
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
-        float v = z == null ? t : b * z.bytes.getFloat(o) + t;
-        y.bytes.putFloat(o, a * x.bytes.getFloat(o) + v);
+        // the vector loop's arithmetic, lane for lane: one fused multiply-add, then the product added
+        float xs = x.bytes.getFloat(o);
+        y.bytes.putFloat(o, z == null ? Math.fma(a, xs, t) : Math.fma(b, z.bytes.getFloat(o), t) + a * xs);
+      }
+    }
+  }
+
+  /**
+   * y[n, c, s] ← max(p[c]·x[n, c, s] + r[c], 0) (p null: 1; r null: 0), the affine map as {@link #combine} computes
+   * it (one fused multiply-add), so that y &gt; 0 exactly where {@link #gatedCombine}'s and {@link #gatedCentredSums}'
+   * gate opens. NaN stays NaN, as {@code Math.max} keeps it. y may be x.
+   */
+  static void affineRelu(NativeMemory x, NativeMemory p, NativeMemory r, NativeMemory y, int channels, int size) {
+    int end = F.loopBound(size);
+    for (int row = 0; row < rows(x, size); row++) {
+      int c = row % channels;
+      float a = coefficient(p, c, 1);
+      float t = coefficient(r, c, 0);
+      int base = row * size * Float.BYTES;
+      int j = 0;
+      for (; j < end; j += F.length()) {
+        int o = base + j * Float.BYTES;
+        FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).fma(a, t).max(0f).intoByteBuffer(y.bytes, o, ORDER);
+      }
+      for (; j < size; j++) {
+        int o = base + j * Float.BYTES;
+        y.bytes.putFloat(o, Math.max(Math.fma(a, x.bytes.getFloat(o), t), 0f));
+      }
+    }
+  }
+
+  /**
+   * A batch normalisation's input gradient through the ReLU after it, in one pass: y[n, c, s] ← p[c]·g·x[n, c, s] +
+   * q[c]·z[n, c, s] + r[c], where g is 1 if gs[c]·z + gt[c] &gt; 0 (computed as {@link #affineRelu} computes it, so
+   * the gate is open exactly where the forward pass's ReLU passed; NaN closes it) and x is otherwise taken as 0. The
+   * same arithmetic as {@link #combine} on the gated x, which the default builds in three more passes. y must not be x
+   * or z.
+   */
+  static void gatedCombine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r,
+      NativeMemory gs, NativeMemory gt, NativeMemory y, int channels, int size) {
+    int end = F.loopBound(size);
+    FloatVector zero = FloatVector.zero(F);
+    for (int row = 0; row < rows(x, size); row++) {
+      int c = row % channels;
+      float a = coefficient(p, c, 1);
+      float b = coefficient(q, c, 0);
+      float t = coefficient(r, c, 0);
+      float gateScale = coefficient(gs, c, 1);
+      float gateShift = coefficient(gt, c, 0);
+      int base = row * size * Float.BYTES;
+      int j = 0;
+      for (; j < end; j += F.length()) {
+        int o = base + j * Float.BYTES;
+        FloatVector zv = FloatVector.fromByteBuffer(F, z.bytes, o, ORDER);
+        FloatVector xv = zero.blend(FloatVector.fromByteBuffer(F, x.bytes, o, ORDER),
+            zv.fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+        zv.fma(b, t).add(xv.mul(a)).intoByteBuffer(y.bytes, o, ORDER);
+      }
+      for (; j < size; j++) {
+        int o = base + j * Float.BYTES;
+        float zs = z.bytes.getFloat(o);
+        float xs = Math.fma(gateScale, zs, gateShift) > 0 ? x.bytes.getFloat(o) : 0f;
+        y.bytes.putFloat(o, Math.fma(b, zs, t) + a * xs);
       }
     }
   }
@@ -144,7 +205,7 @@ final class ChannelLoops {
       for (; j < size; j++) {
         int at = base + j * Float.BYTES;
         float x = b.bytes.getFloat(at);
-        if (p == null || gateScale * x + gateShift > 0) {
+        if (p == null || Math.fma(gateScale, x, gateShift) > 0) { // as the vector loop: one fused multiply-add
           float v = a.bytes.getFloat(at);
           rowSum += v;
           rowProduct += v * (x - origin);

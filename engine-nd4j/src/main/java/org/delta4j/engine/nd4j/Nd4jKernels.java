@@ -700,6 +700,42 @@ final class Nd4jKernels implements Kernels {
     }
   }
 
+  /** In one pass on FLOAT32 (see {@link ChannelLoops#gatedCombine}); else the default's four. */
+  @Override
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
+      Tensor work) {
+    if (gate == null) {
+      channelCombine(x, a, z, b, shift, y, work);
+      return;
+    }
+    KernelArguments.sameShape("channelCombine", x, z, y, work);
+    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
+    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    if (channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
+      ChannelLoops.gatedCombine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(gate.scale()),
+          memory(gate.shift()), memory(y), c, channelSize(x, c));
+    } else {
+      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work);
+    }
+  }
+
+  /** In one pass on FLOAT32 (see {@link ChannelLoops#affineRelu}); else the default's two. */
+  @Override
+  public void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+    if (scale == null || shift == null) {
+      Kernels.super.channelAffineRelu(x, scale, shift, y); // which names what is missing
+      return;
+    }
+    KernelArguments.sameShape("channelAffineRelu", x, y);
+    int c = ImageLoops.checkChannelVectors("channelAffineRelu", x, scale, shift);
+    if (channelLoops(x, scale, shift, y)) {
+      ChannelLoops.affineRelu(memory(x), memory(scale), memory(shift), memory(y), c, channelSize(x, c));
+    } else {
+      Kernels.super.channelAffineRelu(x, scale, shift, y);
+    }
+  }
+
   /**
    * Whether the per-channel kernels run as {@link ChannelLoops}' single passes: on FLOAT32 tensors (null ones
    * ignored) that a {@code ByteBuffer} addresses, with the Vector API present. Else ND4J's ops, one per step.

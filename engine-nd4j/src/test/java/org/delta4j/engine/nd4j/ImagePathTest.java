@@ -128,6 +128,56 @@ class ImagePathTest {
   }
 
   /**
+   * The kernels of a batch normalisation fused with its ReLU — channelAffineRelu and the gated channelCombine, each
+   * one pass on FLOAT32 — agree with the reference engine; and the gate opens exactly where the engine's own
+   * channelAffineRelu is positive: the gated combination equals, bit for bit, the plain one of x with the places where
+   * the forward pass's ReLU gave 0 zeroed.
+   */
+  @Test
+  void theReluFusedKernelsAgreeWithTheReferenceAndOpenWhereTheForwardPassPassed() {
+    DataType f = DataType.FLOAT32;
+    int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
+    Shape shape = Shape.of(dims);
+    Tensor[][] out = new Tensor[2][];
+    Engine[] engines = {ref, nd4j};
+    for (int e = 0; e < 2; e++) {
+      Engine engine = engines[e];
+      Kernels k = engine.kernels();
+      Tensor x = random(engine, f, 21, dims);
+      Tensor z = random(engine, f, 22, dims);
+      Tensor a = random(engine, f, 23, 4);
+      Tensor b = random(engine, f, 24, 4);
+      Tensor shift = random(engine, f, 25, 4);
+      ReluGate gate = new ReluGate(random(engine, f, 26, 4), random(engine, f, 27, 4));
+      Tensor relu = engine.zeros(f, shape);
+      k.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
+      Tensor gated = engine.zeros(f, shape);
+      k.channelCombine(x, a, z, b, shift, gate, gated, engine.zeros(f, shape));
+      out[e] = new Tensor[] {relu, gated};
+      if (engine == nd4j) {
+        double[] passed = relu.toDoubleArray();
+        double[] masked = x.toDoubleArray();
+        int open = 0;
+        for (int i = 0; i < masked.length; i++) {
+          if (passed[i] > 0) {
+            open++;
+          } else {
+            masked[i] = 0;
+          }
+        }
+        assertEquals(true, open > masked.length / 4 && open < masked.length * 3 / 4, open + " of " + masked.length
+            + " open: the case must exercise both sides of the gate");
+        Tensor plain = engine.zeros(f, shape);
+        k.channelCombine(engine.tensor(f, shape, masked), a, z, b, shift, plain, engine.zeros(f, shape));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
+      }
+    }
+    for (int i = 0; i < out[0].length; i++) {
+      Agreement.assertAgree("ReLU-fused result " + i, out[0][i], out[1][i], Tolerances.of(f));
+    }
+  }
+
+  /**
    * Σg·dy and Σg·dy·(x − μ) with x around 1000 and a spread of 1: formed inside the pass, not as Σg·dy·x − μ·Σg·dy,
    * which in float would lose about 3 of the 7 digits. The gate is open where the engine's own channelAffine gives
    * a positive value, as the forward pass's ReLU saw it.
