@@ -85,27 +85,19 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     for (int r = 0; r < rows; r++) {
       int o = co + r * ldc;
       int t = r * NR;
-      if (cols == NR) {
-        put(DoubleVector.fromArray(S, tile, t), al, accumulate, c, o);
-        put(DoubleVector.fromArray(S, tile, t + L), al, accumulate, c, o + L);
+      // No vector crosses a call: C2 does not always inline a callee here, and a vector passed to one is boxed.
+      if (cols == NR && accumulate) { // c ← α·tile + c, one fused multiply-add a vector
+        DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+      } else if (cols == NR) { // c ← α·tile
+        DoubleVector.fromArray(S, tile, t).mul(al).intoArray(c, o);
+        DoubleVector.fromArray(S, tile, t + L).mul(al).intoArray(c, o + L);
       } else {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[t + j];
           c[o + j] = accumulate ? c[o + j] + x : x;
         }
       }
-    }
-  }
-
-  /**
-   * c[o..o+L) ← α·v + c[o..o+L), one fused multiply-add; or, unless {@code accumulate}, ← α·v. Two stores, not one
-   * of a vector chosen by a conditional: C2 would box a vector that two paths merge.
-   */
-  static void put(DoubleVector v, DoubleVector alpha, boolean accumulate, double[] c, int o) {
-    if (accumulate) {
-      v.fma(alpha, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-    } else {
-      v.mul(alpha).intoArray(c, o);
     }
   }
 
