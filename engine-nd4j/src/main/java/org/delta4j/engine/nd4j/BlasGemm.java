@@ -39,6 +39,22 @@ final class BlasGemm {
    */
   static void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Pointer a, int lda,
       Pointer b, int ldb, double beta, Pointer c, int ldc) {
+    if (m == 1 && k > 0) {
+      // One row of C (a batch of one): c = α·op(B)ᵀ·x + β·c as one gemv, which reads B once where gemm packs it first.
+      // x is op(A)'s row: A's one row, or A's one column (stride lda) when A is transposed.
+      int incx = transposeA ? lda : 1;
+      int tb = transposeB ? NO_TRANSPOSE : TRANSPOSE; // B [k, n] stored: Bᵀ·x; B [n, k] stored: B·x
+      int rows = transposeB ? n : k;
+      int cols = transposeB ? k : n;
+      if (c instanceof FloatPointer fc) {
+        openblas_nolapack.cblas_sgemv(ROW_MAJOR, tb, rows, cols, (float) alpha, (FloatPointer) b, ldb,
+            (FloatPointer) a, incx, (float) beta, fc, 1);
+      } else {
+        openblas_nolapack.cblas_dgemv(ROW_MAJOR, tb, rows, cols, alpha, (DoublePointer) b, ldb, (DoublePointer) a,
+            incx, beta, (DoublePointer) c, 1);
+      }
+      return;
+    }
     int ta = transposeA ? TRANSPOSE : NO_TRANSPOSE;
     int tb = transposeB ? TRANSPOSE : NO_TRANSPOSE;
     if (c instanceof FloatPointer fc) {

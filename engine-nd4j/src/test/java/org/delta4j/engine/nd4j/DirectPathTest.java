@@ -70,7 +70,9 @@ class DirectPathTest {
     for (DataType type : TYPES) {
       for (boolean ta : new boolean[] {false, true}) {
         for (boolean tb : new boolean[] {false, true}) {
-          gemmAgrees(type, 1, 784, 256, ta, tb, 1, 0); //   a dense layer at batch 1
+          gemmAgrees(type, 1, 784, 256, ta, tb, 1, 0); //   a dense layer at batch 1 (one gemv)
+          gemmAgrees(type, 1, 37, 11, ta, tb, -0.5, 0.75); // one row, scaled and accumulated
+          gemmAgrees(type, 1, 1, 5, ta, tb, 2, 0);
           gemmAgrees(type, 3, 5, 7, ta, tb, 0.5, 1); //     accumulating, as dW += Xᵀ·dY
           gemmAgrees(type, 128, 256, 100, ta, tb, -2, 0.25);
         }
@@ -91,6 +93,12 @@ class DirectPathTest {
       Tensor r = ref.zeros(type, Shape.of(2, 4));
       ref.kernels().gemm(random(ref, type, 1, 2, 3), false, random(ref, type, 2, 3, 4), false, 1, 0, r);
       Agreement.assertAgree("gemm over NaN " + type, r, c, Tolerances.of(type));
+      Tensor row = nd4j.zeros(type, Shape.of(1, 4)); // one row: the gemv path
+      nd4j.kernels().fill(row, Double.NaN);
+      nd4j.kernels().gemm(random(nd4j, type, 1, 1, 3), false, b, false, 1, 0, row);
+      Tensor expected = ref.zeros(type, Shape.of(1, 4));
+      ref.kernels().gemm(random(ref, type, 1, 1, 3), false, random(ref, type, 2, 3, 4), false, 1, 0, expected);
+      Agreement.assertAgree("one-row gemm over NaN " + type, expected, row, Tolerances.of(type));
     }
   }
 
