@@ -89,6 +89,22 @@ public final class KernelArguments {
   }
 
   /**
+   * Checks the arguments of {@link Kernels#channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, ReluGate, Tensor,
+   * Tensor)}: x, z and y [N, C, ...] of one shape and type, a, b, shift and the gate's vectors of C elements (null
+   * ones skipped); returns C. The scratch tensor is the default's to check, as only the default uses it.
+   */
+  public static int channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y) {
+    String kernel = "channelCombine";
+    sameShape(kernel, x, z, y);
+    int c = ImageLoops.checkChannelVectors(kernel, x, a, b);
+    ImageLoops.checkChannelVectors(kernel, x, shift);
+    if (gate != null) {
+      ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    }
+    return c;
+  }
+
+  /**
    * Checks that every tensor has the first one's shape and type; the message names the tensors by their position
    * among the kernel's tensor arguments (1 for the first).
    */

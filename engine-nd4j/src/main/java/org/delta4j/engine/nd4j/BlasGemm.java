@@ -7,12 +7,13 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * C ← α·op(A)·op(B) + β·C as one {@code cblas_sgemm} or {@code cblas_dgemm} call on the tensors' native memory, in
- * row-major order with the transpose flags passed through (no transposed copy). This is the OpenBLAS binding ND4J
+ * row-major order with the transpose flags passed through (no transposed copy); a C of one row (a batch of one) as
+ * one {@code gemv}, which reads B where it lies instead of packing it first. This is the OpenBLAS binding ND4J
  * ships and its own gemm ends in; calling it directly skips what ND4J's {@code Nd4j.gemm} adds per call (a matmul
  * custom op built, its shapes computed and checked, the op executed through the executioner and libnd4j's dispatch):
  * tens of microseconds, which dominate a product at batch 1. The arguments are checked by the caller
  * ({@code KernelArguments.gemm}); every tensor of this engine is contiguous in C order. Thread-safe: OpenBLAS's gemm
- * is reentrant and nothing is kept between calls.
+ * and gemv are reentrant and nothing is kept between calls.
  */
 final class BlasGemm {
   // CBLAS enumerations (cblas.h): CblasRowMajor, CblasNoTrans, CblasTrans.

@@ -110,7 +110,7 @@ final class ChannelLoops {
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
         float zs = z.bytes.getFloat(o);
-        float xs = Math.fma(gateScale, zs, gateShift) > 0 ? x.bytes.getFloat(o) : 0f;
+        float xs = opens(gateScale, zs, gateShift) ? x.bytes.getFloat(o) : 0f;
         y.bytes.putFloat(o, Math.fma(b, zs, t) + a * xs);
       }
     }
@@ -205,7 +205,7 @@ final class ChannelLoops {
       for (; j < size; j++) {
         int at = base + j * Float.BYTES;
         float x = b.bytes.getFloat(at);
-        if (p == null || Math.fma(gateScale, x, gateShift) > 0) { // as the vector loop: one fused multiply-add
+        if (p == null || opens(gateScale, x, gateShift)) {
           float v = a.bytes.getFloat(at);
           rowSum += v;
           rowProduct += v * (x - origin);
@@ -245,6 +245,14 @@ final class ChannelLoops {
       total[c] += rowSum;
     }
     store(total, 0, squares);
+  }
+
+  /**
+   * The ReLU gate at one element, as the vector loops decide it for theirs: open where scale·z + shift, one fused
+   * multiply-add, is &gt; 0 (NaN closes it). The vector loops inline the same test, a mask not being passed to a call.
+   */
+  private static boolean opens(float scale, float z, float shift) {
+    return Math.fma(scale, z, shift) > 0;
   }
 
   private static float coefficient(NativeMemory v, int c, float identity) {

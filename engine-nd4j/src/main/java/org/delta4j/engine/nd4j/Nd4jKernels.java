@@ -689,9 +689,8 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
-    KernelArguments.sameShape("channelCombine", x, z, y, work);
-    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
-    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    int c = KernelArguments.channelCombine(x, a, z, b, shift, null, y);
+    KernelArguments.sameShape("channelCombine", x, work);
     if (channelLoops(x, a, z, b, shift, y)) {
       ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
           channelSize(x, c));
@@ -708,10 +707,8 @@ final class Nd4jKernels implements Kernels {
       channelCombine(x, a, z, b, shift, y, work);
       return;
     }
-    KernelArguments.sameShape("channelCombine", x, z, y, work);
-    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
-    ImageLoops.checkChannelVectors("channelCombine", x, shift);
-    ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
+    KernelArguments.sameShape("channelCombine", x, work);
     if (channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
       ChannelLoops.gatedCombine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(gate.scale()),
           memory(gate.shift()), memory(y), c, channelSize(x, c));

@@ -1,8 +1,10 @@
 package org.delta4j.engine.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.delta4j.conformance.Agreement;
 import org.delta4j.conformance.Tolerances;
@@ -165,11 +167,11 @@ class ImagePathTest {
             masked[i] = 0;
           }
         }
-        assertEquals(true, open > masked.length / 4 && open < masked.length * 3 / 4, open + " of " + masked.length
+        assertTrue(open > masked.length / 4 && open < masked.length * 3 / 4, open + " of " + masked.length
             + " open: the case must exercise both sides of the gate");
         Tensor plain = engine.zeros(f, shape);
         k.channelCombine(engine.tensor(f, shape, masked), a, z, b, shift, plain, engine.zeros(f, shape));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
+        assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
       }
     }
     for (int i = 0; i < out[0].length; i++) {

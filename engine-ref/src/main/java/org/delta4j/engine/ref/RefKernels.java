@@ -728,17 +728,11 @@ final class RefKernels implements Kernels {
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
       Tensor work) {
-    KernelArguments.sameShape("channelCombine", x, z);
-    KernelArguments.sameShape("channelCombine", x, y);
-    int c = ImageLoops.checkChannelVectors("channelCombine", x, a, b);
-    ImageLoops.checkChannelVectors("channelCombine", x, shift);
+    int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
     RefTensor rx = ref("channelCombine", x);
     if (rx.floats == null || a == null || b == null || shift == null) {
       Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work);
       return;
-    }
-    if (gate != null) {
-      ImageLoops.checkChannelVectors("channelCombine", x, gate.scale(), gate.shift());
     }
     int n = x.shape().dim(0);
     FloatJob job = FloatJob.get();
