@@ -91,6 +91,28 @@ class SparkSectionTest {
   }
 
   @Test
+  void roundsGiveTheMedianSteadyEpochAndTheSlowestTimeToMllibsBest() throws IOException {
+    Path f = cluster(BenchmarksReportTest.ZEN3);
+    // three rounds: the 2-worker runs' steady epochs 8, 6 and 13.5 s (median 8), the 1-worker runs' 10, 14, 20 s
+    // (median 14); the third 2-worker run reaches 0.86 at 24 s, later than the others (16 and 18 s)
+    Files.writeString(f, Files.readString(f).replace("\"delta4j\":[", "\"cluster\":{\"master\":\"local-cluster[2,1,"
+        + "4096]\",\"executors\":2,\"startup_seconds\":9.5},\"delta4j\":[{\"workers\":2,\"round\":2,\"epochs\":"
+        + epochs(12, 0.80, 6, 0.86, 6, 0.88) + "},{\"workers\":1,\"round\":2,\"epochs\":" + epochs(9, 0.8, 14, 0.85,
+        14, 0.87) + "},{\"workers\":1,\"round\":3,\"epochs\":" + epochs(9, 0.8, 20, 0.85, 20, 0.87)
+        + "},{\"workers\":2,\"round\":3,\"epochs\":" + epochs(9, 0.80, 15, 0.86, 12, 0.90) + "},"));
+    SparkSection s = SparkSection.read(f);
+    assertEquals(1000 / 14.0, s.samplesPerSecond(1), 1e-9, "median of the rounds' steady epochs");
+    assertEquals(1000 / 8.0, s.samplesPerSecond(2), 1e-9);
+    assertEquals((1000 / 8.0) / (2 * 1000 / 14.0), s.scalingEfficiency(), 1e-9);
+    assertEquals(24.0, s.timeToMllibBest(), 1e-9, "the slowest run on MLlib's cluster");
+    assertEquals(100 * (0.88 - 0.86), s.finalAccuracyLeadPoints(), 1e-9, "the lowest final accuracy");
+    String md = s.render(Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3))));
+    assertTrue(md.contains("All the fits ran on one cluster, `local-cluster[2,1,4096]` (started in 9.50 s)"), md);
+    assertTrue(md.contains("| 3 | 1 | 3 | 20.0 | 49.0 | 50.0 | 0.8700 |"), md);
+  }
+
+  @Test
   void aFileFromAnotherCpuIsShownOnItsOwnAndSaidSo() throws IOException {
     String md = SparkSection.read(cluster(BenchmarksReportTest.SAPPHIRE)).render(Machine.fromJson(
         new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()

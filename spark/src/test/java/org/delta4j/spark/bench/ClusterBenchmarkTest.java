@@ -13,8 +13,10 @@ class ClusterBenchmarkTest {
   @Test
   void laterOptionsWinAndListsAreCommaSeparated() {
     ClusterBenchmark.Options o = ClusterBenchmark.Options.parse(new String[] {"--rows", "2000", "--workers", "1, 2",
-        "--lbfgs", "", "--out", "a.json", "--out", "b.json", "--reports-per-epoch", "4"});
+        "--lbfgs", "", "--out", "a.json", "--out", "b.json", "--reports-per-epoch", "4", "--rounds", "3"});
     assertEquals(2000, o.rows());
+    assertEquals(512, o.batch(), "the global batch unless told");
+    assertEquals(3, o.rounds());
     assertEquals(4, o.reportsPerEpoch());
     assertArrayEquals(new int[] {1, 2}, o.workers());
     assertArrayEquals(new int[0], o.lbfgs(), "an empty series runs no fit");
@@ -29,6 +31,9 @@ class ClusterBenchmarkTest {
     String workers = assertThrows(IllegalArgumentException.class,
         () -> ClusterBenchmark.Options.parse(new String[] {"--workers", "0"})).getMessage();
     assertTrue(workers.contains("workers ≥ 1 (got [0])"), workers);
+    String rounds = assertThrows(IllegalArgumentException.class,
+        () -> ClusterBenchmark.Options.parse(new String[] {"--rounds", "0"})).getMessage();
+    assertTrue(rounds.contains("--rounds ≥ 1 (got 0)"), rounds);
     String value = assertThrows(IllegalArgumentException.class,
         () -> ClusterBenchmark.Options.parse(new String[] {"--epochs"})).getMessage();
     assertEquals("option --epochs needs a value", value);
