@@ -113,6 +113,15 @@ final class SparkSection {
     return runs;
   }
 
+  /** The worker counts the runs were made with, ascending. */
+  private int[] workerCounts() {
+    List<Integer> counts = new ArrayList<>();
+    for (JsonNode r : root.path("delta4j")) {
+      counts.add(r.path("workers").asInt());
+    }
+    return counts.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+  }
+
   /** The median over the rounds of {@code workers} workers of each run's {@link #steadyEpochSeconds}. */
   double steadyEpochSeconds(int workers) {
     double[] s = runs(workers).stream().mapToDouble(r -> steadyEpochSeconds(r.path("epochs"), "seconds")).sorted()
@@ -169,7 +178,7 @@ final class SparkSection {
     return best == null ? new ObjectMapper().createObjectNode() : best;
   }
 
-  /** The Delta4j runs of as many workers as MLlib's cluster has executors, which the targets against MLlib compare with. */
+  /** The Delta4j runs of as many workers as MLlib's cluster has executors: the targets against MLlib compare them. */
   private List<Curve> comparedCurves() {
     return runs(root.path("mllib").path("workers").asInt(2)).stream().map(Curve::of).toList();
   }
@@ -222,8 +231,9 @@ final class SparkSection {
     for (JsonNode r : root.path("delta4j")) {
       for (JsonNode e : r.path("epochs")) {
         md.append(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %s | %.4f |%n", r.path("round").asInt(1),
-            r.path("workers").asInt(), e.path("epoch").asInt(), num(e.path("seconds").asDouble()), num(e.path("training_seconds").asDouble()),
-            num(rows() / e.path("seconds").asDouble()), e.path("test_accuracy").asDouble()));
+            r.path("workers").asInt(), e.path("epoch").asInt(), num(e.path("seconds").asDouble()),
+            num(e.path("training_seconds").asDouble()), num(rows() / e.path("seconds").asDouble()),
+            e.path("test_accuracy").asDouble()));
       }
     }
     md.append("\nThe training seconds so far count from the call to `fit`, with its validating pass over the data and "
@@ -254,8 +264,7 @@ final class SparkSection {
         + "bit) in the benchmark's driver JVM, against a steady epoch on the cluster:\n\n"
         + "| workers = blocks a batch | one machine, ms a step | Spark, ms a step | Spark's cost, ms a step |\n"
         + "|---:|---:|---:|---:|\n");
-    for (int w : root.path("delta4j").findValues("workers").stream().mapToInt(JsonNode::asInt).distinct().sorted()
-        .toArray()) {
+    for (int w : workerCounts()) {
       double one = stepSeconds(w, false);
       double spark = stepSeconds(w, true);
       md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s |%n", w, num(1e3 * one), num(1e3 * spark),

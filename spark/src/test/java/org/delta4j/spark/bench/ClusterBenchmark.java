@@ -186,7 +186,9 @@ public final class ClusterBenchmark {
     long start = System.nanoTime();
     double[] evaluating = {0, 0}; // in all, and at the last epoch's end
     double[] lastAccuracy = {Double.NaN};
-    SparkTrainer.builder().epochs(options.epochs).batchSize(options.batch).seed(SEED).workers(run.get("workers").asInt())
+    String label = run.get("workers").asInt() + " worker(s), round " + run.get("round").asInt();
+    SparkTrainer.builder().epochs(options.epochs).batchSize(options.batch).seed(SEED)
+        .workers(run.get("workers").asInt())
         .reduction(reduction).placement(options.placement).reportsPerEpoch(options.reportsPerEpoch).progress(p -> {
           double elapsed = seconds(start) - evaluating[0];
           long evaluationStart = System.nanoTime();
@@ -196,7 +198,7 @@ public final class ClusterBenchmark {
               .put("epochs_done", p.epoch() - 1 + (double) p.step() / p.steps())
               .put("training_seconds", elapsed).put("test_accuracy", lastAccuracy[0]);
           System.out.printf(Locale.ROOT, "%s: epoch %d step %d of %d, %.2f s since the start, test accuracy %.4f%n",
-              run.get("workers").asInt() + " worker(s), round " + run.get("round").asInt(), p.epoch(), p.step(), p.steps(), elapsed, lastAccuracy[0]);
+              label, p.epoch(), p.step(), p.steps(), elapsed, lastAccuracy[0]);
         }).listener(r -> {
           double elapsed = seconds(start) - evaluating[0];
           double seconds = r.seconds() - (evaluating[0] - evaluating[1]);
@@ -205,7 +207,7 @@ public final class ClusterBenchmark {
               .put("training_seconds", elapsed).put("training_loss", r.trainingLoss())
               .put("test_accuracy", lastAccuracy[0]);
           System.out.printf(Locale.ROOT, "%s: epoch %d, %.2f s (%.2f s since the start), test accuracy %.4f%n",
-              run.get("workers").asInt() + " worker(s), round " + run.get("round").asInt(), r.epoch(), seconds, elapsed, lastAccuracy[0]);
+              label, r.epoch(), seconds, elapsed, lastAccuracy[0]);
         }).build().fit(network, train, "features", "label");
     run.put("fit_seconds", seconds(start) - evaluating[0]);
   }
@@ -379,8 +381,8 @@ public final class ClusterBenchmark {
   }
 
   /** The command line. */
-  record Options(int rows, int testRows, int batch, int epochs, int reportsPerEpoch, int[] workers, int memoryMb, int[] lbfgs,
-      int[] gd, int rounds, double mllibSeconds, SparkTrainer.Placement placement, Path data, Path out) {
+  record Options(int rows, int testRows, int batch, int epochs, int reportsPerEpoch, int[] workers, int memoryMb,
+      int[] lbfgs, int[] gd, int rounds, double mllibSeconds, SparkTrainer.Placement placement, Path data, Path out) {
     static Options parse(String[] args) {
       int rows = 0;
       int testRows = 0;
@@ -417,13 +419,16 @@ public final class ClusterBenchmark {
           case "--data" -> data = Path.of(v);
           case "--out" -> out = Path.of(v);
           default -> throw new IllegalArgumentException("unknown option " + args[i] + "; the benchmark takes --rows, "
-              + "--test-rows, --batch, --epochs, --reports-per-epoch, --workers, --memory-mb, --lbfgs, --gd, --rounds, --mllib-seconds, "
+              + "--test-rows, --batch, --epochs, --reports-per-epoch, --workers, --memory-mb, --lbfgs, --gd, --rounds, "
+              + "--mllib-seconds, "
               + "--placement, --data, --out");
         }
       }
-      if (batch < 1 || rounds < 1 || epochs < 1 || reportsPerEpoch < 1 || memoryMb < 512 || Arrays.stream(workers).anyMatch(w -> w < 1)) {
-        throw new IllegalArgumentException("need --batch ≥ 1 (got " + batch + "), --rounds ≥ 1 (got " + rounds + "), epochs ≥ 1 (got " + epochs + "), --reports-per-epoch ≥ 1 (got "
-            + reportsPerEpoch + "), --memory-mb ≥ 512 (got " + memoryMb + ") and workers ≥ 1 (got "
+      if (batch < 1 || rounds < 1 || epochs < 1 || reportsPerEpoch < 1 || memoryMb < 512 || workers.length == 0
+          || Arrays.stream(workers).anyMatch(w -> w < 1)) {
+        throw new IllegalArgumentException("need --batch ≥ 1 (got " + batch + "), --rounds ≥ 1 (got " + rounds
+            + "), epochs ≥ 1 (got " + epochs + "), --reports-per-epoch ≥ 1 (got " + reportsPerEpoch
+            + "), --memory-mb ≥ 512 (got " + memoryMb + ") and one or more worker counts, each ≥ 1 (got "
             + Arrays.toString(workers) + ")");
       }
       return new Options(rows, testRows, batch, epochs, reportsPerEpoch, workers, memoryMb, lbfgs, gd, rounds,

@@ -30,7 +30,10 @@ class ClusterBenchmarkTest {
     assertTrue(unknown.startsWith("unknown option --row;"), unknown);
     String workers = assertThrows(IllegalArgumentException.class,
         () -> ClusterBenchmark.Options.parse(new String[] {"--workers", "0"})).getMessage();
-    assertTrue(workers.contains("workers ≥ 1 (got [0])"), workers);
+    assertTrue(workers.contains("worker counts, each ≥ 1 (got [0])"), workers);
+    String none = assertThrows(IllegalArgumentException.class,
+        () -> ClusterBenchmark.Options.parse(new String[] {"--workers", ""})).getMessage();
+    assertTrue(none.contains("(got [])"), none);
     String rounds = assertThrows(IllegalArgumentException.class,
         () -> ClusterBenchmark.Options.parse(new String[] {"--rounds", "0"})).getMessage();
     assertTrue(rounds.contains("--rounds ≥ 1 (got 0)"), rounds);
