@@ -96,10 +96,14 @@ final class SparkSection {
     if (s.length == 0) {
       return Double.NaN;
     }
-    double[] steady = s.length == 1 ? s : Arrays.copyOfRange(s, 1, s.length);
-    Arrays.sort(steady);
-    int n = steady.length;
-    return n % 2 == 1 ? steady[n / 2] : (steady[n / 2 - 1] + steady[n / 2]) / 2;
+    return median(s.length == 1 ? s : Arrays.copyOfRange(s, 1, s.length));
+  }
+
+  /** The median of {@code values} (sorted here, in place); NaN when there are none. */
+  private static double median(double[] values) {
+    Arrays.sort(values);
+    int n = values.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
   }
 
   /** The runs of {@code workers} workers, one a round. */
@@ -124,10 +128,7 @@ final class SparkSection {
 
   /** The median over the rounds of {@code workers} workers of each run's {@link #steadyEpochSeconds}. */
   double steadyEpochSeconds(int workers) {
-    double[] s = runs(workers).stream().mapToDouble(r -> steadyEpochSeconds(r.path("epochs"), "seconds")).sorted()
-        .toArray();
-    int n = s.length;
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    return median(runs(workers).stream().mapToDouble(r -> steadyEpochSeconds(r.path("epochs"), "seconds")).toArray());
   }
 
   private JsonNode oneMachine(int blocks) {
@@ -186,9 +187,15 @@ final class SparkSection {
   /** The slowest of the compared runs' times to MLlib's best accuracy, in seconds (NaN if one never reaches it). */
   double timeToMllibBest() {
     double goal = mllibBest().path("test_accuracy").asDouble(Double.NaN);
-    List<Curve> curves = comparedCurves();
-    return curves.isEmpty() ? Double.NaN : curves.stream().mapToDouble(c -> c.timeTo(goal))
-        .reduce(Double.NEGATIVE_INFINITY, (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b));
+    double slowest = Double.NaN;
+    for (Curve c : comparedCurves()) {
+      double t = c.timeTo(goal);
+      if (Double.isNaN(t)) {
+        return Double.NaN; // a run that never reached it
+      }
+      slowest = Double.isNaN(slowest) ? t : Math.max(slowest, t);
+    }
+    return slowest;
   }
 
   /** Delta4j's time to MLlib's best accuracy (its slowest run) over MLlib's time to it. */

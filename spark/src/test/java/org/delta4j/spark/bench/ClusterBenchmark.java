@@ -40,17 +40,17 @@ import org.delta4j.train.EpochResult;
 import org.delta4j.train.Evaluation;
 
 /**
- * The Spark benchmark of BENCHMARKS.md, one program (run by {@code spark/bench/run}): the main job — the
- * Fashion-MNIST MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 2e-3, reference engine, FLOAT32, as {@code
- * train --spark} trains it), global batches of {@code --batch} (512 unless told) — on one {@code local-cluster[N,1,M]}
- * of as many executors as the most of {@code --workers}, a fit for each worker count in each of {@code --rounds}
- * rounds, the order reversed every other round; each epoch's wall time and test accuracy (evaluated on the driver,
- * outside the training time); the same blocks on one machine without Spark ({@link FixedOrderSgd}, in this JVM), for
- * Spark's cost per step; and Spark MLlib's {@link MultilayerPerceptronClassifier} with layers [784, 256, 128, 10]
- * (its sigmoid hidden layers and softmax output) by its l-bfgs and gd solvers, on the same cluster and the same cached
- * DataFrame, fitted afresh for each {@code maxIter} of a series (MLlib keeps no model between iterations), each fit's
- * time and test accuracy. Everything measured goes to one JSON file ({@code spark/results/cluster.json}), with the
- * machine; the report's Spark section derives the rest.
+ * The Spark benchmark of BENCHMARKS.md, one program (run by {@code spark/bench/run}): the main job — the Fashion-MNIST
+ * MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 2e-3, reference engine, FLOAT32, as {@code train --spark
+ * --batch-size 512} trains it), global batches of {@code --batch} (512 unless told) — on one {@code
+ * local-cluster[N,1,M]} of as many executors as the most of {@code --workers}, a fit for each worker count in each of
+ * {@code --rounds} rounds, the order reversed every other round; each epoch's wall time and test accuracy (evaluated on
+ * the driver, outside the training time); the same blocks on one machine without Spark ({@link FixedOrderSgd}, in this
+ * JVM), for Spark's cost per step; and Spark MLlib's {@link MultilayerPerceptronClassifier} with layers [784, 256, 128,
+ * 10] (its sigmoid hidden layers and softmax output) by its l-bfgs and gd solvers, on the same cluster and the same
+ * cached DataFrame, fitted afresh for each {@code maxIter} of a series (MLlib keeps no model between iterations), each
+ * fit's time and test accuracy. Everything measured goes to one JSON file ({@code spark/results/cluster.json}), with
+ * the machine; the report's Spark section derives the rest.
  *
  * <p>Why 512 and not the single-machine job's 128: a data-parallel step splits the global batch between the workers,
  * and each step also pays a fixed cost that does not shrink with them (the exchange, the optimizer step every worker
