@@ -21,9 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread per available processor), with nothing but registers involved — twelve independent accumulators, enough to
  * keep two FMA pipes of four cycles' latency busy, and few enough to fit sixteen vector registers (AVX2) with the two
  * constants. Every operation is {@value #FLOPS_PER_OP} floating-point operations whatever the vector width, so JMH's
- * operations per second (summed over the threads) times that is the peak in FLOP/s; the report reads every kernel's
- * and the training step's figures also as a percentage of it. The two types are written out twice on purpose: written
- * once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop runs a hundred times slower.
+ * operations per second (summed over the threads) times that is the peak in FLOP/s; the report reads every kernel's and
+ * the training step's figures also as a percentage of it. The {@code OneCore} twins run the same loops on one thread:
+ * all cores against as many times one core is how far this machine itself scales code that only computes, the ceiling
+ * of any parallel speed-up measured on it (cores of a virtual machine may share physical ones). The two types are
+ * written out twice on purpose: written once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop
+ * runs a hundred times slower.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -113,5 +116,19 @@ public class FmaPeakBenchmark {
     }
     return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
         .reduceLanes(VectorOperators.ADD);
+  }
+
+  /** {@link #float32} on one thread. */
+  @Benchmark
+  @Threads(1)
+  public float float32OneCore() {
+    return float32();
+  }
+
+  /** {@link #float64} on one thread. */
+  @Benchmark
+  @Threads(1)
+  public double float64OneCore() {
+    return float64();
   }
 }

@@ -50,6 +50,8 @@ public final class BenchmarksReport {
   private final JsonNode torchPassive;
   private final JsonNode memory;
   private final Peak peak;
+  /** The same loops on one thread: with {@link #peak}, how far the machine scales compute-bound code. */
+  private final Peak peakOneCore;
   private final SparkSection spark;
   /** The peers' BLAS, by the name the targets use. */
   private final Map<String, Blas> peerBlas = new LinkedHashMap<>();
@@ -71,6 +73,7 @@ public final class BenchmarksReport {
     this.torchPassive = sameCpuJson("PyTorch PASSIVE", results.resolve("pytorch-passive.json"));
     this.memory = sameCpuJson("PyTorch main job", results.resolve("memory.json"));
     this.peak = Peak.of(ours);
+    this.peakOneCore = Peak.oneCore(ours);
     peerBlas.put("raw ND4J", machine.effectiveBlas());
     peerBlas.put("PyTorch", machines.getOrDefault("PyTorch PASSIVE", Machine.unknown()).effectiveBlas());
     peerBlas.put("DL4J", machines.getOrDefault("DL4J PASSIVE", Machine.unknown()).effectiveBlas());
@@ -170,6 +173,10 @@ public final class BenchmarksReport {
         .append(" threads) |\n");
     md.append(String.format(Locale.ROOT, "| FMA peak, all cores | %s GFLOP/s FLOAT32, %s GFLOP/s FLOAT64 "
         + "(`FmaPeakBenchmark`) |%n", num(peak.float32Gflops()), num(peak.float64Gflops())));
+    md.append(Double.isNaN(peakOneCore.float32Gflops()) ? "| FMA peak, one core | not measured in this run |\n"
+        : String.format(Locale.ROOT, "| FMA peak, one core | %s GFLOP/s FLOAT32, %s GFLOP/s FLOAT64; all cores ÷ "
+            + "(cores × one core), FLOAT32: %.2f |%n", num(peakOneCore.float32Gflops()),
+            num(peakOneCore.float64Gflops()), coreScaling()));
     for (String key : new String[] {"memory", "Java", "JVM vector width", "reference gemm"}) {
       md.append("| ").append(key).append(" | ").append(machine.settings().getOrDefault(key, "not recorded"))
           .append(" |\n");
@@ -327,7 +334,7 @@ public final class BenchmarksReport {
           num(memory.path("pytorch_seconds").asDouble())));
       md.append('\n');
     }
-    md.append(spark.render(machine));
+    md.append(spark.render(machine, coreScaling()));
     Path notes = reportDir.resolve("benchmarks/PROFILE.md");
     if (Files.isRegularFile(notes)) {
       md.append(Files.readString(notes));
@@ -623,6 +630,11 @@ public final class BenchmarksReport {
 
   private static String percent(double v) {
     return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.0f %%", v);
+  }
+
+  /** How far this machine scales compute-bound code from one core to all ({@link Peak#coreScaling}); NaN if unknown. */
+  private double coreScaling() {
+    return machine.cpuinfo().isEmpty() ? Double.NaN : peak.coreScaling(peakOneCore, machine.cores());
   }
 
   private static String ratio(double v) {

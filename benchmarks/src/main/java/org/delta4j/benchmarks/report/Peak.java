@@ -13,6 +13,19 @@ record Peak(double float32Gflops, double float64Gflops) {
     return new Peak(gflops(r, "FmaPeakBenchmark.float32"), gflops(r, "FmaPeakBenchmark.float64"));
   }
 
+  /** The peak of one core (one thread) measured in {@code r}, NaN where it was not measured. */
+  static Peak oneCore(JmhResults r) {
+    return new Peak(gflops(r, "FmaPeakBenchmark.float32OneCore"), gflops(r, "FmaPeakBenchmark.float64OneCore"));
+  }
+
+  /**
+   * How far the machine scales code that only computes: this (all cores) over {@code cores} times {@code oneCore},
+   * in FLOAT32; 1 when the cores are truly separate, less when they share physical ones; NaN where unmeasured.
+   */
+  double coreScaling(Peak oneCore, int cores) {
+    return cores > 0 && oneCore.float32Gflops > 0 ? float32Gflops / (cores * oneCore.float32Gflops) : Double.NaN;
+  }
+
   private static double gflops(JmhResults r, String name) {
     return r.find(name).map(x -> x.score() * FLOPS_PER_OP / 1e9).orElse(Double.NaN);
   }

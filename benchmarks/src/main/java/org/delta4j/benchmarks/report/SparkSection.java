@@ -211,6 +211,15 @@ final class SparkSection {
 
   /** Renders the section; {@code reportMachine} is the machine of the rest of the report. */
   String render(Machine reportMachine) {
+    return render(reportMachine, Double.NaN);
+  }
+
+  /**
+   * Renders the section; {@code coreScaling} is how far the report's machine scales compute-bound code from one core
+   * to all ({@link Peak#coreScaling}; NaN when unmeasured), said beside the workers' scaling when this file is from
+   * that machine.
+   */
+  String render(Machine reportMachine, double coreScaling) {
     StringBuilder md = new StringBuilder("## Spark\n\n");
     if (root.size() == 0) {
       return md.append("Not measured in this run: `spark/bench/run` writes `").append(file.getFileName())
@@ -265,7 +274,12 @@ final class SparkSection {
               + "a change in the machine's speed during the run weighs on both worker counts alike. ");
     }
     md.append("Scaling efficiency from 1 to 2 workers, the rounds' median samples/s on 2 ÷ (2 × that on 1): **")
-        .append(ratio(scalingEfficiency())).append("**.\n\n");
+        .append(ratio(scalingEfficiency())).append("**.");
+    if (!Double.isNaN(coreScaling) && reportMachine.fingerprint().equals(here.fingerprint())) {
+      md.append(" Code that only computes (`FmaPeakBenchmark`) scales from one core to all of this machine's by ")
+          .append(ratio(coreScaling)).append(": the ceiling of any scaling measured here.");
+    }
+    md.append("\n\n");
 
     md.append("### Spark's cost per step\n\nThe same blocks on one machine (`FixedOrderSgd`, the same weights bit for "
         + "bit) in the benchmark's driver JVM, against a steady epoch on the cluster:\n\n"

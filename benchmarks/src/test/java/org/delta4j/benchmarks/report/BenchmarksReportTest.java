@@ -156,6 +156,21 @@ class BenchmarksReportTest {
   }
 
   @Test
+  void theOneCorePeakSaysHowFarTheMachineScalesComputeBoundCode() throws IOException {
+    torch(ZEN3, OPENBLAS);
+    assertTrue(report().contains("| FMA peak, one core | not measured in this run |"), "results without it");
+    // one thread: 62,500 ops/s = 98.3 GFLOP/s; two cores made 157.3: 157.3 / (2 × 98.3) = 0.80
+    Path f = results.resolve("jmh-delta4j.json");
+    Files.writeString(f, Files.readString(f).replaceFirst("\\[", "[" + jmh("FmaPeakBenchmark.float32OneCore", "",
+        62_500, "ops/s") + "," + jmh("FmaPeakBenchmark.float64OneCore", "", 31_250, "ops/s") + ","));
+    String md = report();
+    assertTrue(md.contains("| FMA peak, one core | 98.3 GFLOP/s FLOAT32, 49.2 GFLOP/s FLOAT64; all cores ÷ (cores × "
+        + "one core), FLOAT32: 0.80 |"), md);
+    assertEquals(0.8, new Peak(157.3, 0).coreScaling(new Peak(98.3125, 0), 2), 1e-3);
+    assertTrue(Double.isNaN(new Peak(157.3, 0).coreScaling(new Peak(Double.NaN, 0), 2)));
+  }
+
+  @Test
   void peakArithmetic() {
     // 784-256-128-10 at batch 128: forward 2·128·234,752; weight gradients as many; input gradients of layers 2, 3.
     assertEquals(2 * 2.0 * 128 * 234_752 + 2.0 * 128 * (256 * 128 + 128 * 10), BenchmarksReport.STEP_FLOPS);
