@@ -72,6 +72,16 @@ public final class KernelArguments {
   }
 
   /**
+   * Checks the arguments of a per-channel map of x into y ({@link Kernels#channelAffine} and the kernels shaped like
+   * it): x and y [N, C, ...] of one shape and type, {@code first} and {@code second} vectors of C elements (null ones
+   * skipped); returns C.
+   */
+  public static int channelMap(String kernel, Tensor x, Tensor first, Tensor second, Tensor y) {
+    sameShape(kernel, x, y);
+    return ImageLoops.checkChannelVectors(kernel, x, first, second);
+  }
+
+  /**
    * Checks the arguments of {@link Kernels#channelSumsAndProducts(Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor,
    * Tensor)}: a and b [N, C, ...] of one shape and type, sums, products, origin and the gate's vectors of C elements
    * (null ones skipped); returns C.

@@ -539,8 +539,7 @@ public interface Kernels {
    * scale and shift of C elements (null: 1 and 0). Adds a convolution's bias, and normalises a batch. y may be x.
    */
   default void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
-    KernelArguments.sameShape("channelAffine", x, y);
-    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    int c = KernelArguments.channelMap("channelAffine", x, scale, shift, y);
     int n = x.shape().dim(0);
     Shape rows = Shape.of(n * c, (int) (x.size() / n / c)); // one row per (sample, channel)
     Tensor in = x.reshape(rows);

@@ -608,8 +608,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
-    KernelArguments.sameShape("channelAffine", x, y);
-    int c = ImageLoops.checkChannelVectors("channelAffine", x, scale, shift);
+    int c = KernelArguments.channelMap("channelAffine", x, scale, shift, y);
     if (channelLoops(x, scale, shift, y)) {
       ChannelLoops.combine(memory(x), memory(scale), null, null, memory(shift), memory(y), c, channelSize(x, c));
       return;
@@ -678,8 +677,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
-    KernelArguments.sameShape("channelShiftAndSquares", x, y);
-    int c = ImageLoops.checkChannelVectors("channelShiftAndSquares", x, shift, squares);
+    int c = KernelArguments.channelMap("channelShiftAndSquares", x, shift, squares, y);
     if (channelLoops(x, shift, y, squares)) {
       ChannelLoops.shiftAndSquares(memory(x), memory(shift), memory(y), memory(squares), c, channelSize(x, c));
     } else {
@@ -689,31 +687,28 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
-    int c = KernelArguments.channelCombine(x, a, z, b, shift, null, y);
-    KernelArguments.sameShape("channelCombine", x, work);
-    if (channelLoops(x, a, z, b, shift, y)) {
-      ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
-          channelSize(x, c));
-    } else {
-      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
-    }
+    channelCombine(x, a, z, b, shift, null, y, work);
   }
 
-  /** In one pass on FLOAT32 (see {@link ChannelLoops#gatedCombine}); else the default's four. */
+  /**
+   * In one pass on FLOAT32 ({@link ChannelLoops#combine}, or {@link ChannelLoops#gatedCombine} through a gate); else
+   * the default's passes.
+   */
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
       Tensor work) {
-    if (gate == null) {
-      channelCombine(x, a, z, b, shift, y, work);
-      return;
-    }
     int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
     KernelArguments.sameShape("channelCombine", x, work);
-    if (channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
+    if (gate == null && channelLoops(x, a, z, b, shift, y)) {
+      ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
+          channelSize(x, c));
+    } else if (gate != null && channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
       ChannelLoops.gatedCombine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(gate.scale()),
           memory(gate.shift()), memory(y), c, channelSize(x, c));
+    } else if (gate == null) {
+      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
     } else {
-      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work);
+      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work); // gates x into work, then the plain one
     }
   }
 
@@ -724,8 +719,7 @@ final class Nd4jKernels implements Kernels {
       Kernels.super.channelAffineRelu(x, scale, shift, y); // which names what is missing
       return;
     }
-    KernelArguments.sameShape("channelAffineRelu", x, y);
-    int c = ImageLoops.checkChannelVectors("channelAffineRelu", x, scale, shift);
+    int c = KernelArguments.channelMap("channelAffineRelu", x, scale, shift, y);
     if (channelLoops(x, scale, shift, y)) {
       ChannelLoops.affineRelu(memory(x), memory(scale), memory(shift), memory(y), c, channelSize(x, c));
     } else {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.delta4j.conformance.Agreement;
 import org.delta4j.conformance.Tolerances;
 import org.delta4j.engine.ConvGeometry;
@@ -57,10 +59,8 @@ class ImagePathTest {
     int filters = 5;
     int rows = g.columnRows();
     assertInstanceOf(Nd4jConvolution.class, nd4j.kernels().convolution(g, filters));
-    Tensor[][] results = new Tensor[2][];
-    Engine[] engines = {ref, nd4j};
-    for (int e = 0; e < 2; e++) {
-      Engine engine = engines[e];
+    String[] names = {"y", "dw", "dx"};
+    agreeOnBothEngines(type, i -> "convolution " + g + " " + type + " " + names[i], engine -> {
       Convolution conv = engine.kernels().convolution(g, filters);
       Tensor x = random(engine, type, 1, 4, 3, g.height(), g.width());
       Tensor w = random(engine, type, 2, filters, rows);
@@ -72,13 +72,8 @@ class ImagePathTest {
       Tensor dw = random(engine, type, 5, filters, rows);
       Tensor dx = random(engine, type, 6, 4, 3, g.height(), g.width()); // overwritten
       conv.backward(dy, w, 0.5, dw, dx);
-      results[e] = new Tensor[] {y, dw, dx};
-    }
-    String[] names = {"y", "dw", "dx"};
-    for (int i = 0; i < 3; i++) {
-      Agreement.assertAgree("convolution " + g + " " + type + " " + names[i], results[0][i], results[1][i],
-          Tolerances.of(type));
-    }
+      return new Tensor[] {y, dw, dx};
+    });
   }
 
   @Test
@@ -94,10 +89,7 @@ class ImagePathTest {
   void thePerChannelKernelsAgreeWithTheReferenceInFloat32() {
     DataType f = DataType.FLOAT32;
     int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
-    Tensor[][] out = new Tensor[2][];
-    Engine[] engines = {ref, nd4j};
-    for (int e = 0; e < 2; e++) {
-      Engine engine = engines[e];
+    agreeOnBothEngines(f, i -> "per-channel result " + i, engine -> {
       Kernels k = engine.kernels();
       Tensor x = random(engine, f, 1, dims);
       Tensor z = random(engine, f, 2, dims);
@@ -122,10 +114,19 @@ class ImagePathTest {
       Tensor centred = engine.zeros(f, Shape.of(dims));
       Tensor squares = engine.zeros(f, Shape.of(4));
       k.channelShiftAndSquares(x, shift, centred, squares);
-      out[e] = new Tensor[] {affine, scaled, shifted, combined, sums, products, both, bothProducts, centred, squares};
-    }
-    for (int i = 0; i < out[0].length; i++) {
-      Agreement.assertAgree("per-channel result " + i, out[0][i], out[1][i], Tolerances.of(f));
+      return new Tensor[] {affine, scaled, shifted, combined, sums, products, both, bothProducts, centred, squares};
+    });
+  }
+
+  /**
+   * Runs {@code compute} on the reference engine and on this one, and asserts that each tensor it returns agrees
+   * between the two within {@code type}'s tolerance; the i-th is called {@code name.apply(i)}.
+   */
+  private void agreeOnBothEngines(DataType type, IntFunction<String> name, Function<Engine, Tensor[]> compute) {
+    Tensor[] expected = compute.apply(ref);
+    Tensor[] actual = compute.apply(nd4j);
+    for (int i = 0; i < expected.length; i++) {
+      Agreement.assertAgree(name.apply(i), expected[i], actual[i], Tolerances.of(type));
     }
   }
 
@@ -140,10 +141,7 @@ class ImagePathTest {
     DataType f = DataType.FLOAT32;
     int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
     Shape shape = Shape.of(dims);
-    Tensor[][] out = new Tensor[2][];
-    Engine[] engines = {ref, nd4j};
-    for (int e = 0; e < 2; e++) {
-      Engine engine = engines[e];
+    agreeOnBothEngines(f, i -> "ReLU-fused result " + i, engine -> {
       Kernels k = engine.kernels();
       Tensor x = random(engine, f, 21, dims);
       Tensor z = random(engine, f, 22, dims);
@@ -155,7 +153,6 @@ class ImagePathTest {
       k.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
       Tensor gated = engine.zeros(f, shape);
       k.channelCombine(x, a, z, b, shift, gate, gated, engine.zeros(f, shape));
-      out[e] = new Tensor[] {relu, gated};
       if (engine == nd4j) {
         double[] passed = relu.toDoubleArray();
         double[] masked = x.toDoubleArray();
@@ -173,10 +170,8 @@ class ImagePathTest {
         k.channelCombine(engine.tensor(f, shape, masked), a, z, b, shift, plain, engine.zeros(f, shape));
         assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
       }
-    }
-    for (int i = 0; i < out[0].length; i++) {
-      Agreement.assertAgree("ReLU-fused result " + i, out[0][i], out[1][i], Tolerances.of(f));
-    }
+      return new Tensor[] {relu, gated};
+    });
   }
 
   /**

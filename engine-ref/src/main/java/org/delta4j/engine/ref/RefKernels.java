@@ -688,8 +688,7 @@ final class RefKernels implements Kernels {
 
   /** y ← scale·x + shift per channel, then ReLU when {@code relu} (floats only: the default runs the doubles'). */
   private void channelAffine(String kernel, boolean relu, Tensor x, Tensor scale, Tensor shift, Tensor y) {
-    KernelArguments.sameShape(kernel, x, y);
-    int c = ImageLoops.checkChannelVectors(kernel, x, scale, shift);
+    int c = KernelArguments.channelMap(kernel, x, scale, shift, y);
     RefTensor rx = ref(kernel, x);
     RefTensor ry = ref(kernel, y);
     RefTensor rs = scale == null ? null : ref(kernel, scale);

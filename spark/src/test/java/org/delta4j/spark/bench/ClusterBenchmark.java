@@ -140,8 +140,7 @@ public final class ClusterBenchmark {
           }
         }
         for (int workers : order) {
-          ObjectNode run = delta4j.addObject().put("workers", workers).put("round", round)
-              .put("cluster", master(most));
+          ObjectNode run = delta4j.addObject().put("workers", workers).put("round", round);
           sparkTraining(train, run);
         }
       }

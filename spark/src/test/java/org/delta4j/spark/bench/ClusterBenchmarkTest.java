@@ -25,20 +25,19 @@ class ClusterBenchmarkTest {
 
   @Test
   void badOptionsAreNamed() {
-    String unknown = assertThrows(IllegalArgumentException.class,
-        () -> ClusterBenchmark.Options.parse(new String[] {"--row", "5"})).getMessage();
+    String unknown = refused("--row", "5");
     assertTrue(unknown.startsWith("unknown option --row;"), unknown);
-    String workers = assertThrows(IllegalArgumentException.class,
-        () -> ClusterBenchmark.Options.parse(new String[] {"--workers", "0"})).getMessage();
+    String workers = refused("--workers", "0");
     assertTrue(workers.contains("worker counts, each ≥ 1 (got [0])"), workers);
-    String none = assertThrows(IllegalArgumentException.class,
-        () -> ClusterBenchmark.Options.parse(new String[] {"--workers", ""})).getMessage();
+    String none = refused("--workers", "");
     assertTrue(none.contains("(got [])"), none);
-    String rounds = assertThrows(IllegalArgumentException.class,
-        () -> ClusterBenchmark.Options.parse(new String[] {"--rounds", "0"})).getMessage();
+    String rounds = refused("--rounds", "0");
     assertTrue(rounds.contains("--rounds ≥ 1 (got 0)"), rounds);
-    String value = assertThrows(IllegalArgumentException.class,
-        () -> ClusterBenchmark.Options.parse(new String[] {"--epochs"})).getMessage();
-    assertEquals("option --epochs needs a value", value);
+    assertEquals("option --epochs needs a value", refused("--epochs"));
+  }
+
+  /** The message with which the command line {@code args} is refused. */
+  private static String refused(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> ClusterBenchmark.Options.parse(args)).getMessage();
   }
 }

@@ -5,13 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here) held
- * in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is the
- * 4-row tile; {@link Rows6} and {@link Rows12} are the 6- and 12-row ones, for sixteen registers (AVX2) and thirty-two
- * (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile array
- * once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all in registers (an array of them,
- * a loop over rows, or a vector passed to a call it does not inline would put them on the heap). Loaded only when the module {@code jdk.incubator.vector} is present. The build writes the 32-bit
- * kernels from the 64-bit source by renaming the type (engine-ref/pom.xml).
+ * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
+ * held in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is
+ * the 4-row tile; {@link Rows6} and {@link Rows12} are the 6- and 12-row ones, for sixteen registers (AVX2) and
+ * thirty-two (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile
+ * array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all in registers (an array of
+ * them, a loop over rows, or a vector passed to a call it does not inline would put them on the heap). Loaded only when
+ * the module {@code jdk.incubator.vector} is present. The build writes the 32-bit kernels from the 64-bit source by
+ * renaming the type (engine-ref/pom.xml).
  */
 class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
