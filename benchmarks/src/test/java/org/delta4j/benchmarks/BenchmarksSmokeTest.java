@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.delta4j.benchmarks.report.Blas;
 import org.delta4j.benchmarks.report.Machine;
+import org.delta4j.benchmarks.report.OpenBlasCore;
 import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.Engines;
@@ -105,8 +106,16 @@ class BenchmarksSmokeTest {
     assumeTrue(fashionMnistInstalled(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     assumeTrue(pythonHasTorch(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     Path out = dir.resolve("pytorch.json");
-    Process p = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke", "--threads", "2",
-        "--out", out.toString()).inheritIO().start();
+    ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke",
+        "--threads", "2", "--out", out.toString()).inheritIO();
+    // As benchmarks/run does: OpenBLAS's kernels for this CPU's widest vectors, unless the environment names them.
+    if (System.getenv("OPENBLAS_CORETYPE") == null) {
+      String core = openblasCoretype();
+      if (!core.isEmpty()) {
+        peer.environment().put("OPENBLAS_CORETYPE", core);
+      }
+    }
+    Process p = peer.start();
     assertEquals(0, p.waitFor(), "the PyTorch peer script failed");
     JsonNode json = new ObjectMapper().readTree(out.toFile());
     for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
@@ -120,6 +129,19 @@ class BenchmarksSmokeTest {
     assertFalse(blas.reference(), "PyTorch ran on the reference BLAS (" + blas.library() + "): every comparison with it "
         + "would be an order of magnitude off; install an optimized one (Debian: apt-get install libopenblas0-pthread)");
     assertTrue(blas.optimized(), "no optimized BLAS found mapped into the PyTorch peer: " + machine.blas());
+    String flags = machine.cpuinfo().getOrDefault("flags", "");
+    assertTrue(blas.tunedFor(flags), "PyTorch's " + new OpenBlasCore(blas.core()).advice(flags));
+  }
+
+  /** What {@code bin/openblas-coretype} prints for this CPU (empty for none). */
+  private static String openblasCoretype() throws IOException, InterruptedException {
+    Path here = Path.of("").toAbsolutePath();
+    Path script = Files.isRegularFile(here.resolve("bin/openblas-coretype")) ? here.resolve("bin/openblas-coretype")
+        : here.resolveSibling("bin").resolve("openblas-coretype");
+    Process p = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
+    String answer = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), script + " failed: " + answer);
+    return answer;
   }
 
   /** ND4J, raw ND4J's and DL4J's engine, runs on the OpenBLAS it ships, and the probe names its build and core type. */

@@ -6,7 +6,8 @@ import java.util.Locale;
  * One BLAS library a measured process had mapped: its file (symbolic links resolved), what kind it is, and, for
  * OpenBLAS, its build configuration ({@code openblas_get_config()}) and the core type whose kernels it chose
  * ({@code openblas_get_corename()}). A peer on the {@link Kind#REFERENCE reference} BLAS (netlib's, Debian's
- * {@code libblas3}) runs its products an order of magnitude below the machine, so no verdict is written against it.
+ * {@code libblas3}) runs its products an order of magnitude below the machine, and an OpenBLAS on kernels narrower than
+ * the CPU's vectors several times below it, so no verdict is written against either.
  */
 public record Blas(String library, Kind kind, String config, String core) {
   /** What a BLAS library is. */
@@ -55,9 +56,18 @@ public record Blas(String library, Kind kind, String config, String core) {
     return kind == Kind.REFERENCE;
   }
 
-  /** A BLAS known to be tuned for the CPU: only against a peer on one is a ratio a fair verdict. */
+  /** A BLAS known to be an optimized one (not the reference BLAS, and recorded). */
   public boolean optimized() {
     return kind != Kind.REFERENCE && kind != Kind.UNKNOWN;
+  }
+
+  /**
+   * An optimized BLAS that computes with the widest vectors of a CPU with these {@code /proc/cpuinfo} flags: not an
+   * OpenBLAS that fell back to narrower kernels (see {@link OpenBlasCore}). Only against a peer on one is a ratio a fair
+   * verdict.
+   */
+  public boolean tunedFor(String cpuFlags) {
+    return optimized() && !(kind == Kind.OPENBLAS && new OpenBlasCore(core).narrowerThan(cpuFlags));
   }
 
   /** For people: kind, version and core type, and the file. */

@@ -120,6 +120,23 @@ class BenchmarksReportTest {
   }
 
   @Test
+  void noVerdictAgainstAPeerOnOpenBlasKernelsNarrowerThanTheCpu() throws IOException {
+    // An Emerald Rapids Xeon (AVX-512) that OpenBLAS 0.3.19 does not know: it falls back to Prescott's SSE3 kernels.
+    String emerald = "{\"vendor_id\":\"GenuineIntel\",\"cpu family\":\"6\",\"model\":\"207\",\"stepping\":\"2\","
+        + "\"model name\":\"Intel(R) Xeon(R) Processor\",\"flags\":\"" + OpenBlasCoreTest.AVX512 + "\"}";
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(emerald,
+        "{\"library\":\"/root/.javacpp/cache/x/libopenblas_nolapack.so.0\",\"config\":\"OpenBLAS 0.3.19\","
+            + "\"core\":\"Prescott\"}"));
+    torch(emerald, "{\"library\":\"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\","
+        + "\"config\":\"OpenBLAS 0.3.21\",\"core\":\"SkylakeX\"}");
+    String md = report();
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | no verdict: raw "
+        + "ND4J's OpenBLAS chose the Prescott kernels (SSE) on a CPU with AVX-512"), md);
+    // PyTorch's OpenBLAS was told its kernels (OPENBLAS_CORETYPE): its targets keep their verdicts.
+    assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | met |"), md);
+  }
+
+  @Test
   void noVerdictAgainstAPeerWhoseBlasWasNotRecorded() throws IOException {
     Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, \"machine\": "
         + machine(ZEN3, "") + "}");
