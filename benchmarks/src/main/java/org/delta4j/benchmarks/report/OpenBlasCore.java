@@ -1,5 +1,7 @@
 package org.delta4j.benchmarks.report;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -63,7 +65,7 @@ public record OpenBlasCore(String name) {
    * none of SSE2, AVX, AVX2 with FMA, or AVX-512 (F, BW, DQ, VL, CD: what OpenBLAS's SkylakeX kernels require).
    */
   public static Optional<Vectors> cpuVectors(String flags) {
-    Set<String> f = Set.of(flags.trim().split("\\s+"));
+    Set<String> f = new HashSet<>(Arrays.asList(flags.trim().split("\\s+"))); // flags may repeat
     if (f.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"))) {
       return Optional.of(Vectors.AVX512);
     } else if (f.containsAll(Set.of("avx2", "fma"))) {

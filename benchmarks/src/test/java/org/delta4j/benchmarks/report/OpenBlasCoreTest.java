@@ -34,6 +34,7 @@ class OpenBlasCoreTest {
     assertEquals(Optional.of(Vectors.AVX2), OpenBlasCore.cpuVectors(AVX2 + " avx512f avx512cd"));
     assertEquals(Optional.of(Vectors.SSE), OpenBlasCore.cpuVectors("fpu sse sse2"));
     assertEquals(Optional.empty(), OpenBlasCore.cpuVectors("asimd sve"));
+    assertEquals(Optional.of(Vectors.AVX), OpenBlasCore.cpuVectors(" sse2 avx avx "), "a repeated flag is one flag");
   }
 
   @Test
