@@ -3,6 +3,7 @@ package org.delta4j.engine.nd4j;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -13,9 +14,20 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * custom op built, its shapes computed and checked, the op executed through the executioner and libnd4j's dispatch):
  * tens of microseconds, which dominate a product at batch 1. The arguments are checked by the caller
  * ({@code KernelArguments.gemm}); every tensor of this engine is contiguous in C order. Thread-safe: OpenBLAS's gemm
- * and gemv are reentrant and nothing is kept between calls.
+ * and gemv are reentrant and nothing is kept between calls. While OpenBLAS runs a gemm on more than one thread, gemms
+ * from several threads take turns ({@link #setTurns}).
  */
 final class BlasGemm {
+  /**
+   * Held for a gemm while OpenBLAS spreads each over several threads. Each product then already uses every core;
+   * two at once (two networks training side by side on one engine) oversubscribe them, and OpenBLAS's idle threads
+   * spin against the other caller's. Measured (ConcurrentTrainingBenchmark, nd4j, 2 cores, 2 BLAS threads): two
+   * networks at once made 0.53× one network's steps/s in total without turns, 0.94–1.09× with them. With one BLAS
+   * thread the products run side by side instead, each on its caller's core.
+   */
+  private static final ReentrantLock TURNS = new ReentrantLock();
+  private static volatile boolean turns;
+
   // CBLAS enumerations (cblas.h): CblasRowMajor, CblasNoTrans, CblasTrans.
   private static final int ROW_MAJOR = 101;
   private static final int NO_TRANSPOSE = 111;
@@ -58,13 +70,33 @@ final class BlasGemm {
     }
     int ta = transposeA ? TRANSPOSE : NO_TRANSPOSE;
     int tb = transposeB ? TRANSPOSE : NO_TRANSPOSE;
-    if (c instanceof FloatPointer fc) {
-      openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) a, lda,
-          (FloatPointer) b, ldb, (float) beta, fc, ldc);
-    } else {
-      openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) a, lda, (DoublePointer) b, ldb,
-          beta, (DoublePointer) c, ldc);
+    boolean turn = turns;
+    if (turn) {
+      TURNS.lock();
     }
+    try {
+      if (c instanceof FloatPointer fc) {
+        openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, (float) alpha, (FloatPointer) a, lda,
+            (FloatPointer) b, ldb, (float) beta, fc, ldc);
+      } else {
+        openblas_nolapack.cblas_dgemm(ROW_MAJOR, ta, tb, m, n, k, alpha, (DoublePointer) a, lda, (DoublePointer) b,
+            ldb, beta, (DoublePointer) c, ldc);
+      }
+    } finally {
+      if (turn) {
+        TURNS.unlock();
+      }
+    }
+  }
+
+  /** Whether gemms take turns: set when the engine gives OpenBLAS its thread count, true for more than one. */
+  static void setTurns(int blasThreads) {
+    turns = blasThreads > 1;
+  }
+
+  /** Whether gemms take turns now (see {@link #setTurns}). */
+  static boolean turns() {
+    return turns;
   }
 
   /**

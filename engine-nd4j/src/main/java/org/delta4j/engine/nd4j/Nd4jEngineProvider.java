@@ -44,6 +44,7 @@ public final class Nd4jEngineProvider implements EngineProvider {
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.getEnvironment().setMaxThreads(threads);
     Nd4j.factory().blas().setMaxThreads(blasThreads);
+    BlasGemm.setTurns(blasThreads);
     INDArray a = Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2);
     INDArray c = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 2);
     Nd4j.gemm(a, a, c, false, false, 1, 0);

@@ -2,6 +2,7 @@ package org.delta4j.engine.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,20 @@ class Nd4jEngineTest {
     assertEquals("ref", engines.select(null).name());
     String report = engines.report(null);
     assertTrue(report.contains("unavailable: UnsatisfiedLinkError: no jnind4jcpu"), report);
+  }
+
+  /** Products spread over several BLAS threads take turns; on one BLAS thread each, callers run side by side. */
+  @Test
+  void gemmsTakeTurnsOnlyWhileOpenBlasRunsEachOnSeveralThreads() {
+    assertEquals(Nd4jEngineProvider.blasThreads() > 1, BlasGemm.turns(), "the engine's default");
+    try {
+      BlasGemm.setTurns(1);
+      assertFalse(BlasGemm.turns());
+      BlasGemm.setTurns(2);
+      assertTrue(BlasGemm.turns());
+    } finally {
+      BlasGemm.setTurns(Nd4jEngineProvider.blasThreads());
+    }
   }
 
   @Test
