@@ -108,12 +108,9 @@ class BenchmarksSmokeTest {
     Path out = dir.resolve("pytorch.json");
     ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke",
         "--threads", "2", "--out", out.toString()).inheritIO();
-    // As benchmarks/run does: OpenBLAS's kernels for this CPU's widest vectors, unless the environment names them.
-    if (System.getenv("OPENBLAS_CORETYPE") == null) {
-      String core = openblasCoretype();
-      if (!core.isEmpty()) {
-        peer.environment().put("OPENBLAS_CORETYPE", core);
-      }
+    String core = openblasCoretype(); // as benchmarks/run sets it
+    if (!core.isEmpty()) {
+      peer.environment().put("OPENBLAS_CORETYPE", core);
     }
     Process p = peer.start();
     assertEquals(0, p.waitFor(), "the PyTorch peer script failed");
@@ -129,11 +126,10 @@ class BenchmarksSmokeTest {
     assertFalse(blas.reference(), "PyTorch ran on the reference BLAS (" + blas.library() + "): every comparison with it "
         + "would be an order of magnitude off; install an optimized one (Debian: apt-get install libopenblas0-pthread)");
     assertTrue(blas.optimized(), "no optimized BLAS found mapped into the PyTorch peer: " + machine.blas());
-    String flags = machine.cpuinfo().getOrDefault("flags", "");
-    assertTrue(blas.tunedFor(flags), "PyTorch's " + new OpenBlasCore(blas.core()).advice(flags));
+    assertTrue(blas.tunedFor(machine), "PyTorch's " + new OpenBlasCore(blas.core()).advice(machine));
   }
 
-  /** What {@code bin/openblas-coretype} prints for this CPU (empty for none). */
+  /** What {@code bin/openblas-coretype} prints: the OpenBLAS kernels to run here (empty for none). */
   private static String openblasCoretype() throws IOException, InterruptedException {
     Path here = Path.of("").toAbsolutePath();
     Path script = Files.isRegularFile(here.resolve("bin/openblas-coretype")) ? here.resolve("bin/openblas-coretype")

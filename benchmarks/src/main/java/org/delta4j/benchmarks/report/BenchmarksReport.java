@@ -469,19 +469,14 @@ public final class BenchmarksReport {
               + "below an optimized one; install one (Debian: `libopenblas0-pthread`) and rerun"
           : "no verdict: the BLAS " + peer + " ran on was not recorded, so the ratio may compare against a reference "
               + "BLAS";
-    } else if (blas != null && !blas.tunedFor(cpuFlags())) {
-      status = "no verdict: " + peer + "'s " + new OpenBlasCore(blas.core()).advice(cpuFlags()) + ", and rerun";
+    } else if (blas != null && !blas.tunedFor(machine)) {
+      status = "no verdict: " + peer + "'s " + new OpenBlasCore(blas.core()).advice(machine) + ", and rerun";
     } else {
       status = verdict(measured, required, atLeast);
     }
     boolean pct = what.contains("% of");
     return new String[] {what, pct ? percent(measured) : num(measured),
         (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status};
-  }
-
-  /** The instruction-set flags of the CPU every result was measured on. */
-  private String cpuFlags() {
-    return machine.cpuinfo().getOrDefault("flags", "");
   }
 
   private void targetTable(List<String[]> rows) {
@@ -509,7 +504,8 @@ public final class BenchmarksReport {
     md.append("## The BLAS each peer ran on\n\nRecorded by each measured process itself, after a product had run: the "
         + "BLAS libraries mapped into it (`/proc/self/maps`, links resolved), and for OpenBLAS its build and the core "
         + "type it chose (`openblas_get_config`, `openblas_get_corename`). A peer on the reference BLAS, or on "
-        + "OpenBLAS kernels narrower than the CPU's vectors, gets no verdict.\n\n| results | BLAS | settings |\n|---|---|---|\n");
+        + "OpenBLAS kernels narrower than the CPU's vectors, gets no verdict.\n\n"
+        + "| results | BLAS | settings |\n|---|---|---|\n");
     machines.forEach((label, m) -> {
       List<String> set = new ArrayList<>();
       m.settings().forEach((k, v) -> {

@@ -62,12 +62,11 @@ public record Blas(String library, Kind kind, String config, String core) {
   }
 
   /**
-   * An optimized BLAS that computes with the widest vectors of a CPU with these {@code /proc/cpuinfo} flags: not an
-   * OpenBLAS that fell back to narrower kernels (see {@link OpenBlasCore}). Only against a peer on one is a ratio a fair
-   * verdict.
+   * An optimized BLAS that computes with the widest vectors of {@code machine}'s CPU: not an OpenBLAS that fell back to
+   * narrower kernels (see {@link OpenBlasCore}). Only against a peer on one is a ratio a fair verdict.
    */
-  public boolean tunedFor(String cpuFlags) {
-    return optimized() && !(kind == Kind.OPENBLAS && new OpenBlasCore(core).narrowerThan(cpuFlags));
+  public boolean tunedFor(Machine machine) {
+    return optimized() && !(kind == Kind.OPENBLAS && new OpenBlasCore(core).narrowerThan(machine));
   }
 
   /** For people: kind, version and core type, and the file. */

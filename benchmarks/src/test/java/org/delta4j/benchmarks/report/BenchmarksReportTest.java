@@ -131,7 +131,7 @@ class BenchmarksReportTest {
         + "\"config\":\"OpenBLAS 0.3.21\",\"core\":\"SkylakeX\"}");
     String md = report();
     assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | no verdict: raw "
-        + "ND4J's OpenBLAS chose the Prescott kernels (SSE) on a CPU with AVX-512"), md);
+        + "ND4J's OpenBLAS chose the Prescott kernels (SSE2) on a CPU with AVX-512"), md);
     // PyTorch's OpenBLAS was told its kernels (OPENBLAS_CORETYPE): its targets keep their verdicts.
     assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | met |"), md);
   }

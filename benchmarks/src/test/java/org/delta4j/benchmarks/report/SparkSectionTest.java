@@ -106,13 +106,12 @@ class SparkSectionTest {
     assertEquals((1000 / 8.0) / (2 * 1000 / 14.0), s.scalingEfficiency(), 1e-9);
     assertEquals(24.0, s.timeToMllibBest(), 1e-9, "the slowest run on MLlib's cluster");
     assertEquals(100 * (0.88 - 0.86), s.finalAccuracyLeadPoints(), 1e-9, "the lowest final accuracy");
-    String md = s.render(Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3))));
+    Machine zen3 = Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3)));
+    String md = s.render(zen3);
     assertTrue(md.contains("All the fits ran on one cluster, `local-cluster[2,1,4096]` (started in 9.50 s)"), md);
     assertTrue(md.contains("| 3 | 1 | 3 | 20.0 | 49.0 | 50.0 | 0.8700 |"), md);
     assertFalse(md.contains("Code that only computes"), "unmeasured: not said");
-    Machine zen3 = Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
-        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3)));
     assertTrue(s.render(zen3, 0.85).contains("Code that only computes (`FmaPeakBenchmark`) scales from one core to "
         + "all of this machine's by 0.85: the ceiling of any scaling measured here."), md);
   }

@@ -1,9 +1,9 @@
 package org.delta4j.engine.nd4j;
 
+import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import java.util.concurrent.locks.ReentrantLock;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -94,7 +94,7 @@ final class BlasGemm {
     turns = blasThreads > 1;
   }
 
-  /** Whether gemms take turns now (see {@link #setTurns}). */
+  /** Whether gemms take turns now (see {@link #setTurns}): what the engine chose for OpenBLAS's thread count. */
   static boolean turns() {
     return turns;
   }
