@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,13 @@ import org.apache.spark.SparkEnv;
  * gives. Each worker sends and receives about twice the vector per step, whatever the number of workers, and nothing
  * passes through the driver; in {@link GradientTree.Precision#FLOAT} (a FLOAT32 network) as 4-byte floats, which its
  * values are, else as doubles. Its buffers are made by the first step and reused, so a step allocates no array of the
- * vector's size. Not thread-safe.
+ * vector's size; its byte buffers hold one {@link #CHUNK} of values, not a vector. Not thread-safe.
  */
 final class PeerExchange implements Closeable {
   /** How long a worker waits for a peer's bytes before the stage fails (and Spark retries it). */
   private static final int TIMEOUT_MILLIS = 10 * 60 * 1000;
+  /** Values converted and sent, or received and converted, at a time: 128 KiB as doubles, 64 KiB as floats. */
+  static final int CHUNK = 16 * 1024;
 
   private final int worker;
   private final int workers;
@@ -48,6 +51,7 @@ final class PeerExchange implements Closeable {
   /** The step's buffers, made by the first step and kept (see {@link #ensureBuffers}). */
   private double[] total;
   private byte[] readBytes;
+  private int largestSlice;
   private ByteBuffer[] sendBytes;
   private List<List<double[]>> received;
   /** The precision of the current step's vectors: how their values are written and read. */
@@ -200,11 +204,12 @@ final class PeerExchange implements Closeable {
       largest = Math.max(largest, cut[j + 1] - cut[j]);
     }
     total = new double[length];
-    readBytes = new byte[8 * largest];
+    largestSlice = largest;
+    readBytes = new byte[Double.BYTES * CHUNK];
     sendBytes = new ByteBuffer[workers];
     received = new ArrayList<>();
     for (int j = 0; j < workers; j++) {
-      sendBytes[j] = ByteBuffer.allocate(8 * largest);
+      sendBytes[j] = ByteBuffer.allocate(Double.BYTES * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
       received.add(new ArrayList<>());
     }
   }
@@ -222,25 +227,33 @@ final class PeerExchange implements Closeable {
     return a;
   }
 
-  /** Writes values [from, to) of each node: as floats in FLOAT precision (exact: they are floats), else doubles. */
+  /**
+   * Writes values [from, to) of each node: as floats in FLOAT precision (exact: they are floats), else doubles, little-endian
+   * (the order of the machines that run this, so neither end swaps bytes), {@link #CHUNK} values at a time: the byte
+   * buffers hold one chunk whatever the network's size, and the first bytes leave while the rest are converted.
+   */
   private static Void writeNodes(DataOutputStream d, ByteBuffer b, List<GradientTree.Node> nodes, int from, int to,
       GradientTree.Precision precision) throws IOException {
     d.writeInt(nodes.size());
+    int bytes = bytesPerValue(precision);
     for (GradientTree.Node n : nodes) {
       d.writeInt(n.lo());
       d.writeInt(n.hi());
       d.writeInt(to - from);
-      b.clear();
-      if (precision == GradientTree.Precision.FLOAT) {
-        FloatBuffer f = b.asFloatBuffer();
-        double[] v = n.values();
-        for (int i = from; i < to; i++) {
-          f.put((float) v[i]);
+      double[] v = n.values();
+      for (int at = from; at < to; at += CHUNK) {
+        int end = Math.min(to, at + CHUNK);
+        b.clear();
+        if (precision == GradientTree.Precision.FLOAT) {
+          FloatBuffer f = b.asFloatBuffer();
+          for (int i = at; i < end; i++) {
+            f.put((float) v[i]);
+          }
+        } else {
+          b.asDoubleBuffer().put(v, at, end - at);
         }
-      } else {
-        b.asDoubleBuffer().put(n.values(), from, to - from);
+        d.write(b.array(), 0, bytes * (end - at));
       }
-      d.write(b.array(), 0, bytesPerValue(precision) * (to - from));
     }
     d.flush();
     return null;
@@ -270,20 +283,25 @@ final class PeerExchange implements Closeable {
     readValues(d, into, at, size);
   }
 
+  /** Reads {@code size} values into {@code into} from {@code at}, {@link #CHUNK} at a time (see {@link #writeNodes}). */
   private void readValues(DataInputStream d, double[] into, int at, int size) throws IOException {
-    int bytes = bytesPerValue(precision);
-    if (8 * size > readBytes.length) {
-      throw new IOException("a peer sent a slice of " + size + " values, more than the largest, "
-          + readBytes.length / 8);
+    if (size > largestSlice) {
+      throw new IOException("a peer sent a slice of " + size + " values, more than the largest, " + largestSlice);
     }
-    d.readFully(readBytes, 0, bytes * size);
-    if (precision == GradientTree.Precision.FLOAT) {
-      FloatBuffer f = ByteBuffer.wrap(readBytes, 0, bytes * size).asFloatBuffer();
-      for (int i = 0; i < size; i++) {
-        into[at + i] = f.get(i);
+    int bytes = bytesPerValue(precision);
+    ByteBuffer b = ByteBuffer.wrap(readBytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int done = 0; done < size; done += CHUNK) {
+      int count = Math.min(CHUNK, size - done);
+      d.readFully(readBytes, 0, bytes * count);
+      b.clear();
+      if (precision == GradientTree.Precision.FLOAT) {
+        FloatBuffer f = b.asFloatBuffer();
+        for (int i = 0; i < count; i++) {
+          into[at + done + i] = f.get(i);
+        }
+      } else {
+        b.asDoubleBuffer().get(into, at + done, count);
       }
-    } else {
-      ByteBuffer.wrap(readBytes, 0, bytes * size).asDoubleBuffer().get(into, at, size);
     }
   }
 

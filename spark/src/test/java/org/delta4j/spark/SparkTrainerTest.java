@@ -10,6 +10,9 @@ import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.spark.SparkTrainer.Reduction;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.EpochResult;
 import org.delta4j.train.Trainer;
@@ -140,6 +143,25 @@ class SparkTrainerTest {
     double[] expected = fixedOrder(DataType.FLOAT32, 4);
     assertArrayEquals(expected, spark(DataType.FLOAT32, 2, 4, Reduction.PEER_ALL_REDUCE));
     assertArrayEquals(expected, spark(DataType.FLOAT32, 1, 4, Reduction.PEER_ALL_REDUCE));
+  }
+
+  /**
+   * A network of 40,005 gradient values, more than two of the exchange's chunks and not a whole number of them, crosses
+   * between the workers whole: every value arrives, in either precision.
+   */
+  @Test
+  void vectorsOfSeveralChunksCrossBetweenPeersWhole() {
+    NetworkSpec wide = NetworkSpec.builder().input(6).dense(4000).relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+    assertTrue(new BlockGradients(Network.create(wide, Engines.get("ref"))).vectorLength() > 2 * PeerExchange.CHUNK);
+    for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT64)) {
+      Network oneMachine = Network.create(wide, Engines.get("ref"), type);
+      FixedOrderSgd.train(oneMachine, DATA.features(), DATA.labels(), new StepPlan(203, 64, 2, 1, 5, true), 1);
+      Network twoWorkers = Network.create(wide, Engines.get("ref"), type);
+      SparkTrainer.builder().epochs(1).batchSize(64).workers(2).blocks(2).seed(5).reduction(Reduction.PEER_ALL_REDUCE)
+          .build().fit(twoWorkers, DATA.frame(), "features", "label");
+      assertArrayEquals(BlockGradients.weights(oneMachine), BlockGradients.weights(twoWorkers), type.toString());
+    }
   }
 
   @Test
