@@ -38,14 +38,24 @@ import org.delta4j.spec.OptimizerSpec;
 public final class SparkTrain {
   private SparkTrain() {}
 
-  /** Runs {@link #train}; bad options, data or checkpoints end the program with their message, not a stack trace. */
-  public static void main(String[] args) throws Exception {
+  /**
+   * Runs {@link #train}; bad options, data or checkpoints end the program with their message, not a stack trace. The
+   * program ends by {@code System.exit} once its work is done: Spark 3.5's barrier tasks leave a timer thread that is
+   * not a daemon (SPARK-49479) in the JVM that ran them, this one under {@code local[N]}, which would otherwise keep
+   * the finished program alive for minutes.
+   */
+  public static void main(String[] args) {
+    int status = 0;
     try {
       train(args);
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       System.err.println("delta4j train --spark: " + e.getMessage());
-      System.exit(2);
+      status = 2;
+    } catch (Exception | Error e) { // anything else: its trace, and still an end
+      e.printStackTrace();
+      status = 1;
     }
+    System.exit(status);
   }
 
   /** Trains, evaluates and saves as the class describes; {@code args} are the command line's options. */
