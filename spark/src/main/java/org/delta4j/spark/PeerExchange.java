@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +51,9 @@ final class PeerExchange implements Closeable {
   private final ExecutorService senders;
   /** The step's buffers, made by the first step and kept (see {@link #ensureBuffers}). */
   private double[] total;
-  private byte[] readBytes;
+  private Chunk readChunk;
   private int largestSlice;
-  private ByteBuffer[] sendBytes;
+  private Chunk[] sendChunks;
   private List<List<double[]>> received;
   /** The precision of the current step's vectors: how their values are written and read. */
   private GradientTree.Precision precision = GradientTree.Precision.DOUBLE;
@@ -136,7 +137,7 @@ final class PeerExchange implements Closeable {
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, cut[peer], cut[peer + 1],
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendChunks[peer], mine, cut[peer], cut[peer + 1],
               precision)));
         }
       }
@@ -158,7 +159,7 @@ final class PeerExchange implements Closeable {
       for (int j = 0; j < workers; j++) {
         if (j != worker) {
           int peer = j;
-          sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], ownNode, 0, own.length,
+          sent.add(senders.submit(() -> writeNodes(out[peer], sendChunks[peer], ownNode, 0, own.length,
               precision)));
         }
       }
@@ -183,7 +184,7 @@ final class PeerExchange implements Closeable {
     ensureBuffers(length, new int[] {0, length, length});
     int peer = 1 - worker;
     List<Future<?>> sent = new ArrayList<>();
-    sent.add(senders.submit(() -> writeNodes(out[peer], sendBytes[peer], mine, 0, length, precision)));
+    sent.add(senders.submit(() -> writeNodes(out[peer], sendChunks[peer], mine, 0, length, precision)));
     List<GradientTree.Node> nodes = new ArrayList<>(mine);
     readNodes(in[peer], received.get(peer), nodes);
     await(sent); // the tree sums in place, in mine's arrays too: only once they are sent
@@ -205,11 +206,11 @@ final class PeerExchange implements Closeable {
     }
     total = new double[length];
     largestSlice = largest;
-    readBytes = new byte[Double.BYTES * CHUNK];
-    sendBytes = new ByteBuffer[workers];
+    readChunk = new Chunk();
+    sendChunks = new Chunk[workers];
     received = new ArrayList<>();
     for (int j = 0; j < workers; j++) {
-      sendBytes[j] = ByteBuffer.allocate(Double.BYTES * CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+      sendChunks[j] = new Chunk();
       received.add(new ArrayList<>());
     }
   }
@@ -228,31 +229,19 @@ final class PeerExchange implements Closeable {
   }
 
   /**
-   * Writes values [from, to) of each node: as floats in FLOAT precision (exact: they are floats), else doubles, little-endian
-   * (the order of the machines that run this, so neither end swaps bytes), {@link #CHUNK} values at a time: the byte
-   * buffers hold one chunk whatever the network's size, and the first bytes leave while the rest are converted.
+   * Writes values [from, to) of each node, a {@link Chunk} at a time: the byte buffers hold one chunk whatever the
+   * network's size, and the first bytes leave while the rest are converted.
    */
-  private static Void writeNodes(DataOutputStream d, ByteBuffer b, List<GradientTree.Node> nodes, int from, int to,
+  private static Void writeNodes(DataOutputStream d, Chunk chunk, List<GradientTree.Node> nodes, int from, int to,
       GradientTree.Precision precision) throws IOException {
     d.writeInt(nodes.size());
-    int bytes = bytesPerValue(precision);
     for (GradientTree.Node n : nodes) {
       d.writeInt(n.lo());
       d.writeInt(n.hi());
       d.writeInt(to - from);
-      double[] v = n.values();
       for (int at = from; at < to; at += CHUNK) {
-        int end = Math.min(to, at + CHUNK);
-        b.clear();
-        if (precision == GradientTree.Precision.FLOAT) {
-          FloatBuffer f = b.asFloatBuffer();
-          for (int i = at; i < end; i++) {
-            f.put((float) v[i]);
-          }
-        } else {
-          b.asDoubleBuffer().put(v, at, end - at);
-        }
-        d.write(b.array(), 0, bytes * (end - at));
+        int count = Math.min(CHUNK, to - at);
+        d.write(chunk.bytes, 0, chunk.encode(n.values(), at, count, precision));
       }
     }
     d.flush();
@@ -288,19 +277,43 @@ final class PeerExchange implements Closeable {
     if (size > largestSlice) {
       throw new IOException("a peer sent a slice of " + size + " values, more than the largest, " + largestSlice);
     }
-    int bytes = bytesPerValue(precision);
-    ByteBuffer b = ByteBuffer.wrap(readBytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int done = 0; done < size; done += CHUNK) {
       int count = Math.min(CHUNK, size - done);
-      d.readFully(readBytes, 0, bytes * count);
-      b.clear();
+      d.readFully(readChunk.bytes, 0, bytesPerValue(precision) * count);
+      readChunk.decode(into, at + done, count, precision);
+    }
+  }
+
+  /**
+   * One chunk of values as they travel: {@link #CHUNK} values, little-endian (the order of the machines that run this,
+   * so neither end swaps bytes), as floats in FLOAT precision (exact: the values are floats), else as doubles; its
+   * views of the bytes are made once.
+   */
+  private static final class Chunk {
+    final byte[] bytes = new byte[Double.BYTES * CHUNK];
+    private final FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    private final DoubleBuffer doubles = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+
+    /** Writes values [from, from + count) of {@code values} into the bytes; returns how many bytes they took. */
+    int encode(double[] values, int from, int count, GradientTree.Precision precision) {
       if (precision == GradientTree.Precision.FLOAT) {
-        FloatBuffer f = b.asFloatBuffer();
         for (int i = 0; i < count; i++) {
-          into[at + done + i] = f.get(i);
+          floats.put(i, (float) values[from + i]);
         }
       } else {
-        b.asDoubleBuffer().get(into, at + done, count);
+        doubles.put(0, values, from, count);
+      }
+      return bytesPerValue(precision) * count;
+    }
+
+    /** Reads {@code count} values from the bytes into {@code into} from {@code at}. */
+    void decode(double[] into, int at, int count, GradientTree.Precision precision) {
+      if (precision == GradientTree.Precision.FLOAT) {
+        for (int i = 0; i < count; i++) {
+          into[at + i] = floats.get(i);
+        }
+      } else {
+        doubles.get(0, into, at, count);
       }
     }
   }

@@ -51,7 +51,7 @@ public final class SparkTrain {
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
       System.err.println("delta4j train --spark: " + e.getMessage());
       status = 2;
-    } catch (Exception | Error e) { // anything else: its trace, and still an end
+    } catch (Throwable e) { // anything else: its trace, and still an end
       e.printStackTrace();
       status = 1;
     }
