@@ -19,7 +19,10 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
 
-/** The tests' Spark: one in-process local[2] session on localhost, and small data sets they share. */
+/**
+ * The tests' Spark: one in-process local[4] session on localhost (four task slots, so that a barrier stage of three or
+ * four workers runs the partitioned all-reduce), and small data sets they share.
+ */
 final class LocalSpark {
   private static SparkSession session;
 
@@ -27,7 +30,7 @@ final class LocalSpark {
 
   static synchronized SparkSession session() {
     if (session == null || session.sparkContext().isStopped()) {
-      session = SparkSession.builder().master("local[2]").appName("delta4j-tests")
+      session = SparkSession.builder().master("local[4]").appName("delta4j-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")

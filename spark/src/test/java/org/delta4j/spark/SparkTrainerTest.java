@@ -26,6 +26,9 @@ class SparkTrainerTest {
   private static final LocalSpark.Data DATA = LocalSpark.data(203, 11);
   private static final int BATCH = 16;
   private static final int EPOCHS = 3;
+  /** A network of 40,005 gradient values: 6 inputs, 4,000 hidden units, 3 classes. */
+  private static final NetworkSpec WIDE = NetworkSpec.builder().input(6).dense(4000).relu().dense(3)
+      .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
 
   private static Network network(DataType type) {
     return Network.create(LocalSpark.spec(), Engines.get("ref"), type);
@@ -146,22 +149,41 @@ class SparkTrainerTest {
   }
 
   /**
+   * Three and four workers cut the vector into one slice each (reduce-scatter, then all-gather) instead of swapping it
+   * whole as two do, and still end with the bits of one machine, in either precision: the network's 163 values split
+   * unevenly over three and four, and a network of 40,005 values, several chunks a slice.
+   */
+  @Test
+  void moreThanTwoWorkersSumTheirSlicesIntoTheBitsOfOneMachine() {
+    for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT64)) {
+      double[] expected = fixedOrder(type, 4);
+      assertArrayEquals(expected, spark(type, 3, 4, Reduction.PEER_ALL_REDUCE), "3 workers, " + type);
+      assertArrayEquals(expected, spark(type, 4, 4, Reduction.PEER_ALL_REDUCE), "4 workers, " + type);
+    }
+    wideNetworkTrainsTheBitsOfOneMachine(3);
+  }
+
+  /**
    * A network of 40,005 gradient values, more than two of the exchange's chunks and not a whole number of them, crosses
    * between the workers whole: every value arrives, in either precision.
    */
   @Test
   void vectorsOfSeveralChunksCrossBetweenPeersWhole() {
-    NetworkSpec wide = NetworkSpec.builder().input(6).dense(4000).relu().dense(3)
-        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
-    int length = new BlockGradients(Network.create(wide, Engines.get("ref"))).vectorLength();
+    int length = new BlockGradients(Network.create(WIDE, Engines.get("ref"))).vectorLength();
     assertTrue(length > 2 * PeerExchange.CHUNK && length % PeerExchange.CHUNK != 0, length + " values");
+    wideNetworkTrainsTheBitsOfOneMachine(2);
+  }
+
+  /** {@link #WIDE} on {@code workers} workers, one block each, ends with one machine's weights in both precisions. */
+  private static void wideNetworkTrainsTheBitsOfOneMachine(int workers) {
     for (DataType type : List.of(DataType.FLOAT32, DataType.FLOAT64)) {
-      Network oneMachine = Network.create(wide, Engines.get("ref"), type);
-      FixedOrderSgd.train(oneMachine, DATA.features(), DATA.labels(), new StepPlan(203, 64, 2, 1, 5, true), 1);
-      Network twoWorkers = Network.create(wide, Engines.get("ref"), type);
-      SparkTrainer.builder().epochs(1).batchSize(64).workers(2).blocks(2).seed(5).reduction(Reduction.PEER_ALL_REDUCE)
-          .build().fit(twoWorkers, DATA.frame(), "features", "label");
-      assertArrayEquals(BlockGradients.weights(oneMachine), BlockGradients.weights(twoWorkers), type.toString());
+      Network oneMachine = Network.create(WIDE, Engines.get("ref"), type);
+      FixedOrderSgd.train(oneMachine, DATA.features(), DATA.labels(), new StepPlan(203, 64, workers, 1, 5, true), 1);
+      Network onSpark = Network.create(WIDE, Engines.get("ref"), type);
+      SparkTrainer.builder().epochs(1).batchSize(64).workers(workers).blocks(workers).seed(5)
+          .reduction(Reduction.PEER_ALL_REDUCE).build().fit(onSpark, DATA.frame(), "features", "label");
+      assertArrayEquals(BlockGradients.weights(oneMachine), BlockGradients.weights(onSpark),
+          workers + " workers, " + type);
     }
   }
 
@@ -178,8 +200,8 @@ class SparkTrainerTest {
   @Test
   void barrierReductionsRefuseMoreWorkersThanTaskSlots() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> spark(DataType.FLOAT64, 3, 3, Reduction.PEER_ALL_REDUCE));
-    assertTrue(e.getMessage().contains("runs its 3 workers at once, but Spark has 2 task slots"), e.getMessage());
+        () -> spark(DataType.FLOAT64, 5, 5, Reduction.PEER_ALL_REDUCE));
+    assertTrue(e.getMessage().contains("runs its 5 workers at once, but Spark has 4 task slots"), e.getMessage());
   }
 
   @Test
