@@ -105,7 +105,8 @@ public final class Shape {
   /** Number of elements as an int, for array-backed tensors; fails clearly past 2³¹ − 1. */
   public int intSize() {
     if (size > Integer.MAX_VALUE) {
-      throw new IllegalStateException("shape " + this + " has " + size + " elements, more than an array holds");
+      throw new IllegalArgumentException("shape " + this + " has " + size + " elements, more than an array holds ("
+          + Integer.MAX_VALUE + ")");
     }
     return (int) size;
   }

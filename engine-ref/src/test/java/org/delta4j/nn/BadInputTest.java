@@ -50,6 +50,17 @@ class BadInputTest {
         "dense1", "output gradient has shape [2, 4]", "[2, 3]");
   }
 
+  /** A network whose weights could not be held is refused by name before anything is allocated. */
+  @Test
+  void aParameterTooLargeForOneTensor() {
+    NetworkSpec huge = NetworkSpec.builder().input(784).dense(2_000_000_000).dense(10)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    fails(IllegalArgumentException.class, () -> Network.create(huge, engine), "dense layer 'dense1'",
+        "[784, 2000000000]", "1568000000000 values", "more than one tensor holds");
+    fails(IllegalArgumentException.class, () -> engine.zeros(DataType.FLOAT32, Shape.of(70_000, 70_000)),
+        "[70000, 70000]", "4900000000 elements");
+  }
+
   @Test
   void targetsThatDoNotMatchThePredictions() {
     fails(IllegalArgumentException.class, () -> net.trainStep(engine.zeros(DataType.FLOAT32, Shape.of(5, 4)),
