@@ -1,0 +1,116 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --spark} end to end, on a small Fashion-MNIST of its own (240 training and 40 test images in the
+ * dataset's IDX files): 1 epoch, then {@code --resume} from its checkpoint up to 2, which trains epoch 2 alone, ends
+ * with the model of 2 epochs in one run, bit for bit; a resumed run given another batch size is refused naming it.
+ */
+class SparkTrainProgramTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void oneEpochThenResumedToTwoSavesTheModelOfTwoEpochsInOneRun() throws Throwable {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    String straight = dir.resolve("straight").toString();
+    String halted = dir.resolve("halted").toString();
+    train("--data", data.toString(), "--epochs", "2", "--batch-size", "32", "--workers", "2", "--output", straight);
+    train("--data", data.toString(), "--epochs", "1", "--batch-size", "32", "--workers", "2", "--output", halted);
+    byte[] afterOne = Files.readAllBytes(Path.of(halted, "model.safetensors"));
+    String said = printed(() -> train("--data", data.toString(), "--epochs", "2", "--workers", "2", "--resume",
+        Path.of(halted, "checkpoint.safetensors").toString()));
+    assertTrue(said.contains("resuming from") && said.contains("epoch 2:") && !said.contains("epoch 1:"), said);
+
+    double[] twoEpochs = weights(Path.of(straight, "model.safetensors"));
+    double[] resumed = weights(Path.of(halted, "model.safetensors"));
+    assertArrayEquals(twoEpochs, resumed);
+    assertFalse(java.util.Arrays.equals(weights(afterOne), resumed), "the resumed run trained its second epoch");
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(),
+        "--epochs", "3", "--batch-size", "64", "--resume", Path.of(halted, "checkpoint.safetensors").toString()));
+    assertTrue(e.getMessage().contains("batch size"), e.getMessage());
+  }
+
+  /** What {@code run} printed to standard output. */
+  private static String printed(org.junit.jupiter.api.function.Executable run) throws Throwable {
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run.execute();
+    } finally {
+      System.setOut(out);
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void train(String... options) throws Exception {
+    String[] args = new String[options.length + 2];
+    args[0] = "--spark";
+    args[1] = "local[2]";
+    System.arraycopy(options, 0, args, 2, options.length);
+    SparkTrain.train(args); // stops the session it used: LocalSpark starts another when asked
+  }
+
+  private static double[] weights(Path model) throws IOException {
+    return weights(Files.readAllBytes(model));
+  }
+
+  private static double[] weights(byte[] model) {
+    return BlockGradients.weights(ModelBytes.network(model, "ref", DataType.FLOAT32));
+  }
+
+  /**
+   * The four IDX files of a Fashion-MNIST of {@code train} and {@code test} images: random pixels, each image's class
+   * drawn too and written into its brightest rows, so that there is something to learn.
+   */
+  static Path fashionMnist(Path dir, int train, int test) throws IOException {
+    Files.createDirectories(dir);
+    SplitMix64 random = new SplitMix64(3);
+    writeSet(dir, "train", train, random);
+    writeSet(dir, "t10k", test, random);
+    return dir;
+  }
+
+  private static void writeSet(Path dir, String prefix, int n, SplitMix64 random) throws IOException {
+    byte[] labels = new byte[n];
+    byte[] pixels = new byte[n * 784];
+    for (int i = 0; i < n; i++) {
+      int label = (int) (random.nextDouble() * 10);
+      labels[i] = (byte) label;
+      for (int p = 0; p < 784; p++) {
+        int bright = p / 28 >= 2 * label && p / 28 < 2 * label + 3 ? 160 : 0;
+        pixels[i * 784 + p] = (byte) (bright + (int) (random.nextDouble() * 90));
+      }
+    }
+    try (OutputStream o = Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte"));
+        DataOutputStream d = new DataOutputStream(o)) {
+      d.writeInt(0x00000803); // unsigned bytes, 3 dimensions
+      d.writeInt(n);
+      d.writeInt(28);
+      d.writeInt(28);
+      d.write(pixels);
+    }
+    try (OutputStream o = Files.newOutputStream(dir.resolve(prefix + "-labels-idx1-ubyte"));
+        DataOutputStream d = new DataOutputStream(o)) {
+      d.writeInt(0x00000801); // unsigned bytes, 1 dimension
+      d.writeInt(n);
+      d.write(labels);
+    }
+  }
+}
