@@ -794,7 +794,10 @@ public abstract class EngineConformance extends AutodiffConformance {
     };
   }
 
-  /** Every convolutional kind over odd sizes, each padding mode, strides 1 and 2, dilation, 1×1 kernels. */
+  /**
+   * Every convolutional kind over odd sizes, each padding mode, strides 1 to 3 (some longer than the window), dilation,
+   * 1×1 kernels, and windows reaching past images one pixel wide.
+   */
   static Stream<Arguments> convolutionalLayers() {
     Object[][] specs = {
         {new Conv2D(4, Window2D.square(3, Padding.SAME)).withName("conv"), Shape.of(3, 7, 6)},
@@ -806,6 +809,13 @@ public abstract class EngineConformance extends AutodiffConformance {
         {new Pool2D("pool", Pool2D.Kind.MAX, Window2D.square(2, Padding.VALID).withStride(2)), Shape.of(3, 7, 6)},
         {new Pool2D("pool", Pool2D.Kind.MAX, Window2D.square(3, Padding.explicit(1, 1))), Shape.of(2, 5, 6)},
         {new Pool2D("pool", Pool2D.Kind.AVERAGE, Window2D.square(3, Padding.SAME).withStride(2)), Shape.of(2, 7, 5)},
+        // strides longer than the window with same padding: no padding before, windows skipping rows and columns
+        {new Pool2D("pool", Pool2D.Kind.MAX, new Window2D(1, 2, 3, 2, 1, 1, Padding.SAME)), Shape.of(2, 6, 7)},
+        {new Pool2D("pool", Pool2D.Kind.AVERAGE, new Window2D(1, 2, 3, 2, 1, 1, Padding.SAME)), Shape.of(1, 6, 7)},
+        {new Conv2D(2, new Window2D(1, 1, 3, 2, 1, 1, Padding.SAME)).withName("conv"), Shape.of(2, 7, 5)},
+        // taps that fall wholly outside an image one column or one row wide
+        {new Conv2D(2, new Window2D(1, 3, 3, 1, 2, 2, Padding.SAME)).withName("conv"), Shape.of(1, 3, 1)},
+        {new Conv2D(1, new Window2D(3, 4, 2, 1, 1, 1, Padding.SAME)).withName("conv"), Shape.of(4, 1, 1)},
         {new GlobalAveragePool2D("gap"), Shape.of(3, 5, 4)},
         {new Flatten("flatten"), Shape.of(2, 3, 5)},
         {new BatchNorm("bn", 0.1, 1e-5), Shape.of(3, 4, 5)},

@@ -490,9 +490,13 @@ final class Nd4jKernels implements Kernels {
         && explicitH == g.outputHeight() && explicitW == g.outputWidth();
     int sameH = (g.height() + g.strideHeight() - 1) / g.strideHeight();
     int sameW = (g.width() + g.strideWidth() - 1) / g.strideWidth();
-    boolean same = sameH == g.outputHeight() && sameW == g.outputWidth()
-        && g.padTop() == Math.max((sameH - 1) * g.strideHeight() + spanH - g.height(), 0) / 2
-        && g.padLeft() == Math.max((sameW - 1) * g.strideWidth() + spanW - g.width(), 0) / 2;
+    int totalH = (sameH - 1) * g.strideHeight() + spanH - g.height();
+    int totalW = (sameW - 1) * g.strideWidth() + spanW - g.width();
+    // In same mode ND4J's pooling computes its padding as total / 2 without clamping it at 0: a stride longer than
+    // the window (1×2 windows of stride 3×2 over 6 rows: total −2) would shift every window up a row. Such a geometry
+    // needs no padding before, which only the portable loops then give.
+    boolean same = sameH == g.outputHeight() && sameW == g.outputWidth() && totalH >= 0 && totalW >= 0
+        && g.padTop() == totalH / 2 && g.padLeft() == totalW / 2;
     if (!explicit && !same) {
       return null;
     }
