@@ -35,7 +35,7 @@ class RandomNetworksTest {
     int trained = 0;
     for (int seed = 0; seed < NETWORKS; seed++) {
       Random random = new Random(seed);
-      String json = randomSpec(random, seed);
+      String json = randomSpec(random, seed, true, null);
       NetworkSpec spec;
       try {
         spec = NetworkSpecJson.read(json);
@@ -89,26 +89,30 @@ class RandomNetworksTest {
     return all;
   }
 
-  /** Up to four image layers, a flatten, up to two dense-side layers and a dense output, as spec JSON. */
-  static String randomSpec(Random random, int seed) {
+  /**
+   * Up to four image layers, a flatten, up to two dense-side layers and a dense output, as spec JSON; dropout among
+   * them only if {@code dropout}; trained by {@code optimizer}, or when null by SGD, momentum or Nesterov at random.
+   */
+  static String randomSpec(Random random, int seed, boolean dropout, String optimizer) {
     StringBuilder layers = new StringBuilder();
     for (int i = random.nextInt(5); i > 0; i--) {
-      layers.append(imageLayer(random)).append(',');
+      layers.append(imageLayer(random, dropout)).append(',');
     }
     layers.append("{\"type\":\"flatten\"},");
     for (int i = random.nextInt(3); i > 0; i--) {
-      layers.append(vectorLayer(random)).append(',');
+      layers.append(vectorLayer(random, dropout)).append(',');
     }
     int classes = 2 + random.nextInt(3);
     layers.append("{\"type\":\"dense\",\"units\":").append(classes).append('}');
     String loss = random.nextBoolean() ? "softmax_cross_entropy" : "mean_squared_error";
-    String optimizer = new String[] {"sgd", "momentum", "nesterov"}[random.nextInt(3)];
+    String drawn = new String[] {"sgd", "momentum", "nesterov"}[random.nextInt(3)];
     return "{\"input\":[" + (1 + random.nextInt(3)) + "," + (1 + random.nextInt(6)) + "," + (1 + random.nextInt(6))
-        + "],\"layers\":[" + layers + "],\"loss\":\"" + loss + "\",\"optimizer\":{\"type\":\"" + optimizer
+        + "],\"layers\":[" + layers + "],\"loss\":\"" + loss + "\",\"optimizer\":{\"type\":\""
+        + (optimizer != null ? optimizer : drawn)
         + "\",\"learning_rate\":0.01},\"seed\":" + seed + "}";
   }
 
-  private static String imageLayer(Random random) {
+  private static String imageLayer(Random random, boolean dropout) {
     return switch (random.nextInt(6)) {
       case 0, 1 -> "{\"type\":\"conv2d\",\"filters\":" + (1 + random.nextInt(4)) + ",\"kernel\":" + pair(random, 4)
           + window(random) + (random.nextBoolean() ? ",\"use_bias\":false" : "") + "}";
@@ -117,15 +121,15 @@ class RandomNetworksTest {
           + (random.nextBoolean() ? ",\"padding\":\"same\"" : "") + "}";
       case 3 -> "{\"type\":\"batch_norm\"}";
       case 4 -> activation(random);
-      default -> random.nextInt(4) == 0 ? "{\"type\":\"global_avg_pool2d\"}" : dropout(random);
+      default -> random.nextInt(4) == 0 || !dropout ? "{\"type\":\"global_avg_pool2d\"}" : dropout(random);
     };
   }
 
-  private static String vectorLayer(Random random) {
-    return switch (random.nextInt(4)) {
+  private static String vectorLayer(Random random, boolean dropout) {
+    return switch (random.nextInt(dropout ? 4 : 3)) {
       case 0 -> "{\"type\":\"dense\",\"units\":" + (1 + random.nextInt(6)) + "}";
       case 1 -> "{\"type\":\"batch_norm\"}";
-      case 2 -> dropout(random);
+      case 3 -> dropout(random);
       default -> activation(random);
     };
   }

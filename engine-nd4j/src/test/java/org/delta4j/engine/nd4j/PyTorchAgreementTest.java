@@ -1,0 +1,145 @@
+package org.delta4j.engine.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Engines;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Network;
+import org.delta4j.nn.Parameter;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Random small networks ({@link RandomNetworksTest#randomSpec}, without dropout) compute on both engines what PyTorch
+ * computes for them, to round-off (FLOAT64, 1e-9): the training-mode outputs, the loss, every parameter's gradient, and
+ * the inference-mode outputs after one SGD step (batch norm on the running statistics it updated). PyTorch rebuilds
+ * each network from {@code torch.nn.functional} as the spec defines its layers ({@code torch_agreement.py}): same
+ * padding split with any odd zero after, max pooling blind to padding, average pooling dividing by the whole window.
+ * Needs {@code /usr/bin/python3} with torch, which the build's CI installs.
+ */
+class PyTorchAgreementTest {
+  private static final int NETWORKS = 300;
+  private static final double LEARNING_RATE = 0.01;
+
+  @Test
+  void randomNetworksComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
+    assumeTrue(pythonHasTorch(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    List<String> cases = new ArrayList<>();
+    for (Engine engine : List.of(new RefEngine(), Engines.get(Nd4jEngine.NAME))) {
+      for (int seed = 0; seed < NETWORKS; seed++) {
+        Random random = new Random(seed);
+        NetworkSpec spec;
+        try {
+          spec = NetworkSpecJson.read(RandomNetworksTest.randomSpec(random, seed, false, "sgd"));
+        } catch (IllegalArgumentException refused) {
+          continue;
+        }
+        cases.add(computed(engine.name() + "/" + seed, engine, spec, random));
+      }
+    }
+    Path file = dir.resolve("cases.jsonl");
+    Files.write(file, cases, StandardCharsets.UTF_8);
+    Path script = dir.resolve("torch_agreement.py");
+    try (InputStream in = getClass().getResourceAsStream("torch_agreement.py")) {
+      Files.copy(in, script);
+    }
+    List<String> verdicts = run("/usr/bin/python3", script.toString(), file.toString());
+    assertEquals(cases.size(), verdicts.size(), "one verdict a case: " + verdicts);
+    assertTrue(cases.size() > NETWORKS, cases.size() + " cases from " + 2 * NETWORKS + " random specs");
+    List<String> differing = new ArrayList<>();
+    for (String v : verdicts) {
+      String[] f = v.split(" ");
+      if (!(Double.parseDouble(f[1]) <= 1e-9)) {
+        differing.add(v);
+      }
+    }
+    assertTrue(differing.isEmpty(), differing.size() + " of " + cases.size() + " differ from PyTorch:\n"
+        + String.join("\n", differing));
+  }
+
+  /**
+   * One case as a line of JSON: the network and its data, its initial parameters, what the engine computes for one
+   * batch in training mode, and its inference-mode outputs after one step of SGD.
+   */
+  private static String computed(String name, Engine engine, NetworkSpec spec, Random random) {
+    int batch = 2 + random.nextInt(3);
+    int classes = spec.outputShape().dim(0);
+    double[] x = new double[batch * spec.input().intSize()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextGaussian();
+    }
+    double[] y = new double[batch * classes];
+    for (int i = 0; i < batch; i++) {
+      y[i * classes + random.nextInt(classes)] = 1;
+    }
+    int[] dims = new int[spec.input().rank() + 1];
+    dims[0] = batch;
+    System.arraycopy(spec.input().dims(), 0, dims, 1, spec.input().rank());
+    Network network = Network.create(spec, engine, DataType.FLOAT64);
+    StringBuilder json = new StringBuilder("{\"name\":\"").append(name).append("\",\"spec\":")
+        .append(NetworkSpecJson.write(spec).replace('\n', ' ')).append(",\"batch\":").append(batch)
+        .append(",\"learning_rate\":").append(LEARNING_RATE).append(",\"x\":").append(Arrays.toString(x))
+        .append(",\"y\":").append(Arrays.toString(y)).append(",\"params\":{");
+    String comma = "";
+    for (Parameter p : network.parameters()) {
+      json.append(comma).append('"').append(p.name()).append("\":{\"shape\":")
+          .append(Arrays.toString(p.value().shape().dims())).append(",\"v\":")
+          .append(Arrays.toString(p.value().toDoubleArray())).append('}');
+      comma = ",";
+    }
+    double loss = network.computeGradients(engine.tensor(DataType.FLOAT64, Shape.of(dims), x),
+        engine.tensor(DataType.FLOAT64, Shape.of(batch, classes), y));
+    json.append("},\"loss\":").append(loss).append(",\"out\":")
+        .append(Arrays.toString(network.output().toDoubleArray())).append(",\"grads\":{");
+    comma = "";
+    for (Parameter p : network.parameters()) {
+      json.append(comma).append('"').append(p.name()).append("\":").append(Arrays.toString(p.gradient()
+          .toDoubleArray()));
+      comma = ",";
+    }
+    network.applyUpdate();
+    double[] after = network.forward(engine.tensor(DataType.FLOAT64, Shape.of(dims), x), Mode.inference())
+        .toDoubleArray();
+    return json.append("},\"inference\":").append(Arrays.toString(after)).append('}').toString();
+  }
+
+  private static List<String> run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the PyTorch script did not end");
+    assertEquals(0, p.exitValue(), "the PyTorch script failed:\n" + output);
+    List<String> lines = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(line.strip());
+      }
+    }
+    return lines;
+  }
+
+  private static boolean pythonHasTorch() {
+    try {
+      return new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+}
