@@ -84,7 +84,8 @@ public final class TrainingData {
     }
     for (int i = 0; i < x.length; i++) {
       if (!Double.isFinite(x[i])) {
-        return problem("features column '" + featuresCol + "' holds " + x[i] + " at value " + i + " of row " + index
+        String value = row.get(0) instanceof scala.collection.Seq<?> s && s.apply(i) == null ? "null" : x[i] + "";
+        return problem("features column '" + featuresCol + "' holds " + value + " at value " + i + " of row " + index
             + ": features must be finite numbers");
       }
     }

@@ -85,6 +85,9 @@ class BadInputTest {
         RowFactory.create(scala.collection.JavaConverters.asScalaBuffer(List.of(1f, 2f, 3f, 4f, 5f)).toSeq(), 0)),
         schema);
     fails(IllegalArgumentException.class, () -> train(arrays, "features", "label"), "has 5 values in row 1");
+    Dataset<Row> withNull = LocalSpark.session().sql("select array(1d, 2d, null, 4d, 5d, 6d) as features, 1 as label");
+    fails(IllegalArgumentException.class, () -> train(withNull, "features", "label"),
+        "features column 'features' holds null at value 2 of row 0");
   }
 
   @Test
