@@ -67,14 +67,12 @@ public final class Network {
       Shape in = layerInputs.get(i);
       Map<String, Parameter> ps = new LinkedHashMap<>();
       for (ParameterSpec p : l.parameters(in)) {
-        checkSize(l, p, "parameter");
         Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
         initialize(parameter.value(), p, random);
         putOnce(ps, p.role(), parameter, l);
       }
       Map<String, Tensor> bs = new LinkedHashMap<>();
       for (ParameterSpec b : l.buffers(in)) {
-        checkSize(l, b, "buffer");
         Tensor t = engine.zeros(dataType, b.shape());
         initialize(t, b, random);
         putOnce(bs, b.role(), t, l);
@@ -167,18 +165,6 @@ public final class Network {
       }
     }
     return List.copyOf(run);
-  }
-
-  /**
-   * Refuses a declared tensor of more values than one tensor holds (2³¹ − 1: its values are drawn into one array),
-   * naming the layer, the tensor and its shape, before anything is allocated.
-   */
-  private static void checkSize(LayerSpec l, ParameterSpec p, String what) {
-    if (p.shape().size() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(l.type() + " layer '" + l.name() + "': its " + what + " '" + p.role()
-          + "' of shape " + p.shape() + " would hold " + p.shape().size() + " values, more than one tensor holds ("
-          + Integer.MAX_VALUE + ")");
-    }
   }
 
   private static String kindOf(LayerSpec l) {

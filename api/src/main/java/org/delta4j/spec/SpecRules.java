@@ -63,9 +63,29 @@ public final class SpecRules {
   }
 
   /**
+   * What of a layer would hold more values than one tensor can (2³¹ − 1, the length of a Java array): a parameter or
+   * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
+   */
+  private static String tooLarge(LayerSpec l, Shape in, Shape out) {
+    List<ParameterSpec> declared = new ArrayList<>(l.parameters(in));
+    declared.addAll(l.buffers(in));
+    for (ParameterSpec p : declared) {
+      if (p.shape().size() > Integer.MAX_VALUE) {
+        return l.type() + " layer '" + l.name() + "': its " + p.role() + " of shape " + p.shape() + " would hold "
+            + p.shape().size() + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")";
+      }
+    }
+    if (out.size() > Integer.MAX_VALUE) {
+      return l.type() + " layer '" + l.name() + "': one sample of its output, of shape " + out + ", would hold "
+          + out.size() + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")";
+    }
+    return null;
+  }
+
+  /**
    * Everything wrong with a network made of these parts, in order: a missing input or loss, no layers, duplicate
-   * layer names, a softmax that is not the last layer, a layer whose input shape does not fit it, a loss that does not
-   * fit the last layer.
+   * layer names, a softmax that is not the last layer, a layer whose input shape does not fit it or whose tensors would
+   * not fit an array, a loss that does not fit the last layer.
    */
   public static List<Problem> networkProblems(Shape input, List<LayerSpec> layers, LossSpec loss) {
     List<Problem> problems = new ArrayList<>();
@@ -97,7 +117,10 @@ public final class SpecRules {
         Shape in = shape;
         try {
           shape = l.outputShape(in);
-          l.parameters(in);
+          String tooLarge = tooLarge(l, in, shape);
+          if (tooLarge != null) {
+            problems.add(new Problem(i, "shape", tooLarge));
+          }
         } catch (RuntimeException e) {
           problems.add(new Problem(i, "shape", l.type() + " layer '" + l.name() + "' cannot take an input of shape "
               + in + ": " + e.getMessage()));

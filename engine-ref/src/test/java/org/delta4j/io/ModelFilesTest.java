@@ -178,10 +178,15 @@ class ModelFilesTest {
 
   @Test
   void aDescriptionClaimingMoreUnitsThanTheTensorsHoldIsRefusedBeforeAllocating() throws IOException {
-    String huge = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(2_000_000_000).relu().dense(2)
+    // 300,000,000 units: weights of 900,000,000 and 600,000,000 values, each within an array, 3.5 GB together
+    String large = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(300_000_000).relu().dense(2)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build());
-    refused(rewritten(t -> { }, m -> m.put("network", huge)), "claims 12000000002 parameters but the file's "
+    refused(rewritten(t -> { }, m -> m.put("network", large)), "claims 1800000002 parameters but the file's "
         + "tensors hold 50 values");
+    // 2,000,000,000 units: a weight no array holds, which the description itself may not claim
+    String huge = large.replace("300000000", "2000000000");
+    refused(rewritten(t -> { }, m -> m.put("network", huge)), "dense layer 'dense1': its weight of shape "
+        + "[3, 2000000000] would hold 6000000000 values, more than one tensor holds");
   }
 
   @Test

@@ -50,13 +50,15 @@ class BadInputTest {
         "dense1", "output gradient has shape [2, 4]", "[2, 3]");
   }
 
-  /** A network whose weights could not be held is refused by name before anything is allocated. */
+  /** A network whose weights or activations could not be held is refused by its spec, naming the layer. */
   @Test
-  void aParameterTooLargeForOneTensor() {
-    NetworkSpec huge = NetworkSpec.builder().input(784).dense(2_000_000_000).dense(10)
-        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
-    fails(IllegalArgumentException.class, () -> Network.create(huge, engine), "dense layer 'dense1'",
+  void aTensorTooLargeForOneArray() {
+    fails(IllegalArgumentException.class, () -> NetworkSpec.builder().input(784).dense(2_000_000_000).dense(10)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), "layer 0", "dense layer 'dense1'", "weight",
         "[784, 2000000000]", "1568000000000 values", "more than one tensor holds");
+    fails(IllegalArgumentException.class, () -> NetworkSpec.builder().input(3, 50_000, 50_000).flatten().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), "flatten layer 'flatten1'", "[3, 50000, 50000]",
+        "7500000000 elements");
     fails(IllegalArgumentException.class, () -> engine.zeros(DataType.FLOAT32, Shape.of(70_000, 70_000)),
         "[70000, 70000]", "4900000000 elements");
   }

@@ -54,6 +54,15 @@ class MistakesTest {
         new Expected("one input sample would have more than 2147483647 (2³¹ − 1) elements", 7));
   }
 
+  /** Weights no array can hold are an error on the layer that declares them, naming their shape. */
+  @Test
+  void weightsTooLargeForAnArray() {
+    fails(spec("A", "@NeuralNetwork @Input(784) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 2000000000) void hidden();", "  @Dense(units = 1) void out();", "}"),
+        new Expected("dense layer 'hidden': its weight of shape [784, 2000000000] would hold 1568000000000 values, "
+            + "more than one tensor holds (2147483647)", 9)); // out's [2000000000, 1] still fits
+  }
+
   @Test
   void dropoutOutsideItsRange() {
     fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  @Dropout(1.0) void drop();",
