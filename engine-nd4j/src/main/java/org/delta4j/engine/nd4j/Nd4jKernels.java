@@ -492,9 +492,9 @@ final class Nd4jKernels implements Kernels {
     int sameW = (g.width() + g.strideWidth() - 1) / g.strideWidth();
     int totalH = (sameH - 1) * g.strideHeight() + spanH - g.height();
     int totalW = (sameW - 1) * g.strideWidth() + spanW - g.width();
-    // In same mode ND4J's pooling computes its padding as total / 2 without clamping it at 0: a stride longer than
-    // the window (1×2 windows of stride 3×2 over 6 rows: total −2) would shift every window up a row. Such a geometry
-    // needs no padding before, which only the portable loops then give.
+    // In same mode ND4J's pooling computes its padding as total / 2 without clamping it at 0: with a stride longer
+    // than the window (1×2 windows of stride 3×2 over 6 rows: total −2) every window would start a row late, rows 1
+    // and 4 read for 0 and 3. Such a geometry needs no padding before, which only the portable loops then give.
     boolean same = sameH == g.outputHeight() && sameW == g.outputWidth() && totalH >= 0 && totalW >= 0
         && g.padTop() == totalH / 2 && g.padLeft() == totalW / 2;
     if (!explicit && !same) {
