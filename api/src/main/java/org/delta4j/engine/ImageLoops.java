@@ -91,11 +91,13 @@ public final class ImageLoops {
               clear(col, o, o + x0);
               // x0 = x1 when no tap of the row lies inside the image (a dilated tap past a 1-wide image's edge):
               // then the run would start outside x, which even an empty arraycopy refuses
-              int in = image + r * g.width() + x0 * g.strideWidth() + shift;
-              if (x1 > x0 && g.strideWidth() == 1) {
-                System.arraycopy(x, in, col, o + x0, x1 - x0);
-              } else if (x1 > x0) {
-                gather(x, in, g.strideWidth(), col, o + x0, x1 - x0);
+              if (x1 > x0) {
+                int in = image + r * g.width() + x0 * g.strideWidth() + shift;
+                if (g.strideWidth() == 1) {
+                  System.arraycopy(x, in, col, o + x0, x1 - x0);
+                } else {
+                  gather(x, in, g.strideWidth(), col, o + x0, x1 - x0);
+                }
               }
               clear(col, o + x1, o + ow);
             }

@@ -178,7 +178,7 @@ class ModelFilesTest {
 
   @Test
   void aDescriptionClaimingMoreUnitsThanTheTensorsHoldIsRefusedBeforeAllocating() throws IOException {
-    // 300,000,000 units: weights of 900,000,000 and 600,000,000 values, each within an array, 3.5 GB together
+    // 300,000,000 units: weights of 900,000,000 and 600,000,000 values, each within an array
     String large = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(300_000_000).relu().dense(2)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build());
     refused(rewritten(t -> { }, m -> m.put("network", large)), "claims 1800000002 parameters but the file's "

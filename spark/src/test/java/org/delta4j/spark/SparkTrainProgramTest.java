@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.tensor.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,7 +44,7 @@ class SparkTrainProgramTest {
     double[] twoEpochs = weights(Path.of(straight, "model.safetensors"));
     double[] resumed = weights(Path.of(halted, "model.safetensors"));
     assertArrayEquals(twoEpochs, resumed);
-    assertFalse(java.util.Arrays.equals(weights(afterOne), resumed), "the resumed run trained its second epoch");
+    assertFalse(Arrays.equals(weights(afterOne), resumed), "the resumed run trained its second epoch");
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(),
         "--epochs", "3", "--batch-size", "64", "--resume", Path.of(halted, "checkpoint.safetensors").toString()));
@@ -47,16 +52,16 @@ class SparkTrainProgramTest {
   }
 
   /** What {@code run} printed to standard output. */
-  private static String printed(org.junit.jupiter.api.function.Executable run) throws Throwable {
-    java.io.PrintStream out = System.out;
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+  private static String printed(Executable run) throws Throwable {
+    PrintStream out = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     try {
       run.execute();
     } finally {
       System.setOut(out);
     }
-    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   private static void train(String... options) throws Exception {
@@ -79,7 +84,7 @@ class SparkTrainProgramTest {
    * The four IDX files of a Fashion-MNIST of {@code train} and {@code test} images: random pixels, each image's class
    * drawn too and written into its brightest rows, so that there is something to learn.
    */
-  static Path fashionMnist(Path dir, int train, int test) throws IOException {
+  private static Path fashionMnist(Path dir, int train, int test) throws IOException {
     Files.createDirectories(dir);
     SplitMix64 random = new SplitMix64(3);
     writeSet(dir, "train", train, random);

@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.delta4j.engine.Engine;
@@ -23,7 +25,6 @@ import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
-import org.delta4j.tensor.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PyTorchAgreementTest {
   private static final int NETWORKS = 300;
-  private static final double LEARNING_RATE = 0.01;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void randomNetworksComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
@@ -79,46 +80,31 @@ class PyTorchAgreementTest {
    * One case as a line of JSON: the network and its data, its initial parameters, what the engine computes for one
    * batch in training mode, and its inference-mode outputs after one step of SGD.
    */
-  private static String computed(String name, Engine engine, NetworkSpec spec, Random random) {
-    int batch = 2 + random.nextInt(3);
-    int classes = spec.outputShape().dim(0);
-    double[] x = new double[batch * spec.input().intSize()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = random.nextGaussian();
-    }
-    double[] y = new double[batch * classes];
-    for (int i = 0; i < batch; i++) {
-      y[i * classes + random.nextInt(classes)] = 1;
-    }
-    int[] dims = new int[spec.input().rank() + 1];
-    dims[0] = batch;
-    System.arraycopy(spec.input().dims(), 0, dims, 1, spec.input().rank());
+  private static String computed(String name, Engine engine, NetworkSpec spec, Random random) throws IOException {
+    RandomNetworksTest.Batch batch = RandomNetworksTest.Batch.draw(random, spec, 2 + random.nextInt(3));
     Network network = Network.create(spec, engine, DataType.FLOAT64);
-    StringBuilder json = new StringBuilder("{\"name\":\"").append(name).append("\",\"spec\":")
-        .append(NetworkSpecJson.write(spec).replace('\n', ' ')).append(",\"batch\":").append(batch)
-        .append(",\"learning_rate\":").append(LEARNING_RATE).append(",\"x\":").append(Arrays.toString(x))
-        .append(",\"y\":").append(Arrays.toString(y)).append(",\"params\":{");
-    String comma = "";
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("name", name);
+    json.put("spec", JSON.readTree(NetworkSpecJson.write(spec)));
+    json.put("batch", batch.rows());
+    json.put("learning_rate", spec.optimizer().learningRate());
+    json.put("x", batch.x());
+    json.put("y", batch.y());
+    Map<String, Object> initial = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
-      json.append(comma).append('"').append(p.name()).append("\":{\"shape\":")
-          .append(Arrays.toString(p.value().shape().dims())).append(",\"v\":")
-          .append(Arrays.toString(p.value().toDoubleArray())).append('}');
-      comma = ",";
+      initial.put(p.name(), Map.of("shape", p.value().shape().dims(), "v", p.value().toDoubleArray()));
     }
-    double loss = network.computeGradients(engine.tensor(DataType.FLOAT64, Shape.of(dims), x),
-        engine.tensor(DataType.FLOAT64, Shape.of(batch, classes), y));
-    json.append("},\"loss\":").append(loss).append(",\"out\":")
-        .append(Arrays.toString(network.output().toDoubleArray())).append(",\"grads\":{");
-    comma = "";
+    json.put("params", initial);
+    json.put("loss", network.computeGradients(batch.inputs(engine), batch.targets(engine)));
+    json.put("out", network.output().toDoubleArray());
+    Map<String, Object> gradients = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
-      json.append(comma).append('"').append(p.name()).append("\":").append(Arrays.toString(p.gradient()
-          .toDoubleArray()));
-      comma = ",";
+      gradients.put(p.name(), p.gradient().toDoubleArray());
     }
+    json.put("grads", gradients);
     network.applyUpdate();
-    double[] after = network.forward(engine.tensor(DataType.FLOAT64, Shape.of(dims), x), Mode.inference())
-        .toDoubleArray();
-    return json.append("},\"inference\":").append(Arrays.toString(after)).append('}').toString();
+    json.put("inference", network.forward(batch.inputs(engine), Mode.inference()).toDoubleArray());
+    return JSON.writeValueAsString(json);
   }
 
   private static List<String> run(String... command) throws IOException, InterruptedException {

@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.delta4j.engine.Engine;
+import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
-import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ class RandomNetworksTest {
   private static final int NETWORKS = 2000;
 
   private final Engine reference = new RefEngine();
-  private final Engine nd4j = org.delta4j.engine.Engines.get(Nd4jEngine.NAME);
+  private final Engine nd4j = Engines.get(Nd4jEngine.NAME);
 
   @Test
   void randomNetworksTrainAsOnTheReferenceEngine() {
@@ -42,24 +43,15 @@ class RandomNetworksTest {
       } catch (IllegalArgumentException refused) { // a window larger than its input, say: refused by the rules
         continue;
       }
-      int batch = 1 + random.nextInt(4);
-      double[] x = new double[batch * spec.input().intSize()];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = random.nextGaussian();
-      }
-      int classes = spec.outputShape().dim(0);
-      double[] y = new double[batch * classes];
-      for (int i = 0; i < batch; i++) {
-        y[i * classes + random.nextInt(classes)] = 1;
-      }
-      double[] onReference = trainAndPredict(reference, spec, batch, x, y);
-      double[] onNd4j = trainAndPredict(nd4j, spec, batch, x, y);
+      Batch batch = Batch.draw(random, spec, 1 + random.nextInt(4));
+      double[] onReference = trainAndPredict(reference, spec, batch);
+      double[] onNd4j = trainAndPredict(nd4j, spec, batch);
       double difference = 0;
       for (int i = 0; i < onReference.length; i++) {
         difference = Math.max(difference, Math.abs(onReference[i] - onNd4j[i]));
       }
       if (!(difference <= 1e-9)) {
-        disagreements.add("differ by " + difference + ": " + json + ", batch " + batch);
+        disagreements.add("differ by " + difference + ": " + json + ", batch " + batch.rows());
       }
       trained++;
     }
@@ -69,24 +61,42 @@ class RandomNetworksTest {
   }
 
   /** The three steps' losses, then the predictions in inference mode (batch norm on its running statistics). */
-  private static double[] trainAndPredict(Engine engine, NetworkSpec spec, int batch, double[] x, double[] y) {
+  private static double[] trainAndPredict(Engine engine, NetworkSpec spec, Batch batch) {
     Network network = Network.create(spec, engine, DataType.FLOAT64);
-    int[] dims = new int[spec.input().rank() + 1];
-    dims[0] = batch;
-    System.arraycopy(spec.input().dims(), 0, dims, 1, spec.input().rank());
-    Shape inputs = Shape.of(dims);
-    Shape targets = Shape.of(batch, spec.outputShape().dim(0));
     double[] losses = new double[3];
     for (int step = 0; step < losses.length; step++) {
-      losses[step] = network.trainStep(engine.tensor(DataType.FLOAT64, inputs, x),
-          engine.tensor(DataType.FLOAT64, targets, y));
+      losses[step] = network.trainStep(batch.inputs(engine), batch.targets(engine));
     }
-    double[] predictions = network.forward(engine.tensor(DataType.FLOAT64, inputs, x), Mode.inference())
-        .toDoubleArray();
+    double[] predictions = network.forward(batch.inputs(engine), Mode.inference()).toDoubleArray();
     double[] all = new double[losses.length + predictions.length];
     System.arraycopy(losses, 0, all, 0, losses.length);
     System.arraycopy(predictions, 0, all, losses.length, predictions.length);
     return all;
+  }
+
+  /** A batch for a classifier: standard normal inputs of the spec's input shape, one-hot targets of its classes. */
+  record Batch(NetworkSpec spec, int rows, double[] x, double[] y) {
+    /** Draws {@code rows} rows' inputs, then their classes, from {@code random}. */
+    static Batch draw(Random random, NetworkSpec spec, int rows) {
+      double[] x = new double[rows * spec.input().intSize()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = random.nextGaussian();
+      }
+      int classes = spec.outputShape().dim(0);
+      double[] y = new double[rows * classes];
+      for (int i = 0; i < rows; i++) {
+        y[i * classes + random.nextInt(classes)] = 1;
+      }
+      return new Batch(spec, rows, x, y);
+    }
+
+    Tensor inputs(Engine engine) {
+      return engine.tensor(DataType.FLOAT64, spec.input().withBatch(rows), x);
+    }
+
+    Tensor targets(Engine engine) {
+      return engine.tensor(DataType.FLOAT64, spec.outputShape().withBatch(rows), y);
+    }
   }
 
   /**
