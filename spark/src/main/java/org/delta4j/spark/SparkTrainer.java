@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -288,6 +289,14 @@ public final class SparkTrainer {
    */
   static final String HALT_PROPERTY = "delta4j.test.haltWorkerAt";
 
+  /** Halts this executor JVM if {@link #HALT_PROPERTY} names this task's epoch, worker and step, in a first attempt. */
+  private static void haltIfAsked(TaskContext context, int epoch, int worker, int step) {
+    if ((epoch + "/" + worker + "/" + step).equals(context.getLocalProperty(HALT_PROPERTY))
+        && context.stageAttemptNumber() == 0 && context.attemptNumber() == 0) {
+      Runtime.getRuntime().halt(137); // as a machine lost mid-epoch: no cleanup, connections drop
+    }
+  }
+
   /** A worker's rows of an epoch and its copy of the network, kept in its executor between barrier stages. */
   private record Kept(int epoch, WorkerShard shard) {}
 
@@ -375,7 +384,7 @@ public final class SparkTrainer {
               : gather(context, mine, plan.blocksIn(step), shard.gradients().precision());
           lossSum += shard.gradients().apply(total) * plan.rows(step);
           correct += BlockGradients.correct(total);
-          haltIfAsked(context, worker, step);
+          haltIfAsked(context, epoch, worker, step);
         }
       }
       if (!last) {
@@ -383,13 +392,6 @@ public final class SparkTrainer {
       }
       EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
-    }
-
-    private void haltIfAsked(BarrierTaskContext context, int worker, int step) {
-      if ((epoch + "/" + worker + "/" + step).equals(context.getLocalProperty(HALT_PROPERTY))
-          && context.stageAttemptNumber() == 0 && context.attemptNumber() == 0) {
-        Runtime.getRuntime().halt(137); // as a machine lost mid-epoch: no cleanup, connections drop
-      }
     }
 
     private static double[] gather(BarrierTaskContext context, List<GradientTree.Node> mine, int blocks,
@@ -486,7 +488,9 @@ public final class SparkTrainer {
         shard = shard.with(ModelBytes.network(state.value(), engine, dataType));
       }
       SHARDS.put(key, Map.entry(shard, now));
-      return List.of(shard.nodes(step)).iterator();
+      List<GradientTree.Node> computed = shard.nodes(step);
+      haltIfAsked(TaskContext.get(), epoch, worker, step);
+      return List.of(computed).iterator();
     }, true);
     return nodes.treeAggregate(new ArrayList<GradientTree.Node>(), (all, some) -> {
       all.addAll(some);
