@@ -2,7 +2,10 @@ package org.delta4j.cli;
 
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +18,23 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The PNG charts of a training run, drawn with XChart (headless) and written atomically. */
-final class Charts {
+/**
+ * The PNG charts of a training run, drawn with XChart (headless): as PNG bytes, or written atomically to a file.
+ * Stateless.
+ */
+public final class Charts {
   private Charts() {}
 
-  /** Loss and accuracy per epoch, training and validation, one above the other. */
+  /** Loss and accuracy per epoch, training and validation, one above the other, written to {@code png}. */
   static void learningCurves(List<EpochResult> history, Path png) throws IOException {
+    write(learningCurves(history), png);
+  }
+
+  /**
+   * Loss and accuracy per epoch, training and (when every epoch has it) validation, one above the other, as PNG
+   * bytes.
+   */
+  public static byte[] learningCurves(List<EpochResult> history) {
     XYChart loss = curves("Loss", "loss", history, true);
     XYChart accuracy = curves("Accuracy", "accuracy", history, false);
     BufferedImage top = BitmapEncoder.getBufferedImage(loss);
@@ -31,7 +45,7 @@ final class Charts {
     g.drawImage(top, 0, 0, null);
     g.drawImage(bottom, 0, top.getHeight(), null);
     g.dispose();
-    write(both, png);
+    return png(both);
   }
 
   private static XYChart curves(String title, String axis, List<EpochResult> history, boolean lossCurves) {
@@ -54,16 +68,32 @@ final class Charts {
     return chart;
   }
 
-  /** The confusion matrix, counts and row-normalised shares side by side (see {@link ConfusionMatrixChart}). */
+  /** The confusion matrix, counts and row-normalised shares side by side, written to {@code png}. */
   static void confusionMatrix(ConfusionMatrix m, List<String> classNames, Path png) throws IOException {
-    write(ConfusionMatrixChart.render(m, classNames), png);
+    write(confusionMatrix(m, classNames), png);
   }
 
-  private static void write(BufferedImage image, Path png) throws IOException {
-    AtomicFiles.write(png, tmp -> {
-      if (!ImageIO.write(image, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer in this JVM");
+  /**
+   * The confusion matrix, counts and row-normalised shares side by side (see {@link ConfusionMatrixChart}), as PNG
+   * bytes; one class name a class.
+   */
+  public static byte[] confusionMatrix(ConfusionMatrix m, List<String> classNames) {
+    return png(ConfusionMatrixChart.render(m, classNames));
+  }
+
+  private static byte[] png(BufferedImage image) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      if (!ImageIO.write(image, "png", bytes)) {
+        throw new IllegalStateException("no PNG writer in this JVM");
       }
-    });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a stream in memory: not expected
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void write(byte[] png, Path file) throws IOException {
+    AtomicFiles.write(file, tmp -> Files.write(tmp, png));
   }
 }

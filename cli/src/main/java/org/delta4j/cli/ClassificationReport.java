@@ -30,6 +30,12 @@ public final class ClassificationReport {
     return sb.toString();
   }
 
+  /** A test report: the headline line, then the {@link #metrics} and the {@link #matrix}. */
+  public static String report(String headline, ConfusionMatrix m, List<String> classNames) {
+    return headline + System.lineSeparator() + System.lineSeparator() + metrics(m, classNames)
+        + System.lineSeparator() + "Confusion matrix:" + System.lineSeparator() + matrix(m, classNames);
+  }
+
   /** The confusion matrix with actual classes as rows and predicted classes as columns. */
   public static String matrix(ConfusionMatrix m, List<String> classNames) {
     checkNames(m, classNames);

@@ -13,9 +13,8 @@ final class TestResults {
   private TestResults() {}
 
   static String text(Evaluation e, List<String> classNames) {
-    return String.format(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)%n%n", e.accuracy(), e.loss())
-        + ClassificationReport.metrics(e.confusion(), classNames) + System.lineSeparator() + "Confusion matrix:"
-        + System.lineSeparator() + ClassificationReport.matrix(e.confusion(), classNames);
+    return ClassificationReport.report(String.format(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)", e.accuracy(),
+        e.loss()), e.confusion(), classNames);
   }
 
   /** Prints the results, and when {@code outputDir} is given writes them there as text and as a heat map. */

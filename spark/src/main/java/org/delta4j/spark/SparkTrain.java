@@ -1,7 +1,9 @@
 package org.delta4j.spark;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +17,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.delta4j.cli.Charts;
+import org.delta4j.cli.ClassificationReport;
 import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.NetworkSpecJson;
@@ -23,17 +27,21 @@ import org.delta4j.nn.Network;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.train.EpochResult;
 
 /**
- * {@code bin/delta4j train --spark MASTER}: the main job — the Fashion-MNIST MLP 784-256-128-10 (ReLU, softmax
- * cross-entropy, Adam 2e-3, batches of 128) — trained by {@link SparkTrainer} on any Spark master ({@code local[2]}
- * in-process by default), evaluated on the executors, and saved as {@code model.safetensors} and {@code network.json}
- * in {@code --output} (default {@code runs/spark-<time>}), any Hadoop path ({@code file:}, {@code hdfs:}, …). Every
- * epoch ends with {@code checkpoint.safetensors} there; {@code --resume CHECKPOINT} continues that run up to {@code
- * --epochs} (into the checkpoint's directory unless {@code --output} says otherwise), with its seed, batch size and
- * engine unless given (given otherwise, it is refused naming the setting). Options: {@code --spark}, {@code
- * --epochs}, {@code --batch-size}, {@code --engine}, {@code --seed}, {@code --workers}, {@code --data}, {@code
- * --output}, {@code --resume}.
+ * {@code bin/delta4j train --spark MASTER}: a network on Fashion-MNIST — by default the MLP 784-256-128-10 (ReLU,
+ * softmax cross-entropy, Adam 2e-3, batches of 128), or any network spec file that takes its 784 pixels (as a vector
+ * or as [1, 28, 28]) and gives its 10 classes ({@code --spec}) — trained by {@link SparkTrainer} on any Spark master
+ * ({@code local[2]} in-process by default), evaluated on the executors, and saved as {@code model.safetensors} and
+ * {@code network.json} in {@code --output} (default {@code runs/spark-<time>}), any Hadoop path ({@code file:}, {@code
+ * hdfs:}, …), with the single-machine job's reports: {@code learning-curves.png}, {@code test-report.txt} and {@code
+ * confusion-matrix.png}. Every epoch ends with {@code checkpoint.safetensors} there; {@code --resume CHECKPOINT}
+ * continues that run up to {@code --epochs} (into the checkpoint's directory unless {@code --output} says otherwise),
+ * with its network, data type, seed, batch size and engine unless given (given otherwise, it is refused naming the
+ * setting). Options: {@code --spark}, {@code --epochs}, {@code --batch-size}, {@code --engine}, {@code --dtype},
+ * {@code --spec}, {@code --seed}, {@code --workers}, {@code --data}, {@code --output}, {@code --resume}.
  */
 public final class SparkTrain {
   private SparkTrain() {}
@@ -69,6 +77,8 @@ public final class SparkTrain {
     Path data = null;
     String output = null;
     String resume = null;
+    Path specFile = null;
+    DataType dataType = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("train")) {
@@ -88,11 +98,18 @@ public final class SparkTrain {
         case "--data" -> data = Path.of(v);
         case "--output" -> output = v;
         case "--resume" -> resume = v;
+        case "--spec" -> specFile = Path.of(v);
+        case "--dtype" -> dataType = dataType(v);
         default -> throw new IllegalArgumentException("unknown option " + a + "; train --spark takes --spark, "
-            + "--epochs, --batch-size, --engine, --seed, --workers, --data, --output, --resume");
+            + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output, --resume");
       }
     }
+    String specJson = specFile != null ? specFile(specFile) : null;
     FashionMnist.Data mnist = FashionMnist.load(data);
+    if (specJson != null) { // refused before Spark starts
+      requireFits(spec(specJson, "--spec " + specFile), mnist.training(), "--spec " + specFile);
+    }
+    String specSource = specFile != null ? "--spec " + specFile : resume; // where a network spec came from
     SparkSession spark = SparkMasters.session(master, "delta4j-train");
     try {
       Configuration files = spark.sparkContext().hadoopConfiguration();
@@ -102,18 +119,25 @@ public final class SparkTrain {
         engine = engine != null ? engine : saved.engine();
         seed = seed != null ? seed : saved.seed();
         batch = batch != null ? batch : saved.batchSize();
+        dataType = dataType != null ? dataType : dataType(saved.dataType());
+        specJson = specJson != null ? specJson : saved.network(); // given, it must be the checkpoint's (below)
         output = output != null ? output : HadoopFiles.parent(resume);
       }
       engine = engine != null ? engine : "ref";
       seed = seed != null ? seed : 42L;
       batch = batch != null ? batch : 128;
+      dataType = dataType != null ? dataType : DataType.FLOAT32;
       output = output != null ? output
           : "runs/spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      NetworkSpec spec = NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
-          .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
-      Network network = Network.create(spec, Engines.get(engine));
-      System.out.printf(Locale.ROOT, "Spark master %s, engine %s; Fashion-MNIST from %s: %d training, %d test "
-          + "images%n", master, engine, mnist.directory(), mnist.training().size(), mnist.test().size());
+      NetworkSpec spec = specJson != null
+          ? spec(specJson, specSource).withSeed(seed)
+          : NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
+              .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
+      requireFits(spec, mnist.training(), specSource);
+      Network network = Network.create(spec, Engines.get(engine), dataType);
+      System.out.printf(Locale.ROOT, "Spark master %s, engine %s, %s; Fashion-MNIST from %s: %d training, %d test "
+          + "images%n", master, engine, dataType, mnist.directory(), mnist.training().size(), mnist.test().size());
+      System.out.println("Network: " + spec.summary());
       Dataset<Row> train = frame(spark, mnist.training());
       Dataset<Row> test = frame(spark, mnist.test());
       // Fashion-MNIST's rows, packed in floats, are 188 MB: each worker keeps a copy and no row moves per epoch
@@ -130,6 +154,10 @@ public final class SparkTrain {
         System.out.println("resuming from " + resume);
       }
       trainer.build().fit(network, train, "features", "label");
+      // every epoch's results, those of a resumed run's earlier epochs too, as the last checkpoint records them
+      String checkpoint = HadoopFiles.child(output, "checkpoint.safetensors");
+      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType).progress()
+          .history();
       String modelFile = HadoopFiles.child(output, "model.safetensors");
       HadoopFiles.write(modelFile, ModelBytes.of(network), files);
       HadoopFiles.write(HadoopFiles.child(output, "network.json"),
@@ -137,18 +165,65 @@ public final class SparkTrain {
       Delta4jClassificationModel model = new Delta4jClassificationModel("delta4j-train", ModelBytes.of(network));
       model.setEngine(engine);
       ConfusionMatrix m = SparkEvaluation.evaluate(model, test, "label");
-      System.out.printf(Locale.ROOT, "test accuracy %.4f on %d images (counted on the executors)%n", m.accuracy(),
-          m.total());
-      for (int a = 0; a < m.classes(); a++) {
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-12s", FashionMnist.CLASS_NAMES.get(a)));
-        for (int p = 0; p < m.classes(); p++) {
-          row.append(String.format(Locale.ROOT, "%6d", m.count(a, p)));
-        }
-        System.out.println(row);
-      }
-      System.out.println("model saved in " + modelFile + ", checkpoints in " + output);
+      List<String> classes = mnist.test().classNames();
+      String report = ClassificationReport.report(String.format(Locale.ROOT, "Test accuracy: %.4f on %d images "
+          + "(counted on the executors)", m.accuracy(), m.total()), m, classes);
+      System.out.println();
+      System.out.print(report);
+      HadoopFiles.write(HadoopFiles.child(output, "test-report.txt"), report.getBytes(StandardCharsets.UTF_8), files);
+      HadoopFiles.write(HadoopFiles.child(output, "confusion-matrix.png"), Charts.confusionMatrix(m, classes), files);
+      HadoopFiles.write(HadoopFiles.child(output, "learning-curves.png"), Charts.learningCurves(history), files);
+      System.out.println();
+      System.out.println("model saved in " + modelFile + ", with network.json, learning-curves.png, test-report.txt "
+          + "and confusion-matrix.png; checkpoints in " + output);
     } finally {
       spark.stop();
+    }
+  }
+
+  /** The spec file's JSON; a file that cannot be read is refused naming it. */
+  private static String specFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("--spec " + file + " is a directory, not a network spec file");
+    }
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--spec " + file + " cannot be read: " + e, e);
+    }
+  }
+
+  /** The network spec of {@code json}; a spec that is not valid is refused naming {@code where} it came from. */
+  private static NetworkSpec spec(String json, String where) {
+    try {
+      return NetworkSpecJson.read(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static DataType dataType(String name) {
+    try {
+      return DataType.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dtype takes FLOAT32 or FLOAT64, not '" + name + "'");
+    }
+  }
+
+  /**
+   * Refuses a network that does not take a sample of {@code data} (its values, whatever the network's input shape) or
+   * does not give one score per class, naming {@code where} it came from and the sizes.
+   */
+  static void requireFits(NetworkSpec spec, org.delta4j.data.Dataset data, String where) {
+    long values = data.featureShape().size();
+    if (spec.input().size() != values) {
+      throw new IllegalArgumentException(where + ": the network takes inputs of shape " + spec.input() + " ("
+          + spec.input().size() + " values), but the images have " + values + " values (" + data.featureShape()
+          + ")");
+    }
+    if (spec.outputShape().size() != data.numClasses()) {
+      throw new IllegalArgumentException(where + ": the network gives outputs of shape " + spec.outputShape()
+          + ", but the data has " + data.numClasses() + " classes");
     }
   }
 

@@ -1,10 +1,13 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SavedModel;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.tensor.DataType;
 import org.junit.jupiter.api.Test;
@@ -23,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code train --spark} end to end, on a small Fashion-MNIST of its own (240 training and 40 test images in the
  * dataset's IDX files): 1 epoch, then {@code --resume} from its checkpoint up to 2, which trains epoch 2 alone, ends
- * with the model of 2 epochs in one run, bit for bit; a resumed run given another batch size is refused naming it.
+ * with the model of 2 epochs in one run, bit for bit; a resumed run given another batch size is refused naming it. A
+ * network spec file of the user's, and the reports the run writes.
  */
 class SparkTrainProgramTest {
   @TempDir
@@ -49,6 +56,61 @@ class SparkTrainProgramTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(),
         "--epochs", "3", "--batch-size", "64", "--resume", Path.of(halted, "checkpoint.safetensors").toString()));
     assertTrue(e.getMessage().contains("batch size"), e.getMessage());
+  }
+
+  /**
+   * {@code --spec}: a convolutional network of the user's trains in FLOAT64 ({@code --dtype}) and the run writes the
+   * single-machine job's reports; resumed without {@code --spec} or {@code --dtype}, it continues the checkpoint's
+   * network in the checkpoint's data type. A network that does not fit the images, and a data type that does not
+   * exist, are refused naming them, before Spark starts.
+   */
+  @Test
+  void aSpecFileTrainsItsOwnNetworkAndTheRunWritesTheReports() throws Throwable {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    Path spec = dir.resolve("cnn.json");
+    Files.writeString(spec, """
+        {"input": [1, 28, 28],
+         "layers": [{"type": "conv2d", "filters": 4, "kernel": [3, 3], "stride": [2, 2]}, {"type": "relu"},
+                    {"type": "max_pool2d", "kernel": [2, 2]}, {"type": "flatten"}, {"type": "dense", "units": 10}],
+         "loss": "softmax_cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.01}}""");
+    Path out = dir.resolve("cnn");
+    String said = printed(() -> train("--data", data.toString(), "--spec", spec.toString(), "--dtype", "float64",
+        "--epochs", "1", "--batch-size", "40", "--workers", "2", "--output", out.toString()));
+    assertTrue(said.contains("FLOAT64") && said.contains("conv 4 3×3") && said.contains("Test accuracy"), said);
+    SavedModel first = ModelBytes.saved(Files.readAllBytes(out.resolve("model.safetensors")), "ref", null);
+    assertEquals(DataType.FLOAT64, first.network().dataType());
+    assertEquals(NetworkSpecJson.read(Files.readString(spec)).withSeed(42), first.network().spec());
+    String report = Files.readString(out.resolve("test-report.txt"));
+    assertTrue(report.startsWith("Test accuracy: ") && report.contains("on 40 images") && report.contains("T-shirt")
+        && report.contains("Confusion matrix"), report);
+    assertPng(out.resolve("learning-curves.png"));
+    assertPng(out.resolve("confusion-matrix.png"));
+
+    String resumed = printed(() -> train("--data", data.toString(), "--epochs", "2", "--workers", "2", "--resume",
+        out.resolve("checkpoint.safetensors").toString()));
+    assertTrue(resumed.contains("epoch 2:") && !resumed.contains("epoch 1:") && resumed.contains("FLOAT64"), resumed);
+    SavedModel second = ModelBytes.saved(Files.readAllBytes(out.resolve("model.safetensors")), "ref", null);
+    assertEquals(first.network().spec(), second.network().spec());
+    assertEquals(2, ModelBytes.saved(Files.readAllBytes(out.resolve("checkpoint.safetensors")), "ref", null)
+        .progress().history().size(), "the checkpoint records both epochs, the curves draw them");
+    assertFalse(Arrays.equals(BlockGradients.weights(first.network()), BlockGradients.weights(second.network())));
+
+    Path dense = dir.resolve("dense.json");
+    Files.writeString(dense, """
+        {"input": [100], "layers": [{"type": "dense", "units": 10}], "loss": "softmax_cross_entropy"}""");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(),
+        "--spec", dense.toString(), "--output", dir.resolve("never").toString()));
+    assertTrue(e.getMessage().contains("--spec " + dense) && e.getMessage().contains("100 values")
+        && e.getMessage().contains("784"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> train("--dtype", "float16"));
+    assertTrue(e.getMessage().contains("--dtype") && e.getMessage().contains("float16"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("never")), "nothing was written for a refused network");
+  }
+
+  private static void assertPng(Path file) throws IOException {
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertNotNull(image, file + " is not a PNG");
+    assertTrue(image.getWidth() > 100 && image.getHeight() > 100, file + ": " + image);
   }
 
   /** What {@code run} printed to standard output. */
