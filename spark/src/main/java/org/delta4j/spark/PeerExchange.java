@@ -287,10 +287,13 @@ final class PeerExchange implements Closeable {
   /**
    * One chunk of values as they travel: {@link #CHUNK} values, little-endian (the order of the machines that run this,
    * so neither end swaps bytes), as floats in FLOAT precision (exact: the values are floats), else as doubles; its
-   * views of the bytes are made once.
+   * views of the bytes are made once. Floats pass through an array of their own, narrowed or widened there in a plain
+   * loop the JIT vectorizes and moved to or from the bytes in bulk: reading the buffer's floats one at a time took
+   * about 1 ms for a vector of 235,146, ahead of the sum on every step.
    */
   private static final class Chunk {
     final byte[] bytes = new byte[Double.BYTES * CHUNK];
+    private final float[] staged = new float[CHUNK];
     private final FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     private final DoubleBuffer doubles = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
 
@@ -298,8 +301,9 @@ final class PeerExchange implements Closeable {
     int encode(double[] values, int from, int count, GradientTree.Precision precision) {
       if (precision == GradientTree.Precision.FLOAT) {
         for (int i = 0; i < count; i++) {
-          floats.put(i, (float) values[from + i]);
+          staged[i] = (float) values[from + i];
         }
+        floats.put(0, staged, 0, count);
       } else {
         doubles.put(0, values, from, count);
       }
@@ -309,8 +313,9 @@ final class PeerExchange implements Closeable {
     /** Reads {@code count} values from the bytes into {@code into} from {@code at}. */
     void decode(double[] into, int at, int count, GradientTree.Precision precision) {
       if (precision == GradientTree.Precision.FLOAT) {
+        floats.get(0, staged, 0, count);
         for (int i = 0; i < count; i++) {
-          into[at + i] = floats.get(i);
+          into[at + i] = staged[i];
         }
       } else {
         doubles.get(0, into, at, count);
