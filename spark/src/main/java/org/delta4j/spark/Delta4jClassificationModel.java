@@ -36,8 +36,10 @@ import org.delta4j.tensor.Tensor;
 import scala.Option;
 
 /**
- * A trained Delta4j network as a Spark ML model: {@link #transform} adds the predicted class (a double) and the class
- * probabilities (a Spark ML Vector) to each row, computed on the executors in batches. Saved with ML persistence as
+ * A trained Delta4j network as a Spark ML model: {@link #transform} adds the predicted class (a double), the class
+ * probabilities and the raw scores (Spark ML Vectors: for a loss that takes logits, the logits before the softmax;
+ * otherwise the outputs, as the probabilities) to each row, computed on the executors in batches; as in Spark ML's
+ * classifiers, an output column whose name is set to "" is left out. Saved with ML persistence as
  * the params' metadata plus the network's safetensors model file ({@code data/model.safetensors}, the file {@code
  * bin/delta4j evaluate --model} reads), through Hadoop's FileSystem so any Spark path works.
  */
@@ -49,6 +51,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
   private final Param<String> engine;
 
   /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
@@ -58,10 +61,13 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers");
     predictionCol = new Param<>(this, "predictionCol", "the column the predicted class is written to");
     probabilityCol = new Param<>(this, "probabilityCol", "the column the class probabilities are written to");
+    rawPredictionCol = new Param<>(this, "rawPredictionCol", "the column the raw class scores (logits) are written "
+        + "to");
     engine = new Param<>(this, "engine", "the Delta4j engine the executors compute with: ref or nd4j");
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
+    setDefault(rawPredictionCol, "rawPrediction");
     setDefault(engine, "ref");
   }
 
@@ -86,21 +92,33 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
     String featuresName = getOrDefault(featuresCol);
     String engineName = getOrDefault(engine);
+    boolean prediction = !getOrDefault(predictionCol).isEmpty();
+    boolean probability = !getOrDefault(probabilityCol).isEmpty();
+    boolean raw = !getOrDefault(rawPredictionCol).isEmpty();
+    int added = out.size() - dataset.schema().size();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<byte[]> bytes = jsc.broadcast(model);
     JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engineName, null);
       Predictor predictor = new Predictor(network, featuresName);
       List<Row> result = new ArrayList<>();
-      predictor.forEachBatch(it, features, (batch, p) -> {
+      predictor.forEachBatch(it, features, (batch, scores) -> {
         for (int i = 0; i < batch.size(); i++) {
           Row r = batch.get(i);
-          Object[] values = new Object[r.size() + 2];
+          Object[] values = new Object[r.size() + added];
           for (int c = 0; c < r.size(); c++) {
             values[c] = r.get(c);
           }
-          values[r.size()] = (double) Predictor.argmax(p[i]);
-          values[r.size() + 1] = Vectors.dense(p[i]);
+          int c = r.size();
+          if (prediction) {
+            values[c++] = (double) Predictor.argmax(scores.probabilities()[i]);
+          }
+          if (probability) {
+            values[c++] = Vectors.dense(scores.probabilities()[i]);
+          }
+          if (raw) {
+            values[c] = Vectors.dense(scores.raw()[i]);
+          }
           result.add(RowFactory.create(values));
         }
       });
@@ -116,18 +134,37 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       throw new IllegalArgumentException("the data has no features column '" + f + "'; its columns are "
           + Arrays.toString(schema.fieldNames()));
     }
-    return outputSchema(schema, f, getOrDefault(predictionCol), getOrDefault(probabilityCol));
+    return outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
+        getOrDefault(rawPredictionCol));
   }
 
-  /** {@code schema} with a double prediction and a Vector probability column added, refusing names already taken. */
-  static StructType outputSchema(StructType schema, String featuresCol, String predictionCol, String probabilityCol) {
-    for (String c : List.of(predictionCol, probabilityCol)) {
-      if (Arrays.asList(schema.fieldNames()).contains(c)) {
-        throw new IllegalArgumentException("output column '" + c + "' already exists in the data; its columns are "
-            + Arrays.toString(schema.fieldNames()));
+  /**
+   * {@code schema} with the output columns added, in this order, those named "" left out: the prediction (a double),
+   * the probabilities and the raw scores (Vectors). Refuses a name the data already has, or one given twice.
+   */
+  static StructType outputSchema(StructType schema, String predictionCol, String probabilityCol,
+      String rawPredictionCol) {
+    List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    StructType out = schema;
+    String[] names = {predictionCol, probabilityCol, rawPredictionCol};
+    String[] params = {"predictionCol", "probabilityCol", "rawPredictionCol"};
+    for (int i = 0; i < names.length; i++) {
+      String c = names[i];
+      if (c == null) {
+        throw new IllegalArgumentException("output column param " + params[i] + " is null; give a name, or \"\" to "
+            + "leave the column out");
       }
+      if (c.isEmpty()) {
+        continue;
+      }
+      if (taken.contains(c)) {
+        throw new IllegalArgumentException("output column '" + c + "' (" + params[i] + ") already exists in the data "
+            + "or is another output's name; the columns are " + taken);
+      }
+      taken.add(c);
+      out = i == 0 ? out.add(c, DataTypes.DoubleType, false) : out.add(c, SQLDataTypes.VectorType(), false);
     }
-    return schema.add(predictionCol, DataTypes.DoubleType, false).add(probabilityCol, SQLDataTypes.VectorType(), false);
+    return out;
   }
 
   /** Turns rows of a features column into class probabilities with one network, a batch at a time. */
@@ -143,19 +180,22 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       this.inputSize = network.inputShape().intSize();
     }
 
-    /** Gives {@code action} the rows in batches of at most {@value #BATCH}, each with its rows' probabilities. */
-    void forEachBatch(Iterator<Row> rows, int column, BiConsumer<List<Row>, double[][]> action) {
+    /** A batch's scores, a row each: the network's raw outputs, and the class probabilities read from them. */
+    record Scores(double[][] raw, double[][] probabilities) {}
+
+    /** Gives {@code action} the rows in batches of at most {@value #BATCH}, each with its rows' scores. */
+    void forEachBatch(Iterator<Row> rows, int column, BiConsumer<List<Row>, Scores> action) {
       List<Row> batch = new ArrayList<>(BATCH);
       while (rows.hasNext()) {
         batch.add(rows.next());
         if (batch.size() == BATCH || !rows.hasNext()) {
-          action.accept(batch, probabilities(batch, column));
+          action.accept(batch, scores(batch, column));
           batch.clear();
         }
       }
     }
 
-    double[][] probabilities(List<Row> rows, int column) {
+    Scores scores(List<Row> rows, int column) {
       double[] x = new double[rows.size() * inputSize];
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
@@ -171,11 +211,16 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       }
       Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));
       input.copyFrom(x);
-      double[] p = network.probabilities(input).toDoubleArray();
-      int classes = p.length / rows.size();
-      double[][] out = new double[rows.size()][];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+      // the probabilities are read from the forward pass's output into a tensor of their own: the output stays raw
+      double[][] probabilities = byRow(network.probabilities(input).toDoubleArray(), rows.size());
+      return new Scores(byRow(network.output().toDoubleArray(), rows.size()), probabilities);
+    }
+
+    private static double[][] byRow(double[] values, int rows) {
+      int width = values.length / rows;
+      double[][] out = new double[rows][];
+      for (int i = 0; i < rows; i++) {
+        out[i] = Arrays.copyOfRange(values, i * width, (i + 1) * width);
       }
       return out;
     }
@@ -224,6 +269,10 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     return probabilityCol;
   }
 
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
   public Param<String> engine() {
     return engine;
   }
@@ -238,6 +287,10 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
 
   public Delta4jClassificationModel setProbabilityCol(String value) {
     return (Delta4jClassificationModel) set(probabilityCol, value);
+  }
+
+  public Delta4jClassificationModel setRawPredictionCol(String value) {
+    return (Delta4jClassificationModel) set(rawPredictionCol, value);
   }
 
   public Delta4jClassificationModel setEngine(String value) {

@@ -21,9 +21,10 @@ import org.delta4j.tensor.DataType;
  * A Spark ML estimator that trains a Delta4j network, given as spec JSON ({@link NetworkSpecJson}), by synchronous
  * data-parallel SGD ({@link SparkTrainer}) on a DataFrame's features (Spark ML Vector or array) and label (class
  * number) columns; {@link #fit} returns a {@link Delta4jClassificationModel}. Params: featuresCol, labelCol,
- * predictionCol, probabilityCol, networkSpec, engine ("ref"), dataType ("FLOAT32"), epochs (5), batchSize (128), seed
- * (42), blocks (0: one per worker) and workers (0: the context's default parallelism). Usable in a {@code Pipeline};
- * saved and loaded with ML persistence.
+ * predictionCol, probabilityCol, rawPredictionCol (the model's output columns; "" leaves one out), networkSpec, engine
+ * ("ref"), dataType ("FLOAT32"), epochs (5), batchSize (128), seed (42), blocks (0: one per worker) and workers (0: the
+ * context's default parallelism). Usable in a {@code Pipeline}, with Spark ML's evaluators; saved and loaded with ML
+ * persistence.
  */
 public final class Delta4jClassifier extends Estimator<Delta4jClassificationModel> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -32,6 +33,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
   private final Param<String> labelCol;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
   private final Param<String> networkSpec;
   private final Param<String> engine;
   private final Param<String> dataType;
@@ -51,6 +53,8 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     labelCol = new Param<>(this, "labelCol", "label column: class numbers 0, 1, …");
     predictionCol = new Param<>(this, "predictionCol", "the column the model writes the predicted class to");
     probabilityCol = new Param<>(this, "probabilityCol", "the column the model writes class probabilities to");
+    rawPredictionCol = new Param<>(this, "rawPredictionCol", "the column the model writes raw class scores (logits) "
+        + "to");
     networkSpec = new Param<>(this, "networkSpec", "the network to train, as Delta4j spec JSON");
     engine = new Param<>(this, "engine", "the Delta4j engine the workers compute with: ref or nd4j");
     dataType = new Param<>(this, "dataType", "FLOAT32 or FLOAT64");
@@ -63,6 +67,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
+    setDefault(rawPredictionCol, "rawPrediction");
     setDefault(engine, "ref");
     setDefault(dataType, DataType.FLOAT32.name());
     setDefault(epochs, 5);
@@ -102,8 +107,8 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
   @Override
   public StructType transformSchema(StructType schema) {
     TrainingData.checkSchema(schema, getFeaturesCol(), getLabelCol());
-    return Delta4jClassificationModel.outputSchema(schema, getFeaturesCol(), getOrDefault(predictionCol),
-        getOrDefault(probabilityCol));
+    return Delta4jClassificationModel.outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
+        getOrDefault(rawPredictionCol));
   }
 
   @Override
@@ -134,6 +139,10 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   public Param<String> probabilityCol() {
     return probabilityCol;
+  }
+
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
   }
 
   public Param<String> networkSpec() {
@@ -210,6 +219,10 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   public Delta4jClassifier setProbabilityCol(String value) {
     return (Delta4jClassifier) set(probabilityCol, value);
+  }
+
+  public Delta4jClassifier setRawPredictionCol(String value) {
+    return (Delta4jClassifier) set(rawPredictionCol, value);
   }
 
   /** The network as spec JSON, checked at once. */

@@ -32,9 +32,10 @@ public final class SparkEvaluation {
       Network network = ModelBytes.network(bytes.value(), engine, null);
       Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol);
       long[] c = new long[classes * classes];
-      predictor.forEachBatch(it, 0, (batch, p) -> {
+      predictor.forEachBatch(it, 0, (batch, scores) -> {
         for (int i = 0; i < batch.size(); i++) {
-          c[label(batch.get(i), labelCol, classes) * classes + Delta4jClassificationModel.Predictor.argmax(p[i])]++;
+          c[label(batch.get(i), labelCol, classes) * classes
+              + Delta4jClassificationModel.Predictor.argmax(scores.probabilities()[i])]++;
         }
       });
       return List.of(c).iterator();

@@ -2,30 +2,40 @@ package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.metrics.ConfusionMatrix;
+import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark ML estimator and model: fit trains by data-parallel SGD (the weights of {@link FixedOrderSgd} on the same
- * plan), transform adds a prediction and a probability column, both work inside a Pipeline, ML persistence saves the
+ * plan), transform adds prediction, probability and raw prediction columns that Spark ML's evaluators read, both work
+ * inside a Pipeline, ML persistence saves the
  * safetensors model file, and evaluation on the executors gives the driver's own confusion matrix.
  */
 class Delta4jClassifierTest {
@@ -45,18 +55,67 @@ class Delta4jClassifierTest {
   }
 
   @Test
-  void transformAddsPredictionAndProbabilityColumns() {
+  void transformAddsPredictionProbabilityAndRawPredictionColumns() {
     Delta4jClassificationModel model = classifier().fit(DATA.frame());
-    List<Row> rows = model.transform(DATA.frame()).select("prediction", "probability").collectAsList();
+    List<Row> rows = model.transform(DATA.frame()).select("prediction", "probability", "rawPrediction")
+        .collectAsList();
     assertEquals(160, rows.size());
     int[] predicted = new int[160];
     model.network().predictClasses(input(model.network()), predicted);
+    double[] logits = model.network().forward(input(model.network()), Mode.inference()).toDoubleArray();
     for (int i = 0; i < rows.size(); i++) {
-      Vector p = (Vector) rows.get(i).get(1);
-      assertEquals(3, p.size());
-      assertEquals(1.0, p.toArray()[0] + p.toArray()[1] + p.toArray()[2], 1e-9);
+      double[] p = ((Vector) rows.get(i).get(1)).toArray();
+      double[] raw = ((Vector) rows.get(i).get(2)).toArray();
+      assertEquals(3, p.length);
+      assertEquals(1.0, p[0] + p[1] + p[2], 1e-9);
       assertEquals(predicted[i], rows.get(i).getDouble(0), "row " + i);
+      assertArrayEquals(Arrays.copyOfRange(logits, 3 * i, 3 * i + 3), raw, "row " + i + ": the logits");
+      double sum = Math.exp(raw[0]) + Math.exp(raw[1]) + Math.exp(raw[2]);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(Math.exp(raw[c]) / sum, p[c], 1e-12, "row " + i + ": the probabilities are softmax(raw)");
+      }
     }
+  }
+
+  /** As in Spark ML, an output column named "" is left out; a name taken, or given twice, is refused naming it. */
+  @Test
+  void outputColumnsNamedEmptyAreLeftOutAndNamesTakenAreRefused() {
+    Delta4jClassificationModel model = classifier().fit(DATA.frame());
+    Dataset<Row> onlyPrediction = model.copy(new ParamMap()).setProbabilityCol("").setRawPredictionCol("")
+        .transform(DATA.frame());
+    assertEquals(List.of("features", "label", "prediction"), Arrays.asList(onlyPrediction.columns()));
+    assertEquals(160, onlyPrediction.count());
+    Dataset<Row> renamed = model.copy(new ParamMap()).setPredictionCol("").setRawPredictionCol("scores")
+        .transform(DATA.frame());
+    assertEquals(List.of("features", "label", "probability", "scores"), Arrays.asList(renamed.columns()));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.copy(new ParamMap()).setRawPredictionCol("label").transform(DATA.frame()));
+    assertTrue(e.getMessage().contains("'label' (rawPredictionCol)"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> model.copy(new ParamMap()).setProbabilityCol("prediction").transform(DATA.frame()));
+    assertTrue(e.getMessage().contains("'prediction' (probabilityCol)"), e.getMessage());
+  }
+
+  /**
+   * Spark ML's evaluators read the model's columns by their default names: the binary one the raw scores (here of a
+   * two-class network), the multiclass one the prediction (accuracy, as counted on the executors) and the
+   * probabilities (log loss).
+   */
+  @Test
+  void sparkMlEvaluatorsReadTheModelsColumns() {
+    Dataset<Row> twoClasses = DATA.frame().where("label < 2");
+    NetworkSpec binary = NetworkSpec.builder().input(6).dense(16).relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+    Delta4jClassificationModel model = classifier().setNetworkSpec(NetworkSpecJson.write(binary)).setEpochs(20)
+        .fit(twoClasses);
+    Dataset<Row> scored = model.transform(twoClasses);
+    double auc = new BinaryClassificationEvaluator().evaluate(scored);
+    assertTrue(auc > 0.8 && auc <= 1, "area under ROC " + auc);
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
+    assertEquals(SparkEvaluation.evaluate(model, twoClasses, "label").accuracy(), accuracy, 1e-12);
+    double logLoss = new MulticlassClassificationEvaluator().setMetricName("logLoss").evaluate(scored);
+    assertTrue(logLoss > 0 && logLoss < Math.log(2), "log loss " + logLoss);
   }
 
   private static org.delta4j.tensor.Tensor input(Network n) {
