@@ -88,20 +88,36 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     if (!isDefined(networkSpec)) {
       throw new IllegalArgumentException("param 'networkSpec' is not set: give the network as Delta4j spec JSON");
     }
+    int blockCount = (Integer) getOrDefault(blocks);
+    int workerCount = (Integer) getOrDefault(workers);
+    if (blockCount < 0 || workerCount < 0) {
+      throw new IllegalArgumentException("param " + (blockCount < 0 ? "blocks" : "workers") + " must be at least 0 (0: "
+          + (blockCount < 0 ? "one block per worker" : "the context's default parallelism") + "), got "
+          + Math.min(blockCount, workerCount));
+    }
     NetworkSpec spec = NetworkSpecJson.read(getNetworkSpec());
-    Network network = Network.create(spec, Engines.get(getEngine()), DataType.valueOf(getOrDefault(dataType)));
+    Network network = Network.create(spec, Engines.get(getEngine()), dataType(getOrDefault(dataType)));
     SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(getEpochs()).batchSize(getBatchSize())
         .seed(getSeed());
-    if ((Integer) getOrDefault(blocks) > 0) {
-      trainer.blocks((Integer) getOrDefault(blocks));
+    if (blockCount > 0) {
+      trainer.blocks(blockCount);
     }
-    if ((Integer) getOrDefault(workers) > 0) {
-      trainer.workers((Integer) getOrDefault(workers));
+    if (workerCount > 0) {
+      trainer.workers(workerCount);
     }
     trainer.build().fit(network, dataset.toDF(), getFeaturesCol(), getLabelCol());
     Delta4jClassificationModel model = new Delta4jClassificationModel(uid, ModelBytes.of(network));
     copyValues(model, new ParamMap());
     return (Delta4jClassificationModel) model.setParent(this);
+  }
+
+  /** The data type a dataType param names, in any case; another is refused naming the param. */
+  private static DataType dataType(String name) {
+    try {
+      return DataType.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("param dataType must be FLOAT32 or FLOAT64, got '" + name + "'", e);
+    }
   }
 
   @Override

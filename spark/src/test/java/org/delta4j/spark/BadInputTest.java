@@ -19,7 +19,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Data that does not fit the network is refused on the driver, before training, with a message naming the column,
- * the row and the sizes; an unreachable master is named within seconds.
+ * the row and the sizes; so is an estimator param out of its range, naming the param and value; an unreachable master
+ * is named within seconds.
  */
 class BadInputTest {
   private static void fails(Class<? extends Throwable> type, Executable e, String... fragments) {
@@ -45,6 +46,24 @@ class BadInputTest {
   }
 
   private static final Object GOOD = Vectors.dense(1, 2, 3, 4, 5, 6);
+
+  /** An estimator param out of its range, or naming nothing that exists, is refused naming the param and value. */
+  @Test
+  void estimatorParamsOutOfRangeAreNamed() {
+    Dataset<Row> data = frame(GOOD, 1.0, GOOD, 2.0);
+    java.util.function.Supplier<Delta4jClassifier> c = () -> new Delta4jClassifier()
+        .setNetworkSpec(org.delta4j.io.NetworkSpecJson.write(LocalSpark.spec())).setWorkers(2);
+    fails(IllegalArgumentException.class, () -> c.get().setEpochs(0).fit(data), "epochs", "0");
+    fails(IllegalArgumentException.class, () -> c.get().setBatchSize(-3).fit(data), "batch size", "-3");
+    fails(IllegalArgumentException.class, () -> c.get().setBlocks(-1).fit(data), "blocks", "-1");
+    fails(IllegalArgumentException.class, () -> c.get().setWorkers(-2).fit(data), "workers", "-2");
+    fails(org.delta4j.engine.EngineUnavailableException.class, () -> c.get().setEngine("tpu").fit(data),
+        "no engine named 'tpu'");
+    Delta4jClassifier half = c.get();
+    fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data), "dataType",
+        "FLOAT16");
+    fails(IllegalArgumentException.class, () -> c.get().setNetworkSpec("{\"input\": [6]"), "network spec");
+  }
 
   @Test
   void aMissingColumn() {
