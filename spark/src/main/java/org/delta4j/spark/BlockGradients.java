@@ -11,9 +11,13 @@ import org.delta4j.tensor.Tensor;
 /**
  * One worker's side of a synchronous step on its network: the weighted gradient vector of one block of the batch
  * ({@link #leaf}), and the optimizer step from the batch's summed vector ({@link #apply}). A vector holds every
- * parameter's gradient in {@link Network#parameters()} order, then the block's loss, both times the block's share of
- * the batch's rows, then the number of its rows classified correctly; for a FLOAT32 network every value is a float
- * (see {@link #precision}). A step allocates no array of the network's
+ * parameter's gradient in {@link Network#parameters()} order, times the block's share of the batch's rows; then the
+ * network's buffers (batch normalization's running statistics) as block 0's forward pass leaves them, zeros in every
+ * other block's vector, so that the sum carries them unchanged; then the block's loss, times its share; then the
+ * number of its rows classified correctly. For a FLOAT32 network every value is a float (see {@link #precision}).
+ * Every block's forward pass starts from the buffers of the step's start, and {@link #apply} sets the summed vector's,
+ * so every worker, and one machine computing the blocks in turn, keeps the same buffers bit for bit: those a
+ * single-machine trainer keeps when a batch is one block. A step allocates no array of the network's
  * size: the input and target buffers (per block size) and one array per parameter for the copies between its tensors
  * and the vectors are made once, and the vectors are the caller's. Not thread-safe: one per network.
  */
@@ -22,6 +26,11 @@ public final class BlockGradients {
   private final int featureSize;
   private final int classes;
   private final int parameterValues;
+  /** The network's buffers in {@link Network#buffers()} order, their values at the step's start, and their count. */
+  private final List<Tensor> buffers;
+  private final double[][] stepStartBuffers;
+  private final double[][] bufferScratch;
+  private final int bufferValues;
   private final GradientTree.Precision precision;
   private final Map<Integer, BlockInput> inputs = new HashMap<>();
   /** One array per parameter, of its size: where its gradient passes between its tensor and a vector. */
@@ -57,6 +66,16 @@ public final class BlockGradients {
       values += parameterScratch[i].length;
     }
     this.parameterValues = values;
+    this.buffers = List.copyOf(network.buffers().values());
+    this.stepStartBuffers = new double[buffers.size()][];
+    this.bufferScratch = new double[buffers.size()][];
+    int bufferCount = 0;
+    for (int i = 0; i < buffers.size(); i++) {
+      stepStartBuffers[i] = buffers.get(i).toDoubleArray();
+      bufferScratch[i] = new double[stepStartBuffers[i].length];
+      bufferCount += stepStartBuffers[i].length;
+    }
+    this.bufferValues = bufferCount;
     this.precision = GradientTree.Precision.of(network.dataType());
   }
 
@@ -76,9 +95,9 @@ public final class BlockGradients {
     }
   }
 
-  /** Length of a gradient vector: every parameter value, the loss and the correct count. */
+  /** Length of a gradient vector: every parameter value, every buffer value, the loss and the correct count. */
   public int vectorLength() {
-    return parameterValues + 2;
+    return parameterValues + bufferValues + 2;
   }
 
   public Network network() {
@@ -88,7 +107,7 @@ public final class BlockGradients {
   /**
    * The vector of one block, written into {@code into} (of {@link #vectorLength}, every value overwritten) and
    * returned: rows {@code from … from + count} of {@code rows}, at position {@code firstRow} of its batch, weighted by
-   * {@code weight} (the block's rows over the batch's).
+   * {@code weight} (the block's rows over the batch's). The block at position 0, block 0, carries the buffers.
    */
   public double[] leaf(Rows rows, int from, int count, long firstRow, double weight, double[] into) {
     if (into.length != vectorLength()) {
@@ -108,6 +127,9 @@ public final class BlockGradients {
     }
     b.input().copyFrom(x);
     b.target().copyFrom(y);
+    for (int i = 0; i < buffers.size(); i++) { // each block's forward pass starts where the step started
+      buffers.get(i).copyFrom(stepStartBuffers[i]);
+    }
     double loss = network.computeGradients(b.input(), b.target(), firstRow);
     List<Parameter> params = network.parameters();
     int offset = 0;
@@ -118,6 +140,18 @@ public final class BlockGradients {
         into[offset + i] = precision.round(g[i] * weight);
       }
       offset += g.length;
+    }
+    for (int i = 0; i < buffers.size(); i++) {
+      double[] v = bufferScratch[i];
+      if (firstRow == 0) {
+        buffers.get(i).copyTo(v);
+        for (int j = 0; j < v.length; j++) {
+          into[offset + j] = precision.round(v[j]); // exact: a FLOAT32 network's buffers hold floats
+        }
+      } else {
+        Arrays.fill(into, offset, offset + v.length, 0);
+      }
+      offset += v.length;
     }
     into[offset] = precision.round(loss * weight);
     if (predicted.length < count) {
@@ -147,6 +181,12 @@ public final class BlockGradients {
       System.arraycopy(total, offset, g, 0, g.length);
       params.get(p).gradient().copyFrom(g);
       offset += g.length;
+    }
+    for (int i = 0; i < buffers.size(); i++) { // block 0's, carried through the sum unchanged
+      double[] v = stepStartBuffers[i];
+      System.arraycopy(total, offset, v, 0, v.length);
+      buffers.get(i).copyFrom(v);
+      offset += v.length;
     }
     network.applyUpdate();
     return total[offset];

@@ -1,0 +1,92 @@
+package org.delta4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.Engines;
+import org.delta4j.nn.Network;
+import org.delta4j.spark.SparkTrainer.Reduction;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Tensor;
+import org.delta4j.train.Trainer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A network with buffers (batch normalization's running statistics) trained data-parallel: the buffers after every
+ * step are those block 0 of the batch leaves, as one machine computing the blocks in order keeps them, whatever the
+ * number of workers and the reduction, and with one block a batch those of the single-machine trainer.
+ */
+class BatchNormBuffersTest {
+  private static final LocalSpark.Data DATA = LocalSpark.data(203, 13);
+  private static final int BATCH = 32;
+
+  static NetworkSpec spec() {
+    return NetworkSpec.builder().input(6).dense(8).batchNorm().relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+  }
+
+  private static double[] buffers(Network n) {
+    return n.buffers().values().stream().map(Tensor::toDoubleArray).flatMapToDouble(Arrays::stream).toArray();
+  }
+
+  private static Network oneMachine(int blocks) {
+    Network n = Network.create(spec(), Engines.get("ref"), DataType.FLOAT64);
+    FixedOrderSgd.train(n, DATA.features(), DATA.labels(), new StepPlan(203, BATCH, blocks, 1, 5, true), 2);
+    return n;
+  }
+
+  private static Network onSpark(int workers, int blocks, Reduction reduction) {
+    Network n = Network.create(spec(), Engines.get("ref"), DataType.FLOAT64);
+    SparkTrainer.builder().epochs(2).batchSize(BATCH).workers(workers).blocks(blocks).seed(5).reduction(reduction)
+        .build().fit(n, DATA.frame(), "features", "label");
+    return n;
+  }
+
+  /** Before: under TREE_AGGREGATE the driver's network never ran a forward pass, and kept its initial statistics. */
+  @Test
+  void theRunningStatisticsAreThoseOfOneMachineWhateverTheWorkersAndReduction() {
+    Network expected = oneMachine(4);
+    double[] initial = buffers(Network.create(spec(), Engines.get("ref"), DataType.FLOAT64));
+    assertFalse(Arrays.equals(initial, buffers(expected)), "training moved the running statistics");
+    for (int workers : new int[] {1, 2, 4}) {
+      assertSame(expected, onSpark(workers, 4, Reduction.PEER_ALL_REDUCE), "PEER_ALL_REDUCE, " + workers + " workers");
+    }
+    assertSame(expected, onSpark(2, 4, Reduction.TREE_AGGREGATE), "TREE_AGGREGATE, 2 workers");
+    assertSame(expected, onSpark(2, 4, Reduction.BARRIER_ALL_GATHER), "BARRIER_ALL_GATHER, 2 workers");
+  }
+
+  /**
+   * One block a batch normalizes each batch by its own statistics, as the single-machine trainer does: its weights and
+   * running statistics within 1e-12 (its products sum in another order). With more blocks, each normalizes by its own.
+   */
+  @Test
+  void oneBlockABatchTrainsAsTheSingleMachineTrainer() {
+    Network single = Network.create(spec(), Engines.get("ref"), DataType.FLOAT64);
+    Trainer.builder().epochs(2).batchSize(BATCH).seed(5).build()
+        .fit(single, ArrayDataset.classification(DATA.floatFeatures(), DATA.labels(), 3));
+    Network spark = onSpark(2, 1, Reduction.PEER_ALL_REDUCE);
+    assertClose(BlockGradients.weights(single), BlockGradients.weights(spark), "weights");
+    assertClose(buffers(single), buffers(spark), "running statistics");
+  }
+
+  private static void assertSame(Network expected, Network actual, String what) {
+    assertArrayEquals(BlockGradients.weights(expected), BlockGradients.weights(actual), what + ": the weights");
+    assertArrayEquals(buffers(expected), buffers(actual), what + ": the buffers");
+  }
+
+  private static void assertClose(double[] expected, double[] actual, String what) {
+    double largest = 0;
+    double error = 0;
+    for (int i = 0; i < expected.length; i++) {
+      largest = Math.max(largest, Math.abs(expected[i]));
+      error = Math.max(error, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(error <= 1e-12 * largest, what + ": largest difference " + error + " against largest " + largest);
+  }
+}
