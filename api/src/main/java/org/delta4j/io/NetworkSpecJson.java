@@ -6,6 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
@@ -49,6 +56,35 @@ public final class NetworkSpecJson {
   public static NetworkSpec read(String json) {
     return read(json, KindRegistry.standard());
   }
+
+  /**
+   * The text of a network spec file, refused with an {@link IllegalArgumentException} whose message starts with {@code
+   * file} when it is a directory, cannot be read, is not UTF-8 text or holds more than {@link #MAX_FILE_BYTES} (a device such as
+   * {@code /dev/zero} would otherwise fill the heap): a spec is JSON of some kilobytes.
+   */
+  public static String readFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + " is a directory, not a network spec file");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + " cannot be read: " + e, e);
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new IllegalArgumentException(file + " holds more than " + MAX_FILE_BYTES / (1 << 20) + " MiB, too much "
+          + "for a network spec file (JSON of some kilobytes)");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(file + " is not UTF-8 text, as a network spec file (JSON) is", e);
+    }
+  }
+
+  /** The largest network spec file {@link #readFile} reads: 16 MiB. */
+  public static final int MAX_FILE_BYTES = 16 << 20;
 
   /** Parses a description whose kinds come from {@code kinds}. */
   public static NetworkSpec read(String json, KindRegistry kinds) {

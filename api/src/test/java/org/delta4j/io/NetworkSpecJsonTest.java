@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
@@ -12,6 +14,7 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Network descriptions survive JSON exactly, and a hand-written spec file may leave defaults out. */
 class NetworkSpecJsonTest {
@@ -70,5 +73,27 @@ class NetworkSpecJsonTest {
   private static void assertMessage(String json, String fragment) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  /** A spec file is read whole, as UTF-8; a directory, a device without end, bytes that are not text are refused. */
+  @Test
+  void specFilesAreReadBoundedAndAsText(@TempDir Path dir) throws Exception {
+    String json = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(2).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .build());
+    Path file = Files.writeString(dir.resolve("net.json"), json);
+    assertEquals(json, NetworkSpecJson.readFile(file));
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(dir));
+    assertEquals(dir + " is a directory, not a network spec file", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(dir.resolve("none.json")));
+    assertTrue(e.getMessage().startsWith(dir.resolve("none.json") + " cannot be read: "), e.getMessage());
+    Path binary = Files.write(dir.resolve("binary.json"), new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+    e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(binary));
+    assertEquals(binary + " is not UTF-8 text, as a network spec file (JSON) is", e.getMessage());
+    Path endless = Path.of("/dev/zero");
+    if (Files.isReadable(endless)) {
+      e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(endless));
+      assertTrue(e.getMessage().startsWith("/dev/zero holds more than 16 MiB"), e.getMessage());
+    }
   }
 }

@@ -378,10 +378,13 @@ final class TrainCommand implements Callable<Integer> {
   private NetworkSpec networkSpec(DataOptions.Loaded loaded) throws IOException {
     NetworkSpec base;
     if (specFile != null) {
-      if (Files.isDirectory(specFile)) {
-        throw new IllegalArgumentException("--spec " + specFile + " is a directory, not a network spec file");
+      String json;
+      try {
+        json = NetworkSpecJson.readFile(specFile);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--spec " + e.getMessage(), e);
       }
-      base = NetworkSpecJson.read(Files.readString(specFile)).withSeed(seed);
+      base = NetworkSpecJson.read(json).withSeed(seed);
       if (optimizer == null && learningRate == null) {
         return base;
       }

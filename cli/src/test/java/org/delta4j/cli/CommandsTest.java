@@ -409,6 +409,12 @@ class CommandsTest {
     Run spec = run("train", "--data", data.toString(), "--spec", out.toString(), "--output",
         out.resolve("spec-run").toString());
     assertEquals("error: --spec " + out + " is a directory, not a network spec file", spec.err().trim());
+    if (Files.isReadable(Path.of("/dev/zero"))) { // a file without end: refused, not read until the heap is full
+      Run endless = run("train", "--data", data.toString(), "--spec", "/dev/zero", "--output",
+          out.resolve("endless-run").toString());
+      assertEquals("error: --spec /dev/zero holds more than 16 MiB, too much for a network spec file (JSON of some "
+          + "kilobytes)", endless.err().trim());
+    }
   }
 
   @Test

@@ -1,9 +1,7 @@
 package org.delta4j.spark;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -104,7 +102,14 @@ public final class SparkTrain {
             + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output, --resume");
       }
     }
-    String specJson = specFile != null ? specFile(specFile) : null;
+    String specJson = null;
+    if (specFile != null) {
+      try {
+        specJson = NetworkSpecJson.readFile(specFile);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--spec " + e.getMessage(), e);
+      }
+    }
     FashionMnist.Data mnist = FashionMnist.load(data);
     if (specJson != null) { // refused before Spark starts
       requireFits(spec(specJson, "--spec " + specFile), mnist.training(), "--spec " + specFile);
@@ -178,18 +183,6 @@ public final class SparkTrain {
           + "and confusion-matrix.png; checkpoints in " + output);
     } finally {
       spark.stop();
-    }
-  }
-
-  /** The spec file's JSON; a file that cannot be read is refused naming it. */
-  private static String specFile(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException("--spec " + file + " is a directory, not a network spec file");
-    }
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--spec " + file + " cannot be read: " + e, e);
     }
   }
 
