@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -70,6 +72,40 @@ public final class HadoopFiles {
       return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The names of {@code names} that exist in directory {@code dir}, in order; none when {@code dir} does not exist.
+   *
+   * @throws IllegalArgumentException when {@code dir} is a file, naming it
+   */
+  public static List<String> existing(String dir, List<String> names, Configuration conf) {
+    Path path = new Path(dir);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      if (fs.isFile(path)) {
+        throw new IllegalArgumentException(dir + " is a file, not a directory");
+      }
+      List<String> found = new ArrayList<>();
+      for (String name : names) {
+        if (fs.exists(new Path(path, name))) {
+          found.add(name);
+        }
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look into " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code path} made whole on its file system (scheme, authority, absolute), for comparing two paths. */
+  public static String qualified(String path, Configuration conf) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(conf).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -21,10 +22,22 @@ public final class SparkMasters {
 
   private SparkMasters() {}
 
-  /** A session on {@code master} named {@code appName}, once the master is known to be reachable. */
+  /**
+   * A session on {@code master} named {@code appName}, once the master is known to be reachable.
+   *
+   * @throws IllegalArgumentException for a URL Spark cannot parse, naming it and the forms it takes
+   */
   public static SparkSession session(String master, String appName) {
     checkReachable(master, TIMEOUT);
-    return SparkSession.builder().master(master).appName(appName).getOrCreate();
+    try {
+      return SparkSession.builder().master(master).appName(appName).getOrCreate();
+    } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
+      if (e instanceof SparkException && String.valueOf(e.getMessage()).startsWith("Could not parse Master URL")) {
+        throw new IllegalArgumentException("Spark master '" + master + "' is no master URL Spark knows: local[N], "
+            + "local[*], spark://host:port, yarn or k8s://host:port", e);
+      }
+      throw e;
+    }
   }
 
   /**

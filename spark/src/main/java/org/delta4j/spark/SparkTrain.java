@@ -92,7 +92,12 @@ public final class SparkTrain {
         case "--batch-size" -> batch = integer(a, v);
         case "--engine" -> engine = v;
         case "--seed" -> seed = whole(a, v);
-        case "--workers" -> workers = integer(a, v);
+        case "--workers" -> {
+          workers = integer(a, v);
+          if (workers < 1) {
+            throw new IllegalArgumentException("option --workers takes a number of workers, at least 1, not " + v);
+          }
+        }
         case "--data" -> data = Path.of(v);
         case "--output" -> output = v;
         case "--resume" -> resume = v;
@@ -134,6 +139,19 @@ public final class SparkTrain {
       dataType = dataType != null ? dataType : DataType.FLOAT32;
       output = output != null ? output
           : "runs/spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      // checked before any work: never a file, and never another run's directory, whose files training would replace
+      List<String> held;
+      try {
+        held = HadoopFiles.existing(output, List.of("model.safetensors", "checkpoint.safetensors"), files);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--output " + e.getMessage(), e);
+      }
+      if (!held.isEmpty() && (resume == null || !HadoopFiles.qualified(HadoopFiles.parent(resume), files)
+          .equals(HadoopFiles.qualified(output, files)))) {
+        throw new IllegalArgumentException("--output " + output + " already holds a run (" + held.get(0) + "); "
+            + "continue it with --resume " + HadoopFiles.child(output, "checkpoint.safetensors") + ", or choose "
+            + "another --output");
+      }
       NetworkSpec spec = specJson != null
           ? spec(specJson, specSource).withSeed(seed)
           : NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)

@@ -122,5 +122,8 @@ class BadInputTest {
     assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
     fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://:7077", Duration.ofSeconds(1)),
         "names no host");
+    LocalSpark.stop(); // a running session would be returned whatever the master
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("bogus://x", "bogus"),
+        "Spark master 'bogus://x' is no master URL Spark knows");
   }
 }

@@ -107,6 +107,31 @@ class SparkTrainProgramTest {
     assertFalse(Files.exists(dir.resolve("never")), "nothing was written for a refused network");
   }
 
+  /**
+   * Before any training: an output that is a file, or the directory of another run (whose model it would replace), is
+   * refused naming it, and so is a number of workers below 1.
+   */
+  @Test
+  void anOutputHoldingARunOrAFileIsRefusedBeforeTraining() throws Throwable {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    Path run = dir.resolve("run");
+    train("--data", data.toString(), "--epochs", "1", "--batch-size", "40", "--workers", "2", "--output",
+        run.toString());
+    byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(),
+        "--epochs", "1", "--output", run.toString()));
+    assertEquals("--output " + run + " already holds a run (model.safetensors); continue it with --resume " + run
+        + "/checkpoint.safetensors, or choose another --output", e.getMessage());
+    assertArrayEquals(model, Files.readAllBytes(run.resolve("model.safetensors")), "the run's model is untouched");
+
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(), "--output",
+        file.toString()));
+    assertEquals("--output " + file + " is a file, not a directory", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> train("--workers", "0"));
+    assertEquals("option --workers takes a number of workers, at least 1, not 0", e.getMessage());
+  }
+
   private static void assertPng(Path file) throws IOException {
     BufferedImage image = ImageIO.read(file.toFile());
     assertNotNull(image, file + " is not a PNG");
