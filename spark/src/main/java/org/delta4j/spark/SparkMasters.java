@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
  * Spark sessions for a master URL that fail fast: before Spark starts, a {@code spark://} master (each of an HA list)
  * or a {@code k8s://} API server must accept a TCP connection within a timeout, so a wrong URL is an error naming it
  * within seconds instead of Spark's minute of retries. {@code local…} masters need no check; {@code yarn} is found
- * through Hadoop's configuration and is left to Spark. Stateless.
+ * through Hadoop's configuration and is left to Spark. A URL Spark cannot parse is an error naming it: also {@code
+ * yarn} and {@code k8s://} where Spark's spark-yarn or spark-kubernetes module is missing, as in this module's own
+ * launcher ({@code spark/train}); a Spark distribution's spark-submit provides them. Stateless.
  */
 public final class SparkMasters {
   /** How long a master gets to accept a connection. */
@@ -33,8 +35,12 @@ public final class SparkMasters {
       return SparkSession.builder().master(master).appName(appName).getOrCreate();
     } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
       if (e instanceof SparkException && String.valueOf(e.getMessage()).startsWith("Could not parse Master URL")) {
-        throw new IllegalArgumentException("Spark master '" + master + "' is no master URL Spark knows: local[N], "
-            + "local[*], spark://host:port, yarn or k8s://host:port", e);
+        String module = master.equals("yarn") ? "spark-yarn" : master.startsWith("k8s://") ? "spark-kubernetes" : null;
+        throw new IllegalArgumentException(module != null
+            ? "Spark master '" + master + "' needs Spark's " + module + " module, which is not on the class path: "
+                + "run the program with a Spark distribution's spark-submit, whose jars hold it"
+            : "Spark master '" + master + "' is no master URL Spark knows: local[N], local[*], spark://host:port, "
+                + "yarn or k8s://host:port", e);
       }
       throw e;
     }

@@ -125,5 +125,8 @@ class BadInputTest {
     LocalSpark.stop(); // a running session would be returned whatever the master
     fails(IllegalArgumentException.class, () -> SparkMasters.session("bogus://x", "bogus"),
         "Spark master 'bogus://x' is no master URL Spark knows");
+    // this module runs Spark's own masters; YARN's and Kubernetes' come with a Spark distribution's jars
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("yarn", "yarn"),
+        "Spark master 'yarn' needs Spark's spark-yarn module");
   }
 }
