@@ -39,7 +39,7 @@ public final class SparkEvaluation {
         }
       });
       return List.of(c).iterator();
-    }).reduce(SparkEvaluation::add);
+    }).fold(new long[classes * classes], SparkEvaluation::add); // no rows: no counts (accuracy NaN), not an error
     ConfusionMatrix m = new ConfusionMatrix(classes);
     for (int i = 0; i < counts.length; i++) {
       m.add(i / classes, i % classes, counts[i]);

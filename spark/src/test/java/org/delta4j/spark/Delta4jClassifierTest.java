@@ -172,5 +172,8 @@ class Delta4jClassifierTest {
       }
     }
     assertTrue(m.accuracy() > 0.5, "accuracy " + m.accuracy());
+    ConfusionMatrix none = SparkEvaluation.evaluate(model, DATA.frame().limit(0), "label");
+    assertEquals(0, none.total(), "no rows, no counts");
+    assertTrue(Double.isNaN(none.accuracy()));
   }
 }
