@@ -2,7 +2,6 @@ package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.delta4j.data.ArrayDataset;
@@ -13,7 +12,6 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
-import org.delta4j.tensor.Tensor;
 import org.delta4j.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +29,6 @@ class BatchNormBuffersTest {
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
   }
 
-  private static double[] buffers(Network n) {
-    return n.buffers().values().stream().map(Tensor::toDoubleArray).flatMapToDouble(Arrays::stream).toArray();
-  }
 
   private static Network oneMachine(int blocks) {
     Network n = Network.create(spec(), Engines.get("ref"), DataType.FLOAT64);
@@ -52,8 +47,8 @@ class BatchNormBuffersTest {
   @Test
   void theRunningStatisticsAreThoseOfOneMachineWhateverTheWorkersAndReduction() {
     Network expected = oneMachine(4);
-    double[] initial = buffers(Network.create(spec(), Engines.get("ref"), DataType.FLOAT64));
-    assertFalse(Arrays.equals(initial, buffers(expected)), "training moved the running statistics");
+    double[] initial = LocalSpark.buffers(Network.create(spec(), Engines.get("ref"), DataType.FLOAT64));
+    assertFalse(Arrays.equals(initial, LocalSpark.buffers(expected)), "training moved the running statistics");
     for (int workers : new int[] {1, 2, 4}) {
       assertSame(expected, onSpark(workers, 4, Reduction.PEER_ALL_REDUCE), "PEER_ALL_REDUCE, " + workers + " workers");
     }
@@ -71,22 +66,13 @@ class BatchNormBuffersTest {
     Trainer.builder().epochs(2).batchSize(BATCH).seed(5).build()
         .fit(single, ArrayDataset.classification(DATA.floatFeatures(), DATA.labels(), 3));
     Network spark = onSpark(2, 1, Reduction.PEER_ALL_REDUCE);
-    assertClose(BlockGradients.weights(single), BlockGradients.weights(spark), "weights");
-    assertClose(buffers(single), buffers(spark), "running statistics");
+    LocalSpark.assertWithin1e12(BlockGradients.weights(single), BlockGradients.weights(spark), "weights");
+    LocalSpark.assertWithin1e12(LocalSpark.buffers(single), LocalSpark.buffers(spark), "running statistics");
   }
 
   private static void assertSame(Network expected, Network actual, String what) {
     assertArrayEquals(BlockGradients.weights(expected), BlockGradients.weights(actual), what + ": the weights");
-    assertArrayEquals(buffers(expected), buffers(actual), what + ": the buffers");
+    assertArrayEquals(LocalSpark.buffers(expected), LocalSpark.buffers(actual), what + ": the buffers");
   }
 
-  private static void assertClose(double[] expected, double[] actual, String what) {
-    double largest = 0;
-    double error = 0;
-    for (int i = 0; i < expected.length; i++) {
-      largest = Math.max(largest, Math.abs(expected[i]));
-      error = Math.max(error, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(error <= 1e-12 * largest, what + ": largest difference " + error + " against largest " + largest);
-  }
 }

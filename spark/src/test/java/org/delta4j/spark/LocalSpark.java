@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -10,14 +11,17 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
+import org.delta4j.nn.Network;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.Tensor;
 
 /**
  * The tests' Spark: one in-process local[4] session on localhost (four task slots, so that a barrier stage of three or
@@ -126,5 +130,22 @@ final class LocalSpark {
   static NetworkSpec spec() {
     return NetworkSpec.builder().input(6).dense(16).relu().dropout(0.25).dense(3)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+  }
+
+  /** A network's buffers (running statistics), flattened in {@link Network#buffers()} order. */
+  static double[] buffers(Network n) {
+    return n.buffers().values().stream().map(Tensor::toDoubleArray).flatMapToDouble(Arrays::stream).toArray();
+  }
+
+  /** Fails unless {@code actual} is within 1e-12 of {@code expected}, relative to the largest expected magnitude. */
+  static void assertWithin1e12(double[] expected, double[] actual, String what) {
+    double largest = 0;
+    double error = 0;
+    for (int i = 0; i < expected.length; i++) {
+      largest = Math.max(largest, Math.abs(expected[i]));
+      error = Math.max(error, Math.abs(expected[i] - actual[i]));
+    }
+    Assertions.assertTrue(error <= 1e-12 * largest, what + ": largest difference " + error + " against largest "
+        + largest);
   }
 }

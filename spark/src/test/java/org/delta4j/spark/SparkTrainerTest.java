@@ -62,13 +62,7 @@ class SparkTrainerTest {
         .fit(single, ArrayDataset.classification(DATA.floatFeatures(), DATA.labels(), 3));
     double[] expected = BlockGradients.weights(single);
     double[] actual = spark(DataType.FLOAT64, 2, 2, Reduction.PEER_ALL_REDUCE);
-    double largest = 0;
-    double error = 0;
-    for (int i = 0; i < expected.length; i++) {
-      largest = Math.max(largest, Math.abs(expected[i]));
-      error = Math.max(error, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(error <= 1e-12 * largest, "largest difference " + error + " against largest weight " + largest);
+    LocalSpark.assertWithin1e12(expected, actual, "weights");
   }
 
   @Test
