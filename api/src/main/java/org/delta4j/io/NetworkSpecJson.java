@@ -43,6 +43,9 @@ import org.delta4j.spec.OptimizerSpec;
  * Thread-safe.
  */
 public final class NetworkSpecJson {
+  /** The largest network spec file {@link #readFile} reads: 16 MiB. */
+  public static final int MAX_FILE_BYTES = 16 << 20;
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private NetworkSpecJson() {}
@@ -82,9 +85,6 @@ public final class NetworkSpecJson {
       throw new IllegalArgumentException(file + " is not UTF-8 text, as a network spec file (JSON) is", e);
     }
   }
-
-  /** The largest network spec file {@link #readFile} reads: 16 MiB. */
-  public static final int MAX_FILE_BYTES = 16 << 20;
 
   /** Parses a description whose kinds come from {@code kinds}. */
   public static NetworkSpec read(String json, KindRegistry kinds) {

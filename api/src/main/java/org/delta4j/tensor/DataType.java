@@ -11,6 +11,20 @@ public enum DataType {
     this.bytes = bytes;
   }
 
+  /**
+   * The type of this name, in any case ({@code float32}, {@code FLOAT64}).
+   *
+   * @throws IllegalArgumentException for any other name, naming it and the types there are
+   */
+  public static DataType named(String name) {
+    for (DataType t : values()) {
+      if (t.name().equalsIgnoreCase(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no data type '" + name + "': the types are FLOAT32 and FLOAT64");
+  }
+
   /** Size of one element in bytes. */
   public int bytes() {
     return bytes;

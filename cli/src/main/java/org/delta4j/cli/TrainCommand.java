@@ -322,7 +322,7 @@ final class TrainCommand implements Callable<Integer> {
       try {
         switch (e.getKey()) {
           case "--engine" -> engine = v;
-          case "--dtype" -> dataType = DataType.valueOf(v.toUpperCase(Locale.ROOT));
+          case "--dtype" -> dataType = DataType.named(v);
           case "--seed" -> seed = Long.parseLong(v);
           case "--batch-size" -> batchSize = Integer.parseInt(v);
           case "--validation-fraction" -> validationFraction = Double.parseDouble(v);

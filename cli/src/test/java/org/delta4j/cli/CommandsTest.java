@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.junit.jupiter.api.BeforeAll;
@@ -412,8 +413,8 @@ class CommandsTest {
     if (Files.isReadable(Path.of("/dev/zero"))) { // a file without end: refused, not read until the heap is full
       Run endless = run("train", "--data", data.toString(), "--spec", "/dev/zero", "--output",
           out.resolve("endless-run").toString());
-      assertEquals("error: --spec /dev/zero holds more than 16 MiB, too much for a network spec file (JSON of some "
-          + "kilobytes)", endless.err().trim());
+      assertEquals("error: --spec /dev/zero holds more than " + (NetworkSpecJson.MAX_FILE_BYTES >> 20) + " MiB, too "
+          + "much for a network spec file (JSON of some kilobytes)", endless.err().trim());
     }
   }
 

@@ -100,7 +100,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     Broadcast<byte[]> bytes = jsc.broadcast(model);
     JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engineName, null);
-      Predictor predictor = new Predictor(network, featuresName);
+      Predictor predictor = new Predictor(network, featuresName, raw);
       List<Row> result = new ArrayList<>();
       predictor.forEachBatch(it, features, (batch, scores) -> {
         for (int i = 0; i < batch.size(); i++) {
@@ -111,13 +111,13 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
           }
           int c = r.size();
           if (prediction) {
-            values[c++] = (double) Predictor.argmax(scores.probabilities()[i]);
+            values[c++] = (double) scores.predicted(i);
           }
           if (probability) {
-            values[c++] = Vectors.dense(scores.probabilities()[i]);
+            values[c++] = Vectors.dense(scores.probabilities(i));
           }
           if (raw) {
-            values[c] = Vectors.dense(scores.raw()[i]);
+            values[c] = Vectors.dense(scores.raw(i));
           }
           result.add(RowFactory.create(values));
         }
@@ -173,15 +173,34 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     private final Network network;
     private final String featuresCol;
     private final int inputSize;
+    private final boolean withRaw;
 
-    Predictor(Network network, String featuresCol) {
+    /** A predictor reading the rows' features from {@code featuresCol}; the raw scores too when {@code withRaw}. */
+    Predictor(Network network, String featuresCol, boolean withRaw) {
       this.network = network;
       this.featuresCol = featuresCol;
       this.inputSize = network.inputShape().intSize();
+      this.withRaw = withRaw;
     }
 
-    /** A batch's scores, a row each: the network's raw outputs, and the class probabilities read from them. */
-    record Scores(double[][] raw, double[][] probabilities) {}
+    /**
+     * A batch's scores, {@code classes} a row, row after row: the class probabilities, the network's raw outputs they
+     * were read from (null unless asked for), and each row's predicted class, as {@link Network#predictClasses} gives
+     * it. A row's vector is copied out only when asked for.
+     */
+    record Scores(double[] probabilities, double[] raw, int[] predicted, int classes) {
+      double[] probabilities(int row) {
+        return Arrays.copyOfRange(probabilities, row * classes, (row + 1) * classes);
+      }
+
+      double[] raw(int row) {
+        return Arrays.copyOfRange(raw, row * classes, (row + 1) * classes);
+      }
+
+      int predicted(int row) {
+        return predicted[row];
+      }
+    }
 
     /** Gives {@code action} the rows in batches of at most {@value #BATCH}, each with its rows' scores. */
     void forEachBatch(Iterator<Row> rows, int column, BiConsumer<List<Row>, Scores> action) {
@@ -212,27 +231,11 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));
       input.copyFrom(x);
       // the probabilities are read from the forward pass's output into a tensor of their own: the output stays raw
-      double[][] probabilities = byRow(network.probabilities(input).toDoubleArray(), rows.size());
-      return new Scores(byRow(network.output().toDoubleArray(), rows.size()), probabilities);
-    }
-
-    private static double[][] byRow(double[] values, int rows) {
-      int width = values.length / rows;
-      double[][] out = new double[rows][];
-      for (int i = 0; i < rows; i++) {
-        out[i] = Arrays.copyOfRange(values, i * width, (i + 1) * width);
-      }
-      return out;
-    }
-
-    static int argmax(double[] p) {
-      int best = 0;
-      for (int c = 1; c < p.length; c++) {
-        if (p[c] > p[best]) {
-          best = c;
-        }
-      }
-      return best;
+      double[] probabilities = network.probabilities(input).toDoubleArray();
+      int[] predicted = new int[rows.size()];
+      network.engine().kernels().argmaxRows(network.output(), predicted); // the argmax of the logits, as predictClasses
+      return new Scores(probabilities, withRaw ? network.output().toDoubleArray() : null, predicted,
+          probabilities.length / rows.size());
     }
   }
 

@@ -96,7 +96,13 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
           + Math.min(blockCount, workerCount));
     }
     NetworkSpec spec = NetworkSpecJson.read(getNetworkSpec());
-    Network network = Network.create(spec, Engines.get(getEngine()), dataType(getOrDefault(dataType)));
+    DataType type;
+    try {
+      type = DataType.named(getOrDefault(dataType));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("param dataType: " + e.getMessage(), e);
+    }
+    Network network = Network.create(spec, Engines.get(getEngine()), type);
     SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(getEpochs()).batchSize(getBatchSize())
         .seed(getSeed());
     if (blockCount > 0) {
@@ -109,15 +115,6 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     Delta4jClassificationModel model = new Delta4jClassificationModel(uid, ModelBytes.of(network));
     copyValues(model, new ParamMap());
     return (Delta4jClassificationModel) model.setParent(this);
-  }
-
-  /** The data type a dataType param names, in any case; another is refused naming the param. */
-  private static DataType dataType(String name) {
-    try {
-      return DataType.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("param dataType must be FLOAT32 or FLOAT64, got '" + name + "'", e);
-    }
   }
 
   @Override

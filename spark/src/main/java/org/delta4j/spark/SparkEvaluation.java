@@ -30,12 +30,12 @@ public final class SparkEvaluation {
         .broadcast(model.modelFile());
     long[] counts = data.select(featuresCol, labelCol).javaRDD().mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engine, null);
-      Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol);
+      Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol,
+          false);
       long[] c = new long[classes * classes];
       predictor.forEachBatch(it, 0, (batch, scores) -> {
         for (int i = 0; i < batch.size(); i++) {
-          c[label(batch.get(i), labelCol, classes) * classes
-              + Delta4jClassificationModel.Predictor.argmax(scores.probabilities()[i])]++;
+          c[label(batch.get(i), labelCol, classes) * classes + scores.predicted(i)]++;
         }
       });
       return List.of(c).iterator();

@@ -42,6 +42,10 @@ import org.delta4j.train.EpochResult;
  * {@code --spec}, {@code --seed}, {@code --workers}, {@code --data}, {@code --output}, {@code --resume}.
  */
 public final class SparkTrain {
+  /** The run's files in its output directory: those of the single-machine job. */
+  private static final String MODEL = "model.safetensors";
+  private static final String CHECKPOINT = "checkpoint.safetensors";
+
   private SparkTrain() {}
 
   /**
@@ -102,24 +106,26 @@ public final class SparkTrain {
         case "--output" -> output = v;
         case "--resume" -> resume = v;
         case "--spec" -> specFile = Path.of(v);
-        case "--dtype" -> dataType = dataType(v);
+        case "--dtype" -> dataType = named(v);
         default -> throw new IllegalArgumentException("unknown option " + a + "; train --spark takes --spark, "
             + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output, --resume");
       }
     }
-    String specJson = null;
+    NetworkSpec fromFile = null;
     if (specFile != null) {
+      String json;
       try {
-        specJson = NetworkSpecJson.readFile(specFile);
+        json = NetworkSpecJson.readFile(specFile);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--spec " + e.getMessage(), e);
       }
+      fromFile = spec(json, "--spec " + specFile + ": ");
     }
     FashionMnist.Data mnist = FashionMnist.load(data);
-    if (specJson != null) { // refused before Spark starts
-      requireFits(spec(specJson, "--spec " + specFile), mnist.training(), "--spec " + specFile);
+    if (fromFile != null) { // refused before Spark starts
+      requireFits(fromFile, mnist.training(), "--spec " + specFile);
     }
-    String specSource = specFile != null ? "--spec " + specFile : resume; // where a network spec came from
+    String savedNetwork = null;
     SparkSession spark = SparkMasters.session(master, "delta4j-train");
     try {
       Configuration files = spark.sparkContext().hadoopConfiguration();
@@ -129,8 +135,8 @@ public final class SparkTrain {
         engine = engine != null ? engine : saved.engine();
         seed = seed != null ? seed : saved.seed();
         batch = batch != null ? batch : saved.batchSize();
-        dataType = dataType != null ? dataType : dataType(saved.dataType());
-        specJson = specJson != null ? specJson : saved.network(); // given, it must be the checkpoint's (below)
+        dataType = dataType != null ? dataType : DataType.named(saved.dataType());
+        savedNetwork = saved.network(); // a --spec given must be this one, which SparkTrainer checks
         output = output != null ? output : HadoopFiles.parent(resume);
       }
       engine = engine != null ? engine : "ref";
@@ -142,21 +148,26 @@ public final class SparkTrain {
       // checked before any work: never a file, and never another run's directory, whose files training would replace
       List<String> held;
       try {
-        held = HadoopFiles.existing(output, List.of("model.safetensors", "checkpoint.safetensors"), files);
+        held = HadoopFiles.existing(output, List.of(MODEL, CHECKPOINT), files);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--output " + e.getMessage(), e);
       }
       if (!held.isEmpty() && (resume == null || !HadoopFiles.qualified(HadoopFiles.parent(resume), files)
           .equals(HadoopFiles.qualified(output, files)))) {
         throw new IllegalArgumentException("--output " + output + " already holds a run (" + held.get(0) + "); "
-            + "continue it with --resume " + HadoopFiles.child(output, "checkpoint.safetensors") + ", or choose "
+            + "continue it with --resume " + HadoopFiles.child(output, CHECKPOINT) + ", or choose "
             + "another --output");
       }
-      NetworkSpec spec = specJson != null
-          ? spec(specJson, specSource).withSeed(seed)
-          : NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
-              .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
-      requireFits(spec, mnist.training(), specSource);
+      NetworkSpec spec;
+      if (fromFile != null) {
+        spec = fromFile.withSeed(seed);
+      } else if (savedNetwork != null) {
+        spec = spec(savedNetwork, resume + ": ").withSeed(seed);
+        requireFits(spec, mnist.training(), resume);
+      } else {
+        spec = NetworkSpec.builder().input(784).dense(256).relu().dense(128).relu().dense(10)
+            .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(2e-3)).seed(seed).build();
+      }
       Network network = Network.create(spec, Engines.get(engine), dataType);
       System.out.printf(Locale.ROOT, "Spark master %s, engine %s, %s; Fashion-MNIST from %s: %d training, %d test "
           + "images%n", master, engine, dataType, mnist.directory(), mnist.training().size(), mnist.test().size());
@@ -166,7 +177,7 @@ public final class SparkTrain {
       // Fashion-MNIST's rows, packed in floats, are 188 MB: each worker keeps a copy and no row moves per epoch
       SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(epochs).batchSize(batch).seed(seed)
           .placement(SparkTrainer.Placement.COPY_TO_EVERY_WORKER)
-          .checkpoint(HadoopFiles.child(output, "checkpoint.safetensors"))
+          .checkpoint(HadoopFiles.child(output, CHECKPOINT))
           .listener(r -> System.out.printf(Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f, %.1f s%n", r.epoch(),
               r.trainingLoss(), r.trainingAccuracy(), r.seconds()));
       if (workers > 0) {
@@ -178,10 +189,10 @@ public final class SparkTrain {
       }
       trainer.build().fit(network, train, "features", "label");
       // every epoch's results, those of a resumed run's earlier epochs too, as the last checkpoint records them
-      String checkpoint = HadoopFiles.child(output, "checkpoint.safetensors");
+      String checkpoint = HadoopFiles.child(output, CHECKPOINT);
       List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType).progress()
           .history();
-      String modelFile = HadoopFiles.child(output, "model.safetensors");
+      String modelFile = HadoopFiles.child(output, MODEL);
       HadoopFiles.write(modelFile, ModelBytes.of(network), files);
       HadoopFiles.write(HadoopFiles.child(output, "network.json"),
           NetworkSpecJson.write(spec).getBytes(StandardCharsets.UTF_8), files);
@@ -204,20 +215,21 @@ public final class SparkTrain {
     }
   }
 
-  /** The network spec of {@code json}; a spec that is not valid is refused naming {@code where} it came from. */
-  private static NetworkSpec spec(String json, String where) {
+  /** The network spec of {@code json}; a spec that is not valid is refused, its message after {@code prefix}. */
+  private static NetworkSpec spec(String json, String prefix) {
     try {
       return NetworkSpecJson.read(json);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(prefix + e.getMessage(), e);
     }
   }
 
-  private static DataType dataType(String name) {
+  /** The data type {@code --dtype} names. */
+  private static DataType named(String name) {
     try {
-      return DataType.valueOf(name.toUpperCase(Locale.ROOT));
+      return DataType.named(name);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--dtype takes FLOAT32 or FLOAT64, not '" + name + "'");
+      throw new IllegalArgumentException("--dtype: " + e.getMessage(), e);
     }
   }
 
@@ -225,7 +237,7 @@ public final class SparkTrain {
    * Refuses a network that does not take a sample of {@code data} (its values, whatever the network's input shape) or
    * does not give one score per class, naming {@code where} it came from and the sizes.
    */
-  static void requireFits(NetworkSpec spec, org.delta4j.data.Dataset data, String where) {
+  private static void requireFits(NetworkSpec spec, org.delta4j.data.Dataset data, String where) {
     long values = data.featureShape().size();
     if (spec.input().size() != values) {
       throw new IllegalArgumentException(where + ": the network takes inputs of shape " + spec.input() + " ("

@@ -3,7 +3,6 @@ package org.delta4j.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.BatchTensors;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class BlockBuffersTest {
   private static final LocalSpark.Data DATA = LocalSpark.data(101, 17);
-  private static final StepPlan PLAN = new StepPlan(101, 32, 4, 1, 5, true);
 
   /** y = x + p, where the buffer p counts the training passes: an output that depends on the buffer. */
   record PassShift(String name) implements LayerSpec {
@@ -104,50 +102,29 @@ class BlockBuffersTest {
   @Test
   void blocksSplitBetweenWorkersComputeTheBitsOfOneMachine() {
     Network one = network();
-    FixedOrderSgd.train(one, DATA.features(), DATA.labels(), PLAN, 1);
+    FixedOrderSgd.train(one, DATA.features(), DATA.labels(), new StepPlan(101, 32, 4, 1, 5, true), 1);
 
-    // two workers in one process: worker 0 computes blocks 0 and 1 of each batch, worker 1 blocks 2 and 3
-    Network[] workers = {network(), network()};
-    BlockGradients[] gradients = {new BlockGradients(workers[0]), new BlockGradients(workers[1])};
-    int[] order = PLAN.order(1);
-    BlockGradients.Rows rows = new BlockGradients.Rows() {
-      @Override
-      public void features(int p, double[] into, int at) {
-        System.arraycopy(DATA.features()[order[p]], 0, into, at, 6);
-      }
-
-      @Override
-      public int label(int p) {
-        return DATA.labels()[order[p]];
-      }
-    };
-    for (int step = 0; step < PLAN.steps(); step++) {
-      int blocks = PLAN.blocksIn(step);
-      List<GradientTree.Node> nodes = new ArrayList<>();
-      for (int w = 0; w < 2; w++) {
-        int from = Math.min(2 * w, blocks);
-        int to = Math.min(2 * w + 2, blocks);
-        double[][] leaves = new double[to - from][];
-        for (int k = from; k < to; k++) {
-          leaves[k - from] = gradients[w].leaf(rows, step * PLAN.batchSize() + PLAN.blockStart(k),
-              PLAN.blockRows(step, k), PLAN.blockStart(k), (double) PLAN.blockRows(step, k) / PLAN.rows(step),
-              new double[gradients[w].vectorLength()]);
-        }
-        int first = from;
-        nodes.addAll(GradientTree.cover(from, to, blocks, k -> leaves[k - first], gradients[w].precision()));
-      }
-      double[] total = GradientTree.sum(blocks, nodes, gradients[0].precision());
-      gradients[0].apply(total.clone());
-      gradients[1].apply(total);
+    // two workers' shards in one process, on a plan of the same blocks: worker 0 holds blocks 0 and 1 of each batch,
+    // worker 1 blocks 2 and 3; every step sums their nodes and both apply the sum
+    StepPlan plan = new StepPlan(101, 32, 4, 2, 5, true);
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      samples.add(new Sample(i, DATA.features()[i], DATA.labels()[i]));
     }
-    for (Network w : workers) {
-      assertArrayEquals(BlockGradients.weights(one), BlockGradients.weights(w));
-      assertArrayEquals(buffers(one), buffers(w));
+    PackedRows.Index all = PackedRows.index(PackedRows.toEveryWorker(samples.iterator(), 1), 101);
+    WorkerShard[] workers = {WorkerShard.select(plan, 1, 0, all, network()),
+        WorkerShard.select(plan, 1, 1, all, network())};
+    for (int step = 0; step < plan.steps(); step++) {
+      List<GradientTree.Node> nodes = new ArrayList<>(workers[0].nodes(step));
+      nodes.addAll(workers[1].nodes(step));
+      double[] total = GradientTree.sum(plan.blocksIn(step), nodes, workers[0].gradients().precision());
+      workers[0].gradients().apply(total.clone());
+      workers[1].gradients().apply(total);
     }
-    assertArrayEquals(new double[] {PLAN.steps()}, buffers(one), "one pass a step: block 0's");
-  }
-
-  private static double[] buffers(Network n) {
-    return n.buffers().values().stream().map(Tensor::toDoubleArray).flatMapToDouble(Arrays::stream).toArray();
+    for (WorkerShard w : workers) {
+      assertArrayEquals(BlockGradients.weights(one), BlockGradients.weights(w.gradients().network()));
+      assertArrayEquals(LocalSpark.buffers(one), LocalSpark.buffers(w.gradients().network()));
+    }
+    assertArrayEquals(new double[] {plan.steps()}, LocalSpark.buffers(one), "one pass a step: block 0's");
   }
 }
