@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * <p>The register tile is {@link #tileRows()} rows by two vectors: 2·rows accumulators, two vectors of B and one
  * broadcast of A must fit in the registers, so 6 × 2 vectors with AVX2's sixteen (6×16 in float, as BLIS's Haswell
- * kernel), 12 × 2 with AVX-512's thirty-two (12×32). The blocking then follows the caches ({@link #blocking}).
+ * kernel), 14 × 2 with AVX-512's thirty-two (14×32). The blocking then follows the caches ({@link #blocking}).
  *
  * @param vectorBits the JVM's preferred vector width here (0 for the scalar kernels)
  * @param vectorRegisters architectural vector registers
@@ -22,10 +22,10 @@ import java.util.Locale;
  * @param l3 bytes of the last-level cache
  */
 record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3) {
-  /** System property: the rows of the register tile (4, 6 or 12), instead of the ones chosen from the registers. */
+  /** System property: the rows of the register tile (4, 6 or 14), instead of the ones chosen from the registers. */
   static final String ROWS_PROPERTY = "delta4j.ref.tileRows";
   /** The register tiles there are kernels for, in rows of two vectors. */
-  static final int[] ROWS = {4, 6, 12};
+  static final int[] ROWS = {4, 6, 14};
 
   private static final long DEFAULT_L1D = 32 << 10;
   private static final long DEFAULT_L2 = 512 << 10;
@@ -95,7 +95,7 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
           return rows;
         }
       }
-      throw new IllegalArgumentException(ROWS_PROPERTY + "=" + forced + ": there are kernels for 4, 6 or 12 rows");
+      throw new IllegalArgumentException(ROWS_PROPERTY + "=" + forced + ": there are kernels for 4, 6 or 14 rows");
     }
     int best = ROWS[0];
     for (int r : ROWS) {

@@ -13,8 +13,9 @@ package org.delta4j.engine.ref.gemm;
  */
 final class DoubleGemm {
   /**
-   * Computes one MR × NR tile of packed A times packed B and adds α times it into C, or, unless {@code accumulate},
-   * stores α times it there without reading C (the first block of k when β = 0); only rows × cols of it.
+   * Computes one MR × NR tile of packed A times packed B, then adds α times its rows × cols into C, in two calls: the
+   * loop over k holds only the accumulators, the operands and their indices, none of C's (a JIT that keeps every
+   * accumulator in a register has no register to spare).
    */
   interface MicroKernel {
     int mr();
@@ -23,14 +24,20 @@ final class DoubleGemm {
 
     /**
      * The kernel of {@value DoubleGemm#EDGE_ROWS} rows and the same NR, for the last panel of a product with at most that many
-     * rows left: 64 rows are five 12-row tiles and one of 4 rather than six of 12, a ninth less work. It must give the
+     * rows left: 60 rows are four 14-row tiles and one of 4 rather than five of 14, a seventh less work. It must give the
      * same bits as this kernel would for those rows: the same order of fused multiply-adds along k, the same rounding
      * into C.
      */
     MicroKernel edge();
 
-    void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha, int rows,
-        int cols, boolean accumulate, double[] tile);
+    /** The MR × NR tile of packed A (panel at ao) times packed B (panel at bo) over kc steps, into {@code tile}. */
+    void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile);
+
+    /**
+     * The rows × cols corner of a computed tile, α times, into C at co: added, or, unless {@code accumulate}, stored
+     * without reading C (the first block of k when β = 0).
+     */
+    void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co, int ldc);
 
     /**
      * One row of a product with too few rows to pack: c[co + j] += α·Σₚ a[ao + p]·b[p·ldb + j] for j &lt; n, p &lt; k,
@@ -433,8 +440,8 @@ final class DoubleGemm {
     int nr = kernel.nr();
     int rows = Math.min(mr, mc - ir);
     MicroKernel k = rows <= EDGE_ROWS ? edge : kernel;
-    k.compute(kc, aPack, ir / mr * kc * mr, bPack, jr / nr * kc * nr, c, co + ir * ldc + jr, ldc, alpha, rows,
-        Math.min(nr, nc - jr), accumulate, tile);
+    k.compute(kc, aPack, ir / mr * kc * mr, bPack, jr / nr * kc * nr, tile);
+    k.addTile(rows, Math.min(nr, nc - jr), alpha, accumulate, tile, c, co + ir * ldc + jr, ldc);
   }
 
   /**
@@ -530,8 +537,7 @@ final class DoubleGemm {
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
-        int rows, int cols, boolean accumulate, double[] tile) {
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
       java.util.Arrays.fill(tile, 0);
       for (int p = 0; p < kc; p++) {
         int ap = ao + p * 4;
@@ -544,6 +550,11 @@ final class DoubleGemm {
           }
         }
       }
+    }
+
+    @Override
+    public void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
+        int ldc) {
       for (int r = 0; r < rows; r++) {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[r * 8 + j];

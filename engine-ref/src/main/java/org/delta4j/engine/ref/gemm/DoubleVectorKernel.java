@@ -7,10 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
  * held in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is
- * the 4-row tile; {@link Rows6} and {@link Rows12} are the 6- and 12-row ones, for sixteen registers (AVX2) and
+ * the 4-row tile; {@link Rows6} and {@link Rows14} are the 6- and 14-row ones, for sixteen registers (AVX2) and
  * thirty-two (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile
  * array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all in registers (an array of
- * them, a loop over rows, or a vector passed to a call it does not inline would put them on the heap). Loaded only when
+ * them, a loop over rows, or a vector passed to a call it does not inline would put them on the heap). The first step
+ * of k multiplies and the loop runs from the second: accumulators that all started as one shared zero were, in some
+ * JVMs, copied between registers every step and some kept on the stack (with AVX2's sixteen registers in every JVM:
+ * 70 instructions a step for 12 multiply-adds, four accumulators on the stack, against 49 and none). Loaded only when
  * the module {@code jdk.incubator.vector} is present. The build writes the 32-bit kernels from the 64-bit source by
  * renaming the type (engine-ref/pom.xml).
  */
@@ -37,41 +40,47 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   }
 
   @Override
-  public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha, int rows,
-      int cols, boolean accumulate, double[] tile) {
-    DoubleVector c00 = DoubleVector.zero(S);
-    DoubleVector c01 = c00;
-    DoubleVector c10 = c00;
-    DoubleVector c11 = c00;
-    DoubleVector c20 = c00;
-    DoubleVector c21 = c00;
-    DoubleVector c30 = c00;
-    DoubleVector c31 = c00;
-    for (int p = 0; p < kc; p++, ao += 4, bo += NR) {
-      DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
-      DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
-      DoubleVector x = DoubleVector.broadcast(S, a[ao]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
+  public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+    DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+    DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+    DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+    DoubleVector lo0 = x.mul(b0);
+    DoubleVector hi0 = x.mul(b1);
+    x = DoubleVector.broadcast(S, a[ao + 1]);
+    DoubleVector lo1 = x.mul(b0);
+    DoubleVector hi1 = x.mul(b1);
+    x = DoubleVector.broadcast(S, a[ao + 2]);
+    DoubleVector lo2 = x.mul(b0);
+    DoubleVector hi2 = x.mul(b1);
+    x = DoubleVector.broadcast(S, a[ao + 3]);
+    DoubleVector lo3 = x.mul(b0);
+    DoubleVector hi3 = x.mul(b1);
+    for (int p = 1; p < kc; p++) {
+      ao += 4;
+      bo += NR;
+      b0 = DoubleVector.fromArray(S, b, bo);
+      b1 = DoubleVector.fromArray(S, b, bo + L);
+      x = DoubleVector.broadcast(S, a[ao]);
+      lo0 = x.fma(b0, lo0);
+      hi0 = x.fma(b1, hi0);
       x = DoubleVector.broadcast(S, a[ao + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
+      lo1 = x.fma(b0, lo1);
+      hi1 = x.fma(b1, hi1);
       x = DoubleVector.broadcast(S, a[ao + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
+      lo2 = x.fma(b0, lo2);
+      hi2 = x.fma(b1, hi2);
       x = DoubleVector.broadcast(S, a[ao + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
+      lo3 = x.fma(b0, lo3);
+      hi3 = x.fma(b1, hi3);
     }
-    c00.intoArray(tile, 0);
-    c01.intoArray(tile, L);
-    c10.intoArray(tile, NR);
-    c11.intoArray(tile, NR + L);
-    c20.intoArray(tile, 2 * NR);
-    c21.intoArray(tile, 2 * NR + L);
-    c30.intoArray(tile, 3 * NR);
-    c31.intoArray(tile, 3 * NR + L);
-    addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
+    lo0.intoArray(tile, 0);
+    hi0.intoArray(tile, L);
+    lo1.intoArray(tile, NR);
+    hi1.intoArray(tile, NR + L);
+    lo2.intoArray(tile, 2 * NR);
+    hi2.intoArray(tile, 2 * NR + L);
+    lo3.intoArray(tile, 3 * NR);
+    hi3.intoArray(tile, 3 * NR + L);
   }
 
   /**
@@ -80,7 +89,8 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
    * C in place makes the kernel's method too large for C2 to inline all of it, and the accumulators then live on the
    * heap (seen with 256-bit vectors, where the 4-row tile allocated about 70 KB a step of a small network in FLOAT64).
    */
-  static void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
+  @Override
+  public void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
       int ldc) {
     DoubleVector al = DoubleVector.broadcast(S, alpha);
     for (int r = 0; r < rows; r++) {
@@ -215,101 +225,131 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
-        int rows, int cols, boolean accumulate, double[] tile) {
-      DoubleVector c00 = DoubleVector.zero(S);
-      DoubleVector c01 = c00;
-      DoubleVector c10 = c00;
-      DoubleVector c11 = c00;
-      DoubleVector c20 = c00;
-      DoubleVector c21 = c00;
-      DoubleVector c30 = c00;
-      DoubleVector c31 = c00;
-      DoubleVector c40 = c00;
-      DoubleVector c41 = c00;
-      DoubleVector c50 = c00;
-      DoubleVector c51 = c00;
-      for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
-        DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
-        DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
-        DoubleVector x = DoubleVector.broadcast(S, a[ao]);
-        c00 = x.fma(b0, c00);
-        c01 = x.fma(b1, c01);
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+      DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+      DoubleVector lo0 = x.mul(b0);
+      DoubleVector hi0 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 1]);
+      DoubleVector lo1 = x.mul(b0);
+      DoubleVector hi1 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 2]);
+      DoubleVector lo2 = x.mul(b0);
+      DoubleVector hi2 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 3]);
+      DoubleVector lo3 = x.mul(b0);
+      DoubleVector hi3 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 4]);
+      DoubleVector lo4 = x.mul(b0);
+      DoubleVector hi4 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 5]);
+      DoubleVector lo5 = x.mul(b0);
+      DoubleVector hi5 = x.mul(b1);
+      for (int p = 1; p < kc; p++) {
+        ao += 6;
+        bo += NR;
+        b0 = DoubleVector.fromArray(S, b, bo);
+        b1 = DoubleVector.fromArray(S, b, bo + L);
+        x = DoubleVector.broadcast(S, a[ao]);
+        lo0 = x.fma(b0, lo0);
+        hi0 = x.fma(b1, hi0);
         x = DoubleVector.broadcast(S, a[ao + 1]);
-        c10 = x.fma(b0, c10);
-        c11 = x.fma(b1, c11);
+        lo1 = x.fma(b0, lo1);
+        hi1 = x.fma(b1, hi1);
         x = DoubleVector.broadcast(S, a[ao + 2]);
-        c20 = x.fma(b0, c20);
-        c21 = x.fma(b1, c21);
+        lo2 = x.fma(b0, lo2);
+        hi2 = x.fma(b1, hi2);
         x = DoubleVector.broadcast(S, a[ao + 3]);
-        c30 = x.fma(b0, c30);
-        c31 = x.fma(b1, c31);
+        lo3 = x.fma(b0, lo3);
+        hi3 = x.fma(b1, hi3);
         x = DoubleVector.broadcast(S, a[ao + 4]);
-        c40 = x.fma(b0, c40);
-        c41 = x.fma(b1, c41);
+        lo4 = x.fma(b0, lo4);
+        hi4 = x.fma(b1, hi4);
         x = DoubleVector.broadcast(S, a[ao + 5]);
-        c50 = x.fma(b0, c50);
-        c51 = x.fma(b1, c51);
+        lo5 = x.fma(b0, lo5);
+        hi5 = x.fma(b1, hi5);
       }
-      c00.intoArray(tile, 0);
-      c01.intoArray(tile, L);
-      c10.intoArray(tile, NR);
-      c11.intoArray(tile, NR + L);
-      c20.intoArray(tile, 2 * NR);
-      c21.intoArray(tile, 2 * NR + L);
-      c30.intoArray(tile, 3 * NR);
-      c31.intoArray(tile, 3 * NR + L);
-      c40.intoArray(tile, 4 * NR);
-      c41.intoArray(tile, 4 * NR + L);
-      c50.intoArray(tile, 5 * NR);
-      c51.intoArray(tile, 5 * NR + L);
-      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
+      lo0.intoArray(tile, 0);
+      hi0.intoArray(tile, L);
+      lo1.intoArray(tile, NR);
+      hi1.intoArray(tile, NR + L);
+      lo2.intoArray(tile, 2 * NR);
+      hi2.intoArray(tile, 2 * NR + L);
+      lo3.intoArray(tile, 3 * NR);
+      hi3.intoArray(tile, 3 * NR + L);
+      lo4.intoArray(tile, 4 * NR);
+      hi4.intoArray(tile, 4 * NR + L);
+      lo5.intoArray(tile, 5 * NR);
+      hi5.intoArray(tile, 5 * NR + L);
     }
   }
 
   /**
-   * The 12 × 2L tile: twenty-four accumulators, for thirty-two vector registers (AVX-512: 12×32 in float). A step's
-   * two loads of B and twelve broadcasts of A feed 24 fused multiply-adds, where an 8-row tile's ten fed 16: fewer
-   * other instructions per multiply-add. Measured on one AVX-512 core by thread CPU time at n = 1024, against the
-   * 8-row tile it replaced: double 53 → 60 GFLOP/s, float about the same (115-124).
+   * The 14 × 2L tile: twenty-eight accumulators, for thirty-two vector registers (AVX-512: 14×32 in float); with the
+   * two vectors of B and one broadcast of A, 31 registers. A step's two loads of B and fourteen broadcasts of A feed 28
+   * fused multiply-adds in 78 instructions. Measured alone on one AVX-512 core, B's panel in the level-1 cache, the
+   * float kernel reached 170 GFLOP/s, the core's FMA peak, where the 12-row tile it replaced reached 131; B streaming
+   * from the level 2, 130-145 against 104-109.
    */
-  static final class Rows12 extends DoubleVectorKernel {
+  static final class Rows14 extends DoubleVectorKernel {
     @Override
     public int mr() {
-      return 12;
+      return 14;
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] c, int co, int ldc, double alpha,
-        int rows, int cols, boolean accumulate, double[] tile) {
-      DoubleVector lo0 = DoubleVector.zero(S);
-      DoubleVector hi0 = lo0;
-      DoubleVector lo1 = lo0;
-      DoubleVector hi1 = lo0;
-      DoubleVector lo2 = lo0;
-      DoubleVector hi2 = lo0;
-      DoubleVector lo3 = lo0;
-      DoubleVector hi3 = lo0;
-      DoubleVector lo4 = lo0;
-      DoubleVector hi4 = lo0;
-      DoubleVector lo5 = lo0;
-      DoubleVector hi5 = lo0;
-      DoubleVector lo6 = lo0;
-      DoubleVector hi6 = lo0;
-      DoubleVector lo7 = lo0;
-      DoubleVector hi7 = lo0;
-      DoubleVector lo8 = lo0;
-      DoubleVector hi8 = lo0;
-      DoubleVector lo9 = lo0;
-      DoubleVector hi9 = lo0;
-      DoubleVector lo10 = lo0;
-      DoubleVector hi10 = lo0;
-      DoubleVector lo11 = lo0;
-      DoubleVector hi11 = lo0;
-      for (int p = 0; p < kc; p++, ao += 12, bo += NR) {
-        DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
-        DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
-        DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+      DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+      DoubleVector lo0 = x.mul(b0);
+      DoubleVector hi0 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 1]);
+      DoubleVector lo1 = x.mul(b0);
+      DoubleVector hi1 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 2]);
+      DoubleVector lo2 = x.mul(b0);
+      DoubleVector hi2 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 3]);
+      DoubleVector lo3 = x.mul(b0);
+      DoubleVector hi3 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 4]);
+      DoubleVector lo4 = x.mul(b0);
+      DoubleVector hi4 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 5]);
+      DoubleVector lo5 = x.mul(b0);
+      DoubleVector hi5 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 6]);
+      DoubleVector lo6 = x.mul(b0);
+      DoubleVector hi6 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 7]);
+      DoubleVector lo7 = x.mul(b0);
+      DoubleVector hi7 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 8]);
+      DoubleVector lo8 = x.mul(b0);
+      DoubleVector hi8 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 9]);
+      DoubleVector lo9 = x.mul(b0);
+      DoubleVector hi9 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 10]);
+      DoubleVector lo10 = x.mul(b0);
+      DoubleVector hi10 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 11]);
+      DoubleVector lo11 = x.mul(b0);
+      DoubleVector hi11 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 12]);
+      DoubleVector lo12 = x.mul(b0);
+      DoubleVector hi12 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 13]);
+      DoubleVector lo13 = x.mul(b0);
+      DoubleVector hi13 = x.mul(b1);
+      for (int p = 1; p < kc; p++) {
+        ao += 14;
+        bo += NR;
+        b0 = DoubleVector.fromArray(S, b, bo);
+        b1 = DoubleVector.fromArray(S, b, bo + L);
+        x = DoubleVector.broadcast(S, a[ao]);
         lo0 = x.fma(b0, lo0);
         hi0 = x.fma(b1, hi0);
         x = DoubleVector.broadcast(S, a[ao + 1]);
@@ -345,6 +385,12 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         x = DoubleVector.broadcast(S, a[ao + 11]);
         lo11 = x.fma(b0, lo11);
         hi11 = x.fma(b1, hi11);
+        x = DoubleVector.broadcast(S, a[ao + 12]);
+        lo12 = x.fma(b0, lo12);
+        hi12 = x.fma(b1, hi12);
+        x = DoubleVector.broadcast(S, a[ao + 13]);
+        lo13 = x.fma(b0, lo13);
+        hi13 = x.fma(b1, hi13);
       }
       lo0.intoArray(tile, 0);
       hi0.intoArray(tile, L);
@@ -370,7 +416,10 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       hi10.intoArray(tile, 10 * NR + L);
       lo11.intoArray(tile, 11 * NR);
       hi11.intoArray(tile, 11 * NR + L);
-      addTile(rows, cols, alpha, accumulate, tile, c, co, ldc);
+      lo12.intoArray(tile, 12 * NR);
+      hi12.intoArray(tile, 12 * NR + L);
+      lo13.intoArray(tile, 13 * NR);
+      hi13.intoArray(tile, 13 * NR + L);
     }
   }
 }

@@ -118,9 +118,9 @@ class ConcurrentMatrixMultiplyTest {
       float[] expectedFloat = null;
       for (int threads = 1; threads <= 3; threads++) {
         WorkerPool pool = new WorkerPool(threads);
-        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows12(), blocking, pool,
+        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows14(), blocking, pool,
             MatrixMultiplyTest.SPLIT_SMALL);
-        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows12(), blocking, pool, MatrixMultiplyTest.SPLIT_SMALL);
+        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows14(), blocking, pool, MatrixMultiplyTest.SPLIT_SMALL);
         assertEquals(p[4] == 1, doubles.slices(p[0], p[2], p[1]) > 1,
             "split over k: " + java.util.Arrays.toString(p));
         double[] a = MatrixMultiplyTest.random(p[0] * p[1], 1);

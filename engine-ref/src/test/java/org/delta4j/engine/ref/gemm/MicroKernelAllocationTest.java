@@ -23,7 +23,7 @@ class MicroKernelAllocationTest {
   @Test
   void doubleKernelsAllocateNothingOnceCompiled() {
     for (DoubleGemm.MicroKernel kernel : List.of(new DoubleVectorKernel(), new DoubleVectorKernel.Rows6(),
-        new DoubleVectorKernel.Rows12())) {
+        new DoubleVectorKernel.Rows14())) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       double[] a = new double[KC * mr];
@@ -34,7 +34,8 @@ class MicroKernelAllocationTest {
       java.util.Arrays.fill(b, 0.25);
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (double, " + mr + "×" + nr + ")", call -> {
         boolean edge = call % 7 == 0;
-        kernel.compute(KC, a, 0, b, 0, c, 0, nr, 1e-3, edge ? mr - 1 : mr, edge ? nr - 1 : nr, call % 2 == 0, tile);
+        kernel.compute(KC, a, 0, b, 0, tile);
+        kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3, call % 2 == 0, tile, c, 0, nr);
       });
     }
   }
@@ -42,7 +43,7 @@ class MicroKernelAllocationTest {
   @Test
   void floatKernelsAllocateNothingOnceCompiled() {
     for (FloatGemm.MicroKernel kernel : List.of(new FloatVectorKernel(), new FloatVectorKernel.Rows6(),
-        new FloatVectorKernel.Rows12())) {
+        new FloatVectorKernel.Rows14())) {
       int mr = kernel.mr();
       int nr = kernel.nr();
       float[] a = new float[KC * mr];
@@ -53,7 +54,8 @@ class MicroKernelAllocationTest {
       java.util.Arrays.fill(b, 0.25f);
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (float, " + mr + "×" + nr + ")", call -> {
         boolean edge = call % 7 == 0;
-        kernel.compute(KC, a, 0, b, 0, c, 0, nr, 1e-3f, edge ? mr - 1 : mr, edge ? nr - 1 : nr, call % 2 == 0, tile);
+        kernel.compute(KC, a, 0, b, 0, tile);
+        kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3f, call % 2 == 0, tile, c, 0, nr);
       });
     }
   }
