@@ -17,8 +17,9 @@ import org.delta4j.tensor.Shape;
  * A layer that is a graph of layers: each node applies a layer of any registered kind to the block's {@code input}
  * or to other nodes' outputs, merged by adding them (a skip connection) or by joining them along the last axis;
  * {@code output} names the node whose output is the block's (the last node by default). A node's parameters are the
- * block's, under the role {@code node:role}. The nodes may be listed in any order; a cycle among them is rejected
- * here, naming the nodes. Immutable.
+ * block's, under the role {@code node:role}. The nodes may be listed in any order; a cycle among them, or a node the
+ * output does not depend on (it would be computed for nothing and its parameters never learn), is rejected here,
+ * naming the nodes. Immutable.
  */
 public record BlockSpec(String name, List<Node> nodes, String output) implements LayerSpec {
   public static final String TYPE = "block";
@@ -76,6 +77,27 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
       throw new IllegalArgumentException(what(name) + ": the output '" + output + "' is not a node of the block");
     }
     order(name, nodes);
+    List<String> unused = unused(nodes, byName, output);
+    if (!unused.isEmpty()) {
+      throw new IllegalArgumentException(what(name) + ": " + (unused.size() == 1 ? "node '" + unused.get(0) + "' does"
+          : "nodes '" + String.join("', '", unused) + "' do") + " not lead to the output '" + output + "': nothing "
+          + "the block returns would depend on " + (unused.size() == 1 ? "it" : "them") + ", and no parameter there "
+          + "would learn; take " + (unused.size() == 1 ? "it" : "them") + " out, or name the output meant with "
+          + "'output'");
+    }
+  }
+
+  /** The nodes, in the order given, that the output does not take, directly or through other nodes. */
+  private static List<String> unused(List<Node> nodes, Map<String, Node> byName, String output) {
+    java.util.Set<String> reached = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(List.of(output));
+    while (!pending.isEmpty()) {
+      String n = pending.pop();
+      if (!n.equals(INPUT) && reached.add(n)) {
+        pending.addAll(byName.get(n).inputs());
+      }
+    }
+    return nodes.stream().map(Node::name).filter(n -> !reached.contains(n)).toList();
   }
 
   /** A block of these nodes whose output is the last one's. */

@@ -67,6 +67,22 @@ class BlockSpecTest {
   }
 
   @Test
+  void aNodeTheOutputDoesNotDependOnIsRejectedNamingIt() {
+    // Listed backwards without naming the output: the last listed, 'hidden', would be the output and 'out' dead.
+    String m = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read("""
+        {"input": [4], "loss": "mean_squared_error", "layers": [{"type": "block", "name": "res", "nodes": [
+          {"inputs": ["hidden", "input"], "layer": {"type": "tanh", "name": "out"}},
+          {"layer": {"type": "dense", "name": "hidden", "units": 4}}]}]}""")).getMessage();
+    assertTrue(m.contains("block 'res': node 'out' does not lead to the output 'hidden'"), m);
+    // A side branch whose parameters would never learn, and a chain of two.
+    String branch = assertThrows(IllegalArgumentException.class, () -> new BlockSpec(
+        BlockSpec.Node.of(new LayerSpec.Dense(4), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU), "dense1"),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.TANH), BlockSpec.INPUT))).getMessage();
+    assertTrue(branch.contains("nodes 'dense1', 'relu1' do not lead to the output 'tanh1'"), branch);
+  }
+
+  @Test
   void itRoundTripsThroughJsonWithItsLayersReadByTheirKinds() {
     NetworkSpec spec = NetworkSpec.builder().input(6).layer(residual(6)).dense(3)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
@@ -75,10 +91,10 @@ class BlockSpecTest {
     String listedBackwards = """
         {"input": [4], "loss": "mean_squared_error", "layers": [{"type": "block", "nodes": [
           {"inputs": ["hidden", "input"], "layer": {"type": "tanh", "name": "out"}},
-          {"layer": {"type": "dense", "name": "hidden", "units": 4}}]}]}""";
+          {"layer": {"type": "dense", "name": "hidden", "units": 4}}], "output": "out"}]}""";
     NetworkSpec read = NetworkSpecJson.read(listedBackwards);
     BlockSpec block = (BlockSpec) read.layers().get(0);
-    assertEquals("hidden", block.output());
+    assertEquals("out", block.output());
     assertEquals(Shape.of(4), read.outputShape());
     String bad = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(
         listedBackwards.replace("\"units\"", "\"unit\""))).getMessage();

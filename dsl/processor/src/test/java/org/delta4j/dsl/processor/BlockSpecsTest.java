@@ -71,6 +71,9 @@ class BlockSpecsTest {
     fails(withBlock("C", "    @Dense(units = 4) void fc1();",
         "    @From({\"fc1\", \"input\"}) @Activation(ActivationFunction.RELU) void sum();"),
         new Expected("node 'sum' cannot add inputs of shapes [4] and [6]", 9));
+    fails(withBlock("E", "    @Dense(units = 6) void fc1();",
+        "    @From(\"input\") @Activation(ActivationFunction.RELU) void sum();"),
+        new Expected("block 'residual': node 'fc1' does not lead to the output 'sum'", 9));
     fails(spec("D", HEAD, "interface D {",
         "  @Block(nodes = Unit.class) void residual();",
         "  @From(\"input\") @Dense(units = 3) void out();",
