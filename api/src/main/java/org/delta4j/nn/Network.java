@@ -68,13 +68,13 @@ public final class Network {
       Map<String, Parameter> ps = new LinkedHashMap<>();
       for (ParameterSpec p : l.parameters(in)) {
         Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
-        initialize(parameter.value(), p, random);
+        initialize(parameter.value(), p, l.name() + "." + p.role(), dataType, random);
         putOnce(ps, p.role(), parameter, l);
       }
       Map<String, Tensor> bs = new LinkedHashMap<>();
       for (ParameterSpec b : l.buffers(in)) {
         Tensor t = engine.zeros(dataType, b.shape());
-        initialize(t, b, random);
+        initialize(t, b, l.name() + "." + b.role(), dataType, random);
         putOnce(bs, b.role(), t, l);
         if (ps.containsKey(b.role())) {
           throw new IllegalStateException(kindOf(l) + " declares '" + b.role() + "' as a parameter and as a buffer");
@@ -114,9 +114,19 @@ public final class Network {
   }
 
   /** Draws a declared tensor's initial values from the network's one stream (declaration order, every engine alike). */
-  private static void initialize(Tensor t, ParameterSpec p, SplitMix64 random) {
+  private static void initialize(Tensor t, ParameterSpec p, String name, DataType dataType, SplitMix64 random) {
     double[] values = new double[p.shape().intSize()];
     p.initializer().fill(values, p.fanIn(), p.fanOut(), random);
+    // A finite scale can still draw values the data type cannot hold (FLOAT32 ends at 3.4e38): refused here rather
+    // than trained as infinities.
+    double largest = dataType == DataType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    for (double v : values) {
+      if (!(Math.abs(v) <= largest)) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: its initializer %s with scale %s draws %s, "
+            + "beyond what %s holds (largest %s); choose a smaller scale", name, p.initializer().kind(),
+            p.initializer().scale(), v, dataType, largest));
+      }
+    }
     t.copyFrom(values);
   }
 

@@ -50,6 +50,16 @@ class BadInputTest {
         "dense1", "output gradient has shape [2, 4]", "[2, 3]");
   }
 
+  /** Initial weights beyond what the data type holds are refused naming the parameter, not trained as infinities. */
+  @Test
+  void initialWeightsTheDataTypeCannotHold() {
+    NetworkSpec huge = NetworkSpec.builder().input(4).dense(3, new org.delta4j.spec.Initializer(
+        org.delta4j.spec.Initializer.Kind.UNIFORM, 1e300)).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    fails(IllegalArgumentException.class, () -> Network.create(huge, engine), "dense1.weight", "UNIFORM",
+        "scale 1.0E300", "beyond what FLOAT32 holds");
+    Network.create(huge, engine, DataType.FLOAT64); // within FLOAT64's range
+  }
+
   /** A network whose weights or activations could not be held is refused by its spec, naming the layer. */
   @Test
   void aTensorTooLargeForOneArray() {
