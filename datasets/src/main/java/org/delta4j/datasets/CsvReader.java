@@ -320,7 +320,8 @@ public final class CsvReader {
       // reported below
     }
     throw new IOException(file + ": line " + line + ", column " + column + ": '" + text
-        + "' is not a finite number");
+        + "' is not a finite number" + (line == 1 ? "; a first line of column names is skipped only when the file is "
+        + "read as having a header (train's --header)" : ""));
   }
 
   private static List<String> classes(List<String> raw) {

@@ -2,6 +2,7 @@ package org.delta4j.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,9 +66,11 @@ class CsvReaderTest {
     Path text = csv("1,x,a\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(text, -1, false));
     assertTrue(e.getMessage().contains("line 1, column 1: 'x' is not a finite number"), e.getMessage());
-    Path nan = csv("1,NaN,a\n");
+    assertTrue(e.getMessage().contains("skipped only when the file is read as having a header"), e.getMessage());
+    Path nan = csv("1,2,a\n1,NaN,a\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(nan, -1, false));
-    assertTrue(e.getMessage().contains("'NaN' is not a finite number"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 2, column 1: 'NaN' is not a finite number"), e.getMessage());
+    assertFalse(e.getMessage().contains("header"), e.getMessage()); // only line 1 can be a header
     Path empty = csv("a,b\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(empty, -1, true));
     assertTrue(e.getMessage().contains("no data rows"), e.getMessage());
