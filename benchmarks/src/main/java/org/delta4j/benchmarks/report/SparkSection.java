@@ -21,6 +21,8 @@ import java.util.Locale;
 final class SparkSection {
   /** The accuracy whose time the specification asks for. */
   static final double GOAL_ACCURACY = 0.88;
+  /** The target's "final accuracy after 5 epochs". */
+  static final int TARGET_EPOCHS = 5;
   /** The network of the projection: 10 Gb/s, 50 µs a message (assumed, said so in the text). */
   static final double NETWORK_BYTES_PER_S = 1.25e9;
   static final double MESSAGE_LATENCY_S = 50e-6;
@@ -203,10 +205,21 @@ final class SparkSection {
     return timeToMllibBest() / mllibBest().path("seconds").asDouble(Double.NaN);
   }
 
-  /** Delta4j's accuracy after its last epoch (the lowest of its compared runs) minus MLlib's best, in points. */
+  /**
+   * The epoch whose accuracy the target compares with MLlib's best: the {@value #TARGET_EPOCHS}th, or the last when
+   * fewer ran (a run may go on past it to reach {@link #GOAL_ACCURACY}).
+   */
+  int targetEpoch() {
+    return Math.min(TARGET_EPOCHS, root.path("config").path("epochs").asInt(TARGET_EPOCHS));
+  }
+
+  /** Delta4j's accuracy after {@link #targetEpoch} (the lowest of its compared runs) minus MLlib's best, in points. */
   double finalAccuracyLeadPoints() {
-    double last = comparedCurves().stream().mapToDouble(Curve::last).min().orElse(Double.NaN);
-    return 100 * (last - mllibBest().path("test_accuracy").asDouble(Double.NaN));
+    int e = targetEpoch();
+    double lowest = runs(root.path("mllib").path("workers").asInt(2)).stream()
+        .mapToDouble(r -> r.path("epochs").path(e - 1).path("test_accuracy").asDouble(Double.NaN))
+        .min().orElse(Double.NaN);
+    return 100 * (lowest - mllibBest().path("test_accuracy").asDouble(Double.NaN));
   }
 
   /** Renders the section; {@code reportMachine} is the machine of the rest of the report. */
@@ -323,7 +336,7 @@ final class SparkSection {
         .append(root.path("mllib").path("workers").asInt(2)).append(" workers).\n\n");
 
     md.append("### Targets\n\n| target | measured | required | status |\n|---|---:|---:|---|\n");
-    int epochs = config.path("epochs").asInt();
+    int epochs = targetEpoch();
     targetRow(md, "time to MLlib's best accuracy ÷ MLlib's time to it", timeToMllibBestRatio(), 0.25, false);
     targetRow(md, "accuracy after " + epochs + (epochs == 1 ? " epoch" : " epochs") + " − MLlib's best, points",
         finalAccuracyLeadPoints(), 2, true);
@@ -355,7 +368,10 @@ final class SparkSection {
    */
   private void projection(StringBuilder md, Machine here) {
     double c = stepSeconds(2, false);
-    double s = stepSeconds(1, true) - stepSeconds(1, false);
+    double measuredCost = stepSeconds(1, true) - stepSeconds(1, false);
+    // Below zero the cluster ran the same blocks faster than the driver did at another moment: the machine's drift,
+    // not a gain from Spark; the projection takes it as nothing.
+    double s = Math.max(0, measuredCost);
     double measured2 = stepSeconds(2, true);
     double exchangedHere = measured2 - c / 2 - s;
     double vectorBytes = root.path("config").path("gradient_value_bytes").asInt(8)
@@ -364,8 +380,10 @@ final class SparkSection {
         + "share ").append(here.cores()).append(" cores with the driver (which runs the master, the workers' daemons "
             + "and the evaluation), so 2 workers can at best halve the compute of a step while the exchange and "
             + "Spark's own work take cores from it. Measured per step: one machine computes a batch of 2 blocks in ")
-        .append(num(1e3 * c)).append(" ms; Spark's own cost with 1 worker (no exchange) is ").append(num(1e3 * s))
-        .append(" ms; on 2 workers a step takes ").append(num(1e3 * measured2)).append(" ms, of which ")
+        .append(num(1e3 * c)).append(" ms; Spark's own cost with 1 worker (no exchange) is ")
+        .append(measuredCost < 0 ? "within this machine's drift (the cluster's step measured " + num(-1e3 * measuredCost)
+            + " ms faster than the same blocks on one machine, run at another moment), taken as 0" : num(1e3 * s)
+            + " ms").append("; on 2 workers a step takes ").append(num(1e3 * measured2)).append(" ms, of which ")
         .append(num(1e3 * exchangedHere)).append(" ms is neither half the compute nor Spark's 1-worker cost: the "
             + "exchange of the ").append(num(vectorBytes / 1e6)).append(" MB gradient vector over loopback and the "
             + "contention for the cores.\n\n");

@@ -91,6 +91,31 @@ class SparkSectionTest {
   }
 
   @Test
+  void theAccuracyTargetIsTakenAfterTheFifthEpochWhenTheRunsGoOn() throws IOException {
+    Path f = cluster(BenchmarksReportTest.ZEN3);
+    Files.writeString(f, Files.readString(f).replace("\"epochs\":3", "\"epochs\":6")
+        .replace(epochs(8, 0.80, 8, 0.86, 8, 0.89), epochs(8, 0.80, 8, 0.86, 8, 0.87, 8, 0.88, 8, 0.885, 8, 0.90)));
+    SparkSection s = SparkSection.read(f);
+    assertEquals(100 * (0.885 - 0.86), s.finalAccuracyLeadPoints(), 1e-9, "epoch 5, not the last");
+    String md = s.render(Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+        .set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3))));
+    assertTrue(md.contains("| accuracy after 5 epochs − MLlib's best, points | 2.50 | ≥ 2.00 | met |"), md);
+  }
+
+  @Test
+  void aClusterFasterThanOneMachineIsDriftAndCostsNothingInTheProjection() throws IOException {
+    Path f = cluster(BenchmarksReportTest.ZEN3);
+    // one machine: 1.2 s a step for 1 block, the cluster's 1 worker 1.0 s a step
+    Files.writeString(f, Files.readString(f).replace("{\"blocks\":1,\"steps\":10,\"epoch_seconds\":[9,5]}",
+        "{\"blocks\":1,\"steps\":10,\"epoch_seconds\":[9,12]}"));
+    String md = SparkSection.read(f).render(Machine.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+        .createObjectNode().set("cpuinfo", jsonOf(BenchmarksReportTest.ZEN3))));
+    assertTrue(md.contains("Spark's own cost with 1 worker (no exchange) is within this machine's drift (the "
+        + "cluster's step measured 200 ms faster"), md);
+    assertTrue(md.contains("| 1 | 600 | 0.00 | 0.00 | 600 |"), md);
+  }
+
+  @Test
   void roundsGiveTheMedianSteadyEpochAndTheSlowestTimeToMllibsBest() throws IOException {
     Path f = cluster(BenchmarksReportTest.ZEN3);
     // three rounds: the 2-worker runs' steady epochs 8, 6 and 13.5 s (median 8), the 1-worker runs' 10, 14, 20 s
