@@ -1,4 +1,4 @@
-package org.delta4j.io;
+package org.delta4j.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.delta4j.engine.Engine;
-import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.KindRegistry;
@@ -33,18 +33,21 @@ import org.junit.jupiter.api.Test;
  * Network specs as others write them, mutated: every field and element of the example spec files, and of a small
  * network around each registered kind's example (every layer, loss and optimizer kind, each field written), replaced in
  * turn by each of some hostile values or removed. Every outcome is a network that runs a batch forward and takes two
- * training steps on the reference engine (or stops with the {@link ArithmeticException} that names a diverged loss),
- * or an {@link IllegalArgumentException} with a message: never another exception from inside.
+ * training steps on the engine under test (or stops with the {@link ArithmeticException} that names a diverged loss),
+ * or an {@link IllegalArgumentException} with a message: never another exception from inside. An engine module runs
+ * it by extending this class and returning its engine.
  */
-class NetworkSpecMutationTest {
+public abstract class SpecMutationConformance {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Engine ENGINE = new RefEngine();
   /** What each field or element is replaced by: wrong signs, zero, overflowing and huge numbers, wrong types. */
   private static final List<String> HOSTILE = List.of("-1", "0", "1", "3", "2147483647", "2147483648", "-2147483648",
       "1e300", "-1e300", "0.5", "1e-320", "\"x\"", "\"\"", "true", "null", "[]", "{}", "[0, 0]", "[-1, 3]",
       "[1, 2147483647]", "[65536, 65536]", "[3]", "[1, 1, 1, 1, 1]", "\"same\"", "\"dense\"", "\"block\"");
   /** Inputs larger than this many values are built but not run: the point is the spec, not the heap. */
   private static final long MAX_INPUT_VALUES = 1 << 20;
+
+  /** The engine under test. */
+  protected abstract Engine engine();
 
   @Test
   void everyMutationTrainsOrIsRefusedWithAMessage() throws IOException {
@@ -63,7 +66,7 @@ class NetworkSpecMutationTest {
           replace(mutated, path, v < 0 ? null : values.get(v));
           String what = spec.getKey() + " " + path + (v < 0 ? " removed" : " = " + values.get(v));
           try {
-            run(NetworkSpecJson.read(JSON.writeValueAsString(mutated)));
+            run(NetworkSpecJson.read(JSON.writeValueAsString(mutated)), engine());
             ran++;
           } catch (IllegalArgumentException e) {
             refused++;
@@ -84,8 +87,8 @@ class NetworkSpecMutationTest {
   }
 
   /** Builds the network, runs two rows of zeros forward, and takes two steps towards class 0 (or output 0). */
-  private static void run(NetworkSpec spec) {
-    Network network = Network.create(spec, ENGINE);
+  private static void run(NetworkSpec spec, Engine engine) {
+    Network network = Network.create(spec, engine);
     Shape batch = spec.input().withBatch(2);
     long count = 1;
     for (int i = 0; i < batch.rank(); i++) {
@@ -94,13 +97,13 @@ class NetworkSpecMutationTest {
     if (count > MAX_INPUT_VALUES) {
       return;
     }
-    Tensor x = ENGINE.tensor(network.dataType(), batch, new double[(int) count]);
+    Tensor x = engine.tensor(network.dataType(), batch, new double[(int) count]);
     Tensor out = network.forward(x, Mode.inference());
     int perRow = (int) (out.size() / 2);
     double[] target = new double[2 * perRow];
     target[0] = 1;
     target[perRow] = 1;
-    Tensor y = ENGINE.tensor(network.dataType(), out.shape(), target);
+    Tensor y = engine.tensor(network.dataType(), out.shape(), target);
     network.trainStep(x, y);
     network.trainStep(x, y);
   }
