@@ -1,10 +1,13 @@
 package org.delta4j.autodiff;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.spec.FieldReader;
@@ -89,8 +92,8 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
   /** The nodes, in the order given, that the output does not take, directly or through other nodes. */
   private static List<String> unused(List<Node> nodes, Map<String, Node> byName, String output) {
-    java.util.Set<String> reached = new java.util.HashSet<>();
-    java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>(List.of(output));
+    Set<String> reached = new HashSet<>();
+    ArrayDeque<String> pending = new ArrayDeque<>(List.of(output));
     while (!pending.isEmpty()) {
       String n = pending.pop();
       if (!n.equals(INPUT) && reached.add(n)) {

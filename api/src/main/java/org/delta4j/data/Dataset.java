@@ -40,6 +40,15 @@ public interface Dataset {
     return new SubsetDataset(this, indices);
   }
 
+  /**
+   * Whether a sample feeds a network whose input has shape {@code networkInput}: its features have that shape, or are
+   * flat with as many values (a [784] image for a [1, 28, 28] input).
+   */
+  default boolean fitsInput(Shape networkInput) {
+    Shape features = featureShape();
+    return features.equals(networkInput) || (features.rank() == 1 && features.size() == networkInput.size());
+  }
+
   /** Whether this is a classification set. */
   default boolean isClassification() {
     return numClasses() > 0;

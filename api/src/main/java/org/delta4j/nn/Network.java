@@ -68,18 +68,19 @@ public final class Network {
       Map<String, Parameter> ps = new LinkedHashMap<>();
       for (ParameterSpec p : l.parameters(in)) {
         Parameter parameter = Parameter.zeros(l.name() + "." + p.role(), p.shape(), engine, dataType);
-        initialize(parameter.value(), p, l.name() + "." + p.role(), dataType, random);
+        initialize(parameter.value(), p, parameter.name(), random);
         putOnce(ps, p.role(), parameter, l);
       }
       Map<String, Tensor> bs = new LinkedHashMap<>();
       for (ParameterSpec b : l.buffers(in)) {
+        String name = l.name() + "." + b.role();
         Tensor t = engine.zeros(dataType, b.shape());
-        initialize(t, b, l.name() + "." + b.role(), dataType, random);
+        initialize(t, b, name, random);
         putOnce(bs, b.role(), t, l);
         if (ps.containsKey(b.role())) {
           throw new IllegalStateException(kindOf(l) + " declares '" + b.role() + "' as a parameter and as a buffer");
         }
-        allBuffers.put(l.name() + "." + b.role(), t);
+        allBuffers.put(name, t);
       }
       declaredParameters.add(Collections.unmodifiableMap(ps));
       declaredBuffers.add(Collections.unmodifiableMap(bs));
@@ -114,11 +115,12 @@ public final class Network {
   }
 
   /** Draws a declared tensor's initial values from the network's one stream (declaration order, every engine alike). */
-  private static void initialize(Tensor t, ParameterSpec p, String name, DataType dataType, SplitMix64 random) {
+  private static void initialize(Tensor t, ParameterSpec p, String name, SplitMix64 random) {
     double[] values = new double[p.shape().intSize()];
     p.initializer().fill(values, p.fanIn(), p.fanOut(), random);
     // A finite scale can still draw values the data type cannot hold (FLOAT32 ends at 3.4e38): refused here rather
     // than trained as infinities.
+    DataType dataType = t.dataType();
     double largest = dataType == DataType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
     for (double v : values) {
       if (!(Math.abs(v) <= largest)) {

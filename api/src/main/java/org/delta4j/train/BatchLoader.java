@@ -41,8 +41,7 @@ final class BatchLoader {
   private Slot current;
 
   BatchLoader(Dataset data, Shape networkInput, Shape networkOutput, Engine engine, DataType dataType) {
-    Shape features = data.featureShape();
-    if (!features.equals(networkInput) && !(features.rank() == 1 && features.size() == networkInput.size())) {
+    if (!data.fitsInput(networkInput)) {
       throw new IllegalArgumentException("the dataset's samples have shape " + data.featureShape()
           + " but the network's input is " + networkInput);
     }

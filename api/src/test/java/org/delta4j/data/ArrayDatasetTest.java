@@ -1,7 +1,9 @@
 package org.delta4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.delta4j.tensor.Shape;
@@ -24,6 +26,19 @@ class ArrayDatasetTest {
     features[0] = 9;
     assertArrayEquals(new float[] {1, 2}, first(copied));
     assertArrayEquals(new float[] {9, 2}, first(adopted), "no second copy of a large table");
+  }
+
+  /** Flat samples feed any input of their size; shaped ones only an input of their shape. */
+  @Test
+  void samplesFitAnInputOfTheirShapeOrFlatOnesOfTheirSize() {
+    Dataset flat = ArrayDataset.classification(new float[8], Shape.of(4), new int[] {0, 1}, 2, List.of("a", "b"));
+    assertTrue(flat.fitsInput(Shape.of(4)));
+    assertTrue(flat.fitsInput(Shape.of(1, 2, 2)));
+    assertFalse(flat.fitsInput(Shape.of(5)));
+    Dataset square = ArrayDataset.classification(new float[8], Shape.of(2, 2), new int[] {0, 1}, 2, List.of("a", "b"));
+    assertTrue(square.fitsInput(Shape.of(2, 2)));
+    assertFalse(square.fitsInput(Shape.of(4)), "a shaped sample is not flattened to fit");
+    assertFalse(square.fitsInput(Shape.of(1, 2, 2)));
   }
 
   @Test

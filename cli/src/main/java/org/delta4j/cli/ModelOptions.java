@@ -44,9 +44,7 @@ final class ModelOptions {
    * as in training), or another number of classes (both named).
    */
   void checkFits(Network network, Dataset data) {
-    org.delta4j.tensor.Shape in = network.spec().input();
-    org.delta4j.tensor.Shape features = data.featureShape();
-    if (!in.equals(features) && !(features.rank() == 1 && features.size() == in.size())) {
+    if (!data.fitsInput(network.spec().input())) {
       throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
           + " but the data's have shape " + data.featureShape());
     }

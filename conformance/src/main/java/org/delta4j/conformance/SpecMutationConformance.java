@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.delta4j.engine.Engine;
 import org.delta4j.io.NetworkSpecJson;
@@ -22,6 +23,7 @@ import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LossKind;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerKind;
 import org.delta4j.spec.OptimizerSpec;
@@ -56,9 +58,8 @@ public abstract class SpecMutationConformance {
       values.add(JSON.readTree(v));
     }
     List<String> failures = new ArrayList<>();
-    int refused = 0;
-    int ran = 0;
     for (Map.Entry<String, String> spec : specs().entrySet()) {
+      run(NetworkSpecJson.read(spec.getValue()), engine()); // as written, each trains: the mutations start from there
       JsonNode root = JSON.readTree(spec.getValue());
       for (List<Object> path : paths(root, new ArrayList<>(), new ArrayList<>())) {
         for (int v = -1; v < values.size(); v++) {
@@ -67,14 +68,12 @@ public abstract class SpecMutationConformance {
           String what = spec.getKey() + " " + path + (v < 0 ? " removed" : " = " + values.get(v));
           try {
             run(NetworkSpecJson.read(JSON.writeValueAsString(mutated)), engine());
-            ran++;
           } catch (IllegalArgumentException e) {
-            refused++;
             if (e.getMessage() == null || e.getMessage().isBlank()) {
               failures.add(what + ": refused without a message, " + e);
             }
           } catch (ArithmeticException e) {
-            ran++; // a loss that diverged, named as such
+            // a loss that diverged, named as such
           } catch (RuntimeException | Error e) {
             failures.add(what + ": " + e + " at " + e.getStackTrace()[0]);
           }
@@ -83,17 +82,13 @@ public abstract class SpecMutationConformance {
     }
     assertTrue(failures.isEmpty(), failures.size() + " mutations failed from inside, among them:\n"
         + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
-    assertTrue(ran > 1000 && refused > 10_000, "ran " + ran + ", refused " + refused);
   }
 
   /** Builds the network, runs two rows of zeros forward, and takes two steps towards class 0 (or output 0). */
   private static void run(NetworkSpec spec, Engine engine) {
     Network network = Network.create(spec, engine);
     Shape batch = spec.input().withBatch(2);
-    long count = 1;
-    for (int i = 0; i < batch.rank(); i++) {
-      count *= batch.dim(i);
-    }
+    long count = batch.size();
     if (count > MAX_INPUT_VALUES) {
       return;
     }
@@ -145,9 +140,9 @@ public abstract class SpecMutationConformance {
 
   /** The JSON of the first of these networks that is valid. */
   @SafeVarargs
-  private static String first(java.util.function.Supplier<NetworkSpec>... candidates) {
+  private static String first(Supplier<NetworkSpec>... candidates) {
     IllegalArgumentException last = null;
-    for (java.util.function.Supplier<NetworkSpec> c : candidates) {
+    for (Supplier<NetworkSpec> c : candidates) {
       try {
         return NetworkSpecJson.write(c.get());
       } catch (IllegalArgumentException e) {
@@ -157,7 +152,7 @@ public abstract class SpecMutationConformance {
     throw last;
   }
 
-  private static org.delta4j.spec.LossSpec loss(String name) {
+  private static LossSpec loss(String name) {
     return NetworkSpecJson.readLoss("\"" + name + "\"");
   }
 

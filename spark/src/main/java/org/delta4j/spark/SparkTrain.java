@@ -234,15 +234,14 @@ public final class SparkTrain {
   }
 
   /**
-   * Refuses a network that does not take a sample of {@code data} (its values, whatever the network's input shape) or
+   * Refuses a network that does not take a sample of {@code data} ({@link org.delta4j.data.Dataset#fitsInput}) or
    * does not give one score per class, naming {@code where} it came from and the sizes.
    */
   private static void requireFits(NetworkSpec spec, org.delta4j.data.Dataset data, String where) {
-    long values = data.featureShape().size();
-    if (spec.input().size() != values) {
+    if (!data.fitsInput(spec.input())) {
       throw new IllegalArgumentException(where + ": the network takes inputs of shape " + spec.input() + " ("
-          + spec.input().size() + " values), but the images have " + values + " values (" + data.featureShape()
-          + ")");
+          + spec.input().size() + " values), but the images have " + data.featureShape().size() + " values ("
+          + data.featureShape() + ")");
     }
     if (spec.outputShape().size() != data.numClasses()) {
       throw new IllegalArgumentException(where + ": the network gives outputs of shape " + spec.outputShape()

@@ -139,6 +139,7 @@ final class LocalSpark {
 
   /** Fails unless {@code actual} is within 1e-12 of {@code expected}, relative to the largest expected magnitude. */
   static void assertWithin1e12(double[] expected, double[] actual, String what) {
+    Assertions.assertEquals(expected.length, actual.length, what + ": how many values");
     double largest = 0;
     double error = 0;
     for (int i = 0; i < expected.length; i++) {
