@@ -190,7 +190,9 @@ public final class BenchmarksReport {
 
     md.append("## Method\n\n");
     md.append("JMH, one fork per benchmark (two for matrix multiply), warm-up then measured iterations (see each "
-        + "class in `benchmarks/src/main/java`); scores are means with 99.9 % confidence half-widths. The training step is "
+        + "class in `benchmarks/src/main/java`); scores are means with 99.9 % confidence half-widths. Matrix products run "
+        + "one type and shape at a time, the reference engine, the nd4j engine and raw ND4J back to back, so that each "
+        + "ratio between them is of measurements about a minute apart. The training step is "
         + "MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, Xavier), batch 128, FLOAT32, on batches of "
         + "Fashion-MNIST already in the engine's tensors, for Delta4j, DL4J (`MultiLayerNetwork.fit`) and PyTorch "
         + "(`benchmarks/peers/pytorch_peer.py`, 2 threads, best of 5 rounds). DL4J and PyTorch run twice: as they come and "
