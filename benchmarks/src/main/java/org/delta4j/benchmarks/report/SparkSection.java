@@ -182,8 +182,12 @@ final class SparkSection {
   }
 
   /** The Delta4j runs of as many workers as MLlib's cluster has executors: the targets against MLlib compare them. */
+  private List<JsonNode> comparedRuns() {
+    return runs(root.path("mllib").path("workers").asInt(2));
+  }
+
   private List<Curve> comparedCurves() {
-    return runs(root.path("mllib").path("workers").asInt(2)).stream().map(Curve::of).toList();
+    return comparedRuns().stream().map(Curve::of).toList();
   }
 
   /** The slowest of the compared runs' times to MLlib's best accuracy, in seconds (NaN if one never reaches it). */
@@ -216,7 +220,7 @@ final class SparkSection {
   /** Delta4j's accuracy after {@link #targetEpoch} (the lowest of its compared runs) minus MLlib's best, in points. */
   double finalAccuracyLeadPoints() {
     int e = targetEpoch();
-    double lowest = runs(root.path("mllib").path("workers").asInt(2)).stream()
+    double lowest = comparedRuns().stream()
         .mapToDouble(r -> r.path("epochs").path(e - 1).path("test_accuracy").asDouble(Double.NaN))
         .min().orElse(Double.NaN);
     return 100 * (lowest - mllibBest().path("test_accuracy").asDouble(Double.NaN));

@@ -109,6 +109,18 @@ public final class WorkerPool {
   }
 
   /**
+   * One wait of a thread waiting since {@code since} for another thread's flag, which unparks it once set: a poll while
+   * {@code polling} and {@link #poll} goes on, else a park. Returns whether the next wait still polls.
+   */
+  boolean pause(boolean polling, long since, Object blocker) {
+    if (polling && poll(since)) {
+      return true;
+    }
+    LockSupport.park(blocker);
+    return false;
+  }
+
+  /**
    * One poll of a thread waiting since {@code since} for another thread's flag: a yield of the core, and whether to go
    * on polling. False once {@link #POLL_NANOS} have passed, while the pool is shared, or when the yield ran another
    * thread; the waiter then parks, and the thread that sets its flag unparks it.
@@ -165,10 +177,7 @@ public final class WorkerPool {
       long since = System.nanoTime();
       boolean polling = true;
       while (!done) {
-        polling = polling && pool.poll(since);
-        if (!polling) {
-          LockSupport.park(this);
-        }
+        polling = pool.pause(polling, since, this);
       }
       return failure;
     }
@@ -180,10 +189,7 @@ public final class WorkerPool {
       while (true) {
         IntConsumer job = task;
         if (job == null) {
-          polling = polling && pool.poll(idle);
-          if (!polling) {
-            LockSupport.park(this);
-          }
+          polling = pool.pause(polling, idle, this);
           continue;
         }
         task = null;
