@@ -49,20 +49,22 @@ class WorkerShardTest {
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     // steady: once the engine's kernels are compiled by C2 (the Vector API allocates outside C2, and on a busy machine
-    // C2 may get to the last of them late), so the least a step allocated over windows of 30 steps from step 300 on:
-    // a step that allocated a gradient vector would do so in every window
+    // C2 may get to the last of them late), so the least a step allocated over windows of 30 steps from step 300 on,
+    // the plan's steps run again (up to 8 passes) until a window is clean: a step that allocated a gradient vector
+    // would do so in every window
     int warm = 300;
     int window = 30;
     long least = Long.MAX_VALUE;
     long before = 0;
-    for (int step = 0; step < plan.steps(); step++) {
-      if (step >= warm && (step - warm) % window == 0) {
+    for (int g = 0; g < 8 * plan.steps() && least >= vectorBytes / 8; g++) {
+      if (g >= warm && (g - warm) % window == 0) {
         long now = threads.getThreadAllocatedBytes(thread);
-        if (step > warm) {
+        if (g > warm) {
           least = Math.min(least, (now - before) / window);
         }
         before = now;
       }
+      int step = g % plan.steps();
       shard.gradients().apply(GradientTree.sum(plan.blocksIn(step), shard.nodes(step),
           shard.gradients().precision()));
     }
