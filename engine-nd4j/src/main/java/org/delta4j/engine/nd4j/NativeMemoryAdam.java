@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Adam's update, m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m / c₁) / (√(v / c₂) + ε), computed in Java
+ * Adam's update, m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m·r₁) / (√(v·r₂) + ε) with rᵢ = 1 / cᵢ the
+ * reciprocals of the bias corrections (one square root and one division an element, which bound it), computed in Java
  * over the native memory of ND4J arrays. ND4J's fused {@code adam_updater} computes its square root and division one
  * element at a time, and slows further once moments of always-zero gradients decay into subnormal numbers, which
  * libnd4j does not flush; it took most of a training step (benchmarks/PROFILE.md). This loop is SIMD
@@ -13,13 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * engine does. Arrays must be contiguous and in C order, as every tensor of this engine is.
  */
 final class NativeMemoryAdam {
-  /** One element type's loop over elements [from, n) of buffers whose element 0 is at byte 0. */
+  /**
+   * One element type's loop over elements [from, n) of buffers whose element 0 is at byte 0; r1, r2 are the
+   * reciprocals of the bias corrections.
+   */
   interface Loop {
     void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate, float b1,
-        float b2, float eps, float c1, float c2);
+        float b2, float eps, float r1, float r2);
 
     void doubles(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, double rate, double b1,
-        double b2, double eps, double c1, double c2);
+        double b2, double eps, double r1, double r2);
   }
 
   private static final Loop LOOP = load();
@@ -52,9 +56,9 @@ final class NativeMemoryAdam {
     int n = Math.toIntExact(w.length());
     if (w.dataType() == DataType.FLOAT) {
       loop.floats(memory(w), memory(g), memory(m), memory(v), 0, n, (float) rate, (float) b1, (float) b2,
-          (float) eps, (float) c1, (float) c2);
+          (float) eps, (float) (1 / c1), (float) (1 / c2));
     } else {
-      loop.doubles(memory(w), memory(g), memory(m), memory(v), 0, n, rate, b1, b2, eps, c1, c2);
+      loop.doubles(memory(w), memory(g), memory(m), memory(v), 0, n, rate, b1, b2, eps, 1 / c1, 1 / c2);
     }
   }
 
@@ -75,7 +79,7 @@ final class NativeMemoryAdam {
   static final class Scalar implements Loop {
     @Override
     public void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate,
-        float b1, float b2, float eps, float c1, float c2) {
+        float b1, float b2, float eps, float r1, float r2) {
       float ob1 = 1 - b1;
       float ob2 = 1 - b2;
       for (int i = from; i < n; i++) {
@@ -85,13 +89,13 @@ final class NativeMemoryAdam {
         float vi = flush(b2 * v.getFloat(o) + ob2 * gi * gi);
         m.putFloat(o, mi);
         v.putFloat(o, vi);
-        w.putFloat(o, w.getFloat(o) - rate * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps));
+        w.putFloat(o, w.getFloat(o) - rate * (mi * r1 / ((float) Math.sqrt(vi * r2) + eps)));
       }
     }
 
     @Override
     public void doubles(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, double rate,
-        double b1, double b2, double eps, double c1, double c2) {
+        double b1, double b2, double eps, double r1, double r2) {
       double ob1 = 1 - b1;
       double ob2 = 1 - b2;
       for (int i = from; i < n; i++) {
@@ -101,7 +105,7 @@ final class NativeMemoryAdam {
         double vi = flush(b2 * v.getDouble(o) + ob2 * gi * gi);
         m.putDouble(o, mi);
         v.putDouble(o, vi);
-        w.putDouble(o, w.getDouble(o) - rate * (mi / c1) / (Math.sqrt(vi / c2) + eps));
+        w.putDouble(o, w.getDouble(o) - rate * (mi * r1 / (Math.sqrt(vi * r2) + eps)));
       }
     }
   }

@@ -20,14 +20,14 @@ final class VectorAdamLoop implements NativeMemoryAdam.Loop {
 
   @Override
   public void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate, float b1,
-      float b2, float eps, float c1, float c2) {
+      float b2, float eps, float r1, float r2) {
     FloatVector vb1 = FloatVector.broadcast(F, b1);
     FloatVector vob1 = FloatVector.broadcast(F, 1 - b1);
     FloatVector vb2 = FloatVector.broadcast(F, b2);
     FloatVector vob2 = FloatVector.broadcast(F, 1 - b2);
     FloatVector vrate = FloatVector.broadcast(F, rate);
-    FloatVector vc1 = FloatVector.broadcast(F, c1);
-    FloatVector vc2 = FloatVector.broadcast(F, c2);
+    FloatVector vr1 = FloatVector.broadcast(F, r1);
+    FloatVector vr2 = FloatVector.broadcast(F, r2);
     FloatVector veps = FloatVector.broadcast(F, eps);
     int end = from + F.loopBound(n - from);
     int i = from;
@@ -40,22 +40,22 @@ final class VectorAdamLoop implements NativeMemoryAdam.Loop {
       vi = vi.blend(0f, vi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
       mi.intoByteBuffer(m, o, ORDER);
       vi.intoByteBuffer(v, o, ORDER);
-      FloatVector step = vrate.mul(mi.div(vc1)).div(vi.div(vc2).sqrt().add(veps));
+      FloatVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       FloatVector.fromByteBuffer(F, w, o, ORDER).sub(step).intoByteBuffer(w, o, ORDER);
     }
-    TAIL.floats(w, g, m, v, i, n, rate, b1, b2, eps, c1, c2);
+    TAIL.floats(w, g, m, v, i, n, rate, b1, b2, eps, r1, r2);
   }
 
   @Override
   public void doubles(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, double rate,
-      double b1, double b2, double eps, double c1, double c2) {
+      double b1, double b2, double eps, double r1, double r2) {
     DoubleVector vb1 = DoubleVector.broadcast(D, b1);
     DoubleVector vob1 = DoubleVector.broadcast(D, 1 - b1);
     DoubleVector vb2 = DoubleVector.broadcast(D, b2);
     DoubleVector vob2 = DoubleVector.broadcast(D, 1 - b2);
     DoubleVector vrate = DoubleVector.broadcast(D, rate);
-    DoubleVector vc1 = DoubleVector.broadcast(D, c1);
-    DoubleVector vc2 = DoubleVector.broadcast(D, c2);
+    DoubleVector vr1 = DoubleVector.broadcast(D, r1);
+    DoubleVector vr2 = DoubleVector.broadcast(D, r2);
     DoubleVector veps = DoubleVector.broadcast(D, eps);
     int end = from + D.loopBound(n - from);
     int i = from;
@@ -68,9 +68,9 @@ final class VectorAdamLoop implements NativeMemoryAdam.Loop {
       vi = vi.blend(0, vi.abs().compare(VectorOperators.LT, Double.MIN_NORMAL));
       mi.intoByteBuffer(m, o, ORDER);
       vi.intoByteBuffer(v, o, ORDER);
-      DoubleVector step = vrate.mul(mi.div(vc1)).div(vi.div(vc2).sqrt().add(veps));
+      DoubleVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       DoubleVector.fromByteBuffer(D, w, o, ORDER).sub(step).intoByteBuffer(w, o, ORDER);
     }
-    TAIL.doubles(w, g, m, v, i, n, rate, b1, b2, eps, c1, c2);
+    TAIL.doubles(w, g, m, v, i, n, rate, b1, b2, eps, r1, r2);
   }
 }

@@ -456,10 +456,24 @@ final class RefKernels implements Kernels {
     RefTensor rm = ref("adamUpdate", m);
     RefTensor rv = ref("adamUpdate", v);
     if (rw.floats != null) {
-      Updates.adam(rw.floats, rg.floats, rm.floats, rv.floats, (float) learningRate, (float) beta1, (float) beta2,
-          (float) epsilon, (float) c1, (float) c2);
+      // Bound by its square root and division while its arrays are in cache: a large parameter's elements are split
+      // between the cores, each element's update the same whichever core runs it.
+      FloatJob job = FloatJob.get();
+      job.a = rw.floats;
+      job.b = rg.floats;
+      job.c = rm.floats;
+      job.d = rv.floats;
+      float[] k = job.constants;
+      k[0] = (float) learningRate;
+      k[1] = (float) beta1;
+      k[2] = (float) beta2;
+      k[3] = (float) epsilon;
+      k[4] = (float) (1 / c1);
+      k[5] = (float) (1 / c2);
+      job.run(rw.floats.length, rw.floats.length, (j, from, to) -> Updates.adamRange(j.a, j.b, j.c, j.d, from, to,
+          j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5]));
     } else {
-      Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, c1, c2);
+      Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, 1 / c1, 1 / c2);
     }
   }
 
@@ -520,6 +534,8 @@ final class RefKernels implements Kernels {
     float[] h;
     double[] sums;
     float scalar;
+    /** A loop's scalar operands beyond {@link #scalar} (Adam's rate, β₁, β₂, ε and bias corrections). */
+    final float[] constants = new float[6];
     int n;
     int channels;
     int size;

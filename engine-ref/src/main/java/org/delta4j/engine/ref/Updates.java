@@ -54,10 +54,13 @@ final class Updates {
     }
   }
 
-  /** Adam, as in the scalar loop below, over elements [from, to) of a float parameter. */
+  /**
+   * Adam, as in the scalar loop below, over elements [from, to) of a float parameter; {@code r1}, {@code r2} are the
+   * reciprocals of the bias corrections c₁, c₂.
+   */
   interface FloatAdam {
     void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2, float eps,
-        float c1, float c2);
+        float r1, float r2);
   }
 
   /** Vectorised where the Vector API is (square root and division dominate Adam, and scalar they take ~10 cycles). */
@@ -75,15 +78,19 @@ final class Updates {
     }
   }
 
-  /** m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m / c₁) / (√(v / c₂) + ε), cᵢ = 1 − βᵢᵗ. */
-  static void adam(
-      float[] w, float[] g, float[] m, float[] v, float rate, float b1, float b2, float eps, float c1, float c2) {
-    FLOAT_ADAM.apply(w, g, m, v, 0, w.length, rate, b1, b2, eps, c1, c2);
+  /** Adam over elements [from, to), on the vector loop where there is one. */
+  static void adamRange(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
+      float eps, float r1, float r2) {
+    FLOAT_ADAM.apply(w, g, m, v, from, to, rate, b1, b2, eps, r1, r2);
   }
 
-  /** The scalar loop, also the vector loop's tail. */
+  /**
+   * m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε) with m̂ = m·r₁, v̂ = v·r₂, where rᵢ = 1 / cᵢ
+   * and cᵢ = 1 − βᵢᵗ: the bias corrections applied as products, as {@code Kernels.adamUpdate}'s default does, so that
+   * each element costs one square root and one division (each some ten cycles a vector, which bound the loop).
+   */
   static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
-      float eps, float c1, float c2) {
+      float eps, float r1, float r2) {
     float ob1 = 1 - b1;
     float ob2 = 1 - b2;
     for (int i = from; i < to; i++) {
@@ -92,13 +99,13 @@ final class Updates {
       float vi = flush(b2 * v[i] + ob2 * gi * gi);
       m[i] = mi;
       v[i] = vi;
-      w[i] -= rate * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps);
+      w[i] -= rate * (mi * r1 / ((float) Math.sqrt(vi * r2) + eps));
     }
   }
 
   static void adam(
-      double[] w, double[] g, double[] m, double[] v, double rate, double b1, double b2, double eps, double c1,
-      double c2) {
+      double[] w, double[] g, double[] m, double[] v, double rate, double b1, double b2, double eps, double r1,
+      double r2) {
     double ob1 = 1 - b1;
     double ob2 = 1 - b2;
     for (int i = 0; i < w.length; i++) {
@@ -107,7 +114,7 @@ final class Updates {
       double vi = flush(b2 * v[i] + ob2 * gi * gi);
       m[i] = mi;
       v[i] = vi;
-      w[i] -= rate * (mi / c1) / (Math.sqrt(vi / c2) + eps);
+      w[i] -= rate * (mi * r1 / (Math.sqrt(vi * r2) + eps));
     }
   }
 }

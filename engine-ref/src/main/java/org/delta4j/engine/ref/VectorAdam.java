@@ -13,15 +13,15 @@ final class VectorAdam implements Updates.FloatAdam {
 
   @Override
   public void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
-      float eps, float c1, float c2) {
+      float eps, float r1, float r2) {
     int end = from + S.loopBound(to - from);
     FloatVector vb1 = FloatVector.broadcast(S, b1);
     FloatVector vob1 = FloatVector.broadcast(S, 1 - b1);
     FloatVector vb2 = FloatVector.broadcast(S, b2);
     FloatVector vob2 = FloatVector.broadcast(S, 1 - b2);
     FloatVector vrate = FloatVector.broadcast(S, rate);
-    FloatVector vc1 = FloatVector.broadcast(S, c1);
-    FloatVector vc2 = FloatVector.broadcast(S, c2);
+    FloatVector vr1 = FloatVector.broadcast(S, r1);
+    FloatVector vr2 = FloatVector.broadcast(S, r2);
     FloatVector veps = FloatVector.broadcast(S, eps);
     int i = from;
     for (; i < end; i += S.length()) {
@@ -32,9 +32,9 @@ final class VectorAdam implements Updates.FloatAdam {
       vi = vi.blend(0f, vi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
       mi.intoArray(m, i);
       vi.intoArray(v, i);
-      FloatVector step = vrate.mul(mi.div(vc1)).div(vi.div(vc2).sqrt().add(veps));
+      FloatVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
     }
-    Updates.adam(w, g, m, v, i, to, rate, b1, b2, eps, c1, c2);
+    Updates.adam(w, g, m, v, i, to, rate, b1, b2, eps, r1, r2);
   }
 }

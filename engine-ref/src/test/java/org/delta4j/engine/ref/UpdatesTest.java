@@ -4,12 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The optimizers' update loops: the vector Adam is the scalar one, bit for bit, and no state decays into subnormals. */
+/**
+ * The optimizers' update loops: the vector Adam is the scalar one, bit for bit, also split between the cores; no state
+ * decays into subnormals.
+ */
 class UpdatesTest {
   static float[] random(int n, long seed, float scale) {
     SplitMix64 r = new SplitMix64(seed);
@@ -35,8 +43,8 @@ class UpdatesTest {
     float[] v2 = v1.clone();
     for (int step = 1; step <= 3; step++) {
       float[] g = random(n, 10 + step, 0.1f);
-      float c1 = (float) (1 - Math.pow(0.9, step));
-      float c2 = (float) (1 - Math.pow(0.999, step));
+      float c1 = (float) (1 / (1 - Math.pow(0.9, step))); // the reciprocals of the bias corrections
+      float c2 = (float) (1 / (1 - Math.pow(0.999, step)));
       vector.apply(w1, g, m1, v1, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, c1, c2);
       Updates.adam(w2, g, m2, v2, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, c1, c2);
     }
@@ -56,16 +64,51 @@ class UpdatesTest {
     }
   }
 
+  /**
+   * The engine's Adam, a large parameter's elements split between the cores, gives the bits of the scalar loop run
+   * over the whole parameter on one thread, with the bias corrections' reciprocals rounded to float; for a parameter
+   * too small to split and one of a length that neither the cores nor the vectors divide.
+   */
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {30, 100_003})
+  void enginesAdamSplitBetweenTheCoresIsTheScalarLoop(int n) {
+    Engine e = new RefEngine();
+    Kernels k = e.kernels();
+    Shape s = Shape.of(n);
+    float[] w = random(n, 1, 1);
+    float[] m = random(n, 2, 0.1f);
+    float[] v = random(n, 3, 1e-2f);
+    for (int i = 0; i < n; i++) {
+      v[i] = Math.abs(v[i]);
+    }
+    Tensor[] fused = {e.zeros(DataType.FLOAT32, s), e.zeros(DataType.FLOAT32, s), e.zeros(DataType.FLOAT32, s)};
+    fused[0].copyFrom(w);
+    fused[1].copyFrom(m);
+    fused[2].copyFrom(v);
+    for (int step = 1; step <= 3; step++) {
+      float[] g = random(n, 10 + step, 0.1f);
+      Tensor gradient = e.zeros(DataType.FLOAT32, s);
+      gradient.copyFrom(g);
+      double c1 = 1 - Math.pow(0.9, step);
+      double c2 = 1 - Math.pow(0.999, step);
+      k.adamUpdate(fused[0], gradient, fused[1], fused[2], 1e-3, 0.9, 0.999, 1e-8, c1, c2);
+      Updates.adam(w, g, m, v, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, (float) (1 / c1), (float) (1 / c2));
+    }
+    assertArrayEquals(w, fused[0].toFloatArray(), "w");
+    assertArrayEquals(m, fused[1].toFloatArray(), "m");
+    assertArrayEquals(v, fused[2].toFloatArray(), "v");
+  }
+
   /** After one gradient and then only zeros, m decays by β₁ a step: it must reach 0, never a subnormal. */
   @Test
   void stateDecaysToZeroRatherThanIntoSubnormals() {
     float[] w = {0.5f, -0.5f};
     float[] m = new float[2];
     float[] v = new float[2];
-    Updates.adam(w, new float[] {1e-3f, 1}, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f);
+    Updates.adam(w, new float[] {1e-3f, 1}, m, v, 0, 2, 1e-3f, 0.9f, 0.999f, 1e-8f, 10, 1000);
     float[] zero = new float[2];
     for (int step = 0; step < 100_000; step++) {
-      Updates.adam(w, zero, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1);
+      Updates.adam(w, zero, m, v, 0, 2, 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1);
       for (float x : new float[] {m[0], m[1], v[0], v[1]}) {
         assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "subnormal state " + x + " at step " + step);
       }

@@ -63,6 +63,8 @@ final class DoubleGemm {
   private final WorkerPool pool;
   /** Products of at least this many floating-point operations split their rows or columns over the pool. */
   private final long parallelFlops;
+  /** Products of at least this many split so while a worker of the pool is polling ({@link WorkerPool#workerPolling}). */
+  private final long polledFlops;
   /** Products of at least this many that qualify for {@link #slices} split their k over the pool. */
   private final long sliceFlops;
   /** Each thread's buffers and, for a thread that calls {@link #gemm}, its product's state: see {@link Workspace}. */
@@ -140,12 +142,13 @@ final class DoubleGemm {
     }
   }
 
-  /** As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long)} with one threshold for both splits. */
+  /** As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long, long)} with one threshold for all splits. */
   DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
-    this(kernel, blocking, pool, parallelFlops, parallelFlops);
+    this(kernel, blocking, pool, parallelFlops, parallelFlops, parallelFlops);
   }
 
-  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops, long sliceFlops) {
+  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops, long polledFlops,
+      long sliceFlops) {
     this.kernel = kernel;
     this.edge = kernel.edge();
     if (edge.mr() != EDGE_ROWS || edge.nr() != kernel.nr()) {
@@ -157,6 +160,7 @@ final class DoubleGemm {
     this.blockN = blocking.nc();
     this.pool = pool;
     this.parallelFlops = parallelFlops;
+    this.polledFlops = polledFlops;
     this.sliceFlops = sliceFlops;
   }
 
@@ -196,7 +200,9 @@ final class DoubleGemm {
       splitK(w, slices, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
-    int threads = 2L * m * n * k >= parallelFlops ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
+    long flops = 2L * m * n * k;
+    boolean split = flops >= parallelFlops || flops >= polledFlops && pool.workerPolling();
+    int threads = split ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
     if (threads == 1) {
       serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
       return;

@@ -7,7 +7,7 @@ package org.delta4j.engine.ref.gemm;
  * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
  * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
  * Products of at least {@value #PARALLEL_FLOPS} floating-point operations split their rows or columns over the
- * available cores, and those whose k dwarfs m·n split k from {@value #SLICE_FLOPS} (below that, on two cores,
+ * available cores, from {@value #POLLED_FLOPS} while a core's worker is polling for work, and those whose k dwarfs m·n split k from {@value #SLICE_FLOPS} (below that, on two cores,
  * handing work over costs more than it saves). Thread-safe: each calling
  * thread has its own packing buffers, and concurrent callers share the cores instead of queueing for them, each
  * getting bit-identical results to a lone caller's (a product's parts write disjoint rows, whichever thread runs them).
@@ -23,6 +23,14 @@ public final class MatrixMultiply {
    * there, which the second core repays from about 40 MFLOP.
    */
   static final long PARALLEL_FLOPS = 40_000_000;
+  /**
+   * Where splitting starts to pay while a worker polls for its next part ({@link WorkerPool#workerPolling}), as it
+   * does all through a training step: the hand-over then costs microseconds, not a wake-up. On the same machine, each
+   * product called in turn with the worker polling, 128 × 256 × 128 (8.4 MFLOP, the MLP's middle layer, forward and
+   * both backward products) split took 53-63 µs against 74-75 on one core (75-111 against 115-138 in a slower phase
+   * of the machine), and products of 4.2 MFLOP and less gained nothing that held from one round of calls to the next.
+   */
+  static final long POLLED_FLOPS = 6_000_000;
   /**
    * Splitting k ({@code DoubleGemm.slices}) starts lower: its products, a convolution's weight gradient, are otherwise
    * one long serial sum on one core, and the split is handed over once.
@@ -49,11 +57,18 @@ public final class MatrixMultiply {
    * blocked for the caches of {@code caches} (null: this machine's).
    */
   MatrixMultiply(boolean vector, int rows, CpuShape caches) {
-    this(vector, rows, caches, PARALLEL_FLOPS);
+    this(vector, rows, caches, PARALLEL_FLOPS, POLLED_FLOPS);
   }
 
-  /** As {@link #MatrixMultiply(boolean, int, CpuShape)}, splitting rows or columns from {@code parallelFlops}. */
+  /**
+   * As {@link #MatrixMultiply(boolean, int, CpuShape)}, splitting rows or columns from {@code parallelFlops}, whether
+   * a worker polls or not.
+   */
   MatrixMultiply(boolean vector, int rows, CpuShape caches, long parallelFlops) {
+    this(vector, rows, caches, parallelFlops, parallelFlops);
+  }
+
+  private MatrixMultiply(boolean vector, int rows, CpuShape caches, long parallelFlops, long polledFlops) {
     this.vector = vector;
     FloatGemm.MicroKernel f;
     DoubleGemm.MicroKernel d;
@@ -74,8 +89,10 @@ public final class MatrixMultiply {
       f = new FloatGemm.Scalar();
       d = new DoubleGemm.Scalar();
     }
-    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, SLICE_FLOPS);
-    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, SLICE_FLOPS);
+    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, polledFlops,
+        SLICE_FLOPS);
+    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, polledFlops,
+        SLICE_FLOPS);
   }
 
   /** The instance chosen for this JVM. */

@@ -23,6 +23,8 @@ import java.util.function.IntConsumer;
  * and the MLP's training step from 371–455 to 446–508 steps a second. Polling pays only on a core nothing else wants (a
  * polling core looks busy to the scheduler): two networks training at once on two cores lost a third of their steps to
  * it. So nothing polls while two threads call the pool in turn, and a poll stops once a yield has run another thread.
+ * While a worker polls, {@link #workerPolling} tells a caller that a part handed over starts at once, and the matrix
+ * products split from a smaller size.
  */
 public final class WorkerPool {
   /**
@@ -109,7 +111,7 @@ public final class WorkerPool {
   }
 
   /**
-   * One wait of a thread waiting since {@code since} for another thread's flag, which unparks it once set: a poll while
+   * One wait of a caller waiting since {@code since} for a worker's flag, which unparks it once set: a poll while
    * {@code polling} and {@link #poll} goes on, else a park. Returns whether the next wait still polls.
    */
   boolean pause(boolean polling, long since, Object blocker) {
@@ -134,6 +136,20 @@ public final class WorkerPool {
     return System.nanoTime() - now < TAKEN_NANOS;
   }
 
+  /**
+   * Whether an idle worker is polling for its next part at this moment: a part handed over now starts within
+   * microseconds, where waking a parked worker costs some hundred (see the class comment), so smaller jobs pay for
+   * being split.
+   */
+  boolean workerPolling() {
+    for (Worker w : workers) {
+      if (w.polls && w.owner.get() == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether waiters poll at {@code now} ({@link System#nanoTime}): not while the pool is shared. */
   boolean polling(long now) {
     return now - sharedUntil >= 0;
@@ -151,6 +167,8 @@ public final class WorkerPool {
     private volatile int part;
     private volatile boolean done;
     private volatile Throwable failure;
+    /** Whether this worker, idle, polls for its next part rather than parking ({@link #workerPolling}). */
+    private volatile boolean polls = true;
 
     private final WorkerPool pool;
 
@@ -185,11 +203,13 @@ public final class WorkerPool {
     @Override
     public void run() {
       long idle = System.nanoTime();
-      boolean polling = true;
       while (true) {
         IntConsumer job = task;
         if (job == null) {
-          polling = pool.pause(polling, idle, this);
+          if (!(polls && pool.poll(idle))) {
+            polls = false; // before parking, so that no caller counts on this worker being quick to start
+            LockSupport.park(this);
+          }
           continue;
         }
         task = null;
@@ -199,10 +219,10 @@ public final class WorkerPool {
         } catch (Throwable t) {
           failure = t;
         }
+        idle = System.nanoTime();
+        polls = true;
         done = true;
         LockSupport.unpark(caller);
-        idle = System.nanoTime();
-        polling = true;
       }
     }
   }

@@ -24,6 +24,43 @@ class WorkerPoolTest {
     }
   }
 
+  /**
+   * A caller may count on a quick start ({@link WorkerPool#workerPolling}, which lets smaller products split) only
+   * while a worker is idle and polling: after a job, not once the worker has parked, nor while it runs a part. (A poll
+   * also ends when a yield ran another thread, as the compiler's threads may early in a JVM: a job is repeated until
+   * its worker is seen polling.)
+   */
+  @Test
+  void workersAreCountedAsPollingOnlyUntilTheyPark() throws InterruptedException {
+    WorkerPool pool = new WorkerPool(2);
+    assertTrue(pollingAfterAJob(pool), "after a job");
+    Thread worker = pool.workers()[0];
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(Thread.State.WAITING, worker.getState());
+    assertFalse(pool.workerPolling(), "parked");
+    boolean[] busy = {true};
+    pool.invoke(2, part -> {
+      if (part == 1) {
+        busy[0] = pool.workerPolling();
+      }
+    });
+    assertFalse(busy[0], "while it runs a part");
+    assertTrue(pollingAfterAJob(pool), "after a job that woke it");
+  }
+
+  private static boolean pollingAfterAJob(WorkerPool pool) {
+    for (int i = 0; i < 1000; i++) {
+      pool.invoke(2, part -> { });
+      if (pool.workerPolling()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void oneCallerIsPolledForAndTwoCallersInTurnAreNot() throws Exception {
     WorkerPool pool = new WorkerPool(2);
