@@ -63,7 +63,10 @@ final class DoubleGemm {
   private final WorkerPool pool;
   /** Products of at least this many floating-point operations split their rows or columns over the pool. */
   private final long parallelFlops;
-  /** Products of at least this many split so while a worker of the pool is polling ({@link WorkerPool#workerPolling}). */
+  /**
+   * Products of at least this many split so between the caller and as many workers as are polling
+   * ({@link WorkerPool#pollingWorkers}), so that a part seldom waits for a worker to wake.
+   */
   private final long polledFlops;
   /** Products of at least this many that qualify for {@link #slices} split their k over the pool. */
   private final long sliceFlops;
@@ -201,8 +204,8 @@ final class DoubleGemm {
       return;
     }
     long flops = 2L * m * n * k;
-    boolean split = flops >= parallelFlops || flops >= polledFlops && pool.workerPolling();
-    int threads = split ? Math.min(pool.parallelism(), (m + mr - 1) / mr) : 1;
+    int threads = flops >= parallelFlops ? pool.parallelism() : flops >= polledFlops ? 1 + pool.pollingWorkers() : 1;
+    threads = Math.min(threads, (m + mr - 1) / mr);
     if (threads == 1) {
       serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
       return;

@@ -24,7 +24,7 @@ public final class MatrixMultiply {
    */
   static final long PARALLEL_FLOPS = 40_000_000;
   /**
-   * Where splitting starts to pay while a worker polls for its next part ({@link WorkerPool#workerPolling}), as it
+   * Where splitting starts to pay while a worker polls for its next part ({@link WorkerPool#pollingWorkers}), as it
    * does all through a training step: the hand-over then costs microseconds, not a wake-up. On the same machine, each
    * product called in turn with the worker polling, 128 × 256 × 128 (8.4 MFLOP, the MLP's middle layer, forward and
    * both backward products) split took 53-63 µs against 74-75 on one core (75-111 against 115-138 in a slower phase

@@ -23,8 +23,8 @@ import java.util.function.IntConsumer;
  * and the MLP's training step from 371–455 to 446–508 steps a second. Polling pays only on a core nothing else wants (a
  * polling core looks busy to the scheduler): two networks training at once on two cores lost a third of their steps to
  * it. So nothing polls while two threads call the pool in turn, and a poll stops once a yield has run another thread.
- * While a worker polls, {@link #workerPolling} tells a caller that a part handed over starts at once, and the matrix
- * products split from a smaller size.
+ * While workers poll, {@link #pollingWorkers} tells a caller how many would start a part at once, and the matrix
+ * products split among them from a smaller size.
  */
 public final class WorkerPool {
   /**
@@ -137,17 +137,19 @@ public final class WorkerPool {
   }
 
   /**
-   * Whether an idle worker is polling for its next part at this moment: a part handed over now starts within
+   * How many idle workers are polling for their next part at this moment: a part handed over to one now starts within
    * microseconds, where waking a parked worker costs some hundred (see the class comment), so smaller jobs pay for
-   * being split.
+   * being split among that many workers and the caller. {@link #invoke} claims idle workers in a fixed order, so the
+   * ones a caller used last, polling since, are the ones it claims again.
    */
-  boolean workerPolling() {
+  int pollingWorkers() {
+    int polling = 0;
     for (Worker w : workers) {
       if (w.polls && w.owner.get() == null) {
-        return true;
+        polling++;
       }
     }
-    return false;
+    return polling;
   }
 
   /** Whether waiters poll at {@code now} ({@link System#nanoTime}): not while the pool is shared. */
@@ -167,7 +169,7 @@ public final class WorkerPool {
     private volatile int part;
     private volatile boolean done;
     private volatile Throwable failure;
-    /** Whether this worker, idle, polls for its next part rather than parking ({@link #workerPolling}). */
+    /** Whether this worker, idle, polls for its next part rather than parking ({@link #pollingWorkers}). */
     private volatile boolean polls = true;
 
     private final WorkerPool pool;

@@ -25,7 +25,7 @@ class WorkerPoolTest {
   }
 
   /**
-   * A caller may count on a quick start ({@link WorkerPool#workerPolling}, which lets smaller products split) only
+   * A caller may count on a quick start ({@link WorkerPool#pollingWorkers}, which lets smaller products split) only
    * while a worker is idle and polling: after a job, not once the worker has parked, nor while it runs a part. (A poll
    * also ends when a yield ran another thread, as the compiler's threads may early in a JVM: a job is repeated until
    * its worker is seen polling.)
@@ -40,21 +40,33 @@ class WorkerPoolTest {
       Thread.sleep(1);
     }
     assertEquals(Thread.State.WAITING, worker.getState());
-    assertFalse(pool.workerPolling(), "parked");
+    assertFalse(pool.pollingWorkers() > 0, "parked");
     boolean[] busy = {true};
     pool.invoke(2, part -> {
       if (part == 1) {
-        busy[0] = pool.workerPolling();
+        busy[0] = pool.pollingWorkers() > 0;
       }
     });
     assertFalse(busy[0], "while it runs a part");
     assertTrue(pollingAfterAJob(pool), "after a job that woke it");
   }
 
+  /** Each idle polling worker counts once: after a job of three parts on two workers, both. */
+  @Test
+  void everyPollingWorkerCounts() {
+    WorkerPool pool = new WorkerPool(3);
+    boolean both = false;
+    for (int i = 0; i < 1000 && !both; i++) {
+      pool.invoke(3, part -> { });
+      both = pool.pollingWorkers() == 2;
+    }
+    assertTrue(both, "two workers polling after a job of three parts");
+  }
+
   private static boolean pollingAfterAJob(WorkerPool pool) {
     for (int i = 0; i < 1000; i++) {
       pool.invoke(2, part -> { });
-      if (pool.workerPolling()) {
+      if (pool.pollingWorkers() > 0) {
         return true;
       }
     }
