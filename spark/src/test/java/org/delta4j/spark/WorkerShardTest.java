@@ -51,7 +51,8 @@ class WorkerShardTest {
     // steady: once the engine's kernels are compiled by C2 (the Vector API allocates outside C2, and on a busy machine
     // C2 may get to the last of them late), so the least a step allocated over windows of 30 steps from step 300 on,
     // the plan's steps run again (up to 8 passes) until a window is clean: a step that allocated a gradient vector
-    // would do so in every window
+    // would do so in every window. (A kernel C2 compiled with its vectors boxed, as it did in some runs after other
+    // networks in the same JVM, would too: spark/pom.xml runs this test in a JVM of its own.)
     int warm = 300;
     int window = 30;
     long least = Long.MAX_VALUE;

@@ -470,7 +470,7 @@ final class RefKernels implements Kernels {
       k[3] = (float) epsilon;
       k[4] = (float) (1 / c1);
       k[5] = (float) (1 / c2);
-      job.run(rw.floats.length, rw.floats.length, (j, from, to) -> Updates.adamRange(j.a, j.b, j.c, j.d, from, to,
+      job.run(rw.floats.length, rw.floats.length, (j, from, to) -> Updates.adam(j.a, j.b, j.c, j.d, from, to,
           j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5]));
     } else {
       Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, 1 / c1, 1 / c2);
@@ -534,7 +534,7 @@ final class RefKernels implements Kernels {
     float[] h;
     double[] sums;
     float scalar;
-    /** A loop's scalar operands beyond {@link #scalar} (Adam's rate, β₁, β₂, ε and bias corrections). */
+    /** A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, β₂, ε and the bias corrections' reciprocals. */
     final float[] constants = new float[6];
     int n;
     int channels;

@@ -68,7 +68,7 @@ final class Updates {
 
   private static FloatAdam vectorAdam() {
     if (!MatrixMultiply.vectorApi()) {
-      return Updates::adam;
+      return Updates::scalarAdam;
     }
     try {
       return (FloatAdam) Class.forName(Updates.class.getPackageName() + ".VectorAdam").getDeclaredConstructor()
@@ -79,7 +79,7 @@ final class Updates {
   }
 
   /** Adam over elements [from, to), on the vector loop where there is one. */
-  static void adamRange(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
+  static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
       float eps, float r1, float r2) {
     FLOAT_ADAM.apply(w, g, m, v, from, to, rate, b1, b2, eps, r1, r2);
   }
@@ -87,9 +87,10 @@ final class Updates {
   /**
    * m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε) with m̂ = m·r₁, v̂ = v·r₂, where rᵢ = 1 / cᵢ
    * and cᵢ = 1 − βᵢᵗ: the bias corrections applied as products, as {@code Kernels.adamUpdate}'s default does, so that
-   * each element costs one square root and one division (each some ten cycles a vector, which bound the loop).
+   * each element costs one square root and one division (each some ten cycles a vector, which bound the loop). One
+   * element at a time: where the Vector API is, {@code adam} runs the vector loop instead, and this is its tail.
    */
-  static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
+  static void scalarAdam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
       float eps, float r1, float r2) {
     float ob1 = 1 - b1;
     float ob2 = 1 - b2;

@@ -35,6 +35,6 @@ final class VectorAdam implements Updates.FloatAdam {
       FloatVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
     }
-    Updates.adam(w, g, m, v, i, to, rate, b1, b2, eps, r1, r2);
+    Updates.scalarAdam(w, g, m, v, i, to, rate, b1, b2, eps, r1, r2);
   }
 }

@@ -145,7 +145,10 @@ final class DoubleGemm {
     }
   }
 
-  /** As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long, long)} with one threshold for all splits. */
+  /**
+   * As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long, long)} with one threshold for all
+   * splits.
+   */
   DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
     this(kernel, blocking, pool, parallelFlops, parallelFlops, parallelFlops);
   }

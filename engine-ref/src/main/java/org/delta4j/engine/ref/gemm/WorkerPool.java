@@ -111,18 +111,6 @@ public final class WorkerPool {
   }
 
   /**
-   * One wait of a caller waiting since {@code since} for a worker's flag, which unparks it once set: a poll while
-   * {@code polling} and {@link #poll} goes on, else a park. Returns whether the next wait still polls.
-   */
-  boolean pause(boolean polling, long since, Object blocker) {
-    if (polling && poll(since)) {
-      return true;
-    }
-    LockSupport.park(blocker);
-    return false;
-  }
-
-  /**
    * One poll of a thread waiting since {@code since} for another thread's flag: a yield of the core, and whether to go
    * on polling. False once {@link #POLL_NANOS} have passed, while the pool is shared, or when the yield ran another
    * thread; the waiter then parks, and the thread that sets its flag unparks it.
@@ -196,8 +184,11 @@ public final class WorkerPool {
     Throwable await() {
       long since = System.nanoTime();
       boolean polling = true;
-      while (!done) {
-        polling = pool.pause(polling, since, this);
+      while (!done) { // polls while it may, then parks until run() unparks it
+        polling = polling && pool.poll(since);
+        if (!polling) {
+          LockSupport.park(this);
+        }
       }
       return failure;
     }
@@ -208,8 +199,10 @@ public final class WorkerPool {
       while (true) {
         IntConsumer job = task;
         if (job == null) {
+          // as a caller waits in await(), but the flag is a field: cleared before parking, so that no caller counts on
+          // this worker being quick to start (pollingWorkers)
           if (!(polls && pool.poll(idle))) {
-            polls = false; // before parking, so that no caller counts on this worker being quick to start
+            polls = false;
             LockSupport.park(this);
           }
           continue;
