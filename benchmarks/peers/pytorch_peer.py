@@ -134,9 +134,13 @@ def machine(threads):
     }
     if blas_threads:
         settings["OpenBLAS threads"] = blas_threads
-    for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY"):
+    for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY",
+              "ATEN_CPU_CAPABILITY"):
         if os.environ.get(v) is not None:
             settings[v] = os.environ[v]
+    if os.environ.get("DELTA4J_VECTORS"):
+        # benchmarks/run --vectors: ATEN_CPU_CAPABILITY holds PyTorch's own kernels, OPENBLAS_CORETYPE its BLAS
+        settings["vectors held to"] = os.environ["DELTA4J_VECTORS"]
     return {"cpuinfo": cpuinfo(), "cores": len(os.sched_getaffinity(0)), "blas": blas, "settings": settings}
 
 

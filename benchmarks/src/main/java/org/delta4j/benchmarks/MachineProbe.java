@@ -44,6 +44,11 @@ public final class MachineProbe {
     if (MatrixMultiply.vectorApi()) {
       settings.put("JVM vector width", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits");
     }
+    String held = System.getenv("DELTA4J_VECTORS");
+    if (held != null && !held.isBlank()) {
+      // benchmarks/run --vectors: this JVM runs with -XX:UseAVX held down to match, as "JVM vector width" shows
+      settings.put(Machine.VECTORS_HELD_TO, held.trim());
+    }
     for (String v : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
         "OMP_WAIT_POLICY"}) {
       if (System.getenv(v) != null) {

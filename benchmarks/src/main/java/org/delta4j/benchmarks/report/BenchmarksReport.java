@@ -61,8 +61,14 @@ public final class BenchmarksReport {
   private final Map<String, String> leftOut = new LinkedHashMap<>();
   private final StringBuilder md = new StringBuilder();
   private final List<String[]> targets = new ArrayList<>();
+  /** How, when and on which commit the results were measured ({@code run.json}, which benchmarks/run writes). */
+  private final JsonNode run;
+  /** The targets tables of earlier runs on every CPU, one file each ({@link CpuTargets}). */
+  private final Path archive;
 
-  private BenchmarksReport(Path results, Path cluster) throws IOException {
+  private BenchmarksReport(Path results, Path cluster, Path archive) throws IOException {
+    this.archive = archive;
+    this.run = json(results.resolve("run.json"));
     this.spark = SparkSection.read(cluster);
     this.machine = Machine.read(results.resolve("jmh-delta4j.machine.json"));
     this.ours = JmhResults.read(results.resolve("jmh-delta4j.json"));
@@ -109,10 +115,19 @@ public final class BenchmarksReport {
     return false;
   }
 
-  /** {@code BenchmarksReport RESULTS_DIR OUTPUT_MD}. */
+  /**
+   * {@code BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json]}, or {@code BenchmarksReport --targets-only
+   * RESULTS_DIR ARCHIVE_DIR} to add the targets a short run measured to the archive of every CPU's targets.
+   */
   public static void main(String[] args) throws IOException {
+    if (args.length == 3 && args[0].equals("--targets-only")) {
+      Path entry = archiveTargets(Path.of(args[1]), Path.of(args[2]));
+      System.out.println("wrote " + entry);
+      return;
+    }
     if (args.length != 2 && args.length != 3) {
-      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json, default RESULTS_DIR's]");
+      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json, default RESULTS_DIR's]\n"
+          + "       BenchmarksReport --targets-only RESULTS_DIR ARCHIVE_DIR");
       System.exit(2);
     }
     Path results = Path.of(args[0]);
@@ -125,10 +140,56 @@ public final class BenchmarksReport {
     write(results, out, results.resolve("cluster.json"));
   }
 
-  /** The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). */
+  /**
+   * The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). The run's targets
+   * table is also kept in {@code results/targets/} as its CPU's entry, and the other CPUs' entries there are reported.
+   */
   static void write(Path results, Path out, Path cluster) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster).render(out.toAbsolutePath().getParent()));
+    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster, results.resolve(TARGETS_DIR))
+        .render(out.toAbsolutePath().getParent()));
+  }
+
+  /** The folder of a results directory that keeps every CPU's targets table ({@link CpuTargets}). */
+  static final String TARGETS_DIR = "targets";
+
+  /**
+   * Adds the targets a run measured, those it measured at all, to {@code archive} as its CPU's entry, replacing that
+   * CPU's earlier one; for {@code benchmarks/run targets}, which measures only what depends on the CPU's kernels.
+   * Returns the entry's file.
+   */
+  static Path archiveTargets(Path results, Path archive) throws IOException {
+    BenchmarksReport report = new BenchmarksReport(results, results.resolve("cluster.json"), archive);
+    if (report.machine.cpuinfo().isEmpty()) {
+      throw new IOException(results.resolve("jmh-delta4j.machine.json") + ": no machine recorded; the targets of an "
+          + "unknown CPU are not archived");
+    }
+    report.computeTargets();
+    CpuTargets entry = report.entry(report.targets);
+    if (entry.rows().isEmpty()) {
+      throw new IOException(results + ": no target was measured (wants FmaPeakBenchmark, GemmBenchmark at n=1024 and "
+          + "TrainingStepBenchmark in jmh-delta4j.json)");
+    }
+    entry.writeTo(archive);
+    return CpuTargets.file(archive, entry.machine());
+  }
+
+  /** This run's entry for the archive: its machine, FMA peak, how and when it ran, and the targets it measured. */
+  private CpuTargets entry(List<String[]> rows) {
+    String fmaPeak = Double.isNaN(peak.float32Gflops()) ? "not measured"
+        : num(peak.float32Gflops()) + " GFLOP/s FLOAT32, " + num(peak.float64Gflops()) + " GFLOP/s FLOAT64";
+    return new CpuTargets(machine, fmaPeak, run.path("run").asText("benchmarks/run"),
+        run.path("commit").asText(CpuTargets.NOT_RECORDED), run.path("date").asText(CpuTargets.NOT_RECORDED),
+        rows.stream().filter(t -> !t[3].equals("not measured")).map(List::of).toList());
+  }
+
+  /** "Measured by `benchmarks/run` on commit 4a05116, 2026-12-04." or what of it is known. */
+  static String measuredBy(CpuTargets e) {
+    String s = "Measured by `" + e.run() + "`";
+    if (!e.commit().equals(CpuTargets.NOT_RECORDED)) {
+      s += " on commit " + e.commit();
+    }
+    return s + (e.date().equals(CpuTargets.NOT_RECORDED) ? "; the day was not recorded." : ", " + e.date() + ".");
   }
 
   private static JsonNode json(Path file) throws IOException {
@@ -166,7 +227,8 @@ public final class BenchmarksReport {
     md.append("| | |\n|---|---|\n");
     boolean known = !machine.cpuinfo().isEmpty();
     md.append("| CPU | ").append(known ? machine.model() : "not recorded").append(" |\n");
-    md.append("| vector extensions | ").append(known ? machine.widestVectors() + ": "
+    md.append("| vector extensions | ").append(known ? machine.cpuWidestVectors()
+        + (machine.heldToNarrowerVectors() ? " (this run held to " + machine.widestVectors() + ")" : "") + ": "
         + String.join(" ", machine.vectorExtensions()) : "not recorded").append(" |\n");
     md.append("| cores used | ").append(known ? Integer.toString(machine.cores()) : "not recorded")
         .append(" (every benchmark; the peers ").append(torchPassive.path("threads").asText("?"))
@@ -200,49 +262,11 @@ public final class BenchmarksReport {
         + "yardstick for the nd4j engine. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
 
     md.append("## Targets, on ").append(machine.summary()).append("\n\n");
-    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
-      double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, "1024");
-      target("reference engine gemm " + dtype + " n=1024 ÷ raw ND4J gemm", ref / gflopsRaw(dtype, "1024"), 0.8, true,
-          "raw ND4J");
-      target("reference engine gemm " + dtype + " n=1024, % of the " + dtype + " FMA peak", peak.percent(ref, dtype),
-          60, true, null);
-    }
-    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
-      List<String> sizes = new ArrayList<>(List.of("1024"));
-      sizes.addAll(List.of(TRAINING_SHAPES));
-      for (String size : sizes) {
-        target("nd4j engine gemm " + dtype + " " + size + " ÷ raw ND4J gemm",
-            gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, size) / gflopsRaw(dtype, size), 0.95, true, null);
-      }
-    }
-    target("reference engine training step, % of the FLOAT32 FMA peak",
-        peak.percent(refStep / BenchmarkData.BATCH * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
-    target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true, "PyTorch");
-    target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true, "PyTorch");
-    target("reference engine training step, layers written with autodiff ÷ hand-written",
-        score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "autodiff")
-            / score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "hand-written"), 0.85, true, null);
-    double torchLatency = torchPassive.path("batch1_latency_us").asDouble(Double.NaN);
-    target("ref inference latency at batch 1 ÷ PyTorch (PASSIVE)",
-        score(ours, "InferenceBenchmark.batch1Latency", "engine", "ref") / torchLatency, 0.5, false, "PyTorch");
-    target("nd4j inference latency at batch 1 ÷ PyTorch (PASSIVE)",
-        score(ours, "InferenceBenchmark.batch1Latency", "engine", "nd4j") / torchLatency, 1.0, false, "PyTorch");
-    // What ND4J itself takes, called directly, bounds what any engine on it can do: the forward pass one call per
-    // step, and four of its cheapest calls (the fewest a forward pass fused into ND4J's layer ops needs).
-    double rawLatency = score(ours, "Nd4jInferenceBenchmark.batch1Latency") / torchLatency;
-    double fourCalls = 4 * score(ours, "Nd4jInferenceBenchmark.oneCall") / torchLatency;
-    String[] nd4jLatency = targets.get(targets.size() - 1);
-    if (rawLatency > 1.0 && fourCalls > 1.0 && nd4jLatency[3].startsWith("**missed**")) {
-      nd4jLatency[3] += String.format(Locale.ROOT, "; raw ND4J alone is %s× PyTorch, and four of its cheapest calls "
-          + "%s×: a limit of the library", num(rawLatency), num(fourCalls));
-    }
-    target("reference engine training step, bytes allocated per step",
-        ours.find("TrainingStepBenchmark.trainStep", "engine", "ref").flatMap(JmhResults.Result::allocatedBytesPerOp)
-            .orElse(Double.NaN), 1024, false, null);
-    target("main job peak RSS ÷ equivalent PyTorch script",
-        memory.path("delta4j_peak_rss_kib").asDouble(Double.NaN) / memory.path("pytorch_peak_rss_kib")
-            .asDouble(Double.NaN), 0.6, false, "PyTorch main job");
+    CpuTargets thisRun = entry(List.of());
+    md.append(measuredBy(thisRun)).append("\n\n");
+    computeTargets();
     targetTable(targets);
+    otherCpus();
 
     md.append("## Training step (samples/s, higher is better)\n\n");
     Map<String, Double> step = new LinkedHashMap<>();
@@ -449,6 +473,83 @@ public final class BenchmarksReport {
     return new double[] {c.path("train_samples_per_s").asDouble(Double.NaN),
         c.path("batch1_latency_us").asDouble(Double.NaN), 1000 * c.path("batch1000_per_s").asDouble(Double.NaN),
         Double.NaN};
+  }
+
+  /**
+   * The targets table's rows, from the results: the reference kernels against raw ND4J and the FMA peak, the nd4j
+   * engine against raw ND4J, the training step and inference against PyTorch, allocation and memory.
+   */
+  private void computeTargets() {
+    double torchStep = torchPassive.path("train_samples_per_s").asDouble(Double.NaN);
+    double refStep = steps(ours, "ref");
+    double nd4jStep = steps(ours, "nd4j");
+    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
+      double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, "1024");
+      target("reference engine gemm " + dtype + " n=1024 ÷ raw ND4J gemm", ref / gflopsRaw(dtype, "1024"), 0.8, true,
+          "raw ND4J");
+      target("reference engine gemm " + dtype + " n=1024, % of the " + dtype + " FMA peak", peak.percent(ref, dtype),
+          60, true, null);
+    }
+    for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
+      List<String> sizes = new ArrayList<>(List.of("1024"));
+      sizes.addAll(List.of(TRAINING_SHAPES));
+      for (String size : sizes) {
+        target("nd4j engine gemm " + dtype + " " + size + " ÷ raw ND4J gemm",
+            gflops(ours, "GemmBenchmark.gemm", "nd4j", dtype, size) / gflopsRaw(dtype, size), 0.95, true, null);
+      }
+    }
+    target("reference engine training step, % of the FLOAT32 FMA peak",
+        peak.percent(refStep / BenchmarkData.BATCH * STEP_FLOPS / 1e9, "FLOAT32"), 40, true, null);
+    target("nd4j engine training step ÷ PyTorch (PASSIVE)", nd4jStep / torchStep, 1.0, true, "PyTorch");
+    target("reference engine training step ÷ PyTorch (PASSIVE)", refStep / torchStep, 0.75, true, "PyTorch");
+    target("reference engine training step, layers written with autodiff ÷ hand-written",
+        score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "autodiff")
+            / score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "hand-written"), 0.85, true, null);
+    double torchLatency = torchPassive.path("batch1_latency_us").asDouble(Double.NaN);
+    target("ref inference latency at batch 1 ÷ PyTorch (PASSIVE)",
+        score(ours, "InferenceBenchmark.batch1Latency", "engine", "ref") / torchLatency, 0.5, false, "PyTorch");
+    target("nd4j inference latency at batch 1 ÷ PyTorch (PASSIVE)",
+        score(ours, "InferenceBenchmark.batch1Latency", "engine", "nd4j") / torchLatency, 1.0, false, "PyTorch");
+    // What ND4J itself takes, called directly, bounds what any engine on it can do: the forward pass one call per
+    // step, and four of its cheapest calls (the fewest a forward pass fused into ND4J's layer ops needs).
+    double rawLatency = score(ours, "Nd4jInferenceBenchmark.batch1Latency") / torchLatency;
+    double fourCalls = 4 * score(ours, "Nd4jInferenceBenchmark.oneCall") / torchLatency;
+    String[] nd4jLatency = targets.get(targets.size() - 1);
+    if (rawLatency > 1.0 && fourCalls > 1.0 && nd4jLatency[3].startsWith("**missed**")) {
+      nd4jLatency[3] += String.format(Locale.ROOT, "; raw ND4J alone is %s× PyTorch, and four of its cheapest calls "
+          + "%s×: a limit of the library", num(rawLatency), num(fourCalls));
+    }
+    target("reference engine training step, bytes allocated per step",
+        ours.find("TrainingStepBenchmark.trainStep", "engine", "ref").flatMap(JmhResults.Result::allocatedBytesPerOp)
+            .orElse(Double.NaN), 1024, false, null);
+    target("main job peak RSS ÷ equivalent PyTorch script",
+        memory.path("delta4j_peak_rss_kib").asDouble(Double.NaN) / memory.path("pytorch_peak_rss_kib")
+            .asDouble(Double.NaN), 0.6, false, "PyTorch main job");
+  }
+
+  /**
+   * Keeps this run's targets as its CPU's entry in the archive, and writes every other CPU's latest table there, each
+   * on its own: the figures of another CPU are never put in this run's tables.
+   */
+  private void otherCpus() throws IOException {
+    if (!machine.cpuinfo().isEmpty()) {
+      entry(targets).writeTo(archive);
+    }
+    List<CpuTargets> others = CpuTargets.readAll(archive).stream()
+        .filter(e -> !e.machine().fingerprint().equals(machine.fingerprint())).toList();
+    if (others.isEmpty()) {
+      return;
+    }
+    md.append("## Targets on other CPUs\n\n");
+    md.append("Each other CPU's targets from its latest run (`benchmarks/results/targets/`), in a table of its own: "
+        + "those figures are of that CPU and that commit, and none of them appears in any other table of this report.\n\n");
+    for (CpuTargets e : others) {
+      md.append("### ").append(e.machine().summary()).append("\n\n");
+      md.append(measuredBy(e)).append(" FMA peak, all cores: ").append(e.fmaPeak()).append("; JVM vector width ")
+          .append(e.machine().settings().getOrDefault("JVM vector width", "not recorded")).append("; reference gemm: ")
+          .append(e.machine().settings().getOrDefault("reference gemm", "not recorded")).append(".\n\n");
+      targetTable(e.rows().stream().map(r -> r.toArray(String[]::new)).toList());
+    }
   }
 
   /**

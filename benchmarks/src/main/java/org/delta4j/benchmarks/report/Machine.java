@@ -83,8 +83,33 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
     return new ArrayList<>(out);
   }
 
-  /** The widest vectors the CPU computes with: AVX-512, AVX2, AVX, SSE, SVE, NEON or none. */
+  /**
+   * The setting that records a run held to narrower vectors than the CPU's ({@code benchmarks/run --vectors avx2}: the
+   * JVM, OpenBLAS and PyTorch all told to use AVX2 at most), as {@link #widestVectors} names them.
+   */
+  public static final String VECTORS_HELD_TO = "vectors held to";
+
+  /** x86's vectors as {@link #widestVectors} names them, narrowest first. */
+  static final List<String> X86_VECTORS = List.of("SSE2", "AVX", "AVX2", "AVX-512");
+
+  /**
+   * The widest vectors the measured processes computed with: the CPU's ({@link #cpuWidestVectors}), or narrower ones
+   * the run was held to ({@value #VECTORS_HELD_TO}).
+   */
   public String widestVectors() {
+    String cpu = cpuWidestVectors();
+    String held = settings.getOrDefault(VECTORS_HELD_TO, "");
+    int heldIndex = X86_VECTORS.indexOf(held);
+    return heldIndex >= 0 && heldIndex < X86_VECTORS.indexOf(cpu) ? held : cpu;
+  }
+
+  /** Whether the run was held to narrower vectors than the CPU has. */
+  public boolean heldToNarrowerVectors() {
+    return !widestVectors().equals(cpuWidestVectors());
+  }
+
+  /** The widest vectors the CPU computes with: AVX-512, AVX2, AVX, SSE, SVE, NEON or none. */
+  public String cpuWidestVectors() {
     List<String> ext = vectorExtensions();
     for (String[] level : new String[][] {{"avx512f", "AVX-512"}, {"avx2", "AVX2"}, {"avx", "AVX"},
         {"sve", "SVE"}, {"asimd", "NEON"}, {"sse2", "SSE2"}}) {
@@ -98,7 +123,8 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
   /**
    * What tells this CPU from another: vendor, family, model and stepping, model name and SIMD extensions. Two results
    * with different fingerprints were measured on different CPUs; results without a recorded machine have the
-   * fingerprint {@code unknown}.
+   * fingerprint {@code unknown}. A run held to narrower vectors than the CPU's is of another machine in effect, and its
+   * fingerprint says so.
    */
   public String fingerprint() {
     if (cpuinfo.isEmpty()) {
@@ -110,7 +136,8 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
         id.add(cpuinfo.get(key));
       }
     }
-    return model() + " (" + String.join("/", id) + ") " + String.join(" ", vectorExtensions());
+    return model() + " (" + String.join("/", id) + ") " + String.join(" ", vectorExtensions())
+        + (heldToNarrowerVectors() ? " held to " + widestVectors() : "");
   }
 
   /** One line for people: model, widest vectors, cores. */
@@ -118,7 +145,8 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
     if (cpuinfo.isEmpty()) {
       return "a machine not recorded";
     }
-    return String.format(Locale.ROOT, "%s, %s, %d cores", model(), widestVectors(), cores);
+    String vectors = heldToNarrowerVectors() ? cpuWidestVectors() + " held to " + widestVectors() : widestVectors();
+    return String.format(Locale.ROOT, "%s, %s, %d cores", model(), vectors, cores);
   }
 
   /** A machine nothing is known of: what results written before machines were recorded have. */

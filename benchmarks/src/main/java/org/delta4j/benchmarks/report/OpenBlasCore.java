@@ -1,6 +1,5 @@
 package org.delta4j.benchmarks.report;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +14,6 @@ import java.util.Set;
  * instead; {@code bin/openblas-coretype} prints the name for the CPU it runs on, and the launchers set it. Immutable.
  */
 public record OpenBlasCore(String name) {
-  /** x86's vector extensions as {@link Machine#widestVectors} names them, narrowest first. */
-  private static final List<String> X86_VECTORS = List.of("SSE2", "AVX", "AVX2", "AVX-512");
-
   // OpenBLAS's x86 core names (driver/others/dynamic.c), by the widest vectors their gemm kernels use. Excavator and
   // Steamroller have FMA but OpenBLAS runs them on Piledriver's 128/256-bit AVX kernels.
   private static final Map<String, Set<String>> CORES = Map.of(
@@ -46,8 +42,8 @@ public record OpenBlasCore(String name) {
    * benefit of the doubt.
    */
   public boolean narrowerThan(Machine machine) {
-    int cpu = X86_VECTORS.indexOf(machine.widestVectors());
-    int kernels = vectors().map(X86_VECTORS::indexOf).orElse(-1);
+    int cpu = Machine.X86_VECTORS.indexOf(machine.widestVectors());
+    int kernels = vectors().map(Machine.X86_VECTORS::indexOf).orElse(-1);
     return cpu >= 0 && kernels >= 0 && kernels < cpu;
   }
 

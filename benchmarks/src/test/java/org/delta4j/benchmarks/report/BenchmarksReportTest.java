@@ -2,11 +2,13 @@ package org.delta4j.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,8 @@ class BenchmarksReportTest {
       + "\"flags\":\"fpu sse sse2 pni ssse3 fma sse4_1 sse4_2 avx f16c avx2 avx512f avx512bw amx_tile\"}";
   static final String OPENBLAS = "{\"library\":\"/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\","
       + "\"config\":\"OpenBLAS 0.3.21 DYNAMIC_ARCH Zen\",\"core\":\"Zen\"}";
+  static final String OPENBLAS_SKYLAKEX = "{\"library\":\"/root/.javacpp/cache/x/libopenblas_nolapack.so.0\","
+      + "\"config\":\"OpenBLAS 0.3.19\",\"core\":\"SkylakeX\"}";
   static final String REFERENCE = "{\"library\":\"/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0\",\"config\":\"\","
       + "\"core\":\"\"}";
 
@@ -156,6 +160,89 @@ class BenchmarksReportTest {
     assertTrue(md.contains("| PyTorch PASSIVE | – | – | – |"), md);
     assertTrue(md.contains("| PyTorch PASSIVE | – | – | – | – | – |"), md); // the training table
     assertFalse(md.contains("| 30.0 |"), md); // its batch-1 latency
+  }
+
+  @Test
+  void everyCpuKeepsItsOwnTargetsTableAndTheReportShowsTheOthersApart() throws IOException {
+    torch(ZEN3, OPENBLAS);
+    Files.writeString(results.resolve("run.json"),
+        "{\"run\": \"benchmarks/run\", \"commit\": \"abc1234\", \"date\": \"2026-11-30\"}");
+    String zen = report();
+    assertTrue(zen.contains("Measured by `benchmarks/run` on commit abc1234, 2026-11-30."), zen);
+    assertFalse(zen.contains("## Targets on other CPUs"), zen); // the only CPU so far
+    Path archive = results.resolve("targets");
+    try (var files = Files.list(archive)) {
+      assertEquals(1, files.count());
+    }
+
+    // The next run is on a Sapphire Rapids: its own tables, and the EPYC's targets in a table of their own.
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(SAPPHIRE, OPENBLAS_SKYLAKEX));
+    torch(SAPPHIRE, OPENBLAS.replace("Zen", "SkylakeX"));
+    Files.writeString(results.resolve("run.json"),
+        "{\"run\": \"benchmarks/run\", \"commit\": \"def5678\", \"date\": \"2026-12-04\"}");
+    String spr = report();
+    assertTrue(spr.contains("## Targets, on Intel(R) Xeon(R) Platinum 8481C, AVX-512, 2 cores\n\n"
+        + "Measured by `benchmarks/run` on commit def5678, 2026-12-04."), spr);
+    int other = spr.indexOf("## Targets on other CPUs");
+    assertTrue(other > spr.indexOf("## Targets, on Intel"), spr);
+    String otherSection = spr.substring(other, spr.indexOf("\n## ", other + 1));
+    assertTrue(otherSection.contains("### AMD EPYC 7B13, AVX2, 2 cores\n\nMeasured by `benchmarks/run` on commit "
+        + "abc1234, 2026-11-30. FMA peak, all cores: 157 GFLOP/s FLOAT32, 78.6 GFLOP/s FLOAT64"), otherSection);
+    assertTrue(otherSection.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | "
+        + "**missed** by 38 % |"), otherSection);
+    // Only what was measured is kept: the EPYC's run measured no nd4j engine gemm.
+    assertFalse(otherSection.contains("not measured"), otherSection);
+    try (var files = Files.list(archive)) {
+      assertEquals(2, files.count());
+    }
+
+    // A later run on the EPYC replaces its entry, and the Sapphire Rapids' is now the other one.
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(ZEN3, OPENBLAS));
+    torch(ZEN3, OPENBLAS);
+    String again = report();
+    try (var files = Files.list(archive)) {
+      assertEquals(2, files.count());
+    }
+    assertTrue(again.contains("### Intel(R) Xeon(R) Platinum 8481C, AVX-512, 2 cores"), again);
+    assertFalse(again.contains("### AMD EPYC"), again);
+  }
+
+  @Test
+  void aShortRunAddsWhatItMeasuredToItsCpusEntry() throws IOException {
+    Files.writeString(results.resolve("run.json"), "{\"run\": \"benchmarks/run targets --vectors avx2\", "
+        + "\"commit\": \"abc1234\", \"date\": \"2026-12-04\"}");
+    Path archive = results.getParent().resolve("archive");
+    Path file = BenchmarksReport.archiveTargets(results, archive);
+    CpuTargets entry = CpuTargets.read(file);
+    assertEquals("benchmarks/run targets --vectors avx2", entry.run());
+    assertEquals("abc1234", entry.commit());
+    assertEquals("157 GFLOP/s FLOAT32, 78.6 GFLOP/s FLOAT64", entry.fmaPeak());
+    assertEquals(List.of("reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm", "0.500", "≥ 0.800",
+        "**missed** by 38 %"), entry.rows().get(0));
+    // 500 steps/s × 128 samples × 1.007 MFLOP = 64.4 GFLOP/s, 41 % of 157.3
+    assertTrue(entry.rows().contains(List.of("reference engine training step, % of the FLOAT32 FMA peak", "41 %",
+        "≥ 40 %", "met")), entry.rows().toString());
+    assertTrue(entry.rows().stream().noneMatch(r -> r.get(3).equals("not measured")), entry.rows().toString());
+    assertEquals(CpuTargets.file(archive, entry.machine()), file);
+  }
+
+  @Test
+  void aShortRunThatMeasuredNoTargetIsRefused() throws IOException {
+    Files.writeString(results.resolve("jmh-delta4j.json"), "[]");
+    IOException e = assertThrows(IOException.class,
+        () -> BenchmarksReport.archiveTargets(results, results.resolve("targets")));
+    assertTrue(e.getMessage().contains("no target was measured"), e.getMessage());
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), "{}");
+    e = assertThrows(IOException.class, () -> BenchmarksReport.archiveTargets(results, results.resolve("targets")));
+    assertTrue(e.getMessage().contains("no machine recorded"), e.getMessage());
+  }
+
+  @Test
+  void anArchiveEntryThatIsNotOneIsNamed() throws IOException {
+    Path bad = results.resolve("bad.json");
+    Files.writeString(bad, "{\"machine\": {}, \"rows\": [[\"a\", \"b\"]]}");
+    IOException e = assertThrows(IOException.class, () -> CpuTargets.read(bad));
+    assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("a row of 2 cells"), e.getMessage());
   }
 
   @Test

@@ -31,6 +31,30 @@ class MachineTest {
   }
 
   @Test
+  void aRunHeldToNarrowerVectorsIsAnotherMachine() throws IOException {
+    Machine full = machine(BenchmarksReportTest.SAPPHIRE, "");
+    Machine held = new Machine(full.cpuinfo(), 2, List.of(), Map.of(Machine.VECTORS_HELD_TO, "AVX2"));
+    assertEquals("AVX2", held.widestVectors());
+    assertEquals("AVX-512", held.cpuWidestVectors());
+    assertTrue(held.heldToNarrowerVectors());
+    assertFalse(full.heldToNarrowerVectors());
+    assertEquals("Intel(R) Xeon(R) Platinum 8481C, AVX-512 held to AVX2, 2 cores", held.summary());
+    assertNotEquals(full.fingerprint(), held.fingerprint());
+    assertTrue(held.fingerprint().endsWith(" held to AVX2"), held.fingerprint());
+    // OpenBLAS's AVX2 kernels are the right ones for a run held to AVX2, and too narrow for the CPU unheld
+    assertFalse(new OpenBlasCore("Zen").narrowerThan(held));
+    assertTrue(new OpenBlasCore("Zen").narrowerThan(full));
+    // holding to vectors as wide as the CPU's, or wider, or unknown ones, changes nothing
+    for (String cap : new String[] {"AVX-512", "AMX", ""}) {
+      Machine same = new Machine(full.cpuinfo(), 2, List.of(), Map.of(Machine.VECTORS_HELD_TO, cap));
+      assertEquals(full.fingerprint(), same.fingerprint(), cap);
+    }
+    Machine zen = machine(BenchmarksReportTest.ZEN3, "");
+    assertEquals(zen.fingerprint(),
+        new Machine(zen.cpuinfo(), 2, List.of(), Map.of(Machine.VECTORS_HELD_TO, "AVX2")).fingerprint());
+  }
+
+  @Test
   void differentCpusHaveDifferentFingerprints() throws IOException {
     Machine zen = machine(BenchmarksReportTest.ZEN3, "");
     Machine spr = machine(BenchmarksReportTest.SAPPHIRE, "");
