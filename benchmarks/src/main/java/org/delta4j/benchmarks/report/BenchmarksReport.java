@@ -215,7 +215,8 @@ public final class BenchmarksReport {
           + "against a peer. Rerun `benchmarks/run` for a report that names both.\n\n");
     } else {
       md.append("Every figure below was measured on one machine, **").append(machine.summary())
-          .append("**; results from any other CPU are left out, never mixed in.\n\n");
+          .append("**; results from any other CPU are left out, never mixed in, except that each other CPU's targets "
+              + "are shown apart, in a table of their own (\"Targets on other CPUs\").\n\n");
     }
     if (!leftOut.isEmpty()) {
       md.append("**Left out, measured on another CPU than Delta4j's results (").append(machine.fingerprint())
