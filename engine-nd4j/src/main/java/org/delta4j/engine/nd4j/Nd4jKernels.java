@@ -48,7 +48,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
  * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
- * native memory ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * native memory, and their losses by the reference engine's loops on heap copies ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
  * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
  * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
  * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
@@ -319,6 +319,10 @@ final class Nd4jKernels implements Kernels {
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
     KernelArguments.loss(predictions, targets, gradient);
+    if (predictions.size() <= SmallArrays.MAX_ELEMENTS) {
+      return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
+          gradient == null ? null : owned("loss", gradient));
+    }
     INDArray p = nd("loss", predictions);
     INDArray t = nd("loss", targets);
     INDArray g = gradient == null ? scratch("gradient", p) : nd("loss", gradient);

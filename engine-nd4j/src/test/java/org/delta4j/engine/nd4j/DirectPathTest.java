@@ -17,6 +17,7 @@ import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -27,7 +28,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The engine's direct path — gemm as one OpenBLAS call on the tensors' memory ({@link BlasGemm}), the bias add and
- * the rectifiers in Java on small tensors ({@link SmallArrays}) — agrees with the reference engine on both sides of
+ * the rectifiers in Java on small tensors ({@link SmallArrays}), the losses of a batch by the reference engine's loops
+ * — agrees with the reference engine on both sides of
  * the size threshold, with every transpose, in both types, on arrays that start inside their buffer; gives the same
  * bits run to run and from several threads at once; and refuses memory it cannot address.
  */
@@ -199,6 +201,42 @@ class DirectPathTest {
       elementWiseAgrees(type, 3, 37); //   rows with a tail
       elementWiseAgrees(type, 1, 256); //  a layer at batch 1
       elementWiseAgrees(type, 300, 301); // above the threshold: ND4J's ops
+    }
+  }
+
+  @Test
+  void everyLossGivesTheReferenceBitsOnASmallBatchAndAgreesOnALargeOne() {
+    for (DataType type : TYPES) {
+      for (LossFunction f : LossFunction.values()) {
+        // 128 × 10: a batch's outputs, computed by the loss loops; 7,000 × 10 past the threshold, by ND4J's ops
+        for (int rows : new int[] {128, 7_000}) {
+          double[] p = values(rows * 10, 11);
+          double[] t = values(rows * 10, 12);
+          for (int i = 0; i < p.length; i++) {
+            if (f == LossFunction.BINARY_CROSS_ENTROPY || f == LossFunction.CATEGORICAL_CROSS_ENTROPY) {
+              p[i] += 0.5; // probabilities in (0, 1)
+            }
+            t[i] = f == LossFunction.PERCEPTRON ? Math.signum(t[i]) : t[i] > 0 ? 1 : 0;
+          }
+          double[] loss = new double[2];
+          Tensor[] gradient = new Tensor[2];
+          Engine[] engines = {ref, nd4j};
+          for (int e = 0; e < 2; e++) {
+            Shape s = Shape.of(rows, 10);
+            gradient[e] = engines[e].zeros(type, s);
+            loss[e] = engines[e].kernels().loss(f, engines[e].tensor(type, s, p), engines[e].tensor(type, s, t),
+                gradient[e]);
+          }
+          String what = f + " " + type + " " + rows + " rows";
+          if (rows * 10 <= SmallArrays.MAX_ELEMENTS) {
+            assertEquals(loss[0], loss[1], what);
+            assertArrayEquals(gradient[0].toDoubleArray(), gradient[1].toDoubleArray(), what);
+          } else {
+            Agreement.assertAgree(what, gradient[0], gradient[1], Tolerances.of(type));
+            Agreement.assertAgree(what + " loss", loss[0], loss[1], Tolerances.of(type));
+          }
+        }
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.LossLoops;
 import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
@@ -381,8 +382,8 @@ final class RefKernels implements Kernels {
     int cols = predictions.shape().dim(1);
     double eps = predictions.dataType().probabilityEpsilon();
     return p.floats != null
-        ? Losses.compute(f, rows, cols, eps, p.floats, t.floats, g == null ? null : g.floats)
-        : Losses.compute(f, rows, cols, eps, p.doubles, t.doubles, g == null ? null : g.doubles);
+        ? LossLoops.compute(f, rows, cols, eps, p.floats, t.floats, g == null ? null : g.floats)
+        : LossLoops.compute(f, rows, cols, eps, p.doubles, t.doubles, g == null ? null : g.doubles);
   }
 
   @Override

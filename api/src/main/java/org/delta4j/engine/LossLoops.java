@@ -1,14 +1,16 @@
-package org.delta4j.engine.ref;
+package org.delta4j.engine;
 
 import org.delta4j.spec.LossFunction;
 
 /**
- * The losses and their gradients, per the formulas on {@link LossFunction}, computed in double whatever the storage
- * type. Loss arrays are small (batch × outputs), so one implementation reads both float and double storage through
- * {@link Values}.
+ * The losses and their gradients, per the formulas on {@link LossFunction}, on row-major [rows, cols] Java arrays,
+ * computed in double whatever the storage type (loss arrays are small, batch × outputs, so one implementation reads
+ * both through {@link Values}): the reference engine's on its own storage, and another engine's on copies where its
+ * own operations cost more per call than such small arrays are worth. One implementation, so that engines that use it
+ * agree bit for bit. Stateless and thread-safe.
  */
-final class Losses {
-  private Losses() {}
+public final class LossLoops {
+  private LossLoops() {}
 
   /** Read and write access to a float[] or double[]. */
   private interface Values {
@@ -41,11 +43,18 @@ final class Losses {
     }
   }
 
-  static double compute(LossFunction f, int rows, int cols, double eps, float[] p, float[] t, float[] g) {
+  /**
+   * The loss of predictions p against targets t, averaged over the rows, and when g is not null its gradient
+   * ∂loss/∂p into g (already divided by the rows); {@code eps} keeps probabilities from 0 and 1 before a log or a
+   * division ({@link org.delta4j.tensor.DataType#probabilityEpsilon()}). Each array holds at least rows·cols elements;
+   * the caller checks the shapes.
+   */
+  public static double compute(LossFunction f, int rows, int cols, double eps, float[] p, float[] t, float[] g) {
     return compute(f, rows, cols, eps, new Floats(p), new Floats(t), g == null ? null : new Floats(g));
   }
 
-  static double compute(LossFunction f, int rows, int cols, double eps, double[] p, double[] t, double[] g) {
+  /** {@link #compute(LossFunction, int, int, double, float[], float[], float[])} in double. */
+  public static double compute(LossFunction f, int rows, int cols, double eps, double[] p, double[] t, double[] g) {
     return compute(f, rows, cols, eps, new Doubles(p), new Doubles(t), g == null ? null : new Doubles(g));
   }
 
