@@ -470,11 +470,9 @@ final class Nd4jKernels implements Kernels {
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
-    INDArray ww = nd("adamUpdate", w);
-    INDArray gg = nd("adamUpdate", g);
-    INDArray mm = nd("adamUpdate", m);
-    INDArray vv = nd("adamUpdate", v);
-    NativeMemoryAdam.update(ww, gg, mm, vv, learningRate, beta1, beta2, epsilon, c1, c2);
+    NativeMemoryAdam.update(owned("adamUpdate", w).memory("adamUpdate"), owned("adamUpdate", g).memory("adamUpdate"),
+        owned("adamUpdate", m).memory("adamUpdate"), owned("adamUpdate", v).memory("adamUpdate"), learningRate, beta1,
+        beta2, epsilon, c1, c2);
   }
 
   // ---------------------------------------------------------------- images: convolution, pooling, per-channel
