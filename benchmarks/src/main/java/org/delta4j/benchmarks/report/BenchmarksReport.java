@@ -543,7 +543,8 @@ public final class BenchmarksReport {
     }
     md.append("## Targets on other CPUs\n\n");
     md.append("Each other CPU's targets from its latest run (`benchmarks/results/targets/`), in a table of its own: "
-        + "those figures are of that CPU and that commit, and none of them appears in any other table of this report.\n\n");
+        + "those figures are of that CPU and that commit, and none of them appears in any other table of this "
+        + "report.\n\n");
     for (CpuTargets e : others) {
       md.append("### ").append(e.machine().summary()).append("\n\n");
       md.append(measuredBy(e)).append(" FMA peak, all cores: ").append(e.fmaPeak()).append("; JVM vector width ")

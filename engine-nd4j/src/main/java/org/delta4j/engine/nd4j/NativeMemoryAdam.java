@@ -1,7 +1,6 @@
 package org.delta4j.engine.nd4j;
 
 import java.nio.ByteBuffer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Adam's update, m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m·r₁) / (√(v·r₂) + ε) with rᵢ = 1 / cᵢ the
@@ -45,26 +44,14 @@ final class NativeMemoryAdam {
     return !(LOOP instanceof Scalar);
   }
 
-  static void update(INDArray w, INDArray g, INDArray m, INDArray v, double rate, double b1, double b2, double eps,
-      double c1, double c2) {
-    update(LOOP, w, g, m, v, rate, b1, b2, eps, c1, c2);
-  }
-
-  static void update(Loop loop, INDArray w, INDArray g, INDArray m, INDArray v, double rate, double b1, double b2,
-      double eps, double c1, double c2) {
-    update(loop, memory(w), memory(g), memory(m), memory(v), rate, b1, b2, eps, c1, c2);
-  }
-
-  /**
-   * The same on the arrays' memory, as the engine's tensors keep it: a step's update then makes no buffers (four views
-   * a parameter, some 20 KB a step of the MLP, were most of what the step allocated besides ND4J's own ops).
-   */
+  /** Adam over the arrays' native memory, as the engine's tensors keep it (a step's update makes no buffers). */
   static void update(NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, double rate, double b1, double b2,
       double eps, double c1, double c2) {
     update(LOOP, w, g, m, v, rate, b1, b2, eps, c1, c2);
   }
 
-  private static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, double rate,
+  /** The same by the given loop (the scalar one, in tests). */
+  static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, double rate,
       double b1, double b2, double eps, double c1, double c2) {
     int n = w.length;
     if (w.floats) {
@@ -73,11 +60,6 @@ final class NativeMemoryAdam {
     } else {
       loop.doubles(w.bytes, g.bytes, m.bytes, v.bytes, 0, n, rate, b1, b2, eps, 1 / c1, 1 / c2);
     }
-  }
-
-  /** The array's memory, its elements from the first. */
-  private static NativeMemory memory(INDArray a) {
-    return NativeMemory.of("adamUpdate", a);
   }
 
   static float flush(float x) {

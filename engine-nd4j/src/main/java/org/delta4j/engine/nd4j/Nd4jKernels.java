@@ -48,15 +48,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
  * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
- * native memory, and their losses by the reference engine's loops on heap copies ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
- * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
- * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
- * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see
- * {@link Kernels}). Thread-safe without locks, so that several networks train at once on one engine: the only state
- * is the scratch arrays, kept per thread, and ND4J's native operations and BLAS calls are safe from several threads on
- * distinct arrays (its executioner keeps per-thread op contexts; this engine opens no workspaces, so every array is
- * an ordinary one owned by its tensor or by one thread's scratch). One tensor written from two threads at once is the
- * callers' race, as with any engine.
+ * native memory, and a batch's loss by the reference engine's loops on heap copies ({@link SmallArrays}); the other
+ * primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison or a select
+ * makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations on the
+ * tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no arrays.
+ * Results agree with the reference engine's formulas (see {@link Kernels}). Thread-safe without locks, so that several
+ * networks train at once on one engine: the only state is the scratch arrays, kept per thread, and ND4J's native
+ * operations and BLAS calls are safe from several threads on distinct arrays (its executioner keeps per-thread op
+ * contexts; this engine opens no workspaces, so every array is an ordinary one owned by its tensor or by one thread's
+ * scratch). One tensor written from two threads at once is the callers' race, as with any engine.
  */
 final class Nd4jKernels implements Kernels {
   private final Nd4jEngine engine;
@@ -470,9 +470,8 @@ final class Nd4jKernels implements Kernels {
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
-    NativeMemoryAdam.update(owned("adamUpdate", w).memory("adamUpdate"), owned("adamUpdate", g).memory("adamUpdate"),
-        owned("adamUpdate", m).memory("adamUpdate"), owned("adamUpdate", v).memory("adamUpdate"), learningRate, beta1,
-        beta2, epsilon, c1, c2);
+    NativeMemoryAdam.update(memory("adamUpdate", w), memory("adamUpdate", g), memory("adamUpdate", m),
+        memory("adamUpdate", v), learningRate, beta1, beta2, epsilon, c1, c2);
   }
 
   // ---------------------------------------------------------------- images: convolution, pooling, per-channel
@@ -752,7 +751,12 @@ final class Nd4jKernels implements Kernels {
 
   /** The tensor's native memory, or null for a null tensor (an absent per-channel vector). */
   private NativeMemory memory(Tensor t) {
-    return t == null ? null : owned("channel", t).memory("channel");
+    return t == null ? null : memory("channel", t);
+  }
+
+  /** The native memory of this engine's tensor t, an error naming {@code kernel} for any other. */
+  private NativeMemory memory(String kernel, Tensor t) {
+    return owned(kernel, t).memory(kernel);
   }
 
   /** S of [N, C, ...]: the elements per sample and channel. */

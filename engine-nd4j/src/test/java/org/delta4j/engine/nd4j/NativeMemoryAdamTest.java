@@ -27,6 +27,11 @@ class NativeMemoryAdamTest {
     return Nd4j.rand(type, n).subi(0.5).muli(2 * scale);
   }
 
+  /** The array's native memory, as an engine tensor's is taken: a strided array is refused there. */
+  private static NativeMemory memory(INDArray a) {
+    return NativeMemory.of("adamUpdate", a);
+  }
+
   @ParameterizedTest(name = "{0} elements")
   @ValueSource(ints = {1, 7, 16, 17, 1000})
   void vectorAndScalarLoopsAgreeWithTheDefinition(int n) {
@@ -44,9 +49,10 @@ class NativeMemoryAdamTest {
       double eps = 1e-8;
       double c1 = 1 - Math.pow(b1, 3);
       double c2 = 1 - Math.pow(b2, 3);
-      NativeMemoryAdam.update(byVector[0], g, byVector[1], byVector[2], rate, b1, b2, eps, c1, c2);
-      NativeMemoryAdam.update(new NativeMemoryAdam.Scalar(), byScalar[0], g, byScalar[1], byScalar[2], rate, b1, b2,
+      NativeMemoryAdam.update(memory(byVector[0]), memory(g), memory(byVector[1]), memory(byVector[2]), rate, b1, b2,
           eps, c1, c2);
+      NativeMemoryAdam.update(new NativeMemoryAdam.Scalar(), memory(byScalar[0]), memory(g), memory(byScalar[1]),
+          memory(byScalar[2]), rate, b1, b2, eps, c1, c2);
       for (int k = 0; k < 3; k++) {
         assertEquals(byScalar[k], byVector[k], type + " array " + k);
       }
@@ -74,7 +80,7 @@ class NativeMemoryAdamTest {
     INDArray v = Nd4j.createFromArray(1e-6f, 1e-6f, 0f);
     INDArray zero = Nd4j.zeros(DataType.FLOAT, 3);
     for (int step = 0; step < 5000; step++) {
-      NativeMemoryAdam.update(w, zero, m, v, 1e-3, 0.9, 0.999, 1e-8, 1, 1);
+      NativeMemoryAdam.update(memory(w), memory(zero), memory(m), memory(v), 1e-3, 0.9, 0.999, 1e-8, 1, 1);
       for (float x : new float[] {m.getFloat(0), m.getFloat(1), v.getFloat(0)}) {
         assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "subnormal moment " + x + " at step " + step);
       }
@@ -88,7 +94,8 @@ class NativeMemoryAdamTest {
     INDArray column = matrix.getColumn(1);
     INDArray other = Nd4j.zeros(DataType.FLOAT, 4);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NativeMemoryAdam.update(column, other, other.dup(), other.dup(), 0.1, 0.9, 0.999, 1e-8, 1, 1));
+        () -> NativeMemoryAdam.update(memory(column), memory(other), memory(other.dup()), memory(other.dup()), 0.1,
+            0.9, 0.999, 1e-8, 1, 1));
     assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("not contiguous"), e.getMessage());
   }
 }
