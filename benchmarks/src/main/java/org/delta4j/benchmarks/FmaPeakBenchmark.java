@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * all cores against as many times one core is how far this machine itself scales code that only computes, the ceiling
  * of any parallel speed-up measured on it (cores of a virtual machine may share physical ones). The two types are
  * written out twice on purpose: written once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop
- * runs a hundred times slower.
+ * runs a hundred times slower. For the same reason an accumulator is never the receiver of a call (m.fma(a, k), not
+ * a.fma(m, k): the same bits) until it is cast to its species' class, since a vector carried around a loop is only a
+ * FloatVector to C2's parser (see the reference engine's DoubleVectorKernel).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -67,20 +69,21 @@ public class FmaPeakBenchmark {
     FloatVector a10 = a0;
     FloatVector a11 = a0;
     for (long i = FLOPS_PER_OP / (2L * CHAINS * F.length()); i > 0; i--) {
-      a0 = a0.fma(m, k);
-      a1 = a1.fma(m, k);
-      a2 = a2.fma(m, k);
-      a3 = a3.fma(m, k);
-      a4 = a4.fma(m, k);
-      a5 = a5.fma(m, k);
-      a6 = a6.fma(m, k);
-      a7 = a7.fma(m, k);
-      a8 = a8.fma(m, k);
-      a9 = a9.fma(m, k);
-      a10 = a10.fma(m, k);
-      a11 = a11.fma(m, k);
+      a0 = m.fma(a0, k);
+      a1 = m.fma(a1, k);
+      a2 = m.fma(a2, k);
+      a3 = m.fma(a3, k);
+      a4 = m.fma(a4, k);
+      a5 = m.fma(a5, k);
+      a6 = m.fma(a6, k);
+      a7 = m.fma(a7, k);
+      a8 = m.fma(a8, k);
+      a9 = m.fma(a9, k);
+      a10 = m.fma(a10, k);
+      a11 = m.fma(a11, k);
     }
-    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+    return ((FloatVector) F.vectorType().cast(a0))
+        .add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
         .reduceLanes(VectorOperators.ADD);
   }
 
@@ -101,20 +104,21 @@ public class FmaPeakBenchmark {
     DoubleVector a10 = a0;
     DoubleVector a11 = a0;
     for (long i = FLOPS_PER_OP / (2L * CHAINS * D.length()); i > 0; i--) {
-      a0 = a0.fma(m, k);
-      a1 = a1.fma(m, k);
-      a2 = a2.fma(m, k);
-      a3 = a3.fma(m, k);
-      a4 = a4.fma(m, k);
-      a5 = a5.fma(m, k);
-      a6 = a6.fma(m, k);
-      a7 = a7.fma(m, k);
-      a8 = a8.fma(m, k);
-      a9 = a9.fma(m, k);
-      a10 = a10.fma(m, k);
-      a11 = a11.fma(m, k);
+      a0 = m.fma(a0, k);
+      a1 = m.fma(a1, k);
+      a2 = m.fma(a2, k);
+      a3 = m.fma(a3, k);
+      a4 = m.fma(a4, k);
+      a5 = m.fma(a5, k);
+      a6 = m.fma(a6, k);
+      a7 = m.fma(a7, k);
+      a8 = m.fma(a8, k);
+      a9 = m.fma(a9, k);
+      a10 = m.fma(a10, k);
+      a11 = m.fma(a11, k);
     }
-    return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+    return ((DoubleVector) D.vectorType().cast(a0))
+        .add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
         .reduceLanes(VectorOperators.ADD);
   }
 

@@ -3,6 +3,7 @@ package org.delta4j.engine.nd4j;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ChannelLoops {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  /**
+   * The class of F's vectors. A sum carried around a loop is only a FloatVector to C2's parser, and a method called on
+   * it is bound to its class through the JDK's shared call profile, which in some JVMs left every vector of the loop a
+   * heap object; so a sum is only ever passed (v.add(s), not s.add(v): the same bits) and cast to this final class
+   * before it is reduced.
+   */
+  private static final Class<? extends Vector<Float>> FLOATS = F.vectorType();
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   private ChannelLoops() {}
@@ -134,18 +142,18 @@ final class ChannelLoops {
       // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
       if (products == null) {
         for (; j < end; j += F.length()) {
-          s = s.add(FloatVector.fromByteBuffer(F, a.bytes, base + j * Float.BYTES, ORDER));
+          s = FloatVector.fromByteBuffer(F, a.bytes, base + j * Float.BYTES, ORDER).add(s);
         }
       } else {
         for (; j < end; j += F.length()) {
           int o = base + j * Float.BYTES;
           FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, o, ORDER);
-          s = s.add(v);
+          s = v.add(s);
           ps = FloatVector.fromByteBuffer(F, b.bytes, o, ORDER).fma(v, ps);
         }
       }
-      double rowSum = s.reduceLanes(VectorOperators.ADD);
-      double rowProduct = ps.reduceLanes(VectorOperators.ADD);
+      double rowSum = ((FloatVector) FLOATS.cast(s)).reduceLanes(VectorOperators.ADD);
+      double rowProduct = ((FloatVector) FLOATS.cast(ps)).reduceLanes(VectorOperators.ADD);
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
         float v = a.bytes.getFloat(o);
@@ -187,7 +195,7 @@ final class ChannelLoops {
         for (; j < end; j += F.length()) {
           int at = base + j * Float.BYTES;
           FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, at, ORDER);
-          s = s.add(v);
+          s = v.add(s);
           ps = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER).sub(origin).fma(v, ps);
         }
       } else {
@@ -196,12 +204,12 @@ final class ChannelLoops {
           FloatVector x = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER);
           FloatVector v = zero.blend(FloatVector.fromByteBuffer(F, a.bytes, at, ORDER),
               x.fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
-          s = s.add(v);
+          s = v.add(s);
           ps = x.sub(origin).fma(v, ps);
         }
       }
-      double rowSum = s.reduceLanes(VectorOperators.ADD);
-      double rowProduct = ps.reduceLanes(VectorOperators.ADD);
+      double rowSum = ((FloatVector) FLOATS.cast(s)).reduceLanes(VectorOperators.ADD);
+      double rowProduct = ((FloatVector) FLOATS.cast(ps)).reduceLanes(VectorOperators.ADD);
       for (; j < size; j++) {
         int at = base + j * Float.BYTES;
         float x = b.bytes.getFloat(at);
@@ -235,7 +243,7 @@ final class ChannelLoops {
         v.intoByteBuffer(y.bytes, o, ORDER);
         s = v.fma(v, s);
       }
-      double rowSum = s.reduceLanes(VectorOperators.ADD);
+      double rowSum = ((FloatVector) FLOATS.cast(s)).reduceLanes(VectorOperators.ADD);
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
         float v = x.bytes.getFloat(o) + t;

@@ -128,7 +128,10 @@ final class VectorFloatLoops extends FloatLoops {
       VectorMask<Float> otherA = top.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
       VectorMask<Float> otherB = bottom.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
       VectorMask<Float> firstA = a.and(FIRST_COLUMN.or(otherA.not()));
-      VectorMask<Float> firstB = bottom.compare(VectorOperators.EQ, mo).andNot(a.or(otherA))
+      // and(x.not()) rather than andNot(x): JDK 17's andNot is not forced inline as the mask operations are, and C2
+      // left it a call when compiling this loop before the call had run MinInliningThreshold times (3 forks of the
+      // CNN's training step in 16), so that every mask became a heap object: 8.3 MB a step
+      VectorMask<Float> firstB = bottom.compare(VectorOperators.EQ, mo).and(a.or(otherA).not())
           .and(FIRST_COLUMN.or(otherB.not()));
       FloatVector gradient = FloatVector.fromArray(S, dy, out + o).rearrange(WINDOW_OF_COLUMN).add(0f);
       zero.blend(gradient, firstA).intoArray(dx, i);

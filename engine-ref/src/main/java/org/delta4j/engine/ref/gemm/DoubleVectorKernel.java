@@ -1,6 +1,7 @@
 package org.delta4j.engine.ref.gemm;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,6 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  */
 class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  /**
+   * The class of S's vectors, to cast an accumulator to before a method is called on it. Carried around a loop, a
+   * vector is to C2's parser only a DoubleVector, and a method called on it ({@code intoArray}, {@code reduceLanes}) is
+   * bound to S's class through the call profile of the JDK's own code, shared by every caller. In some JVMs that
+   * binding kept a slow path, and the accumulators became heap objects in every step of k: 8.9 GB allocated and a
+   * seventh of the speed in a training step of the convolutional network (one fork of a full benchmark run; three
+   * forks in ten with the compiler's logging on, none in twelve with this cast). Cast to this final class, the
+   * receiver's type is exact whatever the profile. Passed as an argument instead (the accumulator of a fused
+   * multiply-add), a vector is checked against its receiver's class, which does as much.
+   */
+  private static final Class<? extends Vector<Double>> VECTOR = S.vectorType();
   private static final int L = S.length();
   private static final int NR = 2 * L;
   /** This class's own 4-row tile: every kernel's {@link #edge}. */
@@ -73,14 +85,14 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       lo3 = x.fma(b0, lo3);
       hi3 = x.fma(b1, hi3);
     }
-    lo0.intoArray(tile, 0);
-    hi0.intoArray(tile, L);
-    lo1.intoArray(tile, NR);
-    hi1.intoArray(tile, NR + L);
-    lo2.intoArray(tile, 2 * NR);
-    hi2.intoArray(tile, 2 * NR + L);
-    lo3.intoArray(tile, 3 * NR);
-    hi3.intoArray(tile, 3 * NR + L);
+    ((DoubleVector) VECTOR.cast(lo0)).intoArray(tile, 0);
+    ((DoubleVector) VECTOR.cast(hi0)).intoArray(tile, L);
+    ((DoubleVector) VECTOR.cast(lo1)).intoArray(tile, NR);
+    ((DoubleVector) VECTOR.cast(hi1)).intoArray(tile, NR + L);
+    ((DoubleVector) VECTOR.cast(lo2)).intoArray(tile, 2 * NR);
+    ((DoubleVector) VECTOR.cast(hi2)).intoArray(tile, 2 * NR + L);
+    ((DoubleVector) VECTOR.cast(lo3)).intoArray(tile, 3 * NR);
+    ((DoubleVector) VECTOR.cast(hi3)).intoArray(tile, 3 * NR + L);
   }
 
   /**
@@ -141,21 +153,22 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       }
       DoubleVector al = DoubleVector.broadcast(S, alpha);
       int o = co + j;
-      s0.fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-      s1.fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-      s2.fma(al, DoubleVector.fromArray(S, c, o + 2 * L)).intoArray(c, o + 2 * L);
-      s3.fma(al, DoubleVector.fromArray(S, c, o + 3 * L)).intoArray(c, o + 3 * L);
-      s4.fma(al, DoubleVector.fromArray(S, c, o + 4 * L)).intoArray(c, o + 4 * L);
-      s5.fma(al, DoubleVector.fromArray(S, c, o + 5 * L)).intoArray(c, o + 5 * L);
-      s6.fma(al, DoubleVector.fromArray(S, c, o + 6 * L)).intoArray(c, o + 6 * L);
-      s7.fma(al, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
+      // α·s + c with α the receiver: the sums are passed, not called on (see VECTOR); the product's bits are the same
+      al.fma(s0, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+      al.fma(s1, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+      al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)).intoArray(c, o + 2 * L);
+      al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)).intoArray(c, o + 3 * L);
+      al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)).intoArray(c, o + 4 * L);
+      al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)).intoArray(c, o + 5 * L);
+      al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)).intoArray(c, o + 6 * L);
+      al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
     }
     for (; j + L <= n; j += L) {
       DoubleVector s = DoubleVector.zero(S);
       for (int p = 0, bo = j; p < k; p++, bo += ldb) {
         s = DoubleVector.broadcast(S, a[ao + p]).fma(DoubleVector.fromArray(S, b, bo), s);
       }
-      s.fma(DoubleVector.broadcast(S, alpha), DoubleVector.fromArray(S, c, co + j)).intoArray(c, co + j);
+      DoubleVector.broadcast(S, alpha).fma(s, DoubleVector.fromArray(S, c, co + j)).intoArray(c, co + j);
     }
     for (; j < n; j++) {
       double sum = 0;
@@ -187,10 +200,10 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         s2 = x.fma(DoubleVector.fromArray(S, b, b2 + p), s2);
         s3 = x.fma(DoubleVector.fromArray(S, b, b3 + p), s3);
       }
-      double d0 = s0.reduceLanes(VectorOperators.ADD);
-      double d1 = s1.reduceLanes(VectorOperators.ADD);
-      double d2 = s2.reduceLanes(VectorOperators.ADD);
-      double d3 = s3.reduceLanes(VectorOperators.ADD);
+      double d0 = ((DoubleVector) VECTOR.cast(s0)).reduceLanes(VectorOperators.ADD);
+      double d1 = ((DoubleVector) VECTOR.cast(s1)).reduceLanes(VectorOperators.ADD);
+      double d2 = ((DoubleVector) VECTOR.cast(s2)).reduceLanes(VectorOperators.ADD);
+      double d3 = ((DoubleVector) VECTOR.cast(s3)).reduceLanes(VectorOperators.ADD);
       for (int p = kv; p < k; p++) {
         double x = a[ao + p];
         d0 += x * b[b0 + p];
@@ -209,7 +222,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       for (int p = 0; p < kv; p += L) {
         s = DoubleVector.fromArray(S, a, ao + p).fma(DoubleVector.fromArray(S, b, bo + p), s);
       }
-      double d = s.reduceLanes(VectorOperators.ADD);
+      double d = ((DoubleVector) VECTOR.cast(s)).reduceLanes(VectorOperators.ADD);
       for (int p = kv; p < k; p++) {
         d += a[ao + p] * b[bo + p];
       }
@@ -270,18 +283,18 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         lo5 = x.fma(b0, lo5);
         hi5 = x.fma(b1, hi5);
       }
-      lo0.intoArray(tile, 0);
-      hi0.intoArray(tile, L);
-      lo1.intoArray(tile, NR);
-      hi1.intoArray(tile, NR + L);
-      lo2.intoArray(tile, 2 * NR);
-      hi2.intoArray(tile, 2 * NR + L);
-      lo3.intoArray(tile, 3 * NR);
-      hi3.intoArray(tile, 3 * NR + L);
-      lo4.intoArray(tile, 4 * NR);
-      hi4.intoArray(tile, 4 * NR + L);
-      lo5.intoArray(tile, 5 * NR);
-      hi5.intoArray(tile, 5 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo0)).intoArray(tile, 0);
+      ((DoubleVector) VECTOR.cast(hi0)).intoArray(tile, L);
+      ((DoubleVector) VECTOR.cast(lo1)).intoArray(tile, NR);
+      ((DoubleVector) VECTOR.cast(hi1)).intoArray(tile, NR + L);
+      ((DoubleVector) VECTOR.cast(lo2)).intoArray(tile, 2 * NR);
+      ((DoubleVector) VECTOR.cast(hi2)).intoArray(tile, 2 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo3)).intoArray(tile, 3 * NR);
+      ((DoubleVector) VECTOR.cast(hi3)).intoArray(tile, 3 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo4)).intoArray(tile, 4 * NR);
+      ((DoubleVector) VECTOR.cast(hi4)).intoArray(tile, 4 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo5)).intoArray(tile, 5 * NR);
+      ((DoubleVector) VECTOR.cast(hi5)).intoArray(tile, 5 * NR + L);
     }
   }
 
@@ -392,34 +405,34 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         lo13 = x.fma(b0, lo13);
         hi13 = x.fma(b1, hi13);
       }
-      lo0.intoArray(tile, 0);
-      hi0.intoArray(tile, L);
-      lo1.intoArray(tile, NR);
-      hi1.intoArray(tile, NR + L);
-      lo2.intoArray(tile, 2 * NR);
-      hi2.intoArray(tile, 2 * NR + L);
-      lo3.intoArray(tile, 3 * NR);
-      hi3.intoArray(tile, 3 * NR + L);
-      lo4.intoArray(tile, 4 * NR);
-      hi4.intoArray(tile, 4 * NR + L);
-      lo5.intoArray(tile, 5 * NR);
-      hi5.intoArray(tile, 5 * NR + L);
-      lo6.intoArray(tile, 6 * NR);
-      hi6.intoArray(tile, 6 * NR + L);
-      lo7.intoArray(tile, 7 * NR);
-      hi7.intoArray(tile, 7 * NR + L);
-      lo8.intoArray(tile, 8 * NR);
-      hi8.intoArray(tile, 8 * NR + L);
-      lo9.intoArray(tile, 9 * NR);
-      hi9.intoArray(tile, 9 * NR + L);
-      lo10.intoArray(tile, 10 * NR);
-      hi10.intoArray(tile, 10 * NR + L);
-      lo11.intoArray(tile, 11 * NR);
-      hi11.intoArray(tile, 11 * NR + L);
-      lo12.intoArray(tile, 12 * NR);
-      hi12.intoArray(tile, 12 * NR + L);
-      lo13.intoArray(tile, 13 * NR);
-      hi13.intoArray(tile, 13 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo0)).intoArray(tile, 0);
+      ((DoubleVector) VECTOR.cast(hi0)).intoArray(tile, L);
+      ((DoubleVector) VECTOR.cast(lo1)).intoArray(tile, NR);
+      ((DoubleVector) VECTOR.cast(hi1)).intoArray(tile, NR + L);
+      ((DoubleVector) VECTOR.cast(lo2)).intoArray(tile, 2 * NR);
+      ((DoubleVector) VECTOR.cast(hi2)).intoArray(tile, 2 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo3)).intoArray(tile, 3 * NR);
+      ((DoubleVector) VECTOR.cast(hi3)).intoArray(tile, 3 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo4)).intoArray(tile, 4 * NR);
+      ((DoubleVector) VECTOR.cast(hi4)).intoArray(tile, 4 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo5)).intoArray(tile, 5 * NR);
+      ((DoubleVector) VECTOR.cast(hi5)).intoArray(tile, 5 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo6)).intoArray(tile, 6 * NR);
+      ((DoubleVector) VECTOR.cast(hi6)).intoArray(tile, 6 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo7)).intoArray(tile, 7 * NR);
+      ((DoubleVector) VECTOR.cast(hi7)).intoArray(tile, 7 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo8)).intoArray(tile, 8 * NR);
+      ((DoubleVector) VECTOR.cast(hi8)).intoArray(tile, 8 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo9)).intoArray(tile, 9 * NR);
+      ((DoubleVector) VECTOR.cast(hi9)).intoArray(tile, 9 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo10)).intoArray(tile, 10 * NR);
+      ((DoubleVector) VECTOR.cast(hi10)).intoArray(tile, 10 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo11)).intoArray(tile, 11 * NR);
+      ((DoubleVector) VECTOR.cast(hi11)).intoArray(tile, 11 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo12)).intoArray(tile, 12 * NR);
+      ((DoubleVector) VECTOR.cast(hi12)).intoArray(tile, 12 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo13)).intoArray(tile, 13 * NR);
+      ((DoubleVector) VECTOR.cast(hi13)).intoArray(tile, 13 * NR + L);
     }
   }
 }
