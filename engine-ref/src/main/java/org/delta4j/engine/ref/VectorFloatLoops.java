@@ -61,10 +61,22 @@ final class VectorFloatLoops extends FloatLoops {
       int from, int to) {
     int end = from + S.loopBound(to - from);
     int i = from;
-    for (; i < end; i += S.length()) {
-      FloatVector vz = FloatVector.fromArray(S, z, i);
-      FloatVector vx = passed(gated, gs, gt, vz, FloatVector.fromArray(S, x, i));
-      vx.mul(a).add(vz.mul(b)).add(shift).intoArray(y, i); // a·x + b·z + shift, in the plain loop's order
+    // a·x + b·z + shift, in the plain loop's order. Gated, x counts where gs·z + gt > 0 (NaN not) and is +0
+    // elsewhere: FloatLoops.passed of the affine map's bits (a multiply, then an add, as affine does). Two loops rather
+    // than a test in one, and the gate written out rather than in a method of its own: a method that C2 leaves a call
+    // (as it left andNot, see windowGradients) boxes every vector passed to it.
+    if (gated) {
+      FloatVector zero = FloatVector.zero(S);
+      for (; i < end; i += S.length()) {
+        FloatVector vz = FloatVector.fromArray(S, z, i);
+        FloatVector vx = zero.blend(FloatVector.fromArray(S, x, i), vz.mul(gs).add(gt).compare(VectorOperators.GT, 0f));
+        vx.mul(a).add(vz.mul(b)).add(shift).intoArray(y, i);
+      }
+    } else {
+      for (; i < end; i += S.length()) {
+        FloatVector vz = FloatVector.fromArray(S, z, i);
+        FloatVector.fromArray(S, x, i).mul(a).add(vz.mul(b)).add(shift).intoArray(y, i);
+      }
     }
     super.combine(x, a, z, b, shift, gated, gs, gt, y, i, to);
   }
@@ -74,25 +86,24 @@ final class VectorFloatLoops extends FloatLoops {
       int size, int row, int from, int to) {
     int end = from + S.loopBound(to - from);
     int i = from;
-    for (; i < end; i += S.length()) {
-      FloatVector vb = FloatVector.fromArray(S, b, i);
-      FloatVector p = passed(gated, gs, gt, vb, FloatVector.fromArray(S, a, i)).sub(ka);
-      p.intoArray(terms, i - row);
-      p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
+    if (gated) { // see combine
+      FloatVector zero = FloatVector.zero(S);
+      for (; i < end; i += S.length()) {
+        FloatVector vb = FloatVector.fromArray(S, b, i);
+        FloatVector p = zero.blend(FloatVector.fromArray(S, a, i), vb.mul(gs).add(gt).compare(VectorOperators.GT, 0f))
+            .sub(ka);
+        p.intoArray(terms, i - row);
+        p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
+      }
+    } else {
+      for (; i < end; i += S.length()) {
+        FloatVector vb = FloatVector.fromArray(S, b, i);
+        FloatVector p = FloatVector.fromArray(S, a, i).sub(ka);
+        p.intoArray(terms, i - row);
+        p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
+      }
     }
     super.centredTerms(a, ka, b, kb, gated, gs, gt, terms, size, row, i, to);
-  }
-
-  /**
-   * v where gs·z + gt &gt; 0 (NaN not), else +0, lane by lane: {@link FloatLoops#passed} of the affine map's bits
-   * (a multiply, then an add, as {@link #affine} does); v itself when not gated.
-   */
-  private static FloatVector passed(boolean gated, float gs, float gt, FloatVector z, FloatVector v) {
-    if (!gated) {
-      return v;
-    }
-    VectorMask<Float> open = z.mul(gs).add(gt).compare(VectorOperators.GT, 0f);
-    return FloatVector.zero(S).blend(v, open);
   }
 
   @Override
