@@ -592,13 +592,19 @@ public final class BenchmarksReport {
     md.append('\n');
   }
 
-  /** "met", or by how much of the requirement it was missed; "not measured" for NaN. */
+  /**
+   * "met", or by how much of the requirement it was missed; "not measured" for NaN. A limit exceeded tenfold or more is
+   * missed by so many times the limit: a percentage in the millions reads as a typo, not as the failure it is.
+   */
   static String verdict(double measured, double required, boolean atLeast) {
     if (Double.isNaN(measured)) {
       return "not measured";
     }
     if (atLeast ? measured >= required : measured <= required) {
       return "met";
+    }
+    if (!atLeast && required > 0 && measured >= 10 * required) {
+      return String.format(Locale.ROOT, "**missed**: %,.0f× the limit", measured / required);
     }
     double gap = atLeast ? (required - measured) / required : (measured - required) / required;
     return String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);

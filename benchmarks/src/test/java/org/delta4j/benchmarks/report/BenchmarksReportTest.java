@@ -82,6 +82,17 @@ class BenchmarksReportTest {
   }
 
   @Test
+  void aLimitExceededTenfoldIsMissedBySoManyTimesTheLimit() {
+    assertEquals("met", BenchmarksReport.verdict(4096, 4096, false));
+    assertEquals("**missed** by 50 %", BenchmarksReport.verdict(6144, 4096, false));
+    assertEquals("**missed** by 900 %", BenchmarksReport.verdict(40_959, 4096, false));
+    assertEquals("**missed**: 10× the limit", BenchmarksReport.verdict(40_960, 4096, false));
+    // a CNN step that boxed its vectors: 8,859,011,605 bytes against 4,096
+    assertEquals("**missed**: 2,162,845× the limit", BenchmarksReport.verdict(8_859_011_605.0, 4096, false));
+    assertEquals("**missed** by 99 %", BenchmarksReport.verdict(0.01, 1, true)); // at-least targets stay percentages
+  }
+
+  @Test
   void ratiosAndVerdictsComeFromTheResults() throws IOException {
     torch(ZEN3, OPENBLAS);
     String md = report();
