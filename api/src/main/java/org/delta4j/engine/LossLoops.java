@@ -5,43 +5,12 @@ import org.delta4j.spec.LossFunction;
 /**
  * The losses and their gradients, per the formulas on {@link LossFunction}, on row-major [rows, cols] Java arrays,
  * computed in double whatever the storage type (loss arrays are small, batch × outputs, so one implementation reads
- * both through {@link Values}): the reference engine's on its own storage, and another engine's on copies where its
- * own operations cost more per call than such small arrays are worth. One implementation, so that engines that use it
- * agree bit for bit. Stateless and thread-safe.
+ * and writes both, an element at a time, with no wrapper to allocate): the reference engine's on its own storage, and
+ * another engine's on copies where its own operations cost more per call than such small arrays are worth. One
+ * implementation, so that engines that use it agree bit for bit. Stateless and thread-safe.
  */
 public final class LossLoops {
   private LossLoops() {}
-
-  /** Read and write access to a float[] or double[]. */
-  private interface Values {
-    double get(int i);
-
-    void set(int i, double v);
-  }
-
-  private record Floats(float[] a) implements Values {
-    @Override
-    public double get(int i) {
-      return a[i];
-    }
-
-    @Override
-    public void set(int i, double v) {
-      a[i] = (float) v;
-    }
-  }
-
-  private record Doubles(double[] a) implements Values {
-    @Override
-    public double get(int i) {
-      return a[i];
-    }
-
-    @Override
-    public void set(int i, double v) {
-      a[i] = v;
-    }
-  }
 
   /**
    * The loss of predictions p against targets t, averaged over the rows, and when g is not null its gradient
@@ -50,58 +19,59 @@ public final class LossLoops {
    * the caller checks the shapes.
    */
   public static double compute(LossFunction f, int rows, int cols, double eps, float[] p, float[] t, float[] g) {
-    return compute(f, rows, cols, eps, new Floats(p), new Floats(t), g == null ? null : new Floats(g));
+    return loss(f, rows, cols, eps, p, t, g);
   }
 
   /** {@link #compute(LossFunction, int, int, double, float[], float[], float[])} in double. */
   public static double compute(LossFunction f, int rows, int cols, double eps, double[] p, double[] t, double[] g) {
-    return compute(f, rows, cols, eps, new Doubles(p), new Doubles(t), g == null ? null : new Doubles(g));
+    return loss(f, rows, cols, eps, p, t, g);
   }
 
-  private static double compute(LossFunction f, int rows, int cols, double eps, Values p, Values t, Values g) {
+  /** p, t and g (which may be null) are all float[] or all double[]. */
+  private static double loss(LossFunction f, int rows, int cols, double eps, Object p, Object t, Object g) {
     double sum = 0;
     int n = rows * cols;
     switch (f) {
       case SQUARED_ERROR -> { // ½Σ(t − o)² per row; ∂/∂o = o − t
         for (int i = 0; i < n; i++) {
-          double d = p.get(i) - t.get(i);
+          double d = get(p, i) - get(t, i);
           sum += 0.5 * d * d;
           if (g != null) {
-            g.set(i, d / rows);
+            set(g, i, d / rows);
           }
         }
         return sum / rows;
       }
       case MEAN_SQUARED_ERROR -> { // mean of (t − o)² over all N·C; ∂/∂o = 2(o − t)/(N·C)
         for (int i = 0; i < n; i++) {
-          double d = p.get(i) - t.get(i);
+          double d = get(p, i) - get(t, i);
           sum += d * d;
           if (g != null) {
-            g.set(i, 2 * d / n);
+            set(g, i, 2 * d / n);
           }
         }
         return sum / n;
       }
       case BINARY_CROSS_ENTROPY -> { // −[t log o + (1 − t) log(1 − o)]; ∂/∂o = (o − t)/(o(1 − o))
         for (int i = 0; i < n; i++) {
-          double o = clamp(p.get(i), eps);
-          double y = t.get(i);
+          double o = clamp(get(p, i), eps);
+          double y = get(t, i);
           sum -= y * Math.log(o) + (1 - y) * Math.log(1 - o);
           if (g != null) {
-            g.set(i, (o - y) / (o * (1 - o)) / rows);
+            set(g, i, (o - y) / (o * (1 - o)) / rows);
           }
         }
         return sum / rows;
       }
       case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o; ∂/∂o = −t/o
         for (int i = 0; i < n; i++) {
-          double o = clamp(p.get(i), eps);
-          double y = t.get(i);
+          double o = clamp(get(p, i), eps);
+          double y = get(t, i);
           if (y != 0) {
             sum -= y * Math.log(o);
           }
           if (g != null) {
-            g.set(i, -y / o / rows);
+            set(g, i, -y / o / rows);
           }
         }
         return sum / rows;
@@ -113,20 +83,20 @@ public final class LossLoops {
           double mass = 0;
           double dot = 0;
           for (int j = 0; j < cols; j++) {
-            max = Math.max(max, p.get(o + j));
-            mass += t.get(o + j);
-            dot += t.get(o + j) * p.get(o + j);
+            max = Math.max(max, get(p, o + j));
+            mass += get(t, o + j);
+            dot += get(t, o + j) * get(p, o + j);
           }
           double z = 0;
           for (int j = 0; j < cols; j++) {
-            z += Math.exp(p.get(o + j) - max);
+            z += Math.exp(get(p, o + j) - max);
           }
           double logSumExp = max + Math.log(z);
           sum += mass * logSumExp - dot;
           if (g != null) {
             for (int j = 0; j < cols; j++) {
-              double softmax = Math.exp(p.get(o + j) - logSumExp);
-              g.set(o + j, (mass * softmax - t.get(o + j)) / rows);
+              double softmax = Math.exp(get(p, o + j) - logSumExp);
+              set(g, o + j, (mass * softmax - get(t, o + j)) / rows);
             }
           }
         }
@@ -134,15 +104,29 @@ public final class LossLoops {
       }
       case PERCEPTRON -> { // max(0, −t·a); subgradient −t where t·a ≤ 0 (a zero activation is a mistake)
         for (int i = 0; i < n; i++) {
-          double margin = t.get(i) * p.get(i);
+          double margin = get(t, i) * get(p, i);
           sum += Math.max(0, -margin);
           if (g != null) {
-            g.set(i, margin <= 0 ? -t.get(i) / rows : 0);
+            set(g, i, margin <= 0 ? -get(t, i) / rows : 0);
           }
         }
         return sum / rows;
       }
       default -> throw new AssertionError(f);
+    }
+  }
+
+  /** Element i of a float[] or double[], widened. */
+  private static double get(Object a, int i) {
+    return a instanceof float[] f ? f[i] : ((double[]) a)[i];
+  }
+
+  /** Element i of a float[] (rounded) or double[] set to v. */
+  private static void set(Object a, int i, double v) {
+    if (a instanceof float[] f) {
+      f[i] = (float) v;
+    } else {
+      ((double[]) a)[i] = v;
     }
   }
 

@@ -263,11 +263,11 @@ public final class BenchmarksReport {
         + "yardstick for the nd4j engine. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n");
 
     md.append("## Targets, on ").append(machine.summary()).append("\n\n");
-    CpuTargets thisRun = entry(List.of());
-    md.append(measuredBy(thisRun)).append("\n\n");
     computeTargets();
+    CpuTargets thisRun = entry(targets);
+    md.append(measuredBy(thisRun)).append("\n\n");
     targetTable(targets);
-    otherCpus();
+    otherCpus(thisRun);
 
     md.append("## Training step (samples/s, higher is better)\n\n");
     Map<String, Double> step = new LinkedHashMap<>();
@@ -532,9 +532,9 @@ public final class BenchmarksReport {
    * Keeps this run's targets as its CPU's entry in the archive, and writes every other CPU's latest table there, each
    * on its own: the figures of another CPU are never put in this run's tables.
    */
-  private void otherCpus() throws IOException {
+  private void otherCpus(CpuTargets thisRun) throws IOException {
     if (!machine.cpuinfo().isEmpty()) {
-      entry(targets).writeTo(archive);
+      thisRun.writeTo(archive);
     }
     List<CpuTargets> others = CpuTargets.readAll(archive).stream()
         .filter(e -> !e.machine().fingerprint().equals(machine.fingerprint())).toList();
