@@ -24,11 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * operations per second (summed over the threads) times that is the peak in FLOP/s; the report reads every kernel's and
  * the training step's figures also as a percentage of it. The {@code OneCore} twins run the same loops on one thread:
  * all cores against as many times one core is how far this machine itself scales code that only computes, the ceiling
- * of any parallel speed-up measured on it (cores of a virtual machine may share physical ones). The two types are
- * written out twice on purpose: written once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop
- * runs a hundred times slower. For the same reason an accumulator is never the receiver of a call (m.fma(a, k), not
- * a.fma(m, k): the same bits) until it is cast to its species' class, since a vector carried around a loop is only a
- * FloatVector to C2's parser (see the reference engine's DoubleVectorKernel).
+ * of any parallel speed-up measured on it (cores of a virtual machine may share physical ones).
+ *
+ * <p>Each accumulator is the addend of its own multiply-add, a ← m·k + a, as in a gemm kernel: x86's FMA writes its
+ * result over one operand, and C2 gives it the addend's register. Written a ← m·a + k, as this benchmark first was,
+ * every step copied k into a fresh register for the result; with sixteen registers (AVX2) that spilled the
+ * accumulators to the stack and measured 98–102 GFLOP/s on a core that does 117 (Zen 4, the same as its AVX-512
+ * figure), so every AVX2 figure read as a percentage of it was a sixth too high. The two types are written out twice
+ * on purpose: written once over {@code Vector<E>}, C2 keeps the vectors as heap objects and the loop runs a hundred
+ * times slower. For the same reason an accumulator is never the receiver of a call until it is cast to its species'
+ * class, since a vector carried around a loop is only a FloatVector to C2's parser (see the reference engine's
+ * DoubleVectorKernel).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -46,7 +52,10 @@ public class FmaPeakBenchmark {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
-  /** x ← x·m + k converges to k / (1 − m) = 1: the values stay normal, never subnormal or infinite. */
+  /**
+   * a ← m·k + a grows by about 1e-6 (FLOAT32) or 1e-9 (FLOAT64) a step from 1, to at most 1.02 in one operation:
+   * the values stay normal, never subnormal or infinite, and the sum returned depends on every step.
+   */
   public float m32 = 0.999_999f;
   public float k32 = 1e-6f;
   public double m64 = 0.999_999_999;
@@ -69,18 +78,18 @@ public class FmaPeakBenchmark {
     FloatVector a10 = a0;
     FloatVector a11 = a0;
     for (long i = FLOPS_PER_OP / (2L * CHAINS * F.length()); i > 0; i--) {
-      a0 = m.fma(a0, k);
-      a1 = m.fma(a1, k);
-      a2 = m.fma(a2, k);
-      a3 = m.fma(a3, k);
-      a4 = m.fma(a4, k);
-      a5 = m.fma(a5, k);
-      a6 = m.fma(a6, k);
-      a7 = m.fma(a7, k);
-      a8 = m.fma(a8, k);
-      a9 = m.fma(a9, k);
-      a10 = m.fma(a10, k);
-      a11 = m.fma(a11, k);
+      a0 = m.fma(k, a0);
+      a1 = m.fma(k, a1);
+      a2 = m.fma(k, a2);
+      a3 = m.fma(k, a3);
+      a4 = m.fma(k, a4);
+      a5 = m.fma(k, a5);
+      a6 = m.fma(k, a6);
+      a7 = m.fma(k, a7);
+      a8 = m.fma(k, a8);
+      a9 = m.fma(k, a9);
+      a10 = m.fma(k, a10);
+      a11 = m.fma(k, a11);
     }
     return ((FloatVector) F.vectorType().cast(a0))
         .add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
@@ -104,18 +113,18 @@ public class FmaPeakBenchmark {
     DoubleVector a10 = a0;
     DoubleVector a11 = a0;
     for (long i = FLOPS_PER_OP / (2L * CHAINS * D.length()); i > 0; i--) {
-      a0 = m.fma(a0, k);
-      a1 = m.fma(a1, k);
-      a2 = m.fma(a2, k);
-      a3 = m.fma(a3, k);
-      a4 = m.fma(a4, k);
-      a5 = m.fma(a5, k);
-      a6 = m.fma(a6, k);
-      a7 = m.fma(a7, k);
-      a8 = m.fma(a8, k);
-      a9 = m.fma(a9, k);
-      a10 = m.fma(a10, k);
-      a11 = m.fma(a11, k);
+      a0 = m.fma(k, a0);
+      a1 = m.fma(k, a1);
+      a2 = m.fma(k, a2);
+      a3 = m.fma(k, a3);
+      a4 = m.fma(k, a4);
+      a5 = m.fma(k, a5);
+      a6 = m.fma(k, a6);
+      a7 = m.fma(k, a7);
+      a8 = m.fma(k, a8);
+      a9 = m.fma(k, a9);
+      a10 = m.fma(k, a10);
+      a11 = m.fma(k, a11);
     }
     return ((DoubleVector) D.vectorType().cast(a0))
         .add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
