@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
  * held in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is
- * the 4-row tile; {@link Rows6} and {@link Rows14} are the 6- and 14-row ones, for sixteen registers (AVX2) and
- * thirty-two (AVX-512, AArch64): {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile
+ * the 4-row tile, for sixteen registers (AVX2); {@link Rows14} is the 14-row one, for thirty-two (AVX-512, AArch64),
+ * and {@link Rows6} a 6-row one that sixteen also hold: {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile
  * array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all in registers (an array of
  * them, a loop over rows, or a vector passed to a call it does not inline would put them on the heap). The first step
  * of k multiplies and the loop runs from the second: accumulators that all started as one shared zero were, in some
@@ -230,7 +230,12 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
   }
 
-  /** The 6 × 2L tile: twelve accumulators, for sixteen vector registers (AVX2: 6×16 in float). */
+  /**
+   * The 6 × 2L tile: twelve accumulators, which with B's two vectors and a broadcast fill 15 of sixteen registers
+   * (6×16 in float with AVX2, BLIS's Haswell shape). Chosen only by {@code delta4j.ref.tileRows=6}: on the AVX2 machine
+   * measured the 4-row tile was faster (see {@link CpuShape#tileRows()}), but a CPU whose FMA takes five cycles needs
+   * ten chains to fill two pipes, which four rows do not have.
+   */
   static final class Rows6 extends DoubleVectorKernel {
     @Override
     public int mr() {
