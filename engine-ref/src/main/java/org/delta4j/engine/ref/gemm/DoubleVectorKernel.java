@@ -67,7 +67,46 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     x = DoubleVector.broadcast(S, a[ao + 3]);
     DoubleVector lo3 = x.mul(b0);
     DoubleVector hi3 = x.mul(b1);
-    for (int p = 1; p < kc; p++) {
+    // Two steps of k an iteration. C2's loop for one step is some 30 instructions for 8 multiply-adds, bound by how
+    // many instructions the core issues a cycle rather than by its FMA pipes; taking two, its index arithmetic, range
+    // checks of B and branch are paid once for 16 (AVX2, Zen 4, alone on a core: 105-106 GFLOP/s against 95 of 117).
+    // The two steps' four vectors of B, eight accumulators and a broadcast still fit sixteen registers.
+    int p = 1;
+    for (; p + 1 < kc; p += 2) {
+      ao += 4;
+      bo += NR;
+      b0 = DoubleVector.fromArray(S, b, bo);
+      b1 = DoubleVector.fromArray(S, b, bo + L);
+      x = DoubleVector.broadcast(S, a[ao]);
+      lo0 = x.fma(b0, lo0);
+      hi0 = x.fma(b1, hi0);
+      x = DoubleVector.broadcast(S, a[ao + 1]);
+      lo1 = x.fma(b0, lo1);
+      hi1 = x.fma(b1, hi1);
+      x = DoubleVector.broadcast(S, a[ao + 2]);
+      lo2 = x.fma(b0, lo2);
+      hi2 = x.fma(b1, hi2);
+      x = DoubleVector.broadcast(S, a[ao + 3]);
+      lo3 = x.fma(b0, lo3);
+      hi3 = x.fma(b1, hi3);
+      ao += 4;
+      bo += NR;
+      b0 = DoubleVector.fromArray(S, b, bo);
+      b1 = DoubleVector.fromArray(S, b, bo + L);
+      x = DoubleVector.broadcast(S, a[ao]);
+      lo0 = x.fma(b0, lo0);
+      hi0 = x.fma(b1, hi0);
+      x = DoubleVector.broadcast(S, a[ao + 1]);
+      lo1 = x.fma(b0, lo1);
+      hi1 = x.fma(b1, hi1);
+      x = DoubleVector.broadcast(S, a[ao + 2]);
+      lo2 = x.fma(b0, lo2);
+      hi2 = x.fma(b1, hi2);
+      x = DoubleVector.broadcast(S, a[ao + 3]);
+      lo3 = x.fma(b0, lo3);
+      hi3 = x.fma(b1, hi3);
+    }
+    if (p < kc) { // the last step of an even kc
       ao += 4;
       bo += NR;
       b0 = DoubleVector.fromArray(S, b, bo);
