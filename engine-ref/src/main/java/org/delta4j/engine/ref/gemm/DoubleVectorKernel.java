@@ -9,14 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
  * held in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is
  * the 4-row tile, for sixteen registers (AVX2); {@link Rows14} is the 14-row one, for thirty-two (AVX-512, AArch64),
- * and {@link Rows6} a 6-row one that sixteen also hold: {@link CpuShape#tileRows()} chooses. Every accumulator is a local, stored to the tile
- * array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all in registers (an array of
- * them, a loop over rows, or a vector passed to a call it does not inline would put them on the heap). The first step
- * of k multiplies and the loop runs from the second: accumulators that all started as one shared zero were, in some
- * JVMs, copied between registers every step and some kept on the stack (with AVX2's sixteen registers in every JVM:
- * 70 instructions a step for 12 multiply-adds, four accumulators on the stack, against 49 and none). Loaded only when
- * the module {@code jdk.incubator.vector} is present. The build writes the 32-bit kernels from the 64-bit source by
- * renaming the type (engine-ref/pom.xml).
+ * and {@link Rows6} a 6-row one that sixteen also hold: {@link CpuShape#tileRows()} chooses. Every accumulator is a
+ * local, stored to the tile array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all
+ * in registers (an array of them, a loop over rows, or a vector passed to a call it does not inline would put them on
+ * the heap). The first step of k multiplies and the loop runs from the second: accumulators that all started as one
+ * shared zero were, in some JVMs, copied between registers every step and some kept on the stack (with AVX2's sixteen
+ * registers in every JVM: 70 instructions a step for 12 multiply-adds, four accumulators on the stack, against 49 and
+ * none). Loaded only when the module {@code jdk.incubator.vector} is present. The build writes the 32-bit kernels from
+ * the 64-bit source by renaming the type (engine-ref/pom.xml).
  */
 class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -69,7 +69,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     DoubleVector hi3 = x.mul(b1);
     // Two steps of k an iteration. C2's loop for one step is some 30 instructions for 8 multiply-adds, bound by how
     // many instructions the core issues a cycle rather than by its FMA pipes; taking two, its index arithmetic, range
-    // checks of B and branch are paid once for 16 (AVX2, Zen 4, alone on a core: 105-106 GFLOP/s against 95 of 117).
+    // checks of B and branch are paid once for 16 (AVX2, Zen 4, alone on a core: 104-106 GFLOP/s against 95 of 117).
     // The two steps' four vectors of B, eight accumulators and a broadcast still fit sixteen registers.
     int p = 1;
     for (; p + 1 < kc; p += 2) {
