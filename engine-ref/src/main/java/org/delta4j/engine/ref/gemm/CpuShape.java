@@ -3,6 +3,7 @@ package org.delta4j.engine.ref.gemm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -22,9 +23,9 @@ import java.util.Locale;
  * @param l3 bytes of the last-level cache
  */
 record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3) {
-  /** System property: the rows of the register tile (4, 6 or 14), instead of the ones chosen from the registers. */
+  /** System property: the rows of the register tile, one of {@link #ROWS}, instead of the ones chosen here. */
   static final String ROWS_PROPERTY = "delta4j.ref.tileRows";
-  /** The register tiles there are kernels for, in rows of two vectors. */
+  /** The register tiles there are kernels for, in rows of two vectors, narrowest first. */
   static final int[] ROWS = {4, 6, 14};
 
   private static final long DEFAULT_L1D = 32 << 10;
@@ -91,17 +92,27 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
    * against 86-87, where C2's code for six rows spends 45 instructions on a step's 12 multiply-adds.
    */
   int tileRows() {
-    String forced = System.getProperty(ROWS_PROPERTY);
+    return tileRows(System.getProperty(ROWS_PROPERTY));
+  }
+
+  /** {@link #tileRows()} with {@code forced} as the property's value (null when it is not set). */
+  int tileRows(String forced) {
     if (forced != null) {
-      int rows = Integer.parseInt(forced.trim());
-      for (int r : ROWS) {
-        if (r == rows) {
-          return rows;
+      try {
+        int rows = Integer.parseInt(forced.trim());
+        for (int r : ROWS) {
+          if (r == rows) {
+            return rows;
+          }
         }
+      } catch (NumberFormatException e) {
+        // not a number: the same message as for a number of rows there is no kernel for
       }
-      throw new IllegalArgumentException(ROWS_PROPERTY + "=" + forced + ": there are kernels for 4, 6 or 14 rows");
+      throw new IllegalArgumentException(ROWS_PROPERTY + "=" + forced + ": the rows must be one of "
+          + Arrays.toString(ROWS) + ", the tiles there are kernels for");
     }
-    return 2 * 14 + 3 <= vectorRegisters ? 14 : 4;
+    int widest = ROWS[ROWS.length - 1];
+    return 2 * widest + 3 <= vectorRegisters ? widest : ROWS[0];
   }
 
   /**

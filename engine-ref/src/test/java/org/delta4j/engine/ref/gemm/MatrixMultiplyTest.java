@@ -1,6 +1,7 @@
 package org.delta4j.engine.ref.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -116,6 +117,16 @@ class MatrixMultiplyTest {
     assertEquals(4, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows());
     assertEquals(14, new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20).tileRows());
     assertEquals(4, new CpuShape(128, 8, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    // delta4j.ref.tileRows names any tile there is a kernel for, whatever the registers; anything else is refused
+    CpuShape avx512 = new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20);
+    assertEquals(14, avx512.tileRows(null));
+    assertEquals(6, avx512.tileRows(" 6 "));
+    assertEquals(14, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows("14"));
+    for (String bad : new String[] {"5", "six", ""}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> avx512.tileRows(bad));
+      assertEquals("delta4j.ref.tileRows=" + bad + ": the rows must be one of [4, 6, 14], the tiles there are kernels for",
+          e.getMessage());
+    }
     assertEquals(16, CpuShape.registers("amd64", 256));
     assertEquals(32, CpuShape.registers("amd64", 512));
     assertEquals(32, CpuShape.registers("aarch64", 128));
