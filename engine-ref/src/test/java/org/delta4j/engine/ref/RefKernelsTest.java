@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * large enough to be split between the cores: the one-pass sums agree with two channelSums, the one-pass
  * centred sums and moments agree with their definitions (FLOAT64 to 1e-12, FLOAT32 to its rounding, also for a mean
  * far above the spread), and the one-pass combination agrees with the default (run in FLOAT64) to float rounding.
+ * A fill split between the cores sets every element.
  */
 class RefKernelsTest {
   private final Engine engine = new RefEngine();
@@ -199,6 +200,24 @@ class RefKernelsTest {
       assertArrayEquals(expected.toDoubleArray(), y.toDoubleArray(), t.toString());
       kernels.channelAffineRelu(x, scale, shift, x); // in place
       assertArrayEquals(expected.toDoubleArray(), x.toDoubleArray(), t + " in place");
+    }
+  }
+
+  /** Element counts on both sides of where fill splits between the cores, and a gradient's, 784 × 256. */
+  static List<Shape> fillShapes() {
+    return List.of(Shape.of(1), Shape.of(32767), Shape.of(32768), Shape.of(32769), Shape.of(201, 163),
+        Shape.of(784, 256));
+  }
+
+  @ParameterizedTest(name = "fill of {0}")
+  @MethodSource("fillShapes")
+  void fillSetsEveryElementWhicheverCoreTakesIt(Shape shape) {
+    for (DataType type : DataType.values()) {
+      Tensor t = engine.tensor(type, shape, values(shape.intSize(), 61));
+      kernels.fill(t, -0.75);
+      double[] expected = new double[shape.intSize()];
+      java.util.Arrays.fill(expected, -0.75);
+      assertArrayEquals(expected, t.toDoubleArray(), type + " fill of " + shape);
     }
   }
 }
