@@ -35,6 +35,69 @@ public final class MachineProbe {
     System.exit(0); // ND4J leaves non-daemon threads behind
   }
 
+  /**
+   * How long a cache line takes to pass from one core to another, in nanoseconds one way: two threads hand a counter
+   * back and forth for about {@code millis} ms, each waiting for the other's increment. About 30-40 ns between two
+   * cores of one L3 (one AMD core complex), 100-200 ns between two L3s or sockets; on a virtual machine it tells which
+   * the host placed the cores on at that moment, which moves every step that hands work between them. NaN on one core,
+   * or when the other thread never answered in time.
+   */
+  static double cacheLineBetweenCoresNanos(long millis) {
+    if (Runtime.getRuntime().availableProcessors() < 2) {
+      return Double.NaN;
+    }
+    java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    Thread other = new Thread(() -> { // answers each odd value with the next even one, until told to stop (−1)
+      for (long v = counter.get(); v >= 0; v = counter.get()) {
+        if ((v & 1) == 1) {
+          counter.compareAndSet(v, v + 1); // never over the stop signal
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+    }, "cache-line probe");
+    other.setDaemon(true);
+    other.start();
+    long exchanges = 0;
+    long start = System.nanoTime();
+    long now = start;
+    try {
+      exchanges = exchange(counter, deadline);
+      now = System.nanoTime();
+    } finally {
+      counter.set(-1); // the other thread's signal to stop
+    }
+    try {
+      other.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return exchanges == 0 ? Double.NaN : (now - start) / (2.0 * exchanges);
+  }
+
+  /** Hands the counter to the other thread and waits for its answer, until the deadline; how many round trips. */
+  private static long exchange(java.util.concurrent.atomic.AtomicLong counter, long deadline) {
+    long exchanges = 0;
+    long now = System.nanoTime();
+    exchange:
+    while (now < deadline) {
+      for (int i = 0; i < 256; i++) {
+        long sent = 2 * exchanges + 1;
+        counter.set(sent);
+        for (int spins = 1; counter.get() == sent; spins++) {
+          Thread.onSpinWait();
+          if ((spins & 0xffff) == 0 && System.nanoTime() >= deadline) { // rarely: a clock read takes some 20 ns
+            break exchange;
+          }
+        }
+        exchanges++;
+      }
+      now = System.nanoTime();
+    }
+    return exchanges;
+  }
+
   /** The machine as this JVM sees it; with {@code nd4j}, ND4J is loaded first and its BLAS recorded. */
   static Machine probe(boolean nd4j) {
     Map<String, String> settings = new LinkedHashMap<>();
@@ -43,6 +106,10 @@ public final class MachineProbe {
     settings.put("reference gemm", MatrixMultiply.get().description());
     if (MatrixMultiply.vectorApi()) {
       settings.put("JVM vector width", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + " bits");
+    }
+    double line = cacheLineBetweenCoresNanos(200);
+    if (!Double.isNaN(line)) {
+      settings.put(Machine.CACHE_LINE_BETWEEN_CORES, String.format(java.util.Locale.ROOT, "%.0f ns one way", line));
     }
     String held = System.getenv("DELTA4J_VECTORS");
     if (held != null && !held.isBlank()) {

@@ -240,7 +240,8 @@ public final class BenchmarksReport {
         : String.format(Locale.ROOT, "| FMA peak, one core | %s GFLOP/s FLOAT32, %s GFLOP/s FLOAT64; all cores ÷ "
             + "(cores × one core), FLOAT32: %.2f |%n", num(peakOneCore.float32Gflops()),
             num(peakOneCore.float64Gflops()), coreScaling()));
-    for (String key : new String[] {"memory", "Java", "JVM vector width", "reference gemm"}) {
+    for (String key : new String[] {"memory", "Java", "JVM vector width", "reference gemm",
+        Machine.CACHE_LINE_BETWEEN_CORES}) {
       md.append("| ").append(key).append(" | ").append(machine.settings().getOrDefault(key, "not recorded"))
           .append(" |\n");
     }

@@ -88,6 +88,11 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
    * JVM, OpenBLAS and PyTorch all told to use AVX2 at most), as {@link #widestVectors} names them.
    */
   public static final String VECTORS_HELD_TO = "vectors held to";
+  /**
+   * Setting: how long a cache line took to pass between two cores when the machine was probed ("34 ns one way"). On a
+   * virtual machine it says whether the host had the cores on one L3 then; it may change during a run.
+   */
+  public static final String CACHE_LINE_BETWEEN_CORES = "cache line between cores";
 
   /** x86's vectors as {@link #widestVectors} names them, narrowest first. */
   static final List<String> X86_VECTORS = List.of("SSE2", "AVX", "AVX2", "AVX-512");
