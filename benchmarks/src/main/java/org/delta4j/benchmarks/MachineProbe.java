@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.delta4j.benchmarks.report.Blas;
 import org.delta4j.benchmarks.report.Machine;
 import org.delta4j.engine.Engines;
@@ -46,7 +47,7 @@ public final class MachineProbe {
     if (Runtime.getRuntime().availableProcessors() < 2) {
       return Double.NaN;
     }
-    java.util.concurrent.atomic.AtomicLong counter = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong counter = new AtomicLong();
     long deadline = System.nanoTime() + millis * 1_000_000;
     Thread other = new Thread(() -> { // answers each odd value with the next even one, until told to stop (−1)
       for (long v = counter.get(); v >= 0; v = counter.get()) {
@@ -59,25 +60,20 @@ public final class MachineProbe {
     }, "cache-line probe");
     other.setDaemon(true);
     other.start();
-    long exchanges = 0;
     long start = System.nanoTime();
-    long now = start;
-    try {
-      exchanges = exchange(counter, deadline);
-      now = System.nanoTime();
-    } finally {
-      counter.set(-1); // the other thread's signal to stop
-    }
+    long exchanges = exchange(counter, deadline);
+    long elapsed = System.nanoTime() - start;
+    counter.set(-1); // the other thread's signal to stop
     try {
       other.join(1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return exchanges == 0 ? Double.NaN : (now - start) / (2.0 * exchanges);
+    return exchanges == 0 ? Double.NaN : elapsed / (2.0 * exchanges);
   }
 
   /** Hands the counter to the other thread and waits for its answer, until the deadline; how many round trips. */
-  private static long exchange(java.util.concurrent.atomic.AtomicLong counter, long deadline) {
+  private static long exchange(AtomicLong counter, long deadline) {
     long exchanges = 0;
     long now = System.nanoTime();
     exchange:

@@ -54,8 +54,8 @@ public final class MatrixMultiply {
   }
 
   /**
-   * With the vector micro-kernels of {@code rows} rows (4, 6 or 12; 0: as the CPU's registers allow) or the scalar ones,
-   * blocked for the caches of {@code caches} (null: this machine's).
+   * With the vector micro-kernels of {@code rows} rows (one of {@link CpuShape#ROWS}; 0: as the CPU's registers allow)
+   * or the scalar ones, blocked for the caches of {@code caches} (null: this machine's).
    */
   MatrixMultiply(boolean vector, int rows, CpuShape caches) {
     this(vector, rows, caches, PARALLEL_FLOPS, POLLED_FLOPS);
