@@ -36,62 +36,99 @@ public final class MachineProbe {
     System.exit(0); // ND4J leaves non-daemon threads behind
   }
 
+  /** Round trips timed together by {@link #cacheLineBetweenCoresNanos}: some microseconds' worth. */
+  private static final int WINDOW = 64;
+  /**
+   * Attempts of {@link #cacheLineBetweenCoresNanos}, each with a thread of its own: a scheduler that put the two
+   * threads on one core beside a busy one may keep them there for a whole attempt, and is unlikely to in all.
+   */
+  private static final int ATTEMPTS = 8;
+
   /**
    * How long a cache line takes to pass from one core to another, in nanoseconds one way: two threads hand a counter
-   * back and forth for about {@code millis} ms, each waiting for the other's increment. About 30-40 ns between two
+   * back and forth for about {@code millis} ms, each waiting for the other's increment, timed {@value #WINDOW} round
+   * trips at a time in {@value #ATTEMPTS} attempts; the fastest such window counts, so that one in which the system
+   * ran another thread on either core (a JIT compiler, a BLAS thread spinning) does not. About 30-40 ns between two
    * cores of one L3 (one AMD core complex), 100-200 ns between two L3s or sockets; on a virtual machine it tells which
-   * the host placed the cores on at that moment, which moves every step that hands work between them. NaN on one core,
-   * or when the other thread never answered in time.
+   * the host placed the cores on at that moment, which moves every step that hands work between them. NaN on one
+   * core, or when no window was completed in time.
    */
   static double cacheLineBetweenCoresNanos(long millis) {
     if (Runtime.getRuntime().availableProcessors() < 2) {
       return Double.NaN;
     }
+    long fastest = Long.MAX_VALUE;
+    for (int i = 0; i < ATTEMPTS; i++) {
+      fastest = Math.min(fastest, attempt(millis / ATTEMPTS));
+    }
+    return fastest == Long.MAX_VALUE ? Double.NaN : fastest / (2.0 * WINDOW);
+  }
+
+  /**
+   * One attempt of {@link #cacheLineBetweenCoresNanos}: a new answering thread, which the scheduler may place anew,
+   * and round trips for {@code millis} ms; the nanoseconds of the fastest window, or {@link Long#MAX_VALUE} if none
+   * was completed.
+   */
+  private static long attempt(long millis) {
     AtomicLong counter = new AtomicLong();
-    long deadline = System.nanoTime() + millis * 1_000_000;
     Thread other = new Thread(() -> { // answers each odd value with the next even one, until told to stop (−1)
+      int spins = 0;
       for (long v = counter.get(); v >= 0; v = counter.get()) {
         if ((v & 1) == 1) {
           counter.compareAndSet(v, v + 1); // never over the stop signal
+          spins = 0;
         } else {
-          Thread.onSpinWait();
+          spin(++spins);
         }
       }
     }, "cache-line probe");
     other.setDaemon(true);
     other.start();
-    long start = System.nanoTime();
-    long exchanges = exchange(counter, deadline);
-    long elapsed = System.nanoTime() - start;
+    long fastest = fastestWindow(counter, System.nanoTime() + millis * 1_000_000);
     counter.set(-1); // the other thread's signal to stop
     try {
       other.join(1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return exchanges == 0 ? Double.NaN : elapsed / (2.0 * exchanges);
+    return fastest;
   }
 
-  /** Hands the counter to the other thread and waits for its answer, until the deadline; how many round trips. */
-  private static long exchange(AtomicLong counter, long deadline) {
-    long exchanges = 0;
-    long now = System.nanoTime();
-    exchange:
-    while (now < deadline) {
-      for (int i = 0; i < 256; i++) {
-        long sent = 2 * exchanges + 1;
+  /**
+   * One turn of a wait for the other thread. After some microseconds of waiting the core is given up now and then: the
+   * other thread may be waiting for this very core, and its answer would otherwise come only when the scheduler
+   * preempts the waiter, a tick later. A window with such a wait is slow and not the one that counts.
+   */
+  private static void spin(int spins) {
+    if ((spins & 0x3ff) == 0) {
+      Thread.yield();
+    } else {
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Hands the counter to the other thread and waits for its answer, {@value #WINDOW} times a window, until the
+   * deadline; the nanoseconds of the fastest window completed, or {@link Long#MAX_VALUE} if none was.
+   */
+  private static long fastestWindow(AtomicLong counter, long deadline) {
+    long fastest = Long.MAX_VALUE;
+    long sent = 1;
+    for (long start = System.nanoTime(); start < deadline; ) {
+      for (int i = 0; i < WINDOW; i++, sent += 2) {
         counter.set(sent);
         for (int spins = 1; counter.get() == sent; spins++) {
-          Thread.onSpinWait();
+          spin(spins);
           if ((spins & 0xffff) == 0 && System.nanoTime() >= deadline) { // rarely: a clock read takes some 20 ns
-            break exchange;
+            return fastest;
           }
         }
-        exchanges++;
       }
-      now = System.nanoTime();
+      long end = System.nanoTime();
+      fastest = Math.min(fastest, end - start);
+      start = end;
     }
-    return exchanges;
+    return fastest;
   }
 
   /** The machine as this JVM sees it; with {@code nd4j}, ND4J is loaded first and its BLAS recorded. */
