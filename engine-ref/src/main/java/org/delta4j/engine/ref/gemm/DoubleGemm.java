@@ -5,11 +5,12 @@ package org.delta4j.engine.ref.gemm;
  * NR columns wide and A into panels MR rows high, over blocks of KC steps sized to the caches, and a register-tiled
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
  * products split their columns (rows, when higher than wide) between the threads of a {@link WorkerPool}; products
- * whose k dwarfs m·n (a convolution's weight gradient, 32 × 9 summed over 100 352 pixels) split k instead, into
- * slices fixed by the shape alone, and sum the slices' partial products in slice order, so that the result has the
- * same bits whichever thread ran a slice and however many there were. Packing buffers and a product's state are kept per thread, so a product allocates nothing
- * in steady state and several threads multiply at once: thread-safe. One source serves both element types: the build
- * writes the 32-bit class from the 64-bit one by renaming the type (engine-ref/pom.xml).
+ * whose k exceeds m and n (a Dense layer's X·W) split k in two halves; products whose k dwarfs m·n (a convolution's
+ * weight gradient, 32 × 9 summed over 100 352 pixels) split k into slices. Halves and slices are fixed by the shape
+ * alone and their partial products summed in order, so that the result has the same bits whichever thread ran a part
+ * and however many there were. Packing buffers and a product's state are kept per thread, so a product allocates
+ * nothing in steady state and several threads multiply at once: thread-safe. One source serves both element types: the
+ * build writes the 32-bit class from the 64-bit one by renaming the type (engine-ref/pom.xml).
  */
 final class DoubleGemm {
   /**
@@ -45,10 +46,21 @@ final class DoubleGemm {
      */
     void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co);
 
+    /** y[yo + j] += x[xo + j] for j &lt; n: a partial product added into C. */
+    void add(int n, double[] x, int xo, double[] y, int yo);
+
     /** As {@link #row} with B transposed: c[co + j] += α·Σₚ a[ao + p]·b[j·ldb + p], one dot product per column. */
     void rowTransposed(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c,
         int co);
   }
+
+  /**
+   * The largest C computed by {@link #halves}, whose second half's partial product takes as much room, kept by the
+   * calling thread. Larger products gain little from halves: on a 2-core Zen 4, float, 256 × 1024 × 256 (65 536
+   * elements) went from 1,143–1,168 products a second to 1,298–1,316, 512 × 2048 × 512 from 151–158 to 157–166, and
+   * 1024 × 2048 × 1024 stayed at 41–42.
+   */
+  static final int HALVES_MAX_ELEMENTS = 1 << 16;
 
   /** The rows of {@link MicroKernel#edge}'s tile. */
   static final int EDGE_ROWS = 4;
@@ -109,10 +121,13 @@ final class DoubleGemm {
     int jobK;
     int jobSlices;
     int jobColsPerPart;
+    int jobThreads;
     boolean jobAccumulate;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
     final java.util.function.IntConsumer columns = this::runColumns;
+    final java.util.function.IntConsumer halves = this::runHalf;
+    final java.util.function.IntConsumer halfSums = this::runHalfSum;
     /** The next slice of k to be computed, claimed by whichever thread of the product is free first. */
     final java.util.concurrent.atomic.AtomicInteger nextSlice = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -121,12 +136,69 @@ final class DoubleGemm {
           jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
     }
 
+    /** Sets the product a split job computes: C (+)= α·op(A)·op(B), m × n, k steps. */
+    void setJob(int m, int n, int k, boolean ta, double[] a, int lda, boolean tb, double[] b, int ldb, double alpha,
+        double[] c, int ldc, boolean accumulate) {
+      jobRows = m;
+      jobN = n;
+      jobK = k;
+      jobTa = ta;
+      jobA = a;
+      jobLda = lda;
+      jobTb = tb;
+      jobB = b;
+      jobLdb = ldb;
+      jobAlpha = alpha;
+      jobC = c;
+      jobLdc = ldc;
+      jobAccumulate = accumulate;
+    }
+
+    /** Lets go of the caller's arrays once a split job is done, so that a workspace keeps none of them alive. */
+    void clearJob() {
+      jobA = null;
+      jobB = null;
+      jobC = null;
+    }
+
     /** One thread's columns of a product split by {@link #columns}, on its own workspace. */
     private void runColumns(int t) {
       int j0 = Math.min(jobN, t * jobColsPerPart);
       int j1 = Math.min(jobN, j0 + jobColsPerPart);
       serial(workspaces.get(), jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB, jobLdb,
           jobAccumulate, jobC, 0, jobLdc);
+    }
+
+    /**
+     * One thread's share of a product split by {@link #halves}: the first ⌈T/2⌉ of its T threads compute the first
+     * half of k, the others the second, each half's columns shared out in whole NR-wide panels (a lone thread computes
+     * both halves): the first half into C, the second into the caller's partial product.
+     */
+    private void runHalf(int t) {
+      Workspace own = workspaces.get(); // the running thread's: its packed B, as the caller's is in use
+      int first = (jobThreads + 1) / 2; // the threads of the first half
+      for (int h = 0; h < 2; h++) {
+        int from = h == 0 ? 0 : first;
+        int count = jobThreads == 1 ? 1 : h == 0 ? first : jobThreads - first;
+        if (jobThreads > 1 && (t < from || t >= from + count)) {
+          continue;
+        }
+        int nr = kernel.nr();
+        int colsPerPart = ((jobN + count - 1) / count + nr - 1) / nr * nr;
+        int j0 = Math.min(jobN, (t - (jobThreads == 1 ? 0 : from)) * colsPerPart);
+        int j1 = Math.min(jobN, j0 + colsPerPart);
+        // the first half into C, as an unsplit product would take it; the second into the partial product
+        serial(own, jobTa, jobTb, jobRows, j0, j1, h * (jobK / 2), h == 0 ? jobK / 2 : jobK, jobAlpha, jobA, jobLda,
+            jobB, jobLdb, h == 0 && jobAccumulate, h == 0 ? jobC : partial, 0, h == 0 ? jobLdc : jobN);
+      }
+    }
+
+    /** One thread's rows of C in a product split by {@link #halves}: the second half's partial product added in. */
+    private void runHalfSum(int t) {
+      for (int i = (int) ((long) jobRows * t / jobThreads), end = (int) ((long) jobRows * (t + 1) / jobThreads);
+          i < end; i++) {
+        kernel.add(jobN, partial, i * jobN, jobC, i * jobLdc);
+      }
     }
 
     /**
@@ -209,6 +281,10 @@ final class DoubleGemm {
     long flops = 2L * m * n * k;
     int threads = flops >= parallelFlops ? pool.parallelism() : flops >= polledFlops ? 1 + pool.pollingWorkers() : 1;
     threads = Math.min(threads, (m + mr - 1) / mr);
+    if (halves(m, n, k)) {
+      halves(w, threads, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
+      return;
+    }
     if (threads == 1) {
       serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
       return;
@@ -240,8 +316,7 @@ final class DoubleGemm {
         w.jobLdc = ldc;
         w.jobAccumulate = accumulate || pc > 0;
         pool.invoke(threads, w.part);
-        w.jobA = null; // keep no caller's arrays alive
-        w.jobC = null;
+        w.clearJob();
       }
     }
   }
@@ -256,24 +331,40 @@ final class DoubleGemm {
   private void columns(Workspace w, int threads, boolean ta, boolean tb, int m, int n, int k, double alpha,
       double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
     int nr = kernel.nr();
-    w.jobRows = m;
-    w.jobN = n;
-    w.jobK = k;
+    w.setJob(m, n, k, ta, a, lda, tb, b, ldb, alpha, c, ldc, accumulate);
     w.jobColsPerPart = ((n + threads - 1) / threads + nr - 1) / nr * nr;
-    w.jobTa = ta;
-    w.jobA = a;
-    w.jobLda = lda;
-    w.jobTb = tb;
-    w.jobB = b;
-    w.jobLdb = ldb;
-    w.jobAlpha = alpha;
-    w.jobC = c;
-    w.jobLdc = ldc;
-    w.jobAccumulate = accumulate;
     pool.invoke(threads, w.columns);
-    w.jobA = null; // keep no caller's arrays alive
-    w.jobB = null;
-    w.jobC = null;
+    w.clearJob();
+  }
+
+  /**
+   * Whether a product is computed as two halves of k ({@link #halves}): one whose k exceeds m and is at least n, as
+   * in a Dense layer's forward product X·W (k inputs, n outputs, m samples), worth splitting over the cores, and whose
+   * C has at most {@value #HALVES_MAX_ELEMENTS} elements, so that it and a partial product stay in cache. The
+   * choice depends on the shape alone, never on the threads there are, so that C has the same bits on any machine.
+   */
+  boolean halves(int m, int n, int k) {
+    return k > m && k >= n && (long) m * n <= HALVES_MAX_ELEMENTS && 2L * m * n * k >= polledFlops;
+  }
+
+  /**
+   * C += α·(op(A)[:, K₀]·op(B)[K₀, :] + op(A)[:, K₁]·op(B)[K₁, :]) over the two halves K₀ and K₁ of k, each half's
+   * partial product on its own threads (the first straight into C), then C's rows shared out to add the second in.
+   * Split by columns instead, every thread would pack all of op(A) (m × k, here larger than C) and read every row of
+   * op(B), though the weights' other loops (Adam, and the weight gradient Xᵀ·dY split by rows) give each core its own
+   * half of those rows: here each core packs half of op(A) and reads, of B, only its own rows. The sum moves m × n
+   * elements between the cores instead.
+   */
+  private void halves(Workspace w, int threads, boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a,
+      int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
+    if (w.partial.length < m * n) {
+      w.partial = new double[m * n];
+    }
+    w.setJob(m, n, k, ta, a, lda, tb, b, ldb, alpha, c, ldc, accumulate);
+    w.jobThreads = threads;
+    pool.invoke(threads, w.halves);
+    pool.invoke(threads, w.halfSums);
+    w.clearJob();
   }
 
   /**
@@ -303,27 +394,15 @@ final class DoubleGemm {
       w.partial = new double[slices * size];
     }
     double[] partial = w.partial;
-    w.jobRows = swap ? n : m;
-    w.jobN = swap ? m : n;
-    w.jobK = k;
-    w.jobTa = swap ? !tb : ta; // op(B)ᵀ is B read the other way round
-    w.jobA = swap ? b : a;
-    w.jobLda = swap ? ldb : lda;
-    w.jobTb = swap ? !ta : tb;
-    w.jobB = swap ? a : b;
-    w.jobLdb = swap ? lda : ldb;
-    w.jobC = partial;
+    // op(B)ᵀ is B read the other way round; each slice is computed with α = 1 and stored, α applied in the sum
+    w.setJob(swap ? n : m, swap ? m : n, k, swap ? !tb : ta, swap ? b : a, swap ? ldb : lda, swap ? !ta : tb,
+        swap ? a : b, swap ? lda : ldb, 1, partial, swap ? m : n, false);
     w.jobSlices = slices;
     w.nextSlice.set(0);
     pool.invoke(Math.min(pool.parallelism(), slices), w.slices);
-    w.jobA = null; // keep no caller's arrays alive
-    w.jobB = null;
-    w.jobC = null;
+    w.clearJob();
     for (int s = 1; s < slices; s++) { // Σₛ in slice order, into slice 0's
-      int o = s * size;
-      for (int i = 0; i < size; i++) {
-        partial[i] += partial[o + i];
-      }
+      kernel.add(size, partial, s * size, partial, 0);
     }
     for (int i = 0; i < m; i++) {
       int row = i * ldc;
@@ -583,6 +662,13 @@ final class DoubleGemm {
         for (int j = 0; j < n; j++) {
           c[co + j] += x * b[bo + j];
         }
+      }
+    }
+
+    @Override
+    public void add(int n, double[] x, int xo, double[] y, int yo) {
+      for (int j = 0; j < n; j++) {
+        y[yo + j] += x[xo + j];
       }
     }
 

@@ -163,6 +163,17 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
   }
 
+  @Override
+  public void add(int n, double[] x, int xo, double[] y, int yo) {
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      DoubleVector.fromArray(S, y, yo + j).add(DoubleVector.fromArray(S, x, xo + j)).intoArray(y, yo + j);
+    }
+    for (; j < n; j++) {
+      y[yo + j] += x[xo + j];
+    }
+  }
+
   /**
    * Eight vectors of C's row at a time (8L columns, each B row read once per block); the FMA latency is hidden by
    * eight independent chains, then L columns at a time, then a scalar tail.

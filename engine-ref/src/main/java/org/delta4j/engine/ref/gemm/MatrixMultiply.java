@@ -7,11 +7,11 @@ package org.delta4j.engine.ref.gemm;
  * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
  * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
  * Products of at least {@value #PARALLEL_FLOPS} floating-point operations split their rows or columns over the
- * available cores, from {@value #POLLED_FLOPS} over the caller and the workers polling for work, and those whose k
- * dwarfs m·n split k from {@value #SLICE_FLOPS} (below that, on two cores, handing work over costs more than it
- * saves). Thread-safe: each calling
- * thread has its own packing buffers, and concurrent callers share the cores instead of queueing for them, each
- * getting bit-identical results to a lone caller's (a product's parts write disjoint rows, whichever thread runs them).
+ * available cores, from {@value #POLLED_FLOPS} over the caller and the workers polling for work; from there too those
+ * whose k exceeds m and n split k in halves, and those whose k dwarfs m·n split k in slices from {@value #SLICE_FLOPS}
+ * (below that, on two cores, handing work over costs more than it saves). Thread-safe: each calling thread has its own
+ * packing buffers, and concurrent callers share the cores instead of queueing for them, each getting bit-identical
+ * results to a lone caller's (a product's parts are fixed by its shape, whichever thread runs them).
  */
 public final class MatrixMultiply {
   /** System property: {@code false} forces the scalar micro-kernels. */

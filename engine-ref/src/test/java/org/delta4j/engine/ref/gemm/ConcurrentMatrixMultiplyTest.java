@@ -20,14 +20,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Matrix products from several threads at once on one {@link MatrixMultiply}: each thread cycles through products of
  * different shapes — unpacked ones with fewer rows than a tile, packed ones on one thread, ones large enough to be
- * split over the pool, ones crossing every cache block — in float and double, and every result is bit-identical to
- * the same product computed with no other caller about.
+ * split over the pool by rows, by columns, in halves of k or in slices of k, ones crossing every cache block — in
+ * float and double, and every result is bit-identical to the same product computed with no other caller about.
  */
 class ConcurrentMatrixMultiplyTest {
   static final int ROUNDS = 3;
   /** {m, k, n, transposes}: transposes bit 0 is op(A) = Aᵀ, bit 1 is op(B) = Bᵀ. */
   static final int[][] PRODUCTS = {{1, 784, 256, 0}, {3, 200, 300, 1}, {13, 17, 35, 2}, {97, 300, 33, 3},
-      {200, 150, 170, 0}, {128, 784, 40, 1}, {128, 256, 128, 2}, {256, 512, 96, 0}, {32, 20000, 9, 2}};
+      {200, 150, 170, 0}, {128, 784, 40, 1}, {128, 256, 128, 2}, {256, 512, 96, 0}, {128, 784, 256, 0},
+      {32, 20000, 9, 2}};
 
   static Stream<Arguments> engines() {
     return Stream.of(2, 4).flatMap(threads -> Stream.of(MatrixMultiply.get(), MatrixMultiplyTest.SCALAR,
@@ -103,16 +104,17 @@ class ConcurrentMatrixMultiplyTest {
   }
 
   /**
-   * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed), over rows
-   * (higher than wide) or over columns (wider) gives the same bits on pools of one, two and three threads: the slices of k are fixed by the shape, and their
-   * partial products are summed in slice order whichever thread computed them.
+   * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed), into two
+   * halves of k (a Dense layer's X·W, k odd, and transposed), over rows (higher than wide) or over columns (wider)
+   * gives the same bits on pools of one, two and three threads: the slices and halves of k are fixed by the shape, and
+   * their partial products are summed in order whichever thread computed them.
    */
   @Test
   void aSplitProductHasTheSameBitsWhateverTheNumberOfThreads() {
     CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024);
-    // {m, k, n, transposes, split over k}
-    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {200, 150, 170, 0, 0},
-        {64, 300, 701, 2, 0}};
+    // {m, k, n, transposes, split over k: 0 no, 1 in slices, 2 in halves}
+    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {128, 784, 256, 0, 2},
+        {100, 333, 77, 3, 2}, {130, 601, 97, 1, 2}, {200, 150, 170, 0, 0}, {64, 300, 701, 2, 0}};
     for (int[] p : products) {
       double[] expected = null;
       float[] expectedFloat = null;
@@ -123,6 +125,8 @@ class ConcurrentMatrixMultiplyTest {
         FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows14(), blocking, pool, MatrixMultiplyTest.SPLIT_SMALL);
         assertEquals(p[4] == 1, doubles.slices(p[0], p[2], p[1]) > 1,
             "split over k: " + java.util.Arrays.toString(p));
+        assertEquals(p[4] == 2, doubles.halves(p[0], p[2], p[1]) && p[4] != 1,
+            "split in halves of k: " + java.util.Arrays.toString(p));
         double[] a = MatrixMultiplyTest.random(p[0] * p[1], 1);
         double[] b = MatrixMultiplyTest.random(p[1] * p[2], 2);
         double[] c = new double[p[0] * p[2]];

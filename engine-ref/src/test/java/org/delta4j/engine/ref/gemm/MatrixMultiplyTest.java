@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Both micro-kernels — the Vector API one and the portable scalar one — against the definition
  * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, fewer rows than a tile
  * (the unpacked path), sizes that are not multiples of the tile or the block, every transpose, products large enough
- * to be split over threads by rows, and ones whose k dwarfs m·n (a convolution's weight gradient) split over k; with
- * every register tile there is a kernel for, and with caches small enough that every block boundary is crossed.
+ * to be split over threads by rows, ones whose k exceeds m and n (a Dense layer's X·W) split in halves of k, and ones
+ * whose k dwarfs m·n (a convolution's weight gradient) split over k; with every register tile there is a kernel for,
+ * and with caches small enough that every block boundary is crossed.
  */
 class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
@@ -41,7 +42,7 @@ class MatrixMultiplyTest {
   static Stream<Arguments> shapes() {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
         {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}, {32, 20000, 9},
-        {16, 8001, 20}, {64, 300, 701}};
+        {16, 8001, 20}, {64, 300, 701}, {130, 601, 97}};
     List<Arguments> out = new ArrayList<>();
     for (MatrixMultiply mm : ALL) {
       for (int[] s : sizes) {
