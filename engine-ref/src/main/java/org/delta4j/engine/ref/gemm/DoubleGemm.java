@@ -362,8 +362,13 @@ final class DoubleGemm {
     }
     w.setJob(m, n, k, ta, a, lda, tb, b, ldb, alpha, c, ldc, accumulate);
     w.jobThreads = threads;
-    pool.invoke(threads, w.halves);
-    pool.invoke(threads, w.halfSums);
+    if (threads == 1) { // nothing to hand over, as for a product inside another job's part (a convolution's)
+      w.runHalf(0);
+      w.runHalfSum(0);
+    } else {
+      pool.invoke(threads, w.halves);
+      pool.invoke(threads, w.halfSums);
+    }
     w.clearJob();
   }
 

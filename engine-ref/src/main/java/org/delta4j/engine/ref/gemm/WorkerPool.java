@@ -71,7 +71,10 @@ public final class WorkerPool {
   public void invoke(int parts, IntConsumer task) {
     Thread caller = Thread.currentThread();
     long now = System.nanoTime();
-    if (lastCaller != caller) {
+    // A call from one of this pool's workers is a job inside another's part (a convolution's products, per block of
+    // samples), not a second caller: counted as one, it would make the pool shared and stop its workers polling.
+    boolean inner = caller instanceof Worker w && w.pool == this;
+    if (!inner && lastCaller != caller) {
       if (lastCaller != null && now - lastCall < SHARED_NANOS) {
         sharedUntil = now + SHARED_NANOS;
       }

@@ -94,6 +94,14 @@ class WorkerPoolTest {
     assertTrue(pool.polling(System.nanoTime() + WorkerPool.SHARED_NANOS), "polling again once shared no more");
   }
 
+  /** A job inside a part of another (a convolution's product per block of samples) is the same caller's work. */
+  @Test
+  void aJobInvokedFromInsideAPartDoesNotMakeThePoolShared() {
+    WorkerPool pool = new WorkerPool(2);
+    pool.invoke(2, outer -> pool.invoke(2, inner -> { }));
+    assertTrue(pool.polling(System.nanoTime()), "a job invoked from the worker's part as well as the caller's");
+  }
+
   @Test
   void aPollEndsAfterItsWindow() {
     WorkerPool pool = new WorkerPool(2);
