@@ -170,27 +170,31 @@ final class DoubleGemm {
     }
 
     /**
-     * One thread's share of a product split by {@link #halves}: the first ⌈T/2⌉ of its T threads compute the first
-     * half of k, the others the second, each half's columns shared out in whole NR-wide panels (a lone thread computes
-     * both halves): the first half into C, the second into the caller's partial product.
+     * One of the T ≥ 2 threads of a product split by {@link #halves}: the first ⌈T/2⌉ compute the first half of k,
+     * the others the second.
      */
     private void runHalf(int t) {
-      Workspace own = workspaces.get(); // the running thread's: its packed B, as the caller's is in use
       int first = (jobThreads + 1) / 2; // the threads of the first half
-      for (int h = 0; h < 2; h++) {
-        int from = h == 0 ? 0 : first;
-        int count = jobThreads == 1 ? 1 : h == 0 ? first : jobThreads - first;
-        if (jobThreads > 1 && (t < from || t >= from + count)) {
-          continue;
-        }
-        int nr = kernel.nr();
-        int colsPerPart = ((jobN + count - 1) / count + nr - 1) / nr * nr;
-        int j0 = Math.min(jobN, (t - (jobThreads == 1 ? 0 : from)) * colsPerPart);
-        int j1 = Math.min(jobN, j0 + colsPerPart);
-        // the first half into C, as an unsplit product would take it; the second into the partial product
-        serial(own, jobTa, jobTb, jobRows, j0, j1, h * (jobK / 2), h == 0 ? jobK / 2 : jobK, jobAlpha, jobA, jobLda,
-            jobB, jobLdb, h == 0 && jobAccumulate, h == 0 ? jobC : partial, 0, h == 0 ? jobLdc : jobN);
+      if (t < first) {
+        half(0, t, first);
+      } else {
+        half(1, t - first, jobThreads - first);
       }
+    }
+
+    /**
+     * Share {@code index} of {@code count} of half h of a product split by {@link #halves}, the half's columns shared
+     * out in whole NR-wide panels, on the running thread: the first half into C, as an unsplit product would take it,
+     * the second into the caller's partial product.
+     */
+    void half(int h, int index, int count) {
+      Workspace own = workspaces.get(); // the running thread's: its packed B, as the caller's is in use
+      int nr = kernel.nr();
+      int colsPerPart = ((jobN + count - 1) / count + nr - 1) / nr * nr;
+      int j0 = Math.min(jobN, index * colsPerPart);
+      int j1 = Math.min(jobN, j0 + colsPerPart);
+      serial(own, jobTa, jobTb, jobRows, j0, j1, h * (jobK / 2), h == 0 ? jobK / 2 : jobK, jobAlpha, jobA, jobLda,
+          jobB, jobLdb, h == 0 && jobAccumulate, h == 0 ? jobC : partial, 0, h == 0 ? jobLdc : jobN);
     }
 
     /** One thread's rows of C in a product split by {@link #halves}: the second half's partial product added in. */
@@ -211,8 +215,8 @@ final class DoubleGemm {
       for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
         int k0 = (int) ((long) s * jobK / jobSlices);
         int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
-        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, 1, jobA, jobLda, jobB, jobLdb, false, jobC, s * size,
-            jobN);
+        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, jobAlpha, jobA, jobLda, jobB, jobLdb, jobAccumulate, jobC,
+            s * size, jobLdc);
       }
     }
   }
@@ -363,7 +367,8 @@ final class DoubleGemm {
     w.setJob(m, n, k, ta, a, lda, tb, b, ldb, alpha, c, ldc, accumulate);
     w.jobThreads = threads;
     if (threads == 1) { // nothing to hand over, as for a product inside another job's part (a convolution's)
-      w.runHalf(0);
+      w.half(0, 0, 1);
+      w.half(1, 0, 1);
       w.runHalfSum(0);
     } else {
       pool.invoke(threads, w.halves);
