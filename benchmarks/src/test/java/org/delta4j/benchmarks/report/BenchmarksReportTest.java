@@ -39,6 +39,31 @@ class BenchmarksReportTest {
         + "\"secondaryMetrics\":{}}";
   }
 
+  /**
+   * A result with its measured iterations (one fork), each with the cache line between the cores the placement
+   * profiler recorded before and after it, in ns; the score is their mean, as JMH's.
+   */
+  private static String placed(String benchmark, String params, double[] scores, double[] lineNanos) {
+    String raw = java.util.Arrays.toString(scores);
+    String lines = java.util.Arrays.toString(lineNanos);
+    String metric = "{\"score\":1,\"scoreUnit\":\"ns\",\"rawData\":[" + lines + "]}";
+    return "{\"benchmark\":\"org.delta4j.benchmarks." + benchmark + "\",\"mode\":\"thrpt\",\"params\":{" + params
+        + "},\"primaryMetric\":{\"score\":" + java.util.Arrays.stream(scores).average().orElseThrow()
+        + ",\"scoreError\":0.1,\"scoreUnit\":\"ops/s\",\"rawData\":[" + raw + "]},\"secondaryMetrics\":{"
+        + "\"cores.cacheLine.before\":" + metric + ",\"cores.cacheLine.after\":" + metric + "}}";
+  }
+
+  /** Replaces the results of {@code benchmark} with {@code params} in jmh-delta4j.json by {@code replacement}. */
+  private void replaceResult(String benchmark, String params, String replacement) throws IOException {
+    Path f = results.resolve("jmh-delta4j.json");
+    String old = jmh(benchmark, params, 0, "").replaceFirst("\"score\":0\\.0.*", "");
+    String json = Files.readString(f);
+    int start = json.indexOf(old);
+    assertTrue(start >= 0, benchmark + " " + params + " in " + json);
+    int end = json.indexOf("\"secondaryMetrics\":{}}", start) + "\"secondaryMetrics\":{}}".length();
+    Files.writeString(f, json.substring(0, start) + replacement + json.substring(end));
+  }
+
   static String machine(String cpu, String blas) {
     return "{\"cpuinfo\":" + cpu + ",\"cores\":2,\"blas\":[" + blas + "],\"settings\":{\"JVM vector width\":"
         + "\"256 bits\"}}";
@@ -389,5 +414,69 @@ class BenchmarksReportTest {
     String md = report();
     assertTrue(md.contains("## Convolutional network\n\nNot measured in this run (its results predate the "
         + "convolutional benchmarks)."), md);
+  }
+
+  private static final String REF = "\"engine\":\"ref\"";
+  private static final String REF_1024 = "\"engine\":\"ref\",\"dtype\":\"FLOAT32\",\"shape\":\"1024\"";
+  private static final String RAW_1024 = "\"engine\":\"nd4j-raw\",\"dtype\":\"FLOAT32\",\"shape\":\"1024\"";
+
+  /** Replaces a result by one of the given iterations and cache-line times ({@link #placed}). */
+  private void place(String benchmark, String params, double[] scores, double[] lineNanos) throws IOException {
+    replaceResult(benchmark, params, placed(benchmark, params, scores, lineNanos));
+  }
+
+  private String reportOnOpenBlas() throws IOException {
+    torch(ZEN3, OPENBLAS);
+    return report();
+  }
+
+  @Test
+  void aRatioToRawNd4jIsTakenOverTheIterationsOfOnePlacementOfTheCores() throws IOException {
+    // Over all iterations 53.3 ÷ 83.3 = 0.64; with the cores near, where both measured two iterations, 60 ÷ 100.
+    place("GemmBenchmark.gemm", REF_1024, new double[] {60, 60, 40}, new double[] {30, 31, 150});
+    place("GemmBenchmark.gemm", RAW_1024, new double[] {100, 100, 50}, new double[] {32, 29, 160});
+    String md = reportOnOpenBlas();
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.600 | ≥ 0.800 | **missed** by "
+        + "25 % (near cores: 2 of the reference engine's 3 iterations, 2 of raw ND4J's 3) |"), md);
+    assertTrue(md.contains("| 1024 | FLOAT32 | 115 | – | 179 | 73 % | 114 % | 0.60× | – |"), md);
+    assertTrue(md.contains("| placement of the cores, measured iterations | near cores 4, far cores 2 of 6 "
+        + "(`CorePlacementProfiler`) |"), md);
+  }
+
+  @Test
+  void aRatioOfTwoResultsMeasuredOnlyInDifferentPlacementsGetsNoVerdict() throws IOException {
+    place("GemmBenchmark.gemm", REF_1024, new double[] {80, 80}, new double[] {150, 160});
+    place("GemmBenchmark.gemm", RAW_1024, new double[] {100, 100}, new double[] {30, 30});
+    String md = reportOnOpenBlas();
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.800 | ≥ 0.800 | no verdict: "
+        + "the reference engine was measured with far cores in 2 of 2 iterations, raw ND4J with near cores in 2 of 2 "
+        + "iterations, so the ratio is as much the host's placement of the cores as the code's; rerun |"), md);
+    assertTrue(md.contains("| 0.80× (placements differ) |"), md);
+  }
+
+  @Test
+  void aRatioWithoutRecordedPlacementsIsTakenOverAllIterations() throws IOException {
+    // raw ND4J from a run without the profiler: nothing to match the reference engine's placements against
+    place("GemmBenchmark.gemm", REF_1024, new double[] {60, 60, 30}, new double[] {30, 31, 150});
+    String md = reportOnOpenBlas();
+    assertTrue(md.contains("| reference engine gemm FLOAT32 n=1024 ÷ raw ND4J gemm | 0.500 | ≥ 0.800 | **missed** by "
+        + "38 % |"), md);
+  }
+
+  @Test
+  void theTrainingStepsShareOfPeakIsJudgedInEachPlacementItWasMeasuredIn() throws IOException {
+    // 128.9 MFLOP a step against the FLOAT32 peak of 157.3 GFLOP/s: 700 steps/s is 57 %, 450 is 37 %, the mean 51 %.
+    place("TrainingStepBenchmark.trainStep", REF, new double[] {700, 700, 450}, new double[] {35, 33, 170});
+    String md = reportOnOpenBlas();
+    assertTrue(md.contains("| reference engine training step, % of the FLOAT32 FMA peak | 51 % | ≥ 40 % | met with near "
+        + "cores (57 %, 2 of 3 iterations); **missed** by 8 % with far cores (37 %, 1 of 3 iterations) |"), md);
+  }
+
+  @Test
+  void aTrainingStepMeasuredInOnePlacementSaysWhich() throws IOException {
+    place("TrainingStepBenchmark.trainStep", REF, new double[] {450, 450}, new double[] {170, 160});
+    String md = reportOnOpenBlas();
+    assertTrue(md.contains("| reference engine training step, % of the FLOAT32 FMA peak | 37 % | ≥ 40 % | **missed** "
+        + "by 8 % (far cores) |"), md);
   }
 }
