@@ -267,10 +267,11 @@ public final class BenchmarksReport {
         + "and a step that hands work between the cores runs a quarter to a half slower on two. So before and after "
         + "every iteration `CorePlacementProfiler` times a cache line passed between the cores: at most "
         + String.format(Locale.ROOT, "%.0f", CorePlacement.FAR_ABOVE_NANOS) + " ns one way both times is *near "
-        + "cores*, more both times *far cores*, one of each *cores moved*. A ratio of the engines to raw ND4J is "
-        + "taken over the iterations both measured in one placement, the one with more of them, and says which when "
-        + "some were left out; two measured only in different placements get no verdict. The training step's share of "
-        + "peak is given for each placement it was measured in.\n\n");
+        + "cores*, more both times *far cores*, one of each *cores moved*; a probe that completed nothing, or took "
+        + "over a microsecond (one of its threads preempted in every window), leaves the other to tell. A ratio of the "
+        + "engines to raw ND4J is taken over the iterations both measured in one placement, the one with more of them, "
+        + "and says which when some were left out; two measured only in different placements get no verdict. The "
+        + "training step's share of peak is given for each placement it was measured in.\n\n");
 
     md.append("## Targets, on ").append(machine.summary()).append("\n\n");
     computeTargets();

@@ -14,7 +14,7 @@ enum CorePlacement {
   FAR("far cores"),
   /** The probe before and the one after disagree: the host moved the cores during the iteration. */
   CHANGED("cores moved"),
-  /** No probe was recorded (one core, results of a run without the profiler, or a probe that completed nothing). */
+  /** Neither probe told: one core, a run without the profiler, or probes that completed nothing or were disturbed. */
   UNKNOWN("placement not recorded");
 
   /**
@@ -22,6 +22,12 @@ enum CorePlacement {
    * complexes or sockets, as measured on the machines this project has run on.
    */
   static final double FAR_ABOVE_NANOS = 70;
+  /**
+   * Hardware hands a line over in tens to hundreds of nanoseconds; a probe whose fastest window took microseconds had
+   * one of its threads preempted in every window (by a BLAS's threads spinning beside it, say) and timed the scheduler,
+   * not the cores.
+   */
+  static final double DISTURBED_ABOVE_NANOS = 1_000;
 
   private final String label;
 
@@ -29,18 +35,21 @@ enum CorePlacement {
     this.label = label;
   }
 
-  /** The placement of an iteration with a cache line {@code beforeNanos} and {@code afterNanos} one way around it. */
+  /**
+   * The placement of an iteration with a cache line {@code beforeNanos} and {@code afterNanos} one way around it. A
+   * probe that measured nothing (NaN, or the 0 the profiler records then) or was disturbed leaves the other to tell.
+   */
   static CorePlacement of(double beforeNanos, double afterNanos) {
     CorePlacement before = of(beforeNanos);
     CorePlacement after = of(afterNanos);
     if (before == UNKNOWN || after == UNKNOWN) {
-      return UNKNOWN;
+      return before == UNKNOWN ? after : before;
     }
     return before == after ? before : CHANGED;
   }
 
   private static CorePlacement of(double nanos) {
-    if (!(nanos > 0) || Double.isInfinite(nanos)) { // NaN, or the 0 the profiler records for a probe with no window
+    if (!(nanos > 0 && nanos <= DISTURBED_ABOVE_NANOS)) {
       return UNKNOWN;
     }
     return nanos > FAR_ABOVE_NANOS ? FAR : NEAR;
