@@ -117,18 +117,27 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
 
   /**
    * The cache blocking for an {@code mr} × {@code nr} tile of {@code elementBytes}-byte numbers, after GotoBLAS and
-   * BLIS: kc steps make a kc × nr panel of packed B half the level-1 cache, so that it and an mr × kc panel of A fit
-   * there together; a kc × nc block of packed B fills half the level-2 cache (the panels of A meet it one after another
-   * while it stays there, see {@link DoubleGemm}), and at most a quarter of the last level; an mc × kc block of packed
-   * A, packed at once, half the level-2 cache. Each is rounded to whole tiles and kept within sizes that measured well.
+   * BLIS: kc steps make a kc × nr panel of packed B fill the level-1 cache, up to {@value #MAX_KC} steps; a kc × nc
+   * block of packed B fills half the level-2 cache (the panels of A meet it one after another while it stays there, see
+   * {@link DoubleGemm}), and at most a quarter of the last level; an mc × kc block of packed A, packed at once, half the
+   * level-2 cache. Each is rounded to whole tiles and kept within sizes that measured well.
+   *
+   * <p>Why all of the level 1 rather than half, which would leave room for a panel of A beside B's: every block of k
+   * loads and stores each tile of C once more, from the level 3 for a product larger than the level 2, and that traffic
+   * costs more than B's panel sharing the level 1 with A's. On Zen 4 (32 KiB, float 14 × 32), kc = 256 against 128:
+   * n = 1024 at 80-90 products/s against 78-83 with the cores on one L3 and 68-71 against 58-60 on two; 128 × 784 ×
+   * 256 at 3,242-3,381 against 3,001-3,244; 512 at 638-681 against 578-620. kc = 384 was slower than 256 (71-81).
    */
   Blocking blocking(int elementBytes, int mr, int nr) {
-    int kc = clamp((int) (l1d / 2 / ((long) nr * elementBytes)) / 8 * 8, 64, 512);
+    int kc = clamp((int) (l1d / ((long) nr * elementBytes)) / 8 * 8, 64, MAX_KC);
     int mc = clamp((int) (l2 / 2 / ((long) kc * elementBytes)) / mr * mr, 4 * mr, 480 / mr * mr);
     long ncBytes = Math.min(l2 / 2, l3 / 4);
     int nc = clamp((int) (ncBytes / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);
     return new Blocking(kc, mc, nc);
   }
+
+  /** The most steps of k a block takes ({@link #blocking}): 384 measured slower than 256 on Zen 4. */
+  static final int MAX_KC = 256;
 
   private static int clamp(int v, int lo, int hi) {
     return Math.max(lo, Math.min(hi, v));

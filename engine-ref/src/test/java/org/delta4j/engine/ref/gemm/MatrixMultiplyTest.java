@@ -131,19 +131,27 @@ class MatrixMultiplyTest {
     assertEquals(16, CpuShape.registers("amd64", 256));
     assertEquals(32, CpuShape.registers("amd64", 512));
     assertEquals(32, CpuShape.registers("aarch64", 128));
-    // Zen 3, float 4 × 16: a 256 × 16 panel of B is half of 32 KiB; 256 rows of A × 256 fill half of 512 KiB, and so
-    // do 256 × 256 columns of B. With the 6-row tile, A's rows are whole tiles: 252.
+    // Zen 3, float 4 × 16: a 512 × 16 panel of B would fill 32 KiB, and kc stops at 256; 256 rows of A × 256 fill
+    // half of 512 KiB, and so do 256 × 256 columns of B. With the 6-row tile, A's rows are whole tiles: 252.
     CpuShape zen3 = new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20);
     assertEquals(new CpuShape.Blocking(256, 256, 256), zen3.blocking(Float.BYTES, 4, 16));
     assertEquals(new CpuShape.Blocking(256, 252, 256), zen3.blocking(Float.BYTES, 6, 16));
-    // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 → kc = 192; 2 MiB of L2 → mc capped at 480, and
-    // 192 × 1344 floats (672 doubles) of B are half of it.
+    // Zen 4, float 14 × 32 and double 14 × 16: a 256 × 32 panel of floats (× 16 of doubles) fills 32 KiB; half of
+    // 1 MiB of L2 holds 512 rows of A × 256 floats, capped at 476 (whole tiles under 480), or 252 × 256 doubles; and
+    // 256 × 512 floats (256 doubles) of B.
+    CpuShape zen4 = new CpuShape(512, 32, 32 << 10, 1 << 20, 32 << 20);
+    assertEquals(new CpuShape.Blocking(256, 476, 512), zen4.blocking(Float.BYTES, 14, 32));
+    assertEquals(new CpuShape.Blocking(256, 252, 256), zen4.blocking(Double.BYTES, 14, 16));
+    // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 would take 384 steps, kc stops at 256; 2 MiB of
+    // L2 → mc capped at 480, and 256 × 1024 floats (512 doubles) of B are half of it.
     CpuShape spr = new CpuShape(512, 32, 48 << 10, 2 << 20, 105 << 20);
-    assertEquals(new CpuShape.Blocking(192, 480, 1344), spr.blocking(Float.BYTES, 8, 32));
-    assertEquals(new CpuShape.Blocking(192, 480, 672), spr.blocking(Double.BYTES, 8, 16));
+    assertEquals(new CpuShape.Blocking(256, 480, 1024), spr.blocking(Float.BYTES, 8, 32));
+    assertEquals(new CpuShape.Blocking(256, 480, 512), spr.blocking(Double.BYTES, 8, 16));
+    // A level 1 of 16 KiB: a 128 × 32 panel of floats fills it.
+    assertEquals(128, new CpuShape(512, 32, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
     // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
     CpuShape small = new CpuShape(512, 32, 48 << 10, 2 << 20, 1 << 20);
-    assertEquals(320, small.blocking(Float.BYTES, 8, 32).nc());
+    assertEquals(256, small.blocking(Float.BYTES, 8, 32).nc());
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
