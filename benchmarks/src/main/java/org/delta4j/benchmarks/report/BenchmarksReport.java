@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -608,29 +609,25 @@ public final class BenchmarksReport {
       return row;
     }
     Map<CorePlacement, Integer> placements = step.get().placements();
-    int all = placements.values().stream().mapToInt(Integer::intValue).sum();
-    List<CorePlacement> measuredIn = new ArrayList<>();
-    List<String> each = new ArrayList<>();
-    for (CorePlacement p : new CorePlacement[] {CorePlacement.NEAR, CorePlacement.FAR}) {
-      int n = placements.getOrDefault(p, 0);
-      if (n > 0) {
+    placements.keySet().removeIf(p -> !p.comparable());
+    int all = step.get().iterations().size();
+    if (placements.size() == 1) {
+      row[3] += " (" + placements.keySet().iterator().next() + ")";
+    } else if (placements.size() > 1) {
+      List<String> each = new ArrayList<>();
+      placements.forEach((p, n) -> {
         double pct = sharePercent(step.get().scoreIn(p));
-        measuredIn.add(p);
         each.add(String.format(Locale.ROOT, "%s with %s (%s, %d of %d iterations)", verdict(pct, 40, true), p,
             percent(pct), n, all));
-      }
-    }
-    if (measuredIn.size() > 1) {
+      });
       row[3] = String.join("; ", each);
-    } else if (measuredIn.size() == 1) {
-      row[3] += " (" + measuredIn.get(0) + ")";
     }
     return row;
   }
 
   /** How many of Delta4j's and raw ND4J's measured iterations ran in each placement of the cores. */
   private String placementCounts() {
-    Map<CorePlacement, Integer> count = new java.util.EnumMap<>(CorePlacement.class);
+    Map<CorePlacement, Integer> count = new EnumMap<>(CorePlacement.class);
     ours.all().forEach(r -> r.placements().forEach((p, n) -> count.merge(p, n, Integer::sum)));
     int all = count.values().stream().mapToInt(Integer::intValue).sum();
     if (count.keySet().stream().noneMatch(CorePlacement::comparable)) {

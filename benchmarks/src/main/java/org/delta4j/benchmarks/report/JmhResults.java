@@ -38,7 +38,7 @@ final class JmhResults {
       return params.getOrDefault(name, "");
     }
 
-    /** The number of measured iterations in each placement of the cores, in the enum's order, none left out. */
+    /** How many measured iterations ran in each placement of the cores that occurred, in the enum's order; a new map. */
     Map<CorePlacement, Integer> placements() {
       Map<CorePlacement, Integer> count = new EnumMap<>(CorePlacement.class);
       iterations.forEach(i -> count.merge(i.placement(), 1, Integer::sum));

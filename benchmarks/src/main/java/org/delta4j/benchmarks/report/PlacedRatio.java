@@ -33,9 +33,9 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
     Map<CorePlacement, Integer> pb = b.get().placements();
     CorePlacement best = CorePlacement.UNKNOWN;
     int most = 0;
-    for (CorePlacement p : new CorePlacement[] {CorePlacement.NEAR, CorePlacement.FAR}) {
+    for (CorePlacement p : CorePlacement.values()) { // in the enum's order: near first, so near on a tie
       int both = Math.min(pa.getOrDefault(p, 0), pb.getOrDefault(p, 0));
-      if (both > most) {
+      if (p.comparable() && both > most) {
         best = p;
         most = both;
       }
@@ -85,17 +85,11 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
   }
 
   /**
-   * Where one was measured, when the two have no placement in common (so each has one): e.g. "far cores in 5 of 5
-   * iterations".
+   * Where one was measured, when the two have no placement in common: each was then measured in one placement that can
+   * be compared (two would share one with the other's), e.g. "far cores in 5 of 5 iterations".
    */
   private static String where(Map<CorePlacement, Integer> p) {
-    StringBuilder s = new StringBuilder();
-    for (CorePlacement c : CorePlacement.values()) {
-      if (c.comparable() && p.getOrDefault(c, 0) > 0) {
-        s.append(s.length() == 0 ? "" : " and ").append(c).append(" in ").append(p.get(c)).append(" of ")
-            .append(total(p)).append(" iterations");
-      }
-    }
-    return s.toString();
+    CorePlacement only = p.keySet().stream().filter(CorePlacement::comparable).findFirst().orElseThrow();
+    return only + " in " + p.get(only) + " of " + total(p) + " iterations";
   }
 }

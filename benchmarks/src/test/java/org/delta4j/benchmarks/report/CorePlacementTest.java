@@ -1,7 +1,7 @@
 package org.delta4j.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -47,8 +47,8 @@ class CorePlacementTest {
   void onlyNearAndFarAreCompared() {
     assertTrue(CorePlacement.NEAR.comparable());
     assertTrue(CorePlacement.FAR.comparable());
-    assertEquals(false, CorePlacement.CHANGED.comparable());
-    assertEquals(false, CorePlacement.UNKNOWN.comparable());
+    assertFalse(CorePlacement.CHANGED.comparable());
+    assertFalse(CorePlacement.UNKNOWN.comparable());
   }
 
   @Test
@@ -71,13 +71,13 @@ class CorePlacementTest {
     assertEquals(1, results.size());
     List<JmhResults.Iteration> iterations = results.get(0).iterations();
     assertEquals(3, iterations.size());
-    for (JmhResults.Iteration i : iterations) {
-      assertTrue(i.score() > 0, "score " + i.score());
-      if (Runtime.getRuntime().availableProcessors() >= 2) {
-        assertNotEquals(CorePlacement.UNKNOWN, i.placement(), "two cores: each iteration's probes recorded");
-      } else {
-        assertEquals(CorePlacement.UNKNOWN, i.placement(), "one core: nothing to record");
-      }
+    iterations.forEach(i -> assertTrue(i.score() > 0, "score " + i.score()));
+    long placed = iterations.stream().filter(i -> i.placement().comparable()).count();
+    if (Runtime.getRuntime().availableProcessors() >= 2) {
+      // each iteration's probes recorded; a probe may be disturbed, or the host move the cores, but not in all three
+      assertTrue(placed >= 1, "placements read back: " + iterations);
+    } else {
+      assertEquals(0, placed, "one core: nothing to record");
     }
   }
 }
