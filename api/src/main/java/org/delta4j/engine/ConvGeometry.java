@@ -45,6 +45,15 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
     return height * width;
   }
 
+  /**
+   * Whether the windows are 2×2 with stride 2, undilated and unpadded, and inside the image: they tile it, so each
+   * element lies under at most one window. The usual pooling, for which the engines have loops of their own.
+   */
+  public boolean tilesBy2x2() {
+    return kernelHeight == 2 && kernelWidth == 2 && strideHeight == 2 && strideWidth == 2 && dilationHeight == 1
+        && dilationWidth == 1 && padTop == 0 && padLeft == 0 && 2 * outputHeight <= height && 2 * outputWidth <= width;
+  }
+
   /** The per-sample input shape [C, H, W]. */
   public Shape image() {
     return Shape.of(channels, height, width);

@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.delta4j.data.ArrayDataset;
+import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.EngineProvider;
 import org.delta4j.engine.EngineStatus;
 import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
+import org.delta4j.engine.ImageLoops;
+import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
@@ -862,6 +865,138 @@ public abstract class EngineConformance extends AutodiffConformance {
     GradientCheckResult r = new GradientChecker(1e-5, 64, 1).checkLayer(layer, random(engine(), DataType.FLOAT64,
         input, 4, 2));
     assertTrue(r.passes(1e-6), label + ": " + r);
+  }
+
+  /**
+   * Max pooling's kernels give the portable loops' bits ({@link ImageLoops#maxPool}), forward and backward, on data
+   * full of ties (the first tap in row-major order wins, −0 ties +0), infinities and NaN (a window holding one has
+   * NaN for its maximum and passes no gradient): over the usual 2×2 windows of stride 2, which the engines take by
+   * loops of their own, on odd sizes (an uncovered last row and column), one channel, several samples, and rows as
+   * wide as several vectors of windows and a tail, or none (16, 32, 48, 64 and 70 columns); and over overlapping and
+   * padded windows.
+   */
+  @ParameterizedTest(name = "{0} {1} samples of {2} channels of {3}×{4}, window {6} stride {7} padding {8}, NaN {5}")
+  @MethodSource("poolingCases")
+  void maxPoolingGivesThePortableLoopsBits(DataType type, int samples, int channels, int height, int width,
+      boolean nan, int window, int stride, int pad) throws Throwable {
+    // on a thread of its own, whose work arrays are as long as the kernels ask for and no longer: a read past the end
+    // of one fails here instead of reading what an earlier, larger call left behind
+    Throwable[] failure = new Throwable[1];
+    Thread thread = new Thread(() -> {
+      try {
+        comparePools(type, samples, channels, height, width, nan, window, stride, pad);
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    });
+    thread.start();
+    thread.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  static Stream<Arguments> poolingCases() {
+    int[][] sizes = {{1, 1, 2, 2}, {1, 1, 5, 7}, {2, 3, 28, 28}, {1, 2, 14, 14}, {3, 4, 9, 6}, {1, 1, 3, 2},
+        {2, 6, 7, 7}, {1, 2, 34, 40}, {2, 3, 33, 35}, {1, 2, 4, 70}, {2, 2, 6, 32}, {1, 1, 4, 16}, {1, 2, 4, 64},
+        {1, 1, 2, 48}};
+    int[][] windows = {{3, 2, 1}, {3, 1, 1}, {2, 1, 0}, {3, 3, 0}}; // window, stride, padding
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (int i = 0; i < sizes.length; i++) {
+        int[] s = sizes[i];
+        cases.add(Arguments.of(type, s[0], s[1], s[2], s[3], i % 2 == 1, 2, 2, 0));
+      }
+      for (int[] w : windows) {
+        cases.add(Arguments.of(type, 2, 3, 9, 7, true, w[0], w[1], w[2]));
+        cases.add(Arguments.of(type, 1, 2, 14, 14, false, w[0], w[1], w[2]));
+      }
+    }
+    return cases.stream();
+  }
+
+  private void comparePools(DataType type, int samples, int channels, int height, int width, boolean nan, int window,
+      int stride, int pad) {
+    Engine e = engine();
+    int oh = (height + 2 * pad - window) / stride + 1;
+    int ow = (width + 2 * pad - window) / stride + 1;
+    ConvGeometry g = new ConvGeometry(channels, height, width, window, window, stride, stride, 1, 1, pad, pad, oh, ow);
+    ConvGeometry plane = new ConvGeometry(1, height, width, window, window, stride, stride, 1, 1, pad, pad, oh, ow);
+    int planes = samples * channels;
+    Shape images = Shape.of(samples, channels, height, width);
+    Shape pooled = Shape.of(samples, channels, g.outputHeight(), g.outputWidth());
+    double[] x = tiedValues(images.intSize(), 1, nan);
+    double[] dy = tiedValues(pooled.intSize(), 2, false);
+    double[] expectedY = new double[pooled.intSize()];
+    double[] expectedDx = new double[images.intSize()];
+    if (type == DataType.FLOAT32) {
+      float[] xf = floats(x);
+      float[] yf = new float[expectedY.length];
+      float[] dxf = new float[expectedDx.length];
+      ImageLoops.maxPool(xf, yf, null, null, plane, plane.tapIndices(), 0, planes);
+      ImageLoops.maxPool(xf, null, floats(dy), dxf, plane, plane.tapIndices(), 0, planes);
+      expectedY = doubles(yf);
+      expectedDx = doubles(dxf);
+    } else {
+      ImageLoops.maxPool(x, expectedY, null, null, plane, plane.tapIndices(), 0, planes);
+      ImageLoops.maxPool(x, null, dy, expectedDx, plane, plane.tapIndices(), 0, planes);
+    }
+    Kernels k = e.kernels();
+    Tensor y = e.tensor(type, pooled, tiedValues(pooled.intSize(), 4, true)); // garbage: every element written
+    k.maxPool(e.tensor(type, images, x), g, y);
+    assertSameValues("maxPool " + pooled, expectedY, y.toDoubleArray(), 0);
+    Tensor dx = e.tensor(type, images, tiedValues(images.intSize(), 3, true)); // garbage: every element written
+    k.maxPoolBackward(e.tensor(type, images, x), e.tensor(type, pooled, dy), g, dx);
+    // overlapping windows add several gradients into one element: the sum's rounding may differ with an engine's
+    // accumulator (the default kernels add in double), its sign, zeros and NaN may not
+    double tolerance = stride >= window ? 0 : Tolerances.of(type).relative();
+    assertSameValues("maxPoolBackward " + images, expectedDx, dx.toDoubleArray(), tolerance);
+  }
+
+  /** Values from a few levels, so that many windows hold ties, with −0, +0, ±∞ and, when asked, NaN among them. */
+  private static double[] tiedValues(int n, long seed, boolean nan) {
+    SplitMix64 r = new SplitMix64(seed);
+    double[] levels = {-1, -0.0, 0, 0.5, 2, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      double u = r.nextDouble();
+      v[i] = u < 0.5 ? levels[(int) (r.nextDouble() * levels.length)] : (float) (2 * r.nextDouble() - 1);
+      if (nan && u > 0.97) {
+        v[i] = Double.NaN;
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Equal values, −0 told from +0 and NaN equal to NaN, as {@link Double#compare} has them; nonzero finite values may
+   * differ by {@code relative} times their size.
+   */
+  private static void assertSameValues(String what, double[] expected, double[] actual, double relative) {
+    assertEquals(expected.length, actual.length, what);
+    for (int i = 0; i < expected.length; i++) {
+      int at = i;
+      boolean near = expected[i] != 0 && Double.isFinite(expected[i])
+          && Math.abs(actual[i] - expected[i]) <= relative * Math.abs(expected[i]);
+      assertTrue(near || Double.compare(expected[i], actual[i]) == 0, () -> what + " at " + at + ": expected "
+          + expected[at] + ", got " + actual[at]);
+    }
+  }
+
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
+  private static double[] doubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
   }
 
   /** A small CNN with batch normalisation: three updates, then inference on running statistics, as the reference. */

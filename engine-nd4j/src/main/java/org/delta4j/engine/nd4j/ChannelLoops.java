@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast and reduction ops take one pass (and often a scratch array) per arithmetic step. Row r = n·C + c of S
  * contiguous elements belongs to channel c, whose coefficients come from C-element vectors (null: the identity
  * value); S, the elements per sample and channel, is given. Sums are taken per row in float lanes, then added across
- * rows in double. Loaded only when {@code jdk.incubator.vector} is present; {@link Nd4jKernels} checks shapes and
- * types first. Stateless.
+ * rows in double. Each loop works on the rows [from, to), so that the rows of a tensor may be split between the cores;
+ * the sums add into the caller's double arrays (one per part, added after). Loaded only when
+ * {@code jdk.incubator.vector} is present; {@link Nd4jKernels} checks shapes and types first. Stateless.
  */
 final class ChannelLoops {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -34,9 +35,9 @@ final class ChannelLoops {
    * not z.
    */
   static void combine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r, NativeMemory y,
-      int channels, int size) {
+      int channels, int size, int from, int to) {
     int end = F.loopBound(size);
-    for (int row = 0; row < rows(x, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       float a = coefficient(p, c, 1);
       float b = coefficient(q, c, 0);
@@ -69,9 +70,10 @@ final class ChannelLoops {
    * it (one fused multiply-add), so that y &gt; 0 exactly where {@link #gatedCombine}'s and {@link #gatedCentredSums}'
    * gate opens. NaN stays NaN, as {@code Math.max} keeps it. y may be x.
    */
-  static void affineRelu(NativeMemory x, NativeMemory p, NativeMemory r, NativeMemory y, int channels, int size) {
+  static void affineRelu(NativeMemory x, NativeMemory p, NativeMemory r, NativeMemory y, int channels, int size,
+      int from, int to) {
     int end = F.loopBound(size);
-    for (int row = 0; row < rows(x, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       float a = coefficient(p, c, 1);
       float t = coefficient(r, c, 0);
@@ -96,10 +98,10 @@ final class ChannelLoops {
    * or z.
    */
   static void gatedCombine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r,
-      NativeMemory gs, NativeMemory gt, NativeMemory y, int channels, int size) {
+      NativeMemory gs, NativeMemory gt, NativeMemory y, int channels, int size, int from, int to) {
     int end = F.loopBound(size);
     FloatVector zero = FloatVector.zero(F);
-    for (int row = 0; row < rows(x, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       float a = coefficient(p, c, 1);
       float b = coefficient(q, c, 0);
@@ -124,23 +126,18 @@ final class ChannelLoops {
     }
   }
 
-  /**
-   * sums[c] ← Σ over n and s of a (skipped when sums is null), products[c] ← Σ of a·b (skipped when products is
-   * null); each plus β times what it held (β = 0: what it held is ignored).
-   */
-  static void sums(NativeMemory a, NativeMemory b, double beta, NativeMemory sums, NativeMemory products,
-      int channels, int size) {
-    double[] total = new double[channels];
-    double[] product = new double[channels];
+  /** total[c] += Σ over the rows' s of a, and with b, product[c] += Σ of a·b (b null: product not touched). */
+  static void sums(NativeMemory a, NativeMemory b, double[] total, double[] product, int channels, int size,
+      int from, int to) {
     int end = F.loopBound(size);
-    for (int row = 0; row < rows(a, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       int base = row * size * Float.BYTES;
       FloatVector s = FloatVector.zero(F);
       FloatVector ps = FloatVector.zero(F);
       int j = 0;
       // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
-      if (products == null) {
+      if (b == null) {
         for (; j < end; j += F.length()) {
           s = FloatVector.fromByteBuffer(F, a.bytes, base + j * Float.BYTES, ORDER).add(s);
         }
@@ -158,30 +155,28 @@ final class ChannelLoops {
         int o = base + j * Float.BYTES;
         float v = a.bytes.getFloat(o);
         rowSum += v;
-        if (products != null) {
+        if (b != null) {
           rowProduct += v * b.bytes.getFloat(o);
         }
       }
       total[c] += rowSum;
-      product[c] += rowProduct;
+      if (b != null) {
+        product[c] += rowProduct;
+      }
     }
-    store(total, beta, sums);
-    store(product, beta, products);
   }
 
   /**
-   * sums[c] ← Σ over n and s of g·a, products[c] ← Σ of g·a·(b − o[c]) (o null: 0), the centring done inside the
+   * total[c] += Σ over the rows' s of g·a, product[c] += Σ of g·a·(b − o[c]) (o null: 0), the centring done inside the
    * pass so that it does not cancel when |o| is large against the spread of b. g is 1 where p[c]·b + q[c] &gt; 0,
    * that map computed as {@link #combine} computes it (so the gate is open exactly where the forward pass's ReLU
    * passed; NaN closes it), else 0; everywhere 1 when p is null.
    */
   static void gatedCentredSums(NativeMemory a, NativeMemory b, NativeMemory o, NativeMemory p, NativeMemory q,
-      NativeMemory sums, NativeMemory products, int channels, int size) {
-    double[] total = new double[channels];
-    double[] product = new double[channels];
+      double[] total, double[] product, int channels, int size, int from, int to) {
     int end = F.loopBound(size);
     FloatVector zero = FloatVector.zero(F);
-    for (int row = 0; row < rows(a, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       float origin = coefficient(o, c, 0);
       float gateScale = coefficient(p, c, 1);
@@ -222,16 +217,13 @@ final class ChannelLoops {
       total[c] += rowSum;
       product[c] += rowProduct;
     }
-    store(total, 0, sums);
-    store(product, 0, products);
   }
 
-  /** y[n, c, s] ← x[n, c, s] + r[c], then squares[c] ← Σ over n and s of y². y may be x. */
-  static void shiftAndSquares(NativeMemory x, NativeMemory r, NativeMemory y, NativeMemory squares, int channels,
-      int size) {
-    double[] total = new double[channels];
+  /** y[n, c, s] ← x[n, c, s] + r[c], then squares[c] += Σ over the rows' s of y². y may be x. */
+  static void shiftAndSquares(NativeMemory x, NativeMemory r, NativeMemory y, double[] squares, int channels,
+      int size, int from, int to) {
     int end = F.loopBound(size);
-    for (int row = 0; row < rows(x, size); row++) {
+    for (int row = from; row < to; row++) {
       int c = row % channels;
       float t = coefficient(r, c, 0);
       int base = row * size * Float.BYTES;
@@ -250,9 +242,8 @@ final class ChannelLoops {
         y.bytes.putFloat(o, v);
         rowSum += v * v;
       }
-      total[c] += rowSum;
+      squares[c] += rowSum;
     }
-    store(total, 0, squares);
   }
 
   /**
@@ -268,7 +259,7 @@ final class ChannelLoops {
   }
 
   /** out[c] ← total[c] + β·out[c] (β = 0: out's contents ignored); nothing when out is null. */
-  private static void store(double[] total, double beta, NativeMemory out) {
+  static void store(double[] total, double beta, NativeMemory out) {
     if (out == null) {
       return;
     }
@@ -276,10 +267,5 @@ final class ChannelLoops {
       double old = beta == 0 ? 0 : beta * out.bytes.getFloat(c * Float.BYTES);
       out.bytes.putFloat(c * Float.BYTES, (float) (total[c] + old));
     }
-  }
-
-  /** The rows of S = size elements in m: N·C (none when S = 0). */
-  private static int rows(NativeMemory m, int size) {
-    return size == 0 ? 0 : m.length / size;
   }
 }

@@ -7,7 +7,7 @@ import org.delta4j.engine.ImageLoops;
 import org.delta4j.tensor.DataType;
 
 /**
- * Heap arrays beside native memory, for {@link Nd4jConvolution}'s use of the portable image loops: a float[] for
+ * Heap arrays beside native memory, for the engine's use of the portable image loops (the convolution, max pooling): a float[] for
  * FLOAT32, a double[] for FLOAT64, passed as {@code Object} so that one caller serves both types; bulk copies to and
  * from a {@link NativeMemory} (absolute, so the memory's views keep no position and may be shared); and one sample's
  * im2col and col2im through {@link ImageLoops}. Stateless.
@@ -50,6 +50,18 @@ final class HeapCopy {
       ImageLoops.im2col(f, (float[]) col, g, 1, 0, 1, s);
     } else {
       ImageLoops.im2col((double[]) x, (double[]) col, g, 1, 0, 1, s);
+    }
+  }
+
+  /**
+   * {@link ImageLoops#maxPool} over the planes [0, planes) of the heap arrays, forward (y given) or backward (dy and
+   * dx given); index is g's tap table.
+   */
+  static void maxPool(Object x, Object y, Object dy, Object dx, ConvGeometry g, int[] index, int planes) {
+    if (x instanceof float[] f) {
+      ImageLoops.maxPool(f, (float[]) y, (float[]) dy, (float[]) dx, g, index, 0, planes);
+    } else {
+      ImageLoops.maxPool((double[]) x, (double[]) y, (double[]) dy, (double[]) dx, g, index, 0, planes);
     }
   }
 

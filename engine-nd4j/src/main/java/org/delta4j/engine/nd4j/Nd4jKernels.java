@@ -12,6 +12,7 @@ import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
+import org.delta4j.engine.WorkerPool;
 import org.delta4j.engine.Window;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
@@ -562,14 +563,83 @@ final class Nd4jKernels implements Kernels {
         .permute(1, 0, 2));
   }
 
+  /** Below this many elements, handing part of a loop to another core costs more than it saves. */
+  private static final long PARALLEL_ELEMENTS = 1 << 15;
+  /** The elements of a chunk of image planes copied to the heap for the portable loops: 256 KiB in double. */
+  private static final int HEAP_CHUNK_ELEMENTS = 1 << 15;
+
+  /**
+   * {@link NativeMaxPool} where it applies (FLOAT32, 2×2 windows of stride 2), else the portable loops on heap copies.
+   * Not ND4J's {@code maxpool2d}: it drops NaN (a window holding NaN gives its largest number, hiding a diverged
+   * input) and gives −0 where +0 ties it.
+   */
   @Override
   public void maxPool(Tensor x, ConvGeometry g, Tensor y) {
-    pool("maxpool2d", "maxPool", x, null, g, y);
+    maxPool("maxPool", x, null, g, y);
   }
 
+  /** As {@link #maxPool}: {@link NativeMaxPool} or the portable loops, not ND4J's {@code maxpool2d_bp}. */
   @Override
   public void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
-    pool("maxpool2d_bp", "maxPoolBackward", x, dy, g, dx);
+    maxPool("maxPoolBackward", x, dy, g, dx);
+  }
+
+  /** Max pooling forward (dy null: out is y) or backward (out is dx), over channel planes split between the cores. */
+  private void maxPool(String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
+    boolean backward = dy != null;
+    g.checkImages(kernel, "x", x);
+    if (backward) {
+      g.checkImages(kernel, "dx", out);
+    }
+    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    if (!addressable(kernel, x, dy, out)) {
+      if (backward) {
+        Kernels.super.maxPoolBackward(x, dy, g, out);
+      } else {
+        Kernels.super.maxPool(x, g, out);
+      }
+      return;
+    }
+    NativeMemory in = memory(kernel, x);
+    NativeMemory gradient = backward ? memory(kernel, dy) : null;
+    NativeMemory result = memory(kernel, out);
+    // by channel planes, the rows of [N, C, H·W], between the cores: their outputs are disjoint
+    if (g.tilesBy2x2() && channelLoops(x, dy, out)) {
+      byRows(x, g.channels(), (part, from, to) -> NativeMaxPool.pool(in, backward ? null : result, gradient,
+          backward ? result : null, g, from, to));
+      return;
+    }
+    int[] index = g.tapIndices();
+    int plane = g.plane();
+    int positions = g.positions();
+    int outPlane = backward ? plane : positions;
+    int chunk = Math.max(1, HEAP_CHUNK_ELEMENTS / plane);
+    org.delta4j.tensor.DataType type = x.dataType();
+    byRows(x, g.channels(), (part, from, to) -> {
+      // a chunk of planes at a time, copied to the heap and back: bounded memory whatever the batch
+      Object images = HeapCopy.make(type, chunk * plane);
+      Object pooled = HeapCopy.make(type, chunk * outPlane);
+      Object gradients = backward ? HeapCopy.make(type, chunk * positions) : null;
+      for (int first = from; first < to; first += chunk) {
+        int planes = Math.min(chunk, to - first);
+        HeapCopy.load(in, (long) first * plane, images, planes * plane);
+        if (backward) {
+          HeapCopy.load(gradient, (long) first * positions, gradients, planes * positions);
+        }
+        HeapCopy.maxPool(images, backward ? null : pooled, gradients, backward ? pooled : null, g, index, planes);
+        HeapCopy.store(pooled, result, (long) first * outPlane, planes * outPlane);
+      }
+    });
+  }
+
+  /** Whether every tensor given (null ones ignored) lies where a {@code ByteBuffer} addresses it. */
+  private boolean addressable(String kernel, Tensor... tensors) {
+    for (Tensor t : tensors) {
+      if (t != null && !NativeMemory.addressable(nd(kernel, t))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -597,8 +667,6 @@ final class Nd4jKernels implements Kernels {
     int[] w = windowArguments(g);
     if (w == null) {
       switch (kernel) {
-        case "maxPool" -> Kernels.super.maxPool(x, g, out);
-        case "maxPoolBackward" -> Kernels.super.maxPoolBackward(x, dy, g, out);
         case "avgPool" -> Kernels.super.avgPool(x, g, out);
         default -> Kernels.super.avgPoolBackward(dy, g, out);
       }
@@ -615,7 +683,12 @@ final class Nd4jKernels implements Kernels {
   public void channelAffine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
     int c = KernelArguments.channelMap("channelAffine", x, scale, shift, y);
     if (channelLoops(x, scale, shift, y)) {
-      ChannelLoops.combine(memory(x), memory(scale), null, null, memory(shift), memory(y), c, channelSize(x, c));
+      NativeMemory in = memory(x);
+      NativeMemory p = memory(scale);
+      NativeMemory r = memory(shift);
+      NativeMemory out = memory(y);
+      int size = channelSize(x, c);
+      byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, null, null, r, out, c, size, from, to));
       return;
     }
     INDArray in = channels(nd("channelAffine", x), c);
@@ -635,8 +708,12 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
     if (channelLoops(a, b, out)) {
-      NativeMemory o = memory(out);
-      ChannelLoops.sums(memory(a), memory(b), beta, b == null ? o : null, b == null ? null : o, c, channelSize(a, c));
+      NativeMemory ma = memory(a);
+      NativeMemory mb = memory(b);
+      int size = channelSize(a, c);
+      ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
+      byRows(a, c, (part, from, to) -> ChannelLoops.sums(ma, mb, t.sums[part], t.products[part], c, size, from, to));
+      ChannelLoops.store(b == null ? t.sums() : t.products(), beta, memory(out));
       return;
     }
     INDArray x = channels(nd("channelSums", a), c);
@@ -659,7 +736,13 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.sameShape("channelSumsAndProducts", a, b);
     int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
     if (channelLoops(a, b, sums, products)) {
-      ChannelLoops.sums(memory(a), memory(b), 0, memory(sums), memory(products), c, channelSize(a, c));
+      NativeMemory ma = memory(a);
+      NativeMemory mb = memory(b);
+      int size = channelSize(a, c);
+      ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
+      byRows(a, c, (part, from, to) -> ChannelLoops.sums(ma, mb, t.sums[part], t.products[part], c, size, from, to));
+      ChannelLoops.store(t.sums(), 0, memory(sums));
+      ChannelLoops.store(t.products(), 0, memory(products));
     } else {
       Kernels.super.channelSumsAndProducts(a, b, sums, products);
     }
@@ -673,8 +756,17 @@ final class Nd4jKernels implements Kernels {
     Tensor gateScale = gate == null ? null : gate.scale();
     Tensor gateShift = gate == null ? null : gate.shift();
     if (channelLoops(a, b, origin, gateScale, gateShift, sums, products)) {
-      ChannelLoops.gatedCentredSums(memory(a), memory(b), memory(origin), memory(gateScale), memory(gateShift),
-          memory(sums), memory(products), c, channelSize(a, c));
+      NativeMemory ma = memory(a);
+      NativeMemory mb = memory(b);
+      NativeMemory o = memory(origin);
+      NativeMemory p = memory(gateScale);
+      NativeMemory q = memory(gateShift);
+      int size = channelSize(a, c);
+      ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
+      byRows(a, c, (part, from, to) -> ChannelLoops.gatedCentredSums(ma, mb, o, p, q, t.sums[part], t.products[part],
+          c, size, from, to));
+      ChannelLoops.store(t.sums(), 0, memory(sums));
+      ChannelLoops.store(t.products(), 0, memory(products));
     } else {
       Kernels.super.channelSumsAndProducts(a, b, origin, gate, sums, products, work);
     }
@@ -684,7 +776,13 @@ final class Nd4jKernels implements Kernels {
   public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
     int c = KernelArguments.channelMap("channelShiftAndSquares", x, shift, squares, y);
     if (channelLoops(x, shift, y, squares)) {
-      ChannelLoops.shiftAndSquares(memory(x), memory(shift), memory(y), memory(squares), c, channelSize(x, c));
+      NativeMemory in = memory(x);
+      NativeMemory r = memory(shift);
+      NativeMemory out = memory(y);
+      int size = channelSize(x, c);
+      ChannelTotals t = new ChannelTotals(partsOf(x, c), c);
+      byRows(x, c, (part, from, to) -> ChannelLoops.shiftAndSquares(in, r, out, t.sums[part], c, size, from, to));
+      ChannelLoops.store(t.sums(), 0, memory(squares));
     } else {
       Kernels.super.channelShiftAndSquares(x, shift, y, squares);
     }
@@ -704,12 +802,22 @@ final class Nd4jKernels implements Kernels {
       Tensor work) {
     int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
     KernelArguments.sameShape("channelCombine", x, work);
-    if (gate == null && channelLoops(x, a, z, b, shift, y)) {
-      ChannelLoops.combine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(y), c,
-          channelSize(x, c));
-    } else if (gate != null && channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
-      ChannelLoops.gatedCombine(memory(x), memory(a), memory(z), memory(b), memory(shift), memory(gate.scale()),
-          memory(gate.shift()), memory(y), c, channelSize(x, c));
+    if (gate == null ? channelLoops(x, a, z, b, shift, y)
+        : channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
+      NativeMemory in = memory(x);
+      NativeMemory p = memory(a);
+      NativeMemory mz = memory(z);
+      NativeMemory q = memory(b);
+      NativeMemory r = memory(shift);
+      NativeMemory gs = gate == null ? null : memory(gate.scale());
+      NativeMemory gt = gate == null ? null : memory(gate.shift());
+      NativeMemory out = memory(y);
+      int size = channelSize(x, c);
+      if (gate == null) {
+        byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, mz, q, r, out, c, size, from, to));
+      } else {
+        byRows(x, c, (part, from, to) -> ChannelLoops.gatedCombine(in, p, mz, q, r, gs, gt, out, c, size, from, to));
+      }
     } else if (gate == null) {
       Kernels.super.channelCombine(x, a, z, b, shift, y, work);
     } else {
@@ -726,15 +834,80 @@ final class Nd4jKernels implements Kernels {
     }
     int c = KernelArguments.channelMap("channelAffineRelu", x, scale, shift, y);
     if (channelLoops(x, scale, shift, y)) {
-      ChannelLoops.affineRelu(memory(x), memory(scale), memory(shift), memory(y), c, channelSize(x, c));
+      NativeMemory in = memory(x);
+      NativeMemory p = memory(scale);
+      NativeMemory r = memory(shift);
+      NativeMemory out = memory(y);
+      int size = channelSize(x, c);
+      byRows(x, c, (part, from, to) -> ChannelLoops.affineRelu(in, p, r, out, c, size, from, to));
     } else {
       Kernels.super.channelAffineRelu(x, scale, shift, y);
     }
   }
 
+  /** A loop over the rows [from, to) of [N, C, S] read as N·C rows of S, run as part {@code part} of a split. */
+  @FunctionalInterface
+  private interface RowLoop {
+    void run(int part, int from, int to);
+  }
+
+  /** How many parts the rows of [N, C, ...] tensor t are split into: one per core when t is large enough. */
+  private static int partsOf(Tensor t, int channels) {
+    int rows = t.shape().dim(0) * channels;
+    return t.size() < PARALLEL_ELEMENTS ? 1 : Math.max(1, Math.min(rows, WorkerPool.shared().parallelism()));
+  }
+
   /**
-   * Whether the per-channel kernels run as {@link ChannelLoops}' single passes: on FLOAT32 tensors (null ones
-   * ignored) that a {@code ByteBuffer} addresses, with the Vector API present. Else ND4J's ops, one per step.
+   * Runs {@code loop} over the N·C rows of [N, C, ...] tensor t in {@link #partsOf} parts of consecutive rows, the
+   * parts beside each other on the shared pool's threads: each writes its own rows and its own part's totals.
+   */
+  private static void byRows(Tensor t, int channels, RowLoop loop) {
+    int rows = t.shape().dim(0) * channels;
+    int parts = partsOf(t, channels);
+    if (parts <= 1) {
+      loop.run(0, 0, rows);
+      return;
+    }
+    WorkerPool.shared().invoke(parts, part -> loop.run(part, (int) ((long) rows * part / parts),
+        (int) ((long) rows * (part + 1) / parts)));
+  }
+
+  /**
+   * Per-channel sums of a split over rows: each part adds into its own arrays, which are then added in part order,
+   * so that the grouping depends on the batch's shape and the core count only.
+   */
+  private static final class ChannelTotals {
+    final double[][] sums;
+    final double[][] products;
+
+    ChannelTotals(int parts, int channels) {
+      sums = new double[parts][channels];
+      products = new double[parts][channels];
+    }
+
+    double[] sums() {
+      return added(sums);
+    }
+
+    double[] products() {
+      return added(products);
+    }
+
+    private static double[] added(double[][] parts) {
+      double[] total = parts[0].clone();
+      for (int p = 1; p < parts.length; p++) {
+        for (int c = 0; c < total.length; c++) {
+          total[c] += parts[p][c];
+        }
+      }
+      return total;
+    }
+  }
+
+  /**
+   * Whether the Vector API's loops over native memory ({@link ChannelLoops}' single passes, {@link NativeMaxPool})
+   * apply: on FLOAT32 tensors (null ones ignored) that a {@code ByteBuffer} addresses, with the Vector API present.
+   * Else ND4J's ops.
    */
   private boolean channelLoops(Tensor... tensors) {
     if (!SmallArrays.VECTOR_API) {

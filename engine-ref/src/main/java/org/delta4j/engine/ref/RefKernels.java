@@ -669,7 +669,7 @@ final class RefKernels implements Kernels {
     RefTensor ro = ref(kernel, out);
     boolean floats = ro.floats != null;
     long work = (long) n * g.channels() * g.positions() * g.taps();
-    if (max && floats && TiledMaxPool.tiles(g)) {
+    if (max && floats && g.tilesBy2x2()) {
       FloatJob job = FloatJob.get();
       job.a = rx.floats;
       job.b = backward ? null : ro.floats;

@@ -18,13 +18,6 @@ import org.delta4j.engine.WorkArrays;
 final class TiledMaxPool {
   private TiledMaxPool() {}
 
-  /** Whether these loops apply to the geometry. */
-  static boolean tiles(ConvGeometry g) {
-    return g.kernelHeight() == 2 && g.kernelWidth() == 2 && g.strideHeight() == 2 && g.strideWidth() == 2
-        && g.dilationHeight() == 1 && g.dilationWidth() == 1 && g.padTop() == 0 && g.padLeft() == 0
-        && 2 * g.outputHeight() <= g.height() && 2 * g.outputWidth() <= g.width();
-  }
-
   /** Forward (dy and dx null: y ← the windows' maxima) or backward (y null: dx ← dy at each window's maximum). */
   static void pool(float[] x, float[] y, float[] dy, float[] dx, ConvGeometry g, int from, int to) {
     int w = g.width();

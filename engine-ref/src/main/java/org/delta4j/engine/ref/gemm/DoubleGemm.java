@@ -1,5 +1,7 @@
 package org.delta4j.engine.ref.gemm;
 
+import org.delta4j.engine.WorkerPool;
+
 /**
  * C ← α·op(A)·op(B) + β·C on row-major arrays of double, in the manner of GotoBLAS: B is packed into panels
  * NR columns wide and A into panels MR rows high, over blocks of KC steps sized to the caches, and a register-tiled

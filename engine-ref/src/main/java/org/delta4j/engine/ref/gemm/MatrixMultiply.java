@@ -1,5 +1,7 @@
 package org.delta4j.engine.ref.gemm;
 
+import org.delta4j.engine.WorkerPool;
+
 /**
  * The reference engine's matrix multiply, C ← α·op(A)·op(B) + β·C on row-major arrays, for both types. The
  * micro-kernels are chosen once: the Vector API ones when the module {@code jdk.incubator.vector} is in the boot layer

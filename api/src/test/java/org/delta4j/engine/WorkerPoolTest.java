@@ -1,4 +1,4 @@
-package org.delta4j.engine.ref.gemm;
+package org.delta4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

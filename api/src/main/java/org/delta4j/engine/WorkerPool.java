@@ -1,4 +1,4 @@
-package org.delta4j.engine.ref.gemm;
+package org.delta4j.engine;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -10,8 +10,9 @@ import java.util.function.IntConsumer;
  * never serialising: several callers may {@link #invoke} at once; each claims the workers that are idle at that moment
  * and runs every part no worker took on its own thread. One caller alone gets every worker, as before; two callers on
  * two cores each end up with about one core, instead of one waiting for the other's whole job.
- * {@link #shared()} is the process's one pool, used by the matrix products and by any other kernel of the reference
- * engine that splits its work over the cores.
+ * {@link #shared()} is the process's one pool, used by every engine's kernels that split their work over the cores (the
+ * reference engine's matrix products and loops, the nd4j engine's loops on native memory), so that two engines in one
+ * process share the cores instead of each starting threads for all of them.
  *
  * <p>A worker that has finished a part polls for the next one for {@link #POLL_NANOS} before it parks, and a caller
  * waiting for its workers polls as long, yielding the core at each poll. A training step hands work over a few times a
@@ -50,7 +51,8 @@ public final class WorkerPool {
     return SHARED;
   }
 
-  WorkerPool(int threads) {
+  /** A pool of {@code threads} threads in all: the caller and {@code threads − 1} workers (none for 1 or less). */
+  public WorkerPool(int threads) {
     workers = new Worker[Math.max(0, threads - 1)];
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new Worker(this, i + 1);
@@ -133,7 +135,7 @@ public final class WorkerPool {
    * being split among that many workers and the caller. {@link #invoke} claims idle workers in a fixed order, so the
    * ones a caller used last, polling since, are the ones it claims again.
    */
-  int pollingWorkers() {
+  public int pollingWorkers() {
     int polling = 0;
     for (Worker w : workers) {
       if (w.polls && w.owner.get() == null) {
@@ -166,7 +168,7 @@ public final class WorkerPool {
     private final WorkerPool pool;
 
     Worker(WorkerPool pool, int index) {
-      super("delta4j-gemm-" + index);
+      super("delta4j-worker-" + index);
       this.pool = pool;
       setDaemon(true);
     }
