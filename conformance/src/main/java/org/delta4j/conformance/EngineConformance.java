@@ -873,11 +873,11 @@ public abstract class EngineConformance extends AutodiffConformance {
    * NaN for its maximum and passes no gradient): over the usual 2×2 windows of stride 2, which the engines take by
    * loops of their own, on odd sizes (an uncovered last row and column), one channel, several samples, and rows as
    * wide as several vectors of windows and a tail, or none (16, 32, 48, 64 and 70 columns); and over overlapping and
-   * padded windows.
+   * padded windows. Average pooling, on the same data, agrees within rounding and keeps every NaN and infinity.
    */
   @ParameterizedTest(name = "{0} {1} samples of {2} channels of {3}×{4}, window {6} stride {7} padding {8}, NaN {5}")
   @MethodSource("poolingCases")
-  void maxPoolingGivesThePortableLoopsBits(DataType type, int samples, int channels, int height, int width,
+  void poolingKeepsThePortableLoopsValuesOnTiesInfinitiesAndNaN(DataType type, int samples, int channels, int height, int width,
       boolean nan, int window, int stride, int pad) throws Throwable {
     // on a thread of its own, whose work arrays are as long as the kernels ask for and no longer: a read past the end
     // of one fails here instead of reading what an earlier, larger call left behind
@@ -951,6 +951,28 @@ public abstract class EngineConformance extends AutodiffConformance {
     // accumulator (the default kernels add in double), its sign, zeros and NaN may not
     double tolerance = stride >= window ? 0 : Tolerances.of(type).relative();
     assertSameValues("maxPoolBackward " + images, expectedDx, dx.toDoubleArray(), tolerance);
+
+    // average pooling on the same data: sums within rounding, and infinities, their NaN (∞ − ∞) and NaN as they are
+    double[] expectedAverage = new double[pooled.intSize()];
+    double[] expectedAverageDx = new double[images.intSize()];
+    if (type == DataType.FLOAT32) {
+      float[] yf = new float[expectedAverage.length];
+      float[] dxf = new float[expectedAverageDx.length];
+      ImageLoops.avgPool(floats(x), yf, null, null, plane, plane.tapIndices(), 0, planes);
+      ImageLoops.avgPool(null, null, floats(dy), dxf, plane, plane.tapIndices(), 0, planes);
+      expectedAverage = doubles(yf);
+      expectedAverageDx = doubles(dxf);
+    } else {
+      ImageLoops.avgPool(x, expectedAverage, null, null, plane, plane.tapIndices(), 0, planes);
+      ImageLoops.avgPool(null, null, dy, expectedAverageDx, plane, plane.tapIndices(), 0, planes);
+    }
+    double relative = Tolerances.of(type).relative();
+    Tensor average = e.tensor(type, pooled, tiedValues(pooled.intSize(), 5, true));
+    k.avgPool(e.tensor(type, images, x), g, average);
+    assertSameValues("avgPool " + pooled, expectedAverage, average.toDoubleArray(), relative);
+    Tensor averageDx = e.tensor(type, images, tiedValues(images.intSize(), 6, true));
+    k.avgPoolBackward(e.tensor(type, pooled, dy), g, averageDx);
+    assertSameValues("avgPoolBackward " + images, expectedAverageDx, averageDx.toDoubleArray(), relative);
   }
 
   /** Values from a few levels, so that many windows hold ties, with −0, +0, ±∞ and, when asked, NaN among them. */
