@@ -9,6 +9,11 @@ Modes:
   main-job  the equivalent of Delta4j's main job (load, train 5 epochs, evaluate) and its peak resident memory
   machine   only the machine record below
 
+With --cores COMMAND (a process that answers each line on its standard input with the time, in ns, a cache line
+takes between the two cores: Delta4j's MachineProbe --cores), each training-step round is timed between two such
+probes and listed under "train_rounds" as {rate, cores_before_ns, cores_after_ns}, so that the report compares it with
+Delta4j's iterations in the same placement of the cores.
+
 Every output carries a "machine" record (the schema of Delta4j's report, org.delta4j.benchmarks.report.Machine): the
 CPU as /proc/cpuinfo names it, the cores this process may use, the BLAS libraries actually mapped into it after a
 product has run (resolved paths; for OpenBLAS its build and the core type it chose, asked through ctypes), and
@@ -20,8 +25,11 @@ import gzip
 import json
 import os
 import re
+import math
 import resource
+import shlex
 import statistics
+import subprocess
 import sys
 import time
 
@@ -59,12 +67,38 @@ def mlp():
     return net
 
 
-def timed_rate(fn, seconds, warmup_seconds):
-    """Calls per second of fn over about `seconds`, after warming up; the best of 5 rounds."""
+class CoreProbe:
+    """Where the host has the two cores at a moment: a cache line's time between them, one way in ns (about 30 within
+    one L3, 100 and more across two), asked of a long-lived process that answers one line per line sent."""
+
+    def __init__(self, command):
+        self.process = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
+        self.nanos()  # the first answer comes from a cold JVM
+
+    def nanos(self):
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline().strip()
+        if not line:
+            raise RuntimeError("the cores probe ended without an answer")
+        value = float(line)
+        return None if math.isnan(value) else value
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def timed_rate(fn, seconds, warmup_seconds, probe=None):
+    """Calls per second of fn over about `seconds`, after warming up; the best of 5 rounds, their median, and the
+    rounds ({rate, cores_before_ns, cores_after_ns}, the probe's times around each; None without a probe)."""
     end = time.perf_counter() + warmup_seconds
     while time.perf_counter() < end:
         fn()
     rates = []
+    rounds = []
+    before = probe.nanos() if probe else None
     for _ in range(5):
         n = 0
         start = time.perf_counter()
@@ -72,7 +106,10 @@ def timed_rate(fn, seconds, warmup_seconds):
             fn()
             n += 1
         rates.append(n / (time.perf_counter() - start))
-    return max(rates), statistics.median(rates)
+        after = probe.nanos() if probe else None
+        rounds.append({"rate": rates[-1], "cores_before_ns": before, "cores_after_ns": after})
+        before = after
+    return max(rates), statistics.median(rates), rounds if probe else None
 
 
 CPUINFO_FIELDS = ("vendor_id", "cpu family", "model", "stepping", "model name", "flags", "CPU implementer",
@@ -179,7 +216,7 @@ def cnn():
     return net
 
 
-def measure(net, x, y, sample_shape, batches, seconds):
+def measure(net, x, y, sample_shape, batches, seconds, probe=None):
     """Training-step throughput at batch 128 (Adam 1e-3, cycling through `batches` batches), then class
     probabilities for 1 sample (latency) and for 1000 (throughput), of `net` on samples of `sample_shape`."""
     batch = 128
@@ -201,15 +238,17 @@ def measure(net, x, y, sample_shape, batches, seconds):
         loss.backward()
         opt.step()
 
-    best, median = timed_rate(step, seconds, seconds / 3)
+    best, median, rounds = timed_rate(step, seconds, seconds / 3, probe)
     out = {"train_steps_per_s": best, "train_steps_per_s_median": median, "train_samples_per_s": best * batch}
+    if rounds:
+        out["train_rounds"] = rounds
 
     one = images(x[:1])
     thousand = images(x[:1000])
     net.eval()
     with torch.no_grad():
-        b1, _ = timed_rate(lambda: torch.softmax(net(one), dim=1), seconds, seconds / 3)
-        b1000, _ = timed_rate(lambda: torch.softmax(net(thousand), dim=1), seconds, seconds / 3)
+        b1, _, _ = timed_rate(lambda: torch.softmax(net(one), dim=1), seconds, seconds / 3)
+        b1000, _, _ = timed_rate(lambda: torch.softmax(net(thousand), dim=1), seconds, seconds / 3)
     out["batch1_latency_us"] = 1e6 / b1
     out["batch1000_per_s"] = b1000
     net.train()
@@ -219,8 +258,13 @@ def measure(net, x, y, sample_shape, batches, seconds):
 def bench(args):
     x, y = load("train")
     batch = 128
-    out = measure(mlp(), x, y, (784,), 16, args.seconds)
-    out["cnn"] = measure(cnn(), x, y, (1, 28, 28), 8, args.seconds)
+    probe = CoreProbe(args.cores) if args.cores else None
+    try:
+        out = measure(mlp(), x, y, (784,), 16, args.seconds, probe)
+        out["cnn"] = measure(cnn(), x, y, (1, 28, 28), 8, args.seconds, probe)
+    finally:
+        if probe:
+            probe.close()
     loss_fn = nn.CrossEntropyLoss()
 
     if not args.smoke:
@@ -277,6 +321,7 @@ def main():
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--smoke", action="store_true", help="one short round of everything, no epoch")
     p.add_argument("--out", help="JSON file to write (default: stdout)")
+    p.add_argument("--cores", help="command of a cores probe to time the training rounds between (see above)")
     args = p.parse_args()
     if args.smoke:
         args.seconds = 0.3

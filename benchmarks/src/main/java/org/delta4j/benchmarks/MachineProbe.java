@@ -1,6 +1,9 @@
 package org.delta4j.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,12 +22,17 @@ import org.delta4j.io.AtomicFiles;
  * reference engine's gemm as chosen here and the JVM's vector width, and with {@code --nd4j}, after ND4J has loaded
  * and multiplied, the BLAS libraries mapped into the process with the OpenBLAS build and the core type it chose.
  * {@code benchmarks/run} writes one beside each JMH results file, in the same environment.
- * Usage: {@code MachineProbe [--nd4j] [--out FILE]}.
+ * Usage: {@code MachineProbe [--nd4j] [--out FILE]}; or {@code MachineProbe --cores}, which times the cache line between
+ * the cores once for each line read from standard input (see {@link #cacheLineBetweenCoresNanos}).
  */
 public final class MachineProbe {
   private MachineProbe() {}
 
   public static void main(String[] args) throws IOException {
+    if (List.of(args).contains("--cores")) {
+      servePlacement();
+      return;
+    }
     boolean nd4j = List.of(args).contains("--nd4j");
     int out = List.of(args).indexOf("--out");
     String json = probe(nd4j).toJson().toPrettyString() + "\n";
@@ -34,6 +42,19 @@ public final class MachineProbe {
       System.out.print(json);
     }
     System.exit(0); // ND4J leaves non-daemon threads behind
+  }
+
+  /**
+   * For a peer outside the JVM (the PyTorch peer times its rounds between probes): for each line read from standard
+   * input, {@link #cacheLineBetweenCoresNanos} over 40 ms printed as one line, "NaN" when it could not tell, until the
+   * input ends.
+   */
+  private static void servePlacement() throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (in.readLine() != null) {
+      System.out.println(cacheLineBetweenCoresNanos(40));
+      System.out.flush();
+    }
   }
 
   /** Round trips timed together by {@link #cacheLineBetweenCoresNanos}: some microseconds' worth. */

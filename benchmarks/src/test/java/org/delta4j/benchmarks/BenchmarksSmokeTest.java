@@ -106,8 +106,12 @@ class BenchmarksSmokeTest {
     assumeTrue(fashionMnistInstalled(), "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
     assumeTrue(pythonHasTorch(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     Path out = dir.resolve("pytorch.json");
+    // its training rounds timed between probes of the cores, as benchmarks/run has them
+    String jvm = ProcessHandle.current().info().command().orElse("java");
+    String cores = jvm + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + System.getProperty("java.class.path") + " " + MachineProbe.class.getName()
+        + " --cores";
     ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke",
-        "--threads", "2", "--out", out.toString()).inheritIO();
+        "--threads", "2", "--cores", cores, "--out", out.toString()).inheritIO();
     String core = openblasCoretype(); // as benchmarks/run sets it
     if (!core.isEmpty()) {
       peer.environment().put("OPENBLAS_CORETYPE", core);
@@ -118,6 +122,16 @@ class BenchmarksSmokeTest {
     for (String key : new String[] {"train_samples_per_s", "batch1_latency_us", "batch1000_per_s"}) {
       assertTrue(json.path(key).asDouble() > 0, key + " missing or not positive in " + json);
       assertTrue(json.path("cnn").path(key).asDouble() > 0, "cnn." + key + " missing or not positive in " + json);
+    }
+    for (JsonNode rounds : List.of(json.path("train_rounds"), json.path("cnn").path("train_rounds"))) {
+      assertEquals(5, rounds.size(), "five training rounds, each between two probes of the cores: " + json);
+      for (JsonNode r : rounds) {
+        assertTrue(r.path("rate").asDouble() > 0, "a round's rate in " + rounds);
+        for (String probe : new String[] {"cores_before_ns", "cores_after_ns"}) {
+          // null when the probe could not tell (one core, or no window completed)
+          assertTrue(r.path(probe).isNull() || r.path(probe).asDouble() > 0, probe + " in " + rounds);
+        }
+      }
     }
     Machine machine = Machine.fromJson(json.path("machine"));
     assertEquals(new Machine(Machine.cpuinfoHere(), 0, List.of(), java.util.Map.of()).fingerprint(),

@@ -45,6 +45,12 @@ final class JmhResults {
       return count;
     }
 
+    /** The highest score of the iterations measured in {@code placement}; NaN if there were none. */
+    double bestIn(CorePlacement placement) {
+      return iterations.stream().filter(i -> i.placement() == placement).mapToDouble(Iteration::score).max()
+          .orElse(Double.NaN);
+    }
+
     /** The mean score of the iterations measured in {@code placement}; NaN if there were none. */
     double scoreIn(CorePlacement placement) {
       return iterations.stream().filter(i -> i.placement() == placement).mapToDouble(Iteration::score).average()

@@ -26,6 +26,19 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
    * tie); over all iterations if either recorded no placement it could be compared in, or if none is common.
    */
   static PlacedRatio of(Optional<JmhResults.Result> a, Optional<JmhResults.Result> b) {
+    return of(a, b, false);
+  }
+
+  /**
+   * As {@link #of}, with b's best iteration in the placement instead of its mean, and b's score when no placement is
+   * compared: for a peer that reports the best of its timed rounds (the PyTorch peer), so that placing the ratio does
+   * not turn the peer's best into its mean.
+   */
+  static PlacedRatio againstBest(Optional<JmhResults.Result> a, Optional<JmhResults.Result> b) {
+    return of(a, b, true);
+  }
+
+  private static PlacedRatio of(Optional<JmhResults.Result> a, Optional<JmhResults.Result> b, boolean bestOfB) {
     if (a.isEmpty() || b.isEmpty()) {
       return new PlacedRatio(Double.NaN, CorePlacement.UNKNOWN, Map.of(), Map.of());
     }
@@ -41,7 +54,7 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
       }
     }
     double value = best == CorePlacement.UNKNOWN ? a.get().score() / b.get().score()
-        : a.get().scoreIn(best) / b.get().scoreIn(best);
+        : a.get().scoreIn(best) / (bestOfB ? b.get().bestIn(best) : b.get().scoreIn(best));
     return new PlacedRatio(value, best, pa, pb);
   }
 
