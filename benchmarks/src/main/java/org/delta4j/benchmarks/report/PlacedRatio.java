@@ -67,6 +67,21 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
   }
 
   /**
+   * Whether, the two having no placement in common, a was measured with far cores and b with near ones: the host's
+   * placement then stood against a, since far cores only slow a measurement (a step that hands work between the cores
+   * pays for every hand-over, one that does not is unmoved), so the ratio understates a's rate against b's and
+   * overstates a's time.
+   */
+  boolean placementStoodAgainstA() {
+    return !comparable() && only(a) == CorePlacement.FAR && only(b) == CorePlacement.NEAR;
+  }
+
+  /** The one comparable placement of a side that has no placement in common with the other's. */
+  private static CorePlacement only(Map<CorePlacement, Integer> p) {
+    return p.keySet().stream().filter(CorePlacement::comparable).findFirst().orElseThrow();
+  }
+
+  /**
    * Where the ratio was measured, for a report: empty when no placement was recorded or every iteration of both was in
    * the one compared; otherwise which placement, with how many of each one's iterations; or, when not {@link
    * #comparable}, where each was measured.
@@ -102,7 +117,7 @@ record PlacedRatio(double value, CorePlacement placement, Map<CorePlacement, Int
    * be compared (two would share one with the other's), e.g. "far cores in 5 of 5 iterations".
    */
   private static String where(Map<CorePlacement, Integer> p) {
-    CorePlacement only = p.keySet().stream().filter(CorePlacement::comparable).findFirst().orElseThrow();
+    CorePlacement only = only(p);
     return only + " in " + p.get(only) + " of " + total(p) + " iterations";
   }
 }

@@ -75,6 +75,21 @@ class PlacedRatioTest {
   }
 
   @Test
+  void onlyFarCoresOnTheFirstSideAndNearOnesOnTheOtherStandAgainstTheFirst() {
+    assertTrue(PlacedRatio.of(result(40, F, 40, F), result(100, N)).placementStoodAgainstA());
+    assertFalse(PlacedRatio.of(result(40, N), result(100, F, 90, F)).placementStoodAgainstA());
+    assertFalse(PlacedRatio.of(result(40, F, 50, N), result(100, N)).placementStoodAgainstA()); // comparable near
+    assertFalse(PlacedRatio.of(result(40, F), result(100, M)).placementStoodAgainstA()); // nothing placed on b's side
+  }
+
+  @Test
+  void againstBestComparesWithTheOthersBestIterationInThePlacement() {
+    PlacedRatio r = PlacedRatio.againstBest(result(60, N, 60, N), result(40, N, 50, N, 90, F));
+    assertEquals(N, r.placement());
+    assertEquals(60 / 50.0, r.value(), 1e-12);
+  }
+
+  @Test
   void aMissingResultGivesNoRatio() {
     PlacedRatio r = PlacedRatio.of(Optional.empty(), result(100, N));
     assertTrue(Double.isNaN(r.value()));
