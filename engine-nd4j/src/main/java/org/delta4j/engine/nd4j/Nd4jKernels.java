@@ -708,11 +708,7 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
     int c = ImageLoops.checkChannelVectors("channelSums", a, out);
     if (channelLoops(a, b, out)) {
-      NativeMemory ma = memory(a);
-      NativeMemory mb = memory(b);
-      int size = channelSize(a, c);
-      ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
-      byRows(a, c, (part, from, to) -> ChannelLoops.sums(ma, mb, t.sums[part], t.products[part], c, size, from, to));
+      ChannelTotals t = channelTotals(a, b, c);
       ChannelLoops.store(b == null ? t.sums() : t.products(), beta, memory(out));
       return;
     }
@@ -736,11 +732,7 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.sameShape("channelSumsAndProducts", a, b);
     int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
     if (channelLoops(a, b, sums, products)) {
-      NativeMemory ma = memory(a);
-      NativeMemory mb = memory(b);
-      int size = channelSize(a, c);
-      ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
-      byRows(a, c, (part, from, to) -> ChannelLoops.sums(ma, mb, t.sums[part], t.products[part], c, size, from, to));
+      ChannelTotals t = channelTotals(a, b, c);
       ChannelLoops.store(t.sums(), 0, memory(sums));
       ChannelLoops.store(t.products(), 0, memory(products));
     } else {
@@ -870,6 +862,16 @@ final class Nd4jKernels implements Kernels {
     }
     WorkerPool.shared().invoke(parts, part -> loop.run(part, (int) ((long) rows * part / parts),
         (int) ((long) rows * (part + 1) / parts)));
+  }
+
+  /** Σ a and, with b, Σ a·b per channel of [N, C, ...] tensors, by {@link ChannelLoops#sums} over rows split. */
+  private ChannelTotals channelTotals(Tensor a, Tensor b, int c) {
+    NativeMemory ma = memory(a);
+    NativeMemory mb = memory(b);
+    int size = channelSize(a, c);
+    ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
+    byRows(a, c, (part, from, to) -> ChannelLoops.sums(ma, mb, t.sums[part], t.products[part], c, size, from, to));
+    return t;
   }
 
   /**

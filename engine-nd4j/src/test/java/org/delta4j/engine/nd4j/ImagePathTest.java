@@ -87,15 +87,25 @@ class ImagePathTest {
 
   @Test
   void thePerChannelKernelsAgreeWithTheReferenceInFloat32() {
+    perChannelKernelsAgree(3, 4, 5, 7); // S = 35: a remainder after any vector length
+  }
+
+  /** 58,608 elements: rows split between the cores, each part's sums added after. */
+  @Test
+  void thePerChannelKernelsAgreeWithTheReferenceWhenTheirRowsAreSplitBetweenTheCores() {
+    perChannelKernelsAgree(6, 8, 33, 37);
+  }
+
+  private void perChannelKernelsAgree(int... dims) {
     DataType f = DataType.FLOAT32;
-    int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
-    agreeOnBothEngines(f, i -> "per-channel result " + i, engine -> {
+    int channels = dims[1];
+    agreeOnBothEngines(f, i -> "per-channel result " + i + " of " + Shape.of(dims), engine -> {
       Kernels k = engine.kernels();
       Tensor x = random(engine, f, 1, dims);
       Tensor z = random(engine, f, 2, dims);
-      Tensor a = random(engine, f, 3, 4);
-      Tensor b = random(engine, f, 4, 4);
-      Tensor shift = random(engine, f, 5, 4);
+      Tensor a = random(engine, f, 3, channels);
+      Tensor b = random(engine, f, 4, channels);
+      Tensor shift = random(engine, f, 5, channels);
       Tensor affine = engine.zeros(f, Shape.of(dims));
       k.channelAffine(x, a, shift, affine);
       Tensor scaled = engine.zeros(f, Shape.of(dims));
@@ -104,15 +114,15 @@ class ImagePathTest {
       k.channelAffine(x, null, shift, shifted);
       Tensor combined = engine.zeros(f, Shape.of(dims));
       k.channelCombine(x, a, z, b, shift, combined, engine.zeros(f, Shape.of(dims)));
-      Tensor sums = random(engine, f, 6, 4);
+      Tensor sums = random(engine, f, 6, channels);
       k.channelSums(x, null, 0.5, sums);
-      Tensor products = random(engine, f, 7, 4);
+      Tensor products = random(engine, f, 7, channels);
       k.channelSums(x, z, 0, products);
-      Tensor both = engine.zeros(f, Shape.of(4));
-      Tensor bothProducts = engine.zeros(f, Shape.of(4));
+      Tensor both = engine.zeros(f, Shape.of(channels));
+      Tensor bothProducts = engine.zeros(f, Shape.of(channels));
       k.channelSumsAndProducts(x, z, both, bothProducts);
       Tensor centred = engine.zeros(f, Shape.of(dims));
-      Tensor squares = engine.zeros(f, Shape.of(4));
+      Tensor squares = engine.zeros(f, Shape.of(channels));
       k.channelShiftAndSquares(x, shift, centred, squares);
       return new Tensor[] {affine, scaled, shifted, combined, sums, products, both, bothProducts, centred, squares};
     });
@@ -138,17 +148,22 @@ class ImagePathTest {
    */
   @Test
   void theReluFusedKernelsAgreeWithTheReferenceAndOpenWhereTheForwardPassPassed() {
+    reluFusedKernelsAgree(3, 4, 5, 7); // S = 35: a remainder after any vector length
+    reluFusedKernelsAgree(6, 8, 33, 37); // rows split between the cores
+  }
+
+  private void reluFusedKernelsAgree(int... dims) {
     DataType f = DataType.FLOAT32;
-    int[] dims = {3, 4, 5, 7}; // S = 35: a remainder after any vector length
+    int channels = dims[1];
     Shape shape = Shape.of(dims);
-    agreeOnBothEngines(f, i -> "ReLU-fused result " + i, engine -> {
+    agreeOnBothEngines(f, i -> "ReLU-fused result " + i + " of " + shape, engine -> {
       Kernels k = engine.kernels();
       Tensor x = random(engine, f, 21, dims);
       Tensor z = random(engine, f, 22, dims);
-      Tensor a = random(engine, f, 23, 4);
-      Tensor b = random(engine, f, 24, 4);
-      Tensor shift = random(engine, f, 25, 4);
-      ReluGate gate = new ReluGate(random(engine, f, 26, 4), random(engine, f, 27, 4));
+      Tensor a = random(engine, f, 23, channels);
+      Tensor b = random(engine, f, 24, channels);
+      Tensor shift = random(engine, f, 25, channels);
+      ReluGate gate = new ReluGate(random(engine, f, 26, channels), random(engine, f, 27, channels));
       Tensor relu = engine.zeros(f, shape);
       k.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
       Tensor gated = engine.zeros(f, shape);
@@ -170,7 +185,10 @@ class ImagePathTest {
         k.channelCombine(engine.tensor(f, shape, masked), a, z, b, shift, plain, engine.zeros(f, shape));
         assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
       }
-      return new Tensor[] {relu, gated};
+      Tensor sums = engine.zeros(f, Shape.of(channels));
+      Tensor products = engine.zeros(f, Shape.of(channels));
+      k.channelSumsAndProducts(x, z, shift, gate, sums, products, engine.zeros(f, shape));
+      return new Tensor[] {relu, gated, sums, products};
     });
   }
 
