@@ -1,6 +1,7 @@
 package org.delta4j.engine.nd4j;
 
 import java.nio.ByteBuffer;
+import org.delta4j.engine.WorkerPool;
 
 /**
  * Adam's update, m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α(m·r₁) / (√(v·r₂) + ε) with rᵢ = 1 / cᵢ the
@@ -25,6 +26,10 @@ final class NativeMemoryAdam {
   }
 
   private static final Loop LOOP = load();
+  /** Below this many elements a parameter's update runs on the calling thread alone. */
+  static final int PARALLEL_ELEMENTS = 1 << 15;
+  /** Where a split may fall: a multiple of every vector length, in elements. */
+  private static final int ALIGN = 64;
 
   private NativeMemoryAdam() {}
 
@@ -50,15 +55,31 @@ final class NativeMemoryAdam {
     update(LOOP, w, g, m, v, rate, b1, b2, eps, c1, c2);
   }
 
-  /** The same by the given loop (the scalar one, in tests). */
+  /**
+   * The same by the given loop (the scalar one, in tests). A parameter of {@link #PARALLEL_ELEMENTS} or more is split
+   * between the cores of the shared {@link WorkerPool} at multiples of {@link #ALIGN} elements, so that the same
+   * elements fall in the vector loop and its tail, and the result has the same bits, on any number of cores.
+   */
   static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, double rate,
       double b1, double b2, double eps, double c1, double c2) {
     int n = w.length;
+    int parts = n < PARALLEL_ELEMENTS ? 1 : WorkerPool.shared().parallelism();
+    if (parts <= 1) {
+      update(loop, w, g, m, v, 0, n, rate, b1, b2, eps, c1, c2);
+      return;
+    }
+    WorkerPool.shared().invoke(parts, p -> update(loop, w, g, m, v, (int) ((long) n * p / parts) & -ALIGN,
+        p == parts - 1 ? n : (int) ((long) n * (p + 1) / parts) & -ALIGN, rate, b1, b2, eps, c1, c2));
+  }
+
+  /** Elements [from, to) of the arrays. */
+  private static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, int from,
+      int to, double rate, double b1, double b2, double eps, double c1, double c2) {
     if (w.floats) {
-      loop.floats(w.bytes, g.bytes, m.bytes, v.bytes, 0, n, (float) rate, (float) b1, (float) b2, (float) eps,
+      loop.floats(w.bytes, g.bytes, m.bytes, v.bytes, from, to, (float) rate, (float) b1, (float) b2, (float) eps,
           (float) (1 / c1), (float) (1 / c2));
     } else {
-      loop.doubles(w.bytes, g.bytes, m.bytes, v.bytes, 0, n, rate, b1, b2, eps, 1 / c1, 1 / c2);
+      loop.doubles(w.bytes, g.bytes, m.bytes, v.bytes, from, to, rate, b1, b2, eps, 1 / c1, 1 / c2);
     }
   }
 

@@ -33,7 +33,7 @@ class NativeMemoryAdamTest {
   }
 
   @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {1, 7, 16, 17, 1000})
+  @ValueSource(ints = {1, 7, 16, 17, 1000, 40_003})
   void vectorAndScalarLoopsAgreeWithTheDefinition(int n) {
     assertTrue(NativeMemoryAdam.vectorised(), "surefire runs with --add-modules jdk.incubator.vector");
     for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
@@ -69,6 +69,28 @@ class NativeMemoryAdamTest {
         assertEquals(mi, byVector[1].getDouble(i), tolerance * scale, "m[" + i + "]");
         assertEquals(vi, byVector[2].getDouble(i), tolerance * Math.abs(vi), "v[" + i + "]");
         assertEquals(wi, byVector[0].getDouble(i), tolerance * (Math.abs(w.getDouble(i)) + rate * 10), "w[" + i + "]");
+      }
+    }
+  }
+
+  /** 100,003 elements, split between the cores at multiples of 64: the same bits as one pass over all of them. */
+  @Test
+  void anUpdateSplitBetweenTheCoresHasTheBitsOfOnePass() {
+    int n = 100_003;
+    assertTrue(n >= NativeMemoryAdam.PARALLEL_ELEMENTS);
+    INDArray g = random(DataType.FLOAT, n, 4, 0.1);
+    INDArray[] split = {random(DataType.FLOAT, n, 1, 1), random(DataType.FLOAT, n, 2, 0.01),
+        Nd4j.math().abs(random(DataType.FLOAT, n, 3, 1e-4))};
+    INDArray[] whole = {split[0].dup(), split[1].dup(), split[2].dup()};
+    NativeMemoryAdam.update(memory(split[0]), memory(g), memory(split[1]), memory(split[2]), 1e-3, 0.9, 0.999, 1e-8,
+        0.271, 0.002997);
+    new VectorAdamLoop().floats(memory(whole[0]).bytes, memory(g).bytes, memory(whole[1]).bytes,
+        memory(whole[2]).bytes, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, (float) (1 / 0.271), (float) (1 / 0.002997));
+    for (int k = 0; k < 3; k++) {
+      float[] a = split[k].toFloatVector();
+      float[] b = whole[k].toFloatVector();
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToIntBits(b[i]), Float.floatToIntBits(a[i]), "array " + k + " at " + i);
       }
     }
   }
