@@ -65,6 +65,41 @@ public final class WorkerPool {
     return workers.length + 1;
   }
 
+  /** Below this many elements touched, handing part of a loop to another core costs more than it saves. */
+  public static final long PARALLEL_ELEMENTS = 1 << 15;
+
+  /** A loop over the items [from, to) of a job, run as part {@code part} of a split. */
+  @FunctionalInterface
+  public interface Range {
+    void run(int part, int from, int to);
+  }
+
+  /**
+   * How many parts a loop over {@code count} items touching {@code elements} elements is split into: one per thread
+   * of this pool, at most one per item, and one alone below {@link #PARALLEL_ELEMENTS}.
+   */
+  public int parts(int count, long elements) {
+    return elements < PARALLEL_ELEMENTS ? 1 : Math.max(1, Math.min(count, parallelism()));
+  }
+
+  /** The first item of part {@code part} of {@code parts} over {@code count} items (part = parts: one past the last). */
+  public static int start(int count, int part, int parts) {
+    return (int) ((long) count * part / parts);
+  }
+
+  /**
+   * Runs {@code range} over the items [0, count) in {@link #parts} consecutive parts, beside each other on this pool's
+   * threads ({@link #invoke}); one part runs on the caller alone.
+   */
+  public void split(int count, long elements, Range range) {
+    int parts = parts(count, elements);
+    if (parts == 1) {
+      range.run(0, 0, count);
+      return;
+    }
+    invoke(parts, part -> range.run(part, start(count, part, parts), start(count, part + 1, parts)));
+  }
+
   /**
    * Runs {@code task.accept(part)} for part = 0 .. parts − 1 and returns when all are done; rethrows the first failure.
    * Part 0 and every part no idle worker could take run on the calling thread, so parts must not depend on which

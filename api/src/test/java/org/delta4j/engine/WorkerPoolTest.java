@@ -7,8 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
-/** How the pool's threads wait: polling between the parts of one caller's jobs, parked when left alone or shared. */
+/**
+ * How the pool's threads wait: polling between the parts of one caller's jobs, parked when left alone or shared; and how
+ * a loop is split between them.
+ */
 class WorkerPoolTest {
+  @Test
+  void aSplitLoopCoversEveryItemOnceInConsecutiveParts() {
+    WorkerPool pool = new WorkerPool(3);
+    for (int count : new int[] {0, 1, 2, 7, 1000}) {
+      AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(1, count));
+      AtomicIntegerArray partStarts = new AtomicIntegerArray(3);
+      pool.split(count, WorkerPool.PARALLEL_ELEMENTS, (part, from, to) -> {
+        partStarts.set(part, from);
+        for (int i = from; i < to; i++) {
+          seen.incrementAndGet(i);
+        }
+      });
+      for (int i = 0; i < count; i++) {
+        assertEquals(1, seen.get(i), "item " + i + " of " + count);
+      }
+      int parts = pool.parts(count, WorkerPool.PARALLEL_ELEMENTS);
+      assertEquals(Math.max(1, Math.min(count, 3)), parts, count + " items");
+      for (int p = 0; p < parts; p++) {
+        assertEquals(WorkerPool.start(count, p, parts), partStarts.get(p), "part " + p + " of " + count);
+      }
+    }
+    assertEquals(1, pool.parts(1000, WorkerPool.PARALLEL_ELEMENTS - 1), "a small loop stays on the caller");
+  }
+
   @Test
   void aPoolLeftAloneParksItsWorkers() throws InterruptedException {
     WorkerPool pool = new WorkerPool(3);

@@ -26,8 +26,6 @@ final class NativeMemoryAdam {
   }
 
   private static final Loop LOOP = load();
-  /** Below this many elements a parameter's update runs on the calling thread alone. */
-  static final int PARALLEL_ELEMENTS = 1 << 15;
   /** Where a split may fall: a multiple of every vector length, in elements. */
   private static final int ALIGN = 64;
 
@@ -56,20 +54,15 @@ final class NativeMemoryAdam {
   }
 
   /**
-   * The same by the given loop (the scalar one, in tests). A parameter of {@link #PARALLEL_ELEMENTS} or more is split
-   * between the cores of the shared {@link WorkerPool} at multiples of {@link #ALIGN} elements, so that the same
-   * elements fall in the vector loop and its tail, and the result has the same bits, on any number of cores.
+   * The same by the given loop (the scalar one, in tests). A large parameter is split between the cores of the shared
+   * {@link WorkerPool} in blocks of {@link #ALIGN} elements, so that the same elements fall in the vector loop and its
+   * tail, and the result has the same bits, on any number of cores.
    */
   static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, double rate,
       double b1, double b2, double eps, double c1, double c2) {
     int n = w.length;
-    int parts = n < PARALLEL_ELEMENTS ? 1 : WorkerPool.shared().parallelism();
-    if (parts <= 1) {
-      update(loop, w, g, m, v, 0, n, rate, b1, b2, eps, c1, c2);
-      return;
-    }
-    WorkerPool.shared().invoke(parts, p -> update(loop, w, g, m, v, (int) ((long) n * p / parts) & -ALIGN,
-        p == parts - 1 ? n : (int) ((long) n * (p + 1) / parts) & -ALIGN, rate, b1, b2, eps, c1, c2));
+    WorkerPool.shared().split((n + ALIGN - 1) / ALIGN, n, (part, from, to) -> update(loop, w, g, m, v, from * ALIGN,
+        Math.min(n, to * ALIGN), rate, b1, b2, eps, c1, c2));
   }
 
   /** Elements [from, to) of the arrays. */

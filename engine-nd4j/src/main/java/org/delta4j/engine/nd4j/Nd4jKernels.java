@@ -563,8 +563,6 @@ final class Nd4jKernels implements Kernels {
         .permute(1, 0, 2));
   }
 
-  /** Below this many elements, handing part of a loop to another core costs more than it saves. */
-  private static final long PARALLEL_ELEMENTS = 1 << 15;
   /** The elements of a chunk of image planes copied to the heap for the portable loops: 256 KiB in double. */
   private static final int HEAP_CHUNK_ELEMENTS = 1 << 15;
 
@@ -837,31 +835,17 @@ final class Nd4jKernels implements Kernels {
     }
   }
 
-  /** A loop over the rows [from, to) of [N, C, S] read as N·C rows of S, run as part {@code part} of a split. */
-  @FunctionalInterface
-  private interface RowLoop {
-    void run(int part, int from, int to);
-  }
-
-  /** How many parts the rows of [N, C, ...] tensor t are split into: one per core when t is large enough. */
+  /** How many parts the N·C rows of [N, C, ...] tensor t are split into ({@link WorkerPool#parts}). */
   private static int partsOf(Tensor t, int channels) {
-    int rows = t.shape().dim(0) * channels;
-    return t.size() < PARALLEL_ELEMENTS ? 1 : Math.max(1, Math.min(rows, WorkerPool.shared().parallelism()));
+    return WorkerPool.shared().parts(t.shape().dim(0) * channels, t.size());
   }
 
   /**
    * Runs {@code loop} over the N·C rows of [N, C, ...] tensor t in {@link #partsOf} parts of consecutive rows, the
    * parts beside each other on the shared pool's threads: each writes its own rows and its own part's totals.
    */
-  private static void byRows(Tensor t, int channels, RowLoop loop) {
-    int rows = t.shape().dim(0) * channels;
-    int parts = partsOf(t, channels);
-    if (parts <= 1) {
-      loop.run(0, 0, rows);
-      return;
-    }
-    WorkerPool.shared().invoke(parts, part -> loop.run(part, (int) ((long) rows * part / parts),
-        (int) ((long) rows * (part + 1) / parts)));
+  private static void byRows(Tensor t, int channels, WorkerPool.Range loop) {
+    WorkerPool.shared().split(t.shape().dim(0) * channels, t.size(), loop);
   }
 
   /** Σ a and, with b, Σ a·b per channel of [N, C, ...] tensors, by {@link ChannelLoops#sums} over rows split. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.delta4j.engine.Engines;
+import org.delta4j.engine.WorkerPool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class NativeMemoryAdamTest {
   @Test
   void anUpdateSplitBetweenTheCoresHasTheBitsOfOnePass() {
     int n = 100_003;
-    assertTrue(n >= NativeMemoryAdam.PARALLEL_ELEMENTS);
+    assertTrue(n >= WorkerPool.PARALLEL_ELEMENTS);
     INDArray g = random(DataType.FLOAT, n, 4, 0.1);
     INDArray[] split = {random(DataType.FLOAT, n, 1, 1), random(DataType.FLOAT, n, 2, 0.01),
         Nd4j.math().abs(random(DataType.FLOAT, n, 3, 1e-4))};

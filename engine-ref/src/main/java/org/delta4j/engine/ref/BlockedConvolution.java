@@ -5,6 +5,7 @@ import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
+import org.delta4j.engine.WorkerPool;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 import org.delta4j.tensor.Tensor;
 
@@ -25,8 +26,6 @@ final class BlockedConvolution implements Convolution {
    * matrix product's packed copy fit a core's L2 cache together.
    */
   static final int BLOCK_ELEMENTS = 1 << 17;
-  /** Below this many column-matrix elements in a batch, handing a part to another thread costs more than it saves. */
-  private static final long PARALLEL_ELEMENTS = 1 << 15;
 
   private final RefEngine engine;
   private final ConvGeometry g;
@@ -145,7 +144,7 @@ final class BlockedConvolution implements Convolution {
   private void run(boolean backward, int n, RefTensor rx, RefTensor rw, RefTensor ry, RefTensor rdx, boolean dw) {
     Arithmetic a = rx.floats != null ? Arithmetic.FLOAT : Arithmetic.DOUBLE;
     long elements = (long) g.columnRows() * g.positions() * n;
-    int count = elements < PARALLEL_ELEMENTS ? 1 : Math.min(n, MatrixMultiply.parallelism());
+    int count = WorkerPool.shared().parts(n, elements); // by the batch's column-matrix elements
     buffers(a, count);
     this.backward = backward;
     this.x = array(rx);
@@ -159,7 +158,7 @@ final class BlockedConvolution implements Convolution {
       if (count == 1) {
         runPart(0);
       } else {
-        MatrixMultiply.inParallel(count, part);
+        WorkerPool.shared().invoke(count, part);
       }
     } finally {
       this.x = null; // keep no caller's arrays alive
@@ -188,8 +187,8 @@ final class BlockedConvolution implements Convolution {
 
   /** Part p: the samples [n·p/parts, n·(p + 1)/parts), a block at a time. */
   private void runPart(int p) {
-    int from = (int) ((long) batch * p / parts);
-    int to = (int) ((long) batch * (p + 1) / parts);
+    int from = WorkerPool.start(batch, p, parts);
+    int to = WorkerPool.start(batch, p + 1, parts);
     Arithmetic a = arithmetic;
     Object col = columns[p];
     Object z = products[p];

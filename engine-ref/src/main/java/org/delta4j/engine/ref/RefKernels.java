@@ -15,6 +15,7 @@ import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
+import org.delta4j.engine.WorkerPool;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
@@ -491,8 +492,6 @@ final class RefKernels implements Kernels {
   // The loops of ImageLoops on the tensors' own arrays, batches split between the cores by samples (im2col, col2im)
   // or by channel planes (pooling), which write disjoint parts of the output.
 
-  /** Below this many elements moved, handing work to another thread costs more than it saves. */
-  private static final long PARALLEL_ELEMENTS = 1 << 15;
   private final Map<ConvGeometry, int[]> tapIndices = new ConcurrentHashMap<>();
 
   /** The geometry's tap index table, computed once per geometry (a network has a few). */
@@ -506,23 +505,6 @@ final class RefKernels implements Kernels {
       tapIndices.put(g, index);
     }
     return index;
-  }
-
-  /** A loop over the items [from, to) of a batch. */
-  @FunctionalInterface
-  private interface Range {
-    void run(int from, int to);
-  }
-
-  /** Runs {@code range} over [0, count), split between the cores when {@code elements} is large enough. */
-  private static void split(int count, long elements, Range range) {
-    int parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(count, MatrixMultiply.parallelism());
-    if (parts <= 1) {
-      range.run(0, count);
-      return;
-    }
-    MatrixMultiply.inParallel(parts, part -> range.run((int) ((long) count * part / parts),
-        (int) ((long) count * (part + 1) / parts)));
   }
 
   /**
@@ -561,12 +543,12 @@ final class RefKernels implements Kernels {
     void run(int count, long elements, FloatLoop loop) {
       this.loop = loop;
       this.count = count;
-      this.parts = elements < PARALLEL_ELEMENTS ? 1 : Math.min(count, MatrixMultiply.parallelism());
+      this.parts = WorkerPool.shared().parts(count, elements);
       try {
         if (parts <= 1) {
           loop.run(this, 0, count);
         } else {
-          MatrixMultiply.inParallel(parts, this);
+          WorkerPool.shared().invoke(parts, this);
         }
       } finally {
         a = b = c = d = e = f = g = h = null; // no tensor's storage kept alive by a thread's job
@@ -577,7 +559,7 @@ final class RefKernels implements Kernels {
 
     @Override
     public void accept(int part) {
-      loop.run(this, (int) ((long) count * part / parts), (int) ((long) count * (part + 1) / parts));
+      loop.run(this, WorkerPool.start(count, part, parts), WorkerPool.start(count, part + 1, parts));
     }
   }
 
@@ -598,7 +580,7 @@ final class RefKernels implements Kernels {
     g.checkColumns("im2col", col, n);
     RefTensor rx = ref("im2col", x);
     RefTensor rc = ref("im2col", col);
-    split(n, col.size(), (from, to) -> {
+    WorkerPool.shared().split(n, col.size(), (part, from, to) -> {
       if (rx.floats != null) {
         ImageLoops.im2col(rx.floats, rc.floats, g, n, from, to, 0);
       } else {
@@ -613,7 +595,7 @@ final class RefKernels implements Kernels {
     g.checkColumns("col2im", col, n);
     RefTensor rx = ref("col2im", x);
     RefTensor rc = ref("col2im", col);
-    split(n, col.size(), (from, to) -> {
+    WorkerPool.shared().split(n, col.size(), (part, from, to) -> {
       if (rx.floats != null) {
         ImageLoops.col2im(rc.floats, rx.floats, g, n, from, to, 0);
       } else {
@@ -680,7 +662,7 @@ final class RefKernels implements Kernels {
       return;
     }
     int[] index = taps(g);
-    split(n * g.channels(), work, (from, to) -> {
+    WorkerPool.shared().split(n * g.channels(), work, (part, from, to) -> {
       if (max && floats) {
         ImageLoops.maxPool(rx.floats, backward ? null : ro.floats, backward ? rd.floats : null,
             backward ? ro.floats : null, g, index, from, to);

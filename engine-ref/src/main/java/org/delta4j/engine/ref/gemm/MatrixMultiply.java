@@ -123,20 +123,6 @@ public final class MatrixMultiply {
     doubles.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }
 
-  /**
-   * Runs {@code task.accept(part)} for part = 0 .. parts − 1 on the threads matrix products use (part 0 on the caller;
-   * at most {@link #parallelism()} at once), for the engine's other loops that split their work. Callers do not wait
-   * for each other: parts no idle worker can take run on the calling thread, so parts must be independent.
-   */
-  public static void inParallel(int parts, java.util.function.IntConsumer task) {
-    POOL.invoke(parts, task);
-  }
-
-  /** How many threads {@link #inParallel} runs on. */
-  public static int parallelism() {
-    return POOL.parallelism();
-  }
-
   /** Which kernels, shaped for what, and how many threads, for people. */
   public String description() {
     String cpu = vector ? shape.vectorBits() + "-bit vectors, " + shape.vectorRegisters() + " registers, " : "";
