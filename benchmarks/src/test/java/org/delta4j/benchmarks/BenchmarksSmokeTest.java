@@ -108,8 +108,8 @@ class BenchmarksSmokeTest {
     Path out = dir.resolve("pytorch.json");
     // its training rounds timed between probes of the cores, as benchmarks/run has them
     String jvm = ProcessHandle.current().info().command().orElse("java");
-    String cores = jvm + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + System.getProperty("java.class.path") + " " + MachineProbe.class.getName()
-        + " --cores";
+    String cores = jvm + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp " + System.getProperty("java.class.path") + " "
+        + MachineProbe.class.getName() + " --cores";
     ProcessBuilder peer = new ProcessBuilder("/usr/bin/python3", peerScript().toString(), "bench", "--smoke",
         "--threads", "2", "--cores", cores, "--out", out.toString()).inheritIO();
     String core = openblasCoretype(); // as benchmarks/run sets it

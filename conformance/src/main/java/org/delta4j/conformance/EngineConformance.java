@@ -873,12 +873,13 @@ public abstract class EngineConformance extends AutodiffConformance {
    * NaN for its maximum and passes no gradient): over the usual 2×2 windows of stride 2, which the engines take by
    * loops of their own, on odd sizes (an uncovered last row and column), one channel, several samples, and rows as
    * wide as several vectors of windows and a tail, or none (16, 32, 48, 64 and 70 columns); and over overlapping and
-   * padded windows; on batches small and large enough to be split between the cores. Average pooling, on the same data, agrees within rounding and keeps every NaN and infinity.
+   * padded windows; on batches small and large enough to be split between the cores. Average pooling, on the same
+   * data, agrees within rounding and keeps every NaN and infinity.
    */
   @ParameterizedTest(name = "{0} {1} samples of {2} channels of {3}×{4}, window {6} stride {7} padding {8}, NaN {5}")
   @MethodSource("poolingCases")
-  void poolingKeepsThePortableLoopsValuesOnTiesInfinitiesAndNaN(DataType type, int samples, int channels, int height, int width,
-      boolean nan, int window, int stride, int pad) throws Throwable {
+  void poolingKeepsThePortableLoopsValuesOnTiesInfinitiesAndNaN(DataType type, int samples, int channels, int height,
+      int width, boolean nan, int window, int stride, int pad) throws Throwable {
     // on a thread of its own, whose work arrays are as long as the kernels ask for and no longer: a read past the end
     // of one fails here instead of reading what an earlier, larger call left behind
     Throwable[] failure = new Throwable[1];
@@ -927,22 +928,15 @@ public abstract class EngineConformance extends AutodiffConformance {
     int planes = samples * channels;
     Shape images = Shape.of(samples, channels, height, width);
     Shape pooled = Shape.of(samples, channels, g.outputHeight(), g.outputWidth());
-    double[] x = tiedValues(images.intSize(), 1, nan);
-    double[] dy = tiedValues(pooled.intSize(), 2, false);
+    // the values as the tensors hold them (FLOAT32 rounds them): the portable loops in double then give a FLOAT32
+    // engine's bits too, a maximum being one of its inputs and 0 + dy exact
+    double[] x = e.tensor(type, images, tiedValues(images.intSize(), 1, nan)).toDoubleArray();
+    double[] dy = e.tensor(type, pooled, tiedValues(pooled.intSize(), 2, false)).toDoubleArray();
+    int[] taps = plane.tapIndices();
     double[] expectedY = new double[pooled.intSize()];
     double[] expectedDx = new double[images.intSize()];
-    if (type == DataType.FLOAT32) {
-      float[] xf = floats(x);
-      float[] yf = new float[expectedY.length];
-      float[] dxf = new float[expectedDx.length];
-      ImageLoops.maxPool(xf, yf, null, null, plane, plane.tapIndices(), 0, planes);
-      ImageLoops.maxPool(xf, null, floats(dy), dxf, plane, plane.tapIndices(), 0, planes);
-      expectedY = doubles(yf);
-      expectedDx = doubles(dxf);
-    } else {
-      ImageLoops.maxPool(x, expectedY, null, null, plane, plane.tapIndices(), 0, planes);
-      ImageLoops.maxPool(x, null, dy, expectedDx, plane, plane.tapIndices(), 0, planes);
-    }
+    ImageLoops.maxPool(x, expectedY, null, null, plane, taps, 0, planes);
+    ImageLoops.maxPool(x, null, dy, expectedDx, plane, taps, 0, planes);
     Kernels k = e.kernels();
     Tensor y = e.tensor(type, pooled, tiedValues(pooled.intSize(), 4, true)); // garbage: every element written
     k.maxPool(e.tensor(type, images, x), g, y);
@@ -950,24 +944,15 @@ public abstract class EngineConformance extends AutodiffConformance {
     Tensor dx = e.tensor(type, images, tiedValues(images.intSize(), 3, true)); // garbage: every element written
     k.maxPoolBackward(e.tensor(type, images, x), e.tensor(type, pooled, dy), g, dx);
     // overlapping windows add several gradients into one element: the sum's rounding may differ with an engine's
-    // accumulator (the default kernels add in double), its sign, zeros and NaN may not
+    // accumulator, its sign, zeros and NaN may not
     Tolerances tolerance = stride >= window ? null : Tolerances.of(type);
     assertSameValues("maxPoolBackward " + images, expectedDx, dx.toDoubleArray(), tolerance);
 
     // average pooling on the same data: sums within rounding, and infinities, their NaN (∞ − ∞) and NaN as they are
     double[] expectedAverage = new double[pooled.intSize()];
     double[] expectedAverageDx = new double[images.intSize()];
-    if (type == DataType.FLOAT32) {
-      float[] yf = new float[expectedAverage.length];
-      float[] dxf = new float[expectedAverageDx.length];
-      ImageLoops.avgPool(floats(x), yf, null, null, plane, plane.tapIndices(), 0, planes);
-      ImageLoops.avgPool(null, null, floats(dy), dxf, plane, plane.tapIndices(), 0, planes);
-      expectedAverage = doubles(yf);
-      expectedAverageDx = doubles(dxf);
-    } else {
-      ImageLoops.avgPool(x, expectedAverage, null, null, plane, plane.tapIndices(), 0, planes);
-      ImageLoops.avgPool(null, null, dy, expectedAverageDx, plane, plane.tapIndices(), 0, planes);
-    }
+    ImageLoops.avgPool(x, expectedAverage, null, null, plane, taps, 0, planes);
+    ImageLoops.avgPool(null, null, dy, expectedAverageDx, plane, taps, 0, planes);
     Tensor average = e.tensor(type, pooled, tiedValues(pooled.intSize(), 5, true));
     k.avgPool(e.tensor(type, images, x), g, average);
     assertSameValues("avgPool " + pooled, expectedAverage, average.toDoubleArray(), Tolerances.of(type));
@@ -1004,22 +989,6 @@ public abstract class EngineConformance extends AutodiffConformance {
       assertTrue(near || Double.compare(expected[i], actual[i]) == 0, () -> what + " at " + at + ": expected "
           + expected[at] + ", got " + actual[at]);
     }
-  }
-
-  private static float[] floats(double[] v) {
-    float[] f = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      f[i] = (float) v[i];
-    }
-    return f;
-  }
-
-  private static double[] doubles(float[] v) {
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = v[i];
-    }
-    return d;
   }
 
   /** A small CNN with batch normalisation: three updates, then inference on running statistics, as the reference. */

@@ -439,9 +439,8 @@ public final class BenchmarksReport {
     List<String[]> cnnTargets = new ArrayList<>();
     for (String step : new String[] {"ref", "nd4j"}) {
       double v = rows.get("Delta4j " + step)[0];
-      cnnTargets.add(verdict(step + " engine CNN training step ÷ PyTorch (PASSIVE)", PlacedRatio.againstBest(
-          ours.find("CnnBenchmark.trainStep", "engine", step), torchSteps(torchPassive.path("cnn"))), 1.0, true,
-          "PyTorch", "the " + step + " engine", "PyTorch"));
+      cnnTargets.add(stepAgainstTorch(step + " engine", "CNN training step", "CnnBenchmark", step,
+          torchPassive.path("cnn"), 1.0));
       cnnTargets.add(verdict(step + " engine CNN training step ÷ DL4J (faster run)", v / dl4jStep, 3.0, true,
           "DL4J"));
     }
@@ -488,13 +487,23 @@ public final class BenchmarksReport {
   }
 
   /**
+   * The row "{@code name} {@code step} ÷ PyTorch (PASSIVE)": {@code engine}'s {@code benchmark}.trainStep against
+   * PyTorch's training rounds in {@code torch} ({@link #torchSteps}), in one placement of the cores, against PyTorch's
+   * best round there.
+   */
+  private String[] stepAgainstTorch(String name, String step, String benchmark, String engine, JsonNode torch,
+      double required) {
+    return verdict(name + " " + step + " ÷ PyTorch (PASSIVE)", PlacedRatio.againstBest(ours.find(benchmark
+        + ".trainStep", "engine", engine), torchSteps(torch)), required, true, "PyTorch", "the " + name, "PyTorch");
+  }
+
+  /**
    * A PyTorch training step's rate (steps/s) as a result to place: its score the best of its rounds, as the peer
    * reports it, and each round with the placement of the cores its probes saw ({@code train_rounds}; none when the
    * peer ran without a probe). Empty when not measured.
    */
   private static Optional<JmhResults.Result> torchSteps(JsonNode t) {
-    double best = t.path("train_steps_per_s").asDouble(t.path("train_samples_per_s").asDouble(Double.NaN)
-        / BenchmarkData.BATCH);
+    double best = t.path("train_steps_per_s").asDouble(Double.NaN);
     if (Double.isNaN(best)) {
       return Optional.empty();
     }
@@ -520,9 +529,6 @@ public final class BenchmarksReport {
    * engine against raw ND4J, the training step and inference against PyTorch, allocation and memory.
    */
   private void computeTargets() {
-    double torchStep = torchPassive.path("train_samples_per_s").asDouble(Double.NaN);
-    double refStep = steps(ours, "ref");
-    double nd4jStep = steps(ours, "nd4j");
     for (String dtype : new String[] {"FLOAT32", "FLOAT64"}) {
       double ref = gflops(ours, "GemmBenchmark.gemm", "ref", dtype, "1024");
       targets.add(verdict("reference engine gemm " + dtype + " n=1024 ÷ raw ND4J gemm",
@@ -539,12 +545,9 @@ public final class BenchmarksReport {
       }
     }
     targets.add(stepShareOfPeak());
-    targets.add(verdict("nd4j engine training step ÷ PyTorch (PASSIVE)", PlacedRatio.againstBest(
-        ours.find("TrainingStepBenchmark.trainStep", "engine", "nd4j"), torchSteps(torchPassive)), 1.0, true,
-        "PyTorch", "the nd4j engine", "PyTorch"));
-    targets.add(verdict("reference engine training step ÷ PyTorch (PASSIVE)", PlacedRatio.againstBest(
-        ours.find("TrainingStepBenchmark.trainStep", "engine", "ref"), torchSteps(torchPassive)), 0.75, true,
-        "PyTorch", "the reference engine", "PyTorch"));
+    targets.add(stepAgainstTorch("nd4j engine", "training step", "TrainingStepBenchmark", "nd4j", torchPassive, 1.0));
+    targets.add(stepAgainstTorch("reference engine", "training step", "TrainingStepBenchmark", "ref", torchPassive,
+        0.75));
     target("reference engine training step, layers written with autodiff ÷ hand-written",
         score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "autodiff")
             / score(ours, "AutodiffBenchmark.trainStep", "engine", "ref", "layers", "hand-written"), 0.85, true, null);

@@ -98,7 +98,8 @@ class BenchmarksReportTest {
   /** PyTorch PASSIVE: 64,000 samples/s, 30 µs at batch 1, on the given CPU and BLAS. */
   private void torch(String cpu, String blas) throws IOException {
     Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, "
-        + "\"batch1_latency_us\": 30, \"torch\": \"1.13\", \"threads\": 2, \"machine\": " + machine(cpu, blas) + "}");
+        + "\"train_steps_per_s\": 500, \"batch1_latency_us\": 30, \"torch\": \"1.13\", \"threads\": 2, \"machine\": "
+        + machine(cpu, blas) + "}");
   }
 
   private String report() throws IOException {
@@ -178,8 +179,8 @@ class BenchmarksReportTest {
 
   @Test
   void noVerdictAgainstAPeerWhoseBlasWasNotRecorded() throws IOException {
-    Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, \"machine\": "
-        + machine(ZEN3, "") + "}");
+    Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, "
+        + "\"train_steps_per_s\": 500, \"machine\": " + machine(ZEN3, "") + "}");
     String md = report();
     assertTrue(md.contains("| nd4j engine training step ÷ PyTorch (PASSIVE) | 1.20 | ≥ 1.00 | no verdict: the BLAS "
         + "PyTorch ran on was not recorded"), md);
@@ -368,7 +369,8 @@ class BenchmarksReportTest {
         + "]");
     Files.writeString(results.resolve("jmh-dl4j-passive.machine.json"), nd4jMachine);
     Files.writeString(results.resolve("pytorch-passive.json"), "{\"train_samples_per_s\": 64000, "
-        + "\"cnn\": {\"train_samples_per_s\": 2000, \"batch1_latency_us\": 400, \"batch1000_per_s\": 4}, "
+        + "\"train_steps_per_s\": 500, \"cnn\": {\"train_samples_per_s\": 2000, \"train_steps_per_s\": 15.625, "
+        + "\"batch1_latency_us\": 400, \"batch1000_per_s\": 4}, "
         + "\"omp_wait_policy\": \"PASSIVE\", \"threads\": 2, \"machine\": " + machine(ZEN3, OPENBLAS) + "}");
   }
 
@@ -401,7 +403,8 @@ class BenchmarksReportTest {
     cnnResults();
     torch(ZEN3, REFERENCE);
     Files.writeString(results.resolve("pytorch-passive.json"), Files.readString(results.resolve("pytorch-passive.json"))
-        .replace("\"batch1_latency_us\": 30,", "\"batch1_latency_us\": 30, \"cnn\": {\"train_samples_per_s\": 2000},"));
+        .replace("\"batch1_latency_us\": 30,", "\"batch1_latency_us\": 30, \"cnn\": {\"train_samples_per_s\": 2000, "
+            + "\"train_steps_per_s\": 15.625},"));
     String md = report();
     assertTrue(md.contains("| nd4j engine CNN training step ÷ PyTorch (PASSIVE) | 1.28 | ≥ 1.00 | no verdict: PyTorch "
         + "ran on the reference BLAS"), md);

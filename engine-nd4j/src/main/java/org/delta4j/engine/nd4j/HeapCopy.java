@@ -7,10 +7,10 @@ import org.delta4j.engine.ImageLoops;
 import org.delta4j.tensor.DataType;
 
 /**
- * Heap arrays beside native memory, for the engine's use of the portable image loops (the convolution, max pooling): a float[] for
- * FLOAT32, a double[] for FLOAT64, passed as {@code Object} so that one caller serves both types; bulk copies to and
- * from a {@link NativeMemory} (absolute, so the memory's views keep no position and may be shared); and one sample's
- * im2col and col2im through {@link ImageLoops}. Stateless.
+ * Heap arrays beside native memory, for the engine's use of the portable image loops (the convolution, max pooling):
+ * a float[] for FLOAT32, a double[] for FLOAT64, passed as {@code Object} so that one caller serves both types; bulk
+ * copies to and from a {@link NativeMemory} (absolute, so the memory's views keep no position and may be shared); one
+ * sample's im2col and col2im, and max pooling of some planes, through {@link ImageLoops}. Stateless.
  */
 final class HeapCopy {
   private HeapCopy() {}
