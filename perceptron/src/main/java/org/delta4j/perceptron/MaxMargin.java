@@ -16,8 +16,9 @@ public final class MaxMargin {
    * A certified margin.
    *
    * @param separator a unit vector in the augmented space (bias first)
-   * @param lower the separator's margin minₖ yₖ·w·(1, xₖ): a proven lower bound on γ*, positive iff it separates
-   * @param upper a proven upper bound on γ*
+   * @param lower the separator's margin minₖ yₖ·w·(1, xₖ), rounded down by its rounding error: a proven lower bound on
+   *     γ*, positive iff it separates
+   * @param upper the norm of a hull point, rounded up by its rounding error: a proven upper bound on γ*
    * @param iterations MDM steps taken
    */
   public record Certificate(double[] separator, double lower, double upper, int iterations) {
@@ -101,20 +102,69 @@ public final class MaxMargin {
         unit[j] /= norm;
       }
     }
-    // Recompute the separator's margin exactly from the unit vector, so the lower bound is the separator's own.
-    double margin = Double.POSITIVE_INFINITY;
-    for (int k = 0; k < n; k++) {
-      margin = Math.min(margin, LabeledPoints.dot(unit, z[k]));
-    }
-    return new Certificate(unit, norm == 0 ? 0 : margin, upper, it);
+    return new Certificate(unit, norm == 0 ? 0 : marginBelow(unit, z), hullNormAbove(lambda, z), it);
   }
 
-  /** The perceptron convergence bound (R/γ)² with R = max‖(1, xₖ)‖ and γ the certified lower bound; ∞ if none. */
+  /**
+   * A lower bound on minₖ v·zₖ for v = unit/‖unit‖, the exact direction of the computed unit vector, that holds
+   * despite rounding. A computed dot product of m terms is within γₘ·Σ|aᵢbᵢ| of the exact one (Higham, Accuracy and
+   * Stability of Numerical Algorithms, §3.1), and the computed ‖unit‖ is within γ_{d+1} of the exact one relatively;
+   * without these allowances a set whose points all coincide, where γ* = R exactly, is certified a margin above R.
+   */
+  private static double marginBelow(double[] unit, double[][] z) {
+    int d = unit.length;
+    double least = Double.POSITIVE_INFINITY;
+    for (double[] zk : z) {
+      double dot = 0;
+      double magnitude = 0;
+      for (int j = 0; j < d; j++) {
+        double p = unit[j] * zk[j];
+        dot += p;
+        magnitude += Math.abs(p);
+      }
+      least = Math.min(least, Math.nextDown(dot - rounding(2 * d + 2) * magnitude));
+    }
+    double unitNorm = Math.sqrt(LabeledPoints.dot(unit, unit));
+    // Dividing a positive margin by an over-estimate of ‖unit‖, and a negative one by an under-estimate, rounds down.
+    double divisor = least > 0 ? unitNorm * (1 + rounding(d + 2)) : unitNorm * (1 - rounding(d + 2));
+    return Math.nextDown(least / divisor);
+  }
+
+  /**
+   * An upper bound on γ*: the norm of the hull point Σ λₖzₖ / Σ λₖ, recomputed from the weights (the iterate w drifts
+   * from it by the rounding of every step) and rounded up by the allowance for its n + d terms.
+   */
+  private static double hullNormAbove(double[] lambda, double[][] z) {
+    int d = z[0].length;
+    double[] p = new double[d];
+    double total = 0;
+    for (int k = 0; k < z.length; k++) {
+      if (lambda[k] > 0) {
+        total += lambda[k];
+        for (int j = 0; j < d; j++) {
+          p[j] += lambda[k] * z[k][j];
+        }
+      }
+    }
+    double norm = Math.sqrt(LabeledPoints.dot(p, p)) / total;
+    return Math.nextUp(norm * (1 + rounding(z.length + d + 4)));
+  }
+
+  /** Higham's γₘ = m·u / (1 − m·u), u = 2⁻⁵³: the relative error bound of m chained double operations. */
+  private static double rounding(int m) {
+    double mu = m * 0x1p-53;
+    return mu / (1 - mu);
+  }
+
+  /**
+   * The perceptron convergence bound (R/γ)² with R = max‖(1, xₖ)‖ and γ the certified lower bound; ∞ if none. R is
+   * rounded up and the quotient too, so that the bound stays one when the data make it exactly one (γ* = R).
+   */
   public static double mistakeBound(LabeledPoints data, Certificate c) {
     if (!c.separates()) {
       return Double.POSITIVE_INFINITY;
     }
-    double r = data.radius();
-    return r * r / (c.lower() * c.lower());
+    double r = data.radius() * (1 + rounding(data.dimension() + 2));
+    return Math.nextUp(r * r / (c.lower() * c.lower()) * (1 + rounding(4)));
   }
 }

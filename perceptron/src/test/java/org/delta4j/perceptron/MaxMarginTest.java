@@ -3,6 +3,10 @@ package org.delta4j.perceptron;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** γ* on sets whose best margin is known in closed form, to 1e-9, with the certificate's bounds around it. */
@@ -40,5 +44,31 @@ class MaxMarginTest {
     assertEquals(1, c.upper(), 1e-9);
     assertTrue(c.separates());
     assertEquals(3 / 1.0, MaxMargin.mistakeBound(d, c), 1e-8, "R² = 1 + 1 + 1, γ = 1");
+  }
+
+  /**
+   * One point repeated: every zₖ is the same, so γ* = R and the theorem allows exactly one mistake. Computed naively the
+   * separator's margin can land an ulp above R, and the bound an ulp below one, under the perceptron's one mistake.
+   */
+  @Property(tries = 500)
+  void coincidingPointsBoundOneMistake(@ForAll @IntRange(min = 1, max = 8) int dim,
+      @ForAll @IntRange(min = 1, max = 5) int copies, @ForAll @DoubleRange(min = -3, max = 3) double a,
+      @ForAll @DoubleRange(min = -3, max = 3) double b, @ForAll boolean positive) {
+    double[] x = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      x[j] = j % 2 == 0 ? a / (j + 1) : b * (j + 1);
+    }
+    double[][] points = new double[copies][];
+    int[] labels = new int[copies];
+    for (int k = 0; k < copies; k++) {
+      points[k] = x;
+      labels[k] = positive ? 1 : -1;
+    }
+    LabeledPoints d = LabeledPoints.of(points, labels);
+    MaxMargin.Certificate c = MaxMargin.of(d, 1e-12, 1000);
+    assertTrue(c.lower() <= d.radius() && d.radius() <= c.upper(), "γ = " + c.lower() + ", R = " + d.radius()
+        + ", upper bound " + c.upper());
+    assertTrue(MaxMargin.mistakeBound(d, c) >= 1, "bound " + MaxMargin.mistakeBound(d, c));
+    assertEquals(1, Perceptron.train(d, 1, 100).mistakes());
   }
 }
