@@ -113,10 +113,17 @@ class WorkerPoolTest {
     pool.invoke(2, part -> { });
     pool.invoke(2, part -> { });
     assertTrue(pool.polling(System.nanoTime()), "one caller: its workers poll between its jobs");
-    Thread other = new Thread(() -> pool.invoke(2, part -> { }));
-    other.start();
-    other.join();
-    assertFalse(pool.polling(System.nanoTime()), "a second caller within " + WorkerPool.SHARED_NANOS + " ns");
+    // The second caller must come within SHARED_NANOS of the first; a thread start delayed that long by a loaded
+    // machine is another attempt, not a failure.
+    boolean shared = false;
+    for (int attempt = 0; attempt < 5 && !shared; attempt++) {
+      pool.invoke(2, part -> { });
+      Thread other = new Thread(() -> pool.invoke(2, part -> { }));
+      other.start();
+      other.join();
+      shared = !pool.polling(System.nanoTime());
+    }
+    assertTrue(shared, "a second caller within " + WorkerPool.SHARED_NANOS + " ns makes the pool shared");
     assertFalse(pool.poll(System.nanoTime()), "no poll while shared");
     assertTrue(pool.polling(System.nanoTime() + WorkerPool.SHARED_NANOS), "polling again once shared no more");
   }
