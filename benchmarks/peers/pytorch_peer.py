@@ -10,9 +10,12 @@ Modes:
   machine   only the machine record below
 
 With --cores COMMAND (a process that answers each line on its standard input with the time, in ns, a cache line
-takes between the two cores: Delta4j's MachineProbe --cores), each training-step round is timed between two such
-probes and listed under "train_rounds" as {rate, cores_before_ns, cores_after_ns}, so that the report compares it with
-Delta4j's iterations in the same placement of the cores.
+takes between the two cores and the placement of the cores since its previous answer: Delta4j's MachineProbe
+--cores), each training-step round is timed between two such probes and listed under "train_rounds" as {rate,
+cores_before_ns, cores_after_ns}, so that the report compares it with Delta4j's iterations in the same placement of
+the cores. Rounds go on past the first five, up to 25, until at least two fell in each placement the report compares
+(near cores and far cores): a host that moves the cores now and then is then likely to have left PyTorch some rounds
+in the placement Delta4j's iterations met.
 
 Every output carries a "machine" record (the schema of Delta4j's report, org.delta4j.benchmarks.report.Machine): the
 CPU as /proc/cpuinfo names it, the cores this process may use, the BLAS libraries actually mapped into it after a
@@ -77,38 +80,50 @@ class CoreProbe:
         self.nanos()  # the first answer comes from a cold JVM
 
     def nanos(self):
+        """The cache line's time now (None when the probe could not tell), and the placement since the last call."""
         self.process.stdin.write("\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline().strip()
         if not line:
             raise RuntimeError("the cores probe ended without an answer")
-        value = float(line)
-        return None if math.isnan(value) else value
+        value, placement = line.split(" ", 1)
+        value = float(value)
+        return (None if math.isnan(value) else value), placement
 
     def close(self):
         self.process.stdin.close()
         self.process.wait(timeout=30)
 
 
+ROUNDS = 5
+PLACED_ROUNDS_MAX = 25
+COMPARED_PLACEMENTS = ("near cores", "far cores")
+
+
 def timed_rate(fn, seconds, warmup_seconds, probe=None):
-    """Calls per second of fn over about `seconds`, after warming up; the best of 5 rounds, their median, and the
-    rounds ({rate, cores_before_ns, cores_after_ns}, the probe's times around each; None without a probe)."""
+    """Calls per second of fn in rounds of `seconds` / 5, after warming up: the best round, the median one, and the
+    rounds ({rate, cores_before_ns, cores_after_ns}, the probe's times around each; None without a probe). Five
+    rounds; with a probe, more until two fell in each compared placement, up to PLACED_ROUNDS_MAX."""
     end = time.perf_counter() + warmup_seconds
     while time.perf_counter() < end:
         fn()
     rates = []
     rounds = []
-    before = probe.nanos() if probe else None
-    for _ in range(5):
+    placed = {p: 0 for p in COMPARED_PLACEMENTS}
+    before = probe.nanos()[0] if probe else None
+    while len(rates) < ROUNDS or (probe and len(rates) < PLACED_ROUNDS_MAX and min(placed.values()) < 2):
         n = 0
         start = time.perf_counter()
-        while time.perf_counter() - start < seconds / 5:
+        while time.perf_counter() - start < seconds / ROUNDS:
             fn()
             n += 1
         rates.append(n / (time.perf_counter() - start))
-        after = probe.nanos() if probe else None
-        rounds.append({"rate": rates[-1], "cores_before_ns": before, "cores_after_ns": after})
-        before = after
+        if probe:
+            after, placement = probe.nanos()
+            if placement in placed:
+                placed[placement] += 1
+            rounds.append({"rate": rates[-1], "cores_before_ns": before, "cores_after_ns": after})
+            before = after
     return max(rates), statistics.median(rates), rounds if probe else None
 
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.delta4j.benchmarks.report.Blas;
+import org.delta4j.benchmarks.report.CorePlacement;
 import org.delta4j.benchmarks.report.Machine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
@@ -46,14 +47,18 @@ public final class MachineProbe {
 
   /**
    * For a peer outside the JVM (the PyTorch peer times its rounds between probes): for each line read from standard
-   * input, {@link #cacheLineBetweenCoresNanos} over 40 ms printed as one line, "NaN" when it could not tell, until the
-   * input ends.
+   * input, one line of {@link #cacheLineBetweenCoresNanos} over 40 ms ("NaN" when it could not tell) and the
+   * {@link CorePlacement} of the time since the previous probe, as the report will judge it ("32.5 near cores"), until
+   * the input ends. The peer times rounds until it has some in each placement, and needs the report's rule to know.
    */
   private static void servePlacement() throws IOException {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    double previous = Double.NaN;
     while (in.readLine() != null) {
-      System.out.println(cacheLineBetweenCoresNanos(40));
+      double nanos = cacheLineBetweenCoresNanos(40);
+      System.out.println(nanos + " " + CorePlacement.of(previous, nanos));
       System.out.flush();
+      previous = nanos;
     }
   }
 

@@ -124,7 +124,9 @@ class BenchmarksSmokeTest {
       assertTrue(json.path("cnn").path(key).asDouble() > 0, "cnn." + key + " missing or not positive in " + json);
     }
     for (JsonNode rounds : List.of(json.path("train_rounds"), json.path("cnn").path("train_rounds"))) {
-      assertEquals(5, rounds.size(), "five training rounds, each between two probes of the cores: " + json);
+      // five rounds, and more (up to 25) until two fell in each of near and far cores
+      assertTrue(rounds.size() >= 5 && rounds.size() <= 25, "5 to 25 training rounds, each between two probes of the "
+          + "cores: " + json);
       for (JsonNode r : rounds) {
         assertTrue(r.path("rate").asDouble() > 0, "a round's rate in " + rounds);
         for (String probe : new String[] {"cores_before_ns", "cores_after_ns"}) {

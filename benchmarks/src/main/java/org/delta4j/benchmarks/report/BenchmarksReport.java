@@ -261,7 +261,7 @@ public final class BenchmarksReport {
         + "ratio between them is of measurements about a minute apart. The training step is "
         + "MLP 784-256-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, Xavier), batch 128, FLOAT32, on batches of "
         + "Fashion-MNIST already in the engine's tensors, for Delta4j, DL4J (`MultiLayerNetwork.fit`) and PyTorch "
-        + "(`benchmarks/peers/pytorch_peer.py`, 2 threads, best of 5 rounds). DL4J and PyTorch run twice: as they come and "
+        + "(`benchmarks/peers/pytorch_peer.py`, 2 threads, best of its rounds). DL4J and PyTorch run twice: as they come and "
         + "with `OMP_WAIT_POLICY=PASSIVE`. Raw ND4J (gemm; the forward pass at batch 1 and a single trivial call) is the "
         + "yardstick for the nd4j engine. Allocation is JMH's `gc.alloc.rate.norm` (bytes per operation).\n\n"
         + "On a virtual machine the host may move the two cores between one L3 and two every few seconds to minutes, "
@@ -273,8 +273,9 @@ public final class BenchmarksReport {
         + "engines to raw ND4J is taken over the iterations both measured in one placement, the one with more of them, "
         + "and says which when some were left out; two measured only in different placements get no verdict. The "
         + "training step's share of peak is given for each placement it was measured in. The PyTorch peer times each "
-        + "training round between two such probes (`MachineProbe --cores`), and a training step's ratio to PyTorch is "
-        + "taken against PyTorch's best round in the placement both measured most in.\n\n");
+        + "training round between two such probes (`MachineProbe --cores`), five rounds and then more, up to 25, "
+        + "until two or more fell in each of near and far cores; a training step's ratio to PyTorch is taken against "
+        + "PyTorch's best round in the placement both measured most in.\n\n");
 
     md.append("## Targets, on ").append(machine.summary()).append("\n\n");
     computeTargets();

@@ -7,7 +7,7 @@ package org.delta4j.benchmarks.report;
  * every step that hands work from one core to the other runs slower when they are far, so two benchmarks are compared
  * only over iterations of one placement.
  */
-enum CorePlacement {
+public enum CorePlacement {
   /** A line passed in at most {@value #FAR_ABOVE_NANOS} ns one way before and after: one L3. */
   NEAR("near cores"),
   /** A line took more than {@value #FAR_ABOVE_NANOS} ns one way before and after: two L3s, or two sockets. */
@@ -39,7 +39,7 @@ enum CorePlacement {
    * The placement of an iteration with a cache line {@code beforeNanos} and {@code afterNanos} one way around it. A
    * probe that measured nothing (NaN, or the 0 the profiler records then) or was disturbed leaves the other to tell.
    */
-  static CorePlacement of(double beforeNanos, double afterNanos) {
+  public static CorePlacement of(double beforeNanos, double afterNanos) {
     CorePlacement before = of(beforeNanos);
     CorePlacement after = of(afterNanos);
     if (before == UNKNOWN || after == UNKNOWN) {
@@ -56,7 +56,7 @@ enum CorePlacement {
   }
 
   /** Whether iterations of this placement are compared with others of it: {@link #NEAR} and {@link #FAR}. */
-  boolean comparable() {
+  public boolean comparable() {
     return this == NEAR || this == FAR;
   }
 
