@@ -62,6 +62,8 @@ final class SpecReader {
   private final Elements elements;
   private final Messager messager;
   private final KindRegistry kinds;
+  /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
+  private final List<TypeElement> openBlocks = new ArrayList<>();
   private boolean failed;
   private int errors;
 
@@ -317,13 +319,27 @@ final class SpecReader {
           + "block's layers, and " + value + " is not one", method, k.mirror, value);
       return false;
     }
+    if (openBlocks.contains(holder)) {
+      List<String> path = new ArrayList<>();
+      openBlocks.subList(openBlocks.indexOf(holder), openBlocks.size()).forEach(t -> path.add(t.getSimpleName() + ""));
+      path.add(holder.getSimpleName().toString());
+      error(k.where() + " " + method.getSimpleName() + "() takes its nodes from " + holder.getSimpleName() + ", which "
+          + "already holds it (" + String.join(" → ", path) + "): a block cannot contain itself; give it nodes of "
+          + "another @BlockNodes interface", method, k.mirror, value);
+      return false;
+    }
     int before = errors;
     List<List<Part>> layers = new ArrayList<>();
-    for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
-      List<Part> layer = declared(m, "block's nodes interface");
-      if (layer != null) {
-        layers.add(layer);
+    openBlocks.add(holder);
+    try {
+      for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
+        List<Part> layer = declared(m, "block's nodes interface");
+        if (layer != null) {
+          layers.add(layer);
+        }
       }
+    } finally {
+      openBlocks.remove(openBlocks.size() - 1);
     }
     if (layers.isEmpty() && errors == before) {
       error("the block's nodes interface " + holder.getSimpleName() + " declares no layer: add abstract methods "

@@ -84,4 +84,15 @@ class BlockSpecsTest {
         new Expected("@From names the inputs of a block's node", 10),
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
+
+  @Test
+  void aBlockAmongItsOwnNodesIsAnErrorOnItsValueNotAnEndlessRead() {
+    fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @Block(nodes = Unit.class) void again();"),
+        new Expected("@Block again() takes its nodes from Unit, which already holds it (Unit → Unit): a block cannot "
+            + "contain itself", 13));
+    fails(withBlock("B", "    @Block(nodes = Inner.class) void inner();", "  }",
+        "  @BlockNodes interface Inner {", "    @Dense(units = 6) void fc1();",
+        "    @Block(nodes = Unit.class) void back();"),
+        new Expected("@Block back() takes its nodes from Unit, which already holds it (Unit → Inner → Unit)", 16));
+  }
 }
