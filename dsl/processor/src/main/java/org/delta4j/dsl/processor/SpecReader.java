@@ -418,14 +418,14 @@ final class SpecReader {
     Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
     AnnotationValue activation = k.convention("activation");
     if (activation == null || Mirrors.constant(activation).equals(ActivationFunction.IDENTITY.name())) {
-      if (Mirrors.written(a, "alpha") != null && activation != null) {
-        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, Mirrors.written(a, "alpha"), "activation");
+      if (k.writtenConvention("alpha") != null && activation != null) {
+        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, k.writtenConvention("alpha"), "activation");
       }
       return List.of(main);
     }
     String function = Mirrors.constant(activation).toLowerCase(Locale.ROOT);
     ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", function).put("name", name + "_" + function);
-    AnnotationValue alpha = Mirrors.written(a, "alpha");
+    AnnotationValue alpha = k.writtenConvention("alpha");
     if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
       json.put("alpha", ((Number) alpha.getValue()).doubleValue());
     }
