@@ -185,6 +185,30 @@ class MistakesTest {
   }
 
   @Test
+  void kindAnnotationsWhereNoLayerLossOrOptimizerIsReadAreNotIgnored() {
+    fails(spec("A", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE) @interface AnyLayer { int units(); }",
+        "@OptimizerAnnotation(type = \"sgd\") @Retention(RetentionPolicy.SOURCE) @interface AnySgd {}",
+        MSE, "interface A {",
+        "  @AnyLayer(units = 2) int SIZE = 2;",
+        "  @Dense(units = 1) void out();",
+        "  default void helper(@AnyLayer(units = 3) int x) {}",
+        "}",
+        "enum Kinds { @AnySgd FIRST }",
+        "class Holder { @AnySgd Holder() {} }",
+        "@interface Settings { @Dense(units = 1) int size(); }"),
+        new Expected("@AnyLayer declares a layer, on an abstract method of a spec, not on the field SIZE", 12),
+        new Expected("@AnyLayer declares a layer, on an abstract method of a spec, not on the parameter x of helper()",
+            14),
+        new Expected("@AnySgd declares the network's optimizer, on the spec interface, not on the enum constant FIRST",
+            16),
+        new Expected("@AnySgd declares the network's optimizer, on the spec interface, not on the constructor of "
+            + "Holder", 17),
+        new Expected("@Dense declares a layer, on an abstract method of a spec, not on the member size() of the "
+            + "annotation type Settings", 18));
+  }
+
+  @Test
   void layersInheritedFromAnotherInterface() {
     JavaFileObject base = JavaFileObjects.forSourceString("test.Base", Specs.HEADER
         + "interface Base {\n  @Dense(units = 4) void hidden();\n}\n");
