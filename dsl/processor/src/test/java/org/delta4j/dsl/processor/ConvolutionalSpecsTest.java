@@ -62,5 +62,10 @@ class ConvolutionalSpecsTest {
         "  @MaxPool2D(kernel = 3) void pool2();",
         "  @Dense(units = 2) void out();", "}"),
         new Specs.Expected("[2, 2, 2]", 11));
+    Specs.fails(spec("C", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface C {",
+        "  @Conv2D(filters = 2, kernel = 3, dilation = 2147483647) void conv();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("the 3×3 window dilated by 2147483647 spans 4294967295 along the height", 9));
   }
 }
