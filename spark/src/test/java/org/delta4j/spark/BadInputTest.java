@@ -74,6 +74,37 @@ class BadInputTest {
   }
 
   @Test
+  void columnNamesWithADotOrABacktickAreTheColumnsOfThoseNames() {
+    Dataset<Row> odd = frame(GOOD, 1.0, GOOD, 2.0).toDF("pixels.v1", "the `class`");
+    train(odd, "pixels.v1", "the `class`");
+    fails(IllegalArgumentException.class, () -> train(odd.selectExpr("`pixels.v1`", "'x' as `the ``class```"),
+        "pixels.v1", "the `class`"), "label column 'the `class`' is of type string");
+  }
+
+  @Test
+  void aColumnNameSparkCannotTellFromAnotherIsNamedWithBoth() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "label",
+        "label as label"), "features", "label"), "the data has [label, label]");
+    StructType twoCases = new StructType().add("features", new VectorUDT()).add("Features", new VectorUDT())
+        .add("label", DataTypes.DoubleType);
+    Dataset<Row> caseOnly = LocalSpark.session().createDataFrame(List.of(RowFactory.create(GOOD, GOOD, 1.0)),
+        twoCases);
+    fails(IllegalArgumentException.class, () -> train(caseOnly, "features", "label"),
+        "the features column 'features' is not the only column Spark takes for that name: the data has [features, "
+            + "Features] (Spark compares names ignoring case)");
+  }
+
+  @Test
+  void aTestSetWithALabelThatIsNoClassIsRefusedNamingItNotAsAFailedSparkJob() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, GOOD, 7.0), "label"),
+        "label column 'label' holds 7.0 in a row, which is no class of the network's 3 (0 … 2)");
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, null, 0.0), "label"),
+        "features column 'features' is null in a row");
+  }
+
+  @Test
   void aColumnOfTheWrongType() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "'x' as label"),
         "features", "label"), "label column 'label' is of type string");
