@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.engine.Engines;
@@ -138,6 +140,28 @@ class BadInputTest {
     Dataset<Row> withNull = LocalSpark.session().sql("select array(1d, 2d, null, 4d, 5d, 6d) as features, 1 as label");
     fails(IllegalArgumentException.class, () -> train(withNull, "features", "label"),
         "features column 'features' holds null at value 2 of row 0");
+  }
+
+  /**
+   * local[2] whose default parallelism says 4: a barrier stage of 4 tasks on 2 cores would wait minutes for slots
+   * (Spark retries its check, SPARK-24819) before failing inside Spark.
+   */
+  @Test
+  void moreBarrierWorkersThanLocalCoresAreRefusedAtOnceNotLeftWaiting() {
+    LocalSpark.stop(); // one Spark context a JVM
+    SparkSession twoCores = SparkSession.builder().master("local[2]").appName("two cores")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.default.parallelism", "4").getOrCreate();
+    try {
+      Dataset<Row> data = LocalSpark.data(8, 1).frame(twoCores);
+      Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+      fails(IllegalArgumentException.class, () -> assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> SparkTrainer.builder().batchSize(4).build().fit(n, data, "features", "label")),
+          "runs its 4 workers at once (the context's default parallelism: set the workers), but Spark has 2 task "
+              + "slots");
+    } finally {
+      twoCores.stop();
+    }
   }
 
   @Test
