@@ -53,17 +53,22 @@ public final class TrainingData {
 
   /** Checks that the columns exist and are of usable types, without reading any row. */
   public static void checkSchema(StructType schema, String featuresCol, String labelCol) {
+    checkFeatures(schema, featuresCol);
+    DataType l = column(schema, labelCol, "label").dataType();
+    if (!(l instanceof NumericType)) {
+      throw new IllegalArgumentException("label column '" + labelCol + "' is of type " + l.simpleString()
+          + "; it must hold class numbers 0, 1, …");
+    }
+  }
+
+  /** Checks that the features column exists and holds vectors or arrays of numbers, without reading any row. */
+  public static void checkFeatures(StructType schema, String featuresCol) {
     DataType f = column(schema, featuresCol, "features").dataType();
     boolean vector = f.equals(SQLDataTypes.VectorType());
     boolean array = f instanceof ArrayType a && a.elementType() instanceof NumericType;
     if (!vector && !array) {
       throw new IllegalArgumentException("features column '" + featuresCol + "' is of type " + f.simpleString()
           + "; it must hold a Spark ML Vector or an array of numbers");
-    }
-    DataType l = column(schema, labelCol, "label").dataType();
-    if (!(l instanceof NumericType)) {
-      throw new IllegalArgumentException("label column '" + labelCol + "' is of type " + l.simpleString()
-          + "; it must hold class numbers 0, 1, …");
     }
   }
 

@@ -107,6 +107,14 @@ class BadInputTest {
   }
 
   @Test
+  void aModelRefusesFeaturesOfTheWrongTypeWhenTheTransformIsPlannedNotInItsTasks() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> model.transform(frame(GOOD, 1.0).selectExpr("'x' as features")),
+        "features column 'features' is of type string; it must hold a Spark ML Vector or an array of numbers");
+  }
+
+  @Test
   void aColumnOfTheWrongType() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "'x' as label"),
         "features", "label"), "label column 'label' is of type string");
