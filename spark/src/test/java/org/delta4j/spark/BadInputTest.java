@@ -16,6 +16,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -112,6 +114,19 @@ class BadInputTest {
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
     fails(IllegalArgumentException.class, () -> model.transform(frame(GOOD, 1.0).selectExpr("'x' as features")),
         "features column 'features' is of type string; it must hold a Spark ML Vector or an array of numbers");
+  }
+
+  @Test
+  void networksWhoseTargetsAreNotOneHotClassesAreRefusedBeforeTheDataIsRead() {
+    NetworkSpec oneOutput = NetworkSpec.builder().input(6).dense(1).sigmoid()
+        .loss(LossFunction.BINARY_CROSS_ENTROPY).build();
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
+        Network.create(oneOutput, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
+        "the network's output must be one vector of at least 2 class scores, not [1]");
+    NetworkSpec perceptron = NetworkSpec.builder().input(6).dense(3).loss(LossFunction.PERCEPTRON).build();
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
+        Network.create(perceptron, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
+        "the network's loss PERCEPTRON takes targets of ±1");
   }
 
   @Test
