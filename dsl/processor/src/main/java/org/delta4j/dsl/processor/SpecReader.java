@@ -293,6 +293,15 @@ final class SpecReader {
       error("a layer method takes no parameters: " + name + "() has " + method.getParameters().size(), method, null,
           null);
     }
+    // The generated accessor declares neither; written here, they would be dropped without a word.
+    if (!method.getTypeParameters().isEmpty()) {
+      error("a layer method has no type parameters: remove <" + join(method.getTypeParameters()) + "> from " + name
+          + "()", method, null, null);
+    }
+    if (!method.getThrownTypes().isEmpty()) {
+      error("a layer method throws nothing: remove throws " + join(method.getThrownTypes()) + " from " + name + "()",
+          method, null, null);
+    }
     for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
       error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
           + Mirrors.simpleName(extra) + " on " + name + "()", method, extra, null);
@@ -303,6 +312,10 @@ final class SpecReader {
           p.annotation(), p.addedActivation())).toList();
     }
     return layer;
+  }
+
+  private static String join(List<?> things) {
+    return String.join(", ", things.stream().map(Object::toString).toList());
   }
 
   /**

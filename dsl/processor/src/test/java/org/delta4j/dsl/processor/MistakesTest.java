@@ -162,6 +162,11 @@ class MistakesTest {
         new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation, or make it a default method", 10),
         new Expected("a method is one layer: keep one of @Dense and @Dropout on both()", 11),
         new Expected("a layer method takes no parameters: withParameter() has 1", 12));
+    fails(spec("B", MSE, "interface B {", "  @Dense(units = 4) <T, U extends Number> void generic();",
+        "  @Dense(units = 1) void out() throws java.io.IOException, InterruptedException;", "}"),
+        new Expected("a layer method has no type parameters: remove <T, U> from generic()", 9),
+        new Expected("a layer method throws nothing: remove throws java.io.IOException, java.lang.InterruptedException "
+            + "from out()", 10));
   }
 
   @Test
