@@ -7,9 +7,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -17,6 +19,7 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -42,6 +45,8 @@ import org.delta4j.spec.KindRegistry;
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
   private final Set<String> deferred = new LinkedHashSet<>();
+  /** The classes generated in this compilation, each with the spec it came from. */
+  private final Map<String, String> generated = new HashMap<>();
   /** The misplaced annotations reported, as written in the source (javac's trees compare by identity). */
   private final Set<Tree> reported = new java.util.HashSet<>();
   private final ClassLoader kindsLoader;
@@ -125,6 +130,21 @@ public final class NetworkProcessor extends AbstractProcessor {
     SpecModel model = new SpecReader(processingEnv, kinds).read(spec);
     if (model == null) {
       return; // every problem has been reported where it is
+    }
+    String qualified = model.packageName().isEmpty() ? model.className()
+        : model.packageName() + "." + model.className();
+    String other = generated.putIfAbsent(qualified, spec.getQualifiedName().toString());
+    if (other != null && !other.contentEquals(spec.getQualifiedName())) {
+      AnnotationMirror nn = Mirrors.find(spec, "NeuralNetwork");
+      AnnotationValue chosen = Mirrors.written(nn, "className");
+      String message = "the generated class " + qualified + " would clash with the one generated from " + other
+          + ": set @NeuralNetwork(className = \"...\") on " + spec.getSimpleName() + " or on that spec";
+      if (chosen != null) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn, chosen);
+      } else {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn);
+      }
+      return;
     }
     try {
       NetworkClassWriter.write(model).writeTo(processingEnv.getFiler());

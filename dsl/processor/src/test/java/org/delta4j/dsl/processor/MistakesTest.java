@@ -156,6 +156,20 @@ class MistakesTest {
   }
 
   @Test
+  void twoSpecsThatWouldGenerateOneClassAreAnErrorOnTheSecond() {
+    String head = "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)";
+    fails(spec("A", "@NeuralNetwork(className = \"Same\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface A {", "  @Dense(units = 1) void out();", "}",
+        "@NeuralNetwork(className = \"Same\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface B {", "  @Dense(units = 1) void out();", "}",
+        "class One {", "  " + head + " interface CSpec { @Dense(units = 1) void out(); }", "}",
+        "class Two {", "  " + head + " interface CSpec { @Dense(units = 1) void out(); }", "}"),
+        new Expected("the generated class test.Same would clash with the one generated from test.A: set "
+            + "@NeuralNetwork(className = \"...\") on B or on that spec", 11),
+        new Expected("the generated class test.CNetwork would clash with the one generated from test.One.CSpec", 19));
+  }
+
+  @Test
   void methodsThatAreNotLayers() {
     fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  void plain();",
         "  @Dense(units = 1) @Dropout(0.5) void both();", "  @Dense(units = 1) void withParameter(int x);", "}"),
