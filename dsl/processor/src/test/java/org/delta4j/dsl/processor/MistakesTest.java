@@ -99,7 +99,13 @@ class MistakesTest {
     fails(spec("B", MSE, "@RmsProp(learningRate = 0.1, rho = -0.5, weightDecay = -1)", "@StepDecay(stepSize = 0,",
         "   gamma = 0.5)", "interface B {", "  @Dense(units = 1) void out();", "}"),
         new Expected("rho must be in [0, 1), got -0.5", 8), new Expected("weight decay must be ≥ 0", 8),
-        new Expected("step decay needs stepSize ≥ 1 and gamma in (0, 1], got 0 and 0.5", 9));
+        new Expected("step decay: stepSize must be at least 1, got 0", 9));
+    fails(spec("C", MSE, "@CosineDecay(totalSteps = 10,", "    minFraction = 1.5)", "interface C {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("cosine decay: minFraction must be in [0, 1], got 1.5", 9));
+    fails(spec("D", MSE, "@ExponentialDecay(decaySteps = 10,", "    gamma = 0)", "interface D {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("exponential decay: gamma must be in (0, 1], got 0.0", 9));
   }
 
   @Test
