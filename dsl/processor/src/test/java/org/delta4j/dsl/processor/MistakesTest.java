@@ -120,6 +120,10 @@ class MistakesTest {
         new Expected("alpha is leaky ReLU's slope, and relu takes none", 11),
         new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 12),
         new Expected("biasScale has no effect on ZEROS", 14));
+    fails(spec("B", MSE, "interface B {", "  @Dense(units = 1, useBias = false,",
+        "      bias = Initializer.Kind.UNIFORM, biasScale = 0.1) void out();", "}"),
+        new Expected("dense layer 'out': a bias initializer (uniform, scale 0.1) is given, but use_bias is false and "
+            + "there is no bias to initialize", 10));
   }
 
   @Test
