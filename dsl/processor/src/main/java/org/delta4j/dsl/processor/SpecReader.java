@@ -64,6 +64,8 @@ final class SpecReader {
   private final KindRegistry kinds;
   /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
   private final List<TypeElement> openBlocks = new ArrayList<>();
+  /** The spec being read. */
+  private TypeElement spec;
   private boolean failed;
   private int errors;
 
@@ -88,6 +90,7 @@ final class SpecReader {
 
   /** The validated model, or null when anything was wrong (and reported, by this reader or by javac). */
   SpecModel read(TypeElement type) {
+    spec = type;
     AnnotationMirror nn = Mirrors.find(type, "NeuralNetwork");
     if (type.getKind() != ElementKind.INTERFACE) {
       error("@NeuralNetwork goes on an interface whose methods are the layers; " + type.getSimpleName() + " is "
@@ -314,6 +317,16 @@ final class SpecReader {
     return layer;
   }
 
+  /** Whether {@code e} is declared inside {@code outer}, at any depth. */
+  private static boolean nestedIn(Element e, TypeElement outer) {
+    for (Element at = e.getEnclosingElement(); at != null; at = at.getEnclosingElement()) {
+      if (at.equals(outer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String join(List<?> things) {
     return String.join(", ", things.stream().map(Object::toString).toList());
   }
@@ -330,6 +343,13 @@ final class SpecReader {
     if (holder == null || holder.getKind() != ElementKind.INTERFACE || Mirrors.find(holder, "BlockNodes") == null) {
       error(k.where() + " takes its nodes from an interface annotated @BlockNodes, whose abstract methods are the "
           + "block's layers, and " + value + " is not one", method, k.mirror, value);
+      return false;
+    }
+    if (!nestedIn(holder, spec)) {
+      error(k.where() + " takes its nodes from " + holder.getSimpleName() + ", which is declared outside "
+          + spec.getSimpleName() + ": nest the @BlockNodes interface in " + spec.getSimpleName() + ", as the "
+          + "generated class depends on the spec's own source alone (incremental builds recompile it with that "
+          + "source only)", method, k.mirror, value);
       return false;
     }
     if (openBlocks.contains(holder)) {

@@ -85,6 +85,19 @@ class BlockSpecsTest {
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
 
+  /**
+   * The generated class depends on its spec's source alone (Gradle's isolating mode recompiles it only when that
+   * source changes), so nodes declared elsewhere would go stale unseen.
+   */
+  @Test
+  void nodesDeclaredOutsideTheSpecAreAnErrorOnTheNodesValue() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Shared.class) void residual();",
+        "  @Dense(units = 3) void out();", "}",
+        "@BlockNodes interface Shared {", "  @Dense(units = 6) void fc1();", "}"),
+        new Expected("@Block takes its nodes from Shared, which is declared outside A: nest the @BlockNodes "
+            + "interface in A", 9));
+  }
+
   @Test
   void aBlockAmongItsOwnNodesIsAnErrorOnItsValueNotAnEndlessRead() {
     fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @Block(nodes = Unit.class) void again();"),
