@@ -71,6 +71,10 @@ public interface LayerSpec {
     public Dense {
       SpecRules.require(SpecRules.units(units), "dense layer", name);
       SpecRules.require(weights == null || bias == null ? "initializers must not be null" : null, "dense layer", name);
+      // a bias initializer that would never be used is a mistake in the description, not a setting to drop
+      SpecRules.require(!useBias && !bias.equals(Initializer.zeros()) ? "a bias initializer ("
+          + bias.kind().name().toLowerCase(java.util.Locale.ROOT) + ", scale " + bias.scale() + ") is given, but "
+          + "use_bias is false and there is no bias to initialize: remove one" : null, "dense layer", name);
     }
 
     /** With a bias. */

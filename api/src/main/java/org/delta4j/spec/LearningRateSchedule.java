@@ -49,9 +49,12 @@ public sealed interface LearningRateSchedule
   /** α·γ^⌊t / stepSize⌋: multiplied by γ every {@code stepSize} updates. */
   record StepDecay(long stepSize, double gamma) implements LearningRateSchedule {
     public StepDecay {
-      if (stepSize < 1 || !(gamma > 0 && gamma <= 1)) {
-        throw new IllegalArgumentException(
-            "step decay needs stepSize ≥ 1 and gamma in (0, 1], got " + stepSize + " and " + gamma);
+      // one message per value, so that a tool can point at the one at fault
+      if (stepSize < 1) {
+        throw new IllegalArgumentException("step decay: stepSize must be at least 1, got " + stepSize);
+      }
+      if (!(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException("step decay: gamma must be in (0, 1], got " + gamma);
       }
     }
 
@@ -64,9 +67,11 @@ public sealed interface LearningRateSchedule
   /** α·γ^(t / decaySteps): a smooth decay by γ every {@code decaySteps} updates. */
   record ExponentialDecay(long decaySteps, double gamma) implements LearningRateSchedule {
     public ExponentialDecay {
-      if (decaySteps < 1 || !(gamma > 0 && gamma <= 1)) {
-        throw new IllegalArgumentException(
-            "exponential decay needs decaySteps ≥ 1 and gamma in (0, 1], got " + decaySteps + " and " + gamma);
+      if (decaySteps < 1) {
+        throw new IllegalArgumentException("exponential decay: decaySteps must be at least 1, got " + decaySteps);
+      }
+      if (!(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException("exponential decay: gamma must be in (0, 1], got " + gamma);
       }
     }
 
@@ -82,9 +87,11 @@ public sealed interface LearningRateSchedule
    */
   record CosineDecay(long totalSteps, double minFraction) implements LearningRateSchedule {
     public CosineDecay {
-      if (totalSteps < 1 || !(minFraction >= 0 && minFraction <= 1)) {
-        throw new IllegalArgumentException(
-            "cosine decay needs totalSteps ≥ 1 and minFraction in [0, 1], got " + totalSteps + " and " + minFraction);
+      if (totalSteps < 1) {
+        throw new IllegalArgumentException("cosine decay: totalSteps must be at least 1, got " + totalSteps);
+      }
+      if (!(minFraction >= 0 && minFraction <= 1)) {
+        throw new IllegalArgumentException("cosine decay: minFraction must be in [0, 1], got " + minFraction);
       }
     }
 

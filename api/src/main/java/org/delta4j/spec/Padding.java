@@ -17,7 +17,8 @@ public record Padding(Mode mode, int height, int width) {
       throw new IllegalArgumentException("padding mode must be valid, same or explicit, got null");
     }
     if (height < 0 || width < 0) {
-      throw new IllegalArgumentException("padding must be ≥ 0, got " + height + "×" + width);
+      // "pad" first, the JSON field of these sizes, so that a tool points at them and not at the mode
+      throw new IllegalArgumentException("pad must be ≥ 0 on every side, got " + height + "×" + width);
     }
     if (mode != Mode.EXPLICIT && (height != 0 || width != 0)) {
       throw new IllegalArgumentException("padding " + height + "×" + width + " is given only with mode explicit, not "

@@ -57,24 +57,42 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
         strideWidth, dilationHeight, dilationWidth, rows[1], columns[1], rows[0], columns[0]);
   }
 
-  /** {output size, padding before} along one axis. */
+  /**
+   * {output size, padding before} along one axis. Computed in long: a dilation, stride or padding near the largest int
+   * would otherwise wrap around and give a window that fits, with an output of the wrong size.
+   */
   private int[] axis(int in, int k, int stride, int dilation, int pad, String name, Shape input) {
-    int span = dilation * (k - 1) + 1;
-    return switch (padding.mode()) {
+    long span = (long) dilation * (k - 1) + 1;
+    if (span > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "the %s×%s window dilated by %s spans %s along the %s, more than an image can have (%s)", kernelHeight,
+          kernelWidth, dilation, span, name, Integer.MAX_VALUE));
+    }
+    long out;
+    long before;
+    switch (padding.mode()) {
       case SAME -> {
-        int out = (in + stride - 1) / stride;
-        yield new int[] {out, Math.max((out - 1) * stride + span - in, 0) / 2};
+        out = ((long) in + stride - 1) / stride;
+        before = Math.max((out - 1) * stride + span - in, 0) / 2;
       }
-      case VALID, EXPLICIT -> {
-        if (in + 2 * pad < span) {
+      default -> {
+        long padded = in + 2L * pad;
+        if (padded < span) {
           throw new IllegalArgumentException(String.format(Locale.ROOT,
               "the %s×%s window%s is larger than the %s of the input %s%s", kernelHeight, kernelWidth,
               dilation > 1 ? " (dilated to span " + span + ")" : "", name, input,
               pad > 0 ? " padded by " + pad + " on either side" : ""));
         }
-        yield new int[] {(in + 2 * pad - span) / stride + 1, pad};
+        out = (padded - span) / stride + 1;
+        before = pad;
       }
-    };
+    }
+    if (out > Integer.MAX_VALUE || before > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "the %s×%s window over the input %s, padded by %s before, would give %s positions along the %s, more "
+              + "than an image can have (%s)", kernelHeight, kernelWidth, input, before, out, name, Integer.MAX_VALUE));
+    }
+    return new int[] {(int) out, (int) before};
   }
 
   static Window2D read(FieldReader f, int[] defaultStride) {

@@ -66,6 +66,22 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void windowSizesNearTheLargestIntAreJudgedWithoutWrappingAround() {
+    int max = Integer.MAX_VALUE;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> out(new Conv2D(2, Window2D.square(3, Padding.VALID).withDilation(max)), 1, 8, 8));
+    assertTrue(e.getMessage().contains("dilated by 2147483647 spans 4294967295 along the height"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> out(new Conv2D(2, new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(max, 0))), 1, 8, 8));
+    assertTrue(e.getMessage().contains("padded by 2147483647 before, would give 4294967300 positions along the "
+        + "height"), e.getMessage());
+    assertEquals(Shape.of(2, 1, 1), out(new Conv2D(2, Window2D.square(3, Padding.SAME).withStride(max)), 1, 8, 8));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new Pool2D("p", Pool2D.Kind.MAX, new Window2D(2, 2, 2, 2, 1, 1, Padding.explicit(max, 0))));
+    assertTrue(e.getMessage().contains("more than half the window"), e.getMessage());
+  }
+
+  @Test
   void everyConvolutionalKindRoundTripsThroughJson() {
     NetworkSpec spec = NetworkSpec.builder().input(3, 11, 9)
         .layer(new Conv2D("c", 4, new Window2D(3, 2, 2, 1, 1, 2, Padding.explicit(1, 2)), Initializer.xavierNormal(),

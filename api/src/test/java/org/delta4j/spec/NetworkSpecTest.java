@@ -68,6 +68,12 @@ class NetworkSpecTest {
             new LearningRateSchedule.Constant())).getMessage());
     assertEquals("input: input sizes must be at least 1, got -3",
         assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().input(-3)).getMessage());
+    assertEquals("dense layer 'h': a bias initializer (uniform, scale 0.5) is given, but use_bias is false and there "
+        + "is no bias to initialize: remove one", assertThrows(IllegalArgumentException.class,
+            () -> new LayerSpec.Dense("h", 2, Initializer.zeros(), new Initializer(Initializer.Kind.UNIFORM, 0.5),
+                false)).getMessage());
+    assertEquals(1, new LayerSpec.Dense("h", 2, Initializer.zeros(), Initializer.zeros(), false)
+        .parameters(org.delta4j.tensor.Shape.of(3)).size());
   }
 
   @Test

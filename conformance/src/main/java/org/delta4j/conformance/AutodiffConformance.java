@@ -415,7 +415,7 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     mistakes.put("addPerChannel: the input [2, 3, 5, 5] and the per-channel values [1, 4] do not fit", () -> images
         .addPerChannel(tape.variable(engine().zeros(F64, Shape.of(1, 4)))));
     mistakes.put("maxPool: needs images [N, C, H, W], got [2, 75]", () -> images.flatten().maxPool(same));
-    mistakes.put("avgPool: on [2, 3, 5, 5], avg_pool2d layer: padding", () -> images.avgPool(
+    mistakes.put("avgPool: on [2, 3, 5, 5], avg_pool2d layer: pad 2×2 is more than half", () -> images.avgPool(
         Window2D.square(3, Padding.explicit(2, 2))));
     mistakes.forEach((expected, r) -> {
       String m = assertThrows(IllegalArgumentException.class, r::run).getMessage();

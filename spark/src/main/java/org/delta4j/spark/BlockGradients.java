@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
+import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.Tensor;
 
 /**
@@ -89,9 +90,15 @@ public final class BlockGradients {
 
   /** Refuses a network whose output is not one vector of class scores. */
   static void checkClassifier(Network network) {
-    if (network.outputShape().rank() != 1) {
+    if (network.outputShape().rank() != 1 || network.outputShape().dim(0) < 2) {
       throw new IllegalArgumentException("data-parallel training classifies: the network's output must be one "
-          + "vector of class scores, not " + network.outputShape());
+          + "vector of at least 2 class scores, not " + network.outputShape());
+    }
+    // Each row's class becomes a one-hot target; a loss that reads its targets otherwise would learn something else.
+    if (network.spec().loss() == LossFunction.PERCEPTRON) {
+      throw new IllegalArgumentException("data-parallel training gives each row's class as a one-hot target (1 for "
+          + "the class, 0 for the others), but the network's loss PERCEPTRON takes targets of ±1: use "
+          + "SOFTMAX_CROSS_ENTROPY on logits, or another loss of class targets");
     }
   }
 

@@ -129,11 +129,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
 
   @Override
   public StructType transformSchema(StructType schema) {
-    String f = getOrDefault(featuresCol);
-    if (!Arrays.asList(schema.fieldNames()).contains(f)) {
-      throw new IllegalArgumentException("the data has no features column '" + f + "'; its columns are "
-          + Arrays.toString(schema.fieldNames()));
-    }
+    TrainingData.checkFeatures(schema, getOrDefault(featuresCol)); // a wrong type fails here, not in every task
     return outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
         getOrDefault(rawPredictionCol));
   }

@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -28,7 +29,8 @@ public final class SparkEvaluation {
     int classes = model.network().outputShape().dim(0);
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
         .broadcast(model.modelFile());
-    long[] counts = data.select(featuresCol, labelCol).javaRDD().mapPartitions(it -> {
+    JavaRDD<Row> rows = data.select(TrainingData.exactly(featuresCol), TrainingData.exactly(labelCol)).javaRDD();
+    JavaRDD<long[]> partitions = rows.mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engine, null);
       Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol,
           false);
@@ -39,12 +41,30 @@ public final class SparkEvaluation {
         }
       });
       return List.of(c).iterator();
-    }).fold(new long[classes * classes], SparkEvaluation::add); // no rows: no counts (accuracy NaN), not an error
+    });
+    long[] counts = fold(partitions, classes);
     ConfusionMatrix m = new ConfusionMatrix(classes);
     for (int i = 0; i < counts.length; i++) {
       m.add(i / classes, i % classes, counts[i]);
     }
     return m;
+  }
+
+  /**
+   * The partitions' counts added up; no rows give no counts (accuracy NaN), not an error. A row the tasks refuse
+   * is the refusal itself, naming the column and value, not the Spark job's failure around it.
+   */
+  private static long[] fold(JavaRDD<long[]> partitions, int classes) {
+    try {
+      return partitions.fold(new long[classes * classes], SparkEvaluation::add);
+    } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof IllegalArgumentException refused) {
+          throw new IllegalArgumentException(refused.getMessage(), e);
+        }
+      }
+      throw e;
+    }
   }
 
   private static int label(Row row, String labelCol, int classes) {

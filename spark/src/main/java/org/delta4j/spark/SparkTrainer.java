@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -129,10 +130,12 @@ public final class SparkTrainer {
     BlockGradients.checkClassifier(network);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
     int w = workers > 0 ? workers : jsc.defaultParallelism();
-    if (reduction != Reduction.TREE_AGGREGATE && w > jsc.defaultParallelism()) {
-      throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once, but Spark "
-          + "has " + jsc.defaultParallelism() + " task slots (its default parallelism): use at most that many "
-          + "workers, or TREE_AGGREGATE");
+    int slots = taskSlots(jsc);
+    if (reduction != Reduction.TREE_AGGREGATE && w > slots) {
+      throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once"
+          + (workers > 0 ? "" : " (the context's default parallelism: set the workers)") + ", but Spark has " + slots
+          + " task slots" + (jsc.isLocal() ? "" : " (its default parallelism)") + ": use at most that many workers, "
+          + "or TREE_AGGREGATE");
     }
     int blockCount = blocks > 0 ? blocks : Math.min(w, batchSize);
     TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
@@ -201,6 +204,18 @@ public final class SparkTrainer {
   private int[] cuts(int steps) {
     return java.util.stream.IntStream.rangeClosed(0, reportsPerEpoch)
         .map(i -> (int) ((long) steps * i / reportsPerEpoch)).distinct().toArray();
+  }
+
+  /**
+   * The tasks a barrier stage can run at once. In local mode that is exactly the cores Spark runs tasks on, which
+   * {@code spark.default.parallelism} may overstate: a barrier stage of more tasks would wait for slots that never come
+   * (Spark retries its slot check for minutes, SPARK-24819). On a cluster, whose executors may still be registering,
+   * it is the default parallelism.
+   */
+  static int taskSlots(JavaSparkContext jsc) {
+    SparkContext sc = jsc.sc();
+    return sc.isLocal() ? sc.maxNumConcurrentTasks(sc.resourceProfileManager().defaultResourceProfile())
+        : jsc.defaultParallelism();
   }
 
   /** The workers' rendezvous, where the executors reach the driver. */

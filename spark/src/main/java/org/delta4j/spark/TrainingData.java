@@ -6,8 +6,11 @@ import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -33,7 +36,8 @@ public final class TrainingData {
   public static JavaRDD<Sample> samples(Dataset<Row> data, String featuresCol, String labelCol, int inputSize,
       int classes) {
     checkSchema(data.schema(), featuresCol, labelCol);
-    JavaRDD<Tuple2<Sample, String>> checked = data.select(featuresCol, labelCol).javaRDD().zipWithIndex()
+    JavaRDD<Tuple2<Sample, String>> checked = data.select(exactly(featuresCol), exactly(labelCol)).javaRDD()
+        .zipWithIndex()
         .map(t -> read(t._1(), t._2(), featuresCol, labelCol, inputSize, classes));
     checked.persist(StorageLevel.MEMORY_AND_DISK());
     List<Tuple2<Sample, String>> problems = checked.filter(t -> t._2() != null).take(1);
@@ -49,17 +53,22 @@ public final class TrainingData {
 
   /** Checks that the columns exist and are of usable types, without reading any row. */
   public static void checkSchema(StructType schema, String featuresCol, String labelCol) {
+    checkFeatures(schema, featuresCol);
+    DataType l = column(schema, labelCol, "label").dataType();
+    if (!(l instanceof NumericType)) {
+      throw new IllegalArgumentException("label column '" + labelCol + "' is of type " + l.simpleString()
+          + "; it must hold class numbers 0, 1, …");
+    }
+  }
+
+  /** Checks that the features column exists and holds vectors or arrays of numbers, without reading any row. */
+  public static void checkFeatures(StructType schema, String featuresCol) {
     DataType f = column(schema, featuresCol, "features").dataType();
     boolean vector = f.equals(SQLDataTypes.VectorType());
     boolean array = f instanceof ArrayType a && a.elementType() instanceof NumericType;
     if (!vector && !array) {
       throw new IllegalArgumentException("features column '" + featuresCol + "' is of type " + f.simpleString()
           + "; it must hold a Spark ML Vector or an array of numbers");
-    }
-    DataType l = column(schema, labelCol, "label").dataType();
-    if (!(l instanceof NumericType)) {
-      throw new IllegalArgumentException("label column '" + labelCol + "' is of type " + l.simpleString()
-          + "; it must hold class numbers 0, 1, …");
     }
   }
 
@@ -68,7 +77,23 @@ public final class TrainingData {
       throw new IllegalArgumentException("the data has no " + role + " column '" + name + "'; its columns are "
           + Arrays.toString(schema.fieldNames()));
     }
+    boolean caseSensitive = SQLConf.get().caseSensitiveAnalysis();
+    List<String> same = Arrays.stream(schema.fieldNames())
+        .filter(n -> caseSensitive ? n.equals(name) : n.equalsIgnoreCase(name)).toList();
+    if (same.size() > 1) { // Spark could not tell which one is meant
+      throw new IllegalArgumentException("the " + role + " column '" + name + "' is not the only column Spark takes "
+          + "for that name: the data has " + same + (caseSensitive ? "" : " (Spark compares names ignoring case)")
+          + "; rename or drop the others");
+    }
     return schema.apply(name);
+  }
+
+  /**
+   * The column named exactly {@code name}, however it is spelt: a name with a dot or a backtick is not read as a
+   * field of a struct or a quoting of its own.
+   */
+  static Column exactly(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
   }
 
   /** The sample of one row, or a description of what is wrong with it. */

@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,10 +11,13 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -74,6 +78,58 @@ class BadInputTest {
   }
 
   @Test
+  void columnNamesWithADotOrABacktickAreTheColumnsOfThoseNames() {
+    Dataset<Row> odd = frame(GOOD, 1.0, GOOD, 2.0).toDF("pixels.v1", "the `class`");
+    train(odd, "pixels.v1", "the `class`");
+    fails(IllegalArgumentException.class, () -> train(odd.selectExpr("`pixels.v1`", "'x' as `the ``class```"),
+        "pixels.v1", "the `class`"), "label column 'the `class`' is of type string");
+  }
+
+  @Test
+  void aColumnNameSparkCannotTellFromAnotherIsNamedWithBoth() {
+    fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "label",
+        "label as label"), "features", "label"), "the data has [label, label]");
+    StructType twoCases = new StructType().add("features", new VectorUDT()).add("Features", new VectorUDT())
+        .add("label", DataTypes.DoubleType);
+    Dataset<Row> caseOnly = LocalSpark.session().createDataFrame(List.of(RowFactory.create(GOOD, GOOD, 1.0)),
+        twoCases);
+    fails(IllegalArgumentException.class, () -> train(caseOnly, "features", "label"),
+        "the features column 'features' is not the only column Spark takes for that name: the data has [features, "
+            + "Features] (Spark compares names ignoring case)");
+  }
+
+  @Test
+  void aTestSetWithALabelThatIsNoClassIsRefusedNamingItNotAsAFailedSparkJob() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, GOOD, 7.0), "label"),
+        "label column 'label' holds 7.0 in a row, which is no class of the network's 3 (0 … 2)");
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, null, 0.0), "label"),
+        "features column 'features' is null in a row");
+  }
+
+  @Test
+  void aModelRefusesFeaturesOfTheWrongTypeWhenTheTransformIsPlannedNotInItsTasks() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> model.transform(frame(GOOD, 1.0).selectExpr("'x' as features")),
+        "features column 'features' is of type string; it must hold a Spark ML Vector or an array of numbers");
+  }
+
+  @Test
+  void networksWhoseTargetsAreNotOneHotClassesAreRefusedBeforeTheDataIsRead() {
+    NetworkSpec oneOutput = NetworkSpec.builder().input(6).dense(1).sigmoid()
+        .loss(LossFunction.BINARY_CROSS_ENTROPY).build();
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
+        Network.create(oneOutput, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
+        "the network's output must be one vector of at least 2 class scores, not [1]");
+    NetworkSpec perceptron = NetworkSpec.builder().input(6).dense(3).loss(LossFunction.PERCEPTRON).build();
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
+        Network.create(perceptron, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
+        "the network's loss PERCEPTRON takes targets of ±1");
+  }
+
+  @Test
   void aColumnOfTheWrongType() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "'x' as label"),
         "features", "label"), "label column 'label' is of type string");
@@ -107,6 +163,28 @@ class BadInputTest {
     Dataset<Row> withNull = LocalSpark.session().sql("select array(1d, 2d, null, 4d, 5d, 6d) as features, 1 as label");
     fails(IllegalArgumentException.class, () -> train(withNull, "features", "label"),
         "features column 'features' holds null at value 2 of row 0");
+  }
+
+  /**
+   * local[2] whose default parallelism says 4: a barrier stage of 4 tasks on 2 cores would wait minutes for slots
+   * (Spark retries its check, SPARK-24819) before failing inside Spark.
+   */
+  @Test
+  void moreBarrierWorkersThanLocalCoresAreRefusedAtOnceNotLeftWaiting() {
+    LocalSpark.stop(); // one Spark context a JVM
+    SparkSession twoCores = SparkSession.builder().master("local[2]").appName("two cores")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.default.parallelism", "4").getOrCreate();
+    try {
+      Dataset<Row> data = LocalSpark.data(8, 1).frame(twoCores);
+      Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+      fails(IllegalArgumentException.class, () -> assertTimeoutPreemptively(Duration.ofSeconds(60),
+          () -> SparkTrainer.builder().batchSize(4).build().fit(n, data, "features", "label")),
+          "runs its 4 workers at once (the context's default parallelism: set the workers), but Spark has 2 task "
+              + "slots");
+    } finally {
+      twoCores.stop();
+    }
   }
 
   @Test

@@ -16,8 +16,10 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
+import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Initializer;
 
 /**
@@ -130,11 +132,19 @@ final class KindAnnotation {
       }
       if (category == Category.LAYER && (name.equals("name") || name.equals("activation") || name.equals("nodes")
           || name.equals("alpha") && has(declared, "activation") || isScale(declared, name))) {
-        k.conventions.put(name, values.get(name));
+        String wrongType = conventionType(m, member);
+        if (wrongType == null) {
+          k.conventions.put(name, values.get(name));
+        } else {
+          k.problems.put(name, wrongType);
+        }
         continue;
       }
       if (isInitializerKind(member)) {
         AnnotationValue scale = Mirrors.written(m, name + "Scale");
+        if (scale != null && !(scale.getValue() instanceof Number)) {
+          scale = null; // a scale that is no number is a problem of its own member
+        }
         if (written != null || scale != null) {
           k.members.put(field(elements, member), name);
           k.json.set(field(elements, member), k.initializer(name, values.get(name), scale));
@@ -153,6 +163,32 @@ final class KindAnnotation {
       }
     }
     return k;
+  }
+
+  /**
+   * Why a conventional member of a layer annotation has a type the convention cannot read ({@code int name()}), or
+   * null when it has the convention's type. A scale outside a layer annotation is an ordinary field.
+   */
+  private static String conventionType(AnnotationMirror m, ExecutableElement member) {
+    String name = member.getSimpleName().toString();
+    TypeMirror type = member.getReturnType();
+    String expected;
+    boolean fits;
+    if (name.equals("name")) {
+      expected = "the layer's name, a String";
+      fits = type.toString().equals(String.class.getName());
+    } else if (name.equals("activation")) {
+      expected = "the activation added after the layer, an " + ActivationFunction.class.getSimpleName();
+      fits = type.toString().equals(ActivationFunction.class.getCanonicalName());
+    } else if (name.equals("nodes")) {
+      return null; // a value that names no @BlockNodes interface is reported on the value itself
+    } else {
+      expected = (name.equals("alpha") ? "leaky ReLU's slope" : "the scale of "
+          + name.substring(0, name.length() - "Scale".length()) + "()") + ", a number";
+      fits = type.getKind().isPrimitive() && type.getKind() != TypeKind.BOOLEAN && type.getKind() != TypeKind.CHAR;
+    }
+    return fits ? null : "the member " + name + "() of @" + Mirrors.simpleName(m) + " is of type " + type + ", but a "
+        + "layer annotation's " + name + "() is read by convention as " + expected + ": declare it so, or rename it";
   }
 
   private static boolean has(List<ExecutableElement> members, String name) {
@@ -249,6 +285,11 @@ final class KindAnnotation {
   /** A conventional member's value (with its default), or null when the annotation type has no such member. */
   AnnotationValue convention(String member) {
     return conventions.get(member);
+  }
+
+  /** A conventional member's value as the user wrote it, or null when left at its default or not readable. */
+  AnnotationValue writtenConvention(String member) {
+    return conventions.containsKey(member) ? Mirrors.written(mirror, member) : null;
   }
 
   /** Where the object is, as the kind's messages name it: {@code @Dense}. */

@@ -7,8 +7,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -16,9 +19,14 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedAnnotationTypes;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -37,6 +45,10 @@ import org.delta4j.spec.KindRegistry;
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
   private final Set<String> deferred = new LinkedHashSet<>();
+  /** The classes generated in this compilation, each with the spec it came from. */
+  private final Map<String, String> generated = new HashMap<>();
+  /** The misplaced annotations reported, as written in the source (javac's trees compare by identity). */
+  private final Set<Tree> reported = new java.util.HashSet<>();
   private final ClassLoader kindsLoader;
   private Trees trees;
   private KindRegistry kinds;
@@ -119,6 +131,21 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (model == null) {
       return; // every problem has been reported where it is
     }
+    String qualified = model.packageName().isEmpty() ? model.className()
+        : model.packageName() + "." + model.className();
+    String other = generated.putIfAbsent(qualified, spec.getQualifiedName().toString());
+    if (other != null && !other.contentEquals(spec.getQualifiedName())) {
+      AnnotationMirror nn = Mirrors.find(spec, "NeuralNetwork");
+      AnnotationValue chosen = Mirrors.written(nn, "className");
+      String message = "the generated class " + qualified + " would clash with the one generated from " + other
+          + ": set @NeuralNetwork(className = \"...\") on " + spec.getSimpleName() + " or on that spec";
+      if (chosen != null) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn, chosen);
+      } else {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn);
+      }
+      return;
+    }
     try {
       NetworkClassWriter.write(model).writeTo(processingEnv.getFiler());
     } catch (IOException e) {
@@ -165,8 +192,14 @@ public final class NetworkProcessor extends AbstractProcessor {
    * javac could not resolve is left to javac.
    */
   private void reportMisplaced(Element e) {
+    if (e instanceof PackageElement) {
+      reportOffMember(e, "the package " + e);
+    }
     if (!(e instanceof TypeElement type) || !allAnnotationsKnown(type)) {
       return;
+    }
+    for (TypeParameterElement p : type.getTypeParameters()) {
+      reportOffMember(p, "the type parameter " + p + " of " + type.getSimpleName());
     }
     boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
@@ -178,8 +211,30 @@ public final class NetworkProcessor extends AbstractProcessor {
         misplaced(type, m, notInSpec(m, type, "the annotation"));
       }
     }
+    Elements elements = processingEnv.getElementUtils();
     for (Element member : type.getEnclosedElements()) {
-      if (member.getKind() == ElementKind.METHOD && type.getKind() != ElementKind.ANNOTATION_TYPE) {
+      if (member.getKind() == ElementKind.RECORD_COMPONENT || elements.getOrigin(member) != Elements.Origin.EXPLICIT) {
+        continue; // a record component's annotations are reported where they propagate and javac gives a position
+      }
+      if (member instanceof ExecutableElement executable) {
+        String owner = member.getKind() == ElementKind.CONSTRUCTOR ? "the constructor of " + type.getSimpleName()
+            : member.getSimpleName() + "()";
+        for (VariableElement p : executable.getParameters()) {
+          reportOffMember(p, "the parameter " + p.getSimpleName() + " of " + owner);
+        }
+        for (TypeParameterElement p : executable.getTypeParameters()) {
+          reportOffMember(p, "the type parameter " + p + " of " + owner);
+        }
+      }
+      if (member instanceof TypeElement) {
+        reportMisplaced(member);
+      } else if (member.getKind() != ElementKind.METHOD || type.getKind() == ElementKind.ANNOTATION_TYPE) {
+        reportOffMember(member, member.getKind() == ElementKind.METHOD
+            ? "the member " + member.getSimpleName() + "() of the annotation type " + type.getSimpleName()
+            : member.getKind() == ElementKind.CONSTRUCTOR ? "the constructor of " + type.getSimpleName()
+            : "the " + member.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
+                + member.getSimpleName());
+      } else {
         for (AnnotationMirror m : member.getAnnotationMirrors()) {
           KindAnnotation.Category category = KindAnnotation.category(m);
           if (category != null && category != KindAnnotation.Category.LAYER) {
@@ -189,8 +244,25 @@ public final class NetworkProcessor extends AbstractProcessor {
             misplaced(member, m, notInSpec(m, type, member.getSimpleName() + "()"));
           }
         }
-      } else {
-        reportMisplaced(member);
+      }
+    }
+  }
+
+  /**
+   * Reports each kind annotation on {@code e} — a field, parameter, constructor, annotation member, type parameter or
+   * package — where no layer, loss, optimizer or schedule is ever read (a kind annotation without {@code @Target}
+   * may sit there), so that it is not silently ignored.
+   */
+  private void reportOffMember(Element e, String what) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      KindAnnotation.Category category = m.getAnnotationType().getKind() == TypeKind.ERROR ? null
+          : KindAnnotation.category(m);
+      if (category == KindAnnotation.Category.LAYER) {
+        misplaced(e, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on "
+            + what + ": move it onto a method of a spec");
+      } else if (category != null) {
+        misplaced(e, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the spec "
+            + "interface, not on " + what + ": move it onto the spec");
       }
     }
   }
@@ -210,6 +282,12 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   private void misplaced(Element at, AnnotationMirror m, String message) {
+    if (trees != null) {
+      Tree written = trees.getTree(at, m);
+      if (written == null || !reported.add(written)) {
+        return; // a record component's annotation, propagated to its field, accessor and parameter: reported once
+      }
+    }
     processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, at, m);
   }
 }

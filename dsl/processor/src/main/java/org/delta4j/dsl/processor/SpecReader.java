@@ -62,6 +62,10 @@ final class SpecReader {
   private final Elements elements;
   private final Messager messager;
   private final KindRegistry kinds;
+  /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
+  private final List<TypeElement> openBlocks = new ArrayList<>();
+  /** The spec being read. */
+  private TypeElement spec;
   private boolean failed;
   private int errors;
 
@@ -86,6 +90,7 @@ final class SpecReader {
 
   /** The validated model, or null when anything was wrong (and reported, by this reader or by javac). */
   SpecModel read(TypeElement type) {
+    spec = type;
     AnnotationMirror nn = Mirrors.find(type, "NeuralNetwork");
     if (type.getKind() != ElementKind.INTERFACE) {
       error("@NeuralNetwork goes on an interface whose methods are the layers; " + type.getSimpleName() + " is "
@@ -291,6 +296,15 @@ final class SpecReader {
       error("a layer method takes no parameters: " + name + "() has " + method.getParameters().size(), method, null,
           null);
     }
+    // The generated accessor declares neither; written here, they would be dropped without a word.
+    if (!method.getTypeParameters().isEmpty()) {
+      error("a layer method has no type parameters: remove <" + join(method.getTypeParameters()) + "> from " + name
+          + "()", method, null, null);
+    }
+    if (!method.getThrownTypes().isEmpty()) {
+      error("a layer method throws nothing: remove throws " + join(method.getThrownTypes()) + " from " + name + "()",
+          method, null, null);
+    }
     for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
       error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
           + Mirrors.simpleName(extra) + " on " + name + "()", method, extra, null);
@@ -301,6 +315,20 @@ final class SpecReader {
           p.annotation(), p.addedActivation())).toList();
     }
     return layer;
+  }
+
+  /** Whether {@code e} is declared inside {@code outer}, at any depth. */
+  private static boolean nestedIn(Element e, TypeElement outer) {
+    for (Element at = e.getEnclosingElement(); at != null; at = at.getEnclosingElement()) {
+      if (at.equals(outer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String join(List<?> things) {
+    return String.join(", ", things.stream().map(Object::toString).toList());
   }
 
   /**
@@ -317,13 +345,34 @@ final class SpecReader {
           + "block's layers, and " + value + " is not one", method, k.mirror, value);
       return false;
     }
+    if (!nestedIn(holder, spec)) {
+      error(k.where() + " takes its nodes from " + holder.getSimpleName() + ", which is declared outside "
+          + spec.getSimpleName() + ": nest the @BlockNodes interface in " + spec.getSimpleName() + ", as the "
+          + "generated class depends on the spec's own source alone (incremental builds recompile it with that "
+          + "source only)", method, k.mirror, value);
+      return false;
+    }
+    if (openBlocks.contains(holder)) {
+      List<String> path = new ArrayList<>();
+      openBlocks.subList(openBlocks.indexOf(holder), openBlocks.size()).forEach(t -> path.add(t.getSimpleName() + ""));
+      path.add(holder.getSimpleName().toString());
+      error(k.where() + " " + method.getSimpleName() + "() takes its nodes from " + holder.getSimpleName() + ", which "
+          + "already holds it (" + String.join(" → ", path) + "): a block cannot contain itself; give it nodes of "
+          + "another @BlockNodes interface", method, k.mirror, value);
+      return false;
+    }
     int before = errors;
     List<List<Part>> layers = new ArrayList<>();
-    for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
-      List<Part> layer = declared(m, "block's nodes interface");
-      if (layer != null) {
-        layers.add(layer);
+    openBlocks.add(holder);
+    try {
+      for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
+        List<Part> layer = declared(m, "block's nodes interface");
+        if (layer != null) {
+          layers.add(layer);
+        }
       }
+    } finally {
+      openBlocks.remove(openBlocks.size() - 1);
     }
     if (layers.isEmpty() && errors == before) {
       error("the block's nodes interface " + holder.getSimpleName() + " declares no layer: add abstract methods "
@@ -402,14 +451,14 @@ final class SpecReader {
     Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
     AnnotationValue activation = k.convention("activation");
     if (activation == null || Mirrors.constant(activation).equals(ActivationFunction.IDENTITY.name())) {
-      if (Mirrors.written(a, "alpha") != null && activation != null) {
-        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, Mirrors.written(a, "alpha"), "activation");
+      if (k.writtenConvention("alpha") != null && activation != null) {
+        checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, k.writtenConvention("alpha"), "activation");
       }
       return List.of(main);
     }
     String function = Mirrors.constant(activation).toLowerCase(Locale.ROOT);
     ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", function).put("name", name + "_" + function);
-    AnnotationValue alpha = Mirrors.written(a, "alpha");
+    AnnotationValue alpha = k.writtenConvention("alpha");
     if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
       json.put("alpha", ((Number) alpha.getValue()).doubleValue());
     }

@@ -84,4 +84,28 @@ class BlockSpecsTest {
         new Expected("@From names the inputs of a block's node", 10),
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
+
+  /**
+   * The generated class depends on its spec's source alone (Gradle's isolating mode recompiles it only when that
+   * source changes), so nodes declared elsewhere would go stale unseen.
+   */
+  @Test
+  void nodesDeclaredOutsideTheSpecAreAnErrorOnTheNodesValue() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Shared.class) void residual();",
+        "  @Dense(units = 3) void out();", "}",
+        "@BlockNodes interface Shared {", "  @Dense(units = 6) void fc1();", "}"),
+        new Expected("@Block takes its nodes from Shared, which is declared outside A: nest the @BlockNodes "
+            + "interface in A", 9));
+  }
+
+  @Test
+  void aBlockAmongItsOwnNodesIsAnErrorOnItsValueNotAnEndlessRead() {
+    fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @Block(nodes = Unit.class) void again();"),
+        new Expected("@Block again() takes its nodes from Unit, which already holds it (Unit → Unit): a block cannot "
+            + "contain itself", 13));
+    fails(withBlock("B", "    @Block(nodes = Inner.class) void inner();", "  }",
+        "  @BlockNodes interface Inner {", "    @Dense(units = 6) void fc1();",
+        "    @Block(nodes = Unit.class) void back();"),
+        new Expected("@Block back() takes its nodes from Unit, which already holds it (Unit → Inner → Unit)", 16));
+  }
 }

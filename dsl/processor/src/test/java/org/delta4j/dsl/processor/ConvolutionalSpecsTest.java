@@ -62,5 +62,28 @@ class ConvolutionalSpecsTest {
         "  @MaxPool2D(kernel = 3) void pool2();",
         "  @Dense(units = 2) void out();", "}"),
         new Specs.Expected("[2, 2, 2]", 11));
+    Specs.fails(spec("C", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface C {",
+        "  @Conv2D(filters = 2, kernel = 3, dilation = 2147483647) void conv();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("the 3×3 window dilated by 2147483647 spans 4294967295 along the height", 9));
+  }
+
+  @Test
+  void aPadOutOfRangeIsReportedOnThePadNotOnThePaddingMode() {
+    JavaFileObject source = spec("A", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface A {",
+        "  @Conv2D(filters = 2, kernel = 3, padding = Padding.Mode.EXPLICIT,",
+        "      pad = -1) void conv();",
+        "  @MaxPool2D(kernel = 2, padding = Padding.Mode.EXPLICIT,",
+        "      pad = 2) void pool();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 2) void out();", "}");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("pad must be ≥ 0 on every side, got -1×-1").inFile(source)
+        .onLineContaining("pad = -1");
+    assertThat(c).hadErrorContaining("pad 2×2 is more than half the window 2×2").inFile(source)
+        .onLineContaining("pad = 2");
+    assertThat(c).hadErrorCount(2);
   }
 }

@@ -150,4 +150,38 @@ class KindsTest {
         .inFile(source).onLine(9);
     assertThat(c).hadErrorCount(1);
   }
+
+  @Test
+  void aConventionalMemberOfAnotherTypeIsAnErrorOnItsValueNotAFailureOfTheProcessor() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface NumberName { int units() default 1; int name() default 0; }",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface TextActivation { int units() default 1; String activation() default \"relu\"; }",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface TextAlpha { int units() default 1;",
+        "  ActivationFunction activation() default ActivationFunction.LEAKY_RELU; String alpha() default \"\"; }",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface TextScale { int units() default 1;",
+        "  Initializer.Kind init() default Initializer.Kind.UNIFORM; String initScale() default \"\"; }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @NumberName(name = 3) void a();", "  @TextActivation(activation = \"tanh\") void b();",
+        "  @TextAlpha(alpha = \"0.1\") void c();", "  @TextScale(initScale = \"2\") void d();",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member name() of @NumberName is of type int, but a layer annotation's name() "
+        + "is read by convention as the layer's name, a String").inFile(source).onLineContaining("name = 3");
+    assertThat(c).hadErrorContaining("the member activation() of @TextActivation is of type java.lang.String, but a "
+        + "layer annotation's activation() is read by convention as the activation added after the layer, an "
+        + "ActivationFunction").inFile(source)
+        .onLineContaining("tanh");
+    assertThat(c).hadErrorContaining("the member alpha() of @TextAlpha is of type java.lang.String, but a layer "
+        + "annotation's alpha() is read by convention as leaky ReLU's slope, a number").inFile(source)
+        .onLineContaining("0.1");
+    assertThat(c).hadErrorContaining("the member initScale() of @TextScale is of type java.lang.String, but a layer "
+        + "annotation's initScale() is read by convention as the scale of init(), a number").inFile(source)
+        .onLineContaining("\"2\"");
+    assertThat(c).hadErrorCount(4);
+  }
 }

@@ -99,7 +99,13 @@ class MistakesTest {
     fails(spec("B", MSE, "@RmsProp(learningRate = 0.1, rho = -0.5, weightDecay = -1)", "@StepDecay(stepSize = 0,",
         "   gamma = 0.5)", "interface B {", "  @Dense(units = 1) void out();", "}"),
         new Expected("rho must be in [0, 1), got -0.5", 8), new Expected("weight decay must be ≥ 0", 8),
-        new Expected("step decay needs stepSize ≥ 1 and gamma in (0, 1], got 0 and 0.5", 9));
+        new Expected("step decay: stepSize must be at least 1, got 0", 9));
+    fails(spec("C", MSE, "@CosineDecay(totalSteps = 10,", "    minFraction = 1.5)", "interface C {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("cosine decay: minFraction must be in [0, 1], got 1.5", 9));
+    fails(spec("D", MSE, "@ExponentialDecay(decaySteps = 10,", "    gamma = 0)", "interface D {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("exponential decay: gamma must be in (0, 1], got 0.0", 9));
   }
 
   @Test
@@ -114,6 +120,10 @@ class MistakesTest {
         new Expected("alpha is leaky ReLU's slope, and relu takes none", 11),
         new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 12),
         new Expected("biasScale has no effect on ZEROS", 14));
+    fails(spec("B", MSE, "interface B {", "  @Dense(units = 1, useBias = false,",
+        "      bias = Initializer.Kind.UNIFORM, biasScale = 0.1) void out();", "}"),
+        new Expected("dense layer 'out': a bias initializer (uniform, scale 0.1) is given, but use_bias is false and "
+            + "there is no bias to initialize", 10));
   }
 
   @Test
@@ -156,12 +166,31 @@ class MistakesTest {
   }
 
   @Test
+  void twoSpecsThatWouldGenerateOneClassAreAnErrorOnTheSecond() {
+    String head = "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)";
+    fails(spec("A", "@NeuralNetwork(className = \"Same\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface A {", "  @Dense(units = 1) void out();", "}",
+        "@NeuralNetwork(className = \"Same\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface B {", "  @Dense(units = 1) void out();", "}",
+        "class One {", "  " + head + " interface CSpec { @Dense(units = 1) void out(); }", "}",
+        "class Two {", "  " + head + " interface CSpec { @Dense(units = 1) void out(); }", "}"),
+        new Expected("the generated class test.Same would clash with the one generated from test.A: set "
+            + "@NeuralNetwork(className = \"...\") on B or on that spec", 11),
+        new Expected("the generated class test.CNetwork would clash with the one generated from test.One.CSpec", 19));
+  }
+
+  @Test
   void methodsThatAreNotLayers() {
     fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void hidden();", "  void plain();",
         "  @Dense(units = 1) @Dropout(0.5) void both();", "  @Dense(units = 1) void withParameter(int x);", "}"),
         new Expected("annotate plain() with @Dense, @Dropout, @Activation or another layer annotation, or make it a default method", 10),
         new Expected("a method is one layer: keep one of @Dense and @Dropout on both()", 11),
         new Expected("a layer method takes no parameters: withParameter() has 1", 12));
+    fails(spec("B", MSE, "interface B {", "  @Dense(units = 4) <T, U extends Number> void generic();",
+        "  @Dense(units = 1) void out() throws java.io.IOException, InterruptedException;", "}"),
+        new Expected("a layer method has no type parameters: remove <T, U> from generic()", 9),
+        new Expected("a layer method throws nothing: remove throws java.io.IOException, java.lang.InterruptedException "
+            + "from out()", 10));
   }
 
   @Test
@@ -182,6 +211,30 @@ class MistakesTest {
             + "Plain with @NeuralNetwork, or move hidden() into a spec", 9));
     fails(spec("K", "class K {", "  @Dropout(0.5) void drop() {}", "}"),
         new Expected("@Dropout is only read in an interface annotated @NeuralNetwork, and K is not one", 8));
+  }
+
+  @Test
+  void kindAnnotationsWhereNoLayerLossOrOptimizerIsReadAreNotIgnored() {
+    fails(spec("A", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE) @interface AnyLayer { int units(); }",
+        "@OptimizerAnnotation(type = \"sgd\") @Retention(RetentionPolicy.SOURCE) @interface AnySgd {}",
+        MSE, "interface A {",
+        "  @AnyLayer(units = 2) int SIZE = 2;",
+        "  @Dense(units = 1) void out();",
+        "  default void helper(@AnyLayer(units = 3) int x) {}",
+        "}",
+        "enum Kinds { @AnySgd FIRST }",
+        "class Holder { @AnySgd Holder() {} }",
+        "@interface Settings { @Dense(units = 1) int size(); }"),
+        new Expected("@AnyLayer declares a layer, on an abstract method of a spec, not on the field SIZE", 12),
+        new Expected("@AnyLayer declares a layer, on an abstract method of a spec, not on the parameter x of helper()",
+            14),
+        new Expected("@AnySgd declares the network's optimizer, on the spec interface, not on the enum constant FIRST",
+            16),
+        new Expected("@AnySgd declares the network's optimizer, on the spec interface, not on the constructor of "
+            + "Holder", 17),
+        new Expected("@Dense declares a layer, on an abstract method of a spec, not on the member size() of the "
+            + "annotation type Settings", 18));
   }
 
   @Test
