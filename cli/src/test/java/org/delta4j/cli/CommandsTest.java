@@ -267,9 +267,24 @@ class CommandsTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("conv 32 3×3") && r.out().contains("max-pool 2×2"), r.out());
     learnedTheBarsAndTheModelEvaluatesAlike(r, out);
+    predictsAsItEvaluates(out);
     Run unknown = run("train", "--preset", "resnet", "--data", data.toString(), "--output",
         out.resolve("other").toString());
     assertTrue(unknown.err().contains("the presets are: mlp, cnn"), unknown.err());
+  }
+
+  /**
+   * Predicting every test image with the model in {@code out}, whatever the shape of its input (the flat images feed a
+   * [1, 28, 28] input as they do in training), gets as many right as evaluating it does.
+   */
+  private static void predictsAsItEvaluates(Path out) {
+    String model = out.resolve("model.safetensors").toString();
+    Run p = run("predict", "--data", data.toString(), "--model", model, "--count", "100", "--engine", "ref");
+    assertEquals(0, p.exitCode(), p.err());
+    assertEquals(101, p.out().lines().count(), p.out());
+    Run e = run("evaluate", "--data", data.toString(), "--model", model, "--engine", "ref");
+    double accuracy = Double.parseDouble(e.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(p.out().contains(Math.round(accuracy * 100) + " of 100 right"), p.out() + e.out());
   }
 
   @Test
