@@ -14,6 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SafeTensors;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.junit.jupiter.api.BeforeAll;
@@ -332,6 +333,38 @@ class CommandsTest {
     assertEquals(org.delta4j.tensor.DataType.FLOAT64, model.network().dataType());
     assertEquals(5, model.progress().history().size());
     assertTrue(model.progress().history().get(4).learningRate() > 0, "the extra epochs learn");
+  }
+
+  @Test
+  void aResumeRefusesSavedOptionsThatNoCommandLineCouldGiveNamingTheCheckpoint(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "3", "--engine", "ref", "--stop-after", "1",
+        "--output", out.resolve("run").toString()).exitCode());
+    Path original = out.resolve("run").resolve(TrainCommand.CHECKPOINT);
+    String[][] damages = {{"--batch-size", "0", "an invalid --batch-size '0' (--batch-size must be a whole number"},
+        {"--validation-fraction", "NaN", "an invalid --validation-fraction 'NaN' (--validation-fraction must be in"},
+        {"--learning-rate", "-1.0", "an invalid --learning-rate '-1.0' (--learning-rate must be a positive number"},
+        {"--epochs", "2000000000", "an invalid --epochs '2000000000' (--epochs must be a whole number from 1 to"},
+        {"--epochs", null, "the saved run configuration lacks --epochs; a resume could not repeat the run"}};
+    for (String[] d : damages) {
+      Path dir = Files.createDirectories(out.resolve("damaged" + d[0] + d[1]));
+      Path checkpoint = dir.resolve(TrainCommand.CHECKPOINT);
+      var contents = SafeTensors.read(original);
+      var values = new java.util.LinkedHashMap<>(RunConfiguration.fromJson(contents.metadata().get(ModelFiles.RUN),
+          original).values());
+      if (d[1] == null) {
+        values.remove(d[0]);
+      } else {
+        values.put(d[0], d[1]);
+      }
+      var metadata = new java.util.LinkedHashMap<>(contents.metadata());
+      metadata.put(ModelFiles.RUN, new RunConfiguration(values).toJson());
+      SafeTensors.write(checkpoint, contents.tensors(), metadata);
+      Run r = run("train", "--resume", "--output", dir.toString());
+      assertEquals(1, r.exitCode(), r.out());
+      assertTrue(r.err().startsWith("error: " + checkpoint + ": the saved run configuration "), r.err());
+      assertTrue(r.err().contains(d[2]), r.err());
+      assertTrue(Files.notExists(dir.resolve(TrainCommand.MODEL)), "nothing was trained");
+    }
   }
 
   @Test
