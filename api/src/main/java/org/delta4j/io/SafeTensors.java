@@ -1,5 +1,7 @@
 package org.delta4j.io;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +36,13 @@ public final class SafeTensors {
   /** The largest tensor accepted: one Java array of doubles holds at most this many bytes' worth of F64 values. */
   static final long MAX_TENSOR_BYTES = (Integer.MAX_VALUE - 8L) / 8 * 8;
   private static final String METADATA = "__metadata__";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Strict where JSON readers differ, as the format's reference reader is: a second value after the header's object, or
+   * a key given twice (of which a lenient reader keeps one silently), makes the header invalid.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SafeTensors() {}
 
@@ -168,7 +176,14 @@ public final class SafeTensors {
           if (!e.getValue().isObject()) {
             throw new ModelFormatException(file, METADATA + " must be an object of strings");
           }
-          e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          for (Iterator<Map.Entry<String, JsonNode>> m = e.getValue().fields(); m.hasNext(); ) {
+            Map.Entry<String, JsonNode> kv = m.next();
+            if (!kv.getValue().isTextual()) {
+              throw new ModelFormatException(file, METADATA + " value '" + kv.getKey() + "' is " + kv.getValue()
+                  + ", not a string");
+            }
+            metadata.put(kv.getKey(), kv.getValue().asText());
+          }
           continue;
         }
         String name = e.getKey();
@@ -196,9 +211,10 @@ public final class SafeTensors {
           shape[i] = (int) d;
           count = Math.multiplyExact(count, d);
         }
-        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
+            || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
           throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets " + offsets
-              + ", which are not whole numbers");
+              + ", which are not whole numbers of bytes a file can hold");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);

@@ -102,6 +102,20 @@ class SafeTensorsTest {
   }
 
   @Test
+  void headersThatALenientJsonReadingWouldMisreadAreRefused() throws IOException {
+    // 2^64 + 4 is a whole number, but not one a long holds: read as a long it would wrap to 4.
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,18446744073709551620]}}", 4),
+        "data_offsets [0,18446744073709551620]");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} {\"y\": 1}", 4),
+        "not valid JSON");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "Duplicate field 'x'");
+    refused(withHeader("{\"__metadata__\":{\"format\":{\"name\":\"delta4j-model\"}},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        "__metadata__ value 'format' is {\"name\":\"delta4j-model\"}, not a string");
+  }
+
+  @Test
   void aShapeWhoseByteCountWrapsIsRefused() throws IOException {
     // 2^61 doubles are 2^64 bytes, which wraps to 0 in a long: the empty span must not pass for them.
     refused(withHeader("{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0),
