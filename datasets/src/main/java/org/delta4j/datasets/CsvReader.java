@@ -21,7 +21,7 @@ import org.delta4j.tensor.Shape;
  * Reads comma-separated numeric tables into datasets: one sample per line, an optional header line, one column holding
  * the label (classification) or some columns holding the targets (regression), every other column a feature. Labels
  * that are all integers 0..K−1 are used as they are; otherwise the distinct label strings, sorted, become the classes.
- * Blank lines are skipped.
+ * Blank lines are skipped, and a UTF-8 byte order mark at the start; an empty label is an error.
  *
  * <p>The file is streamed twice, never held as text: once to learn its shape, once to parse its numbers straight into
  * a compact array — one byte a value when every feature is a whole number in [0, 255] (pixel tables), else four.
@@ -32,6 +32,8 @@ import org.delta4j.tensor.Shape;
 public final class CsvReader {
   /** The longest field accepted, in bytes; a longer one means the file is not a numeric table. */
   static final int MAX_FIELD = 1 << 16;
+  /** UTF-8's byte order mark, U+FEFF. */
+  private static final byte[] BYTE_ORDER_MARK = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
   /** Whole-number pixel values stored as bytes come back unchanged: (v / 255 − 0) / (1 / 255) = v. */
   private static final Normalization AS_IS = new Normalization(0, 1 / 255.0);
 
@@ -53,6 +55,9 @@ public final class CsvReader {
     parse(file, header, s.width, (row, column, b, length, line) -> {
       if (column == label) {
         String text = new String(b, 0, length, StandardCharsets.UTF_8).trim();
+        if (text.isEmpty()) { // a missing label, which would otherwise become a class named ""
+          throw new IOException(file + ": line " + line + ", column " + column + ": the label is empty");
+        }
         ids[row] = firstSeen.computeIfAbsent(text, t -> {
           raw.add(t);
           return raw.size() - 1;
@@ -157,14 +162,18 @@ public final class CsvReader {
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[1 << 16];
+      // A byte order mark, which spreadsheets write first, is no part of the first field.
+      byte[] start = in.readNBytes(BYTE_ORDER_MARK.length);
+      boolean marked = Arrays.equals(start, BYTE_ORDER_MARK);
       int position = 0;
-      int limit = 0;
+      int limit = marked ? 0 : start.length;
+      System.arraycopy(start, 0, buffer, 0, limit);
       byte[] field = new byte[64];
       int length = 0;
       int column = 0;
       int line = 1;
       int rows = 0;
-      long offset = 0;
+      long offset = marked ? BYTE_ORDER_MARK.length : 0;
       int utf8Pending = 0;
       long utf8Lead = 0;
       boolean skipHeader = header;
