@@ -467,6 +467,22 @@ class CommandsTest {
   }
 
   @Test
+  void aCommandLineThatDoesNotParseIsOneLineNamingTheOptionAndValueWithExitCode2() {
+    String[][] cases = {
+        {"error: Invalid value for option '--epochs': 'abc' is not an int; see 'delta4j train --help'",
+            "train", "--epochs", "abc"},
+        {"error: Unknown option: '--epoch' (did you mean --epochs?); see 'delta4j train --help'",
+            "train", "--epoch"},
+        {"error: Missing required option: '--model=FILE'; see 'delta4j evaluate --help'", "evaluate"},
+        {"error: choose a command: train, evaluate, predict, engines or perceptron; see 'delta4j --help'"}};
+    for (String[] c : cases) {
+      Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+      assertEquals(2, r.exitCode(), r.err());
+      assertEquals(c[0], r.err().strip(), r.err());
+    }
+  }
+
+  @Test
   void fileSystemErrorsNameThePathAndTheCause() {
     assertEquals("/runs/x: permission denied",
         Delta4jCommand.describe(new java.nio.file.AccessDeniedException("/runs/x")));
