@@ -242,11 +242,13 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
     TestResults.report(test, loaded.test().classNames(), out, dir);
+    // The model last: a written model marks the run complete, so a run stopped before it (killed during the test
+    // evaluation, or a report that cannot be written) is one that --resume finishes, reports and all.
+    ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     out.println();
     out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
     out.flush();

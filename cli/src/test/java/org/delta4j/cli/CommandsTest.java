@@ -390,6 +390,25 @@ class CommandsTest {
   }
 
   @Test
+  void aRunStoppedWhileWritingItsReportsIsOneAResumeFinishes(@TempDir Path out) throws IOException {
+    // A directory where the confusion matrix goes: the run trains, then cannot write its reports.
+    Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
+    Run stopped = run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString());
+    assertEquals(1, stopped.exitCode(), stopped.out());
+    assertTrue(stopped.err().contains("confusion-matrix.png"), stopped.err());
+    assertTrue(Files.notExists(out.resolve("model.safetensors")), "the model marks a complete run: it is written last");
+    Files.delete(obstacle);
+    Files.delete(obstacle.getParent());
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("finishing the run"), finished.out());
+    for (String f : new String[] {"model.safetensors", "test-report.txt", "confusion-matrix.png"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+  }
+
+  @Test
   void theOutputDirectoryIsCheckedAndHeldBeforeAnyWork(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("taken"), "x");
     Run existing = run("train", "--data", data.toString(), "--output", file.toString());
