@@ -52,7 +52,7 @@ public final class CsvReader {
     int[] ids = new int[s.rows];
     Map<String, Integer> firstSeen = new HashMap<>();
     List<String> raw = new ArrayList<>();
-    parse(file, header, s.width, (row, column, b, length, line) -> {
+    parseAgain(file, header, s, (row, column, b, length, line) -> {
       if (column == label) {
         String text = new String(b, 0, length, StandardCharsets.UTF_8).trim();
         if (text.isEmpty()) { // a missing label, which would otherwise become a class named ""
@@ -66,7 +66,11 @@ public final class CsvReader {
       }
       int k = row * features + (column < label ? column : column - 1);
       if (bytes) {
-        px[k] = (byte) wholeByte(b, length);
+        int v = wholeByte(b, length);
+        if (v < 0) {
+          throw changed(file, "line " + line + ", column " + column + " was a whole number 0–255 on the first pass");
+        }
+        px[k] = (byte) v;
       } else {
         x[k] = number(file, line, column, b, length);
       }
@@ -100,7 +104,7 @@ public final class CsvReader {
     ensureMemory(file, s.rows, s.width, 3L * s.rows * s.width * Float.BYTES);
     float[][] x = new float[s.rows][features];
     float[][] y = new float[s.rows][targetColumns.length];
-    parse(file, header, s.width, (row, column, b, length, line) -> {
+    parseAgain(file, header, s, (row, column, b, length, line) -> {
       float v = number(file, line, column, b, length);
       if (targetIndex[column] >= 0) {
         y[row][targetIndex[column]] = v;
@@ -153,12 +157,37 @@ public final class CsvReader {
   }
 
   /**
+   * The second pass, which must find the table the first found: a file that changed in between (or a pipe, which
+   * gives its contents once) would otherwise fill the arrays sized by the first pass wrongly, or past their end.
+   */
+  private static void parseAgain(Path file, boolean header, Scan first, FieldSink sink) throws IOException {
+    Scan again = parse(file, header, first.width, (row, column, b, length, line) -> {
+      if (row >= first.rows) {
+        throw changed(file, "it had " + first.rows + " data rows on the first pass, now more");
+      }
+      sink.field(row, column, b, length, line);
+    });
+    if (again.rows != first.rows) {
+      throw changed(file, "it had " + first.rows + " data rows on the first pass, now " + again.rows);
+    }
+  }
+
+  private static IOException changed(Path file, String how) {
+    return new IOException(file + ": changed while it was read (" + how + "); a CSV file is read twice, so it must "
+        + "stay as it is until it is loaded");
+  }
+
+  /**
    * Streams the file's fields to {@code sink}, checking that every line has {@code width} fields (the first line's
    * count when −1) and that the bytes are UTF-8. Returns the width and the number of data rows.
    */
   private static Scan parse(Path file, boolean header, int width, FieldSink sink) throws IOException {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory, not a CSV file");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new IOException(file + ": is not a regular file (a pipe or a device?); a CSV file is read twice, once to "
+          + "learn its shape, so it must be a file: save the data to one first");
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[1 << 16];

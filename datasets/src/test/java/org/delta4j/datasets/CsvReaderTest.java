@@ -112,6 +112,34 @@ class CsvReaderTest {
   }
 
   @Test
+  void aPipeIsRefusedAsOneNotReadTwice() throws Exception {
+    Path fifo = dir.resolve("pipe.csv");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+        "mkfifo is not available here");
+    Thread writer = new Thread(() -> {
+      try {
+        Files.writeString(fifo, "1,2,0\n3,4,1\n");
+      } catch (IOException e) {
+        // the reader went away
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    try {
+      IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+          () -> assertThrows(IOException.class, () -> CsvReader.classification(fifo, -1, false)));
+      assertTrue(e.getMessage().startsWith(fifo + ": is not a regular file"), e.getMessage());
+    } finally {
+      if (writer.isAlive()) { // blocked until a reader comes: let it finish
+        try (var in = Files.newInputStream(fifo)) {
+          in.readAllBytes();
+        }
+        writer.join(20_000);
+      }
+    }
+  }
+
+  @Test
   void aDirectoryIsNamedAsOne() {
     IOException e = assertThrows(IOException.class, () -> CsvReader.classification(dir, -1, false));
     assertTrue(e.getMessage().equals(dir + ": is a directory, not a CSV file"), e.getMessage());
