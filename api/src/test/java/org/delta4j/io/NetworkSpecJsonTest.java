@@ -71,7 +71,8 @@ class NetworkSpecJsonTest {
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": -3}], \"loss\": \"squared_error\"}",
         "layers[0]: dense layer: units must be at least 1, got -3");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"block\", \"nodes\": [{\"layer\": {\"type\": \"dropout\", "
-        + "\"rate\": 2}}]}], \"loss\": \"squared_error\"}", "layers[0].nodes[0].layer: dropout layer: dropout rate must");
+        + "\"rate\": 2}}]}], \"loss\": \"squared_error\"}",
+        "layers[0].nodes[0].layer: dropout layer: dropout rate must");
   }
 
   @Test

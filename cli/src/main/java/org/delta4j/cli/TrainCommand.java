@@ -332,8 +332,8 @@ final class TrainCommand implements Callable<Integer> {
     List<String> missing = new ArrayList<>(configuration(engine, null).values().keySet());
     missing.removeAll(saved.values().keySet());
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException(checkpoint + ": the saved run configuration lacks " + String.join(", ", missing)
-          + "; a resume could not repeat the run");
+      throw new IllegalArgumentException(checkpoint + ": the saved run configuration lacks "
+          + String.join(", ", missing) + "; a resume could not repeat the run");
     }
     // The saved values pass the checks the options pass: a damaged file must not run what no command line could.
     for (Map.Entry<String, String> e : saved.values().entrySet()) {
