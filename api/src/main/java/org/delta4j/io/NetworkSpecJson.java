@@ -195,7 +195,13 @@ public final class NetworkSpecJson {
   static NetworkSpec fromJson(JsonNode root, KindRegistry kinds) {
     FieldReader r = new FieldReader(root, "network spec");
     NetworkSpec.Builder b = NetworkSpec.builder();
-    b.input(r.integers("input", null));
+    int[] input = r.integers("input", null);
+    try {
+      b.input(input);
+    } catch (IllegalArgumentException e) { // "a shape needs at least one dimension": say which shape
+      throw new IllegalArgumentException("network spec.input " + java.util.Arrays.toString(input) + ": "
+          + e.getMessage(), e);
+    }
     r.has("format_version"); // written by older versions; known, and ignored
     JsonNode layers = root.get("layers");
     r.has("layers");
