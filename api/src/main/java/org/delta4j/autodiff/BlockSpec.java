@@ -126,40 +126,56 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     return List.copyOf(named);
   }
 
-  /** The nodes in an order where each comes after its inputs (depth first); a cycle is an error naming it. */
+  /**
+   * The nodes in an order where each comes after its inputs (depth first); a cycle is an error naming it. The search
+   * keeps its own stack, not the thread's: a chain of nodes listed from the output back is as deep as it is long, and
+   * a description file may hold hundreds of thousands.
+   */
   private static List<Node> order(String name, List<Node> nodes) {
     Map<String, Node> byName = new LinkedHashMap<>();
     nodes.forEach(n -> byName.put(n.name(), n));
     List<Node> order = new ArrayList<>();
     Map<String, Boolean> done = new HashMap<>(); // false while on the path, true once placed
-    for (Node n : nodes) {
-      visit(name, n, byName, done, new ArrayList<>(), order);
-    }
-    return order;
-  }
-
-  private static void visit(String name, Node n, Map<String, Node> byName, Map<String, Boolean> done,
-      List<String> path, List<Node> order) {
-    Boolean state = done.get(n.name());
-    if (Boolean.TRUE.equals(state)) {
-      return;
-    }
-    path.add(n.name());
-    if (Boolean.FALSE.equals(state)) {
-      List<String> cycle = path.subList(path.indexOf(n.name()), path.size());
-      throw new IllegalArgumentException(what(name) + ": its nodes form a cycle, " + String.join(" ← ", cycle)
-          + " (each takes the next as input); a node may take only the block's input and nodes that do not depend on "
-          + "it");
-    }
-    done.put(n.name(), false);
-    for (String in : n.inputs()) {
-      if (!in.equals(INPUT)) {
-        visit(name, byName.get(in), byName, done, path, order);
+    List<Node> path = new ArrayList<>();
+    List<Integer> nextInput = new ArrayList<>(); // for each node on the path, the input to look at next
+    for (Node root : nodes) {
+      if (done.containsKey(root.name())) {
+        continue;
+      }
+      done.put(root.name(), false);
+      path.add(root);
+      nextInput.add(0);
+      while (!path.isEmpty()) {
+        int top = path.size() - 1;
+        Node n = path.get(top);
+        int i = nextInput.get(top);
+        if (i == n.inputs().size()) {
+          path.remove(top);
+          nextInput.remove(top);
+          done.put(n.name(), true);
+          order.add(n);
+          continue;
+        }
+        nextInput.set(top, i + 1);
+        String in = n.inputs().get(i);
+        Boolean state = done.get(in);
+        if (in.equals(INPUT) || Boolean.TRUE.equals(state)) {
+          continue;
+        }
+        if (Boolean.FALSE.equals(state)) {
+          List<String> names = new ArrayList<>(path.stream().map(Node::name).toList());
+          names.add(in);
+          List<String> cycle = names.subList(names.indexOf(in), names.size());
+          throw new IllegalArgumentException(what(name) + ": its nodes form a cycle, " + String.join(" ← ", cycle)
+              + " (each takes the next as input); a node may take only the block's input and nodes that do not depend "
+              + "on it");
+        }
+        done.put(in, false);
+        path.add(byName.get(in));
+        nextInput.add(0);
       }
     }
-    path.remove(path.size() - 1);
-    done.put(n.name(), true);
-    order.add(n);
+    return order;
   }
 
   public static BlockSpec read(FieldReader f) {

@@ -1,6 +1,8 @@
 package org.delta4j.io;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -46,7 +48,12 @@ public final class NetworkSpecJson {
   /** The largest network spec file {@link #readFile} reads: 16 MiB. */
   public static final int MAX_FILE_BYTES = 16 << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * Strict where JSON readers differ: a field given twice ({@code "units": 3, "units": 5}) or a second value after the
+   * description (a file pasted twice) is an error, not one of the readings chosen silently.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private NetworkSpecJson() {}
 
@@ -188,7 +195,13 @@ public final class NetworkSpecJson {
   static NetworkSpec fromJson(JsonNode root, KindRegistry kinds) {
     FieldReader r = new FieldReader(root, "network spec");
     NetworkSpec.Builder b = NetworkSpec.builder();
-    b.input(r.integers("input", null));
+    int[] input = r.integers("input", null);
+    try {
+      b.input(input);
+    } catch (IllegalArgumentException e) { // "a shape needs at least one dimension": say which shape
+      throw new IllegalArgumentException("network spec.input " + java.util.Arrays.toString(input) + ": "
+          + e.getMessage(), e);
+    }
     r.has("format_version"); // written by older versions; known, and ignored
     JsonNode layers = root.get("layers");
     r.has("layers");

@@ -1,5 +1,7 @@
 package org.delta4j.io;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,14 +21,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.delta4j.tensor.DataType;
 
 /**
  * Files in the safetensors layout: an 8-byte little-endian header length N; N bytes of JSON mapping each tensor name to
  * {"dtype": "F32" | "F64", "shape": [...], "data_offsets": [begin, end]} (offsets relative to the end of the header),
  * plus an optional "__metadata__" map of strings; then the tensors' raw little-endian data, packed in order without
- * gaps. Writing is atomic (a temporary file in the same directory, forced to disk, then moved into place); reading
- * validates every length and offset against the file before allocating or trusting anything.
+ * gaps. Writing is atomic (a temporary file in the same directory, forced to disk, then moved into place) and records
+ * a checksum of the contents in the metadata ({@link #CHECKSUM}); reading validates every length and offset against
+ * the file before allocating or trusting anything, and the contents against the checksum.
  */
 public final class SafeTensors {
   /** The largest header accepted: headers are small, and a corrupt length must not cause a huge allocation. */
@@ -34,7 +38,20 @@ public final class SafeTensors {
   /** The largest tensor accepted: one Java array of doubles holds at most this many bytes' worth of F64 values. */
   static final long MAX_TENSOR_BYTES = (Integer.MAX_VALUE - 8L) / 8 * 8;
   private static final String METADATA = "__metadata__";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The metadata key of the file's checksum: CRC-32C, as 8 hex digits, of the other metadata (each key and value
+   * followed by a zero byte, in file order) and of the tensors' data. A file is whole, or refused: a flipped bit
+   * in a weight would otherwise load as a slightly different, silently wrong model. Files without one are read
+   * unchecked.
+   */
+  public static final String CHECKSUM = "crc32c";
+  /**
+   * Strict where JSON readers differ, as the format's reference reader is: a second value after the header's object, or
+   * a key given twice (of which a lenient reader keeps one silently), makes the header invalid.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private SafeTensors() {}
 
@@ -60,11 +77,17 @@ public final class SafeTensors {
 
   /** Writes the tensors (in the map's order) and the metadata to {@code file}, atomically. */
   public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
-    ObjectNode header = JSON.createObjectNode();
-    if (!metadata.isEmpty()) {
-      ObjectNode meta = header.putObject(METADATA);
-      metadata.forEach(meta::put);
+    Map<String, String> checked = new LinkedHashMap<>(metadata);
+    checked.remove(CHECKSUM); // a file's own, read back with it, is recomputed for these contents
+    CRC32C crc = new CRC32C();
+    update(crc, checked);
+    for (Entry t : tensors.values()) {
+      crc.update(bytes(t));
     }
+    checked.put(CHECKSUM, hex(crc.getValue()));
+    ObjectNode header = JSON.createObjectNode();
+    ObjectNode meta = header.putObject(METADATA);
+    checked.forEach(meta::put);
     long offset = 0;
     for (Map.Entry<String, Entry> e : tensors.entrySet()) {
       if (e.getKey().equals(METADATA)) {
@@ -92,17 +115,7 @@ public final class SafeTensors {
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
         out.write(headerBytes);
         for (Entry t : tensors.values()) {
-          ByteBuffer b = ByteBuffer.allocate(t.values().length * t.dataType().bytes()).order(ByteOrder.LITTLE_ENDIAN);
-          if (t.dataType() == DataType.FLOAT32) {
-            for (double v : t.values()) {
-              b.putFloat((float) v);
-            }
-          } else {
-            for (double v : t.values()) {
-              b.putDouble(v);
-            }
-          }
-          out.write(b.array());
+          out.write(bytes(t));
         }
       }
       if (Files.size(tmp) != 8 + padded + dataBytes) {
@@ -111,7 +124,38 @@ public final class SafeTensors {
     });
   }
 
-  /** Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. */
+  /** A tensor's values as the file holds them. */
+  private static byte[] bytes(Entry t) {
+    ByteBuffer b = ByteBuffer.allocate(t.values().length * t.dataType().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    if (t.dataType() == DataType.FLOAT32) {
+      for (double v : t.values()) {
+        b.putFloat((float) v);
+      }
+    } else {
+      for (double v : t.values()) {
+        b.putDouble(v);
+      }
+    }
+    return b.array();
+  }
+
+  private static void update(CRC32C crc, Map<String, String> metadata) {
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      crc.update(m.getKey().getBytes(StandardCharsets.UTF_8));
+      crc.update(0);
+      crc.update(m.getValue().getBytes(StandardCharsets.UTF_8));
+      crc.update(0);
+    }
+  }
+
+  private static String hex(long crc) {
+    return String.format("%08x", crc);
+  }
+
+  /**
+   * Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. The
+   * metadata returned leaves out the {@link #CHECKSUM}, which is checked here.
+   */
   public static Contents read(Path file) throws IOException {
     return read(file, true);
   }
@@ -168,7 +212,14 @@ public final class SafeTensors {
           if (!e.getValue().isObject()) {
             throw new ModelFormatException(file, METADATA + " must be an object of strings");
           }
-          e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          for (Iterator<Map.Entry<String, JsonNode>> m = e.getValue().fields(); m.hasNext(); ) {
+            Map.Entry<String, JsonNode> kv = m.next();
+            if (!kv.getValue().isTextual()) {
+              throw new ModelFormatException(file, METADATA + " value '" + kv.getKey() + "' is " + kv.getValue()
+                  + ", not a string");
+            }
+            metadata.put(kv.getKey(), kv.getValue().asText());
+          }
           continue;
         }
         String name = e.getKey();
@@ -196,9 +247,10 @@ public final class SafeTensors {
           shape[i] = (int) d;
           count = Math.multiplyExact(count, d);
         }
-        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()) {
+        if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
+            || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
           throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets " + offsets
-              + ", which are not whole numbers");
+              + ", which are not whole numbers of bytes a file can hold");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
@@ -220,18 +272,33 @@ public final class SafeTensors {
         types.add(type);
         shapes.add(shape);
       }
-      checkPacked(file, names, spans, dataSize);
-      Map<String, Entry> tensors = new LinkedHashMap<>();
-      for (int i = 0; withData && i < names.size(); i++) {
+      Integer[] dataOrder = checkPacked(file, names, spans, dataSize);
+      String recorded = metadata.remove(CHECKSUM);
+      if (recorded != null && !recorded.matches("[0-9a-f]{8}")) {
+        throw new ModelFormatException(file, "its checksum '" + recorded + "' is not 8 hex digits");
+      }
+      CRC32C crc = new CRC32C();
+      update(crc, metadata);
+      Entry[] entries = new Entry[names.size()];
+      for (int i : withData ? dataOrder : new Integer[0]) { // in the order of the data, as the checksum takes it
         long[] span = spans.get(i);
         ByteBuffer data = ByteBuffer.allocate((int) (span[1] - span[0])).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, data, dataStart + span[0]);
         data.flip();
+        crc.update(data.duplicate());
         double[] values = new double[data.remaining() / types.get(i).bytes()];
         for (int k = 0; k < values.length; k++) {
           values[k] = types.get(i) == DataType.FLOAT32 ? data.getFloat() : data.getDouble();
         }
-        tensors.put(names.get(i), new Entry(types.get(i), shapes.get(i), values));
+        entries[i] = new Entry(types.get(i), shapes.get(i), values);
+      }
+      if (withData && recorded != null && !recorded.equals(hex(crc.getValue()))) {
+        throw new ModelFormatException(file, "the contents do not match the file's checksum (CRC-32C " + recorded
+            + " recorded, " + hex(crc.getValue()) + " computed): the file is damaged");
+      }
+      Map<String, Entry> tensors = new LinkedHashMap<>();
+      for (int i = 0; withData && i < names.size(); i++) {
+        tensors.put(names.get(i), entries[i]);
       }
       return new Contents(tensors, metadata);
     } catch (ArithmeticException e) {
@@ -239,8 +306,11 @@ public final class SafeTensors {
     }
   }
 
-  /** The spans must tile [0, dataSize) exactly: no overlap, no gap, nothing left over. */
-  private static void checkPacked(Path file, List<String> names, List<long[]> spans, long dataSize)
+  /**
+   * The spans must tile [0, dataSize) exactly: no overlap, no gap, nothing left over. Returns the tensors' indices in
+   * the order of their data.
+   */
+  private static Integer[] checkPacked(Path file, List<String> names, List<long[]> spans, long dataSize)
       throws ModelFormatException {
     Integer[] order = new Integer[spans.size()];
     for (int i = 0; i < order.length; i++) {
@@ -263,6 +333,7 @@ public final class SafeTensors {
     if (expected != dataSize) {
       throw new ModelFormatException(file, (dataSize - expected) + " bytes after the last tensor belong to none");
     }
+    return order;
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {

@@ -241,7 +241,8 @@ public final class FieldReader {
 
   /**
    * Reads this object's spec with {@code reader}, then {@link #finish()}es. When reading fails and the object has
-   * fields nobody read, those are reported first: a misspelt field is the likelier cause of a missing one.
+   * fields nobody read, those are reported first: a misspelt field is the likelier cause of a missing one; otherwise
+   * the error names this object's place, unless it does already.
    */
   public <T> T read(java.util.function.Function<FieldReader, T> reader) {
     T value;
@@ -250,7 +251,12 @@ public final class FieldReader {
     } catch (IllegalArgumentException e) {
       List<String> unknown = unknown();
       if (unknown.isEmpty()) {
-        throw e;
+        // A spec's own check ("dense layer: units must be at least 1") knows no place in the document: add it.
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof UnknownKindException || message.startsWith(where)) {
+          throw e;
+        }
+        throw new IllegalArgumentException(where + ": " + message, e);
       }
       throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
           + " (" + e.getMessage() + ")", e);

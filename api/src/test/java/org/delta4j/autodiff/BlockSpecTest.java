@@ -52,6 +52,24 @@ class BlockSpecTest {
   }
 
   @Test
+  void aLongChainListedFromTheOutputBackIsOrderedWithoutExhaustingTheStack() {
+    int length = 100_000;
+    List<BlockSpec.Node> nodes = new java.util.ArrayList<>();
+    for (int i = length - 1; i >= 0; i--) {
+      nodes.add(BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("n" + i),
+          i == 0 ? BlockSpec.INPUT : "n" + (i - 1)));
+    }
+    BlockSpec chain = new BlockSpec("chain", nodes, "n" + (length - 1));
+    assertEquals(Shape.of(3), chain.outputShape(Shape.of(3)));
+    assertEquals(List.of("n0", "n1", "n2"), chain.ordered().subList(0, 3).stream().map(BlockSpec.Node::name).toList());
+    List<BlockSpec.Node> cyclic = new java.util.ArrayList<>(nodes);
+    cyclic.set(length - 1, BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("n0"),
+        "n" + (length - 1)));
+    String m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("ring", cyclic, null)).getMessage();
+    assertTrue(m.startsWith("block 'ring': its nodes form a cycle, n99999 ← n99998 ← "), m.substring(0, 80));
+  }
+
+  @Test
   void badWiringIsNamed() {
     String unknown = assertThrows(IllegalArgumentException.class, () -> new BlockSpec(
         BlockSpec.Node.of(new LayerSpec.Dense(4), "nowhere"))).getMessage();

@@ -68,6 +68,24 @@ class NetworkSpecJsonTest {
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\", "
         + "\"optimizer\": {\"type\": \"adam\", \"beta1\": 1.5}}", "beta1 must be in [0, 1)");
     assertMessage("{\"input\": [4], ", "not valid JSON");
+    assertMessage("{\"input\": [], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\"}",
+        "network spec.input []: a shape needs at least one dimension");
+    assertMessage("{\"input\": [4, -1], \"layers\": [{\"type\": \"dense\", \"units\": 2}], "
+        + "\"loss\": \"squared_error\"}",
+        "network spec.input [4, -1]: input: input sizes must be at least 1, got -1");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": -3}], \"loss\": \"squared_error\"}",
+        "layers[0]: dense layer: units must be at least 1, got -3");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"block\", \"nodes\": [{\"layer\": {\"type\": \"dropout\", "
+        + "\"rate\": 2}}]}], \"loss\": \"squared_error\"}",
+        "layers[0].nodes[0].layer: dropout layer: dropout rate must");
+  }
+
+  @Test
+  void aFieldGivenTwiceOrASecondDocumentIsAnErrorNotASilentChoice() {
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3, \"units\": 5}], "
+        + "\"loss\": \"squared_error\"}", "not valid JSON: Duplicate field 'units'");
+    String spec = "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3}], \"loss\": \"squared_error\"}";
+    assertMessage(spec + "\n" + spec, "not valid JSON");
   }
 
   private static void assertMessage(String json, String fragment) {

@@ -38,7 +38,12 @@ class SafeTensorsTest {
     long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, n % 8, "the header is padded to a multiple of 8");
     String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
-    assertEquals("{\"__metadata__\":{\"format\":\"test\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+    // The checksum: CRC-32C of the other metadata, each key and value followed by a zero byte, then of the data.
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update("format\0test\0".getBytes(StandardCharsets.UTF_8));
+    crc.update(bytes, 8 + (int) n, 32);
+    assertEquals("{\"__metadata__\":{\"format\":\"test\",\"crc32c\":\"" + String.format("%08x", crc.getValue()) + "\"},"
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
         + "\"b\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[16,32]}}", header);
     ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, 32).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(1f, data.getFloat());
@@ -99,6 +104,49 @@ class SafeTensorsTest {
         "invalid dimension 1.5");
     refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", 4),
         "not whole numbers");
+  }
+
+  @Test
+  void headersThatALenientJsonReadingWouldMisreadAreRefused() throws IOException {
+    // 2^64 + 4 is a whole number, but not one a long holds: read as a long it would wrap to 4.
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,18446744073709551620]}}", 4),
+        "data_offsets [0,18446744073709551620]");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} {\"y\": 1}", 4),
+        "not valid JSON");
+    refused(withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "Duplicate field 'x'");
+    refused(withHeader("{\"__metadata__\":{\"format\":{\"name\":\"delta4j-model\"}},"
+        + "\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        "__metadata__ value 'format' is {\"name\":\"delta4j-model\"}, not a string");
+  }
+
+  @Test
+  void aFlippedBitAnywhereInTheDataOrMetadataIsRefusedByTheChecksum() throws IOException {
+    byte[] good = Files.readAllBytes(sample());
+    int headerEnd = 8 + (int) ByteBuffer.wrap(good, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    Path f = dir.resolve("flipped.safetensors");
+    for (int i = headerEnd; i < good.length; i++) { // every bit of the data: some give finite, plausible values
+      for (int bit = 0; bit < 8; bit++) {
+        byte[] b = good.clone();
+        b[i] ^= (byte) (1 << bit);
+        Files.write(f, b);
+        refused(f, "do not match the file's checksum");
+      }
+    }
+    byte[] b = good.clone();
+    int value = new String(good, 0, headerEnd, StandardCharsets.ISO_8859_1).indexOf("\"test\"") + 2;
+    b[value] ^= 1; // "test" becomes "tdst": valid JSON, another value
+    Files.write(f, b);
+    refused(f, "(CRC-32C ");
+  }
+
+  @Test
+  void aFileWithoutAChecksumIsReadUnchecked() throws IOException {
+    Path f = withHeader("{\"__metadata__\":{\"format\":\"test\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
+        + "\"data_offsets\":[0,4]}}", 4);
+    assertEquals(Map.of("format", "test"), SafeTensors.read(f).metadata());
+    refused(withHeader("{\"__metadata__\":{\"crc32c\":\"xyz\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
+        + "\"data_offsets\":[0,4]}}", 4), "its checksum 'xyz' is not 8 hex digits");
   }
 
   @Test

@@ -25,7 +25,7 @@ public final class Delta4jCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "choose a command: train, evaluate, predict or engines (try --help)");
+        "choose a command: train, evaluate, predict, engines or perceptron");
   }
 
   public static void main(String[] args) {
@@ -55,6 +55,7 @@ public final class Delta4jCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Delta4jCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(Delta4jCommand::usageError);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
       if (cause instanceof IOException || cause instanceof IllegalArgumentException
@@ -73,6 +74,23 @@ public final class Delta4jCommand implements Runnable {
       throw e;
     });
     return cl;
+  }
+
+  /**
+   * A command line that does not parse (an unknown option, a value of the wrong type, a missing one): one line naming
+   * the option and the value, with picocli's suggestions and where to find the usage, rather than the whole usage
+   * message that would bury it; exit code 2.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine c = e.getCommandLine();
+    StringBuilder line = new StringBuilder("error: ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      line.append(" (did you mean ").append(String.join(" or ", u.getSuggestions())).append("?)");
+    }
+    line.append("; see '").append(c.getCommandSpec().qualifiedName()).append(" --help'");
+    c.getErr().println(line.toString().replaceAll("\\s*\\R\\s*", " "));
+    c.getErr().flush();
+    return c.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   /** One line saying what is wrong: for a file system error, the path and the cause in words. */

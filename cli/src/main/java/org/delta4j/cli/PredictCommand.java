@@ -41,33 +41,46 @@ final class PredictCommand implements Callable<Integer> {
     Dataset test = data.load(0, model.seed(), out).test();
     model.checkFits(net, test);
     int n = Math.min(count, test.size());
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    float[] x = new float[n * (int) test.featureShape().size()];
-    float[] t = new float[n * (int) test.targetShape().size()];
-    test.fill(order, 0, n, x, t);
-    Tensor input = net.engine().zeros(net.dataType(), test.featureShape().withBatch(n));
-    input.copyFrom(x);
-    double[] p = net.probabilities(input).toDoubleArray();
     int classes = (int) net.outputShape().size();
     List<String> names = test.classNames();
     int correct = 0;
-    for (int i = 0; i < n; i++) {
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (p[i * classes + c] > p[i * classes + best]) {
-          best = c;
+    // In batches, as evaluate does: a whole test set at once would need the work tensors of that many samples.
+    for (int from = 0; from < n; from += TrainCommand.EVALUATION_BATCH) {
+      int rows = Math.min(TrainCommand.EVALUATION_BATCH, n - from);
+      double[] p = probabilities(net, test, from, rows);
+      for (int r = 0; r < rows; r++) {
+        int i = from + r;
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+          if (p[r * classes + c] > p[r * classes + best]) {
+            best = c;
+          }
         }
+        int actual = test.label(i);
+        correct += best == actual ? 1 : 0;
+        out.println(String.format(Locale.ROOT, "#%-5d predicted %-12s p=%.3f   actual %-12s %s", i, names.get(best),
+            p[r * classes + best], names.get(actual), best == actual ? "" : "✗"));
       }
-      int actual = test.label(i);
-      correct += best == actual ? 1 : 0;
-      out.println(String.format(Locale.ROOT, "#%-5d predicted %-12s p=%.3f   actual %-12s %s", i, names.get(best),
-          p[i * classes + best], names.get(actual), best == actual ? "" : "✗"));
     }
     out.println(String.format(Locale.ROOT, "%d of %d right", correct, n));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The class probabilities of samples {@code from .. from + rows} of {@code test}, row by row. The samples enter in
+   * the network's own input shape: flat samples of as many values feed an image input, as in training.
+   */
+  private static double[] probabilities(Network net, Dataset test, int from, int rows) {
+    int[] order = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      order[i] = from + i;
+    }
+    float[] x = new float[rows * net.spec().input().intSize()];
+    float[] t = new float[rows * (int) test.targetShape().size()];
+    test.fill(order, 0, rows, x, t);
+    Tensor input = net.engine().zeros(net.dataType(), net.spec().input().withBatch(rows));
+    input.copyFrom(x);
+    return net.probabilities(input).toDoubleArray();
   }
 }

@@ -121,12 +121,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     checkRange("--epochs", epochs, 1, MAX_EPOCHS);
     checkRange("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
-    if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + validationFraction);
-    }
-    if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-      throw new IllegalArgumentException("--learning-rate must be a positive number, got " + learningRate);
-    }
+    checkValidationFraction(validationFraction);
+    checkLearningRate(learningRate);
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try (OutputDirectory held = OutputDirectory.hold(dir)) {
@@ -138,6 +134,18 @@ final class TrainCommand implements Callable<Integer> {
     if (value < min || value > max) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a whole number from %,d to %,d, got %d",
           option, min, max, value));
+    }
+  }
+
+  static void checkValidationFraction(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("--validation-fraction must be in [0, 1), got " + fraction);
+    }
+  }
+
+  static void checkLearningRate(Double rate) {
+    if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
+      throw new IllegalArgumentException("--learning-rate must be a positive number, got " + rate);
     }
   }
 
@@ -234,11 +242,13 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
     TestResults.report(test, loaded.test().classNames(), out, dir);
+    // The model last: a written model marks the run complete, so a run stopped before it (killed during the test
+    // evaluation, or a report that cannot be written) is one that --resume finishes, reports and all.
+    ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     out.println();
     out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
     out.flush();
@@ -317,6 +327,15 @@ final class TrainCommand implements Callable<Integer> {
             + "run, or start a new one with another --output");
       }
     }
+    // Every checkpoint records every option; one without some would resume with the defaults in their place, which
+    // need not be what its run used.
+    List<String> missing = new ArrayList<>(configuration(engine, null).values().keySet());
+    missing.removeAll(saved.values().keySet());
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(checkpoint + ": the saved run configuration lacks "
+          + String.join(", ", missing) + "; a resume could not repeat the run");
+    }
+    // The saved values pass the checks the options pass: a damaged file must not run what no command line could.
     for (Map.Entry<String, String> e : saved.values().entrySet()) {
       String v = e.getValue();
       try {
@@ -324,11 +343,23 @@ final class TrainCommand implements Callable<Integer> {
           case "--engine" -> engine = v;
           case "--dtype" -> dataType = DataType.named(v);
           case "--seed" -> seed = Long.parseLong(v);
-          case "--batch-size" -> batchSize = Integer.parseInt(v);
-          case "--validation-fraction" -> validationFraction = Double.parseDouble(v);
-          case "--epochs" -> epochs = matched("--epochs") ? epochs : Integer.parseInt(v);
+          case "--batch-size" -> {
+            batchSize = Integer.parseInt(v);
+            checkRange("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
+          }
+          case "--validation-fraction" -> {
+            validationFraction = Double.parseDouble(v);
+            checkValidationFraction(validationFraction);
+          }
+          case "--epochs" -> {
+            checkRange("--epochs", Integer.parseInt(v), 1, MAX_EPOCHS);
+            epochs = matched("--epochs") ? epochs : Integer.parseInt(v);
+          }
           case "--optimizer" -> optimizer = v;
-          case "--learning-rate" -> learningRate = v == null ? null : Double.valueOf(v);
+          case "--learning-rate" -> {
+            learningRate = v == null ? null : Double.valueOf(v);
+            checkLearningRate(learningRate);
+          }
           case "--constant-rate" -> constantRate = Boolean.parseBoolean(v);
           case "--preset" -> preset = v;
           case "--spec" -> specFile = v == null ? null : Path.of(v);

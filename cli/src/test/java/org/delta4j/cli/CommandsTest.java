@@ -14,6 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.io.SafeTensors;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,9 +268,24 @@ class CommandsTest {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("conv 32 3×3") && r.out().contains("max-pool 2×2"), r.out());
     learnedTheBarsAndTheModelEvaluatesAlike(r, out);
+    predictsAsItEvaluates(out);
     Run unknown = run("train", "--preset", "resnet", "--data", data.toString(), "--output",
         out.resolve("other").toString());
     assertTrue(unknown.err().contains("the presets are: mlp, cnn"), unknown.err());
+  }
+
+  /**
+   * Predicting every test image with the model in {@code out}, whatever the shape of its input (the flat images feed a
+   * [1, 28, 28] input as they do in training), gets as many right as evaluating it does.
+   */
+  private static void predictsAsItEvaluates(Path out) {
+    String model = out.resolve("model.safetensors").toString();
+    Run p = run("predict", "--data", data.toString(), "--model", model, "--count", "100", "--engine", "ref");
+    assertEquals(0, p.exitCode(), p.err());
+    assertEquals(101, p.out().lines().count(), p.out());
+    Run e = run("evaluate", "--data", data.toString(), "--model", model, "--engine", "ref");
+    double accuracy = Double.parseDouble(e.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"));
+    assertTrue(p.out().contains(Math.round(accuracy * 100) + " of 100 right"), p.out() + e.out());
   }
 
   @Test
@@ -320,6 +336,38 @@ class CommandsTest {
   }
 
   @Test
+  void aResumeRefusesSavedOptionsThatNoCommandLineCouldGiveNamingTheCheckpoint(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "3", "--engine", "ref", "--stop-after", "1",
+        "--output", out.resolve("run").toString()).exitCode());
+    Path original = out.resolve("run").resolve(TrainCommand.CHECKPOINT);
+    String[][] damages = {{"--batch-size", "0", "an invalid --batch-size '0' (--batch-size must be a whole number"},
+        {"--validation-fraction", "NaN", "an invalid --validation-fraction 'NaN' (--validation-fraction must be in"},
+        {"--learning-rate", "-1.0", "an invalid --learning-rate '-1.0' (--learning-rate must be a positive number"},
+        {"--epochs", "2000000000", "an invalid --epochs '2000000000' (--epochs must be a whole number from 1 to"},
+        {"--epochs", null, "the saved run configuration lacks --epochs; a resume could not repeat the run"}};
+    for (String[] d : damages) {
+      Path dir = Files.createDirectories(out.resolve("damaged" + d[0] + d[1]));
+      Path checkpoint = dir.resolve(TrainCommand.CHECKPOINT);
+      var contents = SafeTensors.read(original);
+      var values = new java.util.LinkedHashMap<>(RunConfiguration.fromJson(contents.metadata().get(ModelFiles.RUN),
+          original).values());
+      if (d[1] == null) {
+        values.remove(d[0]);
+      } else {
+        values.put(d[0], d[1]);
+      }
+      var metadata = new java.util.LinkedHashMap<>(contents.metadata());
+      metadata.put(ModelFiles.RUN, new RunConfiguration(values).toJson());
+      SafeTensors.write(checkpoint, contents.tensors(), metadata);
+      Run r = run("train", "--resume", "--output", dir.toString());
+      assertEquals(1, r.exitCode(), r.out());
+      assertTrue(r.err().startsWith("error: " + checkpoint + ": the saved run configuration "), r.err());
+      assertTrue(r.err().contains(d[2]), r.err());
+      assertTrue(Files.notExists(dir.resolve(TrainCommand.MODEL)), "nothing was trained");
+    }
+  }
+
+  @Test
   void killedDuringTheFinalWriteAResumeFinishesTheJob(@TempDir Path out) throws IOException {
     String[] args = {"train", "--data", data.toString(), "--epochs", "2", "--engine", "ref", "--output",
         out.toString()};
@@ -338,6 +386,25 @@ class CommandsTest {
     for (int i = 0; i < model.parameters().size(); i++) {
       assertArrayEquals(expected.parameters().get(i).value().toDoubleArray(),
           model.parameters().get(i).value().toDoubleArray());
+    }
+  }
+
+  @Test
+  void aRunStoppedWhileWritingItsReportsIsOneAResumeFinishes(@TempDir Path out) throws IOException {
+    // A directory where the confusion matrix goes: the run trains, then cannot write its reports.
+    Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
+    Run stopped = run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString());
+    assertEquals(1, stopped.exitCode(), stopped.out());
+    assertTrue(stopped.err().contains("confusion-matrix.png"), stopped.err());
+    assertTrue(Files.notExists(out.resolve("model.safetensors")), "the model marks a complete run: it is written last");
+    Files.delete(obstacle);
+    Files.delete(obstacle.getParent());
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("finishing the run"), finished.out());
+    for (String f : new String[] {"model.safetensors", "test-report.txt", "confusion-matrix.png"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
   }
 
@@ -415,6 +482,22 @@ class CommandsTest {
           out.resolve("endless-run").toString());
       assertEquals("error: --spec /dev/zero holds more than " + (NetworkSpecJson.MAX_FILE_BYTES >> 20) + " MiB, too "
           + "much for a network spec file (JSON of some kilobytes)", endless.err().trim());
+    }
+  }
+
+  @Test
+  void aCommandLineThatDoesNotParseIsOneLineNamingTheOptionAndValueWithExitCode2() {
+    String[][] cases = {
+        {"error: Invalid value for option '--epochs': 'abc' is not an int; see 'delta4j train --help'",
+            "train", "--epochs", "abc"},
+        {"error: Unknown option: '--epoch' (did you mean --epochs?); see 'delta4j train --help'",
+            "train", "--epoch"},
+        {"error: Missing required option: '--model=FILE'; see 'delta4j evaluate --help'", "evaluate"},
+        {"error: choose a command: train, evaluate, predict, engines or perceptron; see 'delta4j --help'"}};
+    for (String[] c : cases) {
+      Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+      assertEquals(2, r.exitCode(), r.err());
+      assertEquals(c[0], r.err().strip(), r.err());
     }
   }
 

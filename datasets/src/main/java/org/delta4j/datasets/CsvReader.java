@@ -21,7 +21,7 @@ import org.delta4j.tensor.Shape;
  * Reads comma-separated numeric tables into datasets: one sample per line, an optional header line, one column holding
  * the label (classification) or some columns holding the targets (regression), every other column a feature. Labels
  * that are all integers 0..K−1 are used as they are; otherwise the distinct label strings, sorted, become the classes.
- * Blank lines are skipped.
+ * Blank lines are skipped, and a UTF-8 byte order mark at the start; an empty label is an error.
  *
  * <p>The file is streamed twice, never held as text: once to learn its shape, once to parse its numbers straight into
  * a compact array — one byte a value when every feature is a whole number in [0, 255] (pixel tables), else four.
@@ -32,6 +32,8 @@ import org.delta4j.tensor.Shape;
 public final class CsvReader {
   /** The longest field accepted, in bytes; a longer one means the file is not a numeric table. */
   static final int MAX_FIELD = 1 << 16;
+  /** UTF-8's byte order mark, U+FEFF. */
+  private static final byte[] BYTE_ORDER_MARK = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
   /** Whole-number pixel values stored as bytes come back unchanged: (v / 255 − 0) / (1 / 255) = v. */
   private static final Normalization AS_IS = new Normalization(0, 1 / 255.0);
 
@@ -50,9 +52,12 @@ public final class CsvReader {
     int[] ids = new int[s.rows];
     Map<String, Integer> firstSeen = new HashMap<>();
     List<String> raw = new ArrayList<>();
-    parse(file, header, s.width, (row, column, b, length, line) -> {
+    parseAgain(file, header, s, (row, column, b, length, line) -> {
       if (column == label) {
         String text = new String(b, 0, length, StandardCharsets.UTF_8).trim();
+        if (text.isEmpty()) { // a missing label, which would otherwise become a class named ""
+          throw new IOException(file + ": line " + line + ", column " + column + ": the label is empty");
+        }
         ids[row] = firstSeen.computeIfAbsent(text, t -> {
           raw.add(t);
           return raw.size() - 1;
@@ -61,7 +66,11 @@ public final class CsvReader {
       }
       int k = row * features + (column < label ? column : column - 1);
       if (bytes) {
-        px[k] = (byte) wholeByte(b, length);
+        int v = wholeByte(b, length);
+        if (v < 0) {
+          throw changed(file, "line " + line + ", column " + column + " was a whole number 0–255 on the first pass");
+        }
+        px[k] = (byte) v;
       } else {
         x[k] = number(file, line, column, b, length);
       }
@@ -95,7 +104,7 @@ public final class CsvReader {
     ensureMemory(file, s.rows, s.width, 3L * s.rows * s.width * Float.BYTES);
     float[][] x = new float[s.rows][features];
     float[][] y = new float[s.rows][targetColumns.length];
-    parse(file, header, s.width, (row, column, b, length, line) -> {
+    parseAgain(file, header, s, (row, column, b, length, line) -> {
       float v = number(file, line, column, b, length);
       if (targetIndex[column] >= 0) {
         y[row][targetIndex[column]] = v;
@@ -148,6 +157,27 @@ public final class CsvReader {
   }
 
   /**
+   * The second pass, which must find the table the first found: a file that changed in between (or a pipe, which
+   * gives its contents once) would otherwise fill the arrays sized by the first pass wrongly, or past their end.
+   */
+  private static void parseAgain(Path file, boolean header, Scan first, FieldSink sink) throws IOException {
+    Scan again = parse(file, header, first.width, (row, column, b, length, line) -> {
+      if (row >= first.rows) {
+        throw changed(file, "it had " + first.rows + " data rows on the first pass, now more");
+      }
+      sink.field(row, column, b, length, line);
+    });
+    if (again.rows != first.rows) {
+      throw changed(file, "it had " + first.rows + " data rows on the first pass, now " + again.rows);
+    }
+  }
+
+  private static IOException changed(Path file, String how) {
+    return new IOException(file + ": changed while it was read (" + how + "); a CSV file is read twice, so it must "
+        + "stay as it is until it is loaded");
+  }
+
+  /**
    * Streams the file's fields to {@code sink}, checking that every line has {@code width} fields (the first line's
    * count when −1) and that the bytes are UTF-8. Returns the width and the number of data rows.
    */
@@ -155,16 +185,24 @@ public final class CsvReader {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory, not a CSV file");
     }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new IOException(file + ": is not a regular file (a pipe or a device?); a CSV file is read twice, once to "
+          + "learn its shape, so it must be a file: save the data to one first");
+    }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[1 << 16];
+      // A byte order mark, which spreadsheets write first, is no part of the first field.
+      byte[] start = in.readNBytes(BYTE_ORDER_MARK.length);
+      boolean marked = Arrays.equals(start, BYTE_ORDER_MARK);
       int position = 0;
-      int limit = 0;
+      int limit = marked ? 0 : start.length;
+      System.arraycopy(start, 0, buffer, 0, limit);
       byte[] field = new byte[64];
       int length = 0;
       int column = 0;
       int line = 1;
       int rows = 0;
-      long offset = 0;
+      long offset = marked ? BYTE_ORDER_MARK.length : 0;
       int utf8Pending = 0;
       long utf8Lead = 0;
       boolean skipHeader = header;

@@ -90,6 +90,56 @@ class CsvReaderTest {
   }
 
   @Test
+  void aByteOrderMarkAtTheStartIsNotPartOfTheFirstValue() throws IOException {
+    Path f = dir.resolve("bom.csv");
+    Files.write(f, "\ufeff7,2.5,1\n3,4,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Dataset d = CsvReader.classification(f, -1, false);
+    float[] x = new float[2];
+    d.fill(new int[] {0}, 0, 1, x, new float[2]);
+    assertArrayEquals(new float[] {7, 2.5f}, x);
+    Files.write(f, "\ufeffa,b,kind\n7,2,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(1, CsvReader.classification(f, -1, true).size());
+    Files.write(f, "7,2,1\n3,4,\ufeff0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(List.of("1", "\ufeff0"), CsvReader.classification(f, -1, false).classNames(),
+        "only a mark at the start of the file is skipped");
+  }
+
+  @Test
+  void anEmptyLabelIsNamedNotMadeAClass() throws IOException {
+    Path f = csv("1,2,0\n3,4,1\n5,6, \n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, -1, false));
+    assertEquals(f + ": line 3, column 2: the label is empty", e.getMessage());
+  }
+
+  @Test
+  void aPipeIsRefusedAsOneNotReadTwice() throws Exception {
+    Path fifo = dir.resolve("pipe.csv");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+        "mkfifo is not available here");
+    Thread writer = new Thread(() -> {
+      try {
+        Files.writeString(fifo, "1,2,0\n3,4,1\n");
+      } catch (IOException e) {
+        // the reader went away
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    try {
+      IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+          () -> assertThrows(IOException.class, () -> CsvReader.classification(fifo, -1, false)));
+      assertTrue(e.getMessage().startsWith(fifo + ": is not a regular file"), e.getMessage());
+    } finally {
+      if (writer.isAlive()) { // blocked until a reader comes: let it finish
+        try (var in = Files.newInputStream(fifo)) {
+          in.readAllBytes();
+        }
+        writer.join(20_000);
+      }
+    }
+  }
+
+  @Test
   void aDirectoryIsNamedAsOne() {
     IOException e = assertThrows(IOException.class, () -> CsvReader.classification(dir, -1, false));
     assertTrue(e.getMessage().equals(dir + ": is a directory, not a CSV file"), e.getMessage());
