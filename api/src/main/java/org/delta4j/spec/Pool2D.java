@@ -31,8 +31,9 @@ public record Pool2D(String name, Kind kind, Window2D window) implements LayerSp
   public Pool2D {
     String where = kind == null ? "pooling layer" : kind.type + " layer";
     SpecRules.require(kind == null || window == null ? "kind and window must not be null" : null, where, name);
-    SpecRules.require(window.padding().height() * 2 > window.dilationHeight() * (window.kernelHeight() - 1) + 1
-        || window.padding().width() * 2 > window.dilationWidth() * (window.kernelWidth() - 1) + 1
+    // in long: twice a padding past 2³⁰, or a dilated span, wraps around in int
+    SpecRules.require(2L * window.padding().height() > (long) window.dilationHeight() * (window.kernelHeight() - 1) + 1
+        || 2L * window.padding().width() > (long) window.dilationWidth() * (window.kernelWidth() - 1) + 1
         ? "padding " + window.padding() + " is more than half the window " + window.kernelHeight() + "×"
             + window.kernelWidth() + ": some windows would see padding alone" : null, where, name);
   }

@@ -57,24 +57,38 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
         strideWidth, dilationHeight, dilationWidth, rows[1], columns[1], rows[0], columns[0]);
   }
 
-  /** {output size, padding before} along one axis. */
+  /**
+   * {output size, padding before} along one axis. In long arithmetic: a dilated span, a padded size or a stride near
+   * the int limit would otherwise wrap around to a window that fits, or an output that does not exist.
+   */
   private int[] axis(int in, int k, int stride, int dilation, int pad, String name, Shape input) {
-    int span = dilation * (k - 1) + 1;
-    return switch (padding.mode()) {
+    long span = (long) dilation * (k - 1) + 1;
+    long out;
+    long before;
+    switch (padding.mode()) {
       case SAME -> {
-        int out = (in + stride - 1) / stride;
-        yield new int[] {out, Math.max((out - 1) * stride + span - in, 0) / 2};
+        out = ((long) in + stride - 1) / stride;
+        before = Math.max((out - 1) * stride + span - in, 0) / 2;
       }
-      case VALID, EXPLICIT -> {
-        if (in + 2 * pad < span) {
+      default -> {
+        long padded = (long) in + 2L * pad;
+        if (padded < span) {
           throw new IllegalArgumentException(String.format(Locale.ROOT,
               "the %s×%s window%s is larger than the %s of the input %s%s", kernelHeight, kernelWidth,
               dilation > 1 ? " (dilated to span " + span + ")" : "", name, input,
               pad > 0 ? " padded by " + pad + " on either side" : ""));
         }
-        yield new int[] {(in + 2 * pad - span) / stride + 1, pad};
+        out = (padded - span) / stride + 1;
+        before = pad;
       }
-    };
+    }
+    if (out > Integer.MAX_VALUE || before > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "the %s×%s window gives %s positions along the %s of the input %s%s (padding %s before), more than one "
+              + "tensor holds (%s)", kernelHeight, kernelWidth, out, name, input,
+          pad > 0 ? " padded by " + pad + " on either side" : "", before, Integer.MAX_VALUE));
+    }
+    return new int[] {(int) out, (int) before};
   }
 
   static Window2D read(FieldReader f, int[] defaultStride) {

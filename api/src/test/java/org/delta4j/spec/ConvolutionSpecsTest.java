@@ -66,6 +66,39 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void aWindowSpanningMoreThanAnIntHoldsIsTooLargeNotWrappedAround() {
+    // 4 · (2³⁰ + 1) wraps to 4 in int arithmetic: the window would have looked like an undilated 5×5 one
+    Window2D far = Window2D.square(5, Padding.VALID).withDilation((1 << 30) + 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, far), 1, 5, 5));
+    assertTrue(e.getMessage().contains("4294967301") && e.getMessage().contains("[1, 5, 5]"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> out(new Pool2D(null, Pool2D.Kind.MAX, far), 1, 5, 5));
+  }
+
+  @Test
+  void aStrideNearTheIntLimitStillGivesOneOutputPerStartingPosition() {
+    assertEquals(Shape.of(1, 1, 1), out(new Conv2D(1, Window2D.square(3, Padding.SAME).withStride(Integer.MAX_VALUE)),
+        1, 5, 5));
+    assertEquals(Shape.of(1, 1, 1), out(new Pool2D(null, Pool2D.Kind.MAX, Window2D.square(3, Padding.SAME)
+        .withStride(Integer.MAX_VALUE)), 1, 5, 5));
+  }
+
+  @Test
+  void paddingBeyondHalfAnIntIsRefusedAsMoreThanHalfThePoolingWindow() {
+    // 2 · 2³⁰ wraps to a negative int, which passed as "at most half the window"
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool2D(null,
+        Pool2D.Kind.AVERAGE, new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1 << 30, 1 << 30))));
+    assertTrue(e.getMessage().contains("more than half the window 3×3"), e.getMessage());
+  }
+
+  @Test
+  void aConvolutionPaddedBeyondHalfAnIntIsTooSmallAnInputNotAnInvalidOne() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1,
+        new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1 << 30, 0))), 1, 5, 5));
+    assertTrue(e.getMessage().contains("2147483651") && e.getMessage().contains("more than one tensor"),
+        e.getMessage());
+  }
+
+  @Test
   void everyConvolutionalKindRoundTripsThroughJson() {
     NetworkSpec spec = NetworkSpec.builder().input(3, 11, 9)
         .layer(new Conv2D("c", 4, new Window2D(3, 2, 2, 1, 1, 2, Padding.explicit(1, 2)), Initializer.xavierNormal(),
