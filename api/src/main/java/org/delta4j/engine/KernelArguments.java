@@ -55,6 +55,10 @@ public final class KernelArguments {
   /** Checks that {@code out} can hold one index per row of the matrix {@code m}. */
   public static void argmax(Tensor m, int[] out) {
     matrix("argmaxRows", "m", m);
+    if (out == null) {
+      throw new IllegalArgumentException("argmaxRows: the output array is null; it needs one element per row of "
+          + m.shape());
+    }
     if (out.length < m.shape().dim(0)) {
       throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has "
           + m.shape().dim(0) + " rows");

@@ -74,7 +74,10 @@ public interface Kernels {
   /** Every element of t ← value. */
   void fill(Tensor t, double value);
 
-  /** Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. */
+  /**
+   * Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. NaN is
+   * never the largest: a row of NaN and −∞ alone gives 0.
+   */
   void argmaxRows(Tensor m, int[] out);
 
   // ---------------------------------------------------------------- fused operations, built from the primitives

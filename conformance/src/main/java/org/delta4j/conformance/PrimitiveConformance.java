@@ -24,6 +24,7 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -312,6 +313,26 @@ public abstract class PrimitiveConformance {
       engine().kernels().argmaxRows(engine().tensor(type, s, x), actual);
       assertArrayEquals(expected, actual, type + " argmaxRows of " + s);
     }
+  }
+
+  @ParameterizedTest(name = "{0} argmaxRows passes over NaN")
+  @EnumSource(DataType.class)
+  void argmaxRowsPassesOverNaN(DataType type) {
+    double nan = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    // a NaN first, in the middle, last, alone with −∞ and everywhere; a NaN never wins, a row without a winner gives 0
+    Tensor m = engine().tensor(type, Shape.of(6, 3), nan, 1, 2, 3, nan, 2, 1, 2, nan, nan, -inf, -inf, nan, nan, nan,
+        nan, -inf, 5);
+    int[] classes = new int[6];
+    engine().kernels().argmaxRows(m, classes);
+    assertArrayEquals(new int[] {2, 0, 1, 0, 0, 2}, classes, type + " argmaxRows with NaN");
+  }
+
+  @Test
+  void argmaxRowsRefusesANullOutput() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> engine().kernels().argmaxRows(engine().zeros(DataType.FLOAT32, Shape.of(2, 3)), null));
+    assertTrue(e.getMessage().contains("argmaxRows") && e.getMessage().contains("null"), e.getMessage());
   }
 
   // ---------------------------------------------------------------- the fused defaults over this engine's primitives

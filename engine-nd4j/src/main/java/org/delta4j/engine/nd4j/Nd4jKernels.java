@@ -414,10 +414,23 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void argmaxRows(Tensor m, int[] out) {
     KernelArguments.argmax(m, out);
-    INDArray x = nd("argmaxRows", m);
-    long[] idx = Nd4j.argMax(x, 1).toLongVector();
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = (int) idx[i];
+    // Not ND4J's argMax, which takes a NaN in a row's first place for the row's maximum but passes over NaN elsewhere:
+    // here, as on the reference engine, NaN is never the maximum
+    NativeMemory x = memory("argmaxRows", m);
+    int rows = m.shape().dim(0);
+    int n = m.shape().dim(1);
+    for (int i = 0; i < rows; i++) {
+      int best = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        int at = i * n + j;
+        double v = x.floats ? x.bytes.getFloat(at * Float.BYTES) : x.bytes.getDouble(at * Double.BYTES);
+        if (v > max) {
+          max = v;
+          best = j;
+        }
+      }
+      out[i] = best;
     }
   }
 
