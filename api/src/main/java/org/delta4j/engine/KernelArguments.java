@@ -1,5 +1,6 @@
 package org.delta4j.engine;
 
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -9,6 +10,20 @@ import org.delta4j.tensor.Tensor;
  */
 public final class KernelArguments {
   private KernelArguments() {}
+
+  /**
+   * Checks the arguments of {@link Engine#zeros}: a null type would otherwise pass as "not FLOAT32" and make a tensor
+   * of whatever type an engine falls back on.
+   */
+  public static void zeros(DataType dataType, Shape shape) {
+    if (dataType == null) {
+      throw new IllegalArgumentException("zeros: the data type is null; it must be one of "
+          + java.util.Arrays.toString(DataType.values()) + " (shape " + shape + ")");
+    }
+    if (shape == null) {
+      throw new IllegalArgumentException("zeros: the shape of the " + dataType + " tensor is null");
+    }
+  }
 
   /** Checks C ← op(A)·op(B): then m and n are C's dimensions and k is op(A)'s columns. */
   public static void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {

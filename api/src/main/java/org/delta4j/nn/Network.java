@@ -111,6 +111,11 @@ public final class Network {
 
   /** A network of any registered layer, loss and optimizer kinds, on {@code engine}, in {@code dataType}. */
   public static Network create(NetworkSpec spec, Engine engine, DataType dataType) {
+    if (spec == null || engine == null || dataType == null) {
+      throw new IllegalArgumentException("a network needs a spec, an engine and a data type, got spec "
+          + (spec == null ? "null" : spec.summary()) + ", engine " + (engine == null ? "null" : engine.name())
+          + ", data type " + dataType);
+    }
     return new Network(spec, engine, dataType);
   }
 
@@ -185,6 +190,9 @@ public final class Network {
 
   /** The output for a batch [N, input...]: logits when the loss takes logits (see {@link #probabilities}). */
   public Tensor forward(Tensor input, Mode mode) {
+    if (mode == null) {
+      throw new IllegalArgumentException("forward: the mode is null; use Mode.inference() or Mode.training(step)");
+    }
     guard.enter("forward");
     try {
       output = run(stages, input, mode);
@@ -243,6 +251,7 @@ public final class Network {
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     guard.enter("computeGradients");
     try {
+      checkTargets(targets);
       zeroGradients();
       Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
       Tensor gradient = lossGradients.get(out.shape().dim(0));
@@ -286,6 +295,7 @@ public final class Network {
   public double loss(Tensor input, Tensor targets) {
     guard.enter("loss");
     try {
+      checkTargets(targets);
       return loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
     } finally {
       guard.exit();
@@ -348,6 +358,13 @@ public final class Network {
   /** The output of the last forward pass (for a training step, before its update); null before any. */
   public Tensor output() {
     return output;
+  }
+
+  /** The loss checks the targets' shape against the output's; null is refused here, before any forward pass. */
+  private static void checkTargets(Tensor targets) {
+    if (targets == null) {
+      throw new IllegalArgumentException("the targets are null: a batch needs one target row per input row");
+    }
   }
 
   private void checkInput(Tensor input) {

@@ -121,6 +121,41 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertAgree("gemm with β = 0 over NaN", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
   }
 
+  /** A null type, shape or array of values is refused by name; a null type once made a FLOAT64 tensor, or none. */
+  @Test
+  void nullArgumentsToTheEngineAreRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> engine().zeros(null, Shape.of(2, 3)));
+    assertTrue(e.getMessage().contains("data type is null") && e.getMessage().contains("[2, 3]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> engine().zeros(DataType.FLOAT32, null));
+    assertTrue(e.getMessage().contains("shape") && e.getMessage().contains("null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> engine().tensor(DataType.FLOAT64, Shape.of(2), (double[]) null));
+    assertTrue(e.getMessage().contains("values") && e.getMessage().contains("[2]"), e.getMessage());
+  }
+
+  /** A network refuses a null spec, engine, type, mode or targets by name, before it reaches a layer. */
+  @Test
+  void nullArgumentsToANetworkAreRefusedByName() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Network.create(spec, engine(), null));
+    assertTrue(e.getMessage().contains("data type null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, null));
+    assertTrue(e.getMessage().contains("engine null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Network.create(null, engine()));
+    assertTrue(e.getMessage().contains("spec null"), e.getMessage());
+    Network network = Network.create(spec, engine());
+    Tensor x = engine().tensor(DataType.FLOAT32, Shape.of(1, 3), 1, 2, 3);
+    e = assertThrows(IllegalArgumentException.class, () -> network.forward(x, null));
+    assertTrue(e.getMessage().contains("mode is null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> network.trainStep(x, null));
+    assertTrue(e.getMessage().contains("targets are null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> network.loss(x, null));
+    assertTrue(e.getMessage().contains("targets are null"), e.getMessage());
+    assertEquals(0, network.optimizer().iterations(), "a refused step is no step");
+  }
+
   /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
   @ParameterizedTest
   @EnumSource(DataType.class)
