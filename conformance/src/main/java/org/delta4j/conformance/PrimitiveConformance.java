@@ -194,6 +194,56 @@ public abstract class PrimitiveConformance {
     }
   }
 
+  /**
+   * MAX and MIN by their formulas where an operand is NaN, whichever operand it is and however b is broadcast: the
+   * result is NaN (so that a NaN in a network is not turned into a number).
+   */
+  @ParameterizedTest(name = "{0} MAX and MIN give NaN for a NaN operand")
+  @EnumSource(DataType.class)
+  void maxAndMinGiveNaNForANaNOperand(DataType type) {
+    double nan = Double.NaN;
+    double[] a = {nan, 1, nan, -2, 3, Double.NEGATIVE_INFINITY};
+    double[] b = {1, nan, nan, -3, nan, nan};
+    for (BinaryOp op : List.of(BinaryOp.MAX, BinaryOp.MIN)) {
+      double[] expected = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        expected[i] = op.apply(a[i], b[i]);
+      }
+      Tensor z = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a), engine().tensor(type, Shape.of(2, 3), b),
+          z);
+      assertAgree(type + " " + op + " with NaN", expected, z.toDoubleArray(), Tolerances.of(type));
+      // b a row [1, 3] or a scalar [1, 1] broadcast over a [2, 3] holding NaN
+      Tensor zr = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a),
+          engine().tensor(type, Shape.of(1, 3), 0, nan, 0), zr);
+      assertAgree(type + " " + op + " with a broadcast row",
+          new double[] {nan, nan, nan, op.apply(-2, 0), nan, op.apply(a[5], 0)}, zr.toDoubleArray(),
+          Tolerances.of(type));
+      Tensor zs = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a), engine().tensor(type, Shape.of(1, 1), 0),
+          zs);
+      assertAgree(type + " " + op + " with a broadcast scalar", new double[] {nan, op.apply(1, 0), nan, op.apply(-2, 0),
+          op.apply(3, 0), op.apply(a[5], 0)}, zs.toDoubleArray(), Tolerances.of(type));
+    }
+  }
+
+  /** A row or column that holds a NaN has the maximum NaN, by ReduceOp.MAX's formula, wherever the NaN lies. */
+  @ParameterizedTest(name = "{0} reduce MAX gives NaN for a row or column holding one")
+  @EnumSource(DataType.class)
+  void reduceMaxGivesNaNForARowOrColumnHoldingOne(DataType type) {
+    double nan = Double.NaN;
+    Tensor m = engine().tensor(type, Shape.of(3, 4), nan, 1, -2, Double.POSITIVE_INFINITY, 5, 0, 3, 2, -1, -4,
+        Double.NEGATIVE_INFINITY, nan);
+    Tensor rows = engine().zeros(type, Shape.of(3, 1));
+    engine().kernels().reduce(ReduceOp.MAX, m, 1, rows);
+    assertAgree(type + " row maxima with NaN", new double[] {nan, 5, nan}, rows.toDoubleArray(), Tolerances.of(type));
+    Tensor columns = engine().zeros(type, Shape.of(1, 4));
+    engine().kernels().reduce(ReduceOp.MAX, m, 0, columns);
+    assertAgree(type + " column maxima with NaN", new double[] {nan, 1, 3, nan}, columns.toDoubleArray(),
+        Tolerances.of(type));
+  }
+
   @ParameterizedTest(name = "{0} GREATER gives 1 or 0, and 0 on ties")
   @EnumSource(DataType.class)
   void greaterGivesOneOrZero(DataType type) {

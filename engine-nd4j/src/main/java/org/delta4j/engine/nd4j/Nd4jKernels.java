@@ -140,6 +140,12 @@ final class Nd4jKernels implements Kernels {
     INDArray x = nd(kernel, a);
     INDArray y = nd(kernel, b);
     INDArray z = nd(kernel, out);
+    if ((op == BinaryOp.MAX || op == BinaryOp.MIN) && NativeMemory.addressable(x) && NativeMemory.addressable(y)
+        && NativeMemory.addressable(z)) {
+      // ND4J's Max and Min pass over a NaN in a but not in b; BinaryOp's formulas give NaN for either
+      ExtremaLoops.binary(op, memory(kernel, a), memory(kernel, b), b.shape(), memory(kernel, out), out.shape());
+      return;
+    }
     // ND4J's pairwise custom operations broadcast [1, n], [m, 1] and [1, 1] against [m, n] themselves.
     switch (op) {
       case ADD -> Nd4j.exec(new AddOp(x, y, z));
@@ -171,6 +177,11 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.reduce(kernel, m, axis, out);
     INDArray x = nd(kernel, m);
     INDArray z = nd(kernel, out);
+    if (op == ReduceOp.MAX && NativeMemory.addressable(x) && NativeMemory.addressable(z)) {
+      // ND4J's Max passes over NaN; ReduceOp.MAX's formula gives NaN for a row or column that holds one
+      ExtremaLoops.reduceMax(memory(kernel, m), m.shape().dim(0), m.shape().dim(1), axis, memory(kernel, out));
+      return;
+    }
     switch (op) {
       case SUM -> x.sum(z, axis);
       case MAX -> Nd4j.exec(new Max(x, z, axis));
