@@ -40,8 +40,11 @@ public final class KernelArguments {
           + (transposeA ? " transposed" : "") + "), op(B) is [" + kb + ", " + n + "] (B " + b.shape()
           + (transposeB ? " transposed" : "") + "), C is " + c.shape() + ": need op(A) [m, k], op(B) [k, n], C [m, n]");
     }
-    if (c == a || c == b) {
-      throw new IllegalArgumentException("gemm: C must not be A or B");
+    // the product reads A and B while it writes C: a C sharing their storage (a reshape of either) reads its own
+    // partial results, or the zeros β = 0 put there first
+    if (c.sharesStorage(a) || c.sharesStorage(b)) {
+      throw new IllegalArgumentException("gemm: C " + c.shape() + " must not be A " + a.shape() + " or B "
+          + b.shape() + ", nor share storage with either");
     }
   }
 

@@ -29,7 +29,8 @@ public interface Kernels {
 
   /**
    * General matrix multiply: C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ per flag. With β = 0, C's previous
-   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B.
+   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B
+   * nor share storage with them ({@link Tensor#sharesStorage}).
    */
   void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c);
 

@@ -2,6 +2,7 @@ package org.delta4j.conformance;
 
 import static org.delta4j.conformance.Agreement.assertAgree;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -496,6 +497,28 @@ public abstract class PrimitiveConformance {
     for (String w : words) {
       assertTrue(e.getMessage().contains(w), "message '" + e.getMessage() + "' does not name '" + w + "'");
     }
+  }
+
+  /**
+   * gemm refuses a C that is a reshape of A or B (or of a tensor they reshape): the product would read what it writes.
+   * With β = 0 both engines had zeroed C, and so A, first, and returned zeros for [[1, 2], [3, 4]]².
+   */
+  @ParameterizedTest(name = "{0} gemm refuses a C sharing storage with A or B")
+  @EnumSource(DataType.class)
+  void gemmRefusesACSharingStorageWithAOrB(DataType type) {
+    Tensor a = engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4);
+    Tensor b = engine().tensor(type, Shape.of(2, 2), 5, 6, 7, 8);
+    Kernels k = engine().kernels();
+    rejects(() -> k.gemm(a, false, b, false, 1, 0, a.reshape(Shape.of(2, 2))), "gemm", "share storage");
+    rejects(() -> k.gemm(a, false, b, true, 1, 1, b.reshape(Shape.of(4)).reshape(Shape.of(2, 2))), "gemm",
+        "share storage");
+    assertEquals(java.util.List.of(1.0, 2.0, 3.0, 4.0), java.util.Arrays.stream(a.toDoubleArray()).boxed().toList(),
+        "A untouched");
+    assertTrue(a.sharesStorage(a.reshape(Shape.of(4))) && a.reshape(Shape.of(4)).sharesStorage(a));
+    assertTrue(!a.sharesStorage(b) && !a.sharesStorage(engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4)));
+    Tensor c = engine().zeros(type, Shape.of(2, 2));
+    k.gemm(a, false, a, false, 1, 0, c); // A read twice is fine
+    assertAgree(type + " A·A", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
   }
 
   @ParameterizedTest(name = "{0} bad arguments are rejected with the kernel and the shapes")
