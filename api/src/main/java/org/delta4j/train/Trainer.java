@@ -50,7 +50,7 @@ public final class Trainer {
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
     int n = data.size();
-    int batches = (n + batchSize - 1) / batchSize;
+    int batches = (int) ((n + (long) batchSize - 1) / batchSize); // in long: a batch size near 2³¹ would wrap
     int[] order = new int[n];
     int[] predicted = new int[Math.min(batchSize, n)];
     List<EpochResult> results = new ArrayList<>();

@@ -119,4 +119,16 @@ class TrainerTest {
       assertArrayEquals(a[i], b[i], "parameter " + straight.parameters().get(i).name());
     }
   }
+
+  @Test
+  void aBatchLargerThanTheDataIsOneBatchOfAllOfItWhateverItsSize() {
+    // n + batchSize − 1 once wrapped to a negative batch count: no step was taken and the loss reported 0
+    for (int batchSize : new int[] {400, 4096, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+      Network net = Network.create(spec(0.01), engine);
+      History h = Trainer.builder().epochs(2).batchSize(batchSize).build().fit(net, moons);
+      assertEquals(2, net.optimizer().iterations(), "updates with batches of " + batchSize);
+      assertTrue(h.epochs().get(0).trainingLoss() > 0.1, "loss with batches of " + batchSize + ": "
+          + h.epochs().get(0).trainingLoss());
+    }
+  }
 }
