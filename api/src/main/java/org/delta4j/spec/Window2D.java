@@ -88,6 +88,16 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
               + "tensor holds (%s)", kernelHeight, kernelWidth, out, name, input,
           pad > 0 ? " padded by " + pad + " on either side" : "", before, Integer.MAX_VALUE));
     }
+    // The kernels index a tap as position·stride − padding + tap·dilation in int: the last tap of the last position
+    // must lie within the int range, as it does for any window that fits an image of int size unpadded
+    long reach = (out - 1) * stride + span;
+    if (reach > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "the %s×%s window%s, moved %s at a time over the %s of the input %s (padding %s before), reaches %s "
+              + "places along it, past %s", kernelHeight, kernelWidth,
+          dilation > 1 ? " (dilated to span " + span + ")" : "", stride, name, input, before, reach,
+          Integer.MAX_VALUE));
+    }
     return new int[] {(int) out, (int) before};
   }
 

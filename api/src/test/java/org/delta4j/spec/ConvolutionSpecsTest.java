@@ -75,6 +75,17 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void aWindowReachingPastTheIntRangeOfThePaddedInputIsRefused() {
+    // padded "same" on either side by half its span, 2³¹ − 1 apart taps would be indexed past the int range
+    Window2D far = new Window2D(1, 2, 1, 1, 1, Integer.MAX_VALUE, Padding.SAME);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, far), 1, 5, 5));
+    assertTrue(e.getMessage().contains("width") && e.getMessage().contains("2147483652")
+        && e.getMessage().contains("[1, 5, 5]"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, new Window2D(3, 3, 4, 4, 1, 1,
+        Padding.explicit(1 << 30, 0))), 1, 5, 5));
+  }
+
+  @Test
   void aStrideNearTheIntLimitStillGivesOneOutputPerStartingPosition() {
     assertEquals(Shape.of(1, 1, 1), out(new Conv2D(1, Window2D.square(3, Padding.SAME).withStride(Integer.MAX_VALUE)),
         1, 5, 5));
