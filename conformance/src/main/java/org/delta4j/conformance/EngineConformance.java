@@ -156,6 +156,51 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertEquals(0, network.optimizer().iterations(), "a refused step is no step");
   }
 
+  /**
+   * ReLU passes nothing back where its input is not positive, whatever the gradient there (an infinite one gave
+   * 0·∞ = NaN on some engines), and forward is max(x, 0) as Math.max takes it; leaky ReLU scales by α everywhere. On
+   * a small tensor and on one past the sizes engines take a shortcut for.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void reluGatesNonFiniteValuesAsTheReferenceEngineDoes(DataType type) {
+    double inf = Double.POSITIVE_INFINITY;
+    double nan = Double.NaN;
+    double[] x0 = {-1, 0, 2, -inf, nan, 3, inf, -0.5};
+    double[] dy0 = {inf, nan, 5, -inf, 1, nan, 2, -inf};
+    for (int n : new int[] {x0.length, 70_000}) {
+      double[] x = new double[n];
+      double[] dy = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i < x0.length ? x0[i] : Math.sin(i);
+        dy[i] = i < dy0.length ? dy0[i] : Math.cos(i);
+      }
+      for (ActivationFunction f : List.of(ActivationFunction.RELU, ActivationFunction.LEAKY_RELU)) {
+        String what = type + " " + f + " of " + n + " values";
+        Tensor[] expected = rectified(reference, type, f, x, dy);
+        Tensor[] actual = rectified(engine(), type, f, x, dy);
+        assertAgree(what + " forward", expected[0], actual[0], Tolerances.of(type));
+        assertAgree(what + " backward", expected[1], actual[1], Tolerances.of(type));
+      }
+    }
+    Tensor[] small = rectified(engine(), type, ActivationFunction.RELU, x0, dy0);
+    assertAgree(type + " ReLU forward", new double[] {0, 0, 2, 0, nan, 3, inf, 0}, small[0].toDoubleArray(),
+        Tolerances.of(type));
+    assertAgree(type + " ReLU backward", new double[] {0, 0, 5, 0, 0, nan, 2, 0}, small[1].toDoubleArray(),
+        Tolerances.of(type));
+  }
+
+  /** {f(x), f′(x)·dy} on {@code e}, x and dy of shape [1, n]. */
+  private static Tensor[] rectified(Engine e, DataType type, ActivationFunction f, double[] x, double[] dy) {
+    Shape s = Shape.of(1, x.length);
+    Tensor tx = e.tensor(type, s, x);
+    Tensor y = e.zeros(type, s);
+    Tensor dx = e.zeros(type, s);
+    e.kernels().activation(f, 0.1, tx, y);
+    e.kernels().activationBackward(f, 0.1, tx, y, e.tensor(type, s, dy), dx);
+    return new Tensor[] {y, dx};
+  }
+
   /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
   @ParameterizedTest
   @EnumSource(DataType.class)

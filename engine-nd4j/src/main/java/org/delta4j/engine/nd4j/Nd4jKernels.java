@@ -275,9 +275,8 @@ final class Nd4jKernels implements Kernels {
     switch (f) {
       case IDENTITY -> d.assign(g);
       case RELU -> {
-        // f′ = 1 where x > 0, which is where y = relu(x) > 0: sign(y) ∈ {0, 1}.
-        Nd4j.exec(new Sign(out, d));
-        d.muli(g);
+        // dy where x > 0, which is where y = relu(x) > 0, else 0: not sign(y)·dy, which is NaN for an infinite dy
+        Nd4j.exec(new Select(new INDArray[] {out.gt(0), g, Nd4j.zerosLike(g)}, new INDArray[] {d}));
       }
       case LEAKY_RELU -> {
         // m = max(sign(y), 0) ∈ {0, 1} marks x > 0; f′ = α + (1 − α)·m.
