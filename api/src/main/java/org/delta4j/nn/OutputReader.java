@@ -10,7 +10,8 @@ import org.delta4j.tensor.Tensor;
 
 /**
  * Reads a network's raw output as its loss means it: probabilities through a softmax when the loss takes logits, the
- * outputs themselves otherwise; classes as the row-wise argmax. Keeps its own work tensors; not thread-safe.
+ * outputs themselves otherwise; classes as the row-wise argmax. A sample's output of rank &gt; 1 ([F, H, W], say) is
+ * read flattened, as the loss reads it. Keeps its own work tensors; not thread-safe.
  */
 final class OutputReader {
   private final boolean softmax;
@@ -28,11 +29,12 @@ final class OutputReader {
       return out;
     }
     Tensor p = probabilities.get(out.shape().dim(0));
-    kernels.activation(ActivationFunction.SOFTMAX, 0, out, p);
+    kernels.activation(ActivationFunction.SOFTMAX, 0, out.asBatchMatrix(), p.asBatchMatrix());
     return p;
   }
 
   void classes(Tensor out, int[] classes) {
-    kernels.argmaxRows(out, classes); // softmax keeps the order: the argmax of logits is the argmax of probabilities
+    // softmax keeps the order: the argmax of logits is the argmax of probabilities
+    kernels.argmaxRows(out.asBatchMatrix(), classes);
   }
 }

@@ -201,6 +201,60 @@ public abstract class EngineConformance extends AutodiffConformance {
     return new Tensor[] {y, dx};
   }
 
+  /**
+   * A network whose output is an image ([F, H, W] a sample) trains with its loss over each sample's flattened output;
+   * its probabilities and classes read that output the same way, on every engine (they once refused any rank but 2).
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void imageOutputsAreReadAsTheLossReadsThem(DataType type) {
+    NetworkSpec spec = NetworkSpec.builder().input(1, 4, 4).conv2d(2, 3, Padding.VALID)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(3).build();
+    Map<String, double[]> results = new LinkedHashMap<>();
+    int[] classes = new int[3];
+    for (Engine e : List.of(reference, engine())) {
+      Network net = Network.create(spec, e, type);
+      Tensor x = random(e, type, Shape.of(3, 1, 4, 4), 7, 1);
+      double[] t = new double[24];
+      t[5] = 1;
+      t[8] = 1;
+      t[23] = 1;
+      net.trainStep(x, e.tensor(type, Shape.of(3, 2, 2, 2), t));
+      Tensor p = net.probabilities(x);
+      assertEquals(Shape.of(3, 2, 2, 2), p.shape());
+      double[] probabilities = p.toDoubleArray();
+      double[] logits = net.output().toDoubleArray();
+      net.predictClasses(x, classes);
+      for (int n = 0; n < 3; n++) {
+        double sum = 0;
+        int best = 0;
+        for (int j = 0; j < 8; j++) {
+          sum += probabilities[8 * n + j];
+          best = logits[8 * n + j] > logits[8 * n + best] ? j : best;
+        }
+        assertEquals(1, sum, 1e-5, "sample " + n + "'s probabilities");
+        assertEquals(best, classes[n], "sample " + n + "'s class");
+      }
+      assertEquals(java.util.Arrays.toString(classes),
+          java.util.Arrays.toString(net.predictor().classes(rows(x))), "the predictor's classes");
+      results.put(e.name() + " " + results.size(), probabilities);
+    }
+    List<double[]> both = new ArrayList<>(results.values());
+    assertAgree(type + " probabilities of image outputs", both.get(0), both.get(1), Tolerances.of(type));
+  }
+
+  /** A batch's samples as rows of features. */
+  private static float[][] rows(Tensor x) {
+    float[] flat = x.toFloatArray();
+    int n = x.shape().dim(0);
+    int width = flat.length / n;
+    float[][] rows = new float[n][width];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * width, rows[i], 0, width);
+    }
+    return rows;
+  }
+
   /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
   @ParameterizedTest
   @EnumSource(DataType.class)
