@@ -86,6 +86,26 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void aPoolingWindowThatReadsPaddingAloneIsRefused() {
+    // taps 5 apart over 3 columns padded "same" by 2: windows 0 and 1 straddle the image, and max pooled −∞ there
+    Window2D sparse = new Window2D(1, 2, 1, 1, 1, 5, Padding.SAME);
+    for (Pool2D.Kind kind : Pool2D.Kind.values()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> out(new Pool2D(null, kind, sparse), 1, 1, 3));
+      assertTrue(e.getMessage().contains("output column 0 reads padding alone") && e.getMessage().contains("[1, 1, 3]"),
+          e.getMessage());
+    }
+    // explicit padding of at most half the span can do the same
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Pool2D(null,
+        Pool2D.Kind.MAX, new Window2D(1, 2, 1, 1, 1, 5, Padding.explicit(0, 3))), 1, 1, 3));
+    assertTrue(e.getMessage().contains("output column 1"), e.getMessage());
+    // over a wider image the same window always meets it
+    assertEquals(Shape.of(1, 1, 12), out(new Pool2D(null, Pool2D.Kind.MAX, sparse), 1, 1, 12));
+    assertEquals(Shape.of(2, 3, 3), out(new Pool2D(null, Pool2D.Kind.AVERAGE, Window2D.square(3, Padding.SAME)
+        .withStride(2)), 2, 5, 5));
+  }
+
+  @Test
   void aStrideNearTheIntLimitStillGivesOneOutputPerStartingPosition() {
     assertEquals(Shape.of(1, 1, 1), out(new Conv2D(1, Window2D.square(3, Padding.SAME).withStride(Integer.MAX_VALUE)),
         1, 5, 5));
