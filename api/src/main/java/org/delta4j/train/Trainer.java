@@ -146,28 +146,43 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Copies the model as inference reads it into {@code into} (made on first use): the parameters, and the buffers
+   * (batch norm's running statistics), without which the best epoch's weights would run on the last epoch's
+   * statistics, a model no epoch had.
+   */
   private static List<Tensor> snapshot(Network network, List<Tensor> into) {
     Kernels k = network.engine().kernels();
-    List<Parameter> params = network.parameters();
+    List<Tensor> model = model(network);
     List<Tensor> out = into;
     if (out == null) {
-      out = new ArrayList<>(params.size());
-      for (Parameter p : params) {
-        out.add(network.engine().zeros(p.value().dataType(), p.value().shape()));
+      out = new ArrayList<>(model.size());
+      for (Tensor t : model) {
+        out.add(network.engine().zeros(t.dataType(), t.shape()));
       }
     }
-    for (int i = 0; i < params.size(); i++) {
-      k.copy(params.get(i).value(), out.get(i));
+    for (int i = 0; i < model.size(); i++) {
+      k.copy(model.get(i), out.get(i));
     }
     return out;
   }
 
-  private static void restore(Network network, List<Tensor> weights) {
+  private static void restore(Network network, List<Tensor> snapshot) {
     Kernels k = network.engine().kernels();
-    List<Parameter> params = network.parameters();
-    for (int i = 0; i < params.size(); i++) {
-      k.copy(weights.get(i), params.get(i).value());
+    List<Tensor> model = model(network);
+    for (int i = 0; i < model.size(); i++) {
+      k.copy(snapshot.get(i), model.get(i));
     }
+  }
+
+  /** The parameters' values, then the buffers, in the network's order. */
+  private static List<Tensor> model(Network network) {
+    List<Tensor> model = new ArrayList<>();
+    for (Parameter p : network.parameters()) {
+      model.add(p.value());
+    }
+    model.addAll(network.buffers().values());
+    return model;
   }
 
   /** Configures a {@link Trainer}. Defaults: 10 epochs, batches of 32, seed 42, shuffled, no validation. */
