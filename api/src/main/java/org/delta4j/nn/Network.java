@@ -37,6 +37,7 @@ public final class Network {
   private final List<Parameter> parameters;
   private final Map<String, Parameter> parametersByName;
   private final Map<String, Tensor> buffers;
+  private final List<Tensor> bufferBackups; // the buffers as they were before the step under way, one per buffer
   private final Loss loss;
   private final Optimizer optimizer;
   private final Kernels kernels;
@@ -100,6 +101,11 @@ public final class Network {
     this.parameters = List.copyOf(params);
     this.parametersByName = Collections.unmodifiableMap(byName);
     this.buffers = Collections.unmodifiableMap(allBuffers);
+    List<Tensor> backups = new ArrayList<>();
+    for (Tensor t : allBuffers.values()) {
+      backups.add(engine.zeros(dataType, t.shape()));
+    }
+    this.bufferBackups = List.copyOf(backups);
     this.loss = spec.loss().build(engine, dataType);
     this.optimizer = spec.optimizer().build(parameters, engine);
   }
@@ -235,7 +241,7 @@ public final class Network {
    * are then in {@link Parameter#gradient()} of each of {@link #parameters()}, averaged over the batch, where a caller
    * may read, scale or sum them (across workers, say) before {@link #applyUpdate()}. Returns the batch's loss.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite
+   * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
   public double computeGradients(Tensor input, Tensor targets) {
     return computeGradients(input, targets, 0);
@@ -246,26 +252,43 @@ public final class Network {
    * firstRow} of it on: stochastic layers (dropout) draw for each row what they would draw for it in the whole batch.
    * The gradients and loss are averaged over the shard's rows.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite
+   * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     guard.enter("computeGradients");
     try {
       checkTargets(targets);
-      zeroGradients();
-      Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
-      Tensor gradient = lossGradients.get(out.shape().dim(0));
-      double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
-      if (!Double.isFinite(value)) {
-        throw new ArithmeticException(String.format(Locale.ROOT,
-            "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
-                + "(try a lower learning rate than %g)",
-            spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+      copyBuffers(true);
+      try {
+        zeroGradients();
+        Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
+        Tensor gradient = lossGradients.get(out.shape().dim(0));
+        double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
+        if (!Double.isFinite(value)) {
+          throw new ArithmeticException(String.format(Locale.ROOT,
+              "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
+                  + "(try a lower learning rate than %g)",
+              spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+        }
+        backward(gradient, false);
+        return value;
+      } catch (RuntimeException e) {
+        // The forward pass has already moved the buffers (batch norm's running statistics) by this batch: a refused
+        // step must not leave them moved, by a batch of NaN least of all, which would make every later output NaN
+        copyBuffers(false);
+        throw e;
       }
-      backward(gradient, false);
-      return value;
     } finally {
       guard.exit();
+    }
+  }
+
+  /** Saves the buffers into their backups, or puts the backups back. */
+  private void copyBuffers(boolean save) {
+    int i = 0;
+    for (Tensor t : buffers.values()) {
+      Tensor backup = bufferBackups.get(i++);
+      kernels.copy(save ? t : backup, save ? backup : t);
     }
   }
 
@@ -283,7 +306,7 @@ public final class Network {
    * One training update on a batch: {@link #computeGradients} then {@link #applyUpdate}. Returns the batch's loss
    * before the update.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite (the weights are left as they were)
+   * @throws ArithmeticException when the loss is NaN or infinite (the weights and buffers are left as they were)
    */
   public double trainStep(Tensor input, Tensor targets) {
     double value = computeGradients(input, targets);

@@ -255,6 +255,31 @@ public abstract class EngineConformance extends AutodiffConformance {
     return rows;
   }
 
+  /**
+   * A refused training step leaves the model as it was, batch norm's running statistics included: a batch holding a
+   * NaN once made them NaN, and every later output with them, though the step was refused.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aRefusedStepLeavesTheRunningStatisticsAsTheyWere(DataType type) {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(4).batchNorm().relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(6).build();
+    Network net = Network.create(spec, engine(), type);
+    Tensor x = engine().tensor(type, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Tensor t = engine().tensor(type, Shape.of(2, 2), 1, 0, 0, 1);
+    net.trainStep(x, t);
+    Map<String, String> before = new LinkedHashMap<>();
+    net.buffers().forEach((name, b) -> before.put(name, java.util.Arrays.toString(b.toDoubleArray())));
+    double loss = net.loss(x, t);
+    Tensor nan = engine().tensor(type, Shape.of(2, 3), Double.NaN, 2, 3, 4, 5, 6);
+    assertThrows(ArithmeticException.class, () -> net.trainStep(nan, t));
+    assertThrows(IllegalArgumentException.class, () -> net.trainStep(x, engine().zeros(type, Shape.of(2, 3))));
+    net.buffers().forEach((name, b) -> assertEquals(before.get(name), java.util.Arrays.toString(b.toDoubleArray()),
+        name + " after the refused steps"));
+    assertEquals(loss, net.loss(x, t), 0, "the loss after the refused steps");
+    assertEquals(1, net.optimizer().iterations(), "one step taken");
+  }
+
   /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
   @ParameterizedTest
   @EnumSource(DataType.class)
