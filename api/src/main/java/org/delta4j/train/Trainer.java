@@ -43,6 +43,9 @@ public final class Trainer {
 
   /** Trains {@code network} on {@code data} and returns the history of the epochs run. */
   public History fit(Network network, Dataset data) {
+    if (network == null) {
+      throw new IllegalArgumentException("the network to train is null");
+    }
     if (earlyStopping != null && earlyStopping.metric().needsValidation() && validation == null) {
       throw new IllegalArgumentException("early stopping monitors " + earlyStopping.metric()
           + " but no validation data was given");
