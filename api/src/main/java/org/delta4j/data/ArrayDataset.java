@@ -118,7 +118,12 @@ public final class ArrayDataset implements Dataset {
 
   private static float[] flatten(float[][] rows) {
     int w = width(rows);
-    float[] flat = new float[rows.length * w];
+    long values = (long) rows.length * w; // in int, 50,000 rows of 50,000 wrap to a negative array size
+    if (values > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(rows.length + " rows of " + w + " hold " + values + " values, more than one "
+          + "array holds (" + Integer.MAX_VALUE + ")");
+    }
+    float[] flat = new float[(int) values];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null || rows[i].length != w) {
         throw new IllegalArgumentException("row " + i + " has " + (rows[i] == null ? 0 : rows[i].length)

@@ -11,6 +11,14 @@ public record Normalization(double mean, double std) {
       throw new IllegalArgumentException("normalisation needs a finite mean and a positive finite std, got mean "
           + mean + ", std " + std);
     }
+    // batches hold floats: a finite double such as 1 / 1e-300 would become an infinite feature
+    for (int v : new int[] {0, 255}) {
+      double x = (v / 255.0 - mean) / std;
+      if (!Float.isFinite((float) x)) {
+        throw new IllegalArgumentException("normalisation with mean " + mean + " and std " + std + " takes byte " + v
+            + " to " + x + ", beyond what a float holds (" + Float.MAX_VALUE + ")");
+      }
+    }
   }
 
   /** x / 255: features in [0, 1]. */

@@ -20,8 +20,12 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
     if (channels < 1 || height < 1 || width < 1 || kernelHeight < 1 || kernelWidth < 1 || strideHeight < 1
         || strideWidth < 1 || dilationHeight < 1 || dilationWidth < 1 || padTop < 0 || padLeft < 0
         || outputHeight < 1 || outputWidth < 1) {
-      throw new IllegalArgumentException("invalid window geometry " + this + ": sizes, strides and dilations must be "
-          + "≥ 1, paddings ≥ 0");
+      // the parameters, not this: a compact constructor assigns the fields only after its body, so this reads zeros
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "invalid window geometry "
+          + "[channels=%d, height=%d, width=%d, kernelHeight=%d, kernelWidth=%d, strideHeight=%d, strideWidth=%d, "
+          + "dilationHeight=%d, dilationWidth=%d, padTop=%d, padLeft=%d, outputHeight=%d, outputWidth=%d]: sizes, "
+          + "strides and dilations must be ≥ 1, paddings ≥ 0", channels, height, width, kernelHeight, kernelWidth,
+          strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft, outputHeight, outputWidth));
     }
   }
 

@@ -19,11 +19,14 @@ public interface Engine {
   /** One line for people: version, backend, threads. */
   String description();
 
-  /** A new tensor of the given type and shape, filled with zeros. */
+  /** A new tensor of the given type and shape, filled with zeros; null for either is refused. */
   Tensor zeros(DataType dataType, Shape shape);
 
   /** A new tensor holding a copy of {@code values}, whose length must equal the shape's size. */
   default Tensor tensor(DataType dataType, Shape shape, double... values) {
+    if (values == null) {
+      throw new IllegalArgumentException("tensor: the values of the " + dataType + " tensor " + shape + " are null");
+    }
     Tensor t = zeros(dataType, shape);
     t.copyFrom(values);
     return t;

@@ -1,5 +1,6 @@
 package org.delta4j.engine;
 
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -9,6 +10,20 @@ import org.delta4j.tensor.Tensor;
  */
 public final class KernelArguments {
   private KernelArguments() {}
+
+  /**
+   * Checks the arguments of {@link Engine#zeros}: a null type would otherwise pass as "not FLOAT32" and make a tensor
+   * of whatever type an engine falls back on.
+   */
+  public static void zeros(DataType dataType, Shape shape) {
+    if (dataType == null) {
+      throw new IllegalArgumentException("zeros: the data type is null; it must be one of "
+          + java.util.Arrays.toString(DataType.values()) + " (shape " + shape + ")");
+    }
+    if (shape == null) {
+      throw new IllegalArgumentException("zeros: the shape of the " + dataType + " tensor is null");
+    }
+  }
 
   /** Checks C ← op(A)·op(B): then m and n are C's dimensions and k is op(A)'s columns. */
   public static void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
@@ -25,8 +40,11 @@ public final class KernelArguments {
           + (transposeA ? " transposed" : "") + "), op(B) is [" + kb + ", " + n + "] (B " + b.shape()
           + (transposeB ? " transposed" : "") + "), C is " + c.shape() + ": need op(A) [m, k], op(B) [k, n], C [m, n]");
     }
-    if (c == a || c == b) {
-      throw new IllegalArgumentException("gemm: C must not be A or B");
+    // the product reads A and B while it writes C: a C sharing their storage (a reshape of either) reads its own
+    // partial results, or the zeros β = 0 put there first
+    if (c.sharesStorage(a) || c.sharesStorage(b)) {
+      throw new IllegalArgumentException("gemm: C " + c.shape() + " must not be A " + a.shape() + " or B "
+          + b.shape() + ", nor share storage with either");
     }
   }
 
@@ -55,6 +73,10 @@ public final class KernelArguments {
   /** Checks that {@code out} can hold one index per row of the matrix {@code m}. */
   public static void argmax(Tensor m, int[] out) {
     matrix("argmaxRows", "m", m);
+    if (out == null) {
+      throw new IllegalArgumentException("argmaxRows: the output array is null; it needs one element per row of "
+          + m.shape());
+    }
     if (out.length < m.shape().dim(0)) {
       throw new IllegalArgumentException("argmaxRows: output holds " + out.length + " but the matrix has "
           + m.shape().dim(0) + " rows");

@@ -29,7 +29,8 @@ public interface Kernels {
 
   /**
    * General matrix multiply: C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ per flag. With β = 0, C's previous
-   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B.
+   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B
+   * nor share storage with them ({@link Tensor#sharesStorage}).
    */
   void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c);
 
@@ -74,7 +75,10 @@ public interface Kernels {
   /** Every element of t ← value. */
   void fill(Tensor t, double value);
 
-  /** Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. */
+  /**
+   * Index of the largest element of each row of a matrix, into {@code out} (length ≥ rows); the first on ties. NaN is
+   * never the largest: a row of NaN and −∞ alone gives 0.
+   */
   void argmaxRows(Tensor m, int[] out);
 
   // ---------------------------------------------------------------- fused operations, built from the primitives
@@ -111,8 +115,11 @@ public interface Kernels {
     KernelArguments.sameShape("activation", x, y);
     switch (f) {
       case IDENTITY -> copy(x, y);
-      case RELU -> rectify(x, 0, x, y);
-      case LEAKY_RELU -> rectify(x, alpha, x, y);
+      case RELU -> { // max(x, 0) as Math.max takes it: 0 for −∞ (not 0·(−∞)), NaN for NaN
+        Tensor xm = x.asBatchMatrix();
+        binary(BinaryOp.MAX, xm, constant(xm, 0), y.asBatchMatrix());
+      }
+      case LEAKY_RELU -> rectify(x, alpha, false, x, y);
       case SIGMOID -> unary(UnaryOp.SIGMOID, x, y);
       case TANH -> unary(UnaryOp.TANH, x, y);
       case SOFTMAX -> {
@@ -139,8 +146,8 @@ public interface Kernels {
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
     switch (f) {
       case IDENTITY -> copy(dy, dx);
-      case RELU -> rectify(x, 0, dy, dx);
-      case LEAKY_RELU -> rectify(x, alpha, dy, dx);
+      case RELU -> rectify(x, 0, true, dy, dx);
+      case LEAKY_RELU -> rectify(x, alpha, false, dy, dx);
       case SIGMOID -> {
         Tensor d = like(y);
         affine(y, -1, 1, d); //                  1 − y
@@ -168,16 +175,21 @@ public interface Kernels {
   }
 
   /**
-   * out ← x &gt; 0 ? v : α·v, element-wise: leaky ReLU (ReLU with α = 0) forward with v = x, and backward with v = dy
-   * (its derivative at 0 taken as α). Reshaped to matrices so that 0 can be a broadcast [1, 1].
+   * out ← x &gt; 0 ? v : α·v, element-wise, or x &gt; 0 ? v : 0 when {@code gate}: leaky ReLU and ReLU forward with
+   * v = x, and backward with v = dy (the derivative at 0 taken as α, or 0). ReLU passes nothing where x ≤ 0, not 0·v,
+   * which is NaN for an infinite v. Reshaped to matrices so that 0 can be a broadcast [1, 1].
    */
-  private void rectify(Tensor x, double alpha, Tensor v, Tensor out) {
+  private void rectify(Tensor x, double alpha, boolean gate, Tensor v, Tensor out) {
     Tensor xm = x.asBatchMatrix();
     Tensor vm = v.asBatchMatrix();
     Tensor positive = like(xm);
     binary(BinaryOp.GREATER, xm, constant(xm, 0), positive);
     Tensor scaled = like(vm);
-    affine(vm, alpha, 0, scaled);
+    if (gate) {
+      fill(scaled, 0);
+    } else {
+      affine(vm, alpha, 0, scaled);
+    }
     select(positive, vm, scaled, out.asBatchMatrix());
   }
 

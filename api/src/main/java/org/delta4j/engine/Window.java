@@ -14,11 +14,19 @@ package org.delta4j.engine;
  * @param columnStride flat distance from (i, j) to (i, j + 1), ≥ 0
  */
 public record Window(long offset, int rows, int columns, long rowStride, long columnStride) {
-  /** Fails on a negative offset or stride, or on an empty window. */
+  /** Fails on a negative offset or stride, on an empty window, or on one whose last index passes 2⁶³ − 1. */
   public Window {
     if (offset < 0 || rows < 1 || columns < 1 || rowStride < 0 || columnStride < 0) {
       throw new IllegalArgumentException("window offset " + offset + ", " + rows + "×" + columns + ", strides ("
           + rowStride + ", " + columnStride + "): need offset ≥ 0, rows and columns ≥ 1, strides ≥ 0");
+    }
+    // Checked once here, so that index() and last() cannot wrap around to an index that looks inside a tensor
+    try {
+      Math.addExact(offset, Math.addExact(Math.multiplyExact(rows - 1, rowStride),
+          Math.multiplyExact(columns - 1, columnStride)));
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("window offset " + offset + ", " + rows + "×" + columns + ", strides ("
+          + rowStride + ", " + columnStride + "): its last element lies past index " + Long.MAX_VALUE);
     }
   }
 

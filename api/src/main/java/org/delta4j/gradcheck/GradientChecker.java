@@ -29,8 +29,13 @@ public final class GradientChecker {
    * @param seed the seed for choosing entries and for layer checks' random projections
    */
   public GradientChecker(double epsilon, int maxEntriesPerTensor, long seed) {
-    if (!(epsilon > 0)) {
-      throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
+    if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+      throw new IllegalArgumentException("epsilon must be positive and finite, got " + epsilon);
+    }
+    if (maxEntriesPerTensor < 1) {
+      // none checked would report no error at all: a pass
+      throw new IllegalArgumentException("a check needs at least 1 entry per tensor, got " + maxEntriesPerTensor
+          + " entries");
     }
     this.epsilon = epsilon;
     this.maxEntriesPerTensor = maxEntriesPerTensor;

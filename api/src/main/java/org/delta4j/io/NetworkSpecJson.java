@@ -1,5 +1,6 @@
 package org.delta4j.io;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -151,8 +152,10 @@ public final class NetworkSpecJson {
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(what + ": not valid JSON: " + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+      // some errors have no location: nesting past the parser's depth limit, for one
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException(what + ": not valid JSON: " + e.getOriginalMessage()
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     }
   }
 

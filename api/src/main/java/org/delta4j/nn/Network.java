@@ -37,6 +37,7 @@ public final class Network {
   private final List<Parameter> parameters;
   private final Map<String, Parameter> parametersByName;
   private final Map<String, Tensor> buffers;
+  private final List<Tensor> bufferBackups; // the buffers as they were before the step under way, one per buffer
   private final Loss loss;
   private final Optimizer optimizer;
   private final Kernels kernels;
@@ -100,6 +101,11 @@ public final class Network {
     this.parameters = List.copyOf(params);
     this.parametersByName = Collections.unmodifiableMap(byName);
     this.buffers = Collections.unmodifiableMap(allBuffers);
+    List<Tensor> backups = new ArrayList<>();
+    for (Tensor t : allBuffers.values()) {
+      backups.add(engine.zeros(dataType, t.shape()));
+    }
+    this.bufferBackups = List.copyOf(backups);
     this.loss = spec.loss().build(engine, dataType);
     this.optimizer = spec.optimizer().build(parameters, engine);
   }
@@ -111,6 +117,11 @@ public final class Network {
 
   /** A network of any registered layer, loss and optimizer kinds, on {@code engine}, in {@code dataType}. */
   public static Network create(NetworkSpec spec, Engine engine, DataType dataType) {
+    if (spec == null || engine == null || dataType == null) {
+      throw new IllegalArgumentException("a network needs a spec, an engine and a data type, got spec "
+          + (spec == null ? "null" : spec.summary()) + ", engine " + (engine == null ? "null" : engine.name())
+          + ", data type " + dataType);
+    }
     return new Network(spec, engine, dataType);
   }
 
@@ -185,6 +196,9 @@ public final class Network {
 
   /** The output for a batch [N, input...]: logits when the loss takes logits (see {@link #probabilities}). */
   public Tensor forward(Tensor input, Mode mode) {
+    if (mode == null) {
+      throw new IllegalArgumentException("forward: the mode is null; use Mode.inference() or Mode.training(step)");
+    }
     guard.enter("forward");
     try {
       output = run(stages, input, mode);
@@ -227,7 +241,7 @@ public final class Network {
    * are then in {@link Parameter#gradient()} of each of {@link #parameters()}, averaged over the batch, where a caller
    * may read, scale or sum them (across workers, say) before {@link #applyUpdate()}. Returns the batch's loss.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite
+   * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
   public double computeGradients(Tensor input, Tensor targets) {
     return computeGradients(input, targets, 0);
@@ -238,25 +252,43 @@ public final class Network {
    * firstRow} of it on: stochastic layers (dropout) draw for each row what they would draw for it in the whole batch.
    * The gradients and loss are averaged over the shard's rows.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite
+   * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     guard.enter("computeGradients");
     try {
-      zeroGradients();
-      Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
-      Tensor gradient = lossGradients.get(out.shape().dim(0));
-      double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
-      if (!Double.isFinite(value)) {
-        throw new ArithmeticException(String.format(Locale.ROOT,
-            "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
-                + "(try a lower learning rate than %g)",
-            spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+      checkTargets(targets);
+      copyBuffers(true);
+      try {
+        zeroGradients();
+        Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
+        Tensor gradient = lossGradients.get(out.shape().dim(0));
+        double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
+        if (!Double.isFinite(value)) {
+          throw new ArithmeticException(String.format(Locale.ROOT,
+              "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
+                  + "(try a lower learning rate than %g)",
+              spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+        }
+        backward(gradient, false);
+        return value;
+      } catch (RuntimeException e) {
+        // The forward pass has already moved the buffers (batch norm's running statistics) by this batch: a refused
+        // step must not leave them moved, by a batch of NaN least of all, which would make every later output NaN
+        copyBuffers(false);
+        throw e;
       }
-      backward(gradient, false);
-      return value;
     } finally {
       guard.exit();
+    }
+  }
+
+  /** Saves the buffers into their backups, or puts the backups back. */
+  private void copyBuffers(boolean save) {
+    int i = 0;
+    for (Tensor t : buffers.values()) {
+      Tensor backup = bufferBackups.get(i++);
+      kernels.copy(save ? t : backup, save ? backup : t);
     }
   }
 
@@ -274,7 +306,7 @@ public final class Network {
    * One training update on a batch: {@link #computeGradients} then {@link #applyUpdate}. Returns the batch's loss
    * before the update.
    *
-   * @throws ArithmeticException when the loss is NaN or infinite (the weights are left as they were)
+   * @throws ArithmeticException when the loss is NaN or infinite (the weights and buffers are left as they were)
    */
   public double trainStep(Tensor input, Tensor targets) {
     double value = computeGradients(input, targets);
@@ -286,6 +318,7 @@ public final class Network {
   public double loss(Tensor input, Tensor targets) {
     guard.enter("loss");
     try {
+      checkTargets(targets);
       return loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
     } finally {
       guard.exit();
@@ -348,6 +381,13 @@ public final class Network {
   /** The output of the last forward pass (for a training step, before its update); null before any. */
   public Tensor output() {
     return output;
+  }
+
+  /** The loss checks the targets' shape against the output's; null is refused here, before any forward pass. */
+  private static void checkTargets(Tensor targets) {
+    if (targets == null) {
+      throw new IllegalArgumentException("the targets are null: a batch needs one target row per input row");
+    }
   }
 
   private void checkInput(Tensor input) {

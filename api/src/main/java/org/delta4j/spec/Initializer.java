@@ -70,13 +70,18 @@ public record Initializer(Kind kind, double scale) {
 
   /** Fills {@code out} with draws from {@code random} for a layer with the given fan-in and fan-out. */
   public void fill(double[] out, int fanIn, int fanOut, SplitMix64 random) {
+    if (fanIn < 1 || fanOut < 1) {
+      throw new IllegalArgumentException("initializer " + this + ": fan-in and fan-out must be ≥ 1, got " + fanIn
+          + " and " + fanOut);
+    }
+    double fans = (double) fanIn + fanOut; // in int, two fans past 2³⁰ would wrap to a negative sum
     switch (kind) {
       case ZEROS -> java.util.Arrays.fill(out, 0);
       case CONSTANT -> java.util.Arrays.fill(out, scale);
       case UNIFORM -> fillUniform(out, scale, random);
       case NORMAL -> fillNormal(out, scale, random);
-      case XAVIER_UNIFORM -> fillUniform(out, scale * Math.sqrt(6.0 / (fanIn + fanOut)), random);
-      case XAVIER_NORMAL -> fillNormal(out, scale * Math.sqrt(2.0 / (fanIn + fanOut)), random);
+      case XAVIER_UNIFORM -> fillUniform(out, scale * Math.sqrt(6.0 / fans), random);
+      case XAVIER_NORMAL -> fillNormal(out, scale * Math.sqrt(2.0 / fans), random);
       case HE_UNIFORM -> fillUniform(out, scale * Math.sqrt(6.0 / fanIn), random);
       case HE_NORMAL -> fillNormal(out, scale * Math.sqrt(2.0 / fanIn), random);
       default -> throw new AssertionError(kind);

@@ -65,8 +65,8 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
     long span = (long) dilation * (k - 1) + 1;
     if (span > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "the %s×%s window dilated by %s spans %s along the %s, more than an image can have (%s)", kernelHeight,
-          kernelWidth, dilation, span, name, Integer.MAX_VALUE));
+          "the %s×%s window dilated by %s spans %s along the %s of the input %s, more than an image can have "
+              + "(%s)", kernelHeight, kernelWidth, dilation, span, name, input, Integer.MAX_VALUE));
     }
     long out;
     long before;
@@ -76,7 +76,7 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
         before = Math.max((out - 1) * stride + span - in, 0) / 2;
       }
       default -> {
-        long padded = in + 2L * pad;
+        long padded = (long) in + 2L * pad;
         if (padded < span) {
           throw new IllegalArgumentException(String.format(Locale.ROOT,
               "the %s×%s window%s is larger than the %s of the input %s%s", kernelHeight, kernelWidth,
@@ -90,7 +90,17 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
     if (out > Integer.MAX_VALUE || before > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "the %s×%s window over the input %s, padded by %s before, would give %s positions along the %s, more "
-              + "than an image can have (%s)", kernelHeight, kernelWidth, input, before, out, name, Integer.MAX_VALUE));
+              + "than one tensor holds (%s)", kernelHeight, kernelWidth, input, before, out, name, Integer.MAX_VALUE));
+    }
+    // The kernels index a tap as position·stride − padding + tap·dilation in int: the last tap of the last position
+    // must lie within the int range, as it does for any window that fits an image of int size unpadded
+    long reach = (out - 1) * stride + span;
+    if (reach > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "the %s×%s window%s, moved %s at a time over the %s of the input %s (padding %s before), reaches %s "
+              + "places along it, past %s", kernelHeight, kernelWidth,
+          dilation > 1 ? " (dilated to span " + span + ")" : "", stride, name, input, before, reach,
+          Integer.MAX_VALUE));
     }
     return new int[] {(int) out, (int) before};
   }

@@ -20,6 +20,15 @@ public interface Tensor {
    */
   Tensor reshape(Shape shape);
 
+  /**
+   * Whether this tensor and {@code other} share storage: one a {@link #reshape} of the other, or both of a third. A
+   * kernel that must not write into what it reads refuses such pairs. The default knows only the tensor itself;
+   * engines whose tensors can share storage override it.
+   */
+  default boolean sharesStorage(Tensor other) {
+    return this == other;
+  }
+
   /** Overwrites every element from {@code source}, whose length must equal the number of elements. */
   void copyFrom(float[] source);
 

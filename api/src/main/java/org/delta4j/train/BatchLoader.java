@@ -41,6 +41,9 @@ final class BatchLoader {
   private Slot current;
 
   BatchLoader(Dataset data, Shape networkInput, Shape networkOutput, Engine engine, DataType dataType) {
+    if (data == null) {
+      throw new IllegalArgumentException("the dataset is null: nothing to train or evaluate on");
+    }
     if (!data.fitsInput(networkInput)) {
       throw new IllegalArgumentException("the dataset's samples have shape " + data.featureShape()
           + " but the network's input is " + networkInput);

@@ -2,7 +2,8 @@ package org.delta4j.train;
 
 /**
  * Stops training when {@code metric} has not improved by more than {@code minDelta} for {@code patience} epochs in a
- * row, and when {@code restoreBest} puts back the weights of the best epoch. Immutable.
+ * row, and when {@code restoreBest} puts back the weights of the best epoch, with its buffers (batch norm's running
+ * statistics). Immutable.
  */
 public record EarlyStopping(Metric metric, int patience, double minDelta, boolean restoreBest) {
   public EarlyStopping {

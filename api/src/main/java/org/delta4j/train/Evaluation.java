@@ -17,6 +17,9 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
+    if (network == null) {
+      throw new IllegalArgumentException("the network to evaluate is null");
+    }
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
     int n = data.size();

@@ -43,6 +43,9 @@ public final class Trainer {
 
   /** Trains {@code network} on {@code data} and returns the history of the epochs run. */
   public History fit(Network network, Dataset data) {
+    if (network == null) {
+      throw new IllegalArgumentException("the network to train is null");
+    }
     if (earlyStopping != null && earlyStopping.metric().needsValidation() && validation == null) {
       throw new IllegalArgumentException("early stopping monitors " + earlyStopping.metric()
           + " but no validation data was given");
@@ -50,7 +53,7 @@ public final class Trainer {
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
     int n = data.size();
-    int batches = (n + batchSize - 1) / batchSize;
+    int batches = (int) ((n + (long) batchSize - 1) / batchSize); // in long: a batch size near 2³¹ would wrap
     int[] order = new int[n];
     int[] predicted = new int[Math.min(batchSize, n)];
     List<EpochResult> results = new ArrayList<>();
@@ -146,28 +149,43 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Copies the model as inference reads it into {@code into} (made on first use): the parameters, and the buffers
+   * (batch norm's running statistics), without which the best epoch's weights would run on the last epoch's
+   * statistics, a model no epoch had.
+   */
   private static List<Tensor> snapshot(Network network, List<Tensor> into) {
     Kernels k = network.engine().kernels();
-    List<Parameter> params = network.parameters();
+    List<Tensor> model = model(network);
     List<Tensor> out = into;
     if (out == null) {
-      out = new ArrayList<>(params.size());
-      for (Parameter p : params) {
-        out.add(network.engine().zeros(p.value().dataType(), p.value().shape()));
+      out = new ArrayList<>(model.size());
+      for (Tensor t : model) {
+        out.add(network.engine().zeros(t.dataType(), t.shape()));
       }
     }
-    for (int i = 0; i < params.size(); i++) {
-      k.copy(params.get(i).value(), out.get(i));
+    for (int i = 0; i < model.size(); i++) {
+      k.copy(model.get(i), out.get(i));
     }
     return out;
   }
 
-  private static void restore(Network network, List<Tensor> weights) {
+  private static void restore(Network network, List<Tensor> snapshot) {
     Kernels k = network.engine().kernels();
-    List<Parameter> params = network.parameters();
-    for (int i = 0; i < params.size(); i++) {
-      k.copy(weights.get(i), params.get(i).value());
+    List<Tensor> model = model(network);
+    for (int i = 0; i < model.size(); i++) {
+      k.copy(snapshot.get(i), model.get(i));
     }
+  }
+
+  /** The parameters' values, then the buffers, in the network's order. */
+  private static List<Tensor> model(Network network) {
+    List<Tensor> model = new ArrayList<>();
+    for (Parameter p : network.parameters()) {
+      model.add(p.value());
+    }
+    model.addAll(network.buffers().values());
+    return model;
   }
 
   /** Configures a {@link Trainer}. Defaults: 10 epochs, batches of 32, seed 42, shuffled, no validation. */

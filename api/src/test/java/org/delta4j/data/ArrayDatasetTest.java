@@ -48,4 +48,19 @@ class ArrayDatasetTest {
     assertThrows(IllegalArgumentException.class,
         () -> ArrayDataset.adopting(new float[] {0, 0}, Shape.of(2), new int[] {1}, 1, List.of("a")));
   }
+
+  @Test
+  void rowsHoldingMoreValuesThanAnArrayAreRefusedNotWrappedAround() {
+    // 50,000 rows of 50,000 values (one row shared, so the test needs no 10 GB): 2.5·10⁹ values wrapped to a negative
+    // array size in int, 65,537 rows of 65,537 to an array of 131,073 that the second row overran
+    for (int w : new int[] {50_000, 65_537}) {
+      float[][] rows = new float[w][];
+      java.util.Arrays.fill(rows, new float[w]);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ArrayDataset.classification(rows, new int[w], 1));
+      assertTrue(e.getMessage().contains((long) w * w + " values") && e.getMessage().contains(w + " rows"),
+          e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> ArrayDataset.regression(rows, rows));
+    }
+  }
 }

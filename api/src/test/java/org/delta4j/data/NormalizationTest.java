@@ -2,6 +2,7 @@ package org.delta4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +30,16 @@ class NormalizationTest {
     assertThrows(IllegalArgumentException.class, () -> new Normalization(0, 0));
     assertThrows(IllegalArgumentException.class, () -> new Normalization(Double.NaN, 1));
     assertThrows(IllegalArgumentException.class, () -> Normalization.standardize(new byte[0]));
+  }
+
+  @Test
+  void aNormalisationWhoseFeaturesAFloatCannotHoldIsRefused() {
+    // 1 / 1e-300 is finite in double but infinite as the float feature a batch holds
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Normalization(0, 1e-300));
+    assertTrue(e.getMessage().contains("byte 255") && e.getMessage().contains("beyond what a float holds"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Normalization(-1e300, 1));
+    float[] table = new Normalization(0, 1e-30).table();
+    assertTrue(Float.isFinite(table[255]), "1e30 is a float");
   }
 }

@@ -1,13 +1,17 @@
 package org.delta4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Which window geometries tile the image by 2×2 windows, the case the engines' own pooling loops take. */
+/**
+ * Which window geometries tile the image by 2×2 windows, the case the engines' own pooling loops take; an impossible
+ * geometry is refused naming the values it was given.
+ */
 class ConvGeometryTest {
   @ParameterizedTest(name = "{0}×{1}")
   @CsvSource({"2, 2", "28, 28", "5, 7", "3, 2"})
@@ -28,5 +32,14 @@ class ConvGeometryTest {
   void dilatedWindowsOrMoreOutputsThanTheImageHoldsDoNot() {
     assertFalse(new ConvGeometry(1, 8, 8, 2, 2, 2, 2, 2, 2, 0, 0, 3, 3).tilesBy2x2());
     assertFalse(new ConvGeometry(1, 8, 8, 2, 2, 2, 2, 1, 1, 0, 0, 5, 4).tilesBy2x2());
+  }
+
+  @Test
+  void anImpossibleGeometryIsReportedWithTheValuesGiven() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ConvGeometry(3, 8, 7, 2, 2, 2, 2, 1, 1, 0, 0, 0, 3));
+    // a record's compact constructor assigns its fields only after its body: the values are the parameters'
+    assertTrue(e.getMessage().contains("channels=3, height=8, width=7") && e.getMessage().contains("outputHeight=0,"),
+        e.getMessage());
   }
 }

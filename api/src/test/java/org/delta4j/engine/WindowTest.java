@@ -33,4 +33,14 @@ class WindowTest {
     assertTrue(e.getMessage().contains("0×3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new Window(0, 2, 3, -3, 1));
   }
+
+  @Test
+  void aWindowWhoseLastIndexPassesTheLongLimitIsRejected() {
+    // 2 · 2⁶² wraps to −2⁶³: the last index looked inside any tensor, and the reference engine read element 0 thrice
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Window(0, 3, 1, 1L << 62, 1));
+    assertTrue(e.getMessage().contains("4611686018427387904") && e.getMessage().contains("3×1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new Window(1, 1, 3, 0, Long.MAX_VALUE / 2 + 1));
+    assertThrows(IllegalArgumentException.class, () -> new Window(Long.MAX_VALUE, 1, 2, 0, 1));
+    assertEquals(Long.MAX_VALUE, new Window(Long.MAX_VALUE - 2, 1, 3, 0, 1).last());
+  }
 }

@@ -88,6 +88,14 @@ class NetworkSpecJsonTest {
     assertMessage(spec + "\n" + spec, "not valid JSON");
   }
 
+  @Test
+  void jsonNestedPastTheParsersDepthIsRefusedAsInvalidJson() {
+    // past 1,000 levels Jackson stops with an error of no location, which the message once read and failed on
+    String deep = "{\"input\": [4], \"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+    assertMessage(deep, "not valid JSON");
+    assertMessage(deep, "depth");
+  }
+
   private static void assertMessage(String json, String fragment) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());

@@ -82,6 +82,71 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void aWindowSpanningMoreThanAnIntHoldsIsTooLargeNotWrappedAround() {
+    // 4 · (2³⁰ + 1) wraps to 4 in int arithmetic: the window would have looked like an undilated 5×5 one
+    Window2D far = Window2D.square(5, Padding.VALID).withDilation((1 << 30) + 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, far), 1, 5, 5));
+    assertTrue(e.getMessage().contains("4294967301") && e.getMessage().contains("[1, 5, 5]"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> out(new Pool2D(null, Pool2D.Kind.MAX, far), 1, 5, 5));
+  }
+
+  @Test
+  void aWindowReachingPastTheIntRangeOfThePaddedInputIsRefused() {
+    // padded "same" on either side by half its span, 2³¹ − 4 apart taps (a span an int holds) would be indexed past
+    // the int range from the last of the five positions: 4 + 2³¹ − 3
+    Window2D far = new Window2D(1, 2, 1, 1, 1, Integer.MAX_VALUE - 3, Padding.SAME);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, far), 1, 5, 5));
+    assertTrue(e.getMessage().contains("width") && e.getMessage().contains("2147483649")
+        && e.getMessage().contains("[1, 5, 5]"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1, new Window2D(3, 3, 4, 4, 1, 1,
+        Padding.explicit(1 << 30, 0))), 1, 5, 5));
+  }
+
+  @Test
+  void aPoolingWindowThatReadsPaddingAloneIsRefused() {
+    // taps 5 apart over 3 columns padded "same" by 2: windows 0 and 1 straddle the image, and max pooled −∞ there
+    Window2D sparse = new Window2D(1, 2, 1, 1, 1, 5, Padding.SAME);
+    for (Pool2D.Kind kind : Pool2D.Kind.values()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> out(new Pool2D(null, kind, sparse), 1, 1, 3));
+      assertTrue(e.getMessage().contains("output column 0 reads padding alone") && e.getMessage().contains("[1, 1, 3]"),
+          e.getMessage());
+    }
+    // explicit padding of at most half the span can do the same
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Pool2D(null,
+        Pool2D.Kind.MAX, new Window2D(1, 2, 1, 1, 1, 5, Padding.explicit(0, 3))), 1, 1, 3));
+    assertTrue(e.getMessage().contains("output column 1"), e.getMessage());
+    // over a wider image the same window always meets it
+    assertEquals(Shape.of(1, 1, 12), out(new Pool2D(null, Pool2D.Kind.MAX, sparse), 1, 1, 12));
+    assertEquals(Shape.of(2, 3, 3), out(new Pool2D(null, Pool2D.Kind.AVERAGE, Window2D.square(3, Padding.SAME)
+        .withStride(2)), 2, 5, 5));
+  }
+
+  @Test
+  void aStrideNearTheIntLimitStillGivesOneOutputPerStartingPosition() {
+    assertEquals(Shape.of(1, 1, 1), out(new Conv2D(1, Window2D.square(3, Padding.SAME).withStride(Integer.MAX_VALUE)),
+        1, 5, 5));
+    assertEquals(Shape.of(1, 1, 1), out(new Pool2D(null, Pool2D.Kind.MAX, Window2D.square(3, Padding.SAME)
+        .withStride(Integer.MAX_VALUE)), 1, 5, 5));
+  }
+
+  @Test
+  void paddingBeyondHalfAnIntIsRefusedAsMoreThanHalfThePoolingWindow() {
+    // 2 · 2³⁰ wraps to a negative int, which passed as "at most half the window"
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool2D(null,
+        Pool2D.Kind.AVERAGE, new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1 << 30, 1 << 30))));
+    assertTrue(e.getMessage().contains("more than half the window 3×3"), e.getMessage());
+  }
+
+  @Test
+  void aConvolutionPaddedBeyondHalfAnIntIsTooSmallAnInputNotAnInvalidOne() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1,
+        new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1 << 30, 0))), 1, 5, 5));
+    assertTrue(e.getMessage().contains("2147483651") && e.getMessage().contains("more than one tensor"),
+        e.getMessage());
+  }
+
+  @Test
   void everyConvolutionalKindRoundTripsThroughJson() {
     NetworkSpec spec = NetworkSpec.builder().input(3, 11, 9)
         .layer(new Conv2D("c", 4, new Window2D(3, 2, 2, 1, 1, 2, Padding.explicit(1, 2)), Initializer.xavierNormal(),

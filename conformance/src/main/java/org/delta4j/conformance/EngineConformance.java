@@ -121,6 +121,165 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertAgree("gemm with β = 0 over NaN", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
   }
 
+  /** A null type, shape or array of values is refused by name; a null type once made a FLOAT64 tensor, or none. */
+  @Test
+  void nullArgumentsToTheEngineAreRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> engine().zeros(null, Shape.of(2, 3)));
+    assertTrue(e.getMessage().contains("data type is null") && e.getMessage().contains("[2, 3]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> engine().zeros(DataType.FLOAT32, null));
+    assertTrue(e.getMessage().contains("shape") && e.getMessage().contains("null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> engine().tensor(DataType.FLOAT64, Shape.of(2), (double[]) null));
+    assertTrue(e.getMessage().contains("values") && e.getMessage().contains("[2]"), e.getMessage());
+  }
+
+  /** A network refuses a null spec, engine, type, mode or targets by name, before it reaches a layer. */
+  @Test
+  void nullArgumentsToANetworkAreRefusedByName() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Network.create(spec, engine(), null));
+    assertTrue(e.getMessage().contains("data type null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, null));
+    assertTrue(e.getMessage().contains("engine null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Network.create(null, engine()));
+    assertTrue(e.getMessage().contains("spec null"), e.getMessage());
+    Network network = Network.create(spec, engine());
+    Tensor x = engine().tensor(DataType.FLOAT32, Shape.of(1, 3), 1, 2, 3);
+    e = assertThrows(IllegalArgumentException.class, () -> network.forward(x, null));
+    assertTrue(e.getMessage().contains("mode is null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> network.trainStep(x, null));
+    assertTrue(e.getMessage().contains("targets are null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> network.loss(x, null));
+    assertTrue(e.getMessage().contains("targets are null"), e.getMessage());
+    assertEquals(0, network.optimizer().iterations(), "a refused step is no step");
+  }
+
+  /**
+   * ReLU passes nothing back where its input is not positive, whatever the gradient there (an infinite one gave
+   * 0·∞ = NaN on some engines), and forward is max(x, 0) as Math.max takes it; leaky ReLU scales by α everywhere. On
+   * a small tensor and on one past the sizes engines take a shortcut for.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void reluGatesNonFiniteValuesAsTheReferenceEngineDoes(DataType type) {
+    double inf = Double.POSITIVE_INFINITY;
+    double nan = Double.NaN;
+    double[] x0 = {-1, 0, 2, -inf, nan, 3, inf, -0.5};
+    double[] dy0 = {inf, nan, 5, -inf, 1, nan, 2, -inf};
+    for (int n : new int[] {x0.length, 70_000}) {
+      double[] x = new double[n];
+      double[] dy = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i < x0.length ? x0[i] : Math.sin(i);
+        dy[i] = i < dy0.length ? dy0[i] : Math.cos(i);
+      }
+      for (ActivationFunction f : List.of(ActivationFunction.RELU, ActivationFunction.LEAKY_RELU)) {
+        String what = type + " " + f + " of " + n + " values";
+        Tensor[] expected = rectified(reference, type, f, x, dy);
+        Tensor[] actual = rectified(engine(), type, f, x, dy);
+        assertAgree(what + " forward", expected[0], actual[0], Tolerances.of(type));
+        assertAgree(what + " backward", expected[1], actual[1], Tolerances.of(type));
+      }
+    }
+    Tensor[] small = rectified(engine(), type, ActivationFunction.RELU, x0, dy0);
+    assertAgree(type + " ReLU forward", new double[] {0, 0, 2, 0, nan, 3, inf, 0}, small[0].toDoubleArray(),
+        Tolerances.of(type));
+    assertAgree(type + " ReLU backward", new double[] {0, 0, 5, 0, 0, nan, 2, 0}, small[1].toDoubleArray(),
+        Tolerances.of(type));
+  }
+
+  /** {f(x), f′(x)·dy} on {@code e}, x and dy of shape [1, n]. */
+  private static Tensor[] rectified(Engine e, DataType type, ActivationFunction f, double[] x, double[] dy) {
+    Shape s = Shape.of(1, x.length);
+    Tensor tx = e.tensor(type, s, x);
+    Tensor y = e.zeros(type, s);
+    Tensor dx = e.zeros(type, s);
+    e.kernels().activation(f, 0.1, tx, y);
+    e.kernels().activationBackward(f, 0.1, tx, y, e.tensor(type, s, dy), dx);
+    return new Tensor[] {y, dx};
+  }
+
+  /**
+   * A network whose output is an image ([F, H, W] a sample) trains with its loss over each sample's flattened output;
+   * its probabilities and classes read that output the same way, on every engine (they once refused any rank but 2).
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void imageOutputsAreReadAsTheLossReadsThem(DataType type) {
+    NetworkSpec spec = NetworkSpec.builder().input(1, 4, 4).conv2d(2, 3, Padding.VALID)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(3).build();
+    Map<String, double[]> results = new LinkedHashMap<>();
+    int[] classes = new int[3];
+    for (Engine e : List.of(reference, engine())) {
+      Network net = Network.create(spec, e, type);
+      Tensor x = random(e, type, Shape.of(3, 1, 4, 4), 7, 1);
+      double[] t = new double[24];
+      t[5] = 1;
+      t[8] = 1;
+      t[23] = 1;
+      net.trainStep(x, e.tensor(type, Shape.of(3, 2, 2, 2), t));
+      Tensor p = net.probabilities(x);
+      assertEquals(Shape.of(3, 2, 2, 2), p.shape());
+      double[] probabilities = p.toDoubleArray();
+      double[] logits = net.output().toDoubleArray();
+      net.predictClasses(x, classes);
+      for (int n = 0; n < 3; n++) {
+        double sum = 0;
+        int best = 0;
+        for (int j = 0; j < 8; j++) {
+          sum += probabilities[8 * n + j];
+          best = logits[8 * n + j] > logits[8 * n + best] ? j : best;
+        }
+        assertEquals(1, sum, 1e-5, "sample " + n + "'s probabilities");
+        assertEquals(best, classes[n], "sample " + n + "'s class");
+      }
+      assertEquals(java.util.Arrays.toString(classes),
+          java.util.Arrays.toString(net.predictor().classes(rows(x))), "the predictor's classes");
+      results.put(e.name() + " " + results.size(), probabilities);
+    }
+    List<double[]> both = new ArrayList<>(results.values());
+    assertAgree(type + " probabilities of image outputs", both.get(0), both.get(1), Tolerances.of(type));
+  }
+
+  /** A batch's samples as rows of features. */
+  private static float[][] rows(Tensor x) {
+    float[] flat = x.toFloatArray();
+    int n = x.shape().dim(0);
+    int width = flat.length / n;
+    float[][] rows = new float[n][width];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * width, rows[i], 0, width);
+    }
+    return rows;
+  }
+
+  /**
+   * A refused training step leaves the model as it was, batch norm's running statistics included: a batch holding a
+   * NaN once made them NaN, and every later output with them, though the step was refused.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aRefusedStepLeavesTheRunningStatisticsAsTheyWere(DataType type) {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(4).batchNorm().relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(6).build();
+    Network net = Network.create(spec, engine(), type);
+    Tensor x = engine().tensor(type, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Tensor t = engine().tensor(type, Shape.of(2, 2), 1, 0, 0, 1);
+    net.trainStep(x, t);
+    Map<String, String> before = new LinkedHashMap<>();
+    net.buffers().forEach((name, b) -> before.put(name, java.util.Arrays.toString(b.toDoubleArray())));
+    double loss = net.loss(x, t);
+    Tensor nan = engine().tensor(type, Shape.of(2, 3), Double.NaN, 2, 3, 4, 5, 6);
+    assertThrows(ArithmeticException.class, () -> net.trainStep(nan, t));
+    assertThrows(IllegalArgumentException.class, () -> net.trainStep(x, engine().zeros(type, Shape.of(2, 3))));
+    net.buffers().forEach((name, b) -> assertEquals(before.get(name), java.util.Arrays.toString(b.toDoubleArray()),
+        name + " after the refused steps"));
+    assertEquals(loss, net.loss(x, t), 0, "the loss after the refused steps");
+    assertEquals(1, net.optimizer().iterations(), "one step taken");
+  }
+
   /** copyTo fills the caller's array with what toDoubleArray returns, and names both sizes when they differ. */
   @ParameterizedTest
   @EnumSource(DataType.class)

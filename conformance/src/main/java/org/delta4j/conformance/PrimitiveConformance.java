@@ -2,6 +2,7 @@ package org.delta4j.conformance;
 
 import static org.delta4j.conformance.Agreement.assertAgree;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -193,6 +195,56 @@ public abstract class PrimitiveConformance {
     }
   }
 
+  /**
+   * MAX and MIN by their formulas where an operand is NaN, whichever operand it is and however b is broadcast: the
+   * result is NaN (so that a NaN in a network is not turned into a number).
+   */
+  @ParameterizedTest(name = "{0} MAX and MIN give NaN for a NaN operand")
+  @EnumSource(DataType.class)
+  void maxAndMinGiveNaNForANaNOperand(DataType type) {
+    double nan = Double.NaN;
+    double[] a = {nan, 1, nan, -2, 3, Double.NEGATIVE_INFINITY};
+    double[] b = {1, nan, nan, -3, nan, nan};
+    for (BinaryOp op : List.of(BinaryOp.MAX, BinaryOp.MIN)) {
+      double[] expected = new double[a.length];
+      for (int i = 0; i < a.length; i++) {
+        expected[i] = op.apply(a[i], b[i]);
+      }
+      Tensor z = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a), engine().tensor(type, Shape.of(2, 3), b),
+          z);
+      assertAgree(type + " " + op + " with NaN", expected, z.toDoubleArray(), Tolerances.of(type));
+      // b a row [1, 3] or a scalar [1, 1] broadcast over a [2, 3] holding NaN
+      Tensor zr = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a),
+          engine().tensor(type, Shape.of(1, 3), 0, nan, 0), zr);
+      assertAgree(type + " " + op + " with a broadcast row",
+          new double[] {nan, nan, nan, op.apply(-2, 0), nan, op.apply(a[5], 0)}, zr.toDoubleArray(),
+          Tolerances.of(type));
+      Tensor zs = engine().zeros(type, Shape.of(2, 3));
+      engine().kernels().binary(op, engine().tensor(type, Shape.of(2, 3), a), engine().tensor(type, Shape.of(1, 1), 0),
+          zs);
+      assertAgree(type + " " + op + " with a broadcast scalar", new double[] {nan, op.apply(1, 0), nan, op.apply(-2, 0),
+          op.apply(3, 0), op.apply(a[5], 0)}, zs.toDoubleArray(), Tolerances.of(type));
+    }
+  }
+
+  /** A row or column that holds a NaN has the maximum NaN, by ReduceOp.MAX's formula, wherever the NaN lies. */
+  @ParameterizedTest(name = "{0} reduce MAX gives NaN for a row or column holding one")
+  @EnumSource(DataType.class)
+  void reduceMaxGivesNaNForARowOrColumnHoldingOne(DataType type) {
+    double nan = Double.NaN;
+    Tensor m = engine().tensor(type, Shape.of(3, 4), nan, 1, -2, Double.POSITIVE_INFINITY, 5, 0, 3, 2, -1, -4,
+        Double.NEGATIVE_INFINITY, nan);
+    Tensor rows = engine().zeros(type, Shape.of(3, 1));
+    engine().kernels().reduce(ReduceOp.MAX, m, 1, rows);
+    assertAgree(type + " row maxima with NaN", new double[] {nan, 5, nan}, rows.toDoubleArray(), Tolerances.of(type));
+    Tensor columns = engine().zeros(type, Shape.of(1, 4));
+    engine().kernels().reduce(ReduceOp.MAX, m, 0, columns);
+    assertAgree(type + " column maxima with NaN", new double[] {nan, 1, 3, nan}, columns.toDoubleArray(),
+        Tolerances.of(type));
+  }
+
   @ParameterizedTest(name = "{0} GREATER gives 1 or 0, and 0 on ties")
   @EnumSource(DataType.class)
   void greaterGivesOneOrZero(DataType type) {
@@ -314,6 +366,26 @@ public abstract class PrimitiveConformance {
     }
   }
 
+  @ParameterizedTest(name = "{0} argmaxRows passes over NaN")
+  @EnumSource(DataType.class)
+  void argmaxRowsPassesOverNaN(DataType type) {
+    double nan = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    // a NaN first, in the middle, last, alone with −∞ and everywhere; a NaN never wins, a row without a winner gives 0
+    Tensor m = engine().tensor(type, Shape.of(6, 3), nan, 1, 2, 3, nan, 2, 1, 2, nan, nan, -inf, -inf, nan, nan, nan,
+        nan, -inf, 5);
+    int[] classes = new int[6];
+    engine().kernels().argmaxRows(m, classes);
+    assertArrayEquals(new int[] {2, 0, 1, 0, 0, 2}, classes, type + " argmaxRows with NaN");
+  }
+
+  @Test
+  void argmaxRowsRefusesANullOutput() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> engine().kernels().argmaxRows(engine().zeros(DataType.FLOAT32, Shape.of(2, 3)), null));
+    assertTrue(e.getMessage().contains("argmaxRows") && e.getMessage().contains("null"), e.getMessage());
+  }
+
   // ---------------------------------------------------------------- the fused defaults over this engine's primitives
 
   /** The reference engine's own (fused) kernels, or this engine's primitives with the fused defaults. */
@@ -425,6 +497,28 @@ public abstract class PrimitiveConformance {
     for (String w : words) {
       assertTrue(e.getMessage().contains(w), "message '" + e.getMessage() + "' does not name '" + w + "'");
     }
+  }
+
+  /**
+   * gemm refuses a C that is a reshape of A or B (or of a tensor they reshape): the product would read what it writes.
+   * With β = 0 both engines had zeroed C, and so A, first, and returned zeros for [[1, 2], [3, 4]]².
+   */
+  @ParameterizedTest(name = "{0} gemm refuses a C sharing storage with A or B")
+  @EnumSource(DataType.class)
+  void gemmRefusesACSharingStorageWithAOrB(DataType type) {
+    Tensor a = engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4);
+    Tensor b = engine().tensor(type, Shape.of(2, 2), 5, 6, 7, 8);
+    Kernels k = engine().kernels();
+    rejects(() -> k.gemm(a, false, b, false, 1, 0, a.reshape(Shape.of(2, 2))), "gemm", "share storage");
+    rejects(() -> k.gemm(a, false, b, true, 1, 1, b.reshape(Shape.of(4)).reshape(Shape.of(2, 2))), "gemm",
+        "share storage");
+    assertEquals(java.util.List.of(1.0, 2.0, 3.0, 4.0), java.util.Arrays.stream(a.toDoubleArray()).boxed().toList(),
+        "A untouched");
+    assertTrue(a.sharesStorage(a.reshape(Shape.of(4))) && a.reshape(Shape.of(4)).sharesStorage(a));
+    assertTrue(!a.sharesStorage(b) && !a.sharesStorage(engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4)));
+    Tensor c = engine().zeros(type, Shape.of(2, 2));
+    k.gemm(a, false, a, false, 1, 0, c); // A read twice is fine
+    assertAgree(type + " A·A", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
   }
 
   @ParameterizedTest(name = "{0} bad arguments are rejected with the kernel and the shapes")

@@ -21,7 +21,14 @@ public record Tolerances(double relative, double absolute) {
     return new Tolerances(relative * 10, absolute * 10);
   }
 
+  /**
+   * Whether a and b agree: within the tolerances when both are finite, else only when equal, NaN agreeing with NaN.
+   * (An infinity is within the relative tolerance of anything, ∞ ≤ relative·∞, and NaN within none of itself.)
+   */
   public boolean agree(double a, double b) {
+    if (!Double.isFinite(a) || !Double.isFinite(b)) {
+      return a == b || Double.isNaN(a) && Double.isNaN(b);
+    }
     return Math.abs(a - b) <= absolute + relative * Math.max(Math.abs(a), Math.abs(b));
   }
 }

@@ -22,6 +22,11 @@ final class ArrayTensor implements Tensor {
     this.values = values;
   }
 
+  @Override
+  public boolean sharesStorage(Tensor other) {
+    return other instanceof ArrayTensor a && a.values == values;
+  }
+
   /** Writes v at flat index i, rounded to float for FLOAT32. */
   void store(int i, double v) {
     values[i] = dataType == DataType.FLOAT32 ? (float) v : v;

@@ -2,6 +2,7 @@ package org.delta4j.conformance;
 
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.EngineProvider;
+import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -52,6 +53,7 @@ public final class PrimitiveOnlyEngine implements Engine {
 
   @Override
   public Tensor zeros(DataType dataType, Shape shape) {
+    KernelArguments.zeros(dataType, shape);
     return new ArrayTensor(this, dataType, shape, new double[shape.intSize()]);
   }
 

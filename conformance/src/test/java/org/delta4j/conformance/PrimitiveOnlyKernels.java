@@ -145,8 +145,10 @@ final class PrimitiveOnlyKernels implements Kernels {
     int columns = m.shape().dim(1);
     for (int i = 0; i < m.shape().dim(0); i++) {
       int best = 0;
-      for (int j = 1; j < columns; j++) {
-        if (x[i * columns + j] > x[i * columns + best]) {
+      double max = Double.NEGATIVE_INFINITY; // not the first element, which may be NaN: NaN is never the maximum
+      for (int j = 0; j < columns; j++) {
+        if (x[i * columns + j] > max) {
+          max = x[i * columns + j];
           best = j;
         }
       }

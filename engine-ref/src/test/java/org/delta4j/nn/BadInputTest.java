@@ -12,6 +12,7 @@ import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.delta4j.train.Evaluation;
 import org.delta4j.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -30,6 +31,16 @@ class BadInputTest {
     for (String f : fragments) {
       assertTrue(t.getMessage().contains(f), "message '" + t.getMessage() + "' should contain '" + f + "'");
     }
+  }
+
+  @Test
+  void aNullNetworkOrDatasetIsNamed() {
+    ArrayDataset data = ArrayDataset.classification(new float[][] {{1, 2, 3, 4}}, new int[] {1}, 2);
+    Trainer trainer = Trainer.builder().epochs(1).build();
+    fails(IllegalArgumentException.class, () -> trainer.fit(null, data), "network", "null");
+    fails(IllegalArgumentException.class, () -> trainer.fit(net, null), "dataset is null");
+    fails(IllegalArgumentException.class, () -> Evaluation.of(null, data, 8), "network", "null");
+    fails(IllegalArgumentException.class, () -> Evaluation.of(net, null, 8), "dataset is null");
   }
 
   @Test

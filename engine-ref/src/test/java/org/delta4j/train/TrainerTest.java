@@ -88,6 +88,33 @@ class TrainerTest {
   }
 
   @Test
+  void earlyStoppingRestoresTheBestEpochsBatchNormStatisticsWithItsWeights() {
+    // inference reads the running mean and variance: weights of the best epoch beside the statistics of the last
+    // are a model no epoch had, and its validation loss is not the best one recorded
+    Split split = Split.of(moons, 0.25, 4);
+    NetworkSpec spec = NetworkSpec.builder().input(2).dense(16).batchNorm().relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.3)).seed(9).build();
+    Network net = Network.create(spec, engine);
+    List<Map<String, double[]>> buffersPerEpoch = new ArrayList<>();
+    History h = Trainer.builder().epochs(40).batchSize(16).validation(split.validation())
+        .earlyStopping(EarlyStopping.on(Metric.VALIDATION_LOSS, 2))
+        .listener(new TrainingListener() {
+          public void onEpochEnd(Network n, EpochResult r) {
+            Map<String, double[]> b = new java.util.LinkedHashMap<>();
+            n.buffers().forEach((name, t) -> b.put(name, t.toDoubleArray()));
+            buffersPerEpoch.add(b);
+          }
+        }).build().fit(net, split.training());
+    assertTrue(h.stoppedEarly() && h.bestEpoch() < h.epochs().size(), "the best epoch should not be the last: "
+        + h.bestEpoch() + " of " + h.epochs().size());
+    for (Map.Entry<String, double[]> b : buffersPerEpoch.get(h.bestEpoch() - 1).entrySet()) {
+      assertArrayEquals(b.getValue(), net.buffers().get(b.getKey()).toDoubleArray(), b.getKey());
+    }
+    double best = h.epochs().get(h.bestEpoch() - 1).validationLoss();
+    assertEquals(best, Evaluation.of(net, split.validation(), 64).loss(), 1e-6);
+  }
+
+  @Test
   void earlyStoppingOnValidationNeedsValidationData() {
     Trainer t = Trainer.builder().earlyStopping(EarlyStopping.on(Metric.VALIDATION_ACCURACY, 3)).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -117,6 +144,18 @@ class TrainerTest {
     double[][] b = weights(resumed);
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], "parameter " + straight.parameters().get(i).name());
+    }
+  }
+
+  @Test
+  void aBatchLargerThanTheDataIsOneBatchOfAllOfItWhateverItsSize() {
+    // n + batchSize − 1 once wrapped to a negative batch count: no step was taken and the loss reported 0
+    for (int batchSize : new int[] {400, 4096, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+      Network net = Network.create(spec(0.01), engine);
+      History h = Trainer.builder().epochs(2).batchSize(batchSize).build().fit(net, moons);
+      assertEquals(2, net.optimizer().iterations(), "updates with batches of " + batchSize);
+      assertTrue(h.epochs().get(0).trainingLoss() > 0.1, "loss with batches of " + batchSize + ": "
+          + h.epochs().get(0).trainingLoss());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.delta4j.engine.nd4j;
 
 import org.delta4j.engine.Engine;
+import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -38,6 +39,7 @@ public final class Nd4jEngine implements Engine {
 
   @Override
   public Tensor zeros(DataType dataType, Shape shape) {
+    KernelArguments.zeros(dataType, shape);
     return new Nd4jTensor(this, shape, dataType, Nd4j.zeros(nd4jType(dataType), longs(shape)));
   }
 

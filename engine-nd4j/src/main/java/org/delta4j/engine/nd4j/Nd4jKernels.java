@@ -140,6 +140,12 @@ final class Nd4jKernels implements Kernels {
     INDArray x = nd(kernel, a);
     INDArray y = nd(kernel, b);
     INDArray z = nd(kernel, out);
+    if ((op == BinaryOp.MAX || op == BinaryOp.MIN) && NativeMemory.addressable(x) && NativeMemory.addressable(y)
+        && NativeMemory.addressable(z)) {
+      // ND4J's Max and Min pass over a NaN in a but not in b; BinaryOp's formulas give NaN for either
+      ExtremaLoops.binary(op, memory(kernel, a), memory(kernel, b), b.shape(), memory(kernel, out), out.shape());
+      return;
+    }
     // ND4J's pairwise custom operations broadcast [1, n], [m, 1] and [1, 1] against [m, n] themselves.
     switch (op) {
       case ADD -> Nd4j.exec(new AddOp(x, y, z));
@@ -171,6 +177,11 @@ final class Nd4jKernels implements Kernels {
     KernelArguments.reduce(kernel, m, axis, out);
     INDArray x = nd(kernel, m);
     INDArray z = nd(kernel, out);
+    if (op == ReduceOp.MAX && NativeMemory.addressable(x) && NativeMemory.addressable(z)) {
+      // ND4J's Max passes over NaN; ReduceOp.MAX's formula gives NaN for a row or column that holds one
+      ExtremaLoops.reduceMax(memory(kernel, m), m.shape().dim(0), m.shape().dim(1), axis, memory(kernel, out));
+      return;
+    }
     switch (op) {
       case SUM -> x.sum(z, axis);
       case MAX -> Nd4j.exec(new Max(x, z, axis));
@@ -264,9 +275,8 @@ final class Nd4jKernels implements Kernels {
     switch (f) {
       case IDENTITY -> d.assign(g);
       case RELU -> {
-        // f′ = 1 where x > 0, which is where y = relu(x) > 0: sign(y) ∈ {0, 1}.
-        Nd4j.exec(new Sign(out, d));
-        d.muli(g);
+        // dy where x > 0, which is where y = relu(x) > 0, else 0: not sign(y)·dy, which is NaN for an infinite dy
+        Nd4j.exec(new Select(new INDArray[] {out.gt(0), g, Nd4j.zerosLike(g)}, new INDArray[] {d}));
       }
       case LEAKY_RELU -> {
         // m = max(sign(y), 0) ∈ {0, 1} marks x > 0; f′ = α + (1 − α)·m.
@@ -414,10 +424,23 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void argmaxRows(Tensor m, int[] out) {
     KernelArguments.argmax(m, out);
-    INDArray x = nd("argmaxRows", m);
-    long[] idx = Nd4j.argMax(x, 1).toLongVector();
-    for (int i = 0; i < idx.length; i++) {
-      out[i] = (int) idx[i];
+    // Not ND4J's argMax, which takes a NaN in a row's first place for the row's maximum but passes over NaN elsewhere:
+    // here, as on the reference engine, NaN is never the maximum
+    NativeMemory x = memory("argmaxRows", m);
+    int rows = m.shape().dim(0);
+    int n = m.shape().dim(1);
+    for (int i = 0; i < rows; i++) {
+      int best = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < n; j++) {
+        int at = i * n + j;
+        double v = x.floats ? x.bytes.getFloat(at * Float.BYTES) : x.bytes.getDouble(at * Double.BYTES);
+        if (v > max) {
+          max = v;
+          best = j;
+        }
+      }
+      out[i] = best;
     }
   }
 

@@ -57,6 +57,12 @@ final class Nd4jTensor implements Tensor {
     return new Nd4jTensor(engine, newShape, dataType, array.reshape('c', Nd4jEngine.longs(newShape)));
   }
 
+  /** The same native memory: a reshape is a new array object over a new buffer object at the same address. */
+  @Override
+  public boolean sharesStorage(Tensor other) {
+    return other instanceof Nd4jTensor n && array.data().address() == n.array.data().address();
+  }
+
   @Override
   public void copyFrom(float[] source) {
     shape.checkValueCount(source.length);

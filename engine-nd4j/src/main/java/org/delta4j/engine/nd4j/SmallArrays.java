@@ -37,7 +37,7 @@ final class SmallArrays {
   }
 
   /**
-   * out ← x &gt; 0 ? v : α·v, element-wise, α = 0 unless {@code leaky}: ReLU or leaky ReLU forward with v = x, and
+   * out ← x &gt; 0 ? v : α·v, element-wise, for leaky ReLU, and x &gt; 0 ? v : 0 for ReLU: forward with v = x, and
    * backward with v = dy. All have one shape (checked by the caller); out may be x or v. Any size: the backward pass
    * is one pass here against ND4J's two ops (a sign and a product) at any size.
    */

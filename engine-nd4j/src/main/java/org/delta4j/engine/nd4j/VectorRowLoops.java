@@ -62,51 +62,56 @@ final class VectorRowLoops {
   }
 
   /**
-   * out ← x &gt; 0 ? v : α·v, element-wise (ReLU with α = 0, leaky ReLU otherwise): the forward pass with v = x (ReLU
-   * then as max(x, 0), the maximum as {@link Math#max} takes it, as the reference engine computes it), the backward
-   * pass with v = dy (the derivative at 0 taken as α). out may be x or v.
+   * out ← x &gt; 0 ? v : α·v, element-wise, for leaky ReLU; out ← x &gt; 0 ? v : 0 for ReLU: the forward pass with v =
+   * x (ReLU then as max(x, 0), the maximum as {@link Math#max} takes it, as the reference engine computes it), the
+   * backward pass with v = dy (the derivative at 0 taken as α). ReLU passes nothing where x ≤ 0, not 0·dy, which is
+   * NaN for an infinite dy. out may be x or v.
    */
   static void rectify(NativeMemory x, NativeMemory v, boolean leaky, double alpha, NativeMemory out) {
     if (x.floats) {
-      rectifyFloats(x.bytes, v.bytes, x.length, x == v && !leaky, (float) alpha, out.bytes);
+      rectifyFloats(x.bytes, v.bytes, x.length, x == v && !leaky, !leaky, (float) alpha, out.bytes);
     } else {
-      rectifyDoubles(x.bytes, v.bytes, x.length, x == v && !leaky, alpha, out.bytes);
+      rectifyDoubles(x.bytes, v.bytes, x.length, x == v && !leaky, !leaky, alpha, out.bytes);
     }
   }
 
-  private static void rectifyFloats(ByteBuffer x, ByteBuffer v, int n, boolean max, float alpha, ByteBuffer y) {
+  private static void rectifyFloats(ByteBuffer x, ByteBuffer v, int n, boolean max, boolean gate, float alpha,
+      ByteBuffer y) {
     int end = F.loopBound(n);
     int i = 0;
     for (; i < end; i += F.length()) {
       int o = i * Float.BYTES;
       FloatVector a = FloatVector.fromByteBuffer(F, x, o, ORDER);
-      FloatVector r = max ? a.max(0f) : FloatVector.fromByteBuffer(F, v, o, ORDER)
-          .mul(alpha).blend(FloatVector.fromByteBuffer(F, v, o, ORDER), a.compare(VectorOperators.GT, 0f));
+      FloatVector b = FloatVector.fromByteBuffer(F, v, o, ORDER);
+      FloatVector r = max ? a.max(0f) : (gate ? FloatVector.zero(F) : b.mul(alpha))
+          .blend(b, a.compare(VectorOperators.GT, 0f));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Float.BYTES;
       float a = x.getFloat(o);
       float b = v.getFloat(o);
-      y.putFloat(o, max ? Math.max(a, 0f) : a > 0 ? b : alpha * b);
+      y.putFloat(o, max ? Math.max(a, 0f) : a > 0 ? b : gate ? 0f : alpha * b);
     }
   }
 
-  private static void rectifyDoubles(ByteBuffer x, ByteBuffer v, int n, boolean max, double alpha, ByteBuffer y) {
+  private static void rectifyDoubles(ByteBuffer x, ByteBuffer v, int n, boolean max, boolean gate, double alpha,
+      ByteBuffer y) {
     int end = D.loopBound(n);
     int i = 0;
     for (; i < end; i += D.length()) {
       int o = i * Double.BYTES;
       DoubleVector a = DoubleVector.fromByteBuffer(D, x, o, ORDER);
-      DoubleVector r = max ? a.max(0) : DoubleVector.fromByteBuffer(D, v, o, ORDER)
-          .mul(alpha).blend(DoubleVector.fromByteBuffer(D, v, o, ORDER), a.compare(VectorOperators.GT, 0));
+      DoubleVector b = DoubleVector.fromByteBuffer(D, v, o, ORDER);
+      DoubleVector r = max ? a.max(0) : (gate ? DoubleVector.zero(D) : b.mul(alpha))
+          .blend(b, a.compare(VectorOperators.GT, 0));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Double.BYTES;
       double a = x.getDouble(o);
       double b = v.getDouble(o);
-      y.putDouble(o, max ? Math.max(a, 0) : a > 0 ? b : alpha * b);
+      y.putDouble(o, max ? Math.max(a, 0) : a > 0 ? b : gate ? 0 : alpha * b);
     }
   }
 }

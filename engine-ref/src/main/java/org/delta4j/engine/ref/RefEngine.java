@@ -1,6 +1,7 @@
 package org.delta4j.engine.ref;
 
 import org.delta4j.engine.Engine;
+import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -27,6 +28,7 @@ public final class RefEngine implements Engine {
 
   @Override
   public Tensor zeros(DataType dataType, Shape shape) {
+    KernelArguments.zeros(dataType, shape);
     return RefTensor.zeros(this, dataType, shape);
   }
 

@@ -49,6 +49,11 @@ final class RefTensor implements Tensor {
   }
 
   @Override
+  public boolean sharesStorage(Tensor other) {
+    return other instanceof RefTensor r && (floats != null ? floats == r.floats : doubles == r.doubles);
+  }
+
+  @Override
   public void copyFrom(float[] source) {
     shape.checkValueCount(source.length);
     if (floats != null) {
