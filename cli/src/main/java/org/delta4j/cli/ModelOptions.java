@@ -2,6 +2,7 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
@@ -43,7 +44,7 @@ final class ModelOptions {
    * Refuses data the model cannot read: samples of another shape (flat samples of as many values feed an image input,
    * as in training), or another number of classes (both named).
    */
-  void checkFits(Network network, Dataset data) {
+  void checkFits(Network network, Dataset data) throws IOException {
     if (!data.fitsInput(network.spec().input())) {
       throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
           + " but the data's have shape " + data.featureShape());
@@ -53,5 +54,22 @@ final class ModelOptions {
       throw new IllegalArgumentException(model + " predicts " + classes + " classes but the data has "
           + data.numClasses() + " " + data.classNames() + "; use the data the model was trained on");
     }
+    // Classes named by labels 0..K-1 are the outputs' indices, as in training; named otherwise they are matched by
+    // their sorted order, so another set of names of the same number would be scored against the wrong outputs.
+    String run = ModelFiles.runConfiguration(model);
+    List<String> trained = run == null ? null : RunConfiguration.fromJson(run, model).classes();
+    if (trained != null && !isIndices(data.classNames()) && !trained.equals(data.classNames())) {
+      throw new IllegalArgumentException(model + " was trained on the classes " + trained + " but the data's are "
+          + data.classNames() + "; use data labelled as the model's was");
+    }
+  }
+
+  private static boolean isIndices(List<String> names) {
+    for (int i = 0; i < names.size(); i++) {
+      if (!names.get(i).equals(String.valueOf(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -3,11 +3,14 @@ package org.delta4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +24,8 @@ final class RunConfiguration {
   static final Set<String> MAY_CHANGE = Set.of("--epochs", "--stop-after", "--output", "--resume", "--download");
   private static final Set<String> CASE_INSENSITIVE = Set.of("--engine", "--dtype", "--optimizer", "--preset");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The key of the run's class names: not an option, so without the options' "--". */
+  static final String CLASSES = "classes";
 
   private final Map<String, String> values;
 
@@ -49,6 +54,33 @@ final class RunConfiguration {
       return saved == given;
     }
     return CASE_INSENSITIVE.contains(option) ? saved.equalsIgnoreCase(given) : saved.equals(given);
+  }
+
+  /** This configuration with the names of the run's classes, in the order of the network's outputs. */
+  RunConfiguration withClasses(List<String> classes) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    ArrayNode a = JSON.createArrayNode();
+    classes.forEach(a::add);
+    v.put(CLASSES, a.toString());
+    return new RunConfiguration(v);
+  }
+
+  /** The names of the run's classes, or null when the run did not record them. */
+  List<String> classes() {
+    String json = values.get(CLASSES);
+    if (json == null) {
+      return null;
+    }
+    try {
+      JsonNode a = JSON.readTree(json);
+      List<String> out = new ArrayList<>();
+      for (JsonNode n : a.isArray() ? a : JSON.createArrayNode()) {
+        out.add(n.asText());
+      }
+      return a.isArray() ? out : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   /** A path as saved: absolute and normalised, so that two spellings of one place agree. */

@@ -180,7 +180,8 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Data: " + loaded.description() + "; training on " + loaded.training().size()
         + (loaded.validation() != null ? ", validating on " + loaded.validation().size() : "") + ", testing on "
         + loaded.test().size());
-    String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory()).toJson();
+    String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory())
+        .withClasses(loaded.training().classNames()).toJson();
 
     Network network;
     TrainingProgress progress;
@@ -320,7 +321,7 @@ final class TrainCommand implements Callable<Integer> {
   private void adopt(RunConfiguration saved, Path checkpoint) {
     RunConfiguration given = configuration(engine, data.fashionMnistDirectory);
     for (String option : saved.values().keySet()) {
-      if (matched(option) && !RunConfiguration.MAY_CHANGE.contains(option)
+      if (option.startsWith("--") && matched(option) && !RunConfiguration.MAY_CHANGE.contains(option)
           && !saved.agrees(option, given.get(option))) {
         throw new IllegalArgumentException(option + " " + given.get(option) + " conflicts with the run being resumed, "
             + "which used " + option + " " + saved.get(option) + " (" + checkpoint + "); leave it out to resume that "
@@ -338,6 +339,9 @@ final class TrainCommand implements Callable<Integer> {
     // The saved values pass the checks the options pass: a damaged file must not run what no command line could.
     for (Map.Entry<String, String> e : saved.values().entrySet()) {
       String v = e.getValue();
+      if (!e.getKey().startsWith("--")) {
+        continue; // what the run learned of its data, such as its classes; no option
+      }
       try {
         switch (e.getKey()) {
           case "--engine" -> engine = v;

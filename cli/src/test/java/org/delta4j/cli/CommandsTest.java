@@ -193,6 +193,20 @@ class CommandsTest {
     assertEquals(0, evaluated.exitCode(), evaluated.err());
     assertTrue(evaluated.out().contains("Test accuracy: " + accuracy), "the same test split, from the model's own "
         + "seed: " + evaluated.out());
+
+    // Other names for two classes would be matched to the outputs by their sorted order: refused, naming both.
+    Path renamed = Files.writeString(out.resolve("renamed.csv"), csv.toString().replace("pos", "yes")
+        .replace("neg", "no"));
+    String model = out.resolve("run").resolve("model.safetensors").toString();
+    Run other = run("predict", "--csv", renamed.toString(), "--header", "--engine", "ref", "--model", model);
+    assertEquals(1, other.exitCode(), other.out());
+    assertEquals("error: " + model + " was trained on the classes [neg, pos] but the data's are [no, yes]; use data "
+        + "labelled as the model's was", other.err().trim());
+    // Labels 0 and 1 are the outputs' indices, as any model's classes are.
+    Path indices = Files.writeString(out.resolve("indices.csv"), csv.toString().replace("pos", "1")
+        .replace("neg", "0"));
+    assertEquals(0, run("evaluate", "--csv", indices.toString(), "--header", "--engine", "ref", "--model", model)
+        .exitCode());
   }
 
   @Test

@@ -120,7 +120,7 @@ public final class FashionMnist {
 
   private static String missing(Path dir) {
     if (!Files.isDirectory(dir)) {
-      return "no such directory";
+      return Files.exists(dir) ? "a file, not a directory" : "no such directory";
     }
     List<String> names = new ArrayList<>();
     for (File f : File.values()) {

@@ -51,6 +51,10 @@ class FashionMnistTest {
     IOException explicit = assertThrows(IOException.class, () -> FashionMnist.locate(partial, k -> null,
         root.resolve("sys"), root.resolve("c")));
     assertTrue(explicit.getMessage().contains("does not hold the Fashion-MNIST files"), explicit.getMessage());
+    Path file = Files.write(root.resolve("images.gz"), new byte[0]);
+    IOException notADirectory = assertThrows(IOException.class, () -> FashionMnist.locate(file, k -> null,
+        root.resolve("sys"), root.resolve("c")));
+    assertTrue(notADirectory.getMessage().endsWith("(a file, not a directory)"), notADirectory.getMessage());
   }
 
   @Test
