@@ -124,6 +124,7 @@ final class KindAnnotation {
     }
     TypeElement annotationType = (TypeElement) m.getAnnotationType().asElement();
     List<ExecutableElement> declared = ElementFilter.methodsIn(annotationType.getEnclosedElements());
+    Map<String, String> claimed = new LinkedHashMap<>(); // field → the member that writes it
     for (ExecutableElement member : declared) {
       String name = member.getSimpleName().toString();
       AnnotationValue written = Mirrors.written(m, name);
@@ -138,6 +139,16 @@ final class KindAnnotation {
         } else {
           k.problems.put(name, wrongType);
         }
+        continue;
+      }
+      // Two members of one field, or a member of a field the reader writes itself, would lose a value unseen.
+      String field = field(elements, member);
+      String other = claimed.putIfAbsent(field, name);
+      if (other != null || field.equals("type") || category == Category.LAYER && field.equals("name")) {
+        k.problems.put(name, "the member " + name + "() of @" + Mirrors.simpleName(m) + " writes the field '" + field
+            + "', which " + (other != null ? "its member " + other + "() writes too"
+                : field.equals("type") ? "holds the kind's type name" : "holds the layer's name, from name()")
+            + ": give it another @Field");
         continue;
       }
       if (isInitializerKind(member)) {

@@ -152,6 +152,29 @@ class KindsTest {
   }
 
   @Test
+  void membersWritingOneFieldOrAFieldTheReaderWritesAreErrorsNotLostValues() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Twice { @Field(\"units\") int size(); int units() default 1; }",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Typed { int units(); String type() default \"dense\";",
+        "  @Field(\"name\") String label() default \"\"; }",
+        ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Twice(size = 4, units = 5) void a();", "  @Typed(units = 2, type = \"x\") void b();",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member units() of @Twice writes the field 'units', which its member "
+        + "size() writes too: give it another @Field").inFile(source).onLineContaining("units = 5");
+    assertThat(c).hadErrorContaining("the member type() of @Typed writes the field 'type', which holds the kind's "
+        + "type name").inFile(source).onLineContaining("type = \"x\"");
+    assertThat(c).hadErrorContaining("the member label() of @Typed writes the field 'name', which holds the layer's "
+        + "name, from name()").inFile(source).onLineContaining("type = \"x\"");
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
   void aConventionalMemberOfAnotherTypeIsAnErrorOnItsValueNotAFailureOfTheProcessor() {
     JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
         "import java.lang.annotation.*;",
