@@ -294,7 +294,8 @@ public final class SafeTensors {
       }
       if (withData && recorded != null && !recorded.equals(hex(crc.getValue()))) {
         throw new ModelFormatException(file, "the contents do not match the file's checksum (CRC-32C " + recorded
-            + " recorded, " + hex(crc.getValue()) + " computed): the file is damaged");
+            + " recorded, " + hex(crc.getValue()) + " computed): the file is damaged, or was changed by a program "
+            + "that kept its metadata (drop the '" + CHECKSUM + "' key to read such a file unchecked)");
       }
       Map<String, Entry> tensors = new LinkedHashMap<>();
       for (int i = 0; withData && i < names.size(); i++) {
