@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.autodiff.BlockSpec.Node;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.io.ModelFiles;
@@ -118,6 +120,24 @@ class CustomKindsTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
     assertTrue(e.getMessage().contains("layer kind 'learned_shift'")
         && e.getMessage().contains("provided by " + CustomKinds.class.getName()), e.getMessage());
+  }
+
+  /** A kind inside a block is as much the model's as one at the top, and as well named when it is missing. */
+  @Test
+  void aModelWhoseKindInsideABlockIsNotOnTheClassPathNamesTheKindAndItsProvider() throws IOException {
+    Path file = dir.resolve("m.safetensors");
+    BlockSpec block = new BlockSpec(Node.of(new LayerSpec.Dense(4), BlockSpec.INPUT),
+        Node.of(new LearnedScale("scale", 0.5), "dense1", BlockSpec.INPUT));
+    NetworkSpec spec = NetworkSpec.builder().input(4).layer(block).dense(2).loss(new WeightedMse(3)).build();
+    ModelFiles.save(Network.create(spec, engine, DataType.FLOAT32), file);
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+    meta.put("network", meta.get("network").replace("learned_scale", "learned_shift"));
+    meta.put("kinds", meta.get("kinds").replace("learned_scale", "learned_shift"));
+    SafeTensors.write(file, c.tensors(), meta);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    assertTrue(e.getMessage().contains("the model uses the layer kind 'learned_shift', provided by "
+        + CustomKinds.class.getName() + ","), e.getMessage());
   }
 
   /** A kind that declares a [3, 2] weight but builds a layer training a [2, 3] one. */
