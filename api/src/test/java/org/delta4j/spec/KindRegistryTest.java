@@ -65,6 +65,40 @@ class KindRegistryTest {
     assertTrue(e.getMessage().contains("layer kind 'swish'") && e.getMessage().contains("'dense'"), e.getMessage());
   }
 
+  /** A layer kind of any type name, passing its input through. */
+  record Named(String type, String name) implements LayerSpec {
+    @Override
+    public Named withName(String name) {
+      return new Named(type, name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public org.delta4j.nn.Layer build(org.delta4j.nn.LayerContext context) {
+      throw new UnsupportedOperationException("never built here");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * Type names are read in any case (lowered), so a kind registered under a name with capitals could be written but
+   * never read back: it is refused when the registry is built, naming the provider.
+   */
+  @Test
+  void aTypeNameWithCapitalsIsRefusedNamingTheProvider() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> KindRegistry.of(List.of(layers("LearnedSwish", new Named("LearnedSwish", null)))));
+    assertTrue(e.getMessage().contains("'LearnedSwish'") && e.getMessage().contains("lower case")
+        && e.getMessage().contains(KindRegistryTest.class.getName()), e.getMessage());
+    KindRegistry.of(List.of(layers("learned_swish", new Named("learned_swish", null))));
+  }
+
   /** A provider that cannot even list its kinds. */
   public static final class ThrowingProvider implements KindProvider {
     @Override
