@@ -198,8 +198,15 @@ public final class Network {
   Tensor run(List<Layer> chain, Tensor input, Mode mode) {
     checkInput(input);
     Tensor x = input;
+    int rows = input.shape().dim(0);
     for (Layer l : chain) {
       x = l.forward(x, mode);
+      // the next layer, the loss and the predictor read the output by its declared shape: another is a layer's fault
+      if (x == null || !x.shape().isBatchOf(l.outputShape()) || x.shape().dim(0) != rows) {
+        throw new IllegalStateException("layer '" + l.name() + "' (" + l.getClass().getName() + "): its forward pass "
+            + "gave " + (x == null ? "null" : x.shape()) + " for a batch of " + rows + ", but its output shape "
+            + l.outputShape() + " makes " + l.outputShape().withBatch(rows));
+      }
     }
     return x;
   }

@@ -180,4 +180,84 @@ class CustomKindsTest {
     assertTrue(e.getMessage().contains("miswired layer 'm' (" + Miswired.class.getName() + ")")
         && e.getMessage().contains("[m.weight[3, 2]]") && e.getMessage().contains("m.weight[2, 3]"), e.getMessage());
   }
+
+  /** Declares an output of 2 per sample, and its layer says so too, but gives its input of 3 unchanged. */
+  record Wide(String name) implements LayerSpec {
+    @Override
+    public String type() {
+      return "wide";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Wide(name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return Shape.of(2);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      return new Layer() {
+        @Override
+        public String name() {
+          return c.name();
+        }
+
+        @Override
+        public Shape inputShape() {
+          return c.inputShape();
+        }
+
+        @Override
+        public Shape outputShape() {
+          return Shape.of(2);
+        }
+
+        @Override
+        public Tensor forward(Tensor input, Mode mode) {
+          return input;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+          return gradOutput;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+          return List.of();
+        }
+      };
+    }
+  }
+
+  /**
+   * A layer whose forward pass gives another shape than it declares is named where it does so: the predictor read its
+   * rows by the declared width (the first sample's probabilities were [1, 2], the second's [3, 4]), training blamed the
+   * targets, and a following layer its own input.
+   */
+  @Test
+  void aLayerWhoseOutputIsNotItsDeclaredShapeIsNamed() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new Wide("w")).loss(new WeightedMse(1)).build();
+    Network net = Network.create(spec, engine, DataType.FLOAT32);
+    String expected = "layer 'w' (" + Wide.class.getName() + "$1): its forward pass gave [2, 3] for a batch of 2, but "
+        + "its output shape [2] makes [2, 2]";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> net.predictor().probabilities(new float[][] {{1, 2, 3}, {4, 5, 6}}));
+    assertEquals(expected, e.getMessage());
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Tensor t = engine.zeros(DataType.FLOAT32, Shape.of(2, 2));
+    e = assertThrows(IllegalStateException.class, () -> net.trainStep(x, t));
+    assertEquals(expected, e.getMessage());
+    Network deeper = Network.create(NetworkSpec.builder().input(3).layer(new Wide("w")).dense(2)
+        .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
+    e = assertThrows(IllegalStateException.class, () -> deeper.forward(x, Mode.inference()));
+    assertEquals(expected, e.getMessage());
+  }
 }
