@@ -13,6 +13,7 @@ import java.util.Map;
 import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.autodiff.BlockSpec.Node;
 import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.ModelFormatException;
@@ -28,6 +29,7 @@ import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.spec.ParameterSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -259,5 +261,46 @@ class CustomKindsTest {
         .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
     e = assertThrows(IllegalStateException.class, () -> deeper.forward(x, Mode.inference()));
     assertEquals(expected, e.getMessage());
+  }
+
+  /** Names its two state tensors alike. */
+  record Twice(double learningRate) implements OptimizerSpec {
+    @Override
+    public String type() {
+      return "twice";
+    }
+
+    @Override
+    public double weightDecay() {
+      return 0;
+    }
+
+    @Override
+    public LearningRateSchedule schedule() {
+      return new LearningRateSchedule.Constant();
+    }
+
+    @Override
+    public List<String> stateNames() {
+      return List.of("m", "m");
+    }
+
+    @Override
+    public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
+      kernels.axpy(-rate, g, w);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /** Two state tensors of one name would be saved as one, and a resumed run would start the other from zero. */
+  @Test
+  void anOptimizerWhoseStateNamesRepeatIsRefused() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Twice(0.1))
+        .build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, engine));
+    assertTrue(e.getMessage().startsWith("twice optimizer (" + Twice.class.getName() + "): its state names must be "
+        + "distinct") && e.getMessage().contains("[m, m]"), e.getMessage());
   }
 }
