@@ -201,12 +201,7 @@ public final class Network {
     int rows = input.shape().dim(0);
     for (Layer l : chain) {
       x = l.forward(x, mode);
-      // the next layer, the loss and the predictor read the output by its declared shape: another is a layer's fault
-      if (x == null || !x.shape().isBatchOf(l.outputShape()) || x.shape().dim(0) != rows) {
-        throw new IllegalStateException("layer '" + l.name() + "' (" + l.getClass().getName() + "): its forward pass "
-            + "gave " + (x == null ? "null" : x.shape()) + " for a batch of " + rows + ", but its output shape "
-            + l.outputShape() + " makes " + l.outputShape().withBatch(rows));
-      }
+      Layer.checkOutput(l, x, rows); // the next layer, the loss and the predictor read it by its declared shape
     }
     return x;
   }

@@ -261,6 +261,11 @@ class CustomKindsTest {
         .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
     e = assertThrows(IllegalStateException.class, () -> deeper.forward(x, Mode.inference()));
     assertEquals(expected, e.getMessage());
+    Network inBlock = Network.create(NetworkSpec.builder().input(3).layer(new BlockSpec("b",
+        List.of(Node.of(new Wide("w"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build(), engine,
+        DataType.FLOAT32);
+    e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
+    assertEquals(expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
   }
 
   /** Names its two state tensors alike. */
