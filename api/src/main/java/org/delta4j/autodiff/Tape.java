@@ -667,6 +667,7 @@ public final class Tape {
     own(layer.name(), x);
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
+    Layer.checkOutput(layer, out, x.shape().dim(0));
     Value y = record(layer.name(), out, slot, x);
     y.source = !layer.parameters().isEmpty();
     y.tracked |= y.source;

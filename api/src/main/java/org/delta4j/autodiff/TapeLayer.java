@@ -36,7 +36,13 @@ abstract class TapeLayer implements Layer {
     }
     tape.reset();
     Value in = tape.variable(x);
-    Value y = record(in, mode);
+    Value y;
+    try {
+      y = record(in, mode);
+    } catch (IllegalArgumentException e) {
+      // an operation names itself and its shapes; which layer of the network it belongs to is said here
+      throw new IllegalArgumentException(what() + ": " + e.getMessage(), e);
+    }
     Shape expected = outputShape.withBatch(x.shape().dim(0));
     if (!y.shape().equals(expected)) {
       throw new IllegalStateException(what() + ": the forward pass gave " + y.shape() + " but the kind's output shape "

@@ -18,7 +18,6 @@ import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.KindRegistry;
-import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.UnknownKindException;
 import org.delta4j.tensor.DataType;
@@ -90,17 +89,40 @@ public final class ModelFiles {
 
   /**
    * Which provider registered each kind the network uses, as JSON {@code {"layer/dense": "org.delta4j.spec.BuiltInKinds",
-   * ...}}: a model whose kind is missing where it is loaded can then say what to add.
+   * ...}}: a model whose kind is missing where it is loaded can then say what to add. The layers written inside a
+   * layer (a block's nodes) count too, since a missing kind is missed wherever it is.
    */
   private static String kindProviders(NetworkSpec spec) {
     KindRegistry kinds = KindRegistry.standard();
     ObjectNode n = JSON.createObjectNode();
-    for (LayerSpec l : spec.layers()) {
-      n.put("layer/" + l.type(), String.valueOf(kinds.provider("layer", l.type())));
+    for (JsonNode l : NetworkSpecJson.toJson(spec).get("layers")) {
+      layerKinds(l, kinds, n);
     }
     n.put("loss/" + spec.loss().type(), String.valueOf(kinds.provider("loss", spec.loss().type())));
     n.put("optimizer/" + spec.optimizer().type(), String.valueOf(kinds.provider("optimizer", spec.optimizer().type())));
     return n.toString();
+  }
+
+  /**
+   * The kind of a layer as written ({@link org.delta4j.spec.FieldWriter#layer}: a type and a name) and of every layer
+   * written among its fields, at any depth.
+   */
+  private static void layerKinds(JsonNode layer, KindRegistry kinds, ObjectNode into) {
+    String type = layer.get("type").asText();
+    into.put("layer/" + type, String.valueOf(kinds.provider("layer", type)));
+    nestedLayerKinds(layer, kinds, into);
+  }
+
+  private static void nestedLayerKinds(JsonNode node, KindRegistry kinds, ObjectNode into) {
+    for (JsonNode child : node) {
+      JsonNode type = child.get("type");
+      if (child.isObject() && type != null && type.isTextual() && child.has("name")
+          && kinds.provider("layer", type.asText()) != null) {
+        layerKinds(child, kinds, into);
+      } else if (child.isContainerNode()) {
+        nestedLayerKinds(child, kinds, into);
+      }
+    }
   }
 
   private static String providerNamed(String kindsJson, String key) {

@@ -35,6 +35,18 @@ public interface Layer {
   List<Parameter> parameters();
 
   /**
+   * Checks what {@code layer} gave for a batch of {@code rows}: a batch of its declared output shape, as whatever reads
+   * it next assumes. The network and a block's tape check every layer they run; another shape is the layer's fault.
+   */
+  static void checkOutput(Layer layer, Tensor output, int rows) {
+    if (output == null || !output.shape().isBatchOf(layer.outputShape()) || output.shape().dim(0) != rows) {
+      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
+          + "pass gave " + (output == null ? "null" : output.shape()) + " for a batch of " + rows
+          + ", but its output shape " + layer.outputShape() + " makes " + layer.outputShape().withBatch(rows));
+    }
+  }
+
+  /**
    * This layer and {@code next}, the layer that takes its output, as one stage giving the two layers' outputs and
    * gradients in fewer passes over the batch; or null (the default) when they run one after the other. The stage
    * trains this layer's parameters and updates its buffers (it has no other state), so that {@link Network} may run

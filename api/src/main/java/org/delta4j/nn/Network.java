@@ -212,8 +212,10 @@ public final class Network {
   Tensor run(List<Layer> chain, Tensor input, Mode mode) {
     checkInput(input);
     Tensor x = input;
+    int rows = input.shape().dim(0);
     for (Layer l : chain) {
       x = l.forward(x, mode);
+      Layer.checkOutput(l, x, rows); // the next layer, the loss and the predictor read it by its declared shape
     }
     return x;
   }

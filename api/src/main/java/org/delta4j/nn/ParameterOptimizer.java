@@ -2,6 +2,7 @@ package org.delta4j.nn;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class ParameterOptimizer implements Optimizer {
     this.spec = spec;
     this.parameters = List.copyOf(parameters);
     this.kernels = engine.kernels();
+    checkStateNames(spec);
     Map<String, Tensor> view = new LinkedHashMap<>();
     for (Parameter p : this.parameters) {
       List<Tensor> s = new ArrayList<>();
@@ -42,6 +44,21 @@ public final class ParameterOptimizer implements Optimizer {
       states.add(List.copyOf(s));
     }
     this.stateView = Collections.unmodifiableMap(view);
+  }
+
+  /**
+   * State names key the saved tensors (parameter/name): two alike would save one tensor for both, and resuming would
+   * silently start the other from zero.
+   */
+  private static void checkStateNames(OptimizerSpec spec) {
+    List<String> names = spec.stateNames();
+    boolean usable = names != null && names.stream().allMatch(n -> n != null && !n.isBlank() && !n.contains("/"))
+        && new HashSet<>(names).size() == names.size();
+    if (!usable || spec.workTensors() < 0) {
+      throw new IllegalArgumentException(spec.type() + " optimizer (" + spec.getClass().getName() + "): its state "
+          + "names must be distinct non-empty names without '/' and its work tensors ≥ 0, got " + names + " and "
+          + spec.workTensors());
+    }
   }
 
   @Override

@@ -19,6 +19,8 @@ public final class FieldReader {
   private final String where;
   private final KindRegistry kinds;
   private final Set<String> read = new LinkedHashSet<>();
+  /** The error this object gave for a missing field, the one a misspelt field explains. */
+  private IllegalArgumentException missing;
 
   /** Reads {@code node}, which must be a JSON object; {@code where} names it in messages. */
   public FieldReader(JsonNode node, String where) {
@@ -73,7 +75,7 @@ public final class FieldReader {
     JsonNode n = get(name);
     if (n == null) {
       if (Double.isNaN(fallback)) {
-        throw new IllegalArgumentException(where + "." + name + " is missing");
+        throw missing(name);
       }
       return fallback;
     }
@@ -178,7 +180,7 @@ public final class FieldReader {
   public FieldReader object(String name) {
     JsonNode n = get(name);
     if (n == null) {
-      throw new IllegalArgumentException(where + "." + name + " is missing");
+      throw missing(name);
     }
     return new FieldReader(n, where + "." + name, kinds);
   }
@@ -186,7 +188,10 @@ public final class FieldReader {
   /** An array of objects, each to read with its own reader; required. */
   public List<FieldReader> objects(String name) {
     JsonNode n = get(name);
-    if (n == null || !n.isArray()) {
+    if (n == null) {
+      throw missing(name);
+    }
+    if (!n.isArray()) {
       throw new IllegalArgumentException(where + "." + name + " must be an array of objects, got " + n);
     }
     List<FieldReader> out = new ArrayList<>();
@@ -240,9 +245,11 @@ public final class FieldReader {
   }
 
   /**
-   * Reads this object's spec with {@code reader}, then {@link #finish()}es. When reading fails and the object has
-   * fields nobody read, those are reported first: a misspelt field is the likelier cause of a missing one; otherwise
-   * the error names this object's place, unless it does already.
+   * Reads this object's spec with {@code reader}, then {@link #finish()}es. When reading fails for a field of this
+   * object that is missing and the object has fields nobody read, those are reported first: a misspelt field is the
+   * likelier cause of a missing one. Any other failure (a bad value, an unknown kind in a nested object) is not
+   * blamed on the fields not read yet, merely the ones the reader had not reached: it names this object's place,
+   * unless it does already.
    */
   public <T> T read(java.util.function.Function<FieldReader, T> reader) {
     T value;
@@ -250,16 +257,16 @@ public final class FieldReader {
       value = reader.apply(this);
     } catch (IllegalArgumentException e) {
       List<String> unknown = unknown();
-      if (unknown.isEmpty()) {
-        // A spec's own check ("dense layer: units must be at least 1") knows no place in the document: add it.
-        String message = String.valueOf(e.getMessage());
-        if (e instanceof UnknownKindException || message.startsWith(where)) {
-          throw e;
-        }
-        throw new IllegalArgumentException(where + ": " + message, e);
+      if (!unknown.isEmpty() && e == missing) {
+        throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
+            + " (" + e.getMessage() + ")", e);
       }
-      throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
-          + " (" + e.getMessage() + ")", e);
+      // A spec's own check ("dense layer: units must be at least 1") knows no place in the document: add it.
+      String message = String.valueOf(e.getMessage());
+      if (e instanceof UnknownKindException || message.startsWith(where)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(where + ": " + message, e);
     }
     finish();
     return value;
@@ -282,9 +289,14 @@ public final class FieldReader {
     return n == null || n.isNull() ? null : n;
   }
 
+  private IllegalArgumentException missing(String name) {
+    missing = new IllegalArgumentException(where + "." + name + " is missing");
+    return missing;
+  }
+
   private <T> T requireFallback(String name, T fallback) {
     if (fallback == null) {
-      throw new IllegalArgumentException(where + "." + name + " is missing");
+      throw missing(name);
     }
     return fallback;
   }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -14,7 +15,8 @@ import java.util.function.Function;
  * The registered layer, loss and optimizer kinds, by JSON type name, with the provider class of each: every kind
  * every {@link KindProvider} on the class path lists, the built-in ones included. Building one fails loudly, naming
  * the provider class and the kind, when a provider cannot be loaded or throws, when two providers (or one twice)
- * claim one type name, or when a kind's example is of another type. Immutable and thread-safe.
+ * claim one type name, when a type name is not lower case, or when a kind's example is of another type. Immutable and
+ * thread-safe.
  */
 public final class KindRegistry {
   private static volatile KindRegistry standard;
@@ -119,6 +121,12 @@ public final class KindRegistry {
       if (t == null || t.isBlank() || !t.equals(t.trim())) {
         throw new IllegalStateException("a " + category + " kind of provider " + provider + " has no usable type name: '"
             + t + "'");
+      }
+      if (!t.equals(t.toLowerCase(Locale.ROOT))) {
+        // descriptions are read in any case, by the lowered name: one with capitals could be written, never read
+        throw new IllegalStateException(category + " kind '" + t + "' of provider " + provider + ": type names are "
+            + "lower case, as descriptions and options name kinds in any case; register it as '"
+            + t.toLowerCase(Locale.ROOT) + "'");
       }
       if (!t.equals(example)) {
         throw new IllegalStateException(category + " kind '" + t + "' of provider " + provider

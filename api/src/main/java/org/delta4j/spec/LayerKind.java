@@ -10,11 +10,26 @@ import org.delta4j.tensor.Shape;
  * that the tests which check every registered kind (JSON, save and load, the conformance suite) use.
  */
 public record LayerKind(String type, Function<FieldReader, LayerSpec> reader, Example example) {
+  /** Refuses a missing part, naming the kind: a kind without a reader would fail only when a description used it. */
+  public LayerKind {
+    if (type == null || reader == null || example == null || example.spec() == null || example.input() == null) {
+      throw new IllegalArgumentException("layer kind '" + type + "': its type name, reader and example must not be "
+          + "null");
+    }
+  }
+
   /** A small valid spec of the kind and a per-sample input shape it accepts. */
   public record Example(LayerSpec spec, Shape input) {}
 
-  /** The spec written in these fields. */
+  /** The spec written in these fields, which must be of this kind. */
   public LayerSpec read(FieldReader fields) {
-    return reader.apply(fields);
+    LayerSpec spec = reader.apply(fields);
+    // the registry checked the example's type; a reader making another kind's spec would read one kind as another
+    if (spec == null || !type.equals(spec.type())) {
+      throw new IllegalStateException("layer kind '" + type + "': its reader made " + (spec == null ? "null"
+          : "a spec of type '" + spec.type() + "'") + " at " + fields.where() + "; a kind's reader must make specs of "
+          + "the kind's type");
+    }
+    return spec;
   }
 }

@@ -8,8 +8,23 @@ import java.util.function.Function;
  * name alone), and an example for the tests that check every registered kind.
  */
 public record LossKind(String type, Function<FieldReader, LossSpec> reader, LossSpec example) {
-  /** The spec written in these fields. */
+  /** Refuses a missing part, naming the kind: a kind without a reader would fail only when a description used it. */
+  public LossKind {
+    if (type == null || reader == null || example == null) {
+      throw new IllegalArgumentException("loss kind '" + type + "': its type name, reader and example must not be "
+          + "null");
+    }
+  }
+
+  /** The spec written in these fields, which must be of this kind. */
   public LossSpec read(FieldReader fields) {
-    return reader.apply(fields);
+    LossSpec spec = reader.apply(fields);
+    // the registry checked the example's type; a reader making another kind's spec would read one kind as another
+    if (spec == null || !type.equals(spec.type())) {
+      throw new IllegalStateException("loss kind '" + type + "': its reader made " + (spec == null ? "null"
+          : "a spec of type '" + spec.type() + "'") + " at " + fields.where() + "; a kind's reader must make specs of "
+          + "the kind's type");
+    }
+    return spec;
   }
 }

@@ -99,6 +99,11 @@ public record NetworkSpec(
       if (l == null) {
         throw new IllegalArgumentException("layer " + named.size() + " is null");
       }
+      if (l.type() == null || l.type().isBlank()) {
+        // the type names the layer in every message, its JSON and its default name: without one they all fail later
+        throw new IllegalArgumentException("layer " + named.size() + " (" + l.getClass().getName()
+            + ") has no type name: type() returned " + (l.type() == null ? "null" : "'" + l.type() + "'"));
+      }
       int k = counts.merge(l.kindLabel(), 1, Integer::sum);
       named.add(l.name() == null ? l.withName(l.kindLabel() + k) : l);
     }

@@ -9,8 +9,23 @@ import java.util.function.Function;
  * registered kind.
  */
 public record OptimizerKind(String type, Function<FieldReader, OptimizerSpec> reader, OptimizerSpec example) {
-  /** The spec written in these fields. */
+  /** Refuses a missing part, naming the kind: a kind without a reader would fail only when a description used it. */
+  public OptimizerKind {
+    if (type == null || reader == null || example == null) {
+      throw new IllegalArgumentException("optimizer kind '" + type + "': its type name, reader and example must not be "
+          + "null");
+    }
+  }
+
+  /** The spec written in these fields, which must be of this kind. */
   public OptimizerSpec read(FieldReader fields) {
-    return reader.apply(fields);
+    OptimizerSpec spec = reader.apply(fields);
+    // the registry checked the example's type; a reader making another kind's spec would read one kind as another
+    if (spec == null || !type.equals(spec.type())) {
+      throw new IllegalStateException("optimizer kind '" + type + "': its reader made " + (spec == null ? "null"
+          : "a spec of type '" + spec.type() + "'") + " at " + fields.where() + "; a kind's reader must make specs of "
+          + "the kind's type");
+    }
+    return spec;
   }
 }

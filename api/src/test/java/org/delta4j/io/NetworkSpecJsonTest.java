@@ -13,6 +13,7 @@ import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.UnknownKindException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +95,26 @@ class NetworkSpecJsonTest {
     String deep = "{\"input\": [4], \"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
     assertMessage(deep, "not valid JSON");
     assertMessage(deep, "depth");
+  }
+
+  /**
+   * Fields a reader had not reached when a value, or a kind nested deeper, was refused are not unknown: the error is
+   * the refusal itself, and an unknown kind stays an {@link UnknownKindException} however deep it is.
+   */
+  @Test
+  void aFailureBeforeTheLastFieldBlamesNoFieldAfterIt() {
+    String block = "{\"input\": [4], \"layers\": [{\"type\": \"block\", \"name\": \"b\", \"nodes\": ["
+        + "{\"inputs\": [\"input\"], \"merge\": \"add\", \"layer\": {\"type\": \"swish\", \"name\": \"s\"}}],"
+        + " \"output\": \"s\"}], \"loss\": \"mean_squared_error\"}";
+    UnknownKindException e = assertThrows(UnknownKindException.class, () -> NetworkSpecJson.read(block));
+    assertEquals("swish", e.type());
+    assertTrue(e.getMessage().startsWith("layers[0].nodes[0].layer.type: unknown layer kind 'swish'"), e.getMessage());
+    String dense = "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": \"three\", \"weights\": "
+        + "\"he_uniform\"}], \"loss\": \"mean_squared_error\"}";
+    IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(dense));
+    assertEquals("layers[0].units must be a whole number, got \"three\"", d.getMessage());
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"block\", \"node\": []}], "
+        + "\"loss\": \"squared_error\"}", "layers[0]: unknown field [node] (layers[0].nodes is missing)");
   }
 
   private static void assertMessage(String json, String fragment) {

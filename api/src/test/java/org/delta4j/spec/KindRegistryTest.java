@@ -65,6 +65,89 @@ class KindRegistryTest {
     assertTrue(e.getMessage().contains("layer kind 'swish'") && e.getMessage().contains("'dense'"), e.getMessage());
   }
 
+  /** A layer kind of any type name, passing its input through. */
+  record Named(String type, String name) implements LayerSpec {
+    @Override
+    public Named withName(String name) {
+      return new Named(type, name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public org.delta4j.nn.Layer build(org.delta4j.nn.LayerContext context) {
+      throw new UnsupportedOperationException("never built here");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * Type names are read in any case (lowered), so a kind registered under a name with capitals could be written but
+   * never read back: it is refused when the registry is built, naming the provider.
+   */
+  @Test
+  void aTypeNameWithCapitalsIsRefusedNamingTheProvider() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> KindRegistry.of(List.of(layers("LearnedSwish", new Named("LearnedSwish", null)))));
+    assertTrue(e.getMessage().contains("'LearnedSwish'") && e.getMessage().contains("lower case")
+        && e.getMessage().contains(KindRegistryTest.class.getName()), e.getMessage());
+    KindRegistry.of(List.of(layers("learned_swish", new Named("learned_swish", null))));
+  }
+
+  /** A kind with no reader or example is refused when made, naming it, not when a description first uses it. */
+  @Test
+  void aKindWithoutItsPartsIsRefusedNamingIt() {
+    LayerKind.Example example = new LayerKind.Example(new LayerSpec.Dense(2), Shape.of(3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LayerKind("dense", null, example));
+    assertTrue(e.getMessage().startsWith("layer kind 'dense': its type name, reader and example"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new LayerKind("dense", f -> null, null));
+    assertThrows(IllegalArgumentException.class, () -> new LossKind("huber", null, LossFunction.SQUARED_ERROR));
+    assertThrows(IllegalArgumentException.class,
+        () -> new OptimizerKind("lion", f -> new OptimizerSpec.Sgd(0.1), null));
+  }
+
+  /**
+   * A reader that makes a spec of another kind, or none, would read a description's layer as something else: the
+   * registry checked only the example, so the reading is checked too, naming the kind and the place.
+   */
+  @Test
+  void aReaderMakingAnotherKindsSpecIsAnError() {
+    KindProvider swishAsDense = new KindProvider() {
+      @Override
+      public List<LayerKind> layerKinds() {
+        return List.of(new LayerKind("swish", f -> new LayerSpec.Dense(f.name(), 3, Initializer.zeros(),
+            Initializer.zeros()), new LayerKind.Example(new Named("swish", null), Shape.of(2))));
+      }
+
+      @Override
+      public List<LossKind> lossKinds() {
+        return List.of(new LossKind("nothing", f -> null, new NamedLoss("nothing")));
+      }
+    };
+    KindRegistry kinds = KindRegistry.of(List.of(new BuiltInKinds(), swishAsDense));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.read(
+        "{\"input\": [3], \"layers\": [{\"type\": \"swish\"}], \"loss\": \"squared_error\"}", kinds));
+    assertEquals("layer kind 'swish': its reader made a spec of type 'dense' at layers[0]; a kind's reader must make "
+        + "specs of the kind's type", e.getMessage());
+    e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.read(
+        "{\"input\": [3], \"layers\": [], \"loss\": \"nothing\"}", kinds));
+    assertTrue(e.getMessage().startsWith("loss kind 'nothing': its reader made null at loss"), e.getMessage());
+  }
+
+  /** A loss kind of any type name. */
+  record NamedLoss(String type) implements LossSpec {
+    @Override
+    public org.delta4j.nn.Loss build(org.delta4j.engine.Engine engine, org.delta4j.tensor.DataType dataType) {
+      throw new UnsupportedOperationException("never built here");
+    }
+  }
+
   /** A provider that cannot even list its kinds. */
   public static final class ThrowingProvider implements KindProvider {
     @Override

@@ -460,6 +460,46 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     assertEquals("wrong layer 'layer': input has shape [5, 3] but the layer takes batches of [2]", m);
   }
 
+  /** An operation of a layer's forward pass that does not fit names the layer too, as in a network of many. */
+  @Test
+  void anOperationThatDoesNotFitNamesItsLayer() {
+    /** Multiplies its input of 3 by a [4, 2] weight. */
+    record Misfit(String name) implements ExpressionLayerSpec {
+      @Override
+      public Value forward(Value x, Scope s) {
+        return x.matmul(s.parameter("w"));
+      }
+
+      @Override
+      public List<ParameterSpec> parameters(Shape input) {
+        return List.of(ParameterSpec.of("w", Shape.of(4, 2), Initializer.zeros()));
+      }
+
+      @Override
+      public Shape outputShape(Shape input) {
+        return Shape.of(2);
+      }
+
+      @Override
+      public String type() {
+        return "misfit";
+      }
+
+      @Override
+      public Misfit withName(String name) {
+        return new Misfit(name);
+      }
+
+      @Override
+      public void writeFields(FieldWriter out) {}
+    }
+    Parameter w = Parameter.zeros("layer.w", Shape.of(4, 2), engine(), F64);
+    Layer misfit = new Misfit(null).build(context(Shape.of(3), Map.of("w", w)));
+    String m = assertThrows(IllegalArgumentException.class, () -> misfit.forward(engine().zeros(F64, Shape.of(5, 3)),
+        Mode.training(0))).getMessage();
+    assertTrue(m.startsWith("misfit layer 'layer': matmul: shapes [5, 3] and [4, 2] do not fit"), m);
+  }
+
   @Test
   void differentiatingThroughAnUntrackedValueIsAnError() {
     Tape tape = new Tape(engine(), F64);

@@ -6,18 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.nn.Loss;
 import org.delta4j.nn.layers.ActivationLayer;
 import org.delta4j.nn.layers.DenseLayer;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The suite catches a wrong gradient: an engine whose sigmoid derivative is off by 1 %, or whose dW misses the last
- * row of the batch, fails the layer comparison in both data types, with a message naming the tensor.
+ * row of the batch, fails the layer comparison in both data types, with a message naming the tensor; a loss kind
+ * whose gradient is off by 1 % fails its gradient check.
  */
 class DeliberatelyWrongGradientTest {
   private final Engine reference = new RefEngine();
@@ -53,6 +58,43 @@ class DeliberatelyWrongGradientTest {
     public Kernels kernels() {
       return kernels;
     }
+  }
+
+  /** Mean squared error whose gradient is 1 % too large: a loss kind an engine runs alike everywhere, wrongly. */
+  record SkewedMse() implements LossSpec {
+    @Override
+    public String type() {
+      return "skewed_mse";
+    }
+
+    @Override
+    public Loss build(Engine engine, DataType dataType) {
+      Loss mse = LossFunction.MEAN_SQUARED_ERROR.build(engine, dataType);
+      return new Loss() {
+        @Override
+        public LossSpec spec() {
+          return SkewedMse.this;
+        }
+
+        @Override
+        public double compute(Tensor predictions, Tensor targets, Tensor gradient) {
+          double value = mse.compute(predictions, targets, gradient);
+          if (gradient != null) {
+            engine.kernels().scale(gradient, 1.01);
+          }
+          return value;
+        }
+      };
+    }
+  }
+
+  @Test
+  void aLossKindsGradientOffByOnePercentFailsItsGradientCheck() {
+    EngineConformance suite = new RefConformanceTest();
+    suite.everyRegisteredLossKindPassesTheGradientCheck("mean_squared_error", LossFunction.MEAN_SQUARED_ERROR);
+    AssertionError e = assertThrows(AssertionError.class,
+        () -> suite.everyRegisteredLossKindPassesTheGradientCheck("skewed_mse", new SkewedMse()));
+    assertTrue(e.getMessage().startsWith("skewed_mse: "), e.getMessage());
   }
 
   @ParameterizedTest

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.autodiff.BlockSpec.Node;
 import org.delta4j.engine.Engine;
+import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.ModelFormatException;
@@ -26,6 +29,7 @@ import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.spec.ParameterSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -120,6 +124,24 @@ class CustomKindsTest {
         && e.getMessage().contains("provided by " + CustomKinds.class.getName()), e.getMessage());
   }
 
+  /** A kind inside a block is as much the model's as one at the top, and as well named when it is missing. */
+  @Test
+  void aModelWhoseKindInsideABlockIsNotOnTheClassPathNamesTheKindAndItsProvider() throws IOException {
+    Path file = dir.resolve("m.safetensors");
+    BlockSpec block = new BlockSpec(Node.of(new LayerSpec.Dense(4), BlockSpec.INPUT),
+        Node.of(new LearnedScale("scale", 0.5), "dense1", BlockSpec.INPUT));
+    NetworkSpec spec = NetworkSpec.builder().input(4).layer(block).dense(2).loss(new WeightedMse(3)).build();
+    ModelFiles.save(Network.create(spec, engine, DataType.FLOAT32), file);
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, String> meta = new LinkedHashMap<>(c.metadata());
+    meta.put("network", meta.get("network").replace("learned_scale", "learned_shift"));
+    meta.put("kinds", meta.get("kinds").replace("learned_scale", "learned_shift"));
+    SafeTensors.write(file, c.tensors(), meta);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    assertTrue(e.getMessage().contains("the model uses the layer kind 'learned_shift', provided by "
+        + CustomKinds.class.getName() + ","), e.getMessage());
+  }
+
   /** A kind that declares a [3, 2] weight but builds a layer training a [2, 3] one. */
   record Miswired(String name) implements LayerSpec {
     @Override
@@ -159,5 +181,131 @@ class CustomKindsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Network.create(spec, engine));
     assertTrue(e.getMessage().contains("miswired layer 'm' (" + Miswired.class.getName() + ")")
         && e.getMessage().contains("[m.weight[3, 2]]") && e.getMessage().contains("m.weight[2, 3]"), e.getMessage());
+  }
+
+  /** Declares an output of 2 per sample, and its layer says so too, but gives its input of 3 unchanged. */
+  record Wide(String name) implements LayerSpec {
+    @Override
+    public String type() {
+      return "wide";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Wide(name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return Shape.of(2);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      return new Layer() {
+        @Override
+        public String name() {
+          return c.name();
+        }
+
+        @Override
+        public Shape inputShape() {
+          return c.inputShape();
+        }
+
+        @Override
+        public Shape outputShape() {
+          return Shape.of(2);
+        }
+
+        @Override
+        public Tensor forward(Tensor input, Mode mode) {
+          return input;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+          return gradOutput;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+          return List.of();
+        }
+      };
+    }
+  }
+
+  /**
+   * A layer whose forward pass gives another shape than it declares is named where it does so: the predictor read its
+   * rows by the declared width (the first sample's probabilities were [1, 2], the second's [3, 4]), training blamed the
+   * targets, and a following layer its own input.
+   */
+  @Test
+  void aLayerWhoseOutputIsNotItsDeclaredShapeIsNamed() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new Wide("w")).loss(new WeightedMse(1)).build();
+    Network net = Network.create(spec, engine, DataType.FLOAT32);
+    String expected = "layer 'w' (" + Wide.class.getName() + "$1): its forward pass gave [2, 3] for a batch of 2, but "
+        + "its output shape [2] makes [2, 2]";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> net.predictor().probabilities(new float[][] {{1, 2, 3}, {4, 5, 6}}));
+    assertEquals(expected, e.getMessage());
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Tensor t = engine.zeros(DataType.FLOAT32, Shape.of(2, 2));
+    e = assertThrows(IllegalStateException.class, () -> net.trainStep(x, t));
+    assertEquals(expected, e.getMessage());
+    Network deeper = Network.create(NetworkSpec.builder().input(3).layer(new Wide("w")).dense(2)
+        .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
+    e = assertThrows(IllegalStateException.class, () -> deeper.forward(x, Mode.inference()));
+    assertEquals(expected, e.getMessage());
+    Network inBlock = Network.create(NetworkSpec.builder().input(3).layer(new BlockSpec("b",
+        List.of(Node.of(new Wide("w"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build(), engine,
+        DataType.FLOAT32);
+    e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
+    assertEquals(expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
+  }
+
+  /** Names its two state tensors alike. */
+  record Twice(double learningRate) implements OptimizerSpec {
+    @Override
+    public String type() {
+      return "twice";
+    }
+
+    @Override
+    public double weightDecay() {
+      return 0;
+    }
+
+    @Override
+    public LearningRateSchedule schedule() {
+      return new LearningRateSchedule.Constant();
+    }
+
+    @Override
+    public List<String> stateNames() {
+      return List.of("m", "m");
+    }
+
+    @Override
+    public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
+      kernels.axpy(-rate, g, w);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /** Two state tensors of one name would be saved as one, and a resumed run would start the other from zero. */
+  @Test
+  void anOptimizerWhoseStateNamesRepeatIsRefused() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Twice(0.1))
+        .build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, engine));
+    assertTrue(e.getMessage().startsWith("twice optimizer (" + Twice.class.getName() + "): its state names must be "
+        + "distinct") && e.getMessage().contains("[m, m]"), e.getMessage());
   }
 }
