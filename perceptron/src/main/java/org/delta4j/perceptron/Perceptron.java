@@ -34,25 +34,34 @@ public final class Perceptron {
     return train(data, eta, maxPasses, new double[data.dimension()], false);
   }
 
-  /** The perceptron from given initial weights (the theorem assumes w₀ = 0; tests show what changes otherwise). */
+  /**
+   * The perceptron from given initial weights (the theorem assumes w₀ = 0; tests show what changes otherwise). From
+   * w₀ = 0 every weight vector is η times the one of the run with η = 1, so that run is made and scaled by η at the
+   * end: the mistakes are then exactly those of η = 1 for every η, where steps η·y·x that underflow (η = 1e-320) left
+   * w unmoved and a separable set "not separable". Weights that overflow a double are refused, naming the point.
+   */
   public static Run train(LabeledPoints data, double eta, int maxPasses, double[] initial, boolean recordIndices) {
     checkRate(eta, maxPasses);
     if (initial.length != data.dimension()) {
       throw new IllegalArgumentException("initial weights have " + initial.length + " entries but the augmented "
           + "points have " + data.dimension());
     }
+    boolean fromZero = true;
+    for (int j = 0; j < initial.length; j++) {
+      if (!Double.isFinite(initial[j])) {
+        throw new IllegalArgumentException("initial weight " + j + " is " + initial[j] + ": weights must be finite");
+      }
+      fromZero &= initial[j] == 0;
+    }
+    double step = fromZero ? 1 : eta;
     double[] w = initial.clone();
     long mistakes = 0;
     List<Integer> indices = new ArrayList<>();
     for (int pass = 1; pass <= maxPasses; pass++) {
       boolean clean = true;
       for (int k = 0; k < data.size(); k++) {
-        double[] x = data.point(k);
-        int y = data.label(k);
-        if (y * LabeledPoints.dot(w, x) <= 0) { // a mistake, the boundary included
-          for (int j = 0; j < w.length; j++) {
-            w[j] += eta * y * x[j]; //                  w ← w + η·y·x
-          }
+        if (isMistake(data, w, k)) {
+          update(w, step, data, k);
           mistakes++;
           clean = false;
           if (recordIndices) {
@@ -61,16 +70,65 @@ public final class Perceptron {
         }
       }
       if (clean) {
-        return new Run(w, mistakes, pass, true, List.copyOf(indices));
+        return new Run(scaled(w, fromZero ? eta : 1), mistakes, pass, true, List.copyOf(indices));
       }
     }
-    return new Run(w, mistakes, maxPasses, false, List.copyOf(indices));
+    return new Run(scaled(w, fromZero ? eta : 1), mistakes, maxPasses, false, List.copyOf(indices));
+  }
+
+  /**
+   * A mistake is y·(w·x) ≤ 0, the boundary included — and an activation that is NaN (∞ − ∞ in w·x), which has no
+   * sign and so does not classify the point: written !(y·a &gt; 0), a NaN counts as a mistake, not as right.
+   */
+  private static boolean isMistake(LabeledPoints data, double[] w, int k) {
+    return !(data.label(k) * LabeledPoints.dot(w, data.point(k)) > 0);
+  }
+
+  /** w ← w + η·y·x for point k; a weight that overflows is refused: the run no longer follows the theorem. */
+  private static void update(double[] w, double eta, LabeledPoints data, int k) {
+    double[] x = data.point(k);
+    int y = data.label(k);
+    for (int j = 0; j < w.length; j++) {
+      w[j] += eta * y * x[j];
+      if (!Double.isFinite(w[j])) {
+        throw new IllegalArgumentException("weight " + j + " overflows a double (" + w[j] + ") at the update on point "
+            + k + ", whose features reach " + maxAbs(x) + ": scale the features down");
+      }
+    }
+  }
+
+  /**
+   * η·w, refused when a weight overflows (η near Double.MAX_VALUE) or a non-zero one falls below the normal doubles
+   * (η near Double.MIN_VALUE): rounded to 0 or a few bits, the weights would no longer separate what the run separated.
+   */
+  private static double[] scaled(double[] w, double eta) {
+    if (eta == 1) {
+      return w;
+    }
+    double[] s = new double[w.length];
+    for (int j = 0; j < w.length; j++) {
+      s[j] = eta * w[j];
+      if (!Double.isFinite(s[j]) || w[j] != 0 && Math.abs(s[j]) < Double.MIN_NORMAL) {
+        throw new IllegalArgumentException("the weights η·w " + (Double.isFinite(s[j]) ? "underflow" : "overflow")
+            + " a double: η = " + eta + " times weight " + j + " = " + w[j] + " is " + s[j] + "; from w₀ = 0 the "
+            + "learning rate changes only the scale of w, so η = 1 gives the same mistakes");
+      }
+    }
+    return s;
+  }
+
+  private static double maxAbs(double[] x) {
+    double m = 0;
+    for (double v : x) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   /**
    * The pocket perceptron (Gallant): runs the perceptron for {@code passes} passes and keeps in its pocket the
    * weights that classified the most training points correctly, checked after every update. For data that is not
-   * separable, where the last weights may be poor.
+   * separable, where the last weights may be poor. Run with η = 1 and scaled by η, as {@link #train} from w₀ = 0.
    */
   public static double[] pocket(LabeledPoints data, double eta, int passes) {
     checkRate(eta, passes);
@@ -79,12 +137,8 @@ public final class Perceptron {
     int bestErrors = errors(data, w);
     for (int pass = 0; pass < passes && bestErrors > 0; pass++) {
       for (int k = 0; k < data.size(); k++) {
-        double[] x = data.point(k);
-        int y = data.label(k);
-        if (y * LabeledPoints.dot(w, x) <= 0) {
-          for (int j = 0; j < w.length; j++) {
-            w[j] += eta * y * x[j];
-          }
+        if (isMistake(data, w, k)) {
+          update(w, 1, data, k);
           int e = errors(data, w);
           if (e < bestErrors) {
             bestErrors = e;
@@ -93,12 +147,12 @@ public final class Perceptron {
         }
       }
     }
-    return best;
+    return scaled(best, eta);
   }
 
   /**
    * The averaged perceptron (Freund and Schapire): the mean of the weights after every point of every pass, which
-   * predicts more steadily than the last weights.
+   * predicts more steadily than the last weights. Run with η = 1 and scaled by η, as {@link #train} from w₀ = 0.
    */
   public static double[] averaged(LabeledPoints data, double eta, int passes) {
     checkRate(eta, passes);
@@ -107,12 +161,8 @@ public final class Perceptron {
     long steps = 0;
     for (int pass = 0; pass < passes; pass++) {
       for (int k = 0; k < data.size(); k++) {
-        double[] x = data.point(k);
-        int y = data.label(k);
-        if (y * LabeledPoints.dot(w, x) <= 0) {
-          for (int j = 0; j < w.length; j++) {
-            w[j] += eta * y * x[j];
-          }
+        if (isMistake(data, w, k)) {
+          update(w, 1, data, k);
         }
         for (int j = 0; j < w.length; j++) {
           sum[j] += w[j];
@@ -123,7 +173,7 @@ public final class Perceptron {
     for (int j = 0; j < sum.length; j++) {
       sum[j] /= steps;
     }
-    return sum;
+    return scaled(sum, eta);
   }
 
   /** h(w·x) with the bipolar step: +1 when w·(1, x) &gt; 0, else −1. */
@@ -139,11 +189,14 @@ public final class Perceptron {
     return a > 0 ? 1 : -1;
   }
 
-  /** The number of points w misclassifies (y·(w·x) ≤ 0). */
+  /** The number of points w misclassifies: y·(w·x) ≤ 0, or NaN. */
   public static int errors(LabeledPoints data, double[] w) {
+    if (w.length != data.dimension()) {
+      throw new IllegalArgumentException(w.length + " weights but the augmented points have " + data.dimension());
+    }
     int e = 0;
     for (int k = 0; k < data.size(); k++) {
-      if (data.label(k) * LabeledPoints.dot(w, data.point(k)) <= 0) {
+      if (isMistake(data, w, k)) {
         e++;
       }
     }

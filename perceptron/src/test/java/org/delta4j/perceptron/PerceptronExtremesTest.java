@@ -1,0 +1,71 @@
+package org.delta4j.perceptron;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Learning rates and coordinates at the ends of the double range: the run is the theorem's run, or refused. */
+class PerceptronExtremesTest {
+  private final LabeledPoints five = LabeledPoints.of(
+      new double[][] {{1, 2}, {2, -1}, {-1, -1}, {0.5, 3}, {-2, 0.5}}, new int[] {1, 1, -1, 1, -1});
+
+  @Test
+  void fromZeroTheMistakesDoNotDependOnTheLearningRateEvenAtTheEndsOfTheRange() {
+    // Features in (−1, 1): with η = 4.9e-324 every step η·y·x of a feature below 0.5 rounded to 0, w stopped
+    // moving, and these separable sets (y = sign(x₀ + 0.3·x₁ − 0.1)) ran to "not separable within 1000 passes".
+    // Now the run is the η = 1 run; weights η·w that a double cannot hold are refused instead of rounded.
+    java.util.Random random = new java.util.Random(1);
+    for (int set = 0; set < 20; set++) {
+      double[][] x = new double[6][2];
+      int[] y = new int[6];
+      for (int k = 0; k < 6; k++) {
+        x[k][0] = random.nextDouble() * 2 - 1;
+        x[k][1] = random.nextDouble() * 2 - 1;
+        y[k] = x[k][0] + 0.3 * x[k][1] > 0.1 ? 1 : -1;
+      }
+      LabeledPoints d = LabeledPoints.of(x, y);
+      Perceptron.Run one = Perceptron.train(d, 1, 1000, new double[3], true);
+      assertTrue(one.converged(), one.outcome());
+      for (double eta : new double[] {1e-300, 0.37, 1e300}) {
+        Perceptron.Run run = Perceptron.train(d, eta, 1000, new double[3], true);
+        assertEquals(one.mistakeIndices(), run.mistakeIndices(), "set " + set + ", η = " + eta);
+        assertEquals(0, Perceptron.errors(d, run.weights()), "set " + set + ", η = " + eta);
+        assertEquals(0, Perceptron.errors(d, Perceptron.pocket(d, eta, 1000)), "pocket, η = " + eta);
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Perceptron.train(d, Double.MIN_VALUE, 1000, new double[3], true));
+      assertTrue(e.getMessage().contains("underflow a double: η = 4.9E-324"), e.getMessage());
+    }
+  }
+
+  @Test
+  void weightsThatOverflowAreRefusedNotReadAsTheLearningRateTimesInfinity() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Perceptron.train(five, Double.MAX_VALUE, 100, new double[3], false));
+    assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+  }
+
+  @Test
+  void anActivationThatOverflowsToNaNIsAMistakeNotAPointClassifiedRight() {
+    // After the mistake on point 0, w = (1, 1e300, −1e300) and w·x₁ = 1 + ∞ − ∞ = NaN: no sign, so no right answer.
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1e300, -1e300}, {1e300, 1e300}}, new int[] {1, -1});
+    Perceptron.Run run = Perceptron.train(d, 1, 100);
+    assertEquals(1, Perceptron.errors(d, new double[] {1, 1e300, -1e300}), "NaN is not y·a > 0");
+    assertTrue(run.mistakes() >= 2, run.outcome());
+    if (run.converged()) {
+      assertEquals(0, Perceptron.errors(d, run.weights()), run.outcome());
+    }
+  }
+
+  @Test
+  void aRunWhoseWeightsBecomeInfiniteIsRefusedNamingThePoint() {
+    // After point 0, w = (1, 1e308, 1e308); w·x₁ = 1 + ∞ − ∞ = NaN, a mistake, whose update makes w₁ = 2e308 = ∞.
+    // It was counted right, and the run "converged" on weights it never checked.
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1e308, 1e308}, {1e308, -1e308}}, new int[] {1, 1});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Perceptron.train(d, 1, 10));
+    assertTrue(e.getMessage().contains("weight 1 overflows a double (Infinity) at the update on point 1"),
+        e.getMessage());
+  }
+}
