@@ -122,6 +122,15 @@ public final class IdxReader {
             + " elements, which is not a plausible IDX file");
       }
     }
+    // With no items the total is 0 whatever follows, so the item size (an int, see itemSize) is bounded on its own.
+    long item = 1;
+    for (int i = 1; i < rank; i++) {
+      item *= dims[i];
+      if (item > MAX_ELEMENTS) {
+        throw new IOException(file + ": the header announces " + dims[0] + " items of " + item + " bytes ("
+            + java.util.Arrays.toString(dims) + "), more than the " + MAX_ELEMENTS + " an item may hold");
+      }
+    }
     byte[] data = readAtMost(in, (int) total);
     if (data.length < total) {
       throw new IOException(file + ": truncated: the header announces " + total + " data bytes ("

@@ -96,6 +96,16 @@ class IdxReaderTest {
   }
 
   @Test
+  void noItemsOfAnImpossibleSizeAreRefusedNotReadAsItemsOfAWrappedSize() throws IOException {
+    // 0 × 65536 × 65536 is 0 bytes, under every limit, but 65536 × 65536 = 2³² is 0 as an int: the file read as
+    // "no items of size 0" (and [0, 65537, 65536] as items of 65536 bytes).
+    refused(write("wraps", idx(8, new int[] {0, 65_536, 65_536}, new byte[0]), false),
+        "items of 4294967296 bytes ([0, 65536, 65536])");
+    IdxReader.IdxArray none = IdxReader.read(write("none", idx(8, new int[] {0, 28, 28}, new byte[0]), false));
+    assertTrue(none.count() == 0 && none.itemSize() == 784);
+  }
+
+  @Test
   void aDirectoryIsNamedAsOne() {
     refused(dir, "is a directory");
   }
