@@ -91,10 +91,21 @@ public final class CsvReader {
   /** A regression dataset whose targets are the given columns (from 0), in that order. */
   public static ArrayDataset regression(Path file, int[] targetColumns, boolean header) throws IOException {
     Scan s = scan(file, header);
+    if (targetColumns.length == 0) {
+      throw new IOException(file + ": no target column given; a regression table needs at least one");
+    }
     int[] targetIndex = new int[s.width];
     Arrays.fill(targetIndex, -1);
     for (int j = 0; j < targetColumns.length; j++) {
-      targetIndex[resolve(file, s.width, targetColumns[j])] = j;
+      int c = resolve(file, s.width, targetColumns[j]);
+      if (targetIndex[c] >= 0) { // else one target would never be filled, and a feature column too many stay 0
+        throw new IOException(file + ": target columns " + targetColumns[targetIndex[c]] + " and " + targetColumns[j]
+            + " are both column " + c + "; each column is one target");
+      }
+      targetIndex[c] = j;
+    }
+    if (targetColumns.length == s.width) {
+      throw new IOException(file + ": every one of the " + s.width + " columns is a target, which leaves no features");
     }
     int[] featureIndex = new int[s.width];
     for (int c = 0, k = 0; c < s.width; c++) {

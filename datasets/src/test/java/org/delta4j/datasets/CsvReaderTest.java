@@ -59,6 +59,19 @@ class CsvReaderTest {
   }
 
   @Test
+  void aTargetColumnNamedTwiceIsRefusedByName() throws IOException {
+    // [2, −1] are both column 2: the second overwrote the first, one column too few was taken as a target, and the
+    // features' arrays, sized for one feature, were written past their end (ArrayIndexOutOfBoundsException).
+    Path f = csv("1,2,10\n3,4,20\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.regression(f, new int[] {2, -1}, false));
+    assertTrue(e.getMessage().contains("target columns 2 and -1 are both column 2"), e.getMessage());
+    e = assertThrows(IOException.class, () -> CsvReader.regression(f, new int[0], false));
+    assertTrue(e.getMessage().contains("no target column"), e.getMessage());
+    e = assertThrows(IOException.class, () -> CsvReader.regression(f, new int[] {0, 1, 2}, false));
+    assertTrue(e.getMessage().contains("every one of the 3 columns is a target"), e.getMessage());
+  }
+
+  @Test
   void malformedLinesAreNamed() throws IOException {
     Path ragged = csv("1,2,a\n3,b\n");
     IOException e = assertThrows(IOException.class, () -> CsvReader.classification(ragged, -1, false));
