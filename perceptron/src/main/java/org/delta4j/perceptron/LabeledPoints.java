@@ -82,11 +82,24 @@ public final class LabeledPoints {
     return labels[k];
   }
 
-  /** R = maxₖ ‖(1, xₖ)‖, the radius in the perceptron bound, bias included. */
+  /**
+   * R = maxₖ ‖(1, xₖ)‖, the radius in the perceptron bound, bias included; each norm is taken of the point scaled by
+   * a power of two (exact), so that features of 1e160 and more give R, not ∞ from an overflowing ‖x‖².
+   */
   public double radius() {
     double r = 0;
     for (double[] x : augmented) {
-      r = Math.max(r, Math.sqrt(dot(x, x)));
+      double m = 0;
+      for (double v : x) {
+        m = Math.max(m, Math.abs(v));
+      }
+      int e = Math.getExponent(m); // m ≥ 1: the bias
+      double s = 0;
+      for (double v : x) {
+        double u = Math.scalb(v, -e);
+        s += u * u;
+      }
+      r = Math.max(r, Math.scalb(Math.sqrt(s), e));
     }
     return r;
   }

@@ -36,11 +36,18 @@ public final class MaxMargin {
   public static Certificate of(LabeledPoints data, double tolerance, int maxIterations) {
     int n = data.size();
     int d = data.dimension();
+    // The points yₖ·(1, xₖ) scaled by 2^-shift so that the largest coordinate is in [1, 2): with features of 1e160
+    // and more, ‖zₖ‖² overflowed and the certificate was −∞ ≤ γ* ≤ ∞ with a zero "unit" vector. shift ≥ 0, since
+    // the bias coordinate is 1, so nothing is scaled down into the subnormals but what is below 2^-1022 of the rest.
+    int shift = 0;
+    for (int k = 0; k < n; k++) {
+      shift = Math.max(shift, exponent(data.point(k)));
+    }
     double[][] z = new double[n][d];
     for (int k = 0; k < n; k++) {
       double[] x = data.point(k);
       for (int j = 0; j < d; j++) {
-        z[k][j] = data.label(k) * x[j];
+        z[k][j] = Math.scalb(data.label(k) * x[j], -shift);
       }
     }
     double[] lambda = new double[n];
@@ -57,10 +64,14 @@ public final class MaxMargin {
     double lower;
     double upper;
     while (true) {
+      // w·zₖ and ‖w‖ of w scaled by a power of two (exact), so that neither squares underflow (margins of 1e-300)
+      // nor overflow (coordinates of 1e300): they are 2^-e times the true ones, which the ratios and t undo.
+      int e = exponent(w);
+      double[] ws = scaled(w, -e);
       int min = 0;
       int max = -1;
       for (int k = 0; k < n; k++) {
-        dots[k] = LabeledPoints.dot(w, z[k]);
+        dots[k] = LabeledPoints.dot(ws, z[k]);
         if (dots[k] < dots[min]) {
           min = k;
         }
@@ -68,7 +79,7 @@ public final class MaxMargin {
           max = k;
         }
       }
-      double norm = Math.sqrt(LabeledPoints.dot(w, w));
+      double norm = Math.sqrt(LabeledPoints.dot(ws, ws));
       upper = norm;
       lower = norm == 0 ? 0 : dots[min] / norm;
       if (norm == 0 || upper - lower <= tolerance * upper || it >= maxIterations) {
@@ -84,7 +95,7 @@ public final class MaxMargin {
       if (dirNorm == 0) {
         break;
       }
-      double t = Math.min(lambda[max], (dots[max] - dots[min]) / dirNorm);
+      double t = Math.min(lambda[max], Math.scalb((dots[max] - dots[min]) / dirNorm, e));
       if (t <= 0) {
         break;
       }
@@ -95,14 +106,42 @@ public final class MaxMargin {
       lambda[min] += t;
       it++;
     }
-    double norm = Math.sqrt(LabeledPoints.dot(w, w));
-    double[] unit = w.clone();
+    double[] unit = scaled(w, -exponent(w));
+    double norm = Math.sqrt(LabeledPoints.dot(unit, unit));
     if (norm > 0) {
       for (int j = 0; j < d; j++) {
         unit[j] /= norm;
       }
     }
-    return new Certificate(unit, norm == 0 ? 0 : marginBelow(unit, z), hullNormAbove(lambda, z), it);
+    return new Certificate(unit, norm == 0 ? 0 : scaledBack(marginBelow(unit, z), shift),
+        scaledBack(hullNormAbove(lambda, z), shift), it);
+  }
+
+  /** The exponent of the largest |vⱼ| (0 for a zero vector): v·2^-e has its largest entry in [1, 2). */
+  private static int exponent(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m = Math.max(m, Math.abs(x));
+    }
+    return m == 0 ? 0 : Math.getExponent(m);
+  }
+
+  /** v·2^e, exact while no entry leaves the normal range. */
+  private static double[] scaled(double[] v, int e) {
+    double[] s = new double[v.length];
+    for (int j = 0; j < v.length; j++) {
+      s[j] = Math.scalb(v[j], e);
+    }
+    return s;
+  }
+
+  /**
+   * A bound on the margin of the scaled points 2^-shift·zₖ, for the points themselves: γ* scales with the points, and
+   * multiplying by a power of two is exact; beyond Double.MAX_VALUE a lower bound stays MAX_VALUE (still below γ*).
+   */
+  private static double scaledBack(double bound, int shift) {
+    double b = Math.scalb(bound, shift);
+    return b == Double.POSITIVE_INFINITY && bound < Double.POSITIVE_INFINITY ? Double.MAX_VALUE : b;
   }
 
   /**
@@ -110,6 +149,7 @@ public final class MaxMargin {
    * despite rounding. A computed dot product of m terms is within γₘ·Σ|aᵢbᵢ| of the exact one (Higham, Accuracy and
    * Stability of Numerical Algorithms, §3.1), and the computed ‖unit‖ is within γ_{d+1} of the exact one relatively;
    * without these allowances a set whose points all coincide, where γ* = R exactly, is certified a margin above R.
+   * Products below 2^-1022 carry an absolute error instead, at most 2^-1074 each.
    */
   private static double marginBelow(double[] unit, double[][] z) {
     int d = unit.length;
@@ -122,7 +162,8 @@ public final class MaxMargin {
         dot += p;
         magnitude += Math.abs(p);
       }
-      least = Math.min(least, Math.nextDown(dot - rounding(2 * d + 2) * magnitude));
+      // (2d + 2)·2^-1074 more for products and sums that fall into the subnormals, where the error is absolute
+      least = Math.min(least, Math.nextDown(dot - rounding(2 * d + 2) * magnitude - (2 * d + 2) * Double.MIN_VALUE));
     }
     double unitNorm = Math.sqrt(LabeledPoints.dot(unit, unit));
     // Dividing a positive margin by an over-estimate of ‖unit‖, and a negative one by an under-estimate, rounds down.
@@ -146,8 +187,12 @@ public final class MaxMargin {
         }
       }
     }
-    double norm = Math.sqrt(LabeledPoints.dot(p, p)) / total;
-    return Math.nextUp(norm * (1 + rounding(z.length + d + 4)));
+    // ‖p‖ of p scaled to [1, 2) (exact), so that a hull point of norm 1e-300 does not square to 0: its bound was
+    // 4.9e-324, below γ*. The terms of p that fell below 2^-1022 add at most n·2^-1074 each.
+    int e = exponent(p);
+    double[] ps = scaled(p, -e);
+    double norm = Math.scalb(Math.sqrt(LabeledPoints.dot(ps, ps)), e) / total;
+    return Math.nextUp(norm * (1 + rounding(z.length + d + 4)) + 2 * (z.length + d) * Double.MIN_VALUE);
   }
 
   /** Higham's γₘ = m·u / (1 − m·u), u = 2⁻⁵³: the relative error bound of m chained double operations. */
@@ -165,6 +210,7 @@ public final class MaxMargin {
       return Double.POSITIVE_INFINITY;
     }
     double r = data.radius() * (1 + rounding(data.dimension() + 2));
-    return Math.nextUp(r * r / (c.lower() * c.lower()) * (1 + rounding(4)));
+    double q = r / c.lower(); // (R/γ)², not R²/γ²: R² overflows for features of 1e160 where the quotient does not
+    return Math.nextUp(q * q * (1 + rounding(4)));
   }
 }
