@@ -1,13 +1,28 @@
 package org.delta4j.metrics;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
- * Counts of (actual class, predicted class) pairs, and the measures read from them: accuracy and per-class precision,
- * recall and F1. A class never predicted has precision 0 by convention (likewise recall for a class never present, and
- * F1 when precision + recall = 0), as scikit-learn reports with {@code zero_division=0}. Not thread-safe.
+ * Counts of (actual class, predicted class) pairs, and the measures read from them: accuracy, per-class precision,
+ * recall and F1, and their macro (unweighted) and weighted (by support) means over all the classes. A class never
+ * predicted has precision 0 by convention (likewise recall for a class never present, and F1 when precision + recall
+ * = 0), as scikit-learn reports with {@code zero_division=0} and {@code labels=range(classes)}; on no samples at all
+ * accuracy and the weighted means are NaN. Only the pairs and classes that occur are stored, so memory grows with the
+ * samples, not with classes² (100,000 classes would be 80 GB of counts). Not thread-safe.
  */
 public final class ConfusionMatrix {
+  /** The largest number of classes whose full table {@link #counts()} copies out: 4096² longs are 128 MiB. */
+  public static final int MAX_DENSE_CLASSES = 4096;
+
+  private static final int SUPPORT = 0;
+  private static final int PREDICTED = 1;
+  private static final int CORRECT = 2;
+
   private final int classes;
-  private final long[][] counts;
+  private final Map<Long, Long> cells = new HashMap<>(); // actual·classes + predicted → count, non-zero only
+  private final TreeMap<Integer, long[]> perClass = new TreeMap<>(); // c → {support, predicted, correct}, in order
   private long total;
 
   public ConfusionMatrix(int classes) {
@@ -15,7 +30,6 @@ public final class ConfusionMatrix {
       throw new IllegalArgumentException("a confusion matrix needs at least one class, got " + classes);
     }
     this.classes = classes;
-    this.counts = new long[classes][classes];
   }
 
   /** The matrix of paired labels. */
@@ -44,8 +58,20 @@ public final class ConfusionMatrix {
     if (samples < 0) {
       throw new IllegalArgumentException("a count of samples is ≥ 0, got " + samples);
     }
-    counts[actual][predicted] += samples;
+    if (samples == 0) {
+      return;
+    }
+    if (total > Long.MAX_VALUE - samples) {
+      throw new IllegalArgumentException("adding " + samples + " samples to the " + total
+          + " counted overflows a long");
+    }
     total += samples;
+    cells.merge((long) actual * classes + predicted, samples, Long::sum);
+    perClass.computeIfAbsent(actual, c -> new long[3])[SUPPORT] += samples;
+    perClass.computeIfAbsent(predicted, c -> new long[3])[PREDICTED] += samples;
+    if (actual == predicted) {
+      perClass.get(actual)[CORRECT] += samples;
+    }
   }
 
   public int classes() {
@@ -54,7 +80,9 @@ public final class ConfusionMatrix {
 
   /** Samples of class {@code actual} predicted as {@code predicted}. */
   public long count(int actual, int predicted) {
-    return counts[actual][predicted];
+    checkClass(actual, "actual");
+    checkClass(predicted, "predicted");
+    return cells.getOrDefault((long) actual * classes + predicted, 0L);
   }
 
   public long total() {
@@ -64,28 +92,25 @@ public final class ConfusionMatrix {
   /** Correct predictions over all predictions; NaN when empty. */
   public double accuracy() {
     long correct = 0;
-    for (int c = 0; c < classes; c++) {
-      correct += counts[c][c];
+    for (long[] c : perClass.values()) {
+      correct += c[CORRECT];
     }
     return total == 0 ? Double.NaN : (double) correct / total;
   }
 
-  /** TP / (TP + FP): of the samples predicted as c, the fraction that are c. */
+  /** TP / (TP + FP): of the samples predicted as c, the fraction that are c; 0 when none is predicted as c. */
   public double precision(int c) {
-    long predicted = 0;
-    for (int a = 0; a < classes; a++) {
-      predicted += counts[a][c];
-    }
-    return predicted == 0 ? 0 : (double) counts[c][c] / predicted;
+    long[] s = stats(c);
+    return s[PREDICTED] == 0 ? 0 : (double) s[CORRECT] / s[PREDICTED];
   }
 
-  /** TP / (TP + FN): of the samples of class c, the fraction predicted as c. */
+  /** TP / (TP + FN): of the samples of class c, the fraction predicted as c; 0 when c is never present. */
   public double recall(int c) {
-    long actual = support(c);
-    return actual == 0 ? 0 : (double) counts[c][c] / actual;
+    long[] s = stats(c);
+    return s[SUPPORT] == 0 ? 0 : (double) s[CORRECT] / s[SUPPORT];
   }
 
-  /** The harmonic mean of precision and recall: 2PR / (P + R). */
+  /** The harmonic mean of precision and recall: 2PR / (P + R); 0 when both are 0. */
   public double f1(int c) {
     double p = precision(c);
     double r = recall(c);
@@ -94,28 +119,90 @@ public final class ConfusionMatrix {
 
   /** Samples whose actual class is c. */
   public long support(int c) {
-    long s = 0;
-    for (int p = 0; p < classes; p++) {
-      s += counts[c][p];
-    }
-    return s;
+    return stats(c)[SUPPORT];
   }
 
-  /** The unweighted mean of the per-class F1 scores. */
+  /** Samples predicted as class c (TP + FP). */
+  public long predicted(int c) {
+    return stats(c)[PREDICTED];
+  }
+
+  /** The unweighted mean of the per-class precisions, over all the classes. */
+  public double macroPrecision() {
+    return macro(PREDICTED);
+  }
+
+  /** The unweighted mean of the per-class recalls, over all the classes. */
+  public double macroRecall() {
+    return macro(SUPPORT);
+  }
+
+  /** The unweighted mean of the per-class F1 scores, over all the classes. */
   public double macroF1() {
+    return macro(-1);
+  }
+
+  /** The mean of the per-class precisions weighted by support, Σ support(c)·P(c) / total; NaN when empty. */
+  public double weightedPrecision() {
+    return weighted(PREDICTED);
+  }
+
+  /** The mean of the per-class recalls weighted by support (equal to the accuracy up to rounding); NaN when empty. */
+  public double weightedRecall() {
+    return weighted(SUPPORT);
+  }
+
+  /** The mean of the per-class F1 scores weighted by support; NaN when empty. */
+  public double weightedF1() {
+    return weighted(-1);
+  }
+
+  /**
+   * A copy of the counts, rows actual and columns predicted: classes² longs, so refused above
+   * {@link #MAX_DENSE_CLASSES} classes, where {@link #count} reads any one of them.
+   */
+  public long[][] counts() {
+    if (classes > MAX_DENSE_CLASSES) {
+      throw new IllegalStateException("the full table of " + classes + " classes holds " + (long) classes * classes
+          + " counts, more than the " + MAX_DENSE_CLASSES + "² copied out; read them one by one with count(a, p)");
+    }
+    long[][] copy = new long[classes][classes];
+    for (Map.Entry<Long, Long> e : cells.entrySet()) {
+      copy[(int) (e.getKey() / classes)][(int) (e.getKey() % classes)] = e.getValue();
+    }
+    return copy;
+  }
+
+  /** The mean over all classes; a class absent from the counts scores 0, so only the present ones are summed. */
+  private double macro(int measure) {
     double sum = 0;
-    for (int c = 0; c < classes; c++) {
-      sum += f1(c);
+    for (int c : perClass.keySet()) {
+      sum += measure(c, measure);
     }
     return sum / classes;
   }
 
-  /** A copy of the counts, rows actual and columns predicted. */
-  public long[][] counts() {
-    long[][] copy = new long[classes][];
-    for (int i = 0; i < classes; i++) {
-      copy[i] = counts[i].clone();
+  private double weighted(int measure) {
+    double sum = 0;
+    for (Map.Entry<Integer, long[]> e : perClass.entrySet()) {
+      sum += e.getValue()[SUPPORT] * measure(e.getKey(), measure);
     }
-    return copy;
+    return total == 0 ? Double.NaN : sum / total;
+  }
+
+  private double measure(int c, int measure) {
+    return measure == PREDICTED ? precision(c) : measure == SUPPORT ? recall(c) : f1(c);
+  }
+
+  private long[] stats(int c) {
+    checkClass(c, "class");
+    return perClass.getOrDefault(c, new long[3]);
+  }
+
+  private void checkClass(int c, String what) {
+    if (c < 0 || c >= classes) {
+      throw new IllegalArgumentException(what + " " + c + " is outside the " + classes + " classes [0, " + classes
+          + ")");
+    }
   }
 }
