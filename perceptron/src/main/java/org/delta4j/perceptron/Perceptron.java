@@ -157,23 +157,21 @@ public final class Perceptron {
   public static double[] averaged(LabeledPoints data, double eta, int passes) {
     checkRate(eta, passes);
     double[] w = new double[data.dimension()];
-    double[] sum = new double[w.length];
-    long steps = 0;
+    double[] mean = new double[w.length];
+    // Σ w/T rather than (Σ w)/T: every w is finite, and so is every partial sum of w/T, where Σ w overflowed after
+    // two steps on weights of 1e308 and the mean came out infinite.
+    double steps = (double) passes * data.size();
     for (int pass = 0; pass < passes; pass++) {
       for (int k = 0; k < data.size(); k++) {
         if (isMistake(data, w, k)) {
           update(w, 1, data, k);
         }
         for (int j = 0; j < w.length; j++) {
-          sum[j] += w[j];
+          mean[j] += w[j] / steps;
         }
-        steps++;
       }
     }
-    for (int j = 0; j < sum.length; j++) {
-      sum[j] /= steps;
-    }
-    return scaled(sum, eta);
+    return scaled(mean, eta);
   }
 
   /** h(w·x) with the bipolar step: +1 when w·(1, x) &gt; 0, else −1. */

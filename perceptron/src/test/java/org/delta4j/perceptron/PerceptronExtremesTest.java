@@ -68,4 +68,15 @@ class PerceptronExtremesTest {
     assertTrue(e.getMessage().contains("weight 1 overflows a double (Infinity) at the update on point 1"),
         e.getMessage());
   }
+
+  @Test
+  void theAveragedWeightsOfHugeFeaturesAreTheirMeanNotInfinity() {
+    // One point: w = (1, 1e308) after the first step and at every step after, so the mean is (1, 1e308); the sum of
+    // the three before dividing was 3e308 = ∞.
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1e308}}, new int[] {1});
+    double[] mean = Perceptron.averaged(d, 1, 3);
+    assertEquals(1, mean[0], 1e-15);
+    assertEquals(1e308, mean[1], 1e293);
+    assertEquals(0, Perceptron.errors(d, mean));
+  }
 }
