@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
@@ -446,6 +448,18 @@ class CommandsTest {
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("--output " + done + " already holds a run (model.safetensors); continue it with "
         + "--resume, or choose another --output"), again.err());
+  }
+
+  @Test
+  void anEmptyOutputIsRefusedNotTakenForTheCurrentDirectory() {
+    for (String[] resume : new String[][] {{}, {"--resume"}}) {
+      List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs", "1", "--output", ""));
+      args.addAll(List.of(resume));
+      Run r = run(args.toArray(String[]::new));
+      assertEquals(1, r.exitCode(), r.out());
+      assertEquals("error: --output is empty: name the directory for the run", r.err().trim());
+      assertTrue(r.out().isEmpty(), "nothing is loaded first: " + r.out());
+    }
   }
 
   @Test
