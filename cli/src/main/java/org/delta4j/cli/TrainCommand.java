@@ -284,10 +284,13 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether a model file is there and reads as one (its header, not its weights). */
+  /**
+   * Whether a model file is there and reads whole, its contents matching their checksum: a header alone is what a
+   * write cut short, or a damaged file, still has.
+   */
   private static boolean complete(Path modelFile) {
     try {
-      return Files.isRegularFile(modelFile) && ModelFiles.runConfiguration(modelFile) != null;
+      return Files.isRegularFile(modelFile) && SafeTensors.read(modelFile).metadata().get(ModelFiles.RUN) != null;
     } catch (IOException e) {
       return false;
     }

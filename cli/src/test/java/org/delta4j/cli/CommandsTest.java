@@ -406,6 +406,21 @@ class CommandsTest {
   }
 
   @Test
+  void aModelWhoseContentsFailTheirChecksumIsNotTakenForAFinishedRun(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    // A write cut short or a flipped bit in the weights: the header still reads, the contents do not.
+    Path model = out.resolve("model.safetensors");
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(model, bytes);
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("finishing the run"), finished.out());
+    ModelFiles.load(model, Engines.get("ref")); // written again, whole
+  }
+
+  @Test
   void aRunStoppedWhileWritingItsReportsIsOneAResumeFinishes(@TempDir Path out) throws IOException {
     // A directory where the confusion matrix goes: the run trains, then cannot write its reports.
     Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
