@@ -6,7 +6,8 @@ import org.delta4j.tensor.Tensor;
 /**
  * Thread-safe inference on a {@link Network}: any number of threads may call it at once. Each thread gets layers of
  * its own, built by the same specs over the network's parameters and buffers, so work tensors are per thread and the
- * weights are shared, read-only. Results equal the network's own inference bit for bit. Obtain it with {@link
+ * weights are shared, read-only. Results equal the network's own inference bit for bit; while the network trains,
+ * each call runs on the model between two updates (see {@link Network#predictor()}). Obtain it with {@link
  * Network#predictor()}; tensors it returns belong to the calling thread and are overwritten by that thread's next call
  * with the same batch size.
  */
@@ -29,19 +30,19 @@ public final class Predictor {
 
   /** The raw output for a batch [N, input...], in inference mode. */
   public Tensor output(Tensor input) {
-    return network.run(workspaces.get().layers(), input, Mode.inference());
+    return network.infer(workspaces.get().layers(), input);
   }
 
   /** Class probabilities (or, for losses without a softmax, the raw outputs) for a batch. */
   public Tensor probabilities(Tensor input) {
     Workspace w = workspaces.get();
-    return w.reader().probabilities(network.run(w.layers(), input, Mode.inference()));
+    return w.reader().probabilities(network.infer(w.layers(), input));
   }
 
   /** The most probable class of each row of a batch, into {@code classes} (length ≥ N). */
   public void classes(Tensor input, int[] classes) {
     Workspace w = workspaces.get();
-    w.reader().classes(network.run(w.layers(), input, Mode.inference()), classes);
+    w.reader().classes(network.infer(w.layers(), input), classes);
   }
 
   /**
@@ -55,7 +56,7 @@ public final class Predictor {
     float[][] out = new float[samples.length][width];
     for (int from = 0; from < samples.length; from += CHUNK) {
       int rows = Math.min(CHUNK, samples.length - from);
-      Tensor p = w.reader().probabilities(network.run(w.layers(), input(w, samples, from, rows), Mode.inference()));
+      Tensor p = w.reader().probabilities(network.infer(w.layers(), input(w, samples, from, rows)));
       float[] flat = p.toFloatArray();
       for (int i = 0; i < rows; i++) {
         System.arraycopy(flat, i * width, out[from + i], 0, width);
@@ -72,7 +73,7 @@ public final class Predictor {
     int[] chunk = new int[Math.min(CHUNK, samples.length)];
     for (int from = 0; from < samples.length; from += CHUNK) {
       int rows = Math.min(CHUNK, samples.length - from);
-      w.reader().classes(network.run(w.layers(), input(w, samples, from, rows), Mode.inference()), chunk);
+      w.reader().classes(network.infer(w.layers(), input(w, samples, from, rows)), chunk);
       System.arraycopy(chunk, 0, out, from, rows);
     }
     return out;
