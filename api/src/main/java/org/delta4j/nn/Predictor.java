@@ -47,7 +47,8 @@ public final class Predictor {
 
   /**
    * The probabilities (or raw outputs) of each sample, one row of features each. Any number of samples: they run
-   * {@value #CHUNK} at a time, so the work tensors stay those of a batch of {@value #CHUNK} however many there are.
+   * {@value #CHUNK} at a time, so the work tensors stay those of a batch of {@value #CHUNK} however many there are;
+   * each chunk's results are those of the network's own inference on that chunk as a batch.
    */
   public float[][] probabilities(float[][] samples) {
     checkSamples(samples);
