@@ -198,7 +198,7 @@ public final class ModelFiles {
           + "the network it describes");
     }
     checkFinite(file, network);
-    long iterations = integer(file, meta, "optimizer_iterations");
+    long iterations = count(file, meta, "optimizer_iterations");
     network.optimizer().restore(iterations);
     int epochs = integer(file, meta, "completed_epochs");
     return new SavedModel(network, new TrainingProgress(epochs, history(file, meta.getOrDefault("history", "[]"))));
@@ -289,9 +289,18 @@ public final class ModelFiles {
   }
 
   private static int integer(Path file, Map<String, String> meta, String key) throws ModelFormatException {
+    long n = count(file, meta, key);
+    if (n > Integer.MAX_VALUE) {
+      throw new ModelFormatException(file, "metadata '" + key + "' is " + n + ", more than " + Integer.MAX_VALUE);
+    }
+    return (int) n;
+  }
+
+  /** A whole number ≥ 0 read as a long: an optimizer's update count outgrows an int on a long enough run. */
+  private static long count(Path file, Map<String, String> meta, String key) throws ModelFormatException {
     String v = require(file, meta, key);
     try {
-      int n = Integer.parseInt(v.trim());
+      long n = Long.parseLong(v.trim());
       if (n < 0) {
         throw new NumberFormatException();
       }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.random.SplitMix64;
@@ -46,6 +48,9 @@ public final class Network {
   private final OutputReader reader;
   private final BatchTensors lossGradients;
   private final SingleThreadGuard guard = new SingleThreadGuard("network");
+  // Held for reading by each prediction of the predictor, for writing by whatever changes the weights or buffers: a
+  // prediction made while the network trains runs on the model between two updates, never on a mix of both.
+  private final ReadWriteLock model = new ReentrantReadWriteLock();
   private volatile Predictor predictor;
   private Tensor output;
 
@@ -200,10 +205,43 @@ public final class Network {
       throw new IllegalArgumentException("forward: the mode is null; use Mode.inference() or Mode.training(step)");
     }
     guard.enter("forward");
+    // In training mode layers with buffers move them (batch norm's running statistics) as they go.
+    boolean writes = mode.training() && !buffers.isEmpty();
+    if (writes) {
+      model.writeLock().lock();
+    }
     try {
       output = run(stages, input, mode);
       return output;
     } finally {
+      if (writes) {
+        model.writeLock().unlock();
+      }
+      guard.exit();
+    }
+  }
+
+  /** A predictor's inference: {@code chain} over this network's weights, as they stand between two changes. */
+  Tensor infer(List<Layer> chain, Tensor input) {
+    model.readLock().lock();
+    try {
+      return run(chain, input, Mode.inference());
+    } finally {
+      model.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs {@code change} to this network's weights or buffers (a restore of earlier values, say) as one step for its
+   * {@link #predictor()}: no prediction made meanwhile sees it half done.
+   */
+  public void changeModel(Runnable change) {
+    guard.enter("changeModel");
+    model.writeLock().lock();
+    try {
+      change.run();
+    } finally {
+      model.writeLock().unlock();
       guard.exit();
     }
   }
@@ -258,6 +296,11 @@ public final class Network {
    */
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
     guard.enter("computeGradients");
+    // The forward pass moves the buffers and a refused step puts them back: neither is for a prediction to see.
+    boolean writes = !buffers.isEmpty();
+    if (writes) {
+      model.writeLock().lock();
+    }
     try {
       checkTargets(targets);
       copyBuffers(true);
@@ -281,6 +324,9 @@ public final class Network {
         throw e;
       }
     } finally {
+      if (writes) {
+        model.writeLock().unlock();
+      }
       guard.exit();
     }
   }
@@ -297,9 +343,11 @@ public final class Network {
   /** One optimizer step from the gradients as they stand (see {@link #computeGradients}). */
   public void applyUpdate() {
     guard.enter("applyUpdate");
+    model.writeLock().lock();
     try {
       optimizer.step();
     } finally {
+      model.writeLock().unlock();
       guard.exit();
     }
   }
@@ -311,9 +359,17 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite (the weights and buffers are left as they were)
    */
   public double trainStep(Tensor input, Tensor targets) {
-    double value = computeGradients(input, targets);
-    applyUpdate();
-    return value;
+    guard.enter("trainStep");
+    // One change for the predictor: the buffers moved by the forward pass go with the weights of the same update.
+    model.writeLock().lock();
+    try {
+      double value = computeGradients(input, targets);
+      applyUpdate();
+      return value;
+    } finally {
+      model.writeLock().unlock();
+      guard.exit();
+    }
   }
 
   /** The loss on a batch in inference mode, without touching gradients or weights. */
@@ -353,7 +409,10 @@ public final class Network {
 
   /**
    * The thread-safe inference object of this network: many threads may call it at once, each with work tensors of
-   * its own, all reading this network's weights (so it sees them change if this network trains meanwhile).
+   * its own, all reading this network's weights. While this network trains ({@link #trainStep}) each prediction runs
+   * on the weights and buffers as they stand between two updates, waiting for an update under way. Between {@link
+   * #computeGradients} and {@link #applyUpdate} called apart it sees the buffers moved and the weights not yet; a
+   * change made to them other than through this network's own methods must go through {@link #changeModel}.
    */
   public Predictor predictor() {
     Predictor p = predictor;

@@ -173,9 +173,11 @@ public final class Trainer {
   private static void restore(Network network, List<Tensor> snapshot) {
     Kernels k = network.engine().kernels();
     List<Tensor> model = model(network);
-    for (int i = 0; i < model.size(); i++) {
-      k.copy(snapshot.get(i), model.get(i));
-    }
+    network.changeModel(() -> { // one change for the predictor, not a layer at a time
+      for (int i = 0; i < model.size(); i++) {
+        k.copy(snapshot.get(i), model.get(i));
+      }
+    });
   }
 
   /** The parameters' values, then the buffers, in the network's order. */

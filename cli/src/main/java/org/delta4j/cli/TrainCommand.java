@@ -116,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // An empty path resolves to the working directory: a run would land among whatever files are there.
+    if (output != null && output.toString().isEmpty()) {
+      throw new IllegalArgumentException("--output is empty: name the directory for the run");
+    }
     if (resume && output == null) {
       throw new IllegalArgumentException("--resume needs --output, the directory of the run to continue");
     }
@@ -280,10 +284,13 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether a model file is there and reads as one (its header, not its weights). */
+  /**
+   * Whether a model file is there and reads whole, its contents matching their checksum: a header alone is what a
+   * write cut short, or a damaged file, still has.
+   */
   private static boolean complete(Path modelFile) {
     try {
-      return Files.isRegularFile(modelFile) && ModelFiles.runConfiguration(modelFile) != null;
+      return Files.isRegularFile(modelFile) && SafeTensors.read(modelFile).metadata().get(ModelFiles.RUN) != null;
     } catch (IOException e) {
       return false;
     }

@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
@@ -404,6 +406,21 @@ class CommandsTest {
   }
 
   @Test
+  void aModelWhoseContentsFailTheirChecksumIsNotTakenForAFinishedRun(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    // A write cut short or a flipped bit in the weights: the header still reads, the contents do not.
+    Path model = out.resolve("model.safetensors");
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(model, bytes);
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("finishing the run"), finished.out());
+    ModelFiles.load(model, Engines.get("ref")); // written again, whole
+  }
+
+  @Test
   void aRunStoppedWhileWritingItsReportsIsOneAResumeFinishes(@TempDir Path out) throws IOException {
     // A directory where the confusion matrix goes: the run trains, then cannot write its reports.
     Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
@@ -446,6 +463,18 @@ class CommandsTest {
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("--output " + done + " already holds a run (model.safetensors); continue it with "
         + "--resume, or choose another --output"), again.err());
+  }
+
+  @Test
+  void anEmptyOutputIsRefusedNotTakenForTheCurrentDirectory() {
+    for (String[] resume : new String[][] {{}, {"--resume"}}) {
+      List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs", "1", "--output", ""));
+      args.addAll(List.of(resume));
+      Run r = run(args.toArray(String[]::new));
+      assertEquals(1, r.exitCode(), r.out());
+      assertEquals("error: --output is empty: name the directory for the run", r.err().trim());
+      assertTrue(r.out().isEmpty(), "nothing is loaded first: " + r.out());
+    }
   }
 
   @Test

@@ -876,6 +876,63 @@ public abstract class EngineConformance extends AutodiffConformance {
     }
   }
 
+  /**
+   * A predictor used while its network trains gives, each time, the outputs of the network as it stood between two
+   * updates, never a mix of one update's weights (or batch norm statistics) with another's.
+   */
+  @Test
+  void aPredictorUsedWhileItsNetworkTrainsSeesWholeUpdatesOnly() throws Exception {
+    NetworkSpec spec = NetworkSpec.builder().input(16).dense(64).batchNorm().relu().dense(64).relu().dense(4)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.05)).seed(5).build();
+    Network net = Network.create(spec, engine(), DataType.FLOAT64);
+    SplitMix64 r = new SplitMix64(12);
+    float[][] probe = new float[2][16];
+    double[] x = new double[32 * 16];
+    double[] y = new double[32 * 4];
+    for (float[] row : probe) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) r.nextGaussian();
+      }
+    }
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextGaussian();
+    }
+    for (int i = 0; i < 32; i++) {
+      y[i * 4 + i % 4] = 1;
+    }
+    Tensor input = engine().tensor(DataType.FLOAT64, Shape.of(32, 16), x);
+    Tensor targets = engine().tensor(DataType.FLOAT64, Shape.of(32, 4), y);
+    // The outputs between updates, as the training thread sees them: the only ones a prediction may give.
+    List<float[][]> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    states.add(net.predictor().probabilities(probe));
+    java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<List<float[][]>> seen = pool.submit(() -> {
+        List<float[][]> got = new ArrayList<>();
+        while (training.get()) {
+          float[][] p = net.predictor().probabilities(probe);
+          if (got.isEmpty() || !java.util.Arrays.deepEquals(p, got.get(got.size() - 1))) {
+            got.add(p);
+          }
+        }
+        return got;
+      });
+      for (int step = 0; step < 150; step++) {
+        net.trainStep(input, targets);
+        states.add(net.predictor().probabilities(probe));
+      }
+      training.set(false);
+      for (float[][] got : seen.get()) {
+        assertTrue(states.stream().anyMatch(s -> java.util.Arrays.deepEquals(s, got)),
+            "a prediction matches no state of the network between updates: " + java.util.Arrays.deepToString(got));
+      }
+    } finally {
+      training.set(false);
+      pool.shutdownNow();
+    }
+  }
+
   /** A network used from a second thread while a first is inside it is refused, naming both threads. */
   @Test
   void aNetworkUsedFromTwoThreadsAtOnceIsRefused() throws Exception {

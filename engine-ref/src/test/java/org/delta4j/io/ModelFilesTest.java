@@ -74,6 +74,16 @@ class ModelFilesTest {
   }
 
   @Test
+  void anUpdateCountPastTheRangeOfAnIntIsKept() throws IOException {
+    Network net = Network.create(spec(), engine);
+    long past = Integer.MAX_VALUE + 5L; // a long run's count; Adam's bias correction reads it as t
+    net.optimizer().restore(past);
+    Path file = dir.resolve("long-run.safetensors");
+    ModelFiles.save(net, file);
+    assertEquals(past, ModelFiles.load(file, engine).network().optimizer().iterations());
+  }
+
+  @Test
   void aFloat64ModelLoadsAsFloat32() throws IOException {
     Network net = Network.create(spec(), engine, DataType.FLOAT64);
     Path file = dir.resolve("m.safetensors");

@@ -1,0 +1,130 @@
+package org.delta4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The predictor's array methods take any number of samples with bounded work: they run at most {@link
+ * Predictor#CHUNK} rows at once, with the results of running each chunk as a batch of its own.
+ */
+class PredictorChunksTest {
+  private static final int SAMPLES = 2 * Predictor.CHUNK + 37;
+
+  /** The most rows any forward pass through it has seen. */
+  private final AtomicInteger largest = new AtomicInteger();
+
+  private Network network() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new RowsSeen(largest)).dense(8).relu().dense(4)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(3).build();
+    return Network.create(spec, new RefEngine(), DataType.FLOAT32);
+  }
+
+  private static float[][] samples(int n) {
+    SplitMix64 r = new SplitMix64(9);
+    float[][] x = new float[n][3];
+    for (float[] row : x) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = (float) r.nextGaussian();
+      }
+    }
+    return x;
+  }
+
+  @Test
+  void manySamplesRunAChunkAtATimeAndGiveEachChunksOwnResults() {
+    Network net = network();
+    float[][] x = samples(SAMPLES);
+    float[][] all = net.predictor().probabilities(x);
+    int[] classes = net.predictor().classes(x);
+    assertEquals(Predictor.CHUNK, largest.get(), "the most rows run at once");
+    assertEquals(SAMPLES, all.length);
+    for (int from = 0; from < SAMPLES; from += Predictor.CHUNK) {
+      float[][] chunk = Arrays.copyOfRange(x, from, Math.min(SAMPLES, from + Predictor.CHUNK));
+      assertArrayEquals(net.predictor().probabilities(chunk), Arrays.copyOfRange(all, from, from + chunk.length));
+      assertArrayEquals(net.predictor().classes(chunk), Arrays.copyOfRange(classes, from, from + chunk.length));
+    }
+  }
+
+  @Test
+  void aBadSampleLateInALongArrayIsNamedBeforeAnyIsRun() {
+    Network net = network();
+    float[][] x = samples(SAMPLES);
+    x[SAMPLES - 1] = new float[2];
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.predictor().classes(x));
+    assertTrue(e.getMessage().contains("sample " + (SAMPLES - 1) + " has 2 features but the network takes 3"),
+        e.getMessage());
+    assertEquals(0, largest.get(), "nothing was run");
+  }
+
+  /** An identity layer that records the largest batch it is given. */
+  private record RowsSeen(AtomicInteger largest) implements LayerSpec {
+    @Override
+    public String type() {
+      return "rows_seen";
+    }
+
+    @Override
+    public String name() {
+      return "rows";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return this;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      return new Layer() {
+        public String name() {
+          return "rows";
+        }
+
+        public Shape inputShape() {
+          return c.inputShape();
+        }
+
+        public Shape outputShape() {
+          return c.inputShape();
+        }
+
+        public Tensor forward(Tensor input, Mode mode) {
+          largest.accumulateAndGet(input.shape().dim(0), Math::max);
+          return input;
+        }
+
+        public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+          return gradOutput;
+        }
+
+        public List<Parameter> parameters() {
+          return List.of();
+        }
+      };
+    }
+  }
+}
