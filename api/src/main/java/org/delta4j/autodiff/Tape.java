@@ -152,8 +152,7 @@ public final class Tape {
       throw new IllegalArgumentException("backward: the gradient has shape " + seed.shape() + " but " + root
           + " has shape " + root.shape());
     }
-    for (int i = 0; i <= root.index; i++) {
-      Value v = values.get(i);
+    for (Value v : values) { // past root too: a gradient of an earlier backward is not ∂(this root)/∂v
       v.gradientWritten = v.accumulates;
       if (v.gradientShared) {
         v.gradient = null;

@@ -515,4 +515,18 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     tape.reset();
     assertTrue(assertThrows(IllegalStateException.class, v::exp).getMessage().contains("earlier pass"));
   }
+
+  /** After a second backward, every gradient is of its root: one past it that an earlier backward wrote is zero. */
+  @Test
+  void aGradientIsOfTheLastBackwardsRootOnly() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value first = x.multiply(2).sum();
+    Value tripled = x.multiply(3);
+    tape.backward(tripled.sum());
+    tape.backward(first);
+    Agreement.assertAgree("∂first/∂x", new double[] {2, 2}, x.gradient().toDoubleArray(), EXACT);
+    Agreement.assertAgree("∂first/∂(3x), made after first", new double[] {0, 0}, tripled.gradient().toDoubleArray(),
+        EXACT);
+  }
 }
