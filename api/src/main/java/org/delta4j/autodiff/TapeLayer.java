@@ -67,6 +67,8 @@ abstract class TapeLayer implements Layer {
         return null;
       }
       input.tracked = false; // no ∂E/∂x wanted: the operations skip its products
+    } else {
+      input.tracked = true; //  a backward pass before may have untracked it
     }
     tape.backward(output, dy);
     return needInputGradient ? input.gradient() : null;

@@ -529,4 +529,20 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     Agreement.assertAgree("∂first/∂(3x), made after first", new double[] {0, 0}, tripled.gradient().toDoubleArray(),
         EXACT);
   }
+
+  /** A layer's backward may be asked again for the same forward pass, with the input gradient wanted this time. */
+  @Test
+  void aLayerWrittenForwardOnlyGivesItsInputGradientOnASecondBackward() {
+    Shape in = Shape.of(3);
+    BlockSpec spec = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Dense(3), "dense1", BlockSpec.INPUT));
+    Layer block = spec.build(context(in, parameters(spec, in)));
+    Shape batch = in.withBatch(2);
+    Tensor y = block.forward(engine().tensor(F64, batch, uniform(batch, 13, -1, 1)), Mode.training(1));
+    Tensor dy = engine().tensor(F64, y.shape(), uniform(y.shape(), 3, -1, 1));
+    double[] once = block.backward(dy, true).toDoubleArray();
+    block.backward(dy, false);
+    Agreement.assertAgree("∂E/∂x after a backward that did not want it", once, block.backward(dy, true)
+        .toDoubleArray(), EXACT);
+  }
 }
