@@ -1,7 +1,9 @@
 package org.delta4j.autodiff;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
@@ -39,6 +41,7 @@ public final class Tape {
   private final Kernels k;
   private final List<Slot> slots = new ArrayList<>();
   private final List<Value> values = new ArrayList<>();
+  private final Map<Layer, Value> applied = new IdentityHashMap<>(); // each layer's input in this pass
   private int generation;
   private Tensor zero;
 
@@ -64,6 +67,7 @@ public final class Tape {
   /** Starts a new pass: the values recorded so far may no longer be used; their tensors serve the next pass. */
   public void reset() {
     values.clear();
+    applied.clear();
     generation++;
   }
 
@@ -660,10 +664,16 @@ public final class Tape {
 
   /**
    * A layer as one operation: its forward pass now, its own backward pass (which adds into its parameters' gradients)
-   * when the gradient comes back. The output is tracked when x is or the layer has parameters.
+   * when the gradient comes back. The output is tracked when x is or the layer has parameters. A layer is applied at
+   * most once per pass: it keeps one forward pass for its backward.
    */
   public Value apply(Layer layer, Value x, Mode mode) {
     own(layer.name(), x);
+    Value earlier = applied.putIfAbsent(layer, x);
+    if (earlier != null) { // its second forward pass would overwrite the first's output and what backward keeps
+      throw new IllegalArgumentException("layer '" + layer.name() + "': already applied in this pass (to " + earlier
+          + "); a layer keeps one forward pass for its backward, so each use needs a layer of its own");
+    }
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
     Layer.checkOutput(layer, out, x.shape().dim(0));

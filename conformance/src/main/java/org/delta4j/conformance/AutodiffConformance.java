@@ -545,4 +545,24 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     Agreement.assertAgree("∂E/∂x after a backward that did not want it", once, block.backward(dy, true)
         .toDoubleArray(), EXACT);
   }
+
+  /**
+   * A layer keeps one forward pass for its backward (and returns tensors valid until its next call), so a second use
+   * in one pass would differentiate the first with the second's inputs: it is refused, naming the layer.
+   */
+  @Test
+  void aLayerAppliedTwiceInOnePassIsRefused() {
+    Layer tanh = new LayerSpec.Activation(ActivationFunction.TANH).build(context(Shape.of(2), Map.of()));
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value once = tape.apply(tanh, x, Mode.training(1));
+    String m = assertThrows(IllegalArgumentException.class, () -> tape.apply(tanh, once, Mode.training(1)))
+        .getMessage();
+    assertTrue(m.startsWith("layer 'layer': already applied in this pass (to variable [1, 2])"), m);
+    tape.reset();
+    Value again = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    tape.backward(tape.apply(tanh, again, Mode.training(1)).sum()); // ∂tanh x/∂x = 1 − tanh² x
+    Agreement.assertAgree("∂tanh x/∂x in the next pass", new double[] {1 - Math.pow(Math.tanh(1), 2),
+        1 - Math.pow(Math.tanh(2), 2)}, again.gradient().toDoubleArray(), new Tolerances(1e-9, 1e-12));
+  }
 }
