@@ -100,6 +100,12 @@ public final class Tape {
     return v;
   }
 
+  /** v's tensor as a constant of this pass: a stop-gradient. */
+  Value detach(Value v) {
+    own("detach", v);
+    return constant(v.value);
+  }
+
   /** A tracked input whose gradient backward writes into {@code gradient} (of its shape) instead of adding. */
   Value bound(Tensor value, Tensor gradient) {
     return leaf("variable", value, true, false, gradient);
@@ -152,9 +158,9 @@ public final class Tape {
       throw new IllegalStateException("backward: " + root + " was computed from untracked values only, so nothing "
           + "can be differentiated through it; make what is to be differentiated with Tape.variable or Tape.parameter");
     }
-    if (!seed.shape().equals(root.shape())) {
-      throw new IllegalArgumentException("backward: the gradient has shape " + seed.shape() + " but " + root
-          + " has shape " + root.shape());
+    if (!seed.shape().equals(root.shape()) || seed.dataType() != type) {
+      throw new IllegalArgumentException("backward: the gradient is a " + seed.dataType() + " tensor " + seed.shape()
+          + " but " + root + " is a " + type + " tensor " + root.shape());
     }
     for (Value v : values) { // past root too: a gradient of an earlier backward is not ∂(this root)/∂v
       v.gradientWritten = v.accumulates;

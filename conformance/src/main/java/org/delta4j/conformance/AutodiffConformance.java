@@ -565,4 +565,17 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     Agreement.assertAgree("∂tanh x/∂x in the next pass", new double[] {1 - Math.pow(Math.tanh(1), 2),
         1 - Math.pow(Math.tanh(2), 2)}, again.gradient().toDoubleArray(), new Tolerances(1e-9, 1e-12));
   }
+
+  @Test
+  void aStaleValueOrASeedOfAnotherTypeIsRefusedNamingTheOperation() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value y = x.exp();
+    String m = assertThrows(IllegalArgumentException.class, () -> tape.backward(y,
+        engine().tensor(DataType.FLOAT32, Shape.of(1, 2), 1, 1))).getMessage();
+    assertEquals("backward: the gradient is a FLOAT32 tensor [1, 2] but exp [1, 2] is a FLOAT64 tensor [1, 2]", m);
+    tape.reset();
+    assertEquals("detach: exp [1, 2] is from an earlier pass (the tape was reset since)",
+        assertThrows(IllegalStateException.class, y::detach).getMessage());
+  }
 }
