@@ -144,17 +144,7 @@ public final class Tape {
    * root was computed without gradient tracking.
    */
   public void backward(Value root, Tensor seed) {
-    own("backward", root);
-    for (int i = 0; i <= root.index; i++) { // a leaf untracked since (a layer's unwanted input) prunes its branch
-      Value v = values.get(i);
-      if (v.parents != null) {
-        v.tracked = v.source;
-        for (Value p : v.parents) {
-          v.tracked |= p.tracked;
-        }
-      }
-    }
-    if (!root.tracked) {
+    if (!reaches(root)) {
       throw new IllegalStateException("backward: " + root + " was computed from untracked values only, so nothing "
           + "can be differentiated through it; make what is to be differentiated with Tape.variable or Tape.parameter");
     }
@@ -176,6 +166,34 @@ public final class Tape {
         v.backward.run(gradient(v));
       }
     }
+  }
+
+  /**
+   * Whether a gradient from root reaches a variable or a parameter, each value's tracking brought up to date first:
+   * a leaf untracked since it was used (a layer's unwanted input) prunes its branch.
+   */
+  boolean reaches(Value root) {
+    own("backward", root);
+    for (int i = 0; i <= root.index; i++) {
+      Value v = values.get(i);
+      if (v.parents != null) {
+        v.tracked = v.source;
+        for (Value p : v.parents) {
+          v.tracked |= p.tracked;
+        }
+      }
+    }
+    return root.tracked;
+  }
+
+  /** v's gradient, all zero: what is differentiated does not depend on v. */
+  Tensor zeroGradient(Value v) {
+    if (v.gradientShared) { // another value's tensor, which stays as it is
+      v.gradient = null;
+      v.gradientShared = false;
+    }
+    v.gradientWritten = false;
+    return gradientOf(v);
   }
 
   Tensor gradientOf(Value v) {

@@ -70,6 +70,9 @@ abstract class TapeLayer implements Layer {
     } else {
       input.tracked = true; //  a backward pass before may have untracked it
     }
+    if (!tape.reaches(output)) { // of neither x nor a parameter (a stop-gradient, parameters unused): ∂E/∂x = 0
+      return needInputGradient ? tape.zeroGradient(input) : null;
+    }
     tape.backward(output, dy);
     return needInputGradient ? input.gradient() : null;
   }

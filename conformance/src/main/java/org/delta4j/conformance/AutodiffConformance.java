@@ -578,4 +578,53 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     assertEquals("detach: exp [1, 2] is from an earlier pass (the tape was reset since)",
         assertThrows(IllegalStateException.class, y::detach).getMessage());
   }
+
+  /**
+   * A layer whose output depends on neither its input nor its parameters — a stop-gradient, or parameters the pass
+   * leaves unused — passes back ∂E/∂x = 0, as the network's first layer (whose ∂E/∂x is not wanted) or any other.
+   */
+  @Test
+  void aLayerWhoseOutputReachesNoInputOrParameterPassesBackZero() {
+    /** Doubles its input, declaring a parameter it does not use; with {@code stop}, the input's gradient stopped. */
+    record Unreached(String name, boolean stop) implements ExpressionLayerSpec {
+      @Override
+      public Value forward(Value x, Scope s) {
+        return (stop ? x.detach() : x).multiply(2);
+      }
+
+      @Override
+      public List<ParameterSpec> parameters(Shape input) {
+        return List.of(ParameterSpec.of("w", Shape.of(2), Initializer.zeros()));
+      }
+
+      @Override
+      public Shape outputShape(Shape input) {
+        return input;
+      }
+
+      @Override
+      public String type() {
+        return "unreached";
+      }
+
+      @Override
+      public Unreached withName(String name) {
+        return new Unreached(name, stop);
+      }
+
+      @Override
+      public void writeFields(FieldWriter out) {}
+    }
+    for (boolean stop : new boolean[] {false, true}) {
+      Parameter w = Parameter.zeros("layer.w", Shape.of(2), engine(), F64);
+      Layer layer = new Unreached(null, stop).build(context(Shape.of(2), Map.of("w", w)));
+      layer.forward(engine().tensor(F64, Shape.of(1, 2), 1, 2), Mode.training(1));
+      Tensor dy = engine().tensor(F64, Shape.of(1, 2), 3, 4);
+      assertEquals(null, layer.backward(dy, false), "∂E/∂x not wanted");
+      Agreement.assertAgree("∂E/∂x" + (stop ? " stopped" : ""), stop ? new double[] {0, 0} : new double[] {6, 8},
+          layer.backward(dy, true).toDoubleArray(), EXACT);
+      Agreement.assertAgree("∂E/∂w of a parameter not used", new double[] {0, 0}, w.gradient().toDoubleArray(), EXACT);
+      Agreement.assertAgree("∂E/∂y, as given", new double[] {3, 4}, dy.toDoubleArray(), EXACT);
+    }
+  }
 }
