@@ -1,7 +1,9 @@
 package org.delta4j.autodiff;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
@@ -39,6 +41,7 @@ public final class Tape {
   private final Kernels k;
   private final List<Slot> slots = new ArrayList<>();
   private final List<Value> values = new ArrayList<>();
+  private final Map<Layer, Value> applied = new IdentityHashMap<>(); // each layer's input in this pass
   private int generation;
   private Tensor zero;
 
@@ -64,6 +67,7 @@ public final class Tape {
   /** Starts a new pass: the values recorded so far may no longer be used; their tensors serve the next pass. */
   public void reset() {
     values.clear();
+    applied.clear();
     generation++;
   }
 
@@ -94,6 +98,12 @@ public final class Tape {
     Value v = leaf("parameter " + p.name(), row(p.value()), true, true, row(p.gradient()));
     v.gradientWritten = true;
     return v;
+  }
+
+  /** v's tensor as a constant of this pass: a stop-gradient. */
+  Value detach(Value v) {
+    own("detach", v);
+    return constant(v.value);
   }
 
   /** A tracked input whose gradient backward writes into {@code gradient} (of its shape) instead of adding. */
@@ -134,26 +144,15 @@ public final class Tape {
    * root was computed without gradient tracking.
    */
   public void backward(Value root, Tensor seed) {
-    own("backward", root);
-    for (int i = 0; i <= root.index; i++) { // a leaf untracked since (a layer's unwanted input) prunes its branch
-      Value v = values.get(i);
-      if (v.parents != null) {
-        v.tracked = v.source;
-        for (Value p : v.parents) {
-          v.tracked |= p.tracked;
-        }
-      }
-    }
-    if (!root.tracked) {
+    if (!reaches(root)) {
       throw new IllegalStateException("backward: " + root + " was computed from untracked values only, so nothing "
           + "can be differentiated through it; make what is to be differentiated with Tape.variable or Tape.parameter");
     }
-    if (!seed.shape().equals(root.shape())) {
-      throw new IllegalArgumentException("backward: the gradient has shape " + seed.shape() + " but " + root
-          + " has shape " + root.shape());
+    if (!seed.shape().equals(root.shape()) || seed.dataType() != type) {
+      throw new IllegalArgumentException("backward: the gradient is a " + seed.dataType() + " tensor " + seed.shape()
+          + " but " + root + " is a " + type + " tensor " + root.shape());
     }
-    for (int i = 0; i <= root.index; i++) {
-      Value v = values.get(i);
+    for (Value v : values) { // past root too: a gradient of an earlier backward is not ∂(this root)/∂v
       v.gradientWritten = v.accumulates;
       if (v.gradientShared) {
         v.gradient = null;
@@ -167,6 +166,34 @@ public final class Tape {
         v.backward.run(gradient(v));
       }
     }
+  }
+
+  /**
+   * Whether a gradient from root reaches a variable or a parameter, each value's tracking brought up to date first:
+   * a leaf untracked since it was used (a layer's unwanted input) prunes its branch.
+   */
+  boolean reaches(Value root) {
+    own("backward", root);
+    for (int i = 0; i <= root.index; i++) {
+      Value v = values.get(i);
+      if (v.parents != null) {
+        v.tracked = v.source;
+        for (Value p : v.parents) {
+          v.tracked |= p.tracked;
+        }
+      }
+    }
+    return root.tracked;
+  }
+
+  /** v's gradient, all zero: what is differentiated does not depend on v. */
+  Tensor zeroGradient(Value v) {
+    if (v.gradientShared) { // another value's tensor, which stays as it is
+      v.gradient = null;
+      v.gradientShared = false;
+    }
+    v.gradientWritten = false;
+    return gradientOf(v);
   }
 
   Tensor gradientOf(Value v) {
@@ -661,10 +688,16 @@ public final class Tape {
 
   /**
    * A layer as one operation: its forward pass now, its own backward pass (which adds into its parameters' gradients)
-   * when the gradient comes back. The output is tracked when x is or the layer has parameters.
+   * when the gradient comes back. The output is tracked when x is or the layer has parameters. A layer is applied at
+   * most once per pass: it keeps one forward pass for its backward.
    */
   public Value apply(Layer layer, Value x, Mode mode) {
     own(layer.name(), x);
+    Value earlier = applied.putIfAbsent(layer, x);
+    if (earlier != null) { // its second forward pass would overwrite the first's output and what backward keeps
+      throw new IllegalArgumentException("layer '" + layer.name() + "': already applied in this pass (to " + earlier
+          + "); a layer keeps one forward pass for its backward, so each use needs a layer of its own");
+    }
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
     Layer.checkOutput(layer, out, x.shape().dim(0));

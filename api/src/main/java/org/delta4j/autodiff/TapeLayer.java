@@ -67,6 +67,11 @@ abstract class TapeLayer implements Layer {
         return null;
       }
       input.tracked = false; // no ∂E/∂x wanted: the operations skip its products
+    } else {
+      input.tracked = true; //  a backward pass before may have untracked it
+    }
+    if (!tape.reaches(output)) { // of neither x nor a parameter (a stop-gradient, parameters unused): ∂E/∂x = 0
+      return needInputGradient ? tape.zeroGradient(input) : null;
     }
     tape.backward(output, dy);
     return needInputGradient ? input.gradient() : null;

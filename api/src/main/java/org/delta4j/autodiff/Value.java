@@ -64,7 +64,7 @@ public final class Value {
 
   /** The same tensor as a constant of the tape: no gradient flows back through it (a stop-gradient). */
   public Value detach() {
-    return tape.constant(value);
+    return tape.detach(this);
   }
 
   /** Whether gradients flow to this value: it is a variable or parameter, or computed from one. */

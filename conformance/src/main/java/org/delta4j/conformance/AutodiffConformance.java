@@ -515,4 +515,116 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     tape.reset();
     assertTrue(assertThrows(IllegalStateException.class, v::exp).getMessage().contains("earlier pass"));
   }
+
+  /** After a second backward, every gradient is of its root: one past it that an earlier backward wrote is zero. */
+  @Test
+  void aGradientIsOfTheLastBackwardsRootOnly() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value first = x.multiply(2).sum();
+    Value tripled = x.multiply(3);
+    tape.backward(tripled.sum());
+    tape.backward(first);
+    Agreement.assertAgree("∂first/∂x", new double[] {2, 2}, x.gradient().toDoubleArray(), EXACT);
+    Agreement.assertAgree("∂first/∂(3x), made after first", new double[] {0, 0}, tripled.gradient().toDoubleArray(),
+        EXACT);
+  }
+
+  /** A layer's backward may be asked again for the same forward pass, with the input gradient wanted this time. */
+  @Test
+  void aLayerWrittenForwardOnlyGivesItsInputGradientOnASecondBackward() {
+    Shape in = Shape.of(3);
+    BlockSpec spec = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Dense(3), "dense1", BlockSpec.INPUT));
+    Layer block = spec.build(context(in, parameters(spec, in)));
+    Shape batch = in.withBatch(2);
+    Tensor y = block.forward(engine().tensor(F64, batch, uniform(batch, 13, -1, 1)), Mode.training(1));
+    Tensor dy = engine().tensor(F64, y.shape(), uniform(y.shape(), 3, -1, 1));
+    double[] once = block.backward(dy, true).toDoubleArray();
+    block.backward(dy, false);
+    Agreement.assertAgree("∂E/∂x after a backward that did not want it", once, block.backward(dy, true)
+        .toDoubleArray(), EXACT);
+  }
+
+  /**
+   * A layer keeps one forward pass for its backward (and returns tensors valid until its next call), so a second use
+   * in one pass would differentiate the first with the second's inputs: it is refused, naming the layer.
+   */
+  @Test
+  void aLayerAppliedTwiceInOnePassIsRefused() {
+    Layer tanh = new LayerSpec.Activation(ActivationFunction.TANH).build(context(Shape.of(2), Map.of()));
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value once = tape.apply(tanh, x, Mode.training(1));
+    String m = assertThrows(IllegalArgumentException.class, () -> tape.apply(tanh, once, Mode.training(1)))
+        .getMessage();
+    assertTrue(m.startsWith("layer 'layer': already applied in this pass (to variable [1, 2])"), m);
+    tape.reset();
+    Value again = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    tape.backward(tape.apply(tanh, again, Mode.training(1)).sum()); // ∂tanh x/∂x = 1 − tanh² x
+    Agreement.assertAgree("∂tanh x/∂x in the next pass", new double[] {1 - Math.pow(Math.tanh(1), 2),
+        1 - Math.pow(Math.tanh(2), 2)}, again.gradient().toDoubleArray(), new Tolerances(1e-9, 1e-12));
+  }
+
+  @Test
+  void aStaleValueOrASeedOfAnotherTypeIsRefusedNamingTheOperation() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value y = x.exp();
+    String m = assertThrows(IllegalArgumentException.class, () -> tape.backward(y,
+        engine().tensor(DataType.FLOAT32, Shape.of(1, 2), 1, 1))).getMessage();
+    assertEquals("backward: the gradient is a FLOAT32 tensor [1, 2] but exp [1, 2] is a FLOAT64 tensor [1, 2]", m);
+    tape.reset();
+    assertEquals("detach: exp [1, 2] is from an earlier pass (the tape was reset since)",
+        assertThrows(IllegalStateException.class, y::detach).getMessage());
+  }
+
+  /**
+   * A layer whose output depends on neither its input nor its parameters — a stop-gradient, or parameters the pass
+   * leaves unused — passes back ∂E/∂x = 0, as the network's first layer (whose ∂E/∂x is not wanted) or any other.
+   */
+  @Test
+  void aLayerWhoseOutputReachesNoInputOrParameterPassesBackZero() {
+    /** Doubles its input, declaring a parameter it does not use; with {@code stop}, the input's gradient stopped. */
+    record Unreached(String name, boolean stop) implements ExpressionLayerSpec {
+      @Override
+      public Value forward(Value x, Scope s) {
+        return (stop ? x.detach() : x).multiply(2);
+      }
+
+      @Override
+      public List<ParameterSpec> parameters(Shape input) {
+        return List.of(ParameterSpec.of("w", Shape.of(2), Initializer.zeros()));
+      }
+
+      @Override
+      public Shape outputShape(Shape input) {
+        return input;
+      }
+
+      @Override
+      public String type() {
+        return "unreached";
+      }
+
+      @Override
+      public Unreached withName(String name) {
+        return new Unreached(name, stop);
+      }
+
+      @Override
+      public void writeFields(FieldWriter out) {}
+    }
+    for (boolean stop : new boolean[] {false, true}) {
+      Parameter w = Parameter.zeros("layer.w", Shape.of(2), engine(), F64);
+      Layer layer = new Unreached(null, stop).build(context(Shape.of(2), Map.of("w", w)));
+      layer.forward(engine().tensor(F64, Shape.of(1, 2), 1, 2), Mode.training(1));
+      Tensor dy = engine().tensor(F64, Shape.of(1, 2), 3, 4);
+      assertEquals(null, layer.backward(dy, false), "∂E/∂x not wanted");
+      Agreement.assertAgree("∂E/∂x" + (stop ? " stopped" : ""), stop ? new double[] {0, 0} : new double[] {6, 8},
+          layer.backward(dy, true).toDoubleArray(), EXACT);
+      Agreement.assertAgree("∂E/∂w of a parameter not used", new double[] {0, 0}, w.gradient().toDoubleArray(), EXACT);
+      Agreement.assertAgree("∂E/∂y, as given", new double[] {3, 4}, dy.toDoubleArray(), EXACT);
+    }
+  }
 }
