@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.util.HashMap;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,23 +31,22 @@ public final class SparkEvaluation {
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
         .broadcast(model.modelFile());
     JavaRDD<Row> rows = data.select(TrainingData.exactly(featuresCol), TrainingData.exactly(labelCol)).javaRDD();
-    JavaRDD<long[]> partitions = rows.mapPartitions(it -> {
+    // Only the pairs that occur, keyed actual·classes + predicted in a long: a dense table is classes² counts, which
+    // for 46,341 classes and more passes the int range, and for 100,000 would be 80 GB a partition.
+    JavaRDD<HashMap<Long, Long>> partitions = rows.mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engine, null);
       Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol,
           false);
-      long[] c = new long[classes * classes];
+      HashMap<Long, Long> c = new HashMap<>();
       predictor.forEachBatch(it, 0, (batch, scores) -> {
         for (int i = 0; i < batch.size(); i++) {
-          c[label(batch.get(i), labelCol, classes) * classes + scores.predicted(i)]++;
+          c.merge((long) label(batch.get(i), labelCol, classes) * classes + scores.predicted(i), 1L, Long::sum);
         }
       });
       return List.of(c).iterator();
     });
-    long[] counts = fold(partitions, classes);
     ConfusionMatrix m = new ConfusionMatrix(classes);
-    for (int i = 0; i < counts.length; i++) {
-      m.add(i / classes, i % classes, counts[i]);
-    }
+    fold(partitions).forEach((pair, count) -> m.add((int) (pair / classes), (int) (pair % classes), count));
     return m;
   }
 
@@ -54,9 +54,9 @@ public final class SparkEvaluation {
    * The partitions' counts added up; no rows give no counts (accuracy NaN), not an error. A row the tasks refuse
    * is the refusal itself, naming the column and value, not the Spark job's failure around it.
    */
-  private static long[] fold(JavaRDD<long[]> partitions, int classes) {
+  private static HashMap<Long, Long> fold(JavaRDD<HashMap<Long, Long>> partitions) {
     try {
-      return partitions.fold(new long[classes * classes], SparkEvaluation::add);
+      return partitions.fold(new HashMap<>(), SparkEvaluation::add);
     } catch (Exception e) { // Spark's SparkException is checked, though Scala does not declare it
       for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
         if (cause instanceof IllegalArgumentException refused) {
@@ -78,11 +78,9 @@ public final class SparkEvaluation {
     return (int) label;
   }
 
-  private static long[] add(long[] a, long[] b) {
-    long[] c = new long[a.length];
-    for (int i = 0; i < a.length; i++) {
-      c[i] = a[i] + b[i];
-    }
-    return c;
+  /** b's counts added into a, which Spark's fold allows it to change (never b). */
+  private static HashMap<Long, Long> add(HashMap<Long, Long> a, HashMap<Long, Long> b) {
+    b.forEach((pair, count) -> a.merge(pair, count, Long::sum));
+    return a;
   }
 }

@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +16,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.engine.Engines;
+import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -96,6 +99,20 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> train(caseOnly, "features", "label"),
         "the features column 'features' is not the only column Spark takes for that name: the data has [features, "
             + "Features] (Spark compares names ignoring case)");
+  }
+
+  /** 50,000 classes square past the int range: the counts are of the pairs that occur, not a dense table. */
+  @Test
+  void aNetworkOfMoreClassesThanADenseTableHoldsIsEvaluated() {
+    NetworkSpec wide = NetworkSpec.builder().input(6).dense(50_000).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+    Network n = Network.create(wide, Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    int predicted = n.predictor().classes(new float[][] {{1, 2, 3, 4, 5, 6}})[0];
+    ConfusionMatrix m = SparkEvaluation.evaluate(model, frame(GOOD, 49_999.0, GOOD, 3.0, GOOD, 49_999.0), "label");
+    assertEquals(3, m.total());
+    assertEquals(2, m.count(49_999, predicted));
+    assertEquals(1, m.count(3, predicted));
   }
 
   @Test
