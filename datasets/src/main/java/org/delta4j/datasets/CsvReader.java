@@ -76,9 +76,14 @@ public final class CsvReader {
       }
     });
     List<String> classes = classes(raw);
+    // each label's place in the sorted classes by a map: a search of the list for each is quadratic in the classes
+    Map<String, Integer> place = new HashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      place.put(classes.get(c), c);
+    }
     int[] rank = new int[raw.size()];
     for (int i = 0; i < rank.length; i++) {
-      rank[i] = classes.indexOf(raw.get(i));
+      rank[i] = place.get(raw.get(i));
     }
     int[] y = new int[s.rows];
     for (int r = 0; r < y.length; r++) {
