@@ -131,6 +131,7 @@ public final class Tape {
 
   /** Back-propagates from a scalar [1, 1] value: ∂E/∂E = 1. */
   public void backward(Value root) {
+    own("backward", root);
     if (!root.shape().equals(Shape.of(1, 1))) {
       throw new IllegalArgumentException("backward: without a gradient the value must be a scalar [1, 1], got "
           + root.shape());
@@ -147,6 +148,9 @@ public final class Tape {
     if (!reaches(root)) {
       throw new IllegalStateException("backward: " + root + " was computed from untracked values only, so nothing "
           + "can be differentiated through it; make what is to be differentiated with Tape.variable or Tape.parameter");
+    }
+    if (seed == null) {
+      throw new IllegalArgumentException("backward: the gradient of " + root + " is null");
     }
     if (!seed.shape().equals(root.shape()) || seed.dataType() != type) {
       throw new IllegalArgumentException("backward: the gradient is a " + seed.dataType() + " tensor " + seed.shape()
@@ -735,7 +739,14 @@ public final class Tape {
   }
 
   private void own(String op, Value... operands) {
-    for (Value v : operands) {
+    if (operands == null) {
+      throw new IllegalArgumentException(op + ": the operands are null");
+    }
+    for (int i = 0; i < operands.length; i++) {
+      Value v = operands[i];
+      if (v == null) {
+        throw new IllegalArgumentException(op + ": operand " + i + " of " + operands.length + " is null");
+      }
       if (v.tape != this) {
         throw new IllegalArgumentException(op + ": " + v + " belongs to another tape");
       }

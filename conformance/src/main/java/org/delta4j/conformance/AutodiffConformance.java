@@ -516,6 +516,29 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     assertTrue(assertThrows(IllegalStateException.class, v::exp).getMessage().contains("earlier pass"));
   }
 
+  /** A null operand is refused naming the operation, before anything is recorded. */
+  @Test
+  void aNullOperandIsNamedNotANullPointerInside() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(2, 2), 1, 2, 3, 4));
+    java.util.Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("add", () -> x.add(null));
+    calls.put("subtract", () -> x.subtract(null));
+    calls.put("multiply", () -> x.multiply((Value) null));
+    calls.put("divide", () -> x.divide(null));
+    calls.put("max", () -> x.max((Value) null));
+    calls.put("matmul", () -> x.matmul(null));
+    calls.put("concat", () -> tape.concat(1, x, null));
+    calls.put("backward of no value", () -> tape.backward(null));
+    calls.put("backward", () -> tape.backward(x.sum(), null));
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertTrue(m.startsWith(call.getKey().split(" ")[0]) && m.contains("null"), call.getKey() + ": " + m);
+    }
+    Agreement.assertAgree("the tape still works", new double[] {2, 4, 6, 8},
+        x.multiply(2).value().toDoubleArray(), EXACT);
+  }
+
   /** After a second backward, every gradient is of its root: one past it that an earlier backward wrote is zero. */
   @Test
   void aGradientIsOfTheLastBackwardsRootOnly() {
