@@ -41,7 +41,13 @@ final class ExpressionLoss implements Loss {
     Loss.checkShapes(spec, predictions, targets, gradient);
     tape.reset();
     Value p = gradient == null ? tape.constant(predictions) : tape.bound(predictions, gradient);
-    Value loss = spec.loss(p, tape.constant(targets));
+    Value loss;
+    try {
+      loss = spec.loss(p, tape.constant(targets));
+    } catch (IllegalArgumentException e) {
+      // an operation names itself and its shapes; which loss it belongs to is said here
+      throw new IllegalArgumentException(spec.type() + " loss: " + e.getMessage(), e);
+    }
     if (!loss.shape().isMatrix(1, 1)) {
       throw new IllegalStateException(spec.type() + ": the loss must be a scalar [1, 1], got " + loss.shape());
     }

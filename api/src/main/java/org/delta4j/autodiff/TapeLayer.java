@@ -35,9 +35,10 @@ abstract class TapeLayer implements Layer {
           + context.inputShape());
     }
     tape.reset();
-    Value in = tape.variable(x);
     Value y;
+    Value in;
     try {
+      in = tape.variable(x); // a tensor of another data type than the layer's is refused here
       y = record(in, mode);
     } catch (IllegalArgumentException e) {
       // an operation names itself and its shapes; which layer of the network it belongs to is said here

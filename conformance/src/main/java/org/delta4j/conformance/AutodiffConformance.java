@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.autodiff.ExpressionLayerSpec;
+import org.delta4j.autodiff.ExpressionLossSpec;
 import org.delta4j.autodiff.Scope;
 import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Tape;
@@ -498,6 +499,26 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     String m = assertThrows(IllegalArgumentException.class, () -> misfit.forward(engine().zeros(F64, Shape.of(5, 3)),
         Mode.training(0))).getMessage();
     assertTrue(m.startsWith("misfit layer 'layer': matmul: shapes [5, 3] and [4, 2] do not fit"), m);
+    // an input of another data type than the layer's is refused naming the layer too
+    m = assertThrows(IllegalArgumentException.class, () -> misfit.forward(engine().zeros(DataType.FLOAT32,
+        Shape.of(5, 3)), Mode.training(0))).getMessage();
+    assertTrue(m.startsWith("misfit layer 'layer': ") && m.contains("FLOAT32"), m);
+    // and an operation of a loss written forward-only that does not fit names the loss
+    ExpressionLossSpec misfitLoss = new ExpressionLossSpec() {
+      @Override
+      public Value loss(Value predictions, Value targets) {
+        return predictions.matmul(targets).sum(); // [N, C]·[N, C]: C ≠ N does not fit
+      }
+
+      @Override
+      public String type() {
+        return "misfit_loss";
+      }
+    };
+    Tensor p = engine().zeros(F64, Shape.of(2, 3));
+    m = assertThrows(IllegalArgumentException.class, () -> misfitLoss.build(engine(), F64).compute(p,
+        engine().zeros(F64, Shape.of(2, 3)), engine().zeros(F64, Shape.of(2, 3)))).getMessage();
+    assertTrue(m.startsWith("misfit_loss loss: matmul: shapes [2, 3] and [2, 3] do not fit"), m);
   }
 
   @Test
