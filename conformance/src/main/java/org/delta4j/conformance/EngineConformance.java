@@ -936,19 +936,26 @@ public abstract class EngineConformance extends AutodiffConformance {
   /** A network used from a second thread while a first is inside it is refused, naming both threads. */
   @Test
   void aNetworkUsedFromTwoThreadsAtOnceIsRefused() throws Exception {
-    LayerSpec slow = new BlockingLayerSpec();
+    java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+    LayerSpec slow = new ObservedIdentity("blocking", input -> { // holds the thread "first" inside the network
+      if (Thread.currentThread().getName().equals("first")) {
+        entered.release();
+        release.acquireUninterruptibly();
+      }
+    });
     NetworkSpec spec = NetworkSpec.builder().input(2).layer(slow).loss(LossFunction.MEAN_SQUARED_ERROR).build();
     Network net = Network.create(spec, engine(), DataType.FLOAT64);
     Tensor x = engine().zeros(DataType.FLOAT64, Shape.of(1, 2));
     Thread first = new Thread(() -> net.forward(x, org.delta4j.nn.Mode.inference()), "first");
     first.start();
-    BlockingLayerSpec.ENTERED.acquire();
+    entered.acquire();
     try {
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> net.forward(x, org.delta4j.nn.Mode.inference()));
       assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains("predictor()"), e.getMessage());
     } finally {
-      BlockingLayerSpec.RELEASE.release();
+      release.release();
       first.join();
     }
     net.forward(x, org.delta4j.nn.Mode.inference()); // free again once the first thread has left

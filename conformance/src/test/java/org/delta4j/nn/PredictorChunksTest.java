@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.delta4j.conformance.ObservedIdentity;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.random.SplitMix64;
-import org.delta4j.spec.FieldWriter;
-import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
-import org.delta4j.tensor.Shape;
-import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +26,8 @@ class PredictorChunksTest {
   private final AtomicInteger largest = new AtomicInteger();
 
   private Network network() {
-    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new RowsSeen(largest)).dense(8).relu().dense(4)
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new ObservedIdentity("rows_seen",
+        input -> largest.accumulateAndGet(input.shape().dim(0), Math::max))).dense(8).relu().dense(4)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(3).build();
     return Network.create(spec, new RefEngine(), DataType.FLOAT32);
   }
@@ -70,61 +67,5 @@ class PredictorChunksTest {
     assertTrue(e.getMessage().contains("sample " + (SAMPLES - 1) + " has 2 features but the network takes 3"),
         e.getMessage());
     assertEquals(0, largest.get(), "nothing was run");
-  }
-
-  /** An identity layer that records the largest batch it is given. */
-  private record RowsSeen(AtomicInteger largest) implements LayerSpec {
-    @Override
-    public String type() {
-      return "rows_seen";
-    }
-
-    @Override
-    public String name() {
-      return "rows";
-    }
-
-    @Override
-    public LayerSpec withName(String name) {
-      return this;
-    }
-
-    @Override
-    public Shape outputShape(Shape input) {
-      return input;
-    }
-
-    @Override
-    public void writeFields(FieldWriter out) {}
-
-    @Override
-    public Layer build(LayerContext c) {
-      return new Layer() {
-        public String name() {
-          return "rows";
-        }
-
-        public Shape inputShape() {
-          return c.inputShape();
-        }
-
-        public Shape outputShape() {
-          return c.inputShape();
-        }
-
-        public Tensor forward(Tensor input, Mode mode) {
-          largest.accumulateAndGet(input.shape().dim(0), Math::max);
-          return input;
-        }
-
-        public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
-          return gradOutput;
-        }
-
-        public List<Parameter> parameters() {
-          return List.of();
-        }
-      };
-    }
   }
 }

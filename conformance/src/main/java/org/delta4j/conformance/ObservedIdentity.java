@@ -1,7 +1,7 @@
 package org.delta4j.conformance;
 
 import java.util.List;
-import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Mode;
@@ -12,21 +12,17 @@ import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
 /**
- * An identity layer whose forward pass signals {@link #ENTERED} and then waits for {@link #RELEASE}: it holds a thread
- * inside a network so that a test can try a second one. Not registered as a kind (it never leaves the test).
+ * An identity layer that hands each forward pass's input to {@code onForward} first: a test's window into a network
+ * (the batch sizes it is run on, or a thread held inside it while the test tries a second). Not registered as a kind:
+ * it never leaves the test that makes it.
+ *
+ * @param type the kind's type name, for the test's messages
+ * @param onForward called with each input [N, ...] on the thread that runs the pass
  */
-final class BlockingLayerSpec implements LayerSpec {
-  static final Semaphore ENTERED = new Semaphore(0);
-  static final Semaphore RELEASE = new Semaphore(0);
-
-  @Override
-  public String type() {
-    return "blocking_identity";
-  }
-
+public record ObservedIdentity(String type, Consumer<Tensor> onForward) implements LayerSpec {
   @Override
   public String name() {
-    return "blocking";
+    return type;
   }
 
   @Override
@@ -46,7 +42,7 @@ final class BlockingLayerSpec implements LayerSpec {
   public Layer build(LayerContext c) {
     return new Layer() {
       public String name() {
-        return "blocking";
+        return type;
       }
 
       public Shape inputShape() {
@@ -58,10 +54,7 @@ final class BlockingLayerSpec implements LayerSpec {
       }
 
       public Tensor forward(Tensor input, Mode mode) {
-        if (Thread.currentThread().getName().equals("first")) {
-          ENTERED.release();
-          RELEASE.acquireUninterruptibly();
-        }
+        onForward.accept(input);
         return input;
       }
 
