@@ -61,8 +61,6 @@ public final class MaxMargin {
     double[] w = z[start].clone(); // the current hull point Σ λₖ zₖ
     double[] dots = new double[n]; // w·zₖ
     int it = 0;
-    double lower;
-    double upper;
     while (true) {
       // w·zₖ and ‖w‖ of w scaled by a power of two (exact), so that neither squares underflow (margins of 1e-300)
       // nor overflow (coordinates of 1e300): they are 2^-e times the true ones, which the ratios and t undo.
@@ -79,10 +77,10 @@ public final class MaxMargin {
           max = k;
         }
       }
+      // the stopping rule's gap, of the iterate as computed; the certificate's bounds are taken soundly after the loop
       double norm = Math.sqrt(LabeledPoints.dot(ws, ws));
-      upper = norm;
-      lower = norm == 0 ? 0 : dots[min] / norm;
-      if (norm == 0 || upper - lower <= tolerance * upper || it >= maxIterations) {
+      double lower = norm == 0 ? 0 : dots[min] / norm;
+      if (norm == 0 || norm - lower <= tolerance * norm || it >= maxIterations) {
         break;
       }
       // Move t of max's weight to min: w' = w + t(z_min − z_max), t minimising ‖w'‖, at most λ_max.
