@@ -95,7 +95,17 @@ public final class Tape {
    * [n] appears as the row [1, n], to broadcast over a batch's rows.
    */
   public Value parameter(Parameter p) {
-    Value v = leaf("parameter " + p.name(), row(p.value()), true, true, row(p.gradient()));
+    if (p == null) {
+      throw new IllegalArgumentException("parameter: the parameter is null");
+    }
+    String op = "parameter " + p.name();
+    Tensor g = p.gradient();
+    if (g == null || p.value() == null || !g.shape().equals(p.value().shape()) || g.dataType() != type) {
+      throw new IllegalArgumentException(op + ": its gradient " + (g == null ? "null" : "a " + g.dataType()
+          + " tensor " + g.shape()) + " must be a " + type + " tensor of its value's shape " + (p.value() == null
+          ? "(the value is null)" : p.value().shape()));
+    }
+    Value v = leaf(op, row(p.value()), true, true, row(g));
     v.gradientWritten = true;
     return v;
   }
@@ -116,6 +126,9 @@ public final class Tape {
   }
 
   private Value leaf(String op, Tensor t, boolean tracked, boolean accumulates, Tensor gradient) {
+    if (t == null) {
+      throw new IllegalArgumentException(op + ": the tensor is null");
+    }
     if (t.dataType() != type) { // the kernels check that the tensor is the engine's
       throw new IllegalArgumentException(op + ": a " + t.dataType() + " tensor " + t.shape() + " on a tape of " + type
           + " tensors");

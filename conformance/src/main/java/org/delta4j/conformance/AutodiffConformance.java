@@ -671,4 +671,34 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       Agreement.assertAgree("∂E/∂y, as given", new double[] {3, 4}, dy.toDoubleArray(), EXACT);
     }
   }
+
+  // ---------------------------------------------------------------- hostile input
+
+  /**
+   * A null leaf, and a parameter whose gradient is missing or not a tensor of its value's shape and the tape's data
+   * type, are refused where they enter the tape, naming the parameter: they failed with a NullPointerException, or
+   * when backward wrote the gradient, deep in a kernel.
+   */
+  @Test
+  void aNullLeafOrAParameterWhoseGradientDoesNotFitIsRefusedNamingIt() {
+    Tape tape = new Tape(engine(), F64);
+    Tensor row = engine().zeros(F64, Shape.of(1, 2));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("variable: the tensor is null", () -> tape.variable(null));
+    calls.put("constant: the tensor is null", () -> tape.constant(null));
+    calls.put("parameter: the parameter is null", () -> tape.parameter(null));
+    calls.put("parameter w: its gradient a FLOAT64 tensor [2, 1] must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, engine().zeros(F64, Shape.of(2, 1)))));
+    calls.put("parameter w: its gradient a FLOAT32 tensor [1, 2] must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, engine().zeros(DataType.FLOAT32, Shape.of(1, 2)))));
+    calls.put("parameter w: its gradient null must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, null)));
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertEquals(call.getKey(), m);
+    }
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    tape.backward(x.reshape(1, 2), engine().tensor(F64, Shape.of(1, 2), 3, 4));
+    Agreement.assertAgree("the tape still works", new double[] {3, 4}, x.gradient().toDoubleArray(), EXACT);
+  }
 }
