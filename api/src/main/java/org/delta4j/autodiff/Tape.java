@@ -769,6 +769,18 @@ public final class Tape {
     }
   }
 
+  /**
+   * Checks what a kind written forward-only returned for this pass: a value of this tape and pass. Another tape's
+   * value is not differentiated by this one, and an earlier pass's holds tensors this pass may have overwritten.
+   */
+  void requireResult(String who, Value v) {
+    if (v == null || v.tape != this || v.generation != generation) {
+      throw new IllegalStateException(who + " returned " + (v == null ? "null" : v + " of " + (v.tape != this
+          ? "another tape" : "an earlier pass (the tape was reset since)")) + ", not a value computed on its tape in "
+          + "this pass");
+    }
+  }
+
   private static void requireMatrix(String op, Value... operands) {
     for (Value v : operands) {
       if (v.shape().rank() != 2) {

@@ -701,4 +701,82 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     tape.backward(x.reshape(1, 2), engine().tensor(F64, Shape.of(1, 2), 3, 4));
     Agreement.assertAgree("the tape still works", new double[] {3, 4}, x.gradient().toDoubleArray(), EXACT);
   }
+
+  /**
+   * A forward-only layer that returns, or uses, something else than a value of its pass, as {@code what} says; it
+   * keeps 2x of each pass in {@code kept}.
+   */
+  record Returning(String name, String what, List<Value> kept) implements ExpressionLayerSpec {
+    @Override
+    public Value forward(Value x, Scope s) {
+      Value kept = this.kept.isEmpty() ? null : this.kept.get(0);
+      this.kept.clear();
+      this.kept.add(x.multiply(2));
+      return switch (what) {
+        case "null" -> null;
+        case "another tape's value" -> new Tape(x.tape().engine(), x.tape().dataType()).variable(x.value());
+        case "the value of the pass before" -> kept == null ? x : kept;
+        default -> kept == null ? x : kept.add(x); // a value of the pass before, used
+      };
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public String type() {
+      return "returning";
+    }
+
+    @Override
+    public Returning withName(String name) {
+      return new Returning(name, what, kept);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * A layer written forward-only that returns null, another tape's value or a value of an earlier pass (whose tensors
+   * this pass reuses), or uses one, is refused naming the layer: it failed with a NullPointerException, or trained
+   * nothing, or differentiated tensors overwritten since.
+   */
+  @Test
+  void aForwardOnlyLayerReturningOrUsingAValueNotOfItsPassIsNamed() {
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("null", "returning layer 'layer': the forward pass returned null, not a value computed on its tape in "
+        + "this pass");
+    expected.put("another tape's value", "returning layer 'layer': the forward pass returned variable [1, 2] of "
+        + "another tape, not a value computed on its tape in this pass");
+    expected.put("the value of the pass before", "returning layer 'layer': the forward pass returned affine [1, 2] "
+        + "of an earlier pass (the tape was reset since), not a value computed on its tape in this pass");
+    expected.put("a value of the pass before, used", "returning layer 'layer': add: affine [1, 2] is from an "
+        + "earlier pass (the tape was reset since)");
+    expected.forEach((what, message) -> {
+      Layer layer = new Returning(null, what, new ArrayList<>()).build(context(Shape.of(2), Map.of()));
+      Tensor x = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+      if (!what.equals("null") && !what.startsWith("another")) {
+        layer.forward(x, Mode.training(0)); // the first pass keeps a value for the second
+      }
+      assertEquals(message, assertThrows(IllegalStateException.class, () -> layer.forward(x, Mode.training(1)))
+          .getMessage(), what);
+    });
+    ExpressionLossSpec none = new ExpressionLossSpec() {
+      @Override
+      public Value loss(Value predictions, Value targets) {
+        return null;
+      }
+
+      @Override
+      public String type() {
+        return "none";
+      }
+    };
+    Tensor p = engine().zeros(F64, Shape.of(2, 3));
+    assertEquals("none loss: loss(predictions, targets) returned null, not a value computed on its tape in this pass",
+        assertThrows(IllegalStateException.class, () -> none.build(engine(), F64).compute(p, p, null)).getMessage());
+  }
 }

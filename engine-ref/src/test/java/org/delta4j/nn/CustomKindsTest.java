@@ -265,7 +265,7 @@ class CustomKindsTest {
         List.of(Node.of(new Wide("w"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build(), engine,
         DataType.FLOAT32);
     e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
-    assertEquals(expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
+    assertEquals("block layer 'b': " + expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
   }
 
   /** Names its two state tensors alike. */
