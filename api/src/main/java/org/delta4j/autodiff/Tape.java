@@ -490,12 +490,17 @@ public final class Tape {
         giveBroadcast(x, dy, scale, slot);
         return;
       }
-      contribute(x, slot, d -> { //                       ∂(maxᵢ xᵢ)/∂xⱼ = [xⱼ = max]
+      // ∂(maxᵢ xᵢ)/∂xⱼ = [xⱼ = max] / #{i : xᵢ = max}: tied maxima share the gradient, whose sum is then the
+      // derivative along any direction that keeps them tied (a common shift has ∂max = 1, not the number of ties)
+      Tensor share = slot.get(Slot.SMALL, out.shape(), engine, type);
+      contribute(x, slot, d -> {
         k.binary(BinaryOp.SUBTRACT, x.value, out, d);
         k.affine(d, -1, 0, d); //                          max − x ≥ 0
         k.binary(BinaryOp.GREATER, d, scalar(0), d);
-        k.affine(d, -1, 1, d);
-        k.binary(BinaryOp.MULTIPLY, d, dy, d);
+        k.affine(d, -1, 1, d); //                          [x = max]
+        k.reduce(ReduceOp.SUM, d, axis, share);
+        k.binary(BinaryOp.DIVIDE, dy, share, share);
+        k.binary(BinaryOp.MULTIPLY, d, share, d);
       });
     };
     return y;

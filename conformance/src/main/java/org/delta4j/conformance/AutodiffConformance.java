@@ -212,6 +212,26 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     return v;
   }
 
+  /**
+   * Tied maxima share the gradient of a maximum along an axis: max_j(c_j + s) with tied c_j is max(c) + s, whose
+   * derivative in s is 1; every tied element receiving the whole gradient made it the number of ties.
+   */
+  @Test
+  void tiedMaximaShareTheGradientOfAMaximumAlongAnAxis() {
+    for (int axis = 0; axis < 2; axis++) {
+      Tape tape = new Tape(engine(), F64);
+      Value s = tape.variable(engine().tensor(F64, Shape.of(1, 1), 0.5));
+      Value c = tape.constant(engine().tensor(F64, axis == 1 ? Shape.of(2, 3) : Shape.of(3, 2),
+          axis == 1 ? new double[] {1, 1, 1, 2, 0, 2} : new double[] {1, 2, 1, 0, 1, 2}));
+      Value x = c.add(s);
+      tape.backward(x.max(axis).sum()); //                    Σ over two maxima of s + max(c)
+      Agreement.assertAgree("∂/∂s along axis " + axis, new double[] {2}, s.gradient().toDoubleArray(), EXACT);
+      double third = 1.0 / 3;
+      Agreement.assertAgree("∂/∂x along axis " + axis, axis == 1 ? new double[] {third, third, third, 0.5, 0, 0.5}
+          : new double[] {third, 0.5, third, 0, third, 0.5}, x.gradient().toDoubleArray(), EXACT);
+    }
+  }
+
   @Test
   void aParameterUsedByTwoBranchesGetsBothContributionsAddedToItsGradient() {
     Engine e = engine();
