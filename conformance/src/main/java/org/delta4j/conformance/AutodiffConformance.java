@@ -3,7 +3,9 @@ package org.delta4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Tape;
 import org.delta4j.autodiff.Value;
 import org.delta4j.engine.Engine;
+import org.delta4j.gradcheck.GradientCheckResult;
+import org.delta4j.gradcheck.GradientChecker;
 import org.delta4j.nn.KernelLoss;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
@@ -39,6 +43,7 @@ import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,9 +51,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The conformance suite's part for automatic differentiation ({@link Tape}), which every engine runs because the tape
  * is built from the primitives alone: every differentiable operation, with each kind of broadcast and the reuse of a
- * value, agrees with central finite differences in FLOAT64; the tape's derivatives of the built-in layers and of
- * softmax cross-entropy equal their hand-written backward passes to 1e-12; a steady-state training step of layers,
- * a block and a loss written with the tape makes no engine tensor; and bad input is refused with the operation named.
+ * value, agrees with central finite differences in FLOAT64, and so do random expressions of all of them
+ * ({@link RandomExpression}), which also compute what PyTorch's autograd computes; the tape's derivatives of the built-in layers and of softmax cross-entropy equal their
+ * hand-written backward passes to 1e-12; a steady-state training step of layers, a block and a loss written with the
+ * tape makes no engine tensor; and bad input is refused with the operation named. The PyTorch comparisons need
+ * {@code /usr/bin/python3} with torch and are skipped without it.
  */
 public abstract class AutodiffConformance extends PrimitiveConformance {
   private static final DataType F64 = DataType.FLOAT64;
@@ -230,6 +237,52 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       Agreement.assertAgree("∂/∂x along axis " + axis, axis == 1 ? new double[] {third, third, third, 0.5, 0, 0.5}
           : new double[] {third, 0.5, third, 0, third, 0.5}, x.gradient().toDoubleArray(), EXACT);
     }
+  }
+
+  // ---------------------------------------------------------------- random expressions
+
+  /**
+   * Random expressions of every tape operation ({@link RandomExpression}: axes and batches of 1, broadcasts both
+   * ways, values used twice, parameters, constants and stop-gradients) compute on this engine what PyTorch's
+   * autograd computes for them in float64 — every step's value, whether it is tracked, and every tracked step's
+   * gradient — to 1e-9 of each tensor's scale ({@code tape_agreement.py}). Skipped without torch.
+   */
+  @Test
+  void randomExpressionsComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> cases = new ArrayList<>();
+    java.util.Set<String> drawn = new java.util.TreeSet<>();
+    for (int seed = 0; seed < 300; seed++) {
+      RandomExpression e = RandomExpression.draw(seed, engine(), true);
+      e.steps.forEach(s -> drawn.add(s.op()));
+      cases.add(json.writeValueAsString(e.json("expression" + seed, engine(), seed)));
+    }
+    assertTrue(drawn.containsAll(RandomExpression.OPERATIONS), "operations drawn: " + drawn);
+    PyTorch.assertAgree(dir, "tape_agreement.py", cases, 1e-9);
+  }
+
+  /**
+   * The random expressions without stop-gradients (which finite differences do not see), each as a layer: the
+   * tape's ∂/∂input and ∂/∂parameters agree with {@link GradientChecker}'s central differences, with no PyTorch, to
+   * 1e-3: differences over ε = 1e-6 of values up to 100 carry round-off near 1e-8, a thousandth of the smallest
+   * gradients drawn, while a gradient wrong by 1 % is off by 5e-3.
+   */
+  @Test
+  void randomExpressionsPassTheGradientCheck() {
+    List<String> failing = new ArrayList<>();
+    for (int seed = 0; seed < 100; seed++) {
+      RandomExpression e = RandomExpression.draw(seed, engine(), false);
+      RandomExpression.AsLayer spec = new RandomExpression.AsLayer(null, e);
+      Layer layer = spec.build(LayerContext.of("expression", spec.input(), engine(), F64, 1, spec.parameters(engine()),
+          Map.of()));
+      Tensor input = engine().tensor(F64, spec.input().withBatch(1), e.steps.get(0).numbers());
+      GradientCheckResult result = new GradientChecker(1e-6, 16, seed).checkLayer(layer, input);
+      if (!result.passes(1e-3)) {
+        failing.add("expression " + seed + ", " + e + ": " + result);
+      }
+    }
+    assertTrue(failing.isEmpty(), failing.size() + " of 100 fail the gradient check:\n" + String.join("\n", failing));
   }
 
   @Test
@@ -417,6 +470,42 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
     assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
         .startsWith("reshape: cannot reshape [2, 3]"));
+  }
+
+  /**
+   * Every operation of two operands names itself and both shapes when they do not fit, whatever their ranks, and
+   * every operation on a matrix names itself and the shape of another rank.
+   */
+  @Test
+  void everyOperationNamesItselfAndTheShapesThatDoNotFit() {
+    Tape tape = new Tape(engine(), F64);
+    Value a = tape.variable(engine().zeros(F64, Shape.of(2, 3)));
+    Value b = tape.variable(engine().zeros(F64, Shape.of(3, 2)));
+    Value cube = tape.variable(engine().zeros(F64, Shape.of(2, 3, 4)));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    for (Value other : List.of(b, cube)) {
+      String shapes = ": shapes [2, 3] and " + other.shape() + " do not fit";
+      calls.put("add" + shapes, () -> a.add(other));
+      calls.put("subtract" + shapes, () -> a.subtract(other));
+      calls.put("multiply" + shapes, () -> a.multiply(other));
+      calls.put("divide" + shapes, () -> a.divide(other));
+      calls.put("max" + shapes, () -> a.max(other));
+    }
+    calls.put("matmul: shapes [2, 3] and [2, 3] do not fit", () -> a.matmul(a));
+    calls.put("concat: along axis 0 the shapes [2, 3] and [3, 2] must agree in dimension 1", () -> tape.concat(0, a,
+        b));
+    calls.put("concat: needs a matrix, got [2, 3, 4]", () -> tape.concat(1, a, cube));
+    calls.put("transpose: needs a matrix, got [2, 3, 4]", cube::transpose);
+    calls.put("slice: needs a matrix, got [2, 3, 4]", () -> cube.slice(0, 0, 1));
+    calls.put("sum: needs a matrix, got [2, 3, 4]", () -> cube.sum(0));
+    calls.put("mean: needs a matrix, got [2, 3, 4]", () -> cube.mean(1));
+    calls.put("max: needs a matrix, got [2, 3, 4]", () -> cube.max(1));
+    calls.put("multiply: shapes [3, 2] and [2, 3] do not fit", () -> new TapeKinds.TapeSoftmaxCrossEntropy().loss(a,
+        tape.constant(engine().zeros(F64, Shape.of(3, 2))))); // targets of another shape than the logits
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertTrue(m.startsWith(call.getKey()), call.getKey() + ": " + m);
+    }
   }
 
   @Test
@@ -798,5 +887,69 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     Tensor p = engine().zeros(F64, Shape.of(2, 3));
     assertEquals("none loss: loss(predictions, targets) returned null, not a value computed on its tape in this pass",
         assertThrows(IllegalStateException.class, () -> none.build(engine(), F64).compute(p, p, null)).getMessage());
+  }
+
+  /**
+   * Backward walks the record in a loop, not by recursion: 100,000 operations, y ← 0.9·(y + x) from y = x, give
+   * ∂y/∂x by the recurrence d ← 0.9·(d + 1), with x's 50,001 contributions added up.
+   */
+  @Test
+  void aTapeOfAHundredThousandOperationsDifferentiatesWithoutExhaustingTheStack() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 0.5, -1));
+    Value y = x;
+    double d = 1;
+    for (int i = 0; i < 50_000; i++) {
+      y = y.add(x).multiply(0.9);
+      d = 0.9 * (d + 1);
+    }
+    tape.backward(y, engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Agreement.assertAgree("∂E/∂x", new double[] {d, 2 * d}, x.gradient().toDoubleArray(), new Tolerances(1e-11, 0));
+  }
+
+  /**
+   * A NaN in one row of the input reaches that row's outputs, its input gradient and every weight's gradient, and no
+   * other row; and the next pass over the same tensors, finite, gives what a fresh tape gives: nothing of the NaN is
+   * left in the tensors the tape reuses.
+   */
+  @Test
+  void aNaNPropagatesWhereItReachesAndNotIntoTheNextPass() {
+    Tape tape = new Tape(engine(), F64);
+    Parameter w = new Parameter("w", engine().tensor(F64, Shape.of(3, 2), uniform(Shape.of(3, 2), 5, -1, 1)),
+        engine().zeros(F64, Shape.of(3, 2)));
+    double[] finite = uniform(Shape.of(4, 3), 6, -1, 1);
+    double[] withNaN = finite.clone();
+    withNaN[4] = Double.NaN; // row 1
+    Tensor targets = engine().tensor(F64, Shape.of(4, 2), 1, 0, 0, 1, 1, 0, 0.5, 0.5);
+    List<double[]> first = nanCase(tape, w, withNaN, targets);
+    double[] rows = first.get(0);
+    double[] inputGradient = first.get(1);
+    for (int i = 0; i < 12; i++) {
+      assertEquals(i / 3 == 1, Double.isNaN(inputGradient[i]), "∂E/∂x[" + i + "] is NaN in the row of the NaN only");
+    }
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i == 1, Double.isNaN(rows[i]), "the row of the NaN only has a NaN loss, row " + i);
+    }
+    assertTrue(java.util.Arrays.stream(first.get(2)).allMatch(Double::isNaN), "every ∂E/∂w is NaN: "
+        + java.util.Arrays.toString(first.get(2)));
+    List<double[]> again = nanCase(tape, w, finite, targets);
+    List<double[]> fresh = nanCase(new Tape(engine(), F64), w, finite, targets);
+    for (int i = 0; i < fresh.size(); i++) {
+      Agreement.assertAgree("the finite pass after the NaN, part " + i, fresh.get(i), again.get(i), EXACT);
+    }
+  }
+
+  /** Each row's softmax cross-entropy of tanh(x·W) + x·W, ∂ΣE/∂x and ∂ΣE/∂W (the parameter's gradient zeroed). */
+  private List<double[]> nanCase(Tape tape, Parameter w, double[] x, Tensor targets) {
+    tape.reset();
+    engine().kernels().fill(w.gradient(), 0);
+    Value in = tape.variable(engine().tensor(F64, Shape.of(4, 3), x));
+    Value z = in.matmul(tape.parameter(w));
+    z = z.tanh().add(z);
+    Value t = tape.constant(targets);
+    Value shifted = z.subtract(z.max(1).detach());
+    Value rows = t.multiply(shifted.subtract(shifted.exp().sum(1).log())).sum(1).negate();
+    tape.backward(rows.sum());
+    return List.of(rows.value().toDoubleArray(), in.gradient().toDoubleArray(), w.gradient().toDoubleArray());
   }
 }
