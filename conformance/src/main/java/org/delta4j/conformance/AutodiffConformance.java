@@ -20,14 +20,17 @@ import org.delta4j.autodiff.Value;
 import org.delta4j.engine.Engine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.KernelLoss;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Loss;
+import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.BatchNorm;
 import org.delta4j.spec.Conv2D;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Initializer;
@@ -52,7 +55,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The conformance suite's part for automatic differentiation ({@link Tape}), which every engine runs because the tape
  * is built from the primitives alone: every differentiable operation, with each kind of broadcast and the reuse of a
  * value, agrees with central finite differences in FLOAT64, and so do random expressions of all of them
- * ({@link RandomExpression}), which also compute what PyTorch's autograd computes; the tape's derivatives of the built-in layers and of softmax cross-entropy equal their
+ * ({@link RandomExpression}), which also compute what PyTorch's autograd computes; networks of blocks train as their
+ * PyTorch modules do; the tape's derivatives of the built-in layers and of softmax cross-entropy equal their
  * hand-written backward passes to 1e-12; a steady-state training step of layers, a block and a loss written with the
  * tape makes no engine tensor; and bad input is refused with the operation named. The PyTorch comparisons need
  * {@code /usr/bin/python3} with torch and are skipped without it.
@@ -283,6 +287,188 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       }
     }
     assertTrue(failing.isEmpty(), failing.size() + " of 100 fail the gradient check:\n" + String.join("\n", failing));
+  }
+
+  // ---------------------------------------------------------------- networks of blocks
+
+  /**
+   * A highway layer written forward-only (Srivastava et al., 2015): y = T ⊙ H + (1 − T) ⊙ x with the gate
+   * T = σ(x·V + c) and H = tanh(x·W + b), for inputs [N, n] and outputs of the same width.
+   */
+  record Highway(String name) implements ExpressionLayerSpec {
+    @Override
+    public Value forward(Value x, Scope s) {
+      Value gate = s.linear("gate", x).sigmoid();
+      return gate.multiply(s.linear("transform", x).tanh()).add(gate.affine(-1, 1).multiply(x));
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      List<ParameterSpec> p = new ArrayList<>(ExpressionLayerSpec.linear("gate", input.dim(0), input.dim(0)));
+      p.addAll(ExpressionLayerSpec.linear("transform", input.dim(0), input.dim(0)));
+      return p;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public String type() {
+      return "highway";
+    }
+
+    @Override
+    public Highway withName(String name) {
+      return new Highway(name);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  private static LayerSpec named(LayerSpec layer, String name) {
+    return layer.withName(name);
+  }
+
+  /**
+   * Networks of blocks, trained by SGD: a residual block nested in a block with skips around it; blocks of one node,
+   * with and without parameters; a residual block of convolutions (one dilated, explicitly padded) and batch norms;
+   * and a block of layers written forward-only (the tape's dense layer, a highway, tanh) joined to its input.
+   */
+  static Stream<NetworkSpec> blockNetworks() {
+    BlockSpec inner = new BlockSpec("inner", List.of(
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc1"), BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "r"), "fc1"),
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc2"), "r"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.TANH), "out"), "fc2", BlockSpec.INPUT)),
+        null);
+    BlockSpec outer = new BlockSpec("outer", List.of(BlockSpec.Node.of(inner, BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc"), "inner"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "fc", BlockSpec.INPUT,
+            "inner")), null);
+    NetworkSpec nested = NetworkSpec.builder().input(4).dense(5).layer(outer).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(1).build();
+    NetworkSpec single = NetworkSpec.builder().input(3)
+        .layer(new BlockSpec("one", List.of(BlockSpec.Node.of(named(new LayerSpec.Dense(4), "fc"), BlockSpec.INPUT)),
+            null))
+        .layer(new BlockSpec("squash", List.of(BlockSpec.Node.of(named(new LayerSpec.Activation(
+            ActivationFunction.SIGMOID), "s"), BlockSpec.INPUT)), null))
+        .dense(2).loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.1)).seed(2).build();
+    Conv2D dilated = new Conv2D(null, 2, new Window2D(3, 3, 1, 1, 2, 2, Padding.explicit(2, 2)),
+        Initializer.heUniform(), true, Initializer.zeros());
+    BlockSpec convolutional = new BlockSpec("res", List.of(
+        BlockSpec.Node.of(named(new Conv2D(2, 3, Padding.SAME), "c1"), BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new BatchNorm(), "bn1"), "c1"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "r1"), "bn1"),
+        BlockSpec.Node.of(named(dilated, "c2"), "r1"),
+        BlockSpec.Node.of(named(new BatchNorm(), "bn2"), "c2"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "bn2", BlockSpec.INPUT)),
+        null);
+    NetworkSpec convolution = NetworkSpec.builder().input(2, 5, 5).layer(convolutional)
+        .layer(new Pool2D(Pool2D.Kind.MAX, 2)).flatten().dense(3).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.Sgd(0.1)).seed(3).build();
+    BlockSpec forwardOnly = new BlockSpec("fo", List.of(
+        BlockSpec.Node.of(new TapeKinds.TapeDense("d", 4), BlockSpec.INPUT),
+        BlockSpec.Node.of(new Highway("h"), "d"),
+        BlockSpec.Node.concat(new TapeKinds.TapeActivation("t", ActivationFunction.TANH, 0), "h", BlockSpec.INPUT)),
+        null);
+    NetworkSpec userLayers = NetworkSpec.builder().input(4).layer(forwardOnly).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(4).build();
+    return Stream.of(nested, single, convolution, userLayers);
+  }
+
+  /**
+   * Each network of blocks trains on this engine as the PyTorch module written from its spec does, its initial
+   * parameters copied: over three SGD steps on batches of 3, 1 and 2, the losses, the parameters after them and the
+   * inference-mode outputs (batch norm on the running statistics) agree to 1e-9 ({@code tape_agreement.py}).
+   * Skipped without torch.
+   */
+  @Test
+  void networksOfBlocksTrainAsTheirPyTorchModulesDo(@TempDir Path dir) throws Exception {
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> cases = new ArrayList<>();
+    for (NetworkSpec spec : blockNetworks().toList()) {
+      Network network = Network.create(spec, engine(), F64);
+      Map<String, Object> c = new java.util.LinkedHashMap<>();
+      c.put("kind", "network");
+      c.put("name", "network" + cases.size());
+      c.put("spec", json.readTree(NetworkSpecJson.write(spec)));
+      c.put("learning_rate", spec.optimizer().learningRate());
+      c.put("params", parameterValues(network, true));
+      List<Map<String, Object>> batches = new ArrayList<>();
+      List<Double> losses = new ArrayList<>();
+      Tensor last = null;
+      int step = 0;
+      for (int rows : new int[] {3, 1, 2}) {
+        Shape in = spec.input().withBatch(rows);
+        Shape out = spec.outputShape().withBatch(rows);
+        double[] x = uniform(in, 40 + step, -1, 1);
+        double[] y = uniform(out, 50 + step, 0, 1); //   soft targets, or regression targets
+        last = engine().tensor(F64, in, x);
+        losses.add(network.trainStep(last, engine().tensor(F64, out, y)));
+        batches.add(Map.of("rows", rows, "x", x, "y", y));
+        step++;
+      }
+      c.put("batches", batches);
+      c.put("losses", losses);
+      c.put("trained", parameterValues(network, false));
+      c.put("inference", network.forward(last, Mode.inference()).toDoubleArray());
+      cases.add(json.writeValueAsString(c));
+    }
+    PyTorch.assertAgree(dir, "tape_agreement.py", cases, 1e-9);
+  }
+
+  /** Each parameter's values by name, with its shape when {@code shapes}. */
+  private static Map<String, Object> parameterValues(Network network, boolean shapes) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      values.put(p.name(), shapes ? Map.of("shape", p.value().shape().dims(), "v", p.value().toDoubleArray())
+          : p.value().toDoubleArray());
+    }
+    return values;
+  }
+
+  /**
+   * A block of a convolution, batch norm, tanh written forward-only and dropout at {@code rate}, nested in a block
+   * that adds its input back (the tape's identity, written forward-only), then a dense layer.
+   */
+  private static NetworkSpec dropoutNetwork(double rate) {
+    BlockSpec body = new BlockSpec("body", List.of(
+        BlockSpec.Node.of(new Conv2D("c", 2, Window2D.square(3, Padding.SAME), Initializer.heUniform(), false,
+            Initializer.zeros()), BlockSpec.INPUT), //  no bias: batch norm would cancel it, ∂E/∂b = 0
+        BlockSpec.Node.of(named(new BatchNorm(), "bn"), "c"),
+        BlockSpec.Node.of(new TapeKinds.TapeActivation("t", ActivationFunction.TANH, 0), "bn"),
+        BlockSpec.Node.of(named(new LayerSpec.Dropout(rate), "drop"), "t")), null);
+    BlockSpec skip = new BlockSpec("skip", List.of(BlockSpec.Node.of(body, BlockSpec.INPUT),
+        BlockSpec.Node.of(new TapeKinds.TapeActivation("sum", ActivationFunction.IDENTITY, 0), "body",
+            BlockSpec.INPUT)), null);
+    return NetworkSpec.builder().input(2, 4, 4).layer(skip).flatten().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(5).build();
+  }
+
+  /**
+   * A block of a convolution, batch norm, dropout and a forward-only layer, nested in a block with a skip, passes
+   * the gradient check as a network (dropout keeps one mask at a fixed step), with no PyTorch; and in inference mode
+   * its dropout passes the input through, so that it computes what the same network without dropout computes.
+   */
+  @Test
+  void aBlockOfConvolutionBatchNormAndDropoutPassesTheGradientCheck() {
+    Network network = Network.create(dropoutNetwork(0.4), engine(), F64);
+    Shape in = Shape.of(3, 2, 4, 4);
+    Tensor x = engine().tensor(F64, in, uniform(in, 60, -1, 1));
+    Tensor y = engine().tensor(F64, Shape.of(3, 3), 1, 0, 0, 0, 1, 0, 0.5, 0, 0.5);
+    GradientCheckResult result = new GradientChecker(1e-6, 24, 7).check(network, x, y);
+    assertTrue(result.passes(1e-6), result.toString());
+    Network plain = Network.create(dropoutNetwork(0), engine(), F64);
+    for (int i = 0; i < network.parameters().size(); i++) {
+      plain.parameters().get(i).value().copyFrom(network.parameters().get(i).value().toDoubleArray());
+    }
+    network.buffers().forEach((name, b) -> plain.buffers().get(name).copyFrom(b.toDoubleArray()));
+    Agreement.assertAgree("inference with and without dropout", plain.forward(x, Mode.inference()),
+        network.forward(x, Mode.inference()), EXACT);
   }
 
   @Test

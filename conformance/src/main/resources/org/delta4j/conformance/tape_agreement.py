@@ -1,7 +1,10 @@
 """PyTorch's verdict on what Delta4j's tape computed: one case a line of the file given (JSON). An "expression" case is
 a random program of tape operations (RandomExpression.java) with each step's value, whether it is tracked, and each
 tracked step's gradient after a backward pass from the last step with the seed given; PyTorch evaluates the same
-program in float64 with autograd. For each
+program in float64 with autograd. A "network" case is a network with blocks (nested, of one node, of convolutions and
+batch norm, of layers written forward-only), its initial parameters, and what Delta4j computed training it with SGD on
+the batches given: the loss of each step, the parameters after them and the inference-mode outputs on the last batch;
+PyTorch rebuilds the network from torch.nn.functional, as the spec defines its layers, and trains it alike. For each
 case the largest difference, relative to the scale of the tensor it is in
 (its largest magnitude, at least 1), is printed: "<case> <difference> <where>"."""
 import json
@@ -143,8 +146,108 @@ def check_expression(case):
     return max(differences.items(), key=lambda kv: kv[1])
 
 
+def window_of(layer):
+    """A layer's window fields as {kh, kw, sh, sw, dh, dw, mode, ph, pw}."""
+    mode = {"valid": 0, "same": 1, "explicit": 2}[layer.get("padding", "valid")]
+    return layer["kernel"] + layer["stride"] + layer["dilation"] + [mode] + layer.get("pad", [0, 0])
+
+
+class Network:
+    """A network from its spec's JSON: parameters by name, batch norm running statistics by layer."""
+
+    def __init__(self, spec, params):
+        self.spec = spec
+        self.p = params
+        self.running = {}
+
+    def layers(self, layers, h, prefix, training):
+        for layer in layers:
+            h = self.layer(layer, h, prefix + layer["name"] + ".", training)
+        return h
+
+    def layer(self, layer, h, at, training):
+        """h through one layer whose parameters are named at + role (a block's node: <block>.<node>:<role>)."""
+        kind, p = layer["type"], self.p
+        if kind == "block":
+            outputs = {"input": h}
+            pending = list(layer["nodes"])
+            while pending:  # each node once its inputs are computed
+                node = next(n for n in pending if all(i in outputs for i in n["inputs"]))
+                pending.remove(node)
+                ins = [outputs[i] for i in node["inputs"]]
+                if node.get("merge", "add") == "add":
+                    x = ins[0]
+                    for more in ins[1:]:
+                        x = x + more
+                else:
+                    x = torch.cat(ins, -1)
+                outputs[node["layer"]["name"]] = self.layer(node["layer"], x, at + node["layer"]["name"] + ":",
+                                                            training)
+            return outputs[layer.get("output") or layer["nodes"][-1]["layer"]["name"]]
+        if kind in ("dense", "autodiff_dense"):
+            return h.reshape(h.shape[0], -1) @ p[at + "weight"] + (p[at + "bias"] if at + "bias" in p else 0)
+        if kind == "highway":  # T ⊙ H + (1 − T) ⊙ x, T = σ(x·V + c), H = tanh(x·W + b)
+            gate = torch.sigmoid(h @ p[at + "gate_weight"] + p[at + "gate_bias"])
+            return gate * torch.tanh(h @ p[at + "transform_weight"] + p[at + "transform_bias"]) + (1 - gate) * h
+        if kind == "conv2d":
+            w = window_of(layer)
+            return F.conv2d(pad(w, h), p[at + "weight"], p.get(at + "bias"), stride=w[2:4], dilation=w[4:6])
+        if kind == "max_pool2d":
+            w = window_of(layer)
+            return F.max_pool2d(pad(w, h, -math.inf), w[0:2], w[2:4], dilation=w[4:6])
+        if kind == "batch_norm":
+            if at not in self.running:
+                self.running[at] = (torch.zeros(h.shape[1]), torch.ones(h.shape[1]))
+            mean, var = self.running[at]
+            return F.batch_norm(h, mean, var, p[at + "gamma"], p[at + "beta"], training=training,
+                                momentum=layer["momentum"], eps=layer["epsilon"])
+        if kind in ("relu", "autodiff_relu"):
+            return F.relu(h)
+        if kind in ("tanh", "autodiff_tanh"):
+            return torch.tanh(h)
+        if kind in ("sigmoid", "autodiff_sigmoid"):
+            return torch.sigmoid(h)
+        if kind == "flatten":
+            return h.reshape(h.shape[0], -1)
+        if kind == "dropout" and not training:
+            return h
+        raise ValueError("no PyTorch counterpart for layer kind " + kind)
+
+    def loss(self, out, y):
+        if self.spec["loss"] == "softmax_cross_entropy":
+            return -(y * F.log_softmax(out, 1)).sum() / out.shape[0]
+        if self.spec["loss"] == "mean_squared_error":
+            return F.mse_loss(out, y)
+        raise ValueError("no PyTorch counterpart for loss " + self.spec["loss"])
+
+
+def check_network(case):
+    spec = case["spec"]
+    params = {k: torch.tensor(v["v"]).reshape(v["shape"]).requires_grad_(True) for k, v in case["params"].items()}
+    net = Network(spec, params)
+    differences = {}
+    for step, batch in enumerate(case["batches"]):
+        x = torch.tensor(batch["x"]).reshape([batch["rows"]] + spec["input"])
+        out = net.layers(spec["layers"], x, "", True)
+        loss = net.loss(out, torch.tensor(batch["y"]).reshape(out.shape))
+        loss.backward()
+        differences["loss of step %d" % step] = abs(loss.item() - case["losses"][step]) / max(1.0, abs(loss.item()))
+        with torch.no_grad():
+            for v in params.values():
+                if v.grad is not None:
+                    v -= case["learning_rate"] * v.grad
+                    v.grad = None
+    for k, v in params.items():
+        differences["parameter " + k + " after training"] = difference(v, case["trained"][k])
+    with torch.no_grad():
+        last = case["batches"][-1]
+        x = torch.tensor(last["x"]).reshape([last["rows"]] + spec["input"])
+        differences["inference outputs after training"] = difference(net.layers(spec["layers"], x, "", False),
+                                                                     case["inference"])
+    return max(differences.items(), key=lambda kv: kv[1])
+
 
 for line in open(sys.argv[1]):
     case = json.loads(line)
-    where, worst = check_expression(case)
+    where, worst = check_expression(case) if case["kind"] == "expression" else check_network(case)
     print(case["name"], repr(worst), where.replace(" ", "_"))
