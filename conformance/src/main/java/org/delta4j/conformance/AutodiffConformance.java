@@ -997,6 +997,26 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     Agreement.assertAgree("the tape still works", new double[] {3, 4}, x.gradient().toDoubleArray(), EXACT);
   }
 
+  /** A value of another tape, as an operand, a root or a layer's input, is refused naming the operation. */
+  @Test
+  void aValueOfAnotherTapeIsRefusedNamingTheOperation() {
+    Tape tape = new Tape(engine(), F64);
+    Tape other = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value foreign = other.variable(engine().tensor(F64, Shape.of(1, 2), 3, 4));
+    Layer tanh = new LayerSpec.Activation(ActivationFunction.TANH).build(context(Shape.of(2), Map.of()));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("add", () -> x.add(foreign));
+    calls.put("matmul", () -> x.matmul(foreign));
+    calls.put("concat", () -> tape.concat(0, x, foreign));
+    calls.put("backward", () -> tape.backward(foreign, engine().tensor(F64, Shape.of(1, 2), 1, 1)));
+    calls.put("layer", () -> tape.apply(tanh, foreign, Mode.training(0)));
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertTrue(m.startsWith(call.getKey()) && m.endsWith("variable [1, 2] belongs to another tape"), m);
+    }
+  }
+
   /**
    * A forward-only layer that returns, or uses, something else than a value of its pass, as {@code what} says; it
    * keeps 2x of each pass in {@code kept}.
