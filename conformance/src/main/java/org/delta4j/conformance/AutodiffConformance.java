@@ -334,8 +334,9 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
 
   /**
    * Networks of blocks, trained by SGD: a residual block nested in a block with skips around it; blocks of one node,
-   * with and without parameters; a residual block of convolutions (one dilated, explicitly padded) and batch norms;
-   * and a block of layers written forward-only (the tape's dense layer, a highway, tanh) joined to its input.
+   * with and without parameters; a residual block of convolutions (one dilated, explicitly padded) and batch norms,
+   * its output joined to a convolution's along the width; and a block of layers written forward-only (the tape's
+   * dense layer, a highway, tanh) joined to its input.
    */
   static Stream<NetworkSpec> blockNetworks() {
     BlockSpec inner = new BlockSpec("inner", List.of(
@@ -364,8 +365,10 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
         BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "r1"), "bn1"),
         BlockSpec.Node.of(named(dilated, "c2"), "r1"),
         BlockSpec.Node.of(named(new BatchNorm(), "bn2"), "c2"),
-        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "bn2", BlockSpec.INPUT)),
-        null);
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "bn2", BlockSpec.INPUT),
+        BlockSpec.Node.concat(named(new LayerSpec.Activation(ActivationFunction.TANH), "joined"), "out", "c1")),
+        null); //                                        images joined along their last axis, the width
+
     NetworkSpec convolution = NetworkSpec.builder().input(2, 5, 5).layer(convolutional)
         .layer(new Pool2D(Pool2D.Kind.MAX, 2)).flatten().dense(3).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
         .optimizer(new OptimizerSpec.Sgd(0.1)).seed(3).build();
