@@ -34,6 +34,8 @@ abstract class TapeLayer implements Layer {
       throw new IllegalArgumentException(what() + ": input has shape " + x.shape() + " but the layer takes batches of "
           + context.inputShape());
     }
+    input = null; //  the reset ends the pass that backward would differentiate, whether or not this one succeeds
+    output = null;
     tape.reset();
     Value y;
     Value in;

@@ -1099,6 +1099,21 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
   }
 
   /**
+   * A backward after a forward pass that failed is refused naming the layer: the failed pass reset the tape, and
+   * backward went on to differentiate the pass before it, whose values the reset had ended, naming neither.
+   */
+  @Test
+  void aBackwardAfterAFailedForwardPassIsRefusedNamingTheLayer() {
+    Layer layer = new Returning(null, "the value of the pass before", new ArrayList<>()).build(context(Shape.of(2),
+        Map.of()));
+    Tensor x = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+    layer.forward(x, Mode.training(0));
+    assertThrows(IllegalStateException.class, () -> layer.forward(x, Mode.training(1)));
+    assertEquals("returning layer 'layer': backward before a training forward pass", assertThrows(
+        IllegalStateException.class, () -> layer.backward(x, true)).getMessage());
+  }
+
+  /**
    * Backward walks the record in a loop, not by recursion: 100,000 operations, y ← 0.9·(y + x) from y = x, give
    * ∂y/∂x by the recurrence d ← 0.9·(d + 1), with x's 50,001 contributions added up.
    */
