@@ -289,6 +289,32 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     assertTrue(failing.isEmpty(), failing.size() + " of 100 fail the gradient check:\n" + String.join("\n", failing));
   }
 
+  /**
+   * One tape serving passes of different random expressions, in any order and so of any shapes, gives in each pass
+   * exactly what a fresh tape gives: the tensors it keeps from pass to pass, per position and shape, carry nothing
+   * over.
+   */
+  @Test
+  void aTapeReusedForOtherExpressionsGivesWhatAFreshTapeGives() {
+    SplitMix64 order = new SplitMix64(3);
+    for (int round = 0; round < 10; round++) {
+      Tape shared = new Tape(engine(), F64);
+      List<RandomExpression> expressions = new ArrayList<>();
+      for (int k = 0; k < 5; k++) {
+        expressions.add(RandomExpression.draw(500 + 5 * round + k, engine(), true));
+      }
+      for (int pass = 0; pass < 20; pass++) {
+        RandomExpression e = expressions.get(order.nextInt(expressions.size()));
+        List<double[]> reused = e.computed(shared, engine(), pass);
+        List<double[]> fresh = e.computed(new Tape(engine(), F64), engine(), pass);
+        for (int i = 0; i < fresh.size(); i++) {
+          Agreement.assertAgree("pass " + pass + " of round " + round + ", step " + i / 2 + (i % 2 == 0 ? "'s value"
+              : "'s gradient") + " of " + e, fresh.get(i), reused.get(i), new Tolerances(0, 0));
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- networks of blocks
 
   /**

@@ -138,13 +138,15 @@ final class RandomExpression {
     return new Window2D(n[0], n[1], n[2], n[3], n[4], n[5], p);
   }
 
+  /** Each step's value, and the seed of the backward pass that left their gradients. */
+  private record Differentiated(List<Value> values, double[] seed) {}
+
   /**
-   * The expression as JSON for {@code tape_agreement.py}: its steps, and what {@code engine} computes for it — each
-   * step's value, whether it is tracked, and each tracked step's gradient after a backward pass from the last step
-   * with a random seed (a parameter's: its gradient, which started at the step's {@code gradient}).
+   * The steps' values on {@code tape} (reset first), after a backward pass from the last step: ∂E/∂E = 1 half the
+   * time when it is a scalar, else a random seed drawn from {@code seed}.
    */
-  Map<String, Object> json(String name, Engine engine, long seed) {
-    Tape tape = new Tape(engine, F64);
+  private Differentiated differentiate(Tape tape, Engine engine, long seed) {
+    tape.reset();
     List<Value> values = evaluate(tape, engine, new ArrayList<>());
     Value root = values.get(values.size() - 1);
     SplitMix64 r = new SplitMix64(seed);
@@ -158,6 +160,27 @@ final class RandomExpression {
       }
       tape.backward(root, engine.tensor(F64, root.shape(), g));
     }
+    return new Differentiated(values, g);
+  }
+
+  /** What {@code tape} computes for the expression: each step's value and, when it is tracked, its gradient. */
+  List<double[]> computed(Tape tape, Engine engine, long seed) {
+    List<double[]> out = new ArrayList<>();
+    for (Value v : differentiate(tape, engine, seed).values()) {
+      out.add(v.value().toDoubleArray());
+      out.add(v.tracked() ? v.gradient().toDoubleArray() : new double[0]);
+    }
+    return out;
+  }
+
+  /**
+   * The expression as JSON for {@code tape_agreement.py}: its steps, and what {@code engine} computes for it — each
+   * step's value, whether it is tracked, and each tracked step's gradient after a backward pass from the last step
+   * with a random seed (a parameter's: its gradient, which started at the step's {@code gradient}).
+   */
+  Map<String, Object> json(String name, Engine engine, long seed) {
+    Differentiated d = differentiate(new Tape(engine, F64), engine, seed);
+    List<Value> values = d.values();
     List<Map<String, Object>> steps = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
       Step s = this.steps.get(i);
@@ -178,7 +201,7 @@ final class RandomExpression {
     json.put("kind", "expression");
     json.put("name", name);
     json.put("steps", steps);
-    json.put("seed", g);
+    json.put("seed", d.seed());
     return json;
   }
 
