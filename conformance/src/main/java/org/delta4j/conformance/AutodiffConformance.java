@@ -409,17 +409,75 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
   }
 
   /**
-   * Each network of blocks trains on this engine as the PyTorch module written from its spec does, its initial
-   * parameters copied: over three SGD steps on batches of 3, 1 and 2, the losses, the parameters after them and the
-   * inference-mode outputs (batch norm on the running statistics) agree to 1e-9 ({@code tape_agreement.py}).
-   * Skipped without torch.
+   * Networks of a random block between an input of 1 to 4 and a dense layer of 3: each node applies a dense layer, an
+   * activation, the tape's dense layer or tanh, a highway or (two levels deep at most) a random block of its own to
+   * one or two earlier outputs, added when of one width and else joined; the last node takes every output no other
+   * took, so that all lead to it.
+   */
+  static Stream<NetworkSpec> randomBlockNetworks() {
+    List<NetworkSpec> networks = new ArrayList<>();
+    for (int seed = 0; seed < 20; seed++) {
+      SplitMix64 r = new SplitMix64(seed);
+      int width = 1 + r.nextInt(4);
+      networks.add(NetworkSpec.builder().input(width).layer(randomBlock(r, "b", width, 2, new int[1])).dense(3)
+          .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(seed).build());
+    }
+    return networks.stream();
+  }
+
+  /** A random block over inputs of {@code width} (see {@link #randomBlockNetworks}); its output width in out[0]. */
+  private static BlockSpec randomBlock(SplitMix64 r, String name, int width, int depth, int[] out) {
+    List<BlockSpec.Node> nodes = new ArrayList<>();
+    List<String> names = new ArrayList<>(List.of(BlockSpec.INPUT));
+    List<Integer> widths = new ArrayList<>(List.of(width));
+    java.util.Set<String> untaken = new java.util.LinkedHashSet<>();
+    int count = 2 + r.nextInt(4);
+    for (int i = 0; i < count; i++) {
+      java.util.Set<String> inputs = new java.util.LinkedHashSet<>();
+      if (i == count - 1 && !untaken.isEmpty()) {
+        inputs.addAll(untaken);
+      } else {
+        for (int k = 1 + r.nextInt(2); k > 0; k--) {
+          inputs.add(names.get(r.nextInt(names.size())));
+        }
+      }
+      List<Integer> in = inputs.stream().map(n -> widths.get(names.indexOf(n))).toList();
+      boolean add = in.stream().distinct().count() == 1 && r.nextInt(2) == 0;
+      int w = add ? in.get(0) : in.stream().mapToInt(Integer::intValue).sum();
+      String node = "n" + i;
+      int[] produced = {w};
+      LayerSpec layer = switch (r.nextInt(depth > 0 ? 7 : 6)) {
+        case 0 -> named(new LayerSpec.Dense(produced[0] = 1 + r.nextInt(5)), node);
+        case 1 -> named(new LayerSpec.Activation(ActivationFunction.RELU), node);
+        case 2 -> named(new LayerSpec.Activation(ActivationFunction.TANH), node);
+        case 3 -> new TapeKinds.TapeDense(node, produced[0] = 1 + r.nextInt(5));
+        case 4 -> new Highway(node);
+        case 5 -> new TapeKinds.TapeActivation(node, ActivationFunction.SIGMOID, 0);
+        default -> randomBlock(r, node, w, depth - 1, produced);
+      };
+      String[] from = inputs.toArray(String[]::new);
+      nodes.add(add ? BlockSpec.Node.of(layer, from) : BlockSpec.Node.concat(layer, from));
+      untaken.removeAll(inputs);
+      untaken.add(node);
+      names.add(node);
+      widths.add(produced[0]);
+    }
+    out[0] = widths.get(widths.size() - 1);
+    return new BlockSpec(name, nodes, null);
+  }
+
+  /**
+   * Each network of blocks, and of random blocks, trains on this engine as the PyTorch module written from its spec
+   * does, its initial parameters copied: over three SGD steps on batches of 3, 1 and 2, the losses, the parameters
+   * after them and the inference-mode outputs (batch norm on the running statistics) agree to 1e-9
+   * ({@code tape_agreement.py}). Skipped without torch.
    */
   @Test
   void networksOfBlocksTrainAsTheirPyTorchModulesDo(@TempDir Path dir) throws Exception {
     assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     List<String> cases = new ArrayList<>();
-    for (NetworkSpec spec : blockNetworks().toList()) {
+    for (NetworkSpec spec : Stream.concat(blockNetworks(), randomBlockNetworks()).toList()) {
       Network network = Network.create(spec, engine(), F64);
       Map<String, Object> c = new java.util.LinkedHashMap<>();
       c.put("kind", "network");
