@@ -44,9 +44,12 @@ final class ExpressionLoss implements Loss {
     Value loss;
     try {
       loss = spec.loss(p, tape.constant(targets));
+      tape.requireResult("loss(predictions, targets)", loss);
     } catch (IllegalArgumentException e) {
       // an operation names itself and its shapes; which loss it belongs to is said here
       throw new IllegalArgumentException(spec.type() + " loss: " + e.getMessage(), e);
+    } catch (IllegalStateException e) { // a value of an earlier pass used or returned
+      throw new IllegalStateException(spec.type() + " loss: " + e.getMessage(), e);
     }
     if (!loss.shape().isMatrix(1, 1)) {
       throw new IllegalStateException(spec.type() + ": the loss must be a scalar [1, 1], got " + loss.shape());

@@ -95,7 +95,17 @@ public final class Tape {
    * [n] appears as the row [1, n], to broadcast over a batch's rows.
    */
   public Value parameter(Parameter p) {
-    Value v = leaf("parameter " + p.name(), row(p.value()), true, true, row(p.gradient()));
+    if (p == null) {
+      throw new IllegalArgumentException("parameter: the parameter is null");
+    }
+    String op = "parameter " + p.name();
+    Tensor g = p.gradient();
+    if (g == null || p.value() == null || !g.shape().equals(p.value().shape()) || g.dataType() != type) {
+      throw new IllegalArgumentException(op + ": its gradient " + (g == null ? "null" : "a " + g.dataType()
+          + " tensor " + g.shape()) + " must be a " + type + " tensor of its value's shape " + (p.value() == null
+          ? "(the value is null)" : p.value().shape()));
+    }
+    Value v = leaf(op, row(p.value()), true, true, row(g));
     v.gradientWritten = true;
     return v;
   }
@@ -116,6 +126,9 @@ public final class Tape {
   }
 
   private Value leaf(String op, Tensor t, boolean tracked, boolean accumulates, Tensor gradient) {
+    if (t == null) {
+      throw new IllegalArgumentException(op + ": the tensor is null");
+    }
     if (t.dataType() != type) { // the kernels check that the tensor is the engine's
       throw new IllegalArgumentException(op + ": a " + t.dataType() + " tensor " + t.shape() + " on a tape of " + type
           + " tensors");
@@ -477,12 +490,17 @@ public final class Tape {
         giveBroadcast(x, dy, scale, slot);
         return;
       }
-      contribute(x, slot, d -> { //                       ∂(maxᵢ xᵢ)/∂xⱼ = [xⱼ = max]
+      // ∂(maxᵢ xᵢ)/∂xⱼ = [xⱼ = max] / #{i : xᵢ = max}: tied maxima share the gradient, whose sum is then the
+      // derivative along any direction that keeps them tied (a common shift has ∂max = 1, not the number of ties)
+      Tensor share = slot.get(Slot.SMALL, out.shape(), engine, type);
+      contribute(x, slot, d -> {
         k.binary(BinaryOp.SUBTRACT, x.value, out, d);
         k.affine(d, -1, 0, d); //                          max − x ≥ 0
         k.binary(BinaryOp.GREATER, d, scalar(0), d);
-        k.affine(d, -1, 1, d);
-        k.binary(BinaryOp.MULTIPLY, d, dy, d);
+        k.affine(d, -1, 1, d); //                          [x = max]
+        k.reduce(ReduceOp.SUM, d, axis, share);
+        k.binary(BinaryOp.DIVIDE, dy, share, share);
+        k.binary(BinaryOp.MULTIPLY, d, share, d);
       });
     };
     return y;
@@ -753,6 +771,18 @@ public final class Tape {
       if (v.generation != generation) {
         throw new IllegalStateException(op + ": " + v + " is from an earlier pass (the tape was reset since)");
       }
+    }
+  }
+
+  /**
+   * Checks what a kind written forward-only returned for this pass: a value of this tape and pass. Another tape's
+   * value is not differentiated by this one, and an earlier pass's holds tensors this pass may have overwritten.
+   */
+  void requireResult(String who, Value v) {
+    if (v == null || v.tape != this || v.generation != generation) {
+      throw new IllegalStateException(who + " returned " + (v == null ? "null" : v + " of " + (v.tape != this
+          ? "another tape" : "an earlier pass (the tape was reset since)")) + ", not a value computed on its tape in "
+          + "this pass");
     }
   }
 

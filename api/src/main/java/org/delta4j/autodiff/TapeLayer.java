@@ -34,15 +34,20 @@ abstract class TapeLayer implements Layer {
       throw new IllegalArgumentException(what() + ": input has shape " + x.shape() + " but the layer takes batches of "
           + context.inputShape());
     }
+    input = null; //  the reset ends the pass that backward would differentiate, whether or not this one succeeds
+    output = null;
     tape.reset();
     Value y;
     Value in;
     try {
       in = tape.variable(x); // a tensor of another data type than the layer's is refused here
       y = record(in, mode);
+      tape.requireResult("the forward pass", y);
     } catch (IllegalArgumentException e) {
       // an operation names itself and its shapes; which layer of the network it belongs to is said here
       throw new IllegalArgumentException(what() + ": " + e.getMessage(), e);
+    } catch (IllegalStateException e) { // a value of an earlier pass used or returned
+      throw new IllegalStateException(what() + ": " + e.getMessage(), e);
     }
     Shape expected = outputShape.withBatch(x.shape().dim(0));
     if (!y.shape().equals(expected)) {

@@ -160,7 +160,10 @@ public final class Value {
     return tape.reduce("mean", ReduceOp.SUM, this, axis, true);
   }
 
-  /** The maximum along an axis of a matrix; at ties every maximal element receives the gradient. */
+  /**
+   * The maximum along an axis of a matrix; tied maxima share the gradient equally, so that a shift common to them has
+   * the derivative 1.
+   */
   public Value max(int axis) {
     return tape.reduce("max", ReduceOp.MAX, this, axis, false);
   }

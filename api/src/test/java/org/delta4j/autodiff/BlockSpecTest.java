@@ -84,6 +84,25 @@ class BlockSpecTest {
     assertTrue(e.getMessage().contains("[3] and [5]"), e.getMessage());
   }
 
+  /**
+   * A block of no nodes, whose output would be its input, is refused naming the block, from Java and from JSON, as is
+   * a block whose output is named as its input: an identity is no block (leave it out).
+   */
+  @Test
+  void aBlockWithoutNodesIsRefusedNamingIt() {
+    for (List<BlockSpec.Node> none : java.util.Arrays.asList(List.<BlockSpec.Node>of(), null)) {
+      String m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("empty", none, null)).getMessage();
+      assertEquals("block 'empty': needs at least one node", m);
+    }
+    String m = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read("""
+        {"input": [4], "loss": "mean_squared_error", "layers": [{"type": "block", "name": "empty", "nodes": []}]}"""))
+        .getMessage();
+    assertTrue(m.contains("block 'empty': needs at least one node"), m);
+    m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("through", List.of(BlockSpec.Node.of(
+        new LayerSpec.Dense(4), BlockSpec.INPUT)), BlockSpec.INPUT)).getMessage();
+    assertEquals("block 'through': the output 'input' is not a node of the block", m);
+  }
+
   @Test
   void aNodeTheOutputDoesNotDependOnIsRejectedNamingIt() {
     // Listed backwards without naming the output: the last listed, 'hidden', would be the output and 'out' dead.

@@ -3,7 +3,9 @@ package org.delta4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +18,19 @@ import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Tape;
 import org.delta4j.autodiff.Value;
 import org.delta4j.engine.Engine;
+import org.delta4j.gradcheck.GradientCheckResult;
+import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.KernelLoss;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Loss;
+import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.BatchNorm;
 import org.delta4j.spec.Conv2D;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Initializer;
@@ -39,6 +46,7 @@ import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,9 +54,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The conformance suite's part for automatic differentiation ({@link Tape}), which every engine runs because the tape
  * is built from the primitives alone: every differentiable operation, with each kind of broadcast and the reuse of a
- * value, agrees with central finite differences in FLOAT64; the tape's derivatives of the built-in layers and of
- * softmax cross-entropy equal their hand-written backward passes to 1e-12; a steady-state training step of layers,
- * a block and a loss written with the tape makes no engine tensor; and bad input is refused with the operation named.
+ * value, agrees with central finite differences in FLOAT64, and so do random expressions of all of them
+ * ({@link RandomExpression}), which also compute what PyTorch's autograd computes; networks of blocks train as their
+ * PyTorch modules do; the tape's derivatives of the built-in layers and of softmax cross-entropy equal their
+ * hand-written backward passes to 1e-12; a steady-state training step of layers, a block and a loss written with the
+ * tape makes no engine tensor; and bad input is refused with the operation named. The PyTorch comparisons need
+ * {@code /usr/bin/python3} with torch and are skipped without it.
  */
 public abstract class AutodiffConformance extends PrimitiveConformance {
   private static final DataType F64 = DataType.FLOAT64;
@@ -210,6 +221,341 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       v[i] = lo + (hi - lo) * random.nextDouble();
     }
     return v;
+  }
+
+  /**
+   * Tied maxima share the gradient of a maximum along an axis: max_j(c_j + s) with tied c_j is max(c) + s, whose
+   * derivative in s is 1; every tied element receiving the whole gradient made it the number of ties.
+   */
+  @Test
+  void tiedMaximaShareTheGradientOfAMaximumAlongAnAxis() {
+    for (int axis = 0; axis < 2; axis++) {
+      Tape tape = new Tape(engine(), F64);
+      Value s = tape.variable(engine().tensor(F64, Shape.of(1, 1), 0.5));
+      Value c = tape.constant(engine().tensor(F64, axis == 1 ? Shape.of(2, 3) : Shape.of(3, 2),
+          axis == 1 ? new double[] {1, 1, 1, 2, 0, 2} : new double[] {1, 2, 1, 0, 1, 2}));
+      Value x = c.add(s);
+      tape.backward(x.max(axis).sum()); //                    Σ over two maxima of s + max(c)
+      Agreement.assertAgree("∂/∂s along axis " + axis, new double[] {2}, s.gradient().toDoubleArray(), EXACT);
+      double third = 1.0 / 3;
+      Agreement.assertAgree("∂/∂x along axis " + axis, axis == 1 ? new double[] {third, third, third, 0.5, 0, 0.5}
+          : new double[] {third, 0.5, third, 0, third, 0.5}, x.gradient().toDoubleArray(), EXACT);
+    }
+  }
+
+  // ---------------------------------------------------------------- random expressions
+
+  /**
+   * Random expressions of every tape operation ({@link RandomExpression}: axes and batches of 1, broadcasts both
+   * ways, values used twice, parameters, constants and stop-gradients) compute on this engine what PyTorch's
+   * autograd computes for them in float64 — every step's value, whether it is tracked, and every tracked step's
+   * gradient — to 1e-9 of each tensor's scale ({@code tape_agreement.py}). Skipped without torch.
+   */
+  @Test
+  void randomExpressionsComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> cases = new ArrayList<>();
+    java.util.Set<String> drawn = new java.util.TreeSet<>();
+    for (int seed = 0; seed < 300; seed++) {
+      RandomExpression e = RandomExpression.draw(seed, engine(), true);
+      e.steps.forEach(s -> drawn.add(s.op()));
+      cases.add(json.writeValueAsString(e.json("expression" + seed, engine(), seed)));
+    }
+    assertTrue(drawn.containsAll(RandomExpression.OPERATIONS), "operations drawn: " + drawn);
+    PyTorch.assertAgree(dir, "tape_agreement.py", cases, 1e-9);
+  }
+
+  /**
+   * The random expressions without stop-gradients (which finite differences do not see), each as a layer: the
+   * tape's ∂/∂input and ∂/∂parameters agree with {@link GradientChecker}'s central differences, with no PyTorch, to
+   * 1e-3: differences over ε = 1e-6 of values up to 100 carry round-off near 1e-8, a thousandth of the smallest
+   * gradients drawn, while a gradient wrong by 1 % is off by 5e-3.
+   */
+  @Test
+  void randomExpressionsPassTheGradientCheck() {
+    List<String> failing = new ArrayList<>();
+    for (int seed = 0; seed < 100; seed++) {
+      RandomExpression e = RandomExpression.draw(seed, engine(), false);
+      RandomExpression.AsLayer spec = new RandomExpression.AsLayer(null, e);
+      Layer layer = spec.build(LayerContext.of("expression", spec.input(), engine(), F64, 1, spec.parameters(engine()),
+          Map.of()));
+      Tensor input = engine().tensor(F64, spec.input().withBatch(1), e.steps.get(0).numbers());
+      GradientCheckResult result = new GradientChecker(1e-6, 16, seed).checkLayer(layer, input);
+      if (!result.passes(1e-3)) {
+        failing.add("expression " + seed + ", " + e + ": " + result);
+      }
+    }
+    assertTrue(failing.isEmpty(), failing.size() + " of 100 fail the gradient check:\n" + String.join("\n", failing));
+  }
+
+  /**
+   * One tape serving passes of different random expressions, in any order and so of any shapes, gives in each pass
+   * exactly what a fresh tape gives: the tensors it keeps from pass to pass, per position and shape, carry nothing
+   * over.
+   */
+  @Test
+  void aTapeReusedForOtherExpressionsGivesWhatAFreshTapeGives() {
+    SplitMix64 order = new SplitMix64(3);
+    for (int round = 0; round < 10; round++) {
+      Tape shared = new Tape(engine(), F64);
+      List<RandomExpression> expressions = new ArrayList<>();
+      for (int k = 0; k < 5; k++) {
+        expressions.add(RandomExpression.draw(500 + 5 * round + k, engine(), true));
+      }
+      for (int pass = 0; pass < 20; pass++) {
+        RandomExpression e = expressions.get(order.nextInt(expressions.size()));
+        List<double[]> reused = e.computed(shared, engine(), pass);
+        List<double[]> fresh = e.computed(new Tape(engine(), F64), engine(), pass);
+        for (int i = 0; i < fresh.size(); i++) {
+          Agreement.assertAgree("pass " + pass + " of round " + round + ", step " + i / 2 + (i % 2 == 0 ? "'s value"
+              : "'s gradient") + " of " + e, fresh.get(i), reused.get(i), new Tolerances(0, 0));
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- networks of blocks
+
+  /**
+   * A highway layer written forward-only (Srivastava et al., 2015): y = T ⊙ H + (1 − T) ⊙ x with the gate
+   * T = σ(x·V + c) and H = tanh(x·W + b), for inputs [N, n] and outputs of the same width.
+   */
+  record Highway(String name) implements ExpressionLayerSpec {
+    @Override
+    public Value forward(Value x, Scope s) {
+      Value gate = s.linear("gate", x).sigmoid();
+      return gate.multiply(s.linear("transform", x).tanh()).add(gate.affine(-1, 1).multiply(x));
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      List<ParameterSpec> p = new ArrayList<>(ExpressionLayerSpec.linear("gate", input.dim(0), input.dim(0)));
+      p.addAll(ExpressionLayerSpec.linear("transform", input.dim(0), input.dim(0)));
+      return p;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public String type() {
+      return "highway";
+    }
+
+    @Override
+    public Highway withName(String name) {
+      return new Highway(name);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  private static LayerSpec named(LayerSpec layer, String name) {
+    return layer.withName(name);
+  }
+
+  /**
+   * Networks of blocks, trained by SGD: a residual block nested in a block with skips around it; blocks of one node,
+   * with and without parameters; a residual block of convolutions (one dilated, explicitly padded) and batch norms,
+   * its output joined to a convolution's along the width; and a block of layers written forward-only (the tape's
+   * dense layer, a highway, tanh) joined to its input.
+   */
+  static Stream<NetworkSpec> blockNetworks() {
+    BlockSpec inner = new BlockSpec("inner", List.of(
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc1"), BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "r"), "fc1"),
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc2"), "r"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.TANH), "out"), "fc2", BlockSpec.INPUT)),
+        null);
+    BlockSpec outer = new BlockSpec("outer", List.of(BlockSpec.Node.of(inner, BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new LayerSpec.Dense(5), "fc"), "inner"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "fc", BlockSpec.INPUT,
+            "inner")), null);
+    NetworkSpec nested = NetworkSpec.builder().input(4).dense(5).layer(outer).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(1).build();
+    NetworkSpec single = NetworkSpec.builder().input(3)
+        .layer(new BlockSpec("one", List.of(BlockSpec.Node.of(named(new LayerSpec.Dense(4), "fc"), BlockSpec.INPUT)),
+            null))
+        .layer(new BlockSpec("squash", List.of(BlockSpec.Node.of(named(new LayerSpec.Activation(
+            ActivationFunction.SIGMOID), "s"), BlockSpec.INPUT)), null))
+        .dense(2).loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.1)).seed(2).build();
+    Conv2D dilated = new Conv2D(null, 2, new Window2D(3, 3, 1, 1, 2, 2, Padding.explicit(2, 2)),
+        Initializer.heUniform(), true, Initializer.zeros());
+    BlockSpec convolutional = new BlockSpec("res", List.of(
+        BlockSpec.Node.of(named(new Conv2D(2, 3, Padding.SAME), "c1"), BlockSpec.INPUT),
+        BlockSpec.Node.of(named(new BatchNorm(), "bn1"), "c1"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "r1"), "bn1"),
+        BlockSpec.Node.of(named(dilated, "c2"), "r1"),
+        BlockSpec.Node.of(named(new BatchNorm(), "bn2"), "c2"),
+        BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU), "out"), "bn2", BlockSpec.INPUT),
+        BlockSpec.Node.concat(named(new LayerSpec.Activation(ActivationFunction.TANH), "joined"), "out", "c1")),
+        null); //                                        images joined along their last axis, the width
+
+    NetworkSpec convolution = NetworkSpec.builder().input(2, 5, 5).layer(convolutional)
+        .layer(new Pool2D(Pool2D.Kind.MAX, 2)).flatten().dense(3).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new OptimizerSpec.Sgd(0.1)).seed(3).build();
+    BlockSpec forwardOnly = new BlockSpec("fo", List.of(
+        BlockSpec.Node.of(new TapeKinds.TapeDense("d", 4), BlockSpec.INPUT),
+        BlockSpec.Node.of(new Highway("h"), "d"),
+        BlockSpec.Node.concat(new TapeKinds.TapeActivation("t", ActivationFunction.TANH, 0), "h", BlockSpec.INPUT)),
+        null);
+    NetworkSpec userLayers = NetworkSpec.builder().input(4).layer(forwardOnly).dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(4).build();
+    return Stream.of(nested, single, convolution, userLayers);
+  }
+
+  /**
+   * Networks of a random block between an input of 1 to 4 and a dense layer of 3: each node applies a dense layer, an
+   * activation, the tape's dense layer or tanh, a highway or (two levels deep at most) a random block of its own to
+   * one or two earlier outputs, added when of one width and else joined; the last node takes every output no other
+   * took, so that all lead to it.
+   */
+  static Stream<NetworkSpec> randomBlockNetworks() {
+    List<NetworkSpec> networks = new ArrayList<>();
+    for (int seed = 0; seed < 20; seed++) {
+      SplitMix64 r = new SplitMix64(seed);
+      int width = 1 + r.nextInt(4);
+      networks.add(NetworkSpec.builder().input(width).layer(randomBlock(r, "b", width, 2, new int[1])).dense(3)
+          .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(seed).build());
+    }
+    return networks.stream();
+  }
+
+  /** A random block over inputs of {@code width} (see {@link #randomBlockNetworks}); its output width in out[0]. */
+  private static BlockSpec randomBlock(SplitMix64 r, String name, int width, int depth, int[] out) {
+    List<BlockSpec.Node> nodes = new ArrayList<>();
+    List<String> names = new ArrayList<>(List.of(BlockSpec.INPUT));
+    List<Integer> widths = new ArrayList<>(List.of(width));
+    java.util.Set<String> untaken = new java.util.LinkedHashSet<>();
+    int count = 2 + r.nextInt(4);
+    for (int i = 0; i < count; i++) {
+      java.util.Set<String> inputs = new java.util.LinkedHashSet<>();
+      if (i == count - 1 && !untaken.isEmpty()) {
+        inputs.addAll(untaken);
+      } else {
+        for (int k = 1 + r.nextInt(2); k > 0; k--) {
+          inputs.add(names.get(r.nextInt(names.size())));
+        }
+      }
+      List<Integer> in = inputs.stream().map(n -> widths.get(names.indexOf(n))).toList();
+      boolean add = in.stream().distinct().count() == 1 && r.nextInt(2) == 0;
+      int w = add ? in.get(0) : in.stream().mapToInt(Integer::intValue).sum();
+      String node = "n" + i;
+      int[] produced = {w};
+      LayerSpec layer = switch (r.nextInt(depth > 0 ? 7 : 6)) {
+        case 0 -> named(new LayerSpec.Dense(produced[0] = 1 + r.nextInt(5)), node);
+        case 1 -> named(new LayerSpec.Activation(ActivationFunction.RELU), node);
+        case 2 -> named(new LayerSpec.Activation(ActivationFunction.TANH), node);
+        case 3 -> new TapeKinds.TapeDense(node, produced[0] = 1 + r.nextInt(5));
+        case 4 -> new Highway(node);
+        case 5 -> new TapeKinds.TapeActivation(node, ActivationFunction.SIGMOID, 0);
+        default -> randomBlock(r, node, w, depth - 1, produced);
+      };
+      String[] from = inputs.toArray(String[]::new);
+      nodes.add(add ? BlockSpec.Node.of(layer, from) : BlockSpec.Node.concat(layer, from));
+      untaken.removeAll(inputs);
+      untaken.add(node);
+      names.add(node);
+      widths.add(produced[0]);
+    }
+    out[0] = widths.get(widths.size() - 1);
+    return new BlockSpec(name, nodes, null);
+  }
+
+  /**
+   * Each network of blocks, and of random blocks, trains on this engine as the PyTorch module written from its spec
+   * does, its initial parameters copied: over three SGD steps on batches of 3, 1 and 2, the losses, the parameters
+   * after them and the inference-mode outputs (batch norm on the running statistics) agree to 1e-9
+   * ({@code tape_agreement.py}). Skipped without torch.
+   */
+  @Test
+  void networksOfBlocksTrainAsTheirPyTorchModulesDo(@TempDir Path dir) throws Exception {
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> cases = new ArrayList<>();
+    for (NetworkSpec spec : Stream.concat(blockNetworks(), randomBlockNetworks()).toList()) {
+      Network network = Network.create(spec, engine(), F64);
+      Map<String, Object> c = new java.util.LinkedHashMap<>();
+      c.put("kind", "network");
+      c.put("name", "network" + cases.size());
+      c.put("spec", json.readTree(NetworkSpecJson.write(spec)));
+      c.put("learning_rate", spec.optimizer().learningRate());
+      c.put("params", parameterValues(network, true));
+      List<Map<String, Object>> batches = new ArrayList<>();
+      List<Double> losses = new ArrayList<>();
+      Tensor last = null;
+      int step = 0;
+      for (int rows : new int[] {3, 1, 2}) {
+        Shape in = spec.input().withBatch(rows);
+        Shape out = spec.outputShape().withBatch(rows);
+        double[] x = uniform(in, 40 + step, -1, 1);
+        double[] y = uniform(out, 50 + step, 0, 1); //   soft targets, or regression targets
+        last = engine().tensor(F64, in, x);
+        losses.add(network.trainStep(last, engine().tensor(F64, out, y)));
+        batches.add(Map.of("rows", rows, "x", x, "y", y));
+        step++;
+      }
+      c.put("batches", batches);
+      c.put("losses", losses);
+      c.put("trained", parameterValues(network, false));
+      c.put("inference", network.forward(last, Mode.inference()).toDoubleArray());
+      cases.add(json.writeValueAsString(c));
+    }
+    PyTorch.assertAgree(dir, "tape_agreement.py", cases, 1e-9);
+  }
+
+  /** Each parameter's values by name, with its shape when {@code shapes}. */
+  private static Map<String, Object> parameterValues(Network network, boolean shapes) {
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      values.put(p.name(), shapes ? Map.of("shape", p.value().shape().dims(), "v", p.value().toDoubleArray())
+          : p.value().toDoubleArray());
+    }
+    return values;
+  }
+
+  /**
+   * A block of a convolution, batch norm, tanh written forward-only and dropout at {@code rate}, nested in a block
+   * that adds its input back (the tape's identity, written forward-only), then a dense layer.
+   */
+  private static NetworkSpec dropoutNetwork(double rate) {
+    BlockSpec body = new BlockSpec("body", List.of(
+        BlockSpec.Node.of(new Conv2D("c", 2, Window2D.square(3, Padding.SAME), Initializer.heUniform(), false,
+            Initializer.zeros()), BlockSpec.INPUT), //  no bias: batch norm would cancel it, ∂E/∂b = 0
+        BlockSpec.Node.of(named(new BatchNorm(), "bn"), "c"),
+        BlockSpec.Node.of(new TapeKinds.TapeActivation("t", ActivationFunction.TANH, 0), "bn"),
+        BlockSpec.Node.of(named(new LayerSpec.Dropout(rate), "drop"), "t")), null);
+    BlockSpec skip = new BlockSpec("skip", List.of(BlockSpec.Node.of(body, BlockSpec.INPUT),
+        BlockSpec.Node.of(new TapeKinds.TapeActivation("sum", ActivationFunction.IDENTITY, 0), "body",
+            BlockSpec.INPUT)), null);
+    return NetworkSpec.builder().input(2, 4, 4).layer(skip).flatten().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).seed(5).build();
+  }
+
+  /**
+   * A block of a convolution, batch norm, dropout and a forward-only layer, nested in a block with a skip, passes
+   * the gradient check as a network (dropout keeps one mask at a fixed step), with no PyTorch; and in inference mode
+   * its dropout passes the input through, so that it computes what the same network without dropout computes.
+   */
+  @Test
+  void aBlockOfConvolutionBatchNormAndDropoutPassesTheGradientCheck() {
+    Network network = Network.create(dropoutNetwork(0.4), engine(), F64);
+    Shape in = Shape.of(3, 2, 4, 4);
+    Tensor x = engine().tensor(F64, in, uniform(in, 60, -1, 1));
+    Tensor y = engine().tensor(F64, Shape.of(3, 3), 1, 0, 0, 0, 1, 0, 0.5, 0, 0.5);
+    GradientCheckResult result = new GradientChecker(1e-6, 24, 7).check(network, x, y);
+    assertTrue(result.passes(1e-6), result.toString());
+    Network plain = Network.create(dropoutNetwork(0), engine(), F64);
+    for (int i = 0; i < network.parameters().size(); i++) {
+      plain.parameters().get(i).value().copyFrom(network.parameters().get(i).value().toDoubleArray());
+    }
+    network.buffers().forEach((name, b) -> plain.buffers().get(name).copyFrom(b.toDoubleArray()));
+    Agreement.assertAgree("inference with and without dropout", plain.forward(x, Mode.inference()),
+        network.forward(x, Mode.inference()), EXACT);
   }
 
   @Test
@@ -397,6 +743,42 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
     assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
         .startsWith("reshape: cannot reshape [2, 3]"));
+  }
+
+  /**
+   * Every operation of two operands names itself and both shapes when they do not fit, whatever their ranks, and
+   * every operation on a matrix names itself and the shape of another rank.
+   */
+  @Test
+  void everyOperationNamesItselfAndTheShapesThatDoNotFit() {
+    Tape tape = new Tape(engine(), F64);
+    Value a = tape.variable(engine().zeros(F64, Shape.of(2, 3)));
+    Value b = tape.variable(engine().zeros(F64, Shape.of(3, 2)));
+    Value cube = tape.variable(engine().zeros(F64, Shape.of(2, 3, 4)));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    for (Value other : List.of(b, cube)) {
+      String shapes = ": shapes [2, 3] and " + other.shape() + " do not fit";
+      calls.put("add" + shapes, () -> a.add(other));
+      calls.put("subtract" + shapes, () -> a.subtract(other));
+      calls.put("multiply" + shapes, () -> a.multiply(other));
+      calls.put("divide" + shapes, () -> a.divide(other));
+      calls.put("max" + shapes, () -> a.max(other));
+    }
+    calls.put("matmul: shapes [2, 3] and [2, 3] do not fit", () -> a.matmul(a));
+    calls.put("concat: along axis 0 the shapes [2, 3] and [3, 2] must agree in dimension 1", () -> tape.concat(0, a,
+        b));
+    calls.put("concat: needs a matrix, got [2, 3, 4]", () -> tape.concat(1, a, cube));
+    calls.put("transpose: needs a matrix, got [2, 3, 4]", cube::transpose);
+    calls.put("slice: needs a matrix, got [2, 3, 4]", () -> cube.slice(0, 0, 1));
+    calls.put("sum: needs a matrix, got [2, 3, 4]", () -> cube.sum(0));
+    calls.put("mean: needs a matrix, got [2, 3, 4]", () -> cube.mean(1));
+    calls.put("max: needs a matrix, got [2, 3, 4]", () -> cube.max(1));
+    calls.put("multiply: shapes [3, 2] and [2, 3] do not fit", () -> new TapeKinds.TapeSoftmaxCrossEntropy().loss(a,
+        tape.constant(engine().zeros(F64, Shape.of(3, 2))))); // targets of another shape than the logits
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertTrue(m.startsWith(call.getKey()), call.getKey() + ": " + m);
+    }
   }
 
   @Test
@@ -670,5 +1052,212 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       Agreement.assertAgree("∂E/∂w of a parameter not used", new double[] {0, 0}, w.gradient().toDoubleArray(), EXACT);
       Agreement.assertAgree("∂E/∂y, as given", new double[] {3, 4}, dy.toDoubleArray(), EXACT);
     }
+  }
+
+  // ---------------------------------------------------------------- hostile input
+
+  /**
+   * A null leaf, and a parameter whose gradient is missing or not a tensor of its value's shape and the tape's data
+   * type, are refused where they enter the tape, naming the parameter: they failed with a NullPointerException, or
+   * when backward wrote the gradient, deep in a kernel.
+   */
+  @Test
+  void aNullLeafOrAParameterWhoseGradientDoesNotFitIsRefusedNamingIt() {
+    Tape tape = new Tape(engine(), F64);
+    Tensor row = engine().zeros(F64, Shape.of(1, 2));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("variable: the tensor is null", () -> tape.variable(null));
+    calls.put("constant: the tensor is null", () -> tape.constant(null));
+    calls.put("parameter: the parameter is null", () -> tape.parameter(null));
+    calls.put("parameter w: its gradient a FLOAT64 tensor [2, 1] must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, engine().zeros(F64, Shape.of(2, 1)))));
+    calls.put("parameter w: its gradient a FLOAT32 tensor [1, 2] must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, engine().zeros(DataType.FLOAT32, Shape.of(1, 2)))));
+    calls.put("parameter w: its gradient null must be a FLOAT64 tensor of its value's shape [1, 2]",
+        () -> tape.parameter(new Parameter("w", row, null)));
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertEquals(call.getKey(), m);
+    }
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    tape.backward(x.reshape(1, 2), engine().tensor(F64, Shape.of(1, 2), 3, 4));
+    Agreement.assertAgree("the tape still works", new double[] {3, 4}, x.gradient().toDoubleArray(), EXACT);
+  }
+
+  /** A value of another tape, as an operand, a root or a layer's input, is refused naming the operation. */
+  @Test
+  void aValueOfAnotherTapeIsRefusedNamingTheOperation() {
+    Tape tape = new Tape(engine(), F64);
+    Tape other = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Value foreign = other.variable(engine().tensor(F64, Shape.of(1, 2), 3, 4));
+    Layer tanh = new LayerSpec.Activation(ActivationFunction.TANH).build(context(Shape.of(2), Map.of()));
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("add", () -> x.add(foreign));
+    calls.put("matmul", () -> x.matmul(foreign));
+    calls.put("concat", () -> tape.concat(0, x, foreign));
+    calls.put("backward", () -> tape.backward(foreign, engine().tensor(F64, Shape.of(1, 2), 1, 1)));
+    calls.put("layer", () -> tape.apply(tanh, foreign, Mode.training(0)));
+    for (var call : calls.entrySet()) {
+      String m = assertThrows(IllegalArgumentException.class, call.getValue(), call.getKey()).getMessage();
+      assertTrue(m.startsWith(call.getKey()) && m.endsWith("variable [1, 2] belongs to another tape"), m);
+    }
+  }
+
+  /**
+   * A forward-only layer that returns, or uses, something else than a value of its pass, as {@code what} says; it
+   * keeps 2x of each pass in {@code kept}.
+   */
+  record Returning(String name, String what, List<Value> kept) implements ExpressionLayerSpec {
+    @Override
+    public Value forward(Value x, Scope s) {
+      Value kept = this.kept.isEmpty() ? null : this.kept.get(0);
+      this.kept.clear();
+      this.kept.add(x.multiply(2));
+      return switch (what) {
+        case "null" -> null;
+        case "another tape's value" -> new Tape(x.tape().engine(), x.tape().dataType()).variable(x.value());
+        case "the value of the pass before" -> kept == null ? x : kept;
+        default -> kept == null ? x : kept.add(x); // a value of the pass before, used
+      };
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public String type() {
+      return "returning";
+    }
+
+    @Override
+    public Returning withName(String name) {
+      return new Returning(name, what, kept);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * A layer written forward-only that returns null, another tape's value or a value of an earlier pass (whose tensors
+   * this pass reuses), or uses one, is refused naming the layer: it failed with a NullPointerException, or trained
+   * nothing, or differentiated tensors overwritten since.
+   */
+  @Test
+  void aForwardOnlyLayerReturningOrUsingAValueNotOfItsPassIsNamed() {
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("null", "returning layer 'layer': the forward pass returned null, not a value computed on its tape in "
+        + "this pass");
+    expected.put("another tape's value", "returning layer 'layer': the forward pass returned variable [1, 2] of "
+        + "another tape, not a value computed on its tape in this pass");
+    expected.put("the value of the pass before", "returning layer 'layer': the forward pass returned affine [1, 2] "
+        + "of an earlier pass (the tape was reset since), not a value computed on its tape in this pass");
+    expected.put("a value of the pass before, used", "returning layer 'layer': add: affine [1, 2] is from an "
+        + "earlier pass (the tape was reset since)");
+    expected.forEach((what, message) -> {
+      Layer layer = new Returning(null, what, new ArrayList<>()).build(context(Shape.of(2), Map.of()));
+      Tensor x = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+      if (!what.equals("null") && !what.startsWith("another")) {
+        layer.forward(x, Mode.training(0)); // the first pass keeps a value for the second
+      }
+      assertEquals(message, assertThrows(IllegalStateException.class, () -> layer.forward(x, Mode.training(1)))
+          .getMessage(), what);
+    });
+    ExpressionLossSpec none = new ExpressionLossSpec() {
+      @Override
+      public Value loss(Value predictions, Value targets) {
+        return null;
+      }
+
+      @Override
+      public String type() {
+        return "none";
+      }
+    };
+    Tensor p = engine().zeros(F64, Shape.of(2, 3));
+    assertEquals("none loss: loss(predictions, targets) returned null, not a value computed on its tape in this pass",
+        assertThrows(IllegalStateException.class, () -> none.build(engine(), F64).compute(p, p, null)).getMessage());
+  }
+
+  /**
+   * A backward after a forward pass that failed is refused naming the layer: the failed pass reset the tape, and
+   * backward went on to differentiate the pass before it, whose values the reset had ended, naming neither.
+   */
+  @Test
+  void aBackwardAfterAFailedForwardPassIsRefusedNamingTheLayer() {
+    Layer layer = new Returning(null, "the value of the pass before", new ArrayList<>()).build(context(Shape.of(2),
+        Map.of()));
+    Tensor x = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+    layer.forward(x, Mode.training(0));
+    assertThrows(IllegalStateException.class, () -> layer.forward(x, Mode.training(1)));
+    assertEquals("returning layer 'layer': backward before a training forward pass", assertThrows(
+        IllegalStateException.class, () -> layer.backward(x, true)).getMessage());
+  }
+
+  /**
+   * Backward walks the record in a loop, not by recursion: 100,000 operations, y ← 0.9·(y + x) from y = x, give
+   * ∂y/∂x by the recurrence d ← 0.9·(d + 1), with x's 50,001 contributions added up.
+   */
+  @Test
+  void aTapeOfAHundredThousandOperationsDifferentiatesWithoutExhaustingTheStack() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(1, 2), 0.5, -1));
+    Value y = x;
+    double d = 1;
+    for (int i = 0; i < 50_000; i++) {
+      y = y.add(x).multiply(0.9);
+      d = 0.9 * (d + 1);
+    }
+    tape.backward(y, engine().tensor(F64, Shape.of(1, 2), 1, 2));
+    Agreement.assertAgree("∂E/∂x", new double[] {d, 2 * d}, x.gradient().toDoubleArray(), new Tolerances(1e-11, 0));
+  }
+
+  /**
+   * A NaN in one row of the input reaches that row's outputs, its input gradient and every weight's gradient, and no
+   * other row; and the next pass over the same tensors, finite, gives what a fresh tape gives: nothing of the NaN is
+   * left in the tensors the tape reuses.
+   */
+  @Test
+  void aNaNPropagatesWhereItReachesAndNotIntoTheNextPass() {
+    Tape tape = new Tape(engine(), F64);
+    Parameter w = new Parameter("w", engine().tensor(F64, Shape.of(3, 2), uniform(Shape.of(3, 2), 5, -1, 1)),
+        engine().zeros(F64, Shape.of(3, 2)));
+    double[] finite = uniform(Shape.of(4, 3), 6, -1, 1);
+    double[] withNaN = finite.clone();
+    withNaN[4] = Double.NaN; // row 1
+    Tensor targets = engine().tensor(F64, Shape.of(4, 2), 1, 0, 0, 1, 1, 0, 0.5, 0.5);
+    List<double[]> first = nanCase(tape, w, withNaN, targets);
+    double[] rows = first.get(0);
+    double[] inputGradient = first.get(1);
+    for (int i = 0; i < 12; i++) {
+      assertEquals(i / 3 == 1, Double.isNaN(inputGradient[i]), "∂E/∂x[" + i + "] is NaN in the row of the NaN only");
+    }
+    for (int i = 0; i < 4; i++) {
+      assertEquals(i == 1, Double.isNaN(rows[i]), "the row of the NaN only has a NaN loss, row " + i);
+    }
+    assertTrue(java.util.Arrays.stream(first.get(2)).allMatch(Double::isNaN), "every ∂E/∂w is NaN: "
+        + java.util.Arrays.toString(first.get(2)));
+    List<double[]> again = nanCase(tape, w, finite, targets);
+    List<double[]> fresh = nanCase(new Tape(engine(), F64), w, finite, targets);
+    for (int i = 0; i < fresh.size(); i++) {
+      Agreement.assertAgree("the finite pass after the NaN, part " + i, fresh.get(i), again.get(i), EXACT);
+    }
+  }
+
+  /** Each row's softmax cross-entropy of tanh(x·W) + x·W, ∂ΣE/∂x and ∂ΣE/∂W (the parameter's gradient zeroed). */
+  private List<double[]> nanCase(Tape tape, Parameter w, double[] x, Tensor targets) {
+    tape.reset();
+    engine().kernels().fill(w.gradient(), 0);
+    Value in = tape.variable(engine().tensor(F64, Shape.of(4, 3), x));
+    Value z = in.matmul(tape.parameter(w));
+    z = z.tanh().add(z);
+    Value t = tape.constant(targets);
+    Value shifted = z.subtract(z.max(1).detach());
+    Value rows = t.multiply(shifted.subtract(shifted.exp().sum(1).log())).sum(1).negate();
+    tape.backward(rows.sum());
+    return List.of(rows.value().toDoubleArray(), in.gradient().toDoubleArray(), w.gradient().toDoubleArray());
   }
 }

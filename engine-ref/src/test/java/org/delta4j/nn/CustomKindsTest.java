@@ -21,15 +21,21 @@ import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.io.SafeTensors;
 import org.delta4j.nn.custom.AveragedSgd;
 import org.delta4j.nn.custom.CustomKinds;
+import org.delta4j.nn.custom.GainTanh;
 import org.delta4j.nn.custom.LearnedScale;
 import org.delta4j.nn.custom.WeightedMse;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.BatchNorm;
+import org.delta4j.spec.Conv2D;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.Padding;
 import org.delta4j.spec.ParameterSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -108,6 +114,70 @@ class CustomKindsTest {
     }
     assertArrayEquals(straight.optimizer().state().get("learned_scale1.scale/sum").toDoubleArray(),
         resumed.optimizer().state().get("learned_scale1.scale/sum").toDoubleArray());
+  }
+
+  /**
+   * A residual block of a convolution, batch norm, dropout and a kind written forward-only ({@link GainTanh}), nested
+   * in a block that adds its input back through another, then a block of one node.
+   */
+  private static NetworkSpec blocks() {
+    BlockSpec residual = new BlockSpec("res", List.of(
+        Node.of(new Conv2D(2, 3, Padding.SAME).withName("c"), BlockSpec.INPUT),
+        Node.of(new BatchNorm().withName("bn"), "c"),
+        Node.of(new GainTanh("g"), "bn"),
+        Node.of(new LayerSpec.Dropout(0.3).withName("drop"), "g"),
+        Node.of(new LayerSpec.Activation(ActivationFunction.RELU).withName("out"), "drop", BlockSpec.INPUT)), null);
+    BlockSpec outer = new BlockSpec("outer", List.of(Node.of(residual, BlockSpec.INPUT),
+        Node.of(new GainTanh("g"), "res", BlockSpec.INPUT)), null);
+    BlockSpec head = new BlockSpec("head", List.of(Node.of(new LayerSpec.Dense(2).withName("fc"), BlockSpec.INPUT)),
+        null);
+    return NetworkSpec.builder().input(2, 3, 3).layer(outer).flatten().layer(head)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Adam(0.01)).seed(3).build();
+  }
+
+  private void trainBlocks(Network n, int from, int to) {
+    for (int step = from; step < to; step++) {
+      SplitMix64 r = new SplitMix64(step);
+      double[] x = new double[4 * 18];
+      double[] t = new double[4 * 2];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = r.nextGaussian();
+      }
+      for (int i = 0; i < t.length; i++) {
+        t[i] = r.nextGaussian();
+      }
+      n.trainStep(engine.tensor(DataType.FLOAT64, Shape.of(4, 2, 3, 3), x),
+          engine.tensor(DataType.FLOAT64, Shape.of(4, 2), t));
+    }
+  }
+
+  /**
+   * Nested blocks with a convolution, batch norm, dropout and a kind written forward-only train, save, load and resume
+   * exactly: parameters, batch norm's running statistics and the optimizer's state end as in an uninterrupted run.
+   */
+  @Test
+  void nestedBlocksWithAForwardOnlyKindSaveLoadAndResumeExactly() throws IOException {
+    assertEquals(blocks(), NetworkSpecJson.read(NetworkSpecJson.write(blocks())));
+    Network straight = Network.create(blocks(), engine, DataType.FLOAT64);
+    trainBlocks(straight, 0, 12);
+    Network interrupted = Network.create(blocks(), engine, DataType.FLOAT64);
+    trainBlocks(interrupted, 0, 5);
+    ModelFiles.save(interrupted, dir.resolve("blocks.safetensors"));
+    Network resumed = ModelFiles.load(dir.resolve("blocks.safetensors"), engine).network();
+    trainBlocks(resumed, 5, 12);
+    assertEquals(straight.parameters().stream().map(Parameter::name).toList(),
+        resumed.parameters().stream().map(Parameter::name).toList());
+    assertTrue(straight.parameters().stream().anyMatch(p -> p.name().equals("outer.res:g:gain")),
+        straight.parameters().stream().map(Parameter::name).toList().toString());
+    for (int i = 0; i < straight.parameters().size(); i++) {
+      assertArrayEquals(straight.parameters().get(i).value().toDoubleArray(),
+          resumed.parameters().get(i).value().toDoubleArray(), straight.parameters().get(i).name());
+    }
+    assertEquals(straight.buffers().keySet(), resumed.buffers().keySet());
+    straight.buffers().forEach((name, b) -> assertArrayEquals(b.toDoubleArray(),
+        resumed.buffers().get(name).toDoubleArray(), name));
+    straight.optimizer().state().forEach((name, m) -> assertArrayEquals(m.toDoubleArray(),
+        resumed.optimizer().state().get(name).toDoubleArray(), name));
   }
 
   @Test
@@ -265,7 +335,7 @@ class CustomKindsTest {
         List.of(Node.of(new Wide("w"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build(), engine,
         DataType.FLOAT32);
     e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
-    assertEquals(expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
+    assertEquals("block layer 'b': " + expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
   }
 
   /** Names its two state tensors alike. */

@@ -13,7 +13,8 @@ public final class CustomKinds implements KindProvider {
   @Override
   public List<LayerKind> layerKinds() {
     return List.of(new LayerKind(LearnedScale.TYPE, LearnedScale::read,
-        new LayerKind.Example(new LearnedScale(null, 0.7), Shape.of(3))));
+        new LayerKind.Example(new LearnedScale(null, 0.7), Shape.of(3))),
+        new LayerKind(GainTanh.TYPE, GainTanh::read, new LayerKind.Example(new GainTanh(null), Shape.of(2, 3))));
   }
 
   @Override
