@@ -65,11 +65,9 @@ public final class LossLoops {
       }
       case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o; ∂/∂o = −t/o
         for (int i = 0; i < n; i++) {
-          double o = clamp(get(p, i), eps);
+          double o = clamp(get(p, i), eps); // log o finite, so 0·log o = 0, unless o is NaN: then the loss is NaN
           double y = get(t, i);
-          if (y != 0) {
-            sum -= y * Math.log(o);
-          }
+          sum -= y * Math.log(o);
           if (g != null) {
             set(g, i, -y / o / rows);
           }

@@ -2,8 +2,10 @@ package org.delta4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.stream.IntStream;
 import org.delta4j.spec.LossFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +59,23 @@ class LossLoopsTest {
     assertEquals(-Math.log(0.75) / 2, loss, 1e-15);
     // ∂ = (softmax − t)/N: (1/4 − 0, 3/4 − 1)/2, and a finite zero for the saturated row
     assertArrayEquals(new double[] {0.125, -0.125, 0, 0}, g, 1e-15);
+  }
+
+  /**
+   * A NaN prediction makes the loss NaN, which a network refuses, also where its target is 0: its gradient is NaN
+   * there, and a finite loss would let the NaN into the weights unseen.
+   */
+  @ParameterizedTest
+  @EnumSource(LossFunction.class)
+  void aNaNPredictionMakesTheLossNaNWhateverItsTarget(LossFunction f) {
+    double[][] ex = example(f);
+    double[] p = ex[0].clone();
+    double[] t = ex[1];
+    int zero = f == LossFunction.PERCEPTRON ? 0 : IntStream.range(0, t.length)
+        .filter(i -> t[i] == 0).findFirst().orElseThrow(); // the perceptron's targets are ±1
+    p[zero] = Double.NaN;
+    double[] g = new double[6];
+    assertTrue(Double.isNaN(LossLoops.compute(f, 2, 3, EPS, p, t, g)), f + " of a NaN prediction");
   }
 
   /**
