@@ -27,8 +27,6 @@ import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThan;
@@ -327,98 +325,17 @@ final class Nd4jKernels implements Kernels {
     nd("copy", dst).assign(nd("copy", src));
   }
 
+  /**
+   * The reference engine's loops ({@link SmallArrays#loss}), at every size: ND4J's ops summed FLOAT32 losses in float
+   * (1e15-sized errors overflowed to ∞ and lost five digits), clamped NaN probabilities to ε (a finite loss for a NaN
+   * prediction, which the network would have taken) and clamped in the type (ε = 1e-7 from 1 is 1 − 1.19e-7 in
+   * float, a BCE gradient a sixth off).
+   */
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
     KernelArguments.loss(predictions, targets, gradient);
-    if (predictions.size() <= SmallArrays.MAX_ELEMENTS) {
-      return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
-          gradient == null ? null : owned("loss", gradient));
-    }
-    INDArray p = nd("loss", predictions);
-    INDArray t = nd("loss", targets);
-    INDArray g = gradient == null ? scratch("gradient", p) : nd("loss", gradient);
-    long rows = p.rows();
-    long n = p.length();
-    double eps = predictions.dataType().probabilityEpsilon();
-    switch (f) {
-      case SQUARED_ERROR -> { // ½Σ(o − t)²/N; ∂ = (o − t)/N
-        p.sub(t, g);
-        double sumSquares = blas1().dot(n, 1, g, g);
-        g.muli(1.0 / rows);
-        return 0.5 * sumSquares / rows;
-      }
-      case MEAN_SQUARED_ERROR -> { // Σ(o − t)²/(N·C); ∂ = 2(o − t)/(N·C)
-        p.sub(t, g);
-        double sumSquares = blas1().dot(n, 1, g, g);
-        g.muli(2.0 / n);
-        return sumSquares / n;
-      }
-      case BINARY_CROSS_ENTROPY -> { // −Σ[t log o + (1 − t) log(1 − o)]/N; ∂ = (o − t)/(o(1 − o))/N
-        INDArray o = scratch("o", p);
-        clamp(p, o, eps);
-        INDArray logO = scratch("logO", p);
-        Nd4j.exec(new Log(o, logO));
-        INDArray logNotO = scratch("logNotO", p);
-        logNotO.assign(o).rsubi(1);
-        Nd4j.exec(new Log(logNotO, logNotO));
-        // Σ t·log o + Σ log(1 − o) − Σ t·log(1 − o)
-        double sum = blas1().dot(n, 1, t, logO) + logNotO.sumNumber().doubleValue() - blas1().dot(n, 1, t, logNotO);
-        INDArray denominator = scratch("denominator", p);
-        denominator.assign(o).rsubi(1).muli(o).muli(rows);
-        o.sub(t, g).divi(denominator);
-        return -sum / rows;
-      }
-      case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o / N; ∂ = −t/o/N
-        INDArray o = scratch("o", p);
-        clamp(p, o, eps);
-        INDArray logO = scratch("logO", p);
-        Nd4j.exec(new Log(o, logO));
-        double sum = blas1().dot(n, 1, t, logO);
-        t.div(o, g).muli(-1.0 / rows);
-        return -sum / rows;
-      }
-      case SOFTMAX_CROSS_ENTROPY -> {
-        // log softmax(z) = (z − m) − log Σ exp(z − m), m the row's maximum, is finite for finite z (ND4J's LogSoftMax
-        // and LogSumExp take the log of a softmax that underflows: −∞, and 0·−∞ = NaN in the sum). Then
-        // loss = −Σ t·log softmax(z) / N and ∂ = ((Σt)·softmax(z) − t)/N.
-        INDArray max = scratch("max", p, rows, 1);
-        Nd4j.exec(new Max(p, max, 1));
-        INDArray logSoftmax = scratch("logSoftmax", p);
-        logSoftmax.assign(p).subiColumnVector(max); //  z − m
-        Nd4j.exec(new Exp(logSoftmax, g));
-        INDArray logSum = scratch("logSum", p, rows, 1);
-        g.sum(logSum, 1);
-        g.diviColumnVector(logSum); //                   softmax(z)
-        Nd4j.exec(new Log(logSum, logSum));
-        logSoftmax.subiColumnVector(logSum);
-        double sum = blas1().dot(n, 1, t, logSoftmax);
-        INDArray mass = scratch("mass", p, rows, 1);
-        t.sum(mass, 1);
-        g.muliColumnVector(mass).subi(t).muli(1.0 / rows);
-        return -sum / rows;
-      }
-      case PERCEPTRON -> { // Σ max(0, −t·a)/N; ∂ = −t/N where t·a ≤ 0
-        INDArray margin = scratch("margin", p);
-        t.mul(p, margin);
-        INDArray mistake = scratch("mistake", p);
-        // relu(−m) is the loss per element; 1 − sign(relu(m)) is 1 exactly where m ≤ 0.
-        mistake.assign(margin).negi();
-        Nd4j.exec(new RectifiedLinear(mistake, mistake, 0.0));
-        double sum = mistake.sumNumber().doubleValue();
-        Nd4j.exec(new RectifiedLinear(margin, margin, 0.0));
-        Nd4j.exec(new Sign(margin, margin));
-        margin.rsubi(1);
-        t.mul(margin, g).muli(-1.0 / rows);
-        return sum / rows;
-      }
-      default -> throw new AssertionError(f);
-    }
-  }
-
-  /** o ← min(max(p, ε), 1 − ε): probabilities kept away from 0 and 1 before a log or a division. */
-  private static void clamp(INDArray p, INDArray o, double eps) {
-    Nd4j.exec(new ScalarMax(p, null, o, eps));
-    Nd4j.exec(new ScalarMin(o, null, o, 1 - eps));
+    return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
+        gradient == null ? null : owned("loss", gradient));
   }
 
   @Override

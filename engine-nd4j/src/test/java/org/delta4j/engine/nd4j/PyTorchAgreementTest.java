@@ -1,21 +1,16 @@
 package org.delta4j.engine.nd4j;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
@@ -42,7 +37,7 @@ class PyTorchAgreementTest {
 
   @Test
   void randomNetworksComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
-    assumeTrue(pythonHasTorch(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    assumeTrue(TorchScript.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     List<String> cases = new ArrayList<>();
     for (Engine engine : List.of(new RefEngine(), Engines.get(Nd4jEngine.NAME))) {
       for (int seed = 0; seed < NETWORKS; seed++) {
@@ -56,14 +51,7 @@ class PyTorchAgreementTest {
         cases.add(computed(engine.name() + "/" + seed, engine, spec, random));
       }
     }
-    Path file = dir.resolve("cases.jsonl");
-    Files.write(file, cases, StandardCharsets.UTF_8);
-    Path script = dir.resolve("torch_agreement.py");
-    try (InputStream in = getClass().getResourceAsStream("torch_agreement.py")) {
-      Files.copy(in, script);
-    }
-    List<String> verdicts = run("/usr/bin/python3", script.toString(), file.toString());
-    assertEquals(cases.size(), verdicts.size(), "one verdict a case: " + verdicts);
+    List<String> verdicts = TorchScript.verdicts("torch_agreement.py", dir, cases);
     assertTrue(cases.size() > NETWORKS, cases.size() + " cases from " + 2 * NETWORKS + " random specs");
     List<String> differing = new ArrayList<>();
     for (String v : verdicts) {
@@ -105,27 +93,5 @@ class PyTorchAgreementTest {
     network.applyUpdate();
     json.put("inference", network.forward(batch.inputs(engine), Mode.inference()).toDoubleArray());
     return JSON.writeValueAsString(json);
-  }
-
-  private static List<String> run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the PyTorch script did not end");
-    assertEquals(0, p.exitValue(), "the PyTorch script failed:\n" + output);
-    List<String> lines = new ArrayList<>();
-    for (String line : output.split("\n")) {
-      if (!line.isBlank()) {
-        lines.add(line.strip());
-      }
-    }
-    return lines;
-  }
-
-  private static boolean pythonHasTorch() {
-    try {
-      return new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start().waitFor() == 0;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
   }
 }
