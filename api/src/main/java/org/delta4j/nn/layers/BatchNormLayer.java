@@ -16,7 +16,9 @@ import org.delta4j.tensor.Tensor;
 /**
  * Batch normalisation of the first axis of each sample, a batch seen as [N, C, S] (S = H·W for images, 1 after a
  * dense layer), statistics over the M = N·S values of each channel. Training: μ = Σx / M, σ² = Σ(x − μ)² / M,
- * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). Inference:
+ * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). With
+ * M = 1 (a batch of one sample of one value a channel, which PyTorch refuses) x̂ = 0, so y = β and dx = 0, and the
+ * running variance is left as it was. Inference:
  * y = γ·(x − r_μ)/√(r_σ² + ε) + β. Backward through the batch statistics: dγ = Σ dy·x̂, dβ = Σ dy,
  * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are buffers the layer is given (the
  * network creates, saves and restores them) and updates in each training pass. Followed by a ReLU layer it
@@ -153,7 +155,9 @@ public final class BatchNormLayer implements Layer {
     // y = γ·x̂ + β = γ/√(σ² + ε)·x + β − μ·γ/√(σ² + ε), straight from x: neither x − μ nor x̂ is written
     affine(x3, scale, shift, asChannels(outputChannels, y));
     updateRunning(runningMean, mean, 1);
-    updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
+    if (m > 1) { // one value a channel says nothing of the spread: σ²·M/(M − 1) is 0/0
+      updateRunning(runningVariance, variance, m / (m - 1));
+    }
     input = x3;
     batch = n;
     return y;
