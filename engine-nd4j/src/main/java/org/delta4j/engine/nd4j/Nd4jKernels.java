@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.controlflow.Select;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
@@ -626,19 +627,38 @@ final class Nd4jKernels implements Kernels {
       NativeMemory r = memory(shift);
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
-      byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, null, null, r, out, c, size, from, to));
+      byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, null, null, null, r, out, c, size, from, to));
       return;
     }
-    INDArray in = channels(nd("channelAffine", x), c);
-    INDArray out = channels(nd("channelAffine", y), c);
+    broadcastAffine("channelAffine", c, x, null, scale, shift, y);
+  }
+
+  /** y ← scale·(x − centre) + shift per channel by ND4J's broadcast ops, one a term (null vectors skipped). */
+  private void broadcastAffine(String kernel, int c, Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
+    INDArray in = channels(nd(kernel, x), c);
+    INDArray out = channels(nd(kernel, y), c);
+    if (centre != null) {
+      Nd4j.exec(new BroadcastSubOp(in, nd(kernel, centre).reshape(c), out, 1));
+      in = out;
+    }
     if (scale != null) {
-      Nd4j.exec(new BroadcastMulOp(in, nd("channelAffine", scale).reshape(c), out, 1));
+      Nd4j.exec(new BroadcastMulOp(in, nd(kernel, scale).reshape(c), out, 1));
     } else if (out != in) {
       out.assign(in);
     }
     if (shift != null) {
-      Nd4j.exec(new BroadcastAddOp(out, nd("channelAffine", shift).reshape(c), out, 1));
+      Nd4j.exec(new BroadcastAddOp(out, nd(kernel, shift).reshape(c), out, 1));
     }
+  }
+
+  /** In one pass on FLOAT32 (see {@link ChannelLoops#centredAffine}); else in ND4J's broadcast ops. */
+  @Override
+  public void channelAffine(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
+    if (centre == null) {
+      channelAffine(x, scale, shift, y);
+      return;
+    }
+    centredAffine("channelAffine", false, x, centre, scale, shift, y);
   }
 
   @Override
@@ -683,18 +703,20 @@ final class Nd4jKernels implements Kernels {
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
     int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
+    Tensor gateCentre = gate == null ? null : gate.centre();
     Tensor gateScale = gate == null ? null : gate.scale();
     Tensor gateShift = gate == null ? null : gate.shift();
-    if (channelLoops(a, b, origin, gateScale, gateShift, sums, products)) {
+    if (channelLoops(a, b, origin, gateCentre, gateScale, gateShift, sums, products)) {
       NativeMemory ma = memory(a);
       NativeMemory mb = memory(b);
       NativeMemory o = memory(origin);
+      NativeMemory k = memory(gateCentre);
       NativeMemory p = memory(gateScale);
       NativeMemory q = memory(gateShift);
       int size = channelSize(a, c);
       ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
-      byRows(a, c, (part, from, to) -> ChannelLoops.gatedCentredSums(ma, mb, o, p, q, t.sums[part], t.products[part],
-          c, size, from, to));
+      byRows(a, c, (part, from, to) -> ChannelLoops.gatedCentredSums(ma, mb, o, k, p, q, t.sums[part],
+          t.products[part], c, size, from, to));
       ChannelLoops.store(t.sums(), 0, memory(sums));
       ChannelLoops.store(t.products(), 0, memory(products));
     } else {
@@ -718,60 +740,69 @@ final class Nd4jKernels implements Kernels {
     }
   }
 
-  @Override
-  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
-    channelCombine(x, a, z, b, shift, null, y, work);
-  }
-
   /**
    * In one pass on FLOAT32 ({@link ChannelLoops#combine}, or {@link ChannelLoops#gatedCombine} through a gate); else
    * the default's passes.
    */
   @Override
-  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
-      Tensor work) {
-    int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
+      Tensor y, Tensor work) {
+    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
     KernelArguments.sameShape("channelCombine", x, work);
-    if (gate == null ? channelLoops(x, a, z, b, shift, y)
-        : channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
+    if (gate == null ? channelLoops(x, a, z, centre, b, shift, y)
+        : channelLoops(x, a, z, centre, b, shift, gate.centre(), gate.scale(), gate.shift(), y)) {
       NativeMemory in = memory(x);
       NativeMemory p = memory(a);
       NativeMemory mz = memory(z);
+      NativeMemory k = memory(centre);
       NativeMemory q = memory(b);
       NativeMemory r = memory(shift);
+      NativeMemory gk = gate == null ? null : memory(gate.centre());
       NativeMemory gs = gate == null ? null : memory(gate.scale());
       NativeMemory gt = gate == null ? null : memory(gate.shift());
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
       if (gate == null) {
-        byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, mz, q, r, out, c, size, from, to));
+        byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, mz, k, q, r, out, c, size, from, to));
       } else {
-        byRows(x, c, (part, from, to) -> ChannelLoops.gatedCombine(in, p, mz, q, r, gs, gt, out, c, size, from, to));
+        byRows(x, c, (part, from, to) -> ChannelLoops.gatedCombine(in, p, mz, k, q, r, gk, gs, gt, out, c, size,
+            from, to));
       }
-    } else if (gate == null) {
-      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
     } else {
-      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work); // gates x into work, then the plain one
+      Kernels.super.channelCombine(x, a, z, centre, b, shift, gate, y, work); // gates x into work, then combines
     }
   }
 
-  /** In one pass on FLOAT32 (see {@link ChannelLoops#affineRelu}); else the default's two. */
   @Override
-  public void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+  public void channelAffineRelu(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
     if (scale == null || shift == null) {
-      Kernels.super.channelAffineRelu(x, scale, shift, y); // which names what is missing
+      Kernels.super.channelAffineRelu(x, centre, scale, shift, y); // which names what is missing
       return;
     }
-    int c = KernelArguments.channelMap("channelAffineRelu", x, scale, shift, y);
-    if (channelLoops(x, scale, shift, y)) {
+    centredAffine("channelAffineRelu", true, x, centre, scale, shift, y);
+  }
+
+  /**
+   * y ← scale·(x − centre) + shift per channel (centre null: 0), then ReLU when {@code relu}: in one pass on FLOAT32
+   * ({@link ChannelLoops#centredAffine}), else in ND4J's broadcast ops, one a term, and the ReLU's.
+   */
+  private void centredAffine(String kernel, boolean relu, Tensor x, Tensor centre, Tensor scale, Tensor shift,
+      Tensor y) {
+    int c = KernelArguments.channelMap(kernel, x, scale, shift, y);
+    ImageLoops.checkChannelVectors(kernel, x, centre);
+    if (channelLoops(x, centre, scale, shift, y)) {
       NativeMemory in = memory(x);
+      NativeMemory k = memory(centre);
       NativeMemory p = memory(scale);
       NativeMemory r = memory(shift);
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
-      byRows(x, c, (part, from, to) -> ChannelLoops.affineRelu(in, p, r, out, c, size, from, to));
+      byRows(x, c, (part, from, to) -> ChannelLoops.centredAffine(in, k, p, r, relu, out, c, size, from, to));
     } else {
-      Kernels.super.channelAffineRelu(x, scale, shift, y);
+      broadcastAffine(kernel, c, x, centre, scale, shift, y);
+      if (relu) {
+        activation(ActivationFunction.RELU, 0, y, y);
+      }
     }
   }
 

@@ -49,17 +49,17 @@ class RefKernelsTest {
     return engine.zeros(DataType.FLOAT32, shape);
   }
 
-  /** A gate of random scale and shift over {@code channels}. */
+  /** A gate of random centre, scale and shift over {@code channels}. */
   private ReluGate gate(DataType t, int channels, long seed) {
     Shape vector = Shape.of(channels);
-    return new ReluGate(engine.tensor(t, vector, values(channels, seed)),
-        engine.tensor(t, vector, values(channels, seed + 1)));
+    return new ReluGate(engine.tensor(t, vector, values(channels, seed + 2)),
+        engine.tensor(t, vector, values(channels, seed)), engine.tensor(t, vector, values(channels, seed + 1)));
   }
 
   /** The gate's ReLU of z as the forward pass runs it, in the tensors' type: positive exactly where the gate is open. */
   private double[] reluAt(ReluGate gate, Tensor z) {
     Tensor relu = engine.zeros(z.dataType(), z.shape());
-    kernels.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
+    kernels.channelAffineRelu(z, gate.centre(), gate.scale(), gate.shift(), relu);
     return relu.toDoubleArray();
   }
 
@@ -164,6 +164,7 @@ class RefKernelsTest {
     double[] a = values(channels, 3);
     double[] b = values(channels, 4);
     double[] shift = values(channels, 5);
+    double[] centre = values(channels, 21);
     for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
       Tensor zTensor = engine.tensor(t, shape, z);
       ReluGate gate = gate(t, channels, 6);
@@ -171,13 +172,13 @@ class RefKernelsTest {
       for (boolean gated : new boolean[] {false, true}) {
         Tensor y = engine.zeros(t, shape);
         kernels.channelCombine(engine.tensor(t, shape, x), engine.tensor(t, vector, a), zTensor,
-            engine.tensor(t, vector, b), engine.tensor(t, vector, shift), gated ? gate : null, y,
-            engine.zeros(t, shape));
+            engine.tensor(t, vector, centre), engine.tensor(t, vector, b), engine.tensor(t, vector, shift),
+            gated ? gate : null, y, engine.zeros(t, shape));
         double[] actual = y.toDoubleArray();
         for (int i = 0; i < x.length; i++) {
           int c = i / size % channels;
-          // y = a·x + b·z + shift, |terms| ≤ 2·2 + 2·2 + 2; FLOAT64 runs the default, FLOAT32 the fused loop
-          double expected = a[c] * (!gated || passed[i] > 0 ? x[i] : 0) + b[c] * z[i] + shift[c];
+          // y = a·x + b·(z − centre) + shift, |terms| ≤ 2·2 + 2·4 + 2; FLOAT64 runs the default, FLOAT32 the fused loop
+          double expected = a[c] * (!gated || passed[i] > 0 ? x[i] : 0) + b[c] * (z[i] - centre[c]) + shift[c];
           assertEquals(expected, actual[i], t == DataType.FLOAT64 ? 1e-14 : 1e-5, t + " gated " + gated + " at " + i);
         }
       }
@@ -190,15 +191,16 @@ class RefKernelsTest {
     Shape vector = Shape.of(shape.dim(1));
     for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
       Tensor x = engine.tensor(t, shape, values(shape.intSize(), 18));
+      Tensor centre = engine.tensor(t, vector, values(shape.dim(1), 22));
       Tensor scale = engine.tensor(t, vector, values(shape.dim(1), 19));
       Tensor shift = engine.tensor(t, vector, values(shape.dim(1), 20));
       Tensor expected = engine.zeros(t, shape);
-      kernels.channelAffine(x, scale, shift, expected);
+      kernels.channelAffine(x, centre, scale, shift, expected);
       kernels.activation(ActivationFunction.RELU, 0, expected, expected);
       Tensor y = engine.zeros(t, shape);
-      kernels.channelAffineRelu(x, scale, shift, y);
+      kernels.channelAffineRelu(x, centre, scale, shift, y);
       assertArrayEquals(expected.toDoubleArray(), y.toDoubleArray(), t.toString());
-      kernels.channelAffineRelu(x, scale, shift, x); // in place
+      kernels.channelAffineRelu(x, centre, scale, shift, x); // in place
       assertArrayEquals(expected.toDoubleArray(), x.toDoubleArray(), t + " in place");
     }
   }

@@ -187,7 +187,10 @@ class ConvolutionLayersTest {
     Tensor x = random(Shape.of(4, 2, 6, 5), 9);
     Tensor t = ENGINE.tensor(DataType.FLOAT64, Shape.of(4, 3), 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
     GradientCheckResult r = new GradientChecker().check(net, x, t);
-    assertTrue(r.passes(1e-6), r.toString());
+    // The first convolution's bias shifts each channel batch norm centres: its gradient is 0, and its difference
+    // quotient is the loss's round-off over 2ε, a few ulps / 2e-6 ≈ 1e-10, which only the checker's floor (1e-8) bounds
+    r.worstByTensor().forEach((tensor, error) -> assertTrue(error <= (tensor.equals("conv2d1.bias") ? 0.1 : 1e-6),
+        tensor + ": " + r));
   }
 
   @Test
