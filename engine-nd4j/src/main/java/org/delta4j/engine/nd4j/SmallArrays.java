@@ -12,8 +12,9 @@ import org.delta4j.tensor.Tensor;
  * ({@link VectorRowLoops}) and the softmax of the output row by row, instead of one ND4J op each, whose fixed cost per
  * call (an op object, its execution through the executioner and libnd4j's dispatch) is many times the arithmetic at
  * such sizes. Larger tensors, where that cost is amortised, and JVMs started without {@code jdk.incubator.vector} keep
- * ND4J's ops. The losses, of any size, are computed on heap copies. The results are the reference engine's bit for bit (the bias add and the rectifiers are also ND4J's;
- * its softmax differs from them by round-off). Thread-safe: no state.
+ * ND4J's ops. The losses, of any size, are computed on heap copies. The results are the reference engine's bit for
+ * bit (the bias add and the rectifiers are also ND4J's; its softmax differs from them by round-off). Thread-safe: no
+ * state.
  */
 final class SmallArrays {
   /** The largest tensor, in elements, computed here: 64 Ki, a dense layer's output at batch 128 and 512 units. */

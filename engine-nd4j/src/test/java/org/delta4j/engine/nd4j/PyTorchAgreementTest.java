@@ -112,8 +112,9 @@ class PyTorchAgreementTest {
    * Batch norm, alone and fused with the ReLU after it, on channels PyTorch normalises exactly or nearly so, on both
    * engines in FLOAT64 (to 1e-9) and FLOAT32 (as {@link #windowsAtTheEdgesComputeWhatPyTorchComputes}): a constant
    * channel (σ² = 0, so x − μ = 0; alone, as with the ReLU its output β = 0 lies on the kink), a channel of mean 1e4
-   * and spread 1, one whose first value lies 1e3 from the rest, and a batch of one image. PyTorch's CPU kernel maps x by γ/√(σ² + ε) and β − μ·γ/√(σ² + ε) as Delta4j does, so
-   * its float32 error, the scale here, grows with |μ|/σ too.
+   * and spread 1, one whose first value lies 1e3 from the rest, and a batch of one image. PyTorch's CPU kernel maps x
+   * as γ/√(σ² + ε)·x + (β − μ·γ/√(σ² + ε)), so that its float32 error, the scale here, grows with |μ|/σ; Delta4j's,
+   * centred on μ, grows only through the rounding of μ itself.
    */
   @Test
   void batchNormOfConstantFarAndOutlyingChannelsComputesWhatPyTorchComputes(@TempDir Path dir) throws Exception {
