@@ -489,16 +489,20 @@ public final class ImageLoops {
     }
   }
 
-  /** y[s, c, t] ← scale[c]·x[s, c, t] + shift[c] over [n, channels, size]; a null scale is 1, a null shift 0. */
-  public static void channelAffine(double[] x, double[] scale, double[] shift, double[] y, int n, int channels,
-      int size) {
+  /**
+   * y[s, c, t] ← scale[c]·(x[s, c, t] − centre[c]) + shift[c] over [n, channels, size], the difference first; a null
+   * centre is 0, a null scale 1, a null shift 0.
+   */
+  public static void channelAffine(double[] x, double[] centre, double[] scale, double[] shift, double[] y, int n,
+      int channels, int size) {
     for (int s = 0; s < n; s++) {
       for (int c = 0; c < channels; c++) {
+        double k = centre == null ? 0 : centre[c];
         double a = scale == null ? 1 : scale[c];
         double b = shift == null ? 0 : shift[c];
         int o = (s * channels + c) * size;
         for (int t = o; t < o + size; t++) {
-          y[t] = a * x[t] + b;
+          y[t] = a * (x[t] - k) + b;
         }
       }
     }
@@ -514,6 +518,37 @@ public final class ImageLoops {
         for (int t = o; t < o + size; t++) {
           y[t] = a * x[t] + b;
         }
+      }
+    }
+  }
+
+  /**
+   * {@link Kernels#channelSumsAndProducts(Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor, Tensor)} over
+   * [n, channels, size]: sums[c] ← Σ over s, t of g·a[s, c, t] and sums[channels + c] ← Σ of
+   * g·a[s, c, t]·(b[s, c, t] − origin[c]), the difference formed first; g is 1 where gateScale[c]·(b[s, c, t] −
+   * gateCentre[c]) + gateShift[c] &gt; 0, as {@link #channelAffine} computes that map (NaN closes the gate), else 0.
+   * Null origin and gateCentre are 0; a null gateScale opens the gate everywhere.
+   */
+  public static void channelSumsAndProducts(double[] a, double[] b, double[] origin, double[] gateCentre,
+      double[] gateScale, double[] gateShift, double[] sums, int n, int channels, int size) {
+    Arrays.fill(sums, 0, 2 * channels, 0);
+    for (int s = 0; s < n; s++) {
+      for (int c = 0; c < channels; c++) {
+        double o = origin == null ? 0 : origin[c];
+        double gk = gateCentre == null ? 0 : gateCentre[c];
+        double gs = gateScale == null ? 0 : gateScale[c];
+        double gt = gateShift == null ? 0 : gateShift[c];
+        int from = (s * channels + c) * size;
+        double sum = 0;
+        double product = 0;
+        for (int t = from; t < from + size; t++) {
+          if (gateScale == null || gs * (b[t] - gk) + gt > 0) {
+            sum += a[t];
+            product += a[t] * (b[t] - o);
+          }
+        }
+        sums[c] += sum;
+        sums[channels + c] += product;
       }
     }
   }

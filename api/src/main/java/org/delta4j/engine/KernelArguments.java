@@ -115,25 +115,33 @@ public final class KernelArguments {
     int c = ImageLoops.checkChannelVectors(kernel, a, sums, products);
     ImageLoops.checkChannelVectors(kernel, a, origin);
     if (gate != null) {
-      ImageLoops.checkChannelVectors("ReluGate", a, gate.scale(), gate.shift());
+      reluGate(a, gate);
     }
     return c;
   }
 
   /**
-   * Checks the arguments of {@link Kernels#channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, ReluGate, Tensor,
-   * Tensor)}: x, z and y [N, C, ...] of one shape and type, a, b, shift and the gate's vectors of C elements (null
-   * ones skipped); returns C. The scratch tensor is the default's to check, as only the default uses it.
+   * Checks the arguments of {@link Kernels#channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, ReluGate,
+   * Tensor, Tensor)}: x, z and y [N, C, ...] of one shape and type, a, b, shift, centre and the gate's vectors of C
+   * elements (null ones skipped); returns C. The scratch tensor is the default's to check, as only the default uses
+   * it.
    */
-  public static int channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y) {
+  public static int channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift,
+      ReluGate gate, Tensor y) {
     String kernel = "channelCombine";
     sameShape(kernel, x, z, y);
     int c = ImageLoops.checkChannelVectors(kernel, x, a, b);
-    ImageLoops.checkChannelVectors(kernel, x, shift);
+    ImageLoops.checkChannelVectors(kernel, x, shift, centre);
     if (gate != null) {
-      ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+      reluGate(z, gate);
     }
     return c;
+  }
+
+  /** Checks that a gate's centre (if any), scale and shift are vectors of the C channels of x [N, C, ...]. */
+  public static void reluGate(Tensor x, ReluGate gate) {
+    ImageLoops.checkChannelVectors("ReluGate", x, gate.scale(), gate.shift());
+    ImageLoops.checkChannelVectors("ReluGate", x, gate.centre());
   }
 
   /**

@@ -567,42 +567,66 @@ public interface Kernels {
   }
 
   /**
-   * Per-channel affine map then ReLU: y[n, c, ...] ← max(scale[c]·x[n, c, ...] + shift[c], 0), the two of
-   * {@link #channelAffine} and {@link #activation} (RELU) in one pass; shapes as for channelAffine, scale and shift
-   * required. A batch normalisation fused with the ReLU after it. y may be x.
+   * Per-channel affine map about a centre: y[n, c, ...] ← scale[c]·(x[n, c, ...] − centre[c]) + shift[c], the
+   * difference taken first, for x and y [N, C, ...] of one shape and centre, scale and shift of C elements (null: 0, 1
+   * and 0). A batch normalisation γ/√(σ² + ε)·(x − μ) + β: formed from x − μ, it does not cancel when |μ| is large
+   * against the spread of x, as scale·x + (shift − scale·μ) does (a constant channel gives β exactly). y may be x.
    */
-  default void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+  default void channelAffine(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
+    if (centre == null) {
+      channelAffine(x, scale, shift, y);
+      return;
+    }
+    int c = KernelArguments.channelMap("channelAffine", x, scale, shift, y);
+    ImageLoops.checkChannelVectors("channelAffine", x, centre);
+    int n = x.shape().dim(0);
+    Shape rows = Shape.of(n * c, (int) (x.size() / n / c)); // one row per (sample, channel)
+    binary(BinaryOp.SUBTRACT, x.reshape(rows), perRow(centre, n, c), y.reshape(rows)); // x − centre
+    channelAffine(y, scale, shift, y);
+  }
+
+  /**
+   * Per-channel affine map about a centre, then ReLU: y[n, c, ...] ← max(scale[c]·(x[n, c, ...] − centre[c]) +
+   * shift[c], 0), the two of {@link #channelAffine(Tensor, Tensor, Tensor, Tensor, Tensor)} and {@link #activation}
+   * (RELU) in one pass; shapes as for channelAffine, scale and shift required (centre null: 0). A batch normalisation
+   * fused with the ReLU after it. y may be x.
+   */
+  default void channelAffineRelu(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
     if (scale == null || shift == null) {
       throw new IllegalArgumentException("channelAffineRelu: scale and shift are required, got " + scale + " and "
           + shift);
     }
-    channelAffine(x, scale, shift, y);
+    channelAffine(x, centre, scale, shift, y);
     activation(ActivationFunction.RELU, 0, y, y);
   }
 
   /**
    * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
    * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
-   * default overwrites (an engine that fuses the pass ignores it), so that the default allocates nothing. A batch
-   * normalisation's input gradient in one pass.
+   * default overwrites (an engine that fuses the pass ignores it). The
+   * {@link #channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor) centred and
+   * gated combination} with neither.
    */
   default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
-    KernelArguments.sameShape("channelCombine", x, z);
-    KernelArguments.sameShape("channelCombine", x, work);
-    channelAffine(z, b, shift, y); //                    b·z + shift
-    channelAffine(x, a, null, work); //                  a·x
-    axpy(1, work, y);
+    channelCombine(x, a, z, null, b, shift, null, y, work);
   }
 
   /**
-   * {@link #channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)} with x passed by a gate: y ←
-   * a[c]·g·x + b[c]·z + shift[c], g 1 where the gate (null: always open) is open at z, else x taken as 0, as ReLU's
-   * backward pass takes it. A batch normalisation fused with the ReLU after it: x its output gradient, z its input.
-   * The default passes x into work, then combines work in place; it allocates nothing.
+   * Per-channel combination of two tensors, the second about a centre and the first passed by a gate: y[n, c, ...] ←
+   * a[c]·g·x[n, c, ...] + b[c]·(z[n, c, ...] − centre[c]) + shift[c], g 1 where the gate (null: always open) is open
+   * at z, else x taken as 0, as ReLU's backward pass takes it; x, z, y and work [N, C, ...] of one shape, a, b, shift
+   * and centre (null: 0) of C elements. y must not be x or z. A batch normalisation's input gradient in one pass:
+   * x its output gradient (the ReLU's, fused with one), z its input, centre μ. The default passes x into work, then
+   * combines work in place.
    */
-  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
-      Tensor work) {
-    channelCombine(gate == null ? x : gated(x, z, gate, work), a, z, b, shift, y, work);
+  default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
+      Tensor y, Tensor work) {
+    KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
+    KernelArguments.sameShape("channelCombine", x, work);
+    Tensor passed = gate == null ? x : gated(x, z, gate, work);
+    channelAffine(z, centre, b, shift, y); //            b·(z − centre) + shift
+    channelAffine(passed, a, null, work); //             a·x
+    axpy(1, work, y);
   }
 
   /**
@@ -619,29 +643,32 @@ public interface Kernels {
    * products[c] ← Σ of g·a[n, c, ...]·(b[n, c, ...] − origin[c]); a, b and work [N, C, ...] of one shape, origin
    * (null: 0), sums and products of C elements; g is 1 where the gate (null: always open) is open at b, else a is
    * taken as 0. A batch normalisation's Σdy and Σdy·(x − μ), which an engine can gather in one pass straight from x.
-   * The default passes a into work (scratch it overwrites) and takes Σg·a·b − origin·Σg·a: an engine that fuses the
-   * pass should subtract inside it, which does not cancel when |origin| is large against the spread of b.
+   * b − origin is formed before the products, not as Σg·a·b − origin·Σg·a, which cancels when |origin| is large
+   * against the spread of b (a constant channel's Σdy·(x − μ) must be 0). The default forms it in work (scratch it
+   * overwrites), or through a gate, which takes work for the gated a, in a new tensor.
    */
   default void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
     KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
-    channelSumsAndProducts(gate == null ? a : gated(a, b, gate, work), b, sums, products);
+    KernelArguments.sameShape("channelSumsAndProducts", b, work);
+    Tensor passed = gate == null ? a : gated(a, b, gate, work);
+    Tensor centred = b;
     if (origin != null) {
-      Tensor shift = like(origin);
-      binary(BinaryOp.MULTIPLY, origin, sums, shift);
-      binary(BinaryOp.SUBTRACT, products, shift, products); // Σg·a·b − origin·Σg·a
+      centred = gate == null ? work : like(b);
+      channelAffine(b, origin, null, null, centred); //   b − origin
     }
+    channelSumsAndProducts(passed, centred, sums, products);
   }
 
   /**
-   * work ← v where the gate is open at z, else 0: ReLU's backward pass at y = max(scale·z + shift, 0), the forward
-   * pass's output, put in work and given as its input, output and result (ReLU(y) = y, y &gt; 0 where its input
-   * was, and the pass is element-wise).
+   * work ← v where the gate is open at z, else 0: ReLU's backward pass at y = max(scale·(z − centre) + shift, 0), the
+   * forward pass's output, put in work and given as its input, output and result (ReLU(y) = y, y &gt; 0 where its
+   * input was, and the pass is element-wise).
    */
   private Tensor gated(Tensor v, Tensor z, ReluGate gate, Tensor work) {
-    ImageLoops.checkChannelVectors("ReluGate", z, gate.scale(), gate.shift());
+    KernelArguments.reluGate(z, gate);
     KernelArguments.sameShape("ReluGate", z, work);
-    channelAffineRelu(z, gate.scale(), gate.shift(), work);
+    channelAffineRelu(z, gate.centre(), gate.scale(), gate.shift(), work);
     activationBackward(ActivationFunction.RELU, 0, work, work, v, work);
     return work;
   }

@@ -65,38 +65,37 @@ public final class LossLoops {
       }
       case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o; ∂/∂o = −t/o
         for (int i = 0; i < n; i++) {
-          double o = clamp(get(p, i), eps);
+          double o = clamp(get(p, i), eps); // log o finite, so 0·log o = 0, unless o is NaN: then the loss is NaN
           double y = get(t, i);
-          if (y != 0) {
-            sum -= y * Math.log(o);
-          }
+          sum -= y * Math.log(o);
           if (g != null) {
             set(g, i, -y / o / rows);
           }
         }
         return sum / rows;
       }
-      case SOFTMAX_CROSS_ENTROPY -> { // (Σt)·logsumexp(z) − Σ t·z; ∂/∂z = (Σt)·softmax(z) − t
+      case SOFTMAX_CROSS_ENTROPY -> {
+        // −Σ t·log softmax(z), with log softmax(z) = (z − m) − log Σ e^(z − m), m the row's maximum; ∂/∂z =
+        // (Σt)·softmax(z) − t. Every term is taken from z − m: the same sum as (Σt)·logsumexp(z) − Σ t·z, whose two
+        // terms cancel when |z| is large against the loss (logits of 1e30 round logsumexp to m and the loss to 0).
         for (int r = 0; r < rows; r++) {
           int o = r * cols;
           double max = Double.NEGATIVE_INFINITY;
           double mass = 0;
-          double dot = 0;
           for (int j = 0; j < cols; j++) {
             max = Math.max(max, get(p, o + j));
             mass += get(t, o + j);
-            dot += get(t, o + j) * get(p, o + j);
           }
           double z = 0;
           for (int j = 0; j < cols; j++) {
             z += Math.exp(get(p, o + j) - max);
           }
-          double logSumExp = max + Math.log(z);
-          sum += mass * logSumExp - dot;
-          if (g != null) {
-            for (int j = 0; j < cols; j++) {
-              double softmax = Math.exp(get(p, o + j) - logSumExp);
-              set(g, o + j, (mass * softmax - get(t, o + j)) / rows);
+          double logSum = Math.log(z);
+          for (int j = 0; j < cols; j++) {
+            double logSoftmax = get(p, o + j) - max - logSum;
+            sum -= get(t, o + j) * logSoftmax;
+            if (g != null) {
+              set(g, o + j, (mass * Math.exp(logSoftmax) - get(t, o + j)) / rows);
             }
           }
         }

@@ -3,16 +3,22 @@ package org.delta4j.engine;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The ReLU that follows a per-channel affine map, seen from its backward pass: open where z = scale[c]·x[n, c, ...] +
- * shift[c] &gt; 0 and closed elsewhere (NaN included), z computed as {@link Kernels#channelAffine} computes it, so
- * that the gate is open exactly where the forward pass's ReLU passed its input. A batch normalisation fused with the
- * ReLU after it passes its input gradient through the gate without keeping the ReLU's input. scale and shift hold C
- * elements, are read at each call, and may change between calls.
+ * The ReLU that follows a per-channel affine map, seen from its backward pass: open where z = scale[c]·(x[n, c, ...] −
+ * centre[c]) + shift[c] &gt; 0 and closed elsewhere (NaN included), z computed as {@link Kernels#channelAffine(Tensor,
+ * Tensor, Tensor, Tensor, Tensor)} computes it, so that the gate is open exactly where the forward pass's ReLU passed
+ * its input. A batch normalisation fused with the ReLU after it passes its input gradient through the gate without
+ * keeping the ReLU's input. centre (null: 0), scale and shift hold C elements, are read at each call, and may change
+ * between calls.
  */
-public record ReluGate(Tensor scale, Tensor shift) {
+public record ReluGate(Tensor centre, Tensor scale, Tensor shift) {
   public ReluGate {
     if (scale == null || shift == null) {
       throw new IllegalArgumentException("ReluGate: scale and shift are required, got " + scale + " and " + shift);
     }
+  }
+
+  /** The gate of max(scale[c]·x + shift[c], 0): centre 0. */
+  public ReluGate(Tensor scale, Tensor shift) {
+    this(null, scale, shift);
   }
 }

@@ -2,12 +2,15 @@ package org.delta4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
+import java.util.stream.IntStream;
 import org.delta4j.spec.LossFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The loss loops compute each loss as its formula says, their gradients are the losses' derivatives, and the float
@@ -56,6 +59,74 @@ class LossLoopsTest {
     assertEquals(-Math.log(0.75) / 2, loss, 1e-15);
     // ∂ = (softmax − t)/N: (1/4 − 0, 3/4 − 1)/2, and a finite zero for the saturated row
     assertArrayEquals(new double[] {0.125, -0.125, 0, 0}, g, 1e-15);
+  }
+
+  /**
+   * A NaN prediction makes the loss NaN, which a network refuses, also where its target is 0: its gradient is NaN
+   * there, and a finite loss would let the NaN into the weights unseen.
+   */
+  @ParameterizedTest
+  @EnumSource(LossFunction.class)
+  void aNaNPredictionMakesTheLossNaNWhateverItsTarget(LossFunction f) {
+    double[][] ex = example(f);
+    double[] p = ex[0].clone();
+    double[] t = ex[1];
+    int zero = f == LossFunction.PERCEPTRON ? 0 : IntStream.range(0, t.length)
+        .filter(i -> t[i] == 0).findFirst().orElseThrow(); // the perceptron's targets are ±1
+    p[zero] = Double.NaN;
+    double[] g = new double[6];
+    assertTrue(Double.isNaN(LossLoops.compute(f, 2, 3, EPS, p, t, g)), f + " of a NaN prediction");
+  }
+
+  /**
+   * Equal logits give a uniform softmax whatever their size: the loss is log C and the gradient (1/C − t)/N, also at
+   * 1e30 and at the ends of the float and double ranges, where logsumexp(z) rounds to z.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {0, 1e4, -1e4, 1e30, -1e30, Float.MAX_VALUE, -Float.MAX_VALUE, Double.MAX_VALUE,
+      -Double.MAX_VALUE})
+  void softmaxCrossEntropyOfEqualLogitsIsLogOfTheClassesAtAnySize(double logit) {
+    double[] z = {logit, logit, logit, logit};
+    double[] t = {1, 0, 0, 0};
+    double[] g = new double[4];
+    double loss = LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 1, 4, EPS, z, t, g);
+    assertEquals(Math.log(4), loss, 1e-15);
+    for (int j = 0; j < 4; j++) {
+      assertEquals(0.25 - t[j], g[j], 1e-15, "element " + j);
+    }
+  }
+
+  /**
+   * Softmax cross-entropy is unchanged by adding one value to a row's logits, to round-off in the loss itself, not in
+   * the logits: in double and in float, logits 1e4 or 1e8 away from 0 give the loss and gradient of the logits at 0.
+   */
+  @ParameterizedTest
+  @ValueSource(doubles = {1e4, -1e4, 1e8, -1e8})
+  void softmaxCrossEntropyIsUnchangedByShiftingTheLogits(double shift) {
+    double[] z = {0, 1, 2, -3, 1, 1.5};
+    double[] t = {0, 1, 0, 0.25, 0.25, 0.5}; // one-hot, and soft
+    double[] g = new double[6];
+    double expected = LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 2, 3, EPS, z, t, g);
+    double[] shifted = new double[6];
+    float[] shiftedFloats = new float[6];
+    float[] floatTargets = new float[6];
+    for (int i = 0; i < 6; i++) {
+      shifted[i] = z[i] + shift; // exact: multiples of 1/4 below 2^27 in size
+      shiftedFloats[i] = (float) shifted[i];
+      floatTargets[i] = (float) t[i];
+    }
+    double[] gs = new double[6];
+    float[] gf = new float[6];
+    assertEquals(expected, LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 2, 3, EPS, shifted, t, gs),
+        1e-15 * expected, "double");
+    assertArrayEquals(g, gs, 1e-15, "double gradient");
+    if (Math.abs(shift) <= 1e4) { // a float holds 1e4 + k/4 exactly, not 1e8 + k/4
+      assertEquals(expected, LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 2, 3, 1e-7, shiftedFloats,
+          floatTargets, gf), 1e-15 * expected, "float");
+      for (int i = 0; i < 6; i++) {
+        assertEquals((float) g[i], gf[i], "float gradient element " + i);
+      }
+    }
   }
 
   @ParameterizedTest

@@ -25,6 +25,7 @@ import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
@@ -1079,15 +1080,48 @@ public abstract class EngineConformance extends AutodiffConformance {
         LayerSpec spec = (LayerSpec) s[0];
         Shape in = (Shape) s[1];
         for (int batch : new int[] {1, 5}) {
-          if (batch == 1 && spec instanceof BatchNorm && in.rank() == 1) {
-            continue; // one value per feature: its variance is 0, and x̂ rounds differently
-          }
           cases.add(Arguments.of(type, spec.type() + " " + spec.summary() + " on " + in + ", batch " + batch,
               fromSpec(spec, in), in.withBatch(batch)));
         }
       }
     }
     return cases.stream();
+  }
+
+  /**
+   * Batch norm maps x about its mean, γ/√(σ² + ε)·(x − μ) + β: a constant channel, whose x − μ is 0, normalises to β
+   * exactly and passes back no gradient to γ, at a mean of 1e4 as at 0, alone and fused with the ReLU after it. As
+   * γ/√(σ² + ε)·x + (β − μ·γ/√(σ² + ε)) it came out β ± 0.5 in FLOAT32, where γ/√ε·μ ≈ 5·10⁶ is held to 0.5.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void batchNormOfAConstantChannelIsBetaAtAnyMean(DataType type) {
+    Shape image = Shape.of(2, 3, 3);
+    double[] x = new double[3 * 18];
+    for (int s = 0; s < 3; s++) {
+      for (int i = 0; i < 9; i++) {
+        x[s * 18 + i] = 10000.5; //                       constant, its sums exact in float
+        x[s * 18 + 9 + i] = 1e4 + 0.25 * ((s * 9 + i) % 5); // around 1e4, spread 0.35
+      }
+    }
+    double[] dy = random(reference, DataType.FLOAT64, image.withBatch(3), 41, 1).toDoubleArray();
+    for (boolean relu : new boolean[] {false, true}) {
+      Layer layer = fromSpec(new BatchNorm("bn", 0.1, 1e-5), image).build(engine(), type);
+      if (relu) {
+        layer = layer.fuse(new ActivationLayer("relu", ActivationFunction.RELU, 0, image, engine(), type));
+      }
+      layer.parameters().get(0).value().copyFrom(new double[] {1.5, 0.75});
+      layer.parameters().get(1).value().copyFrom(new double[] {0.25, -0.5});
+      double[] y = layer.forward(engine().tensor(type, image.withBatch(3), x), org.delta4j.nn.Mode.training(0))
+          .toDoubleArray();
+      layer.backward(engine().tensor(type, image.withBatch(3), dy), true);
+      for (int s = 0; s < 3; s++) {
+        for (int i = 0; i < 9; i++) {
+          assertEquals(0.25, y[s * 18 + i], 0, (relu ? "fused " : "") + "output " + (s * 18 + i));
+        }
+      }
+      assertEquals(0, layer.parameters().get(0).gradient().toDoubleArray()[0], 0, "the constant channel's dγ");
+    }
   }
 
   @ParameterizedTest(name = "{0} {1}")

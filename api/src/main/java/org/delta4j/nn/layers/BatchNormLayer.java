@@ -16,19 +16,23 @@ import org.delta4j.tensor.Tensor;
 /**
  * Batch normalisation of the first axis of each sample, a batch seen as [N, C, S] (S = H·W for images, 1 after a
  * dense layer), statistics over the M = N·S values of each channel. Training: μ = Σx / M, σ² = Σ(x − μ)² / M,
- * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). Inference:
+ * x̂ = (x − μ)/√(σ² + ε), y = γ·x̂ + β, and the running statistics r ← (1 − m)·r + m·(μ, σ²·M/(M − 1)). With
+ * M = 1 (a batch of one sample of one value a channel, which PyTorch refuses) x̂ = 0, so y = β and dx = 0, and the
+ * running variance is left as it was. Inference:
  * y = γ·(x − r_μ)/√(r_σ² + ε) + β. Backward through the batch statistics: dγ = Σ dy·x̂, dβ = Σ dy,
  * dx = γ/√(σ² + ε) · (dy − Σdy / M − x̂·Σ(dy·x̂) / M). The running statistics are buffers the layer is given (the
  * network creates, saves and restores them) and updates in each training pass. Followed by a ReLU layer it
  * {@linkplain #fuse fuses} with it: the stage outputs max(y, 0) and takes the ReLU's output gradient, passed where
  * y &gt; 0 (a {@link ReluGate} that recomputes y from x), so that neither y nor the ReLU's input gradient is written.
- * Not thread-safe.
+ * Each map is taken about its mean, y = γ/√(σ² + ε)·(x − μ) + β and dx = a·dy + b·(x − μ) + c, not as
+ * γ/√(σ² + ε)·x + (β − μ·γ/√(σ² + ε)), whose two terms cancel when |μ| is large against σ: a constant channel gives
+ * β exactly, at any mean. Not thread-safe.
  */
 public final class BatchNormLayer implements Layer {
   private final String name;
   private final Engine engine;
   private final DataType dataType;
-  private final ReluGate relu; // null, or this layer's own ReLU at y = scale·x + shift of the last training pass
+  private final ReluGate relu; // null, or this layer's ReLU at y = scale·(x − μ) + shift of the last training pass
   private final Shape shape;
   private final int channels;
   private final int size; // S: values per channel per sample
@@ -41,9 +45,9 @@ public final class BatchNormLayer implements Layer {
   private final Tensor runningVariance;
   private final Tensor sums; // [C] work vectors
   private final Tensor sumsOfProducts;
-  private final Tensor scale; // y = scale·x + shift of the last training pass: the ReLU's gate
+  private final Tensor scale; // y = scale·(x − μ) + shift of the last training pass: the ReLU's gate
   private final Tensor shift;
-  private final Tensor workScale; // the maps of inference passes, and the coefficients of dy, x and 1 in dx
+  private final Tensor workScale; // the scale of inference passes, and the coefficients of dy, x − μ and 1 in dx
   private final Tensor centredScale;
   private final Tensor workShift;
   private final Tensor batchMean; // μ of the last training pass, which its backward pass centres x by
@@ -95,12 +99,12 @@ public final class BatchNormLayer implements Layer {
     this.sumsOfProducts = engine.zeros(dataType, c);
     this.scale = engine.zeros(dataType, c);
     this.shift = engine.zeros(dataType, c);
-    this.relu = rectified ? new ReluGate(scale, shift) : null;
     this.workScale = engine.zeros(dataType, c);
     this.centredScale = engine.zeros(dataType, c);
     this.workShift = engine.zeros(dataType, c);
     this.batchMean = engine.zeros(dataType, c);
     this.batchVariance = engine.zeros(dataType, c);
+    this.relu = rectified ? new ReluGate(batchMean, scale, shift) : null;
     Shape sample = Shape.of(channels, size);
     this.outputs = new BatchTensors(engine, dataType, shape);
     this.inputGradients = new BatchTensors(engine, dataType, shape);
@@ -121,18 +125,14 @@ public final class BatchNormLayer implements Layer {
     Tensor y = outputs.get(n);
     if (!mode.training()) {
       double[] g = first;
-      double[] b = second;
       gamma.value().copyTo(g);
-      beta.value().copyTo(b);
-      runningMean.copyTo(mean);
       runningVariance.copyTo(variance);
       for (int c = 0; c < channels; c++) {
         g[c] /= Math.sqrt(variance[c] + epsilon); //    γ/√(r_σ² + ε)
-        b[c] -= mean[c] * g[c]; //                       β − r_μ·γ/√(r_σ² + ε)
       }
       workScale.copyFrom(g);
-      workShift.copyFrom(b);
-      affine(x3, workScale, workShift, asChannels(outputChannels, y));
+      // y = γ/√(r_σ² + ε)·(x − r_μ) + β
+      affine(x3, runningMean, workScale, beta.value(), asChannels(outputChannels, y));
       return y;
     }
     double m = (double) n * size;
@@ -140,31 +140,30 @@ public final class BatchNormLayer implements Layer {
     batchMean.copyTo(mean);
     batchVariance.copyTo(variance);
     double[] g = first;
-    double[] b = second;
     gamma.value().copyTo(g);
-    beta.value().copyTo(b);
     for (int c = 0; c < channels; c++) {
       inverseDeviation[c] = 1 / Math.sqrt(variance[c] + epsilon);
       g[c] *= inverseDeviation[c]; //                    γ/√(σ² + ε)
-      b[c] -= mean[c] * g[c]; //                         β − μ·γ/√(σ² + ε)
     }
     scale.copyFrom(g);
-    shift.copyFrom(b);
-    // y = γ·x̂ + β = γ/√(σ² + ε)·x + β − μ·γ/√(σ² + ε), straight from x: neither x − μ nor x̂ is written
-    affine(x3, scale, shift, asChannels(outputChannels, y));
+    kernels.copy(beta.value(), shift); // β as this pass used it, for the gate of its backward pass
+    // y = γ·x̂ + β = γ/√(σ² + ε)·(x − μ) + β, in one pass from x: neither x − μ nor x̂ is written
+    affine(x3, batchMean, scale, shift, asChannels(outputChannels, y));
     updateRunning(runningMean, mean, 1);
-    updateRunning(runningVariance, variance, m > 1 ? m / (m - 1) : 1);
+    if (m > 1) { // one value a channel says nothing of the spread: σ²·M/(M − 1) is 0/0
+      updateRunning(runningVariance, variance, m / (m - 1));
+    }
     input = x3;
     batch = n;
     return y;
   }
 
-  /** y ← scale·x + shift, and its ReLU when fused with one. */
-  private void affine(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+  /** y ← scale·(x − centre) + shift, and its ReLU when fused with one. */
+  private void affine(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
     if (relu != null) {
-      kernels.channelAffineRelu(x, scale, shift, y);
+      kernels.channelAffineRelu(x, centre, scale, shift, y);
     } else {
-      kernels.channelAffine(x, scale, shift, y);
+      kernels.channelAffine(x, centre, scale, shift, y);
     }
   }
 
@@ -201,18 +200,17 @@ public final class BatchNormLayer implements Layer {
     double[] c = third;
     gamma.value().copyTo(a);
     sums.copyTo(c);
-    batchMean.copyTo(mean); // an inference pass since the training pass may have left the running mean there
     for (int i = 0; i < channels; i++) {
       a[i] *= inverseDeviation[i]; //                           γ/√(σ² + ε)
       b[i] = -a[i] * b[i] * inverseDeviation[i] / m; //         −γ/√(σ² + ε)·Σ(dy·x̂)/√(σ² + ε) / M
-      c[i] = -a[i] * c[i] / m - b[i] * mean[i]; //              −γ/√(σ² + ε)·Σdy / M, and b·(x − μ)'s −b·μ
+      c[i] = -a[i] * c[i] / m; //                               −γ/√(σ² + ε)·Σdy / M
     }
     workScale.copyFrom(a);
     centredScale.copyFrom(b);
     workShift.copyFrom(c);
     Tensor dx = inputGradients.get(batch);
-    // dx = γ/√(σ² + ε)·(dy − Σdy / M − x̂·Σ(dy·x̂) / M) with x̂ = (x − μ)/√(σ² + ε), as a·dy + b·x + (c − b·μ)
-    kernels.channelCombine(dy3, workScale, input, centredScale, workShift, relu,
+    // dx = γ/√(σ² + ε)·(dy − Σdy / M − x̂·Σ(dy·x̂) / M) with x̂ = (x − μ)/√(σ² + ε), as a·dy + b·(x − μ) + c
+    kernels.channelCombine(dy3, workScale, input, batchMean, centredScale, workShift, relu,
         asChannels(inputGradientChannels, dx), work.get(batch));
     return dx;
   }

@@ -31,15 +31,16 @@ final class ChannelLoops {
   private ChannelLoops() {}
 
   /**
-   * y[n, c, s] ← p[c]·x[n, c, s] + q[c]·z[n, c, s] + r[c] (z null: no second term; p null: 1; r null: 0). y may be x,
-   * not z.
+   * y[n, c, s] ← p[c]·x[n, c, s] + q[c]·(z[n, c, s] − k[c]) + r[c] (z null: no second term; p null: 1; k and r null:
+   * 0). y may be x, not z.
    */
-  static void combine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r, NativeMemory y,
-      int channels, int size, int from, int to) {
+  static void combine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory k, NativeMemory q, NativeMemory r,
+      NativeMemory y, int channels, int size, int from, int to) {
     int end = F.loopBound(size);
     for (int row = from; row < to; row++) {
       int c = row % channels;
       float a = coefficient(p, c, 1);
+      float centre = coefficient(k, c, 0);
       float b = coefficient(q, c, 0);
       float t = coefficient(r, c, 0);
       int base = row * size * Float.BYTES;
@@ -52,7 +53,7 @@ final class ChannelLoops {
       } else {
         for (; j < end; j += F.length()) {
           int o = base + j * Float.BYTES;
-          FloatVector.fromByteBuffer(F, z.bytes, o, ORDER).fma(b, t)
+          FloatVector.fromByteBuffer(F, z.bytes, o, ORDER).sub(centre).fma(b, t)
               .add(FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).mul(a)).intoByteBuffer(y.bytes, o, ORDER);
         }
       }
@@ -60,52 +61,66 @@ final class ChannelLoops {
         int o = base + j * Float.BYTES;
         // the vector loop's arithmetic, lane for lane: one fused multiply-add, then the product added
         float xs = x.bytes.getFloat(o);
-        y.bytes.putFloat(o, z == null ? Math.fma(a, xs, t) : Math.fma(b, z.bytes.getFloat(o), t) + a * xs);
+        y.bytes.putFloat(o, z == null ? Math.fma(a, xs, t) : Math.fma(b, z.bytes.getFloat(o) - centre, t) + a * xs);
       }
     }
   }
 
   /**
-   * y[n, c, s] ← max(p[c]·x[n, c, s] + r[c], 0) (p null: 1; r null: 0), the affine map as {@link #combine} computes
-   * it (one fused multiply-add), so that y &gt; 0 exactly where {@link #gatedCombine}'s and {@link #gatedCentredSums}'
-   * gate opens. NaN stays NaN, as {@code Math.max} keeps it. y may be x.
+   * y[n, c, s] ← p[c]·(x[n, c, s] − k[c]) + r[c] (k null: 0; p null: 1; r null: 0), the difference first, then one
+   * fused multiply-add, and with {@code relu} max(y, 0): so that y &gt; 0 exactly where {@link #gatedCombine}'s and
+   * {@link #gatedCentredSums}' gate opens. NaN stays NaN, as {@code Math.max} keeps it. y may be x.
    */
-  static void affineRelu(NativeMemory x, NativeMemory p, NativeMemory r, NativeMemory y, int channels, int size,
-      int from, int to) {
+  static void centredAffine(NativeMemory x, NativeMemory k, NativeMemory p, NativeMemory r, boolean relu,
+      NativeMemory y, int channels, int size, int from, int to) {
     int end = F.loopBound(size);
     for (int row = from; row < to; row++) {
       int c = row % channels;
+      float centre = coefficient(k, c, 0);
       float a = coefficient(p, c, 1);
       float t = coefficient(r, c, 0);
       int base = row * size * Float.BYTES;
       int j = 0;
-      for (; j < end; j += F.length()) {
-        int o = base + j * Float.BYTES;
-        FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).fma(a, t).max(0f).intoByteBuffer(y.bytes, o, ORDER);
+      // Two loops rather than a test inside one: a vector updated under a branch is boxed (an array per step).
+      if (relu) {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).sub(centre).fma(a, t).max(0f)
+              .intoByteBuffer(y.bytes, o, ORDER);
+        }
+      } else {
+        for (; j < end; j += F.length()) {
+          int o = base + j * Float.BYTES;
+          FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).sub(centre).fma(a, t).intoByteBuffer(y.bytes, o, ORDER);
+        }
       }
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
-        y.bytes.putFloat(o, Math.max(Math.fma(a, x.bytes.getFloat(o), t), 0f));
+        float v = Math.fma(a, x.bytes.getFloat(o) - centre, t);
+        y.bytes.putFloat(o, relu ? Math.max(v, 0f) : v);
       }
     }
   }
 
   /**
    * A batch normalisation's input gradient through the ReLU after it, in one pass: y[n, c, s] ← p[c]·g·x[n, c, s] +
-   * q[c]·z[n, c, s] + r[c], where g is 1 if gs[c]·z + gt[c] &gt; 0 (computed as {@link #affineRelu} computes it, so
-   * the gate is open exactly where the forward pass's ReLU passed; NaN closes it) and x is otherwise taken as 0. The
-   * same arithmetic as {@link #combine} on the gated x, which the default builds in three more passes. y must not be x
-   * or z.
+   * q[c]·(z[n, c, s] − k[c]) + r[c], where g is 1 if gs[c]·(z − gk[c]) + gt[c] &gt; 0 (computed as
+   * {@link #centredAffine} computes it, so the gate is open exactly where the forward pass's ReLU passed; NaN closes
+   * it) and x is otherwise taken as 0; k and gk null: 0. The same arithmetic as {@link #combine} on the gated x, which
+   * the default builds in three more passes. y must not be x or z.
    */
-  static void gatedCombine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory q, NativeMemory r,
-      NativeMemory gs, NativeMemory gt, NativeMemory y, int channels, int size, int from, int to) {
+  static void gatedCombine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory k, NativeMemory q,
+      NativeMemory r, NativeMemory gk, NativeMemory gs, NativeMemory gt, NativeMemory y, int channels, int size,
+      int from, int to) {
     int end = F.loopBound(size);
     FloatVector zero = FloatVector.zero(F);
     for (int row = from; row < to; row++) {
       int c = row % channels;
       float a = coefficient(p, c, 1);
+      float centre = coefficient(k, c, 0);
       float b = coefficient(q, c, 0);
       float t = coefficient(r, c, 0);
+      float gateCentre = coefficient(gk, c, 0);
       float gateScale = coefficient(gs, c, 1);
       float gateShift = coefficient(gt, c, 0);
       int base = row * size * Float.BYTES;
@@ -114,14 +129,14 @@ final class ChannelLoops {
         int o = base + j * Float.BYTES;
         FloatVector zv = FloatVector.fromByteBuffer(F, z.bytes, o, ORDER);
         FloatVector xv = zero.blend(FloatVector.fromByteBuffer(F, x.bytes, o, ORDER),
-            zv.fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
-        zv.fma(b, t).add(xv.mul(a)).intoByteBuffer(y.bytes, o, ORDER);
+            zv.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+        zv.sub(centre).fma(b, t).add(xv.mul(a)).intoByteBuffer(y.bytes, o, ORDER);
       }
       for (; j < size; j++) {
         int o = base + j * Float.BYTES;
         float zs = z.bytes.getFloat(o);
-        float xs = opens(gateScale, zs, gateShift) ? x.bytes.getFloat(o) : 0f;
-        y.bytes.putFloat(o, Math.fma(b, zs, t) + a * xs);
+        float xs = opens(gateScale, zs, gateCentre, gateShift) ? x.bytes.getFloat(o) : 0f;
+        y.bytes.putFloat(o, Math.fma(b, zs - centre, t) + a * xs);
       }
     }
   }
@@ -168,17 +183,18 @@ final class ChannelLoops {
 
   /**
    * total[c] += Σ over the rows' s of g·a, product[c] += Σ of g·a·(b − o[c]) (o null: 0), the centring done inside the
-   * pass so that it does not cancel when |o| is large against the spread of b. g is 1 where p[c]·b + q[c] &gt; 0,
-   * that map computed as {@link #combine} computes it (so the gate is open exactly where the forward pass's ReLU
-   * passed; NaN closes it), else 0; everywhere 1 when p is null.
+   * pass so that it does not cancel when |o| is large against the spread of b. g is 1 where p[c]·(b − k[c]) + q[c]
+   * &gt; 0 (k null: 0), that map computed as {@link #centredAffine} computes it (so the gate is open exactly where the
+   * forward pass's ReLU passed; NaN closes it), else 0; everywhere 1 when p is null.
    */
-  static void gatedCentredSums(NativeMemory a, NativeMemory b, NativeMemory o, NativeMemory p, NativeMemory q,
-      double[] total, double[] product, int channels, int size, int from, int to) {
+  static void gatedCentredSums(NativeMemory a, NativeMemory b, NativeMemory o, NativeMemory k, NativeMemory p,
+      NativeMemory q, double[] total, double[] product, int channels, int size, int from, int to) {
     int end = F.loopBound(size);
     FloatVector zero = FloatVector.zero(F);
     for (int row = from; row < to; row++) {
       int c = row % channels;
       float origin = coefficient(o, c, 0);
+      float gateCentre = coefficient(k, c, 0);
       float gateScale = coefficient(p, c, 1);
       float gateShift = coefficient(q, c, 0);
       int base = row * size * Float.BYTES;
@@ -198,7 +214,7 @@ final class ChannelLoops {
           int at = base + j * Float.BYTES;
           FloatVector x = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER);
           FloatVector v = zero.blend(FloatVector.fromByteBuffer(F, a.bytes, at, ORDER),
-              x.fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+              x.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
           s = v.add(s);
           ps = x.sub(origin).fma(v, ps);
         }
@@ -208,7 +224,7 @@ final class ChannelLoops {
       for (; j < size; j++) {
         int at = base + j * Float.BYTES;
         float x = b.bytes.getFloat(at);
-        if (p == null || opens(gateScale, x, gateShift)) {
+        if (p == null || opens(gateScale, x, gateCentre, gateShift)) {
           float v = a.bytes.getFloat(at);
           rowSum += v;
           rowProduct += v * (x - origin);
@@ -247,11 +263,12 @@ final class ChannelLoops {
   }
 
   /**
-   * The ReLU gate at one element, as the vector loops decide it for theirs: open where scale·z + shift, one fused
-   * multiply-add, is &gt; 0 (NaN closes it). The vector loops inline the same test, a mask not being passed to a call.
+   * The ReLU gate at one element, as the vector loops decide it for theirs: open where scale·(z − centre) + shift, a
+   * difference and one fused multiply-add, is &gt; 0 (NaN closes it). The vector loops inline the same test, a mask
+   * not being passed to a call.
    */
-  private static boolean opens(float scale, float z, float shift) {
-    return Math.fma(scale, z, shift) > 0;
+  private static boolean opens(float scale, float z, float centre, float shift) {
+    return Math.fma(scale, z - centre, shift) > 0;
   }
 
   private static float coefficient(NativeMemory v, int c, float identity) {

@@ -22,13 +22,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.controlflow.Select;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Max;
 import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMax;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMin;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThan;
@@ -327,98 +326,17 @@ final class Nd4jKernels implements Kernels {
     nd("copy", dst).assign(nd("copy", src));
   }
 
+  /**
+   * The reference engine's loops ({@link SmallArrays#loss}), at every size: ND4J's ops summed FLOAT32 losses in float
+   * (a squared error of 2e30 came out 1.4e-5 off, a softmax cross-entropy of 7.6e37 infinite), clamped NaN
+   * probabilities to ε (a finite loss for a NaN prediction, which the network would have taken) and clamped in the
+   * type (ε = 1e-7 from 1 is 1 − 1.19e-7 in float, a BCE gradient a sixth off).
+   */
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
     KernelArguments.loss(predictions, targets, gradient);
-    if (predictions.size() <= SmallArrays.MAX_ELEMENTS) {
-      return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
-          gradient == null ? null : owned("loss", gradient));
-    }
-    INDArray p = nd("loss", predictions);
-    INDArray t = nd("loss", targets);
-    INDArray g = gradient == null ? scratch("gradient", p) : nd("loss", gradient);
-    long rows = p.rows();
-    long n = p.length();
-    double eps = predictions.dataType().probabilityEpsilon();
-    switch (f) {
-      case SQUARED_ERROR -> { // ½Σ(o − t)²/N; ∂ = (o − t)/N
-        p.sub(t, g);
-        double sumSquares = blas1().dot(n, 1, g, g);
-        g.muli(1.0 / rows);
-        return 0.5 * sumSquares / rows;
-      }
-      case MEAN_SQUARED_ERROR -> { // Σ(o − t)²/(N·C); ∂ = 2(o − t)/(N·C)
-        p.sub(t, g);
-        double sumSquares = blas1().dot(n, 1, g, g);
-        g.muli(2.0 / n);
-        return sumSquares / n;
-      }
-      case BINARY_CROSS_ENTROPY -> { // −Σ[t log o + (1 − t) log(1 − o)]/N; ∂ = (o − t)/(o(1 − o))/N
-        INDArray o = scratch("o", p);
-        clamp(p, o, eps);
-        INDArray logO = scratch("logO", p);
-        Nd4j.exec(new Log(o, logO));
-        INDArray logNotO = scratch("logNotO", p);
-        logNotO.assign(o).rsubi(1);
-        Nd4j.exec(new Log(logNotO, logNotO));
-        // Σ t·log o + Σ log(1 − o) − Σ t·log(1 − o)
-        double sum = blas1().dot(n, 1, t, logO) + logNotO.sumNumber().doubleValue() - blas1().dot(n, 1, t, logNotO);
-        INDArray denominator = scratch("denominator", p);
-        denominator.assign(o).rsubi(1).muli(o).muli(rows);
-        o.sub(t, g).divi(denominator);
-        return -sum / rows;
-      }
-      case CATEGORICAL_CROSS_ENTROPY -> { // −Σ t log o / N; ∂ = −t/o/N
-        INDArray o = scratch("o", p);
-        clamp(p, o, eps);
-        INDArray logO = scratch("logO", p);
-        Nd4j.exec(new Log(o, logO));
-        double sum = blas1().dot(n, 1, t, logO);
-        t.div(o, g).muli(-1.0 / rows);
-        return -sum / rows;
-      }
-      case SOFTMAX_CROSS_ENTROPY -> {
-        // log softmax(z) = (z − m) − log Σ exp(z − m), m the row's maximum, is finite for finite z (ND4J's LogSoftMax
-        // and LogSumExp take the log of a softmax that underflows: −∞, and 0·−∞ = NaN in the sum). Then
-        // loss = −Σ t·log softmax(z) / N and ∂ = ((Σt)·softmax(z) − t)/N.
-        INDArray max = scratch("max", p, rows, 1);
-        Nd4j.exec(new Max(p, max, 1));
-        INDArray logSoftmax = scratch("logSoftmax", p);
-        logSoftmax.assign(p).subiColumnVector(max); //  z − m
-        Nd4j.exec(new Exp(logSoftmax, g));
-        INDArray logSum = scratch("logSum", p, rows, 1);
-        g.sum(logSum, 1);
-        g.diviColumnVector(logSum); //                   softmax(z)
-        Nd4j.exec(new Log(logSum, logSum));
-        logSoftmax.subiColumnVector(logSum);
-        double sum = blas1().dot(n, 1, t, logSoftmax);
-        INDArray mass = scratch("mass", p, rows, 1);
-        t.sum(mass, 1);
-        g.muliColumnVector(mass).subi(t).muli(1.0 / rows);
-        return -sum / rows;
-      }
-      case PERCEPTRON -> { // Σ max(0, −t·a)/N; ∂ = −t/N where t·a ≤ 0
-        INDArray margin = scratch("margin", p);
-        t.mul(p, margin);
-        INDArray mistake = scratch("mistake", p);
-        // relu(−m) is the loss per element; 1 − sign(relu(m)) is 1 exactly where m ≤ 0.
-        mistake.assign(margin).negi();
-        Nd4j.exec(new RectifiedLinear(mistake, mistake, 0.0));
-        double sum = mistake.sumNumber().doubleValue();
-        Nd4j.exec(new RectifiedLinear(margin, margin, 0.0));
-        Nd4j.exec(new Sign(margin, margin));
-        margin.rsubi(1);
-        t.mul(margin, g).muli(-1.0 / rows);
-        return sum / rows;
-      }
-      default -> throw new AssertionError(f);
-    }
-  }
-
-  /** o ← min(max(p, ε), 1 − ε): probabilities kept away from 0 and 1 before a log or a division. */
-  private static void clamp(INDArray p, INDArray o, double eps) {
-    Nd4j.exec(new ScalarMax(p, null, o, eps));
-    Nd4j.exec(new ScalarMin(o, null, o, 1 - eps));
+    return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
+        gradient == null ? null : owned("loss", gradient));
   }
 
   @Override
@@ -709,19 +627,38 @@ final class Nd4jKernels implements Kernels {
       NativeMemory r = memory(shift);
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
-      byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, null, null, r, out, c, size, from, to));
+      byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, null, null, null, r, out, c, size, from, to));
       return;
     }
-    INDArray in = channels(nd("channelAffine", x), c);
-    INDArray out = channels(nd("channelAffine", y), c);
+    broadcastAffine("channelAffine", c, x, null, scale, shift, y);
+  }
+
+  /** y ← scale·(x − centre) + shift per channel by ND4J's broadcast ops, one a term (null vectors skipped). */
+  private void broadcastAffine(String kernel, int c, Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
+    INDArray in = channels(nd(kernel, x), c);
+    INDArray out = channels(nd(kernel, y), c);
+    if (centre != null) {
+      Nd4j.exec(new BroadcastSubOp(in, nd(kernel, centre).reshape(c), out, 1));
+      in = out;
+    }
     if (scale != null) {
-      Nd4j.exec(new BroadcastMulOp(in, nd("channelAffine", scale).reshape(c), out, 1));
+      Nd4j.exec(new BroadcastMulOp(in, nd(kernel, scale).reshape(c), out, 1));
     } else if (out != in) {
       out.assign(in);
     }
     if (shift != null) {
-      Nd4j.exec(new BroadcastAddOp(out, nd("channelAffine", shift).reshape(c), out, 1));
+      Nd4j.exec(new BroadcastAddOp(out, nd(kernel, shift).reshape(c), out, 1));
     }
+  }
+
+  /** In one pass on FLOAT32 (see {@link ChannelLoops#centredAffine}); else in ND4J's broadcast ops. */
+  @Override
+  public void channelAffine(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
+    if (centre == null) {
+      channelAffine(x, scale, shift, y);
+      return;
+    }
+    centredAffine("channelAffine", false, x, centre, scale, shift, y);
   }
 
   @Override
@@ -766,18 +703,20 @@ final class Nd4jKernels implements Kernels {
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
     int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
+    Tensor gateCentre = gate == null ? null : gate.centre();
     Tensor gateScale = gate == null ? null : gate.scale();
     Tensor gateShift = gate == null ? null : gate.shift();
-    if (channelLoops(a, b, origin, gateScale, gateShift, sums, products)) {
+    if (channelLoops(a, b, origin, gateCentre, gateScale, gateShift, sums, products)) {
       NativeMemory ma = memory(a);
       NativeMemory mb = memory(b);
       NativeMemory o = memory(origin);
+      NativeMemory k = memory(gateCentre);
       NativeMemory p = memory(gateScale);
       NativeMemory q = memory(gateShift);
       int size = channelSize(a, c);
       ChannelTotals t = new ChannelTotals(partsOf(a, c), c);
-      byRows(a, c, (part, from, to) -> ChannelLoops.gatedCentredSums(ma, mb, o, p, q, t.sums[part], t.products[part],
-          c, size, from, to));
+      byRows(a, c, (part, from, to) -> ChannelLoops.gatedCentredSums(ma, mb, o, k, p, q, t.sums[part],
+          t.products[part], c, size, from, to));
       ChannelLoops.store(t.sums(), 0, memory(sums));
       ChannelLoops.store(t.products(), 0, memory(products));
     } else {
@@ -801,60 +740,69 @@ final class Nd4jKernels implements Kernels {
     }
   }
 
-  @Override
-  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, Tensor y, Tensor work) {
-    channelCombine(x, a, z, b, shift, null, y, work);
-  }
-
   /**
    * In one pass on FLOAT32 ({@link ChannelLoops#combine}, or {@link ChannelLoops#gatedCombine} through a gate); else
    * the default's passes.
    */
   @Override
-  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor b, Tensor shift, ReluGate gate, Tensor y,
-      Tensor work) {
-    int c = KernelArguments.channelCombine(x, a, z, b, shift, gate, y);
+  public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
+      Tensor y, Tensor work) {
+    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
     KernelArguments.sameShape("channelCombine", x, work);
-    if (gate == null ? channelLoops(x, a, z, b, shift, y)
-        : channelLoops(x, a, z, b, shift, gate.scale(), gate.shift(), y)) {
+    if (gate == null ? channelLoops(x, a, z, centre, b, shift, y)
+        : channelLoops(x, a, z, centre, b, shift, gate.centre(), gate.scale(), gate.shift(), y)) {
       NativeMemory in = memory(x);
       NativeMemory p = memory(a);
       NativeMemory mz = memory(z);
+      NativeMemory k = memory(centre);
       NativeMemory q = memory(b);
       NativeMemory r = memory(shift);
+      NativeMemory gk = gate == null ? null : memory(gate.centre());
       NativeMemory gs = gate == null ? null : memory(gate.scale());
       NativeMemory gt = gate == null ? null : memory(gate.shift());
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
       if (gate == null) {
-        byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, mz, q, r, out, c, size, from, to));
+        byRows(x, c, (part, from, to) -> ChannelLoops.combine(in, p, mz, k, q, r, out, c, size, from, to));
       } else {
-        byRows(x, c, (part, from, to) -> ChannelLoops.gatedCombine(in, p, mz, q, r, gs, gt, out, c, size, from, to));
+        byRows(x, c, (part, from, to) -> ChannelLoops.gatedCombine(in, p, mz, k, q, r, gk, gs, gt, out, c, size,
+            from, to));
       }
-    } else if (gate == null) {
-      Kernels.super.channelCombine(x, a, z, b, shift, y, work);
     } else {
-      Kernels.super.channelCombine(x, a, z, b, shift, gate, y, work); // gates x into work, then the plain one
+      Kernels.super.channelCombine(x, a, z, centre, b, shift, gate, y, work); // gates x into work, then combines
     }
   }
 
-  /** In one pass on FLOAT32 (see {@link ChannelLoops#affineRelu}); else the default's two. */
   @Override
-  public void channelAffineRelu(Tensor x, Tensor scale, Tensor shift, Tensor y) {
+  public void channelAffineRelu(Tensor x, Tensor centre, Tensor scale, Tensor shift, Tensor y) {
     if (scale == null || shift == null) {
-      Kernels.super.channelAffineRelu(x, scale, shift, y); // which names what is missing
+      Kernels.super.channelAffineRelu(x, centre, scale, shift, y); // which names what is missing
       return;
     }
-    int c = KernelArguments.channelMap("channelAffineRelu", x, scale, shift, y);
-    if (channelLoops(x, scale, shift, y)) {
+    centredAffine("channelAffineRelu", true, x, centre, scale, shift, y);
+  }
+
+  /**
+   * y ← scale·(x − centre) + shift per channel (centre null: 0), then ReLU when {@code relu}: in one pass on FLOAT32
+   * ({@link ChannelLoops#centredAffine}), else in ND4J's broadcast ops, one a term, and the ReLU's.
+   */
+  private void centredAffine(String kernel, boolean relu, Tensor x, Tensor centre, Tensor scale, Tensor shift,
+      Tensor y) {
+    int c = KernelArguments.channelMap(kernel, x, scale, shift, y);
+    ImageLoops.checkChannelVectors(kernel, x, centre);
+    if (channelLoops(x, centre, scale, shift, y)) {
       NativeMemory in = memory(x);
+      NativeMemory k = memory(centre);
       NativeMemory p = memory(scale);
       NativeMemory r = memory(shift);
       NativeMemory out = memory(y);
       int size = channelSize(x, c);
-      byRows(x, c, (part, from, to) -> ChannelLoops.affineRelu(in, p, r, out, c, size, from, to));
+      byRows(x, c, (part, from, to) -> ChannelLoops.centredAffine(in, k, p, r, relu, out, c, size, from, to));
     } else {
-      Kernels.super.channelAffineRelu(x, scale, shift, y);
+      broadcastAffine(kernel, c, x, centre, scale, shift, y);
+      if (relu) {
+        activation(ActivationFunction.RELU, 0, y, y);
+      }
     }
   }
 

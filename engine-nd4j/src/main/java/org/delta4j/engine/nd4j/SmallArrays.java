@@ -9,12 +9,12 @@ import org.delta4j.tensor.Tensor;
 /**
  * The element-wise half of the engine's direct path: on tensors of at most {@link #MAX_ELEMENTS} elements, the bias
  * add of a dense layer and the rectifiers are computed in Java over the tensors' native memory with the Vector API
- * ({@link VectorRowLoops}), the softmax of the output row by row, and the losses on heap copies, instead of one ND4J
- * op each (or ten, for a loss), whose fixed cost per
+ * ({@link VectorRowLoops}) and the softmax of the output row by row, instead of one ND4J op each, whose fixed cost per
  * call (an op object, its execution through the executioner and libnd4j's dispatch) is many times the arithmetic at
  * such sizes. Larger tensors, where that cost is amortised, and JVMs started without {@code jdk.incubator.vector} keep
- * ND4J's ops. The results are the reference engine's bit for bit (the bias add and the rectifiers are also ND4J's;
- * its softmax differs from them by round-off). Thread-safe: no state.
+ * ND4J's ops. The losses, of any size, are computed on heap copies. The results are the reference engine's bit for
+ * bit (the bias add and the rectifiers are also ND4J's; its softmax differs from them by round-off). Thread-safe: no
+ * state.
  */
 final class SmallArrays {
   /** The largest tensor, in elements, computed here: 64 Ki, a dense layer's output at batch 128 and 512 units. */
@@ -46,21 +46,24 @@ final class SmallArrays {
         out.memory("activation"));
   }
 
-  /** Each thread's heap copies for {@link #loss}: predictions, targets, gradient; grown to the largest seen. */
+  /**
+   * Each thread's heap copies for {@link #loss}: predictions, targets, gradient; grown to the largest seen up to
+   * {@link #MAX_ELEMENTS}, past which a loss takes arrays of its own, so that a thread keeps none of a large output's.
+   */
   private static final ThreadLocal<Object[]> LOSS_ARRAYS = ThreadLocal.withInitial(() -> new Object[3]);
 
   /**
    * The loss and its gradient (when {@code gradient} is not null) by {@link LossLoops}, the reference engine's loops,
    * on heap copies: a copy each way of a batch's outputs is a microsecond, where a loss of ND4J's ops is ten or more
    * op calls of tens of microseconds each (the softmax cross-entropy of 128 × 10 took 260 µs). The reference engine's
-   * bits, for every loss. Shapes are checked by the caller.
+   * bits, for every loss and size. Shapes are checked by the caller.
    */
   static double loss(LossFunction f, Nd4jTensor predictions, Nd4jTensor targets, Nd4jTensor gradient) {
     int rows = predictions.shape().dim(0);
     int cols = predictions.shape().dim(1);
     int n = rows * cols;
     DataType type = predictions.dataType();
-    Object[] heap = LOSS_ARRAYS.get();
+    Object[] heap = n <= MAX_ELEMENTS ? LOSS_ARRAYS.get() : new Object[3];
     for (int i = 0; i < heap.length; i++) {
       if (!HeapCopy.fits(heap[i], type, n)) {
         heap[i] = HeapCopy.make(type, n);

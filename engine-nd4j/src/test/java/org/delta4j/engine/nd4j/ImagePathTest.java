@@ -112,8 +112,13 @@ class ImagePathTest {
       k.channelAffine(x, a, null, scaled);
       Tensor shifted = engine.zeros(f, Shape.of(dims));
       k.channelAffine(x, null, shift, shifted);
+      Tensor centre = random(engine, f, 8, channels);
+      Tensor centred = engine.zeros(f, Shape.of(dims));
+      k.channelAffine(x, centre, a, shift, centred);
       Tensor combined = engine.zeros(f, Shape.of(dims));
       k.channelCombine(x, a, z, b, shift, combined, engine.zeros(f, Shape.of(dims)));
+      Tensor centredCombined = engine.zeros(f, Shape.of(dims));
+      k.channelCombine(x, a, z, centre, b, shift, null, centredCombined, engine.zeros(f, Shape.of(dims)));
       Tensor sums = random(engine, f, 6, channels);
       k.channelSums(x, null, 0.5, sums);
       Tensor products = random(engine, f, 7, channels);
@@ -121,10 +126,11 @@ class ImagePathTest {
       Tensor both = engine.zeros(f, Shape.of(channels));
       Tensor bothProducts = engine.zeros(f, Shape.of(channels));
       k.channelSumsAndProducts(x, z, both, bothProducts);
-      Tensor centred = engine.zeros(f, Shape.of(dims));
+      Tensor moved = engine.zeros(f, Shape.of(dims));
       Tensor squares = engine.zeros(f, Shape.of(channels));
-      k.channelShiftAndSquares(x, shift, centred, squares);
-      return new Tensor[] {affine, scaled, shifted, combined, sums, products, both, bothProducts, centred, squares};
+      k.channelShiftAndSquares(x, shift, moved, squares);
+      return new Tensor[] {affine, scaled, shifted, centred, combined, centredCombined, sums, products, both,
+          bothProducts, moved, squares};
     });
   }
 
@@ -163,11 +169,12 @@ class ImagePathTest {
       Tensor a = random(engine, f, 23, channels);
       Tensor b = random(engine, f, 24, channels);
       Tensor shift = random(engine, f, 25, channels);
-      ReluGate gate = new ReluGate(random(engine, f, 26, channels), random(engine, f, 27, channels));
+      Tensor centre = random(engine, f, 28, channels);
+      ReluGate gate = new ReluGate(centre, random(engine, f, 26, channels), random(engine, f, 27, channels));
       Tensor relu = engine.zeros(f, shape);
-      k.channelAffineRelu(z, gate.scale(), gate.shift(), relu);
+      k.channelAffineRelu(z, gate.centre(), gate.scale(), gate.shift(), relu);
       Tensor gated = engine.zeros(f, shape);
-      k.channelCombine(x, a, z, b, shift, gate, gated, engine.zeros(f, shape));
+      k.channelCombine(x, a, z, centre, b, shift, gate, gated, engine.zeros(f, shape));
       if (engine == nd4j) {
         double[] passed = relu.toDoubleArray();
         double[] masked = x.toDoubleArray();
@@ -182,7 +189,7 @@ class ImagePathTest {
         assertTrue(open > masked.length / 4 && open < masked.length * 3 / 4, open + " of " + masked.length
             + " open: the case must exercise both sides of the gate");
         Tensor plain = engine.zeros(f, shape);
-        k.channelCombine(engine.tensor(f, shape, masked), a, z, b, shift, plain, engine.zeros(f, shape));
+        k.channelCombine(engine.tensor(f, shape, masked), a, z, centre, b, shift, null, plain, engine.zeros(f, shape));
         assertArrayEquals(plain.toDoubleArray(), gated.toDoubleArray());
       }
       Tensor sums = engine.zeros(f, Shape.of(channels));

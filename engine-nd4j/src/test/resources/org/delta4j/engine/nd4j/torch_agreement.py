@@ -1,7 +1,9 @@
 """PyTorch's verdict on networks Delta4j computed: one case a line of the file given (JSON: the spec, the batch,
 inputs, targets, initial parameters, and Delta4j's training-mode outputs, loss and gradients, and its inference-mode
 outputs after one SGD step). Each network is rebuilt from torch.nn.functional, layer by layer as Delta4j's spec defines
-it, and the largest absolute difference of each case is printed: "<case> <difference> <where>"."""
+it, and computed in float64; the largest difference of each case (absolute, or relative to the result's largest
+magnitude above 1) is printed: "<case> <difference> <where>".
+For a case of type FLOAT32 a fourth field follows: the largest difference of PyTorch's own float32 computation."""
 import json
 import math
 import sys
@@ -33,10 +35,13 @@ def padding(layer, height, width):
     return 0, 0, 0, 0
 
 
-def check(case):
+def computed(case, dtype):
+    """What PyTorch computes for the case in dtype, in float64: the loss, the training-mode output, each parameter's
+    gradient, and the inference-mode output after one SGD step."""
     spec, n = case["spec"], case["batch"]
-    x = torch.tensor(case["x"]).reshape([n] + spec["input"])
-    p = {k: torch.tensor(v["v"]).reshape(v["shape"]).requires_grad_(True) for k, v in case["params"].items()}
+    x = torch.tensor(case["x"], dtype=dtype).reshape([n] + spec["input"])
+    p = {k: torch.tensor(v["v"], dtype=dtype).reshape(v["shape"]).requires_grad_(True)
+         for k, v in case["params"].items()}
     running = {}
 
     def forward(h, training):
@@ -49,11 +54,14 @@ def check(case):
             elif kind == "max_pool2d":  # padding is never the maximum
                 h = F.pad(h, padding(layer, h.shape[2], h.shape[3]), value=-math.inf)
                 h = F.max_pool2d(h, layer["kernel"], layer["stride"], dilation=layer["dilation"])
-            elif kind == "avg_pool2d":  # padding counts as zeros, and every window divides by kh·kw
-                h = F.avg_pool2d(F.pad(h, padding(layer, h.shape[2], h.shape[3])), layer["kernel"], layer["stride"])
+            elif kind == "avg_pool2d":  # padding counts as zeros, and every window, dilated or not, divides by kh·kw
+                (kh, kw), c = layer["kernel"], h.shape[1]
+                window = torch.full((c, 1, kh, kw), 1 / (kh * kw), dtype=dtype)
+                h = F.conv2d(F.pad(h, padding(layer, h.shape[2], h.shape[3])), window, stride=layer["stride"],
+                             dilation=layer["dilation"], groups=c)
             elif kind == "batch_norm":
                 if name not in running:
-                    running[name] = (torch.zeros(h.shape[1]), torch.ones(h.shape[1]))
+                    running[name] = (torch.zeros(h.shape[1], dtype=dtype), torch.ones(h.shape[1], dtype=dtype))
                 mean, var = running[name]
                 h = F.batch_norm(h, mean, var, p[name + ".gamma"], p[name + ".beta"], training=training,
                                  momentum=layer["momentum"], eps=layer["epsilon"])
@@ -76,7 +84,7 @@ def check(case):
         return h
 
     out = forward(x, True)
-    y = torch.tensor(case["y"]).reshape(out.shape)
+    y = torch.tensor(case["y"], dtype=dtype).reshape(out.shape)
     if spec["loss"] == "softmax_cross_entropy":
         loss = -(y * F.log_softmax(out, 1)).sum() / n
     elif spec["loss"] == "mean_squared_error":
@@ -84,21 +92,34 @@ def check(case):
     else:
         raise ValueError("no PyTorch counterpart for loss " + spec["loss"])
     loss.backward()
-    differences = {"loss": abs(loss.item() - case["loss"]),
-                   "output": (out.detach().reshape(-1) - torch.tensor(case["out"])).abs().max().item()}
+    results = {"loss": torch.tensor([loss.item()]), "output": out.detach()}
     for k, v in p.items():
-        g = v.grad if v.grad is not None else torch.zeros_like(v)
-        differences["gradient of " + k] = (g.reshape(-1) - torch.tensor(case["grads"][k])).abs().max().item()
+        results["gradient of " + k] = v.grad.detach() if v.grad is not None else torch.zeros_like(v)
     with torch.no_grad():
         for v in p.values():
             if v.grad is not None:
                 v -= case["learning_rate"] * v.grad
-        after = forward(x, False)
-    differences["inference after a step"] = (after.reshape(-1) - torch.tensor(case["inference"])).abs().max().item()
+        results["inference after a step"] = forward(x, False)
+    return {k: v.reshape(-1).to(torch.float64) for k, v in results.items()}
+
+
+def largest_difference(results, reference):
+    """(where, difference): the largest difference between two sets of results, and where it is; each result's
+    absolute difference is divided by its reference's largest magnitude when that is above 1."""
+    differences = {k: (results[k] - reference[k]).abs().max().item() / max(1.0, reference[k].abs().max().item())
+                   for k in reference}
     return max(differences.items(), key=lambda kv: kv[1])
 
 
 for line in open(sys.argv[1]):
     case = json.loads(line)
-    where, difference = check(case)
-    print(case["name"], repr(difference), where.replace(" ", "_"))
+    reference = computed(case, torch.float64)
+    delta4j = {"loss": torch.tensor([case["loss"]]), "output": torch.tensor(case["out"]),
+               "inference after a step": torch.tensor(case["inference"])}
+    for k, v in case["grads"].items():
+        delta4j["gradient of " + k] = torch.tensor(v)
+    where, difference = largest_difference(delta4j, reference)
+    verdict = [case["name"], repr(difference), where.replace(" ", "_")]
+    if case.get("type") == "FLOAT32":  # PyTorch's own float32 error, for scale
+        verdict.append(repr(largest_difference(computed(case, torch.float32), reference)[1]))
+    print(" ".join(verdict))

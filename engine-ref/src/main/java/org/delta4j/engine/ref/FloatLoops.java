@@ -38,6 +38,13 @@ class FloatLoops {
     }
   }
 
+  /** y[i] ← a·(x[i] − k) + b for i in [from, to), the difference first. y may be x. */
+  void centredAffine(float[] x, float k, float a, float b, float[] y, int from, int to) {
+    for (int i = from; i < to; i++) {
+      y[i] = a * (x[i] - k) + b;
+    }
+  }
+
   /** y[i] ← y[i] + a·x[i] for i in [from, to). */
   void axpy(float a, float[] x, float[] y, int from, int to) {
     for (int i = from; i < to; i++) {
@@ -147,14 +154,21 @@ class FloatLoops {
 
   /**
    * Per-channel affine map of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
-   * y[r, t] ← scale[r mod channels]·x[r, t] + shift[r mod channels] (null scale: 1, null shift: 0), then with
-   * {@code relu} max(y, 0), each row's ReLU while the row is in the L1 cache (the bits of the two loops).
+   * y[r, t] ← scale[c]·x[r, t] + shift[c], or with a centre scale[c]·(x[r, t] − centre[c]) + shift[c] (null scale:
+   * 1, null shift: 0), c = r mod channels, then with {@code relu} max(y, 0), each row's ReLU while the row is in the
+   * L1 cache (the bits of the two loops).
    */
-  final void channelAffine(float[] x, float[] scale, float[] shift, float[] y, boolean relu, int channels, int size,
-      int fromRow, int toRow) {
+  final void channelAffine(float[] x, float[] centre, float[] scale, float[] shift, float[] y, boolean relu,
+      int channels, int size, int fromRow, int toRow) {
     for (int r = fromRow; r < toRow; r++) {
       int c = r % channels;
-      affine(x, scale == null ? 1 : scale[c], shift == null ? 0 : shift[c], y, r * size, (r + 1) * size);
+      float a = scale == null ? 1 : scale[c];
+      float b = shift == null ? 0 : shift[c];
+      if (centre == null) {
+        affine(x, a, b, y, r * size, (r + 1) * size);
+      } else {
+        centredAffine(x, centre[c], a, b, y, r * size, (r + 1) * size);
+      }
       if (relu) {
         relu(y, y, r * size, (r + 1) * size);
       }
@@ -163,56 +177,62 @@ class FloatLoops {
 
   /**
    * Per-channel combination of the rows [fromRow, toRow) of [n, channels, size] read as n·channels rows of size:
-   * y[r, t] ← a[c]·x′ + b[c]·z[r, t] + shift[c], in float, with c = r mod channels and x′ = x[r, t], or with a gate
-   * (gateScale and gateShift not null) x′ = {@link #passed}(gateScale[c]·z[r, t] + gateShift[c], x[r, t]): x where
-   * the ReLU of that affine map of z (the bits {@link #affine} gives) passed its input.
+   * y[r, t] ← a[c]·x′ + b[c]·(z[r, t] − centre[c]) + shift[c], in float, with c = r mod channels (null centre: 0) and
+   * x′ = x[r, t], or with a gate (gateScale and gateShift not null) x′ = {@link #passed}(gateScale[c]·(z[r, t] −
+   * gateCentre[c]) + gateShift[c], x[r, t]) (null gateCentre: 0): x where the ReLU of that affine map of z (the bits
+   * {@link #centredAffine} gives) passed its input.
    */
-  final void channelCombine(float[] x, float[] a, float[] z, float[] b, float[] shift, float[] gateScale,
-      float[] gateShift, float[] y, int channels, int size, int fromRow, int toRow) {
+  final void channelCombine(float[] x, float[] a, float[] z, float[] centre, float[] b, float[] shift,
+      float[] gateCentre, float[] gateScale, float[] gateShift, float[] y, int channels, int size, int fromRow,
+      int toRow) {
     boolean gated = gateScale != null;
     for (int r = fromRow; r < toRow; r++) {
       int c = r % channels;
-      combine(x, a[c], z, b[c], shift[c], gated, gated ? gateScale[c] : 0, gated ? gateShift[c] : 0, y, r * size,
-          (r + 1) * size);
+      combine(x, a[c], z, centre == null ? 0 : centre[c], b[c], shift[c], gated,
+          gated && gateCentre != null ? gateCentre[c] : 0, gated ? gateScale[c] : 0, gated ? gateShift[c] : 0, y,
+          r * size, (r + 1) * size);
     }
   }
 
   /**
-   * One row [from, to) of {@link #channelCombine}: y[i] ← a·x′ + b·z[i] + shift, x′ = x[i] or, gated,
-   * {@link #passed}(gs·z[i] + gt, x[i]).
+   * One row [from, to) of {@link #channelCombine}: y[i] ← a·x′ + b·(z[i] − k) + shift, x′ = x[i] or, gated,
+   * {@link #passed}(gs·(z[i] − gk) + gt, x[i]). With k = 0, z[i] − k is z[i]: the bits of b·z[i].
    */
-  void combine(float[] x, float a, float[] z, float b, float shift, boolean gated, float gs, float gt, float[] y,
-      int from, int to) {
+  void combine(float[] x, float a, float[] z, float k, float b, float shift, boolean gated, float gk, float gs,
+      float gt, float[] y, int from, int to) {
     for (int i = from; i < to; i++) {
-      y[i] = a * (gated ? passed(gs * z[i] + gt, x[i]) : x[i]) + b * z[i] + shift;
+      y[i] = a * (gated ? passed(gs * (z[i] - gk) + gt, x[i]) : x[i]) + b * (z[i] - k) + shift;
     }
   }
 
   /**
    * Per-channel centred sums over [n, channels, size] in one pass, for the channels [fromChannel, toChannel): with
    * p = a′ − aOrigin[c] and q = b[s, c, t] − bOrigin[c] (null origins: 0), where a′ = a[s, c, t], or with a gate
-   * (gateScale not null) {@link #passed}(gateScale[c]·b[s, c, t] + gateShift[c], a[s, c, t]), a where the ReLU of
-   * that affine map of b passed its input, sums[c] ← Σ over samples s (in order) of Σ over t of p, and
-   * sums[channels + c] ← the same of p·q. Each term is rounded to float once, as the tensors' type holds it (by
-   * {@link #centredTerms}, vectorised), and added in double in the order of {@link #LANES}: the sum's error does not
-   * grow with the number of terms. A batch normalisation's Σdy and Σdy·(x − μ) (a = dy, b = x, bOrigin = μ), and its
-   * shifted moments Σ(x − k) and Σ(x − k)² (a = b = x, both origins k, a value of each channel: the shift keeps
-   * Σ(x − k)² − (Σ(x − k))²/M from cancelling when |μ| ≫ σ; Chan, Golub and LeVeque, 1983).
+   * (gateScale not null) {@link #passed}(gateScale[c]·(b[s, c, t] − gateCentre[c]) + gateShift[c], a[s, c, t])
+   * (null gateCentre: 0), a where the ReLU of that affine map of b passed its input, sums[c] ← Σ over samples s (in
+   * order) of Σ over t of p, and sums[channels + c] ← the same of p·q. Each term is rounded to float once, as the
+   * tensors' type holds it (by {@link #centredTerms}, vectorised), and added in double in the order of
+   * {@link #LANES}: the sum's error does not grow with the number of terms. A batch normalisation's Σdy and
+   * Σdy·(x − μ) (a = dy, b = x, bOrigin = μ), and its shifted moments Σ(x − k) and Σ(x − k)² (a = b = x, both
+   * origins k, a value of each channel: the shift keeps Σ(x − k)² − (Σ(x − k))²/M from cancelling when |μ| ≫ σ;
+   * Chan, Golub and LeVeque, 1983).
    */
-  final void channelSumsAndProducts(float[] a, float[] aOrigin, float[] b, float[] bOrigin, float[] gateScale,
-      float[] gateShift, double[] sums, int n, int channels, int size, int fromChannel, int toChannel) {
+  final void channelSumsAndProducts(float[] a, float[] aOrigin, float[] b, float[] bOrigin, float[] gateCentre,
+      float[] gateScale, float[] gateShift, double[] sums, int n, int channels, int size, int fromChannel,
+      int toChannel) {
     boolean gated = gateScale != null;
     float[] terms = WorkArrays.floats(2 * size); // one row's p, then its p·q
     for (int c = fromChannel; c < toChannel; c++) {
       float ka = aOrigin == null ? 0 : aOrigin[c];
       float kb = bOrigin == null ? 0 : bOrigin[c];
+      float gk = gated && gateCentre != null ? gateCentre[c] : 0;
       float gs = gated ? gateScale[c] : 0;
       float gt = gated ? gateShift[c] : 0;
       sums[c] = 0;
       sums[channels + c] = 0;
       for (int s = 0; s < n; s++) {
         int from = (s * channels + c) * size;
-        centredTerms(a, ka, b, kb, gated, gs, gt, terms, size, from, from, from + size);
+        centredTerms(a, ka, b, kb, gated, gk, gs, gt, terms, size, from, from, from + size);
         addSums(terms, size, sums, c, channels + c);
       }
     }
@@ -249,12 +269,12 @@ class FloatLoops {
   /**
    * The terms of {@link #channelSumsAndProducts} at [from, to) of the row of {@code size} starting at {@code row},
    * in float: p ← a′ − ka into terms[i − row] and p·(b[i] − kb) into terms[size + i − row], a′ = a[i] or, gated,
-   * {@link #passed}(gs·b[i] + gt, a[i]).
+   * {@link #passed}(gs·(b[i] − gk) + gt, a[i]).
    */
-  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gs, float gt, float[] terms,
-      int size, int row, int from, int to) {
+  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gk, float gs, float gt,
+      float[] terms, int size, int row, int from, int to) {
     for (int i = from; i < to; i++) {
-      float p = (gated ? passed(gs * b[i] + gt, a[i]) : a[i]) - ka;
+      float p = (gated ? passed(gs * (b[i] - gk) + gt, a[i]) : a[i]) - ka;
       terms[i - row] = p;
       terms[size + i - row] = p * (b[i] - kb);
     }

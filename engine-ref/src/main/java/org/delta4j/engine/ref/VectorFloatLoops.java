@@ -40,6 +40,18 @@ final class VectorFloatLoops extends FloatLoops {
   }
 
   @Override
+  void centredAffine(float[] x, float k, float a, float b, float[] y, int from, int to) {
+    int end = from + S.loopBound(to - from);
+    FloatVector va = FloatVector.broadcast(S, a);
+    FloatVector vb = FloatVector.broadcast(S, b);
+    int i = from;
+    for (; i < end; i += S.length()) {
+      va.mul(FloatVector.fromArray(S, x, i).sub(k)).add(vb).intoArray(y, i);
+    }
+    super.centredAffine(x, k, a, b, y, i, to);
+  }
+
+  @Override
   void axpy(float a, float[] x, float[] y, int from, int to) {
     if (to - from < SHORT) {
       // Short axpys (a layer's per-channel gradients) run a few times a step: too rarely for C2 to compile this loop,
@@ -57,41 +69,42 @@ final class VectorFloatLoops extends FloatLoops {
   }
 
   @Override
-  void combine(float[] x, float a, float[] z, float b, float shift, boolean gated, float gs, float gt, float[] y,
-      int from, int to) {
+  void combine(float[] x, float a, float[] z, float k, float b, float shift, boolean gated, float gk, float gs,
+      float gt, float[] y, int from, int to) {
     int end = from + S.loopBound(to - from);
     int i = from;
-    // a·x + b·z + shift, in the plain loop's order. Gated, x counts where gs·z + gt > 0 (NaN not) and is +0
-    // elsewhere: FloatLoops.passed of the affine map's bits (a multiply, then an add, as affine does). Two loops rather
-    // than a test in one, and the gate written out rather than in a method of its own: a method that C2 leaves a call
-    // (as it left andNot, see windowGradients) boxes every vector passed to it.
+    // a·x + b·(z − k) + shift, in the plain loop's order. Gated, x counts where gs·(z − gk) + gt > 0 (NaN not) and is
+    // +0 elsewhere: FloatLoops.passed of the affine map's bits (a difference, a multiply, then an add, as
+    // centredAffine does). Two loops rather than a test in one, and the gate written out rather than in a method of
+    // its own: a method that C2 leaves a call (as it left andNot, see windowGradients) boxes every vector passed to it.
     if (gated) {
       FloatVector zero = FloatVector.zero(S);
       for (; i < end; i += S.length()) {
         FloatVector vz = FloatVector.fromArray(S, z, i);
-        FloatVector vx = zero.blend(FloatVector.fromArray(S, x, i), vz.mul(gs).add(gt).compare(VectorOperators.GT, 0f));
-        vx.mul(a).add(vz.mul(b)).add(shift).intoArray(y, i);
+        FloatVector vx = zero.blend(FloatVector.fromArray(S, x, i),
+            vz.sub(gk).mul(gs).add(gt).compare(VectorOperators.GT, 0f));
+        vx.mul(a).add(vz.sub(k).mul(b)).add(shift).intoArray(y, i);
       }
     } else {
       for (; i < end; i += S.length()) {
         FloatVector vz = FloatVector.fromArray(S, z, i);
-        FloatVector.fromArray(S, x, i).mul(a).add(vz.mul(b)).add(shift).intoArray(y, i);
+        FloatVector.fromArray(S, x, i).mul(a).add(vz.sub(k).mul(b)).add(shift).intoArray(y, i);
       }
     }
-    super.combine(x, a, z, b, shift, gated, gs, gt, y, i, to);
+    super.combine(x, a, z, k, b, shift, gated, gk, gs, gt, y, i, to);
   }
 
   @Override
-  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gs, float gt, float[] terms,
-      int size, int row, int from, int to) {
+  void centredTerms(float[] a, float ka, float[] b, float kb, boolean gated, float gk, float gs, float gt,
+      float[] terms, int size, int row, int from, int to) {
     int end = from + S.loopBound(to - from);
     int i = from;
     if (gated) { // see combine
       FloatVector zero = FloatVector.zero(S);
       for (; i < end; i += S.length()) {
         FloatVector vb = FloatVector.fromArray(S, b, i);
-        FloatVector p = zero.blend(FloatVector.fromArray(S, a, i), vb.mul(gs).add(gt).compare(VectorOperators.GT, 0f))
-            .sub(ka);
+        FloatVector p = zero.blend(FloatVector.fromArray(S, a, i),
+            vb.sub(gk).mul(gs).add(gt).compare(VectorOperators.GT, 0f)).sub(ka);
         p.intoArray(terms, i - row);
         p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
       }
@@ -103,7 +116,7 @@ final class VectorFloatLoops extends FloatLoops {
         p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
       }
     }
-    super.centredTerms(a, ka, b, kb, gated, gs, gt, terms, size, row, i, to);
+    super.centredTerms(a, ka, b, kb, gated, gk, gs, gt, terms, size, row, i, to);
   }
 
   @Override

@@ -53,16 +53,20 @@ class FloatLoopsTest {
       PLAIN.affine(x, -1.5f, 0.25f, expected, range[0], range[1]);
       VECTOR.affine(x, -1.5f, 0.25f, actual, range[0], range[1]);
       assertArrayEquals(expected, actual);
+      PLAIN.centredAffine(x, 0.75f, -1.5f, 0.25f, expected, range[0], range[1]);
+      VECTOR.centredAffine(x, 0.75f, -1.5f, 0.25f, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual);
       float[] z = values(n + 3, 10); // NaN, ±0 and ±∞ among them: the gate closed at NaN, open at +∞
       for (boolean gated : new boolean[] {false, true}) {
-        PLAIN.combine(x, 0.5f, z, -1.25f, 0.125f, gated, 1.5f, -0.25f, expected, range[0], range[1]);
-        VECTOR.combine(x, 0.5f, z, -1.25f, 0.125f, gated, 1.5f, -0.25f, actual, range[0], range[1]);
+        PLAIN.combine(x, 0.5f, z, 0.375f, -1.25f, 0.125f, gated, -0.5f, 1.5f, -0.25f, expected, range[0], range[1]);
+        VECTOR.combine(x, 0.5f, z, 0.375f, -1.25f, 0.125f, gated, -0.5f, 1.5f, -0.25f, actual, range[0], range[1]);
         assertArrayEquals(expected, actual);
         int size = range[1] - range[0];
         float[] plainTerms = new float[2 * size];
         float[] vectorTerms = new float[2 * size];
-        PLAIN.centredTerms(x, 0.5f, z, -0.75f, gated, 1.5f, -0.25f, plainTerms, size, range[0], range[0], range[1]);
-        VECTOR.centredTerms(x, 0.5f, z, -0.75f, gated, 1.5f, -0.25f, vectorTerms, size, range[0], range[0],
+        PLAIN.centredTerms(x, 0.5f, z, -0.75f, gated, -0.5f, 1.5f, -0.25f, plainTerms, size, range[0], range[0],
+            range[1]);
+        VECTOR.centredTerms(x, 0.5f, z, -0.75f, gated, -0.5f, 1.5f, -0.25f, vectorTerms, size, range[0], range[0],
             range[1]);
         assertArrayEquals(plainTerms, vectorTerms);
       }
@@ -97,9 +101,9 @@ class FloatLoopsTest {
     float[] whole = new float[a.length];
     float[] halves = new float[a.length];
     int rows = n * channels;
-    VECTOR.channelAffine(a, scale, shift, whole, false, channels, size, 0, rows);
-    VECTOR.channelAffine(a, scale, shift, halves, false, channels, size, 0, rows / 2);
-    VECTOR.channelAffine(a, scale, shift, halves, false, channels, size, rows / 2, rows);
+    VECTOR.channelAffine(a, null, scale, shift, whole, false, channels, size, 0, rows);
+    VECTOR.channelAffine(a, null, scale, shift, halves, false, channels, size, 0, rows / 2);
+    VECTOR.channelAffine(a, null, scale, shift, halves, false, channels, size, rows / 2, rows);
     assertArrayEquals(whole, halves);
     for (int s = 0; s < n; s++) {
       for (int c = 0; c < channels; c++) {
@@ -115,9 +119,11 @@ class FloatLoopsTest {
     assertArrayEquals(sums, split); // a channel's sum does not depend on how the channels were split
     double[] moments = new double[2 * channels];
     double[] splitMoments = new double[2 * channels];
-    VECTOR.channelSumsAndProducts(a, scale, b, shift, scale, shift, moments, n, channels, size, 0, channels);
-    VECTOR.channelSumsAndProducts(a, scale, b, shift, scale, shift, splitMoments, n, channels, size, 0, channels / 2);
-    VECTOR.channelSumsAndProducts(a, scale, b, shift, scale, shift, splitMoments, n, channels, size, channels / 2, channels);
+    VECTOR.channelSumsAndProducts(a, scale, b, shift, null, scale, shift, moments, n, channels, size, 0, channels);
+    VECTOR.channelSumsAndProducts(a, scale, b, shift, null, scale, shift, splitMoments, n, channels, size, 0,
+        channels / 2);
+    VECTOR.channelSumsAndProducts(a, scale, b, shift, null, scale, shift, splitMoments, n, channels, size,
+        channels / 2, channels);
     assertArrayEquals(moments, splitMoments);
     for (int c = 0; c < channels; c++) {
       double expected = 0;
@@ -170,7 +176,7 @@ class FloatLoopsTest {
     double expectedProducts = (products[0] + products[1]) + (products[2] + products[3]);
     assertEquals(expectedProducts, PLAIN.sumOfProducts(a, b, size, 2 * size));
     double[] both = new double[2];
-    PLAIN.channelSumsAndProducts(a, null, b, null, null, null, both, 2, 1, size, 0, 1);
+    PLAIN.channelSumsAndProducts(a, null, b, null, null, null, null, both, 2, 1, size, 0, 1);
     assertEquals(PLAIN.sum(a, 0, size) + PLAIN.sum(a, size, 2 * size), both[0]);
     float[] floatProducts = new float[2 * size]; // the one-pass loops round each term to float, then sum in order
     for (int i = 0; i < 2 * size; i++) {
@@ -178,7 +184,7 @@ class FloatLoopsTest {
     }
     assertEquals(PLAIN.sum(floatProducts, 0, size) + PLAIN.sum(floatProducts, size, 2 * size), both[1]);
     double[] vector = new double[2];
-    VECTOR.channelSumsAndProducts(a, null, b, null, null, null, vector, 2, 1, size, 0, 1);
+    VECTOR.channelSumsAndProducts(a, null, b, null, null, null, null, vector, 2, 1, size, 0, 1);
     assertArrayEquals(both, vector); // the terms are element-wise: the same bits in both forms
   }
 }

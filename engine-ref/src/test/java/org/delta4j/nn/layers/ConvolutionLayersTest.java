@@ -39,6 +39,7 @@ import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -186,7 +187,10 @@ class ConvolutionLayersTest {
     Tensor x = random(Shape.of(4, 2, 6, 5), 9);
     Tensor t = ENGINE.tensor(DataType.FLOAT64, Shape.of(4, 3), 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
     GradientCheckResult r = new GradientChecker().check(net, x, t);
-    assertTrue(r.passes(1e-6), r.toString());
+    // The first convolution's bias shifts each channel batch norm centres: its gradient is 0, and its difference
+    // quotient is the loss's round-off over 2ε, a few ulps / 2e-6 ≈ 1e-10, which only the checker's floor (1e-8) bounds
+    r.worstByTensor().forEach((tensor, error) -> assertTrue(error <= (tensor.equals("conv2d1.bias") ? 0.1 : 1e-6),
+        tensor + ": " + r));
   }
 
   @Test
@@ -204,6 +208,27 @@ class ConvolutionLayersTest {
     assertArrayEquals(new double[] {0.5 + 0.5 * 14 / 3.0}, running.get("running_var").toDoubleArray(), 1e-12);
     double[] inference = bn.forward(x, Mode.inference()).toDoubleArray();
     assertEquals((1 - 1.5) / Math.sqrt(0.5 + 7 / 3.0 + 1e-5), inference[0], 1e-12);
+  }
+
+  /**
+   * A batch of one value a channel (M = 1) normalises to β and passes back no input gradient, as x − μ = 0 (to the
+   * round-off of the map y = γ/√ε·x + β − μ·γ/√ε); its variance, 0/0 unbiased, leaves the running variance as it was,
+   * while the running mean moves.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aBatchOfOneValueAChannelGivesBetaAndLeavesTheRunningVariance(DataType type) {
+    Map<String, Tensor> running = new LinkedHashMap<>();
+    Layer bn = build(new BatchNorm("bn", 0.5, 1e-5), Shape.of(2), type, 1, running);
+    bn.parameters().get(0).value().copyFrom(new double[] {0.5, 0.25});
+    bn.parameters().get(1).value().copyFrom(new double[] {0.25, -1});
+    double[] before = running.get("running_var").toDoubleArray();
+    double[] y = bn.forward(ENGINE.tensor(type, Shape.of(1, 2), 0.75, -1), Mode.training(0)).toDoubleArray();
+    assertArrayEquals(new double[] {0.25, -1}, y, 1e-4);
+    double[] dx = bn.backward(ENGINE.tensor(type, Shape.of(1, 2), 1, -2), true).toDoubleArray();
+    assertArrayEquals(new double[2], dx, 1e-4);
+    assertArrayEquals(before, running.get("running_var").toDoubleArray(), 0);
+    assertArrayEquals(new double[] {0.5 * 0.75, 0.5 * -1}, running.get("running_mean").toDoubleArray(), 0);
   }
 
   @Test
