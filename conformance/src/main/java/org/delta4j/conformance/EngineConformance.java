@@ -2,11 +2,15 @@ package org.delta4j.conformance;
 
 import static org.delta4j.conformance.Agreement.assertAgree;
 import static org.delta4j.conformance.LayerAgreement.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,8 @@ import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
@@ -505,6 +511,68 @@ public abstract class EngineConformance extends AutodiffConformance {
           Tolerances.of(type).compounded());
     }
     assertEquals(expected.optimizer().iterations(), actual.optimizer().iterations());
+  }
+
+  /**
+   * Every registered optimizer kind, with its defaults but for the rate, under each schedule; the cosine ends within
+   * {@link #trainingResumedFromASavedModelContinuesBitForBit}'s run, which then goes past it.
+   */
+  static Stream<Arguments> optimizersUnderEachSchedule() {
+    List<LearningRateSchedule> schedules = List.of(new LearningRateSchedule.Constant(),
+        new LearningRateSchedule.StepDecay(3, 0.5), new LearningRateSchedule.ExponentialDecay(2, 0.8),
+        new LearningRateSchedule.CosineDecay(7, 0.1));
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (OptimizerKind k : KindRegistry.standard().optimizerKinds()) {
+        for (LearningRateSchedule s : schedules) {
+          cases.add(Arguments.of(type, NetworkSpecJson.optimizer(k.type(), 0.05, s)));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Training resumed from a saved model continues bit for bit: 2k updates end with the weights, optimizer state, update
+   * count and learning rate of k updates, a save, a load and k updates more, for every optimizer and schedule.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("optimizersUnderEachSchedule")
+  void trainingResumedFromASavedModelContinuesBitForBit(DataType type, OptimizerSpec optimizer) throws IOException {
+    NetworkSpec spec = NetworkSpec.builder().input(6).dense(5).tanh().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(optimizer).seed(5).build();
+    int k = 6;
+    Network straight = Network.create(spec, engine(), type);
+    Network interrupted = Network.create(spec, engine(), type);
+    Tensor targets = engine().tensor(type, Shape.of(4, 3), 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
+    for (int step = 0; step < k; step++) {
+      Tensor x = random(engine(), type, Shape.of(4, 6), 100 + step, 2);
+      straight.trainStep(x, targets);
+      interrupted.trainStep(x, targets);
+    }
+    Path file = Files.createTempFile("resume", ".safetensors");
+    Network resumed;
+    try {
+      ModelFiles.save(interrupted, file);
+      resumed = ModelFiles.load(file, engine()).network();
+    } finally {
+      Files.delete(file);
+    }
+    for (int step = k; step < 2 * k; step++) {
+      Tensor x = random(engine(), type, Shape.of(4, 6), 100 + step, 2);
+      straight.trainStep(x, targets);
+      resumed.trainStep(x, targets);
+    }
+    for (int i = 0; i < straight.parameters().size(); i++) {
+      assertArrayEquals(straight.parameters().get(i).value().toDoubleArray(),
+          resumed.parameters().get(i).value().toDoubleArray(), straight.parameters().get(i).name());
+    }
+    for (Map.Entry<String, Tensor> e : straight.optimizer().state().entrySet()) {
+      assertArrayEquals(e.getValue().toDoubleArray(), resumed.optimizer().state().get(e.getKey()).toDoubleArray(),
+          "state " + e.getKey());
+    }
+    assertEquals(straight.optimizer().iterations(), resumed.optimizer().iterations());
+    assertEquals(straight.optimizer().currentLearningRate(), resumed.optimizer().currentLearningRate());
   }
 
   // ---------------------------------------------------------------- initializers
