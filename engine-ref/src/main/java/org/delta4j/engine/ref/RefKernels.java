@@ -476,12 +476,15 @@ final class RefKernels implements Kernels {
       float[] k = job.constants;
       k[0] = (float) learningRate;
       k[1] = (float) beta1;
-      k[2] = (float) beta2;
-      k[3] = (float) epsilon;
-      k[4] = (float) (1 / c1);
-      k[5] = (float) (1 / c2);
+      k[2] = (float) (1 - beta1); // from β in double: 1 − (float) β is off by up to 2⁻²⁵/(1 − β), 1.3e-5 for 0.999
+      k[3] = (float) beta2;
+      k[4] = (float) (1 - beta2);
+      k[5] = (float) epsilon;
+      k[6] = (float) (1 / c1);
+      k[7] = (float) (1 / c2);
       job.run(rw.floats.length, rw.floats.length, (j, from, to) -> Updates.adam(j.a, j.b, j.c, j.d, from, to,
-          j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5]));
+          j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5],
+          j.constants[6], j.constants[7]));
     } else {
       Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, 1 / c1, 1 / c2);
     }
@@ -526,7 +529,7 @@ final class RefKernels implements Kernels {
     double[] sums;
     float scalar;
     /** A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, β₂, ε and the bias corrections' reciprocals. */
-    final float[] constants = new float[6];
+    final float[] constants = new float[8];
     int n;
     int channels;
     int size;
