@@ -540,6 +540,36 @@ public abstract class EngineConformance extends AutodiffConformance {
   }
 
   /**
+   * An ε too small to hide a subnormal state leaves the state to set the step, as the formulas say: with gradients
+   * whose squares, as AdaGrad, RMSProp and Adam keep them, fall to half the smallest normal number, the first update
+   * moves each weight by α·g / (√s + ε) = α·k·sign(g) (k = 1, and 1/√(1 − ρ) for RMSProp), where a state flushed to
+   * zero would move it by α·g/ε, some 10¹¹·α for an ε of 1e-30 (FLOAT32) or 1e-300 (FLOAT64).
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aTinyEpsilonLeavesASubnormalStateToSetTheStep(DataType type) {
+    double minNormal = type == DataType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+    double epsilon = type == DataType.FLOAT32 ? 1e-30 : 1e-300;
+    double rate = 0.01;
+    double rho = 0.9;
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    List<OptimizerSpec> optimizers = List.of(new OptimizerSpec.AdaGrad(rate, epsilon, 0, constant),
+        new OptimizerSpec.RmsProp(rate, rho, epsilon, 0, constant),
+        new OptimizerSpec.Adam(rate, 0.9, 0.999, epsilon, 0, constant),
+        new OptimizerSpec.AdamW(rate, 0.9, 0.999, epsilon, 0, constant));
+    double[] share = {1, 1 - rho, 0.001, 0.001}; // of g² in the state after the first update
+    double[] k = {1, 1 / Math.sqrt(1 - rho), 1, 1};
+    for (int i = 0; i < optimizers.size(); i++) {
+      double g = Math.sqrt(0.5 * minNormal / share[i]);
+      Parameter p = new Parameter("w", engine().tensor(type, Shape.of(2), 1, -1), engine().tensor(type, Shape.of(2),
+          g, -g));
+      optimizers.get(i).build(List.of(p), engine()).step();
+      assertAgree(type + " " + optimizers.get(i) + " with gradients ±" + g, new double[] {1 - rate * k[i],
+          -1 + rate * k[i]}, p.value().toDoubleArray(), new Tolerances(1e-6, 0));
+    }
+  }
+
+  /**
    * Every registered optimizer kind, with its defaults but for the rate, under each schedule; the cosine ends within
    * {@link #trainingResumedFromASavedModelContinuesBitForBit}'s run, which then goes past it.
    */

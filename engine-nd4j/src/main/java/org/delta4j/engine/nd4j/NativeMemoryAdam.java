@@ -10,7 +10,8 @@ import org.delta4j.engine.WorkerPool;
  * element at a time, and slows further once moments of always-zero gradients decay into subnormal numbers, which
  * libnd4j does not flush; it took most of a training step (benchmarks/PROFILE.md). This loop is SIMD
  * where the Vector API is present and flushes the moments to zero below the smallest normal number, as the reference
- * engine does. Arrays must be contiguous and in C order, as every tensor of this engine is.
+ * engine does; the engine runs it only where ε hides a subnormal moment ({@code Kernels.flushIsUnseen}). Arrays must be
+ * contiguous and in C order, as every tensor of this engine is.
  */
 final class NativeMemoryAdam {
   /**

@@ -432,6 +432,10 @@ final class RefKernels implements Kernels {
   @Override
   public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
     KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
+      Kernels.super.adaGradUpdate(w, g, sumSquares, learningRate, epsilon); // an ε too small for the loop's flush
+      return;
+    }
     RefTensor rw = ref("adaGradUpdate", w);
     RefTensor rg = ref("adaGradUpdate", g);
     RefTensor rs = ref("adaGradUpdate", sumSquares);
@@ -445,6 +449,10 @@ final class RefKernels implements Kernels {
   @Override
   public void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
     KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
+      Kernels.super.rmsPropUpdate(w, g, meanSquares, learningRate, rho, epsilon); // an ε too small for the flush
+      return;
+    }
     RefTensor rw = ref("rmsPropUpdate", w);
     RefTensor rg = ref("rmsPropUpdate", g);
     RefTensor rs = ref("rmsPropUpdate", meanSquares);
@@ -461,6 +469,10 @@ final class RefKernels implements Kernels {
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1 / c2)) {
+      Kernels.super.adamUpdate(w, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2); // an ε too small to flush
+      return;
+    }
     RefTensor rw = ref("adamUpdate", w);
     RefTensor rg = ref("adamUpdate", g);
     RefTensor rm = ref("adamUpdate", m);

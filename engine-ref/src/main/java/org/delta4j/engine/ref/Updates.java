@@ -6,8 +6,10 @@ import org.delta4j.engine.ref.gemm.MatrixMultiply;
  * The optimizers' update rules as fused loops: one pass over each parameter (formulas on {@code Kernels}). The
  * optimizers' state decays geometrically where a gradient is zero (a pixel that is always blank, a dead unit), into
  * subnormal numbers after some hundreds of steps; x86 computes with those some hundred times slower, and Java cannot
- * set the CPU's flush-to-zero mode, so the state is flushed to zero below the smallest normal number instead (its
- * contribution to any update is below the type's precision long before).
+ * set the CPU's flush-to-zero mode, so the state is flushed to zero below the smallest normal number instead. For
+ * AdaGrad, RMSProp and Adam that changes no step where ε hides a subnormal state, which the engine checks before each
+ * update ({@code Kernels.flushIsUnseen}), taking the unflushed default update where it does not; momentum's velocity
+ * so flushed moves a weight by less than α times the smallest normal number.
  */
 final class Updates {
   private Updates() {}
