@@ -56,14 +56,7 @@ class PyTorchAgreementTest {
         cases.add(computed(engine.name() + "/" + seed, engine, spec, random));
       }
     }
-    Path file = dir.resolve("cases.jsonl");
-    Files.write(file, cases, StandardCharsets.UTF_8);
-    Path script = dir.resolve("torch_agreement.py");
-    try (InputStream in = getClass().getResourceAsStream("torch_agreement.py")) {
-      Files.copy(in, script);
-    }
-    List<String> verdicts = run("/usr/bin/python3", script.toString(), file.toString());
-    assertEquals(cases.size(), verdicts.size(), "one verdict a case: " + verdicts);
+    List<String> verdicts = verdicts(dir, "torch_agreement.py", cases);
     assertTrue(cases.size() > NETWORKS, cases.size() + " cases from " + 2 * NETWORKS + " random specs");
     List<String> differing = new ArrayList<>();
     for (String v : verdicts) {
@@ -107,6 +100,22 @@ class PyTorchAgreementTest {
     return JSON.writeValueAsString(json);
   }
 
+  /**
+   * PyTorch's verdicts on the cases, one line of JSON each, from {@code script} (a resource beside this class) run in
+   * {@code dir} on a file of them: one line a case.
+   */
+  static List<String> verdicts(Path dir, String script, List<String> cases) throws IOException, InterruptedException {
+    Path file = dir.resolve("cases.jsonl");
+    Files.write(file, cases, StandardCharsets.UTF_8);
+    Path copy = dir.resolve(script);
+    try (InputStream in = PyTorchAgreementTest.class.getResourceAsStream(script)) {
+      Files.copy(in, copy);
+    }
+    List<String> verdicts = run("/usr/bin/python3", copy.toString(), file.toString());
+    assertEquals(cases.size(), verdicts.size(), "one verdict a case: " + verdicts);
+    return verdicts;
+  }
+
   private static List<String> run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -121,7 +130,7 @@ class PyTorchAgreementTest {
     return lines;
   }
 
-  private static boolean pythonHasTorch() {
+  static boolean pythonHasTorch() {
     try {
       return new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
