@@ -342,9 +342,9 @@ public interface Kernels {
    * CPU's flush-to-zero mode): when, for every such state s, √(scale·s) is below half an ulp of ε, so that
    * √(scale·s) + ε is ε either way (AdaGrad and RMSProp: scale 1; Adam: scale 1/c₂, its bias correction). A first
    * moment m so flushed then moves a weight by less than α·r₁·2^−p·√(smallest normal), p the type's bits of
-   * precision. With an ε smaller than that (under 7.3e-12·√scale in FLOAT32, 5.4e-138·√scale in FLOAT64) a subnormal
-   * state still sets the step — α·g/(√s + ε) with a g of 1e-19 and an ε of 1e-30 is some 3α, against α·g/ε = 10¹¹·α
-   * with s flushed — and an engine updates without flushing.
+   * precision. With an ε smaller than that (under 7.3e-12·√scale in FLOAT32; 5.4e-138·√scale in FLOAT64, below any ε
+   * a spec accepts) a subnormal state still sets the step — α·g/(√s + ε) with a g of 1e-19 and an ε of 1e-30 is some
+   * 3α, against α·g/ε = 10¹¹·α with s flushed — and an engine updates without flushing.
    */
   static boolean flushIsUnseen(DataType type, double epsilon, double scale) {
     // half an ulp of ε is more than ε·2^−(p+1); one bit more for the rounding of ε, of scale·s and of its square root

@@ -141,7 +141,7 @@ class NetworkSpecJsonTest {
     optimizerRefused("{\"type\": \"sgd\", \"learning_rate\": \"NaN\"}", "got NaN");
     optimizerRefused("{\"type\": \"momentum\", \"momentum\": 1}", "optimizer: momentum: momentum must be in [0, 1), "
         + "got 1.0");
-    optimizerRefused("{\"type\": \"rmsprop\", \"epsilon\": 0}", "epsilon must be positive and finite, got 0.0");
+    optimizerRefused("{\"type\": \"rmsprop\", \"epsilon\": 0}", "epsilon must be finite and at least 1.4E-45");
     optimizerRefused("{\"type\": \"adamw\", \"weight_decay\": -0.01}", "weight decay must be ≥ 0 and finite");
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": \"cosine\"}", "optimizer.schedule: expected a JSON object");
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"linear\"}}",

@@ -151,6 +151,28 @@ class OptimizerLimitsTest {
     assertEquals(0.025, oneStep.rate(0.1, Long.MAX_VALUE), 1e-17);
   }
 
+  /**
+   * The least ε accepted, the least positive FLOAT32, is not 0 in FLOAT32: a weight whose gradient is 0 stays as it is
+   * under AdaGrad, RMSProp and Adam (0/(0 + ε) = 0), where an ε that FLOAT32 rounds to 0 made it NaN (0/0).
+   */
+  @Test
+  void theLeastEpsilonAcceptedLeavesAWeightOfZeroGradientAsItIs() {
+    double epsilon = Float.MIN_VALUE;
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    for (OptimizerSpec spec : List.of(new OptimizerSpec.AdaGrad(0.1, epsilon, 0, constant),
+        new OptimizerSpec.RmsProp(0.1, 0.9, epsilon, 0, constant),
+        new OptimizerSpec.Adam(0.1, 0.9, 0.999, epsilon, 0, constant))) {
+      Parameter p = new Parameter("w", engine.tensor(DataType.FLOAT32, Shape.of(2), 0.5, -1),
+          engine.tensor(DataType.FLOAT32, Shape.of(2), 0, 1));
+      Optimizer o = spec.build(List.of(p), engine);
+      o.step();
+      o.step();
+      double[] w = p.value().toDoubleArray();
+      assertEquals(0.5, w[0], spec.type() + ": the weight of gradient 0");
+      assertTrue(Double.isFinite(w[1]) && w[1] < -1, spec.type() + ": the weight of gradient 1 is " + w[1]);
+    }
+  }
+
   /** Hyperparameters out of range are refused when the spec is made, with the optimizer and the value named. */
   @Test
   void hyperparametersOutOfRangeAreRefusedNamingTheValue() {
@@ -168,9 +190,9 @@ class OptimizerLimitsTest {
       refused(() -> new OptimizerSpec.Adam(0.1, factor, 0.999, 1e-8, 0, constant), "adam: beta1 must be in [0, 1)");
       refused(() -> new OptimizerSpec.AdamW(0.1, 0.9, factor, 1e-8, 0, constant), "adamw: beta2 must be in [0, 1)");
     }
-    for (double epsilon : new double[] {0, -1e-8, Double.NaN, Double.POSITIVE_INFINITY}) {
+    for (double epsilon : new double[] {0, -1e-8, 1e-50, Double.NaN, Double.POSITIVE_INFINITY}) {
       refused(() -> new OptimizerSpec.AdaGrad(0.1, epsilon, 0, constant),
-          "adagrad: epsilon must be positive and finite, got " + epsilon);
+          "adagrad: epsilon must be finite and at least 1.4E-45 (the least positive FLOAT32", "got " + epsilon);
     }
     refused(() -> new OptimizerSpec.Adam(0.1, 0.9, 0.999, 1e-8, 0, null), "adam: schedule must not be null");
     for (long steps : new long[] {0, -1, Long.MIN_VALUE}) {
