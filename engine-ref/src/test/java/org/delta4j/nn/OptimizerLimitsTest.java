@@ -173,6 +173,37 @@ class OptimizerLimitsTest {
     }
   }
 
+  /**
+   * Decay factors at 0, the low end of their range, keep no memory: momentum and Nesterov with μ = 0 are SGD, and
+   * RMSProp with ρ = 0 and Adam with β₁ = β₂ = 0 (bias corrections 1 − 0ᵗ = 1) step by α·g/(|g| + ε), at every update.
+   */
+  @Test
+  void decayFactorsOfZeroKeepNoMemory() {
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    double a = 0.1;
+    double eps = 1e-8;
+    double[][] gradients = {G, {-0.2, 0.3}, {0, 4}};
+    Map<OptimizerSpec, Boolean> normalised = new LinkedHashMap<>();
+    normalised.put(new OptimizerSpec.Momentum(a, 0), false);
+    normalised.put(new OptimizerSpec.Nesterov(a, 0), false);
+    normalised.put(new OptimizerSpec.RmsProp(a, 0, eps, 0, constant), true);
+    normalised.put(new OptimizerSpec.Adam(a, 0, 0, eps, 0, constant), true);
+    normalised.forEach((spec, byMagnitude) -> {
+      Parameter p = new Parameter("w", engine.tensor(DataType.FLOAT64, Shape.of(2), W),
+          engine.zeros(DataType.FLOAT64, Shape.of(2)));
+      Optimizer o = spec.build(List.of(p), engine);
+      double[] expected = W.clone();
+      for (double[] g : gradients) {
+        p.gradient().copyFrom(g);
+        o.step();
+        for (int i = 0; i < 2; i++) {
+          expected[i] -= a * (byMagnitude ? g[i] / (Math.abs(g[i]) + eps) : g[i]);
+        }
+        assertArrayEquals(expected, p.value().toDoubleArray(), 1e-15, spec.toString());
+      }
+    });
+  }
+
   /** Hyperparameters out of range are refused when the spec is made, with the optimizer and the value named. */
   @Test
   void hyperparametersOutOfRangeAreRefusedNamingTheValue() {
