@@ -516,7 +516,8 @@ public abstract class EngineConformance extends AutodiffConformance {
   /**
    * Adam's first update from zero moments moves each weight by α·m̂/(√v̂ + ε) = α·g/(|g| + ε), to the type's
    * precision, for β's near 1: the moments' gains 1 − β are taken from β in double, where 1 − β after β is rounded to
-   * float was off by up to 2⁻²⁵/(1 − β) (6.4e-6 of each FLOAT32 step for the default β₂ = 0.999, 0.3 % for 0.99999).
+   * float was off by up to 2⁻²⁵/(1 − β) of itself (6.4e-6 of each FLOAT32 step for the default β₂ = 0.999, 6.8e-4 for
+   * 0.99999).
    */
   @ParameterizedTest
   @EnumSource(DataType.class)

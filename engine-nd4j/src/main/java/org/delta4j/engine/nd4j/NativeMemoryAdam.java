@@ -16,8 +16,8 @@ import org.delta4j.engine.WorkerPool;
 final class NativeMemoryAdam {
   /**
    * One element type's loop over elements [from, n) of buffers whose element 0 is at byte 0; r1, r2 are the
-   * reciprocals of the bias corrections, and for floats ob1, ob2 are 1 − β₁ and 1 − β₂ rounded from double (1 − β
-   * rounded to float is off by up to 2⁻²⁵/(1 − β), 1.3e-5 for β = 0.999).
+   * reciprocals of the bias corrections, and for floats ob1, ob2 are 1 − β₁ and 1 − β₂ taken in double and rounded
+   * (1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself: by 1.3e-5 for β = 0.999).
    */
   interface Loop {
     void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate, float b1,

@@ -488,7 +488,7 @@ final class RefKernels implements Kernels {
       float[] k = job.constants;
       k[0] = (float) learningRate;
       k[1] = (float) beta1;
-      k[2] = (float) (1 - beta1); // from β in double: 1 − (float) β is off by up to 2⁻²⁵/(1 − β), 1.3e-5 for 0.999
+      k[2] = (float) (1 - beta1); // in double: 1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself
       k[3] = (float) beta2;
       k[4] = (float) (1 - beta2);
       k[5] = (float) epsilon;
@@ -540,7 +540,10 @@ final class RefKernels implements Kernels {
     float[] h;
     double[] sums;
     float scalar;
-    /** A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, β₂, ε and the bias corrections' reciprocals. */
+    /**
+     * A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, 1 − β₁, β₂, 1 − β₂, ε and the bias corrections'
+     * reciprocals.
+     */
     final float[] constants = new float[8];
     int n;
     int channels;

@@ -58,8 +58,8 @@ final class Updates {
 
   /**
    * Adam, as in the scalar loop below, over elements [from, to) of a float parameter; {@code ob1}, {@code ob2} are
-   * 1 − β₁ and 1 − β₂ (rounded from double: 1 − β rounded to float is off by up to 2⁻²⁵/(1 − β), 1.3e-5 for β = 0.999),
-   * {@code r1}, {@code r2} the reciprocals of the bias corrections c₁, c₂.
+   * 1 − β₁ and 1 − β₂ taken in double and rounded (1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself: by 1.3e-5 for
+   * β = 0.999), {@code r1}, {@code r2} the reciprocals of the bias corrections c₁, c₂.
    */
   interface FloatAdam {
     void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float ob1, float b2,
