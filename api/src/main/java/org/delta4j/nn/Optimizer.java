@@ -14,7 +14,7 @@ public interface Optimizer {
    * Applies one update to every parameter from its gradient as it stands, which the update may change (L2 weight decay
    * adds λ·w into it). The gradients are not checked, which would cost a pass over them every update: a NaN or
    * infinite one makes its weights and state NaN or infinite, which the network's next {@link Network#computeGradients}
-   * refuses once they reach its loss, and loading a model saved with them refuses too.
+   * refuses once they reach its loss, and saving the model ({@code ModelFiles.save}) refuses too.
    */
   void step();
 
