@@ -2,6 +2,7 @@ package org.delta4j.engine;
 
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossFunction;
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -333,6 +334,23 @@ public interface Kernels {
     Tensor all = like(m, 1, 1);
     reduce(ReduceOp.SUM, rows, 0, all);
     return all.getDouble(0);
+  }
+
+  /**
+   * Whether a fused update may flush its state to zero below the smallest normal number of {@code type} without
+   * changing its steps (arithmetic on subnormal numbers is some hundred times slower on x86, and Java cannot set the
+   * CPU's flush-to-zero mode): when, for every such state s, √(scale·s) is below half an ulp of ε, so that
+   * √(scale·s) + ε is ε either way (AdaGrad and RMSProp: scale 1; Adam: scale 1/c₂, its bias correction). A first
+   * moment m so flushed then moves a weight by less than α·r₁·2^−p·√(smallest normal), p the type's bits of
+   * precision. With an ε smaller than that (under 7.3e-12·√scale in FLOAT32; 5.4e-138·√scale in FLOAT64, below any ε
+   * a spec accepts) a subnormal state still sets the step — α·g/(√s + ε) with a g of 1e-19 and an ε of 1e-30 is some
+   * 3α, against α·g/ε = 10¹¹·α with s flushed — and an engine updates without flushing.
+   */
+  static boolean flushIsUnseen(DataType type, double epsilon, double scale) {
+    // half an ulp of ε is more than ε·2^−(p+1); one bit more for the rounding of ε, of scale·s and of its square root
+    return type == DataType.FLOAT32
+        ? Math.sqrt(scale * Float.MIN_NORMAL) < epsilon * 0x1p-26
+        : Math.sqrt(scale * Double.MIN_NORMAL) < epsilon * 0x1p-55;
   }
 
   /**

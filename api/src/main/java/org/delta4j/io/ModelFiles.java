@@ -51,7 +51,12 @@ public final class ModelFiles {
     save(network, TrainingProgress.none(), file);
   }
 
-  /** Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. */
+  /**
+   * Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically.
+   *
+   * @throws IllegalArgumentException when a weight or optimizer state holds NaN or an infinity, which loading refuses;
+   *     the file is left as it was
+   */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
     save(network, progress, null, file);
   }
@@ -62,6 +67,12 @@ public final class ModelFiles {
    */
   public static void save(Network network, TrainingProgress progress, String runConfiguration, Path file)
       throws IOException {
+    // loading refuses such a model: a save would leave a file, a checkpoint say, that nothing can resume from
+    String nonFinite = firstNonFinite(network);
+    if (nonFinite != null) {
+      throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
+          + "numbers (training diverged, or an update took a NaN or infinite gradient)");
+    }
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       tensors.put(p.name(), entry(p.value()));
@@ -238,6 +249,17 @@ public final class ModelFiles {
 
   /** Refuses a NaN or infinite weight or optimizer state, naming the tensor and the index of the first one. */
   private static void checkFinite(Path file, Network network) throws ModelFormatException {
+    String nonFinite = firstNonFinite(network);
+    if (nonFinite != null) {
+      throw new ModelFormatException(file, nonFinite + "; a model must hold finite numbers");
+    }
+  }
+
+  /**
+   * The first NaN or infinite weight or optimizer state value, as "tensor 'name' holds NaN at index [i, j] (flat k)";
+   * null when every one is finite.
+   */
+  private static String firstNonFinite(Network network) {
     Map<String, Tensor> all = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       all.put(p.name(), p.value());
@@ -249,11 +271,12 @@ public final class ModelFiles {
       double[] v = e.getValue().toDoubleArray();
       for (int i = 0; i < v.length; i++) {
         if (!Double.isFinite(v[i])) {
-          throw new ModelFormatException(file, "tensor '" + e.getKey() + "' holds " + v[i] + " at index "
-              + index(i, e.getValue().shape().dims()) + " (flat " + i + "); a model must hold finite numbers");
+          return "tensor '" + e.getKey() + "' holds " + v[i] + " at index " + index(i, e.getValue().shape().dims())
+              + " (flat " + i + ")";
         }
       }
     }
+    return null;
   }
 
   /** The multi-dimensional index of a flat row-major index, e.g. [3, 17]. */

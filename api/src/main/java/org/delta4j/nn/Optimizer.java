@@ -10,7 +10,12 @@ import org.delta4j.tensor.Tensor;
  * across a save and a load, so that training resumes exactly. Not thread-safe.
  */
 public interface Optimizer {
-  /** Applies one update to every parameter. */
+  /**
+   * Applies one update to every parameter from its gradient as it stands, which the update may change (L2 weight decay
+   * adds λ·w into it). The gradients are not checked, which would cost a pass over them every update: a NaN or
+   * infinite one makes its weights and state NaN or infinite, which the network's next {@link Network#computeGradients}
+   * refuses once they reach its loss, and saving the model ({@code ModelFiles.save}) refuses too.
+   */
   void step();
 
   /** Updates applied so far (the t of the learning-rate schedule and of Adam's bias correction). */

@@ -61,8 +61,17 @@ public final class ParameterOptimizer implements Optimizer {
     }
   }
 
+  /**
+   * {@inheritDoc} After {@link Long#MAX_VALUE} updates there is no next update number: the count would wrap to a
+   * negative t, for which Adam's bias corrections 1 − βᵗ are −∞ and the schedules raise the rate instead of lowering
+   * it. That update is refused with an {@link ArithmeticException}, nothing changed.
+   */
   @Override
   public void step() {
+    if (iterations == Long.MAX_VALUE) {
+      throw new ArithmeticException(spec.type() + " optimizer: " + iterations + " updates made, the most an update "
+          + "count holds; no further update is made");
+    }
     double rate = currentLearningRate();
     double decay = spec.weightDecay();
     long t = iterations + 1;

@@ -104,7 +104,8 @@ public final class FieldReader {
       return requireFallback(name, fallback);
     }
     if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      throw new IllegalArgumentException(where + "." + name + " must be a whole number, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be a whole number"
+          + range(n, Long.MIN_VALUE, Long.MAX_VALUE) + ", got " + n);
     }
     return n.asLong();
   }
@@ -164,16 +165,16 @@ public final class FieldReader {
     return init;
   }
 
-  /** A learning-rate schedule object; {@code fallback} when absent. */
+  /**
+   * A learning-rate schedule object; {@code fallback} when absent. Read as a kind's object is ({@link #read}): a
+   * misspelt field is named where it leaves one missing, and a refused value is named at the schedule's place.
+   */
   public LearningRateSchedule schedule(String name, LearningRateSchedule fallback) {
     JsonNode n = get(name);
     if (n == null) {
       return requireFallback(name, fallback);
     }
-    FieldReader f = new FieldReader(n, where + "." + name);
-    LearningRateSchedule s = LearningRateSchedule.read(f);
-    f.finish();
-    return s;
+    return new FieldReader(n, where + "." + name).read(LearningRateSchedule::read);
   }
 
   /** A nested object, to read with its own reader. */
@@ -303,9 +304,15 @@ public final class FieldReader {
 
   static int integer(JsonNode n, String where) {
     if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new IllegalArgumentException(where + " must be a whole number, got " + n);
+      throw new IllegalArgumentException(where + " must be a whole number" + range(n, Integer.MIN_VALUE,
+          Integer.MAX_VALUE) + ", got " + n);
     }
     return n.asInt();
+  }
+
+  /** The range a whole number given past it must be in, for the message; nothing for a value not whole. */
+  private static String range(JsonNode n, long min, long max) {
+    return n.isIntegralNumber() ? String.format(Locale.ROOT, " from %,d to %,d", min, max) : "";
   }
 
   static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode n, String where) {

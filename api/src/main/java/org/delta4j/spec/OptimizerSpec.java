@@ -11,7 +11,8 @@ import org.delta4j.tensor.Tensor;
 /**
  * The engine-neutral description of an optimizer, the door every optimizer kind enters by, built-in or not: its update
  * rule, hyperparameters, weight decay and learning-rate schedule. Immutable. Per update t (from 1), for each parameter
- * w with gradient g: the rate α_t comes from the schedule; L2 weight decay λ adds λ·w to g (or, when {@link
+ * w with gradient g: the rate α_t is the schedule's for the t − 1 updates made before it ({@code schedule().rate(α, t −
+ * 1)}, as PyTorch's scheduler stepped after each update gives it); L2 weight decay λ adds λ·w to g (or, when {@link
  * #decoupledWeightDecay}, w ← (1 − α_t·λ)·w instead); then {@link #update} applies the rule. Kinds register through a
  * {@link KindProvider}; {@link #build} makes the {@link Optimizer} that keeps the per-parameter state.
  */

@@ -46,8 +46,13 @@ public final class SpecRules {
     return value >= 0 && value < 1 ? null : what + " must be in [0, 1), got " + value;
   }
 
+  /**
+   * For the ε added to a divisor (AdaGrad, RMSProp, Adam, batch normalisation): finite and at least the least positive
+   * FLOAT32, which rounds a smaller ε to 0, so that a zero gradient or variance would make 0/0 = NaN there.
+   */
   public static String epsilon(double epsilon) {
-    return epsilon > 0 && Double.isFinite(epsilon) ? null : "epsilon must be positive and finite, got " + epsilon;
+    return epsilon >= Float.MIN_VALUE && Double.isFinite(epsilon) ? null : "epsilon must be finite and at least "
+        + Float.MIN_VALUE + " (the least positive FLOAT32; a smaller ε is 0 in FLOAT32), got " + epsilon;
   }
 
   public static String weightDecay(double decay) {

@@ -65,6 +65,9 @@ class NetworkSpecJsonTest {
         "layers[0].type: unknown layer kind 'conv'");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2.5}], \"loss\": \"squared_error\"}",
         "layers[0].units must be a whole number");
+    assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 3000000000}], "
+        + "\"loss\": \"squared_error\"}",
+        "layers[0].units must be a whole number from -2,147,483,648 to 2,147,483,647, got 3000000000");
     assertMessage("{\"input\": [4], \"layers\": [], \"loss\": \"hinge\"}", "loss: unknown loss kind 'hinge'");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\", "
         + "\"optimizer\": {\"type\": \"adam\", \"beta1\": 1.5}}", "beta1 must be in [0, 1)");
@@ -115,6 +118,60 @@ class NetworkSpecJsonTest {
     assertEquals("layers[0].units must be a whole number, got \"three\"", d.getMessage());
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"block\", \"node\": []}], "
         + "\"loss\": \"squared_error\"}", "layers[0]: unknown field [node] (layers[0].nodes is missing)");
+  }
+
+  /**
+   * An optimizer written wrongly is refused with its place and the value at fault: a field of the wrong type, missing
+   * or unknown, a value out of range (infinite from an exponent past the double range), in the optimizer and in its
+   * schedule, where a misspelt field is named rather than only the field it leaves missing.
+   */
+  @Test
+  void optimizerMistakesNameTheirPlaceAndValue() {
+    optimizerRefused("{\"type\": \"adam\", \"learning_rate\": \"fast\"}",
+        "optimizer.learning_rate must be a number, got \"fast\"");
+    optimizerRefused("{\"type\": \"adam\", \"learning_rate\": true}", "optimizer.learning_rate must be a number");
+    optimizerRefused("{\"type\": \"adam\", \"lr\": 0.1}", "optimizer: unknown field [lr]");
+    optimizerRefused("{\"type\": 7}", "optimizer.type must be a string, got 7");
+    optimizerRefused("{\"learning_rate\": 0.1}", "optimizer.type is missing");
+    optimizerRefused("[\"adam\"]", "optimizer: expected a JSON object");
+    optimizerRefused("{\"type\": \"adam\", \"learning_rate\": 0}",
+        "optimizer: adam: learning rate must be positive and finite, got 0.0");
+    optimizerRefused("{\"type\": \"sgd\", \"learning_rate\": 1e999}", "learning rate must be positive and finite, "
+        + "got Infinity");
+    optimizerRefused("{\"type\": \"sgd\", \"learning_rate\": \"NaN\"}", "got NaN");
+    optimizerRefused("{\"type\": \"momentum\", \"momentum\": 1}", "optimizer: momentum: momentum must be in [0, 1), "
+        + "got 1.0");
+    optimizerRefused("{\"type\": \"rmsprop\", \"epsilon\": 0}", "epsilon must be finite and at least 1.4E-45");
+    optimizerRefused("{\"type\": \"adamw\", \"weight_decay\": -0.01}", "weight decay must be ≥ 0 and finite");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": \"cosine\"}", "optimizer.schedule: expected a JSON object");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"linear\"}}",
+        "optimizer.schedule.type: unknown schedule 'linear'; one of constant, step, exponential, cosine");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"gamma\": 0.5}}",
+        "optimizer.schedule.step_size is missing");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"stepsize\": 3, \"gamma\": 0.5}}",
+        "optimizer.schedule: unknown fields [stepsize");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"step_size\": 2.5, \"gamma\": 0.5}}",
+        "optimizer.schedule.step_size must be a whole number, got 2.5");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"step_size\": 9223372036854775808, "
+        + "\"gamma\": 0.5}}", "optimizer.schedule.step_size must be a whole number from -9,223,372,036,854,775,808 to "
+        + "9,223,372,036,854,775,807, got 9223372036854775808");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"step_size\": 0, \"gamma\": 0.5}}",
+        "optimizer.schedule: step decay: stepSize must be at least 1, got 0");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"exponential\", \"decay_steps\": 4, "
+        + "\"gamma\": 1.5}}", "optimizer.schedule: exponential decay: gamma must be in (0, 1], got 1.5");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"cosine\", \"total_steps\": 10, "
+        + "\"gamma\": 0.5}}", "optimizer.schedule: unknown field [gamma]");
+    optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"constant\", \"total_steps\": 10}}",
+        "optimizer.schedule: unknown field [total_steps]");
+    assertEquals(new OptimizerSpec.Sgd(0.1, 0, new LearningRateSchedule.StepDecay(Long.MAX_VALUE, 1)),
+        NetworkSpecJson.readOptimizer("{\"type\": \"sgd\", \"learning_rate\": 0.1, \"schedule\": {\"type\": "
+            + "\"STEP\", \"step_size\": 9223372036854775807, \"gamma\": 1}}"));
+  }
+
+  private static void optimizerRefused(String json, String fragment) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpecJson.readOptimizer(json));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 
   private static void assertMessage(String json, String fragment) {

@@ -2,11 +2,15 @@ package org.delta4j.conformance;
 
 import static org.delta4j.conformance.Agreement.assertAgree;
 import static org.delta4j.conformance.LayerAgreement.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +29,8 @@ import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Network;
@@ -506,6 +512,126 @@ public abstract class EngineConformance extends AutodiffConformance {
           Tolerances.of(type).compounded());
     }
     assertEquals(expected.optimizer().iterations(), actual.optimizer().iterations());
+  }
+
+  /**
+   * Adam's first update from zero moments moves each weight by α·m̂/(√v̂ + ε) = α·g/(|g| + ε), to the type's
+   * precision, for β's near 1: the moments' gains 1 − β are taken from β in double, where 1 − β after β is rounded to
+   * float was off by up to 2⁻²⁵/(1 − β) of itself (6.4e-6 of each FLOAT32 step for the default β₂ = 0.999, 6.8e-4 for
+   * 0.99999).
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void adamsFirstUpdateIsTheRateTimesTheSignOfTheGradient(DataType type) {
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    double epsilon = 1e-8;
+    double[] g = {3, -0.25, 1e-3};
+    for (double beta : new double[] {0.9, 0.999, 0.99999}) {
+      for (OptimizerSpec adam : List.of(new OptimizerSpec.Adam(1, beta, beta, epsilon, 0, constant),
+          new OptimizerSpec.AdamW(1, beta, beta, epsilon, 0, constant))) {
+        Parameter p = new Parameter("w", engine().zeros(type, Shape.of(3)), engine().tensor(type, Shape.of(3), g));
+        adam.build(List.of(p), engine()).step();
+        double[] expected = new double[3];
+        for (int i = 0; i < 3; i++) {
+          expected[i] = -g[i] / (Math.abs(g[i]) + epsilon);
+        }
+        assertAgree(type + " " + adam, expected, p.value().toDoubleArray(),
+            new Tolerances(type == DataType.FLOAT32 ? 1e-6 : 1e-14, 0));
+      }
+    }
+  }
+
+  /**
+   * An ε too small to hide a subnormal FLOAT32 state leaves the state to set the step, as the formulas say: with
+   * gradients whose squares, as AdaGrad, RMSProp and Adam keep them, fall to half the smallest normal number, the first
+   * update moves each weight by α·g / (√s + ε) = α·k·sign(g) (k = 1, and 1/√(1 − ρ) for RMSProp), where a state flushed
+   * to zero would move it by α·g/ε, some 10¹¹·α for an ε of 1e-30. (In FLOAT64 every ε accepted, at least 1.4e-45,
+   * hides a subnormal state.)
+   */
+  @Test
+  void aTinyEpsilonLeavesASubnormalStateToSetTheStep() {
+    DataType type = DataType.FLOAT32;
+    double minNormal = Float.MIN_NORMAL;
+    double epsilon = 1e-30;
+    double rate = 0.01;
+    double rho = 0.9;
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    List<OptimizerSpec> optimizers = List.of(new OptimizerSpec.AdaGrad(rate, epsilon, 0, constant),
+        new OptimizerSpec.RmsProp(rate, rho, epsilon, 0, constant),
+        new OptimizerSpec.Adam(rate, 0.9, 0.999, epsilon, 0, constant),
+        new OptimizerSpec.AdamW(rate, 0.9, 0.999, epsilon, 0, constant));
+    double[] share = {1, 1 - rho, 0.001, 0.001}; // of g² in the state after the first update
+    double[] k = {1, 1 / Math.sqrt(1 - rho), 1, 1};
+    for (int i = 0; i < optimizers.size(); i++) {
+      double g = Math.sqrt(0.5 * minNormal / share[i]);
+      Parameter p = new Parameter("w", engine().tensor(type, Shape.of(2), 1, -1), engine().tensor(type, Shape.of(2),
+          g, -g));
+      optimizers.get(i).build(List.of(p), engine()).step();
+      assertAgree(type + " " + optimizers.get(i) + " with gradients ±" + g, new double[] {1 - rate * k[i],
+          -1 + rate * k[i]}, p.value().toDoubleArray(), new Tolerances(1e-6, 0));
+    }
+  }
+
+  /**
+   * Every registered optimizer kind, with its defaults but for the rate, under each schedule; the cosine ends within
+   * {@link #trainingResumedFromASavedModelContinuesBitForBit}'s run, which then goes past it.
+   */
+  static Stream<Arguments> optimizersUnderEachSchedule() {
+    List<LearningRateSchedule> schedules = List.of(new LearningRateSchedule.Constant(),
+        new LearningRateSchedule.StepDecay(3, 0.5), new LearningRateSchedule.ExponentialDecay(2, 0.8),
+        new LearningRateSchedule.CosineDecay(7, 0.1));
+    List<Arguments> cases = new ArrayList<>();
+    for (DataType type : DataType.values()) {
+      for (OptimizerKind k : KindRegistry.standard().optimizerKinds()) {
+        for (LearningRateSchedule s : schedules) {
+          cases.add(Arguments.of(type, NetworkSpecJson.optimizer(k.type(), 0.05, s)));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * Training resumed from a saved model continues bit for bit: 2k updates end with the weights, optimizer state, update
+   * count and learning rate of k updates, a save, a load and k updates more, for every optimizer and schedule.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("optimizersUnderEachSchedule")
+  void trainingResumedFromASavedModelContinuesBitForBit(DataType type, OptimizerSpec optimizer) throws IOException {
+    NetworkSpec spec = NetworkSpec.builder().input(6).dense(5).tanh().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(optimizer).seed(5).build();
+    int k = 6;
+    Network straight = Network.create(spec, engine(), type);
+    Network interrupted = Network.create(spec, engine(), type);
+    Tensor targets = engine().tensor(type, Shape.of(4, 3), 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0);
+    for (int step = 0; step < k; step++) {
+      Tensor x = random(engine(), type, Shape.of(4, 6), 100 + step, 2);
+      straight.trainStep(x, targets);
+      interrupted.trainStep(x, targets);
+    }
+    Path file = Files.createTempFile("resume", ".safetensors");
+    Network resumed;
+    try {
+      ModelFiles.save(interrupted, file);
+      resumed = ModelFiles.load(file, engine()).network();
+    } finally {
+      Files.delete(file);
+    }
+    for (int step = k; step < 2 * k; step++) {
+      Tensor x = random(engine(), type, Shape.of(4, 6), 100 + step, 2);
+      straight.trainStep(x, targets);
+      resumed.trainStep(x, targets);
+    }
+    for (int i = 0; i < straight.parameters().size(); i++) {
+      assertArrayEquals(straight.parameters().get(i).value().toDoubleArray(),
+          resumed.parameters().get(i).value().toDoubleArray(), straight.parameters().get(i).name());
+    }
+    for (Map.Entry<String, Tensor> e : straight.optimizer().state().entrySet()) {
+      assertArrayEquals(e.getValue().toDoubleArray(), resumed.optimizer().state().get(e.getKey()).toDoubleArray(),
+          "state " + e.getKey());
+    }
+    assertEquals(straight.optimizer().iterations(), resumed.optimizer().iterations());
+    assertEquals(straight.optimizer().currentLearningRate(), resumed.optimizer().currentLearningRate());
   }
 
   // ---------------------------------------------------------------- initializers

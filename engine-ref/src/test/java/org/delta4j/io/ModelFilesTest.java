@@ -186,6 +186,31 @@ class ModelFilesTest {
         Double.POSITIVE_INFINITY)), m -> { }), "tensor 'optimizer/dense2.bias/m' holds Infinity at index [1]");
   }
 
+  /**
+   * A network whose weights or optimizer state an update made NaN or infinite is not saved, since loading refuses it:
+   * the save names the tensor and index, and the file holds the model saved before.
+   */
+  @Test
+  void aNetworkHoldingNonFiniteWeightsOrStateIsNotSaved() throws IOException {
+    Network net = Network.create(spec(), engine);
+    Path file = dir.resolve("model.safetensors");
+    ModelFiles.save(net, file);
+    byte[] saved = Files.readAllBytes(file);
+    Tensor m = net.optimizer().state().get("dense2.bias/m");
+    m.copyFrom(new double[] {0, Double.POSITIVE_INFINITY});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(net, file));
+    assertTrue(e.getMessage().contains("not saved, as tensor 'optimizer/dense2.bias/m' holds Infinity at index [1]"),
+        e.getMessage());
+    m.copyFrom(new double[2]);
+    Tensor w = net.parameters().get(0).value();
+    double[] values = w.toDoubleArray();
+    values[2 * 8 + 5] = Double.NaN;
+    w.copyFrom(values);
+    e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(net, file));
+    assertTrue(e.getMessage().contains("tensor 'dense1.weight' holds NaN at index [2, 5]"), e.getMessage());
+    assertArrayEquals(saved, Files.readAllBytes(file));
+  }
+
   @Test
   void aDescriptionClaimingMoreUnitsThanTheTensorsHoldIsRefusedBeforeAllocating() throws IOException {
     // 300,000,000 units: weights of 900,000,000 and 600,000,000 values, each within an array

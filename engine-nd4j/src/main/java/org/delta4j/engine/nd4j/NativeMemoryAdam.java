@@ -10,16 +10,18 @@ import org.delta4j.engine.WorkerPool;
  * element at a time, and slows further once moments of always-zero gradients decay into subnormal numbers, which
  * libnd4j does not flush; it took most of a training step (benchmarks/PROFILE.md). This loop is SIMD
  * where the Vector API is present and flushes the moments to zero below the smallest normal number, as the reference
- * engine does. Arrays must be contiguous and in C order, as every tensor of this engine is.
+ * engine does; the engine runs it only where ε hides a subnormal moment ({@code Kernels.flushIsUnseen}). Arrays must be
+ * contiguous and in C order, as every tensor of this engine is.
  */
 final class NativeMemoryAdam {
   /**
    * One element type's loop over elements [from, n) of buffers whose element 0 is at byte 0; r1, r2 are the
-   * reciprocals of the bias corrections.
+   * reciprocals of the bias corrections, and for floats ob1, ob2 are 1 − β₁ and 1 − β₂ taken in double and rounded
+   * (1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself: by 1.3e-5 for β = 0.999).
    */
   interface Loop {
     void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate, float b1,
-        float b2, float eps, float r1, float r2);
+        float ob1, float b2, float ob2, float eps, float r1, float r2);
 
     void doubles(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, double rate, double b1,
         double b2, double eps, double r1, double r2);
@@ -69,8 +71,8 @@ final class NativeMemoryAdam {
   private static void update(Loop loop, NativeMemory w, NativeMemory g, NativeMemory m, NativeMemory v, int from,
       int to, double rate, double b1, double b2, double eps, double c1, double c2) {
     if (w.floats) {
-      loop.floats(w.bytes, g.bytes, m.bytes, v.bytes, from, to, (float) rate, (float) b1, (float) b2, (float) eps,
-          (float) (1 / c1), (float) (1 / c2));
+      loop.floats(w.bytes, g.bytes, m.bytes, v.bytes, from, to, (float) rate, (float) b1, (float) (1 - b1),
+          (float) b2, (float) (1 - b2), (float) eps, (float) (1 / c1), (float) (1 / c2));
     } else {
       loop.doubles(w.bytes, g.bytes, m.bytes, v.bytes, from, to, rate, b1, b2, eps, 1 / c1, 1 / c2);
     }
@@ -88,9 +90,7 @@ final class NativeMemoryAdam {
   static final class Scalar implements Loop {
     @Override
     public void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate,
-        float b1, float b2, float eps, float r1, float r2) {
-      float ob1 = 1 - b1;
-      float ob2 = 1 - b2;
+        float b1, float ob1, float b2, float ob2, float eps, float r1, float r2) {
       for (int i = from; i < n; i++) {
         int o = i * Float.BYTES;
         float gi = g.getFloat(o);

@@ -412,6 +412,10 @@ final class Nd4jKernels implements Kernels {
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1 / c2)) {
+      Kernels.super.adamUpdate(w, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2); // an ε too small to flush
+      return;
+    }
     NativeMemoryAdam.update(memory("adamUpdate", w), memory("adamUpdate", g), memory("adamUpdate", m),
         memory("adamUpdate", v), learningRate, beta1, beta2, epsilon, c1, c2);
   }

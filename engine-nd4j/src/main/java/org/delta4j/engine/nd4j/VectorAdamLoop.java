@@ -20,11 +20,11 @@ final class VectorAdamLoop implements NativeMemoryAdam.Loop {
 
   @Override
   public void floats(ByteBuffer w, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int n, float rate, float b1,
-      float b2, float eps, float r1, float r2) {
+      float ob1, float b2, float ob2, float eps, float r1, float r2) {
     FloatVector vb1 = FloatVector.broadcast(F, b1);
-    FloatVector vob1 = FloatVector.broadcast(F, 1 - b1);
+    FloatVector vob1 = FloatVector.broadcast(F, ob1);
     FloatVector vb2 = FloatVector.broadcast(F, b2);
-    FloatVector vob2 = FloatVector.broadcast(F, 1 - b2);
+    FloatVector vob2 = FloatVector.broadcast(F, ob2);
     FloatVector vrate = FloatVector.broadcast(F, rate);
     FloatVector vr1 = FloatVector.broadcast(F, r1);
     FloatVector vr2 = FloatVector.broadcast(F, r2);
@@ -43,7 +43,7 @@ final class VectorAdamLoop implements NativeMemoryAdam.Loop {
       FloatVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       FloatVector.fromByteBuffer(F, w, o, ORDER).sub(step).intoByteBuffer(w, o, ORDER);
     }
-    TAIL.floats(w, g, m, v, i, n, rate, b1, b2, eps, r1, r2);
+    TAIL.floats(w, g, m, v, i, n, rate, b1, ob1, b2, ob2, eps, r1, r2);
   }
 
   @Override

@@ -59,8 +59,8 @@ class NativeMemoryAdamTest {
       }
       boolean single = type == DataType.FLOAT;
       double tolerance = single ? 1e-6 : 1e-14;
-      double ob1 = single ? 1 - (float) b1 : 1 - b1; // the loop's constants, as rounded to its type
-      double ob2 = single ? 1 - (float) b2 : 1 - b2;
+      double ob1 = single ? (float) (1 - b1) : 1 - b1; // the loop's constants: 1 − β in double, rounded to its type
+      double ob2 = single ? (float) (1 - b2) : 1 - b2;
       for (int i = 0; i < n; i++) {
         double gi = g.getDouble(i);
         double mi = (single ? (float) b1 : b1) * m.getDouble(i) + ob1 * gi;
@@ -86,7 +86,8 @@ class NativeMemoryAdamTest {
     NativeMemoryAdam.update(memory(split[0]), memory(g), memory(split[1]), memory(split[2]), 1e-3, 0.9, 0.999, 1e-8,
         0.271, 0.002997);
     new VectorAdamLoop().floats(memory(whole[0]).bytes, memory(g).bytes, memory(whole[1]).bytes,
-        memory(whole[2]).bytes, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, (float) (1 / 0.271), (float) (1 / 0.002997));
+        memory(whole[2]).bytes, 0, n, 1e-3f, 0.9f, (float) (1 - 0.9), 0.999f, (float) (1 - 0.999), 1e-8f,
+        (float) (1 / 0.271), (float) (1 / 0.002997));
     for (int k = 0; k < 3; k++) {
       float[] a = split[k].toFloatVector();
       float[] b = whole[k].toFloatVector();

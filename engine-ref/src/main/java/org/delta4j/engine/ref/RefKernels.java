@@ -437,6 +437,10 @@ final class RefKernels implements Kernels {
   @Override
   public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
     KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
+      Kernels.super.adaGradUpdate(w, g, sumSquares, learningRate, epsilon); // an ε too small for the loop's flush
+      return;
+    }
     RefTensor rw = ref("adaGradUpdate", w);
     RefTensor rg = ref("adaGradUpdate", g);
     RefTensor rs = ref("adaGradUpdate", sumSquares);
@@ -450,6 +454,10 @@ final class RefKernels implements Kernels {
   @Override
   public void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
     KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
+      Kernels.super.rmsPropUpdate(w, g, meanSquares, learningRate, rho, epsilon); // an ε too small for the flush
+      return;
+    }
     RefTensor rw = ref("rmsPropUpdate", w);
     RefTensor rg = ref("rmsPropUpdate", g);
     RefTensor rs = ref("rmsPropUpdate", meanSquares);
@@ -466,6 +474,10 @@ final class RefKernels implements Kernels {
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
     KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1 / c2)) {
+      Kernels.super.adamUpdate(w, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2); // an ε too small to flush
+      return;
+    }
     RefTensor rw = ref("adamUpdate", w);
     RefTensor rg = ref("adamUpdate", g);
     RefTensor rm = ref("adamUpdate", m);
@@ -481,12 +493,15 @@ final class RefKernels implements Kernels {
       float[] k = job.constants;
       k[0] = (float) learningRate;
       k[1] = (float) beta1;
-      k[2] = (float) beta2;
-      k[3] = (float) epsilon;
-      k[4] = (float) (1 / c1);
-      k[5] = (float) (1 / c2);
+      k[2] = (float) (1 - beta1); // in double: 1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself
+      k[3] = (float) beta2;
+      k[4] = (float) (1 - beta2);
+      k[5] = (float) epsilon;
+      k[6] = (float) (1 / c1);
+      k[7] = (float) (1 / c2);
       job.run(rw.floats.length, rw.floats.length, (j, from, to) -> Updates.adam(j.a, j.b, j.c, j.d, from, to,
-          j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5]));
+          j.constants[0], j.constants[1], j.constants[2], j.constants[3], j.constants[4], j.constants[5],
+          j.constants[6], j.constants[7]));
     } else {
       Updates.adam(rw.doubles, rg.doubles, rm.doubles, rv.doubles, learningRate, beta1, beta2, epsilon, 1 / c1, 1 / c2);
     }
@@ -532,8 +547,11 @@ final class RefKernels implements Kernels {
     float[] k;
     double[] sums;
     float scalar;
-    /** A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, β₂, ε and the bias corrections' reciprocals. */
-    final float[] constants = new float[6];
+    /**
+     * A loop's scalar operands beyond {@link #scalar}: Adam's rate, β₁, 1 − β₁, β₂, 1 − β₂, ε and the bias corrections'
+     * reciprocals.
+     */
+    final float[] constants = new float[8];
     int n;
     int channels;
     int size;

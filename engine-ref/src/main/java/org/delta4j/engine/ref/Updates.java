@@ -6,8 +6,10 @@ import org.delta4j.engine.ref.gemm.MatrixMultiply;
  * The optimizers' update rules as fused loops: one pass over each parameter (formulas on {@code Kernels}). The
  * optimizers' state decays geometrically where a gradient is zero (a pixel that is always blank, a dead unit), into
  * subnormal numbers after some hundreds of steps; x86 computes with those some hundred times slower, and Java cannot
- * set the CPU's flush-to-zero mode, so the state is flushed to zero below the smallest normal number instead (its
- * contribution to any update is below the type's precision long before).
+ * set the CPU's flush-to-zero mode, so the state is flushed to zero below the smallest normal number instead. For
+ * AdaGrad, RMSProp and Adam that changes no step where ε hides a subnormal state, which the engine checks before each
+ * update ({@code Kernels.flushIsUnseen}), taking the unflushed default update where it does not; momentum's velocity
+ * so flushed moves a weight by less than α times the smallest normal number.
  */
 final class Updates {
   private Updates() {}
@@ -55,12 +57,13 @@ final class Updates {
   }
 
   /**
-   * Adam, as in the scalar loop below, over elements [from, to) of a float parameter; {@code r1}, {@code r2} are the
-   * reciprocals of the bias corrections c₁, c₂.
+   * Adam, as in the scalar loop below, over elements [from, to) of a float parameter; {@code ob1}, {@code ob2} are
+   * 1 − β₁ and 1 − β₂ taken in double and rounded (1 − (float) β is off by up to 2⁻²⁵/(1 − β) of itself: by 1.3e-5 for
+   * β = 0.999), {@code r1}, {@code r2} the reciprocals of the bias corrections c₁, c₂.
    */
   interface FloatAdam {
-    void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2, float eps,
-        float r1, float r2);
+    void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float ob1, float b2,
+        float ob2, float eps, float r1, float r2);
   }
 
   /** Vectorised where the Vector API is (square root and division dominate Adam, and scalar they take ~10 cycles). */
@@ -79,9 +82,9 @@ final class Updates {
   }
 
   /** Adam over elements [from, to), on the vector loop where there is one. */
-  static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
-      float eps, float r1, float r2) {
-    FLOAT_ADAM.apply(w, g, m, v, from, to, rate, b1, b2, eps, r1, r2);
+  static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float ob1,
+      float b2, float ob2, float eps, float r1, float r2) {
+    FLOAT_ADAM.apply(w, g, m, v, from, to, rate, b1, ob1, b2, ob2, eps, r1, r2);
   }
 
   /**
@@ -90,10 +93,8 @@ final class Updates {
    * each element costs one square root and one division (each some ten cycles a vector, which bound the loop). One
    * element at a time: where the Vector API is, {@code adam} runs the vector loop instead, and this is its tail.
    */
-  static void scalarAdam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
-      float eps, float r1, float r2) {
-    float ob1 = 1 - b1;
-    float ob2 = 1 - b2;
+  static void scalarAdam(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1,
+      float ob1, float b2, float ob2, float eps, float r1, float r2) {
     for (int i = from; i < to; i++) {
       float gi = g[i];
       float mi = flush(b1 * m[i] + ob1 * gi);

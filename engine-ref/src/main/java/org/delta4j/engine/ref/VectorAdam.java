@@ -12,13 +12,13 @@ final class VectorAdam implements Updates.FloatAdam {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
   @Override
-  public void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float b2,
-      float eps, float r1, float r2) {
+  public void apply(float[] w, float[] g, float[] m, float[] v, int from, int to, float rate, float b1, float ob1,
+      float b2, float ob2, float eps, float r1, float r2) {
     int end = from + S.loopBound(to - from);
     FloatVector vb1 = FloatVector.broadcast(S, b1);
-    FloatVector vob1 = FloatVector.broadcast(S, 1 - b1);
+    FloatVector vob1 = FloatVector.broadcast(S, ob1);
     FloatVector vb2 = FloatVector.broadcast(S, b2);
-    FloatVector vob2 = FloatVector.broadcast(S, 1 - b2);
+    FloatVector vob2 = FloatVector.broadcast(S, ob2);
     FloatVector vrate = FloatVector.broadcast(S, rate);
     FloatVector vr1 = FloatVector.broadcast(S, r1);
     FloatVector vr2 = FloatVector.broadcast(S, r2);
@@ -35,6 +35,6 @@ final class VectorAdam implements Updates.FloatAdam {
       FloatVector step = vrate.mul(mi.mul(vr1).div(vi.mul(vr2).sqrt().add(veps)));
       FloatVector.fromArray(S, w, i).sub(step).intoArray(w, i);
     }
-    Updates.scalarAdam(w, g, m, v, i, to, rate, b1, b2, eps, r1, r2);
+    Updates.scalarAdam(w, g, m, v, i, to, rate, b1, ob1, b2, ob2, eps, r1, r2);
   }
 }

@@ -45,8 +45,8 @@ class UpdatesTest {
       float[] g = random(n, 10 + step, 0.1f);
       float r1 = (float) (1 / (1 - Math.pow(0.9, step))); // the reciprocals of the bias corrections
       float r2 = (float) (1 / (1 - Math.pow(0.999, step)));
-      vector.apply(w1, g, m1, v1, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, r1, r2);
-      Updates.scalarAdam(w2, g, m2, v2, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, r1, r2);
+      vector.apply(w1, g, m1, v1, 0, n, 1e-3f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, r1, r2);
+      Updates.scalarAdam(w2, g, m2, v2, 0, n, 1e-3f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, r1, r2);
     }
     assertArrayEquals(w2, w1);
     assertArrayEquals(m2, m1);
@@ -57,8 +57,8 @@ class UpdatesTest {
   void vectorAdamTouchesOnlyItsRange() {
     float[] w = random(40, 1, 1);
     float[] before = w.clone();
-    new VectorAdam().apply(w, random(40, 2, 1), new float[40], new float[40], 5, 33, 0.1f, 0.9f, 0.999f, 1e-8f, 0.1f,
-        0.001f);
+    new VectorAdam().apply(w, random(40, 2, 1), new float[40], new float[40], 5, 33, 0.1f, 0.9f, 0.1f, 0.999f, 0.001f,
+        1e-8f, 0.1f, 0.001f);
     for (int i = 0; i < 40; i++) {
       assertEquals(i >= 5 && i < 33, w[i] != before[i], "element " + i);
     }
@@ -92,7 +92,8 @@ class UpdatesTest {
       double c1 = 1 - Math.pow(0.9, step);
       double c2 = 1 - Math.pow(0.999, step);
       k.adamUpdate(fused[0], gradient, fused[1], fused[2], 1e-3, 0.9, 0.999, 1e-8, c1, c2);
-      Updates.scalarAdam(w, g, m, v, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, (float) (1 / c1), (float) (1 / c2));
+      Updates.scalarAdam(w, g, m, v, 0, n, 1e-3f, 0.9f, (float) (1 - 0.9), 0.999f, (float) (1 - 0.999), 1e-8f,
+          (float) (1 / c1), (float) (1 / c2));
     }
     assertArrayEquals(w, fused[0].toFloatArray(), "w");
     assertArrayEquals(m, fused[1].toFloatArray(), "m");
@@ -105,10 +106,10 @@ class UpdatesTest {
     float[] w = {0.5f, -0.5f};
     float[] m = new float[2];
     float[] v = new float[2];
-    Updates.scalarAdam(w, new float[] {1e-3f, 1}, m, v, 0, 2, 1e-3f, 0.9f, 0.999f, 1e-8f, 10, 1000);
+    Updates.scalarAdam(w, new float[] {1e-3f, 1}, m, v, 0, 2, 1e-3f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 10, 1000);
     float[] zero = new float[2];
     for (int step = 0; step < 100_000; step++) {
-      Updates.scalarAdam(w, zero, m, v, 0, 2, 1e-3f, 0.9f, 0.999f, 1e-8f, 1, 1);
+      Updates.scalarAdam(w, zero, m, v, 0, 2, 1e-3f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1, 1);
       for (float x : new float[] {m[0], m[1], v[0], v[1]}) {
         assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "subnormal state " + x + " at step " + step);
       }
