@@ -26,6 +26,7 @@ import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Initializer;
+import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
@@ -117,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
           + "--epochs).")
   Integer stopAfter;
 
+  /** The networks --preset names. */
+  static final List<String> PRESETS = List.of("mlp", "cnn");
+
   /** The largest --batch-size and --epochs accepted: far beyond any use, far from overflowing a count. */
   static final int MAX_BATCH_SIZE = 1 << 20;
   static final int MAX_EPOCHS = 1_000_000;
@@ -135,6 +139,7 @@ final class TrainCommand implements Callable<Integer> {
     checkRange("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
     checkValidationFraction(validationFraction);
     checkLearningRate(learningRate);
+    checkKinds(optimizer, preset);
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try (OutputDirectory held = OutputDirectory.hold(dir)) {
@@ -146,6 +151,20 @@ final class TrainCommand implements Callable<Integer> {
     if (value < min || value > max) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a whole number from %,d to %,d, got %d",
           option, min, max, value));
+    }
+  }
+
+  /**
+   * Refuses an --optimizer no library registers and a --preset that does not exist, naming the option and the choices,
+   * before any data is read.
+   */
+  static void checkKinds(String optimizer, String preset) {
+    if (optimizer != null) {
+      KindRegistry.standard().optimizerKind(optimizer.toLowerCase(Locale.ROOT), "--optimizer " + optimizer);
+    }
+    if (preset != null && !PRESETS.contains(preset.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: "
+          + String.join(", ", PRESETS));
     }
   }
 
@@ -508,7 +527,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       base = FashionMnistCnn.spec(loaded.training().numClasses(), seed);
     } else {
-      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: mlp, cnn");
+      throw new IllegalStateException("cannot happen: --preset " + preset + " was checked against " + PRESETS);
     }
     return base.withOptimizer(optimizerSpec(null, optimizer, learningRate, constantRate, batches(loaded) * epochs));
   }

@@ -300,6 +300,23 @@ class CommandsTest {
   }
 
   /**
+   * An --optimizer no library registers (a library's kind with the library missing from DELTA4J_CLASSPATH, say) or an
+   * unknown --preset is refused naming the option and what there is, before any data is read.
+   */
+  @Test
+  void anUnknownOptimizerOrPresetIsNamedWithItsOptionBeforeAnyData(@TempDir Path out) {
+    Run lion = run("train", "--optimizer", "Lion", "--data", out.resolve("no-data").toString(), "--output",
+        out.resolve("a").toString());
+    assertEquals(1, lion.exitCode(), lion.err());
+    assertTrue(lion.err().startsWith("error: --optimizer Lion: unknown optimizer kind 'lion'; registered: [sgd, "),
+        lion.err());
+    assertTrue(lion.out().isEmpty(), "no data was looked for: " + lion.out());
+    Run preset = run("train", "--preset", "resnet", "--data", out.resolve("no-data").toString(), "--output",
+        out.resolve("b").toString());
+    assertEquals("error: unknown preset 'resnet'; the presets are: mlp, cnn", preset.err().trim());
+  }
+
+  /**
    * Predicting every test image with the model in {@code out}, whatever the shape of its input (the flat images feed a
    * [1, 28, 28] input as they do in training), gets as many right as evaluating it does.
    */
