@@ -218,6 +218,11 @@ class CommandsTest {
         .replace("neg", "0"));
     assertEquals(0, run("evaluate", "--csv", indices.toString(), "--header", "--engine", "ref", "--model", model)
         .exitCode());
+    // Without --csv the commands read Fashion-MNIST; the refusal says how to read the model's own data again.
+    Run images = run("evaluate", "--data", data.toString(), "--engine", "ref", "--model", model);
+    assertEquals("error: " + model + " takes samples of shape [2] but the data's have shape [784]; the model was "
+        + "trained on a CSV file, read again with --csv " + file.toAbsolutePath().normalize() + " --header",
+        images.err().trim());
   }
 
   @Test
