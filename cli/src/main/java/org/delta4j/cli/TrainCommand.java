@@ -140,6 +140,9 @@ final class TrainCommand implements Callable<Integer> {
     checkValidationFraction(validationFraction);
     checkLearningRate(learningRate);
     checkKinds(optimizer, preset);
+    if (!resume) { // a resumed run knows its epochs once its checkpoint is read
+      checkStopAfter(0);
+    }
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try (OutputDirectory held = OutputDirectory.hold(dir)) {
@@ -151,6 +154,14 @@ final class TrainCommand implements Callable<Integer> {
     if (value < min || value > max) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a whole number from %,d to %,d, got %d",
           option, min, max, value));
+    }
+  }
+
+  /** Refuses a --stop-after that is not after the {@code done} epochs and at most --epochs. */
+  private void checkStopAfter(int done) {
+    if (stopAfter != null && (stopAfter <= done || stopAfter > epochs)) {
+      throw new IllegalArgumentException("--stop-after must be after the epochs already done (" + done
+          + ") and at most --epochs (" + epochs + "), got " + stopAfter);
     }
   }
 
@@ -253,10 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         batchSize, seed, network.dataType(), dir));
     out.flush();
 
-    if (stopAfter != null && (stopAfter <= progress.completedEpochs() || stopAfter > epochs)) {
-      throw new IllegalArgumentException("--stop-after must be after the epochs already done ("
-          + progress.completedEpochs() + ") and at most --epochs (" + epochs + "), got " + stopAfter);
-    }
+    checkStopAfter(progress.completedEpochs());
     List<EpochResult> history = new ArrayList<>(progress.history());
     int completed = progress.completedEpochs();
     if (!finishOnly) {

@@ -589,6 +589,27 @@ class CommandsTest {
         + "--resume, or choose another --output"), again.err());
   }
 
+  /**
+   * A run refused before it writes anything leaves no empty directory behind where it made one (runs/<time> after a
+   * mistyped engine, say); a directory the user made stays.
+   */
+  @Test
+  void aRunRefusedBeforeWritingLeavesNoDirectoryItMade(@TempDir Path dir) throws IOException {
+    Path fresh = dir.resolve("fresh");
+    Run r = run("train", "--data", data.toString(), "--engine", "tpu", "--output", fresh.toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(Files.notExists(fresh), "the directory made for the run is gone");
+    Run late = run("train", "--data", data.toString(), "--epochs", "2", "--stop-after", "3", "--output",
+        fresh.toString());
+    assertEquals("error: --stop-after must be after the epochs already done (0) and at most --epochs (2), got 3",
+        late.err().trim());
+    assertTrue(late.out().isEmpty() && Files.notExists(fresh), "refused before any data is read: " + late.out());
+    Path own = Files.createDirectories(dir.resolve("own"));
+    assertEquals(1, run("train", "--data", data.toString(), "--engine", "tpu", "--output", own.toString())
+        .exitCode());
+    assertTrue(Files.isDirectory(own), "the user's own directory stays");
+  }
+
   @Test
   void anEmptyOutputIsRefusedNotTakenForTheCurrentDirectory() {
     for (String[] resume : new String[][] {{}, {"--resume"}}) {
