@@ -15,7 +15,11 @@ final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by train.")
   Path model;
 
-  @Option(names = "--engine", description = "Engine to use (default: the fastest available).")
+  /** Which engine runs when --engine is not given: the selection order of {@link Engines}, as bin/delta4j sets it. */
+  static final String ENGINE_DEFAULT = "-Ddelta4j.engine, else $DELTA4J_ENGINE, which bin/delta4j sets to ref unless "
+      + "it is set, else the available engine of highest priority; see `delta4j engines`";
+
+  @Option(names = "--engine", description = "Engine to use (default: " + ENGINE_DEFAULT + ").")
   String engine;
 
   @Option(names = "--seed", description = "Seed of the CSV test split (default: the one the model was trained with, "

@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
       + "its optimizer and seed apply unless --optimizer, --learning-rate, --constant-rate or --seed say otherwise.")
   Path specFile;
 
-  @Option(names = "--engine", description = "Engine to use (default: the fastest available; see `delta4j engines`).")
+  @Option(names = "--engine", description = "Engine to use (default: " + ModelOptions.ENGINE_DEFAULT + ").")
   String engine;
 
   @Option(names = "--epochs", defaultValue = "5", description = "Epochs to train (default: ${DEFAULT-VALUE}); with "

@@ -82,6 +82,21 @@ class CommandsTest {
     writeFashionMnist(data, 60_000 / 100, 10_000 / 100);
   }
 
+  /**
+   * The help of each command that runs a network says which engine runs without --engine as the README does: the
+   * selection order, in which bin/delta4j names ref, not "the fastest available".
+   */
+  @Test
+  void theHelpSaysWhichEngineRunsByDefault() {
+    for (String command : new String[] {"train", "evaluate", "predict"}) {
+      Run help = run(command, "--help");
+      assertEquals(0, help.exitCode(), help.err());
+      String text = help.out().replaceAll("\\s+", " ");
+      assertTrue(text.contains("$DELTA4J_ENGINE, which bin/delta4j sets to ref") && !text.contains("the fastest"),
+          text);
+    }
+  }
+
   @Test
   void enginesListsWhatIsThereAndWhatIsSelected() {
     Run r = run("engines");
