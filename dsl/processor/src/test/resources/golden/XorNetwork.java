@@ -13,7 +13,6 @@ import org.delta4j.nn.Network;
 import org.delta4j.nn.layers.DenseLayer;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
-import org.delta4j.tensor.Tensor;
 import org.delta4j.train.Evaluation;
 import org.delta4j.train.History;
 import org.delta4j.train.Trainer;
@@ -167,23 +166,7 @@ public final class XorNetwork {
    * @return one row of outputs per sample
    */
   public float[][] outputs(float[][] samples) {
-    int size = network.inputShape().intSize();
-    float[] flat = new float[Math.multiplyExact(samples.length, size)];
-    for (int i = 0; i < samples.length; i++) {
-      if (samples[i] == null || samples[i].length != size) {
-        throw new IllegalArgumentException("sample " + i + " does not have the network's input size " + size);
-      }
-      System.arraycopy(samples[i], 0, flat, i * size, size);
-    }
-    Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(samples.length));
-    input.copyFrom(flat);
-    float[] out = network.predictor().output(input).toFloatArray();
-    int width = network.outputShape().intSize();
-    float[][] rows = new float[samples.length][width];
-    for (int i = 0; i < samples.length; i++) {
-      System.arraycopy(out, i * width, rows[i], 0, width);
-    }
-    return rows;
+    return Inference.outputs(network, samples);
   }
 
   /**

@@ -52,6 +52,7 @@ public final class GradientChecker {
    * training mode at one fixed step, so dropout keeps one mask throughout.
    */
   public GradientCheckResult check(Network network, Tensor input, Tensor targets) {
+    requireGiven(network, "network", input, targets);
     requireFloat64(network.dataType());
     Mode mode = Mode.training(network.optimizer().iterations());
     network.zeroGradients();
@@ -73,11 +74,21 @@ public final class GradientChecker {
   }
 
 
+  /** Refuses a check of nothing, or on no batch, naming what is missing. */
+  private static void requireGiven(Object checked, String what, Tensor input, Tensor targets) {
+    if (checked == null || input == null || targets == null) {
+      throw new IllegalArgumentException("a gradient check needs a " + what + ", an input batch"
+          + (what.equals("network") ? " and its targets" : "") + "; the " + (checked == null ? what
+          : input == null ? "input" : "targets") + " is null");
+    }
+  }
+
   /**
    * Checks one layer on its own: the loss is L = Σ r ⊙ layer(input) for a fixed random r, so ∂L/∂output = r.
    * Checks ∂L/∂θ for every parameter and ∂L/∂input.
    */
   public GradientCheckResult checkLayer(Layer layer, Tensor input) {
+    requireGiven(layer, "layer", input, input);
     requireFloat64(input.dataType());
     Engine engine = input.engine();
     Mode mode = Mode.training(0);

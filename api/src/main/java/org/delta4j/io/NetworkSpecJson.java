@@ -40,7 +40,8 @@ import org.delta4j.spec.OptimizerSpec;
  *
  * Every layer, the loss and the optimizer is an object with a {@code type}, read by the kind registered under that
  * name in a {@link KindRegistry} (the built-in ones and any a {@link org.delta4j.spec.KindProvider} adds) from its own
- * fields; a loss without fields may be written as its name alone. Names, initializers, hyperparameters, the optimizer
+ * fields; a loss without fields may be written as its name alone, and a list of sizes of one value as the value
+ * ({@code "kernel": 3} for {@code [3]}, a 3×3 window). Names, initializers, hyperparameters, the optimizer
  * and the seed may be left out and take their kind's defaults. Writing gives every field, so a saved description
  * round-trips exactly. Unknown types and unknown fields are errors that name the place ({@code layers[2].unit}).
  * Thread-safe.

@@ -34,6 +34,10 @@ public final class ConfusionMatrix {
 
   /** The matrix of paired labels. */
   public static ConfusionMatrix of(int[] actual, int[] predicted, int classes) {
+    if (actual == null || predicted == null) {
+      throw new IllegalArgumentException("a confusion matrix needs the actual labels and the predictions; the "
+          + (actual == null ? "actual labels are" : "predictions are") + " null");
+    }
     if (actual.length != predicted.length) {
       throw new IllegalArgumentException(actual.length + " actual labels but " + predicted.length + " predictions");
     }

@@ -12,6 +12,11 @@ public final class Inference {
     return network.predictor().probabilities(samples);
   }
 
+  /** The raw output of each sample (the logits, for a loss that applies a softmax), in inference mode. */
+  public static float[][] outputs(Network network, float[][] samples) {
+    return network.predictor().outputs(samples);
+  }
+
   /** The most probable class of each sample. */
   public static int[] classes(Network network, float[][] samples) {
     return network.predictor().classes(samples);

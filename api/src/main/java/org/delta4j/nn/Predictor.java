@@ -51,14 +51,27 @@ public final class Predictor {
    * each chunk's results are those of the network's own inference on that chunk as a batch.
    */
   public float[][] probabilities(float[][] samples) {
+    return rows(samples, true);
+  }
+
+  /**
+   * The raw output of each sample, one row of features each: the logits where the loss applies a softmax. Any number
+   * of samples, run as {@link #probabilities(float[][])} runs them.
+   */
+  public float[][] outputs(float[][] samples) {
+    return rows(samples, false);
+  }
+
+  /** One row of outputs per sample, read as probabilities or raw, {@value #CHUNK} samples at a time. */
+  private float[][] rows(float[][] samples, boolean probabilities) {
     checkSamples(samples);
     Workspace w = workspaces.get();
     int width = network.outputShape().intSize();
     float[][] out = new float[samples.length][width];
     for (int from = 0; from < samples.length; from += CHUNK) {
       int rows = Math.min(CHUNK, samples.length - from);
-      Tensor p = w.reader().probabilities(network.infer(w.layers(), input(w, samples, from, rows)));
-      float[] flat = p.toFloatArray();
+      Tensor y = network.infer(w.layers(), input(w, samples, from, rows));
+      float[] flat = (probabilities ? w.reader().probabilities(y) : y).toFloatArray();
       for (int i = 0; i < rows; i++) {
         System.arraycopy(flat, i * width, out[from + i], 0, width);
       }

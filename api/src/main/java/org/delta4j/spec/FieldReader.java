@@ -122,11 +122,18 @@ public final class FieldReader {
     return n.asBoolean();
   }
 
-  /** An array of whole numbers (sizes, strides); {@code fallback} when absent, null fallback: required. */
+  /**
+   * An array of whole numbers (sizes, strides), or one whole number for an array of one ({@code "kernel": 3} as {@code
+   * [3]}, which a window takes as 3×3, as the DSL's {@code kernel = 3}); {@code fallback} when absent, null fallback:
+   * required.
+   */
   public int[] integers(String name, int[] fallback) {
     JsonNode n = get(name);
     if (n == null) {
       return requireFallback(name, fallback);
+    }
+    if (n.isNumber()) {
+      return new int[] {integer(n, where + "." + name)};
     }
     if (!n.isArray()) {
       throw new IllegalArgumentException(where + "." + name + " must be an array of whole numbers, got " + n);

@@ -112,6 +112,6 @@ public record Pool2D(String name, Kind kind, Window2D window) implements LayerSp
 
   @Override
   public String summary() {
-    return kind.name().toLowerCase(Locale.ROOT).substring(0, 3) + "-pool " + window;
+    return (kind == Kind.MAX ? "max" : "avg") + "-pool " + window; // as global-avg-pool
   }
 }

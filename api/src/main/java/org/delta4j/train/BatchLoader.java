@@ -41,24 +41,36 @@ final class BatchLoader {
   private Slot current;
 
   BatchLoader(Dataset data, Shape networkInput, Shape networkOutput, Engine engine, DataType dataType) {
-    if (data == null) {
-      throw new IllegalArgumentException("the dataset is null: nothing to train or evaluate on");
-    }
-    if (!data.fitsInput(networkInput)) {
-      throw new IllegalArgumentException("the dataset's samples have shape " + data.featureShape()
-          + " but the network's input is " + networkInput);
-    }
-    if (!data.targetShape().equals(networkOutput)) {
-      throw new IllegalArgumentException("the dataset's targets have shape " + data.targetShape()
-          + " but the network's output is " + networkOutput
-          + (data.isClassification() ? " (the dataset has " + data.numClasses() + " classes)" : ""));
-    }
+    check(data, "the dataset", networkInput, networkOutput);
     this.data = data;
     this.engine = engine;
     this.dataType = dataType;
     this.inputShape = networkInput;
     this.featureSize = networkInput.intSize();
     this.targetSize = networkOutput.intSize();
+  }
+
+  /**
+   * Refuses {@code data} (called {@code what} in the message, e.g. "the validation data") that a network of this
+   * input and output cannot be run on: none, no samples, samples or targets of other shapes.
+   */
+  static void check(Dataset data, String what, Shape networkInput, Shape networkOutput) {
+    if (data == null) {
+      throw new IllegalArgumentException(what + " is null: nothing to train or evaluate on");
+    }
+    if (data.size() == 0) {
+      // an epoch of no batches would report a loss of 0/0 = NaN, and an evaluation an accuracy of nothing
+      throw new IllegalArgumentException(what + " has no samples: nothing to train or evaluate on");
+    }
+    if (!data.fitsInput(networkInput)) {
+      throw new IllegalArgumentException(what + "'s samples have shape " + data.featureShape()
+          + " but the network's input is " + networkInput);
+    }
+    if (!data.targetShape().equals(networkOutput)) {
+      throw new IllegalArgumentException(what + "'s targets have shape " + data.targetShape()
+          + " but the network's output is " + networkOutput
+          + (data.isClassification() ? " (" + what + " has " + data.numClasses() + " classes)" : ""));
+    }
   }
 
   /** Loads samples order[from .. from + count) into {@link #input()} and {@link #targets()}. */

@@ -52,6 +52,18 @@ public final class Trainer {
     }
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
+    if (validation != null) { // checked now, not after an epoch of training
+      BatchLoader.check(validation, "the validation data", network.inputShape(), network.outputShape());
+    }
+    if (earlyStopping != null && earlyStopping.metric().higherIsBetter()) {
+      Dataset measured = earlyStopping.metric().needsValidation() ? validation : data;
+      if (!measured.isClassification()) {
+        // its accuracy would be NaN every epoch, never an improvement: training would stop after the patience
+        throw new IllegalArgumentException("early stopping monitors " + earlyStopping.metric() + ", but the "
+            + (measured == data ? "training" : "validation") + " data has no classes (targets of shape "
+            + measured.targetShape() + "): monitor a loss");
+      }
+    }
     int n = data.size();
     int batches = (int) ((n + (long) batchSize - 1) / batchSize); // in long: a batch size near 2³¹ would wrap
     int[] order = new int[n];

@@ -43,6 +43,27 @@ class NetworkSpecJsonTest {
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), spec);
   }
 
+  /**
+   * A list of sizes of one value may be written as the value, as the DSL's {@code kernel = 3} and PyTorch's {@code
+   * kernel_size=3} are: a window of one size is square, and an input of one size a vector.
+   */
+  @Test
+  void aSizeListOfOneValueMayBeWrittenAsTheValue() {
+    NetworkSpec bare = NetworkSpecJson.read("{\"input\": [1, 9, 9], \"layers\": [{\"type\": \"conv2d\", "
+        + "\"filters\": 2, \"kernel\": 3, \"stride\": 2, \"dilation\": 2, \"padding\": \"explicit\", \"pad\": 1}, "
+        + "{\"type\": \"max_pool2d\", \"kernel\": 2}, {\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": 2}], "
+        + "\"loss\": \"softmax_cross_entropy\"}");
+    NetworkSpec lists = NetworkSpecJson.read("{\"input\": [1, 9, 9], \"layers\": [{\"type\": \"conv2d\", "
+        + "\"filters\": 2, \"kernel\": [3, 3], \"stride\": [2, 2], \"dilation\": [2, 2], \"padding\": \"explicit\", "
+        + "\"pad\": [1, 1]}, {\"type\": \"max_pool2d\", \"kernel\": [2, 2]}, {\"type\": \"flatten\"}, "
+        + "{\"type\": \"dense\", \"units\": 2}], \"loss\": \"softmax_cross_entropy\"}");
+    assertEquals(lists, bare);
+    String dense = "\"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\"}";
+    assertEquals(NetworkSpecJson.read("{\"input\": [4], " + dense), NetworkSpecJson.read("{\"input\": 4, " + dense));
+    assertMessage("{\"input\": [1, 9, 9], \"layers\": [{\"type\": \"max_pool2d\", \"kernel\": 2.5}], "
+        + "\"loss\": \"squared_error\"}", "layers[0].kernel must be a whole number");
+  }
+
   @Test
   void aDenseLayerWithoutBiasSaysSoAndHasOnlyItsWeight() {
     NetworkSpec spec = NetworkSpec.builder().input(3)

@@ -2,6 +2,7 @@ package org.delta4j.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +37,14 @@ class ConfusionMatrixTest {
   @Test
   void aLabelOutsideTheClassesIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> m.add(3, 0));
+  }
+
+  @Test
+  void missingLabelsOrPredictionsAreNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ConfusionMatrix.of(null, new int[] {0}, 2));
+    assertTrue(e.getMessage().endsWith("the actual labels are null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ConfusionMatrix.of(new int[] {0}, null, 2));
+    assertTrue(e.getMessage().endsWith("the predictions are null"), e.getMessage());
   }
 }

@@ -24,6 +24,14 @@ class NetworkSpecTest {
         spec.summary());
   }
 
+  /** The summary names the pooling kinds as max-pool and avg-pool, as it names global-avg-pool. */
+  @Test
+  void theSummaryNamesEachPoolingKind() {
+    NetworkSpec spec = NetworkSpec.builder().input(1, 8, 8).maxPool(2).avgPool(2).globalAveragePool()
+        .dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    assertTrue(spec.summary().contains("(max-pool 2×2 /2, avg-pool 2×2 /2, global-avg-pool)"), spec.summary());
+  }
+
   @Test
   void everyProblemIsReportedAtOnce() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new NetworkSpec(null,

@@ -32,6 +32,9 @@ final class DataOptions {
   @Option(names = "--header", description = "The CSV file's first line is a header.")
   boolean header;
 
+  /** The part of a CSV file's samples held out for testing. */
+  static final double TEST_FRACTION = 0.2;
+
   /** The data, split as the command needs it, and the Fashion-MNIST directory it came from (null for a CSV file). */
   record Loaded(String description, Dataset training, Dataset validation, Dataset test, Path fashionMnistDirectory) {}
 
@@ -42,11 +45,15 @@ final class DataOptions {
   Loaded load(double validationFraction, long seed, PrintWriter out) throws IOException {
     if (csv != null) {
       Dataset all = CsvReader.classification(csv, labelColumn, header);
-      Split testSplit = Split.of(all, 0.2, seed);
+      if (Math.round(all.size() * TEST_FRACTION) == 0) {
+        throw new IllegalArgumentException("--csv " + csv + " holds " + all.size() + " sample"
+            + (all.size() == 1 ? "" : "s") + ", too few to hold a fifth out for testing: at least 3 are needed");
+      }
+      Split testSplit = Split.of(all, TEST_FRACTION, seed);
       Dataset training = testSplit.training();
       Dataset validation = null;
       if (validationFraction > 0) {
-        Split v = Split.of(training, validationFraction, seed + 1);
+        Split v = validationSplit(training, validationFraction, seed + 1);
         training = v.training();
         validation = v.validation();
       }
@@ -72,11 +79,25 @@ final class DataOptions {
     Dataset training = d.training();
     Dataset validation = null;
     if (validationFraction > 0) {
-      Split v = Split.of(d.training(), validationFraction, seed);
+      Split v = validationSplit(d.training(), validationFraction, seed);
       training = v.training();
       validation = v.validation();
     }
     return new Loaded(String.format(Locale.ROOT, "Fashion-MNIST from %s: %,d training and %,d test images of 28×28",
         d.directory(), d.training().size(), d.test().size()), training, validation, d.test(), d.directory());
+  }
+
+  /**
+   * {@code training} less the part {@code fraction} held out for validation, refused naming --validation-fraction when
+   * a side would be empty.
+   */
+  private static Split validationSplit(Dataset training, double fraction, long seed) {
+    long held = Math.round(training.size() * fraction);
+    if (held == 0 || held == training.size()) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--validation-fraction %s of the %d training "
+          + "samples holds out %d, leaving %s: choose another fraction, or 0 for no validation", fraction,
+          training.size(), held, held == 0 ? "the validation set empty" : "nothing to train on"));
+    }
+    return Split.of(training, fraction, seed);
   }
 }

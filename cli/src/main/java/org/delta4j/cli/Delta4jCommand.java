@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.delta4j.engine.EngineUnavailableException;
+import org.delta4j.spec.KindRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,6 +92,20 @@ public final class Delta4jCommand implements Runnable {
     c.getErr().println(line.toString().replaceAll("\\s*\\R\\s*", " "));
     c.getErr().flush();
     return c.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * Registers the kinds on the class path, Delta4j's own and those of the libraries in DELTA4J_CLASSPATH, before any
+   * work: a library whose provider fails (two claiming one type name, a provider that throws or cannot be loaded) is
+   * then one line naming it, rather than the stack trace of whatever first needed a kind.
+   */
+  static void registerKinds() {
+    try {
+      KindRegistry.standard();
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("the layer, loss and optimizer kinds on the class path (the program's and "
+          + "those of DELTA4J_CLASSPATH) cannot be registered: " + e.getMessage(), e);
+    }
   }
 
   /** One line saying what is wrong: for a file system error, the path and the cause in words. */

@@ -25,6 +25,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Delta4jCommand.registerKinds();
     PrintWriter out = spec.commandLine().getOut();
     SavedModel saved = model.load();
     DataOptions.Loaded loaded = data.load(0, model.seed(), out);

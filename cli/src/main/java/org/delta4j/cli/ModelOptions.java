@@ -15,7 +15,11 @@ final class ModelOptions {
   @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by train.")
   Path model;
 
-  @Option(names = "--engine", description = "Engine to use (default: the fastest available).")
+  /** Which engine runs when --engine is not given: the selection order of {@link Engines}, as bin/delta4j sets it. */
+  static final String ENGINE_DEFAULT = "-Ddelta4j.engine, else $DELTA4J_ENGINE, which bin/delta4j sets to ref unless "
+      + "it is set, else the available engine of highest priority; see `delta4j engines`";
+
+  @Option(names = "--engine", description = "Engine to use (default: " + ENGINE_DEFAULT + ").")
   String engine;
 
   @Option(names = "--seed", description = "Seed of the CSV test split (default: the one the model was trained with, "
@@ -45,23 +49,40 @@ final class ModelOptions {
    * as in training), or another number of classes (both named).
    */
   void checkFits(Network network, Dataset data) throws IOException {
+    String run = ModelFiles.runConfiguration(model);
+    RunConfiguration saved = run == null ? null : RunConfiguration.fromJson(run, model);
     if (!data.fitsInput(network.spec().input())) {
       throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
-          + " but the data's have shape " + data.featureShape());
+          + " but the data's have shape " + data.featureShape() + trainedOn(saved));
     }
     long classes = network.outputShape().size();
     if (classes != data.numClasses()) {
       throw new IllegalArgumentException(model + " predicts " + classes + " classes but the data has "
-          + data.numClasses() + " " + data.classNames() + "; use the data the model was trained on");
+          + data.numClasses() + " " + data.classNames() + "; use the data the model was trained on"
+          + trainedOn(saved));
     }
     // Classes named by labels 0..K-1 are the outputs' indices, as in training; named otherwise they are matched by
     // their sorted order, so another set of names of the same number would be scored against the wrong outputs.
-    String run = ModelFiles.runConfiguration(model);
-    List<String> trained = run == null ? null : RunConfiguration.fromJson(run, model).classes();
+    List<String> trained = saved == null ? null : saved.classes();
     if (trained != null && !isIndices(data.classNames()) && !trained.equals(data.classNames())) {
       throw new IllegalArgumentException(model + " was trained on the classes " + trained + " but the data's are "
           + data.classNames() + "; use data labelled as the model's was");
     }
+  }
+
+  /**
+   * Where the model's run took its data, when that was a CSV file: the options that read it again (the model does not
+   * hold its data, and without --csv the commands read Fashion-MNIST); else nothing.
+   */
+  private static String trainedOn(RunConfiguration saved) {
+    String csv = saved == null ? null : saved.get("--csv");
+    if (csv == null) {
+      return "";
+    }
+    String label = saved.get("--label-column");
+    return "; the model was trained on a CSV file, read again with --csv " + csv
+        + ("true".equals(saved.get("--header")) ? " --header" : "")
+        + (label == null || label.equals("-1") ? "" : " --label-column " + label);
   }
 
   private static boolean isIndices(List<String> names) {

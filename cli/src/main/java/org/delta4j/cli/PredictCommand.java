@@ -34,6 +34,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Delta4jCommand.registerKinds();
     PrintWriter out = spec.commandLine().getOut();
     TrainCommand.checkRange("--count", count, 1, Integer.MAX_VALUE);
     SavedModel saved = model.load();

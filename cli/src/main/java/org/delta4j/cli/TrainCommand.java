@@ -1,5 +1,7 @@
 package org.delta4j.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.io.ModelFiles;
@@ -21,7 +24,9 @@ import org.delta4j.io.SafeTensors;
 import org.delta4j.io.SavedModel;
 import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Initializer;
+import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
@@ -65,10 +70,11 @@ final class TrainCommand implements Callable<Integer> {
       + "cnn (conv 32 3×3, max-pool 2, conv 64 3×3, max-pool 2, dense 128, dense 10; for 28×28 images).")
   String preset;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "A network spec file (JSON) instead of the preset.")
+  @Option(names = "--spec", paramLabel = "FILE", description = "A network spec file (JSON) instead of the preset; "
+      + "its optimizer and seed apply unless --optimizer, --learning-rate, --constant-rate or --seed say otherwise.")
   Path specFile;
 
-  @Option(names = "--engine", description = "Engine to use (default: the fastest available; see `delta4j engines`).")
+  @Option(names = "--engine", description = "Engine to use (default: " + ModelOptions.ENGINE_DEFAULT + ").")
   String engine;
 
   @Option(names = "--epochs", defaultValue = "5", description = "Epochs to train (default: ${DEFAULT-VALUE}); with "
@@ -82,13 +88,15 @@ final class TrainCommand implements Callable<Integer> {
       + "nesterov, adagrad, rmsprop, adam, adamw, or one a library adds (default: adam, or the spec file's).")
   String optimizer;
 
-  @Option(names = "--learning-rate", description = "Base learning rate (default: 0.002, cosine-annealed to 0).")
+  @Option(names = "--learning-rate", description = "Base learning rate, cosine-annealed to 0 (default: 0.002, or "
+      + "the spec file's for its own optimizer).")
   Double learningRate;
 
   @Option(names = "--constant-rate", description = "Keep the learning rate constant instead of cosine annealing.")
   boolean constantRate;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, shuffles and splits.")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights, shuffles and splits (default: "
+      + "${DEFAULT-VALUE}, or the spec file's).")
   long seed;
 
   @Option(names = "--validation-fraction", defaultValue = "0.1",
@@ -110,12 +118,16 @@ final class TrainCommand implements Callable<Integer> {
           + "--epochs).")
   Integer stopAfter;
 
+  /** The networks --preset names. */
+  static final List<String> PRESETS = List.of("mlp", "cnn");
+
   /** The largest --batch-size and --epochs accepted: far beyond any use, far from overflowing a count. */
   static final int MAX_BATCH_SIZE = 1 << 20;
   static final int MAX_EPOCHS = 1_000_000;
 
   @Override
   public Integer call() throws IOException {
+    Delta4jCommand.registerKinds();
     // An empty path resolves to the working directory: a run would land among whatever files are there.
     if (output != null && output.toString().isEmpty()) {
       throw new IllegalArgumentException("--output is empty: name the directory for the run");
@@ -127,6 +139,10 @@ final class TrainCommand implements Callable<Integer> {
     checkRange("--batch-size", batchSize, 1, MAX_BATCH_SIZE);
     checkValidationFraction(validationFraction);
     checkLearningRate(learningRate);
+    checkKinds(optimizer, preset);
+    if (!resume) { // a resumed run knows its epochs once its checkpoint is read
+      checkStopAfter(0);
+    }
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     try (OutputDirectory held = OutputDirectory.hold(dir)) {
@@ -138,6 +154,28 @@ final class TrainCommand implements Callable<Integer> {
     if (value < min || value > max) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a whole number from %,d to %,d, got %d",
           option, min, max, value));
+    }
+  }
+
+  /** Refuses a --stop-after that is not after the {@code done} epochs and at most --epochs. */
+  private void checkStopAfter(int done) {
+    if (stopAfter != null && (stopAfter <= done || stopAfter > epochs)) {
+      throw new IllegalArgumentException("--stop-after must be after the epochs already done (" + done
+          + ") and at most --epochs (" + epochs + "), got " + stopAfter);
+    }
+  }
+
+  /**
+   * Refuses an --optimizer no library registers and a --preset that does not exist, naming the option and the choices,
+   * before any data is read.
+   */
+  static void checkKinds(String optimizer, String preset) {
+    if (optimizer != null) {
+      KindRegistry.standard().optimizerKind(optimizer.toLowerCase(Locale.ROOT), "--optimizer " + optimizer);
+    }
+    if (preset != null && !PRESETS.contains(preset.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: "
+          + String.join(", ", PRESETS));
     }
   }
 
@@ -177,6 +215,16 @@ final class TrainCommand implements Callable<Integer> {
           ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
     }
 
+    // A spec file is read before any data, and its seed is the run's unless --seed says otherwise: every option
+    // this run records must be known before its first checkpoint.
+    NetworkSpec fromFile = null;
+    if (!resume && specFile != null) {
+      fromFile = readSpecFile(specFile);
+      if (!matched("--seed")) {
+        seed = fromFile.seed();
+      }
+    }
+
     Engines.Selection selection = Engines.defaults().selection(engine);
     out.println("Engine: " + selection.engine().name() + " (" + selection.reason() + "): "
         + selection.engine().description());
@@ -208,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
         network = extendSchedule(network, planned(savedRun), loaded, out);
       }
     } else {
-      network = Network.create(networkSpec(loaded), selection.engine(), dataType);
+      network = Network.create(networkSpec(fromFile, loaded), selection.engine(), dataType);
       progress = TrainingProgress.none();
     }
     out.println("Network: " + network.spec().summary());
@@ -216,10 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         batchSize, seed, network.dataType(), dir));
     out.flush();
 
-    if (stopAfter != null && (stopAfter <= progress.completedEpochs() || stopAfter > epochs)) {
-      throw new IllegalArgumentException("--stop-after must be after the epochs already done ("
-          + progress.completedEpochs() + ") and at most --epochs (" + epochs + "), got " + stopAfter);
-    }
+    checkStopAfter(progress.completedEpochs());
     List<EpochResult> history = new ArrayList<>(progress.history());
     int completed = progress.completedEpochs();
     if (!finishOnly) {
@@ -393,13 +438,16 @@ final class TrainCommand implements Callable<Integer> {
    * file's own optimizer keeps its schedule. Either way the program says which.
    */
   private Network extendSchedule(Network n, int planned, DataOptions.Loaded loaded, PrintWriter out) {
-    if (specFile != null && optimizer == null && learningRate == null) {
+    if (specFile != null && !optionsSetTheOptimizer()) {
       out.println("Extending the run from " + planned + " to " + epochs + " epochs; the spec file's learning-rate "
           + "schedule is kept as it is");
       return n;
     }
-    Network fresh = Network.create(n.spec().withOptimizer(optimizerSpec(batches(loaded))), n.engine(),
-        n.dataType());
+    // The run's own optimizer stands for the spec file's: it has the file's kind and settings where the options kept
+    // them, and the options' rate.
+    OptimizerSpec stretched = optimizerSpec(specFile != null ? n.spec().optimizer() : null, optimizer, learningRate,
+        constantRate, batches(loaded) * epochs);
+    Network fresh = Network.create(n.spec().withOptimizer(stretched), n.engine(), n.dataType());
     for (int i = 0; i < fresh.parameters().size(); i++) {
       fresh.parameters().get(i).value().copyFrom(n.parameters().get(i).value().toDoubleArray());
     }
@@ -416,21 +464,60 @@ final class TrainCommand implements Callable<Integer> {
     return (loaded.training().size() + (long) batchSize - 1) / batchSize;
   }
 
-  /** The network: the spec file's, or the preset sized to the data, with the optimizer options applied. */
-  private NetworkSpec networkSpec(DataOptions.Loaded loaded) throws IOException {
+  /** Whether an option says something of the optimizer, which a spec file's then gives way to. */
+  private boolean optionsSetTheOptimizer() {
+    return optimizer != null || learningRate != null || constantRate;
+  }
+
+  /** The network spec file, refused naming --spec and the file when it cannot be read or described. */
+  private static NetworkSpec readSpecFile(Path file) {
+    String json;
+    try {
+      json = NetworkSpecJson.readFile(file);
+    } catch (IllegalArgumentException e) { // the message starts with the file
+      throw new IllegalArgumentException("--spec " + e.getMessage(), e);
+    }
+    try {
+      return NetworkSpecJson.read(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--spec " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a spec file whose network cannot read the data's samples (flat samples of as many values feed an image
+   * input, as in training) or whose outputs are not the data's targets, naming the file and both shapes.
+   */
+  private void requireFits(NetworkSpec fromFile, Dataset training) {
+    if (!training.fitsInput(fromFile.input())) {
+      throw new IllegalArgumentException("--spec " + specFile + " takes samples of shape " + fromFile.input()
+          + " but the data's have shape " + training.featureShape());
+    }
+    if (!training.targetShape().equals(fromFile.outputShape())) {
+      throw new IllegalArgumentException("--spec " + specFile + " gives outputs of shape " + fromFile.outputShape()
+          + " but the data's targets have shape " + training.targetShape()
+          + (training.isClassification() ? " (" + training.numClasses() + " classes " + training.classNames() + ")"
+              : ""));
+    }
+  }
+
+  /**
+   * The network: the spec file's ({@code fromFile}, with its optimizer as the options have it), or the preset sized
+   * to the data, with the optimizer the options name.
+   */
+  private NetworkSpec networkSpec(NetworkSpec fromFile, DataOptions.Loaded loaded) {
     NetworkSpec base;
-    if (specFile != null) {
-      String json;
-      try {
-        json = NetworkSpecJson.readFile(specFile);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--spec " + e.getMessage(), e);
-      }
-      base = NetworkSpecJson.read(json).withSeed(seed);
-      if (optimizer == null && learningRate == null) {
+    if (fromFile != null) {
+      requireFits(fromFile, loaded.training());
+      base = fromFile.withSeed(seed);
+      if (!optionsSetTheOptimizer()) {
         return base;
       }
-    } else if (preset.equals("mlp")) {
+      return base.withOptimizer(optimizerSpec(base.optimizer(), optimizer, learningRate, constantRate,
+          batches(loaded) * epochs));
+    }
+    String presetName = preset.toLowerCase(Locale.ROOT); // values in any case, as the other options' names
+    if (presetName.equals("mlp")) {
       // The default network is written in the DSL (FashionMnistMlpSpec); data of another size gets the same layers.
       // He initialisation suits ReLU; with Adam at 2e-3 annealed to 0 it reaches 88–89 % in five epochs, where the
       // usual Xavier and a constant 1e-3 stop near 87.5 %.
@@ -441,31 +528,37 @@ final class TrainCommand implements Callable<Integer> {
           .dense(256, Initializer.heUniform()).relu().dense(128, Initializer.heUniform()).relu()
           .dense(loaded.training().numClasses(), Initializer.heUniform())
           .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).seed(seed).build();
-    } else if (preset.equals("cnn")) {
+    } else if (presetName.equals("cnn")) {
       if (loaded.training().featureShape().size() != 28 * 28) {
         throw new IllegalArgumentException("the cnn preset takes 28×28 grey images (784 values), but the data's "
             + "samples have shape " + loaded.training().featureShape());
       }
       base = FashionMnistCnn.spec(loaded.training().numClasses(), seed);
     } else {
-      throw new IllegalArgumentException("unknown preset '" + preset + "'; the presets are: mlp, cnn");
+      throw new IllegalStateException("cannot happen: --preset " + preset + " was checked against " + PRESETS);
     }
-    return base.withOptimizer(optimizerSpec(batches(loaded)));
-  }
-
-  /** The optimizer the options name, its learning rate cosine-annealed to 0 over the run (unless constant). */
-  private OptimizerSpec optimizerSpec(long batches) {
-    return optimizerSpec(optimizer, learningRate, constantRate, batches * epochs);
+    return base.withOptimizer(optimizerSpec(null, optimizer, learningRate, constantRate, batches(loaded) * epochs));
   }
 
   /**
-   * The optimizer of a run of {@code updates} updates: {@code optimizer} (null: Adam) at {@code learningRate} (null:
-   * 2e-3), the rate cosine-annealed to 0 over the updates unless {@code constantRate}.
+   * The optimizer of a run of {@code updates} updates, as the options say: the kind {@code optimizer} (null: the spec
+   * file's, else Adam) at the rate {@code learningRate} (null: the spec file's for its own kind, else 2e-3), the rate
+   * cosine-annealed to 0 over the updates unless {@code constantRate}. The spec file's optimizer {@code fromFile} (null
+   * for a preset) keeps its other settings (β's, momentum, weight decay...) when the kind is its own; another kind
+   * has that kind's defaults.
    */
-  static OptimizerSpec optimizerSpec(String optimizer, Double learningRate, boolean constantRate, long updates) {
-    double rate = learningRate != null ? learningRate : 2e-3;
+  static OptimizerSpec optimizerSpec(OptimizerSpec fromFile, String optimizer, Double learningRate,
+      boolean constantRate, long updates) {
     LearningRateSchedule schedule = constantRate ? new LearningRateSchedule.Constant()
         : new LearningRateSchedule.CosineDecay(Math.max(1, updates), 0);
-    return NetworkSpecJson.optimizer(optimizer == null ? OptimizerSpec.Adam.TYPE : optimizer, rate, schedule);
+    String type = optimizer != null ? optimizer : fromFile != null ? fromFile.type() : OptimizerSpec.Adam.TYPE;
+    if (fromFile == null || !type.equalsIgnoreCase(fromFile.type())) {
+      return NetworkSpecJson.optimizer(type, learningRate != null ? learningRate : 2e-3, schedule);
+    }
+    ObjectNode own = JsonNodeFactory.instance.objectNode().put("type", fromFile.type());
+    fromFile.writeFields(new FieldWriter(own));
+    new FieldWriter(own).put("learning_rate", learningRate != null ? learningRate : fromFile.learningRate())
+        .put("weight_decay", fromFile.weightDecay()).put("schedule", schedule);
+    return NetworkSpecJson.readOptimizer(own.toString());
   }
 }

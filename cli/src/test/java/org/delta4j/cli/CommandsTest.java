@@ -19,6 +19,10 @@ import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.io.SafeTensors;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +65,12 @@ class CommandsTest {
     gzip(dir.resolve(kind + "-labels-idx1-ubyte.gz"), labels.array());
   }
 
+  /** The four files of a Fashion-MNIST look-alike of {@code training} and {@code test} images in {@code dir}. */
+  static void writeFashionMnist(Path dir, int training, int test) throws IOException {
+    writeIdx(dir, "train", training, 1);
+    writeIdx(dir, "t10k", test, 2);
+  }
+
   static void gzip(Path file, byte[] bytes) throws IOException {
     try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
       out.write(bytes);
@@ -69,8 +79,22 @@ class CommandsTest {
 
   @BeforeAll
   static void writeData() throws IOException {
-    writeIdx(data, "train", 60_000 / 100, 1);
-    writeIdx(data, "t10k", 10_000 / 100, 2);
+    writeFashionMnist(data, 60_000 / 100, 10_000 / 100);
+  }
+
+  /**
+   * The help of each command that runs a network says which engine runs without --engine as the README does: the
+   * selection order, in which bin/delta4j names ref, not "the fastest available".
+   */
+  @Test
+  void theHelpSaysWhichEngineRunsByDefault() {
+    for (String command : new String[] {"train", "evaluate", "predict"}) {
+      Run help = run(command, "--help");
+      assertEquals(0, help.exitCode(), help.err());
+      String text = help.out().replaceAll("\\s+", " ");
+      assertTrue(text.contains("$DELTA4J_ENGINE, which bin/delta4j sets to ref") && !text.contains("the fastest"),
+          text);
+    }
   }
 
   @Test
@@ -209,6 +233,11 @@ class CommandsTest {
         .replace("neg", "0"));
     assertEquals(0, run("evaluate", "--csv", indices.toString(), "--header", "--engine", "ref", "--model", model)
         .exitCode());
+    // Without --csv the commands read Fashion-MNIST; the refusal says how to read the model's own data again.
+    Run images = run("evaluate", "--data", data.toString(), "--engine", "ref", "--model", model);
+    assertEquals("error: " + model + " takes samples of shape [2] but the data's have shape [784]; the model was "
+        + "trained on a CSV file, read again with --csv " + file.toAbsolutePath().normalize() + " --header",
+        images.err().trim());
   }
 
   @Test
@@ -291,6 +320,23 @@ class CommandsTest {
   }
 
   /**
+   * An --optimizer no library registers (a library's kind with the library missing from DELTA4J_CLASSPATH, say) or an
+   * unknown --preset is refused naming the option and what there is, before any data is read.
+   */
+  @Test
+  void anUnknownOptimizerOrPresetIsNamedWithItsOptionBeforeAnyData(@TempDir Path out) {
+    Run lion = run("train", "--optimizer", "Lion", "--data", out.resolve("no-data").toString(), "--output",
+        out.resolve("a").toString());
+    assertEquals(1, lion.exitCode(), lion.err());
+    assertTrue(lion.err().startsWith("error: --optimizer Lion: unknown optimizer kind 'lion'; registered: [sgd, "),
+        lion.err());
+    assertTrue(lion.out().isEmpty(), "no data was looked for: " + lion.out());
+    Run preset = run("train", "--preset", "resnet", "--data", out.resolve("no-data").toString(), "--output",
+        out.resolve("b").toString());
+    assertEquals("error: unknown preset 'resnet'; the presets are: mlp, cnn", preset.err().trim());
+  }
+
+  /**
    * Predicting every test image with the model in {@code out}, whatever the shape of its input (the flat images feed a
    * [1, 28, 28] input as they do in training), gets as many right as evaluating it does.
    */
@@ -319,6 +365,99 @@ class CommandsTest {
   /** The run's network as the program describes it, up to its optimizer. */
   private static String layers(Run r) {
     return r.out().replaceAll("(?s).*\nNetwork: (.*?), Adam\\[.*", "$1");
+  }
+
+  /**
+   * A spec file's optimizer and seed are the run's unless an option says otherwise: --learning-rate changes the rate
+   * of the file's own optimizer (its kind, momentum and weight decay kept, the rate cosine-annealed as for a preset),
+   * --optimizer names another kind with that kind's defaults, and --seed another seed.
+   */
+  @Test
+  void aSpecFilesOptimizerAndSeedHoldUnlessAnOptionSaysOtherwise(@TempDir Path dir) throws IOException {
+    OptimizerSpec own = new OptimizerSpec.Momentum(0.05, 0.8, 1e-4, new LearningRateSchedule.Constant());
+    NetworkSpec file = NetworkSpec.builder().input(784).dense(10).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(own).seed(7).build();
+    Path spec = Files.writeString(dir.resolve("momentum.json"), NetworkSpecJson.write(file));
+    long updates = (540 + 31) / 32; // one epoch of the 540 training images left after validation, in batches of 32
+
+    NetworkSpec asWritten = trainedSpec(dir.resolve("as-written"), "--spec", spec.toString());
+    assertEquals(file, asWritten);
+
+    NetworkSpec newRate = trainedSpec(dir.resolve("new-rate"), "--spec", spec.toString(), "--learning-rate", "0.01");
+    assertEquals(new OptimizerSpec.Momentum(0.01, 0.8, 1e-4, new LearningRateSchedule.CosineDecay(updates, 0)),
+        newRate.optimizer());
+    assertEquals(7, newRate.seed());
+
+    NetworkSpec constant = trainedSpec(dir.resolve("constant"), "--spec", spec.toString(), "--constant-rate");
+    assertEquals(own, constant.optimizer());
+
+    NetworkSpec otherKind = trainedSpec(dir.resolve("other-kind"), "--spec", spec.toString(), "--optimizer", "SGD",
+        "--seed", "3");
+    assertEquals(new OptimizerSpec.Sgd(2e-3, 0, new LearningRateSchedule.CosineDecay(updates, 0)),
+        otherKind.optimizer());
+    assertEquals(3, otherKind.seed());
+  }
+
+  /**
+   * A spec file whose network does not take the data's samples, or does not give one output per class, is refused
+   * before training, naming the file and both shapes.
+   */
+  @Test
+  void aSpecFileThatDoesNotFitTheDataIsRefusedNamingTheFileAndTheShapes(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("three.csv");
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 30; i++) {
+      rows.append(i % 3).append(',').append(i).append(',').append(i % 7).append(',').append(i % 3).append('\n');
+    }
+    Files.writeString(csv, rows);
+    NetworkSpec wide = NetworkSpec.builder().input(784).dense(3).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    Path wideFile = Files.writeString(dir.resolve("wide.json"), NetworkSpecJson.write(wide));
+    Run r = run("train", "--csv", csv.toString(), "--spec", wideFile.toString(), "--engine", "ref", "--output",
+        dir.resolve("wide").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals("error: --spec " + wideFile + " takes samples of shape [784] but the data's have shape [3]",
+        r.err().trim());
+    NetworkSpec ten = NetworkSpec.builder().input(3).dense(10).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    Path tenFile = Files.writeString(dir.resolve("ten.json"), NetworkSpecJson.write(ten));
+    r = run("train", "--csv", csv.toString(), "--spec", tenFile.toString(), "--engine", "ref", "--output",
+        dir.resolve("ten").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals("error: --spec " + tenFile + " gives outputs of shape [10] but the data's targets have shape [3] "
+        + "(3 classes [0, 1, 2])", r.err().trim());
+    assertTrue(Files.notExists(dir.resolve("ten").resolve(TrainCommand.CHECKPOINT)), "nothing was trained");
+  }
+
+  /**
+   * A CSV file too small for its test part (a fifth), or for the validation part asked for, is refused naming what
+   * cannot be held out and the option that asked for it, not as a split of a fraction the user never gave.
+   */
+  @Test
+  void aCsvFileTooSmallToSplitIsRefusedNamingTheOptionAndCounts(@TempDir Path dir) throws IOException {
+    Path two = Files.writeString(dir.resolve("two.csv"), "1,2,0\n3,4,1\n");
+    Run r = run("train", "--csv", two.toString(), "--engine", "ref", "--output", dir.resolve("a").toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertEquals("error: --csv " + two + " holds 2 samples, too few to hold a fifth out for testing: at least 3 are "
+        + "needed", r.err().trim());
+    Path three = Files.writeString(dir.resolve("three.csv"), "1,2,0\n3,4,1\n5,6,1\n");
+    r = run("train", "--csv", three.toString(), "--engine", "ref", "--output", dir.resolve("b").toString());
+    assertEquals("error: --validation-fraction 0.1 of the 2 training samples holds out 0, leaving the validation set "
+        + "empty: choose another fraction, or 0 for no validation", r.err().trim());
+    r = run("train", "--csv", three.toString(), "--validation-fraction", "0.9", "--engine", "ref", "--output",
+        dir.resolve("c").toString());
+    assertEquals("error: --validation-fraction 0.9 of the 2 training samples holds out 2, leaving nothing to train "
+        + "on: choose another fraction, or 0 for no validation", r.err().trim());
+    assertEquals(0, run("train", "--csv", three.toString(), "--validation-fraction", "0", "--epochs", "1",
+        "--engine", "ref", "--output", dir.resolve("d").toString()).exitCode());
+  }
+
+  /** The network one epoch of {@code train} with these options trains into {@code out}, as its network.json says. */
+  private static NetworkSpec trainedSpec(Path out, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs", "1", "--batch-size",
+        "32", "--engine", "ref", "--output", out.toString()));
+    args.addAll(List.of(options));
+    Run r = run(args.toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.err());
+    return NetworkSpecJson.read(Files.readString(out.resolve("network.json")));
   }
 
   @Test
@@ -465,6 +604,27 @@ class CommandsTest {
         + "--resume, or choose another --output"), again.err());
   }
 
+  /**
+   * A run refused before it writes anything leaves no empty directory behind where it made one (runs/<time> after a
+   * mistyped engine, say); a directory the user made stays.
+   */
+  @Test
+  void aRunRefusedBeforeWritingLeavesNoDirectoryItMade(@TempDir Path dir) throws IOException {
+    Path fresh = dir.resolve("fresh");
+    Run r = run("train", "--data", data.toString(), "--engine", "tpu", "--output", fresh.toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(Files.notExists(fresh), "the directory made for the run is gone");
+    Run late = run("train", "--data", data.toString(), "--epochs", "2", "--stop-after", "3", "--output",
+        fresh.toString());
+    assertEquals("error: --stop-after must be after the epochs already done (0) and at most --epochs (2), got 3",
+        late.err().trim());
+    assertTrue(late.out().isEmpty() && Files.notExists(fresh), "refused before any data is read: " + late.out());
+    Path own = Files.createDirectories(dir.resolve("own"));
+    assertEquals(1, run("train", "--data", data.toString(), "--engine", "tpu", "--output", own.toString())
+        .exitCode());
+    assertTrue(Files.isDirectory(own), "the user's own directory stays");
+  }
+
   @Test
   void anEmptyOutputIsRefusedNotTakenForTheCurrentDirectory() {
     for (String[] resume : new String[][] {{}, {"--resume"}}) {
@@ -486,9 +646,9 @@ class CommandsTest {
     Run zero = run("train", "--data", data.toString(), "--epochs", "0", "--output", out.toString());
     assertTrue(zero.err().contains("--epochs must be a whole number from 1 to 1,000,000, got 0"), zero.err());
     Run sgd = run("train", "--data", data.toString(), "--epochs", "1", "--optimizer", "sgd", "--dtype", "float32",
-        "--engine", "ref", "--output", out.toString());
+        "--engine", "REF", "--preset", "MLP", "--output", out.toString());
     assertEquals(0, sgd.exitCode(), sgd.err());
-    assertTrue(sgd.out().contains("Sgd["), sgd.out());
+    assertTrue(sgd.out().contains("Sgd[") && sgd.out().contains("784-256-128-10"), sgd.out());
     for (String count : new String[] {"0", "-5"}) {
       Run p = run("predict", "--data", data.toString(), "--model", out.resolve("model.safetensors").toString(),
           "--count", count, "--engine", "ref");

@@ -32,6 +32,6 @@ class FashionMnistCnnTest {
     // train's defaults: 10 % of the 60,000 training images held out for validation, the rest in batches of 128.
     long images = 60_000 - Math.round(60_000 * 0.1);
     long batchesPerEpoch = (images + 127) / 128;
-    assertEquals(TrainCommand.optimizerSpec(null, null, false, 10 * batchesPerEpoch), specFile().optimizer());
+    assertEquals(TrainCommand.optimizerSpec(null, null, null, false, 10 * batchesPerEpoch), specFile().optimizer());
   }
 }

@@ -34,8 +34,7 @@ class ResumeAfterKillTest {
 
   @BeforeAll
   static void writeData() throws IOException {
-    CommandsTest.writeIdx(data, "train", 1_000, 1);
-    CommandsTest.writeIdx(data, "t10k", 100, 2);
+    CommandsTest.writeFashionMnist(data, 1_000, 100);
   }
 
   private static String[] options(String engine, Path out) {

@@ -58,6 +58,35 @@ class PredictorChunksTest {
     }
   }
 
+  /**
+   * The raw outputs (the generated networks' {@code outputs}) run a chunk at a time too, and are the logits behind
+   * the probabilities: softmax(outputs) = probabilities.
+   */
+  @Test
+  void rawOutputsRunAChunkAtATimeAndAreTheLogitsOfTheProbabilities() {
+    Network net = network();
+    float[][] x = samples(SAMPLES);
+    float[][] logits = net.predictor().outputs(x);
+    assertEquals(Predictor.CHUNK, largest.get(), "the most rows run at once");
+    float[][] probabilities = net.predictor().probabilities(x);
+    for (int i = 0; i < SAMPLES; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (float z : logits[i]) {
+        max = Math.max(max, z);
+      }
+      double sum = 0;
+      for (float z : logits[i]) {
+        sum += Math.exp(z - max);
+      }
+      for (int c = 0; c < logits[i].length; c++) {
+        assertEquals(Math.exp(logits[i][c] - max) / sum, probabilities[i][c], 1e-6, "sample " + i + ", class " + c);
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.predictor().outputs(new float[0][]));
+    assertEquals("no samples to predict", e.getMessage());
+  }
+
   @Test
   void aBadSampleLateInALongArrayIsNamedBeforeAnyIsRun() {
     Network net = network();

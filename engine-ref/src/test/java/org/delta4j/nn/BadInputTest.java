@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.gradcheck.GradientChecker;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
@@ -41,6 +42,20 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> trainer.fit(net, null), "dataset is null");
     fails(IllegalArgumentException.class, () -> Evaluation.of(null, data, 8), "network", "null");
     fails(IllegalArgumentException.class, () -> Evaluation.of(net, null, 8), "dataset is null");
+  }
+
+  @Test
+  void aGradientCheckOfNothingIsNamed() {
+    Network net64 = Network.create(net.spec(), engine, DataType.FLOAT64);
+    Tensor x = engine.zeros(DataType.FLOAT64, Shape.of(2, 4));
+    Tensor t = engine.zeros(DataType.FLOAT64, Shape.of(2, 2));
+    GradientChecker checker = new GradientChecker();
+    fails(IllegalArgumentException.class, () -> checker.check(null, x, t), "gradient check", "network is null");
+    fails(IllegalArgumentException.class, () -> checker.check(net64, null, t), "gradient check", "input is null");
+    fails(IllegalArgumentException.class, () -> checker.check(net64, x, null), "gradient check", "targets is null");
+    fails(IllegalArgumentException.class, () -> checker.checkLayer(null, x), "gradient check", "layer is null");
+    fails(IllegalArgumentException.class, () -> checker.checkLayer(net64.layers().get(0), null), "gradient check",
+        "input is null");
   }
 
   @Test

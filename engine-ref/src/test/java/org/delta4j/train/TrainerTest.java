@@ -123,6 +123,45 @@ class TrainerTest {
   }
 
   @Test
+  void dataWithoutSamplesIsRefusedRatherThanReportedAsALossOfNaN() {
+    Network net = Network.create(spec(0.01), engine);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().epochs(1).build().fit(net, moons.subset(new int[0])));
+    assertEquals("the dataset has no samples: nothing to train or evaluate on", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Evaluation.of(net, moons.subset(new int[0]), 8));
+    assertEquals("the dataset has no samples: nothing to train or evaluate on", e.getMessage());
+  }
+
+  @Test
+  void validationDataTheNetworkCannotReadIsRefusedBeforeAnyTraining() {
+    Network net = Network.create(spec(0.01), engine);
+    ArrayDataset three = ArrayDataset.classification(new float[][] {{1, 2, 3}, {3, 2, 1}}, new int[] {0, 1}, 2);
+    Trainer t = Trainer.builder().epochs(1).validation(three).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(net, moons));
+    assertEquals("the validation data's samples have shape [3] but the network's input is [2]", e.getMessage());
+    assertEquals(0, net.optimizer().iterations(), "no epoch was trained before the refusal");
+  }
+
+  /** An accuracy of data without classes is NaN every epoch, never an improvement: early stopping on it is refused. */
+  @Test
+  void earlyStoppingOnAnAccuracyNeedsDataWithClasses() {
+    ArrayDataset regression = ArrayDataset.regression(new float[][] {{1, 2}, {2, 1}, {0, 1}},
+        new float[][] {{1}, {0}, {2}});
+    Network net = Network.create(NetworkSpec.builder().input(2).dense(1).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .build(), engine);
+    for (Metric accuracy : new Metric[] {Metric.TRAINING_ACCURACY, Metric.VALIDATION_ACCURACY}) {
+      Trainer t = Trainer.builder().epochs(5).validation(regression).earlyStopping(EarlyStopping.on(accuracy, 1))
+          .build();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(net, regression));
+      assertTrue(e.getMessage().startsWith("early stopping monitors " + accuracy + ", but the ")
+          && e.getMessage().endsWith("data has no classes (targets of shape [1]): monitor a loss"), e.getMessage());
+    }
+    History h = Trainer.builder().epochs(3).earlyStopping(EarlyStopping.on(Metric.TRAINING_LOSS, 5)).build()
+        .fit(net, regression);
+    assertEquals(3, h.epochs().size(), "a loss is monitored for any data");
+  }
+
+  @Test
   void resumingFromACheckpointEndsWhereAnUninterruptedRunEnds() {
     Network straight = Network.create(spec(0.01), engine);
     Trainer.builder().epochs(4).batchSize(32).seed(5).build().fit(straight, moons);

@@ -86,10 +86,16 @@ public final class SparkTrain {
       if (a.equals("train")) {
         continue;
       }
-      if (i + 1 >= args.length) {
+      String v;
+      int equals = a.indexOf('=');
+      if (a.startsWith("--") && equals > 0) { // --option=value, as bin/delta4j's options may be written too
+        v = a.substring(equals + 1);
+        a = a.substring(0, equals);
+      } else if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option " + a + " needs a value");
+      } else {
+        v = args[++i];
       }
-      String v = args[++i];
       switch (a) {
         case "--spark" -> master = v;
         case "--epochs" -> epochs = integer(a, v);
@@ -140,7 +146,7 @@ public final class SparkTrain {
         output = output != null ? output : HadoopFiles.parent(resume);
       }
       engine = engine != null ? engine : "ref";
-      seed = seed != null ? seed : 42L;
+      seed = seed != null ? seed : fromFile != null ? fromFile.seed() : 42L; // a spec file's own seed holds
       batch = batch != null ? batch : 128;
       dataType = dataType != null ? dataType : DataType.FLOAT32;
       output = output != null ? output

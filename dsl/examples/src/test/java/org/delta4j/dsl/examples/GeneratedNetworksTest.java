@@ -87,6 +87,11 @@ class GeneratedNetworksTest {
       double sum = Math.exp(logits[i][0]) + Math.exp(logits[i][1]);
       assertEquals(Math.exp(logits[i][1]) / sum, probabilities[i][1], 1e-5);
     }
+    // the samples are checked as the other array methods check them, not run as a batch of no rows
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.outputs(new float[0][]));
+    assertEquals("no samples to predict", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> net.outputs(new float[][] {{1, 0}, {1, 0, 1}}));
+    assertTrue(e.getMessage().contains("sample 1 has 3 features but the network takes 2"), e.getMessage());
   }
 
   @Test

@@ -26,7 +26,6 @@ final class NetworkClassWriter {
   private static final ClassName NETWORK_SPEC = ClassName.get("org.delta4j.spec", "NetworkSpec");
   private static final ClassName LAYER = ClassName.get("org.delta4j.nn", "Layer");
   private static final ClassName SPEC_JSON = ClassName.get("org.delta4j.io", "NetworkSpecJson");
-  private static final ClassName TENSOR = ClassName.get("org.delta4j.tensor", "Tensor");
   private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
       new com.fasterxml.jackson.databind.ObjectMapper();
   private static final ClassName DATA_TYPE = ClassName.get("org.delta4j.tensor", "DataType");
@@ -135,37 +134,16 @@ final class NetworkClassWriter {
   }
 
   /**
-   * The raw outputs: for a loss without a softmax, what {@code Inference.probabilities} gives; for one on logits,
-   * the output of the network's thread-safe predictor, before the softmax.
+   * The raw outputs, through the network's thread-safe predictor, which runs any number of samples in chunks of
+   * bounded work.
    */
   private static MethodSpec outputs(boolean logits) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("outputs").addModifiers(Modifier.PUBLIC).returns(float[][].class)
+    return MethodSpec.methodBuilder("outputs").addModifiers(Modifier.PUBLIC).returns(float[][].class)
         .addParameter(float[][].class, "samples")
         .addJavadoc("The raw output of the last layer for each sample (one row of features each), in inference mode"
             + (logits ? ": the logits the loss applies its softmax to" : "") + ".\n\n"
-            + "@param samples the samples\n@return one row of outputs per sample\n");
-    if (!logits) {
-      return m.addStatement("return $T.probabilities(network, samples)", INFERENCE).build();
-    }
-    return m.addStatement("int size = network.inputShape().intSize()")
-        .addStatement("float[] flat = new float[$T.multiplyExact(samples.length, size)]", Math.class)
-        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
-        .beginControlFlow("if (samples[i] == null || samples[i].length != size)")
-        .addStatement("throw new $T($S + i + $S + size)", IllegalArgumentException.class, "sample ",
-            " does not have the network's input size ")
-        .endControlFlow()
-        .addStatement("System.arraycopy(samples[i], 0, flat, i * size, size)")
-        .endControlFlow()
-        .addStatement("$T input = network.engine().zeros(network.dataType(), "
-            + "network.inputShape().withBatch(samples.length))", TENSOR)
-        .addStatement("input.copyFrom(flat)")
-        .addStatement("float[] out = network.predictor().output(input).toFloatArray()")
-        .addStatement("int width = network.outputShape().intSize()")
-        .addStatement("float[][] rows = new float[samples.length][width]")
-        .beginControlFlow("for (int i = 0; i < samples.length; i++)")
-        .addStatement("System.arraycopy(out, i * width, rows[i], 0, width)")
-        .endControlFlow()
-        .addStatement("return rows").build();
+            + "@param samples the samples\n@return one row of outputs per sample\n")
+        .addStatement("return $T.outputs(network, samples)", INFERENCE).build();
   }
 
   /**

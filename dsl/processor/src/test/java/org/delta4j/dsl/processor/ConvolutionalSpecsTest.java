@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
+import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.Padding;
@@ -46,6 +47,50 @@ class ConvolutionalSpecsTest {
     assertEquals(expected.layers().get(0), generated.layers().get(0));
     assertEquals(expected.layers().get(3), generated.layers().get(3));
     assertEquals(expected.outputShape(), generated.outputShape());
+  }
+
+  /**
+   * Every member the DSL README lists for the convolutional annotations, and the RMSProp and exponential decay
+   * annotations, reaches the network as the JSON field of the same name would: the spec equals the description
+   * written in JSON, the conv's activation a layer of its own named {@code <name>_<function>}.
+   */
+  @Test
+  void everyMemberOfTheWindowAnnotationsIsTheFieldOfItsJsonDescription() throws ReflectiveOperationException {
+    Compilation c = compile(spec("WindowsSpec",
+        "@NeuralNetwork(seed = 5) @Input({2, 9, 9}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "@RmsProp(learningRate = 0.01, rho = 0.8, epsilon = 1e-6, weightDecay = 1e-4)",
+        "@ExponentialDecay(decaySteps = 10, gamma = 0.9)",
+        "interface WindowsSpec {",
+        "  @Conv2D(filters = 3, kernel = {3, 2}, stride = {2, 1}, dilation = 2, padding = Padding.Mode.EXPLICIT,",
+        "      pad = {1, 2}, activation = org.delta4j.spec.ActivationFunction.LEAKY_RELU, alpha = 0.2,",
+        "      init = org.delta4j.spec.Initializer.Kind.HE_NORMAL, initScale = 2) void conv();",
+        "  @BatchNorm(momentum = 0.3, epsilon = 1e-3) void norm();",
+        "  @AvgPool2D(kernel = 2, stride = 1, padding = Padding.Mode.SAME) void avg();",
+        "  @MaxPool2D(kernel = {2, 1}, padding = Padding.Mode.EXPLICIT, pad = {1, 0}, name = \"biggest\") void max();",
+        "  @GlobalAveragePool2D void gap();",
+        "  @Dropout(0.1) void drop();",
+        "  @Dense(units = 3, useBias = false, init = org.delta4j.spec.Initializer.Kind.UNIFORM, initScale = 0.5)",
+        "  void out();", "}"));
+    assertThat(c).succeededWithoutWarnings();
+    NetworkSpec json = NetworkSpecJson.read("""
+        {"input": [2, 9, 9],
+         "layers": [
+           {"type": "conv2d", "name": "conv", "filters": 3, "kernel": [3, 2], "stride": [2, 1], "dilation": 2,
+            "padding": "explicit", "pad": [1, 2], "weights": {"kind": "he_normal", "scale": 2}},
+           {"type": "leaky_relu", "name": "conv_leaky_relu", "alpha": 0.2},
+           {"type": "batch_norm", "name": "norm", "momentum": 0.3, "epsilon": 1e-3},
+           {"type": "avg_pool2d", "name": "avg", "kernel": 2, "stride": 1, "padding": "same"},
+           {"type": "max_pool2d", "name": "biggest", "kernel": [2, 1], "padding": "explicit", "pad": [1, 0]},
+           {"type": "global_avg_pool2d", "name": "gap"},
+           {"type": "dropout", "name": "drop", "rate": 0.1},
+           {"type": "dense", "name": "out", "units": 3, "use_bias": false,
+            "weights": {"kind": "uniform", "scale": 0.5}}],
+         "loss": "softmax_cross_entropy",
+         "optimizer": {"type": "rmsprop", "learning_rate": 0.01, "rho": 0.8, "epsilon": 1e-6, "weight_decay": 1e-4,
+                       "schedule": {"type": "exponential", "decay_steps": 10, "gamma": 0.9}},
+         "seed": 5}
+        """);
+    assertEquals(json, Specs.generatedSpec(c, "test.WindowsNetwork"));
   }
 
   @Test
