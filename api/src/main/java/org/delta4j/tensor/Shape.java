@@ -16,7 +16,10 @@ public final class Shape {
       if (d < 1) {
         throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has a dimension < 1");
       }
-      n = Math.multiplyExact(n, d);
+      if (n > Long.MAX_VALUE / d) {
+        throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has more elements than a long counts");
+      }
+      n *= d;
     }
     this.dims = dims;
     this.size = n;
@@ -24,6 +27,9 @@ public final class Shape {
 
   /** A shape with the given dimensions. */
   public static Shape of(int... dims) {
+    if (dims == null) {
+      throw new IllegalArgumentException("a shape's dimensions must not be null");
+    }
     return new Shape(dims.clone());
   }
 
@@ -81,6 +87,30 @@ public final class Shape {
   public void checkValueCount(int count) {
     if (count != size) {
       throw new IllegalArgumentException("source has " + count + " values but the tensor " + this + " has " + size);
+    }
+  }
+
+  /** Checks that {@code source}, values for a tensor of this shape, is an array of one value an element. */
+  public void checkValues(float[] source) {
+    if (source == null) {
+      throw new IllegalArgumentException("source is null but the tensor " + this + " needs " + size + " values");
+    }
+    checkValueCount(source.length);
+  }
+
+  /** Checks that {@code source}, values for a tensor of this shape, is an array of one value an element. */
+  public void checkValues(double[] source) {
+    if (source == null) {
+      throw new IllegalArgumentException("source is null but the tensor " + this + " needs " + size + " values");
+    }
+    checkValueCount(source.length);
+  }
+
+  /** Checks that {@code destination}, for the values of a tensor of this shape, is an array of one an element. */
+  public void checkDestination(double[] destination) {
+    if (destination == null || destination.length != size) {
+      throw new IllegalArgumentException("destination has " + (destination == null ? "no array" : destination.length
+          + " elements") + " but the tensor " + this + " has " + size);
     }
   }
 

@@ -47,10 +47,7 @@ public interface Tensor {
    * nothing where the engine can copy directly.
    */
   default void copyTo(double[] destination) {
-    if (destination.length != size()) {
-      throw new IllegalArgumentException("destination has " + destination.length + " elements but the tensor "
-          + shape() + " has " + size());
-    }
+    shape().checkDestination(destination);
     System.arraycopy(toDoubleArray(), 0, destination, 0, destination.length);
   }
 

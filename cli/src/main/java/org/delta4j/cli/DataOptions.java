@@ -8,18 +8,13 @@ import org.delta4j.data.Dataset;
 import org.delta4j.data.Split;
 import org.delta4j.datasets.CsvReader;
 import org.delta4j.datasets.FashionMnist;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from: Fashion-MNIST (the default) or a CSV file. Shared by every command that reads data. */
 final class DataOptions {
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Directory holding Fashion-MNIST's IDX files (default: $DELTA4J_DATA, then "
-          + FashionMnist.SYSTEM_DIRECTORY + ", then ~/.cache/delta4j/fashion-mnist).")
-  Path fashionMnistDirectory;
-
-  @Option(names = "--download",
-      description = "Download Fashion-MNIST into ~/.cache/delta4j/fashion-mnist first if it is not found (needs the network).")
-  boolean download;
+  @Mixin
+  FashionMnistOptions fashionMnist;
 
   @Option(names = "--csv", paramLabel = "FILE",
       description = "Use a CSV file instead: numeric features and a class label per line.")
@@ -61,21 +56,7 @@ final class DataOptions {
           all.featureShape().size(), all.numClasses(), all.classNames()), training, validation, testSplit.validation(),
           null);
     }
-    if (download) {
-      try {
-        FashionMnist.locate(fashionMnistDirectory);
-      } catch (IOException missing) {
-        out.println("Downloading Fashion-MNIST into " + FashionMnist.cacheDirectory() + " ...");
-        out.flush();
-        try {
-          FashionMnist.download(FashionMnist.cacheDirectory());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("download interrupted", e);
-        }
-      }
-    }
-    FashionMnist.Data d = FashionMnist.load(fashionMnistDirectory);
+    FashionMnist.Data d = FashionMnist.load(fashionMnist.directory(out));
     Dataset training = d.training();
     Dataset validation = null;
     if (validationFraction > 0) {

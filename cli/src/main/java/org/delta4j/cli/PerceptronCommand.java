@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.delta4j.perceptron.ConvergenceDemo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,9 @@ final class PerceptronCommand implements Callable<Integer> {
       description = "How many Fashion-MNIST class pairs to search, 0 to 45 (all 45 take a few minutes).")
   int pairs;
 
+  @Mixin
+  FashionMnistOptions fashionMnist;
+
   @Override
   public Integer call() throws IOException {
     TrainCommand.checkRange("--pairs", pairs, 0, 45);
@@ -31,7 +35,7 @@ final class PerceptronCommand implements Callable<Integer> {
     ConvergenceDemo.run(output, line -> {
       out.println(line);
       out.flush();
-    }, pairs);
+    }, pairs, pairs == 0 ? fashionMnist.directory : fashionMnist.directory(out));
     return 0;
   }
 }

@@ -371,7 +371,7 @@ final class TrainCommand implements Callable<Integer> {
    * error names both values.
    */
   private void adopt(RunConfiguration saved, Path checkpoint) {
-    RunConfiguration given = configuration(engine, data.fashionMnistDirectory);
+    RunConfiguration given = configuration(engine, data.fashionMnist.directory);
     for (String option : saved.values().keySet()) {
       if (option.startsWith("--") && matched(option) && !RunConfiguration.MAY_CHANGE.contains(option)
           && !saved.agrees(option, given.get(option))) {
@@ -419,7 +419,7 @@ final class TrainCommand implements Callable<Integer> {
           case "--constant-rate" -> constantRate = Boolean.parseBoolean(v);
           case "--preset" -> preset = v;
           case "--spec" -> specFile = v == null ? null : Path.of(v);
-          case "--data" -> data.fashionMnistDirectory = v == null ? null : Path.of(v);
+          case "--data" -> data.fashionMnist.directory = v == null ? null : Path.of(v);
           case "--csv" -> data.csv = v == null ? null : Path.of(v);
           case "--label-column" -> data.labelColumn = Integer.parseInt(v);
           case "--header" -> data.header = Boolean.parseBoolean(v);

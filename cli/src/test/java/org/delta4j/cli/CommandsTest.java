@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
@@ -304,6 +305,33 @@ class CommandsTest {
     assertTrue(table.contains("XOR: not separable within 1000 passes"), table);
     assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
     assertTrue(ok.out().contains("mistakes ≤"), ok.out());
+  }
+
+  /**
+   * The perceptron demonstration reads Fashion-MNIST from {@code --data}, as train does: the pair of classes 0 and 1
+   * of a look-alike of 40 images is 8 points in 784 dimensions.
+   */
+  @Test
+  void thePerceptronDemonstrationReadsTheDataGiven(@TempDir Path out, @TempDir Path data) throws IOException {
+    writeFashionMnist(data, 40, 10);
+    Run r = run("perceptron", "--pairs", "1", "--data", data.toString(), "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    String table = Files.readString(out.resolve("perceptron-convergence.md"));
+    assertTrue(table.contains("| T-shirt/top / Trouser | 784 | – | data order | 8 |"), table);
+    Run missing = run("perceptron", "--pairs", "1", "--data", out.resolve("none").toString(), "--output",
+        out.resolve("again").toString());
+    assertEquals(0, missing.exitCode(), missing.err());
+    assertTrue(Files.readString(out.resolve("again/perceptron-convergence.md")).contains("Skipped: "
+        + out.resolve("none")), "the report says where the data was looked for");
+  }
+
+  /** {@code --download} puts the files where {@code --data} points, when it points anywhere; else in the cache. */
+  @Test
+  void downloadsGoWhereTheDataIsLookedFor() {
+    FashionMnistOptions options = new FashionMnistOptions();
+    assertEquals(FashionMnist.cacheDirectory(), options.downloadDirectory());
+    options.directory = Path.of("elsewhere");
+    assertEquals(Path.of("elsewhere"), options.downloadDirectory());
   }
 
   @Test

@@ -299,6 +299,25 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertTrue(e.getMessage().contains("11") && e.getMessage().contains("12"), e.getMessage());
   }
 
+  /**
+   * copyFrom and copyTo refuse a null array or one of another length, naming the tensor's shape and size, and leave
+   * the tensor as it was.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void copiesRefuseMissingAndMisfitArraysNamingTheShape(DataType type) {
+    Tensor t = random(engine(), type, Shape.of(2, 3), 37, 2);
+    String before = java.util.Arrays.toString(t.toDoubleArray());
+    List<org.junit.jupiter.api.function.Executable> misfits = List.of(() -> t.copyFrom((float[]) null),
+        () -> t.copyFrom((double[]) null), () -> t.copyTo(null), () -> t.copyFrom(new float[5]),
+        () -> t.copyFrom(new double[7]));
+    for (org.junit.jupiter.api.function.Executable misfit : misfits) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, misfit);
+      assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("6"), e.getMessage());
+    }
+    assertEquals(before, java.util.Arrays.toString(t.toDoubleArray()), "the tensor after the refused copies");
+  }
+
   @ParameterizedTest
   @EnumSource(DataType.class)
   void elementwiseKernelsAgree(DataType type) {

@@ -55,7 +55,7 @@ final class ArrayTensor implements Tensor {
 
   @Override
   public void copyFrom(float[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     for (int i = 0; i < source.length; i++) {
       values[i] = source[i];
     }
@@ -63,7 +63,7 @@ final class ArrayTensor implements Tensor {
 
   @Override
   public void copyFrom(double[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     for (int i = 0; i < source.length; i++) {
       store(i, source[i]);
     }

@@ -36,11 +36,15 @@ public final class ConvergenceDemo {
     System.setProperty("java.awt.headless", "true");
     Path out = Path.of(args.length > 0 ? args[0] : ".");
     int pairs = args.length > 2 && args[1].equals("--pairs") ? Integer.parseInt(args[2]) : 45;
-    run(out, System.out::println, pairs);
+    run(out, System.out::println, pairs, null);
   }
 
-  /** Runs the whole demonstration; {@code fashionPairs} limits how many Fashion-MNIST class pairs are searched. */
-  public static void run(Path outputDirectory, Consumer<String> log, int fashionPairs) throws IOException {
+  /**
+   * Runs the whole demonstration; {@code fashionPairs} limits how many Fashion-MNIST class pairs are searched, read
+   * from {@code fashionMnistDirectory} (null: found in {@link FashionMnist#locate}'s order).
+   */
+  public static void run(Path outputDirectory, Consumer<String> log, int fashionPairs, Path fashionMnistDirectory)
+      throws IOException {
     Files.createDirectories(outputDirectory);
     List<Row> rows = new ArrayList<>();
     StringBuilder md = new StringBuilder("# The perceptron convergence theorem, checked\n\n"
@@ -73,7 +77,7 @@ public final class ConvergenceDemo {
       md.append("Not searched in this run.\n\n");
     } else {
       try {
-        List<Row> fashion = fashionPairs(fashionPairs, log);
+        List<Row> fashion = fashionPairs(fashionPairs, fashionMnistDirectory, log);
         table(md, fashion);
         long separable = fashion.stream().filter(r -> r.outcome().startsWith("converged")).count();
         md.append(String.format(Locale.ROOT, "%n%d of %d pairs converged (separable); the others are not separable "
@@ -162,8 +166,8 @@ public final class ConvergenceDemo {
     return d.reordered(order);
   }
 
-  private static List<Row> fashionPairs(int limit, Consumer<String> log) throws IOException {
-    ByteImageDataset train = FashionMnist.load(null).training();
+  private static List<Row> fashionPairs(int limit, Path directory, Consumer<String> log) throws IOException {
+    ByteImageDataset train = FashionMnist.load(directory).training();
     List<Row> rows = new ArrayList<>();
     int done = 0;
     for (int a = 0; a < 10 && done < limit; a++) {

@@ -65,7 +65,7 @@ final class Nd4jTensor implements Tensor {
 
   @Override
   public void copyFrom(float[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     if (dataType == DataType.FLOAT32) {
       array.data().setData(source); // writes into the existing native buffer: no new array
     } else {
@@ -79,7 +79,7 @@ final class Nd4jTensor implements Tensor {
 
   @Override
   public void copyFrom(double[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     if (dataType == DataType.FLOAT64) {
       array.data().setData(source);
     } else {

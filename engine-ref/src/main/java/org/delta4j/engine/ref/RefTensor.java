@@ -55,7 +55,7 @@ final class RefTensor implements Tensor {
 
   @Override
   public void copyFrom(float[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     if (floats != null) {
       System.arraycopy(source, 0, floats, 0, source.length);
     } else {
@@ -67,7 +67,7 @@ final class RefTensor implements Tensor {
 
   @Override
   public void copyFrom(double[] source) {
-    shape.checkValueCount(source.length);
+    shape.checkValues(source);
     if (doubles != null) {
       System.arraycopy(source, 0, doubles, 0, source.length);
     } else {
@@ -104,10 +104,7 @@ final class RefTensor implements Tensor {
 
   @Override
   public void copyTo(double[] destination) {
-    if (destination.length != size()) {
-      throw new IllegalArgumentException("destination has " + destination.length + " elements but the tensor "
-          + shape + " has " + size());
-    }
+    shape().checkDestination(destination);
     if (doubles != null) {
       System.arraycopy(doubles, 0, destination, 0, destination.length);
     } else {
