@@ -38,11 +38,17 @@ class SafeTensorsTest {
     long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, n % 8, "the header is padded to a multiple of 8");
     String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
+    // The layout's checksum: CRC-32C of each tensor's name, type, shape and offsets, each followed by a zero byte.
+    java.util.zip.CRC32C layout = new java.util.zip.CRC32C();
+    layout.update(String.join("\0", "w", "F32", "2,2", "0,16", "b", "F64", "2", "16,32", "")
+        .getBytes(StandardCharsets.UTF_8));
+    String layoutHex = String.format("%08x", layout.getValue());
     // The checksum: CRC-32C of the other metadata, each key and value followed by a zero byte, then of the data.
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update("format\0test\0".getBytes(StandardCharsets.UTF_8));
+    crc.update(("format\0test\0crc32c_layout\0" + layoutHex + "\0").getBytes(StandardCharsets.UTF_8));
     crc.update(bytes, 8 + (int) n, 32);
-    assertEquals("{\"__metadata__\":{\"format\":\"test\",\"crc32c\":\"" + String.format("%08x", crc.getValue()) + "\"},"
+    assertEquals("{\"__metadata__\":{\"format\":\"test\",\"crc32c_layout\":\"" + layoutHex + "\",\"crc32c\":\""
+        + String.format("%08x", crc.getValue()) + "\"},"
         + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
         + "\"b\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[16,32]}}", header);
     ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, 32).order(ByteOrder.LITTLE_ENDIAN);
@@ -140,6 +146,38 @@ class SafeTensorsTest {
     refused(f, "(CRC-32C ");
   }
 
+  /**
+   * Two tensors of one size whose offsets are exchanged in the header pass the checksum of the metadata and data,
+   * which are unchanged, and would read as each other; the layout's checksum refuses them.
+   */
+  @Test
+  void tensorsWhoseOffsetsWereExchangedAreRefusedByTheLayoutChecksum() throws IOException {
+    Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
+    t.put("m", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2}, new double[] {1, 2}));
+    t.put("v", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2}, new double[] {3, 4}));
+    Path file = dir.resolve("moments.safetensors");
+    SafeTensors.write(file, t, Map.of());
+    byte[] b = Files.readAllBytes(file);
+    String latin = new String(b, StandardCharsets.ISO_8859_1);
+    int first = latin.indexOf("[0,8]");
+    int second = latin.indexOf("[8,16]");
+    assertTrue(first > 0 && second > 0, latin);
+    byte[] exchanged = (latin.substring(0, first) + "[8,16]" + latin.substring(first + 5, second) + "[0,8]"
+        + latin.substring(second + 6)).getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(file, exchanged);
+    refused(file, "do not match the layout's checksum");
+  }
+
+  @Test
+  void aHeaderThatIsNotUtf8IsRefusedNamingTheByte() throws IOException {
+    byte[] b = Files.readAllBytes(sample());
+    int at = new String(b, StandardCharsets.ISO_8859_1).indexOf("\"test\"") + 2;
+    b[at] = (byte) 0xff; // read leniently, "test" would become "t\uFFFDst"
+    Path f = dir.resolve("latin.safetensors");
+    Files.write(f, b);
+    refused(f, "the header is not valid UTF-8: byte 0xff at offset " + at + " of the file");
+  }
+
   @Test
   void aFileWithoutAChecksumIsReadUnchecked() throws IOException {
     Path f = withHeader("{\"__metadata__\":{\"format\":\"test\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
@@ -147,6 +185,21 @@ class SafeTensorsTest {
     assertEquals(Map.of("format", "test"), SafeTensors.read(f).metadata());
     refused(withHeader("{\"__metadata__\":{\"crc32c\":\"xyz\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
         + "\"data_offsets\":[0,4]}}", 4), "its checksum 'xyz' is not 8 hex digits");
+  }
+
+  /**
+   * A damaged checksum key ("crc32c" become "crc32d") would make the file one without a checksum, read unchecked with
+   * whatever damage its data has too; the layout's checksum, written with it, shows that it had one.
+   */
+  @Test
+  void aFileWhoseChecksumKeyWasDamagedIsNotReadUnchecked() throws IOException {
+    byte[] b = Files.readAllBytes(sample());
+    String latin = new String(b, StandardCharsets.ISO_8859_1);
+    b[latin.indexOf("\"crc32c\"") + 6] = 'd';
+    b[b.length - 1] ^= 1; // and a bit of the data
+    Path f = dir.resolve("renamed.safetensors");
+    Files.write(f, b);
+    refused(f, "it has the layout's checksum ('crc32c_layout') but not the checksum of its contents ('crc32c')");
   }
 
   @Test
