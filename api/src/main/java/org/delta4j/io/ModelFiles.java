@@ -51,7 +51,11 @@ public final class ModelFiles {
     save(network, TrainingProgress.none(), file);
   }
 
-  /** Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. */
+  /**
+   * Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. The model is
+   * read as it stands between two updates ({@link Network#readModel}), so that a save from another thread while the
+   * network trains writes the model of one update, never a mix of two.
+   */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
     save(network, progress, null, file);
   }
@@ -62,23 +66,27 @@ public final class ModelFiles {
    */
   public static void save(Network network, TrainingProgress progress, String runConfiguration, Path file)
       throws IOException {
+    // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
-    for (Parameter p : network.parameters()) {
-      tensors.put(p.name(), entry(p.value()));
-    }
-    for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
-      tensors.put(b.getKey(), entry(b.getValue()));
-    }
-    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
-      tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
-    }
+    long iterations = network.readModel(() -> {
+      for (Parameter p : network.parameters()) {
+        tensors.put(p.name(), entry(p.value()));
+      }
+      for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
+        tensors.put(b.getKey(), entry(b.getValue()));
+      }
+      for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+        tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
+      }
+      return network.optimizer().iterations();
+    });
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", String.valueOf(FORMAT_VERSION));
     meta.put("network", NetworkSpecJson.write(network.spec()));
     meta.put("kinds", kindProviders(network.spec()));
     meta.put("data_type", network.dataType().name());
-    meta.put("optimizer_iterations", String.valueOf(network.optimizer().iterations()));
+    meta.put("optimizer_iterations", String.valueOf(iterations));
     meta.put("completed_epochs", String.valueOf(progress.completedEpochs()));
     meta.put("history", history(progress.history()));
     if (runConfiguration != null) {
@@ -236,12 +244,13 @@ public final class ModelFiles {
     }
   }
 
-  /** Refuses a NaN or infinite weight or optimizer state, naming the tensor and the index of the first one. */
+  /** Refuses a NaN or infinite weight, buffer or optimizer state, naming the tensor and the index of the first one. */
   private static void checkFinite(Path file, Network network) throws ModelFormatException {
     Map<String, Tensor> all = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       all.put(p.name(), p.value());
     }
+    all.putAll(network.buffers()); // batch norm's running statistics: a NaN there makes every output NaN
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       all.put(OPTIMIZER_PREFIX + s.getKey(), s.getValue());
     }
