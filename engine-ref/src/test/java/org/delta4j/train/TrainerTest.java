@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.delta4j.data.ArrayDataset;
+import org.delta4j.data.Dataset;
 import org.delta4j.data.Split;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
@@ -17,6 +18,7 @@ import org.delta4j.nn.Parameter;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +147,51 @@ class TrainerTest {
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], "parameter " + straight.parameters().get(i).name());
     }
+  }
+
+  /**
+   * A batch whose values one array cannot hold (3,000,000 samples of 1,000 features: 3·10⁹ values, which wrap as an
+   * int) is refused naming its size, where it failed with a NegativeArraySizeException from inside the loader.
+   */
+  @Test
+  void aBatchTooLargeForOneArrayIsRefusedNamingItsSize() {
+    Dataset large = new Dataset() { // samples made on demand: the data itself need not fit
+      public int size() {
+        return 3_000_000;
+      }
+
+      public Shape featureShape() {
+        return Shape.of(1000);
+      }
+
+      public Shape targetShape() {
+        return Shape.of(2);
+      }
+
+      public int numClasses() {
+        return 2;
+      }
+
+      public int label(int index) {
+        return index % 2;
+      }
+
+      public List<String> classNames() {
+        return List.of("0", "1");
+      }
+
+      public void fill(int[] order, int from, int count, float[] features, float[] targets) {
+        for (int i = 0; i < count; i++) {
+          targets[2 * i + order[from + i] % 2] = 1;
+        }
+      }
+    };
+    Network net = Network.create(NetworkSpec.builder().input(1000).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .build(), engine);
+    String e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(1)
+        .batchSize(Integer.MAX_VALUE).build().fit(net, large)).getMessage();
+    assertTrue(e.contains("a batch of 3,000,000 samples of 1,000 features and 2 targets is 3,000,000,000 values, more "
+        + "than one Java array holds"), e);
   }
 
   @Test
