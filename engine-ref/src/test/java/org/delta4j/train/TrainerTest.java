@@ -116,6 +116,38 @@ class TrainerTest {
     assertEquals(best, Evaluation.of(net, split.validation(), 64).loss(), 1e-6);
   }
 
+  private static EpochResult trainingLoss(int epoch, double loss) {
+    return new EpochResult(epoch, loss, Double.NaN, Double.NaN, Double.NaN, 0.01, 1);
+  }
+
+  /**
+   * Early stopping resumed without the results of the epochs before, or without the best epoch's weights when it is
+   * not the last saved, or after the run already stopped, is refused saying what it needs: it would otherwise stop at
+   * another epoch, or restore other weights, than the run it resumes.
+   */
+  @Test
+  void earlyStoppingResumedWithoutWhatItNeedsIsRefusedSayingWhat() {
+    EarlyStopping stopping = EarlyStopping.on(Metric.TRAINING_LOSS, 2);
+    String noHistory = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().epochs(5).earlyStopping(stopping).firstEpoch(3).build()).getMessage();
+    assertTrue(noHistory.contains("early stopping resumed at epoch 3 needs the results of the 2 epochs before it"),
+        noHistory);
+    List<EpochResult> bestFirst = List.of(trainingLoss(1, 0.5), trainingLoss(2, 0.7));
+    assertEquals(1, stopping.bestEpoch(bestFirst));
+    Trainer t = Trainer.builder().epochs(5).earlyStopping(stopping).firstEpoch(3).history(bestFirst).build();
+    String noBest = assertThrows(IllegalArgumentException.class, () -> t.fit(Network.create(spec(0.01), engine),
+        moons)).getMessage();
+    assertTrue(noBest.contains("the best epoch before epoch 3 is 1, whose weights the network resumed from epoch 2 "
+        + "no longer holds"), noBest);
+    List<EpochResult> over = List.of(trainingLoss(1, 0.5), trainingLoss(2, 0.7), trainingLoss(3, 0.6));
+    String done = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(5)
+        .earlyStopping(stopping).firstEpoch(4).history(over).build()).getMessage();
+    assertTrue(done.contains("early stopping already ended this run at epoch 3"), done);
+    String misnumbered = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().history(List.of(trainingLoss(2, 0.5)))).getMessage();
+    assertTrue(misnumbered.contains("the history's entry 0 should be epoch 1, got epoch 2"), misnumbered);
+  }
+
   @Test
   void earlyStoppingOnValidationNeedsValidationData() {
     Trainer t = Trainer.builder().earlyStopping(EarlyStopping.on(Metric.VALIDATION_ACCURACY, 3)).build();
