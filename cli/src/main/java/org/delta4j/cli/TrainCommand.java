@@ -389,8 +389,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A run extended past the epochs it planned: an optimizer built from the options gets its schedule stretched over
-   * the new length, continuing from the updates already made (the weights and optimizer state carried over); a spec
-   * file's own optimizer keeps its schedule. Either way the program says which.
+   * the new length, continuing from the updates already made (the weights, buffers and optimizer state carried
+   * over); a spec file's own optimizer keeps its schedule. Either way the program says which.
    */
   private Network extendSchedule(Network n, int planned, DataOptions.Loaded loaded, PrintWriter out) {
     if (specFile != null && optimizer == null && learningRate == null) {
@@ -403,6 +403,8 @@ final class TrainCommand implements Callable<Integer> {
     for (int i = 0; i < fresh.parameters().size(); i++) {
       fresh.parameters().get(i).value().copyFrom(n.parameters().get(i).value().toDoubleArray());
     }
+    // the buffers too: batch norm's running statistics, which inference reads, would otherwise start again from 0 and 1
+    n.buffers().forEach((name, t) -> fresh.buffers().get(name).copyFrom(t.toDoubleArray()));
     Map<String, Tensor> old = n.optimizer().state();
     fresh.optimizer().state().forEach((name, t) -> t.copyFrom(old.get(name).toDoubleArray()));
     fresh.optimizer().restore(n.optimizer().iterations());

@@ -17,8 +17,11 @@ import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.io.SafeTensors;
+import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.NetworkSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +168,37 @@ class CommandsTest {
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("has already completed 3 epochs"), again.err());
     assertTrue(again.out().isEmpty(), "refused before any data is read: " + again.out());
+  }
+
+  /**
+   * A run extended past the epochs it planned carries its batch normalisation's running statistics over with the
+   * weights: at a constant rate the longer schedule is the same one, so the extended run ends bit for bit as a run
+   * planned that long from the start, statistics included.
+   */
+  @Test
+  void aRunExtendedOnResumeKeepsItsBatchNormStatistics(@TempDir Path straight, @TempDir Path extended)
+      throws IOException {
+    Path specFile = straight.resolve("bn.json");
+    Files.writeString(specFile, NetworkSpecJson.write(NetworkSpec.builder().input(784).dense(16).batchNorm().relu()
+        .dense(10).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build()));
+    String[] common = {"train", "--data", data.toString(), "--spec", specFile.toString(), "--optimizer", "adam",
+        "--constant-rate", "--batch-size", "50", "--engine", "ref"};
+    Run a = run(concat(common, "--epochs", "3", "--output", straight.resolve("run").toString()));
+    assertEquals(0, a.exitCode(), a.err());
+    Run first = run(concat(common, "--epochs", "2", "--stop-after", "1", "--output", extended.toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    Run more = run("train", "--resume", "--epochs", "3", "--output", extended.toString());
+    assertEquals(0, more.exitCode(), more.err());
+    assertTrue(more.out().contains("Extending the run from 2 to 3 epochs"), more.out());
+    Network x = ModelFiles.load(straight.resolve("run").resolve("model.safetensors"), Engines.get("ref")).network();
+    Network y = ModelFiles.load(extended.resolve("model.safetensors"), Engines.get("ref")).network();
+    assertTrue(x.buffers().containsKey("batchnorm1.running_mean"), x.buffers().keySet().toString());
+    x.buffers().forEach((name, t) -> assertArrayEquals(t.toDoubleArray(), y.buffers().get(name).toDoubleArray(),
+        name));
+    for (int i = 0; i < x.parameters().size(); i++) {
+      assertArrayEquals(x.parameters().get(i).value().toDoubleArray(), y.parameters().get(i).value().toDoubleArray(),
+          x.parameters().get(i).name());
+    }
   }
 
   static String[] concat(String[] a, String... b) {
