@@ -184,8 +184,16 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Data: " + loaded.description() + "; training on " + loaded.training().size()
         + (loaded.validation() != null ? ", validating on " + loaded.validation().size() : "") + ", testing on "
         + loaded.test().size());
+    String fingerprint = loaded.fingerprint();
+    if (savedRun != null && savedRun.has(RunConfiguration.DATA)
+        && !fingerprint.equals(savedRun.get(RunConfiguration.DATA))) {
+      throw new IllegalArgumentException("the data has changed since the run in " + dir + " started: it trained on "
+          + savedRun.get(RunConfiguration.DATA) + ", the data given now (" + loaded.description() + ") is "
+          + fingerprint + "; the rest of the run would train on other samples. Resume with the data it started on, "
+          + "or start a new run with another --output");
+    }
     String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory())
-        .withClasses(loaded.training().classNames()).toJson();
+        .withClasses(loaded.training().classNames()).with(RunConfiguration.DATA, fingerprint).toJson();
 
     Network network;
     TrainingProgress progress;
