@@ -286,19 +286,24 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--epochs " + epochs + " conflicts with the run in " + dir
           + ", which plans " + planned + " epochs: --epochs may only grow; to stop early use --stop-after");
     }
-    if (done == epochs && complete(modelFile)) {
+    if (done == epochs && complete(modelFile, done)) {
       throw new IllegalArgumentException(checkpoint + " has already completed " + done + " epochs and "
           + MODEL + " is written: the run is complete; ask for more with --epochs");
     }
   }
 
   /**
-   * Whether a model file is there and reads whole, its contents matching their checksum: a header alone is what a
-   * write cut short, or a damaged file, still has.
+   * Whether a model file is there, reads whole (its contents matching their checksum: a header alone is what a write
+   * cut short, or a damaged file, still has) and is the model of the {@code done} epochs: a run extended with --epochs
+   * and stopped before its model was written still holds the shorter run's.
    */
-  private static boolean complete(Path modelFile) {
+  private static boolean complete(Path modelFile, int done) {
     try {
-      return Files.isRegularFile(modelFile) && SafeTensors.read(modelFile).metadata().get(ModelFiles.RUN) != null;
+      if (!Files.isRegularFile(modelFile)) {
+        return false;
+      }
+      Map<String, String> meta = SafeTensors.read(modelFile).metadata();
+      return meta.get(ModelFiles.RUN) != null && String.valueOf(done).equals(meta.get("completed_epochs"));
     } catch (IOException e) {
       return false;
     }

@@ -517,6 +517,33 @@ class CommandsTest {
     }
   }
 
+  /**
+   * A finished run extended by --resume --epochs and stopped after its last epoch but before its model is written
+   * still holds the shorter run's model: that model is not taken for the extended run's, and a resume finishes it.
+   */
+  @Test
+  void anExtendedRunStoppedBeforeItsModelIsWrittenIsNotTakenForCompleteByTheEarlierModel(@TempDir Path out)
+      throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    Files.delete(out.resolve("confusion-matrix.png"));
+    Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
+    Run extended = run("train", "--resume", "--epochs", "2", "--output", out.toString());
+    assertEquals(1, extended.exitCode(), extended.out());
+    assertEquals(2, ModelFiles.load(out.resolve(TrainCommand.CHECKPOINT), Engines.get("ref")).progress()
+        .completedEpochs());
+    assertEquals(1, ModelFiles.load(out.resolve(TrainCommand.MODEL), Engines.get("ref")).progress()
+        .completedEpochs(), "the shorter run's model is still there");
+    Files.delete(obstacle);
+    Files.delete(obstacle.getParent());
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("all 2 epochs are done but model.safetensors was not written"),
+        finished.out());
+    assertEquals(2, ModelFiles.load(out.resolve(TrainCommand.MODEL), Engines.get("ref")).progress()
+        .completedEpochs());
+  }
+
   @Test
   void theOutputDirectoryIsCheckedAndHeldBeforeAnyWork(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("taken"), "x");
