@@ -324,6 +324,17 @@ public final class SafeTensors {
       CRC32C crc = new CRC32C();
       update(crc, metadata);
       checkLayout(file, metadata.remove(LAYOUT_CHECKSUM), dataOrder, names, types, shapes, spans);
+      if (withData) { // the values as doubles, and the bytes of the largest tensor as it is read
+        long values = 0;
+        long largest = 0;
+        for (int i = 0; i < names.size(); i++) {
+          long bytes = spans.get(i)[1] - spans.get(i)[0];
+          values += bytes / types.get(i).bytes();
+          largest = Math.max(largest, bytes);
+        }
+        Heap.require(String.format(Locale.ROOT, "%s: its %,d tensors of %,d values, read as doubles,", file,
+            names.size(), values), values * Double.BYTES + largest);
+      }
       Entry[] entries = new Entry[names.size()];
       for (int i : withData ? dataOrder : new Integer[0]) { // in the order of the data, as the checksum takes it
         long[] span = spans.get(i);

@@ -99,6 +99,28 @@ class SafeTensorsTest {
     refused(f, "does not fit a file of 16 bytes");
   }
 
+  /**
+   * A file whose tensors, read as doubles, need more than the heap can still give is refused before any is read,
+   * naming the size, where reading ran out of memory: 2 GiB of F32 values (a sparse file, so that writing it costs
+   * nothing) are 4 GiB of doubles.
+   */
+  @Test
+  void tensorsLargerThanTheHeapCanGiveAreRefusedBeforeTheyAreRead() throws IOException {
+    long count = SafeTensors.MAX_TENSOR_BYTES / 4;
+    Runtime rt = Runtime.getRuntime();
+    org.junit.jupiter.api.Assumptions.assumeTrue(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())
+        < count * 12, "a heap of " + (rt.maxMemory() >> 20) + " MiB can read the file");
+    Path f = withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[" + count + "],\"data_offsets\":[0," + count * 4
+        + "]}}", 0);
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      file.setLength(file.length() + count * 4);
+    }
+    IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f)); // not a defect of the file
+    assertTrue(e.getMessage().startsWith(f + ": its 1 tensors of " + String.format(java.util.Locale.ROOT, "%,d values, "
+        + "read as doubles, need about %,d MiB, more than the ", count, count * 12 >> 20)), e.getMessage());
+    assertEquals(Map.of(), SafeTensors.readMetadata(f), "the metadata alone reads");
+  }
+
   @Test
   void malformedHeadersAreRefused() throws IOException {
     refused(withHeader("{not json", 0), "not valid JSON");

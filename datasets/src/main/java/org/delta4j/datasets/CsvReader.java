@@ -15,6 +15,7 @@ import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.ByteImageDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.data.Normalization;
+import org.delta4j.io.Heap;
 import org.delta4j.tensor.Shape;
 
 /**

@@ -1,18 +1,18 @@
-package org.delta4j.datasets;
+package org.delta4j.io;
 
 import java.io.IOException;
 import java.util.Locale;
 
 /**
- * What the Java heap can still give, checked before a dataset's arrays are allocated: data larger than that is
- * refused up front, saying how much it needs and how to give Java more, instead of an OutOfMemoryError part way
- * through reading it.
+ * What the Java heap can still give, checked before a file's contents are read into arrays (a dataset, a model's
+ * tensors): contents larger than that are refused up front, saying how much they need and how to give Java more,
+ * instead of an OutOfMemoryError part way through reading them.
  */
-final class Heap {
+public final class Heap {
   private Heap() {}
 
   /** The bytes the heap can still give: its maximum less what is in use. */
-  static long available() {
+  public static long available() {
     Runtime rt = Runtime.getRuntime();
     return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
   }
@@ -21,7 +21,7 @@ final class Heap {
    * Refuses {@code bytes} more than the heap can still give, as "{@code subject} need about … MiB, more than …"
    * with the heap's maximum and the -Xmx that would do.
    */
-  static void require(String subject, long bytes) throws IOException {
+  public static void require(String subject, long bytes) throws IOException {
     long available = available();
     if (bytes > available) {
       long max = Runtime.getRuntime().maxMemory();
