@@ -52,10 +52,12 @@ public final class ModelFiles {
   }
 
   /**
-   * Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically.
+   * Saves the network, its optimizer state and the progress to {@code file}, replacing it atomically. The model is
+   * read as it stands between two updates ({@link Network#readModel}), so that a save from another thread while the
+   * network trains writes the model of one update, never a mix of two.
    *
-   * @throws IllegalArgumentException when a weight or optimizer state holds NaN or an infinity, which loading refuses;
-   *     the file is left as it was
+   * @throws IllegalArgumentException when a weight, buffer or optimizer state holds NaN or an infinity, which loading
+   *     refuses; the file is left as it was
    */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
     save(network, progress, null, file);
@@ -73,23 +75,27 @@ public final class ModelFiles {
       throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
           + "numbers (training diverged, or an update took a NaN or infinite gradient)");
     }
+    // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
-    for (Parameter p : network.parameters()) {
-      tensors.put(p.name(), entry(p.value()));
-    }
-    for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
-      tensors.put(b.getKey(), entry(b.getValue()));
-    }
-    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
-      tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
-    }
+    long iterations = network.readModel(() -> {
+      for (Parameter p : network.parameters()) {
+        tensors.put(p.name(), entry(p.value()));
+      }
+      for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
+        tensors.put(b.getKey(), entry(b.getValue()));
+      }
+      for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+        tensors.put(OPTIMIZER_PREFIX + s.getKey(), entry(s.getValue()));
+      }
+      return network.optimizer().iterations();
+    });
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", String.valueOf(FORMAT_VERSION));
     meta.put("network", NetworkSpecJson.write(network.spec()));
     meta.put("kinds", kindProviders(network.spec()));
     meta.put("data_type", network.dataType().name());
-    meta.put("optimizer_iterations", String.valueOf(network.optimizer().iterations()));
+    meta.put("optimizer_iterations", String.valueOf(iterations));
     meta.put("completed_epochs", String.valueOf(progress.completedEpochs()));
     meta.put("history", history(progress.history()));
     if (runConfiguration != null) {
@@ -247,7 +253,7 @@ public final class ModelFiles {
     }
   }
 
-  /** Refuses a NaN or infinite weight or optimizer state, naming the tensor and the index of the first one. */
+  /** Refuses a NaN or infinite weight, buffer or optimizer state, naming the tensor and the index of the first one. */
   private static void checkFinite(Path file, Network network) throws ModelFormatException {
     String nonFinite = firstNonFinite(network);
     if (nonFinite != null) {
@@ -256,7 +262,7 @@ public final class ModelFiles {
   }
 
   /**
-   * The first NaN or infinite weight or optimizer state value, as "tensor 'name' holds NaN at index [i, j] (flat k)";
+   * The first NaN or infinite weight, buffer or optimizer state value, as "tensor 'name' holds NaN at index [i, j] (flat k)";
    * null when every one is finite.
    */
   private static String firstNonFinite(Network network) {
@@ -264,6 +270,7 @@ public final class ModelFiles {
     for (Parameter p : network.parameters()) {
       all.put(p.name(), p.value());
     }
+    all.putAll(network.buffers()); // batch norm's running statistics: a NaN there makes every output NaN
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       all.put(OPTIMIZER_PREFIX + s.getKey(), s.getValue());
     }

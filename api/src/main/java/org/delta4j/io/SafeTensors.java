@@ -11,6 +11,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.delta4j.tensor.DataType;
@@ -45,6 +48,14 @@ public final class SafeTensors {
    * unchecked.
    */
   public static final String CHECKSUM = "crc32c";
+  /**
+   * The metadata key of the layout's checksum: CRC-32C, as 8 hex digits, of each tensor's name, data type, shape and
+   * data offsets ({@code name\0F32\02,3\00,24\0}), in the order of the data. {@link #CHECKSUM} covers the metadata
+   * and the data but not where the header places each tensor: two tensors of one size whose offsets were exchanged
+   * would read as each other, a different model that passes it. This key is itself metadata, so {@link #CHECKSUM}
+   * covers it. Files without one are read without this check.
+   */
+  public static final String LAYOUT_CHECKSUM = "crc32c_layout";
   /**
    * Strict where JSON readers differ, as the format's reference reader is: a second value after the header's object, or
    * a key given twice (of which a lenient reader keeps one silently), makes the header invalid.
@@ -77,17 +88,9 @@ public final class SafeTensors {
 
   /** Writes the tensors (in the map's order) and the metadata to {@code file}, atomically. */
   public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
-    Map<String, String> checked = new LinkedHashMap<>(metadata);
-    checked.remove(CHECKSUM); // a file's own, read back with it, is recomputed for these contents
-    CRC32C crc = new CRC32C();
-    update(crc, checked);
-    for (Entry t : tensors.values()) {
-      crc.update(bytes(t));
-    }
-    checked.put(CHECKSUM, hex(crc.getValue()));
     ObjectNode header = JSON.createObjectNode();
     ObjectNode meta = header.putObject(METADATA);
-    checked.forEach(meta::put);
+    CRC32C layout = new CRC32C();
     long offset = 0;
     for (Map.Entry<String, Entry> e : tensors.entrySet()) {
       if (e.getKey().equals(METADATA)) {
@@ -95,15 +98,27 @@ public final class SafeTensors {
       }
       Entry t = e.getValue();
       ObjectNode node = header.putObject(e.getKey());
-      node.put("dtype", t.dataType() == DataType.FLOAT32 ? "F32" : "F64");
+      node.put("dtype", dtype(t.dataType()));
       ArrayNode shape = node.putArray("shape");
       for (int d : t.shape()) {
         shape.add(d);
       }
       long end = offset + (long) t.values().length * t.dataType().bytes();
       node.putArray("data_offsets").add(offset).add(end);
+      update(layout, e.getKey(), t.dataType(), t.shape(), offset, end);
       offset = end;
     }
+    Map<String, String> checked = new LinkedHashMap<>(metadata);
+    checked.remove(CHECKSUM); // a file's own, read back with it, are recomputed for these contents
+    checked.remove(LAYOUT_CHECKSUM);
+    checked.put(LAYOUT_CHECKSUM, hex(layout.getValue()));
+    CRC32C crc = new CRC32C();
+    update(crc, checked);
+    for (Entry t : tensors.values()) {
+      crc.update(bytes(t));
+    }
+    checked.put(CHECKSUM, hex(crc.getValue()));
+    checked.forEach(meta::put);
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to a multiple of 8
     byte[] headerBytes = Arrays.copyOf(json, padded);
@@ -148,13 +163,27 @@ public final class SafeTensors {
     }
   }
 
+  /** One tensor's part of the {@link #LAYOUT_CHECKSUM}. */
+  private static void update(CRC32C crc, String name, DataType type, int[] shape, long begin, long end) {
+    StringBuilder b = new StringBuilder(name).append('\0').append(dtype(type)).append('\0');
+    for (int i = 0; i < shape.length; i++) {
+      b.append(i == 0 ? "" : ",").append(shape[i]);
+    }
+    b.append('\0').append(begin).append(',').append(end).append('\0');
+    crc.update(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String dtype(DataType type) {
+    return type == DataType.FLOAT32 ? "F32" : "F64";
+  }
+
   private static String hex(long crc) {
     return String.format("%08x", crc);
   }
 
   /**
    * Reads and validates a file. Every defect is a {@link ModelFormatException} naming the file and the defect. The
-   * metadata returned leaves out the {@link #CHECKSUM}, which is checked here.
+   * metadata returned leaves out the {@link #CHECKSUM} and {@link #LAYOUT_CHECKSUM}, which are checked here.
    */
   public static Contents read(Path file) throws IOException {
     return read(file, true);
@@ -190,9 +219,18 @@ public final class SafeTensors {
       }
       ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
       readFully(ch, headerBuf, 8);
+      headerBuf.flip();
+      String text;
+      try { // strictly: a lenient decoding would read a damaged byte as U+FFFD, another name or value
+        text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(headerBuf).toString();
+      } catch (CharacterCodingException e) {
+        throw new ModelFormatException(file, String.format(Locale.ROOT, "the header is not valid UTF-8: byte 0x%02x "
+            + "at offset %d of the file", headerBuf.get(headerBuf.position()), 8 + headerBuf.position()), e);
+      }
       JsonNode header;
       try {
-        header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8).trim());
+        header = JSON.readTree(text.trim());
       } catch (IOException e) {
         throw new ModelFormatException(file, "the header is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
       }
@@ -277,8 +315,26 @@ public final class SafeTensors {
       if (recorded != null && !recorded.matches("[0-9a-f]{8}")) {
         throw new ModelFormatException(file, "its checksum '" + recorded + "' is not 8 hex digits");
       }
+      // The two are written together: a layout's checksum without the other is a file whose checksum key was damaged,
+      // which would otherwise be read unchecked, damaged data and all
+      if (recorded == null && metadata.containsKey(LAYOUT_CHECKSUM)) {
+        throw new ModelFormatException(file, "it has the layout's checksum ('" + LAYOUT_CHECKSUM + "') but not the "
+            + "checksum of its contents ('" + CHECKSUM + "'), which is written with it: the metadata is damaged");
+      }
       CRC32C crc = new CRC32C();
       update(crc, metadata);
+      checkLayout(file, metadata.remove(LAYOUT_CHECKSUM), dataOrder, names, types, shapes, spans);
+      if (withData) { // the values as doubles, and the bytes of the largest tensor as it is read
+        long values = 0;
+        long largest = 0;
+        for (int i = 0; i < names.size(); i++) {
+          long bytes = spans.get(i)[1] - spans.get(i)[0];
+          values += bytes / types.get(i).bytes();
+          largest = Math.max(largest, bytes);
+        }
+        Heap.require(String.format(Locale.ROOT, "%s: its %,d tensors of %,d values, read as doubles,", file,
+            names.size(), values), values * Double.BYTES + largest);
+      }
       Entry[] entries = new Entry[names.size()];
       for (int i : withData ? dataOrder : new Integer[0]) { // in the order of the data, as the checksum takes it
         long[] span = spans.get(i);
@@ -304,6 +360,23 @@ public final class SafeTensors {
       return new Contents(tensors, metadata);
     } catch (ArithmeticException e) {
       throw new ModelFormatException(file, "a tensor shape overflows", e);
+    }
+  }
+
+  /** Refuses a layout other than the one its checksum (when recorded) was taken of. */
+  private static void checkLayout(Path file, String recorded, Integer[] dataOrder, List<String> names,
+      List<DataType> types, List<int[]> shapes, List<long[]> spans) throws ModelFormatException {
+    if (recorded == null) {
+      return;
+    }
+    CRC32C layout = new CRC32C();
+    for (int i : dataOrder) {
+      update(layout, names.get(i), types.get(i), shapes.get(i), spans.get(i)[0], spans.get(i)[1]);
+    }
+    if (!recorded.equals(hex(layout.getValue()))) {
+      throw new ModelFormatException(file, "the tensors' names, types, shapes and offsets do not match the layout's "
+          + "checksum (CRC-32C " + recorded + " recorded, " + hex(layout.getValue()) + " computed): the header is "
+          + "damaged, or was changed by a program that kept its metadata");
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.random.SplitMix64;
@@ -246,6 +247,21 @@ public final class Network {
     }
   }
 
+  /**
+   * Reads this network's weights, buffers and optimizer state through {@code read} as they stand between two changes:
+   * a training step or {@link #changeModel} under way in another thread is waited for, and none starts meanwhile. A
+   * model saved from another thread than the one training would otherwise hold one update's weights beside another's
+   * optimizer state and update count. Reading only; {@code read} must not train or change the network.
+   */
+  public <T> T readModel(Supplier<T> read) {
+    model.readLock().lock();
+    try {
+      return read.get();
+    } finally {
+      model.readLock().unlock();
+    }
+  }
+
   /** Runs a batch through {@code chain} (this network's layers, or a predictor's copies of them). */
   Tensor run(List<Layer> chain, Tensor input, Mode mode) {
     checkInput(input);
@@ -451,7 +467,8 @@ public final class Network {
     }
   }
 
-  private void checkInput(Tensor input) {
+  /** Refuses an input of another engine, data type or sample shape, naming both. */
+  void checkInput(Tensor input) {
     if (input == null) {
       throw new IllegalArgumentException("network input is null");
     }

@@ -1,54 +1,131 @@
 package org.delta4j.nn;
 
 import java.util.List;
+import org.delta4j.engine.Kernels;
+import org.delta4j.engine.Window;
 import org.delta4j.tensor.Tensor;
 
 /**
  * Thread-safe inference on a {@link Network}: any number of threads may call it at once. Each thread gets layers of
  * its own, built by the same specs over the network's parameters and buffers, so work tensors are per thread and the
- * weights are shared, read-only. Results equal the network's own inference bit for bit; while the network trains,
- * each call runs on the model between two updates (see {@link Network#predictor()}). Obtain it with {@link
+ * weights are shared, read-only. Any call runs at most {@value #CHUNK} rows at once, so that its work tensors stay
+ * those of a batch that size however many rows it is given; only the result grows with them. Results equal the
+ * network's own inference bit for bit, on each chunk as a batch; while the network trains, each call, all its chunks,
+ * runs on the model between two updates (see {@link Network#predictor()}). Obtain it with {@link
  * Network#predictor()}; tensors it returns belong to the calling thread and are overwritten by that thread's next call
  * with the same batch size.
  */
 public final class Predictor {
-  /** The most rows run at once by the array methods: their work tensors are those of a batch this size at most. */
+  /** The most rows run at once by any method: their work tensors are those of a batch this size at most. */
   public static final int CHUNK = 1024;
 
   private final Network network;
   private final ThreadLocal<Workspace> workspaces;
 
-  /** One thread's layers, output reader and input tensors. */
-  private record Workspace(List<Layer> layers, OutputReader reader, BatchTensors inputs) {}
+  /** One thread's layers, output reader, input tensors for chunks, and result tensors for batches past a chunk. */
+  private record Workspace(List<Layer> layers, OutputReader reader, BatchTensors inputs, BatchTensors results) {}
 
   Predictor(Network network) {
     this.network = network;
     this.workspaces = ThreadLocal.withInitial(() -> new Workspace(Network.stages(network.buildLayers()),
         new OutputReader(network.spec().loss(), network.engine(), network.dataType(), network.outputShape()),
-        new BatchTensors(network.engine(), network.dataType(), network.inputShape())));
+        new BatchTensors(network.engine(), network.dataType(), network.inputShape()),
+        new BatchTensors(network.engine(), network.dataType(), network.outputShape())));
   }
 
-  /** The raw output for a batch [N, input...], in inference mode. */
+  /**
+   * The raw output for a batch [N, input...], in inference mode. A batch of more than {@value #CHUNK} rows runs
+   * {@value #CHUNK} at a time, as the array methods do, so that the work tensors stay those of a chunk however large
+   * the batch; each chunk's rows are those of the network's own inference on that chunk as a batch.
+   */
   public Tensor output(Tensor input) {
-    return network.infer(workspaces.get().layers(), input);
+    return batch(input, false);
   }
 
-  /** Class probabilities (or, for losses without a softmax, the raw outputs) for a batch. */
+  /** Class probabilities (or, for losses without a softmax, the raw outputs) for a batch, run as {@link #output}. */
   public Tensor probabilities(Tensor input) {
-    Workspace w = workspaces.get();
-    return w.reader().probabilities(network.infer(w.layers(), input));
+    return batch(input, true);
   }
 
-  /** The most probable class of each row of a batch, into {@code classes} (length ≥ N). */
+  /** The most probable class of each row of a batch, into {@code classes} (length ≥ N); run as {@link #output}. */
   public void classes(Tensor input, int[] classes) {
+    network.checkInput(input); // before any copy: the input's engine, type and shape
+    int n = input.shape().dim(0);
+    if (classes == null || classes.length < n) {
+      throw new IllegalArgumentException("classes: the array for " + n + " rows has "
+          + (classes == null ? "none (null)" : classes.length + " elements"));
+    }
     Workspace w = workspaces.get();
-    w.reader().classes(network.infer(w.layers(), input), classes);
+    if (n <= CHUNK) {
+      w.reader().classes(network.infer(w.layers(), input), classes);
+      return;
+    }
+    int[] chunk = new int[CHUNK];
+    inChunks(w, n, (from, rows) -> rows(w, input, from, rows), (from, rows, out) -> {
+      w.reader().classes(out, chunk);
+      System.arraycopy(chunk, 0, classes, from, rows);
+    });
+  }
+
+  /**
+   * The outputs (or probabilities) of a batch: run whole when it is a chunk or less, else a chunk at a time into this
+   * thread's result tensor of N rows.
+   */
+  private Tensor batch(Tensor input, boolean probabilities) {
+    network.checkInput(input);
+    Workspace w = workspaces.get();
+    int n = input.shape().dim(0);
+    if (n <= CHUNK) {
+      Tensor out = network.infer(w.layers(), input);
+      return probabilities ? w.reader().probabilities(out) : out;
+    }
+    Tensor result = w.results().get(n);
+    int width = network.outputShape().intSize();
+    Kernels k = network.engine().kernels();
+    inChunks(w, n, (from, rows) -> rows(w, input, from, rows), (from, rows, out) -> k.copyWindow(
+        probabilities ? w.reader().probabilities(out) : out, Window.dense(0, rows, width), result,
+        Window.dense((long) from * width, rows, width)));
+    return result;
+  }
+
+  /** Rows from..from+rows of a batch, in this thread's input tensor of that many rows. */
+  private Tensor rows(Workspace w, Tensor input, int from, int rows) {
+    int size = network.inputShape().intSize();
+    Tensor t = w.inputs().get(rows);
+    network.engine().kernels().copyWindow(input, Window.dense((long) from * size, rows, size), t,
+        Window.dense(0, rows, size));
+    return t;
+  }
+
+  /** The input of the rows from..from+rows of a call's samples. */
+  private interface ChunkInput {
+    Tensor rows(int from, int rows);
+  }
+
+  /** Takes the output of the rows from..from+rows. */
+  private interface ChunkOutput {
+    void take(int from, int rows, Tensor output);
+  }
+
+  /**
+   * Runs rows [0, n) {@value #CHUNK} at a time, all under one reading of the model: a call's chunks run on the same
+   * model between two updates while the network trains, never some on one update's weights and some on the next.
+   */
+  private void inChunks(Workspace w, int n, ChunkInput input, ChunkOutput output) {
+    network.readModel(() -> {
+      for (int from = 0; from < n; from += CHUNK) {
+        int rows = Math.min(CHUNK, n - from);
+        output.take(from, rows, network.infer(w.layers(), input.rows(from, rows)));
+      }
+      return null;
+    });
   }
 
   /**
    * The probabilities (or raw outputs) of each sample, one row of features each. Any number of samples: they run
    * {@value #CHUNK} at a time, so the work tensors stay those of a batch of {@value #CHUNK} however many there are;
-   * each chunk's results are those of the network's own inference on that chunk as a batch.
+   * each chunk's results are those of the network's own inference on that chunk as a batch, and all chunks run on the
+   * same model.
    */
   public float[][] probabilities(float[][] samples) {
     return rows(samples, true);
@@ -68,14 +145,12 @@ public final class Predictor {
     Workspace w = workspaces.get();
     int width = network.outputShape().intSize();
     float[][] out = new float[samples.length][width];
-    for (int from = 0; from < samples.length; from += CHUNK) {
-      int rows = Math.min(CHUNK, samples.length - from);
-      Tensor y = network.infer(w.layers(), input(w, samples, from, rows));
-      float[] flat = (probabilities ? w.reader().probabilities(y) : y).toFloatArray();
+    inChunks(w, samples.length, (from, rows) -> input(w, samples, from, rows), (from, rows, o) -> {
+      float[] flat = (probabilities ? w.reader().probabilities(o) : o).toFloatArray();
       for (int i = 0; i < rows; i++) {
         System.arraycopy(flat, i * width, out[from + i], 0, width);
       }
-    }
+    });
     return out;
   }
 
@@ -85,11 +160,10 @@ public final class Predictor {
     Workspace w = workspaces.get();
     int[] out = new int[samples.length];
     int[] chunk = new int[Math.min(CHUNK, samples.length)];
-    for (int from = 0; from < samples.length; from += CHUNK) {
-      int rows = Math.min(CHUNK, samples.length - from);
-      w.reader().classes(network.infer(w.layers(), input(w, samples, from, rows)), chunk);
+    inChunks(w, samples.length, (from, rows) -> input(w, samples, from, rows), (from, rows, o) -> {
+      w.reader().classes(o, chunk);
       System.arraycopy(chunk, 0, out, from, rows);
-    }
+    });
     return out;
   }
 

@@ -88,6 +88,12 @@ final class BatchLoader {
         return s;
       }
     }
+    long values = (long) rows * Math.max(featureSize, targetSize);
+    if (values > Integer.MAX_VALUE - 8) { // as an int the count wraps, to a negative array size or a short array
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a batch of %,d samples of %,d features "
+          + "and %,d targets is %,d values, more than one Java array holds: use a smaller batch size", rows,
+          featureSize, targetSize, values));
+    }
     Slot s = new Slot(rows, new float[rows * featureSize], new float[rows * targetSize],
         engine.zeros(dataType, inputShape.withBatch(rows)),
         engine.zeros(dataType, data.targetShape().withBatch(rows)));

@@ -1,5 +1,7 @@
 package org.delta4j.train;
 
+import java.util.List;
+
 /**
  * Stops training when {@code metric} has not improved by more than {@code minDelta} for {@code patience} epochs in a
  * row, and when {@code restoreBest} puts back the weights of the best epoch, with its buffers (batch norm's running
@@ -21,6 +23,49 @@ public record EarlyStopping(Metric metric, int patience, double minDelta, boolea
   /** Patience as given, no minimum improvement, and the best weights restored. */
   public static EarlyStopping on(Metric metric, int patience) {
     return new EarlyStopping(metric, patience, 0, true);
+  }
+
+  /**
+   * The epoch whose weights early stopping judges best after {@code results} (epochs 1, 2, … in order): the last that
+   * improved on every one before it by more than minDelta; 0 when none did (every value NaN). A listener that saves
+   * the model when its epoch is this one keeps what a resumed run needs ({@link Trainer.Builder#bestModel}).
+   */
+  public int bestEpoch(List<EpochResult> results) {
+    return progress(results).bestEpoch;
+  }
+
+  /** Early stopping's state after {@code results}, epochs 1, 2, … in order. */
+  Progress progress(List<EpochResult> results) {
+    Progress p = new Progress();
+    for (EpochResult r : results) {
+      p.record(r);
+    }
+    return p;
+  }
+
+  /** Where a run stands: the best value and its epoch, and the epochs since. One per run; not thread-safe. */
+  final class Progress {
+    double best = Double.NaN;
+    int bestEpoch;
+    int sinceBest;
+
+    /** Takes one epoch's result; returns whether it is the new best. */
+    boolean record(EpochResult r) {
+      double v = r.value(metric);
+      if (improves(v, best)) {
+        best = v;
+        bestEpoch = r.epoch();
+        sinceBest = 0;
+        return true;
+      }
+      sinceBest++;
+      return false;
+    }
+
+    /** Whether the epochs since the best have used up the patience. */
+    boolean exhausted() {
+      return sinceBest >= patience;
+    }
   }
 
   /** Whether {@code value} improves on {@code best} by more than minDelta. */

@@ -3,6 +3,7 @@ package org.delta4j.train;
 import org.delta4j.data.Dataset;
 import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.nn.Network;
+import org.delta4j.nn.Predictor;
 
 /**
  * A network's loss and, for classification, its predictions and confusion matrix on a dataset, in inference mode.
@@ -12,11 +13,17 @@ import org.delta4j.nn.Network;
  * @param confusion the confusion matrix (null for regression)
  */
 public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusion) {
-  /** Evaluates in batches of {@code batchSize}. */
+  /**
+   * Evaluates in batches of {@code batchSize}, at most {@value Predictor#CHUNK}: a larger batch runs {@value
+   * Predictor#CHUNK} rows at a time, so that the work tensors stay those of a batch that size however large the
+   * dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches run, so its last bits
+   * depend on the batch size up to {@value Predictor#CHUNK} and not beyond.
+   */
   public static Evaluation of(Network network, Dataset data, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     }
+    int batch = Math.min(batchSize, Predictor.CHUNK);
     if (network == null) {
       throw new IllegalArgumentException("the network to evaluate is null");
     }
@@ -29,18 +36,18 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
     }
     boolean classes = data.isClassification();
     int[] predictions = new int[classes ? n : 0];
-    int[] batch = new int[Math.min(batchSize, n)];
+    int[] classesOf = new int[Math.min(batch, n)];
     ConfusionMatrix confusion = classes ? new ConfusionMatrix(data.numClasses()) : null;
     double lossSum = 0;
-    for (int from = 0; from < n; from += batchSize) {
-      int count = Math.min(batchSize, n - from);
+    for (int from = 0; from < n; from += batch) {
+      int count = Math.min(batch, n - from);
       loader.load(order, from, count);
       lossSum += network.loss(loader.input(), loader.targets()) * count;
       if (classes) {
-        network.engine().kernels().argmaxRows(network.output(), batch);
+        network.engine().kernels().argmaxRows(network.output(), classesOf);
         for (int i = 0; i < count; i++) {
-          predictions[from + i] = batch[i];
-          confusion.add(data.label(from + i), batch[i]);
+          predictions[from + i] = classesOf[i];
+          confusion.add(data.label(from + i), classesOf[i]);
         }
       }
     }

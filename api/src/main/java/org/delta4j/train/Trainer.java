@@ -13,8 +13,10 @@ import org.delta4j.tensor.Tensor;
  * Trains a {@link Network} on a {@link Dataset} in minibatches over epochs. Epoch e visits the samples in an order
  * shuffled from (seed, e) alone, so a run resumed at epoch e from a checkpoint of epoch e − 1 repeats the
  * uninterrupted run exactly. After each epoch it evaluates on the validation data (when given), records an {@link
- * EpochResult}, tells the listeners, and applies early stopping. Immutable and reusable; one {@code fit} at a time per
- * network.
+ * EpochResult}, tells the listeners, and applies early stopping. A resumed run with early stopping takes the earlier
+ * epochs' results ({@link Builder#history}), and, when the best of them is not the last, the best epoch's model
+ * ({@link Builder#bestModel}), so that it stops where the uninterrupted run stops and restores what it restores.
+ * Immutable and reusable; one {@code fit} at a time per network.
  */
 public final class Trainer {
   private final int epochs;
@@ -25,6 +27,8 @@ public final class Trainer {
   private final EarlyStopping earlyStopping;
   private final List<TrainingListener> listeners;
   private final int firstEpoch;
+  private final List<EpochResult> earlier;
+  private final Network bestModel;
 
   private Trainer(Builder b) {
     this.epochs = b.epochs;
@@ -35,6 +39,8 @@ public final class Trainer {
     this.earlyStopping = b.earlyStopping;
     this.listeners = List.copyOf(b.listeners);
     this.firstEpoch = b.firstEpoch;
+    this.earlier = List.copyOf(b.earlier);
+    this.bestModel = b.bestModel;
   }
 
   public static Builder builder() {
@@ -72,11 +78,11 @@ public final class Trainer {
     for (TrainingListener l : listeners) {
       l.onTrainingStart(network, firstEpoch, epochs, batches);
     }
-    double best = Double.NaN;
+    // Early stopping's state as the uninterrupted run had it after epoch firstEpoch − 1: the earlier results replayed
+    EarlyStopping.Progress stopping = earlyStopping == null ? null : earlyStopping.progress(earlier);
     int bestEpoch = firstEpoch - 1;
-    int sinceBest = 0;
     boolean stopped = false;
-    List<Tensor> bestWeights = null;
+    List<Tensor> bestWeights = stopping == null ? null : earlierBest(network, stopping.bestEpoch);
     for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
       long start = System.nanoTime();
       for (TrainingListener l : listeners) {
@@ -116,18 +122,11 @@ public final class Trainer {
       EpochResult r = new EpochResult(epoch, lossSum / n, data.isClassification() ? (double) correct / n : Double.NaN,
           valLoss, valAccuracy, rate, (System.nanoTime() - start) / 1e9);
       results.add(r);
-      if (earlyStopping != null) {
-        double v = r.value(earlyStopping.metric());
-        if (earlyStopping.improves(v, best)) {
-          best = v;
-          bestEpoch = epoch;
-          sinceBest = 0;
-          if (earlyStopping.restoreBest()) {
-            bestWeights = snapshot(network, bestWeights);
-          }
-        } else if (++sinceBest >= earlyStopping.patience()) {
-          stopped = true;
+      if (stopping != null) {
+        if (stopping.record(r) && earlyStopping.restoreBest()) {
+          bestWeights = snapshot(network, bestWeights);
         }
+        stopped = stopping.exhausted();
       } else {
         bestEpoch = epoch;
       }
@@ -141,11 +140,39 @@ public final class Trainer {
     if (earlyStopping != null && earlyStopping.restoreBest() && bestWeights != null) {
       restore(network, bestWeights);
     }
-    History history = new History(results, stopped, bestEpoch);
+    History history = new History(results, stopped, stopping != null ? stopping.bestEpoch : bestEpoch);
     for (TrainingListener l : listeners) {
       l.onTrainingEnd(network, history);
     }
     return history;
+  }
+
+  /**
+   * The model of the best epoch before this run's first, which early stopping restores if no later epoch improves on
+   * it: the network's own when that epoch is the last before the first (the checkpoint it resumes from), else the
+   * {@link Builder#bestModel} given; null when nothing is to be restored.
+   */
+  private List<Tensor> earlierBest(Network network, int bestEpoch) {
+    if (!earlyStopping.restoreBest() || bestEpoch < 1 || bestEpoch >= firstEpoch) {
+      return null;
+    }
+    if (bestModel == null) {
+      if (bestEpoch < firstEpoch - 1) {
+        throw new IllegalArgumentException("early stopping restores the best epoch's weights, and the best epoch "
+            + "before epoch " + firstEpoch + " is " + bestEpoch + ", whose weights the network resumed from epoch "
+            + (firstEpoch - 1) + " no longer holds: give them with bestModel (a model saved at epoch " + bestEpoch
+            + ", see EarlyStopping.bestEpoch), or resume without restoring the best");
+      }
+      return snapshot(network, null);
+    }
+    List<String> mine = model(network).stream().map(t -> t.shape().toString()).toList();
+    List<String> theirs = model(bestModel).stream().map(t -> t.shape().toString()).toList();
+    if (!mine.equals(theirs) || bestModel.dataType() != network.dataType() || bestModel.engine() != network.engine()) {
+      throw new IllegalArgumentException("the best model given (" + bestModel.spec().summary() + ", "
+          + bestModel.dataType() + " on " + bestModel.engine().name() + ") is not a model of the network trained ("
+          + network.spec().summary() + ", " + network.dataType() + " on " + network.engine().name() + ")");
+    }
+    return snapshot(bestModel, null);
   }
 
   /**
@@ -212,6 +239,8 @@ public final class Trainer {
     private EarlyStopping earlyStopping;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private int firstEpoch = 1;
+    private List<EpochResult> earlier = List.of();
+    private Network bestModel;
 
     private Builder() {}
 
@@ -271,10 +300,49 @@ public final class Trainer {
       return this;
     }
 
+    /**
+     * The results of the epochs before {@link #firstEpoch}, epochs 1, 2, … in order (a checkpoint's history). Early
+     * stopping needs them on a resumed run: its best value, best epoch and the epochs since are those of the whole
+     * run, and without them a resumed run would count its patience afresh and stop at another epoch.
+     */
+    public Builder history(List<EpochResult> earlier) {
+      if (earlier == null) {
+        throw new IllegalArgumentException("the history is null; give an empty list for none");
+      }
+      for (int i = 0; i < earlier.size(); i++) {
+        if (earlier.get(i) == null || earlier.get(i).epoch() != i + 1) {
+          throw new IllegalArgumentException("the history's entry " + i + " should be epoch " + (i + 1) + ", got "
+              + (earlier.get(i) == null ? "null" : "epoch " + earlier.get(i).epoch()));
+        }
+      }
+      this.earlier = List.copyOf(earlier);
+      return this;
+    }
+
+    /**
+     * The model of the best epoch of the {@link #history} (by {@link EarlyStopping#bestEpoch}), for early stopping
+     * that restores the best weights when that epoch is not the last before {@link #firstEpoch}: the weights and
+     * buffers are copied from it when training starts.
+     */
+    public Builder bestModel(Network bestModel) {
+      this.bestModel = bestModel;
+      return this;
+    }
+
     public Trainer build() {
       if (firstEpoch > epochs) {
         throw new IllegalArgumentException("first epoch " + firstEpoch + " is past the last epoch " + epochs
             + ": training is already complete");
+      }
+      if (earlyStopping != null && earlier.size() != firstEpoch - 1) {
+        throw new IllegalArgumentException("early stopping resumed at epoch " + firstEpoch + " needs the results of "
+            + "the " + (firstEpoch - 1) + " epochs before it (history), got " + earlier.size() + ": without them it "
+            + "would count its patience afresh and stop at another epoch than the run it resumes");
+      }
+      if (earlyStopping != null && earlyStopping.progress(earlier).exhausted()) {
+        throw new IllegalArgumentException("early stopping already ended this run at epoch " + earlier.size()
+            + ": " + earlyStopping.metric() + " has not improved for " + earlyStopping.patience() + " epochs since "
+            + "epoch " + earlyStopping.bestEpoch(earlier) + "; training is complete");
       }
       return new Trainer(this);
     }

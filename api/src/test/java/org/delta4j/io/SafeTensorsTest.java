@@ -38,11 +38,17 @@ class SafeTensorsTest {
     long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(0, n % 8, "the header is padded to a multiple of 8");
     String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim();
+    // The layout's checksum: CRC-32C of each tensor's name, type, shape and offsets, each followed by a zero byte.
+    java.util.zip.CRC32C layout = new java.util.zip.CRC32C();
+    layout.update(String.join("\0", "w", "F32", "2,2", "0,16", "b", "F64", "2", "16,32", "")
+        .getBytes(StandardCharsets.UTF_8));
+    String layoutHex = String.format("%08x", layout.getValue());
     // The checksum: CRC-32C of the other metadata, each key and value followed by a zero byte, then of the data.
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update("format\0test\0".getBytes(StandardCharsets.UTF_8));
+    crc.update(("format\0test\0crc32c_layout\0" + layoutHex + "\0").getBytes(StandardCharsets.UTF_8));
     crc.update(bytes, 8 + (int) n, 32);
-    assertEquals("{\"__metadata__\":{\"format\":\"test\",\"crc32c\":\"" + String.format("%08x", crc.getValue()) + "\"},"
+    assertEquals("{\"__metadata__\":{\"format\":\"test\",\"crc32c_layout\":\"" + layoutHex + "\",\"crc32c\":\""
+        + String.format("%08x", crc.getValue()) + "\"},"
         + "\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
         + "\"b\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[16,32]}}", header);
     ByteBuffer data = ByteBuffer.wrap(bytes, 8 + (int) n, 32).order(ByteOrder.LITTLE_ENDIAN);
@@ -93,6 +99,28 @@ class SafeTensorsTest {
     refused(f, "does not fit a file of 16 bytes");
   }
 
+  /**
+   * A file whose tensors, read as doubles, need more than the heap can still give is refused before any is read,
+   * naming the size, where reading ran out of memory: 2 GiB of F32 values (a sparse file, so that writing it costs
+   * nothing) are 4 GiB of doubles.
+   */
+  @Test
+  void tensorsLargerThanTheHeapCanGiveAreRefusedBeforeTheyAreRead() throws IOException {
+    long count = SafeTensors.MAX_TENSOR_BYTES / 4;
+    Runtime rt = Runtime.getRuntime();
+    org.junit.jupiter.api.Assumptions.assumeTrue(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())
+        < count * 12, "a heap of " + (rt.maxMemory() >> 20) + " MiB can read the file");
+    Path f = withHeader("{\"x\":{\"dtype\":\"F32\",\"shape\":[" + count + "],\"data_offsets\":[0," + count * 4
+        + "]}}", 0);
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      file.setLength(file.length() + count * 4);
+    }
+    IOException e = assertThrows(IOException.class, () -> SafeTensors.read(f)); // not a defect of the file
+    assertTrue(e.getMessage().startsWith(f + ": its 1 tensors of " + String.format(java.util.Locale.ROOT, "%,d values, "
+        + "read as doubles, need about %,d MiB, more than the ", count, count * 12 >> 20)), e.getMessage());
+    assertEquals(Map.of(), SafeTensors.readMetadata(f), "the metadata alone reads");
+  }
+
   @Test
   void malformedHeadersAreRefused() throws IOException {
     refused(withHeader("{not json", 0), "not valid JSON");
@@ -140,6 +168,38 @@ class SafeTensorsTest {
     refused(f, "(CRC-32C ");
   }
 
+  /**
+   * Two tensors of one size whose offsets are exchanged in the header pass the checksum of the metadata and data,
+   * which are unchanged, and would read as each other; the layout's checksum refuses them.
+   */
+  @Test
+  void tensorsWhoseOffsetsWereExchangedAreRefusedByTheLayoutChecksum() throws IOException {
+    Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
+    t.put("m", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2}, new double[] {1, 2}));
+    t.put("v", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2}, new double[] {3, 4}));
+    Path file = dir.resolve("moments.safetensors");
+    SafeTensors.write(file, t, Map.of());
+    byte[] b = Files.readAllBytes(file);
+    String latin = new String(b, StandardCharsets.ISO_8859_1);
+    int first = latin.indexOf("[0,8]");
+    int second = latin.indexOf("[8,16]");
+    assertTrue(first > 0 && second > 0, latin);
+    byte[] exchanged = (latin.substring(0, first) + "[8,16]" + latin.substring(first + 5, second) + "[0,8]"
+        + latin.substring(second + 6)).getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(file, exchanged);
+    refused(file, "do not match the layout's checksum");
+  }
+
+  @Test
+  void aHeaderThatIsNotUtf8IsRefusedNamingTheByte() throws IOException {
+    byte[] b = Files.readAllBytes(sample());
+    int at = new String(b, StandardCharsets.ISO_8859_1).indexOf("\"test\"") + 2;
+    b[at] = (byte) 0xff; // read leniently, "test" would become "t\uFFFDst"
+    Path f = dir.resolve("latin.safetensors");
+    Files.write(f, b);
+    refused(f, "the header is not valid UTF-8: byte 0xff at offset " + at + " of the file");
+  }
+
   @Test
   void aFileWithoutAChecksumIsReadUnchecked() throws IOException {
     Path f = withHeader("{\"__metadata__\":{\"format\":\"test\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
@@ -147,6 +207,21 @@ class SafeTensorsTest {
     assertEquals(Map.of("format", "test"), SafeTensors.read(f).metadata());
     refused(withHeader("{\"__metadata__\":{\"crc32c\":\"xyz\"},\"x\":{\"dtype\":\"F32\",\"shape\":[1],"
         + "\"data_offsets\":[0,4]}}", 4), "its checksum 'xyz' is not 8 hex digits");
+  }
+
+  /**
+   * A damaged checksum key ("crc32c" become "crc32d") would make the file one without a checksum, read unchecked with
+   * whatever damage its data has too; the layout's checksum, written with it, shows that it had one.
+   */
+  @Test
+  void aFileWhoseChecksumKeyWasDamagedIsNotReadUnchecked() throws IOException {
+    byte[] b = Files.readAllBytes(sample());
+    String latin = new String(b, StandardCharsets.ISO_8859_1);
+    b[latin.indexOf("\"crc32c\"") + 6] = 'd';
+    b[b.length - 1] ^= 1; // and a bit of the data
+    Path f = dir.resolve("renamed.safetensors");
+    Files.write(f, b);
+    refused(f, "it has the layout's checksum ('crc32c_layout') but not the checksum of its contents ('crc32c')");
   }
 
   @Test

@@ -2,8 +2,12 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.zip.CRC32C;
 import org.delta4j.data.Dataset;
 import org.delta4j.data.Split;
 import org.delta4j.datasets.CsvReader;
@@ -31,7 +35,43 @@ final class DataOptions {
   static final double TEST_FRACTION = 0.2;
 
   /** The data, split as the command needs it, and the Fashion-MNIST directory it came from (null for a CSV file). */
-  record Loaded(String description, Dataset training, Dataset validation, Dataset test, Path fashionMnistDirectory) {}
+  record Loaded(String description, Dataset training, Dataset validation, Dataset test, Path fashionMnistDirectory) {
+    /**
+     * What training sees, in brief: the sizes of the training and validation sets and a CRC-32C of their features and
+     * targets, sample after sample in order (as little-endian floats). A resumed run compares it with its own: data
+     * changed since the run started would train the rest of it on other samples.
+     */
+    String fingerprint() {
+      CRC32C crc = new CRC32C();
+      update(crc, training);
+      if (validation != null) {
+        update(crc, validation);
+      }
+      return String.format(Locale.ROOT, "%d training and %d validation samples, CRC-32C %08x", training.size(),
+          validation == null ? 0 : validation.size(), crc.getValue());
+    }
+
+    private static void update(CRC32C crc, Dataset d) {
+      int n = d.size();
+      int f = d.featureShape().intSize();
+      int t = d.targetShape().intSize();
+      int rows = Math.max(1, Math.min(1024, (1 << 20) / (f + t))); // about a megabyte of values at a time
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      float[] x = new float[rows * f];
+      float[] y = new float[rows * t];
+      ByteBuffer bytes = ByteBuffer.allocate(rows * (f + t) * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (int from = 0; from < n; from += rows) {
+        int count = Math.min(rows, n - from);
+        d.fill(order, from, count, x, y);
+        FloatBuffer values = bytes.clear().asFloatBuffer();
+        values.put(x, 0, count * f).put(y, 0, count * t);
+        crc.update(bytes.array(), 0, count * (f + t) * Float.BYTES);
+      }
+    }
+  }
 
   /**
    * Fashion-MNIST's training set (less a validation part) and test set; or a CSV file split into training,

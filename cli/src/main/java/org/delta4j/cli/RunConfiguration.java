@@ -26,6 +26,8 @@ final class RunConfiguration {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The key of the run's class names: not an option, so without the options' "--". */
   static final String CLASSES = "classes";
+  /** The key of what the run trains on, in brief ({@link DataOptions.Loaded#fingerprint()}); not an option either. */
+  static final String DATA = "data";
 
   private final Map<String, String> values;
 
@@ -58,10 +60,15 @@ final class RunConfiguration {
 
   /** This configuration with the names of the run's classes, in the order of the network's outputs. */
   RunConfiguration withClasses(List<String> classes) {
-    Map<String, String> v = new LinkedHashMap<>(values);
     ArrayNode a = JSON.createArrayNode();
     classes.forEach(a::add);
-    v.put(CLASSES, a.toString());
+    return with(CLASSES, a.toString());
+  }
+
+  /** This configuration with {@code value} under {@code key}. */
+  RunConfiguration with(String key, String value) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    v.put(key, value);
     return new RunConfiguration(v);
   }
 

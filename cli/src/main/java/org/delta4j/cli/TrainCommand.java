@@ -232,8 +232,16 @@ final class TrainCommand implements Callable<Integer> {
     out.println("Data: " + loaded.description() + "; training on " + loaded.training().size()
         + (loaded.validation() != null ? ", validating on " + loaded.validation().size() : "") + ", testing on "
         + loaded.test().size());
+    String fingerprint = loaded.fingerprint();
+    if (savedRun != null && savedRun.has(RunConfiguration.DATA)
+        && !fingerprint.equals(savedRun.get(RunConfiguration.DATA))) {
+      throw new IllegalArgumentException("the data has changed since the run in " + dir + " started: it trained on "
+          + savedRun.get(RunConfiguration.DATA) + ", the data given now (" + loaded.description() + ") is "
+          + fingerprint + "; the rest of the run would train on other samples. Resume with the data it started on, "
+          + "or start a new run with another --output");
+    }
     String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory())
-        .withClasses(loaded.training().classNames()).toJson();
+        .withClasses(loaded.training().classNames()).with(RunConfiguration.DATA, fingerprint).toJson();
 
     Network network;
     TrainingProgress progress;
@@ -323,19 +331,24 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--epochs " + epochs + " conflicts with the run in " + dir
           + ", which plans " + planned + " epochs: --epochs may only grow; to stop early use --stop-after");
     }
-    if (done == epochs && complete(modelFile)) {
+    if (done == epochs && complete(modelFile, done)) {
       throw new IllegalArgumentException(checkpoint + " has already completed " + done + " epochs and "
           + MODEL + " is written: the run is complete; ask for more with --epochs");
     }
   }
 
   /**
-   * Whether a model file is there and reads whole, its contents matching their checksum: a header alone is what a
-   * write cut short, or a damaged file, still has.
+   * Whether a model file is there, reads whole (its contents matching their checksum: a header alone is what a write
+   * cut short, or a damaged file, still has) and is the model of the {@code done} epochs: a run extended with --epochs
+   * and stopped before its model was written still holds the shorter run's.
    */
-  private static boolean complete(Path modelFile) {
+  private static boolean complete(Path modelFile, int done) {
     try {
-      return Files.isRegularFile(modelFile) && SafeTensors.read(modelFile).metadata().get(ModelFiles.RUN) != null;
+      if (!Files.isRegularFile(modelFile)) {
+        return false;
+      }
+      Map<String, String> meta = SafeTensors.read(modelFile).metadata();
+      return meta.get(ModelFiles.RUN) != null && String.valueOf(done).equals(meta.get("completed_epochs"));
     } catch (IOException e) {
       return false;
     }
@@ -434,8 +447,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * A run extended past the epochs it planned: an optimizer built from the options gets its schedule stretched over
-   * the new length, continuing from the updates already made (the weights and optimizer state carried over); a spec
-   * file's own optimizer keeps its schedule. Either way the program says which.
+   * the new length, continuing from the updates already made (the weights, buffers and optimizer state carried
+   * over); a spec file's own optimizer keeps its schedule. Either way the program says which.
    */
   private Network extendSchedule(Network n, int planned, DataOptions.Loaded loaded, PrintWriter out) {
     if (specFile != null && !optionsSetTheOptimizer()) {
@@ -451,6 +464,8 @@ final class TrainCommand implements Callable<Integer> {
     for (int i = 0; i < fresh.parameters().size(); i++) {
       fresh.parameters().get(i).value().copyFrom(n.parameters().get(i).value().toDoubleArray());
     }
+    // the buffers too: batch norm's running statistics, which inference reads, would otherwise start again from 0 and 1
+    n.buffers().forEach((name, t) -> fresh.buffers().get(name).copyFrom(t.toDoubleArray()));
     Map<String, Tensor> old = n.optimizer().state();
     fresh.optimizer().state().forEach((name, t) -> t.copyFrom(old.get(name).toDoubleArray()));
     fresh.optimizer().restore(n.optimizer().iterations());

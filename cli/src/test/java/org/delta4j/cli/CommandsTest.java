@@ -18,6 +18,7 @@ import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.io.SafeTensors;
+import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.LearningRateSchedule;
@@ -192,6 +193,37 @@ class CommandsTest {
     assertTrue(again.out().isEmpty(), "refused before any data is read: " + again.out());
   }
 
+  /**
+   * A run extended past the epochs it planned carries its batch normalisation's running statistics over with the
+   * weights: at a constant rate the longer schedule is the same one, so the extended run ends bit for bit as a run
+   * planned that long from the start, statistics included.
+   */
+  @Test
+  void aRunExtendedOnResumeKeepsItsBatchNormStatistics(@TempDir Path straight, @TempDir Path extended)
+      throws IOException {
+    Path specFile = straight.resolve("bn.json");
+    Files.writeString(specFile, NetworkSpecJson.write(NetworkSpec.builder().input(784).dense(16).batchNorm().relu()
+        .dense(10).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build()));
+    String[] common = {"train", "--data", data.toString(), "--spec", specFile.toString(), "--optimizer", "adam",
+        "--constant-rate", "--batch-size", "50", "--engine", "ref"};
+    Run a = run(concat(common, "--epochs", "3", "--output", straight.resolve("run").toString()));
+    assertEquals(0, a.exitCode(), a.err());
+    Run first = run(concat(common, "--epochs", "2", "--stop-after", "1", "--output", extended.toString()));
+    assertEquals(0, first.exitCode(), first.err());
+    Run more = run("train", "--resume", "--epochs", "3", "--output", extended.toString());
+    assertEquals(0, more.exitCode(), more.err());
+    assertTrue(more.out().contains("Extending the run from 2 to 3 epochs"), more.out());
+    Network x = ModelFiles.load(straight.resolve("run").resolve("model.safetensors"), Engines.get("ref")).network();
+    Network y = ModelFiles.load(extended.resolve("model.safetensors"), Engines.get("ref")).network();
+    assertTrue(x.buffers().containsKey("batchnorm1.running_mean"), x.buffers().keySet().toString());
+    x.buffers().forEach((name, t) -> assertArrayEquals(t.toDoubleArray(), y.buffers().get(name).toDoubleArray(),
+        name));
+    for (int i = 0; i < x.parameters().size(); i++) {
+      assertArrayEquals(x.parameters().get(i).value().toDoubleArray(), y.parameters().get(i).value().toDoubleArray(),
+          x.parameters().get(i).name());
+    }
+  }
+
   static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -239,6 +271,50 @@ class CommandsTest {
     assertEquals("error: " + model + " takes samples of shape [2] but the data's have shape [784]; the model was "
         + "trained on a CSV file, read again with --csv " + file.toAbsolutePath().normalize() + " --header",
         images.err().trim());
+  }
+
+  /**
+   * A run on a CSV file resumes to the weights of an uninterrupted run; a file changed in between (one value) is
+   * refused, naming what the run trained on and what it is given now, rather than training the rest on other samples.
+   */
+  @Test
+  void aCsvRunResumesExactlyAndRefusesDataChangedSinceItStarted(@TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    SplitMix64 r = new SplitMix64(4);
+    for (int i = 0; i < 200; i++) {
+      double x = r.nextGaussian();
+      double y = r.nextGaussian();
+      csv.append(x).append(',').append(y).append(',').append(x - y > 0 ? 1 : 0).append('\n');
+    }
+    Path file = Files.writeString(out.resolve("points.csv"), csv);
+    String[] common = {"train", "--csv", file.toString(), "--epochs", "3", "--batch-size", "16", "--engine", "ref",
+        "--dtype", "FLOAT64"};
+    assertEquals(0, run(concat(common, "--output", out.resolve("straight").toString())).exitCode());
+    Path stopped = out.resolve("stopped");
+    assertEquals(0, run(concat(common, "--stop-after", "1", "--output", stopped.toString())).exitCode());
+    Path copy = out.resolve("copy");
+    Files.createDirectories(copy);
+    Files.copy(stopped.resolve(TrainCommand.CHECKPOINT), copy.resolve(TrainCommand.CHECKPOINT));
+
+    Run resumed = run("train", "--resume", "--output", stopped.toString());
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    var a = ModelFiles.load(out.resolve("straight").resolve(TrainCommand.MODEL), Engines.get("ref")).network();
+    var b = ModelFiles.load(stopped.resolve(TrainCommand.MODEL), Engines.get("ref")).network();
+    for (int i = 0; i < a.parameters().size(); i++) {
+      assertArrayEquals(a.parameters().get(i).value().toDoubleArray(), b.parameters().get(i).value().toDoubleArray());
+    }
+
+    // the first value of ten rows (that all ten fell in the test part, which training does not see, is unlikely)
+    List<String> rows = new ArrayList<>(List.of(csv.toString().split("\n")));
+    for (int i = 0; i < 10; i++) {
+      rows.set(i, "7" + rows.get(i).substring(rows.get(i).indexOf('.')));
+    }
+    Files.writeString(file, String.join("\n", rows) + "\n");
+    Run changed = run("train", "--resume", "--output", copy.toString());
+    assertEquals(1, changed.exitCode(), changed.out());
+    assertTrue(changed.err().contains("the data has changed since the run in " + copy + " started: it trained on 144 "
+        + "training and 16 validation samples, CRC-32C "), changed.err());
+    assertTrue(Files.notExists(copy.resolve(TrainCommand.MODEL)), "nothing was trained");
   }
 
   @Test
@@ -604,6 +680,33 @@ class CommandsTest {
     for (String f : new String[] {"model.safetensors", "test-report.txt", "confusion-matrix.png"}) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
+  }
+
+  /**
+   * A finished run extended by --resume --epochs and stopped after its last epoch but before its model is written
+   * still holds the shorter run's model: that model is not taken for the extended run's, and a resume finishes it.
+   */
+  @Test
+  void anExtendedRunStoppedBeforeItsModelIsWrittenIsNotTakenForCompleteByTheEarlierModel(@TempDir Path out)
+      throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    Files.delete(out.resolve("confusion-matrix.png"));
+    Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
+    Run extended = run("train", "--resume", "--epochs", "2", "--output", out.toString());
+    assertEquals(1, extended.exitCode(), extended.out());
+    assertEquals(2, ModelFiles.load(out.resolve(TrainCommand.CHECKPOINT), Engines.get("ref")).progress()
+        .completedEpochs());
+    assertEquals(1, ModelFiles.load(out.resolve(TrainCommand.MODEL), Engines.get("ref")).progress()
+        .completedEpochs(), "the shorter run's model is still there");
+    Files.delete(obstacle);
+    Files.delete(obstacle.getParent());
+    Run finished = run("train", "--resume", "--output", out.toString());
+    assertEquals(0, finished.exitCode(), finished.err());
+    assertTrue(finished.out().contains("all 2 epochs are done but model.safetensors was not written"),
+        finished.out());
+    assertEquals(2, ModelFiles.load(out.resolve(TrainCommand.MODEL), Engines.get("ref")).progress()
+        .completedEpochs());
   }
 
   @Test

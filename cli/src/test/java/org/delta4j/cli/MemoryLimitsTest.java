@@ -87,8 +87,21 @@ class MemoryLimitsTest {
   }
 
   @Test
+  void imagesLargerThanTheHeapCanGiveAreRefusedBeforeTheyAreRead(@TempDir Path dir) throws Exception {
+    CommandsTest.writeIdx(dir, "train", 12_000, 1); // 9 MB of images: more than a 12 MiB heap can give
+    CommandsTest.writeIdx(dir, "t10k", 100, 2);
+    String[] run = run(dir.resolve("errors.txt"), 12, "train", "--data", dir.toString(), "--engine", "ref",
+        "--output", dir.resolve("run").toString());
+    assertEquals("1", run[0], run[2]);
+    String error = error(run);
+    assertTrue(error.startsWith("error: " + dir.resolve("train-images-idx3-ubyte.gz") + ": the 9,408,000 data bytes "
+        + "the header announces ([12000, 28, 28]) need about 8 MiB, more than the ") && error.contains(
+        "give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx"), error);
+  }
+
+  @Test
   void runningOutOfMemoryElsewhereSaysHowMuchTheHeapHadAndHowToGiveMore(@TempDir Path dir) throws Exception {
-    CommandsTest.writeIdx(dir, "train", 12_000, 1); // 9 MB of images: more than a 12 MiB heap holds with the rest
+    CommandsTest.writeIdx(dir, "train", 4_000, 1); // 3 MB of images, read; then no room to train on them
     CommandsTest.writeIdx(dir, "t10k", 100, 2);
     String[] run = run(dir.resolve("errors.txt"), 12, "train", "--data", dir.toString(), "--engine", "ref",
         "--output", dir.resolve("run").toString());

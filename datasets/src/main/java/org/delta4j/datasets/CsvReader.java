@@ -15,6 +15,7 @@ import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.ByteImageDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.data.Normalization;
+import org.delta4j.io.Heap;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -326,14 +327,12 @@ public final class CsvReader {
 
   /** Refuses a table whose arrays would not fit in what the heap can still give, saying how much it needs. */
   private static void ensureMemory(Path file, int rows, int columns, long bytes) throws IOException {
-    Runtime rt = Runtime.getRuntime();
-    long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    if ((long) rows * columns > Integer.MAX_VALUE - 8 || bytes > available) {
-      throw new IOException(String.format(java.util.Locale.ROOT, "%s: %,d rows of %d values need about %,d MiB, more "
-          + "than the %,d MiB Java can still give (maximum heap %,d MiB); give Java more memory (-Xmx, or "
-          + "DELTA4J_JAVA_OPTS=-Xmx%dg for bin/delta4j)", file, rows, columns, bytes >> 20, available >> 20,
-          rt.maxMemory() >> 20, Math.max(2, (bytes + (rt.maxMemory() - available)) / (1L << 30) + 2)));
+    String subject = String.format(java.util.Locale.ROOT, "%s: %,d rows of %d values", file, rows, columns);
+    if ((long) rows * columns > Integer.MAX_VALUE - 8) {
+      throw new IOException(String.format(java.util.Locale.ROOT, "%s are %,d values, more than one Java array holds "
+          + "(%,d)", subject, (long) rows * columns, Integer.MAX_VALUE - 8));
     }
+    Heap.require(subject, bytes);
   }
 
   /** The field as a whole number in [0, 255] (spaces around it allowed), or −1. */

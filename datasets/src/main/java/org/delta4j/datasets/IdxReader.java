@@ -10,13 +10,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.delta4j.io.Heap;
 
 /**
  * Reads files in the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed (recognised by its magic bytes):
  * two zero bytes, a type byte (0x08: unsigned bytes), the number of dimensions, each dimension as a big-endian int,
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
  * or more bytes than the dimensions announce — is an {@link IOException} naming the file and what is wrong. What the
- * header claims is never allocated on trust: memory grows with the data actually read.
+ * header claims is never allocated on trust: a raw file's claim is checked against its size, and a compressed file's
+ * memory grows with the data actually read. Data larger than the heap can still give is refused before it is read,
+ * naming the size it needs.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -53,7 +56,7 @@ public final class IdxReader {
       raw.reset();
       boolean gzip = b0 == 0x1f && b1 == 0x8b;
       try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-        return read(file, in);
+        return read(file, in, gzip ? -1 : Files.size(file));
       } catch (ZipException | EOFException e) {
         if (gzip) { // header truncation is reported as an IOException above, so these come from the gzip stream
           throw new IOException(file + ": the gzip data is corrupt or truncated (" + e.getMessage()
@@ -86,7 +89,8 @@ public final class IdxReader {
     return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
   }
 
-  private static IdxArray read(Path file, DataInputStream in) throws IOException {
+  /** Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one. */
+  private static IdxArray read(Path file, DataInputStream in, long fileSize) throws IOException {
     int zero1 = in.read();
     int zero2 = in.read();
     int type = in.read();
@@ -131,15 +135,33 @@ public final class IdxReader {
             + java.util.Arrays.toString(dims) + "), more than the " + MAX_ELEMENTS + " an item may hold");
       }
     }
-    byte[] data = readAtMost(in, (int) total);
+    // A raw file's size tells up front whether the data is all there; a compressed one's only once it is read
+    long header = 4 + 4L * rank;
+    if (fileSize >= 0 && fileSize - header < total) {
+      throw truncated(file, dims, total, fileSize - header);
+    }
+    // Data that cannot fit is refused before it is read; of a compressed file, what its header claims
+    Heap.require(String.format(java.util.Locale.ROOT, "%s: the %,d data bytes the header announces (%s)", file, total,
+        java.util.Arrays.toString(dims)), total);
+    byte[] data;
+    if (fileSize >= 0) {
+      data = new byte[(int) total];
+      in.readFully(data);
+    } else {
+      data = readAtMost(in, (int) total);
+    }
     if (data.length < total) {
-      throw new IOException(file + ": truncated: the header announces " + total + " data bytes ("
-          + java.util.Arrays.toString(dims) + ") but the file holds " + data.length + "; fetch the file again");
+      throw truncated(file, dims, total, data.length);
     }
     if (in.read() != -1) {
       throw new IOException(file + ": more data than the header announces (" + java.util.Arrays.toString(dims)
           + "); the file is corrupt or not what its name says");
     }
     return new IdxArray(dims, data);
+  }
+
+  private static IOException truncated(Path file, int[] dims, long total, long held) {
+    return new IOException(file + ": truncated: the header announces " + total + " data bytes ("
+        + java.util.Arrays.toString(dims) + ") but the file holds " + held + "; fetch the file again");
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,33 @@ class IdxReaderTest {
           + images.length);
       long used = allocated() - before;
       assertTrue(used < 64L << 20, "allocated " + used + " bytes for a file of " + images.length);
+    }
+  }
+
+  /**
+   * Data that cannot fit in what the heap can still give is refused before any of it is read, naming the size it
+   * needs and how to give Java more, where reading it ran out of memory part way: a raw file of 2 GiB (sparse, so
+   * that writing it costs nothing), and a compressed file whose size only its header tells.
+   */
+  @Test
+  void dataLargerThanTheHeapCanGiveIsRefusedUpFrontNamingTheSizeItNeeds() throws IOException {
+    int items = (Integer.MAX_VALUE - 8) / 784; // about the most a header may announce
+    long total = (long) items * 784;
+    Runtime rt = Runtime.getRuntime();
+    org.junit.jupiter.api.Assumptions.assumeTrue(rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) < total,
+        "a heap of " + (rt.maxMemory() >> 20) + " MiB can give the largest IDX file");
+    byte[] header = idx(8, new int[] {items, 28, 28}, new byte[0]);
+    Path raw = write("large", header, false);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "rw")) {
+      f.setLength(header.length + total);
+    }
+    Path gzip = write("large.gz", idx(8, new int[] {items, 28, 28}, new byte[784 * 64]), true);
+    for (Path f : List.of(raw, gzip)) {
+      long before = allocated();
+      refused(f, String.format(java.util.Locale.ROOT, ": the %,d data bytes the header announces ([%d, 28, 28]) "
+          + "need about %,d MiB, more than the ", total, items, total >> 20));
+      refused(f, "give Java more memory (-Xmx");
+      assertTrue(allocated() - before < 16L << 20, "refused before reading " + f);
     }
   }
 

@@ -139,6 +139,19 @@ class ModelFilesTest {
     assertTrue(SafeTensors.read(file).tensors().containsKey("batchnorm1.running_var"));
   }
 
+  /** A NaN in a buffer would make every output NaN: refused as a NaN weight is, naming the buffer and the index. */
+  @Test
+  void aNonFiniteBufferIsRefusedNamingItAndTheIndex() throws IOException {
+    Path file = dir.resolve("bn.safetensors");
+    ModelFiles.save(Network.create(convolutional(), engine), file);
+    SafeTensors.Contents c = SafeTensors.read(file);
+    Map<String, SafeTensors.Entry> t = new LinkedHashMap<>(c.tensors());
+    t.put("batchnorm1.running_var", withValue(t.get("batchnorm1.running_var"), 2, Double.NaN));
+    Path bad = dir.resolve("bad-bn.safetensors");
+    SafeTensors.write(bad, t, c.metadata());
+    refused(bad, "tensor 'batchnorm1.running_var' holds NaN at index [2] (flat 2)");
+  }
+
   private Path rewritten(java.util.function.Consumer<Map<String, SafeTensors.Entry>> tensors,
       java.util.function.Consumer<Map<String, String>> meta) throws IOException {
     Path file = dir.resolve("good.safetensors");
@@ -257,6 +270,65 @@ class ModelFilesTest {
     try (var files = Files.list(dir)) {
       assertEquals(java.util.List.of(occupied), files.toList(), "the temporary file is removed");
     }
+  }
+
+  /**
+   * A model saved from another thread while the network trains is the model of one update: its weights and optimizer
+   * state are those the training thread saw after the update its count names, never one update's weights beside
+   * another's state.
+   */
+  @Test
+  void aModelSavedWhileAnotherThreadTrainsIsTheModelOfOneUpdate() throws Exception {
+    NetworkSpec spec = NetworkSpec.builder().input(32).dense(64).relu().dense(64).relu().dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(4).build();
+    Network net = Network.create(spec, engine);
+    double[] x = new double[16 * 32];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = Math.sin(i);
+    }
+    double[] y = new double[16 * 2];
+    for (int r = 0; r < 16; r++) {
+      y[2 * r + r % 2] = 1;
+    }
+    Tensor input = engine.tensor(DataType.FLOAT32, Shape.of(16, 32), x);
+    Tensor targets = engine.tensor(DataType.FLOAT32, Shape.of(16, 2), y);
+    int steps = 400;
+    Map<Long, Map<String, double[]>> after = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread trainer = new Thread(() -> {
+      for (int s = 0; s < steps; s++) {
+        net.trainStep(input, targets);
+        Map<String, double[]> model = new LinkedHashMap<>();
+        net.parameters().forEach(p -> model.put(p.name(), p.value().toDoubleArray()));
+        net.optimizer().state().forEach((name, t) -> model.put("optimizer/" + name, t.toDoubleArray()));
+        after.put(net.optimizer().iterations(), model);
+      }
+      done.set(true);
+    });
+    trainer.start();
+    java.util.List<SafeTensors.Contents> saved = new java.util.ArrayList<>();
+    while (!done.get()) {
+      Path file = dir.resolve("live.safetensors");
+      ModelFiles.save(net, file);
+      saved.add(SafeTensors.read(file));
+    }
+    trainer.join();
+    int torn = 0;
+    for (SafeTensors.Contents c : saved) {
+      long iterations = Long.parseLong(c.metadata().get("optimizer_iterations"));
+      Map<String, double[]> model = after.get(iterations);
+      if (model == null) {
+        continue; // saved before the first update
+      }
+      for (Map.Entry<String, double[]> e : model.entrySet()) {
+        if (!java.util.Arrays.equals(e.getValue(), c.tensors().get(e.getKey()).values())) {
+          torn++;
+          break;
+        }
+      }
+    }
+    assertTrue(saved.size() > 5, "saved " + saved.size() + " times while training");
+    assertEquals(0, torn, torn + " of " + saved.size() + " saves mixed two updates");
   }
 
   /** A model file written before layers, losses and optimizers became open kinds loads as it was saved. */

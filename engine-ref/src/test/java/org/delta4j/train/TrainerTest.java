@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.delta4j.data.ArrayDataset;
+import org.delta4j.data.Dataset;
 import org.delta4j.data.Split;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
@@ -17,6 +18,7 @@ import org.delta4j.nn.Parameter;
 import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +116,38 @@ class TrainerTest {
     assertEquals(best, Evaluation.of(net, split.validation(), 64).loss(), 1e-6);
   }
 
+  private static EpochResult trainingLoss(int epoch, double loss) {
+    return new EpochResult(epoch, loss, Double.NaN, Double.NaN, Double.NaN, 0.01, 1);
+  }
+
+  /**
+   * Early stopping resumed without the results of the epochs before, or without the best epoch's weights when it is
+   * not the last saved, or after the run already stopped, is refused saying what it needs: it would otherwise stop at
+   * another epoch, or restore other weights, than the run it resumes.
+   */
+  @Test
+  void earlyStoppingResumedWithoutWhatItNeedsIsRefusedSayingWhat() {
+    EarlyStopping stopping = EarlyStopping.on(Metric.TRAINING_LOSS, 2);
+    String noHistory = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().epochs(5).earlyStopping(stopping).firstEpoch(3).build()).getMessage();
+    assertTrue(noHistory.contains("early stopping resumed at epoch 3 needs the results of the 2 epochs before it"),
+        noHistory);
+    List<EpochResult> bestFirst = List.of(trainingLoss(1, 0.5), trainingLoss(2, 0.7));
+    assertEquals(1, stopping.bestEpoch(bestFirst));
+    Trainer t = Trainer.builder().epochs(5).earlyStopping(stopping).firstEpoch(3).history(bestFirst).build();
+    String noBest = assertThrows(IllegalArgumentException.class, () -> t.fit(Network.create(spec(0.01), engine),
+        moons)).getMessage();
+    assertTrue(noBest.contains("the best epoch before epoch 3 is 1, whose weights the network resumed from epoch 2 "
+        + "no longer holds"), noBest);
+    List<EpochResult> over = List.of(trainingLoss(1, 0.5), trainingLoss(2, 0.7), trainingLoss(3, 0.6));
+    String done = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(5)
+        .earlyStopping(stopping).firstEpoch(4).history(over).build()).getMessage();
+    assertTrue(done.contains("early stopping already ended this run at epoch 3"), done);
+    String misnumbered = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().history(List.of(trainingLoss(2, 0.5)))).getMessage();
+    assertTrue(misnumbered.contains("the history's entry 0 should be epoch 1, got epoch 2"), misnumbered);
+  }
+
   @Test
   void earlyStoppingOnValidationNeedsValidationData() {
     Trainer t = Trainer.builder().earlyStopping(EarlyStopping.on(Metric.VALIDATION_ACCURACY, 3)).build();
@@ -184,6 +218,51 @@ class TrainerTest {
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], "parameter " + straight.parameters().get(i).name());
     }
+  }
+
+  /**
+   * A batch whose values one array cannot hold (3,000,000 samples of 1,000 features: 3·10⁹ values, which wrap as an
+   * int) is refused naming its size, where it failed with a NegativeArraySizeException from inside the loader.
+   */
+  @Test
+  void aBatchTooLargeForOneArrayIsRefusedNamingItsSize() {
+    Dataset large = new Dataset() { // samples made on demand: the data itself need not fit
+      public int size() {
+        return 3_000_000;
+      }
+
+      public Shape featureShape() {
+        return Shape.of(1000);
+      }
+
+      public Shape targetShape() {
+        return Shape.of(2);
+      }
+
+      public int numClasses() {
+        return 2;
+      }
+
+      public int label(int index) {
+        return index % 2;
+      }
+
+      public List<String> classNames() {
+        return List.of("0", "1");
+      }
+
+      public void fill(int[] order, int from, int count, float[] features, float[] targets) {
+        for (int i = 0; i < count; i++) {
+          targets[2 * i + order[from + i] % 2] = 1;
+        }
+      }
+    };
+    Network net = Network.create(NetworkSpec.builder().input(1000).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .build(), engine);
+    String e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(1)
+        .batchSize(Integer.MAX_VALUE).build().fit(net, large)).getMessage();
+    assertTrue(e.contains("a batch of 3,000,000 samples of 1,000 features and 2 targets is 3,000,000,000 values, more "
+        + "than one Java array holds"), e);
   }
 
   @Test

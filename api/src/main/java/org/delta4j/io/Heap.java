@@ -1,0 +1,34 @@
+package org.delta4j.io;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * What the Java heap can still give, checked before a file's contents are read into arrays (a dataset, a model's
+ * tensors): contents larger than that are refused up front, saying how much they need and how to give Java more,
+ * instead of an OutOfMemoryError part way through reading them.
+ */
+public final class Heap {
+  private Heap() {}
+
+  /** The bytes the heap can still give: its maximum less what is in use. */
+  public static long available() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+  }
+
+  /**
+   * Refuses {@code bytes} more than the heap can still give, as "{@code subject} need about … MiB, more than …"
+   * with the heap's maximum and the -Xmx that would do.
+   */
+  public static void require(String subject, long bytes) throws IOException {
+    long available = available();
+    if (bytes > available) {
+      long max = Runtime.getRuntime().maxMemory();
+      throw new IOException(String.format(Locale.ROOT, "%s need about %,d MiB, more than the %,d MiB Java can still "
+          + "give (maximum heap %,d MiB); give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx%dg for "
+          + "bin/delta4j)", subject, bytes >> 20, available >> 20, max >> 20,
+          Math.max(2, (bytes + (max - available)) / (1L << 30) + 2)));
+    }
+  }
+}
