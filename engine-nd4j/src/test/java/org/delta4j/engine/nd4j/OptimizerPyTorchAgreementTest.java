@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.delta4j.conformance.PyTorch;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
@@ -52,7 +53,7 @@ class OptimizerPyTorchAgreementTest {
 
   @Test
   void everyOptimizerAndScheduleUpdatesAsTorchOptimDoes(@TempDir Path dir) throws Exception {
-    assumeTrue(TorchScript.available(),
+    assumeTrue(PyTorch.available(),
         "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     List<String> cases = new ArrayList<>();
     long seed = 0;
@@ -71,7 +72,7 @@ class OptimizerPyTorchAgreementTest {
       }
     }
     List<String> differing = new ArrayList<>();
-    for (String v : TorchScript.verdicts("torch_optimizers.py", dir, cases)) {
+    for (String v : PyTorch.verdicts(OptimizerPyTorchAgreementTest.class, "torch_optimizers.py", dir, cases)) {
       String[] f = v.split(" ");
       if (!(Double.parseDouble(f[1]) <= ULPS && Double.parseDouble(f[2]) <= 1e-14)) {
         differing.add(v);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.delta4j.conformance.PyTorch;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
@@ -40,7 +41,7 @@ class PyTorchAgreementTest {
 
   @Test
   void randomNetworksComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
-    assumeTrue(TorchScript.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     List<String> cases = new ArrayList<>();
     for (Engine engine : List.of(new RefEngine(), Engines.get(Nd4jEngine.NAME))) {
       for (int seed = 0; seed < NETWORKS; seed++) {
@@ -55,7 +56,7 @@ class PyTorchAgreementTest {
         cases.add(computed(engine.name() + "/" + seed, engine, DataType.FLOAT64, batch));
       }
     }
-    List<String> verdicts = TorchScript.verdicts("torch_agreement.py", dir, cases);
+    List<String> verdicts = PyTorch.verdicts(PyTorchAgreementTest.class, "torch_agreement.py", dir, cases);
     assertTrue(cases.size() > NETWORKS, cases.size() + " cases from " + 2 * NETWORKS + " random specs");
     assertAgree(verdicts, 1e-9);
   }
@@ -69,7 +70,7 @@ class PyTorchAgreementTest {
    */
   @Test
   void windowsAtTheEdgesComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
-    assumeTrue(TorchScript.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     String[] specs = {
         spec("[1,3,3]", conv(2, "[5,5]", ",\"padding\":\"explicit\",\"pad\":[1,1]"), "softmax_cross_entropy"),
         spec("[1,4,4]", conv(1, "[4,4]", ""), "mean_squared_error"),
@@ -104,8 +105,8 @@ class PyTorchAgreementTest {
         }
       }
     }
-    assertAgree(TorchScript.verdicts("torch_agreement.py", dir.resolve("wide"), wide), 1e-9);
-    assertAgree(TorchScript.verdicts("torch_agreement.py", dir.resolve("narrow"), narrow), 1e-5);
+    assertAgree(PyTorch.verdicts(PyTorchAgreementTest.class, "torch_agreement.py", dir.resolve("wide"), wide), 1e-9);
+    assertAgree(PyTorch.verdicts(PyTorchAgreementTest.class, "torch_agreement.py", dir.resolve("narrow"), narrow), 1e-5);
   }
 
   /**
@@ -118,7 +119,7 @@ class PyTorchAgreementTest {
    */
   @Test
   void batchNormOfConstantFarAndOutlyingChannelsComputesWhatPyTorchComputes(@TempDir Path dir) throws Exception {
-    assumeTrue(TorchScript.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     List<String> wide = new ArrayList<>();
     List<String> narrow = new ArrayList<>();
     for (Engine engine : List.of(new RefEngine(), Engines.get(Nd4jEngine.NAME))) {
@@ -149,8 +150,8 @@ class PyTorchAgreementTest {
         }
       }
     }
-    assertAgree(TorchScript.verdicts("torch_agreement.py", dir.resolve("wide"), wide), 1e-9);
-    assertAgree(TorchScript.verdicts("torch_agreement.py", dir.resolve("narrow"), narrow), 1e-5);
+    assertAgree(PyTorch.verdicts(PyTorchAgreementTest.class, "torch_agreement.py", dir.resolve("wide"), wide), 1e-9);
+    assertAgree(PyTorch.verdicts(PyTorchAgreementTest.class, "torch_agreement.py", dir.resolve("narrow"), narrow), 1e-5);
   }
 
   /** A network of the given image layers, then a dense layer of three classes, as spec JSON. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.delta4j.conformance.PyTorch;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
@@ -45,7 +46,7 @@ class PyTorchExtremesTest {
 
   @Test
   void lossesAndActivationsAtTheExtremesComputeWhatPyTorchComputes(@TempDir Path dir) throws Exception {
-    assumeTrue(TorchScript.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
+    assumeTrue(PyTorch.available(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch)");
     List<String> cases = new ArrayList<>();
     for (Engine engine : List.of(new RefEngine(), Engines.get(Nd4jEngine.NAME))) {
       for (DataType type : DataType.values()) {
@@ -63,7 +64,7 @@ class PyTorchExtremesTest {
         }
       }
     }
-    List<String> verdicts = TorchScript.verdicts("torch_extremes.py", dir, cases);
+    List<String> verdicts = PyTorch.verdicts(PyTorchExtremesTest.class, "torch_extremes.py", dir, cases);
     List<String> differing = verdicts.stream().filter(v -> !v.endsWith(" agrees")).toList();
     assertTrue(differing.isEmpty(), differing.size() + " of " + cases.size() + " differ from PyTorch:\n"
         + String.join("\n", differing));
