@@ -64,6 +64,8 @@ final class SpecReader {
   private final KindRegistry kinds;
   /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
   private final List<TypeElement> openBlocks = new ArrayList<>();
+  /** The {@code @BlockNodes} interfaces whose inheritance is judged: once, however many blocks take them. */
+  private final Set<TypeElement> judgedNodes = new java.util.HashSet<>();
   /** The spec being read. */
   private TypeElement spec;
   private boolean failed;
@@ -224,26 +226,36 @@ final class SpecReader {
   }
 
   /**
-   * A spec declares every layer itself: layer annotations are not kept in class files, so layers inherited from
-   * another interface could be lost unseen. Inherited abstract methods are reported once per interface they come
-   * from, unless they carry a layer annotation (reported where they are, as misplaced).
+   * A spec, or a block's nodes interface, declares every layer itself: layer annotations are not kept in class files,
+   * so layers inherited from another interface could be lost unseen. Inherited abstract methods are reported once per
+   * interface they come from, unless they carry a layer annotation outside a spec or nodes interface (reported where
+   * they are, as misplaced).
    */
   private void inheritance(TypeElement type) {
+    boolean nodes = Mirrors.find(type, "BlockNodes") != null && Mirrors.find(type, "NeuralNetwork") == null;
+    String declarer = nodes ? "a block's nodes interface declares every node itself" : "a spec declares every layer "
+        + "itself";
     Set<Element> reported = new java.util.HashSet<>();
     for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
       Element from = m.getEnclosingElement();
+      boolean fromSpec = Mirrors.find(from, "NeuralNetwork") != null;
+      boolean fromNodes = Mirrors.find(from, "BlockNodes") != null;
       if (from.equals(type) || from.getKind() != ElementKind.INTERFACE || !m.getModifiers().contains(Modifier.ABSTRACT)
-          || (Mirrors.find(from, "NeuralNetwork") == null && KindAnnotation.hasDslAnnotation(m))
-          || !reported.add(from)) {
+          || (!fromSpec && !fromNodes && KindAnnotation.hasDslAnnotation(m)) || !reported.add(from)) {
         continue;
       }
       String base = ((TypeElement) from).getQualifiedName().toString();
-      error(Mirrors.find(from, "NeuralNetwork") != null
+      error(fromSpec && !nodes
           ? "a network spec cannot extend another spec (" + base + "): declare all the layers in "
               + type.getSimpleName() + ", or build on the other network's SPEC"
-          : type.getSimpleName() + " inherits the abstract method " + m.getSimpleName() + "() from " + base + ", but a "
-              + "spec declares every layer itself: move the layers into " + type.getSimpleName() + ", or make "
-              + m.getSimpleName() + "() a default method", type, null, null);
+          : fromNodes || fromSpec
+          ? type.getSimpleName() + " inherits the " + (fromSpec ? "layers" : "nodes") + " of " + base + ", but "
+              + declarer + ": declare them in " + type.getSimpleName() + (fromSpec ? ""
+              : nodes ? ", or give the block the nodes of " + base
+              : ", or take them as a block, @Block(nodes = " + from.getSimpleName() + ".class)")
+          : type.getSimpleName() + " inherits the abstract method " + m.getSimpleName() + "() from " + base + ", but "
+              + declarer + ": move " + (nodes ? "the nodes" : "the layers") + " into " + type.getSimpleName()
+              + ", or make " + m.getSimpleName() + "() a default method", type, null, null);
     }
   }
 
@@ -362,6 +374,9 @@ final class SpecReader {
       return false;
     }
     int before = errors;
+    if (judgedNodes.add(holder)) {
+      inheritance(holder);
+    }
     List<List<Part>> layers = new ArrayList<>();
     openBlocks.add(holder);
     try {

@@ -86,6 +86,26 @@ class BlockSpecsTest {
   }
 
   /**
+   * A block's nodes are the abstract methods its {@code @BlockNodes} interface declares itself: one it inherits (from
+   * any interface, or the nodes of another block) is an error on that interface, not a node dropped unseen.
+   */
+  @Test
+  void nodesInheritedFromAnotherInterfaceAreAnErrorOnTheNodesInterface() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @BlockNodes interface Unit extends Runnable {",
+        "    @Dense(units = 6) void fc1();", "  }", "}"),
+        new Expected("Unit inherits the abstract method run() from java.lang.Runnable, but a block's nodes interface "
+            + "declares every node itself", 11));
+    fails(spec("B", HEAD, "interface B {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @BlockNodes interface Base {", "    @Dense(units = 6) void fc1();", "  }",
+        "  @BlockNodes interface Unit extends Base {", "    @Dense(units = 6) void fc2();", "  }", "}"),
+        new Expected("Unit inherits the nodes of test.B.Base, but a block's nodes interface declares every node itself", 14));
+    fails(spec("CSpec", HEAD, "interface CSpec extends Shared {", "  @Dense(units = 3) void out();", "}",
+        "@BlockNodes interface Shared {", "  @Dense(units = 3) void fc1();", "}"),
+        new Expected("CSpec inherits the nodes of test.Shared, but a spec declares every layer itself", 8));
+  }
+
+  /**
    * The generated class depends on its spec's source alone (Gradle's isolating mode recompiles it only when that
    * source changes), so nodes declared elsewhere would go stale unseen.
    */
