@@ -59,6 +59,9 @@ final class SpecReader {
   static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
       "outputs", "evaluate", "spec", "network");
 
+  /** Identifiers no type may be named (JLS §3.9), which {@link SourceVersion#isKeyword} does not count. */
+  private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
+
   private final Elements elements;
   private final Messager messager;
   private final KindRegistry kinds;
@@ -166,6 +169,11 @@ final class SpecReader {
     String name = chosen.isEmpty() ? defaultName(type) : chosen;
     if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
       error("'" + name + "' is not a valid class name", type, nn, Mirrors.written(nn, "className"));
+      return name;
+    }
+    if (RESTRICTED_TYPE_NAMES.contains(name)) {
+      error("'" + name + "' is not a valid class name: Java restricts it as a type name (JLS §3.9)", type, nn,
+          Mirrors.written(nn, "className"));
       return name;
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;

@@ -152,6 +152,16 @@ class MistakesTest {
         "interface D {", "  @Dense(units = 1) void out();", "}"), new Expected("'not valid' is not a valid class name", 7));
   }
 
+  /** Java's restricted type names are identifiers, but no class may take them: the generated one would not compile. */
+  @Test
+  void aRestrictedTypeNameIsNotAClassName() {
+    for (String name : new String[] {"var", "yield", "record", "sealed", "permits"}) {
+      fails(spec("A", "@NeuralNetwork(className = \"" + name + "\") @Input(3) "
+          + "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {", "  @Dense(units = 1) void out();", "}"),
+          new Expected("'" + name + "' is not a valid class name: Java restricts it as a type name", 7));
+    }
+  }
+
   @Test
   void aGeneratedNameThatClashesWithAnotherType() {
     JavaFileObject existing = JavaFileObjects.forSourceString("test.ANetwork", "package test;\nclass ANetwork {}\n");
