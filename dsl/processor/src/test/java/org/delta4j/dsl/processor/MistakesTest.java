@@ -116,10 +116,13 @@ class MistakesTest {
         "      alpha = 0.1) void b();",
         "  @Dense(units = 2, init = Initializer.Kind.UNIFORM, initScale = -1) void c();",
         "  @Dense(units = 1, initScale = 2,", "      bias = Initializer.Kind.ZEROS, biasScale = 3) void d();", "}"),
-        new Expected("the leaky ReLU slope must be finite, got NaN", 9),
+        new Expected("the leaky ReLU slope (alpha) must be finite, got NaN", 9),
         new Expected("alpha is leaky ReLU's slope, and relu takes none", 11),
         new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 12),
         new Expected("biasScale has no effect on ZEROS", 14));
+    fails(spec("C", MSE, "interface C {", "  @Activation(value = ActivationFunction.LEAKY_RELU,",
+        "      alpha = Double.POSITIVE_INFINITY) void a();", "  @Dense(units = 1) void out();", "}"),
+        new Expected("activation layer 'a': the leaky ReLU slope (alpha) must be finite, got Infinity", 10));
     fails(spec("B", MSE, "interface B {", "  @Dense(units = 1, useBias = false,",
         "      bias = Initializer.Kind.UNIFORM, biasScale = 0.1) void out();", "}"),
         new Expected("dense layer 'out': a bias initializer (uniform, scale 0.1) is given, but use_bias is false and "
