@@ -204,7 +204,9 @@ public final class NetworkProcessor extends AbstractProcessor {
     boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);
-      if (category == KindAnnotation.Category.LAYER) {
+      if (spec && KindAnnotation.ambiguous(m)) {
+        continue; // the reader reports it where it is used
+      } else if (category == KindAnnotation.Category.LAYER) {
         misplaced(type, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on a "
             + "type: move it onto a method of " + type.getSimpleName());
       } else if (!spec && (category != null || isSpecAnnotation(m))) {
@@ -237,7 +239,9 @@ public final class NetworkProcessor extends AbstractProcessor {
       } else {
         for (AnnotationMirror m : member.getAnnotationMirrors()) {
           KindAnnotation.Category category = KindAnnotation.category(m);
-          if (category != null && category != KindAnnotation.Category.LAYER) {
+          if (spec && KindAnnotation.ambiguous(m)) {
+            continue; // the reader reports it where it is used
+          } else if (category != null && category != KindAnnotation.Category.LAYER) {
             misplaced(member, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the "
                 + "spec interface, not on a method: move it onto " + type.getSimpleName());
           } else if (!spec && (category != null || isSpecAnnotation(m))) {

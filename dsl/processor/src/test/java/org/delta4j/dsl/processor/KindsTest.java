@@ -174,6 +174,23 @@ class KindsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
+  @Test
+  void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LossAnnotation(type = \"squared_error\") @LayerAnnotation(type = \"relu\")",
+        "@Retention(RetentionPolicy.SOURCE) @interface Both {}", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3)", "@Both", "interface ASpec {",
+        "  @Both void both();", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    String message = "@Both is annotated both @LossAnnotation and @LayerAnnotation, but a kind annotation declares one "
+        + "kind: keep one of them on Both";
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(10);
+    assertThat(c).hadErrorCount(2);
+  }
+
   @Test
   void aConventionalMemberOfAnotherTypeIsAnErrorOnItsValueNotAFailureOfTheProcessor() {
     JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
