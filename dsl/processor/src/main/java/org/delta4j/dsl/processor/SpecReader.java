@@ -690,6 +690,8 @@ final class SpecReader {
     ObjectNode json = optimizer == null ? JsonNodeFactory.instance.objectNode() : optimizer.json;
     if (!schedules.isEmpty()) {
       KindAnnotation schedule = KindAnnotation.read(elements, schedules.get(0));
+      schedule.problems.forEach((member, problem) -> error(problem, type, schedule.mirror,
+          Mirrors.written(schedule.mirror, member)));
       ObjectNode s = schedule.json.deepCopy().put("type", schedule.type);
       // The schedule alone, in an optimizer whose own settings are valid: its errors are its own.
       ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
@@ -699,7 +701,9 @@ final class SpecReader {
             OptimizerSpec.class);
         json.set("schedule", s);
       } catch (IllegalArgumentException e) {
-        error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
+        if (schedule.problems.isEmpty()) { // else about what could not be written: its own error said it
+          error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
+        }
       }
     }
     if (optimizer == null) {
