@@ -1,9 +1,14 @@
 package org.delta4j.dsl.processor;
 
+import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ModifiersTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,6 +101,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
     for (Element root : round.getRootElements()) {
       reportMisplaced(root);
+      reportLocalSpecs(root);
     }
     for (TypeElement spec : specs) {
       try {
@@ -250,6 +256,50 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
       }
     }
+  }
+
+  /**
+   * Reports {@code @NeuralNetwork} on a type declared in a method, lambda or initializer under {@code root}: javac
+   * enters such types after annotation processing, so no processor ever sees them, and the spec would generate
+   * nothing without a word. Their annotations are not resolved yet, so the name is matched as the compilation unit's
+   * imports resolve it.
+   */
+  private void reportLocalSpecs(Element root) {
+    TreePath rootPath = trees == null || !(root instanceof TypeElement) ? null : trees.getPath(root);
+    if (rootPath == null) {
+      return;
+    }
+    CompilationUnitTree unit = rootPath.getCompilationUnit();
+    String marker = Mirrors.PACKAGE + "NeuralNetwork";
+    boolean imported = unit.getPackageName() != null && unit.getPackageName().toString().equals(
+        marker.substring(0, marker.lastIndexOf('.')));
+    boolean shadowed = false;
+    for (ImportTree i : unit.getImports()) {
+      String name = i.getQualifiedIdentifier().toString();
+      if (!i.isStatic() && (name.equals(marker) || name.equals(Mirrors.PACKAGE + "*"))) {
+        imported = true;
+      } else if (!i.isStatic() && name.endsWith(".NeuralNetwork")) {
+        shadowed = true;
+      }
+    }
+    boolean simpleNameIsOurs = imported && !shadowed;
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        if (!(parent instanceof ClassTree) && !(parent instanceof CompilationUnitTree)) {
+          for (AnnotationTree a : node.getModifiers().getAnnotations()) {
+            String name = a.getAnnotationType().toString();
+            if (name.equals(marker) || name.equals("NeuralNetwork") && simpleNameIsOurs) {
+              trees.printMessage(Diagnostic.Kind.ERROR, "@NeuralNetwork cannot go on " + node.getSimpleName()
+                  + ", declared in a method: javac shows annotation processors no local type; move "
+                  + node.getSimpleName() + " out of the method, into a class or a file of its own", a, unit);
+            }
+          }
+        }
+        return super.visitClass(node, unused);
+      }
+    }.scan(rootPath, null);
   }
 
   /**

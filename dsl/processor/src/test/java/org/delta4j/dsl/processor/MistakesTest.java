@@ -155,6 +155,24 @@ class MistakesTest {
         "interface D {", "  @Dense(units = 1) void out();", "}"), new Expected("'not valid' is not a valid class name", 7));
   }
 
+  /**
+   * javac shows processors no type declared in a method, so a local spec would generate nothing without a word: it is
+   * an error on its annotation, however the annotation is named (when the processor runs: javac runs it for the DSL's
+   * annotations outside methods, here those of another spec).
+   */
+  @Test
+  void aLocalSpecIsAnErrorNotAClassNeverGenerated() {
+    JavaFileObject outer = spec("Outer", "class Outer {", "  void build() {", "    " + MSE, "    interface LocalSpec {",
+        "      @Dense(units = 1) void out();", "    }", "    Runnable r = () -> {",
+        "      @org.delta4j.dsl.NeuralNetwork interface Other {}", "    };", "  }", "}");
+    Compilation c = compile(outer, spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}"));
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on LocalSpec, declared in a method: javac shows "
+        + "annotation processors no local type; move LocalSpec out of the method").inFile(outer).onLine(9);
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on Other, declared in a method").inFile(outer)
+        .onLine(14);
+    assertThat(c).hadErrorCount(2);
+  }
+
   /** Java's restricted type names are identifiers, but no class may take them: the generated one would not compile. */
   @Test
   void aRestrictedTypeNameIsNotAClassName() {
