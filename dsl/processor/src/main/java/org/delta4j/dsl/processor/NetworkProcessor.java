@@ -32,6 +32,7 @@ import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -55,6 +56,8 @@ public final class NetworkProcessor extends AbstractProcessor {
   /** The misplaced annotations reported, as written in the source (javac's trees compare by identity). */
   private final Set<Tree> reported = new java.util.HashSet<>();
   private final ClassLoader kindsLoader;
+  /** The interfaces the blocks of this round's specs take their nodes from; the reader judges where they are. */
+  private final Set<Element> taken = new java.util.HashSet<>();
   private Trees trees;
   private KindRegistry kinds;
   private String kindsProblem;
@@ -99,6 +102,8 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (marker != null) {
       specs.addAll(ElementFilter.typesIn(round.getElementsAnnotatedWith(marker)));
     }
+    taken.clear();
+    specs.forEach(this::collectTakenNodes);
     for (Element root : round.getRootElements()) {
       reportMisplaced(root);
       reportLocalSpecs(root);
@@ -208,6 +213,11 @@ public final class NetworkProcessor extends AbstractProcessor {
       reportOffMember(p, "the type parameter " + p + " of " + type.getSimpleName());
     }
     boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
+    AnnotationMirror nodes = Mirrors.find(type, "BlockNodes");
+    if (nodes != null && !inSpec(type) && !taken.contains(type)) {
+      misplaced(type, nodes, type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, "
+          + "so no @Block can take them: nest it in the spec whose block it is");
+    }
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);
       if (spec && KindAnnotation.ambiguous(m)) {
@@ -256,6 +266,31 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
       }
     }
+  }
+
+  /** Adds the types the {@code nodes} values of the layer annotations in {@code type}, at any depth, name. */
+  private void collectTakenNodes(TypeElement type) {
+    for (Element member : type.getEnclosedElements()) {
+      if (member instanceof TypeElement nested) {
+        collectTakenNodes(nested);
+      }
+      for (AnnotationMirror m : member.getAnnotationMirrors()) {
+        AnnotationValue value = Mirrors.written(m, "nodes");
+        if (value != null && value.getValue() instanceof DeclaredType d) {
+          taken.add(d.asElement());
+        }
+      }
+    }
+  }
+
+  /** Whether {@code type} is a {@code @NeuralNetwork} interface or nested in one, at any depth. */
+  private static boolean inSpec(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (Mirrors.find(t, "NeuralNetwork") != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -142,6 +142,7 @@ final class SpecReader {
       parts.addAll(layer);
     }
 
+    unusedNodes(type);
     List<AnnotationMirror> lossMirrors = one(type, KindAnnotation.Category.LOSS, "loss");
     AnnotationMirror lossMirror = lossMirrors.isEmpty() ? null : lossMirrors.get(0);
     LossSpec loss = lossMirror == null ? null : read(type, lossMirror, LossSpec.class);
@@ -335,6 +336,24 @@ final class SpecReader {
           p.annotation(), p.addedActivation())).toList();
     }
     return layer;
+  }
+
+  /**
+   * Reports each {@code @BlockNodes} interface nested in {@code type}, at any depth, that no block of the spec read:
+   * its layers would be dropped and their mistakes never seen.
+   */
+  private void unusedNodes(TypeElement type) {
+    for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+      AnnotationMirror nodes = Mirrors.find(nested, "BlockNodes");
+      if (nodes != null && !judgedNodes.contains(nested) && !openBlocks.contains(nested)) {
+        error(nested.getSimpleName() + " declares a block's nodes, but no @Block of " + spec.getSimpleName()
+            + " takes them: add @Block(nodes = " + nested.getSimpleName() + ".class) to a layer method of "
+            + spec.getSimpleName() + ", or remove " + nested.getSimpleName(), nested, nodes, null);
+      }
+      if (Mirrors.find(nested, "NeuralNetwork") == null) {
+        unusedNodes(nested);
+      }
+    }
   }
 
   /** Whether {@code e} is declared inside {@code outer}, at any depth. */
