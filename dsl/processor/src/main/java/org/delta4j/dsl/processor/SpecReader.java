@@ -408,6 +408,11 @@ final class SpecReader {
     openBlocks.add(holder);
     try {
       for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
+        AnnotationMirror from = Mirrors.find(m, "From");
+        if (from != null && !m.getModifiers().contains(Modifier.ABSTRACT)) {
+          error("@From names the inputs of a node, an abstract method with a layer annotation, and " + m.getSimpleName()
+              + "() is not one: remove @From, or make " + m.getSimpleName() + "() a node", m, from, null);
+        }
         List<Part> layer = declared(m, "block's nodes interface");
         if (layer != null) {
           layers.add(layer);

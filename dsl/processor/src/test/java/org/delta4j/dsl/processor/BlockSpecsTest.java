@@ -85,6 +85,14 @@ class BlockSpecsTest {
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
 
+  /** {@code @From} on a method of the nodes that is no node would wire nothing: an error, not an ignored annotation. */
+  @Test
+  void fromOnAMethodThatIsNoNodeIsAnError() {
+    fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @From(\"input\") default void helper() {}"),
+        new Expected("@From names the inputs of a node, an abstract method with a layer annotation, and helper() is "
+            + "not one", 13));
+  }
+
   /** Nodes no block takes would never be read, their mistakes never seen: an error on their {@code @BlockNodes}. */
   @Test
   void nodesNoBlockTakesAreAnErrorOnTheirAnnotation() {
