@@ -34,7 +34,7 @@ public final class SpecRules {
   }
 
   public static String leakySlope(double alpha) {
-    return Double.isFinite(alpha) ? null : "the leaky ReLU slope must be finite, got " + alpha;
+    return Double.isFinite(alpha) ? null : "the leaky ReLU slope (alpha) must be finite, got " + alpha;
   }
 
   public static String learningRate(double rate) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,10 +100,25 @@ final class KindAnnotation {
         || category(m) != null);
   }
 
-  /** The annotations of {@code category} on {@code e}, in source order. */
+  /**
+   * The annotations of {@code category} on {@code e}, in source order; one annotated as several kinds counts as each,
+   * so that the reader finds it where it is used and reports it.
+   */
   static List<AnnotationMirror> on(Element e, Category category) {
-    return e.getAnnotationMirrors().stream().filter(m -> category(m) == category).map(m -> (AnnotationMirror) m)
-        .toList();
+    return e.getAnnotationMirrors().stream().filter(m -> metas(m).contains(category.meta))
+        .map(m -> (AnnotationMirror) m).toList();
+  }
+
+  /** Whether the annotation's type is meta-annotated as more than one kind (an error where it is used). */
+  static boolean ambiguous(AnnotationMirror m) {
+    return metas(m).size() > 1;
+  }
+
+  /** The simple names of the kind meta-annotations on the annotation's type, in source order. */
+  private static List<String> metas(AnnotationMirror m) {
+    return m.getAnnotationType().asElement().getAnnotationMirrors().stream()
+        .filter(a -> Arrays.stream(Category.values()).anyMatch(c -> Mirrors.name(a).equals(Mirrors.PACKAGE + c.meta)))
+        .map(Mirrors::simpleName).toList();
   }
 
   /** Reads a resolved kind annotation; {@link #problems} says what of it could not be written. */
@@ -118,7 +134,12 @@ final class KindAnnotation {
       type = v instanceof VariableElement c ? c.getSimpleName().toString().toLowerCase(Locale.ROOT) : String.valueOf(v);
     }
     KindAnnotation k = new KindAnnotation(m, category, type);
-    if (type.isEmpty()) {
+    List<String> metas = metas(m);
+    if (metas.size() > 1) {
+      // Read as the first, it would declare what the other says it is not, without a word.
+      k.problems.put(null, "@" + Mirrors.simpleName(m) + " is annotated both @" + String.join(" and @", metas)
+          + ", but a kind annotation declares one kind: keep one of them on " + Mirrors.simpleName(m));
+    } else if (type.isEmpty()) {
       k.problems.put(null, "@" + Mirrors.simpleName(meta) + " on @" + Mirrors.simpleName(m) + " names no type: set "
           + "type = \"...\" (or typeFrom = \"<member>\")");
     }

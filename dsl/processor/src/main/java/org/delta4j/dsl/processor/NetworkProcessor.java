@@ -1,9 +1,14 @@
 package org.delta4j.dsl.processor;
 
+import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ModifiersTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,6 +32,7 @@ import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
@@ -50,6 +56,8 @@ public final class NetworkProcessor extends AbstractProcessor {
   /** The misplaced annotations reported, as written in the source (javac's trees compare by identity). */
   private final Set<Tree> reported = new java.util.HashSet<>();
   private final ClassLoader kindsLoader;
+  /** The interfaces the blocks of this round's specs take their nodes from; the reader judges where they are. */
+  private final Set<Element> taken = new java.util.HashSet<>();
   private Trees trees;
   private KindRegistry kinds;
   private String kindsProblem;
@@ -94,8 +102,11 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (marker != null) {
       specs.addAll(ElementFilter.typesIn(round.getElementsAnnotatedWith(marker)));
     }
+    taken.clear();
+    specs.forEach(this::collectTakenNodes);
     for (Element root : round.getRootElements()) {
       reportMisplaced(root);
+      reportLocalSpecs(root);
     }
     for (TypeElement spec : specs) {
       try {
@@ -202,9 +213,16 @@ public final class NetworkProcessor extends AbstractProcessor {
       reportOffMember(p, "the type parameter " + p + " of " + type.getSimpleName());
     }
     boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
+    AnnotationMirror nodes = Mirrors.find(type, "BlockNodes");
+    if (nodes != null && !inSpec(type) && !taken.contains(type)) {
+      misplaced(type, nodes, type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, "
+          + "so no @Block can take them: nest it in the spec whose block it is");
+    }
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);
-      if (category == KindAnnotation.Category.LAYER) {
+      if (spec && KindAnnotation.ambiguous(m)) {
+        continue; // the reader reports it where it is used
+      } else if (category == KindAnnotation.Category.LAYER) {
         misplaced(type, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on a "
             + "type: move it onto a method of " + type.getSimpleName());
       } else if (!spec && (category != null || isSpecAnnotation(m))) {
@@ -237,7 +255,9 @@ public final class NetworkProcessor extends AbstractProcessor {
       } else {
         for (AnnotationMirror m : member.getAnnotationMirrors()) {
           KindAnnotation.Category category = KindAnnotation.category(m);
-          if (category != null && category != KindAnnotation.Category.LAYER) {
+          if (spec && KindAnnotation.ambiguous(m)) {
+            continue; // the reader reports it where it is used
+          } else if (category != null && category != KindAnnotation.Category.LAYER) {
             misplaced(member, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the "
                 + "spec interface, not on a method: move it onto " + type.getSimpleName());
           } else if (!spec && (category != null || isSpecAnnotation(m))) {
@@ -246,6 +266,75 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
       }
     }
+  }
+
+  /** Adds the types the {@code nodes} values of the layer annotations in {@code type}, at any depth, name. */
+  private void collectTakenNodes(TypeElement type) {
+    for (Element member : type.getEnclosedElements()) {
+      if (member instanceof TypeElement nested) {
+        collectTakenNodes(nested);
+      }
+      for (AnnotationMirror m : member.getAnnotationMirrors()) {
+        AnnotationValue value = Mirrors.written(m, "nodes");
+        if (value != null && value.getValue() instanceof DeclaredType d) {
+          taken.add(d.asElement());
+        }
+      }
+    }
+  }
+
+  /** Whether {@code type} is a {@code @NeuralNetwork} interface or nested in one, at any depth. */
+  private static boolean inSpec(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (Mirrors.find(t, "NeuralNetwork") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reports {@code @NeuralNetwork} on a type declared in a method, lambda or initializer under {@code root}: javac
+   * enters such types after annotation processing, so no processor ever sees them, and the spec would generate
+   * nothing without a word. Their annotations are not resolved yet, so the name is matched as the compilation unit's
+   * imports resolve it.
+   */
+  private void reportLocalSpecs(Element root) {
+    TreePath rootPath = trees == null || !(root instanceof TypeElement) ? null : trees.getPath(root);
+    if (rootPath == null) {
+      return;
+    }
+    CompilationUnitTree unit = rootPath.getCompilationUnit();
+    String marker = Mirrors.PACKAGE + "NeuralNetwork";
+    boolean imported = unit.getPackageName() != null && unit.getPackageName().toString().equals(
+        marker.substring(0, marker.lastIndexOf('.')));
+    boolean shadowed = false;
+    for (ImportTree i : unit.getImports()) {
+      String name = i.getQualifiedIdentifier().toString();
+      if (!i.isStatic() && (name.equals(marker) || name.equals(Mirrors.PACKAGE + "*"))) {
+        imported = true;
+      } else if (!i.isStatic() && name.endsWith(".NeuralNetwork")) {
+        shadowed = true;
+      }
+    }
+    boolean simpleNameIsOurs = imported && !shadowed;
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        if (!(parent instanceof ClassTree) && !(parent instanceof CompilationUnitTree)) {
+          for (AnnotationTree a : node.getModifiers().getAnnotations()) {
+            String name = a.getAnnotationType().toString();
+            if (name.equals(marker) || name.equals("NeuralNetwork") && simpleNameIsOurs) {
+              trees.printMessage(Diagnostic.Kind.ERROR, "@NeuralNetwork cannot go on " + node.getSimpleName()
+                  + ", declared in a method: javac shows annotation processors no local type; move "
+                  + node.getSimpleName() + " out of the method, into a class or a file of its own", a, unit);
+            }
+          }
+        }
+        return super.visitClass(node, unused);
+      }
+    }.scan(rootPath, null);
   }
 
   /**

@@ -59,11 +59,16 @@ final class SpecReader {
   static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
       "outputs", "evaluate", "spec", "network");
 
+  /** Identifiers no type may be named (JLS §3.9), which {@link SourceVersion#isKeyword} does not count. */
+  private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
+
   private final Elements elements;
   private final Messager messager;
   private final KindRegistry kinds;
   /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
   private final List<TypeElement> openBlocks = new ArrayList<>();
+  /** The {@code @BlockNodes} interfaces whose inheritance is judged: once, however many blocks take them. */
+  private final Set<TypeElement> judgedNodes = new java.util.HashSet<>();
   /** The spec being read. */
   private TypeElement spec;
   private boolean failed;
@@ -137,6 +142,7 @@ final class SpecReader {
       parts.addAll(layer);
     }
 
+    unusedNodes(type);
     List<AnnotationMirror> lossMirrors = one(type, KindAnnotation.Category.LOSS, "loss");
     AnnotationMirror lossMirror = lossMirrors.isEmpty() ? null : lossMirrors.get(0);
     LossSpec loss = lossMirror == null ? null : read(type, lossMirror, LossSpec.class);
@@ -164,6 +170,11 @@ final class SpecReader {
     String name = chosen.isEmpty() ? defaultName(type) : chosen;
     if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
       error("'" + name + "' is not a valid class name", type, nn, Mirrors.written(nn, "className"));
+      return name;
+    }
+    if (RESTRICTED_TYPE_NAMES.contains(name)) {
+      error("'" + name + "' is not a valid class name: Java restricts it as a type name (JLS §3.9)", type, nn,
+          Mirrors.written(nn, "className"));
       return name;
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;
@@ -224,26 +235,36 @@ final class SpecReader {
   }
 
   /**
-   * A spec declares every layer itself: layer annotations are not kept in class files, so layers inherited from
-   * another interface could be lost unseen. Inherited abstract methods are reported once per interface they come
-   * from, unless they carry a layer annotation (reported where they are, as misplaced).
+   * A spec, or a block's nodes interface, declares every layer itself: layer annotations are not kept in class files,
+   * so layers inherited from another interface could be lost unseen. Inherited abstract methods are reported once per
+   * interface they come from, unless they carry a layer annotation outside a spec or nodes interface (reported where
+   * they are, as misplaced).
    */
   private void inheritance(TypeElement type) {
+    boolean nodes = Mirrors.find(type, "BlockNodes") != null && Mirrors.find(type, "NeuralNetwork") == null;
+    String declarer = nodes ? "a block's nodes interface declares every node itself" : "a spec declares every layer "
+        + "itself";
     Set<Element> reported = new java.util.HashSet<>();
     for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(type))) {
       Element from = m.getEnclosingElement();
+      boolean fromSpec = Mirrors.find(from, "NeuralNetwork") != null;
+      boolean fromNodes = Mirrors.find(from, "BlockNodes") != null;
       if (from.equals(type) || from.getKind() != ElementKind.INTERFACE || !m.getModifiers().contains(Modifier.ABSTRACT)
-          || (Mirrors.find(from, "NeuralNetwork") == null && KindAnnotation.hasDslAnnotation(m))
-          || !reported.add(from)) {
+          || (!fromSpec && !fromNodes && KindAnnotation.hasDslAnnotation(m)) || !reported.add(from)) {
         continue;
       }
       String base = ((TypeElement) from).getQualifiedName().toString();
-      error(Mirrors.find(from, "NeuralNetwork") != null
+      error(fromSpec && !nodes
           ? "a network spec cannot extend another spec (" + base + "): declare all the layers in "
               + type.getSimpleName() + ", or build on the other network's SPEC"
-          : type.getSimpleName() + " inherits the abstract method " + m.getSimpleName() + "() from " + base + ", but a "
-              + "spec declares every layer itself: move the layers into " + type.getSimpleName() + ", or make "
-              + m.getSimpleName() + "() a default method", type, null, null);
+          : fromNodes || fromSpec
+          ? type.getSimpleName() + " inherits the " + (fromSpec ? "layers" : "nodes") + " of " + base + ", but "
+              + declarer + ": declare them in " + type.getSimpleName() + (fromSpec ? ""
+              : nodes ? ", or give the block the nodes of " + base
+              : ", or take them as a block, @Block(nodes = " + from.getSimpleName() + ".class)")
+          : type.getSimpleName() + " inherits the abstract method " + m.getSimpleName() + "() from " + base + ", but "
+              + declarer + ": move " + (nodes ? "the nodes" : "the layers") + " into " + type.getSimpleName()
+              + ", or make " + m.getSimpleName() + "() a default method", type, null, null);
     }
   }
 
@@ -317,6 +338,24 @@ final class SpecReader {
     return layer;
   }
 
+  /**
+   * Reports each {@code @BlockNodes} interface nested in {@code type}, at any depth, that no block of the spec read:
+   * its layers would be dropped and their mistakes never seen.
+   */
+  private void unusedNodes(TypeElement type) {
+    for (TypeElement nested : ElementFilter.typesIn(type.getEnclosedElements())) {
+      AnnotationMirror nodes = Mirrors.find(nested, "BlockNodes");
+      if (nodes != null && !judgedNodes.contains(nested) && !openBlocks.contains(nested)) {
+        error(nested.getSimpleName() + " declares a block's nodes, but no @Block of " + spec.getSimpleName()
+            + " takes them: add @Block(nodes = " + nested.getSimpleName() + ".class) to a layer method of "
+            + spec.getSimpleName() + ", or remove " + nested.getSimpleName(), nested, nodes, null);
+      }
+      if (Mirrors.find(nested, "NeuralNetwork") == null) {
+        unusedNodes(nested);
+      }
+    }
+  }
+
   /** Whether {@code e} is declared inside {@code outer}, at any depth. */
   private static boolean nestedIn(Element e, TypeElement outer) {
     for (Element at = e.getEnclosingElement(); at != null; at = at.getEnclosingElement()) {
@@ -362,10 +401,18 @@ final class SpecReader {
       return false;
     }
     int before = errors;
+    if (judgedNodes.add(holder)) {
+      inheritance(holder);
+    }
     List<List<Part>> layers = new ArrayList<>();
     openBlocks.add(holder);
     try {
       for (ExecutableElement m : ElementFilter.methodsIn(holder.getEnclosedElements())) {
+        AnnotationMirror from = Mirrors.find(m, "From");
+        if (from != null && !m.getModifiers().contains(Modifier.ABSTRACT)) {
+          error("@From names the inputs of a node, an abstract method with a layer annotation, and " + m.getSimpleName()
+              + "() is not one: remove @From, or make " + m.getSimpleName() + "() a node", m, from, null);
+        }
         List<Part> layer = declared(m, "block's nodes interface");
         if (layer != null) {
           layers.add(layer);
@@ -667,6 +714,8 @@ final class SpecReader {
     ObjectNode json = optimizer == null ? JsonNodeFactory.instance.objectNode() : optimizer.json;
     if (!schedules.isEmpty()) {
       KindAnnotation schedule = KindAnnotation.read(elements, schedules.get(0));
+      schedule.problems.forEach((member, problem) -> error(problem, type, schedule.mirror,
+          Mirrors.written(schedule.mirror, member)));
       ObjectNode s = schedule.json.deepCopy().put("type", schedule.type);
       // The schedule alone, in an optimizer whose own settings are valid: its errors are its own.
       ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
@@ -676,7 +725,9 @@ final class SpecReader {
             OptimizerSpec.class);
         json.set("schedule", s);
       } catch (IllegalArgumentException e) {
-        error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
+        if (schedule.problems.isEmpty()) { // else about what could not be written: its own error said it
+          error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
+        }
       }
     }
     if (optimizer == null) {

@@ -85,6 +85,48 @@ class BlockSpecsTest {
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
 
+  /** {@code @From} on a method of the nodes that is no node would wire nothing: an error, not an ignored annotation. */
+  @Test
+  void fromOnAMethodThatIsNoNodeIsAnError() {
+    fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @From(\"input\") default void helper() {}"),
+        new Expected("@From names the inputs of a node, an abstract method with a layer annotation, and helper() is "
+            + "not one", 13));
+  }
+
+  /** Nodes no block takes would never be read, their mistakes never seen: an error on their {@code @BlockNodes}. */
+  @Test
+  void nodesNoBlockTakesAreAnErrorOnTheirAnnotation() {
+    fails(spec("A", HEAD, "interface A {", "  @Dense(units = 3) void out();", "  @BlockNodes interface Unit {",
+        "    @Dense(units = -6) void fc1();", "  }", "}"),
+        new Expected("Unit declares a block's nodes, but no @Block of A takes them: add @Block(nodes = Unit.class) to "
+            + "a layer method of A, or remove Unit", 10));
+    fails(spec("B", "class B {", "  @BlockNodes interface Unit {", "    @Dense(units = 6) void fc1();", "  }", "}"),
+        new Expected("Unit declares a block's nodes, but is in no @NeuralNetwork interface, so no @Block can take "
+            + "them: nest it in the spec whose block it is", 8));
+  }
+
+  /**
+   * A block's nodes are the abstract methods its {@code @BlockNodes} interface declares itself: one it inherits (from
+   * any interface, or the nodes of another block) is an error on that interface, not a node dropped unseen.
+   */
+  @Test
+  void nodesInheritedFromAnotherInterfaceAreAnErrorOnTheNodesInterface() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @BlockNodes interface Unit extends Runnable {",
+        "    @Dense(units = 6) void fc1();", "  }", "}"),
+        new Expected("Unit inherits the abstract method run() from java.lang.Runnable, but a block's nodes interface "
+            + "declares every node itself", 11));
+    fails(spec("B", HEAD, "interface B {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @BlockNodes interface Base {", "    @Dense(units = 6) void fc1();", "  }",
+        "  @BlockNodes interface Unit extends Base {", "    @Dense(units = 6) void fc2();", "  }", "}"),
+        new Expected("Unit inherits the nodes of test.B.Base, but a block's nodes interface declares every node itself",
+            14), new Expected("Base declares a block's nodes, but no @Block of B takes them", 11));
+    fails(spec("CSpec", HEAD, "interface CSpec extends Shared {", "  @Dense(units = 3) void out();", "}",
+        "@BlockNodes interface Shared {", "  @Dense(units = 3) void fc1();", "}"),
+        new Expected("CSpec inherits the nodes of test.Shared, but a spec declares every layer itself", 8),
+        new Expected("Shared declares a block's nodes, but is in no @NeuralNetwork interface", 11));
+  }
+
   /**
    * The generated class depends on its spec's source alone (Gradle's isolating mode recompiles it only when that
    * source changes), so nodes declared elsewhere would go stale unseen.

@@ -174,6 +174,42 @@ class KindsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  /** A schedule annotation's members that cannot be written are errors on their values, as any kind's are. */
+  @Test
+  void aScheduleMemberThatCannotBeWrittenIsAnErrorNotADroppedValue() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@ScheduleAnnotation(type = \"step\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Steps { int stepSize(); double gamma() default 0.5; Class<?> unit() default Object.class;",
+        "  @Field(\"step_size\") int every() default 0; }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "@Steps(stepSize = 10, gamma = 0.5,", "    unit = String.class,", "    every = 5)", "interface ASpec {",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member unit() of @Steps cannot be written as JSON").inFile(source)
+        .onLine(9);
+    assertThat(c).hadErrorContaining("the member every() of @Steps writes the field 'step_size', which its member "
+        + "stepSize() writes too").inFile(source).onLine(10);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
+  @Test
+  void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LossAnnotation(type = \"squared_error\") @LayerAnnotation(type = \"relu\")",
+        "@Retention(RetentionPolicy.SOURCE) @interface Both {}", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3)", "@Both", "interface ASpec {",
+        "  @Both void both();", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    String message = "@Both is annotated both @LossAnnotation and @LayerAnnotation, but a kind annotation declares one "
+        + "kind: keep one of them on Both";
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining(message).inFile(source).onLine(10);
+    assertThat(c).hadErrorCount(2);
+  }
+
   @Test
   void aConventionalMemberOfAnotherTypeIsAnErrorOnItsValueNotAFailureOfTheProcessor() {
     JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",

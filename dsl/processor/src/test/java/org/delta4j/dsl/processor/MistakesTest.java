@@ -116,10 +116,13 @@ class MistakesTest {
         "      alpha = 0.1) void b();",
         "  @Dense(units = 2, init = Initializer.Kind.UNIFORM, initScale = -1) void c();",
         "  @Dense(units = 1, initScale = 2,", "      bias = Initializer.Kind.ZEROS, biasScale = 3) void d();", "}"),
-        new Expected("the leaky ReLU slope must be finite, got NaN", 9),
+        new Expected("the leaky ReLU slope (alpha) must be finite, got NaN", 9),
         new Expected("alpha is leaky ReLU's slope, and relu takes none", 11),
         new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 12),
         new Expected("biasScale has no effect on ZEROS", 14));
+    fails(spec("C", MSE, "interface C {", "  @Activation(value = ActivationFunction.LEAKY_RELU,",
+        "      alpha = Double.POSITIVE_INFINITY) void a();", "  @Dense(units = 1) void out();", "}"),
+        new Expected("activation layer 'a': the leaky ReLU slope (alpha) must be finite, got Infinity", 10));
     fails(spec("B", MSE, "interface B {", "  @Dense(units = 1, useBias = false,",
         "      bias = Initializer.Kind.UNIFORM, biasScale = 0.1) void out();", "}"),
         new Expected("dense layer 'out': a bias initializer (uniform, scale 0.1) is given, but use_bias is false and "
@@ -150,6 +153,34 @@ class MistakesTest {
         new Expected("cannot be nested in the inner (non-static) class Inner", 10));
     fails(spec("D", "@NeuralNetwork(className = \"not valid\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
         "interface D {", "  @Dense(units = 1) void out();", "}"), new Expected("'not valid' is not a valid class name", 7));
+  }
+
+  /**
+   * javac shows processors no type declared in a method, so a local spec would generate nothing without a word: it is
+   * an error on its annotation, however the annotation is named (when the processor runs: javac runs it for the DSL's
+   * annotations outside methods, here those of another spec).
+   */
+  @Test
+  void aLocalSpecIsAnErrorNotAClassNeverGenerated() {
+    JavaFileObject outer = spec("Outer", "class Outer {", "  void build() {", "    " + MSE, "    interface LocalSpec {",
+        "      @Dense(units = 1) void out();", "    }", "    Runnable r = () -> {",
+        "      @org.delta4j.dsl.NeuralNetwork interface Other {}", "    };", "  }", "}");
+    Compilation c = compile(outer, spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}"));
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on LocalSpec, declared in a method: javac shows "
+        + "annotation processors no local type; move LocalSpec out of the method").inFile(outer).onLine(9);
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on Other, declared in a method").inFile(outer)
+        .onLine(14);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  /** Java's restricted type names are identifiers, but no class may take them: the generated one would not compile. */
+  @Test
+  void aRestrictedTypeNameIsNotAClassName() {
+    for (String name : new String[] {"var", "yield", "record", "sealed", "permits"}) {
+      fails(spec("A", "@NeuralNetwork(className = \"" + name + "\") @Input(3) "
+          + "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {", "  @Dense(units = 1) void out();", "}"),
+          new Expected("'" + name + "' is not a valid class name: Java restricts it as a type name", 7));
+    }
   }
 
   @Test
