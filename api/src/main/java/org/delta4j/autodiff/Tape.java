@@ -722,7 +722,7 @@ public final class Tape {
     }
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
-    Layer.checkOutput(layer, out, x.shape().dim(0));
+    Layer.checkOutput(layer, out, x.shape().dim(0), engine, type);
     Value y = record(layer.name(), out, slot, x);
     y.source = !layer.parameters().isEmpty();
     y.tracked |= y.source;
