@@ -45,8 +45,8 @@ public interface Layer {
   }
 
   /**
-   * As {@link #checkOutput(Layer, Tensor, int)}, and the output is a {@code type} tensor on {@code engine}, as the
-   * kernels that read it next require: another is refused here, naming the layer, rather than in the kernel.
+   * As {@link #checkOutput(Layer, Tensor, int)}, and the output is a {@code type} tensor on {@code engine}, the input's,
+   * as the kernels that read it next require: another is refused here, naming the layer, rather than in the kernel.
    */
   static void checkOutput(Layer layer, Tensor output, int rows, Engine engine, DataType type) {
     checkShape(layer, output, rows);

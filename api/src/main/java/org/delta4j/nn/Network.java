@@ -270,7 +270,7 @@ public final class Network {
     for (Layer l : chain) {
       x = l.forward(x, mode);
       // the next layer, the loss and the predictor read it by its declared shape, type and engine
-      Layer.checkOutput(l, x, rows, engine, dataType);
+      Layer.checkOutput(l, x, rows, input.engine(), dataType);
     }
     return x;
   }
