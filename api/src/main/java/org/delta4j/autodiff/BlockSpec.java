@@ -277,6 +277,18 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     return out;
   }
 
+  /** Asks the node whose buffer it is (the role is "node:role"). */
+  @Override
+  public String refusedBufferValue(String role, double value) {
+    int colon = role.indexOf(':');
+    for (Node n : nodes) {
+      if (colon > 0 && n.name().equals(role.substring(0, colon))) {
+        return n.layer().refusedBufferValue(role.substring(colon + 1), value);
+      }
+    }
+    return null;
+  }
+
   static String role(Node n, ParameterSpec p) {
     return n.name() + ":" + p.role();
   }

@@ -722,7 +722,8 @@ public final class Tape {
     }
     Slot slot = nextSlot();
     Tensor out = layer.forward(x.value, mode);
-    Layer.checkOutput(layer, out, x.shape().dim(0));
+    // the input's engine, not the tape's, which may be one that wraps it (and makes the same tensors)
+    Layer.checkOutput(layer, out, x.shape().dim(0), x.value.engine(), type);
     Value y = record(layer.name(), out, slot, x);
     y.source = !layer.parameters().isEmpty();
     y.tracked |= y.source;

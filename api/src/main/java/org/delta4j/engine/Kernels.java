@@ -140,7 +140,9 @@ public interface Kernels {
 
   /**
    * dx ← ∂L/∂x given dy = ∂L/∂y, the input x and the output y = f(x): dx = f′(x)·dy element-wise, using y where
-   * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²); ReLU's derivative at 0 is 0. For softmax, per row,
+   * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²). ReLU and leaky ReLU pass dy where x &gt; 0 and 0 or α·dy
+   * elsewhere, from x, never from y's sign (wrong for α &lt; 0): at 0 and at NaN too, as {@link ReluGate} closes (see
+   * {@link ActivationFunction#RELU} for PyTorch's relu at NaN). For softmax, per row,
    * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). All four have one shape.
    */
   default void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
@@ -520,7 +522,8 @@ public interface Kernels {
 
   /**
    * Max pooling, per channel: y[n, c, y, x] ← the largest x[n, c] under the window at (y, x), padding ignored (the
-   * geometry keeps every window over at least one element). x [N, C, H, W], y [N, C, oh, ow].
+   * geometry keeps every window over at least one element), as Math.max takes it: NaN where the window holds NaN, +0
+   * over −0. x [N, C, H, W], y [N, C, oh, ow].
    */
   default void maxPool(Tensor x, ConvGeometry g, Tensor y) {
     int n = g.checkImages("maxPool", "x", x);
@@ -532,7 +535,8 @@ public interface Kernels {
 
   /**
    * Max pooling's backward pass: dx ← 0, then each dy[n, c, y, x] is added at the window's maximum in x (the first on
-   * ties), the only input the output depended on. x and dx [N, C, H, W], dy [N, C, oh, ow].
+   * ties), the only input the output depended on. A window holding NaN has no element equal to its maximum, NaN,
+   * and passes nothing back (PyTorch's max_pool2d passes dy to the NaN). x and dx [N, C, H, W], dy [N, C, oh, ow].
    */
   default void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
     int n = g.checkImages("maxPoolBackward", "x", x);

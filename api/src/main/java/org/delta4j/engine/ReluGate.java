@@ -4,11 +4,11 @@ import org.delta4j.tensor.Tensor;
 
 /**
  * The ReLU that follows a per-channel affine map, seen from its backward pass: open where z = scale[c]·(x[n, c, ...] −
- * centre[c]) + shift[c] &gt; 0 and closed elsewhere (NaN included), z computed as {@link Kernels#channelAffine(Tensor,
- * Tensor, Tensor, Tensor, Tensor)} computes it, so that the gate is open exactly where the forward pass's ReLU passed
- * its input. A batch normalisation fused with the ReLU after it passes its input gradient through the gate without
- * keeping the ReLU's input. centre (null: 0), scale and shift hold C elements, are read at each call, and may change
- * between calls.
+ * centre[c]) + shift[c] &gt; 0 and closed elsewhere (NaN included, as ReLU's backward pass passes nothing at NaN), z
+ * computed as {@link Kernels#channelAffine(Tensor, Tensor, Tensor, Tensor, Tensor)} computes it, so that the gate is
+ * open exactly where the forward pass's ReLU passed its input. A batch normalisation fused with the ReLU after it
+ * passes its input gradient through the gate without keeping the ReLU's input. centre (null: 0), scale and shift hold
+ * C elements, are read at each call, and may change between calls.
  */
 public record ReluGate(Tensor centre, Tensor scale, Tensor shift) {
   public ReluGate {

@@ -18,9 +18,12 @@ import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.KindRegistry;
+import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.ParameterSpec;
 import org.delta4j.spec.UnknownKindException;
 import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.delta4j.train.EpochResult;
 
@@ -215,6 +218,7 @@ public final class ModelFiles {
           + "the network it describes");
     }
     checkFinite(file, network);
+    checkBuffers(file, network);
     long iterations = count(file, meta, "optimizer_iterations");
     network.optimizer().restore(iterations);
     int epochs = integer(file, meta, "completed_epochs");
@@ -258,6 +262,30 @@ public final class ModelFiles {
     String nonFinite = firstNonFinite(network);
     if (nonFinite != null) {
       throw new ModelFormatException(file, nonFinite + "; a model must hold finite numbers");
+    }
+  }
+
+  /**
+   * Refuses a buffer value its layer's kind refuses ({@link LayerSpec#refusedBufferValue}), naming the tensor, the
+   * index and the kind's reason: a negative running variance, say, which would make every output NaN.
+   */
+  private static void checkBuffers(Path file, Network network) throws ModelFormatException {
+    List<LayerSpec> layers = network.spec().layers();
+    List<Shape> inputs = network.spec().inputShapes();
+    for (int l = 0; l < layers.size(); l++) {
+      LayerSpec layer = layers.get(l);
+      for (ParameterSpec b : layer.buffers(inputs.get(l))) {
+        String name = layer.name() + "." + b.role();
+        Tensor t = network.buffers().get(name);
+        double[] v = t.toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+          String why = layer.refusedBufferValue(b.role(), v[i]);
+          if (why != null) {
+            throw new ModelFormatException(file, "tensor '" + name + "' holds " + v[i] + " at index "
+                + index(i, t.shape().dims()) + " (flat " + i + "): " + why);
+          }
+        }
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 package org.delta4j.nn;
 
 import java.util.List;
+import org.delta4j.engine.Engine;
+import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -39,6 +41,24 @@ public interface Layer {
    * it next assumes. The network and a block's tape check every layer they run; another shape is the layer's fault.
    */
   static void checkOutput(Layer layer, Tensor output, int rows) {
+    checkShape(layer, output, rows);
+  }
+
+  /**
+   * As {@link #checkOutput(Layer, Tensor, int)}, and the output is a {@code type} tensor on {@code engine}, the input's,
+   * as the kernels that read it next require: another is refused here, naming the layer, rather than in the kernel.
+   */
+  static void checkOutput(Layer layer, Tensor output, int rows, Engine engine, DataType type) {
+    checkShape(layer, output, rows);
+    if (output.dataType() != type || output.engine() != engine) {
+      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
+          + "pass gave a " + output.dataType() + " tensor on engine " + output.engine().name() + ", but its input is "
+          + type + " on engine " + engine.name() + (output.engine() != engine && output.engine().name().equals(
+          engine.name()) ? " (another instance of it)" : ""));
+    }
+  }
+
+  private static void checkShape(Layer layer, Tensor output, int rows) {
     if (output == null || !output.shape().isBatchOf(layer.outputShape()) || output.shape().dim(0) != rows) {
       throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
           + "pass gave " + (output == null ? "null" : output.shape()) + " for a batch of " + rows

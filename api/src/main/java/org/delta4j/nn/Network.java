@@ -269,7 +269,8 @@ public final class Network {
     int rows = input.shape().dim(0);
     for (Layer l : chain) {
       x = l.forward(x, mode);
-      Layer.checkOutput(l, x, rows); // the next layer, the loss and the predictor read it by its declared shape
+      // the next layer, the loss and the predictor read it by its declared shape, type and engine
+      Layer.checkOutput(l, x, rows, input.engine(), dataType);
     }
     return x;
   }

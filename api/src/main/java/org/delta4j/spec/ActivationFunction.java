@@ -7,9 +7,13 @@ package org.delta4j.spec;
 public enum ActivationFunction {
   /** f(x) = x; f′ = 1. */
   IDENTITY,
-  /** f(x) = max(0, x); f′ = 1 for x &gt; 0, else 0. */
+  /**
+   * f(x) = max(0, x); f′ = 1 for x &gt; 0, else 0. At x = NaN, f is NaN and f′ is 0, which is not &gt; 0: one rule for
+   * this, leaky ReLU and a ReLU fused into the batch normalisation before it, on every engine. PyTorch's relu passes
+   * the gradient there instead (its backward zeroes only where x ≤ 0); the loss is NaN either way.
+   */
   RELU,
-  /** f(x) = x for x &gt; 0, else α·x; f′ = 1 or α. */
+  /** f(x) = x for x &gt; 0, else α·x, for any finite α; f′ = 1 or α. At x = NaN, f is NaN and f′ is α, as PyTorch's. */
   LEAKY_RELU,
   /** f(x) = 1 / (1 + e^(−x)); f′ = f(x)·(1 − f(x)). */
   SIGMOID,

@@ -66,6 +66,12 @@ public record BatchNorm(String name, double momentum, double epsilon) implements
         ParameterSpec.of("running_var", channels, Initializer.constant(1)));
   }
 
+  /** The running variance is ≥ 0: inference divides by √(var + ε), NaN for a negative var past −ε. */
+  @Override
+  public String refusedBufferValue(String role, double value) {
+    return role.equals("running_var") && !(value >= 0) ? "a variance is ≥ 0" : null;
+  }
+
   @Override
   public Layer build(LayerContext c) {
     return new BatchNormLayer(c.name(), c.inputShape(), momentum, epsilon, c.parameter("gamma"), c.parameter("beta"),

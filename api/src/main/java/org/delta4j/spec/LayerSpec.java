@@ -44,6 +44,15 @@ public interface LayerSpec {
     return List.of();
   }
 
+  /**
+   * Why {@code value} cannot be an element of this layer's buffer {@code role} (one of {@link #buffers}), as a model
+   * file may hold it: a phrase such as "a variance is ≥ 0", or null (the default) when any finite value will do.
+   * Loading a model asks it of every buffer value, so that a kind refuses there what would make its outputs NaN.
+   */
+  default String refusedBufferValue(String role, double value) {
+    return null;
+  }
+
   /** The layer on the context's engine, using the parameters the context created from {@link #parameters}. */
   Layer build(LayerContext context);
 

@@ -31,8 +31,9 @@ public record Padding(Mode mode, int height, int width) {
     return new Padding(Mode.EXPLICIT, height, width);
   }
 
+  /** "valid", "same", or "pad H×W" for explicit padding (its JSON field), as summaries and messages show it. */
   @Override
   public String toString() {
-    return mode == Mode.EXPLICIT ? height + "×" + width : mode.name().toLowerCase(java.util.Locale.ROOT);
+    return mode == Mode.EXPLICIT ? "pad " + height + "×" + width : mode.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -35,7 +35,7 @@ public record Pool2D(String name, Kind kind, Window2D window) implements LayerSp
     // in long: twice a padding past 2³⁰, or a dilated span, wraps around in int
     SpecRules.require(window.padding().height() * 2L > (long) window.dilationHeight() * (window.kernelHeight() - 1) + 1
         || window.padding().width() * 2L > (long) window.dilationWidth() * (window.kernelWidth() - 1) + 1
-        ? "pad " + window.padding() + " is more than half the window " + window.kernelHeight() + "×"
+        ? window.padding() + " is more than half the window " + window.kernelHeight() + "×"
             + window.kernelWidth() + ": some windows would see padding alone" : null, where, name);
   }
 

@@ -35,6 +35,16 @@ class BlockSpecTest {
     assertEquals(6, block.parameters(Shape.of(6)).get(0).fanIn());
   }
 
+  /** A block refuses a buffer value as the node whose buffer it is refuses it: a negative running variance. */
+  @Test
+  void aBlockAsksItsNodesWhichBufferValuesTheyRefuse() {
+    BlockSpec block = new BlockSpec(BlockSpec.Node.of(new org.delta4j.spec.BatchNorm().withName("bn"),
+        BlockSpec.INPUT));
+    assertEquals("a variance is ≥ 0", block.refusedBufferValue("bn:running_var", -1));
+    assertEquals(null, block.refusedBufferValue("bn:running_var", 0));
+    assertEquals(null, block.refusedBufferValue("bn:running_mean", -1));
+  }
+
   @Test
   void concatenationJoinsTheLastAxis() {
     BlockSpec block = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),

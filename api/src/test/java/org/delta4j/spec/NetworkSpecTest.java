@@ -32,6 +32,18 @@ class NetworkSpecTest {
     assertTrue(spec.summary().contains("(max-pool 2×2 /2, avg-pool 2×2 /2, global-avg-pool)"), spec.summary());
   }
 
+  /** The summary says what a window's padding is: "same", or "pad H×W" for explicit padding, not a bare H×W. */
+  @Test
+  void theSummaryNamesExplicitPaddingAsPad() {
+    NetworkSpec spec = NetworkSpec.builder().input(1, 8, 8)
+        .layer(new Conv2D(4, new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(2, 1))))
+        .layer(new Conv2D(4, Window2D.square(3, Padding.SAME)))
+        .layer(new Pool2D("p", Pool2D.Kind.MAX, new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1, 0))))
+        .flatten().dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    assertTrue(spec.summary().startsWith("64-conv 4 3×3 pad 2×1-conv 4 3×3 same-2 (max-pool 3×3 pad 1×0, flatten)"),
+        spec.summary());
+  }
+
   @Test
   void everyProblemIsReportedAtOnce() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new NetworkSpec(null,

@@ -26,6 +26,7 @@ import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
@@ -195,6 +196,45 @@ public abstract class EngineConformance extends AutodiffConformance {
         Tolerances.of(type));
     assertAgree(type + " ReLU backward", new double[] {0, 0, 5, 0, 0, nan, 2, 0}, small[1].toDoubleArray(),
         Tolerances.of(type));
+    // leaky ReLU takes α·dy wherever x is not > 0, at NaN too, as PyTorch's leaky_relu does
+    Tensor[] leaky = rectified(engine(), type, ActivationFunction.LEAKY_RELU, x0, dy0);
+    double[] forward = new double[x0.length];
+    double[] backward = new double[x0.length];
+    for (int i = 0; i < x0.length; i++) {
+      forward[i] = x0[i] > 0 ? x0[i] : 0.1 * x0[i];
+      backward[i] = x0[i] > 0 ? dy0[i] : 0.1 * dy0[i];
+    }
+    assertAgree(type + " leaky ReLU forward", forward, leaky[0].toDoubleArray(), Tolerances.of(type));
+    assertAgree(type + " leaky ReLU backward", backward, leaky[1].toDoubleArray(), Tolerances.of(type));
+  }
+
+  /**
+   * The ReLU gate fused into a batch normalisation's backward pass is open where ReLU's backward pass passes its
+   * gradient, z &gt; 0, and closed at NaN, −0 and −∞ as it is: Σ over a channel of the gated gradient counts a only where
+   * z &gt; 0. On planes of 35 values, past the vector loops' width with a tail.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void theFusedReluGateOpensWhereReluBackwardPasses(DataType type) {
+    double[] special = {Double.NaN, -0.0, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, -1e-30, 1e-30};
+    int n = 2;
+    int c = 2;
+    int plane = 35;
+    double[] z = new double[n * c * plane];
+    double[] a = new double[z.length];
+    double[] expected = new double[c];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = i % 5 == 0 ? special[(i / 5) % special.length] : Math.sin(i);
+      a[i] = Math.cos(i);
+      expected[(i / plane) % c] += z[i] > 0 ? a[i] : 0; // ReLU's backward pass at z
+    }
+    Engine e = engine();
+    Shape s = Shape.of(n, c, 5, 7);
+    Tensor sums = e.zeros(type, Shape.of(c));
+    ReluGate gate = new ReluGate(e.tensor(type, Shape.of(c), 1, 1), e.zeros(type, Shape.of(c)));
+    e.kernels().channelSumsAndProducts(e.tensor(type, s, a), e.tensor(type, s, z), null, gate, sums,
+        e.zeros(type, Shape.of(c)), e.zeros(type, s));
+    assertAgree(type + " gated sums", expected, sums.toDoubleArray(), Tolerances.of(type));
   }
 
   /** {f(x), f′(x)·dy} on {@code e}, x and dy of shape [1, n]. */

@@ -142,14 +142,28 @@ class ModelFilesTest {
   /** A NaN in a buffer would make every output NaN: refused as a NaN weight is, naming the buffer and the index. */
   @Test
   void aNonFiniteBufferIsRefusedNamingItAndTheIndex() throws IOException {
+    refusedWithRunningVariance(Double.NaN, "tensor 'batchnorm1.running_var' holds NaN at index [2] (flat 2)");
+  }
+
+  /**
+   * A negative running variance, finite as it is, would make every inference output NaN (its square root divides):
+   * the batch normalisation refuses it when the model loads, naming the buffer and the index.
+   */
+  @Test
+  void aNegativeRunningVarianceIsRefusedNamingItAndTheIndex() throws IOException {
+    refusedWithRunningVariance(-0.25, "tensor 'batchnorm1.running_var' holds -0.25 at index [2] (flat 2): a "
+        + "variance is ≥ 0");
+  }
+
+  private void refusedWithRunningVariance(double value, String message) throws IOException {
     Path file = dir.resolve("bn.safetensors");
     ModelFiles.save(Network.create(convolutional(), engine), file);
     SafeTensors.Contents c = SafeTensors.read(file);
     Map<String, SafeTensors.Entry> t = new LinkedHashMap<>(c.tensors());
-    t.put("batchnorm1.running_var", withValue(t.get("batchnorm1.running_var"), 2, Double.NaN));
+    t.put("batchnorm1.running_var", withValue(t.get("batchnorm1.running_var"), 2, value));
     Path bad = dir.resolve("bad-bn.safetensors");
     SafeTensors.write(bad, t, c.metadata());
-    refused(bad, "tensor 'batchnorm1.running_var' holds NaN at index [2] (flat 2)");
+    refused(bad, message);
   }
 
   private Path rewritten(java.util.function.Consumer<Map<String, SafeTensors.Entry>> tensors,

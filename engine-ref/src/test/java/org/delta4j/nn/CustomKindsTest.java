@@ -253,8 +253,15 @@ class CustomKindsTest {
         && e.getMessage().contains("[m.weight[3, 2]]") && e.getMessage().contains("m.weight[2, 3]"), e.getMessage());
   }
 
-  /** Declares an output of 2 per sample, and its layer says so too, but gives its input of 3 unchanged. */
-  record Wide(String name) implements LayerSpec {
+  /**
+   * Declares an output of 2 per sample, and its layer says so too, but gives what {@code gives} makes of its input:
+   * by default its input of 3 unchanged.
+   */
+  record Wide(String name, java.util.function.UnaryOperator<Tensor> gives) implements LayerSpec {
+    Wide(String name) {
+      this(name, input -> input);
+    }
+
     @Override
     public String type() {
       return "wide";
@@ -262,7 +269,7 @@ class CustomKindsTest {
 
     @Override
     public LayerSpec withName(String name) {
-      return new Wide(name);
+      return new Wide(name, gives);
     }
 
     @Override
@@ -293,7 +300,7 @@ class CustomKindsTest {
 
         @Override
         public Tensor forward(Tensor input, Mode mode) {
-          return input;
+          return gives.apply(input);
         }
 
         @Override
@@ -336,6 +343,30 @@ class CustomKindsTest {
         DataType.FLOAT32);
     e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
     assertEquals("block layer 'b': " + expected.replace("layer 'w'", "layer 'b/w'"), e.getMessage());
+  }
+
+  /**
+   * A layer whose forward pass gives a tensor of another data type, or of another engine, than its input's is named
+   * where the network or a block's tape runs it, with what was expected and what it gave, not in a kernel later.
+   */
+  @Test
+  void aLayerWhoseOutputIsOfAnotherTypeOrEngineIsNamed() {
+    Engine other = new RefEngine();
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    for (Wide w : List.of(new Wide("w", in -> engine.zeros(DataType.FLOAT64, Shape.of(2, 2))),
+        new Wide("w", in -> other.zeros(DataType.FLOAT32, Shape.of(2, 2))))) {
+      String expected = "layer 'w' (" + Wide.class.getName() + "$1): its forward pass gave a "
+          + (w.gives().apply(x).dataType()) + " tensor on engine ref, but its input is FLOAT32 on engine ref";
+      Network net = Network.create(NetworkSpec.builder().input(3).layer(w).loss(new WeightedMse(1)).build(), engine,
+          DataType.FLOAT32);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.forward(x, Mode.inference()));
+      assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+      Network inBlock = Network.create(NetworkSpec.builder().input(3).layer(new BlockSpec("b",
+          List.of(Node.of(w, BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
+      e = assertThrows(IllegalStateException.class, () -> inBlock.forward(x, Mode.inference()));
+      assertTrue(e.getMessage().startsWith("block layer 'b': " + expected.replace("layer 'w'", "layer 'b/w'")),
+          e.getMessage());
+    }
   }
 
   /** Names its two state tensors alike. */

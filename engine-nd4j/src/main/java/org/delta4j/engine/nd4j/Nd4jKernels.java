@@ -38,7 +38,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
-import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Log;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
@@ -255,6 +254,17 @@ final class Nd4jKernels implements Kernels {
     }
   }
 
+  /**
+   * dx ← x &gt; 0 ? dy : α·dy (leaky) or x &gt; 0 ? dy : 0, by ND4J's ops, where the vector loops of {@link
+   * SmallArrays} do not run (no jdk.incubator.vector, or arrays past 2 GiB into their buffer), by their rule. The
+   * mask is x's, not the sign of y = f(x), which is the sign of x only for α &gt; 0 (for α &lt; 0 a negative x gives a
+   * positive y), and NaN at x = NaN: NaN is not &gt; 0, so it takes α·dy, or 0. dx may be x or dy.
+   */
+  static void rectifyBackwardByOps(boolean leaky, double alpha, INDArray x, INDArray dy, INDArray dx) {
+    INDArray other = leaky ? dy.mul(alpha) : Nd4j.zerosLike(dy); // 0, not 0·dy, which is NaN for an infinite dy
+    Nd4j.exec(new Select(new INDArray[] {x.gt(0), dy, other}, new INDArray[] {dx}));
+  }
+
   @Override
   public void activationBackward(
       ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
@@ -273,16 +283,8 @@ final class Nd4jKernels implements Kernels {
     INDArray d = nd("activationBackward", dx);
     switch (f) {
       case IDENTITY -> d.assign(g);
-      case RELU -> {
-        // dy where x > 0, which is where y = relu(x) > 0, else 0: not sign(y)·dy, which is NaN for an infinite dy
-        Nd4j.exec(new Select(new INDArray[] {out.gt(0), g, Nd4j.zerosLike(g)}, new INDArray[] {d}));
-      }
-      case LEAKY_RELU -> {
-        // m = max(sign(y), 0) ∈ {0, 1} marks x > 0; f′ = α + (1 − α)·m.
-        Nd4j.exec(new Sign(out, d));
-        Nd4j.exec(new RectifiedLinear(d, d, 0.0));
-        d.muli(1 - alpha).addi(alpha).muli(g);
-      }
+      case RELU, LEAKY_RELU -> rectifyBackwardByOps(f == ActivationFunction.LEAKY_RELU, alpha,
+          nd("activationBackward", x), g, d);
       case SIGMOID -> d.assign(out).rsubi(1).muli(out).muli(g); // y(1 − y)·dy
       case TANH -> d.assign(out).muli(out).rsubi(1).muli(g); //    (1 − y²)·dy
       case SOFTMAX -> {
