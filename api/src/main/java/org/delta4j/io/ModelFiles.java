@@ -78,6 +78,10 @@ public final class ModelFiles {
       throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
           + "numbers (training diverged, or an update took a NaN or infinite gradient)");
     }
+    String refusedBuffer = firstRefusedBuffer(network);
+    if (refusedBuffer != null) {
+      throw new IllegalArgumentException(file + ": not saved, as " + refusedBuffer + ", which loading refuses");
+    }
     // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
     long iterations = network.readModel(() -> {
@@ -265,11 +269,20 @@ public final class ModelFiles {
     }
   }
 
-  /**
-   * Refuses a buffer value its layer's kind refuses ({@link LayerSpec#refusedBufferValue}), naming the tensor, the
-   * index and the kind's reason: a negative running variance, say, which would make every output NaN.
-   */
+  /** Refuses a buffer value its layer's kind refuses ({@link #firstRefusedBuffer}). */
   private static void checkBuffers(Path file, Network network) throws ModelFormatException {
+    String refused = firstRefusedBuffer(network);
+    if (refused != null) {
+      throw new ModelFormatException(file, refused);
+    }
+  }
+
+  /**
+   * The first buffer value its layer's kind refuses ({@link LayerSpec#refusedBufferValue}), as "tensor 'name' holds v
+   * at index [i] (flat k): the kind's reason" — a negative running variance, say, which would make every output NaN;
+   * null when the kinds refuse none.
+   */
+  private static String firstRefusedBuffer(Network network) {
     List<LayerSpec> layers = network.spec().layers();
     List<Shape> inputs = network.spec().inputShapes();
     for (int l = 0; l < layers.size(); l++) {
@@ -281,12 +294,13 @@ public final class ModelFiles {
         for (int i = 0; i < v.length; i++) {
           String why = layer.refusedBufferValue(b.role(), v[i]);
           if (why != null) {
-            throw new ModelFormatException(file, "tensor '" + name + "' holds " + v[i] + " at index "
-                + index(i, t.shape().dims()) + " (flat " + i + "): " + why);
+            return "tensor '" + name + "' holds " + v[i] + " at index " + index(i, t.shape().dims()) + " (flat " + i
+                + "): " + why;
           }
         }
       }
     }
+    return null;
   }
 
   /**

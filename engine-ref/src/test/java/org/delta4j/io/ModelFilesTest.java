@@ -155,6 +155,23 @@ class ModelFilesTest {
         + "variance is ≥ 0");
   }
 
+  /** A network whose running variance went negative is not saved either, as loading would refuse it. */
+  @Test
+  void aNegativeRunningVarianceIsNotSaved() throws IOException {
+    Network net = Network.create(convolutional(), engine);
+    Path file = dir.resolve("bn.safetensors");
+    ModelFiles.save(net, file);
+    byte[] saved = Files.readAllBytes(file);
+    Tensor variance = net.buffers().get("batchnorm1.running_var");
+    double[] v = variance.toDoubleArray();
+    v[2] = -0.25;
+    variance.copyFrom(v);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(net, file));
+    assertEquals(file + ": not saved, as tensor 'batchnorm1.running_var' holds -0.25 at index [2] (flat 2): a "
+        + "variance is ≥ 0, which loading refuses", e.getMessage());
+    assertArrayEquals(saved, Files.readAllBytes(file));
+  }
+
   private void refusedWithRunningVariance(double value, String message) throws IOException {
     Path file = dir.resolve("bn.safetensors");
     ModelFiles.save(Network.create(convolutional(), engine), file);
