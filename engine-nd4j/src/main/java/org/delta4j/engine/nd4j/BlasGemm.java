@@ -42,8 +42,12 @@ final class BlasGemm {
     int n = c.shape().dim(1);
     int k = a.shape().dim(transposeA ? 0 : 1);
     // Leading dimensions are the stored row lengths; BLAS wants them ≥ 1 even for an empty operand.
-    gemm(transposeA, transposeB, m, n, k, alpha, a.memory("gemm").pointer, Math.max(1, a.shape().dim(1)),
-        b.memory("gemm").pointer, Math.max(1, b.shape().dim(1)), beta, c.memory("gemm").pointer, Math.max(1, n));
+    NativeMemory ma = a.memory("gemm");
+    NativeMemory mb = b.memory("gemm");
+    NativeMemory mc = c.memory("gemm");
+    gemm(transposeA, transposeB, m, n, k, alpha, ma.pointer, Math.max(1, a.shape().dim(1)), mb.pointer,
+        Math.max(1, b.shape().dim(1)), beta, mc.pointer, Math.max(1, n));
+    NativeMemory.keep(ma, mb, mc); // the pointers are bare addresses
   }
 
   /**

@@ -64,6 +64,7 @@ final class ChannelLoops {
         y.bytes.putFloat(o, z == null ? Math.fma(a, xs, t) : Math.fma(b, z.bytes.getFloat(o) - centre, t) + a * xs);
       }
     }
+    NativeMemory.keep(x, p, z, k, q, r, y);
   }
 
   /**
@@ -100,6 +101,7 @@ final class ChannelLoops {
         y.bytes.putFloat(o, relu ? Math.max(v, 0f) : v);
       }
     }
+    NativeMemory.keep(x, k, p, r, y);
   }
 
   /**
@@ -139,6 +141,7 @@ final class ChannelLoops {
         y.bytes.putFloat(o, Math.fma(b, zs - centre, t) + a * xs);
       }
     }
+    NativeMemory.keep(x, p, z, k, q, r, gk, gs, gt, y);
   }
 
   /** total[c] += Σ over the rows' s of a, and with b, product[c] += Σ of a·b (b null: product not touched). */
@@ -179,6 +182,7 @@ final class ChannelLoops {
         product[c] += rowProduct;
       }
     }
+    NativeMemory.keep(a, b);
   }
 
   /**
@@ -233,6 +237,7 @@ final class ChannelLoops {
       total[c] += rowSum;
       product[c] += rowProduct;
     }
+    NativeMemory.keep(a, b, o, k, p, q);
   }
 
   /** y[n, c, s] ← x[n, c, s] + r[c], then squares[c] += Σ over the rows' s of y². y may be x. */
@@ -260,6 +265,7 @@ final class ChannelLoops {
       }
       squares[c] += rowSum;
     }
+    NativeMemory.keep(x, r, y);
   }
 
   /**
@@ -284,5 +290,6 @@ final class ChannelLoops {
       double old = beta == 0 ? 0 : beta * out.bytes.getFloat(c * Float.BYTES);
       out.bytes.putFloat(c * Float.BYTES, (float) (total[c] + old));
     }
+    NativeMemory.keep(out);
   }
 }

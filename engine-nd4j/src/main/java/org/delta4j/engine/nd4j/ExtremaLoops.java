@@ -29,6 +29,7 @@ final class ExtremaLoops {
         set(out, k, op.apply(get(a, k), get(b, i * bRow + j * bColumn)));
       }
     }
+    NativeMemory.keep(a, b, out);
   }
 
   /** out ← the maximum over axis 0 (one per column) or axis 1 (one per row) of the [rows, columns] matrix m. */
@@ -43,6 +44,7 @@ final class ExtremaLoops {
         set(out, k, ReduceOp.MAX.combine(get(out, k), get(m, i * columns + j)));
       }
     }
+    NativeMemory.keep(m, out);
   }
 
   private static double get(NativeMemory t, int i) {

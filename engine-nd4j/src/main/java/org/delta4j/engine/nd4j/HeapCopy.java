@@ -33,6 +33,7 @@ final class HeapCopy {
     } else {
       ((DoubleBuffer) m.elements).get((int) at, (double[]) heap, 0, length);
     }
+    NativeMemory.keep(m);
   }
 
   /** m[at, at + length) ← heap[0, length); heap is of m's type. */
@@ -42,6 +43,7 @@ final class HeapCopy {
     } else {
       ((DoubleBuffer) m.elements).put((int) at, (double[]) heap, 0, length);
     }
+    NativeMemory.keep(m);
   }
 
   /** col ← the column matrix [C·kh·kw, oh·ow] of sample s of the batch x. */

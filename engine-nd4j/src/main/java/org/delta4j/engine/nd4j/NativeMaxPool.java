@@ -77,6 +77,7 @@ final class NativeMaxPool {
       clearUncovered(work, result, g);
       ((FloatBuffer) dx.elements).put(image, work, result, plane);
     }
+    NativeMemory.keep(x, y, dy, dx);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.delta4j.engine.nd4j;
 
+import java.lang.ref.Reference;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
@@ -20,6 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * call and objects to make) and immutable after: several threads may read through it; BLAS and the buffers' absolute
  * accessors keep no
  * position.
+ *
+ * <p>The memory is ND4J's: freed by its deallocator once the array's buffer is unreachable, which the views alone do
+ * not prevent (they are bare addresses). So a memory holds its array, and code working through the views calls
+ * {@link #keep} when done: a tensor passed as a temporary is otherwise unreachable from its last use by the JIT's
+ * reckoning, and its memory may be freed, and reused, while a loop still reads or writes it.
  */
 final class NativeMemory {
   /** Whether the elements are floats (else doubles). */
@@ -32,8 +38,11 @@ final class NativeMemory {
   final ByteBuffer bytes;
   /** The elements as a {@link FloatBuffer} or {@link DoubleBuffer}, element i at index i (for bulk copies). */
   final Buffer elements;
+  /** The array whose buffer owns the memory, held so that the memory lives as long as this. */
+  private final INDArray owner;
 
-  private NativeMemory(boolean floats, int length, Pointer pointer, ByteBuffer bytes) {
+  private NativeMemory(INDArray owner, boolean floats, int length, Pointer pointer, ByteBuffer bytes) {
+    this.owner = owner;
     this.floats = floats;
     this.length = length;
     this.pointer = pointer;
@@ -74,6 +83,15 @@ final class NativeMemory {
     ByteBuffer bytes = a.data().asNio().position((int) (offset * size))
         .limit((int) ((offset + length) * size)).slice().order(ByteOrder.nativeOrder());
     Pointer pointer = floats ? new FloatPointer(bytes.asFloatBuffer()) : new DoublePointer(bytes.asDoubleBuffer());
-    return new NativeMemory(floats, length, pointer, bytes);
+    return new NativeMemory(a, floats, length, pointer, bytes);
+  }
+
+  /**
+   * Keeps the memories given (null ones ignored) from being freed before this call: made last by code that reads or
+   * writes through their views, the JIT being otherwise free to drop them after their last field read. (Code that
+   * throws midway reads no more, and needs none.)
+   */
+  static void keep(NativeMemory... memories) {
+    Reference.reachabilityFence(memories);
   }
 }

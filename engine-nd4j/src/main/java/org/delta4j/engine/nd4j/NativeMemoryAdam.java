@@ -65,6 +65,7 @@ final class NativeMemoryAdam {
     int n = w.length;
     WorkerPool.shared().split((n + ALIGN - 1) / ALIGN, n, (part, from, to) -> update(loop, w, g, m, v, from * ALIGN,
         Math.min(n, to * ALIGN), rate, b1, b2, eps, c1, c2));
+    NativeMemory.keep(w, g, m, v);
   }
 
   /** Elements [from, to) of the arrays. */

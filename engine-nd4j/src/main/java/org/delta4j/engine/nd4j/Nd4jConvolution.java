@@ -55,9 +55,11 @@ final class Nd4jConvolution implements Convolution {
     NativeMemory colMemory = cols.memory("convolution");
     int rows = g.columnRows();
     int positions = g.positions();
-    Pointer w = BlasGemm.cursor(owned(weights).memory("convolution"));
+    NativeMemory weightMemory = owned(weights).memory("convolution");
+    NativeMemory outMemory = owned(y).memory("convolution");
+    Pointer w = BlasGemm.cursor(weightMemory);
     Pointer c = BlasGemm.cursor(colMemory);
-    Pointer out = BlasGemm.cursor(owned(y).memory("convolution"));
+    Pointer out = BlasGemm.cursor(outMemory);
     for (int s = 0; s < n; s++) {
       long at = training ? (long) s * column : 0;
       HeapCopy.im2col(image, col, g, s); //                              col(xₙ), on the heap
@@ -65,6 +67,7 @@ final class Nd4jConvolution implements Convolution {
       BlasGemm.gemm(false, false, filters, positions, rows, 1, w, rows, c.position(at), positions, 0,
           out.position((long) s * filters * positions), positions); //     yₙ = W·col(xₙ)
     }
+    NativeMemory.keep(weightMemory, colMemory, outMemory); // the pointers are bare addresses
     if (training) {
       batch = n;
     }
@@ -88,20 +91,25 @@ final class Nd4jConvolution implements Convolution {
     }
     int rows = g.columnRows();
     int positions = g.positions();
-    Pointer gradient = BlasGemm.cursor(owned(dy).memory("convolution"));
+    NativeMemory gradientMemory = owned(dy).memory("convolution");
+    NativeMemory weightMemory = owned(weights).memory("convolution");
+    Pointer gradient = BlasGemm.cursor(gradientMemory);
     long sample = (long) filters * positions; // one sample of dy
     if (dw != null) {
-      Pointer col = BlasGemm.cursor(kept.memory("convolution"));
-      Pointer out = owned(dw).memory("convolution").pointer; // position 0 throughout: not moved
+      NativeMemory colMemory = kept.memory("convolution");
+      NativeMemory dwMemory = owned(dw).memory("convolution");
+      Pointer col = BlasGemm.cursor(colMemory);
+      Pointer out = dwMemory.pointer; // position 0 throughout: not moved
       for (int s = 0; s < batch; s++) { //                                dW ← β·dW + Σₙ dYₙ·col(xₙ)ᵀ
         BlasGemm.gemm(false, true, filters, rows, positions, 1, gradient.position(s * sample), positions,
             col.position((long) s * column), positions, s == 0 ? beta : 1, out, rows);
       }
+      NativeMemory.keep(colMemory, dwMemory); // the pointers are bare addresses
     }
     if (dx != null) {
       work = buffer(work, 1, kept);
       NativeMemory workMemory = work.memory("convolution");
-      Pointer w = owned(weights).memory("convolution").pointer;
+      Pointer w = weightMemory.pointer;
       Object col = columns(kept);
       Object image = heap(kept, (int) dx.size());
       for (int s = 0; s < batch; s++) {
@@ -112,6 +120,7 @@ final class Nd4jConvolution implements Convolution {
       }
       HeapCopy.store(image, owned(dx).memory("convolution"), 0, (int) dx.size());
     }
+    NativeMemory.keep(gradientMemory, weightMemory); // the pointers are bare addresses
   }
 
   /** The heap array for x or dx, of t's type, at least {@code length} long. */

@@ -362,6 +362,7 @@ final class Nd4jKernels implements Kernels {
       }
       out[i] = best;
     }
+    NativeMemory.keep(x);
   }
 
   @Override

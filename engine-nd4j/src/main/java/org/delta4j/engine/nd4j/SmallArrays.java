@@ -93,7 +93,8 @@ final class SmallArrays {
     int n = x.shape().dim(1);
     NativeMemory in = x.memory("softmax");
     ByteBuffer a = in.bytes;
-    ByteBuffer b = y.memory("softmax").bytes;
+    NativeMemory out = y.memory("softmax");
+    ByteBuffer b = out.bytes;
     for (int i = 0; i < rows; i++) {
       int row = i * n;
       if (in.floats) {
@@ -128,5 +129,6 @@ final class SmallArrays {
         }
       }
     }
+    NativeMemory.keep(in, out);
   }
 }

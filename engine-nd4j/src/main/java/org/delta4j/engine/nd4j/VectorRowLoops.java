@@ -25,6 +25,7 @@ final class VectorRowLoops {
     } else {
       addRowDoubles(m.bytes, rows, n, v.bytes);
     }
+    NativeMemory.keep(m, v);
   }
 
   private static void addRowFloats(ByteBuffer m, int rows, int n, ByteBuffer v) {
@@ -73,6 +74,7 @@ final class VectorRowLoops {
     } else {
       rectifyDoubles(x.bytes, v.bytes, x.length, x == v && !leaky, !leaky, alpha, out.bytes);
     }
+    NativeMemory.keep(x, v, out);
   }
 
   private static void rectifyFloats(ByteBuffer x, ByteBuffer v, int n, boolean max, boolean gate, float alpha,
