@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.delta4j.conformance.ObservedIdentity;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.ref.RefEngine;
@@ -170,22 +172,30 @@ class PredictorChunksTest {
     states.add(net.predictor().probabilities(x));
     AtomicBoolean training = new AtomicBoolean(true);
     int threads = 3;
+    // every predicting thread runs before training starts, and training goes on (up to a bound) until each has seen
+    // two states: a thread the scheduler started late would otherwise see only the last, on a busy machine
+    CountDownLatch started = new CountDownLatch(threads);
+    AtomicIntegerArray distinct = new AtomicIntegerArray(threads);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<List<float[][]>>> seen = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
+        int thread = i;
         seen.add(pool.submit(() -> {
+          started.countDown();
           List<float[][]> got = new ArrayList<>();
           while (training.get()) {
             float[][] p = net.predictor().probabilities(x);
             if (got.isEmpty() || !Arrays.deepEquals(p, got.get(got.size() - 1))) {
               got.add(p);
+              distinct.set(thread, got.size());
             }
           }
           return got;
         }));
       }
-      for (int step = 0; step < 100; step++) {
+      started.await();
+      for (int step = 0; step < 100 || step < 1_000 && !eachSawTwo(distinct); step++) {
         net.trainStep(input, targets);
         states.add(net.predictor().probabilities(x));
       }
@@ -202,6 +212,16 @@ class PredictorChunksTest {
       training.set(false);
       pool.shutdownNow();
     }
+  }
+
+  /** Whether every thread has seen at least two states of the network. */
+  private static boolean eachSawTwo(AtomicIntegerArray distinct) {
+    for (int i = 0; i < distinct.length(); i++) {
+      if (distinct.get(i) < 2) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test

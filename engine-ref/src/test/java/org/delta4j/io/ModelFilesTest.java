@@ -326,8 +326,15 @@ class ModelFilesTest {
     int steps = 400;
     Map<Long, Map<String, double[]>> after = new java.util.concurrent.ConcurrentHashMap<>();
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger savesMade = new java.util.concurrent.atomic.AtomicInteger();
     Thread trainer = new Thread(() -> {
       for (int s = 0; s < steps; s++) {
+        if (s % 50 == 49) { // a save completes every 50 updates, however slow the disk: saves amid training are the point
+          int seen = savesMade.get();
+          while (savesMade.get() == seen) {
+            Thread.onSpinWait();
+          }
+        }
         net.trainStep(input, targets);
         Map<String, double[]> model = new LinkedHashMap<>();
         net.parameters().forEach(p -> model.put(p.name(), p.value().toDoubleArray()));
@@ -336,12 +343,14 @@ class ModelFilesTest {
       }
       done.set(true);
     });
+    trainer.setDaemon(true); // should a save fail, the trainer waiting for the next one must not hold the JVM
     trainer.start();
     java.util.List<SafeTensors.Contents> saved = new java.util.ArrayList<>();
     while (!done.get()) {
       Path file = dir.resolve("live.safetensors");
       ModelFiles.save(net, file);
       saved.add(SafeTensors.read(file));
+      savesMade.incrementAndGet();
     }
     trainer.join();
     int torn = 0;
