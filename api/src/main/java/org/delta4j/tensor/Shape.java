@@ -92,18 +92,19 @@ public final class Shape {
 
   /** Checks that {@code source}, values for a tensor of this shape, is an array of one value an element. */
   public void checkValues(float[] source) {
-    if (source == null) {
-      throw new IllegalArgumentException("source is null but the tensor " + this + " needs " + size + " values");
-    }
-    checkValueCount(source.length);
+    checkSource(source == null, source == null ? 0 : source.length);
   }
 
   /** Checks that {@code source}, values for a tensor of this shape, is an array of one value an element. */
   public void checkValues(double[] source) {
-    if (source == null) {
+    checkSource(source == null, source == null ? 0 : source.length);
+  }
+
+  private void checkSource(boolean missing, int length) {
+    if (missing) {
       throw new IllegalArgumentException("source is null but the tensor " + this + " needs " + size + " values");
     }
-    checkValueCount(source.length);
+    checkValueCount(length);
   }
 
   /** Checks that {@code destination}, for the values of a tensor of this shape, is an array of one an element. */

@@ -111,32 +111,9 @@ class NetworkSpecTest {
   /** A layer spec without a type name is refused by position and class before anything reads its type. */
   @Test
   void aLayerWithoutATypeNameIsRefusedWhereItStands() {
-    record Untyped(String name) implements LayerSpec {
-      @Override
-      public String type() {
-        return null;
-      }
-
-      @Override
-      public Untyped withName(String name) {
-        return new Untyped(name);
-      }
-
-      @Override
-      public Shape outputShape(Shape input) {
-        return input;
-      }
-
-      @Override
-      public org.delta4j.nn.Layer build(org.delta4j.nn.LayerContext context) {
-        throw new UnsupportedOperationException("never built here");
-      }
-
-      @Override
-      public void writeFields(FieldWriter out) {}
-    }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().input(3)
-        .dense(2).layer(new Untyped(null)).loss(LossFunction.SQUARED_ERROR).build());
-    assertEquals("layer 1 (" + Untyped.class.getName() + ") has no type name: type() returned null", e.getMessage());
+        .dense(2).layer(new KindRegistryTest.Named(null, null)).loss(LossFunction.SQUARED_ERROR).build());
+    assertEquals("layer 1 (" + KindRegistryTest.Named.class.getName() + ") has no type name: type() returned null",
+        e.getMessage());
   }
 }

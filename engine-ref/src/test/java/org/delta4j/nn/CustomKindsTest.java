@@ -182,14 +182,7 @@ class CustomKindsTest {
 
   @Test
   void aModelWhoseKindIsNotOnTheClassPathNamesTheKindAndItsProvider() throws IOException {
-    Path file = dir.resolve("m.safetensors");
-    ModelFiles.save(Network.create(spec(), engine, DataType.FLOAT32), file);
-    SafeTensors.Contents c = SafeTensors.read(file);
-    Map<String, String> meta = new LinkedHashMap<>(c.metadata());
-    meta.put("network", meta.get("network").replace("learned_scale", "learned_shift"));
-    meta.put("kinds", meta.get("kinds").replace("learned_scale", "learned_shift"));
-    SafeTensors.write(file, c.tensors(), meta);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    ModelFormatException e = loadedWithAnUnknownKind(spec());
     assertTrue(e.getMessage().contains("layer kind 'learned_shift'")
         && e.getMessage().contains("provided by " + CustomKinds.class.getName()), e.getMessage());
   }
@@ -197,19 +190,24 @@ class CustomKindsTest {
   /** A kind inside a block is as much the model's as one at the top, and as well named when it is missing. */
   @Test
   void aModelWhoseKindInsideABlockIsNotOnTheClassPathNamesTheKindAndItsProvider() throws IOException {
-    Path file = dir.resolve("m.safetensors");
     BlockSpec block = new BlockSpec(Node.of(new LayerSpec.Dense(4), BlockSpec.INPUT),
         Node.of(new LearnedScale("scale", 0.5), "dense1", BlockSpec.INPUT));
     NetworkSpec spec = NetworkSpec.builder().input(4).layer(block).dense(2).loss(new WeightedMse(3)).build();
+    ModelFormatException e = loadedWithAnUnknownKind(spec);
+    assertTrue(e.getMessage().contains("the model uses the layer kind 'learned_shift', provided by "
+        + CustomKinds.class.getName() + ","), e.getMessage());
+  }
+
+  /** The refusal to load a model of {@code spec} whose file names 'learned_shift' where it saved 'learned_scale'. */
+  private ModelFormatException loadedWithAnUnknownKind(NetworkSpec spec) throws IOException {
+    Path file = dir.resolve("m.safetensors");
     ModelFiles.save(Network.create(spec, engine, DataType.FLOAT32), file);
     SafeTensors.Contents c = SafeTensors.read(file);
     Map<String, String> meta = new LinkedHashMap<>(c.metadata());
     meta.put("network", meta.get("network").replace("learned_scale", "learned_shift"));
     meta.put("kinds", meta.get("kinds").replace("learned_scale", "learned_shift"));
     SafeTensors.write(file, c.tensors(), meta);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
-    assertTrue(e.getMessage().contains("the model uses the layer kind 'learned_shift', provided by "
-        + CustomKinds.class.getName() + ","), e.getMessage());
+    return assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
   }
 
   /** A kind that declares a [3, 2] weight but builds a layer training a [2, 3] one. */
