@@ -11,10 +11,11 @@ import org.delta4j.tensor.Tensor;
  */
 public interface Optimizer {
   /**
-   * Applies one update to every parameter from its gradient as it stands, which the update may change (L2 weight decay
-   * adds λ·w into it). The gradients are not checked, which would cost a pass over them every update: a NaN or
-   * infinite one makes its weights and state NaN or infinite, which the network's next {@link Network#computeGradients}
-   * refuses once they reach its loss, and saving the model ({@code ModelFiles.save}) refuses too.
+   * Applies one update to every parameter from its gradient as it stands, which the update leaves as it is (L2 weight
+   * decay adds λ·w to what the rule reads, not to the gradient, as PyTorch's weight_decay). The gradients are not
+   * checked, which would cost a pass over them every update: a NaN or infinite one makes its weights and state NaN or
+   * infinite, which the network's next {@link Network#computeGradients} refuses once they reach its loss, and saving
+   * the model ({@code ModelFiles.save}) refuses too.
    */
   void step();
 

@@ -14,14 +14,17 @@ import org.delta4j.tensor.Tensor;
 /**
  * The {@link Optimizer} of any {@link OptimizerSpec}: keeps the per-parameter state tensors the spec names (and the
  * work tensors it asks for), and per
- * update t takes the scheduled rate α_t, applies the weight decay (L2: g ← g + λ·w; decoupled: w ← (1 − α_t·λ)·w),
- * then the spec's rule for each parameter. Not thread-safe.
+ * update t takes the scheduled rate α_t, applies the weight decay (L2: the rule reads g + λ·w; decoupled: w ← (1 −
+ * α_t·λ)·w), then the spec's rule for each parameter. As PyTorch's weight_decay, L2 decay leaves the gradient tensor
+ * as the loss gave it: g + λ·w is formed in a tensor of its own per parameter, made once. Not thread-safe.
  */
 public final class ParameterOptimizer implements Optimizer {
   private final OptimizerSpec spec;
   private final List<Parameter> parameters;
   private final Kernels kernels;
   private final List<List<Tensor>> states = new ArrayList<>();
+  /** Per parameter, where L2 decay forms g + λ·w for the rule; empty without L2 decay. */
+  private final List<Tensor> decayedGradients = new ArrayList<>();
   private final Map<String, Tensor> stateView;
   private long iterations;
 
@@ -42,6 +45,9 @@ public final class ParameterOptimizer implements Optimizer {
         s.add(engine.zeros(p.value().dataType(), p.value().shape()));
       }
       states.add(List.copyOf(s));
+      if (spec.weightDecay() != 0 && !spec.decoupledWeightDecay()) {
+        decayedGradients.add(engine.zeros(p.value().dataType(), p.value().shape()));
+      }
     }
     this.stateView = Collections.unmodifiableMap(view);
   }
@@ -81,8 +87,11 @@ public final class ParameterOptimizer implements Optimizer {
       if (decay != 0) {
         if (spec.decoupledWeightDecay()) {
           kernels.scale(w, 1 - rate * decay); // w ← w − α·λ·w
-        } else {
-          kernels.axpy(decay, w, g); // L2: g ← g + λ·w
+        } else { // L2: the rule reads g + λ·w, g left as it is
+          Tensor decayed = decayedGradients.get(i);
+          kernels.copy(g, decayed);
+          kernels.axpy(decay, w, decayed);
+          g = decayed;
         }
       }
       spec.update(kernels, w, g, states.get(i), rate, t);

@@ -12,9 +12,10 @@ import org.delta4j.tensor.Tensor;
  * The engine-neutral description of an optimizer, the door every optimizer kind enters by, built-in or not: its update
  * rule, hyperparameters, weight decay and learning-rate schedule. Immutable. Per update t (from 1), for each parameter
  * w with gradient g: the rate α_t is the schedule's for the t − 1 updates made before it ({@code schedule().rate(α, t −
- * 1)}, as PyTorch's scheduler stepped after each update gives it); L2 weight decay λ adds λ·w to g (or, when {@link
- * #decoupledWeightDecay}, w ← (1 − α_t·λ)·w instead); then {@link #update} applies the rule. Kinds register through a
- * {@link KindProvider}; {@link #build} makes the {@link Optimizer} that keeps the per-parameter state.
+ * 1)}, as PyTorch's scheduler stepped after each update gives it); L2 weight decay λ makes the rule read g + λ·w,
+ * the stored gradient unchanged (or, when {@link #decoupledWeightDecay}, w ← (1 − α_t·λ)·w instead); then {@link
+ * #update} applies the rule. Kinds register through a {@link KindProvider}; {@link #build} makes the {@link Optimizer}
+ * that keeps the per-parameter state.
  */
 public interface OptimizerSpec {
   /** The base learning rate an optimizer read from JSON has when none is given. */
@@ -286,7 +287,7 @@ public interface OptimizerSpec {
 
   /**
    * Adam (Kingma and Ba) with β₁, β₂ and ε: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; w ← w − α·m̂ / (√v̂ + ε)
-   * with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ). L2 weight decay λ adds λ·w to g.
+   * with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ). L2 weight decay λ makes g read g + λ·w.
    */
   record Adam(
       double learningRate, double beta1, double beta2, double epsilon, double weightDecay,

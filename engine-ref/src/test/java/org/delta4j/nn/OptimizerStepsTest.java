@@ -59,6 +59,19 @@ class OptimizerStepsTest {
         1e-15);
   }
 
+  /** As PyTorch's weight_decay, L2 decay enters the update only: the gradient read after a step is the loss's. */
+  @Test
+  void l2WeightDecayLeavesTheGradientAsItWas() {
+    LearningRateSchedule constant = new LearningRateSchedule.Constant();
+    for (OptimizerSpec spec : List.of(new OptimizerSpec.Sgd(0.1, 0.01, constant),
+        new OptimizerSpec.Adam(0.1, 0.9, 0.999, 1e-8, 0.01, constant))) {
+      Parameter p = new Parameter("w", engine.tensor(DataType.FLOAT64, Shape.of(2), W),
+          engine.tensor(DataType.FLOAT64, Shape.of(2), G1));
+      spec.build(List.of(p), engine).step();
+      assertArrayEquals(G1, p.gradient().toDoubleArray(), 0, spec.type());
+    }
+  }
+
   @Test
   void momentumAccumulatesAVelocity() {
     double a = 0.1;

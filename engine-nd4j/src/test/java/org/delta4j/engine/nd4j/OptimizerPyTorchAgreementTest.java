@@ -140,7 +140,7 @@ class OptimizerPyTorchAgreementTest {
       for (int i = 0; i < parameters.size(); i++) {
         Parameter p = parameters.get(i);
         p.gradient().copyFrom(gaussians(random, p.value().shape(), PARAMETERS.get(i).gradientMagnitude()));
-        g.put(p.name(), p.gradient().toDoubleArray()); // before the step, which adds L2 decay into it
+        g.put(p.name(), p.gradient().toDoubleArray()); // the loss's gradient, which L2 decay leaves as it is
       }
       gradients.add(g);
       rates.add(optimizer.currentLearningRate());
