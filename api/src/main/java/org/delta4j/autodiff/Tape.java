@@ -440,7 +440,7 @@ public final class Tape {
     Tensor out = slot.get(Slot.OUTPUT, x.shape(), engine, type);
     k.activation(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix());
     Value y = record("relu", out, slot, x);
-    y.backward = dy -> contribute(x, slot, d -> //        ∂max(0, x)/∂x = [x > 0]
+    y.backward = dy -> contribute(x, slot, d -> //        ∂max(0, x)/∂x = [not x ≤ 0], 1 at NaN
         k.activationBackward(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix(),
             dy.asBatchMatrix(), d.asBatchMatrix()));
     return y;

@@ -525,8 +525,9 @@ public final class ImageLoops {
   /**
    * {@link Kernels#channelSumsAndProducts(Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor, Tensor)} over
    * [n, channels, size]: sums[c] ← Σ over s, t of g·a[s, c, t] and sums[channels + c] ← Σ of
-   * g·a[s, c, t]·(b[s, c, t] − origin[c]), the difference formed first; g is 1 where gateScale[c]·(b[s, c, t] −
-   * gateCentre[c]) + gateShift[c] &gt; 0, as {@link #channelAffine} computes that map (NaN closes the gate), else 0.
+   * g·a[s, c, t]·(b[s, c, t] − origin[c]), the difference formed first; g is 0 where gateScale[c]·(b[s, c, t] −
+   * gateCentre[c]) + gateShift[c] ≤ 0, as {@link #channelAffine} computes that map, else 1 (NaN opens the gate, as
+   * PyTorch's relu backward passes dy there).
    * Null origin and gateCentre are 0; a null gateScale opens the gate everywhere.
    */
   public static void channelSumsAndProducts(double[] a, double[] b, double[] origin, double[] gateCentre,
@@ -542,7 +543,7 @@ public final class ImageLoops {
         double sum = 0;
         double product = 0;
         for (int t = from; t < from + size; t++) {
-          if (gateScale == null || gs * (b[t] - gk) + gt > 0) {
+          if (gateScale == null || !(gs * (b[t] - gk) + gt <= 0)) {
             sum += a[t];
             product += a[t] * (b[t] - o);
           }

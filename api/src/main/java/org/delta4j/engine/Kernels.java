@@ -52,8 +52,8 @@ public interface Kernels {
   void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 
   /**
-   * out ← mask ≠ 0 ? a : b, element-wise; the mask holds 0 and 1, as {@link BinaryOp#GREATER} writes it. All four
-   * have one shape, of any rank; out may be any of the others.
+   * out ← mask ≠ 0 ? a : b, element-wise; the mask holds 0 and 1, as {@link BinaryOp#GREATER} writes it, or any
+   * values, NaN ≠ 0 among them. All four have one shape, of any rank; out may be any of the others.
    */
   void select(Tensor mask, Tensor a, Tensor b, Tensor out);
 
@@ -140,9 +140,9 @@ public interface Kernels {
 
   /**
    * dx ← ∂L/∂x given dy = ∂L/∂y, the input x and the output y = f(x): dx = f′(x)·dy element-wise, using y where
-   * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²). ReLU and leaky ReLU pass dy where x &gt; 0 and 0 or α·dy
-   * elsewhere, from x, never from y's sign (wrong for α &lt; 0): at 0 and at NaN too, as {@link ReluGate} closes (see
-   * {@link ActivationFunction#RELU} for PyTorch's relu at NaN). For softmax, per row,
+   * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²). ReLU passes 0 where x ≤ 0 and dy elsewhere, NaN included, as
+   * {@link ReluGate} opens; leaky ReLU passes dy where x &gt; 0 and α·dy elsewhere, NaN included: both from x, never
+   * from y's sign (wrong for α &lt; 0), and both PyTorch's rules (see {@link ActivationFunction}). For softmax, per row,
    * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). All four have one shape.
    */
   default void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
@@ -178,15 +178,16 @@ public interface Kernels {
   }
 
   /**
-   * out ← x &gt; 0 ? v : α·v, element-wise, or x &gt; 0 ? v : 0 when {@code gate}: leaky ReLU and ReLU forward with
-   * v = x, and backward with v = dy (the derivative at 0 taken as α, or 0). ReLU passes nothing where x ≤ 0, not 0·v,
-   * which is NaN for an infinite v. Reshaped to matrices so that 0 can be a broadcast [1, 1].
+   * out ← x &gt; 0 ? v : α·v, element-wise, or x ≤ 0 ? 0 : v when {@code gate}: leaky ReLU and ReLU forward with
+   * v = x, and backward with v = dy (the derivative at 0 taken as α, or 0; at NaN α, or 1). ReLU passes nothing where
+   * x ≤ 0, not 0·v, which is NaN for an infinite v. Its mask is max(x, 0), 0 exactly where x ≤ 0 and NaN at NaN, which
+   * {@link #select} takes as ≠ 0. Reshaped to matrices so that 0 can be a broadcast [1, 1].
    */
   private void rectify(Tensor x, double alpha, boolean gate, Tensor v, Tensor out) {
     Tensor xm = x.asBatchMatrix();
     Tensor vm = v.asBatchMatrix();
     Tensor positive = like(xm);
-    binary(BinaryOp.GREATER, xm, constant(xm, 0), positive);
+    binary(gate ? BinaryOp.MAX : BinaryOp.GREATER, xm, constant(xm, 0), positive);
     Tensor scaled = like(vm);
     if (gate) {
       fill(scaled, 0);

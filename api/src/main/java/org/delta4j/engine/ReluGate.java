@@ -3,10 +3,10 @@ package org.delta4j.engine;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The ReLU that follows a per-channel affine map, seen from its backward pass: open where z = scale[c]·(x[n, c, ...] −
- * centre[c]) + shift[c] &gt; 0 and closed elsewhere (NaN included, as ReLU's backward pass passes nothing at NaN), z
- * computed as {@link Kernels#channelAffine(Tensor, Tensor, Tensor, Tensor, Tensor)} computes it, so that the gate is
- * open exactly where the forward pass's ReLU passed its input. A batch normalisation fused with the ReLU after it
+ * The ReLU that follows a per-channel affine map, seen from its backward pass: closed where z = scale[c]·(x[n, c, ...]
+ * − centre[c]) + shift[c] ≤ 0 and open elsewhere (NaN included, as ReLU's backward pass and PyTorch's relu pass dy at
+ * NaN), z computed as {@link Kernels#channelAffine(Tensor, Tensor, Tensor, Tensor, Tensor)} computes it, so that the
+ * gate is closed exactly where the forward pass's ReLU output 0. A batch normalisation fused with the ReLU after it
  * passes its input gradient through the gate without keeping the ReLU's input. centre (null: 0), scale and shift hold
  * C elements, are read at each call, and may change between calls.
  */

@@ -8,18 +8,24 @@ public enum ActivationFunction {
   /** f(x) = x; f′ = 1. */
   IDENTITY,
   /**
-   * f(x) = max(0, x); f′ = 1 for x &gt; 0, else 0. At x = NaN, f is NaN and f′ is 0, which is not &gt; 0: one rule for
-   * this, leaky ReLU and a ReLU fused into the batch normalisation before it, on every engine. PyTorch's relu passes
-   * the gradient there instead (its backward zeroes only where x ≤ 0); the loss is NaN either way.
+   * f(x) = max(0, x); f′ = 0 for x ≤ 0, else 1. At x = NaN, f is NaN and f′ is 1, as x ≤ 0 fails: PyTorch's rule (its
+   * backward, threshold_backward, zeroes only where x ≤ 0), and one rule for this and a ReLU fused into the batch
+   * normalisation before it, on every engine.
    */
   RELU,
-  /** f(x) = x for x &gt; 0, else α·x, for any finite α; f′ = 1 or α. At x = NaN, f is NaN and f′ is α, as PyTorch's. */
+  /**
+   * f(x) = x for x &gt; 0, else α·x, for any finite α; f′ = 1 or α. At x = NaN, f is NaN and f′ is α, as x &gt; 0 fails:
+   * PyTorch's rule (its backward is x &gt; 0 ? dy : α·dy).
+   */
   LEAKY_RELU,
-  /** f(x) = 1 / (1 + e^(−x)); f′ = f(x)·(1 − f(x)). */
+  /** f(x) = 1 / (1 + e^(−x)); f′ = f(x)·(1 − f(x)): 0 at ±∞, NaN at NaN, as PyTorch's. */
   SIGMOID,
-  /** f(x) = tanh x; f′ = 1 − f(x)². */
+  /** f(x) = tanh x; f′ = 1 − f(x)²: 0 at ±∞, NaN at NaN, as PyTorch's. */
   TANH,
-  /** f(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x); ∂fᵢ/∂xⱼ = fᵢ(δᵢⱼ − fⱼ). */
+  /**
+   * f(x)ᵢ = e^(xᵢ − max x) / Σⱼ e^(xⱼ − max x); ∂fᵢ/∂xⱼ = fᵢ(δᵢⱼ − fⱼ). A row holding NaN or +∞, or all −∞, is NaN
+   * throughout, forward and backward; a −∞ among finite values is 0, as PyTorch's.
+   */
   SOFTMAX;
 
   /** The lower-case name used in layer names and descriptions, e.g. {@code leaky_relu}. */

@@ -165,22 +165,24 @@ public abstract class EngineConformance extends AutodiffConformance {
   }
 
   /**
-   * ReLU passes nothing back where its input is not positive, whatever the gradient there (an infinite one gave
-   * 0·∞ = NaN on some engines), and forward is max(x, 0) as Math.max takes it; leaky ReLU scales by α everywhere. On
-   * a small tensor and on one past the sizes engines take a shortcut for.
+   * ReLU passes nothing back where its input is ≤ 0, whatever the gradient there (an infinite one gave 0·∞ = NaN on
+   * some engines), and dy elsewhere, at NaN too, as PyTorch's relu (threshold_backward zeroes only where x ≤ 0); its
+   * forward pass is max(x, 0) as Math.max takes it. Leaky ReLU takes α·dy wherever x &gt; 0 fails, at NaN too, as
+   * PyTorch's leaky_relu. On a small tensor, its last value NaN in the vector loops' tail, and on one past the sizes
+   * engines take a shortcut for.
    */
   @ParameterizedTest
   @EnumSource(DataType.class)
   void reluGatesNonFiniteValuesAsTheReferenceEngineDoes(DataType type) {
     double inf = Double.POSITIVE_INFINITY;
     double nan = Double.NaN;
-    double[] x0 = {-1, 0, 2, -inf, nan, 3, inf, -0.5};
-    double[] dy0 = {inf, nan, 5, -inf, 1, nan, 2, -inf};
-    for (int n : new int[] {x0.length, 70_000}) {
+    double[] x0 = {-1, 0, 2, -inf, nan, 3, inf, -0.5, nan};
+    double[] dy0 = {inf, nan, 5, -inf, 1, nan, 2, -inf, 4};
+    for (int n : new int[] {x0.length, 70_001}) {
       double[] x = new double[n];
       double[] dy = new double[n];
       for (int i = 0; i < n; i++) {
-        x[i] = i < x0.length ? x0[i] : Math.sin(i);
+        x[i] = i < x0.length ? x0[i] : i == n - 1 ? nan : Math.sin(i);
         dy[i] = i < dy0.length ? dy0[i] : Math.cos(i);
       }
       for (ActivationFunction f : List.of(ActivationFunction.RELU, ActivationFunction.LEAKY_RELU)) {
@@ -192,14 +194,15 @@ public abstract class EngineConformance extends AutodiffConformance {
       }
     }
     Tensor[] small = rectified(engine(), type, ActivationFunction.RELU, x0, dy0);
-    assertAgree(type + " ReLU forward", new double[] {0, 0, 2, 0, nan, 3, inf, 0}, small[0].toDoubleArray(),
-        Tolerances.of(type));
-    assertAgree(type + " ReLU backward", new double[] {0, 0, 5, 0, 0, nan, 2, 0}, small[1].toDoubleArray(),
-        Tolerances.of(type));
-    // leaky ReLU takes α·dy wherever x is not > 0, at NaN too, as PyTorch's leaky_relu does
-    Tensor[] leaky = rectified(engine(), type, ActivationFunction.LEAKY_RELU, x0, dy0);
     double[] forward = new double[x0.length];
     double[] backward = new double[x0.length];
+    for (int i = 0; i < x0.length; i++) {
+      forward[i] = Math.max(x0[i], 0);
+      backward[i] = x0[i] <= 0 ? 0 : dy0[i];
+    }
+    assertAgree(type + " ReLU forward", forward, small[0].toDoubleArray(), Tolerances.of(type));
+    assertAgree(type + " ReLU backward", backward, small[1].toDoubleArray(), Tolerances.of(type));
+    Tensor[] leaky = rectified(engine(), type, ActivationFunction.LEAKY_RELU, x0, dy0);
     for (int i = 0; i < x0.length; i++) {
       forward[i] = x0[i] > 0 ? x0[i] : 0.1 * x0[i];
       backward[i] = x0[i] > 0 ? dy0[i] : 0.1 * dy0[i];
@@ -210,8 +213,10 @@ public abstract class EngineConformance extends AutodiffConformance {
 
   /**
    * The ReLU gate fused into a batch normalisation's backward pass is open where ReLU's backward pass passes its
-   * gradient, z &gt; 0, and closed at NaN, −0 and −∞ as it is: Σ over a channel of the gated gradient counts a only where
-   * z &gt; 0. On planes of 35 values, past the vector loops' width with a tail.
+   * gradient, at NaN too, and closed at 0, −0 and −∞ as it is: Σ over a channel of the gated gradient takes a where the
+   * reference engine's ReLU backward pass at z does. So does the gated combination a·g·x + 0·z, over z with 0 for
+   * its NaN and infinities (0·∞ would be NaN), through a gate shifted by NaN in its second channel. On planes of 35
+   * values, past the vector loops' width with a tail.
    */
   @ParameterizedTest
   @EnumSource(DataType.class)
@@ -222,19 +227,34 @@ public abstract class EngineConformance extends AutodiffConformance {
     int plane = 35;
     double[] z = new double[n * c * plane];
     double[] a = new double[z.length];
-    double[] expected = new double[c];
+    double[] finite = new double[z.length]; // z, 0 where it is not finite
+    double[] shifted = new double[z.length]; // finite shifted by the second gate: NaN in channel 1
     for (int i = 0; i < z.length; i++) {
       z[i] = i % 5 == 0 ? special[(i / 5) % special.length] : Math.sin(i);
       a[i] = Math.cos(i);
-      expected[(i / plane) % c] += z[i] > 0 ? a[i] : 0; // ReLU's backward pass at z
+      finite[i] = Double.isFinite(z[i]) ? z[i] : 0;
+      shifted[i] = (i / plane) % c == 1 ? Double.NaN : finite[i];
+    }
+    double[] passed = rectified(reference, type, ActivationFunction.RELU, z, a)[1].toDoubleArray();
+    double[] expected = new double[c];
+    for (int i = 0; i < z.length; i++) {
+      expected[(i / plane) % c] += passed[i];
     }
     Engine e = engine();
     Shape s = Shape.of(n, c, 5, 7);
     Tensor sums = e.zeros(type, Shape.of(c));
-    ReluGate gate = new ReluGate(e.tensor(type, Shape.of(c), 1, 1), e.zeros(type, Shape.of(c)));
-    e.kernels().channelSumsAndProducts(e.tensor(type, s, a), e.tensor(type, s, z), null, gate, sums,
-        e.zeros(type, Shape.of(c)), e.zeros(type, s));
+    Tensor ones = e.tensor(type, Shape.of(c), 1, 1);
+    Tensor zeros = e.zeros(type, Shape.of(c));
+    e.kernels().channelSumsAndProducts(e.tensor(type, s, a), e.tensor(type, s, z), null, new ReluGate(ones, zeros),
+        sums, e.zeros(type, Shape.of(c)), e.zeros(type, s));
     assertAgree(type + " gated sums", expected, sums.toDoubleArray(), Tolerances.of(type));
+
+    Tensor combined = e.zeros(type, s);
+    ReluGate nanShifted = new ReluGate(ones, e.tensor(type, Shape.of(c), 0, Double.NaN));
+    e.kernels().channelCombine(e.tensor(type, s, a), ones, e.tensor(type, s, finite), null, zeros, zeros, nanShifted,
+        combined, e.zeros(type, s));
+    assertAgree(type + " gated combination", rectified(reference, type, ActivationFunction.RELU, shifted, a)[1]
+        .toDoubleArray(), combined.toDoubleArray(), Tolerances.of(type));
   }
 
   /** {f(x), f′(x)·dy} on {@code e}, x and dy of shape [1, n]. */

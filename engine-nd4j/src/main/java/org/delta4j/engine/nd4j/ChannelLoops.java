@@ -69,8 +69,9 @@ final class ChannelLoops {
 
   /**
    * y[n, c, s] ← p[c]·(x[n, c, s] − k[c]) + r[c] (k null: 0; p null: 1; r null: 0), the difference first, then one
-   * fused multiply-add, and with {@code relu} max(y, 0): so that y &gt; 0 exactly where {@link #gatedCombine}'s and
-   * {@link #gatedCentredSums}' gate opens. NaN stays NaN, as {@code Math.max} keeps it. y may be x.
+   * fused multiply-add, and with {@code relu} max(y, 0): so that y is 0 exactly where {@link #gatedCombine}'s and
+   * {@link #gatedCentredSums}' gate closes. NaN stays NaN, as {@code Math.max} keeps it, and opens the gate. y may
+   * be x.
    */
   static void centredAffine(NativeMemory x, NativeMemory k, NativeMemory p, NativeMemory r, boolean relu,
       NativeMemory y, int channels, int size, int from, int to) {
@@ -106,9 +107,9 @@ final class ChannelLoops {
 
   /**
    * A batch normalisation's input gradient through the ReLU after it, in one pass: y[n, c, s] ← p[c]·g·x[n, c, s] +
-   * q[c]·(z[n, c, s] − k[c]) + r[c], where g is 1 if gs[c]·(z − gk[c]) + gt[c] &gt; 0 (computed as
-   * {@link #centredAffine} computes it, so the gate is open exactly where the forward pass's ReLU passed; NaN closes
-   * it) and x is otherwise taken as 0; k and gk null: 0. The same arithmetic as {@link #combine} on the gated x, which
+   * q[c]·(z[n, c, s] − k[c]) + r[c], where g is 0 if gs[c]·(z − gk[c]) + gt[c] ≤ 0 (computed as
+   * {@link #centredAffine} computes it, so the gate is closed exactly where the forward pass's ReLU output 0; NaN
+   * opens it, as PyTorch's relu backward) and 1 otherwise; k and gk null: 0. The same arithmetic as {@link #combine} on the gated x, which
    * the default builds in three more passes. y must not be x or z.
    */
   static void gatedCombine(NativeMemory x, NativeMemory p, NativeMemory z, NativeMemory k, NativeMemory q,
@@ -130,8 +131,8 @@ final class ChannelLoops {
       for (; j < end; j += F.length()) {
         int o = base + j * Float.BYTES;
         FloatVector zv = FloatVector.fromByteBuffer(F, z.bytes, o, ORDER);
-        FloatVector xv = zero.blend(FloatVector.fromByteBuffer(F, x.bytes, o, ORDER),
-            zv.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+        FloatVector xv = FloatVector.fromByteBuffer(F, x.bytes, o, ORDER).blend(zero,
+            zv.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.LE, 0f));
         zv.sub(centre).fma(b, t).add(xv.mul(a)).intoByteBuffer(y.bytes, o, ORDER);
       }
       for (; j < size; j++) {
@@ -187,9 +188,9 @@ final class ChannelLoops {
 
   /**
    * total[c] += Σ over the rows' s of g·a, product[c] += Σ of g·a·(b − o[c]) (o null: 0), the centring done inside the
-   * pass so that it does not cancel when |o| is large against the spread of b. g is 1 where p[c]·(b − k[c]) + q[c]
-   * &gt; 0 (k null: 0), that map computed as {@link #centredAffine} computes it (so the gate is open exactly where the
-   * forward pass's ReLU passed; NaN closes it), else 0; everywhere 1 when p is null.
+   * pass so that it does not cancel when |o| is large against the spread of b. g is 0 where p[c]·(b − k[c]) + q[c]
+   * ≤ 0 (k null: 0), that map computed as {@link #centredAffine} computes it (so the gate is closed exactly where the
+   * forward pass's ReLU output 0; NaN opens it), else 1; everywhere 1 when p is null.
    */
   static void gatedCentredSums(NativeMemory a, NativeMemory b, NativeMemory o, NativeMemory k, NativeMemory p,
       NativeMemory q, double[] total, double[] product, int channels, int size, int from, int to) {
@@ -217,8 +218,8 @@ final class ChannelLoops {
         for (; j < end; j += F.length()) {
           int at = base + j * Float.BYTES;
           FloatVector x = FloatVector.fromByteBuffer(F, b.bytes, at, ORDER);
-          FloatVector v = zero.blend(FloatVector.fromByteBuffer(F, a.bytes, at, ORDER),
-              x.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.GT, 0f));
+          FloatVector v = FloatVector.fromByteBuffer(F, a.bytes, at, ORDER).blend(zero,
+              x.sub(gateCentre).fma(gateScale, gateShift).compare(VectorOperators.LE, 0f));
           s = v.add(s);
           ps = x.sub(origin).fma(v, ps);
         }
@@ -269,12 +270,12 @@ final class ChannelLoops {
   }
 
   /**
-   * The ReLU gate at one element, as the vector loops decide it for theirs: open where scale·(z − centre) + shift, a
-   * difference and one fused multiply-add, is &gt; 0 (NaN closes it). The vector loops inline the same test, a mask
-   * not being passed to a call.
+   * The ReLU gate at one element, as the vector loops decide it for theirs: closed where scale·(z − centre) + shift, a
+   * difference and one fused multiply-add, is ≤ 0, open elsewhere (NaN included, as PyTorch's relu backward passes
+   * dy there). The vector loops inline the same test, a mask not being passed to a call.
    */
   private static boolean opens(float scale, float z, float centre, float shift) {
-    return Math.fma(scale, z - centre, shift) > 0;
+    return !(Math.fma(scale, z - centre, shift) <= 0);
   }
 
   private static float coefficient(NativeMemory v, int c, float identity) {

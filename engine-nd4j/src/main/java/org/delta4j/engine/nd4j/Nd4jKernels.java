@@ -255,14 +255,18 @@ final class Nd4jKernels implements Kernels {
   }
 
   /**
-   * dx ← x &gt; 0 ? dy : α·dy (leaky) or x &gt; 0 ? dy : 0, by ND4J's ops, where the vector loops of {@link
+   * dx ← x &gt; 0 ? dy : α·dy (leaky) or x ≤ 0 ? 0 : dy, by ND4J's ops, where the vector loops of {@link
    * SmallArrays} do not run (no jdk.incubator.vector, or arrays past 2 GiB into their buffer), by their rule. The
    * mask is x's, not the sign of y = f(x), which is the sign of x only for α &gt; 0 (for α &lt; 0 a negative x gives a
-   * positive y), and NaN at x = NaN: NaN is not &gt; 0, so it takes α·dy, or 0. dx may be x or dy.
+   * positive y). At x = NaN both tests fail, as in PyTorch's leaky_relu and relu backward: α·dy, and dy. dx may be x
+   * or dy.
    */
   static void rectifyBackwardByOps(boolean leaky, double alpha, INDArray x, INDArray dy, INDArray dx) {
-    INDArray other = leaky ? dy.mul(alpha) : Nd4j.zerosLike(dy); // 0, not 0·dy, which is NaN for an infinite dy
-    Nd4j.exec(new Select(new INDArray[] {x.gt(0), dy, other}, new INDArray[] {dx}));
+    if (leaky) {
+      Nd4j.exec(new Select(new INDArray[] {x.gt(0), dy, dy.mul(alpha)}, new INDArray[] {dx}));
+    } else { // 0, not 0·dy, which is NaN for an infinite dy
+      Nd4j.exec(new Select(new INDArray[] {x.lte(0), Nd4j.zerosLike(dy), dy}, new INDArray[] {dx}));
+    }
   }
 
   @Override
@@ -273,7 +277,7 @@ final class Nd4jKernels implements Kernels {
         && NativeMemory.addressable(nd("activationBackward", x))
         && NativeMemory.addressable(nd("activationBackward", dy))
         && NativeMemory.addressable(nd("activationBackward", dx))) {
-      // f′(x)·dy = x > 0 ? dy : α·dy, one pass
+      // f′(x)·dy = x > 0 ? dy : α·dy, or x ≤ 0 ? 0 : dy, one pass
       SmallArrays.rectify(owned("activationBackward", x), owned("activationBackward", dy),
           f == ActivationFunction.LEAKY_RELU, alpha, owned("activationBackward", dx));
       return;

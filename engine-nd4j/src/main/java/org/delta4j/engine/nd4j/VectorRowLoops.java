@@ -63,10 +63,11 @@ final class VectorRowLoops {
   }
 
   /**
-   * out ← x &gt; 0 ? v : α·v, element-wise, for leaky ReLU; out ← x &gt; 0 ? v : 0 for ReLU: the forward pass with v =
+   * out ← x &gt; 0 ? v : α·v, element-wise, for leaky ReLU; out ← x ≤ 0 ? 0 : v for ReLU: the forward pass with v =
    * x (ReLU then as max(x, 0), the maximum as {@link Math#max} takes it, as the reference engine computes it), the
-   * backward pass with v = dy (the derivative at 0 taken as α). ReLU passes nothing where x ≤ 0, not 0·dy, which is
-   * NaN for an infinite dy. out may be x or v.
+   * backward pass with v = dy (the derivative at 0 taken as α, or 0). At NaN both tests fail, as in PyTorch's
+   * leaky_relu and relu backward: α·v, and v. ReLU passes nothing where x ≤ 0, not 0·dy, which is NaN for an infinite
+   * dy. out may be x or v.
    */
   static void rectify(NativeMemory x, NativeMemory v, boolean leaky, double alpha, NativeMemory out) {
     if (x.floats) {
@@ -85,15 +86,15 @@ final class VectorRowLoops {
       int o = i * Float.BYTES;
       FloatVector a = FloatVector.fromByteBuffer(F, x, o, ORDER);
       FloatVector b = FloatVector.fromByteBuffer(F, v, o, ORDER);
-      FloatVector r = max ? a.max(0f) : (gate ? FloatVector.zero(F) : b.mul(alpha))
-          .blend(b, a.compare(VectorOperators.GT, 0f));
+      FloatVector r = max ? a.max(0f) : gate ? b.blend(FloatVector.zero(F), a.compare(VectorOperators.LE, 0f))
+          : b.mul(alpha).blend(b, a.compare(VectorOperators.GT, 0f));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Float.BYTES;
       float a = x.getFloat(o);
       float b = v.getFloat(o);
-      y.putFloat(o, max ? Math.max(a, 0f) : a > 0 ? b : gate ? 0f : alpha * b);
+      y.putFloat(o, max ? Math.max(a, 0f) : gate ? (a <= 0 ? 0f : b) : a > 0 ? b : alpha * b);
     }
   }
 
@@ -105,15 +106,15 @@ final class VectorRowLoops {
       int o = i * Double.BYTES;
       DoubleVector a = DoubleVector.fromByteBuffer(D, x, o, ORDER);
       DoubleVector b = DoubleVector.fromByteBuffer(D, v, o, ORDER);
-      DoubleVector r = max ? a.max(0) : (gate ? DoubleVector.zero(D) : b.mul(alpha))
-          .blend(b, a.compare(VectorOperators.GT, 0));
+      DoubleVector r = max ? a.max(0) : gate ? b.blend(DoubleVector.zero(D), a.compare(VectorOperators.LE, 0))
+          : b.mul(alpha).blend(b, a.compare(VectorOperators.GT, 0));
       r.intoByteBuffer(y, o, ORDER);
     }
     for (; i < n; i++) {
       int o = i * Double.BYTES;
       double a = x.getDouble(o);
       double b = v.getDouble(o);
-      y.putDouble(o, max ? Math.max(a, 0) : a > 0 ? b : gate ? 0 : alpha * b);
+      y.putDouble(o, max ? Math.max(a, 0) : gate ? (a <= 0 ? 0 : b) : a > 0 ? b : alpha * b);
     }
   }
 }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The losses and activations at the ends of the number range compute, on both engines and in FLOAT32 and FLOAT64,
  * what PyTorch computes for them ({@code torch_extremes.py}, in float64 on the same values): logits of ±1e4, ±1e30
  * and ±the largest float, all equal or of one class; probabilities of exactly 0 and 1; targets soft, not one-hot or
- * not summing to 1; saturated sigmoids and tanhs; rectifiers at 0 and ±∞. Where Delta4j documents a convention of its
- * own the script follows it and says so (probabilities clamped to [ε, 1 − ε], the perceptron's subgradient at 0).
+ * not summing to 1; saturated sigmoids and tanhs; every activation at NaN, rectifiers at 0 and ±∞, softmax rows
+ * holding ±∞ or NaN. Where Delta4j documents a convention of its own the script follows it and says so
+ * (probabilities clamped to [ε, 1 − ε], the perceptron's subgradient at 0).
  * NaN and ∞ in predictions or targets must give the non-finite loss PyTorch gives, which a network refuses, never a
  * finite one. Each result agrees to a few units of the type's round-off, relative to the largest of its array.
  */
@@ -177,7 +178,9 @@ class PyTorchExtremesTest {
           new double[][] {{0, 1, 2, 3}, {NAN, 0, 1, 0}},
           new double[][] {{INF, 0, 1, 2}, {1, 0, 0, 0}},
           new double[][] {{-INF, 0, 1, 2}, {0, 1, 0, 0}},
-          new double[][] {{0, 1, 2, 3}, {0, INF, 0, 0}}).filter(Objects::nonNull).toList();
+          new double[][] {{0, 1, 2, 3}, {0, INF, 0, 0}},
+          new double[][] {{INF, INF, 0, 1}, {0, 0, 1, 0}},
+          new double[][] {{-INF, -INF, -INF, -INF}, {1, 0, 0, 0}}).filter(Objects::nonNull).toList();
       case CATEGORICAL_CROSS_ENTROPY -> List.of(
           new double[][] {
               {1, 0, 0, 0, 0, 1, 0, 0, 0.25, 0.25, 0.25, 0.25, 0.7, 0.3, 0, 0, 1e-30, 0.5, 0.5, 0, 0.5, 0.5, 0, 0},
@@ -256,7 +259,7 @@ class PyTorchExtremesTest {
 
   /**
    * Rows of 8: x at 0 and −0, around the sigmoid's and tanh's saturation, at ±1e4, ±1e30, ±the largest float and ±∞,
-   * subnormal, and softmax rows of equal, huge and mixed values.
+   * subnormal, NaN, and softmax rows of equal, huge and mixed values, with −∞ among finite ones, all −∞, and NaN.
    */
   private static double[] activationInputs(DataType type) {
     double tiny = type == DataType.FLOAT32 ? 1e-45 : 1e-320; // subnormal
@@ -266,7 +269,10 @@ class PyTorchExtremesTest {
         tiny, -tiny, 0.5, -0.5, 1e-8, -1e-8, 40, -40,
         1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30, 1e30,
         M, M, -M, -M, 0, 0, M, M,
-        1e4, 1e4 + 1, 1e4 - 1, -1e4, 0, 1e4, 1e4, 1e4};
+        1e4, 1e4 + 1, 1e4 - 1, -1e4, 0, 1e4, 1e4, 1e4,
+        -INF, 0, 1, 2, -INF, -1, 0.5, 3,
+        -INF, -INF, -INF, -INF, -INF, -INF, -INF, -INF,
+        NAN, 1, -1, 0, -0.0, 2, INF, -INF}; // last, in the vector loops' tail where 16 lanes leave one
   }
 
   private static Map<String, Object> header(String name, String kind, String function, DataType type, Shape shape) {

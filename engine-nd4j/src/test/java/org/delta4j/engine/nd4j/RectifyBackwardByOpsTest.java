@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The rectifiers' backward pass on ND4J's ops, taken where the vector loops cannot run (no jdk.incubator.vector, or
- * arrays past 2 GiB), gives what the rule gives, dx = x &gt; 0 ? dy : α·dy (ReLU: 0), for any finite α: a negative
- * slope too, which turns a negative x into a positive output, and at x = NaN, which is not &gt; 0.
+ * arrays past 2 GiB), gives what the rule gives, dx = x &gt; 0 ? dy : α·dy for any finite α (a negative slope too,
+ * which turns a negative x into a positive output), and for ReLU x ≤ 0 ? 0 : dy: at x = NaN, where both tests fail,
+ * α·dy and dy, as PyTorch's leaky_relu and relu backward.
  */
 class RectifyBackwardByOpsTest {
   private static final double[] X = {-2, -0.5, 0, 1.5, 3, Double.NaN, Double.NEGATIVE_INFINITY,
@@ -21,7 +22,7 @@ class RectifyBackwardByOpsTest {
   private static double[] rule(boolean leaky, double alpha) {
     double[] dx = new double[X.length];
     for (int i = 0; i < X.length; i++) {
-      dx[i] = X[i] > 0 ? DY[i] : leaky ? alpha * DY[i] : 0;
+      dx[i] = leaky ? (X[i] > 0 ? DY[i] : alpha * DY[i]) : X[i] <= 0 ? 0 : DY[i];
     }
     return dx;
   }

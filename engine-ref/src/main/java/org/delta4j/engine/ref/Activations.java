@@ -69,7 +69,7 @@ final class Activations {
       case IDENTITY -> System.arraycopy(dy, 0, dx, 0, n);
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          dx[i] = x[i] > 0 ? dy[i] : 0f;
+          dx[i] = x[i] <= 0 ? 0f : dy[i]; // dy at NaN, as PyTorch's threshold_backward
         }
       }
       case LEAKY_RELU -> {
@@ -97,7 +97,7 @@ final class Activations {
       case IDENTITY -> System.arraycopy(dy, 0, dx, 0, n);
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          dx[i] = x[i] > 0 ? dy[i] : 0;
+          dx[i] = x[i] <= 0 ? 0 : dy[i];
         }
       }
       case LEAKY_RELU -> {

@@ -95,11 +95,12 @@ class FloatLoops {
   }
 
   /**
-   * ReLU's backward pass: dx[i] ← x[i] &gt; 0 ? dy[i] : 0 for i in [from, to) (0 where x is NaN). Without a branch:
-   * on a layer's inputs the sign is a coin toss, and the mispredicted branch cost 4 ns an element, ten times the
-   * rest. x &gt; 0 exactly when x's bits b, read as an int, satisfy 0 &lt; b ≤ bits(+∞) (−0, negatives and NaN
-   * fall outside), which is when neither b − 1 nor bits(+∞) − b is negative; dy's bits are kept under that mask,
-   * else +0.
+   * ReLU's backward pass: dx[i] ← x[i] ≤ 0 ? 0 : dy[i] for i in [from, to) (dy where x is NaN, as PyTorch's
+   * threshold_backward). Without a branch: on a layer's inputs the sign is a coin toss, and the mispredicted branch
+   * cost 4 ns an element, ten times the rest. With x's bits b read as an int, x ≤ 0 fails exactly when b &gt; 0 (+0
+   * is 0, −0 and every other negative below it; positive NaN included) or |b| (b without its sign bit) &gt; bits(+∞)
+   * (NaN of either sign): the sign bits of −b ∧ ¬b and of bits(+∞) − |b|. dy's bits are kept under that mask, else
+   * +0.
    */
   void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
     for (int i = from; i < to; i++) {
@@ -107,10 +108,10 @@ class FloatLoops {
     }
   }
 
-  /** ReLU's backward pass at one element, v where x &gt; 0, else +0, without a branch (see {@link #reluBackward}). */
+  /** ReLU's backward pass at one element, +0 where x ≤ 0, else v, without a branch (see {@link #reluBackward}). */
   static float passed(float x, float v) {
     int b = Float.floatToRawIntBits(x);
-    int keep = ~(((b - 1) | (POSITIVE_INFINITY_BITS - b)) >> 31);
+    int keep = ((-b & ~b) | (POSITIVE_INFINITY_BITS - (b & Integer.MAX_VALUE))) >> 31;
     return Float.intBitsToFloat(Float.floatToRawIntBits(v) & keep);
   }
 

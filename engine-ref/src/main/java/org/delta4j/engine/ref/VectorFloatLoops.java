@@ -73,16 +73,16 @@ final class VectorFloatLoops extends FloatLoops {
       float gt, float[] y, int from, int to) {
     int end = from + S.loopBound(to - from);
     int i = from;
-    // a·x + b·(z − k) + shift, in the plain loop's order. Gated, x counts where gs·(z − gk) + gt > 0 (NaN not) and is
-    // +0 elsewhere: FloatLoops.passed of the affine map's bits (a difference, a multiply, then an add, as
+    // a·x + b·(z − k) + shift, in the plain loop's order. Gated, x is +0 where gs·(z − gk) + gt ≤ 0 and counts
+    // elsewhere (NaN too): FloatLoops.passed of the affine map's bits (a difference, a multiply, then an add, as
     // centredAffine does). Two loops rather than a test in one, and the gate written out rather than in a method of
     // its own: a method that C2 leaves a call (as it left andNot, see windowGradients) boxes every vector passed to it.
     if (gated) {
       FloatVector zero = FloatVector.zero(S);
       for (; i < end; i += S.length()) {
         FloatVector vz = FloatVector.fromArray(S, z, i);
-        FloatVector vx = zero.blend(FloatVector.fromArray(S, x, i),
-            vz.sub(gk).mul(gs).add(gt).compare(VectorOperators.GT, 0f));
+        FloatVector vx = FloatVector.fromArray(S, x, i).blend(zero,
+            vz.sub(gk).mul(gs).add(gt).compare(VectorOperators.LE, 0f));
         vx.mul(a).add(vz.sub(k).mul(b)).add(shift).intoArray(y, i);
       }
     } else {
@@ -103,8 +103,8 @@ final class VectorFloatLoops extends FloatLoops {
       FloatVector zero = FloatVector.zero(S);
       for (; i < end; i += S.length()) {
         FloatVector vb = FloatVector.fromArray(S, b, i);
-        FloatVector p = zero.blend(FloatVector.fromArray(S, a, i),
-            vb.sub(gk).mul(gs).add(gt).compare(VectorOperators.GT, 0f)).sub(ka);
+        FloatVector p = FloatVector.fromArray(S, a, i).blend(zero,
+            vb.sub(gk).mul(gs).add(gt).compare(VectorOperators.LE, 0f)).sub(ka);
         p.intoArray(terms, i - row);
         p.mul(vb.sub(kb)).intoArray(terms, size + i - row);
       }

@@ -104,7 +104,7 @@ class RefKernelsTest {
         double[] expectedProducts = new double[channels];
         for (int i = 0; i < a.length; i++) { // the definition: Σg·a and Σg·a·(b − origin) per channel
           int c = i / size % channels;
-          double g = !gated || passed[i] > 0 ? 1 : 0;
+          double g = !gated || !(passed[i] <= 0) ? 1 : 0;
           expectedSums[c] += g * a[i];
           expectedProducts[c] += g * a[i] * (b[i] - origin[c]);
         }
@@ -216,7 +216,7 @@ class RefKernelsTest {
         for (int i = 0; i < x.length; i++) {
           int c = i / size % channels;
           // y = a·x + b·(z − centre) + shift, |terms| ≤ 2·2 + 2·4 + 2; FLOAT64 runs the default, FLOAT32 the fused loop
-          double expected = a[c] * (!gated || passed[i] > 0 ? x[i] : 0) + b[c] * (z[i] - centre[c]) + shift[c];
+          double expected = a[c] * (!gated || !(passed[i] <= 0) ? x[i] : 0) + b[c] * (z[i] - centre[c]) + shift[c];
           assertEquals(expected, actual[i], t == DataType.FLOAT64 ? 1e-14 : 1e-5, t + " gated " + gated + " at " + i);
         }
       }
