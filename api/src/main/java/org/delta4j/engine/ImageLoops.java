@@ -308,8 +308,9 @@ public final class ImageLoops {
   }
 
   /**
-   * Max pooling of planes [from, to): y[plane, p] ← max over the window's taps inside the image; with {@code dy} and
-   * {@code dx} given (backward), instead dx[plane] ← 0, then dx at the first maximal tap += dy[plane, p].
+   * Max pooling of planes [from, to): y[plane, p] ← max over the window's taps inside the image (NaN where one is
+   * NaN); with {@code dy} and {@code dx} given (backward), instead dx[plane] ← 0, then dx at the first maximal tap, or
+   * the window's last NaN, += dy[plane, p], as PyTorch's max_pool2d.
    */
   public static void maxPool(double[] x, double[] y, double[] dy, double[] dx, ConvGeometry g, int[] index,
       int from, int to) {
@@ -338,16 +339,18 @@ public final class ImageLoops {
         continue;
       }
       Arrays.fill(first, 0, p, -1);
-      for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
+      // the first tap holding the maximum receives the gradient, or where the window holds NaN (the maximum, which
+      // equals nothing) its last NaN, as in PyTorch's max_pool2d, whose every NaN takes the index over
+      for (int q = 0; q < taps; q++) {
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];
-          if (first[k] < 0 && i >= 0 && x[image + i] == max[k]) {
+          if (i >= 0 && (first[k] < 0 && x[image + i] == max[k] || x[image + i] != x[image + i])) {
             first[k] = i;
           }
         }
       }
       for (int k = 0; k < p; k++) {
-        if (first[k] >= 0) { // none where the window holds NaN
+        if (first[k] >= 0) { // none only for a window over padding alone, which pooling's geometry does not make
           dx[image + first[k]] += dy[pl * p + k];
         }
       }
@@ -381,20 +384,36 @@ public final class ImageLoops {
         continue;
       }
       Arrays.fill(first, 0, p, -1);
-      for (int q = 0; q < taps; q++) { // the first tap holding the maximum receives the gradient
+      // the first tap holding the maximum receives the gradient, or where the window holds NaN (the maximum, which
+      // equals nothing) its last NaN, as in PyTorch's max_pool2d, whose every NaN takes the index over
+      for (int q = 0; q < taps; q++) {
         for (int k = 0, t = q * p; k < p; k++, t++) {
           int i = index[t];
-          if (first[k] < 0 && i >= 0 && x[image + i] == max[k]) {
+          if (i >= 0 && (first[k] < 0 && x[image + i] == max[k] || x[image + i] != x[image + i])) {
             first[k] = i;
           }
         }
       }
       for (int k = 0; k < p; k++) {
-        if (first[k] >= 0) { // none where the window holds NaN
+        if (first[k] >= 0) { // none only for a window over padding alone, which pooling's geometry does not make
           dx[image + first[k]] += dy[pl * p + k];
         }
       }
     }
+  }
+
+  /**
+   * The backward pass of one 2×2 max-pooling window that holds NaN, taps a, b (row 0) and c, d (row 1) at dx[at],
+   * dx[at + 1], dx[at + w], dx[at + w + 1]: {@code gradient} at the last NaN of them, 0 at the others, as {@link
+   * #maxPool} and PyTorch's max_pool2d pass it. For the 2×2 loops of the engines, which take the window whose maximum
+   * is NaN (rare, so a well-predicted branch) here.
+   */
+  public static void nanWindowGradient(float a, float b, float c, float d, float gradient, float[] dx, int at, int w) {
+    int last = d != d ? 3 : c != c ? 2 : b != b ? 1 : 0;
+    dx[at] = last == 0 ? gradient : 0f;
+    dx[at + 1] = last == 1 ? gradient : 0f;
+    dx[at + w] = last == 2 ? gradient : 0f;
+    dx[at + w + 1] = last == 3 ? gradient : 0f;
   }
 
   /**

@@ -536,8 +536,10 @@ public interface Kernels {
 
   /**
    * Max pooling's backward pass: dx ← 0, then each dy[n, c, y, x] is added at the window's maximum in x (the first on
-   * ties), the only input the output depended on. A window holding NaN has no element equal to its maximum, NaN,
-   * and passes nothing back (PyTorch's max_pool2d passes dy to the NaN). x and dx [N, C, H, W], dy [N, C, oh, ow].
+   * ties, −0 tying +0; in a window of −∞ alone its first element inside the image), the only input the output
+   * depended on. A window holding NaN, whose maximum is NaN, adds dy at its last NaN in the order of its rows, then
+   * columns: PyTorch's max_pool2d's choice, as each NaN it meets takes the index over. x and dx [N, C, H, W], dy
+   * [N, C, oh, ow].
    */
   default void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
     int n = g.checkImages("maxPoolBackward", "x", x);

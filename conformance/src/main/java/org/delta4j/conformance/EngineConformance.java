@@ -1358,7 +1358,7 @@ public abstract class EngineConformance extends AutodiffConformance {
   /**
    * Max pooling's kernels give the portable loops' bits ({@link ImageLoops#maxPool}), forward and backward, on data
    * full of ties (the first tap in row-major order wins, −0 ties +0), infinities and NaN (a window holding one has
-   * NaN for its maximum and passes no gradient): over the usual 2×2 windows of stride 2, which the engines take by
+   * NaN for its maximum and passes the gradient to its last NaN, as PyTorch's max_pool2d): over the usual 2×2 windows of stride 2, which the engines take by
    * loops of their own, on odd sizes (an uncovered last row and column), one channel, several samples, and rows as
    * wide as several vectors of windows and a tail, or none (16, 32, 48, 64 and 70 columns); and over overlapping and
    * padded windows; on batches small and large enough to be split between the cores. Average pooling, on the same

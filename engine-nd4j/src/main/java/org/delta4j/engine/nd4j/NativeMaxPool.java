@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.WorkArrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -22,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the first maximal tap by masks, not branches (which tap is largest is a coin toss on real data). Each plane's result
  * is made on the heap and written out in one copy. Same results as
  * {@link org.delta4j.engine.ImageLoops#maxPool}: the maximum as Math.max gives it, taps in the order (0, 0), (0, 1),
- * (1, 0), (1, 1), ties to the first (−0 ties +0), no gradient from a window holding NaN. Works on the planes
+ * (1, 0), (1, 1), ties to the first (−0 ties +0), a window holding NaN passing its gradient to its last NaN, as PyTorch's
+ * max_pool2d. Works on the planes
  * [from, to) of [N·C, H, W]; loaded only when {@code jdk.incubator.vector} is present. Stateless.
  */
 final class NativeMaxPool {
@@ -105,15 +107,15 @@ final class NativeMaxPool {
    * The backward pass over the windows [0, windows) of a row of 2×2 windows tiling two image rows: window o covers
    * x[r + 2o], x[r + 2o + 1] and the same w further on, its maximum is max[m + 2o] and its gradient dy[out + o]. The
    * gradient of x[r + j] goes to d[at + j]: at the window's first maximal tap 0 + dy (−0 becoming +0, as a scatter
-   * into zeros gives), 0 at the other taps and at every tap of a window whose maximum is NaN. A tap is maximal when it
-   * equals the maximum (== has −0 equal +0).
+   * into zeros gives), 0 at the other taps; a window whose maximum is NaN passes it to its last NaN instead
+   * ({@link ImageLoops#nanWindowGradient}). A tap is maximal when it equals the maximum (== has −0 equal +0).
    *
    * <p>Half a vector of windows a step, all of them in vectors however narrow the row (7 windows, 14 columns, fill 7 of
    * 8 windows of 16 lanes): a row's last vector may read past its end, and write past it, into the heap plane d. It
    * is done first, the steps going right to left: what it writes past the top row's end lands on the bottom row's
    * first columns, which the step at o = 0 writes after it; what it writes past the bottom row lands on the next
    * rows, written later, or on the slack after the plane. Reads past x's or dy's end are not made: such a step is
-   * scalar.
+   * scalar, as is a step over a window holding NaN.
    */
   private static void windowGradients(NativeMemory xm, int r, int w, float[] max, int m, NativeMemory dym, int out,
       float[] d, int at, int windows) {
@@ -129,6 +131,10 @@ final class NativeMaxPool {
         continue;
       }
       FloatVector mo = FloatVector.fromArray(S, max, m + 2 * o).rearrange(WINDOW_START);
+      if (mo.compare(VectorOperators.NE, mo).anyTrue()) { // a window holding NaN: rare, so a predicted branch
+        scalarGradients(x, r, w, max, m, dy, out, d, at, o, Math.min(windows, o + half));
+        continue;
+      }
       FloatVector top = FloatVector.fromByteBuffer(S, x, i * Float.BYTES, ORDER);
       FloatVector bottom = FloatVector.fromByteBuffer(S, x, k * Float.BYTES, ORDER);
       VectorMask<Float> a = top.compare(VectorOperators.EQ, mo);
@@ -153,12 +159,16 @@ final class NativeMaxPool {
       float mo = max[m + 2 * o];
       int i = r + 2 * o;
       int k = i + w;
+      int j = at + 2 * o;
+      if (mo != mo) {
+        ImageLoops.nanWindowGradient(at(x, i), at(x, i + 1), at(x, k), at(x, k + 1), 0f + at(dy, out + o), d, j, w);
+        continue;
+      }
       int ta = at(x, i) == mo ? -1 : 0;
       int tb = (at(x, i + 1) == mo ? -1 : 0) & ~ta;
       int tc = (at(x, k) == mo ? -1 : 0) & ~(ta | tb);
-      int td = ~(ta | tb | tc); // one tap equals a maximum that is not NaN
-      int gradient = mo != mo ? 0 : Float.floatToRawIntBits(0f + at(dy, out + o));
-      int j = at + 2 * o;
+      int td = ~(ta | tb | tc); // one tap equals the maximum, which is not NaN
+      int gradient = Float.floatToRawIntBits(0f + at(dy, out + o));
       d[j] = Float.intBitsToFloat(gradient & ta);
       d[j + 1] = Float.intBitsToFloat(gradient & tb);
       d[j + w] = Float.intBitsToFloat(gradient & tc);

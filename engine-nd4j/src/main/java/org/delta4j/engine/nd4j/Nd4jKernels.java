@@ -521,7 +521,8 @@ final class Nd4jKernels implements Kernels {
   /**
    * {@link NativeMaxPool} where it applies (FLOAT32, 2×2 windows of stride 2), else the portable loops on heap copies.
    * Not ND4J's {@code maxpool2d}: it drops NaN (a window holding NaN gives its largest number, hiding a diverged
-   * input) and gives −0 where +0 ties it.
+   * input, where PyTorch's gives NaN and passes the gradient to the window's last NaN, as {@link
+   * ImageLoops#maxPool} does) and gives −0 where +0 ties it.
    */
   @Override
   public void maxPool(Tensor x, ConvGeometry g, Tensor y) {

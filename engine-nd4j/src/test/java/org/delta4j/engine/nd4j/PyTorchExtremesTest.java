@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.delta4j.conformance.PyTorch;
+import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
@@ -61,6 +62,12 @@ class PyTorchExtremesTest {
           double[] alphas = f == ActivationFunction.LEAKY_RELU ? new double[] {0.01, 0.3, ALPHA} : new double[] {0};
           for (double alpha : alphas) {
             cases.add(activationCase(engine.name() + "/" + type + "/" + f + "/" + alpha, engine, type, f, alpha));
+          }
+        }
+        for (int[] pool : POOLS) {
+          for (boolean max : new boolean[] {true, false}) {
+            cases.add(poolCase(engine.name() + "/" + type + "/" + (max ? "max" : "avg") + Arrays.toString(pool),
+                engine, type, max, pool));
           }
         }
       }
@@ -273,6 +280,81 @@ class PyTorchExtremesTest {
         -INF, 0, 1, 2, -INF, -1, 0.5, 3,
         -INF, -INF, -INF, -INF, -INF, -INF, -INF, -INF,
         NAN, 1, -1, 0, -0.0, 2, INF, -INF}; // last, in the vector loops' tail where 16 lanes leave one
+  }
+
+  /** Pooling images [N, C, H, W] of {@link #poolInputs}: 12 rows, 20 columns, past a vector of 2×2 windows. */
+  private static final int[] IMAGES = {2, 2, 12, 20};
+
+  /**
+   * Pooling windows {height, width, stride, padding}: tiling 2×2 (the engines' own loops), overlapping, padded, and
+   * one over the whole image (global average pooling).
+   */
+  private static final int[][] POOLS = {{2, 2, 2, 0}, {2, 2, 1, 0}, {3, 3, 2, 1}, {3, 3, 1, 1}, {12, 20, 1, 0}};
+
+  /**
+   * Values of halves from −2 to 2, so that windows tie, with −0 beside +0, and NaN, ±∞ sprinkled: windows holding
+   * one NaN, two or three (which of them takes the gradient), NaN beside +∞, windows of −∞ alone, padded or not.
+   */
+  private static double[] poolInputs() {
+    Random random = new Random(7);
+    int w = IMAGES[3];
+    double[] x = new double[IMAGES[0] * IMAGES[1] * IMAGES[2] * w];
+    for (int i = 0; i < x.length; i++) {
+      double r = random.nextDouble();
+      double half = Math.round(4 * random.nextGaussian()) / 2.0;
+      x[i] = r < 0.04 ? NAN : r < 0.08 ? INF : r < 0.14 ? -INF : r < 0.2 ? -0.0 : half;
+    }
+    for (int i : new int[] {0, 1, w, 4 * w + 6, 4 * w + 7, 5 * w + 6, 5 * w + 7}) {
+      x[i] = -INF; // the first plane's corner window, padded windows there, and a tile of −∞ alone
+    }
+    for (int i : new int[] {2, 3, w + 3, 8 * w + 2, 9 * w + 3, 8 * w + 10, 8 * w + 11, 9 * w + 10}) {
+      x[x.length / 2 + i] = NAN; // several NaN in one window, tiled and not
+    }
+    x[x.length / 2 + 2 * w + 4] = INF;
+    x[x.length / 2 + 2 * w + 5] = NAN;
+    return x;
+  }
+
+  /** One pooling case as a line of JSON: x of {@link #poolInputs}, dy drawn at random, the engine's y and dx. */
+  private static String poolCase(String name, Engine engine, DataType type, boolean max, int[] pool)
+      throws IOException {
+    int h = IMAGES[2];
+    int w = IMAGES[3];
+    int kh = pool[0];
+    int kw = pool[1];
+    int stride = pool[2];
+    int pad = pool[3];
+    int oh = (h + 2 * pad - kh) / stride + 1;
+    int ow = (w + 2 * pad - kw) / stride + 1;
+    ConvGeometry g = new ConvGeometry(IMAGES[1], h, w, kh, kw, stride, stride, 1, 1, pad, pad, oh, ow);
+    Shape images = Shape.of(IMAGES);
+    Shape pooled = Shape.of(IMAGES[0], IMAGES[1], oh, ow);
+    Random random = new Random(name.hashCode());
+    double[] dy = new double[pooled.intSize()];
+    for (int i = 0; i < dy.length; i++) {
+      dy[i] = random.nextGaussian();
+    }
+    Tensor x = engine.tensor(type, images, poolInputs());
+    Tensor y = engine.zeros(type, pooled);
+    Tensor outGradient = engine.tensor(type, pooled, dy);
+    Tensor dx = engine.zeros(type, images);
+    if (max) {
+      engine.kernels().maxPool(x, g, y);
+      engine.kernels().maxPoolBackward(x, outGradient, g, dx);
+    } else {
+      engine.kernels().avgPool(x, g, y);
+      engine.kernels().avgPoolBackward(outGradient, g, dx);
+    }
+    Map<String, Object> json = header(name, "pool", max ? "max" : "avg", type, images);
+    json.put("shape", images.dims());
+    json.put("window", new int[] {kh, kw});
+    json.put("stride", stride);
+    json.put("padding", pad);
+    json.put("x", x.toDoubleArray());
+    json.put("dy", outGradient.toDoubleArray());
+    json.put("y", y.toDoubleArray());
+    json.put("dx", dx.toDoubleArray());
+    return JSON.writeValueAsString(json);
   }
 
   private static Map<String, Object> header(String name, String kind, String function, DataType type, Shape shape) {

@@ -1,4 +1,4 @@
-"""PyTorch's verdict on losses and activations Delta4j computed at the ends of the number range: one case a line of the
+"""PyTorch's verdict on losses, activations and pooling Delta4j computed at the ends of the number range: one case a line of the
 file given (JSON: the function, the storage type, the inputs as Delta4j stored them, and Delta4j's results). PyTorch
 computes each in float64 from the same values; its results are rounded to the storage type and compared element by
 element, relative to the largest finite magnitude of their array, within a few units of the type's round-off. NaN
@@ -8,7 +8,9 @@ Where Delta4j documents a convention of its own, the reference follows it, and o
 - BINARY_CROSS_ENTROPY and CATEGORICAL_CROSS_ENTROPY clamp probabilities to [eps, 1 - eps] first (PyTorch's own BCE
   clamps the log at -100 instead), and BCE's gradient is (o - t)/(o(1 - o))/N at the clamped o (PyTorch's divides by
   max(o(1 - o), 1e-12), which differs only where o(1 - o) < 1e-12);
-- PERCEPTRON's subgradient is -t/N where t*a <= 0: a zero activation counts as a mistake (ReLU's autograd takes 0)."""
+- PERCEPTRON's subgradient is -t/N where t*a <= 0: a zero activation counts as a mistake (ReLU's autograd takes 0).
+Pooling is max_pool2d (padding -inf) and avg_pool2d (padding counted as zeros), with their backward passes: which tap
+of a window takes max pooling's gradient is PyTorch's choice, NaN and ties included."""
 import json
 import math
 import sys
@@ -82,6 +84,18 @@ def activation_reference(case):
     return y, x.grad
 
 
+def pool_reference(case):
+    shape = case["shape"]
+    x = torch.tensor(case["x"]).reshape(shape).requires_grad_(True)
+    window, stride, padding = case["window"], case["stride"], case["padding"]
+    if case["function"] == "max":
+        y = F.max_pool2d(x, window, stride, padding)
+    else:
+        y = F.avg_pool2d(x, window, stride, padding)
+    y.backward(torch.tensor(case["dy"]).reshape(y.shape))
+    return y, x.grad
+
+
 def disagreement(what, got, expected, tolerance):
     """None, or where the got values leave the expected ones by more than tolerance times the array's scale."""
     got = torch.tensor(got, dtype=torch.float64).reshape(-1)
@@ -104,7 +118,7 @@ def check(case):
         loss, gradient = loss_reference(case)
         return (disagreement("loss", [case["loss"]], torch.tensor([loss]), tolerance)
                 or disagreement("gradient", case["gradient"], stored(gradient, case["type"]), tolerance))
-    y, dx = activation_reference(case)
+    y, dx = pool_reference(case) if case["kind"] == "pool" else activation_reference(case)
     return (disagreement("output", case["y"], stored(y, case["type"]), tolerance)
             or disagreement("input gradient", case["dx"], stored(dx, case["type"]), tolerance))
 

@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref;
 
+import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 
@@ -131,9 +132,10 @@ class FloatLoops {
    * Max pooling's backward pass over windows [fromWindow, toWindow) of a row of 2×2 windows tiling two image rows:
    * window o covers x[r + 2o], x[r + 2o + 1] (row 0) and the same w further on (row 1), its maximum is max[m + 2o]
    * (from {@link #windowMaxima}) and its gradient dy[out + o]. dx at the window's first maximal tap, in the order
-   * (0, 0), (0, 1), (1, 0), (1, 1), ← 0 + dy (−0 becoming +0, as a scatter into zeros gives), and 0 at the other taps
-   * and at every tap of a window whose maximum is NaN. A tap is maximal when it equals the maximum (== has −0 equal
-   * +0); the masks are made by conditional moves, not branches, as which tap is largest is a coin toss.
+   * (0, 0), (0, 1), (1, 0), (1, 1), ← 0 + dy (−0 becoming +0, as a scatter into zeros gives), and 0 at the other taps;
+   * a window whose maximum is NaN passes it to its last NaN instead ({@link ImageLoops#nanWindowGradient}). A tap is
+   * maximal when it equals the maximum (== has −0 equal +0); the masks are made by conditional moves, not branches,
+   * as which tap is largest is a coin toss.
    */
   void windowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int fromWindow,
       int toWindow) {
@@ -141,11 +143,15 @@ class FloatLoops {
       float mo = max[m + 2 * o];
       int i = r + 2 * o;
       int k = i + w;
+      if (mo != mo) {
+        ImageLoops.nanWindowGradient(x[i], x[i + 1], x[k], x[k + 1], 0f + dy[out + o], dx, i, w);
+        continue;
+      }
       int ta = x[i] == mo ? -1 : 0;
       int tb = (x[i + 1] == mo ? -1 : 0) & ~ta;
       int tc = (x[k] == mo ? -1 : 0) & ~(ta | tb);
-      int td = ~(ta | tb | tc); // one tap equals a maximum that is not NaN
-      int gradient = mo != mo ? 0 : Float.floatToRawIntBits(0f + dy[out + o]);
+      int td = ~(ta | tb | tc); // one tap equals the maximum, which is not NaN
+      int gradient = Float.floatToRawIntBits(0f + dy[out + o]);
       dx[i] = Float.intBitsToFloat(gradient & ta);
       dx[i + 1] = Float.intBitsToFloat(gradient & tb);
       dx[k] = Float.intBitsToFloat(gradient & tc);

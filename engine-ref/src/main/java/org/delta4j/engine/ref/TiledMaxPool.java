@@ -12,8 +12,8 @@ import org.delta4j.engine.WorkArrays;
  * the backward pass picks the first maximal tap without branches (on random data a branch on which tap is larger is
  * a coin toss, and a mispredicted branch costs more than the rest of a window's work). Same results as
  * {@link org.delta4j.engine.ImageLoops#maxPool}: the maximum as Math.max gives it, taps in the order (0, 0), (0, 1),
- * (1, 0), (1, 1), ties to the first (−0 ties +0), no gradient from a window holding NaN. Works on the planes
- * [from, to) of [N·C, H, W]. Stateless.
+ * (1, 0), (1, 1), ties to the first (−0 ties +0), a window holding NaN passing its gradient to its last NaN, as
+ * PyTorch's max_pool2d. Works on the planes [from, to) of [N·C, H, W]. Stateless.
  */
 final class TiledMaxPool {
   private TiledMaxPool() {}

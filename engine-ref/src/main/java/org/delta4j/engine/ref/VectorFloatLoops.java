@@ -134,7 +134,8 @@ final class VectorFloatLoops extends FloatLoops {
   /**
    * L/2 windows a step, a lane per column: the maximum and the gradient repeated over a window's two columns, and the
    * tap order kept by lane masks: row 0's second column counts only when its first does not hold the maximum, row 1
-   * only when row 0 has none, its second column only when its first does not.
+   * only when row 0 has none, its second column only when its first does not. A step over a window whose maximum is
+   * NaN (rare: a predicted branch) is the plain loop's, which passes the gradient to the window's last NaN.
    */
   @Override
   void windowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int fromWindow,
@@ -146,6 +147,10 @@ final class VectorFloatLoops extends FloatLoops {
     for (int end = Math.min(toWindow - half, dy.length - out - S.length()); o <= end; o += half) {
       int i = r + 2 * o;
       FloatVector mo = FloatVector.fromArray(S, max, m + 2 * o).rearrange(WINDOW_START);
+      if (mo.compare(VectorOperators.NE, mo).anyTrue()) {
+        super.windowGradients(x, r, w, max, m, dy, out, dx, o, o + half);
+        continue;
+      }
       FloatVector top = FloatVector.fromArray(S, x, i);
       FloatVector bottom = FloatVector.fromArray(S, x, i + w);
       VectorMask<Float> a = top.compare(VectorOperators.EQ, mo);
