@@ -1,5 +1,6 @@
 package org.delta4j.engine.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * difference from PyTorch is at most {@value #ULPS} times its type's ε times the sum, over the updates so far, of its
  * largest value and its largest change — in FLOAT32 plus as much as PyTorch's own FLOAT32 run departs from its FLOAT64
  * one, which is round-off too where the updates amplify it (L2 decay of tiny weights through a far larger ε) — and each
- * learning rate is PyTorch's to 1e-14 of the base rate. Needs {@code /usr/bin/python3} with torch.
+ * learning rate is PyTorch's to 1e-14 of the base rate. As torch.optim, an update leaves each gradient as it was.
+ * Needs {@code /usr/bin/python3} with torch.
  */
 class OptimizerPyTorchAgreementTest {
   static final int UPDATES = 40;
@@ -148,6 +150,8 @@ class OptimizerPyTorchAgreementTest {
       Map<String, double[]> w = new LinkedHashMap<>();
       for (Parameter p : parameters) {
         w.put(p.name(), p.value().toDoubleArray());
+        // as torch.optim leaves p.grad, weight decay included
+        assertArrayEquals(g.get(p.name()), p.gradient().toDoubleArray(), 0, name + ": " + p.name() + "'s gradient");
       }
       after.add(w);
     }
