@@ -304,7 +304,7 @@ class PyTorchExtremesTest {
       double half = Math.round(4 * random.nextGaussian()) / 2.0;
       x[i] = r < 0.04 ? NAN : r < 0.08 ? INF : r < 0.14 ? -INF : r < 0.2 ? -0.0 : half;
     }
-    for (int i : new int[] {0, 1, w, 4 * w + 6, 4 * w + 7, 5 * w + 6, 5 * w + 7}) {
+    for (int i : new int[] {0, 1, w, w + 1, 4 * w + 6, 4 * w + 7, 5 * w + 6, 5 * w + 7}) {
       x[i] = -INF; // the first plane's corner window, padded windows there, and a tile of −∞ alone
     }
     for (int i : new int[] {2, 3, w + 3, 8 * w + 2, 9 * w + 3, 8 * w + 10, 8 * w + 11, 9 * w + 10}) {

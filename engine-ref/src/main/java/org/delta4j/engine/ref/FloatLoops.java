@@ -98,10 +98,10 @@ class FloatLoops {
   /**
    * ReLU's backward pass: dx[i] ← x[i] ≤ 0 ? 0 : dy[i] for i in [from, to) (dy where x is NaN, as PyTorch's
    * threshold_backward). Without a branch: on a layer's inputs the sign is a coin toss, and the mispredicted branch
-   * cost 4 ns an element, ten times the rest. With x's bits b read as an int, x ≤ 0 fails exactly when b &gt; 0 (+0
-   * is 0, −0 and every other negative below it; positive NaN included) or |b| (b without its sign bit) &gt; bits(+∞)
-   * (NaN of either sign): the sign bits of −b ∧ ¬b and of bits(+∞) − |b|. dy's bits are kept under that mask, else
-   * +0.
+   * cost 4 ns an element, ten times the rest. With x's bits b read as an int and |b| those without the sign bit, x ≤
+   * 0 holds exactly when |b| ≤ 0 for a clear sign bit (+0) and |b| ≤ bits(+∞) for a set one (−0 to −∞, not NaN):
+   * when (b's sign spread over the word ∧ bits(+∞)) − |b| is not negative, as many operations as the test x &gt; 0
+   * took. dy's bits are kept under the sign of that difference, else +0.
    */
   void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
     for (int i = from; i < to; i++) {
@@ -112,7 +112,7 @@ class FloatLoops {
   /** ReLU's backward pass at one element, +0 where x ≤ 0, else v, without a branch (see {@link #reluBackward}). */
   static float passed(float x, float v) {
     int b = Float.floatToRawIntBits(x);
-    int keep = ((-b & ~b) | (POSITIVE_INFINITY_BITS - (b & Integer.MAX_VALUE))) >> 31;
+    int keep = (((b >> 31) & POSITIVE_INFINITY_BITS) - (b & Integer.MAX_VALUE)) >> 31;
     return Float.intBitsToFloat(Float.floatToRawIntBits(v) & keep);
   }
 
