@@ -372,15 +372,27 @@ public final class Tape {
           give(b, t, true);
         }
       };
-      case MAX -> dy -> { //                              ∂max(a, b)/∂a = [a > b], ∂/∂b = 1 − [a > b]
-        Tensor mask = slot.get(Slot.TEMP, s, engine, type);
-        Tensor t = slot.get(Slot.SCRATCH, s, engine, type);
-        k.binary(BinaryOp.GREATER, av, b.value, mask);
-        k.binary(BinaryOp.MULTIPLY, dy, mask, t);
-        give(a, t, false);
-        k.affine(mask, -1, 1, mask);
-        k.binary(BinaryOp.MULTIPLY, dy, mask, t);
-        give(b, t, false);
+      case MAX -> dy -> {
+        // torch.maximum's derivative: ∂max(a, b)/∂a = [a > b] + w·u, ∂/∂b = [b > a] + w·u, where u = 1 − [a > b] −
+        // [b > a] marks ties and NaNs, and w is ½ at a tie (the tied operands share dy, as tied maxima along an axis
+        // do) and 1 at a NaN (max is then NaN, and both operands take the whole of dy)
+        Tensor w = slot.get(Slot.SMALL, s, engine, type);
+        Tensor ga = slot.get(Slot.TEMP, s, engine, type);
+        Tensor gb = slot.get(Slot.SCRATCH, s, engine, type);
+        notNaN(out, w, ga);
+        k.affine(w, -0.5, 1, w); //                         ½ where max is a number, 1 where it is NaN
+        k.binary(BinaryOp.GREATER, av, b.value, ga);
+        k.binary(BinaryOp.GREATER, out, av, gb); //         [b > a] as [max > a] (only b broadcasts)
+        k.binary(BinaryOp.ADD, ga, gb, ga);
+        k.affine(ga, -1, 1, ga); //                         u
+        k.binary(BinaryOp.MULTIPLY, w, ga, w); //           w·u
+        k.binary(BinaryOp.GREATER, av, b.value, ga);
+        k.binary(BinaryOp.ADD, ga, w, ga);
+        k.binary(BinaryOp.MULTIPLY, dy, ga, ga);
+        give(a, ga, false);
+        k.binary(BinaryOp.ADD, gb, w, gb);
+        k.binary(BinaryOp.MULTIPLY, dy, gb, gb);
+        give(b, gb, false);
       };
       default -> throw new IllegalArgumentException(name + ": no derivative for " + op);
     };
@@ -435,14 +447,28 @@ public final class Tape {
   }
 
   Value relu(Value x) {
-    own("relu", x);
+    return activation("relu", ActivationFunction.RELU, 0, x);
+  }
+
+  Value leakyRelu(Value x, double alpha) {
+    if (!Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("leakyRelu: the slope α must be finite, got " + alpha);
+    }
+    return activation("leakyRelu", ActivationFunction.LEAKY_RELU, alpha, x);
+  }
+
+  /**
+   * The engine's activation f (with slope alpha) of every element, and its derivative: ReLU's [not x ≤ 0] (1 at NaN,
+   * as PyTorch's threshold_backward), leaky ReLU's [x &gt; 0] + α·[not x &gt; 0] (α at 0 and NaN, as PyTorch's).
+   */
+  private Value activation(String name, ActivationFunction f, double alpha, Value x) {
+    own(name, x);
     Slot slot = nextSlot();
     Tensor out = slot.get(Slot.OUTPUT, x.shape(), engine, type);
-    k.activation(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix());
-    Value y = record("relu", out, slot, x);
-    y.backward = dy -> contribute(x, slot, d -> //        ∂max(0, x)/∂x = [not x ≤ 0], 1 at NaN
-        k.activationBackward(ActivationFunction.RELU, 0, x.value.asBatchMatrix(), out.asBatchMatrix(),
-            dy.asBatchMatrix(), d.asBatchMatrix()));
+    k.activation(f, alpha, x.value.asBatchMatrix(), out.asBatchMatrix());
+    Value y = record(name, out, slot, x);
+    y.backward = dy -> contribute(x, slot, d -> k.activationBackward(f, alpha, x.value.asBatchMatrix(),
+        out.asBatchMatrix(), dy.asBatchMatrix(), d.asBatchMatrix()));
     return y;
   }
 
@@ -492,12 +518,15 @@ public final class Tape {
       }
       // ∂(maxᵢ xᵢ)/∂xⱼ = [xⱼ = max] / #{i : xᵢ = max}: tied maxima share the gradient, whose sum is then the
       // derivative along any direction that keeps them tied (a common shift has ∂max = 1, not the number of ties)
+      // A line holding a NaN has max NaN, equal to none of its elements: 0/0 gives it NaN gradients, as torch.amax
       Tensor share = slot.get(Slot.SMALL, out.shape(), engine, type);
+      notNaN(out, share, slot.get(Slot.TEMP, out.shape(), engine, type));
       contribute(x, slot, d -> {
         k.binary(BinaryOp.SUBTRACT, x.value, out, d);
-        k.affine(d, -1, 0, d); //                          max − x ≥ 0
+        k.affine(d, -1, 0, d); //                          max − x ≥ 0 (NaN for ∞ − ∞, a tie)
         k.binary(BinaryOp.GREATER, d, scalar(0), d);
-        k.affine(d, -1, 1, d); //                          [x = max]
+        k.affine(d, -1, 1, d); //                          [x = max] where max is a number
+        k.binary(BinaryOp.MULTIPLY, d, share, d);
         k.reduce(ReduceOp.SUM, d, axis, share);
         k.binary(BinaryOp.DIVIDE, dy, share, share);
         k.binary(BinaryOp.MULTIPLY, d, share, d);
@@ -823,6 +852,17 @@ public final class Tape {
     int columns = x.shape().dim(1);
     k.copyWindow(x, new Window(0, m, n, rows == 1 ? 0 : columns, columns == 1 ? 0 : 1), out, Window.dense(0, m, n));
     return out;
+  }
+
+  /**
+   * [x is a number] into out, with half as scratch (both of x's shape): tanh(x) + 2 lies in [1, 3], above its half,
+   * for every x but NaN, for which the comparison is false.
+   */
+  private void notNaN(Tensor x, Tensor out, Tensor half) {
+    k.unary(UnaryOp.TANH, x, out);
+    k.affine(out, 1, 2, out);
+    k.affine(out, 0.5, 0, half);
+    k.binary(BinaryOp.GREATER, out, half, out);
   }
 
   private Tensor scalar(double value) {

@@ -63,7 +63,7 @@ public final class TapeKinds {
       return switch (function) {
         case IDENTITY -> x;
         case RELU -> x.relu();
-        case LEAKY_RELU -> x.max(x.multiply(alpha)); // for 0 ≤ α < 1
+        case LEAKY_RELU -> x.leakyRelu(alpha);
         case SIGMOID -> x.sigmoid();
         case TANH -> x.tanh();
         case SOFTMAX -> {

@@ -98,7 +98,10 @@ public final class Value {
     return tape.binary("divide", BinaryOp.DIVIDE, this, b);
   }
 
-  /** Element-wise max(this, b); at ties the gradient goes to b. */
+  /**
+   * Element-wise max(this, b) (NaN where either is NaN), differentiated as torch.maximum: tied operands share the
+   * gradient, and where either is NaN both take all of it.
+   */
   public Value max(Value b) {
     return tape.binary("max", BinaryOp.MAX, this, b);
   }
@@ -143,9 +146,14 @@ public final class Value {
     return tape.unary("sigmoid", UnaryOp.SIGMOID, this);
   }
 
-  /** max(0, x); its derivative at 0 is taken as 0. */
+  /** max(0, x); its derivative is 0 where x ≤ 0 and 1 elsewhere, NaN included, as PyTorch's relu. */
   public Value relu() {
     return tape.relu(this);
+  }
+
+  /** Leaky ReLU, x where x &gt; 0 and α·x elsewhere, for a finite slope α, differentiated as PyTorch's leaky_relu. */
+  public Value leakyRelu(double alpha) {
+    return tape.leakyRelu(this, alpha);
   }
 
   // ---------------------------------------------------------------- reductions of a matrix
@@ -162,7 +170,7 @@ public final class Value {
 
   /**
    * The maximum along an axis of a matrix; tied maxima share the gradient equally, so that a shift common to them has
-   * the derivative 1.
+   * the derivative 1. A line holding a NaN has the maximum NaN and NaN gradients, as torch.amax.
    */
   public Value max(int axis) {
     return tape.reduce("max", ReduceOp.MAX, this, axis, false);

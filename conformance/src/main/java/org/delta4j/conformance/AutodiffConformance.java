@@ -243,6 +243,40 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
   }
 
+  /**
+   * The element-wise maximum is differentiated as torch.maximum: the larger operand takes dy, tied operands share it
+   * (max(a, a + s) at s = 0 moves by ½·(∂a + ∂b) along either), and where either is NaN, max is NaN and both operands
+   * take the whole of dy, so the NaN reaches every input that met it.
+   */
+  @Test
+  void tiedOperandsShareTheGradientOfAnElementWiseMaximumAndANaNReachesBoth() {
+    double nan = Double.NaN;
+    double inf = Double.POSITIVE_INFINITY;
+    Tape tape = new Tape(engine(), F64);
+    Value a = tape.variable(engine().tensor(F64, Shape.of(1, 6), 1, 2, 3, nan, nan, inf));
+    Value b = tape.variable(engine().tensor(F64, Shape.of(1, 6), 2, 2, 1, 0, nan, inf));
+    Value dy = tape.constant(engine().tensor(F64, Shape.of(1, 6), 1, 2, 4, 8, 16, 32));
+    tape.backward(a.max(b).multiply(dy).sum());
+    Agreement.assertAgree("∂/∂a", new double[] {0, 1, 4, 8, 16, 16}, a.gradient().toDoubleArray(), EXACT);
+    Agreement.assertAgree("∂/∂b", new double[] {1, 1, 0, 8, 16, 16}, b.gradient().toDoubleArray(), EXACT);
+  }
+
+  /** A line holding a NaN has the maximum NaN along it, and every element of the line the gradient NaN, as torch.amax. */
+  @Test
+  void aLineHoldingANaNGetsNaNGradientsFromItsMaximum() {
+    Tape tape = new Tape(engine(), F64);
+    Value x = tape.variable(engine().tensor(F64, Shape.of(2, 3), 1, Double.NaN, 2, 3, 3, 1));
+    Value m = x.max(1);
+    tape.backward(m.sum());
+    double[] max = m.value().toDoubleArray();
+    assertTrue(Double.isNaN(max[0]) && max[1] == 3, "max along rows: " + java.util.Arrays.toString(max));
+    double[] g = x.gradient().toDoubleArray();
+    assertTrue(Double.isNaN(g[0]) && Double.isNaN(g[1]) && Double.isNaN(g[2]), "the NaN row's gradient: "
+        + java.util.Arrays.toString(g));
+    Agreement.assertAgree("the other row's gradient", new double[] {0.5, 0.5, 0},
+        java.util.Arrays.copyOfRange(g, 3, 6), EXACT);
+  }
+
   // ---------------------------------------------------------------- random expressions
 
   /**
