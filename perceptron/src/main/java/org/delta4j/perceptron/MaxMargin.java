@@ -171,26 +171,37 @@ public final class MaxMargin {
 
   /**
    * An upper bound on γ*: the norm of the hull point Σ λₖzₖ / Σ λₖ, recomputed from the weights (the iterate w drifts
-   * from it by the rounding of every step) and rounded up by the allowance for its n + d terms.
+   * from it by the rounding of every step). Each computed coordinate p̂ⱼ is within γₙ·Σ λₖ|zₖⱼ| of the exact one
+   * (Higham §3.1): an error on the size of the terms, not of p̂ⱼ, which near γ* ≪ R is mostly what is left after they
+   * cancel — allowed for relative to ‖p̂‖, the bound fell below γ*. So the norm is taken of |p̂ⱼ| + that error, and
+   * rounded up by the allowance for its d terms and the division; products below 2^-1022 add 2^-1074 each.
    */
   private static double hullNormAbove(double[] lambda, double[][] z) {
+    int n = z.length;
     int d = z[0].length;
     double[] p = new double[d];
+    double[] magnitude = new double[d]; // Σ λₖ|zₖⱼ|
     double total = 0;
-    for (int k = 0; k < z.length; k++) {
+    for (int k = 0; k < n; k++) {
       if (lambda[k] > 0) {
         total += lambda[k];
         for (int j = 0; j < d; j++) {
-          p[j] += lambda[k] * z[k][j];
+          double term = lambda[k] * z[k][j];
+          p[j] += term;
+          magnitude[j] += Math.abs(term);
         }
       }
     }
-    // ‖p‖ of p scaled to [1, 2) (exact), so that a hull point of norm 1e-300 does not square to 0: its bound was
-    // 4.9e-324, below γ*. The terms of p that fell below 2^-1022 add at most n·2^-1074 each.
-    int e = exponent(p);
-    double[] ps = scaled(p, -e);
-    double norm = Math.scalb(Math.sqrt(LabeledPoints.dot(ps, ps)), e) / total;
-    return Math.nextUp(norm * (1 + rounding(z.length + d + 4)) + 2 * (z.length + d) * Double.MIN_VALUE);
+    double[] above = new double[d]; // |p_j| ≤ |p̂ⱼ| + γₙ₊₃·Σ λₖ|zₖⱼ|, the sum of magnitudes itself rounded down
+    for (int j = 0; j < d; j++) {
+      above[j] = Math.abs(p[j]) + rounding(n + 3) * magnitude[j] + 2 * n * Double.MIN_VALUE;
+    }
+    // ‖·‖ of the vector scaled to [1, 2) (exact), so that a hull point of norm 1e-300 does not square to 0: its bound
+    // was 4.9e-324, below γ*.
+    int e = exponent(above);
+    double[] scaledAbove = scaled(above, -e);
+    double norm = Math.scalb(Math.sqrt(LabeledPoints.dot(scaledAbove, scaledAbove)), e) / total;
+    return Math.nextUp(norm * (1 + rounding(n + d + 8)));
   }
 
   /** Higham's γₘ = m·u / (1 − m·u), u = 2⁻⁵³: the relative error bound of m chained double operations. */

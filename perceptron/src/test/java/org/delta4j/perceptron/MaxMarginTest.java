@@ -3,6 +3,8 @@ package org.delta4j.perceptron;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -44,6 +46,28 @@ class MaxMarginTest {
     assertEquals(1, c.upper(), 1e-9);
     assertTrue(c.separates());
     assertEquals(3 / 1.0, MaxMargin.mistakeBound(d, c), 1e-8, "R² = 1 + 1 + 1, γ = 1");
+  }
+
+  /**
+   * x = c (+1) and x = c + δ (−1), nearly on top of each other: z = (1, c) and (−1, −c − δ), and the distance from the
+   * origin to the segment between them is |z₁ × z₂| / ‖z₂ − z₁‖ = δ / √(4 + (2c + δ)²), computed here to 60 digits.
+   * The hull point nearest the origin is a difference of terms of size c that cancel to about γ*, so rounding it is
+   * off by about c·2⁻⁵³ — an allowance relative to ‖p‖ put the "proven" upper bound below γ*.
+   */
+  @Property(tries = 300)
+  void theBoundsHoldWhenTheHullPointCancels(@ForAll @DoubleRange(min = 0.5, max = 1.5) double mantissa,
+      @ForAll @IntRange(min = -20, max = 40) int exponent, @ForAll @IntRange(min = 1, max = 40) int gapBits,
+      @ForAll boolean negative) {
+    double c = Math.scalb(negative ? -mantissa : mantissa, exponent);
+    double far = c + Math.scalb(Math.abs(c), -gapBits);
+    MathContext digits = new MathContext(60);
+    BigDecimal sum = new BigDecimal(c).add(new BigDecimal(far));
+    BigDecimal gamma = new BigDecimal(far).subtract(new BigDecimal(c))
+        .divide(BigDecimal.valueOf(4).add(sum.multiply(sum)).sqrt(digits), digits);
+    MaxMargin.Certificate cert = MaxMargin.of(LabeledPoints.of(new double[][] {{c}, {far}}, new int[] {1, -1}),
+        1e-12, 20_000);
+    assertTrue(new BigDecimal(cert.lower()).compareTo(gamma) <= 0, "lower " + cert.lower() + " > γ* " + gamma);
+    assertTrue(gamma.compareTo(new BigDecimal(cert.upper())) <= 0, "γ* " + gamma + " > upper " + cert.upper());
   }
 
   /**
