@@ -1,5 +1,7 @@
 package org.delta4j.perceptron;
 
+import java.util.Objects;
+
 /**
  * The best margin γ* of a labelled set through the origin of the augmented space, with a certificate. γ* is the
  * distance from the origin to the convex hull of the points zₖ = yₖ·(1, xₖ) (when the set is separable; when it is
@@ -34,6 +36,13 @@ public final class MaxMargin {
 
   /** Runs MDM until the relative gap is at most {@code tolerance} or {@code maxIterations} steps are taken. */
   public static Certificate of(LabeledPoints data, double tolerance, int maxIterations) {
+    Objects.requireNonNull(data, "data");
+    if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+      throw new IllegalArgumentException("the tolerance must be a finite number ≥ 0, got " + tolerance);
+    }
+    if (maxIterations < 0) {
+      throw new IllegalArgumentException("maxIterations must be ≥ 0, got " + maxIterations);
+    }
     int n = data.size();
     int d = data.dimension();
     // The points yₖ·(1, xₖ) scaled by 2^-shift so that the largest coordinate is in [1, 2): with features of 1e160
@@ -215,6 +224,12 @@ public final class MaxMargin {
    * rounded up and the quotient too, so that the bound stays one when the data make it exactly one (γ* = R).
    */
   public static double mistakeBound(LabeledPoints data, Certificate c) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(c, "certificate");
+    if (c.separator().length != data.dimension()) {
+      throw new IllegalArgumentException("the certificate's separator has " + c.separator().length + " entries but "
+          + "the augmented points have " + data.dimension() + ": it is another set's");
+    }
     if (!c.separates()) {
       return Double.POSITIVE_INFINITY;
     }

@@ -1,6 +1,7 @@
 package org.delta4j.perceptron;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
@@ -94,5 +95,24 @@ class MaxMarginTest {
         + ", upper bound " + c.upper());
     assertTrue(MaxMargin.mistakeBound(d, c) >= 1, "bound " + MaxMargin.mistakeBound(d, c));
     assertEquals(1, Perceptron.train(d, 1, 100).mistakes());
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingTheValue() {
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1}, {-1}}, new int[] {1, -1});
+    // A NaN or negative tolerance is never met: MDM ran to its cap and said nothing.
+    assertMessage(() -> MaxMargin.of(d, Double.NaN, 10), "tolerance must be a finite number ≥ 0, got NaN");
+    assertMessage(() -> MaxMargin.of(d, -1, 10), "got -1.0");
+    assertMessage(() -> MaxMargin.of(d, 1e-9, -1), "maxIterations must be ≥ 0, got -1");
+    NullPointerException e = assertThrows(NullPointerException.class, () -> MaxMargin.of(null, 1e-9, 10));
+    assertTrue(e.getMessage().startsWith("data"), e.getMessage());
+    // A certificate of another set's shape bounds nothing about this one.
+    MaxMargin.Certificate other = MaxMargin.of(LabeledPoints.of(new double[][] {{1, 1}}, new int[] {1}), 1e-9, 100);
+    assertMessage(() -> MaxMargin.mistakeBound(d, other), "separator has 3 entries but the augmented points have 2");
+  }
+
+  private static void assertMessage(org.junit.jupiter.api.function.Executable e, String fragment) {
+    IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(x.getMessage().contains(fragment), x.getMessage());
   }
 }
