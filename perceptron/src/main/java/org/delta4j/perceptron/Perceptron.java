@@ -102,7 +102,7 @@ public final class Perceptron {
    * η·w, refused when a weight overflows (η near Double.MAX_VALUE) or a non-zero one falls below the normal doubles
    * (η near Double.MIN_VALUE): rounded to 0 or a few bits, the weights would no longer separate what the run separated.
    */
-  private static double[] scaled(double[] w, double eta) {
+  static double[] scaled(double[] w, double eta) {
     if (eta == 1) {
       return w;
     }
