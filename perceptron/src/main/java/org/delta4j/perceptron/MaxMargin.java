@@ -45,20 +45,8 @@ public final class MaxMargin {
     }
     int n = data.size();
     int d = data.dimension();
-    // The points yₖ·(1, xₖ) scaled by 2^-shift so that the largest coordinate is in [1, 2): with features of 1e160
-    // and more, ‖zₖ‖² overflowed and the certificate was −∞ ≤ γ* ≤ ∞ with a zero "unit" vector. shift ≥ 0, since
-    // the bias coordinate is 1, so nothing is scaled down into the subnormals but what is below 2^-1022 of the rest.
-    int shift = 0;
-    for (int k = 0; k < n; k++) {
-      shift = Math.max(shift, exponent(data.point(k)));
-    }
-    double[][] z = new double[n][d];
-    for (int k = 0; k < n; k++) {
-      double[] x = data.point(k);
-      for (int j = 0; j < d; j++) {
-        z[k][j] = Math.scalb(data.label(k) * x[j], -shift);
-      }
-    }
+    int shift = shift(data);
+    double[][] z = points(data, shift);
     double[] lambda = new double[n];
     int start = 0;
     for (int k = 1; k < n; k++) {
@@ -113,15 +101,83 @@ public final class MaxMargin {
       lambda[min] += t;
       it++;
     }
-    double[] unit = scaled(w, -exponent(w));
+    double[] unit = unit(w);
+    return new Certificate(unit, isZero(unit) ? 0 : scaledBack(marginBelow(unit, z), shift),
+        scaledBack(hullNormAbove(lambda, z), shift), it);
+  }
+
+  /**
+   * A certificate whose lower bound is the better of {@code c}'s and that of {@code separator} (augmented, bias first),
+   * such as the weights a perceptron run converged to: a run that separates the set proves a margin of its own, which
+   * MDM stopped early may not have reached. The upper bound stays {@code c}'s.
+   */
+  public static Certificate withSeparator(LabeledPoints data, Certificate c, double[] separator) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(c, "certificate");
+    Objects.requireNonNull(separator, "separator");
+    if (separator.length != data.dimension()) {
+      throw new IllegalArgumentException("the separator has " + separator.length + " entries but the augmented "
+          + "points have " + data.dimension());
+    }
+    for (int j = 0; j < separator.length; j++) {
+      if (!Double.isFinite(separator[j])) {
+        throw new IllegalArgumentException("separator entry " + j + " is " + separator[j] + ": it must be finite");
+      }
+    }
+    double[] unit = unit(separator);
+    if (isZero(unit)) {
+      return c;
+    }
+    int shift = shift(data);
+    double lower = scaledBack(marginBelow(unit, points(data, shift)), shift);
+    return lower > c.lower() ? new Certificate(unit, lower, c.upper(), c.iterations()) : c;
+  }
+
+  /**
+   * The shift that scales the points yₖ·(1, xₖ) by 2^-shift so that the largest coordinate is in [1, 2): with
+   * features of 1e160 and more, ‖zₖ‖² overflowed and the certificate was −∞ ≤ γ* ≤ ∞ with a zero "unit" vector.
+   * shift ≥ 0, since the bias coordinate is 1, so nothing is scaled down into the subnormals but what is below
+   * 2^-1022 of the rest.
+   */
+  private static int shift(LabeledPoints data) {
+    int shift = 0;
+    for (int k = 0; k < data.size(); k++) {
+      shift = Math.max(shift, exponent(data.point(k)));
+    }
+    return shift;
+  }
+
+  /** The points yₖ·(1, xₖ)·2^-shift (exact). */
+  private static double[][] points(LabeledPoints data, int shift) {
+    double[][] z = new double[data.size()][data.dimension()];
+    for (int k = 0; k < z.length; k++) {
+      double[] x = data.point(k);
+      for (int j = 0; j < x.length; j++) {
+        z[k][j] = Math.scalb(data.label(k) * x[j], -shift);
+      }
+    }
+    return z;
+  }
+
+  /** v/‖v‖, computed from v scaled to [1, 2) so that the norm neither overflows nor underflows; 0 for v = 0. */
+  private static double[] unit(double[] v) {
+    double[] unit = scaled(v, -exponent(v));
     double norm = Math.sqrt(LabeledPoints.dot(unit, unit));
     if (norm > 0) {
-      for (int j = 0; j < d; j++) {
+      for (int j = 0; j < unit.length; j++) {
         unit[j] /= norm;
       }
     }
-    return new Certificate(unit, norm == 0 ? 0 : scaledBack(marginBelow(unit, z), shift),
-        scaledBack(hullNormAbove(lambda, z), shift), it);
+    return unit;
+  }
+
+  private static boolean isZero(double[] v) {
+    for (double x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The exponent of the largest |vⱼ| (0 for a zero vector): v·2^-e has its largest entry in [1, 2). */

@@ -98,6 +98,32 @@ class MaxMarginTest {
   }
 
   @Test
+  void aConvergedRunsWeightsCertifyTheMarginTheyHave() {
+    // MDM stopped before its first step leaves the starting point (1, 1, 1), whose margin on (−1, 1) is negative: no
+    // certificate, though the perceptron separated the set. Its weights prove a margin of their own.
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}}, new int[] {1, 1, -1, -1});
+    MaxMargin.Certificate early = MaxMargin.of(d, 1e-12, 0);
+    assertTrue(!early.separates(), early.toString());
+    Perceptron.Run run = Perceptron.train(d, 1, 100);
+    assertTrue(run.converged(), run.outcome());
+    MaxMargin.Certificate c = MaxMargin.withSeparator(d, early, run.weights());
+    double[] w = run.weights();
+    double norm = Math.sqrt(LabeledPoints.dot(w, w));
+    double margin = Double.POSITIVE_INFINITY;
+    for (int k = 0; k < d.size(); k++) {
+      margin = Math.min(margin, d.label(k) * LabeledPoints.dot(w, d.point(k)) / norm);
+    }
+    assertTrue(c.separates() && c.lower() <= margin && c.lower() <= 1, c.toString());
+    assertEquals(margin, c.lower(), 1e-12);
+    assertEquals(early.upper(), c.upper());
+    assertEquals(1, Math.sqrt(LabeledPoints.dot(c.separator(), c.separator())), 1e-12, "a unit vector");
+    MaxMargin.Certificate best = MaxMargin.of(d, 1e-12, 10_000);
+    assertEquals(best, MaxMargin.withSeparator(d, best, new double[] {1, 1, 0}), "a worse separator changes nothing");
+    assertMessage(() -> MaxMargin.withSeparator(d, best, new double[] {1, 1}), "the separator has 2 entries");
+    assertMessage(() -> MaxMargin.withSeparator(d, best, new double[] {0, Double.NaN, 1}), "separator entry 1 is NaN");
+  }
+
+  @Test
   void badSettingsAreRefusedNamingTheValue() {
     LabeledPoints d = LabeledPoints.of(new double[][] {{1}, {-1}}, new int[] {1, -1});
     // A NaN or negative tolerance is never met: MDM ran to its cap and said nothing.
