@@ -74,9 +74,11 @@ public final class MaxMargin {
           max = k;
         }
       }
-      // the stopping rule's gap, of the iterate as computed; the certificate's bounds are taken soundly after the loop
+      // The stopping rule's gap, of the iterate as computed; the certificate's bounds are taken soundly after the
+      // loop. Both sides in w's scale 2^-e: ‖ws‖ is 2^-e·‖w‖, and the margin w·z_min/‖w‖ = dots[min]/‖ws‖ is scaled
+      // to match. Compared with the unscaled margin, the gap closed only for w whose largest entry was in [1, 2).
       double norm = Math.sqrt(LabeledPoints.dot(ws, ws));
-      double lower = norm == 0 ? 0 : dots[min] / norm;
+      double lower = norm == 0 ? 0 : Math.scalb(dots[min] / norm, -e);
       if (norm == 0 || norm - lower <= tolerance * norm || it >= maxIterations) {
         break;
       }

@@ -20,10 +20,10 @@ class ConvergenceDemoTest {
   void theSyntheticSetsBestMarginIsTheTarget() {
     // Only keeping points at least γ from a hyperplane left γ* wherever the 400 points fell: certified 0.024 for a
     // target of 0.003 in 2 dimensions, 0.032 in 50, so the margins spanned one order of magnitude, not two.
-    for (int dim : new int[] {2, 10, 50}) {
-      for (double margin : new double[] {0.3, 0.03, 0.003}) {
+    for (int dim : new int[] {2, 50}) {
+      for (double margin : new double[] {0.3, 0.003}) {
         LabeledPoints d = ConvergenceDemo.syntheticSet(400, dim, margin, 7L * dim);
-        MaxMargin.Certificate c = MaxMargin.of(d, 1e-12, 1_000_000);
+        MaxMargin.Certificate c = MaxMargin.of(d, 1e-10, 1_000_000);
         String where = "d = " + dim + ", γ = " + margin + ": " + c.lower() + " ≤ γ* ≤ " + c.upper();
         assertTrue(c.lower() <= margin * (1 + 1e-12) && margin <= c.upper() * (1 + 1e-12), where);
         assertEquals(margin, c.lower(), margin * 1e-9, where);

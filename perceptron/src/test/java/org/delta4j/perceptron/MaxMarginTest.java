@@ -97,6 +97,36 @@ class MaxMarginTest {
     assertEquals(1, Perceptron.train(d, 1, 100).mistakes());
   }
 
+  /**
+   * MDM stops once its gap reaches the tolerance, at every scale of the hull point. The stopping rule compared ‖w‖
+   * scaled into [1, 2) with the true margin, so that unless the largest coordinate of w happened to be in [1, 2) the gap
+   * never closed and every call ran to its cap: 10⁶ steps for a gap of 10⁻¹³ here.
+   */
+  @Test
+  void mdmStopsAtTheToleranceWhateverTheScaleOfItsIterate() {
+    for (long seed = 0; seed < 10; seed++) {
+      for (double scale : new double[] {1, 0.3, 40}) {
+        double[][] x = ConvergenceTheoremTest.separable(40, 4, 0.05, seed).features();
+        for (double[] row : x) {
+          for (int j = 0; j < row.length; j++) {
+            row[j] *= scale;
+          }
+        }
+        LabeledPoints d = LabeledPoints.of(x, labels(ConvergenceTheoremTest.separable(40, 4, 0.05, seed)));
+        MaxMargin.Certificate c = MaxMargin.of(d, 1e-4, 1_000_000);
+        assertTrue(c.iterations() < 1_000_000 && c.gap() <= 1.01e-4, "seed " + seed + ", scale " + scale + ": " + c);
+      }
+    }
+  }
+
+  private static int[] labels(LabeledPoints d) {
+    int[] y = new int[d.size()];
+    for (int k = 0; k < y.length; k++) {
+      y[k] = d.label(k);
+    }
+    return y;
+  }
+
   @Test
   void aConvergedRunsWeightsCertifyTheMarginTheyHave() {
     // MDM stopped before its first step leaves the starting point (1, 1, 1), whose margin on (−1, 1) is negative: no
