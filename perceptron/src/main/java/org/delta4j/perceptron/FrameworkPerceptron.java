@@ -49,6 +49,12 @@ public final class FrameworkPerceptron {
     Tensor[] targets = new Tensor[data.size()];
     for (int k = 0; k < data.size(); k++) {
       double[] x = data.point(k);
+      for (int j = 1; j < x.length; j++) {
+        if (type == DataType.FLOAT32 && Math.abs(x[j]) > Float.MAX_VALUE) {
+          throw new IllegalArgumentException("feature " + (j - 1) + " of point " + k + " is " + x[j] + ", beyond "
+              + "FLOAT32's range (±" + Float.MAX_VALUE + "): train in FLOAT64 or scale the features down");
+        }
+      }
       inputs[k] = engine.tensor(type, Shape.of(1, d), Arrays.copyOfRange(x, 1, x.length));
       targets[k] = engine.tensor(type, Shape.of(1, 1), data.label(k));
     }

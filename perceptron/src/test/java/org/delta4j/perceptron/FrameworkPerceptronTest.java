@@ -83,6 +83,12 @@ class FrameworkPerceptronTest {
     IllegalArgumentException eta = assertThrows(IllegalArgumentException.class,
         () -> FrameworkPerceptron.train(d, Double.NaN, 5, ref));
     assertTrue(eta.getMessage().contains("η must be positive and finite, got NaN"), eta.getMessage());
+    // 1e39 is a finite double but ∞ as a float: the run failed later as "perceptron loss is NaN".
+    LabeledPoints huge = LabeledPoints.of(new double[][] {{1}, {-1e39}}, new int[] {1, -1});
+    IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        () -> FrameworkPerceptron.train(huge, 1, 5, ref, DataType.FLOAT32));
+    assertTrue(range.getMessage().contains("feature 0 of point 1 is -1.0E39, beyond FLOAT32"), range.getMessage());
+    assertTrue(FrameworkPerceptron.train(huge, 1, 5, ref, DataType.FLOAT64).converged());
     for (String name : new String[] {"data", "engine", "type"}) {
       NullPointerException e = assertThrows(NullPointerException.class, () -> FrameworkPerceptron.train(
           name.equals("data") ? null : d, 1, 5, name.equals("engine") ? null : ref,
