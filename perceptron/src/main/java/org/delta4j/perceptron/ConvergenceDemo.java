@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.delta4j.data.ByteImageDataset;
 import org.delta4j.datasets.FashionMnist;
@@ -25,41 +26,81 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code perceptron-convergence.md} and {@code perceptron-convergence.png} to the output directory.
  */
 public final class ConvergenceDemo {
+  /** The 45 pairs of the ten Fashion-MNIST classes. */
+  private static final int CLASS_PAIRS = 45;
+
   private ConvergenceDemo() {}
 
   /** One measured run: mistakes against the certified bound. */
   record Row(String set, int dimension, double targetMargin, String order, int points, double radius, double lower,
       double upper, long mistakes, double bound, String outcome) {}
 
-  /** {@code ConvergenceDemo [OUTPUT_DIR] [--pairs N]}: writes the table and chart (default directory: current). */
+  /**
+   * {@code ConvergenceDemo [OUTPUT_DIR] [--pairs N]}: writes the table and chart (default directory: current; N from
+   * 0 to 45, default 45). Any other argument is refused before anything runs.
+   */
   public static void main(String[] args) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    Path out = Path.of(args.length > 0 ? args[0] : ".");
-    int pairs = args.length > 2 && args[1].equals("--pairs") ? Integer.parseInt(args[2]) : 45;
-    run(out, System.out::println, pairs, null);
+    Path out = null;
+    int pairs = CLASS_PAIRS;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--pairs")) {
+        if (++i == args.length) {
+          throw new IllegalArgumentException("--pairs needs a number from 0 to " + CLASS_PAIRS);
+        }
+        pairs = pairs(args[i]);
+      } else if (out == null && !args[i].startsWith("-")) {
+        out = Path.of(args[i]);
+      } else {
+        throw new IllegalArgumentException("unexpected argument " + args[i] + "; usage: ConvergenceDemo [OUTPUT_DIR] "
+            + "[--pairs N]");
+      }
+    }
+    run(out == null ? Path.of(".") : out, System.out::println, pairs, null);
+  }
+
+  private static int pairs(String value) {
+    String refusal = "--pairs must be a whole number from 0 to " + CLASS_PAIRS + ", got " + value;
+    int n;
+    try {
+      n = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(refusal, e);
+    }
+    if (n < 0 || n > CLASS_PAIRS) {
+      throw new IllegalArgumentException(refusal);
+    }
+    return n;
   }
 
   /**
-   * Runs the whole demonstration; {@code fashionPairs} limits how many Fashion-MNIST class pairs are searched, read
-   * from {@code fashionMnistDirectory} (null: found in {@link FashionMnist#locate}'s order).
+   * Runs the whole demonstration; {@code fashionPairs} (0 to 45) limits how many Fashion-MNIST class pairs are
+   * searched, read from {@code fashionMnistDirectory} (null: found in {@link FashionMnist#locate}'s order).
    */
   public static void run(Path outputDirectory, Consumer<String> log, int fashionPairs, Path fashionMnistDirectory)
       throws IOException {
+    Objects.requireNonNull(outputDirectory, "outputDirectory");
+    Objects.requireNonNull(log, "log");
+    if (fashionPairs < 0 || fashionPairs > CLASS_PAIRS) {
+      throw new IllegalArgumentException("fashionPairs must be from 0 to " + CLASS_PAIRS + ", got " + fashionPairs);
+    }
     Files.createDirectories(outputDirectory);
     List<Row> rows = new ArrayList<>();
     StringBuilder md = new StringBuilder("# The perceptron convergence theorem, checked\n\n"
         + "From w₀ = 0, on points (bias folded in as x₀ = 1) separable with margin γ by a unit vector, the perceptron "
-        + "makes at most R²/γ² mistakes, R = max‖xₖ‖. γ here is a *certified lower bound* on the best margin γ* "
+        + "makes at most R²/γ² mistakes, R = max‖(1, xₖ)‖ (the bias coordinate included). γ here is a *certified lower bound* on the best margin γ* "
         + "(the margin of an explicit separator found by the MDM algorithm), so R²/γ² is a true upper bound; "
         + "γ* ≤ the upper bound shown. Every run below is checked against it.\n\n");
 
-    md.append("## 1. Synthetic separable sets\n\n");
+    md.append("## 1. Synthetic separable sets\n\n400 points in the unit ball whose best margin γ* is the target "
+        + "exactly: two of them lie at ±γ from a hyperplane through the origin, the others at least γ from it. The "
+        + "adversarial order visits the points farthest from the best separator first.\n\n");
     for (int dim : new int[] {2, 10, 50}) {
       for (double margin : new double[] {0.3, 0.1, 0.03, 0.01, 0.003}) {
         LabeledPoints d = syntheticSet(400, dim, margin, 1000L * dim + (long) (margin * 1e4));
         MaxMargin.Certificate c = MaxMargin.of(d, 1e-4, 200_000);
         for (String order : new String[] {"random", "adversarial"}) {
-          LabeledPoints ordered = order.equals("random") ? d : closestFirst(d, c);
+          LabeledPoints ordered = order.equals("random") ? d : farthestFirst(d, c);
           rows.add(check("synthetic", ordered, c, order, margin, log));
         }
       }
@@ -106,9 +147,11 @@ public final class ConvergenceDemo {
       Consumer<String> log) {
     Perceptron.Run run = Perceptron.train(d, 1, 100_000);
     double bound = MaxMargin.mistakeBound(d, c);
-    if (c.separates() && run.mistakes() > bound) {
-      throw new IllegalStateException("the convergence theorem is violated: " + run.mistakes() + " mistakes > bound "
-          + bound + " on " + set + " (" + order + ")");
+    // Separable by construction: a set left uncertified or a run that never converged is a failure to report as
+    // loudly as a broken bound, not a row of the table.
+    if (!c.separates() || !run.converged() || run.mistakes() > bound) {
+      throw new IllegalStateException("the convergence theorem fails on " + set + " (" + order + "): "
+          + run.outcome() + ", against the bound " + bound + " from the certified γ ≥ " + c.lower());
     }
     Row r = new Row(set, d.dimension() - 1, target, order, d.size(), d.radius(), c.lower(), c.upper(),
         run.mistakes(), bound, run.outcome());
@@ -117,48 +160,83 @@ public final class ConvergenceDemo {
     return r;
   }
 
-  /** n points in the unit ball of R^dim separated by a random hyperplane with margin at least {@code margin}. */
+  /**
+   * n points in the unit ball of R^dim whose best margin γ* (bias folded in) is exactly {@code margin}. A random unit
+   * vector u is the normal of the hyperplane u·x = 0; a pair x± = s ± γ·u with s ⊥ u is labelled ±1, and the other
+   * points, uniform in the ball, keep |u·x| ≥ γ and the label of its sign. Augmented, zₖ = yₖ·(1, xₖ) all have
+   * (0, u)·zₖ ≥ γ, and the pair's midpoint (z₊ + z₋)/2 = (0, γ·u) lies in their hull at distance γ: so γ* = γ, the
+   * margin of (0, u) and the hull's distance from the origin at once. The points come in a random order.
+   */
   static LabeledPoints syntheticSet(int n, int dim, double margin, long seed) {
     SplitMix64 r = new SplitMix64(seed);
-    double[] w = new double[dim];
-    double norm = 0;
-    for (int j = 0; j < dim; j++) {
-      w[j] = r.nextGaussian();
-      norm += w[j] * w[j];
-    }
-    norm = Math.sqrt(norm);
-    double offset = 0.2 * (2 * r.nextDouble() - 1);
-    double[][] x = new double[n][dim];
+    double[] u = unit(gaussian(r, dim));
+    double[][] x = new double[n][];
     int[] y = new int[n];
-    for (int k = 0; k < n; ) {
-      double a = offset;
-      double len = 0;
+    // s: a Gaussian direction with its u-component removed, of a length that keeps s ± γ·u in the unit ball
+    double[] s = gaussian(r, dim);
+    double along = LabeledPoints.dot(s, u);
+    for (int j = 0; j < dim; j++) {
+      s[j] -= along * u[j];
+    }
+    double room = r.nextDouble() * Math.sqrt(1 - margin * margin);
+    double length = Math.sqrt(LabeledPoints.dot(s, s));
+    for (int sign = 1, k = 0; k < 2; k++, sign = -sign) {
+      x[k] = new double[dim];
       for (int j = 0; j < dim; j++) {
-        x[k][j] = r.nextGaussian();
-        len += x[k][j] * x[k][j];
+        x[k][j] = (length == 0 ? 0 : s[j] * room / length) + sign * margin * u[j];
       }
-      double scale = Math.pow(r.nextDouble(), 1.0 / dim) / Math.sqrt(len); // uniform in the ball
+      y[k] = sign;
+    }
+    for (int k = 2; k < n; ) {
+      double[] p = unit(gaussian(r, dim));
+      double radius = Math.pow(r.nextDouble(), 1.0 / dim); // uniform in the ball
       for (int j = 0; j < dim; j++) {
-        x[k][j] *= scale;
-        a += w[j] / norm * x[k][j];
+        p[j] *= radius;
       }
+      double a = LabeledPoints.dot(u, p);
       if (Math.abs(a) >= margin) {
+        x[k] = p;
         y[k] = a > 0 ? 1 : -1;
         k++;
       }
     }
-    return LabeledPoints.of(x, y);
+    int[] order = new int[n]; // the pair among the others: first, it made w ∝ (0, u) in two mistakes
+    for (int k = 0; k < n; k++) {
+      order[k] = k;
+    }
+    r.shuffle(order);
+    return LabeledPoints.of(x, y).reordered(order);
   }
 
-  /** An adversarial order: the points nearest the best separator first, where the perceptron errs most. */
-  static LabeledPoints closestFirst(LabeledPoints d, MaxMargin.Certificate c) {
+  private static double[] gaussian(SplitMix64 r, int dim) {
+    double[] v = new double[dim];
+    for (int j = 0; j < dim; j++) {
+      v[j] = r.nextGaussian();
+    }
+    return v;
+  }
+
+  private static double[] unit(double[] v) {
+    double norm = Math.sqrt(LabeledPoints.dot(v, v));
+    for (int j = 0; j < v.length; j++) {
+      v[j] /= norm;
+    }
+    return v;
+  }
+
+  /**
+   * An adversarial order: the points farthest from the best separator first, the ones nearest it last, so that every
+   * pass ends on the points the perceptron is least sure of. Nearest-first was the opposite of adversarial here: the
+   * two points at the margin came first and their two updates summed to (0, 2γ·u), the best separator itself.
+   */
+  static LabeledPoints farthestFirst(LabeledPoints d, MaxMargin.Certificate c) {
     Integer[] idx = new Integer[d.size()];
     double[] m = new double[d.size()];
     for (int k = 0; k < idx.length; k++) {
       idx[k] = k;
       m[k] = d.label(k) * LabeledPoints.dot(c.separator(), d.point(k));
     }
-    java.util.Arrays.sort(idx, (a, b) -> Double.compare(m[a], m[b]));
+    java.util.Arrays.sort(idx, (a, b) -> Double.compare(m[b], m[a]));
     int[] order = new int[idx.length];
     for (int k = 0; k < order.length; k++) {
       order[k] = idx[k];
@@ -189,7 +267,10 @@ public final class ConvergenceDemo {
         LabeledPoints d = LabeledPoints.of(x.toArray(new double[0][]), y.stream().mapToInt(i -> i).toArray());
         Perceptron.Run run = Perceptron.train(d, 1, 60);
         String set = FashionMnist.CLASS_NAMES.get(a) + " / " + FashionMnist.CLASS_NAMES.get(b);
-        MaxMargin.Certificate c = run.converged() ? MaxMargin.of(d, 1e-3, 3000)
+        // A converged run's weights separate the set: their margin is certified too, so that MDM stopped after
+        // 3000 steps never leaves a separated pair unchecked.
+        MaxMargin.Certificate c = run.converged()
+            ? MaxMargin.withSeparator(d, MaxMargin.of(d, 1e-3, 3000), run.weights())
             : new MaxMargin.Certificate(new double[d.dimension()], 0, Double.NaN, 0);
         double bound = MaxMargin.mistakeBound(d, c);
         if (c.separates() && run.mistakes() > bound) {

@@ -1,11 +1,12 @@
 package org.delta4j.perceptron;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Points xₖ with labels yₖ = ±1, stored augmented with the bias input x₀ = 1 in front, so that a separator through
  * the origin of the augmented space is an affine separator of the original one. Validated when built: at least one
- * point, rows of one length, finite features, labels exactly −1 or +1. Immutable.
+ * point, rows of one length with at least one feature, finite features, labels exactly −1 or +1. Immutable.
  */
 public final class LabeledPoints {
   private final double[][] augmented;
@@ -18,16 +19,22 @@ public final class LabeledPoints {
 
   /** Points with labels that must be −1 or +1. */
   public static LabeledPoints of(double[][] features, int[] labels) {
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(labels, "labels");
     if (features.length == 0) {
       throw new IllegalArgumentException("the perceptron needs at least one point, got an empty set");
     }
     if (labels.length != features.length) {
       throw new IllegalArgumentException(features.length + " points but " + labels.length + " labels");
     }
-    int d = features[0].length;
+    int d = row(features, 0).length;
+    if (d == 0) {
+      throw new IllegalArgumentException("point 0 has no features: the perceptron needs at least one (the bias "
+          + "x₀ = 1 is added here, not given)");
+    }
     double[][] aug = new double[features.length][];
     for (int k = 0; k < features.length; k++) {
-      if (features[k].length != d) {
+      if (row(features, k).length != d) {
         throw new IllegalArgumentException("point " + k + " has " + features[k].length + " features but point 0 has "
             + d + ": every row must have the same length");
       }
@@ -48,8 +55,20 @@ public final class LabeledPoints {
     return new LabeledPoints(aug, labels.clone());
   }
 
-  /** Two named classes mapped explicitly: {@code positive} to +1, {@code negative} to −1; any other class is an error. */
+  private static double[] row(double[][] features, int k) {
+    return Objects.requireNonNull(features[k], () -> "point " + k + " (features[" + k + "]) is null");
+  }
+
+  /**
+   * Two named classes mapped explicitly: {@code positive} to +1, {@code negative} to −1; any other class is an error,
+   * and so is naming one class twice.
+   */
   public static LabeledPoints fromClasses(double[][] features, int[] classes, int positive, int negative) {
+    Objects.requireNonNull(classes, "classes");
+    if (positive == negative) {
+      throw new IllegalArgumentException("the positive and the negative class are both " + positive
+          + ": name two different classes");
+    }
     int[] y = new int[classes.length];
     for (int k = 0; k < classes.length; k++) {
       if (classes[k] == positive) {
@@ -104,8 +123,23 @@ public final class LabeledPoints {
     return r;
   }
 
-  /** The same points in another order. */
+  /** The same points in another order: {@code order} lists every point's index once. */
   public LabeledPoints reordered(int[] order) {
+    Objects.requireNonNull(order, "order");
+    if (order.length != size()) {
+      throw new IllegalArgumentException("an order of " + order.length + " indices for " + size() + " points: it "
+          + "must list every point once");
+    }
+    boolean[] seen = new boolean[size()];
+    for (int k : order) {
+      if (k < 0 || k >= size()) {
+        throw new IllegalArgumentException("index " + k + " is not a point of the " + size());
+      }
+      if (seen[k]) {
+        throw new IllegalArgumentException("point " + k + " appears twice in the order");
+      }
+      seen[k] = true;
+    }
     double[][] a = new double[order.length][];
     int[] y = new int[order.length];
     for (int i = 0; i < order.length; i++) {

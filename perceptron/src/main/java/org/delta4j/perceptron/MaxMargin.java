@@ -1,5 +1,7 @@
 package org.delta4j.perceptron;
 
+import java.util.Objects;
+
 /**
  * The best margin γ* of a labelled set through the origin of the augmented space, with a certificate. γ* is the
  * distance from the origin to the convex hull of the points zₖ = yₖ·(1, xₖ) (when the set is separable; when it is
@@ -34,22 +36,17 @@ public final class MaxMargin {
 
   /** Runs MDM until the relative gap is at most {@code tolerance} or {@code maxIterations} steps are taken. */
   public static Certificate of(LabeledPoints data, double tolerance, int maxIterations) {
+    Objects.requireNonNull(data, "data");
+    if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+      throw new IllegalArgumentException("the tolerance must be a finite number ≥ 0, got " + tolerance);
+    }
+    if (maxIterations < 0) {
+      throw new IllegalArgumentException("maxIterations must be ≥ 0, got " + maxIterations);
+    }
     int n = data.size();
     int d = data.dimension();
-    // The points yₖ·(1, xₖ) scaled by 2^-shift so that the largest coordinate is in [1, 2): with features of 1e160
-    // and more, ‖zₖ‖² overflowed and the certificate was −∞ ≤ γ* ≤ ∞ with a zero "unit" vector. shift ≥ 0, since
-    // the bias coordinate is 1, so nothing is scaled down into the subnormals but what is below 2^-1022 of the rest.
-    int shift = 0;
-    for (int k = 0; k < n; k++) {
-      shift = Math.max(shift, exponent(data.point(k)));
-    }
-    double[][] z = new double[n][d];
-    for (int k = 0; k < n; k++) {
-      double[] x = data.point(k);
-      for (int j = 0; j < d; j++) {
-        z[k][j] = Math.scalb(data.label(k) * x[j], -shift);
-      }
-    }
+    int shift = shift(data);
+    double[][] z = points(data, shift);
     double[] lambda = new double[n];
     int start = 0;
     for (int k = 1; k < n; k++) {
@@ -77,9 +74,11 @@ public final class MaxMargin {
           max = k;
         }
       }
-      // the stopping rule's gap, of the iterate as computed; the certificate's bounds are taken soundly after the loop
+      // The stopping rule's gap, of the iterate as computed; the certificate's bounds are taken soundly after the
+      // loop. Both sides in w's scale 2^-e: ‖ws‖ is 2^-e·‖w‖, and the margin w·z_min/‖w‖ = dots[min]/‖ws‖ is scaled
+      // to match. Compared with the unscaled margin, the gap closed only for w whose largest entry was in [1, 2).
       double norm = Math.sqrt(LabeledPoints.dot(ws, ws));
-      double lower = norm == 0 ? 0 : dots[min] / norm;
+      double lower = norm == 0 ? 0 : Math.scalb(dots[min] / norm, -e);
       if (norm == 0 || norm - lower <= tolerance * norm || it >= maxIterations) {
         break;
       }
@@ -104,15 +103,83 @@ public final class MaxMargin {
       lambda[min] += t;
       it++;
     }
-    double[] unit = scaled(w, -exponent(w));
+    double[] unit = unit(w);
+    return new Certificate(unit, isZero(unit) ? 0 : scaledBack(marginBelow(unit, z), shift),
+        scaledBack(hullNormAbove(lambda, z), shift), it);
+  }
+
+  /**
+   * A certificate whose lower bound is the better of {@code c}'s and that of {@code separator} (augmented, bias first),
+   * such as the weights a perceptron run converged to: a run that separates the set proves a margin of its own, which
+   * MDM stopped early may not have reached. The upper bound stays {@code c}'s.
+   */
+  public static Certificate withSeparator(LabeledPoints data, Certificate c, double[] separator) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(c, "certificate");
+    Objects.requireNonNull(separator, "separator");
+    if (separator.length != data.dimension()) {
+      throw new IllegalArgumentException("the separator has " + separator.length + " entries but the augmented "
+          + "points have " + data.dimension());
+    }
+    for (int j = 0; j < separator.length; j++) {
+      if (!Double.isFinite(separator[j])) {
+        throw new IllegalArgumentException("separator entry " + j + " is " + separator[j] + ": it must be finite");
+      }
+    }
+    double[] unit = unit(separator);
+    if (isZero(unit)) {
+      return c;
+    }
+    int shift = shift(data);
+    double lower = scaledBack(marginBelow(unit, points(data, shift)), shift);
+    return lower > c.lower() ? new Certificate(unit, lower, c.upper(), c.iterations()) : c;
+  }
+
+  /**
+   * The shift that scales the points yₖ·(1, xₖ) by 2^-shift so that the largest coordinate is in [1, 2): with
+   * features of 1e160 and more, ‖zₖ‖² overflowed and the certificate was −∞ ≤ γ* ≤ ∞ with a zero "unit" vector.
+   * shift ≥ 0, since the bias coordinate is 1, so nothing is scaled down into the subnormals but what is below
+   * 2^-1022 of the rest.
+   */
+  private static int shift(LabeledPoints data) {
+    int shift = 0;
+    for (int k = 0; k < data.size(); k++) {
+      shift = Math.max(shift, exponent(data.point(k)));
+    }
+    return shift;
+  }
+
+  /** The points yₖ·(1, xₖ)·2^-shift (exact). */
+  private static double[][] points(LabeledPoints data, int shift) {
+    double[][] z = new double[data.size()][data.dimension()];
+    for (int k = 0; k < z.length; k++) {
+      double[] x = data.point(k);
+      for (int j = 0; j < x.length; j++) {
+        z[k][j] = Math.scalb(data.label(k) * x[j], -shift);
+      }
+    }
+    return z;
+  }
+
+  /** v/‖v‖, computed from v scaled to [1, 2) so that the norm neither overflows nor underflows; 0 for v = 0. */
+  private static double[] unit(double[] v) {
+    double[] unit = scaled(v, -exponent(v));
     double norm = Math.sqrt(LabeledPoints.dot(unit, unit));
     if (norm > 0) {
-      for (int j = 0; j < d; j++) {
+      for (int j = 0; j < unit.length; j++) {
         unit[j] /= norm;
       }
     }
-    return new Certificate(unit, norm == 0 ? 0 : scaledBack(marginBelow(unit, z), shift),
-        scaledBack(hullNormAbove(lambda, z), shift), it);
+    return unit;
+  }
+
+  private static boolean isZero(double[] v) {
+    for (double x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The exponent of the largest |vⱼ| (0 for a zero vector): v·2^-e has its largest entry in [1, 2). */
@@ -171,26 +238,37 @@ public final class MaxMargin {
 
   /**
    * An upper bound on γ*: the norm of the hull point Σ λₖzₖ / Σ λₖ, recomputed from the weights (the iterate w drifts
-   * from it by the rounding of every step) and rounded up by the allowance for its n + d terms.
+   * from it by the rounding of every step). Each computed coordinate p̂ⱼ is within γₙ·Σ λₖ|zₖⱼ| of the exact one
+   * (Higham §3.1): an error on the size of the terms, not of p̂ⱼ, which near γ* ≪ R is mostly what is left after they
+   * cancel — allowed for relative to ‖p̂‖, the bound fell below γ*. So the norm is taken of |p̂ⱼ| + that error, and
+   * rounded up by the allowance for its d terms and the division; products below 2^-1022 add 2^-1074 each.
    */
   private static double hullNormAbove(double[] lambda, double[][] z) {
+    int n = z.length;
     int d = z[0].length;
     double[] p = new double[d];
+    double[] magnitude = new double[d]; // Σ λₖ|zₖⱼ|
     double total = 0;
-    for (int k = 0; k < z.length; k++) {
+    for (int k = 0; k < n; k++) {
       if (lambda[k] > 0) {
         total += lambda[k];
         for (int j = 0; j < d; j++) {
-          p[j] += lambda[k] * z[k][j];
+          double term = lambda[k] * z[k][j];
+          p[j] += term;
+          magnitude[j] += Math.abs(term);
         }
       }
     }
-    // ‖p‖ of p scaled to [1, 2) (exact), so that a hull point of norm 1e-300 does not square to 0: its bound was
-    // 4.9e-324, below γ*. The terms of p that fell below 2^-1022 add at most n·2^-1074 each.
-    int e = exponent(p);
-    double[] ps = scaled(p, -e);
-    double norm = Math.scalb(Math.sqrt(LabeledPoints.dot(ps, ps)), e) / total;
-    return Math.nextUp(norm * (1 + rounding(z.length + d + 4)) + 2 * (z.length + d) * Double.MIN_VALUE);
+    double[] above = new double[d]; // |p_j| ≤ |p̂ⱼ| + γₙ₊₃·Σ λₖ|zₖⱼ|, the sum of magnitudes itself rounded down
+    for (int j = 0; j < d; j++) {
+      above[j] = Math.abs(p[j]) + rounding(n + 3) * magnitude[j] + 2 * n * Double.MIN_VALUE;
+    }
+    // ‖·‖ of the vector scaled to [1, 2) (exact), so that a hull point of norm 1e-300 does not square to 0: its bound
+    // was 4.9e-324, below γ*.
+    int e = exponent(above);
+    double[] scaledAbove = scaled(above, -e);
+    double norm = Math.scalb(Math.sqrt(LabeledPoints.dot(scaledAbove, scaledAbove)), e) / total;
+    return Math.nextUp(norm * (1 + rounding(n + d + 8)));
   }
 
   /** Higham's γₘ = m·u / (1 − m·u), u = 2⁻⁵³: the relative error bound of m chained double operations. */
@@ -204,6 +282,12 @@ public final class MaxMargin {
    * rounded up and the quotient too, so that the bound stays one when the data make it exactly one (γ* = R).
    */
   public static double mistakeBound(LabeledPoints data, Certificate c) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(c, "certificate");
+    if (c.separator().length != data.dimension()) {
+      throw new IllegalArgumentException("the certificate's separator has " + c.separator().length + " entries but "
+          + "the augmented points have " + data.dimension() + ": it is another set's");
+    }
     if (!c.separates()) {
       return Double.POSITIVE_INFINITY;
     }

@@ -2,6 +2,7 @@ package org.delta4j.perceptron;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Rosenblatt's perceptron on augmented points (bias as x₀ = 1), weights starting at 0, online passes in the given
@@ -31,7 +32,7 @@ public final class Perceptron {
 
   /** The plain perceptron with learning rate η &gt; 0. */
   public static Run train(LabeledPoints data, double eta, int maxPasses) {
-    return train(data, eta, maxPasses, new double[data.dimension()], false);
+    return train(data, eta, maxPasses, new double[Objects.requireNonNull(data, "data").dimension()], false);
   }
 
   /**
@@ -41,17 +42,17 @@ public final class Perceptron {
    * w unmoved and a separable set "not separable". Weights that overflow a double are refused, naming the point.
    */
   public static Run train(LabeledPoints data, double eta, int maxPasses, double[] initial, boolean recordIndices) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(initial, "initial");
     checkRate(eta, maxPasses);
     if (initial.length != data.dimension()) {
       throw new IllegalArgumentException("initial weights have " + initial.length + " entries but the augmented "
           + "points have " + data.dimension());
     }
+    requireFinite("initial weight", initial);
     boolean fromZero = true;
-    for (int j = 0; j < initial.length; j++) {
-      if (!Double.isFinite(initial[j])) {
-        throw new IllegalArgumentException("initial weight " + j + " is " + initial[j] + ": weights must be finite");
-      }
-      fromZero &= initial[j] == 0;
+    for (double v : initial) {
+      fromZero &= v == 0;
     }
     double step = fromZero ? 1 : eta;
     double[] w = initial.clone();
@@ -101,7 +102,7 @@ public final class Perceptron {
    * η·w, refused when a weight overflows (η near Double.MAX_VALUE) or a non-zero one falls below the normal doubles
    * (η near Double.MIN_VALUE): rounded to 0 or a few bits, the weights would no longer separate what the run separated.
    */
-  private static double[] scaled(double[] w, double eta) {
+  static double[] scaled(double[] w, double eta) {
     if (eta == 1) {
       return w;
     }
@@ -131,6 +132,7 @@ public final class Perceptron {
    * separable, where the last weights may be poor. Run with η = 1 and scaled by η, as {@link #train} from w₀ = 0.
    */
   public static double[] pocket(LabeledPoints data, double eta, int passes) {
+    Objects.requireNonNull(data, "data");
     checkRate(eta, passes);
     double[] w = new double[data.dimension()];
     double[] best = w.clone();
@@ -155,6 +157,7 @@ public final class Perceptron {
    * predicts more steadily than the last weights. Run with η = 1 and scaled by η, as {@link #train} from w₀ = 0.
    */
   public static double[] averaged(LabeledPoints data, double eta, int passes) {
+    Objects.requireNonNull(data, "data");
     checkRate(eta, passes);
     double[] w = new double[data.dimension()];
     double[] mean = new double[w.length];
@@ -174,12 +177,23 @@ public final class Perceptron {
     return scaled(mean, eta);
   }
 
-  /** h(w·x) with the bipolar step: +1 when w·(1, x) &gt; 0, else −1. */
+  /**
+   * h(w·x) with the bipolar step: +1 when w·(1, x) &gt; 0, else −1. Values that are not finite are refused: h(NaN)
+   * would be −1, a side the point is not on.
+   */
   public static int predict(double[] weights, double[] features) {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(features, "features");
+    if (weights.length < 2) {
+      throw new IllegalArgumentException(weights.length + " weights: the bias and at least one feature's weight are "
+          + "needed");
+    }
     if (features.length + 1 != weights.length) {
       throw new IllegalArgumentException(features.length + " features but the weights expect "
           + (weights.length - 1));
     }
+    requireFinite("weight", weights);
+    requireFinite("feature", features);
     double a = weights[0];
     for (int j = 0; j < features.length; j++) {
       a += weights[j + 1] * features[j];
@@ -187,11 +201,14 @@ public final class Perceptron {
     return a > 0 ? 1 : -1;
   }
 
-  /** The number of points w misclassifies: y·(w·x) ≤ 0, or NaN. */
+  /** The number of points w misclassifies: y·(w·x) ≤ 0, or NaN. Weights must be finite. */
   public static int errors(LabeledPoints data, double[] w) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(w, "weights");
     if (w.length != data.dimension()) {
       throw new IllegalArgumentException(w.length + " weights but the augmented points have " + data.dimension());
     }
+    requireFinite("weight", w);
     int e = 0;
     for (int k = 0; k < data.size(); k++) {
       if (isMistake(data, w, k)) {
@@ -201,7 +218,15 @@ public final class Perceptron {
     return e;
   }
 
-  private static void checkRate(double eta, int passes) {
+  private static void requireFinite(String what, double[] v) {
+    for (int j = 0; j < v.length; j++) {
+      if (!Double.isFinite(v[j])) {
+        throw new IllegalArgumentException(what + " " + j + " is " + v[j] + ": it must be finite");
+      }
+    }
+  }
+
+  static void checkRate(double eta, int passes) {
     if (!(eta > 0) || Double.isInfinite(eta)) {
       throw new IllegalArgumentException("the learning rate η must be positive and finite, got " + eta);
     }

@@ -112,6 +112,57 @@ class PerceptronTest {
     assertEquals(-1, LabeledPoints.fromClasses(new double[][] {{1}, {2}}, new int[] {3, 4}, 3, 4).label(1));
   }
 
+  @Test
+  void missingArraysAndMeaninglessShapesAreRefusedByName() {
+    assertNull(() -> LabeledPoints.of(null, new int[] {1}), "features");
+    assertNull(() -> LabeledPoints.of(new double[][] {{1}}, null), "labels");
+    assertNull(() -> LabeledPoints.of(new double[][] {{1}, null}, new int[] {1, -1}), "point 1");
+    assertNull(() -> LabeledPoints.fromClasses(new double[][] {{1}}, null, 1, 0), "classes");
+    assertMessage(() -> LabeledPoints.of(new double[][] {{}, {}}, new int[] {1, -1}), "point 0 has no features");
+    assertNull(() -> Perceptron.train(null, 1, 10), "data");
+    assertNull(() -> Perceptron.train(line, 1, 10, null, false), "initial");
+    assertNull(() -> Perceptron.pocket(null, 1, 10), "data");
+    assertNull(() -> Perceptron.averaged(null, 1, 10), "data");
+    assertNull(() -> Perceptron.predict(null, new double[] {1}), "weights");
+    assertNull(() -> Perceptron.predict(new double[] {1, 1}, null), "features");
+    assertNull(() -> Perceptron.errors(line, null), "weights");
+    assertMessage(() -> Perceptron.predict(new double[0], new double[0]), "0 weights");
+  }
+
+  @Test
+  void twoClassesAreMappedOnlyWhenTheyAreTwo() {
+    // With positive = negative every point would be mapped to +1: a one-class set read as a labelling.
+    assertMessage(() -> LabeledPoints.fromClasses(new double[][] {{1}, {2}}, new int[] {3, 3}, 3, 3),
+        "the positive and the negative class are both 3");
+    LabeledPoints zeroOne = LabeledPoints.fromClasses(new double[][] {{1}, {2}}, new int[] {0, 1}, 1, 0);
+    assertEquals(-1, zeroOne.label(0));
+    assertEquals(1, zeroOne.label(1));
+  }
+
+  @Test
+  void aPredictionOrACountOnValuesWithoutASignIsRefused() {
+    // h(NaN) would be −1, as if the point were on the negative side; NaN weights would count every point wrong.
+    assertMessage(() -> Perceptron.predict(new double[] {1, 1}, new double[] {Double.NaN}), "feature 0 is NaN");
+    assertMessage(() -> Perceptron.predict(new double[] {1, Double.POSITIVE_INFINITY}, new double[] {1}),
+        "weight 1 is Infinity");
+    assertMessage(() -> Perceptron.errors(line, new double[] {Double.NaN, 1}), "weight 0 is NaN");
+  }
+
+  @Test
+  void anotherOrderMustHoldEveryPointOnce() {
+    assertEquals(List.of(-1, 1), List.of(line.reordered(new int[] {1, 0}).label(0), line.reordered(new int[] {1, 0})
+        .label(1)));
+    assertMessage(() -> line.reordered(new int[] {0, 0}), "point 0 appears twice");
+    assertMessage(() -> line.reordered(new int[] {0}), "1 indices for 2 points");
+    assertMessage(() -> line.reordered(new int[] {0, 5}), "index 5 is not a point of the 2");
+    assertNull(() -> line.reordered(null), "order");
+  }
+
+  private static void assertNull(org.junit.jupiter.api.function.Executable e, String name) {
+    NullPointerException x = assertThrows(NullPointerException.class, e);
+    assertTrue(x.getMessage() != null && x.getMessage().startsWith(name), x.getMessage());
+  }
+
   private static void assertMessage(org.junit.jupiter.api.function.Executable e, String fragment) {
     IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
     assertTrue(x.getMessage().contains(fragment), x.getMessage());
