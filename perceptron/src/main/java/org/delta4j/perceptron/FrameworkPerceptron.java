@@ -59,7 +59,8 @@ public final class FrameworkPerceptron {
       targets[k] = engine.tensor(type, Shape.of(1, 1), data.label(k));
     }
     List<Integer> mistakes = new ArrayList<>();
-    for (int pass = 1; pass <= maxPasses; pass++) {
+    for (int done = 0; done < maxPasses; done++) { // not pass <= maxPasses, which wraps at Integer.MAX_VALUE
+      int pass = done + 1;
       boolean clean = true;
       for (int k = 0; k < data.size(); k++) {
         net.trainStep(inputs[k], targets[k]);

@@ -58,7 +58,8 @@ public final class Perceptron {
     double[] w = initial.clone();
     long mistakes = 0;
     List<Integer> indices = new ArrayList<>();
-    for (int pass = 1; pass <= maxPasses; pass++) {
+    for (int done = 0; done < maxPasses; done++) { // not pass <= maxPasses, which wraps at Integer.MAX_VALUE
+      int pass = done + 1;
       boolean clean = true;
       for (int k = 0; k < data.size(); k++) {
         if (isMistake(data, w, k)) {
