@@ -283,8 +283,14 @@ public final class Network {
     guard.enter("backward");
     try {
       Tensor g = gradOutput;
+      int rows = output == null ? 0 : output.shape().dim(0);
       for (int i = stages.size() - 1; i >= 0; i--) {
-        g = stages.get(i).backward(g, i > 0 || needInputGradient);
+        boolean need = i > 0 || needInputGradient;
+        Layer stage = stages.get(i);
+        g = stage.backward(g, need);
+        if (need) { // the layer before reads it by its declared shape, type and engine
+          Layer.checkInputGradient(stage, g, rows, engine, dataType);
+        }
       }
       return g;
     } finally {
