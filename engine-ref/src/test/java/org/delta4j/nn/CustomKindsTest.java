@@ -421,11 +421,12 @@ class CustomKindsTest {
         + "output shape [2] makes [2, 2]", e.getMessage());
   }
 
-  /** Names its two state tensors alike. */
-  record Twice(double learningRate) implements OptimizerSpec {
+  /** An optimizer of the given type and state names whose rule does {@code rule} to each weight. */
+  record Odd(String type, List<String> stateNames, java.util.function.BiConsumer<Kernels, Tensor> rule)
+      implements OptimizerSpec {
     @Override
-    public String type() {
-      return "twice";
+    public double learningRate() {
+      return 0.1;
     }
 
     @Override
@@ -439,13 +440,8 @@ class CustomKindsTest {
     }
 
     @Override
-    public List<String> stateNames() {
-      return List.of("m", "m");
-    }
-
-    @Override
     public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
-      kernels.axpy(-rate, g, w);
+      rule.accept(kernels, w);
     }
 
     @Override
@@ -455,10 +451,10 @@ class CustomKindsTest {
   /** Two state tensors of one name would be saved as one, and a resumed run would start the other from zero. */
   @Test
   void anOptimizerWhoseStateNamesRepeatIsRefused() {
-    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Twice(0.1))
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Odd("twice", List.of("m", "m"), (k, w) -> {}))
         .build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, engine));
-    assertTrue(e.getMessage().startsWith("twice optimizer (" + Twice.class.getName() + "): its state names must be "
+    assertTrue(e.getMessage().startsWith("twice optimizer (" + Odd.class.getName() + "): its state names must be "
         + "distinct") && e.getMessage().contains("[m, m]"), e.getMessage());
   }
 }
