@@ -67,21 +67,31 @@ class KindRegistryTest {
 
   /**
    * A layer kind of any type name, passing its input through, whose writeFields writes its factor as the field {@code
-   * field}, or nothing when that is null.
+   * field}, or nothing when that is null; and which answers null when asked for its {@code outputShape} or its {@code
+   * parameters}, as {@code answersNull} names, to show what a kind answering so meets.
    */
-  record Named(String type, String name, double factor, String field) implements LayerSpec {
+  record Named(String type, String name, double factor, String field, String answersNull) implements LayerSpec {
     Named(String type, String name) {
       this(type, name, 1, null);
     }
 
+    Named(String type, String name, double factor, String field) {
+      this(type, name, factor, field, null);
+    }
+
     @Override
     public Named withName(String name) {
-      return new Named(type, name, factor, field);
+      return new Named(type, name, factor, field, answersNull);
     }
 
     @Override
     public Shape outputShape(Shape input) {
-      return input;
+      return "outputShape".equals(answersNull) ? null : input;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      return "parameters".equals(answersNull) ? null : List.of();
     }
 
     @Override
