@@ -758,7 +758,8 @@ public final class Tape {
     y.tracked |= y.source;
     y.backward = dy -> {
       Tensor dx = layer.backward(dy, x.tracked);
-      if (dx != null) {
+      if (x.tracked) { // a missing or misshapen ∂L/∂x would stop or garble the chain rule here, unseen
+        Layer.checkInputGradient(layer, dx, x.shape().dim(0), x.value.engine(), type);
         pass(x, dx);
       }
     };

@@ -79,7 +79,13 @@ abstract class TapeLayer implements Layer {
     if (!tape.reaches(output)) { // of neither x nor a parameter (a stop-gradient, parameters unused): ∂E/∂x = 0
       return needInputGradient ? tape.zeroGradient(input) : null;
     }
-    tape.backward(output, dy);
+    try {
+      tape.backward(output, dy);
+    } catch (IllegalArgumentException e) { // as in forward: a layer of the block names itself, this says which block
+      throw new IllegalArgumentException(what() + ": " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(what() + ": " + e.getMessage(), e);
+    }
     return needInputGradient ? input.gradient() : null;
   }
 

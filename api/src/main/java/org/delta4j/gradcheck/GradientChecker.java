@@ -93,6 +93,8 @@ public final class GradientChecker {
     Engine engine = input.engine();
     Mode mode = Mode.training(0);
     Tensor y = layer.forward(input, mode);
+    int rows = input.shape().dim(0);
+    Layer.checkOutput(layer, y, rows, engine, DataType.FLOAT64);
     double[] r = new double[(int) y.size()];
     SplitMix64 random = new SplitMix64(seed);
     for (int i = 0; i < r.length; i++) {
@@ -102,7 +104,9 @@ public final class GradientChecker {
     for (Parameter p : layer.parameters()) {
       engine.kernels().fill(p.gradient(), 0);
     }
-    double[] inputGrad = layer.backward(dy, true).toDoubleArray();
+    Tensor dx = layer.backward(dy, true);
+    Layer.checkInputGradient(layer, dx, rows, engine, DataType.FLOAT64);
+    double[] inputGrad = dx.toDoubleArray();
     Map<String, double[]> analytic = new LinkedHashMap<>();
     for (Parameter p : layer.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());

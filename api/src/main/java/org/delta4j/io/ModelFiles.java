@@ -24,6 +24,7 @@ import org.delta4j.spec.ParameterSpec;
 import org.delta4j.spec.UnknownKindException;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.NonFinite;
 import org.delta4j.tensor.Tensor;
 import org.delta4j.train.EpochResult;
 
@@ -294,7 +295,7 @@ public final class ModelFiles {
         for (int i = 0; i < v.length; i++) {
           String why = layer.refusedBufferValue(b.role(), v[i]);
           if (why != null) {
-            return "tensor '" + name + "' holds " + v[i] + " at index " + index(i, t.shape().dims()) + " (flat " + i
+            return "tensor '" + name + "' holds " + v[i] + " at index " + t.shape().index(i) + " (flat " + i
                 + "): " + why;
           }
         }
@@ -316,26 +317,7 @@ public final class ModelFiles {
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
       all.put(OPTIMIZER_PREFIX + s.getKey(), s.getValue());
     }
-    for (Map.Entry<String, Tensor> e : all.entrySet()) {
-      double[] v = e.getValue().toDoubleArray();
-      for (int i = 0; i < v.length; i++) {
-        if (!Double.isFinite(v[i])) {
-          return "tensor '" + e.getKey() + "' holds " + v[i] + " at index " + index(i, e.getValue().shape().dims())
-              + " (flat " + i + ")";
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The multi-dimensional index of a flat row-major index, e.g. [3, 17]. */
-  private static String index(int flat, int[] dims) {
-    int[] idx = new int[dims.length];
-    for (int k = dims.length - 1, rest = flat; k >= 0; k--) {
-      idx[k] = dims[k] == 0 ? 0 : rest % dims[k];
-      rest = dims[k] == 0 ? rest : rest / dims[k];
-    }
-    return Arrays.toString(idx);
+    return NonFinite.first(all);
   }
 
   private static void fill(Path file, SafeTensors.Contents c, String name, Tensor into, Set<String> unused)

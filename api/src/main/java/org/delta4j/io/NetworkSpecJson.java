@@ -25,6 +25,7 @@ import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.UnknownKindException;
 
 /**
  * {@link NetworkSpec} as JSON, the form saved models carry and network spec files are written in:
@@ -59,9 +60,64 @@ public final class NetworkSpecJson {
 
   private NetworkSpecJson() {}
 
-  /** The description as indented JSON, every field written. */
+  /**
+   * The description as JSON, every field written, with the kinds of the standard registry.
+   *
+   * @throws IllegalArgumentException when it would not read back as {@code spec} (see {@link #write(NetworkSpec,
+   *     KindRegistry)})
+   */
   public static String write(NetworkSpec spec) {
-    return text(toJson(spec));
+    return write(spec, KindRegistry.standard());
+  }
+
+  /**
+   * The description as JSON, every field written, checked to read back with {@code kinds} as an equal spec: it is
+   * written to be read (by a model's loader, Spark's executors, a resumed run), and a kind whose writeFields and reader
+   * disagree would otherwise make a file nothing reads, or one read as another network (a field forgotten is read as
+   * its default). A description of a kind {@code kinds} does not know cannot be checked, and is written as it stands.
+   *
+   * @throws IllegalArgumentException naming the part, its kind and class, and the fields, when it would not
+   */
+  public static String write(NetworkSpec spec, KindRegistry kinds) {
+    ObjectNode json = toJson(spec);
+    NetworkSpec back;
+    try {
+      back = fromJson(json, kinds);
+    } catch (UnknownKindException e) { // for another reader (PyTorch's, say); Delta4j's refuses it, naming the kind
+      return text(json);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("the description written does not read back: " + e.getMessage()
+          + "; a kind's reader must read what its writeFields writes", e);
+    }
+    if (!back.equals(spec)) {
+      throw new IllegalArgumentException(difference(spec, back, json));
+    }
+    return text(json);
+  }
+
+  /** Which part of {@code spec} read back as another, and how. */
+  private static String difference(NetworkSpec spec, NetworkSpec back, ObjectNode json) {
+    for (int i = 0; i < spec.layers().size(); i++) {
+      LayerSpec l = spec.layers().get(i);
+      if (!l.equals(back.layers().get(i))) {
+        return misread("layers[" + i + "]", "the " + l.type() + " layer '" + l.name() + "'", l, back.layers().get(i),
+            json.get("layers").get(i));
+      }
+    }
+    if (!spec.loss().equals(back.loss())) {
+      return misread("loss", "the " + spec.loss().type() + " loss", spec.loss(), back.loss(), json.get("loss"));
+    }
+    if (!spec.optimizer().equals(back.optimizer())) {
+      return misread("optimizer", "the " + spec.optimizer().type() + " optimizer", spec.optimizer(),
+          back.optimizer(), json.get("optimizer"));
+    }
+    return "the description written reads back as " + back + ", not " + spec;
+  }
+
+  private static String misread(String where, String what, Object written, Object read, JsonNode fields) {
+    return where + ": " + what + " (" + written.getClass().getName() + ") does not read back as it was written: its "
+        + "fields " + fields + " read back as " + read + ", not " + written + "; a kind's reader must make an "
+        + "equal spec of what its writeFields writes";
   }
 
   /** Parses a description with the standard registry; an {@link IllegalArgumentException} names what is wrong. */

@@ -41,7 +41,7 @@ public interface Layer {
    * it next assumes. The network and a block's tape check every layer they run; another shape is the layer's fault.
    */
   static void checkOutput(Layer layer, Tensor output, int rows) {
-    checkShape(layer, output, rows);
+    checkShape(layer, "forward", output, rows, layer.outputShape(), "output");
   }
 
   /**
@@ -49,20 +49,35 @@ public interface Layer {
    * as the kernels that read it next require: another is refused here, naming the layer, rather than in the kernel.
    */
   static void checkOutput(Layer layer, Tensor output, int rows, Engine engine, DataType type) {
-    checkShape(layer, output, rows);
-    if (output.dataType() != type || output.engine() != engine) {
-      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
-          + "pass gave a " + output.dataType() + " tensor on engine " + output.engine().name() + ", but its input is "
-          + type + " on engine " + engine.name() + (output.engine() != engine && output.engine().name().equals(
-          engine.name()) ? " (another instance of it)" : ""));
+    checkShape(layer, "forward", output, rows, layer.outputShape(), "output");
+    checkTypeAndEngine(layer, "forward", output, engine, type);
+  }
+
+  /**
+   * Checks the ∂L/∂input that {@code layer}'s backward pass gave, when one was asked for, for a batch of {@code rows}:
+   * a {@code type} tensor on {@code engine} in a batch of the layer's input shape, as the layer before it reads it. The
+   * network, a block's tape and the gradient checker check every layer they run, so that a mistake is the layer's, not
+   * the layer's before it or a kernel's.
+   */
+  static void checkInputGradient(Layer layer, Tensor gradient, int rows, Engine engine, DataType type) {
+    checkShape(layer, "backward", gradient, rows, layer.inputShape(), "input");
+    checkTypeAndEngine(layer, "backward", gradient, engine, type);
+  }
+
+  private static void checkTypeAndEngine(Layer layer, String pass, Tensor t, Engine engine, DataType type) {
+    if (t.dataType() != type || t.engine() != engine) {
+      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its " + pass
+          + " pass gave a " + t.dataType() + " tensor on engine " + t.engine().name() + ", but its input is " + type
+          + " on engine " + engine.name() + (t.engine() != engine && t.engine().name().equals(engine.name())
+          ? " (another instance of it)" : ""));
     }
   }
 
-  private static void checkShape(Layer layer, Tensor output, int rows) {
-    if (output == null || !output.shape().isBatchOf(layer.outputShape()) || output.shape().dim(0) != rows) {
-      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
-          + "pass gave " + (output == null ? "null" : output.shape()) + " for a batch of " + rows
-          + ", but its output shape " + layer.outputShape() + " makes " + layer.outputShape().withBatch(rows));
+  private static void checkShape(Layer layer, String pass, Tensor t, int rows, Shape sample, String which) {
+    if (t == null || !t.shape().isBatchOf(sample) || t.shape().dim(0) != rows) {
+      throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its " + pass
+          + " pass gave " + (t == null ? "null" : t.shape()) + " for a batch of " + rows + ", but its " + which
+          + " shape " + sample + " makes " + sample.withBatch(rows));
     }
   }
 

@@ -16,6 +16,7 @@ import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.ParameterSpec;
 import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.NonFinite;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -283,8 +284,14 @@ public final class Network {
     guard.enter("backward");
     try {
       Tensor g = gradOutput;
+      int rows = output == null ? 0 : output.shape().dim(0);
       for (int i = stages.size() - 1; i >= 0; i--) {
-        g = stages.get(i).backward(g, i > 0 || needInputGradient);
+        boolean need = i > 0 || needInputGradient;
+        Layer stage = stages.get(i);
+        g = stage.backward(g, need);
+        if (need) { // the layer before reads it by its declared shape, type and engine
+          Layer.checkInputGradient(stage, g, rows, engine, dataType);
+        }
       }
       return g;
     } finally {
@@ -327,10 +334,8 @@ public final class Network {
         Tensor gradient = lossGradients.get(out.shape().dim(0));
         double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
         if (!Double.isFinite(value)) {
-          throw new ArithmeticException(String.format(Locale.ROOT,
-              "%s loss is %s at update %d: the inputs or targets hold NaN/infinite values, or training diverged "
-                  + "(try a lower learning rate than %g)",
-              spec.loss().type(), value, optimizer.iterations() + 1, optimizer.currentLearningRate()));
+          throw new ArithmeticException(String.format(Locale.ROOT, "%s loss is %s at update %d: ", spec.loss().type(),
+              value, optimizer.iterations() + 1) + nonFiniteCause());
         }
         backward(gradient, false);
         return value;
@@ -346,6 +351,30 @@ public final class Network {
       }
       guard.exit();
     }
+  }
+
+  /**
+   * Why a loss is not finite: the first weight or buffer that is not, once updates were made (a rule of the optimizer,
+   * written anywhere, makes NaN that no loss would), else the data or the rate. Scans the model, on this path only.
+   */
+  private String nonFiniteCause() {
+    Map<String, Tensor> model = new LinkedHashMap<>();
+    for (Parameter p : parameters) {
+      model.put(p.name(), p.value());
+    }
+    int i = 0;
+    for (String name : buffers.keySet()) { // the forward pass moved the buffers: the backups are the model's
+      model.put(name, bufferBackups.get(i++));
+    }
+    String spoiled = NonFinite.first(model);
+    String lower = String.format(Locale.ROOT, "try a lower learning rate than %g", optimizer.currentLearningRate());
+    if (spoiled != null && optimizer.iterations() > 0) {
+      return "the weights are not finite after update " + optimizer.iterations() + " of the "
+          + spec.optimizer().type() + " optimizer (" + spec.optimizer().getClass().getName() + "): " + spoiled
+          + "; its rule wrote that, or training diverged (" + lower + ")";
+    }
+    return (spoiled != null ? spoiled + "; " : "") + "the inputs or targets hold NaN/infinite values, or training "
+        + "diverged (" + lower + ")";
   }
 
   /** Saves the buffers into their backups, or puts the backups back. */

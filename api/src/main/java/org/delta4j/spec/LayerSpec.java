@@ -124,7 +124,7 @@ public interface LayerSpec {
     }
 
     @Override
-    public Layer build(LayerContext c) {
+    public DenseLayer build(LayerContext c) {
       return new DenseLayer(c.name(), c.inputShape(), units, c.parameter("weight"),
           useBias ? c.parameter("bias") : null, c.engine(), c.dataType());
     }
@@ -178,7 +178,7 @@ public interface LayerSpec {
     }
 
     @Override
-    public Layer build(LayerContext c) {
+    public ActivationLayer build(LayerContext c) {
       return new ActivationLayer(c.name(), function, alpha, c.inputShape(), c.engine(), c.dataType());
     }
 
@@ -223,7 +223,7 @@ public interface LayerSpec {
     }
 
     @Override
-    public Layer build(LayerContext c) {
+    public DropoutLayer build(LayerContext c) {
       return new DropoutLayer(c.name(), rate, c.seed(), c.inputShape(), c.engine(), c.dataType());
     }
 

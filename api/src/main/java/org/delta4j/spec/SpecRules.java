@@ -71,6 +71,18 @@ public final class SpecRules {
    * What of a layer would hold more values than one tensor can (2³¹ − 1, the length of a Java array): a parameter or
    * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
    */
+  /**
+   * What a kind answered null for, given input {@code in}: its output shape, parameters or buffers, which the network
+   * reads; null when it answered all three. Said here, naming the kind's class, rather than as a failure to fit.
+   */
+  private static String nullAnswer(LayerSpec l, Shape in, Shape out) {
+    String asked = out == null ? "outputShape" : l.parameters(in) == null ? "parameters" : l.buffers(in) == null
+        ? "buffers" : null;
+    return asked == null ? null : l.type() + " layer '" + l.name() + "' (" + l.getClass().getName() + "): its "
+        + asked + "(" + in + ") gave null; a kind gives " + (out == null ? "the shape, or throws "
+        + "IllegalArgumentException naming why the input does not fit" : "an empty list when it has none");
+  }
+
   private static String tooLarge(LayerSpec l, Shape in, Shape out) {
     List<ParameterSpec> declared = new ArrayList<>(l.parameters(in));
     declared.addAll(l.buffers(in));
@@ -122,6 +134,12 @@ public final class SpecRules {
         Shape in = shape;
         try {
           shape = l.outputShape(in);
+          String hollow = nullAnswer(l, in, shape);
+          if (hollow != null) {
+            problems.add(new Problem(i, "shape", hollow));
+            shape = null;
+            continue;
+          }
           String tooLarge = tooLarge(l, in, shape);
           if (tooLarge != null) {
             problems.add(new Problem(i, "shape", tooLarge));

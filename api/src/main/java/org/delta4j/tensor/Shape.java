@@ -146,6 +146,16 @@ public final class Shape {
     return dims.clone();
   }
 
+  /** The multi-dimensional index of row-major element {@code flat}, as {@code [3, 17]}, to name it in a message. */
+  public String index(int flat) {
+    int[] idx = new int[dims.length];
+    for (int k = dims.length - 1, rest = flat; k >= 0; k--) {
+      idx[k] = dims[k] == 0 ? 0 : rest % dims[k];
+      rest = dims[k] == 0 ? rest : rest / dims[k];
+    }
+    return Arrays.toString(idx);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Shape s && Arrays.equals(dims, s.dims);

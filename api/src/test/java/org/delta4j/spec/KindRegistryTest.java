@@ -65,16 +65,33 @@ class KindRegistryTest {
     assertTrue(e.getMessage().contains("layer kind 'swish'") && e.getMessage().contains("'dense'"), e.getMessage());
   }
 
-  /** A layer kind of any type name, passing its input through. */
-  record Named(String type, String name) implements LayerSpec {
+  /**
+   * A layer kind of any type name, passing its input through, whose writeFields writes its factor as the field {@code
+   * field}, or nothing when that is null; and which answers null when asked for its {@code outputShape} or its {@code
+   * parameters}, as {@code answersNull} names, to show what a kind answering so meets.
+   */
+  record Named(String type, String name, double factor, String field, String answersNull) implements LayerSpec {
+    Named(String type, String name) {
+      this(type, name, 1, null);
+    }
+
+    Named(String type, String name, double factor, String field) {
+      this(type, name, factor, field, null);
+    }
+
     @Override
     public Named withName(String name) {
-      return new Named(type, name);
+      return new Named(type, name, factor, field, answersNull);
     }
 
     @Override
     public Shape outputShape(Shape input) {
-      return input;
+      return "outputShape".equals(answersNull) ? null : input;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      return "parameters".equals(answersNull) ? null : List.of();
     }
 
     @Override
@@ -83,7 +100,47 @@ class KindRegistryTest {
     }
 
     @Override
-    public void writeFields(FieldWriter out) {}
+    public void writeFields(FieldWriter out) {
+      if (field != null) {
+        out.put(field, factor);
+      }
+    }
+  }
+
+  /**
+   * A description is written to be read: by a model file's loader, by Spark's executors, by a resumed run. A kind whose
+   * writeFields and reader disagree is refused where the description is written, naming the kind, its class and the
+   * fields: a forgotten field read back as its default, so that a loaded model or an executor ran another network, and
+   * a misspelt one made a saved model that no loader could read.
+   */
+  @Test
+  void aDescriptionThatWouldNotReadBackIsRefusedWhereItIsWrittenNamingTheKind() {
+    KindRegistry kinds = KindRegistry.of(List.of(new BuiltInKinds(), new KindProvider() {
+      @Override
+      public List<LayerKind> layerKinds() {
+        return List.of(new LayerKind("scaled", f -> new Named("scaled", f.name(), f.number("factor", 1), "factor"),
+            new LayerKind.Example(new Named("scaled", null), Shape.of(2))));
+      }
+    }));
+    NetworkSpec forgotten = NetworkSpec.builder().input(2).layer(new Named("scaled", "f", 0.5, null)).dense(2)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NetworkSpecJson.write(forgotten, kinds));
+    assertEquals("layers[0]: the scaled layer 'f' (" + Named.class.getName() + ") does not read back as it was "
+        + "written: its fields {\"type\":\"scaled\",\"name\":\"f\"} read back as "
+        + new Named("scaled", "f", 1, "factor") + ", not " + forgotten.layers().get(0) + "; a kind's reader must make "
+        + "an equal spec of what its writeFields writes", e.getMessage());
+    NetworkSpec misspelt = NetworkSpec.builder().input(2).layer(new Named("scaled", "m", 0.5, "factr")).dense(2)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.write(misspelt, kinds));
+    assertTrue(e.getMessage().startsWith("the description written does not read back: layers[0]: unknown field "
+        + "[factr]") && e.getMessage().endsWith("; a kind's reader must read what its writeFields writes"),
+        e.getMessage());
+    NetworkSpec fine = NetworkSpec.builder().input(2).layer(new Named("scaled", "s", 0.5, "factor")).dense(2)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    assertEquals(fine, NetworkSpecJson.read(NetworkSpecJson.write(fine, kinds), kinds));
+    // a kind the registry does not know is for another reader (the conformance suite's PyTorch), written unchecked
+    assertTrue(NetworkSpecJson.write(forgotten, KindRegistry.of(List.of(new BuiltInKinds()))).contains("scaled"));
   }
 
   /**

@@ -116,4 +116,19 @@ class NetworkSpecTest {
     assertEquals("layer 1 (" + KindRegistryTest.Named.class.getName() + ") has no type name: type() returned null",
         e.getMessage());
   }
+
+  /**
+   * A kind that answers null for its output shape or parameters is named with what it answered so, where the network
+   * is described: it was reported as an input that does not fit, with the text of a NullPointerException inside.
+   */
+  @Test
+  void aKindThatAnswersNullForItsShapeOrParametersIsNamed() {
+    for (boolean noShape : new boolean[] {true, false}) {
+      InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3)
+          .layer(new KindRegistryTest.Named("hollow", null, 1, null, noShape ? "outputShape" : "parameters")).dense(2).loss(LossFunction.SQUARED_ERROR).build());
+      assertTrue(e.getMessage().contains("hollow layer 'hollow1' (" + KindRegistryTest.Named.class.getName() + "): its "
+          + (noShape ? "outputShape([3]) gave null; a kind gives the shape, or throws IllegalArgumentException"
+          : "parameters([3]) gave null; a kind gives an empty list when it has none")), e.getMessage());
+    }
+  }
 }

@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.delta4j.engine.BinaryOp;
+import org.delta4j.engine.ConvGeometry;
+import org.delta4j.engine.Convolution;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ReduceOp;
+import org.delta4j.engine.ReluGate;
 import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
 import org.delta4j.engine.ref.RefEngine;
@@ -498,6 +501,154 @@ public abstract class PrimitiveConformance {
         return out;
       });
     }
+  }
+
+  /** Tensors end to end, as one vector of their values, to hold a kernel's several outputs to another's. */
+  private static Tensor joined(Engine e, DataType type, Tensor... parts) {
+    List<Double> values = new ArrayList<>();
+    for (Tensor t : parts) {
+      for (double v : t.toDoubleArray()) {
+        values.add(v);
+      }
+    }
+    return e.tensor(type, Shape.of(values.size()), values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** One image or per-channel kernel on this engine's tensors, its outputs joined end to end. */
+  @FunctionalInterface
+  private interface ImageKernel {
+    Tensor apply(Kernels k, Engine e);
+  }
+
+  /**
+   * The image and per-channel operations (convolution, im2col and col2im, the axis swap, pooling, the batch
+   * normalisation's affine maps, combinations and sums, gated or not) by the defaults over this engine's primitives
+   * agree with the reference engine's own: an engine that overrides only the primitives gets them right.
+   */
+  @ParameterizedTest(name = "{0} image and per-channel operations by the defaults over this engine's primitives")
+  @EnumSource(DataType.class)
+  void imageAndChannelDefaultsAgree(DataType type) {
+    Shape images = Shape.of(3, 4, 5, 6);
+    Shape channels = Shape.of(4);
+    ConvGeometry conv = new ConvGeometry(4, 5, 6, 3, 2, 2, 1, 1, 2, 1, 1, 3, 6); // stride 2 down, dilated across
+    ConvGeometry pool = new ConvGeometry(4, 5, 6, 2, 2, 2, 2, 1, 1, 0, 0, 2, 3);
+    Shape columns = Shape.of(conv.columnRows(), 3 * conv.positions());
+    Shape pooled = Shape.of(3, 4, 2, 3);
+    Map<String, ImageKernel> kernels = new LinkedHashMap<>();
+    kernels.put("channelAffine", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      k.channelAffine(t(e, type, images, 40), t(e, type, channels, 50), t(e, type, channels, 51), y);
+      return y;
+    });
+    kernels.put("channelAffine about a centre", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      k.channelAffine(t(e, type, images, 40), t(e, type, channels, 52), t(e, type, channels, 50),
+          t(e, type, channels, 51), y);
+      return y;
+    });
+    kernels.put("channelAffineRelu", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      k.channelAffineRelu(t(e, type, images, 40), t(e, type, channels, 52), t(e, type, channels, 50),
+          t(e, type, channels, 51), y);
+      return y;
+    });
+    kernels.put("channelCombine", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      k.channelCombine(t(e, type, images, 40), t(e, type, channels, 50), t(e, type, images, 41),
+          t(e, type, channels, 51), t(e, type, channels, 52), y, e.zeros(type, images));
+      return y;
+    });
+    kernels.put("channelCombine gated about a centre", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      k.channelCombine(t(e, type, images, 40), t(e, type, channels, 50), t(e, type, images, 41),
+          t(e, type, channels, 52), t(e, type, channels, 51), t(e, type, channels, 53), gate(e, type), y,
+          e.zeros(type, images));
+      return y;
+    });
+    kernels.put("channelSumsAndProducts, plain and gated about an origin", (k, e) -> {
+      Tensor[] out = {e.zeros(type, channels), e.zeros(type, channels), e.zeros(type, channels),
+          e.zeros(type, channels)};
+      k.channelSumsAndProducts(t(e, type, images, 40), t(e, type, images, 41), out[0], out[1]);
+      k.channelSumsAndProducts(t(e, type, images, 40), t(e, type, images, 41), t(e, type, channels, 52),
+          gate(e, type), out[2], out[3], e.zeros(type, images));
+      return joined(e, type, out);
+    });
+    kernels.put("channelShiftAndSquares", (k, e) -> {
+      Tensor y = e.zeros(type, images);
+      Tensor squares = e.zeros(type, channels);
+      k.channelShiftAndSquares(t(e, type, images, 40), t(e, type, channels, 51), y, squares);
+      return joined(e, type, y, squares);
+    });
+    kernels.put("channelMoments", (k, e) -> {
+      Tensor mean = e.zeros(type, channels);
+      Tensor variance = e.zeros(type, channels);
+      k.channelMoments(t(e, type, images, 40), mean, variance, e.zeros(type, images));
+      return joined(e, type, mean, variance);
+    });
+    kernels.put("channelSums of products", (k, e) -> {
+      Tensor out = e.tensor(type, channels, Double.NaN, 1, 2, 3); // β = 0 ignores what it held
+      k.channelSums(t(e, type, images, 40), t(e, type, images, 41), 0, out);
+      return out;
+    });
+    kernels.put("channelSums with β = 0.5", (k, e) -> {
+      Tensor out = t(e, type, channels, 53);
+      k.channelSums(t(e, type, images, 40), null, 0.5, out);
+      return out;
+    });
+    kernels.put("swapLeadingAxes", (k, e) -> {
+      Tensor dst = e.zeros(type, Shape.of(4, 3, 5, 6));
+      k.swapLeadingAxes(t(e, type, images, 40), dst);
+      return dst;
+    });
+    kernels.put("im2col", (k, e) -> {
+      Tensor col = e.zeros(type, columns);
+      k.im2col(t(e, type, images, 40), conv, col);
+      return col;
+    });
+    kernels.put("col2im", (k, e) -> {
+      Tensor x = e.zeros(type, images);
+      k.col2im(t(e, type, columns, 42), conv, x);
+      return x;
+    });
+    kernels.put("maxPool and its backward", (k, e) -> {
+      Tensor x = t(e, type, images, 40);
+      Tensor y = e.zeros(type, pooled);
+      Tensor dx = e.zeros(type, images);
+      k.maxPool(x, pool, y);
+      k.maxPoolBackward(x, t(e, type, pooled, 43), pool, dx);
+      return joined(e, type, y, dx);
+    });
+    kernels.put("avgPool and its backward", (k, e) -> {
+      Tensor y = e.zeros(type, pooled);
+      Tensor dx = e.zeros(type, images);
+      k.avgPool(t(e, type, images, 40), pool, y);
+      k.avgPoolBackward(t(e, type, pooled, 43), pool, dx);
+      return joined(e, type, y, dx);
+    });
+    kernels.put("convolution forward and backward", (k, e) -> {
+      Shape filters = Shape.of(3, conv.columnRows());
+      Tensor w = t(e, type, filters, 44);
+      Tensor y = e.zeros(type, Shape.of(3, 3, conv.outputHeight(), conv.outputWidth()));
+      Tensor dw = t(e, type, filters, 45);
+      Tensor dx = e.zeros(type, images);
+      Convolution c = k.convolution(conv, 3);
+      c.forward(t(e, type, images, 40), w, y, true);
+      c.backward(t(e, type, y.shape(), 46), w, 0.5, dw, dx);
+      return joined(e, type, y, dw, dx);
+    });
+    for (Map.Entry<String, ImageKernel> c : kernels.entrySet()) {
+      agree(c.getKey(), type, e -> c.getValue().apply(fusedOrDefaults(e), e));
+    }
+  }
+
+  /** Values in [−1, 1) of {@code shape} on {@code e}, drawn from {@code seed}. */
+  private static Tensor t(Engine e, DataType type, Shape shape, long seed) {
+    return e.tensor(type, shape, uniform(shape, seed, -1, 1));
+  }
+
+  /** A ReLU gate over 4 channels that is open at some elements and closed at others. */
+  private static ReluGate gate(Engine e, DataType type) {
+    return new ReluGate(t(e, type, Shape.of(4), 52), t(e, type, Shape.of(4), 50), t(e, type, Shape.of(4), 51));
   }
 
   // ---------------------------------------------------------------- bad arguments

@@ -15,6 +15,7 @@ import org.delta4j.autodiff.BlockSpec.Node;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.gradcheck.GradientChecker;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.ModelFormatException;
 import org.delta4j.io.NetworkSpecJson;
@@ -252,12 +253,17 @@ class CustomKindsTest {
   }
 
   /**
-   * Declares an output of 2 per sample, and its layer says so too, but gives what {@code gives} makes of its input:
-   * by default its input of 3 unchanged.
+   * Declares an output of 2 per sample, and its layer says so too, but gives what {@code gives} makes of its input (by
+   * default its input of 3 unchanged), and from its backward pass what {@code givesBack} makes of ∂L/∂output.
    */
-  record Wide(String name, java.util.function.UnaryOperator<Tensor> gives) implements LayerSpec {
+  record Wide(String name, java.util.function.UnaryOperator<Tensor> gives,
+      java.util.function.UnaryOperator<Tensor> givesBack) implements LayerSpec {
     Wide(String name) {
       this(name, input -> input);
+    }
+
+    Wide(String name, java.util.function.UnaryOperator<Tensor> gives) {
+      this(name, gives, dy -> dy);
     }
 
     @Override
@@ -267,7 +273,7 @@ class CustomKindsTest {
 
     @Override
     public LayerSpec withName(String name) {
-      return new Wide(name, gives);
+      return new Wide(name, gives, givesBack);
     }
 
     @Override
@@ -303,7 +309,7 @@ class CustomKindsTest {
 
         @Override
         public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
-          return gradOutput;
+          return givesBack.apply(gradOutput);
         }
 
         @Override
@@ -367,11 +373,60 @@ class CustomKindsTest {
     }
   }
 
-  /** Names its two state tensors alike. */
-  record Twice(double learningRate) implements OptimizerSpec {
+  /**
+   * A layer whose backward pass gives ∂L/∂input of another shape, data type or engine than its input's, or none where
+   * one is needed, is named where the network, a block's tape or the gradient checker runs it: the layer before it was
+   * blamed for its "output gradient", a kernel for mixed types, in a block a missing gradient stopped the chain rule
+   * without a word, leaving the layers before it untrained, and the gradient checker compared what it was given.
+   */
+  @Test
+  void aLayerWhoseBackwardGivesAnotherShapeTypeOrEngineOrNothingIsNamed() {
+    Engine other = new RefEngine();
+    Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Tensor t = engine.zeros(DataType.FLOAT32, Shape.of(2, 2));
+    java.util.function.UnaryOperator<Tensor> gives = in -> engine.zeros(in.dataType(), Shape.of(2, 2));
+    String layer = "layer 'w' (" + Wide.class.getName() + "$1): its backward pass gave ";
+    Map<Wide, String> cases = new LinkedHashMap<>();
+    cases.put(new Wide("w", gives, dy -> engine.zeros(DataType.FLOAT32, Shape.of(2, 5))),
+        layer + "[2, 5] for a batch of 2, but its input shape [4] makes [2, 4]");
+    cases.put(new Wide("w", gives, dy -> engine.zeros(DataType.FLOAT32, Shape.of(3, 4))),
+        layer + "[3, 4] for a batch of 2, but its input shape [4] makes [2, 4]");
+    cases.put(new Wide("w", gives, dy -> null), layer + "null for a batch of 2, but its input shape [4] makes [2, 4]");
+    cases.put(new Wide("w", gives, dy -> engine.zeros(DataType.FLOAT64, Shape.of(2, 4))),
+        layer + "a FLOAT64 tensor on engine ref, but its input is FLOAT32 on engine ref");
+    cases.put(new Wide("w", gives, dy -> other.zeros(DataType.FLOAT32, Shape.of(2, 4))),
+        layer + "a FLOAT32 tensor on engine ref, but its input is FLOAT32 on engine ref (another instance of it)");
+    for (Map.Entry<Wide, String> c : cases.entrySet()) {
+      Network net = Network.create(NetworkSpec.builder().input(3).dense(4).layer(c.getKey()).dense(2)
+          .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.trainStep(x, t));
+      assertEquals(c.getValue(), e.getMessage());
+      Network inBlock = Network.create(NetworkSpec.builder().input(3).layer(new BlockSpec("b", List.of(
+          Node.of(new LayerSpec.Dense(4).withName("d"), BlockSpec.INPUT), Node.of(c.getKey(), "d")), null)).dense(2)
+          .loss(new WeightedMse(1)).build(), engine, DataType.FLOAT32);
+      e = assertThrows(IllegalStateException.class, () -> inBlock.trainStep(x, t));
+      assertEquals("block layer 'b': " + c.getValue().replace("layer 'w'", "layer 'b/w'"), e.getMessage());
+    }
+    GradientChecker checker = new GradientChecker();
+    Tensor x64 = engine.tensor(DataType.FLOAT64, Shape.of(2, 3), 1, 2, 3, 4, 5, 6);
+    Layer backward = Network.create(NetworkSpec.builder().input(3).layer(new Wide("w", gives,
+        dy -> engine.zeros(DataType.FLOAT64, Shape.of(2, 5)))).loss(new WeightedMse(1)).build(), engine,
+        DataType.FLOAT64).layers().get(0);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> checker.checkLayer(backward, x64));
+    assertEquals(layer + "[2, 5] for a batch of 2, but its input shape [3] makes [2, 3]", e.getMessage());
+    Layer forward = Network.create(NetworkSpec.builder().input(3).layer(new Wide("w")).loss(new WeightedMse(1))
+        .build(), engine, DataType.FLOAT64).layers().get(0);
+    e = assertThrows(IllegalStateException.class, () -> checker.checkLayer(forward, x64));
+    assertEquals("layer 'w' (" + Wide.class.getName() + "$1): its forward pass gave [2, 3] for a batch of 2, but its "
+        + "output shape [2] makes [2, 2]", e.getMessage());
+  }
+
+  /** An optimizer of the given type and state names whose rule does {@code rule} to each weight. */
+  record Odd(String type, List<String> stateNames, java.util.function.BiConsumer<Kernels, Tensor> rule)
+      implements OptimizerSpec {
     @Override
-    public String type() {
-      return "twice";
+    public double learningRate() {
+      return 0.1;
     }
 
     @Override
@@ -385,13 +440,8 @@ class CustomKindsTest {
     }
 
     @Override
-    public List<String> stateNames() {
-      return List.of("m", "m");
-    }
-
-    @Override
     public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
-      kernels.axpy(-rate, g, w);
+      rule.accept(kernels, w);
     }
 
     @Override
@@ -401,10 +451,10 @@ class CustomKindsTest {
   /** Two state tensors of one name would be saved as one, and a resumed run would start the other from zero. */
   @Test
   void anOptimizerWhoseStateNamesRepeatIsRefused() {
-    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Twice(0.1))
+    NetworkSpec spec = NetworkSpec.builder().input(3).dense(2).loss(new WeightedMse(1)).optimizer(new Odd("twice", List.of("m", "m"), (k, w) -> {}))
         .build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Network.create(spec, engine));
-    assertTrue(e.getMessage().startsWith("twice optimizer (" + Twice.class.getName() + "): its state names must be "
+    assertTrue(e.getMessage().startsWith("twice optimizer (" + Odd.class.getName() + "): its state names must be "
         + "distinct") && e.getMessage().contains("[m, m]"), e.getMessage());
   }
 }

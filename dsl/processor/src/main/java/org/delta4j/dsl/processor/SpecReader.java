@@ -596,13 +596,6 @@ final class SpecReader {
 
   /** The accessor's return type: the class of the layer the spec's {@code build} declares, or {@code Layer}. */
   private static String layerClass(LayerSpec layer) {
-    if (layer instanceof LayerSpec.Dense) {
-      return "org.delta4j.nn.layers.DenseLayer";
-    } else if (layer instanceof LayerSpec.Dropout) {
-      return "org.delta4j.nn.layers.DropoutLayer";
-    } else if (layer instanceof LayerSpec.Activation) {
-      return "org.delta4j.nn.layers.ActivationLayer";
-    }
     try {
       Class<?> built = layer.getClass().getMethod("build", LayerContext.class).getReturnType();
       if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())

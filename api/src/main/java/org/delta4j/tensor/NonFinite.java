@@ -1,0 +1,25 @@
+package org.delta4j.tensor;
+
+import java.util.Map;
+
+/** Finds the first NaN or infinite value among named tensors, to name it where it is refused. */
+public final class NonFinite {
+  private NonFinite() {}
+
+  /**
+   * The first NaN or infinite value of {@code tensors}, in their order, as "tensor 'name' holds NaN at index [i, j]
+   * (flat k)"; null when every value is finite.
+   */
+  public static String first(Map<String, Tensor> tensors) {
+    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+      double[] v = e.getValue().toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          return "tensor '" + e.getKey() + "' holds " + v[i] + " at index " + e.getValue().shape().index(i)
+              + " (flat " + i + ")";
+        }
+      }
+    }
+    return null;
+  }
+}
