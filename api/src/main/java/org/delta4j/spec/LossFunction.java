@@ -45,6 +45,16 @@ public enum LossFunction implements LossSpec {
   }
 
   @Override
+  public Targets targets() {
+    return switch (this) {
+      case SQUARED_ERROR, MEAN_SQUARED_ERROR -> Targets.VALUES;
+      case BINARY_CROSS_ENTROPY -> Targets.BINARY;
+      case CATEGORICAL_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY -> Targets.CLASSES;
+      case PERCEPTRON -> Targets.SIGNS;
+    };
+  }
+
+  @Override
   public Loss build(Engine engine, DataType dataType) {
     return new KernelLoss(this, engine.kernels());
   }

@@ -23,6 +23,27 @@ public interface LossSpec {
     return false;
   }
 
+  /** The form of a loss's targets, and so of a prediction read from the network's output. */
+  enum Targets {
+    /** A distribution over classes per sample (one-hot for a class): the prediction is the most probable class. */
+    CLASSES,
+    /** A probability per output: the prediction is whether each output is at least ½ likely. */
+    BINARY,
+    /** ±1 per output: the prediction is each output's sign, 1 for a positive output and −1 otherwise. */
+    SIGNS,
+    /** Any values: the prediction is the output itself. */
+    VALUES
+  }
+
+  /**
+   * The form of this loss's targets; by default {@link Targets#CLASSES} for a loss on logits, else {@link
+   * Targets#VALUES}. Predictions (the DSL's generated {@code predict}) and data-parallel training, which gives each
+   * row's class as a one-hot target, read it.
+   */
+  default Targets targets() {
+    return takesLogits() ? Targets.CLASSES : Targets.VALUES;
+  }
+
   /**
    * What is wrong with ending a network of these layers with this loss, or null when it fits; {@code output} is the
    * network's per-sample output shape, or null when the layers' shapes do not fit together.

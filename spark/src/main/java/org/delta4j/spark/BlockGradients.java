@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
-import org.delta4j.spec.LossFunction;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.tensor.Tensor;
 
 /**
@@ -95,10 +95,11 @@ public final class BlockGradients {
           + "vector of at least 2 class scores, not " + network.outputShape());
     }
     // Each row's class becomes a one-hot target; a loss that reads its targets otherwise would learn something else.
-    if (network.spec().loss() == LossFunction.PERCEPTRON) {
+    LossSpec loss = network.spec().loss();
+    if (loss.targets() == LossSpec.Targets.SIGNS) {
       throw new IllegalArgumentException("data-parallel training gives each row's class as a one-hot target (1 for "
-          + "the class, 0 for the others), but the network's loss PERCEPTRON takes targets of ±1: use "
-          + "SOFTMAX_CROSS_ENTROPY on logits, or another loss of class targets");
+          + "the class, 0 for the others), but the network's loss " + loss.type() + " takes targets of ±1: use "
+          + "softmax_cross_entropy on logits, or another loss of class targets");
     }
   }
 

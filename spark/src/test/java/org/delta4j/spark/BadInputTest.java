@@ -143,7 +143,7 @@ class BadInputTest {
     NetworkSpec perceptron = NetworkSpec.builder().input(6).dense(3).loss(LossFunction.PERCEPTRON).build();
     fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
         Network.create(perceptron, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
-        "the network's loss PERCEPTRON takes targets of ±1");
+        "the network's loss perceptron takes targets of ±1");
   }
 
   @Test

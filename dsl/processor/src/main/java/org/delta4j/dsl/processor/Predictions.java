@@ -3,13 +3,12 @@ package org.delta4j.dsl.processor;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import javax.lang.model.element.Modifier;
-import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.LossSpec;
 
 /**
  * The generated {@code predict} (and {@code probabilities}, for a loss on probabilities) in the form of the loss's
- * targets: a class per sample for the softmax losses, a yes or no per output for binary cross-entropy, ±1 per output
- * for the perceptron criterion, and the outputs themselves for the regression losses and any other kind.
+ * {@link LossSpec#targets()}, built-in or not: a class per sample, a yes or no per output, ±1 per output, or the
+ * outputs themselves.
  */
 final class Predictions {
   private Predictions() {}
@@ -17,35 +16,30 @@ final class Predictions {
   static void add(TypeSpec.Builder type, LossSpec spec) {
     MethodSpec.Builder predict = MethodSpec.methodBuilder("predict").addModifiers(Modifier.PUBLIC)
         .addParameter(float[][].class, "samples");
-    if (!(spec instanceof LossFunction loss)) {
-      if (spec.takesLogits()) {
-        type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));
-      }
-      type.addMethod(predict.returns(float[][].class)
-          .addJavadoc("The outputs of each sample, as the loss " + NetworkClassWriter.escape(spec.type()) + " is trained on.\n\n"
-              + "@param samples the samples\n@return one row of values per sample\n")
-          .addStatement("return outputs(samples)").build());
-      return;
-    }
-    switch (loss) {
-      case SOFTMAX_CROSS_ENTROPY, CATEGORICAL_CROSS_ENTROPY -> {
+    switch (spec.targets()) {
+      case CLASSES -> {
         type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));
         type.addMethod(predict.returns(int[].class)
             .addJavadoc("The most probable class of each sample.\n\n@param samples the samples\n"
                 + "@return one class index per sample\n")
             .addStatement("return $T.classes(network, samples)", NetworkClassWriter.INFERENCE).build());
       }
-      case BINARY_CROSS_ENTROPY -> {
+      case BINARY -> {
         type.addMethod(probabilities("The probability of each output of each sample (one row of features each)."));
         type.addMethod(elementWise(predict, boolean.class, "probabilities", "p[i][j] >= 0.5f",
             "Whether each output of each sample is more likely true than not (its probability at least ½)."));
       }
-      case PERCEPTRON -> type.addMethod(elementWise(predict, int.class, "outputs", "p[i][j] > 0 ? 1 : -1",
+      case SIGNS -> type.addMethod(elementWise(predict, int.class, "outputs", "p[i][j] > 0 ? 1 : -1",
           "The bipolar step of each output of each sample: 1 for a positive activation, else −1."));
-      case SQUARED_ERROR, MEAN_SQUARED_ERROR -> type.addMethod(predict.returns(float[][].class)
-          .addJavadoc("The predicted values of each sample: the network's outputs.\n\n@param samples the samples\n"
-              + "@return one row of values per sample\n")
-          .addStatement("return outputs(samples)").build());
+      case VALUES -> {
+        if (spec.takesLogits()) {
+          type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));
+        }
+        type.addMethod(predict.returns(float[][].class)
+            .addJavadoc("The outputs of each sample, as the loss " + NetworkClassWriter.escape(spec.type())
+                + " is trained on.\n\n@param samples the samples\n@return one row of values per sample\n")
+            .addStatement("return outputs(samples)").build());
+      }
     }
   }
 
