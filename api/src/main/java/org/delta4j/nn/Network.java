@@ -293,7 +293,7 @@ public final class Network {
           Layer.checkInputGradient(stage, g, rows, engine, dataType);
         }
       }
-      return g;
+      return needInputGradient ? g : null; // whatever a first layer told not to compute returns, it is not ∂L/∂input
     } finally {
       guard.exit();
     }

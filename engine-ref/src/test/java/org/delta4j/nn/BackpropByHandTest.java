@@ -1,6 +1,7 @@
 package org.delta4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
@@ -131,6 +132,40 @@ class BackpropByHandTest {
         }
       }
     }
+  }
+
+  /**
+   * The network's backward pass returns ∂E/∂I = δ_J·W_IJᵀ, the chain rule carried one step past the first layer,
+   * when asked for it, and null, as its contract says, when not.
+   */
+  @Test
+  void backwardGivesTheInputGradientOnlyWhenAskedFor() {
+    double[] h1In = affine(I, W_IJ, B);
+    double[] h1Out = new double[3];
+    for (int n = 0; n < 3; n++) {
+      h1Out[n] = Math.max(0, h1In[n]);
+    }
+    Network net = network(LossFunction.SQUARED_ERROR, false);
+    Tensor x = engine.tensor(DataType.FLOAT64, Shape.of(1, 3), I);
+    Tensor dOut = engine.tensor(DataType.FLOAT64, Shape.of(1, 3), 1, -2, 0.5);
+    double[] h2In = affine(h1Out, W_JK, B);
+    double[] deltaK = backThrough(dOut.toDoubleArray(), W_KL);
+    for (int n = 0; n < 3; n++) {
+      double s = 1 / (1 + Math.exp(-h2In[n]));
+      deltaK[n] *= s * (1 - s);
+    }
+    double[] deltaJ = backThrough(deltaK, W_JK);
+    for (int n = 0; n < 3; n++) {
+      deltaJ[n] *= h1In[n] > 0 ? 1 : 0;
+    }
+    double[] dInput = backThrough(deltaJ, W_IJ);
+    net.forward(x, Mode.training(1));
+    double[] got = net.backward(dOut, true).toDoubleArray();
+    for (int n = 0; n < 3; n++) {
+      assertEquals(dInput[n], got[n], 1e-12, "∂E/∂I" + n);
+    }
+    net.forward(x, Mode.training(2));
+    assertNull(net.backward(dOut, false), "∂E/∂I not asked for");
   }
 
   @Test
