@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
@@ -105,7 +106,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
   /** A block of these nodes whose output is the last one's. */
   public BlockSpec(Node... nodes) {
-    this(null, List.of(nodes), null);
+    this(null, List.of(Objects.requireNonNull(nodes, "nodes is null")), null);
   }
 
   private static String what(String name) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.KindRegistry;
@@ -61,6 +62,7 @@ public final class NetworkSpecJson {
 
   /** The description as indented JSON, every field written. */
   public static String write(NetworkSpec spec) {
+    Objects.requireNonNull(spec, "spec is null");
     return text(toJson(spec));
   }
 
@@ -75,6 +77,7 @@ public final class NetworkSpecJson {
    * {@code /dev/zero} would otherwise fill the heap): a spec is JSON of some kilobytes.
    */
   public static String readFile(Path file) {
+    Objects.requireNonNull(file, "file is null");
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + " is a directory, not a network spec file");
     }
@@ -102,6 +105,7 @@ public final class NetworkSpecJson {
 
   /** One layer as a JSON object: {@code type}, {@code name} and the kind's fields. */
   public static String writeLayer(LayerSpec layer) {
+    Objects.requireNonNull(layer, "layer is null");
     return text(layer(layer));
   }
 
@@ -112,6 +116,7 @@ public final class NetworkSpecJson {
 
   /** One loss: its type name, or an object when the kind has fields. */
   public static String writeLoss(LossSpec loss) {
+    Objects.requireNonNull(loss, "loss is null");
     return text(loss(loss));
   }
 
@@ -122,6 +127,7 @@ public final class NetworkSpecJson {
 
   /** One optimizer as a JSON object. */
   public static String writeOptimizer(OptimizerSpec optimizer) {
+    Objects.requireNonNull(optimizer, "optimizer is null");
     return text(optimizer(optimizer));
   }
 
@@ -135,6 +141,8 @@ public final class NetworkSpecJson {
    * schedule: how a program turns "--optimizer NAME" into a spec, through the same door as a description file.
    */
   public static OptimizerSpec optimizer(String type, double learningRate, LearningRateSchedule schedule) {
+    Objects.requireNonNull(type, "optimizer type is null");
+    Objects.requireNonNull(schedule, () -> type + " optimizer: schedule is null");
     ObjectNode n = JSON.createObjectNode().put("type", type.toLowerCase(Locale.ROOT))
         .put("learning_rate", learningRate);
     new FieldWriter(n).put("schedule", schedule);
@@ -150,6 +158,7 @@ public final class NetworkSpecJson {
   }
 
   private static JsonNode parse(String json, String what) {
+    Objects.requireNonNull(json, () -> "the " + what + " JSON is null");
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {

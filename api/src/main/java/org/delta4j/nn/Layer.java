@@ -1,6 +1,7 @@
 package org.delta4j.nn;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.engine.Engine;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -59,6 +60,7 @@ public interface Layer {
   }
 
   private static void checkShape(Layer layer, Tensor output, int rows) {
+    Objects.requireNonNull(layer, "layer is null");
     if (output == null || !output.shape().isBatchOf(layer.outputShape()) || output.shape().dim(0) != rows) {
       throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its forward "
           + "pass gave " + (output == null ? "null" : output.shape()) + " for a batch of " + rows
