@@ -46,12 +46,12 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
     /** A node whose inputs, when more than one, are added. */
     public static Node of(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(inputs), Merge.ADD);
+      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.ADD);
     }
 
     /** A node whose inputs are joined along the last axis. */
     public static Node concat(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(inputs), Merge.CONCAT);
+      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.CONCAT);
     }
 
     public String name() {
@@ -281,6 +281,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
   /** Asks the node whose buffer it is (the role is "node:role"). */
   @Override
   public String refusedBufferValue(String role, double value) {
+    Objects.requireNonNull(role, () -> what(name) + ": buffer role is null");
     int colon = role.indexOf(':');
     for (Node n : nodes) {
       if (colon > 0 && n.name().equals(role.substring(0, colon))) {

@@ -715,6 +715,7 @@ public final class Tape {
    * most once per pass: it keeps one forward pass for its backward.
    */
   public Value apply(Layer layer, Value x, Mode mode) {
+    Objects.requireNonNull(layer, "apply: layer is null");
     own(layer.name(), x);
     Value earlier = applied.putIfAbsent(layer, x);
     if (earlier != null) { // its second forward pass would overwrite the first's output and what backward keeps

@@ -100,6 +100,7 @@ public final class NetworkSpecJson {
 
   /** Parses a description whose kinds come from {@code kinds}. */
   public static NetworkSpec read(String json, KindRegistry kinds) {
+    Objects.requireNonNull(kinds, "kinds is null");
     return fromJson(parse(json, "network spec"), kinds);
   }
 

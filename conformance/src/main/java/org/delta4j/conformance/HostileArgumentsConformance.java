@@ -88,7 +88,7 @@ public abstract class HostileArgumentsConformance {
       OptimizerSpec.RmsProp.class, OptimizerSpec.Adam.class, OptimizerSpec.AdamW.class,
       LearningRateSchedule.Constant.class, LearningRateSchedule.StepDecay.class,
       LearningRateSchedule.ExponentialDecay.class, LearningRateSchedule.CosineDecay.class, KindRegistry.class,
-      BlockSpec.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class,
+      BlockSpec.class, BlockSpec.Node.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class,
       Trainer.class, Trainer.Builder.class, EarlyStopping.class, EpochResult.class, History.class, Metric.class,
       Evaluation.class, ConfusionMatrix.class, GradientChecker.class, Tape.class, Value.class,
       Dataset.class, ArrayDataset.class, ByteImageDataset.class, Split.class,
@@ -116,12 +116,23 @@ public abstract class HostileArgumentsConformance {
     Supplier<ArrayDataset> dataset = () -> ArrayDataset.classification(
         new float[][] {{1, 2, 3, 4}, {4, 3, 2, 1}, {0, 1, 0, 1}, {1, 0, 1, 0}}, new int[] {0, 1, 0, 1}, 2);
     Supplier<Tensor> batch = () -> engine.tensor(DataType.FLOAT32, Shape.of(2, 4), 1, 2, 3, 4, 5, 6, 7, 8);
+    Tape tape = new Tape(engine, DataType.FLOAT32); // a value's operands must be of its tape
+    Supplier<Value> value = () -> tape.variable(batch.get());
+    Supplier<Tensor> targets = () -> engine.tensor(DataType.FLOAT32, Shape.of(2, 2), 1, 0, 0, 1);
+    Supplier<Network> network64 = () -> Network.create(spec, engine, DataType.FLOAT64); // for gradient checks
+    Supplier<Tensor> batch64 = () -> engine.tensor(DataType.FLOAT64, Shape.of(2, 4), 1, 2, 3, 4, 5, 6, 7, 8);
+    Supplier<Tensor> targets64 = () -> engine.tensor(DataType.FLOAT64, Shape.of(2, 2), 1, 0, 0, 1);
     HostileCalls calls = new HostileCalls()
         .valid(Engine.class, () -> engine)
-        .valid(Shape.class, () -> Shape.of(2, 4))
-        .valid(int[].class, () -> new int[] {4})
-        .valid(Tensor.class, batch)
-        .valid(Network.class, network)
+        .valid(String.class, () -> "x", () -> "layer", () -> "dense", engine::name, () -> NetworkSpecJson.write(spec))
+        .valid(Shape.class, () -> Shape.of(2, 4), () -> Shape.of(4), () -> Shape.of(2, 6, 6))
+        .valid(int[].class, () -> new int[] {4}, () -> new int[] {0, 1}, () -> new int[] {2, 4})
+        .valid(float[].class, () -> new float[] {1, 2, 3, 4, 5, 6, 7, 8}, () -> new float[] {1, 2, 3, 4})
+        .valid(double[].class, () -> new double[] {1, 2, 3, 4, 5, 6, 7, 8}, () -> new double[] {1, 2, 3, 4})
+        .valid(float[][].class, () -> new float[][] {{1, 2, 3, 4}, {4, 3, 2, 1}}, () -> new float[][] {{1, 0}, {0, 1}})
+        .valid(int.class, () -> 1, () -> 0, () -> 2)
+        .valid(Tensor.class, batch, targets, batch64, targets64)
+        .valid(Network.class, network, network64)
         .valid(NetworkSpec.class, () -> spec)
         .valid(Dataset.class, dataset)
         .valid(ArrayDataset.class, dataset)
@@ -134,7 +145,7 @@ public abstract class HostileArgumentsConformance {
         .valid(Padding.class, () -> Padding.VALID)
         .valid(Window2D.class, () -> Window2D.square(2, Padding.VALID))
         .valid(KindRegistry.class, KindRegistry::standard)
-        .valid(Layer.class, () -> network.get().layers().get(0))
+        .valid(Layer.class, () -> network.get().layers().get(0), () -> network64.get().layers().get(0))
         .valid(Parameter.class, () -> network.get().parameters().get(0))
         .valid(Normalization.class, Normalization::unitRange)
         .valid(SplitMix64.class, () -> new SplitMix64(1))
@@ -148,11 +159,14 @@ public abstract class HostileArgumentsConformance {
         .valid(Function.class, () -> name -> null)
         .valid(Supplier.class, () -> () -> null)
         .valid(Runnable.class, () -> () -> { })
+        .valid(Value.class, value, () -> tape.variable(engine.zeros(DataType.FLOAT32, Shape.of(4, 2))))
         .valid(ClassLoader.class, () -> getClass().getClassLoader())
         .hostile(Shape.class, () -> Shape.of(1), () -> Shape.of(1 << 16, 1 << 16))
         .hostile(Tensor.class, () -> engine.zeros(DataType.FLOAT32, Shape.of(3)),
             () -> engine.zeros(DataType.FLOAT64, Shape.of(2, 4)),
             () -> otherEngine() == null ? null : otherEngine().zeros(DataType.FLOAT32, Shape.of(2, 4)))
+        .hostile(Value.class, () -> new Tape(engine, DataType.FLOAT32).variable(batch.get()),
+            () -> tape.variable(engine.zeros(DataType.FLOAT32, Shape.of(3))))
         .hostile(Path.class, () -> directory.resolve("absent"), () -> directory)
         .receivers(Tensor.class, batch, () -> engine.zeros(DataType.FLOAT64, Shape.of(2, 4)))
         .receivers(Shape.class, () -> Shape.of(2, 4))
@@ -162,11 +176,29 @@ public abstract class HostileArgumentsConformance {
         .receivers(NetworkSpec.Builder.class, () -> NetworkSpec.builder().input(4))
         .receivers(LayerSpec.Dense.class, () -> new LayerSpec.Dense(3))
         .receivers(LayerSpec.Activation.class, () -> (LayerSpec.Activation) spec.layers().get(1))
+        .receivers(LayerSpec.Dropout.class, () -> new LayerSpec.Dropout(0.5))
+        .receivers(Conv2D.class, () -> new Conv2D(2, 3, Padding.SAME))
+        .receivers(Pool2D.class, () -> new Pool2D(Pool2D.Kind.MAX, 2))
+        .receivers(GlobalAveragePool2D.class, GlobalAveragePool2D::new)
+        .receivers(Flatten.class, Flatten::new)
+        .receivers(BatchNorm.class, BatchNorm::new)
+        .receivers(BlockSpec.class, () -> new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), "input")))
+        .receivers(BlockSpec.Node.class, () -> BlockSpec.Node.of(new LayerSpec.Dense(3), "input"))
         .receivers(Padding.class, () -> Padding.SAME)
         .receivers(Window2D.class, () -> Window2D.square(3, Padding.SAME))
         .receivers(Initializer.class, Initializer::heNormal)
         .receivers(OptimizerSpec.Sgd.class, () -> new OptimizerSpec.Sgd(0.1))
+        .receivers(OptimizerSpec.Momentum.class, () -> new OptimizerSpec.Momentum(0.1, 0.9))
+        .receivers(OptimizerSpec.Nesterov.class, () -> new OptimizerSpec.Nesterov(0.1, 0.9))
+        .receivers(OptimizerSpec.AdaGrad.class, () -> new OptimizerSpec.AdaGrad(0.1))
+        .receivers(OptimizerSpec.RmsProp.class, () -> new OptimizerSpec.RmsProp(0.1))
+        .receivers(OptimizerSpec.Adam.class, () -> new OptimizerSpec.Adam(0.1))
+        .receivers(OptimizerSpec.AdamW.class, () -> new OptimizerSpec.AdamW(0.1, 0.01))
         .receivers(LearningRateSchedule.Constant.class, LearningRateSchedule.Constant::new)
+        .receivers(LearningRateSchedule.StepDecay.class, () -> new LearningRateSchedule.StepDecay(10, 0.5))
+        .receivers(LearningRateSchedule.ExponentialDecay.class,
+            () -> new LearningRateSchedule.ExponentialDecay(10, 0.5))
+        .receivers(LearningRateSchedule.CosineDecay.class, () -> new LearningRateSchedule.CosineDecay(10, 0.1))
         .receivers(KindRegistry.class, KindRegistry::standard)
         .receivers(Network.class, network)
         .receivers(Layer.class, () -> network.get().layers().get(0))
@@ -178,10 +210,14 @@ public abstract class HostileArgumentsConformance {
         .receivers(EarlyStopping.class, () -> EarlyStopping.on(Metric.TRAINING_LOSS, 2))
         .receivers(EpochResult.class, () -> new EpochResult(1, 0.5, 0.5, Double.NaN, Double.NaN, 0.1, 1))
         .receivers(History.class, () -> new History(List.of(new EpochResult(1, 0.5, 0.5, 0.5, 0.5, 0.1, 1)), false, 1))
+        .receivers(Evaluation.class, () -> Evaluation.of(network.get(), dataset.get(), 2))
+        .receivers(SavedModel.class, () -> new SavedModel(network.get(), TrainingProgress.none()))
+        .receivers(TrainingProgress.class, TrainingProgress::none)
+        .receivers(Split.class, () -> Split.of(dataset.get(), 0.5, 1))
         .receivers(ConfusionMatrix.class, () -> ConfusionMatrix.of(new int[] {0, 1}, new int[] {1, 1}, 2))
         .receivers(GradientChecker.class, GradientChecker::new)
-        .receivers(Tape.class, () -> new Tape(engine, DataType.FLOAT32))
-        .receivers(Value.class, () -> new Tape(engine, DataType.FLOAT32).variable(batch.get()))
+        .receivers(Tape.class, () -> tape)
+        .receivers(Value.class, value)
         .receivers(Dataset.class, dataset)
         .receivers(ArrayDataset.class, dataset)
         .receivers(ByteImageDataset.class, () -> new ByteImageDataset(new byte[] {1, 2, 3, 4, 5, 6, 7, 8},

@@ -40,7 +40,8 @@ public final class HostileCalls {
       IllegalStateException.class, NullPointerException.class, IndexOutOfBoundsException.class,
       UnsupportedOperationException.class, java.io.IOException.class, java.io.UncheckedIOException.class);
 
-  private final Map<Class<?>, Supplier<?>> valid = new HashMap<>();
+  private static final int MAX_COMBINATIONS = 64;
+  private final Map<Class<?>, List<Supplier<?>>> valid = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> hostile = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> receivers = new HashMap<>();
   private final Set<String> skipped = new LinkedHashSet<>();
@@ -66,9 +67,13 @@ public final class HostileCalls {
     hostile(String.class, () -> "");
   }
 
-  /** A valid argument of type {@code type}: a fresh one each call, as methods may change it. */
-  public <T> HostileCalls valid(Class<T> type, Supplier<? extends T> value) {
-    valid.put(type, value);
+  /**
+   * Valid arguments of type {@code type}, each a fresh one each call as methods may change it. Each method is given
+   * the first combination of them it returns with (an enum's constants are its valid values unless given).
+   */
+  @SafeVarargs
+  public final <T> HostileCalls valid(Class<T> type, Supplier<? extends T>... values) {
+    valid.put(type, List.copyOf(Arrays.asList(values)));
     return this;
   }
 
@@ -79,7 +84,10 @@ public final class HostileCalls {
     return this;
   }
 
-  /** Instances whose methods are called when sweeping {@code type}, each in turn: a fresh one each call. */
+  /**
+   * Instances whose methods are called when sweeping {@code type}, each in turn: a fresh one each call. An enum's
+   * are its constants unless given.
+   */
   @SafeVarargs
   public final <T> HostileCalls receivers(Class<T> type, Supplier<? extends T>... instances) {
     receivers.computeIfAbsent(type, t -> new ArrayList<>()).addAll(Arrays.asList(instances));
@@ -135,11 +143,35 @@ public final class HostileCalls {
 
   private void sweep(Class<?> type, Executable e) {
     boolean instance = e instanceof Method m && !Modifier.isStatic(m.getModifiers());
+    if (instance && type.isEnum() && !receivers.containsKey(type)) {
+      for (Object constant : type.getEnumConstants()) {
+        receivers.computeIfAbsent(type, t -> new ArrayList<>()).add(() -> constant);
+      }
+    }
     if (instance && !receivers.containsKey(type)) {
       uncovered.add(describe(type, e) + ": no " + type.getSimpleName() + " to call it on");
       return;
     }
     Class<?>[] parameters = e.getParameterTypes();
+    if (parameters.length == 0) {
+      return;
+    }
+    List<List<Supplier<?>>> candidates = new ArrayList<>();
+    for (Class<?> parameter : parameters) {
+      List<Supplier<?>> valid = validFor(parameter);
+      if (valid.isEmpty()) {
+        uncovered.add(describe(type, e) + ": no valid " + parameter.getSimpleName());
+        return;
+      }
+      candidates.add(valid);
+    }
+    List<Supplier<?>> receiverList = instance ? receivers.get(type) : List.of(() -> null);
+    List<Supplier<?>> others = calibrated(e, receiverList.get(0), candidates);
+    if (others == null) {
+      uncovered.add(describe(type, e) + ": no valid arguments it takes, so each hostile one is tried beside others "
+          + "it may refuse first");
+      others = candidates.stream().<Supplier<?>>map(c -> c.get(0)).toList();
+    }
     for (int i = 0; i < parameters.length; i++) {
       if (supplied.contains(parameters[i])) {
         continue;
@@ -154,68 +186,94 @@ public final class HostileCalls {
         values.add(() -> Array.newInstance(parameter.getComponentType(), 0));
       }
       for (Supplier<?> value : values) {
-        Object[] arguments = new Object[parameters.length];
-        String missing = null;
-        for (int j = 0; j < parameters.length; j++) {
-          if (j == i) {
-            arguments[j] = value.get();
-          } else if (validFor(parameters[j]) != null) {
-            arguments[j] = validFor(parameters[j]).get();
-          } else {
-            missing = parameters[j].getSimpleName();
+        for (Supplier<?> receiver : receiverList) {
+          Object[] arguments = new Object[parameters.length];
+          for (int j = 0; j < parameters.length; j++) {
+            arguments[j] = j == i ? value.get() : others.get(j).get();
           }
-        }
-        if (missing != null) {
-          uncovered.add(describe(type, e) + ": no valid " + missing);
-          break;
-        }
-        for (Supplier<?> receiver : instance ? receivers.get(type) : List.<Supplier<?>>of(() -> null)) {
-          call(type, e, receiver.get(), arguments.clone(), i);
+          call(type, e, receiver.get(), arguments, i);
         }
       }
     }
   }
 
-  private Supplier<?> validFor(Class<?> type) {
-    if (valid.containsKey(type)) {
-      return valid.get(type);
-    }
-    if (type.isEnum()) {
-      return () -> type.getEnumConstants()[0];
-    }
-    if (type.isArray() && validFor(type.getComponentType()) != null) {
-      Supplier<?> element = validFor(type.getComponentType());
-      return () -> {
-        Object array = Array.newInstance(type.getComponentType(), 1);
-        Array.set(array, 0, element.get());
-        return array;
-      };
+  /**
+   * The first combination of valid candidates (up to {@value #MAX_COMBINATIONS} tried) with which {@code e} returns,
+   * so that each hostile argument is tried beside arguments it takes; null when none does.
+   */
+  private List<Supplier<?>> calibrated(Executable e, Supplier<?> receiver, List<List<Supplier<?>>> candidates) {
+    int[] choice = new int[candidates.size()];
+    for (int tried = 0; tried < MAX_COMBINATIONS; tried++) {
+      List<Supplier<?>> combination = new ArrayList<>();
+      for (int j = 0; j < choice.length; j++) {
+        combination.add(candidates.get(j).get(choice[j]));
+      }
+      if (returns(e, receiver.get(), combination.stream().map(Supplier::get).toArray())) {
+        return combination;
+      }
+      int j = 0; // the next combination, as a mixed-radix counter
+      while (j < choice.length && ++choice[j] == candidates.get(j).size()) {
+        choice[j++] = 0;
+      }
+      if (j == choice.length) {
+        return null;
+      }
     }
     return null;
   }
 
-  private void call(Class<?> type, Executable e, Object receiver, Object[] arguments, int hostileAt) {
-    calls++;
-    Future<?> result = runner.submit(() -> {
-      e.setAccessible(true);
-      return e instanceof Method m ? m.invoke(receiver, arguments) : ((Constructor<?>) e).newInstance(arguments);
-    });
-    String verdict;
+  private boolean returns(Executable e, Object receiver, Object[] arguments) {
+    return run(e, receiver, arguments) == null;
+  }
+
+  /** Null when the call returned, else what it threw (unwrapped) or a {@link TimeoutException} past the limit. */
+  private Throwable run(Executable e, Object receiver, Object[] arguments) {
+    Future<?> result = runner.submit(() -> invoke(e, receiver, arguments));
     try {
       result.get(TIME_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
-      verdict = null;
+      return null;
     } catch (TimeoutException timeout) {
       result.cancel(true);
       runner.shutdownNow();
       runner = newRunner();
-      verdict = "ran past " + TIME_LIMIT_MILLIS + " ms";
+      return timeout;
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(interrupted);
     } catch (ExecutionException thrown) {
       Throwable cause = thrown.getCause();
-      verdict = judge(cause instanceof InvocationTargetException t ? t.getCause() : cause);
+      return cause instanceof InvocationTargetException t ? t.getCause() : cause;
     }
+  }
+
+  private static Object invoke(Executable e, Object receiver, Object[] arguments) throws Exception {
+    e.setAccessible(true);
+    return e instanceof Method m ? m.invoke(receiver, arguments) : ((Constructor<?>) e).newInstance(arguments);
+  }
+
+  private List<Supplier<?>> validFor(Class<?> type) {
+    if (valid.containsKey(type)) {
+      return valid.get(type);
+    }
+    if (type.isEnum()) {
+      return Arrays.stream(type.getEnumConstants()).<Supplier<?>>map(c -> () -> c).toList();
+    }
+    if (type.isArray() && !validFor(type.getComponentType()).isEmpty()) {
+      Supplier<?> element = validFor(type.getComponentType()).get(0);
+      return List.of(() -> {
+        Object array = Array.newInstance(type.getComponentType(), 1);
+        Array.set(array, 0, element.get());
+        return array;
+      });
+    }
+    return List.of();
+  }
+
+  private void call(Class<?> type, Executable e, Object receiver, Object[] arguments, int hostileAt) {
+    calls++;
+    Throwable thrown = run(e, receiver, arguments);
+    String verdict = thrown == null ? null
+        : thrown instanceof TimeoutException ? "ran past " + TIME_LIMIT_MILLIS + " ms" : judge(thrown);
     if (verdict != null) {
       problems.add(describe(type, e) + " with argument " + hostileAt + " = " + show(arguments[hostileAt]) + ": "
           + verdict);
