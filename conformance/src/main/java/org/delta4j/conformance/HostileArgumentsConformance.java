@@ -31,6 +31,8 @@ import org.delta4j.io.SafeTensors;
 import org.delta4j.io.SavedModel;
 import org.delta4j.io.TrainingProgress;
 import org.delta4j.metrics.ConfusionMatrix;
+import org.delta4j.nn.BatchTensors;
+import org.delta4j.nn.Inference;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Mode;
@@ -88,7 +90,8 @@ public abstract class HostileArgumentsConformance {
       OptimizerSpec.RmsProp.class, OptimizerSpec.Adam.class, OptimizerSpec.AdamW.class,
       LearningRateSchedule.Constant.class, LearningRateSchedule.StepDecay.class,
       LearningRateSchedule.ExponentialDecay.class, LearningRateSchedule.CosineDecay.class, KindRegistry.class,
-      BlockSpec.class, BlockSpec.Node.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class,
+      BlockSpec.class, BlockSpec.Node.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class, Inference.class,
+      BatchTensors.class,
       Trainer.class, Trainer.Builder.class, EarlyStopping.class, EpochResult.class, History.class, Metric.class,
       Evaluation.class, ConfusionMatrix.class, GradientChecker.class, Tape.class, Value.class,
       Dataset.class, ArrayDataset.class, ByteImageDataset.class, Split.class,
@@ -165,6 +168,12 @@ public abstract class HostileArgumentsConformance {
         .hostile(Tensor.class, () -> engine.zeros(DataType.FLOAT32, Shape.of(3)),
             () -> engine.zeros(DataType.FLOAT64, Shape.of(2, 4)),
             () -> otherEngine() == null ? null : otherEngine().zeros(DataType.FLOAT32, Shape.of(2, 4)))
+        .hostile(int[].class, () -> new int[] {-1}, () -> new int[] {Integer.MAX_VALUE}, () -> new int[] {1 << 16, 1 << 16})
+        .hostile(Dataset.class, () -> ArrayDataset.classification(new float[][] {{1, 2, 3}}, new int[] {0}, 2),
+            () -> ArrayDataset.regression(new float[][] {{1, 2, 3, 4}}, new float[][] {{1}}))
+        .hostile(Network.class, () -> Network.create(NetworkSpec.builder().input(3).dense(2)
+            .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine),
+            () -> otherEngine() == null ? null : Network.create(spec, otherEngine()))
         .hostile(Value.class, () -> new Tape(engine, DataType.FLOAT32).variable(batch.get()),
             () -> tape.variable(engine.zeros(DataType.FLOAT32, Shape.of(3))))
         .hostile(Path.class, () -> directory.resolve("absent"), () -> directory)
@@ -204,6 +213,7 @@ public abstract class HostileArgumentsConformance {
         .receivers(Layer.class, () -> network.get().layers().get(0))
         .receivers(Parameter.class, () -> network.get().parameters().get(0))
         .receivers(Mode.class, Mode::inference)
+        .receivers(BatchTensors.class, () -> new BatchTensors(engine, DataType.FLOAT32, Shape.of(4)))
         .receivers(Predictor.class, () -> network.get().predictor())
         .receivers(Trainer.class, () -> Trainer.builder().epochs(1).build())
         .receivers(Trainer.Builder.class, Trainer::builder)

@@ -94,9 +94,12 @@ public final class HostileCalls {
     return this;
   }
 
-  /** A method (by {@code Type.name}) not called: one with an effect outside the process, such as a download. */
-  public HostileCalls skip(Class<?> type, String method) {
-    skipped.add(type.getName() + "." + method);
+  /**
+   * A method not called — one with an effect outside the process, such as a download, or whose hostile values are
+   * legitimately slow — every overload, or only the one taking {@code parameters} when they are given.
+   */
+  public HostileCalls skip(Class<?> type, String method, Class<?>... parameters) {
+    skipped.add(type.getName() + "." + method + (parameters.length == 0 ? "" : Arrays.toString(parameters)));
     return this;
   }
 
@@ -118,6 +121,7 @@ public final class HostileCalls {
       for (Method m : type.getMethods()) {
         if (!m.isSynthetic() && !m.isBridge() && m.getDeclaringClass().getName().startsWith("org.delta4j.")
             && !OBJECT_METHODS.contains(m.getName()) && !skipped.contains(type.getName() + "." + m.getName())
+            && !skipped.contains(type.getName() + "." + m.getName() + Arrays.toString(m.getParameterTypes()))
             && !(type.isEnum() && m.getName().equals("valueOf"))) {
           sweep(type, m);
         }
