@@ -2,6 +2,7 @@ package test;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.delta4j.data.Dataset;
 import org.delta4j.dsl.GeneratedNetwork;
 import org.delta4j.engine.Engines;
@@ -156,7 +157,7 @@ public final class XorNetwork {
    * @return the loss and metrics of each epoch
    */
   public History train(Dataset data, Trainer trainer) {
-    return trainer.fit(network, data);
+    return Objects.requireNonNull(trainer, "trainer is null").fit(network, data);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
@@ -45,12 +46,12 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
     /** A node whose inputs, when more than one, are added. */
     public static Node of(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(inputs), Merge.ADD);
+      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.ADD);
     }
 
     /** A node whose inputs are joined along the last axis. */
     public static Node concat(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(inputs), Merge.CONCAT);
+      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.CONCAT);
     }
 
     public String name() {
@@ -105,7 +106,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
   /** A block of these nodes whose output is the last one's. */
   public BlockSpec(Node... nodes) {
-    this(null, List.of(nodes), null);
+    this(null, List.of(Objects.requireNonNull(nodes, "nodes is null")), null);
   }
 
   private static String what(String name) {
@@ -280,6 +281,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
   /** Asks the node whose buffer it is (the role is "node:role"). */
   @Override
   public String refusedBufferValue(String role, double value) {
+    Objects.requireNonNull(role, () -> what(name) + ": buffer role is null");
     int colon = role.indexOf(':');
     for (Node n : nodes) {
       if (colon > 0 && n.name().equals(role.substring(0, colon))) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
@@ -47,8 +48,8 @@ public final class Tape {
 
   /** A tape whose tensors are of {@code type} on {@code engine}. */
   public Tape(Engine engine, DataType type) {
-    this.engine = engine;
-    this.type = type;
+    this.engine = Objects.requireNonNull(engine, "tape: engine is null");
+    this.type = Objects.requireNonNull(type, "tape: data type is null");
     this.k = engine.kernels();
   }
 
@@ -743,6 +744,7 @@ public final class Tape {
    * most once per pass: it keeps one forward pass for its backward.
    */
   public Value apply(Layer layer, Value x, Mode mode) {
+    Objects.requireNonNull(layer, "apply: layer is null");
     own(layer.name(), x);
     Value earlier = applied.putIfAbsent(layer, x);
     if (earlier != null) { // its second forward pass would overwrite the first's output and what backward keeps

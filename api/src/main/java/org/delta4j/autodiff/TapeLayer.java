@@ -1,5 +1,6 @@
 package org.delta4j.autodiff;
 
+import java.util.Objects;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Mode;
@@ -30,6 +31,8 @@ abstract class TapeLayer implements Layer {
 
   @Override
   public final Tensor forward(Tensor x, Mode mode) {
+    Objects.requireNonNull(x, () -> what() + ": input is null");
+    Objects.requireNonNull(mode, () -> what() + ": mode is null");
     if (!x.shape().isBatchOf(context.inputShape())) {
       throw new IllegalArgumentException(what() + ": input has shape " + x.shape() + " but the layer takes batches of "
           + context.inputShape());

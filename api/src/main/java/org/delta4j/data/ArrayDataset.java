@@ -1,8 +1,9 @@
 package org.delta4j.data;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -74,12 +75,15 @@ public final class ArrayDataset implements Dataset {
 
   /** Classification: {@code rows[i]} are the features of sample i, {@code labels[i]} its class in [0, numClasses). */
   public static ArrayDataset classification(float[][] rows, int[] labels, int numClasses) {
+    checkClasses(numClasses);
     return classification(flatten(rows), Shape.of(width(rows)), labels, numClasses, defaultNames(numClasses));
   }
 
   /** Classification from flat features (sample after sample) of the given per-sample shape. */
   public static ArrayDataset classification(
       float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames) {
+    Objects.requireNonNull(features, "features is null");
+    Objects.requireNonNull(labels, "labels is null");
     return adopting(features.clone(), featureShape, labels.clone(), numClasses, classNames);
   }
 
@@ -90,15 +94,26 @@ public final class ArrayDataset implements Dataset {
    */
   public static ArrayDataset adopting(
       float[] features, Shape featureShape, int[] labels, int numClasses, List<String> classNames) {
+    checkClasses(numClasses);
+    Objects.requireNonNull(features, "features is null");
+    Objects.requireNonNull(featureShape, "featureShape is null");
+    Objects.requireNonNull(labels, "labels is null");
+    Objects.requireNonNull(classNames, "classNames is null");
+    return new ArrayDataset(features, featureShape, labels, numClasses,
+        classNames instanceof ClassNumbers ? classNames : List.copyOf(classNames), null,
+        Shape.of(numClasses));
+  }
+
+  private static void checkClasses(int numClasses) {
     if (numClasses < 1) {
       throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
     }
-    return new ArrayDataset(features, featureShape, labels, numClasses, List.copyOf(classNames), null,
-        Shape.of(numClasses));
   }
 
   /** Regression: {@code rows[i]} the features and {@code targets[i]} the targets of sample i. */
   public static ArrayDataset regression(float[][] rows, float[][] targets) {
+    Objects.requireNonNull(rows, "rows is null");
+    Objects.requireNonNull(targets, "targets is null");
     if (targets.length != rows.length) {
       throw new IllegalArgumentException(rows.length + " feature rows but " + targets.length + " target rows");
     }
@@ -107,6 +122,7 @@ public final class ArrayDataset implements Dataset {
   }
 
   private static int width(float[][] rows) {
+    Objects.requireNonNull(rows, "rows is null");
     if (rows.length == 0) {
       throw new IllegalArgumentException("a dataset needs at least one sample");
     }
@@ -135,15 +151,31 @@ public final class ArrayDataset implements Dataset {
   }
 
   static List<String> defaultNames(int numClasses) {
-    List<String> names = new ArrayList<>(numClasses);
-    for (int i = 0; i < numClasses; i++) {
-      names.add(String.valueOf(i));
+    return new ClassNumbers(numClasses);
+  }
+
+  /** "0", "1"...: a view, so that a count of classes too large for a list of names costs no memory. */
+  private static final class ClassNumbers extends AbstractList<String> {
+    private final int size;
+
+    ClassNumbers(int size) {
+      this.size = size;
     }
-    return List.copyOf(names);
+
+    @Override
+    public String get(int index) {
+      return String.valueOf(Objects.checkIndex(index, size));
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
   }
 
   @Override
   public void fill(int[] order, int from, int count, float[] featuresOut, float[] targetsOut) {
+    DatasetArguments.fill(this, order, from, count, featuresOut, targetsOut);
     int t = targetShape.intSize();
     for (int i = 0; i < count; i++) {
       int s = order[from + i];
@@ -182,7 +214,7 @@ public final class ArrayDataset implements Dataset {
     if (labels == null) {
       throw new UnsupportedOperationException("a regression dataset has no class labels");
     }
-    return labels[index];
+    return labels[DatasetArguments.sample(index, size)];
   }
 
   @Override

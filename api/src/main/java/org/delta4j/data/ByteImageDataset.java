@@ -1,6 +1,7 @@
 package org.delta4j.data;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -24,6 +25,11 @@ public final class ByteImageDataset implements Dataset {
    */
   public ByteImageDataset(
       byte[] pixels, Shape featureShape, int[] labels, List<String> classNames, Normalization normalization) {
+    Objects.requireNonNull(pixels, "pixels is null");
+    Objects.requireNonNull(featureShape, "featureShape is null");
+    Objects.requireNonNull(labels, "labels is null");
+    Objects.requireNonNull(classNames, "classNames is null");
+    Objects.requireNonNull(normalization, "normalization is null");
     this.sampleSize = featureShape.intSize();
     if (labels.length == 0) {
       throw new IllegalArgumentException("a dataset needs at least one sample");
@@ -54,6 +60,7 @@ public final class ByteImageDataset implements Dataset {
 
   /** The same samples seen with another per-sample shape of the same size, e.g. [784] instead of [28, 28]. */
   public ByteImageDataset reshaped(Shape featureShape) {
+    Objects.requireNonNull(featureShape, "featureShape is null");
     if (featureShape.size() != sampleSize) {
       throw new IllegalArgumentException("cannot see samples of " + sampleSize + " values as shape " + featureShape);
     }
@@ -62,7 +69,8 @@ public final class ByteImageDataset implements Dataset {
 
   /** The raw bytes of sample {@code index} (a copy). */
   public byte[] sampleBytes(int index) {
-    return java.util.Arrays.copyOfRange(pixels, index * sampleSize, (index + 1) * sampleSize);
+    int first = DatasetArguments.sample(index, labels.length) * sampleSize;
+    return java.util.Arrays.copyOfRange(pixels, first, first + sampleSize);
   }
 
   /** Every sample's bytes, sample after sample (shared: do not modify). */
@@ -76,6 +84,7 @@ public final class ByteImageDataset implements Dataset {
 
   @Override
   public void fill(int[] order, int from, int count, float[] features, float[] targets) {
+    DatasetArguments.fill(this, order, from, count, features, targets);
     for (int i = 0; i < count; i++) {
       int s = order[from + i];
       int src = s * sampleSize;
@@ -110,7 +119,7 @@ public final class ByteImageDataset implements Dataset {
 
   @Override
   public int label(int index) {
-    return labels[index];
+    return labels[DatasetArguments.sample(index, labels.length)];
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.delta4j.data;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -45,6 +46,7 @@ public interface Dataset {
    * flat with as many values (a [784] image for a [1, 28, 28] input).
    */
   default boolean fitsInput(Shape networkInput) {
+    Objects.requireNonNull(networkInput, "networkInput is null");
     Shape features = featureShape();
     return features.equals(networkInput) || (features.rank() == 1 && features.size() == networkInput.size());
   }

@@ -1,5 +1,7 @@
 package org.delta4j.data;
 
+import java.util.Objects;
+
 /**
  * How unsigned bytes (0–255) become features: x′ = (x / 255 − mean) / std. {@link #unitRange()} keeps [0, 1];
  * {@link #standardize(byte[])} centres and scales with the statistics of the training pixels (apply the same
@@ -28,6 +30,7 @@ public record Normalization(double mean, double std) {
 
   /** Mean 0 and standard deviation 1 over the given pixels (all of them pooled). */
   public static Normalization standardize(byte[] pixels) {
+    Objects.requireNonNull(pixels, "pixels is null");
     if (pixels.length == 0) {
       throw new IllegalArgumentException("cannot standardise over no pixels");
     }

@@ -1,5 +1,6 @@
 package org.delta4j.data;
 
+import java.util.Objects;
 import org.delta4j.random.SplitMix64;
 
 /**
@@ -11,6 +12,7 @@ import org.delta4j.random.SplitMix64;
 public record Split(Dataset training, Dataset validation) {
   /** Holds out {@code fraction} of the samples (rounded), chosen by a shuffle seeded with {@code seed}. */
   public static Split of(Dataset data, double fraction, long seed) {
+    Objects.requireNonNull(data, "data is null");
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
     }

@@ -27,6 +27,8 @@ public interface Engine {
     if (values == null) {
       throw new IllegalArgumentException("tensor: the values of the " + dataType + " tensor " + shape + " are null");
     }
+    KernelArguments.zeros(dataType, shape);
+    shape.checkValues(values); // before allocating: a huge shape with a few values is refused, not zeroed first
     Tensor t = zeros(dataType, shape);
     t.copyFrom(values);
     return t;

@@ -82,6 +82,9 @@ public final class Engines {
       List<? extends EngineProvider> providers,
       Function<String, String> systemProperties,
       Function<String, String> environment) {
+    Objects.requireNonNull(providers, "providers is null");
+    Objects.requireNonNull(systemProperties, "systemProperties is null");
+    Objects.requireNonNull(environment, "environment is null");
     return of(providers, List.of(), systemProperties, environment);
   }
 

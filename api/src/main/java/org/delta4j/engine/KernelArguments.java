@@ -23,6 +23,7 @@ public final class KernelArguments {
     if (shape == null) {
       throw new IllegalArgumentException("zeros: the shape of the " + dataType + " tensor is null");
     }
+    shape.intSize(); // a tensor's values travel as one array (Tensor#toDoubleArray): more is refused before allocating
   }
 
   /** Checks C ← op(A)·op(B): then m and n are C's dimensions and k is op(A)'s columns. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
@@ -73,6 +74,9 @@ public final class ModelFiles {
    */
   public static void save(Network network, TrainingProgress progress, String runConfiguration, Path file)
       throws IOException {
+    Objects.requireNonNull(network, "network is null");
+    Objects.requireNonNull(progress, "progress is null");
+    Objects.requireNonNull(file, "file is null");
     // loading refuses such a model: a save would leave a file, a checkpoint say, that nothing can resume from
     String nonFinite = firstNonFinite(network);
     if (nonFinite != null) {
@@ -173,6 +177,8 @@ public final class ModelFiles {
 
   /** Loads onto {@code engine} in {@code dataType} (null: as saved), converting the values when the types differ. */
   public static SavedModel load(Path file, Engine engine, DataType dataType) throws IOException {
+    Objects.requireNonNull(file, "file is null");
+    Objects.requireNonNull(engine, "engine is null");
     SafeTensors.Contents c;
     try {
       c = SafeTensors.read(file);
@@ -235,6 +241,7 @@ public final class ModelFiles {
    * metadata alone.
    */
   public static String runConfiguration(Path file) throws IOException {
+    Objects.requireNonNull(file, "file is null");
     try {
       return SafeTensors.readMetadata(file).get(RUN);
     } catch (NoSuchFileException e) {

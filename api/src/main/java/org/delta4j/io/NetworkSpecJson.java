@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.KindRegistry;
@@ -67,6 +68,7 @@ public final class NetworkSpecJson {
    *     KindRegistry)})
    */
   public static String write(NetworkSpec spec) {
+    Objects.requireNonNull(spec, "spec is null");
     return write(spec, KindRegistry.standard());
   }
 
@@ -79,6 +81,8 @@ public final class NetworkSpecJson {
    * @throws IllegalArgumentException naming the part, its kind and class, and the fields, when it would not
    */
   public static String write(NetworkSpec spec, KindRegistry kinds) {
+    Objects.requireNonNull(spec, "spec is null");
+    Objects.requireNonNull(kinds, "kinds is null");
     ObjectNode json = toJson(spec);
     NetworkSpec back;
     try {
@@ -131,6 +135,7 @@ public final class NetworkSpecJson {
    * {@code /dev/zero} would otherwise fill the heap): a spec is JSON of some kilobytes.
    */
   public static String readFile(Path file) {
+    Objects.requireNonNull(file, "file is null");
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + " is a directory, not a network spec file");
     }
@@ -153,11 +158,13 @@ public final class NetworkSpecJson {
 
   /** Parses a description whose kinds come from {@code kinds}. */
   public static NetworkSpec read(String json, KindRegistry kinds) {
+    Objects.requireNonNull(kinds, "kinds is null");
     return fromJson(parse(json, "network spec"), kinds);
   }
 
   /** One layer as a JSON object: {@code type}, {@code name} and the kind's fields. */
   public static String writeLayer(LayerSpec layer) {
+    Objects.requireNonNull(layer, "layer is null");
     return text(layer(layer));
   }
 
@@ -168,6 +175,7 @@ public final class NetworkSpecJson {
 
   /** One loss: its type name, or an object when the kind has fields. */
   public static String writeLoss(LossSpec loss) {
+    Objects.requireNonNull(loss, "loss is null");
     return text(loss(loss));
   }
 
@@ -178,6 +186,7 @@ public final class NetworkSpecJson {
 
   /** One optimizer as a JSON object. */
   public static String writeOptimizer(OptimizerSpec optimizer) {
+    Objects.requireNonNull(optimizer, "optimizer is null");
     return text(optimizer(optimizer));
   }
 
@@ -191,6 +200,8 @@ public final class NetworkSpecJson {
    * schedule: how a program turns "--optimizer NAME" into a spec, through the same door as a description file.
    */
   public static OptimizerSpec optimizer(String type, double learningRate, LearningRateSchedule schedule) {
+    Objects.requireNonNull(type, "optimizer type is null");
+    Objects.requireNonNull(schedule, () -> type + " optimizer: schedule is null");
     ObjectNode n = JSON.createObjectNode().put("type", type.toLowerCase(Locale.ROOT))
         .put("learning_rate", learningRate);
     new FieldWriter(n).put("schedule", schedule);
@@ -206,6 +217,7 @@ public final class NetworkSpecJson {
   }
 
   private static JsonNode parse(String json, String what) {
+    Objects.requireNonNull(json, () -> "the " + what + " JSON is null");
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {

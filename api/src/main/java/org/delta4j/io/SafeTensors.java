@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 import org.delta4j.tensor.DataType;
 
@@ -88,6 +89,9 @@ public final class SafeTensors {
 
   /** Writes the tensors (in the map's order) and the metadata to {@code file}, atomically. */
   public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
+    Objects.requireNonNull(file, "file is null");
+    Objects.requireNonNull(tensors, "tensors is null");
+    Objects.requireNonNull(metadata, "metadata is null");
     ObjectNode header = JSON.createObjectNode();
     ObjectNode meta = header.putObject(METADATA);
     CRC32C layout = new CRC32C();
@@ -198,6 +202,7 @@ public final class SafeTensors {
   }
 
   private static Contents read(Path file, boolean withData) throws IOException {
+    Objects.requireNonNull(file, "file is null");
     if (Files.isDirectory(file)) {
       throw new ModelFormatException(file, "is a directory, not a safetensors file");
     }

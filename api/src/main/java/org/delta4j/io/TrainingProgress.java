@@ -1,6 +1,7 @@
 package org.delta4j.io;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.train.EpochResult;
 
 /**
@@ -9,6 +10,7 @@ import org.delta4j.train.EpochResult;
  */
 public record TrainingProgress(int completedEpochs, List<EpochResult> history) {
   public TrainingProgress {
+    Objects.requireNonNull(history, "history is null");
     if (completedEpochs < 0) {
       throw new IllegalArgumentException("completed epochs must be ≥ 0, got " + completedEpochs);
     }

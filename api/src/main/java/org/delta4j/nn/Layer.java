@@ -1,6 +1,7 @@
 package org.delta4j.nn;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.engine.Engine;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -41,6 +42,7 @@ public interface Layer {
    * it next assumes. The network and a block's tape check every layer they run; another shape is the layer's fault.
    */
   static void checkOutput(Layer layer, Tensor output, int rows) {
+    Objects.requireNonNull(layer, "layer is null");
     checkShape(layer, "forward", output, rows, layer.outputShape(), "output");
   }
 
@@ -49,6 +51,7 @@ public interface Layer {
    * as the kernels that read it next require: another is refused here, naming the layer, rather than in the kernel.
    */
   static void checkOutput(Layer layer, Tensor output, int rows, Engine engine, DataType type) {
+    Objects.requireNonNull(layer, "layer is null");
     checkShape(layer, "forward", output, rows, layer.outputShape(), "output");
     checkTypeAndEngine(layer, "forward", output, engine, type);
   }
@@ -60,6 +63,7 @@ public interface Layer {
    * the layer's before it or a kernel's.
    */
   static void checkInputGradient(Layer layer, Tensor gradient, int rows, Engine engine, DataType type) {
+    Objects.requireNonNull(layer, "layer is null");
     checkShape(layer, "backward", gradient, rows, layer.inputShape(), "input");
     checkTypeAndEngine(layer, "backward", gradient, engine, type);
   }

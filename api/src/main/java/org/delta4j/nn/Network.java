@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -238,6 +239,7 @@ public final class Network {
    * {@link #predictor()}: no prediction made meanwhile sees it half done.
    */
   public void changeModel(Runnable change) {
+    Objects.requireNonNull(change, "changeModel: change is null");
     guard.enter("changeModel");
     model.writeLock().lock();
     try {
@@ -255,6 +257,7 @@ public final class Network {
    * optimizer state and update count. Reading only; {@code read} must not train or change the network.
    */
   public <T> T readModel(Supplier<T> read) {
+    Objects.requireNonNull(read, "readModel: read is null");
     model.readLock().lock();
     try {
       return read.get();

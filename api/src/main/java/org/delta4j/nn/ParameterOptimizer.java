@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.spec.OptimizerSpec;
@@ -29,9 +30,9 @@ public final class ParameterOptimizer implements Optimizer {
   private long iterations;
 
   public ParameterOptimizer(OptimizerSpec spec, List<Parameter> parameters, Engine engine) {
-    this.spec = spec;
-    this.parameters = List.copyOf(parameters);
-    this.kernels = engine.kernels();
+    this.spec = Objects.requireNonNull(spec, "optimizer spec is null");
+    this.parameters = List.copyOf(Objects.requireNonNull(parameters, () -> spec.type() + " optimizer: parameters is null"));
+    this.kernels = Objects.requireNonNull(engine, () -> spec.type() + " optimizer: engine is null").kernels();
     checkStateNames(spec);
     Map<String, Tensor> view = new LinkedHashMap<>();
     for (Parameter p : this.parameters) {

@@ -1,5 +1,7 @@
 package org.delta4j.random;
 
+import java.util.Objects;
+
 /**
  * Steele, Lea and Flood's SplitMix64 generator, owned here so that a seed means the same numbers on every engine, JDK
  * and platform: initial weights, shuffling and dropout masks all come from it. Instances are not thread-safe; the
@@ -76,6 +78,7 @@ public final class SplitMix64 {
 
   /** Fisher–Yates shuffle of {@code a} in place. */
   public void shuffle(int[] a) {
+    Objects.requireNonNull(a, "shuffle: array is null");
     for (int i = a.length - 1; i > 0; i--) {
       int j = nextInt(i + 1);
       int t = a[i];

@@ -1,6 +1,7 @@
 package org.delta4j.spec;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.layers.BatchNormLayer;
@@ -54,22 +55,27 @@ public record BatchNorm(String name, double momentum, double epsilon) implements
 
   @Override
   public List<ParameterSpec> parameters(Shape input) {
-    Shape channels = Shape.of(input.dim(0));
+    Shape channels = channels(input);
     return List.of(ParameterSpec.of("gamma", channels, Initializer.constant(1)),
         ParameterSpec.of("beta", channels, Initializer.zeros()));
   }
 
   @Override
   public List<ParameterSpec> buffers(Shape input) {
-    Shape channels = Shape.of(input.dim(0));
+    Shape channels = channels(input);
     return List.of(ParameterSpec.of("running_mean", channels, Initializer.zeros()),
         ParameterSpec.of("running_var", channels, Initializer.constant(1)));
+  }
+
+  /** [C]: one value a channel of the input [C, ...]. */
+  private Shape channels(Shape input) {
+    return Shape.of(Objects.requireNonNull(input, () -> "batch norm '" + name + "': input shape is null").dim(0));
   }
 
   /** The running variance is ≥ 0: inference divides by √(var + ε), NaN for a negative var past −ε. */
   @Override
   public String refusedBufferValue(String role, double value) {
-    return role.equals("running_var") && !(value >= 0) ? "a variance is ≥ 0" : null;
+    return "running_var".equals(role) && !(value >= 0) ? "a variance is ≥ 0" : null;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.delta4j.spec;
 
+import java.util.Objects;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.layers.FlattenLayer;
@@ -29,7 +30,7 @@ public record Flatten(String name) implements LayerSpec {
 
   @Override
   public Shape outputShape(Shape input) {
-    return Shape.of(input.intSize());
+    return Shape.of(Objects.requireNonNull(input, "flatten: input shape is null").intSize());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.delta4j.spec;
 
+import java.util.Objects;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.layers.Pool2DLayer;
@@ -19,6 +20,8 @@ public record GlobalAveragePool2D(String name) implements LayerSpec {
 
   /** One window over the whole image. */
   private static Window2D window(Shape input) {
+    Objects.requireNonNull(input, "global average pooling: input shape is null");
+    Objects.requireNonNull(input, "global average pooling: input shape is null");
     if (input.rank() != 3) {
       throw new IllegalArgumentException("it takes images of shape [channels, height, width], not " + input);
     }

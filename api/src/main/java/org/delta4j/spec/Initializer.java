@@ -1,5 +1,6 @@
 package org.delta4j.spec;
 
+import java.util.Objects;
 import org.delta4j.random.SplitMix64;
 
 /**
@@ -70,6 +71,8 @@ public record Initializer(Kind kind, double scale) {
 
   /** Fills {@code out} with draws from {@code random} for a layer with the given fan-in and fan-out. */
   public void fill(double[] out, int fanIn, int fanOut, SplitMix64 random) {
+    Objects.requireNonNull(out, () -> "initializer " + this + ": out is null");
+    Objects.requireNonNull(random, () -> "initializer " + this + ": random is null");
     if (fanIn < 1 || fanOut < 1) {
       throw new IllegalArgumentException("initializer " + this + ": fan-in and fan-out must be ≥ 1, got " + fanIn
           + " and " + fanOut);

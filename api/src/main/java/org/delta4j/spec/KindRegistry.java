@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -91,7 +92,7 @@ public final class KindRegistry {
 
   /** The kinds of exactly these providers (for tests, and for tools that assemble their own). */
   public static KindRegistry of(List<? extends KindProvider> providers) {
-    return new KindRegistry(List.copyOf(providers));
+    return new KindRegistry(List.copyOf(Objects.requireNonNull(providers, "providers is null")));
   }
 
   private static <K> List<K> list(String provider, String method, java.util.function.Supplier<List<K>> call) {
@@ -174,6 +175,7 @@ public final class KindRegistry {
 
   /** The class name of the provider that registered the {@code category} ({@code layer}, ...) kind {@code type}. */
   public String provider(String category, String type) {
+    Objects.requireNonNull(category, "category is null");
     Map<String, ? extends Entry<?>> map = switch (category) {
       case "layer" -> layers;
       case "loss" -> losses;

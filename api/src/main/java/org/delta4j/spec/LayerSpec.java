@@ -1,6 +1,7 @@
 package org.delta4j.spec;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.layers.ActivationLayer;
@@ -118,6 +119,7 @@ public interface LayerSpec {
 
     @Override
     public List<ParameterSpec> parameters(Shape input) {
+      Objects.requireNonNull(input, () -> "dense layer '" + name + "': input shape is null");
       int in = input.intSize();
       ParameterSpec w = new ParameterSpec("weight", Shape.of(in, units), weights, in, units);
       return useBias ? List.of(w, new ParameterSpec("bias", Shape.of(units), bias, in, units)) : List.of(w);
@@ -155,7 +157,7 @@ public interface LayerSpec {
     }
 
     public Activation(ActivationFunction function) {
-      this(null, function, function.defaultAlpha());
+      this(null, function, Objects.requireNonNull(function, "activation function is null").defaultAlpha());
     }
 
     static Activation read(ActivationFunction function, FieldReader f) {

@@ -2,6 +2,7 @@ package org.delta4j.spec;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.delta4j.engine.Engine;
 import org.delta4j.nn.KernelLoss;
 import org.delta4j.nn.Loss;
@@ -56,12 +57,13 @@ public enum LossFunction implements LossSpec {
 
   @Override
   public Loss build(Engine engine, DataType dataType) {
-    return new KernelLoss(this, engine.kernels());
+    return new KernelLoss(this, Objects.requireNonNull(engine, () -> type() + " loss: engine is null").kernels());
   }
 
   /** Each loss's rule on the last layer: logits, probabilities after a softmax or a sigmoid, or a raw activation. */
   @Override
   public String misfit(List<LayerSpec> layers, Shape output) {
+    Objects.requireNonNull(layers, () -> type() + " loss: layers is null");
     if (layers.isEmpty()) {
       return null;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -122,6 +123,7 @@ public record NetworkSpec(
 
     /** The shape of one input sample, e.g. {@code input(784)} or {@code input(28, 28)}. */
     public Builder input(int... dims) {
+      Objects.requireNonNull(dims, "input: dims is null");
       for (int d : dims) {
         SpecRules.require(SpecRules.inputSize(d), "input", null);
       }

@@ -1,6 +1,7 @@
 package org.delta4j.spec;
 
 import java.util.Locale;
+import java.util.Objects;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.tensor.Shape;
 
@@ -48,6 +49,7 @@ public record Window2D(int kernelHeight, int kernelWidth, int strideHeight, int 
    * shapes when the input is not an image [C, H, W] or the window does not fit it.
    */
   public ConvGeometry geometry(Shape input) {
+    Objects.requireNonNull(input, "input shape is null");
     if (input.rank() != 3) {
       throw new IllegalArgumentException("it takes images of shape [channels, height, width], not " + input);
     }

@@ -1,6 +1,7 @@
 package org.delta4j.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /** An immutable tensor shape: rank ≥ 1, every dimension ≥ 1, C (row-major) order. */
 public final class Shape {
@@ -59,6 +60,7 @@ public final class Shape {
    * layers can check every call.
    */
   public boolean isBatchOf(Shape sample) {
+    Objects.requireNonNull(sample, "sample is null");
     if (dims.length != sample.dims.length + 1) {
       return false;
     }
@@ -77,6 +79,7 @@ public final class Shape {
 
   /** Fails unless a tensor of this shape can be seen as {@code target}: the same number of elements. */
   public void checkReshape(Shape target) {
+    Objects.requireNonNull(target, () -> "cannot reshape " + this + " to null");
     if (target.size != size) {
       throw new IllegalArgumentException("cannot reshape " + this + " (" + size + " elements) to " + target + " ("
           + target.size + ")");
@@ -120,6 +123,9 @@ public final class Shape {
   }
 
   public int dim(int axis) {
+    if (axis < 0 || axis >= dims.length) {
+      throw new IndexOutOfBoundsException("axis " + axis + " of shape " + this + ", of rank " + dims.length);
+    }
     return dims[axis];
   }
 

@@ -1,6 +1,7 @@
 package org.delta4j.train;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Stops training when {@code metric} has not improved by more than {@code minDelta} for {@code patience} epochs in a
@@ -31,6 +32,7 @@ public record EarlyStopping(Metric metric, int patience, double minDelta, boolea
    * the model when its epoch is this one keeps what a resumed run needs ({@link Trainer.Builder#bestModel}).
    */
   public int bestEpoch(List<EpochResult> results) {
+    Objects.requireNonNull(results, "results is null");
     return progress(results).bestEpoch;
   }
 

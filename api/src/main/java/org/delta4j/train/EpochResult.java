@@ -1,5 +1,7 @@
 package org.delta4j.train;
 
+import java.util.Objects;
+
 /**
  * What one epoch of training measured. Losses are means over the epoch's samples; accuracies are fractions in [0, 1]
  * and NaN when the data is not a classification set; validation values are NaN without validation data.
@@ -13,6 +15,7 @@ public record EpochResult(
 
   /** The value of a monitored metric. */
   public double value(Metric metric) {
+    Objects.requireNonNull(metric, "metric is null");
     return switch (metric) {
       case TRAINING_LOSS -> trainingLoss;
       case TRAINING_ACCURACY -> trainingAccuracy;

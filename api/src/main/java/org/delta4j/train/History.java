@@ -1,6 +1,7 @@
 package org.delta4j.train;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The record of a training run: one {@link EpochResult} per epoch run, and how it ended.
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public record History(List<EpochResult> epochs, boolean stoppedEarly, int bestEpoch) {
   public History {
-    epochs = List.copyOf(epochs);
+    epochs = List.copyOf(Objects.requireNonNull(epochs, "epochs is null"));
   }
 
   /** The last epoch's results. */

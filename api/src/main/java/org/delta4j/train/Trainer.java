@@ -2,6 +2,7 @@ package org.delta4j.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.Kernels;
 import org.delta4j.nn.Network;
@@ -180,6 +181,7 @@ public final class Trainer {
    * from (seed, epoch) alone when {@code shuffle}, in order otherwise.
    */
   public static void epochOrder(int[] order, long seed, int epoch, boolean shuffle) {
+    Objects.requireNonNull(order, "order is null");
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.delta4j.tensor.Shape;
@@ -62,5 +63,25 @@ class ArrayDatasetTest {
           e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> ArrayDataset.regression(rows, rows));
     }
+  }
+
+  @Test
+  void aLabelOrBatchOutsideTheDataIsRefusedNamingTheIndex() {
+    ArrayDataset data = ArrayDataset.classification(new float[][] {{1, 2}, {3, 4}}, new int[] {0, 1}, 2);
+    assertEquals("sample 2 is outside the dataset's 2 samples",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.label(2)).getMessage());
+    assertEquals("fill: order[0] is sample -1, outside the dataset's 2 samples",
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> data.fill(new int[] {-1}, 0, 1, new float[2], new float[2])).getMessage());
+    assertEquals("sample 1 is outside the dataset's 1 samples",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.subset(new int[] {1}).label(1)).getMessage());
+  }
+
+  /** The default names "0", "1"... are a view: a class count too large for a list of names costs no memory. */
+  @Test
+  void defaultClassNamesCountTheClassesWithoutHoldingThem() {
+    ArrayDataset data = ArrayDataset.classification(new float[][] {{1}}, new int[] {0}, Integer.MAX_VALUE);
+    assertEquals(Integer.MAX_VALUE, data.classNames().size());
+    assertEquals("2147483646", data.classNames().get(Integer.MAX_VALUE - 1));
   }
 }

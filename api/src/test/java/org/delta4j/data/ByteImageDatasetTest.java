@@ -46,4 +46,22 @@ class ByteImageDatasetTest {
         new int[] {0, 5}, List.of("a", "b"), Normalization.unitRange()));
     assertTrue(e.getMessage().contains("label of sample 1 is 5, outside [0, 2)"), e.getMessage());
   }
+
+  @Test
+  void aSampleOrBatchOutsideTheDataIsRefusedNamingTheIndex() {
+    assertArrayEquals(new byte[] {0, 0}, data.sampleBytes(2));
+    assertEquals("sample 3 is outside the dataset's 3 samples",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.sampleBytes(3)).getMessage());
+    assertEquals("sample -1 is outside the dataset's 3 samples",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.label(-1)).getMessage());
+    float[] x = new float[4];
+    float[] t = new float[6];
+    assertEquals("fill: order[1] is sample 3, outside the dataset's 3 samples",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.fill(new int[] {0, 3}, 0, 2, x, t)).getMessage());
+    assertEquals("fill: samples [1, 3) of an order of 2",
+        assertThrows(IndexOutOfBoundsException.class, () -> data.fill(new int[] {0, 1}, 1, 2, x, t)).getMessage());
+    assertEquals("fill: targets holds 2 values, not the 2 × 3 of 2 samples",
+        assertThrows(IllegalArgumentException.class, () -> data.fill(new int[] {0, 1}, 0, 2, x, new float[2]))
+            .getMessage());
+  }
 }

@@ -44,4 +44,14 @@ class ShapeTest {
     assertEquals("destination has no array but the tensor [2, 3] has 6",
         assertThrows(IllegalArgumentException.class, () -> s.checkDestination(null)).getMessage());
   }
+
+  @Test
+  void anAxisOutsideTheShapeIsRefusedNamingTheAxisAndTheShape() {
+    Shape s = Shape.of(2, 3);
+    assertEquals(3, s.dim(1));
+    assertEquals("axis 2 of shape [2, 3], of rank 2",
+        assertThrows(IndexOutOfBoundsException.class, () -> s.dim(2)).getMessage());
+    assertEquals("axis -1 of shape [2, 3], of rank 2",
+        assertThrows(IndexOutOfBoundsException.class, () -> s.dim(-1)).getMessage());
+  }
 }

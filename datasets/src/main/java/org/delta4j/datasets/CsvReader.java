@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.ByteImageDataset;
@@ -42,6 +43,7 @@ public final class CsvReader {
 
   /** A classification dataset; {@code labelColumn} counts from 0, and −1 means the last column. */
   public static Dataset classification(Path file, int labelColumn, boolean header) throws IOException {
+    Objects.requireNonNull(file, "file is null");
     Scan s = scan(file, header);
     int label = resolve(file, s.width, labelColumn);
     int features = s.width - 1;
@@ -96,6 +98,8 @@ public final class CsvReader {
 
   /** A regression dataset whose targets are the given columns (from 0), in that order. */
   public static ArrayDataset regression(Path file, int[] targetColumns, boolean header) throws IOException {
+    Objects.requireNonNull(file, "file is null");
+    Objects.requireNonNull(targetColumns, "targetColumns is null");
     Scan s = scan(file, header);
     if (targetColumns.length == 0) {
       throw new IOException(file + ": no target column given; a regression table needs at least one");

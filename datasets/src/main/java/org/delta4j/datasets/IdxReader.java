@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.delta4j.io.Heap;
@@ -46,6 +47,7 @@ public final class IdxReader {
 
   /** Reads an unsigned-byte IDX file, gzip-compressed or not. */
   public static IdxArray read(Path file) throws IOException {
+    Objects.requireNonNull(file, "file is null");
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory, not an IDX file");
     }

@@ -46,6 +46,7 @@ public final class ActivationLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, shape, false);
     Tensor y = outputs.get(x.shape().dim(0));
     kernels.activation(function, alpha, asMatrix(inputMatrix, x), asMatrix(outputMatrix, y));

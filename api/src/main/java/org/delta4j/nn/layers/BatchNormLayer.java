@@ -119,6 +119,7 @@ public final class BatchNormLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, shape, false);
     int n = x.shape().dim(0);
     Tensor x3 = asChannels(inputChannels, x);

@@ -59,6 +59,7 @@ public final class Conv2DLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, inputShape, false);
     int n = x.shape().dim(0);
     Tensor y = outputs.get(n);

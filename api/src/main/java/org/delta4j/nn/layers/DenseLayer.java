@@ -50,6 +50,7 @@ public final class DenseLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, inputShape, true);
     Tensor x2 = x.asBatchMatrix();
     Tensor y = outputs.get(x2.shape().dim(0));

@@ -47,6 +47,7 @@ public final class DropoutLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, shape, false);
     if (!mode.training() || rate == 0) {
       mask = null;

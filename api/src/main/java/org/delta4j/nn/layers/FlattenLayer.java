@@ -28,6 +28,7 @@ public final class FlattenLayer implements Layer {
 
   @Override
   public Tensor forward(Tensor x, Mode mode) {
+    LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, inputShape, false);
     if (mode.training()) {
       batch = x.shape().dim(0);

@@ -1,5 +1,6 @@
 package org.delta4j.nn.layers;
 
+import org.delta4j.nn.Mode;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -17,6 +18,13 @@ final class LayerInputs {
     if (!ok) {
       throw new IllegalArgumentException(layer + ": " + what + " has shape " + s + " but the layer expects [N, "
           + sample.toString().substring(1));
+    }
+  }
+
+  /** Fails unless a forward pass is given its mode. */
+  static void checkMode(String layer, Mode mode) {
+    if (mode == null) {
+      throw new IllegalArgumentException(layer + ": the mode is null; use Mode.inference() or Mode.training(step)");
     }
   }
 

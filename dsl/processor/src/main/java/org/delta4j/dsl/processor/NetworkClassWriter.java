@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import javax.lang.model.element.Modifier;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
@@ -116,7 +117,8 @@ final class NetworkClassWriter {
                 + "@param data the training set\n@param trainer how to train\n"
                 + "@return the loss and metrics of each epoch\n")
             .addParameter(DATASET, "data").addParameter(TRAINER, "trainer")
-            .addStatement("return trainer.fit(network, data)").build())
+            .addStatement("return $T.requireNonNull(trainer, $S).fit(network, data)", Objects.class,
+                "trainer is null").build())
         .addMethod(outputs(spec.loss().takesLogits()));
     Predictions.add(type, spec.loss());
     type.addMethod(MethodSpec.methodBuilder("evaluate").addModifiers(Modifier.PUBLIC).returns(EVALUATION)
