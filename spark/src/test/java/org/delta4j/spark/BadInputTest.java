@@ -126,6 +126,28 @@ class BadInputTest {
   }
 
   @Test
+  void aModelRefusesNonFiniteFeaturesAsTrainingDoesNotPredictingFromThem() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    Dataset<Row> nan = frame(GOOD, 1.0, Vectors.dense(1, 2, Double.NaN, 4, 5, 6), 0.0);
+    String refusal = "features column 'features' holds NaN at value 2 of a row: features must be finite numbers";
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, nan, "label"), refusal);
+    Dataset<Row> predicted = model.transform(nan); // planned; the tasks meet the row
+    fails(Exception.class, predicted::collectAsList, refusal);
+    Dataset<Row> infinite = frame(GOOD, 1.0).selectExpr("array(1d, 2d, 3d, 4d, 5d, double('-Infinity')) features");
+    fails(Exception.class, () -> model.transform(infinite).collectAsList(),
+        "features column 'features' holds -Infinity at value 5 of a row");
+  }
+
+  @Test
+  void aModelOnAnEngineThatDoesNotExistIsRefusedWhenTheTransformIsPlannedNotInItsTasks() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n)).setEngine("tpu");
+    fails(org.delta4j.engine.EngineUnavailableException.class, () -> model.transform(frame(GOOD, 1.0)),
+        "no engine named 'tpu'");
+  }
+
+  @Test
   void aModelRefusesFeaturesOfTheWrongTypeWhenTheTransformIsPlannedNotInItsTasks() {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
