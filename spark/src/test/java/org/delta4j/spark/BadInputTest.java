@@ -246,4 +246,17 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> SparkMasters.session("yarn", "yarn"),
         "Spark master 'yarn' needs Spark's spark-yarn module");
   }
+
+  @Test
+  void aMasterUrlSparkCannotStartOnIsNamed() {
+    LocalSpark.stop(); // a running session would be returned whatever the master
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("local[0]", "no threads"),
+        "Spark master 'local[0]'", "0 threads");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://127.0.0.1:99999",
+        Duration.ofSeconds(1)), "spark://127.0.0.1:99999", "port 99999");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://h1:7077,h2:-3",
+        Duration.ofSeconds(1)), "spark://h1:7077,h2:-3", "port -3");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("k8s://api server:443",
+        Duration.ofSeconds(1)), "Spark master k8s://api server:443");
+  }
 }
