@@ -328,9 +328,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       Delta4jClassificationModel model = new Delta4jClassificationModel(metadata.uid(), bytes);
       metadata.getAndSetParams(model, Option.empty());
       try { // read now, so that a file that is no model fails here, naming it, and not in every task of a transform
-        model.network();
-      } catch (UncheckedIOException e) {
-        throw new UncheckedIOException("cannot read the model file " + file + ": " + e.getMessage(), e.getCause());
+        ModelBytes.saved(bytes, model.getOrDefault(model.engine()), null, file.toString());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("cannot read the model file " + file + ": " + e.getMessage(), e);
       }

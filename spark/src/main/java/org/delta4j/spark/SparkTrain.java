@@ -133,7 +133,7 @@ public final class SparkTrain {
       Configuration files = spark.sparkContext().hadoopConfiguration();
       if (resume != null) {
         // Settings not given are the checkpoint's; those given are held to it by SparkTrainer, which names a conflict.
-        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files)), resume);
+        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files), resume), resume);
         engine = engine != null ? engine : saved.engine();
         seed = seed != null ? seed : saved.seed();
         batch = batch != null ? batch : saved.batchSize();
@@ -192,7 +192,7 @@ public final class SparkTrain {
       trainer.build().fit(network, train, "features", "label");
       // every epoch's results, those of a resumed run's earlier epochs too, as the last checkpoint records them
       String checkpoint = HadoopFiles.child(output, CHECKPOINT);
-      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType).progress()
+      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType, checkpoint).progress()
           .history();
       String modelFile = HadoopFiles.child(output, MODEL);
       HadoopFiles.write(modelFile, ModelBytes.of(network), files);

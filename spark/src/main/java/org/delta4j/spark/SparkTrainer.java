@@ -229,8 +229,8 @@ public final class SparkTrainer {
    * settings}, and returns the epochs it recorded.
    */
   private List<EpochResult> resume(Network network, TrainingSettings settings, byte[] bytes) {
-    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes), resumeFrom), resumeFrom);
-    SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType());
+    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes, resumeFrom), resumeFrom), resumeFrom);
+    SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType(), resumeFrom);
     int done = saved.progress().completedEpochs();
     if (done >= epochs) {
       throw new IllegalArgumentException(resumeFrom + " has already completed " + done + " epochs, and this run asks "
