@@ -70,6 +70,8 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data), "dataType",
         "FLOAT16");
     fails(IllegalArgumentException.class, () -> c.get().setNetworkSpec("{\"input\": [6]"), "network spec");
+    fails(NullPointerException.class, () -> c.get().setNetworkSpec(null), "networkSpec");
+    fails(NullPointerException.class, () -> c.get().setDataType(null), "dataType");
   }
 
   @Test
