@@ -142,6 +142,9 @@ public final class SparkTrainer {
         network.dataType().name(), seed, batchSize, blockCount, shuffle);
     Configuration files = jsc.hadoopConfiguration();
     List<EpochResult> history = new ArrayList<>();
+    if (checkpoint != null) { // before any data is read, not after an epoch
+      HadoopFiles.requireFileTarget(checkpoint, files);
+    }
     if (resumeFrom != null) { // before any data is read, so that a run that cannot resume fails at once
       history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
     }

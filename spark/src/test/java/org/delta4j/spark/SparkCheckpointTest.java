@@ -103,4 +103,16 @@ class SparkCheckpointTest {
     assertTrue(e.getMessage().contains(checkpoint()), e.getMessage());
     assertFalse(e.getMessage().contains("delta4j-model"), "names the temporary copy: " + e.getMessage());
   }
+
+  @Test
+  void aCheckpointPathThatIsADirectoryIsRefusedBeforeTraining() throws Exception {
+    Path taken = Files.createDirectories(dir.resolve("run/checkpoint.safetensors"));
+    Files.write(taken.resolve("data.csv"), new byte[] {9});
+    List<EpochResult> told = new java.util.ArrayList<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(1).checkpoint(checkpoint()).listener(told::add), network(LocalSpark.spec())));
+    assertTrue(e.getMessage().contains(checkpoint()) && e.getMessage().contains("is a directory"), e.getMessage());
+    assertEquals(List.of(), told, "no epoch was trained");
+    assertArrayEquals(new byte[] {9}, Files.readAllBytes(taken.resolve("data.csv")), "the directory is untouched");
+  }
 }
