@@ -215,7 +215,8 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     Scores scores(List<Row> rows, int column) {
       double[] x = new double[rows.size() * inputSize];
       for (int i = 0; i < rows.size(); i++) {
-        double[] v = TrainingData.checkedFeatures(rows.get(i).get(column), featuresCol, inputSize, "a row");
+        double[] v = TrainingData.checkedFeatures(rows.get(i).get(column), featuresCol, inputSize,
+            network.dataType(), "a row");
         System.arraycopy(v, 0, x, i * inputSize, inputSize);
       }
       Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));

@@ -149,7 +149,7 @@ public final class SparkTrainer {
       history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
     }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
-        network.outputShape().dim(0));
+        network.outputShape().dim(0), network.dataType());
     PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
     JavaPairRDD<Integer, PackedRows> copied = null;
     try {

@@ -142,6 +142,18 @@ class BadInputTest {
   }
 
   @Test
+  void featuresBeyondWhatAFloat32NetworkHoldsAreRefusedNamingTheValueAndType() {
+    Dataset<Row> huge = frame(GOOD, 1.0, GOOD, 2.0, Vectors.dense(1, 2, 3, 1e39, 5, 6), 0.0);
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"), org.delta4j.tensor.DataType.FLOAT32);
+    String refusal = "features column 'features' holds 1.0E39 at value 3 of ";
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(n, huge, "features",
+        "label"), refusal + "row 2", "FLOAT32");
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, huge, "label"), refusal + "a row",
+        "FLOAT32");
+  }
+
+  @Test
   void aModelOnAnEngineThatDoesNotExistIsRefusedWhenTheTransformIsPlannedNotInItsTasks() {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n)).setEngine("tpu");
