@@ -153,7 +153,12 @@ public final class SparkTrainer {
     PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
     JavaPairRDD<Integer, PackedRows> copied = null;
     try {
-      StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
+      long rows = samples.count();
+      if (rows == 0) {
+        throw new IllegalArgumentException("the data has no rows to train on (features column '" + featuresCol
+            + "', label column '" + labelCol + "')");
+      }
+      StepPlan plan = new StepPlan(rows, batchSize, blockCount, w, seed, shuffle);
       copied = placement == Placement.COPY_TO_EVERY_WORKER ? copyToEveryWorker(samples, plan) : null;
       List<EpochResult> results = new ArrayList<>();
       String id = UUID.randomUUID().toString();

@@ -183,6 +183,12 @@ class BadInputTest {
   }
 
   @Test
+  void dataWithoutRowsIsRefusedNamingIt() {
+    fails(IllegalArgumentException.class, () -> train(frame(), "features", "label"),
+        "the data has no rows to train on");
+  }
+
+  @Test
   void aColumnOfTheWrongType() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0).selectExpr("features", "'x' as label"),
         "features", "label"), "label column 'label' is of type string");
