@@ -31,6 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.Tensor;
 import scala.Option;
@@ -92,6 +93,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
     String featuresName = getOrDefault(featuresCol);
     String engineName = getOrDefault(engine);
+    Engines.get(engineName); // an engine that does not exist fails here, naming it, not in every task
     boolean prediction = !getOrDefault(predictionCol).isEmpty();
     boolean probability = !getOrDefault(probabilityCol).isEmpty();
     boolean raw = !getOrDefault(rawPredictionCol).isEmpty();
@@ -213,15 +215,8 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     Scores scores(List<Row> rows, int column) {
       double[] x = new double[rows.size() * inputSize];
       for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
-        if (r.isNullAt(column)) {
-          throw new IllegalArgumentException("features column '" + featuresCol + "' is null in a row");
-        }
-        double[] v = TrainingData.features(r.get(column));
-        if (v.length != inputSize) {
-          throw new IllegalArgumentException("features column '" + featuresCol + "' has " + v.length
-              + " values in a row but the network takes " + inputSize + " inputs");
-        }
+        double[] v = TrainingData.checkedFeatures(rows.get(i).get(column), featuresCol, inputSize,
+            network.dataType(), "a row");
         System.arraycopy(v, 0, x, i * inputSize, inputSize);
       }
       Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));
@@ -333,6 +328,11 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       }
       Delta4jClassificationModel model = new Delta4jClassificationModel(metadata.uid(), bytes);
       metadata.getAndSetParams(model, Option.empty());
+      try { // read now, so that a file that is no model fails here, naming it, and not in every task of a transform
+        ModelBytes.saved(bytes, model.getOrDefault(model.engine()), null, file.toString());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("cannot read the model file " + file + ": " + e.getMessage(), e);
+      }
       return model;
     }
   }

@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.util.Objects;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -240,7 +241,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   /** The network as spec JSON, checked at once. */
   public Delta4jClassifier setNetworkSpec(String json) {
-    NetworkSpecJson.read(json);
+    NetworkSpecJson.read(Objects.requireNonNull(json, "param networkSpec: give the network as Delta4j spec JSON"));
     return (Delta4jClassifier) set(networkSpec, json);
   }
 
@@ -249,7 +250,8 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
   }
 
   public Delta4jClassifier setDataType(DataType value) {
-    return (Delta4jClassifier) set(dataType, value.name());
+    return (Delta4jClassifier) set(dataType, Objects.requireNonNull(value, "param dataType: give FLOAT32 or FLOAT64")
+        .name());
   }
 
   /** Passes over the data; checked, like the batch size, when {@link #fit} starts. */

@@ -22,8 +22,13 @@ import org.apache.hadoop.io.IOUtils;
 public final class HadoopFiles {
   private HadoopFiles() {}
 
-  /** Writes {@code bytes} to {@code target} (replacing it), by a temporary file renamed into place. */
+  /**
+   * Writes {@code bytes} to {@code target} (replacing it), by a temporary file renamed into place.
+   *
+   * @throws IllegalArgumentException when {@code target} is a directory (see {@link #requireFileTarget})
+   */
   public static void write(String target, byte[] bytes, Configuration conf) {
+    requireFileTarget(target, conf);
     Path path = new Path(target);
     Path temporary = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
     try {
@@ -48,6 +53,23 @@ public final class HadoopFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + bytes.length + " bytes to " + target + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Refuses a {@code target} that is a directory, naming it: {@link #write} would move the directory aside as the file
+   * it replaces, and could not delete it.
+   */
+  public static void requireFileTarget(String target, Configuration conf) {
+    Path path = new Path(target);
+    try {
+      if (path.getFileSystem(conf).getFileStatus(path).isDirectory()) {
+        throw new IllegalArgumentException(target + " is a directory, not a file: a file cannot replace it");
+      }
+    } catch (java.io.FileNotFoundException e) {
+      // nothing there yet: the file will be made
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look at " + target + ": " + e.getMessage(), e);
     }
   }
 

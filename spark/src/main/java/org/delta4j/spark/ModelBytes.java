@@ -33,7 +33,7 @@ public final class ModelBytes {
    * writes it.
    */
   public static byte[] of(Network network, TrainingProgress progress, String run) {
-    return throughFile("cannot write the model to a temporary file", file -> {
+    return throughFile(null, file -> {
       ModelFiles.save(network, progress, run, file);
       return Files.readAllBytes(file);
     });
@@ -41,12 +41,20 @@ public final class ModelBytes {
 
   /** The network of model-file {@code bytes}, on the engine named {@code engine}, in {@code dataType}. */
   public static Network network(byte[] bytes, String engine, DataType dataType) {
-    return saved(bytes, engine, dataType).network();
+    return saved(bytes, engine, dataType, null).network();
   }
 
   /** The network and training progress of model-file {@code bytes}, on engine {@code engine}, in {@code dataType}. */
   public static SavedModel saved(byte[] bytes, String engine, DataType dataType) {
-    return throughFile("cannot read a model of " + bytes.length + " bytes", file -> {
+    return saved(bytes, engine, dataType, null);
+  }
+
+  /**
+   * The network and training progress of model-file {@code bytes}, on engine {@code engine}, in {@code dataType};
+   * {@code source} (a path; null: the bytes' count) is what an error names as the file.
+   */
+  public static SavedModel saved(byte[] bytes, String engine, DataType dataType, String source) {
+    return throughFile(source(bytes, source), file -> {
       Files.write(file, bytes);
       return ModelFiles.load(file, Engines.get(engine), dataType);
     });
@@ -54,21 +62,37 @@ public final class ModelBytes {
 
   /** The run's settings saved in model-file {@code bytes}' metadata, null when there are none. */
   public static String run(byte[] bytes) {
-    return throughFile("cannot read a model of " + bytes.length + " bytes", file -> {
+    return run(bytes, null);
+  }
+
+  /**
+   * The run's settings saved in model-file {@code bytes}' metadata, null when there are none; {@code source} as in
+   * {@link #saved}.
+   */
+  public static String run(byte[] bytes, String source) {
+    return throughFile(source(bytes, source), file -> {
       Files.write(file, bytes);
       return ModelFiles.runConfiguration(file);
     });
+  }
+
+  private static String source(byte[] bytes, String source) {
+    return source != null ? source : "a model of " + bytes.length + " bytes";
   }
 
   private interface FileAction<T> {
     T apply(Path file) throws IOException;
   }
 
-  /** Runs {@code action} on a fresh temporary model file (ModelFiles reads and writes files), then deletes it. */
-  private static <T> T throughFile(String failure, FileAction<T> action) {
+  /**
+   * Runs {@code action} on a fresh temporary model file (ModelFiles reads and writes files), then deletes it. A
+   * failure to read names {@code source}, where the bytes came from, in place of the temporary file; null: writing.
+   */
+  private static <T> T throughFile(String source, FileAction<T> action) {
+    Path file = null;
     try {
       Path dir = Files.createTempDirectory("delta4j-model");
-      Path file = dir.resolve("model.safetensors");
+      file = dir.resolve("model.safetensors");
       try {
         return action.apply(file);
       } finally {
@@ -76,7 +100,13 @@ public final class ModelBytes {
         Files.deleteIfExists(dir);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(failure + ": " + e.getMessage(), e);
+      if (source == null) {
+        throw new UncheckedIOException("cannot write the model to a temporary file: " + e.getMessage(), e);
+      }
+      String said = String.valueOf(e.getMessage());
+      said = file != null && said.contains(file.toString()) ? said.replace(file.toString(), source)
+          : source + ": " + said;
+      throw new UncheckedIOException("cannot read the model " + said, e);
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class SparkMasters {
                 + "run the program with a Spark distribution's spark-submit, whose jars hold it"
             : "Spark master '" + master + "' is no master URL Spark knows: local[N], local[*], spark://host:port, "
                 + "yarn or k8s://host:port", e);
+      }
+      if (e instanceof SparkException) { // a master Spark parses but cannot run on, local[0] say
+        throw new IllegalArgumentException("Spark master '" + master + "': " + e.getMessage(), e);
       }
       throw e;
     }
@@ -81,7 +85,13 @@ public final class SparkMasters {
       }
     } else if (master.startsWith("k8s://")) {
       String api = master.substring("k8s://".length());
-      URI uri = URI.create(api.contains("://") ? api : "https://" + api);
+      URI uri;
+      try {
+        uri = new URI(api.contains("://") ? api : "https://" + api);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("Spark master " + master + " names no Kubernetes API URL: "
+            + e.getMessage(), e);
+      }
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("Spark master " + master + " names no Kubernetes API host");
       }
@@ -97,12 +107,17 @@ public final class SparkMasters {
     if (host.isBlank()) {
       throw new IllegalArgumentException("Spark master " + master + " names no host");
     }
+    int port;
     try {
-      int port = colon < 0 ? defaultPort : Integer.parseInt(hostPort.substring(colon + 1));
-      return InetSocketAddress.createUnresolved(host, port);
+      port = colon < 0 ? defaultPort : Integer.parseInt(hostPort.substring(colon + 1));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Spark master " + master + " has port '" + hostPort.substring(colon + 1)
           + "', not a number");
     }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("Spark master " + master + " has port " + port + ", not a TCP port (1 to "
+          + "65535)");
+    }
+    return InetSocketAddress.createUnresolved(host, port);
   }
 }

@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructType;
 import org.delta4j.cli.Charts;
 import org.delta4j.cli.ClassificationReport;
 import org.delta4j.datasets.FashionMnist;
+import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.metrics.ConfusionMatrix;
@@ -98,16 +99,11 @@ public final class SparkTrain {
       }
       switch (a) {
         case "--spark" -> master = v;
-        case "--epochs" -> epochs = integer(a, v);
-        case "--batch-size" -> batch = integer(a, v);
-        case "--engine" -> engine = v;
+        case "--epochs" -> epochs = atLeastOne(a, v, "epochs");
+        case "--batch-size" -> batch = atLeastOne(a, v, "rows");
+        case "--engine" -> engine = engine(v);
         case "--seed" -> seed = whole(a, v);
-        case "--workers" -> {
-          workers = integer(a, v);
-          if (workers < 1) {
-            throw new IllegalArgumentException("option --workers takes a number of workers, at least 1, not " + v);
-          }
-        }
+        case "--workers" -> workers = atLeastOne(a, v, "workers");
         case "--data" -> data = Path.of(v);
         case "--output" -> output = v;
         case "--resume" -> resume = v;
@@ -137,7 +133,7 @@ public final class SparkTrain {
       Configuration files = spark.sparkContext().hadoopConfiguration();
       if (resume != null) {
         // Settings not given are the checkpoint's; those given are held to it by SparkTrainer, which names a conflict.
-        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files)), resume);
+        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files), resume), resume);
         engine = engine != null ? engine : saved.engine();
         seed = seed != null ? seed : saved.seed();
         batch = batch != null ? batch : saved.batchSize();
@@ -196,7 +192,7 @@ public final class SparkTrain {
       trainer.build().fit(network, train, "features", "label");
       // every epoch's results, those of a resumed run's earlier epochs too, as the last checkpoint records them
       String checkpoint = HadoopFiles.child(output, CHECKPOINT);
-      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType).progress()
+      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType, checkpoint).progress()
           .history();
       String modelFile = HadoopFiles.child(output, MODEL);
       HadoopFiles.write(modelFile, ModelBytes.of(network), files);
@@ -253,6 +249,26 @@ public final class SparkTrain {
       throw new IllegalArgumentException(where + ": the network gives outputs of shape " + spec.outputShape()
           + ", but the data has " + data.numClasses() + " classes");
     }
+  }
+
+  /** The engine {@code --engine} names, refused naming it when there is none of that name. */
+  private static String engine(String name) {
+    try {
+      Engines.get(name);
+      return name;
+    } catch (EngineUnavailableException e) {
+      throw new IllegalArgumentException("--engine " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The value of a count option, at least 1: {@code what} it counts names it in the error. */
+  private static int atLeastOne(String option, String value, String what) {
+    int v = integer(option, value);
+    if (v < 1) {
+      throw new IllegalArgumentException("option " + option + " takes a number of " + what + ", at least 1, not "
+          + value);
+    }
+    return v;
   }
 
   private static int integer(String option, String value) {

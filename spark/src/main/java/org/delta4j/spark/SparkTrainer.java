@@ -142,15 +142,23 @@ public final class SparkTrainer {
         network.dataType().name(), seed, batchSize, blockCount, shuffle);
     Configuration files = jsc.hadoopConfiguration();
     List<EpochResult> history = new ArrayList<>();
+    if (checkpoint != null) { // before any data is read, not after an epoch
+      HadoopFiles.requireFileTarget(checkpoint, files);
+    }
     if (resumeFrom != null) { // before any data is read, so that a run that cannot resume fails at once
       history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
     }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
-        network.outputShape().dim(0));
+        network.outputShape().dim(0), network.dataType());
     PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
     JavaPairRDD<Integer, PackedRows> copied = null;
     try {
-      StepPlan plan = new StepPlan(samples.count(), batchSize, blockCount, w, seed, shuffle);
+      long rows = samples.count();
+      if (rows == 0) {
+        throw new IllegalArgumentException("the data has no rows to train on (features column '" + featuresCol
+            + "', label column '" + labelCol + "')");
+      }
+      StepPlan plan = new StepPlan(rows, batchSize, blockCount, w, seed, shuffle);
       copied = placement == Placement.COPY_TO_EVERY_WORKER ? copyToEveryWorker(samples, plan) : null;
       List<EpochResult> results = new ArrayList<>();
       String id = UUID.randomUUID().toString();
@@ -229,8 +237,8 @@ public final class SparkTrainer {
    * settings}, and returns the epochs it recorded.
    */
   private List<EpochResult> resume(Network network, TrainingSettings settings, byte[] bytes) {
-    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes), resumeFrom), resumeFrom);
-    SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType());
+    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes, resumeFrom), resumeFrom), resumeFrom);
+    SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType(), resumeFrom);
     int done = saved.progress().completedEpochs();
     if (done >= epochs) {
       throw new IllegalArgumentException(resumeFrom + " has already completed " + done + " epochs, and this run asks "

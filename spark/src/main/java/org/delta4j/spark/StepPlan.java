@@ -42,14 +42,14 @@ public record StepPlan(long samples, int batchSize, int blocks, int workers, lon
     return (int) Math.min(batchSize, samples - (long) step * batchSize);
   }
 
-  /** Rows of a full block. */
+  /** Rows of a full block: ⌈batchSize / blocks⌉, summed in long, as a batch size near 2³¹ would wrap an int. */
   public int blockSize() {
-    return (batchSize + blocks - 1) / blocks;
+    return (int) ((batchSize + (long) blocks - 1) / blocks);
   }
 
   /** Blocks of batch {@code step} (fewer than {@link #blocks} for a short last batch). */
   public int blocksIn(int step) {
-    return (rows(step) + blockSize() - 1) / blockSize();
+    return (int) ((rows(step) + (long) blockSize() - 1) / blockSize());
   }
 
   /** The position in the batch of block k's first row. */

@@ -35,10 +35,16 @@ public final class TrainingData {
    */
   public static JavaRDD<Sample> samples(Dataset<Row> data, String featuresCol, String labelCol, int inputSize,
       int classes) {
+    return samples(data, featuresCol, labelCol, inputSize, classes, org.delta4j.tensor.DataType.FLOAT64);
+  }
+
+  /** {@link #samples(Dataset, String, String, int, int)} for a network of {@code type}, whose range features keep. */
+  public static JavaRDD<Sample> samples(Dataset<Row> data, String featuresCol, String labelCol, int inputSize,
+      int classes, org.delta4j.tensor.DataType type) {
     checkSchema(data.schema(), featuresCol, labelCol);
     JavaRDD<Tuple2<Sample, String>> checked = data.select(exactly(featuresCol), exactly(labelCol)).javaRDD()
         .zipWithIndex()
-        .map(t -> read(t._1(), t._2(), featuresCol, labelCol, inputSize, classes));
+        .map(t -> read(t._1(), t._2(), featuresCol, labelCol, inputSize, classes, type));
     checked.persist(StorageLevel.MEMORY_AND_DISK());
     List<Tuple2<Sample, String>> problems = checked.filter(t -> t._2() != null).take(1);
     if (!problems.isEmpty()) {
@@ -96,23 +102,46 @@ public final class TrainingData {
     return functions.col("`" + name.replace("`", "``") + "`");
   }
 
-  /** The sample of one row, or a description of what is wrong with it. */
-  private static Tuple2<Sample, String> read(Row row, long index, String featuresCol, String labelCol, int inputSize,
-      int classes) {
-    if (row.isNullAt(0)) {
-      return problem("features column '" + featuresCol + "' is null in row " + index);
+  /**
+   * The values of features {@code cell} (in {@code where}, "row 5" say) for a network of {@code inputSize} inputs in
+   * {@code type}: refused when the cell is null, of another size, or holds a value that is not finite or that {@code
+   * type} cannot hold (beyond ±3.4e38 in FLOAT32, which would become infinite), as no prediction or gradient of such
+   * a row means anything.
+   *
+   * @throws IllegalArgumentException naming the column, the row and the sizes or the value
+   */
+  static double[] checkedFeatures(Object cell, String featuresCol, int inputSize,
+      org.delta4j.tensor.DataType type, String where) {
+    if (cell == null) {
+      throw new IllegalArgumentException("features column '" + featuresCol + "' is null in " + where);
     }
-    double[] x = features(row.get(0));
+    double[] x = features(cell);
     if (x.length != inputSize) {
-      return problem("features column '" + featuresCol + "' has " + x.length + " values in row " + index
-          + " but the network takes " + inputSize + " inputs");
+      throw new IllegalArgumentException("features column '" + featuresCol + "' has " + x.length + " values in "
+          + where + " but the network takes " + inputSize + " inputs");
     }
     for (int i = 0; i < x.length; i++) {
       if (!Double.isFinite(x[i])) {
-        String value = row.get(0) instanceof scala.collection.Seq<?> s && s.apply(i) == null ? "null" : x[i] + "";
-        return problem("features column '" + featuresCol + "' holds " + value + " at value " + i + " of row " + index
-            + ": features must be finite numbers");
+        String value = cell instanceof scala.collection.Seq<?> s && s.apply(i) == null ? "null" : x[i] + "";
+        throw new IllegalArgumentException("features column '" + featuresCol + "' holds " + value + " at value " + i
+            + " of " + where + ": features must be finite numbers");
       }
+      if (type == org.delta4j.tensor.DataType.FLOAT32 && Math.abs(x[i]) > Float.MAX_VALUE) {
+        throw new IllegalArgumentException("features column '" + featuresCol + "' holds " + x[i] + " at value " + i
+            + " of " + where + ", beyond what the network's FLOAT32 holds (" + Float.MAX_VALUE + ")");
+      }
+    }
+    return x;
+  }
+
+  /** The sample of one row, or a description of what is wrong with it. */
+  private static Tuple2<Sample, String> read(Row row, long index, String featuresCol, String labelCol, int inputSize,
+      int classes, org.delta4j.tensor.DataType type) {
+    double[] x;
+    try {
+      x = checkedFeatures(row.get(0), featuresCol, inputSize, type, "row " + index);
+    } catch (IllegalArgumentException e) {
+      return problem(e.getMessage());
     }
     if (row.isNullAt(1)) {
       return problem("label column '" + labelCol + "' is null in row " + index);

@@ -70,6 +70,8 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data), "dataType",
         "FLOAT16");
     fails(IllegalArgumentException.class, () -> c.get().setNetworkSpec("{\"input\": [6]"), "network spec");
+    fails(NullPointerException.class, () -> c.get().setNetworkSpec(null), "networkSpec");
+    fails(NullPointerException.class, () -> c.get().setDataType(null), "dataType");
   }
 
   @Test
@@ -126,6 +128,40 @@ class BadInputTest {
   }
 
   @Test
+  void aModelRefusesNonFiniteFeaturesAsTrainingDoesNotPredictingFromThem() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    Dataset<Row> nan = frame(GOOD, 1.0, Vectors.dense(1, 2, Double.NaN, 4, 5, 6), 0.0);
+    String refusal = "features column 'features' holds NaN at value 2 of a row: features must be finite numbers";
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, nan, "label"), refusal);
+    Dataset<Row> predicted = model.transform(nan); // planned; the tasks meet the row
+    fails(Exception.class, predicted::collectAsList, refusal);
+    Dataset<Row> infinite = frame(GOOD, 1.0).selectExpr("array(1d, 2d, 3d, 4d, 5d, double('-Infinity')) features");
+    fails(Exception.class, () -> model.transform(infinite).collectAsList(),
+        "features column 'features' holds -Infinity at value 5 of a row");
+  }
+
+  @Test
+  void featuresBeyondWhatAFloat32NetworkHoldsAreRefusedNamingTheValueAndType() {
+    Dataset<Row> huge = frame(GOOD, 1.0, GOOD, 2.0, Vectors.dense(1, 2, 3, 1e39, 5, 6), 0.0);
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"), org.delta4j.tensor.DataType.FLOAT32);
+    String refusal = "features column 'features' holds 1.0E39 at value 3 of ";
+    fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(n, huge, "features",
+        "label"), refusal + "row 2", "FLOAT32");
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, huge, "label"), refusal + "a row",
+        "FLOAT32");
+  }
+
+  @Test
+  void aModelOnAnEngineThatDoesNotExistIsRefusedWhenTheTransformIsPlannedNotInItsTasks() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n)).setEngine("tpu");
+    fails(org.delta4j.engine.EngineUnavailableException.class, () -> model.transform(frame(GOOD, 1.0)),
+        "no engine named 'tpu'");
+  }
+
+  @Test
   void aModelRefusesFeaturesOfTheWrongTypeWhenTheTransformIsPlannedNotInItsTasks() {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
@@ -144,6 +180,12 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(
         Network.create(perceptron, Engines.get("ref")), frame(GOOD, 0.0), "features", "label"),
         "the network's loss perceptron takes targets of ±1");
+  }
+
+  @Test
+  void dataWithoutRowsIsRefusedNamingIt() {
+    fails(IllegalArgumentException.class, () -> train(frame(), "features", "label"),
+        "the data has no rows to train on");
   }
 
   @Test
@@ -223,5 +265,18 @@ class BadInputTest {
     // this module runs Spark's own masters; YARN's and Kubernetes' come with a Spark distribution's jars
     fails(IllegalArgumentException.class, () -> SparkMasters.session("yarn", "yarn"),
         "Spark master 'yarn' needs Spark's spark-yarn module");
+  }
+
+  @Test
+  void aMasterUrlSparkCannotStartOnIsNamed() {
+    LocalSpark.stop(); // a running session would be returned whatever the master
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("local[0]", "no threads"),
+        "Spark master 'local[0]'", "0 threads");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://127.0.0.1:99999",
+        Duration.ofSeconds(1)), "spark://127.0.0.1:99999", "port 99999");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://h1:7077,h2:-3",
+        Duration.ofSeconds(1)), "spark://h1:7077,h2:-3", "port -3");
+    fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("k8s://api server:443",
+        Duration.ofSeconds(1)), "Spark master k8s://api server:443");
   }
 }

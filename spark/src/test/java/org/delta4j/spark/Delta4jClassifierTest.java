@@ -148,6 +148,19 @@ class Delta4jClassifierTest {
   }
 
   @Test
+  void aModelWhoseFileIsNoModelIsRefusedWhenLoadedNamingTheFile(@TempDir Path dir) throws Exception {
+    LocalSpark.session(); // ML persistence writes through the active session
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    String path = dir.resolve("model").toString();
+    new Delta4jClassificationModel("m", ModelBytes.of(n)).write().save(path);
+    Path file = dir.resolve("model/data/model.safetensors");
+    Files.write(file, "not a model".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.deleteIfExists(dir.resolve("model/data/.model.safetensors.crc")); // else Hadoop's checksum tells
+    Exception e = assertThrows(java.io.UncheckedIOException.class, () -> Delta4jClassificationModel.load(path));
+    assertTrue(e.getMessage().startsWith("cannot read the model " + file + ": "), e.getMessage());
+  }
+
+  @Test
   void theEstimatorIsSavedWithItsParams(@TempDir Path dir) throws Exception {
     Delta4jClassifier c = classifier().setEpochs(7).setEngine("ref");
     String path = dir.resolve("estimator").toUri().toString();

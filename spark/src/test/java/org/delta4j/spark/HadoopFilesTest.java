@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,5 +43,21 @@ class HadoopFilesTest {
     String target = dir.resolve("nothing.safetensors").toUri().toString();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HadoopFiles.read(target, conf));
     assertTrue(e.getMessage().contains("nothing.safetensors"), e.getMessage());
+  }
+
+  @Test
+  void aDirectoryIsNeverReplacedByAFile(@TempDir Path dir) throws Exception {
+    Path taken = Files.createDirectories(dir.resolve("checkpoint.safetensors"));
+    Files.write(taken.resolve("data.csv"), new byte[] {9});
+    String target = taken.toUri().toString();
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HadoopFiles.write(target, new byte[] {1}, conf));
+    assertTrue(e.getMessage().contains("checkpoint.safetensors") && e.getMessage().contains("is a directory"),
+        e.getMessage());
+    assertArrayEquals(new byte[] {9}, Files.readAllBytes(taken.resolve("data.csv")), "the directory is untouched");
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "nothing moved aside or left beside it");
+    }
   }
 }

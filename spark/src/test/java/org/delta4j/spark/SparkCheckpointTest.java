@@ -2,9 +2,11 @@ package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.delta4j.engine.Engines;
@@ -90,5 +92,27 @@ class SparkCheckpointTest {
         () -> fit(trainer(1).resumeFrom(checkpoint()), network(LocalSpark.spec())));
     assertTrue(done.getMessage().contains("has already completed 1 epochs, and this run asks for 1"),
         done.getMessage());
+  }
+
+  @Test
+  void aCheckpointThatIsNoModelFileIsRefusedNamingIt() throws Exception {
+    Path file = Files.createDirectories(dir.resolve("run")).resolve("checkpoint.safetensors");
+    Files.write(file, new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{', '}'}); // a safetensors header of 8 bytes, cut short
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> fit(trainer(2).resumeFrom(checkpoint()), network(LocalSpark.spec())));
+    assertTrue(e.getMessage().contains(checkpoint()), e.getMessage());
+    assertFalse(e.getMessage().contains("delta4j-model"), "names the temporary copy: " + e.getMessage());
+  }
+
+  @Test
+  void aCheckpointPathThatIsADirectoryIsRefusedBeforeTraining() throws Exception {
+    Path taken = Files.createDirectories(dir.resolve("run/checkpoint.safetensors"));
+    Files.write(taken.resolve("data.csv"), new byte[] {9});
+    List<EpochResult> told = new java.util.ArrayList<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(1).checkpoint(checkpoint()).listener(told::add), network(LocalSpark.spec())));
+    assertTrue(e.getMessage().contains(checkpoint()) && e.getMessage().contains("is a directory"), e.getMessage());
+    assertEquals(List.of(), told, "no epoch was trained");
+    assertArrayEquals(new byte[] {9}, Files.readAllBytes(taken.resolve("data.csv")), "the directory is untouched");
   }
 }

@@ -133,6 +133,17 @@ class SparkTrainProgramTest {
     assertEquals("option --workers takes a number of workers, at least 1, not 0", e.getMessage());
   }
 
+  /** Options out of their range are refused naming the option and value, before the data is read or Spark starts. */
+  @Test
+  void optionsOutOfRangeAreNamedBeforeSparkStarts() {
+    String missing = dir.resolve("no-data").toString(); // never read: each option is refused before the data
+    for (String[] option : new String[][] {{"--epochs", "0"}, {"--batch-size", "-2"}, {"--engine", "tpu"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> train("--data", missing, option[0], option[1]));
+      assertTrue(e.getMessage().contains(option[0]) && e.getMessage().contains(option[1]), e.getMessage());
+    }
+  }
+
   private static void assertPng(Path file) throws IOException {
     BufferedImage image = ImageIO.read(file.toFile());
     assertNotNull(image, file + " is not a PNG");

@@ -123,6 +123,13 @@ class SparkTrainerTest {
   }
 
   @Test
+  void aBatchLargerThanTheDataIsOneStepOfAllRowsEvenAtTheIntRange() {
+    // ⌈B / K⌉ in int arithmetic wrapped to a negative block size for B near 2³¹, and the job died
+    assertArrayEquals(fixedOrder(DataType.FLOAT64, 2, Integer.MAX_VALUE, 1),
+        spark(DataType.FLOAT64, 2, 2, Reduction.PEER_ALL_REDUCE, Integer.MAX_VALUE, 1));
+  }
+
+  @Test
   void theBitsDependOnTheBlocksNotOnTheWorkers() {
     double[] expected = fixedOrder(DataType.FLOAT64, 3);
     assertArrayEquals(expected, spark(DataType.FLOAT64, 1, 3, Reduction.PEER_ALL_REDUCE));
