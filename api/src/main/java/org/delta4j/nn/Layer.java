@@ -69,6 +69,8 @@ public interface Layer {
   }
 
   private static void checkTypeAndEngine(Layer layer, String pass, Tensor t, Engine engine, DataType type) {
+    Objects.requireNonNull(engine, "engine is null");
+    Objects.requireNonNull(type, "type is null");
     if (t.dataType() != type || t.engine() != engine) {
       throw new IllegalStateException("layer '" + layer.name() + "' (" + layer.getClass().getName() + "): its " + pass
           + " pass gave a " + t.dataType() + " tensor on engine " + t.engine().name() + ", but its input is " + type
