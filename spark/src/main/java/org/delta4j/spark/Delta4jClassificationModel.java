@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.Objects;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -29,6 +29,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.engine.Engines;
@@ -54,6 +55,8 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   private final Param<String> probabilityCol;
   private final Param<String> rawPredictionCol;
   private final Param<String> engine;
+  private transient Broadcast<byte[]> broadcast;
+  private transient SparkContext broadcastContext;
 
   /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
   public Delta4jClassificationModel(String uid, byte[] model) {
@@ -98,35 +101,41 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     boolean probability = !getOrDefault(probabilityCol).isEmpty();
     boolean raw = !getOrDefault(rawPredictionCol).isEmpty();
     int added = out.size() - dataset.schema().size();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    Broadcast<byte[]> bytes = jsc.broadcast(model);
+    Broadcast<byte[]> bytes = broadcast(dataset.sparkSession().sparkContext());
     JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(it -> {
       Network network = ModelBytes.network(bytes.value(), engineName, null);
       Predictor predictor = new Predictor(network, featuresName, raw);
-      List<Row> result = new ArrayList<>();
-      predictor.forEachBatch(it, features, (batch, scores) -> {
-        for (int i = 0; i < batch.size(); i++) {
-          Row r = batch.get(i);
-          Object[] values = new Object[r.size() + added];
-          for (int c = 0; c < r.size(); c++) {
-            values[c] = r.get(c);
-          }
-          int c = r.size();
-          if (prediction) {
-            values[c++] = (double) scores.predicted(i);
-          }
-          if (probability) {
-            values[c++] = Vectors.dense(scores.probabilities(i));
-          }
-          if (raw) {
-            values[c] = Vectors.dense(scores.raw(i));
-          }
-          result.add(RowFactory.create(values));
+      return predictor.map(it, features, (r, scores, i) -> {
+        Object[] values = new Object[r.size() + added];
+        for (int c = 0; c < r.size(); c++) {
+          values[c] = r.get(c);
         }
+        int c = r.size();
+        if (prediction) {
+          values[c++] = (double) scores.predicted(i);
+        }
+        if (probability) {
+          values[c++] = Vectors.dense(scores.probabilities(i));
+        }
+        if (raw) {
+          values[c] = Vectors.dense(scores.raw(i));
+        }
+        return RowFactory.create(values);
       });
-      return result.iterator();
     });
     return dataset.sparkSession().createDataFrame(rows, out);
+  }
+
+  /**
+   * The model file broadcast to {@code context}'s executors, once for every transform on it: a broadcast a call
+   * (transform is lazy, so none could be destroyed when it returns) would hold one more copy per call.
+   */
+  synchronized Broadcast<byte[]> broadcast(SparkContext context) {
+    if (broadcast == null || broadcastContext != context || context.isStopped()) {
+      broadcast = JavaSparkContext.fromSparkContext(context).broadcast(model);
+      broadcastContext = context;
+    }
+    return broadcast;
   }
 
   @Override
@@ -138,11 +147,13 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
 
   /**
    * {@code schema} with the output columns added, in this order, those named "" left out: the prediction (a double),
-   * the probabilities and the raw scores (Vectors). Refuses a name the data already has, or one given twice.
+   * the probabilities and the raw scores (Vectors). Refuses a name the data already has, or one given twice, in or out
+   * of case as Spark's {@code spark.sql.caseSensitive} compares names.
    */
   static StructType outputSchema(StructType schema, String predictionCol, String probabilityCol,
       String rawPredictionCol) {
     List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    boolean caseSensitive = SQLConf.get().caseSensitiveAnalysis(); // Spark's own rule for names that clash
     StructType out = schema;
     String[] names = {predictionCol, probabilityCol, rawPredictionCol};
     String[] params = {"predictionCol", "probabilityCol", "rawPredictionCol"};
@@ -155,7 +166,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       if (c.isEmpty()) {
         continue;
       }
-      if (taken.contains(c)) {
+      if (taken.stream().anyMatch(t -> caseSensitive ? t.equals(c) : t.equalsIgnoreCase(c))) {
         throw new IllegalArgumentException("output column '" + c + "' (" + params[i] + ") already exists in the data "
             + "or is another output's name; the columns are " + taken);
       }
@@ -200,16 +211,45 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       }
     }
 
-    /** Gives {@code action} the rows in batches of at most {@value #BATCH}, each with its rows' scores. */
-    void forEachBatch(Iterator<Row> rows, int column, BiConsumer<List<Row>, Scores> action) {
-      List<Row> batch = new ArrayList<>(BATCH);
-      while (rows.hasNext()) {
-        batch.add(rows.next());
-        if (batch.size() == BATCH || !rows.hasNext()) {
-          action.accept(batch, scores(batch, column));
+    /** What {@link #map} makes of row {@code i} of a batch, given the batch's scores. */
+    interface RowMapper<T> {
+      T apply(Row row, Scores scores, int i);
+    }
+
+    /**
+     * The rows mapped with their scores, lazily, a batch of at most {@value #BATCH} at a time: a partition is never
+     * held whole, whatever its size.
+     */
+    <T> Iterator<T> map(Iterator<Row> rows, int column, RowMapper<T> mapper) {
+      return new Iterator<>() {
+        private final List<Row> batch = new ArrayList<>(BATCH);
+        private Scores scores;
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          if (next < batch.size()) {
+            return true;
+          }
           batch.clear();
+          next = 0;
+          while (batch.size() < BATCH && rows.hasNext()) {
+            batch.add(rows.next());
+          }
+          scores = batch.isEmpty() ? null : scores(batch, column);
+          return !batch.isEmpty();
         }
-      }
+
+        @Override
+        public T next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException("no more rows in this partition");
+          }
+          T t = mapper.apply(batch.get(next), scores, next);
+          next++;
+          return t;
+        }
+      };
     }
 
     Scores scores(List<Row> rows, int column) {
@@ -288,7 +328,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   }
 
   public Delta4jClassificationModel setEngine(String value) {
-    return (Delta4jClassificationModel) set(engine, value);
+    return (Delta4jClassificationModel) set(engine, Objects.requireNonNull(value, "param engine: give ref or nd4j"));
   }
 
   private static final class Writer extends MLWriter {

@@ -246,7 +246,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
   }
 
   public Delta4jClassifier setEngine(String value) {
-    return (Delta4jClassifier) set(engine, value);
+    return (Delta4jClassifier) set(engine, Objects.requireNonNull(value, "param engine: give ref or nd4j"));
   }
 
   public Delta4jClassifier setDataType(DataType value) {

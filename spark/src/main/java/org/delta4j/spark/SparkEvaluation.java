@@ -3,7 +3,6 @@ package org.delta4j.spark;
 import java.util.HashMap;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,8 +27,7 @@ public final class SparkEvaluation {
     String engine = model.getOrDefault(model.engine());
     TrainingData.checkSchema(data.schema(), featuresCol, labelCol);
     int classes = model.network().outputShape().dim(0);
-    Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
-        .broadcast(model.modelFile());
+    Broadcast<byte[]> bytes = model.broadcast(data.sparkSession().sparkContext());
     JavaRDD<Row> rows = data.select(TrainingData.exactly(featuresCol), TrainingData.exactly(labelCol)).javaRDD();
     // Only the pairs that occur, keyed actual·classes + predicted in a long: a dense table is classes² counts, which
     // for 46,341 classes and more passes the int range, and for 100,000 would be 80 GB a partition.
@@ -38,11 +36,8 @@ public final class SparkEvaluation {
       Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol,
           false);
       HashMap<Long, Long> c = new HashMap<>();
-      predictor.forEachBatch(it, 0, (batch, scores) -> {
-        for (int i = 0; i < batch.size(); i++) {
-          c.merge((long) label(batch.get(i), labelCol, classes) * classes + scores.predicted(i), 1L, Long::sum);
-        }
-      });
+      predictor.map(it, 0, (row, scores, i) -> (long) label(row, labelCol, classes) * classes + scores.predicted(i))
+          .forEachRemaining(pair -> c.merge(pair, 1L, Long::sum));
       return List.of(c).iterator();
     });
     ConfusionMatrix m = new ConfusionMatrix(classes);

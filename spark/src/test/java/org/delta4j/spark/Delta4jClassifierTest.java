@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.SparkContext;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -16,9 +19,11 @@ import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
@@ -95,6 +100,64 @@ class Delta4jClassifierTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> model.copy(new ParamMap()).setProbabilityCol("prediction").transform(DATA.frame()));
     assertTrue(e.getMessage().contains("'prediction' (probabilityCol)"), e.getMessage());
+    // Spark compares names regardless of case by default: "Label" would be a second, ambiguous label column
+    e = assertThrows(IllegalArgumentException.class,
+        () -> model.copy(new ParamMap()).setPredictionCol("Label").transform(DATA.frame()));
+    assertTrue(e.getMessage().contains("'Label' (predictionCol) already exists"), e.getMessage());
+  }
+
+  /**
+   * Transform maps a partition lazily, a batch at a time: the rows it has read when it gives its first row are one
+   * batch, whatever the partition's size, so that memory holds a batch, not the partition.
+   */
+  @Test
+  void transformReadsAPartitionABatchAtATime() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(n, "features", false);
+    int total = 3 * Delta4jClassificationModel.Predictor.BATCH + 5;
+    int[] read = {0};
+    Iterator<Row> rows = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return read[0] < total;
+      }
+
+      @Override
+      public Row next() {
+        read[0]++;
+        return RowFactory.create(Vectors.dense(new double[6]));
+      }
+    };
+    Iterator<Integer> predicted = predictor.map(rows, 0, (row, scores, i) -> scores.predicted(i));
+    predicted.next();
+    assertEquals(Delta4jClassificationModel.Predictor.BATCH, read[0], "rows read for the first prediction");
+    int count = 1;
+    while (predicted.hasNext()) {
+      predicted.next();
+      count++;
+    }
+    assertEquals(total, count);
+    assertThrows(NoSuchElementException.class, predicted::next);
+  }
+
+  /** Every transform and evaluation of one model on one Spark context shares one broadcast of its file. */
+  @Test
+  void aModelIsBroadcastOnceForEveryTransformOnAContext() {
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m",
+        ModelBytes.of(Network.create(LocalSpark.spec(), Engines.get("ref"))));
+    SparkContext context = LocalSpark.session().sparkContext();
+    assertEquals(model.broadcast(context).id(), model.broadcast(context).id());
+    model.transform(DATA.frame()).count();
+    assertEquals(model.broadcast(context).id(), model.broadcast(context).id());
+  }
+
+  @Test
+  void aNullEngineIsRefusedNamingTheParam() {
+    NullPointerException e = assertThrows(NullPointerException.class, () -> classifier().setEngine(null));
+    assertTrue(e.getMessage().contains("param engine"), e.getMessage());
+    e = assertThrows(NullPointerException.class, () -> new Delta4jClassificationModel("m",
+        ModelBytes.of(Network.create(LocalSpark.spec(), Engines.get("ref")))).setEngine(null));
+    assertTrue(e.getMessage().contains("param engine"), e.getMessage());
   }
 
   /**
