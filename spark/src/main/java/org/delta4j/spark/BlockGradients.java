@@ -138,7 +138,14 @@ public final class BlockGradients {
     for (int i = 0; i < buffers.size(); i++) { // each block's forward pass starts where the step started
       buffers.get(i).copyFrom(stepStartBuffers[i]);
     }
-    double loss = network.computeGradients(b.input(), b.target(), firstRow);
+    double loss;
+    try {
+      loss = network.computeGradients(b.input(), b.target(), firstRow);
+    } catch (ArithmeticException e) { // a loss that is not finite: carried through the sum, so every worker stops
+      Arrays.fill(into, 0);
+      into[vectorLength() - 2] = Double.NaN;
+      return into;
+    }
     List<Parameter> params = network.parameters();
     int offset = 0;
     for (int p = 0; p < params.size(); p++) {
@@ -176,11 +183,33 @@ public final class BlockGradients {
     return into;
   }
 
-  /** Writes the batch's summed vector into the gradients and applies one optimizer step; returns the batch's loss. */
+  /**
+   * The error that ends training whose summed loss is not finite at {@code step} of {@code epoch}: what one machine's
+   * trainer throws, and before the update, as there.
+   */
+  static ArithmeticException diverged(int epoch, int step, long update) {
+    return new ArithmeticException("the loss is not finite at step " + step + " of epoch " + epoch + " (update "
+        + update + "): training diverged (lower the learning rate) or the data or weights hold NaN or infinite values");
+  }
+
+  /** Whether a summed vector's loss is finite: a block whose loss was not gives NaN (see {@link #leaf}). */
+  public static boolean finite(double[] total) {
+    return Double.isFinite(loss(total));
+  }
+
+  /**
+   * Writes the batch's summed vector into the gradients and applies one optimizer step; returns the batch's loss.
+   *
+   * @throws ArithmeticException when the summed loss is not finite (see {@link #finite}), changing nothing
+   */
   public double apply(double[] total) {
     if (total.length != vectorLength()) {
       throw new IllegalArgumentException("a summed gradient vector of " + total.length + " values, but the network "
           + "takes " + vectorLength());
+    }
+    if (!finite(total)) {
+      throw new ArithmeticException("the summed loss is not finite at update " + (network.optimizer().iterations() + 1)
+          + ": training diverged (lower the learning rate) or the data or weights hold NaN or infinite values");
     }
     List<Parameter> params = network.parameters();
     int offset = 0;

@@ -294,14 +294,20 @@ public final class SparkTrainer {
       EpochPart first = parts.stream().filter(p -> p.state() != null).findFirst().orElseThrow(
           () -> new IllegalStateException("no worker returned the network after the epoch"));
       ModelBytes.copy(ModelBytes.network(first.state(), network.engine().name(), network.dataType()), network);
+      if (first.divergedAt() >= 0) { // the network as it was before that step, as one machine leaves it
+        throw BlockGradients.diverged(epoch, first.divergedAt(), network.optimizer().iterations() + 1);
+      }
       return new double[] {first.lossSum(), first.correct()};
     } finally {
       state.destroy();
     }
   }
 
-  /** What a worker returns from a barrier epoch: the epoch's loss sum and correct count, and (worker 0) the model. */
-  record EpochPart(double lossSum, long correct, byte[] state) implements Serializable {
+  /**
+   * What a worker returns from a barrier epoch: the epoch's loss sum and correct count, (worker 0) the model, and the
+   * step whose summed loss was not finite, where every worker stopped, or −1.
+   */
+  record EpochPart(double lossSum, long correct, byte[] state, int divergedAt) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
@@ -398,6 +404,7 @@ public final class SparkTrainer {
           : WorkerShard.of(plan, epoch, worker, copied, JavaConverters.asJavaIterator(rows), network);
       double lossSum = lossBefore;
       long correct = 0;
+      int diverged = -1;
       try (PeerExchange exchange = rendezvous != null ? PeerExchange.open(context, rendezvous, group) : null) {
         for (int step = from; step < to; step++) {
           List<GradientTree.Node> mine = shard.nodes(step);
@@ -405,15 +412,19 @@ public final class SparkTrainer {
               ? exchange.allReduce(mine, plan.blocksIn(step), shard.gradients().vectorLength(),
                   shard.gradients().precision())
               : gather(context, mine, plan.blocksIn(step), shard.gradients().precision());
+          if (!BlockGradients.finite(total)) { // every worker sees the same sum, so all stop at this step
+            diverged = step;
+            break;
+          }
           lossSum += shard.gradients().apply(total) * plan.rows(step);
           correct += BlockGradients.correct(total);
           haltIfAsked(context, epoch, worker, step);
         }
       }
-      if (!last) {
+      if (!last && diverged < 0) {
         KEPT.put(key, new Kept(epoch, shard));
       }
-      EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null);
+      EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null, diverged);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
     }
 
@@ -462,6 +473,9 @@ public final class SparkTrainer {
               engine, dataType);
         }
         double[] total = GradientTree.sum(plan.blocksIn(step), nodes, driver.precision());
+        if (!BlockGradients.finite(total)) {
+          throw BlockGradients.diverged(epoch, step, network.optimizer().iterations() + 1);
+        }
         lossSum += driver.apply(total) * plan.rows(step);
         correct += BlockGradients.correct(total);
         previous = total;

@@ -2,6 +2,7 @@ package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -53,6 +54,25 @@ class SparkTrainerTest {
     Network n = network(type);
     FixedOrderSgd.train(n, DATA.features(), DATA.labels(), new StepPlan(203, batch, blocks, 1, 5, true), epochs);
     return BlockGradients.weights(n);
+  }
+
+  /**
+   * Training that diverges stops as one machine's does, with the ArithmeticException naming the step, under every
+   * reduction: the workers carry a non-finite loss through the sum and end together, where a task that threw made
+   * Spark run the stage again and again before failing with its own exception.
+   */
+  @Test
+  void divergenceEndsTheFitWithAnArithmeticExceptionNamingTheStep() {
+    NetworkSpec exploding = NetworkSpec.builder().input(6).dense(16).relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(1e200)).seed(7).build();
+    for (Reduction reduction : Reduction.values()) {
+      Network n = Network.create(exploding, Engines.get("ref"), DataType.FLOAT64);
+      ArithmeticException e = assertThrows(ArithmeticException.class, () -> SparkTrainer.builder().epochs(2)
+          .batchSize(BATCH).workers(2).seed(5).reduction(reduction).build().fit(n, DATA.frame(), "features", "label"),
+          reduction.name());
+      assertTrue(e.getMessage().contains("not finite") && e.getMessage().contains("step"),
+          reduction + ": " + e.getMessage());
+    }
   }
 
   @Test
