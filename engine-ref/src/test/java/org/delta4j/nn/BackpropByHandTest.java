@@ -43,6 +43,14 @@ class BackpropByHandTest {
     return out;
   }
 
+  private static double[] relu(double[] x) {
+    double[] out = new double[x.length];
+    for (int n = 0; n < x.length; n++) {
+      out[n] = Math.max(0, x[n]);
+    }
+    return out;
+  }
+
   private static double[] backThrough(double[] delta, double[][] w) { // δ·Wᵀ
     double[] out = new double[w.length];
     for (int i = 0; i < w.length; i++) {
@@ -80,10 +88,7 @@ class BackpropByHandTest {
   void forwardBackwardAndUpdateMatchTheHandComputation() {
     // Forward, by hand.
     double[] h1In = affine(I, W_IJ, B);
-    double[] h1Out = new double[3];
-    for (int n = 0; n < 3; n++) {
-      h1Out[n] = Math.max(0, h1In[n]);
-    }
+    double[] h1Out = relu(h1In);
     double[] h2In = affine(h1Out, W_JK, B);
     double[] h2Out = new double[3];
     for (int n = 0; n < 3; n++) {
@@ -141,10 +146,7 @@ class BackpropByHandTest {
   @Test
   void backwardGivesTheInputGradientOnlyWhenAskedFor() {
     double[] h1In = affine(I, W_IJ, B);
-    double[] h1Out = new double[3];
-    for (int n = 0; n < 3; n++) {
-      h1Out[n] = Math.max(0, h1In[n]);
-    }
+    double[] h1Out = relu(h1In);
     Network net = network(LossFunction.SQUARED_ERROR, false);
     Tensor x = engine.tensor(DataType.FLOAT64, Shape.of(1, 3), I);
     Tensor dOut = engine.tensor(DataType.FLOAT64, Shape.of(1, 3), 1, -2, 0.5);
