@@ -31,6 +31,7 @@ public final class ColumnConvolution implements Convolution {
 
   /** For images of {@code geometry} and {@code filters} kernels, on {@code kernels}. */
   public ColumnConvolution(Kernels kernels, ConvGeometry geometry, int filters) {
+    KernelArguments.convolution(geometry, filters);
     this.kernels = kernels;
     this.g = geometry;
     this.filters = filters;
@@ -38,8 +39,7 @@ public final class ColumnConvolution implements Convolution {
 
   @Override
   public void forward(Tensor x, Tensor weights, Tensor y, boolean training) {
-    int n = g.checkImages("convolution", "x", x);
-    g.checkOutputs("convolution", "y", y, filters);
+    int n = KernelArguments.convolutionForward(g, filters, x, weights, y);
     if (columns == null) {
       Shape sample = Shape.of(g.columnRows() * g.positions());
       columns = new BatchTensors(x.engine(), x.dataType(), sample);
@@ -64,10 +64,7 @@ public final class ColumnConvolution implements Convolution {
     if (column == null) {
       throw new IllegalStateException("convolution: backward called without a forward pass in training mode before it");
     }
-    if (g.checkOutputs("convolution", "dy", dy, filters) != batch) {
-      throw new IllegalArgumentException("convolution: dy is " + dy.shape() + " but the forward pass had " + batch
-          + " images");
-    }
+    KernelArguments.convolutionBackward(g, filters, batch, column, dy, weights, dw, dx);
     int positions = batch * g.positions();
     Tensor dz = productMatrix.of(products.get(batch), filters, positions);
     kernels.swapLeadingAxes(imageBySample.of(dy, batch, filters, g.positions()),

@@ -124,7 +124,7 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
 
   /** Fails unless {@code col} is the column matrix [C·kh·kw, N·oh·ow] of a batch of {@code n} images. */
   public void checkColumns(String kernel, Tensor col, int n) {
-    if (!col.shape().isMatrix(columnRows(), n * positions())) {
+    if (!KernelArguments.present(kernel, "the column matrix", col).shape().isMatrix(columnRows(), n * positions())) {
       throw new IllegalArgumentException(kernel + ": the column matrix is " + col.shape() + " but " + n
           + " images of " + image() + " under a " + kernelHeight + "×" + kernelWidth + " window at " + positions()
           + " positions need [" + columnRows() + ", " + n * positions() + "]");
@@ -132,7 +132,7 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
   }
 
   private int checkBatch(String kernel, String what, Tensor t, int c, int h, int w) {
-    Shape s = t.shape();
+    Shape s = KernelArguments.present(kernel, what, t).shape();
     if (s.rank() != 4 || s.dim(1) != c || s.dim(2) != h || s.dim(3) != w) {
       throw new IllegalArgumentException(kernel + ": " + what + " is " + s + " but must be [N, " + c + ", " + h + ", "
           + w + "]");

@@ -32,7 +32,7 @@ public final class ImageLoops {
   }
 
   private static int channels(String kernel, Tensor x) {
-    if (x.shape().rank() < 2) {
+    if (KernelArguments.present(kernel, "the input", x).shape().rank() < 2) {
       throw new IllegalArgumentException(kernel + ": the input must be [N, C, ...], got " + x.shape());
     }
     return x.shape().dim(1);
@@ -43,9 +43,8 @@ public final class ImageLoops {
       throw new IllegalArgumentException(kernel + ": the input is " + x.shape() + ", so per-channel vectors need "
           + channels + " elements, got " + v.shape());
     }
-    if (v != null && v.dataType() != x.dataType()) {
-      throw new IllegalArgumentException(kernel + ": tensors must share one data type, got " + x.dataType()
-          + " and " + v.dataType());
+    if (v != null) {
+      KernelArguments.sameType(kernel, x, v);
     }
   }
 
@@ -482,17 +481,16 @@ public final class ImageLoops {
 
   /** Checks src [a, b, ...] against dst [b, a, ...] for {@link Kernels#swapLeadingAxes} and returns a. */
   public static int checkSwap(Tensor src, Tensor dst) {
-    int[] s = src.shape().dims();
-    int[] d = dst.shape().dims();
+    int[] s = KernelArguments.present("swapLeadingAxes", "src", src).shape().dims();
+    int[] d = KernelArguments.present("swapLeadingAxes", "dst", dst).shape().dims();
     boolean ok = s.length >= 2 && d.length == s.length && d[0] == s[1] && d[1] == s[0]
         && Arrays.equals(s, 2, s.length, d, 2, d.length);
     if (!ok) {
       throw new IllegalArgumentException("swapLeadingAxes: src is " + src.shape() + " and dst " + dst.shape()
           + ": need [a, b, ...] and [b, a, ...]");
     }
-    if (src == dst || src.dataType() != dst.dataType()) {
-      throw new IllegalArgumentException("swapLeadingAxes: src and dst must be distinct tensors of one data type");
-    }
+    KernelArguments.sameType("swapLeadingAxes", src, dst);
+    KernelArguments.distinct("swapLeadingAxes", dst, src);
     return s[0];
   }
 

@@ -20,7 +20,8 @@ import org.delta4j.tensor.Tensor;
  * <p>Contract for every method: all tensors belong to this engine and share one {@link org.delta4j.tensor.DataType};
  * "matrix" means rank 2 (callers reshape rank &gt; 2 first); outputs are written in place and must not alias inputs
  * unless the method says so; bad arguments fail with an {@link IllegalArgumentException} naming the kernel and the
- * shapes ({@link KernelArguments} holds the checks). Arithmetic is done in the tensors' type or wider. The defaults
+ * shapes, or a NullPointerException naming the kernel and the argument ({@link KernelArguments} holds the checks).
+ * Arithmetic is done in the tensors' type or wider. The defaults
  * allocate their temporaries through the tensors' engine ({@link org.delta4j.engine.Engine#zeros}). A kernel may use
  * several threads internally but is called from one thread at a time per set of tensors.
  */
@@ -113,9 +114,14 @@ public interface Kernels {
    * have the same shape; y may be x.
    */
   default void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.present("activation", "the function", f);
     KernelArguments.sameShape("activation", x, y);
     switch (f) {
-      case IDENTITY -> copy(x, y);
+      case IDENTITY -> {
+        if (!y.sharesStorage(x)) { // in place, y already holds x
+          copy(x, y);
+        }
+      }
       case RELU -> { // max(x, 0) as Math.max takes it: 0 for −∞ (not 0·(−∞)), NaN for NaN
         Tensor xm = x.asBatchMatrix();
         binary(BinaryOp.MAX, xm, constant(xm, 0), y.asBatchMatrix());
@@ -143,12 +149,17 @@ public interface Kernels {
    * that is cheaper (sigmoid: y(1 − y); tanh: 1 − y²). ReLU passes 0 where x ≤ 0 and dy elsewhere, NaN included, as
    * {@link ReluGate} opens; leaky ReLU passes dy where x &gt; 0 and α·dy elsewhere, NaN included: both from x, never
    * from y's sign (wrong for α &lt; 0), and both PyTorch's rules (see {@link ActivationFunction}). For softmax, per row,
-   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). All four have one shape.
+   * dx = y ⊙ (dy − Σⱼ dyⱼ·yⱼ). All four have one shape; dx may be x, y or dy.
    */
   default void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.present("activationBackward", "the function", f);
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
     switch (f) {
-      case IDENTITY -> copy(dy, dx);
+      case IDENTITY -> {
+        if (!dx.sharesStorage(dy)) { // in place, dx already holds dy
+          copy(dy, dx);
+        }
+      }
       case RELU -> rectify(x, 0, true, dy, dx);
       case LEAKY_RELU -> rectify(x, alpha, false, dy, dx);
       case SIGMOID -> {
@@ -203,7 +214,7 @@ public interface Kernels {
     binary(BinaryOp.MULTIPLY, a, b, out);
   }
 
-  /** y ← y + α·x, element-wise; x and y have one shape. */
+  /** y ← y + α·x, element-wise; x and y have one shape; y may be x. */
   default void axpy(double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("axpy", x, y);
     Tensor ax = like(x);
@@ -211,14 +222,14 @@ public interface Kernels {
     binary(BinaryOp.ADD, y, ax, y);
   }
 
-  /** x ← s·x, element-wise. */
+  /** x ← s·x, element-wise: {@link #affine} in place, which checks x and names itself. */
   default void scale(Tensor x, double s) {
     affine(x, s, 0, x);
   }
 
   /** dst ← src; same shape, distinct storage. */
   default void copy(Tensor src, Tensor dst) {
-    KernelArguments.sameShape("copy", src, dst);
+    KernelArguments.copy(src, dst);
     Shape s = src.shape();
     Window all = Window.dense(0, s.dim(0), (int) (s.size() / s.dim(0)));
     copyWindow(src, all, dst, all);
@@ -227,9 +238,11 @@ public interface Kernels {
   /**
    * The loss of predictions against targets, averaged over the rows (the batch), as defined by {@link LossFunction};
    * when {@code gradient} is not null it receives ∂loss/∂predictions (already divided by the number of rows).
-   * predictions, targets and gradient are matrices of one shape.
+   * predictions, targets and gradient are matrices of one shape; the gradient shares storage with neither of the
+   * others (targets may be predictions).
    */
   default double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.present("loss", "the function", f);
     KernelArguments.loss(predictions, targets, gradient);
     Tensor p = predictions;
     Tensor t = targets;
@@ -358,11 +371,11 @@ public interface Kernels {
 
   /**
    * Heavy-ball momentum, PyTorch form: v ← μ·v + g; then w ← w − α·v, or with Nesterov w ← w − α·(g + μ·v). All three
-   * have one shape.
+   * have one shape; no two share storage (as for every update).
    */
   default void momentumUpdate(Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum,
       boolean nesterov) {
-    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    KernelArguments.update("momentumUpdate", w, g, velocity);
     affine(velocity, momentum, 0, velocity);
     binary(BinaryOp.ADD, velocity, g, velocity); //   v ← μv + g
     if (nesterov) {
@@ -377,14 +390,14 @@ public interface Kernels {
 
   /** AdaGrad: s ← s + g²; w ← w − α·g / (√s + ε). All three have one shape. */
   default void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
-    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    KernelArguments.update("adaGradUpdate", w, g, sumSquares);
     scaledUpdate(w, g, sumSquares, learningRate, 1, 1, epsilon);
   }
 
   /** RMSProp: s ← ρ·s + (1 − ρ)·g²; w ← w − α·g / (√s + ε). All three have one shape. */
   default void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho,
       double epsilon) {
-    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    KernelArguments.update("rmsPropUpdate", w, g, meanSquares);
     scaledUpdate(w, g, meanSquares, learningRate, rho, 1 - rho, epsilon);
   }
 
@@ -408,7 +421,7 @@ public interface Kernels {
   default void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double biasCorrection1, double biasCorrection2) {
-    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    KernelArguments.update("adamUpdate", w, g, m, v);
     affine(m, beta1, 0, m);
     axpy(1 - beta1, g, m); //                          m ← β₁m + (1 − β₁)g
     Tensor t = like(g);
@@ -455,6 +468,7 @@ public interface Kernels {
    * whole batch; an engine overrides it to do the same work in an order that suits its storage.
    */
   default Convolution convolution(ConvGeometry g, int filters) {
+    KernelArguments.convolution(g, filters);
     return new ColumnConvolution(this, g, filters);
   }
 
@@ -464,8 +478,7 @@ public interface Kernels {
    * [C·kh·kw, N·oh·ow] (P = oh·ow; see {@link ConvGeometry}).
    */
   default void im2col(Tensor x, ConvGeometry g, Tensor col) {
-    int n = g.checkImages("im2col", "x", x);
-    g.checkColumns("im2col", col, n);
+    int n = KernelArguments.columns("im2col", x, g, col);
     fill(col, 0); // padding
     for (int c = 0; c < g.channels(); c++) {
       for (int i = 0; i < g.kernelHeight(); i++) {
@@ -487,8 +500,7 @@ public interface Kernels {
    * element it was gathered from; padding taps are dropped. Shapes as for im2col.
    */
   default void col2im(Tensor col, ConvGeometry g, Tensor x) {
-    int n = g.checkImages("col2im", "x", x);
-    g.checkColumns("col2im", col, n);
+    int n = KernelArguments.columns("col2im", x, g, col);
     fill(x, 0);
     Tensor tap = like(x); // one tap's contributions: its windows cover distinct elements, so a copy places them
     for (int i = 0; i < g.kernelHeight(); i++) {
@@ -524,11 +536,10 @@ public interface Kernels {
   /**
    * Max pooling, per channel: y[n, c, y, x] ← the largest x[n, c] under the window at (y, x), padding ignored (the
    * geometry keeps every window over at least one element), as Math.max takes it: NaN where the window holds NaN, +0
-   * over −0. x [N, C, H, W], y [N, C, oh, ow].
+   * over −0. x [N, C, H, W], y [N, C, oh, ow], one N; y shares storage with nothing else (as for every pooling pass).
    */
   default void maxPool(Tensor x, ConvGeometry g, Tensor y) {
-    int n = g.checkImages("maxPool", "x", x);
-    g.checkOutputs("maxPool", "y", y, g.channels());
+    int n = KernelArguments.pool("maxPool", g, false, true, x, null, y);
     double[] out = new double[(int) y.size()];
     ImageLoops.maxPool(x.toDoubleArray(), out, null, null, g, g.tapIndices(), 0, n * g.channels());
     y.copyFrom(out);
@@ -542,9 +553,7 @@ public interface Kernels {
    * [N, C, oh, ow].
    */
   default void maxPoolBackward(Tensor x, Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = g.checkImages("maxPoolBackward", "x", x);
-    g.checkImages("maxPoolBackward", "dx", dx);
-    g.checkOutputs("maxPoolBackward", "dy", dy, g.channels());
+    int n = KernelArguments.pool("maxPoolBackward", g, true, true, x, dy, dx);
     double[] out = new double[(int) dx.size()];
     ImageLoops.maxPool(x.toDoubleArray(), null, dy.toDoubleArray(), out, g, g.tapIndices(), 0, n * g.channels());
     dx.copyFrom(out);
@@ -555,8 +564,7 @@ public interface Kernels {
    * {@link #maxPool}.
    */
   default void avgPool(Tensor x, ConvGeometry g, Tensor y) {
-    int n = g.checkImages("avgPool", "x", x);
-    g.checkOutputs("avgPool", "y", y, g.channels());
+    int n = KernelArguments.pool("avgPool", g, false, true, x, null, y);
     double[] out = new double[(int) y.size()];
     ImageLoops.avgPool(x.toDoubleArray(), out, null, null, g, g.tapIndices(), 0, n * g.channels());
     y.copyFrom(out);
@@ -564,8 +572,7 @@ public interface Kernels {
 
   /** Average pooling's backward pass: dx ← 0, then dx under each window += dy[n, c, y, x] / (kh·kw). */
   default void avgPoolBackward(Tensor dy, ConvGeometry g, Tensor dx) {
-    int n = g.checkImages("avgPoolBackward", "dx", dx);
-    g.checkOutputs("avgPoolBackward", "dy", dy, g.channels());
+    int n = KernelArguments.pool("avgPoolBackward", g, true, false, null, dy, dx);
     double[] out = new double[(int) dx.size()];
     ImageLoops.avgPool(null, null, dy.toDoubleArray(), out, g, g.tapIndices(), 0, n * g.channels());
     dx.copyFrom(out);
@@ -621,14 +628,16 @@ public interface Kernels {
       throw new IllegalArgumentException("channelAffineRelu: scale and shift are required, got " + scale + " and "
           + shift);
     }
+    KernelArguments.channelMap("channelAffineRelu", x, scale, shift, y);
+    ImageLoops.checkChannelVectors("channelAffineRelu", x, centre);
     channelAffine(x, centre, scale, shift, y);
     activation(ActivationFunction.RELU, 0, y, y);
   }
 
   /**
    * Per-channel combination of two tensors: y[n, c, ...] ← a[c]·x[n, c, ...] + b[c]·z[n, c, ...] + shift[c], for x,
-   * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z. work is scratch the
-   * default overwrites (an engine that fuses the pass ignores it). The
+   * z, y and work [N, C, ...] of one shape and a, b, shift of C elements. y must not be x or z, nor work any of them.
+   * work is scratch the default overwrites (an engine that fuses the pass need not use it, but checks it). The
    * {@link #channelCombine(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor) centred and
    * gated combination} with neither.
    */
@@ -646,8 +655,7 @@ public interface Kernels {
    */
   default void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
       Tensor y, Tensor work) {
-    KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
-    KernelArguments.sameShape("channelCombine", x, work);
+    KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y, work);
     Tensor passed = gate == null ? x : gated(x, z, gate, work);
     channelAffine(z, centre, b, shift, y); //            b·(z − centre) + shift
     channelAffine(passed, a, null, work); //             a·x
@@ -656,9 +664,10 @@ public interface Kernels {
 
   /**
    * Per-channel sums of a and of a·b together: sums[c] ← Σ over n and the positions of a[n, c, ...], products[c] ←
-   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements.
+   * Σ of a[n, c, ...]·b[n, c, ...]; a and b [N, C, ...] of one shape, sums and products of C elements, distinct.
    */
   default void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    KernelArguments.channelSums("channelSumsAndProducts", a, b, sums, products);
     channelSums(a, null, 0, sums);
     channelSums(a, b, 0, products);
   }
@@ -674,8 +683,7 @@ public interface Kernels {
    */
   default void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
-    KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
-    KernelArguments.sameShape("channelSumsAndProducts", b, work);
+    KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products, work);
     Tensor passed = gate == null ? a : gated(a, b, gate, work);
     Tensor centred = b;
     if (origin != null) {
@@ -701,9 +709,10 @@ public interface Kernels {
   /**
    * Per-channel shift and sums of squares together: y[n, c, ...] ← x[n, c, ...] + shift[c], then squares[c] ← Σ over
    * n and the positions of y[n, c, ...]²; x and y [N, C, ...] of one shape (y may be x), shift and squares of C
-   * elements.
+   * elements, squares distinct from shift.
    */
   default void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
+    KernelArguments.channelShiftAndSquares(x, shift, y, squares);
     channelAffine(x, null, shift, y);
     channelSums(y, y, 0, squares);
   }
@@ -711,16 +720,12 @@ public interface Kernels {
   /**
    * Per-channel mean and biased variance over the samples and positions, M = N·(elements a sample's channel) values
    * a channel: mean[c] ← Σx / M and variance[c] ← Σ(x − μ)² / M, for x and work [N, C, ...] and mean and variance of
-   * C elements. A batch normalisation's statistics. The default takes two passes, the mean and then the squares of
-   * x − μ, written to work (scratch it overwrites); an engine may take one pass if its variance stays as accurate
+   * C elements, work distinct from x and variance from mean. A batch normalisation's statistics. The default takes two
+   * passes, the mean and then the squares of x − μ, written to work (scratch it overwrites); an engine may take one pass if its variance stays as accurate
    * when |μ| is large against σ (sums shifted by a value of the channel, not Σx² − M·μ², which cancels).
    */
   default void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
-    int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
-    if (mean == null || variance == null) {
-      throw new IllegalArgumentException("channelMoments: mean and variance are required");
-    }
-    KernelArguments.sameShape("channelMoments", x, work);
+    int c = KernelArguments.channelMoments(x, mean, variance, work);
     double m = (double) x.size() / c;
     channelSums(x, null, 0, mean);
     scale(mean, 1 / m); //                              μ = Σx / M
@@ -744,7 +749,7 @@ public interface Kernels {
    */
   default void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
-    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, KernelArguments.present("channelSums", "out", out));
     int n = a.shape().dim(0);
     Shape rows = Shape.of(n * c, (int) (a.size() / n / c));
     Tensor terms = a.reshape(rows);

@@ -49,6 +49,7 @@ final class PrimitiveOnlyKernels implements Kernels {
 
   @Override
   public void unary(UnaryOp f, Tensor x, Tensor y) {
+    KernelArguments.present("unary", "the function", f);
     String kernel = "unary " + f;
     KernelArguments.sameShape(kernel, x, y);
     double[] in = array(kernel, x).values;
@@ -71,6 +72,7 @@ final class PrimitiveOnlyKernels implements Kernels {
   /** b is read at flat index (i mod its rows)·its columns + (j mod its columns) for out's element (i, j). */
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    KernelArguments.present("binary", "the function", op);
     String kernel = "binary " + op;
     KernelArguments.binary(kernel, a, b, out);
     double[] x = array(kernel, a).values;
@@ -101,6 +103,7 @@ final class PrimitiveOnlyKernels implements Kernels {
 
   @Override
   public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+    KernelArguments.present("reduce", "the function", op);
     String kernel = "reduce " + op;
     KernelArguments.reduce(kernel, m, axis, out);
     double[] x = array(kernel, m).values;

@@ -35,6 +35,7 @@ final class Nd4jConvolution implements Convolution {
 
   /** For images of {@code geometry} and {@code filters} kernels. */
   Nd4jConvolution(Nd4jEngine engine, ConvGeometry geometry, int filters) {
+    KernelArguments.convolution(geometry, filters);
     this.engine = engine;
     this.g = geometry;
     this.filters = filters;
@@ -43,10 +44,7 @@ final class Nd4jConvolution implements Convolution {
 
   @Override
   public void forward(Tensor x, Tensor weights, Tensor y, boolean training) {
-    int n = g.checkImages("convolution", "x", x);
-    g.checkOutputs("convolution", "y", y, filters);
-    checkMatrix("weights", weights);
-    sameType(x, weights, y);
+    int n = KernelArguments.convolutionForward(g, filters, x, weights, y);
     Nd4jTensor in = owned(x);
     Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : (work = buffer(work, 1, in));
     Object image = heap(in, (int) x.size());
@@ -78,17 +76,7 @@ final class Nd4jConvolution implements Convolution {
     if (kept == null) {
       throw new IllegalStateException("convolution: backward called without a forward pass in training mode before it");
     }
-    sameBatch("dy", dy, g.checkOutputs("convolution", "dy", dy, filters));
-    checkMatrix("weights", weights);
-    sameType(kept, dy, weights);
-    if (dw != null) {
-      checkMatrix("dw", dw);
-      sameType(kept, dw);
-    }
-    if (dx != null) {
-      sameBatch("dx", dx, g.checkImages("convolution", "dx", dx));
-      sameType(kept, dx);
-    }
+    KernelArguments.convolutionBackward(g, filters, batch, kept, dy, weights, dw, dx);
     int rows = g.columnRows();
     int positions = g.positions();
     NativeMemory gradientMemory = owned(dy).memory("convolution");
@@ -145,31 +133,6 @@ final class Nd4jConvolution implements Convolution {
       return current;
     }
     return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
-  }
-
-  private void checkMatrix(String what, Tensor t) {
-    if (!t.shape().isMatrix(filters, g.columnRows())) {
-      throw new IllegalArgumentException("convolution: " + what + " is " + t.shape() + " but must be [" + filters
-          + ", " + g.columnRows() + "]");
-    }
-  }
-
-  /** A backward operand must hold as many images as the training pass it follows. */
-  private void sameBatch(String what, Tensor t, int images) {
-    if (images != batch) {
-      throw new IllegalArgumentException("convolution: " + what + " is " + t.shape() + " but the forward pass had "
-          + batch + " images");
-    }
-  }
-
-  /** BLAS multiplies operands of one type: the first tensor's, which every other must share. */
-  private static void sameType(Tensor... tensors) {
-    for (Tensor t : tensors) {
-      if (t.dataType() != tensors[0].dataType()) {
-        throw new IllegalArgumentException("convolution: tensors must share one data type, got "
-            + tensors[0].dataType() + " and " + t.dataType() + " (" + t.shape() + ")");
-      }
-    }
   }
 
   private Nd4jTensor owned(Tensor t) {

@@ -108,6 +108,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void unary(UnaryOp f, Tensor x, Tensor y) {
+    KernelArguments.present("unary", "the function", f);
     String kernel = "unary " + f;
     KernelArguments.sameShape(kernel, x, y);
     INDArray in = nd(kernel, x);
@@ -133,6 +134,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    KernelArguments.present("binary", "the function", op);
     String kernel = "binary " + op;
     KernelArguments.binary(kernel, a, b, out);
     INDArray x = nd(kernel, a);
@@ -171,6 +173,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+    KernelArguments.present("reduce", "the function", op);
     String kernel = "reduce " + op;
     KernelArguments.reduce(kernel, m, axis, out);
     INDArray x = nd(kernel, m);
@@ -228,6 +231,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.present("activation", "the function", f);
     KernelArguments.sameShape("activation", x, y);
     if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.applies(x)) {
       Nd4jTensor in = owned("activation", x);
@@ -272,6 +276,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void activationBackward(
       ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.present("activationBackward", "the function", f);
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
     if ((f == ActivationFunction.RELU || f == ActivationFunction.LEAKY_RELU) && SmallArrays.VECTOR_API
         && NativeMemory.addressable(nd("activationBackward", x))
@@ -284,7 +289,13 @@ final class Nd4jKernels implements Kernels {
     }
     INDArray out = nd("activationBackward", y);
     INDArray g = nd("activationBackward", dy);
-    INDArray d = nd("activationBackward", dx);
+    INDArray dxArray = nd("activationBackward", dx);
+    // the formulas below write dx before they have read y and dy for the last time: dx sharing either (allowed, as
+    // the contract says) takes the result in scratch first
+    boolean rereads = f == ActivationFunction.SIGMOID || f == ActivationFunction.TANH
+        || f == ActivationFunction.SOFTMAX;
+    INDArray d = rereads && (dx.sharesStorage(y) || dx.sharesStorage(dy))
+        ? scratch("activationBackward", dxArray) : dxArray;
     switch (f) {
       case IDENTITY -> d.assign(g);
       case RELU, LEAKY_RELU -> rectifyBackwardByOps(f == ActivationFunction.LEAKY_RELU, alpha,
@@ -300,6 +311,9 @@ final class Nd4jKernels implements Kernels {
         d.assign(g).subiColumnVector(dot).muli(out);
       }
       default -> throw new AssertionError(f);
+    }
+    if (d != dxArray) {
+      dxArray.assign(d);
     }
   }
 
@@ -328,7 +342,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void copy(Tensor src, Tensor dst) {
-    KernelArguments.sameShape("copy", src, dst);
+    KernelArguments.copy(src, dst);
     nd("copy", dst).assign(nd("copy", src));
   }
 
@@ -340,6 +354,7 @@ final class Nd4jKernels implements Kernels {
    */
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.present("loss", "the function", f);
     KernelArguments.loss(predictions, targets, gradient);
     return SmallArrays.loss(f, owned("loss", predictions), owned("loss", targets),
         gradient == null ? null : owned("loss", gradient));
@@ -372,7 +387,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void momentumUpdate(
       Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov) {
-    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    KernelArguments.update("momentumUpdate", w, g, velocity);
     INDArray ww = nd("momentumUpdate", w);
     INDArray gg = nd("momentumUpdate", g);
     INDArray v = nd("momentumUpdate", velocity);
@@ -388,7 +403,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
-    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    KernelArguments.update("adaGradUpdate", w, g, sumSquares);
     scaledUpdate(nd("adaGradUpdate", w), nd("adaGradUpdate", g), nd("adaGradUpdate", sumSquares), learningRate, 1, 1,
         epsilon);
   }
@@ -396,7 +411,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void rmsPropUpdate(
       Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
-    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    KernelArguments.update("rmsPropUpdate", w, g, meanSquares);
     scaledUpdate(nd("rmsPropUpdate", w), nd("rmsPropUpdate", g), nd("rmsPropUpdate", meanSquares), learningRate, rho,
         1 - rho, epsilon);
   }
@@ -418,7 +433,7 @@ final class Nd4jKernels implements Kernels {
   public void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
-    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    KernelArguments.update("adamUpdate", w, g, m, v);
     if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1 / c2)) {
       Kernels.super.adamUpdate(w, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2); // an ε too small to flush
       return;
@@ -471,8 +486,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void im2col(Tensor x, ConvGeometry g, Tensor col) {
-    int n = g.checkImages("im2col", "x", x);
-    g.checkColumns("im2col", col, n);
+    int n = KernelArguments.columns("im2col", x, g, col);
     int[] args = windowArguments(g);
     if (args == null) {
       Kernels.super.im2col(x, g, col);
@@ -488,8 +502,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void col2im(Tensor col, ConvGeometry g, Tensor x) {
-    int n = g.checkImages("col2im", "x", x);
-    g.checkColumns("col2im", col, n);
+    int n = KernelArguments.columns("col2im", x, g, col);
     int[] a = windowArguments(g);
     if (a == null) {
       Kernels.super.col2im(col, g, x);
@@ -537,12 +550,8 @@ final class Nd4jKernels implements Kernels {
 
   /** Max pooling forward (dy null: out is y) or backward (out is dx), over channel planes split between the cores. */
   private void maxPool(String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
-    boolean backward = dy != null;
-    g.checkImages(kernel, "x", x);
-    if (backward) {
-      g.checkImages(kernel, "dx", out);
-    }
-    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    boolean backward = kernel.endsWith("Backward");
+    KernelArguments.pool(kernel, g, backward, true, x, dy, out);
     if (!addressable(kernel, x, dy, out)) {
       if (backward) {
         Kernels.super.maxPoolBackward(x, dy, g, out);
@@ -609,12 +618,8 @@ final class Nd4jKernels implements Kernels {
    * average counts padding (as Kernels defines it), 0 = NCHW.
    */
   private void pool(String op, String kernel, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
-    boolean backward = dy != null;
-    g.checkImages(kernel, "x", x);
-    if (backward) {
-      g.checkImages(kernel, "dx", out);
-    }
-    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    boolean backward = kernel.endsWith("Backward");
+    KernelArguments.pool(kernel, g, backward, !backward, backward ? null : x, dy, out);
     int[] w = windowArguments(g);
     if (w == null) {
       switch (kernel) {
@@ -676,7 +681,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
-    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, KernelArguments.present("channelSums", "out", out));
     if (channelLoops(a, b, out)) {
       ChannelTotals t = channelTotals(a, b, c);
       ChannelLoops.store(b == null ? t.sums() : t.products(), beta, memory(out));
@@ -699,8 +704,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
-    KernelArguments.sameShape("channelSumsAndProducts", a, b);
-    int c = ImageLoops.checkChannelVectors("channelSumsAndProducts", a, sums, products);
+    int c = KernelArguments.channelSums("channelSumsAndProducts", a, b, sums, products);
     if (channelLoops(a, b, sums, products)) {
       ChannelTotals t = channelTotals(a, b, c);
       ChannelLoops.store(t.sums(), 0, memory(sums));
@@ -714,7 +718,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
-    int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
+    int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products, work);
     Tensor gateCentre = gate == null ? null : gate.centre();
     Tensor gateScale = gate == null ? null : gate.scale();
     Tensor gateShift = gate == null ? null : gate.shift();
@@ -738,7 +742,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void channelShiftAndSquares(Tensor x, Tensor shift, Tensor y, Tensor squares) {
-    int c = KernelArguments.channelMap("channelShiftAndSquares", x, shift, squares, y);
+    int c = KernelArguments.channelShiftAndSquares(x, shift, y, squares);
     if (channelLoops(x, shift, y, squares)) {
       NativeMemory in = memory(x);
       NativeMemory r = memory(shift);
@@ -759,7 +763,7 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
       Tensor y, Tensor work) {
-    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
+    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y, work);
     KernelArguments.sameShape("channelCombine", x, work);
     if (gate == null ? channelLoops(x, a, z, centre, b, shift, y)
         : channelLoops(x, a, z, centre, b, shift, gate.centre(), gate.scale(), gate.shift(), y)) {

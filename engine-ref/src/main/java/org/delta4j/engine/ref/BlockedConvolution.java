@@ -60,6 +60,7 @@ final class BlockedConvolution implements Convolution {
 
   /** With blocks of as many samples as keep a block's column matrix and product within {@code blockElements}. */
   BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters, int blockElements) {
+    KernelArguments.convolution(geometry, filters);
     this.engine = engine;
     this.g = geometry;
     this.filters = filters;
@@ -70,9 +71,7 @@ final class BlockedConvolution implements Convolution {
 
   @Override
   public void forward(Tensor x, Tensor weights, Tensor y, boolean training) {
-    int n = g.checkImages("convolution", "x", x);
-    g.checkOutputs("convolution", "y", y, filters);
-    checkWeights(weights);
+    int n = KernelArguments.convolutionForward(g, filters, x, weights, y);
     RefTensor rx = ref(x);
     run(false, n, rx, ref(weights), ref(y), null, false);
     input = training ? x : input;
@@ -84,19 +83,7 @@ final class BlockedConvolution implements Convolution {
       throw new IllegalStateException("convolution: backward called without a forward pass in training mode before it");
     }
     int n = input.shape().dim(0);
-    if (g.checkOutputs("convolution", "dy", dy, filters) != n) {
-      throw new IllegalArgumentException("convolution: dy is " + dy.shape() + " but the forward pass had " + n
-          + " images");
-    }
-    checkWeights(weights);
-    if (dw != null && !dw.shape().isMatrix(filters, g.columnRows())) {
-      throw new IllegalArgumentException("convolution: dw is " + dw.shape() + " but must be [" + filters + ", "
-          + g.columnRows() + "]");
-    }
-    if (dx != null && g.checkImages("convolution", "dx", dx) != n) {
-      throw new IllegalArgumentException("convolution: dx is " + dx.shape() + " but the forward pass had " + n
-          + " images");
-    }
+    KernelArguments.convolutionBackward(g, filters, n, input, dy, weights, dw, dx);
     if (dw == null && dx == null) {
       return;
     }
@@ -122,13 +109,6 @@ final class BlockedConvolution implements Convolution {
         t += a.get(partials[p], from);
       }
       a.set(dw, i, t);
-    }
-  }
-
-  private void checkWeights(Tensor weights) {
-    if (!weights.shape().isMatrix(filters, g.columnRows())) {
-      throw new IllegalArgumentException("convolution: the weights are " + weights.shape() + " but must be ["
-          + filters + ", " + g.columnRows() + "]");
     }
   }
 

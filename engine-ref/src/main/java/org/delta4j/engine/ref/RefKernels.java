@@ -69,6 +69,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void unary(UnaryOp f, Tensor x, Tensor y) {
+    KernelArguments.present("unary", "the function", f);
     String kernel = "unary " + f;
     KernelArguments.sameShape(kernel, x, y);
     Primitives.unary(f, ref(kernel, x), ref(kernel, y));
@@ -82,6 +83,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    KernelArguments.present("binary", "the function", op);
     String kernel = "binary " + op;
     KernelArguments.binary(kernel, a, b, out);
     Primitives.binary(op, ref(kernel, a), ref(kernel, b), ref(kernel, out));
@@ -95,6 +97,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void reduce(ReduceOp op, Tensor m, int axis, Tensor out) {
+    KernelArguments.present("reduce", "the function", op);
     String kernel = "reduce " + op;
     KernelArguments.reduce(kernel, m, axis, out);
     Primitives.reduce(op, ref(kernel, m), axis, ref(kernel, out));
@@ -171,6 +174,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void activation(ActivationFunction f, double alpha, Tensor x, Tensor y) {
+    KernelArguments.present("activation", "the function", f);
     KernelArguments.sameShape("activation", x, y);
     RefTensor rx = ref("activation", x);
     RefTensor ry = ref("activation", y);
@@ -238,6 +242,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void activationBackward(ActivationFunction f, double alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    KernelArguments.present("activationBackward", "the function", f);
     KernelArguments.sameShape("activationBackward", x, y, dy, dx);
     RefTensor rx = ref("activationBackward", x);
     RefTensor ry = ref("activationBackward", y);
@@ -376,7 +381,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void copy(Tensor src, Tensor dst) {
-    KernelArguments.sameShape("copy", src, dst);
+    KernelArguments.copy(src, dst);
     RefTensor s = ref("copy", src);
     RefTensor d = ref("copy", dst);
     if (s.floats != null) {
@@ -388,6 +393,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public double loss(LossFunction f, Tensor predictions, Tensor targets, Tensor gradient) {
+    KernelArguments.present("loss", "the function", f);
     KernelArguments.loss(predictions, targets, gradient);
     RefTensor p = ref("loss", predictions);
     RefTensor t = ref("loss", targets);
@@ -423,7 +429,7 @@ final class RefKernels implements Kernels {
   @Override
   public void momentumUpdate(
       Tensor w, Tensor g, Tensor velocity, double learningRate, double momentum, boolean nesterov) {
-    KernelArguments.sameShape("momentumUpdate", w, g, velocity);
+    KernelArguments.update("momentumUpdate", w, g, velocity);
     RefTensor rw = ref("momentumUpdate", w);
     RefTensor rg = ref("momentumUpdate", g);
     RefTensor rv = ref("momentumUpdate", velocity);
@@ -436,7 +442,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
-    KernelArguments.sameShape("adaGradUpdate", w, g, sumSquares);
+    KernelArguments.update("adaGradUpdate", w, g, sumSquares);
     if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
       Kernels.super.adaGradUpdate(w, g, sumSquares, learningRate, epsilon); // an ε too small for the loop's flush
       return;
@@ -453,7 +459,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho, double epsilon) {
-    KernelArguments.sameShape("rmsPropUpdate", w, g, meanSquares);
+    KernelArguments.update("rmsPropUpdate", w, g, meanSquares);
     if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1)) {
       Kernels.super.rmsPropUpdate(w, g, meanSquares, learningRate, rho, epsilon); // an ε too small for the flush
       return;
@@ -473,7 +479,7 @@ final class RefKernels implements Kernels {
   public void adamUpdate(
       Tensor w, Tensor g, Tensor m, Tensor v, double learningRate, double beta1, double beta2, double epsilon,
       double c1, double c2) {
-    KernelArguments.sameShape("adamUpdate", w, g, m, v);
+    KernelArguments.update("adamUpdate", w, g, m, v);
     if (!Kernels.flushIsUnseen(w.dataType(), epsilon, 1 / c2)) {
       Kernels.super.adamUpdate(w, g, m, v, learningRate, beta1, beta2, epsilon, c1, c2); // an ε too small to flush
       return;
@@ -601,8 +607,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void im2col(Tensor x, ConvGeometry g, Tensor col) {
-    int n = g.checkImages("im2col", "x", x);
-    g.checkColumns("im2col", col, n);
+    int n = KernelArguments.columns("im2col", x, g, col);
     RefTensor rx = ref("im2col", x);
     RefTensor rc = ref("im2col", col);
     WorkerPool.shared().split(n, col.size(), (part, from, to) -> {
@@ -616,8 +621,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void col2im(Tensor col, ConvGeometry g, Tensor x) {
-    int n = g.checkImages("col2im", "x", x);
-    g.checkColumns("col2im", col, n);
+    int n = KernelArguments.columns("col2im", x, g, col);
     RefTensor rx = ref("col2im", x);
     RefTensor rc = ref("col2im", col);
     WorkerPool.shared().split(n, col.size(), (part, from, to) -> {
@@ -665,12 +669,8 @@ final class RefKernels implements Kernels {
 
   /** Pooling forward (dy null: out is y) or backward (out is dx), over the planes n·C + c split between the cores. */
   private void pool(String kernel, boolean max, Tensor x, Tensor dy, ConvGeometry g, Tensor out) {
-    boolean backward = dy != null;
-    int n = g.checkImages(kernel, backward ? "dx" : "x", backward ? out : x);
-    if (backward && x != null) {
-      g.checkImages(kernel, "x", x);
-    }
-    g.checkOutputs(kernel, backward ? "dy" : "y", backward ? dy : out, g.channels());
+    boolean backward = kernel.endsWith("Backward");
+    int n = KernelArguments.pool(kernel, g, backward, max, x, dy, out);
     RefTensor rx = x == null ? null : ref(kernel, x);
     RefTensor rd = dy == null ? null : ref(kernel, dy);
     RefTensor ro = ref(kernel, out);
@@ -762,7 +762,7 @@ final class RefKernels implements Kernels {
   @Override
   public void channelCombine(Tensor x, Tensor a, Tensor z, Tensor centre, Tensor b, Tensor shift, ReluGate gate,
       Tensor y, Tensor work) {
-    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y);
+    int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y, work);
     RefTensor rx = ref("channelCombine", x);
     if (rx.floats == null || a == null || b == null || shift == null) {
       Kernels.super.channelCombine(x, a, z, centre, b, shift, gate, y, work);
@@ -788,17 +788,23 @@ final class RefKernels implements Kernels {
 
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor sums, Tensor products) {
+    int c = KernelArguments.channelSums("channelSumsAndProducts", a, b, sums, products);
     if (ref("channelSumsAndProducts", a).floats == null) {
       Kernels.super.channelSumsAndProducts(a, b, sums, products);
     } else {
-      channelSumsAndProducts(a, b, null, null, sums, products, null);
+      centredSums(a, b, null, null, sums, products, c);
     }
   }
 
   @Override
   public void channelSumsAndProducts(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums,
       Tensor products, Tensor work) {
-    int c = KernelArguments.gatedChannelSums(a, b, origin, gate, sums, products);
+    centredSums(a, b, origin, gate, sums, products, KernelArguments.gatedChannelSums(a, b, origin, gate, sums,
+        products, work));
+  }
+
+  /** The sums of {@link #channelSumsAndProducts(Tensor, Tensor, Tensor, ReluGate, Tensor, Tensor, Tensor)}, checked. */
+  private void centredSums(Tensor a, Tensor b, Tensor origin, ReluGate gate, Tensor sums, Tensor products, int c) {
     RefTensor ra = ref("channelSumsAndProducts", a);
     if (ra.floats == null) {
       double[] both = WorkArrays.doubles(2 * c); // [0, c): Σa, [c, 2c): Σa·(b − origin)
@@ -855,7 +861,7 @@ final class RefKernels implements Kernels {
    */
   @Override
   public void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
-    int c = ImageLoops.checkChannelVectors("channelMoments", x, mean, variance);
+    int c = KernelArguments.channelMoments(x, mean, variance, work);
     RefTensor rx = ref("channelMoments", x);
     if (rx.floats == null || mean == null || variance == null || x.size() == 0) {
       Kernels.super.channelMoments(x, mean, variance, work);
@@ -898,7 +904,7 @@ final class RefKernels implements Kernels {
   @Override
   public void channelSums(Tensor a, Tensor b, double beta, Tensor out) {
     KernelArguments.sameShape("channelSums", b == null ? a : b, a);
-    int c = ImageLoops.checkChannelVectors("channelSums", a, out);
+    int c = ImageLoops.checkChannelVectors("channelSums", a, KernelArguments.present("channelSums", "out", out));
     RefTensor ra = ref("channelSums", a);
     RefTensor rb = b == null ? null : ref("channelSums", b);
     RefTensor ro = ref("channelSums", out);
