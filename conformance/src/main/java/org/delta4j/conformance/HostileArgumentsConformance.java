@@ -202,6 +202,7 @@ public abstract class HostileArgumentsConformance {
         .hostileArguments(Layer.class, "backward", layer -> new Object[] {ramp(engine, DataType.FLOAT32,
             Shape.of(2, Math.toIntExact(layer.outputShape().size()) + 1)), false}) // another sample shape
         .refusing(Layer.class, "backward")
+        .refusing(Network.class, "backward")
         .working(Tape.class, "backward", t -> new Object[] {t.variable(batch.get()).sum()})
         .working(Value.class, "slice", v -> new Object[] {1, 0, 2})
         .working(ArrayDataset.class, "classification", none -> new Object[] {new float[] {1, 2, 3, 4, 5, 6, 7, 8},

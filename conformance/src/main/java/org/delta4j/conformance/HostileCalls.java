@@ -314,13 +314,18 @@ public final class HostileCalls {
   /**
    * The first of {@code sources} whose arguments {@code e} returns with on a receiver from {@code receiver} (up to
    * {@value #MAX_COMBINATIONS} tried), so that each hostile argument is tried beside arguments it takes; null when none
-   * is. Arguments that do not fit {@code e}'s parameters are passed over.
+   * is. Arguments that do not fit {@code e}'s parameters, or cannot be made for the receiver, are passed over.
    */
   private Function<Object, Object[]> calibrated(Executable e, Supplier<?> receiver,
       List<Function<Object, Object[]>> sources) {
     for (Function<Object, Object[]> source : sources.subList(0, Math.min(sources.size(), MAX_COMBINATIONS))) {
       Object r = receiver.get();
-      Object[] arguments = source.apply(r);
+      Object[] arguments;
+      try {
+        arguments = source.apply(r);
+      } catch (RuntimeException notForThisReceiver) { // such as a data set of classes for a regression network
+        continue;
+      }
       if (fits(e, arguments) && returns(e, r, arguments)) {
         return source;
       }
