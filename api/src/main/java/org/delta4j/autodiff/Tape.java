@@ -633,6 +633,7 @@ public final class Tape {
    */
   Value conv2d(Value x, Value w, Window2D window) {
     own("conv2d", x, w);
+    Objects.requireNonNull(window, "conv2d: the window is null");
     Shape xs = x.shape();
     Shape ws = w.shape();
     if (xs.rank() != 4 || ws.rank() != 4 || ws.dim(1) != xs.dim(1)) {

@@ -67,6 +67,9 @@ abstract class TapeLayer implements Layer {
     if (output == null) {
       throw new IllegalStateException(what() + ": backward before a training forward pass");
     }
+    if (dy == null) {
+      throw new IllegalArgumentException(what() + ": the output gradient is null");
+    }
     if (!dy.shape().equals(output.shape())) {
       throw new IllegalArgumentException(what() + ": the output gradient has shape " + dy.shape()
           + " but the output has shape " + output.shape());

@@ -1,11 +1,14 @@
 package org.delta4j.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -125,6 +128,13 @@ public abstract class HostileArgumentsConformance {
     Supplier<Network> network64 = () -> Network.create(spec, engine, DataType.FLOAT64); // for gradient checks
     Supplier<Tensor> batch64 = () -> engine.tensor(DataType.FLOAT64, Shape.of(2, 4), 1, 2, 3, 4, 5, 6, 7, 8);
     Supplier<Tensor> targets64 = () -> engine.tensor(DataType.FLOAT64, Shape.of(2, 2), 1, 0, 0, 1);
+    Supplier<Value> image = () -> tape.variable(ramp(engine, DataType.FLOAT32, Shape.of(2, 3, 6, 6)));
+    Supplier<Network> trained = () -> { // a network that has run a forward pass in training mode
+      Network n = network.get();
+      n.forward(batch.get(), Mode.training(1));
+      return n;
+    };
+    List<Supplier<Layer>> layers = builtInLayers(engine);
     HostileCalls calls = new HostileCalls()
         .valid(Engine.class, () -> engine)
         .valid(String.class, () -> "x", () -> "layer", () -> "dense", engine::name, () -> NetworkSpecJson.write(spec))
@@ -162,7 +172,60 @@ public abstract class HostileArgumentsConformance {
         .valid(Function.class, () -> name -> null)
         .valid(Supplier.class, () -> () -> null)
         .valid(Runnable.class, () -> () -> { })
-        .valid(Value.class, value, () -> tape.variable(engine.zeros(DataType.FLOAT32, Shape.of(4, 2))))
+        .valid(Value.class, value, () -> tape.variable(engine.zeros(DataType.FLOAT32, Shape.of(4, 2))), image,
+            () -> tape.variable(ramp(engine, DataType.FLOAT32, Shape.of(2, 3, 2, 2))), // kernels for the image
+            () -> tape.variable(ramp(engine, DataType.FLOAT32, Shape.of(3)))) // one bias per channel of it
+        .valid(BlockSpec.Node.class, () -> BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT))
+        .working(Shape.class, "checkValueCount", shape -> new Object[] {shape.intSize()})
+        .working(DataType.class, "named", none -> new Object[] {"float64"})
+        .working(NetworkSpec.class, "<init>", none -> new Object[] {spec.input(), spec.layers(), spec.loss(),
+            spec.optimizer(), spec.seed()})
+        .working(LayerSpec.Dense.class, "<init>", none -> new Object[] {"dense", 3, Initializer.heUniform(),
+            Initializer.zeros(), true})
+        .working(KindRegistry.class, "lossKind", none -> new Object[] {spec.loss().type(), "loss"})
+        .working(KindRegistry.class, "optimizerKind", none -> new Object[] {spec.optimizer().type(), "optimizer"})
+        .working(BlockSpec.class, "<init>", none -> new Object[] {"block",
+            List.of(BlockSpec.Node.of(new LayerSpec.Dense(3).withName("d"), BlockSpec.INPUT)), "d"})
+        .working(BlockSpec.Node.class, "<init>", none -> new Object[] {new LayerSpec.Dense(3),
+            List.of(BlockSpec.INPUT), BlockSpec.Merge.ADD})
+        .working(Network.class, "parameter", n -> new Object[] {n.parameters().get(0).name()})
+        .working(Layer.class, "checkOutput", none -> checked(layers.get(0).get(), false, engine, false))
+        .working(Layer.class, "checkOutput", none -> checked(layers.get(0).get(), false, engine, true))
+        .working(Layer.class, "checkInputGradient", none -> checked(layers.get(0).get(), true, engine, true))
+        .working(Layer.class, "backward", layer -> new Object[] {gradient(layer, 2, engine, DataType.FLOAT32), true})
+        .hostileArguments(Layer.class, "backward", layer -> new Object[] {gradient(layer, 3, engine, DataType.FLOAT32),
+            true}) // a batch of another size than the forward pass's
+        .hostileArguments(Layer.class, "backward", layer -> new Object[] {gradient(layer, 2, engine,
+            DataType.FLOAT64), true})
+        .hostileArguments(Layer.class, "backward", layer -> new Object[] {otherEngine() == null ? null
+            : gradient(layer, 2, otherEngine(), DataType.FLOAT32), true})
+        .hostileArguments(Layer.class, "backward", layer -> new Object[] {ramp(engine, DataType.FLOAT32,
+            Shape.of(2, Math.toIntExact(layer.outputShape().size()) + 1)), false}) // another sample shape
+        .refusing(Layer.class, "backward")
+        .refusing(Network.class, "backward")
+        .working(Tape.class, "backward", t -> new Object[] {t.variable(batch.get()).sum()})
+        .working(Value.class, "slice", v -> new Object[] {1, 0, 2})
+        .working(ArrayDataset.class, "classification", none -> new Object[] {new float[] {1, 2, 3, 4, 5, 6, 7, 8},
+            Shape.of(4), new int[] {0, 1}, 2, List.of("a", "b")})
+        .working(ArrayDataset.class, "adopting", none -> new Object[] {new float[] {1, 2, 3, 4, 5, 6, 7, 8},
+            Shape.of(4), new int[] {0, 1}, 2, List.of("a", "b")})
+        .working(ByteImageDataset.class, "<init>", none -> new Object[] {new byte[] {1, 2, 3, 4, 5, 6, 7, 8},
+            Shape.of(4), new int[] {0, 1}, List.of("a", "b"), Normalization.unitRange()})
+        .working(NetworkSpecJson.class, "optimizer", none -> new Object[] {"adam", 0.01,
+            new LearningRateSchedule.Constant()})
+        .working(NetworkSpecJson.class, "readFile", none -> new Object[] {written("spec.json",
+            NetworkSpecJson.write(spec))})
+        .working(NetworkSpecJson.class, "readLayer", none -> new Object[] {NetworkSpecJson.writeLayer(
+            new LayerSpec.Dense(3))})
+        .working(NetworkSpecJson.class, "readLoss", none -> new Object[] {NetworkSpecJson.writeLoss(spec.loss())})
+        .working(NetworkSpecJson.class, "readOptimizer", none -> new Object[] {NetworkSpecJson.writeOptimizer(
+            spec.optimizer())})
+        .working(CsvReader.class, "classification", none -> new Object[] {written("classes.csv",
+            "a,b,label\n1,2,x\n3,4,y\n"), -1, true})
+        .working(CsvReader.class, "regression", none -> new Object[] {written("targets.csv",
+            "a,b,t\n1,2,0.5\n3,4,1.5\n"), new int[] {2}, true})
+        .working(IdxReader.class, "read", none -> new Object[] {idx("bytes-idx1-ubyte")})
+        .working(FashionMnist.class, "locate", none -> new Object[] {fashionMnistLike()})
         .valid(ClassLoader.class, () -> getClass().getClassLoader())
         .hostile(Shape.class, () -> Shape.of(1), () -> Shape.of(1 << 16, 1 << 16))
         .hostile(Tensor.class, () -> engine.zeros(DataType.FLOAT32, Shape.of(3)),
@@ -209,8 +272,10 @@ public abstract class HostileArgumentsConformance {
             () -> new LearningRateSchedule.ExponentialDecay(10, 0.5))
         .receivers(LearningRateSchedule.CosineDecay.class, () -> new LearningRateSchedule.CosineDecay(10, 0.1))
         .receivers(KindRegistry.class, KindRegistry::standard)
-        .receivers(Network.class, network)
-        .receivers(Layer.class, () -> network.get().layers().get(0))
+        .receivers(Network.class, network, trained)
+        .receivers(Layer.class, layers.toArray(Supplier[]::new))
+        .hostileReceivers(Network.class, network) // before any forward pass: its backward pass must be refused
+        .hostileReceivers(Layer.class, unforwarded(engine).toArray(Supplier[]::new))
         .receivers(Parameter.class, () -> network.get().parameters().get(0))
         .receivers(Mode.class, Mode::inference)
         .receivers(BatchTensors.class, () -> new BatchTensors(engine, DataType.FLOAT32, Shape.of(4)))
@@ -227,7 +292,7 @@ public abstract class HostileArgumentsConformance {
         .receivers(ConfusionMatrix.class, () -> ConfusionMatrix.of(new int[] {0, 1}, new int[] {1, 1}, 2))
         .receivers(GradientChecker.class, GradientChecker::new)
         .receivers(Tape.class, () -> tape)
-        .receivers(Value.class, value)
+        .receivers(Value.class, value, image)
         .receivers(Dataset.class, dataset)
         .receivers(ArrayDataset.class, dataset)
         .receivers(ByteImageDataset.class, () -> new ByteImageDataset(new byte[] {1, 2, 3, 4, 5, 6, 7, 8},
@@ -240,6 +305,127 @@ public abstract class HostileArgumentsConformance {
         .sweep(TYPES.toArray(Class<?>[]::new));
     assertTrue(calls.problems().isEmpty(), calls.problems().size() + " of " + calls.calls()
         + " calls failed badly:\n" + String.join("\n", calls.problems()));
+    // a call whose hostile arguments are tried only beside others it refuses is not tested: each is given working ones
+    List<String> untested = calls.uncovered().stream().filter(u -> !u.endsWith(HostileCalls.SUPPLIED_ONLY)).toList();
+    assertTrue(untested.isEmpty(), "no working arguments for:\n" + String.join("\n", untested));
+  }
+
+  /**
+   * A second backward pass after one forward pass differentiates that pass again: it gives the first's input gradient
+   * and adds the first's parameter gradients once more, or it is refused, as by a layer that lets go of its forward
+   * pass after the first; it never differentiates what the first backward pass left behind.
+   */
+  @Test
+  void aSecondBackwardPassGivesTheFirstsGradientsOrIsRefused() {
+    for (Supplier<Layer> forwarded : builtInLayers(engine())) {
+      Layer layer = forwarded.get();
+      String which = layer.name() + " (" + layer.getClass().getSimpleName() + ")";
+      Tensor dy = gradient(layer, 2, engine(), DataType.FLOAT32);
+      double[] first = layer.backward(dy, true).toDoubleArray();
+      List<double[]> firstParameters = layer.parameters().stream().map(p -> p.gradient().toDoubleArray()).toList();
+      Tensor again;
+      try {
+        again = layer.backward(dy, true);
+      } catch (IllegalStateException refused) {
+        continue;
+      }
+      assertArrayEquals(first, again.toDoubleArray(), 1e-6, which + ": the second input gradient");
+      for (int i = 0; i < firstParameters.size(); i++) {
+        double[] twice = Arrays.stream(firstParameters.get(i)).map(g -> 2 * g).toArray();
+        assertArrayEquals(twice, layer.parameters().get(i).gradient().toDoubleArray(), 1e-5,
+            which + ": parameter " + layer.parameters().get(i).name() + "'s gradient after two backward passes");
+      }
+    }
+  }
+
+  /** Specs whose layers are, between them, every built-in kind, each on an input it takes. */
+  private static List<NetworkSpec> layerSpecs() {
+    NetworkSpec.Builder image = NetworkSpec.builder().input(3, 6, 6);
+    return List.of(
+        NetworkSpec.builder().input(4).dense(3).relu().dropout(0.5).layer(new BlockSpec(
+            BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT))).dense(2)
+            .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(),
+        image.conv2d(2, 3, Padding.SAME).batchNorm().relu().maxPool(2).flatten().dense(2)
+            .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(),
+        NetworkSpec.builder().input(3, 6, 6).avgPool(2).globalAveragePool().dense(2)
+            .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
+  }
+
+  /** Every layer of {@link #layerSpecs()}, fresh, as it is before any forward pass. */
+  private static List<Supplier<Layer>> unforwarded(Engine engine) {
+    List<Supplier<Layer>> layers = new ArrayList<>();
+    for (NetworkSpec spec : layerSpecs()) {
+      for (int i = 0; i < spec.layers().size(); i++) {
+        int index = i;
+        layers.add(() -> Network.create(spec, engine).layers().get(index));
+      }
+    }
+    return layers;
+  }
+
+  /** Every layer of {@link #layerSpecs()}, after a forward pass in training mode over a batch of 2, as backward needs. */
+  static List<Supplier<Layer>> builtInLayers(Engine engine) {
+    return unforwarded(engine).stream().<Supplier<Layer>>map(fresh -> () -> {
+      Layer layer = fresh.get();
+      layer.forward(ramp(engine, DataType.FLOAT32, layer.inputShape().withBatch(2)), Mode.training(1));
+      return layer;
+    }).toList();
+  }
+
+  /** A gradient of {@code layer}'s output for a batch of {@code rows}. */
+  static Tensor gradient(Layer layer, int rows, Engine engine, DataType type) {
+    return ramp(engine, type, layer.outputShape().withBatch(rows));
+  }
+
+  /**
+   * The arguments of {@code Layer.checkOutput} ({@code ofInput} false) or {@code checkInputGradient} for a batch of 2,
+   * with the engine and type or without.
+   */
+  private static Object[] checked(Layer layer, boolean ofInput, Engine engine, boolean typed) {
+    Tensor t = ramp(engine, DataType.FLOAT32, (ofInput ? layer.inputShape() : layer.outputShape()).withBatch(2));
+    return typed ? new Object[] {layer, t, 2, engine, DataType.FLOAT32} : new Object[] {layer, t, 2};
+  }
+
+  /** Values 0.1, 0.2, … in {@code shape}, none alike, so that no gradient is zero by accident. */
+  static Tensor ramp(Engine engine, DataType type, Shape shape) {
+    double[] values = new double[Math.toIntExact(shape.size())];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (i % 17 - 8) * 0.1 + 0.01 * i;
+    }
+    return engine.tensor(type, shape, values);
+  }
+
+  private Path written(String name, String text) {
+    try {
+      return Files.writeString(Files.createTempDirectory(directory, "file").resolve(name), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An IDX file of unsigned bytes: two items of three. */
+  private Path idx(String name) {
+    try {
+      Path file = Files.createTempDirectory(directory, "idx").resolve(name);
+      Files.write(file, new byte[] {0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6});
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A directory holding a file of each of Fashion-MNIST's names, as {@code FashionMnist.locate} looks for. */
+  private Path fashionMnistLike() {
+    try {
+      Path dir = Files.createTempDirectory(directory, "fashion");
+      for (String stem : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+          "t10k-labels-idx1-ubyte")) {
+        Files.write(dir.resolve(stem), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Path saved(Network network) {

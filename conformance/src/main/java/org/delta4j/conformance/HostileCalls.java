@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
  * {@link java.io.IOException} with a message, thrown from Delta4j's own code. It fails badly when it throws anything
  * else (an array index, class cast, negative array size or arithmetic exception, an error such as running out of
  * memory), a null message, a message the JVM wrote for a null dereference, an exception the JDK threw from deep
- * inside, or when it runs past its time limit. An enum's {@code valueOf} keeps the JDK's contract and is not called.
+ * inside, or when it runs past its time limit; or, for a method said to be {@linkplain #refusing refusing}, when it
+ * returns. An enum's {@code valueOf} keeps the JDK's contract and is not called.
  */
 public final class HostileCalls {
   private static final long TIME_LIMIT_MILLIS = 5_000;
@@ -41,9 +43,15 @@ public final class HostileCalls {
       UnsupportedOperationException.class, java.io.IOException.class, java.io.UncheckedIOException.class);
 
   private static final int MAX_COMBINATIONS = 64;
+  /** The reason given for a call not made as it takes a {@linkplain #supplied supplied} type none is given of. */
+  public static final String SUPPLIED_ONLY = "which only the framework supplies";
   private final Map<Class<?>, List<Supplier<?>>> valid = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> hostile = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> receivers = new HashMap<>();
+  private final Map<Class<?>, List<Supplier<?>>> hostileReceivers = new HashMap<>();
+  private final Map<String, List<Function<Object, Object[]>>> working = new HashMap<>();
+  private final Map<String, List<Function<Object, Object[]>>> hostileArguments = new HashMap<>();
+  private final Set<String> refusing = new LinkedHashSet<>();
   private final Set<String> skipped = new LinkedHashSet<>();
   private final Set<Class<?>> supplied = new LinkedHashSet<>();
   private final Set<String> problems = new LinkedHashSet<>();
@@ -91,6 +99,52 @@ public final class HostileCalls {
   @SafeVarargs
   public final <T> HostileCalls receivers(Class<T> type, Supplier<? extends T>... instances) {
     receivers.computeIfAbsent(type, t -> new ArrayList<>()).addAll(Arrays.asList(instances));
+    return this;
+  }
+
+  /**
+   * Instances in a state in which some of their methods must refuse to run — a layer before its forward pass —: each
+   * method is called on them with the working arguments it returns with on the {@linkplain #receivers receivers},
+   * and judged as for a hostile argument.
+   */
+  @SafeVarargs
+  public final <T> HostileCalls hostileReceivers(Class<T> type, Supplier<? extends T>... instances) {
+    hostileReceivers.computeIfAbsent(type, t -> new ArrayList<>()).addAll(Arrays.asList(instances));
+    return this;
+  }
+
+  /**
+   * Working arguments for {@code method} of {@code type} ({@code "<init>"} for its constructors), for the overloads
+   * they fit, made for the receiver they are given (null for a static method or a constructor): a method whose
+   * arguments must fit one another or the receiver, such as a gradient of a layer's output shape, returns with them
+   * where the type-wide valid candidates would all be refused. They are tried before those candidates.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> HostileCalls working(Class<T> type, String method, Function<? super T, Object[]> arguments) {
+    working.computeIfAbsent(type.getName() + "." + method, k -> new ArrayList<>())
+        .add(receiver -> arguments.apply((T) receiver));
+    return this;
+  }
+
+  /**
+   * Hostile arguments for {@code method} of {@code type} as a whole, made for the receiver they are given, for the
+   * overloads they fit: arguments that are hostile only together or to the receiver, such as a gradient of a layer's
+   * output shape in another data type. Judged as a single hostile argument.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> HostileCalls hostileArguments(Class<T> type, String method, Function<? super T, Object[]> arguments) {
+    hostileArguments.computeIfAbsent(type.getName() + "." + method, k -> new ArrayList<>())
+        .add(receiver -> arguments.apply((T) receiver));
+    return this;
+  }
+
+  /**
+   * Methods that must refuse every hostile argument and every {@linkplain #hostileReceivers hostile receiver}, not
+   * return: those for which returning would be a silent wrong result, such as a layer's backward pass given a
+   * gradient of another shape than its output's.
+   */
+  public HostileCalls refusing(Class<?> type, String method) {
+    refusing.add(type.getName() + "." + method);
     return this;
   }
 
@@ -160,22 +214,35 @@ public final class HostileCalls {
     if (parameters.length == 0) {
       return;
     }
+    List<Function<Object, Object[]>> sources = new ArrayList<>(working.getOrDefault(key(type, e), List.of()));
     List<List<Supplier<?>>> candidates = new ArrayList<>();
     for (Class<?> parameter : parameters) {
       List<Supplier<?>> valid = validFor(parameter);
-      if (valid.isEmpty()) {
-        uncovered.add(describe(type, e) + ": no valid " + parameter.getSimpleName());
+      if (valid.isEmpty() && sources.isEmpty()) {
+        uncovered.add(describe(type, e) + ": no valid " + parameter.getSimpleName() + (supplied.contains(parameter)
+            ? ", " + SUPPLIED_ONLY : ""));
         return;
       }
       candidates.add(valid);
     }
+    // when no arguments return, each hostile one is tried beside the valid candidates' first, else the first working
+    List<Function<Object, Object[]>> combinations = candidates.stream().anyMatch(List::isEmpty) ? List.of()
+        : combinations(candidates);
+    Function<Object, Object[]> fallback = combinations.isEmpty() ? sources.get(0) : combinations.get(0);
+    sources.addAll(combinations);
     List<Supplier<?>> receiverList = instance ? receivers.get(type) : List.of(() -> null);
-    List<Supplier<?>> others = calibrated(e, receiverList.get(0), candidates);
-    if (others == null) {
+    // each receiver is given the first arguments it returns with, or else those another returns with
+    List<Function<Object, Object[]>> others = new ArrayList<>();
+    for (Supplier<?> receiver : receiverList) {
+      others.add(calibrated(e, receiver, sources));
+    }
+    Function<Object, Object[]> returning = others.stream().filter(Objects::nonNull).findFirst().orElse(null);
+    if (returning == null) {
       uncovered.add(describe(type, e) + ": no valid arguments it takes, so each hostile one is tried beside others "
           + "it may refuse first");
-      others = candidates.stream().<Supplier<?>>map(c -> c.get(0)).toList();
+      returning = fallback;
     }
+    boolean mustRefuse = refusing.contains(key(type, e));
     for (int i = 0; i < parameters.length; i++) {
       if (supplied.contains(parameters[i])) {
         continue;
@@ -190,40 +257,95 @@ public final class HostileCalls {
         values.add(() -> Array.newInstance(parameter.getComponentType(), 0));
       }
       for (Supplier<?> value : values) {
-        for (Supplier<?> receiver : receiverList) {
-          Object[] arguments = new Object[parameters.length];
-          for (int j = 0; j < parameters.length; j++) {
-            arguments[j] = j == i ? value.get() : others.get(j).get();
-          }
-          call(type, e, receiver.get(), arguments, i);
+        for (int r = 0; r < receiverList.size(); r++) {
+          Object receiver = receiverList.get(r).get();
+          Object[] arguments = (others.get(r) == null ? returning : others.get(r)).apply(receiver);
+          arguments[i] = value.get();
+          call(type, e, receiver, arguments, "argument " + i + " = " + show(arguments[i]) + on(receiver), mustRefuse);
         }
+      }
+    }
+    for (Function<Object, Object[]> source : hostileArguments.getOrDefault(key(type, e), List.of())) {
+      for (Supplier<?> receiver : receiverList) {
+        Object r = receiver.get();
+        Object[] arguments = source.apply(r);
+        if (fits(e, arguments)) {
+          call(type, e, r, arguments, "arguments " + Arrays.stream(arguments).map(HostileCalls::show).toList()
+              + on(r), mustRefuse);
+        }
+      }
+    }
+    if (instance) {
+      for (Supplier<?> receiver : hostileReceivers.getOrDefault(type, List.of())) {
+        Object r = receiver.get();
+        call(type, e, r, returning.apply(r), "receiver " + r, mustRefuse);
       }
     }
   }
 
+  private String key(Class<?> type, Executable e) {
+    return type.getName() + "." + (e instanceof Constructor ? "<init>" : e.getName());
+  }
+
   /**
-   * The first combination of valid candidates (up to {@value #MAX_COMBINATIONS} tried) with which {@code e} returns,
-   * so that each hostile argument is tried beside arguments it takes; null when none does.
+   * The combinations of valid candidates, the first of each parameter's first, up to {@value #MAX_COMBINATIONS}, as
+   * argument makers that ignore the receiver.
    */
-  private List<Supplier<?>> calibrated(Executable e, Supplier<?> receiver, List<List<Supplier<?>>> candidates) {
+  private static List<Function<Object, Object[]>> combinations(List<List<Supplier<?>>> candidates) {
+    List<Function<Object, Object[]>> combinations = new ArrayList<>();
     int[] choice = new int[candidates.size()];
-    for (int tried = 0; tried < MAX_COMBINATIONS; tried++) {
+    while (combinations.size() < MAX_COMBINATIONS) {
       List<Supplier<?>> combination = new ArrayList<>();
       for (int j = 0; j < choice.length; j++) {
         combination.add(candidates.get(j).get(choice[j]));
       }
-      if (returns(e, receiver.get(), combination.stream().map(Supplier::get).toArray())) {
-        return combination;
-      }
+      combinations.add(receiver -> combination.stream().map(Supplier::get).toArray());
       int j = 0; // the next combination, as a mixed-radix counter
       while (j < choice.length && ++choice[j] == candidates.get(j).size()) {
         choice[j++] = 0;
       }
       if (j == choice.length) {
-        return null;
+        break;
+      }
+    }
+    return combinations;
+  }
+
+  /**
+   * The first of {@code sources} whose arguments {@code e} returns with on a receiver from {@code receiver} (up to
+   * {@value #MAX_COMBINATIONS} tried), so that each hostile argument is tried beside arguments it takes; null when none
+   * is. Arguments that do not fit {@code e}'s parameters, or cannot be made for the receiver, are passed over.
+   */
+  private Function<Object, Object[]> calibrated(Executable e, Supplier<?> receiver,
+      List<Function<Object, Object[]>> sources) {
+    for (Function<Object, Object[]> source : sources.subList(0, Math.min(sources.size(), MAX_COMBINATIONS))) {
+      Object r = receiver.get();
+      Object[] arguments;
+      try {
+        arguments = source.apply(r);
+      } catch (RuntimeException notForThisReceiver) { // such as a data set of classes for a regression network
+        continue;
+      }
+      if (fits(e, arguments) && returns(e, r, arguments)) {
+        return source;
       }
     }
     return null;
+  }
+
+  private static boolean fits(Executable e, Object[] arguments) {
+    Class<?>[] parameters = e.getParameterTypes();
+    if (arguments.length != parameters.length) {
+      return false;
+    }
+    for (int j = 0; j < parameters.length; j++) {
+      Class<?> boxed = parameters[j].isPrimitive() ? Array.get(Array.newInstance(parameters[j], 1), 0).getClass()
+          : parameters[j];
+      if (arguments[j] == null ? parameters[j].isPrimitive() : !boxed.isInstance(arguments[j])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean returns(Executable e, Object receiver, Object[] arguments) {
@@ -273,14 +395,14 @@ public final class HostileCalls {
     return List.of();
   }
 
-  private void call(Class<?> type, Executable e, Object receiver, Object[] arguments, int hostileAt) {
+  private void call(Class<?> type, Executable e, Object receiver, Object[] arguments, String hostility,
+      boolean mustRefuse) {
     calls++;
     Throwable thrown = run(e, receiver, arguments);
-    String verdict = thrown == null ? null
+    String verdict = thrown == null ? (mustRefuse ? "returned" : null)
         : thrown instanceof TimeoutException ? "ran past " + TIME_LIMIT_MILLIS + " ms" : judge(thrown);
     if (verdict != null) {
-      problems.add(describe(type, e) + " with argument " + hostileAt + " = " + show(arguments[hostileAt]) + ": "
-          + verdict);
+      problems.add(describe(type, e) + " with " + hostility + ": " + verdict);
     }
   }
 
@@ -311,6 +433,11 @@ public final class HostileCalls {
   private static String describe(Class<?> type, Executable e) {
     return type.getSimpleName() + "." + (e instanceof Constructor ? "<init>" : e.getName()) + Arrays.stream(
         e.getParameterTypes()).map(Class::getSimpleName).toList().toString().replace('[', '(').replace(']', ')');
+  }
+
+  /** Which of a type's receivers a call was made on, when it has several: its class. */
+  private String on(Object receiver) {
+    return receiver == null ? "" : " on a " + receiver.getClass().getSimpleName();
   }
 
   private static String show(Object argument) {

@@ -61,6 +61,7 @@ public final class ActivationLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, output);
     LayerInputs.checkSameShape(name, "output gradient", dy, output.shape());
+    LayerInputs.checkLikeForward(name, dy, output);
     if (!needInputGradient) {
       return null;
     }

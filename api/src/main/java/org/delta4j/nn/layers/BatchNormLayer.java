@@ -182,6 +182,7 @@ public final class BatchNormLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, input);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, batch);
+    LayerInputs.checkLikeForward(name, dy, input);
     Tensor dy3 = asChannels(gradientChannels, dy);
     // Σ dy and Σ dy·(x − μ), dy the ReLU's input gradient when fused (its output gradient passed by the gate)
     kernels.channelSumsAndProducts(dy3, input, batchMean, relu, sums, sumsOfProducts, work.get(batch));

@@ -78,6 +78,7 @@ public final class Conv2DLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, input);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
+    LayerInputs.checkLikeForward(name, dy, input);
     if (bias != null) {
       kernels.channelSums(dy, null, 1, bias.gradient()); //               db += Σ_{n,y,x} dY
     }

@@ -69,6 +69,7 @@ public final class DenseLayer implements Layer {
   public Tensor backward(Tensor dy, boolean needInputGradient) {
     LayerInputs.checkForwardDone(name, input);
     LayerInputs.checkMatrix(name, "output gradient", dy, input.shape().dim(0), units);
+    LayerInputs.checkLikeForward(name, dy, input);
     kernels.gemm(input, true, dy, false, 1, 1, weight.gradient()); // dW += Xᵀ·dY
     if (bias != null) {
       kernels.sumRows(dy, 1, bias.gradient()); //                     db += Σ_rows dY

@@ -31,6 +31,7 @@ public final class DropoutLayer implements Layer {
   private float[] floatMask = new float[0];
   private double[] doubleMask = new double[0];
   private Tensor mask; // the mask of the last training pass; null when the pass let everything through
+  private Tensor input; // the input of the last forward pass, null before one
 
   /** {@code seed} should differ between dropout layers of one network; {@link org.delta4j.nn.Network} derives it. */
   public DropoutLayer(String name, double rate, long seed, Shape shape, Engine engine, DataType dataType) {
@@ -49,6 +50,7 @@ public final class DropoutLayer implements Layer {
   public Tensor forward(Tensor x, Mode mode) {
     LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, shape, false);
+    input = x;
     if (!mode.training() || rate == 0) {
       mask = null;
       return x;
@@ -87,13 +89,15 @@ public final class DropoutLayer implements Layer {
 
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
+    LayerInputs.checkForwardDone(name, input);
+    LayerInputs.checkSameBatchShape(name, "output gradient", dy, shape, input.shape().dim(0));
+    LayerInputs.checkLikeForward(name, dy, input);
     if (!needInputGradient) {
       return null;
     }
     if (mask == null) {
       return dy; // the forward pass was the identity
     }
-    LayerInputs.checkSameShape(name, "output gradient", dy, mask.shape());
     Tensor dx = inputGradients.get(dy.shape().dim(0));
     kernels.multiply(dy, mask, dx); // ∂(x ⊙ m)/∂x = m
     return dx;

@@ -18,7 +18,7 @@ public final class FlattenLayer implements Layer {
   private final ReshapedView flat = new ReshapedView();
   private final ReshapedView unflat = new ReshapedView();
   private Shape batchInputShape; // [batch, input shape...] of the last backward pass
-  private int batch;
+  private Tensor input; // the input of the last training pass, null before one
 
   public FlattenLayer(String name, Shape inputShape) {
     this.name = name;
@@ -31,15 +31,17 @@ public final class FlattenLayer implements Layer {
     LayerInputs.checkMode(name, mode);
     LayerInputs.checkBatch(name, "input", x, inputShape, false);
     if (mode.training()) {
-      batch = x.shape().dim(0);
+      input = x;
     }
     return flat.of(x, x.shape().dim(0), outputShape.dim(0));
   }
 
   @Override
   public Tensor backward(Tensor dy, boolean needInputGradient) {
-    LayerInputs.checkForwardDone(name, batch == 0 ? null : this);
+    LayerInputs.checkForwardDone(name, input);
+    int batch = input.shape().dim(0);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, batch);
+    LayerInputs.checkLikeForward(name, dy, input);
     if (!needInputGradient) {
       return null;
     }

@@ -50,6 +50,20 @@ final class LayerInputs {
     }
   }
 
+  /**
+   * Fails unless the output gradient {@code dy} is of the data type and on the engine of {@code forward}, a tensor of
+   * the forward pass it differentiates: a layer's kernels take operands of one type on one engine, and its input
+   * gradient goes on to the layer before it, which was given that type.
+   */
+  static void checkLikeForward(String layer, Tensor dy, Tensor forward) {
+    if (dy.dataType() != forward.dataType() || dy.engine() != forward.engine()) {
+      throw new IllegalArgumentException(layer + ": the output gradient is a " + dy.dataType() + " tensor on engine "
+          + dy.engine().name() + ", but the forward pass was " + forward.dataType() + " on engine "
+          + forward.engine().name() + (dy.engine() != forward.engine() && dy.engine().name().equals(
+          forward.engine().name()) ? " (another instance of it)" : ""));
+    }
+  }
+
   static void checkForwardDone(String layer, Object cached) {
     if (cached == null) {
       throw new IllegalStateException(layer + ": backward called without a forward pass in training mode before it");

@@ -67,6 +67,7 @@ public final class Pool2DLayer implements Layer {
     LayerInputs.checkForwardDone(name, input);
     int n = input.shape().dim(0);
     LayerInputs.checkSameBatchShape(name, "output gradient", dy, outputShape, n);
+    LayerInputs.checkLikeForward(name, dy, input);
     if (!needInputGradient) {
       return null;
     }

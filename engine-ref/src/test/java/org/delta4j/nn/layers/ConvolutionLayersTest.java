@@ -267,4 +267,22 @@ class ConvolutionLayersTest {
         () -> net.forward(ENGINE.zeros(DataType.FLOAT32, Shape.of(2, 3, 28, 28)), Mode.inference()));
     assertTrue(e.getMessage().contains("[2, 3, 28, 28]") && e.getMessage().contains("[1, 28, 28]"), e.getMessage());
   }
+
+  /**
+   * The backward pass of a convolution, pooling or batch norm is refused, naming the layer, when its output gradient
+   * is of another data type than its forward pass, where the kernels read it as the forward pass's type.
+   */
+  @Test
+  void anOutputGradientOfAnotherDataTypeIsNamed() {
+    for (LayerSpec spec : List.of(new Conv2D(2, 3, Padding.SAME).withName("conv1"),
+        new Pool2D(Pool2D.Kind.MAX, 2).withName("pool1"), new Pool2D(Pool2D.Kind.AVERAGE, 2).withName("pool2"),
+        new GlobalAveragePool2D().withName("gap1"), new BatchNorm().withName("bn1"))) {
+      Layer layer = build(spec, Shape.of(3, 4, 4), DataType.FLOAT32, 1);
+      layer.forward(ENGINE.zeros(DataType.FLOAT32, Shape.of(2, 3, 4, 4)), Mode.training(1));
+      Tensor dy = ENGINE.zeros(DataType.FLOAT64, layer.outputShape().withBatch(2));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.backward(dy, true));
+      assertTrue(e.getMessage().startsWith(spec.name() + ": the output gradient is a FLOAT64 tensor")
+          && e.getMessage().contains("FLOAT32"), e.getMessage());
+    }
+  }
 }

@@ -2,6 +2,7 @@ package org.delta4j.nn.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -63,6 +64,29 @@ class DropoutLayerTest {
       }
       double sd = Math.sqrt(UNITS * keep * rate);
       assertEquals(UNITS * keep, kept, 4 * sd + 1, "rate " + rate + ": elements kept");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aBackwardPassItCannotDifferentiateIsRefusedNamingTheLayer(DataType type) {
+    for (double rate : new double[] {0, 0.5}) {
+      DropoutLayer layer = new DropoutLayer("drop", rate, 5, Shape.of(UNITS), ENGINE, type);
+      for (boolean needInputGradient : new boolean[] {true, false}) {
+        assertTrue(assertThrows(IllegalStateException.class, () -> layer.backward(filled(type, 1), needInputGradient))
+            .getMessage().startsWith("drop: backward called without a forward pass"));
+      }
+      layer.forward(filled(type, 3), Mode.training(1));
+      DataType other = type == DataType.FLOAT32 ? DataType.FLOAT64 : DataType.FLOAT32;
+      for (boolean needInputGradient : new boolean[] {true, false}) {
+        Tensor wide = ENGINE.tensor(type, Shape.of(1, UNITS + 1), new double[UNITS + 1]);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> layer.backward(wide, needInputGradient))
+            .getMessage().contains("[1, " + (UNITS + 1) + "]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> layer.backward(filled(other, 1),
+            needInputGradient)).getMessage().contains("the output gradient is a " + other));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> layer.backward(new RefEngine().tensor(type,
+            Shape.of(1, UNITS), new double[UNITS]), needInputGradient)).getMessage().contains("another instance"));
+      }
     }
   }
 }

@@ -6,12 +6,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.function.Supplier;
 import org.delta4j.conformance.HostileCalls;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.nn.Network;
+import org.delta4j.spec.NetworkSpec;
 import org.delta4j.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +42,7 @@ class GeneratedNetworksHostileArgumentsTest {
         .valid(Dataset.class, xor)
         .valid(Trainer.class, () -> Trainer.builder().epochs(1).build())
         .valid(float[][].class, () -> new float[][] {{0, 1}, {1, 0}})
-        .valid(Path.class, () -> saved(XorNetwork.create(RefEngine.NAME)))
+        .valid(Path.class, () -> saved(XorNetwork.create(RefEngine.NAME).network()))
         .hostile(Path.class, () -> directory.resolve("absent"), () -> directory)
         .receivers(XorNetwork.class, () -> XorNetwork.create(RefEngine.NAME))
         .receivers(GatedXorNetwork.class, () -> GatedXorNetwork.create(RefEngine.NAME))
@@ -47,16 +52,78 @@ class GeneratedNetworksHostileArgumentsTest {
         .receivers(FashionMnistMlpNetwork.class, () -> FashionMnistMlpNetwork.create(RefEngine.NAME));
     for (Class<?> generated : GENERATED) { // a huge epoch count is a long run, not a mistake to refuse
       calls.skip(generated, "train", Dataset.class, int.class, int.class);
+      // the XOR-shaped candidates above fit only some: each network is given samples and data of its own shape
+      calls.working(generated, "load", none -> new Object[] {saved(network(created(generated))), RefEngine.NAME})
+          .working(generated, "outputs", g -> new Object[] {samples(spec(g))})
+          .working(generated, "predict", g -> new Object[] {samples(spec(g))})
+          .working(generated, "probabilities", g -> new Object[] {samples(spec(g))})
+          .working(generated, "evaluate", g -> new Object[] {classes(spec(g))})
+          .working(generated, "evaluate", g -> new Object[] {values(spec(g))})
+          .working(generated, "train", g -> new Object[] {classes(spec(g)), Trainer.builder().epochs(1).build()})
+          .working(generated, "train", g -> new Object[] {values(spec(g)), Trainer.builder().epochs(1).build()});
     }
     calls.sweep(GENERATED.toArray(Class<?>[]::new));
     assertTrue(calls.problems().isEmpty(), calls.problems().size() + " of " + calls.calls()
         + " calls failed badly:\n" + String.join("\n", calls.problems()));
+    assertTrue(calls.uncovered().isEmpty(), "no working arguments for:\n" + String.join("\n", calls.uncovered()));
   }
 
-  private Path saved(XorNetwork network) {
+  /** A fresh network of the generated class, on the reference engine, through its {@code create(String)}. */
+  private static Object created(Class<?> generated) {
+    return reflectively(generated, "create", null, RefEngine.NAME);
+  }
+
+  private static Network network(Object generated) {
+    return (Network) reflectively(generated.getClass(), "network", generated);
+  }
+
+  private static NetworkSpec spec(Object generated) {
+    return network(generated).spec();
+  }
+
+  private static Object reflectively(Class<?> type, String method, Object receiver, Object... arguments) {
+    try {
+      return type.getMethod(method, Arrays.stream(arguments).map(Object::getClass).toArray(Class<?>[]::new))
+          .invoke(receiver, arguments);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(type + "." + method, e);
+    }
+  }
+
+  /** Two samples of the network's input, as rows of its size. */
+  private static float[][] samples(NetworkSpec spec) {
+    float[][] rows = new float[2][Math.toIntExact(spec.input().size())];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < rows[i].length; j++) {
+        rows[i][j] = (i + j % 7) * 0.25f;
+      }
+    }
+    return rows;
+  }
+
+  /** The samples labelled with classes 0 and 1, for a network of two or more classes. */
+  private static Dataset classes(NetworkSpec spec) {
+    int classes = Math.toIntExact(spec.outputShape().size());
+    List<String> names = IntStream.range(0, classes).mapToObj(c -> "class " + c).toList();
+    float[][] rows = samples(spec);
+    float[] flat = new float[rows.length * rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * rows[i].length, rows[i].length);
+    }
+    return ArrayDataset.classification(flat, spec.input(), new int[] {0, 1}, classes, names);
+  }
+
+  /** The samples with a target value for each output, for a regression network. */
+  private static Dataset values(NetworkSpec spec) {
+    float[][] targets = new float[2][Math.toIntExact(spec.outputShape().size())];
+    targets[1][0] = 1;
+    return ArrayDataset.regression(samples(spec), targets);
+  }
+
+  private Path saved(Network network) {
     try {
       Path file = Files.createTempDirectory(directory, "model").resolve("model");
-      network.save(file);
+      ModelFiles.save(network, file);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
