@@ -429,12 +429,6 @@ public abstract class HostileArgumentsConformance {
   }
 
   private Path saved(Network network) {
-    try {
-      Path file = Files.createTempDirectory(directory, "model").resolve("model");
-      ModelFiles.save(network, file);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HostileCalls.savedModel(directory, network);
   }
 }

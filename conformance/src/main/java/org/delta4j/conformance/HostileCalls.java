@@ -1,11 +1,15 @@
 package org.delta4j.conformance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -22,13 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.delta4j.io.ModelFiles;
+import org.delta4j.nn.Network;
 
 /**
  * Calls every public constructor and method of a type with one hostile argument at a time — null in each reference
  * position, and each of the hostile values registered for the parameter's type — the others valid, and collects the
  * calls that fail badly. A call may return, or throw {@link IllegalArgumentException}, {@link IllegalStateException},
  * {@link NullPointerException}, {@link IndexOutOfBoundsException}, {@link UnsupportedOperationException} or an
- * {@link java.io.IOException} with a message, thrown from Delta4j's own code. It fails badly when it throws anything
+ * {@link IOException} with a message, thrown from Delta4j's own code. It fails badly when it throws anything
  * else (an array index, class cast, negative array size or arithmetic exception, an error such as running out of
  * memory), a null message, a message the JVM wrote for a null dereference, an exception the JDK threw from deep
  * inside, or when it runs past its time limit; or, for a method said to be {@linkplain #refusing refusing}, when it
@@ -40,11 +46,22 @@ public final class HostileCalls {
       "notify", "notifyAll");
   private static final List<Class<? extends Throwable>> SENSIBLE = List.of(IllegalArgumentException.class,
       IllegalStateException.class, NullPointerException.class, IndexOutOfBoundsException.class,
-      UnsupportedOperationException.class, java.io.IOException.class, java.io.UncheckedIOException.class);
+      UnsupportedOperationException.class, IOException.class, UncheckedIOException.class);
 
   private static final int MAX_COMBINATIONS = 64;
   /** The reason given for a call not made as it takes a {@linkplain #supplied supplied} type none is given of. */
   public static final String SUPPLIED_ONLY = "which only the framework supplies";
+
+  /** A model file of {@code network} in a folder of its own below {@code directory}: a valid path for a call to read. */
+  public static Path savedModel(Path directory, Network network) {
+    try {
+      Path file = Files.createTempDirectory(directory, "model").resolve("model");
+      ModelFiles.save(network, file);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
   private final Map<Class<?>, List<Supplier<?>>> valid = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> hostile = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> receivers = new HashMap<>();
@@ -423,7 +440,7 @@ public final class HostileCalls {
     // the first frame past Objects.requireNonNull and its kin is the code that refused the value
     StackTraceElement origin = Arrays.stream(t.getStackTrace())
         .filter(f -> !f.getClassName().equals(Objects.class.getName())).findFirst().orElse(null);
-    if (!(t instanceof java.io.IOException) && !(t instanceof java.io.UncheckedIOException) && origin != null
+    if (!(t instanceof IOException) && !(t instanceof UncheckedIOException) && origin != null
         && !origin.getClassName().startsWith("org.delta4j.")) {
       return "threw from inside " + what;
     }

@@ -764,7 +764,7 @@ final class RefKernels implements Kernels {
       Tensor y, Tensor work) {
     int c = KernelArguments.channelCombine(x, a, z, centre, b, shift, gate, y, work);
     RefTensor rx = ref("channelCombine", x);
-    if (rx.floats == null || a == null || b == null || shift == null) {
+    if (rx.floats == null) { // a, b and shift are refused null above
       Kernels.super.channelCombine(x, a, z, centre, b, shift, gate, y, work);
       return;
     }
@@ -863,7 +863,7 @@ final class RefKernels implements Kernels {
   public void channelMoments(Tensor x, Tensor mean, Tensor variance, Tensor work) {
     int c = KernelArguments.channelMoments(x, mean, variance, work);
     RefTensor rx = ref("channelMoments", x);
-    if (rx.floats == null || mean == null || variance == null || x.size() == 0) {
+    if (rx.floats == null) { // mean and variance are refused null above, and no tensor is empty
       Kernels.super.channelMoments(x, mean, variance, work);
       return;
     }

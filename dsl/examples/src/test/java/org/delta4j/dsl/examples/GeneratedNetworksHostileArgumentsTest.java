@@ -2,9 +2,6 @@ package org.delta4j.dsl.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +11,6 @@ import org.delta4j.conformance.HostileCalls;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.ref.RefEngine;
-import org.delta4j.io.ModelFiles;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.train.Trainer;
@@ -121,12 +117,6 @@ class GeneratedNetworksHostileArgumentsTest {
   }
 
   private Path saved(Network network) {
-    try {
-      Path file = Files.createTempDirectory(directory, "model").resolve("model");
-      ModelFiles.save(network, file);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HostileCalls.savedModel(directory, network);
   }
 }
