@@ -9,24 +9,28 @@ import java.util.Locale;
 /**
  * What the reference gemm shapes itself to, read at run time in the way BLIS picks a micro-kernel and its blocking
  * per architecture: the width of the vectors the JVM computes with here, how many vector registers the instruction set
- * has, and the sizes of the data caches as the kernel reports them (Linux's {@code /sys/devices/system/cpu}; common
- * sizes where they cannot be read). Immutable.
+ * has, how many independent multiply-adds the core's FMA pipes take to keep busy, and the sizes of the data caches as
+ * the kernel reports them (Linux's {@code /sys/devices/system/cpu} and {@code /proc/cpuinfo}; common values where they
+ * cannot be read). Immutable.
  *
  * <p>The register tile is {@link #tileRows()} rows by two vectors: 2·rows accumulators, two vectors of B and one
- * broadcast of A must fit in the registers, so 14 × 2 vectors with AVX-512's thirty-two (14×32 in float) and 4 × 2
- * with AVX2's sixteen (4×16). The blocking then follows the caches ({@link #blocking}).
+ * broadcast of A must fit in the registers, so 14 × 2 vectors with AVX-512's thirty-two (14×32 in float), and with
+ * AVX2's sixteen 4 × 2 (4×16) or, where the FMA takes five cycles, 5 × 2. The blocking then follows the caches
+ * ({@link #blocking}).
  *
  * @param vectorBits the JVM's preferred vector width here (0 for the scalar kernels)
  * @param vectorRegisters architectural vector registers
+ * @param fmaChains independent fused multiply-adds the core needs in flight to keep its FMA pipes busy: pipes ×
+ *     latency in cycles ({@link #fmaChains(String)})
  * @param l1d bytes of level-1 data cache per core
  * @param l2 bytes of level-2 cache per core
  * @param l3 bytes of the last-level cache
  */
-record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3) {
+record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, long l2, long l3) {
   /** System property: the rows of the register tile, one of {@link #ROWS}, instead of the ones chosen here. */
   static final String ROWS_PROPERTY = "delta4j.ref.tileRows";
   /** The register tiles there are kernels for, in rows of two vectors, narrowest first. */
-  static final int[] ROWS = {4, 6, 14};
+  static final int[] ROWS = {4, 5, 6, 14};
 
   private static final long DEFAULT_L1D = 32 << 10;
   private static final long DEFAULT_L2 = 512 << 10;
@@ -58,7 +62,61 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
         break; // no such index, or not Linux: the defaults stand for what is missing
       }
     }
-    return new CpuShape(vectorBits, registers(System.getProperty("os.arch", ""), vectorBits), l1d, l2, l3);
+    String cpuinfo;
+    try {
+      cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
+    } catch (IOException | RuntimeException e) {
+      cpuinfo = ""; // not Linux: the common four-cycle FMA
+    }
+    return new CpuShape(vectorBits, registers(System.getProperty("os.arch", ""), vectorBits), fmaChains(cpuinfo), l1d,
+        l2, l3);
+  }
+
+  /** Two FMA pipes of four cycles' latency: Skylake and later, Zen 3 and later, and what is not recognised. */
+  static final int FOUR_CYCLE_CHAINS = 8;
+  /** Two FMA pipes of five cycles' latency: Haswell, Broadwell, and AMD's family 17h (Zen, Zen+, Zen 2). */
+  static final int FIVE_CYCLE_CHAINS = 10;
+  /** Intel's family-6 models of Haswell (3C, 3F, 45, 46) and Broadwell (3D, 47, 4F, 56). */
+  private static final int[] INTEL_FIVE_CYCLE_MODELS = {0x3C, 0x3F, 0x45, 0x46, 0x3D, 0x47, 0x4F, 0x56};
+
+  /**
+   * The FMA chains of the first processor {@code /proc/cpuinfo} describes, from its vendor, family and model: the
+   * latency of a fused multiply-add is a property of the microarchitecture that no instruction-set flag tells (Agner
+   * Fog's tables: five cycles on Haswell, Broadwell and Zen to Zen 2, four on Skylake and Zen 3 onwards), so it is
+   * looked up as BLIS looks up its kernels. {@value #FOUR_CYCLE_CHAINS} for what is not recognised or not readable.
+   */
+  static int fmaChains(String cpuinfo) {
+    String vendor = field(cpuinfo, "vendor_id");
+    int family = number(field(cpuinfo, "cpu family"));
+    int model = number(field(cpuinfo, "model"));
+    if (vendor.equals("AuthenticAMD") && family == 0x17) {
+      return FIVE_CYCLE_CHAINS;
+    }
+    if (vendor.equals("GenuineIntel") && family == 6
+        && Arrays.stream(INTEL_FIVE_CYCLE_MODELS).anyMatch(m -> m == model)) {
+      return FIVE_CYCLE_CHAINS;
+    }
+    return FOUR_CYCLE_CHAINS;
+  }
+
+  /** The value of the first line {@code name<tabs>: value} of {@code cpuinfo}; empty if there is none. */
+  private static String field(String cpuinfo, String name) {
+    for (String line : cpuinfo.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return "";
+  }
+
+  /** A decimal number, or −1. */
+  private static int number(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** {@code 48K}, {@code 2048K}, {@code 32M} as the kernel writes cache sizes; −1 if unreadable. */
@@ -85,11 +143,16 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
 
   /**
    * The rows of the two-vector register tile: 14 where its 28 accumulators, two vectors of B and a broadcast of A fit
-   * the registers (thirty-two: AVX-512, AArch64), else 4; {@value #ROWS_PROPERTY} overrides. Sixteen registers would
-   * also hold the 6-row tile (15 of them, BLIS's Haswell shape), but held to AVX2 on Zen 4 (two 256-bit FMA pipes of
-   * four cycles, as Zen 3) the 4-row one was faster: at n = 1024 65-74 float products a second against 53-67, in each
-   * of six pairs of JVMs, and 33.5 double against 30.8 on average (27-36 against 28-34); alone on a core 94-95 GFLOP/s
-   * against 86-87, where C2's code for six rows spends 45 instructions on a step's 12 multiply-adds.
+   * the registers (thirty-two: AVX-512, AArch64); else the fewest rows whose accumulators keep the FMA pipes busy
+   * ({@link #fmaChains}): 4 for a four-cycle FMA, 5 for a five-cycle one; {@value #ROWS_PROPERTY} overrides.
+   * Sixteen registers would also hold the 6-row tile (15 of them, BLIS's Haswell shape), but C2 compiles its loop to
+   * some 45 instructions for 12 multiply-adds, where the 4- and 5-row loops take two steps of k an iteration with room
+   * to spare. Held to AVX2 on Zen 4 (two pipes of four cycles) the 4-row tile was faster than the 6-row one: at
+   * n = 1024 65-74 float products a second against 53-67, in each of six pairs of JVMs, and 33.5 double against 30.8 on
+   * average. On Zen 2 (two pipes of five cycles, where four rows' eight chains leave a fifth of the pipes idle), at
+   * n = 1024 on one core, 5 rows against 4: float 59.0-60.7 GFLOP/s against 49.2-56.5, double 28.9-29.4 against
+   * 25.7-26.5; on both cores float 106-111 against 72-105 and double 50-52 against 46-49, in each of three pairs of
+   * JVMs; 6 rows, 37.7-38.0 float products a second against 4 rows' 41.3-41.9.
    */
   int tileRows() {
     return tileRows(System.getProperty(ROWS_PROPERTY));
@@ -112,7 +175,20 @@ record CpuShape(int vectorBits, int vectorRegisters, long l1d, long l2, long l3)
           + Arrays.toString(ROWS) + ", the tiles there are kernels for");
     }
     int widest = ROWS[ROWS.length - 1];
-    return 2 * widest + 3 <= vectorRegisters ? widest : ROWS[0];
+    if (2 * widest + 3 <= vectorRegisters) {
+      return widest;
+    }
+    int rows = ROWS[0];
+    for (int r : ROWS) { // the fewest that fill the pipes, or the most that fit
+      if (2 * r + 3 > vectorRegisters) {
+        break;
+      }
+      rows = r;
+      if (2 * r >= fmaChains) {
+        break;
+      }
+    }
+    return rows;
   }
 
   /**

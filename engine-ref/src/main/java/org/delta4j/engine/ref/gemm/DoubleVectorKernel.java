@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
  * held in 2·MR vector registers, each step one broadcast of A times two vectors of B, fused multiply-add. This class is
- * the 4-row tile, for sixteen registers (AVX2); {@link Rows14} is the 14-row one, for thirty-two (AVX-512, AArch64),
- * and {@link Rows6} a 6-row one that sixteen also hold: {@link CpuShape#tileRows()} chooses. Every accumulator is a
+ * the 4-row tile, for sixteen registers (AVX2) and a four-cycle FMA; {@link Rows5} the 5-row one, for sixteen and a
+ * five-cycle FMA; {@link Rows14} the 14-row one, for thirty-two (AVX-512, AArch64); and {@link Rows6} a 6-row one that
+ * sixteen also hold: {@link CpuShape#tileRows()} chooses. Every accumulator is a
  * local, stored to the tile array once k is done, and {@link #addTile} adds the tile into C, so that C2 keeps them all
  * in registers (an array of them, a loop over rows, or a vector passed to a call it does not inline would put them on
  * the heap). The first step of k multiplies and the loop runs from the second: accumulators that all started as one
@@ -282,9 +283,8 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
 
   /**
    * The 6 × 2L tile: twelve accumulators, which with B's two vectors and a broadcast fill 15 of sixteen registers
-   * (6×16 in float with AVX2, BLIS's Haswell shape). Chosen only by {@code delta4j.ref.tileRows=6}: on the AVX2 machine
-   * measured the 4-row tile was faster (see {@link CpuShape#tileRows()}), but a CPU whose FMA takes five cycles needs
-   * ten chains to fill two pipes, which four rows do not have.
+   * (6×16 in float with AVX2, BLIS's Haswell shape). Chosen only by {@code delta4j.ref.tileRows=6}: the 4- and 5-row
+   * tiles were faster on the AVX2 machines measured (see {@link CpuShape#tileRows()}).
    */
   static final class Rows6 extends DoubleVectorKernel {
     @Override
@@ -350,6 +350,111 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       ((DoubleVector) VECTOR.cast(hi4)).intoArray(tile, 4 * NR + L);
       ((DoubleVector) VECTOR.cast(lo5)).intoArray(tile, 5 * NR);
       ((DoubleVector) VECTOR.cast(hi5)).intoArray(tile, 5 * NR + L);
+    }
+  }
+
+  /**
+   * The 5 × 2L tile: ten accumulators, which with B's two vectors and a broadcast take 13 of sixteen registers (5×16
+   * in float with AVX2). Ten independent chains fill two FMA pipes of five cycles' latency (Zen 2, Haswell), where the
+   * 4-row tile's eight leave a fifth of them idle; two steps of k an iteration, as the 4-row tile.
+   */
+  static final class Rows5 extends DoubleVectorKernel {
+    @Override
+    public int mr() {
+      return 5;
+    }
+
+    @Override
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+      DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+      DoubleVector x = DoubleVector.broadcast(S, a[ao]);
+      DoubleVector lo0 = x.mul(b0);
+      DoubleVector hi0 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 1]);
+      DoubleVector lo1 = x.mul(b0);
+      DoubleVector hi1 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 2]);
+      DoubleVector lo2 = x.mul(b0);
+      DoubleVector hi2 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 3]);
+      DoubleVector lo3 = x.mul(b0);
+      DoubleVector hi3 = x.mul(b1);
+      x = DoubleVector.broadcast(S, a[ao + 4]);
+      DoubleVector lo4 = x.mul(b0);
+      DoubleVector hi4 = x.mul(b1);
+      int p = 1;
+      for (; p + 1 < kc; p += 2) {
+        ao += 5;
+        bo += NR;
+        b0 = DoubleVector.fromArray(S, b, bo);
+        b1 = DoubleVector.fromArray(S, b, bo + L);
+        x = DoubleVector.broadcast(S, a[ao]);
+        lo0 = x.fma(b0, lo0);
+        hi0 = x.fma(b1, hi0);
+        x = DoubleVector.broadcast(S, a[ao + 1]);
+        lo1 = x.fma(b0, lo1);
+        hi1 = x.fma(b1, hi1);
+        x = DoubleVector.broadcast(S, a[ao + 2]);
+        lo2 = x.fma(b0, lo2);
+        hi2 = x.fma(b1, hi2);
+        x = DoubleVector.broadcast(S, a[ao + 3]);
+        lo3 = x.fma(b0, lo3);
+        hi3 = x.fma(b1, hi3);
+        x = DoubleVector.broadcast(S, a[ao + 4]);
+        lo4 = x.fma(b0, lo4);
+        hi4 = x.fma(b1, hi4);
+        ao += 5;
+        bo += NR;
+        b0 = DoubleVector.fromArray(S, b, bo);
+        b1 = DoubleVector.fromArray(S, b, bo + L);
+        x = DoubleVector.broadcast(S, a[ao]);
+        lo0 = x.fma(b0, lo0);
+        hi0 = x.fma(b1, hi0);
+        x = DoubleVector.broadcast(S, a[ao + 1]);
+        lo1 = x.fma(b0, lo1);
+        hi1 = x.fma(b1, hi1);
+        x = DoubleVector.broadcast(S, a[ao + 2]);
+        lo2 = x.fma(b0, lo2);
+        hi2 = x.fma(b1, hi2);
+        x = DoubleVector.broadcast(S, a[ao + 3]);
+        lo3 = x.fma(b0, lo3);
+        hi3 = x.fma(b1, hi3);
+        x = DoubleVector.broadcast(S, a[ao + 4]);
+        lo4 = x.fma(b0, lo4);
+        hi4 = x.fma(b1, hi4);
+      }
+      if (p < kc) { // the last step of an even kc
+        ao += 5;
+        bo += NR;
+        b0 = DoubleVector.fromArray(S, b, bo);
+        b1 = DoubleVector.fromArray(S, b, bo + L);
+        x = DoubleVector.broadcast(S, a[ao]);
+        lo0 = x.fma(b0, lo0);
+        hi0 = x.fma(b1, hi0);
+        x = DoubleVector.broadcast(S, a[ao + 1]);
+        lo1 = x.fma(b0, lo1);
+        hi1 = x.fma(b1, hi1);
+        x = DoubleVector.broadcast(S, a[ao + 2]);
+        lo2 = x.fma(b0, lo2);
+        hi2 = x.fma(b1, hi2);
+        x = DoubleVector.broadcast(S, a[ao + 3]);
+        lo3 = x.fma(b0, lo3);
+        hi3 = x.fma(b1, hi3);
+        x = DoubleVector.broadcast(S, a[ao + 4]);
+        lo4 = x.fma(b0, lo4);
+        hi4 = x.fma(b1, hi4);
+      }
+      ((DoubleVector) VECTOR.cast(lo0)).intoArray(tile, 0);
+      ((DoubleVector) VECTOR.cast(hi0)).intoArray(tile, 0 + L);
+      ((DoubleVector) VECTOR.cast(lo1)).intoArray(tile, NR);
+      ((DoubleVector) VECTOR.cast(hi1)).intoArray(tile, NR + L);
+      ((DoubleVector) VECTOR.cast(lo2)).intoArray(tile, 2 * NR);
+      ((DoubleVector) VECTOR.cast(hi2)).intoArray(tile, 2 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo3)).intoArray(tile, 3 * NR);
+      ((DoubleVector) VECTOR.cast(hi3)).intoArray(tile, 3 * NR + L);
+      ((DoubleVector) VECTOR.cast(lo4)).intoArray(tile, 4 * NR);
+      ((DoubleVector) VECTOR.cast(hi4)).intoArray(tile, 4 * NR + L);
     }
   }
 

@@ -7,13 +7,14 @@ import org.delta4j.engine.WorkerPool;
  * micro-kernels are chosen once: the Vector API ones when the module {@code jdk.incubator.vector} is in the boot layer
  * (run with {@code --add-modules jdk.incubator.vector}) and {@value #VECTOR_PROPERTY} is not {@code false}, else the
  * portable scalar ones. The vector kernels' register tile and the cache blocking are shaped at run time for the CPU
- * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the caches Linux reports.
- * Products of at least {@value #PARALLEL_FLOPS} floating-point operations split their rows or columns over the
- * available cores, from {@value #POLLED_FLOPS} over the caller and the workers polling for work; from there too those
- * whose k exceeds m and n split k in halves, and those whose k dwarfs m·n split k in slices from {@value #SLICE_FLOPS}
- * (below that, on two cores, handing work over costs more than it saves). Thread-safe: each calling thread has its own
- * packing buffers, and concurrent callers share the cores instead of queueing for them, each getting bit-identical
- * results to a lone caller's (a product's parts are fixed by its shape, whichever thread runs them).
+ * (see {@link CpuShape}): the vector width the JVM prefers here, the registers it implies, the FMA latency of the CPU's
+ * microarchitecture, the caches Linux reports. Products of at least {@value #PARALLEL_FLOPS} floating-point operations
+ * split their rows or columns over the available cores, from {@value #POLLED_FLOPS} over the caller and the workers
+ * polling for work; from there too those whose k exceeds m and n split k in halves, and those whose k dwarfs m·n split
+ * k in slices from {@value #SLICE_FLOPS} (below that, on two cores, handing work over costs more than it saves).
+ * Thread-safe: each calling thread has its own packing buffers, and concurrent callers share the cores instead of
+ * queueing for them, each getting bit-identical results to a lone caller's (a product's parts are fixed by its shape,
+ * whichever thread runs them).
  */
 public final class MatrixMultiply {
   /** System property: {@code false} forces the scalar micro-kernels. */
@@ -82,7 +83,7 @@ public final class MatrixMultiply {
     }
     CpuShape here = CpuShape.here(bits);
     this.shape = caches == null ? here
-        : new CpuShape(bits, here.vectorRegisters(), caches.l1d(), caches.l2(), caches.l3());
+        : new CpuShape(bits, here.vectorRegisters(), here.fmaChains(), caches.l1d(), caches.l2(), caches.l3());
     if (vector) {
       int r = rows > 0 ? rows : shape.tileRows();
       String variant = r == 4 ? "" : "$Rows" + r;
@@ -125,7 +126,8 @@ public final class MatrixMultiply {
 
   /** Which kernels, shaped for what, and how many threads, for people. */
   public String description() {
-    String cpu = vector ? shape.vectorBits() + "-bit vectors, " + shape.vectorRegisters() + " registers, " : "";
+    String cpu = vector ? shape.vectorBits() + "-bit vectors, " + shape.vectorRegisters() + " registers, "
+        + shape.fmaChains() + " FMA chains, " : "";
     return (vector ? "Vector API" : "scalar") + " gemm (" + cpu + "caches " + (shape.l1d() >> 10) + "K/"
         + (shape.l2() >> 10) + "K/" + (shape.l3() >> 10) + "K; float " + floats.kernelName() + "; double "
         + doubles.kernelName() + "), " + POOL.parallelism() + " threads";

@@ -25,11 +25,12 @@ class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
   static final MatrixMultiply SCALAR = new MatrixMultiply(false);
   /** 4 KiB, 16 KiB and 64 KiB of cache: the smallest blocks, so that the shapes below cross them all. */
-  static final CpuShape TINY_CACHES = new CpuShape(0, 16, 4 << 10, 16 << 10, 64 << 10);
+  static final CpuShape TINY_CACHES = new CpuShape(0, 16, 8, 4 << 10, 16 << 10, 64 << 10);
   /** Splits rows or columns from 4 MFLOP, so that the shapes below split as well as running on one core. */
   static final long SPLIT_SMALL = 4_000_000;
   static final MatrixMultiply[] ALL = {VECTOR, SCALAR, new MatrixMultiply(true, 4, TINY_CACHES, SPLIT_SMALL),
-      new MatrixMultiply(true, 6, TINY_CACHES, SPLIT_SMALL), new MatrixMultiply(true, 14, null, SPLIT_SMALL),
+      new MatrixMultiply(true, 5, TINY_CACHES, SPLIT_SMALL), new MatrixMultiply(true, 6, TINY_CACHES, SPLIT_SMALL),
+      new MatrixMultiply(true, 14, null, SPLIT_SMALL),
       new MatrixMultiply(false, 0, TINY_CACHES, SPLIT_SMALL)};
 
   @Test
@@ -113,19 +114,27 @@ class MatrixMultiplyTest {
 
   @Test
   void theTileAndBlockingFollowTheCpu() {
-    // AVX2: sixteen registers, 4 × 2 vectors (8 accumulators + 2 of B + a broadcast; 6 × 2 would fit, but measured
-    // slower); AVX-512: 32 registers, 14 × 2 (28 + 3).
-    assertEquals(4, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows());
-    assertEquals(14, new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20).tileRows());
-    assertEquals(4, new CpuShape(128, 8, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    // AVX2: sixteen registers, 4 × 2 vectors where the FMA takes four cycles (8 accumulators fill two pipes; with 2
+    // of B and a broadcast, 11 registers), 5 × 2 where it takes five (10 chains, 13 registers); 6 × 2 would fit, but
+    // measured slower. AVX-512: 32 registers, 14 × 2 (28 + 3), whatever the latency.
+    assertEquals(4, new CpuShape(256, 16, 8, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    assertEquals(5, new CpuShape(256, 16, 10, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    assertEquals(14, new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 32 << 20).tileRows());
+    assertEquals(14, new CpuShape(512, 32, 10, 48 << 10, 2 << 20, 32 << 20).tileRows());
+    // Eight registers hold no tile's accumulators and operands: the narrowest there is a kernel for
+    assertEquals(4, new CpuShape(128, 8, 10, 32 << 10, 512 << 10, 32 << 20).tileRows());
+    // More chains than 5 rows give: the most rows sixteen registers hold, 6 (12 accumulators + 3)
+    assertEquals(6, new CpuShape(256, 16, 16, 32 << 10, 512 << 10, 32 << 20).tileRows());
     // delta4j.ref.tileRows names any tile there is a kernel for, whatever the registers; anything else is refused
-    CpuShape avx512 = new CpuShape(512, 32, 48 << 10, 2 << 20, 32 << 20);
+    CpuShape avx512 = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 32 << 20);
     assertEquals(14, avx512.tileRows(null));
     assertEquals(6, avx512.tileRows(" 6 "));
-    assertEquals(14, new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20).tileRows("14"));
-    for (String bad : new String[] {"5", "six", ""}) {
+    assertEquals(5, avx512.tileRows("5"));
+    assertEquals(14, new CpuShape(256, 16, 8, 32 << 10, 512 << 10, 32 << 20).tileRows("14"));
+    for (String bad : new String[] {"7", "six", ""}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> avx512.tileRows(bad));
-      assertEquals("delta4j.ref.tileRows=" + bad + ": the rows must be one of [4, 6, 14], the tiles there are kernels for",
+      assertEquals(
+          "delta4j.ref.tileRows=" + bad + ": the rows must be one of [4, 5, 6, 14], the tiles there are kernels for",
           e.getMessage());
     }
     assertEquals(16, CpuShape.registers("amd64", 256));
@@ -133,28 +142,58 @@ class MatrixMultiplyTest {
     assertEquals(32, CpuShape.registers("aarch64", 128));
     // Zen 3, float 4 × 16: a 512 × 16 panel of B would fill 32 KiB, and kc stops at 256; 256 rows of A × 256 fill
     // half of 512 KiB, and so do 256 × 256 columns of B. With the 6-row tile, A's rows are whole tiles: 252.
-    CpuShape zen3 = new CpuShape(256, 16, 32 << 10, 512 << 10, 32 << 20);
+    CpuShape zen3 = new CpuShape(256, 16, 8, 32 << 10, 512 << 10, 32 << 20);
     assertEquals(new CpuShape.Blocking(256, 256, 256), zen3.blocking(Float.BYTES, 4, 16));
     assertEquals(new CpuShape.Blocking(256, 252, 256), zen3.blocking(Float.BYTES, 6, 16));
+    // Zen 2, double 5 × 8: 128 rows of A × 256 doubles fill half of 512 KiB, 125 in whole tiles; float 5 × 16, 255.
+    CpuShape zen2 = new CpuShape(256, 16, 10, 32 << 10, 512 << 10, 16 << 20);
+    assertEquals(new CpuShape.Blocking(256, 125, 128), zen2.blocking(Double.BYTES, 5, 8));
+    assertEquals(new CpuShape.Blocking(256, 255, 256), zen2.blocking(Float.BYTES, 5, 16));
     // Zen 4, float 14 × 32 and double 14 × 16: a 256 × 32 panel of floats (× 16 of doubles) fills 32 KiB; half of
     // 1 MiB of L2 holds 512 rows of A × 256 floats, capped at 476 (whole tiles under 480), or 252 × 256 doubles; and
     // 256 × 512 floats (256 doubles) of B.
-    CpuShape zen4 = new CpuShape(512, 32, 32 << 10, 1 << 20, 32 << 20);
+    CpuShape zen4 = new CpuShape(512, 32, 8, 32 << 10, 1 << 20, 32 << 20);
     assertEquals(new CpuShape.Blocking(256, 476, 512), zen4.blocking(Float.BYTES, 14, 32));
     assertEquals(new CpuShape.Blocking(256, 252, 256), zen4.blocking(Double.BYTES, 14, 16));
     // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 would take 384 steps, kc stops at 256; 2 MiB of
     // L2 → mc capped at 480, and 256 × 1024 floats (512 doubles) of B are half of it.
-    CpuShape spr = new CpuShape(512, 32, 48 << 10, 2 << 20, 105 << 20);
+    CpuShape spr = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 105 << 20);
     assertEquals(new CpuShape.Blocking(256, 480, 1024), spr.blocking(Float.BYTES, 8, 32));
     assertEquals(new CpuShape.Blocking(256, 480, 512), spr.blocking(Double.BYTES, 8, 16));
     // A level 1 of 16 KiB: a 128 × 32 panel of floats fills it.
-    assertEquals(128, new CpuShape(512, 32, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
+    assertEquals(128, new CpuShape(512, 32, 8, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
     // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
-    CpuShape small = new CpuShape(512, 32, 48 << 10, 2 << 20, 1 << 20);
+    CpuShape small = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 1 << 20);
     assertEquals(256, small.blocking(Float.BYTES, 8, 32).nc());
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
+    assertTrue(VECTOR.description().contains(" FMA chains"), VECTOR.description());
+  }
+
+  @Test
+  void theFmaChainsFollowTheMicroarchitectureInProcCpuinfo() {
+    // Two pipes of five cycles: AMD's family 17h (Zen 2: family 23, model 49), Haswell (3C) and Broadwell (4F)
+    assertEquals(10, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 23, 49)));
+    assertEquals(10, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 23, 1)));
+    assertEquals(10, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x3C)));
+    assertEquals(10, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x4F)));
+    // Two pipes of four cycles: Zen 3 and 4 (family 19h), Skylake-X (55), Sapphire Rapids (8F)
+    assertEquals(8, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 25, 1)));
+    assertEquals(8, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 25, 17)));
+    assertEquals(8, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x55)));
+    assertEquals(8, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x8F)));
+    // Nothing readable, or a vendor not known: the common four cycles
+    assertEquals(8, CpuShape.fmaChains(""));
+    assertEquals(8, CpuShape.fmaChains("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: x\n"));
+    assertEquals(8, CpuShape.fmaChains(cpuinfo("CentaurHauls", 6, 0x3C)));
+  }
+
+  /** Two processors of a /proc/cpuinfo, the first with a "model name" ahead of its "model", not to be taken for it. */
+  private static String cpuinfo(String vendor, int family, int model) {
+    String head = "vendor_id\t: " + vendor + "\ncpu family\t: " + family + "\n";
+    return "processor\t: 0\n" + head + "model name\t: Some CPU 3\nmodel\t\t: " + model + "\nflags\t\t: fpu avx2 fma\n\n"
+        + "processor\t: 1\n" + head + "model\t\t: 99\n";
   }
 
   @Test
