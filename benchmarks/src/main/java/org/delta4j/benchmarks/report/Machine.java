@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.delta4j.engine.CpuInfo;
 
 /**
  * The machine one set of results was measured on, as every results file records it: the CPU (as {@code /proc/cpuinfo}
@@ -38,31 +39,14 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** The fields of the first processor in {@code /proc/cpuinfo}'s text. */
+  /** The fields of the first processor in {@code /proc/cpuinfo}'s text that {@link #CPUINFO_FIELDS} names. */
   public static Map<String, String> parseCpuinfo(String text) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() && !out.isEmpty()) {
-        break; // the first processor's block is enough: the others are the same CPU
-      }
-      int colon = line.indexOf(':');
-      if (colon > 0) {
-        String key = line.substring(0, colon).trim();
-        if (CPUINFO_FIELDS.contains(key)) {
-          out.putIfAbsent(key, line.substring(colon + 1).trim());
-        }
-      }
-    }
-    return out;
+    return CpuInfo.parse(text).only(CPUINFO_FIELDS);
   }
 
   /** This machine's CPU fields, or none where {@code /proc/cpuinfo} cannot be read. */
   public static Map<String, String> cpuinfoHere() {
-    try {
-      return parseCpuinfo(Files.readString(Path.of("/proc/cpuinfo")));
-    } catch (IOException e) {
-      return Map.of();
-    }
+    return CpuInfo.here().only(CPUINFO_FIELDS);
   }
 
   /** The CPU's model name, e.g. {@code AMD EPYC 7B13}. */

@@ -27,6 +27,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.datasets.FashionMnist;
+import org.delta4j.engine.CpuInfo;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.nn.Network;
@@ -353,21 +354,9 @@ public final class ClusterBenchmark {
   private static ObjectNode machine() throws IOException {
     ObjectNode m = new ObjectMapper().createObjectNode();
     ObjectNode cpu = m.putObject("cpuinfo");
-    Path cpuinfo = Path.of("/proc/cpuinfo");
     List<String> fields = List.of("vendor_id", "cpu family", "model", "stepping", "model name", "flags",
         "CPU implementer", "CPU part", "Features");
-    if (Files.isReadable(cpuinfo)) {
-      for (String line : Files.readString(cpuinfo).split("\n")) {
-        if (line.isBlank() && cpu.size() > 0) {
-          break; // the first processor's block: the others are the same CPU
-        }
-        int colon = line.indexOf(':');
-        String key = colon > 0 ? line.substring(0, colon).trim() : "";
-        if (fields.contains(key) && !cpu.has(key)) {
-          cpu.put(key, line.substring(colon + 1).trim());
-        }
-      }
-    }
+    CpuInfo.here().only(fields).forEach(cpu::put);
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.putArray("blas");
     m.putObject("settings").put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.delta4j.engine.CpuInfo;
 
 /**
  * What the reference gemm shapes itself to, read at run time in the way BLIS picks a micro-kernel and its blocking
@@ -21,7 +22,7 @@ import java.util.Locale;
  * @param vectorBits the JVM's preferred vector width here (0 for the scalar kernels)
  * @param vectorRegisters architectural vector registers
  * @param fmaChains independent fused multiply-adds the core needs in flight to keep its FMA pipes busy: pipes ×
- *     latency in cycles ({@link #fmaChains(String)})
+ *     latency in cycles ({@link #fmaChains(CpuInfo)})
  * @param l1d bytes of level-1 data cache per core
  * @param l2 bytes of level-2 cache per core
  * @param l3 bytes of the last-level cache
@@ -62,14 +63,8 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
         break; // no such index, or not Linux: the defaults stand for what is missing
       }
     }
-    String cpuinfo;
-    try {
-      cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
-    } catch (IOException | RuntimeException e) {
-      cpuinfo = ""; // not Linux: the common four-cycle FMA
-    }
-    return new CpuShape(vectorBits, registers(System.getProperty("os.arch", ""), vectorBits), fmaChains(cpuinfo), l1d,
-        l2, l3);
+    return new CpuShape(vectorBits, registers(System.getProperty("os.arch", ""), vectorBits),
+        fmaChains(CpuInfo.here()), l1d, l2, l3);
   }
 
   /** Two FMA pipes of four cycles' latency: Skylake and later, Zen 3 and later, and what is not recognised. */
@@ -80,15 +75,15 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
   private static final int[] INTEL_FIVE_CYCLE_MODELS = {0x3C, 0x3F, 0x45, 0x46, 0x3D, 0x47, 0x4F, 0x56};
 
   /**
-   * The FMA chains of the first processor {@code /proc/cpuinfo} describes, from its vendor, family and model: the
-   * latency of a fused multiply-add is a property of the microarchitecture that no instruction-set flag tells (Agner
-   * Fog's tables: five cycles on Haswell, Broadwell and Zen to Zen 2, four on Skylake and Zen 3 onwards), so it is
-   * looked up as BLIS looks up its kernels. {@value #FOUR_CYCLE_CHAINS} for what is not recognised or not readable.
+   * The FMA chains of the CPU {@code cpu} describes, from its vendor, family and model: the latency of a fused
+   * multiply-add is a property of the microarchitecture that no instruction-set flag tells (Agner Fog's tables: five
+   * cycles on Haswell, Broadwell and Zen to Zen 2, four on Skylake and Zen 3 onwards), so it is looked up as BLIS looks
+   * up its kernels. {@value #FOUR_CYCLE_CHAINS} for what is not recognised or not readable.
    */
-  static int fmaChains(String cpuinfo) {
-    String vendor = field(cpuinfo, "vendor_id");
-    int family = number(field(cpuinfo, "cpu family"));
-    int model = number(field(cpuinfo, "model"));
+  static int fmaChains(CpuInfo cpu) {
+    String vendor = cpu.get("vendor_id");
+    int family = number(cpu.get("cpu family"));
+    int model = number(cpu.get("model"));
     if (vendor.equals("AuthenticAMD") && family == 0x17) {
       return FIVE_CYCLE_CHAINS;
     }
@@ -97,17 +92,6 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
       return FIVE_CYCLE_CHAINS;
     }
     return FOUR_CYCLE_CHAINS;
-  }
-
-  /** The value of the first line {@code name<tabs>: value} of {@code cpuinfo}; empty if there is none. */
-  private static String field(String cpuinfo, String name) {
-    for (String line : cpuinfo.split("\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().equals(name)) {
-        return line.substring(colon + 1).trim();
-      }
-    }
-    return "";
   }
 
   /** A decimal number, or −1. */

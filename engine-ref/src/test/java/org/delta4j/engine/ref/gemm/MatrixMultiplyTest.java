@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.delta4j.engine.CpuInfo;
 import org.delta4j.random.SplitMix64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -172,28 +174,26 @@ class MatrixMultiplyTest {
   }
 
   @Test
-  void theFmaChainsFollowTheMicroarchitectureInProcCpuinfo() {
+  void theFmaChainsFollowTheMicroarchitecture() {
     // Two pipes of five cycles: AMD's family 17h (Zen 2: family 23, model 49), Haswell (3C) and Broadwell (4F)
-    assertEquals(10, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 23, 49)));
-    assertEquals(10, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 23, 1)));
-    assertEquals(10, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x3C)));
-    assertEquals(10, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x4F)));
+    assertEquals(10, CpuShape.fmaChains(cpu("AuthenticAMD", 23, 49)));
+    assertEquals(10, CpuShape.fmaChains(cpu("AuthenticAMD", 23, 1)));
+    assertEquals(10, CpuShape.fmaChains(cpu("GenuineIntel", 6, 0x3C)));
+    assertEquals(10, CpuShape.fmaChains(cpu("GenuineIntel", 6, 0x4F)));
     // Two pipes of four cycles: Zen 3 and 4 (family 19h), Skylake-X (55), Sapphire Rapids (8F)
-    assertEquals(8, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 25, 1)));
-    assertEquals(8, CpuShape.fmaChains(cpuinfo("AuthenticAMD", 25, 17)));
-    assertEquals(8, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x55)));
-    assertEquals(8, CpuShape.fmaChains(cpuinfo("GenuineIntel", 6, 0x8F)));
+    assertEquals(8, CpuShape.fmaChains(cpu("AuthenticAMD", 25, 1)));
+    assertEquals(8, CpuShape.fmaChains(cpu("AuthenticAMD", 25, 17)));
+    assertEquals(8, CpuShape.fmaChains(cpu("GenuineIntel", 6, 0x55)));
+    assertEquals(8, CpuShape.fmaChains(cpu("GenuineIntel", 6, 0x8F)));
     // Nothing readable, or a vendor not known: the common four cycles
-    assertEquals(8, CpuShape.fmaChains(""));
-    assertEquals(8, CpuShape.fmaChains("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: x\n"));
-    assertEquals(8, CpuShape.fmaChains(cpuinfo("CentaurHauls", 6, 0x3C)));
+    assertEquals(8, CpuShape.fmaChains(CpuInfo.parse("")));
+    assertEquals(8, CpuShape.fmaChains(CpuInfo.parse("processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: x\n")));
+    assertEquals(8, CpuShape.fmaChains(cpu("CentaurHauls", 6, 0x3C)));
   }
 
-  /** Two processors of a /proc/cpuinfo, the first with a "model name" ahead of its "model", not to be taken for it. */
-  private static String cpuinfo(String vendor, int family, int model) {
-    String head = "vendor_id\t: " + vendor + "\ncpu family\t: " + family + "\n";
-    return "processor\t: 0\n" + head + "model name\t: Some CPU 3\nmodel\t\t: " + model + "\nflags\t\t: fpu avx2 fma\n\n"
-        + "processor\t: 1\n" + head + "model\t\t: 99\n";
+  private static CpuInfo cpu(String vendor, int family, int model) {
+    return new CpuInfo(
+        Map.of("vendor_id", vendor, "cpu family", String.valueOf(family), "model", String.valueOf(model)));
   }
 
   @Test
