@@ -180,7 +180,9 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * BLIS: kc steps make a kc × nr panel of packed B fill the level-1 cache, up to {@value #MAX_KC} steps; a kc × nc
    * block of packed B fills half the level-2 cache (the panels of A meet it one after another while it stays there, see
    * {@link DoubleGemm}), and at most a quarter of the last level; an mc × kc block of packed A, packed at once, half the
-   * level-2 cache. Each is rounded to whole tiles and kept within sizes that measured well.
+   * level-2 cache; for a product taken along the rows, whose packed A need not stay in the level 2, mcL3 rows of A
+   * packed at once, a quarter of the last level and at most {@value #MAX_ROWS_BYTES} bytes. Each is rounded to whole
+   * tiles and kept within sizes that measured well.
    *
    * <p>Why all of the level 1 rather than half, which would leave room for a panel of A beside B's: every block of k
    * loads and stores each tile of C once more, from the level 3 for a product larger than the level 2, and that traffic
@@ -193,8 +195,17 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
     int mc = clamp((int) (l2 / 2 / ((long) kc * elementBytes)) / mr * mr, 4 * mr, 480 / mr * mr);
     long ncBytes = Math.min(l2 / 2, l3 / 4);
     int nc = clamp((int) (ncBytes / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);
-    return new Blocking(kc, mc, nc);
+    long rowsBytes = Math.min(l3 / 4, MAX_ROWS_BYTES);
+    int mcL3 = Math.max(mc, (int) (rowsBytes / ((long) kc * elementBytes)) / mr * mr);
+    return new Blocking(kc, mc, nc, mcL3);
   }
+
+  /**
+   * The most bytes of A packed at once for a product taken along the rows ({@link Blocking#mcL3}): a buffer each
+   * multiplying thread keeps, 4,096 rows of float at kc = 256, enough that B is packed once in all but the largest
+   * products.
+   */
+  static final long MAX_ROWS_BYTES = 4L << 20;
 
   /** The most steps of k a block takes ({@link #blocking}): 384 measured slower than 256 on Zen 4. */
   static final int MAX_KC = 256;
@@ -203,11 +214,15 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
     return Math.max(lo, Math.min(hi, v));
   }
 
-  /** A product's cache blocking: kc steps of k, mc rows of A, nc columns of B per block. */
-  record Blocking(int kc, int mc, int nc) {
+  /**
+   * A product's cache blocking: kc steps of k, mc rows of A, nc columns of B per block, and mcL3 rows of A packed at
+   * once for a product taken along the rows, whose packed A is read from the last level (see DoubleGemm's
+   * alongRows).
+   */
+  record Blocking(int kc, int mc, int nc, int mcL3) {
     @Override
     public String toString() {
-      return "kc=" + kc + " mc=" + mc + " nc=" + nc;
+      return "kc=" + kc + " mc=" + mc + " nc=" + nc + " mcL3=" + mcL3;
     }
   }
 }

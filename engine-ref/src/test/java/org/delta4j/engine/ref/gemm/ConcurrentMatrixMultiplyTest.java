@@ -108,14 +108,17 @@ class ConcurrentMatrixMultiplyTest {
    * A product split over k (conv1's weight gradient in small, and one whose slices pad less transposed), into two
    * halves of k (a Dense layer's X·W, k odd, and transposed), over rows (higher than wide) or over columns (wider)
    * gives the same bits on pools of one, two and three threads: the slices and halves of k are fixed by the shape, and
-   * their partial products are summed in order whichever thread computed them.
+   * their partial products are summed in order whichever thread computed them. The widest, 300 × 100 × 2100, packs
+   * A's rows once for all blocks of B's columns on one and two threads (each thread's columns wider than a block) and
+   * A block by block on three: the same bits either way.
    */
   @Test
   void aSplitProductHasTheSameBitsWhateverTheNumberOfThreads() {
-    CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024);
+    CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024, 128);
     // {m, k, n, transposes, split over k: 0 no, 1 in slices, 2 in halves}
     int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {128, 784, 256, 0, 2},
-        {100, 333, 77, 3, 2}, {130, 601, 97, 1, 2}, {200, 150, 170, 0, 0}, {64, 300, 701, 2, 0}};
+        {100, 333, 77, 3, 2}, {130, 601, 97, 1, 2}, {200, 150, 170, 0, 0}, {64, 300, 701, 2, 0},
+        {300, 100, 2100, 1, 0}};
     for (int[] p : products) {
       double[] expected = null;
       float[] expectedFloat = null;

@@ -45,7 +45,7 @@ class MatrixMultiplyTest {
   static Stream<Arguments> shapes() {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
         {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}, {32, 20000, 9},
-        {16, 8001, 20}, {64, 300, 701}, {130, 601, 97}};
+        {16, 8001, 20}, {64, 300, 701}, {130, 601, 97}, {150, 100, 400}};
     List<Arguments> out = new ArrayList<>();
     for (MatrixMultiply mm : ALL) {
       for (int[] s : sizes) {
@@ -145,28 +145,31 @@ class MatrixMultiplyTest {
     // Zen 3, float 4 × 16: a 512 × 16 panel of B would fill 32 KiB, and kc stops at 256; 256 rows of A × 256 fill
     // half of 512 KiB, and so do 256 × 256 columns of B. With the 6-row tile, A's rows are whole tiles: 252.
     CpuShape zen3 = new CpuShape(256, 16, 8, 32 << 10, 512 << 10, 32 << 20);
-    assertEquals(new CpuShape.Blocking(256, 256, 256), zen3.blocking(Float.BYTES, 4, 16));
-    assertEquals(new CpuShape.Blocking(256, 252, 256), zen3.blocking(Float.BYTES, 6, 16));
+    assertEquals(new CpuShape.Blocking(256, 256, 256, 4096), zen3.blocking(Float.BYTES, 4, 16));
+    assertEquals(new CpuShape.Blocking(256, 252, 256, 4092), zen3.blocking(Float.BYTES, 6, 16));
     // Zen 2, double 5 × 8: 128 rows of A × 256 doubles fill half of 512 KiB, 125 in whole tiles; float 5 × 16, 255.
+    // Along the rows, 4 MiB (a quarter of 16 MiB) of A: 2,048 rows of 256 doubles, 2,045 in whole tiles; 4,095 floats.
     CpuShape zen2 = new CpuShape(256, 16, 10, 32 << 10, 512 << 10, 16 << 20);
-    assertEquals(new CpuShape.Blocking(256, 125, 128), zen2.blocking(Double.BYTES, 5, 8));
-    assertEquals(new CpuShape.Blocking(256, 255, 256), zen2.blocking(Float.BYTES, 5, 16));
+    assertEquals(new CpuShape.Blocking(256, 125, 128, 2045), zen2.blocking(Double.BYTES, 5, 8));
+    assertEquals(new CpuShape.Blocking(256, 255, 256, 4095), zen2.blocking(Float.BYTES, 5, 16));
     // Zen 4, float 14 × 32 and double 14 × 16: a 256 × 32 panel of floats (× 16 of doubles) fills 32 KiB; half of
     // 1 MiB of L2 holds 512 rows of A × 256 floats, capped at 476 (whole tiles under 480), or 252 × 256 doubles; and
     // 256 × 512 floats (256 doubles) of B.
     CpuShape zen4 = new CpuShape(512, 32, 8, 32 << 10, 1 << 20, 32 << 20);
-    assertEquals(new CpuShape.Blocking(256, 476, 512), zen4.blocking(Float.BYTES, 14, 32));
-    assertEquals(new CpuShape.Blocking(256, 252, 256), zen4.blocking(Double.BYTES, 14, 16));
+    assertEquals(new CpuShape.Blocking(256, 476, 512, 4088), zen4.blocking(Float.BYTES, 14, 32));
+    assertEquals(new CpuShape.Blocking(256, 252, 256, 2044), zen4.blocking(Double.BYTES, 14, 16));
     // Sapphire Rapids, float 8 × 32 and double 8 × 16: 48 KiB of L1 would take 384 steps, kc stops at 256; 2 MiB of
     // L2 → mc capped at 480, and 256 × 1024 floats (512 doubles) of B are half of it.
     CpuShape spr = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 105 << 20);
-    assertEquals(new CpuShape.Blocking(256, 480, 1024), spr.blocking(Float.BYTES, 8, 32));
-    assertEquals(new CpuShape.Blocking(256, 480, 512), spr.blocking(Double.BYTES, 8, 16));
+    assertEquals(new CpuShape.Blocking(256, 480, 1024, 4096), spr.blocking(Float.BYTES, 8, 32));
+    assertEquals(new CpuShape.Blocking(256, 480, 512, 2048), spr.blocking(Double.BYTES, 8, 16));
     // A level 1 of 16 KiB: a 128 × 32 panel of floats fills it.
     assertEquals(128, new CpuShape(512, 32, 8, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
     // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
     CpuShape small = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 1 << 20);
     assertEquals(256, small.blocking(Float.BYTES, 8, 32).nc());
+    // and the rows of A packed at once: a quarter of 1 MiB is 256 rows × 256 floats, fewer than mc's 480, which stays.
+    assertEquals(480, small.blocking(Float.BYTES, 8, 32).mcL3());
     assertEquals(48L << 10, CpuShape.parseSize("48K\n"));
     assertEquals(32L << 20, CpuShape.parseSize("32M"));
     assertTrue(VECTOR.description().contains("-bit vectors"), VECTOR.description());
