@@ -216,8 +216,8 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
 
   /**
    * A product's cache blocking: kc steps of k, mc rows of A, nc columns of B per block, and mcL3 rows of A packed at
-   * once for a product taken along the rows, whose packed A is read from the last level (see DoubleGemm's
-   * alongRows).
+   * once for a product taken along the rows, whose packed A is read from the last level ({@link
+   * DoubleGemm}'s serialAlongRows).
    */
   record Blocking(int kc, int mc, int nc, int mcL3) {
     @Override

@@ -69,7 +69,7 @@ final class DoubleGemm {
 
   /**
    * The cache blocking (see {@link CpuShape#blocking}): steps of k, rows of A, columns of B per block, and rows of A
-   * packed at once for {@link #alongRows}.
+   * packed at once for {@link #serialAlongRows}.
    */
   private final int blockK;
   private final int blockM;
@@ -104,7 +104,7 @@ final class DoubleGemm {
     final double[] tile = new double[kernel.mr() * kernel.nr()];
     /** Packed B for this caller's products; grows to the largest block seen, at most kc × nc rounded up to NR. */
     double[] bPack = new double[0];
-    /** A's rows packed by {@link #alongRows}; grows to the largest block seen, at most kc × mcL3 rounded up to MR. */
+    /** A's rows packed by {@link #serialAlongRows}; grows to the largest block seen, kc × mcL3 (in MRs). */
     double[] aRows = new double[0];
     /** A column of A gathered for {@link #rows}; grows to the longest seen. */
     double[] column = new double[0];
@@ -468,7 +468,7 @@ final class DoubleGemm {
     double[] bPack = bPack(own, j1 - j0);
     int step = kStep(k1 - k0);
     if (m > step && j1 - j0 > blockN) {
-      alongRows(own, ta, tb, m, j0, j1, k0, k1, step, alpha, a, lda, b, ldb, accumulate, c, c0, ldc, bPack);
+      serialAlongRows(own, ta, tb, m, j0, j1, k0, k1, step, alpha, a, lda, b, ldb, accumulate, c, c0, ldc, bPack);
       return;
     }
     for (int jc = j0; jc < j1; jc += blockN) {
@@ -493,7 +493,7 @@ final class DoubleGemm {
    * JVM, on two cores: float 102.5-115.8 GFLOP/s on average against 97.6-108.2, double 58.8 against 54.7; in separate
    * JVMs on one core, double 31-34 against 25-30, float 55-70 against 52-64.
    */
-  private void alongRows(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, int step,
+  private void serialAlongRows(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, int step,
       double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc,
       double[] bPack) {
     int mr = kernel.mr();

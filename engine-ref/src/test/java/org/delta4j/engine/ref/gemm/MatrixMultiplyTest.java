@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * C[i][j] = α·Σₚ op(A)[i][p]·op(B)[p][j] + β·C[i][j], on shapes that hit every edge: 1 × 1, fewer rows than a tile
  * (the unpacked path), sizes that are not multiples of the tile or the block, every transpose, products large enough
  * to be split over threads by rows, ones whose k exceeds m and n (a Dense layer's X·W) split in halves of k, and ones
- * whose k dwarfs m·n (a convolution's weight gradient) split over k; with every register tile there is a kernel for,
- * and with caches small enough that every block boundary is crossed.
+ * whose k dwarfs m·n (a convolution's weight gradient) split over k, and ones higher than a block of k and wider than
+ * a block of B's columns, whose rows of A are packed once for all those blocks; with every register tile there is a
+ * kernel for, and with caches small enough that every block boundary is crossed.
  */
 class MatrixMultiplyTest {
   static final MatrixMultiply VECTOR = new MatrixMultiply(true);
