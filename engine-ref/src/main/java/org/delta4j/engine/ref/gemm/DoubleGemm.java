@@ -100,12 +100,14 @@ final class DoubleGemm {
    * nothing.
    */
   private final class Workspace {
-    final double[] aPack = new double[blockK * ((blockM + kernel.mr() - 1) / kernel.mr()) * kernel.mr()];
+    /**
+     * Packed A, for {@link #block}'s mc × kc blocks and {@link #serialAlongRows}'s larger ones; grows to the largest
+     * block seen, at most kc × mcL3 rounded up to MR rows.
+     */
+    double[] aPack = new double[0];
     final double[] tile = new double[kernel.mr() * kernel.nr()];
     /** Packed B for this caller's products; grows to the largest block seen, at most kc × nc rounded up to NR. */
     double[] bPack = new double[0];
-    /** A's rows packed by {@link #serialAlongRows}; grows to the largest block seen, kc × mcL3 (in MRs). */
-    double[] aRows = new double[0];
     /** A column of A gathered for {@link #rows}; grows to the longest seen. */
     double[] column = new double[0];
     /** The slices' partial products of a product split over k ({@link #splitK}); grows to the largest seen. */
@@ -449,6 +451,16 @@ final class DoubleGemm {
     return (k + blocks - 1) / blocks;
   }
 
+  /** This thread's packed-A buffer, grown to kc steps of {@code rows} rows, rounded up to whole MR-row panels. */
+  private double[] aPack(Workspace w, int rows, int kc) {
+    int mr = kernel.mr();
+    int packed = kc * ((rows + mr - 1) / mr) * mr;
+    if (w.aPack.length < packed) {
+      w.aPack = new double[packed];
+    }
+    return w.aPack;
+  }
+
   /** This thread's packed-B buffer, grown to a kc × nc block of a product n wide. */
   private double[] bPack(Workspace w, int n) {
     int nr = kernel.nr();
@@ -499,21 +511,17 @@ final class DoubleGemm {
     int mr = kernel.mr();
     int chunks = (m + blockRows - 1) / blockRows;
     int chunkRows = ((m + chunks - 1) / chunks + mr - 1) / mr * mr; // whole panels, so that only the last has an edge
+    double[] aPack = aPack(own, chunkRows, step);
     for (int pc = k0; pc < k1; pc += step) {
       int kc = Math.min(step, k1 - pc);
       boolean blockAccumulates = accumulate || pc > k0;
       for (int i0 = 0; i0 < m; i0 += chunkRows) {
         int rows = Math.min(chunkRows, m - i0);
-        int packed = kc * chunkRows;
-        if (own.aRows.length < packed) {
-          own.aRows = new double[packed];
-        }
-        double[] aRows = own.aRows;
-        packA(ta, a, lda, i0, pc, rows, kc, aRows);
+        packA(ta, a, lda, i0, pc, rows, kc, aPack);
         for (int jc = j0; jc < j1; jc += blockN) {
           int nc = Math.min(blockN, j1 - jc);
           packB(tb, b, ldb, pc, jc, kc, nc, bPack);
-          tiles(true, rows, nc, kc, aRows, bPack, alpha, c, c0 + i0 * ldc + jc, ldc, blockAccumulates, own.tile);
+          tiles(true, rows, nc, kc, aPack, bPack, alpha, c, c0 + i0 * ldc + jc, ldc, blockAccumulates, own.tile);
         }
       }
     }
@@ -559,7 +567,7 @@ final class DoubleGemm {
   private void block(int from, int to, boolean ta, double[] a, int lda, int pc, int kc, int jc, int nc, double alpha,
       double[] c, int c0, int ldc, boolean accumulate, double[] bPack) {
     Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
-    double[] aPack = own.aPack;
+    double[] aPack = aPack(own, Math.min(blockM, to - from), kc);
     boolean alongRows = to - from > kc;
     for (int ic = from; ic < to; ic += blockM) {
       int mc = Math.min(blockM, to - ic);

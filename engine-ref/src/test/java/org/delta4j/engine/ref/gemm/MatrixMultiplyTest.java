@@ -143,6 +143,8 @@ class MatrixMultiplyTest {
     assertEquals(16, CpuShape.registers("amd64", 256));
     assertEquals(32, CpuShape.registers("amd64", 512));
     assertEquals(32, CpuShape.registers("aarch64", 128));
+    // The rows of A packed at once along the rows (mcL3) are 4 MiB at kc = 256 wherever a quarter of the last level
+    // is larger: 4,096 floats or 2,048 doubles, rounded down to whole tiles.
     // Zen 3, float 4 × 16: a 512 × 16 panel of B would fill 32 KiB, and kc stops at 256; 256 rows of A × 256 fill
     // half of 512 KiB, and so do 256 × 256 columns of B. With the 6-row tile, A's rows are whole tiles: 252.
     CpuShape zen3 = new CpuShape(256, 16, 8, 32 << 10, 512 << 10, 32 << 20);
