@@ -26,10 +26,10 @@ final class DoubleGemm {
     int nr();
 
     /**
-     * The kernel of {@value DoubleGemm#EDGE_ROWS} rows and the same NR, for the last panel of a product with at most that many
-     * rows left: 60 rows are four 14-row tiles and one of 4 rather than five of 14, a seventh less work. It must give the
-     * same bits as this kernel would for those rows: the same order of fused multiply-adds along k, the same rounding
-     * into C.
+     * The kernel of {@value DoubleGemm#EDGE_ROWS} rows and the same NR, for the last panel of a product with at most
+     * that many rows left: 60 rows are four 14-row tiles and one of 4 rather than five of 14, a seventh less work. It
+     * must give the same bits as this kernel would for those rows: the same order of fused multiply-adds along k, the
+     * same rounding into C.
      */
     MicroKernel edge();
 
@@ -67,14 +67,10 @@ final class DoubleGemm {
   /** The rows of {@link MicroKernel#edge}'s tile. */
   static final int EDGE_ROWS = 4;
 
-  /**
-   * The cache blocking (see {@link CpuShape#blocking}): steps of k, rows of A, columns of B per block, and rows of A
-   * packed at once for {@link #serialAlongRows}.
-   */
-  private final int blockK;
-  private final int blockM;
-  private final int blockN;
-  private final int blockRows;
+  /** The cache blocking of most products (see {@link CpuShape#blocking}). */
+  private final CpuShape.Blocking shallow;
+  /** The cache blocking of products whose C is at least kc × kc of it ({@link #blocking(int, int, int)}). */
+  private final CpuShape.Blocking deep;
 
   private final MicroKernel kernel;
   private final MicroKernel edge;
@@ -133,6 +129,7 @@ final class DoubleGemm {
     int jobColsPerPart;
     int jobThreads;
     boolean jobAccumulate;
+    CpuShape.Blocking jobBlocking;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
     final java.util.function.IntConsumer columns = this::runColumns;
@@ -143,7 +140,7 @@ final class DoubleGemm {
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
-          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack);
+          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack, jobBlocking);
     }
 
     /** Sets the product a split job computes: C (+)= α·op(A)·op(B), m × n, k steps. */
@@ -169,14 +166,15 @@ final class DoubleGemm {
       jobA = null;
       jobB = null;
       jobC = null;
+      jobBlocking = null;
     }
 
     /** One thread's columns of a product split by {@link #columns}, on its own workspace. */
     private void runColumns(int t) {
       int j0 = Math.min(jobN, t * jobColsPerPart);
       int j1 = Math.min(jobN, j0 + jobColsPerPart);
-      serial(workspaces.get(), jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB, jobLdb,
-          jobAccumulate, jobC, 0, jobLdc);
+      serial(workspaces.get(), jobBlocking, jobTa, jobTb, jobRows, j0, j1, 0, jobK, jobAlpha, jobA, jobLda, jobB,
+          jobLdb, jobAccumulate, jobC, 0, jobLdc);
     }
 
     /**
@@ -203,8 +201,8 @@ final class DoubleGemm {
       int colsPerPart = ((jobN + count - 1) / count + nr - 1) / nr * nr;
       int j0 = Math.min(jobN, index * colsPerPart);
       int j1 = Math.min(jobN, j0 + colsPerPart);
-      serial(own, jobTa, jobTb, jobRows, j0, j1, h * (jobK / 2), h == 0 ? jobK / 2 : jobK, jobAlpha, jobA, jobLda,
-          jobB, jobLdb, h == 0 && jobAccumulate, h == 0 ? jobC : partial, 0, h == 0 ? jobLdc : jobN);
+      serial(own, shallow, jobTa, jobTb, jobRows, j0, j1, h * (jobK / 2), h == 0 ? jobK / 2 : jobK, jobAlpha, jobA,
+          jobLda, jobB, jobLdb, h == 0 && jobAccumulate, h == 0 ? jobC : partial, 0, h == 0 ? jobLdc : jobN);
     }
 
     /** One thread's rows of C in a product split by {@link #halves}: the second half's partial product added in. */
@@ -225,32 +223,34 @@ final class DoubleGemm {
       for (int s = nextSlice.getAndIncrement(); s < jobSlices; s = nextSlice.getAndIncrement()) {
         int k0 = (int) ((long) s * jobK / jobSlices);
         int k1 = (int) ((long) (s + 1) * jobK / jobSlices);
-        serial(own, jobTa, jobTb, jobRows, 0, jobN, k0, k1, jobAlpha, jobA, jobLda, jobB, jobLdb, jobAccumulate, jobC,
-            s * size, jobLdc);
+        serial(own, shallow, jobTa, jobTb, jobRows, 0, jobN, k0, k1, jobAlpha, jobA, jobLda, jobB, jobLdb,
+            jobAccumulate, jobC, s * size, jobLdc);
       }
     }
   }
 
   /**
-   * As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, WorkerPool, long, long, long)} with one threshold for all
-   * splits.
+   * As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, CpuShape.Blocking, WorkerPool, long, long, long)} with one
+   * blocking for all products and one threshold for all splits.
    */
   DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
-    this(kernel, blocking, pool, parallelFlops, parallelFlops, parallelFlops);
+    this(kernel, blocking, blocking, pool, parallelFlops, parallelFlops, parallelFlops);
   }
 
-  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops, long polledFlops,
-      long sliceFlops) {
+  /**
+   * With the blocking of most products, {@code shallow}, and that of products whose C is at least kc × kc of
+   * {@code deep} (see {@link CpuShape#deepBlocking}).
+   */
+  DoubleGemm(MicroKernel kernel, CpuShape.Blocking shallow, CpuShape.Blocking deep, WorkerPool pool,
+      long parallelFlops, long polledFlops, long sliceFlops) {
     this.kernel = kernel;
     this.edge = kernel.edge();
     if (edge.mr() != EDGE_ROWS || edge.nr() != kernel.nr()) {
       throw new IllegalArgumentException("edge kernel " + edge.mr() + "×" + edge.nr() + " for a " + kernel.mr() + "×"
           + kernel.nr() + " tile: must be " + EDGE_ROWS + "×" + kernel.nr());
     }
-    this.blockK = blocking.kc();
-    this.blockM = blocking.mc();
-    this.blockN = blocking.nc();
-    this.blockRows = blocking.mcL3();
+    this.shallow = shallow;
+    this.deep = deep;
     this.pool = pool;
     this.parallelFlops = parallelFlops;
     this.polledFlops = polledFlops;
@@ -258,12 +258,11 @@ final class DoubleGemm {
   }
 
   String kernelName() {
-    return kernel.mr() + "×" + kernel.nr() + " tile, kc=" + blockK + " mc=" + blockM + " nc=" + blockN + " mcL3="
-        + blockRows;
+    return kernel.mr() + "×" + kernel.nr() + " tile, " + shallow + (deep.equals(shallow) ? "" : ", deep " + deep);
   }
 
-  void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b, int ldb, double beta,
-      double[] c, int ldc) {
+  void gemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b, int ldb,
+      double beta, double[] c, int ldc) {
     int mr = kernel.mr();
     boolean packed = m >= mr && n > 0 && k > 0 && alpha != 0;
     // β = 0 ignores what C held, NaN included. A packed product stores its first block of k, or its sum of slices,
@@ -301,19 +300,20 @@ final class DoubleGemm {
       halves(w, threads, ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
+    CpuShape.Blocking bl = blocking(m, n, k);
     if (threads == 1) {
-      serial(w, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
+      serial(w, bl, ta, tb, m, 0, n, 0, k, alpha, a, lda, b, ldb, accumulate, c, 0, ldc);
       return;
     }
     int panels = (n + kernel.nr() - 1) / kernel.nr();
     if (n >= m && panels >= threads) {
-      columns(w, Math.min(threads, panels), ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
+      columns(w, bl, Math.min(threads, panels), ta, tb, m, n, k, alpha, a, lda, b, ldb, accumulate, c, ldc);
       return;
     }
-    double[] bPack = bPack(w, n);
-    int step = kStep(k);
-    for (int jc = 0; jc < n; jc += blockN) {
-      int nc = Math.min(blockN, n - jc);
+    double[] bPack = bPack(w, n, bl);
+    int step = kStep(k, bl);
+    for (int jc = 0; jc < n; jc += bl.nc()) {
+      int nc = Math.min(bl.nc(), n - jc);
       for (int pc = 0; pc < k; pc += step) {
         int kc = Math.min(step, k - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
@@ -331,6 +331,7 @@ final class DoubleGemm {
         w.jobC = c;
         w.jobLdc = ldc;
         w.jobAccumulate = accumulate || pc > 0;
+        w.jobBlocking = bl;
         pool.invoke(threads, w.part);
         w.clearJob();
       }
@@ -344,10 +345,11 @@ final class DoubleGemm {
    * over once per block of k; here B's packing, the larger when n ≥ m, is shared out and the hand-over is one. The
    * tiles start where the whole product's would (the shares are whole panels), so C has the same bits either way.
    */
-  private void columns(Workspace w, int threads, boolean ta, boolean tb, int m, int n, int k, double alpha,
-      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
+  private void columns(Workspace w, CpuShape.Blocking bl, int threads, boolean ta, boolean tb, int m, int n, int k,
+      double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int ldc) {
     int nr = kernel.nr();
     w.setJob(m, n, k, ta, a, lda, tb, b, ldb, alpha, c, ldc, accumulate);
+    w.jobBlocking = bl;
     w.jobColsPerPart = ((n + threads - 1) / threads + nr - 1) / nr * nr;
     pool.invoke(threads, w.columns);
     w.clearJob();
@@ -397,10 +399,10 @@ final class DoubleGemm {
    * there are, so that the sum's order is fixed.
    */
   int slices(int m, int n, int k) {
-    if (2L * m * n * k < sliceFlops || k < 4 * blockK || 8L * m * n > k) {
+    if (2L * m * n * k < sliceFlops || k < 4 * shallow.kc() || 8L * m * n > k) {
       return 1;
     }
-    return Math.min(16, k / (2 * blockK));
+    return Math.min(16, k / (2 * shallow.kc()));
   }
 
   /**
@@ -446,9 +448,22 @@ final class DoubleGemm {
    * The steps of k a block takes: kc at most, evened out over the blocks (k = 200 is 100 + 100, not 192 + 8, whose
    * short block would spend more on the tile's edges than on its steps).
    */
-  private int kStep(int k) {
-    int blocks = (k + blockK - 1) / blockK;
+  private static int kStep(int k, CpuShape.Blocking bl) {
+    int blocks = (k + bl.kc() - 1) / bl.kc();
     return (k + blocks - 1) / blocks;
+  }
+
+  /**
+   * The blocking of an m × n × k product: {@link #deep} when it is deeper than {@link #shallow}'s kc and C is at least
+   * kc × kc of the deep one, else {@link #shallow}. Every block of k loads and stores each tile of C once more, and for
+   * a C that large from the level 3; the deeper blocks halve that traffic where the tile is narrow enough for the level
+   * 1 to hold twice the steps (AVX2). Smaller products keep the shallow blocks, whose B block and A block are twice the
+   * columns and rows: on AVX2 Zen 2, float, the deep blocks made 128 × 784 × 256 8 % slower and 784 × 128 × 256 17 %.
+   * Chosen by the shape alone, so every split of a product takes the same blocks of k and C the same bits.
+   */
+  CpuShape.Blocking blocking(int m, int n, int k) {
+    int kc = deep.kc();
+    return kc > shallow.kc() && k > shallow.kc() && m >= kc && n >= kc ? deep : shallow;
   }
 
   /** This thread's packed-A buffer, grown to kc steps of {@code rows} rows, rounded up to whole MR-row panels. */
@@ -461,10 +476,10 @@ final class DoubleGemm {
     return w.aPack;
   }
 
-  /** This thread's packed-B buffer, grown to a kc × nc block of a product n wide. */
-  private double[] bPack(Workspace w, int n) {
+  /** This thread's packed-B buffer, grown to a kc × nc block of {@code bl} for a product n wide. */
+  private double[] bPack(Workspace w, int n, CpuShape.Blocking bl) {
     int nr = kernel.nr();
-    int packed = blockK * ((Math.min(blockN, n) + nr - 1) / nr) * nr;
+    int packed = bl.kc() * ((Math.min(bl.nc(), n) + nr - 1) / nr) * nr;
     if (w.bPack.length < packed) {
       w.bPack = new double[packed];
     }
@@ -473,29 +488,31 @@ final class DoubleGemm {
 
   /**
    * Columns [j0, j1) of C[c0..] += α·op(A)[:, k0..k1)·op(B)[k0..k1, j0..j1) (unless {@code accumulate}: =, what C
-   * held ignored), every block on this thread with its workspace {@code own}.
+   * held ignored), every block of {@code bl} on this thread with its workspace {@code own}.
    */
-  private void serial(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, double alpha,
-      double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc) {
-    double[] bPack = bPack(own, j1 - j0);
-    int step = kStep(k1 - k0);
-    if (m > step && j1 - j0 > blockN) {
-      serialAlongRows(own, ta, tb, m, j0, j1, k0, k1, step, alpha, a, lda, b, ldb, accumulate, c, c0, ldc, bPack);
+  private void serial(Workspace own, CpuShape.Blocking bl, boolean ta, boolean tb, int m, int j0, int j1, int k0,
+      int k1, double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0,
+      int ldc) {
+    double[] bPack = bPack(own, j1 - j0, bl);
+    int step = kStep(k1 - k0, bl);
+    if (m > step && j1 - j0 > bl.nc()) {
+      serialAlongRows(own, bl, ta, tb, m, j0, j1, k0, k1, step, alpha, a, lda, b, ldb, accumulate, c, c0, ldc,
+          bPack);
       return;
     }
-    for (int jc = j0; jc < j1; jc += blockN) {
-      int nc = Math.min(blockN, j1 - jc);
+    for (int jc = j0; jc < j1; jc += bl.nc()) {
+      int nc = Math.min(bl.nc(), j1 - jc);
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
-        block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, bPack);
+        block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, bPack, bl);
       }
     }
   }
 
   /**
    * As {@link #serial}, for a product higher than a block of k is deep, whose tiles {@link #block} would take along
-   * the rows, and wider than a block of B's columns: each block of k packs A's rows once, {@code blockRows} at a time
+   * the rows, and wider than a block of B's columns: each block of k packs A's rows once, {@code bl.mcL3()} at a time
    * (all of them but in a product of thousands of rows), and every block of B's columns then runs over them. Taken
    * block by block, A would be packed again for every block of B's columns: four times at n = 1024 in float on a
    * 512 KiB level 2 (nc = 256), eight in double. Along the rows A's block need not fit in the level 2, as
@@ -505,11 +522,11 @@ final class DoubleGemm {
    * JVM, on two cores: float 102.5-115.8 GFLOP/s on average against 97.6-108.2, double 58.8 against 54.7; in separate
    * JVMs on one core, double 31-34 against 25-30, float 55-70 against 52-64.
    */
-  private void serialAlongRows(Workspace own, boolean ta, boolean tb, int m, int j0, int j1, int k0, int k1, int step,
-      double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate, double[] c, int c0, int ldc,
-      double[] bPack) {
+  private void serialAlongRows(Workspace own, CpuShape.Blocking bl, boolean ta, boolean tb, int m, int j0, int j1,
+      int k0, int k1, int step, double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate,
+      double[] c, int c0, int ldc, double[] bPack) {
     int mr = kernel.mr();
-    int chunks = (m + blockRows - 1) / blockRows;
+    int chunks = (m + bl.mcL3() - 1) / bl.mcL3();
     int chunkRows = ((m + chunks - 1) / chunks + mr - 1) / mr * mr; // whole panels, so that only the last has an edge
     double[] aPack = aPack(own, chunkRows, step);
     for (int pc = k0; pc < k1; pc += step) {
@@ -518,8 +535,8 @@ final class DoubleGemm {
       for (int i0 = 0; i0 < m; i0 += chunkRows) {
         int rows = Math.min(chunkRows, m - i0);
         packA(ta, a, lda, i0, pc, rows, kc, aPack);
-        for (int jc = j0; jc < j1; jc += blockN) {
-          int nc = Math.min(blockN, j1 - jc);
+        for (int jc = j0; jc < j1; jc += bl.nc()) {
+          int nc = Math.min(bl.nc(), j1 - jc);
           packB(tb, b, ldb, pc, jc, kc, nc, bPack);
           tiles(true, rows, nc, kc, aPack, bPack, alpha, c, c0 + i0 * ldc + jc, ldc, blockAccumulates, own.tile);
         }
@@ -565,12 +582,12 @@ final class DoubleGemm {
    * the same order into each element of C, so the bits are the same.
    */
   private void block(int from, int to, boolean ta, double[] a, int lda, int pc, int kc, int jc, int nc, double alpha,
-      double[] c, int c0, int ldc, boolean accumulate, double[] bPack) {
+      double[] c, int c0, int ldc, boolean accumulate, double[] bPack, CpuShape.Blocking bl) {
     Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
-    double[] aPack = aPack(own, Math.min(blockM, to - from), kc);
+    double[] aPack = aPack(own, Math.min(bl.mc(), to - from), kc);
     boolean alongRows = to - from > kc;
-    for (int ic = from; ic < to; ic += blockM) {
-      int mc = Math.min(blockM, to - ic);
+    for (int ic = from; ic < to; ic += bl.mc()) {
+      int mc = Math.min(bl.mc(), to - ic);
       packA(ta, a, lda, ic, pc, mc, kc, aPack);
       tiles(alongRows, mc, nc, kc, aPack, bPack, alpha, c, c0 + ic * ldc + jc, ldc, accumulate, own.tile);
     }

@@ -51,7 +51,9 @@ public final class MatrixMultiply {
   private final boolean vector;
   private final CpuShape shape;
 
-  /** With the vector micro-kernels or the scalar ones, shaped for this CPU; the vector ones need the incubator module. */
+  /**
+   * With the vector micro-kernels or the scalar ones, shaped for this CPU; the vector ones need the incubator module.
+   */
   MatrixMultiply(boolean vector) {
     this(vector, 0, null);
   }
@@ -93,10 +95,10 @@ public final class MatrixMultiply {
       f = new FloatGemm.Scalar();
       d = new DoubleGemm.Scalar();
     }
-    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, polledFlops,
-        SLICE_FLOPS);
-    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, polledFlops,
-        SLICE_FLOPS);
+    this.floats = new FloatGemm(f, shape.blocking(Float.BYTES, f.mr(), f.nr()),
+        shape.deepBlocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, polledFlops, SLICE_FLOPS);
+    this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()),
+        shape.deepBlocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, polledFlops, SLICE_FLOPS);
   }
 
   /** The instance chosen for this JVM. */

@@ -110,27 +110,34 @@ class ConcurrentMatrixMultiplyTest {
    * gives the same bits on pools of one, two and three threads: the slices and halves of k are fixed by the shape, and
    * their partial products are summed in order whichever thread computed them. The widest, 300 × 100 × 2100, packs
    * A's rows once for all blocks of B's columns on one and two threads (each thread's columns wider than a block) and
-   * A block by block on three: the same bits either way.
+   * A block by block on three: the same bits either way. The last three are at least the deep blocking's kc high and
+   * wide and take its blocks of k, wherever they are split (by rows, by columns, along the rows or not), and match the
+   * definition.
    */
   @Test
   void aSplitProductHasTheSameBitsWhateverTheNumberOfThreads() {
-    CpuShape.Blocking blocking = new CpuShape.Blocking(192, 64, 1024, 128);
-    // {m, k, n, transposes, split over k: 0 no, 1 in slices, 2 in halves}
-    int[][] products = {{32, 20000, 9, 2, 1}, {9, 6000, 40, 1, 1}, {16, 8001, 20, 3, 1}, {128, 784, 256, 0, 2},
-        {100, 333, 77, 3, 2}, {130, 601, 97, 1, 2}, {200, 150, 170, 0, 0}, {64, 300, 701, 2, 0},
-        {300, 100, 2100, 1, 0}};
+    CpuShape.Blocking shallow = new CpuShape.Blocking(192, 64, 1024, 128);
+    CpuShape.Blocking deep = new CpuShape.Blocking(288, 48, 256, 96);
+    // {m, k, n, transposes, split over k: 0 no, 1 in slices, 2 in halves; deep blocks: 1}
+    int[][] products = {{32, 20000, 9, 2, 1, 0}, {9, 6000, 40, 1, 1, 0}, {16, 8001, 20, 3, 1, 0},
+        {128, 784, 256, 0, 2, 0}, {100, 333, 77, 3, 2, 0}, {130, 601, 97, 1, 2, 0}, {200, 150, 170, 0, 0, 0},
+        {64, 300, 701, 2, 0, 0}, {300, 100, 2100, 1, 0, 0}, {300, 700, 290, 0, 0, 1}, {600, 500, 300, 1, 0, 1},
+        {290, 600, 800, 2, 0, 1}};
     for (int[] p : products) {
       double[] expected = null;
       float[] expectedFloat = null;
       for (int threads = 1; threads <= 3; threads++) {
         WorkerPool pool = new WorkerPool(threads);
-        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows14(), blocking, pool,
-            MatrixMultiplyTest.SPLIT_SMALL);
-        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows14(), blocking, pool, MatrixMultiplyTest.SPLIT_SMALL);
+        DoubleGemm doubles = new DoubleGemm(new DoubleVectorKernel.Rows14(), shallow, deep, pool,
+            MatrixMultiplyTest.SPLIT_SMALL, MatrixMultiplyTest.SPLIT_SMALL, MatrixMultiplyTest.SPLIT_SMALL);
+        FloatGemm floats = new FloatGemm(new FloatVectorKernel.Rows14(), shallow, deep, pool,
+            MatrixMultiplyTest.SPLIT_SMALL, MatrixMultiplyTest.SPLIT_SMALL, MatrixMultiplyTest.SPLIT_SMALL);
         assertEquals(p[4] == 1, doubles.slices(p[0], p[2], p[1]) > 1,
             "split over k: " + java.util.Arrays.toString(p));
         assertEquals(p[4] == 2, doubles.slices(p[0], p[2], p[1]) == 1 && doubles.halves(p[0], p[2], p[1]),
             "split in halves of k: " + java.util.Arrays.toString(p));
+        assertEquals(p[5] == 1 ? deep : shallow, doubles.blocking(p[0], p[2], p[1]),
+            "blocking of " + java.util.Arrays.toString(p));
         double[] a = MatrixMultiplyTest.random(p[0] * p[1], 1);
         double[] b = MatrixMultiplyTest.random(p[1] * p[2], 2);
         double[] c = new double[p[0] * p[2]];
@@ -143,6 +150,13 @@ class ConcurrentMatrixMultiplyTest {
         if (expected == null) {
           expected = c;
           expectedFloat = cf;
+          if (p[5] == 1) {
+            double[] definition = MatrixMultiplyTest.reference(ta, tb, p[0], p[2], p[1], 0.75, a, b, 0, c);
+            for (int i = 0; i < c.length; i++) {
+              assertEquals(definition[i], c[i], 1e-12 * p[1], "double C[" + i / p[2] + "][" + i % p[2] + "]");
+              assertEquals(definition[i], cf[i], 2e-6 * p[1], "float C[" + i / p[2] + "][" + i % p[2] + "]");
+            }
+          }
         } else {
           String what = threads + " threads, product " + java.util.Arrays.toString(p);
           assertArrayEquals(expected, c, "double, " + what);

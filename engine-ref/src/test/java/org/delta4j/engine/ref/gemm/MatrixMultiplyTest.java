@@ -166,6 +166,20 @@ class MatrixMultiplyTest {
     CpuShape spr = new CpuShape(512, 32, 8, 48 << 10, 2 << 20, 105 << 20);
     assertEquals(new CpuShape.Blocking(256, 480, 1024, 4096), spr.blocking(Float.BYTES, 8, 32));
     assertEquals(new CpuShape.Blocking(256, 480, 512, 2048), spr.blocking(Double.BYTES, 8, 16));
+    // The deep blocks, for products whose C is at least kc × kc: where a panel of B fills the level 1 in more than 256
+    // steps, up to 512. Zen 3 and Zen 2 (32 KiB, AVX2): 512 × 16 floats or × 8 doubles; half of 512 KiB of L2 then
+    // holds 128 rows of A or columns of B in float (125 rows in whole 5-row tiles), 64 in double (60 rows); and 4 MiB
+    // of A packed at once, 2,048 rows of float and 1,024 of double, rounded down to whole tiles.
+    assertEquals(new CpuShape.Blocking(512, 128, 128, 2048), zen3.deepBlocking(Float.BYTES, 4, 16));
+    assertEquals(new CpuShape.Blocking(512, 125, 128, 2045), zen2.deepBlocking(Float.BYTES, 5, 16));
+    assertEquals(new CpuShape.Blocking(512, 60, 64, 1020), zen2.deepBlocking(Double.BYTES, 5, 8));
+    // Zen 4's panels fill its level 1 in 256 steps: the deep blocks are the others.
+    assertEquals(zen4.blocking(Float.BYTES, 14, 32), zen4.deepBlocking(Float.BYTES, 14, 32));
+    assertEquals(zen4.blocking(Double.BYTES, 14, 16), zen4.deepBlocking(Double.BYTES, 14, 16));
+    // Sapphire Rapids' 48 KiB take 384 steps: mc capped at 480 in float (336 whole tiles of the 341 doubles half of
+    // 2 MiB holds), nc 672 floats (336 doubles), and 4 MiB of A, 2,730 rows of float (2,728 in whole 8-row tiles).
+    assertEquals(new CpuShape.Blocking(384, 480, 672, 2728), spr.deepBlocking(Float.BYTES, 8, 32));
+    assertEquals(new CpuShape.Blocking(384, 336, 336, 1360), spr.deepBlocking(Double.BYTES, 8, 16));
     // A level 1 of 16 KiB: a 128 × 32 panel of floats fills it.
     assertEquals(128, new CpuShape(512, 32, 8, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
     // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
