@@ -180,9 +180,9 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * BLIS: kc steps make a kc × nr panel of packed B fill the level-1 cache, up to {@value #MAX_KC} steps; a kc × nc
    * block of packed B fills half the level-2 cache (the panels of A meet it one after another while it stays there,
    * see {@link DoubleGemm}), and at most a quarter of the last level; an mc × kc block of packed A, packed at once,
-   * half the level-2 cache; for a product taken along the rows, whose packed A need not stay in the level 2, mcL3 rows of A
-   * packed at once, a quarter of the last level and at most {@value #MAX_ROWS_BYTES} bytes. Each is rounded to whole
-   * tiles and kept within sizes that measured well.
+   * half the level-2 cache; for a product taken along the rows, whose packed A need not stay in the level 2, mcL3
+   * rows of A packed at once, a quarter of the last level and at most {@value #MAX_ROWS_BYTES} bytes. Each is rounded
+   * to whole tiles and kept within sizes that measured well.
    *
    * <p>Why all of the level 1 rather than half, which would leave room for a panel of A beside B's: every block of k
    * loads and stores each tile of C once more, from the level 3 for a product larger than the level 2, and that traffic
