@@ -227,7 +227,10 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
   /** The most steps of k a block takes ({@link #blocking}): 384 measured slower than 256 on Zen 4. */
   static final int MAX_KC = 256;
 
-  /** The most steps of k a block of a large product takes ({@link #deepBlocking}). */
+  /**
+   * The most steps of k a block of a large product takes ({@link #deepBlocking}): twice {@link #MAX_KC}, the deepest
+   * measured (Zen 2).
+   */
   static final int MAX_DEEP_KC = 512;
 
   private static int clamp(int v, int lo, int hi) {

@@ -230,16 +230,9 @@ final class DoubleGemm {
   }
 
   /**
-   * As {@link #DoubleGemm(MicroKernel, CpuShape.Blocking, CpuShape.Blocking, WorkerPool, long, long, long)} with one
-   * blocking for all products and one threshold for all splits.
-   */
-  DoubleGemm(MicroKernel kernel, CpuShape.Blocking blocking, WorkerPool pool, long parallelFlops) {
-    this(kernel, blocking, blocking, pool, parallelFlops, parallelFlops, parallelFlops);
-  }
-
-  /**
    * With the blocking of most products, {@code shallow}, and that of products whose C is at least kc × kc of
-   * {@code deep} (see {@link CpuShape#deepBlocking}).
+   * {@code deep} (see {@link CpuShape#deepBlocking}); rows or columns split over the pool from {@code parallelFlops},
+   * or from {@code polledFlops} while workers poll, and k in slices from {@code sliceFlops}.
    */
   DoubleGemm(MicroKernel kernel, CpuShape.Blocking shallow, CpuShape.Blocking deep, WorkerPool pool,
       long parallelFlops, long polledFlops, long sliceFlops) {
@@ -514,13 +507,14 @@ final class DoubleGemm {
    * As {@link #serial}, for a product higher than a block of k is deep, whose tiles {@link #block} would take along
    * the rows, and wider than a block of B's columns: each block of k packs A's rows once, {@code bl.mcL3()} at a time
    * (all of them but in a product of thousands of rows), and every block of B's columns then runs over them. Taken
-   * block by block, A would be packed again for every block of B's columns: four times at n = 1024 in float on a
-   * 512 KiB level 2 (nc = 256), eight in double. Along the rows A's block need not fit in the level 2, as
-   * {@link #block} sizes it: each MR-row panel is fetched once per row of tiles, from the level 3 here, and then stays
-   * in the level 1 while B's block streams past it. The same products are added in the same order into each element
-   * of C, so the bits are the same. Measured on AVX2 Zen 2 (512 KiB L2) at n = 1024, the two ways taking turns in one
-   * JVM, on two cores: float 102.5-115.8 GFLOP/s on average against 97.6-108.2, double 58.8 against 54.7; in separate
-   * JVMs on one core, double 31-34 against 25-30, float 55-70 against 52-64.
+   * block by block, A would be packed again for every block of B's columns: at n = 1024 on a 512 KiB level 2, four
+   * times in float with the shallow blocks (nc = 256) and eight with the deep ones (nc = 128), eight and sixteen times
+   * in double. Along the rows A's block need not fit in the level 2, as {@link #block} sizes it: each MR-row panel is
+   * fetched once per row of tiles, from the level 3 here, and then stays in the level 1 while B's block streams past
+   * it. The same products are added in the same order into each element of C, so the bits are the same. Measured on
+   * AVX2 Zen 2 (512 KiB L2) at n = 1024 with the shallow blocks, the two ways taking turns in one JVM, on two cores:
+   * float 102.5-115.8 GFLOP/s on average against 97.6-108.2, double 58.8 against 54.7; in separate JVMs on one core,
+   * double 31-34 against 25-30, float 55-70 against 52-64.
    */
   private void serialAlongRows(Workspace own, CpuShape.Blocking bl, boolean ta, boolean tb, int m, int j0, int j1,
       int k0, int k1, int step, double alpha, double[] a, int lda, double[] b, int ldb, boolean accumulate,
