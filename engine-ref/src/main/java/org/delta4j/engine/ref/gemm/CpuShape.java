@@ -231,7 +231,7 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * The most steps of k a block of a large product takes ({@link #deepBlocking}): twice {@link #MAX_KC}, the deepest
    * measured (Zen 2).
    */
-  static final int MAX_DEEP_KC = 512;
+  static final int MAX_DEEP_KC = 2 * MAX_KC;
 
   private static int clamp(int v, int lo, int hi) {
     return Math.max(lo, Math.min(hi, v));

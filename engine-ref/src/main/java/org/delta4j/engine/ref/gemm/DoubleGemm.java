@@ -447,16 +447,16 @@ final class DoubleGemm {
   }
 
   /**
-   * The blocking of an m × n × k product: {@link #deep} when it is deeper than {@link #shallow}'s kc and C is at least
-   * kc × kc of the deep one, else {@link #shallow}. Every block of k loads and stores each tile of C once more, and for
-   * a C that large from the level 3; the deeper blocks halve that traffic where the tile is narrow enough for the level
-   * 1 to hold twice the steps (AVX2). Smaller products keep the shallow blocks, whose B block and A block are twice the
-   * columns and rows: on AVX2 Zen 2, float, the deep blocks made 128 × 784 × 256 8 % slower and 784 × 128 × 256 17 %.
-   * Chosen by the shape alone, so every split of a product takes the same blocks of k and C the same bits.
+   * The blocking of an m × n × k product: {@link #deep} when k is deeper than {@link #shallow}'s kc and C is at least
+   * kc × kc of the deep one, else {@link #shallow} (where a panel of B fills the level 1 in the shallow kc, the two
+   * are the same). Every block of k loads and stores each tile of C once more, and for a C that large from the level
+   * 3; the deeper blocks halve that traffic where the tile is narrow enough for the level 1 to hold twice the steps
+   * (AVX2). Smaller products keep the shallow blocks, whose B block and A block are twice the columns and rows: on
+   * AVX2 Zen 2, float, the deep blocks made 128 × 784 × 256 8 % slower and 784 × 128 × 256 17 %. Chosen by the shape
+   * alone, so every split of a product takes the same blocks of k and C the same bits.
    */
   CpuShape.Blocking blocking(int m, int n, int k) {
-    int kc = deep.kc();
-    return kc > shallow.kc() && k > shallow.kc() && m >= kc && n >= kc ? deep : shallow;
+    return k > shallow.kc() && m >= deep.kc() && n >= deep.kc() ? deep : shallow;
   }
 
   /** This thread's packed-A buffer, grown to kc steps of {@code rows} rows, rounded up to whole MR-row panels. */
