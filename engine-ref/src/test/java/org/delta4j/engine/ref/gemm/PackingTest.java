@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packing of a gemm's panels against its definition, element by element: a panel w wide takes count columns
@@ -28,11 +29,67 @@ class PackingTest {
   }
 
   /**
+   * Every micro-kernel's own packing along the rows, double and float, is the same panel: steps of whole vectors, of
+   * vectors overlapping where L does not divide w, and of fewer elements than a vector, with and without zeros to pad.
+   * The widths are taken from the kernel's vector length L = NR / 2, so that each case is met on any CPU.
+   */
+  @ParameterizedTest(name = "{0}-row kernel")
+  @ValueSource(ints = {4, 5, 6, 14})
+  void everyKernelPacksAlongTheRowsAsTheDefinition(int rows) {
+    DoubleGemm.MicroKernel d = rows == 4 ? new DoubleVectorKernel() : kernel(DoubleGemm.MicroKernel.class, rows);
+    FloatGemm.MicroKernel f = rows == 4 ? new FloatVectorKernel() : kernel(FloatGemm.MicroKernel.class, rows);
+    for (Object k : new Object[] {d, f, new DoubleGemm.Scalar()}) {
+      int lanes = (k instanceof DoubleGemm.MicroKernel dk ? dk.nr() : ((FloatGemm.MicroKernel) k).nr()) / 2;
+      int[][] cases = { // count, w
+          {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
+          {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
+      for (int[] c : cases) {
+        for (int kc : new int[] {1, 7, 33}) {
+          int count = c[0];
+          int w = c[1];
+          int ld = count + 3;
+          String what = k.getClass().getSimpleName() + " count=" + count + " w=" + w + " kc=" + kc;
+          if (k instanceof FloatGemm.MicroKernel fk) {
+            double[] expected = packs(false, count, kc, w, ld, null);
+            float[] src = new float[3 + (kc - 1) * ld + count + 2];
+            for (int i = 0; i < src.length; i++) {
+              src[i] = i + 1;
+            }
+            float[] out = new float[5 + kc * w + 4];
+            java.util.Arrays.fill(out, -1);
+            fk.packAlong(src, 3, ld, count, kc, w, out, 5);
+            for (int i = 0; i < out.length; i++) {
+              assertEquals(expected[i], out[i], what + " at " + i);
+            }
+          } else {
+            packs(false, count, kc, w, ld, (DoubleGemm.MicroKernel) k);
+          }
+        }
+      }
+    }
+  }
+
+  private static <K> K kernel(Class<K> type, int rows) {
+    String name = type.getEnclosingClass().getSimpleName().replace("Gemm", "VectorKernel") + "$Rows" + rows;
+    try {
+      return type.cast(Class.forName(PackingTest.class.getPackageName() + "." + name).getDeclaredConstructor()
+          .newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(name, e);
+    }
+  }
+
+  private static void packs(boolean across, int count, int kc, int w, int ld) {
+    packs(across, count, kc, w, ld, null);
+  }
+
+  /**
    * Packs a panel from 3 elements into a source whose every element says where it is, to 5 elements into a buffer
    * full of a value no panel holds, and compares it with out[5 + p·w + x] = src[3 + x·ld + p] ({@code across}) or
-   * src[3 + p·ld + x] for x &lt; count, 0 up to w, the rest untouched.
+   * src[3 + p·ld + x] for x &lt; count, 0 up to w, the rest untouched: {@link DoubleGemm}'s packing, or
+   * {@code kernel}'s own along the rows. Returns the expected buffer.
    */
-  private static void packs(boolean across, int count, int kc, int w, int ld) {
+  private static double[] packs(boolean across, int count, int kc, int w, int ld, DoubleGemm.MicroKernel kernel) {
     int s = 3;
     int o = 5;
     double[] src = new double[s + (across ? (count - 1) * ld + kc : (kc - 1) * ld + count) + 2];
@@ -49,10 +106,14 @@ class PackingTest {
     }
     if (across) {
       DoubleGemm.packAcross(src, s, ld, count, kc, w, out, o);
-    } else {
+    } else if (kernel == null) {
       DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
+    } else {
+      kernel.packAlong(src, s, ld, count, kc, w, out, o);
     }
-    assertArrayEquals(expected, out);
+    assertArrayEquals(expected, out, kernel == null ? "count=" + count + " w=" + w + " kc=" + kc
+        : kernel.getClass().getSimpleName() + " count=" + count + " w=" + w + " kc=" + kc);
+    return expected;
   }
 
   /**
