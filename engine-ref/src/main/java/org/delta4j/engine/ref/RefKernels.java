@@ -117,14 +117,22 @@ final class RefKernels implements Kernels {
     int rows = m.shape().dim(0);
     int n = m.shape().dim(1);
     if (rm.floats != null) {
-      float[] x = rm.floats;
-      float[] y = rv.floats;
-      for (int i = 0; i < rows; i++) {
-        int o = i * n;
-        for (int j = 0; j < n; j++) {
-          x[o + j] += y[j];
+      // Split by rows, as the product before it (a Dense layer's X·W) sums its halves and ReLU after it runs: each
+      // core adds into the rows it wrote last, where the caller alone would take the other core's half across.
+      FloatJob job = FloatJob.get();
+      job.a = rm.floats;
+      job.b = rv.floats;
+      job.n = n;
+      job.run(rows, (long) rows * n, (j, from, to) -> {
+        float[] x = j.a;
+        float[] y = j.b;
+        for (int i = from; i < to; i++) {
+          int o = i * j.n;
+          for (int c = 0; c < j.n; c++) {
+            x[o + c] += y[c];
+          }
         }
-      }
+      });
     } else {
       double[] x = rm.doubles;
       double[] y = rv.doubles;

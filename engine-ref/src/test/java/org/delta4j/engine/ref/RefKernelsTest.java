@@ -260,4 +260,32 @@ class RefKernelsTest {
       assertArrayEquals(expected, t.toDoubleArray(), type + " fill of " + shape);
     }
   }
+
+  /** Matrices on both sides of where the float addition of a row vector splits its rows between the cores. */
+  static List<Shape> rowVectorShapes() {
+    return List.of(Shape.of(1, 1), Shape.of(3, 17), Shape.of(127, 257), Shape.of(128, 256), Shape.of(129, 256),
+        Shape.of(7, 4099));
+  }
+
+  @ParameterizedTest(name = "addRowVector on {0}")
+  @MethodSource("rowVectorShapes")
+  void addRowVectorAddsTheRowToEveryRowWhicheverCoreTakesIt(Shape shape) {
+    int rows = shape.dim(0);
+    int n = shape.dim(1);
+    double[] m = values(rows * n, 71);
+    double[] v = values(n, 72);
+    for (DataType type : DataType.values()) {
+      Tensor t = engine.tensor(type, shape, m);
+      kernels.addRowVector(t, engine.tensor(type, Shape.of(n), v));
+      double[] expected = new double[rows * n];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < n; j++) {
+          // the sum in the tensor's type: exact in double for these float inputs, rounded once to float
+          double sum = m[i * n + j] + v[j];
+          expected[i * n + j] = type == DataType.FLOAT32 ? (float) sum : sum;
+        }
+      }
+      assertArrayEquals(expected, t.toDoubleArray(), type + " addRowVector on " + shape);
+    }
+  }
 }
