@@ -82,7 +82,9 @@ public final class WorkerPool {
     return elements < PARALLEL_ELEMENTS ? 1 : Math.max(1, Math.min(count, parallelism()));
   }
 
-  /** The first item of part {@code part} of {@code parts} over {@code count} items (part = parts: one past the last). */
+  /**
+   * The first item of part {@code part} of {@code parts} over {@code count} items (part = parts: one past the last).
+   */
   public static int start(int count, int part, int parts) {
     return (int) ((long) count * part / parts);
   }
@@ -180,6 +182,24 @@ public final class WorkerPool {
     return polling;
   }
 
+  /**
+   * Sets the parked idle workers polling for {@link #POLL_NANOS}, as if each had just finished a part, so that a job
+   * that comes within that time starts on them at once ({@link #pollingWorkers}); nothing while the pool is shared.
+   * For a caller that has just run alone a job it would have split among polling workers: a matrix product in a loop
+   * whose workers had parked would otherwise never split again, since only a job handed to a worker sets it polling.
+   */
+  public void rouse() {
+    if (!polling(System.nanoTime())) {
+      return;
+    }
+    for (Worker w : workers) {
+      if (!w.polls && w.owner.get() == null) {
+        w.roused = true;
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
   /** Whether waiters poll at {@code now} ({@link System#nanoTime}): not while the pool is shared. */
   boolean polling(long now) {
     return now - sharedUntil >= 0;
@@ -199,6 +219,8 @@ public final class WorkerPool {
     private volatile Throwable failure;
     /** Whether this worker, idle, polls for its next part rather than parking ({@link #pollingWorkers}). */
     private volatile boolean polls = true;
+    /** Set by {@link #rouse} for a parked worker: poll again, from when it wakes. */
+    private volatile boolean roused;
 
     private final WorkerPool pool;
 
@@ -238,6 +260,11 @@ public final class WorkerPool {
       long idle = System.nanoTime();
       while (true) {
         IntConsumer job = task;
+        if (job == null && roused) {
+          roused = false;
+          idle = System.nanoTime();
+          polls = true;
+        }
         if (job == null) {
           // as a caller waits in await(), but the flag is a field: cleared before parking, so that no caller counts on
           // this worker being quick to start (pollingWorkers)

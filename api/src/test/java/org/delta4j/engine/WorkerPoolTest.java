@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the pool's threads wait: polling between the parts of one caller's jobs, parked when left alone or shared; and how
- * a loop is split between them.
+ * How the pool's threads wait: polling between the parts of one caller's jobs, parked when left alone or shared, and
+ * polling again when roused; and how a loop is split between them.
  */
 class WorkerPoolTest {
   @Test
@@ -83,6 +83,50 @@ class WorkerPoolTest {
     }
     assertEquals(50, seen[0], "parts run by the worker just after it was seen polling");
     assertEquals(0, seen[1], "polling workers counted while the only worker runs a part");
+  }
+
+  /**
+   * A parked worker that is roused polls again without a part to run, and parks again once its poll is over; a shared
+   * pool rouses none.
+   */
+  @Test
+  void aRousedWorkerPollsUntilItParksAgainAndASharedPoolRousesNone() throws InterruptedException {
+    WorkerPool pool = new WorkerPool(2);
+    Thread worker = pool.workers()[0];
+    boolean polled = false;
+    for (int attempt = 0; attempt < 20 && !polled; attempt++) { // a poll ends early when a yield ran another thread
+      awaitParked(pool, worker);
+      pool.rouse();
+      long until = System.nanoTime() + 100_000_000L;
+      while (!polled && System.nanoTime() < until) {
+        polled = pool.pollingWorkers() == 1;
+      }
+    }
+    assertTrue(polled, "roused, the parked worker polls");
+    boolean checked = false;
+    for (int attempt = 0; attempt < 5 && !checked; attempt++) { // shared as in the test of two callers below
+      pool.invoke(2, part -> { });
+      Thread other = new Thread(() -> pool.invoke(2, part -> { }));
+      other.start();
+      other.join();
+      awaitParked(pool, worker);
+      pool.rouse();
+      Thread.sleep(5);
+      int polling = pool.pollingWorkers();
+      if (!pool.polling(System.nanoTime())) { // shared from before the second caller until now (a slow machine: again)
+        assertEquals(0, polling, "no worker roused while the pool is shared");
+        checked = true;
+      }
+    }
+    assertTrue(checked, "a second caller within " + WorkerPool.SHARED_NANOS + " ns makes the pool shared");
+  }
+
+  private static void awaitParked(WorkerPool pool, Thread worker) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while ((worker.getState() != Thread.State.WAITING || pool.pollingWorkers() > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(Thread.State.WAITING, worker.getState(), "parked");
   }
 
   /** Each idle polling worker counts once: after a job of three parts on two workers, both. */

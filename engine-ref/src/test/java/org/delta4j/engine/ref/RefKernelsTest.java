@@ -57,7 +57,9 @@ class RefKernelsTest {
         engine.tensor(t, vector, values(channels, seed)), engine.tensor(t, vector, values(channels, seed + 1)));
   }
 
-  /** The gate's ReLU of z as the forward pass runs it, in the tensors' type: positive exactly where the gate is open. */
+  /**
+   * The gate's ReLU of z as the forward pass runs it, in the tensors' type: positive exactly where the gate is open.
+   */
   private double[] reluAt(ReluGate gate, Tensor z) {
     Tensor relu = engine.zeros(z.dataType(), z.shape());
     kernels.channelAffineRelu(z, gate.centre(), gate.scale(), gate.shift(), relu);

@@ -218,4 +218,39 @@ class ConcurrentMatrixMultiplyTest {
     pool.invoke(2, counts::incrementAndGet);
     assertTrue(counts.get(0) == 1 && counts.get(1) == 1, "the next job runs both parts: " + counts);
   }
+
+  /**
+   * A product large enough to split among polling workers, run alone because the pool's worker had parked, sets it
+   * polling, so that the next product as large splits: products in a loop do not stay on one core.
+   */
+  @Test
+  void aProductRunAloneBecauseTheWorkerHadParkedSetsItPolling() throws InterruptedException {
+    WorkerPool pool = new WorkerPool(2);
+    int m = 128;
+    int k = 256;
+    int n = 128; // 8.4 MFLOP
+    DoubleVectorKernel kernel = new DoubleVectorKernel();
+    CpuShape here = CpuShape.here(kernel.nr() / 2 * Double.SIZE);
+    DoubleGemm gemm = new DoubleGemm(kernel, here.blocking(Double.BYTES, kernel.mr(), kernel.nr()),
+        here.deepBlocking(Double.BYTES, kernel.mr(), kernel.nr()), pool, Long.MAX_VALUE, 2L * m * n * k,
+        Long.MAX_VALUE);
+    double[] a = MatrixMultiplyTest.random(m * k, 1);
+    double[] b = MatrixMultiplyTest.random(k * n, 2);
+    double[] c = new double[m * n];
+    boolean polled = false;
+    // A poll also ends when a yield ran another thread (the compiler's, early in a JVM): tried again until seen.
+    for (int attempt = 0; attempt < 20 && !polled; attempt++) {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (pool.pollingWorkers() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(0, pool.pollingWorkers(), "parked");
+      gemm.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+      long until = System.nanoTime() + 100_000_000L;
+      while (!polled && System.nanoTime() < until) {
+        polled = pool.pollingWorkers() == 1;
+      }
+    }
+    assertTrue(polled, "the worker polls after a product it would have taken part in");
+  }
 }
