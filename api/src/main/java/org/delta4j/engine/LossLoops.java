@@ -82,7 +82,7 @@ public final class LossLoops {
         // (Σt)·softmax(z) − t. Every term is taken from z − m: the same sum as (Σt)·logsumexp(z) − Σ t·z, whose two
         // terms cancel when |z| is large against the loss (logits of 1e30 round logsumexp to m and the loss to 0).
         // softmax(z) is e^(z − m) / Σ e^(z − m), each exponential kept from the sum: one e^x an element rather than
-        // two (a batch of 128 × 10: 18 µs against 49).
+        // two (a batch of 128 × 10: 17 µs against 48).
         double[] e = g == null ? null : EXPONENTIALS.get();
         if (e != null && e.length < cols) {
           e = new double[cols];

@@ -31,14 +31,15 @@ class PackingTest {
   /**
    * Every micro-kernel's own packing along the rows, double and float, is the same panel: steps of whole vectors, of
    * vectors overlapping where L does not divide w, and of fewer elements than a vector, with and without zeros to pad.
-   * The widths are taken from the kernel's vector length L = NR / 2, so that each case is met on any CPU.
+   * The widths are taken from the kernel's vector length L = NR / 2, so that each case is met on any CPU; the
+   * portable kernel (4 × 8) is taken with the 4-row ones.
    */
   @ParameterizedTest(name = "{0}-row kernel")
   @ValueSource(ints = {4, 5, 6, 14})
   void everyKernelPacksAlongTheRowsAsTheDefinition(int rows) {
     DoubleGemm.MicroKernel d = rows == 4 ? new DoubleVectorKernel() : kernel(DoubleGemm.MicroKernel.class, rows);
     FloatGemm.MicroKernel f = rows == 4 ? new FloatVectorKernel() : kernel(FloatGemm.MicroKernel.class, rows);
-    for (Object k : new Object[] {d, f, new DoubleGemm.Scalar()}) {
+    for (Object k : rows == 4 ? new Object[] {d, f, new DoubleGemm.Scalar()} : new Object[] {d, f}) {
       int lanes = (k instanceof DoubleGemm.MicroKernel dk ? dk.nr() : ((FloatGemm.MicroKernel) k).nr()) / 2;
       int[][] cases = { // count, w
           {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
