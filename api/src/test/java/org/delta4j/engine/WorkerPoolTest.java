@@ -43,11 +43,7 @@ class WorkerPoolTest {
     pool.invoke(3, counts::incrementAndGet);
     assertEquals("[1, 1, 1]", counts.toString());
     for (Thread worker : pool.workers()) {
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
-      assertEquals(Thread.State.WAITING, worker.getState(), worker.getName() + " still running after its poll");
+      awaitParked(pool, worker);
     }
   }
 
@@ -62,11 +58,7 @@ class WorkerPoolTest {
     WorkerPool pool = new WorkerPool(2);
     assertTrue(pollingAfterAJob(pool), "after a job");
     Thread worker = pool.workers()[0];
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (worker.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertEquals(Thread.State.WAITING, worker.getState());
+    awaitParked(pool, worker);
     assertFalse(pool.pollingWorkers() > 0, "parked");
     assertTrue(pollingAfterAJob(pool), "after a job that woke it");
     // A worker that goes from polling straight to a part still has its flag set: only its owner tells it is busy. So
@@ -104,11 +96,8 @@ class WorkerPoolTest {
     }
     assertTrue(polled, "roused, the parked worker polls");
     boolean checked = false;
-    for (int attempt = 0; attempt < 5 && !checked; attempt++) { // shared as in the test of two callers below
-      pool.invoke(2, part -> { });
-      Thread other = new Thread(() -> pool.invoke(2, part -> { }));
-      other.start();
-      other.join();
+    for (int attempt = 0; attempt < 5 && !checked; attempt++) {
+      callFromTwoThreads(pool);
       awaitParked(pool, worker);
       pool.rouse();
       Thread.sleep(5);
@@ -121,12 +110,21 @@ class WorkerPoolTest {
     assertTrue(checked, "a second caller within " + WorkerPool.SHARED_NANOS + " ns makes the pool shared");
   }
 
+  /** Waits up to 5 s for {@code worker} to park (its poll over), and fails if it has not. */
   private static void awaitParked(WorkerPool pool, Thread worker) throws InterruptedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while ((worker.getState() != Thread.State.WAITING || pool.pollingWorkers() > 0) && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
-    assertEquals(Thread.State.WAITING, worker.getState(), "parked");
+    assertEquals(Thread.State.WAITING, worker.getState(), worker.getName() + " still running after its poll");
+  }
+
+  /** A job from this thread, then one from another started right after: two callers, shared if close enough. */
+  private static void callFromTwoThreads(WorkerPool pool) throws InterruptedException {
+    pool.invoke(2, part -> { });
+    Thread other = new Thread(() -> pool.invoke(2, part -> { }));
+    other.start();
+    other.join();
   }
 
   /** Each idle polling worker counts once: after a job of three parts on two workers, both. */
@@ -161,10 +159,7 @@ class WorkerPoolTest {
     // machine is another attempt, not a failure.
     boolean shared = false;
     for (int attempt = 0; attempt < 5 && !shared; attempt++) {
-      pool.invoke(2, part -> { });
-      Thread other = new Thread(() -> pool.invoke(2, part -> { }));
-      other.start();
-      other.join();
+      callFromTwoThreads(pool);
       shared = !pool.polling(System.nanoTime());
     }
     assertTrue(shared, "a second caller within " + WorkerPool.SHARED_NANOS + " ns makes the pool shared");

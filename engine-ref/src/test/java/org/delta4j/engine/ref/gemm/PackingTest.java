@@ -3,9 +3,11 @@ package org.delta4j.engine.ref.gemm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The packing of a gemm's panels against its definition, element by element: a panel w wide takes count columns
@@ -28,55 +30,50 @@ class PackingTest {
     packs(false, count, kc, w, ld);
   }
 
-  /**
-   * Every micro-kernel's own packing along the rows, double and float, is the same panel: steps of whole vectors, of
-   * vectors overlapping where L does not divide w, and of fewer elements than a vector, with and without zeros to pad.
-   * The widths are taken from the kernel's vector length L = NR / 2, so that each case is met on any CPU; the
-   * portable kernel (4 × 8) is taken with the 4-row ones.
-   */
-  @ParameterizedTest(name = "{0}-row kernel")
-  @ValueSource(ints = {4, 5, 6, 14})
-  void everyKernelPacksAlongTheRowsAsTheDefinition(int rows) {
-    DoubleGemm.MicroKernel d = rows == 4 ? new DoubleVectorKernel() : kernel(DoubleGemm.MicroKernel.class, rows);
-    FloatGemm.MicroKernel f = rows == 4 ? new FloatVectorKernel() : kernel(FloatGemm.MicroKernel.class, rows);
-    for (Object k : rows == 4 ? new Object[] {d, f, new DoubleGemm.Scalar()} : new Object[] {d, f}) {
-      int lanes = (k instanceof DoubleGemm.MicroKernel dk ? dk.nr() : ((FloatGemm.MicroKernel) k).nr()) / 2;
-      int[][] cases = { // count, w
-          {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
-          {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
-      for (int[] c : cases) {
-        for (int kc : new int[] {1, 7, 33}) {
-          int count = c[0];
-          int w = c[1];
-          int ld = count + 3;
-          String what = k.getClass().getSimpleName() + " count=" + count + " w=" + w + " kc=" + kc;
-          if (k instanceof FloatGemm.MicroKernel fk) {
-            double[] expected = packs(false, count, kc, w, ld, null);
-            float[] src = new float[3 + (kc - 1) * ld + count + 2];
-            for (int i = 0; i < src.length; i++) {
-              src[i] = i + 1;
-            }
-            float[] out = new float[5 + kc * w + 4];
-            java.util.Arrays.fill(out, -1);
-            fk.packAlong(src, 3, ld, count, kc, w, out, 5);
-            for (int i = 0; i < out.length; i++) {
-              assertEquals(expected[i], out[i], what + " at " + i);
-            }
-          } else {
-            packs(false, count, kc, w, ld, (DoubleGemm.MicroKernel) k);
-          }
-        }
-      }
-    }
+  /** Every micro-kernel, double and float, and the portable one. */
+  static Stream<Named<Object>> kernels() {
+    return Stream.of(new DoubleVectorKernel(), new DoubleVectorKernel.Rows5(), new DoubleVectorKernel.Rows6(),
+        new DoubleVectorKernel.Rows14(), new FloatVectorKernel(), new FloatVectorKernel.Rows5(),
+        new FloatVectorKernel.Rows6(), new FloatVectorKernel.Rows14(), new DoubleGemm.Scalar())
+        .map(k -> Named.of(k.getClass().getName().substring(k.getClass().getPackageName().length() + 1), k));
   }
 
-  private static <K> K kernel(Class<K> type, int rows) {
-    String name = type.getEnclosingClass().getSimpleName().replace("Gemm", "VectorKernel") + "$Rows" + rows;
-    try {
-      return type.cast(Class.forName(PackingTest.class.getPackageName() + "." + name).getDeclaredConstructor()
-          .newInstance());
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(name, e);
+  /**
+   * Every micro-kernel's own packing along the rows is the same panel: steps of whole vectors, of vectors overlapping
+   * where L does not divide w, and of fewer elements than a vector, with and without zeros to pad. The widths are
+   * taken from the kernel's tile (L = NR / 2, and MR), so that each case is met on any CPU.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  void everyKernelPacksAlongTheRowsAsTheDefinition(Object k) {
+    boolean isFloat = k instanceof FloatGemm.MicroKernel;
+    int lanes = (isFloat ? ((FloatGemm.MicroKernel) k).nr() : ((DoubleGemm.MicroKernel) k).nr()) / 2;
+    int rows = isFloat ? ((FloatGemm.MicroKernel) k).mr() : ((DoubleGemm.MicroKernel) k).mr();
+    int[][] cases = { // count, w
+        {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
+        {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
+    for (int[] c : cases) {
+      for (int kc : new int[] {1, 7, 33}) {
+        int count = c[0];
+        int w = c[1];
+        int ld = count + 3;
+        if (isFloat) { // the double panel of the same elements, converted: every element is a small integer
+          double[] expected = packs(false, count, kc, w, ld, null);
+          float[] src = new float[3 + (kc - 1) * ld + count + 2];
+          for (int i = 0; i < src.length; i++) {
+            src[i] = i + 1;
+          }
+          float[] out = new float[expected.length];
+          java.util.Arrays.fill(out, -1);
+          ((FloatGemm.MicroKernel) k).packAlong(src, 3, ld, count, kc, w, out, 5);
+          for (int i = 0; i < out.length; i++) {
+            assertEquals(expected[i], out[i], k.getClass().getName() + " count=" + count + " w=" + w + " kc=" + kc
+                + " at " + i);
+          }
+        } else {
+          packs(false, count, kc, w, ld, (DoubleGemm.MicroKernel) k);
+        }
+      }
     }
   }
 
