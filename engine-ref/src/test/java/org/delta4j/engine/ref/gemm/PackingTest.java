@@ -38,6 +38,12 @@ class PackingTest {
         .map(k -> Named.of(k.getClass().getName().substring(k.getClass().getPackageName().length() + 1), k));
   }
 
+  /** A kernel's tile, MR × NR (NR = 2L), double or float. */
+  private static int[] tile(Object k) {
+    return k instanceof FloatGemm.MicroKernel f ? new int[] {f.mr(), f.nr()}
+        : new int[] {((DoubleGemm.MicroKernel) k).mr(), ((DoubleGemm.MicroKernel) k).nr()};
+  }
+
   /**
    * Every micro-kernel's own packing along the rows is the same panel: steps of whole vectors, of vectors overlapping
    * where L does not divide w, and of fewer elements than a vector, with and without zeros to pad. The widths are
@@ -47,8 +53,8 @@ class PackingTest {
   @MethodSource("kernels")
   void everyKernelPacksAlongTheRowsAsTheDefinition(Object k) {
     boolean isFloat = k instanceof FloatGemm.MicroKernel;
-    int lanes = (isFloat ? ((FloatGemm.MicroKernel) k).nr() : ((DoubleGemm.MicroKernel) k).nr()) / 2;
-    int rows = isFloat ? ((FloatGemm.MicroKernel) k).mr() : ((DoubleGemm.MicroKernel) k).mr();
+    int lanes = tile(k)[1] / 2;
+    int rows = tile(k)[0];
     int[][] cases = { // count, w
         {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
         {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
@@ -72,6 +78,48 @@ class PackingTest {
           }
         } else {
           packs(false, count, kc, w, ld, (DoubleGemm.MicroKernel) k);
+        }
+      }
+    }
+  }
+
+  /**
+   * A step narrower than a vector, copied a vector at a time that spills into the steps after it, reads nothing past
+   * the source and writes nothing past the panel: here both arrays end where the panel's elements do, so a vector too
+   * many would throw. Rows from as wide as the step to a few elements wider, 1 to 40 steps.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  void aNarrowStepStaysInsideTheSourceAndThePanel(Object k) {
+    int[] tile = tile(k); // MR, 2L
+    for (int w : new int[] {1, 2, 3, tile[0], tile[1] / 2 - 1, tile[1] / 2}) {
+      for (int ld = w; ld <= w + 3; ld++) {
+        for (int kc : new int[] {1, 2, 3, 7, 40}) {
+          int n = (kc - 1) * ld + w;
+          String where = k.getClass().getSimpleName() + " w=" + w + " ld=" + ld + " kc=" + kc;
+          double[] src = new double[n];
+          for (int i = 0; i < n; i++) {
+            src[i] = i + 1;
+          }
+          double[] out = new double[kc * w];
+          if (k instanceof FloatGemm.MicroKernel f) { // the same small integers as floats, read back as doubles
+            float[] srcFloats = new float[n];
+            float[] outFloats = new float[kc * w];
+            for (int i = 0; i < n; i++) {
+              srcFloats[i] = (float) src[i];
+            }
+            f.packAlong(srcFloats, 0, ld, w, kc, w, outFloats, 0);
+            for (int i = 0; i < out.length; i++) {
+              out[i] = outFloats[i];
+            }
+          } else {
+            ((DoubleGemm.MicroKernel) k).packAlong(src, 0, ld, w, kc, w, out, 0);
+          }
+          for (int p = 0; p < kc; p++) {
+            for (int x = 0; x < w; x++) {
+              assertEquals(src[p * ld + x], out[p * w + x], where + " at step " + p + ", element " + x);
+            }
+          }
         }
       }
     }
