@@ -167,11 +167,12 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   /**
    * As {@link DoubleGemm#packAlong}, a vector at a time where a step has no zeros to pad. A step of at least one vector
    * (B's NR-wide panels; A's where MR ≥ L) ends with a vector that ends where the step does, overlapping the one
-   * before when L does not divide w. A narrower step (A's panels of a transposed A in float, MR &lt; L) is one vector
-   * whose last L − w lanes spill into the steps after it, which overwrite them; the last steps, whose spill would
-   * leave the panel, go element by element. Measured on AVX2 Zen 2, float: B's 784 × 256 in 16-float panels took
-   * 30 µs against 91 for a {@code System.arraycopy} a step; Xᵀ of 128 × 784 in 5-row panels 28-31 µs against
-   * 114-119 element by element, and the MLP's training step, the two taking turns in one JVM, ran 6 % faster.
+   * before when L does not divide w. A narrower step (A's panels of a transposed A where MR &lt; L, as in float, and
+   * the 4-row edge panels where L &gt; 4) is one vector whose last L − w lanes spill into the steps after it, which
+   * overwrite them; the last steps, whose spill would leave the panel, go element by element. Measured on AVX2 Zen 2,
+   * float: B's 784 × 256 in 16-float panels took 30 µs against 91 for a {@code System.arraycopy} a step; Xᵀ of
+   * 128 × 784 in 5-row panels 28-31 µs against 114-119 element by element, and the MLP's training step, the two
+   * taking turns in one JVM, ran 6 % faster.
    */
   @Override
   public void packAlong(double[] src, int s, int ld, int count, int kc, int w, double[] out, int o) {

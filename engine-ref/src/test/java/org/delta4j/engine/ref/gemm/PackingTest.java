@@ -53,8 +53,9 @@ class PackingTest {
   @MethodSource("kernels")
   void everyKernelPacksAlongTheRowsAsTheDefinition(Object k) {
     boolean isFloat = k instanceof FloatGemm.MicroKernel;
-    int lanes = tile(k)[1] / 2;
-    int rows = tile(k)[0];
+    int[] tile = tile(k); // MR, 2L
+    int lanes = tile[1] / 2;
+    int rows = tile[0];
     int[][] cases = { // count, w
         {2 * lanes, 2 * lanes}, {rows, rows}, {lanes + 1, lanes + 1}, {3 * lanes - 1, 3 * lanes - 1}, {lanes, lanes},
         {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
