@@ -77,14 +77,8 @@ class ConcurrentMatrixMultiplyTest {
     double[] a = MatrixMultiplyTest.random(p[0] * p[1], p[0]);
     double[] b = MatrixMultiplyTest.random(p[1] * p[2], p[2]);
     double[] c0 = MatrixMultiplyTest.random(c.length, p[1]);
-    float[] fa = new float[a.length];
-    float[] fb = new float[b.length];
-    for (int i = 0; i < a.length; i++) {
-      fa[i] = (float) a[i];
-    }
-    for (int i = 0; i < b.length; i++) {
-      fb[i] = (float) b[i];
-    }
+    float[] fa = MatrixMultiplyTest.toFloat(a);
+    float[] fb = MatrixMultiplyTest.toFloat(b);
     for (int i = 0; i < c.length; i++) {
       c[i] = (float) c0[i];
     }
@@ -145,8 +139,8 @@ class ConcurrentMatrixMultiplyTest {
         boolean tb = (p[3] & 2) != 0;
         doubles.gemm(ta, tb, p[0], p[2], p[1], 0.75, a, ta ? p[0] : p[1], b, tb ? p[1] : p[2], 0, c, p[2]);
         float[] cf = new float[c.length];
-        floats.gemm(ta, tb, p[0], p[2], p[1], 0.75f, toFloat(a), ta ? p[0] : p[1], toFloat(b), tb ? p[1] : p[2], 0,
-            cf, p[2]);
+        floats.gemm(ta, tb, p[0], p[2], p[1], 0.75f, MatrixMultiplyTest.toFloat(a), ta ? p[0] : p[1],
+            MatrixMultiplyTest.toFloat(b), tb ? p[1] : p[2], 0, cf, p[2]);
         if (expected == null) {
           expected = c;
           expectedFloat = cf;
@@ -164,14 +158,6 @@ class ConcurrentMatrixMultiplyTest {
         }
       }
     }
-  }
-
-  private static float[] toFloat(double[] d) {
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
-    }
-    return f;
   }
 
   @Test

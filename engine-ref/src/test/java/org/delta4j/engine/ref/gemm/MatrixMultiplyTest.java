@@ -107,7 +107,8 @@ class MatrixMultiplyTest {
     }
   }
 
-  private static float[] toFloat(double[] d) {
+  /** Each element rounded to float. */
+  static float[] toFloat(double[] d) {
     float[] f = new float[d.length];
     for (int i = 0; i < d.length; i++) {
       f[i] = (float) d[i];

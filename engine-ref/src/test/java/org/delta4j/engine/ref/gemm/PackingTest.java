@@ -52,7 +52,6 @@ class PackingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kernels")
   void everyKernelPacksAlongTheRowsAsTheDefinition(Object k) {
-    boolean isFloat = k instanceof FloatGemm.MicroKernel;
     int[] tile = tile(k); // MR, 2L
     int lanes = tile[1] / 2;
     int rows = tile[0];
@@ -61,25 +60,7 @@ class PackingTest {
         {lanes - 1, lanes - 1}, {1, 1}, {2 * lanes - 3, 2 * lanes}, {rows - 1, rows}, {lanes, lanes + 2}};
     for (int[] c : cases) {
       for (int kc : new int[] {1, 7, 33}) {
-        int count = c[0];
-        int w = c[1];
-        int ld = count + 3;
-        if (isFloat) { // the double panel of the same elements, converted: every element is a small integer
-          double[] expected = packs(false, count, kc, w, ld, null);
-          float[] src = new float[3 + (kc - 1) * ld + count + 2];
-          for (int i = 0; i < src.length; i++) {
-            src[i] = i + 1;
-          }
-          float[] out = new float[expected.length];
-          java.util.Arrays.fill(out, -1);
-          ((FloatGemm.MicroKernel) k).packAlong(src, 3, ld, count, kc, w, out, 5);
-          for (int i = 0; i < out.length; i++) {
-            assertEquals(expected[i], out[i], k.getClass().getName() + " count=" + count + " w=" + w + " kc=" + kc
-                + " at " + i);
-          }
-        } else {
-          packs(false, count, kc, w, ld, (DoubleGemm.MicroKernel) k);
-        }
+        packs(false, c[0], kc, c[1], c[0] + 3, k);
       }
     }
   }
@@ -103,19 +84,7 @@ class PackingTest {
             src[i] = i + 1;
           }
           double[] out = new double[kc * w];
-          if (k instanceof FloatGemm.MicroKernel f) { // the same small integers as floats, read back as doubles
-            float[] srcFloats = new float[n];
-            float[] outFloats = new float[kc * w];
-            for (int i = 0; i < n; i++) {
-              srcFloats[i] = (float) src[i];
-            }
-            f.packAlong(srcFloats, 0, ld, w, kc, w, outFloats, 0);
-            for (int i = 0; i < out.length; i++) {
-              out[i] = outFloats[i];
-            }
-          } else {
-            ((DoubleGemm.MicroKernel) k).packAlong(src, 0, ld, w, kc, w, out, 0);
-          }
+          packAlong(k, src, 0, ld, w, kc, w, out, 0);
           for (int p = 0; p < kc; p++) {
             for (int x = 0; x < w; x++) {
               assertEquals(src[p * ld + x], out[p * w + x], where + " at step " + p + ", element " + x);
@@ -134,9 +103,9 @@ class PackingTest {
    * Packs a panel from 3 elements into a source whose every element says where it is, to 5 elements into a buffer
    * full of a value no panel holds, and compares it with out[5 + p·w + x] = src[3 + x·ld + p] ({@code across}) or
    * src[3 + p·ld + x] for x &lt; count, 0 up to w, the rest untouched: {@link DoubleGemm}'s packing, or
-   * {@code kernel}'s own along the rows. Returns the expected buffer.
+   * {@code kernel}'s own along the rows (double or float, see {@link #packAlong}).
    */
-  private static double[] packs(boolean across, int count, int kc, int w, int ld, DoubleGemm.MicroKernel kernel) {
+  private static void packs(boolean across, int count, int kc, int w, int ld, Object kernel) {
     int s = 3;
     int o = 5;
     double[] src = new double[s + (across ? (count - 1) * ld + kc : (kc - 1) * ld + count) + 2];
@@ -156,11 +125,27 @@ class PackingTest {
     } else if (kernel == null) {
       DoubleGemm.packAlong(src, s, ld, count, kc, w, out, o);
     } else {
-      kernel.packAlong(src, s, ld, count, kc, w, out, o);
+      packAlong(kernel, src, s, ld, count, kc, w, out, o);
     }
     assertArrayEquals(expected, out, kernel == null ? "count=" + count + " w=" + w + " kc=" + kc
         : kernel.getClass().getSimpleName() + " count=" + count + " w=" + w + " kc=" + kc);
-    return expected;
+  }
+
+  /**
+   * {@code kernel}'s own packing along the rows: a double kernel's on the arrays, a float kernel's on their elements
+   * as floats (the tests' elements are small integers, exact in both), its panel read back into {@code out}.
+   */
+  private static void packAlong(Object kernel, double[] src, int s, int ld, int count, int kc, int w, double[] out,
+      int o) {
+    if (kernel instanceof DoubleGemm.MicroKernel d) {
+      d.packAlong(src, s, ld, count, kc, w, out, o);
+      return;
+    }
+    float[] outFloats = MatrixMultiplyTest.toFloat(out);
+    ((FloatGemm.MicroKernel) kernel).packAlong(MatrixMultiplyTest.toFloat(src), s, ld, count, kc, w, outFloats, o);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = outFloats[i];
+    }
   }
 
   /**
