@@ -10,7 +10,8 @@ import org.delta4j.tensor.Tensor;
  * and {@code padLeft} columns to the left (and as many below and to the right as the output size needs), giving
  * {@code outputHeight × outputWidth} positions. Output position (y, x) reads tap (i, j) at image row
  * y·strideHeight − padTop + i·dilationHeight and column x·strideWidth − padLeft + j·dilationWidth; taps outside the
- * image read padding. Immutable.
+ * image read padding. Immutable. One image's plane and its column matrix (C·kh·kw × oh·ow values) must each fit one
+ * array, so that every size given here is an int.
  */
 public record ConvGeometry(int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight,
     int strideWidth, int dilationHeight, int dilationWidth, int padTop, int padLeft, int outputHeight,
@@ -27,6 +28,30 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
           + "strides and dilations must be ≥ 1, paddings ≥ 0", channels, height, width, kernelHeight, kernelWidth,
           strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft, outputHeight, outputWidth));
     }
+    // Its sizes are given in int. The largest is one image's column matrix, C·kh·kw × oh·ow, from which a convolution
+    // is computed (the tap table is kh·kw × oh·ow of it): it must fit one array, as must the image's plane.
+    long plane = (long) height * width;
+    long perImage = product(channels, kernelHeight, kernelWidth, outputHeight, outputWidth);
+    if (plane > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "an image plane of %d×%d, %,d values, is "
+          + "more than one array holds (%,d)", height, width, plane, Integer.MAX_VALUE));
+    }
+    if (perImage > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a %d×%d window at %d×%d positions "
+          + "over %d channel%s of %d×%d makes %s values an image (C·kh·kw·oh·ow, the column matrix a convolution is "
+          + "computed from), more than one array holds (%,d)", kernelHeight, kernelWidth, outputHeight, outputWidth,
+          channels, channels == 1 ? "" : "s", height, width, perImage == Long.MAX_VALUE ? "over 9.2·10¹⁸"
+              : String.format(java.util.Locale.ROOT, "%,d", perImage), Integer.MAX_VALUE));
+    }
+  }
+
+  /** The product of sizes of at least 1, or Long.MAX_VALUE where it would pass it. */
+  private static long product(int... sizes) {
+    long p = 1;
+    for (int size : sizes) {
+      p = p > Long.MAX_VALUE / size ? Long.MAX_VALUE : p * size;
+    }
+    return p;
   }
 
   /** Taps per channel, kh·kw. */

@@ -19,7 +19,10 @@ public interface Engine {
   /** One line for people: version, backend, threads. */
   String description();
 
-  /** A new tensor of the given type and shape, filled with zeros; null for either is refused. */
+  /**
+   * A new tensor of the given type and shape, filled with zeros; null for either is refused, and a tensor the memory
+   * cannot hold is an {@link IllegalStateException} naming its shape and size, never an {@link OutOfMemoryError}.
+   */
   Tensor zeros(DataType dataType, Shape shape);
 
   /** A new tensor holding a copy of {@code values}, whose length must equal the shape's size. */

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * What the Java heap can still give, checked before a file's contents are read into arrays (a dataset, a model's
  * tensors): contents larger than that are refused up front, saying how much they need and how to give Java more,
- * instead of an OutOfMemoryError part way through reading them.
+ * instead of an OutOfMemoryError part way through reading them. A computation's work memory that could not be had is
+ * reported the same way ({@link #outOfMemory}).
  */
 public final class Heap {
   private Heap() {}
@@ -30,5 +31,19 @@ public final class Heap {
           + "bin/delta4j)", subject, bytes >> 20, available >> 20, max >> 20,
           Math.max(2, (bytes + (max - available)) / (1L << 30) + 2)));
     }
+  }
+
+  /**
+   * The failure to report when {@code bytes} of work memory for {@code subject} could not be allocated: an
+   * {@link IllegalStateException}, since nothing about the input is wrong but the room to run it, saying what was
+   * asked for and how to give Java more. The caller catches its allocation's {@link OutOfMemoryError}, thrown once the
+   * JVM has collected what it could, rather than checking {@link #available} before, which counts garbage not yet
+   * collected as used.
+   */
+  public static IllegalStateException outOfMemory(String subject, long bytes, OutOfMemoryError cause) {
+    long max = Runtime.getRuntime().maxMemory();
+    return new IllegalStateException(String.format(Locale.ROOT, "%s need about %,d MiB, more than Java could give "
+        + "(maximum heap %,d MiB); give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx%dg for bin/delta4j)",
+        subject, bytes >> 20, max >> 20, Math.max(2, bytes / (1L << 30) + 2)), cause);
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
+import org.delta4j.io.Heap;
 import org.delta4j.random.SplitMix64;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
@@ -123,14 +124,24 @@ public final class Network {
     return create(spec, engine, DataType.FLOAT32);
   }
 
-  /** A network of any registered layer, loss and optimizer kinds, on {@code engine}, in {@code dataType}. */
+  /**
+   * A network of any registered layer, loss and optimizer kinds, on {@code engine}, in {@code dataType}; one whose
+   * parameters the memory cannot hold fails as {@link Heap#outOfMemory} says, naming how many there are.
+   */
   public static Network create(NetworkSpec spec, Engine engine, DataType dataType) {
     if (spec == null || engine == null || dataType == null) {
       throw new IllegalArgumentException("a network needs a spec, an engine and a data type, got spec "
           + (spec == null ? "null" : spec.summary()) + ", engine " + (engine == null ? "null" : engine.name())
           + ", data type " + dataType);
     }
-    return new Network(spec, engine, dataType);
+    try {
+      return new Network(spec, engine, dataType);
+    } catch (OutOfMemoryError e) {
+      long values = spec.parameterCount();
+      throw Heap.outOfMemory(String.format(Locale.ROOT, "network %s: its %,d parameters in %s, with their gradients "
+          + "and the optimizer's state beside them,", spec.summary(), values, dataType), 2 * values * dataType.bytes(),
+          e);
+    }
   }
 
   /** Draws a declared tensor's initial values from the network's one stream (declaration order, every engine alike). */

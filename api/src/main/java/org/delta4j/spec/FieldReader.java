@@ -333,6 +333,7 @@ public final class FieldReader {
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
-    throw new IllegalArgumentException(where + ": unknown value '" + n.asText() + "'; one of " + names);
+    throw new IllegalArgumentException(where + (n.isTextual() ? ": unknown value '" + n.asText() + "'"
+        : ": must be a string, got " + n) + "; one of " + names);
   }
 }

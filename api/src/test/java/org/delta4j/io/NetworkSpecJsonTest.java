@@ -90,6 +90,9 @@ class NetworkSpecJsonTest {
         + "\"loss\": \"squared_error\"}",
         "layers[0].units must be a whole number from -2,147,483,648 to 2,147,483,647, got 3000000000");
     assertMessage("{\"input\": [4], \"layers\": [], \"loss\": \"hinge\"}", "loss: unknown loss kind 'hinge'");
+    assertMessage("{\"input\": [1, 6, 6], \"layers\": [{\"type\": \"conv2d\", \"filters\": 2, \"kernel\": 3, "
+        + "\"padding\": [1, 1]}], \"loss\": \"squared_error\"}",
+        "layers[0].padding: must be a string, got [1,1]; one of [valid, same, explicit]");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\", "
         + "\"optimizer\": {\"type\": \"adam\", \"beta1\": 1.5}}", "beta1 must be in [0, 1)");
     assertMessage("{\"input\": [4], ", "not valid JSON");

@@ -139,6 +139,22 @@ class ConvolutionSpecsTest {
   }
 
   @Test
+  void aWindowWhoseColumnMatrixOutgrowsAnArrayIsRefusedBeforeItsFansAreTaken() {
+    // padded to keep the image's 28×28, a 2,000×2,000 window reads 4·10⁶ taps at each of 784 positions; at 46,341×46,341
+    // its taps alone, the weight's fan-in, pass the int range, which once gave a fan-in of −2,147,479,015
+    for (int k : new int[] {2_000, 46_341}) {
+      InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(1, 28, 28)
+          .conv2d(2, k, Padding.SAME).flatten().dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
+      String values = String.format(java.util.Locale.ROOT, "%,d values an image", (long) k * k * 784);
+      assertTrue(e.getMessage().contains("conv2d layer 'conv2d1' cannot take an input of shape [1, 28, 28]")
+          && e.getMessage().contains(k + "×" + k + " window at 28×28 positions") && e.getMessage().contains(values)
+          && e.getMessage().contains("more than one array holds") && !e.getMessage().contains("fan"), e.getMessage());
+    }
+    // the same window over a 1×1 image has one position: 4·10⁶ values, which fit
+    assertEquals(Shape.of(2, 1, 1), out(new Conv2D(2, 2_000, Padding.SAME), 1, 1, 1));
+  }
+
+  @Test
   void aConvolutionPaddedBeyondHalfAnIntIsTooSmallAnInputNotAnInvalidOne() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out(new Conv2D(1,
         new Window2D(3, 3, 1, 1, 1, 1, Padding.explicit(1 << 30, 0))), 1, 5, 5));

@@ -1,7 +1,9 @@
 package org.delta4j.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -308,6 +310,28 @@ public abstract class HostileArgumentsConformance {
     // a call whose hostile arguments are tried only beside others it refuses is not tested: each is given working ones
     List<String> untested = calls.uncovered().stream().filter(u -> !u.endsWith(HostileCalls.SUPPLIED_ONLY)).toList();
     assertTrue(untested.isEmpty(), "no working arguments for:\n" + String.join("\n", untested));
+  }
+
+  /**
+   * A convolution whose work memory the heap cannot give is refused as an {@link IllegalStateException} that names its
+   * window and how much it needs and says how to give Java more, never an {@link OutOfMemoryError}, and the engine
+   * keeps nothing half made: the next pass is refused alike. The engines compute a convolution from column matrices on
+   * the heap (the reference engine's buffers; the nd4j engine's copy of one image's), 3 GiB for one of these images,
+   * and the build's tests run on a heap of 2 GiB (-Xmx2g).
+   */
+  @Test
+  void aConvolutionTheHeapCannotHoldIsRefusedNamingItsWindow() {
+    assumeTrue(Runtime.getRuntime().maxMemory() < 2_900L << 20, "a heap that cannot hold a column matrix of 3 GiB");
+    // padded to keep the image's size, 10⁶ taps at each of 28 × 28 positions
+    Network network = Network.create(NetworkSpec.builder().input(1, 28, 28).conv2d(1, 1_000, Padding.SAME).flatten()
+        .dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine());
+    Tensor image = engine().zeros(DataType.FLOAT32, Shape.of(1, 1, 28, 28));
+    for (Mode mode : new Mode[] {Mode.inference(), Mode.training(1), Mode.inference()}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> network.forward(image, mode));
+      assertTrue(e.getMessage().startsWith("convolution: ")
+          && e.getMessage().contains("1000×1000 window at 28×28 positions") && e.getMessage().contains("MiB, more "
+          + "than Java could give") && e.getMessage().contains("-Xmx"), e.getMessage());
+    }
   }
 
   /**

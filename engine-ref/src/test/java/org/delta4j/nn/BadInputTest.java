@@ -1,7 +1,9 @@
 package org.delta4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.Engine;
@@ -156,5 +158,25 @@ class BadInputTest {
   void emptyBatchesAndShapesAreRefused() {
     fails(IllegalArgumentException.class, () -> Shape.of(0, 4), "dimension < 1");
     fails(IllegalArgumentException.class, () -> Trainer.builder().batchSize(0), "batch size must be at least 1");
+  }
+
+  @Test
+  void parametersOrABatchTheHeapCannotHoldAreRefusedNamingThem() {
+    // the build's tests run on a heap of 2 GiB (-Xmx2g): 1.6·10⁹ weights in float take 6 GiB, and a batch of 64
+    // outputs of 10⁷ units 2.4 GiB
+    assumeTrue(Runtime.getRuntime().maxMemory() < 2_400L << 20, "a heap that cannot hold them");
+    fails(IllegalStateException.class, () -> Network.create(NetworkSpec.builder().input(40_000).dense(40_000)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine),
+        "the reference engine: the values of a tensor [40000, 40000] in FLOAT32, need about 6,103 MiB, more than "
+            + "Java could give", "-Xmx");
+    Network wide = Network.create(NetworkSpec.builder().input(1).dense(10_000_000)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).build(), engine);
+    Tensor x = engine.zeros(DataType.FLOAT32, Shape.of(64, 1));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      fails(IllegalStateException.class, () -> wide.forward(x, Mode.inference()),
+          "the values of a tensor [64, 10000000] in FLOAT32, need about 2,441 MiB, more than Java could give");
+    }
+    assertEquals(2, wide.forward(engine.zeros(DataType.FLOAT32, Shape.of(2, 1)), Mode.inference()).shape().dim(0),
+        "a batch that fits runs after one that did not");
   }
 }

@@ -2,8 +2,10 @@ package org.delta4j.engine.nd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Locale;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.ImageLoops;
+import org.delta4j.io.Heap;
 import org.delta4j.tensor.DataType;
 
 /**
@@ -15,9 +17,17 @@ import org.delta4j.tensor.DataType;
 final class HeapCopy {
   private HeapCopy() {}
 
-  /** A zeroed heap array of the type, {@code length} long. */
-  static Object make(DataType type, int length) {
-    return type == DataType.FLOAT32 ? new float[length] : new double[length];
+  /**
+   * A zeroed heap array of the type, {@code length} long, for {@code what}; one the heap cannot give fails as
+   * {@link Heap#outOfMemory} says, naming it.
+   */
+  static Object make(DataType type, int length, String what) {
+    try {
+      return type == DataType.FLOAT32 ? new float[length] : new double[length];
+    } catch (OutOfMemoryError e) {
+      throw Heap.outOfMemory(String.format(Locale.ROOT, "%s, %,d values in %s,", what, length, type),
+          (long) length * type.bytes(), e);
+    }
   }
 
   /** Whether {@code a} is a heap array of the type at least {@code length} long. */

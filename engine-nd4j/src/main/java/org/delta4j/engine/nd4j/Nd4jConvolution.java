@@ -46,10 +46,10 @@ final class Nd4jConvolution implements Convolution {
   public void forward(Tensor x, Tensor weights, Tensor y, boolean training) {
     int n = KernelArguments.convolutionForward(g, filters, x, weights, y);
     Nd4jTensor in = owned(x);
+    Object col = columns(in); // the heap's before the native memory's: a column matrix too large for it takes neither
     Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : (work = buffer(work, 1, in));
     Object image = heap(in, (int) x.size());
     HeapCopy.load(in.memory("convolution"), 0, image, (int) x.size());
-    Object col = columns(in);
     NativeMemory colMemory = cols.memory("convolution");
     int rows = g.columnRows();
     int positions = g.positions();
@@ -114,7 +114,7 @@ final class Nd4jConvolution implements Convolution {
   /** The heap array for x or dx, of t's type, at least {@code length} long. */
   private Object heap(Nd4jTensor t, int length) {
     if (!HeapCopy.fits(images, t.dataType(), length)) {
-      images = HeapCopy.make(t.dataType(), length);
+      images = HeapCopy.make(t.dataType(), length, "convolution: the batch's images on the heap");
     }
     return images;
   }
@@ -122,7 +122,8 @@ final class Nd4jConvolution implements Convolution {
   /** The heap array for one sample's column matrix, of t's type. */
   private Object columns(Nd4jTensor t) {
     if (!HeapCopy.fits(columns, t.dataType(), column)) {
-      columns = HeapCopy.make(t.dataType(), column);
+      columns = HeapCopy.make(t.dataType(), column, "convolution: one image's column matrix on the heap, under a "
+          + window() + ", C·kh·kw × oh·ow = " + g.columnRows() + " × " + g.positions());
     }
     return columns;
   }
@@ -132,7 +133,18 @@ final class Nd4jConvolution implements Convolution {
     if (current != null && current.shape().dim(0) == n && current.dataType() == like.dataType()) {
       return current;
     }
-    return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
+    try {
+      return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
+    } catch (IllegalStateException e) { // the memory would not hold it: said with the window it is for
+      throw new IllegalStateException("convolution: the column matrices of " + n + " image" + (n == 1 ? "" : "s")
+          + " under a " + window() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The window and where it reads, for messages: "3×3 window at 28×28 positions". */
+  private String window() {
+    return g.kernelHeight() + "×" + g.kernelWidth() + " window at " + g.outputHeight() + "×" + g.outputWidth()
+        + " positions";
   }
 
   private Nd4jTensor owned(Tensor t) {

@@ -1,11 +1,13 @@
 package org.delta4j.engine.nd4j;
 
+import java.util.Locale;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -40,7 +42,16 @@ public final class Nd4jEngine implements Engine {
   @Override
   public Tensor zeros(DataType dataType, Shape shape) {
     KernelArguments.zeros(dataType, shape);
-    return new Nd4jTensor(this, shape, dataType, Nd4j.zeros(nd4jType(dataType), longs(shape)));
+    INDArray values;
+    try {
+      values = Nd4j.zeros(nd4jType(dataType), longs(shape));
+    } catch (OutOfMemoryError e) { // JavaCPP's, past its bound on native memory, or the heap's
+      throw new IllegalStateException(String.format(Locale.ROOT, "the nd4j engine: a tensor %s in %s, %,d MiB, could "
+          + "not be allocated: %s; give it more memory (-Xmx, which also bounds the native memory JavaCPP allocates, "
+          + "or -Dorg.bytedeco.javacpp.maxbytes and -Dorg.bytedeco.javacpp.maxphysicalbytes) or use smaller "
+          + "batches", shape, dataType, shape.size() * dataType.bytes() >> 20, e.getMessage()), e);
+    }
+    return new Nd4jTensor(this, shape, dataType, values);
   }
 
   @Override

@@ -577,9 +577,10 @@ final class Nd4jKernels implements Kernels {
     org.delta4j.tensor.DataType type = x.dataType();
     byRows(x, g.channels(), (part, from, to) -> {
       // a chunk of planes at a time, copied to the heap and back: bounded memory whatever the batch
-      Object images = HeapCopy.make(type, chunk * plane);
-      Object pooled = HeapCopy.make(type, chunk * outPlane);
-      Object gradients = backward ? HeapCopy.make(type, chunk * positions) : null;
+      Object images = HeapCopy.make(type, chunk * plane, "max pooling: a chunk of image planes on the heap");
+      Object pooled = HeapCopy.make(type, chunk * outPlane, "max pooling: a chunk of its outputs on the heap");
+      Object gradients = backward ? HeapCopy.make(type, chunk * positions,
+          "max pooling: a chunk of its output gradients on the heap") : null;
       for (int first = from; first < to; first += chunk) {
         int planes = Math.min(chunk, to - first);
         HeapCopy.load(in, (long) first * plane, images, planes * plane);

@@ -66,7 +66,7 @@ final class SmallArrays {
     Object[] heap = n <= MAX_ELEMENTS ? LOSS_ARRAYS.get() : new Object[3];
     for (int i = 0; i < heap.length; i++) {
       if (!HeapCopy.fits(heap[i], type, n)) {
-        heap[i] = HeapCopy.make(type, n);
+        heap[i] = HeapCopy.make(type, n, "loss: its " + rows + " × " + cols + " predictions on the heap");
       }
     }
     HeapCopy.load(predictions.memory("loss"), 0, heap[0], n);

@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref;
 
+import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
@@ -7,6 +8,7 @@ import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.WorkerPool;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
+import org.delta4j.io.Heap;
 import org.delta4j.tensor.Tensor;
 
 /**
@@ -157,10 +159,21 @@ final class BlockedConvolution implements Convolution {
     columns = new Object[count];
     products = new Object[count];
     partials = new Object[count];
-    for (int p = 0; p < count; p++) {
-      columns[p] = a.make(g.columnRows() * block);
-      products[p] = a.make(filters * block);
-      partials[p] = a.make(filters * g.columnRows());
+    try {
+      for (int p = 0; p < count; p++) {
+        columns[p] = a.make(g.columnRows() * block);
+        products[p] = a.make(filters * block);
+        partials[p] = a.make(filters * g.columnRows());
+      }
+    } catch (OutOfMemoryError e) {
+      columns = products = partials = new Object[0]; // nothing half made kept: the next pass starts over
+      arithmetic = null;
+      long elements = (long) count * ((long) (g.columnRows() + filters) * block + (long) filters * g.columnRows());
+      throw Heap.outOfMemory(String.format(Locale.ROOT, "convolution: the work buffers of %d filter%s over %s images "
+          + "under a %d×%d window at %d×%d positions (%d part%s of %d image%s, %,d values)", filters,
+          filters == 1 ? "" : "s", g.image(), g.kernelHeight(), g.kernelWidth(), g.outputHeight(), g.outputWidth(),
+          count, count == 1 ? "" : "s",
+          blockSamples, blockSamples == 1 ? "" : "s", elements), elements * (a == Arithmetic.FLOAT ? 4 : 8), e);
     }
     arithmetic = a;
   }

@@ -3,6 +3,7 @@ package org.delta4j.engine.ref;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.io.Heap;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -29,7 +30,12 @@ public final class RefEngine implements Engine {
   @Override
   public Tensor zeros(DataType dataType, Shape shape) {
     KernelArguments.zeros(dataType, shape);
-    return RefTensor.zeros(this, dataType, shape);
+    try {
+      return RefTensor.zeros(this, dataType, shape);
+    } catch (OutOfMemoryError e) {
+      throw Heap.outOfMemory("the reference engine: the values of a tensor " + shape + " in " + dataType + ",",
+          shape.size() * dataType.bytes(), e);
+    }
   }
 
   @Override
