@@ -140,8 +140,8 @@ class ConvolutionSpecsTest {
 
   @Test
   void aWindowWhoseColumnMatrixOutgrowsAnArrayIsRefusedBeforeItsFansAreTaken() {
-    // padded to keep the image's 28×28, a 2,000×2,000 window reads 4·10⁶ taps at each of 784 positions; at 46,341×46,341
-    // its taps alone, the weight's fan-in, pass the int range, which once gave a fan-in of −2,147,479,015
+    // padded to keep the image's 28×28, a 2,000×2,000 window reads 4·10⁶ taps at each of 784 positions; at
+    // 46,341×46,341 its taps alone, the weight's fan-in, pass the int range, which once gave a fan-in of −2,147,479,015
     for (int k : new int[] {2_000, 46_341}) {
       InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(1, 28, 28)
           .conv2d(2, k, Padding.SAME).flatten().dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
