@@ -138,8 +138,9 @@ public final class Network {
       return new Network(spec, engine, dataType);
     } catch (OutOfMemoryError e) {
       long values = spec.parameterCount();
-      throw Heap.outOfMemory(String.format(Locale.ROOT, "network %s: its %,d parameters in %s, with their gradients "
-          + "and the optimizer's state beside them,", spec.summary(), values, dataType), 2 * values * dataType.bytes(),
+      // values and gradients; their initial values are drawn in double, and the optimizer's state comes beside them
+      throw Heap.outOfMemory(String.format(Locale.ROOT, "network %s: its %,d parameters in %s, as values and "
+          + "gradients before any optimizer's state,", spec.summary(), values, dataType), 2 * values * dataType.bytes(),
           e);
     }
   }

@@ -169,6 +169,14 @@ class BadInputTest {
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine),
         "the reference engine: the values of a tensor [40000, 40000] in FLOAT32, need about 6,103 MiB, more than "
             + "Java could give", "-Xmx");
+    // 2·10⁸ weights fit as values and gradients (1.5 GiB), though not beside the doubles they are drawn in: refused
+    // by the network, or by the engine if the heap is too full for the gradients, never an OutOfMemoryError
+    String refused = assertThrows(IllegalStateException.class, () -> Network.create(NetworkSpec.builder()
+        .input(20_000).dense(10_000).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1))
+        .build(), engine)).getMessage();
+    assertTrue((refused.contains("its 200,010,000 parameters in FLOAT32, as values and gradients before any "
+        + "optimizer's state, need about 1,525 MiB") || refused.contains("a tensor [20000, 10000] in FLOAT32"))
+        && refused.contains("more than Java could give") && refused.contains("-Xmx"), refused);
     Network wide = Network.create(NetworkSpec.builder().input(1).dense(10_000_000)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).build(), engine);
     Tensor x = engine.zeros(DataType.FLOAT32, Shape.of(64, 1));
