@@ -172,8 +172,8 @@ final class BlockedConvolution implements Convolution {
       throw Heap.outOfMemory(String.format(Locale.ROOT, "convolution: the work buffers of %d filter%s over %s images "
           + "under a %d×%d window at %d×%d positions (%d part%s of %d image%s, %,d values)", filters,
           filters == 1 ? "" : "s", g.image(), g.kernelHeight(), g.kernelWidth(), g.outputHeight(), g.outputWidth(),
-          count, count == 1 ? "" : "s",
-          blockSamples, blockSamples == 1 ? "" : "s", elements), elements * (a == Arithmetic.FLOAT ? 4 : 8), e);
+          count, count == 1 ? "" : "s", blockSamples, blockSamples == 1 ? "" : "s", elements),
+          elements * (a == Arithmetic.FLOAT ? Float.BYTES : Double.BYTES), e);
     }
     arithmetic = a;
   }
