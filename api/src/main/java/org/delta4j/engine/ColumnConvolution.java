@@ -11,7 +11,8 @@ import org.delta4j.tensor.Tensor;
  * {@link Kernels#swapLeadingAxes}; backward dY in [F, N·oh·ow] order, dW = β·dW + dY·col(X)ᵀ and
  * dX = col⁻¹(Wᵀ·dY) ({@link Kernels#col2im}), col(X) kept from the training forward pass. The default of {@link
  * Kernels#convolution}. Work tensors are made on the first pass and kept per batch size, so steady-state passes
- * allocate nothing. Not thread-safe.
+ * allocate nothing; one the memory cannot hold is refused naming the window ({@link ConvGeometry#window}). Not
+ * thread-safe.
  */
 public final class ColumnConvolution implements Convolution {
   private final Kernels kernels;
@@ -47,9 +48,9 @@ public final class ColumnConvolution implements Convolution {
       products = new BatchTensors(x.engine(), x.dataType(), Shape.of(filters * g.positions()));
     }
     int positions = n * g.positions();
-    Tensor col = columnMatrix.of(columns.get(n), g.columnRows(), positions);
+    Tensor col = columnMatrix.of(work(columns, n, "the column matrices"), g.columnRows(), positions);
     kernels.im2col(x, g, col);
-    Tensor z = productMatrix.of(products.get(n), filters, positions);
+    Tensor z = productMatrix.of(work(products, n, "the products"), filters, positions);
     kernels.gemm(weights, false, col, false, 1, 0, z); //          Z = W·col(X), [F, N·P]
     kernels.swapLeadingAxes(productByFilter.of(z, filters, n, g.positions()),
         imageBySample.of(y, n, filters, g.positions())); //          Y = Z in NCHW order
@@ -66,16 +67,26 @@ public final class ColumnConvolution implements Convolution {
     }
     KernelArguments.convolutionBackward(g, filters, batch, column, dy, weights, dw, dx);
     int positions = batch * g.positions();
-    Tensor dz = productMatrix.of(products.get(batch), filters, positions);
+    Tensor dz = productMatrix.of(work(products, batch, "the products"), filters, positions);
     kernels.swapLeadingAxes(imageBySample.of(dy, batch, filters, g.positions()),
         productByFilter.of(dz, filters, batch, g.positions())); //   dY as [F, N·P]
     if (dw != null) {
       kernels.gemm(dz, false, column, true, 1, beta, dw); //          dW ← β·dW + dY·col(X)ᵀ
     }
     if (dx != null) {
-      Tensor dcol = gradientMatrix.of(gradientColumns.get(batch), g.columnRows(), positions);
+      Tensor dcol = gradientMatrix.of(work(gradientColumns, batch, "the column gradients"), g.columnRows(), positions);
       kernels.gemm(weights, true, dz, false, 1, 0, dcol); //          Wᵀ·dY
       kernels.col2im(dcol, g, dx); //                                 dX = col⁻¹(Wᵀ·dY)
+    }
+  }
+
+  /** {@code tensors}' tensor for n images; one the memory cannot hold is refused naming the window. */
+  private Tensor work(BatchTensors tensors, int n, String what) {
+    try {
+      return tensors.get(n);
+    } catch (IllegalStateException e) { // the memory would not hold it
+      throw new IllegalStateException("convolution: " + what + " of " + n + " image" + (n == 1 ? "" : "s")
+          + " under a " + g.window() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -54,6 +54,11 @@ public record ConvGeometry(int channels, int height, int width, int kernelHeight
     return p;
   }
 
+  /** The window and where it reads, for messages: "3×3 window at 28×28 positions". */
+  public String window() {
+    return kernelHeight + "×" + kernelWidth + " window at " + outputHeight + "×" + outputWidth + " positions";
+  }
+
   /** Taps per channel, kh·kw. */
   public int taps() {
     return kernelHeight * kernelWidth;

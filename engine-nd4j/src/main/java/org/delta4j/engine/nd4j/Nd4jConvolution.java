@@ -123,7 +123,7 @@ final class Nd4jConvolution implements Convolution {
   private Object columns(Nd4jTensor t) {
     if (!HeapCopy.fits(columns, t.dataType(), column)) {
       columns = HeapCopy.make(t.dataType(), column, "convolution: one image's column matrix on the heap, under a "
-          + window() + ", C·kh·kw × oh·ow = " + g.columnRows() + " × " + g.positions());
+          + g.window() + ", C·kh·kw × oh·ow = " + g.columnRows() + " × " + g.positions());
     }
     return columns;
   }
@@ -135,16 +135,10 @@ final class Nd4jConvolution implements Convolution {
     }
     try {
       return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
-    } catch (IllegalStateException e) { // the memory would not hold it: said with the window it is for
+    } catch (IllegalStateException e) { // the memory would not hold it
       throw new IllegalStateException("convolution: the column matrices of " + n + " image" + (n == 1 ? "" : "s")
-          + " under a " + window() + ": " + e.getMessage(), e);
+          + " under a " + g.window() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** The window and where it reads, for messages: "3×3 window at 28×28 positions". */
-  private String window() {
-    return g.kernelHeight() + "×" + g.kernelWidth() + " window at " + g.outputHeight() + "×" + g.outputWidth()
-        + " positions";
   }
 
   private Nd4jTensor owned(Tensor t) {

@@ -170,9 +170,8 @@ final class BlockedConvolution implements Convolution {
       arithmetic = null;
       long elements = (long) count * ((long) (g.columnRows() + filters) * block + (long) filters * g.columnRows());
       throw Heap.outOfMemory(String.format(Locale.ROOT, "convolution: the work buffers of %d filter%s over %s images "
-          + "under a %d×%d window at %d×%d positions (%d part%s of %d image%s, %,d values)", filters,
-          filters == 1 ? "" : "s", g.image(), g.kernelHeight(), g.kernelWidth(), g.outputHeight(), g.outputWidth(),
-          count, count == 1 ? "" : "s", blockSamples, blockSamples == 1 ? "" : "s", elements),
+          + "under a %s (%d part%s of %d image%s, %,d values)", filters, filters == 1 ? "" : "s", g.image(),
+          g.window(), count, count == 1 ? "" : "s", blockSamples, blockSamples == 1 ? "" : "s", elements),
           elements * (a == Arithmetic.FLOAT ? Float.BYTES : Double.BYTES), e);
     }
     arithmetic = a;

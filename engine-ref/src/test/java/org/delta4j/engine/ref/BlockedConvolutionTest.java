@@ -3,6 +3,8 @@ package org.delta4j.engine.ref;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -124,5 +126,21 @@ class BlockedConvolutionTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> c.backward(dy, w, 0, dw, null));
     assertEquals("convolution: dy is [2, 3, 5, 5] but the forward pass had 3 images", e.getMessage());
+  }
+
+  @Test
+  void theWholeBatchFormRefusesAColumnMatrixTheHeapCannotGiveNamingItsWindow() {
+    // 10⁶ taps at each of 28 × 28 positions (padded to keep the image's size): 2,990 MiB of float an image, past the
+    // tests' heap (-Xmx2g in the build); the reference engine's own form is held to this by the conformance suite
+    assumeTrue(Runtime.getRuntime().maxMemory() < 2_900L << 20, "a heap that cannot hold the column matrix");
+    ConvGeometry g = new ConvGeometry(1, 28, 28, 1_000, 1_000, 1, 1, 1, 1, 499, 499, 28, 28);
+    Convolution plain = new ColumnConvolution(engine.kernels(), g, 1);
+    Tensor x = engine.zeros(DataType.FLOAT32, g.image().withBatch(1));
+    Tensor w = engine.zeros(DataType.FLOAT32, Shape.of(1, g.columnRows()));
+    Tensor y = engine.zeros(DataType.FLOAT32, Shape.of(1, 1, 28, 28));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.forward(x, w, y, true));
+    assertTrue(e.getMessage().startsWith("convolution: the column matrices of 1 image under a 1000×1000 window at "
+        + "28×28 positions: the reference engine: the values of a tensor [1, 784000000] in FLOAT32, need about "
+        + "2,990 MiB"), e.getMessage());
   }
 }
