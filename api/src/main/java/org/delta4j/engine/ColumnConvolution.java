@@ -11,8 +11,8 @@ import org.delta4j.tensor.Tensor;
  * {@link Kernels#swapLeadingAxes}; backward dY in [F, N·oh·ow] order, dW = β·dW + dY·col(X)ᵀ and
  * dX = col⁻¹(Wᵀ·dY) ({@link Kernels#col2im}), col(X) kept from the training forward pass. The default of {@link
  * Kernels#convolution}. Work tensors are made on the first pass and kept per batch size, so steady-state passes
- * allocate nothing; one the memory cannot hold is refused naming the window ({@link ConvGeometry#window}). Not
- * thread-safe.
+ * allocate nothing; one the memory cannot hold is refused naming the window
+ * ({@link KernelArguments#convolutionMemory}). Not thread-safe.
  */
 public final class ColumnConvolution implements Convolution {
   private final Kernels kernels;
@@ -85,8 +85,7 @@ public final class ColumnConvolution implements Convolution {
     try {
       return tensors.get(n);
     } catch (IllegalStateException e) { // the memory would not hold it
-      throw new IllegalStateException("convolution: " + what + " of " + n + " image" + (n == 1 ? "" : "s")
-          + " under a " + g.window() + ": " + e.getMessage(), e);
+      throw KernelArguments.convolutionMemory(g, what, n, e);
     }
   }
 }

@@ -168,6 +168,16 @@ public final class KernelArguments {
     return n;
   }
 
+  /**
+   * A convolution's refusal of {@code what} for {@code images} images, the engine's {@link Engine#zeros} refusal
+   * {@code cause} of memory it cannot give, said with the window it was for.
+   */
+  public static IllegalStateException convolutionMemory(ConvGeometry g, String what, int images,
+      IllegalStateException cause) {
+    return new IllegalStateException("convolution: " + what + " of " + images + " image" + (images == 1 ? "" : "s")
+        + " under a " + g.window() + ": " + cause.getMessage(), cause);
+  }
+
   /** Checks the filter count of a {@link Convolution} of the geometry g. */
   public static void convolution(ConvGeometry g, int filters) {
     present("convolution", "the geometry", g);

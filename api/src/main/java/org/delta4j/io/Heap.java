@@ -25,11 +25,8 @@ public final class Heap {
   public static void require(String subject, long bytes) throws IOException {
     long available = available();
     if (bytes > available) {
-      long max = Runtime.getRuntime().maxMemory();
-      throw new IOException(String.format(Locale.ROOT, "%s need about %,d MiB, more than the %,d MiB Java can still "
-          + "give (maximum heap %,d MiB); give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx%dg for "
-          + "bin/delta4j)", subject, bytes >> 20, available >> 20, max >> 20,
-          Math.max(2, (bytes + (max - available)) / (1L << 30) + 2)));
+      throw new IOException(refusal(subject, bytes, String.format(Locale.ROOT, "the %,d MiB Java can still give",
+          available >> 20), bytes + (Runtime.getRuntime().maxMemory() - available)));
     }
   }
 
@@ -41,9 +38,16 @@ public final class Heap {
    * collected as used.
    */
   public static IllegalStateException outOfMemory(String subject, long bytes, OutOfMemoryError cause) {
-    long max = Runtime.getRuntime().maxMemory();
-    return new IllegalStateException(String.format(Locale.ROOT, "%s need about %,d MiB, more than Java could give "
-        + "(maximum heap %,d MiB); give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx%dg for bin/delta4j)",
-        subject, bytes >> 20, max >> 20, Math.max(2, bytes / (1L << 30) + 2)), cause);
+    return new IllegalStateException(refusal(subject, bytes, "Java could give", bytes), cause);
+  }
+
+  /**
+   * "{@code subject} need about … MiB, more than {@code than} (maximum heap … MiB)", and the -Xmx that would do: whole
+   * GiB, two past {@code heapNeeded} bytes, at least 2.
+   */
+  private static String refusal(String subject, long bytes, String than, long heapNeeded) {
+    return String.format(Locale.ROOT, "%s need about %,d MiB, more than %s (maximum heap %,d MiB); give Java more "
+        + "memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx%dg for bin/delta4j)", subject, bytes >> 20, than,
+        Runtime.getRuntime().maxMemory() >> 20, Math.max(2, heapNeeded / (1L << 30) + 2));
   }
 }

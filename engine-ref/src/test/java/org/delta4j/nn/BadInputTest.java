@@ -167,24 +167,31 @@ class BadInputTest {
     assumeTrue(Runtime.getRuntime().maxMemory() < 2_400L << 20, "a heap that cannot hold them");
     fails(IllegalStateException.class, () -> Network.create(NetworkSpec.builder().input(40_000).dense(40_000)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine),
-        "the reference engine: the values of a tensor [40000, 40000] in FLOAT32, need about 6,103 MiB, more than "
-            + "Java could give", "-Xmx");
+        "the reference engine: the values of a tensor [40000, 40000] in FLOAT32, need about "
+            + mib(40_000L * 40_000 * Float.BYTES) + ", more than Java could give", "-Xmx");
     // 2·10⁸ weights fit as values and gradients (1.5 GiB), though not beside the doubles they are drawn in: refused
     // by the network, or by the engine if the heap is too full for the gradients, never an OutOfMemoryError
     String refused = assertThrows(IllegalStateException.class, () -> Network.create(NetworkSpec.builder()
         .input(20_000).dense(10_000).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1))
         .build(), engine)).getMessage();
     assertTrue((refused.contains("its 200,010,000 parameters in FLOAT32, as values and gradients before any "
-        + "optimizer's state, need about 1,525 MiB") || refused.contains("a tensor [20000, 10000] in FLOAT32"))
+        + "optimizer's state, need about " + mib(2 * 200_010_000L * Float.BYTES))
+        || refused.contains("a tensor [20000, 10000] in FLOAT32"))
         && refused.contains("more than Java could give") && refused.contains("-Xmx"), refused);
     Network wide = Network.create(NetworkSpec.builder().input(1).dense(10_000_000)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.1)).build(), engine);
     Tensor x = engine.zeros(DataType.FLOAT32, Shape.of(64, 1));
     for (int attempt = 0; attempt < 2; attempt++) {
       fails(IllegalStateException.class, () -> wide.forward(x, Mode.inference()),
-          "the values of a tensor [64, 10000000] in FLOAT32, need about 2,441 MiB, more than Java could give");
+          "the values of a tensor [64, 10000000] in FLOAT32, need about " + mib(64L * 10_000_000 * Float.BYTES)
+              + ", more than Java could give");
     }
     assertEquals(2, wide.forward(engine.zeros(DataType.FLOAT32, Shape.of(2, 1)), Mode.inference()).shape().dim(0),
         "a batch that fits runs after one that did not");
+  }
+
+  /** Bytes as the refusals give them: whole MiB, rounded down, with thousands separated. */
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%,d MiB", bytes >> 20);
   }
 }

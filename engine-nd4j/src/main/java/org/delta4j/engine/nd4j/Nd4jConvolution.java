@@ -136,8 +136,7 @@ final class Nd4jConvolution implements Convolution {
     try {
       return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
     } catch (IllegalStateException e) { // the memory would not hold it
-      throw new IllegalStateException("convolution: the column matrices of " + n + " image" + (n == 1 ? "" : "s")
-          + " under a " + g.window() + ": " + e.getMessage(), e);
+      throw KernelArguments.convolutionMemory(g, "the column matrices", n, e);
     }
   }
 

@@ -141,6 +141,6 @@ class BlockedConvolutionTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.forward(x, w, y, true));
     assertTrue(e.getMessage().startsWith("convolution: the column matrices of 1 image under a 1000×1000 window at "
         + "28×28 positions: the reference engine: the values of a tensor [1, 784000000] in FLOAT32, need about "
-        + "2,990 MiB"), e.getMessage());
+        + String.format(java.util.Locale.ROOT, "%,d MiB", 784_000_000L * Float.BYTES >> 20)), e.getMessage());
   }
 }
