@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 4, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = ForkedJvm.VECTOR_API)
 public class Conv2DBenchmark {
   @Param({"ref", "nd4j", GemmBenchmark.RAW_ND4J})
   public String engine;

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = ForkedJvm.VECTOR_API)
 public class Dl4jBenchmark extends Dl4jPeerBenchmark {
   @Setup
   public void setUp() {

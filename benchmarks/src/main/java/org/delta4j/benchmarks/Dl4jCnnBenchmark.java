@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = ForkedJvm.VECTOR_API)
 public class Dl4jCnnBenchmark extends Dl4jPeerBenchmark {
   @Setup
   public void setUp() {

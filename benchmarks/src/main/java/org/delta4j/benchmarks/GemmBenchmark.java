@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(2)
+@Fork(value = 2, jvmArgsAppend = ForkedJvm.VECTOR_API)
 public class GemmBenchmark {
   /** The engine raw ND4J stands beside. */
   public static final String RAW_ND4J = "nd4j-raw";

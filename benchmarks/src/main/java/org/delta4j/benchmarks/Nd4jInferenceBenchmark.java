@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = ForkedJvm.VECTOR_API)
 public class Nd4jInferenceBenchmark {
   private static final int[] SIZES = {784, 256, 128, 10};
 

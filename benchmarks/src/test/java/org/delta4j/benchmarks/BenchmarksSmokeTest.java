@@ -82,6 +82,15 @@ class BenchmarksSmokeTest {
     }
   }
 
+  @Test
+  void everyBenchmarkForksItsJvmWithTheVectorApi() {
+    // Run as java -jar benchmarks.jar <Benchmark>, a fork without it measures the reference engine's scalar kernels.
+    for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(null, java.util.List.of())) {
+      Collection<String> appended = e.getJvmArgsAppend().orElse(java.util.List.of());
+      assertTrue(appended.contains(ForkedJvm.VECTOR_API), e.getUsername() + " forks with " + appended);
+    }
+  }
+
   /** One short iteration in this JVM of each benchmark the builder selects, on the given engines. */
   private static Collection<RunResult> run(ChainedOptionsBuilder selected, String engines) throws RunnerException {
     // JMH takes a machine-wide lock against concurrent measurements; a smoke run measures nothing, so another build's

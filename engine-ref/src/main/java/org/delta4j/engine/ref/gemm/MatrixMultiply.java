@@ -42,8 +42,17 @@ public final class MatrixMultiply {
   static final long SLICE_FLOPS = 4_000_000;
 
   private static final WorkerPool POOL = WorkerPool.shared();
-  private static final boolean VECTOR = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY))
-      && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  private static final boolean VECTOR = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY)) && MODULE;
+
+  static {
+    // A library user who forgets the flag would otherwise train many times slower without a word of why.
+    java.util.Optional<String> warning = scalarWarning(MODULE, System.getProperty(VECTOR_PROPERTY));
+    if (warning.isPresent()) {
+      System.getLogger(MatrixMultiply.class.getName()).log(System.Logger.Level.WARNING, warning.get());
+    }
+  }
+
   private static final MatrixMultiply DEFAULT = new MatrixMultiply(VECTOR);
 
   private final FloatGemm floats;
@@ -99,6 +108,20 @@ public final class MatrixMultiply {
         shape.deepBlocking(Float.BYTES, f.mr(), f.nr()), POOL, parallelFlops, polledFlops, SLICE_FLOPS);
     this.doubles = new DoubleGemm(d, shape.blocking(Double.BYTES, d.mr(), d.nr()),
         shape.deepBlocking(Double.BYTES, d.mr(), d.nr()), POOL, parallelFlops, polledFlops, SLICE_FLOPS);
+  }
+
+  /**
+   * The warning logged once when the Vector API kernels are not used only because the JVM lacks their module
+   * ({@code modulePresent} false) rather than because {@value #VECTOR_PROPERTY} ({@code property}, null when unset)
+   * chose the scalar ones; empty otherwise.
+   */
+  static java.util.Optional<String> scalarWarning(boolean modulePresent, String property) {
+    if (modulePresent || "false".equalsIgnoreCase(property)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("the reference engine runs its scalar kernels, many times slower than its Vector API "
+        + "ones, because this JVM lacks the module jdk.incubator.vector: run java with --add-modules "
+        + "jdk.incubator.vector (-D" + VECTOR_PROPERTY + "=false chooses the scalar kernels without this warning)");
   }
 
   /** The instance chosen for this JVM. */

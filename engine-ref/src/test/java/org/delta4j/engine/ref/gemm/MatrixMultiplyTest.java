@@ -43,6 +43,18 @@ class MatrixMultiplyTest {
     assertTrue(SCALAR.description().startsWith("scalar gemm"), SCALAR.description());
   }
 
+  @Test
+  void aJvmWithoutTheVectorModuleIsWarnedOfTheScalarKernelsNamingTheFlag() {
+    String warning = MatrixMultiply.scalarWarning(false, null).orElseThrow();
+    assertTrue(warning.contains("--add-modules jdk.incubator.vector"), warning);
+    assertTrue(warning.contains("scalar kernels"), warning);
+    assertTrue(MatrixMultiply.scalarWarning(false, "false").isEmpty(), "the scalar kernels chosen by the property");
+    assertTrue(MatrixMultiply.scalarWarning(false, "FALSE").isEmpty(), "the property read as the kernels read it");
+    assertTrue(MatrixMultiply.scalarWarning(false, "true").isPresent(), "the property does not bring the module");
+    assertTrue(MatrixMultiply.scalarWarning(true, null).isEmpty(), "the vector kernels in use");
+    assertTrue(MatrixMultiply.scalarWarning(true, "false").isEmpty(), "the scalar kernels chosen, the module present");
+  }
+
   static Stream<Arguments> shapes() {
     int[][] sizes = {{1, 1, 1}, {1, 9, 1}, {1, 784, 256}, {2, 33, 70}, {3, 200, 300}, {7, 1, 5}, {6, 32, 32},
         {13, 17, 35}, {97, 300, 33}, {200, 150, 170}, {5, 513, 70}, {128, 784, 40}, {32, 20000, 9},
