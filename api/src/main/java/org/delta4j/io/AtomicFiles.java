@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,20 +30,56 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  /** Writes {@code target} through {@code writer}, atomically. */
+  /**
+   * Writes {@code target} through {@code writer}, atomically; through a symbolic link, the file it links to. Refuses,
+   * with a {@link FileSystemException} naming it, a path that names no file and an existing directory, device, pipe or
+   * socket: the move would replace it (as root, {@code /dev/null} itself) rather than write into it.
+   */
   public static void write(Path target, Writer writer) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = temporary(dir, target.getFileName().toString());
+    Path file = writable(target);
+    Path dir = file.getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (FileSystemException e) {
+      Path inTheWay = dir; // the nearest existing ancestor, which is not a directory if that is why
+      while (inTheWay != null && !Files.exists(inTheWay)) {
+        inTheWay = inTheWay.getParent();
+      }
+      if (inTheWay != null && !Files.isDirectory(inTheWay)) {
+        throw new FileSystemException(target.toString(), null, "cannot be written: " + inTheWay
+            + " is a file, not a directory");
+      }
+      throw e;
+    }
+    Path tmp = temporary(dir, file.getFileName().toString());
     try {
       writer.write(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The regular file a write of {@code target} replaces: the path itself, or for a link the file it leads to, which
+   * replacing the link would leave stale.
+   */
+  private static Path writable(Path target) throws IOException {
+    Path file = Files.exists(target) ? target.toRealPath() : target.toAbsolutePath().normalize();
+    if (file.getFileName() == null) {
+      throw new FileSystemException(target.toString(), null, "names no file to write");
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(target.toString(), null, "is a directory, not a file: give a file's path");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new FileSystemException(target.toString(), null,
+          "is a device, pipe or socket, not a regular file: not replaced");
+    }
+    return file;
   }
 
   /** Writes {@code text} as UTF-8 to {@code target}, atomically. */

@@ -1,15 +1,22 @@
 package org.delta4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Temporary files that killed writes left behind are removed; nothing else is touched. */
+/**
+ * A write replaces a regular file or makes one, through a link the file it leads to, and refuses anything else
+ * without touching it; temporary files that killed writes left behind are removed, and nothing else.
+ */
 class AtomicFilesTest {
   @TempDir
   Path dir;
@@ -24,6 +31,62 @@ class AtomicFilesTest {
     try (var files = Files.list(dir)) {
       assertEquals(List.of(".keep.tmp", ".model.safetensors.xyz.tmp", "keep.tmp", "model.safetensors"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void aWriteReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
+    Path file = dir.resolve("model.safetensors");
+    AtomicFiles.writeString(file, "old");
+    AtomicFiles.writeString(file, "new");
+    assertEquals("new", Files.readString(file));
+    assertEquals(List.of(file), listing());
+  }
+
+  @Test
+  void aLinkIsWrittenThroughToTheFileItLeadsTo() throws IOException {
+    Path file = dir.resolve("model.safetensors");
+    Files.writeString(file, "old");
+    Path link = Files.createSymbolicLink(dir.resolve("latest"), file);
+    AtomicFiles.writeString(link, "new");
+    assertTrue(Files.isSymbolicLink(link), "the link is kept");
+    assertEquals("new", Files.readString(file));
+  }
+
+  @Test
+  void aDirectoryIsRefusedAndLeftAsItWas() throws IOException {
+    Path sub = Files.createDirectory(dir.resolve("out"));
+    FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(sub, "x"));
+    assertTrue(e.getMessage().contains(sub + ": is a directory, not a file"), e.getMessage());
+    assertTrue(Files.isDirectory(sub));
+    assertEquals(List.of(sub), listing());
+    e = assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(Path.of("/"), "x"));
+    assertTrue(e.getMessage().contains("/: names no file"), e.getMessage());
+  }
+
+  @Test
+  void aPipeIsRefusedNotReplaced() throws Exception {
+    // What a device such as /dev/null would be: a move over it replaces the node itself when the process may.
+    Path fifo = dir.resolve("pipe");
+    assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+    FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.writeString(fifo, "x"));
+    assertTrue(e.getMessage().contains(fifo + ": is a device, pipe or socket"), e.getMessage());
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the pipe is left as it was");
+    assertEquals(List.of(fifo), listing());
+  }
+
+  @Test
+  void aFileWhereADirectoryShouldBeIsNamed() throws IOException {
+    Path blocker = dir.resolve("runs");
+    Files.writeString(blocker, "x");
+    FileSystemException e = assertThrows(FileSystemException.class,
+        () -> AtomicFiles.writeString(blocker.resolve("a").resolve("model.safetensors"), "x"));
+    assertTrue(e.getMessage().contains(blocker + " is a file, not a directory"), e.getMessage());
+  }
+
+  private List<Path> listing() throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.sorted().toList();
     }
   }
 }
