@@ -99,6 +99,11 @@ public final class ArrayDataset implements Dataset {
     Objects.requireNonNull(featureShape, "featureShape is null");
     Objects.requireNonNull(labels, "labels is null");
     Objects.requireNonNull(classNames, "classNames is null");
+    for (int i = 0; !(classNames instanceof ClassNumbers) && i < classNames.size(); i++) {
+      if (classNames.get(i) == null) { // not contains(null), which throws for the lists of List.of
+        throw new NullPointerException("class name " + i + " of " + classNames + " is null");
+      }
+    }
     return new ArrayDataset(features, featureShape, labels, numClasses,
         classNames instanceof ClassNumbers ? classNames : List.copyOf(classNames), null,
         Shape.of(numClasses));

@@ -51,8 +51,14 @@ public final class WorkerPool {
     return SHARED;
   }
 
-  /** A pool of {@code threads} threads in all: the caller and {@code threads − 1} workers (none for 1 or less). */
+  /**
+   * A pool of {@code threads} threads in all: the caller and {@code threads − 1} workers (none for 1 or less); more
+   * than {@value #MAX_THREADS} is refused, as no machine has the cores to use them.
+   */
   public WorkerPool(int threads) {
+    if (threads > MAX_THREADS) {
+      throw new IllegalArgumentException("a worker pool of " + threads + " threads: at most " + MAX_THREADS);
+    }
     workers = new Worker[Math.max(0, threads - 1)];
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new Worker(this, i + 1);
@@ -67,6 +73,8 @@ public final class WorkerPool {
 
   /** Below this many elements touched, handing part of a loop to another core costs more than it saves. */
   public static final long PARALLEL_ELEMENTS = 1 << 15;
+  /** The most threads a pool takes. */
+  public static final int MAX_THREADS = 1 << 16;
 
   /** A loop over the items [from, to) of a job, run as part {@code part} of a split. */
   @FunctionalInterface

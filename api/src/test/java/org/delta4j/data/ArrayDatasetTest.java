@@ -51,6 +51,13 @@ class ArrayDatasetTest {
   }
 
   @Test
+  void aNullClassNameIsRefusedNamingItsPlace() {
+    NullPointerException e = assertThrows(NullPointerException.class, () -> ArrayDataset.classification(
+        new float[] {0, 0}, Shape.of(1), new int[] {0, 1}, 2, java.util.Arrays.asList("shirt", null)));
+    assertEquals("class name 1 of [shirt, null] is null", e.getMessage());
+  }
+
+  @Test
   void rowsHoldingMoreValuesThanAnArrayAreRefusedNotWrappedAround() {
     // 50,000 rows of 50,000 values (one row shared, so the test needs no 10 GB): 2.5·10⁹ values wrapped to a negative
     // array size in int, 65,537 rows of 65,537 to an array of 131,073 that the second row overran

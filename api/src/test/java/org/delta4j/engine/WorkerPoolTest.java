@@ -2,6 +2,7 @@ package org.delta4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -12,6 +13,14 @@ import org.junit.jupiter.api.Test;
  * polling again when roused; and how a loop is split between them.
  */
 class WorkerPoolTest {
+  @Test
+  void aPoolOfMoreThreadsThanAnyMachineUsesIsRefusedBeforeAnyStarts() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new WorkerPool(Integer.MAX_VALUE));
+    assertEquals("a worker pool of 2147483647 threads: at most 65536", e.getMessage());
+    assertEquals(1, new WorkerPool(0).parallelism());
+  }
+
   @Test
   void aSplitLoopCoversEveryItemOnceInConsecutiveParts() {
     WorkerPool pool = new WorkerPool(3);

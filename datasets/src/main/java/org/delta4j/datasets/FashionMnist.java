@@ -188,6 +188,11 @@ public final class FashionMnist {
    * network; nothing else in Delta4j does.
    */
   public static void download(Path directory) throws IOException, InterruptedException {
+    download(directory, BASE_URL);
+  }
+
+  /** {@link #download(Path)} from {@code baseUrl} (ending in '/'), for tests. */
+  static void download(Path directory, String baseUrl) throws IOException, InterruptedException {
     Files.createDirectories(directory);
     removePartialDownloads(directory);
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
@@ -199,10 +204,17 @@ public final class FashionMnist {
       }
       Path temp = Files.createTempFile(directory, f.stem, ".part");
       try {
-        HttpResponse<Path> response = http.send(HttpRequest.newBuilder(URI.create(BASE_URL + f.stem + ".gz"))
-            .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofFile(temp));
+        HttpResponse<Path> response;
+        try {
+          response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + f.stem + ".gz"))
+              .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofFile(temp));
+        } catch (IOException e) { // a refused connection's exception has no message of its own
+          throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: " + e.getClass().getName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ". Without a network, install it with "
+              + "`apt-get install dataset-fashion-mnist` or point --data at a directory holding the four IDX files", e);
+        }
         if (response.statusCode() != 200) {
-          throw new IOException("downloading " + f.stem + ".gz from " + BASE_URL + " failed: HTTP "
+          throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: HTTP "
               + response.statusCode());
         }
         String problem = verify(temp, f);

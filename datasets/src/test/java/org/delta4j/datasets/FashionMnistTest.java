@@ -70,4 +70,20 @@ class FashionMnistTest {
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
   }
+
+  @Test
+  void aDownloadWithoutAConnectionSaysWhatFailedAndWhatToDoInstead() throws Exception {
+    Path cache = root.resolve("cache");
+    String closed; // a port of this machine that nothing listens on: refused at once, no network needed
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = "http://127.0.0.1:" + s.getLocalPort() + "/";
+    }
+    IOException e = assertThrows(IOException.class, () -> FashionMnist.download(cache, closed));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("downloading ") && m.contains(" from " + closed + " failed: java.net.ConnectException"), m);
+    assertTrue(m.contains("apt-get install dataset-fashion-mnist") && m.contains("--data"), m);
+    try (var files = Files.list(cache)) {
+      assertEquals(0, files.count(), "no partial file is left");
+    }
+  }
 }
