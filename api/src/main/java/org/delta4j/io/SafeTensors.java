@@ -206,6 +206,9 @@ public final class SafeTensors {
     if (Files.isDirectory(file)) {
       throw new ModelFormatException(file, "is a directory, not a safetensors file");
     }
+    if (Files.exists(file) && !Files.isRegularFile(file)) { // a pipe would block the open until a writer came
+      throw new ModelFormatException(file, "is a device, pipe or socket, not a safetensors file");
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {

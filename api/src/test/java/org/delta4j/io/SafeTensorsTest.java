@@ -237,6 +237,19 @@ class SafeTensorsTest {
   }
 
   @Test
+  void aDeviceOrPipeIsNamedWithoutWaitingForAWriter() throws Exception {
+    Path fifo = dir.resolve("model.safetensors");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+    // Opened, a pipe blocks until something writes to it: the refusal must come before.
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> refused(fifo, "is a device, pipe or socket"));
+    if (Files.exists(Path.of("/dev/zero"))) {
+      refused(Path.of("/dev/zero"), "is a device, pipe or socket");
+    }
+  }
+
+  @Test
   void theMetadataReadsWithoutTheData() throws IOException {
     assertEquals(Map.of("format", "test"), SafeTensors.readMetadata(sample()));
   }

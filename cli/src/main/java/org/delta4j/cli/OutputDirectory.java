@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import org.delta4j.io.AtomicFiles;
 
 /**
- * A training run's output directory, checked before any work starts and held for the run: it must be (or become) a
+ * A run's output directory (training's, the perceptron demonstration's), checked before any work starts and held for the run: it must be (or become) a
  * writable directory, not an existing file, and no other run may hold it. Holding it means a lock on
  * {@value #LOCK_FILE} inside it, released by {@link #close()} or when the process ends, however it ends. Temporary
  * files that killed writes left there are removed once the lock is held. A directory made for the run that the run

@@ -32,10 +32,12 @@ final class PerceptronCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     TrainCommand.checkRange("--pairs", pairs, 0, 45);
     java.io.PrintWriter out = spec.commandLine().getOut();
-    ConvergenceDemo.run(output, line -> {
-      out.println(line);
-      out.flush();
-    }, pairs, pairs == 0 ? fashionMnist.directory : fashionMnist.directory(out));
+    try (OutputDirectory held = OutputDirectory.hold(output)) { // checked and held as a training run's is
+      ConvergenceDemo.run(held.path(), line -> {
+        out.println(line);
+        out.flush();
+      }, pairs, pairs == 0 ? fashionMnist.directory : fashionMnist.directory(out));
+    }
     return 0;
   }
 }

@@ -381,6 +381,10 @@ class CommandsTest {
     assertTrue(table.contains("XOR: not separable within 1000 passes"), table);
     assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
     assertTrue(ok.out().contains("mistakes ≤"), ok.out());
+    Path file = Files.writeString(out.resolve("a-file"), "kept");
+    Run onAFile = run("perceptron", "--pairs", "0", "--output", file.toString());
+    assertEquals("error: --output " + file + " is an existing file, not a directory", onAFile.err().trim());
+    assertEquals("kept", Files.readString(file));
   }
 
   /**
