@@ -12,12 +12,12 @@ import java.nio.file.StandardOpenOption;
 import org.delta4j.io.AtomicFiles;
 
 /**
- * A run's output directory (training's, the perceptron demonstration's), checked before any work starts and held for the run: it must be (or become) a
- * writable directory, not an existing file, and no other run may hold it. Holding it means a lock on
- * {@value #LOCK_FILE} inside it, released by {@link #close()} or when the process ends, however it ends. Temporary
- * files that killed writes left there are removed once the lock is held. A directory made for the run that the run
- * leaves empty (it was refused before writing anything: an unknown engine, a file that cannot be read) is removed on
- * {@link #close()}, so that a mistyped command leaves no empty {@code runs/<time>} behind.
+ * A run's output directory (training's, the perceptron demonstration's), checked before any work starts and held for
+ * the run: it must be (or become) a writable directory, not an existing file, and no other run may hold it. Holding it
+ * means a lock on {@value #LOCK_FILE} inside it, released by {@link #close()} or when the process ends, however it
+ * ends. Temporary files that killed writes left there are removed once the lock is held. A directory made for the run
+ * that the run leaves empty (it was refused before writing anything: an unknown engine, a file that cannot be read) is
+ * removed on {@link #close()}, so that a mistyped command leaves no empty {@code runs/<time>} behind.
  */
 final class OutputDirectory implements AutoCloseable {
   /** The lock file inside the directory. */
