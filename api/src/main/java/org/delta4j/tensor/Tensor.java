@@ -32,7 +32,11 @@ public interface Tensor {
   /** Overwrites every element from {@code source}, whose length must equal the number of elements. */
   void copyFrom(float[] source);
 
-  /** Overwrites every element from {@code source}, whose length must equal the number of elements. */
+  /**
+   * Overwrites every element from {@code source}, whose length must equal the number of elements; into a FLOAT32
+   * tensor each value rounded to the nearest float, as Java's cast does (a finite value beyond ±3.4·10³⁸ becomes ±∞,
+   * which training then refuses as a non-finite input).
+   */
   void copyFrom(double[] source);
 
   /** A new array holding the elements, converted to float. */
