@@ -3,7 +3,9 @@ package org.delta4j.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,11 +242,9 @@ class SafeTensorsTest {
   @Test
   void aDeviceOrPipeIsNamedWithoutWaitingForAWriter() throws Exception {
     Path fifo = dir.resolve("model.safetensors");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+    assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
     // Opened, a pipe blocks until something writes to it: the refusal must come before.
-    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
-        () -> refused(fifo, "is a device, pipe or socket"));
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> refused(fifo, "is a device, pipe or socket"));
     if (Files.exists(Path.of("/dev/zero"))) {
       refused(Path.of("/dev/zero"), "is a device, pipe or socket");
     }
