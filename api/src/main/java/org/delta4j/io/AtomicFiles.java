@@ -72,14 +72,24 @@ public final class AtomicFiles {
     if (file.getFileName() == null) {
       throw new FileSystemException(target.toString(), null, "names no file to write");
     }
-    if (Files.isDirectory(file)) {
-      throw new FileSystemException(target.toString(), null, "is a directory, not a file: give a file's path");
-    }
-    if (Files.exists(file) && !Files.isRegularFile(file)) {
-      throw new FileSystemException(target.toString(), null,
-          "is a device, pipe or socket, not a regular file: not replaced");
+    String other = otherThanAFile(file);
+    if (other != null) {
+      throw new FileSystemException(target.toString(), null, other + (Files.isDirectory(file)
+          ? ", not a file: give a file's path" : ", not a regular file: not replaced"));
     }
     return file;
+  }
+
+  /**
+   * What an existing {@code path} is when it is not a regular file ("is a directory", "is a device, pipe or socket"),
+   * for a refusal to name; null for a regular file or nothing at all. A move over such a path would replace it, and an
+   * open of a pipe would wait for a writer.
+   */
+  static String otherThanAFile(Path path) {
+    if (Files.isDirectory(path)) {
+      return "is a directory";
+    }
+    return Files.exists(path) && !Files.isRegularFile(path) ? "is a device, pipe or socket" : null;
   }
 
   /** Writes {@code text} as UTF-8 to {@code target}, atomically. */

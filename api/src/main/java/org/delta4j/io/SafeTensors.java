@@ -203,11 +203,9 @@ public final class SafeTensors {
 
   private static Contents read(Path file, boolean withData) throws IOException {
     Objects.requireNonNull(file, "file is null");
-    if (Files.isDirectory(file)) {
-      throw new ModelFormatException(file, "is a directory, not a safetensors file");
-    }
-    if (Files.exists(file) && !Files.isRegularFile(file)) { // a pipe would block the open until a writer came
-      throw new ModelFormatException(file, "is a device, pipe or socket, not a safetensors file");
+    String other = AtomicFiles.otherThanAFile(file); // before the open, which a pipe would block
+    if (other != null) {
+      throw new ModelFormatException(file, other + ", not a safetensors file");
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();

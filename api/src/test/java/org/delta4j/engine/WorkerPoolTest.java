@@ -17,7 +17,8 @@ class WorkerPoolTest {
   void aPoolOfMoreThreadsThanAnyMachineUsesIsRefusedBeforeAnyStarts() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new WorkerPool(Integer.MAX_VALUE));
-    assertEquals("a worker pool of 2147483647 threads: at most 65536", e.getMessage());
+    assertEquals("a worker pool of " + Integer.MAX_VALUE + " threads: at most " + WorkerPool.MAX_THREADS,
+        e.getMessage());
     assertEquals(1, new WorkerPool(0).parallelism());
   }
 

@@ -43,11 +43,12 @@ public final class MatrixMultiply {
 
   private static final WorkerPool POOL = WorkerPool.shared();
   private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-  private static final boolean VECTOR = !"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY)) && MODULE;
+  private static final String CHOSEN = System.getProperty(VECTOR_PROPERTY);
+  private static final boolean VECTOR = !"false".equalsIgnoreCase(CHOSEN) && MODULE;
 
   static {
     // A library user who forgets the flag would otherwise train many times slower without a word of why.
-    java.util.Optional<String> warning = scalarWarning(MODULE, System.getProperty(VECTOR_PROPERTY));
+    java.util.Optional<String> warning = scalarWarning(MODULE, CHOSEN);
     if (warning.isPresent()) {
       System.getLogger(MatrixMultiply.class.getName()).log(System.Logger.Level.WARNING, warning.get());
     }
