@@ -36,18 +36,29 @@ public final class ClassificationReport {
         + System.lineSeparator() + "Confusion matrix:" + System.lineSeparator() + matrix(m, classNames);
   }
 
-  /** The confusion matrix with actual classes as rows and predicted classes as columns. */
+  /**
+   * The confusion matrix with actual classes as rows and predicted classes as columns. Each row starts with its class's
+   * index and name (the index alone where the name is the index, as for a CSV file's labels); the label column is as
+   * wide as its widest entry, heading included, so every count stands under its column's index.
+   */
   public static String matrix(ConfusionMatrix m, List<String> classNames) {
     checkNames(m, classNames);
-    int w = Math.max(12, classNames.stream().mapToInt(String::length).max().orElse(0) + 2);
-    int cell = Math.max(6, String.valueOf(m.total()).length() + 1);
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", "actual \\ predicted"));
+    String heading = "actual \\ predicted";
+    String[] labels = new String[m.classes()];
+    int w = heading.length();
+    for (int a = 0; a < labels.length; a++) {
+      String index = String.valueOf(a);
+      labels[a] = classNames.get(a).equals(index) ? index : index + " " + classNames.get(a);
+      w = Math.max(w, labels[a].length());
+    }
+    int cell = Math.max(6, Math.max(String.valueOf(m.total()).length(), String.valueOf(m.classes() - 1).length()) + 1);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", heading));
     for (int c = 0; c < m.classes(); c++) {
       sb.append(String.format(Locale.ROOT, "%" + cell + "s", c));
     }
     sb.append('\n');
     for (int a = 0; a < m.classes(); a++) {
-      sb.append(String.format(Locale.ROOT, "%-" + w + "s", a + " " + classNames.get(a)));
+      sb.append(String.format(Locale.ROOT, "%-" + w + "s", labels[a]));
       for (int p = 0; p < m.classes(); p++) {
         sb.append(String.format(Locale.ROOT, "%" + cell + "d", m.count(a, p)));
       }

@@ -1,5 +1,6 @@
 package org.delta4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,28 @@ class ClassificationReportTest {
     String matrix = ClassificationReport.matrix(m, List.of("cat", "dog", "bird"));
     assertTrue(matrix.lines().anyMatch(l -> l.startsWith("2 bird") && l.replaceAll("\\s+", " ").endsWith(" 1 1 2")),
         matrix);
+  }
+
+  @Test
+  void everyCountStandsUnderItsPredictedClass() {
+    for (List<String> names : List.of(List.of("cat", "dog", "bird"), List.of("0", "1", "2"),
+        List.of("T-shirt/top", "a class name longer than the heading", "c"))) {
+      List<String> lines = ClassificationReport.matrix(m, names).lines().toList();
+      String heading = "actual \\ predicted";
+      assertEquals(List.of("0", "1", "2"), List.of(lines.get(0).substring(heading.length()).strip().split(" +")));
+      List<Integer> columnEnds = ends(lines.get(0).substring(heading.length()), heading.length());
+      for (int a = 0; a < 3; a++) {
+        String row = lines.get(a + 1);
+        String label = names.get(a).equals(String.valueOf(a)) ? String.valueOf(a) : a + " " + names.get(a);
+        assertTrue(row.startsWith(label + " "), row);
+        assertEquals(columnEnds, ends(row.substring(label.length()), label.length()), lines.get(0) + "\n" + row);
+      }
+    }
+  }
+
+  /** The column just after each number's last digit in text, which starts at column offset of its line. */
+  private static List<Integer> ends(String text, int offset) {
+    return java.util.regex.Pattern.compile("\\d+").matcher(text).results().map(r -> r.end() + offset).toList();
   }
 
   @Test
