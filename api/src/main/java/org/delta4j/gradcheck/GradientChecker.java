@@ -13,11 +13,18 @@ import org.delta4j.tensor.Tensor;
 
 /**
  * Checks analytic gradients against central finite differences, (L(θ + ε) − L(θ − ε)) / 2ε, on any engine, in FLOAT64.
- * The error of each entry is |analytic − numeric| / max(|analytic| + |numeric|, {@value #FLOOR}), relative where the
- * gradient is large and absolute near zero; the result reports the worst per tensor.
+ * The error of each entry is max(0, |analytic − numeric| − δ) / max(|analytic| + |numeric|, {@value #FLOOR}): relative
+ * where the gradient is large and absolute near zero, after the finite difference's own round-off δ = {@value
+ * #ROUNDINGS}·u·(|L(θ + ε)| + |L(θ − ε)|) / 2ε (u = 2⁻⁵³, |L| the sum of the magnitudes the loss adds), which no
+ * gradient can be held to: a correct zero gradient otherwise failed against a difference quotient of one unit in the
+ * last place of the loss. The result reports the worst per tensor. Not thread-safe: the checked tensors are perturbed
+ * in place (and restored).
  */
 public final class GradientChecker {
   static final double FLOOR = 1e-8;
+  /** Units of round-off in a computed loss: it is the sum of many rounded terms, not one rounding. */
+  static final int ROUNDINGS = 16;
+  private static final double UNIT_ROUNDOFF = 0x1p-53;
 
   private final double epsilon;
   private final int maxEntriesPerTensor;
@@ -64,7 +71,11 @@ public final class GradientChecker {
     for (Parameter p : network.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = () -> network.loss().compute(network.forward(input, mode).asBatchMatrix(), targets.asBatchMatrix(), null);
+    Objective lossAt = magnitude -> {
+      double loss = network.loss().compute(network.forward(input, mode).asBatchMatrix(), targets.asBatchMatrix(), null);
+      magnitude[0] = Math.abs(loss); // losses average terms of one sign (a likelihood, a squared error)
+      return loss;
+    };
     Worst worst = new Worst();
     for (Parameter p : network.parameters()) {
       compare(p.name(), p.value(), analytic.get(p.name()), lossAt, worst);
@@ -111,12 +122,15 @@ public final class GradientChecker {
     for (Parameter p : layer.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = () -> {
+    Objective lossAt = magnitude -> {
       double[] out = layer.forward(input, mode).toDoubleArray();
       double sum = 0;
+      double terms = 0; //   r's signs are random: the sum cancels, its rounding is of the terms' size
       for (int i = 0; i < out.length; i++) {
         sum += r[i] * out[i];
+        terms += Math.abs(r[i] * out[i]);
       }
+      magnitude[0] = terms;
       return sum;
     };
     Worst worst = new Worst();
@@ -129,7 +143,8 @@ public final class GradientChecker {
 
   @FunctionalInterface
   private interface Objective {
-    double value();
+    /** The loss at the parameters as they stand; {@code magnitude[0]} gets the scale of its rounding error. */
+    double value(double[] magnitude);
   }
 
   private static final class Worst {
@@ -143,24 +158,33 @@ public final class GradientChecker {
     double[] values = tensor.toDoubleArray();
     int[] entries = chooseEntries(values.length, name);
     double max = 0;
+    double[] magnitude = new double[1];
     for (int i : entries) {
       double original = values[i];
       values[i] = original + epsilon;
       tensor.copyFrom(values);
-      double plus = loss.value();
+      double plus = loss.value(magnitude);
+      double scale = magnitude[0];
       values[i] = original - epsilon;
       tensor.copyFrom(values);
-      double minus = loss.value();
+      double minus = loss.value(magnitude);
+      scale += magnitude[0];
       values[i] = original;
       tensor.copyFrom(values);
       double numeric = (plus - minus) / (2 * epsilon);
-      double error = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), FLOOR);
+      double roundOff = ROUNDINGS * UNIT_ROUNDOFF * scale / (2 * epsilon);
+      double error = Math.max(0, Math.abs(analytic[i] - numeric) - roundOff)
+          / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), FLOOR);
+      if (Double.isNaN(error)) { // a NaN gradient or loss: no comparison holds, and NaN > max would pass it
+        error = Double.POSITIVE_INFINITY;
+      }
       if (error > max) {
         max = error;
       }
       if (error > worst.error) {
         worst.error = error;
-        worst.entry = name + "[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric;
+        worst.entry = name + "[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric + " (± " + roundOff
+            + " of round-off)";
       }
     }
     worst.byTensor.put(name, max);

@@ -1,0 +1,113 @@
+package org.delta4j.gradcheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import org.delta4j.engine.Engine;
+import org.delta4j.engine.ref.RefEngine;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
+import org.delta4j.nn.Parameter;
+import org.delta4j.random.SplitMix64;
+import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.Shape;
+import org.delta4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the gradient checker passes and fails: a correct gradient passes though the finite difference carries the
+ * loss's round-off, and a wrong one, or a NaN, fails.
+ */
+class GradientCheckerJudgementTest {
+  private final Engine engine = new RefEngine();
+  private final GradientChecker checker = new GradientChecker();
+
+  /** y = x + offset, whose backward passes back {@code backward}(dy) element by element. */
+  private Layer shift(double offset, DoubleUnaryOperator backward) {
+    Shape shape = Shape.of(8);
+    return new Layer() {
+      @Override
+      public String name() {
+        return "shift";
+      }
+
+      @Override
+      public Shape inputShape() {
+        return shape;
+      }
+
+      @Override
+      public Shape outputShape() {
+        return shape;
+      }
+
+      @Override
+      public Tensor forward(Tensor x, Mode mode) {
+        double[] y = x.toDoubleArray();
+        for (int i = 0; i < y.length; i++) {
+          y[i] += offset;
+        }
+        return engine.tensor(DataType.FLOAT64, x.shape(), y);
+      }
+
+      @Override
+      public Tensor backward(Tensor dy, boolean needInputGradient) {
+        double[] dx = dy.toDoubleArray();
+        for (int i = 0; i < dx.length; i++) {
+          dx[i] = backward.applyAsDouble(dx[i]);
+        }
+        return engine.tensor(DataType.FLOAT64, dy.shape(), dx);
+      }
+
+      @Override
+      public List<Parameter> parameters() {
+        return List.of();
+      }
+    };
+  }
+
+  private Tensor input() {
+    SplitMix64 random = new SplitMix64(3);
+    double[] x = new double[4 * 8];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextGaussian();
+    }
+    return engine.tensor(DataType.FLOAT64, Shape.of(4, 8), x);
+  }
+
+  /**
+   * Outputs near 10⁴ make each loss L(x ± ε) carry a rounding error of some 10⁻¹², so the difference quotient is off
+   * by some 10⁻⁶ of the true gradient 1: the correct gradient failed the check at 10⁻⁶.
+   */
+  @Test
+  void aCorrectGradientPassesThoughTheFiniteDifferenceCarriesTheLossesRoundOff() {
+    GradientCheckResult result = checker.checkLayer(shift(1e4, dy -> dy), input());
+    assertTrue(result.passes(1e-6), result.toString());
+  }
+
+  @Test
+  void aWrongGradientFailsAtAnyScale() {
+    for (double offset : new double[] {0, 1e4}) {
+      GradientCheckResult result = checker.checkLayer(shift(offset, dy -> dy * 1.001), input());
+      // |a − n| / (|a| + |n|) = 0.001 / 2.001 where nothing is taken off for round-off (offset 0)
+      assertTrue(result.worstError() > (offset == 0 ? 4.9e-4 : 1e-4), offset + ": " + result);
+      assertTrue(result.worstEntry().contains("of round-off"), result.worstEntry());
+    }
+    // a gradient off by 10⁻⁵ of itself, where the loss's round-off is far below that
+    GradientCheckResult result = checker.checkLayer(shift(0, dy -> dy * 1.00001), input());
+    assertFalse(result.passes(1e-6), result.toString());
+  }
+
+  /** A NaN gradient compared as NaN > worst, which is false: the check reported it as a pass. */
+  @Test
+  void aNaNGradientFails() {
+    GradientCheckResult result = checker.checkLayer(shift(0, dy -> Double.NaN), input());
+    assertFalse(result.passes(1e-6), result.toString());
+    assertEquals(Double.POSITIVE_INFINITY, result.worstError(), result.toString());
+    assertTrue(result.worstEntry().startsWith("input[") && result.worstEntry().contains("analytic NaN"),
+        result.worstEntry());
+  }
+}
