@@ -18,6 +18,7 @@ import java.util.Set;
 import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
+import org.delta4j.spec.KindProvider;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
@@ -61,8 +62,9 @@ public final class ModelFiles {
    * read as it stands between two updates ({@link Network#readModel}), so that a save from another thread while the
    * network trains writes the model of one update, never a mix of two.
    *
-   * @throws IllegalArgumentException when a weight, buffer or optimizer state holds NaN or an infinity, which loading
-   *     refuses; the file is left as it was
+   * @throws IllegalArgumentException when a weight, buffer or optimizer state holds NaN or an infinity, or the network
+   *     uses a kind that no {@link KindProvider} on the class path registers, either of which loading refuses; the
+   *     file is left as it was
    */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
     save(network, progress, null, file);
@@ -104,7 +106,7 @@ public final class ModelFiles {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", String.valueOf(FORMAT_VERSION));
-    meta.put("network", NetworkSpecJson.write(network.spec()));
+    meta.put("network", loadable(NetworkSpecJson.write(network.spec()), file));
     meta.put("kinds", kindProviders(network.spec()));
     meta.put("data_type", network.dataType().name());
     meta.put("optimizer_iterations", String.valueOf(iterations));
@@ -114,6 +116,21 @@ public final class ModelFiles {
       meta.put(RUN, runConfiguration);
     }
     SafeTensors.write(file, tensors, meta);
+  }
+
+  /**
+   * The description {@code json}, refused when a kind in it is one that no provider registers: loading reads the
+   * description with the kinds registered on the class path, so the file would be one nothing loads.
+   */
+  private static String loadable(String json, Path file) {
+    try {
+      NetworkSpecJson.read(json);
+    } catch (UnknownKindException e) {
+      throw new IllegalArgumentException(file + ": not saved, as the network uses the " + e.category() + " kind '"
+          + e.type() + "', which no KindProvider on the class path registers, so the model could not be loaded: "
+          + "register it (a KindProvider named in META-INF/services/" + KindProvider.class.getName() + ")", e);
+    }
+    return json;
   }
 
   /**
@@ -160,7 +177,8 @@ public final class ModelFiles {
     }
     try {
       JsonNode n = JSON.readTree(kindsJson).get(key);
-      return n == null || !n.isTextual() ? null : n.asText();
+      // "null": a kind no provider registered, which models saved before such a save was refused recorded so
+      return n == null || !n.isTextual() || n.asText().equals("null") ? null : n.asText();
     } catch (IOException e) {
       return null;
     }

@@ -211,6 +211,26 @@ class CustomKindsTest {
     return assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
   }
 
+  /**
+   * A model of a kind that no provider registers is not saved: loading reads the description with the registered
+   * kinds, so the file would be one nothing loads (it was written, and its loading then said "provided by null").
+   */
+  @Test
+  void aModelOfAKindNoProviderRegistersIsNotSavedNamingTheKind() throws IOException {
+    Path file = dir.resolve("unregistered.safetensors");
+    NetworkSpec top = NetworkSpec.builder().input(2).layer(new Wide("w")).loss(new WeightedMse(1)).build();
+    NetworkSpec inBlock = NetworkSpec.builder().input(2).layer(new BlockSpec("b",
+        List.of(Node.of(new Wide("w"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build();
+    for (NetworkSpec spec : List.of(top, inBlock)) {
+      Network net = Network.create(spec, engine, DataType.FLOAT32);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(net, file));
+      assertEquals(file + ": not saved, as the network uses the layer kind 'wide', which no KindProvider on the "
+          + "class path registers, so the model could not be loaded: register it (a KindProvider named in "
+          + "META-INF/services/org.delta4j.spec.KindProvider)", e.getMessage());
+      assertTrue(java.nio.file.Files.notExists(file), "nothing written");
+    }
+  }
+
   /** A kind that declares a [3, 2] weight but builds a layer training a [2, 3] one. */
   record Miswired(String name) implements LayerSpec {
     @Override
