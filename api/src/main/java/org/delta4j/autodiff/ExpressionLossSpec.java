@@ -55,10 +55,13 @@ final class ExpressionLoss implements Loss {
       throw new IllegalStateException(spec.type() + ": the loss must be a scalar [1, 1], got " + loss.shape());
     }
     if (gradient != null) {
-      if (loss.tracked) {
-        tape.backward(loss);
+      if (!loss.tracked) { // as PyTorch's backward of a loss that requires no gradient: a zero would train nothing
+        throw new IllegalStateException(spec.type() + " loss: the loss does not depend on the predictions (it was "
+            + "computed from the targets and constants only, or the predictions were detached), so it gives no "
+            + "gradient to train by");
       }
-      p.gradient(); // zero when the loss does not depend on the predictions
+      tape.backward(loss);
+      p.gradient(); // the caller's tensor holds ∂L/∂predictions, zeros where no path led
     }
     return loss.value().getDouble(0);
   }

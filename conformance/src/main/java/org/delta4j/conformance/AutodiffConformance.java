@@ -1217,6 +1217,36 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
   }
 
   /**
+   * A loss written forward-only that does not depend on the predictions is refused when it is to give a gradient, as
+   * PyTorch's backward refuses a loss that requires no gradient: it trained every step with a zero gradient. Without
+   * a gradient asked for (evaluation) it is computed.
+   */
+  @Test
+  void aForwardOnlyLossThatDoesNotDependOnThePredictionsIsRefusedWhenTrainedBy() {
+    for (boolean detached : new boolean[] {false, true}) {
+      ExpressionLossSpec targetsOnly = new ExpressionLossSpec() {
+        @Override
+        public Value loss(Value predictions, Value targets) {
+          return (detached ? predictions.detach().add(targets) : targets).sum().multiply(0.5);
+        }
+
+        @Override
+        public String type() {
+          return "targets_only";
+        }
+      };
+      Tensor p = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+      Tensor t = engine().tensor(F64, Shape.of(1, 2), 3, 4);
+      Loss loss = targetsOnly.build(engine(), F64);
+      assertEquals((detached ? 1 + 2 + 3 + 4 : 3 + 4) * 0.5, loss.compute(p, t, null), 0, "evaluated");
+      assertEquals("targets_only loss: the loss does not depend on the predictions (it was computed from the targets "
+          + "and constants only, or the predictions were detached), so it gives no gradient to train by",
+          assertThrows(IllegalStateException.class, () -> loss.compute(p, t, engine().zeros(F64, Shape.of(1, 2))))
+              .getMessage(), detached ? "detached" : "targets only");
+    }
+  }
+
+  /**
    * A backward after a forward pass that failed is refused naming the layer: the failed pass reset the tape, and
    * backward went on to differentiate the pass before it, whose values the reset had ended, naming neither.
    */
