@@ -37,8 +37,13 @@ public final class SpecRules {
     return Double.isFinite(alpha) ? null : "the leaky ReLU slope (alpha) must be finite, got " + alpha;
   }
 
+  /** Positive, finite, and not 0 in FLOAT32, where a smaller rate makes every update W − α·δW give W back. */
   public static String learningRate(double rate) {
-    return rate > 0 && Double.isFinite(rate) ? null : "learning rate must be positive and finite, got " + rate;
+    if (!(rate > 0) || !Double.isFinite(rate)) {
+      return "learning rate must be positive and finite, got " + rate;
+    }
+    return rate >= Float.MIN_VALUE ? null : "learning rate must be at least " + Float.MIN_VALUE + " (the least "
+        + "positive FLOAT32; a smaller rate is 0 in FLOAT32 and trains nothing), got " + rate;
   }
 
   /** For Adam's β₁ and β₂, momentum and RMSProp's ρ: a decay factor in [0, 1). */

@@ -211,6 +211,11 @@ class OptimizerLimitsTest {
     for (double rate : new double[] {0, -1e-3, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
       refused(() -> new OptimizerSpec.Sgd(rate), "sgd: learning rate must be positive and finite, got " + rate);
     }
+    for (double rate : new double[] {Double.MIN_VALUE, 1e-46}) { // 0 in FLOAT32: every update gave the weights back
+      refused(() -> new OptimizerSpec.Sgd(rate), "sgd: learning rate must be at least 1.4E-45 (the least positive "
+          + "FLOAT32; a smaller rate is 0 in FLOAT32 and trains nothing), got " + rate);
+    }
+    new OptimizerSpec.Sgd(Float.MIN_VALUE); // the least rate FLOAT32 holds is taken
     for (double decay : new double[] {-1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {
       refused(() -> new OptimizerSpec.AdamW(1e-3, decay), "adamw: weight decay must be ≥ 0 and finite, got " + decay);
     }
