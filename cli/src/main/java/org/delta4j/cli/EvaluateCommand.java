@@ -30,8 +30,9 @@ final class EvaluateCommand implements Callable<Integer> {
     SavedModel saved = model.load();
     DataOptions.Loaded loaded = data.load(0, model.seed(), out);
     model.checkFits(saved.network(), loaded.test());
-    out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained "
-        + saved.progress().completedEpochs() + " epochs; engine " + saved.network().engine().name());
+    int epochs = saved.progress().completedEpochs();
+    out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained " + epochs + " epoch"
+        + (epochs == 1 ? "" : "s") + "; engine " + saved.network().engine().name());
     out.println("Data: " + loaded.description());
     Evaluation e = Evaluation.of(saved.network(), loaded.test(), TrainCommand.EVALUATION_BATCH);
     TestResults.report(e, loaded.test().classNames(), out, null);

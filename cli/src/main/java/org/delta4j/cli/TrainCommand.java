@@ -268,8 +268,8 @@ final class TrainCommand implements Callable<Integer> {
       progress = TrainingProgress.none();
     }
     out.println("Network: " + network.spec().summary());
-    out.println(String.format(Locale.ROOT, "Training: %d epochs, batch size %d, seed %d, %s; output in %s", epochs,
-        batchSize, seed, network.dataType(), dir));
+    out.println(String.format(Locale.ROOT, "Training: %d epoch%s, batch size %d, seed %d, %s; output in %s",
+        epochs, epochs == 1 ? "" : "s", batchSize, seed, network.dataType(), dir));
     out.flush();
 
     checkStopAfter(progress.completedEpochs());
