@@ -8,14 +8,21 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
+import org.apache.spark.internal.config.package$;
+import org.apache.spark.rpc.RpcAddress;
+import org.apache.spark.rpc.RpcEnv;
+import org.apache.spark.rpc.RpcEnv$;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 
 /**
- * Spark sessions for a master URL that fail fast: before Spark starts, a {@code spark://} master (each of an HA list)
- * or a {@code k8s://} API server must accept a TCP connection within a timeout, so a wrong URL is an error naming it
- * within seconds instead of Spark's minute of retries. {@code local…} masters need no check; {@code yarn} is found
- * through Hadoop's configuration and is left to Spark. A URL Spark cannot parse is an error naming it: also {@code
+ * Spark sessions for a master URL that fail fast: before Spark starts, a {@code spark://} master (one of an HA list)
+ * must answer as a standalone master, and a {@code k8s://} API server accept a TCP connection, within a timeout, so a
+ * wrong URL is an error naming it within seconds instead of Spark's minute of retries. {@code local…} masters need no
+ * check; {@code yarn} is found through Hadoop's configuration and is left to Spark. A URL Spark cannot parse is an error naming it: also {@code
  * yarn} and {@code k8s://} where Spark's spark-yarn or spark-kubernetes module is missing, as in this module's own
  * launcher ({@code spark/train}); a Spark distribution's spark-submit provides them. Stateless.
  */
@@ -68,13 +75,42 @@ public final class SparkMasters {
     for (InetSocketAddress a : addresses) {
       try (Socket s = new Socket()) {
         s.connect(a, (int) timeout.toMillis());
-        return;
       } catch (IOException e) {
         failures.add(a.getHostString() + ":" + a.getPort() + " (" + e.getMessage() + ")");
+        continue;
       }
+      String notAMaster = master.startsWith("spark://") ? notAMaster(a, timeout) : null;
+      if (notAMaster == null) {
+        return;
+      }
+      failures.add(a.getHostString() + ":" + a.getPort() + " (" + notAMaster + ")");
     }
     throw new IllegalStateException("cannot reach the Spark master " + master + " within " + timeout.toSeconds()
         + " s: " + String.join(", ", failures));
+  }
+
+  /**
+   * Why the listener at {@code a} is no standalone master, or null when it is: a connection alone also opens to the
+   * master's web UI, or any other server, where Spark's registration then retried for a minute and stopped the context
+   * it had returned. Asks the address for the master's RPC endpoint as Spark's own client does, on an RPC environment
+   * of the JVM's Spark configuration (so a cluster's authentication settings hold) in client mode, which listens on
+   * no port.
+   */
+  private static String notAMaster(InetSocketAddress a, Duration timeout) {
+    SparkConf conf = new SparkConf().set("spark.rpc.lookupTimeout", timeout.toMillis() + "ms");
+    RpcEnv env = RpcEnv$.MODULE$.create("delta4j-master-check", "localhost", 0, conf,
+        new org.apache.spark.SecurityManager(conf, Option.empty(), package$.MODULE$.AUTH_SECRET_FILE()), true);
+    try {
+      env.setupEndpointRef(new RpcAddress(a.getHostString(), a.getPort()), "Master");
+      return null;
+    } catch (Exception e) { // Scala throws RpcTimeoutException, a checked TimeoutException, undeclared
+      return "it accepts connections but answers as no Spark master, " + (e instanceof TimeoutException
+          ? "not within " + timeout.toSeconds() + " s" : e.getMessage()) + ": is it the master's web UI port (8080) "
+          + "rather than its own (7077)?";
+    } finally {
+      env.shutdown();
+      env.awaitTermination();
+    }
   }
 
   private static List<InetSocketAddress> addresses(String master) {

@@ -64,8 +64,7 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> c.get().setBatchSize(-3).fit(data), "batch size", "-3");
     fails(IllegalArgumentException.class, () -> c.get().setBlocks(-1).fit(data), "blocks", "-1");
     fails(IllegalArgumentException.class, () -> c.get().setWorkers(-2).fit(data), "workers", "-2");
-    fails(org.delta4j.engine.EngineUnavailableException.class, () -> c.get().setEngine("tpu").fit(data),
-        "no engine named 'tpu'");
+    fails(IllegalArgumentException.class, () -> c.get().setEngine("tpu"), "param engine: no engine named 'tpu'");
     Delta4jClassifier half = c.get();
     fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data), "dataType",
         "FLOAT16");
@@ -153,12 +152,14 @@ class BadInputTest {
         "FLOAT32");
   }
 
+  /** As a model loaded where its saved engine does not exist: the param is set as the metadata sets it. */
   @Test
   void aModelOnAnEngineThatDoesNotExistIsRefusedWhenTheTransformIsPlannedNotInItsTasks() {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
-    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n)).setEngine("tpu");
-    fails(org.delta4j.engine.EngineUnavailableException.class, () -> model.transform(frame(GOOD, 1.0)),
-        "no engine named 'tpu'");
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    model.set(model.engine(), "tpu");
+    fails(IllegalArgumentException.class, () -> model.transform(frame(GOOD, 1.0)),
+        "param engine: no engine named 'tpu'");
   }
 
   @Test
@@ -265,6 +266,49 @@ class BadInputTest {
     // this module runs Spark's own masters; YARN's and Kubernetes' come with a Spark distribution's jars
     fails(IllegalArgumentException.class, () -> SparkMasters.session("yarn", "yarn"),
         "Spark master 'yarn' needs Spark's spark-yarn module");
+  }
+
+  /**
+   * A listener that is no standalone master — a web server (the master's UI port given for its own, say), or one that
+   * never answers — is named within seconds: a connection opened, so Spark started, retried its registration for a
+   * minute and stopped the context it had returned. A standalone master passes the check.
+   */
+  @Test
+  void aListenerThatIsNoSparkMasterIsNamedWithinSeconds() throws Exception {
+    com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    web.start();
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread accepting = new Thread(() -> {
+        try {
+          while (true) {
+            silent.accept(); // and never a byte back
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      accepting.setDaemon(true);
+      accepting.start();
+      for (int port : new int[] {web.getAddress().getPort(), silent.getLocalPort()}) {
+        String url = "spark://127.0.0.1:" + port;
+        long start = System.nanoTime();
+        fails(IllegalStateException.class, () -> SparkMasters.checkReachable(url, Duration.ofSeconds(2)),
+            "cannot reach the Spark master " + url + " within 2 s: 127.0.0.1:" + port + " (it accepts connections "
+                + "but answers as no Spark master", "web UI port (8080)");
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
+      }
+    } finally {
+      web.stop(0);
+    }
+    var master = org.apache.spark.deploy.master.Master.startRpcEnvAndEndpoint("127.0.0.1", 0, 0,
+        new org.apache.spark.SparkConf().set("spark.ui.enabled", "false"));
+    try {
+      SparkMasters.checkReachable("spark://127.0.0.1:" + master._1().address().port(), Duration.ofSeconds(2));
+    } finally {
+      master._1().shutdown();
+      master._1().awaitTermination();
+    }
   }
 
   @Test
