@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
@@ -32,7 +31,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.Tensor;
 import scala.Option;
@@ -96,7 +94,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
     String featuresName = getOrDefault(featuresCol);
     String engineName = getOrDefault(engine);
-    Engines.get(engineName); // an engine that does not exist fails here, naming it, not in every task
+    Delta4jClassifier.engineNamed(engineName); // one that does not exist fails here, naming it, not in every task
     boolean prediction = !getOrDefault(predictionCol).isEmpty();
     boolean probability = !getOrDefault(probabilityCol).isEmpty();
     boolean raw = !getOrDefault(rawPredictionCol).isEmpty();
@@ -328,7 +326,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   }
 
   public Delta4jClassificationModel setEngine(String value) {
-    return (Delta4jClassificationModel) set(engine, Objects.requireNonNull(value, "param engine: give ref or nd4j"));
+    return (Delta4jClassificationModel) set(engine, Delta4jClassifier.engineNamed(value));
   }
 
   private static final class Writer extends MLWriter {

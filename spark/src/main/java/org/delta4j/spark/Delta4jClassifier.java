@@ -7,16 +7,19 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
+import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
+import scala.Option;
 
 /**
  * A Spark ML estimator that trains a Delta4j network, given as spec JSON ({@link NetworkSpecJson}), by synchronous
@@ -103,7 +106,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("param dataType: " + e.getMessage(), e);
     }
-    Network network = Network.create(spec, Engines.get(getEngine()), type);
+    Network network = Network.create(spec, Engines.get(engineNamed(getEngine())), type);
     SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(getEpochs()).batchSize(getBatchSize())
         .seed(getSeed());
     if (blockCount > 0) {
@@ -130,9 +133,21 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return (Delta4jClassifier) defaultCopy(extra);
   }
 
-  /** Reads an estimator saved with {@code write().save(path)}. */
+  /**
+   * Reads an estimator saved with {@code write().save(path)}; a directory that holds something else, a fitted model
+   * say, is refused naming both classes (Spark's own check of the saved class name).
+   */
   public static MLReader<Delta4jClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new MLReader<>() {
+      @Override
+      public Delta4jClassifier load(String path) {
+        DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path,
+            sparkSession().sparkContext(), Delta4jClassifier.class.getName());
+        Delta4jClassifier classifier = new Delta4jClassifier(metadata.uid());
+        metadata.getAndSetParams(classifier, Option.empty());
+        return classifier;
+      }
+    };
   }
 
   public static Delta4jClassifier load(String path) {
@@ -245,8 +260,27 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return (Delta4jClassifier) set(networkSpec, json);
   }
 
+  /** The engine by name, checked at once: one that does not exist here is refused naming the param. */
   public Delta4jClassifier setEngine(String value) {
-    return (Delta4jClassifier) set(engine, Objects.requireNonNull(value, "param engine: give ref or nd4j"));
+    return (Delta4jClassifier) set(engine, engineNamed(value));
+  }
+
+  /**
+   * {@code name}, when an engine of that name runs here; else an {@link IllegalArgumentException} naming the param
+   * and the engines there are. A blank name, which the engine registry takes for "none given" and answers with its
+   * default, is refused too.
+   */
+  static String engineNamed(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("param engine: give an engine's name, ref or nd4j, not " + (name == null
+          ? "null" : "'" + name + "'"));
+    }
+    try {
+      Engines.get(name);
+    } catch (EngineUnavailableException e) {
+      throw new IllegalArgumentException("param engine: " + e.getMessage(), e);
+    }
+    return name;
   }
 
   public Delta4jClassifier setDataType(DataType value) {

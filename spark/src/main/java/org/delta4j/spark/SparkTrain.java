@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +47,24 @@ public final class SparkTrain {
   /** The run's files in its output directory: those of the single-machine job. */
   private static final String MODEL = "model.safetensors";
   private static final String CHECKPOINT = "checkpoint.safetensors";
+  /** What {@code --help} prints. */
+  static final String USAGE = """
+      Usage: delta4j train --spark MASTER [OPTION VALUE]...
+      Trains a network on Fashion-MNIST, data-parallel on Apache Spark, evaluates it on the executors and saves it
+      with the single-machine job's reports (see spark/README.md). Options, written --option value or --option=value:
+        --spark MASTER    local[N], local[*], spark://host:port, yarn or k8s://host:port (default local[2])
+        --epochs N        epochs to train (default 5)
+        --batch-size N    rows a step, over all workers together (default 128)
+        --workers N       workers (default: the Spark context's default parallelism)
+        --engine NAME     the engine on every worker: ref or nd4j (default ref)
+        --dtype TYPE      FLOAT32 or FLOAT64 (default FLOAT32)
+        --spec FILE       a network spec file (JSON) taking the 784 pixels and giving the 10 classes
+                          (default the MLP 784-256-128-10)
+        --seed N          (default the spec file's, else 42)
+        --data DIR        the Fashion-MNIST files (default: where train looks for them)
+        --output DIR      any Hadoop path, file: or hdfs: (default runs/spark-<time>)
+        --resume FILE     a run's checkpoint.safetensors, continued up to --epochs
+      """;
 
   private SparkTrain() {}
 
@@ -59,8 +78,8 @@ public final class SparkTrain {
     int status = 0;
     try {
       train(args);
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-      System.err.println("delta4j train --spark: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | IOException e) {
+      System.err.println("delta4j train --spark: " + e.getMessage()); // a missing --data names the path and why
       status = 2;
     } catch (Throwable e) { // anything else: its trace, and still an end
       e.printStackTrace();
@@ -86,6 +105,10 @@ public final class SparkTrain {
       String a = args[i];
       if (a.equals("train")) {
         continue;
+      }
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.print(USAGE);
+        return;
       }
       String v;
       int equals = a.indexOf('=');

@@ -134,8 +134,9 @@ public final class SparkTrainer {
     if (reduction != Reduction.TREE_AGGREGATE && w > slots) {
       throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once"
           + (workers > 0 ? "" : " (the context's default parallelism: set the workers)") + ", but Spark has " + slots
-          + " task slots" + (jsc.isLocal() ? "" : " (its default parallelism)") + ": use at most that many workers, "
-          + "or TREE_AGGREGATE");
+          + " task slots" + (jsc.isLocal() ? "" : " (its default parallelism)") + ": use at most that many workers "
+          + "(the builder's workers, the estimator's param workers, train --spark's --workers), or the builder's "
+          + "reduction TREE_AGGREGATE");
     }
     int blockCount = blocks > 0 ? blocks : Math.min(w, batchSize);
     TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),

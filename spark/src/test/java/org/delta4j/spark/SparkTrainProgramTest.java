@@ -144,6 +144,23 @@ class SparkTrainProgramTest {
     }
   }
 
+  /**
+   * {@code --help} prints every option the program takes and does nothing else (it was refused as "option --help
+   * needs a value"); data that is not there is named with why, not as a bare exception.
+   */
+  @Test
+  void helpListsEveryOptionAndMissingDataIsNamed() throws Throwable {
+    String said = printed(() -> train("--help"));
+    for (String option : new String[] {"--spark", "--epochs", "--batch-size", "--workers", "--engine", "--dtype",
+        "--spec", "--seed", "--data", "--output", "--resume"}) {
+      assertTrue(said.contains("  " + option + " "), option + " in\n" + said);
+    }
+    Path missing = dir.resolve("no-data");
+    IOException e = assertThrows(IOException.class, () -> train("--data", missing.toString()));
+    assertEquals(missing + ": the directory given does not hold the Fashion-MNIST files (no such directory)",
+        e.getMessage());
+  }
+
   private static void assertPng(Path file) throws IOException {
     BufferedImage image = ImageIO.read(file.toFile());
     assertNotNull(image, file + " is not a PNG");
