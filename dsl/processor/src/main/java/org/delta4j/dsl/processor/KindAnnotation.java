@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.delta4j.spec.Initializer;
  * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On
  * a layer, the conventional members are taken out: {@code name}, {@code activation} with {@code alpha}, {@code nodes}
  * (a block's, written by the reader) and the scale of each initializer kind.
- * It remembers which member wrote which field, so that an error about a field points at the value.
+ * It remembers which member wrote which field, so that an error about a field points at the value, and which members
+ * were left at their defaults, so that one the kind cannot read is reported rather than never seen.
  */
 final class KindAnnotation {
   /** What a kind annotation declares, by the meta-annotation on its type. */
@@ -48,6 +50,9 @@ final class KindAnnotation {
     }
   }
 
+  /** A mistake in the declaration of a kind annotation: its meta-annotation, the value at fault or null, and why. */
+  record DeclarationProblem(AnnotationMirror meta, AnnotationValue value, String message) {}
+
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   final AnnotationMirror mirror;
@@ -60,11 +65,23 @@ final class KindAnnotation {
   private final Map<String, AnnotationValue> conventions = new LinkedHashMap<>();
   /** What cannot be written as JSON, by member (reported by the caller). */
   final Map<String, String> problems = new LinkedHashMap<>();
+  /** What is wrong with the annotation type's declaration; when anything is, nothing else is read. */
+  final List<DeclarationProblem> declaration;
+  /**
+   * The members left at their defaults: not written, so that the kind's defaults apply, but one whose field the kind
+   * does not have (or that cannot be written at all) is a member that never has an effect, and is reported.
+   */
+  final List<Unwritten> unwritten = new ArrayList<>();
 
-  private KindAnnotation(AnnotationMirror mirror, Category category, String type) {
+  /** A member left at its default, the field it stands for, and its default as JSON (null: it cannot be written). */
+  record Unwritten(ExecutableElement member, String field, JsonNode value) {}
+
+  private KindAnnotation(AnnotationMirror mirror, Category category, String type,
+      List<DeclarationProblem> declaration) {
     this.mirror = mirror;
     this.category = category;
     this.type = type;
+    this.declaration = declaration;
   }
 
   /** The category of the annotation, from the meta-annotation on its type, or null for any other annotation. */
@@ -109,6 +126,63 @@ final class KindAnnotation {
         .map(m -> (AnnotationMirror) m).toList();
   }
 
+  /** Whether {@code annotationType} is meta-annotated as a kind ({@code @LayerAnnotation}, ...). */
+  static boolean declaresKind(TypeElement annotationType) {
+    return annotationType.getAnnotationMirrors().stream().anyMatch(KindAnnotation::isMeta);
+  }
+
+  private static boolean isMeta(AnnotationMirror a) {
+    return Arrays.stream(Category.values()).anyMatch(c -> Mirrors.name(a).equals(Mirrors.PACKAGE + c.meta));
+  }
+
+  /**
+   * What is wrong with the declaration of the kind annotation type {@code annotationType}, whatever its uses: a kind
+   * meta-annotation that gives no type name, or gives two ({@code type} and {@code typeFrom}), or takes it from a
+   * member the type does not declare, or from one whose values are no type names (neither strings nor enum constants).
+   * Nothing while javac has not resolved the type's own annotations (it reports what it could not).
+   */
+  static List<DeclarationProblem> declarationProblems(Elements elements, TypeElement annotationType) {
+    List<DeclarationProblem> out = new ArrayList<>();
+    if (!Mirrors.resolved(elements, annotationType)) {
+      return out; // javac reports what it could not resolve
+    }
+    String name = annotationType.getSimpleName().toString();
+    List<ExecutableElement> members = ElementFilter.methodsIn(annotationType.getEnclosedElements());
+    for (AnnotationMirror meta : annotationType.getAnnotationMirrors()) {
+      if (!isMeta(meta)) {
+        continue;
+      }
+      String on = "@" + Mirrors.simpleName(meta) + " on @" + name;
+      AnnotationValue typeValue = Mirrors.written(meta, "type");
+      AnnotationValue fromValue = Mirrors.written(meta, "typeFrom");
+      String type = typeValue == null ? "" : (String) typeValue.getValue();
+      String from = fromValue == null ? "" : (String) fromValue.getValue();
+      ExecutableElement source = members.stream().filter(m -> m.getSimpleName().contentEquals(from)).findFirst()
+          .orElse(null);
+      if (!type.isEmpty() && !from.isEmpty()) {
+        out.add(new DeclarationProblem(meta, fromValue, on + " sets both type and typeFrom, but a kind annotation "
+            + "takes its kind's type name from one: keep type = \"" + type + "\" or typeFrom = \"" + from + "\""));
+      } else if (type.isEmpty() && from.isEmpty()) {
+        out.add(new DeclarationProblem(meta, null, on + " names no type: set type = \"...\", the kind's JSON type "
+            + "name, or typeFrom = \"<member>\", the member of " + name + " whose value is the type name"));
+      } else if (!from.isEmpty() && source == null) {
+        out.add(new DeclarationProblem(meta, fromValue, on + " takes the type name from the member " + from + "(), "
+            + "which " + name + " does not declare (its members: " + members.stream()
+                .map(m -> m.getSimpleName() + "()").toList() + "): declare " + from + "(), or name another member"));
+      } else if (source != null && !namesKinds(source.getReturnType())) {
+        out.add(new DeclarationProblem(meta, fromValue, on + " takes the type name from the member " + from + "(), "
+            + "of type " + source.getReturnType() + ", but a type name is a String or an enum constant: name such a "
+            + "member, or set type = \"...\""));
+      }
+    }
+    return out;
+  }
+
+  private static boolean namesKinds(TypeMirror type) {
+    return type.toString().equals(String.class.getName()) || type.getKind() == TypeKind.DECLARED
+        && ((javax.lang.model.type.DeclaredType) type).asElement().getKind() == ElementKind.ENUM;
+  }
+
   /** Whether the annotation's type is meta-annotated as more than one kind (an error where it is used). */
   static boolean ambiguous(AnnotationMirror m) {
     return metas(m).size() > 1;
@@ -116,34 +190,40 @@ final class KindAnnotation {
 
   /** The simple names of the kind meta-annotations on the annotation's type, in source order. */
   private static List<String> metas(AnnotationMirror m) {
-    return m.getAnnotationType().asElement().getAnnotationMirrors().stream()
-        .filter(a -> Arrays.stream(Category.values()).anyMatch(c -> Mirrors.name(a).equals(Mirrors.PACKAGE + c.meta)))
+    return m.getAnnotationType().asElement().getAnnotationMirrors().stream().filter(KindAnnotation::isMeta)
         .map(Mirrors::simpleName).toList();
   }
 
-  /** Reads a resolved kind annotation; {@link #problems} says what of it could not be written. */
+  /**
+   * Reads a resolved kind annotation; {@link #declaration} says what is wrong with its type (then nothing else is
+   * read), {@link #problems} what of it could not be written.
+   */
   static KindAnnotation read(Elements elements, AnnotationMirror m) {
     AnnotationMirror meta = metaOf(m);
     Category category = Category.valueOf(metaName(meta));
+    TypeElement annotationType = (TypeElement) m.getAnnotationType().asElement();
+    List<DeclarationProblem> declaration = declarationProblems(elements, annotationType);
+    if (!declaration.isEmpty()) {
+      return new KindAnnotation(m, category, "", declaration);
+    }
     Map<String, AnnotationValue> metaValues = Mirrors.values(elements, meta);
     String typeFrom = (String) metaValues.get("typeFrom").getValue();
     Map<String, AnnotationValue> values = Mirrors.values(elements, m);
     String type = (String) metaValues.get("type").getValue();
-    if (!typeFrom.isEmpty() && values.containsKey(typeFrom)) {
+    if (!typeFrom.isEmpty()) {
       Object v = values.get(typeFrom).getValue();
       type = v instanceof VariableElement c ? c.getSimpleName().toString().toLowerCase(Locale.ROOT) : String.valueOf(v);
     }
-    KindAnnotation k = new KindAnnotation(m, category, type);
+    KindAnnotation k = new KindAnnotation(m, category, type, List.of());
     List<String> metas = metas(m);
     if (metas.size() > 1) {
       // Read as the first, it would declare what the other says it is not, without a word.
       k.problems.put(null, "@" + Mirrors.simpleName(m) + " is annotated both @" + String.join(" and @", metas)
           + ", but a kind annotation declares one kind: keep one of them on " + Mirrors.simpleName(m));
     } else if (type.isEmpty()) {
-      k.problems.put(null, "@" + Mirrors.simpleName(meta) + " on @" + Mirrors.simpleName(m) + " names no type: set "
-          + "type = \"...\" (or typeFrom = \"<member>\")");
+      k.problems.put(typeFrom, "@" + Mirrors.simpleName(m) + " takes its kind's type name from " + typeFrom + "(), "
+          + "which is empty here: set " + typeFrom + " to the kind's JSON type name");
     }
-    TypeElement annotationType = (TypeElement) m.getAnnotationType().asElement();
     List<ExecutableElement> declared = ElementFilter.methodsIn(annotationType.getEnclosedElements());
     Map<String, String> claimed = new LinkedHashMap<>(); // field → the member that writes it
     for (ExecutableElement member : declared) {
@@ -180,10 +260,14 @@ final class KindAnnotation {
         if (written != null || scale != null) {
           k.members.put(field(elements, member), name);
           k.json.set(field(elements, member), k.initializer(name, values.get(name), scale));
+        } else {
+          k.unwritten.add(new Unwritten(member, field, initializerJson(values.get(name), 1)));
         }
         continue;
       }
-      if (written != null) {
+      if (written == null) {
+        k.unwritten.add(new Unwritten(member, field, json(values.get(name).getValue())));
+      } else {
         JsonNode node = json(written.getValue());
         if (node == null) {
           k.problems.put(name, "the member " + name + "() of @" + Mirrors.simpleName(m) + " cannot be written as "
@@ -277,7 +361,14 @@ final class KindAnnotation {
         problems.put(member + "Scale", e.getMessage());
       }
     }
-    return JSON.objectNode().put("kind", k.name().toLowerCase(Locale.ROOT)).put("scale", value);
+    return initializerJson(kind, value);
+  }
+
+  /** The initializer object of a kind member's value and a scale (0 for ZEROS, which takes none). */
+  private static ObjectNode initializerJson(AnnotationValue kind, double scale) {
+    Initializer.Kind k = Initializer.Kind.valueOf(Mirrors.constant(kind));
+    return JSON.objectNode().put("kind", k.name().toLowerCase(Locale.ROOT))
+        .put("scale", k == Initializer.Kind.ZEROS ? 0 : scale);
   }
 
   /** A resolved annotation value as JSON, or null for a class or an annotation. */
@@ -306,6 +397,32 @@ final class KindAnnotation {
       return a;
     }
     return null;
+  }
+
+  /**
+   * The fields of members whose {@link #problems} are reported and whose values are nonetheless written: an
+   * initializer whose scale is wrong. Read with that value, the kind would report the same mistake again.
+   */
+  List<String> fieldsOfProblems() {
+    List<String> out = new ArrayList<>();
+    for (String member : problems.keySet()) {
+      if (member != null && member.endsWith("Scale")) {
+        String kind = member.substring(0, member.length() - "Scale".length());
+        members.forEach((field, m) -> {
+          if (m.equals(kind)) {
+            out.add(field);
+          }
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The fields to read: the JSON object without {@link #fieldsOfProblems()}, the kind's defaults in their place. */
+  ObjectNode readable() {
+    ObjectNode out = json.deepCopy();
+    fieldsOfProblems().forEach(out::remove);
+    return out;
   }
 
   /** Sets {@code field} of the JSON object to what {@code member} stands for, so that errors about it point there. */

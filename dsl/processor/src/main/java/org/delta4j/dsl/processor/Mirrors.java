@@ -55,9 +55,12 @@ final class Mirrors {
     return out;
   }
 
-  /** The value as written (so that an error points at it), or null when the member was left at its default. */
+  /**
+   * The value as written (so that an error points at it), or null when the member was left at its default, or for no
+   * member (a problem of the whole annotation).
+   */
   static AnnotationValue written(AnnotationMirror m, String member) {
-    if (m == null) {
+    if (m == null || member == null) {
       return null;
     }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : m.getElementValues().entrySet()) {
@@ -73,11 +76,21 @@ final class Mirrors {
     return ((VariableElement) v.getValue()).getSimpleName().toString();
   }
 
-  /** Whether every annotation on {@code e} has a known type and each of its members a value of that type. */
+  /**
+   * Whether every annotation on {@code e} has a known type and each of its members a value of that type, and so do
+   * the DSL's annotations on that type (a kind annotation's {@code @LayerAnnotation(type = ...)}), which say how it
+   * is read.
+   */
   static boolean resolved(Elements elements, Element e) {
     for (AnnotationMirror m : e.getAnnotationMirrors()) {
       if (m.getAnnotationType().getKind() == TypeKind.ERROR || !resolved(elements, m)) {
         return false;
+      }
+      for (AnnotationMirror meta : m.getAnnotationType().asElement().getAnnotationMirrors()) {
+        if (meta.getAnnotationType().getKind() != TypeKind.ERROR && name(meta).startsWith(PACKAGE)
+            && !resolved(elements, meta)) {
+          return false;
+        }
       }
     }
     return true;

@@ -47,9 +47,22 @@ import org.delta4j.spec.KindRegistry;
  * (a constant or type another processor generates, or a misspelt name) waits for a later round; if it is never
  * resolved, javac reports the cause and the processor adds nothing. DSL annotations outside a spec are reported where
  * they are. Isolating: each generated class depends on its spec alone, which is its originating element.
+ *
+ * <p>It claims the DSL's annotations, and the kind annotations of the user's own that the option {@value
+ * #KIND_ANNOTATIONS} names: javac lets a processor claim only the annotation types it names before it sees any, by
+ * name or package, and claiming every type ({@code "*"}) would take them from other processors.
  */
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
+  /**
+   * The processor option ({@code -Adelta4j.kindAnnotations=com.example.Swish,com.example.kinds.*}) that names the
+   * kind annotations declared outside the DSL's package, each type by its qualified name or a package of them as
+   * {@code <package>.*}, for the processor to claim them: otherwise javac's {@code -Xlint:processing} warns that no
+   * processor claimed them.
+   */
+  static final String KIND_ANNOTATIONS = "delta4j.kindAnnotations";
+
+  private final CompiledSources sources = new CompiledSources();
   private final Set<String> deferred = new LinkedHashSet<>();
   /** The classes generated in this compilation, each with the spec it came from. */
   private final Map<String, String> generated = new HashMap<>();
@@ -88,6 +101,26 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(KIND_ANNOTATIONS);
+  }
+
+  /** The DSL's package, and the kind annotations {@value #KIND_ANNOTATIONS} names (javac asks after {@link #init}). */
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    Set<String> types = new LinkedHashSet<>(super.getSupportedAnnotationTypes());
+    String named = processingEnv == null ? null : processingEnv.getOptions().get(KIND_ANNOTATIONS);
+    if (named != null) {
+      for (String type : named.split(",")) {
+        if (!type.isBlank()) {
+          types.add(type.strip());
+        }
+      }
+    }
+    return types;
+  }
+
+  @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Elements elements = processingEnv.getElementUtils();
     List<TypeElement> specs = new ArrayList<>();
@@ -104,6 +137,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
     taken.clear();
     specs.forEach(this::collectTakenNodes);
+    round.getRootElements().forEach(sources::add);
     for (Element root : round.getRootElements()) {
       reportMisplaced(root);
       reportLocalSpecs(root);
@@ -122,7 +156,18 @@ public final class NetworkProcessor extends AbstractProcessor {
             + "spec", spec);
       }
     }
-    return true; // the layer, loss and optimizer annotations are read through the spec they sit in
+    // The layer, loss and optimizer annotations are read through the spec they sit in. An annotation the option
+    // names that declares no kind is not claimed (nor, javac claiming all or none, the others), so that it still
+    // reaches the processors that read it.
+    List<String> foreign = annotations.stream().filter(a -> !a.getQualifiedName().toString()
+        .startsWith(Mirrors.PACKAGE) && !KindAnnotation.declaresKind(a)).map(a -> a.getQualifiedName().toString())
+        .toList();
+    if (!foreign.isEmpty()) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING, "-A" + KIND_ANNOTATIONS + " names " + foreign
+          + ", which declare no layer, loss, optimizer or schedule: the Delta4j processor claims no annotation in "
+          + "this round, so that other processors see them; name only kind annotations");
+    }
+    return foreign.isEmpty();
   }
 
   private void generate(TypeElement spec) {
@@ -138,7 +183,7 @@ public final class NetworkProcessor extends AbstractProcessor {
           + "annotation processor path cannot be loaded: " + kindsProblem, spec);
       return;
     }
-    SpecModel model = new SpecReader(processingEnv, kinds).read(spec);
+    SpecModel model = new SpecReader(processingEnv, kinds, sources).read(spec);
     if (model == null) {
       return; // every problem has been reported where it is
     }
@@ -198,9 +243,10 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   /**
    * Reports each DSL annotation — of the DSL's package, or a kind annotation — on an element of {@code e} where it
-   * declares nothing: outside a {@code @NeuralNetwork} or {@code @BlockNodes} type, or a layer annotation on a type and
-   * a loss, optimizer or schedule on a method. Annotations inside a spec are the reader's; a type whose own annotations
-   * javac could not resolve is left to javac.
+   * declares nothing: outside a {@code @NeuralNetwork} or {@code @BlockNodes} type, a layer annotation on a type, a
+   * loss, optimizer or schedule on a method, and what only a spec reads on a block's nodes interface. Annotations
+   * inside a spec are the reader's; a type whose own annotations javac could not resolve is left to javac. Reports as
+   * well what is wrong with the declaration of each kind annotation type in {@code e}.
    */
   private void reportMisplaced(Element e) {
     if (e instanceof PackageElement) {
@@ -209,22 +255,35 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (!(e instanceof TypeElement type) || !allAnnotationsKnown(type)) {
       return;
     }
+    if (type.getKind() == ElementKind.ANNOTATION_TYPE) {
+      for (KindAnnotation.DeclarationProblem p : KindAnnotation.declarationProblems(processingEnv.getElementUtils(),
+          type)) {
+        sources.reportOnce(processingEnv.getMessager(), p.message(), type, p.meta(), p.value());
+      }
+    }
     for (TypeParameterElement p : type.getTypeParameters()) {
       reportOffMember(p, "the type parameter " + p + " of " + type.getSimpleName());
     }
-    boolean spec = Mirrors.find(type, "NeuralNetwork") != null || Mirrors.find(type, "BlockNodes") != null;
+    boolean network = Mirrors.find(type, "NeuralNetwork") != null;
     AnnotationMirror nodes = Mirrors.find(type, "BlockNodes");
+    boolean spec = network || nodes != null;
     if (nodes != null && !inSpec(type) && !taken.contains(type)) {
       misplaced(type, nodes, type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, "
           + "so no @Block can take them: nest it in the spec whose block it is");
     }
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);
-      if (spec && KindAnnotation.ambiguous(m)) {
+      if (network && KindAnnotation.ambiguous(m)) {
         continue; // the reader reports it where it is used
       } else if (category == KindAnnotation.Category.LAYER) {
         misplaced(type, m, "@" + Mirrors.simpleName(m) + " declares a layer, on an abstract method of a spec, not on a "
             + "type: move it onto a method of " + type.getSimpleName());
+      } else if (!network && nodes != null && !Mirrors.name(m).equals(Mirrors.PACKAGE + "BlockNodes")
+          && (category != null || isSpecAnnotation(m))) {
+        // The block's nodes are read for their methods alone: the input, loss and optimizer are the network's.
+        misplaced(type, m, "@" + Mirrors.simpleName(m) + " is only read on a @NeuralNetwork interface, and "
+            + type.getSimpleName() + " declares a block's nodes, where it would be ignored: move it onto the spec, "
+            + "or remove it");
       } else if (!spec && (category != null || isSpecAnnotation(m))) {
         misplaced(type, m, notInSpec(m, type, "the annotation"));
       }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.SourceVersion;
@@ -38,6 +39,7 @@ import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerKind;
 import org.delta4j.spec.LayerSpec;
+import org.delta4j.spec.LearningRateSchedule;
 import org.delta4j.spec.LossKind;
 import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
@@ -59,12 +61,29 @@ final class SpecReader {
   static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
       "outputs", "evaluate", "spec", "network");
 
+  /** The public methods of {@code Object} without parameters, which every interface declares implicitly. */
+  private static final Set<String> OBJECT_METHODS = Set.of("getClass", "notify", "notifyAll", "wait", "hashCode",
+      "toString");
+
   /** Identifiers no type may be named (JLS §3.9), which {@link SourceVersion#isKeyword} does not count. */
   private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
+
+  /**
+   * A valid schedule of each type the optimizers read (the permitted kinds of the sealed {@link
+   * LearningRateSchedule}): its fields stand in for a required one whose value was wrong, so that the next is judged.
+   */
+  private static final Map<String, LearningRateSchedule> SCHEDULE_EXAMPLES = Map.of(
+      "constant", new LearningRateSchedule.Constant(),
+      "step", new LearningRateSchedule.StepDecay(1, 1),
+      "exponential", new LearningRateSchedule.ExponentialDecay(1, 1),
+      "cosine", new LearningRateSchedule.CosineDecay(1, 0));
 
   private final Elements elements;
   private final Messager messager;
   private final KindRegistry kinds;
+  private final CompiledSources sources;
+  /** The fields of each kind's example, by category and type name (see {@link #example}). */
+  private final Map<String, ObjectNode> examples = new java.util.HashMap<>();
   /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
   private final List<TypeElement> openBlocks = new ArrayList<>();
   /** The {@code @BlockNodes} interfaces whose inheritance is judged: once, however many blocks take them. */
@@ -74,11 +93,16 @@ final class SpecReader {
   private boolean failed;
   private int errors;
 
-  /** A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path. */
-  SpecReader(ProcessingEnvironment env, KindRegistry kinds) {
+  /**
+   * A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path, and
+   * reports a mistake in the declaration of a kind annotation on it when it is among the compilation's {@code
+   * sources}.
+   */
+  SpecReader(ProcessingEnvironment env, KindRegistry kinds, CompiledSources sources) {
     this.elements = env.getElementUtils();
     this.messager = env.getMessager();
     this.kinds = kinds;
+    this.sources = sources;
   }
 
   /**
@@ -182,6 +206,12 @@ final class SpecReader {
     if (existing != null && !generatedFrom(existing, type)) {
       error("the generated class " + name + " would clash with the existing type " + qualified
           + ": rename that type or set @NeuralNetwork(className = \"...\")", type, nn, Mirrors.written(nn, "className"));
+    } else if (existing != null && sources.declares(existing)) {
+      // An earlier output on a path is replaced; a source of this compilation cannot be (javac's Filer refuses).
+      error("the generated class " + name + " would replace " + qualified + ", a source file of this compilation "
+          + "that says it was generated from " + type.getSimpleName() + " (@GeneratedNetwork): delete that file (an "
+          + "earlier output compiled again as a source, or a copy), or set @NeuralNetwork(className = \"...\")", type,
+          nn, Mirrors.written(nn, "className"));
     }
     return name;
   }
@@ -215,16 +245,22 @@ final class SpecReader {
       return null;
     }
     int[] dims = new int[sizes.size()];
-    long elementCount = 1;
+    boolean wrong = false;
     for (int i = 0; i < dims.length; i++) {
       AnnotationValue size = (AnnotationValue) sizes.get(i);
       dims[i] = ((Number) size.getValue()).intValue();
       String problem = SpecRules.inputSize(dims[i]);
       if (problem != null) {
-        error(problem, type, m, size);
-        return null;
+        error(problem, type, m, size); // each wrong size on its own value
+        wrong = true;
       }
-      elementCount *= dims[i];
+    }
+    if (wrong) {
+      return null;
+    }
+    long elementCount = 1;
+    for (int dim : dims) {
+      elementCount *= dim;
       if (elementCount > Integer.MAX_VALUE) {
         error("one input sample would have more than 2147483647 (2³¹ − 1) elements, more than an array holds", type,
             m, value);
@@ -283,8 +319,7 @@ final class SpecReader {
           method, null, null);
       return true;
     }
-    if (Set.of("getClass", "notify", "notifyAll", "wait", "hashCode", "toString").contains(name)
-        && method.getParameters().isEmpty()) {
+    if (OBJECT_METHODS.contains(name) && method.getParameters().isEmpty()) {
       failed = true; // javac reports that the method cannot override Object's
       return true;
     }
@@ -325,6 +360,12 @@ final class SpecReader {
     if (!method.getThrownTypes().isEmpty()) {
       error("a layer method throws nothing: remove throws " + join(method.getThrownTypes()) + " from " + name + "()",
           method, null, null);
+    }
+    // Object's methods have their return types fixed by javac (and are reported as names that clash, or by javac).
+    if (method.getReturnType().getKind() != TypeKind.VOID && !(OBJECT_METHODS.contains(name)
+        && method.getParameters().isEmpty())) {
+      error("a layer method returns nothing: make " + name + "() void (it returns " + method.getReturnType()
+          + ", which no layer gives; the generated class's accessor returns the layer)", method, null, null);
     }
     for (AnnotationMirror extra : layerAnnotations.subList(1, layerAnnotations.size())) {
       error("a method is one layer: keep one of @" + Mirrors.simpleName(layerAnnotations.get(0)) + " and @"
@@ -403,6 +444,10 @@ final class SpecReader {
     int before = errors;
     if (judgedNodes.add(holder)) {
       inheritance(holder);
+      if (!holder.getTypeParameters().isEmpty()) {
+        error("a block's nodes interface cannot be generic: remove the type parameters of " + holder.getSimpleName(),
+            holder, null, null);
+      }
     }
     List<List<Part>> layers = new ArrayList<>();
     openBlocks.add(holder);
@@ -425,6 +470,7 @@ final class SpecReader {
       error("the block's nodes interface " + holder.getSimpleName() + " declares no layer: add abstract methods "
           + "annotated @Dense, @Conv2D or another layer annotation", method, k.mirror, value);
     }
+    nodeNames(holder, layers);
     Set<String> names = new java.util.TreeSet<>();
     layers.forEach(l -> l.forEach(p -> names.add(p.layer().name())));
     ArrayNode nodes = JsonNodeFactory.instance.arrayNode();
@@ -469,6 +515,29 @@ final class SpecReader {
     }
     k.put("nodes", "nodes", nodes);
     return true;
+  }
+
+  /**
+   * Reports each node whose name the block kind would refuse, on that node rather than on the block: a name another
+   * node of {@code holder} has (on the second, naming the first), and the block input's own name.
+   */
+  private void nodeNames(TypeElement holder, List<List<Part>> layers) {
+    Map<String, Part> seen = new java.util.HashMap<>();
+    for (List<Part> layer : layers) {
+      for (Part p : layer) {
+        String name = p.layer().name();
+        AnnotationValue written = Mirrors.written(p.annotation(), "name");
+        Part first = seen.putIfAbsent(name, p);
+        if (name.equals(BlockSpec.INPUT)) {
+          error("a node cannot be named '" + BlockSpec.INPUT + "', the name by which @From takes the block's input: "
+              + (written == null ? "rename " + p.describe() + ", or set" : "set") + " another with name = \"...\"",
+              p.member(), p.annotation(), written);
+        } else if (first != null) {
+          error("duplicate node name '" + name + "' (also " + first.describe() + "): the names of a block's nodes "
+              + "must be unique; set another with name = \"...\"", p.member(), p.annotation(), written);
+        }
+      }
+    }
   }
 
   private static JsonNode json(String text) {
@@ -543,8 +612,12 @@ final class SpecReader {
   }
 
   private <T> T read(Element at, KindAnnotation k, Class<T> spec) {
+    if (!k.declaration.isEmpty()) {
+      declarationProblems(at, k);
+      return null;
+    }
     k.problems.forEach((member, problem) -> error(problem, at, k.mirror, Mirrors.written(k.mirror, member)));
-    if (!k.problems.isEmpty() || k.type.isEmpty()) {
+    if (k.problems.containsKey(null) || k.type.isEmpty()) {
       return null;
     }
     String word = k.category.word;
@@ -559,26 +632,137 @@ final class SpecReader {
           + "provides the kind to the processor path (annotationProcessorPaths)", at, k.mirror, null);
       return null;
     }
-    // Each error that names a field is reported on its value; reading again without that field (the kind's default
-    // in its place) finds the next one, so that all the mistakes of one annotation are reported at once.
-    ObjectNode json = k.json.deepCopy();
-    List<String> taken = new ArrayList<>();
+    ObjectNode example = example(k.category, k.type);
+    Function<ObjectNode, T> reader = json -> readKind(k.category, k.type, json, k.where(), spec);
+    unwritten(at, k, example, reader);
+    return readEach(at, k, example, reader);
+  }
+
+  /**
+   * Reads the fields of {@code k} with {@code reader}, reporting each error that names a field on that field's
+   * value; reading again with that field taken out (the kind's default in its place, or for a field the kind
+   * requires, the value of its {@code example}) finds the next one, so that all the mistakes of one annotation are
+   * reported at once. The fields of members whose problems were reported are taken out from the start. The value
+   * read, or null when anything was wrong.
+   */
+  private <T> T readEach(Element at, KindAnnotation k, ObjectNode example, Function<ObjectNode, T> reader) {
+    ObjectNode json = k.readable();
+    List<String> taken = new ArrayList<>(k.fieldsOfProblems());
+    boolean wrong = !k.problems.isEmpty();
+    Set<String> stoodIn = new java.util.HashSet<>();
     while (true) {
       try {
-        T read = readKind(k.category, k.type, json, k.where(), spec);
-        return taken.isEmpty() ? read : null;
+        T read = reader.apply(json);
+        return wrong ? null : read;
       } catch (IllegalArgumentException e) {
-        String field = k.fieldIn(e.getMessage());
-        if (!taken.isEmpty() && (field == null || taken.stream().anyMatch(t -> k.mentions(e.getMessage(), t)))) {
-          return null; // about what was taken out (now missing), or about no one value: the first error said it
+        String message = e.getMessage();
+        // FieldReader's words for a required field that is absent
+        String missing = taken.stream().filter(t -> message.contains("." + t + " is missing")).findFirst().orElse(null);
+        if (missing != null && example.has(missing) && stoodIn.add(missing)) {
+          json.set(missing, example.get(missing).deepCopy());
+          continue;
         }
-        error(e.getMessage(), at, k.mirror, k.valueOf(field));
+        String field = k.fieldIn(message);
+        if (wrong && (field == null || taken.stream().anyMatch(t -> k.mentions(message, t)))) {
+          return null; // about what was taken out, or about no one value: the first error said it
+        }
+        error(message, at, k.mirror, k.valueOf(field));
+        wrong = true;
         if (field == null || !json.has(field)) {
           return null;
         }
         json.remove(field);
         taken.add(field);
       }
+    }
+  }
+
+  /**
+   * The fields of a valid object of the kind — its registered example, or for a schedule the one of {@link
+   * #SCHEDULE_EXAMPLES} — without its type; empty when there is none. Each field the kind requires is in it.
+   */
+  private ObjectNode example(KindAnnotation.Category category, String type) {
+    return examples.computeIfAbsent(category + " " + type, key -> {
+      JsonNode written;
+      try {
+        written = json(switch (category) {
+          case LAYER -> NetworkSpecJson.writeLayer(kinds.layerKind(type, type).example().spec().withName("example"));
+          case LOSS -> NetworkSpecJson.writeLoss(kinds.lossKind(type, type).example());
+          case OPTIMIZER -> NetworkSpecJson.writeOptimizer(kinds.optimizerKind(type, type).example());
+          case SCHEDULE -> SCHEDULE_EXAMPLES.containsKey(type) ? NetworkSpecJson.writeOptimizer(
+              new OptimizerSpec.Sgd(1, 0, SCHEDULE_EXAMPLES.get(type))) : "{}";
+        });
+      } catch (RuntimeException e) {
+        written = null; // no example to go by: the fields are judged as they are
+      }
+      if (category == KindAnnotation.Category.SCHEDULE && written != null) {
+        written = written.get("schedule");
+      }
+      ObjectNode fields = written instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+      fields.remove("type");
+      return fields;
+    });
+  }
+
+  /**
+   * Reports each member of {@code k} left at its default whose field the kind does not have (judged alone, added to
+   * the kind's {@code example}), or that cannot be written at all: such a member never has an effect, and would go
+   * unseen until set. Its declaration is at fault (see {@link #onDeclaration}).
+   */
+  private void unwritten(Element at, KindAnnotation k, ObjectNode example, Function<ObjectNode, ?> reader) {
+    if (k.unwritten.isEmpty()) {
+      return;
+    }
+    boolean judged = true;
+    try {
+      reader.apply(example.deepCopy());
+    } catch (IllegalArgumentException e) {
+      judged = false; // no valid object to add a field to: the kind's answer would be about something else
+    }
+    for (KindAnnotation.Unwritten u : k.unwritten) {
+      String member = "the member " + u.member().getSimpleName() + "() of " + k.where();
+      if (u.value() == null) {
+        onDeclaration(at, k, u.member(), null, null, member + " cannot be written as JSON, so that no kind reads it "
+            + "(even left at its default): use numbers, booleans, strings, enum constants or arrays of them");
+        continue;
+      }
+      if (!judged || example.has(u.field())) {
+        continue; // (the kind writes the field, so it reads it)
+      }
+      ObjectNode probe = example.deepCopy();
+      probe.set(u.field(), u.value());
+      try {
+        reader.apply(probe);
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().contains("unknown field")) { // the example is valid, so the field is the one unknown
+          onDeclaration(at, k, u.member(), null, null, member + " stands for the field '" + u.field() + "', which "
+              + "the " + k.category.word + " kind '" + k.type + "' does not have, so that it never has an effect "
+              + "(" + e.getMessage() + "): remove " + u.member().getSimpleName() + "(), or give it the @Field of a "
+              + "field the kind has");
+        }
+      }
+    }
+  }
+
+  /** Reports what is wrong with the declaration of the kind annotation {@code k} (see {@link #onDeclaration}). */
+  private void declarationProblems(Element at, KindAnnotation k) {
+    TypeElement type = (TypeElement) k.mirror.getAnnotationType().asElement();
+    k.declaration.forEach(p -> onDeclaration(at, k, type, p.meta(), p.value(), p.message()));
+  }
+
+  /**
+   * Reports a mistake in the declaration of the kind annotation {@code k} used on {@code at}: on that declaration
+   * ({@code declared}, with its annotation and value at fault, if any) when this compilation compiles it, once
+   * however many uses it has; otherwise, as the declaration cannot be pointed at, on the use.
+   */
+  private void onDeclaration(Element at, KindAnnotation k, Element declared, AnnotationMirror mirror,
+      AnnotationValue value, String message) {
+    if (sources.declares((TypeElement) k.mirror.getAnnotationType().asElement())) {
+      failed = true;
+      errors++;
+      sources.reportOnce(messager, message, declared, mirror, value);
+    } else {
+      error(message, at, k.mirror, null);
     }
   }
 
@@ -646,12 +830,15 @@ final class SpecReader {
 
   /**
    * {@link SpecRules#networkProblems} on the layers as written, each problem reported on the member it concerns. The
-   * shapes after a layer that could not be read are unknown, and so is whether the loss fits: those stay unjudged.
+   * shapes after a layer that could not be read, or whose shape is in error, are consequences of that error, and so
+   * is whether the loss fits a network with any layer in error: those stay unjudged, while the problems that do not
+   * depend on them (names, the place of a softmax) are reported.
    */
   private void networkRules(TypeElement type, Shape input, List<Part> parts, LossSpec loss,
       AnnotationMirror lossMirror, int abstractMethods) {
     List<LayerSpec> layers = parts.stream().map(Part::layer).toList();
-    boolean allRead = parts.stream().noneMatch(p -> p.layer() instanceof Unread);
+    boolean layerInError = parts.stream().anyMatch(p -> p.layer() instanceof Unread);
+    boolean shapesInError = false;
     for (SpecRules.Problem p : SpecRules.networkProblems(input, layers, loss)) {
       switch (p.attribute()) {
         case "input" -> { } // reported on its own
@@ -665,7 +852,7 @@ final class SpecReader {
           if (lossMirror == null) {
             error("the network has no loss: add @Loss(...) or another loss annotation to " + type.getSimpleName(), type,
                 null, null);
-          } else if (loss != null && allRead) {
+          } else if (loss != null && !layerInError) {
             error(p.message(), type, lossMirror, Mirrors.written(lossMirror, "value"));
           }
         }
@@ -685,12 +872,15 @@ final class SpecReader {
           }
           error(message, at.member(), at.annotation(),
               Mirrors.written(at.annotation(), at.addedActivation() ? "activation" : "value"));
+          layerInError = true;
         }
         default -> {
           Part at = parts.get(p.layerIndex());
-          if (!(at.layer() instanceof Unread)) {
+          if (!shapesInError && !(at.layer() instanceof Unread)) {
             error(p.message(), at.member(), at.annotation(), null);
           }
+          shapesInError = true; // the shapes after it follow from it
+          layerInError = true;
         }
       }
     }
@@ -706,21 +896,9 @@ final class SpecReader {
     KindAnnotation optimizer = optimizers.isEmpty() ? null : KindAnnotation.read(elements, optimizers.get(0));
     ObjectNode json = optimizer == null ? JsonNodeFactory.instance.objectNode() : optimizer.json;
     if (!schedules.isEmpty()) {
-      KindAnnotation schedule = KindAnnotation.read(elements, schedules.get(0));
-      schedule.problems.forEach((member, problem) -> error(problem, type, schedule.mirror,
-          Mirrors.written(schedule.mirror, member)));
-      ObjectNode s = schedule.json.deepCopy().put("type", schedule.type);
-      // The schedule alone, in an optimizer whose own settings are valid: its errors are its own.
-      ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
-      probe.set("schedule", s);
-      try {
-        readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Sgd.TYPE, probe, schedule.where(),
-            OptimizerSpec.class);
-        json.set("schedule", s);
-      } catch (IllegalArgumentException e) {
-        if (schedule.problems.isEmpty()) { // else about what could not be written: its own error said it
-          error(e.getMessage(), type, schedule.mirror, schedule.valueOf(schedule.fieldIn(e.getMessage())));
-        }
+      ObjectNode schedule = schedule(type, KindAnnotation.read(elements, schedules.get(0)));
+      if (schedule != null) {
+        json.set("schedule", schedule);
       }
     }
     if (optimizer == null) {
@@ -728,6 +906,32 @@ final class SpecReader {
           OptimizerSpec.class);
     }
     return read(type, optimizer, OptimizerSpec.class);
+  }
+
+  /**
+   * The schedule object of the optimizer, read from the schedule annotation {@code k} on the spec {@code type}; null
+   * after reporting each of its mistakes. It is read alone, in an optimizer whose own settings are valid, so that its
+   * errors are its own.
+   */
+  private ObjectNode schedule(TypeElement type, KindAnnotation k) {
+    if (!k.declaration.isEmpty()) {
+      declarationProblems(type, k);
+      return null;
+    }
+    k.problems.forEach((member, problem) -> error(problem, type, k.mirror, Mirrors.written(k.mirror, member)));
+    if (k.problems.containsKey(null)) {
+      return null;
+    }
+    Function<ObjectNode, ObjectNode> reader = fields -> {
+      ObjectNode schedule = fields.deepCopy().put("type", k.type);
+      ObjectNode probe = JsonNodeFactory.instance.objectNode().put("learning_rate", 1);
+      probe.set("schedule", schedule);
+      readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Sgd.TYPE, probe, k.where(), OptimizerSpec.class);
+      return schedule;
+    };
+    ObjectNode example = example(KindAnnotation.Category.SCHEDULE, k.type);
+    unwritten(type, k, example, reader);
+    return readEach(type, k, example, reader);
   }
 
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {

@@ -140,6 +140,49 @@ class BlockSpecsTest {
             + "interface in A", 9));
   }
 
+  /**
+   * A node name the block would refuse is an error on the node that has it, not on the {@code @Block}: the second of
+   * two nodes of one name (naming the first), and a node named {@code input}, the name {@code @From} gives the block's
+   * input.
+   */
+  @Test
+  void aNodeNameTheBlockRefusesIsAnErrorOnThatNode() {
+    fails(withBlock("A", "    @Dense(units = 6, name = \"z\") void a();", "    @Dense(units = 6) void b();",
+        "    @Dense(units = 6,", "        name = \"z\") void c();"),
+        new Expected("duplicate node name 'z' (also a()): the names of a block's nodes must be unique; set another "
+            + "with name = \"...\"", 15));
+    fails(withBlock("B", "    @Dense(units = 6) void a();", "    @Activation(ActivationFunction.RELU) void input();",
+        "    @From({\"input\", \"a\"}) @Activation(ActivationFunction.RELU) void sum();"),
+        new Expected("a node cannot be named 'input', the name by which @From takes the block's input: rename "
+            + "input(), or set another with name = \"...\"", 13));
+  }
+
+  /** A generic nodes interface is refused as a generic spec is: its type parameters would mean nothing. */
+  @Test
+  void aGenericNodesInterfaceIsAnError() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @BlockNodes interface Unit<T> {", "    @Dense(units = 6) void fc1();",
+        "  }", "}"),
+        new Expected("a block's nodes interface cannot be generic: remove the type parameters of Unit", 11));
+  }
+
+  /**
+   * The spec's own annotations — input, loss, optimizer, schedule — on a nodes interface would be ignored (the block
+   * takes the network's): each is an error on the annotation.
+   */
+  @Test
+  void theSpecsAnnotationsOnANodesInterfaceAreErrors() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  @Input(3)", "  @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "  @Sgd(learningRate = 0.1) @StepDecay(stepSize = 5, gamma = 0.5)", "  @BlockNodes interface Unit {",
+        "    @Dense(units = 6) void fc1();", "  }", "}"),
+        new Expected("@Input is only read on a @NeuralNetwork interface, and Unit declares a block's nodes, where it "
+            + "would be ignored: move it onto the spec, or remove it", 11),
+        new Expected("@Loss is only read on a @NeuralNetwork interface", 12),
+        new Expected("@Sgd is only read on a @NeuralNetwork interface", 13),
+        new Expected("@StepDecay is only read on a @NeuralNetwork interface", 13));
+  }
+
   @Test
   void aBlockAmongItsOwnNodesIsAnErrorOnItsValueNotAnEndlessRead() {
     fails(withBlock("A", "    @Dense(units = 6) void fc1();", "    @Block(nodes = Unit.class) void again();"),

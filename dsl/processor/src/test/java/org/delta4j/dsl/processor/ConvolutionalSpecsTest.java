@@ -114,6 +114,36 @@ class ConvolutionalSpecsTest {
         new Specs.Expected("the 3×3 window dilated by 2147483647 spans 4294967295 along the height", 9));
   }
 
+  /** Each wrong value of a window annotation is reported on its own value, the required ones as well. */
+  @Test
+  void everyWrongValueOfAWindowIsReported() {
+    Specs.fails(spec("A", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface A {",
+        "  @Conv2D(filters = 0,", "      kernel = 0,", "      stride = 0) void conv();",
+        "  @AvgPool2D(kernel = {0, -2},", "      stride = {0, 0}, padding = Padding.Mode.EXPLICIT,",
+        "      pad = -1) void pool();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("conv2d layer 'conv': filters must be at least 1, got 0", 9),
+        new Specs.Expected("kernel must be at least 1×1, got 0×0", 10),
+        new Specs.Expected("stride must be at least 1×1, got 0×0", 11),
+        new Specs.Expected("kernel must be at least 1×1, got 0×-2", 12),
+        new Specs.Expected("stride must be at least 1×1, got 0×0", 13),
+        new Specs.Expected("pad must be ≥ 0 on every side, got -1×-1", 14));
+  }
+
+  /** An output too large is reported on its layer, and not again on the layers after it, which follow from it. */
+  @Test
+  void anOutputTooLargeIsNotBlamedAgainOnTheLayersAfterIt() {
+    Specs.fails(spec("A", "@NeuralNetwork @Input({1, 4, 4}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface A {",
+        "  @Conv2D(filters = Integer.MAX_VALUE, kernel = 1) void conv();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Specs.Expected("conv2d layer 'conv': one sample of its output, of shape [2147483647, 4, 4], would hold "
+            + "34359738352 values, more than one tensor holds (2147483647)", 9));
+  }
+
   @Test
   void aPadOutOfRangeIsReportedOnThePadNotOnThePaddingMode() {
     JavaFileObject source = spec("A", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",

@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.JavaFileObject;
+import javax.tools.ToolProvider;
 import org.delta4j.dsl.processor.Specs.Expected;
 import org.delta4j.dsl.processor.testkinds.BoundedSquaredErrorSpec;
 import org.delta4j.dsl.processor.testkinds.FailingKinds;
@@ -110,8 +112,11 @@ class KindsTest {
         "  @Dense(units = 1) void out();", "}"),
         new Expected("scale layer 'scaled': max inputs must be at least 1, got 0", 12));
     fails(userSpec("B", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
-        "@ScaledSgd(learningRate = 0.1,", "    momentum = 0.9)", "interface B {", "  @Dense(units = 1) void out();", "}"),
-        new Expected("@ScaledSgd: unknown field [momentum]", 10));
+        "@MomentumSgd(learningRate = 0.1,", "    momentum = 0.9)", "interface B {", "  @Dense(units = 1) void out();",
+        "}",
+        "@OptimizerAnnotation(type = \"scaled_sgd\") @interface MomentumSgd {",
+        "  double learningRate(); double momentum() default 0; }"),
+        new Expected("@MomentumSgd: unknown field [momentum]", 10));
   }
 
   @Test
@@ -193,6 +198,122 @@ class KindsTest {
     assertThat(c).hadErrorCount(2);
   }
 
+  /**
+   * A kind annotation's meta-annotation gives the kind's type name once — {@code type}, or {@code typeFrom} naming a
+   * member of a String or enum type — whatever the category. Declared in the compilation, each mistake is an error on
+   * the declaration, once, and its uses stay quiet.
+   */
+  @Test
+  void aKindAnnotationThatGivesNoTypeNameOrTwoIsAnErrorOnItsDeclaration() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation @Retention(RetentionPolicy.SOURCE)",
+        "@interface NoType { int units(); }",
+        "@LossAnnotation(typeFrom = \"kind\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface NoMember {}",
+        "@OptimizerAnnotation(type = \"sgd\",",
+        "    typeFrom = \"rule\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Both { String rule() default \"sgd\"; double learningRate(); }",
+        "@LayerAnnotation(typeFrom = \"units\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface NumberKind { int units(); }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3)", "@NoMember", "@Both(learningRate = 0.1)",
+        "interface ASpec {", "  @NoType(units = 2) void a();", "  @NoType(units = 3) void b();",
+        "  @NumberKind(units = 4) void c();", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("@LayerAnnotation on @NoType names no type: set type = \"...\", the kind's JSON "
+        + "type name, or typeFrom = \"<member>\", the member of NoType whose value is the type name").inFile(kinds)
+        .onLine(8);
+    assertThat(c).hadErrorContaining("@LossAnnotation on @NoMember takes the type name from the member kind(), which "
+        + "NoMember does not declare (its members: []): declare kind(), or name another member").inFile(kinds)
+        .onLine(10);
+    assertThat(c).hadErrorContaining("@OptimizerAnnotation on @Both sets both type and typeFrom, but a kind annotation "
+        + "takes its kind's type name from one: keep type = \"sgd\" or typeFrom = \"rule\"").inFile(kinds).onLine(13);
+    assertThat(c).hadErrorContaining("@LayerAnnotation on @NumberKind takes the type name from the member units(), of "
+        + "type int, but a type name is a String or an enum constant").inFile(kinds).onLine(15);
+    assertThat(c).hadErrorCount(4);
+  }
+
+  /**
+   * A member of a kind annotation stands for a field the kind has, even left at its default: one the kind does not
+   * have would never have an effect. It is an error on the member when the annotation is compiled with the spec
+   * (once), and on each use otherwise; so are the meta-annotation's mistakes.
+   */
+  @Test
+  void aMemberLeftAtItsDefaultStandsForAFieldTheKindHas(@TempDir Path dir) throws IOException {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Extra { int units();",
+        "  int bogus() default 0; }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Extra(units = 2) void a();", "  @Extra(units = 2) void b();",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member bogus() of @Extra stands for the field 'bogus', which the layer kind "
+        + "'dense' does not have, so that it never has an effect (@Extra: unknown field [bogus]; known here: [")
+        .inFile(kinds).onLine(10);
+    assertThat(c).hadErrorCount(1);
+
+    // The same declarations compiled before, on the class path: the uses are the lines to show.
+    Path classes = dir.resolve("classes");
+    Path sources = dir.resolve("other/Kinds.java");
+    Files.createDirectories(classes);
+    Files.createDirectories(sources.getParent());
+    Files.writeString(sources, String.join("\n", "package other;", "import java.lang.annotation.*;",
+        "import org.delta4j.dsl.LayerAnnotation;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.CLASS)",
+        "@interface Extra { int units(); int bogus() default 0; }",
+        "@LayerAnnotation @Retention(RetentionPolicy.CLASS) @interface NoType {}", ""));
+    int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), sources.toString());
+    assertEquals(0, status);
+    JavaFileObject user = JavaFileObjects.forSourceString("other.ASpec", String.join("\n", "package other;",
+        "import org.delta4j.dsl.*;", "import org.delta4j.spec.LossFunction;",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {",
+        "  @Extra(units = 2) void a();", "  @NoType void b();", "  @Dense(units = 1) void out();", "}", ""));
+    c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-cp", System.getProperty("java.class.path") + File.pathSeparator + classes).compile(user);
+    assertThat(c).hadErrorContaining("the member bogus() of @Extra stands for the field 'bogus'").inFile(user)
+        .onLine(6);
+    assertThat(c).hadErrorContaining("@LayerAnnotation on @NoType names no type").inFile(user).onLine(7);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  /**
+   * javac lets a processor claim only the annotation types it names before seeing any, so a kind annotation outside
+   * the DSL's package is claimed when the option {@code delta4j.kindAnnotations} names it (or its package): then
+   * nothing is left for {@code -Xlint:processing} to warn about. An annotation named there that declares no kind is
+   * not taken from other processors: the processor claims nothing, and says why.
+   */
+  @Test
+  void theProcessorClaimsTheKindAnnotationsItsOptionNames() {
+    JavaFileObject units = JavaFileObjects.forSourceString("other.Units", String.join("\n", "package other;",
+        "import java.lang.annotation.*;", "import org.delta4j.dsl.LayerAnnotation;",
+        "/** A dense layer. */",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE) public @interface Units {",
+        "  /** @return its units */", "  int units();", "}", ""));
+    JavaFileObject note = JavaFileObjects.forSourceString("other.Note", String.join("\n", "package other;",
+        "/** Read by another processor. */", "public @interface Note {}", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @other.Units(units = 1) void out();", "}");
+    Compilation unnamed = compile(source, units);
+    assertThat(unnamed).succeeded();
+    assertThat(unnamed).hadWarningContaining("No processor claimed any of these annotations: /other.Units");
+    for (String named : new String[] {"other.Units", "other.*", " other.Units , java.lang.Deprecated"}) {
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+          .withOptions("-Xlint:all", "-Werror", "-A" + NetworkProcessor.KIND_ANNOTATIONS + "=" + named)
+          .compile(source, units);
+      assertThat(c).succeededWithoutWarnings();
+    }
+    JavaFileObject noted = spec("BSpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "@other.Note interface BSpec {", "  @other.Units(units = 1) void out();", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-A" + NetworkProcessor.KIND_ANNOTATIONS + "=other.*").compile(noted, units, note);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningContaining("-Adelta4j.kindAnnotations names [other.Note], which declare no layer, loss, "
+        + "optimizer or schedule: the Delta4j processor claims no annotation in this round");
+  }
+
   /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
   @Test
   void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {
@@ -223,7 +344,8 @@ class KindsTest {
         "  ActivationFunction activation() default ActivationFunction.LEAKY_RELU; String alpha() default \"\"; }",
         "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
         "@interface TextScale { int units() default 1;",
-        "  Initializer.Kind init() default Initializer.Kind.UNIFORM; String initScale() default \"\"; }", ""));
+        "  @Field(\"weights\") Initializer.Kind init() default Initializer.Kind.UNIFORM;",
+        "  String initScale() default \"\"; }", ""));
     JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
         "interface ASpec {", "  @NumberName(name = 3) void a();", "  @TextActivation(activation = \"tanh\") void b();",
         "  @TextAlpha(alpha = \"0.1\") void c();", "  @TextScale(initScale = \"2\") void d();",

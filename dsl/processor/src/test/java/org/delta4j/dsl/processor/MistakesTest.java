@@ -1,5 +1,6 @@
 package org.delta4j.dsl.processor;
 
+import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.delta4j.dsl.processor.Specs.compile;
 import static org.delta4j.dsl.processor.Specs.fails;
@@ -108,6 +109,39 @@ class MistakesTest {
         new Expected("exponential decay: gamma must be in (0, 1], got 0.0", 9));
   }
 
+  /**
+   * Every wrong value of one annotation is reported on its own value, a value the annotation requires as well as one
+   * with a default: the learning-rate schedules, the sizes of {@code @Input}, a layer whose initializer scale cannot
+   * even be written beside its other values.
+   */
+  @Test
+  void everyWrongValueOfOneAnnotationIsReportedOnItsValue() {
+    fails(spec("A", MSE, "@StepDecay(stepSize = 0,", "    gamma = 0)", "interface A {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("step decay: stepSize must be at least 1, got 0", 8),
+        new Expected("step decay: gamma must be in (0, 1], got 0.0", 9));
+    fails(spec("B", MSE, "@StepDecay(stepSize = -1,", "    gamma = Double.POSITIVE_INFINITY)", "interface B {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("step decay: stepSize must be at least 1, got -1", 8),
+        new Expected("step decay: gamma must be in (0, 1], got Infinity", 9));
+    fails(spec("C", MSE, "@CosineDecay(totalSteps = 0,", "    minFraction = Double.NaN)", "interface C {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("cosine decay: totalSteps must be at least 1, got 0", 8),
+        new Expected("cosine decay: minFraction must be in [0, 1], got NaN", 9));
+    fails(spec("D", MSE, "@ExponentialDecay(decaySteps = 0,", "    gamma = 2)", "interface D {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("exponential decay: decaySteps must be at least 1, got 0", 8),
+        new Expected("exponential decay: gamma must be in (0, 1], got 2.0", 9));
+    fails(spec("E", "@NeuralNetwork @Input({0,", "    -1, 3}) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface E {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("input sizes must be at least 1, got 0", 7),
+        new Expected("input sizes must be at least 1, got -1", 8));
+    fails(spec("F", MSE, "interface F {", "  @Dense(units = 0,",
+        "      init = Initializer.Kind.UNIFORM, initScale = -1)", "  void out();", "}"),
+        new Expected("dense layer 'out': units must be at least 1, got 0", 9),
+        new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 10));
+  }
+
   @Test
   void layerValuesOutOfRange() {
     fails(spec("A", MSE, "interface A {",
@@ -173,6 +207,24 @@ class MistakesTest {
     assertThat(c).hadErrorCount(2);
   }
 
+  /**
+   * What javac shows no processor is beyond the rules, as the README says: with no DSL annotation outside method
+   * bodies javac does not run the processor, so a local spec alone generates nothing without a word; a kind
+   * annotation on a local variable is not among the elements javac gives processors, so it is not reported.
+   */
+  @Test
+  void annotationsInMethodBodiesAreNotSeen() {
+    Compilation alone = compile(spec("Outer", "class Outer {", "  void build() {", "    " + MSE,
+        "    interface LocalSpec {", "      @Dense(units = 1) void out();", "    }", "  }", "}"));
+    assertThat(alone).succeeded();
+    assertThat(alone.generatedSourceFiles()).isEmpty();
+    Compilation local = compile(spec("ASpec", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE) @interface AnyLayer { int units(); }",
+        MSE, "interface ASpec {", "  @Dense(units = 1) void out();",
+        "  static void helper() {", "    @AnyLayer(units = 2) int x = 0;", "  }", "}"));
+    assertThat(local).succeeded();
+  }
+
   /** Java's restricted type names are identifiers, but no class may take them: the generated one would not compile. */
   @Test
   void aRestrictedTypeNameIsNotAClassName() {
@@ -194,6 +246,22 @@ class MistakesTest {
     fails(spec("Self", "@NeuralNetwork(className = \"Self\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
         "interface Self {", "  @Dense(units = 1) void out();", "}"),
         new Expected("would clash with the existing type test.Self", 7));
+  }
+
+  /**
+   * A source of this compilation marked as generated from the spec (an earlier output passed again as a source, or a
+   * copy) cannot be replaced — javac's filer refuses — so it is an error on the spec naming the clash.
+   */
+  @Test
+  void aSourceThatSaysItIsTheSpecsOutputIsAnErrorNamingTheClash() {
+    JavaFileObject stale = JavaFileObjects.forSourceString("test.ANetwork",
+        "package test;\n@org.delta4j.dsl.GeneratedNetwork(\"test.ASpec\")\nclass ANetwork {}\n");
+    JavaFileObject source = spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, stale);
+    assertThat(c).hadErrorContaining("the generated class ANetwork would replace test.ANetwork, a source file of this "
+        + "compilation that says it was generated from ASpec (@GeneratedNetwork): delete that file").inFile(source)
+        .onLine(7);
+    assertThat(c).hadErrorCount(1);
   }
 
   @Test
@@ -222,6 +290,16 @@ class MistakesTest {
         new Expected("a layer method has no type parameters: remove <T, U> from generic()", 9),
         new Expected("a layer method throws nothing: remove throws java.io.IOException, java.lang.InterruptedException "
             + "from out()", 10));
+  }
+
+  /** A layer method is void: a value it returned would mean nothing, the generated accessor returning the layer. */
+  @Test
+  void aLayerMethodThatReturnsAValueIsAnError() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) int hidden();", "  @Dense(units = 1)",
+        "  java.util.List<String> out();", "}"),
+        new Expected("a layer method returns nothing: make hidden() void (it returns int, which no layer gives; the "
+            + "generated class's accessor returns the layer)", 9),
+        new Expected("make out() void (it returns java.util.List<java.lang.String>", 11));
   }
 
   @Test
@@ -333,6 +411,30 @@ class MistakesTest {
     fails(spec("B", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface B {",
         "  @Dense(units = 0, name = \"x\") void a();", "  @Dense(units = 2, name = \"x\") void b();", "}"),
         new Expected("units must be at least 1", 10), new Expected("duplicate layer name 'x' (also a())", 11));
+  }
+
+  /**
+   * What follows from a layer in error is not blamed on the lines after it: the shapes of the next layers (weights too
+   * large after an output too large) and the fit of the loss (no softmax at the end, after a misplaced one). Mistakes
+   * that do not follow from it are still reported.
+   */
+  @Test
+  void aLayerInErrorIsNotBlamedAgainOnTheLinesAfterIt() {
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = Integer.MAX_VALUE) void hidden();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Expected("dense layer 'hidden': its weight of shape [3, 2147483647] would hold 6442450941 values, more "
+            + "than one tensor holds (2147483647)", 9));
+    fails(spec("B", "@NeuralNetwork @Input(3)", "@Loss(LossFunction.CATEGORICAL_CROSS_ENTROPY)", "interface B {",
+        "  @Dense(units = 4, activation = ActivationFunction.SOFTMAX) void hidden();",
+        "  @Dense(units = 2) void out();", "}"),
+        new Expected("softmax must be the last layer (it normalises the outputs into probabilities), but out() "
+            + "follows it", 10));
+    fails(spec("C", MSE, "interface C {", "  @Dense(units = Integer.MAX_VALUE, name = \"x\") void hidden();",
+        "  @Dense(units = 2, activation = ActivationFunction.SOFTMAX) void soft();",
+        "  @Dense(units = 1, name = \"x\") void out();", "}"),
+        new Expected("dense layer 'x': its weight of shape [3, 2147483647]", 9),
+        new Expected("softmax must be the last layer", 10),
+        new Expected("duplicate layer name 'x' (also hidden())", 11));
   }
 
   @Test

@@ -91,6 +91,43 @@ class NetworkProcessorTest {
     assertThat(c).succeededWithoutWarnings();
   }
 
+  /**
+   * A spec nested privately is one the generated class, top-level in its package, cannot see: its Javadoc names the
+   * spec and its methods as code instead of linking to them, so that it stays clean under doclint.
+   */
+  @Test
+  void aPrivatelyNestedSpecGeneratesCodeCleanUnderDoclint() {
+    JavaFileObject outer = spec("Outer",
+        "/** Holds specs of its own. */",
+        "public class Outer {",
+        "  /** A private spec. */",
+        "  @NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "  private interface BSpec {",
+        "    /** The output. */",
+        "    @Dense(units = 1) void out();",
+        "  }",
+        "",
+        "  /** A class that is private. */",
+        "  private static final class Hidden {",
+        "    /** A spec in it. */",
+        "    @NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "    interface CSpec {",
+        "      /** The output. */",
+        "      @Dense(units = 1) void out();",
+        "    }",
+        "  }",
+        "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(outer);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.BNetwork").contentsAsUtf8String()
+        .contains("The network described by {@code Outer.BSpec}");
+    assertThat(c).generatedSourceFile("test.BNetwork").contentsAsUtf8String()
+        .contains("The layer declared by {@code Outer.BSpec.out()}");
+    assertThat(c).generatedSourceFile("test.CNetwork").contentsAsUtf8String()
+        .contains("{@code Outer.Hidden.CSpec}");
+  }
+
   @Test
   void everySettingReachesTheDescription() throws Exception {
     Compilation c = compile(EVERYTHING);

@@ -50,7 +50,7 @@ class RandomSpecsTest {
             "ExponentialDecay(decaySteps = %s, gamma = %s)", "CosineDecay(totalSteps = %s, minFraction = %s)"),
             Arbitraries.of("-1", "0", "10", "UNDEFINED"), number()).as((f, a, b) -> "@" + String.format(f, a, b)),
         Combinators.combine(number(), Arbitraries.of("0", "2", "UNDEFINED")).as((r, m) -> "@" + KINDS
-            + "ScaledSgd(learningRate = " + r + ", momentum = " + m + ")"),
+            + "ScaledSgd(learningRate = " + r + ", scale = " + m + ")"),
         Arbitraries.of("@" + KINDS + "BoundedSquaredError(maxOutputs = 2)", "@" + KINDS + "Scale(factor = 1)"),
         Arbitraries.of("@NeuralNetwork(className = \"Network\")", "@NeuralNetwork(seed = UNDEFINED)",
             "@NeuralNetwork(dataType = DataType.FLOAT64)", "@Dens(units = 1)"));

@@ -16,7 +16,4 @@ public @interface ScaledSgd {
 
   /** The step's factor. */
   double scale() default 1;
-
-  /** A member the kind does not know. */
-  double momentum() default 0;
 }
