@@ -433,6 +433,23 @@ public final class Network {
     }
   }
 
+  /**
+   * {@link #trainStep(Tensor, Tensor)}, and the most probable class of each row by the output before the update into
+   * {@code classes} (length ≥ N), in one entry: another thread's step cannot come between the two, as it can between
+   * a step and a read of {@link #output()}.
+   */
+  public double trainStep(Tensor input, Tensor targets, int[] classes) {
+    guard.enter("trainStep");
+    try {
+      checkClasses("trainStep", input, classes); // before the update, which a short array would otherwise follow
+      double value = trainStep(input, targets);
+      reader.classes(output, classes);
+      return value;
+    } finally {
+      guard.exit();
+    }
+  }
+
   /** The loss on a batch in inference mode, without touching gradients or weights. */
   public double loss(Tensor input, Tensor targets) {
     guard.enter("loss");
@@ -441,6 +458,33 @@ public final class Network {
       return loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
     } finally {
       guard.exit();
+    }
+  }
+
+  /**
+   * {@link #loss(Tensor, Tensor)}, and the most probable class of each row into {@code classes} (length ≥ N), from one
+   * forward pass in one entry: another thread's step cannot come between the two, as it can between a call and a read
+   * of {@link #output()}.
+   */
+  public double loss(Tensor input, Tensor targets, int[] classes) {
+    guard.enter("loss");
+    try {
+      checkClasses("loss", input, classes);
+      double value = loss(input, targets);
+      reader.classes(output, classes);
+      return value;
+    } finally {
+      guard.exit();
+    }
+  }
+
+  /** Refuses an array too short (or null) for the classes of the input's rows, naming the call. */
+  private void checkClasses(String call, Tensor input, int[] classes) {
+    checkInput(input);
+    int n = input.shape().dim(0);
+    if (classes == null || classes.length < n) {
+      throw new IllegalArgumentException(call + ": the array for the classes of " + n + " rows has "
+          + (classes == null ? "none (null)" : classes.length + " elements"));
     }
   }
 
@@ -500,7 +544,11 @@ public final class Network {
     }
   }
 
-  /** The output of the last forward pass (for a training step, before its update); null before any. */
+  /**
+   * The output of the last forward pass (for a training step, before its update); null before any. Read by the thread
+   * that ran the pass; the classes of a step or loss come with it by {@link #trainStep(Tensor, Tensor, int[])} and
+   * {@link #loss(Tensor, Tensor, int[])}, which no other thread's pass can come between.
+   */
   public Tensor output() {
     return output;
   }

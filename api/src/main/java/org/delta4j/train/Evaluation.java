@@ -15,8 +15,8 @@ import org.delta4j.nn.Predictor;
 public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusion) {
   /**
    * Evaluates in batches of {@code batchSize}, at most {@value Predictor#CHUNK}: a larger batch runs {@value
-   * Predictor#CHUNK} rows at a time, so that the work tensors stay those of a batch that size however large the
-   * dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches run, so its last bits
+   * Predictor#CHUNK} rows at a time, so that the work tensors stay those of a batch that size and of the last one
+   * however large the dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches run, so its last bits
    * depend on the batch size up to {@value Predictor#CHUNK} and not beyond.
    */
   public static Evaluation of(Network network, Dataset data, int batchSize) {
@@ -42,9 +42,10 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
     for (int from = 0; from < n; from += batch) {
       int count = Math.min(batch, n - from);
       loader.load(order, from, count);
-      lossSum += network.loss(loader.input(), loader.targets()) * count;
+      // the classes from the same pass as the loss: a step of another thread could come between a read of output()
+      lossSum += (classes ? network.loss(loader.input(), loader.targets(), classesOf)
+          : network.loss(loader.input(), loader.targets())) * count;
       if (classes) {
-        network.engine().kernels().argmaxRows(network.output(), classesOf);
         for (int i = 0; i < count; i++) {
           predictions[from + i] = classesOf[i];
           confusion.add(data.label(from + i), classesOf[i]);

@@ -98,10 +98,11 @@ public final class Trainer {
         int from = b * batchSize;
         int count = Math.min(batchSize, n - from);
         loader.load(order, from, count);
-        double loss = network.trainStep(loader.input(), loader.targets());
+        boolean classes = data.isClassification(); // the step's classes with it, before another thread's step
+        double loss = classes ? network.trainStep(loader.input(), loader.targets(), predicted)
+            : network.trainStep(loader.input(), loader.targets());
         lossSum += loss * count;
-        if (data.isClassification()) {
-          network.engine().kernels().argmaxRows(network.output(), predicted);
+        if (classes) {
           for (int i = 0; i < count; i++) {
             if (predicted[i] == data.label(order[from + i])) {
               correct++;

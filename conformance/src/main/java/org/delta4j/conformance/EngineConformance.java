@@ -1139,6 +1139,46 @@ public abstract class EngineConformance extends AutodiffConformance {
     }
   }
 
+  /**
+   * A step's or a loss's classes come with it, from its own pass in one entry ({@code trainStep(x, t, classes)},
+   * {@code loss(x, t, classes)}): read from {@code output()} after the call, another thread's step could come
+   * between, and evaluation counted predictions of no model. A step's are those of the output before its update; an
+   * array too short is refused before the step, which then changes nothing.
+   */
+  @Test
+  void aStepOrALossGivesTheClassesOfItsOwnPass() {
+    NetworkSpec spec = NetworkSpec.builder().input(4).dense(6).relu().dense(3)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(0.5)).seed(4).build();
+    Network net = Network.create(spec, engine(), DataType.FLOAT64);
+    SplitMix64 r = new SplitMix64(8);
+    double[] features = new double[5 * 4];
+    double[] oneHot = new double[5 * 3];
+    for (int i = 0; i < 5; i++) {
+      for (int j = 0; j < 4; j++) {
+        features[i * 4 + j] = r.nextGaussian();
+      }
+      oneHot[i * 3 + i % 3] = 1;
+    }
+    Tensor x = engine().tensor(DataType.FLOAT64, Shape.of(5, 4), features);
+    Tensor t = engine().tensor(DataType.FLOAT64, Shape.of(5, 3), oneHot);
+    int[] before = new int[5];
+    net.predictClasses(x, before);
+    int[] stepped = new int[5];
+    net.trainStep(x, t, stepped);
+    assertArrayEquals(before, stepped, "the classes of the output before the update");
+    int[] now = new int[5];
+    net.predictClasses(x, now);
+    int[] evaluated = new int[6];
+    assertEquals(net.loss(x, t), net.loss(x, t, evaluated));
+    assertArrayEquals(now, java.util.Arrays.copyOf(evaluated, 5));
+    double[] weights = net.parameters().get(0).value().toDoubleArray();
+    assertEquals("trainStep: the array for the classes of 5 rows has 4 elements", assertThrows(
+        IllegalArgumentException.class, () -> net.trainStep(x, t, new int[4])).getMessage());
+    assertArrayEquals(weights, net.parameters().get(0).value().toDoubleArray(), "a refused step changes nothing");
+    assertEquals("loss: the array for the classes of 5 rows has none (null)", assertThrows(
+        IllegalArgumentException.class, () -> net.loss(x, t, null)).getMessage());
+  }
+
   /** A network used from a second thread while a first is inside it is refused, naming both threads. */
   @Test
   void aNetworkUsedFromTwoThreadsAtOnceIsRefused() throws Exception {
