@@ -8,12 +8,14 @@ import org.delta4j.tensor.Tensor;
 /**
  * Thread-safe inference on a {@link Network}: any number of threads may call it at once. Each thread gets layers of
  * its own, built by the same specs over the network's parameters and buffers, so work tensors are per thread and the
- * weights are shared, read-only. Any call runs at most {@value #CHUNK} rows at once, so that its work tensors stay
- * those of a batch that size however many rows it is given; only the result grows with them. Results equal the
+ * weights are shared, read-only. Any call runs at most {@value #CHUNK} rows at once: one of N &gt; {@value #CHUNK}
+ * rows runs chunks of {@value #CHUNK} and one of the rest, so its work tensors are those of batches of those two
+ * sizes however large N is; only the result grows with N. A thread keeps the work tensors of the last four batch sizes
+ * it ran ({@link BatchTensors}), at most those of four batches of up to {@value #CHUNK} rows. Results equal the
  * network's own inference bit for bit, on each chunk as a batch; while the network trains, each call, all its chunks,
  * runs on the model between two updates (see {@link Network#predictor()}). Obtain it with {@link
- * Network#predictor()}; tensors it returns belong to the calling thread and are overwritten by that thread's next call
- * with the same batch size.
+ * Network#predictor()}; tensors it returns belong to the calling thread and hold until that thread's next call that
+ * runs a batch of as many rows: a call of that many, or a larger one whose chunks or rest have that many.
  */
 public final class Predictor {
   /** The most rows run at once by any method: their work tensors are those of a batch this size at most. */
@@ -35,8 +37,8 @@ public final class Predictor {
 
   /**
    * The raw output for a batch [N, input...], in inference mode. A batch of more than {@value #CHUNK} rows runs
-   * {@value #CHUNK} at a time, as the array methods do, so that the work tensors stay those of a chunk however large
-   * the batch; each chunk's rows are those of the network's own inference on that chunk as a batch.
+   * {@value #CHUNK} at a time, as the array methods do, so that the work tensors stay those of a chunk and of the rest
+   * however large the batch; each chunk's rows are those of the network's own inference on that chunk as a batch.
    */
   public Tensor output(Tensor input) {
     return batch(input, false);
@@ -123,7 +125,7 @@ public final class Predictor {
 
   /**
    * The probabilities (or raw outputs) of each sample, one row of features each. Any number of samples: they run
-   * {@value #CHUNK} at a time, so the work tensors stay those of a batch of {@value #CHUNK} however many there are;
+   * {@value #CHUNK} at a time, so the work tensors stay those of a chunk and of the rest however many there are;
    * each chunk's results are those of the network's own inference on that chunk as a batch, and all chunks run on the
    * same model.
    */
