@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -195,7 +196,21 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
      * were read from (null unless asked for), and each row's predicted class, as {@link Network#predictClasses} gives
      * it. A row's vector is copied out only when asked for.
      */
-    record Scores(double[] probabilities, double[] raw, int[] predicted, int classes) {
+    record Scores(double[] probabilities, double[] raw, int[] predicted, int classes, long first) {
+      /**
+       * Row {@code row} of the batch as an error names it: by its place in its partition (the batch's first row is
+       * the partition's row {@code first}), and the partition's number when a task runs it, since a transform's
+       * rows carry no index of the whole DataFrame.
+       */
+      String where(int row) {
+        return where(first + row);
+      }
+
+      static String where(long inPartition) {
+        TaskContext task = TaskContext.get();
+        return "row " + inPartition + (task == null ? "" : " of partition " + task.partitionId());
+      }
+
       double[] probabilities(int row) {
         return Arrays.copyOfRange(probabilities, row * classes, (row + 1) * classes);
       }
@@ -222,6 +237,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       return new Iterator<>() {
         private final List<Row> batch = new ArrayList<>(BATCH);
         private Scores scores;
+        private long taken; // the partition's rows taken into batches so far
         private int next;
 
         @Override
@@ -234,7 +250,8 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
           while (batch.size() < BATCH && rows.hasNext()) {
             batch.add(rows.next());
           }
-          scores = batch.isEmpty() ? null : scores(batch, column);
+          scores = batch.isEmpty() ? null : scores(batch, column, taken);
+          taken += batch.size();
           return !batch.isEmpty();
         }
 
@@ -250,11 +267,12 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       };
     }
 
-    Scores scores(List<Row> rows, int column) {
+    /** The scores of a batch whose first row is the partition's row {@code first}. */
+    Scores scores(List<Row> rows, int column, long first) {
       double[] x = new double[rows.size() * inputSize];
       for (int i = 0; i < rows.size(); i++) {
         double[] v = TrainingData.checkedFeatures(rows.get(i).get(column), featuresCol, inputSize,
-            network.dataType(), "a row");
+            network.dataType(), Scores.where(first + i));
         System.arraycopy(v, 0, x, i * inputSize, inputSize);
       }
       Tensor input = network.engine().zeros(network.dataType(), network.inputShape().withBatch(rows.size()));
@@ -264,7 +282,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
       int[] predicted = new int[rows.size()];
       network.engine().kernels().argmaxRows(network.output(), predicted); // the argmax of the logits, as predictClasses
       return new Scores(probabilities, withRaw ? network.output().toDoubleArray() : null, predicted,
-          probabilities.length / rows.size());
+          probabilities.length / rows.size(), first);
     }
   }
 
@@ -348,10 +366,27 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     }
   }
 
+  /**
+   * Refuses a path that holds no ML persistence metadata, naming it and {@code what} was to be loaded: Spark's reader
+   * said only that the input path {@code <path>/metadata} does not exist.
+   */
+  static void requireSaved(String path, SparkContext sc, String what) {
+    Path metadata = new Path(path, "metadata");
+    try {
+      if (!metadata.getFileSystem(sc.hadoopConfiguration()).exists(metadata)) {
+        throw new IllegalArgumentException("no saved " + what + " at " + path + ": it holds no metadata (one saved "
+            + "with write().save(path) holds metadata and data)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metadata + ": " + e.getMessage(), e);
+    }
+  }
+
   private static final class Reader extends MLReader<Delta4jClassificationModel> {
     @Override
     public Delta4jClassificationModel load(String path) {
       SparkContext sc = sparkSession().sparkContext();
+      requireSaved(path, sc, "Delta4j model");
       DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc,
           Delta4jClassificationModel.class.getName());
       Path file = new Path(path, MODEL_FILE);

@@ -141,6 +141,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return new MLReader<>() {
       @Override
       public Delta4jClassifier load(String path) {
+        Delta4jClassificationModel.requireSaved(path, sparkSession().sparkContext(), "Delta4j estimator");
         DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path,
             sparkSession().sparkContext(), Delta4jClassifier.class.getName());
         Delta4jClassifier classifier = new Delta4jClassifier(metadata.uid());

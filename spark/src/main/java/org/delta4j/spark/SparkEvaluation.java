@@ -36,7 +36,8 @@ public final class SparkEvaluation {
       Delta4jClassificationModel.Predictor predictor = new Delta4jClassificationModel.Predictor(network, featuresCol,
           false);
       HashMap<Long, Long> c = new HashMap<>();
-      predictor.map(it, 0, (row, scores, i) -> (long) label(row, labelCol, classes) * classes + scores.predicted(i))
+      predictor.map(it, 0, (row, scores, i) -> (long) label(row, labelCol, classes, scores.where(i)) * classes
+          + scores.predicted(i))
           .forEachRemaining(pair -> c.merge(pair, 1L, Long::sum));
       return List.of(c).iterator();
     });
@@ -62,13 +63,14 @@ public final class SparkEvaluation {
     }
   }
 
-  private static int label(Row row, String labelCol, int classes) {
+  /** The class of a row's label, refused naming the row {@code where} it is when it is null or no class. */
+  private static int label(Row row, String labelCol, int classes, String where) {
     if (row.isNullAt(1)) {
-      throw new IllegalArgumentException("label column '" + labelCol + "' is null in a row");
+      throw new IllegalArgumentException("label column '" + labelCol + "' is null in " + where);
     }
     double label = ((Number) row.get(1)).doubleValue();
     if (!TrainingData.isClass(label, classes)) {
-      throw new IllegalArgumentException(TrainingData.notAClass(labelCol, label, "a row", classes));
+      throw new IllegalArgumentException(TrainingData.notAClass(labelCol, label, where, classes));
     }
     return (int) label;
   }

@@ -47,6 +47,22 @@ class BadInputTest {
     return LocalSpark.session().createDataFrame(rows, schema);
   }
 
+  /**
+   * Where the transform's and evaluation's errors say row {@code index} of the frame is: its place in its partition
+   * and the partition's number, found here by Spark's own partition index.
+   */
+  private static String whereIs(Dataset<Row> frame, int index) {
+    List<String> places = frame.javaRDD().mapPartitionsWithIndex((p, rows) -> {
+      List<String> named = new java.util.ArrayList<>();
+      for (int i = 0; rows.hasNext(); i++) {
+        rows.next();
+        named.add("row " + i + " of partition " + p);
+      }
+      return named.iterator();
+    }, true).collect();
+    return places.get(index);
+  }
+
   private static void train(Dataset<Row> data, String features, String label) {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     SparkTrainer.builder().workers(2).build().fit(n, data, features, label);
@@ -120,10 +136,12 @@ class BadInputTest {
   void aTestSetWithALabelThatIsNoClassIsRefusedNamingItNotAsAFailedSparkJob() {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
-    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, GOOD, 7.0), "label"),
-        "label column 'label' holds 7.0 in a row, which is no class of the network's 3 (0 … 2)");
-    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, frame(GOOD, 1.0, null, 0.0), "label"),
-        "features column 'features' is null in a row");
+    Dataset<Row> noClass = frame(GOOD, 1.0, GOOD, 7.0);
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, noClass, "label"),
+        "label column 'label' holds 7.0 in " + whereIs(noClass, 1) + ", which is no class of the network's 3 (0 … 2)");
+    Dataset<Row> nulls = frame(GOOD, 1.0, null, 0.0);
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, nulls, "label"),
+        "features column 'features' is null in " + whereIs(nulls, 1));
   }
 
   @Test
@@ -131,13 +149,14 @@ class BadInputTest {
     Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
     Dataset<Row> nan = frame(GOOD, 1.0, Vectors.dense(1, 2, Double.NaN, 4, 5, 6), 0.0);
-    String refusal = "features column 'features' holds NaN at value 2 of a row: features must be finite numbers";
+    String refusal = "features column 'features' holds NaN at value 2 of " + whereIs(nan, 1) + ": features must be "
+        + "finite numbers";
     fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, nan, "label"), refusal);
     Dataset<Row> predicted = model.transform(nan); // planned; the tasks meet the row
     fails(Exception.class, predicted::collectAsList, refusal);
     Dataset<Row> infinite = frame(GOOD, 1.0).selectExpr("array(1d, 2d, 3d, 4d, 5d, double('-Infinity')) features");
     fails(Exception.class, () -> model.transform(infinite).collectAsList(),
-        "features column 'features' holds -Infinity at value 5 of a row");
+        "features column 'features' holds -Infinity at value 5 of " + whereIs(infinite, 0));
   }
 
   @Test
@@ -148,8 +167,8 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> SparkTrainer.builder().workers(2).build().fit(n, huge, "features",
         "label"), refusal + "row 2", "FLOAT32");
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
-    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, huge, "label"), refusal + "a row",
-        "FLOAT32");
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, huge, "label"), refusal
+        + whereIs(huge, 2), "FLOAT32");
   }
 
   /** As a model loaded where its saved engine does not exist: the param is set as the metadata sets it. */

@@ -232,9 +232,18 @@ class Delta4jClassifierTest {
     assertTrue(e.getMessage().startsWith("cannot read the model " + file + ": "), e.getMessage());
   }
 
-  /** A directory of something else is no estimator: Spark's check names both classes (it failed on a constructor). */
+  /**
+   * A directory of something else is no estimator: Spark's check names both classes (it failed on a constructor); a
+   * path holding nothing saved is named as such, where Spark said an input path .../metadata did not exist.
+   */
   @Test
   void aFittedModelIsNoEstimatorWhenLoaded(@TempDir Path dir) throws Exception {
+    String nothing = dir.resolve("nothing").toUri().toString();
+    assertEquals("no saved Delta4j model at " + nothing + ": it holds no metadata (one saved with write().save(path) "
+        + "holds metadata and data)", assertThrows(IllegalArgumentException.class,
+            () -> Delta4jClassificationModel.load(nothing)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Delta4jClassifier.load(nothing)).getMessage()
+        .startsWith("no saved Delta4j estimator at " + nothing));
     String path = dir.resolve("model").toUri().toString();
     classifier().fit(DATA.frame()).write().save(path);
     String m = assertThrows(IllegalArgumentException.class, () -> Delta4jClassifier.load(path)).getMessage();
