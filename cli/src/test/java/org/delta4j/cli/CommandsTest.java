@@ -378,7 +378,7 @@ class CommandsTest {
     assertEquals(0, ok.exitCode(), ok.err());
     String table = Files.readString(out.resolve("perceptron-convergence.md"));
     assertTrue(table.contains("| synthetic | 50 | 0.00300 | adversarial |"), table);
-    assertTrue(table.contains("XOR: not separable within 1000 passes"), table);
+    assertTrue(table.contains("XOR: no convergence within 1000 passes"), table);
     assertTrue(Files.size(out.resolve("perceptron-convergence.png")) > 1000);
     assertTrue(ok.out().contains("mistakes ≤"), ok.out());
     Path file = Files.writeString(out.resolve("a-file"), "kept");

@@ -22,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Demonstrates the perceptron convergence theorem — from w₀ = 0 the perceptron makes at most R²/γ² mistakes on data
  * separable with margin γ — and checks it on every run: (1) synthetic separable sets in several dimensions with
  * margins over two orders of magnitude, in random and adversarial orders, plotted against the bound on log-log axes;
- * (2) Fashion-MNIST class pairs, which turn out separable or not on the training set; (3) XOR, which is not. Writes
+ * (2) Fashion-MNIST class pairs, which converge within the pass cap or not (not converging shows no more than that: a
+ * small margin needs many mistakes); (3) XOR, which is not separable, as its certificate proves. Writes
  * {@code perceptron-convergence.md} and {@code perceptron-convergence.png} to the output directory.
  */
 public final class ConvergenceDemo {
@@ -121,8 +122,9 @@ public final class ConvergenceDemo {
         List<Row> fashion = fashionPairs(fashionPairs, fashionMnistDirectory, log);
         table(md, fashion);
         long separable = fashion.stream().filter(r -> r.outcome().startsWith("converged")).count();
-        md.append(String.format(Locale.ROOT, "%n%d of %d pairs converged (separable); the others are not separable "
-            + "within the pass cap.%n%n", separable, fashion.size()));
+        md.append(String.format(Locale.ROOT, "%n%d of %d pairs converged within the pass cap, so are separable; the "
+            + "others did not converge within it, which does not show that they are not: a margin γ small against R "
+            + "allows up to R²/γ² mistakes before the perceptron converges.%n%n", separable, fashion.size()));
       } catch (IOException e) {
         md.append("Skipped: ").append(e.getMessage()).append("\n\n");
       }

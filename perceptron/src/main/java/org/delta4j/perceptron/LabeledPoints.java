@@ -1,5 +1,6 @@
 package org.delta4j.perceptron;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -11,10 +12,18 @@ import java.util.Objects;
 public final class LabeledPoints {
   private final double[][] augmented;
   private final int[] labels;
+  /** Σⱼ |xₖⱼ| of each augmented point, for the rounding error of w·xₖ. */
+  private final double[] magnitudes;
 
   private LabeledPoints(double[][] augmented, int[] labels) {
     this.augmented = augmented;
     this.labels = labels;
+    this.magnitudes = new double[augmented.length];
+    for (int k = 0; k < augmented.length; k++) {
+      for (double v : augmented[k]) {
+        magnitudes[k] += Math.abs(v);
+      }
+    }
   }
 
   /** Points with labels that must be −1 or +1. */
@@ -156,6 +165,38 @@ public final class LabeledPoints {
       f[k] = Arrays.copyOfRange(augmented[k], 1, augmented[k].length);
     }
     return f;
+  }
+
+  /**
+   * The sign of the exact w·(1, xₖ) (−1, 0 or 1), whatever the rounding; {@code wMax} is maxⱼ |wⱼ|. See {@link
+   * #signOfDot(double[], double, double[], double)}.
+   */
+  int signOfDot(double[] w, double wMax, int k) {
+    return signOfDot(w, wMax, augmented[k], magnitudes[k]);
+  }
+
+  /**
+   * The sign of the exact w·x (−1, 0 or 1), for {@code wMax} = maxⱼ |wⱼ| and {@code xMagnitude} = Σⱼ |xⱼ|. The
+   * computed sum s of the m products is within γₘ·Σ|wⱼxⱼ| ≤ γₘ·wMax·Σ|xⱼ| of the exact one (Higham, Accuracy and
+   * Stability of Numerical Algorithms, §3.1), and 2⁻¹⁰⁷⁴ more for each product or sum that falls into the subnormals;
+   * where |s| is not beyond that, or a sum overflowed, the products are added exactly. The sign of the rounded s
+   * called a point on the wrong side right (a w·x of −1 computed as +∞ once its partial sums overflowed, or as 1
+   * after 2⁵³ + 2 swallowed a 1), and a separable set of features of 1e-200, whose products underflow to 0, never
+   * converged.
+   */
+  static int signOfDot(double[] w, double wMax, double[] x, double xMagnitude) {
+    double s = dot(w, x);
+    double slack = MaxMargin.rounding(x.length) * wMax * xMagnitude + 2.0 * x.length * Double.MIN_VALUE;
+    if (Double.isFinite(s) && Math.abs(s) > slack) { // false for an infinite or NaN slack too
+      return s > 0 ? 1 : -1;
+    }
+    BigDecimal exact = BigDecimal.ZERO; //                 the product of two doubles is exact in BigDecimal
+    for (int j = 0; j < x.length; j++) {
+      if (w[j] != 0 && x[j] != 0) {
+        exact = exact.add(new BigDecimal(w[j]).multiply(new BigDecimal(x[j])));
+      }
+    }
+    return exact.signum();
   }
 
   static double dot(double[] a, double[] b) {

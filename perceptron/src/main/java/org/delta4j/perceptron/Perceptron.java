@@ -6,8 +6,10 @@ import java.util.Objects;
 
 /**
  * Rosenblatt's perceptron on augmented points (bias as x₀ = 1), weights starting at 0, online passes in the given
- * order. A mistake is y·(w·x) ≤ 0 — a point on the boundary counts — and is corrected by w ← w + η·y·x. Training
- * stops after a pass without mistakes, or after {@code maxPasses}, which ends "not separable within N passes". The
+ * order. A mistake is y·(w·x) ≤ 0 — a point on the boundary counts — and is corrected by w ← w + η·y·x; the sign of
+ * w·x is that of the exact value, not of its rounding ({@link LabeledPoints#signOfDot}). Training stops after a pass
+ * without mistakes, or after {@code maxPasses}, which ends "no convergence within N passes": that shows no more than
+ * that (a set separable with a small margin needs up to R²/γ² mistakes), not that the set is not separable. The
  * prediction is the bipolar step h(a) = 1 for a &gt; 0, else −1. Stateless; thread-safe.
  */
 public final class Perceptron {
@@ -23,10 +25,13 @@ public final class Perceptron {
    * @param mistakeIndices the point index of every update, in order
    */
   public record Run(double[] weights, long mistakes, int passes, boolean converged, List<Integer> mistakeIndices) {
-    /** "converged after N mistakes in P passes" or "not separable within P passes (N mistakes)". */
+    /**
+     * "converged after N mistakes in P passes" or "no convergence within P passes (N mistakes)": a run that stops at
+     * its cap shows only that, not that the set is not separable.
+     */
     public String outcome() {
       return converged ? "converged after " + mistakes + " mistakes in " + passes + " passes"
-          : "not separable within " + passes + " passes (" + mistakes + " mistakes)";
+          : "no convergence within " + passes + " passes (" + mistakes + " mistakes)";
     }
   }
 
@@ -39,7 +44,7 @@ public final class Perceptron {
    * The perceptron from given initial weights (the theorem assumes w₀ = 0; tests show what changes otherwise). From
    * w₀ = 0 every weight vector is η times the one of the run with η = 1, so that run is made and scaled by η at the
    * end: the mistakes are then exactly those of η = 1 for every η, where steps η·y·x that underflow (η = 1e-320) left
-   * w unmoved and a separable set "not separable". Weights that overflow a double are refused, naming the point.
+   * w unmoved and a separable set never converged. Weights that overflow a double are refused, naming the point.
    */
   public static Run train(LabeledPoints data, double eta, int maxPasses, double[] initial, boolean recordIndices) {
     Objects.requireNonNull(data, "data");
@@ -56,14 +61,15 @@ public final class Perceptron {
     }
     double step = fromZero ? 1 : eta;
     double[] w = initial.clone();
+    double wMax = maxAbs(w);
     long mistakes = 0;
     List<Integer> indices = new ArrayList<>();
     for (int done = 0; done < maxPasses; done++) { // not pass <= maxPasses, which wraps at Integer.MAX_VALUE
       int pass = done + 1;
       boolean clean = true;
       for (int k = 0; k < data.size(); k++) {
-        if (isMistake(data, w, k)) {
-          update(w, step, data, k);
+        if (isMistake(data, w, wMax, k)) {
+          wMax = update(w, step, data, k);
           mistakes++;
           clean = false;
           if (recordIndices) {
@@ -79,24 +85,30 @@ public final class Perceptron {
   }
 
   /**
-   * A mistake is y·(w·x) ≤ 0, the boundary included — and an activation that is NaN (∞ − ∞ in w·x), which has no
-   * sign and so does not classify the point: written !(y·a &gt; 0), a NaN counts as a mistake, not as right.
+   * A mistake is y·(w·x) ≤ 0 for the exact w·x, the boundary included; {@code wMax} is maxⱼ |wⱼ|, which bounds the
+   * rounding of the computed w·x.
    */
-  private static boolean isMistake(LabeledPoints data, double[] w, int k) {
-    return !(data.label(k) * LabeledPoints.dot(w, data.point(k)) > 0);
+  private static boolean isMistake(LabeledPoints data, double[] w, double wMax, int k) {
+    return data.label(k) * data.signOfDot(w, wMax, k) <= 0;
   }
 
-  /** w ← w + η·y·x for point k; a weight that overflows is refused: the run no longer follows the theorem. */
-  private static void update(double[] w, double eta, LabeledPoints data, int k) {
+  /**
+   * w ← w + η·y·x for point k, returning the new maxⱼ |wⱼ|; a weight that overflows is refused: the run no longer
+   * follows the theorem.
+   */
+  private static double update(double[] w, double eta, LabeledPoints data, int k) {
     double[] x = data.point(k);
     int y = data.label(k);
+    double max = 0;
     for (int j = 0; j < w.length; j++) {
       w[j] += eta * y * x[j];
       if (!Double.isFinite(w[j])) {
         throw new IllegalArgumentException("weight " + j + " overflows a double (" + w[j] + ") at the update on point "
             + k + ", whose features reach " + maxAbs(x) + ": scale the features down");
       }
+      max = Math.max(max, Math.abs(w[j]));
     }
+    return max;
   }
 
   /**
@@ -136,12 +148,13 @@ public final class Perceptron {
     Objects.requireNonNull(data, "data");
     checkRate(eta, passes);
     double[] w = new double[data.dimension()];
+    double wMax = 0;
     double[] best = w.clone();
     int bestErrors = errors(data, w);
     for (int pass = 0; pass < passes && bestErrors > 0; pass++) {
       for (int k = 0; k < data.size(); k++) {
-        if (isMistake(data, w, k)) {
-          update(w, 1, data, k);
+        if (isMistake(data, w, wMax, k)) {
+          wMax = update(w, 1, data, k);
           int e = errors(data, w);
           if (e < bestErrors) {
             bestErrors = e;
@@ -165,10 +178,11 @@ public final class Perceptron {
     // Σ w/T rather than (Σ w)/T: every w is finite, and so is every partial sum of w/T, where Σ w overflowed after
     // two steps on weights of 1e308 and the mean came out infinite.
     double steps = (double) passes * data.size();
+    double wMax = 0;
     for (int pass = 0; pass < passes; pass++) {
       for (int k = 0; k < data.size(); k++) {
-        if (isMistake(data, w, k)) {
-          update(w, 1, data, k);
+        if (isMistake(data, w, wMax, k)) {
+          wMax = update(w, 1, data, k);
         }
         for (int j = 0; j < w.length; j++) {
           mean[j] += w[j] / steps;
@@ -179,8 +193,8 @@ public final class Perceptron {
   }
 
   /**
-   * h(w·x) with the bipolar step: +1 when w·(1, x) &gt; 0, else −1. Values that are not finite are refused: h(NaN)
-   * would be −1, a side the point is not on.
+   * h(w·x) with the bipolar step: +1 when the exact w·(1, x) &gt; 0, else −1, as training decides. Values that are not
+   * finite are refused: h(NaN) would be −1, a side the point is not on.
    */
   public static int predict(double[] weights, double[] features) {
     Objects.requireNonNull(weights, "weights");
@@ -195,14 +209,17 @@ public final class Perceptron {
     }
     requireFinite("weight", weights);
     requireFinite("feature", features);
-    double a = weights[0];
-    for (int j = 0; j < features.length; j++) {
-      a += weights[j + 1] * features[j];
+    double[] x = new double[weights.length];
+    x[0] = 1;
+    System.arraycopy(features, 0, x, 1, features.length);
+    double magnitude = 0;
+    for (double v : x) {
+      magnitude += Math.abs(v);
     }
-    return a > 0 ? 1 : -1;
+    return LabeledPoints.signOfDot(weights, maxAbs(weights), x, magnitude) > 0 ? 1 : -1;
   }
 
-  /** The number of points w misclassifies: y·(w·x) ≤ 0, or NaN. Weights must be finite. */
+  /** The number of points w misclassifies: y·(w·x) ≤ 0 for the exact w·x. Weights must be finite. */
   public static int errors(LabeledPoints data, double[] w) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(w, "weights");
@@ -210,9 +227,10 @@ public final class Perceptron {
       throw new IllegalArgumentException(w.length + " weights but the augmented points have " + data.dimension());
     }
     requireFinite("weight", w);
+    double wMax = maxAbs(w);
     int e = 0;
     for (int k = 0; k < data.size(); k++) {
-      if (isMistake(data, w, k)) {
+      if (isMistake(data, w, wMax, k)) {
         e++;
       }
     }

@@ -11,6 +11,46 @@ class PerceptronExtremesTest {
   private final LabeledPoints five = LabeledPoints.of(
       new double[][] {{1, 2}, {2, -1}, {-1, -1}, {0.5, 3}, {-2, 0.5}}, new int[] {1, 1, -1, 1, -1});
 
+  /** y·w·(1, x) in exact arithmetic. */
+  private static java.math.BigDecimal exactMargin(double[] w, double[] x, int y) {
+    java.math.BigDecimal s = new java.math.BigDecimal(w[0]);
+    for (int j = 0; j < x.length; j++) {
+      s = s.add(new java.math.BigDecimal(w[j + 1]).multiply(new java.math.BigDecimal(x[j])));
+    }
+    return s.multiply(java.math.BigDecimal.valueOf(y));
+  }
+
+  /**
+   * A mistake is decided by the sign of the exact w·x: the rounded one called a point right whose exact w·x is −1,
+   * once 2⁵³ + 2 swallowed a 1, or once its partial sums overflowed to +∞, and the run "converged" with weights that
+   * misclassify it (both sets hold only positive points, so they are separable); and features of 1e-200, whose
+   * products underflow to 0, never converged.
+   */
+  @Test
+  void aMistakeIsDecidedByTheExactSignNotByItsRounding() {
+    double p = 0x1p53 + 2;
+    double big = 1e154;
+    double[][][] sets = {{{1, 1, 1, 1}, {p, -1, -1, -p}},
+        {{big, big, big, big, big, big}, {1.5 * big, 1.5 * big, -big, -big, -big, -big}}};
+    for (double[][] x : sets) {
+      LabeledPoints d = LabeledPoints.of(x, new int[] {1, 1});
+      Perceptron.Run run = Perceptron.train(d, 1, 100);
+      assertTrue(run.converged() && run.mistakes() > 1, run.outcome());
+      for (int k = 0; k < x.length; k++) {
+        assertTrue(exactMargin(run.weights(), x[k], 1).signum() > 0, "point " + k + " of " + run.outcome());
+        assertEquals(1, Perceptron.predict(run.weights(), x[k]));
+      }
+      assertEquals(0, Perceptron.errors(d, run.weights()));
+      double[] ones = new double[d.dimension()];
+      java.util.Arrays.fill(ones, 1);
+      assertEquals(1, Perceptron.errors(d, ones), "w = (1, …, 1) misclassifies point 1, whose exact w·x is < 0");
+    }
+    LabeledPoints tiny = LabeledPoints.of(new double[][] {{1e-200}, {-1e-200}}, new int[] {1, -1});
+    Perceptron.Run run = Perceptron.train(tiny, 1, 100);
+    assertTrue(run.converged(), run.outcome());
+    assertEquals(0, Perceptron.errors(tiny, run.weights()));
+  }
+
   @Test
   void fromZeroTheMistakesDoNotDependOnTheLearningRateEvenAtTheEndsOfTheRange() {
     // Features in (−1, 1): with η = 4.9e-324 every step η·y·x of a feature below 0.5 rounded to 0, w stopped
@@ -61,12 +101,16 @@ class PerceptronExtremesTest {
 
   @Test
   void aRunWhoseWeightsBecomeInfiniteIsRefusedNamingThePoint() {
-    // After point 0, w = (1, 1e308, 1e308); w·x₁ = 1 + ∞ − ∞ = NaN, a mistake, whose update makes w₁ = 2e308 = ∞.
-    // It was counted right, and the run "converged" on weights it never checked.
-    LabeledPoints d = LabeledPoints.of(new double[][] {{1e308, 1e308}, {1e308, -1e308}}, new int[] {1, 1});
+    // After point 0, w = (1, 1e308, 1e308); the exact w·x₁ = 1 + 1e616 − 1.5e616 < 0, a mistake, whose update makes
+    // w₁ = 2e308 = ∞. (It was once counted right, and the run "converged" on weights it never checked.)
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1e308, 1e308}, {1e308, -1.5e308}}, new int[] {1, 1});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Perceptron.train(d, 1, 10));
     assertTrue(e.getMessage().contains("weight 1 overflows a double (Infinity) at the update on point 1"),
         e.getMessage());
+    // where the exact w·x₁ = 1 + 1e616 − 1e616 = 1 (computed ∞ − ∞ = NaN), point 1 is right and the run converges
+    LabeledPoints cancelling = LabeledPoints.of(new double[][] {{1e308, 1e308}, {1e308, -1e308}}, new int[] {1, 1});
+    Perceptron.Run run = Perceptron.train(cancelling, 1, 10);
+    assertTrue(run.converged() && run.mistakes() == 1, run.outcome());
   }
 
   @Test

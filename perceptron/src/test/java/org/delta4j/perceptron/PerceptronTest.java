@@ -67,7 +67,7 @@ class PerceptronTest {
     LabeledPoints xor = LabeledPoints.of(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, new int[] {-1, 1, 1, -1});
     Perceptron.Run run = Perceptron.train(xor, 1, 50);
     assertFalse(run.converged());
-    assertEquals("not separable within 50 passes (" + run.mistakes() + " mistakes)", run.outcome());
+    assertEquals("no convergence within 50 passes (" + run.mistakes() + " mistakes)", run.outcome());
     assertFalse(MaxMargin.of(xor, 1e-9, 10_000).separates());
   }
 
