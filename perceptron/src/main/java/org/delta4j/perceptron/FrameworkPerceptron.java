@@ -54,6 +54,10 @@ public final class FrameworkPerceptron {
           throw new IllegalArgumentException("feature " + (j - 1) + " of point " + k + " is " + x[j] + ", beyond "
               + "FLOAT32's range (±" + Float.MAX_VALUE + "): train in FLOAT64 or scale the features down");
         }
+        if (type == DataType.FLOAT32 && x[j] != 0 && (float) x[j] == 0) { // the point would move: 0 is no feature
+          throw new IllegalArgumentException("feature " + (j - 1) + " of point " + k + " is " + x[j] + ", which is 0 "
+              + "in FLOAT32 (below ±" + Float.MIN_VALUE + "): train in FLOAT64 or scale the features up");
+        }
       }
       inputs[k] = engine.tensor(type, Shape.of(1, d), Arrays.copyOfRange(x, 1, x.length));
       targets[k] = engine.tensor(type, Shape.of(1, 1), data.label(k));

@@ -88,6 +88,12 @@ class FrameworkPerceptronTest {
     IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
         () -> FrameworkPerceptron.train(huge, 1, 5, ref, DataType.FLOAT32));
     assertTrue(range.getMessage().contains("feature 0 of point 1 is -1.0E39, beyond FLOAT32"), range.getMessage());
+    // a feature that is 0 in FLOAT32 made another point than the one given ({1e-200}, {-1e-200} both became 0)
+    LabeledPoints tiny = LabeledPoints.of(new double[][] {{1}, {-1e-200}}, new int[] {1, -1});
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> FrameworkPerceptron.train(tiny, 1, 5, ref, DataType.FLOAT32));
+    assertTrue(zero.getMessage().contains("feature 0 of point 1 is -1.0E-200, which is 0 in FLOAT32"),
+        zero.getMessage());
     assertTrue(FrameworkPerceptron.train(huge, 1, 5, ref, DataType.FLOAT64).converged());
     for (String name : new String[] {"data", "engine", "type"}) {
       NullPointerException e = assertThrows(NullPointerException.class, () -> FrameworkPerceptron.train(
