@@ -16,8 +16,8 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
   /**
    * Evaluates in batches of {@code batchSize}, at most {@value Predictor#CHUNK}: a larger batch runs {@value
    * Predictor#CHUNK} rows at a time, so that the work tensors stay those of a batch that size and of the last one
-   * however large the dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches run, so its last bits
-   * depend on the batch size up to {@value Predictor#CHUNK} and not beyond.
+   * however large the dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches
+   * run, so its last bits depend on the batch size up to {@value Predictor#CHUNK} and not beyond.
    */
   public static Evaluation of(Network network, Dataset data, int batchSize) {
     if (batchSize < 1) {

@@ -22,12 +22,13 @@ import scala.Option;
  * Spark sessions for a master URL that fail fast: before Spark starts, a {@code spark://} master (one of an HA list)
  * must answer as a standalone master, and a {@code k8s://} API server accept a TCP connection, within a timeout, so a
  * wrong URL is an error naming it within seconds instead of Spark's minute of retries. {@code local…} masters need no
- * check; {@code yarn} is found through Hadoop's configuration and is left to Spark. A URL Spark cannot parse is an error naming it: also {@code
- * yarn} and {@code k8s://} where Spark's spark-yarn or spark-kubernetes module is missing, as in this module's own
- * launcher ({@code spark/train}); a Spark distribution's spark-submit provides them. Stateless.
+ * check; {@code yarn} is found through Hadoop's configuration and is left to Spark. A URL Spark cannot parse is an
+ * error naming it: also {@code yarn} and {@code k8s://} where Spark's spark-yarn or spark-kubernetes module is
+ * missing, as in this module's own launcher ({@code spark/train}); a Spark distribution's spark-submit provides them.
+ * Stateless.
  */
 public final class SparkMasters {
-  /** How long a master gets to accept a connection. */
+  /** How long a master gets to accept a connection and answer. */
   public static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private SparkMasters() {}
