@@ -1,7 +1,9 @@
 package org.delta4j.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engines;
@@ -9,6 +11,7 @@ import org.delta4j.io.ModelFiles;
 import org.delta4j.io.SavedModel;
 import org.delta4j.nn.Network;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** A saved model to use and the engine to run it on; shared by the commands that read a model. */
 final class ModelOptions {
@@ -40,6 +43,38 @@ final class ModelOptions {
     }
   }
 
+  /**
+   * Reads a CSV file as the model's training run read its own: its --label-column and --header where the command
+   * line gives none, said on {@code out}. Evaluated with the defaults (the last column, no header line), a file whose
+   * label the run took from column 0 was scored against another column without a word.
+   */
+  void readCsvAsTrained(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
+    String run = data.csv == null ? null : ModelFiles.runConfiguration(model);
+    RunConfiguration saved = run == null ? null : RunConfiguration.fromJson(run, model);
+    if (saved == null || saved.get("--csv") == null) {
+      return;
+    }
+    List<String> taken = new ArrayList<>();
+    String label = saved.get("--label-column");
+    if (!given.hasMatchedOption("--label-column") && label != null && !label.equals(String.valueOf(data.labelColumn))) {
+      try {
+        data.labelColumn = Integer.parseInt(label);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(model + ": the recorded --label-column '" + label + "' is not a whole "
+            + "number", e);
+      }
+      taken.add("--label-column " + label);
+    }
+    if (!given.hasMatchedOption("--header") && "true".equals(saved.get("--header")) && !data.header) {
+      data.header = true;
+      taken.add("--header");
+    }
+    if (!taken.isEmpty()) {
+      out.println("Reading " + data.csv + " as the model's training run read its CSV file: " + String.join(" ", taken)
+          + " (give them to read it otherwise)");
+    }
+  }
+
   SavedModel load() throws IOException {
     return ModelFiles.load(model, Engines.get(engine));
   }
@@ -61,10 +96,14 @@ final class ModelOptions {
           + data.numClasses() + " " + data.classNames() + "; use the data the model was trained on"
           + trainedOn(saved));
     }
-    // Classes named by labels 0..K-1 are the outputs' indices, as in training; named otherwise they are matched by
-    // their sorted order, so another set of names of the same number would be scored against the wrong outputs.
+    // Classes are matched to the outputs by their sorted names, so another set of names of the same number would be
+    // scored against the wrong outputs. Labels 0..K-1 are the outputs' indices, as any model's classes are, unless
+    // the model's own classes are named by numbers: then a label is a class's name (a test file labelled 0, 1, 2 was
+    // scored by position against a model of the classes 1, 2, 3).
     List<String> trained = saved == null ? null : saved.classes();
-    if (trained != null && !isIndices(data.classNames()) && !trained.equals(data.classNames())) {
+    boolean indicesTaken = isIndices(data.classNames()) && (trained == null || trained.stream()
+        .noneMatch(ModelOptions::isNumber));
+    if (trained != null && !indicesTaken && !trained.equals(data.classNames())) {
       throw new IllegalArgumentException(model + " was trained on the classes " + trained + " but the data's are "
           + data.classNames() + "; use data labelled as the model's was");
     }
@@ -83,6 +122,15 @@ final class ModelOptions {
     return "; the model was trained on a CSV file, read again with --csv " + csv
         + ("true".equals(saved.get("--header")) ? " --header" : "")
         + (label == null || label.equals("-1") ? "" : " --label-column " + label);
+  }
+
+  private static boolean isNumber(String name) {
+    try {
+      Double.parseDouble(name);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static boolean isIndices(List<String> names) {

@@ -39,6 +39,7 @@ final class PredictCommand implements Callable<Integer> {
     TrainCommand.checkRange("--count", count, 1, Integer.MAX_VALUE);
     SavedModel saved = model.load();
     Network net = saved.network();
+    model.readCsvAsTrained(data, spec.commandLine().getParseResult(), out);
     Dataset test = data.load(0, model.seed(), out).test();
     model.checkFits(net, test);
     int n = Math.min(count, test.size());

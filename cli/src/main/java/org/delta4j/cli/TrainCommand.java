@@ -240,6 +240,15 @@ final class TrainCommand implements Callable<Integer> {
           + fingerprint + "; the rest of the run would train on other samples. Resume with the data it started on, "
           + "or start a new run with another --output");
     }
+    // The fingerprint sums the class indices; a class renamed where the sorted order keeps it ("cat" to "cow") keeps
+    // them, and the run would end a model of classes it never trained on.
+    List<String> started = savedRun == null ? null : savedRun.classes();
+    if (started != null && !started.equals(loaded.training().classNames())) {
+      throw new IllegalArgumentException("the data has changed since the run in " + dir + " started: its classes "
+          + "were " + started + ", the data given now (" + loaded.description() + ") names "
+          + loaded.training().classNames() + ". Resume with the data it started on, or start a new run with another "
+          + "--output");
+    }
     String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory())
         .withClasses(loaded.training().classNames()).with(RunConfiguration.DATA, fingerprint).toJson();
 

@@ -274,6 +274,73 @@ class CommandsTest {
   }
 
   /**
+   * evaluate and predict read a CSV file as the model's run read its own, its --label-column and --header unless
+   * given: with the defaults, a file whose label the run took from column 0 was scored against its last column. A
+   * model of classes named by numbers takes labels as names, never as the outputs' indices: a file labelled 0, 1, 2
+   * was scored by position against a model of the classes 1, 2, 3.
+   */
+  @Test
+  void aCsvFileIsReadAsTheModelsRunReadItsOwn(@TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder("label,x,y,region\n");
+    StringBuilder shifted = new StringBuilder("label,x,y,region\n");
+    SplitMix64 r = new SplitMix64(6);
+    for (int i = 0; i < 300; i++) {
+      double x = r.nextGaussian();
+      double y = r.nextGaussian();
+      int label = x + y > 0.7 ? 3 : x + y < -0.7 ? 1 : 2;
+      csv.append(label).append(',').append(x).append(',').append(y).append(',').append(i % 3).append('\n');
+      shifted.append(label - 1).append(',').append(x).append(',').append(y).append(',').append(i % 3).append('\n');
+    }
+    Path file = Files.writeString(out.resolve("labelled-first.csv"), csv);
+    Run trained = run("train", "--csv", file.toString(), "--header", "--label-column", "0", "--epochs", "10",
+        "--batch-size", "16", "--engine", "ref", "--seed", "5", "--output", out.resolve("run").toString());
+    assertEquals(0, trained.exitCode(), trained.err());
+    assertTrue(trained.out().contains("3 classes [1, 2, 3]"), trained.out());
+    String accuracy = trained.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1");
+    String model = out.resolve("run").resolve("model.safetensors").toString();
+    String taken = "Reading " + file + " as the model's training run read its CSV file: --label-column 0 (give them "
+        + "to read it otherwise)";
+    for (String command : new String[] {"evaluate", "predict"}) {
+      Run r2 = run(command, "--csv", file.toString(), "--header", "--engine", "ref", "--model", model);
+      assertEquals(0, r2.exitCode(), r2.err());
+      assertTrue(r2.out().contains(taken), r2.out());
+      if (command.equals("evaluate")) {
+        assertTrue(r2.out().contains("Test accuracy: " + accuracy), r2.out());
+      }
+    }
+    Path zeroBased = Files.writeString(out.resolve("zero-based.csv"), shifted);
+    Run refused = run("evaluate", "--csv", zeroBased.toString(), "--header", "--engine", "ref", "--model", model);
+    assertEquals(1, refused.exitCode(), refused.out());
+    assertEquals("error: " + model + " was trained on the classes [1, 2, 3] but the data's are [0, 1, 2]; use data "
+        + "labelled as the model's was", refused.err().trim());
+  }
+
+  /**
+   * A class renamed between a run's start and its resume is refused, naming both sets of names: the data's checksum
+   * sums the class indices, which a rename that keeps the sorted order ("cat" to "cow") keeps.
+   */
+  @Test
+  void aResumeRefusesAClassRenamedSinceTheRunStarted(@TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    SplitMix64 r = new SplitMix64(8);
+    String[] names = {"bird", "cat", "dog"};
+    for (int i = 0; i < 120; i++) {
+      csv.append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(names[i % 3]).append('\n');
+    }
+    Path file = Files.writeString(out.resolve("animals.csv"), csv);
+    Path stopped = out.resolve("stopped");
+    assertEquals(0, run("train", "--csv", file.toString(), "--epochs", "2", "--stop-after", "1", "--engine", "ref",
+        "--output", stopped.toString()).exitCode());
+    Files.writeString(file, csv.toString().replace(",cat\n", ",cow\n"));
+    Run resumed = run("train", "--resume", "--output", stopped.toString());
+    assertEquals(1, resumed.exitCode(), resumed.out());
+    assertTrue(resumed.err().contains("the data has changed since the run in " + stopped + " started: its classes "
+        + "were [bird, cat, dog], the data given now (") && resumed.err().contains("names [bird, cow, dog]"),
+        resumed.err());
+    assertTrue(Files.notExists(stopped.resolve(TrainCommand.MODEL)), "nothing was trained");
+  }
+
+  /**
    * A run on a CSV file resumes to the weights of an uninterrupted run; a file changed in between (one value) is
    * refused, naming what the run trained on and what it is given now, rather than training the rest on other samples.
    */
