@@ -25,10 +25,12 @@ final class DataOptions {
   Path csv;
 
   @Option(names = "--label-column", paramLabel = "N", defaultValue = "-1",
-      description = "The CSV column holding the label, from 0; -1 is the last (default).")
+      description = "The CSV column holding the label, from 0; -1 is the last (default; evaluate and predict take "
+          + "the model's training run's).")
   int labelColumn;
 
-  @Option(names = "--header", description = "The CSV file's first line is a header.")
+  @Option(names = "--header", description = "The CSV file's first line is a header (evaluate and predict: as in the "
+      + "model's training run unless given).")
   boolean header;
 
   /** The part of a CSV file's samples held out for testing. */
