@@ -23,13 +23,22 @@ import org.delta4j.tensor.Shape;
  * Reads comma-separated numeric tables into datasets: one sample per line, an optional header line, one column holding
  * the label (classification) or some columns holding the targets (regression), every other column a feature. Labels
  * that are all integers 0..K−1 are used as they are; otherwise the distinct label strings, sorted, become the classes.
- * Blank lines are skipped, and a UTF-8 byte order mark at the start; an empty label is an error.
+ * Blank lines are skipped, and a UTF-8 byte order mark at the start; an empty label is an error, and so is the one
+ * label that is not a number (NaN, NA) in a column whose every other label is: a missing value.
+ *
+ * <p>Fields are RFC 4180's: spaces and tabs around a field are dropped; a field may be enclosed in double quotes, which
+ * are removed, a doubled quote inside standing for one and a comma inside being part of the field; lines end with LF
+ * or CRLF. A number is an optional sign, digits with an optional decimal point, and an optional exponent (1, -2.5,
+ * .5, 5., 1e-3); NaN, infinities, and Java's own forms (1.5f, 0x1p3) are refused.
  *
  * <p>The file is streamed twice, never held as text: once to learn its shape, once to parse its numbers straight into
  * a compact array — one byte a value when every feature is a whole number in [0, 255] (pixel tables), else four.
  * Every defect is an {@link IOException} naming the file and, where it applies, the line, the column or the byte
- * offset: a wrong number of fields, a value that is not a finite number, bytes that are not UTF-8, a directory given
- * for a file, or a table too large for the memory Java may use (with how much it needs).
+ * offset: a wrong number of fields (with a hint when the file looks separated by semicolons or tabs), a value that is
+ * not a finite number, a control character in a field, a quoted field left open at the end of its line, text after a
+ * closing quote, lines that end with a carriage return alone, bytes that are not UTF-8, a directory given for a file,
+ * or a table too large for the memory Java may use (with how much it needs). A message never carries a control
+ * character raw: one is named (U+0000), or escaped in a value it quotes (\t, \r).
  */
 public final class CsvReader {
   /** The longest field accepted, in bytes; a longer one means the file is not a numeric table. */
@@ -55,13 +64,18 @@ public final class CsvReader {
     int[] ids = new int[s.rows];
     Map<String, Integer> firstSeen = new HashMap<>();
     List<String> raw = new ArrayList<>();
+    int[][] seenOn = {new int[16]}; // the line where each distinct label is first seen, to name a missing one
     parseAgain(file, header, s, (row, column, b, length, line) -> {
       if (column == label) {
-        String text = new String(b, 0, length, StandardCharsets.UTF_8).trim();
-        if (text.isEmpty()) { // a missing label, which would otherwise become a class named ""
+        if (blank(b, length)) { // a missing label, which would otherwise become a class named "" (or " ", quoted)
           throw new IOException(file + ": line " + line + ", column " + column + ": the label is empty");
         }
+        String text = new String(b, 0, length, StandardCharsets.UTF_8);
         ids[row] = firstSeen.computeIfAbsent(text, t -> {
+          if (raw.size() == seenOn[0].length) {
+            seenOn[0] = Arrays.copyOf(seenOn[0], 2 * raw.size());
+          }
+          seenOn[0][raw.size()] = line;
           raw.add(t);
           return raw.size() - 1;
         });
@@ -78,6 +92,7 @@ public final class CsvReader {
         x[k] = number(file, line, column, b, length);
       }
     });
+    missingLabel(file, label, raw, seenOn[0]);
     List<String> classes = classes(raw);
     // each label's place in the sorted classes by a map: a search of the list for each is quadratic in the classes
     Map<String, Integer> place = new HashMap<>();
@@ -165,9 +180,6 @@ public final class CsvReader {
     if (s.rows == 0) {
       throw new IOException(file + ": no data rows");
     }
-    if (s.width < 2) {
-      throw new IOException(file + ": needs at least two columns (features and a label), found " + s.width);
-    }
     return new Scan(s.width, s.rows, Arrays.copyOf(byteValued[0], s.width));
   }
 
@@ -198,9 +210,21 @@ public final class CsvReader {
         + "stay as it is until it is loaded");
   }
 
+  /** Where the parser is within a field: before any value, in an unquoted value, in quotes, just after a quote. */
+  private static final int START = 0;
+  private static final int UNQUOTED = 1;
+  private static final int QUOTED = 2;
+  /** A quote inside a quoted field: the next byte decides whether it closes the field or is half of a "". */
+  private static final int QUOTE_IN_QUOTED = 3;
+  private static final int AFTER_QUOTE = 4;
+
   /**
    * Streams the file's fields to {@code sink}, checking that every line has {@code width} fields (the first line's
-   * count when −1) and that the bytes are UTF-8. Returns the width and the number of data rows.
+   * count when −1, which must be at least two) and that the bytes are UTF-8. Fields are RFC 4180's: spaces and tabs
+   * around a field are dropped, a field may be enclosed in double quotes (its content then taken as it is, a doubled
+   * quote as one quote, a comma as part of it), and lines end with LF or CRLF. Refused, by line and column: a control
+   * character in a field, a carriage return alone, a quoted field that does not close on its line, and text after a
+   * closing quote. Returns the width and the number of data rows.
    */
   private static Scan parse(Path file, boolean header, int width, FieldSink sink) throws IOException {
     if (Files.isDirectory(file)) {
@@ -220,6 +244,7 @@ public final class CsvReader {
       System.arraycopy(start, 0, buffer, 0, limit);
       byte[] field = new byte[64];
       int length = 0;
+      int state = START;
       int column = 0;
       int line = 1;
       int rows = 0;
@@ -227,45 +252,115 @@ public final class CsvReader {
       int utf8Pending = 0;
       long utf8Lead = 0;
       boolean skipHeader = header;
-      boolean blank = true;
+      boolean carriageReturn = false; // the previous byte was a CR outside quotes: this one must be its LF
+      boolean lineFeedSeen = false;
+      // semicolons and tabs inside unquoted values, of this line and of the first: the hint of another separator
+      int semicolons = 0;
+      int tabs = 0;
+      int firstSemicolons = 0;
+      int firstTabs = 0;
       int expected = width;
       while (true) {
         if (position == limit) {
           limit = Math.max(in.read(buffer), 0);
           position = 0;
         }
+        if (state <= UNQUOTED && !carriageReturn && utf8Pending == 0) {
+          // A run of plain bytes of an unquoted value, copied at once: byte by byte through the state machine
+          // below, a numeric table took a third longer to load.
+          int from = position;
+          while (position < limit && plain(buffer[position])) {
+            position++;
+          }
+          int run = position - from;
+          if (run > 0) {
+            while (length + run > field.length) {
+              field = grow(file, line, column, field);
+            }
+            System.arraycopy(buffer, from, field, length, run);
+            length += run;
+            offset += run;
+            state = UNQUOTED;
+            if (position == limit) {
+              continue;
+            }
+          }
+        }
         int c = position < limit ? buffer[position++] & 0xff : -1;
+        offset++;
         if (c >= 0x80 || utf8Pending > 0) {
           if (utf8Pending == 0) {
-            utf8Lead = offset;
+            utf8Lead = offset - 1;
           }
           utf8Pending = utf8(file, line, utf8Lead, c, utf8Pending);
         }
-        if (c == ',' || c == '\n' || c < 0) {
-          if (c < 0 && column == 0 && blank) {
-            break;
+        if (carriageReturn) {
+          carriageReturn = false;
+          if (c >= 0 && c != '\n') { // a CR at the very end of the file ends its last line, as a LF would
+            throw loneCarriageReturn(file, line, column, lineFeedSeen);
           }
-          if (c == '\n' && column == 0 && blank) {
-            length = 0;
-            line++;
-            offset++;
+        }
+        if (state == QUOTE_IN_QUOTED) {
+          if (c == '"') {
+            field = append(file, line, column, field, length++, c);
+            state = QUOTED;
             continue;
           }
-          if (length > 0 && field[length - 1] == '\r' && c != ',') {
-            length--;
+          state = AFTER_QUOTE;
+        }
+        if (state == QUOTED) {
+          if (c == '"') {
+            state = QUOTE_IN_QUOTED;
+          } else if (c == '\n' || c == '\r') {
+            throw new IOException(file + ": line " + line + ", column " + column + ": a quoted field runs to the end "
+                + "of the line: its closing quote is missing, or it holds a line break, which a field here cannot");
+          } else if (c < 0) {
+            throw new IOException(file + ": line " + line + ", column " + column + ": the file ends inside a quoted "
+                + "field: its closing quote is missing");
+          } else {
+            control(file, line, column, c);
+            field = append(file, line, column, field, length++, c);
+          }
+          continue;
+        }
+        if (c == '\r') { // kept out of the field: CRLF ends a line as LF does
+          carriageReturn = true;
+          continue;
+        }
+        if (c == ',' || c == '\n' || c < 0) {
+          if (column == 0 && state == START && c != ',') { // a blank line, or the end after the last line's LF
+            if (c < 0) {
+              break;
+            }
+            line++;
+            lineFeedSeen = true;
+            semicolons = 0;
+            tabs = 0;
+            continue;
+          }
+          if (state == UNQUOTED) { // which began with a byte other than a space or tab, so this stops there
+            while (field[length - 1] == ' ' || field[length - 1] == '\t') {
+              length--;
+            }
           }
           if (!skipHeader && (expected < 0 || column < expected)) {
             sink.field(rows, column, field, length, line);
           }
           column++;
           length = 0;
-          blank = false;
+          state = START;
           if (c != ',') {
             if (expected < 0) {
               expected = column;
+              firstSemicolons = semicolons;
+              firstTabs = tabs;
+              if (expected < 2) {
+                throw new IOException(file + ": needs at least two columns (features and a label), found "
+                    + expected + " on line " + line + separatorHint(semicolons, tabs));
+              }
             } else if (column != expected) {
               throw new IOException(file + ": line " + line + " has " + column + " fields but the first line has "
-                  + expected);
+                  + expected + separatorHint(semicolons + firstSemicolons, tabs + firstTabs));
             }
             if (skipHeader) {
               skipHeader = false;
@@ -276,27 +371,98 @@ public final class CsvReader {
               }
             }
             column = 0;
-            blank = true;
             line++;
+            lineFeedSeen |= c == '\n';
+            semicolons = 0;
+            tabs = 0;
           }
           if (c < 0) {
             break;
           }
-        } else {
-          if (length == field.length) {
-            if (length >= MAX_FIELD) {
-              throw new IOException(file + ": line " + line + ", column " + column + ": a field longer than "
-                  + MAX_FIELD + " bytes; this is not a numeric table");
-            }
-            field = Arrays.copyOf(field, 2 * length);
-          }
-          field[length++] = (byte) c;
-          blank &= c == ' ' || c == '\t' || c == '\r';
+          continue;
         }
-        offset++;
+        control(file, line, column, c);
+        if (state == AFTER_QUOTE) {
+          if (c != ' ' && c != '\t') {
+            throw new IOException(file + ": line " + line + ", column " + column + ": text after the closing quote "
+                + "of a quoted field (a quote inside one is written twice: \"\")"
+                + separatorHint(c == ';' ? 1 : 0, 0));
+          }
+        } else if (state == START && (c == ' ' || c == '\t')) {
+          // spaces and tabs before a value are not part of it
+        } else if (state == START && c == '"') {
+          state = QUOTED;
+        } else {
+          // in an unquoted value a quote is an ordinary character, as in the spreadsheets' and R's readers
+          state = UNQUOTED;
+          field = append(file, line, column, field, length++, c);
+          semicolons += c == ';' ? 1 : 0;
+          tabs += c == '\t' ? 1 : 0;
+        }
       }
       return new Scan(Math.max(expected, 0), rows, null);
     }
+  }
+
+  /**
+   * Whether a byte of an unquoted value needs nothing of the state machine: printable ASCII other than the comma, the
+   * quote (which opens a quoted field at the start of one) and the semicolon (counted for a hint).
+   */
+  private static boolean plain(byte b) {
+    return b > ' ' && b < 0x7f && b != ',' && b != '"' && b != ';';
+  }
+
+  /** {@code field} with {@code c} at {@code length}, grown when full (the same array while it has room). */
+  private static byte[] append(Path file, int line, int column, byte[] field, int length, int c) throws IOException {
+    if (length == field.length) {
+      field = grow(file, line, column, field);
+    }
+    field[length] = (byte) c;
+    return field;
+  }
+
+  /** A full field's bytes in an array twice as long; a field past {@link #MAX_FIELD} bytes is refused. */
+  private static byte[] grow(Path file, int line, int column, byte[] field) throws IOException {
+    if (field.length >= MAX_FIELD) {
+      throw new IOException(file + ": line " + line + ", column " + column + ": a field longer than " + MAX_FIELD
+          + " bytes; this is not a numeric table");
+    }
+    return Arrays.copyOf(field, 2 * field.length);
+  }
+
+  /**
+   * Refuses a control character other than the tab: no table value holds one, and {@code String.trim()} dropped one at
+   * either end of a value unseen (0.\0 was read as 0.0). A NUL in every other byte is the mark of UTF-16 text.
+   */
+  private static void control(Path file, int line, int column, int c) throws IOException {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      throw new IOException(file + ": line " + line + ", column " + column + ": a field holds the control character "
+          + String.format("U+%04X", c) + ", which no value in a table has; is the file text (UTF-8, not UTF-16 or "
+          + "binary)?");
+    }
+  }
+
+  private static IOException loneCarriageReturn(Path file, int line, int column, boolean lineFeedSeen) {
+    if (!lineFeedSeen) { // no line has ended with LF yet: the whole file's lines end with CR, as classic Mac OS wrote
+      return new IOException(file + ": line " + line + " ends with a carriage return (\\r) alone: the lines of this "
+          + "file end with CR alone, as on classic Mac OS; convert its line endings to LF or CRLF");
+    }
+    return new IOException(file + ": line " + line + ", column " + column + ": a carriage return (\\r) not followed "
+        + "by a line feed; lines end with LF or CRLF, and no field holds a CR");
+  }
+
+  /**
+   * Why a table has too few or uneven fields when its lines hold semicolons or tabs, as spreadsheets write where the
+   * decimal mark is a comma (1,5;2,3); "" otherwise.
+   */
+  private static String separatorHint(int semicolons, int tabs) {
+    if (semicolons == 0 && tabs == 0) {
+      return "";
+    }
+    return semicolons >= tabs ? "; the file looks separated by ';' (semicolons, with decimal commas such as 1,5?), "
+        + "but this reader takes commas between fields and points in numbers (1.5): save it as comma-separated"
+        : "; the file looks separated by tabs, but this reader takes commas between fields: save it as "
+        + "comma-separated";
   }
 
   /**
@@ -339,16 +505,37 @@ public final class CsvReader {
     Heap.require(subject, bytes);
   }
 
-  /** The field as a whole number in [0, 255] (spaces around it allowed), or −1. */
+  /** Whether {@code b[0, length)} is only spaces and tabs, or nothing. */
+  private static boolean blank(byte[] b, int length) {
+    return firstNonBlank(b, length) == length;
+  }
+
+  /** The field as a whole number in [0, 255] (spaces and tabs around it allowed), or −1. */
   private static int wholeByte(byte[] b, int length) {
+    int from = firstNonBlank(b, length);
+    return wholeByte(b, from, endNonBlank(b, from, length));
+  }
+
+  /** Where b[0, length) starts once the spaces and tabs in front are passed (length if it holds nothing else). */
+  private static int firstNonBlank(byte[] b, int length) {
     int from = 0;
-    int to = length;
-    while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+    while (from < length && (b[from] == ' ' || b[from] == '\t')) {
       from++;
     }
+    return from;
+  }
+
+  /** Where b[from, length) ends once the spaces and tabs at its end are dropped. */
+  private static int endNonBlank(byte[] b, int from, int length) {
+    int to = length;
     while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
       to--;
     }
+    return to;
+  }
+
+  /** {@code b[from, to)} as a whole number in [0, 255], or −1. */
+  private static int wholeByte(byte[] b, int from, int to) {
     if (to == from || to - from > 3) {
       return -1;
     }
@@ -362,23 +549,146 @@ public final class CsvReader {
     return v <= 255 ? v : -1;
   }
 
+  /**
+   * The field as a float: a CSV number, that is an optional sign, digits with an optional decimal point (digits on
+   * either side of it, or both), and an optional exponent (e or E, an optional sign, digits); spaces and tabs around it
+   * allowed. Refused: what Java's parser alone takes (1.5f, 1.5d, 0x1p3), and NaN, infinities and numbers beyond the
+   * float range, which are not finite. A number below the float range is read as 0, the nearest float.
+   */
   private static float number(Path file, int line, int column, byte[] b, int length) throws IOException {
-    int whole = wholeByte(b, length);
+    int from = firstNonBlank(b, length);
+    int to = endNonBlank(b, from, length);
+    int whole = wholeByte(b, from, to);
     if (whole >= 0) {
       return whole;
     }
-    String text = new String(b, 0, length, StandardCharsets.UTF_8);
-    try {
-      float v = Float.parseFloat(text.trim());
-      if (Float.isFinite(v)) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+    float v = decimal(b, from, to);
+    if (Float.isNaN(v)) {
+      throw notANumber(file, line, column, new String(b, from, to - from, StandardCharsets.UTF_8));
     }
-    throw new IOException(file + ": line " + line + ", column " + column + ": '" + text
-        + "' is not a finite number" + (line == 1 ? "; a first line of column names is skipped only when the file is "
-        + "read as having a header (train's --header)" : ""));
+    if (Float.isInfinite(v)) {
+      throw new IOException(file + ": line " + line + ", column " + column + ": '"
+          + new String(b, from, to - from, StandardCharsets.ISO_8859_1) + "' is not a finite number (beyond the float "
+          + "range, ±3.4e38)");
+    }
+    return v;
+  }
+
+  /** Names a field that is not a CSV number, with what it may be instead: a header, or fields split otherwise. */
+  private static IOException notANumber(Path file, int line, int column, String text) {
+    String what = text.matches("(?i)[+-]?(nan|inf|infinity)") ? "is not a finite number"
+        : text.matches("[+-]?\\.?[0-9].*") // number-like, as Java's 1.5f or 0x1p3: say what a number is
+        ? "is not a number (one is written as 7, -2.5, .5 or 1e-3; Java's forms 1.5f, 1.5d and 0x1p3 are not)"
+        : "is not a number";
+    String hint = text.indexOf(';') >= 0 || text.indexOf('\t') >= 0
+        ? separatorHint(text.indexOf(';') >= 0 ? 1 : 0, text.indexOf('\t') >= 0 ? 1 : 0)
+        : line == 1 ? "; a first line of column names is skipped only when the file is read as having a header "
+        + "(train's --header)" : "";
+    return new IOException(file + ": line " + line + ", column " + column + ": '" + printable(text) + "' " + what
+        + hint);
+  }
+
+  /** Powers of ten that a float holds exactly, 5^10 being below 2^24. */
+  private static final float[] EXACT_TENS = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+
+  /**
+   * {@code b[from, to)} as a CSV number (see {@link #number}) rounded to the nearest float, ±infinity beyond the float
+   * range, or NaN when it is not one. Validated and, mostly, read in one pass: a mantissa of at most seven digits
+   * times or over a power of ten up to 10^10 is two exact floats, so one float operation rounds it correctly, as
+   * Java's parser does by the same path (Clinger's); any other number goes to Java's parser, through a String. (A
+   * pass to validate, then Java's parser on a String of each value, made loading a table a quarter slower.)
+   */
+  static float decimal(byte[] b, int from, int to) {
+    int i = from;
+    boolean negative = i < to && b[i] == '-';
+    if (i < to && (b[i] == '+' || b[i] == '-')) {
+      i++;
+    }
+    long mantissa = 0;
+    boolean small = true; // the mantissa, all its digits, is below 10^7
+    int digits = 0;
+    int scale = 0;
+    for (; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++) {
+      mantissa = 10 * mantissa + (b[i] - '0');
+      small &= mantissa < 10_000_000;
+      mantissa = small ? mantissa : 0;
+    }
+    if (i < to && b[i] == '.') {
+      for (i++; i < to && b[i] >= '0' && b[i] <= '9'; i++, digits++, scale++) {
+        mantissa = 10 * mantissa + (b[i] - '0');
+        small &= mantissa < 10_000_000;
+        mantissa = small ? mantissa : 0;
+      }
+    }
+    if (digits == 0) {
+      return Float.NaN;
+    }
+    int exponent = 0;
+    if (i < to && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      boolean negativeExponent = i < to && b[i] == '-';
+      if (i < to && (b[i] == '+' || b[i] == '-')) {
+        i++;
+      }
+      int start = i;
+      for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
+        exponent = Math.min(10 * exponent + (b[i] - '0'), 1_000_000); // far past the float range either way
+      }
+      if (i == start) {
+        return Float.NaN;
+      }
+      exponent = negativeExponent ? -exponent : exponent;
+    }
+    if (i != to) {
+      return Float.NaN;
+    }
+    int power = exponent - scale;
+    if (small && power >= -10 && power <= 10) {
+      float v = power < 0 ? mantissa / EXACT_TENS[-power] : mantissa * EXACT_TENS[power];
+      return negative ? -v : v;
+    }
+    return Float.parseFloat(new String(b, from, to - from, StandardCharsets.ISO_8859_1)); // ASCII, so a mere copy
+  }
+
+  /**
+   * The text with its control and invisible format characters (a byte order mark, a zero-width space) escaped, as
+   * \t, \r, \n, else a backslash, u and four hex digits: a message never carries one raw, and shows where one is.
+   */
+  static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        if (out == null) {
+          out = new StringBuilder(text.substring(0, i));
+        }
+        out.append(c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\n' ? "\\n" : String.format("\\u%04X", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  /**
+   * Refuses the one label that is not a number in a column whose every other label is: it is a missing value written
+   * as a word (NaN, NA, ?), which would otherwise become a class of its own; named where it is first seen.
+   */
+  private static void missingLabel(Path file, int column, List<String> distinct, int[] seenOn) throws IOException {
+    int word = -1;
+    for (int i = 0; i < distinct.size(); i++) {
+      byte[] b = distinct.get(i).getBytes(StandardCharsets.UTF_8);
+      if (Float.isNaN(decimal(b, 0, b.length))) {
+        if (word >= 0) {
+          return; // two words: the labels are names, whatever the others are
+        }
+        word = i;
+      }
+    }
+    if (word >= 0 && distinct.size() > 1) {
+      throw new IOException(file + ": line " + seenOn[word] + ", column " + column + ": the label '"
+          + printable(distinct.get(word)) + "' is a missing value, as every other label is a number");
+    }
   }
 
   private static List<String> classes(List<String> raw) {

@@ -78,7 +78,7 @@ class CsvReaderTest {
     assertTrue(e.getMessage().contains("line 2 has 2 fields but the first line has 3"), e.getMessage());
     Path text = csv("1,x,a\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(text, -1, false));
-    assertTrue(e.getMessage().contains("line 1, column 1: 'x' is not a finite number"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 1, column 1: 'x' is not a number"), e.getMessage());
     assertTrue(e.getMessage().contains("skipped only when the file is read as having a header"), e.getMessage());
     Path nan = csv("1,2,a\n1,NaN,a\n");
     e = assertThrows(IOException.class, () -> CsvReader.classification(nan, -1, false));
@@ -112,9 +112,14 @@ class CsvReaderTest {
     assertArrayEquals(new float[] {7, 2.5f}, x);
     Files.write(f, "\ufeffa,b,kind\n7,2,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(1, CsvReader.classification(f, -1, true).size());
-    Files.write(f, "7,2,1\n3,4,\ufeff0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertEquals(List.of("1", "\ufeff0"), CsvReader.classification(f, -1, false).classNames(),
+    Files.write(f, "7,2,cat\n3,4,\ufeffdog\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(List.of("cat", "\ufeffdog"), CsvReader.classification(f, -1, false).classNames(),
         "only a mark at the start of the file is skipped");
+    // among numbers, such a label is the one that is not a number: refused, the mark shown escaped
+    Files.write(f, "7,2,1\n3,4,\ufeff0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, -1, false));
+    assertEquals(f + ": line 2, column 2: the label '\\uFEFF0' is a missing value, as every other label is a number",
+        e.getMessage());
   }
 
   @Test
@@ -172,5 +177,150 @@ class CsvReaderTest {
     float[] y = new float[4];
     floats.fill(new int[] {0, 1}, 0, 2, y, t);
     assertArrayEquals(new float[] {0, 256, 0, -1}, y);
+  }
+
+  /** The features of every sample of {@code d}, in order. */
+  private static float[] features(Dataset d) {
+    int n = d.size();
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    float[] x = new float[n * (int) d.featureShape().size()];
+    d.fill(all, 0, n, x, new float[n * d.classNames().size()]);
+    return x;
+  }
+
+  private IOException refused(String text, boolean header) throws IOException {
+    Path f = csv(text);
+    return assertThrows(IOException.class, () -> CsvReader.classification(f, -1, header));
+  }
+
+  @Test
+  void fieldsMayBeQuotedAsRfc4180Says() throws IOException {
+    // R's write.csv: the quotes are no part of the names (they became classes "\"cat\"" and "\"dog\"")
+    Dataset r = CsvReader.classification(csv("\"f0\",\"f1\",\"species\"\n1.2,3.4,\"cat\"\n5.6,7.8,\"dog\"\n"), -1,
+        true);
+    assertEquals(List.of("cat", "dog"), r.classNames());
+    // a quoted number is the number (it was refused as "not a finite number"), whole bytes included
+    Dataset q = CsvReader.classification(csv("\"0.6441\",\"7\",\"1\"\n\"-2.5\", \"255\" ,\"0\"\n"), -1, false);
+    assertArrayEquals(new float[] {0.6441f, 7, -2.5f, 255}, features(q));
+    assertEquals(List.of("0", "1"), q.classNames());
+    // a doubled quote is one, a comma inside quotes is part of the field, and the inside is taken as it is
+    Dataset inside = CsvReader.classification(csv("1,\"say \"\"hi\"\", then\"\n2,\" cat\"\n3,\"\"\"\"\n"), -1,
+        false);
+    assertEquals(List.of(" cat", "\"", "say \"hi\", then"), inside.classNames());
+    // a quote inside an unquoted value is an ordinary character
+    assertEquals(List.of("5\"", "a\"b"), CsvReader.classification(csv("1,5\"\n2,a\"b\n"), -1, false).classNames());
+  }
+
+  @Test
+  void aQuotedFieldMustCloseOnItsLineAndNothingMayFollowItsClosingQuote() throws IOException {
+    Path spans = csv("1,2,\"cat\n\",dog\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(spans, -1, false));
+    assertEquals(spans + ": line 1, column 2: a quoted field runs to the end of the line: its closing quote is "
+        + "missing, or it holds a line break, which a field here cannot", e.getMessage());
+    Path open = csv("1,2,cat\n3,4,\"dog");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(open, -1, false));
+    assertEquals(open + ": line 2, column 2: the file ends inside a quoted field: its closing quote is missing",
+        e.getMessage());
+    Path after = csv("1,\"2\"5,cat\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(after, -1, false));
+    assertEquals(after + ": line 1, column 1: text after the closing quote of a quoted field (a quote inside one "
+        + "is written twice: \"\")", e.getMessage());
+  }
+
+  @Test
+  void onlySpacesAndTabsAroundAFieldAreDroppedAnyOtherControlCharacterIsRefused() throws IOException {
+    Dataset d = CsvReader.classification(csv("\t1.5 , 2\t,\tcat \n3,4,dog\n"), -1, false);
+    assertArrayEquals(new float[] {1.5f, 2, 3, 4}, features(d));
+    assertEquals(List.of("cat", "dog"), d.classNames());
+    // String.trim() dropped these unseen: 0.\0 was read as 0.0 and the label 1\0 as 1
+    IOException e = refused("1,2,0\n0.\0,3,1\n", false);
+    assertEquals(dir.resolve("t.csv") + ": line 2, column 0: a field holds the control character U+0000, which no "
+        + "value in a table has; is the file text (UTF-8, not UTF-16 or binary)?", e.getMessage());
+    e = refused("1,2,0\n3,4,1\0\n", false);
+    assertTrue(e.getMessage().contains(": line 2, column 2: a field holds the control character U+0000,"),
+        e.getMessage());
+    e = refused("1,2,\"0\u001b\"\n", false);
+    assertTrue(e.getMessage().contains(": line 1, column 2: a field holds the control character U+001B,"),
+        e.getMessage());
+  }
+
+  @Test
+  void aNumberIsASignDigitsAPointAndAnExponentAndNothingJavaOnly() throws IOException {
+    Dataset d = CsvReader.classification(csv("+1,.5,5.,0\n-2.5e3,1E+2,7e-1,1\n"), -1, false);
+    assertArrayEquals(new float[] {1, 0.5f, 5, -2500, 100, 0.7f}, features(d));
+    for (String javaOnly : List.of("1.5f", "1.5d", "0x1p3", "1_000", "1e")) {
+      IOException e = refused("1,2,0\n" + javaOnly + ",3,1\n", false);
+      assertEquals(dir.resolve("t.csv") + ": line 2, column 0: '" + javaOnly + "' is not a number (one is written as "
+          + "7, -2.5, .5 or 1e-3; Java's forms 1.5f, 1.5d and 0x1p3 are not)", e.getMessage());
+    }
+    for (String infinite : List.of("NaN", "Infinity", "-inf")) {
+      IOException e = refused("1,2,0\n" + infinite + ",3,1\n", false);
+      assertEquals(dir.resolve("t.csv") + ": line 2, column 0: '" + infinite + "' is not a finite number",
+          e.getMessage());
+    }
+    IOException e = refused("1,2,0\n1e39,3,1\n", false);
+    assertEquals(dir.resolve("t.csv") + ": line 2, column 0: '1e39' is not a finite number (beyond the float range, "
+        + "±3.4e38)", e.getMessage());
+    Path f = csv("1,0x10\n");
+    e = assertThrows(IOException.class, () -> CsvReader.regression(f, new int[] {1}, false));
+    assertTrue(e.getMessage().contains("line 1, column 1: '0x10' is not a number"), e.getMessage());
+  }
+
+  @Test
+  void linesEndWithLfOrCrlfAndACarriageReturnAloneIsNamedNeverEchoed() throws IOException {
+    Dataset crlf = CsvReader.classification(csv("a,b,kind\r\n1,2,0\r\n\r\n3,\"4\",1\r\n"), -1, true);
+    assertArrayEquals(new float[] {1, 2, 3, 4}, features(crlf));
+    assertEquals(List.of("0", "1"), crlf.classNames());
+    // old Mac files: with a header they had "no data rows", without one a message with a raw CR in it
+    String expected = dir.resolve("t.csv") + ": line 1 ends with a carriage return (\\r) alone: the lines of this file "
+        + "end with CR alone, as on classic Mac OS; convert its line endings to LF or CRLF";
+    assertEquals(expected, refused("a,b,kind\r1,2,0\r3,4,1\r", true).getMessage());
+    assertEquals(expected, refused("1,2,0\r3,4,1\r", false).getMessage());
+    IOException e = refused("1,2,0\n3,4\r,1\n", false);
+    assertEquals(dir.resolve("t.csv") + ": line 2, column 1: a carriage return (\\r) not followed by a line feed; "
+        + "lines end with LF or CRLF, and no field holds a CR", e.getMessage());
+    assertFalse(e.getMessage().contains("\r"), e.getMessage());
+  }
+
+  @Test
+  void aFileSeparatedBySemicolonsOrTabsIsToldTheReaderTakesCommas() throws IOException {
+    String semicolons = "; the file looks separated by ';' (semicolons, with decimal commas such as 1,5?), but this "
+        + "reader takes commas between fields and points in numbers (1.5): save it as comma-separated";
+    String tabs = "; the file looks separated by tabs, but this reader takes commas between fields: save it as "
+        + "comma-separated";
+    Path t = dir.resolve("t.csv");
+    assertEquals(t + ": needs at least two columns (features and a label), found 1 on line 1" + semicolons,
+        refused("f0;f1;label\n1.5;2;0\n", true).getMessage());
+    assertEquals(t + ": needs at least two columns (features and a label), found 1 on line 2" + tabs,
+        refused("\n1.5\t2\t0\n", false).getMessage());
+    assertEquals(t + ": needs at least two columns (features and a label), found 1 on line 1",
+        refused("1.5\n", false).getMessage(), "no hint without a semicolon or tab");
+    // decimal commas: the commas split the values, unevenly or into values that hold the semicolons
+    assertEquals(t + ": line 2 has 2 fields but the first line has 3" + semicolons,
+        refused("0,5;1,5;0\n2;3,5;1\n", false).getMessage());
+    assertEquals(t + ": line 1, column 1: '5;1' is not a number (one is written as 7, -2.5, .5 or 1e-3; Java's "
+        + "forms 1.5f, 1.5d and 0x1p3 are not)" + semicolons, refused("0,5;1,5;0\n", false).getMessage());
+    // a tab inside a value is echoed escaped
+    assertEquals(t + ": line 1, column 0: '1\\t2' is not a number (one is written as 7, -2.5, .5 or 1e-3; Java's "
+        + "forms 1.5f, 1.5d and 0x1p3 are not)" + tabs, refused("1\t2,0\n", false).getMessage());
+  }
+
+  @Test
+  void theOneLabelThatIsNotANumberAmongNumbersIsAMissingValue() throws IOException {
+    IOException e = refused("1,2,0\n3,4,1\n5,6,NaN\n7,8,NaN\n", false);
+    assertEquals(dir.resolve("t.csv") + ": line 3, column 2: the label 'NaN' is a missing value, as every other "
+        + "label is a number", e.getMessage());
+    Path na = csv("kind,a\n1.0,2\nNA,4\n2.0,6\n");
+    e = assertThrows(IOException.class, () -> CsvReader.classification(na, 0, true));
+    assertEquals(na + ": line 3, column 0: the label 'NA' is a missing value, as every other label is a number",
+        e.getMessage());
+    // names are left alone: NA among words, two words among numbers, and a column that is all one word
+    assertEquals(List.of("NA", "cat"), CsvReader.classification(csv("1,cat\n2,NA\n"), -1, false).classNames());
+    assertEquals(List.of("0", "NA", "cat"), CsvReader.classification(csv("1,cat\n2,NA\n3,0\n"), -1, false)
+        .classNames());
+    assertEquals(List.of("NaN"), CsvReader.classification(csv("1,NaN\n2,NaN\n"), -1, false).classNames());
   }
 }
