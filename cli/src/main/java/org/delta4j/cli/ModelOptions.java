@@ -34,8 +34,8 @@ final class ModelOptions {
     if (seed != null) {
       return seed;
     }
-    String run = ModelFiles.runConfiguration(model);
-    String saved = run == null ? null : RunConfiguration.fromJson(run, model).get("--seed");
+    RunConfiguration run = savedRun();
+    String saved = run == null ? null : run.get("--seed");
     try {
       return saved == null ? 42 : Long.parseLong(saved);
     } catch (NumberFormatException e) {
@@ -49,8 +49,7 @@ final class ModelOptions {
    * label the run took from column 0 was scored against another column without a word.
    */
   void readCsvAsTrained(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
-    String run = data.csv == null ? null : ModelFiles.runConfiguration(model);
-    RunConfiguration saved = run == null ? null : RunConfiguration.fromJson(run, model);
+    RunConfiguration saved = data.csv == null ? null : savedRun();
     if (saved == null || saved.get("--csv") == null) {
       return;
     }
@@ -75,6 +74,12 @@ final class ModelOptions {
     }
   }
 
+  /** The options of the run that trained the model, as its file records them; null when it records none. */
+  private RunConfiguration savedRun() throws IOException {
+    String run = ModelFiles.runConfiguration(model);
+    return run == null ? null : RunConfiguration.fromJson(run, model);
+  }
+
   SavedModel load() throws IOException {
     return ModelFiles.load(model, Engines.get(engine));
   }
@@ -84,8 +89,7 @@ final class ModelOptions {
    * as in training), or another number of classes (both named).
    */
   void checkFits(Network network, Dataset data) throws IOException {
-    String run = ModelFiles.runConfiguration(model);
-    RunConfiguration saved = run == null ? null : RunConfiguration.fromJson(run, model);
+    RunConfiguration saved = savedRun();
     if (!data.fitsInput(network.spec().input())) {
       throw new IllegalArgumentException(model + " takes samples of shape " + network.spec().input()
           + " but the data's have shape " + data.featureShape() + trainedOn(saved));
