@@ -323,4 +323,24 @@ class CsvReaderTest {
         .classNames());
     assertEquals(List.of("NaN"), CsvReader.classification(csv("1,NaN\n2,NaN\n"), -1, false).classNames());
   }
+
+  /**
+   * A column 0 the header line leaves unnamed, as pandas' to_csv() writes its row index, is refused unless it is the
+   * label: its row numbers were trained on as a feature without a word.
+   */
+  @Test
+  void anUnnamedFirstColumnAsPandasWritesItsRowIndexIsRefused(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("pandas.csv");
+    Files.writeString(file, ",x,y,label\n0,0.5,1.5,1\n1,2.5,0.5,0\n2,1.0,1.0,1\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(file, -1, true));
+    assertEquals(file + ": column 0 has no name in the header line, as the row index pandas' to_csv() writes (or R's "
+        + "row names): it would be trained on as a feature; write the file without it (index=False, row.names=FALSE) "
+        + "or remove the column", e.getMessage());
+    assertEquals(e.getMessage(), assertThrows(IOException.class, () -> CsvReader.regression(file, new int[] {1}, true))
+        .getMessage());
+    Dataset labelledFirst = CsvReader.classification(file, 0, true); // unnamed, but the label: nothing trains on it
+    assertEquals(3, labelledFirst.numClasses());
+    Files.writeString(file, "i,x,y,label\n0,0.5,1.5,1\n1,2.5,0.5,0\n2,1.0,1.0,1\n");
+    assertEquals(3, CsvReader.classification(file, -1, true).featureShape().size(), "named, it is a feature");
+  }
 }
