@@ -106,7 +106,7 @@ public final class ModelFiles {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("format_version", String.valueOf(FORMAT_VERSION));
-    meta.put("network", loadable(NetworkSpecJson.write(network.spec()), file));
+    meta.put("network", loadable(network.spec(), file));
     meta.put("kinds", kindProviders(network.spec()));
     meta.put("data_type", network.dataType().name());
     meta.put("optimizer_iterations", String.valueOf(iterations));
@@ -119,18 +119,17 @@ public final class ModelFiles {
   }
 
   /**
-   * The description {@code json}, refused when a kind in it is one that no provider registers: loading reads the
+   * The network's description, refused when a kind in it is one that no provider registers: loading reads the
    * description with the kinds registered on the class path, so the file would be one nothing loads.
    */
-  private static String loadable(String json, Path file) {
+  private static String loadable(NetworkSpec spec, Path file) {
     try {
-      NetworkSpecJson.read(json);
+      return NetworkSpecJson.writeReadable(spec);
     } catch (UnknownKindException e) {
       throw new IllegalArgumentException(file + ": not saved, as the network uses the " + e.category() + " kind '"
           + e.type() + "', which no KindProvider on the class path registers, so the model could not be loaded: "
           + "register it (a KindProvider named in META-INF/services/" + KindProvider.class.getName() + ")", e);
     }
-    return json;
   }
 
   /**

@@ -83,12 +83,27 @@ public final class NetworkSpecJson {
   public static String write(NetworkSpec spec, KindRegistry kinds) {
     Objects.requireNonNull(spec, "spec is null");
     Objects.requireNonNull(kinds, "kinds is null");
+    return write(spec, kinds, true);
+  }
+
+  /**
+   * As {@link #write(NetworkSpec)}, for a file that Delta4j itself must read again (a model): a kind the standard
+   * registry does not know is an {@link UnknownKindException}, not written as it stands.
+   */
+  static String writeReadable(NetworkSpec spec) {
+    return write(spec, KindRegistry.standard(), false);
+  }
+
+  private static String write(NetworkSpec spec, KindRegistry kinds, boolean unknownKindsWritten) {
     ObjectNode json = toJson(spec);
     NetworkSpec back;
     try {
       back = fromJson(json, kinds);
     } catch (UnknownKindException e) { // for another reader (PyTorch's, say); Delta4j's refuses it, naming the kind
-      return text(json);
+      if (unknownKindsWritten) {
+        return text(json);
+      }
+      throw e;
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalArgumentException("the description written does not read back: " + e.getMessage()
           + "; a kind's reader must read what its writeFields writes", e);

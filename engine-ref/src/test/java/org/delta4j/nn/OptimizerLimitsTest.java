@@ -212,8 +212,8 @@ class OptimizerLimitsTest {
       refused(() -> new OptimizerSpec.Sgd(rate), "sgd: learning rate must be positive and finite, got " + rate);
     }
     for (double rate : new double[] {Double.MIN_VALUE, 1e-46}) { // 0 in FLOAT32: every update gave the weights back
-      refused(() -> new OptimizerSpec.Sgd(rate), "sgd: learning rate must be at least 1.4E-45 (the least positive "
-          + "FLOAT32; a smaller rate is 0 in FLOAT32 and trains nothing), got " + rate);
+      refused(() -> new OptimizerSpec.Sgd(rate), "sgd: learning rate must be at least " + Float.MIN_VALUE
+          + " (the least positive FLOAT32; a smaller rate is 0 in FLOAT32 and trains nothing), got " + rate);
     }
     new OptimizerSpec.Sgd(Float.MIN_VALUE); // the least rate FLOAT32 holds is taken
     for (double decay : new double[] {-1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {

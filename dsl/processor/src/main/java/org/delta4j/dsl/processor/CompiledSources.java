@@ -8,7 +8,6 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
-import javax.tools.Diagnostic;
 
 /**
  * The types this compilation declares in its own sources — the files given to javac and those generated in its
@@ -42,12 +41,6 @@ final class CompiledSources {
     if (!reported.add(declared + " " + declared.getEnclosingElement() + ": " + message)) {
       return;
     }
-    if (v != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, declared, m, v);
-    } else if (m != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, declared, m);
-    } else {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, declared);
-    }
+    Mirrors.error(messager, message, declared, m, v);
   }
 }

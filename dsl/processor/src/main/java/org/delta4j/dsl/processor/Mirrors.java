@@ -3,6 +3,7 @@ package org.delta4j.dsl.processor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -16,6 +17,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
+import javax.tools.Diagnostic;
 
 /**
  * Annotations read as javac models them, without reflection proxies: finding them by name, their values by member
@@ -136,6 +138,20 @@ final class Mirrors {
         return value instanceof String;
       default:
         return false;
+    }
+  }
+
+  /**
+   * Reports the error {@code message} on the most precise place given: the annotation value {@code v}, else the
+   * annotation {@code m}, else the element {@code at} (javac marks the line of what it is given).
+   */
+  static void error(Messager messager, String message, Element at, AnnotationMirror m, AnnotationValue v) {
+    if (v != null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, message, at, m, v);
+    } else if (m != null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, message, at, m);
+    } else {
+      messager.printMessage(Diagnostic.Kind.ERROR, message, at);
     }
   }
 }

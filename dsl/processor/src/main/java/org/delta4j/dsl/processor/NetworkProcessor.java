@@ -195,11 +195,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       AnnotationValue chosen = Mirrors.written(nn, "className");
       String message = "the generated class " + qualified + " would clash with the one generated from " + other
           + ": set @NeuralNetwork(className = \"...\") on " + spec.getSimpleName() + " or on that spec";
-      if (chosen != null) {
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn, chosen);
-      } else {
-        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message, spec, nn);
-      }
+      Mirrors.error(processingEnv.getMessager(), message, spec, nn, chosen);
       return;
     }
     try {

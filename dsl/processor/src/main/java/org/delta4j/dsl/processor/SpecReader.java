@@ -28,7 +28,6 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
-import javax.tools.Diagnostic;
 import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Layer;
@@ -937,12 +936,6 @@ final class SpecReader {
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {
     failed = true;
     errors++;
-    if (value != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, at, mirror, value);
-    } else if (mirror != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, at, mirror);
-    } else {
-      messager.printMessage(Diagnostic.Kind.ERROR, message, at);
-    }
+    Mirrors.error(messager, message, at, mirror, value);
   }
 }
