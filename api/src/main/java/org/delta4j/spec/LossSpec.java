@@ -32,7 +32,26 @@ public interface LossSpec {
     /** ±1 per output: the prediction is each output's sign, 1 for a positive output and −1 otherwise. */
     SIGNS,
     /** Any values: the prediction is the output itself. */
-    VALUES
+    VALUES;
+
+    /** Whether a target of this form may be {@code t}: in [0, 1] for classes and probabilities, ±1 for signs. */
+    public boolean admits(double t) {
+      return switch (this) {
+        case CLASSES, BINARY -> t >= 0 && t <= 1;
+        case SIGNS -> t == 1 || t == -1;
+        case VALUES -> !Double.isNaN(t);
+      };
+    }
+
+    /** What a target of this form is, for messages: e.g. "probabilities in [0, 1]". */
+    public String describe() {
+      return switch (this) {
+        case CLASSES -> "class shares in [0, 1]";
+        case BINARY -> "probabilities in [0, 1]";
+        case SIGNS -> "labels of ±1";
+        case VALUES -> "any numbers";
+      };
+    }
   }
 
   /**

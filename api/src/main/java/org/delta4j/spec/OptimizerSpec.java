@@ -349,7 +349,7 @@ public interface OptimizerSpec {
 
   /**
    * Adam with decoupled weight decay (Loshchilov and Hutter): w ← w − α·λ·w, then the Adam step. λ defaults to 0.01,
-   * as in PyTorch.
+   * as in PyTorch; α·λ must be below 1 (PyTorch allows more, which zeroes or flips the weights each update).
    */
   record AdamW(
       double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
@@ -360,6 +360,12 @@ public interface OptimizerSpec {
     public AdamW {
       Settings.check(TYPE, learningRate, weightDecay, schedule);
       Adam.checkMoments(TYPE, beta1, beta2, epsilon);
+      // each update first scales the weights by 1 − α·λ: at α·λ ≥ 1 that zeroes or flips them, whatever the gradient
+      if (learningRate * weightDecay >= 1) {
+        throw new IllegalArgumentException(TYPE + ": learning rate × weight decay must be below 1, since each update "
+            + "first scales the weights by 1 − " + learningRate + " × " + weightDecay + " = "
+            + (1 - learningRate * weightDecay) + ", which zeroes or flips them");
+      }
     }
 
     /** β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */

@@ -1,7 +1,9 @@
 package org.delta4j.train;
 
+import java.util.Locale;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engine;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -73,6 +75,47 @@ final class BatchLoader {
     }
   }
 
+  /**
+   * Refuses {@code data} (called {@code what}) whose targets {@code loss} would not read as meant: classes for a loss
+   * of ±1 labels (a one-hot row's zeros are neither sign, so only the class's own output would learn), or a value
+   * outside the loss's range, such as a cross-entropy's target above 1 or below 0, whose loss falls without bound.
+   * Reads a regression set's targets once, unless the loss takes any values.
+   */
+  static void checkTargets(Dataset data, String what, LossSpec loss) {
+    LossSpec.Targets form = loss.targets();
+    if (data.isClassification()) {
+      if (!form.admits(0)) {
+        throw new IllegalArgumentException(what + " has classes, each given as a one-hot target (1 for the class, "
+            + "0 for the others), but the network's loss " + loss.type() + " takes " + form.describe()
+            + ": give targets of ±1 as regression data, or use a loss of class targets such as softmax_cross_entropy");
+      }
+      return;
+    }
+    if (form == LossSpec.Targets.VALUES) {
+      return;
+    }
+    int featureSize = data.featureShape().intSize();
+    int targetSize = data.targetShape().intSize();
+    int rows = Math.max(1, Math.min(data.size(), (1 << 20) / Math.max(1, Math.max(featureSize, targetSize))));
+    int[] order = new int[rows];
+    float[] features = new float[rows * featureSize];
+    float[] targets = new float[rows * targetSize];
+    for (int from = 0; from < data.size(); from += rows) {
+      int count = Math.min(rows, data.size() - from);
+      for (int i = 0; i < count; i++) {
+        order[i] = from + i;
+      }
+      data.fill(order, 0, count, features, targets);
+      for (int k = 0; k < count * targetSize; k++) {
+        if (!form.admits(targets[k])) {
+          throw new IllegalArgumentException(String.format(Locale.ROOT, "%s's sample %d has target %s at place %d, "
+              + "but the network's loss %s takes %s", what, from + k / targetSize, targets[k], k % targetSize,
+              loss.type(), form.describe()));
+        }
+      }
+    }
+  }
+
   /** Loads samples order[from .. from + count) into {@link #input()} and {@link #targets()}. */
   void load(int[] order, int from, int count) {
     Slot s = slot(count);
@@ -90,7 +133,7 @@ final class BatchLoader {
     }
     long values = (long) rows * Math.max(featureSize, targetSize);
     if (values > Integer.MAX_VALUE - 8) { // as an int the count wraps, to a negative array size or a short array
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a batch of %,d samples of %,d features "
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "a batch of %,d samples of %,d features "
           + "and %,d targets is %,d values, more than one Java array holds: use a smaller batch size", rows,
           featureSize, targetSize, values));
     }

@@ -29,6 +29,7 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
     }
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
+    BatchLoader.checkTargets(data, "the dataset", network.spec().loss());
     int n = data.size();
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {

@@ -48,7 +48,10 @@ public final class Trainer {
     return new Builder();
   }
 
-  /** Trains {@code network} on {@code data} and returns the history of the epochs run. */
+  /**
+   * Trains {@code network} on {@code data} and returns the history of the epochs run. Data whose targets the network's
+   * loss would not read as meant ({@link org.delta4j.spec.LossSpec.Targets#admits}) is refused before any step.
+   */
   public History fit(Network network, Dataset data) {
     if (network == null) {
       throw new IllegalArgumentException("the network to train is null");
@@ -59,8 +62,10 @@ public final class Trainer {
     }
     BatchLoader loader = new BatchLoader(data, network.inputShape(), network.outputShape(), network.engine(),
         network.dataType());
+    BatchLoader.checkTargets(data, "the dataset", network.spec().loss());
     if (validation != null) { // checked now, not after an epoch of training
       BatchLoader.check(validation, "the validation data", network.inputShape(), network.outputShape());
+      BatchLoader.checkTargets(validation, "the validation data", network.spec().loss());
     }
     if (earlyStopping != null && earlyStopping.metric().higherIsBetter()) {
       Dataset measured = earlyStopping.metric().needsValidation() ? validation : data;

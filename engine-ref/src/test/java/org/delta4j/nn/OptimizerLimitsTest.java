@@ -219,6 +219,11 @@ class OptimizerLimitsTest {
     for (double decay : new double[] {-1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {
       refused(() -> new OptimizerSpec.AdamW(1e-3, decay), "adamw: weight decay must be ≥ 0 and finite, got " + decay);
     }
+    // AdamW first scales the weights by 1 − α·λ: at α·λ ≥ 1 every update zeroes or flips them
+    refused(() -> new OptimizerSpec.AdamW(1, 1), "adamw: learning rate × weight decay must be below 1, since each "
+        + "update first scales the weights by 1 − 1.0 × 1.0 = 0.0, which zeroes or flips them");
+    refused(() -> new OptimizerSpec.AdamW(0.5, 4), "1 − 0.5 × 4.0 = -1.0");
+    new OptimizerSpec.AdamW(0.5, 1.9); // α·λ = 0.95 shrinks them
     for (double factor : new double[] {1, -0.1, Double.NaN, 1 + 1e-16 * 3}) {
       refused(() -> new OptimizerSpec.Momentum(0.1, factor), "momentum: momentum must be in [0, 1), got " + factor);
       refused(() -> new OptimizerSpec.Nesterov(0.1, factor), "nesterov: momentum must be in [0, 1)");

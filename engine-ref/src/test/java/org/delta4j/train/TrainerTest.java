@@ -176,6 +176,67 @@ class TrainerTest {
     assertEquals(0, net.optimizer().iterations(), "no epoch was trained before the refusal");
   }
 
+  /**
+   * A loss of ±1 labels given classes as one-hot rows reads each 0 as no sign, so only the class's own output learned:
+   * the loss reached 0 with a third of the samples wrong. It is refused for training, validation and evaluation data.
+   */
+  @Test
+  void classesAreRefusedToALossOfSigns() {
+    Network net = Network.create(NetworkSpec.builder().input(2).dense(2).loss(LossFunction.PERCEPTRON)
+        .optimizer(new OptimizerSpec.Sgd(0.1)).build(), engine);
+    String says = " has classes, each given as a one-hot target (1 for the class, 0 for the others), but the network's"
+        + " loss perceptron takes labels of ±1: give targets of ±1 as regression data, or use a loss of class targets"
+        + " such as softmax_cross_entropy";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().epochs(1).build().fit(net, moons));
+    assertEquals("the dataset" + says, e.getMessage());
+    ArrayDataset signs = ArrayDataset.regression(new float[][] {{1, 2}, {2, 1}}, new float[][] {{1, -1}, {-1, 1}});
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.builder().epochs(1).validation(moons).build().fit(net, signs));
+    assertEquals("the validation data" + says, e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Evaluation.of(net, moons, 10));
+    assertEquals("the dataset" + says, e.getMessage());
+    assertEquals(0, net.optimizer().iterations(), "refused before any step");
+    Trainer.builder().epochs(2).build().fit(net, signs);
+    assertEquals(2, net.optimizer().iterations(), "±1 targets train");
+  }
+
+  /**
+   * A cross-entropy's target outside [0, 1] makes a loss without a lower bound (it trained from 7.7 to −119), and a
+   * perceptron's target other than ±1 no sign: each is refused naming the sample, the place and the value.
+   */
+  @Test
+  void targetsOutsideTheirLossesRangeAreRefusedNamingTheSample() {
+    float[][] rows = {{1, 2}, {2, 1}, {0, 1}};
+    ArrayDataset probabilities = ArrayDataset.regression(rows, new float[][] {{0, 1}, {0.25f, 0.75f}, {1, 0}});
+    ArrayDataset above = ArrayDataset.regression(rows, new float[][] {{0, 1}, {0.5f, 1.5f}, {1, 0}});
+    ArrayDataset below = ArrayDataset.regression(rows, new float[][] {{0, 1}, {1, 0}, {-0.5f, 1}});
+    ArrayDataset halfSign = ArrayDataset.regression(rows, new float[][] {{1, -1}, {-1, 1}, {0.5f, -1}});
+    Network binary = Network.create(NetworkSpec.builder().input(2).dense(2).sigmoid()
+        .loss(LossFunction.BINARY_CROSS_ENTROPY).build(), engine);
+    Network classes = Network.create(NetworkSpec.builder().input(2).dense(2)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine);
+    Network signs = Network.create(NetworkSpec.builder().input(2).dense(2).loss(LossFunction.PERCEPTRON).build(),
+        engine);
+    Trainer once = Trainer.builder().epochs(1).build();
+    assertEquals("the dataset's sample 1 has target 1.5 at place 1, but the network's loss binary_cross_entropy takes "
+        + "probabilities in [0, 1]", assertThrows(IllegalArgumentException.class,
+            () -> once.fit(binary, above)).getMessage());
+    assertEquals("the validation data's sample 2 has target -0.5 at place 0, but the network's loss "
+        + "softmax_cross_entropy takes class shares in [0, 1]", assertThrows(IllegalArgumentException.class,
+            () -> Trainer.builder().epochs(1).validation(below).build().fit(classes, probabilities)).getMessage());
+    assertEquals("the dataset's sample 2 has target 0.5 at place 0, but the network's loss perceptron takes labels "
+        + "of ±1", assertThrows(IllegalArgumentException.class, () -> Evaluation.of(signs, halfSign, 2)).getMessage());
+    assertEquals(0, binary.optimizer().iterations() + classes.optimizer().iterations(), "refused before any step");
+    once.fit(binary, probabilities);
+    once.fit(classes, probabilities);
+    Network squared = Network.create(NetworkSpec.builder().input(2).dense(2).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .build(), engine);
+    once.fit(squared, above); // a loss of any values takes any values
+    assertEquals(List.of(1L, 1L, 1L), List.of(binary.optimizer().iterations(), classes.optimizer().iterations(),
+        squared.optimizer().iterations()), "each trained its one step");
+  }
+
   /** An accuracy of data without classes is NaN every epoch, never an improvement: early stopping on it is refused. */
   @Test
   void earlyStoppingOnAnAccuracyNeedsDataWithClasses() {
