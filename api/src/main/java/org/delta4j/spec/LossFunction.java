@@ -74,10 +74,15 @@ public enum LossFunction implements LossSpec {
           ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "
               + "CATEGORICAL_CROSS_ENTROPY"
           : null;
-      case CATEGORICAL_CROSS_ENTROPY -> softmax
-          ? null
-          : "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
-              + "SOFTMAX_CROSS_ENTROPY on logits";
+      case CATEGORICAL_CROSS_ENTROPY -> !softmax
+          ? "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
+              + "SOFTMAX_CROSS_ENTROPY on logits"
+          // the softmax normalises each row of its input's last axis; the loss reads a sample's outputs as one row
+          : output != null && output.rank() > 1
+              ? "CATEGORICAL_CROSS_ENTROPY reads a sample's " + output.size() + " outputs as one distribution, but "
+                  + "the softmax over " + output + " normalises along its last axis alone (length "
+                  + output.last() + "): put a flatten layer before the softmax"
+              : null;
       case BINARY_CROSS_ENTROPY -> {
         if (softmax) {
           yield "BINARY_CROSS_ENTROPY treats each output as an independent probability, which does not fit a softmax"

@@ -69,6 +69,24 @@ class NetworkSpecTest {
     assertEquals("", problem(LossFunction.MEAN_SQUARED_ERROR, ActivationFunction.TANH));
   }
 
+  /**
+   * A softmax normalises each row of its input's last axis, and categorical cross-entropy reads a sample's outputs as
+   * one distribution: on a [4, 1, 1] output every "probability" was 1, the loss 0 and nothing learned. Refused, with
+   * the way out; a flatten before the softmax makes the two agree.
+   */
+  @Test
+  void aSoftmaxOverAnImageDoesNotFeedCategoricalCrossEntropy() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(2, 3, 3)
+        .conv2d(4, 3, Padding.VALID).softmax().loss(LossFunction.CATEGORICAL_CROSS_ENTROPY).build());
+    assertTrue(e.getMessage().contains("CATEGORICAL_CROSS_ENTROPY reads a sample's 4 outputs as one distribution, but "
+        + "the softmax over [4, 1, 1] normalises along its last axis alone (length 1): put a flatten layer before the "
+        + "softmax"), e.getMessage());
+    NetworkSpec.builder().input(2, 3, 3).conv2d(4, 3, Padding.VALID).flatten().softmax()
+        .loss(LossFunction.CATEGORICAL_CROSS_ENTROPY).build();
+    NetworkSpec.builder().input(2, 3, 3).conv2d(4, 3, Padding.VALID).softmax() // rows of 1 value, as asked
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+  }
+
   private static String problem(LossFunction loss, ActivationFunction last) {
     return SpecRules.networkProblems(Shape.of(3), List.of(new LayerSpec.Dense(10),
         new LayerSpec.Activation(last)), loss).stream().map(SpecRules.Problem::message).findFirst().orElse("");

@@ -84,7 +84,6 @@ public final class Conv2DLayer implements Layer {
     }
     Tensor dx = needInputGradient ? inputGradients.get(batch) : null;
     convolution.backward(dy, weightMatrix, 1, weightGradientMatrix, dx); // dW += dY·col(X)ᵀ, dX = col⁻¹(Wᵀ·dY)
-    input = null; // the input may change after this step: a second backward needs a new forward pass
     return dx;
   }
 
