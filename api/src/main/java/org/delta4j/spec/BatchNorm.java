@@ -13,7 +13,8 @@ import org.delta4j.tensor.Shape;
  * where in training μ and σ² are the batch's mean and (biased) variance over the samples and positions, and at
  * inference the running averages r ← (1 − momentum)·r + momentum·(batch value), the variance's taken unbiased. γ
  * starts at 1 and β at 0; the running statistics are buffers ({@code running_mean} from 0, {@code running_var} from
- * 1), saved with the model and never trained.
+ * 1), saved with the model and never trained. A training batch of one value a channel (one sample after a dense
+ * layer), which PyTorch refuses, gives y = β and leaves the running variance as it was.
  */
 public record BatchNorm(String name, double momentum, double epsilon) implements LayerSpec {
   public static final String TYPE = "batch_norm";
