@@ -29,6 +29,11 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
   public static final String TYPE = "block";
   /** The name by which a node takes the block's input. */
   public static final String INPUT = "input";
+  /**
+   * The most blocks nested one in another: far more than any network needs, and few enough that the recursion
+   * through them (comparing, writing, building) stays within a thread's stack.
+   */
+  public static final int MAX_DEPTH = 64;
 
   /** How a node combines several inputs before its layer: element-wise sum, or joined along the last axis. */
   public enum Merge { ADD, CONCAT }
@@ -80,6 +85,11 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     if (!byName.containsKey(output)) {
       throw new IllegalArgumentException(what(name) + ": the output '" + output + "' is not a node of the block");
     }
+    int depth = depth(nodes);
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException(what(name) + ": holds blocks nested " + depth + " deep, more than the "
+          + MAX_DEPTH + " a network may have");
+    }
     order(name, nodes);
     List<String> unused = unused(nodes, byName, output);
     if (!unused.isEmpty()) {
@@ -102,6 +112,15 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
       }
     }
     return nodes.stream().map(Node::name).filter(n -> !reached.contains(n)).toList();
+  }
+
+  /** How many blocks deep this one is: 1, or 1 more than the deepest block among its nodes. */
+  public int depth() {
+    return depth(nodes);
+  }
+
+  private static int depth(List<Node> nodes) {
+    return 1 + nodes.stream().mapToInt(n -> n.layer() instanceof BlockSpec b ? b.depth() : 0).max().orElse(0);
   }
 
   /** A block of these nodes whose output is the last one's. */

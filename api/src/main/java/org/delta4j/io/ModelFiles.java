@@ -233,13 +233,13 @@ public final class ModelFiles {
     Network network = Network.create(spec, engine, dataType == null ? saved : dataType);
     Set<String> unused = new LinkedHashSet<>(c.tensors().keySet());
     for (Parameter p : network.parameters()) {
-      fill(file, c, p.name(), p.value(), unused);
+      fill(file, c, saved, p.name(), p.value(), unused);
     }
     for (Map.Entry<String, Tensor> b : network.buffers().entrySet()) {
-      fill(file, c, b.getKey(), b.getValue(), unused);
+      fill(file, c, saved, b.getKey(), b.getValue(), unused);
     }
     for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
-      fill(file, c, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
+      fill(file, c, saved, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
     }
     if (!unused.isEmpty()) {
       throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter or optimizer state of "
@@ -344,11 +344,15 @@ public final class ModelFiles {
     return NonFinite.first(all);
   }
 
-  private static void fill(Path file, SafeTensors.Contents c, String name, Tensor into, Set<String> unused)
-      throws ModelFormatException {
+  private static void fill(Path file, SafeTensors.Contents c, DataType saved, String name, Tensor into,
+      Set<String> unused) throws ModelFormatException {
     SafeTensors.Entry e = c.tensors().get(name);
     if (e == null) {
       throw new ModelFormatException(file, "tensor '" + name + "' is missing");
+    }
+    if (e.dataType() != saved) { // a model is saved in one type: F64 values in a FLOAT32 model were rounded unsaid
+      throw new ModelFormatException(file, "tensor '" + name + "' is " + e.dataType() + " but the model's data_type "
+          + "is " + saved);
     }
     if (!Arrays.equals(e.shape(), into.shape().dims())) {
       throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape())

@@ -37,8 +37,13 @@ import org.delta4j.tensor.DataType;
  * the file before allocating or trusting anything, and the contents against the checksum.
  */
 public final class SafeTensors {
-  /** The largest header accepted: headers are small, and a corrupt length must not cause a huge allocation. */
-  static final long MAX_HEADER = 100L << 20;
+  /**
+   * The largest header accepted or written. A model's is some kilobytes (its description, history and run options);
+   * a corrupt length must not cause a huge allocation, nor a forged header of many entries fill the heap as a tree.
+   */
+  static final long MAX_HEADER = 16L << 20;
+  /** About the bytes of heap that reading a header takes per byte of it: its text, then its tree of JSON nodes. */
+  private static final long HEADER_HEAP_FACTOR = 24;
   /** The largest tensor accepted: one Java array of doubles holds at most this many bytes' worth of F64 values. */
   static final long MAX_TENSOR_BYTES = (Integer.MAX_VALUE - 8L) / 8 * 8;
   private static final String METADATA = "__metadata__";
@@ -124,6 +129,10 @@ public final class SafeTensors {
     checked.put(CHECKSUM, hex(crc.getValue()));
     checked.forEach(meta::put);
     byte[] json = JSON.writeValueAsBytes(header);
+    if (json.length > MAX_HEADER - 8) { // a file no reader would take: refused before anything is written
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: a header of %,d bytes (tensor names, shapes "
+          + "and metadata) is more than the %,d a safetensors file may have here", file, json.length, MAX_HEADER));
+    }
     int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to a multiple of 8
     byte[] headerBytes = Arrays.copyOf(json, padded);
     Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
@@ -223,6 +232,8 @@ public final class SafeTensors {
         throw new ModelFormatException(file, "header length " + headerLength + " exceeds the " + MAX_HEADER
             + "-byte limit");
       }
+      Heap.require(String.format(Locale.ROOT, "%s: its header of %,d bytes, read as a tree of JSON,", file,
+          headerLength), headerLength * HEADER_HEAP_FACTOR);
       ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
       readFully(ch, headerBuf, 8);
       headerBuf.flip();

@@ -45,6 +45,33 @@ class BlockSpecTest {
     assertEquals(null, block.refusedBufferValue("bn:running_mean", -1));
   }
 
+  /**
+   * Blocks nest up to {@link BlockSpec#MAX_DEPTH} deep; deeper ones were read and trained, then a StackOverflowError
+   * came out of saving the model (about 300 deep). Refused when built, from Java or JSON, naming the depth.
+   */
+  @Test
+  void blocksNestAtMost64Deep() {
+    LayerSpec inner = new LayerSpec.Dense(2);
+    for (int depth = 1; depth <= BlockSpec.MAX_DEPTH; depth++) {
+      inner = new BlockSpec(BlockSpec.Node.of(inner, BlockSpec.INPUT));
+    }
+    assertEquals(64, ((BlockSpec) inner).depth());
+    NetworkSpec deepest = NetworkSpec.builder().input(2).layer(inner).loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    assertEquals(deepest, NetworkSpecJson.read(NetworkSpecJson.write(deepest)));
+    LayerSpec tooDeep = inner;
+    assertEquals("block: holds blocks nested 65 deep, more than the 64 a network may have",
+        assertThrows(IllegalArgumentException.class, () -> new BlockSpec(BlockSpec.Node.of(tooDeep,
+            BlockSpec.INPUT))).getMessage());
+    String layer = "{\"type\": \"dense\", \"units\": 2}";
+    for (int depth = 1; depth <= BlockSpec.MAX_DEPTH + 1; depth++) {
+      layer = "{\"type\": \"block\", \"nodes\": [{\"inputs\": [\"input\"], \"layer\": " + layer + "}]}";
+    }
+    String wrapped = "{\"input\": [2], \"layers\": [" + layer + "], \"loss\": \"mean_squared_error\"}";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(wrapped));
+    assertTrue(e.getMessage().contains("holds blocks nested 65 deep, more than the 64 a network may have"),
+        e.getMessage());
+  }
+
   @Test
   void concatenationJoinsTheLastAxis() {
     BlockSpec block = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),

@@ -2,6 +2,7 @@ package org.delta4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,6 +101,27 @@ class SafeTensorsTest {
     Path f = dir.resolve("huge.safetensors");
     Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE / 2).array());
     refused(f, "does not fit a file of 16 bytes");
+  }
+
+  /**
+   * A header holds at most 16 MiB, a model's some kilobytes: a forged one of 95 MB (1.6 million empty tensors) filled
+   * a heap of 1 GiB as a tree before any check. Such a header is refused unread, and none is written.
+   */
+  @Test
+  void aHeaderOfMoreThan16MiBIsNeitherReadNorWritten() throws IOException {
+    Path f = dir.resolve("long-header.safetensors");
+    long length = SafeTensors.MAX_HEADER + 8;
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      file.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(length).array());
+      file.setLength(8 + length); // sparse: nothing of it is written
+    }
+    refused(f, "header length 16777224 exceeds the 16777216-byte limit");
+    Path g = dir.resolve("written.safetensors");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(g, Map.of(),
+        Map.of("history", "x".repeat((int) SafeTensors.MAX_HEADER))));
+    assertTrue(e.getMessage().startsWith(g + ": a header of 16,777,2") && e.getMessage().endsWith(" bytes (tensor "
+        + "names, shapes and metadata) is more than the 16,777,216 a safetensors file may have here"), e.getMessage());
+    assertFalse(Files.exists(g));
   }
 
   /**

@@ -214,6 +214,10 @@ class ModelFilesTest {
     refused(rewritten(t -> { }, m -> m.put("format", "other")), "not a Delta4j model");
     refused(rewritten(t -> { }, m -> m.put("network", "{\"input\": [3]}")), "invalid network description");
     refused(rewritten(t -> { }, m -> m.remove("data_type")), "metadata 'data_type' is missing");
+    // F64 values in a FLOAT32 model were rounded to floats without a word
+    refused(rewritten(t -> t.put("dense1.bias", new SafeTensors.Entry(DataType.FLOAT64, new int[] {8},
+        new double[] {0.1, 0, 0, 0, 0, 0, 0, 0})), m -> { }), "tensor 'dense1.bias' is FLOAT64 but the model's "
+        + "data_type is FLOAT32");
   }
 
   private static SafeTensors.Entry withValue(SafeTensors.Entry e, int index, double value) {
