@@ -20,6 +20,16 @@ public interface Engine {
   String description();
 
   /**
+   * What of this engine's set-up decides the bits of its results, as one line: two instances that give the same line
+   * compute the same bits from the same inputs, whatever else differs (for example a thread count that only splits
+   * the work). A resumed training run compares it with its checkpoint's, since the bits of a resumed run equal the
+   * uninterrupted run's only where it holds. By default the {@link #description}.
+   */
+  default String numerics() {
+    return description();
+  }
+
+  /**
    * A new tensor of the given type and shape, filled with zeros; null for either is refused, and a tensor the memory
    * cannot hold is an {@link IllegalStateException} naming its shape and size, never an {@link OutOfMemoryError}.
    */

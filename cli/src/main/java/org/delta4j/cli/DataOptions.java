@@ -39,18 +39,34 @@ final class DataOptions {
   /** The data, split as the command needs it, and the Fashion-MNIST directory it came from (null for a CSV file). */
   record Loaded(String description, Dataset training, Dataset validation, Dataset test, Path fashionMnistDirectory) {
     /**
-     * What training sees, in brief: the sizes of the training and validation sets and a CRC-32C of their features and
+     * The data, in brief: the sizes of the training, validation and test sets and a CRC-32C of their features and
      * targets, sample after sample in order (as little-endian floats). A resumed run compares it with its own: data
-     * changed since the run started would train the rest of it on other samples.
+     * changed since the run started would train the rest of it, or test it, on other samples.
      */
     String fingerprint() {
+      return fingerprint(true);
+    }
+
+    /** The fingerprint as runs saved it before it took in the test set, so that their checkpoints still resume. */
+    String fingerprintWithoutTest() {
+      return fingerprint(false);
+    }
+
+    private String fingerprint(boolean withTest) {
       CRC32C crc = new CRC32C();
       update(crc, training);
       if (validation != null) {
         update(crc, validation);
       }
-      return String.format(Locale.ROOT, "%d training and %d validation samples, CRC-32C %08x", training.size(),
-          validation == null ? 0 : validation.size(), crc.getValue());
+      if (withTest) {
+        update(crc, test);
+      }
+      int validating = validation == null ? 0 : validation.size();
+      return withTest
+          ? String.format(Locale.ROOT, "%d training, %d validation and %d test samples, CRC-32C %08x",
+              training.size(), validating, test.size(), crc.getValue())
+          : String.format(Locale.ROOT, "%d training and %d validation samples, CRC-32C %08x", training.size(),
+              validating, crc.getValue());
     }
 
     private static void update(CRC32C crc, Dataset d) {

@@ -28,6 +28,11 @@ final class RunConfiguration {
   static final String CLASSES = "classes";
   /** The key of what the run trains on, in brief ({@link DataOptions.Loaded#fingerprint()}); not an option either. */
   static final String DATA = "data";
+  /**
+   * The key of the engine's {@link org.delta4j.engine.Engine#numerics()}: a resume on an engine set up otherwise
+   * continues the run, but not to the same bits.
+   */
+  static final String NUMERICS = "numerics";
 
   private final Map<String, String> values;
 

@@ -234,11 +234,12 @@ final class TrainCommand implements Callable<Integer> {
         + loaded.test().size());
     String fingerprint = loaded.fingerprint();
     if (savedRun != null && savedRun.has(RunConfiguration.DATA)
-        && !fingerprint.equals(savedRun.get(RunConfiguration.DATA))) {
-      throw new IllegalArgumentException("the data has changed since the run in " + dir + " started: it trained on "
+        && !fingerprint.equals(savedRun.get(RunConfiguration.DATA))
+        && !loaded.fingerprintWithoutTest().equals(savedRun.get(RunConfiguration.DATA))) {
+      throw new IllegalArgumentException("the data has changed since the run in " + dir + " started: it ran on "
           + savedRun.get(RunConfiguration.DATA) + ", the data given now (" + loaded.description() + ") is "
-          + fingerprint + "; the rest of the run would train on other samples. Resume with the data it started on, "
-          + "or start a new run with another --output");
+          + fingerprint + "; the rest of the run would train or test on other samples. Resume with the data it "
+          + "started on, or start a new run with another --output");
     }
     // The fingerprint sums the class indices; a class renamed where the sorted order keeps it ("cat" to "cow") keeps
     // them, and the run would end a model of classes it never trained on.
@@ -249,8 +250,16 @@ final class TrainCommand implements Callable<Integer> {
           + loaded.training().classNames() + ". Resume with the data it started on, or start a new run with another "
           + "--output");
     }
+    String numerics = selection.engine().numerics();
+    if (savedRun != null && savedRun.has(RunConfiguration.NUMERICS)
+        && !numerics.equals(savedRun.get(RunConfiguration.NUMERICS))) {
+      out.println("Note: the run being resumed computed with " + savedRun.get(RunConfiguration.NUMERICS)
+          + ", and this engine computes with " + numerics + ": the run continues, but its numbers are no longer "
+          + "those of the run not interrupted to the last bit");
+    }
     String run = configuration(selection.engine().name(), loaded.fashionMnistDirectory())
-        .withClasses(loaded.training().classNames()).with(RunConfiguration.DATA, fingerprint).toJson();
+        .withClasses(loaded.training().classNames()).with(RunConfiguration.DATA, fingerprint)
+        .with(RunConfiguration.NUMERICS, numerics).toJson();
 
     Network network;
     TrainingProgress progress;
@@ -398,8 +407,9 @@ final class TrainCommand implements Callable<Integer> {
       if (option.startsWith("--") && matched(option) && !RunConfiguration.MAY_CHANGE.contains(option)
           && !saved.agrees(option, given.get(option))) {
         throw new IllegalArgumentException(option + " " + given.get(option) + " conflicts with the run being resumed, "
-            + "which used " + option + " " + saved.get(option) + " (" + checkpoint + "); leave it out to resume that "
-            + "run, or start a new one with another --output");
+            + (saved.get(option) == null ? "which was started without " + option + ", as its default"
+                : "which used " + option + " " + saved.get(option)) + " (" + checkpoint + "); leave it out to resume "
+            + "that run, or start a new one with another --output");
       }
     }
     // Every checkpoint records every option; one without some would resume with the defaults in their place, which

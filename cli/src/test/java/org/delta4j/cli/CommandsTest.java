@@ -2,6 +2,7 @@ package org.delta4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -363,25 +364,43 @@ class CommandsTest {
     Files.createDirectories(copy);
     Files.copy(stopped.resolve(TrainCommand.CHECKPOINT), copy.resolve(TrainCommand.CHECKPOINT));
 
+    Path otherKernels = out.resolve("other-kernels");
+    Files.createDirectories(otherKernels);
+    var contents = SafeTensors.read(stopped.resolve(TrainCommand.CHECKPOINT));
+    var metadata = new java.util.LinkedHashMap<>(contents.metadata());
+    metadata.put(ModelFiles.RUN, RunConfiguration.fromJson(metadata.get(ModelFiles.RUN), stopped)
+        .with(RunConfiguration.NUMERICS, "scalar loops of another machine").toJson());
+    SafeTensors.write(otherKernels.resolve(TrainCommand.CHECKPOINT), contents.tensors(), metadata);
+
     Run resumed = run("train", "--resume", "--output", stopped.toString());
     assertEquals(0, resumed.exitCode(), resumed.err());
+    assertFalse(resumed.out().contains("Note:"), resumed.out());
     var a = ModelFiles.load(out.resolve("straight").resolve(TrainCommand.MODEL), Engines.get("ref")).network();
     var b = ModelFiles.load(stopped.resolve(TrainCommand.MODEL), Engines.get("ref")).network();
     for (int i = 0; i < a.parameters().size(); i++) {
       assertArrayEquals(a.parameters().get(i).value().toDoubleArray(), b.parameters().get(i).value().toDoubleArray());
     }
 
-    // the first value of ten rows (that all ten fell in the test part, which training does not see, is unlikely)
-    List<String> rows = new ArrayList<>(List.of(csv.toString().split("\n")));
+    // an engine set up otherwise (the scalar loops, another CPU's blocking) continues the run, saying it differs
+    Run elsewhere = run("train", "--resume", "--output", otherKernels.toString());
+    assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+    assertTrue(elsewhere.out().contains("Note: the run being resumed computed with scalar loops of another machine, "
+        + "and this engine computes with reference engine (plain Java ") && elsewhere.out().contains(": the run "
+        + "continues, but its numbers are no longer those of the run not interrupted to the last bit"),
+        elsewhere.out());
+
+    // the first value of any one row, whether it fell in the training, validation or test part
+    List<String> original = List.of(csv.toString().split("\n"));
     for (int i = 0; i < 10; i++) {
+      List<String> rows = new ArrayList<>(original);
       rows.set(i, "7" + rows.get(i).substring(rows.get(i).indexOf('.')));
+      Files.writeString(file, String.join("\n", rows) + "\n");
+      Run changed = run("train", "--resume", "--output", copy.toString());
+      assertEquals(1, changed.exitCode(), "row " + i + ": " + changed.out());
+      assertTrue(changed.err().contains("the data has changed since the run in " + copy + " started: it ran on 144 "
+          + "training, 16 validation and 40 test samples, CRC-32C "), changed.err());
+      assertTrue(Files.notExists(copy.resolve(TrainCommand.MODEL)), "nothing was trained");
     }
-    Files.writeString(file, String.join("\n", rows) + "\n");
-    Run changed = run("train", "--resume", "--output", copy.toString());
-    assertEquals(1, changed.exitCode(), changed.out());
-    assertTrue(changed.err().contains("the data has changed since the run in " + copy + " started: it trained on 144 "
-        + "training and 16 validation samples, CRC-32C "), changed.err());
-    assertTrue(Files.notExists(copy.resolve(TrainCommand.MODEL)), "nothing was trained");
   }
 
   @Test
@@ -647,6 +666,9 @@ class CommandsTest {
     Run dtype = run("train", "--resume", "--output", out.toString(), "--dtype", "FLOAT32");
     assertTrue(dtype.err().contains("--dtype FLOAT32 conflicts with the run being resumed, which used --dtype FLOAT64"),
         dtype.err());
+    Run rate = run("train", "--resume", "--output", out.toString(), "--learning-rate", "0.002");
+    assertTrue(rate.err().contains("--learning-rate 0.002 conflicts with the run being resumed, which was started "
+        + "without --learning-rate, as its default ("), rate.err());
     Run fewer = run("train", "--resume", "--output", out.toString(), "--epochs", "2");
     assertTrue(fewer.err().contains("--epochs 2 conflicts with the run in " + out + ", which plans 3 epochs"),
         fewer.err());

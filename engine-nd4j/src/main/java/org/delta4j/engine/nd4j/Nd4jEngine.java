@@ -1,6 +1,7 @@
 package org.delta4j.engine.nd4j;
 
 import java.util.Locale;
+import org.delta4j.engine.CpuInfo;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
@@ -37,6 +38,19 @@ public final class Nd4jEngine implements Engine {
     return "ND4J " + VERSION + " native CPU backend ("
         + Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + "), "
         + threads;
+  }
+
+  /**
+   * The description (versions, BLAS and the threads it splits each product's sums between), the CPU model, by which
+   * OpenBLAS picks its kernels unless {@code OPENBLAS_CORETYPE} names them, and the width of the engine's own vector
+   * loops.
+   */
+  @Override
+  public String numerics() {
+    String coreType = System.getenv("OPENBLAS_CORETYPE");
+    return description() + "; CPU " + CpuInfo.here().get("model name")
+        + (coreType == null || coreType.isBlank() ? "" : ", OPENBLAS_CORETYPE " + coreType)
+        + (SmallArrays.VECTOR_API ? "; " + VectorRowLoops.bits() + "-bit vector loops" : "; scalar loops");
   }
 
   @Override

@@ -18,6 +18,11 @@ final class VectorRowLoops {
 
   private VectorRowLoops() {}
 
+  /** The width of the loops' float vectors, in bits: it decides the order of their sums. */
+  static int bits() {
+    return F.vectorBitSize();
+  }
+
   /** M[i, j] += v[j] for the [rows, n] matrix m. */
   static void addRowVector(NativeMemory m, int rows, int n, NativeMemory v) {
     if (m.floats) {

@@ -26,6 +26,15 @@ class Nd4jEngineTest {
     assertTrue(engine.description().contains("ND4J"), engine.description());
   }
 
+  /** OpenBLAS picks its kernels by the CPU model, and splits a product's sums by its threads: both decide the bits. */
+  @Test
+  void itsNumericsNameTheBlasThreadsTheCpuAndTheVectorLoops() {
+    String numerics = engine.numerics();
+    assertTrue(numerics.startsWith(engine.description() + "; CPU "), numerics);
+    assertTrue(numerics.contains("BLAS on "), numerics);
+    assertTrue(numerics.endsWith("-bit vector loops"), numerics);
+  }
+
   @Test
   void anEngineThatFailsToLoadIsReportedAndTheReferenceServes() {
     EngineProvider unloadable = new EngineProvider() {

@@ -3,6 +3,7 @@ package org.delta4j.engine.ref;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.KernelArguments;
 import org.delta4j.engine.Kernels;
+import org.delta4j.engine.ref.gemm.MatrixMultiply;
 import org.delta4j.io.Heap;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -24,7 +25,13 @@ public final class RefEngine implements Engine {
 
   @Override
   public String description() {
-    return "reference engine (plain Java " + Runtime.version() + "), " + kernels.gemmDescription();
+    return "reference engine (plain Java " + Runtime.version() + "), " + MatrixMultiply.get().description();
+  }
+
+  /** The Java version and the kernels, without the threads: they split the work without changing any sum. */
+  @Override
+  public String numerics() {
+    return "reference engine (plain Java " + Runtime.version() + "), " + MatrixMultiply.get().kernels();
   }
 
   @Override

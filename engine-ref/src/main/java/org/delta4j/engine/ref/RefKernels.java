@@ -34,10 +34,6 @@ final class RefKernels implements Kernels {
     this.engine = engine;
   }
 
-  String gemmDescription() {
-    return MatrixMultiply.get().description();
-  }
-
   private RefTensor ref(String kernel, Tensor t) {
     return KernelArguments.owned(kernel, t, engine, RefTensor.class);
   }

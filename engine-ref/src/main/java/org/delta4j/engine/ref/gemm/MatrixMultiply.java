@@ -152,11 +152,19 @@ public final class MatrixMultiply {
 
   /** Which kernels, shaped for what, and how many threads, for people. */
   public String description() {
+    return kernels() + ", " + POOL.parallelism() + " threads";
+  }
+
+  /**
+   * The kernels and their blocking, which decide the bits of every product (the threads only split its rows and
+   * columns): the vector width, tile and block sizes, or the scalar loops.
+   */
+  public String kernels() {
     String cpu = vector ? shape.vectorBits() + "-bit vectors, " + shape.vectorRegisters() + " registers, "
         + shape.fmaChains() + " FMA chains, " : "";
     return (vector ? "Vector API" : "scalar") + " gemm (" + cpu + "caches " + (shape.l1d() >> 10) + "K/"
         + (shape.l2() >> 10) + "K/" + (shape.l3() >> 10) + "K; float " + floats.kernelName() + "; double "
-        + doubles.kernelName() + "), " + POOL.parallelism() + " threads";
+        + doubles.kernelName() + ")";
   }
 
   /** Whether this JVM's instance, and the engine's other vectorised loops, use the Vector API. */

@@ -1,6 +1,8 @@
 package org.delta4j.engine.ref.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +43,21 @@ class MatrixMultiplyTest {
     assertTrue(MatrixMultiply.get().vector(), "surefire runs with --add-modules jdk.incubator.vector");
     assertTrue(MatrixMultiply.get().description().startsWith("Vector API gemm"), MatrixMultiply.get().description());
     assertTrue(SCALAR.description().startsWith("scalar gemm"), SCALAR.description());
+  }
+
+  /**
+   * What decides a product's bits is the kernels and their blocking, which differ between the scalar and vector
+   * kernels and between CPUs; the threads only split rows and columns, so they are left out (a resume on a machine of
+   * more cores computes the same bits).
+   */
+  @Test
+  void theKernelsThatDecideTheBitsAreNamedWithoutTheThreads() {
+    MatrixMultiply m = MatrixMultiply.get();
+    assertTrue(m.description().startsWith(m.kernels() + ", ") && m.description().endsWith(" threads"),
+        m.description());
+    assertFalse(m.kernels().contains("threads"), m.kernels());
+    assertNotEquals(SCALAR.kernels(), m.kernels());
+    assertTrue(new org.delta4j.engine.ref.RefEngine().numerics().endsWith(m.kernels()));
   }
 
   @Test
