@@ -58,6 +58,13 @@ public final class AtomicFiles {
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      if (e instanceof FileSystemException) {
+        throw e;
+      }
+      // such as "No space left on device", which names no file
+      throw (IOException) new FileSystemException(target.toString(), null, "cannot be written (" + e.getMessage()
+          + "); what was there is as it was").initCause(e);
     } finally {
       Files.deleteIfExists(tmp);
     }

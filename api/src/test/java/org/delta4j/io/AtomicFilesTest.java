@@ -43,6 +43,23 @@ class AtomicFilesTest {
     assertEquals(List.of(file), listing());
   }
 
+  /**
+   * A write that fails as a full disk fails ("No space left on device", naming no file) names the file it was
+   * writing, and leaves what was there and no temporary file.
+   */
+  @Test
+  void aFailedWriteNamesItsFileAndLeavesWhatWasThere() throws IOException {
+    Path file = dir.resolve("checkpoint.safetensors");
+    AtomicFiles.writeString(file, "epoch 1");
+    FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.write(file, tmp -> {
+      Files.writeString(tmp, "epoch 2, half of it");
+      throw new IOException("No space left on device");
+    }));
+    assertEquals(file + ": cannot be written (No space left on device); what was there is as it was", e.getMessage());
+    assertEquals("epoch 1", Files.readString(file));
+    assertEquals(List.of(file), listing());
+  }
+
   @Test
   void aLinkIsWrittenThroughToTheFileItLeadsTo() throws IOException {
     Path file = dir.resolve("model.safetensors");
