@@ -68,6 +68,10 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     nodes = withDefaultNames(name, nodes);
     Map<String, Node> byName = new HashMap<>();
     for (Node n : nodes) {
+      if (n.name().contains(":")) { // node "b:fc" beside a block "b" of a node "fc" would both own "b:fc:weight"
+        throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' holds ':', which joins a "
+            + "node's name to the roles of its parameters");
+      }
       if (n.name().equals(INPUT) || byName.put(n.name(), n) != null) {
         throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' is "
             + (n.name().equals(INPUT) ? "reserved for the block's input" : "used twice"));
@@ -121,6 +125,12 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
   private static int depth(List<Node> nodes) {
     return 1 + nodes.stream().mapToInt(n -> n.layer() instanceof BlockSpec b ? b.depth() : 0).max().orElse(0);
+  }
+
+  /** The layer of the output node, or the layer that gives that node's output. */
+  @Override
+  public LayerSpec outputLayer() {
+    return nodes.stream().filter(n -> n.name().equals(output)).findFirst().orElseThrow().layer().outputLayer();
   }
 
   /** A block of these nodes whose output is the last one's. */

@@ -60,6 +60,14 @@ public interface LayerSpec {
   /** Writes the kind's own fields (not {@code type} or {@code name}). */
   void writeFields(FieldWriter out);
 
+  /**
+   * The layer whose output is this one's, for a loss to see what a network ends with: this layer itself, or for a
+   * layer made of others (a block) the one that gives its output.
+   */
+  default LayerSpec outputLayer() {
+    return this;
+  }
+
   /** The default name's stem: {@code dense}, {@code relu}, {@code dropout}... */
   default String kindLabel() {
     return type();

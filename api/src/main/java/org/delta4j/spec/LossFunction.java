@@ -67,7 +67,7 @@ public enum LossFunction implements LossSpec {
     if (layers.isEmpty()) {
       return null;
     }
-    String last = layers.get(layers.size() - 1).type();
+    String last = layers.get(layers.size() - 1).outputLayer().type(); // through a block, its output node's
     boolean softmax = last.equals(ActivationFunction.SOFTMAX.label());
     return switch (this) {
       case SOFTMAX_CROSS_ENTROPY -> softmax

@@ -79,6 +79,36 @@ class BlockSpecTest {
     assertEquals(Shape.of(7), block.outputShape(Shape.of(4)));
   }
 
+  /** A node's parameters are "node:role": a node named "b:fc" beside a block "b" of a node "fc" would share them. */
+  @Test
+  void aNodeNameHoldingAColonIsRefused() {
+    assertEquals("block 'outer': node name 'b:fc' holds ':', which joins a node's name to the roles of its parameters",
+        assertThrows(IllegalArgumentException.class, () -> new BlockSpec("outer", List.of(
+            BlockSpec.Node.of(new LayerSpec.Dense(2).withName("b:fc"), BlockSpec.INPUT)), null)).getMessage());
+  }
+
+  /**
+   * A loss checks what the network ends with through a block: its output node's layer. Softmax cross-entropy after a
+   * block ending in a softmax applied the softmax twice unsaid, and categorical cross-entropy there was refused.
+   */
+  @Test
+  void aLossSeesTheLayerThatGivesABlocksOutput() {
+    BlockSpec softmaxLast = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.SOFTMAX), "dense1"));
+    assertEquals(ActivationFunction.SOFTMAX.label(), softmaxLast.outputLayer().type());
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3)
+        .layer(softmaxLast).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
+    assertTrue(e.getMessage().contains("remove the final softmax layer"), e.getMessage());
+    NetworkSpec.builder().input(3).layer(softmaxLast).loss(LossFunction.CATEGORICAL_CROSS_ENTROPY).build();
+    BlockSpec nested = new BlockSpec(BlockSpec.Node.of(new LayerSpec.Dense(3), BlockSpec.INPUT),
+        BlockSpec.Node.of(new BlockSpec(BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.SIGMOID),
+            BlockSpec.INPUT)), "dense1"));
+    NetworkSpec.builder().input(3).layer(nested).loss(LossFunction.BINARY_CROSS_ENTROPY).build();
+    e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).layer(nested)
+        .loss(LossFunction.PERCEPTRON).build());
+    assertTrue(e.getMessage().contains("PERCEPTRON takes the raw activation w·x"), e.getMessage());
+  }
+
   @Test
   void aCycleIsRejectedWhenTheSpecIsBuiltNamingTheLayers() {
     String m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("res", List.of(
