@@ -22,7 +22,7 @@ final class Slot {
   private static final int PURPOSES = 6;
   private static final int SIZES = 4;
 
-  private final Tensor[][] tensors = new Tensor[PURPOSES][SIZES];
+  private final Tensor[][] tensors = new Tensor[PURPOSES][]; // each made on its first use: most operations use two
   private final int[] next = new int[PURPOSES];
   private Convolution convolution;
   private ConvGeometry convolutionGeometry;
@@ -30,6 +30,9 @@ final class Slot {
 
   Tensor get(int purpose, Shape shape, Engine engine, DataType type) {
     Tensor[] kept = tensors[purpose];
+    if (kept == null) {
+      kept = tensors[purpose] = new Tensor[SIZES];
+    }
     for (Tensor t : kept) {
       if (t != null && t.shape().equals(shape)) {
         return t;

@@ -345,12 +345,13 @@ public final class Network {
       copyBuffers(true);
       try {
         zeroGradients();
-        Tensor out = forward(input, Mode.training(optimizer.iterations(), firstRow));
+        Mode mode = Mode.training(optimizer.iterations(), firstRow);
+        Tensor out = forward(input, mode);
         Tensor gradient = lossGradients.get(out.shape().dim(0));
         double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
         if (!Double.isFinite(value)) {
           throw new ArithmeticException(String.format(Locale.ROOT, "%s loss is %s at update %d: ", spec.loss().type(),
-              value, optimizer.iterations() + 1) + nonFiniteCause());
+              value, optimizer.iterations() + 1) + nonFiniteCause(input, mode));
         }
         backward(gradient, false);
         return value;
@@ -370,9 +371,10 @@ public final class Network {
 
   /**
    * Why a loss is not finite: the first weight or buffer that is not, once updates were made (a rule of the optimizer,
-   * written anywhere, makes NaN that no loss would), else the data or the rate. Scans the model, on this path only.
+   * written anywhere, makes NaN that no loss would), else the first layer whose output is not on a finite input, else
+   * the data or the rate. Scans the model, and runs the pass again layer by layer, on this path only.
    */
-  private String nonFiniteCause() {
+  private String nonFiniteCause(Tensor input, Mode mode) {
     Map<String, Tensor> model = new LinkedHashMap<>();
     for (Parameter p : parameters) {
       model.put(p.name(), p.value());
@@ -386,10 +388,36 @@ public final class Network {
     if (spoiled != null && optimizer.iterations() > 0) {
       return "the weights are not finite after update " + optimizer.iterations() + " of the "
           + spec.optimizer().type() + " optimizer (" + spec.optimizer().getClass().getName() + "): " + spoiled
-          + "; its rule wrote that, or training diverged (" + lower + ")";
+          + "; its rule wrote that, or a gradient before it was not finite (a loss or layer finite where its "
+          + "derivative is not, such as log(x) at x = 0), or training diverged (" + lower + ")";
+    }
+    String made = spoiled == null ? firstNonFiniteLayer(input, mode) : null;
+    if (made != null) {
+      return made + ", from finite inputs and weights: its rule, or values beyond the data type's range as training "
+          + "diverges (" + lower + ")";
     }
     return (spoiled != null ? spoiled + "; " : "") + "the inputs or targets hold NaN/infinite values, or training "
         + "diverged (" + lower + ")";
+  }
+
+  /**
+   * "layer 'name' made …" for the first stage whose output is not finite when the pass runs again as it ran; null
+   * when the input is not finite, or no output is.
+   */
+  private String firstNonFiniteLayer(Tensor input, Mode mode) {
+    if (NonFinite.first(Map.of("input", input)) != null) {
+      return null;
+    }
+    Tensor x = input;
+    for (Layer l : stages) {
+      x = l.forward(x, mode);
+      String bad = NonFinite.first(Map.of(l.name(), x));
+      if (bad != null) {
+        return "layer '" + l.name() + "' made NaN or ∞: its output " + bad.substring("tensor '".length()
+            + l.name().length() + 2);
+      }
+    }
+    return null;
   }
 
   /** Saves the buffers into their backups, or puts the backups back. */

@@ -126,6 +126,14 @@ class BadInputTest {
     Tensor x = engine.tensor(DataType.FLOAT32, Shape.of(1, 4), 1, Float.NaN, 0, 0);
     fails(ArithmeticException.class, () -> net.trainStep(x, engine.tensor(DataType.FLOAT32, Shape.of(1, 2), 1, 0)),
         "NaN");
+    // finite weights and inputs whose product a float cannot hold: the layer that made the ∞ is named
+    Network overflowing = Network.create(NetworkSpec.builder().input(1).dense(1).loss(LossFunction.SQUARED_ERROR)
+        .build(), engine);
+    overflowing.parameters().get(0).value().copyFrom(new double[] {1e30});
+    fails(ArithmeticException.class, () -> overflowing.trainStep(engine.tensor(DataType.FLOAT32, Shape.of(1, 1), 1e30),
+        engine.tensor(DataType.FLOAT32, Shape.of(1, 1), 0)), "squared_error loss is Infinity at update 1: layer "
+        + "'dense1' made NaN or ∞: its output holds Infinity at index [0, 0] (flat 0), from finite inputs and weights: "
+        + "its rule, or values beyond the data type's range as training diverges (try a lower learning rate than");
   }
 
   @Test
