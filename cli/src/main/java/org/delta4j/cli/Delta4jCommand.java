@@ -66,6 +66,12 @@ public final class Delta4jCommand implements Runnable {
         return 1;
       }
       for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof IllegalStateException && t.getCause() instanceof OutOfMemoryError) {
+          // Delta4j's own words for memory it could not have (Heap.outOfMemory): what was asked for, and how much
+          commandLine.getErr().println("error: " + t.getMessage());
+          commandLine.getErr().flush();
+          return 1;
+        }
         if (t instanceof OutOfMemoryError) { // from a worker thread, wrapped on its way to this one
           commandLine.getErr().println("error: " + outOfMemory());
           commandLine.getErr().flush();

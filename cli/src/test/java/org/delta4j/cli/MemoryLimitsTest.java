@@ -99,6 +99,45 @@ class MemoryLimitsTest {
         "give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx"), error);
   }
 
+  /**
+   * Weights too large for the heap are refused naming the tensor and its size, as the engine words it, where the
+   * program said only that it had run out of memory.
+   */
+  @Test
+  void weightsTooLargeForTheHeapAreNamedWithTheirSize(@TempDir Path dir) throws Exception {
+    Path csv = Files.writeString(dir.resolve("points.csv"), "1,2,0\n2,1,1\n3,1,1\n1,3,0\n0,1,0\n");
+    Path spec = Files.writeString(dir.resolve("wide.json"), "{\"input\": [2], \"layers\": [{\"type\": \"dense\", "
+        + "\"units\": 20000000}, {\"type\": \"dense\", \"units\": 2}], \"loss\": \"softmax_cross_entropy\"}");
+    String[] run = run(dir.resolve("errors.txt"), HEAP_MIB, "train", "--csv", csv.toString(), "--spec",
+        spec.toString(), "--validation-fraction", "0", "--engine", "ref", "--output",
+        dir.resolve("run").toString());
+    assertEquals("1", run[0], run[2]);
+    String error = error(run);
+    assertTrue(error.startsWith("error: the reference engine: the values of a tensor [2, 20000000] in FLOAT32, need "
+        + "about 152 MiB, more than Java could give (maximum heap ") && error.contains("give Java more memory (-Xmx, "
+        + "or DELTA4J_JAVA_OPTS=-Xmx"), error);
+  }
+
+  /** A line of tens of millions of commas is refused naming the file and line, where it ran out of memory unsaid. */
+  @Test
+  void aLineOfTensOfMillionsOfFieldsIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("commas.csv");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 20)) {
+      byte[] commas = new byte[1 << 20];
+      java.util.Arrays.fill(commas, (byte) ',');
+      for (int i = 0; i < 40; i++) {
+        out.write(commas);
+      }
+      out.write('\n');
+    }
+    String[] run = run(csv, dir.resolve("run"), dir.resolve("errors.txt"));
+    assertEquals("1", run[0], run[2]);
+    String error = error(run);
+    assertTrue(error.startsWith("error: " + csv + ": line 1, of more than ") && error.contains(" fields, and its "
+        + "columns' flags need about ") && error.contains("give Java more memory (-Xmx, or DELTA4J_JAVA_OPTS=-Xmx"),
+        error);
+  }
+
   @Test
   void runningOutOfMemoryElsewhereSaysHowMuchTheHeapHadAndHowToGiveMore(@TempDir Path dir) throws Exception {
     CommandsTest.writeIdx(dir, "train", 4_000, 1); // 3 MB of images, read; then no room to train on them

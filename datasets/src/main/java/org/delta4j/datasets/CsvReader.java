@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -188,7 +189,13 @@ public final class CsvReader {
     Scan s = parse(file, header, -1, (row, column, b, length, line) -> {
       if (column >= byteValued[0].length) {
         int old = byteValued[0].length;
-        byteValued[0] = Arrays.copyOf(byteValued[0], Math.max(2 * old, column + 1));
+        int grown = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * old, column + 1L));
+        try {
+          byteValued[0] = Arrays.copyOf(byteValued[0], grown);
+        } catch (OutOfMemoryError e) { // a line of some hundred million commas
+          throw Heap.outOfMemory(String.format(Locale.ROOT, "%s: line %,d, of more than %,d fields, and its "
+              + "columns' flags", file, line, column), 2L * grown, e);
+        }
         Arrays.fill(byteValued[0], old, byteValued[0].length, true);
       }
       if (byteValued[0][column] && wholeByte(b, length) < 0) {
@@ -517,7 +524,7 @@ public final class CsvReader {
 
   /** Refuses a table whose arrays would not fit in what the heap can still give, saying how much it needs. */
   private static void ensureMemory(Path file, int rows, int columns, long bytes) throws IOException {
-    String subject = String.format(java.util.Locale.ROOT, "%s: %,d rows of %d values", file, rows, columns);
+    String subject = String.format(Locale.ROOT, "%s: %,d rows of %d values", file, rows, columns);
     if ((long) rows * columns > Integer.MAX_VALUE - 8) {
       throw new IOException(String.format(java.util.Locale.ROOT, "%s are %,d values, more than one Java array holds "
           + "(%,d)", subject, (long) rows * columns, Integer.MAX_VALUE - 8));
