@@ -405,16 +405,15 @@ public final class Network {
    * when the input is not finite, or no output is.
    */
   private String firstNonFiniteLayer(Tensor input, Mode mode) {
-    if (NonFinite.first(Map.of("input", input)) != null) {
+    if (NonFinite.first(input) != null) {
       return null;
     }
     Tensor x = input;
     for (Layer l : stages) {
       x = l.forward(x, mode);
-      String bad = NonFinite.first(Map.of(l.name(), x));
+      String bad = NonFinite.first(x);
       if (bad != null) {
-        return "layer '" + l.name() + "' made NaN or ∞: its output " + bad.substring("tensor '".length()
-            + l.name().length() + 2);
+        return "layer '" + l.name() + "' made NaN or ∞: its output holds " + bad;
       }
     }
     return null;

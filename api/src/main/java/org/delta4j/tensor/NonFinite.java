@@ -12,12 +12,20 @@ public final class NonFinite {
    */
   public static String first(Map<String, Tensor> tensors) {
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      double[] v = e.getValue().toDoubleArray();
-      for (int i = 0; i < v.length; i++) {
-        if (!Double.isFinite(v[i])) {
-          return "tensor '" + e.getKey() + "' holds " + v[i] + " at index " + e.getValue().shape().index(i)
-              + " (flat " + i + ")";
-        }
+      String value = first(e.getValue());
+      if (value != null) {
+        return "tensor '" + e.getKey() + "' holds " + value;
+      }
+    }
+    return null;
+  }
+
+  /** The first NaN or infinite value of {@code t}, as "NaN at index [i, j] (flat k)"; null when every one is finite. */
+  public static String first(Tensor t) {
+    double[] v = t.toDoubleArray();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        return v[i] + " at index " + t.shape().index(i) + " (flat " + i + ")";
       }
     }
     return null;
