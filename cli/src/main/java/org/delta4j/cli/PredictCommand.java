@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.delta4j.data.Dataset;
 import org.delta4j.io.SavedModel;
 import org.delta4j.nn.Network;
+import org.delta4j.spec.LossSpec;
 import org.delta4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,23 +46,23 @@ final class PredictCommand implements Callable<Integer> {
     int n = Math.min(count, test.size());
     int classes = (int) net.outputShape().size();
     List<String> names = test.classNames();
+    // a probability where the loss reads the outputs as such (after its softmax, or the network's), else the output
+    LossSpec.Targets form = net.spec().loss().targets();
+    String shown = form == LossSpec.Targets.CLASSES || form == LossSpec.Targets.BINARY ? "p" : "output";
+    int[] best = new int[Math.min(TrainCommand.EVALUATION_BATCH, n)];
     int correct = 0;
     // In batches, as evaluate does: a whole test set at once would need the work tensors of that many samples.
     for (int from = 0; from < n; from += TrainCommand.EVALUATION_BATCH) {
       int rows = Math.min(TrainCommand.EVALUATION_BATCH, n - from);
-      double[] p = probabilities(net, test, from, rows);
+      Tensor input = input(net, test, from, rows);
+      net.predictClasses(input, best); // the class as evaluate and training take it: the argmax of the outputs
+      double[] p = net.probabilities(input).toDoubleArray();
       for (int r = 0; r < rows; r++) {
         int i = from + r;
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-          if (p[r * classes + c] > p[r * classes + best]) {
-            best = c;
-          }
-        }
         int actual = test.label(i);
-        correct += best == actual ? 1 : 0;
-        out.println(String.format(Locale.ROOT, "#%-5d predicted %-12s p=%.3f   actual %-12s %s", i, names.get(best),
-            p[r * classes + best], names.get(actual), best == actual ? "" : "✗"));
+        correct += best[r] == actual ? 1 : 0;
+        out.println(String.format(Locale.ROOT, "#%-5d predicted %-12s %s=%.3f   actual %-12s %s", i,
+            names.get(best[r]), shown, p[r * classes + best[r]], names.get(actual), best[r] == actual ? "" : "✗"));
       }
     }
     out.println(String.format(Locale.ROOT, "%d of %d right", correct, n));
@@ -70,10 +71,10 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * The class probabilities of samples {@code from .. from + rows} of {@code test}, row by row. The samples enter in
-   * the network's own input shape: flat samples of as many values feed an image input, as in training.
+   * Samples {@code from .. from + rows} of {@code test} as a batch in the network's own input shape: flat samples of
+   * as many values feed an image input, as in training.
    */
-  private static double[] probabilities(Network net, Dataset test, int from, int rows) {
+  private static Tensor input(Network net, Dataset test, int from, int rows) {
     int[] order = new int[rows];
     for (int i = 0; i < rows; i++) {
       order[i] = from + i;
@@ -83,6 +84,6 @@ final class PredictCommand implements Callable<Integer> {
     test.fill(order, 0, rows, x, t);
     Tensor input = net.engine().zeros(net.dataType(), net.spec().input().withBatch(rows));
     input.copyFrom(x);
-    return net.probabilities(input).toDoubleArray();
+    return input;
   }
 }

@@ -254,6 +254,20 @@ class CommandsTest {
     assertTrue(evaluated.out().contains("Test accuracy: " + accuracy), "the same test split, from the model's own "
         + "seed: " + evaluated.out());
 
+    Run predicted = run("predict", "--csv", file.toString(), "--engine", "ref", "--count", "3", "--model",
+        out.resolve("run").resolve("model.safetensors").toString());
+    assertEquals(0, predicted.exitCode(), predicted.err());
+    assertTrue(predicted.out().matches("(?s).*#0 +predicted (pos|neg) +p=[01]\\.\\d{3} .*"), predicted.out());
+    // A loss of values reads the outputs as they are: predict shows an output, not a probability (it wrote p=1.649).
+    Path squared = Files.writeString(out.resolve("squared.json"), "{\"input\": [2], \"layers\": [{\"type\": "
+        + "\"dense\", \"units\": 2}], \"loss\": \"squared_error\"}");
+    assertEquals(0, run("train", "--csv", file.toString(), "--header", "--spec", squared.toString(), "--epochs", "1",
+        "--engine", "ref", "--output", out.resolve("squared").toString()).exitCode());
+    Run outputs = run("predict", "--csv", file.toString(), "--engine", "ref", "--count", "3", "--model",
+        out.resolve("squared").resolve("model.safetensors").toString());
+    assertTrue(outputs.out().matches("(?s).*#0 +predicted (pos|neg) +output=-?\\d+\\.\\d{3} .*")
+        && !outputs.out().contains("p="), outputs.out());
+
     // Other names for two classes would be matched to the outputs by their sorted order: refused, naming both.
     Path renamed = Files.writeString(out.resolve("renamed.csv"), csv.toString().replace("pos", "yes")
         .replace("neg", "no"));
