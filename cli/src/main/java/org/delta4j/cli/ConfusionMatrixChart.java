@@ -9,6 +9,7 @@ import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.delta4j.metrics.ConfusionMatrix;
@@ -31,6 +32,9 @@ final class ConfusionMatrixChart {
     }
   }
 
+  /** The panels' titles: the counts, then each actual class's shares. */
+  static final String[] TITLES = {"Counts: actual ↓, predicted →", "Share of each actual class"};
+
   private ConfusionMatrixChart() {}
 
   /** The colour of a value in [0, 1] on the sequential scale. */
@@ -51,7 +55,10 @@ final class ConfusionMatrixChart {
     int widest = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
     int left = MARGIN + widest + 12;
     int top = MARGIN + 2 * fm.getHeight();
-    int panelGap = n * cell + left;
+    // a panel is as wide as its matrix, or as its title where few classes make the matrix narrower
+    FontMetrics bold = g.getFontMetrics(labelFont.deriveFont(Font.BOLD));
+    int titles = Arrays.stream(TITLES).mapToInt(bold::stringWidth).max().orElse(0);
+    int panelGap = Math.max(n * cell, titles + 2 * MARGIN) + left;
     return new Layout(cell, left, top, panelGap, labelFont, valueFont);
   }
 
@@ -79,12 +86,11 @@ final class ConfusionMatrixChart {
         max = Math.max(max, m.count(a, p));
       }
     }
-    String[] titles = {"Counts: actual ↓, predicted →", "Share of each actual class"};
     for (int panel = 0; panel < 2; panel++) {
       g.setColor(Color.BLACK);
       g.setFont(l.labelFont().deriveFont(Font.BOLD));
       Rectangle first = l.cell(panel, 0, 0);
-      g.drawString(titles[panel], first.x, MARGIN + g.getFontMetrics().getAscent());
+      g.drawString(TITLES[panel], first.x, MARGIN + g.getFontMetrics().getAscent());
       for (int a = 0; a < n; a++) {
         long row = m.support(a);
         for (int p = 0; p < n; p++) {

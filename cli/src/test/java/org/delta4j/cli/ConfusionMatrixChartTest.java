@@ -74,6 +74,24 @@ class ConfusionMatrixChartTest {
         "predicted class names do not overlap");
   }
 
+  /** With few classes the titles, wider than the matrices, kept them apart: they ran into each other, off the image. */
+  @Test
+  void theTitlesKeepApartAndWithinThePictureForAnyNumberOfClasses() {
+    for (int n : new int[] {1, 2, 3, 4, 10}) {
+      List<String> names = NAMES.subList(0, n);
+      BufferedImage image = ConfusionMatrixChart.render(new ConfusionMatrix(n), names);
+      java.awt.Graphics2D g = image.createGraphics();
+      ConfusionMatrixChart.Layout l = ConfusionMatrixChart.layout(names, g);
+      java.awt.FontMetrics bold = g.getFontMetrics(l.labelFont().deriveFont(java.awt.Font.BOLD));
+      int countsEnd = l.cell(0, 0, 0).x + bold.stringWidth(ConfusionMatrixChart.TITLES[0]);
+      int sharesStart = l.cell(1, 0, 0).x;
+      assertTrue(countsEnd < sharesStart, n + " classes: the first title ends at " + countsEnd + ", the second "
+          + "starts at " + sharesStart);
+      assertTrue(sharesStart + bold.stringWidth(ConfusionMatrixChart.TITLES[1]) < image.getWidth(),
+          n + " classes: the second title runs off the picture");
+    }
+  }
+
   @Test
   void theScaleRunsFromWhiteToDark() {
     assertEquals(Color.WHITE, ConfusionMatrixChart.shade(0));
