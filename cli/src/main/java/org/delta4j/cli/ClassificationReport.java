@@ -38,17 +38,21 @@ public final class ClassificationReport {
 
   /**
    * The confusion matrix with actual classes as rows and predicted classes as columns. Each row starts with its class's
-   * index and name (the index alone where the name is the index, as for a CSV file's labels); the label column is as
-   * wide as its widest entry, heading included, so every count stands under its column's index.
+   * index and name (the index alone where every name is its index, as for a CSV file labelled 0, 1, 2...; labels 2,
+   * 10 and 1, sorted as text, read "0 1", "1 10", "2 2"); the label column is as wide as its widest entry, heading
+   * included, so every count stands under its column's index.
    */
   public static String matrix(ConfusionMatrix m, List<String> classNames) {
     checkNames(m, classNames);
     String heading = "actual \\ predicted";
     String[] labels = new String[m.classes()];
     int w = heading.length();
+    boolean namesAreIndices = true;
     for (int a = 0; a < labels.length; a++) {
-      String index = String.valueOf(a);
-      labels[a] = classNames.get(a).equals(index) ? index : index + " " + classNames.get(a);
+      namesAreIndices &= classNames.get(a).equals(String.valueOf(a));
+    }
+    for (int a = 0; a < labels.length; a++) {
+      labels[a] = namesAreIndices ? String.valueOf(a) : a + " " + classNames.get(a);
       w = Math.max(w, labels[a].length());
     }
     int cell = Math.max(6, Math.max(String.valueOf(m.total()).length(), String.valueOf(m.classes() - 1).length()) + 1);

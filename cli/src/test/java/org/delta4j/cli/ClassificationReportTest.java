@@ -27,7 +27,7 @@ class ClassificationReportTest {
 
   @Test
   void everyCountStandsUnderItsPredictedClass() {
-    for (List<String> names : List.of(List.of("cat", "dog", "bird"), List.of("0", "1", "2"),
+    for (List<String> names : List.of(List.of("cat", "dog", "bird"), List.of("0", "1", "2"), List.of("1", "10", "2"),
         List.of("T-shirt/top", "a class name longer than the heading", "c"))) {
       List<String> lines = ClassificationReport.matrix(m, names).lines().toList();
       String heading = "actual \\ predicted";
@@ -35,7 +35,8 @@ class ClassificationReportTest {
       List<Integer> columnEnds = ends(lines.get(0).substring(heading.length()), heading.length());
       for (int a = 0; a < 3; a++) {
         String row = lines.get(a + 1);
-        String label = names.get(a).equals(String.valueOf(a)) ? String.valueOf(a) : a + " " + names.get(a);
+        // the index alone only where every name is its index: labels 1, 10, 2 read "0 1", "1 10", "2 2", not "2"
+        String label = names.equals(List.of("0", "1", "2")) ? String.valueOf(a) : a + " " + names.get(a);
         assertTrue(row.startsWith(label + " "), row);
         assertEquals(columnEnds, ends(row.substring(label.length()), label.length()), lines.get(0) + "\n" + row);
       }
