@@ -378,6 +378,34 @@ public abstract class EngineConformance extends AutodiffConformance {
     assertEquals(before, java.util.Arrays.toString(t.toDoubleArray()), "the tensor after the refused copies");
   }
 
+  /**
+   * A factor or value that is NaN or infinite gives what IEEE 754 arithmetic gives: the ND4J engine's scale by NaN
+   * multiplied by 1e-5 instead (ND4J's INDArray.muli(Number) puts its EPS_THRESHOLD in place of a NaN).
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void nonFiniteFactorsGiveWhatIeeeArithmeticGives(DataType type) {
+    Kernels k = engine().kernels();
+    Tensor x = engine().tensor(type, Shape.of(2, 2), 0, 1, -2, 3);
+    Tensor y = engine().zeros(type, Shape.of(2, 2));
+    for (double f : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      double[] expected = {0 * f, f, -2 * f, 3 * f};
+      Tensor scaled = engine().tensor(type, x.shape(), x.toDoubleArray());
+      k.scale(scaled, f);
+      assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(scaled.toDoubleArray()),
+          "scale by " + f);
+      k.affine(x, f, 0, y);
+      assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(y.toDoubleArray()),
+          "affine by " + f);
+      k.affine(x, 1, f, y);
+      assertEquals(java.util.Arrays.toString(new double[] {f, f, f, f}), java.util.Arrays.toString(y.toDoubleArray()),
+          "affine shifted by " + f);
+      k.fill(y, f);
+      assertEquals(java.util.Arrays.toString(new double[] {f, f, f, f}), java.util.Arrays.toString(y.toDoubleArray()),
+          "fill with " + f);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(DataType.class)
   void elementwiseKernelsAgree(DataType type) {

@@ -332,7 +332,16 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void scale(Tensor x, double s) {
-    nd("scale", x).muli(s);
+    times(nd("scale", x), s);
+  }
+
+  /**
+   * a ← s·a. Not INDArray.muli(Number), which multiplies by 1e-5 (ND4J's EPS_THRESHOLD) in place of a NaN factor:
+   * a NaN in gives NaN out, as everywhere else.
+   */
+  private static INDArray times(INDArray a, double s) {
+    Nd4j.exec(new ScalarMultiplication(a, null, a, s));
+    return a;
   }
 
   @Override
@@ -392,7 +401,7 @@ final class Nd4jKernels implements Kernels {
     INDArray gg = nd("momentumUpdate", g);
     INDArray v = nd("momentumUpdate", velocity);
     long n = ww.length();
-    v.muli(momentum).addi(gg); // v ← μv + g
+    times(v, momentum).addi(gg); // v ← μv + g
     if (nesterov) {
       blas1().axpy(n, -learningRate, gg, ww); // w ← w − α(g + μv)
       blas1().axpy(n, -learningRate * momentum, v, ww);
@@ -421,10 +430,10 @@ final class Nd4jKernels implements Kernels {
     long n = w.length();
     INDArray tmp = scratch("update", w);
     g.mul(g, tmp);
-    s.muli(decay);
+    times(s, decay);
     blas1().axpy(n, gain, tmp, s);
     Nd4j.exec(new Sqrt(s, tmp));
-    tmp.addi(eps);
+    Nd4j.exec(new ScalarAdd(tmp, null, tmp, eps));
     g.div(tmp, tmp);
     blas1().axpy(n, -rate, tmp, w);
   }
@@ -699,7 +708,7 @@ final class Nd4jKernels implements Kernels {
     if (beta == 0) {
       o.assign(sums);
     } else {
-      o.muli(beta).addi(sums);
+      times(o, beta).addi(sums);
     }
   }
 
