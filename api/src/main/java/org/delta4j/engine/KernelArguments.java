@@ -263,6 +263,15 @@ public final class KernelArguments {
   }
 
   /**
+   * Checks {@link Kernels#sumRows}' arguments: as {@link #rowVector}, and an output of storage of its own (a matrix of
+   * one row summed into itself read its sums as they were written: [1, 2, 3] gave [0, 0, 0]).
+   */
+  public static void sumRows(Tensor m, Tensor out) {
+    rowVector("sumRows", m, out);
+    distinct("sumRows", out, m);
+  }
+
+  /**
    * Checks the arguments of a per-channel map of x into y ({@link Kernels#channelAffine} and the kernels shaped like
    * it): x and y [N, C, ...] of one shape and type, {@code first} and {@code second} vectors of C elements (null ones
    * skipped); returns C.

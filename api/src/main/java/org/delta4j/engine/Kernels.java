@@ -31,7 +31,8 @@ public interface Kernels {
 
   /**
    * General matrix multiply: C ← α·op(A)·op(B) + β·C, where op(M) is M or Mᵀ per flag. With β = 0, C's previous
-   * contents are ignored (even NaN). Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B
+   * contents are ignored (even NaN); with α = 0, A and B are not read (C ← β·C, even where they hold NaN), as in BLAS.
+   * Shapes: op(A) is [m, k], op(B) is [k, n], C is [m, n]; C must not be A or B
    * nor share storage with them ({@link Tensor#sharesStorage}).
    */
   void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c);
@@ -92,11 +93,11 @@ public interface Kernels {
   }
 
   /**
-   * Column sums: out[j] ← Σᵢ M[i, j] + β·out[j]. M is [rows, n], out has n elements; with β = 0, out's previous
-   * contents are ignored.
+   * Column sums: out[j] ← Σᵢ M[i, j] + β·out[j]. M is [rows, n], out has n elements of storage of their own; with
+   * β = 0, out's previous contents are ignored.
    */
   default void sumRows(Tensor m, double beta, Tensor out) {
-    KernelArguments.rowVector("sumRows", m, out);
+    KernelArguments.sumRows(m, out);
     Tensor row = out.reshape(Shape.of(1, m.shape().dim(1)));
     if (beta == 0) {
       reduce(ReduceOp.SUM, m, 0, row);
@@ -590,7 +591,7 @@ public interface Kernels {
     Tensor out = y.reshape(rows);
     if (scale != null) {
       binary(BinaryOp.MULTIPLY, in, perRow(scale, n, c), out);
-    } else if (y != x) {
+    } else if (!y.sharesStorage(x)) { // y is x, or x reshaped (the shapes are one): nothing to copy
       copy(in, out);
     }
     if (shift != null) {

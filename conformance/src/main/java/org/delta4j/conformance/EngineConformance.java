@@ -89,7 +89,8 @@ public abstract class EngineConformance extends AutodiffConformance {
 
   static Stream<Arguments> gemmCases() {
     List<Arguments> cases = new ArrayList<>();
-    int[][] sizes = {{1, 1, 1}, {1, 7, 3}, {5, 1, 4}, {7, 5, 3}, {33, 17, 9}, {64, 70, 65}};
+    // square ones too, where a transpose ignored still fits the shapes
+    int[][] sizes = {{1, 1, 1}, {1, 7, 3}, {5, 1, 4}, {5, 5, 5}, {7, 5, 3}, {33, 17, 9}, {64, 70, 65}};
     for (DataType type : DataType.values()) {
       for (int[] mkn : sizes) {
         for (int flags = 0; flags < 4; flags++) {
@@ -127,6 +128,18 @@ public abstract class EngineConformance extends AutodiffConformance {
     Tensor a = engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4);
     engine().kernels().gemm(a, false, a, false, 1, 0, c);
     assertAgree("gemm with β = 0 over NaN", new double[] {7, 10, 15, 22}, c.toDoubleArray(), Tolerances.of(type));
+  }
+
+  /** With α = 0 neither matrix is read, as in BLAS: C ← β·C, though they hold NaN. */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void gemmWithZeroAlphaReadsNeitherMatrix(DataType type) {
+    Tensor a = engine().tensor(type, Shape.of(2, 2), Double.NaN, 1, 2, Double.POSITIVE_INFINITY);
+    Tensor c = engine().tensor(type, Shape.of(2, 2), 1, 2, 3, 4);
+    engine().kernels().gemm(a, false, a, true, 0, 0.5, c);
+    assertAgree("gemm with α = 0 of NaN", new double[] {0.5, 1, 1.5, 2}, c.toDoubleArray(), Tolerances.of(type));
+    engine().kernels().gemm(a, true, a, false, 0, 0, c);
+    assertAgree("gemm with α = β = 0 of NaN", new double[] {0, 0, 0, 0}, c.toDoubleArray(), Tolerances.of(type));
   }
 
   /** A null type, shape or array of values is refused by name; a null type once made a FLOAT64 tensor, or none. */
@@ -404,6 +417,25 @@ public abstract class EngineConformance extends AutodiffConformance {
       assertEquals(java.util.Arrays.toString(new double[] {f, f, f, f}), java.util.Arrays.toString(y.toDoubleArray()),
           "fill with " + f);
     }
+  }
+
+  /** sumRows' output has storage of its own: a one-row matrix summed into itself read [1, 2, 3] as [0, 0, 0]. */
+  @Test
+  void sumRowsRefusesItsMatrixAsItsOutput() {
+    Tensor m = engine().tensor(DataType.FLOAT32, Shape.of(1, 3), 1, 2, 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> engine().kernels().sumRows(m, 0, m.reshape(Shape.of(3))));
+    assertEquals("sumRows: the output [3] shares storage with the input [1, 3]; it must be a tensor of its own",
+        e.getMessage());
+  }
+
+  /** channelAffine's y may be x, or x reshaped to its shape: the primitives' default refused the latter. */
+  @Test
+  void channelAffineWritesIntoItsInputReshaped() {
+    Tensor x = engine().tensor(DataType.FLOAT64, Shape.of(1, 2, 2), 1, 2, 3, 4);
+    Tensor shift = engine().tensor(DataType.FLOAT64, Shape.of(2), 10, 20);
+    engine().kernels().channelAffine(x, null, shift, x.reshape(Shape.of(1, 2, 2)));
+    assertEquals("[11.0, 12.0, 23.0, 24.0]", java.util.Arrays.toString(x.toDoubleArray()));
   }
 
   @ParameterizedTest

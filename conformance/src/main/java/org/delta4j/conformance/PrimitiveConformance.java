@@ -55,9 +55,9 @@ public abstract class PrimitiveConformance {
   private static final List<Shape> SHAPES =
       List.of(Shape.of(1, 1), Shape.of(1, 7), Shape.of(6, 1), Shape.of(5, 7), Shape.of(9), Shape.of(3, 2, 4));
 
-  /** Matrix shapes for broadcasting and reductions. */
+  /** Matrix shapes for broadcasting and reductions; a square one, where a reduction along the other axis still fits. */
   private static final List<Shape> MATRICES =
-      List.of(Shape.of(1, 1), Shape.of(1, 7), Shape.of(6, 1), Shape.of(5, 7), Shape.of(33, 65));
+      List.of(Shape.of(1, 1), Shape.of(1, 7), Shape.of(6, 1), Shape.of(4, 4), Shape.of(5, 7), Shape.of(33, 65));
 
   /** Uniform values in [lo, hi). */
   private static double[] uniform(Shape s, long seed, double lo, double hi) {

@@ -42,7 +42,8 @@ final class PrimitiveOnlyKernels implements Kernels {
         for (int p = 0; p < k; p++) {
           dot += x[transposeA ? p * lda + i : i * lda + p] * y[transposeB ? j * ldb + p : p * ldb + j];
         }
-        z.store(i * n + j, alpha * dot + (beta == 0 ? 0 : beta * z.values[i * n + j]));
+        // with α = 0 the product is not read (NaN in A or B stays out), with β = 0 C is not
+        z.store(i * n + j, (alpha == 0 ? 0 : alpha * dot) + (beta == 0 ? 0 : beta * z.values[i * n + j]));
       }
     }
   }

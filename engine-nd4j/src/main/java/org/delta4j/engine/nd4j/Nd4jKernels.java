@@ -215,7 +215,7 @@ final class Nd4jKernels implements Kernels {
 
   @Override
   public void sumRows(Tensor m, double beta, Tensor out) {
-    KernelArguments.rowVector("sumRows", m, out);
+    KernelArguments.sumRows(m, out);
     INDArray x = nd("sumRows", m);
     INDArray o = nd("sumRows", out);
     // Σ over rows as a product with a row of ones, [1, rows]·[rows, n]: BLAS accumulates with β, no temporary.

@@ -143,7 +143,7 @@ final class RefKernels implements Kernels {
 
   @Override
   public void sumRows(Tensor m, double beta, Tensor out) {
-    KernelArguments.rowVector("sumRows", m, out);
+    KernelArguments.sumRows(m, out);
     RefTensor rm = ref("sumRows", m);
     RefTensor ro = ref("sumRows", out);
     int rows = m.shape().dim(0);
