@@ -137,7 +137,7 @@ public abstract class HostileArgumentsConformance {
       return n;
     };
     List<Supplier<Layer>> layers = builtInLayers(engine);
-    HostileCalls calls = new HostileCalls()
+    HostileCalls calls = new HostileCalls().own(engine.getClass())
         .valid(Engine.class, () -> engine)
         .valid(String.class, () -> "x", () -> "layer", () -> "dense", engine::name, () -> NetworkSpecJson.write(spec))
         .valid(Shape.class, () -> Shape.of(2, 4), () -> Shape.of(4), () -> Shape.of(2, 6, 6))

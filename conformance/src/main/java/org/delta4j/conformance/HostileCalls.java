@@ -75,6 +75,8 @@ public final class HostileCalls {
   private final Set<String> uncovered = new LinkedHashSet<>();
   private ExecutorService runner = newRunner();
   private int calls;
+  private String ownPackage = DELTA4J;
+  private static final String DELTA4J = "org.delta4j";
 
   public HostileCalls() {
     valid(int.class, () -> 1);
@@ -90,6 +92,15 @@ public final class HostileCalls {
         () -> -1.0);
     hostile(float.class, () -> Float.NaN, () -> Float.POSITIVE_INFINITY);
     hostile(String.class, () -> "");
+  }
+
+  /**
+   * Counts a refusal thrown from {@code type}'s package (and those under it) as one of the code under test, as one
+   * from Delta4j's is: a third-party engine's own checks.
+   */
+  public HostileCalls own(Class<?> type) {
+    this.ownPackage = type.getPackageName();
+    return this;
   }
 
   /**
@@ -417,14 +428,17 @@ public final class HostileCalls {
     calls++;
     Throwable thrown = run(e, receiver, arguments);
     String verdict = thrown == null ? (mustRefuse ? "returned" : null)
-        : thrown instanceof TimeoutException ? "ran past " + TIME_LIMIT_MILLIS + " ms" : judge(thrown);
+        : thrown instanceof TimeoutException ? "ran past " + TIME_LIMIT_MILLIS + " ms" : judge(thrown, ownPackage);
     if (verdict != null) {
       problems.add(describe(type, e) + " with " + hostility + ": " + verdict);
     }
   }
 
-  /** Null when {@code t} is a sensible refusal, else what is wrong with it. */
-  static String judge(Throwable t) {
+  /**
+   * Null when {@code t} is a sensible refusal, else what is wrong with it: one of the expected kinds, with a message,
+   * thrown by Delta4j or by the code in {@code ownPackage} (a third-party engine's), not from inside a library.
+   */
+  static String judge(Throwable t, String ownPackage) {
     String what = t.getClass().getName() + ": " + t.getMessage() + " at " + (t.getStackTrace().length == 0 ? "?"
         : t.getStackTrace()[0]);
     if (SENSIBLE.stream().noneMatch(s -> s.isInstance(t)) || t instanceof ArrayIndexOutOfBoundsException
@@ -441,10 +455,16 @@ public final class HostileCalls {
     StackTraceElement origin = Arrays.stream(t.getStackTrace())
         .filter(f -> !f.getClassName().equals(Objects.class.getName())).findFirst().orElse(null);
     if (!(t instanceof IOException) && !(t instanceof UncheckedIOException) && origin != null
-        && !origin.getClassName().startsWith("org.delta4j.")) {
+        && !within(origin.getClassName(), DELTA4J) && !within(origin.getClassName(), ownPackage)) {
       return "threw from inside " + what;
     }
     return null;
+  }
+
+  /** Whether the class named {@code className} is in package {@code pkg} or one under it. */
+  private static boolean within(String className, String pkg) {
+    String own = className.lastIndexOf('.') < 0 ? "" : className.substring(0, className.lastIndexOf('.'));
+    return own.equals(pkg) || own.startsWith(pkg + ".");
   }
 
   private static String describe(Class<?> type, Executable e) {

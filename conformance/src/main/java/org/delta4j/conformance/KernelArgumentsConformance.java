@@ -229,7 +229,7 @@ public abstract class KernelArgumentsConformance {
   @Test
   void theKernelsValueTypesRefuseAHostileArgumentByName() {
     Engine e = engine();
-    HostileCalls calls = new HostileCalls()
+    HostileCalls calls = new HostileCalls().own(e.getClass())
         .valid(Tensor.class, () -> t(e, 2), () -> t(e, 2, 2, 4, 4), () -> t(e, 3, 18), () -> t(e, 2, 3, 4, 4),
             () -> t(e, 18, 32))
         .hostile(Tensor.class, () -> t(e, 3), () -> e.zeros(DataType.FLOAT64, Shape.of(2)),
@@ -348,7 +348,7 @@ public abstract class KernelArgumentsConformance {
   private String verdict(Call c, int i, Hostile h, Object[] a) {
     Throwable thrown = run(c, a);
     if (thrown != null) {
-      String wrong = HostileCalls.judge(thrown);
+      String wrong = HostileCalls.judge(thrown, engine().getClass().getPackageName());
       if (wrong != null) {
         return wrong;
       }

@@ -7,14 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.delta4j.engine.Engine;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Mode;
@@ -112,6 +111,9 @@ public abstract class SpecMutationConformance {
     network.trainStep(x, y);
   }
 
+  /** The example spec files (examples/specs), which the build puts in the suite's jar. */
+  static final List<String> EXAMPLE_SPECS = List.of("fashion-cnn.json", "residual-cnn.json", "residual-mlp.json");
+
   /**
    * The example spec files, and for each registered kind a network around its example: a layer kind's followed by
    * flatten and dense 2 (or alone, when nothing may follow it), a loss kind's after dense 2 (and the activation it
@@ -119,9 +121,12 @@ public abstract class SpecMutationConformance {
    */
   private static Map<String, String> specs() throws IOException {
     Map<String, String> specs = new LinkedHashMap<>();
-    try (Stream<Path> files = Files.list(Path.of("..", "examples", "specs"))) {
-      for (Path f : files.sorted().toList()) {
-        specs.put(f.getFileName().toString(), Files.readString(f));
+    for (String name : EXAMPLE_SPECS) { // from the jar: the suite runs in an engine's own build too
+      try (InputStream in = SpecMutationConformance.class.getResourceAsStream("specs/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("the conformance jar lacks the example spec " + name);
+        }
+        specs.put(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
     KindRegistry kinds = KindRegistry.standard();
