@@ -31,7 +31,8 @@ public interface Engine {
 
   /**
    * A new tensor of the given type and shape, filled with zeros; null for either is refused, and a tensor the memory
-   * cannot hold is an {@link IllegalStateException} naming its shape and size, never an {@link OutOfMemoryError}.
+   * cannot hold is an {@link IllegalStateException} naming its shape and size, never an {@link OutOfMemoryError}:
+   * {@link org.delta4j.io.Heap#outOfMemory} words it, from the allocation's error.
    */
   Tensor zeros(DataType dataType, Shape shape);
 

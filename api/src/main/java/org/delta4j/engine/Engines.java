@@ -176,8 +176,10 @@ public final class Engines {
    */
   public String report(String explicitName) {
     StringBuilder sb = new StringBuilder("Engines found:\n");
-    for (EngineStatus s : statuses()) {
-      sb.append(String.format(Locale.ROOT, "  %-6s priority %-11s %s%n",
+    List<EngineStatus> found = statuses();
+    int width = found.stream().mapToInt(s -> s.name().length()).max().orElse(0); // a name of any length aligns
+    for (EngineStatus s : found) {
+      sb.append(String.format(Locale.ROOT, "  %-" + Math.max(6, width) + "s priority %-11s %s%n",
           s.name(), s.priority() == Integer.MIN_VALUE ? "-" : String.valueOf(s.priority()), s.describe()));
     }
     try {
@@ -253,6 +255,10 @@ public final class Engines {
           Engine e = provider.create();
           result = e == null
               ? new Result(null, new IllegalStateException(provider.getClass().getName() + ".create() returned null"))
+              // the engine is found by its provider's name and saved runs record its own: they must be one
+              : !provider.name().equals(e.name())
+              ? new Result(null, new IllegalStateException(provider.getClass().getName() + " is named '"
+                  + provider.name() + "' but its create() made an engine named '" + e.name() + "'"))
               : new Result(e, null);
         } catch (Exception | LinkageError e) {
           result = new Result(null, e);

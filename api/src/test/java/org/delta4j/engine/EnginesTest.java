@@ -125,6 +125,21 @@ class EnginesTest {
     assertTrue(report.contains("Selected: low"), report);
   }
 
+  /**
+   * A provider's engine bears its name: one that made an engine of another name was taken, and runs recorded the
+   * other name, which no provider offers. A name longer than six letters keeps the report's columns.
+   */
+  @Test
+  void aProviderWhoseEngineBearsAnotherNameIsReported() {
+    Provider misnamed = new Provider("arrays-engine", 5, new NamedEngine("arrays"), null, new AtomicInteger());
+    Engines e = Engines.of(List.of(misnamed, low), k -> null, k -> null);
+    assertSame(low.engine(), e.select(null), "the misnamed engine is skipped");
+    String report = e.report(null);
+    assertTrue(report.contains("is named 'arrays-engine' but its create() made an engine named 'arrays'"), report);
+    List<String> rows = report.lines().filter(l -> l.contains(" priority ")).toList();
+    assertEquals(rows.get(0).indexOf(" priority "), rows.get(1).indexOf(" priority "), report);
+  }
+
   @Test
   void noEngineAtAll() {
     EngineUnavailableException e = assertThrows(EngineUnavailableException.class,
