@@ -1284,7 +1284,8 @@ public abstract class EngineConformance extends AutodiffConformance {
   void selectionFollowsExplicitThenPropertyThenEnvironmentThenPriority() {
     Engine mine = engine();
     EngineProvider engineProvider = provider(mine.name(), 50, mine);
-    EngineProvider other = provider("other", 60, reference);
+    Engine another = named("other", reference); // an engine bears its provider's name
+    EngineProvider other = provider("other", 60, another);
     EngineProvider broken = new EngineProvider() {
       public String name() {
         return "broken";
@@ -1300,18 +1301,39 @@ public abstract class EngineConformance extends AutodiffConformance {
     };
     List<EngineProvider> all = List.of(engineProvider, other, broken);
     Engines none = Engines.of(all, k -> null, k -> null);
-    assertSame(reference, none.select(null), "highest available priority (broken is skipped)");
+    assertSame(another, none.select(null), "highest available priority (broken is skipped)");
     assertSame(mine, none.select(mine.name()), "explicit name");
     assertSame(mine, Engines.of(all, Map.of(Engines.PROPERTY, mine.name())::get, k -> null).select(null), "property");
     assertSame(mine, Engines.of(all, k -> null, Map.of(Engines.ENVIRONMENT_VARIABLE, mine.name())::get).select(null),
         "environment");
-    assertSame(reference, Engines.of(all, Map.of(Engines.PROPERTY, "other")::get,
+    assertSame(another, Engines.of(all, Map.of(Engines.PROPERTY, "other")::get,
         Map.of(Engines.ENVIRONMENT_VARIABLE, mine.name())::get).select(null), "the property wins over the environment");
     EngineUnavailableException unknown = assertThrows(EngineUnavailableException.class, () -> none.select("nope"));
     assertTrue(unknown.getMessage().contains("no engine named 'nope'") && unknown.getMessage().contains(mine.name()),
         unknown.getMessage());
     EngineUnavailableException down = assertThrows(EngineUnavailableException.class, () -> none.select("broken"));
     assertTrue(down.getMessage().contains("no native library for this platform"), down.getMessage());
+  }
+
+  /** {@code engine} under another name. */
+  private static Engine named(String name, Engine engine) {
+    return new Engine() {
+      public String name() {
+        return name;
+      }
+
+      public String description() {
+        return engine.description();
+      }
+
+      public Tensor zeros(DataType dataType, Shape shape) {
+        return engine.zeros(dataType, shape);
+      }
+
+      public Kernels kernels() {
+        return engine.kernels();
+      }
+    };
   }
 
   private static EngineProvider provider(String name, int priority, Engine engine) {
