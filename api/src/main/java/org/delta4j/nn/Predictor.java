@@ -1,6 +1,9 @@
 package org.delta4j.nn;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.delta4j.engine.Kernels;
 import org.delta4j.engine.Window;
 import org.delta4j.tensor.Tensor;
@@ -22,14 +25,23 @@ public final class Predictor {
   public static final int CHUNK = 1024;
 
   private final Network network;
-  private final ThreadLocal<Workspace> workspaces;
+  /**
+   * Each thread's workspace, held by this predictor: a ThreadLocal's would outlive it in every thread that ran it, with
+   * the layers' work tensors (a loop of networks made and dropped kept dozens of them).
+   */
+  private final Map<Thread, Workspace> workspaces = Collections.synchronizedMap(new WeakHashMap<>());
 
   /** One thread's layers, output reader, input tensors for chunks, and result tensors for batches past a chunk. */
   private record Workspace(List<Layer> layers, OutputReader reader, BatchTensors inputs, BatchTensors results) {}
 
   Predictor(Network network) {
     this.network = network;
-    this.workspaces = ThreadLocal.withInitial(() -> new Workspace(Network.stages(network.buildLayers()),
+  }
+
+  /** The calling thread's workspace, made on its first call. */
+  private Workspace workspace() {
+    return workspaces.computeIfAbsent(Thread.currentThread(), t -> new Workspace(
+        Network.stages(network.buildLayers()),
         new OutputReader(network.spec().loss(), network.engine(), network.dataType(), network.outputShape()),
         new BatchTensors(network.engine(), network.dataType(), network.inputShape()),
         new BatchTensors(network.engine(), network.dataType(), network.outputShape())));
@@ -57,7 +69,7 @@ public final class Predictor {
       throw new IllegalArgumentException("classes: the array for " + n + " rows has "
           + (classes == null ? "none (null)" : classes.length + " elements"));
     }
-    Workspace w = workspaces.get();
+    Workspace w = workspace();
     if (n <= CHUNK) {
       w.reader().classes(network.infer(w.layers(), input), classes);
       return;
@@ -75,7 +87,7 @@ public final class Predictor {
    */
   private Tensor batch(Tensor input, boolean probabilities) {
     network.checkInput(input);
-    Workspace w = workspaces.get();
+    Workspace w = workspace();
     int n = input.shape().dim(0);
     if (n <= CHUNK) {
       Tensor out = network.infer(w.layers(), input);
@@ -144,7 +156,7 @@ public final class Predictor {
   /** One row of outputs per sample, read as probabilities or raw, {@value #CHUNK} samples at a time. */
   private float[][] rows(float[][] samples, boolean probabilities) {
     checkSamples(samples);
-    Workspace w = workspaces.get();
+    Workspace w = workspace();
     int width = network.outputShape().intSize();
     float[][] out = new float[samples.length][width];
     inChunks(w, samples.length, (from, rows) -> input(w, samples, from, rows), (from, rows, o) -> {
@@ -159,7 +171,7 @@ public final class Predictor {
   /** The most probable class of each sample; any number, run as {@link #probabilities(float[][])} runs them. */
   public int[] classes(float[][] samples) {
     checkSamples(samples);
-    Workspace w = workspaces.get();
+    Workspace w = workspace();
     int[] out = new int[samples.length];
     int[] chunk = new int[Math.min(CHUNK, samples.length)];
     inChunks(w, samples.length, (from, rows) -> input(w, samples, from, rows), (from, rows, o) -> {
