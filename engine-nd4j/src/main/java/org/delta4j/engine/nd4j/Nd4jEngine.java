@@ -61,10 +61,11 @@ public final class Nd4jEngine implements Engine {
       values = Nd4j.zeros(nd4jType(dataType), longs(shape));
     } catch (OutOfMemoryError e) { // JavaCPP's, past its bound on native memory, or the heap's
       throw new IllegalStateException(String.format(Locale.ROOT, "the nd4j engine: a tensor %s in %s, %,d MiB, could "
-          + "not be allocated: %s; give it more memory (-Xmx, which also bounds the native memory JavaCPP allocates, "
-          + "or -Dorg.bytedeco.javacpp.maxbytes and -Dorg.bytedeco.javacpp.maxphysicalbytes) or use smaller "
-          + "batches", shape, dataType, shape.size() * dataType.bytes() >> 20, e.getMessage()), e);
+          + "not be allocated: %s; the engine's tensors are native memory, bounded by the machine's and not by -Xmx: "
+          + "use smaller batches or a smaller network, or the ref engine", shape, dataType,
+          shape.size() * dataType.bytes() >> 20, e.getMessage()), e);
     }
+    NativeCollections.made(shape.size() * dataType.bytes());
     return new Nd4jTensor(this, shape, dataType, values);
   }
 

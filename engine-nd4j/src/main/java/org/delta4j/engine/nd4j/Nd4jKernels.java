@@ -1,7 +1,7 @@
 package org.delta4j.engine.nd4j;
 
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.delta4j.engine.BinaryOp;
 import org.delta4j.engine.ConvGeometry;
@@ -60,7 +60,18 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Nd4jKernels implements Kernels {
   private final Nd4jEngine engine;
   /** Scratch arrays per thread: two threads' calls never share one, whatever shapes they use. */
-  private final ThreadLocal<Map<String, INDArray>> scratch = ThreadLocal.withInitial(HashMap::new);
+  /**
+   * Each thread's scratch arrays, the {@value #SCRATCH_KEPT} last used: one per (slot, type, shape), and a shape per
+   * batch size, so that kept without end they grew with every batch size a thread ran.
+   */
+  private final ThreadLocal<Map<String, INDArray>> scratch = ThreadLocal.withInitial(() ->
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, INDArray> eldest) {
+          return size() > SCRATCH_KEPT;
+        }
+      });
+  private static final int SCRATCH_KEPT = 32;
 
   Nd4jKernels(Nd4jEngine engine) {
     this.engine = engine;
@@ -74,14 +85,18 @@ final class Nd4jKernels implements Kernels {
     return owned(kernel, t).array;
   }
 
-  /** A scratch array of the same type and shape as {@code like}, one per (thread, slot, type, shape), created once. */
+  /** A scratch array of the same type and shape as {@code like}, one per (thread, slot, type, shape), kept as used. */
   private INDArray scratch(String slot, INDArray like) {
     return scratch(slot, like, like.shape());
   }
 
   private INDArray scratch(String slot, INDArray like, long... shape) {
     String key = slot + like.dataType() + Arrays.toString(shape);
-    return scratch.get().computeIfAbsent(key, k -> Nd4j.create(like.dataType(), shape, 'c'));
+    return scratch.get().computeIfAbsent(key, k -> {
+      INDArray made = Nd4j.create(like.dataType(), shape, 'c');
+      NativeCollections.made(made.length() * made.dataType().width());
+      return made;
+    });
   }
 
   private static Level1 blas1() {
