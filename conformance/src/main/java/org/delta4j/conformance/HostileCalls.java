@@ -51,6 +51,7 @@ public final class HostileCalls {
   private static final int MAX_COMBINATIONS = 64;
   /** The reason given for a call not made as it takes a {@linkplain #supplied supplied} type none is given of. */
   public static final String SUPPLIED_ONLY = "which only the framework supplies";
+  private static final String DELTA4J = "org.delta4j";
 
   /** A model file of {@code network} in a folder of its own below {@code directory}: a valid path for a call to read. */
   public static Path savedModel(Path directory, Network network) {
@@ -62,6 +63,7 @@ public final class HostileCalls {
       throw new UncheckedIOException(e);
     }
   }
+
   private final Map<Class<?>, List<Supplier<?>>> valid = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> hostile = new HashMap<>();
   private final Map<Class<?>, List<Supplier<?>>> receivers = new HashMap<>();
@@ -75,8 +77,8 @@ public final class HostileCalls {
   private final Set<String> uncovered = new LinkedHashSet<>();
   private ExecutorService runner = newRunner();
   private int calls;
+  /** The package (with those under it) whose refusals are the code under test's, beside Delta4j's. */
   private String ownPackage = DELTA4J;
-  private static final String DELTA4J = "org.delta4j";
 
   public HostileCalls() {
     valid(int.class, () -> 1);

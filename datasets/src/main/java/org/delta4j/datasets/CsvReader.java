@@ -526,7 +526,7 @@ public final class CsvReader {
   private static void ensureMemory(Path file, int rows, int columns, long bytes) throws IOException {
     String subject = String.format(Locale.ROOT, "%s: %,d rows of %d values", file, rows, columns);
     if ((long) rows * columns > Integer.MAX_VALUE - 8) {
-      throw new IOException(String.format(java.util.Locale.ROOT, "%s are %,d values, more than one Java array holds "
+      throw new IOException(String.format(Locale.ROOT, "%s are %,d values, more than one Java array holds "
           + "(%,d)", subject, (long) rows * columns, Integer.MAX_VALUE - 8));
     }
     Heap.require(subject, bytes);
