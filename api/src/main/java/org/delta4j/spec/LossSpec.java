@@ -56,8 +56,8 @@ public interface LossSpec {
 
   /**
    * The form of this loss's targets; by default {@link Targets#CLASSES} for a loss on logits, else {@link
-   * Targets#VALUES}. Predictions (the DSL's generated {@code predict}) and data-parallel training, which gives each
-   * row's class as a one-hot target, read it.
+   * Targets#VALUES}. Predictions (the DSL's generated {@code predict}), the data the trainer and evaluation accept
+   * ({@link Targets#admits}) and data-parallel training, which gives each row's class as a one-hot target, read it.
    */
   default Targets targets() {
     return takesLogits() ? Targets.CLASSES : Targets.VALUES;
