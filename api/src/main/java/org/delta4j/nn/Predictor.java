@@ -181,7 +181,10 @@ public final class Predictor {
     return out;
   }
 
-  /** Every sample is checked before any is run: a bad one late in a long array is named before work is spent. */
+  /**
+   * Every sample is checked before any is run: a bad one late in a long array is named before work is spent. A
+   * feature that is NaN or infinite is refused, as a dataset refuses it: its class came out as the first, confidently.
+   */
   private void checkSamples(float[][] samples) {
     if (samples == null || samples.length == 0) {
       throw new IllegalArgumentException("no samples to predict");
@@ -191,6 +194,12 @@ public final class Predictor {
       if (samples[i] == null || samples[i].length != size) {
         throw new IllegalArgumentException("sample " + i + " has " + (samples[i] == null ? 0 : samples[i].length)
             + " features but the network takes " + size + " (input shape " + network.inputShape() + ")");
+      }
+      for (int j = 0; j < size; j++) {
+        if (!Float.isFinite(samples[i][j])) {
+          throw new IllegalArgumentException("feature " + j + " of sample " + i + " is " + samples[i][j]
+              + ": features must be finite");
+        }
       }
     }
   }

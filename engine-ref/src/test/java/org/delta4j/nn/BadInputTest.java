@@ -136,6 +136,15 @@ class BadInputTest {
         + "its rule, or values beyond the data type's range as training diverges (try a lower learning rate than");
   }
 
+  /** A sample's NaN or infinite feature is refused, as a dataset refuses it: its class came out as the first. */
+  @Test
+  void predictionsRefuseNonFiniteFeatures() {
+    fails(IllegalArgumentException.class, () -> net.predictor().classes(new float[][] {{1, 2, 3, 4}, {1, Float.NaN,
+        0, 0}}), "feature 1 of sample 1 is NaN: features must be finite");
+    fails(IllegalArgumentException.class, () -> net.predictor().probabilities(new float[][] {{Float.NEGATIVE_INFINITY,
+        0, 0, 0}}), "feature 0 of sample 0 is -Infinity: features must be finite");
+  }
+
   @Test
   void datasetsRejectBadContents() {
     fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, Float.NaN}},
