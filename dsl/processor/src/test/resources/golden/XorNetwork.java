@@ -75,7 +75,7 @@ public final class XorNetwork {
   /**
    * A new network on the named engine ({@code "ref"}, {@code "nd4j"}, ...).
    *
-   * @param engine the engine's name
+   * @param engine the engine's name (null or blank: the one {@code Engines.get()} selects)
    * @return the network
    */
   public static XorNetwork create(String engine) {
@@ -85,7 +85,7 @@ public final class XorNetwork {
   /**
    * A new network on the named engine, with weights drawn from {@code seed}.
    *
-   * @param engine the engine's name
+   * @param engine the engine's name (null or blank: the one {@code Engines.get()} selects)
    * @param seed the seed of the initial weights
    * @return the network
    */
@@ -97,7 +97,7 @@ public final class XorNetwork {
    * A model saved by {@link #save}, on the named engine; fails if the file holds another network.
    *
    * @param file the saved model
-   * @param engine the engine's name
+   * @param engine the engine's name (null or blank: the one {@code Engines.get()} selects)
    * @return the network
    * @throws IOException if the file cannot be read or holds another network
    */
@@ -191,7 +191,7 @@ public final class XorNetwork {
   }
 
   /**
-   * Loss, accuracy and confusion matrix on {@code data}.
+   * The mean loss on {@code data}, with the accuracy and confusion matrix where the data is given as classes (else NaN and null).
    *
    * @param data the samples and targets
    * @return the evaluation

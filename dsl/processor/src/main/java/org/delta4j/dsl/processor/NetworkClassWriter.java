@@ -36,6 +36,9 @@ final class NetworkClassWriter {
   static final ClassName LOSS = ClassName.get("org.delta4j.spec", "LossFunction");
   private static final ClassName ENGINES = ClassName.get("org.delta4j.engine", "Engines");
   private static final ClassName MODEL_FILES = ClassName.get("org.delta4j.io", "ModelFiles");
+  /** The Javadoc of a generated method's engine name, which Engines.get takes as it is. */
+  private static final String ENGINE_PARAMETER =
+      "@param engine the engine's name (null or blank: the one {@code Engines.get()} selects)\n";
   private static final ClassName SAVED_MODEL = ClassName.get("org.delta4j.io", "SavedModel");
   private static final ClassName DATASET = ClassName.get("org.delta4j.data", "Dataset");
   private static final ClassName TRAINER = ClassName.get("org.delta4j.train", "Trainer");
@@ -72,20 +75,20 @@ final class NetworkClassWriter {
             .addStatement("return new $T($T.create(SPEC, $T.get(), $L))", self, NETWORK, ENGINES, dataType).build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A new network on the named engine ({@code \"ref\"}, {@code \"nd4j\"}, ...).\n\n"
-                + "@param engine the engine's name\n@return the network\n")
+                + ENGINE_PARAMETER + "@return the network\n")
             .addParameter(String.class, "engine")
             .addStatement("return new $T($T.create(SPEC, $T.get(engine), $L))", self, NETWORK, ENGINES, dataType)
             .build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A new network on the named engine, with weights drawn from {@code seed}.\n\n"
-                + "@param engine the engine's name\n@param seed the seed of the initial weights\n@return the network\n")
+                + ENGINE_PARAMETER + "@param seed the seed of the initial weights\n@return the network\n")
             .addParameter(String.class, "engine").addParameter(TypeName.LONG, "seed")
             .addStatement("return new $T($T.create(SPEC.withSeed(seed), $T.get(engine), $L))", self, NETWORK, ENGINES,
                 dataType)
             .build())
         .addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A model saved by {@link #save}, on the named engine; fails if the file holds another "
-                + "network.\n\n@param file the saved model\n@param engine the engine's name\n@return the network\n"
+                + "network.\n\n@param file the saved model\n" + ENGINE_PARAMETER + "@return the network\n"
                 + "@throws IOException if the file cannot be read or holds another network\n")
             .addParameter(PATH, "file").addParameter(String.class, "engine").addException(IO_EXCEPTION)
             .addStatement("$T saved = $T.load(file, $T.get(engine), $L)", SAVED_MODEL, MODEL_FILES, ENGINES, dataType)
@@ -123,8 +126,8 @@ final class NetworkClassWriter {
         .addMethod(outputs(spec.loss().takesLogits()));
     Predictions.add(type, spec.loss());
     type.addMethod(MethodSpec.methodBuilder("evaluate").addModifiers(Modifier.PUBLIC).returns(EVALUATION)
-            .addJavadoc("Loss, accuracy and confusion matrix on {@code data}.\n\n@param data the samples and targets\n"
-                + "@return the evaluation\n")
+            .addJavadoc("The mean loss on {@code data}, with the accuracy and confusion matrix where the data is given "
+                + "as classes (else NaN and null).\n\n@param data the samples and targets\n@return the evaluation\n")
             .addParameter(DATASET, "data")
             .addStatement("return $T.of(network, data, 256)", EVALUATION).build())
         .addMethod(MethodSpec.methodBuilder("spec").addModifiers(Modifier.PUBLIC).returns(NETWORK_SPEC)
