@@ -19,7 +19,8 @@ public final class ByteImageDataset implements Dataset {
   private final float[] table;
 
   /**
-   * @param pixels the samples' bytes, sample after sample
+   * @param pixels the samples' bytes, sample after sample, kept and not copied (they are most of the memory): the
+   *     caller hands them over and leaves them as they are
    * @param featureShape the shape of one sample (for example [784] for an MLP, or [28, 28])
    * @param labels one class per sample, each in [0, classNames.size())
    */
@@ -28,6 +29,7 @@ public final class ByteImageDataset implements Dataset {
     Objects.requireNonNull(pixels, "pixels is null");
     Objects.requireNonNull(featureShape, "featureShape is null");
     Objects.requireNonNull(labels, "labels is null");
+    labels = labels.clone(); // checked and kept as they are now: a label changed afterwards failed deep in fill
     Objects.requireNonNull(classNames, "classNames is null");
     Objects.requireNonNull(normalization, "normalization is null");
     this.sampleSize = featureShape.intSize();
@@ -43,6 +45,11 @@ public final class ByteImageDataset implements Dataset {
       if (labels[i] < 0 || labels[i] >= numClasses) {
         throw new IllegalArgumentException("label of sample " + i + " is " + labels[i] + ", outside [0, " + numClasses
             + ")");
+      }
+    }
+    for (int c = 0; c < classNames.size(); c++) {
+      if (classNames.get(c) == null) {
+        throw new IllegalArgumentException("class name " + c + " of " + classNames + " is null");
       }
     }
     this.pixels = pixels;

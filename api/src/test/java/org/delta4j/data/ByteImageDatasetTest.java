@@ -25,6 +25,19 @@ class ByteImageDatasetTest {
     assertArrayEquals(new byte[] {51, 102}, data.sampleBytes(1));
   }
 
+  /** The labels are the dataset's own: one changed by the caller afterwards was read, and failed deep in fill. */
+  @Test
+  void labelsAreCopiedAndANullClassNameIsNamed() {
+    int[] labels = {1, 0, 2};
+    ByteImageDataset own = new ByteImageDataset(new byte[6], Shape.of(2), labels, List.of("a", "b", "c"),
+        Normalization.unitRange());
+    labels[0] = 7;
+    assertEquals(1, own.label(0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ByteImageDataset(
+        new byte[2], Shape.of(2), new int[] {0}, java.util.Arrays.asList("a", null), Normalization.unitRange()));
+    assertEquals("class name 1 of [a, null] is null", e.getMessage());
+  }
+
   @Test
   void reshapingAndRenormalisingShareTheBytes() {
     ByteImageDataset square = data.reshaped(Shape.of(1, 2));

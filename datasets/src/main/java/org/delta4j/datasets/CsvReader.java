@@ -723,7 +723,7 @@ public final class CsvReader {
     boolean integers = distinct.stream().allMatch(s -> s.matches("\\d{1,9}"));
     if (integers) {
       int max = distinct.stream().mapToInt(Integer::parseInt).max().orElse(0);
-      if (max < 10_000 && distinct.size() == max + 1) {
+      if (distinct.size() == max + 1) { // 0..K−1 keep their values, however many
         List<String> names = new ArrayList<>();
         for (int i = 0; i <= max; i++) {
           names.add(String.valueOf(i));

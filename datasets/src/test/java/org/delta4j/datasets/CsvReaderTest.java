@@ -46,6 +46,15 @@ class CsvReaderTest {
     Dataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n"), 0, false);
     assertEquals(List.of("0", "1", "2"), d.classNames());
     assertEquals(2, d.label(0));
+    // however many: labels 0..10000 were sorted as text past 10,000 classes, label 2 becoming class 1113
+    StringBuilder many = new StringBuilder();
+    for (int label = 10_000; label >= 0; label--) {
+      many.append(label).append(",1\n");
+    }
+    Dataset wide = CsvReader.classification(csv(many.toString()), 0, false);
+    for (int row = 0; row <= 10_000; row++) {
+      assertEquals(10_000 - row, wide.label(row), "row " + row);
+    }
   }
 
   @Test
