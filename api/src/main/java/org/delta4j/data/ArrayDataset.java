@@ -76,7 +76,8 @@ public final class ArrayDataset implements Dataset {
   /** Classification: {@code rows[i]} are the features of sample i, {@code labels[i]} its class in [0, numClasses). */
   public static ArrayDataset classification(float[][] rows, int[] labels, int numClasses) {
     checkClasses(numClasses);
-    return classification(flatten(rows), Shape.of(width(rows)), labels, numClasses, defaultNames(numClasses));
+    return classification(flatten(rows, "feature"), Shape.of(width(rows, "feature")), labels, numClasses,
+        defaultNames(numClasses));
   }
 
   /** Classification from flat features (sample after sample) of the given per-sample shape. */
@@ -122,23 +123,24 @@ public final class ArrayDataset implements Dataset {
     if (targets.length != rows.length) {
       throw new IllegalArgumentException(rows.length + " feature rows but " + targets.length + " target rows");
     }
-    return new ArrayDataset(flatten(rows), Shape.of(width(rows)), null, 0, List.of(), flatten(targets),
-        Shape.of(width(targets)));
+    return new ArrayDataset(flatten(rows, "feature"), Shape.of(width(rows, "feature")), null, 0, List.of(),
+        flatten(targets, "target"), Shape.of(width(targets, "target")));
   }
 
-  private static int width(float[][] rows) {
+  /** The length of every row, row 0's; {@code what} ("feature", "target") names the rows in a refusal. */
+  private static int width(float[][] rows, String what) {
     Objects.requireNonNull(rows, "rows is null");
     if (rows.length == 0) {
       throw new IllegalArgumentException("a dataset needs at least one sample");
     }
     if (rows[0] == null || rows[0].length == 0) {
-      throw new IllegalArgumentException("row 0 is empty");
+      throw new IllegalArgumentException(what + " row 0 is " + (rows[0] == null ? "null" : "empty"));
     }
     return rows[0].length;
   }
 
-  private static float[] flatten(float[][] rows) {
-    int w = width(rows);
+  private static float[] flatten(float[][] rows, String what) {
+    int w = width(rows, what);
     long values = (long) rows.length * w; // in int, 50,000 rows of 50,000 wrap to a negative array size
     if (values > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(rows.length + " rows of " + w + " hold " + values + " values, more than one "
@@ -147,8 +149,8 @@ public final class ArrayDataset implements Dataset {
     float[] flat = new float[(int) values];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null || rows[i].length != w) {
-        throw new IllegalArgumentException("row " + i + " has " + (rows[i] == null ? 0 : rows[i].length)
-            + " values but row 0 has " + w + ": every row must have the same length");
+        throw new IllegalArgumentException(what + " row " + i + " has " + (rows[i] == null ? 0 : rows[i].length)
+            + " values but " + what + " row 0 has " + w + ": every row must have the same length");
       }
       System.arraycopy(rows[i], 0, flat, i * w, w);
     }

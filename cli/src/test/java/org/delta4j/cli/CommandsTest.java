@@ -428,6 +428,14 @@ class CommandsTest {
     assertTrue(r.err().startsWith("error: ") && r.err().contains("train-images-idx3-ubyte.gz")
         && r.err().contains("gzip"), r.err());
 
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    writeIdx(empty, "train", 0, 1); // a header of 0 images and 0 labels: not "0 images but 0 labels; mixed up"
+    writeIdx(empty, "t10k", 10, 2);
+    Run none = run("train", "--data", empty.toString(), "--engine", "ref", "--output", dir.resolve("out2").toString());
+    assertEquals(1, none.exitCode());
+    assertTrue(none.err().contains(empty.resolve("train-images-idx3-ubyte.gz") + ": holds no images; the file is "
+        + "incomplete: fetch it again"), none.err());
+
     Run missing = run("train", "--data", dir.resolve("nowhere").toString(), "--engine", "ref");
     assertEquals(1, missing.exitCode());
     assertTrue(missing.err().contains("does not hold the Fashion-MNIST files"), missing.err());

@@ -166,7 +166,10 @@ public final class FashionMnist {
       throw new IOException(labelsPath + ": expected a vector of labels, the header says "
           + java.util.Arrays.toString(labels.dims()));
     }
-    if (images.count() != labels.count() || images.count() == 0) {
+    if (images.count() == 0) {
+      throw new IOException(imagesPath + ": holds no images; the file is incomplete: fetch it again");
+    }
+    if (images.count() != labels.count()) {
       throw new IOException(imagesPath.getParent() + ": " + images.count() + " images in " + imagesPath.getFileName()
           + " but " + labels.count() + " labels in " + labelsPath.getFileName()
           + "; the files are incomplete or mixed up: fetch them again");

@@ -156,7 +156,9 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[0][], new int[0], 2),
         "at least one sample");
     fails(IllegalArgumentException.class, () -> ArrayDataset.classification(new float[][] {{1, 2}, {3}},
-        new int[] {0, 1}, 2), "row 1 has 1 values but row 0 has 2");
+        new int[] {0, 1}, 2), "feature row 1 has 1 values but feature row 0 has 2");
+    fails(IllegalArgumentException.class, () -> ArrayDataset.regression(new float[][] {{1, 2}}, new float[][] {{}}),
+        "target row 0 is empty");
     fails(IllegalArgumentException.class, () -> ArrayDataset.regression(new float[][] {{1}},
         new float[][] {{Float.POSITIVE_INFINITY}}), "target value 0 is Infinity");
   }
