@@ -99,15 +99,22 @@ public final class ArrayDataset implements Dataset {
     Objects.requireNonNull(features, "features is null");
     Objects.requireNonNull(featureShape, "featureShape is null");
     Objects.requireNonNull(labels, "labels is null");
+    return new ArrayDataset(features, featureShape, labels, numClasses, classNames(classNames), null,
+        Shape.of(numClasses));
+  }
+
+  /** The class names as a dataset keeps them (a copy), each refused by its index when null. */
+  static List<String> classNames(List<String> classNames) {
     Objects.requireNonNull(classNames, "classNames is null");
-    for (int i = 0; !(classNames instanceof ClassNumbers) && i < classNames.size(); i++) {
+    if (classNames instanceof ClassNumbers) {
+      return classNames;
+    }
+    for (int i = 0; i < classNames.size(); i++) {
       if (classNames.get(i) == null) { // not contains(null), which throws for the lists of List.of
         throw new NullPointerException("class name " + i + " of " + classNames + " is null");
       }
     }
-    return new ArrayDataset(features, featureShape, labels, numClasses,
-        classNames instanceof ClassNumbers ? classNames : List.copyOf(classNames), null,
-        Shape.of(numClasses));
+    return List.copyOf(classNames);
   }
 
   private static void checkClasses(int numClasses) {

@@ -47,15 +47,10 @@ public final class ByteImageDataset implements Dataset {
             + ")");
       }
     }
-    for (int c = 0; c < classNames.size(); c++) {
-      if (classNames.get(c) == null) {
-        throw new IllegalArgumentException("class name " + c + " of " + classNames + " is null");
-      }
-    }
     this.pixels = pixels;
     this.labels = labels;
     this.featureShape = featureShape;
-    this.classNames = List.copyOf(classNames);
+    this.classNames = ArrayDataset.classNames(classNames);
     this.normalization = normalization;
     this.table = normalization.table();
   }

@@ -33,7 +33,7 @@ class ByteImageDatasetTest {
         Normalization.unitRange());
     labels[0] = 7;
     assertEquals(1, own.label(0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ByteImageDataset(
+    NullPointerException e = assertThrows(NullPointerException.class, () -> new ByteImageDataset(
         new byte[2], Shape.of(2), new int[] {0}, java.util.Arrays.asList("a", null), Normalization.unitRange()));
     assertEquals("class name 1 of [a, null] is null", e.getMessage());
   }
