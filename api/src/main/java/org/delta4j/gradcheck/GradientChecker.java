@@ -63,10 +63,13 @@ public final class GradientChecker {
     requireFloat64(network.dataType());
     Mode mode = Mode.training(network.optimizer().iterations());
     network.zeroGradients();
+    double[] given = input.toDoubleArray();
     Tensor out = network.forward(input, mode);
+    requireUnchanged("the network's first layer", input, given, "forward");
     Tensor grad = network.engine().zeros(out.dataType(), out.shape());
     network.loss().compute(out.asBatchMatrix(), targets.asBatchMatrix(), grad.asBatchMatrix());
     double[] inputGrad = network.backward(grad, true).toDoubleArray();
+    requireUnchanged("the network's first layer", input, given, "backward");
     Map<String, double[]> analytic = new LinkedHashMap<>();
     for (Parameter p : network.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
@@ -84,6 +87,22 @@ public final class GradientChecker {
     return new GradientCheckResult(worst.error, worst.entry, worst.byTensor);
   }
 
+
+  /**
+   * Refuses a layer that wrote into its input: the input is the caller's, or the layer before's output that its
+   * backward pass reads, so a change there corrupts data and gradients unseen (every difference quotient would be
+   * taken at another point, too).
+   */
+  private static void requireUnchanged(String who, Tensor input, double[] given, String pass) {
+    double[] now = input.toDoubleArray();
+    for (int i = 0; i < now.length; i++) {
+      if (Double.doubleToLongBits(now[i]) != Double.doubleToLongBits(given[i])) {
+        throw new IllegalStateException(who + " wrote into its input in " + pass + ": the input at index "
+            + input.shape().index(i) + " was " + given[i] + " and is now " + now[i] + "; a layer reads its input and "
+            + "never writes it (it is the caller's, or the output of the layer before, which its backward pass reads)");
+      }
+    }
+  }
 
   /** Refuses a check of nothing, or on no batch, naming what is missing. */
   private static void requireGiven(Object checked, String what, Tensor input, Tensor targets) {
@@ -103,7 +122,10 @@ public final class GradientChecker {
     requireFloat64(input.dataType());
     Engine engine = input.engine();
     Mode mode = Mode.training(0);
+    double[] given = input.toDoubleArray();
+    String named = "layer '" + layer.name() + "' (" + layer.getClass().getName() + ")";
     Tensor y = layer.forward(input, mode);
+    requireUnchanged(named, input, given, "forward");
     int rows = input.shape().dim(0);
     Layer.checkOutput(layer, y, rows, engine, DataType.FLOAT64);
     double[] r = new double[(int) y.size()];
@@ -116,6 +138,7 @@ public final class GradientChecker {
       engine.kernels().fill(p.gradient(), 0);
     }
     Tensor dx = layer.backward(dy, true);
+    requireUnchanged(named, input, given, "backward");
     Layer.checkInputGradient(layer, dx, rows, engine, DataType.FLOAT64);
     double[] inputGrad = dx.toDoubleArray();
     Map<String, double[]> analytic = new LinkedHashMap<>();

@@ -13,7 +13,9 @@ import org.delta4j.tensor.Tensor;
  *
  * <p>Life cycle: {@link #forward} in training mode keeps what {@link #backward} needs; {@code backward} must follow
  * the forward pass it differentiates, with a gradient of the output's shape. Returned tensors belong to the layer and
- * stay valid until its next call, so a steady-state step allocates nothing.
+ * stay valid until its next call, so a steady-state step allocates nothing. A layer never writes into the tensors
+ * it is given, its input and ∂L/∂output: they are the caller's, or the layer before's output, which that layer's
+ * backward pass reads ({@link org.delta4j.gradcheck.GradientChecker} refuses a layer that writes its input).
  */
 public interface Layer {
   /** The layer's name, unique in its network. */

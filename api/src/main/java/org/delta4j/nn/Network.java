@@ -284,11 +284,39 @@ public final class Network {
     Tensor x = input;
     int rows = input.shape().dim(0);
     for (Layer l : chain) {
-      x = l.forward(x, mode);
+      try {
+        x = l.forward(x, mode);
+      } catch (RuntimeException e) {
+        throw named(l, "forward", e);
+      }
       // the next layer, the loss and the predictor read it by its declared shape, type and engine
       Layer.checkOutput(l, x, rows, input.engine(), dataType);
     }
     return x;
+  }
+
+  /**
+   * A layer's failure, named: a plain argument or state error, or one of the JDK's from a mistake in the layer's code
+   * (a null, an index out of bounds), whose message does not name the layer gets its name, kind and pass in front, so
+   * that a third-party layer's bug or refusal is not an anonymous exception from deep inside. Exceptions of other
+   * types, and messages that name the layer already, pass as they are.
+   */
+  static RuntimeException named(Layer l, String pass, RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("'" + l.name() + "'")) {
+      return e;
+    }
+    boolean plain = e.getClass() == IllegalArgumentException.class || e.getClass() == IllegalStateException.class;
+    String named = "layer '" + l.name() + "' (" + l.getClass().getName() + ") failed in " + pass + ": "
+        + (plain ? message : e.toString());
+    if (e.getClass() == IllegalArgumentException.class) {
+      return new IllegalArgumentException(named, e);
+    }
+    if (plain || e instanceof NullPointerException || e instanceof IndexOutOfBoundsException
+        || e instanceof ClassCastException) {
+      return new IllegalStateException(named, e);
+    }
+    return e;
   }
 
   /**
@@ -303,7 +331,11 @@ public final class Network {
       for (int i = stages.size() - 1; i >= 0; i--) {
         boolean need = i > 0 || needInputGradient;
         Layer stage = stages.get(i);
-        g = stage.backward(g, need);
+        try {
+          g = stage.backward(g, need);
+        } catch (RuntimeException e) {
+          throw named(stage, "backward", e);
+        }
         if (need) { // the layer before reads it by its declared shape, type and engine
           Layer.checkInputGradient(stage, g, rows, engine, dataType);
         }
@@ -351,7 +383,7 @@ public final class Network {
         double value = loss.compute(out.asBatchMatrix(), targets.asBatchMatrix(), gradient.asBatchMatrix());
         if (!Double.isFinite(value)) {
           throw new ArithmeticException(String.format(Locale.ROOT, "%s loss is %s at update %d: ", spec.loss().type(),
-              value, optimizer.iterations() + 1) + nonFiniteCause(input, mode));
+              value, optimizer.iterations() + 1) + nonFiniteCause(input, targets, mode));
         }
         backward(gradient, false);
         return value;
@@ -372,9 +404,10 @@ public final class Network {
   /**
    * Why a loss is not finite: the first weight or buffer that is not, once updates were made (a rule of the optimizer,
    * written anywhere, makes NaN that no loss would), else the first layer whose output is not on a finite input, else
-   * the data or the rate. Scans the model, and runs the pass again layer by layer, on this path only.
+   * the loss itself on finite outputs and targets, else the data or the rate. Scans the model, and runs the pass again
+   * layer by layer, on this path only.
    */
-  private String nonFiniteCause(Tensor input, Mode mode) {
+  private String nonFiniteCause(Tensor input, Tensor targets, Mode mode) {
     Map<String, Tensor> model = new LinkedHashMap<>();
     for (Parameter p : parameters) {
       model.put(p.name(), p.value());
@@ -391,32 +424,70 @@ public final class Network {
           + "; its rule wrote that, or a gradient before it was not finite (a loss or layer finite where its "
           + "derivative is not, such as log(x) at x = 0), or training diverged (" + lower + ")";
     }
-    String made = spoiled == null ? firstNonFiniteLayer(input, mode) : null;
+    String made = spoiled == null ? outputCause(stages, input, targets, mode) : null;
     if (made != null) {
-      return made + ", from finite inputs and weights: its rule, or values beyond the data type's range as training "
-          + "diverges (" + lower + ")";
+      return made + (made.startsWith("layer") ? ", from finite inputs and weights: its rule, or values beyond the "
+          + "data type's range as training diverges (" + lower + ")" : "");
     }
     return (spoiled != null ? spoiled + "; " : "") + "the inputs or targets hold NaN/infinite values, or training "
         + "diverged (" + lower + ")";
   }
 
   /**
-   * "layer 'name' made …" for the first stage whose output is not finite when the pass runs again as it ran; null
-   * when the input is not finite, or no output is.
+   * Why an output or loss is not finite where the weights are: "layer 'name' made …" for the first stage of {@code
+   * chain} whose output is not finite when the pass runs again as it ran, else (with {@code targets}) the loss's own
+   * rule, when it made NaN or ∞ from finite outputs and targets; null when the input or targets are not finite, or
+   * nothing is found.
    */
-  private String firstNonFiniteLayer(Tensor input, Mode mode) {
+  private String outputCause(List<Layer> chain, Tensor input, Tensor targets, Mode mode) {
     if (NonFinite.first(input) != null) {
       return null;
     }
     Tensor x = input;
-    for (Layer l : stages) {
+    for (Layer l : chain) {
       x = l.forward(x, mode);
       String bad = NonFinite.first(x);
       if (bad != null) {
-        return "layer '" + l.name() + "' made NaN or ∞: its output holds " + bad;
+        return "layer '" + l.name() + "' made NaN or ∞" + (mode.training() ? "" : " in inference mode")
+            + ": its output holds " + bad;
       }
     }
-    return null;
+    if (targets == null || NonFinite.first(targets) != null) {
+      return null;
+    }
+    return "the " + spec.loss().type() + " loss (" + spec.loss().getClass().getName() + ") made it from finite "
+        + "outputs and targets: its rule, such as log(x) at x = 0";
+  }
+
+  /**
+   * Why the output of {@code chain} (this network's stages, or a predictor's) for {@code input} in inference mode is
+   * not finite: what of the input or weights is not, else the first layer to make NaN or ∞; null when none is found.
+   */
+  String inferenceCause(List<Layer> chain, Tensor input) {
+    return inferenceCause(chain, input, null);
+  }
+
+  /** {@link #inferenceCause(List, Tensor)}, and with {@code targets}, those or the loss's own rule. */
+  private String inferenceCause(List<Layer> chain, Tensor input, Tensor targets) {
+    String bad = NonFinite.first(input);
+    if (bad != null) {
+      return "the input holds " + bad;
+    }
+    Map<String, Tensor> model = new LinkedHashMap<>();
+    for (Parameter p : parameters) {
+      model.put(p.name(), p.value());
+    }
+    model.putAll(buffers);
+    bad = NonFinite.first(model);
+    if (bad != null) {
+      return "the weights are not finite: " + bad;
+    }
+    bad = targets == null ? null : NonFinite.first(targets);
+    if (bad != null) {
+      return "the targets hold " + bad;
+    }
+    String made = outputCause(chain, input, targets, Mode.inference());
+    return made == null ? null : made + (made.startsWith("layer") ? ", from finite inputs and weights" : "");
   }
 
   /** Saves the buffers into their backups, or puts the backups back. */
@@ -470,7 +541,7 @@ public final class Network {
     try {
       checkClasses("trainStep", input, classes); // before the update, which a short array would otherwise follow
       double value = trainStep(input, targets);
-      reader.classes(output, classes);
+      reader.classes(output, classes, null); // the weights have moved since: no pass again would show the cause
       return value;
     } finally {
       guard.exit();
@@ -482,7 +553,14 @@ public final class Network {
     guard.enter("loss");
     try {
       checkTargets(targets);
-      return loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
+      double value = loss.compute(forward(input, Mode.inference()).asBatchMatrix(), targets.asBatchMatrix(), null);
+      if (!Double.isFinite(value)) {
+        // a mean of NaN would pass for a figure, and the classes read from NaN for predictions (all the first)
+        String cause = inferenceCause(stages, input, targets);
+        throw new ArithmeticException(spec.loss().type() + " loss is " + value + " in inference mode: "
+            + (cause != null ? cause : "its outputs and targets are finite when run again"));
+      }
+      return value;
     } finally {
       guard.exit();
     }
@@ -498,7 +576,7 @@ public final class Network {
     try {
       checkClasses("loss", input, classes);
       double value = loss(input, targets);
-      reader.classes(output, classes);
+      reader.classes(output, classes, null); // a finite loss of outputs that are not: said without a cause
       return value;
     } finally {
       guard.exit();
@@ -532,7 +610,7 @@ public final class Network {
   public void predictClasses(Tensor input, int[] classes) {
     guard.enter("predictClasses");
     try {
-      reader.classes(forward(input, Mode.inference()), classes);
+      reader.classes(forward(input, Mode.inference()), classes, () -> inferenceCause(stages, input));
     } finally {
       guard.exit();
     }

@@ -1,10 +1,12 @@
 package org.delta4j.nn;
 
+import java.util.function.Supplier;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Kernels;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.LossSpec;
 import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.NonFinite;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
@@ -34,7 +36,18 @@ final class OutputReader {
     return p;
   }
 
-  void classes(Tensor out, int[] classes) {
+  /**
+   * The argmax of each row into {@code classes}; an output that is not finite is refused with an {@link
+   * ArithmeticException} naming its first NaN or ∞ and, where {@code cause} is given, what made it: the argmax of a
+   * row of NaN is the first class, a prediction the network never made.
+   */
+  void classes(Tensor out, int[] classes, Supplier<String> cause) {
+    String bad = NonFinite.first(out);
+    if (bad != null) {
+      String why = cause == null ? null : cause.get();
+      throw new ArithmeticException("the network's output is not finite, so no class can be read from it: it holds "
+          + bad + (why != null ? "; " + why : ""));
+    }
     // softmax keeps the order: the argmax of logits is the argmax of probabilities
     kernels.argmaxRows(out.asBatchMatrix(), classes);
   }

@@ -71,12 +71,13 @@ public final class Predictor {
     }
     Workspace w = workspace();
     if (n <= CHUNK) {
-      w.reader().classes(network.infer(w.layers(), input), classes);
+      w.reader().classes(network.infer(w.layers(), input), classes,
+          () -> network.readModel(() -> network.inferenceCause(w.layers(), input)));
       return;
     }
     int[] chunk = new int[CHUNK];
     inChunks(w, n, (from, rows) -> rows(w, input, from, rows), (from, rows, out) -> {
-      w.reader().classes(out, chunk);
+      w.reader().classes(out, chunk, () -> network.inferenceCause(w.layers(), w.inputs().get(rows)));
       System.arraycopy(chunk, 0, classes, from, rows);
     });
   }
@@ -175,7 +176,7 @@ public final class Predictor {
     int[] out = new int[samples.length];
     int[] chunk = new int[Math.min(CHUNK, samples.length)];
     inChunks(w, samples.length, (from, rows) -> input(w, samples, from, rows), (from, rows, o) -> {
-      w.reader().classes(o, chunk);
+      w.reader().classes(o, chunk, () -> network.inferenceCause(w.layers(), w.inputs().get(rows)));
       System.arraycopy(chunk, 0, out, from, rows);
     });
     return out;

@@ -34,6 +34,7 @@ import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.nn.layers.ActivationLayer;
@@ -937,6 +938,23 @@ public abstract class EngineConformance extends AutodiffConformance {
     Tensor t = random(engine(), DataType.FLOAT64, net.outputShape().withBatch(3), 29, 1);
     GradientCheckResult r = new GradientChecker().check(net, x, t);
     assertTrue(r.passes(1e-6), kind + ": " + r);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("registeredLayerKindsInFloat64")
+  void everyRegisteredLayerKindLeavesItsInputAndGradientAsGiven(String kind, LayerKind.Example example) {
+    for (DataType type : DataType.values()) {
+      Network net = Network.create(oneLayer(example), engine(), type);
+      Tensor x = random(engine(), type, example.input().withBatch(3), 31, 1.5);
+      Tensor dy = random(engine(), type, net.outputShape().withBatch(3), 37, 1);
+      double[] xGiven = x.toDoubleArray();
+      double[] dyGiven = dy.toDoubleArray();
+      net.forward(x, Mode.training(0));
+      net.backward(dy, true);
+      // the input is the caller's or the layer before's saved output, ∂L/∂y the layer after's: read, never written
+      assertArrayEquals(xGiven, x.toDoubleArray(), kind + " " + type + ": the input changed");
+      assertArrayEquals(dyGiven, dy.toDoubleArray(), kind + " " + type + ": ∂L/∂output changed");
+    }
   }
 
   static Stream<Arguments> registeredLossKinds() {
