@@ -229,7 +229,7 @@ public final class ModelFiles {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "unknown data type '" + meta.get("data_type") + "'");
     }
-    checkClaimedSize(file, spec, c);
+    checkDeclaredTensors(file, spec, c);
     Network network = Network.create(spec, engine, dataType == null ? saved : dataType);
     Set<String> unused = new LinkedHashSet<>(c.tensors().keySet());
     for (Parameter p : network.parameters()) {
@@ -267,22 +267,33 @@ public final class ModelFiles {
   }
 
   /**
-   * Refuses a description that claims more parameters than the file's tensors hold, before anything of that size is
-   * allocated.
+   * Refuses a description whose layers declare a tensor the file does not hold, or holds in another shape, before any
+   * is allocated: a forged description claiming more than the file holds allocates nothing.
    */
-  private static void checkClaimedSize(Path file, NetworkSpec spec, SafeTensors.Contents c)
+  private static void checkDeclaredTensors(Path file, NetworkSpec spec, SafeTensors.Contents c)
       throws ModelFormatException {
-    long held = 0;
-    for (Map.Entry<String, SafeTensors.Entry> e : c.tensors().entrySet()) {
-      if (!e.getKey().startsWith(OPTIMIZER_PREFIX)) {
-        held += e.getValue().values().length;
+    // Each tensor the layers declare, by name and shape, before any is made: a kind of another version (a parameter
+    // added or reshaped since the model was saved) is named as such, not as a count of values that differs
+    List<LayerSpec> layers = spec.layers();
+    List<Shape> inputs = spec.inputShapes();
+    for (int l = 0; l < layers.size(); l++) {
+      LayerSpec layer = layers.get(l);
+      List<ParameterSpec> declared = new ArrayList<>(layer.parameters(inputs.get(l)));
+      declared.addAll(layer.buffers(inputs.get(l)));
+      for (ParameterSpec p : declared) {
+        String name = layer.name() + "." + p.role();
+        SafeTensors.Entry e = c.tensors().get(name);
+        String kind = "the " + layer.type() + " layer '" + layer.name() + "' (" + layer.getClass().getName() + ")";
+        if (e == null) {
+          throw new ModelFormatException(file, "tensor '" + name + "' is missing: " + kind + " declares '" + p.role()
+              + "' of shape " + p.shape() + ", which the file does not hold (saved by another version of the kind?)");
+        }
+        if (!Arrays.equals(e.shape(), p.shape().dims())) {
+          throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+              + " but the network needs " + p.shape() + ": " + kind + " declares '" + p.role() + "' so (saved by "
+              + "another version of the kind?)");
+        }
       }
-    }
-    long claimed = spec.parameterCount();
-    if (claimed < 0 || claimed > held) {
-      throw new ModelFormatException(file, "the network description (" + spec.summary() + ") claims "
-          + (claimed < 0 ? "more than " + Long.MAX_VALUE : claimed) + " parameters but the file's tensors hold "
-          + held + " values");
     }
   }
 
