@@ -18,9 +18,12 @@ import org.delta4j.tensor.Tensor;
  * 32 channels of 14×14 under a 3×3 window at batch 128, 29 MB) going out to memory and back. The batch is split
  * between the cores by samples, each part with its own block buffers: forward, per block, col ← im2col(x),
  * Z = W·col, y ← Z in NCHW order; backward, per block, dZ ← dY in [F, samples·P] order, col ← im2col(x) again,
- * each part's dW partial += dZ·colᵀ, col ← Wᵀ·dZ, dx ← col⁻¹(col). The partials are added in part order after the
- * parts finish, so dW's grouping depends on the batch size and the core count only. Keeps x, not its column matrix,
- * from the training forward pass. Not thread-safe (one per layer); allocates nothing once its buffers are made.
+ * each group's dW partial += dZ·colᵀ, col ← Wᵀ·dZ, dx ← col⁻¹(col). The batch is cut into at most {@value
+ * #MAX_GROUPS} groups of whole blocks, fixed by the batch and block sizes, each with its own dW partial, and the cores
+ * share the groups out; the partials are added in group order after the parts finish, so dW's grouping depends on the
+ * batch size and the geometry only, never on the core count (a resume on another machine computes the same bits).
+ * Keeps x, not its column matrix, from the training forward pass. Not thread-safe (one per layer); allocates nothing
+ * once its buffers are made.
  */
 final class BlockedConvolution implements Convolution {
   /**
@@ -29,7 +32,11 @@ final class BlockedConvolution implements Convolution {
    */
   static final int BLOCK_ELEMENTS = 1 << 17;
 
+  /** The most groups a batch is cut into, each with its own dW partial: as many cores as can share a backward pass. */
+  static final int MAX_GROUPS = 16;
+
   private final RefEngine engine;
+  private final WorkerPool pool;
   private final ConvGeometry g;
   private final int filters;
   private final int blockSamples;
@@ -42,7 +49,7 @@ final class BlockedConvolution implements Convolution {
   private Arithmetic arithmetic;
   private Object[] columns = new Object[0]; // per part: a block's column matrix [C·kh·kw, b·P]
   private Object[] products = new Object[0]; // per part: a block's product [F, b·P]
-  private Object[] partials = new Object[0]; // per part: its samples' dW, [F, C·kh·kw]
+  private Object[] partials = new Object[0]; // per group: its samples' dW, [F, C·kh·kw]
   private Tensor input; // x of the last training pass
 
   // The pass the parts run, set before they start (the pool's hand-over publishes them), so a pass allocates nothing
@@ -54,16 +61,22 @@ final class BlockedConvolution implements Convolution {
   private boolean weightGradient;
   private int batch;
   private int parts;
+  private int groups;
+  private int groupSamples;
   private final IntConsumer part = this::runPart;
 
   BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters) {
-    this(engine, geometry, filters, BLOCK_ELEMENTS);
+    this(engine, geometry, filters, BLOCK_ELEMENTS, WorkerPool.shared());
   }
 
-  /** With blocks of as many samples as keep a block's column matrix and product within {@code blockElements}. */
-  BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters, int blockElements) {
+  /**
+   * With blocks of as many samples as keep a block's column matrix and product within {@code blockElements}, split
+   * over the cores of {@code pool}.
+   */
+  BlockedConvolution(RefEngine engine, ConvGeometry geometry, int filters, int blockElements, WorkerPool pool) {
     KernelArguments.convolution(geometry, filters);
     this.engine = engine;
+    this.pool = pool;
     this.g = geometry;
     this.filters = filters;
     long perSample = (long) Math.max(geometry.columnRows(), filters) * geometry.positions();
@@ -98,7 +111,7 @@ final class BlockedConvolution implements Convolution {
   }
 
   /**
-   * dw ← β·dw + Σ_p partial_p, in double, the partials added in part order; β = 0 ignores what dw held. Transposed
+   * dw ← β·dw + Σ_g partial_g, in double, the partials added in group order; β = 0 ignores what dw held. Transposed
    * partials [C·kh·kw, F] are read across: dw[f, r] takes partial[r, f].
    */
   private void sumPartials(double beta, Object dw) {
@@ -107,7 +120,7 @@ final class BlockedConvolution implements Convolution {
     for (int i = 0; i < filters * rows; i++) {
       int from = transposedPartials ? i % rows * filters + i / rows : i;
       double t = beta == 0 ? 0 : beta * a.get(dw, i);
-      for (int p = 0; p < parts; p++) {
+      for (int p = 0; p < groups; p++) {
         t += a.get(partials[p], from);
       }
       a.set(dw, i, t);
@@ -122,12 +135,17 @@ final class BlockedConvolution implements Convolution {
     return t.floats != null ? t.floats : t.doubles;
   }
 
-  /** Runs one pass over the batch's parts, each on its own block buffers. */
+  /** Runs one pass over the batch's groups, shared out between parts, each part on its own block buffers. */
   private void run(boolean backward, int n, RefTensor rx, RefTensor rw, RefTensor ry, RefTensor rdx, boolean dw) {
     Arithmetic a = rx.floats != null ? Arithmetic.FLOAT : Arithmetic.DOUBLE;
     long elements = (long) g.columnRows() * g.positions() * n;
-    int count = WorkerPool.shared().parts(n, elements); // by the batch's column-matrix elements
-    buffers(a, count);
+    // groups of whole blocks, as few as keep them at most MAX_GROUPS: fixed by the batch, whatever the cores
+    int blocks = (n + blockSamples - 1) / blockSamples;
+    int blocksPerGroup = (blocks + MAX_GROUPS - 1) / MAX_GROUPS;
+    this.groupSamples = blocksPerGroup * blockSamples;
+    this.groups = (n + groupSamples - 1) / groupSamples;
+    int count = Math.min(groups, pool.parts(n, elements)); // by the batch's column-matrix elements
+    buffers(a, count, groups);
     this.backward = backward;
     this.x = array(rx);
     this.w = array(rw);
@@ -140,7 +158,7 @@ final class BlockedConvolution implements Convolution {
       if (count == 1) {
         runPart(0);
       } else {
-        WorkerPool.shared().invoke(count, part);
+        pool.invoke(count, part);
       }
     } finally {
       this.x = null; // keep no caller's arrays alive
@@ -150,25 +168,29 @@ final class BlockedConvolution implements Convolution {
     }
   }
 
-  /** Makes the per-part buffers for the data type and part count, once. */
-  private void buffers(Arithmetic a, int count) {
-    if (a == arithmetic && columns.length >= count) {
+  /** Makes the per-part block buffers and the per-group partials for the data type and counts, once. */
+  private void buffers(Arithmetic a, int count, int groupCount) {
+    if (a == arithmetic && columns.length >= count && partials.length >= groupCount) {
       return;
     }
     int block = blockSamples * g.positions();
+    count = Math.max(count, columns.length);
+    groupCount = Math.max(groupCount, partials.length);
     columns = new Object[count];
     products = new Object[count];
-    partials = new Object[count];
+    partials = new Object[groupCount];
     try {
       for (int p = 0; p < count; p++) {
         columns[p] = a.make(g.columnRows() * block);
         products[p] = a.make(filters * block);
+      }
+      for (int p = 0; p < groupCount; p++) {
         partials[p] = a.make(filters * g.columnRows());
       }
     } catch (OutOfMemoryError e) {
       columns = products = partials = new Object[0]; // nothing half made kept: the next pass starts over
       arithmetic = null;
-      long elements = (long) count * ((long) (g.columnRows() + filters) * block + (long) filters * g.columnRows());
+      long elements = (long) count * (g.columnRows() + filters) * block + (long) groupCount * filters * g.columnRows();
       throw Heap.outOfMemory(String.format(Locale.ROOT, "convolution: the work buffers of %d filter%s over %s images "
           + "under a %s (%d part%s of %d image%s, %,d values)", filters, filters == 1 ? "" : "s", g.image(),
           g.window(), count, count == 1 ? "" : "s", blockSamples, blockSamples == 1 ? "" : "s", elements),
@@ -177,10 +199,16 @@ final class BlockedConvolution implements Convolution {
     arithmetic = a;
   }
 
-  /** Part p: the samples [n·p/parts, n·(p + 1)/parts), a block at a time. */
+  /** Part p: the groups [G·p/parts, G·(p + 1)/parts), each a block at a time. */
   private void runPart(int p) {
-    int from = WorkerPool.start(batch, p, parts);
-    int to = WorkerPool.start(batch, p + 1, parts);
+    for (int group = WorkerPool.start(groups, p, parts); group < WorkerPool.start(groups, p + 1, parts); group++) {
+      int from = group * groupSamples;
+      runGroup(p, group, from, Math.min(batch, from + groupSamples));
+    }
+  }
+
+  /** The samples [from, to) of group {@code group}, on part p's block buffers. */
+  private void runGroup(int p, int group, int from, int to) {
     Arithmetic a = arithmetic;
     Object col = columns[p];
     Object z = products[p];
@@ -202,9 +230,9 @@ final class BlockedConvolution implements Convolution {
         a.im2col(x, col, g, s, s0);
         double beta = first ? 0 : 1;
         if (transposedPartials) { //                                        partial += col·dZᵀ = (dZ·colᵀ)ᵀ
-          a.gemm(false, true, rows, filters, width, col, width, z, width, beta, partials[p], filters);
+          a.gemm(false, true, rows, filters, width, col, width, z, width, beta, partials[group], filters);
         } else { //                                                         partial += dZ·colᵀ
-          a.gemm(false, true, filters, rows, width, z, width, col, width, beta, partials[p], rows);
+          a.gemm(false, true, filters, rows, width, z, width, col, width, beta, partials[group], rows);
         }
         first = false;
       }
