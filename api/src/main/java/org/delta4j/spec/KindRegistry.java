@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * thread-safe.
  */
 public final class KindRegistry {
-  private static volatile KindRegistry standard;
+  /** The standard registry of each context class loader that asked ({@link #standard()}). */
+  private static final Map<ClassLoader, KindRegistry> BY_LOADER = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final Map<String, Entry<LayerKind>> layers;
   private final Map<String, Entry<LossKind>> losses;
@@ -47,18 +49,17 @@ public final class KindRegistry {
 
   /**
    * The kinds on the class path: the providers the thread's context class loader finds, and Delta4j's own class
-   * loader's, loaded once.
+   * loader's, loaded once per context class loader. Kept per loader, so that which kinds a thread can read does not
+   * depend on which thread read a spec first (a plugin's thread, its jar on its own loader, was refused its kinds
+   * when another thread had filled a single registry first).
    */
   public static KindRegistry standard() {
-    KindRegistry r = standard;
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader loader = context != null ? context : KindRegistry.class.getClassLoader();
+    KindRegistry r = BY_LOADER.get(loader);
     if (r == null) {
-      synchronized (KindRegistry.class) {
-        r = standard;
-        if (r == null) {
-          ClassLoader context = Thread.currentThread().getContextClassLoader();
-          r = load(context != null ? context : KindRegistry.class.getClassLoader());
-          standard = r;
-        }
+      synchronized (BY_LOADER) { // one scan per loader, however many threads ask at once
+        r = BY_LOADER.computeIfAbsent(loader, KindRegistry::load);
       }
     }
     return r;

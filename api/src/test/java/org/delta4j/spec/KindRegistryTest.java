@@ -1,6 +1,7 @@
 package org.delta4j.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -234,6 +235,39 @@ class KindRegistryTest {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> KindRegistry.load(loader));
       assertTrue(e.getMessage().contains("org.example.NoSuchProvider"), e.getMessage());
     }
+  }
+
+  /** A provider of one layer kind that only a thread whose context class loader lists it can see. */
+  public static final class PluginProvider implements KindProvider {
+    @Override
+    public List<LayerKind> layerKinds() {
+      return List.of(new LayerKind("plugin_layer", f -> new Named("plugin_layer", f.name()),
+          new LayerKind.Example(new Named("plugin_layer", null), Shape.of(2))));
+    }
+  }
+
+  private static boolean hasPlugin(KindRegistry r) {
+    return r.layerKinds().stream().anyMatch(k -> k.type().equals("plugin_layer"));
+  }
+
+  /**
+   * Which kinds a thread reads follows its own context class loader, whatever thread read first: a plugin's thread,
+   * its kinds on its own loader, was refused them when another thread had filled the one registry before it.
+   */
+  @Test
+  void eachContextClassLoaderHasTheKindsItSees(@TempDir Path dir) throws Exception {
+    Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+    Files.writeString(services.resolve(KindProvider.class.getName()), PluginProvider.class.getName() + "\n");
+    assertFalse(hasPlugin(KindRegistry.standard()), "the application's loader first");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      List<Boolean> seen = new java.util.ArrayList<>();
+      Thread plugin = new Thread(() -> seen.add(hasPlugin(KindRegistry.standard())));
+      plugin.setContextClassLoader(loader);
+      plugin.start();
+      plugin.join();
+      assertEquals(List.of(true), seen, "the plugin's thread sees its kind");
+    }
+    assertFalse(hasPlugin(KindRegistry.standard()), "and the application's does not");
   }
 
   /** The check that keeps a kind from being added to one place and forgotten in another: every kind round-trips. */
