@@ -11,10 +11,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,6 +54,12 @@ import org.delta4j.spec.UnknownKindException;
  * Thread-safe.
  */
 public final class NetworkSpecJson {
+  /**
+   * The only format version a Delta4j has written (in its models' metadata, as "1"); a description may carry it as
+   * {@code format_version}, and one of another version is refused.
+   */
+  private static final int FORMAT_VERSION = 1;
+
   /** The largest network spec file {@link #readFile} reads: 16 MiB. */
   public static final int MAX_FILE_BYTES = 16 << 20;
 
@@ -145,30 +156,73 @@ public final class NetworkSpecJson {
   }
 
   /**
-   * The text of a network spec file, refused with an {@link IllegalArgumentException} whose message starts with {@code
-   * file} when it is a directory, cannot be read, is not UTF-8 text or holds more than {@link #MAX_FILE_BYTES} (a device such as
-   * {@code /dev/zero} would otherwise fill the heap): a spec is JSON of some kilobytes.
+   * The text of a network spec file, a UTF-8 byte order mark at its start skipped (as editors on Windows write one),
+   * refused with an {@link IllegalArgumentException} whose message starts with {@code file} when it is a directory, a
+   * pipe or socket, cannot be read (its cause in words: no such file, permission denied, a symbolic link loop, else the
+   * system's reason), is not UTF-8 text or holds more than {@link #MAX_FILE_BYTES} (a device such as {@code /dev/zero}
+   * would otherwise fill the heap): a spec is JSON of some kilobytes.
    */
   public static String readFile(Path file) {
     Objects.requireNonNull(file, "file is null");
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(file + " is a directory, not a network spec file");
     }
+    if (isPipeOrSocket(file)) { // opening a pipe waits for a writer: the program hung, silent, until killed
+      throw new IllegalArgumentException(file + " is a pipe or socket, not a network spec file: save the spec to a "
+          + "file and give that");
+    }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + " cannot be read: " + e, e);
+      throw new IllegalArgumentException(file + " cannot be read: " + reason(e), e);
     }
     if (bytes.length > MAX_FILE_BYTES) {
       throw new IllegalArgumentException(file + " holds more than " + MAX_FILE_BYTES / (1 << 20) + " MiB, too much "
           + "for a network spec file (JSON of some kilobytes)");
     }
+    String text;
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(file + " is not UTF-8 text, as a network spec file (JSON) is", e);
     }
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /**
+   * Whether {@code file} is a named pipe (FIFO) or a socket; false when that cannot be told (no such file, a file
+   * system without Unix modes), which the open then reports. Devices are read as files: /dev/zero is refused by its
+   * size.
+   */
+  private static boolean isPipeOrSocket(Path file) {
+    try {
+      int type = (Integer) Files.getAttribute(file, "unix:mode") & 0170000; // S_IFMT
+      return type == 0010000 || type == 0140000; // S_IFIFO, S_IFSOCK
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Why a file cannot be read, in words: never the name of a Java exception, which the message once carried
+   * ("java.nio.file.NoSuchFileException: net.json"); the system's own reason where there is no better word.
+   */
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+    if (reason != null && reason.startsWith("Too many levels of symbolic links")) { // ELOOP
+      return "a symbolic link loop (too many levels of symbolic links)";
+    }
+    if (reason == null || reason.isBlank()) {
+      return e instanceof NotDirectoryException ? "a part of its path is not a directory" : "an input/output error";
+    }
+    return reason;
   }
 
   /** Parses a description whose kinds come from {@code kinds}. */
@@ -289,7 +343,9 @@ public final class NetworkSpecJson {
       throw new IllegalArgumentException("network spec.input " + java.util.Arrays.toString(input) + ": "
           + e.getMessage(), e);
     }
-    r.has("format_version"); // written by older versions; known, and ignored
+    if (r.has("format_version")) {
+      formatVersion(root.get("format_version"));
+    }
     JsonNode layers = root.get("layers");
     r.has("layers");
     if (layers == null || !layers.isArray()) {
@@ -310,6 +366,23 @@ public final class NetworkSpecJson {
     }
     r.finish();
     return b.build();
+  }
+
+  /**
+   * Refuses a {@code format_version} other than one a Delta4j has written: it was accepted whatever it said, 99 or
+   * "x", so a description of a newer format was read as if it were this one.
+   */
+  private static void formatVersion(JsonNode v) {
+    // a number, or a string of digits as a model's metadata writes it
+    BigInteger version = v.isIntegralNumber() ? v.bigIntegerValue()
+        : v.isTextual() && v.textValue().matches("[1-9][0-9]{0,17}") ? new BigInteger(v.textValue()) : null;
+    int order = version == null ? -1 : version.compareTo(BigInteger.valueOf(FORMAT_VERSION));
+    if (order == 0) {
+      return;
+    }
+    throw new IllegalArgumentException("network spec.format_version " + v + (order > 0 ? " is newer than this "
+        + "Delta4j reads: " : " is no format version: ") + "this Delta4j reads format version " + FORMAT_VERSION
+        + " (written " + FORMAT_VERSION + " or \"" + FORMAT_VERSION + "\"), or a description without one");
   }
 
   private static LayerSpec layer(JsonNode node, String where, KindRegistry kinds) {

@@ -19,8 +19,9 @@ public final class FieldReader {
   private final String where;
   private final KindRegistry kinds;
   private final Set<String> read = new LinkedHashSet<>();
-  /** The error this object gave for a missing field, the one a misspelt field explains. */
+  /** The error this object gave for a missing field, the one a misspelt field explains, and that field's name. */
   private IllegalArgumentException missing;
+  private String missingName;
 
   /** Reads {@code node}, which must be a JSON object; {@code where} names it in messages. */
   public FieldReader(JsonNode node, String where) {
@@ -253,21 +254,25 @@ public final class FieldReader {
   }
 
   /**
-   * Reads this object's spec with {@code reader}, then {@link #finish()}es. When reading fails for a field of this
-   * object that is missing and the object has fields nobody read, those are reported first: a misspelt field is the
-   * likelier cause of a missing one. Any other failure (a bad value, an unknown kind in a nested object) is not
-   * blamed on the fields not read yet, merely the ones the reader had not reached: it names this object's place,
-   * unless it does already.
+   * Reads this object's spec with {@code reader}, then {@link #finish()}es. A field of this object that is missing is
+   * reported as such, with any field nobody read whose name is close to it ({@code "unit"} for {@code units}: equal
+   * but for case and underscores, or within two edits) as the likely cause: "layers[0].units is missing (is 'unit'
+   * it, misspelt?)". Fields not read yet are not blamed otherwise: they may be the kind's own, which the reader had
+   * not reached ({@code weights} and {@code bias} were reported as unknown when {@code units} was missing). Any other
+   * failure (a bad value, an unknown kind in a nested object) names this object's place, unless it does already.
    */
   public <T> T read(java.util.function.Function<FieldReader, T> reader) {
     T value;
     try {
       value = reader.apply(this);
     } catch (IllegalArgumentException e) {
-      List<String> unknown = unknown();
-      if (!unknown.isEmpty() && e == missing) {
-        throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
-            + " (" + e.getMessage() + ")", e);
+      if (e == missing) {
+        List<String> close = misspellings(missingName);
+        if (close.isEmpty()) {
+          throw e;
+        }
+        throw new IllegalArgumentException(e.getMessage() + " (is '" + String.join("' or '", close)
+            + "' it, misspelt?)", e);
       }
       // A spec's own check ("dense layer: units must be at least 1") knows no place in the document: add it.
       String message = String.valueOf(e.getMessage());
@@ -278,6 +283,42 @@ public final class FieldReader {
     }
     finish();
     return value;
+  }
+
+  /** The fields nobody read whose names are close enough to {@code name} to be it misspelt. */
+  private List<String> misspellings(String name) {
+    List<String> close = new ArrayList<>();
+    String wanted = name.toLowerCase(Locale.ROOT);
+    for (String field : unknown()) {
+      String f = field.toLowerCase(Locale.ROOT);
+      if (f.replace("_", "").equals(wanted.replace("_", "")) || editDistance(f, wanted) <= 2) {
+        close.add(field);
+      }
+    }
+    return close;
+  }
+
+  /** Levenshtein's distance: the fewest insertions, deletions and substitutions of a character from a to b. */
+  private static int editDistance(String a, String b) {
+    if (Math.abs(a.length() - b.length()) > 2) {
+      return Integer.MAX_VALUE; // farther than counts, without the quadratic work on a long (hostile) name
+    }
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
   }
 
   private List<String> unknown() {
@@ -299,6 +340,7 @@ public final class FieldReader {
 
   private IllegalArgumentException missing(String name) {
     missing = new IllegalArgumentException(where + "." + name + " is missing");
+    missingName = name;
     return missing;
   }
 

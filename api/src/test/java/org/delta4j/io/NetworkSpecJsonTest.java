@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,7 +82,7 @@ class NetworkSpecJsonTest {
   @Test
   void mistakesNameTheirPlace() {
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"unit\": 3}], \"loss\": \"mean_squared_error\"}",
-        "layers[0]: unknown field [unit]");
+        "layers[0].units is missing (is 'unit' it, misspelt?)");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"conv\"}], \"loss\": \"mean_squared_error\"}",
         "layers[0].type: unknown layer kind 'conv'");
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2.5}], \"loss\": \"squared_error\"}",
@@ -141,7 +142,7 @@ class NetworkSpecJsonTest {
     IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(dense));
     assertEquals("layers[0].units must be a whole number, got \"three\"", d.getMessage());
     assertMessage("{\"input\": [4], \"layers\": [{\"type\": \"block\", \"node\": []}], "
-        + "\"loss\": \"squared_error\"}", "layers[0]: unknown field [node] (layers[0].nodes is missing)");
+        + "\"loss\": \"squared_error\"}", "layers[0].nodes is missing (is 'node' it, misspelt?)");
   }
 
   /**
@@ -173,7 +174,7 @@ class NetworkSpecJsonTest {
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"gamma\": 0.5}}",
         "optimizer.schedule.step_size is missing");
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"stepsize\": 3, \"gamma\": 0.5}}",
-        "optimizer.schedule: unknown fields [stepsize");
+        "optimizer.schedule.step_size is missing (is 'stepsize' it, misspelt?)");
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"step_size\": 2.5, \"gamma\": 0.5}}",
         "optimizer.schedule.step_size must be a whole number, got 2.5");
     optimizerRefused("{\"type\": \"sgd\", \"schedule\": {\"type\": \"step\", \"step_size\": 9223372036854775808, "
@@ -214,7 +215,7 @@ class NetworkSpecJsonTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(dir));
     assertEquals(dir + " is a directory, not a network spec file", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(dir.resolve("none.json")));
-    assertTrue(e.getMessage().startsWith(dir.resolve("none.json") + " cannot be read: "), e.getMessage());
+    assertEquals(dir.resolve("none.json") + " cannot be read: no such file", e.getMessage());
     Path binary = Files.write(dir.resolve("binary.json"), new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
     e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(binary));
     assertEquals(binary + " is not UTF-8 text, as a network spec file (JSON) is", e.getMessage());
@@ -224,5 +225,95 @@ class NetworkSpecJsonTest {
       assertTrue(e.getMessage().startsWith("/dev/zero holds more than " + (NetworkSpecJson.MAX_FILE_BYTES >> 20)
           + " MiB"), e.getMessage());
     }
+  }
+
+  /**
+   * A field that is missing is reported as missing, not as the kind's own fields the reader had not reached yet
+   * ("unknown fields [weights, bias] (layers[0].units is missing)"); an unread field is named with it only when it
+   * may be the missing one misspelt: equal but for case or underscores, or within two edits.
+   */
+  @Test
+  void aMissingFieldIsNamedFirstAndOnlyAFieldLikeItAsItsMisspelling() {
+    String dense = "{\"input\": [4], \"layers\": [{\"type\": \"dense\", %s\"weights\": \"he_uniform\", "
+        + "\"bias\": \"zeros\"}], \"loss\": \"squared_error\"}";
+    assertEquals("layers[0].units is missing", refusal(String.format(dense, "")));
+    assertEquals("layers[0].units is missing", refusal(String.format(dense, "\"size\": 3, ")),
+        "a field not like it is not its misspelling");
+    assertEquals("layers[0].units is missing (is 'Units' it, misspelt?)",
+        refusal(String.format(dense, "\"Units\": 3, ")));
+    assertEquals("layers[0].units is missing (is 'untis' or 'unit' it, misspelt?)",
+        refusal(String.format(dense, "\"untis\": 3, \"unit\": 3, ")));
+    assertEquals("optimizer.schedule.total_steps is missing (is 'TotalSteps' it, misspelt?)",
+        refusalOfOptimizer("{\"type\": \"sgd\", \"schedule\": {\"type\": \"cosine\", \"TotalSteps\": 10}}"));
+  }
+
+  private static String refusal(String json) {
+    return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json)).getMessage();
+  }
+
+  private static String refusalOfOptimizer(String json) {
+    return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readOptimizer(json)).getMessage();
+  }
+
+  /**
+   * format_version is read: 1, the only version written (as "1" in a model's metadata), or none; another was accepted
+   * whatever it said, so a description of a newer format would have been read as this one.
+   */
+  @Test
+  void aFormatVersionOtherThanOneWrittenIsRefusedNamingIt() {
+    String spec = "{\"input\": [4], \"layers\": [{\"type\": \"dense\", \"units\": 2}], \"loss\": \"squared_error\"";
+    NetworkSpec plain = NetworkSpecJson.read(spec + "}");
+    assertEquals(plain, NetworkSpecJson.read(spec + ", \"format_version\": 1}"));
+    assertEquals(plain, NetworkSpecJson.read(spec + ", \"format_version\": \"1\"}"));
+    assertEquals(plain, NetworkSpecJson.read(spec + ", \"format_version\": null}"));
+    assertEquals("network spec.format_version 99 is newer than this Delta4j reads: this Delta4j reads format version 1 "
+        + "(written 1 or \"1\"), or a description without one", refusal(spec + ", \"format_version\": 99}"));
+    assertEquals("network spec.format_version \"x\" is no format version: this Delta4j reads format version 1 "
+        + "(written 1 or \"1\"), or a description without one", refusal(spec + ", \"format_version\": \"x\"}"));
+    assertTrue(refusal(spec + ", \"format_version\": \"2\"}").startsWith("network spec.format_version \"2\" is newer"));
+    for (String other : List.of("0", "-1", "1.5", "\"01\"", "\"1.0\"", "[1]", "true")) {
+      assertTrue(refusal(spec + ", \"format_version\": " + other + "}").startsWith("network spec.format_version "
+          + other + " is no format version"), other);
+    }
+  }
+
+  /**
+   * A spec file that cannot be read says why in words, never a Java exception's name ("cannot be read:
+   * java.nio.file.NoSuchFileException: ..."); a pipe is refused rather than waited on for a writer; and a byte order
+   * mark at the start, as CSV files may have, is skipped.
+   */
+  @Test
+  void aSpecFileIsRefusedInWordsAPipeIsNotWaitedOnAndAByteOrderMarkIsSkipped(@TempDir Path dir) throws Exception {
+    Path loop = dir.resolve("loop.json");
+    Files.createSymbolicLink(loop, dir.resolve("other.json"));
+    Files.createSymbolicLink(dir.resolve("other.json"), loop);
+    assertEquals(loop + " cannot be read: a symbolic link loop (too many levels of symbolic links)",
+        fileRefusal(loop));
+    Path memory = Path.of("/proc/self/mem"); // opens, then fails to read at offset 0
+    if (Files.isReadable(memory)) {
+      assertEquals("/proc/self/mem cannot be read: Input/output error", fileRefusal(memory));
+    }
+    Path locked = Files.writeString(dir.resolve("locked.json"), "{}");
+    locked.toFile().setReadable(false, false);
+    if (!Files.isReadable(locked)) { // (root reads it anyway)
+      assertEquals(locked + " cannot be read: permission denied", fileRefusal(locked));
+    }
+
+    Path fifo = dir.resolve("pipe.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+        "mkfifo is not available here");
+    String refused = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> fileRefusal(fifo));
+    assertEquals(fifo + " is a pipe or socket, not a network spec file: save the spec to a file and give that",
+        refused);
+
+    String json = NetworkSpecJson.write(NetworkSpec.builder().input(3).dense(2).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .build());
+    Path marked = Files.write(dir.resolve("marked.json"), ("\ufeff" + json).getBytes(StandardCharsets.UTF_8));
+    assertEquals(json, NetworkSpecJson.readFile(marked));
+  }
+
+  private static String fileRefusal(Path file) {
+    return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(file)).getMessage();
   }
 }

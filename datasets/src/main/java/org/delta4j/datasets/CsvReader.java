@@ -2,8 +2,13 @@ package org.delta4j.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.ByteImageDataset;
@@ -22,10 +28,13 @@ import org.delta4j.tensor.Shape;
 
 /**
  * Reads comma-separated numeric tables into datasets: one sample per line, an optional header line, one column holding
- * the label (classification) or some columns holding the targets (regression), every other column a feature. Labels
- * that are all integers 0..K−1 are used as they are; otherwise the distinct label strings, sorted, become the classes.
- * Blank lines are skipped, and a UTF-8 byte order mark at the start; an empty label is an error, and so is the one
- * label that is not a number (NaN, NA) in a column whose every other label is: a missing value.
+ * the label (classification) or some columns holding the targets (regression), every other column a feature. When
+ * every label is a number, labels of equal value are one class (1, 1.0 and 1e0), named as the file first writes it,
+ * and the classes are ordered by value (2 before 10), so that integer labels 0..K−1 are their own class indices;
+ * otherwise the distinct label strings, sorted, become the classes. Blank lines are skipped, and a UTF-8 byte order
+ * mark at the start. Refused as labels: an empty one, the one label that is not a number (NaN, NA) in a column whose
+ * every other label is (a missing value), a column of one class (nothing to tell apart), and a column giving each of
+ * three or more samples a class of its own (a continuous column, not a label).
  *
  * <p>Fields are RFC 4180's: spaces and tabs around a field are dropped; a field may be enclosed in double quotes, which
  * are removed, a doubled quote inside standing for one and a comma inside being part of the field; lines end with LF
@@ -38,8 +47,9 @@ import org.delta4j.tensor.Shape;
  * offset: a wrong number of fields (with a hint when the file looks separated by semicolons or tabs), a value that is
  * not a finite number, a control character in a field, a quoted field left open at the end of its line, text after a
  * closing quote, lines that end with a carriage return alone, bytes that are not UTF-8, a directory given for a file,
- * or a table too large for the memory Java may use (with how much it needs). A message never carries a control
- * character raw: one is named (U+0000), or escaped in a value it quotes (\t, \r).
+ * or a table too large for the memory Java may use (with how much it needs); so is a file that cannot be opened or
+ * read, its cause in words (no such file, permission denied, a symbolic link loop, else the system's reason). A
+ * message never carries a control character raw: one is named (U+0000), or escaped in a value it quotes (\t, \r).
  */
 public final class CsvReader {
   /** The longest field accepted, in bytes; a longer one means the file is not a numeric table. */
@@ -95,22 +105,14 @@ public final class CsvReader {
       }
     });
     missingLabel(file, label, raw, seenOn[0]);
-    List<String> classes = classes(raw);
-    // each label's place in the sorted classes by a map: a search of the list for each is quadratic in the classes
-    Map<String, Integer> place = new HashMap<>();
-    for (int c = 0; c < classes.size(); c++) {
-      place.put(classes.get(c), c);
-    }
-    int[] rank = new int[raw.size()];
-    for (int i = 0; i < rank.length; i++) {
-      rank[i] = place.get(raw.get(i));
-    }
+    Classes classes = classes(raw);
+    refuseClassCount(file, label, s.rows, classes.names(), raw);
     int[] y = new int[s.rows];
     for (int r = 0; r < y.length; r++) {
-      y[r] = rank[ids[r]];
+      y[r] = classes.of()[ids[r]];
     }
-    return bytes ? new ByteImageDataset(px, Shape.of(features), y, classes, AS_IS)
-        : ArrayDataset.adopting(x, Shape.of(features), y, classes.size(), classes);
+    return bytes ? new ByteImageDataset(px, Shape.of(features), y, classes.names(), AS_IS)
+        : ArrayDataset.adopting(x, Shape.of(features), y, classes.names().size(), classes.names());
   }
 
   /** A regression dataset whose targets are the given columns (from 0), in that order. */
@@ -259,10 +261,10 @@ public final class CsvReader {
       throw new IOException(file + ": is not a regular file (a pipe or a device?); a CSV file is read twice, once to "
           + "learn its shape, so it must be a file: save the data to one first");
     }
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = open(file)) {
       byte[] buffer = new byte[1 << 16];
       // A byte order mark, which spreadsheets write first, is no part of the first field.
-      byte[] start = in.readNBytes(BYTE_ORDER_MARK.length);
+      byte[] start = readStart(file, in);
       boolean marked = Arrays.equals(start, BYTE_ORDER_MARK);
       int position = 0;
       int limit = marked ? 0 : start.length;
@@ -288,7 +290,7 @@ public final class CsvReader {
       int expected = width;
       while (true) {
         if (position == limit) {
-          limit = Math.max(in.read(buffer), 0);
+          limit = Math.max(read(file, in, buffer), 0);
           position = 0;
         }
         if (state <= UNQUOTED && !carriageReturn && utf8Pending == 0) {
@@ -429,6 +431,56 @@ public final class CsvReader {
       }
       return new Scan(Math.max(expected, 0), rows, null, firstUnnamed);
     }
+  }
+
+  /** The file, opened to read; an error opening it names it (see {@link #unreadable}). */
+  private static InputStream open(Path file) throws IOException {
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  /** The first bytes of the file, as many as a byte order mark has (fewer in a shorter file). */
+  private static byte[] readStart(Path file, InputStream in) throws IOException {
+    try {
+      return in.readNBytes(BYTE_ORDER_MARK.length);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  /** The next bytes of the file into {@code buffer}: how many, or −1 at its end. */
+  private static int read(Path file, InputStream in, byte[] buffer) throws IOException {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  /**
+   * An error of the file system opening or reading {@code file} as one naming it, the cause in words: a read error
+   * comes without a path ({@code /proc/self/mem} gave "Input/output error" alone), and Java's own reasons are not the
+   * user's ("Too many levels of symbolic links or unable to access attributes of symbolic link"). Missing and
+   * forbidden files stay of their own types, which callers word ("no such file", "permission denied").
+   */
+  private static IOException unreadable(Path file, IOException e) {
+    String name = file.toString();
+    if (e instanceof NoSuchFileException) {
+      return (IOException) new NoSuchFileException(name, null, "no such file").initCause(e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return (IOException) new AccessDeniedException(name, null, "permission denied").initCause(e);
+    }
+    String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+    if (reason != null && reason.startsWith("Too many levels of symbolic links")) { // ELOOP
+      reason = "a symbolic link loop (too many levels of symbolic links)";
+    } else if (reason == null || reason.isBlank()) {
+      reason = e instanceof NotDirectoryException ? "a part of its path is not a directory" : "an input/output error";
+    }
+    return (IOException) new FileSystemException(name, null, "cannot be read: " + reason).initCause(e);
   }
 
   /**
@@ -718,21 +770,90 @@ public final class CsvReader {
     }
   }
 
-  private static List<String> classes(List<String> raw) {
-    TreeSet<String> distinct = new TreeSet<>(raw);
-    boolean integers = distinct.stream().allMatch(s -> s.matches("\\d{1,9}"));
-    if (integers) {
-      int max = distinct.stream().mapToInt(Integer::parseInt).max().orElse(0);
-      if (distinct.size() == max + 1) { // 0..K−1 keep their values, however many
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i <= max; i++) {
-          names.add(String.valueOf(i));
-        }
-        if (new TreeSet<>(names).equals(distinct)) {
-          return names;
-        }
+  /** The class of each distinct label (by its place in the order first seen), and the classes' names in order. */
+  private record Classes(int[] of, List<String> names) {}
+
+  /**
+   * The classes of the distinct labels {@code raw}, in the order first seen. Labels that are all numbers are classes
+   * by value, compared exactly (as decimals, not floats, which would make 0.1 and 0.10000000149 one class): "1" and
+   * "1.0" had been two classes, and labels 1..11 were ordered as text (1, 10, 11, 2, ...). A class is named by its
+   * first spelling, so that a file whose labels are all written alike keeps the names a model trained on it knows.
+   * Other labels are sorted as text.
+   */
+  private static Classes classes(List<String> raw) {
+    int[] of = new int[raw.size()];
+    List<String> names = new ArrayList<>();
+    BigDecimal[] values = values(raw);
+    if (values != null) {
+      TreeMap<BigDecimal, Integer> classOf = new TreeMap<>(); // by compareTo, under which 1 and 1.0 are equal
+      for (int i = 0; i < values.length; i++) {
+        classOf.putIfAbsent(values[i], i); // for now, where the value is first spelt
+      }
+      for (Map.Entry<BigDecimal, Integer> e : classOf.entrySet()) {
+        names.add(raw.get(e.getValue()));
+        e.setValue(names.size() - 1);
+      }
+      for (int i = 0; i < values.length; i++) {
+        of[i] = classOf.get(values[i]);
+      }
+      return new Classes(of, names);
+    }
+    names.addAll(new TreeSet<>(raw));
+    // each label's place in the sorted classes by a map: a search of the list for each is quadratic in the classes
+    Map<String, Integer> place = new HashMap<>();
+    for (int c = 0; c < names.size(); c++) {
+      place.put(names.get(c), c);
+    }
+    for (int i = 0; i < of.length; i++) {
+      of[i] = place.get(raw.get(i));
+    }
+    return new Classes(of, names);
+  }
+
+  /** The labels' exact values when every one is a CSV number, else null. */
+  private static BigDecimal[] values(List<String> raw) {
+    BigDecimal[] values = new BigDecimal[raw.size()];
+    for (int i = 0; i < values.length; i++) {
+      String text = raw.get(i);
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      if (Float.isNaN(decimal(b, 0, b.length))) {
+        return null;
+      }
+      try {
+        values[i] = new BigDecimal(text); // the CSV grammar is a part of BigDecimal's
+      } catch (NumberFormatException e) { // an exponent past an int's range: too far out to be a class's number
+        return null;
       }
     }
-    return new ArrayList<>(distinct);
+    return values;
+  }
+
+  /**
+   * Refuses a label column of one class, which trains a one-output softmax to a loss of 0 and an accuracy of 1 on
+   * anything; and one giving every sample (three or more) a class of its own, which is a continuous column (a
+   * feature, a target or a row number), not a label: it made as many classes as rows, and nothing to learn.
+   */
+  private static void refuseClassCount(Path file, int column, int rows, List<String> classes, List<String> raw)
+      throws IOException {
+    if (classes.size() == 1) {
+      String spellings = raw.size() == 1 ? "" : " (written " + quoted(raw, 5) + ")";
+      throw new IOException(file + ": every label in column " + column + ", the label column, is '"
+          + printable(classes.get(0)) + "'" + spellings + ": classification needs at least two classes; is the "
+          + "label in another column (--label-column)?");
+    }
+    if (rows >= 3 && classes.size() == rows) {
+      throw new IOException(String.format(Locale.ROOT, "%s: column %d, the label column, gives each of the %,d samples "
+          + "a label of its own (%s): it looks continuous (or an identifier), a feature or a target rather than a "
+          + "class; give the label's column with --label-column", file, column, rows, quoted(raw, 3)));
+    }
+  }
+
+  /** The first {@code count} labels, quoted and printable, with an ellipsis when there are more. */
+  private static String quoted(List<String> labels, int count) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(count, labels.size()); i++) {
+      out.append(i == 0 ? "'" : ", '").append(printable(labels.get(i))).append('\'');
+    }
+    return out.append(labels.size() > count ? ", ..." : "").toString();
   }
 }

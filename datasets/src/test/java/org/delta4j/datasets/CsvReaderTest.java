@@ -43,7 +43,7 @@ class CsvReaderTest {
 
   @Test
   void integerLabelsKeepTheirNumbersAndTheLabelColumnCanBeAnywhere() throws IOException {
-    Dataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n"), 0, false);
+    Dataset d = CsvReader.classification(csv("2,0.5\n0,1.5\n1,2.5\n1,3.5\n"), 0, false);
     assertEquals(List.of("0", "1", "2"), d.classNames());
     assertEquals(2, d.label(0));
     // however many: labels 0..10000 were sorted as text past 10,000 classes, label 2 becoming class 1113
@@ -51,6 +51,7 @@ class CsvReaderTest {
     for (int label = 10_000; label >= 0; label--) {
       many.append(label).append(",1\n");
     }
+    many.append("0,2\n"); // a class of its own for every sample is a continuous column: one class is seen twice
     Dataset wide = CsvReader.classification(csv(many.toString()), 0, false);
     for (int row = 0; row <= 10_000; row++) {
       assertEquals(10_000 - row, wide.label(row), "row " + row);
@@ -119,8 +120,8 @@ class CsvReaderTest {
     float[] x = new float[2];
     d.fill(new int[] {0}, 0, 1, x, new float[2]);
     assertArrayEquals(new float[] {7, 2.5f}, x);
-    Files.write(f, "\ufeffa,b,kind\n7,2,1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    assertEquals(1, CsvReader.classification(f, -1, true).size());
+    Files.write(f, "\ufeffa,b,kind\n7,2,1\n3,4,0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(2, CsvReader.classification(f, -1, true).size());
     Files.write(f, "7,2,cat\n3,4,\ufeffdog\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(List.of("cat", "\ufeffdog"), CsvReader.classification(f, -1, false).classNames(),
         "only a mark at the start of the file is skipped");
@@ -216,8 +217,8 @@ class CsvReaderTest {
     assertArrayEquals(new float[] {0.6441f, 7, -2.5f, 255}, features(q));
     assertEquals(List.of("0", "1"), q.classNames());
     // a doubled quote is one, a comma inside quotes is part of the field, and the inside is taken as it is
-    Dataset inside = CsvReader.classification(csv("1,\"say \"\"hi\"\", then\"\n2,\" cat\"\n3,\"\"\"\"\n"), -1,
-        false);
+    Dataset inside = CsvReader.classification(csv("1,\"say \"\"hi\"\", then\"\n2,\" cat\"\n3,\"\"\"\"\n4,\" cat\"\n"),
+        -1, false);
     assertEquals(List.of(" cat", "\"", "say \"hi\", then"), inside.classNames());
     // a quote inside an unquoted value is an ordinary character
     assertEquals(List.of("5\"", "a\"b"), CsvReader.classification(csv("1,5\"\n2,a\"b\n"), -1, false).classNames());
@@ -326,11 +327,13 @@ class CsvReaderTest {
     e = assertThrows(IOException.class, () -> CsvReader.classification(na, 0, true));
     assertEquals(na + ": line 3, column 0: the label 'NA' is a missing value, as every other label is a number",
         e.getMessage());
-    // names are left alone: NA among words, two words among numbers, and a column that is all one word
+    // names are left alone: NA among words, two words among numbers, and a column that is all one word (which is
+    // refused as one class, not as a missing value)
     assertEquals(List.of("NA", "cat"), CsvReader.classification(csv("1,cat\n2,NA\n"), -1, false).classNames());
-    assertEquals(List.of("0", "NA", "cat"), CsvReader.classification(csv("1,cat\n2,NA\n3,0\n"), -1, false)
+    assertEquals(List.of("0", "NA", "cat"), CsvReader.classification(csv("1,cat\n2,NA\n3,0\n4,cat\n"), -1, false)
         .classNames());
-    assertEquals(List.of("NaN"), CsvReader.classification(csv("1,NaN\n2,NaN\n"), -1, false).classNames());
+    e = refused("1,NaN\n2,NaN\n", false);
+    assertTrue(e.getMessage().contains("every label in column 1, the label column, is 'NaN'"), e.getMessage());
   }
 
   /**
@@ -347,9 +350,103 @@ class CsvReaderTest {
         + "or remove the column", e.getMessage());
     assertEquals(e.getMessage(), assertThrows(IOException.class, () -> CsvReader.regression(file, new int[] {1}, true))
         .getMessage());
-    Dataset labelledFirst = CsvReader.classification(file, 0, true); // unnamed, but the label: nothing trains on it
-    assertEquals(3, labelledFirst.numClasses());
+    // unnamed, but the label: nothing trains on it (classes, not row numbers, which are refused as continuous)
+    Files.writeString(file, ",x,y,label\n0,0.5,1.5,1\n1,2.5,0.5,0\n1,1.0,1.0,1\n");
+    Dataset labelledFirst = CsvReader.classification(file, 0, true);
+    assertEquals(2, labelledFirst.numClasses());
     Files.writeString(file, "i,x,y,label\n0,0.5,1.5,1\n1,2.5,0.5,0\n2,1.0,1.0,1\n");
     assertEquals(3, CsvReader.classification(file, -1, true).featureShape().size(), "named, it is a feature");
+  }
+
+  /**
+   * A label column of one class is refused, naming the file, the column and the label: it trained a one-output
+   * softmax to a loss of 0 and reported an accuracy of 1.0. Spellings of one number are one class, so one label.
+   */
+  @Test
+  void aLabelColumnOfOneClassIsRefused() throws IOException {
+    Path f = csv("1,2,7\n3,4,7\n5,6,7\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, -1, false));
+    assertEquals(f + ": every label in column 2, the label column, is '7': classification needs at least two "
+        + "classes; is the label in another column (--label-column)?", e.getMessage());
+    e = refused("1,2,1\n3,4,1.0\n5,6,1e0\n", false);
+    assertTrue(e.getMessage().endsWith(": every label in column 2, the label column, is '1' (written '1', '1.0', "
+        + "'1e0'): classification needs at least two classes; is the label in another column (--label-column)?"),
+        e.getMessage());
+    e = refused("1,2,cat\n", false);
+    assertTrue(e.getMessage().contains("is 'cat': classification needs at least two classes"), e.getMessage());
+  }
+
+  /**
+   * Numeric labels are classes by value: "1" and "1.0" were two classes, and labels 1..11 were ordered as text (1, 10,
+   * 11, 2, ...). A class is named as the file first writes it; values are compared exactly, not as floats.
+   */
+  @Test
+  void numericLabelsAreClassesByValueInTheOrderOfTheirValues() throws IOException {
+    Dataset mixed = CsvReader.classification(csv("1,2,1.0\n3,4,2\n5,6,1\n7,8,2.00\n9,10,-0\n11,12,0\n"), -1,
+        false);
+    assertEquals(List.of("-0", "1.0", "2"), mixed.classNames());
+    assertArrayEquals(new int[] {1, 2, 1, 2, 0, 0}, labels(mixed));
+    StringBuilder eleven = new StringBuilder();
+    for (int label = 1; label <= 11; label++) {
+      eleven.append(label).append(",0.5\n").append(label).append(",1.5\n");
+    }
+    Dataset ordered = CsvReader.classification(csv(eleven.toString()), 0, false);
+    assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"), ordered.classNames());
+    assertEquals(9, ordered.label(18)); // row 18 is labelled 10, the tenth class
+    Dataset signed = CsvReader.classification(csv("1,2.5\n2,-1\n3,.5\n4,2.5\n5,1e-1\n6,0.10000000149\n"), -1,
+        false);
+    assertEquals(List.of("-1", "1e-1", "0.10000000149", ".5", "2.5"), signed.classNames(), "exact, not as floats");
+    Dataset indices = CsvReader.classification(csv("1,2.0\n2,0.0\n3,1.0\n4,2\n"), -1, false);
+    assertArrayEquals(new int[] {2, 0, 1, 2}, labels(indices), "values 0..K-1, however written, are the indices");
+    Dataset words = CsvReader.classification(csv("1,b\n2,10\n3,2\n4,a\n5,b\n"), -1, false);
+    assertEquals(List.of("10", "2", "a", "b"), words.classNames(), "numbers among words are text");
+  }
+
+  /**
+   * A column giving every sample a class of its own is refused as continuous, naming it: `--label-column 0` on a
+   * table of measurements made 60 classes of 60 rows. Two rows of two classes are a table, too small to tell.
+   */
+  @Test
+  void aLabelColumnWithAClassForEverySampleIsRefusedAsContinuous() throws IOException {
+    Path f = csv("5.1,3.5,0\n4.9,3.0,0\n4.7,3.2,1\n4.6,3.1,1\n");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, 0, false));
+    assertEquals(f + ": column 0, the label column, gives each of the 4 samples a label of its own ('5.1', '4.9', "
+        + "'4.7', ...): it looks continuous (or an identifier), a feature or a target rather than a class; give the "
+        + "label's column with --label-column", e.getMessage());
+    e = refused("1,cat\n2,dog\n3,cow\n", false);
+    assertTrue(e.getMessage().contains("gives each of the 3 samples a label of its own ('cat', 'dog', 'cow')"),
+        e.getMessage());
+    assertEquals(2, CsvReader.classification(csv("1,cat\n2,dog\n"), -1, false).numClasses());
+  }
+
+  /**
+   * Every failure to open or read a file names it, its cause in words: /proc/self/mem gave "Input/output error" alone,
+   * and a symbolic link loop Java's "Too many levels of symbolic links or unable to access attributes of ...".
+   */
+  @Test
+  void aFileThatCannotBeReadIsNamedWithTheCauseInWords() throws IOException {
+    Path missing = dir.resolve("missing.csv");
+    IOException e = assertThrows(IOException.class, () -> CsvReader.classification(missing, -1, false));
+    assertTrue(e instanceof java.nio.file.NoSuchFileException, e.toString());
+    assertEquals(missing + ": no such file", e.getMessage());
+    Path loop = dir.resolve("loop.csv");
+    Files.createSymbolicLink(loop, dir.resolve("other.csv"));
+    Files.createSymbolicLink(dir.resolve("other.csv"), loop);
+    e = assertThrows(IOException.class, () -> CsvReader.classification(loop, -1, false));
+    assertEquals(loop + ": cannot be read: a symbolic link loop (too many levels of symbolic links)", e.getMessage());
+    Path memory = Path.of("/proc/self/mem"); // opens, then fails to read at offset 0: an I/O error naming no path
+    if (Files.isReadable(memory)) {
+      e = assertThrows(IOException.class, () -> CsvReader.classification(memory, -1, false));
+      assertTrue(e.getMessage().startsWith(memory + ": cannot be read: "), e.getMessage());
+    }
+  }
+
+  /** The class of every sample of {@code d}, in order. */
+  private static int[] labels(Dataset d) {
+    int[] y = new int[d.size()];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = d.label(i);
+    }
+    return y;
   }
 }
