@@ -1,6 +1,9 @@
 package org.delta4j.metrics;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -175,6 +178,19 @@ public final class ConfusionMatrix {
       copy[(int) (e.getKey() / classes)][(int) (e.getKey() % classes)] = e.getValue();
     }
     return copy;
+  }
+
+  /**
+   * The pairs that occur, as {actual, predicted, count}, most samples first (ties by actual, then predicted class): as
+   * many as occur, never classes², however many classes there are.
+   */
+  public List<long[]> cells() {
+    List<long[]> out = new ArrayList<>(cells.size());
+    for (Map.Entry<Long, Long> e : cells.entrySet()) {
+      out.add(new long[] {e.getKey() / classes, e.getKey() % classes, e.getValue()});
+    }
+    out.sort(Comparator.<long[]>comparingLong(c -> -c[2]).thenComparingLong(c -> c[0]).thenComparingLong(c -> c[1]));
+    return out;
   }
 
   /** The mean over all classes; a class absent from the counts scores 0, so only the present ones are summed. */

@@ -37,10 +37,17 @@ public final class SpecRules {
     return Double.isFinite(alpha) ? null : "the leaky ReLU slope (alpha) must be finite, got " + alpha;
   }
 
-  /** Positive, finite, and not 0 in FLOAT32, where a smaller rate makes every update W − α·δW give W back. */
+  /**
+   * Positive, and neither 0 nor ∞ in FLOAT32: a smaller rate makes every update W − α·δW give W back, a larger
+   * one makes every weight ∞ or NaN.
+   */
   public static String learningRate(double rate) {
     if (!(rate > 0) || !Double.isFinite(rate)) {
       return "learning rate must be positive and finite, got " + rate;
+    }
+    if (rate > Float.MAX_VALUE) {
+      return "learning rate must be at most " + Float.MAX_VALUE + " (the largest FLOAT32; a larger rate is ∞ in "
+          + "FLOAT32), got " + rate;
     }
     return rate >= Float.MIN_VALUE ? null : "learning rate must be at least " + Float.MIN_VALUE + " (the least "
         + "positive FLOAT32; a smaller rate is 0 in FLOAT32 and trains nothing), got " + rate;

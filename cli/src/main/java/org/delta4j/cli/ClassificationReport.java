@@ -30,10 +30,35 @@ public final class ClassificationReport {
     return sb.toString();
   }
 
-  /** A test report: the headline line, then the {@link #metrics} and the {@link #matrix}. */
+  /**
+   * The most classes whose confusion matrix is printed as a table; beyond, its {@link #cells} are listed instead (the
+   * table of 3,000 classes was 9 million counts, a 54 MB report).
+   */
+  public static final int TABLE_CLASSES = 30;
+
+  /**
+   * A test report: the headline line, then the {@link #metrics} and the {@link #matrix}, or for more than {@value
+   * #TABLE_CLASSES} classes its {@link #cells}.
+   */
   public static String report(String headline, ConfusionMatrix m, List<String> classNames) {
     return headline + System.lineSeparator() + System.lineSeparator() + metrics(m, classNames)
-        + System.lineSeparator() + "Confusion matrix:" + System.lineSeparator() + matrix(m, classNames);
+        + System.lineSeparator() + (m.classes() <= TABLE_CLASSES ? "Confusion matrix:" + System.lineSeparator()
+        + matrix(m, classNames) : cells(m, classNames));
+  }
+
+  /**
+   * The confusion matrix's cells that are not 0, most samples first, as "count  actual → predicted": as many lines as
+   * pairs occur (at most the samples), where a table would hold classes².
+   */
+  public static String cells(ConfusionMatrix m, List<String> classNames) {
+    checkNames(m, classNames);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Confusion matrix of %d classes, its cells that "
+        + "are not 0, most samples first (count, actual → predicted):%n", m.classes()));
+    for (long[] c : m.cells()) {
+      sb.append(String.format(Locale.ROOT, "%9d  %s → %s%n", c[2], classNames.get((int) c[0]),
+          classNames.get((int) c[1])));
+    }
+    return sb.toString();
   }
 
   /**

@@ -21,6 +21,12 @@ import org.delta4j.metrics.ConfusionMatrix;
  * stands out from the cell. Predicted class names are slanted so that neighbours never overlap.
  */
 final class ConfusionMatrixChart {
+  /**
+   * The most classes drawn: cells of at least 28 pixels make a chart of 100 classes 6,000 pixels wide, and one of 500
+   * needed 1.5 GB of memory for cells no one could read.
+   */
+  static final int MAX_CLASSES = 100;
+
   /** The darkest colour of the scale. */
   static final Color DARK = new Color(8, 48, 107);
   private static final int MARGIN = 16;
@@ -64,6 +70,10 @@ final class ConfusionMatrixChart {
 
   /** The picture: both panels, their titles and the class names. */
   static BufferedImage render(ConfusionMatrix m, List<String> names) {
+    if (names.size() > MAX_CLASSES) {
+      throw new IllegalArgumentException("a confusion-matrix chart draws at most " + MAX_CLASSES + " classes, not "
+          + names.size());
+    }
     if (names.size() != m.classes()) {
       throw new IllegalArgumentException(m.classes() + " classes but " + names.size() + " class names");
     }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32C;
 import org.delta4j.data.Dataset;
@@ -91,11 +92,32 @@ final class DataOptions {
     }
   }
 
+  /** Class names for a line of text: all of a dozen or fewer, else the first ten and how many there are. */
+  static String brief(List<String> names) {
+    return names.size() <= 12 ? names.toString()
+        : "[" + String.join(", ", names.subList(0, 10)) + ", … " + (names.size() - 10) + " more]";
+  }
+
+  /** Refuses --csv beside --data or --download, which name another source, and would go unread without a word. */
+  private void checkOneSource() {
+    if (csv != null && (fashionMnist.directory != null || fashionMnist.download)) {
+      throw new IllegalArgumentException("--csv " + csv + " and " + (fashionMnist.directory != null ? "--data "
+          + fashionMnist.directory : "--download") + " name two sources of data: give one");
+    }
+  }
+
+  /** Every sample of the --csv file, unsplit. */
+  Dataset loadAll() throws IOException {
+    checkOneSource();
+    return CsvReader.classification(csv, labelColumn, header);
+  }
+
   /**
    * Fashion-MNIST's training set (less a validation part) and test set; or a CSV file split into training,
    * validation and a 20 % test part, all from {@code seed}.
    */
   Loaded load(double validationFraction, long seed, PrintWriter out) throws IOException {
+    checkOneSource();
     if (csv != null) {
       Dataset all = CsvReader.classification(csv, labelColumn, header);
       if (Math.round(all.size() * TEST_FRACTION) == 0) {
@@ -111,7 +133,8 @@ final class DataOptions {
         validation = v.validation();
       }
       return new Loaded(String.format(Locale.ROOT, "%s: %d samples of %d features, %d classes %s", csv, all.size(),
-          all.featureShape().size(), all.numClasses(), all.classNames()), training, validation, testSplit.validation(),
+          all.featureShape().size(), all.numClasses(), brief(all.classNames())), training, validation,
+          testSplit.validation(),
           null);
     }
     FashionMnist.Data d = FashionMnist.load(fashionMnist.directory(out));

@@ -1,6 +1,7 @@
 package org.delta4j.cli;
 
 import java.util.concurrent.Callable;
+import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,10 +18,20 @@ final class EnginesCommand implements Callable<Integer> {
   @Option(names = "--engine", description = "Show the selection as if this engine were asked for.")
   String engine;
 
+  /** Prints the report; exits 1 when the engine asked for with --engine is not there to select. */
   @Override
   public Integer call() {
-    spec.commandLine().getOut().print(Engines.defaults().report(engine));
+    Engines engines = Engines.defaults();
+    spec.commandLine().getOut().print(engines.report(ModelOptions.engine(engine)));
     spec.commandLine().getOut().flush();
-    return 0;
+    if (engine == null) {
+      return 0;
+    }
+    try {
+      engines.selection(engine);
+      return 0;
+    } catch (EngineUnavailableException e) { // the report says why
+      return 1;
+    }
   }
 }

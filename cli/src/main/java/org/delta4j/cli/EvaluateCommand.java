@@ -28,8 +28,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Delta4jCommand.registerKinds();
     PrintWriter out = spec.commandLine().getOut();
     SavedModel saved = model.load();
-    model.readCsvAsTrained(data, spec.commandLine().getParseResult(), out);
-    DataOptions.Loaded loaded = data.load(0, model.seed(), out);
+    DataOptions.Loaded loaded = model.testData(data, spec.commandLine().getParseResult(), out);
     model.checkFits(saved.network(), loaded.test());
     int epochs = saved.progress().completedEpochs();
     out.println("Model: " + model.model + ": " + saved.network().spec().summary() + ", trained " + epochs + " epoch"

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
@@ -29,6 +30,89 @@ final class ModelOptions {
       + "as its file records, else 42).")
   Long seed;
 
+  @Option(names = "--all-samples", description = "With --csv: use every sample of the file, data the model never "
+      + "saw, rather than the test part its training run held out of its own CSV file.")
+  boolean allSamples;
+
+  /**
+   * The samples to score. Without --csv, Fashion-MNIST's test set. With --csv, the test part the model's training run
+   * held out of the file, which must be that run's data as the run read it: the run's fingerprint of its training,
+   * validation and test parts is compared with the file's, split by the run's seed and validation fraction, since
+   * another file, another seed or a row added would draw a test part holding samples the model trained on. With
+   * --all-samples, every sample of the file, in the model's classes (a file that lacks some of them is scored
+   * against all of them).
+   */
+  DataOptions.Loaded testData(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
+    if (data.csv == null) {
+      if (allSamples) {
+        throw new IllegalArgumentException("--all-samples takes every sample of a --csv file; Fashion-MNIST's test "
+            + "set is scored whole without it");
+      }
+      return data.load(0, seed(), out);
+    }
+    readCsvAsTrained(data, given, out);
+    RunConfiguration saved = savedRun();
+    List<String> trained = saved == null ? null : saved.classes();
+    if (allSamples) {
+      Dataset all = data.loadAll();
+      return new DataOptions.Loaded(String.format(java.util.Locale.ROOT, "%s: all %d samples (--all-samples)",
+          data.csv, all.size()), null, null, trained == null ? all : inClasses(all, trained), null);
+    }
+    boolean fromCsv = saved != null && saved.get("--csv") != null;
+    if (saved != null && saved.has(RunConfiguration.DATA) && !fromCsv) {
+      throw new IllegalArgumentException(model + " was trained on Fashion-MNIST, so no part of " + data.csv
+          + " was held out for testing it: give --all-samples to use every sample of the file");
+    }
+    if (!fromCsv || !saved.has(RunConfiguration.DATA) || saved.get("--validation-fraction") == null) {
+      // a model saved before runs recorded their data: its test part is drawn as the run drew it, unchecked
+      return data.load(0, seed(), out);
+    }
+    double fraction = Double.parseDouble(saved.get("--validation-fraction"));
+    DataOptions.Loaded loaded = data.load(fraction, seed(), out);
+    String recorded = saved.get(RunConfiguration.DATA);
+    if (!recorded.equals(loaded.fingerprint()) && !recorded.equals(loaded.fingerprintWithoutTest())) {
+      throw new IllegalArgumentException(data.csv + " split by seed " + seed() + " is not the data " + model
+          + " was trained on (its run recorded " + recorded + "; this gives " + loaded.fingerprint() + "), so its "
+          + "test part is not the one the run held out and may hold samples the model trained on: give the run's "
+          + "file as it was" + (seed != null ? " without --seed" : "") + trainedOn(saved) + ", or --all-samples to "
+          + "use every sample of data the model never saw");
+    }
+    return loaded;
+  }
+
+  /**
+   * {@code data} with its labels as indices of the model's classes {@code trained}: data that lacks some of them is
+   * scored against all; a class the model does not know is refused, naming it.
+   */
+  private Dataset inClasses(Dataset data, List<String> trained) {
+    if (data.classNames().equals(trained)) {
+      return data;
+    }
+    // labels 0..K-1 are the outputs' indices, as checkFits takes them, unless the model's classes are numbers
+    boolean indices = isIndices(data.classNames()) && trained.stream().noneMatch(ModelOptions::isNumber);
+    int[] index = new int[data.numClasses()];
+    for (int c = 0; c < index.length; c++) {
+      index[c] = indices ? (c < trained.size() ? c : -1) : trained.indexOf(data.classNames().get(c));
+      if (index[c] < 0) {
+        throw new IllegalArgumentException(model + " was trained on the classes " + trained + ", and the data's class "
+            + "'" + data.classNames().get(c) + "' is none of them; use data labelled as the model's was");
+      }
+    }
+    int n = data.size();
+    int f = data.featureShape().intSize();
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    float[] x = new float[n * f];
+    data.fill(order, 0, n, x, new float[n * data.targetShape().intSize()]);
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = index[data.label(i)];
+    }
+    return ArrayDataset.adopting(x, data.featureShape(), labels, trained.size(), trained);
+  }
+
   /** The seed given, else the one the model's training run recorded, else 42 (the training default). */
   long seed() throws IOException {
     if (seed != null) {
@@ -48,7 +132,7 @@ final class ModelOptions {
    * line gives none, said on {@code out}. Evaluated with the defaults (the last column, no header line), a file whose
    * label the run took from column 0 was scored against another column without a word.
    */
-  void readCsvAsTrained(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
+  private void readCsvAsTrained(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
     RunConfiguration saved = data.csv == null ? null : savedRun();
     if (saved == null || saved.get("--csv") == null) {
       return;
@@ -80,8 +164,20 @@ final class ModelOptions {
     return run == null ? null : RunConfiguration.fromJson(run, model);
   }
 
+  /**
+   * The --engine option as given, refused when empty: the selection would take an empty name for none and pick the
+   * default without a word.
+   */
+  static String engine(String given) {
+    if (given != null && given.isBlank()) {
+      throw new IllegalArgumentException("--engine is empty: name an engine (see `delta4j engines`), or leave the "
+          + "option out for " + ENGINE_DEFAULT);
+    }
+    return given;
+  }
+
   SavedModel load() throws IOException {
-    return ModelFiles.load(model, Engines.get(engine));
+    return ModelFiles.load(model, Engines.get(engine(engine)));
   }
 
   /**
@@ -123,9 +219,14 @@ final class ModelOptions {
       return "";
     }
     String label = saved.get("--label-column");
-    return "; the model was trained on a CSV file, read again with --csv " + csv
+    return "; the model was trained on a CSV file, read again with --csv " + shellWord(csv)
         + ("true".equals(saved.get("--header")) ? " --header" : "")
         + (label == null || label.equals("-1") ? "" : " --label-column " + label);
+  }
+
+  /** {@code s} as one word of a shell command line: as it is when it holds nothing a shell reads, else quoted. */
+  static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static boolean isNumber(String name) {

@@ -40,8 +40,7 @@ final class PredictCommand implements Callable<Integer> {
     TrainCommand.checkRange("--count", count, 1, Integer.MAX_VALUE);
     SavedModel saved = model.load();
     Network net = saved.network();
-    model.readCsvAsTrained(data, spec.commandLine().getParseResult(), out);
-    Dataset test = data.load(0, model.seed(), out).test();
+    Dataset test = model.testData(data, spec.commandLine().getParseResult(), out).test();
     model.checkFits(net, test);
     int n = Math.min(count, test.size());
     int classes = (int) net.outputShape().size();

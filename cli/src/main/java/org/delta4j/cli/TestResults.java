@@ -17,15 +17,26 @@ final class TestResults {
         e.loss()), e.confusion(), classNames);
   }
 
-  /** Prints the results, and when {@code outputDir} is given writes them there as text and as a heat map. */
-  static void report(Evaluation e, List<String> classNames, PrintWriter out, Path outputDir) throws IOException {
+  /**
+   * Prints the results, and when {@code outputDir} is given writes them there as text and, for at most {@value
+   * ConfusionMatrixChart#MAX_CLASSES} classes, as a heat map. Returns the files written.
+   */
+  static List<String> report(Evaluation e, List<String> classNames, PrintWriter out, Path outputDir)
+      throws IOException {
     String text = text(e, classNames);
     out.println();
     out.print(text);
     out.flush();
-    if (outputDir != null) {
-      AtomicFiles.writeString(outputDir.resolve("test-report.txt"), text);
-      Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"));
+    if (outputDir == null) {
+      return List.of();
     }
+    AtomicFiles.writeString(outputDir.resolve("test-report.txt"), text);
+    if (classNames.size() > ConfusionMatrixChart.MAX_CLASSES) {
+      out.println("No confusion-matrix.png: a chart of " + classNames.size() + " classes would be past reading (it "
+          + "draws at most " + ConfusionMatrixChart.MAX_CLASSES + "); test-report.txt lists the matrix's cells");
+      return List.of("test-report.txt");
+    }
+    Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"));
+    return List.of("confusion-matrix.png", "test-report.txt");
   }
 }

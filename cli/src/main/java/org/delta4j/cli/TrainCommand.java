@@ -225,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
 
-    Engines.Selection selection = Engines.defaults().selection(engine);
+    Engines.Selection selection = Engines.defaults().selection(ModelOptions.engine(engine));
     out.println("Engine: " + selection.engine().name() + " (" + selection.reason() + "): "
         + selection.engine().description());
     DataOptions.Loaded loaded = data.load(validationFraction, seed, out);
@@ -285,6 +285,13 @@ final class TrainCommand implements Callable<Integer> {
       network = Network.create(networkSpec(fromFile, loaded), selection.engine(), dataType);
       progress = TrainingProgress.none();
     }
+    // Every epoch ends in a checkpoint that writes the description, so one that would not read back (a kind whose
+    // writeFields and reader disagree) is refused now, not after the first epoch's work
+    try {
+      NetworkSpecJson.write(network.spec());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the network cannot be saved, so no run is started: " + e.getMessage(), e);
+    }
     out.println("Network: " + network.spec().summary());
     out.println(String.format(Locale.ROOT, "Training: %d epoch%s, batch size %d, seed %d, %s; output in %s",
         epochs, epochs == 1 ? "" : "s", batchSize, seed, network.dataType(), dir));
@@ -321,12 +328,12 @@ final class TrainCommand implements Callable<Integer> {
     Charts.learningCurves(history, dir.resolve("learning-curves.png"));
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
-    TestResults.report(test, loaded.test().classNames(), out, dir);
+    List<String> reports = TestResults.report(test, loaded.test().classNames(), out, dir);
     // The model last: a written model marks the run complete, so a run stopped before it (killed during the test
     // evaluation, or a report that cannot be written) is one that --resume finishes, reports and all.
     ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     out.println();
-    out.println("Wrote " + modelFile + ", learning-curves.png, confusion-matrix.png, test-report.txt");
+    out.println("Wrote " + modelFile + ", learning-curves.png, " + String.join(", ", reports));
     out.flush();
     return 0;
   }
@@ -498,6 +505,22 @@ final class TrainCommand implements Callable<Integer> {
     return (loaded.training().size() + (long) batchSize - 1) / batchSize;
   }
 
+  /**
+   * Refuses a spec file's cosine schedule that anneals the rate to 0 before the run's last update: the updates past its
+   * end would change nothing (a network.json written by a run of 1 epoch, given to a run of 4, trained 3 epochs at a
+   * rate of 0 without a word). A schedule that ends at a rate above 0 goes on at that rate, as its spec says.
+   */
+  private void requireRateToTheEnd(OptimizerSpec optimizer, long updates) {
+    if (optimizer.schedule() instanceof LearningRateSchedule.CosineDecay c && c.minFraction() == 0
+        && c.totalSteps() < updates) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--spec %s: its cosine schedule anneals the "
+          + "learning rate to 0 over %,d updates, but this run makes %,d (%d epoch%s of %,d batches), so the last "
+          + "%,d would change nothing: set its total_steps to %d, or let the run set the schedule with "
+          + "--learning-rate or --constant-rate", specFile, c.totalSteps(), updates, epochs, epochs == 1 ? "" : "s",
+          updates / epochs, updates - c.totalSteps(), updates));
+    }
+  }
+
   /** Whether an option says something of the optimizer, which a spec file's then gives way to. */
   private boolean optionsSetTheOptimizer() {
     return optimizer != null || learningRate != null || constantRate;
@@ -545,6 +568,7 @@ final class TrainCommand implements Callable<Integer> {
       requireFits(fromFile, loaded.training());
       base = fromFile.withSeed(seed);
       if (!optionsSetTheOptimizer()) {
+        requireRateToTheEnd(base.optimizer(), batches(loaded) * epochs);
         return base;
       }
       return base.withOptimizer(optimizerSpec(base.optimizer(), optimizer, learningRate, constantRate,

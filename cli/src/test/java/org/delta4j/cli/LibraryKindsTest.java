@@ -73,6 +73,27 @@ class LibraryKindsTest {
         && without.err().contains(LibraryKinds.class.getName()), without.err());
   }
 
+  /** Every epoch ends in a checkpoint: a description that cannot be saved is refused before the first epoch. */
+  @Test
+  void aNetworkWhoseDescriptionDoesNotReadBackIsRefusedBeforeTraining(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    CommandsTest.writeFashionMnist(data, 300, 50);
+    Path kinds = library(dir.resolve("kinds"), LibraryKinds.class);
+    Path spec = Files.writeString(dir.resolve("net.json"), """
+        {"input": [784],
+         "layers": [{"type": "forgetful_scale", "name": "half", "initial": 0.5}, {"type": "dense", "units": 10}],
+         "loss": "softmax_cross_entropy"}
+        """);
+    Path out = dir.resolve("run");
+    Result r = run(List.of(kinds), dir, "train", "--data", data.toString(), "--spec", spec.toString(), "--epochs",
+        "1", "--engine", "ref", "--output", out.toString());
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(r.err().startsWith("error: the network cannot be saved, so no run is started: ")
+        && r.err().contains("forgetful_scale"), r.err());
+    assertFalse(r.out().contains("epoch 1"), r.out());
+    assertFalse(Files.exists(out.resolve("checkpoint.safetensors")));
+  }
+
   @Test
   void aLibraryThatFailsToLoadIsOneLineNamingItsProvider(@TempDir Path dir) throws Exception {
     Path broken = library(dir.resolve("broken"), LibraryKinds.Broken.class);

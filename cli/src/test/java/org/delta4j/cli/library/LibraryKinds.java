@@ -28,7 +28,9 @@ public final class LibraryKinds implements KindProvider {
   @Override
   public List<LayerKind> layerKinds() {
     return List.of(new LayerKind(FeatureScale.TYPE, FeatureScale::read,
-        new LayerKind.Example(new FeatureScale(null), Shape.of(3))));
+        new LayerKind.Example(new FeatureScale(null), Shape.of(3))),
+        new LayerKind(ForgetfulScale.TYPE, ForgetfulScale::read,
+            new LayerKind.Example(new ForgetfulScale(null, 1), Shape.of(3))));
   }
 
   @Override
@@ -72,6 +74,41 @@ public final class LibraryKinds implements KindProvider {
 
     @Override
     public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * A kind with a mistake its own example does not show: y = k·x for its field {@code initial} k, which its
+   * writeFields leaves out, so that a description with k ≠ 1 does not read back as it was written.
+   */
+  public record ForgetfulScale(String name, double initial) implements ExpressionLayerSpec {
+    public static final String TYPE = "forgetful_scale";
+
+    static ForgetfulScale read(FieldReader f) {
+      return new ForgetfulScale(f.name(), f.number("initial", 1));
+    }
+
+    @Override
+    public Value forward(Value x, Scope s) {
+      return x.flatten().multiply(initial);
+    }
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public ForgetfulScale withName(String name) {
+      return new ForgetfulScale(name, initial);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return Shape.of(input.intSize());
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {} // the mistake: "initial" is not written
   }
 
   /**
