@@ -46,6 +46,12 @@ public @interface Conv2D {
   /** Whether the layer adds a bias per filter; false before a batch normalisation, which removes it. */
   boolean useBias() default true;
 
+  /** The biases' initializer, one bias per filter. */
+  Initializer.Kind bias() default Initializer.Kind.ZEROS;
+
+  /** The biases' initializer scale, as {@link #initScale()}; ZEROS takes none. */
+  double biasScale() default 1;
+
   /** The layer's name; the method's name by default. */
   String name() default "";
 }

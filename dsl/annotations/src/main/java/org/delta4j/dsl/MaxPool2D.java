@@ -20,6 +20,9 @@ public @interface MaxPool2D {
   /** The stride; empty (the default) means the kernel's size. */
   int[] stride() default {};
 
+  /** The spacing of the window's elements, {height, width} or one value for both; 1 (the default) is no gap. */
+  int[] dilation() default {1};
+
   Padding.Mode padding() default Padding.Mode.VALID;
 
   /** Rows and columns of padding on each side, with {@code padding = EXPLICIT}. */

@@ -12,9 +12,11 @@ import java.lang.annotation.Target;
  *
  * <p>The members of the annotation type become the fields of the kind's JSON object (see {@code NetworkSpecJson}):
  * each under its name in snake case ({@code learningRate} → {@code learning_rate}) or the one {@link Field} gives,
- * written only where the user wrote a value, so the kind's own defaults apply elsewhere. Numbers, booleans, strings,
- * enum constants (in lower case) and arrays of them can be written. When the kind is registered on the
- * annotation processor path, the processor reads the spec at compile time and reports what is wrong on the line.
+ * with the value the user wrote or, left out, the member's declared default, as Java reads an annotation. A default
+ * that reads as the kind's own is left out of the JSON; so is an empty array or string, the conventional "not set",
+ * which leaves the kind's own default. A default the kind refuses is a compile error on the member. Numbers,
+ * booleans, strings, enum constants (in lower case) and arrays of them can be written. When the kind is registered on
+ * the annotation processor path, the processor reads the spec at compile time and reports what is wrong on the line.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

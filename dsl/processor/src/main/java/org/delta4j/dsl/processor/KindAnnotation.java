@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
@@ -27,11 +29,12 @@ import org.delta4j.spec.Initializer;
 /**
  * One use of an annotation whose type is meta-annotated with a kind's type name ({@code @LayerAnnotation},
  * {@code @LossAnnotation}, {@code @OptimizerAnnotation} or {@code @ScheduleAnnotation}), as the kind's JSON object: the
- * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case). On
- * a layer, the conventional members are taken out: {@code name}, {@code activation} with {@code alpha}, {@code nodes}
- * (a block's, written by the reader) and the scale of each initializer kind.
- * It remembers which member wrote which field, so that an error about a field points at the value, and which members
- * were left at their defaults, so that one the kind cannot read is reported rather than never seen.
+ * type name, and a field for each member the user wrote (under its {@code @Field} name or its name in snake case),
+ * with the declared defaults of the others the reader keeps. On a layer, the conventional members are taken out:
+ * {@code name}, {@code activation} with {@code alpha}, {@code nodes} (a block's, written by the reader) and the scale
+ * of each initializer kind. It remembers which member wrote which field, so that an error about a field points at
+ * the value, and which members were left at their defaults, so that one the kind cannot read is reported rather than
+ * never seen.
  */
 final class KindAnnotation {
   /** What a kind annotation declares, by the meta-annotation on its type. */
@@ -58,6 +61,8 @@ final class KindAnnotation {
   final AnnotationMirror mirror;
   final Category category;
   final String type;
+  /** The member whose value is the type name, or empty when the meta-annotation gives it. */
+  String typeFrom = "";
   final ObjectNode json = JSON.objectNode();
   /** The member each field came from. */
   private final Map<String, String> members = new LinkedHashMap<>();
@@ -68,13 +73,21 @@ final class KindAnnotation {
   /** What is wrong with the annotation type's declaration; when anything is, nothing else is read. */
   final List<DeclarationProblem> declaration;
   /**
-   * The members left at their defaults: not written, so that the kind's defaults apply, but one whose field the kind
-   * does not have (or that cannot be written at all) is a member that never has an effect, and is reported.
+   * The members left at their defaults, each standing for its declared default (the reader decides which are written,
+   * see {@code SpecReader#defaults}); one whose field the kind does not have, or that cannot be written at all, is a
+   * member that never has an effect, and is reported.
    */
-  final List<Unwritten> unwritten = new ArrayList<>();
+  final List<DeclaredDefault> unwritten = new ArrayList<>();
+  /**
+   * The members the user wrote that declare a default, with that default: a default the kind refuses is a mistake of
+   * the declaration, whatever this use writes.
+   */
+  final List<DeclaredDefault> overridden = new ArrayList<>();
+  /** The fields set from declared defaults rather than written by the user. */
+  private final Set<String> defaults = new LinkedHashSet<>();
 
-  /** A member left at its default, the field it stands for, and its default as JSON (null: it cannot be written). */
-  record Unwritten(ExecutableElement member, String field, JsonNode value) {}
+  /** A member's declared default: the member, the field it stands for, and the default as JSON (null: not JSON). */
+  record DeclaredDefault(ExecutableElement member, String field, JsonNode value) {}
 
   private KindAnnotation(AnnotationMirror mirror, Category category, String type,
       List<DeclarationProblem> declaration) {
@@ -215,6 +228,7 @@ final class KindAnnotation {
       type = v instanceof VariableElement c ? c.getSimpleName().toString().toLowerCase(Locale.ROOT) : String.valueOf(v);
     }
     KindAnnotation k = new KindAnnotation(m, category, type, List.of());
+    k.typeFrom = typeFrom;
     List<String> metas = metas(m);
     if (metas.size() > 1) {
       // Read as the first, it would declare what the other says it is not, without a word.
@@ -233,7 +247,8 @@ final class KindAnnotation {
         continue;
       }
       if (category == Category.LAYER && (name.equals("name") || name.equals("activation") || name.equals("nodes")
-          || name.equals("alpha") && has(declared, "activation") || isScale(declared, name))) {
+          || name.equals("alpha") && (has(declared, "activation") || namesActivation(declared, typeFrom))
+          || isScale(declared, name))) {
         String wrongType = conventionType(m, member);
         if (wrongType == null) {
           k.conventions.put(name, values.get(name));
@@ -257,17 +272,28 @@ final class KindAnnotation {
         if (scale != null && !(scale.getValue() instanceof Number)) {
           scale = null; // a scale that is no number is a problem of its own member
         }
+        // A scale left out stands for its declared default, as any member does; without a scale member, 1.
+        AnnotationValue declaredScale = isScale(declared, name + "Scale") ? values.get(name + "Scale") : null;
+        double defaultScale = declaredScale != null && declaredScale.getValue() instanceof Number n
+            ? n.doubleValue() : 1;
         if (written != null || scale != null) {
           k.members.put(field(elements, member), name);
-          k.json.set(field(elements, member), k.initializer(name, values.get(name), scale));
+          k.json.set(field(elements, member), k.initializer(name, values.get(name), scale, defaultScale));
+          if (member.getDefaultValue() != null) {
+            k.overridden.add(new DeclaredDefault(member, field, initializerJson(member.getDefaultValue(),
+                defaultScale)));
+          }
         } else {
-          k.unwritten.add(new Unwritten(member, field, initializerJson(values.get(name), 1)));
+          k.unwritten.add(new DeclaredDefault(member, field, initializerJson(values.get(name), defaultScale)));
         }
         continue;
       }
       if (written == null) {
-        k.unwritten.add(new Unwritten(member, field, json(values.get(name).getValue())));
+        k.unwritten.add(new DeclaredDefault(member, field, json(values.get(name).getValue())));
       } else {
+        if (member.getDefaultValue() != null) {
+          k.overridden.add(new DeclaredDefault(member, field, json(member.getDefaultValue().getValue())));
+        }
         JsonNode node = json(written.getValue());
         if (node == null) {
           k.problems.put(name, "the member " + name + "() of @" + Mirrors.simpleName(m) + " cannot be written as "
@@ -305,6 +331,12 @@ final class KindAnnotation {
     }
     return fits ? null : "the member " + name + "() of @" + Mirrors.simpleName(m) + " is of type " + type + ", but a "
         + "layer annotation's " + name + "() is read by convention as " + expected + ": declare it so, or rename it";
+  }
+
+  /** Whether {@code typeFrom} is a member whose value is an activation function: the layer is that activation. */
+  private static boolean namesActivation(List<ExecutableElement> members, String typeFrom) {
+    return members.stream().anyMatch(m -> m.getSimpleName().contentEquals(typeFrom)
+        && m.getReturnType().toString().equals(ActivationFunction.class.getCanonicalName()));
   }
 
   private static boolean has(List<ExecutableElement> members, String name) {
@@ -345,12 +377,13 @@ final class KindAnnotation {
   }
 
   /**
-   * An initializer object from a kind member and its written scale (1 when not written, 0 for ZEROS), checked by the
-   * initializer's own rules: a wrong scale, or one given to ZEROS, is a problem of the scale member.
+   * An initializer object from a kind member and its written scale ({@code defaultScale} when not written, 0 for
+   * ZEROS), checked by the initializer's own rules: a wrong scale, or one given to ZEROS, is a problem of the scale
+   * member.
    */
-  private ObjectNode initializer(String member, AnnotationValue kind, AnnotationValue scale) {
+  private ObjectNode initializer(String member, AnnotationValue kind, AnnotationValue scale, double defaultScale) {
     Initializer.Kind k = Initializer.Kind.valueOf(Mirrors.constant(kind));
-    double value = k == Initializer.Kind.ZEROS || scale == null ? (k == Initializer.Kind.ZEROS ? 0 : 1)
+    double value = k == Initializer.Kind.ZEROS ? 0 : scale == null ? defaultScale
         : ((Number) scale.getValue()).doubleValue();
     if (k == Initializer.Kind.ZEROS && scale != null) {
       problems.put(member + "Scale", member + "Scale has no effect on ZEROS: remove it, or choose another " + member);
@@ -372,7 +405,7 @@ final class KindAnnotation {
   }
 
   /** A resolved annotation value as JSON, or null for a class or an annotation. */
-  private static JsonNode json(Object value) {
+  static JsonNode json(Object value) {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return JSON.numberNode(((Number) value).intValue());
     } else if (value instanceof Long l) {
@@ -446,41 +479,158 @@ final class KindAnnotation {
     return "@" + Mirrors.simpleName(mirror);
   }
 
+  /** Where this annotation's own fields are, as messages name it: {@link #where}, a schedule's in its optimizer. */
+  private String place() {
+    return category == Category.SCHEDULE ? where() + ".schedule" : where();
+  }
+
   /**
-   * The field an error message is about: of those it names (as written, with spaces for underscores — {@code
-   * learning rate} — or by member), the one named first, the longest at one place; null when it names none.
+   * The field an error message most likely concerns, by its text: the one its place names ({@code @Dense.weights:
+   * ...}), else the one it names first as a whole word — as written, with spaces for underscores ({@code learning
+   * rate}), or by member — the longest at one place. Only the message after the identity the kind prefixes is
+   * searched ({@code @Conv2D: conv2d layer 'kernel': }, {@code @Momentum: momentum: }), whose names are no field.
+   * Null when it names none; a guess, which the reader verifies.
    */
-  String fieldIn(String message) {
+  String guess(String message, String layerName) {
+    String place = place();
+    if (message.startsWith(place + ".")) {
+      String path = message.substring(place.length() + 1);
+      String best = null;
+      for (String field : members.keySet()) {
+        if (path.startsWith(field) && (path.length() == field.length() || ".[: ".indexOf(path.charAt(field.length()))
+            >= 0) && (best == null || field.length() > best.length())) {
+          best = field;
+        }
+      }
+      if (best != null) {
+        return best;
+      }
+    }
+    String text = withoutIdentity(message, layerName);
     String best = null;
     int bestAt = Integer.MAX_VALUE;
     for (String field : members.keySet()) {
-      int at = position(message, field);
-      if (at >= 0 && (at < bestAt || at == bestAt && field.length() > best.length())) {
-        best = field;
-        bestAt = at;
+      for (String name : new String[] {field, field.replace('_', ' '), members.get(field)}) {
+        int at = wholeWord(text, name);
+        if (at >= 0 && (at < bestAt || at == bestAt && field.length() > best.length())) {
+          best = field;
+          bestAt = at;
+        }
       }
     }
     return best;
   }
 
-  /** Whether {@code message} names {@code field}. */
-  boolean mentions(String message, String field) {
-    return position(message, field) >= 0;
+  /**
+   * The message without the identity the reader and the kind prefix it with: the annotation ({@code @Dense: }), then
+   * a label that names the kind's type or, on a layer, ends with its quoted name ({@code conv2d layer 'kernel': },
+   * {@code momentum: }, {@code step decay: }).
+   */
+  private String withoutIdentity(String message, String layerName) {
+    String text = message.startsWith(place() + ": ") ? message.substring(place().length() + 2) : message;
+    String quoted = layerName == null ? null : " '" + layerName + "': ";
+    int named = quoted == null ? -1 : text.indexOf(quoted);
+    if (named >= 0 && text.substring(0, named).indexOf(':') < 0) {
+      return text.substring(named + quoted.length());
+    }
+    int colon = text.indexOf(": ");
+    String label = colon < 0 ? "" : text.substring(0, colon);
+    boolean namesKind = !type.isEmpty() && (label.contains(type) || label.contains(type.replace('_', ' ')));
+    return namesKind && label.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == ' ' || c == '_')
+        ? text.substring(colon + 2) : text;
   }
 
-  private int position(String message, String field) {
-    int at = -1;
-    for (String name : new String[] {field, field.replace('_', ' '), members.get(field)}) {
-      int i = name == null ? -1 : message.indexOf(name);
-      if (i >= 0 && (at < 0 || i < at)) {
-        at = i;
+  /** Where {@code word} first stands in {@code text} as a whole word (not inside a longer name), or -1. */
+  private static int wholeWord(String text, String word) {
+    if (word == null || word.isEmpty()) {
+      return -1;
+    }
+    for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      int after = at + word.length();
+      boolean startsWord = at == 0 || !isNameChar(text.charAt(at - 1));
+      if (startsWord && (after == text.length() || !isNameChar(text.charAt(after)))) {
+        return at;
       }
     }
-    return at;
+    return -1;
   }
 
-  /** The value the user wrote for {@code field}, or null. */
+  private static boolean isNameChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
+
+  /**
+   * The fields of {@code json} an error of this annotation's object calls unknown ({@code @Weird: unknown fields [c,
+   * f]; known here: [...]}), in the order it names them; empty for any other error, or one about a nested object.
+   */
+  List<String> unknownFields(String message, JsonNode json) {
+    String list = unknownList(message);
+    if (list == null) {
+      return List.of();
+    }
+    String names = list.substring(1, list.length() - 1);
+    List<String> out = new ArrayList<>();
+    for (String name : names.split(", ", -1)) {
+      if (json.has(name) && !out.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The error about one unknown {@code field} of those {@code message} names, with what it says of the others. */
+  String unknownField(String message, String field) {
+    String list = unknownList(message);
+    return place() + ": unknown field [" + field + "]" + message.substring(message.indexOf(list) + list.length());
+  }
+
+  /** The bracketed list of unknown fields in an error about this annotation's own object, or null. */
+  private String unknownList(String message) {
+    for (String prefix : new String[] {place() + ": unknown field [", place() + ": unknown fields ["}) {
+      if (message.startsWith(prefix)) {
+        int open = prefix.length() - 1;
+        int close = message.indexOf(']', open);
+        return close < 0 ? null : message.substring(open, close + 1);
+      }
+    }
+    return null;
+  }
+
+  /** The fields the user wrote, in the order written in the source. */
+  List<String> writtenFields() {
+    List<String> out = new ArrayList<>();
+    for (ExecutableElement member : mirror.getElementValues().keySet()) {
+      members.forEach((field, name) -> {
+        if (member.getSimpleName().contentEquals(name) && !defaults.contains(field) && !out.contains(field)) {
+          out.add(field);
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Sets {@code field} to the declared default of {@code member}, which the user left out. */
+  void putDefault(String field, ExecutableElement member, JsonNode value) {
+    members.put(field, member.getSimpleName().toString());
+    defaults.add(field);
+    json.set(field, value);
+  }
+
+  /** The fields set from members' declared defaults. */
+  Set<String> defaults() {
+    return defaults;
+  }
+
+  /**
+   * The value the user wrote for {@code field} — for an initializer written by its scale alone, the scale — or null
+   * (a default, a field of no member, or none).
+   */
   AnnotationValue valueOf(String field) {
-    return field == null ? null : Mirrors.written(mirror, members.get(field));
+    String member = field == null ? null : members.get(field);
+    if (member == null || defaults.contains(field)) {
+      return null;
+    }
+    AnnotationValue written = Mirrors.written(mirror, member);
+    return written != null ? written : Mirrors.written(mirror, member + "Scale");
   }
 }

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -47,6 +48,12 @@ final class NetworkClassWriter {
   static final ClassName INFERENCE = ClassName.get("org.delta4j.nn", "Inference");
   private static final ClassName PATH = ClassName.get("java.nio.file", "Path");
   private static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");
+  private static final ClassName STRING = ClassName.get(String.class);
+  /**
+   * The simple names of the {@code java.lang} types the generated code names: a type of the spec's package by one of
+   * them would take that name from java.lang there, so the code names it qualified (see {@link SpecModel#qualified}).
+   */
+  static final Set<String> JAVA_LANG_NAMES = Set.of(STRING.simpleName());
 
   private NetworkClassWriter() {}
 
@@ -55,6 +62,7 @@ final class NetworkClassWriter {
     NetworkSpec spec = model.network();
     CodeBlock dataType = CodeBlock.of("$T.$L", DATA_TYPE, model.dataType().name());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
+        .alwaysQualify(model.qualified().toArray(String[]::new))
         .addOriginatingElement(model.spec())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc(javadoc(model))
@@ -76,13 +84,13 @@ final class NetworkClassWriter {
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A new network on the named engine ({@code \"ref\"}, {@code \"nd4j\"}, ...).\n\n"
                 + ENGINE_PARAMETER + "@return the network\n")
-            .addParameter(String.class, "engine")
+            .addParameter(STRING, "engine")
             .addStatement("return new $T($T.create(SPEC, $T.get(engine), $L))", self, NETWORK, ENGINES, dataType)
             .build())
         .addMethod(MethodSpec.methodBuilder("create").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A new network on the named engine, with weights drawn from {@code seed}.\n\n"
                 + ENGINE_PARAMETER + "@param seed the seed of the initial weights\n@return the network\n")
-            .addParameter(String.class, "engine").addParameter(TypeName.LONG, "seed")
+            .addParameter(STRING, "engine").addParameter(TypeName.LONG, "seed")
             .addStatement("return new $T($T.create(SPEC.withSeed(seed), $T.get(engine), $L))", self, NETWORK, ENGINES,
                 dataType)
             .build())
@@ -90,7 +98,7 @@ final class NetworkClassWriter {
             .addJavadoc("A model saved by {@link #save}, on the named engine; fails if the file holds another "
                 + "network.\n\n@param file the saved model\n" + ENGINE_PARAMETER + "@return the network\n"
                 + "@throws IOException if the file cannot be read or holds another network\n")
-            .addParameter(PATH, "file").addParameter(String.class, "engine").addException(IO_EXCEPTION)
+            .addParameter(PATH, "file").addParameter(STRING, "engine").addException(IO_EXCEPTION)
             .addStatement("$T saved = $T.load(file, $T.get(engine), $L)", SAVED_MODEL, MODEL_FILES, ENGINES, dataType)
             .beginControlFlow("if (!saved.network().spec().withSeed(SPEC.seed()).equals(SPEC))")
             .addStatement("throw new $T(file + $S + saved.network().spec().summary())", IO_EXCEPTION,

@@ -51,6 +51,9 @@ import org.delta4j.spec.KindRegistry;
  * <p>It claims the DSL's annotations, and the kind annotations of the user's own that the option {@value
  * #KIND_ANNOTATIONS} names: javac lets a processor claim only the annotation types it names before it sees any, by
  * name or package, and claiming every type ({@code "*"}) would take them from other processors.
+ *
+ * <p>This class loads without the libraries the others need (Jackson, the API, JavaPoet): a processor path that lacks
+ * one is one error naming it.
  */
 @SupportedAnnotationTypes("org.delta4j.dsl.*")
 public final class NetworkProcessor extends AbstractProcessor {
@@ -62,15 +65,30 @@ public final class NetworkProcessor extends AbstractProcessor {
    */
   static final String KIND_ANNOTATIONS = "delta4j.kindAnnotations";
 
+  /**
+   * A class of each library the processor's other classes need, with the library's name: this class itself needs
+   * none of them to load, so that a processor path without one is an error saying so, not javac's crash.
+   */
+  private static final Map<String, String> LIBRARIES = Map.of(
+      "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core:jackson-databind",
+      "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.core:jackson-core",
+      "com.fasterxml.jackson.annotation.JsonInclude", "com.fasterxml.jackson.core:jackson-annotations",
+      "org.delta4j.spec.KindRegistry", "org.delta4j:delta4j-api",
+      "com.palantir.javapoet.JavaFile", "com.palantir.javapoet:javapoet");
+
   private final CompiledSources sources = new CompiledSources();
   private final Set<String> deferred = new LinkedHashSet<>();
   /** The classes generated in this compilation, each with the spec it came from. */
   private final Map<String, String> generated = new HashMap<>();
+  /** The errors the readers of the specs reported, by place and message: a mistake read twice is reported once. */
+  private final Set<List<Object>> reportedErrors = new java.util.HashSet<>();
   /** The misplaced annotations reported, as written in the source (javac's trees compare by identity). */
   private final Set<Tree> reported = new java.util.HashSet<>();
   private final ClassLoader kindsLoader;
   /** The interfaces the blocks of this round's specs take their nodes from; the reader judges where they are. */
   private final Set<Element> taken = new java.util.HashSet<>();
+  /** The libraries missing from the processor path, as found in the first round (see {@link #LIBRARIES}). */
+  private List<String> missingLibraries;
   private Trees trees;
   private KindRegistry kinds;
   private String kindsProblem;
@@ -122,6 +140,18 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    if (missingLibraries == null) {
+      missingLibraries = missingLibraries();
+      if (!missingLibraries.isEmpty()) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the Delta4j processor cannot run: the "
+            + "annotation processor path lacks " + String.join(", ", missingLibraries) + ", which the processor "
+            + "needs (Maven's annotationProcessorPaths brings them with delta4j-dsl-processor, as its dependencies; "
+            + "with javac's -processorpath, add their jars)");
+      }
+    }
+    if (!missingLibraries.isEmpty()) {
+      return true; // reported once; without them nothing can be read, and the annotations are the DSL's
+    }
     Elements elements = processingEnv.getElementUtils();
     List<TypeElement> specs = new ArrayList<>();
     for (String name : deferred) {
@@ -149,7 +179,7 @@ public final class NetworkProcessor extends AbstractProcessor {
         } else if (!round.processingOver()) {
           generate(spec);
         }
-      } catch (RuntimeException | AssertionError e) {
+      } catch (RuntimeException | LinkageError | StackOverflowError | AssertionError e) {
         StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
         processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the Delta4j processor failed on "
             + spec.getSimpleName() + " (" + e + (at == null ? "" : " at " + at) + "); please report this, with the "
@@ -170,12 +200,25 @@ public final class NetworkProcessor extends AbstractProcessor {
     return foreign.isEmpty();
   }
 
+  /** The libraries of {@link #LIBRARIES} the processor's class loader cannot load, in a stable order. */
+  private static List<String> missingLibraries() {
+    List<String> missing = new ArrayList<>();
+    for (String type : new java.util.TreeSet<>(LIBRARIES.keySet())) {
+      try {
+        Class.forName(type, false, NetworkProcessor.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        missing.add(LIBRARIES.get(type));
+      }
+    }
+    return missing;
+  }
+
   private void generate(TypeElement spec) {
     if (kinds == null && kindsProblem == null) {
       try {
         kinds = KindRegistry.load(kindsLoader);
-      } catch (RuntimeException | LinkageError e) {
-        kindsProblem = e.getMessage();
+      } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        kindsProblem = String.valueOf(e.getMessage());
       }
     }
     if (kindsProblem != null) {
@@ -183,7 +226,7 @@ public final class NetworkProcessor extends AbstractProcessor {
           + "annotation processor path cannot be loaded: " + kindsProblem, spec);
       return;
     }
-    SpecModel model = new SpecReader(processingEnv, kinds, sources).read(spec);
+    SpecModel model = new SpecReader(processingEnv, kinds, sources, reportedErrors).read(spec);
     if (model == null) {
       return; // every problem has been reported where it is
     }

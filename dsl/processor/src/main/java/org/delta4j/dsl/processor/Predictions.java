@@ -32,7 +32,7 @@ final class Predictions {
       case SIGNS -> type.addMethod(elementWise(predict, int.class, "outputs", "p[i][j] > 0 ? 1 : -1",
           "The bipolar step of each output of each sample: 1 for a positive activation, else −1."));
       case VALUES -> {
-        if (spec.takesLogits()) {
+        if (hasProbabilities(spec)) {
           type.addMethod(probabilities("The class probabilities of each sample (one row of features each)."));
         }
         type.addMethod(predict.returns(float[][].class)
@@ -41,6 +41,15 @@ final class Predictions {
             .addStatement("return outputs(samples)").build());
       }
     }
+  }
+
+  /**
+   * Whether the generated class has {@code probabilities}: for a loss whose targets are classes or probabilities, and
+   * for any loss on logits.
+   */
+  static boolean hasProbabilities(LossSpec spec) {
+    return spec.targets() == LossSpec.Targets.CLASSES || spec.targets() == LossSpec.Targets.BINARY
+        || spec.targets() == LossSpec.Targets.VALUES && spec.takesLogits();
   }
 
   private static MethodSpec probabilities(String doc) {

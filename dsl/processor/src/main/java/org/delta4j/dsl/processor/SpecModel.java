@@ -1,17 +1,18 @@
 package org.delta4j.dsl.processor;
 
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.TypeElement;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
 
 /**
  * A validated spec: the interface it came from, the class to generate, the engine-neutral description, the data type
- * the generated factories use, and for each annotated member the index of the layer its accessor returns and that
- * layer's class.
+ * the generated factories use, for each annotated member the index of the layer its accessor returns and that layer's
+ * class, and the simple names the generated code must write qualified, as a type of its package takes them.
  */
 record SpecModel(TypeElement spec, String packageName, String className, NetworkSpec network, DataType dataType,
-    List<Accessor> accessors) {
+    List<Accessor> accessors, Set<String> qualified) {
   /** One member of the spec: {@code name()} returns layer {@code layerIndex}, a {@code layerClass}. */
   record Accessor(String methodName, int layerIndex, String layerClass) {}
 }

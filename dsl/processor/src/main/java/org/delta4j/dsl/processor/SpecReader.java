@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.SourceVersion;
@@ -56,9 +57,15 @@ import org.delta4j.tensor.Shape;
  * Only a {@link Mirrors#resolved resolved} spec is read.
  */
 final class SpecReader {
-  /** Members the generated class declares itself; a layer method of one of these names would clash. */
-  static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "probabilities", "predict",
-      "outputs", "evaluate", "spec", "network");
+  /**
+   * Members the generated class declares whatever its loss; a layer method of one of these names would clash. It
+   * declares {@link #PROBABILITIES} as well for a loss that gives probabilities.
+   */
+  static final Set<String> GENERATED_MEMBERS = Set.of("create", "load", "save", "train", "predict", "outputs",
+      "evaluate", "spec", "network");
+
+  /** The generated method a spec has when its loss gives probabilities (see {@link Predictions#hasProbabilities}). */
+  private static final String PROBABILITIES = "probabilities";
 
   /** The public methods of {@code Object} without parameters, which every interface declares implicitly. */
   private static final Set<String> OBJECT_METHODS = Set.of("getClass", "notify", "notifyAll", "wait", "hashCode",
@@ -83,8 +90,12 @@ final class SpecReader {
   private final CompiledSources sources;
   /** The fields of each kind's example, by category and type name (see {@link #example}). */
   private final Map<String, ObjectNode> examples = new java.util.HashMap<>();
+  /** The fields of each kind's example it requires, by category and type name (see {@link #required}). */
+  private final Map<String, java.util.Optional<ObjectNode>> requiredFields = new java.util.HashMap<>();
   /** The {@code @BlockNodes} interfaces being read, outermost first: a block among its own nodes would never end. */
   private final List<TypeElement> openBlocks = new ArrayList<>();
+  /** The errors reported, by place and message, shared by the readers of one compilation: each is reported once. */
+  private final Set<List<Object>> reported;
   /** The {@code @BlockNodes} interfaces whose inheritance is judged: once, however many blocks take them. */
   private final Set<TypeElement> judgedNodes = new java.util.HashSet<>();
   /** The spec being read. */
@@ -95,13 +106,14 @@ final class SpecReader {
   /**
    * A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path, and
    * reports a mistake in the declaration of a kind annotation on it when it is among the compilation's {@code
-   * sources}.
+   * sources}; the errors {@code reported} are not reported again.
    */
-  SpecReader(ProcessingEnvironment env, KindRegistry kinds, CompiledSources sources) {
+  SpecReader(ProcessingEnvironment env, KindRegistry kinds, CompiledSources sources, Set<List<Object>> reported) {
     this.elements = env.getElementUtils();
     this.messager = env.getMessager();
     this.kinds = kinds;
     this.sources = sources;
+    this.reported = reported;
   }
 
   /**
@@ -169,6 +181,13 @@ final class SpecReader {
     List<AnnotationMirror> lossMirrors = one(type, KindAnnotation.Category.LOSS, "loss");
     AnnotationMirror lossMirror = lossMirrors.isEmpty() ? null : lossMirrors.get(0);
     LossSpec loss = lossMirror == null ? null : read(type, lossMirror, LossSpec.class);
+    if (loss != null && Predictions.hasProbabilities(loss)) {
+      accessors.stream().filter(a -> a.methodName().equals(PROBABILITIES)).forEach(a -> error("the generated class "
+          + "has a method " + PROBABILITIES + "() of its own, as its loss " + loss.type() + " gives probabilities, so "
+          + "this layer's accessor would clash with it: rename the method (e.g. " + PROBABILITIES + "Layer()), and "
+          + "keep the layer's name with name = \"" + PROBABILITIES + "\"", parts.get(a.layerIndex()).member(), null,
+          null));
+    }
     networkRules(type, input, parts, loss, lossMirror, abstractMethods);
     OptimizerSpec optimizer = optimizer(type);
     if (failed) {
@@ -177,7 +196,14 @@ final class SpecReader {
     NetworkSpec spec = new NetworkSpec(input, parts.stream().map(Part::layer).toList(), loss, optimizer,
         ((Number) settings.get("seed").getValue()).longValue());
     DataType dataType = DataType.valueOf(Mirrors.constant(settings.get("dataType")));
-    return new SpecModel(type, pkg, className, spec, dataType, accessors);
+    // A type of the package named like a java.lang type hides it there: the generated code names that one in full.
+    Set<String> qualified = new java.util.TreeSet<>();
+    for (String name : NetworkClassWriter.JAVA_LANG_NAMES) {
+      if (elements.getTypeElement(pkg.isEmpty() ? name : pkg + "." + name) != null) {
+        qualified.add(name);
+      }
+    }
+    return new SpecModel(type, pkg, className, spec, dataType, accessors, qualified);
   }
 
   private static String kindName(ElementKind kind) {
@@ -198,6 +224,13 @@ final class SpecReader {
     if (RESTRICTED_TYPE_NAMES.contains(name)) {
       error("'" + name + "' is not a valid class name: Java restricts it as a type name (JLS §3.9)", type, nn,
           Mirrors.written(nn, "className"));
+      return name;
+    }
+    if (NetworkClassWriter.JAVA_LANG_NAMES.contains(name)) {
+      // Generated in a round with the other specs of the package, it would hide java.lang's from their classes too.
+      error("a class named " + name + " would hide java.lang." + name + " from every class of "
+          + (pkg.isEmpty() ? "the unnamed package" : "package " + pkg) + ", the generated ones among them, which name "
+          + "it " + name + ": set another className", type, nn, Mirrors.written(nn, "className"));
       return name;
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;
@@ -285,6 +318,7 @@ final class SpecReader {
       boolean fromSpec = Mirrors.find(from, "NeuralNetwork") != null;
       boolean fromNodes = Mirrors.find(from, "BlockNodes") != null;
       if (from.equals(type) || from.getKind() != ElementKind.INTERFACE || !m.getModifiers().contains(Modifier.ABSTRACT)
+          || redeclaresObjectMethod(m) // every object has it: nothing for the spec to declare
           || (!fromSpec && !fromNodes && KindAnnotation.hasDslAnnotation(m)) || !reported.add(from)) {
         continue;
       }
@@ -325,6 +359,14 @@ final class SpecReader {
     return false;
   }
 
+  /** Whether {@code m} redeclares a public method of {@code Object}: equals(Object), hashCode() or toString(). */
+  private static boolean redeclaresObjectMethod(ExecutableElement m) {
+    String name = m.getSimpleName().toString();
+    List<? extends javax.lang.model.element.VariableElement> parameters = m.getParameters();
+    return parameters.isEmpty() && (name.equals("hashCode") || name.equals("toString")) || name.equals("equals")
+        && parameters.size() == 1 && parameters.get(0).asType().toString().equals(Object.class.getName());
+  }
+
   /**
    * The layers a method of a spec or of a block's nodes ({@code holder}) declares, after reporting how it is
    * misdeclared; null for a method that is not abstract (reported when annotated as a layer) or has no layer
@@ -340,6 +382,13 @@ final class SpecReader {
         error("@" + Mirrors.simpleName(a) + " declares a layer only on an abstract method, and " + name + "() is "
             + what + ": remove its body and the " + what + " modifier, or the annotation", method, a, null);
       }
+      return null;
+    }
+    if (layerAnnotations.isEmpty() && redeclaresObjectMethod(method)) {
+      error("each abstract method of a " + holder + " is one layer, and " + name + (name.equals("equals")
+          ? "(Object)" : "()") + " redeclares the method every object has, which "
+          + "can be neither a layer (the generated class has it) nor a default method (Java gives no interface a body "
+          + "for Object's methods): remove it", method, null, null);
       return null;
     }
     if (layerAnnotations.isEmpty()) {
@@ -496,13 +545,24 @@ final class SpecReader {
               layer.get(0).member(), from, v.get("value"));
         }
         merge = Mirrors.constant(v.get("merge"));
+        AnnotationValue mergeWritten = Mirrors.written(from, "merge");
+        if (mergeWritten != null && inputs.size() == 1) {
+          error("merge combines the inputs of a node that takes several, and " + layer.get(0).member().getSimpleName()
+              + "() takes one, '" + inputs.get(0) + "', so that merge = " + merge + " has no effect: remove it, or "
+              + "name the other inputs in @From", layer.get(0).member(), from, mergeWritten);
+        }
       }
       for (Part p : layer) {
         ObjectNode node = nodes.addObject();
         inputs.forEach(node.putArray("inputs")::add);
         node.put("merge", merge.toLowerCase(Locale.ROOT));
         if (!(p.layer() instanceof Unread)) {
-          node.set("layer", json(NetworkSpecJson.writeLayer(p.layer())));
+          try {
+            node.set("layer", json(kindCode(KindAnnotation.Category.LAYER, p.layer().type(), "writing its JSON",
+                () -> NetworkSpecJson.writeLayer(p.layer()))));
+          } catch (KindFailure failure) {
+            error(failure.getMessage(), p.member(), p.annotation(), null);
+          }
         }
         inputs = List.of(p.layer().name());
         merge = BlockSpec.Merge.ADD.name();
@@ -518,7 +578,7 @@ final class SpecReader {
 
   /**
    * Reports each node whose name the block kind would refuse, on that node rather than on the block: a name another
-   * node of {@code holder} has (on the second, naming the first), and the block input's own name.
+   * node of {@code holder} has (on the second, naming the first), the block input's own name, and one holding ':'.
    */
   private void nodeNames(TypeElement holder, List<List<Part>> layers) {
     Map<String, Part> seen = new java.util.HashMap<>();
@@ -527,7 +587,11 @@ final class SpecReader {
         String name = p.layer().name();
         AnnotationValue written = Mirrors.written(p.annotation(), "name");
         Part first = seen.putIfAbsent(name, p);
-        if (name.equals(BlockSpec.INPUT)) {
+        if (name.contains(":") && !p.addedActivation()) { // the activation it adds has its name, reported here
+          error("node name '" + name + "' holds ':', which joins a node's name to the roles of its parameters: "
+              + (written == null ? "rename " + p.describe() + ", or set" : "set") + " another with name = \"...\"",
+              p.member(), p.annotation(), written);
+        } else if (name.equals(BlockSpec.INPUT)) {
           error("a node cannot be named '" + BlockSpec.INPUT + "', the name by which @From takes the block's input: "
               + (written == null ? "rename " + p.describe() + ", or set" : "set") + " another with name = \"...\"",
               p.member(), p.annotation(), written);
@@ -561,10 +625,16 @@ final class SpecReader {
     if (nodes != null && !nodes(method, k, nodes)) {
       return List.of(new Part(new Unread(name, k.type), method, a, false));
     }
-    checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
+    AnnotationValue activation = k.convention("activation");
+    // Beside the activation the layer is (@Activation's value), alpha is that activation's slope, as written.
+    AnnotationValue ownAlpha = activation == null ? k.writtenConvention("alpha") : null;
+    if (ownAlpha != null && checkAlpha(k.type, true, method, a, ownAlpha, k.typeFrom)) {
+      k.put("alpha", "alpha", KindAnnotation.json(ownAlpha.getValue()));
+    } else if (ownAlpha == null) {
+      checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
+    }
     LayerSpec layer = read(method, k, LayerSpec.class);
     Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
-    AnnotationValue activation = k.convention("activation");
     if (activation == null || Mirrors.constant(activation).equals(ActivationFunction.IDENTITY.name())) {
       if (k.writtenConvention("alpha") != null && activation != null) {
         checkAlpha(ActivationFunction.IDENTITY.label(), true, method, a, k.writtenConvention("alpha"), "activation");
@@ -631,49 +701,155 @@ final class SpecReader {
           + "provides the kind to the processor path (annotationProcessorPaths)", at, k.mirror, null);
       return null;
     }
-    ObjectNode example = example(k.category, k.type);
-    Function<ObjectNode, T> reader = json -> readKind(k.category, k.type, json, k.where(), spec);
-    unwritten(at, k, example, reader);
-    return readEach(at, k, example, reader);
+    try {
+      ObjectNode example = example(k.category, k.type);
+      Function<ObjectNode, T> reader = json -> readKind(k.category, k.type, json, k.where(), spec);
+      defaults(at, k, example, reader);
+      T read = readEach(at, k, example, reader);
+      if (read != null) {
+        writable(k.category, k.type, read);
+      }
+      return read;
+    } catch (KindFailure failure) {
+      error(failure.getMessage(), at, k.mirror, null);
+      return null;
+    }
+  }
+
+  /** What reading a kind's JSON gave: the value read, or the kind's refusal (its IllegalArgumentException). */
+  private record Outcome<T>(T value, String refusal) {}
+
+  private static <T> Outcome<T> attempt(Function<ObjectNode, T> reader, ObjectNode json) {
+    try {
+      return new Outcome<>(reader.apply(json), null);
+    } catch (IllegalArgumentException e) {
+      return new Outcome<>(null, String.valueOf(e.getMessage()));
+    }
   }
 
   /**
-   * Reads the fields of {@code k} with {@code reader}, reporting each error that names a field on that field's
-   * value; reading again with that field taken out (the kind's default in its place, or for a field the kind
-   * requires, the value of its {@code example}) finds the next one, so that all the mistakes of one annotation are
-   * reported at once. The fields of members whose problems were reported are taken out from the start. The value
-   * read, or null when anything was wrong.
+   * Reads the fields of {@code k} with {@code reader}, reporting each refusal on the value at fault, then reads again
+   * with the fields that error involves {@link #takenOut taken out}, so that all the mistakes of one annotation are
+   * reported at once, each once. Each unknown field is an error on its own value. The fields of members whose
+   * problems were reported are taken out from the start. The value read, or null when anything was wrong.
    */
   private <T> T readEach(Element at, KindAnnotation k, ObjectNode example, Function<ObjectNode, T> reader) {
     ObjectNode json = k.readable();
-    List<String> taken = new ArrayList<>(k.fieldsOfProblems());
+    Set<String> taken = new java.util.HashSet<>();
+    for (String field : k.fieldsOfProblems()) {
+      json = takenOut(json, field, example, reader);
+      taken.add(field);
+    }
     boolean wrong = !k.problems.isEmpty();
-    Set<String> stoodIn = new java.util.HashSet<>();
     while (true) {
-      try {
-        T read = reader.apply(json);
-        return wrong ? null : read;
-      } catch (IllegalArgumentException e) {
-        String message = e.getMessage();
-        // FieldReader's words for a required field that is absent
-        String missing = taken.stream().filter(t -> message.contains("." + t + " is missing")).findFirst().orElse(null);
-        if (missing != null && example.has(missing) && stoodIn.add(missing)) {
-          json.set(missing, example.get(missing).deepCopy());
-          continue;
+      Outcome<T> outcome = attempt(reader, json);
+      if (outcome.refusal() == null) {
+        return wrong ? null : withoutKindDefaults(k, json, reader, outcome.value());
+      }
+      String message = outcome.refusal();
+      List<String> unknown = k.unknownFields(message, json);
+      if (!unknown.isEmpty()) {
+        for (String field : unknown) {
+          error(k.unknownField(message, field), at, k.mirror, k.valueOf(field));
+          json.remove(field);
+          taken.add(field);
         }
-        String field = k.fieldIn(message);
-        if (wrong && (field == null || taken.stream().anyMatch(t -> k.mentions(message, t)))) {
-          return null; // about what was taken out, or about no one value: the first error said it
-        }
-        error(message, at, k.mirror, k.valueOf(field));
         wrong = true;
-        if (field == null || !json.has(field)) {
-          return null;
+        continue;
+      }
+      String field = culprit(k, json, taken, example, reader, message);
+      if (field == null) {
+        if (!wrong) {
+          error(message, at, k.mirror, null); // about no one value: the whole annotation
         }
-        json.remove(field);
-        taken.add(field);
+        return null; // once wrong, an error about no value left follows from what was stood in for
+      }
+      error(message, at, k.mirror, k.valueOf(field));
+      wrong = true;
+      // Every value the mistake involves is stood in for, so that none of them is blamed again for it.
+      for (String other : involved(k, json, taken, example, reader, message, field)) {
+        json = takenOut(json, other, example, reader);
+        taken.add(other);
       }
     }
+  }
+
+  /**
+   * The field {@code message} is about: the one whose value, stood in for by the example's, no longer gives that
+   * error; the field the text names is tried first, then each field the user wrote, in source order. Null when no
+   * field (that was not stood in for already) is at fault alone.
+   */
+  private <T> String culprit(KindAnnotation k, ObjectNode json, Set<String> taken, ObjectNode example,
+      Function<ObjectNode, T> reader, String message) {
+    List<String> candidates = new ArrayList<>();
+    JsonNode name = json.get("name");
+    String guess = k.guess(message, name == null ? null : name.asText());
+    if (guess != null) {
+      candidates.add(guess);
+    }
+    k.writtenFields().stream().filter(f -> !candidates.contains(f)).forEach(candidates::add);
+    for (String field : candidates) {
+      if (!taken.contains(field) && json.has(field)
+          && !message.equals(attempt(reader, standIn(json, field, example)).refusal())) {
+        return field;
+      }
+    }
+    return null;
+  }
+
+  /** The fields besides {@code culprit} whose values {@code message} depends on, with the culprit itself. */
+  private <T> List<String> involved(KindAnnotation k, ObjectNode json, Set<String> taken, ObjectNode example,
+      Function<ObjectNode, T> reader, String message, String culprit) {
+    List<String> out = new ArrayList<>(List.of(culprit));
+    for (java.util.Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!field.equals(culprit) && !field.equals("name") && !taken.contains(field)
+          && !message.equals(attempt(reader, standIn(json, field, example)).refusal())) {
+        out.add(field);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code json} without {@code field}, for the kind's default to stand in, which agrees with the other fields (a
+   * block's output is its last node); for a field the kind requires, with the example's value.
+   */
+  private static ObjectNode takenOut(ObjectNode json, String field, ObjectNode example,
+      Function<ObjectNode, ?> reader) {
+    ObjectNode without = json.deepCopy();
+    without.remove(field);
+    String refusal = attempt(reader, without).refusal();
+    return refusal != null && refusal.contains("." + field + " is missing") ? standIn(json, field, example) : without;
+  }
+
+  /** {@code json} with {@code field} set to the example's value, or without it when the example has none. */
+  private static ObjectNode standIn(ObjectNode json, String field, ObjectNode example) {
+    ObjectNode out = json.deepCopy();
+    if (example.has(field)) {
+      out.set(field, example.get(field).deepCopy());
+    } else {
+      out.remove(field);
+    }
+    return out;
+  }
+
+  /**
+   * {@code read}, after taking out of {@code k}'s JSON each declared default that reads as the kind's own default,
+   * so that the JSON holds what the user's annotation changes and no more.
+   */
+  private static <T> T withoutKindDefaults(KindAnnotation k, ObjectNode json, Function<ObjectNode, T> reader, T read) {
+    for (String field : k.defaults()) {
+      if (json.has(field)) {
+        ObjectNode without = json.deepCopy();
+        without.remove(field);
+        if (read.equals(attempt(reader, without).value())) {
+          k.json.remove(field);
+          json = without;
+        }
+      }
+    }
+    return read;
   }
 
   /**
@@ -681,66 +857,123 @@ final class SpecReader {
    * #SCHEDULE_EXAMPLES} — without its type; empty when there is none. Each field the kind requires is in it.
    */
   private ObjectNode example(KindAnnotation.Category category, String type) {
-    return examples.computeIfAbsent(category + " " + type, key -> {
-      JsonNode written;
-      try {
-        written = json(switch (category) {
-          case LAYER -> NetworkSpecJson.writeLayer(kinds.layerKind(type, type).example().spec().withName("example"));
-          case LOSS -> NetworkSpecJson.writeLoss(kinds.lossKind(type, type).example());
-          case OPTIMIZER -> NetworkSpecJson.writeOptimizer(kinds.optimizerKind(type, type).example());
-          case SCHEDULE -> SCHEDULE_EXAMPLES.containsKey(type) ? NetworkSpecJson.writeOptimizer(
-              new OptimizerSpec.Sgd(1, 0, SCHEDULE_EXAMPLES.get(type))) : "{}";
-        });
-      } catch (RuntimeException e) {
-        written = null; // no example to go by: the fields are judged as they are
-      }
-      if (category == KindAnnotation.Category.SCHEDULE && written != null) {
-        written = written.get("schedule");
-      }
-      ObjectNode fields = written instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
-      fields.remove("type");
-      return fields;
-    });
+    ObjectNode cached = examples.get(category + " " + type);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode written;
+    try {
+      written = json(kindCode(category, type, "giving its example", () -> switch (category) {
+        case LAYER -> NetworkSpecJson.writeLayer(kinds.layerKind(type, type).example().spec().withName("example"));
+        case LOSS -> NetworkSpecJson.writeLoss(kinds.lossKind(type, type).example());
+        case OPTIMIZER -> NetworkSpecJson.writeOptimizer(kinds.optimizerKind(type, type).example());
+        case SCHEDULE -> SCHEDULE_EXAMPLES.containsKey(type) ? NetworkSpecJson.writeOptimizer(
+            new OptimizerSpec.Sgd(1, 0, SCHEDULE_EXAMPLES.get(type))) : "{}";
+      }));
+    } catch (IllegalArgumentException e) {
+      written = null; // no example to go by: the fields are judged as they are
+    }
+    if (category == KindAnnotation.Category.SCHEDULE && written != null) {
+      written = written.get("schedule");
+    }
+    ObjectNode fields = written instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+    fields.remove("type");
+    examples.put(category + " " + type, fields);
+    return fields;
   }
 
   /**
-   * Reports each member of {@code k} left at its default whose field the kind does not have (judged alone, added to
-   * the kind's {@code example}), or that cannot be written at all: such a member never has an effect, and would go
-   * unseen until set. Its declaration is at fault (see {@link #onDeclaration}).
+   * The example's fields the kind requires (each other one taken out, as it reads without it), to judge a field by
+   * itself; null when the example does not read, so that nothing can be judged against it.
    */
-  private void unwritten(Element at, KindAnnotation k, ObjectNode example, Function<ObjectNode, ?> reader) {
-    if (k.unwritten.isEmpty()) {
+  private ObjectNode required(KindAnnotation k, ObjectNode example, Function<ObjectNode, ?> reader) {
+    return requiredFields.computeIfAbsent(k.category + " " + k.type, key -> {
+      if (attempt(reader, example).refusal() != null) {
+        return java.util.Optional.empty();
+      }
+      ObjectNode out = example.deepCopy();
+      List<String> fields = new ArrayList<>();
+      example.fieldNames().forEachRemaining(fields::add);
+      for (String field : fields) {
+        ObjectNode without = out.deepCopy();
+        without.remove(field);
+        if (attempt(reader, without).refusal() == null) {
+          out = without;
+        }
+      }
+      return java.util.Optional.of(out);
+    }).orElse(null);
+  }
+
+  /**
+   * Decides what each member of {@code k} left at its default stands for, as Java reads an annotation: its declared
+   * default, written into the JSON — unless it is an empty array or string, the conventional "not set" that leaves the
+   * kind's own default. A member that cannot be written, or whose field the kind does not have, never has an effect;
+   * a default the kind refuses (judged with the example's required fields alone) is wrong wherever it is left out.
+   * Each is an error on the member's declaration (see {@link #onDeclaration}), and the default is not written. The
+   * default of a member this use writes is judged as well when the declaration is a source of this compilation.
+   */
+  private void defaults(Element at, KindAnnotation k, ObjectNode example, Function<ObjectNode, ?> reader) {
+    if (k.unwritten.isEmpty() && k.overridden.isEmpty()) {
       return;
     }
-    boolean judged = true;
-    try {
-      reader.apply(example.deepCopy());
-    } catch (IllegalArgumentException e) {
-      judged = false; // no valid object to add a field to: the kind's answer would be about something else
-    }
-    for (KindAnnotation.Unwritten u : k.unwritten) {
-      String member = "the member " + u.member().getSimpleName() + "() of " + k.where();
-      if (u.value() == null) {
-        onDeclaration(at, k, u.member(), null, null, member + " cannot be written as JSON, so that no kind reads it "
+    ObjectNode required = required(k, example, reader);
+    List<KindAnnotation.DeclaredDefault> kept = new ArrayList<>();
+    for (KindAnnotation.DeclaredDefault d : k.unwritten) {
+      String member = "the member " + d.member().getSimpleName() + "() of " + k.where();
+      if (d.value() == null) {
+        onDeclaration(at, k, d.member(), null, null, member + " cannot be written as JSON, so that no kind reads it "
             + "(even left at its default): use numbers, booleans, strings, enum constants or arrays of them");
         continue;
       }
-      if (!judged || example.has(u.field())) {
-        continue; // (the kind writes the field, so it reads it)
+      String refusal = required == null ? null : attempt(reader, with(required, d.field(), d.value())).refusal();
+      if (refusal != null && refusal.contains("unknown field")) { // the rest is valid, so the field is the one unknown
+        onDeclaration(at, k, d.member(), null, null, member + " stands for the field '" + d.field() + "', which "
+            + "the " + k.category.word + " kind '" + k.type + "' does not have, so that it never has an effect "
+            + "(" + refusal + "): remove " + d.member().getSimpleName() + "(), or give it the @Field of a "
+            + "field the kind has");
+      } else if (!notSet(d.value())) {
+        kept.add(d);
       }
-      ObjectNode probe = example.deepCopy();
-      probe.set(u.field(), u.value());
-      try {
-        reader.apply(probe);
-      } catch (IllegalArgumentException e) {
-        if (e.getMessage().contains("unknown field")) { // the example is valid, so the field is the one unknown
-          onDeclaration(at, k, u.member(), null, null, member + " stands for the field '" + u.field() + "', which "
-              + "the " + k.category.word + " kind '" + k.type + "' does not have, so that it never has an effect "
-              + "(" + e.getMessage() + "): remove " + u.member().getSimpleName() + "(), or give it the @Field of a "
-              + "field the kind has");
+    }
+    List<KindAnnotation.DeclaredDefault> judged = new ArrayList<>(kept);
+    if (required != null && sources.declares((TypeElement) k.mirror.getAnnotationType().asElement())) {
+      k.overridden.stream().filter(d -> d.value() != null && !notSet(d.value())).filter(d -> {
+        String refusal = attempt(reader, with(required, d.field(), d.value())).refusal();
+        return refusal == null || !refusal.contains("unknown field"); // a field written is judged on the use
+      }).forEach(judged::add);
+    }
+    ObjectNode all = required == null ? null : required.deepCopy();
+    judged.forEach(d -> {
+      if (all != null) {
+        all.set(d.field(), d.value());
+      }
+    });
+    if (all != null && attempt(reader, all).refusal() != null) {
+      // Together they are refused: each refused alone is at fault (one refused only beside another shows on the use).
+      for (KindAnnotation.DeclaredDefault d : judged) {
+        String refusal = attempt(reader, with(required, d.field(), d.value())).refusal();
+        if (refusal != null) {
+          onDeclaration(at, k, d.member(), null, null, "the member " + d.member().getSimpleName() + "() of "
+              + k.where() + " defaults to " + d.member().getDefaultValue() + ", which the " + k.category.word
+              + " kind '" + k.type + "' refuses (" + refusal + "), so that every use leaving it out is wrong: "
+              + "declare a default the kind accepts, or none");
+          kept.remove(d);
         }
       }
     }
+    kept.forEach(d -> k.putDefault(d.field(), d.member(), d.value()));
+  }
+
+  /** An empty array or string: the conventional "not set" of an annotation member, which Java cannot leave null. */
+  private static boolean notSet(JsonNode value) {
+    return value.isArray() && value.isEmpty() || value.isTextual() && value.asText().isEmpty();
+  }
+
+  private static ObjectNode with(ObjectNode json, String field, JsonNode value) {
+    ObjectNode out = json.deepCopy();
+    out.set(field, value.deepCopy());
+    return out;
   }
 
   /** Reports what is wrong with the declaration of the kind annotation {@code k} (see {@link #onDeclaration}). */
@@ -765,28 +998,38 @@ final class SpecReader {
     }
   }
 
-  /** Reads {@code json} (without its type) as the registered kind does; its rules throw what is wrong. */
+  /**
+   * Reads {@code json} (without its type) as the registered kind does; its rules throw what is wrong, and anything
+   * else it throws is a {@link KindFailure}.
+   */
   private <T> T readKind(KindAnnotation.Category category, String type, ObjectNode json, String where,
       Class<T> spec) {
-    FieldReader fields = new FieldReader(json, where);
-    fields.has("type"); // the type is the annotation's, not a field
-    return spec.cast(switch (category) {
-      case LAYER -> fields.read(kinds.layerKind(type, where)::read);
-      case LOSS -> fields.read(kinds.lossKind(type, where)::read);
-      default -> fields.read(kinds.optimizerKind(type, where)::read);
+    return kindCode(category, type, "reading " + where, () -> {
+      FieldReader fields = new FieldReader(json, where);
+      fields.has("type"); // the type is the annotation's, not a field
+      return spec.cast(switch (category) {
+        case LAYER -> fields.read(kinds.layerKind(type, where)::read);
+        case LOSS -> fields.read(kinds.lossKind(type, where)::read);
+        default -> fields.read(kinds.optimizerKind(type, where)::read);
+      });
     });
   }
 
-  /** The accessor's return type: the class of the layer the spec's {@code build} declares, or {@code Layer}. */
-  private static String layerClass(LayerSpec layer) {
-    try {
-      Class<?> built = layer.getClass().getMethod("build", LayerContext.class).getReturnType();
-      if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())
-          && built.getEnclosingClass() == null) {
-        return built.getName();
+  /**
+   * The accessor's return type: the class of the layer the spec's {@code build} declares, when the compilation can
+   * see it (a kind's module may be on the processor path alone), or else {@code Layer}.
+   */
+  private String layerClass(LayerSpec layer) {
+    Class<?> built = kindCode(KindAnnotation.Category.LAYER, layer.type(), "naming the class its build returns", () -> {
+      try {
+        return layer.getClass().getMethod("build", LayerContext.class).getReturnType();
+      } catch (NoSuchMethodException e) {
+        return Layer.class; // every LayerSpec has build; Layer is the answer without it
       }
-    } catch (NoSuchMethodException e) {
-      // every LayerSpec has build; Layer is the answer without it
+    });
+    if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())
+        && built.getEnclosingClass() == null && elements.getTypeElement(built.getName()) != null) {
+      return built.getName();
     }
     return Layer.class.getName();
   }
@@ -835,10 +1078,23 @@ final class SpecReader {
    */
   private void networkRules(TypeElement type, Shape input, List<Part> parts, LossSpec loss,
       AnnotationMirror lossMirror, int abstractMethods) {
+    shapesOfTheKinds(input, parts);
     List<LayerSpec> layers = parts.stream().map(Part::layer).toList();
     boolean layerInError = parts.stream().anyMatch(p -> p.layer() instanceof Unread);
     boolean shapesInError = false;
-    for (SpecRules.Problem p : SpecRules.networkProblems(input, layers, loss)) {
+    List<SpecRules.Problem> problems;
+    try {
+      problems = SpecRules.networkProblems(input, layers, loss);
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      if (loss == null) {
+        throw e;
+      }
+      // The layers' own code answered above, so what fails here is the loss judging whether it fits them.
+      error(kindFailure(KindAnnotation.Category.LOSS, loss.type(), "judging whether it fits the network", e)
+          .getMessage(), type, lossMirror, null);
+      return;
+    }
+    for (SpecRules.Problem p : problems) {
       switch (p.attribute()) {
         case "input" -> { } // reported on its own
         case "layers" -> {
@@ -886,6 +1142,38 @@ final class SpecReader {
   }
 
   /**
+   * Asks each layer, in order, its output shape and parameters as the network's rules and the generated class will,
+   * with its kind's failures caught: a layer whose kind fails is reported on its annotation and stands as an {@link
+   * Unread}. A layer's refusal of its input is left to the rules, which report it with the shapes.
+   */
+  private void shapesOfTheKinds(Shape input, List<Part> parts) {
+    Shape shape = input;
+    for (int i = 0; i < parts.size() && shape != null; i++) {
+      Part p = parts.get(i);
+      if (p.layer() instanceof Unread) {
+        return;
+      }
+      Shape in = shape;
+      try {
+        shape = kindCode(KindAnnotation.Category.LAYER, p.layer().type(), "computing its output shape", () -> {
+          Shape out = p.layer().outputShape(in);
+          if (out != null) {
+            p.layer().parameters(in);
+          }
+          return out;
+        });
+      } catch (IllegalArgumentException refused) {
+        return;
+      } catch (KindFailure failure) {
+        error(failure.getMessage(), p.member(), p.annotation(), null);
+        parts.set(i, new Part(new Unread(p.layer().name(), p.layer().type()), p.member(), p.annotation(),
+            p.addedActivation()));
+        return;
+      }
+    }
+  }
+
+  /**
    * The one optimizer annotation with the one schedule, read by the optimizer's kind; Adam with its defaults when
    * there is none. Extra optimizers or schedules are reported in source order, each naming the first.
    */
@@ -928,14 +1216,87 @@ final class SpecReader {
       readKind(KindAnnotation.Category.OPTIMIZER, OptimizerSpec.Sgd.TYPE, probe, k.where(), OptimizerSpec.class);
       return schedule;
     };
-    ObjectNode example = example(KindAnnotation.Category.SCHEDULE, k.type);
-    unwritten(type, k, example, reader);
-    return readEach(type, k, example, reader);
+    try {
+      ObjectNode example = example(KindAnnotation.Category.SCHEDULE, k.type);
+      defaults(type, k, example, reader);
+      return readEach(type, k, example, reader);
+    } catch (KindFailure failure) {
+      error(failure.getMessage(), type, k.mirror, null);
+      return null;
+    }
   }
 
+  /**
+   * Reports {@code message} on the place given, once: a mistake read again — the nodes of a {@code @BlockNodes}
+   * interface two blocks take — is not reported again.
+   */
   private void error(String message, Element at, AnnotationMirror mirror, AnnotationValue value) {
     failed = true;
     errors++;
-    Mirrors.error(messager, message, at, mirror, value);
+    if (reported.add(java.util.Arrays.asList(at, mirror, value, message))) {
+      Mirrors.error(messager, message, at, mirror, value);
+    }
+  }
+
+  /**
+   * A kind's own code failing in a way no spec explains — an exception other than its refusal, an error linking it,
+   * its stack overflowing — described with the kind, its class and the exception, to be reported where it is used.
+   */
+  private static final class KindFailure extends RuntimeException {
+    private static final long serialVersionUID = 1;
+
+    KindFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Calls {@code code} of the {@code category} kind {@code type}: its refusal (an IllegalArgumentException) passes,
+   * anything else it throws is the kind's failure, not the processor's, and becomes a {@link KindFailure}.
+   */
+  private <T> T kindCode(KindAnnotation.Category category, String type, String doing, Supplier<T> code) {
+    try {
+      return code.get();
+    } catch (IllegalArgumentException | KindFailure e) {
+      throw e;
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw kindFailure(category, type, doing, e);
+    }
+  }
+
+  /** The failure {@code e} of the {@code category} kind {@code type}'s code while {@code doing} something. */
+  private KindFailure kindFailure(KindAnnotation.Category category, String type, String doing, Throwable e) {
+    String word = category == KindAnnotation.Category.SCHEDULE ? "optimizer" : category.word;
+    String kindClass = null;
+    try {
+      kindClass = switch (category) {
+        case LAYER -> kinds.layerKind(type, type).example().spec().getClass().getName();
+        case LOSS -> kinds.lossKind(type, type).example().getClass().getName();
+        default -> kinds.optimizerKind(type, type).example().getClass().getName();
+      };
+    } catch (RuntimeException | LinkageError unknown) {
+      // named by its provider alone
+    }
+    String provider = kinds.provider(word, type);
+    StackTraceElement at = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
+    return new KindFailure("the " + word + " kind '" + type + "' (" + (kindClass == null ? "" : kindClass + ", ")
+        + "registered by " + provider + ") failed " + doing + ": " + e + (at == null ? "" : " at " + at)
+        + "; the fault is the kind's, not the spec's: report it to the kind's authors, or take its module off the "
+        + "annotation processor path", e);
+  }
+
+  /**
+   * Makes the kind of {@code read} answer what the generated class's writer asks of it — its JSON, its label and
+   * summary, a loss's targets — so that a kind failing there is reported on its use, not as the processor's failure.
+   */
+  private void writable(KindAnnotation.Category category, String type, Object read) {
+    kindCode(category, type, "writing its JSON", () -> {
+      if (read instanceof LayerSpec l) {
+        return NetworkSpecJson.writeLayer(l) + l.kindLabel() + l.summary();
+      } else if (read instanceof LossSpec l) {
+        return NetworkSpecJson.writeLoss(l) + l.targets() + l.takesLogits();
+      }
+      return read instanceof OptimizerSpec o ? NetworkSpecJson.writeOptimizer(o) : "";
+    });
   }
 }

@@ -85,6 +85,45 @@ class BlockSpecsTest {
         new Expected("@Dense is only read in an interface annotated @NeuralNetwork, and Unit is not one", 12));
   }
 
+  /**
+   * An output that is a node, but leaves others leading nowhere, is one error: the block's nodes and output are
+   * judged together, and neither is blamed again once the example's nodes stand in for them.
+   */
+  @Test
+  void anOutputLeavingNodesUnusedIsOneError() {
+    fails(spec("A", HEAD, "interface A {",
+        "  @Block(nodes = Unit.class, output = \"fc1\") void residual();",
+        "  @Block(nodes = Unit.class,", "      output = \"nope\") void other();",
+        "  @Dense(units = 3) void out();",
+        "  @BlockNodes interface Unit {", "    @Dense(units = 6) void fc1();", "    @Dense(units = 6) void fc2();",
+        "  }", "}"),
+        new Expected("block 'residual': node 'fc2' does not lead to the output 'fc1'", 9),
+        new Expected("block 'other': the output 'nope' is not a node of the block", 11));
+  }
+
+  /** A node's mistake is one error however many blocks take its nodes interface. */
+  @Test
+  void aNodesMistakeIsReportedOnceForEveryBlockThatTakesIt() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Unit.class) void first();",
+        "  @Block(nodes = Unit.class) void second();", "  @Dense(units = 3) void out();",
+        "  @BlockNodes interface Unit {", "    @Dense(units = 0) void fc();",
+        "    @From({\"fc\", \"nope\"}) @Activation(ActivationFunction.RELU) void sum();", "  }", "}"),
+        new Expected("dense layer 'fc': units must be at least 1, got 0", 13),
+        new Expected("the node sum() takes 'nope', which is neither 'input' nor a node of Unit", 14));
+  }
+
+  /** A merge written on a node of one input has no effect: an error on the merge. */
+  @Test
+  void aMergeOnANodeOfOneInputIsAnErrorOnTheMerge() {
+    JavaFileObject source = withBlock("A", "    @From(value = \"input\",",
+        "        merge = org.delta4j.autodiff.BlockSpec.Merge.CONCAT)", "    @Dense(units = 6) void fc1();");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("merge combines the inputs of a node that takes several, and fc1() takes one, "
+        + "'input', so that merge = CONCAT has no effect: remove it, or name the other inputs in @From")
+        .inFile(source).onLineContaining("merge = ");
+    assertThat(c).hadErrorCount(1);
+  }
+
   /** {@code @From} on a method of the nodes that is no node would wire nothing: an error, not an ignored annotation. */
   @Test
   void fromOnAMethodThatIsNoNodeIsAnError() {
@@ -155,6 +194,17 @@ class BlockSpecsTest {
         "    @From({\"input\", \"a\"}) @Activation(ActivationFunction.RELU) void sum();"),
         new Expected("a node cannot be named 'input', the name by which @From takes the block's input: rename "
             + "input(), or set another with name = \"...\"", 13));
+  }
+
+  /** A node's name holding ':', which the block refuses, is an error on that name, not on the block. */
+  @Test
+  void aNodeNameHoldingAColonIsAnErrorOnTheName() {
+    JavaFileObject source = withBlock("A", "    @Dense(units = 6) void a();", "    @Dense(units = 6,",
+        "        name = \"p:q\") void b();");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("node name 'p:q' holds ':', which joins a node's name to the roles of its "
+        + "parameters: set another with name = \"...\"").inFile(source).onLineContaining("name = \"p:q\"");
+    assertThat(c).hadErrorCount(1);
   }
 
   /** A generic nodes interface is refused as a generic spec is: its type parameters would mean nothing. */

@@ -93,6 +93,83 @@ class ConvolutionalSpecsTest {
     assertEquals(json, Specs.generatedSpec(c, "test.WindowsNetwork"));
   }
 
+  /** A convolution's bias initializer and a pool's dilation reach the network as their JSON fields would. */
+  @Test
+  void aConvolutionsBiasAndAPoolsDilationAreTheFieldsOfTheirJson() throws ReflectiveOperationException {
+    Compilation c = compile(spec("MoreSpec",
+        "@NeuralNetwork(seed = 5) @Input({1, 9, 9}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",
+        "interface MoreSpec {",
+        "  @Conv2D(filters = 2, kernel = 3, bias = org.delta4j.spec.Initializer.Kind.UNIFORM, biasScale = 0.2)",
+        "  void conv();",
+        "  @MaxPool2D(kernel = 2, dilation = 2) void max();",
+        "  @AvgPool2D(kernel = 2, dilation = {1, 2}) void avg();",
+        "  @Flatten void flat();",
+        "  @Dense(units = 2) void out();", "}"));
+    assertThat(c).succeededWithoutWarnings();
+    NetworkSpec json = NetworkSpecJson.read("""
+        {"input": [1, 9, 9],
+         "layers": [
+           {"type": "conv2d", "name": "conv", "filters": 2, "kernel": 3, "bias": {"kind": "uniform", "scale": 0.2}},
+           {"type": "max_pool2d", "name": "max", "kernel": 2, "dilation": 2},
+           {"type": "avg_pool2d", "name": "avg", "kernel": 2, "dilation": [1, 2]},
+           {"type": "flatten", "name": "flat"},
+           {"type": "dense", "name": "out", "units": 2}],
+         "loss": "softmax_cross_entropy",
+         "seed": 5}
+        """);
+    assertEquals(json, Specs.generatedSpec(c, "test.MoreNetwork"));
+  }
+
+  /**
+   * Each built-in annotation's declared defaults are its kind's own: with only its required members, every layer,
+   * optimizer and schedule annotation gives the spec its JSON gives with only the required fields.
+   */
+  @Test
+  void theBuiltInAnnotationsDefaultsAreTheirKindsDefaults() throws ReflectiveOperationException {
+    String[] optimizers = {"Sgd", "Momentum", "Nesterov", "AdaGrad", "RmsProp", "Adam", "AdamW"};
+    StringBuilder specs = new StringBuilder();
+    for (String optimizer : optimizers) {
+      specs.append("@NeuralNetwork(className = \"").append(optimizer).append("Net\") @Input({1, 8, 8})\n")
+          .append("@Loss(LossFunction.SOFTMAX_CROSS_ENTROPY) @").append(optimizer).append("(learningRate = 0.1)")
+          .append(" @CosineDecay(totalSteps = 10)\n")
+          .append("interface ").append(optimizer).append("Spec {\n")
+          .append("  @Conv2D(filters = 2, kernel = 3) void conv();\n")
+          .append("  @BatchNorm void norm();\n")
+          .append("  @Activation(org.delta4j.spec.ActivationFunction.RELU) void relu();\n")
+          .append("  @MaxPool2D(kernel = 2) void max();\n")
+          .append("  @AvgPool2D(kernel = 1) void avg();\n")
+          .append("  @Block(nodes = Unit.class) void block();\n")
+          .append("  @GlobalAveragePool2D void gap();\n")
+          .append("  @Flatten void flat();\n")
+          .append("  @Dropout(0.5) void drop();\n")
+          .append("  @Dense(units = 2) void out();\n")
+          .append("  @BlockNodes interface Unit { @Activation(org.delta4j.spec.ActivationFunction.TANH) void t(); }\n")
+          .append("}\n");
+    }
+    Compilation c = compile(spec("Defaults", specs.toString()));
+    assertThat(c).succeededWithoutWarnings();
+    for (String optimizer : optimizers) {
+      NetworkSpec json = NetworkSpecJson.read("""
+          {"input": [1, 8, 8],
+           "layers": [
+             {"type": "conv2d", "name": "conv", "filters": 2, "kernel": 3},
+             {"type": "batch_norm", "name": "norm"},
+             {"type": "relu", "name": "relu"},
+             {"type": "max_pool2d", "name": "max", "kernel": 2},
+             {"type": "avg_pool2d", "name": "avg", "kernel": 1},
+             {"type": "block", "name": "block", "nodes": [{"layer": {"type": "tanh", "name": "t"}}]},
+             {"type": "global_avg_pool2d", "name": "gap"},
+             {"type": "flatten", "name": "flat"},
+             {"type": "dropout", "name": "drop", "rate": 0.5},
+             {"type": "dense", "name": "out", "units": 2}],
+           "loss": "softmax_cross_entropy",
+           "optimizer": {"type": "%s", "learning_rate": 0.1, "schedule": {"type": "cosine", "total_steps": 10}},
+           "seed": 42}
+          """.formatted(optimizer.toLowerCase(java.util.Locale.ROOT)));
+      assertEquals(json, Specs.generatedSpec(c, "test." + optimizer + "Net"), optimizer);
+    }
+  }
+
   @Test
   void aWindowLargerThanItsPaddedInputIsAnErrorOnItsLineWithTheShapes() {
     Specs.fails(spec("A", "@NeuralNetwork @Input({1, 4, 4}) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)",

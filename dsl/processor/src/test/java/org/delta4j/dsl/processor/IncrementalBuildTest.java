@@ -19,16 +19,16 @@ import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
-import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rebuilding a spec while an earlier build's output is on the paths works as a first build does: under Maven (which
- * recompiles the changed spec alone, with its output directory on the class path), under plain javac with the old
- * classes on the class path or the old generated sources on the source path, and under Gradle's isolating mode, which
- * needs each generated file to name its spec as its one originating element.
+ * Rebuilding a spec while an earlier build's output is on the paths works as a first build does: with the old classes
+ * on the class path (where javac itself warns under {@code -Xlint:processing} that the generated type exists already)
+ * or the old generated sources on the source path, and under Gradle's isolating mode, which needs each generated file
+ * to name its spec as its one originating element. (Maven's compiler plugin deletes the classes of its previous
+ * compilation before compiling again, so that it starts clean.)
  */
 class IncrementalBuildTest {
   private static String spec(int units) {
@@ -36,22 +36,31 @@ class IncrementalBuildTest {
         + "public interface ASpec {\n  @Dense(units = " + units + ", name = \"out" + units + "\") void out();\n}\n";
   }
 
-  /** Runs javac with the processor on the test class path; returns its diagnostics, failing if it fails. */
+  /**
+   * Runs javac with the processor on the test class path, with every lint but javac's own {@code processing} (see
+   * {@link #javacWarnsOfTheEarlierClassOnTheClassPath}) and {@code -Werror}; returns its diagnostics, failing if it
+   * fails.
+   */
   private static String javac(Path dir, String units, String... options) throws IOException {
+    List<String> args = new ArrayList<>(List.of("-Xlint:all,-processing", "-Werror"));
+    args.addAll(Arrays.asList(options));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = run(dir, units, out, args);
+    assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Runs javac on the spec of {@code units} with the processor and {@code options}; returns its exit status. */
+  private static int run(Path dir, String units, ByteArrayOutputStream out, List<String> options) throws IOException {
     Path source = dir.resolve("src/test/ASpec.java");
     Files.createDirectories(source.getParent());
     Files.writeString(source, spec(Integer.parseInt(units)));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>(List.of("-Xlint:all,-processing", "-Werror", "-processor",
-        NetworkProcessor.class.getName(), "-s", dir.resolve("generated").toString()));
-    args.addAll(Arrays.asList(options));
-    args.add(source.toString());
+    List<String> args = new ArrayList<>(options);
+    args.addAll(List.of("-processor", NetworkProcessor.class.getName(), "-s", dir.resolve("generated").toString(),
+        source.toString()));
     Files.createDirectories(dir.resolve("generated"));
     Files.createDirectories(dir.resolve("classes"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int status = javac.run(null, out, out, args.toArray(String[]::new));
-    assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
-    return out.toString(StandardCharsets.UTF_8);
+    return ToolProvider.getSystemJavaCompiler().run(null, out, out, args.toArray(String[]::new));
   }
 
   private static String classPath(Path... extra) {
@@ -67,13 +76,35 @@ class IncrementalBuildTest {
   }
 
   @Test
-  void mavenRecompilingTheChangedSpecWithItsOutputOnTheClassPath(@TempDir Path dir) throws IOException {
+  void aChangedSpecRecompiledWithItsEarlierOutputOnTheClassPath(@TempDir Path dir) throws IOException {
     Path classes = dir.resolve("classes");
     javac(dir, "4", "-d", classes.toString(), "-cp", classPath());
     javac(dir, "5", "-d", classes.toString(), "-cp", classPath(classes));
     assertTrue(generated(dir).contains("\\\"units\\\":5"), generated(dir));
     String compiled = new String(Files.readAllBytes(classes.resolve("test/ANetwork.class")), StandardCharsets.ISO_8859_1);
     assertTrue(compiled.contains("out5") && !compiled.contains("out4"));
+  }
+
+  /**
+   * With an earlier output on the class path, javac itself warns under {@code -Xlint:processing} (part of {@code
+   * -Xlint:all}) that the type the processor generates again already exists, which {@code -Werror} makes an error:
+   * such a build needs {@code -Xlint:all,-processing}, or a clean output directory, as the README says.
+   */
+  @Test
+  void javacWarnsOfTheEarlierClassOnTheClassPath(@TempDir Path dir) throws IOException {
+    Path classes = dir.resolve("classes");
+    javac(dir, "4", "-d", classes.toString(), "-cp", classPath());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = run(dir, "5", out, List.of("-Xlint:all", "-Werror", "-d", classes.toString(), "-cp",
+        classPath(classes)));
+    String diagnostics = out.toString(StandardCharsets.UTF_8);
+    assertEquals(1, status, diagnostics);
+    assertTrue(diagnostics.contains("warning: A file for type 'test.ANetwork' already exists on the sourcepath or "
+        + "classpath") && diagnostics.contains("warnings found and -Werror specified"), diagnostics);
+    Path clean = dir.resolve("clean");
+    out.reset();
+    assertEquals(0, run(dir, "5", out, List.of("-Xlint:all", "-Werror", "-d", clean.toString(), "-cp", classPath())),
+        out.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -314,6 +314,165 @@ class KindsTest {
         + "optimizer or schedule: the Delta4j processor claims no annotation in this round");
   }
 
+  /** Each field the kind does not have is an error on its own value, naming it and the fields the kind has. */
+  @Test
+  void eachUnknownFieldIsAnErrorOnItsOwnValue() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Loose { int units(); char c(); float f(); long l(); String[] s(); }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Loose(units = 2,", "      c = 'x',", "      f = 1.5f,", "      l = 3,",
+        "      s = {\"a\"}) void a();", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    for (String field : new String[] {"c", "f", "l", "s"}) {
+      assertThat(c).hadErrorContaining("@Loose: unknown field [" + field + "]; known here: [type, name, units, ")
+          .inFile(source).onLineContaining("      " + field + " = ");
+    }
+    assertThat(c).hadErrorCount(4);
+  }
+
+  /**
+   * An error whose text names no field of the annotation (the kind says stepSize, the member is period) lands on the
+   * value whose stand-in, the kind's example value, ends it: each value written is tried, in source order.
+   */
+  @Test
+  void anErrorThatNamesNoFieldLandsOnTheValueAtFault() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@ScheduleAnnotation(type = \"step\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Every { double gamma(); @Field(\"step_size\") long period(); }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "@Every(gamma = 0.5,", "    period = 0)", "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("step decay: stepSize must be at least 1, got 0").inFile(source)
+        .onLineContaining("period = 0");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  /**
+   * A member left out stands for its declared default, as Java reads the annotation: written into the JSON where it
+   * differs from the kind's own default — a field the kind requires among them — and an empty array, the
+   * conventional "not set", leaves the kind's default (a pool's stride, its kernel).
+   */
+  @Test
+  void aMemberLeftOutStandsForItsDeclaredDefault() throws ReflectiveOperationException {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"batch_norm\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Norm { double momentum() default 0.9; double epsilon() default 1e-3; }",
+        "@LayerAnnotation(type = \"max_pool2d\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Pool { int[] kernel(); int[] stride() default {}; }",
+        "@OptimizerAnnotation(type = \"adam\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Fast { double learningRate() default 0.5; double beta1() default 0.5; }",
+        "@ScheduleAnnotation(type = \"step\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Halving { long stepSize() default 2; double gamma() default 0.5; }", ""));
+    Compilation c = compile(spec("ASpec", "@NeuralNetwork(seed = 1) @Input({1, 6, 6})",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR) @Fast @Halving", "interface ASpec {", "  @Norm void norm();",
+        "  @Pool(kernel = 3) void pool();", "  @org.delta4j.dsl.Flatten void flat();",
+        "  @Dense(units = 1) void out();", "}"), kinds);
+    assertThat(c).succeeded();
+    NetworkSpec json = NetworkSpecJson.read("""
+        {"input": [1, 6, 6],
+         "layers": [
+           {"type": "batch_norm", "name": "norm", "momentum": 0.9, "epsilon": 1e-3},
+           {"type": "max_pool2d", "name": "pool", "kernel": 3},
+           {"type": "flatten", "name": "flat"},
+           {"type": "dense", "name": "out", "units": 1}],
+         "loss": "mean_squared_error",
+         "optimizer": {"type": "adam", "learning_rate": 0.5, "beta1": 0.5,
+                       "schedule": {"type": "step", "step_size": 2, "gamma": 0.5}},
+         "seed": 1}
+        """);
+    assertEquals(json, Specs.generatedSpec(c, "test.ANetwork"));
+  }
+
+  /**
+   * A declared default the kind refuses would make every use that leaves it out wrong: an error on the member when
+   * the annotation is compiled with the spec (once, whatever its uses write), on the use that leaves it out otherwise.
+   */
+  @Test
+  void aDefaultTheKindRefusesIsAnErrorOnTheMember(@TempDir Path dir) throws IOException {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Biased { int units();",
+        "  boolean bias() default true; }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Biased(units = 2) void a();", "  @Biased(units = 2) void b();",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member bias() of @Biased defaults to true, which the layer kind 'dense' "
+        + "refuses (@Biased.bias: expected a JSON object, got true), so that every use leaving it out is wrong: "
+        + "declare a default the kind accepts, or none").inFile(kinds).onLine(10);
+    assertThat(c).hadErrorCount(1);
+
+    Path classes = dir.resolve("classes");
+    Path sources = dir.resolve("other/Biased.java");
+    Files.createDirectories(classes);
+    Files.createDirectories(sources.getParent());
+    Files.writeString(sources, String.join("\n", "package other;", "import java.lang.annotation.*;",
+        "import org.delta4j.dsl.LayerAnnotation;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.CLASS)",
+        "@interface Biased { int units(); boolean bias() default true; }", ""));
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), sources.toString()));
+    JavaFileObject user = JavaFileObjects.forSourceString("other.ASpec", String.join("\n", "package other;",
+        "import org.delta4j.dsl.*;", "import org.delta4j.spec.LossFunction;",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {",
+        "  @Biased(units = 2) void a();", "  @Dense(units = 1) void out();", "}", ""));
+    c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-cp", System.getProperty("java.class.path") + File.pathSeparator + classes).compile(user);
+    assertThat(c).hadErrorContaining("the member bias() of @Biased defaults to true, which the layer kind 'dense' "
+        + "refuses").inFile(user).onLine(6);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  /**
+   * A kind's module on the processor path alone leaves the compilation blind to the class its layers build: the
+   * accessor returns a {@code Layer} then (the module is needed on the class path only to run).
+   */
+  @Test
+  void anAccessorReturnsALayerWhereTheCompilationCannotSeeItsClass(@TempDir Path dir) throws IOException {
+    Path sources = dir.resolve("src/hidden");
+    Files.createDirectories(sources);
+    Files.writeString(sources.resolve("HiddenLayer.java"),
+        "package hidden;\npublic abstract class HiddenLayer implements org.delta4j.nn.Layer {}\n");
+    Files.writeString(sources.resolve("HiddenSpec.java"), String.join("\n", "package hidden;",
+        "import org.delta4j.spec.*;", "import org.delta4j.tensor.Shape;",
+        "public record HiddenSpec(String name) implements LayerSpec {",
+        "  static HiddenSpec read(FieldReader f) { return new HiddenSpec(f.name()); }",
+        "  public String type() { return \"hidden\"; }",
+        "  public HiddenSpec withName(String name) { return new HiddenSpec(name); }",
+        "  public Shape outputShape(Shape input) { return input; }",
+        "  public void writeFields(FieldWriter out) {}",
+        "  public HiddenLayer build(org.delta4j.nn.LayerContext c) { throw new UnsupportedOperationException(); }",
+        "}", ""));
+    Files.writeString(sources.resolve("HiddenKinds.java"), String.join("\n", "package hidden;",
+        "import java.util.List;", "import org.delta4j.spec.*;",
+        "public final class HiddenKinds implements KindProvider {",
+        "  public List<LayerKind> layerKinds() {",
+        "    return List.of(new LayerKind(\"hidden\", HiddenSpec::read,",
+        "        new LayerKind.Example(new HiddenSpec(null), org.delta4j.tensor.Shape.of(3))));",
+        "  }", "}", ""));
+    Path classes = dir.resolve("classes");
+    Path services = classes.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, "hidden.HiddenKinds\n");
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), sources.resolve("HiddenLayer.java").toString(),
+        sources.resolve("HiddenSpec.java").toString(), sources.resolve("HiddenKinds.java").toString()));
+    JavaFileObject source = spec("ASpec", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"hidden\") @Retention(RetentionPolicy.SOURCE) @interface Hidden {}",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {",
+        "  @Hidden void h();", "  @Dense(units = 1) void out();", "}");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader)).compile(source);
+      assertThat(c).succeeded();
+      assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("public Layer h()");
+    }
+  }
+
   /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
   @Test
   void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {

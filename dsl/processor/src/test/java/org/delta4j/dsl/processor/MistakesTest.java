@@ -142,6 +142,30 @@ class MistakesTest {
         new Expected("initializer UNIFORM needs a finite, non-negative scale, got -1.0", 10));
   }
 
+  /**
+   * An error lands on the value it is about, found by the field the message names as a whole word after the kind's
+   * identity (whose type label and layer name are no field), and verified by reading again with that value stood in
+   * for; each wrong value of one annotation is reported, once.
+   */
+  @Test
+  void anErrorLandsOnItsValueWhateverTheKindAndTheLayerAreNamed() {
+    fails(spec("A", MSE, "@Momentum(learningRate = 0,", "    momentum = -0.5)", "interface A {",
+        "  @Dense(units = 1) void out();", "}"),
+        new Expected("momentum: learning rate must be positive and finite, got 0.0", 8),
+        new Expected("momentum: momentum must be in [0, 1), got -0.5", 9));
+    fails(spec("B", MSE, "@Momentum(learningRate = 0.1,", "    weightDecay = -1,", "    momentum = 0.5)",
+        "interface B {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("weight decay must be ≥ 0", 9));
+    fails(spec("C", "@NeuralNetwork @Input({1, 8, 8}) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface C {",
+        "  @org.delta4j.dsl.Conv2D(filters = 0,", "      kernel = 3) void kernel();",
+        "  @org.delta4j.dsl.BatchNorm(momentum = 0.5,", "      epsilon = 0) void momentum();",
+        "  @org.delta4j.dsl.Flatten void flat();", "  @Dropout(2) void rate();", "  @Dense(units = 1) void out();",
+        "}"),
+        new Expected("conv2d layer 'kernel': filters must be at least 1, got 0", 9),
+        new Expected("batch_norm layer 'momentum': epsilon must be finite", 12),
+        new Expected("dropout rate must be in [0, 1), got 2.0", 14));
+  }
+
   @Test
   void layerValuesOutOfRange() {
     fails(spec("A", MSE, "interface A {",
@@ -364,6 +388,54 @@ class MistakesTest {
     c = compile(other, derived);
     assertThat(c).hadErrorContaining("a network spec cannot extend another spec (test.OtherSpec)").inFile(derived)
         .onLine(8);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  /**
+   * {@code probabilities()} is the generated class's own where its loss gives probabilities, and only there: in a
+   * regression spec it is a layer's accessor like any other.
+   */
+  @Test
+  void probabilitiesIsALayerNameWhereTheLossGivesNone() throws ReflectiveOperationException {
+    Compilation c = compile(spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void probabilities();", "}"));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(Specs.load(c, "test.ANetwork").getMethod("probabilities").getReturnType().getSimpleName())
+        .isEqualTo("DenseLayer");
+    fails(spec("B", "@NeuralNetwork @Input(3) @Loss(LossFunction.SOFTMAX_CROSS_ENTROPY)", "interface B {",
+        "  @Dense(units = 2) void probabilities();", "}"),
+        new Expected("the generated class has a method probabilities() of its own, as its loss "
+            + "softmax_cross_entropy gives probabilities, so this layer's accessor would clash with it: rename the "
+            + "method (e.g. probabilitiesLayer()), and keep the layer's name with name = \"probabilities\"", 9));
+  }
+
+  /**
+   * A spec that redeclares a method every object has can neither make it a layer nor give it a body (Java forbids an
+   * interface's default methods of Object's): the only advice is to remove it. One inherited from an interface that
+   * redeclares it (Comparator's equals) is no layer left undeclared.
+   */
+  @Test
+  void objectsMethodsInASpecAreToBeRemoved() {
+    String advice = "redeclares the method every object has, which can be neither a layer (the generated class has "
+        + "it) nor a default method (Java gives no interface a body for Object's methods): remove it";
+    fails(spec("A", MSE, "interface A {", "  @Dense(units = 1) void out();", "  @Override boolean equals(Object o);",
+        "  @Override int hashCode();", "  @Override String toString();", "}"),
+        new Expected("each abstract method of a network spec is one layer, and equals(Object) " + advice, 10),
+        new Expected("each abstract method of a network spec is one layer, and hashCode() " + advice, 11),
+        new Expected("each abstract method of a network spec is one layer, and toString() " + advice, 12));
+    fails(spec("B", MSE, "interface B extends java.util.Comparator<String> {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("B inherits the abstract method compare() from java.util.Comparator", 8));
+  }
+
+  /** A generated class named like a java.lang type its code uses would hide it from every class of its package. */
+  @Test
+  void aClassNameThatWouldHideAJavaLangTypeIsAnErrorOnTheValue() {
+    JavaFileObject source = spec("A", "@NeuralNetwork(seed = 1,",
+        "    className = \"String\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source);
+    assertThat(c).hadErrorContaining("a class named String would hide java.lang.String from every class of package "
+        + "test, the generated ones among them, which name it String: set another className").inFile(source)
+        .onLineContaining("className");
     assertThat(c).hadErrorCount(1);
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import javax.tools.JavaFileObject;
@@ -126,6 +127,20 @@ class NetworkProcessorTest {
         .contains("The layer declared by {@code Outer.BSpec.out()}");
     assertThat(c).generatedSourceFile("test.CNetwork").contentsAsUtf8String()
         .contains("{@code Outer.Hidden.CSpec}");
+  }
+
+  /**
+   * A type of the spec's package named like a java.lang type the generated code uses hides it there: the code names
+   * java.lang's in full, and compiles cleanly.
+   */
+  @Test
+  void aTypeOfThePackageNamedStringLeavesTheGeneratedCodeClean() throws IOException {
+    JavaFileObject string = JavaFileObjects.forSourceString("test.String",
+        "package test;\n\n/** Not java.lang's. */\npublic final class String {}\n");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror").compile(XOR, string);
+    assertThat(c).succeededWithoutWarnings();
+    assertTrue(generated(c, "test.XorNetwork").contains("public static XorNetwork create(java.lang.String engine)"));
   }
 
   @Test

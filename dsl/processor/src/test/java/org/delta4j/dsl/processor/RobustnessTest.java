@@ -6,23 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 import javax.tools.JavaFileObject;
+import org.delta4j.dsl.processor.testkinds.BrokenKinds;
+import org.delta4j.dsl.processor.testkinds.BrokenSpec;
+import org.delta4j.spec.KindProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whatever the input, the processor never crashes: what javac cannot resolve waits for a later round (where another
- * processor may generate it) and is otherwise left to javac's own error; anything unexpected becomes one error on the
- * spec.
+ * processor may generate it) and is otherwise left to javac's own error; a kind whose code fails is an error on its
+ * use, a processor path that lacks a library one error saying so, and anything else unexpected one error on the spec.
  */
 class RobustnessTest {
   private static final String MSE = "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)";
@@ -106,6 +118,80 @@ class RobustnessTest {
         .withOptions("-Xlint:all").compile(source);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("\\\"units\\\":4");
+  }
+
+  /**
+   * A kind on the processor path whose own code fails — a class it cannot link, a static initializer that throws, a
+   * stack overflow, an unexpected exception, reading, computing its shape or writing its JSON — is an error on the use
+   * of its annotation, naming the kind, its class and the exception, and blaming the kind: javac never crashes.
+   */
+  @Test
+  void aKindWhoseCodeFailsIsAnErrorOnItsUseBlamingTheKind(@TempDir Path dir) throws IOException {
+    Path services = dir.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, BrokenKinds.class.getName() + "\n");
+    String[] failures = {"linkage", "initializer", "stack", "state", "shape", "write"};
+    List<String> lines = new ArrayList<>(List.of("import org.delta4j.dsl.processor.testkinds.Broken;"));
+    for (String failure : failures) {
+      lines.add(MSE + " interface " + Character.toUpperCase(failure.charAt(0)) + failure.substring(1) + "Spec {");
+      lines.add("  @Broken(\"" + failure + "\") void broken();");
+      lines.add("  @Dense(units = 1) void out();");
+      lines.add("}");
+    }
+    JavaFileObject source = spec("Specs", lines.toArray(String[]::new));
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader)).compile(source);
+      String kind = "the layer kind 'broken' (" + BrokenSpec.class.getName() + ", registered by "
+          + BrokenKinds.class.getName() + ") failed ";
+      String[] errors = {"reading @Broken: java.lang.NoClassDefFoundError: org/example/Missing",
+          "reading @Broken: java.lang.ExceptionInInitializerError: a static initializer failed",
+          "reading @Broken: java.lang.StackOverflowError",
+          "reading @Broken: java.lang.IllegalStateException: an unexpected state",
+          "computing its output shape: java.lang.NoClassDefFoundError: org/example/Shapes",
+          "writing its JSON: java.lang.UnsupportedOperationException: cannot write"};
+      for (int i = 0; i < failures.length; i++) {
+        assertThat(c).hadErrorContaining(kind + errors[i]).inFile(source)
+            .onLineContaining("@Broken(\"" + failures[i] + "\")");
+      }
+      assertThat(c).hadErrorContaining("; the fault is the kind's, not the spec's: report it to the kind's authors, "
+          + "or take its module off the annotation processor path");
+      assertThat(c).hadErrorCount(failures.length);
+    }
+  }
+
+  /**
+   * Without Jackson on the processor path nothing can be read: one error says what the path lacks, the processor's
+   * own class loading without it, instead of javac's crash.
+   */
+  @Test
+  void aProcessorPathWithoutJacksonIsOneErrorNamingWhatItLacks() throws ReflectiveOperationException, IOException {
+    List<URL> path = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.contains("jackson")) {
+        path.add(Path.of(entry).toUri().toURL());
+      }
+    }
+    // javac's tree API (jdk.compiler) from the application's loader, nothing else of the class path
+    ClassLoader jdkOnly = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (name.startsWith("com.sun.source.")) {
+          return ClassLoader.getSystemClassLoader().loadClass(name);
+        }
+        throw new ClassNotFoundException(name);
+      }
+    };
+    try (URLClassLoader loader = new URLClassLoader(path.toArray(URL[]::new), jdkOnly)) {
+      Processor processor = (Processor) loader.loadClass(NetworkProcessor.class.getName()).getConstructor()
+          .newInstance();
+      JavaFileObject source = spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+      Compilation c = Compiler.javac().withProcessors(processor).withOptions("-Xlint:all").compile(source);
+      assertThat(c).hadErrorContaining("the Delta4j processor cannot run: the annotation processor path lacks "
+          + "com.fasterxml.jackson.core:jackson-annotations, com.fasterxml.jackson.core:jackson-core, "
+          + "com.fasterxml.jackson.core:jackson-databind, which the processor needs");
+      assertThat(c).hadErrorCount(1);
+      assertThat(c).hadWarningCount(0);
+    }
   }
 
   @Test
