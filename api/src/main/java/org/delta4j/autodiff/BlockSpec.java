@@ -45,18 +45,25 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
         throw new IllegalArgumentException("block node: needs a layer and at least one input, got " + layer + " and "
             + inputs);
       }
+      for (int i = 0; i < inputs.size(); i++) {
+        if (inputs.get(i) == null) {
+          throw new IllegalArgumentException("block node " + layer.name() + ": input " + i + " of " + inputs
+              + " is null; name the block's input \"" + INPUT + "\" or another node");
+        }
+      }
       inputs = List.copyOf(inputs);
       merge = merge == null ? Merge.ADD : merge;
     }
 
     /** A node whose inputs, when more than one, are added. */
     public static Node of(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.ADD);
+      return new Node(layer, java.util.Arrays.asList(Objects.requireNonNull(inputs, "node inputs is null")), Merge.ADD);
     }
 
     /** A node whose inputs are joined along the last axis. */
     public static Node concat(LayerSpec layer, String... inputs) {
-      return new Node(layer, List.of(Objects.requireNonNull(inputs, "node inputs is null")), Merge.CONCAT);
+      return new Node(layer, java.util.Arrays.asList(Objects.requireNonNull(inputs, "node inputs is null")),
+          Merge.CONCAT);
     }
 
     public String name() {
@@ -135,7 +142,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
 
   /** A block of these nodes whose output is the last one's. */
   public BlockSpec(Node... nodes) {
-    this(null, List.of(Objects.requireNonNull(nodes, "nodes is null")), null);
+    this(null, java.util.Arrays.asList(Objects.requireNonNull(nodes, "nodes is null")), null);
   }
 
   private static String what(String name) {
@@ -149,6 +156,9 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     Map<String, Integer> counts = new HashMap<>();
     List<Node> named = new ArrayList<>();
     for (Node n : nodes) {
+      if (n == null) {
+        throw new IllegalArgumentException(what(name) + ": node " + named.size() + " is null");
+      }
       int k = counts.merge(n.layer().kindLabel(), 1, Integer::sum);
       named.add(n.layer().name() != null ? n
           : new Node(n.layer().withName(n.layer().kindLabel() + k), n.inputs(), n.merge()));

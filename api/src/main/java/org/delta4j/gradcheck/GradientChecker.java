@@ -56,12 +56,24 @@ public final class GradientChecker {
 
   /**
    * Checks ∂L/∂θ for every parameter and ∂L/∂input of the network's loss on one batch. The forward passes run in
-   * training mode at one fixed step, so dropout keeps one mask throughout.
+   * training mode at one fixed step, so dropout keeps one mask throughout; the buffers they move (batch norm's
+   * running statistics) are put back as they were, as are the weights.
    */
   public GradientCheckResult check(Network network, Tensor input, Tensor targets) {
     requireGiven(network, "network", input, targets);
     requireFloat64(network.dataType());
     Mode mode = Mode.training(network.optimizer().iterations());
+    // every training-mode pass moves the buffers (batch norm's running statistics): put back as they were after
+    Map<String, double[]> buffers = new LinkedHashMap<>();
+    network.buffers().forEach((name, t) -> buffers.put(name, t.toDoubleArray()));
+    try {
+      return check(network, input, targets, mode);
+    } finally {
+      network.changeModel(() -> buffers.forEach((name, v) -> network.buffers().get(name).copyFrom(v)));
+    }
+  }
+
+  private GradientCheckResult check(Network network, Tensor input, Tensor targets, Mode mode) {
     network.zeroGradients();
     double[] given = input.toDoubleArray();
     Tensor out = network.forward(input, mode);
@@ -184,18 +196,26 @@ public final class GradientChecker {
     double[] magnitude = new double[1];
     for (int i : entries) {
       double original = values[i];
-      values[i] = original + epsilon;
+      double up = original + epsilon;
+      double down = original - epsilon;
+      double step = up - down; // the step taken, which is 2ε only where ε is many units of the value's last place
+      if (!(step > 0) || Double.isInfinite(step)) {
+        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a gradient check with ε = %s cannot "
+            + "move %s[%d] = %s (a step of %s): choose an ε well above the value's last place (%s), such as 1e-6",
+            epsilon, name, i, original, step, Math.ulp(original)));
+      }
+      values[i] = up;
       tensor.copyFrom(values);
       double plus = loss.value(magnitude);
       double scale = magnitude[0];
-      values[i] = original - epsilon;
+      values[i] = down;
       tensor.copyFrom(values);
       double minus = loss.value(magnitude);
       scale += magnitude[0];
       values[i] = original;
       tensor.copyFrom(values);
-      double numeric = (plus - minus) / (2 * epsilon);
-      double roundOff = ROUNDINGS * UNIT_ROUNDOFF * scale / (2 * epsilon);
+      double numeric = (plus - minus) / step;
+      double roundOff = ROUNDINGS * UNIT_ROUNDOFF * scale / step;
       double error = Math.max(0, Math.abs(analytic[i] - numeric) - roundOff)
           / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), FLOOR);
       if (Double.isNaN(error)) { // a NaN gradient or loss: no comparison holds, and NaN > max would pass it

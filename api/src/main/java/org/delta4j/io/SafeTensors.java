@@ -75,16 +75,32 @@ public final class SafeTensors {
   /** One tensor: its type, its shape and its values as doubles (F32 values are exactly representable). */
   public record Entry(DataType dataType, int[] shape, double[] values) {
     public Entry {
+      Objects.requireNonNull(dataType, "a tensor entry's data type is null");
+      Objects.requireNonNull(shape, "a tensor entry's shape is null");
+      Objects.requireNonNull(values, "a tensor entry's values are null");
       long n = 1;
       for (int d : shape) {
         if (d < 0) {
           throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
-        n *= d;
+        try {
+          n = Math.multiplyExact(n, d); // wrapped round, 65536⁴ read as 0 values and wrote a file no reader takes
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds more values than a long "
+              + "counts", e);
+        }
       }
       if (n != values.length) {
         throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, got "
             + values.length);
+      }
+      if (dataType == DataType.FLOAT32) {
+        for (int i = 0; i < values.length; i++) {
+          if (Double.isFinite(values[i]) && Math.abs(values[i]) > Float.MAX_VALUE) {
+            throw new IllegalArgumentException("value " + i + " of an F32 tensor, " + values[i] + ", is beyond "
+                + "FLOAT32's range (it would be written as infinite)");
+          }
+        }
       }
     }
   }
@@ -101,7 +117,16 @@ public final class SafeTensors {
     ObjectNode meta = header.putObject(METADATA);
     CRC32C layout = new CRC32C();
     long offset = 0;
+    metadata.forEach((k, v) -> {
+      if (k == null || v == null) {
+        throw new IllegalArgumentException(file + ": metadata entry " + k + " = " + v + " has a null key or value");
+      }
+    });
     for (Map.Entry<String, Entry> e : tensors.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new IllegalArgumentException(file + ": tensor " + e.getKey() + " = " + e.getValue() + " has a null "
+            + "name or entry");
+      }
       if (e.getKey().equals(METADATA)) {
         throw new IllegalArgumentException("a tensor cannot be named " + METADATA);
       }

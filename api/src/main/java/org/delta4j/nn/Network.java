@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.delta4j.engine.Engine;
@@ -54,7 +53,7 @@ public final class Network {
   private final SingleThreadGuard guard = new SingleThreadGuard("network");
   // Held for reading by each prediction of the predictor, for writing by whatever changes the weights or buffers: a
   // prediction made while the network trains runs on the model between two updates, never on a mix of both.
-  private final ReadWriteLock model = new ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock model = new ReentrantReadWriteLock();
   private volatile Predictor predictor;
   private Tensor output;
 
@@ -219,6 +218,9 @@ public final class Network {
     if (mode == null) {
       throw new IllegalArgumentException("forward: the mode is null; use Mode.inference() or Mode.training(step)");
     }
+    if (mode.training() && !buffers.isEmpty()) {
+      requireNotReading("forward in training mode");
+    }
     guard.enter("forward");
     // In training mode layers with buffers move them (batch norm's running statistics) as they go.
     boolean writes = mode.training() && !buffers.isEmpty();
@@ -252,6 +254,7 @@ public final class Network {
    */
   public void changeModel(Runnable change) {
     Objects.requireNonNull(change, "changeModel: change is null");
+    requireNotReading("changeModel");
     guard.enter("changeModel");
     model.writeLock().lock();
     try {
@@ -259,6 +262,17 @@ public final class Network {
     } finally {
       model.writeLock().unlock();
       guard.exit();
+    }
+  }
+
+  /**
+   * Refuses a change to the model from inside {@link #readModel} on this thread: its read lock is never upgraded, so
+   * the change would wait for ever, and every prediction after it too.
+   */
+  private void requireNotReading(String call) {
+    if (model.getReadHoldCount() > 0) {
+      throw new IllegalStateException(call + " inside readModel: a read of the model must not change it (train or "
+          + "change the network after readModel returns)");
     }
   }
 
@@ -350,7 +364,10 @@ public final class Network {
    * The loss of a batch and every parameter's gradient, without changing any weight: zero the gradients, forward in
    * training mode (step = the optimizer's next update), the loss and ∂L/∂output, and back-propagation. The gradients
    * are then in {@link Parameter#gradient()} of each of {@link #parameters()}, averaged over the batch, where a caller
-   * may read, scale or sum them (across workers, say) before {@link #applyUpdate()}. Returns the batch's loss.
+   * may read, scale or sum them (across workers, say) before {@link #applyUpdate()}. Returns the batch's loss. The
+   * targets' shape is checked here, but not whether their values are of the loss's form (class shares in [0, 1] for a
+   * cross-entropy, ±1 for the perceptron's): a step does not pass over them again; {@code Trainer} and {@code
+   * Evaluation} check a dataset's once, with {@link org.delta4j.spec.LossSpec.Targets#admits}.
    *
    * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
@@ -366,6 +383,7 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite (the buffers are left as they were)
    */
   public double computeGradients(Tensor input, Tensor targets, long firstRow) {
+    requireNotReading("computeGradients");
     guard.enter("computeGradients");
     // The forward pass moves the buffers and a refused step puts them back: neither is for a prediction to see.
     boolean writes = !buffers.isEmpty();
@@ -501,6 +519,7 @@ public final class Network {
 
   /** One optimizer step from the gradients as they stand (see {@link #computeGradients}). */
   public void applyUpdate() {
+    requireNotReading("applyUpdate");
     guard.enter("applyUpdate");
     model.writeLock().lock();
     try {
@@ -518,6 +537,7 @@ public final class Network {
    * @throws ArithmeticException when the loss is NaN or infinite (the weights and buffers are left as they were)
    */
   public double trainStep(Tensor input, Tensor targets) {
+    requireNotReading("trainStep");
     guard.enter("trainStep");
     // One change for the predictor: the buffers moved by the forward pass go with the weights of the same update.
     model.writeLock().lock();

@@ -154,6 +154,9 @@ public final class Shape {
 
   /** The multi-dimensional index of row-major element {@code flat}, as {@code [3, 17]}, to name it in a message. */
   public String index(int flat) {
+    if (flat < 0 || flat >= size()) {
+      throw new IndexOutOfBoundsException("element " + flat + " of shape " + this + ", which holds " + size());
+    }
     int[] idx = new int[dims.length];
     for (int k = dims.length - 1, rest = flat; k >= 0; k--) {
       idx[k] = dims[k] == 0 ? 0 : rest % dims[k];

@@ -33,6 +33,9 @@ public record EarlyStopping(Metric metric, int patience, double minDelta, boolea
    */
   public int bestEpoch(List<EpochResult> results) {
     Objects.requireNonNull(results, "results is null");
+    for (int i = 0; i < results.size(); i++) {
+      Objects.requireNonNull(results.get(i), "result " + i + " of " + results.size() + " is null");
+    }
     return progress(results).bestEpoch;
   }
 

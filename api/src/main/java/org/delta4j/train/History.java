@@ -12,7 +12,11 @@ import java.util.Objects;
  */
 public record History(List<EpochResult> epochs, boolean stoppedEarly, int bestEpoch) {
   public History {
-    epochs = List.copyOf(Objects.requireNonNull(epochs, "epochs is null"));
+    Objects.requireNonNull(epochs, "epochs is null");
+    for (int i = 0; i < epochs.size(); i++) {
+      Objects.requireNonNull(epochs.get(i), "the result of epoch " + i + " of " + epochs.size() + " is null");
+    }
+    epochs = List.copyOf(epochs);
   }
 
   /** The last epoch's results. */

@@ -89,7 +89,8 @@ public final class Trainer {
     int bestEpoch = firstEpoch - 1;
     boolean stopped = false;
     List<Tensor> bestWeights = stopping == null ? null : earlierBest(network, stopping.bestEpoch);
-    for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+    // the loop ends after epoch `epochs` even where that is Integer.MAX_VALUE, past which epoch++ wraps round
+    for (int epoch = firstEpoch; epoch <= epochs && epoch >= firstEpoch; epoch++) {
       long start = System.nanoTime();
       for (TrainingListener l : listeners) {
         l.onEpochStart(epoch);
@@ -292,7 +293,7 @@ public final class Trainer {
     }
 
     public Builder listener(TrainingListener listener) {
-      listeners.add(listener);
+      listeners.add(Objects.requireNonNull(listener, "the listener is null"));
       return this;
     }
 

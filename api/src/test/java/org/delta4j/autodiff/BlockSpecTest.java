@@ -204,4 +204,17 @@ class BlockSpecTest {
         listedBackwards.replace("\"units\"", "\"unit\""))).getMessage();
     assertTrue(bad.contains("layers[0].nodes[1].layer"), bad);
   }
+
+  /** A null node or input is named where the block is made, not a bare NullPointerException from List.of. */
+  @Test
+  void aNullNodeOrInputIsNamed() {
+    LayerSpec fc = new LayerSpec.Dense(2).withName("fc");
+    IllegalArgumentException input = assertThrows(IllegalArgumentException.class,
+        () -> BlockSpec.Node.of(fc, (String) null));
+    assertEquals("block node fc: input 0 of [null] is null; name the block's input \"input\" or another node",
+        input.getMessage());
+    IllegalArgumentException node = assertThrows(IllegalArgumentException.class,
+        () -> new BlockSpec("b", java.util.Arrays.asList(BlockSpec.Node.of(fc, BlockSpec.INPUT), null), null));
+    assertEquals("block 'b': node 1 is null", node.getMessage());
+  }
 }

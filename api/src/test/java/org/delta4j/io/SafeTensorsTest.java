@@ -300,4 +300,29 @@ class SafeTensorsTest {
         new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})), Map.of()));
     assertEquals(List.of("z"), List.copyOf(SafeTensors.read(file).tensors().keySet()), "a failed write keeps the old");
   }
+
+  /**
+   * An entry is refused where it is made when no file could hold it: a shape whose element count wrapped round to 0
+   * (65536⁴) was written into a file no reader takes, an F32 value past FLOAT32's range was written as infinite, and
+   * nulls failed deep in write.
+   */
+  @Test
+  void anEntryNoFileCouldHoldIsRefusedWhereItIsMade(@TempDir Path dir) {
+    IllegalArgumentException wrapped = assertThrows(IllegalArgumentException.class,
+        () -> new SafeTensors.Entry(DataType.FLOAT32, new int[] {65536, 65536, 65536, 65536}, new double[0]));
+    assertEquals("shape [65536, 65536, 65536, 65536] holds more values than a long counts", wrapped.getMessage());
+    IllegalArgumentException large = assertThrows(IllegalArgumentException.class,
+        () -> new SafeTensors.Entry(DataType.FLOAT32, new int[] {2}, new double[] {1, 1e300}));
+    assertTrue(large.getMessage().startsWith("value 1 of an F32 tensor, 1.0E300, is beyond FLOAT32's range"),
+        large.getMessage());
+    assertEquals(1e300, new SafeTensors.Entry(DataType.FLOAT64, new int[] {1}, new double[] {1e300}).values()[0]);
+    assertEquals("a tensor entry's data type is null", assertThrows(NullPointerException.class,
+        () -> new SafeTensors.Entry(null, new int[] {1}, new double[1])).getMessage());
+    Map<String, String> meta = new java.util.HashMap<>();
+    meta.put("a", null);
+    IllegalArgumentException nullValue = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(
+        dir.resolve("m.safetensors"), Map.of(), meta));
+    assertTrue(nullValue.getMessage().endsWith("metadata entry a = null has a null key or value"),
+        nullValue.getMessage());
+  }
 }

@@ -54,4 +54,13 @@ class ShapeTest {
     assertEquals("axis -1 of shape [2, 3], of rank 2",
         assertThrows(IndexOutOfBoundsException.class, () -> s.dim(-1)).getMessage());
   }
+
+  /** An index outside the shape is refused: -1 named [0, -1] and 100 named [1, 1] of a [2, 3] shape. */
+  @Test
+  void anElementOutsideTheShapeHasNoIndex() {
+    assertEquals("[1, 2]", Shape.of(2, 3).index(5));
+    assertEquals("element -1 of shape [2, 3], which holds 6",
+        assertThrows(IndexOutOfBoundsException.class, () -> Shape.of(2, 3).index(-1)).getMessage());
+    assertThrows(IndexOutOfBoundsException.class, () -> Shape.of(2, 3).index(100));
+  }
 }

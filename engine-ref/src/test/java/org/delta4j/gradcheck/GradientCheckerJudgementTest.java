@@ -101,6 +101,37 @@ class GradientCheckerJudgementTest {
     assertFalse(result.passes(1e-6), result.toString());
   }
 
+  /**
+   * An ε below a value's last place moves nothing, the difference quotient is 0 and its round-off allowance, ∝ 1/ε,
+   * swamped every difference: a gradient off by a factor of 2 passed with an error of 0. Refused, naming the value.
+   */
+  @Test
+  void anEpsilonTooSmallToMoveTheValuesIsRefusedNotPassed() {
+    for (double epsilon : new double[] {1e-20, 1e-300}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new GradientChecker(epsilon, 64, 1).checkLayer(shift(0, dy -> dy * 2), input()));
+      assertTrue(e.getMessage().startsWith("a gradient check with ε = " + epsilon + " cannot move input[0]"),
+          e.getMessage());
+    }
+    assertFalse(new GradientChecker(1e-12, 64, 1).checkLayer(shift(0, dy -> dy * 2), input()).passes(1e-6));
+  }
+
+  /**
+   * The check of a network leaves its buffers as it found them: each training-mode pass moved batch norm's running
+   * statistics, and the network's inference after a "read-only" check was another.
+   */
+  @Test
+  void aNetworkCheckLeavesItsRunningStatisticsAsTheyWere() {
+    org.delta4j.nn.Network net = org.delta4j.nn.Network.create(org.delta4j.spec.NetworkSpec.builder().input(8)
+        .dense(6).batchNorm().relu().dense(2)
+        .loss(org.delta4j.spec.LossFunction.SOFTMAX_CROSS_ENTROPY)
+        .optimizer(new org.delta4j.spec.OptimizerSpec.Sgd(0.1)).seed(2).build(), engine, DataType.FLOAT64);
+    Tensor targets = engine.tensor(DataType.FLOAT64, Shape.of(4, 2), 1, 0, 0, 1, 1, 0, 0, 1);
+    double before = net.loss(input(), targets);
+    assertTrue(checker.check(net, input(), targets).passes(1e-6));
+    assertEquals(before, net.loss(input(), targets), 0, "the network's inference after the check");
+  }
+
   /** A NaN gradient compared as NaN > worst, which is false: the check reported it as a pass. */
   @Test
   void aNaNGradientFails() {

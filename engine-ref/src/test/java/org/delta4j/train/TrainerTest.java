@@ -36,6 +36,43 @@ class TrainerTest {
     return net.parameters().stream().map(p -> p.value().toDoubleArray()).toArray(double[][]::new);
   }
 
+  /** The last epoch may be Integer.MAX_VALUE: epoch++ wrapped round past it, and the run never ended. */
+  @Test
+  void aRunEndingAtTheLargestEpochNumberEnds() {
+    Network net = Network.create(spec(0.01), engine);
+    List<Integer> epochs = new ArrayList<>();
+    Trainer.builder().epochs(Integer.MAX_VALUE).firstEpoch(Integer.MAX_VALUE - 1).batchSize(100).seed(1)
+        .listener(new TrainingListener() {
+          @Override
+          public void onEpochStart(int epoch) {
+            epochs.add(epoch);
+          }
+        }).build().fit(net, moons);
+    assertEquals(List.of(Integer.MAX_VALUE - 1, Integer.MAX_VALUE), epochs);
+    NullPointerException e = assertThrows(NullPointerException.class, () -> Trainer.builder().listener(null));
+    assertEquals("the listener is null", e.getMessage());
+  }
+
+  /**
+   * A change to the model from inside readModel is refused: the read lock is never upgraded, so the step waited for
+   * ever, and every prediction after it.
+   */
+  @Test
+  void aStepInsideReadModelIsRefusedAndTheNetworkStaysUsable() {
+    Network net = Network.create(spec(0.01), engine);
+    Tensor x = engine.tensor(org.delta4j.tensor.DataType.FLOAT32, Shape.of(1, 2), 0.5, -0.5);
+    Tensor t = engine.tensor(org.delta4j.tensor.DataType.FLOAT32, Shape.of(1, 2), 1, 0);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> net.readModel(() -> net.trainStep(x, t)));
+    assertTrue(e.getMessage().startsWith("trainStep inside readModel"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> net.readModel(() -> {
+      net.changeModel(() -> { });
+      return null;
+    }));
+    net.trainStep(x, t);
+    assertEquals(1, net.predictor().classes(new float[][] {{0.5f, -0.5f}}).length);
+  }
+
   @Test
   void listenersSeeEveryEventInOrder() {
     List<String> events = new ArrayList<>();
