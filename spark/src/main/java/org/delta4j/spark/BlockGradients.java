@@ -7,6 +7,7 @@ import java.util.Map;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.LossSpec;
+import org.delta4j.tensor.NonFinite;
 import org.delta4j.tensor.Tensor;
 
 /**
@@ -37,6 +38,8 @@ public final class BlockGradients {
   /** One array per parameter, of its size: where its gradient passes between its tensor and a vector. */
   private final double[][] parameterScratch;
   private int[] predicted = new int[0];
+  /** Why the first block since the last {@link #apply} had no finite loss (the network's own words), or null. */
+  private String failure;
 
   /**
    * Rows a block is taken from, by index: a row's features written as doubles into an array, and its class. An
@@ -142,6 +145,9 @@ public final class BlockGradients {
     try {
       loss = network.computeGradients(b.input(), b.target(), firstRow);
     } catch (ArithmeticException e) { // a loss that is not finite: carried through the sum, so every worker stops
+      if (failure == null) { // the first block's reason, the one one machine would meet first
+        failure = e.getMessage();
+      }
       Arrays.fill(into, 0);
       into[vectorLength() - 2] = Double.NaN;
       return into;
@@ -184,12 +190,46 @@ public final class BlockGradients {
   }
 
   /**
-   * The error that ends training whose summed loss is not finite at {@code step} of {@code epoch}: what one machine's
-   * trainer throws, and before the update, as there.
+   * Why a block of this network's since the last {@link #apply} had no finite loss, in the network's words (which
+   * weight or layer was not finite, as one machine's trainer says it); null when every block's loss was finite.
    */
-  static ArithmeticException diverged(int epoch, int step, long update) {
+  public String failure() {
+    return failure;
+  }
+
+  /**
+   * The error that ends training whose summed loss is not finite at {@code step} of {@code epoch}: what one machine's
+   * trainer throws, and before the update, as there. {@code cause}: a block's {@link #failure}, null when none said.
+   */
+  static ArithmeticException diverged(int epoch, int step, long update, String cause) {
     return new ArithmeticException("the loss is not finite at step " + step + " of epoch " + epoch + " (update "
-        + update + "): training diverged (lower the learning rate) or the data or weights hold NaN or infinite values");
+        + update + "): " + (cause != null ? cause : "training diverged (lower the learning rate) or the data or "
+        + "weights hold NaN or infinite values"));
+  }
+
+  /**
+   * The error that ends training whose update {@code update}, that of {@code step} of {@code epoch}, left the model
+   * not finite ({@code spoiled}: {@link #nonFinite}): such a model can be neither sent nor saved.
+   */
+  static ArithmeticException spoiled(int epoch, int step, long update, String spoiled, Network network) {
+    return new ArithmeticException(String.format(java.util.Locale.ROOT, "the weights are not finite after update %d "
+        + "(step %d of epoch %d) of the %s optimizer: %s; training diverged (try a lower learning rate than %g), or "
+        + "a gradient was not finite", update, step, epoch, network.spec().optimizer().type(), spoiled,
+        network.optimizer().currentLearningRate()));
+  }
+
+  /**
+   * The first value of {@code network}'s model — weights, buffers, optimizer state, which a model file must hold
+   * finite — that is NaN or infinite, as "tensor 'name' holds …"; null when all are finite.
+   */
+  static String nonFinite(Network network) {
+    Map<String, Tensor> model = new java.util.LinkedHashMap<>();
+    for (Parameter p : network.parameters()) {
+      model.put(p.name(), p.value());
+    }
+    model.putAll(network.buffers());
+    network.optimizer().state().forEach((name, t) -> model.put("optimizer state " + name, t));
+    return NonFinite.first(model);
   }
 
   /** Whether a summed vector's loss is finite: a block whose loss was not gives NaN (see {@link #leaf}). */
@@ -226,6 +266,7 @@ public final class BlockGradients {
       offset += v.length;
     }
     network.applyUpdate();
+    failure = null;
     return total[offset];
   }
 

@@ -16,6 +16,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
@@ -31,6 +33,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.Tensor;
@@ -56,6 +59,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   private final Param<String> engine;
   private transient Broadcast<byte[]> broadcast;
   private transient SparkContext broadcastContext;
+  private transient int classes;
 
   /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
   public Delta4jClassificationModel(String uid, byte[] model) {
@@ -141,16 +145,26 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   public StructType transformSchema(StructType schema) {
     TrainingData.checkFeatures(schema, getOrDefault(featuresCol)); // a wrong type fails here, not in every task
     return outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
-        getOrDefault(rawPredictionCol));
+        getOrDefault(rawPredictionCol), classes());
+  }
+
+  /** The network's classes, read once from the model (on the reference engine, which every JVM has). */
+  private synchronized int classes() {
+    if (classes == 0) {
+      classes = ModelBytes.network(model, "ref", null).outputShape().dim(0);
+    }
+    return classes;
   }
 
   /**
    * {@code schema} with the output columns added, in this order, those named "" left out: the prediction (a double),
    * the probabilities and the raw scores (Vectors). Refuses a name the data already has, or one given twice, in or out
-   * of case as Spark's {@code spark.sql.caseSensitive} compares names.
+   * of case as Spark's {@code spark.sql.caseSensitive} compares names. With {@code classes} above 0 the columns carry
+   * Spark ML's attributes, as its own classifiers' do: the prediction is nominal of that many values, the vectors
+   * of that size.
    */
   static StructType outputSchema(StructType schema, String predictionCol, String probabilityCol,
-      String rawPredictionCol) {
+      String rawPredictionCol, int classes) {
     List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
     boolean caseSensitive = SQLConf.get().caseSensitiveAnalysis(); // Spark's own rule for names that clash
     StructType out = schema;
@@ -170,7 +184,10 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
             + "or is another output's name; the columns are " + taken);
       }
       taken.add(c);
-      out = i == 0 ? out.add(c, DataTypes.DoubleType, false) : out.add(c, SQLDataTypes.VectorType(), false);
+      Metadata attributes = classes < 1 ? Metadata.empty() : i == 0
+          ? NominalAttribute.defaultAttr().withName(c).withNumValues(classes).toMetadata()
+          : new AttributeGroup(c, classes).toMetadata();
+      out = out.add(c, i == 0 ? DataTypes.DoubleType : SQLDataTypes.VectorType(), false, attributes);
     }
     return out;
   }

@@ -27,8 +27,11 @@ import scala.Option;
  * number) columns; {@link #fit} returns a {@link Delta4jClassificationModel}. Params: featuresCol, labelCol,
  * predictionCol, probabilityCol, rawPredictionCol (the model's output columns; "" leaves one out), networkSpec, engine
  * ("ref"), dataType ("FLOAT32"), epochs (5), batchSize (128), seed (42), blocks (0: one per worker) and workers (0: the
- * context's default parallelism). Usable in a {@code Pipeline}, with Spark ML's evaluators; saved and loaded with ML
- * persistence.
+ * context's default parallelism), checked when fit starts, naming the param. The model depends on the blocks, not on
+ * the workers; by default the blocks are the workers, and the workers the cluster's default parallelism, which for a
+ * network with batch normalization (normalizing each block by its own statistics) makes another cluster train
+ * another model: set blocks (1: the whole batch's statistics, as on one machine) for the same model everywhere.
+ * Usable in a {@code Pipeline}, with Spark ML's evaluators; saved and loaded with ML persistence.
  */
 public final class Delta4jClassifier extends Estimator<Delta4jClassificationModel> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -65,7 +68,8 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     epochs = new IntParam(this, "epochs", "passes over the data (≥ 1)");
     batchSize = new IntParam(this, "batchSize", "rows per optimizer step, over all workers (≥ 1)");
     seed = new LongParam(this, "seed", "the seed of the per-epoch shuffles");
-    blocks = new IntParam(this, "blocks", "blocks per batch, the unit of the fixed reduction order (0: one per worker)");
+    blocks = new IntParam(this, "blocks", "blocks per batch, the unit of the fixed reduction order, at most batchSize "
+        + "(0: one per worker)");
     workers = new IntParam(this, "workers", "Spark partitions that train (0: the context's default parallelism)");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
@@ -88,27 +92,16 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   @Override
   public Delta4jClassificationModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+    transformSchema(dataset.schema()); // the params and the columns, before any Spark job
     if (!isDefined(networkSpec)) {
       throw new IllegalArgumentException("param 'networkSpec' is not set: give the network as Delta4j spec JSON");
     }
     int blockCount = (Integer) getOrDefault(blocks);
     int workerCount = (Integer) getOrDefault(workers);
-    if (blockCount < 0 || workerCount < 0) {
-      throw new IllegalArgumentException("param " + (blockCount < 0 ? "blocks" : "workers") + " must be at least 0 (0: "
-          + (blockCount < 0 ? "one block per worker" : "the context's default parallelism") + "), got "
-          + Math.min(blockCount, workerCount));
-    }
     NetworkSpec spec = NetworkSpecJson.read(getNetworkSpec());
-    DataType type;
-    try {
-      type = DataType.named(getOrDefault(dataType));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("param dataType: " + e.getMessage(), e);
-    }
-    Network network = Network.create(spec, Engines.get(engineNamed(getEngine())), type);
-    SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(getEpochs()).batchSize(getBatchSize())
-        .seed(getSeed());
+    Network network = Network.create(spec, Engines.get(engineNamed(getEngine())), dataTypeParam());
+    SparkTrainer.Builder trainer = SparkTrainer.builder().calledBy(SparkTrainer.Caller.ESTIMATOR)
+        .epochs(getEpochs()).batchSize(getBatchSize()).seed(getSeed());
     if (blockCount > 0) {
       trainer.blocks(blockCount);
     }
@@ -121,11 +114,58 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return (Delta4jClassificationModel) model.setParent(this);
   }
 
+  /**
+   * Refuses a param out of its range, naming it and its value: checked by {@link #transformSchema}, so before any
+   * Spark job of {@link #fit}, and by a {@code Pipeline} before any stage runs.
+   */
+  private void checkParams() {
+    int epochCount = getEpochs();
+    int batch = getBatchSize();
+    int blockCount = (Integer) getOrDefault(blocks);
+    int workerCount = (Integer) getOrDefault(workers);
+    if (epochCount < 1) {
+      throw new IllegalArgumentException("param epochs must be at least 1, got " + epochCount);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("param batchSize must be at least 1, got " + batch);
+    }
+    if (blockCount < 0) {
+      throw new IllegalArgumentException("param blocks must be at least 0 (0: one block per worker), got "
+          + blockCount);
+    }
+    if (blockCount > batch) {
+      throw new IllegalArgumentException("param blocks is " + blockCount + ", more than param batchSize " + batch
+          + ": a batch is cut into at most as many blocks as it has rows");
+    }
+    if (workerCount < 0) {
+      throw new IllegalArgumentException("param workers must be at least 0 (0: the context's default parallelism), "
+          + "got " + workerCount);
+    }
+    dataTypeParam();
+  }
+
+  /** The data type param's type, refused naming the param when there is no such type. */
+  private DataType dataTypeParam() {
+    try {
+      return DataType.named(getOrDefault(dataType));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("param dataType: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The schema the model's transform gives, after checking the params ({@link #checkParams}) and the input columns;
+   * the output columns carry Spark ML's attributes when the network is set.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
+    checkParams();
     TrainingData.checkSchema(schema, getFeaturesCol(), getLabelCol());
+    org.delta4j.tensor.Shape output = isDefined(networkSpec) ? NetworkSpecJson.read(getNetworkSpec()).outputShape()
+        : null;
+    int classes = output != null && output.rank() == 1 ? output.dim(0) : 0;
     return Delta4jClassificationModel.outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
-        getOrDefault(rawPredictionCol));
+        getOrDefault(rawPredictionCol), classes);
   }
 
   @Override
@@ -302,6 +342,10 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return (Delta4jClassifier) set(seed, value);
   }
 
+  /**
+   * Blocks per batch, at most the batch size; 0 (the default): one per worker. The model depends on the blocks, not on
+   * the workers; batch normalization normalizes each block by its own statistics.
+   */
   public Delta4jClassifier setBlocks(int value) {
     return (Delta4jClassifier) set(blocks, value);
   }

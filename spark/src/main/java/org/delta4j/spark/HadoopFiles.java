@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.io.IOUtils;
 
 /**
@@ -32,7 +33,7 @@ public final class HadoopFiles {
     Path path = new Path(target);
     Path temporary = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
     try {
-      FileSystem fs = path.getFileSystem(conf);
+      FileSystem fs = fileSystem(path, conf);
       fs.mkdirs(path.getParent());
       try (OutputStream out = fs.create(temporary, true)) {
         out.write(bytes);
@@ -57,13 +58,48 @@ public final class HadoopFiles {
   }
 
   /**
+   * Refuses, before any work, a {@code target} file that {@link #write} could not write, naming it and why: a directory
+   * there ({@link #requireFileTarget}), a file where a directory above it must be, or a location that takes no file
+   * (no permission, a file system that is read-only or unknown here). Makes the target's directory, as a write would,
+   * and writes and deletes an empty file beside the target to try it.
+   *
+   * @throws IllegalArgumentException for a directory at {@code target} or a file above it
+   * @throws UncheckedIOException when the file system refuses the directory or the file
+   */
+  public static void requireWritableFile(String target, Configuration conf) {
+    requireFileTarget(target, conf);
+    Path path = new Path(target);
+    Path dir = path.getParent();
+    try {
+      FileSystem fs = fileSystem(path, conf);
+      for (Path above = dir; above != null; above = above.getParent()) {
+        if (fs.exists(above)) { // the nearest that exists must be a directory for the rest to be made in it
+          if (!fs.getFileStatus(above).isDirectory()) {
+            throw new IllegalArgumentException(target + " cannot be written: " + above + " is a file, not a "
+                + "directory");
+          }
+          break;
+        }
+      }
+      if (!fs.mkdirs(dir)) {
+        throw new IOException("cannot make the directory " + dir);
+      }
+      Path trial = new Path(dir, "." + path.getName() + "." + UUID.randomUUID() + ".trial");
+      fs.create(trial, false).close();
+      fs.delete(trial, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(target + " cannot be written: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Refuses a {@code target} that is a directory, naming it: {@link #write} would move the directory aside as the file
    * it replaces, and could not delete it.
    */
   public static void requireFileTarget(String target, Configuration conf) {
     Path path = new Path(target);
     try {
-      if (path.getFileSystem(conf).getFileStatus(path).isDirectory()) {
+      if (fileSystem(path, conf).getFileStatus(path).isDirectory()) {
         throw new IllegalArgumentException(target + " is a directory, not a file: a file cannot replace it");
       }
     } catch (java.io.FileNotFoundException e) {
@@ -77,7 +113,7 @@ public final class HadoopFiles {
   public static byte[] read(String source, Configuration conf) {
     Path path = new Path(source);
     try {
-      FileSystem fs = path.getFileSystem(conf);
+      FileSystem fs = fileSystem(path, conf);
       if (!fs.isFile(path)) {
         Path previous = previous(path);
         throw new IllegalArgumentException("no file at " + source + " (" + fs.makeQualified(path) + ")"
@@ -105,7 +141,7 @@ public final class HadoopFiles {
   public static List<String> existing(String dir, List<String> names, Configuration conf) {
     Path path = new Path(dir);
     try {
-      FileSystem fs = path.getFileSystem(conf);
+      FileSystem fs = fileSystem(path, conf);
       if (fs.isFile(path)) {
         throw new IllegalArgumentException(dir + " is a file, not a directory");
       }
@@ -125,9 +161,28 @@ public final class HadoopFiles {
   public static String qualified(String path, Configuration conf) {
     Path p = new Path(path);
     try {
-      return p.getFileSystem(conf).makeQualified(p).toString();
+      return fileSystem(p, conf).makeQualified(p).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code path}'s file system. A scheme whose file system class is configured but missing here ({@code s3a:} without
+   * Hadoop's hadoop-aws module) is refused as a scheme with no file system is, naming both, where Hadoop threw a bare
+   * RuntimeException around a ClassNotFoundException.
+   */
+  static FileSystem fileSystem(Path path, Configuration conf) throws IOException {
+    try {
+      return path.getFileSystem(conf);
+    } catch (RuntimeException e) {
+      if (!(e.getCause() instanceof ClassNotFoundException missing)) {
+        throw e;
+      }
+      String scheme = path.toUri().getScheme();
+      throw new UnsupportedFileSystemException("No FileSystem for scheme \"" + scheme + "\" here: "
+          + missing.getMessage() + ("s3a".equals(scheme) ? " (it is in Hadoop's hadoop-aws module, which is not on "
+          + "the class path)" : " (its module is not on the class path)"));
     }
   }
 

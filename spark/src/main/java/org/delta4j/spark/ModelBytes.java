@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
@@ -108,6 +111,28 @@ public final class ModelBytes {
           : source + ": " + said;
       throw new UncheckedIOException("cannot read the model " + said, e);
     }
+  }
+
+  /**
+   * {@code network}'s weights, buffers and optimizer state as arrays, in that order: how a model that no model file may
+   * hold (one with NaN or an infinity, left by a diverged step) travels back to the driver, where {@link #restore}
+   * puts it. Exact for either data type.
+   */
+  static double[][] values(Network network) {
+    List<double[]> out = new ArrayList<>();
+    network.parameters().forEach(p -> out.add(p.value().toDoubleArray()));
+    network.buffers().values().forEach(b -> out.add(b.toDoubleArray()));
+    network.optimizer().state().values().forEach(t -> out.add(t.toDoubleArray()));
+    return out.toArray(double[][]::new);
+  }
+
+  /** Puts {@link #values} taken from a network of {@code network}'s spec into it, and its update count. */
+  static void restore(Network network, double[][] values, long iterations) {
+    Iterator<double[]> v = Arrays.asList(values).iterator();
+    network.parameters().forEach(p -> p.value().copyFrom(v.next()));
+    network.buffers().values().forEach(b -> b.copyFrom(v.next()));
+    network.optimizer().state().values().forEach(t -> t.copyFrom(v.next()));
+    network.optimizer().restore(iterations);
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -40,8 +42,9 @@ import org.delta4j.train.EpochResult;
  * confusion-matrix.png}. Every epoch ends with {@code checkpoint.safetensors} there; {@code --resume CHECKPOINT}
  * continues that run up to {@code --epochs} (into the checkpoint's directory unless {@code --output} says otherwise),
  * with its network, data type, seed, batch size and engine unless given (given otherwise, it is refused naming the
- * setting). Options: {@code --spark}, {@code --epochs}, {@code --batch-size}, {@code --engine}, {@code --dtype},
- * {@code --spec}, {@code --seed}, {@code --workers}, {@code --data}, {@code --output}, {@code --resume}.
+ * setting), and its blocks a batch whatever the workers now. Options: {@code --spark}, {@code --epochs}, {@code
+ * --batch-size}, {@code --engine}, {@code --dtype}, {@code --spec}, {@code --seed}, {@code --workers}, {@code --data},
+ * {@code --output}, {@code --resume}.
  */
 public final class SparkTrain {
   /** The run's files in its output directory: those of the single-machine job. */
@@ -63,7 +66,8 @@ public final class SparkTrain {
         --seed N          (default the spec file's, else 42)
         --data DIR        the Fashion-MNIST files (default: where train looks for them)
         --output DIR      any Hadoop path, file: or hdfs: (default runs/spark-<time>)
-        --resume FILE     a run's checkpoint.safetensors, continued up to --epochs
+        --resume FILE     a run's checkpoint.safetensors, continued up to --epochs with its seed, batch size,
+                          blocks a batch and engine, on any number of workers
       """;
 
   private SparkTrain() {}
@@ -151,38 +155,47 @@ public final class SparkTrain {
       requireFits(fromFile, mnist.training(), "--spec " + specFile);
     }
     String savedNetwork = null;
+    TrainingSettings saved = null;
+    // The files are checked before Spark starts, on the Hadoop configuration its context would have.
+    Configuration files = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    if (resume != null) {
+      // Settings not given are the checkpoint's; those given are held to it by SparkTrainer, which names a conflict.
+      saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files), resume), resume);
+      engine = engine != null ? engine : saved.engine();
+      seed = seed != null ? seed : saved.seed();
+      batch = batch != null ? batch : saved.batchSize();
+      dataType = dataType != null ? dataType : DataType.named(saved.dataType());
+      savedNetwork = saved.network(); // a --spec given must be this one, which SparkTrainer checks
+      output = output != null ? output : HadoopFiles.parent(resume);
+    }
+    engine = engine != null ? engine : "ref";
+    seed = seed != null ? seed : fromFile != null ? fromFile.seed() : 42L; // a spec file's own seed holds
+    batch = batch != null ? batch : 128;
+    dataType = dataType != null ? dataType : DataType.FLOAT32;
+    output = output != null ? output
+        : "runs/spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    // checked before any work: never a file, and never another run's directory, whose files training would replace
+    List<String> held;
+    try {
+      held = HadoopFiles.existing(output, List.of(MODEL, CHECKPOINT), files);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--output " + e.getMessage(), e);
+    } catch (UncheckedIOException e) { // a scheme with no file system here, say
+      throw new IllegalArgumentException("--output " + output + ": " + e.getCause().getMessage(), e);
+    }
+    if (!held.isEmpty() && (resume == null || !HadoopFiles.qualified(HadoopFiles.parent(resume), files)
+        .equals(HadoopFiles.qualified(output, files)))) {
+      throw new IllegalArgumentException("--output " + output + " already holds a run (" + held.get(0) + "); "
+          + "continue it with --resume " + HadoopFiles.child(output, CHECKPOINT) + ", or choose "
+          + "another --output");
+    }
+    try { // and a place where the run's files can be written, not a path under a file, say
+      HadoopFiles.requireWritableFile(HadoopFiles.child(output, CHECKPOINT), files);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new IllegalArgumentException("--output " + output + ": " + e.getMessage(), e);
+    }
     SparkSession spark = SparkMasters.session(master, "delta4j-train");
     try {
-      Configuration files = spark.sparkContext().hadoopConfiguration();
-      if (resume != null) {
-        // Settings not given are the checkpoint's; those given are held to it by SparkTrainer, which names a conflict.
-        TrainingSettings saved = TrainingSettings.fromJson(ModelBytes.run(HadoopFiles.read(resume, files), resume), resume);
-        engine = engine != null ? engine : saved.engine();
-        seed = seed != null ? seed : saved.seed();
-        batch = batch != null ? batch : saved.batchSize();
-        dataType = dataType != null ? dataType : DataType.named(saved.dataType());
-        savedNetwork = saved.network(); // a --spec given must be this one, which SparkTrainer checks
-        output = output != null ? output : HadoopFiles.parent(resume);
-      }
-      engine = engine != null ? engine : "ref";
-      seed = seed != null ? seed : fromFile != null ? fromFile.seed() : 42L; // a spec file's own seed holds
-      batch = batch != null ? batch : 128;
-      dataType = dataType != null ? dataType : DataType.FLOAT32;
-      output = output != null ? output
-          : "runs/spark-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      // checked before any work: never a file, and never another run's directory, whose files training would replace
-      List<String> held;
-      try {
-        held = HadoopFiles.existing(output, List.of(MODEL, CHECKPOINT), files);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--output " + e.getMessage(), e);
-      }
-      if (!held.isEmpty() && (resume == null || !HadoopFiles.qualified(HadoopFiles.parent(resume), files)
-          .equals(HadoopFiles.qualified(output, files)))) {
-        throw new IllegalArgumentException("--output " + output + " already holds a run (" + held.get(0) + "); "
-            + "continue it with --resume " + HadoopFiles.child(output, CHECKPOINT) + ", or choose "
-            + "another --output");
-      }
       NetworkSpec spec;
       if (fromFile != null) {
         spec = fromFile.withSeed(seed);
@@ -200,7 +213,8 @@ public final class SparkTrain {
       Dataset<Row> train = frame(spark, mnist.training());
       Dataset<Row> test = frame(spark, mnist.test());
       // Fashion-MNIST's rows, packed in floats, are 188 MB: each worker keeps a copy and no row moves per epoch
-      SparkTrainer.Builder trainer = SparkTrainer.builder().epochs(epochs).batchSize(batch).seed(seed)
+      SparkTrainer.Builder trainer = SparkTrainer.builder().calledBy(SparkTrainer.Caller.COMMAND_LINE).epochs(epochs)
+          .batchSize(batch).seed(seed)
           .placement(SparkTrainer.Placement.COPY_TO_EVERY_WORKER)
           .checkpoint(HadoopFiles.child(output, CHECKPOINT))
           .listener(r -> System.out.printf(Locale.ROOT, "epoch %d: loss %.4f, accuracy %.4f, %.1f s%n", r.epoch(),
@@ -209,14 +223,18 @@ public final class SparkTrain {
         trainer.workers(workers);
       }
       if (resume != null) {
+        // its blocks too, which fix the arithmetic (SparkTrainer takes them), whatever the workers now
         trainer.resumeFrom(resume);
-        System.out.println("resuming from " + resume);
+        int now = workers > 0 ? workers : spark.sparkContext().defaultParallelism();
+        System.out.printf(Locale.ROOT, "resuming from %s: its seed %d, batches of %d rows cut into %d block%s, on %d "
+            + "worker%s now%n", resume, seed, batch, saved.blocks(), saved.blocks() == 1 ? "" : "s", now,
+            now == 1 ? "" : "s");
       }
       trainer.build().fit(network, train, "features", "label");
       // every epoch's results, those of a resumed run's earlier epochs too, as the last checkpoint records them
       String checkpoint = HadoopFiles.child(output, CHECKPOINT);
-      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType, checkpoint).progress()
-          .history();
+      List<EpochResult> history = ModelBytes.saved(HadoopFiles.read(checkpoint, files), engine, dataType, checkpoint)
+          .progress().history();
       String modelFile = HadoopFiles.child(output, MODEL);
       HadoopFiles.write(modelFile, ModelBytes.of(network), files);
       HadoopFiles.write(HadoopFiles.child(output, "network.json"),

@@ -12,6 +12,7 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.Partitioner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,6 +27,7 @@ import org.delta4j.io.TrainingProgress;
 import org.delta4j.nn.Network;
 import org.delta4j.tensor.DataType;
 import org.delta4j.train.EpochResult;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.reflect.ClassTag$;
@@ -39,7 +41,8 @@ import scala.runtime.AbstractFunction1;
  * same plan, whatever the number of workers. Three {@link Reduction}s: one job per step, whose nodes meet in {@code
  * treeAggregate} on the driver, which sends their sum with the next step's tasks; or one barrier stage per epoch whose
  * tasks exchange their nodes each step with {@code BarrierTaskContext.allGather}, or sum them by a partitioned
- * all-reduce between themselves (the default). The weights and optimizer state travel once per epoch. Immutable; {@link #fit} trains the driver's network in place.
+ * all-reduce between themselves (the default). The weights and optimizer state travel once per epoch. Immutable;
+ * {@link #fit} trains the driver's network in place.
  */
 public final class SparkTrainer {
   /** How the workers' gradients are summed each step. */
@@ -76,6 +79,15 @@ public final class SparkTrainer {
 
   private static final String STALE = "delta4j: worker state is stale";
 
+  /** Who configured the trainer, so that an error names the setting as that caller knows it. */
+  enum Caller {
+    BUILDER,
+    /** {@link Delta4jClassifier}: its params. */
+    ESTIMATOR,
+    /** {@code train --spark}: its options. */
+    COMMAND_LINE
+  }
+
   /**
    * Where training stands: {@code step} of the {@code steps} of {@code epoch} are done, and the driver's network holds
    * the weights after them.
@@ -95,6 +107,7 @@ public final class SparkTrainer {
   private final Consumer<Progress> progress;
   private final String checkpoint;
   private final String resumeFrom;
+  private final Caller caller;
 
   private SparkTrainer(Builder b) {
     this.epochs = b.epochs;
@@ -110,6 +123,7 @@ public final class SparkTrainer {
     this.progress = b.progress;
     this.checkpoint = b.checkpoint;
     this.resumeFrom = b.resumeFrom;
+    this.caller = b.caller;
   }
 
   public static Builder builder() {
@@ -132,27 +146,33 @@ public final class SparkTrainer {
     int w = workers > 0 ? workers : jsc.defaultParallelism();
     int slots = taskSlots(jsc);
     if (reduction != Reduction.TREE_AGGREGATE && w > slots) {
-      throw new IllegalArgumentException("reduction " + reduction + " runs its " + w + " workers at once"
-          + (workers > 0 ? "" : " (the context's default parallelism: set the workers)") + ", but Spark has " + slots
-          + " task slots" + (jsc.isLocal() ? "" : " (its default parallelism)") + ": use at most that many workers "
-          + "(the builder's workers, the estimator's param workers, train --spark's --workers), or the builder's "
-          + "reduction TREE_AGGREGATE");
+      throw new IllegalArgumentException(tooManyWorkers(w, slots, jsc.isLocal()));
     }
-    int blockCount = blocks > 0 ? blocks : Math.min(w, batchSize);
+    Configuration files = jsc.hadoopConfiguration();
+    if (checkpoint != null) { // before any data is read, not after an epoch
+      HadoopFiles.requireWritableFile(checkpoint, files);
+    }
+    // read before any data, so that a run that cannot resume fails at once
+    byte[] resumed = resumeFrom != null ? HadoopFiles.read(resumeFrom, files) : null;
+    TrainingSettings saved = resumed != null
+        ? TrainingSettings.fromJson(ModelBytes.run(resumed, resumeFrom), resumeFrom) : null;
+    // Blocks not given are the checkpoint's, whatever the workers now: they fix the arithmetic, the workers do not.
+    int blockCount = blocks > 0 ? blocks : saved != null ? saved.blocks() : Math.min(w, batchSize);
+    if (blocks == 0 && saved == null && workers == 0 && blockCount > 1 && !network.buffers().isEmpty()) {
+      LoggerFactory.getLogger(SparkTrainer.class).warn(blocksFollowTheCluster(network, blockCount));
+    }
     TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
         network.dataType().name(), seed, batchSize, blockCount, shuffle);
-    Configuration files = jsc.hadoopConfiguration();
     List<EpochResult> history = new ArrayList<>();
-    if (checkpoint != null) { // before any data is read, not after an epoch
-      HadoopFiles.requireFileTarget(checkpoint, files);
-    }
-    if (resumeFrom != null) { // before any data is read, so that a run that cannot resume fails at once
-      history.addAll(resume(network, settings, HadoopFiles.read(resumeFrom, files)));
+    if (resumed != null) {
+      history.addAll(resume(network, settings, saved, resumed));
     }
     JavaRDD<Sample> samples = TrainingData.samples(data, featuresCol, labelCol, network.inputShape().intSize(),
         network.outputShape().dim(0), network.dataType());
     PeerRendezvous rendezvous = reduction == Reduction.PEER_ALL_REDUCE ? rendezvous(jsc) : null;
     JavaPairRDD<Integer, PackedRows> copied = null;
+    String id = UUID.randomUUID().toString();
+    boolean done = false;
     try {
       long rows = samples.count();
       if (rows == 0) {
@@ -162,7 +182,6 @@ public final class SparkTrainer {
       StepPlan plan = new StepPlan(rows, batchSize, blockCount, w, seed, shuffle);
       copied = placement == Placement.COPY_TO_EVERY_WORKER ? copyToEveryWorker(samples, plan) : null;
       List<EpochResult> results = new ArrayList<>();
-      String id = UUID.randomUUID().toString();
       for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
         long start = System.nanoTime();
         double rate = network.optimizer().currentLearningRate();
@@ -194,6 +213,7 @@ public final class SparkTrainer {
           listener.accept(r);
         }
       }
+      done = true;
       return results;
     } finally {
       if (rendezvous != null) {
@@ -203,7 +223,84 @@ public final class SparkTrainer {
         copied.unpersist(false);
       }
       samples.unpersist(false);
+      // A fit that ends early (a checkpoint that cannot be written, a listener that throws) leaves the workers'
+      // networks and rows kept for stages that will not come.
+      forget(jsc, id, done ? 0 : slots);
     }
+  }
+
+  /**
+   * Why {@code w} workers cannot run at once on {@code slots} task slots, in the words of the caller that chose them
+   * (the builder, the estimator's params, or train --spark's options).
+   */
+  private String tooManyWorkers(int w, int slots, boolean local) {
+    String has = "Spark has " + slots + (slots == 1 ? " task slot" : " task slots") + (local ? ""
+        : " (its default parallelism)");
+    String defaulted = workers > 0 ? "" : " (the context's default parallelism)";
+    return switch (caller) {
+      case ESTIMATOR -> "param workers is " + workers + (workers > 0 ? "" : ", the context's default parallelism: " + w
+          + " workers") + ", but the workers train at once and " + has + ": set param workers to at most " + slots;
+      case COMMAND_LINE -> (workers > 0 ? "--workers " + w : w + " workers" + defaulted) + ": the workers train at "
+          + "once, but " + has + ": give --workers " + slots + " or fewer";
+      case BUILDER -> "reduction " + reduction + " runs its " + w + " workers" + defaulted + " at once, but " + has
+          + ": use at most that many workers (workers(" + slots + ")), or reduction(TREE_AGGREGATE), whose tasks "
+          + "need not run at once";
+    };
+  }
+
+  /**
+   * The warning that a network with buffers (batch normalization's running statistics) trains on blocks whose number
+   * follows the cluster: each block is normalized by its own statistics, so the model would differ on another.
+   */
+  private String blocksFollowTheCluster(Network network, int blockCount) {
+    String set = switch (caller) {
+      case ESTIMATOR -> "set param blocks (1: the whole batch's statistics, as on one machine)";
+      case COMMAND_LINE -> "give --workers, which the blocks follow,";
+      case BUILDER -> "set blocks(…) (1: the whole batch's statistics, as on one machine)";
+    };
+    return "the network has buffers (" + String.join(", ", network.buffers().keySet()) + "): batch normalization "
+        + "normalizes each of the " + blockCount + " blocks of a batch of " + batchSize + " rows by the block's own "
+        + "statistics, and the blocks are one per worker, " + blockCount + " here from the Spark context's default "
+        + "parallelism, so another cluster trains another model: " + set + " to train the same model on any "
+        + "cluster";
+  }
+
+  /**
+   * Drops what the workers of fit {@code fit} keep in this JVM (all of them in local mode), and with {@code tasks}
+   * above 0 on a cluster, where it could only be dropped by the next fit's tasks, by a job of that many tasks that does
+   * the same in the executors it reaches, waited for at most {@link #FORGET_SECONDS}: after a failure, Spark may be in
+   * no state to run it.
+   */
+  private static void forget(JavaSparkContext jsc, String fit, int tasks) {
+    forget(fit);
+    if (tasks > 0 && !jsc.isLocal() && !jsc.sc().isStopped()) {
+      JavaFutureAction<Void> job = null;
+      try {
+        job = jsc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+            .foreachAsync(i -> forget(fit));
+        job.get(FORGET_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) { // best effort: the next fit's tasks drop what remains
+        if (job != null) {
+          job.cancel(true);
+        }
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private static final int FORGET_SECONDS = 10;
+
+  /** Drops what the workers of fit {@code fit} keep in this JVM. */
+  static void forget(String fit) {
+    KEPT.keySet().removeIf(k -> k.startsWith(fit + "/"));
+    SHARDS.keySet().removeIf(k -> k.startsWith(fit + "/"));
+  }
+
+  /** How many workers' networks and rows this JVM keeps between stages, of every fit (for tests). */
+  static int kept() {
+    return KEPT.size() + SHARDS.size();
   }
 
   /**
@@ -234,11 +331,11 @@ public final class SparkTrainer {
   }
 
   /**
-   * Puts the state of checkpoint {@code bytes} into {@code network} after checking that its run had these {@code
-   * settings}, and returns the epochs it recorded.
+   * Puts the state of checkpoint {@code bytes}, whose run had the settings {@code run}, into {@code network} after
+   * checking that these {@code settings} are those, and returns the epochs it recorded.
    */
-  private List<EpochResult> resume(Network network, TrainingSettings settings, byte[] bytes) {
-    settings.requireSameAs(TrainingSettings.fromJson(ModelBytes.run(bytes, resumeFrom), resumeFrom), resumeFrom);
+  private List<EpochResult> resume(Network network, TrainingSettings settings, TrainingSettings run, byte[] bytes) {
+    settings.requireSameAs(run, resumeFrom);
     SavedModel saved = ModelBytes.saved(bytes, network.engine().name(), network.dataType(), resumeFrom);
     int done = saved.progress().completedEpochs();
     if (done >= epochs) {
@@ -292,12 +389,18 @@ public final class SparkTrainer {
           // Spark retries a failed barrier stage whole only when it is a shuffle-map stage (a failed barrier result
           // stage is aborted), so the parts cross one small shuffle on their way to the driver.
           .repartition(1).collect();
-      EpochPart first = parts.stream().filter(p -> p.state() != null).findFirst().orElseThrow(
-          () -> new IllegalStateException("no worker returned the network after the epoch"));
-      ModelBytes.copy(ModelBytes.network(first.state(), network.engine().name(), network.dataType()), network);
-      if (first.divergedAt() >= 0) { // the network as it was before that step, as one machine leaves it
-        throw BlockGradients.diverged(epoch, first.divergedAt(), network.optimizer().iterations() + 1);
+      EpochPart first = parts.stream().filter(p -> p.state() != null || p.values() != null).findFirst()
+          .orElseThrow(() -> new IllegalStateException("no worker returned the network after the epoch"));
+      if (first.values() != null) { // the network as the workers hold it, as one machine leaves it: maybe not finite
+        ModelBytes.restore(network, first.values(), first.iterations());
+        if (first.divergedAt() < 0) {
+          throw BlockGradients.spoiled(epoch, to - 1, first.iterations(), first.failure(), network);
+        }
+        String cause = parts.stream().filter(p -> p.failure() != null)
+            .min(java.util.Comparator.comparingInt(EpochPart::worker)).map(EpochPart::failure).orElse(null);
+        throw BlockGradients.diverged(epoch, first.divergedAt(), first.iterations() + 1, cause);
       }
+      ModelBytes.copy(ModelBytes.network(first.state(), network.engine().name(), network.dataType()), network);
       return new double[] {first.lossSum(), first.correct()};
     } finally {
       state.destroy();
@@ -305,10 +408,14 @@ public final class SparkTrainer {
   }
 
   /**
-   * What a worker returns from a barrier epoch: the epoch's loss sum and correct count, (worker 0) the model, and the
-   * step whose summed loss was not finite, where every worker stopped, or −1.
+   * What worker {@code worker} returns from a barrier epoch: the epoch's loss sum and correct count; (worker 0) the
+   * model as a model file's bytes, or, when training diverged, as {@link ModelBytes#values} with its update count
+   * (a model file holds only finite values); the step whose summed loss was not finite, where every worker stopped,
+   * or −1; and why: a block's {@link BlockGradients#failure}, or (with −1) the first value of the model that the
+   * part's last update left not finite.
    */
-  record EpochPart(double lossSum, long correct, byte[] state, int divergedAt) implements Serializable {
+  record EpochPart(int worker, double lossSum, long correct, byte[] state, double[][] values, long iterations,
+      int divergedAt, String failure) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
@@ -406,6 +513,7 @@ public final class SparkTrainer {
       double lossSum = lossBefore;
       long correct = 0;
       int diverged = -1;
+      String failure = null;
       try (PeerExchange exchange = rendezvous != null ? PeerExchange.open(context, rendezvous, group) : null) {
         for (int step = from; step < to; step++) {
           List<GradientTree.Node> mine = shard.nodes(step);
@@ -415,6 +523,7 @@ public final class SparkTrainer {
               : gather(context, mine, plan.blocksIn(step), shard.gradients().precision());
           if (!BlockGradients.finite(total)) { // every worker sees the same sum, so all stop at this step
             diverged = step;
+            failure = shard.gradients().failure();
             break;
           }
           lossSum += shard.gradients().apply(total) * plan.rows(step);
@@ -422,10 +531,18 @@ public final class SparkTrainer {
           haltIfAsked(context, epoch, worker, step);
         }
       }
-      if (!last && diverged < 0) {
+      // An update that left the model not finite, with every loss after it finite, ends the fit here: such a model
+      // cannot travel as a model file. Every copy holds the same values, so every worker finds the same.
+      if (diverged < 0) {
+        failure = BlockGradients.nonFinite(network);
+      }
+      boolean failed = diverged >= 0 || failure != null;
+      if (!last && !failed) {
         KEPT.put(key, new Kept(epoch, shard));
       }
-      EpochPart part = new EpochPart(lossSum, correct, worker == 0 ? ModelBytes.of(network) : null, diverged);
+      EpochPart part = new EpochPart(worker, lossSum, correct, worker == 0 && !failed ? ModelBytes.of(network) : null,
+          worker == 0 && failed ? ModelBytes.values(network) : null, network.optimizer().iterations(), diverged,
+          failure);
       return JavaConverters.asScalaIterator(List.of(part).iterator());
     }
 
@@ -459,7 +576,7 @@ public final class SparkTrainer {
     double[] previous = null;
     try {
       for (int step = from; step < to; step++) {
-        List<GradientTree.Node> nodes;
+        StepNodes nodes;
         try {
           nodes = aggregateStep(placed, copied, plan, epoch, run, step, first, previous, state, stateIterations,
               engine, dataType);
@@ -473,13 +590,19 @@ public final class SparkTrainer {
           nodes = aggregateStep(placed, copied, plan, epoch, run, step, first, previous, state, stateIterations,
               engine, dataType);
         }
-        double[] total = GradientTree.sum(plan.blocksIn(step), nodes, driver.precision());
+        double[] total = GradientTree.sum(plan.blocksIn(step), nodes.nodes(), driver.precision());
         if (!BlockGradients.finite(total)) {
-          throw BlockGradients.diverged(epoch, step, network.optimizer().iterations() + 1);
+          throw BlockGradients.diverged(epoch, step, network.optimizer().iterations() + 1, nodes.failure());
         }
         lossSum += driver.apply(total) * plan.rows(step);
         correct += BlockGradients.correct(total);
         previous = total;
+      }
+      // as under the barrier reductions: a model left not finite by the part's last update can be neither sent to
+      // the workers nor saved
+      String spoiled = BlockGradients.nonFinite(network);
+      if (spoiled != null) {
+        throw BlockGradients.spoiled(epoch, to - 1, network.optimizer().iterations(), spoiled, network);
       }
       return new double[] {lossSum, correct};
     } finally {
@@ -500,11 +623,11 @@ public final class SparkTrainer {
 
   private static final long IDLE_NANOS = 10L * 60 * 1_000_000_000;
 
-  private static List<GradientTree.Node> aggregateStep(JavaPairRDD<Integer, PackedRows> placed, boolean copied,
+  private static StepNodes aggregateStep(JavaPairRDD<Integer, PackedRows> placed, boolean copied,
       StepPlan plan, int epoch, String run,
       int step, long first, double[] previous, Broadcast<byte[]> state, long stateIterations, String engine,
       DataType dataType) {
-    JavaRDD<List<GradientTree.Node>> nodes = placed.mapPartitionsWithIndex((worker, rows) -> {
+    JavaRDD<StepNodes> nodes = placed.mapPartitionsWithIndex((worker, rows) -> {
       String key = run + "/" + worker;
       String fit = run.substring(0, run.indexOf('/') + 1);
       long now = System.nanoTime();
@@ -528,15 +651,26 @@ public final class SparkTrainer {
       SHARDS.put(key, Map.entry(shard, now));
       List<GradientTree.Node> computed = shard.nodes(step);
       haltIfAsked(TaskContext.get(), epoch, worker, step);
-      return List.of(computed).iterator();
+      String failure = shard.gradients().failure();
+      return List.of(new StepNodes(computed, failure != null ? worker : Integer.MAX_VALUE, failure)).iterator();
     }, true);
-    return nodes.treeAggregate(new ArrayList<GradientTree.Node>(), (all, some) -> {
-      all.addAll(some);
-      return all;
-    }, (a, b) -> {
-      a.addAll(b);
-      return a;
-    }, 2);
+    return nodes.treeAggregate(new StepNodes(List.of(), Integer.MAX_VALUE, null), StepNodes::with, StepNodes::with,
+        2);
+  }
+
+  /**
+   * Workers' nodes of a tree-aggregate step, and why the block of the lowest worker whose loss was not finite failed
+   * ({@link BlockGradients#failure}; null, with worker {@code Integer.MAX_VALUE}, when none did).
+   */
+  record StepNodes(List<GradientTree.Node> nodes, int failedWorker, String failure) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    StepNodes with(StepNodes other) {
+      List<GradientTree.Node> all = new ArrayList<>(nodes);
+      all.addAll(other.nodes);
+      StepNodes failed = other.failedWorker < failedWorker ? other : this;
+      return new StepNodes(all, failed.failedWorker, failed.failure);
+    }
   }
 
   /** Sends each (worker, rows) pair to that worker's partition. */
@@ -584,6 +718,7 @@ public final class SparkTrainer {
     private Consumer<Progress> progress;
     private String checkpoint;
     private String resumeFrom;
+    private Caller caller = Caller.BUILDER;
 
     private Builder() {}
 
@@ -605,8 +740,11 @@ public final class SparkTrainer {
     }
 
     /**
-     * Blocks per batch (default: one per worker). The weights depend on it, not on the number of workers: the same
-     * blocks on 1, 2 or 8 workers give the same bits.
+     * Blocks per batch, at most the batch size (default: one per worker, or, resuming, the checkpoint's). The weights
+     * depend on it, not on the number of workers: the same blocks on 1, 2 or 8 workers give the same bits. Batch
+     * normalization normalizes each block by its own statistics, so with the default a network that has it trains
+     * another model on another number of workers, and with the default workers on another cluster: set the blocks
+     * (1: the whole batch's statistics, as on one machine) to train the same model everywhere.
      */
     public Builder blocks(int blocks) {
       if (blocks < 1) {
@@ -616,7 +754,10 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** Workers, that is Spark partitions (default: the context's default parallelism). */
+    /**
+     * Workers, that is Spark partitions (default: the context's default parallelism). Without {@link #blocks} they
+     * decide the blocks, one each.
+     */
     public Builder workers(int workers) {
       if (workers < 1) {
         throw new IllegalArgumentException("training needs at least 1 worker, got " + workers);
@@ -697,7 +838,22 @@ public final class SparkTrainer {
       return this;
     }
 
+    /** Words errors for {@code caller}'s settings (package-private: the estimator's and the command line's). */
+    Builder calledBy(Caller caller) {
+      this.caller = Objects.requireNonNull(caller, "caller");
+      return this;
+    }
+
+    /**
+     * The trainer.
+     *
+     * @throws IllegalArgumentException for more blocks than a batch has rows, naming both
+     */
     public SparkTrainer build() {
+      if (blocks > batchSize) {
+        throw new IllegalArgumentException("blocks " + blocks + " for batches of " + batchSize + " rows: a batch is "
+            + "cut into at most as many blocks as it has rows");
+      }
       return new SparkTrainer(this);
     }
   }

@@ -70,23 +70,33 @@ class BadInputTest {
 
   private static final Object GOOD = Vectors.dense(1, 2, 3, 4, 5, 6);
 
-  /** An estimator param out of its range, or naming nothing that exists, is refused naming the param and value. */
+  /**
+   * An estimator param out of its range, or naming nothing that exists, is refused naming the param and value, when
+   * fit starts: before the data is read (these data hold a label that is no class, which reading them would report).
+   */
   @Test
   void estimatorParamsOutOfRangeAreNamed() {
-    Dataset<Row> data = frame(GOOD, 1.0, GOOD, 2.0);
+    Dataset<Row> data = frame(GOOD, 1.0, GOOD, 7.0);
     java.util.function.Supplier<Delta4jClassifier> c = () -> new Delta4jClassifier()
         .setNetworkSpec(org.delta4j.io.NetworkSpecJson.write(LocalSpark.spec())).setWorkers(2);
-    fails(IllegalArgumentException.class, () -> c.get().setEpochs(0).fit(data), "epochs", "0");
-    fails(IllegalArgumentException.class, () -> c.get().setBatchSize(-3).fit(data), "batch size", "-3");
-    fails(IllegalArgumentException.class, () -> c.get().setBlocks(-1).fit(data), "blocks", "-1");
-    fails(IllegalArgumentException.class, () -> c.get().setWorkers(-2).fit(data), "workers", "-2");
+    fails(IllegalArgumentException.class, () -> c.get().setEpochs(0).fit(data), "param epochs", "0");
+    fails(IllegalArgumentException.class, () -> c.get().setBatchSize(-3).fit(data), "param batchSize", "-3");
+    fails(IllegalArgumentException.class, () -> c.get().setBatchSize(0).fit(data), "param batchSize", "0");
+    fails(IllegalArgumentException.class, () -> c.get().setBlocks(-1).fit(data), "param blocks", "-1");
+    fails(IllegalArgumentException.class, () -> c.get().setBatchSize(4).setBlocks(7).fit(data),
+        "param blocks is 7, more than param batchSize 4");
+    fails(IllegalArgumentException.class, () -> c.get().setWorkers(-2).fit(data), "param workers", "-2");
     fails(IllegalArgumentException.class, () -> c.get().setEngine("tpu"), "param engine: no engine named 'tpu'");
     Delta4jClassifier half = c.get();
-    fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data), "dataType",
-        "FLOAT16");
+    fails(IllegalArgumentException.class, () -> ((Delta4jClassifier) half.set(half.dataType(), "FLOAT16")).fit(data),
+        "dataType", "FLOAT16");
     fails(IllegalArgumentException.class, () -> c.get().setNetworkSpec("{\"input\": [6]"), "network spec");
     fails(NullPointerException.class, () -> c.get().setNetworkSpec(null), "networkSpec");
     fails(NullPointerException.class, () -> c.get().setDataType(null), "dataType");
+    // more workers than task slots: in the estimator's words, with no builder's reduction to choose
+    Throwable workers = assertThrows(IllegalArgumentException.class, () -> c.get().setWorkers(5).fit(data));
+    assertEquals("param workers is 5, but the workers train at once and Spark has 4 task slots: set param workers to "
+        + "at most 4", workers.getMessage());
   }
 
   @Test
@@ -245,24 +255,24 @@ class BadInputTest {
   }
 
   /**
-   * local[2] whose default parallelism says 4: a barrier stage of 4 tasks on 2 cores would wait minutes for slots
+   * local[1] whose default parallelism says 2: a barrier stage of 2 tasks on 1 core would wait minutes for slots
    * (Spark retries its check, SPARK-24819) before failing inside Spark.
    */
   @Test
   void moreBarrierWorkersThanLocalCoresAreRefusedAtOnceNotLeftWaiting() {
     LocalSpark.stop(); // one Spark context a JVM
-    SparkSession twoCores = SparkSession.builder().master("local[2]").appName("two cores")
+    SparkSession oneCore = SparkSession.builder().master("local[1]").appName("one core")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.default.parallelism", "4").getOrCreate();
+        .config("spark.driver.bindAddress", "127.0.0.1").config("spark.default.parallelism", "2").getOrCreate();
     try {
-      Dataset<Row> data = LocalSpark.data(8, 1).frame(twoCores);
+      Dataset<Row> data = LocalSpark.data(8, 1).frame(oneCore);
       Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
       fails(IllegalArgumentException.class, () -> assertTimeoutPreemptively(Duration.ofSeconds(60),
           () -> SparkTrainer.builder().batchSize(4).build().fit(n, data, "features", "label")),
-          "runs its 4 workers at once (the context's default parallelism: set the workers), but Spark has 2 task "
-              + "slots");
+          "reduction PEER_ALL_REDUCE runs its 2 workers (the context's default parallelism) at once, but Spark has 1 "
+              + "task slot: use at most that many workers (workers(1))");
     } finally {
-      twoCores.stop();
+      oneCore.stop();
     }
   }
 
@@ -330,11 +340,48 @@ class BadInputTest {
     }
   }
 
+  /**
+   * A context that fails to start (here on a driver port Spark refuses) is reported by the exception, in one line:
+   * Spark's own log of it, an error and its stack trace before the program's line, is held back.
+   */
+  @Test
+  void aContextThatFailsToStartIsReportedInOneLineNotInSparksLog() {
+    LocalSpark.stop(); // a running session would be returned whatever the settings
+    System.setProperty("spark.driver.port", "1");
+    try {
+      List<String> logged = LocalSpark.logged("org.apache.spark.SparkContext", org.apache.logging.log4j.Level.ERROR,
+          () -> fails(IllegalArgumentException.class, () -> SparkMasters.session("local[1]", "port 1"),
+              "cannot start Spark on master 'local[1]': requirement failed: startPort should be between 1024 and "
+                  + "65535"));
+      assertEquals(List.of(), logged);
+    } finally {
+      System.clearProperty("spark.driver.port");
+    }
+  }
+
+  /**
+   * A master URL Spark's context would refuse as it starts is refused before Spark starts, naming it, in one line
+   * (Spark logged its failed start with a stack trace first): while a session runs here, which Spark would return
+   * whatever the master.
+   */
   @Test
   void aMasterUrlSparkCannotStartOnIsNamed() {
-    LocalSpark.stop(); // a running session would be returned whatever the master
+    LocalSpark.session();
     fails(IllegalArgumentException.class, () -> SparkMasters.session("local[0]", "no threads"),
-        "Spark master 'local[0]'", "0 threads");
+        "Spark master 'local[0]' runs tasks on 0 threads");
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("local[abc]", "letters"),
+        "Spark master 'local[abc]' is no master URL Spark knows");
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("local[99999999999]", "too many"),
+        "Spark master 'local[99999999999]' has 99999999999 where it takes a count up to 2147483647");
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("mesos://x:5050", "mesos"),
+        "Spark master 'mesos://x:5050' needs Spark's spark-mesos module");
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("yarn", "yarn"),
+        "Spark master 'yarn' needs Spark's spark-yarn module");
+    fails(IllegalArgumentException.class, () -> SparkMasters.session("local-cluster[2,1,512]", "small workers"),
+        "Spark master 'local-cluster[2,1,512]' starts 2 workers of 1 core and 512 MiB each", "1024 MiB of an executor");
+    SparkMasters.checkUrl("local-cluster[2,1,1024]");
+    SparkMasters.checkUrl("local[*]");
+    SparkMasters.checkUrl("local[2, 3]");
     fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://127.0.0.1:99999",
         Duration.ofSeconds(1)), "spark://127.0.0.1:99999", "port 99999");
     fails(IllegalArgumentException.class, () -> SparkMasters.checkReachable("spark://h1:7077,h2:-3",

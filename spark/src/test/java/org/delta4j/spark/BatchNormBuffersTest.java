@@ -1,9 +1,13 @@
 package org.delta4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
+import org.apache.logging.log4j.Level;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.engine.Engines;
 import org.delta4j.nn.Network;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A network with buffers (batch normalization's running statistics) trained data-parallel: the buffers after every
  * step are those block 0 of the batch leaves, as one machine computing the blocks in order keeps them, whatever the
- * number of workers and the reduction, and with one block a batch those of the single-machine trainer.
+ * number of workers and the reduction, and with one block a batch those of the single-machine trainer. Blocks that
+ * follow the cluster are warned of.
  */
 class BatchNormBuffersTest {
   private static final LocalSpark.Data DATA = LocalSpark.data(203, 13);
@@ -68,6 +73,35 @@ class BatchNormBuffersTest {
     Network spark = onSpark(2, 1, Reduction.PEER_ALL_REDUCE);
     LocalSpark.assertWithin1e12(BlockGradients.weights(single), BlockGradients.weights(spark), "weights");
     LocalSpark.assertWithin1e12(LocalSpark.buffers(single), LocalSpark.buffers(spark), "running statistics");
+  }
+
+  /**
+   * With batch normalization each block is normalized by its own statistics, so blocks that follow the cluster (one
+   * per worker, the workers the context's default parallelism: 4 on the tests' local[4]) train another model on
+   * another cluster: the fit warns, saying what to set. Blocks or workers set, or a network without buffers, train
+   * the same model on any cluster, without a warning.
+   */
+  @Test
+  void blocksThatFollowTheClusterAreWarnedOfUnderBatchNormalization() {
+    List<String> warned = warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).build().fit(
+        Network.create(spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label"));
+    assertEquals(1, warned.size(), warned.toString());
+    assertTrue(warned.get(0).startsWith("WARN the network has buffers (") && warned.get(0).contains("normalizes "
+        + "each of the 4 blocks of a batch of 32 rows by the block's own statistics") && warned.get(0).contains("4 here from the Spark context's default parallelism")
+        && warned.get(0).contains("set blocks(…) (1: the whole batch's statistics, as on one machine) to train the "
+            + "same model on any cluster"),
+        warned.get(0));
+    assertEquals(List.of(), warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).blocks(1).build().fit(
+        Network.create(spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label")));
+    assertEquals(List.of(), warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).workers(2).build().fit(
+        Network.create(spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label")));
+    assertEquals(List.of(), warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).build().fit(
+        Network.create(LocalSpark.spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label")));
+  }
+
+  /** What {@link SparkTrainer} logged at WARN while {@code run} ran. */
+  private static List<String> warnings(Runnable run) {
+    return LocalSpark.logged(SparkTrainer.class.getName(), Level.WARN, run);
   }
 
   private static void assertSame(Network expected, Network actual, String what) {

@@ -82,6 +82,27 @@ class Delta4jClassifierTest {
     }
   }
 
+  /**
+   * As Spark ML's own classifiers do, the output columns carry their attributes: the prediction is nominal, of as many
+   * values as the network has classes, the vectors of that size; the estimator's schema says the same.
+   */
+  @Test
+  void theOutputColumnsCarrySparkMlsAttributes() {
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"), DataType.FLOAT64);
+    org.apache.spark.sql.types.StructType schema = new Delta4jClassificationModel("m", ModelBytes.of(n))
+        .transform(DATA.frame()).schema();
+    for (org.apache.spark.sql.types.StructType s : List.of(schema, classifier().transformSchema(DATA.frame()
+        .schema()))) {
+      org.apache.spark.ml.attribute.Attribute prediction = org.apache.spark.ml.attribute.Attribute.fromStructField(
+          s.apply("prediction"));
+      assertTrue(prediction.isNominal(), prediction.toString());
+      assertEquals(3, ((org.apache.spark.ml.attribute.NominalAttribute) prediction).getNumValues().get());
+      for (String vector : List.of("probability", "rawPrediction")) {
+        assertEquals(3, org.apache.spark.ml.attribute.AttributeGroup.fromStructField(s.apply(vector)).size(), vector);
+      }
+    }
+  }
+
   /** As in Spark ML, an output column named "" is left out; a name taken, or given twice, is refused naming it. */
   @Test
   void outputColumnsNamedEmptyAreLeftOutAndNamesTakenAreRefused() {

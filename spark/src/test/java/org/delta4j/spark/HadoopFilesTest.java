@@ -60,4 +60,40 @@ class HadoopFilesTest {
       assertEquals(1, files.count(), "nothing moved aside or left beside it");
     }
   }
+
+  /**
+   * A scheme whose file system's classes are not here (s3a: without Hadoop's hadoop-aws) is named as a scheme with no
+   * file system is, in an IOException's message: Hadoop threw a RuntimeException around a ClassNotFoundException.
+   */
+  @Test
+  void aSchemeWhoseFileSystemIsNotHereIsNamedAsAnUnknownSchemeIs() {
+    for (org.junit.jupiter.api.function.Executable e : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+        () -> HadoopFiles.read("s3a://bucket/x", conf), () -> HadoopFiles.existing("s3a://bucket/x",
+            java.util.List.of("model.safetensors"), conf),
+        () -> HadoopFiles.requireWritableFile("s3a://bucket/x/checkpoint.safetensors", conf))) {
+      java.io.UncheckedIOException thrown = assertThrows(java.io.UncheckedIOException.class, e);
+      assertTrue(thrown.getMessage().contains("s3a://bucket/x") && thrown.getMessage().contains("No FileSystem for "
+          + "scheme \"s3a\" here: Class org.apache.hadoop.fs.s3a.S3AFileSystem not found (it is in Hadoop's "
+          + "hadoop-aws module"), thrown.getMessage());
+    }
+  }
+
+  /**
+   * A file is checked writable before any work: one under a file is refused naming that file; one that can be written
+   * has its directory made, and nothing is left beside it.
+   */
+  @Test
+  void aFileUnderAFileIsRefusedBeforeAnyWrite(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    String under = file.toUri() + "/sub/checkpoint.safetensors";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> HadoopFiles.requireWritableFile(under, conf));
+    assertEquals(under + " cannot be written: " + file.toUri().toString().replace("file:///", "file:/")
+        + " is a file, not a directory", e.getMessage());
+
+    HadoopFiles.requireWritableFile(dir.resolve("run/checkpoint.safetensors").toUri().toString(), conf);
+    try (var files = Files.list(dir.resolve("run"))) {
+      assertEquals(0, files.count(), "the directory is made, and nothing is left in it");
+    }
+  }
 }

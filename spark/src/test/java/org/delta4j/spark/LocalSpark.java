@@ -3,6 +3,15 @@ package org.delta4j.spark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -130,6 +139,35 @@ final class LocalSpark {
   static NetworkSpec spec() {
     return NetworkSpec.builder().input(6).dense(16).relu().dropout(0.25).dense(3)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Adam(0.01)).seed(7).build();
+  }
+
+  /**
+   * What logger {@code name} logged at {@code level} or above while {@code run} ran, as "LEVEL message" (the tests'
+   * log is off otherwise); filters on the logger's configuration apply, as they do to its appenders.
+   */
+  static List<String> logged(String name, Level level, Runnable run) {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration config = context.getConfiguration();
+    List<String> said = new CopyOnWriteArrayList<>();
+    AbstractAppender appender = new AbstractAppender("logged", null, null, true, Property.EMPTY_ARRAY) {
+      @Override
+      public void append(LogEvent event) {
+        said.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+      }
+    };
+    appender.start();
+    LoggerConfig logger = new LoggerConfig(name, level, false);
+    logger.addAppender(appender, level, null);
+    config.addLogger(name, logger);
+    context.updateLoggers();
+    try {
+      run.run();
+    } finally {
+      config.removeLogger(name);
+      context.updateLoggers();
+      appender.stop();
+    }
+    return said;
   }
 
   /** A network's buffers (running statistics), flattened in {@link Network#buffers()} order. */

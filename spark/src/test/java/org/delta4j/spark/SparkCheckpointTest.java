@@ -115,4 +115,37 @@ class SparkCheckpointTest {
     assertEquals(List.of(), told, "no epoch was trained");
     assertArrayEquals(new byte[] {9}, Files.readAllBytes(taken.resolve("data.csv")), "the directory is untouched");
   }
+
+  /**
+   * A run resumed on another number of workers, its blocks not given, takes the checkpoint's blocks (one per worker of
+   * its run), which fix the arithmetic, and ends with the bits of the run not interrupted; blocks given otherwise are
+   * refused naming both.
+   */
+  @Test
+  void aRunResumedOnAnotherNumberOfWorkersKeepsItsBlocksAndItsBits() {
+    Network straight = network(LocalSpark.spec());
+    fit(trainer(2), straight); // 2 workers: 2 blocks a batch
+
+    fit(trainer(1).checkpoint(checkpoint()), network(LocalSpark.spec()));
+    Network resumed = network(LocalSpark.spec());
+    fit(trainer(2).workers(1).resumeFrom(checkpoint()), resumed);
+    assertArrayEquals(BlockGradients.weights(straight), BlockGradients.weights(resumed));
+
+    IllegalArgumentException blocks = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(2).workers(1).blocks(1).resumeFrom(checkpoint()), network(LocalSpark.spec())));
+    assertTrue(blocks.getMessage().contains("its run used blocks 2, this one blocks 1"), blocks.getMessage());
+  }
+
+  /** A checkpoint path under a file cannot be written: refused naming the file before any epoch, not after one. */
+  @Test
+  void aCheckpointPathUnderAFileIsRefusedBeforeTraining() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    String under = "file:" + file.toAbsolutePath() + "/run/checkpoint.safetensors";
+    List<EpochResult> told = new java.util.ArrayList<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> fit(trainer(1).checkpoint(under).listener(told::add), network(LocalSpark.spec())));
+    assertEquals(under + " cannot be written: file:" + file.toAbsolutePath() + " is a file, not a directory",
+        e.getMessage());
+    assertEquals(List.of(), told, "no epoch was trained");
+  }
 }

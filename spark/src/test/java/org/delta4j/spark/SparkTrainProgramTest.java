@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code train --spark} end to end, on a small Fashion-MNIST of its own (240 training and 40 test images in the
- * dataset's IDX files): 1 epoch, then {@code --resume} from its checkpoint up to 2, which trains epoch 2 alone, ends
- * with the model of 2 epochs in one run, bit for bit; a resumed run given another batch size is refused naming it. A
- * network spec file of the user's, and the reports the run writes.
+ * dataset's IDX files): 1 epoch on 2 workers, then {@code --resume} from its checkpoint up to 2 on 1 worker, which
+ * trains epoch 2 alone with the checkpoint's blocks, ends with the model of 2 epochs in one run, bit for bit; a resumed
+ * run given another batch size is refused naming it. A network spec file of the user's, and the reports the run
+ * writes.
  */
 class SparkTrainProgramTest {
   @TempDir
@@ -44,9 +45,12 @@ class SparkTrainProgramTest {
     train("--data", data.toString(), "--epochs", "2", "--batch-size", "32", "--workers", "2", "--output", straight);
     train("--data", data.toString(), "--epochs", "1", "--batch-size", "32", "--workers", "2", "--output", halted);
     byte[] afterOne = Files.readAllBytes(Path.of(halted, "model.safetensors"));
-    String said = printed(() -> train("--data", data.toString(), "--epochs", "2", "--workers", "2", "--resume",
+    // on 1 worker now: the run's 2 blocks a batch, which fix the arithmetic, are the checkpoint's
+    String said = printed(() -> train("--data", data.toString(), "--epochs", "2", "--workers", "1", "--resume",
         Path.of(halted, "checkpoint.safetensors").toString()));
-    assertTrue(said.contains("resuming from") && said.contains("epoch 2:") && !said.contains("epoch 1:"), said);
+    assertTrue(said.contains("resuming from " + Path.of(halted, "checkpoint.safetensors") + ": its seed 42, batches "
+        + "of 32 rows cut into 2 blocks, on 1 worker now") && said.contains("epoch 2:") && !said.contains("epoch 1:"),
+        said);
 
     double[] twoEpochs = weights(Path.of(straight, "model.safetensors"));
     double[] resumed = weights(Path.of(halted, "model.safetensors"));
@@ -109,8 +113,9 @@ class SparkTrainProgramTest {
   }
 
   /**
-   * Before any training: an output that is a file, or the directory of another run (whose model it would replace), is
-   * refused naming it, and so is a number of workers below 1.
+   * Before any training: an output that is a file, under a file, on a file system that is not here, or the directory
+   * of another run (whose model it would replace), is refused naming it, and so is a number of workers below 1, or
+   * above the task slots, in the words of the options.
    */
   @Test
   void anOutputHoldingARunOrAFileIsRefusedBeforeTraining() throws Throwable {
@@ -129,8 +134,21 @@ class SparkTrainProgramTest {
     e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(), "--output",
         file.toString()));
     assertEquals("--output " + file + " is a file, not a directory", e.getMessage());
+    // found before Spark starts, where it was found when the first epoch's checkpoint was written
+    e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(), "--output",
+        file + "/sub"));
+    assertEquals("--output " + file + "/sub: " + file + "/sub/checkpoint.safetensors cannot be written: " + file
+        + " is a file, not a directory", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(), "--output",
+        "s3a://bucket/x"));
+    assertTrue(e.getMessage().startsWith("--output s3a://bucket/x: No FileSystem for scheme \"s3a\" here"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> train("--workers", "0"));
     assertEquals("option --workers takes a number of workers, at least 1, not 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> train("--data", data.toString(), "--workers", "5",
+        "--output", dir.resolve("five").toString()));
+    assertEquals("--workers 5: the workers train at once, but Spark has 2 task slots: give --workers 2 or fewer",
+        e.getMessage());
   }
 
   /** Options out of their range are refused naming the option and value, before the data is read or Spark starts. */

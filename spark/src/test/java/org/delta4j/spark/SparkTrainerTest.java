@@ -63,16 +63,99 @@ class SparkTrainerTest {
    */
   @Test
   void divergenceEndsTheFitWithAnArithmeticExceptionNamingTheStep() {
-    NetworkSpec exploding = NetworkSpec.builder().input(6).dense(16).relu().dense(3)
-        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(1e200)).seed(7).build();
     for (Reduction reduction : Reduction.values()) {
-      Network n = Network.create(exploding, Engines.get("ref"), DataType.FLOAT64);
+      Network n = Network.create(OVERFLOWING, Engines.get("ref"), DataType.FLOAT64);
       ArithmeticException e = assertThrows(ArithmeticException.class, () -> SparkTrainer.builder().epochs(2)
           .batchSize(BATCH).workers(2).seed(5).reduction(reduction).build().fit(n, DATA.frame(), "features", "label"),
           reduction.name());
       assertTrue(e.getMessage().contains("not finite") && e.getMessage().contains("step"),
           reduction + ": " + e.getMessage());
     }
+  }
+
+  /** SGD at 3e38, near the largest float: training diverges within a few steps. */
+  private static final NetworkSpec OVERFLOWING = NetworkSpec.builder().input(6).dense(16).relu().dense(3)
+      .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).optimizer(new OptimizerSpec.Sgd(3e38)).seed(7).build();
+
+  /**
+   * {@link #DATA} with features 100 times as large (floats still): their gradients times {@link #OVERFLOWING}'s rate
+   * pass the largest float, so the first update makes a FLOAT32 network's weights infinite.
+   */
+  private static final LocalSpark.Data LARGE = new LocalSpark.Data(java.util.Arrays.stream(DATA.features())
+      .map(x -> java.util.Arrays.stream(x).map(v -> (float) (100 * v)).toArray()).toArray(double[][]::new),
+      DATA.labels());
+
+  /**
+   * A FLOAT32 network whose update makes its weights infinite ends the fit as on one machine, under every reduction:
+   * promptly, with the ArithmeticException of the next step's loss, in the single-machine trainer's words (which
+   * weight is not finite after which update) after the step and epoch, and with the network the trainer leaves.
+   * A worker used to fail sending that network (a model file holds finite numbers only), and Spark ran the stage four
+   * times before failing with its own exception.
+   */
+  @Test
+  void weightsMadeInfiniteByAnUpdateEndTheFitInTheSingleMachineTrainersWords() {
+    Network single = Network.create(OVERFLOWING, Engines.get("ref"), DataType.FLOAT32);
+    ArithmeticException expected = assertThrows(ArithmeticException.class, () -> Trainer.builder().epochs(2)
+        .batchSize(BATCH).seed(5).build().fit(single, ArrayDataset.classification(LARGE.floatFeatures(),
+            LARGE.labels(), 3)));
+    assertTrue(expected.getMessage().contains("the weights are not finite after update 1"), expected.getMessage());
+    for (Reduction reduction : Reduction.values()) {
+      Network n = Network.create(OVERFLOWING, Engines.get("ref"), DataType.FLOAT32);
+      long start = System.nanoTime();
+      ArithmeticException e = assertThrows(ArithmeticException.class, () -> SparkTrainer.builder().epochs(2)
+          .batchSize(BATCH).workers(2).blocks(1).seed(5).reduction(reduction).build()
+          .fit(n, LARGE.frame(), "features", "label"), reduction.name());
+      assertEquals("the loss is not finite at step 1 of epoch 1 (update 2): " + expected.getMessage(), e.getMessage(),
+          reduction.name());
+      assertTrue(System.nanoTime() - start < 10_000_000_000L, reduction + " took "
+          + (System.nanoTime() - start) / 1e9 + " s");
+      assertArrayEquals(BlockGradients.weights(single), BlockGradients.weights(n), reduction.name());
+    }
+  }
+
+  /**
+   * An update that makes the weights infinite at the end of an epoch (here its only step) ends the fit there, naming
+   * the update, step and epoch and the first value that is not finite, under every reduction: a model that is not
+   * finite could be neither sent to the workers for the next epoch nor saved as a checkpoint (under TREE_AGGREGATE
+   * the next epoch failed naming a temporary file).
+   */
+  @Test
+  void weightsMadeInfiniteAtAnEpochsEndEndTheFitNamingTheUpdate() {
+    for (Reduction reduction : Reduction.values()) {
+      Network n = Network.create(OVERFLOWING, Engines.get("ref"), DataType.FLOAT32);
+      ArithmeticException e = assertThrows(ArithmeticException.class, () -> SparkTrainer.builder().epochs(2)
+          .batchSize(203).workers(2).seed(5).reduction(reduction).build().fit(n, LARGE.frame(), "features", "label"),
+          reduction.name());
+      assertTrue(e.getMessage().startsWith("the weights are not finite after update 1 (step 0 of epoch 1) of the "
+          + "sgd optimizer: tensor 'dense1.weight' holds "), reduction + ": " + e.getMessage());
+      assertEquals(1, n.optimizer().iterations(), "the network the update left");
+    }
+  }
+
+  /**
+   * A fit that fails on the driver between stages (here its listener) leaves none of its workers' networks and rows
+   * kept in the executors for stages that will never come.
+   */
+  @Test
+  void aFitThatFailsBetweenStagesLeavesNothingKept() {
+    for (Reduction reduction : List.of(Reduction.PEER_ALL_REDUCE, Reduction.TREE_AGGREGATE)) {
+      int before = SparkTrainer.kept();
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> SparkTrainer.builder().epochs(3)
+          .batchSize(BATCH).workers(2).seed(5).reduction(reduction).reportsPerEpoch(2).listener(r -> {
+            throw new IllegalStateException("the listener's own failure");
+          }).build().fit(network(DataType.FLOAT64), DATA.frame(), "features", "label"));
+      assertEquals("the listener's own failure", e.getMessage());
+      assertEquals(before, SparkTrainer.kept(), reduction.name());
+    }
+  }
+
+  /** More blocks than a batch has rows are refused when the trainer is built, naming both. */
+  @Test
+  void moreBlocksThanRowsInABatchAreRefusedWhenBuilt() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SparkTrainer.builder().batchSize(4).blocks(7).build());
+    assertEquals("blocks 7 for batches of 4 rows: a batch is cut into at most as many blocks as it has rows",
+        e.getMessage());
   }
 
   @Test
@@ -222,7 +305,8 @@ class SparkTrainerTest {
   void barrierReductionsRefuseMoreWorkersThanTaskSlots() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> spark(DataType.FLOAT64, 5, 5, Reduction.PEER_ALL_REDUCE));
-    assertTrue(e.getMessage().contains("runs its 5 workers at once, but Spark has 4 task slots"), e.getMessage());
+    assertEquals("reduction PEER_ALL_REDUCE runs its 5 workers at once, but Spark has 4 task slots: use at most that "
+        + "many workers (workers(4)), or reduction(TREE_AGGREGATE), whose tasks need not run at once", e.getMessage());
   }
 
   @Test
