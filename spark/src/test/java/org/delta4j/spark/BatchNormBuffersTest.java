@@ -83,14 +83,18 @@ class BatchNormBuffersTest {
    */
   @Test
   void blocksThatFollowTheClusterAreWarnedOfUnderBatchNormalization() {
+    // the blocks follow the session the data is on: local[4]'s 4, or another test's session where one is left active
+    int blocks = Math.min(DATA.frame().sparkSession().sparkContext().defaultParallelism(), BATCH);
     List<String> warned = warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).build().fit(
         Network.create(spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label"));
-    assertEquals(1, warned.size(), warned.toString());
-    assertTrue(warned.get(0).startsWith("WARN the network has buffers (") && warned.get(0).contains("normalizes "
-        + "each of the 4 blocks of a batch of 32 rows by the block's own statistics") && warned.get(0).contains("4 here from the Spark context's default parallelism")
-        && warned.get(0).contains("set blocks(…) (1: the whole batch's statistics, as on one machine) to train the "
-            + "same model on any cluster"),
-        warned.get(0));
+    assertEquals(blocks > 1 ? 1 : 0, warned.size(), blocks + " blocks: " + warned);
+    if (blocks > 1) {
+      assertTrue(warned.get(0).startsWith("WARN the network has buffers (") && warned.get(0).contains("normalizes "
+          + "each of the " + blocks + " blocks of a batch of 32 rows by the block's own statistics")
+          && warned.get(0).contains(blocks + " here from the Spark context's default parallelism")
+          && warned.get(0).contains("set blocks(…) (1: the whole batch's statistics, as on one machine) to train "
+              + "the same model on any cluster"), warned.get(0));
+    }
     assertEquals(List.of(), warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).blocks(1).build().fit(
         Network.create(spec(), Engines.get("ref"), DataType.FLOAT64), DATA.frame(), "features", "label")));
     assertEquals(List.of(), warnings(() -> SparkTrainer.builder().batchSize(BATCH).seed(5).workers(2).build().fit(
