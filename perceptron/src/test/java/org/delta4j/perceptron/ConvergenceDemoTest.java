@@ -50,6 +50,19 @@ class ConvergenceDemoTest {
     assertFalse(Files.exists(Path.of("--pairs")), "no directory named after an option");
   }
 
+  /**
+   * Pairs asked for of a Fashion-MNIST that is not there are an error before any work, naming the directory: the run
+   * wrote a note in its report and exited as if all were done.
+   */
+  @Test
+  void pairsOfAFashionMnistThatIsNotThereAreAnErrorBeforeAnyWork(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-dir");
+    java.io.IOException e = assertThrows(java.io.IOException.class,
+        () -> ConvergenceDemo.run(dir.resolve("out"), line -> { }, 1, missing));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+  }
+
   private static void assertRefused(Executable e, String fragment) {
     IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
     assertTrue(x.getMessage().contains(fragment), x.getMessage());

@@ -102,4 +102,19 @@ class FrameworkPerceptronTest {
       assertTrue(e.getMessage().startsWith(name), e.getMessage());
     }
   }
+
+  /**
+   * Features so large that w·x overflows: the run trains at rate 1 whatever η, so the network's advice of a lower rate
+   * could not help; the error says to scale the features down, naming the largest.
+   */
+  @Test
+  void featuresThatOverflowAreToBeScaledDownNotARateLowered() {
+    LabeledPoints d = LabeledPoints.of(new double[][] {{1e300, 1e300}, {1e300, -1e300}, {-1e300, 1e300}},
+        new int[] {1, -1, -1});
+    ArithmeticException e = assertThrows(ArithmeticException.class,
+        () -> FrameworkPerceptron.train(d, 1e-300, 50, Engines.get("ref")));
+    assertTrue(e.getMessage().startsWith("the framework's perceptron made NaN or ∞ at point ") && e.getMessage()
+        .contains("w·x overflows FLOAT64 on these features (the largest is 1.0E300), so scale them down"),
+        e.getMessage());
+  }
 }

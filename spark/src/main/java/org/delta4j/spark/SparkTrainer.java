@@ -158,8 +158,9 @@ public final class SparkTrainer {
         ? TrainingSettings.fromJson(ModelBytes.run(resumed, resumeFrom), resumeFrom) : null;
     // Blocks not given are the checkpoint's, whatever the workers now: they fix the arithmetic, the workers do not.
     int blockCount = blocks > 0 ? blocks : saved != null ? saved.blocks() : Math.min(w, batchSize);
-    if (blocks == 0 && saved == null && workers == 0 && blockCount > 1 && !network.buffers().isEmpty()) {
-      LoggerFactory.getLogger(SparkTrainer.class).warn(blocksFollowTheCluster(network, blockCount));
+    String warning = blocksWarning(network, blockCount, saved != null);
+    if (warning != null) {
+      LoggerFactory.getLogger(SparkTrainer.class).warn(warning);
     }
     TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
         network.dataType().name(), seed, batchSize, blockCount, shuffle);
@@ -250,9 +251,13 @@ public final class SparkTrainer {
 
   /**
    * The warning that a network with buffers (batch normalization's running statistics) trains on blocks whose number
-   * follows the cluster: each block is normalized by its own statistics, so the model would differ on another.
+   * follows the cluster: each block is normalized by its own statistics, so the model would differ on another. Null
+   * where the blocks are given, or fixed by a checkpoint or the workers, where there is one, or no buffers.
    */
-  private String blocksFollowTheCluster(Network network, int blockCount) {
+  String blocksWarning(Network network, int blockCount, boolean resumed) {
+    if (blocks > 0 || resumed || workers > 0 || blockCount < 2 || network.buffers().isEmpty()) {
+      return null; // blocks set, or fixed by the checkpoint or the workers, or one block, or nothing to normalize
+    }
     String set = switch (caller) {
       case ESTIMATOR -> "set param blocks (1: the whole batch's statistics, as on one machine)";
       case COMMAND_LINE -> "give --workers, which the blocks follow,";
