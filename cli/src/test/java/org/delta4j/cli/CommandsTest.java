@@ -614,7 +614,7 @@ class CommandsTest {
 
   /**
    * The perceptron demonstration reads Fashion-MNIST from {@code --data}, as train does: the pair of classes 0 and 1
-   * of a look-alike of 40 images is 8 points in 784 dimensions.
+   * of a look-alike of 40 images is 8 points in 784 dimensions; pairs of data that is not there are an error.
    */
   @Test
   void thePerceptronDemonstrationReadsTheDataGiven(@TempDir Path out, @TempDir Path data) throws IOException {
@@ -625,9 +625,11 @@ class CommandsTest {
     assertTrue(table.contains("| T-shirt/top / Trouser | 784 | – | data order | 8 |"), table);
     Run missing = run("perceptron", "--pairs", "1", "--data", out.resolve("none").toString(), "--output",
         out.resolve("again").toString());
-    assertEquals(0, missing.exitCode(), missing.err());
-    assertTrue(Files.readString(out.resolve("again/perceptron-convergence.md")).contains("Skipped: "
-        + out.resolve("none")), "the report says where the data was looked for");
+    // pairs asked for of data that is not there: an error naming where it was looked for, before any work
+    assertEquals(1, missing.exitCode(), missing.out());
+    assertEquals("error: " + out.resolve("none") + ": the directory given does not hold the Fashion-MNIST files (no "
+        + "such directory)", missing.err().trim());
+    assertFalse(Files.exists(out.resolve("again/perceptron-convergence.md")));
   }
 
   /** {@code --download} puts the files where {@code --data} points, when it points anywhere; else in the cache. */
