@@ -561,7 +561,7 @@ public final class Network {
     try {
       checkClasses("trainStep", input, classes); // before the update, which a short array would otherwise follow
       double value = trainStep(input, targets);
-      reader.classes(output, classes, null); // the weights have moved since: no pass again would show the cause
+      reader.finiteClasses(output, classes); // its loss was finite, so was the output (the steady step copies nothing)
       return value;
     } finally {
       guard.exit();

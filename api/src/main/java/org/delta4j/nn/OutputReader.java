@@ -42,12 +42,21 @@ final class OutputReader {
    * row of NaN is the first class, a prediction the network never made.
    */
   void classes(Tensor out, int[] classes, Supplier<String> cause) {
+    // the check copies the output out once: a pass over N·K values, beside the forward pass that made them
     String bad = NonFinite.first(out);
     if (bad != null) {
       String why = cause == null ? null : cause.get();
       throw new ArithmeticException("the network's output is not finite, so no class can be read from it: it holds "
           + bad + (why != null ? "; " + why : ""));
     }
+    finiteClasses(out, classes);
+  }
+
+  /**
+   * The argmax of each row, unchecked: for a training step's output, whose loss was finite (a loss of NaN outputs is
+   * NaN, which the step refuses before its classes are read), so that the steady step copies nothing out.
+   */
+  void finiteClasses(Tensor out, int[] classes) {
     // softmax keeps the order: the argmax of logits is the argmax of probabilities
     kernels.argmaxRows(out.asBatchMatrix(), classes);
   }

@@ -18,6 +18,9 @@ public record Evaluation(double loss, int[] predictions, ConfusionMatrix confusi
    * Predictor#CHUNK} rows at a time, so that the work tensors stay those of a batch that size and of the last one
    * however large the dataset and the batch asked for. The loss is Σ (batch mean × batch rows) / N over the batches
    * run, so its last bits depend on the batch size up to {@value Predictor#CHUNK} and not beyond.
+   *
+   * @throws ArithmeticException when the loss or an output is not finite in inference mode, naming the first layer
+   *     that made NaN or ∞ (the classes of NaN outputs would all be the first, and the accuracy a figure of nothing)
    */
   public static Evaluation of(Network network, Dataset data, int batchSize) {
     if (batchSize < 1) {

@@ -67,7 +67,13 @@ final class ModelOptions {
       // a model saved before runs recorded their data: its test part is drawn as the run drew it, unchecked
       return data.load(0, seed(), out);
     }
-    double fraction = Double.parseDouble(saved.get("--validation-fraction"));
+    double fraction;
+    try {
+      fraction = Double.parseDouble(saved.get("--validation-fraction"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(model + ": the recorded --validation-fraction '"
+          + saved.get("--validation-fraction") + "' is not a number", e);
+    }
     DataOptions.Loaded loaded = data.load(fraction, seed(), out);
     String recorded = saved.get(RunConfiguration.DATA);
     if (!recorded.equals(loaded.fingerprint()) && !recorded.equals(loaded.fingerprintWithoutTest())) {
