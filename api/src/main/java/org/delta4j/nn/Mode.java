@@ -10,6 +10,9 @@ public record Mode(boolean training, long step, long firstRow) {
   private static final Mode INFERENCE = new Mode(false, 0, 0);
 
   public Mode {
+    if (step < 0) {
+      throw new IllegalArgumentException("a pass belongs to update ≥ 0, counted from 0, got " + step);
+    }
     if (firstRow < 0) {
       throw new IllegalArgumentException("the first row of a pass is at position ≥ 0 of its batch, got " + firstRow);
     }

@@ -162,6 +162,9 @@ public interface LayerSpec {
     public Activation {
       SpecRules.require(function == null ? "the function must not be null" : null, "activation layer", name);
       SpecRules.require(SpecRules.leakySlope(alpha), "activation layer", name);
+      // a slope given to a function that takes none would be kept and written, and never have an effect
+      SpecRules.require(function == ActivationFunction.LEAKY_RELU || alpha == 0 ? null : "alpha is leaky ReLU's "
+          + "slope, and " + function.label() + " takes none: got " + alpha, "activation layer", name);
     }
 
     public Activation(ActivationFunction function) {

@@ -80,6 +80,21 @@ public interface OptimizerSpec {
         throw new IllegalArgumentException(kind + ": schedule must not be null (use LearningRateSchedule.Constant)");
       }
     }
+
+    /**
+     * {@link #check}, for a descent whose step is α times the gradient with its L2 term, w ← (1 − α·λ)·w − α·δW (SGD,
+     * with momentum or Nesterov's): at α·λ ≥ 1 every update zeroes or flips the weights, whatever the gradient, as
+     * AdamW refuses it.
+     */
+    public static void checkDescent(String kind, double learningRate, double weightDecay,
+        LearningRateSchedule schedule) {
+      check(kind, learningRate, weightDecay, schedule);
+      if (learningRate * weightDecay >= 1) {
+        throw new IllegalArgumentException(kind + ": the learning rate times the weight decay, α·λ = " + learningRate
+            + " · " + weightDecay + ", must be below 1: each update scales the weights by 1 − α·λ = "
+            + (1 - learningRate * weightDecay) + ", which zeroes or flips them");
+      }
+    }
   }
 
   /** Plain gradient descent: W ← W − α·δW. */
@@ -87,7 +102,7 @@ public interface OptimizerSpec {
     public static final String TYPE = "sgd";
 
     public Sgd {
-      Settings.check(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
     }
 
     public Sgd(double learningRate) {
@@ -125,7 +140,7 @@ public interface OptimizerSpec {
     public static final double DEFAULT_MOMENTUM = 0.9;
 
     public Momentum {
-      Settings.check(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
       SpecRules.require(SpecRules.decay("momentum", momentum), TYPE, null);
     }
 
@@ -165,7 +180,7 @@ public interface OptimizerSpec {
     public static final String TYPE = "nesterov";
 
     public Nesterov {
-      Settings.check(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
       SpecRules.require(SpecRules.decay("momentum", momentum), TYPE, null);
     }
 

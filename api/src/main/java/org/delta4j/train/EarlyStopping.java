@@ -19,6 +19,11 @@ public record EarlyStopping(Metric metric, int patience, double minDelta, boolea
     if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
       throw new IllegalArgumentException("early stopping minDelta must be ≥ 0 and finite, got " + minDelta);
     }
+    if (metric != null && metric.higherIsBetter() && minDelta >= 1) {
+      // an accuracy is at most 1: no epoch could improve on another by 1 or more, and the run would stop unseen
+      throw new IllegalArgumentException("early stopping minDelta on " + metric + " must be below 1, an accuracy "
+          + "being a fraction, got " + minDelta);
+    }
   }
 
   /** Patience as given, no minimum improvement, and the best weights restored. */

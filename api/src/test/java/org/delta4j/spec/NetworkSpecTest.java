@@ -149,4 +149,35 @@ class NetworkSpecTest {
           : "parameters([3]) gave null; a kind gives an empty list when it has none")), e.getMessage());
     }
   }
+
+  /**
+   * Values that would be kept and have no effect are refused where they are given: a slope on an activation that takes
+   * none (written back into the description, it read as if it mattered), a pass of a negative update, and an
+   * improvement of 1 or more that no accuracy can make (early stopping would stop without one).
+   */
+  @Test
+  void valuesThatCouldHaveNoEffectAreRefused() {
+    IllegalArgumentException slope = assertThrows(IllegalArgumentException.class,
+        () -> org.delta4j.io.NetworkSpecJson.read("{\"input\": [2], \"layers\": [{\"type\": \"dense\", "
+            + "\"units\": 2}, {\"type\": \"relu\", \"alpha\": 0.3}], \"loss\": \"mean_squared_error\"}"));
+    assertTrue(slope.getMessage().contains("alpha is leaky ReLU's slope, and relu takes none: got 0.3"),
+        slope.getMessage());
+    assertEquals(0.2, new LayerSpec.Activation(null, ActivationFunction.LEAKY_RELU, 0.2).alpha());
+    assertEquals("a pass belongs to update ≥ 0, counted from 0, got -5", assertThrows(IllegalArgumentException.class,
+        () -> org.delta4j.nn.Mode.training(-5)).getMessage());
+    IllegalArgumentException delta = assertThrows(IllegalArgumentException.class,
+        () -> new org.delta4j.train.EarlyStopping(org.delta4j.train.Metric.VALIDATION_ACCURACY, 1, 1, true));
+    assertTrue(delta.getMessage().contains("must be below 1, an accuracy being a fraction, got 1.0"),
+        delta.getMessage());
+    assertEquals(5.0, new org.delta4j.train.EarlyStopping(org.delta4j.train.Metric.VALIDATION_LOSS, 1, 5, true)
+        .minDelta());
+    // each update of a descent scales the weights by 1 − α·λ: at α·λ ≥ 1 it zeroes or flips them, as AdamW refuses
+    IllegalArgumentException decay = assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Momentum(
+        0.5, 0.9, 2, new LearningRateSchedule.Constant()));
+    assertTrue(decay.getMessage().startsWith("momentum: the learning rate times the weight decay, α·λ = 0.5 · 2.0, "
+        + "must be below 1"), decay.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec.Sgd(1e30, 1e30,
+        new LearningRateSchedule.Constant()));
+    assertEquals(0.5, new OptimizerSpec.Sgd(0.1, 0.5, new LearningRateSchedule.Constant()).weightDecay());
+  }
 }
