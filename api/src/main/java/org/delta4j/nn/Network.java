@@ -426,15 +426,8 @@ public final class Network {
    * layer by layer, on this path only.
    */
   private String nonFiniteCause(Tensor input, Tensor targets, Mode mode) {
-    Map<String, Tensor> model = new LinkedHashMap<>();
-    for (Parameter p : parameters) {
-      model.put(p.name(), p.value());
-    }
-    int i = 0;
-    for (String name : buffers.keySet()) { // the forward pass moved the buffers: the backups are the model's
-      model.put(name, bufferBackups.get(i++));
-    }
-    String spoiled = NonFinite.first(model);
+    // the forward pass moved the buffers: the backups are the model's
+    String spoiled = NonFinite.first(modelTensors(bufferBackups));
     String lower = String.format(Locale.ROOT, "try a lower learning rate than %g", optimizer.currentLearningRate());
     if (spoiled != null && optimizer.iterations() > 0) {
       return "the weights are not finite after update " + optimizer.iterations() + " of the "
@@ -449,6 +442,19 @@ public final class Network {
     }
     return (spoiled != null ? spoiled + "; " : "") + "the inputs or targets hold NaN/infinite values, or training "
         + "diverged (" + lower + ")";
+  }
+
+  /** The weights, then the buffers under their names with the values {@code bufferValues} (in buffer order). */
+  private Map<String, Tensor> modelTensors(List<Tensor> bufferValues) {
+    Map<String, Tensor> model = new LinkedHashMap<>();
+    for (Parameter p : parameters) {
+      model.put(p.name(), p.value());
+    }
+    int i = 0;
+    for (String name : buffers.keySet()) {
+      model.put(name, bufferValues.get(i++));
+    }
+    return model;
   }
 
   /**
@@ -491,12 +497,7 @@ public final class Network {
     if (bad != null) {
       return "the input holds " + bad;
     }
-    Map<String, Tensor> model = new LinkedHashMap<>();
-    for (Parameter p : parameters) {
-      model.put(p.name(), p.value());
-    }
-    model.putAll(buffers);
-    bad = NonFinite.first(model);
+    bad = NonFinite.first(modelTensors(List.copyOf(buffers.values())));
     if (bad != null) {
       return "the weights are not finite: " + bad;
     }

@@ -56,13 +56,7 @@ public final class KindRegistry {
   public static KindRegistry standard() {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     ClassLoader loader = context != null ? context : KindRegistry.class.getClassLoader();
-    KindRegistry r = BY_LOADER.get(loader);
-    if (r == null) {
-      synchronized (BY_LOADER) { // one scan per loader, however many threads ask at once
-        r = BY_LOADER.computeIfAbsent(loader, KindRegistry::load);
-      }
-    }
-    return r;
+    return BY_LOADER.computeIfAbsent(loader, KindRegistry::load); // under the map's lock: one scan per loader
   }
 
   /** The kinds the providers visible to {@code loader} (and to Delta4j's own class loader) register. */

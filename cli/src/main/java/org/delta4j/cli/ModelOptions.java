@@ -94,8 +94,8 @@ final class ModelOptions {
     if (data.classNames().equals(trained)) {
       return data;
     }
-    // labels 0..K-1 are the outputs' indices, as checkFits takes them, unless the model's classes are numbers
-    boolean indices = isIndices(data.classNames()) && trained.stream().noneMatch(ModelOptions::isNumber);
+    // as checkFits reads them
+    boolean indices = labelsAreIndices(data.classNames(), trained);
     int[] index = new int[data.numClasses()];
     for (int c = 0; c < index.length; c++) {
       index[c] = indices ? (c < trained.size() ? c : -1) : trained.indexOf(data.classNames().get(c));
@@ -207,8 +207,7 @@ final class ModelOptions {
     // the model's own classes are named by numbers: then a label is a class's name (a test file labelled 0, 1, 2 was
     // scored by position against a model of the classes 1, 2, 3).
     List<String> trained = saved == null ? null : saved.classes();
-    boolean indicesTaken = isIndices(data.classNames()) && (trained == null || trained.stream()
-        .noneMatch(ModelOptions::isNumber));
+    boolean indicesTaken = labelsAreIndices(data.classNames(), trained);
     if (trained != null && !indicesTaken && !trained.equals(data.classNames())) {
       throw new IllegalArgumentException(model + " was trained on the classes " + trained + " but the data's are "
           + data.classNames() + "; use data labelled as the model's was");
@@ -242,6 +241,14 @@ final class ModelOptions {
     } catch (NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether the data's labels 0..K−1 are the outputs' indices, as any model's classes are: unless the model's classes
+   * ({@code trained}, null when unrecorded) are named by numbers, when a label is a class's name.
+   */
+  private static boolean labelsAreIndices(List<String> labels, List<String> trained) {
+    return isIndices(labels) && (trained == null || trained.stream().noneMatch(ModelOptions::isNumber));
   }
 
   private static boolean isIndices(List<String> names) {
