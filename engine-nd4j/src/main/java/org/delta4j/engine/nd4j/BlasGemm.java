@@ -56,6 +56,12 @@ final class BlasGemm {
    */
   static void gemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, Pointer a, int lda,
       Pointer b, int ldb, double beta, Pointer c, int ldc) {
+    if (alpha == 0) {
+      // C ← β·C without reading A or B, as BLAS defines it. OpenBLAS's small-matrix kernels for AVX-512 (SkylakeX,
+      // 0.3.19) compute 0·op(A)·op(B) instead, so a NaN or ∞ in A or B made C NaN (Intel Xeon, family 6 model 167).
+      scale(m, n, beta, c, ldc);
+      return;
+    }
     if (m == 1 && k > 0) {
       // One row of C (a batch of one): c = α·op(B)ᵀ·x + β·c as one gemv, which reads B once where gemm packs it first.
       // x is op(A)'s row: A's one row, or A's one column (stride lda) when A is transposed.
@@ -89,6 +95,21 @@ final class BlasGemm {
     } finally {
       if (turn) {
         TURNS.unlock();
+      }
+    }
+  }
+
+  /** C ← β·C over its m × n elements, row stride ldc; β = 0 writes zeros over whatever C held, NaN included. */
+  private static void scale(int m, int n, double beta, Pointer c, int ldc) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        long at = (long) i * ldc + j;
+        if (c instanceof FloatPointer fc) {
+          fc.put(at, beta == 0 ? 0f : (float) beta * fc.get(at));
+        } else {
+          DoublePointer dc = (DoublePointer) c;
+          dc.put(at, beta == 0 ? 0 : beta * dc.get(at));
+        }
       }
     }
   }
