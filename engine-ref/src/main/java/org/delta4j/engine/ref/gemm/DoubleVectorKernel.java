@@ -217,7 +217,15 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
    */
   @Override
   public void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co) {
-    int j = 0;
+    rowFrom(0, n, k, alpha, a, ao, b, ldb, c, co);
+  }
+
+  /**
+   * As {@link #row}, for C's columns [j, n) only. Every column is the same fused multiply-adds in the same order
+   * whichever block it falls in, so a kernel that takes wider blocks first gives the same bits.
+   */
+  final void rowFrom(int j, int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c,
+      int co) {
     for (; j + 8 * L <= n; j += 8 * L) {
       DoubleVector s0 = DoubleVector.zero(S);
       DoubleVector s1 = s0;
@@ -505,6 +513,75 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     @Override
     public int mr() {
       return 14;
+    }
+
+    /**
+     * Sixteen vectors of C's row at a time (16L columns: a float row of 256 is one block), then as the base kernel's
+     * {@link #row}. Sixteen accumulators, a broadcast and a load take 18 of the thirty-two registers. A block as wide
+     * as B's row reads B straight through, one row after the next, where eight vectors read each row in two halves a
+     * pass apart. Inference on one sample is this loop over the weights: on an AVX-512 Xeon (family 6 model 167), the
+     * MLP's 784 × 256 and 256 × 128 rows took 8.8-9.2 µs against 10.3-10.8.
+     */
+    @Override
+    public void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co) {
+      int j = 0;
+      for (; j + 16 * L <= n; j += 16 * L) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        DoubleVector s4 = s0;
+        DoubleVector s5 = s0;
+        DoubleVector s6 = s0;
+        DoubleVector s7 = s0;
+        DoubleVector s8 = s0;
+        DoubleVector s9 = s0;
+        DoubleVector s10 = s0;
+        DoubleVector s11 = s0;
+        DoubleVector s12 = s0;
+        DoubleVector s13 = s0;
+        DoubleVector s14 = s0;
+        DoubleVector s15 = s0;
+        for (int p = 0, bo = j; p < k; p++, bo += ldb) {
+          DoubleVector x = DoubleVector.broadcast(S, a[ao + p]);
+          s0 = x.fma(DoubleVector.fromArray(S, b, bo), s0);
+          s1 = x.fma(DoubleVector.fromArray(S, b, bo + L), s1);
+          s2 = x.fma(DoubleVector.fromArray(S, b, bo + 2 * L), s2);
+          s3 = x.fma(DoubleVector.fromArray(S, b, bo + 3 * L), s3);
+          s4 = x.fma(DoubleVector.fromArray(S, b, bo + 4 * L), s4);
+          s5 = x.fma(DoubleVector.fromArray(S, b, bo + 5 * L), s5);
+          s6 = x.fma(DoubleVector.fromArray(S, b, bo + 6 * L), s6);
+          s7 = x.fma(DoubleVector.fromArray(S, b, bo + 7 * L), s7);
+          s8 = x.fma(DoubleVector.fromArray(S, b, bo + 8 * L), s8);
+          s9 = x.fma(DoubleVector.fromArray(S, b, bo + 9 * L), s9);
+          s10 = x.fma(DoubleVector.fromArray(S, b, bo + 10 * L), s10);
+          s11 = x.fma(DoubleVector.fromArray(S, b, bo + 11 * L), s11);
+          s12 = x.fma(DoubleVector.fromArray(S, b, bo + 12 * L), s12);
+          s13 = x.fma(DoubleVector.fromArray(S, b, bo + 13 * L), s13);
+          s14 = x.fma(DoubleVector.fromArray(S, b, bo + 14 * L), s14);
+          s15 = x.fma(DoubleVector.fromArray(S, b, bo + 15 * L), s15);
+        }
+        DoubleVector al = DoubleVector.broadcast(S, alpha);
+        int o = co + j;
+        // as the base kernel's: α the receiver, the sums passed (see VECTOR)
+        al.fma(s0, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        al.fma(s1, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)).intoArray(c, o + 2 * L);
+        al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)).intoArray(c, o + 3 * L);
+        al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)).intoArray(c, o + 4 * L);
+        al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)).intoArray(c, o + 5 * L);
+        al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)).intoArray(c, o + 6 * L);
+        al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
+        al.fma(s8, DoubleVector.fromArray(S, c, o + 8 * L)).intoArray(c, o + 8 * L);
+        al.fma(s9, DoubleVector.fromArray(S, c, o + 9 * L)).intoArray(c, o + 9 * L);
+        al.fma(s10, DoubleVector.fromArray(S, c, o + 10 * L)).intoArray(c, o + 10 * L);
+        al.fma(s11, DoubleVector.fromArray(S, c, o + 11 * L)).intoArray(c, o + 11 * L);
+        al.fma(s12, DoubleVector.fromArray(S, c, o + 12 * L)).intoArray(c, o + 12 * L);
+        al.fma(s13, DoubleVector.fromArray(S, c, o + 13 * L)).intoArray(c, o + 13 * L);
+        al.fma(s14, DoubleVector.fromArray(S, c, o + 14 * L)).intoArray(c, o + 14 * L);
+        al.fma(s15, DoubleVector.fromArray(S, c, o + 15 * L)).intoArray(c, o + 15 * L);
+      }
+      rowFrom(j, n, k, alpha, a, ao, b, ldb, c, co);
     }
 
     @Override

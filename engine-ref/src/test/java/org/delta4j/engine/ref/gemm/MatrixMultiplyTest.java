@@ -136,6 +136,34 @@ class MatrixMultiplyTest {
     }
   }
 
+  /**
+   * One sample's row, taken in blocks of sixteen vectors by the 14-row kernel (for thirty-two registers), has the bits
+   * of the base kernel's blocks of eight and one: each column is the same fused multiply-adds in the same order.
+   */
+  @Test
+  void aRowInWideBlocksHasTheBitsOfNarrowOnes() {
+    int k = 301;
+    for (int n : new int[] {1, 37, 128, 256, 300, 529}) {
+      double[] a = random(k, 4);
+      double[] b = random(k * n, 5);
+      double[] c = random(n, 6);
+      double[] narrow = c.clone();
+      double[] wide = c.clone();
+      new DoubleVectorKernel().row(n, k, 0.75, a, 0, b, n, narrow, 0);
+      new DoubleVectorKernel.Rows14().row(n, k, 0.75, a, 0, b, n, wide, 0);
+      float[] af = toFloat(a);
+      float[] bf = toFloat(b);
+      float[] narrowF = toFloat(c);
+      float[] wideF = toFloat(c);
+      new FloatVectorKernel().row(n, k, 0.75f, af, 0, bf, n, narrowF, 0);
+      new FloatVectorKernel.Rows14().row(n, k, 0.75f, af, 0, bf, n, wideF, 0);
+      for (int j = 0; j < n; j++) {
+        assertEquals(Double.doubleToLongBits(narrow[j]), Double.doubleToLongBits(wide[j]), "double, n=" + n + ", " + j);
+        assertEquals(Float.floatToIntBits(narrowF[j]), Float.floatToIntBits(wideF[j]), "float, n=" + n + ", " + j);
+      }
+    }
+  }
+
   /** Each element rounded to float. */
   static float[] toFloat(double[] d) {
     float[] f = new float[d.length];

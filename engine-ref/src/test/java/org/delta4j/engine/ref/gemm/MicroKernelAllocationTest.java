@@ -37,6 +37,14 @@ class MicroKernelAllocationTest {
         kernel.compute(KC, a, 0, b, 0, tile);
         kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3, call % 2 == 0, tile, c, 0, nr);
       });
+      // One sample's row of a product: every block width the kernel takes (8 × 2 tile widths = 16 vectors, 8, 1) and
+      // a scalar tail
+      int n = 8 * nr + 4 * nr + nr / 2 + 3;
+      double[] w = new double[KC * n];
+      double[] y = new double[n];
+      java.util.Arrays.fill(w, 0.25);
+      assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (double) row",
+          call -> kernel.row(n, KC, 1e-3, a, 0, w, n, y, 0));
     }
   }
 
@@ -57,6 +65,12 @@ class MicroKernelAllocationTest {
         kernel.compute(KC, a, 0, b, 0, tile);
         kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3f, call % 2 == 0, tile, c, 0, nr);
       });
+      int n = 8 * nr + 4 * nr + nr / 2 + 3;
+      float[] w = new float[KC * n];
+      float[] y = new float[n];
+      java.util.Arrays.fill(w, 0.25f);
+      assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (float) row",
+          call -> kernel.row(n, KC, 1e-3f, a, 0, w, n, y, 0));
     }
   }
 
