@@ -228,7 +228,8 @@ public final class BenchmarksReport {
     md.append("## Machine and versions\n\n");
     md.append("| | |\n|---|---|\n");
     boolean known = !machine.cpuinfo().isEmpty();
-    md.append("| CPU | ").append(known ? machine.model() : "not recorded").append(" |\n");
+    md.append("| CPU | ").append(known ? machine.model() + (machine.identity().isEmpty() ? ""
+        : " (" + machine.identity() + ")") : "not recorded").append(" |\n");
     md.append("| vector extensions | ").append(known ? machine.cpuWidestVectors()
         + (machine.heldToNarrowerVectors() ? " (this run held to " + machine.widestVectors() + ")" : "") + ": "
         + String.join(" ", machine.vectorExtensions()) : "not recorded").append(" |\n");
@@ -277,7 +278,7 @@ public final class BenchmarksReport {
         + "until two or more fell in each of near and far cores; a training step's ratio to PyTorch is taken against "
         + "PyTorch's best round in the placement both measured most in.\n\n");
 
-    md.append("## Targets, on ").append(machine.summary()).append("\n\n");
+    md.append("## Targets, on ").append(heading(machine)).append("\n\n");
     computeTargets();
     CpuTargets thisRun = entry(targets);
     md.append(measuredBy(thisRun)).append("\n\n");
@@ -575,6 +576,19 @@ public final class BenchmarksReport {
   }
 
   /**
+   * A CPU's {@link Machine#summary} as a heading, with its {@link Machine#identity} where another CPU of the report
+   * (this run's or one in the archive) has the same summary: two Xeons of different generations that a virtual
+   * machine names alike are told apart.
+   */
+  private String heading(Machine m) throws IOException {
+    List<Machine> shown = new ArrayList<>(List.of(machine));
+    CpuTargets.readAll(archive).forEach(e -> shown.add(e.machine()));
+    boolean shared = shown.stream()
+        .anyMatch(o -> !o.fingerprint().equals(m.fingerprint()) && o.summary().equals(m.summary()));
+    return shared && !m.identity().isEmpty() ? m.summary() + " (" + m.identity() + ")" : m.summary();
+  }
+
+  /**
    * Keeps this run's targets as its CPU's entry in the archive, and writes every other CPU's latest table there, each
    * on its own: the figures of another CPU are never put in this run's tables.
    */
@@ -592,7 +606,7 @@ public final class BenchmarksReport {
         + "those figures are of that CPU and that commit, and none of them appears in any other table of this "
         + "report.\n\n");
     for (CpuTargets e : others) {
-      md.append("### ").append(e.machine().summary()).append("\n\n");
+      md.append("### ").append(heading(e.machine())).append("\n\n");
       md.append(measuredBy(e)).append(" FMA peak, all cores: ").append(e.fmaPeak()).append("; JVM vector width ")
           .append(e.machine().settings().getOrDefault("JVM vector width", "not recorded")).append("; reference gemm: ")
           .append(e.machine().settings().getOrDefault("reference gemm", "not recorded")).append(".\n\n");

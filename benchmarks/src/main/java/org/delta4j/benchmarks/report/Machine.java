@@ -129,6 +129,22 @@ public record Machine(Map<String, String> cpuinfo, int cores, List<Blas> blas, M
         + (heldToNarrowerVectors() ? " held to " + widestVectors() : "");
   }
 
+  /**
+   * What names this CPU's generation where its model name may not (a virtual machine's is often only "Intel(R)
+   * Xeon(R) Processor"): x86's family and model, Arm's implementer and part; empty when not recorded.
+   */
+  public String identity() {
+    for (String[] pair : new String[][] {{"cpu family", "model", "family", "model"},
+        {"CPU implementer", "CPU part", "implementer", "part"}}) {
+      String a = cpuinfo.get(pair[0]);
+      String b = cpuinfo.get(pair[1]);
+      if (a != null && b != null) {
+        return pair[2] + " " + a.trim() + ", " + pair[3] + " " + b.trim();
+      }
+    }
+    return "";
+  }
+
   /** One line for people: model, widest vectors, cores. */
   public String summary() {
     if (cpuinfo.isEmpty()) {

@@ -137,7 +137,7 @@ class BenchmarksReportTest {
     assertTrue(md.contains("| raw ND4J, one call per step | 75.0 | – |"), md);
     assertTrue(md.contains("| nd4j engine gemm FLOAT32 128x784x256 ÷ raw ND4J gemm | – | ≥ 0.950 | not measured |"),
         md);
-    assertTrue(md.contains("| CPU | AMD EPYC 7B13 |"), md);
+    assertTrue(md.contains("| CPU | AMD EPYC 7B13 (family 25, model 1) |"), md);
     assertTrue(md.contains("| vector extensions | AVX2: avx avx2 f16c fma sse sse2 sse3 sse4_1 sse4_2 ssse3 |"), md);
     assertTrue(md.contains("| cores used | 2 "), md);
     assertTrue(md.contains("## Targets, on AMD EPYC 7B13, AVX2, 2 cores"), md);
@@ -242,6 +242,27 @@ class BenchmarksReportTest {
     }
     assertTrue(again.contains("### Intel(R) Xeon(R) Platinum 8481C, AVX-512, 2 cores"), again);
     assertFalse(again.contains("### AMD EPYC"), again);
+  }
+
+  /**
+   * A virtual machine may name two generations of a CPU alike ("Intel(R) Xeon(R) Processor"): where two CPUs of the
+   * report share a name, each heading adds its family and model, so that no reader takes one's table for the other's.
+   */
+  @Test
+  void cpusNamedAlikeAreToldApartByFamilyAndModel() throws IOException {
+    String older = SAPPHIRE.replace("Platinum 8481C", "Processor");
+    String newer = older.replace("\"model\":\"143\"", "\"model\":\"207\"");
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(older, OPENBLAS_SKYLAKEX));
+    torch(older, OPENBLAS.replace("Zen", "SkylakeX"));
+    String first = report();
+    assertTrue(first.contains("## Targets, on Intel(R) Xeon(R) Processor, AVX-512, 2 cores\n"), first); // alone
+    Files.writeString(results.resolve("jmh-delta4j.machine.json"), machine(newer, OPENBLAS_SKYLAKEX));
+    torch(newer, OPENBLAS.replace("Zen", "SkylakeX"));
+    String second = report();
+    assertTrue(second.contains("## Targets, on Intel(R) Xeon(R) Processor, AVX-512, 2 cores (family 6, model 207)\n"),
+        second);
+    assertTrue(second.contains("### Intel(R) Xeon(R) Processor, AVX-512, 2 cores (family 6, model 143)\n"), second);
+    assertTrue(second.contains("| CPU | Intel(R) Xeon(R) Processor (family 6, model 207) |"), second);
   }
 
   @Test
