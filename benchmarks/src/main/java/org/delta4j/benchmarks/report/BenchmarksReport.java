@@ -66,6 +66,8 @@ public final class BenchmarksReport {
   private final JsonNode run;
   /** The targets tables of earlier runs on every CPU, one file each ({@link CpuTargets}). */
   private final Path archive;
+  /** This run's machine and every CPU in the archive, read by the first {@link #heading}. */
+  private List<Machine> shown;
 
   private BenchmarksReport(Path results, Path cluster, Path archive) throws IOException {
     this.archive = archive;
@@ -581,8 +583,10 @@ public final class BenchmarksReport {
    * machine names alike are told apart.
    */
   private String heading(Machine m) throws IOException {
-    List<Machine> shown = new ArrayList<>(List.of(machine));
-    CpuTargets.readAll(archive).forEach(e -> shown.add(e.machine()));
+    if (shown == null) { // read once: the archive's CPUs are the same for every heading of one report
+      shown = new ArrayList<>(List.of(machine));
+      CpuTargets.readAll(archive).forEach(e -> shown.add(e.machine()));
+    }
     boolean shared = shown.stream()
         .anyMatch(o -> !o.fingerprint().equals(m.fingerprint()) && o.summary().equals(m.summary()));
     return shared && !m.identity().isEmpty() ? m.summary() + " (" + m.identity() + ")" : m.summary();
