@@ -82,11 +82,11 @@ public interface OptimizerSpec {
     }
 
     /**
-     * {@link #check}, for a descent whose step is α times the gradient with its L2 term, w ← (1 − α·λ)·w − α·δW (SGD,
-     * with momentum or Nesterov's): at α·λ ≥ 1 every update zeroes or flips the weights, whatever the gradient, as
-     * AdamW refuses it.
+     * {@link #check}, for an optimizer whose update scales the weights by 1 − α·λ: SGD, momentum and Nesterov, whose
+     * L2 term makes w ← (1 − α·λ)·w − α·δW, and AdamW, which decays first, w ← (1 − α·λ)·w, then takes its step. At
+     * α·λ ≥ 1 every update zeroes or flips the weights, whatever the gradient.
      */
-    public static void checkDescent(String kind, double learningRate, double weightDecay,
+    public static void checkDecayStep(String kind, double learningRate, double weightDecay,
         LearningRateSchedule schedule) {
       check(kind, learningRate, weightDecay, schedule);
       if (learningRate * weightDecay >= 1) {
@@ -102,7 +102,7 @@ public interface OptimizerSpec {
     public static final String TYPE = "sgd";
 
     public Sgd {
-      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDecayStep(TYPE, learningRate, weightDecay, schedule);
     }
 
     public Sgd(double learningRate) {
@@ -140,7 +140,7 @@ public interface OptimizerSpec {
     public static final double DEFAULT_MOMENTUM = 0.9;
 
     public Momentum {
-      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDecayStep(TYPE, learningRate, weightDecay, schedule);
       SpecRules.require(SpecRules.decay("momentum", momentum), TYPE, null);
     }
 
@@ -180,7 +180,7 @@ public interface OptimizerSpec {
     public static final String TYPE = "nesterov";
 
     public Nesterov {
-      Settings.checkDescent(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDecayStep(TYPE, learningRate, weightDecay, schedule);
       SpecRules.require(SpecRules.decay("momentum", momentum), TYPE, null);
     }
 
@@ -373,14 +373,8 @@ public interface OptimizerSpec {
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
 
     public AdamW {
-      Settings.check(TYPE, learningRate, weightDecay, schedule);
+      Settings.checkDecayStep(TYPE, learningRate, weightDecay, schedule);
       Adam.checkMoments(TYPE, beta1, beta2, epsilon);
-      // each update first scales the weights by 1 − α·λ: at α·λ ≥ 1 that zeroes or flips them, whatever the gradient
-      if (learningRate * weightDecay >= 1) {
-        throw new IllegalArgumentException(TYPE + ": learning rate × weight decay must be below 1, since each update "
-            + "first scales the weights by 1 − " + learningRate + " × " + weightDecay + " = "
-            + (1 - learningRate * weightDecay) + ", which zeroes or flips them");
-      }
     }
 
     /** β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */

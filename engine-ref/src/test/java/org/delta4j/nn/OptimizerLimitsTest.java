@@ -220,9 +220,9 @@ class OptimizerLimitsTest {
       refused(() -> new OptimizerSpec.AdamW(1e-3, decay), "adamw: weight decay must be ≥ 0 and finite, got " + decay);
     }
     // AdamW first scales the weights by 1 − α·λ: at α·λ ≥ 1 every update zeroes or flips them
-    refused(() -> new OptimizerSpec.AdamW(1, 1), "adamw: learning rate × weight decay must be below 1, since each "
-        + "update first scales the weights by 1 − 1.0 × 1.0 = 0.0, which zeroes or flips them");
-    refused(() -> new OptimizerSpec.AdamW(0.5, 4), "1 − 0.5 × 4.0 = -1.0");
+    refused(() -> new OptimizerSpec.AdamW(1, 1), "adamw: the learning rate times the weight decay, α·λ = 1.0 · 1.0, "
+        + "must be below 1: each update scales the weights by 1 − α·λ = 0.0, which zeroes or flips them");
+    refused(() -> new OptimizerSpec.AdamW(0.5, 4), "α·λ = 0.5 · 4.0", "1 − α·λ = -1.0");
     new OptimizerSpec.AdamW(0.5, 1.9); // α·λ = 0.95 shrinks them
     for (double factor : new double[] {1, -0.1, Double.NaN, 1 + 1e-16 * 3}) {
       refused(() -> new OptimizerSpec.Momentum(0.1, factor), "momentum: momentum must be in [0, 1), got " + factor);

@@ -72,8 +72,8 @@ public final class FrameworkPerceptron {
         } catch (ArithmeticException e) {
           // the run is at rate 1 whatever η (the weights are scaled by η at the end): a lower rate cannot help
           throw new ArithmeticException("the framework's perceptron made NaN or ∞ at point " + k + " of pass " + pass
-              + ": w·x overflows " + type + " on these features (the largest is " + largest(data) + "), so scale "
-              + "them down; the network said: " + e.getMessage());
+              + ": w·x overflows " + type + " on these features (R, the largest ‖(1, x)‖, is " + data.radius()
+              + "), so scale them down; the network said: " + e.getMessage());
         }
         double a = net.output().getDouble(0); // the activation before this step's update
         if (data.label(k) * a <= 0) {
@@ -86,18 +86,6 @@ public final class FrameworkPerceptron {
       }
     }
     return run(net, eta, mistakes, maxPasses, false);
-  }
-
-  /** The largest magnitude of any feature of {@code data}. */
-  private static double largest(LabeledPoints data) {
-    double m = 0;
-    for (int k = 0; k < data.size(); k++) {
-      double[] x = data.point(k);
-      for (int j = 1; j < x.length; j++) {
-        m = Math.max(m, Math.abs(x[j]));
-      }
-    }
-    return m;
   }
 
   /** The run, its weights those at rate 1 scaled by η. */

@@ -105,7 +105,7 @@ class FrameworkPerceptronTest {
 
   /**
    * Features so large that w·x overflows: the run trains at rate 1 whatever η, so the network's advice of a lower rate
-   * could not help; the error says to scale the features down, naming the largest.
+   * could not help; the error says to scale the features down, naming their radius R.
    */
   @Test
   void featuresThatOverflowAreToBeScaledDownNotARateLowered() {
@@ -114,7 +114,8 @@ class FrameworkPerceptronTest {
     ArithmeticException e = assertThrows(ArithmeticException.class,
         () -> FrameworkPerceptron.train(d, 1e-300, 50, Engines.get("ref")));
     assertTrue(e.getMessage().startsWith("the framework's perceptron made NaN or ∞ at point ") && e.getMessage()
-        .contains("w·x overflows FLOAT64 on these features (the largest is 1.0E300), so scale them down"),
+        .contains("w·x overflows FLOAT64 on these features (R, the largest ‖(1, x)‖, is " + d.radius()
+            + "), so scale them down"),
         e.getMessage());
   }
 }

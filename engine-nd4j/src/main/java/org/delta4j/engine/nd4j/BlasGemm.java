@@ -101,13 +101,13 @@ final class BlasGemm {
 
   /** C ← β·C over its m × n elements, row stride ldc; β = 0 writes zeros over whatever C held, NaN included. */
   private static void scale(int m, int n, double beta, Pointer c, int ldc) {
+    FloatPointer fc = c instanceof FloatPointer f ? f : null;
+    DoublePointer dc = fc == null ? (DoublePointer) c : null;
     for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        long at = (long) i * ldc + j;
-        if (c instanceof FloatPointer fc) {
+      for (long at = (long) i * ldc, end = at + n; at < end; at++) {
+        if (fc != null) {
           fc.put(at, beta == 0 ? 0f : (float) beta * fc.get(at));
         } else {
-          DoublePointer dc = (DoublePointer) c;
           dc.put(at, beta == 0 ? 0 : beta * dc.get(at));
         }
       }
