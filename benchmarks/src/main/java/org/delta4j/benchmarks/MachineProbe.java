@@ -65,7 +65,7 @@ public final class MachineProbe {
   /** Round trips timed together by {@link #cacheLineBetweenCoresNanos}: some microseconds' worth. */
   private static final int WINDOW = 64;
   /**
-   * Attempts of {@link #cacheLineBetweenCoresNanos}, each with a thread of its own: a scheduler that put the two
+   * Attempts of {@link #cacheLineBetweenCoresNanos}, each with threads of its own: a scheduler that put the two
    * threads on one core beside a busy one may keep them there for a whole attempt, and is unlikely to in all.
    */
   private static final int ATTEMPTS = 8;
@@ -91,11 +91,20 @@ public final class MachineProbe {
   }
 
   /**
-   * One attempt of {@link #cacheLineBetweenCoresNanos}: a new answering thread, which the scheduler may place anew,
-   * and round trips for {@code millis} ms; the nanoseconds of the fastest window, or {@link Long#MAX_VALUE} if none
-   * was completed.
+   * One attempt of {@link #cacheLineBetweenCoresNanos}: two new threads, an asking and an answering one, which the
+   * scheduler places anew, and round trips for {@code millis} ms; the nanoseconds of the fastest window, or
+   * {@link Long#MAX_VALUE} if none was completed. Neither is the caller's thread, which first sleeps a millisecond: a
+   * scheduler that put both threads of an attempt on one core, other threads busy on the other, keeps them there as
+   * long as the cores are equally busy, and would keep the caller's next thread beside the caller; with the caller
+   * asleep and the attempt's threads ended its core falls idle and takes work over from the busier one.
    */
   private static long attempt(long millis) {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Long.MAX_VALUE;
+    }
     AtomicLong counter = new AtomicLong();
     Thread other = new Thread(() -> { // answers each odd value with the next even one, until told to stop (−1)
       int spins = 0;
@@ -108,16 +117,24 @@ public final class MachineProbe {
         }
       }
     }, "cache-line probe");
-    other.setDaemon(true);
-    other.start();
-    long fastest = fastestWindow(counter, System.nanoTime() + millis * 1_000_000);
-    counter.set(-1); // the other thread's signal to stop
+    AtomicLong fastest = new AtomicLong(Long.MAX_VALUE);
+    Thread asker = new Thread(() -> {
+      fastest.set(fastestWindow(counter, System.nanoTime() + millis * 1_000_000));
+      counter.set(-1); // the other thread's signal to stop
+    }, "cache-line probe");
+    for (Thread t : new Thread[] {other, asker}) {
+      t.setDaemon(true);
+      t.start();
+    }
     try {
+      asker.join(millis + 1_000);
+      counter.set(-1); // should the asker not have ended in time
       other.join(1_000);
     } catch (InterruptedException e) {
+      counter.set(-1);
       Thread.currentThread().interrupt();
     }
-    return fastest;
+    return fastest.get();
   }
 
   /**
