@@ -28,6 +28,17 @@ final class Slot {
   private ConvGeometry convolutionGeometry;
   private int convolutionFilters;
 
+  /** What a slot costs beside its tensors (the slot and a pass's {@link Value} for it), in bytes. */
+  static final long OVERHEAD_BYTES = 256;
+
+  private final Tape.Budget budget;
+
+  /** A slot whose tensors are charged to {@code budget} as they are made, and released as they are replaced. */
+  Slot(Tape.Budget budget) {
+    this.budget = budget;
+    budget.charge(OVERHEAD_BYTES, 0, "a new operation");
+  }
+
   Tensor get(int purpose, Shape shape, Engine engine, DataType type) {
     Tensor[] kept = tensors[purpose];
     if (kept == null) {
@@ -38,6 +49,9 @@ final class Slot {
         return t;
       }
     }
+    Tensor replaced = kept[next[purpose]];
+    budget.charge(shape.size() * type.bytes(), replaced == null ? 0 : replaced.shape().size() * type.bytes(),
+        "a tensor of " + shape);
     Tensor t = engine.zeros(type, shape);
     kept[next[purpose]] = t;
     next[purpose] = (next[purpose] + 1) % SIZES;

@@ -43,14 +43,65 @@ public final class Tape {
   private final List<Slot> slots = new ArrayList<>();
   private final List<Value> values = new ArrayList<>();
   private final Map<Layer, Value> applied = new IdentityHashMap<>(); // each layer's input in this pass
+  private final Budget budget;
   private int generation;
   private Tensor zero;
 
-  /** A tape whose tensors are of {@code type} on {@code engine}. */
+  /**
+   * A tape whose tensors are of {@code type} on {@code engine}, holding at most half the JVM's maximum heap of them
+   * (see {@link Budget}).
+   */
   public Tape(Engine engine, DataType type) {
+    this(engine, type, Runtime.getRuntime().maxMemory() / 2);
+  }
+
+  /**
+   * A tape whose tensors are of {@code type} on {@code engine}, its operations' tensors holding at most
+   * {@code budgetBytes} together (see {@link Budget}).
+   */
+  public Tape(Engine engine, DataType type, long budgetBytes) {
     this.engine = Objects.requireNonNull(engine, "tape: engine is null");
     this.type = Objects.requireNonNull(type, "tape: data type is null");
     this.k = engine.kernels();
+    if (budgetBytes <= 0) {
+      throw new IllegalArgumentException("tape: the budget of its tensors must be positive, got " + budgetBytes
+          + " bytes");
+    }
+    this.budget = new Budget(budgetBytes);
+  }
+
+  /**
+   * The bytes a tape's slots hold, their tensors and a fixed {@value Slot#OVERHEAD_BYTES} an operation, against a
+   * budget: a forward pass that records without end (a loop whose condition never turns false) would otherwise keep
+   * every operation's tensors until the JVM runs out of memory, an error that names nothing. Past the budget the pass
+   * ends in an {@link IllegalStateException} that says how many operations it recorded, and the tape lets go of all
+   * its tensors so that the memory is free again; the next pass makes them anew. Passes within the budget are
+   * unaffected: their slots are kept and reused as before.
+   */
+  final class Budget {
+    private final long limit;
+    private long held;
+
+    private Budget(long limit) {
+      this.limit = limit;
+    }
+
+    /** Charges {@code bytes} for {@code what}, having released {@code released}; past the limit, fails (see above). */
+    void charge(long bytes, long released, String what) {
+      if (held - released + bytes > limit) {
+        long wanted = held - released + bytes;
+        int recorded = values.size();
+        slots.clear(); // the tensors of this runaway pass go; the pass itself ends with the exception
+        values.clear();
+        applied.clear();
+        held = 0;
+        generation++;
+        throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the pass recorded %,d operations, "
+            + "and %s would bring their tensors to %,d bytes, over the tape's budget of %,d: does the forward pass "
+            + "record without end?", recorded, what, wanted, limit));
+      }
+      held += bytes - released;
+    }
   }
 
   public Engine engine() {
@@ -774,7 +825,7 @@ public final class Tape {
   private Slot nextSlot() {
     int i = values.size();
     if (slots.size() <= i) {
-      slots.add(new Slot());
+      slots.add(new Slot(budget));
     }
     return slots.get(i);
   }

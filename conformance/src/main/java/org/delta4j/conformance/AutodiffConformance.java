@@ -1,5 +1,6 @@
 package org.delta4j.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -764,6 +765,38 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
   }
 
   // ---------------------------------------------------------------- bad input
+
+  /**
+   * A pass that records without end stops once its tensors would pass the tape's budget, in an error that says so,
+   * instead of running the JVM out of memory; the tape lets go of them, and its next pass computes as a fresh tape's.
+   */
+  @Test
+  void aPassThatRecordsWithoutEndStopsAtTheTapesBudget() {
+    Tape tape = new Tape(engine(), F64, 1 << 20);
+    Tensor x = engine().tensor(F64, Shape.of(8, 16), uniform(Shape.of(8, 16), 5, -1, 1)); // 1 KiB
+    Value start = tape.variable(x);
+    int[] recorded = {0};
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+      for (Value y = start; ; recorded[0]++) {
+        y = y.tanh(); // a loop whose condition never turns false
+      }
+    });
+    String m = e.getMessage();
+    assertTrue(m.contains("record without end") && m.contains("budget of 1,048,576")
+        && m.contains(String.format(java.util.Locale.ROOT, "recorded %,d operations", recorded[0] + 1)), m);
+    assertTrue(recorded[0] > 100 && recorded[0] < 1024, "1 KiB tensors in 1 MiB: " + recorded[0] + " operations");
+    assertThrows(IllegalStateException.class, start::tanh, "a value of the pass that ended");
+
+    tape.reset();
+    Value v = tape.variable(x);
+    tape.backward(v.multiply(v).sum()); // ∂Σx²/∂x = 2x
+    double[] twice = x.toDoubleArray();
+    for (int i = 0; i < twice.length; i++) {
+      twice[i] *= 2;
+    }
+    assertArrayEquals(twice, v.gradient().toDoubleArray(), 0, "the pass after, within the budget");
+    assertThrows(IllegalArgumentException.class, () -> new Tape(engine(), F64, 0));
+  }
 
   @Test
   void aShapeMismatchNamesTheOperationAndBothShapes() {
