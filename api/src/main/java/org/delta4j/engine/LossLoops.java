@@ -40,7 +40,7 @@ public final class LossLoops {
           double d = get(p, i) - get(t, i);
           sum += 0.5 * d * d;
           if (g != null) {
-            set(g, i, d / rows);
+            gradient(g, i, d / rows);
           }
         }
         return sum / rows;
@@ -50,7 +50,7 @@ public final class LossLoops {
           double d = get(p, i) - get(t, i);
           sum += d * d;
           if (g != null) {
-            set(g, i, 2 * d / n);
+            gradient(g, i, 2 * d / n);
           }
         }
         return sum / n;
@@ -61,7 +61,7 @@ public final class LossLoops {
           double y = get(t, i);
           sum -= y * Math.log(o) + (1 - y) * Math.log(1 - o);
           if (g != null) {
-            set(g, i, (o - y) / (o * (1 - o)) / rows);
+            gradient(g, i, (o - y) / (o * (1 - o)) / rows);
           }
         }
         return sum / rows;
@@ -72,7 +72,7 @@ public final class LossLoops {
           double y = get(t, i);
           sum -= y * Math.log(o);
           if (g != null) {
-            set(g, i, -y / o / rows);
+            gradient(g, i, -y / o / rows);
           }
         }
         return sum / rows;
@@ -108,7 +108,7 @@ public final class LossLoops {
           for (int j = 0; j < cols; j++) {
             sum -= get(t, o + j) * (get(p, o + j) - max - logSum);
             if (g != null) {
-              set(g, o + j, (mass * (e[j] / z) - get(t, o + j)) / rows);
+              gradient(g, o + j, (mass * (e[j] / z) - get(t, o + j)) / rows);
             }
           }
         }
@@ -119,7 +119,7 @@ public final class LossLoops {
           double margin = get(t, i) * get(p, i);
           sum += Math.max(0, -margin);
           if (g != null) {
-            set(g, i, margin <= 0 ? -get(t, i) / rows : 0);
+            gradient(g, i, margin <= 0 ? -get(t, i) / rows : 0);
           }
         }
         return sum / rows;
@@ -133,12 +133,19 @@ public final class LossLoops {
     return a instanceof float[] f ? f[i] : ((double[]) a)[i];
   }
 
-  /** Element i of a float[] (rounded) or double[] set to v. */
-  private static void set(Object a, int i, double v) {
+  /**
+   * Element i of a gradient, float[] (rounded) or double[], set to v, or to 0 where v is below the type's smallest
+   * normal number: a softmax's tail underflows there once a network fits its batches (e^(z − m) below 2⁻¹²⁶ in float
+   * for logits 87 apart), and x86 multiplies subnormal numbers many times more slowly than others (on Intel a
+   * microcode assist each), in every product of the backward pass they would reach. The difference is below 2⁻¹²⁶ (of
+   * double, 2⁻¹⁰²²) an element, as with the CPU's flush-to-zero mode, which Java does not set.
+   */
+  private static void gradient(Object a, int i, double v) {
     if (a instanceof float[] f) {
-      f[i] = (float) v;
+      float x = (float) v;
+      f[i] = Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     } else {
-      ((double[]) a)[i] = v;
+      ((double[]) a)[i] = Math.abs(v) < Double.MIN_NORMAL ? 0 : v;
     }
   }
 

@@ -101,6 +101,32 @@ class LossLoopsTest {
   }
 
   /**
+   * A gradient element below the type's smallest normal number is stored as 0, as the CPU's flush-to-zero mode would:
+   * the softmax's tail of a row whose logits are 100 apart (float: e⁻¹⁰⁰ ≈ 3.7e-44) or 720 (double: e⁻⁷²⁰ ≈ 1.7e-313)
+   * is subnormal, where 80 apart (e⁻⁸⁰ ≈ 1.8e-35, normal in float) is kept. The loss is the same either way.
+   */
+  @Test
+  void subnormalGradientElementsAreStoredAsZero() {
+    float[] zf = {0, -100, 0, -80};
+    float[] tf = {1, 0, 1, 0};
+    float[] gf = new float[4];
+    double lossF = LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 2, 2, 1e-7, zf, tf, gf);
+    assertEquals(0f, gf[1], "float e^-100 / 2");
+    assertEquals((float) (Math.exp(-80) / 2), gf[3], Math.ulp((float) (Math.exp(-80) / 2)), "float e^-80 / 2");
+    assertEquals(0, lossF, 1e-30, "−log softmax of the targets, below 1e-35");
+    double[] z = {0, -720, 0, -700};
+    double[] t = {1, 0, 1, 0};
+    double[] g = new double[4];
+    LossLoops.compute(LossFunction.SOFTMAX_CROSS_ENTROPY, 2, 2, EPS, z, t, g);
+    assertEquals(0, g[1], "double e^-720 / 2");
+    assertEquals(Math.exp(-700) / 2, g[3], Math.ulp(Math.exp(-700) / 2), "double e^-700 / 2 (normal)");
+    double[] mse = new double[2];
+    LossLoops.compute(LossFunction.MEAN_SQUARED_ERROR, 1, 2, EPS, new double[] {0x1p-1070, 1}, new double[] {0, 1},
+        mse);
+    assertArrayEquals(new double[] {0, 0}, mse, 0, "2·(o − t)/N of a subnormal difference, every loss alike");
+  }
+
+  /**
    * A NaN prediction makes the loss NaN, which a network refuses, also where its target is 0: its gradient is NaN
    * there, and a finite loss would let the NaN into the weights unseen.
    */

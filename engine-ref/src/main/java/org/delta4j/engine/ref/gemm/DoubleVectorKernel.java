@@ -150,15 +150,19 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       int t = r * NR;
       // No vector crosses a call: C2 does not always inline a callee here, and a vector passed to one is boxed.
       if (cols == NR && accumulate) { // c ← α·tile + c, one fused multiply-add a vector
-        DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        DoubleVector lo = DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o));
+        DoubleVector hi = DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L));
+        lo.blend(0, lo.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o);
+        hi.blend(0, hi.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o + L);
       } else if (cols == NR) { // c ← α·tile
-        DoubleVector.fromArray(S, tile, t).mul(al).intoArray(c, o);
-        DoubleVector.fromArray(S, tile, t + L).mul(al).intoArray(c, o + L);
+        DoubleVector lo = DoubleVector.fromArray(S, tile, t).mul(al);
+        DoubleVector hi = DoubleVector.fromArray(S, tile, t + L).mul(al);
+        lo.blend(0, lo.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o);
+        hi.blend(0, hi.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o + L);
       } else {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[t + j];
-          c[o + j] = accumulate ? c[o + j] + x : x;
+          c[o + j] = DoubleGemm.flush(accumulate ? c[o + j] + x : x);
         }
       }
     }
@@ -204,10 +208,11 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   public void add(int n, double[] x, int xo, double[] y, int yo) {
     int j = 0;
     for (; j + L <= n; j += L) {
-      DoubleVector.fromArray(S, y, yo + j).add(DoubleVector.fromArray(S, x, xo + j)).intoArray(y, yo + j);
+      DoubleVector sum = DoubleVector.fromArray(S, y, yo + j).add(DoubleVector.fromArray(S, x, xo + j));
+      sum.blend(0, sum.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(y, yo + j);
     }
     for (; j < n; j++) {
-      y[yo + j] += x[xo + j];
+      y[yo + j] = DoubleGemm.flush(y[yo + j] + x[xo + j]);
     }
   }
 

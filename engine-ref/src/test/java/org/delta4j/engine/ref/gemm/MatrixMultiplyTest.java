@@ -137,6 +137,49 @@ class MatrixMultiplyTest {
   }
 
   /**
+   * A result below the smallest normal number is stored as 0, as the CPU's flush-to-zero mode would, on every path a
+   * product takes (tiles, rows, halves and slices of k, C scaled by β alone): A and B of positive normal numbers whose
+   * products, summed over any k of the shapes, stay below 2⁻¹²⁶ in float and 2⁻¹⁰²² in double.
+   */
+  @ParameterizedTest(name = "{0} m={2} k={3} n={4} transposeA={5} transposeB={6}")
+  @MethodSource("shapes")
+  void subnormalResultsAreStoredAsZero(String kind, MatrixMultiply mm, int m, int k, int n, boolean ta,
+      boolean tb) {
+    double[] a = random(m * k, 1);
+    double[] b = random(k * n, 2);
+    float[] af = new float[a.length];
+    float[] bf = new float[b.length];
+    for (int i = 0; i < a.length; i++) {
+      af[i] = (float) Math.scalb(1 + Math.abs(a[i]), -72); // products below 2⁻¹⁴², sums of 20,001 below 2⁻¹²⁷
+      a[i] = Math.scalb(1 + Math.abs(a[i]), -520); //         products below 2⁻¹⁰³⁸
+    }
+    for (int i = 0; i < b.length; i++) {
+      bf[i] = (float) Math.scalb(1 + Math.abs(b[i]), -72);
+      b[i] = Math.scalb(1 + Math.abs(b[i]), -520);
+    }
+    for (double beta : new double[] {0, 1}) {
+      double[] c = new double[m * n];
+      float[] cf = new float[m * n];
+      mm.dgemm(ta, tb, m, n, k, 1, a, ta ? m : k, b, tb ? k : n, beta, c, n);
+      mm.sgemm(ta, tb, m, n, k, 1, af, ta ? m : k, bf, tb ? k : n, (float) beta, cf, n);
+      for (int i = 0; i < c.length; i++) {
+        assertEquals(0, c[i], "double C[" + i / n + "][" + i % n + "], β = " + beta);
+        assertEquals(0, cf[i], "float C[" + i / n + "][" + i % n + "], β = " + beta);
+      }
+    }
+    double[] c = new double[m * n];
+    float[] cf = new float[m * n];
+    java.util.Arrays.fill(c, Math.scalb(1.0, -1020));
+    java.util.Arrays.fill(cf, Math.scalb(1f, -124));
+    mm.dgemm(ta, tb, m, n, k, 0, a, ta ? m : k, b, tb ? k : n, 0x1p-4, c, n); // C ← β·C, below 2⁻¹⁰²²
+    mm.sgemm(ta, tb, m, n, k, 0, af, ta ? m : k, bf, tb ? k : n, 0x1p-4f, cf, n);
+    for (int i = 0; i < c.length; i++) {
+      assertEquals(0, c[i], "double β·C[" + i / n + "][" + i % n + "]");
+      assertEquals(0, cf[i], "float β·C[" + i / n + "][" + i % n + "]");
+    }
+  }
+
+  /**
    * One sample's row, taken in blocks of sixteen vectors by the 14-row kernel (for thirty-two registers), has the bits
    * of the base kernel's blocks of eight and one: each column is the same fused multiply-adds in the same order.
    */
