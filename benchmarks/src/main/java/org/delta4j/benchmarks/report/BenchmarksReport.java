@@ -66,6 +66,12 @@ public final class BenchmarksReport {
   private final JsonNode run;
   /** The targets tables of earlier runs on every CPU, one file each ({@link CpuTargets}). */
   private final Path archive;
+  /**
+   * Whether this report's run is its CPU's latest, to be kept as that CPU's entry in the archive: so when a full run
+   * writes its report, and not when the report of an earlier full run is written again after a short run
+   * ({@code benchmarks/run targets}), whose entry for the same CPU is the later one.
+   */
+  private boolean latest = true;
   /** This run's machine and every CPU in the archive, read by the first {@link #heading}. */
   private List<Machine> shown;
 
@@ -128,29 +134,35 @@ public final class BenchmarksReport {
       System.out.println("wrote " + entry);
       return;
     }
-    if (args.length != 2 && args.length != 3) {
-      System.err.println("usage: BenchmarksReport RESULTS_DIR BENCHMARKS.md [cluster.json, default RESULTS_DIR's]\n"
-          + "       BenchmarksReport --targets-only RESULTS_DIR ARCHIVE_DIR");
+    boolean again = args.length > 0 && args[0].equals("--again");
+    String[] files = again ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+    if (files.length != 2 && files.length != 3) {
+      System.err.println("usage: BenchmarksReport [--again] RESULTS_DIR BENCHMARKS.md [cluster.json, default "
+          + "RESULTS_DIR's]\n       BenchmarksReport --targets-only RESULTS_DIR ARCHIVE_DIR\n"
+          + "--again: the results' run is not its CPU's latest; the archive keeps that CPU's later entry");
       System.exit(2);
     }
-    Path results = Path.of(args[0]);
-    write(results, Path.of(args[1]), args.length == 3 ? Path.of(args[2]) : results.resolve("cluster.json"));
-    System.out.println("wrote " + args[1]);
+    Path results = Path.of(files[0]);
+    write(results, Path.of(files[1]), files.length == 3 ? Path.of(files[2]) : results.resolve("cluster.json"), !again);
+    System.out.println("wrote " + files[1]);
   }
 
   /** Writes the report for the results in {@code results} to {@code out}, and its charts beside it. */
   static void write(Path results, Path out) throws IOException {
-    write(results, out, results.resolve("cluster.json"));
+    write(results, out, results.resolve("cluster.json"), true);
   }
 
   /**
-   * The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). The run's targets
-   * table is also kept in {@code results/targets/} as its CPU's entry, and the other CPUs' entries there are reported.
+   * The same, with the Spark benchmark's results read from {@code cluster} (which may be absent). When the run is its
+   * CPU's {@code latest}, its targets table is also kept in {@code results/targets/} as that CPU's entry; else an
+   * entry there from a later run of the same CPU stays, and is reported after this run's table. The other CPUs'
+   * entries there are reported apart.
    */
-  static void write(Path results, Path out, Path cluster) throws IOException {
+  static void write(Path results, Path out, Path cluster, boolean latest) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster, results.resolve(TARGETS_DIR))
-        .render(out.toAbsolutePath().getParent()));
+    BenchmarksReport report = new BenchmarksReport(results, cluster, results.resolve(TARGETS_DIR));
+    report.latest = latest;
+    AtomicFiles.writeString(out, report.render(out.toAbsolutePath().getParent()));
   }
 
   /** The folder of a results directory that keeps every CPU's targets table ({@link CpuTargets}). */
@@ -597,10 +609,22 @@ public final class BenchmarksReport {
    * on its own: the figures of another CPU are never put in this run's tables.
    */
   private void otherCpus(CpuTargets thisRun) throws IOException {
-    if (!machine.cpuinfo().isEmpty()) {
+    if (!machine.cpuinfo().isEmpty() && latest) {
       thisRun.writeTo(archive);
     }
-    List<CpuTargets> others = CpuTargets.readAll(archive).stream()
+    List<CpuTargets> all = CpuTargets.readAll(archive);
+    for (CpuTargets e : all) {
+      boolean sameCpu = e.machine().fingerprint().equals(machine.fingerprint());
+      if (sameCpu && !latest && !machine.cpuinfo().isEmpty() && !(e.run().equals(thisRun.run())
+          && e.commit().equals(thisRun.commit()) && e.date().equals(thisRun.date()))) {
+        md.append("### Since, on the same CPU\n\n");
+        md.append("A later, shorter run measured these targets again; the rest of this report is of the run "
+            + "above.\n\n");
+        md.append(measuredBy(e)).append(" FMA peak, all cores: ").append(e.fmaPeak()).append(".\n\n");
+        targetTable(e.rows().stream().map(r -> r.toArray(String[]::new)).toList());
+      }
+    }
+    List<CpuTargets> others = all.stream()
         .filter(e -> !e.machine().fingerprint().equals(machine.fingerprint())).toList();
     if (others.isEmpty()) {
       return;

@@ -284,6 +284,43 @@ class BenchmarksReportTest {
     assertEquals(CpuTargets.file(archive, entry.machine()), file);
   }
 
+  /**
+   * {@code benchmarks/run targets} archives its targets, then writes the last full run's report again: that report
+   * keeps the short run's entry for their common CPU, where written as a full run's it would replace it with its own
+   * older one, and shows it after its own targets.
+   */
+  @Test
+  void theReportOfAFullRunWrittenAgainKeepsAndShowsALaterShortRunOnItsCpu() throws IOException {
+    Files.writeString(results.resolve("run.json"),
+        "{\"run\": \"benchmarks/run\", \"commit\": \"abc1234\", \"date\": \"2026-12-04\"}");
+    String full = report();
+    assertFalse(full.contains("### Since, on the same CPU"), full);
+    Path archive = results.resolve("targets");
+
+    Path shortRun = results.getParent().resolve("short");
+    Files.createDirectories(shortRun);
+    for (String f : List.of("jmh-delta4j.json", "jmh-delta4j.machine.json")) {
+      Files.copy(results.resolve(f), shortRun.resolve(f));
+    }
+    Files.writeString(shortRun.resolve("run.json"),
+        "{\"run\": \"benchmarks/run targets\", \"commit\": \"def5678\", \"date\": \"2026-12-07\"}");
+    Path entry = BenchmarksReport.archiveTargets(shortRun, archive);
+    BenchmarksReport.write(results, out, results.resolve("cluster.json"), false);
+    String again = Files.readString(out);
+    assertEquals("def5678", CpuTargets.read(entry).commit(), "the short run's entry stays");
+    int since = again.indexOf("### Since, on the same CPU");
+    assertTrue(since > again.indexOf("Measured by `benchmarks/run` on commit abc1234, 2026-12-04."), again);
+    assertTrue(again.indexOf("Measured by `benchmarks/run targets` on commit def5678, 2026-12-07.", since) > since,
+        again);
+    try (var files = Files.list(archive)) {
+      assertEquals(1, files.count());
+    }
+
+    BenchmarksReport.write(results, out); // a full run's report: its run is its CPU's latest again
+    assertEquals("abc1234", CpuTargets.read(entry).commit());
+    assertFalse(Files.readString(out).contains("### Since, on the same CPU"));
+  }
+
   @Test
   void aShortRunThatMeasuredNoTargetIsRefused() throws IOException {
     Files.writeString(results.resolve("jmh-delta4j.json"), "[]");
