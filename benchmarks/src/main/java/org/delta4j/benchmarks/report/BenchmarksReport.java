@@ -739,8 +739,21 @@ public final class BenchmarksReport {
       status = verdict(measured, required, atLeast);
     }
     boolean pct = what.contains("% of");
-    return new String[] {what, pct ? percent(measured) : num(measured),
+    return new String[] {what, measuredCell(measured, required, pct, status.startsWith("**missed**")),
         (atLeast ? "≥ " : "≤ ") + (pct ? percent(required) : num(required)), status};
+  }
+
+  /**
+   * The measured value as its table shows it: a percentage or a number, rounded as the requirement is, but with a
+   * digit more where a missed target would read as its own requirement ("60 %" against "≥ 60 %").
+   */
+  static String measuredCell(double measured, double required, boolean pct, boolean missed) {
+    String shown = pct ? percent(measured) : num(measured);
+    if (missed && shown.equals(pct ? percent(required) : num(required))) {
+      return pct ? String.format(Locale.ROOT, "%.1f %%", measured)
+          : String.format(Locale.ROOT, Math.abs(measured) >= 100 ? "%,.1f" : "%.4g", measured);
+    }
+    return shown;
   }
 
   private void targetTable(List<String[]> rows) {
@@ -766,7 +779,7 @@ public final class BenchmarksReport {
       return String.format(Locale.ROOT, "**missed**: %,.0f× the limit", measured / required);
     }
     double gap = atLeast ? (required - measured) / required : (measured - required) / required;
-    return String.format(Locale.ROOT, "**missed** by %.0f %%", 100 * gap);
+    return String.format(Locale.ROOT, 100 * gap < 1 ? "**missed** by %.1f %%" : "**missed** by %.0f %%", 100 * gap);
   }
 
   /** Which BLAS every peer ran on, as recorded by the process that measured it. */

@@ -107,6 +107,19 @@ class BenchmarksReportTest {
     return Files.readString(out);
   }
 
+  /** A target missed by less than its rounding says by how much, and its measured value does not read as the limit. */
+  @Test
+  void aTargetMissedByLessThanItsRoundingShowsTheDigitThatMissesIt() {
+    assertEquals("**missed** by 0.7 %", BenchmarksReport.verdict(59.6, 60, true));
+    assertEquals("**missed** by 2 %", BenchmarksReport.verdict(58.8, 60, true));
+    assertEquals("59.6 %", BenchmarksReport.measuredCell(59.6, 60, true, true));
+    assertEquals("59 %", BenchmarksReport.measuredCell(59.4, 60, true, true));
+    assertEquals("60 %", BenchmarksReport.measuredCell(60.2, 60, true, false));
+    assertEquals("0.7996", BenchmarksReport.measuredCell(0.79961, 0.8, false, true));
+    assertEquals("0.790", BenchmarksReport.measuredCell(0.79, 0.8, false, true));
+    assertEquals("1,024.4", BenchmarksReport.measuredCell(1024.4, 1024, false, true)); // bytes a step, at most 1,024
+  }
+
   @Test
   void aLimitExceededTenfoldIsMissedBySoManyTimesTheLimit() {
     assertEquals("met", BenchmarksReport.verdict(4096, 4096, false));
