@@ -46,9 +46,12 @@ final class DoubleGemm {
 
     /**
      * The rows × cols corner of a computed tile, α times, into C at co: added, or, unless {@code accumulate}, stored
-     * without reading C (the first block of k when β = 0); a subnormal result stored as 0 (see the class comment).
+     * without reading C (the first block of k when β = 0). In the {@code last} block of k, whose sums are C's
+     * results, a subnormal result is stored as 0 (see the class comment); an earlier block's partial sums as they are,
+     * a compare and a blend a vector fewer.
      */
-    void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co, int ldc);
+    void addTile(int rows, int cols, double alpha, boolean accumulate, boolean last, double[] tile, double[] c, int co,
+        int ldc);
 
     /**
      * One row of a product with too few rows to pack: c[co + j] += α·Σₚ a[ao + p]·b[p·ldb + j] for j &lt; n, p &lt; k,
@@ -141,6 +144,8 @@ final class DoubleGemm {
     int jobColsPerPart;
     int jobThreads;
     boolean jobAccumulate;
+    /** Whether the job's block of k is the product's last (see {@link MicroKernel#addTile}). */
+    boolean jobLast;
     CpuShape.Blocking jobBlocking;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
@@ -152,7 +157,7 @@ final class DoubleGemm {
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
-          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, bPack, jobBlocking);
+          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, jobLast, bPack, jobBlocking);
     }
 
     /** Sets the product a split job computes: C (+)= α·op(A)·op(B), m × n, k steps. */
@@ -342,6 +347,7 @@ final class DoubleGemm {
         w.jobC = c;
         w.jobLdc = ldc;
         w.jobAccumulate = accumulate || pc > 0;
+        w.jobLast = pc + kc == k;
         w.jobBlocking = bl;
         pool.invoke(threads, w.part);
         w.clearJob();
@@ -521,7 +527,7 @@ final class DoubleGemm {
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
         packB(tb, b, ldb, pc, jc, kc, nc, bPack);
-        block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, bPack, bl);
+        block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, pc + kc == k1, bPack, bl);
       }
     }
   }
@@ -555,7 +561,8 @@ final class DoubleGemm {
         for (int jc = j0; jc < j1; jc += bl.nc()) {
           int nc = Math.min(bl.nc(), j1 - jc);
           packB(tb, b, ldb, pc, jc, kc, nc, bPack);
-          tiles(true, rows, nc, kc, aPack, bPack, alpha, c, c0 + i0 * ldc + jc, ldc, blockAccumulates, own.tile);
+          tiles(true, rows, nc, kc, aPack, bPack, alpha, c, c0 + i0 * ldc + jc, ldc, blockAccumulates, pc + kc == k1,
+              own.tile);
         }
       }
     }
@@ -602,32 +609,32 @@ final class DoubleGemm {
    * the same order into each element of C, so the bits are the same.
    */
   private void block(int from, int to, boolean ta, double[] a, int lda, int pc, int kc, int jc, int nc, double alpha,
-      double[] c, int c0, int ldc, boolean accumulate, double[] bPack, CpuShape.Blocking bl) {
+      double[] c, int c0, int ldc, boolean accumulate, boolean last, double[] bPack, CpuShape.Blocking bl) {
     Workspace own = workspaces.get(); // the running thread's: a worker's when the product is split
     double[] aPack = aPack(own, Math.min(bl.mc(), to - from), kc);
     boolean alongRows = to - from > kc;
     for (int ic = from; ic < to; ic += bl.mc()) {
       int mc = Math.min(bl.mc(), to - ic);
       packA(ta, a, lda, ic, pc, mc, kc, aPack);
-      tiles(alongRows, mc, nc, kc, aPack, bPack, alpha, c, c0 + ic * ldc + jc, ldc, accumulate, own.tile);
+      tiles(alongRows, mc, nc, kc, aPack, bPack, alpha, c, c0 + ic * ldc + jc, ldc, accumulate, last, own.tile);
     }
   }
 
   /** The tiles of an mc × nc block of C at co, along the rows of tiles or down the columns (see {@link #block}). */
   private void tiles(boolean alongRows, int mc, int nc, int kc, double[] aPack, double[] bPack, double alpha,
-      double[] c, int co, int ldc, boolean accumulate, double[] tile) {
+      double[] c, int co, int ldc, boolean accumulate, boolean last, double[] tile) {
     int mr = kernel.mr();
     int nr = kernel.nr();
     if (alongRows) {
       for (int ir = 0; ir < mc; ir += mr) {
         for (int jr = 0; jr < nc; jr += nr) {
-          tile(ir, jr, mc, nc, kc, aPack, bPack, alpha, c, co, ldc, accumulate, tile);
+          tile(ir, jr, mc, nc, kc, aPack, bPack, alpha, c, co, ldc, accumulate, last, tile);
         }
       }
     } else {
       for (int jr = 0; jr < nc; jr += nr) {
         for (int ir = 0; ir < mc; ir += mr) {
-          tile(ir, jr, mc, nc, kc, aPack, bPack, alpha, c, co, ldc, accumulate, tile);
+          tile(ir, jr, mc, nc, kc, aPack, bPack, alpha, c, co, ldc, accumulate, last, tile);
         }
       }
     }
@@ -638,13 +645,13 @@ final class DoubleGemm {
    * {@link MicroKernel#edge} kernel when at most {@link #EDGE_ROWS} rows are left (as {@link #packA} packed them).
    */
   private void tile(int ir, int jr, int mc, int nc, int kc, double[] aPack, double[] bPack, double alpha, double[] c,
-      int co, int ldc, boolean accumulate, double[] tile) {
+      int co, int ldc, boolean accumulate, boolean last, double[] tile) {
     int mr = kernel.mr();
     int nr = kernel.nr();
     int rows = Math.min(mr, mc - ir);
     MicroKernel k = rows <= EDGE_ROWS ? edge : kernel;
     k.compute(kc, aPack, ir / mr * kc * mr, bPack, jr / nr * kc * nr, tile);
-    k.addTile(rows, Math.min(nr, nc - jr), alpha, accumulate, tile, c, co + ir * ldc + jr, ldc);
+    k.addTile(rows, Math.min(nr, nc - jr), alpha, accumulate, last, tile, c, co + ir * ldc + jr, ldc);
   }
 
   /**
@@ -761,12 +768,13 @@ final class DoubleGemm {
     }
 
     @Override
-    public void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
-        int ldc) {
+    public void addTile(int rows, int cols, double alpha, boolean accumulate, boolean last, double[] tile, double[] c,
+        int co, int ldc) {
       for (int r = 0; r < rows; r++) {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[r * 8 + j];
-          c[co + r * ldc + j] = flush(accumulate ? c[co + r * ldc + j] + x : x);
+          double sum = accumulate ? c[co + r * ldc + j] + x : x;
+          c[co + r * ldc + j] = last ? flush(sum) : sum;
         }
       }
     }

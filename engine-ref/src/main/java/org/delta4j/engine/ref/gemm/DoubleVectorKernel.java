@@ -142,27 +142,35 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
    * heap (seen with 256-bit vectors, where the 4-row tile allocated about 70 KB a step of a small network in FLOAT64).
    */
   @Override
-  public void addTile(int rows, int cols, double alpha, boolean accumulate, double[] tile, double[] c, int co,
-      int ldc) {
+  public void addTile(int rows, int cols, double alpha, boolean accumulate, boolean last, double[] tile, double[] c,
+      int co, int ldc) {
     DoubleVector al = DoubleVector.broadcast(S, alpha);
     for (int r = 0; r < rows; r++) {
       int o = co + r * ldc;
       int t = r * NR;
       // No vector crosses a call: C2 does not always inline a callee here, and a vector passed to one is boxed.
-      if (cols == NR && accumulate) { // c ← α·tile + c, one fused multiply-add a vector
+      // Each case written out, a vector never merged from two: C2 may box a vector that two paths define.
+      if (cols == NR && accumulate && last) { // c ← α·tile + c, one fused multiply-add a vector, subnormals 0
         DoubleVector lo = DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o));
         DoubleVector hi = DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L));
         lo.blend(0, lo.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o);
         hi.blend(0, hi.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o + L);
-      } else if (cols == NR) { // c ← α·tile
+      } else if (cols == NR && accumulate) { // the same, a partial sum
+        DoubleVector.fromArray(S, tile, t).fma(al, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
+        DoubleVector.fromArray(S, tile, t + L).fma(al, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+      } else if (cols == NR && last) { // c ← α·tile, subnormals 0
         DoubleVector lo = DoubleVector.fromArray(S, tile, t).mul(al);
         DoubleVector hi = DoubleVector.fromArray(S, tile, t + L).mul(al);
         lo.blend(0, lo.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o);
         hi.blend(0, hi.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(c, o + L);
+      } else if (cols == NR) { // the same, a partial sum
+        DoubleVector.fromArray(S, tile, t).mul(al).intoArray(c, o);
+        DoubleVector.fromArray(S, tile, t + L).mul(al).intoArray(c, o + L);
       } else {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[t + j];
-          c[o + j] = DoubleGemm.flush(accumulate ? c[o + j] + x : x);
+          double sum = accumulate ? c[o + j] + x : x;
+          c[o + j] = last ? DoubleGemm.flush(sum) : sum;
         }
       }
     }
