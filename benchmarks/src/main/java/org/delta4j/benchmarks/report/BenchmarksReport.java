@@ -605,8 +605,9 @@ public final class BenchmarksReport {
   }
 
   /**
-   * Keeps this run's targets as its CPU's entry in the archive, and writes every other CPU's latest table there, each
-   * on its own: the figures of another CPU are never put in this run's tables.
+   * Keeps this run's targets as its CPU's entry in the archive (when it is that CPU's {@link #latest} run; else shows
+   * the later entry there after this run's table), and writes every other CPU's latest table there, each on its own:
+   * the figures of another CPU are never put in this run's tables.
    */
   private void otherCpus(CpuTargets thisRun) throws IOException {
     if (!machine.cpuinfo().isEmpty() && latest) {
