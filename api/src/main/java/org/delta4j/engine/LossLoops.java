@@ -142,10 +142,9 @@ public final class LossLoops {
    */
   private static void gradient(Object a, int i, double v) {
     if (a instanceof float[] f) {
-      float x = (float) v;
-      f[i] = Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
+      f[i] = Subnormals.flush((float) v);
     } else {
-      ((double[]) a)[i] = Math.abs(v) < Double.MIN_NORMAL ? 0 : v;
+      ((double[]) a)[i] = Subnormals.flush(v);
     }
   }
 

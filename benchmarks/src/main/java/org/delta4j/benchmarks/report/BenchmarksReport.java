@@ -71,12 +71,13 @@ public final class BenchmarksReport {
    * writes its report, and not when the report of an earlier full run is written again after a short run
    * ({@code benchmarks/run targets}), whose entry for the same CPU is the later one.
    */
-  private boolean latest = true;
+  private final boolean latest;
   /** This run's machine and every CPU in the archive, read by the first {@link #heading}. */
   private List<Machine> shown;
 
-  private BenchmarksReport(Path results, Path cluster, Path archive) throws IOException {
+  private BenchmarksReport(Path results, Path cluster, Path archive, boolean latest) throws IOException {
     this.archive = archive;
+    this.latest = latest;
     this.run = json(results.resolve("run.json"));
     this.spark = SparkSection.read(cluster);
     this.machine = Machine.read(results.resolve("jmh-delta4j.machine.json"));
@@ -160,9 +161,8 @@ public final class BenchmarksReport {
    */
   static void write(Path results, Path out, Path cluster, boolean latest) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    BenchmarksReport report = new BenchmarksReport(results, cluster, results.resolve(TARGETS_DIR));
-    report.latest = latest;
-    AtomicFiles.writeString(out, report.render(out.toAbsolutePath().getParent()));
+    AtomicFiles.writeString(out, new BenchmarksReport(results, cluster, results.resolve(TARGETS_DIR), latest)
+        .render(out.toAbsolutePath().getParent()));
   }
 
   /** The folder of a results directory that keeps every CPU's targets table ({@link CpuTargets}). */
@@ -174,7 +174,7 @@ public final class BenchmarksReport {
    * Returns the entry's file.
    */
   static Path archiveTargets(Path results, Path archive) throws IOException {
-    BenchmarksReport report = new BenchmarksReport(results, results.resolve("cluster.json"), archive);
+    BenchmarksReport report = new BenchmarksReport(results, results.resolve("cluster.json"), archive, true);
     if (report.machine.cpuinfo().isEmpty()) {
       throw new IOException(results.resolve("jmh-delta4j.machine.json") + ": no machine recorded; the targets of an "
           + "unknown CPU are not archived");

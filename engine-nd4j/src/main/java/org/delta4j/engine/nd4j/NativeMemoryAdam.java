@@ -1,5 +1,7 @@
 package org.delta4j.engine.nd4j;
 
+import static org.delta4j.engine.Subnormals.flush;
+
 import java.nio.ByteBuffer;
 import org.delta4j.engine.WorkerPool;
 
@@ -77,14 +79,6 @@ final class NativeMemoryAdam {
     } else {
       loop.doubles(w.bytes, g.bytes, m.bytes, v.bytes, from, to, rate, b1, b2, eps, 1 / c1, 1 / c2);
     }
-  }
-
-  static float flush(float x) {
-    return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
-  }
-
-  static double flush(double x) {
-    return Math.abs(x) < Double.MIN_NORMAL ? 0 : x;
   }
 
   /** One element at a time; also the vector loop's tail. */

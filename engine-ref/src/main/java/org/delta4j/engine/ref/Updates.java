@@ -1,5 +1,7 @@
 package org.delta4j.engine.ref;
 
+import static org.delta4j.engine.Subnormals.flush;
+
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 
 /**
@@ -13,14 +15,6 @@ import org.delta4j.engine.ref.gemm.MatrixMultiply;
  */
 final class Updates {
   private Updates() {}
-
-  static float flush(float x) {
-    return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
-  }
-
-  static double flush(double x) {
-    return Math.abs(x) < Double.MIN_NORMAL ? 0 : x;
-  }
 
   /** v ← μv + g; w ← w − α·v, or with Nesterov w ← w − α(g + μv). */
   static void momentum(float[] w, float[] g, float[] v, float rate, float mu, boolean nesterov) {

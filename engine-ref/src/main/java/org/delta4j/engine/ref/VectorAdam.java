@@ -28,7 +28,7 @@ final class VectorAdam implements Updates.FloatAdam {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vob1.mul(gi));
       FloatVector vi = vb2.mul(FloatVector.fromArray(S, v, i)).add(vob2.mul(gi).mul(gi));
-      mi = mi.blend(0f, mi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)); // flushed as in Updates.flush
+      mi = mi.blend(0f, mi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)); // flushed as Subnormals.flush
       vi = vi.blend(0f, vi.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
       mi.intoArray(m, i);
       vi.intoArray(v, i);

@@ -1,5 +1,7 @@
 package org.delta4j.engine.ref.gemm;
 
+import static org.delta4j.engine.Subnormals.flush;
+
 import org.delta4j.engine.WorkerPool;
 
 /**
@@ -452,11 +454,6 @@ final class DoubleGemm {
         c[row + j] = flush(accumulate ? c[row + j] + sum : sum);
       }
     }
-  }
-
-  /** x, or 0 where it is subnormal (see the class comment). */
-  static double flush(double x) {
-    return Math.abs(x) < Double.MIN_NORMAL ? 0 : x;
   }
 
   /** The tile-padded size of an m × n product: what the micro-kernel computes for it. */

@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.delta4j.engine.Subnormals;
 
 /**
  * The double micro-kernels on the JDK's Vector API: an MR × 2L tile (L lanes of the widest vector the JVM uses here)
@@ -170,7 +171,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         for (int j = 0; j < cols; j++) {
           double x = alpha * tile[t + j];
           double sum = accumulate ? c[o + j] + x : x;
-          c[o + j] = last ? DoubleGemm.flush(sum) : sum;
+          c[o + j] = last ? Subnormals.flush(sum) : sum;
         }
       }
     }
@@ -220,7 +221,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       sum.blend(0, sum.abs().compare(VectorOperators.LT, Double.MIN_NORMAL)).intoArray(y, yo + j);
     }
     for (; j < n; j++) {
-      y[yo + j] = DoubleGemm.flush(y[yo + j] + x[xo + j]);
+      y[yo + j] = Subnormals.flush(y[yo + j] + x[xo + j]);
     }
   }
 
