@@ -4,11 +4,13 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import org.delta4j.io.AtomicFiles;
 import org.delta4j.metrics.ConfusionMatrix;
@@ -25,9 +27,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
   private Charts() {}
 
-  /** Loss and accuracy per epoch, training and validation, one above the other, written to {@code png}. */
-  static void learningCurves(List<EpochResult> history, Path png) throws IOException {
-    write(learningCurves(history), png);
+  /**
+   * Loss and accuracy per epoch, training and validation, one above the other, written to {@code png}; false, said on
+   * {@code out}, when the chart cannot be drawn (see {@link #write(Supplier, Path, PrintWriter)}).
+   */
+  static boolean learningCurves(List<EpochResult> history, Path png, PrintWriter out) throws IOException {
+    return write(() -> learningCurves(history), png, out);
   }
 
   /**
@@ -68,9 +73,13 @@ public final class Charts {
     return chart;
   }
 
-  /** The confusion matrix, counts and row-normalised shares side by side, written to {@code png}. */
-  static void confusionMatrix(ConfusionMatrix m, List<String> classNames, Path png) throws IOException {
-    write(confusionMatrix(m, classNames), png);
+  /**
+   * The confusion matrix, counts and row-normalised shares side by side, written to {@code png}; false, said on {@code
+   * out}, when the chart cannot be drawn (see {@link #write(Supplier, Path, PrintWriter)}).
+   */
+  static boolean confusionMatrix(ConfusionMatrix m, List<String> classNames, Path png, PrintWriter out)
+      throws IOException {
+    return write(() -> confusionMatrix(m, classNames), png, out);
   }
 
   /**
@@ -93,7 +102,25 @@ public final class Charts {
     return bytes.toByteArray();
   }
 
-  private static void write(byte[] png, Path file) throws IOException {
-    AtomicFiles.write(file, tmp -> Files.write(tmp, png));
+  /**
+   * Draws a chart and writes it to {@code png}, returning true; a chart that cannot be drawn (a picture too large for
+   * the heap, a failure in the drawing code) is said on {@code out} and left out, returning false. A run draws its
+   * charts before it writes its model, and drawing them again would fail again: a chart must not cost the run its
+   * model. A chart that cannot be written is an IOException, as any report's, which stops the run before its model,
+   * for {@code train --resume} to finish once the file can be written.
+   */
+  static boolean write(Supplier<byte[]> draw, Path png, PrintWriter out) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = draw.get();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      out.println("No " + png.getFileName() + ": the chart could not be drawn (" + (e instanceof OutOfMemoryError
+          ? "out of memory" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+          + ")");
+      out.flush();
+      return false;
+    }
+    AtomicFiles.write(png, tmp -> Files.write(tmp, bytes));
+    return true;
   }
 }

@@ -18,7 +18,8 @@ import org.delta4j.metrics.ConfusionMatrix;
  * The confusion matrix drawn for people: the counts on the left and each actual class's row normalised to shares on
  * the right, actual classes down and predicted classes across. Each cell's colour runs on one sequential scale from
  * white (0) to dark blue (the largest count, or a share of 1), and its number is printed in black or white, whichever
- * stands out from the cell. Predicted class names are slanted so that neighbours never overlap.
+ * stands out from the cell. Predicted class names are slanted so that neighbours never overlap; a name too long for
+ * the picture is cut short with an ellipsis.
  */
 final class ConfusionMatrixChart {
   /**
@@ -26,6 +27,13 @@ final class ConfusionMatrixChart {
    * needed 1.5 GB of memory for cells no one could read.
    */
   static final int MAX_CLASSES = 100;
+
+  /**
+   * The widest a class name is drawn, in pixels; a longer one is cut short with an ellipsis. The picture grows with its
+   * widest name: one of 5,000 characters made a picture whose pixel count overflowed an int, one of 1,500 ran the heap
+   * out. Fashion-MNIST's names are at most about 130 pixels wide in the largest font.
+   */
+  static final int MAX_NAME_WIDTH = 300;
 
   /** The darkest colour of the scale. */
   static final Color DARK = new Color(8, 48, 107);
@@ -50,6 +58,31 @@ final class ConfusionMatrixChart {
         * f), (int) Math.round(255 + (DARK.getBlue() - 255) * f));
   }
 
+  /**
+   * {@code name} as drawn in {@code fm}'s font: whole where it is at most {@value #MAX_NAME_WIDTH} pixels wide, else
+   * its longest beginning that is with an ellipsis after it, cut between characters (never inside a surrogate pair).
+   */
+  static String abbreviate(String name, FontMetrics fm) {
+    // Only a name's first MAX_NAME_WIDTH characters can fit (a character that draws anything is a pixel wide or more),
+    // so a name of millions is never measured whole.
+    int chars = name.codePointCount(0, name.length());
+    String head = chars <= MAX_NAME_WIDTH ? name : name.substring(0, name.offsetByCodePoints(0, MAX_NAME_WIDTH));
+    if (head.length() == name.length() && fm.stringWidth(name) <= MAX_NAME_WIDTH) {
+      return name;
+    }
+    int fits = 0; // code points of head that fit before the ellipsis: a binary search, the width growing with them
+    int over = head.codePointCount(0, head.length()) + 1;
+    while (over - fits > 1) {
+      int mid = (fits + over) >>> 1;
+      if (fm.stringWidth(head.substring(0, head.offsetByCodePoints(0, mid)) + "…") <= MAX_NAME_WIDTH) {
+        fits = mid;
+      } else {
+        over = mid;
+      }
+    }
+    return head.substring(0, head.offsetByCodePoints(0, fits)) + "…";
+  }
+
   /** The layout for {@code names}, measured with {@code g}'s fonts. */
   static Layout layout(List<String> names, Graphics2D g) {
     int n = names.size();
@@ -58,7 +91,7 @@ final class ConfusionMatrixChart {
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, (int) (cell * 0.38)));
     Font valueFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(8, (int) (cell * 0.3)));
     FontMetrics fm = g.getFontMetrics(labelFont);
-    int widest = names.stream().mapToInt(fm::stringWidth).max().orElse(0);
+    int widest = names.stream().mapToInt(name -> fm.stringWidth(abbreviate(name, fm))).max().orElse(0);
     int left = MARGIN + widest + 12;
     int top = MARGIN + 2 * fm.getHeight();
     // a panel is as wide as its matrix, or as its title where few classes make the matrix narrower
@@ -81,7 +114,9 @@ final class ConfusionMatrixChart {
     BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
     Graphics2D pg = probe.createGraphics();
     Layout l = layout(names, pg);
-    int widest = names.stream().mapToInt(pg.getFontMetrics(l.labelFont())::stringWidth).max().orElse(0);
+    FontMetrics labels = pg.getFontMetrics(l.labelFont());
+    List<String> drawn = names.stream().map(name -> abbreviate(name, labels)).toList();
+    int widest = drawn.stream().mapToInt(labels::stringWidth).max().orElse(0);
     pg.dispose();
     int slant = (int) Math.ceil((widest + l.cell()) * Math.sqrt(0.5)) + 40;
     BufferedImage image = new BufferedImage(2 * l.panelGap() + slant,
@@ -125,7 +160,7 @@ final class ConfusionMatrixChart {
       FontMetrics fm = g.getFontMetrics();
       for (int a = 0; a < n; a++) { // actual classes, right-aligned before each row
         Rectangle c = l.cell(panel, a, 0);
-        g.drawString(names.get(a), c.x - 8 - fm.stringWidth(names.get(a)),
+        g.drawString(drawn.get(a), c.x - 8 - fm.stringWidth(drawn.get(a)),
             c.y + (c.height + fm.getAscent() - fm.getDescent()) / 2);
       }
       for (int p = 0; p < n; p++) { // predicted classes, slanted down-left from under each column
@@ -133,7 +168,7 @@ final class ConfusionMatrixChart {
         AffineTransform saved = g.getTransform();
         g.translate(c.x + c.width / 2.0 + fm.getAscent() / 2.0, c.y + c.height + 8);
         g.rotate(Math.PI / 4);
-        g.drawString(names.get(p), 0, 0);
+        g.drawString(drawn.get(p), 0, 0);
         g.setTransform(saved);
       }
     }

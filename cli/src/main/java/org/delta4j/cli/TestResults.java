@@ -19,7 +19,8 @@ final class TestResults {
 
   /**
    * Prints the results, and when {@code outputDir} is given writes them there as text and, for at most {@value
-   * ConfusionMatrixChart#MAX_CLASSES} classes, as a heat map. Returns the files written.
+   * ConfusionMatrixChart#MAX_CLASSES} classes, as a heat map (left out, saying so, when it cannot be drawn). Returns
+   * the files written.
    */
   static List<String> report(Evaluation e, List<String> classNames, PrintWriter out, Path outputDir)
       throws IOException {
@@ -36,7 +37,7 @@ final class TestResults {
           + "draws at most " + ConfusionMatrixChart.MAX_CLASSES + "); test-report.txt lists the matrix's cells");
       return List.of("test-report.txt");
     }
-    Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"));
-    return List.of("confusion-matrix.png", "test-report.txt");
+    return Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"), out)
+        ? List.of("confusion-matrix.png", "test-report.txt") : List.of("test-report.txt");
   }
 }

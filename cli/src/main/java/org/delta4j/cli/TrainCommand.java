@@ -325,15 +325,16 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    Charts.learningCurves(history, dir.resolve("learning-curves.png"));
+    boolean curves = Charts.learningCurves(history, dir.resolve("learning-curves.png"), out);
     AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
     List<String> reports = TestResults.report(test, loaded.test().classNames(), out, dir);
     // The model last: a written model marks the run complete, so a run stopped before it (killed during the test
-    // evaluation, or a report that cannot be written) is one that --resume finishes, reports and all.
+    // evaluation, or a report that cannot be written) is one that --resume finishes, reports and all. A chart that
+    // cannot be drawn would fail the same way on every resume, so it is left out (Charts.write), not fatal.
     ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     out.println();
-    out.println("Wrote " + modelFile + ", learning-curves.png, " + String.join(", ", reports));
+    out.println("Wrote " + modelFile + (curves ? ", learning-curves.png, " : ", ") + String.join(", ", reports));
     out.flush();
     return 0;
   }

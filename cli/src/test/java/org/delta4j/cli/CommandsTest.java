@@ -361,6 +361,24 @@ class CommandsTest {
     assertTrue(report.lines().filter(l -> l.contains(" → ")).count() <= 72, "at most one line a test sample");
   }
 
+  /**
+   * A class name of 5,000 characters is drawn cut short: the confusion-matrix chart's picture grew with it until its
+   * pixel count overflowed, and the run failed after training without writing its model.
+   */
+  @Test
+  void aVeryLongClassNameIsChartedAndTheModelWritten(@TempDir Path out) throws IOException {
+    String name = "a" + "n".repeat(4_999);
+    Path file = Files.writeString(points(out.resolve("long.csv"), 60, 2, "c", 11),
+        Files.readString(out.resolve("long.csv")).replace("c1\n", name + "\n"));
+    Run run = run("train", "--csv", file.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.resolve("run").toString());
+    assertEquals(0, run.exitCode(), run.err());
+    for (String f : new String[] {TrainCommand.MODEL, "confusion-matrix.png", "test-report.txt"}) {
+      assertTrue(Files.isRegularFile(out.resolve("run").resolve(f)), f);
+    }
+    assertTrue(Files.size(out.resolve("run").resolve("confusion-matrix.png")) < 1 << 20, "a picture of 2 classes");
+  }
+
   /** Options that would go unread, or pick for the user, are refused naming them. */
   @Test
   void optionsThatWouldGoUnreadAreRefused(@TempDir Path out) throws IOException {

@@ -92,6 +92,42 @@ class ConfusionMatrixChartTest {
     }
   }
 
+  /**
+   * A class name of any length is drawn cut short with an ellipsis, at most {@value
+   * ConfusionMatrixChart#MAX_NAME_WIDTH} pixels wide, so the picture's size does not grow with it: one of 5,000
+   * characters made a picture whose pixel count overflowed (NegativeArraySizeException), one of 1,500 ran the heap out,
+   * both after the training and before the model was written.
+   */
+  @Test
+  void aLongClassNameIsCutShortAndThePictureKeepsItsSize() {
+    for (int length : new int[] {1_500, 5_000, 1_000_000}) {
+      List<String> names = new java.util.ArrayList<>(NAMES);
+      names.set(3, "Dress " + "x".repeat(length));
+      BufferedImage image = ConfusionMatrixChart.render(matrix(), names);
+      java.awt.FontMetrics fm = image.createGraphics()
+          .getFontMetrics(ConfusionMatrixChart.layout(names, image.createGraphics()).labelFont());
+      String drawn = ConfusionMatrixChart.abbreviate(names.get(3), fm);
+      assertTrue(drawn.startsWith("Dress xxx") && drawn.endsWith("…"), drawn);
+      assertTrue(fm.stringWidth(drawn) <= ConfusionMatrixChart.MAX_NAME_WIDTH, drawn);
+      List<String> shortened = new java.util.ArrayList<>(NAMES);
+      shortened.set(3, drawn);
+      BufferedImage asDrawn = ConfusionMatrixChart.render(matrix(), shortened);
+      assertEquals(asDrawn.getWidth() + "×" + asDrawn.getHeight(), image.getWidth() + "×" + image.getHeight(),
+          length + " characters: the picture is as large as its names are drawn");
+    }
+    assertEquals("Ankle boot", ConfusionMatrixChart.abbreviate("Ankle boot",
+        new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics()), "a name that fits");
+  }
+
+  /** A name is cut between characters, never inside one written as two chars (a surrogate pair, such as 𝔸). */
+  @Test
+  void aNameIsCutBetweenCharacters() {
+    java.awt.FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics();
+    String drawn = ConfusionMatrixChart.abbreviate("𝔸".repeat(2_000), fm);
+    String kept = drawn.substring(0, drawn.length() - 1);
+    assertTrue(!kept.isEmpty() && kept.replace("𝔸", "").isEmpty() && drawn.endsWith("…"), drawn);
+  }
+
   @Test
   void theScaleRunsFromWhiteToDark() {
     assertEquals(Color.WHITE, ConfusionMatrixChart.shade(0));
