@@ -5,30 +5,35 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.delta4j.io.AtomicFiles;
 
 /**
  * A run's output directory (training's, the perceptron demonstration's), checked before any work starts and held for
  * the run: it must be (or become) a writable directory, not an existing file, and no other run may hold it. Holding it
  * means a lock on {@value #LOCK_FILE} inside it, released by {@link #close()} or when the process ends, however it
- * ends. Temporary files that killed writes left there are removed once the lock is held. A directory made for the run
- * that the run leaves empty (it was refused before writing anything: an unknown engine, a file that cannot be read) is
- * removed on {@link #close()}, so that a mistyped command leaves no empty {@code runs/<time>} behind.
+ * ends. Temporary files that killed writes left there are removed once the lock is held. The directories made for the
+ * run (the directory and any of its parents that were missing) that the run leaves empty (it was refused before
+ * writing anything: an unknown engine, a file that cannot be read) are removed on {@link #close()}, deepest first, so
+ * that a mistyped command leaves no empty {@code runs/<time>}, nor {@code a/b} of {@code a/b/c}, behind.
  */
 final class OutputDirectory implements AutoCloseable {
   /** The lock file inside the directory. */
   static final String LOCK_FILE = ".delta4j.lock";
 
   private final Path directory;
-  private final boolean made;
+  /** The directories made for the run, deepest first: the directory itself, if made, then its parents made with it. */
+  private final List<Path> made;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private OutputDirectory(Path directory, boolean made, FileChannel channel, FileLock lock) {
+  private OutputDirectory(Path directory, List<Path> made, FileChannel channel, FileLock lock) {
     this.directory = directory;
     this.made = made;
     this.channel = channel;
@@ -37,13 +42,18 @@ final class OutputDirectory implements AutoCloseable {
 
   /** Checks and locks {@code dir}, creating it if needed; every refusal names the directory and the reason. */
   static OutputDirectory hold(Path dir) throws IOException {
+    // An empty path resolves to the working directory: a run would land among whatever files are there.
+    if (dir.toString().isEmpty()) {
+      throw new IllegalArgumentException("--output is empty: name the directory for the run");
+    }
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("--output " + dir + " is an existing file, not a directory");
     }
-    boolean made = !Files.exists(dir);
+    List<Path> made = missing(dir);
     try {
       Files.createDirectories(dir);
     } catch (FileSystemException e) {
+      removeEmpty(made); // the parents made before the one that could not be
       throw new IOException("--output " + dir + ": cannot create the directory (" + Delta4jCommand.describe(e) + ")",
           e);
     }
@@ -51,8 +61,10 @@ final class OutputDirectory implements AutoCloseable {
     try {
       channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (AccessDeniedException e) {
+      removeEmpty(made);
       throw new IOException("--output " + dir + ": not writable (permission denied)", e);
     } catch (FileSystemException e) {
+      removeEmpty(made);
       throw new IOException("--output " + dir + ": cannot write there (" + Delta4jCommand.describe(e) + ")", e);
     }
     FileLock lock;
@@ -71,13 +83,36 @@ final class OutputDirectory implements AutoCloseable {
     return held;
   }
 
+  /**
+   * The directories {@code dir} and its parents that do not exist, deepest first, as {@link Files#createDirectories}
+   * makes them: absolute and normalised (it makes a and a/c for a/b/../c).
+   */
+  private static List<Path> missing(Path dir) {
+    List<Path> missing = new ArrayList<>();
+    for (Path d = dir.toAbsolutePath().normalize(); d != null && Files.notExists(d); d = d.getParent()) {
+      missing.add(d);
+    }
+    return missing;
+  }
+
+  /** Removes those of {@code dirs} that are empty, in order; one that holds anything stays, as do its parents. */
+  private static void removeEmpty(List<Path> dirs) throws IOException {
+    for (Path d : dirs) {
+      try {
+        Files.deleteIfExists(d);
+      } catch (DirectoryNotEmptyException e) {
+        return; // something was written there meanwhile, so its parents hold it
+      }
+    }
+  }
+
   Path path() {
     return directory;
   }
 
   @Override
   public void close() throws IOException {
-    boolean unused = made && holdsOnlyTheLock();
+    boolean unused = !made.isEmpty() && holdsOnlyTheLock();
     try {
       if (unused) {
         Files.deleteIfExists(directory.resolve(LOCK_FILE));
@@ -87,7 +122,7 @@ final class OutputDirectory implements AutoCloseable {
       channel.close();
     }
     if (unused) {
-      Files.deleteIfExists(directory);
+      removeEmpty(made);
     }
   }
 

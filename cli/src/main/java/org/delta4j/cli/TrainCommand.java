@@ -128,10 +128,6 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Delta4jCommand.registerKinds();
-    // An empty path resolves to the working directory: a run would land among whatever files are there.
-    if (output != null && output.toString().isEmpty()) {
-      throw new IllegalArgumentException("--output is empty: name the directory for the run");
-    }
     if (resume && output == null) {
       throw new IllegalArgumentException("--resume needs --output, the directory of the run to continue");
     }

@@ -1006,13 +1006,21 @@ class CommandsTest {
     assertEquals(1, run("train", "--data", data.toString(), "--engine", "tpu", "--output", own.toString())
         .exitCode());
     assertTrue(Files.isDirectory(own), "the user's own directory stays");
+    // every directory made for it, not only the last: a/b was left behind
+    Run nested = run("train", "--data", data.toString(), "--engine", "tpu", "--output",
+        own.resolve("a/b/c").toString());
+    assertEquals(1, nested.exitCode(), nested.out());
+    assertTrue(Files.notExists(own.resolve("a")), "the directories made for the run are gone");
+    assertTrue(Files.isDirectory(own), "the user's own directory stays");
   }
 
+  /** By every command that writes a directory: the perceptron demonstration wrote into the working directory. */
   @Test
   void anEmptyOutputIsRefusedNotTakenForTheCurrentDirectory() {
-    for (String[] resume : new String[][] {{}, {"--resume"}}) {
-      List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--epochs", "1", "--output", ""));
-      args.addAll(List.of(resume));
+    for (String[] command : new String[][] {{"train", "--epochs", "1"}, {"train", "--epochs", "1", "--resume"},
+        {"perceptron", "--pairs", "0"}}) {
+      List<String> args = new ArrayList<>(List.of(command));
+      args.addAll(List.of("--data", data.toString(), "--output", ""));
       Run r = run(args.toArray(String[]::new));
       assertEquals(1, r.exitCode(), r.out());
       assertEquals("error: --output is empty: name the directory for the run", r.err().trim());
