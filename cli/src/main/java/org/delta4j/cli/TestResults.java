@@ -10,6 +10,10 @@ import org.delta4j.train.Evaluation;
 
 /** Prints a test evaluation for people — accuracy, per-class precision, recall and F1, the confusion matrix. */
 final class TestResults {
+  /** The files {@link #report} writes: the results as text, and the confusion matrix's chart. */
+  static final String REPORT = "test-report.txt";
+  static final String CONFUSION_MATRIX = "confusion-matrix.png";
+
   private TestResults() {}
 
   static String text(Evaluation e, List<String> classNames) {
@@ -31,13 +35,13 @@ final class TestResults {
     if (outputDir == null) {
       return List.of();
     }
-    AtomicFiles.writeString(outputDir.resolve("test-report.txt"), text);
+    AtomicFiles.writeString(outputDir.resolve(REPORT), text);
     if (classNames.size() > ConfusionMatrixChart.MAX_CLASSES) {
       out.println("No confusion-matrix.png: a chart of " + classNames.size() + " classes would be past reading (it "
           + "draws at most " + ConfusionMatrixChart.MAX_CLASSES + "); test-report.txt lists the matrix's cells");
-      return List.of("test-report.txt");
+      return List.of(REPORT);
     }
-    return Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve("confusion-matrix.png"), out)
-        ? List.of("confusion-matrix.png", "test-report.txt") : List.of("test-report.txt");
+    return Charts.confusionMatrix(e.confusion(), classNames, outputDir.resolve(CONFUSION_MATRIX), out)
+        ? List.of(CONFUSION_MATRIX, REPORT) : List.of(REPORT);
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -54,6 +55,11 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   static final String CHECKPOINT = "checkpoint.safetensors";
   static final String MODEL = "model.safetensors";
+  static final String NETWORK = "network.json";
+  static final String LEARNING_CURVES = "learning-curves.png";
+  /** Every file a run writes in its directory (the lock and the temporary files of writes aside). */
+  static final List<String> FILES = List.of(CHECKPOINT, MODEL, NETWORK, LEARNING_CURVES, TestResults.REPORT,
+      TestResults.CONFUSION_MATRIX);
   /**
    * Test images per batch: the convolutional preset's work tensors grow with the batch (its second convolution's
    * im2col columns alone are 139 MB at 1,000 images), and the heap bin/delta4j gives the program is 1 GiB.
@@ -206,9 +212,8 @@ final class TrainCommand implements Callable<Integer> {
       if (completed != null && completed.matches("\\d{1,9}")) { // else the full load below says what is wrong
         checkEpochs(dir, checkpoint, modelFile, Integer.parseInt(completed), planned(savedRun));
       }
-    } else if (Files.exists(checkpoint) || Files.exists(modelFile)) {
-      throw new IllegalArgumentException("--output " + dir + " already holds a run (" + (Files.exists(modelFile)
-          ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
+    } else {
+      refuseFilesOfTheRun(dir);
     }
 
     // A spec file is read before any data, and its seed is the run's unless --seed says otherwise: every option
@@ -321,8 +326,8 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    boolean curves = Charts.learningCurves(history, dir.resolve("learning-curves.png"), out);
-    AtomicFiles.writeString(dir.resolve("network.json"), NetworkSpecJson.write(network.spec()));
+    boolean curves = Charts.learningCurves(history, dir.resolve(LEARNING_CURVES), out);
+    AtomicFiles.writeString(dir.resolve(NETWORK), NetworkSpecJson.write(network.spec()));
     Evaluation test = Evaluation.of(network, loaded.test(), TrainCommand.EVALUATION_BATCH);
     List<String> reports = TestResults.report(test, loaded.test().classNames(), out, dir);
     // The model last: a written model marks the run complete, so a run stopped before it (killed during the test
@@ -330,9 +335,27 @@ final class TrainCommand implements Callable<Integer> {
     // cannot be drawn would fail the same way on every resume, so it is left out (Charts.write), not fatal.
     ModelFiles.save(network, new TrainingProgress(completed, history), run, modelFile);
     out.println();
-    out.println("Wrote " + modelFile + (curves ? ", learning-curves.png, " : ", ") + String.join(", ", reports));
+    out.println("Wrote " + modelFile + (curves ? ", " + LEARNING_CURVES + ", " : ", ") + String.join(", ", reports));
     out.flush();
     return 0;
+  }
+
+  /**
+   * Refuses a new run in a directory that holds any file the run would write, naming it: an earlier run's model or
+   * checkpoint (which --resume continues), its reports and charts, or a file of the user's own (given --spec
+   * d/network.json and -o d, the run wrote its own network.json over the spec file).
+   */
+  private static void refuseFilesOfTheRun(Path dir) {
+    if (Files.exists(dir.resolve(CHECKPOINT)) || Files.exists(dir.resolve(MODEL))) {
+      throw new IllegalArgumentException("--output " + dir + " already holds a run (" + (Files.exists(dir.resolve(
+          MODEL)) ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
+    }
+    for (String file : FILES) {
+      if (Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS)) { // a link too: the write would replace it
+        throw new IllegalArgumentException("--output " + dir + " already holds " + file + ", which this run would "
+            + "write over; move it, or choose another --output");
+      }
+    }
   }
 
   /** The epochs the resumed run planned: as it recorded, or (for a checkpoint without its options) as given. */

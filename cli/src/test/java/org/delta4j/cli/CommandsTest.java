@@ -917,10 +917,11 @@ class CommandsTest {
 
   @Test
   void aRunStoppedWhileWritingItsReportsIsOneAResumeFinishes(@TempDir Path out) throws IOException {
-    // A directory where the confusion matrix goes: the run trains, then cannot write its reports.
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "2", "--stop-after", "1", "--engine", "ref",
+        "--output", out.toString()).exitCode());
+    // A directory where the confusion matrix goes: the run trains its last epoch, then cannot write its reports.
     Path obstacle = Files.createDirectories(out.resolve("confusion-matrix.png").resolve("x"));
-    Run stopped = run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
-        out.toString());
+    Run stopped = run("train", "--resume", "--output", out.toString());
     assertEquals(1, stopped.exitCode(), stopped.out());
     assertTrue(stopped.err().contains("confusion-matrix.png"), stopped.err());
     assertTrue(Files.notExists(out.resolve("model.safetensors")), "the model marks a complete run: it is written last");
@@ -985,6 +986,35 @@ class CommandsTest {
     assertEquals(1, again.exitCode());
     assertTrue(again.err().contains("--output " + done + " already holds a run (model.safetensors); continue it with "
         + "--resume, or choose another --output"), again.err());
+  }
+
+  /**
+   * A new run refuses a directory that holds any file it would write, naming it, before any data is read: only a model
+   * or a checkpoint was looked for, so {@code train --spec d/network.json -o d} wrote the run's network.json over the
+   * user's spec file, and an earlier run's reports and charts were replaced without a word.
+   */
+  @Test
+  void aNewRunRefusesADirectoryHoldingAFileItWouldWrite(@TempDir Path dir) throws IOException {
+    Path specFile = dir.resolve("network.json");
+    String own = NetworkSpecJson.write(NetworkSpec.builder().input(784).dense(10)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
+    Files.writeString(specFile, own);
+    Run r = run("train", "--data", data.toString(), "--spec", specFile.toString(), "--epochs", "1", "--engine", "ref",
+        "--output", dir.toString());
+    assertEquals(1, r.exitCode(), r.out());
+    assertEquals("error: --output " + dir + " already holds network.json, which this run would write over; move it, "
+        + "or choose another --output", r.err().trim());
+    assertTrue(r.out().isEmpty(), "refused before any data is read: " + r.out());
+    assertEquals(own, Files.readString(specFile), "the spec file is the user's still");
+    for (String file : new String[] {"test-report.txt", "learning-curves.png", "confusion-matrix.png"}) {
+      Path earlier = Files.createDirectories(dir.resolve("earlier-" + file));
+      Files.writeString(earlier.resolve(file), "an earlier run's");
+      Run again = run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+          earlier.toString());
+      assertEquals("error: --output " + earlier + " already holds " + file + ", which this run would write over; "
+          + "move it, or choose another --output", again.err().trim());
+      assertEquals("an earlier run's", Files.readString(earlier.resolve(file)));
+    }
   }
 
   /**
