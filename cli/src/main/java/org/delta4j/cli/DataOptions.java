@@ -15,6 +15,7 @@ import org.delta4j.datasets.CsvReader;
 import org.delta4j.datasets.FashionMnist;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** Where the data comes from: Fashion-MNIST (the default) or a CSV file. Shared by every command that reads data. */
 final class DataOptions {
@@ -96,6 +97,22 @@ final class DataOptions {
   static String brief(List<String> names) {
     return names.size() <= 12 ? names.toString()
         : "[" + String.join(", ", names.subList(0, 10)) + ", … " + (names.size() - 10) + " more]";
+  }
+
+  /**
+   * Refuses --label-column and --header without --csv: they say how to read a CSV file, and the command would read
+   * Fashion-MNIST without a word. {@code given} is the command's parse result, which says what the user gave.
+   */
+  void refuseCsvOptionsWithoutCsv(ParseResult given) {
+    if (csv != null) {
+      return;
+    }
+    for (String option : List.of("--label-column", "--header")) {
+      if (given.hasMatchedOption(option)) {
+        throw new IllegalArgumentException((option.equals("--header") ? option : option + " " + labelColumn)
+            + " applies only to --csv: without it the data is Fashion-MNIST");
+      }
+    }
   }
 
   /** Refuses --csv beside --data or --download, which name another source, and would go unread without a word. */

@@ -27,6 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Delta4jCommand.registerKinds();
     PrintWriter out = spec.commandLine().getOut();
+    model.refuseUnread(data, spec.commandLine().getParseResult());
     SavedModel saved = model.load();
     DataOptions.Loaded loaded = model.testData(data, spec.commandLine().getParseResult(), out);
     model.checkFits(saved.network(), loaded.test());

@@ -35,6 +35,23 @@ final class ModelOptions {
   boolean allSamples;
 
   /**
+   * Refuses options that would go unread, before the model is read: the CSV file's options without --csv (see {@link
+   * DataOptions#refuseCsvOptionsWithoutCsv}), and --seed where it draws nothing, Fashion-MNIST's test set being fixed
+   * and --all-samples taking a file whole.
+   */
+  void refuseUnread(DataOptions data, ParseResult given) {
+    data.refuseCsvOptionsWithoutCsv(given);
+    if (seed != null && data.csv == null) {
+      throw new IllegalArgumentException("--seed " + seed + " applies only to --csv, whose test part it draws: "
+          + "Fashion-MNIST's test set is fixed");
+    }
+    if (seed != null && allSamples) {
+      throw new IllegalArgumentException("--seed " + seed + " draws a --csv file's test part, and --all-samples takes "
+          + "every sample: give one");
+    }
+  }
+
+  /**
    * The samples to score. Without --csv, Fashion-MNIST's test set. With --csv, the test part the model's training run
    * held out of the file, which must be that run's data as the run read it: the run's fingerprint of its training,
    * validation and test parts is compared with the file's, split by the run's seed and validation fraction, since

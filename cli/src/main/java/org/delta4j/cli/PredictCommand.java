@@ -38,6 +38,7 @@ final class PredictCommand implements Callable<Integer> {
     Delta4jCommand.registerKinds();
     PrintWriter out = spec.commandLine().getOut();
     TrainCommand.checkRange("--count", count, 1, Integer.MAX_VALUE);
+    model.refuseUnread(data, spec.commandLine().getParseResult());
     SavedModel saved = model.load();
     Network net = saved.network();
     Dataset test = model.testData(data, spec.commandLine().getParseResult(), out).test();

@@ -142,8 +142,9 @@ final class TrainCommand implements Callable<Integer> {
     checkValidationFraction(validationFraction);
     checkLearningRate(learningRate);
     checkKinds(optimizer, preset);
-    if (!resume) { // a resumed run knows its epochs once its checkpoint is read
+    if (!resume) { // a resumed run knows its epochs, data and network once its checkpoint is read
       checkStopAfter(0);
+      refuseUnread();
     }
     Path dir = output != null ? output
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -164,6 +165,19 @@ final class TrainCommand implements Callable<Integer> {
     if (stopAfter != null && (stopAfter <= done || stopAfter > epochs)) {
       throw new IllegalArgumentException("--stop-after must be after the epochs already done (" + done
           + ") and at most --epochs (" + epochs + "), got " + stopAfter);
+    }
+  }
+
+  /**
+   * Refuses options the run would not read: the CSV file's options without --csv (see {@link
+   * DataOptions#refuseCsvOptionsWithoutCsv}), and --preset beside --spec, which names the network instead (--preset has
+   * a default, so only one given counts).
+   */
+  private void refuseUnread() {
+    data.refuseCsvOptionsWithoutCsv(spec.commandLine().getParseResult());
+    if (specFile != null && matched("--preset")) {
+      throw new IllegalArgumentException("--preset " + preset + " and --spec " + specFile + " both name the network: "
+          + "give one");
     }
   }
 
@@ -208,6 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         savedRun = RunConfiguration.fromJson(json, checkpoint);
         adopt(savedRun, checkpoint);
       }
+      refuseUnread();
       String completed = SafeTensors.readMetadata(checkpoint).get("completed_epochs");
       if (completed != null && completed.matches("\\d{1,9}")) { // else the full load below says what is wrong
         checkEpochs(dir, checkpoint, modelFile, Integer.parseInt(completed), planned(savedRun));

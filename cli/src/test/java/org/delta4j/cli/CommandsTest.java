@@ -401,6 +401,84 @@ class CommandsTest {
   }
 
   /**
+   * The options that say how to read a --csv file are refused without one, naming the option and its value, before
+   * anything is read or made: {@code train --header --label-column 3} trained on Fashion-MNIST without a word, and
+   * evaluate and predict ignored them likewise. A resumed run takes its --csv from its checkpoint, and may be given
+   * them again.
+   */
+  @Test
+  void csvOptionsWithoutCsvAreRefused(@TempDir Path out) throws IOException {
+    String[][] cases = {{"--header"}, {"--label-column", "3"}};
+    for (String[] option : cases) {
+      String expected = "error: " + String.join(" ", option) + " applies only to --csv: without it the data is "
+          + "Fashion-MNIST";
+      Run train = run(concat(new String[] {"train", "--data", data.toString(), "--epochs", "1", "--output",
+          out.resolve("run").toString()}, option));
+      assertEquals(1, train.exitCode(), train.out());
+      assertEquals(expected, train.err().trim());
+      assertTrue(train.out().isEmpty() && Files.notExists(out.resolve("run")), "refused first: " + train.out());
+      for (String command : new String[] {"evaluate", "predict"}) {
+        Run r = run(concat(new String[] {command, "--data", data.toString(), "--model",
+            out.resolve("none.safetensors").toString()}, option));
+        assertEquals(1, r.exitCode(), r.out());
+        assertEquals(expected, r.err().trim(), "refused before the model is read");
+      }
+    }
+    Path file = points(out.resolve("points.csv"), 60, 2, "", 12);
+    Files.writeString(file, "x,y,label\n" + Files.readString(file));
+    Path stopped = out.resolve("stopped");
+    assertEquals(0, run("train", "--csv", file.toString(), "--header", "--epochs", "2", "--stop-after", "1",
+        "--engine", "ref", "--output", stopped.toString()).exitCode());
+    Run resumed = run("train", "--resume", "--header", "--output", stopped.toString());
+    assertEquals(0, resumed.exitCode(), resumed.err());
+  }
+
+  /**
+   * evaluate's and predict's --seed draws a --csv file's test part, and is refused where it would draw nothing:
+   * Fashion-MNIST's test set (evaluate --model M --seed 5 ignored it without a word), or --all-samples' whole file.
+   */
+  @Test
+  void aSeedThatWouldDrawNothingIsRefused(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.resolve("run").toString()).exitCode());
+    String model = out.resolve("run").resolve(TrainCommand.MODEL).toString();
+    for (String command : new String[] {"evaluate", "predict"}) {
+      Run images = run(command, "--data", data.toString(), "--model", model, "--seed", "5");
+      assertEquals(1, images.exitCode(), images.out());
+      assertEquals("error: --seed 5 applies only to --csv, whose test part it draws: Fashion-MNIST's test set is "
+          + "fixed", images.err().trim());
+      Path file = points(out.resolve("points.csv"), 30, 2, "", 13);
+      Run all = run(command, "--csv", file.toString(), "--all-samples", "--model", model, "--seed", "5");
+      assertEquals(1, all.exitCode(), all.out());
+      assertEquals("error: --seed 5 draws a --csv file's test part, and --all-samples takes every sample: give one",
+          all.err().trim());
+    }
+  }
+
+  /**
+   * --preset and --spec both name the network: given both, the spec file was trained and --preset ignored without a
+   * word. Refused, before anything is read or made, and on a resumed run of a spec file too.
+   */
+  @Test
+  void aPresetBesideASpecFileIsRefused(@TempDir Path out) throws IOException {
+    Path specFile = Files.writeString(out.resolve("net.json"), NetworkSpecJson.write(NetworkSpec.builder().input(2)
+        .dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build()));
+    Path file = points(out.resolve("points.csv"), 60, 2, "", 14);
+    Run both = run("train", "--csv", file.toString(), "--preset", "cnn", "--spec", specFile.toString(), "--output",
+        out.resolve("both").toString());
+    assertEquals(1, both.exitCode(), both.out());
+    assertEquals("error: --preset cnn and --spec " + specFile + " both name the network: give one", both.err().trim());
+    assertTrue(both.out().isEmpty() && Files.notExists(out.resolve("both")), "refused first: " + both.out());
+    Path stopped = out.resolve("stopped");
+    assertEquals(0, run("train", "--csv", file.toString(), "--spec", specFile.toString(), "--epochs", "2",
+        "--stop-after", "1", "--engine", "ref", "--output", stopped.toString()).exitCode());
+    Run resumed = run("train", "--resume", "--preset", "mlp", "--output", stopped.toString());
+    assertEquals(1, resumed.exitCode(), resumed.out());
+    assertEquals("error: --preset mlp and --spec " + specFile.toAbsolutePath().normalize() + " both name the "
+        + "network: give one", resumed.err().trim());
+  }
+
+  /**
    * A run's network.json holds its schedule, annealed to 0 over that run's updates: given to a longer run as its spec,
    * the updates past the schedule's end trained at a rate of 0 without a word. Refused, naming both counts; the same
    * length, or options that set the schedule, train.
