@@ -87,9 +87,11 @@ final class ModelOptions {
     double fraction;
     try {
       fraction = Double.parseDouble(saved.get("--validation-fraction"));
-    } catch (NumberFormatException e) {
+      // as train checks it: a fraction out of range was refused by the split, naming neither the file nor the option
+      TrainCommand.checkValidationFraction(fraction);
+    } catch (IllegalArgumentException e) { // NumberFormatException among them
       throw new IllegalArgumentException(model + ": the recorded --validation-fraction '"
-          + saved.get("--validation-fraction") + "' is not a number", e);
+          + saved.get("--validation-fraction") + "' is not a number in [0, 1)", e);
     }
     DataOptions.Loaded loaded = data.load(fraction, seed(), out);
     String recorded = saved.get(RunConfiguration.DATA);

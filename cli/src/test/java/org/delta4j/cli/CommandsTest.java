@@ -544,6 +544,29 @@ class CommandsTest {
   }
 
   /**
+   * A model whose recorded run options no command line could give is refused naming the model file and the option:
+   * a --validation-fraction of 5 was refused as "validation fraction must be in (0, 1), got 5.0", naming neither.
+   */
+  @Test
+  void aRecordedValidationFractionOutOfRangeIsRefusedNamingTheModel(@TempDir Path out) throws IOException {
+    Path file = points(out.resolve("points.csv"), 60, 2, "", 15);
+    assertEquals(0, run("train", "--csv", file.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.resolve("run").toString()).exitCode());
+    var contents = SafeTensors.read(out.resolve("run").resolve(TrainCommand.MODEL));
+    for (String fraction : new String[] {"5.0", "-0.5", "NaN", "five"}) {
+      var metadata = new java.util.LinkedHashMap<>(contents.metadata());
+      metadata.put(ModelFiles.RUN, RunConfiguration.fromJson(metadata.get(ModelFiles.RUN), file)
+          .with("--validation-fraction", fraction).toJson());
+      Path model = out.resolve("damaged.safetensors");
+      SafeTensors.write(model, contents.tensors(), metadata);
+      Run r = run("evaluate", "--csv", file.toString(), "--engine", "ref", "--model", model.toString());
+      assertEquals(1, r.exitCode(), r.out());
+      assertEquals("error: " + model + ": the recorded --validation-fraction '" + fraction + "' is not a number in "
+          + "[0, 1)", r.err().trim());
+    }
+  }
+
+  /**
    * A class renamed between a run's start and its resume is refused, naming both sets of names: the data's checksum
    * sums the class indices, which a rename that keeps the sorted order ("cat" to "cow") keeps.
    */
