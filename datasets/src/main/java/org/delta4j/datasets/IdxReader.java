@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.delta4j.io.Heap;
 
@@ -17,10 +16,10 @@ import org.delta4j.io.Heap;
  * Reads files in the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed (recognised by its magic bytes):
  * two zero bytes, a type byte (0x08: unsigned bytes), the number of dimensions, each dimension as a big-endian int,
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
- * or more bytes than the dimensions announce — is an {@link IOException} naming the file and what is wrong. What the
- * header claims is never allocated on trust: a raw file's claim is checked against its size, and a compressed file's
- * memory grows with the data actually read. Data larger than the heap can still give is refused before it is read,
- * naming the size it needs.
+ * or more bytes than the dimensions announce, bytes after a compressed file's gzip data — is an {@link IOException}
+ * naming the file and what is wrong. What the header claims is never allocated on trust: a raw file's claim is checked
+ * against its size, and a compressed file's memory grows with the data actually read. Data larger than the heap can
+ * still give is refused before it is read, naming the size it needs.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -57,8 +56,16 @@ public final class IdxReader {
       int b1 = raw.read();
       raw.reset();
       boolean gzip = b0 == 0x1f && b1 == 0x8b;
-      try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-        return read(file, in, gzip ? -1 : Files.size(file));
+      try (InputStream data = gzip ? new GzipMembers(raw, 1 << 16) : raw;
+          DataInputStream in = new DataInputStream(data)) {
+        long size = Files.size(file);
+        IdxArray idx = read(file, in, gzip ? -1 : size);
+        // The data was read to its end, so the gzip data's end is known; the raw file's bytes after it were checked.
+        if (data instanceof GzipMembers members && members.end() < size) {
+          throw new IOException(file + ": " + (size - members.end()) + " bytes after the end of the gzip data (at "
+              + "byte " + members.end() + " of " + size + "); the file is corrupt or not what its name says");
+        }
+        return idx;
       } catch (ZipException | EOFException e) {
         if (gzip) { // header truncation is reported as an IOException above, so these come from the gzip stream
           throw new IOException(file + ": the gzip data is corrupt or truncated (" + e.getMessage()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +76,68 @@ class IdxReaderTest {
     refused(write("badgzip.gz", Arrays.copyOf(gz, gz.length - 6), false), "gzip");
     gz[gz.length - 6] ^= 0x55; // the CRC-32 in the trailer
     refused(write("flipped.gz", gz, false), "gzip");
+  }
+
+  /**
+   * Bytes after the gzip data are refused as bytes after a raw file's data are, naming the file and how many: they
+   * were ignored (GZIPInputStream ends at a member that no other member follows, whatever does follow it). A tail
+   * that begins like a member but is none is refused as corrupt gzip data.
+   */
+  @Test
+  void bytesAfterTheGzipDataAreRefusedNamingTheFile() throws IOException {
+    byte[] gz = Files.readAllBytes(write("good.gz", idx(8, new int[] {2, 2}, new byte[] {1, 2, 3, 4}), true));
+    byte[] long0 = new byte[200_000]; // past any buffer, so the end is found whatever was read ahead
+    for (byte[] tail : List.of("garbage!garbage!".getBytes(StandardCharsets.US_ASCII), new byte[1], new byte[] {0x1f},
+        long0)) {
+      Path f = write("tail" + tail.length + ".gz", concat(gz, tail), false);
+      refused(f, tail.length + " bytes after the end of the gzip data (at byte " + gz.length + " of "
+          + (gz.length + tail.length) + "); the file is corrupt or not what its name says");
+    }
+    refused(write("tail.gz", concat(gz, new byte[] {0x1f, (byte) 0x8b, 'x'}), false),
+        "the gzip data is corrupt or truncated");
+  }
+
+  /**
+   * A gzip file of several members (as {@code cat a.gz b.gz} makes one) holds their data one after the other, as gzip
+   * reads it; a header's optional fields (extra field, file name, comment, header CRC) are read past.
+   */
+  @Test
+  void gzipMembersFollowingEachOtherAreOneFileAndTheirHeadersFieldsAreReadPast() throws IOException {
+    byte[] data = {1, 2, 3, 4, 5, 6};
+    byte[] file = idx(8, new int[] {3, 2}, data);
+    byte[] first = Files.readAllBytes(write("first.gz", Arrays.copyOf(file, 9), true));
+    byte[] second = Files.readAllBytes(write("second.gz", Arrays.copyOfRange(file, 9, file.length), true));
+    for (byte[] gz : List.of(concat(first, second), concat(withHeaderFields(first), withHeaderFields(second)))) {
+      IdxReader.IdxArray a = IdxReader.read(write("members.gz", gz, false));
+      assertArrayEquals(new int[] {3, 2}, a.dims());
+      assertArrayEquals(data, a.data());
+    }
+    byte[] badHeaderCrc = withHeaderFields(first);
+    badHeaderCrc[10 + 2 + 3 + 6 + 2] ^= 1; // the header CRC, after the extra field, the name and the comment
+    refused(write("headercrc.gz", badHeaderCrc, false), "the gzip data is corrupt or truncated");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  /**
+   * The gzip member {@code gz} with every optional header field (RFC 1952): an extra field of 3 bytes, the file name
+   * "a.idx", the comment "c" and the header's CRC-16.
+   */
+  private static byte[] withHeaderFields(byte[] gz) {
+    java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream();
+    header.write(gz, 0, 10);
+    header.writeBytes(new byte[] {3, 0, 'x', 'y', 'z'});
+    header.writeBytes("a.idx\0c\0".getBytes(StandardCharsets.US_ASCII));
+    byte[] h = header.toByteArray();
+    h[3] = 2 | 4 | 8 | 16; // FHCRC, FEXTRA, FNAME, FCOMMENT
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(h);
+    byte[] withCrc = concat(h, new byte[] {(byte) crc.getValue(), (byte) (crc.getValue() >> 8)});
+    return concat(withCrc, Arrays.copyOfRange(gz, 10, gz.length));
   }
 
   /** Bytes this thread has allocated so far (HotSpot's count). */
