@@ -93,6 +93,45 @@ public final class HadoopFiles {
   }
 
   /**
+   * The directories above {@code target} that do not exist yet, deepest first, qualified ({@link #qualified}): those
+   * that {@link #requireWritableFile} and {@link #write} would make for it.
+   */
+  public static List<String> missingDirectories(String target, Configuration conf) {
+    Path path = new Path(target);
+    try {
+      FileSystem fs = fileSystem(path, conf);
+      List<String> missing = new ArrayList<>();
+      // qualified, so that the walk ends at the root, not at a relative path's "." over and over
+      for (Path above = fs.makeQualified(path).getParent(); above != null && !fs.exists(above);
+          above = above.getParent()) {
+        missing.add(above.toString());
+      }
+      return missing;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look at " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes each of {@code dirs} that is an empty directory, in order: given deepest first, as {@link
+   * #missingDirectories} lists them, a directory that held only the one before it goes too. One that holds anything,
+   * or that cannot be deleted, stays, and nothing is thrown: this tidies up after a run that has its own error to
+   * tell.
+   */
+  public static void deleteEmptyDirectories(List<String> dirs, Configuration conf) {
+    for (String dir : dirs) {
+      Path path = new Path(dir);
+      try {
+        FileSystem fs = fileSystem(path, conf);
+        if (fs.getFileStatus(path).isDirectory() && fs.listStatus(path).length == 0) {
+          fs.delete(path, false);
+        }
+      } catch (IOException e) { // not there (never made), or not to be deleted: left as it is
+      }
+    }
+  }
+
+  /**
    * Refuses a {@code target} that is a directory, naming it: {@link #write} would move the directory aside as the file
    * it replaces, and could not delete it.
    */

@@ -189,13 +189,17 @@ public final class SparkTrain {
           + "continue it with --resume " + HadoopFiles.child(output, CHECKPOINT) + ", or choose "
           + "another --output");
     }
-    try { // and a place where the run's files can be written, not a path under a file, say
-      HadoopFiles.requireWritableFile(HadoopFiles.child(output, CHECKPOINT), files);
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      throw new IllegalArgumentException("--output " + output + ": " + e.getMessage(), e);
-    }
-    SparkSession spark = SparkMasters.session(master, "delta4j-train");
+    // The directories made for the run go again if it leaves them empty, refused or failed before it wrote anything
+    // (a master that cannot start, say), as train removes an output directory it made: deepest first, each if empty.
+    List<String> made = HadoopFiles.missingDirectories(HadoopFiles.child(output, CHECKPOINT), files);
+    SparkSession spark = null;
     try {
+      try { // and a place where the run's files can be written, not a path under a file, say
+        HadoopFiles.requireWritableFile(HadoopFiles.child(output, CHECKPOINT), files);
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        throw new IllegalArgumentException("--output " + output + ": " + e.getMessage(), e);
+      }
+      spark = SparkMasters.session(master, "delta4j-train");
       NetworkSpec spec;
       if (fromFile != null) {
         spec = fromFile.withSeed(seed);
@@ -254,7 +258,10 @@ public final class SparkTrain {
       System.out.println("model saved in " + modelFile + ", with network.json, learning-curves.png, test-report.txt "
           + "and confusion-matrix.png; checkpoints in " + output);
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
+      HadoopFiles.deleteEmptyDirectories(made, files);
     }
   }
 

@@ -96,4 +96,26 @@ class HadoopFilesTest {
       assertEquals(0, files.count(), "the directory is made, and nothing is left in it");
     }
   }
+
+  /**
+   * The directories a file needs that are not there yet are listed deepest first, and those of them left empty are
+   * deleted in that order: one that holds a file stays, and so do the directories above it.
+   */
+  @Test
+  void theDirectoriesMadeForAFileAreListedAndThoseLeftEmptyDeleted(@TempDir Path dir) throws Exception {
+    String file = dir.resolve("a/b/c/checkpoint.safetensors").toString();
+    java.util.List<String> made = HadoopFiles.missingDirectories(file, conf);
+    assertEquals(java.util.stream.Stream.of("a/b/c", "a/b", "a")
+        .map(d -> HadoopFiles.qualified(dir.resolve(d).toString(), conf)).toList(), made);
+    HadoopFiles.requireWritableFile(file, conf);
+    HadoopFiles.deleteEmptyDirectories(made, conf);
+    assertFalse(Files.exists(dir.resolve("a")), "all three were made, and all three left empty");
+
+    HadoopFiles.requireWritableFile(file, conf);
+    Files.writeString(dir.resolve("a/b/kept"), "x");
+    HadoopFiles.deleteEmptyDirectories(made, conf);
+    assertFalse(Files.exists(dir.resolve("a/b/c")));
+    assertTrue(Files.exists(dir.resolve("a/b/kept")), "a directory holding a file stays, with those above it");
+    assertEquals(java.util.List.of(), HadoopFiles.missingDirectories(dir.resolve("a/b/x").toString(), conf));
+  }
 }

@@ -149,6 +149,26 @@ class SparkTrainProgramTest {
         "--output", dir.resolve("five").toString()));
     assertEquals("--workers 5: the workers train at once, but Spark has 2 task slots: give --workers 2 or fewer",
         e.getMessage());
+    assertFalse(Files.exists(dir.resolve("five")), "a run refused before writing anything leaves no directory");
+  }
+
+  /**
+   * A run refused once its output was checked (a master URL Spark cannot start on, a master of no cores) leaves no
+   * directory it made behind, at any depth, as train leaves none; a directory that was there before stays.
+   */
+  @Test
+  void aRefusedRunLeavesNoDirectoryItMade() throws Throwable {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    Path before = Files.createDirectories(dir.resolve("before"));
+    for (String master : new String[] {"bogus://x", "local[0]"}) {
+      for (Path out : new Path[] {dir.resolve("made/by/the-run"), before}) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train("--data",
+            data.toString(), "--spark", master, "--output", out.toString()));
+        assertTrue(e.getMessage().contains("'" + master + "'"), e.getMessage());
+      }
+      assertFalse(Files.exists(dir.resolve("made")), master + ": the directories made for the run are gone");
+      assertTrue(Files.isDirectory(before), master + ": the directory that was there stays");
+    }
   }
 
   /** Options out of their range are refused naming the option and value, before the data is read or Spark starts. */
