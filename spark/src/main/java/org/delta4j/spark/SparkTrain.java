@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.delta4j.cli.Charts;
 import org.delta4j.cli.ClassificationReport;
+import org.delta4j.cli.Delta4jCommand;
 import org.delta4j.datasets.FashionMnist;
 import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.engine.Engines;
@@ -44,7 +45,7 @@ import org.delta4j.train.EpochResult;
  * with its network, data type, seed, batch size and engine unless given (given otherwise, it is refused naming the
  * setting), and its blocks a batch whatever the workers now. Options: {@code --spark}, {@code --epochs}, {@code
  * --batch-size}, {@code --engine}, {@code --dtype}, {@code --spec}, {@code --seed}, {@code --workers}, {@code --data},
- * {@code --output}, {@code --resume}.
+ * {@code --output} (or {@code -o}, as {@code train} takes it), {@code --resume}.
  */
 public final class SparkTrain {
   /** The run's files in its output directory: those of the single-machine job. */
@@ -55,19 +56,21 @@ public final class SparkTrain {
       Usage: delta4j train --spark MASTER [OPTION VALUE]...
       Trains a network on Fashion-MNIST, data-parallel on Apache Spark, evaluates it on the executors and saves it
       with the single-machine job's reports (see spark/README.md). Options, written --option value or --option=value:
-        --spark MASTER    local[N], local[*], spark://host:port, yarn or k8s://host:port (default local[2])
-        --epochs N        epochs to train (default 5)
-        --batch-size N    rows a step, over all workers together (default 128)
-        --workers N       workers (default: the Spark context's default parallelism)
-        --engine NAME     the engine on every worker: ref or nd4j (default ref)
-        --dtype TYPE      FLOAT32 or FLOAT64 (default FLOAT32)
-        --spec FILE       a network spec file (JSON) taking the 784 pixels and giving the 10 classes
-                          (default the MLP 784-256-128-10)
-        --seed N          (default the spec file's, else 42)
-        --data DIR        the Fashion-MNIST files (default: where train looks for them)
-        --output DIR      any Hadoop path, file: or hdfs: (default runs/spark-<time>)
-        --resume FILE     a run's checkpoint.safetensors, continued up to --epochs with its seed, batch size,
-                          blocks a batch and engine, on any number of workers
+            --spark MASTER    local[N], local[*], spark://host:port, yarn or k8s://host:port (default local[2])
+            --epochs N        epochs to train (default 5)
+            --batch-size N    rows a step, over all workers together (default 128)
+            --workers N       workers (default: the Spark context's default parallelism)
+            --engine NAME     the engine on every worker: ref or nd4j (default ref)
+            --dtype TYPE      FLOAT32 or FLOAT64 (default FLOAT32)
+            --spec FILE       a network spec file (JSON) taking the 784 pixels and giving the 10 classes
+                              (default the MLP 784-256-128-10)
+            --seed N          (default the spec file's, else 42)
+            --data DIR        the Fashion-MNIST files (default: where train looks for them)
+        -o, --output DIR      any Hadoop path, file: or hdfs: (default runs/spark-<time>)
+            --resume FILE     a run's checkpoint.safetensors, continued up to --epochs with its seed, batch size,
+                              blocks a batch and engine, on any number of workers
+        -h, --help            this text
+        -V, --version         the program's version
       """;
 
   private SparkTrain() {}
@@ -114,6 +117,13 @@ public final class SparkTrain {
         System.out.print(USAGE);
         return;
       }
+      if (a.equals("--version") || a.equals("-V")) {
+        Delta4jCommand.commandLine().printVersionHelp(System.out);
+        return;
+      }
+      if (a.startsWith("-o") && a.length() > 2) { // -o=DIR and -oDIR, as train reads a short option's value
+        a = "--output=" + a.substring(a.charAt(2) == '=' ? 3 : 2);
+      }
       String v;
       int equals = a.indexOf('=');
       if (a.startsWith("--") && equals > 0) { // --option=value, as bin/delta4j's options may be written too
@@ -132,12 +142,12 @@ public final class SparkTrain {
         case "--seed" -> seed = whole(a, v);
         case "--workers" -> workers = atLeastOne(a, v, "workers");
         case "--data" -> data = Path.of(v);
-        case "--output" -> output = v;
+        case "--output", "-o" -> output = v;
         case "--resume" -> resume = v;
         case "--spec" -> specFile = Path.of(v);
         case "--dtype" -> dataType = named(v);
         default -> throw new IllegalArgumentException("unknown option " + a + "; train --spark takes --spark, "
-            + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output, --resume");
+            + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output (-o), --resume");
       }
     }
     NetworkSpec fromFile = null;

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.io.SavedModel;
@@ -171,6 +172,23 @@ class SparkTrainProgramTest {
     }
   }
 
+  /**
+   * The short options train documents are taken as train takes them: {@code -o DIR} (or {@code -o=DIR}, {@code
+   * -oDIR}) is {@code --output DIR} (it was an unknown option), {@code -V} prints the version and does nothing else.
+   */
+  @Test
+  void theShortOptionsOfTrainAreTakenAsTrainTakesThem() throws Throwable {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    for (String[] output : new String[][] {{"-o", file.toString()}, {"-o=" + file}, {"-o" + file}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(
+          Stream.concat(Stream.of("--data", data.toString()), Stream.of(output)).toArray(String[]::new)));
+      assertEquals("--output " + file + " is a file, not a directory", e.getMessage());
+    }
+    String version = printed(() -> train("-V", "--data", dir.resolve("no-data").toString()));
+    assertTrue(version.matches("Delta4j \\S+\\R"), version);
+  }
+
   /** Options out of their range are refused naming the option and value, before the data is read or Spark starts. */
   @Test
   void optionsOutOfRangeAreNamedBeforeSparkStarts() {
@@ -190,7 +208,7 @@ class SparkTrainProgramTest {
   void helpListsEveryOptionAndMissingDataIsNamed() throws Throwable {
     String said = printed(() -> train("--help"));
     for (String option : new String[] {"--spark", "--epochs", "--batch-size", "--workers", "--engine", "--dtype",
-        "--spec", "--seed", "--data", "--output", "--resume"}) {
+        "--spec", "--seed", "--data", "-o, --output", "--resume", "-h, --help", "-V, --version"}) {
       assertTrue(said.contains("  " + option + " "), option + " in\n" + said);
     }
     Path missing = dir.resolve("no-data");
