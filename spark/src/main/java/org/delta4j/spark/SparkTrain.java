@@ -1,6 +1,7 @@
 package org.delta4j.spark;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ import org.delta4j.train.EpochResult;
  * with its network, data type, seed, batch size and engine unless given (given otherwise, it is refused naming the
  * setting), and its blocks a batch whatever the workers now. Options: {@code --spark}, {@code --epochs}, {@code
  * --batch-size}, {@code --engine}, {@code --dtype}, {@code --spec}, {@code --seed}, {@code --workers}, {@code --data},
- * {@code --output} (or {@code -o}, as {@code train} takes it), {@code --resume}.
+ * {@code --output} (or {@code -o}, as {@code train} takes it), {@code --resume}. Errors are one line and an exit
+ * status as {@code train}'s: a command line that does not parse exits with 2, a run refused or failed with 1.
  */
 public final class SparkTrain {
   /** The run's files in its output directory: those of the single-machine job. */
@@ -73,26 +75,40 @@ public final class SparkTrain {
         -V, --version         the program's version
       """;
 
+  /** The options {@link #train} takes, each with a value. */
+  private static final List<String> OPTIONS = List.of("--spark", "--epochs", "--batch-size", "--engine", "--dtype",
+      "--spec", "--seed", "--workers", "--data", "--output", "--resume");
+
   private SparkTrain() {}
 
   /**
-   * Runs {@link #train}; bad options, data or checkpoints end the program with their message, not a stack trace. The
-   * program ends by {@code System.exit} once its work is done: Spark 3.5's barrier tasks leave a timer thread that is
-   * not a daemon (SPARK-49479) in the JVM that ran them, this one under {@code local[N]}, which would otherwise keep
-   * the finished program alive for minutes.
+   * Runs {@link #run}. The program ends by {@code System.exit} once its work is done: Spark 3.5's barrier tasks leave
+   * a timer thread that is not a daemon (SPARK-49479) in the JVM that ran them, this one under {@code local[N]}, which
+   * would otherwise keep the finished program alive for minutes.
    */
   public static void main(String[] args) {
-    int status = 0;
+    System.exit(run(args, System.err));
+  }
+
+  /**
+   * Runs {@link #train} and returns the program's exit status, as {@code train} without Spark ends: bad options, data
+   * or checkpoints are one line on {@code err}, {@code error: } and their message, not a stack trace; 2 for a command
+   * line that does not parse (an unknown option, a missing value, a value of the wrong type), with where to find the
+   * usage, and 1 for a run refused or failed.
+   */
+  static int run(String[] args, PrintStream err) {
     try {
       train(args);
+      return 0;
+    } catch (UsageError e) {
+      err.println("error: " + e.getMessage() + "; see 'delta4j train --spark MASTER --help'");
+      return 2;
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | IOException e) {
-      System.err.println("delta4j train --spark: " + e.getMessage()); // a missing --data names the path and why
-      status = 2;
+      err.println("error: " + e.getMessage()); // a missing --data names the path and why
     } catch (Throwable e) { // anything else: its trace, and still an end
-      e.printStackTrace();
-      status = 1;
+      e.printStackTrace(err);
     }
-    System.exit(status);
+    return 1;
   }
 
   /** Trains, evaluates and saves as the class describes; {@code args} are the command line's options. */
@@ -121,19 +137,23 @@ public final class SparkTrain {
         Delta4jCommand.commandLine().printVersionHelp(System.out);
         return;
       }
-      if (a.startsWith("-o") && a.length() > 2) { // -o=DIR and -oDIR, as train reads a short option's value
-        a = "--output=" + a.substring(a.charAt(2) == '=' ? 3 : 2);
+      if (a.startsWith("-o") && !a.startsWith("--")) { // -o DIR, -o=DIR and -oDIR, as train reads a short option
+        a = a.length() == 2 ? "--output" : "--output=" + a.substring(a.charAt(2) == '=' ? 3 : 2);
       }
-      String v;
+      String v = null;
       int equals = a.indexOf('=');
       if (a.startsWith("--") && equals > 0) { // --option=value, as bin/delta4j's options may be written too
         v = a.substring(equals + 1);
         a = a.substring(0, equals);
-      } else if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("option " + a + " needs a value");
-      } else {
-        v = args[++i];
       }
+      if (!OPTIONS.contains(a)) { // named as unknown, not as wanting a value, when it is the last
+        throw new UsageError("unknown option " + a + "; train --spark takes --spark, --epochs, --batch-size, "
+            + "--engine, --dtype, --spec, --seed, --workers, --data, --output (-o), --resume");
+      }
+      if (v == null && i + 1 >= args.length) {
+        throw new UsageError("option " + a + " needs a value");
+      }
+      v = v != null ? v : args[++i];
       switch (a) {
         case "--spark" -> master = v;
         case "--epochs" -> epochs = atLeastOne(a, v, "epochs");
@@ -142,12 +162,11 @@ public final class SparkTrain {
         case "--seed" -> seed = whole(a, v);
         case "--workers" -> workers = atLeastOne(a, v, "workers");
         case "--data" -> data = Path.of(v);
-        case "--output", "-o" -> output = v;
+        case "--output" -> output = v;
         case "--resume" -> resume = v;
         case "--spec" -> specFile = Path.of(v);
         case "--dtype" -> dataType = named(v);
-        default -> throw new IllegalArgumentException("unknown option " + a + "; train --spark takes --spark, "
-            + "--epochs, --batch-size, --engine, --dtype, --spec, --seed, --workers, --data, --output (-o), --resume");
+        default -> throw new IllegalStateException("option " + a + " is in OPTIONS but not read");
       }
     }
     NetworkSpec fromFile = null;
@@ -289,7 +308,7 @@ public final class SparkTrain {
     try {
       return DataType.named(name);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--dtype: " + e.getMessage(), e);
+      throw new UsageError("--dtype: " + e.getMessage(), e);
     }
   }
 
@@ -332,8 +351,8 @@ public final class SparkTrain {
   private static int integer(String option, String value) {
     long v = whole(option, value);
     if (v != (int) v) {
-      throw new IllegalArgumentException("option " + option + " takes a whole number up to " + Integer.MAX_VALUE
-          + ", not " + value);
+      throw new UsageError("option " + option + " takes a whole number up to " + Integer.MAX_VALUE + ", not "
+          + value);
     }
     return (int) v;
   }
@@ -342,7 +361,7 @@ public final class SparkTrain {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + option + " takes a whole number, not '" + value + "'");
+      throw new UsageError("option " + option + " takes a whole number, not '" + value + "'");
     }
   }
 
@@ -359,5 +378,22 @@ public final class SparkTrain {
     StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType, false))
         .add("label", DataTypes.IntegerType);
     return LocalFrames.of(spark, rows, schema, (long) Float.BYTES * width + Integer.BYTES);
+  }
+
+  /**
+   * A command line that does not parse: an unknown option, one without its value, a value not of the option's type
+   * (exit status 2, where picocli gives train's the same). A value of the right type that the run refuses, such as
+   * {@code --epochs 0}, is an {@link IllegalArgumentException} of its own (exit status 1), as it is for train.
+   */
+  static final class UsageError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message);
+    }
+
+    UsageError(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -189,6 +189,57 @@ class SparkTrainProgramTest {
     assertTrue(version.matches("Delta4j \\S+\\R"), version);
   }
 
+  /**
+   * Errors end the program as they end train: one line, {@code error:} and the message; exit status 2 for a command
+   * line that does not parse (an unknown option, the last one too, a missing value, a value not of its type), saying
+   * where the usage is, and 1 for a run refused (a value out of range, missing data, a master Spark cannot start on).
+   * It printed its own prefix and exited with 2 for all of them, and called an unknown last option one that needs a
+   * value.
+   */
+  @Test
+  void errorsAreOneLineWithTrainsPrefixAndExitStatus() throws IOException {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    String usage = "; see 'delta4j train --spark MASTER --help'";
+    assertEnds(2, "error: unknown option --bogus; train --spark takes --spark, --epochs, --batch-size, --engine, "
+        + "--dtype, --spec, --seed, --workers, --data, --output (-o), --resume" + usage, "--bogus", "x");
+    assertEnds(2, "error: unknown option --bogus; train --spark takes --spark, --epochs, --batch-size, --engine, "
+        + "--dtype, --spec, --seed, --workers, --data, --output (-o), --resume" + usage, "--bogus");
+    assertEnds(2, "error: option --output needs a value" + usage, "-o");
+    assertEnds(2, "error: option --epochs needs a value" + usage, "--epochs");
+    assertEnds(2, "error: option --epochs takes a whole number, not 'x'" + usage, "--epochs", "x");
+    assertEnds(2, "error: --dtype: no data type 'float16': the types are FLOAT32 and FLOAT64" + usage, "--dtype",
+        "float16");
+    assertEnds(1, "error: option --epochs takes a number of epochs, at least 1, not 0", "--epochs", "0");
+    Path missing = dir.resolve("no-data");
+    assertEnds(1, "error: " + missing + ": the directory given does not hold the Fashion-MNIST files (no such "
+        + "directory)", "--data", missing.toString());
+    Path out = dir.resolve("out");
+    String said = ended(1, "--data", data.toString(), "--spark", "bogus://x", "--output", out.toString());
+    assertTrue(said.startsWith("error: ") && said.contains("'bogus://x'") && said.lines().count() == 1, said);
+    assertFalse(Files.exists(out));
+  }
+
+  /**
+   * Checks that the program, given {@code options} after {@code --spark local[2]}, ends with {@code status}, having
+   * printed {@code line} to standard error.
+   */
+  private static void assertEnds(int status, String line, String... options) {
+    assertEquals(line + System.lineSeparator(), ended(status, options));
+  }
+
+  /**
+   * What the program printed to standard error, given {@code options} after {@code --spark local[2]}, once it is
+   * checked to have ended with {@code status}.
+   */
+  private static String ended(int status, String... options) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] args = Stream.concat(Stream.of("--spark", "local[2]"), Stream.of(options)).toArray(String[]::new);
+    int ended = SparkTrain.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertEquals(status, ended, said);
+    return said;
+  }
+
   /** Options out of their range are refused naming the option and value, before the data is read or Spark starts. */
   @Test
   void optionsOutOfRangeAreNamedBeforeSparkStarts() {
