@@ -28,23 +28,40 @@ public final class KernelArguments {
 
   /** Checks C ← op(A)·op(B): then m and n are C's dimensions and k is op(A)'s columns. */
   public static void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
-    matrix("gemm", "A", a);
-    matrix("gemm", "B", b);
-    matrix("gemm", "C", c);
-    sameType("gemm", a, b, c);
+    product("gemm", a, transposeA, b, transposeB, c);
+  }
+
+  /**
+   * Checks {@link Kernels#linear}'s arguments: X·W into Y as {@link #gemm} checks a product, and a bias b (when not
+   * null) of Y's row length, of their type and engine, that Y does not share storage with.
+   */
+  public static void linear(Tensor x, Tensor w, Tensor b, Tensor y) {
+    product("linear", x, false, w, false, y);
+    if (b != null) {
+      rowVector("linear", y, b);
+      distinct("linear", y, b);
+    }
+  }
+
+  /** The checks of {@link #gemm}, naming {@code kernel}. */
+  private static void product(String kernel, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c) {
+    matrix(kernel, "A", a);
+    matrix(kernel, "B", b);
+    matrix(kernel, "C", c);
+    sameType(kernel, a, b, c);
     int m = a.shape().dim(transposeA ? 1 : 0);
     int k = a.shape().dim(transposeA ? 0 : 1);
     int kb = b.shape().dim(transposeB ? 1 : 0);
     int n = b.shape().dim(transposeB ? 0 : 1);
     if (k != kb || c.shape().dim(0) != m || c.shape().dim(1) != n) {
-      throw new IllegalArgumentException("gemm: op(A) is [" + m + ", " + k + "] (A " + a.shape()
+      throw new IllegalArgumentException(kernel + ": op(A) is [" + m + ", " + k + "] (A " + a.shape()
           + (transposeA ? " transposed" : "") + "), op(B) is [" + kb + ", " + n + "] (B " + b.shape()
           + (transposeB ? " transposed" : "") + "), C is " + c.shape() + ": need op(A) [m, k], op(B) [k, n], C [m, n]");
     }
     // the product reads A and B while it writes C: a C sharing their storage (a reshape of either) reads its own
     // partial results, or the zeros β = 0 put there first
     if (c.sharesStorage(a) || c.sharesStorage(b)) {
-      throw new IllegalArgumentException("gemm: C " + c.shape() + " must not be A " + a.shape() + " or B "
+      throw new IllegalArgumentException(kernel + ": C " + c.shape() + " must not be A " + a.shape() + " or B "
           + b.shape() + ", nor share storage with either");
     }
   }

@@ -11,11 +11,11 @@ import org.delta4j.tensor.Tensor;
  * {@link #affine}, {@link #binary} (with row and column broadcasting, and the comparison {@link BinaryOp#GREATER}),
  * {@link #select}, {@link #reduce}, {@link #copyWindow}, {@link #fill} and {@link #argmaxRows} — are abstract: every
  * engine implements them, and they know nothing of layers, losses or optimizers. The <b>fused</b> operations —
- * {@link #addRowVector}, {@link #sumRows}, {@link #activation}, {@link #activationBackward}, {@link #loss},
- * {@link #multiply}, {@link #axpy}, {@link #scale}, {@link #copy} and the optimizer updates — are {@code default}
- * methods built from the primitives, so an engine that implements only the primitives runs the whole catalogue;
- * an engine overrides a fused operation where it can do it faster (one pass, no temporaries), and the conformance
- * suite holds every engine, primitive and fused, to the reference engine's results.
+ * {@link #addRowVector}, {@link #linear}, {@link #sumRows}, {@link #activation}, {@link #activationBackward},
+ * {@link #loss}, {@link #multiply}, {@link #axpy}, {@link #scale}, {@link #copy} and the optimizer updates — are
+ * {@code default} methods built from the primitives, so an engine that implements only the primitives runs the whole
+ * catalogue; an engine overrides a fused operation where it can do it faster (one pass, no temporaries), and the
+ * conformance suite holds every engine, primitive and fused, to the reference engine's results.
  *
  * <p>Contract for every method: all tensors belong to this engine and share one {@link org.delta4j.tensor.DataType};
  * "matrix" means rank 2 (callers reshape rank &gt; 2 first); outputs are written in place and must not alias inputs
@@ -90,6 +90,19 @@ public interface Kernels {
   default void addRowVector(Tensor m, Tensor v) {
     KernelArguments.rowVector("addRowVector", m, v);
     binary(BinaryOp.ADD, m, v.reshape(Shape.of(1, m.shape().dim(1))), m);
+  }
+
+  /**
+   * A Dense layer's affine map, Y ← X·W + b: X is [N, in], W [in, units], Y [N, units] of storage of its own, and b,
+   * when not null, has units elements added to every row. The default multiplies, then adds; an engine may add b in
+   * its product's last pass over Y instead of a pass of its own.
+   */
+  default void linear(Tensor x, Tensor w, Tensor b, Tensor y) {
+    KernelArguments.linear(x, w, b, y);
+    gemm(x, false, w, false, 1, 0, y);
+    if (b != null) {
+      addRowVector(y, b);
+    }
   }
 
   /**

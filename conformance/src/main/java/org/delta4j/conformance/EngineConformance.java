@@ -122,6 +122,53 @@ public abstract class EngineConformance extends AutodiffConformance {
     }
   }
 
+  /**
+   * A Dense layer's X·W + b ({@link org.delta4j.engine.Kernels#linear}) is the product, then the row added, to the
+   * bit, on one sample, on a batch, on a product of more inputs than samples and outputs (which an engine may sum in
+   * parts over the inputs), and without a bias; over what Y held before, NaN included; and it agrees with the
+   * reference engine.
+   */
+  @ParameterizedTest(name = "{0} linear N={1} in={2} units={3} bias={4}")
+  @MethodSource("linearCases")
+  void linearIsTheProductThenTheRow(DataType type, int rows, int in, int units, boolean withBias) {
+    double[] x = random(reference, DataType.FLOAT64, Shape.of(rows, in), 4, 1).toDoubleArray();
+    double[] w = random(reference, DataType.FLOAT64, Shape.of(in, units), 5, 1).toDoubleArray();
+    double[] b = random(reference, DataType.FLOAT64, Shape.of(units), 6, 1).toDoubleArray();
+    double[] nan = new double[rows * units];
+    java.util.Arrays.fill(nan, Double.NaN);
+    Tensor[] fused = new Tensor[2];
+    int i = 0;
+    for (Engine e : List.of(reference, engine())) {
+      Tensor xt = e.tensor(type, Shape.of(rows, in), x);
+      Tensor wt = e.tensor(type, Shape.of(in, units), w);
+      Tensor bt = withBias ? e.tensor(type, Shape.of(units), b) : null;
+      Tensor y = e.tensor(type, Shape.of(rows, units), nan);
+      e.kernels().linear(xt, wt, bt, y);
+      Tensor apart = e.tensor(type, Shape.of(rows, units), nan);
+      e.kernels().gemm(xt, false, wt, false, 1, 0, apart);
+      if (withBias) {
+        e.kernels().addRowVector(apart, bt);
+      }
+      assertEquals(java.util.Arrays.toString(apart.toDoubleArray()), java.util.Arrays.toString(y.toDoubleArray()),
+          e.name() + ": linear against gemm, then addRowVector");
+      fused[i++] = y;
+    }
+    assertAgree("linear", fused[0], fused[1], Tolerances.of(type));
+  }
+
+  static Stream<Arguments> linearCases() {
+    List<Arguments> cases = new ArrayList<>();
+    int[][] sizes = {{1, 7, 3}, {5, 3, 4}, {33, 17, 9}, {64, 784, 128}, {128, 300, 10}, {300, 20, 70}, {1024, 64, 128}};
+    for (DataType type : DataType.values()) {
+      for (int[] s : sizes) {
+        for (boolean bias : new boolean[] {true, false}) {
+          cases.add(Arguments.of(type, s[0], s[1], s[2], bias));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
   @ParameterizedTest
   @EnumSource(DataType.class)
   void gemmWithZeroBetaIgnoresNaNInTheOutput(DataType type) {

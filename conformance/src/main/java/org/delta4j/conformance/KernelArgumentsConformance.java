@@ -120,6 +120,8 @@ public abstract class KernelArgumentsConformance {
         "0:[2, 2]", "0:any type"));
     calls.add(accepted(call("addRowVector", 2, e -> args(t(e, 2, 3), t(e, 1, 3)), out(0)), "0:[3, 3]", "0:[1, 3]",
         "1:size"));
+    calls.add(accepted(nullable(call("linear", 4, e -> args(t(e, 2, 3), t(e, 3, 4), t(e, 4), t(e, 2, 4)), out(3)), 2),
+        "2:size"));
     calls.add(accepted(call("sumRows", 3, e -> args(t(e, 2, 3), 0.5, t(e, 1, 3)), out(2)), "0:[3, 3]", "0:[1, 3]",
         "2:size"));
     for (ActivationFunction f : ActivationFunction.values()) {

@@ -54,10 +54,7 @@ public final class DenseLayer implements Layer {
     LayerInputs.checkBatch(name, "input", x, inputShape, true);
     Tensor x2 = x.asBatchMatrix();
     Tensor y = outputs.get(x2.shape().dim(0));
-    kernels.gemm(x2, false, weight.value(), false, 1, 0, y); // Y = X·W
-    if (bias != null) {
-      kernels.addRowVector(y, bias.value()); //    + b
-    }
+    kernels.linear(x2, weight.value(), bias == null ? null : bias.value(), y); // Y = X·W + b
     if (mode.training()) {
       input = x2;
       inputBatchShape = x.shape();

@@ -63,6 +63,26 @@ final class RefKernels implements Kernels {
     }
   }
 
+  /** The bias is added in the product's own pass over Y where the product has one (see {@link MatrixMultiply}). */
+  @Override
+  public void linear(Tensor x, Tensor w, Tensor b, Tensor y) {
+    KernelArguments.linear(x, w, b, y);
+    int m = y.shape().dim(0);
+    int n = y.shape().dim(1);
+    int k = x.shape().dim(1);
+    RefTensor rx = ref("linear", x);
+    RefTensor rw = ref("linear", w);
+    RefTensor ry = ref("linear", y);
+    RefTensor rb = b == null ? null : ref("linear", b);
+    if (rx.floats != null) {
+      MatrixMultiply.get().sgemm(false, false, m, n, k, 1, rx.floats, k, rw.floats, n, 0, ry.floats, n,
+          rb == null ? null : rb.floats);
+    } else {
+      MatrixMultiply.get().dgemm(false, false, m, n, k, 1, rx.doubles, k, rw.doubles, n, 0, ry.doubles, n,
+          rb == null ? null : rb.doubles);
+    }
+  }
+
   @Override
   public void unary(UnaryOp f, Tensor x, Tensor y) {
     KernelArguments.present("unary", "the function", f);

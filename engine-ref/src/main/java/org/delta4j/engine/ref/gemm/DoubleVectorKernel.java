@@ -54,7 +54,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   }
 
   @Override
-  public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+  public void compute(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] tile) {
     DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
     DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
     DoubleVector x = DoubleVector.broadcast(S, a[ao]);
@@ -76,7 +76,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     int p = 1;
     for (; p + 1 < kc; p += 2) {
       ao += 4;
-      bo += NR;
+      bo += ldb;
       b0 = DoubleVector.fromArray(S, b, bo);
       b1 = DoubleVector.fromArray(S, b, bo + L);
       x = DoubleVector.broadcast(S, a[ao]);
@@ -92,7 +92,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       lo3 = x.fma(b0, lo3);
       hi3 = x.fma(b1, hi3);
       ao += 4;
-      bo += NR;
+      bo += ldb;
       b0 = DoubleVector.fromArray(S, b, bo);
       b1 = DoubleVector.fromArray(S, b, bo + L);
       x = DoubleVector.broadcast(S, a[ao]);
@@ -110,7 +110,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
     if (p < kc) { // the last step of an even kc
       ao += 4;
-      bo += NR;
+      bo += ldb;
       b0 = DoubleVector.fromArray(S, b, bo);
       b1 = DoubleVector.fromArray(S, b, bo + L);
       x = DoubleVector.broadcast(S, a[ao]);
@@ -351,7 +351,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] tile) {
       DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
       DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
       DoubleVector x = DoubleVector.broadcast(S, a[ao]);
@@ -374,7 +374,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       DoubleVector hi5 = x.mul(b1);
       for (int p = 1; p < kc; p++) {
         ao += 6;
-        bo += NR;
+        bo += ldb;
         b0 = DoubleVector.fromArray(S, b, bo);
         b1 = DoubleVector.fromArray(S, b, bo + L);
         x = DoubleVector.broadcast(S, a[ao]);
@@ -423,7 +423,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] tile) {
       DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
       DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
       DoubleVector x = DoubleVector.broadcast(S, a[ao]);
@@ -444,7 +444,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       int p = 1;
       for (; p + 1 < kc; p += 2) {
         ao += 5;
-        bo += NR;
+        bo += ldb;
         b0 = DoubleVector.fromArray(S, b, bo);
         b1 = DoubleVector.fromArray(S, b, bo + L);
         x = DoubleVector.broadcast(S, a[ao]);
@@ -463,7 +463,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         lo4 = x.fma(b0, lo4);
         hi4 = x.fma(b1, hi4);
         ao += 5;
-        bo += NR;
+        bo += ldb;
         b0 = DoubleVector.fromArray(S, b, bo);
         b1 = DoubleVector.fromArray(S, b, bo + L);
         x = DoubleVector.broadcast(S, a[ao]);
@@ -484,7 +484,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       }
       if (p < kc) { // the last step of an even kc
         ao += 5;
-        bo += NR;
+        bo += ldb;
         b0 = DoubleVector.fromArray(S, b, bo);
         b1 = DoubleVector.fromArray(S, b, bo + L);
         x = DoubleVector.broadcast(S, a[ao]);
@@ -599,7 +599,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     }
 
     @Override
-    public void compute(int kc, double[] a, int ao, double[] b, int bo, double[] tile) {
+    public void compute(int kc, double[] a, int ao, double[] b, int bo, int ldb, double[] tile) {
       DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
       DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
       DoubleVector x = DoubleVector.broadcast(S, a[ao]);
@@ -646,7 +646,7 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       DoubleVector hi13 = x.mul(b1);
       for (int p = 1; p < kc; p++) {
         ao += 14;
-        bo += NR;
+        bo += ldb;
         b0 = DoubleVector.fromArray(S, b, bo);
         b1 = DoubleVector.fromArray(S, b, bo + L);
         x = DoubleVector.broadcast(S, a[ao]);

@@ -145,9 +145,21 @@ public final class MatrixMultiply {
     floats.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }
 
+  /** As {@link #sgemm}, then C[i][j] += bias[j] for every row i (a Dense layer's X·W + b), fused where it can be. */
+  public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb,
+      float beta, float[] c, int ldc, float[] bias) {
+    floats.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  }
+
   public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b,
       int ldb, double beta, double[] c, int ldc) {
     doubles.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  }
+
+  /** As {@link #dgemm}, then C[i][j] += bias[j] for every row i (a Dense layer's X·W + b), fused where it can be. */
+  public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int lda, double[] b,
+      int ldb, double beta, double[] c, int ldc, double[] bias) {
+    doubles.gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
   }
 
   /** Which kernels, shaped for what, and how many threads, for people. */

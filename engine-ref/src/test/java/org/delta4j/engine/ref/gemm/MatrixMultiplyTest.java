@@ -1,5 +1,6 @@
 package org.delta4j.engine.ref.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -133,6 +134,38 @@ class MatrixMultiplyTest {
         assertEquals(expected[i], cd[i], 1e-12 * (k + 1), "double C[" + i / n + "][" + i % n + "]");
         assertEquals(expected[i], cf[i], 2e-6 * (k + 1), "float C[" + i / n + "][" + i % n + "]");
       }
+    }
+  }
+
+  /**
+   * With a bias, C is the product's bits plus the bias, row by row, whichever path the product takes (halves of k,
+   * whose sum adds the bias in the same pass, or any other, after which it is added): the same as the product, then
+   * the row added.
+   */
+  @ParameterizedTest(name = "{0} m={2} k={3} n={4} transposeA={5} transposeB={6}")
+  @MethodSource("shapes")
+  void aBiasIsAddedToTheProductsBits(String kind, MatrixMultiply mm, int m, int k, int n, boolean ta, boolean tb) {
+    double[] a = random(m * k, 7);
+    double[] b = random(k * n, 8);
+    double[] bias = random(n, 9);
+    for (double beta : new double[] {0, 1}) {
+      double[] c = random(m * n, 10);
+      double[] fused = c.clone();
+      mm.dgemm(ta, tb, m, n, k, 0.5, a, ta ? m : k, b, tb ? k : n, beta, fused, n, bias);
+      mm.dgemm(ta, tb, m, n, k, 0.5, a, ta ? m : k, b, tb ? k : n, beta, c, n);
+      float[] af = toFloat(a);
+      float[] bf = toFloat(b);
+      float[] biasF = toFloat(bias);
+      float[] cf = toFloat(random(m * n, 10));
+      float[] fusedF = cf.clone();
+      mm.sgemm(ta, tb, m, n, k, 0.5f, af, ta ? m : k, bf, tb ? k : n, (float) beta, fusedF, n, biasF);
+      mm.sgemm(ta, tb, m, n, k, 0.5f, af, ta ? m : k, bf, tb ? k : n, (float) beta, cf, n);
+      for (int i = 0; i < m * n; i++) {
+        c[i] += bias[i % n];
+        cf[i] += biasF[i % n];
+      }
+      assertArrayEquals(c, fused, "double, β = " + beta);
+      assertArrayEquals(cf, fusedF, "float, β = " + beta);
     }
   }
 

@@ -34,7 +34,7 @@ class MicroKernelAllocationTest {
       java.util.Arrays.fill(b, 0.25);
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (double, " + mr + "×" + nr + ")", call -> {
         boolean edge = call % 7 == 0;
-        kernel.compute(KC, a, 0, b, 0, tile);
+        kernel.compute(KC, a, 0, b, 0, kernel.nr(), tile);
         kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3, call % 2 == 0, call % 3 == 0, tile, c, 0, nr);
       });
       // One sample's row of a product: every block width the kernel takes (8 × 2 tile widths = 16 vectors, 8, 1) and
@@ -62,7 +62,7 @@ class MicroKernelAllocationTest {
       java.util.Arrays.fill(b, 0.25f);
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (float, " + mr + "×" + nr + ")", call -> {
         boolean edge = call % 7 == 0;
-        kernel.compute(KC, a, 0, b, 0, tile);
+        kernel.compute(KC, a, 0, b, 0, kernel.nr(), tile);
         kernel.addTile(edge ? mr - 1 : mr, edge ? nr - 1 : nr, 1e-3f, call % 2 == 0, call % 3 == 0, tile, c, 0,
             nr);
       });
