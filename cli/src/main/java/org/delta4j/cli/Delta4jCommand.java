@@ -15,11 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** The {@code delta4j} program: train, evaluate and use networks, and see the engines. */
-@Command(name = "delta4j", mixinStandardHelpOptions = true, version = "Delta4j 0.1.0",
+@Command(name = "delta4j", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION,
     description = "Deep learning in Java: train a network on real data, evaluate it, predict with it.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnginesCommand.class,
         PerceptronCommand.class})
 public final class Delta4jCommand implements Runnable {
+  /** What {@code -V} prints, for the program and each of its commands. */
+  static final String VERSION = "Delta4j 0.1.0";
+
   @Spec
   CommandSpec spec;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code delta4j engines}: every engine found, which one is selected and why, and why any is unavailable. */
-@Command(name = "engines", mixinStandardHelpOptions = true,
+@Command(name = "engines", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION,
     description = "List the engines found, which one is selected and why, and why any is unavailable.")
 final class EnginesCommand implements Callable<Integer> {
   @Spec

@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code delta4j evaluate}: a saved model's accuracy, per-class metrics and confusion matrix on a test set. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
+@Command(name = "evaluate", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION,
     description = "Evaluate a saved model on the test set (Fashion-MNIST's, or a CSV file's test part).")
 final class EvaluateCommand implements Callable<Integer> {
   @Spec

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code delta4j perceptron}: the perceptron convergence theorem, demonstrated and checked (see ConvergenceDemo). */
-@Command(name = "perceptron", mixinStandardHelpOptions = true,
+@Command(name = "perceptron", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION,
     description = "Demonstrate the perceptron convergence theorem (mistakes ≤ R²/γ²): writes a table and a chart.")
 final class PerceptronCommand implements Callable<Integer> {
   @Spec

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code delta4j predict}: a saved model's most probable class, with its probability, for test samples. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION,
     description = "Predict the classes of the first test samples with a saved model.")
 final class PredictCommand implements Callable<Integer> {
   @Spec

@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
  * model, a report and charts to the output directory. With no options: the MLP 784-256-128-10 on Fashion-MNIST with
  * the fastest engine available.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, version = Delta4jCommand.VERSION, sortOptions = false,
     description = "Train a network, evaluate it on the test set, and write the model, report and charts.")
 final class TrainCommand implements Callable<Integer> {
   static final String CHECKPOINT = "checkpoint.safetensors";

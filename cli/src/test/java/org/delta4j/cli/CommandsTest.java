@@ -100,6 +100,17 @@ class CommandsTest {
     }
   }
 
+  /** -V, which every command's help lists, prints the version for each command, as for the program. */
+  @Test
+  void everyCommandPrintsTheVersion() {
+    for (String command : new String[] {"train", "evaluate", "predict", "engines", "perceptron"}) {
+      Run version = run(command, "-V");
+      assertEquals(0, version.exitCode(), version.err());
+      assertEquals("Delta4j 0.1.0", version.out().strip(), command + " -V");
+    }
+    assertEquals("Delta4j 0.1.0", run("--version").out().strip());
+  }
+
   @Test
   void enginesListsWhatIsThereAndWhatIsSelected() {
     Run r = run("engines");
