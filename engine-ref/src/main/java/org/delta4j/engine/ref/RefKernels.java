@@ -46,40 +46,34 @@ final class RefKernels implements Kernels {
   @Override
   public void gemm(Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha, double beta, Tensor c) {
     KernelArguments.gemm(a, transposeA, b, transposeB, c);
-    int m = c.shape().dim(0);
-    int n = c.shape().dim(1);
-    int k = a.shape().dim(transposeA ? 0 : 1);
-    RefTensor ra = ref("gemm", a);
-    RefTensor rb = ref("gemm", b);
-    RefTensor rc = ref("gemm", c);
-    int lda = a.shape().dim(1);
-    int ldb = b.shape().dim(1);
-    if (ra.floats != null) {
-      MatrixMultiply.get().sgemm(transposeA, transposeB, m, n, k, (float) alpha, ra.floats, lda, rb.floats, ldb,
-          (float) beta, rc.floats, n);
-    } else {
-      MatrixMultiply.get().dgemm(transposeA, transposeB, m, n, k, alpha, ra.doubles, lda, rb.doubles, ldb, beta,
-          rc.doubles, n);
-    }
+    product("gemm", a, transposeA, b, transposeB, alpha, beta, c, null);
   }
 
   /** The bias is added in the product's own pass over Y where the product has one (see {@link MatrixMultiply}). */
   @Override
   public void linear(Tensor x, Tensor w, Tensor b, Tensor y) {
     KernelArguments.linear(x, w, b, y);
-    int m = y.shape().dim(0);
-    int n = y.shape().dim(1);
-    int k = x.shape().dim(1);
-    RefTensor rx = ref("linear", x);
-    RefTensor rw = ref("linear", w);
-    RefTensor ry = ref("linear", y);
-    RefTensor rb = b == null ? null : ref("linear", b);
-    if (rx.floats != null) {
-      MatrixMultiply.get().sgemm(false, false, m, n, k, 1, rx.floats, k, rw.floats, n, 0, ry.floats, n,
-          rb == null ? null : rb.floats);
+    product("linear", x, false, w, false, 1, 0, y, b);
+  }
+
+  /** C ← α·op(A)·op(B) + β·C, then C's rows + bias unless it is null, on checked arguments. */
+  private void product(String kernel, Tensor a, boolean transposeA, Tensor b, boolean transposeB, double alpha,
+      double beta, Tensor c, Tensor bias) {
+    int m = c.shape().dim(0);
+    int n = c.shape().dim(1);
+    int k = a.shape().dim(transposeA ? 0 : 1);
+    RefTensor ra = ref(kernel, a);
+    RefTensor rb = ref(kernel, b);
+    RefTensor rc = ref(kernel, c);
+    RefTensor rBias = bias == null ? null : ref(kernel, bias);
+    int lda = a.shape().dim(1);
+    int ldb = b.shape().dim(1);
+    if (ra.floats != null) {
+      MatrixMultiply.get().sgemm(transposeA, transposeB, m, n, k, (float) alpha, ra.floats, lda, rb.floats, ldb,
+          (float) beta, rc.floats, n, rBias == null ? null : rBias.floats);
     } else {
-      MatrixMultiply.get().dgemm(false, false, m, n, k, 1, rx.doubles, k, rw.doubles, n, 0, ry.doubles, n,
-          rb == null ? null : rb.doubles);
+      MatrixMultiply.get().dgemm(transposeA, transposeB, m, n, k, alpha, ra.doubles, lda, rb.doubles, ldb, beta,
+          rc.doubles, n, rBias == null ? null : rBias.doubles);
     }
   }
 

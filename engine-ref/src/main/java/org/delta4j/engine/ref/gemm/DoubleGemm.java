@@ -240,7 +240,7 @@ final class DoubleGemm {
      * the bias, if any, while the row is in the level 1.
      */
     private void runHalfSum(int t) {
-      for (int i = (int) ((long) jobRows * t / jobThreads), end = (int) ((long) jobRows * (t + 1) / jobThreads);
+      for (int i = WorkerPool.start(jobRows, t, jobThreads), end = WorkerPool.start(jobRows, t + 1, jobThreads);
           i < end; i++) {
         kernel.add(jobN, partial, i * jobN, jobC, i * jobLdc);
         if (jobBias != null) {
@@ -251,7 +251,7 @@ final class DoubleGemm {
 
     /** One thread's rows of C given the bias after a product computed otherwise than in halves. */
     private void runBias(int t) {
-      for (int i = (int) ((long) jobRows * t / jobThreads), end = (int) ((long) jobRows * (t + 1) / jobThreads);
+      for (int i = WorkerPool.start(jobRows, t, jobThreads), end = WorkerPool.start(jobRows, t + 1, jobThreads);
           i < end; i++) {
         addRow(jobN, jobBias, jobC, i * jobLdc);
       }
@@ -319,7 +319,7 @@ final class DoubleGemm {
       w.jobC = c;
       w.jobLdc = ldc;
       w.jobBias = bias;
-      w.jobThreads = (long) m * n >= HALVES_MAX_ELEMENTS ? Math.min(pool.parallelism(), m) : 1;
+      w.jobThreads = pool.parts(m, (long) m * n); // as the engine's other loops over C's elements split
       if (w.jobThreads == 1) {
         w.runBias(0);
       } else {
@@ -694,8 +694,7 @@ final class DoubleGemm {
 
   /** The tiles of an mc × nc block of C at co, along the rows of tiles or down the columns (see {@link #block}). */
   private void tiles(boolean alongRows, int mc, int nc, int kc, double[] aPack, double[] bPack, double[] bIn, int bAt,
-      int bLd, double alpha,
-      double[] c, int co, int ldc, boolean accumulate, boolean last, double[] tile) {
+      int bLd, double alpha, double[] c, int co, int ldc, boolean accumulate, boolean last, double[] tile) {
     int mr = kernel.mr();
     int nr = kernel.nr();
     if (alongRows) {
@@ -727,7 +726,7 @@ final class DoubleGemm {
       k.compute(kc, aPack, ir / mr * kc * mr, bPack, jr / nr * kc * nr, nr, tile);
     } else if (jr + nr <= nc) { // a full panel, read where it lies
       k.compute(kc, aPack, ir / mr * kc * mr, bIn, bAt + jr, bLd, tile);
-    } else { // the last, narrower panel, packed alone with its zeros
+    } else { // the last, narrower panel, packed with its zeros: NR values a step would run past the end of B
       k.compute(kc, aPack, ir / mr * kc * mr, bPack, 0, nr, tile);
     }
     k.addTile(rows, Math.min(nr, nc - jr), alpha, accumulate, last, tile, c, co + ir * ldc + jr, ldc);
@@ -774,7 +773,7 @@ final class DoubleGemm {
   private void packB(boolean tb, boolean inPlace, double[] b, int ldb, int pc, int jc, int kc, int nc,
       double[] bPack) {
     int nr = kernel.nr();
-    if (inPlace) { // only the last panel, if narrower than NR, at the start of the buffer
+    if (inPlace) { // but the last panel, if narrower than NR: read where it lies, its NR-wide steps would leave B
       int jr = nc / nr * nr;
       if (jr < nc) {
         kernel.packAlong(b, pc * ldb + jc + jr, ldb, nc - jr, kc, nr, bPack, 0);

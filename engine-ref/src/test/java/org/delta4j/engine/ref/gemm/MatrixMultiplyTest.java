@@ -170,6 +170,67 @@ class MatrixMultiplyTest {
   }
 
   /**
+   * Where no product is computed (α = 0, or k = 0) C is β·C, then the bias added to every row.
+   */
+  @Test
+  void aBiasIsAddedWhereNoProductIsComputed() {
+    double[] a = {Double.NaN, 1, 2, 3};
+    double[] b = {4, 5, 6, Double.NaN};
+    double[] bias = {0.25, -1};
+    for (MatrixMultiply mm : ALL) {
+      double[] c = {1, 2, 3, 4};
+      mm.dgemm(false, false, 2, 2, 2, 0, a, 2, b, 2, 0.5, c, 2, bias); // α = 0: A and B not read
+      assertArrayEquals(new double[] {0.75, 0, 1.75, 1}, c, mm.description() + ", α = 0");
+      float[] cf = {1, 2, 3, 4};
+      mm.sgemm(false, false, 2, 2, 0, 1, new float[0], 0, new float[0], 2, 0.5f, cf, 2, new float[] {0.25f, -1});
+      assertArrayEquals(new float[] {0.75f, 0, 1.75f, 1}, cf, mm.description() + ", k = 0");
+    }
+  }
+
+  /**
+   * A plain B's full panels are read where they lie, unless its rows are a multiple of 4 KiB apart, where they are
+   * packed first (the level 1 would hold too few of them): the same B both ways, with rows of n elements and of 4 KiB,
+   * gives C the same bits.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void bReadWhereItLiesHasTheBitsOfBPacked(String kind, MatrixMultiply mm) {
+    int[][] sizes = {{13, 17, 35}, {97, 300, 33}, {128, 300, 70}, {200, 150, 170}, {130, 601, 97}};
+    for (int[] s : sizes) {
+      int m = s[0];
+      int k = s[1];
+      int n = s[2];
+      for (boolean ta : new boolean[] {false, true}) {
+        double[] a = random(m * k, 11);
+        double[] b = random(k * n, 12);
+        double[] wide = new double[k * 512]; // rows of 512 doubles, 4 KiB
+        float[] wideF = new float[k * 1024]; // rows of 1024 floats
+        for (int p = 0; p < k; p++) {
+          for (int j = 0; j < n; j++) {
+            wide[p * 512 + j] = b[p * n + j];
+            wideF[p * 1024 + j] = (float) b[p * n + j];
+          }
+        }
+        double[] inPlace = new double[m * n];
+        double[] packed = new double[m * n];
+        mm.dgemm(ta, false, m, n, k, 1, a, ta ? m : k, b, n, 0, inPlace, n);
+        mm.dgemm(ta, false, m, n, k, 1, a, ta ? m : k, wide, 512, 0, packed, n);
+        assertArrayEquals(packed, inPlace, kind + " double " + m + "×" + k + "×" + n + (ta ? " Aᵀ" : ""));
+        float[] af = toFloat(a);
+        float[] inPlaceF = new float[m * n];
+        float[] packedF = new float[m * n];
+        mm.sgemm(ta, false, m, n, k, 1, af, ta ? m : k, toFloat(b), n, 0, inPlaceF, n);
+        mm.sgemm(ta, false, m, n, k, 1, af, ta ? m : k, wideF, 1024, 0, packedF, n);
+        assertArrayEquals(packedF, inPlaceF, kind + " float " + m + "×" + k + "×" + n + (ta ? " Aᵀ" : ""));
+      }
+    }
+  }
+
+  static Stream<Arguments> kinds() {
+    return java.util.Arrays.stream(ALL).map(mm -> Arguments.of(mm.description(), mm));
+  }
+
+  /**
    * A result below the smallest normal number is stored as 0, as the CPU's flush-to-zero mode would, on every path a
    * product takes (tiles, rows, halves and slices of k, C scaled by β alone): A and B of positive normal numbers whose
    * products, summed over any k of the shapes, stay below 2⁻¹²⁶ in float and 2⁻¹⁰²² in double.
