@@ -36,11 +36,15 @@ final class ModelOptions {
 
   /**
    * Refuses options that would go unread, before the model is read: the CSV file's options without --csv (see {@link
-   * DataOptions#refuseCsvOptionsWithoutCsv}), and --seed where it draws nothing, Fashion-MNIST's test set being fixed
-   * and --all-samples taking a file whole.
+   * DataOptions#refuseCsvOptionsWithoutCsv}) and --all-samples, which takes a --csv file whole, without one; and --seed
+   * where it draws nothing, Fashion-MNIST's test set being fixed and --all-samples taking a file whole.
    */
   void refuseUnread(DataOptions data, ParseResult given) {
     data.refuseCsvOptionsWithoutCsv(given);
+    if (allSamples && data.csv == null) {
+      throw new IllegalArgumentException("--all-samples takes every sample of a --csv file; Fashion-MNIST's test "
+          + "set is scored whole without it");
+    }
     if (seed != null && data.csv == null) {
       throw new IllegalArgumentException("--seed " + seed + " applies only to --csv, whose test part it draws: "
           + "Fashion-MNIST's test set is fixed");
@@ -60,11 +64,7 @@ final class ModelOptions {
    * against all of them).
    */
   DataOptions.Loaded testData(DataOptions data, ParseResult given, PrintWriter out) throws IOException {
-    if (data.csv == null) {
-      if (allSamples) {
-        throw new IllegalArgumentException("--all-samples takes every sample of a --csv file; Fashion-MNIST's test "
-            + "set is scored whole without it");
-      }
+    if (data.csv == null) { // --all-samples refused by refuseUnread
       return data.load(0, seed(), out);
     }
     readCsvAsTrained(data, given, out);

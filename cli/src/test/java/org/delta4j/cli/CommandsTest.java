@@ -346,6 +346,9 @@ class CommandsTest {
     Run images = run("evaluate", "--data", data.toString(), "--engine", "ref", "--model", model, "--all-samples");
     assertEquals("error: --all-samples takes every sample of a --csv file; Fashion-MNIST's test set is scored whole "
         + "without it", images.err().trim());
+    Run unread = run("evaluate", "--engine", "ref", "--model", out.resolve("no-such.safetensors").toString(),
+        "--all-samples"); // refused before the model is looked for
+    assertEquals(images.err().trim(), unread.err().trim());
   }
 
   /**
