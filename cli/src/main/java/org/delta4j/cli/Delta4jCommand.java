@@ -117,8 +117,16 @@ public final class Delta4jCommand implements Runnable {
     }
   }
 
+  /**
+   * Every file a training run writes in its output directory (the lock and the temporary files of writes aside): a
+   * new run refuses a directory that holds any of them, on one machine or a cluster.
+   */
+  public static java.util.List<String> runFiles() {
+    return TrainCommand.FILES;
+  }
+
   /** One line saying what is wrong: for a file system error, the path and the cause in words. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     if (t instanceof FileSystemException f && f.getFile() != null) {
       String cause = t instanceof AccessDeniedException ? "permission denied"
           : t instanceof NoSuchFileException ? "no such file"

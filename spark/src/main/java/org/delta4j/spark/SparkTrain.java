@@ -104,7 +104,8 @@ public final class SparkTrain {
       err.println("error: " + e.getMessage() + "; see 'delta4j train --spark MASTER --help'");
       return 2;
     } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | IOException e) {
-      err.println("error: " + e.getMessage()); // a missing --data names the path and why
+      // a missing --data names the path and why, in train's words
+      err.println("error: " + Delta4jCommand.describe(e instanceof UncheckedIOException u ? u.getCause() : e));
     } catch (Throwable e) { // anything else: its trace, and still an end
       e.printStackTrace(err);
     }
@@ -124,6 +125,7 @@ public final class SparkTrain {
     String resume = null;
     Path specFile = null;
     DataType dataType = null;
+    IllegalArgumentException refused = null; // the first value refused, once every option has parsed
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("train")) {
@@ -154,20 +156,37 @@ public final class SparkTrain {
         throw new UsageError("option " + a + " needs a value");
       }
       v = v != null ? v : args[++i];
-      switch (a) {
-        case "--spark" -> master = v;
-        case "--epochs" -> epochs = atLeastOne(a, v, "epochs");
-        case "--batch-size" -> batch = atLeastOne(a, v, "rows");
-        case "--engine" -> engine = engine(v);
-        case "--seed" -> seed = whole(a, v);
-        case "--workers" -> workers = atLeastOne(a, v, "workers");
-        case "--data" -> data = Path.of(v);
-        case "--output" -> output = v;
-        case "--resume" -> resume = v;
-        case "--spec" -> specFile = Path.of(v);
-        case "--dtype" -> dataType = named(v);
-        default -> throw new IllegalStateException("option " + a + " is in OPTIONS but not read");
+      try {
+        switch (a) {
+          case "--spark" -> master = v;
+          case "--epochs" -> epochs = atLeastOne(a, v, "epochs");
+          case "--batch-size" -> batch = atLeastOne(a, v, "rows");
+          case "--engine" -> engine = v; // loaded once the whole line has parsed
+          case "--seed" -> seed = whole(a, v);
+          case "--workers" -> workers = atLeastOne(a, v, "workers");
+          case "--data" -> data = Path.of(v);
+          case "--output" -> {
+            if (v.isBlank()) { // as train refuses it, rather than Hadoop's words for an empty path
+              throw new IllegalArgumentException("--output is empty: name the directory for the run");
+            }
+            output = v;
+          }
+          case "--resume" -> resume = v;
+          case "--spec" -> specFile = Path.of(v);
+          case "--dtype" -> dataType = named(v);
+          default -> throw new IllegalStateException("option " + a + " is in OPTIONS but not read");
+        }
+      } catch (UsageError e) {
+        throw e;
+      } catch (IllegalArgumentException e) { // a value out of range: said once the whole line has parsed, as train
+        refused = refused != null ? refused : e;
       }
+    }
+    if (refused != null) {
+      throw refused;
+    }
+    if (engine != null) {
+      engine(engine);
     }
     NetworkSpec fromFile = null;
     if (specFile != null) {
@@ -217,6 +236,12 @@ public final class SparkTrain {
       throw new IllegalArgumentException("--output " + output + " already holds a run (" + held.get(0) + "); "
           + "continue it with --resume " + HadoopFiles.child(output, CHECKPOINT) + ", or choose "
           + "another --output");
+    }
+    // and, as train, no file a new run would write over: a spec file of the user's own, an earlier report or chart
+    List<String> other = resume != null ? List.of() : HadoopFiles.existing(output, Delta4jCommand.runFiles(), files);
+    if (!other.isEmpty()) {
+      throw new IllegalArgumentException("--output " + output + " already holds " + other.get(0) + ", which this run "
+          + "would write over; move it, or choose another --output");
     }
     // The directories made for the run go again if it leaves them empty, refused or failed before it wrote anything
     // (a master that cannot start, say), as train removes an output directory it made: deepest first, each if empty.

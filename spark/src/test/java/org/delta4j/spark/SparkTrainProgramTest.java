@@ -252,6 +252,53 @@ class SparkTrainProgramTest {
   }
 
   /**
+   * The command line parses whole before a value is judged, as train's does: a line that does not parse exits 2
+   * whatever came before it, a value out of range (or an engine that is not there, or an empty --output) exits 1,
+   * each on one line naming it.
+   */
+  @Test
+  void aLineThatDoesNotParseIsSaidSoWhateverValueCameFirst() {
+    String[][] unparsed = {{"--epochs", "0", "--bogus"}, {"--engine", "tpu", "--epochs", "x"}, {"-o=", "--seed"}};
+    for (String[] line : unparsed) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = SparkTrain.run(withMaster(line), new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertEquals(2, code, String.join(" ", line) + ": " + err);
+    }
+    String[][] refused = {{"--epochs", "0"}, {"--engine", "tpu"}, {"-o="}};
+    String[] named = {"--epochs", "--engine tpu", "--output is empty"};
+    for (int i = 0; i < refused.length; i++) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = SparkTrain.run(withMaster(refused[i]), new PrintStream(err, true, StandardCharsets.UTF_8));
+      String said = err.toString(StandardCharsets.UTF_8);
+      assertEquals(1, code, said);
+      assertTrue(said.startsWith("error: ") && said.contains(named[i]) && said.strip().lines().count() == 1, said);
+    }
+  }
+
+  /**
+   * A new run refuses an output directory holding any file it would write, a spec file of the user's own among them,
+   * naming it, and leaves the file as it was.
+   */
+  @Test
+  void aNewRunRefusesToWriteOverAFileInItsDirectory() throws Exception {
+    Path data = fashionMnist(dir.resolve("data"), 240, 40);
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Path spec = Files.writeString(out.resolve("network.json"), "{\"mine\": true}");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> train("--data", data.toString(), "--epochs", "1", "--output", out.toString()));
+    assertTrue(e.getMessage().contains("already holds network.json"), e.getMessage());
+    assertEquals("{\"mine\": true}", Files.readString(spec));
+  }
+
+  private static String[] withMaster(String... options) {
+    String[] args = new String[options.length + 2];
+    args[0] = "--spark";
+    args[1] = "local[2]";
+    System.arraycopy(options, 0, args, 2, options.length);
+    return args;
+  }
+
+  /**
    * {@code --help} prints every option the program takes and does nothing else (it was refused as "option --help
    * needs a value"); data that is not there is named with why, not as a bare exception.
    */
