@@ -722,13 +722,11 @@ final class DoubleGemm {
     int nr = kernel.nr();
     int rows = Math.min(mr, mc - ir);
     MicroKernel k = rows <= EDGE_ROWS ? edge : kernel;
-    if (bIn == null) {
-      k.compute(kc, aPack, ir / mr * kc * mr, bPack, jr / nr * kc * nr, nr, tile);
-    } else if (jr + nr <= nc) { // a full panel, read where it lies
-      k.compute(kc, aPack, ir / mr * kc * mr, bIn, bAt + jr, bLd, tile);
-    } else { // the last, narrower panel, packed with its zeros: NR values a step would run past the end of B
-      k.compute(kc, aPack, ir / mr * kc * mr, bPack, 0, nr, tile);
-    }
+    // B's panel where it lies when read in place and full; else packed: all of B, or only the last, narrower panel
+    // (at 0), whose NR-wide steps would run past B's end. One call of the kernel, as when B was always packed.
+    boolean where = bIn != null && jr + nr <= nc;
+    int bo = where ? bAt + jr : bIn != null ? 0 : jr / nr * kc * nr;
+    k.compute(kc, aPack, ir / mr * kc * mr, where ? bIn : bPack, bo, where ? bLd : nr, tile);
     k.addTile(rows, Math.min(nr, nc - jr), alpha, accumulate, last, tile, c, co + ir * ldc + jr, ldc);
   }
 
