@@ -240,16 +240,24 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
    */
   final void rowFrom(int j, int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c,
       int co) {
+    if (k == 0) { // no step to start the sums with; a product of k = 0 adds nothing (the gemm returns before)
+      return;
+    }
     for (; j + 8 * L <= n; j += 8 * L) {
-      DoubleVector s0 = DoubleVector.zero(S);
-      DoubleVector s1 = s0;
-      DoubleVector s2 = s0;
-      DoubleVector s3 = s0;
-      DoubleVector s4 = s0;
-      DoubleVector s5 = s0;
-      DoubleVector s6 = s0;
-      DoubleVector s7 = s0;
-      for (int p = 0, bo = j; p < k; p++, bo += ldb) {
+      // The first step multiplies and the loop runs from the second, as compute's: with every sum started from one
+      // shared zero, a JVM now and then compiled this loop with the sums boxed, some 100 KB a step of a small
+      // network's FLOAT64 products of a few rows. A first product x·b is what fma(x, b, 0) rounds to, but for the
+      // sign of a zero product (compute's too).
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
+      DoubleVector s0 = x0.mul(DoubleVector.fromArray(S, b, j));
+      DoubleVector s1 = x0.mul(DoubleVector.fromArray(S, b, j + L));
+      DoubleVector s2 = x0.mul(DoubleVector.fromArray(S, b, j + 2 * L));
+      DoubleVector s3 = x0.mul(DoubleVector.fromArray(S, b, j + 3 * L));
+      DoubleVector s4 = x0.mul(DoubleVector.fromArray(S, b, j + 4 * L));
+      DoubleVector s5 = x0.mul(DoubleVector.fromArray(S, b, j + 5 * L));
+      DoubleVector s6 = x0.mul(DoubleVector.fromArray(S, b, j + 6 * L));
+      DoubleVector s7 = x0.mul(DoubleVector.fromArray(S, b, j + 7 * L));
+      for (int p = 1, bo = j + ldb; p < k; p++, bo += ldb) {
         DoubleVector x = DoubleVector.broadcast(S, a[ao + p]);
         s0 = x.fma(DoubleVector.fromArray(S, b, bo), s0);
         s1 = x.fma(DoubleVector.fromArray(S, b, bo + L), s1);
@@ -273,8 +281,8 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
     }
     for (; j + L <= n; j += L) {
-      DoubleVector s = DoubleVector.zero(S);
-      for (int p = 0, bo = j; p < k; p++, bo += ldb) {
+      DoubleVector s = DoubleVector.broadcast(S, a[ao]).mul(DoubleVector.fromArray(S, b, j));
+      for (int p = 1, bo = j + ldb; p < k; p++, bo += ldb) {
         s = DoubleVector.broadcast(S, a[ao + p]).fma(DoubleVector.fromArray(S, b, bo), s);
       }
       DoubleVector.broadcast(S, alpha).fma(s, DoubleVector.fromArray(S, c, co + j)).intoArray(c, co + j);
@@ -539,24 +547,26 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
     @Override
     public void row(int n, int k, double alpha, double[] a, int ao, double[] b, int ldb, double[] c, int co) {
       int j = 0;
-      for (; j + 16 * L <= n; j += 16 * L) {
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        DoubleVector s4 = s0;
-        DoubleVector s5 = s0;
-        DoubleVector s6 = s0;
-        DoubleVector s7 = s0;
-        DoubleVector s8 = s0;
-        DoubleVector s9 = s0;
-        DoubleVector s10 = s0;
-        DoubleVector s11 = s0;
-        DoubleVector s12 = s0;
-        DoubleVector s13 = s0;
-        DoubleVector s14 = s0;
-        DoubleVector s15 = s0;
-        for (int p = 0, bo = j; p < k; p++, bo += ldb) {
+      for (; k > 0 && j + 16 * L <= n; j += 16 * L) {
+        // the first step multiplies, as rowFrom's (see there)
+        DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
+        DoubleVector s0 = x0.mul(DoubleVector.fromArray(S, b, j));
+        DoubleVector s1 = x0.mul(DoubleVector.fromArray(S, b, j + L));
+        DoubleVector s2 = x0.mul(DoubleVector.fromArray(S, b, j + 2 * L));
+        DoubleVector s3 = x0.mul(DoubleVector.fromArray(S, b, j + 3 * L));
+        DoubleVector s4 = x0.mul(DoubleVector.fromArray(S, b, j + 4 * L));
+        DoubleVector s5 = x0.mul(DoubleVector.fromArray(S, b, j + 5 * L));
+        DoubleVector s6 = x0.mul(DoubleVector.fromArray(S, b, j + 6 * L));
+        DoubleVector s7 = x0.mul(DoubleVector.fromArray(S, b, j + 7 * L));
+        DoubleVector s8 = x0.mul(DoubleVector.fromArray(S, b, j + 8 * L));
+        DoubleVector s9 = x0.mul(DoubleVector.fromArray(S, b, j + 9 * L));
+        DoubleVector s10 = x0.mul(DoubleVector.fromArray(S, b, j + 10 * L));
+        DoubleVector s11 = x0.mul(DoubleVector.fromArray(S, b, j + 11 * L));
+        DoubleVector s12 = x0.mul(DoubleVector.fromArray(S, b, j + 12 * L));
+        DoubleVector s13 = x0.mul(DoubleVector.fromArray(S, b, j + 13 * L));
+        DoubleVector s14 = x0.mul(DoubleVector.fromArray(S, b, j + 14 * L));
+        DoubleVector s15 = x0.mul(DoubleVector.fromArray(S, b, j + 15 * L));
+        for (int p = 1, bo = j + ldb; p < k; p++, bo += ldb) {
           DoubleVector x = DoubleVector.broadcast(S, a[ao + p]);
           s0 = x.fma(DoubleVector.fromArray(S, b, bo), s0);
           s1 = x.fma(DoubleVector.fromArray(S, b, bo + L), s1);
