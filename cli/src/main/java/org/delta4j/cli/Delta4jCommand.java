@@ -118,11 +118,16 @@ public final class Delta4jCommand implements Runnable {
   }
 
   /**
-   * Every file a training run writes in its output directory (the lock and the temporary files of writes aside): a
-   * new run refuses a directory that holds any of them, on one machine or a cluster.
+   * Refuses a new training run's output directory {@code dir} (as given) when it holds any file the run writes there
+   * ({@code holds} tells, by name, on whatever file system it lies), naming the first: on one machine or a cluster.
    */
-  public static java.util.List<String> runFiles() {
-    return TrainCommand.FILES;
+  public static void refuseFilesOfARun(String dir, java.util.function.Predicate<String> holds) {
+    for (String file : TrainCommand.FILES) {
+      if (holds.test(file)) {
+        throw new IllegalArgumentException("--output " + dir + " already holds " + file + ", which this run would "
+            + "write over; move it, or choose another --output");
+      }
+    }
   }
 
   /** One line saying what is wrong: for a file system error, the path and the cause in words. */

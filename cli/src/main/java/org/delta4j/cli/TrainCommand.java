@@ -365,12 +365,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--output " + dir + " already holds a run (" + (Files.exists(dir.resolve(
           MODEL)) ? MODEL : CHECKPOINT) + "); continue it with --resume, or choose another --output");
     }
-    for (String file : FILES) {
-      if (Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS)) { // a link too: the write would replace it
-        throw new IllegalArgumentException("--output " + dir + " already holds " + file + ", which this run would "
-            + "write over; move it, or choose another --output");
-      }
-    }
+    // a link too: the write would replace it
+    Delta4jCommand.refuseFilesOfARun(dir.toString(),
+        file -> Files.exists(dir.resolve(file), LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The epochs the resumed run planned: as it recorded, or (for a checkpoint without its options) as given. */

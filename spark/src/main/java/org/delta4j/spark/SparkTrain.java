@@ -238,10 +238,9 @@ public final class SparkTrain {
           + "another --output");
     }
     // and, as train, no file a new run would write over: a spec file of the user's own, an earlier report or chart
-    List<String> other = resume != null ? List.of() : HadoopFiles.existing(output, Delta4jCommand.runFiles(), files);
-    if (!other.isEmpty()) {
-      throw new IllegalArgumentException("--output " + output + " already holds " + other.get(0) + ", which this run "
-          + "would write over; move it, or choose another --output");
+    if (resume == null) {
+      String dir = output;
+      Delta4jCommand.refuseFilesOfARun(dir, file -> !HadoopFiles.existing(dir, List.of(file), files).isEmpty());
     }
     // The directories made for the run go again if it leaves them empty, refused or failed before it wrote anything
     // (a master that cannot start, say), as train removes an output directory it made: deepest first, each if empty.

@@ -154,8 +154,8 @@ final class DoubleGemm {
     CpuShape.Blocking jobBlocking;
     /** The row added to C's rows as the halves are summed ({@link #gemm} with a bias), or null. */
     double[] jobBias;
-    /** B where it lies when the block's full panels are read in place ({@link #inPlace}), else null. */
-    double[] jobBIn;
+    /** Whether the block's full panels of B are read where they lie ({@link #inPlace}) rather than packed. */
+    boolean jobInPlace;
     final java.util.function.IntConsumer part = this::runPart;
     final java.util.function.IntConsumer slices = this::runSlices;
     final java.util.function.IntConsumer columns = this::runColumns;
@@ -167,8 +167,8 @@ final class DoubleGemm {
 
     private void runPart(int t) {
       block(Math.min(jobRows, t * jobRowsPerPart), Math.min(jobRows, (t + 1) * jobRowsPerPart), jobTa, jobA, jobLda,
-          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, jobLast, bPack, jobBIn,
-          jobBIn == null ? 0 : jobPc * jobLdb + jobJc, jobLdb, jobBlocking);
+          jobPc, jobKc, jobJc, jobNc, jobAlpha, jobC, 0, jobLdc, jobAccumulate, jobLast, bPack,
+          jobInPlace ? jobB : null, jobPc * jobLdb + jobJc, jobLdb, jobBlocking);
     }
 
     /** Sets the product a split job computes: C (+)= α·op(A)·op(B), m × n, k steps. */
@@ -195,7 +195,6 @@ final class DoubleGemm {
       jobB = null;
       jobC = null;
       jobBlocking = null;
-      jobBIn = null;
       jobBias = null;
     }
 
@@ -394,11 +393,11 @@ final class DoubleGemm {
     }
     double[] bPack = bPack(w, n, bl);
     int step = kStep(k, bl);
+    boolean inPlace = inPlace(tb, ldb);
     for (int jc = 0; jc < n; jc += bl.nc()) {
       int nc = Math.min(bl.nc(), n - jc);
       for (int pc = 0; pc < k; pc += step) {
         int kc = Math.min(step, k - pc);
-        boolean inPlace = inPlace(tb, ldb);
         packB(tb, inPlace, b, ldb, pc, jc, kc, nc, bPack);
         int rowsPerPart = ((m + threads - 1) / threads + mr - 1) / mr * mr; // whole MR panels per thread
         w.jobRows = m;
@@ -418,7 +417,7 @@ final class DoubleGemm {
         w.jobBlocking = bl;
         w.jobB = b;
         w.jobLdb = ldb;
-        w.jobBIn = inPlace ? b : null;
+        w.jobInPlace = inPlace;
         pool.invoke(threads, w.part);
         w.clearJob();
       }
@@ -589,11 +588,11 @@ final class DoubleGemm {
           bPack);
       return;
     }
+    boolean inPlace = inPlace(tb, ldb);
     for (int jc = j0; jc < j1; jc += bl.nc()) {
       int nc = Math.min(bl.nc(), j1 - jc);
       for (int pc = k0; pc < k1; pc += step) {
         int kc = Math.min(step, k1 - pc);
-        boolean inPlace = inPlace(tb, ldb);
         packB(tb, inPlace, b, ldb, pc, jc, kc, nc, bPack);
         block(0, m, ta, a, lda, pc, kc, jc, nc, alpha, c, c0, ldc, accumulate || pc > k0, pc + kc == k1, bPack,
             inPlace ? b : null, pc * ldb + jc, ldb, bl);
@@ -621,6 +620,7 @@ final class DoubleGemm {
     int chunks = (m + bl.mcL3() - 1) / bl.mcL3();
     int chunkRows = ((m + chunks - 1) / chunks + mr - 1) / mr * mr; // whole panels, so that only the last has an edge
     double[] aPack = aPack(own, chunkRows, step);
+    boolean inPlace = inPlace(tb, ldb);
     for (int pc = k0; pc < k1; pc += step) {
       int kc = Math.min(step, k1 - pc);
       boolean blockAccumulates = accumulate || pc > k0;
@@ -629,7 +629,6 @@ final class DoubleGemm {
         packA(ta, a, lda, i0, pc, rows, kc, aPack);
         for (int jc = j0; jc < j1; jc += bl.nc()) {
           int nc = Math.min(bl.nc(), j1 - jc);
-          boolean inPlace = inPlace(tb, ldb);
           packB(tb, inPlace, b, ldb, pc, jc, kc, nc, bPack);
           tiles(true, rows, nc, kc, aPack, bPack, inPlace ? b : null, pc * ldb + jc, ldb, alpha, c, c0 + i0 * ldc + jc,
               ldc, blockAccumulates, pc + kc == k1, own.tile);
@@ -771,7 +770,7 @@ final class DoubleGemm {
   private void packB(boolean tb, boolean inPlace, double[] b, int ldb, int pc, int jc, int kc, int nc,
       double[] bPack) {
     int nr = kernel.nr();
-    if (inPlace) { // but the last panel, if narrower than NR: read where it lies, its NR-wide steps would leave B
+    if (inPlace) { // only a last panel narrower than NR, at 0: its NR-wide steps read in place would run past B's end
       int jr = nc / nr * nr;
       if (jr < nc) {
         kernel.packAlong(b, pc * ldb + jc + jr, ldb, nc - jr, kc, nr, bPack, 0);

@@ -177,13 +177,18 @@ class MatrixMultiplyTest {
     double[] a = {Double.NaN, 1, 2, 3};
     double[] b = {4, 5, 6, Double.NaN};
     double[] bias = {0.25, -1};
+    double[] before = {1, 2, 3, 4};
+    double[] expected = new double[4];
+    for (int i = 0; i < 4; i++) {
+      expected[i] = 0.5 * before[i] + bias[i % 2]; // β·C + bias, exact in float too
+    }
     for (MatrixMultiply mm : ALL) {
-      double[] c = {1, 2, 3, 4};
+      double[] c = before.clone();
       mm.dgemm(false, false, 2, 2, 2, 0, a, 2, b, 2, 0.5, c, 2, bias); // α = 0: A and B not read
-      assertArrayEquals(new double[] {0.75, 0, 1.75, 1}, c, mm.description() + ", α = 0");
-      float[] cf = {1, 2, 3, 4};
-      mm.sgemm(false, false, 2, 2, 0, 1, new float[0], 0, new float[0], 2, 0.5f, cf, 2, new float[] {0.25f, -1});
-      assertArrayEquals(new float[] {0.75f, 0, 1.75f, 1}, cf, mm.description() + ", k = 0");
+      assertArrayEquals(expected, c, mm.description() + ", α = 0");
+      float[] cf = toFloat(before);
+      mm.sgemm(false, false, 2, 2, 0, 1, new float[0], 0, new float[0], 2, 0.5f, cf, 2, toFloat(bias));
+      assertArrayEquals(toFloat(expected), cf, mm.description() + ", k = 0");
     }
   }
 
