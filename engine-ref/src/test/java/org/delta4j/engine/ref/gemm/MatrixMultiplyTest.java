@@ -231,6 +231,48 @@ class MatrixMultiplyTest {
     }
   }
 
+  /**
+   * A plain A's panels are packed in runs of its rows, where the kernel reads runs ({@code DoubleGemm.runs}), and a
+   * transposed A's step by step: the same op(A) stored either way gives C the same bits, whatever the rows left for a
+   * last panel (a full one, 5-13 rows, at most 4), the steps left for a last run (k or a block of k not a multiple of
+   * the vector's lanes), and the way the product splits (halves of k, rows, columns, along the rows).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kindsWithRuns")
+  void aPackedInRunsHasTheBitsOfAPackedStepByStep(String kind, MatrixMultiply mm) {
+    int[][] sizes = {{14, 17, 35}, {45, 7, 20}, {97, 300, 33}, {128, 784, 256}, {200, 150, 170}, {130, 601, 97},
+        {31, 64, 40}, {600, 300, 1100}};
+    for (int[] s : sizes) {
+      int m = s[0];
+      int k = s[1];
+      int n = s[2];
+      double[] a = random(m * k, 13);
+      double[] at = new double[k * m];
+      for (int i = 0; i < m; i++) {
+        for (int p = 0; p < k; p++) {
+          at[p * m + i] = a[i * k + p];
+        }
+      }
+      double[] b = random(k * n, 14);
+      double[] plain = new double[m * n];
+      double[] transposed = new double[m * n];
+      mm.dgemm(false, false, m, n, k, 1, a, k, b, n, 0, plain, n);
+      mm.dgemm(true, false, m, n, k, 1, at, m, b, n, 0, transposed, n);
+      assertArrayEquals(transposed, plain, kind + " double " + m + "×" + k + "×" + n);
+      float[] plainF = new float[m * n];
+      float[] transposedF = new float[m * n];
+      mm.sgemm(false, false, m, n, k, 1, toFloat(a), k, toFloat(b), n, 0, plainF, n);
+      mm.sgemm(true, false, m, n, k, 1, toFloat(at), m, toFloat(b), n, 0, transposedF, n);
+      assertArrayEquals(transposedF, plainF, kind + " float " + m + "×" + k + "×" + n);
+    }
+  }
+
+  /** Every kind, and the 14-row kernel, which reads runs (float, 16 lanes), in blocks that end runs short. */
+  static Stream<Arguments> kindsWithRuns() {
+    return Stream.concat(kinds(), Stream.of(new MatrixMultiply(true, 14, TINY_CACHES, SPLIT_SMALL))
+        .map(mm -> Arguments.of(mm.description(), mm)));
+  }
+
   static Stream<Arguments> kinds() {
     return java.util.Arrays.stream(ALL).map(mm -> Arguments.of(mm.description(), mm));
   }
