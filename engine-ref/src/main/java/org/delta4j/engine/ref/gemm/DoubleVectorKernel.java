@@ -30,7 +30,9 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
    * seventh of the speed in a training step of the convolutional network (one fork of a full benchmark run; three
    * forks in ten with the compiler's logging on, none in twelve with this cast). Cast to this final class, the
    * receiver's type is exact whatever the profile. Passed as an argument instead (the accumulator of a fused
-   * multiply-add), a vector is checked against its receiver's class, which does as much.
+   * multiply-add), a vector is checked against its receiver's class, which does as much. The result of that
+   * multiply-add is stored through the cast as well: uncast, the one-row kernels' stores ran their Java template in
+   * some JVMs (about one in four of the kernels' allocation test), every block's sums on the heap.
    */
   private static final Class<? extends Vector<Double>> VECTOR = S.vectorType();
   private static final int L = S.length();
@@ -291,22 +293,24 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
       }
       DoubleVector al = DoubleVector.broadcast(S, alpha);
       int o = co + j;
-      // α·s + c with α the receiver: the sums are passed, not called on (see VECTOR); the product's bits are the same
-      al.fma(s0, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-      al.fma(s1, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-      al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)).intoArray(c, o + 2 * L);
-      al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)).intoArray(c, o + 3 * L);
-      al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)).intoArray(c, o + 4 * L);
-      al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)).intoArray(c, o + 5 * L);
-      al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)).intoArray(c, o + 6 * L);
-      al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
+      // α·s + c with α the receiver: the sums are passed, not called on, and the result cast before it is stored (see
+      // VECTOR); the product's bits are the same
+      ((DoubleVector) VECTOR.cast(al.fma(s0, DoubleVector.fromArray(S, c, o)))).intoArray(c, o);
+      ((DoubleVector) VECTOR.cast(al.fma(s1, DoubleVector.fromArray(S, c, o + L)))).intoArray(c, o + L);
+      ((DoubleVector) VECTOR.cast(al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)))).intoArray(c, o + 2 * L);
+      ((DoubleVector) VECTOR.cast(al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)))).intoArray(c, o + 3 * L);
+      ((DoubleVector) VECTOR.cast(al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)))).intoArray(c, o + 4 * L);
+      ((DoubleVector) VECTOR.cast(al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)))).intoArray(c, o + 5 * L);
+      ((DoubleVector) VECTOR.cast(al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)))).intoArray(c, o + 6 * L);
+      ((DoubleVector) VECTOR.cast(al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)))).intoArray(c, o + 7 * L);
     }
     for (; j + L <= n; j += L) {
       DoubleVector s = DoubleVector.broadcast(S, a[ao]).mul(DoubleVector.fromArray(S, b, j));
       for (int p = 1, bo = j + ldb; p < k; p++, bo += ldb) {
         s = DoubleVector.broadcast(S, a[ao + p]).fma(DoubleVector.fromArray(S, b, bo), s);
       }
-      DoubleVector.broadcast(S, alpha).fma(s, DoubleVector.fromArray(S, c, co + j)).intoArray(c, co + j);
+      ((DoubleVector) VECTOR.cast(DoubleVector.broadcast(S, alpha).fma(s, DoubleVector.fromArray(S, c, co + j))))
+          .intoArray(c, co + j);
     }
     for (; j < n; j++) {
       double sum = 0;
@@ -617,23 +621,23 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
         }
         DoubleVector al = DoubleVector.broadcast(S, alpha);
         int o = co + j;
-        // as the base kernel's: α the receiver, the sums passed (see VECTOR)
-        al.fma(s0, DoubleVector.fromArray(S, c, o)).intoArray(c, o);
-        al.fma(s1, DoubleVector.fromArray(S, c, o + L)).intoArray(c, o + L);
-        al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)).intoArray(c, o + 2 * L);
-        al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)).intoArray(c, o + 3 * L);
-        al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)).intoArray(c, o + 4 * L);
-        al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)).intoArray(c, o + 5 * L);
-        al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)).intoArray(c, o + 6 * L);
-        al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)).intoArray(c, o + 7 * L);
-        al.fma(s8, DoubleVector.fromArray(S, c, o + 8 * L)).intoArray(c, o + 8 * L);
-        al.fma(s9, DoubleVector.fromArray(S, c, o + 9 * L)).intoArray(c, o + 9 * L);
-        al.fma(s10, DoubleVector.fromArray(S, c, o + 10 * L)).intoArray(c, o + 10 * L);
-        al.fma(s11, DoubleVector.fromArray(S, c, o + 11 * L)).intoArray(c, o + 11 * L);
-        al.fma(s12, DoubleVector.fromArray(S, c, o + 12 * L)).intoArray(c, o + 12 * L);
-        al.fma(s13, DoubleVector.fromArray(S, c, o + 13 * L)).intoArray(c, o + 13 * L);
-        al.fma(s14, DoubleVector.fromArray(S, c, o + 14 * L)).intoArray(c, o + 14 * L);
-        al.fma(s15, DoubleVector.fromArray(S, c, o + 15 * L)).intoArray(c, o + 15 * L);
+        // as the base kernel's: α the receiver, the sums passed, the result cast (see VECTOR)
+        ((DoubleVector) VECTOR.cast(al.fma(s0, DoubleVector.fromArray(S, c, o)))).intoArray(c, o);
+        ((DoubleVector) VECTOR.cast(al.fma(s1, DoubleVector.fromArray(S, c, o + L)))).intoArray(c, o + L);
+        ((DoubleVector) VECTOR.cast(al.fma(s2, DoubleVector.fromArray(S, c, o + 2 * L)))).intoArray(c, o + 2 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s3, DoubleVector.fromArray(S, c, o + 3 * L)))).intoArray(c, o + 3 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s4, DoubleVector.fromArray(S, c, o + 4 * L)))).intoArray(c, o + 4 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s5, DoubleVector.fromArray(S, c, o + 5 * L)))).intoArray(c, o + 5 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s6, DoubleVector.fromArray(S, c, o + 6 * L)))).intoArray(c, o + 6 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s7, DoubleVector.fromArray(S, c, o + 7 * L)))).intoArray(c, o + 7 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s8, DoubleVector.fromArray(S, c, o + 8 * L)))).intoArray(c, o + 8 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s9, DoubleVector.fromArray(S, c, o + 9 * L)))).intoArray(c, o + 9 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s10, DoubleVector.fromArray(S, c, o + 10 * L)))).intoArray(c, o + 10 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s11, DoubleVector.fromArray(S, c, o + 11 * L)))).intoArray(c, o + 11 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s12, DoubleVector.fromArray(S, c, o + 12 * L)))).intoArray(c, o + 12 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s13, DoubleVector.fromArray(S, c, o + 13 * L)))).intoArray(c, o + 13 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s14, DoubleVector.fromArray(S, c, o + 14 * L)))).intoArray(c, o + 14 * L);
+        ((DoubleVector) VECTOR.cast(al.fma(s15, DoubleVector.fromArray(S, c, o + 15 * L)))).intoArray(c, o + 15 * L);
       }
       rowFrom(j, n, k, alpha, a, ao, b, ldb, c, co);
     }
