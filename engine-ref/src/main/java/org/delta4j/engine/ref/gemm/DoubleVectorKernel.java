@@ -216,8 +216,8 @@ class DoubleVectorKernel implements DoubleGemm.MicroKernel {
   }
 
   /**
-   * A vector a run: each of a run's rows is a run of L steps of a row of A, copied as it lies. The last run, shorter
-   * than L when L does not divide kc, goes element by element.
+   * Each row of each run one vector: L steps of a row of A, copied as they lie. The last run, shorter than L when L
+   * does not divide kc, goes element by element.
    */
   @Override
   public void packRuns(double[] src, int s, int ld, int count, int kc, double[] out, int o) {
