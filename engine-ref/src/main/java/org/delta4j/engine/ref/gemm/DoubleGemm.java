@@ -796,10 +796,10 @@ final class DoubleGemm {
   }
 
   /**
-   * The most columns of C a block of A packed in runs is multiplied into ({@link #runs}): the kernel that reads runs
-   * is some 7 % slower than the one that reads steps (it counts where each run ends), which the pack it saves repays
-   * in fewer columns than these. Float, AVX-512 Xeon, both ways taking turns in one JVM: 128 × 784 × 256 209 µs
-   * against 274, 512³ (256 columns a core) 1,139 against 1,172, but 1024³ (512) 8.6 ms against 8.1.
+   * The most columns of C a block of A packed in runs is multiplied into ({@link #runs}): beyond, the pack saved no
+   * longer repaid reading runs. Float, AVX-512 Xeon, both ways taking turns in one JVM: 128 × 784 × 256 209 µs
+   * against 274, 512³ (256 columns a core) 1,139 against 1,172, but 1024³ (512) 8.6 ms against 8.1; with the runs
+   * kernel as fast as the step kernel alone on a core, 1024³ still ran at 260-281 GFLOP/s in runs against 266-283.
    */
   static final int RUNS_MAX_COLUMNS = 256;
 
