@@ -7,13 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every Vector API micro-kernel, in both element types, allocates nothing once C2 has compiled it, on the CPU the test
- * runs on: its accumulators stay in registers. A kernel whose method C2 cannot inline whole boxes its vectors on every
- * call instead (a 4-row tile did so with 256-bit vectors, about 70 KB a training step of a small network), which no
- * result check notices. Each kernel is called in rounds (full tiles and edges, stored and accumulated) until C2 has
- * compiled it, which in a JVM whose earlier tests compiled it for other shapes means a deoptimisation and a second
- * compilation in the background; it passes when one round allocates less than a byte a call, and fails if none has
- * within {@value #SECONDS} seconds.
+ * Every Vector API micro-kernel, in both element types, allocates nothing once C2 has compiled it (the 14-row one
+ * reading A in runs too), on the CPU the test runs on: its accumulators stay in registers. A kernel whose method C2
+ * cannot inline whole boxes its vectors on every call instead (a 4-row tile did so with 256-bit vectors, about 70 KB a
+ * training step of a small network), which no result check notices. Each kernel is called in rounds (full tiles and
+ * edges, stored and accumulated) until C2 has compiled it, which in a JVM whose earlier tests compiled it for other
+ * shapes means a deoptimisation and a second compilation in the background; it passes when one round allocates less
+ * than a byte a call, and fails if none has within {@value #SECONDS} seconds.
  */
 class MicroKernelAllocationTest {
   private static final int CALLS = 20_000;
@@ -46,6 +46,18 @@ class MicroKernelAllocationTest {
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (double) row",
           call -> kernel.row(n, KC, 1e-3, a, 0, w, n, y, 0));
     }
+    // The 14-row kernel that reads A's panels packed in runs, and their packing, from a plain A of 14 rows
+    DoubleGemm.MicroKernel runs = new DoubleVectorKernel.Rows14();
+    double[] plain = new double[14 * KC];
+    double[] b = new double[KC * runs.nr()];
+    double[] panel = new double[14 * KC]; // KC a whole number of runs of any vector width
+    double[] tile = new double[14 * runs.nr()];
+    java.util.Arrays.fill(plain, 0.5);
+    java.util.Arrays.fill(b, 0.25);
+    assertSteadyWithoutAllocation("Rows14 (double) in runs", call -> {
+      runs.packRuns(plain, 0, KC, call % 7 == 0 ? 13 : 14, KC, panel, 0);
+      runs.computeRuns(KC, panel, 0, b, 0, runs.nr(), tile);
+    });
   }
 
   @Test
@@ -73,6 +85,17 @@ class MicroKernelAllocationTest {
       assertSteadyWithoutAllocation(kernel.getClass().getSimpleName() + " (float) row",
           call -> kernel.row(n, KC, 1e-3f, a, 0, w, n, y, 0));
     }
+    FloatGemm.MicroKernel runs = new FloatVectorKernel.Rows14();
+    float[] plain = new float[14 * KC];
+    float[] b = new float[KC * runs.nr()];
+    float[] panel = new float[14 * KC];
+    float[] tile = new float[14 * runs.nr()];
+    java.util.Arrays.fill(plain, 0.5f);
+    java.util.Arrays.fill(b, 0.25f);
+    assertSteadyWithoutAllocation("Rows14 (float) in runs", call -> {
+      runs.packRuns(plain, 0, KC, call % 7 == 0 ? 13 : 14, KC, panel, 0);
+      runs.computeRuns(KC, panel, 0, b, 0, runs.nr(), tile);
+    });
   }
 
   private static void assertSteadyWithoutAllocation(String name, java.util.function.IntConsumer call) {
