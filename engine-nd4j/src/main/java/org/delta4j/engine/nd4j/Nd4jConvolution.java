@@ -1,36 +1,48 @@
 package org.delta4j.engine.nd4j;
 
+import java.util.function.LongUnaryOperator;
 import org.bytedeco.javacpp.Pointer;
 import org.delta4j.engine.ConvGeometry;
 import org.delta4j.engine.Convolution;
 import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.KernelArguments;
+import org.delta4j.engine.WorkerPool;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The engine's {@link Convolution}, one sample at a time so that a sample's column matrix stays in cache between its
- * making and its product: x is copied once to the heap, then per sample n col(xₙ) [C·kh·kw, oh·ow] is made by the
- * portable {@link ImageLoops#im2col} (n = 1: exactly that sample's column matrix), copied to native memory in one
- * block, and yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n
- * of y in NCHW order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the
- * training pass kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap and added into dx's heap copy
- * by {@link ImageLoops#col2im}, and dx copied back once. Against ND4J's im2col and col2im over the batch this reads
- * and writes a sample's columns in cache (for 32 channels of 14×14 at batch 128, the batch's are 29 MB), and it
- * needs no strided copy into another order (the whole-batch product [F, N·oh·ow] of
- * {@link org.delta4j.engine.ColumnConvolution} does). An inference pass uses a one-sample native buffer, so one
- * between a training pass and its backward leaves what backward reads. Buffers are made per batch size and type on
- * first need; steady-state passes allocate no arrays. Not thread-safe: one per layer.
+ * The engine's {@link Convolution}, sample by sample in blocks of {@value #BLOCK} samples, so that a block's column
+ * matrices stay in cache between their making and their products: per sample n, xₙ is copied to the heap, col(xₙ)
+ * [C·kh·kw, oh·ow] made there by the portable {@link ImageLoops#im2col} and copied to native memory in one block, and
+ * yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n of y in
+ * NCHW order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the
+ * training pass kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap, made dxₙ by
+ * {@link ImageLoops#col2im} and copied back. The copies, im2col and col2im, a sample's own work in Java, run on the
+ * cores of the {@link WorkerPool} side by side, a block's samples shared out among them; the products run between, in
+ * OpenBLAS's threads, or, when OpenBLAS runs each on one thread ({@link BlasGemm#turns} false), in each core's part
+ * beside its Java work. Against ND4J's im2col and col2im over the batch this reads and writes a block's columns in
+ * cache (for 32 channels of 14×14 at batch 128, the batch's are 29 MB), and it needs no strided copy into another
+ * order (the whole-batch product [F, N·oh·ow] of {@link org.delta4j.engine.ColumnConvolution} does). dW is summed in
+ * sample order on the calling thread, so its bits do not depend on the cores. An inference pass keeps its columns in
+ * a block's native buffer, so one between a training pass and its backward leaves what backward reads. Buffers are
+ * made per batch size and type on first need; steady-state passes allocate no arrays (a sample's products take three
+ * pointer cursors). Not thread-safe: one per layer.
  */
 final class Nd4jConvolution implements Convolution {
+  /**
+   * Samples whose Java work is shared out among the cores at once: enough that each core's share outweighs the hand
+   * over, few enough that the block's column matrices stay in cache until their products.
+   */
+  static final int BLOCK = 16;
   private final Nd4jEngine engine;
   private final ConvGeometry g;
   private final int filters;
   private final int column; // the elements of one sample's column matrix, C·kh·kw·oh·ow
+  private final int image; // the elements of one sample's image, C·H·W
   private Nd4jTensor kept; // col(X) of the last training pass, [N, C·kh·kw·oh·ow]
-  private Nd4jTensor work; // one sample's columns: of an inference pass, or Wᵀ·dYₙ in backward
-  private Object images; // float[] or double[]: x, or dx, on the heap
-  private Object columns; // float[] or double[]: one sample's column matrix on the heap
+  private Nd4jTensor work; // a block's columns: of an inference pass, or Wᵀ·dYₙ in backward
+  private final Object[] images; // float[] or double[] per part: one sample's x, or dx, on the heap
+  private final Object[] columns; // float[] or double[] per part: one sample's column matrix on the heap
   private int batch;
 
   /** For images of {@code geometry} and {@code filters} kernels. */
@@ -40,32 +52,38 @@ final class Nd4jConvolution implements Convolution {
     this.g = geometry;
     this.filters = filters;
     this.column = geometry.columnRows() * geometry.positions();
+    this.image = geometry.channels() * geometry.height() * geometry.width();
+    int parts = WorkerPool.shared().parallelism();
+    this.images = new Object[parts];
+    this.columns = new Object[parts];
   }
 
   @Override
   public void forward(Tensor x, Tensor weights, Tensor y, boolean training) {
     int n = KernelArguments.convolutionForward(g, filters, x, weights, y);
     Nd4jTensor in = owned(x);
-    Object col = columns(in); // the heap's before the native memory's: a column matrix too large for it takes neither
-    Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : (work = buffer(work, 1, in));
-    Object image = heap(in, (int) x.size());
-    HeapCopy.load(in.memory("convolution"), 0, image, (int) x.size());
+    // The heap's column matrix before the native memory's: one too large for the heap takes neither.
+    heap(columns, 0, in, column);
+    Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : work(Math.min(n, BLOCK), in);
+    NativeMemory inMemory = in.memory("convolution");
     NativeMemory colMemory = cols.memory("convolution");
-    int rows = g.columnRows();
-    int positions = g.positions();
     NativeMemory weightMemory = owned(weights).memory("convolution");
     NativeMemory outMemory = owned(y).memory("convolution");
-    Pointer w = BlasGemm.cursor(weightMemory);
-    Pointer c = BlasGemm.cursor(colMemory);
-    Pointer out = BlasGemm.cursor(outMemory);
-    for (int s = 0; s < n; s++) {
-      long at = training ? (long) s * column : 0;
-      HeapCopy.im2col(image, col, g, s); //                              col(xₙ), on the heap
-      HeapCopy.store(col, colMemory, at, column); //                     to native memory, still in cache
-      BlasGemm.gemm(false, false, filters, positions, rows, 1, w, rows, c.position(at), positions, 0,
-          out.position((long) s * filters * positions), positions); //     yₙ = W·col(xₙ)
-    }
-    NativeMemory.keep(weightMemory, colMemory, outMemory); // the pointers are bare addresses
+    int rows = g.columnRows();
+    int positions = g.positions();
+    long sample = (long) filters * positions; // one sample of y
+    byBlocks(n, training, false, (part, s, at) -> { //                  yₙ = W·col(xₙ)
+      BlasGemm.gemm(false, false, filters, positions, rows, 1, BlasGemm.cursor(weightMemory), rows,
+          BlasGemm.cursor(colMemory).position(at), positions, 0, BlasGemm.cursor(outMemory).position(s * sample),
+          positions);
+    }, (part, s, at) -> {
+      Object im = heap(images, part, in, image);
+      Object col = heap(columns, part, in, column);
+      HeapCopy.load(inMemory, (long) s * image, im, image); //        xₙ, on the heap
+      HeapCopy.im2col(im, col, g, 0); //                               col(xₙ), on the heap
+      HeapCopy.store(col, colMemory, at, column); //                    to native memory, still in cache
+    });
+    NativeMemory.keep(inMemory, weightMemory, colMemory, outMemory); // the pointers are bare addresses
     if (training) {
       batch = n;
     }
@@ -95,37 +113,76 @@ final class Nd4jConvolution implements Convolution {
       NativeMemory.keep(colMemory, dwMemory); // the pointers are bare addresses
     }
     if (dx != null) {
-      work = buffer(work, 1, kept);
-      NativeMemory workMemory = work.memory("convolution");
-      Pointer w = weightMemory.pointer;
-      Object col = columns(kept);
-      Object image = heap(kept, (int) dx.size());
-      for (int s = 0; s < batch; s++) {
-        BlasGemm.gemm(true, false, rows, positions, filters, 1, w, rows, gradient.position(s * sample), positions, 0,
-            workMemory.pointer, positions); //                           dcolₙ = Wᵀ·dYₙ
-        HeapCopy.load(workMemory, 0, col, column);
-        HeapCopy.col2im(col, image, g, s); //                            dxₙ = col⁻¹(dcolₙ), on the heap
-      }
-      HeapCopy.store(image, owned(dx).memory("convolution"), 0, (int) dx.size());
+      NativeMemory workMemory = work(Math.min(batch, BLOCK), kept).memory("convolution");
+      NativeMemory dxMemory = owned(dx).memory("convolution");
+      byBlocks(batch, false, true, (part, s, at) -> { //                 dcolₙ = Wᵀ·dYₙ
+        BlasGemm.gemm(true, false, rows, positions, filters, 1, BlasGemm.cursor(weightMemory), rows,
+            BlasGemm.cursor(gradientMemory).position(s * sample), positions, 0,
+            BlasGemm.cursor(workMemory).position(at), positions);
+      }, (part, s, at) -> {
+        Object col = heap(columns, part, kept, column);
+        Object im = heap(images, part, kept, image);
+        HeapCopy.load(workMemory, at, col, column);
+        HeapCopy.col2im(col, im, g, 0); //                             dxₙ = col⁻¹(dcolₙ), on the heap
+        HeapCopy.store(im, dxMemory, (long) s * image, image);
+      });
+      NativeMemory.keep(workMemory, dxMemory);
     }
     NativeMemory.keep(gradientMemory, weightMemory); // the pointers are bare addresses
   }
 
-  /** The heap array for x or dx, of t's type, at least {@code length} long. */
-  private Object heap(Nd4jTensor t, int length) {
-    if (!HeapCopy.fits(images, t.dataType(), length)) {
-      images = HeapCopy.make(t.dataType(), length, "convolution: the batch's images on the heap");
-    }
-    return images;
+  /** A sample's share of a pass: sample s, its column matrix at {@code at} of its buffer, in part {@code part}. */
+  @FunctionalInterface
+  private interface SampleStep {
+    void run(int part, int s, long at);
   }
 
-  /** The heap array for one sample's column matrix, of t's type. */
-  private Object columns(Nd4jTensor t) {
-    if (!HeapCopy.fits(columns, t.dataType(), column)) {
-      columns = HeapCopy.make(t.dataType(), column, "convolution: one image's column matrix on the heap, under a "
-          + g.window() + ", C·kh·kw × oh·ow = " + g.columnRows() + " × " + g.positions());
+  /**
+   * Samples [0, n) block by block: each sample's Java work on the pool's cores, a block's samples shared out among
+   * them, and its product before that work ({@code productFirst}) or after it. The products run between the parts,
+   * on the calling thread, when OpenBLAS spreads each over several threads ({@link BlasGemm#turns}), else inside each
+   * part beside its Java work. A sample's columns lie at s·column of their buffer when {@code bySample} (the training
+   * pass's, kept for backward), else at its place in the block.
+   */
+  private void byBlocks(int n, boolean bySample, boolean productFirst, SampleStep product, SampleStep java) {
+    boolean inParts = !BlasGemm.turns();
+    for (int first = 0; first < n; first += BLOCK) {
+      int block = Math.min(BLOCK, n - first);
+      int start = first;
+      LongUnaryOperator at = s -> (bySample ? s : s - start) * column;
+      if (!inParts && productFirst) {
+        for (int s = first; s < first + block; s++) {
+          product.run(0, s, at.applyAsLong(s));
+        }
+      }
+      WorkerPool.shared().split(block, (long) block * column, (part, from, to) -> {
+        for (int s = start + from; s < start + to; s++) {
+          if (inParts && productFirst) {
+            product.run(part, s, at.applyAsLong(s));
+          }
+          java.run(part, s, at.applyAsLong(s));
+          if (inParts && !productFirst) {
+            product.run(part, s, at.applyAsLong(s));
+          }
+        }
+      });
+      if (!inParts && !productFirst) {
+        for (int s = first; s < first + block; s++) {
+          product.run(0, s, at.applyAsLong(s));
+        }
+      }
     }
-    return columns;
+  }
+
+  /** Part {@code part}'s heap array in {@code arrays}, of t's type, at least {@code length} long. */
+  private Object heap(Object[] arrays, int part, Nd4jTensor t, int length) {
+    if (!HeapCopy.fits(arrays[part], t.dataType(), length)) {
+      arrays[part] = HeapCopy.make(t.dataType(), length, arrays == columns
+          ? "convolution: one image's column matrix on the heap, under a " + g.window() + ", C·kh·kw × oh·ow = "
+              + g.columnRows() + " × " + g.positions()
+          : "convolution: one image on the heap");
+    }
+    return arrays[part];
   }
 
   /** {@code current} if it holds n samples' columns of {@code like}'s type, else a new native buffer that does. */
@@ -133,6 +190,20 @@ final class Nd4jConvolution implements Convolution {
     if (current != null && current.shape().dim(0) == n && current.dataType() == like.dataType()) {
       return current;
     }
+    return columnBuffer(n, like);
+  }
+
+  /** {@link #work} if it holds at least n samples' columns of {@code like}'s type, else a new one that does. */
+  private Nd4jTensor work(int n, Nd4jTensor like) {
+    if (work != null && work.shape().dim(0) >= n && work.dataType() == like.dataType()) {
+      return work;
+    }
+    work = null; // the old buffer goes before the new one is made
+    return work = columnBuffer(n, like);
+  }
+
+  /** A new native buffer for n samples' columns of {@code like}'s type. */
+  private Nd4jTensor columnBuffer(int n, Nd4jTensor like) {
     try {
       return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
     } catch (IllegalStateException e) { // the memory would not hold it

@@ -76,6 +76,56 @@ class ImagePathTest {
     });
   }
 
+  /**
+   * Over batches of one sample, of one block ({@link Nd4jConvolution#BLOCK}), of one more and of a block and a part,
+   * on images large enough that each block's samples are shared among the cores: the convolution agrees with the
+   * reference engine, and gives the same bits whether its products run between the cores' parts (OpenBLAS on several
+   * threads) or inside them (on one): each product is the same call either way, and dW is summed in sample order.
+   */
+  @Test
+  void theConvolutionAgreesOverBlocksAndHasTheSameBitsWhereverItsProductsRun() {
+    ConvGeometry g = new ConvGeometry(4, 12, 11, 3, 3, 1, 1, 1, 1, 1, 1, 12, 11); // 5,148 column entries a sample
+    int block = Nd4jConvolution.BLOCK;
+    boolean turns = BlasGemm.turns();
+    try {
+      for (int batch : new int[] {1, block, block + 1, 2 * block + 5}) {
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+          BlasGemm.setTurns(2);
+          Tensor[] between = convolve(nd4j, g, type, batch);
+          BlasGemm.setTurns(1);
+          Tensor[] inside = convolve(nd4j, g, type, batch);
+          Tensor[] expected = convolve(ref, g, type, batch);
+          String[] names = {"y", "dw", "dx", "y of an inference pass"};
+          for (int i = 0; i < names.length; i++) {
+            String name = names[i] + " at batch " + batch + " in " + type;
+            assertArrayEquals(between[i].toDoubleArray(), inside[i].toDoubleArray(), name);
+            Agreement.assertAgree(name, expected[i], between[i], Tolerances.of(type));
+          }
+        }
+      }
+    } finally {
+      BlasGemm.setTurns(turns ? 2 : 1);
+    }
+  }
+
+  /** y, dW and dX of a training pass and its backward, then y of an inference pass, on one engine. */
+  private static Tensor[] convolve(Engine engine, ConvGeometry g, DataType type, int batch) {
+    int filters = 6;
+    Convolution conv = engine.kernels().convolution(g, filters);
+    Shape out = Shape.of(batch, filters, g.outputHeight(), g.outputWidth());
+    Tensor x = random(engine, type, 31, batch, g.channels(), g.height(), g.width());
+    Tensor w = random(engine, type, 32, filters, g.columnRows());
+    Tensor y = engine.zeros(type, out);
+    conv.forward(x, w, y, true);
+    Tensor dy = random(engine, type, 33, batch, filters, g.outputHeight(), g.outputWidth());
+    Tensor dw = random(engine, type, 34, filters, g.columnRows());
+    Tensor dx = random(engine, type, 35, batch, g.channels(), g.height(), g.width()); // overwritten
+    conv.backward(dy, w, 0.5, dw, dx);
+    Tensor inferred = engine.zeros(type, out);
+    conv.forward(random(engine, type, 36, batch, g.channels(), g.height(), g.width()), w, inferred, false);
+    return new Tensor[] {y, dw, dx, inferred};
+  }
+
   @Test
   void backwardBeforeATrainingPassFails() {
     ConvGeometry g = new ConvGeometry(1, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5, 5);
