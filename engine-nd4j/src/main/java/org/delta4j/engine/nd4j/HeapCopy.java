@@ -38,22 +38,46 @@ final class HeapCopy {
 
   /** heap[0, length) ← m[at, at + length); heap is of m's type. */
   static void load(NativeMemory m, long at, Object heap, int length) {
+    load(m, at, heap, 0, length);
+  }
+
+  /** heap[offset, offset + length) ← m[at, at + length); heap is of m's type. */
+  static void load(NativeMemory m, long at, Object heap, int offset, int length) {
     if (m.floats) {
-      ((FloatBuffer) m.elements).get((int) at, (float[]) heap, 0, length);
+      ((FloatBuffer) m.elements).get((int) at, (float[]) heap, offset, length);
     } else {
-      ((DoubleBuffer) m.elements).get((int) at, (double[]) heap, 0, length);
+      ((DoubleBuffer) m.elements).get((int) at, (double[]) heap, offset, length);
     }
     NativeMemory.keep(m);
   }
 
   /** m[at, at + length) ← heap[0, length); heap is of m's type. */
   static void store(Object heap, NativeMemory m, long at, int length) {
+    store(heap, 0, m, at, length);
+  }
+
+  /** m[at, at + length) ← heap[offset, offset + length); heap is of m's type. */
+  static void store(Object heap, int offset, NativeMemory m, long at, int length) {
     if (m.floats) {
-      ((FloatBuffer) m.elements).put((int) at, (float[]) heap, 0, length);
+      ((FloatBuffer) m.elements).put((int) at, (float[]) heap, offset, length);
     } else {
-      ((DoubleBuffer) m.elements).put((int) at, (double[]) heap, 0, length);
+      ((DoubleBuffer) m.elements).put((int) at, (double[]) heap, offset, length);
     }
     NativeMemory.keep(m);
+  }
+
+  /** heap[r·length, (r + 1)·length) ← m[at + r·stride, at + r·stride + length) for r in [0, rows). */
+  static void loadRows(NativeMemory m, long at, int stride, Object heap, int rows, int length) {
+    for (int r = 0; r < rows; r++) {
+      load(m, at + (long) r * stride, heap, r * length, length);
+    }
+  }
+
+  /** m[at + r·stride, at + r·stride + length) ← heap[r·length, (r + 1)·length) for r in [0, rows). */
+  static void storeRows(Object heap, NativeMemory m, long at, int stride, int rows, int length) {
+    for (int r = 0; r < rows; r++) {
+      store(heap, r * length, m, at + (long) r * stride, length);
+    }
   }
 
   /** col ← the column matrix [C·kh·kw, oh·ow] of sample s of the batch x. */

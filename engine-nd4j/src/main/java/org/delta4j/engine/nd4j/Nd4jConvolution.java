@@ -14,19 +14,20 @@ import org.delta4j.tensor.Tensor;
  * The engine's {@link Convolution}, sample by sample in blocks of {@value #BLOCK} samples, so that a block's column
  * matrices stay in cache between their making and their products: per sample n, xₙ is copied to the heap, col(xₙ)
  * [C·kh·kw, oh·ow] made there by the portable {@link ImageLoops#im2col} and copied to native memory in one block, and
- * yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n of y in
- * NCHW order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the
- * training pass kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap, made dxₙ by
- * {@link ImageLoops#col2im} and copied back. The copies, im2col and col2im, a sample's own work in Java, run on the
- * cores of the {@link WorkerPool} side by side, a block's samples shared out among them; the products run between, in
- * OpenBLAS's threads, or, when OpenBLAS runs each on one thread ({@link BlasGemm#turns} false), in each core's part
- * beside its Java work. Against ND4J's im2col and col2im over the batch this reads and writes a block's columns in
- * cache (for 32 channels of 14×14 at batch 128, the batch's are 29 MB), and it needs no strided copy into another
- * order (the whole-batch product [F, N·oh·ow] of {@link org.delta4j.engine.ColumnConvolution} does). dW is summed in
- * sample order on the calling thread, so its bits do not depend on the cores. An inference pass keeps its columns in
- * a block's native buffer, so one between a training pass and its backward leaves what backward reads. Buffers are
- * made per batch size and type on first need; steady-state passes allocate no arrays (a sample's products take three
- * pointer cursors). Not thread-safe: one per layer.
+ * yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n of y in NCHW
+ * order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the training pass
+ * kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap, made dxₙ by {@link ImageLoops#col2im} and
+ * copied back; with OpenBLAS on several threads, one product a block instead, Wᵀ·[dYₙ …] over the block's dY side by
+ * side ({@code inputGradientByBlocks}). The copies, im2col and col2im, a sample's own work in Java, run on the cores of
+ * the {@link WorkerPool} side by side, a block's samples shared out among them; the products run between, in OpenBLAS's
+ * threads, or, when OpenBLAS runs each on one thread ({@link BlasGemm#turns} false), in each core's part beside its
+ * Java work. Against ND4J's im2col and col2im over the batch this reads and writes a block's columns in cache (for 32
+ * channels of 14×14 at batch 128, the batch's are 29 MB), where the whole-batch product [F, N·oh·ow] of {@link
+ * org.delta4j.engine.ColumnConvolution} also copies them into another order. dW is summed in sample order on the
+ * calling thread, so its bits do not depend on the cores. An inference pass keeps its columns in a block's native
+ * buffer, so one between a training pass and its backward leaves what backward reads. Buffers are made per batch size
+ * and type on first need; steady-state passes allocate no arrays (a sample's products take three pointer cursors). Not
+ * thread-safe: one per layer.
  */
 final class Nd4jConvolution implements Convolution {
   /**
@@ -43,6 +44,8 @@ final class Nd4jConvolution implements Convolution {
   private Nd4jTensor work; // a block's columns: of an inference pass, or Wᵀ·dYₙ in backward
   private final Object[] images; // float[] or double[] per part: one sample's x, or dx, on the heap
   private final Object[] columns; // float[] or double[] per part: one sample's column matrix on the heap
+  private final Object[] gradients; // float[] or double[] per part: one sample's dy on the heap
+  private Nd4jTensor gathered; // a block's dy side by side, [F, B·oh·ow], when OpenBLAS runs on several threads
   private int batch;
 
   /** For images of {@code geometry} and {@code filters} kernels. */
@@ -56,6 +59,7 @@ final class Nd4jConvolution implements Convolution {
     int parts = WorkerPool.shared().parallelism();
     this.images = new Object[parts];
     this.columns = new Object[parts];
+    this.gradients = new Object[parts];
   }
 
   @Override
@@ -115,20 +119,67 @@ final class Nd4jConvolution implements Convolution {
     if (dx != null) {
       NativeMemory workMemory = work(Math.min(batch, BLOCK), kept).memory("convolution");
       NativeMemory dxMemory = owned(dx).memory("convolution");
-      byBlocks(batch, false, true, (part, s, at) -> { //                 dcolₙ = Wᵀ·dYₙ
-        BlasGemm.gemm(true, false, rows, positions, filters, 1, BlasGemm.cursor(weightMemory), rows,
-            BlasGemm.cursor(gradientMemory).position(s * sample), positions, 0,
-            BlasGemm.cursor(workMemory).position(at), positions);
-      }, (part, s, at) -> {
-        Object col = heap(columns, part, kept, column);
-        Object im = heap(images, part, kept, image);
-        HeapCopy.load(workMemory, at, col, column);
-        HeapCopy.col2im(col, im, g, 0); //                             dxₙ = col⁻¹(dcolₙ), on the heap
-        HeapCopy.store(im, dxMemory, (long) s * image, image);
-      });
+      // A block's row length is an int for BLAS, a sample of dy one heap array.
+      if (BlasGemm.turns() && (long) BLOCK * positions <= Integer.MAX_VALUE && sample <= Integer.MAX_VALUE - 8) {
+        inputGradientByBlocks(gradientMemory, weightMemory, workMemory, dxMemory);
+      } else {
+        byBlocks(batch, false, true, (part, s, at) -> { //               dcolₙ = Wᵀ·dYₙ
+          BlasGemm.gemm(true, false, rows, positions, filters, 1, BlasGemm.cursor(weightMemory), rows,
+              BlasGemm.cursor(gradientMemory).position(s * sample), positions, 0,
+              BlasGemm.cursor(workMemory).position(at), positions);
+        }, (part, s, at) -> {
+          Object col = heap(columns, part, kept, column);
+          HeapCopy.load(workMemory, at, col, column);
+          inputGradient(part, col, s, dxMemory);
+        });
+      }
       NativeMemory.keep(workMemory, dxMemory);
     }
     NativeMemory.keep(gradientMemory, weightMemory); // the pointers are bare addresses
+  }
+
+  /**
+   * dX with OpenBLAS on several threads, which splits a sample's product Wᵀ·dYₙ badly between them (64 × 288 × 196:
+   * no faster than on one thread): one product a block instead, dcol = Wᵀ·[dYₙ …] [C·kh·kw, B·oh·ow] over the block's
+   * B samples of dY gathered side by side, [F, B·oh·ow], by the cores; then each core reads its samples' columns out
+   * of it, row by row. The same sums as sample by sample (each column of dcol is one of Wᵀ·dYₙ's, over the F filters),
+   * which OpenBLAS may round otherwise for another shape.
+   */
+  private void inputGradientByBlocks(NativeMemory gradientMemory, NativeMemory weightMemory, NativeMemory workMemory,
+      NativeMemory dxMemory) {
+    int rows = g.columnRows();
+    int positions = g.positions();
+    int sample = filters * positions; // one sample of dy
+    NativeMemory gatheredMemory = gathered(Math.min(batch, BLOCK), kept).memory("convolution");
+    for (int first = 0; first < batch; first += BLOCK) {
+      int block = Math.min(BLOCK, batch - first);
+      int start = first;
+      int wide = block * positions; // the row length of the gathered dY and of dcol
+      WorkerPool.shared().split(block, (long) block * sample, (part, from, to) -> {
+        Object gradient = heap(gradients, part, kept, sample);
+        for (int s = start + from; s < start + to; s++) { //            dYₙ into its place among the block's
+          HeapCopy.load(gradientMemory, (long) s * sample, gradient, sample);
+          HeapCopy.storeRows(gradient, gatheredMemory, (long) (s - start) * positions, wide, filters, positions);
+        }
+      });
+      BlasGemm.gemm(true, false, rows, wide, filters, 1, BlasGemm.cursor(weightMemory), rows,
+          BlasGemm.cursor(gatheredMemory), wide, 0, BlasGemm.cursor(workMemory), wide); // dcol = Wᵀ·[dYₙ …]
+      WorkerPool.shared().split(block, (long) block * column, (part, from, to) -> {
+        Object col = heap(columns, part, kept, column);
+        for (int s = start + from; s < start + to; s++) {
+          HeapCopy.loadRows(workMemory, (long) (s - start) * positions, wide, col, rows, positions); // dcolₙ
+          inputGradient(part, col, s, dxMemory);
+        }
+      });
+    }
+    NativeMemory.keep(gatheredMemory);
+  }
+
+  /** dxₙ = col⁻¹(dcolₙ) on part {@code part}'s heap image, stored as sample s of dx; col may be overwritten. */
+  private void inputGradient(int part, Object col, int s, NativeMemory dxMemory) {
+    Object im = heap(images, part, kept, image);
+    HeapCopy.col2im(col, im, g, 0);
+    HeapCopy.store(im, dxMemory, (long) s * image, image);
   }
 
   /** A sample's share of a pass: sample s, its column matrix at {@code at} of its buffer, in part {@code part}. */
@@ -180,7 +231,7 @@ final class Nd4jConvolution implements Convolution {
       arrays[part] = HeapCopy.make(t.dataType(), length, arrays == columns
           ? "convolution: one image's column matrix on the heap, under a " + g.window() + ", C·kh·kw × oh·ow = "
               + g.columnRows() + " × " + g.positions()
-          : "convolution: one image on the heap");
+          : arrays == images ? "convolution: one image on the heap" : "convolution: one output gradient on the heap");
     }
     return arrays[part];
   }
@@ -200,6 +251,19 @@ final class Nd4jConvolution implements Convolution {
     }
     work = null; // the old buffer goes before the new one is made
     return work = columnBuffer(n, like);
+  }
+
+  /** {@link #gathered} if it holds at least n samples of dy in {@code like}'s type, else a new one that does. */
+  private Nd4jTensor gathered(int n, Nd4jTensor like) {
+    if (gathered != null && gathered.shape().dim(0) >= n && gathered.dataType() == like.dataType()) {
+      return gathered;
+    }
+    gathered = null; // the old buffer goes before the new one is made
+    try {
+      return gathered = (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, filters * g.positions()));
+    } catch (IllegalStateException e) { // the memory would not hold it
+      throw KernelArguments.convolutionMemory(g, "a block of the output gradient", n, e);
+    }
   }
 
   /** A new native buffer for n samples' columns of {@code like}'s type. */
