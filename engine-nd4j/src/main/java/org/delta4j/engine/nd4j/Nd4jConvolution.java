@@ -11,23 +11,26 @@ import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 
 /**
- * The engine's {@link Convolution}, sample by sample in blocks of {@value #BLOCK} samples, so that a block's column
- * matrices stay in cache between their making and their products: per sample n, xₙ is copied to the heap, col(xₙ)
- * [C·kh·kw, oh·ow] made there by the portable {@link ImageLoops#im2col} and copied to native memory in one block, and
- * yₙ [F, oh·ow] = W·col(xₙ) is one BLAS call ({@link BlasGemm}) written straight into y, which is sample n of y in NCHW
- * order. Backward: dW = β·dW + Σₙ dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the training pass
- * kept, [N, C·kh·kw·oh·ow]; per sample, dcolₙ = Wᵀ·dYₙ, copied to the heap, made dxₙ by {@link ImageLoops#col2im} and
- * copied back; with OpenBLAS on several threads, one product a block instead, Wᵀ·[dYₙ …] over the block's dY side by
- * side ({@code inputGradientByBlocks}). The copies, im2col and col2im, a sample's own work in Java, run on the cores of
- * the {@link WorkerPool} side by side, a block's samples shared out among them; the products run between, in OpenBLAS's
- * threads, or, when OpenBLAS runs each on one thread ({@link BlasGemm#turns} false), in each core's part beside its
- * Java work. Against ND4J's im2col and col2im over the batch this reads and writes a block's columns in cache (for 32
- * channels of 14×14 at batch 128, the batch's are 29 MB), where the whole-batch product [F, N·oh·ow] of {@link
+ * The engine's {@link Convolution}, sample by sample in blocks of {@value #BLOCK} samples (fewer where a sample's
+ * column matrix or output is large, {@link #BLOCK_ELEMENTS}), so that a block's column matrices stay in cache between
+ * their making and their products: per sample n, xₙ is copied to the heap, col(xₙ) [C·kh·kw, oh·ow] made there by the
+ * portable {@link ImageLoops#im2col} and copied to native memory in one block, and yₙ [F, oh·ow] = W·col(xₙ) is one
+ * BLAS call ({@link BlasGemm}) written straight into y, which is sample n of y in NCHW order. Backward: dW = β·dW + Σₙ
+ * dYₙ·col(xₙ)ᵀ, accumulated sample by sample in BLAS from the columns the training pass kept, [N, C·kh·kw·oh·ow]; per
+ * sample, dcolₙ = Wᵀ·dYₙ, copied to the heap, made dxₙ by {@link ImageLoops#col2im} and copied back; with OpenBLAS on
+ * several threads, one product a block instead, Wᵀ·[dYₙ …] over the block's dY side by side ({@code
+ * inputGradientByBlocks}). The copies, im2col and col2im, a sample's own work in Java, run on the cores of the {@link
+ * WorkerPool} side by side, a block's samples shared out among them; the products run between, in OpenBLAS's threads,
+ * or, when OpenBLAS runs each on one thread ({@link BlasGemm#turns} false), in each core's part beside its Java work.
+ * Against ND4J's im2col and col2im over the batch this reads and writes a block's columns in cache (for 32 channels of
+ * 14×14 at batch 128, the batch's are 29 MB), where the whole-batch product [F, N·oh·ow] of {@link
  * org.delta4j.engine.ColumnConvolution} also copies them into another order. dW is summed in sample order on the
- * calling thread, so its bits do not depend on the cores. An inference pass keeps its columns in a block's native
- * buffer, so one between a training pass and its backward leaves what backward reads. Buffers are made per batch size
- * and type on first need; steady-state passes allocate no arrays (a sample's products take three pointer cursors). Not
- * thread-safe: one per layer.
+ * calling thread, so its bits do not depend on the cores. dX's products are fixed by OpenBLAS's thread count (one a
+ * block, or one a sample), so its bits do not depend on the cores either, though another thread count may round them
+ * otherwise, as it may the engine's other products. An inference pass keeps its columns in a block's native buffer, so
+ * one between a training pass and its backward leaves what backward reads. Buffers are made per batch size and type on
+ * first need; steady-state passes allocate no arrays (a sample's products take three pointer cursors). Not thread-safe:
+ * one per layer.
  */
 final class Nd4jConvolution implements Convolution {
   /**
@@ -35,11 +38,17 @@ final class Nd4jConvolution implements Convolution {
    * over, few enough that the block's column matrices stay in cache until their products.
    */
   static final int BLOCK = 16;
+  /**
+   * The most elements a block's buffers hold, of its column matrices or of its dy, 4 MB in float: larger images take
+   * fewer samples a block, down to one, so that those buffers (one sample's each, before blocks) grow by at most this.
+   */
+  static final int BLOCK_ELEMENTS = 1 << 20;
   private final Nd4jEngine engine;
   private final ConvGeometry g;
   private final int filters;
   private final int column; // the elements of one sample's column matrix, C·kh·kw·oh·ow
   private final int image; // the elements of one sample's image, C·H·W
+  private final int block; // the samples of a block: BLOCK, fewer for large column matrices
   private Nd4jTensor kept; // col(X) of the last training pass, [N, C·kh·kw·oh·ow]
   private Nd4jTensor work; // a block's columns: of an inference pass, or Wᵀ·dYₙ in backward
   private final Object[] images; // float[] or double[] per part: one sample's x, or dx, on the heap
@@ -56,6 +65,8 @@ final class Nd4jConvolution implements Convolution {
     this.filters = filters;
     this.column = geometry.columnRows() * geometry.positions();
     this.image = geometry.channels() * geometry.height() * geometry.width();
+    long largest = Math.max(column, (long) filters * geometry.positions()); // a sample's columns, or its y or dy
+    this.block = (int) Math.max(1, Math.min(BLOCK, BLOCK_ELEMENTS / Math.max(1, largest)));
     int parts = WorkerPool.shared().parallelism();
     this.images = new Object[parts];
     this.columns = new Object[parts];
@@ -68,7 +79,7 @@ final class Nd4jConvolution implements Convolution {
     Nd4jTensor in = owned(x);
     // The heap's column matrix before the native memory's: one too large for the heap takes neither.
     heap(columns, 0, in, column);
-    Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : work(Math.min(n, BLOCK), in);
+    Nd4jTensor cols = training ? (kept = buffer(kept, n, in)) : work(Math.min(n, block), in);
     NativeMemory inMemory = in.memory("convolution");
     NativeMemory colMemory = cols.memory("convolution");
     NativeMemory weightMemory = owned(weights).memory("convolution");
@@ -117,10 +128,10 @@ final class Nd4jConvolution implements Convolution {
       NativeMemory.keep(colMemory, dwMemory); // the pointers are bare addresses
     }
     if (dx != null) {
-      NativeMemory workMemory = work(Math.min(batch, BLOCK), kept).memory("convolution");
+      NativeMemory workMemory = work(Math.min(batch, block), kept).memory("convolution");
       NativeMemory dxMemory = owned(dx).memory("convolution");
       // A block's row length is an int for BLAS, a sample of dy one heap array.
-      if (BlasGemm.turns() && (long) BLOCK * positions <= Integer.MAX_VALUE && sample <= Integer.MAX_VALUE - 8) {
+      if (BlasGemm.turns() && (long) block * positions <= Integer.MAX_VALUE && sample <= Integer.MAX_VALUE - 8) {
         inputGradientByBlocks(gradientMemory, weightMemory, workMemory, dxMemory);
       } else {
         byBlocks(batch, false, true, (part, s, at) -> { //               dcolₙ = Wᵀ·dYₙ
@@ -150,12 +161,12 @@ final class Nd4jConvolution implements Convolution {
     int rows = g.columnRows();
     int positions = g.positions();
     int sample = filters * positions; // one sample of dy
-    NativeMemory gatheredMemory = gathered(Math.min(batch, BLOCK), kept).memory("convolution");
-    for (int first = 0; first < batch; first += BLOCK) {
-      int block = Math.min(BLOCK, batch - first);
+    NativeMemory gatheredMemory = gathered(Math.min(batch, block), kept).memory("convolution");
+    for (int first = 0; first < batch; first += block) {
+      int samples = Math.min(block, batch - first);
       int start = first;
-      int wide = block * positions; // the row length of the gathered dY and of dcol
-      WorkerPool.shared().split(block, (long) block * sample, (part, from, to) -> {
+      int wide = samples * positions; // the row length of the gathered dY and of dcol
+      WorkerPool.shared().split(samples, (long) samples * sample, (part, from, to) -> {
         Object gradient = heap(gradients, part, kept, sample);
         for (int s = start + from; s < start + to; s++) { //            dYₙ into its place among the block's
           HeapCopy.load(gradientMemory, (long) s * sample, gradient, sample);
@@ -164,7 +175,7 @@ final class Nd4jConvolution implements Convolution {
       });
       BlasGemm.gemm(true, false, rows, wide, filters, 1, BlasGemm.cursor(weightMemory), rows,
           BlasGemm.cursor(gatheredMemory), wide, 0, BlasGemm.cursor(workMemory), wide); // dcol = Wᵀ·[dYₙ …]
-      WorkerPool.shared().split(block, (long) block * column, (part, from, to) -> {
+      WorkerPool.shared().split(samples, (long) samples * column, (part, from, to) -> {
         Object col = heap(columns, part, kept, column);
         for (int s = start + from; s < start + to; s++) {
           HeapCopy.loadRows(workMemory, (long) (s - start) * positions, wide, col, rows, positions); // dcolₙ
@@ -197,16 +208,16 @@ final class Nd4jConvolution implements Convolution {
    */
   private void byBlocks(int n, boolean bySample, boolean productFirst, SampleStep product, SampleStep java) {
     boolean inParts = !BlasGemm.turns();
-    for (int first = 0; first < n; first += BLOCK) {
-      int block = Math.min(BLOCK, n - first);
+    for (int first = 0; first < n; first += block) {
+      int samples = Math.min(block, n - first);
       int start = first;
       LongUnaryOperator at = s -> (bySample ? s : s - start) * column;
       if (!inParts && productFirst) {
-        for (int s = first; s < first + block; s++) {
+        for (int s = first; s < first + samples; s++) {
           product.run(0, s, at.applyAsLong(s));
         }
       }
-      WorkerPool.shared().split(block, (long) block * column, (part, from, to) -> {
+      WorkerPool.shared().split(samples, (long) samples * column, (part, from, to) -> {
         for (int s = start + from; s < start + to; s++) {
           if (inParts && productFirst) {
             product.run(part, s, at.applyAsLong(s));
@@ -218,7 +229,7 @@ final class Nd4jConvolution implements Convolution {
         }
       });
       if (!inParts && !productFirst) {
-        for (int s = first; s < first + block; s++) {
+        for (int s = first; s < first + samples; s++) {
           product.run(0, s, at.applyAsLong(s));
         }
       }

@@ -78,40 +78,45 @@ class ImagePathTest {
 
   /**
    * Over batches of one sample, of one block ({@link Nd4jConvolution#BLOCK}), of one more and of two blocks and a part,
-   * on images large enough that each block's samples are shared among the cores, with one filter and with six: the
-   * convolution agrees with the reference engine whether its products run on OpenBLAS's threads or on the cores, and y
-   * and dW have the same bits either way, being the same products (dW summed in sample order); dX, one product a block
-   * on OpenBLAS's threads and one a sample on the cores, agrees.
+   * on images large enough that each block's samples are shared among the cores, and on larger ones that take fewer
+   * samples a block ({@link Nd4jConvolution#BLOCK_ELEMENTS}), with one filter and with six: the convolution agrees
+   * with the reference engine whether its products run on OpenBLAS's threads or on the cores, and y and dW have the
+   * same bits either way, being the same products (dW summed in sample order); dX, one product a block on OpenBLAS's
+   * threads and one a sample on the cores, agrees.
    */
   @Test
   void theConvolutionAgreesOverBlocksWhereverItsProductsRun() {
-    ConvGeometry g = new ConvGeometry(4, 12, 11, 3, 3, 1, 1, 1, 1, 1, 1, 12, 11); // 5,148 column entries a sample
-    int block = Nd4jConvolution.BLOCK;
     boolean turns = BlasGemm.turns();
     try {
-      for (int filters : new int[] {1, 6}) {
-        for (int batch : new int[] {1, block, block + 1, 2 * block + 5}) {
-          for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
-            BlasGemm.setTurns(2);
-            Tensor[] threaded = convolve(nd4j, g, filters, type, batch);
-            BlasGemm.setTurns(1);
-            Tensor[] onTheCores = convolve(nd4j, g, filters, type, batch);
-            Tensor[] expected = convolve(ref, g, filters, type, batch);
-            String[] names = {"y", "dw", "dx", "y of an inference pass"};
-            for (int i = 0; i < names.length; i++) {
-              String name = names[i] + " of " + filters + " filters at batch " + batch + " in " + type;
-              Agreement.assertAgree(name + ", products on OpenBLAS's threads", expected[i], threaded[i],
-                  Tolerances.of(type));
-              Agreement.assertAgree(name + ", products on the cores", expected[i], onTheCores[i], Tolerances.of(type));
-              if (i != 2) {
-                assertArrayEquals(threaded[i].toDoubleArray(), onTheCores[i].toDoubleArray(), name);
-              }
+      agreesOverBlocks(new ConvGeometry(4, 12, 11, 3, 3, 1, 1, 1, 1, 1, 1, 12, 11)); //   5,148 column entries a sample
+      agreesOverBlocks(new ConvGeometry(10, 30, 30, 3, 3, 1, 1, 1, 1, 1, 1, 30, 30)); // 81,000: blocks of 12
+    } finally {
+      BlasGemm.setTurns(turns ? 2 : 1);
+    }
+  }
+
+  private void agreesOverBlocks(ConvGeometry g) {
+    int block = Nd4jConvolution.BLOCK;
+    for (int filters : new int[] {1, 6}) {
+      for (int batch : new int[] {1, block, block + 1, 2 * block + 5}) {
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+          BlasGemm.setTurns(2);
+          Tensor[] threaded = convolve(nd4j, g, filters, type, batch);
+          BlasGemm.setTurns(1);
+          Tensor[] onTheCores = convolve(nd4j, g, filters, type, batch);
+          Tensor[] expected = convolve(ref, g, filters, type, batch);
+          String[] names = {"y", "dw", "dx", "y of an inference pass"};
+          for (int i = 0; i < names.length; i++) {
+            String name = names[i] + " under " + g + ", " + filters + " filters, batch " + batch + ", " + type;
+            Agreement.assertAgree(name + ", products on OpenBLAS's threads", expected[i], threaded[i],
+                Tolerances.of(type));
+            Agreement.assertAgree(name + ", products on the cores", expected[i], onTheCores[i], Tolerances.of(type));
+            if (i != 2) {
+              assertArrayEquals(threaded[i].toDoubleArray(), onTheCores[i].toDoubleArray(), name);
             }
           }
         }
       }
-    } finally {
-      BlasGemm.setTurns(turns ? 2 : 1);
     }
   }
 
