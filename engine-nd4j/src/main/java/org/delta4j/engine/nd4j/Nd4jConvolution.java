@@ -48,7 +48,7 @@ final class Nd4jConvolution implements Convolution {
   private final int filters;
   private final int column; // the elements of one sample's column matrix, C·kh·kw·oh·ow
   private final int image; // the elements of one sample's image, C·H·W
-  private final int block; // the samples of a block: BLOCK, fewer for large column matrices
+  private final int block; // the samples of a block: BLOCK, fewer for large column matrices or outputs
   private Nd4jTensor kept; // col(X) of the last training pass, [N, C·kh·kw·oh·ow]
   private Nd4jTensor work; // a block's columns: of an inference pass, or Wᵀ·dYₙ in backward
   private final Object[] images; // float[] or double[] per part: one sample's x, or dx, on the heap
@@ -130,8 +130,7 @@ final class Nd4jConvolution implements Convolution {
     if (dx != null) {
       NativeMemory workMemory = work(Math.min(batch, block), kept).memory("convolution");
       NativeMemory dxMemory = owned(dx).memory("convolution");
-      // A block's row length is an int for BLAS, a sample of dy one heap array.
-      if (BlasGemm.turns() && (long) block * positions <= Integer.MAX_VALUE && sample <= Integer.MAX_VALUE - 8) {
+      if (BlasGemm.turns() && sample <= Integer.MAX_VALUE - 8) { // a sample of dy is then one heap array
         inputGradientByBlocks(gradientMemory, weightMemory, workMemory, dxMemory);
       } else {
         byBlocks(batch, false, true, (part, s, at) -> { //               dcolₙ = Wᵀ·dYₙ
