@@ -29,8 +29,8 @@ import org.delta4j.tensor.Tensor;
  * block, or one a sample), so its bits do not depend on the cores either, though another thread count may round them
  * otherwise, as it may the engine's other products. An inference pass keeps its columns in a block's native buffer, so
  * one between a training pass and its backward leaves what backward reads. Buffers are made per batch size and type on
- * first need; steady-state passes allocate no arrays (a sample's products take three pointer cursors). Not thread-safe:
- * one per layer.
+ * first need; steady-state passes allocate no arrays (the products take their pointer cursors, made once a block and
+ * part). Not thread-safe: one per layer.
  */
 final class Nd4jConvolution implements Convolution {
   /**
@@ -87,11 +87,9 @@ final class Nd4jConvolution implements Convolution {
     int rows = g.columnRows();
     int positions = g.positions();
     long sample = (long) filters * positions; // one sample of y
-    byBlocks(n, training, false, (part, s, at) -> { //                  yₙ = W·col(xₙ)
-      BlasGemm.gemm(false, false, filters, positions, rows, 1, BlasGemm.cursor(weightMemory), rows,
-          BlasGemm.cursor(colMemory).position(at), positions, 0, BlasGemm.cursor(outMemory).position(s * sample),
-          positions);
-    }, (part, s, at) -> {
+    SampleProduct product = (c, s, at) -> BlasGemm.gemm(false, false, filters, positions, rows, 1, c[0], rows,
+        c[1].position(at), positions, 0, c[2].position(s * sample), positions); // yₙ = W·col(xₙ)
+    byBlocks(n, training, false, new NativeMemory[] {weightMemory, colMemory, outMemory}, product, (part, s, at) -> {
       Object im = heap(images, part, in, image);
       Object col = heap(columns, part, in, column);
       HeapCopy.load(inMemory, (long) s * image, im, image); //        xₙ, on the heap
@@ -133,11 +131,10 @@ final class Nd4jConvolution implements Convolution {
       if (BlasGemm.turns() && sample <= Integer.MAX_VALUE - 8) { // a sample of dy is then one heap array
         inputGradientByBlocks(gradientMemory, weightMemory, workMemory, dxMemory);
       } else {
-        byBlocks(batch, false, true, (part, s, at) -> { //               dcolₙ = Wᵀ·dYₙ
-          BlasGemm.gemm(true, false, rows, positions, filters, 1, BlasGemm.cursor(weightMemory), rows,
-              BlasGemm.cursor(gradientMemory).position(s * sample), positions, 0,
-              BlasGemm.cursor(workMemory).position(at), positions);
-        }, (part, s, at) -> {
+        SampleProduct product = (c, s, at) -> BlasGemm.gemm(true, false, rows, positions, filters, 1, c[0], rows,
+            c[1].position(s * sample), positions, 0, c[2].position(at), positions); //  dcolₙ = Wᵀ·dYₙ
+        NativeMemory[] operands = {weightMemory, gradientMemory, workMemory};
+        byBlocks(batch, false, true, operands, product, (part, s, at) -> {
           Object col = heap(columns, part, kept, column);
           HeapCopy.load(workMemory, at, col, column);
           inputGradient(part, col, s, dxMemory);
@@ -199,40 +196,62 @@ final class Nd4jConvolution implements Convolution {
   }
 
   /**
+   * A sample's product: sample s, its column matrix at {@code at} of its buffer, through c, the calling part's own
+   * cursors on the pass's operands (one {@link BlasGemm#cursor} each, made once a part, moved per sample).
+   */
+  @FunctionalInterface
+  private interface SampleProduct {
+    void run(Pointer[] c, int s, long at);
+  }
+
+  /**
    * Samples [0, n) block by block: each sample's Java work on the pool's cores, a block's samples shared out among
    * them, and its product before that work ({@code productFirst}) or after it. The products run between the parts,
    * on the calling thread, when OpenBLAS spreads each over several threads ({@link BlasGemm#turns}), else inside each
    * part beside its Java work. A sample's columns lie at s·column of their buffer when {@code bySample} (the training
    * pass's, kept for backward), else at its place in the block.
    */
-  private void byBlocks(int n, boolean bySample, boolean productFirst, SampleStep product, SampleStep java) {
+  private void byBlocks(int n, boolean bySample, boolean productFirst, NativeMemory[] operands, SampleProduct product,
+      SampleStep java) {
     boolean inParts = !BlasGemm.turns();
+    Pointer[] own = inParts ? null : cursors(operands); // the calling thread's, for the products between the parts
     for (int first = 0; first < n; first += block) {
       int samples = Math.min(block, n - first);
       int start = first;
       LongUnaryOperator at = s -> (bySample ? s : s - start) * column;
       if (!inParts && productFirst) {
         for (int s = first; s < first + samples; s++) {
-          product.run(0, s, at.applyAsLong(s));
+          product.run(own, s, at.applyAsLong(s));
         }
       }
       WorkerPool.shared().split(samples, (long) samples * column, (part, from, to) -> {
+        Pointer[] c = inParts ? cursors(operands) : null;
         for (int s = start + from; s < start + to; s++) {
           if (inParts && productFirst) {
-            product.run(part, s, at.applyAsLong(s));
+            product.run(c, s, at.applyAsLong(s));
           }
           java.run(part, s, at.applyAsLong(s));
           if (inParts && !productFirst) {
-            product.run(part, s, at.applyAsLong(s));
+            product.run(c, s, at.applyAsLong(s));
           }
         }
       });
       if (!inParts && !productFirst) {
         for (int s = first; s < first + samples; s++) {
-          product.run(0, s, at.applyAsLong(s));
+          product.run(own, s, at.applyAsLong(s));
         }
       }
     }
+    NativeMemory.keep(operands); // the cursors are bare addresses
+  }
+
+  /** A {@link BlasGemm#cursor} on each of the memories, in their order. */
+  private static Pointer[] cursors(NativeMemory[] memories) {
+    Pointer[] c = new Pointer[memories.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = BlasGemm.cursor(memories[i]);
+    }
+    return c;
   }
 
   /** Part {@code part}'s heap array in {@code arrays}, of t's type, at least {@code length} long. */
@@ -251,37 +270,38 @@ final class Nd4jConvolution implements Convolution {
     if (current != null && current.shape().dim(0) == n && current.dataType() == like.dataType()) {
       return current;
     }
-    return columnBuffer(n, like);
+    return make(n, column, like, "the column matrices");
   }
 
   /** {@link #work} if it holds at least n samples' columns of {@code like}'s type, else a new one that does. */
   private Nd4jTensor work(int n, Nd4jTensor like) {
-    if (work != null && work.shape().dim(0) >= n && work.dataType() == like.dataType()) {
-      return work;
+    if (!holds(work, n, like)) {
+      work = null; // the old buffer goes before the new one is made
+      work = make(n, column, like, "the column matrices");
     }
-    work = null; // the old buffer goes before the new one is made
-    return work = columnBuffer(n, like);
+    return work;
   }
 
   /** {@link #gathered} if it holds at least n samples of dy in {@code like}'s type, else a new one that does. */
   private Nd4jTensor gathered(int n, Nd4jTensor like) {
-    if (gathered != null && gathered.shape().dim(0) >= n && gathered.dataType() == like.dataType()) {
-      return gathered;
+    if (!holds(gathered, n, like)) {
+      gathered = null; // the old buffer goes before the new one is made
+      gathered = make(n, filters * g.positions(), like, "a block of the output gradient");
     }
-    gathered = null; // the old buffer goes before the new one is made
-    try {
-      return gathered = (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, filters * g.positions()));
-    } catch (IllegalStateException e) { // the memory would not hold it
-      throw KernelArguments.convolutionMemory(g, "a block of the output gradient", n, e);
-    }
+    return gathered;
   }
 
-  /** A new native buffer for n samples' columns of {@code like}'s type. */
-  private Nd4jTensor columnBuffer(int n, Nd4jTensor like) {
+  /** Whether {@code buffer} holds at least n samples in {@code like}'s type. */
+  private static boolean holds(Nd4jTensor buffer, int n, Nd4jTensor like) {
+    return buffer != null && buffer.shape().dim(0) >= n && buffer.dataType() == like.dataType();
+  }
+
+  /** A new native buffer [n, length] in {@code like}'s type, for {@code what}. */
+  private Nd4jTensor make(int n, int length, Nd4jTensor like, String what) {
     try {
-      return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, column));
+      return (Nd4jTensor) engine.zeros(like.dataType(), Shape.of(n, length));
     } catch (IllegalStateException e) { // the memory would not hold it
-      throw KernelArguments.convolutionMemory(g, "the column matrices", n, e);
+      throw KernelArguments.convolutionMemory(g, what, n, e);
     }
   }
 
