@@ -1,6 +1,5 @@
 package org.delta4j.engine.ref;
 
-import org.delta4j.engine.ImageLoops;
 import org.delta4j.engine.WorkArrays;
 import org.delta4j.engine.ref.gemm.MatrixMultiply;
 
@@ -114,49 +113,6 @@ class FloatLoops {
     int b = Float.floatToRawIntBits(x);
     int keep = (((b >> 31) & POSITIVE_INFINITY_BITS) - (b & Integer.MAX_VALUE)) >> 31;
     return Float.intBitsToFloat(Float.floatToRawIntBits(v) & keep);
-  }
-
-  /**
-   * The maxima of 2×2 windows at every offset of a plane of width w starting at {@code image}: max[e] ←
-   * max(x[i], x[i + 1], x[i + w], x[i + w + 1]) with i = image + e, for e in [from, to), compared in that order as
-   * Math.max does (NaN wins, +0 above −0). The window reads must lie inside x.
-   */
-  void windowMaxima(float[] x, int image, int w, float[] max, int from, int to) {
-    for (int e = from; e < to; e++) {
-      int i = image + e;
-      max[e] = Math.max(Math.max(Math.max(x[i], x[i + 1]), x[i + w]), x[i + w + 1]);
-    }
-  }
-
-  /**
-   * Max pooling's backward pass over windows [fromWindow, toWindow) of a row of 2×2 windows tiling two image rows:
-   * window o covers x[r + 2o], x[r + 2o + 1] (row 0) and the same w further on (row 1), its maximum is max[m + 2o]
-   * (from {@link #windowMaxima}) and its gradient dy[out + o]. dx at the window's first maximal tap, in the order
-   * (0, 0), (0, 1), (1, 0), (1, 1), ← 0 + dy (−0 becoming +0, as a scatter into zeros gives), and 0 at the other taps;
-   * a window whose maximum is NaN passes it to its last NaN instead ({@link ImageLoops#nanWindowGradient}). A tap is
-   * maximal when it equals the maximum (== has −0 equal +0); the masks are made by conditional moves, not branches,
-   * as which tap is largest is a coin toss.
-   */
-  void windowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int fromWindow,
-      int toWindow) {
-    for (int o = fromWindow; o < toWindow; o++) {
-      float mo = max[m + 2 * o];
-      int i = r + 2 * o;
-      int k = i + w;
-      if (mo != mo) {
-        ImageLoops.nanWindowGradient(x[i], x[i + 1], x[k], x[k + 1], 0f + dy[out + o], dx, i, w);
-        continue;
-      }
-      int ta = x[i] == mo ? -1 : 0;
-      int tb = (x[i + 1] == mo ? -1 : 0) & ~ta;
-      int tc = (x[k] == mo ? -1 : 0) & ~(ta | tb);
-      int td = ~(ta | tb | tc); // one tap equals the maximum, which is not NaN
-      int gradient = Float.floatToRawIntBits(0f + dy[out + o]);
-      dx[i] = Float.intBitsToFloat(gradient & ta);
-      dx[i + 1] = Float.intBitsToFloat(gradient & tb);
-      dx[k] = Float.intBitsToFloat(gradient & tc);
-      dx[k + 1] = Float.intBitsToFloat(gradient & td);
-    }
   }
 
   /**

@@ -13,6 +13,7 @@ import org.delta4j.engine.Kernels;
 import org.delta4j.engine.LossLoops;
 import org.delta4j.engine.ReduceOp;
 import org.delta4j.engine.ReluGate;
+import org.delta4j.engine.TiledMaxPool;
 import org.delta4j.engine.UnaryOp;
 import org.delta4j.engine.Window;
 import org.delta4j.engine.WorkerPool;
@@ -28,6 +29,10 @@ import org.delta4j.tensor.Tensor;
  * loop of its own (no temporaries). Thread-safe: kernels keep no state between calls.
  */
 final class RefKernels implements Kernels {
+  /** Float 2×2 max pooling: on the Vector API where the engine's other loops are. */
+  private static final TiledMaxPool TILED_MAX_POOL =
+      MatrixMultiply.vectorApi() ? TiledMaxPool.get() : TiledMaxPool.plain();
+
   private final RefEngine engine;
 
   RefKernels(RefEngine engine) {
@@ -701,7 +706,7 @@ final class RefKernels implements Kernels {
       job.c = backward ? rd.floats : null;
       job.d = backward ? ro.floats : null;
       job.geometry = g;
-      job.run(n * g.channels(), work, (j, from, to) -> TiledMaxPool.pool(j.a, j.b, j.c, j.d, j.geometry, from, to));
+      job.run(n * g.channels(), work, (j, from, to) -> TILED_MAX_POOL.pool(j.a, j.b, j.c, j.d, j.geometry, from, to));
       return;
     }
     int[] index = taps(g);

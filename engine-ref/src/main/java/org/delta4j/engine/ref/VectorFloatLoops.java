@@ -1,9 +1,7 @@
 package org.delta4j.engine.ref;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,14 +16,6 @@ final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** Below this many elements a loop called rarely runs plain (see {@link #axpy}). */
   static final int SHORT = 1024;
-  /** Lane l takes lane l with its last bit cleared: a window's first column, for both of its columns. */
-  private static final VectorShuffle<Float> WINDOW_START = VectorShuffle.fromOp(S, l -> l & ~1);
-  /** Lane l takes lane l / 2: window l / 2's gradient, for both of its columns. */
-  private static final VectorShuffle<Float> WINDOW_OF_COLUMN = VectorShuffle.fromOp(S, l -> l / 2);
-  /** Lane l takes the other column of its window. */
-  private static final VectorShuffle<Float> OTHER_COLUMN = VectorShuffle.fromOp(S, l -> l ^ 1);
-  /** The lanes of a window's first column. */
-  private static final VectorMask<Float> FIRST_COLUMN = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
 
   @Override
   void affine(float[] x, float a, float b, float[] y, int from, int to) {
@@ -117,55 +107,5 @@ final class VectorFloatLoops extends FloatLoops {
       }
     }
     super.centredTerms(a, ka, b, kb, gated, gk, gs, gt, terms, size, row, i, to);
-  }
-
-  @Override
-  void windowMaxima(float[] x, int image, int w, float[] max, int from, int to) {
-    int end = from + S.loopBound(to - from);
-    int e = from;
-    for (; e < end; e += S.length()) {
-      int i = image + e;
-      FloatVector.fromArray(S, x, i).max(FloatVector.fromArray(S, x, i + 1)).max(FloatVector.fromArray(S, x, i + w))
-          .max(FloatVector.fromArray(S, x, i + w + 1)).intoArray(max, e);
-    }
-    super.windowMaxima(x, image, w, max, e, to);
-  }
-
-  /**
-   * L/2 windows a step, a lane per column: the maximum and the gradient repeated over a window's two columns, and the
-   * tap order kept by lane masks: row 0's second column counts only when its first does not hold the maximum, row 1
-   * only when row 0 has none, its second column only when its first does not. A step over a window whose maximum is
-   * NaN (rare: a predicted branch) is the plain loop's, which passes the gradient to the window's last NaN.
-   */
-  @Override
-  void windowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int fromWindow,
-      int toWindow) {
-    int half = S.length() / 2;
-    FloatVector zero = FloatVector.zero(S);
-    int o = fromWindow;
-    // the gradient's load reads a whole vector from dy[out + o], of which the first L/2 are used: kept inside dy
-    for (int end = Math.min(toWindow - half, dy.length - out - S.length()); o <= end; o += half) {
-      int i = r + 2 * o;
-      FloatVector mo = FloatVector.fromArray(S, max, m + 2 * o).rearrange(WINDOW_START);
-      if (mo.compare(VectorOperators.NE, mo).anyTrue()) {
-        super.windowGradients(x, r, w, max, m, dy, out, dx, o, o + half);
-        continue;
-      }
-      FloatVector top = FloatVector.fromArray(S, x, i);
-      FloatVector bottom = FloatVector.fromArray(S, x, i + w);
-      VectorMask<Float> a = top.compare(VectorOperators.EQ, mo);
-      VectorMask<Float> otherA = top.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
-      VectorMask<Float> otherB = bottom.rearrange(OTHER_COLUMN).compare(VectorOperators.EQ, mo);
-      VectorMask<Float> firstA = a.and(FIRST_COLUMN.or(otherA.not()));
-      // and(x.not()) rather than andNot(x): JDK 17's andNot is not forced inline as the mask operations are, and C2
-      // left it a call when compiling this loop before the call had run MinInliningThreshold times (3 forks of the
-      // CNN's training step in 16), so that every mask became a heap object: 8.3 MB a step
-      VectorMask<Float> firstB = bottom.compare(VectorOperators.EQ, mo).and(a.or(otherA).not())
-          .and(FIRST_COLUMN.or(otherB.not()));
-      FloatVector gradient = FloatVector.fromArray(S, dy, out + o).rearrange(WINDOW_OF_COLUMN).add(0f);
-      zero.blend(gradient, firstA).intoArray(dx, i);
-      zero.blend(gradient, firstB).intoArray(dx, i + w);
-    }
-    super.windowGradients(x, r, w, max, m, dy, out, dx, o, toWindow);
   }
 }
