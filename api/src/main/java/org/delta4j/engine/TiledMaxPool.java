@@ -135,8 +135,8 @@ public class TiledMaxPool {
   /**
    * The backward pass over a row of {@code windows} 2×2 windows tiling two image rows: window o covers x[r + 2o],
    * x[r + 2o + 1] and the same w further on, its maximum is max[m + 2o] and its gradient dy[out + o]; the gradient of
-   * x[r + j] goes to dx[at + j]. Writes stay in [at, dxEnd), and may land past the row's two image rows (on the next
-   * rows, which are written later, or past the plane) but never on its first two columns after they are written.
+   * x[r + j] goes to dx[at + j]. Writes stay in [at, dxEnd): the plain loop writes the row's windows alone, the
+   * vector loop also past the row's end, on elements written after it or past the plane where dxEnd allows.
    */
   void rowGradients(float[] x, int r, int w, float[] max, int m, float[] dy, int out, float[] dx, int at, int dxEnd,
       int windows) {
