@@ -22,6 +22,7 @@ import org.delta4j.spec.KindProvider;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
+import org.delta4j.spec.OptimizerSpec;
 import org.delta4j.spec.ParameterSpec;
 import org.delta4j.spec.UnknownKindException;
 import org.delta4j.tensor.DataType;
@@ -85,9 +86,9 @@ public final class ModelFiles {
       throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
           + "numbers (training diverged, or an update took a NaN or infinite gradient)");
     }
-    String refusedBuffer = firstRefusedBuffer(network);
-    if (refusedBuffer != null) {
-      throw new IllegalArgumentException(file + ": not saved, as " + refusedBuffer + ", which loading refuses");
+    String refusedValue = firstRefusedValue(network);
+    if (refusedValue != null) {
+      throw new IllegalArgumentException(file + ": not saved, as " + refusedValue + ", which loading refuses");
     }
     // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
@@ -242,11 +243,12 @@ public final class ModelFiles {
       fill(file, c, saved, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
     }
     if (!unused.isEmpty()) {
-      throw new ModelFormatException(file, "tensors " + unused + " belong to no parameter or optimizer state of "
-          + "the network it describes");
+      // quoted: a name may be empty or end in spaces
+      throw new ModelFormatException(file, "tensors " + unused.stream().map(n -> "'" + n + "'").toList()
+          + " belong to no parameter or optimizer state of the network it describes");
     }
     checkFinite(file, network);
-    checkBuffers(file, network);
+    checkRefusedValues(file, network);
     long iterations = count(file, meta, "optimizer_iterations");
     network.optimizer().restore(iterations);
     int epochs = integer(file, meta, "completed_epochs");
@@ -305,20 +307,21 @@ public final class ModelFiles {
     }
   }
 
-  /** Refuses a buffer value its layer's kind refuses ({@link #firstRefusedBuffer}). */
-  private static void checkBuffers(Path file, Network network) throws ModelFormatException {
-    String refused = firstRefusedBuffer(network);
+  /** Refuses a buffer or optimizer state value its kind refuses ({@link #firstRefusedValue}). */
+  private static void checkRefusedValues(Path file, Network network) throws ModelFormatException {
+    String refused = firstRefusedValue(network);
     if (refused != null) {
       throw new ModelFormatException(file, refused);
     }
   }
 
   /**
-   * The first buffer value its layer's kind refuses ({@link LayerSpec#refusedBufferValue}), as "tensor 'name' holds v
-   * at index [i] (flat k): the kind's reason" — a negative running variance, say, which would make every output NaN;
-   * null when the kinds refuse none.
+   * The first buffer value its layer's kind refuses ({@link LayerSpec#refusedBufferValue}), or optimizer state value
+   * its rule refuses ({@link OptimizerSpec#refusedStateValue}), as "tensor 'name' holds v at index [i] (flat k): the
+   * reason" — a negative running variance or second moment, say, which would make every output or update NaN; null
+   * when none is refused.
    */
-  private static String firstRefusedBuffer(Network network) {
+  private static String firstRefusedValue(Network network) {
     List<LayerSpec> layers = network.spec().layers();
     List<Shape> inputs = network.spec().inputShapes();
     for (int l = 0; l < layers.size(); l++) {
@@ -333,6 +336,19 @@ public final class ModelFiles {
             return "tensor '" + name + "' holds " + v[i] + " at index " + t.shape().index(i) + " (flat " + i
                 + "): " + why;
           }
+        }
+      }
+    }
+    OptimizerSpec rule = network.spec().optimizer();
+    for (Map.Entry<String, Tensor> s : network.optimizer().state().entrySet()) {
+      String key = s.getKey(); // parameterName/stateName: a parameter's name holds no '/'
+      String state = key.substring(key.lastIndexOf('/') + 1);
+      double[] v = s.getValue().toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        String why = rule.refusedStateValue(state, v[i]);
+        if (why != null) {
+          return "tensor '" + OPTIMIZER_PREFIX + key + "' holds " + v[i] + " at index " + s.getValue().shape().index(i)
+              + " (flat " + i + "): " + why;
         }
       }
     }

@@ -35,6 +35,16 @@ public interface OptimizerSpec {
   /** Names of the per-parameter state tensors the rule keeps, each shaped like its parameter. */
   List<String> stateNames();
 
+  /**
+   * Why {@code value} cannot be an element of this rule's state tensor {@code state} (one of {@link #stateNames}), as
+   * a model file may hold it: a phrase such as "a sum of squares is ≥ 0", or null (the default) when any finite value
+   * will do. Loading a model asks it of every state value, so that a rule refuses there what would make its next
+   * update NaN (the square root of a negative second moment).
+   */
+  default String refusedStateValue(String state, double value) {
+    return null;
+  }
+
   /** Whether λ shrinks the weights directly (AdamW) rather than adding λ·w to the gradient. */
   default boolean decoupledWeightDecay() {
     return false;
@@ -246,6 +256,13 @@ public interface OptimizerSpec {
     }
 
     @Override
+    public String refusedStateValue(String state, double value) {
+      return "sumSquares".equals(state) && value < 0
+          ? "AdaGrad's sum of squared gradients is ≥ 0 (its square root divides the update)"
+          : null;
+    }
+
+    @Override
     public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
       kernels.adaGradUpdate(w, g, state.get(0), rate, epsilon);
     }
@@ -287,6 +304,13 @@ public interface OptimizerSpec {
     @Override
     public List<String> stateNames() {
       return List.of("meanSquares");
+    }
+
+    @Override
+    public String refusedStateValue(String state, double value) {
+      return "meanSquares".equals(state) && value < 0
+          ? "RMSProp's mean of squared gradients is ≥ 0 (its square root divides the update)"
+          : null;
     }
 
     @Override
@@ -336,6 +360,13 @@ public interface OptimizerSpec {
     @Override
     public List<String> stateNames() {
       return List.of("m", "v");
+    }
+
+    @Override
+    public String refusedStateValue(String state, double value) {
+      return "v".equals(state) && value < 0
+          ? "the second moment v, a mean of squared gradients, is ≥ 0 (its square root divides the update)"
+          : null;
     }
 
     @Override
@@ -402,6 +433,13 @@ public interface OptimizerSpec {
     @Override
     public List<String> stateNames() {
       return List.of("m", "v");
+    }
+
+    @Override
+    public String refusedStateValue(String state, double value) {
+      return "v".equals(state) && value < 0
+          ? "the second moment v, a mean of squared gradients, is ≥ 0 (its square root divides the update)"
+          : null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.delta4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,9 +116,10 @@ final class ModelOptions {
     }
     // as checkFits reads them
     boolean indices = labelsAreIndices(data.classNames(), trained);
+    BigDecimal[] values = values(trained, data.classNames());
     int[] index = new int[data.numClasses()];
     for (int c = 0; c < index.length; c++) {
-      index[c] = indices ? (c < trained.size() ? c : -1) : trained.indexOf(data.classNames().get(c));
+      index[c] = indices ? (c < trained.size() ? c : -1) : classIndex(trained, values, data.classNames().get(c));
       if (index[c] < 0) {
         throw new IllegalArgumentException(model + " was trained on the classes " + trained + ", and the data's class "
             + "'" + data.classNames().get(c) + "' is none of them; use data labelled as the model's was");
@@ -227,7 +229,7 @@ final class ModelOptions {
     // scored by position against a model of the classes 1, 2, 3).
     List<String> trained = saved == null ? null : saved.classes();
     boolean indicesTaken = labelsAreIndices(data.classNames(), trained);
-    if (trained != null && !indicesTaken && !trained.equals(data.classNames())) {
+    if (trained != null && !indicesTaken && !sameClasses(trained, data.classNames())) {
       throw new IllegalArgumentException(model + " was trained on the classes " + trained + " but the data's are "
           + data.classNames() + "; use data labelled as the model's was");
     }
@@ -251,6 +253,62 @@ final class ModelOptions {
   /** {@code s} as one word of a shell command line: as it is when it holds nothing a shell reads, else quoted. */
   static String shellWord(String s) {
     return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * The model's classes {@code trained} as exact numbers when they and the data's {@code names} are all numbers, as
+   * the CSV reader takes such labels (2 and 2.0 one class, named as its file first writes it), else null: names are
+   * then matched as text.
+   */
+  private static BigDecimal[] values(List<String> trained, List<String> names) {
+    if (names.stream().anyMatch(n -> exact(n) == null)) {
+      return null;
+    }
+    BigDecimal[] values = new BigDecimal[trained.size()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = exact(trained.get(c));
+      if (values[c] == null) {
+        return null;
+      }
+    }
+    return values;
+  }
+
+  /** The index among the model's classes of the data's class {@code name}: by value where {@code values} are given. */
+  private static int classIndex(List<String> trained, BigDecimal[] values, String name) {
+    if (values == null) {
+      return trained.indexOf(name);
+    }
+    BigDecimal value = exact(name);
+    for (int c = 0; c < values.length; c++) {
+      if (values[c].compareTo(value) == 0) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether the data's classes {@code names} are the model's, in order: by value when all are numbers. */
+  private static boolean sameClasses(List<String> trained, List<String> names) {
+    if (trained.size() != names.size()) {
+      return false;
+    }
+    BigDecimal[] values = values(trained, names);
+    for (int c = 0; c < names.size(); c++) {
+      if (values == null ? !trained.get(c).equals(names.get(c)) : classIndex(trained, values, names.get(c)) != c) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code name} as an exact number when it is one (the CSV reader's numbers are among BigDecimal's), else null. */
+  private static BigDecimal exact(String name) {
+    try {
+      return new BigDecimal(name);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static boolean isNumber(String name) {

@@ -286,6 +286,8 @@ final class TrainCommand implements Callable<Integer> {
       network = saved.network();
       progress = saved.progress();
       int done = progress.completedEpochs();
+      checkProgress(checkpoint, progress, network.optimizer().iterations(), loaded.training().size(),
+          savedRun != null);
       checkEpochs(dir, checkpoint, modelFile, done, planned(savedRun));
       if (done == epochs) {
         finishOnly = true;
@@ -379,6 +381,34 @@ final class TrainCommand implements Callable<Integer> {
    * Refuses --epochs below what the run has done or planned, and a run already complete; checked from the checkpoint's
    * metadata before any data is read, and again once it is loaded.
    */
+  /**
+   * Refuses a checkpoint whose records disagree: every epoch of a run makes one update a batch and adds one result to
+   * the history, so its completed epochs, its history and its optimizer's update count agree, and a file altered
+   * since (or a forged one) would resume a run at another epoch or point of the schedule without a word. The update
+   * count is checked when the file records its run's batch size ({@code recorded}), which this run then has.
+   */
+  private void checkProgress(Path checkpoint, TrainingProgress progress, long updates, int samples,
+      boolean recorded) {
+    int done = progress.completedEpochs();
+    List<EpochResult> history = progress.history();
+    for (int i = 0; i < Math.max(done, history.size()); i++) {
+      if (i >= history.size() || i >= done || history.get(i).epoch() != i + 1) {
+        throw new IllegalArgumentException(checkpoint + " contradicts itself: it records " + done + " completed "
+            + "epoch" + (done == 1 ? "" : "s") + " but a history of the epochs " + history.stream()
+            .map(r -> String.valueOf(r.epoch())).toList() + " (the file was altered, or not written by a run of "
+            + "this program); start a new run with another --output");
+      }
+    }
+    long batches = ((long) samples + batchSize - 1) / batchSize;
+    if (recorded && updates != done * batches) {
+      throw new IllegalArgumentException(checkpoint + " contradicts itself: its " + done + " completed epoch"
+          + (done == 1 ? "" : "s") + " of " + batches + " batch" + (batches == 1 ? "" : "es") + " (" + samples
+          + " samples in batches of " + batchSize + ") make " + done * batches + " updates, but its optimizer "
+          + "records " + updates + " (the file was altered, or not written by a run of this program); start a new "
+          + "run with another --output");
+    }
+  }
+
   private void checkEpochs(Path dir, Path checkpoint, Path modelFile, int done, int planned) {
     if (epochs < done) {
       throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + done

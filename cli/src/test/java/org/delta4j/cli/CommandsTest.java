@@ -555,6 +555,31 @@ class CommandsTest {
     assertEquals(1, refused.exitCode(), refused.out());
     assertEquals("error: " + model + " was trained on the classes [1, 2, 3] but the data's are [0, 1, 2]; use data "
         + "labelled as the model's was", refused.err().trim());
+    // numbers are classes by value, in training and in scoring alike: 2.0 is the class 2
+    String[] lines = csv.toString().split("\n");
+    StringBuilder respelt = new StringBuilder(lines[0]).append('\n');
+    StringBuilder twoAndThree = new StringBuilder(lines[0]).append('\n');
+    for (int i = 1; i < lines.length; i++) {
+      String label = lines[i].substring(0, lines[i].indexOf(','));
+      String rest = lines[i].substring(label.length());
+      respelt.append(label.equals("1") ? "1.0" : label.equals("3") ? "3.00" : label).append(rest).append('\n');
+      if (!label.equals("1")) {
+        twoAndThree.append(label).append(".0").append(rest).append('\n');
+      }
+    }
+    Path respeltFile = Files.writeString(out.resolve("respelt.csv"), respelt);
+    Run byValue = run("evaluate", "--csv", respeltFile.toString(), "--header", "--engine", "ref", "--model", model,
+        "--all-samples");
+    assertEquals(0, byValue.exitCode(), byValue.err());
+    Run asWritten = run("evaluate", "--csv", file.toString(), "--header", "--engine", "ref", "--model", model,
+        "--all-samples");
+    assertEquals(asWritten.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"),
+        byValue.out().replaceAll("(?s).*Test accuracy: ([0-9.]+).*", "$1"), byValue.out());
+    Path subset = Files.writeString(out.resolve("two-and-three.csv"), twoAndThree);
+    Run some = run("evaluate", "--csv", subset.toString(), "--header", "--engine", "ref", "--model", model,
+        "--all-samples");
+    assertEquals(0, some.exitCode(), some.err());
+    assertTrue(some.out().contains("Test accuracy: "), some.out());
   }
 
   /**
@@ -603,6 +628,59 @@ class CommandsTest {
         + "were [bird, cat, dog], the data given now (") && resumed.err().contains("names [bird, cow, dog]"),
         resumed.err());
     assertTrue(Files.notExists(stopped.resolve(TrainCommand.MODEL)), "nothing was trained");
+  }
+
+  /**
+   * A checkpoint's completed epochs, history and update count are refused when they disagree, as a file altered since
+   * its run wrote it would resume at another epoch, or another point of the schedule and of Adam's bias correction,
+   * without a word.
+   */
+  @Test
+  void aResumeRefusesACheckpointWhoseRecordsDisagree(@TempDir Path out) throws IOException {
+    StringBuilder csv = new StringBuilder();
+    SplitMix64 r = new SplitMix64(9);
+    for (int i = 0; i < 120; i++) {
+      double x = r.nextGaussian();
+      csv.append(x).append(',').append(r.nextGaussian()).append(',').append(x > 0 ? 1 : 0).append('\n');
+    }
+    Path file = Files.writeString(out.resolve("points.csv"), csv);
+    Path stopped = out.resolve("stopped");
+    assertEquals(0, run("train", "--csv", file.toString(), "--epochs", "3", "--stop-after", "1", "--batch-size", "25",
+        "--engine", "ref", "--output", stopped.toString()).exitCode());
+    var contents = SafeTensors.read(stopped.resolve(TrainCommand.CHECKPOINT));
+    // 120 samples, 86 of them for training (the validation and test parts held out): 4 batches of 25
+    assertEquals("4", contents.metadata().get("optimizer_iterations"));
+    // a history of two epochs, the second the first's again: whole, but two epochs need 8 updates
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var twoEpochs = (com.fasterxml.jackson.databind.node.ArrayNode) json.readTree(contents.metadata().get("history"));
+    twoEpochs.add(twoEpochs.get(0).deepCopy());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) twoEpochs.get(1)).put("epoch", 2);
+    String[][] forgeries = {
+        {"completed_epochs", "0", null, "records 0 completed epochs but a history of the epochs [1]"},
+        {"completed_epochs", "2", null, "records 2 completed epochs but a history of the epochs [1]"},
+        {"history", "[]", null, "records 1 completed epoch but a history of the epochs []"},
+        {"optimizer_iterations", "1", null, "its 1 completed epoch of 4 batches (86 samples in batches of 25) make 4 "
+            + "updates, but its optimizer records 1"},
+        {"completed_epochs", "2", twoEpochs.toString(), "its 2 completed epochs of 4 batches (86 samples in batches "
+            + "of 25) make 8 updates, but its optimizer records 4"}};
+    for (int f = 0; f < forgeries.length; f++) {
+      String[] forgery = forgeries[f];
+      Path forged = out.resolve("forged-" + f);
+      Files.createDirectories(forged);
+      var metadata = new java.util.LinkedHashMap<>(contents.metadata());
+      metadata.put(forgery[0], forgery[1]);
+      if (forgery[2] != null) {
+        metadata.put("history", forgery[2]);
+      }
+      Path checkpoint = forged.resolve(TrainCommand.CHECKPOINT);
+      SafeTensors.write(checkpoint, contents.tensors(), metadata);
+      Run resumed = run("train", "--resume", "--output", forged.toString());
+      assertEquals(1, resumed.exitCode(), resumed.out());
+      assertTrue(resumed.err().contains(checkpoint + " contradicts itself: " + (forgery[3].startsWith("its") ? ""
+          : "it ") + forgery[3]), resumed.err());
+    }
+    Run resumed = run("train", "--resume", "--output", stopped.toString());
+    assertEquals(0, resumed.exitCode(), resumed.err());
   }
 
   /**

@@ -209,7 +209,9 @@ class ModelFilesTest {
     refused(rewritten(t -> t.remove("dense2.bias"), m -> { }), "tensor 'dense2.bias' is missing: the dense layer "
         + "'dense2' (org.delta4j.spec.LayerSpec$Dense) declares 'bias' of shape [2], which the file does not hold");
     refused(rewritten(t -> t.put("extra", new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})),
-        m -> { }), "tensors [extra] belong to no parameter");
+        m -> { }), "tensors ['extra'] belong to no parameter");
+    refused(rewritten(t -> t.put("", new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1})),
+        m -> { }), "tensors [''] belong to no parameter");
     refused(rewritten(t -> t.put("dense1.bias", new SafeTensors.Entry(DataType.FLOAT32, new int[] {2, 4},
         new double[8])), m -> { }), "has shape [2, 4] but the network needs [8]");
     refused(rewritten(t -> { }, m -> m.put("format_version", "2")), "format version 2 is newer");
@@ -234,6 +236,28 @@ class ModelFilesTest {
         m -> { }), "tensor 'dense1.weight' holds NaN at index [2, 5] (flat 21)");
     refused(rewritten(t -> t.put("optimizer/dense2.bias/m", withValue(t.get("optimizer/dense2.bias/m"), 1,
         Double.POSITIVE_INFINITY)), m -> { }), "tensor 'optimizer/dense2.bias/m' holds Infinity at index [1]");
+  }
+
+  /**
+   * A negative second moment of Adam, finite as it is, would make the next update NaN (its square root divides): the
+   * rule refuses it when the model loads, naming the state tensor and the index, and a network holding one is not
+   * saved; the first moment may be negative.
+   */
+  @Test
+  void aNegativeSecondMomentIsRefusedNamingItAndTheIndex() throws IOException {
+    refused(rewritten(t -> t.put("optimizer/dense2.bias/v", withValue(t.get("optimizer/dense2.bias/v"), 1, -1)),
+        m -> { }), "tensor 'optimizer/dense2.bias/v' holds -1.0 at index [1] (flat 1): the second moment v, a mean "
+        + "of squared gradients, is ≥ 0 (its square root divides the update)");
+    Path file = rewritten(t -> t.put("optimizer/dense2.bias/m", withValue(t.get("optimizer/dense2.bias/m"), 1, -1)),
+        m -> { });
+    assertEquals(-1, ModelFiles.load(file, engine).network().optimizer().state().get("dense2.bias/m")
+        .toDoubleArray()[1]);
+    Network net = Network.create(spec(), engine);
+    net.optimizer().state().get("dense2.bias/v").copyFrom(new double[] {0, -0.5});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(net, dir.resolve("negative.safetensors")));
+    assertTrue(e.getMessage().contains("not saved, as tensor 'optimizer/dense2.bias/v' holds -0.5 at index [1]"),
+        e.getMessage());
   }
 
   /**
