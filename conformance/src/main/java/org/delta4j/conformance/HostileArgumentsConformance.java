@@ -227,6 +227,7 @@ public abstract class HostileArgumentsConformance {
         .working(CsvReader.class, "regression", none -> new Object[] {written("targets.csv",
             "a,b,t\n1,2,0.5\n3,4,1.5\n"), new int[] {2}, true})
         .working(IdxReader.class, "read", none -> new Object[] {idx("bytes-idx1-ubyte")})
+        .working(IdxReader.class, "read", none -> new Object[] {idx("bytes-idx1-ubyte"), 2, "a matrix of bytes"})
         .working(FashionMnist.class, "locate", none -> new Object[] {fashionMnistLike()})
         .valid(ClassLoader.class, () -> getClass().getClassLoader())
         .hostile(Shape.class, () -> Shape.of(1), () -> Shape.of(1 << 16, 1 << 16))

@@ -105,7 +105,7 @@ public final class CsvReader {
       }
     });
     missingLabel(file, label, raw, seenOn[0]);
-    Classes classes = classes(raw);
+    Classes classes = classes(file, label, raw, seenOn[0]);
     refuseClassCount(file, label, s.rows, classes.names(), raw);
     int[] y = new int[s.rows];
     for (int r = 0; r < y.length; r++) {
@@ -780,10 +780,10 @@ public final class CsvReader {
    * first spelling, so that a file whose labels are all written alike keeps the names a model trained on it knows.
    * Other labels are sorted as text.
    */
-  private static Classes classes(List<String> raw) {
+  private static Classes classes(Path file, int column, List<String> raw, int[] seenOn) throws IOException {
     int[] of = new int[raw.size()];
     List<String> names = new ArrayList<>();
-    BigDecimal[] values = values(raw);
+    BigDecimal[] values = values(file, column, raw, seenOn);
     if (values != null) {
       TreeMap<BigDecimal, Integer> classOf = new TreeMap<>(); // by compareTo, under which 1 and 1.0 are equal
       for (int i = 0; i < values.length; i++) {
@@ -810,19 +810,26 @@ public final class CsvReader {
     return new Classes(of, names);
   }
 
-  /** The labels' exact values when every one is a CSV number, else null. */
-  private static BigDecimal[] values(List<String> raw) {
+  /**
+   * The labels' exact values when every one is a CSV number, else null. A number whose exponent is past an int's range
+   * (1e3000000000) has no exact value to be a class by, and is refused where it is first seen: taking the column for
+   * names instead would make 3 and 3.0 two classes without a word.
+   */
+  private static BigDecimal[] values(Path file, int column, List<String> raw, int[] seenOn) throws IOException {
     BigDecimal[] values = new BigDecimal[raw.size()];
     for (int i = 0; i < values.length; i++) {
-      String text = raw.get(i);
-      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      byte[] b = raw.get(i).getBytes(StandardCharsets.UTF_8);
       if (Float.isNaN(decimal(b, 0, b.length))) {
         return null;
       }
+    }
+    for (int i = 0; i < values.length; i++) {
       try {
-        values[i] = new BigDecimal(text); // the CSV grammar is a part of BigDecimal's
-      } catch (NumberFormatException e) { // an exponent past an int's range: too far out to be a class's number
-        return null;
+        values[i] = new BigDecimal(raw.get(i)); // the CSV grammar is a part of BigDecimal's
+      } catch (NumberFormatException e) {
+        throw new IOException(file + ": line " + seenOn[i] + ", column " + column + ": the label '"
+            + printable(raw.get(i)) + "' is a number whose exponent is out of range (beyond ±2147483647), so it "
+            + "names no class the other labels, all numbers, can be compared with");
       }
     }
     return values;

@@ -156,8 +156,8 @@ public final class FashionMnist {
   private static ByteImageDataset load(Path dir, File imagesFile, File labelsFile) throws IOException {
     Path imagesPath = find(dir, imagesFile);
     Path labelsPath = find(dir, labelsFile);
-    IdxReader.IdxArray images = IdxReader.read(imagesPath);
-    IdxReader.IdxArray labels = IdxReader.read(labelsPath);
+    IdxReader.IdxArray images = IdxReader.read(imagesPath, 3, "images of shape [N, 28, 28]");
+    IdxReader.IdxArray labels = IdxReader.read(labelsPath, 1, "a vector of labels");
     if (images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28) {
       throw new IOException(imagesPath + ": expected images of shape [N, 28, 28], the header says "
           + java.util.Arrays.toString(images.dims()));

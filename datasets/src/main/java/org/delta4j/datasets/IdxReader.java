@@ -46,7 +46,19 @@ public final class IdxReader {
 
   /** Reads an unsigned-byte IDX file, gzip-compressed or not. */
   public static IdxArray read(Path file) throws IOException {
+    return read(file, 0, null);
+  }
+
+  /**
+   * Reads an unsigned-byte IDX file of {@code rank} dimensions (0: any), {@code what} it holds (for messages, "a
+   * vector of labels"), refused from its header when it has another number: the next dimensions would be read from
+   * its data, and a labels file in place of images (or the reverse) refused as implausibly large.
+   */
+  public static IdxArray read(Path file, int rank, String what) throws IOException {
     Objects.requireNonNull(file, "file is null");
+    if (rank < 0 || rank > 255) { // the header gives it in one byte; 0 asks for any
+      throw new IllegalArgumentException("an IDX file's rank is 0 to 255 (0: any), asked for " + rank);
+    }
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory, not an IDX file");
     }
@@ -59,7 +71,7 @@ public final class IdxReader {
       try (InputStream data = gzip ? new GzipMembers(raw, 1 << 16) : raw;
           DataInputStream in = new DataInputStream(data)) {
         long size = Files.size(file);
-        IdxArray idx = read(file, in, gzip ? -1 : size);
+        IdxArray idx = read(file, in, gzip ? -1 : size, rank, what);
         // The data was read to its end, so the gzip data's end is known; the raw file's bytes after it were checked.
         if (data instanceof GzipMembers members && members.end() < size) {
           throw new IOException(file + ": " + (size - members.end()) + " bytes after the end of the gzip data (at "
@@ -99,7 +111,8 @@ public final class IdxReader {
   }
 
   /** Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one. */
-  private static IdxArray read(Path file, DataInputStream in, long fileSize) throws IOException {
+  private static IdxArray read(Path file, DataInputStream in, long fileSize, int expectedRank, String what)
+      throws IOException {
     int zero1 = in.read();
     int zero2 = in.read();
     int type = in.read();
@@ -117,6 +130,11 @@ public final class IdxReader {
     }
     if (rank < 1) {
       throw new IOException(file + ": an IDX file needs at least one dimension, the header says 0");
+    }
+    if (expectedRank > 0 && rank != expectedRank) {
+      throw new IOException(String.format("%s: expected %s, of %d dimension%s, but the header announces %d (magic "
+          + "0x0000%02x%02x); is it another file of the set?", file, what, expectedRank, expectedRank == 1 ? "" : "s",
+          rank, type, rank));
     }
     int[] dims = new int[rank];
     long total = 1;

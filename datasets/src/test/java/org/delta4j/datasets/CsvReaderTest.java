@@ -400,6 +400,12 @@ class CsvReaderTest {
     assertArrayEquals(new int[] {2, 0, 1, 2}, labels(indices), "values 0..K-1, however written, are the indices");
     Dataset words = CsvReader.classification(csv("1,b\n2,10\n3,2\n4,a\n5,b\n"), -1, false);
     assertEquals(List.of("10", "2", "a", "b"), words.classNames(), "numbers among words are text");
+    // a number with no exact value (an exponent past an int's range) is refused, not a reason to read the column as
+    // names, which would make 3 and 3.0 two classes
+    IOException e = refused("1,3\n2,3.0\n3,2\n4,1e3000000000\n5,2\n", false);
+    assertEquals(dir.resolve("t.csv") + ": line 4, column 1: the label '1e3000000000' is a number whose exponent is "
+        + "out of range (beyond ±2147483647), so it names no class the other labels, all numbers, can be compared "
+        + "with", e.getMessage());
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.delta4j.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,21 @@ class IdxReaderTest {
     refused(write("badgzip.gz", Arrays.copyOf(gz, gz.length - 6), false), "gzip");
     gz[gz.length - 6] ^= 0x55; // the CRC-32 in the trailer
     refused(write("flipped.gz", gz, false), "gzip");
+  }
+
+  /**
+   * A file of another rank than the one asked for is refused from its header, naming both: a labels file given the
+   * images' header (3 dimensions) had its data read as dimensions, and was refused as implausibly large.
+   */
+  @Test
+  void aFileOfAnotherRankThanAskedIsRefusedFromItsHeader() throws IOException {
+    byte[] labels = new byte[40];
+    Arrays.fill(labels, (byte) 0x7f);
+    Path f = write("labels", idx(8, new int[] {10, 2, 2}, labels), false);
+    IOException e = assertThrows(IOException.class, () -> IdxReader.read(f, 1, "a vector of labels"));
+    assertEquals(f + ": expected a vector of labels, of 1 dimension, but the header announces 3 (magic 0x00000803); "
+        + "is it another file of the set?", e.getMessage());
+    assertArrayEquals(new int[] {10, 2, 2}, IdxReader.read(f, 3, "images").dims());
   }
 
   /**
