@@ -79,6 +79,13 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
         throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' holds ':', which joins a "
             + "node's name to the roles of its parameters");
       }
+      for (String separator : new String[] {".", "/"}) { // a role holds neither: "x.y:weight" was refused as a role
+        if (n.name().contains(separator)) {
+          throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' holds '" + separator
+              + "', which " + (separator.equals(".") ? "joins a layer's name to its parameters' roles"
+              : "joins a parameter's name to its optimizer state's") + " in a saved model");
+        }
+      }
       if (n.name().equals(INPUT) || byName.put(n.name(), n) != null) {
         throw new IllegalArgumentException(what(name) + ": node name '" + n.name() + "' is "
             + (n.name().equals(INPUT) ? "reserved for the block's input" : "used twice"));

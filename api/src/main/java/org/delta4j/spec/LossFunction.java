@@ -69,6 +69,12 @@ public enum LossFunction implements LossSpec {
     }
     String last = layers.get(layers.size() - 1).outputLayer().type(); // through a block, its output node's
     boolean softmax = last.equals(ActivationFunction.SOFTMAX.label());
+    if (targets() == Targets.CLASSES && output != null && output.size() == 1) {
+      // the softmax of one number is 1: the loss is 0 and its gradient 0 whatever the weights and the data
+      return type().toUpperCase(Locale.ROOT) + " over one output is 0 whatever the weights, as a softmax of one value "
+          + "is 1: give the network an output per class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for "
+          + "two classes";
+    }
     return switch (this) {
       case SOFTMAX_CROSS_ENTROPY -> softmax
           ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "

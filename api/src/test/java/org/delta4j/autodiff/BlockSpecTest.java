@@ -85,6 +85,13 @@ class BlockSpecTest {
     assertEquals("block 'outer': node name 'b:fc' holds ':', which joins a node's name to the roles of its parameters",
         assertThrows(IllegalArgumentException.class, () -> new BlockSpec("outer", List.of(
             BlockSpec.Node.of(new LayerSpec.Dense(2).withName("b:fc"), BlockSpec.INPUT)), null)).getMessage());
+    // '.' and '/' join names in a saved model: refused as the node's name, not as a role its parameters get
+    assertEquals("block 'outer': node name 'x.y' holds '.', which joins a layer's name to its parameters' roles in a "
+        + "saved model", assertThrows(IllegalArgumentException.class, () -> new BlockSpec("outer", List.of(
+            BlockSpec.Node.of(new LayerSpec.Dense(2).withName("x.y"), BlockSpec.INPUT)), null)).getMessage());
+    assertEquals("block 'outer': node name 'x/y' holds '/', which joins a parameter's name to its optimizer state's "
+        + "in a saved model", assertThrows(IllegalArgumentException.class, () -> new BlockSpec("outer", List.of(
+            BlockSpec.Node.of(new LayerSpec.Dense(2).withName("x/y"), BlockSpec.INPUT)), null)).getMessage());
   }
 
   /**

@@ -87,6 +87,21 @@ class NetworkSpecTest {
         .loss(LossFunction.MEAN_SQUARED_ERROR).build();
   }
 
+  /** A softmax of one value is 1: a loss over classes on one output is 0, and nothing learns, whatever the data. */
+  @Test
+  void aLossOverClassesIsRefusedOnOneOutput() {
+    String expected = " over one output is 0 whatever the weights, as a softmax of one value is 1: give the network "
+        + "an output per class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for two classes";
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(1)
+        .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
+    assertTrue(e.getMessage().contains("SOFTMAX_CROSS_ENTROPY" + expected), e.getMessage());
+    e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(1).softmax()
+        .loss(LossFunction.CATEGORICAL_CROSS_ENTROPY).build());
+    assertTrue(e.getMessage().contains("CATEGORICAL_CROSS_ENTROPY" + expected), e.getMessage());
+    NetworkSpec.builder().input(3).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
+    NetworkSpec.builder().input(3).dense(1).sigmoid().loss(LossFunction.BINARY_CROSS_ENTROPY).build();
+  }
+
   private static String problem(LossFunction loss, ActivationFunction last) {
     return SpecRules.networkProblems(Shape.of(3), List.of(new LayerSpec.Dense(10),
         new LayerSpec.Activation(last)), loss).stream().map(SpecRules.Problem::message).findFirst().orElse("");
