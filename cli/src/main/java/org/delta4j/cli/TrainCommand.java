@@ -378,10 +378,6 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Refuses --epochs below what the run has done or planned, and a run already complete; checked from the checkpoint's
-   * metadata before any data is read, and again once it is loaded.
-   */
-  /**
    * Refuses a checkpoint whose records disagree: every epoch of a run makes one update a batch and adds one result to
    * the history, so its completed epochs, its history and its optimizer's update count agree, and a file altered
    * since (or a forged one) would resume a run at another epoch or point of the schedule without a word. The update
@@ -409,6 +405,10 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Refuses --epochs below what the run has done or planned, and a run already complete; checked from the checkpoint's
+   * metadata before any data is read, and again once it is loaded.
+   */
   private void checkEpochs(Path dir, Path checkpoint, Path modelFile, int done, int planned) {
     if (epochs < done) {
       throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + done
