@@ -15,15 +15,22 @@ import org.delta4j.tensor.Tensor;
  * Checks analytic gradients against central finite differences, (L(θ + ε) − L(θ − ε)) / 2ε, on any engine, in FLOAT64.
  * The error of each entry is max(0, |analytic − numeric| − δ) / max(|analytic| + |numeric|, {@value #FLOOR}): relative
  * where the gradient is large and absolute near zero, after the finite difference's own round-off δ = {@value
- * #ROUNDINGS}·u·(|L(θ + ε)| + |L(θ − ε)|) / 2ε (u = 2⁻⁵³, |L| the sum of the magnitudes the loss adds), which no
- * gradient can be held to: a correct zero gradient otherwise failed against a difference quotient of one unit in the
- * last place of the loss. The result reports the worst per tensor. Not thread-safe: the checked tensors are perturbed
- * in place (and restored).
+ * #ROUNDINGS}·u·(|L(θ + ε)| + |L(θ − ε)|) / 2ε (u = 2⁻⁵³, |L| the sum of the magnitudes the loss adds; for a layer's
+ * check, of the outputs the step moved), which no gradient can be held to: a correct zero gradient otherwise failed
+ * against a difference quotient of one unit in the last place of the loss. Where δ is {@value #RESOLUTION} or more of
+ * the tensor's largest gradient the check cannot tell a right gradient from a wrong one, and the entry's error is
+ * δ ÷ that gradient, named as inconclusive, rather than a pass. The result reports the worst per tensor. Not
+ * thread-safe: the checked tensors are perturbed in place (and restored).
  */
 public final class GradientChecker {
   static final double FLOOR = 1e-8;
   /** Units of round-off in a computed loss: it is the sum of many rounded terms, not one rounding. */
   static final int ROUNDINGS = 16;
+  /**
+   * The share of a tensor's largest gradient at which an entry's round-off leaves its check inconclusive, reported as
+   * an error of round-off ÷ largest gradient, not a pass.
+   */
+  static final double RESOLUTION = 0.1;
   private static final double UNIT_ROUNDOFF = 0x1p-53;
 
   private final double epsilon;
@@ -86,10 +93,15 @@ public final class GradientChecker {
     for (Parameter p : network.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = magnitude -> {
-      double loss = network.loss().compute(network.forward(input, mode).asBatchMatrix(), targets.asBatchMatrix(), null);
-      magnitude[0] = Math.abs(loss); // losses average terms of one sign (a likelihood, a squared error)
-      return loss;
+    java.util.function.DoubleSupplier loss = () -> network.loss().compute(network.forward(input, mode)
+        .asBatchMatrix(), targets.asBatchMatrix(), null);
+    Difference lossAt = (up, down) -> {
+      up.run();
+      double plus = loss.getAsDouble();
+      down.run();
+      double minus = loss.getAsDouble();
+      // losses average terms of one sign (a likelihood, a squared error): |L| is the scale of their rounding
+      return new double[] {plus - minus, Math.abs(plus) + Math.abs(minus)};
     };
     Worst worst = new Worst();
     for (Parameter p : network.parameters()) {
@@ -157,16 +169,23 @@ public final class GradientChecker {
     for (Parameter p : layer.parameters()) {
       analytic.put(p.name(), p.gradient().toDoubleArray());
     }
-    Objective lossAt = magnitude -> {
-      double[] out = layer.forward(input, mode).toDoubleArray();
-      double sum = 0;
-      double terms = 0; //   r's signs are random: the sum cancels, its rounding is of the terms' size
-      for (int i = 0; i < out.length; i++) {
-        sum += r[i] * out[i];
-        terms += Math.abs(r[i] * out[i]);
+    // L(θ + ε) − L(θ − ε) taken output by output, Σ r·(y⁺ − y⁻), each output's rounding counted only where the step
+    // moved it: as a difference of two sums, an output the entry does not reach (of 1e12, say) rounded both sums by
+    // more than the gradient, and a wrong gradient passed inside that round-off
+    Difference lossAt = (up, down) -> {
+      up.run();
+      double[] plus = layer.forward(input, mode).toDoubleArray();
+      down.run();
+      double[] minus = layer.forward(input, mode).toDoubleArray();
+      double difference = 0;
+      double terms = 0;
+      for (int i = 0; i < plus.length; i++) {
+        if (!(plus[i] == minus[i])) { // NaN included, so that it reaches the quotient
+          difference += r[i] * (plus[i] - minus[i]);
+          terms += Math.abs(r[i]) * (Math.abs(plus[i]) + Math.abs(minus[i]));
+        }
       }
-      magnitude[0] = terms;
-      return sum;
+      return new double[] {difference, terms};
     };
     Worst worst = new Worst();
     for (Parameter p : layer.parameters()) {
@@ -177,9 +196,12 @@ public final class GradientChecker {
   }
 
   @FunctionalInterface
-  private interface Objective {
-    /** The loss at the parameters as they stand; {@code magnitude[0]} gets the scale of its rounding error. */
-    double value(double[] magnitude);
+  private interface Difference {
+    /**
+     * L(θ + ε) − L(θ − ε), {@code up} and {@code down} setting the entry to θ + ε and θ − ε, and the scale of that
+     * difference's rounding error (the magnitudes rounded in it), as {difference, scale}.
+     */
+    double[] between(Runnable up, Runnable down);
   }
 
   private static final class Worst {
@@ -188,36 +210,42 @@ public final class GradientChecker {
     final Map<String, Double> byTensor = new LinkedHashMap<>();
   }
 
-  private void compare(
-      String name, Tensor tensor, double[] analytic, Objective loss, Worst worst) {
+  private void compare(String name, Tensor tensor, double[] analytic, Difference loss, Worst worst) {
     double[] values = tensor.toDoubleArray();
     int[] entries = chooseEntries(values.length, name);
-    double max = 0;
-    double[] magnitude = new double[1];
-    for (int i : entries) {
+    double[] numeric = new double[entries.length];
+    double[] roundOff = new double[entries.length];
+    double largest = 0; // the tensor's largest gradient among the entries: the scale its round-off is judged by
+    for (int k = 0; k < entries.length; k++) {
+      int i = entries[k];
       double original = values[i];
       double up = original + epsilon;
       double down = original - epsilon;
       double step = up - down; // the step taken, which is 2ε only where ε is many units of the value's last place
       if (!(step > 0) || Double.isInfinite(step)) {
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "a gradient check with ε = %s cannot "
-            + "move %s[%d] = %s (a step of %s): choose an ε well above the value's last place (%s), such as 1e-6",
-            epsilon, name, i, original, step, Math.ulp(original)));
+        throw new IllegalArgumentException(Double.isNaN(original)
+            ? String.format(java.util.Locale.ROOT, "a gradient check cannot move %s[%d]: it holds NaN", name, i)
+            : String.format(java.util.Locale.ROOT, "a gradient check with ε = %s cannot move %s[%d] = %s (a step of "
+                + "%s): choose an ε well above the value's last place (%s), such as %s", epsilon, name, i, original,
+                step, Math.ulp(original), 1e-6 * Math.max(1, Math.abs(original))));
       }
-      values[i] = up;
-      tensor.copyFrom(values);
-      double plus = loss.value(magnitude);
-      double scale = magnitude[0];
-      values[i] = down;
-      tensor.copyFrom(values);
-      double minus = loss.value(magnitude);
-      scale += magnitude[0];
-      values[i] = original;
-      tensor.copyFrom(values);
-      double numeric = (plus - minus) / step;
-      double roundOff = ROUNDINGS * UNIT_ROUNDOFF * scale / step;
-      double error = Math.max(0, Math.abs(analytic[i] - numeric) - roundOff)
-          / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), FLOOR);
+      double[] d = loss.between(() -> set(tensor, values, i, up), () -> set(tensor, values, i, down));
+      set(tensor, values, i, original);
+      numeric[k] = d[0] / step;
+      roundOff[k] = ROUNDINGS * UNIT_ROUNDOFF * d[1] / step;
+      largest = Math.max(largest, Math.abs(analytic[i]));
+    }
+    double max = 0;
+    for (int k = 0; k < entries.length; k++) {
+      int i = entries[k];
+      double error = Math.max(0, Math.abs(analytic[i] - numeric[k]) - roundOff[k])
+          / Math.max(Math.abs(analytic[i]) + Math.abs(numeric[k]), FLOOR);
+      // A difference quotient whose round-off is near the size of the tensor's gradients cannot tell a right gradient
+      // from a wrong one (twice the right one passed inside it): the check is inconclusive there, not passed
+      boolean unresolved = largest > FLOOR && roundOff[k] >= RESOLUTION * largest;
+      if (unresolved) {
+        error = Math.max(error, roundOff[k] / largest);
+      }
       if (Double.isNaN(error)) { // a NaN gradient or loss: no comparison holds, and NaN > max would pass it
         error = Double.POSITIVE_INFINITY;
       }
@@ -226,11 +254,18 @@ public final class GradientChecker {
       }
       if (error > worst.error) {
         worst.error = error;
-        worst.entry = name + "[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric + " (± " + roundOff
-            + " of round-off)";
+        worst.entry = name + "[" + i + "]: analytic " + analytic[i] + ", numeric " + numeric[k] + " (± "
+            + roundOff[k] + " of round-off)" + (unresolved ? ", which the check cannot resolve: its round-off is "
+            + RESOLUTION + " or more of the tensor's largest gradient (" + largest + "); take a larger ε, or check "
+            + "a loss of smaller magnitude" : "");
       }
     }
     worst.byTensor.put(name, max);
+  }
+
+  private static void set(Tensor tensor, double[] values, int i, double value) {
+    values[i] = value;
+    tensor.copyFrom(values);
   }
 
   private int[] chooseEntries(int n, String name) {

@@ -101,6 +101,77 @@ class GradientCheckerJudgementTest {
     assertFalse(result.passes(1e-6), result.toString());
   }
 
+  /** y = x + offset on the input's first column alone; the backward pass passes back {@code backward}(dy). */
+  private Layer shiftFirstColumn(double offset, DoubleUnaryOperator backward) {
+    Layer shifted = shift(0, backward);
+    return new Layer() {
+      @Override
+      public String name() {
+        return "shift first column";
+      }
+
+      @Override
+      public Shape inputShape() {
+        return shifted.inputShape();
+      }
+
+      @Override
+      public Shape outputShape() {
+        return shifted.outputShape();
+      }
+
+      @Override
+      public Tensor forward(Tensor x, Mode mode) {
+        double[] y = x.toDoubleArray();
+        for (int i = 0; i < y.length; i += 8) {
+          y[i] += offset;
+        }
+        return engine.tensor(DataType.FLOAT64, x.shape(), y);
+      }
+
+      @Override
+      public Tensor backward(Tensor dy, boolean needInputGradient) {
+        return shifted.backward(dy, needInputGradient);
+      }
+
+      @Override
+      public List<Parameter> parameters() {
+        return List.of();
+      }
+    };
+  }
+
+  /**
+   * A large output the checked entry does not reach leaves the check's judgement of that entry as it was: taken as a
+   * difference of two sums, L(x ± ε) = Σ r·y rounded both by more than the gradient, and a gradient twice the right
+   * one passed with an error of 0.
+   */
+  @Test
+  void aLargeOutputElsewhereDoesNotHideAWrongGradient() {
+    for (double offset : new double[] {1e9, 1e12}) {
+      GradientCheckResult result = checker.checkLayer(shiftFirstColumn(offset, dy -> 2 * dy), input());
+      assertTrue(result.worstError() > 0.3, offset + ": " + result);
+      assertTrue(checker.checkLayer(shiftFirstColumn(offset, dy -> dy), input()).worstByTensor().get("input") > 0,
+          "the first column's entries, swamped by the offset, cannot be confirmed");
+    }
+    assertTrue(checker.checkLayer(shiftFirstColumn(1e3, dy -> dy), input()).passes(1e-6));
+  }
+
+  /**
+   * Where the finite difference's round-off is near the size of the gradients (outputs of 10⁹, moved by every entry)
+   * the check cannot tell a right gradient from one twice as large: it says so, with an error of round-off ÷ largest
+   * gradient, rather than passing either.
+   */
+  @Test
+  void aCheckWhoseRoundOffSwampsTheGradientsIsInconclusiveNotPassed() {
+    for (double factor : new double[] {1, 2}) {
+      GradientCheckResult result = checker.checkLayer(shift(1e9, dy -> factor * dy), input());
+      assertFalse(result.passes(0.05), factor + ": " + result);
+      assertTrue(result.worstEntry().contains("which the check cannot resolve: its round-off is 0.1 or more of the "
+          + "tensor's largest gradient"), result.worstEntry());
+    }
+  }
+
   /**
    * An ε below a value's last place moves nothing, the difference quotient is 0 and its round-off allowance, ∝ 1/ε,
    * swamped every difference: a gradient off by a factor of 2 passed with an error of 0. Refused, naming the value.
