@@ -92,6 +92,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   @Override
   public Delta4jClassificationModel fit(Dataset<?> dataset) {
+    SparkArguments.present("the dataset to fit", dataset);
     transformSchema(dataset.schema()); // the params and the columns, before any Spark job
     if (!isDefined(networkSpec)) {
       throw new IllegalArgumentException("param 'networkSpec' is not set: give the network as Delta4j spec JSON");

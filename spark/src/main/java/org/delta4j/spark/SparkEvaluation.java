@@ -20,9 +20,12 @@ public final class SparkEvaluation {
   /**
    * Evaluates {@code model} on the features and label columns of {@code data}.
    *
-   * @throws IllegalArgumentException when a column is missing or of the wrong type
+   * @throws IllegalArgumentException when an argument is null, or a column is missing or of the wrong type
    */
   public static ConfusionMatrix evaluate(Delta4jClassificationModel model, Dataset<Row> data, String labelCol) {
+    SparkArguments.present("the model to evaluate", model);
+    SparkArguments.present("the data to evaluate on", data);
+    SparkArguments.present("the label column's name", labelCol);
     String featuresCol = model.getOrDefault(model.featuresCol());
     String engine = model.getOrDefault(model.engine());
     TrainingData.checkSchema(data.schema(), featuresCol, labelCol);

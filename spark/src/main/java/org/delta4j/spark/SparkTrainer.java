@@ -141,6 +141,10 @@ public final class SparkTrainer {
    *     the checkpoint to resume from was trained with other settings, naming the one that differs
    */
   public List<EpochResult> fit(Network network, Dataset<Row> data, String featuresCol, String labelCol) {
+    SparkArguments.present("the network to train", network);
+    SparkArguments.present("the data to train on", data);
+    SparkArguments.present("the features column's name", featuresCol);
+    SparkArguments.present("the label column's name", labelCol);
     BlockGradients.checkClassifier(network);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
     int w = workers > 0 ? workers : jsc.defaultParallelism();

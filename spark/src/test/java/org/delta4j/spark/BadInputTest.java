@@ -99,6 +99,34 @@ class BadInputTest {
         + "at most 4", workers.getMessage());
   }
 
+  /**
+   * A null network, DataFrame, model or column name is refused by what it is: each had reached Spark or the network's
+   * methods and failed there as a bare null dereference.
+   */
+  @Test
+  void aNullArgumentIsRefusedByWhatItIs() {
+    Dataset<Row> data = frame(GOOD, 1.0);
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    SparkTrainer trainer = SparkTrainer.builder().workers(2).build();
+    fails(IllegalArgumentException.class, () -> trainer.fit(null, data, "features", "label"),
+        "the network to train is null");
+    fails(IllegalArgumentException.class, () -> trainer.fit(n, null, "features", "label"),
+        "the data to train on is null");
+    fails(IllegalArgumentException.class, () -> trainer.fit(n, data, null, "label"),
+        "the features column's name is null");
+    fails(IllegalArgumentException.class, () -> trainer.fit(n, data, "features", null),
+        "the label column's name is null");
+    fails(IllegalArgumentException.class, () -> new Delta4jClassifier()
+        .setNetworkSpec(org.delta4j.io.NetworkSpecJson.write(LocalSpark.spec())).fit(null), "the dataset to fit is null");
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(null, data, "label"),
+        "the model to evaluate is null");
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, null, "label"),
+        "the data to evaluate on is null");
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, data, null),
+        "the label column's name is null");
+  }
+
   @Test
   void aMissingColumn() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0), "pixels", "label"),
