@@ -167,7 +167,7 @@ public final class SparkTrainer {
       LoggerFactory.getLogger(SparkTrainer.class).warn(warning);
     }
     TrainingSettings settings = new TrainingSettings(NetworkSpecJson.write(network.spec()), network.engine().name(),
-        network.dataType().name(), seed, batchSize, blockCount, shuffle);
+        network.dataType().name(), seed, batchSize, blockCount, shuffle, null);
     List<EpochResult> history = new ArrayList<>();
     if (resumed != null) {
       history.addAll(resume(network, settings, saved, resumed));
@@ -183,6 +183,11 @@ public final class SparkTrainer {
       if (rows == 0) {
         throw new IllegalArgumentException("the data has no rows to train on (features column '" + featuresCol
             + "', label column '" + labelCol + "')");
+      }
+      // the epochs' order, so the bits, follow each row's place: a resumed run is held to the rows it started on
+      settings = settings.withData(TrainingData.fingerprint(samples, rows));
+      if (saved != null) {
+        settings.requireSameAs(saved, resumeFrom);
       }
       StepPlan plan = new StepPlan(rows, batchSize, blockCount, w, seed, shuffle);
       copied = placement == Placement.COPY_TO_EVERY_WORKER ? copyToEveryWorker(samples, plan) : null;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.delta4j.engine.Engines;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.SavedModel;
@@ -83,6 +85,26 @@ class SparkCheckpointTest {
         () -> fit(trainer(2).resumeFrom(checkpoint()), network(LocalSpark.spec().withSeed(8))));
     assertTrue(net.getMessage().startsWith("cannot resume from " + checkpoint() + ": its run used network "),
         net.getMessage());
+  }
+
+  /**
+   * The epochs' order, so the bits, follow each row's place in the data: a run resumed on fewer rows, or on the same
+   * rows in another order, was neither the run not interrupted nor a new one, and went on without a word. Refused,
+   * naming both; the same rows in the same order, in one partition now, resume.
+   */
+  @Test
+  void aResumedRunOnOtherRowsOrTheSameInAnotherOrderIsRefused() {
+    fit(trainer(1).checkpoint(checkpoint()), network(LocalSpark.spec()));
+    Dataset<Row> all = DATA.frame();
+    String settings = "cannot resume from " + checkpoint() + ": its run used data 203 rows, checksum ";
+    for (Dataset<Row> other : List.of(all.limit(100), all.orderBy("label"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer(2)
+          .resumeFrom(checkpoint()).build().fit(network(LocalSpark.spec()), other, "features", "label"));
+      assertTrue(e.getMessage().startsWith(settings) && e.getMessage().contains(", this one data "),
+          e.getMessage());
+    }
+    trainer(2).resumeFrom(checkpoint()).build().fit(network(LocalSpark.spec()), all.coalesce(1), "features",
+        "label");
   }
 
   @Test
