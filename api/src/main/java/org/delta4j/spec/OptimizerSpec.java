@@ -45,6 +45,13 @@ public interface OptimizerSpec {
     return null;
   }
 
+  /** Adam's and AdamW's refusal ({@link #refusedStateValue}): their second moment v is a mean of squares. */
+  private static String refusedSecondMoment(String state, double value) {
+    return "v".equals(state) && value < 0
+        ? "the second moment v, a mean of squared gradients, is ≥ 0 (its square root divides the update)"
+        : null;
+  }
+
   /** Whether λ shrinks the weights directly (AdamW) rather than adding λ·w to the gradient. */
   default boolean decoupledWeightDecay() {
     return false;
@@ -364,9 +371,7 @@ public interface OptimizerSpec {
 
     @Override
     public String refusedStateValue(String state, double value) {
-      return "v".equals(state) && value < 0
-          ? "the second moment v, a mean of squared gradients, is ≥ 0 (its square root divides the update)"
-          : null;
+      return refusedSecondMoment(state, value);
     }
 
     @Override
@@ -437,9 +442,7 @@ public interface OptimizerSpec {
 
     @Override
     public String refusedStateValue(String state, double value) {
-      return "v".equals(state) && value < 0
-          ? "the second moment v, a mean of squared gradients, is ≥ 0 (its square root divides the update)"
-          : null;
+      return refusedSecondMoment(state, value);
     }
 
     @Override

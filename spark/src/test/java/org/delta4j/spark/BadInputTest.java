@@ -117,7 +117,8 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> trainer.fit(n, data, "features", null),
         "the label column's name is null");
     fails(IllegalArgumentException.class, () -> new Delta4jClassifier()
-        .setNetworkSpec(org.delta4j.io.NetworkSpecJson.write(LocalSpark.spec())).fit(null), "the dataset to fit is null");
+        .setNetworkSpec(org.delta4j.io.NetworkSpecJson.write(LocalSpark.spec())).fit(null),
+        "the dataset to fit is null");
     Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
     fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(null, data, "label"),
         "the model to evaluate is null");
