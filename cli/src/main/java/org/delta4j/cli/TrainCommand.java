@@ -387,13 +387,11 @@ final class TrainCommand implements Callable<Integer> {
       boolean recorded) {
     int done = progress.completedEpochs();
     List<EpochResult> history = progress.history();
-    for (int i = 0; i < Math.max(done, history.size()); i++) {
-      if (i >= history.size() || i >= done || history.get(i).epoch() != i + 1) {
-        throw new IllegalArgumentException(checkpoint + " contradicts itself: it records " + done + " completed "
-            + "epoch" + (done == 1 ? "" : "s") + " but a history of the epochs " + history.stream()
-            .map(r -> String.valueOf(r.epoch())).toList() + " (the file was altered, or not written by a run of "
-            + "this program); start a new run with another --output");
-      }
+    List<Integer> numbered = history.stream().map(EpochResult::epoch).toList();
+    if (!numbered.equals(java.util.stream.IntStream.rangeClosed(1, done).boxed().toList())) { // 1, 2, …, done
+      throw new IllegalArgumentException(checkpoint + " contradicts itself: it records " + done + " completed "
+          + "epoch" + (done == 1 ? "" : "s") + " but a history of the epochs " + numbered + " (the file was altered, "
+          + "or not written by a run of this program); start a new run with another --output");
     }
     long batches = ((long) samples + batchSize - 1) / batchSize;
     if (recorded && updates != done * batches) {

@@ -158,13 +158,9 @@ public final class FashionMnist {
     Path labelsPath = find(dir, labelsFile);
     IdxReader.IdxArray images = IdxReader.read(imagesPath, 3, "images of shape [N, 28, 28]");
     IdxReader.IdxArray labels = IdxReader.read(labelsPath, 1, "a vector of labels");
-    if (images.dims().length != 3 || images.dims()[1] != 28 || images.dims()[2] != 28) {
+    if (images.dims()[1] != 28 || images.dims()[2] != 28) { // the ranks were held to 3 and 1 as the headers were read
       throw new IOException(imagesPath + ": expected images of shape [N, 28, 28], the header says "
           + java.util.Arrays.toString(images.dims()));
-    }
-    if (labels.dims().length != 1) {
-      throw new IOException(labelsPath + ": expected a vector of labels, the header says "
-          + java.util.Arrays.toString(labels.dims()));
     }
     if (images.count() == 0) {
       throw new IOException(imagesPath + ": holds no images; the file is incomplete: fetch it again");

@@ -184,8 +184,11 @@ public final class SparkTrainer {
         throw new IllegalArgumentException("the data has no rows to train on (features column '" + featuresCol
             + "', label column '" + labelCol + "')");
       }
-      // the epochs' order, so the bits, follow each row's place: a resumed run is held to the rows it started on
-      settings = settings.withData(TrainingData.fingerprint(samples, rows));
+      // the epochs' order, so the bits, follow each row's place: a resumed run is held to the rows it started on,
+      // and a checkpoint records them (a pass over the data, taken only for one or the other)
+      if (checkpoint != null || saved != null) {
+        settings = settings.withData(TrainingData.fingerprint(samples, rows));
+      }
       if (saved != null) {
         settings.requireSameAs(saved, resumeFrom);
       }

@@ -587,8 +587,9 @@ final class Nd4jKernels implements Kernels {
     NativeMemory in = memory(kernel, x);
     NativeMemory gradient = backward ? memory(kernel, dy) : null;
     NativeMemory result = memory(kernel, out);
-    // by channel planes, the rows of [N, C, H·W], between the cores: their outputs are disjoint
-    if (g.tilesBy2x2() && channelLoops(x, dy, out)) {
+    // by channel planes, the rows of [N, C, H·W], between the cores: their outputs are disjoint. The tiled loops
+    // need no Vector API (TiledMaxPool has plain ones, of the same bits), only floats
+    if (g.tilesBy2x2() && x.dataType() == org.delta4j.tensor.DataType.FLOAT32) {
       byRows(x, g.channels(), (part, from, to) -> NativeMaxPool.pool(in, backward ? null : result, gradient,
           backward ? result : null, g, from, to));
       return;
@@ -903,8 +904,8 @@ final class Nd4jKernels implements Kernels {
   }
 
   /**
-   * Whether the Vector API's loops over native memory ({@link ChannelLoops}' single passes, {@link NativeMaxPool})
-   * apply: on FLOAT32 tensors (null ones ignored) that a {@code ByteBuffer} addresses, with the Vector API present.
+   * Whether the Vector API's loops over native memory ({@link ChannelLoops}' single passes) apply: on FLOAT32
+   * tensors (null ones ignored) that a {@code ByteBuffer} addresses, with the Vector API present.
    * Else ND4J's ops.
    */
   private boolean channelLoops(Tensor... tensors) {
