@@ -247,12 +247,7 @@ class MatrixMultiplyTest {
       int k = s[1];
       int n = s[2];
       double[] a = random(m * k, 13);
-      double[] at = new double[k * m];
-      for (int i = 0; i < m; i++) {
-        for (int p = 0; p < k; p++) {
-          at[p * m + i] = a[i * k + p];
-        }
-      }
+      double[] at = transpose(a, m, k);
       double[] b = random(k * n, 14);
       double[] plain = new double[m * n];
       double[] transposed = new double[m * n];
@@ -265,6 +260,54 @@ class MatrixMultiplyTest {
       mm.sgemm(true, false, m, n, k, 1, toFloat(at), m, toFloat(b), n, 0, transposedF, n);
       assertArrayEquals(transposedF, plainF, kind + " float " + m + "×" + k + "×" + n);
     }
+  }
+
+  /**
+   * A product of a transposed A narrower than a tile, which one thread computes as its transpose op(B)ᵀ·A (a
+   * classifier's weight gradient Hᵀ·dZ, 10 columns), has the bits of the same product of A stored plain, computed
+   * directly: for every α and β, C added to or not, B either way, in one block of k or several, and on one thread or
+   * many (600 × 500 × 300, which splits from the pool's threshold).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void aNarrowProductOfATransposedAHasTheBitsOfAPlainOne(String kind, MatrixMultiply mm) {
+    int[][] sizes = {{128, 128, 10}, {14, 5, 1}, {130, 601, 9}, {45, 300, 20}, {64, 30, 3}, {600, 500, 300}};
+    for (int[] s : sizes) {
+      int m = s[0];
+      int k = s[1];
+      int n = s[2];
+      double[] a = random(m * k, 15);
+      double[] at = transpose(a, m, k);
+      double[] b = random(k * n, 16);
+      double[] c = random(m * n, 17);
+      for (boolean tb : new boolean[] {false, true}) {
+        for (double[] ab : new double[][] {{1, 0}, {1, 1}, {1, 0.25}, {-0.3, 0}, {0.75, 0.25}}) {
+          String what = kind + " " + m + "×" + k + "×" + n + (tb ? " Bᵀ" : "") + " α=" + ab[0] + " β=" + ab[1];
+          double[] plain = c.clone();
+          double[] transposed = c.clone();
+          mm.dgemm(false, tb, m, n, k, ab[0], a, k, b, tb ? k : n, ab[1], plain, n);
+          mm.dgemm(true, tb, m, n, k, ab[0], at, m, b, tb ? k : n, ab[1], transposed, n);
+          assertArrayEquals(plain, transposed, "double " + what);
+          float[] plainF = toFloat(c);
+          float[] transposedF = toFloat(c);
+          float[] bf = toFloat(b);
+          mm.sgemm(false, tb, m, n, k, (float) ab[0], toFloat(a), k, bf, tb ? k : n, (float) ab[1], plainF, n);
+          mm.sgemm(true, tb, m, n, k, (float) ab[0], toFloat(at), m, bf, tb ? k : n, (float) ab[1], transposedF, n);
+          assertArrayEquals(plainF, transposedF, "float " + what);
+        }
+      }
+    }
+  }
+
+  /** The k × m transpose of the m × k row-major matrix a. */
+  static double[] transpose(double[] a, int m, int k) {
+    double[] at = new double[k * m];
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        at[p * m + i] = a[i * k + p];
+      }
+    }
+    return at;
   }
 
   /** Every kind, and the 14-row kernel, which reads runs (float, 16 lanes), in blocks that end runs short. */
