@@ -1,7 +1,6 @@
 package org.delta4j.engine.ref;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,10 +8,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FloatLoops} on the JDK's Vector API, L elements a step and the plain loop for the tail, doing the plain
  * loop's operations (no fused multiply-add), so giving its bits. The sums stay plain: widening floats to double
  * vectors took a second float species, and with two in use the JIT kept some vectors of other loops (Adam's) as
- * objects, a heap allocation per vector. ReLU stays plain too: the main job (an 8-second MLP run) spent its first
- * seconds in it before C2 compiled it, on evaluation's large batches as well, and the Vector API outside C2 allocates
- * every vector — several GB, doubling the job's peak memory. Its gradient, run only by training steps on their
- * batches, is vectorised. Loaded only when the module {@code jdk.incubator.vector} is present.
+ * objects, a heap allocation per vector. ReLU and its gradient stay plain too: the main job (an 8-second MLP run)
+ * spent its first seconds in them before C2 compiled them, and the Vector API outside C2 allocates every vector —
+ * several GB, doubling the job's peak memory. (ReLU's gradient in vectors, and a bias's gradient summed in vectors
+ * down the rows, ran 3-6 times as fast once compiled; but in the convolutional network they run once a step, on its
+ * Dense layers, and C2 compiled them only seconds in, after the benchmark's warm-up: 200-770 KB a step allocated until
+ * then.) Loaded only when the module {@code jdk.incubator.vector} is present.
  */
 final class VectorFloatLoops extends FloatLoops {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,56 +42,6 @@ final class VectorFloatLoops extends FloatLoops {
       va.mul(FloatVector.fromArray(S, x, i).sub(k)).add(vb).intoArray(y, i);
     }
     super.centredAffine(x, k, a, b, y, i, to);
-  }
-
-  /**
-   * Four vectors of columns at a time, summed down all the rows in registers: the plain loop, which loads and stores
-   * s[j] for every row, took 9-12 µs for a 128 × 256 batch's bias gradient on AVX-512, this one 1.5.
-   */
-  @Override
-  void columnSums(float[] x, int rows, int n, float[] s, int from, int to) {
-    int l = S.length();
-    int j = from;
-    for (; j + 4 * l <= to; j += 4 * l) {
-      FloatVector s0 = FloatVector.fromArray(S, s, j);
-      FloatVector s1 = FloatVector.fromArray(S, s, j + l);
-      FloatVector s2 = FloatVector.fromArray(S, s, j + 2 * l);
-      FloatVector s3 = FloatVector.fromArray(S, s, j + 3 * l);
-      for (int i = 0, o = j; i < rows; i++, o += n) {
-        s0 = s0.add(FloatVector.fromArray(S, x, o));
-        s1 = s1.add(FloatVector.fromArray(S, x, o + l));
-        s2 = s2.add(FloatVector.fromArray(S, x, o + 2 * l));
-        s3 = s3.add(FloatVector.fromArray(S, x, o + 3 * l));
-      }
-      s0.intoArray(s, j);
-      s1.intoArray(s, j + l);
-      s2.intoArray(s, j + 2 * l);
-      s3.intoArray(s, j + 3 * l);
-    }
-    for (; j + l <= to; j += l) {
-      FloatVector s0 = FloatVector.fromArray(S, s, j);
-      for (int i = 0, o = j; i < rows; i++, o += n) {
-        s0 = s0.add(FloatVector.fromArray(S, x, o));
-      }
-      s0.intoArray(s, j);
-    }
-    super.columnSums(x, rows, n, s, j, to);
-  }
-
-  /**
-   * dy's vector with +0 blended in where x ≤ 0 (a NaN x compares false and passes dy): the plain loop's bits. The
-   * plain loop's integer tests of x's bits are not vectorised by C2: 13 µs for a 128 × 256 batch on AVX-512, this
-   * one 4.2.
-   */
-  @Override
-  void reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
-    int end = from + S.loopBound(to - from);
-    int i = from;
-    for (; i < end; i += S.length()) {
-      VectorMask<Float> blocked = FloatVector.fromArray(S, x, i).compare(VectorOperators.LE, 0f);
-      FloatVector.fromArray(S, dy, i).blend(0f, blocked).intoArray(dx, i);
-    }
-    super.reluBackward(x, dy, dx, i, to);
   }
 
   @Override
