@@ -10,7 +10,8 @@ import org.delta4j.engine.WorkerPool;
  * micro-kernel multiplies one MR × NR tile at a time. Transposes cost nothing: the packing reads either layout. Large
  * products split their columns (rows, when higher than wide) between the threads of a {@link WorkerPool}; products
  * whose k exceeds m and n (a Dense layer's X·W) split k in two halves; products whose k dwarfs m·n (a convolution's
- * weight gradient, 32 × 9 summed over 100 352 pixels) split k into slices. Halves and slices are fixed by the shape
+ * weight gradient, 32 × 9 summed over 100 352 pixels) split k into slices; a narrow product of a transposed A on one
+ * thread (a classifier's weight gradient) is computed as its transpose. Halves and slices are fixed by the shape
  * alone and their partial products summed in order, so that the result has the same bits whichever thread ran a part
  * and however many there were. Packing buffers and a product's state are kept per thread, so a product allocates
  * nothing in steady state and several threads multiply at once: thread-safe. One source serves both element types: the
@@ -150,7 +151,10 @@ final class DoubleGemm {
     double[] bPack = new double[0];
     /** A column of A gathered for {@link #rows}; grows to the longest seen. */
     double[] column = new double[0];
-    /** The slices' partial products of a product split over k ({@link #splitK}); grows to the largest seen. */
+    /**
+     * The slices' partial products of a product split over k ({@link #splitK}), the second half's of one split in
+     * halves ({@link #halves}), or a narrow product's transpose ({@link #transposed}); grows to the largest seen.
+     */
     double[] partial = new double[0];
     int jobRows;
     int jobRowsPerPart;
