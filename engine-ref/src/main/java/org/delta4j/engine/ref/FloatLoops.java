@@ -53,6 +53,19 @@ class FloatLoops {
   }
 
   /**
+   * s[j] ← s[j] + Σᵢ x[i·n + j] over the rows i in [0, rows), for the columns j in [from, to) (a bias's gradient
+   * Σ_rows dY): each column's terms added in float, in row order, so both forms give the same bits.
+   */
+  void columnSums(float[] x, int rows, int n, float[] s, int from, int to) {
+    for (int i = 0; i < rows; i++) {
+      int o = i * n;
+      for (int j = from; j < to; j++) {
+        s[j] += x[o + j];
+      }
+    }
+  }
+
+  /**
    * Terms a sum keeps in flight: Σ over [from, to) is taken as LANES partial sums, partial j adding the terms
    * from + j, from + j + LANES, … in order, the tail after the last whole group going to partial 0, then
    * (p₀ + p₁) + (p₂ + p₃). One chain of double additions waits four cycles per term; four chains overlap, so a

@@ -174,12 +174,7 @@ final class RefKernels implements Kernels {
       for (int j = 0; j < n; j++) {
         s[j] = b == 0 ? 0 : b * s[j];
       }
-      for (int i = 0; i < rows; i++) {
-        int o = i * n;
-        for (int j = 0; j < n; j++) {
-          s[j] += x[o + j];
-        }
-      }
+      FloatLoops.get().columnSums(x, rows, n, s, 0, n);
     } else {
       double[] x = rm.doubles;
       double[] s = ro.doubles;

@@ -70,6 +70,32 @@ class FloatLoopsTest {
     }
   }
 
+  /**
+   * A column's sum is its rows' terms added in order in float, in vectors of columns or one column at a time: the same
+   * bits (NaN, ±0, ±∞ and subnormal terms among them), over any range of columns however wide, leaving the others.
+   */
+  @ParameterizedTest(name = "{0} columns")
+  @ValueSource(ints = {1, 10, 15, 16, 17, 63, 64, 65, 128, 200, 256})
+  void columnSumsGiveThePlainLoopsBits(int n) {
+    int rows = 37;
+    float[] x = values(rows * n, 21);
+    for (int[] range : new int[][] {{0, n}, {n / 3, n}, {0, n / 2}}) {
+      float[] expected = values(n, 22);
+      float[] actual = expected.clone();
+      float[] untouched = expected.clone();
+      PLAIN.columnSums(x, rows, n, expected, range[0], range[1]);
+      VECTOR.columnSums(x, rows, n, actual, range[0], range[1]);
+      assertArrayEquals(expected, actual, "columns " + range[0] + "-" + range[1] + " of " + n);
+      for (int j = 0; j < n; j++) {
+        float sum = untouched[j];
+        for (int i = 0; j >= range[0] && j < range[1] && i < rows; i++) {
+          sum += x[i * n + j];
+        }
+        assertEquals(sum, expected[j], "column " + j + " of " + n + ", range " + range[0] + "-" + range[1]);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} values a row")
   @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 100, 785})
   void channelSumsAgreeWithThePlainLoops(int size) {
@@ -134,8 +160,9 @@ class FloatLoopsTest {
     }
   }
 
+  /** In both forms: the vector loop's lanes (the first among them) and its plain tail. */
   @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {1, 3, 4, 5, 17, 100})
+  @ValueSource(ints = {1, 3, 4, 5, 16, 17, 100, 1025})
   void reluBackwardPassesTheGradientExactlyWhereTheInputIsNotAtMostZero(int n) {
     float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), -0f, 0f, Float.POSITIVE_INFINITY,
         Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f};
@@ -145,13 +172,15 @@ class FloatLoopsTest {
       x[0] = first;
       for (float gradient : new float[] {-0f, Float.NaN, 2.5f}) {
         dy[0] = gradient;
-        float[] dx = new float[n + 2];
-        PLAIN.reluBackward(x, dy, dx, 0, n);
-        for (int i = 0; i < n; i++) {
-          float expected = x[i] <= 0 ? 0f : dy[i]; // PyTorch's threshold_backward: dy at NaN too
-          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "x = " + x[i]);
+        for (FloatLoops loops : new FloatLoops[] {PLAIN, VECTOR}) {
+          float[] dx = new float[n + 2];
+          loops.reluBackward(x, dy, dx, 0, n);
+          for (int i = 0; i < n; i++) {
+            float expected = x[i] <= 0 ? 0f : dy[i]; // PyTorch's threshold_backward: dy at NaN too
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "x = " + x[i]);
+          }
+          assertEquals(0f, dx[n]); // nothing past the range
         }
-        assertEquals(0f, dx[n]); // nothing past the range
       }
     }
   }
