@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.delta4j.random.SplitMix64;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -182,6 +183,26 @@ class FloatLoopsTest {
           assertEquals(0f, dx[n]); // nothing past the range
         }
       }
+    }
+  }
+
+  /**
+   * A range that starts inside the arrays, as each core's share of a batch does, over several of the vector loop's
+   * calls: the plain loop's bits within it, nothing written outside it.
+   */
+  @ParameterizedTest(name = "elements {0} to {1}")
+  @CsvSource({"1, 2", "3, 40", "17, 300", "255, 1030", "600, 601", "5, 5"})
+  void reluBackwardOverARangeWritesThatRangeOnly(int from, int to) {
+    float[] x = values(to + 9, 15);
+    float[] dy = values(to + 9, 16);
+    float[] expected = values(to + 9, 17);
+    float[] actual = expected.clone();
+    float[] before = expected.clone();
+    PLAIN.reluBackward(x, dy, expected, from, to);
+    VECTOR.reluBackward(x, dy, actual, from, to);
+    for (int i = 0; i < actual.length; i++) {
+      int want = Float.floatToRawIntBits(i < from || i >= to ? before[i] : expected[i]);
+      assertEquals(want, Float.floatToRawIntBits(actual[i]), "element " + i);
     }
   }
 
