@@ -246,19 +246,8 @@ class MatrixMultiplyTest {
       int m = s[0];
       int k = s[1];
       int n = s[2];
-      double[] a = random(m * k, 13);
-      double[] at = transpose(a, m, k);
-      double[] b = random(k * n, 14);
-      double[] plain = new double[m * n];
-      double[] transposed = new double[m * n];
-      mm.dgemm(false, false, m, n, k, 1, a, k, b, n, 0, plain, n);
-      mm.dgemm(true, false, m, n, k, 1, at, m, b, n, 0, transposed, n);
-      assertArrayEquals(transposed, plain, kind + " double " + m + "×" + k + "×" + n);
-      float[] plainF = new float[m * n];
-      float[] transposedF = new float[m * n];
-      mm.sgemm(false, false, m, n, k, 1, toFloat(a), k, toFloat(b), n, 0, plainF, n);
-      mm.sgemm(true, false, m, n, k, 1, toFloat(at), m, toFloat(b), n, 0, transposedF, n);
-      assertArrayEquals(transposedF, plainF, kind + " float " + m + "×" + k + "×" + n);
+      assertAStoredEitherWayGivesTheSameBits(kind + " " + m + "×" + k + "×" + n, mm, m, k, n,
+          random(m * k, 13), false, random(k * n, 14), 1, 0, new double[m * n]);
     }
   }
 
@@ -277,26 +266,36 @@ class MatrixMultiplyTest {
       int k = s[1];
       int n = s[2];
       double[] a = random(m * k, 15);
-      double[] at = transpose(a, m, k);
       double[] b = random(k * n, 16);
       double[] c = random(m * n, 17);
       for (boolean tb : new boolean[] {false, true}) {
         for (double[] ab : new double[][] {{1, 0}, {1, 1}, {1, 0.25}, {-0.3, 0}, {0.75, 0.25}}) {
           String what = kind + " " + m + "×" + k + "×" + n + (tb ? " Bᵀ" : "") + " α=" + ab[0] + " β=" + ab[1];
-          double[] plain = c.clone();
-          double[] transposed = c.clone();
-          mm.dgemm(false, tb, m, n, k, ab[0], a, k, b, tb ? k : n, ab[1], plain, n);
-          mm.dgemm(true, tb, m, n, k, ab[0], at, m, b, tb ? k : n, ab[1], transposed, n);
-          assertArrayEquals(plain, transposed, "double " + what);
-          float[] plainF = toFloat(c);
-          float[] transposedF = toFloat(c);
-          float[] bf = toFloat(b);
-          mm.sgemm(false, tb, m, n, k, (float) ab[0], toFloat(a), k, bf, tb ? k : n, (float) ab[1], plainF, n);
-          mm.sgemm(true, tb, m, n, k, (float) ab[0], toFloat(at), m, bf, tb ? k : n, (float) ab[1], transposedF, n);
-          assertArrayEquals(plainF, transposedF, "float " + what);
+          assertAStoredEitherWayGivesTheSameBits(what, mm, m, k, n, a, tb, b, ab[0], ab[1], c);
         }
       }
     }
+  }
+
+  /**
+   * C ← α·A·op(B) + β·C with the m × k matrix A stored plain and again stored transposed (read as op(A) = Aᵀ of its
+   * k × m transpose): the same bits, in double and in float. C itself is left as it was.
+   */
+  private static void assertAStoredEitherWayGivesTheSameBits(String what, MatrixMultiply mm, int m, int k, int n,
+      double[] a, boolean tb, double[] b, double alpha, double beta, double[] c) {
+    double[] at = transpose(a, m, k);
+    int ldb = tb ? k : n;
+    double[] plain = c.clone();
+    double[] transposed = c.clone();
+    mm.dgemm(false, tb, m, n, k, alpha, a, k, b, ldb, beta, plain, n);
+    mm.dgemm(true, tb, m, n, k, alpha, at, m, b, ldb, beta, transposed, n);
+    assertArrayEquals(plain, transposed, "double " + what);
+    float[] plainF = toFloat(c);
+    float[] transposedF = toFloat(c);
+    float[] bf = toFloat(b);
+    mm.sgemm(false, tb, m, n, k, (float) alpha, toFloat(a), k, bf, ldb, (float) beta, plainF, n);
+    mm.sgemm(true, tb, m, n, k, (float) alpha, toFloat(at), m, bf, ldb, (float) beta, transposedF, n);
+    assertArrayEquals(plainF, transposedF, "float " + what);
   }
 
   /** The k × m transpose of the m × k row-major matrix a. */
