@@ -191,7 +191,7 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * 256 at 3,242-3,381 against 3,001-3,244; 512 at 638-681 against 578-620. kc = 384 was slower than 256 (71-81).
    */
   Blocking blocking(int elementBytes, int mr, int nr) {
-    return blocking(elementBytes, mr, nr, MAX_KC);
+    return blocking(elementBytes, mr, nr, bPanelSteps(elementBytes, nr, MAX_KC));
   }
 
   /**
@@ -202,13 +202,34 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * (float 5 × 16: kc = 512, nc = 128), the two blockings taking turns in one JVM on both cores: n = 1024 at 126.5
    * GFLOP/s against 111.4, 512 at 112.6 against 101.6, 2048 at 135.1 against 129.5; double (5 × 8: kc = 512, nc = 64)
    * at 768 and 600 × 1000 × 600 5-7 % faster, at 512, 1024 and 2048 within the noise.
+   *
+   * <p>Such products are taken along the rows of tiles, where what stays in the level 1 is a panel of A, MR × kc, while
+   * B's block streams past it from the level 2 (see DoubleGemm's {@code block}); so kc may also be as deep as A's panel
+   * allows: the largest power of two of steps whose panel takes at most {@value #A_PANEL_SHARE_PERCENT} % of the level
+   * 1, where that is deeper. On an AVX-512 Xeon (48 KiB, float 14 × 32) that is 512 steps (28 KiB) rather than the 384
+   * of B's panel, and n = 1024 takes two blocks of k rather than three: the two taking turns in separate JVMs on both
+   * cores, the deeper faster in 12 pairs of 13, 111-133 products/s (mean 124.0) against 112-128 (119.1); 768 274-281
+   * against 257-280, 512 and 2048 within the noise; in double, where 512 steps of A's panel would not fit, 384 stays
+   * (512 measured no faster). On Zen 4 (32 KiB, float 14 × 32) it is 256, as B's: 384 steps, A's panel 67 % of its
+   * level 1, had run slower than 256 there (see {@link #blocking}).
    */
   Blocking deepBlocking(int elementBytes, int mr, int nr) {
-    return blocking(elementBytes, mr, nr, MAX_DEEP_KC);
+    long panelBytes = (long) mr * elementBytes;
+    int aSteps = Integer.highestOneBit((int) Math.max(1, l1d * A_PANEL_SHARE_PERCENT / 100 / panelBytes));
+    return blocking(elementBytes, mr, nr, Math.max(bPanelSteps(elementBytes, nr, MAX_DEEP_KC),
+        clamp(aSteps, 64, MAX_DEEP_KC)));
   }
 
-  private Blocking blocking(int elementBytes, int mr, int nr, int maxKc) {
-    int kc = clamp((int) (l1d / ((long) nr * elementBytes)) / 8 * 8, 64, maxKc);
+  /** The share of the level 1 a panel of A may take in the deep blocks ({@link #deepBlocking}). */
+  static final int A_PANEL_SHARE_PERCENT = 60;
+
+  /** The steps of k that make a kc × nr panel of B fill the level 1, in whole 8 steps, from 64 to {@code maxKc}. */
+  private int bPanelSteps(int elementBytes, int nr, int maxKc) {
+    return clamp((int) (l1d / ((long) nr * elementBytes)) / 8 * 8, 64, maxKc);
+  }
+
+  /** {@link #blocking}'s blocks for {@code mr} × {@code nr} tiles at kc steps of k. */
+  private Blocking blocking(int elementBytes, int mr, int nr, int kc) {
     int mc = clamp((int) (l2 / 2 / ((long) kc * elementBytes)) / mr * mr, 4 * mr, 480 / mr * mr);
     long ncBytes = Math.min(l2 / 2, l3 / 4);
     int nc = clamp((int) (ncBytes / ((long) kc * elementBytes)) / nr * nr, 8 * nr, 4096);

@@ -457,13 +457,20 @@ class MatrixMultiplyTest {
     assertEquals(new CpuShape.Blocking(512, 128, 128, 2048), zen3.deepBlocking(Float.BYTES, 4, 16));
     assertEquals(new CpuShape.Blocking(512, 125, 128, 2045), zen2.deepBlocking(Float.BYTES, 5, 16));
     assertEquals(new CpuShape.Blocking(512, 60, 64, 1020), zen2.deepBlocking(Double.BYTES, 5, 8));
-    // Zen 4's panels fill its level 1 in 256 steps: the deep blocks are the others.
+    // Zen 4's panels of B fill its level 1 in 256 steps, and A's allow no deeper (60 % of 32 KiB holds 351 steps of a
+    // 14-row float panel, a power of two 256): the deep blocks are the others.
     assertEquals(zen4.blocking(Float.BYTES, 14, 32), zen4.deepBlocking(Float.BYTES, 14, 32));
     assertEquals(zen4.blocking(Double.BYTES, 14, 16), zen4.deepBlocking(Double.BYTES, 14, 16));
-    // Sapphire Rapids' 48 KiB take 384 steps: mc capped at 480 in float (336 whole tiles of the 341 doubles half of
-    // 2 MiB holds), nc 672 floats (336 doubles), and 4 MiB of A, 2,730 rows of float (2,728 in whole 8-row tiles).
-    assertEquals(new CpuShape.Blocking(384, 480, 672, 2728), spr.deepBlocking(Float.BYTES, 8, 32));
+    // Sapphire Rapids' 48 KiB take 384 steps of B's panel. In double (8 × 16) that stays, A's panel allowing 256 (460
+    // steps in 60 % of 48 KiB): mc 336 (whole tiles of the 341 doubles half of 2 MiB holds), nc 336, and 4 MiB of A,
+    // 1,365 rows (1,360 in whole 8-row tiles). In float A's 8-row panel allows 512 (921 steps): mc capped at 480, nc
+    // 512 floats, 2,048 rows of A.
+    assertEquals(new CpuShape.Blocking(512, 480, 512, 2048), spr.deepBlocking(Float.BYTES, 8, 32));
     assertEquals(new CpuShape.Blocking(384, 336, 336, 1360), spr.deepBlocking(Double.BYTES, 8, 16));
+    // With 14-row tiles as this engine takes them on AVX-512: a float panel of A takes 28 KiB at 512 steps (58 % of 48
+    // KiB), mc 476 in whole tiles, 2,044 rows of A; a double panel would take 56 KiB, so B's 384 steps stay.
+    assertEquals(new CpuShape.Blocking(512, 476, 512, 2044), spr.deepBlocking(Float.BYTES, 14, 32));
+    assertEquals(new CpuShape.Blocking(384, 336, 336, 1358), spr.deepBlocking(Double.BYTES, 14, 16));
     // A level 1 of 16 KiB: a 128 × 32 panel of floats fills it.
     assertEquals(128, new CpuShape(512, 32, 8, 16 << 10, 1 << 20, 32 << 20).blocking(Float.BYTES, 14, 32).kc());
     // A last level smaller than the level 2 would hold bounds the block of B instead: a quarter of 1 MiB.
