@@ -203,15 +203,15 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * GFLOP/s against 111.4, 512 at 112.6 against 101.6, 2048 at 135.1 against 129.5; double (5 × 8: kc = 512, nc = 64)
    * at 768 and 600 × 1000 × 600 5-7 % faster, at 512, 1024 and 2048 within the noise.
    *
-   * <p>Such products are taken along the rows of tiles, where what stays in the level 1 is a panel of A, MR × kc, while
-   * B's block streams past it from the level 2 (see DoubleGemm's {@code block}); so kc may also be as deep as A's panel
-   * allows: the largest power of two of steps whose panel takes at most {@value #A_PANEL_SHARE_PERCENT} % of the level
-   * 1, where that is deeper. On an AVX-512 Xeon (48 KiB, float 14 × 32) that is 512 steps (28 KiB) rather than the 384
-   * of B's panel, and n = 1024 takes two blocks of k rather than three: the two taking turns in separate JVMs on both
-   * cores, the deeper faster in 12 pairs of 13, 111-133 products/s (mean 124.0) against 112-128 (119.1); 768 274-281
-   * against 257-280, 512 and 2048 within the noise; in double, where 512 steps of A's panel would not fit, 384 stays
-   * (512 measured no faster). On Zen 4 (32 KiB, float 14 × 32) it is 256, as B's: 384 steps, A's panel 67 % of its
-   * level 1, had run slower than 256 there (see {@link #blocking}).
+   * <p>Such products, higher than a block of k is deep, are taken along the rows of tiles, where what stays in the
+   * level 1 is a panel of A, MR × kc, while B's block streams past it from the level 2 (DoubleGemm's block); so kc may
+   * also be as deep as A's panel allows: the largest power of two of steps whose panel takes at most
+   * {@value #A_PANEL_SHARE_PERCENT} % of the level 1, where that is deeper. On an AVX-512 Xeon (48 KiB, float 14 × 32)
+   * that is 512 steps (28 KiB) rather than the 384 of B's panel, and n = 1024 takes two blocks of k rather than three:
+   * the two taking turns in separate JVMs on both cores, the deeper faster in 12 pairs of 13, 111-133 products/s (mean
+   * 124.0) against 112-128 (119.1); 768 274-281 against 257-280, 512 and 2048 within the noise; in double, where 512
+   * steps of A's panel would not fit, 384 stays (512 measured no faster). On Zen 4 (32 KiB, float 14 × 32) it is 256,
+   * as B's: 384 steps, A's panel 67 % of its level 1, had run slower than 256 there (see {@link #blocking}).
    */
   Blocking deepBlocking(int elementBytes, int mr, int nr) {
     long panelBytes = (long) mr * elementBytes;
