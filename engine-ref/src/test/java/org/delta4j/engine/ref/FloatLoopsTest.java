@@ -73,15 +73,21 @@ class FloatLoopsTest {
 
   /**
    * A column's sum is its rows' terms added in order in float, in vectors of columns or one column at a time: the same
-   * bits (NaN, ±0, ±∞ and subnormal terms among them), over any range of columns however wide, leaving the others.
+   * bits, over any range of columns however wide, leaving the others. Once with finite terms only, so that every
+   * column's sum shows the order of its additions, once with NaN, ±0, ±∞ and subnormal terms among them.
    */
   @ParameterizedTest(name = "{0} columns")
   @ValueSource(ints = {1, 10, 15, 16, 17, 63, 64, 65, 128, 200, 256})
   void columnSumsGiveThePlainLoopsBits(int n) {
     int rows = 37;
-    float[] x = values(rows * n, 21);
+    assertColumnSumsGiveThePlainLoopsBits(finite(rows * n, 20), finite(n, 22), rows, n);
+    assertColumnSumsGiveThePlainLoopsBits(values(rows * n, 21), values(n, 22), rows, n);
+  }
+
+  /** Columns summed into {@code start}'s values, over three ranges. */
+  private static void assertColumnSumsGiveThePlainLoopsBits(float[] x, float[] start, int rows, int n) {
     for (int[] range : new int[][] {{0, n}, {n / 3, n}, {0, n / 2}}) {
-      float[] expected = values(n, 22);
+      float[] expected = start.clone();
       float[] actual = expected.clone();
       float[] untouched = expected.clone();
       PLAIN.columnSums(x, rows, n, expected, range[0], range[1]);

@@ -214,10 +214,9 @@ record CpuShape(int vectorBits, int vectorRegisters, int fmaChains, long l1d, lo
    * as B's: 384 steps, A's panel 67 % of its level 1, had run slower than 256 there (see {@link #blocking}).
    */
   Blocking deepBlocking(int elementBytes, int mr, int nr) {
-    long panelBytes = (long) mr * elementBytes;
-    int aSteps = Integer.highestOneBit((int) Math.max(1, l1d * A_PANEL_SHARE_PERCENT / 100 / panelBytes));
-    return blocking(elementBytes, mr, nr, Math.max(bPanelSteps(elementBytes, nr, MAX_DEEP_KC),
-        clamp(aSteps, 64, MAX_DEEP_KC)));
+    int aSteps = Integer.highestOneBit((int) (l1d * A_PANEL_SHARE_PERCENT / 100 / ((long) mr * elementBytes)));
+    return blocking(elementBytes, mr, nr,
+        Math.max(bPanelSteps(elementBytes, nr, MAX_DEEP_KC), Math.min(aSteps, MAX_DEEP_KC)));
   }
 
   /** The share of the level 1 a panel of A may take in the deep blocks ({@link #deepBlocking}). */
