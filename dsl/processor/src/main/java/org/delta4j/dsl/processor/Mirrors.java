@@ -27,6 +27,8 @@ import javax.tools.Diagnostic;
  */
 final class Mirrors {
   static final String PACKAGE = "org.delta4j.dsl.";
+  /** How javac spells a value it could not resolve, in place of the value. */
+  private static final String ERROR_VALUE = "<error>";
 
   private Mirrors() {}
 
@@ -102,15 +104,16 @@ final class Mirrors {
     Map<? extends ExecutableElement, ? extends AnnotationValue> values = elements.getElementValuesWithDefaults(m);
     for (ExecutableElement member : ElementFilter.methodsIn(m.getAnnotationType().asElement().getEnclosedElements())) {
       AnnotationValue v = values.get(member);
-      if (v == null || !fits(elements, member.getReturnType(), v.getValue())) {
+      if (v == null || !fits(elements, member.getReturnType(), v)) {
         return false;
       }
     }
     return true;
   }
 
-  /** Whether {@code value} is what javac gives for a resolved value of {@code type}. */
-  private static boolean fits(Elements elements, TypeMirror type, Object value) {
+  /** Whether {@code v} is what javac gives for a resolved value of {@code type}. */
+  private static boolean fits(Elements elements, TypeMirror type, AnnotationValue v) {
+    Object value = v.getValue();
     switch (type.getKind()) {
       case BOOLEAN:
         return value instanceof Boolean;
@@ -123,19 +126,21 @@ final class Mirrors {
           return false;
         }
         TypeMirror component = ((ArrayType) type).getComponentType();
-        return list.stream().allMatch(v -> v instanceof AnnotationValue a && fits(elements, component, a.getValue()));
+        return list.stream().allMatch(a -> a instanceof AnnotationValue av && fits(elements, component, av));
       case DECLARED:
         Element element = ((DeclaredType) type).asElement();
         if (element.getKind() == ElementKind.ENUM) {
-          return value instanceof VariableElement v && v.getKind() == ElementKind.ENUM_CONSTANT
-              && v.asType().getKind() != TypeKind.ERROR;
+          return value instanceof VariableElement c && c.getKind() == ElementKind.ENUM_CONSTANT
+              && c.asType().getKind() != TypeKind.ERROR;
         } else if (element.getKind() == ElementKind.ANNOTATION_TYPE) {
           return value instanceof AnnotationMirror a && a.getAnnotationType().getKind() != TypeKind.ERROR
               && resolved(elements, a);
-        } else if (value instanceof TypeMirror t) {
-          return t.getKind() != TypeKind.ERROR;
+        } else if (((TypeElement) element).getQualifiedName().contentEquals(Class.class.getName())) {
+          return value instanceof TypeMirror t && t.getKind() != TypeKind.ERROR;
         }
-        return value instanceof String;
+        // javac gives a value it could not resolve (an undefined constant, Missing.class) as the text "<error>",
+        // which only its unquoted spelling tells from the string literal "<error>".
+        return value instanceof String && !v.toString().equals(ERROR_VALUE);
       default:
         return false;
     }

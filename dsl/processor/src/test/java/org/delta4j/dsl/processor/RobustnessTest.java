@@ -81,6 +81,22 @@ class RobustnessTest {
     onlyJavacReports(spec("C", MSE, "interface C extends Missing {", "  @Dense(units = 1) void out();", "}"), 8);
   }
 
+  /**
+   * javac gives a String or Class value it could not resolve as the text "<error>", which is never read as the value
+   * (a class name, a layer's or a block's output's name, a block's nodes).
+   */
+  @Test
+  void undefinedStringsAndClassesAreJavacsErrorsAlone() {
+    onlyJavacReports(spec("A", "@NeuralNetwork(className = NAME) @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface A {", "  @Dense(units = 1) void out();", "}"), 7);
+    onlyJavacReports(spec("B", MSE, "interface B {", "  @Dense(units = 1, name = NAME) void out();", "}"), 9);
+    onlyJavacReports(spec("C", MSE, "interface C {", "  @Block(nodes = Missing.class) void block();",
+        "  @Dense(units = 1) void out();", "}"), 9);
+    onlyJavacReports(spec("D", MSE, "interface D {", "  @Block(nodes = Unit.class, output = NAME) void block();",
+        "  @Dense(units = 1) void out();", "  @BlockNodes interface Unit {", "    @Dense(units = 3) void fc();", "  }",
+        "}"), 9);
+  }
+
   /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
   static final class SizesGenerator extends AbstractProcessor {
     private boolean done;
