@@ -249,7 +249,10 @@ public final class NetworkProcessor extends AbstractProcessor {
     }
   }
 
-  /** Whether the spec, its super-interfaces and its methods' annotations are free of anything javac left unresolved. */
+  /**
+   * Whether the spec, its super-interfaces and its methods' annotations are free of anything javac left unresolved,
+   * and so are the types nested in it, at any depth: the {@code @BlockNodes} interfaces its blocks read are among them.
+   */
   private boolean resolved(TypeElement spec) {
     Elements elements = processingEnv.getElementUtils();
     if (!Mirrors.resolved(elements, spec) || !allAnnotationsKnown(spec)) {
@@ -261,7 +264,8 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     for (Element member : spec.getEnclosedElements()) {
-      if (!Mirrors.resolved(elements, member) || !allAnnotationsKnown(member)) {
+      if (member instanceof TypeElement nested ? !resolved(nested)
+          : !Mirrors.resolved(elements, member) || !allAnnotationsKnown(member)) {
         return false;
       }
     }

@@ -97,6 +97,23 @@ class RobustnessTest {
         "}"), 9);
   }
 
+  /** What javac cannot resolve in a block's nodes, at any depth, is its error alone, as it is in the spec's layers. */
+  @Test
+  void undefinedOrMisspeltNamesInABlocksNodesAreJavacsErrorsAlone() {
+    String block = "  @Block(nodes = Unit.class) void block();";
+    onlyJavacReports(spec("A", MSE, "interface A {", block, "  @Dense(units = 1) void out();",
+        "  @BlockNodes interface Unit {", "    @Dense(units = UNITS) void fc();", "  }", "}"), 12);
+    onlyJavacReports(spec("B", MSE, "interface B {", block, "  @Dense(units = 1) void out();",
+        "  @BlockNodes interface Unit {", "    @Dens(units = 3) void fc();", "  }", "}"), 12);
+    onlyJavacReports(spec("C", MSE, "interface C {", block, "  @Dense(units = 1) void out();",
+        "  @BlockNodes interface Unit {", "    @Dense(units = 3) void fc();",
+        "    @From(NAME) @Dense(units = 3) void sum();", "  }", "}"), 13);
+    onlyJavacReports(spec("D", MSE, "interface D {", block, "  @Dense(units = 1) void out();",
+        "  @BlockNodes interface Unit {", "    @Block(nodes = Inner.class) void inner();", "  }",
+        "  @BlockNodes interface Inner {", "    @Dense(units = 3, activation = ActivationFunction.RELUU) void fc();",
+        "  }", "}"), 15);
+  }
+
   /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
   static final class SizesGenerator extends AbstractProcessor {
     private boolean done;
