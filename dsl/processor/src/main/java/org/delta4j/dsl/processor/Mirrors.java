@@ -1,5 +1,6 @@
 package org.delta4j.dsl.processor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,18 +83,23 @@ final class Mirrors {
 
   /**
    * Whether every annotation on {@code e} has a known type and each of its members a value of that type, and so do
-   * the DSL's annotations on that type (a kind annotation's {@code @LayerAnnotation(type = ...)}), which say how it
-   * is read.
+   * the DSL's annotations on that type and on its members (a kind annotation's {@code @LayerAnnotation(type = ...)},
+   * a member's {@code @Field}), which say how it is read.
    */
   static boolean resolved(Elements elements, Element e) {
     for (AnnotationMirror m : e.getAnnotationMirrors()) {
       if (m.getAnnotationType().getKind() == TypeKind.ERROR || !resolved(elements, m)) {
         return false;
       }
-      for (AnnotationMirror meta : m.getAnnotationType().asElement().getAnnotationMirrors()) {
-        if (meta.getAnnotationType().getKind() != TypeKind.ERROR && name(meta).startsWith(PACKAGE)
-            && !resolved(elements, meta)) {
-          return false;
+      Element type = m.getAnnotationType().asElement();
+      List<Element> declarations = new ArrayList<>(List.of(type));
+      declarations.addAll(ElementFilter.methodsIn(type.getEnclosedElements()));
+      for (Element declaration : declarations) {
+        for (AnnotationMirror meta : declaration.getAnnotationMirrors()) {
+          if (meta.getAnnotationType().getKind() != TypeKind.ERROR && name(meta).startsWith(PACKAGE)
+              && !resolved(elements, meta)) {
+            return false;
+          }
         }
       }
     }

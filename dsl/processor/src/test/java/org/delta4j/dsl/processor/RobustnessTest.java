@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,6 +113,18 @@ class RobustnessTest {
         "  @BlockNodes interface Unit {", "    @Block(nodes = Inner.class) void inner();", "  }",
         "  @BlockNodes interface Inner {", "    @Dense(units = 3, activation = ActivationFunction.RELUU) void fc();",
         "  }", "}"), 15);
+  }
+
+  /** A kind annotation's {@code @Field} that javac could not resolve is its error alone, not a field the kind lacks. */
+  @Test
+  void anUndefinedFieldNameOfAKindAnnotationIsJavacsErrorAlone() {
+    JavaFileObject units = JavaFileObjects.forSourceString("test.Units", String.join("\n", "package test;", "",
+        "import org.delta4j.dsl.*;", "", "@LayerAnnotation(type = \"dense\")",
+        "@interface Units { @Field(NAME) int size(); }", ""));
+    Compilation c = Specs.compile(spec("ASpec", MSE, "interface ASpec {", "  @Units(size = 2) void hidden();",
+        "  @Dense(units = 1) void out();", "}"), units);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("cannot find symbol").inFile(units).onLine(6);
   }
 
   /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
