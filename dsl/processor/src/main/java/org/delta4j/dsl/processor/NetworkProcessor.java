@@ -310,9 +310,14 @@ public final class NetworkProcessor extends AbstractProcessor {
     boolean network = Mirrors.find(type, "NeuralNetwork") != null;
     AnnotationMirror nodes = Mirrors.find(type, "BlockNodes");
     boolean spec = network || nodes != null;
-    if (nodes != null && !inSpec(type) && !taken.contains(type)) {
-      misplaced(type, nodes, type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, "
-          + "so no @Block can take them: nest it in the spec whose block it is");
+    // A spec's own @BlockNodes, where no spec it is nested in takes it, would be dropped without a word.
+    boolean enclosedInSpec = type.getEnclosingElement() instanceof TypeElement outer && inSpec(outer);
+    if (nodes != null && !enclosedInSpec && !taken.contains(type)) {
+      misplaced(type, nodes, network ? type.getSimpleName() + " is a network spec, and @BlockNodes on it declares a "
+          + "block's nodes that no @Block takes (a block takes the nodes of an interface nested in its spec): remove "
+          + "@BlockNodes"
+          : type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, so no @Block "
+          + "can take them: nest it in the spec whose block it is");
     }
     for (AnnotationMirror m : type.getAnnotationMirrors()) {
       KindAnnotation.Category category = KindAnnotation.category(m);

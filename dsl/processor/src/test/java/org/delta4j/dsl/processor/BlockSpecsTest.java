@@ -142,6 +142,9 @@ class BlockSpecsTest {
     fails(spec("B", "class B {", "  @BlockNodes interface Unit {", "    @Dense(units = 6) void fc1();", "  }", "}"),
         new Expected("Unit declares a block's nodes, but is in no @NeuralNetwork interface, so no @Block can take "
             + "them: nest it in the spec whose block it is", 8));
+    fails(spec("C", HEAD, "@BlockNodes", "interface C {", "  @Dense(units = 3) void out();", "}"),
+        new Expected("C is a network spec, and @BlockNodes on it declares a block's nodes that no @Block takes (a "
+            + "block takes the nodes of an interface nested in its spec): remove @BlockNodes", 8));
   }
 
   /**
