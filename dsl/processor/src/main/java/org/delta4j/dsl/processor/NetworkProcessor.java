@@ -351,6 +351,10 @@ public final class NetworkProcessor extends AbstractProcessor {
           reportOffMember(p, "the type parameter " + p + " of " + owner);
         }
       }
+      if (member.getKind() == ElementKind.METHOD && (type.getKind() != ElementKind.ANNOTATION_TYPE
+          || !KindAnnotation.declaresKind(type))) {
+        reportField(member, type);
+      }
       if (member instanceof TypeElement) {
         reportMisplaced(member);
       } else if (member.getKind() != ElementKind.METHOD || type.getKind() == ElementKind.ANNOTATION_TYPE) {
@@ -460,6 +464,18 @@ public final class NetworkProcessor extends AbstractProcessor {
         misplaced(e, m, "@" + Mirrors.simpleName(m) + " declares the network's " + category.word + ", on the spec "
             + "interface, not on " + what + ": move it onto the spec");
       }
+    }
+  }
+
+  /** Reports {@code @Field} on {@code method} of {@code type}, which is no kind annotation type: it has no effect. */
+  private void reportField(Element method, TypeElement type) {
+    AnnotationMirror field = Mirrors.find(method, "Field");
+    if (field != null) {
+      misplaced(method, field, "@Field names the JSON field a member of a kind annotation type (one annotated "
+          + "@LayerAnnotation, @LossAnnotation, @OptimizerAnnotation or @ScheduleAnnotation) writes, and "
+          + method.getSimpleName() + "() of " + type.getSimpleName() + " is none, where it has no effect: remove "
+          + "@Field" + (type.getKind() == ElementKind.ANNOTATION_TYPE ? ", or meta-annotate " + type.getSimpleName()
+              + " as a kind" : ""));
     }
   }
 

@@ -179,6 +179,27 @@ class KindsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  /**
+   * {@code @Field} names the field a kind annotation's member writes: on any other method (a layer's, a class's, a
+   * member of an annotation that declares no kind) it would have no effect, and is an error on it.
+   */
+  @Test
+  void aFieldOnAnythingButAKindAnnotationsMemberIsAnError() {
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Field(\"units\") @Dense(units = 1) void out();", "}",
+        "class Helper {", "  @Field(\"x\") void help() {}", "}",
+        "@interface Plain {", "  @Field(\"y\") int size();", "}");
+    Compilation c = compile(source);
+    String message = "@Field names the JSON field a member of a kind annotation type (one annotated @LayerAnnotation, "
+        + "@LossAnnotation, @OptimizerAnnotation or @ScheduleAnnotation) writes, and ";
+    assertThat(c).hadErrorContaining(message + "out() of ASpec is none, where it has no effect: remove @Field")
+        .inFile(source).onLine(9);
+    assertThat(c).hadErrorContaining(message + "help() of Helper is none").inFile(source).onLine(12);
+    assertThat(c).hadErrorContaining(message + "size() of Plain is none, where it has no effect: remove @Field, or "
+        + "meta-annotate Plain as a kind").inFile(source).onLine(15);
+    assertThat(c).hadErrorCount(3);
+  }
+
   /** A schedule annotation's members that cannot be written are errors on their values, as any kind's are. */
   @Test
   void aScheduleMemberThatCannotBeWrittenIsAnErrorNotADroppedValue() {
