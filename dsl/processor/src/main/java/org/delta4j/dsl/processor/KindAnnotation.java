@@ -244,16 +244,21 @@ final class KindAnnotation {
       String name = member.getSimpleName().toString();
       AnnotationValue written = Mirrors.written(m, name);
       if (name.equals(typeFrom)) {
+        String ignored = ignoredField(elements, m, member, "gives the kind's type name (typeFrom)");
+        if (ignored != null) {
+          k.problems.putIfAbsent(name, ignored);
+        }
         continue;
       }
       if (category == Category.LAYER && (name.equals("name") || name.equals("activation") || name.equals("nodes")
           || name.equals("alpha") && (has(declared, "activation") || namesActivation(declared, typeFrom))
           || isScale(declared, name))) {
         String wrongType = conventionType(m, member);
-        if (wrongType == null) {
+        String ignored = ignoredField(elements, m, member, "is read by convention, as @Dense's " + name + "() is");
+        if (wrongType == null && ignored == null) {
           k.conventions.put(name, values.get(name));
         } else {
-          k.problems.put(name, wrongType);
+          k.problems.put(name, wrongType != null ? wrongType : ignored);
         }
         continue;
       }
@@ -331,6 +336,19 @@ final class KindAnnotation {
     }
     return fits ? null : "the member " + name + "() of @" + Mirrors.simpleName(m) + " is of type " + type + ", but a "
         + "layer annotation's " + name + "() is read by convention as " + expected + ": declare it so, or rename it";
+  }
+
+  /**
+   * Why the {@code @Field} of {@code member}, which the reader takes as {@code how} rather than as a field, would have
+   * no effect; null without one.
+   */
+  private static String ignoredField(Elements elements, AnnotationMirror m, ExecutableElement member, String how) {
+    if (Mirrors.find(member, "Field") == null) {
+      return null;
+    }
+    String name = member.getSimpleName().toString();
+    return "the member " + name + "() of @" + Mirrors.simpleName(m) + " " + how + ", and writes no field, so that "
+        + "its @Field(\"" + field(elements, member) + "\") has no effect: remove that @Field, or rename " + name + "()";
   }
 
   /** Whether {@code typeFrom} is a member whose value is an activation function: the layer is that activation. */

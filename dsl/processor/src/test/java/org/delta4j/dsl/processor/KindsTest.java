@@ -511,6 +511,37 @@ class KindsTest {
     assertThat(c).hadErrorCount(2);
   }
 
+  /**
+   * A member read by convention (a layer's name, activation, alpha or initializer scale) or giving the kind's type
+   * name writes no field: a {@code @Field} on it would have no effect, and is an error where it is used.
+   */
+  @Test
+  void aFieldOnAMemberThatWritesNoFieldIsAnError() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Labelled { int units() default 1; @Field(\"label\") String name() default \"\"; }",
+        "@LayerAnnotation(typeFrom = \"value\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Act { @Field(\"function\") ActivationFunction value(); }",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Scaled { int units() default 1;",
+        "  @Field(\"weights\") Initializer.Kind init() default Initializer.Kind.UNIFORM;",
+        "  @Field(\"gain\") double initScale() default 1; }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Labelled(name = \"q\") void a();", "  @Act(ActivationFunction.TANH) void b();",
+        "  @Scaled void c();", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("the member name() of @Labelled is read by convention, as @Dense's name() is, "
+        + "and writes no field, so that its @Field(\"label\") has no effect: remove that @Field, or rename name()")
+        .inFile(source).onLineContaining("name = \"q\"");
+    assertThat(c).hadErrorContaining("the member value() of @Act gives the kind's type name (typeFrom), and writes "
+        + "no field, so that its @Field(\"function\") has no effect").inFile(source).onLineContaining("TANH");
+    assertThat(c).hadErrorContaining("the member initScale() of @Scaled is read by convention, as @Dense's "
+        + "initScale() is, and writes no field, so that its @Field(\"gain\") has no effect").inFile(source)
+        .onLineContaining("@Scaled");
+    assertThat(c).hadErrorCount(3);
+  }
+
   @Test
   void aConventionalMemberOfAnotherTypeIsAnErrorOnItsValueNotAFailureOfTheProcessor() {
     JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
