@@ -280,7 +280,7 @@ final class KindAnnotation {
         // A scale left out stands for its declared default, as any member does; without a scale member, 1.
         AnnotationValue declaredScale = isScale(declared, name + "Scale") ? values.get(name + "Scale") : null;
         double defaultScale = declaredScale != null && declaredScale.getValue() instanceof Number n
-            ? n.doubleValue() : 1;
+            ? decimal(n) : 1;
         if (written != null || scale != null) {
           k.members.put(field(elements, member), name);
           k.json.set(field(elements, member), k.initializer(name, values.get(name), scale, defaultScale));
@@ -402,7 +402,7 @@ final class KindAnnotation {
   private ObjectNode initializer(String member, AnnotationValue kind, AnnotationValue scale, double defaultScale) {
     Initializer.Kind k = Initializer.Kind.valueOf(Mirrors.constant(kind));
     double value = k == Initializer.Kind.ZEROS ? 0 : scale == null ? defaultScale
-        : ((Number) scale.getValue()).doubleValue();
+        : decimal((Number) scale.getValue());
     if (k == Initializer.Kind.ZEROS && scale != null) {
       problems.put(member + "Scale", member + "Scale has no effect on ZEROS: remove it, or choose another " + member);
     } else {
@@ -422,6 +422,14 @@ final class KindAnnotation {
         .put("scale", k == Initializer.Kind.ZEROS ? 0 : scale);
   }
 
+  /**
+   * The double a number of an annotation stands for: a float as the decimal it was written as, its shortest (0.1f is
+   * 0.1, where widening it would give the kind 0.10000000149011612).
+   */
+  static double decimal(Number n) {
+    return n instanceof Float f ? Double.parseDouble(Float.toString(f)) : n.doubleValue();
+  }
+
   /** A resolved annotation value as JSON, or null for a class or an annotation. */
   static JsonNode json(Object value) {
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -429,7 +437,7 @@ final class KindAnnotation {
     } else if (value instanceof Long l) {
       return JSON.numberNode(l);
     } else if (value instanceof Number n) {
-      return Double.isFinite(n.doubleValue()) ? JSON.numberNode(n.doubleValue()) : JSON.textNode(n.toString());
+      return Double.isFinite(decimal(n)) ? JSON.numberNode(decimal(n)) : JSON.textNode(n.toString());
     } else if (value instanceof Boolean b) {
       return JSON.booleanNode(b);
     } else if (value instanceof String || value instanceof Character) {

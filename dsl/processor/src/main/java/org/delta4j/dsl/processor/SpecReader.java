@@ -645,7 +645,7 @@ final class SpecReader {
     ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", function).put("name", name + "_" + function);
     AnnotationValue alpha = k.writtenConvention("alpha");
     if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
-      json.put("alpha", ((Number) alpha.getValue()).doubleValue());
+      json.put("alpha", KindAnnotation.decimal((Number) alpha.getValue()));
     }
     LayerSpec added;
     try {

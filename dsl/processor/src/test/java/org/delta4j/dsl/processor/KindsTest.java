@@ -408,6 +408,38 @@ class KindsTest {
     assertEquals(json, Specs.generatedSpec(c, "test.ANetwork"));
   }
 
+  /** A float member stands for the decimal written, 0.1f for 0.1, not for the double nearest the float. */
+  @Test
+  void aFloatMemberStandsForTheDecimalWritten() throws ReflectiveOperationException {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Leaky { int units() default 2;",
+        "  ActivationFunction activation() default ActivationFunction.LEAKY_RELU; float alpha() default 0.01f;",
+        "  @Field(\"weights\") Initializer.Kind init() default Initializer.Kind.UNIFORM;",
+        "  float initScale() default 0.3f; }",
+        "@OptimizerAnnotation(type = \"sgd\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Slow { float learningRate(); float weightDecay() default 0.7f; }", ""));
+    Compilation c = compile(spec("ASpec", "@NeuralNetwork(seed = 1) @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR) @Slow(learningRate = 0.1f)", "interface ASpec {",
+        "  @Leaky(alpha = 0.2f) void hidden();", "  @Leaky void next();", "  @Dense(units = 1) void out();", "}"),
+        kinds);
+    assertThat(c).succeeded();
+    NetworkSpec json = NetworkSpecJson.read("""
+        {"input": [3],
+         "layers": [
+           {"type": "dense", "name": "hidden", "units": 2, "weights": {"kind": "uniform", "scale": 0.3}},
+           {"type": "leaky_relu", "name": "hidden_leaky_relu", "alpha": 0.2},
+           {"type": "dense", "name": "next", "units": 2, "weights": {"kind": "uniform", "scale": 0.3}},
+           {"type": "leaky_relu", "name": "next_leaky_relu", "alpha": 0.01},
+           {"type": "dense", "name": "out", "units": 1}],
+         "loss": "mean_squared_error",
+         "optimizer": {"type": "sgd", "learning_rate": 0.1, "weight_decay": 0.7},
+         "seed": 1}
+        """);
+    assertEquals(json, Specs.generatedSpec(c, "test.ANetwork"));
+  }
+
   /**
    * A declared default the kind refuses would make every use that leaves it out wrong: an error on the member when
    * the annotation is compiled with the spec (once, whatever its uses write), on the use that leaves it out otherwise.
