@@ -632,6 +632,10 @@ final class SpecReader {
       k.put("alpha", "alpha", KindAnnotation.json(ownAlpha.getValue()));
     } else if (ownAlpha == null) {
       checkAlpha(k.type, k.json.has("alpha"), method, a, Mirrors.written(a, "alpha"), "value");
+      AnnotationValue declared = activation == null ? k.convention("alpha") : null;
+      if (declared != null && k.type.equals(ActivationFunction.LEAKY_RELU.label())) {
+        k.put("alpha", "alpha", KindAnnotation.json(declared.getValue())); // left out, its declared default
+      }
     }
     LayerSpec layer = read(method, k, LayerSpec.class);
     Part main = new Part(layer == null ? new Unread(name, k.type) : layer, method, a, false);
@@ -646,6 +650,10 @@ final class SpecReader {
     AnnotationValue alpha = k.writtenConvention("alpha");
     if (alpha != null && checkAlpha(function, true, method, a, alpha, "activation")) {
       json.put("alpha", KindAnnotation.decimal((Number) alpha.getValue()));
+    } else if (alpha == null && k.convention("alpha") != null
+        && function.equals(ActivationFunction.LEAKY_RELU.label())) {
+      // Left out, the slope is the member's declared default, as any member's is (a kind's own may differ).
+      json.put("alpha", KindAnnotation.decimal((Number) k.convention("alpha").getValue()));
     }
     LayerSpec added;
     try {

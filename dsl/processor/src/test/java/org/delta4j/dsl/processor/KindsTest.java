@@ -408,6 +408,38 @@ class KindsTest {
     assertEquals(json, Specs.generatedSpec(c, "test.ANetwork"));
   }
 
+  /**
+   * Leaky ReLU's slope left out stands for its member's declared default, as any member does, beside an activation
+   * the layer adds and beside the activation the layer is.
+   */
+  @Test
+  void aSlopeLeftOutStandsForItsDeclaredDefault() throws ReflectiveOperationException {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Leaky { int units() default 2;",
+        "  ActivationFunction activation() default ActivationFunction.LEAKY_RELU; double alpha() default 0.2; }",
+        "@LayerAnnotation(typeFrom = \"value\") @Retention(RetentionPolicy.SOURCE)",
+        "@interface Act { ActivationFunction value(); double alpha() default 0.3; }", ""));
+    Compilation c = compile(spec("ASpec", "@NeuralNetwork(seed = 1) @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {", "  @Leaky void hidden();",
+        "  @Act(ActivationFunction.LEAKY_RELU) void act();", "  @Act(ActivationFunction.TANH) void tanh();",
+        "  @Dense(units = 1) void out();", "}"), kinds);
+    assertThat(c).succeeded();
+    NetworkSpec json = NetworkSpecJson.read("""
+        {"input": [3],
+         "layers": [
+           {"type": "dense", "name": "hidden", "units": 2},
+           {"type": "leaky_relu", "name": "hidden_leaky_relu", "alpha": 0.2},
+           {"type": "leaky_relu", "name": "act", "alpha": 0.3},
+           {"type": "tanh", "name": "tanh"},
+           {"type": "dense", "name": "out", "units": 1}],
+         "loss": "mean_squared_error",
+         "seed": 1}
+        """);
+    assertEquals(json, Specs.generatedSpec(c, "test.ANetwork"));
+  }
+
   /** A float member stands for the decimal written, 0.1f for 0.1, not for the double nearest the float. */
   @Test
   void aFloatMemberStandsForTheDecimalWritten() throws ReflectiveOperationException {
