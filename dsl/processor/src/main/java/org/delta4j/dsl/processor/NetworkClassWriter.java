@@ -54,12 +54,16 @@ final class NetworkClassWriter {
    * them would take that name from java.lang there, so the code names it qualified (see {@link SpecModel#qualified}).
    */
   static final Set<String> JAVA_LANG_NAMES = Set.of(STRING.simpleName());
+  /** The most layers one chain of calls adds to the description (see {@link #specCode}). */
+  private static final int LAYERS_PER_CHAIN = 200;
 
   private NetworkClassWriter() {}
 
   static JavaFile write(SpecModel model) {
     ClassName self = ClassName.get(model.packageName(), model.className());
     NetworkSpec spec = model.network();
+    List<MethodSpec> describers = new java.util.ArrayList<>();
+    CodeBlock specCode = specCode(spec, describers);
     CodeBlock dataType = CodeBlock.of("$T.$L", DATA_TYPE, model.dataType().name());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .alwaysQualify(model.qualified().toArray(String[]::new))
@@ -70,7 +74,7 @@ final class NetworkClassWriter {
             .build())
         .addField(FieldSpec.builder(NETWORK_SPEC, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The engine-neutral description this class was generated from.\n")
-            .initializer(specCode(spec)).build())
+            .initializer(specCode).build())
         .addField(FieldSpec.builder(NETWORK, "network", Modifier.PRIVATE, Modifier.FINAL)
             .addJavadoc("The network this class gives a typed view of.\n").build())
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(NETWORK, "network")
@@ -144,6 +148,7 @@ final class NetworkClassWriter {
         .addMethod(MethodSpec.methodBuilder("network").addModifiers(Modifier.PUBLIC).returns(NETWORK)
             .addJavadoc("The underlying network, for everything else.\n\n@return the network\n")
             .addStatement("return network").build());
+    type.addMethods(describers);
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
@@ -165,12 +170,39 @@ final class NetworkClassWriter {
    * {@code .layer(NetworkSpecJson.readLayer("{\"type\":\"dense\",\"name\":\"hidden\",\"units\":4,...}"))}. The
    * JSON names every field, so a reader can tell which value is which.
    */
-  private static CodeBlock specCode(NetworkSpec spec) {
-    CodeBlock.Builder b = CodeBlock.builder().add("$T.builder()\n", NETWORK_SPEC).indent().indent();
-    b.add(".input($L)\n", String.join(", ", java.util.Arrays.stream(spec.input().dims()).mapToObj(String::valueOf)
-        .toList()));
-    for (LayerSpec l : spec.layers()) {
-      b.add(".layer($T.readLayer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
+  private static CodeBlock specCode(NetworkSpec spec, List<MethodSpec> describers) {
+    String input = String.join(", ", java.util.Arrays.stream(spec.input().dims()).mapToObj(String::valueOf)
+        .toList());
+    List<LayerSpec> layers = spec.layers();
+    CodeBlock.Builder b = CodeBlock.builder();
+    if (layers.size() <= LAYERS_PER_CHAIN) {
+      b.add("$T.builder()\n", NETWORK_SPEC).indent().indent().add(".input($L)\n", input);
+      for (LayerSpec l : layers) {
+        b.add(".layer($T.readLayer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
+      }
+    } else {
+      // javac reads a chain of calls recursively, and a chain of a thousand layers overflows its stack: each group
+      // of layers is a chain of its own, in a method of its own, which the initializer calls in turn.
+      ClassName builder = NETWORK_SPEC.nestedClass("Builder");
+      MethodSpec.Builder all = MethodSpec.methodBuilder("layers").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(builder).addParameter(builder, "builder")
+          .addJavadoc("Adds the description's layers, in groups.\n\n@param builder the description\n"
+              + "@return {@code builder}\n");
+      for (int from = 0; from < layers.size(); from += LAYERS_PER_CHAIN) {
+        int to = Math.min(from + LAYERS_PER_CHAIN, layers.size());
+        String name = "layers" + from / LAYERS_PER_CHAIN;
+        CodeBlock.Builder chain = CodeBlock.builder().add("builder");
+        for (LayerSpec l : layers.subList(from, to)) {
+          chain.add("\n.layer($T.readLayer($S))", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
+        }
+        describers.add(MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .addParameter(builder, "builder")
+            .addJavadoc("Adds the description's layers $L to $L.\n\n@param builder the description\n", from, to - 1)
+            .addStatement("$L", chain.build()).build());
+        all.addStatement("$L(builder)", name);
+      }
+      describers.add(0, all.addStatement("return builder").build());
+      b.add("layers($T.builder().input($L))\n", NETWORK_SPEC, input).indent().indent();
     }
     b.add(".loss($T.readLoss($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLoss(spec.loss())));
     b.add(".optimizer($T.readOptimizer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeOptimizer(spec.optimizer())));

@@ -96,6 +96,29 @@ class NetworkProcessorTest {
    * A spec nested privately is one the generated class, top-level in its package, cannot see: its Javadoc names the
    * spec and its methods as code instead of linking to them, so that it stays clean under doclint.
    */
+  /**
+   * A spec of a thousand layers generates a class that javac compiles, clean under every lint and doclint, with the
+   * layers in order: one chain of a thousand calls would overflow javac's stack.
+   */
+  @Test
+  void aSpecOfAThousandLayersGeneratesCodeJavacCompiles() throws ReflectiveOperationException {
+    StringBuilder layers = new StringBuilder();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      layers.append("  /** A layer. */\n  @Dense(units = 2) void l").append(i).append("();\n");
+      names.add("l" + i);
+    }
+    JavaFileObject source = spec("LongSpec", "/** A long spec. */",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface LongSpec {",
+        layers + "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    NetworkSpec generated = Specs.generatedSpec(c, "test.LongNetwork");
+    assertEquals(names, generated.layers().stream().map(LayerSpec::name).toList());
+    assertTrue(generated.layers().stream().allMatch(l -> l instanceof LayerSpec.Dense d && d.units() == 2));
+  }
+
   @Test
   void aPrivatelyNestedSpecGeneratesCodeCleanUnderDoclint() {
     JavaFileObject outer = spec("Outer",
