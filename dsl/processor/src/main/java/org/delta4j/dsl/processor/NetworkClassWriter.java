@@ -54,6 +54,8 @@ final class NetworkClassWriter {
    * them would take that name from java.lang there, so the code names it qualified (see {@link SpecModel#qualified}).
    */
   static final Set<String> JAVA_LANG_NAMES = Set.of(STRING.simpleName());
+  /** The most characters of one string literal: at most 3 bytes each in a class file, whose limit is 65535. */
+  private static final int LITERAL_CHARS = 16384;
   /** The most layers one chain of calls adds to the description (see {@link #specCode}). */
   private static final int LAYERS_PER_CHAIN = 200;
 
@@ -178,7 +180,7 @@ final class NetworkClassWriter {
     if (layers.size() <= LAYERS_PER_CHAIN) {
       b.add("$T.builder()\n", NETWORK_SPEC).indent().indent().add(".input($L)\n", input);
       for (LayerSpec l : layers) {
-        b.add(".layer($T.readLayer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
+        b.add(".layer($T.readLayer($L))\n", SPEC_JSON, literal(NetworkSpecJson.writeLayer(l)));
       }
     } else {
       // javac reads a chain of calls recursively, and a chain of a thousand layers overflows its stack: each group
@@ -193,7 +195,7 @@ final class NetworkClassWriter {
         String name = "layers" + from / LAYERS_PER_CHAIN;
         CodeBlock.Builder chain = CodeBlock.builder().add("builder");
         for (LayerSpec l : layers.subList(from, to)) {
-          chain.add("\n.layer($T.readLayer($S))", SPEC_JSON, compact(NetworkSpecJson.writeLayer(l)));
+          chain.add("\n.layer($T.readLayer($L))", SPEC_JSON, literal(NetworkSpecJson.writeLayer(l)));
         }
         describers.add(MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
             .addParameter(builder, "builder")
@@ -204,19 +206,36 @@ final class NetworkClassWriter {
       describers.add(0, all.addStatement("return builder").build());
       b.add("layers($T.builder().input($L))\n", NETWORK_SPEC, input).indent().indent();
     }
-    b.add(".loss($T.readLoss($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeLoss(spec.loss())));
-    b.add(".optimizer($T.readOptimizer($S))\n", SPEC_JSON, compact(NetworkSpecJson.writeOptimizer(spec.optimizer())));
+    b.add(".loss($T.readLoss($L))\n", SPEC_JSON, literal(NetworkSpecJson.writeLoss(spec.loss())));
+    b.add(".optimizer($T.readOptimizer($L))\n", SPEC_JSON, literal(NetworkSpecJson.writeOptimizer(spec.optimizer())));
     b.add(".seed($LL)\n", spec.seed());
     return b.add(".build()").unindent().unindent().build();
   }
 
-  /** JSON on one line. */
-  private static String compact(String json) {
+  /**
+   * JSON on one line, as a string literal; a long one (a block of hundreds of nodes) joined at run time from pieces,
+   * as a class file holds no string constant of more than 65535 bytes, and javac refuses a literal that would be.
+   */
+  private static CodeBlock literal(String json) {
+    String text;
     try {
-      return MAPPER.readTree(json).toString();
+      text = MAPPER.readTree(json).toString();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("written JSON does not parse: " + json, e);
     }
+    if (text.length() <= LITERAL_CHARS) {
+      return CodeBlock.of("$S", text);
+    }
+    List<CodeBlock> pieces = new java.util.ArrayList<>();
+    for (int from = 0; from < text.length(); ) {
+      int to = Math.min(from + LITERAL_CHARS, text.length());
+      if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
+        to--; // a character's two halves stay in one piece
+      }
+      pieces.add(CodeBlock.of("$S", text.substring(from, to)));
+      from = to;
+    }
+    return CodeBlock.of("$T.join(\"\", $L)", STRING, CodeBlock.join(pieces, ", "));
   }
 
   /**

@@ -119,6 +119,30 @@ class NetworkProcessorTest {
     assertTrue(generated.layers().stream().allMatch(l -> l instanceof LayerSpec.Dense d && d.units() == 2));
   }
 
+  /**
+   * A block of a thousand nodes, whose description is longer than a string constant of a class file can be (65535
+   * bytes), generates a class that javac compiles, with every node, in order.
+   */
+  @Test
+  void aBlockLongerThanAStringConstantGeneratesCodeJavacCompiles() throws ReflectiveOperationException {
+    StringBuilder nodes = new StringBuilder();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      nodes.append("    /** A node. */\n    @Dense(units = 3) void n").append(i).append("();\n");
+      names.add("n" + i);
+    }
+    JavaFileObject source = spec("WideSpec", "/** A spec of a long block. */",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface WideSpec {",
+        "  /** The block. */", "  @Block(nodes = Unit.class) void block();", "  /** The output. */",
+        "  @Dense(units = 1) void out();", "  /** The nodes. */", "  @BlockNodes interface Unit {", nodes + "  }", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    LayerSpec block = Specs.generatedSpec(c, "test.WideNetwork").layers().get(0);
+    assertEquals(names, ((org.delta4j.autodiff.BlockSpec) block).nodes().stream().map(n -> n.layer().name())
+        .toList());
+  }
+
   @Test
   void aPrivatelyNestedSpecGeneratesCodeCleanUnderDoclint() {
     JavaFileObject outer = spec("Outer",
