@@ -126,7 +126,7 @@ final class KindAnnotation {
 
   /** Whether {@code e} carries an annotation of the DSL's package or a kind annotation. */
   static boolean hasDslAnnotation(Element e) {
-    return e.getAnnotationMirrors().stream().anyMatch(m -> Mirrors.name(m).startsWith(Mirrors.PACKAGE)
+    return Mirrors.annotations(e).stream().anyMatch(m -> Mirrors.name(m).startsWith(Mirrors.PACKAGE)
         || category(m) != null);
   }
 
@@ -135,7 +135,7 @@ final class KindAnnotation {
    * so that the reader finds it where it is used and reports it.
    */
   static List<AnnotationMirror> on(Element e, Category category) {
-    return e.getAnnotationMirrors().stream().filter(m -> metas(m).contains(category.meta))
+    return Mirrors.annotations(e).stream().filter(m -> metas(m).contains(category.meta))
         .map(m -> (AnnotationMirror) m).toList();
   }
 

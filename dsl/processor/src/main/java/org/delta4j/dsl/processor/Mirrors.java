@@ -43,6 +43,40 @@ final class Mirrors {
     return m.getAnnotationType().asElement().getSimpleName().toString();
   }
 
+  /**
+   * The annotations on {@code e} as written: a container of a repeatable annotation ({@code @Ls} of {@code @L @L})
+   * stands as the annotations it holds, so that a repeated kind annotation is read as each of them.
+   */
+  static List<AnnotationMirror> annotations(Element e) {
+    List<AnnotationMirror> out = new ArrayList<>();
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      out.addAll(contained(m));
+    }
+    return out;
+  }
+
+  /** The annotations {@code m} holds when it is the container of a repeatable annotation; else {@code m} alone. */
+  private static List<AnnotationMirror> contained(AnnotationMirror m) {
+    AnnotationValue value = written(m, "value");
+    Element container = m.getAnnotationType().asElement();
+    TypeMirror type = value == null ? null : ElementFilter.methodsIn(container.getEnclosedElements()).stream()
+        .filter(member -> member.getSimpleName().contentEquals("value")).findFirst()
+        .map(ExecutableElement::getReturnType).orElse(null);
+    if (!(type instanceof ArrayType array) || !(array.getComponentType() instanceof DeclaredType component)
+        || !(value.getValue() instanceof List<?> held)) {
+      return List.of(m);
+    }
+    for (AnnotationMirror meta : component.asElement().getAnnotationMirrors()) {
+      AnnotationValue of = written(meta, "value");
+      if (name(meta).equals("java.lang.annotation.Repeatable") && of != null
+          && of.getValue() instanceof DeclaredType d && d.asElement().equals(container)
+          && held.stream().allMatch(h -> h instanceof AnnotationValue v && v.getValue() instanceof AnnotationMirror)) {
+        return held.stream().map(h -> (AnnotationMirror) ((AnnotationValue) h).getValue()).toList();
+      }
+    }
+    return List.of(m);
+  }
+
   /** The annotation of type {@code org.delta4j.dsl.<simpleName>} on {@code e}, or null. */
   static AnnotationMirror find(Element e, String simpleName) {
     for (AnnotationMirror m : e.getAnnotationMirrors()) {
@@ -87,7 +121,7 @@ final class Mirrors {
    * a member's {@code @Field}), which say how it is read.
    */
   static boolean resolved(Elements elements, Element e) {
-    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+    for (AnnotationMirror m : annotations(e)) {
       if (m.getAnnotationType().getKind() == TypeKind.ERROR || !resolved(elements, m)) {
         return false;
       }

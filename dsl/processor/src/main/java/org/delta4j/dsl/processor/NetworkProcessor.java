@@ -275,13 +275,14 @@ public final class NetworkProcessor extends AbstractProcessor {
   /**
    * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) has
    * an erroneous type, or (javac before 25) is missing from the element, and only the source shows it was there.
+   * A repeated annotation is written as many times as its container holds it.
    */
   private boolean allAnnotationsKnown(Element e) {
     Tree tree = trees == null ? null : trees.getTree(e);
     ModifiersTree modifiers = tree instanceof ClassTree c ? c.getModifiers()
         : tree instanceof MethodTree m ? m.getModifiers() : null;
     return e.getAnnotationMirrors().stream().noneMatch(m -> m.getAnnotationType().getKind() == TypeKind.ERROR)
-        && (modifiers == null || modifiers.getAnnotations().size() <= e.getAnnotationMirrors().size());
+        && (modifiers == null || modifiers.getAnnotations().size() <= Mirrors.annotations(e).size());
   }
 
   /**
@@ -319,7 +320,7 @@ public final class NetworkProcessor extends AbstractProcessor {
           : type.getSimpleName() + " declares a block's nodes, but is in no @NeuralNetwork interface, so no @Block "
           + "can take them: nest it in the spec whose block it is");
     }
-    for (AnnotationMirror m : type.getAnnotationMirrors()) {
+    for (AnnotationMirror m : Mirrors.annotations(type)) {
       KindAnnotation.Category category = KindAnnotation.category(m);
       if (network && KindAnnotation.ambiguous(m)) {
         continue; // the reader reports it where it is used
@@ -364,7 +365,7 @@ public final class NetworkProcessor extends AbstractProcessor {
             : "the " + member.getKind().toString().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
                 + member.getSimpleName());
       } else {
-        for (AnnotationMirror m : member.getAnnotationMirrors()) {
+        for (AnnotationMirror m : Mirrors.annotations(member)) {
           KindAnnotation.Category category = KindAnnotation.category(m);
           if (spec && KindAnnotation.ambiguous(m)) {
             continue; // the reader reports it where it is used
@@ -454,7 +455,7 @@ public final class NetworkProcessor extends AbstractProcessor {
    * may sit there), so that it is not silently ignored.
    */
   private void reportOffMember(Element e, String what) {
-    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+    for (AnnotationMirror m : Mirrors.annotations(e)) {
       KindAnnotation.Category category = m.getAnnotationType().getKind() == TypeKind.ERROR ? null
           : KindAnnotation.category(m);
       if (category == KindAnnotation.Category.LAYER) {

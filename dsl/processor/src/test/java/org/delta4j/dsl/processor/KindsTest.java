@@ -200,6 +200,36 @@ class KindsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  /**
+   * A repeatable kind annotation written twice reaches the processor in its container: it is read as the two it is
+   * (two layers on one method, two losses), never waited for as if javac had not resolved it, generating nothing.
+   * javac places no message on an annotation a container holds: the error is on the element.
+   */
+  @Test
+  void aRepeatedKindAnnotationIsReadAsEachOfItsUses() {
+    JavaFileObject kinds = JavaFileObjects.forSourceString("test.Odd", Specs.HEADER + String.join("\n",
+        "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"dense\") @Retention(RetentionPolicy.SOURCE) @Repeatable(Units.class)",
+        "@interface Unit { int units(); }",
+        "@Retention(RetentionPolicy.SOURCE) @interface Units { Unit[] value(); }",
+        "@LossAnnotation(type = \"mean_squared_error\") @Retention(RetentionPolicy.SOURCE) @Repeatable(Squares.class)",
+        "@interface Square {}",
+        "@Retention(RetentionPolicy.SOURCE) @interface Squares { Square[] value(); }", ""));
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Unit(units = 2)", "  @Unit(units = 3) void a();", "  @Dense(units = 1) void out();",
+        "}",
+        "@NeuralNetwork @Input(3)", "@Square", "@Square", "interface BSpec {", "  @Dense(units = 1) void out();", "}",
+        "class Helper {", "  @Unit(units = 2) @Unit(units = 3) void help() {}", "}");
+    Compilation c = compile(source, kinds);
+    assertThat(c).hadErrorContaining("a method is one layer: keep one of @Unit and @Unit on a()").inFile(source)
+        .onLine(10);
+    assertThat(c).hadErrorContaining("more than one loss: keep one of @Square and @Square").inFile(source)
+        .onLine(16);
+    assertThat(c).hadErrorContaining("@Unit is only read in an interface annotated @NeuralNetwork, and Helper is not "
+        + "one").inFile(source).onLine(20);
+    assertThat(c).hadErrorCount(3);
+  }
+
   /** A schedule annotation's members that cannot be written are errors on their values, as any kind's are. */
   @Test
   void aScheduleMemberThatCannotBeWrittenIsAnErrorNotADroppedValue() {
