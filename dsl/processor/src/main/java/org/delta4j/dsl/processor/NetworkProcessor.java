@@ -275,14 +275,17 @@ public final class NetworkProcessor extends AbstractProcessor {
   /**
    * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) has
    * an erroneous type, or (javac before 25) is missing from the element, and only the source shows it was there.
-   * A repeated annotation is written as many times as its container holds it.
+   * A repeated annotation is written as many times as its container holds it, and one of types (TYPE_USE) before a
+   * method's return type is that type's.
    */
   private boolean allAnnotationsKnown(Element e) {
     Tree tree = trees == null ? null : trees.getTree(e);
     ModifiersTree modifiers = tree instanceof ClassTree c ? c.getModifiers()
         : tree instanceof MethodTree m ? m.getModifiers() : null;
+    int known = Mirrors.annotations(e).size()
+        + (e instanceof ExecutableElement m ? m.getReturnType().getAnnotationMirrors().size() : 0);
     return e.getAnnotationMirrors().stream().noneMatch(m -> m.getAnnotationType().getKind() == TypeKind.ERROR)
-        && (modifiers == null || modifiers.getAnnotations().size() <= Mirrors.annotations(e).size());
+        && (modifiers == null || modifiers.getAnnotations().size() <= known);
   }
 
   /**

@@ -127,6 +127,22 @@ class RobustnessTest {
     assertThat(c).hadErrorContaining("cannot find symbol").inFile(units).onLine(6);
   }
 
+  /**
+   * A type annotation (TYPE_USE) before the return type of a spec's default or static method, or of a method of a
+   * class nested in it, belongs to that type: the spec is generated, where it waited for an annotation javac had
+   * resolved all along and generated nothing without a word.
+   */
+  @Test
+  void aTypeAnnotationBeforeAHelpersReturnTypeLeavesTheSpecGenerated() {
+    JavaFileObject source = spec("ASpec", "@java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)",
+        "@interface NonNull {}", MSE, "interface ASpec {", "  @Dense(units = 1) void out();",
+        "  @NonNull default String helper() { return \"\"; }", "  @NonNull static String tool() { return \"\"; }",
+        "  class Nested { @NonNull String name() { return \"\"; } }", "}");
+    Compilation c = Specs.compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.ANetwork");
+  }
+
   /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
   static final class SizesGenerator extends AbstractProcessor {
     private boolean done;
