@@ -28,10 +28,12 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -276,14 +278,19 @@ public final class NetworkProcessor extends AbstractProcessor {
    * Whether javac knows every annotation written on {@code e}: one whose type it cannot resolve (a misspelt name) has
    * an erroneous type, or (javac before 25) is missing from the element, and only the source shows it was there.
    * A repeated annotation is written as many times as its container holds it, and one of types (TYPE_USE) before a
-   * method's return type is that type's.
+   * method's return type is that type's (an array's elements'). The source is compared only for a type or an
+   * abstract method, where an annotation unseen would be an error of the reader's: a constructor's type annotations
+   * are javac's to place.
    */
   private boolean allAnnotationsKnown(Element e) {
     Tree tree = trees == null ? null : trees.getTree(e);
     ModifiersTree modifiers = tree instanceof ClassTree c ? c.getModifiers()
-        : tree instanceof MethodTree m ? m.getModifiers() : null;
-    int known = Mirrors.annotations(e).size()
-        + (e instanceof ExecutableElement m ? m.getReturnType().getAnnotationMirrors().size() : 0);
+        : tree instanceof MethodTree m && e.getModifiers().contains(Modifier.ABSTRACT) ? m.getModifiers() : null;
+    int known = Mirrors.annotations(e).size();
+    for (TypeMirror t = e instanceof ExecutableElement m ? m.getReturnType() : null; t != null;
+        t = t instanceof ArrayType a ? a.getComponentType() : null) {
+      known += t.getAnnotationMirrors().size();
+    }
     return e.getAnnotationMirrors().stream().noneMatch(m -> m.getAnnotationType().getKind() == TypeKind.ERROR)
         && (modifiers == null || modifiers.getAnnotations().size() <= known);
   }

@@ -141,6 +141,17 @@ class RobustnessTest {
     Compilation c = Specs.compile(source);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.ANetwork");
+    // before an array's elements, or on a constructor, the type annotation is the element type's or javac's to place
+    source = spec("BSpec", "@java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)",
+        "@interface NonNull {}", MSE, "interface BSpec {", "  @Dense(units = 1) void out();",
+        "  @NonNull default int[] sizes() { return null; }", "  class Nested { @NonNull Nested() {} }", "}");
+    c = Specs.compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.BNetwork");
+    // a layer method that returns something is an error, whatever annotates its type
+    Specs.fails(spec("CSpec", "@java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)",
+        "@interface NonNull {}", MSE, "interface CSpec {", "  @Dense(units = 1) @NonNull int[] out();", "}"),
+        new Specs.Expected("a layer method returns nothing: make out() void", 11));
   }
 
   /** Generates {@code test.Sizes} with the constant {@code UNITS = 4} in its first round. */
