@@ -19,8 +19,9 @@ import org.delta4j.tensor.Tensor;
  * check, of the outputs the step moved), which no gradient can be held to: a correct zero gradient otherwise failed
  * against a difference quotient of one unit in the last place of the loss. Where δ is {@value #RESOLUTION} or more of
  * the tensor's largest gradient the check cannot tell a right gradient from a wrong one, and the entry's error is
- * δ ÷ that gradient, named as inconclusive, rather than a pass. The result reports the worst per tensor. Not
- * thread-safe: the checked tensors are perturbed in place (and restored).
+ * δ ÷ that gradient, named as inconclusive, rather than a pass. The result reports the worst per tensor. A network or
+ * layer whose forward pass gives another output for the same input at the same step is refused, as no finite
+ * difference of it measures a gradient. Not thread-safe: the checked tensors are perturbed in place (and restored).
  */
 public final class GradientChecker {
   static final double FLOOR = 1e-8;
@@ -85,6 +86,9 @@ public final class GradientChecker {
     double[] given = input.toDoubleArray();
     Tensor out = network.forward(input, mode);
     requireUnchanged("the network's first layer", input, given, "forward");
+    double[] first = out.toDoubleArray();
+    out = network.forward(input, mode);
+    requireDeterministic("the network", first, out);
     Tensor grad = network.engine().zeros(out.dataType(), out.shape());
     network.loss().compute(out.asBatchMatrix(), targets.asBatchMatrix(), grad.asBatchMatrix());
     double[] inputGrad = network.backward(grad, true).toDoubleArray();
@@ -128,6 +132,26 @@ public final class GradientChecker {
     }
   }
 
+  /**
+   * Refuses what gives two outputs for one input at one step: every difference quotient would then measure the change
+   * between two passes, not the gradient, and a correct backward pass would fail the check as if it were wrong.
+   */
+  private static void requireDeterministic(String who, double[] first, Tensor again) {
+    double[] second = again.toDoubleArray();
+    if (second.length != first.length) {
+      throw new IllegalStateException(who + " is not deterministic: two forward passes of one input at one step gave "
+          + first.length + " and then " + second.length + " output values");
+    }
+    for (int i = 0; i < first.length; i++) {
+      if (first[i] != second[i] && !(Double.isNaN(first[i]) && Double.isNaN(second[i]))) { // NaN: the check says
+        throw new IllegalStateException(who + " is not deterministic: two forward passes of one input at one step "
+            + "gave " + first[i] + " and then " + second[i] + " at output index " + again.shape().index(i) + ", so a "
+            + "finite difference would measure the change between passes, not the gradient; a stochastic layer draws "
+            + "from its seed and the pass's step (Mode), never from a generator or state of its own");
+      }
+    }
+  }
+
   /** Refuses a check of nothing, or on no batch, naming what is missing. */
   private static void requireGiven(Object checked, String what, Tensor input, Tensor targets) {
     if (checked == null || input == null || targets == null) {
@@ -152,6 +176,9 @@ public final class GradientChecker {
     requireUnchanged(named, input, given, "forward");
     int rows = input.shape().dim(0);
     Layer.checkOutput(layer, y, rows, engine, DataType.FLOAT64);
+    double[] first = y.toDoubleArray();
+    y = layer.forward(input, mode);
+    requireDeterministic(named, first, y);
     double[] r = new double[(int) y.size()];
     SplitMix64 random = new SplitMix64(seed);
     for (int i = 0; i < r.length; i++) {

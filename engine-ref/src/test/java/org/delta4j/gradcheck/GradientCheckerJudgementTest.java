@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntToDoubleFunction;
+import org.delta4j.autodiff.ExpressionLayerSpec;
+import org.delta4j.autodiff.Scope;
+import org.delta4j.autodiff.Value;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Parameter;
 import org.delta4j.random.SplitMix64;
+import org.delta4j.spec.FieldWriter;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
@@ -173,6 +178,63 @@ class GradientCheckerJudgementTest {
     double before = net.loss(input(), targets);
     assertTrue(checker.check(net, input(), targets).passes(1e-6));
     assertEquals(before, net.loss(input(), targets), 0, "the network's inference after the check");
+  }
+
+  /**
+   * A layer whose output changes from pass to pass at one input and step (noise of its own generator) failed the check
+   * with a numeric gradient of the noise ÷ 2ε, some 10⁴ against a correct analytic 1, as if its backward pass were
+   * wrong: refused, naming it and the two outputs.
+   */
+  @Test
+  void aLayerThatIsNotDeterministicIsRefusedNotJudged() {
+    SplitMix64 noise = new SplitMix64(5);
+    Layer noisy = shift(i -> 0.1 * noise.nextDouble(), dy -> dy);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> checker.checkLayer(noisy, input()));
+    assertTrue(e.getMessage().startsWith("layer 'shift' (" + noisy.getClass().getName() + ") is not deterministic: "
+        + "two forward passes of one input at one step gave "), e.getMessage());
+    assertTrue(e.getMessage().contains(" at output index [0, 0], so a finite difference would measure the change "
+        + "between passes, not the gradient"), e.getMessage());
+  }
+
+  /** y = x + a number drawn afresh each pass, written forward-only: its gradient, the tape's, is right. */
+  private record NoisyShift(String name, DoubleSupplier noise) implements ExpressionLayerSpec {
+    @Override
+    public Value forward(Value x, Scope scope) {
+      return x.add(noise.getAsDouble());
+    }
+
+    @Override
+    public String type() {
+      return "noisy_shift";
+    }
+
+    @Override
+    public NoisyShift withName(String name) {
+      return new NoisyShift(name, noise);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /** A network with such a layer, likewise: its loss's difference quotients measured the noise. */
+  @Test
+  void aNetworkThatIsNotDeterministicIsRefusedNotJudged() {
+    SplitMix64 noise = new SplitMix64(5);
+    org.delta4j.nn.Network net = org.delta4j.nn.Network.create(org.delta4j.spec.NetworkSpec.builder().input(8)
+        .layer(new NoisyShift(null, () -> 0.1 * noise.nextDouble())).dense(2)
+        .loss(org.delta4j.spec.LossFunction.SOFTMAX_CROSS_ENTROPY).build(), engine, DataType.FLOAT64);
+    Tensor targets = engine.tensor(DataType.FLOAT64, Shape.of(4, 2), 1, 0, 0, 1, 1, 0, 0, 1);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> checker.check(net, input(), targets));
+    assertTrue(e.getMessage().startsWith("the network is not deterministic: two forward passes of one input at one "
+        + "step gave "), e.getMessage());
   }
 
   /** A NaN gradient compared as NaN > worst, which is false: the check reported it as a pass. */
