@@ -15,11 +15,15 @@ public interface Loss {
   double compute(Tensor predictions, Tensor targets, Tensor gradient);
 
   /**
-   * The shape checks every loss makes: predictions [N, C], targets and gradient (when not null) of the same shape;
-   * the message names the loss and both shapes.
+   * The shape checks every loss makes: predictions and targets given, predictions [N, C], targets and gradient (when
+   * not null) of the same shape; the message names the loss and both shapes.
    */
   static void checkShapes(LossSpec spec, Tensor predictions, Tensor targets, Tensor gradient) {
     // spec.type() only on failure: a type name may be made anew at each call, and this check runs every step
+    if (predictions == null || targets == null) {
+      throw new IllegalArgumentException(spec.type() + ": the " + (predictions == null ? "predictions are" : "targets "
+          + "are") + " null: a loss compares predictions [N, C] with targets of the same shape");
+    }
     if (predictions.shape().rank() != 2) {
       throw new IllegalArgumentException(spec.type() + ": predictions must be [N, C], got " + predictions.shape());
     }

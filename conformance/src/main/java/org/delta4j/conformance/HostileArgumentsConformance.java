@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.delta4j.autodiff.BlockSpec;
 import org.delta4j.autodiff.Tape;
+import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Value;
 import org.delta4j.data.ArrayDataset;
 import org.delta4j.data.ByteImageDataset;
@@ -40,8 +41,10 @@ import org.delta4j.nn.BatchTensors;
 import org.delta4j.nn.Inference;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.Loss;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
+import org.delta4j.nn.Optimizer;
 import org.delta4j.nn.Parameter;
 import org.delta4j.nn.Predictor;
 import org.delta4j.random.SplitMix64;
@@ -96,7 +99,7 @@ public abstract class HostileArgumentsConformance {
       LearningRateSchedule.Constant.class, LearningRateSchedule.StepDecay.class,
       LearningRateSchedule.ExponentialDecay.class, LearningRateSchedule.CosineDecay.class, KindRegistry.class,
       BlockSpec.class, BlockSpec.Node.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class, Inference.class,
-      BatchTensors.class,
+      BatchTensors.class, Loss.class, Optimizer.class,
       Trainer.class, Trainer.Builder.class, EarlyStopping.class, EpochResult.class, History.class, Metric.class,
       Evaluation.class, ConfusionMatrix.class, GradientChecker.class, Tape.class, Value.class,
       Dataset.class, ArrayDataset.class, ByteImageDataset.class, Split.class,
@@ -279,6 +282,10 @@ public abstract class HostileArgumentsConformance {
         .receivers(Layer.class, layers.toArray(Supplier[]::new))
         .hostileReceivers(Network.class, network) // before any forward pass: its backward pass must be refused
         .hostileReceivers(Layer.class, unforwarded(engine).toArray(Supplier[]::new))
+        .receivers(Loss.class, () -> network.get().loss(), () -> new TapeKinds.TapeSoftmaxCrossEntropy().build(engine,
+            DataType.FLOAT32)) // a kernel's loss and one written forward-only
+        .working(Loss.class, "compute", loss -> new Object[] {targets.get(), targets.get(), targets.get()})
+        .receivers(Optimizer.class, () -> network.get().optimizer())
         .receivers(Parameter.class, () -> network.get().parameters().get(0))
         .receivers(Mode.class, Mode::inference)
         .receivers(BatchTensors.class, () -> new BatchTensors(engine, DataType.FLOAT32, Shape.of(4)))

@@ -108,6 +108,16 @@ class BadInputTest {
         "predictions have shape [5, 2]");
   }
 
+  /** A loss called on its own, as a gradient check or a training loop of one's own calls it, names what is null. */
+  @Test
+  void aLossGivenNoPredictionsOrTargets() {
+    Tensor t = engine.zeros(DataType.FLOAT32, Shape.of(2, 2));
+    fails(IllegalArgumentException.class, () -> net.loss().compute(null, t, t), "softmax_cross_entropy: the "
+        + "predictions are null");
+    fails(IllegalArgumentException.class, () -> net.loss().compute(t, null, null), "softmax_cross_entropy: the "
+        + "targets are null");
+  }
+
   @Test
   void tensorsOfAnotherTypeOrEngine() {
     fails(IllegalArgumentException.class, () -> net.forward(engine.zeros(DataType.FLOAT64, Shape.of(1, 4)),
