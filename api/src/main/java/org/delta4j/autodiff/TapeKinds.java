@@ -1,6 +1,7 @@
 package org.delta4j.autodiff;
 
 import java.util.List;
+import java.util.Objects;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Conv2D;
 import org.delta4j.spec.FieldWriter;
@@ -55,7 +56,7 @@ public final class TapeKinds {
   /** An activation function, as {@link LayerSpec.Activation}; softmax over the last axis of a matrix. */
   public record TapeActivation(String name, ActivationFunction function, double alpha) implements ExpressionLayerSpec {
     public TapeActivation(ActivationFunction function) {
-      this(null, function, function.defaultAlpha());
+      this(null, function, Objects.requireNonNull(function, "activation function is null").defaultAlpha());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.delta4j.gradcheck;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The outcome of a gradient check.
@@ -11,7 +12,7 @@ import java.util.Map;
  */
 public record GradientCheckResult(double worstError, String worstEntry, Map<String, Double> worstByTensor) {
   public GradientCheckResult {
-    worstByTensor = Map.copyOf(worstByTensor);
+    worstByTensor = Map.copyOf(Objects.requireNonNull(worstByTensor, "the worst error per tensor is null"));
   }
 
   /** Whether every checked entry is within {@code tolerance}. */

@@ -1,6 +1,7 @@
 package org.delta4j.spec;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /** Thrown when a network description breaks {@link SpecRules}; carries every problem found, not just the first. */
@@ -10,8 +11,8 @@ public final class InvalidSpecException extends IllegalArgumentException {
   private final transient List<SpecRules.Problem> problems;
 
   public InvalidSpecException(List<SpecRules.Problem> problems) {
-    super("invalid network: "
-        + problems.stream().map(SpecRules.Problem::toString).collect(Collectors.joining("; ")));
+    super("invalid network: " + Objects.requireNonNull(problems, "the problems are null").stream()
+        .map(SpecRules.Problem::toString).collect(Collectors.joining("; ")));
     this.problems = List.copyOf(problems);
   }
 

@@ -1,5 +1,6 @@
 package org.delta4j.spec;
 
+import java.util.Objects;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -25,7 +26,7 @@ public record ParameterSpec(String role, Shape shape, Initializer initializer, i
 
   /** A parameter whose initializer does not depend on fans (zeros, constants, plain uniform or normal). */
   public static ParameterSpec of(String role, Shape shape, Initializer initializer) {
-    int n = shape.intSize();
+    int n = Objects.requireNonNull(shape, () -> "parameter '" + role + "': shape is null").intSize();
     return new ParameterSpec(role, shape, initializer, n, n);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.delta4j.autodiff.BlockSpec;
+import org.delta4j.autodiff.Scope;
 import org.delta4j.autodiff.Tape;
 import org.delta4j.autodiff.TapeKinds;
 import org.delta4j.autodiff.Value;
@@ -30,6 +31,7 @@ import org.delta4j.datasets.IdxReader;
 import org.delta4j.engine.Engine;
 import org.delta4j.engine.Engines;
 import org.delta4j.engine.Kernels;
+import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
 import org.delta4j.io.ModelFiles;
 import org.delta4j.io.NetworkSpecJson;
@@ -39,6 +41,7 @@ import org.delta4j.io.TrainingProgress;
 import org.delta4j.metrics.ConfusionMatrix;
 import org.delta4j.nn.BatchTensors;
 import org.delta4j.nn.Inference;
+import org.delta4j.nn.KernelLoss;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
 import org.delta4j.nn.Loss;
@@ -56,6 +59,7 @@ import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.Flatten;
 import org.delta4j.spec.GlobalAveragePool2D;
 import org.delta4j.spec.Initializer;
+import org.delta4j.spec.InvalidSpecException;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LearningRateSchedule;
@@ -63,10 +67,13 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.LossSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
+import org.delta4j.spec.ParameterSpec;
 import org.delta4j.spec.Padding;
 import org.delta4j.spec.Pool2D;
+import org.delta4j.spec.SpecRules;
 import org.delta4j.spec.Window2D;
 import org.delta4j.tensor.DataType;
+import org.delta4j.tensor.NonFinite;
 import org.delta4j.tensor.Shape;
 import org.delta4j.tensor.Tensor;
 import org.delta4j.train.EarlyStopping;
@@ -99,7 +106,8 @@ public abstract class HostileArgumentsConformance {
       LearningRateSchedule.Constant.class, LearningRateSchedule.StepDecay.class,
       LearningRateSchedule.ExponentialDecay.class, LearningRateSchedule.CosineDecay.class, KindRegistry.class,
       BlockSpec.class, BlockSpec.Node.class, Network.class, Layer.class, Parameter.class, Mode.class, Predictor.class, Inference.class,
-      BatchTensors.class, Loss.class, Optimizer.class,
+      BatchTensors.class, Loss.class, KernelLoss.class, Optimizer.class, ParameterSpec.class,
+      InvalidSpecException.class, TapeKinds.TapeActivation.class, GradientCheckResult.class, NonFinite.class,
       Trainer.class, Trainer.Builder.class, EarlyStopping.class, EpochResult.class, History.class, Metric.class,
       Evaluation.class, ConfusionMatrix.class, GradientChecker.class, Tape.class, Value.class,
       Dataset.class, ArrayDataset.class, ByteImageDataset.class, Split.class,
@@ -285,7 +293,14 @@ public abstract class HostileArgumentsConformance {
         .receivers(Loss.class, () -> network.get().loss(), () -> new TapeKinds.TapeSoftmaxCrossEntropy().build(engine,
             DataType.FLOAT32)) // a kernel's loss and one written forward-only
         .working(Loss.class, "compute", loss -> new Object[] {targets.get(), targets.get(), targets.get()})
+        .receivers(KernelLoss.class, () -> new KernelLoss(LossFunction.SQUARED_ERROR, engine.kernels()))
+        .working(KernelLoss.class, "compute", loss -> new Object[] {targets.get(), targets.get(), targets.get()})
         .receivers(Optimizer.class, () -> network.get().optimizer())
+        .receivers(ParameterSpec.class, () -> ParameterSpec.of("weight", Shape.of(2), Initializer.zeros()))
+        .receivers(InvalidSpecException.class, () -> new InvalidSpecException(List.of(new SpecRules.Problem(0,
+            "units", "units must be at least 1, got 0"))))
+        .receivers(TapeKinds.TapeActivation.class, () -> new TapeKinds.TapeActivation(ActivationFunction.RELU))
+        .receivers(GradientCheckResult.class, () -> new GradientCheckResult(0, "", Map.of("input", 0.0)))
         .receivers(Parameter.class, () -> network.get().parameters().get(0))
         .receivers(Mode.class, Mode::inference)
         .receivers(BatchTensors.class, () -> new BatchTensors(engine, DataType.FLOAT32, Shape.of(4)))
@@ -309,7 +324,7 @@ public abstract class HostileArgumentsConformance {
             Shape.of(4), new int[] {0, 1}, List.of("a", "b"), Normalization.unitRange()))
         .receivers(Normalization.class, Normalization::unitRange)
         .receivers(SplitMix64.class, () -> new SplitMix64(1))
-        .supplied(FieldWriter.class, FieldReader.class, LayerContext.class, Kernels.class)
+        .supplied(FieldWriter.class, FieldReader.class, LayerContext.class, Kernels.class, Scope.class)
         .skip(FashionMnist.class, "download") // fetches the data set over the network
         .skip(FashionMnist.class, "load") // null is the documented default location: reads the whole data set there
         .sweep(TYPES.toArray(Class<?>[]::new));
