@@ -84,15 +84,36 @@ public final class SpecRules {
    * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
    */
   /**
-   * What a kind answered null for, given input {@code in}: its output shape, parameters or buffers, which the network
-   * reads; null when it answered all three. Said here, naming the kind's class, rather than as a failure to fit.
+   * What a kind answered null for, given input {@code in}: its output shape, or its parameters or buffers, as a list
+   * or in one, which the network reads; null when it answered all three. Said here, naming the kind's class, rather
+   * than as a failure to fit.
    */
   private static String nullAnswer(LayerSpec l, Shape in, Shape out) {
-    String asked = out == null ? "outputShape" : l.parameters(in) == null ? "parameters" : l.buffers(in) == null
-        ? "buffers" : null;
-    return asked == null ? null : l.type() + " layer '" + l.name() + "' (" + l.getClass().getName() + "): its "
-        + asked + "(" + in + ") gave null; a kind gives " + (out == null ? "the shape, or throws "
-        + "IllegalArgumentException naming why the input does not fit" : "an empty list when it has none");
+    String what = l.type() + " layer '" + l.name() + "' (" + l.getClass().getName() + "): its ";
+    if (out == null) {
+      return what + "outputShape(" + in + ") gave null; a kind gives the shape, or throws IllegalArgumentException "
+          + "naming why the input does not fit";
+    }
+    String asked = "parameters";
+    String hollow = hollow(l.parameters(in));
+    if (hollow == null) {
+      asked = "buffers";
+      hollow = hollow(l.buffers(in));
+    }
+    return hollow == null ? null : what + asked + "(" + in + ") gave " + hollow;
+  }
+
+  /** What is null of a kind's list of parameters or buffers, the list or an entry, and what it should be; or null. */
+  private static String hollow(List<ParameterSpec> specs) {
+    if (specs == null) {
+      return "null; a kind gives an empty list when it has none";
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i) == null) {
+        return "a list holding null at index " + i + "; each entry declares one tensor";
+      }
+    }
+    return null;
   }
 
   private static String tooLarge(LayerSpec l, Shape in, Shape out) {

@@ -10,6 +10,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.tensor.Shape;
@@ -92,7 +93,9 @@ class KindRegistryTest {
 
     @Override
     public List<ParameterSpec> parameters(Shape input) {
-      return "parameters".equals(answersNull) ? null : List.of();
+      return "parameters".equals(answersNull) ? null
+          : "a parameter".equals(answersNull) ? Arrays.asList(ParameterSpec.of("scale", Shape.of(1),
+              Initializer.zeros()), null) : List.of();
     }
 
     @Override

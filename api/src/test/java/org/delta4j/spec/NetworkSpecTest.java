@@ -166,6 +166,19 @@ class NetworkSpecTest {
   }
 
   /**
+   * A kind whose parameters hold null is named with where it holds it: it was reported as an input of shape [3] that
+   * does not fit, with the text of a NullPointerException the rules threw reading it.
+   */
+  @Test
+  void aKindThatListsNullAmongItsParametersIsNamed() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3)
+        .layer(new KindRegistryTest.Named("hollow", null, 1, null, "a parameter")).dense(2)
+        .loss(LossFunction.SQUARED_ERROR).build());
+    assertEquals("invalid network: layer 0 (shape): hollow layer 'hollow1' (" + KindRegistryTest.Named.class.getName()
+        + "): its parameters([3]) gave a list holding null at index 1; each entry declares one tensor", e.getMessage());
+  }
+
+  /**
    * Values that would be kept and have no effect are refused where they are given: a slope on an activation that takes
    * none (written back into the description, it read as if it mattered), a pass of a negative update, and an
    * improvement of 1 or more that no accuracy can make (early stopping would stop without one).
