@@ -15,6 +15,7 @@ import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.ParameterSpec;
+import org.delta4j.spec.SpecRules;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -156,6 +157,11 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     return "block" + (name == null ? "" : " '" + name + "'");
   }
 
+  /** The node {@code n} of this block and its kind's class, as a message names a kind's own fault. */
+  private String node(Node n) {
+    return what(name) + ": node '" + n.name() + "' (" + n.layer().getClass().getName() + ")";
+  }
+
   private static List<Node> withDefaultNames(String name, List<Node> nodes) {
     if (nodes == null || nodes.isEmpty()) {
       throw new IllegalArgumentException(what(name) + ": needs at least one node");
@@ -261,7 +267,12 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
         Shape s = from.equals(INPUT) ? input : shapes.get(from)[1];
         in = in == null ? s : merged(n, in, s);
       }
-      shapes.put(n.name(), new Shape[] {in, n.layer().outputShape(in)});
+      Shape out = n.layer().outputShape(in);
+      if (out == null) { // said here: the next node, or the network, would take it for an input that does not fit
+        throw new IllegalArgumentException(node(n) + ": its outputShape(" + in + ") gave null; a kind gives the "
+            + "shape, or throws IllegalArgumentException naming why the input does not fit");
+      }
+      shapes.put(n.name(), new Shape[] {in, out});
     }
     return shapes;
   }
@@ -317,7 +328,13 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     List<ParameterSpec> out = new ArrayList<>();
     for (Node n : nodes) {
       Shape in = shapes.get(n.name())[0];
-      for (ParameterSpec p : buffers ? n.layer().buffers(in) : n.layer().parameters(in)) {
+      List<ParameterSpec> specs = buffers ? n.layer().buffers(in) : n.layer().parameters(in);
+      String hollow = SpecRules.hollow(specs);
+      if (hollow != null) {
+        throw new IllegalArgumentException(node(n) + ": its " + (buffers ? "buffers" : "parameters") + "(" + in
+            + ") gave " + hollow);
+      }
+      for (ParameterSpec p : specs) {
         out.add(new ParameterSpec(role(n, p), p.shape(), p.initializer(), p.fanIn(), p.fanOut()));
       }
     }

@@ -103,8 +103,11 @@ public final class SpecRules {
     return hollow == null ? null : what + asked + "(" + in + ") gave " + hollow;
   }
 
-  /** What is null of a kind's list of parameters or buffers, the list or an entry, and what it should be; or null. */
-  private static String hollow(List<ParameterSpec> specs) {
+  /**
+   * What is null of a kind's list of parameters or buffers, the list or an entry, and what it should be; or null. For
+   * a kind that reads another's lists, as a block reads its nodes'.
+   */
+  public static String hollow(List<ParameterSpec> specs) {
     if (specs == null) {
       return "null; a kind gives an empty list when it has none";
     }

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.LayerContext;
 import org.delta4j.spec.ActivationFunction;
+import org.delta4j.spec.FieldWriter;
+import org.delta4j.spec.Initializer;
 import org.delta4j.spec.InvalidSpecException;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.LossFunction;
@@ -175,6 +181,59 @@ class BlockSpecTest {
     m = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("through", List.of(BlockSpec.Node.of(
         new LayerSpec.Dense(4), BlockSpec.INPUT)), BlockSpec.INPUT)).getMessage();
     assertEquals("block 'through': the output 'input' is not a node of the block", m);
+  }
+
+  /** The identity on any shape, but for what it answers null: its output shape, its parameters, or one of them. */
+  private record Hollow(String name, String answersNull) implements LayerSpec {
+    @Override
+    public String type() {
+      return "hollow";
+    }
+
+    @Override
+    public Hollow withName(String name) {
+      return new Hollow(name, answersNull);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return "outputShape".equals(answersNull) ? null : input;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(Shape input) {
+      return "parameters".equals(answersNull) ? null : "a parameter".equals(answersNull) ? Arrays.asList(
+          ParameterSpec.of("scale", Shape.of(1), Initializer.zeros()), null) : List.of();
+    }
+
+    @Override
+    public Layer build(LayerContext c) {
+      throw new UnsupportedOperationException("a spec's checks only");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * A node whose kind answers null for its output shape or parameters, or lists null among them, is named with what it
+   * answered, as a layer of the network is: the block was reported as unable to take its input, with the text of a
+   * NullPointerException thrown reading the answer (or the next node's refusal of a null input shape).
+   */
+  @Test
+  void aNodeWhoseKindAnswersNullIsNamed() {
+    Map<String, String> said = Map.of(
+        "outputShape", "outputShape([4]) gave null; a kind gives the shape, or throws IllegalArgumentException naming "
+            + "why the input does not fit",
+        "parameters", "parameters([4]) gave null; a kind gives an empty list when it has none",
+        "a parameter", "parameters([4]) gave a list holding null at index 1; each entry declares one tensor");
+    said.forEach((answer, words) -> {
+      InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(4)
+          .layer(new BlockSpec(BlockSpec.Node.of(new Hollow("h", answer), BlockSpec.INPUT),
+              BlockSpec.Node.of(new LayerSpec.Dense(2).withName("d"), "h"))).loss(LossFunction.SQUARED_ERROR).build());
+      assertTrue(e.getMessage().contains("block 'block1': node 'h' (" + Hollow.class.getName() + "): its " + words),
+          e.getMessage());
+    });
   }
 
   @Test
