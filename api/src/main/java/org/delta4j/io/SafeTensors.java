@@ -228,8 +228,9 @@ public final class SafeTensors {
   }
 
   /**
-   * Reads only the metadata of a file, after validating its header as {@link #read(Path)} does, without reading the
-   * tensors' data.
+   * Reads only the metadata of a file, after validating its header as {@link #read(Path)} does, without holding the
+   * tensors' data: the data is streamed through the {@link #CHECKSUM} when the file records one, so that metadata a
+   * flipped bit changed (a run's recorded options, say) is refused rather than used.
    */
   public static Map<String, String> readMetadata(Path file) throws IOException {
     return read(file, false).metadata();
@@ -390,7 +391,15 @@ public final class SafeTensors {
         }
         entries[i] = new Entry(types.get(i), shapes.get(i), values);
       }
-      if (withData && recorded != null && !recorded.equals(hex(crc.getValue()))) {
+      if (!withData && recorded != null) { // the spans tile the data in order, so its bytes as they lie, in chunks
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(dataSize, 1 << 16));
+        for (long at = 0; at < dataSize; at += chunk.limit()) {
+          chunk.clear().limit((int) Math.min(chunk.capacity(), dataSize - at));
+          readFully(ch, chunk, dataStart + at);
+          crc.update(chunk.flip());
+        }
+      }
+      if (recorded != null && !recorded.equals(hex(crc.getValue()))) {
         throw new ModelFormatException(file, "the contents do not match the file's checksum (CRC-32C " + recorded
             + " recorded, " + hex(crc.getValue()) + " computed): the file is damaged, or was changed by a program "
             + "that kept its metadata (drop the '" + CHECKSUM + "' key to read such a file unchecked)");

@@ -277,6 +277,24 @@ class SafeTensorsTest {
     assertEquals(Map.of("format", "test"), SafeTensors.readMetadata(sample()));
   }
 
+  /**
+   * The metadata alone is checked against the checksum too, the data streamed through it: read unchecked, a flipped
+   * bit in a value ("test" become "tdst") was taken as it stood, by a resume that reads a checkpoint's options first.
+   */
+  @Test
+  void theMetadataAloneIsRefusedWhenTheFileFailsItsChecksum() throws IOException {
+    byte[] good = Files.readAllBytes(sample());
+    int value = new String(good, StandardCharsets.ISO_8859_1).indexOf("\"test\"") + 2;
+    Path f = dir.resolve("flipped.safetensors");
+    for (int at : new int[] {value, good.length - 1}) { // in the metadata, in the data
+      byte[] b = good.clone();
+      b[at] ^= 1;
+      Files.write(f, b);
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensors.readMetadata(f));
+      assertTrue(e.getMessage().startsWith(f + ": the contents do not match the file's checksum"), e.getMessage());
+    }
+  }
+
   @Test
   void overlapsGapsAndLeftoversAreRefused() throws IOException {
     refused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"

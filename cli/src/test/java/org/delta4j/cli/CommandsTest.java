@@ -1075,6 +1075,32 @@ class CommandsTest {
     }
   }
 
+  /**
+   * A flipped bit in a checkpoint's recorded options (its seed 42 become 43) is the checkpoint's damage, named as such
+   * before the options are used: read unchecked, the other seed drew other validation samples, and the resume was
+   * refused as if the data had changed since the run started.
+   */
+  @Test
+  void aResumeRefusesACheckpointWhoseRecordedOptionsAreDamagedNamingItsChecksum(@TempDir Path out)
+      throws IOException {
+    Path dir = out.resolve("run");
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "3", "--engine", "ref", "--stop-after", "1",
+        "--output", dir.toString()).exitCode());
+    Path checkpoint = dir.resolve(TrainCommand.CHECKPOINT);
+    byte[] bytes = Files.readAllBytes(checkpoint);
+    String latin = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String seed = "--seed\\\":\\\"42";
+    int at = latin.indexOf(seed);
+    assertTrue(at > 0, latin.substring(0, 600));
+    bytes[at + seed.length() - 1] ^= 1; // 42 becomes 43
+    Files.write(checkpoint, bytes);
+    Run r = run("train", "--resume", "--output", dir.toString());
+    assertEquals(1, r.exitCode(), r.out());
+    assertTrue(r.err().startsWith("error: " + checkpoint + ": the contents do not match the file's checksum"),
+        r.err());
+    assertTrue(Files.notExists(dir.resolve(TrainCommand.MODEL)), "nothing was trained");
+  }
+
   @Test
   void killedDuringTheFinalWriteAResumeFinishesTheJob(@TempDir Path out) throws IOException {
     String[] args = {"train", "--data", data.toString(), "--epochs", "2", "--engine", "ref", "--output",
