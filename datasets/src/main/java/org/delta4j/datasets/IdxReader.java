@@ -17,9 +17,9 @@ import org.delta4j.io.Heap;
  * two zero bytes, a type byte (0x08: unsigned bytes), the number of dimensions, each dimension as a big-endian int,
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
  * or more bytes than the dimensions announce, bytes after a compressed file's gzip data — is an {@link IOException}
- * naming the file and what is wrong. What the header claims is never allocated on trust: a raw file's claim is checked
- * against its size, and a compressed file's memory grows with the data actually read. Data larger than the heap can
- * still give is refused before it is read, naming the size it needs.
+ * naming the file and what is wrong, as is a device, pipe or socket given for a file. What the header claims is never
+ * allocated on trust: a raw file's claim is checked against its size, and a compressed file's memory grows with the
+ * data actually read. Data larger than the heap can still give is refused before it is read, naming the size it needs.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -61,6 +61,9 @@ public final class IdxReader {
     }
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": is a directory, not an IDX file");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) { // opened, a pipe waits for a writer; its size says 0
+      throw new IOException(file + ": is a device, pipe or socket, not an IDX file");
     }
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);

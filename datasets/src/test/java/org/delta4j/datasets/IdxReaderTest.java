@@ -216,4 +216,20 @@ class IdxReaderTest {
   void aDirectoryIsNamedAsOne() {
     refused(dir, "is a directory");
   }
+
+  /**
+   * A pipe, device or socket is refused by name before it is opened: the open of a pipe waited for a writer, without
+   * end, and a pipe written to was taken for a raw file of 0 bytes ("the file holds -12").
+   */
+  @Test
+  void aPipeOrDeviceIsNamedWithoutWaitingForAWriter() throws Exception {
+    Path fifo = dir.resolve("train-labels-idx1-ubyte");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+        "mkfifo is not available here");
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> refused(fifo, fifo + ": is a device, pipe or socket, not an IDX file"));
+    if (Files.exists(Path.of("/dev/zero"))) {
+      refused(Path.of("/dev/zero"), "/dev/zero: is a device, pipe or socket, not an IDX file");
+    }
+  }
 }
