@@ -546,23 +546,31 @@ public final class CsvReader {
 
   /**
    * One step of UTF-8 validation: the continuation bytes still expected after byte {@code c}, which belongs to the
-   * character starting at byte {@code offset}.
+   * character starting at byte {@code offset}; above the low byte, the lead byte while its first continuation byte is
+   * expected. That byte's range depends on the lead (RFC 3629): E0 and F0 take no overlong form, ED no surrogate, F4
+   * nothing past U+10FFFF. Such sequences decoded to U+FFFD, so that two labels written in them were one class.
    */
   private static int utf8(Path file, int line, long offset, int c, int pending) throws IOException {
+    int lead = pending >> 8;
     if (pending > 0) {
-      if (c >= 0x80 && c <= 0xbf) {
-        return pending - 1;
+      int low = lead == 0xe0 ? 0xa0 : lead == 0xf0 ? 0x90 : 0x80;
+      int high = lead == 0xed ? 0x9f : lead == 0xf4 ? 0x8f : 0xbf;
+      if (c >= low && c <= high) {
+        return (pending & 0xff) - 1;
       }
     } else if (c >= 0xc2 && c <= 0xdf) {
       return 1;
     } else if (c >= 0xe0 && c <= 0xef) {
-      return 2;
+      return c << 8 | 2;
     } else if (c >= 0xf0 && c <= 0xf4) {
-      return 3;
+      return c << 8 | 3;
     }
     throw new IOException(file + ": line " + line + ", byte offset " + offset + ": not UTF-8 ("
-        + (c < 0 ? "the file ends inside a character" : pending > 0 ? String.format("byte 0x%02x is not a "
-            + "continuation byte", c) : String.format("byte 0x%02x", c))
+        + (c < 0 ? "the file ends inside a character"
+            : pending > 0 && lead > 0 && c >= 0x80 && c <= 0xbf ? String.format(Locale.ROOT, "byte 0x%02x after "
+                + "0x%02x encodes no character: a surrogate, an overlong form or past U+10FFFF", c, lead)
+            : pending > 0 ? String.format(Locale.ROOT, "byte 0x%02x is not a continuation byte", c)
+            : String.format(Locale.ROOT, "byte 0x%02x", c))
         + "); save the file as UTF-8");
   }
 

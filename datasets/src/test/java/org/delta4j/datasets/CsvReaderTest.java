@@ -112,6 +112,36 @@ class CsvReaderTest {
     assertEquals(List.of("café", "thé"), CsvReader.classification(utf8, -1, false).classNames());
   }
 
+  /**
+   * Sequences of UTF-8's form that encode no character are refused as other bytes that are not UTF-8 are: a surrogate
+   * (CESU-8 writes U+1F431 and U+1F436 as two of them each), an overlong form, a code point past U+10FFFF. Decoded,
+   * each became U+FFFD, so the cat and the dog below were one class, without a word.
+   */
+  @Test
+  void sequencesThatEncodeNoCharacterAreNotUtf8() throws IOException {
+    byte[] cat = {(byte) 0xed, (byte) 0xa0, (byte) 0xbd, (byte) 0xed, (byte) 0xb0, (byte) 0xb1};
+    byte[] dog = {(byte) 0xed, (byte) 0xa0, (byte) 0xbd, (byte) 0xed, (byte) 0xb0, (byte) 0xb6};
+    byte[] slash = {(byte) 0xe0, (byte) 0x80, (byte) 0xaf};
+    byte[] beyond = {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80};
+    String[] said = {"byte 0xa0 after 0xed", "byte 0xa0 after 0xed", "byte 0x80 after 0xe0", "byte 0x90 after 0xf4"};
+    byte[][] labels = {cat, dog, slash, beyond};
+    for (int i = 0; i < labels.length; i++) {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      b.writeBytes("1,2,x\n3,4,".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      b.writeBytes(labels[i]);
+      b.writeBytes("\n5,6,y\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      Path f = Files.write(dir.resolve("not-utf8.csv"), b.toByteArray());
+      IOException e = assertThrows(IOException.class, () -> CsvReader.classification(f, -1, false));
+      assertEquals(f + ": line 2, byte offset 10: not UTF-8 (" + said[i] + " encodes no character: a surrogate, an "
+          + "overlong form or past U+10FFFF); save the file as UTF-8", e.getMessage());
+    }
+    // the cat and the dog as UTF-8 writes them, and the first and last characters of three bytes
+    String rows = "1,2,\ud83d\udc31\n3,4,\ud83d\udc36\n5,6,\uffff\n7,8,\u0800\n";
+    Path f = csv(rows + rows);
+    assertEquals(List.of("\u0800", "\ud83d\udc31", "\ud83d\udc36", "\uffff"),
+        CsvReader.classification(f, -1, false).classNames());
+  }
+
   @Test
   void aByteOrderMarkAtTheStartIsNotPartOfTheFirstValue() throws IOException {
     Path f = dir.resolve("bom.csv");
