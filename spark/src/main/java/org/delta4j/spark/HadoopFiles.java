@@ -16,8 +16,8 @@ import org.apache.hadoop.io.IOUtils;
 /**
  * Whole files on any Hadoop {@link FileSystem} — {@code file:}, {@code hdfs:}, {@code s3a:} or a path without a scheme
  * on the configuration's default file system — so that checkpoints and models land wherever the cluster can reach.
- * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it; the
- * file it replaces stays, as {@code <name>.previous}, until the new one is in place.
+ * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it (a
+ * write that fails deletes it); the file it replaces stays, as {@code <name>.previous}, until the new one is in place.
  * Stateless.
  */
 public final class HadoopFiles {
@@ -32,8 +32,9 @@ public final class HadoopFiles {
     requireFileTarget(target, conf);
     Path path = new Path(target);
     Path temporary = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
+    FileSystem fs = null;
     try {
-      FileSystem fs = fileSystem(path, conf);
+      fs = fileSystem(path, conf);
       fs.mkdirs(path.getParent());
       try (OutputStream out = fs.create(temporary, true)) {
         out.write(bytes);
@@ -52,6 +53,14 @@ public final class HadoopFiles {
         fs.delete(previous, false);
       }
     } catch (IOException e) {
+      // the new contents, whole or not, would stay beside the target under their temporary name for good
+      try {
+        if (fs != null) {
+          fs.delete(temporary, false);
+        }
+      } catch (IOException | RuntimeException cleanup) { // the write's own failure is the one to tell
+        e.addSuppressed(cleanup);
+      }
       throw new UncheckedIOException("cannot write " + bytes.length + " bytes to " + target + ": " + e.getMessage(),
           e);
     }

@@ -38,6 +38,28 @@ class HadoopFilesTest {
     assertTrue(e.getMessage().contains("checkpoint.safetensors.previous"), e.getMessage());
   }
 
+  /**
+   * A write that fails leaves the file it was replacing as it was and nothing of its own beside it: the new contents,
+   * whole or in part, stayed under their temporary name for good. (Here the old file cannot be moved aside, as a
+   * directory holds its place; a full disk fails the write of the temporary file itself.)
+   */
+  @Test
+  void aWriteThatFailsLeavesTheOldFileAndNoTemporaryFile(@TempDir Path dir) throws Exception {
+    String target = dir.resolve("checkpoint.safetensors").toUri().toString();
+    HadoopFiles.write(target, new byte[] {1, 2, 3}, conf);
+    Files.write(Files.createDirectories(dir.resolve("checkpoint.safetensors.previous")).resolve("kept"), new byte[1]);
+
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> HadoopFiles.write(target, new byte[] {4, 5}, conf));
+    assertTrue(e.getMessage().startsWith("cannot write 2 bytes to " + target), e.getMessage());
+    assertArrayEquals(new byte[] {1, 2, 3}, HadoopFiles.read(target, conf));
+    try (var files = Files.list(dir)) {
+      java.util.List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp"))
+          .toList();
+      assertEquals(java.util.List.of(), left, "no temporary file is left");
+    }
+  }
+
   @Test
   void aMissingFileIsNamed(@TempDir Path dir) {
     String target = dir.resolve("nothing.safetensors").toUri().toString();
