@@ -435,9 +435,11 @@ public final class ModelFiles {
       List<EpochResult> out = new ArrayList<>();
       JsonNode entries = JSON.readTree(json);
       checkHistory(file, entries);
-      for (JsonNode n : entries) {
-        out.add(new EpochResult(n.get("epoch").asInt(), d(n, "training_loss"), d(n, "training_accuracy"),
-            d(n, "validation_loss"), d(n, "validation_accuracy"), d(n, "learning_rate"), d(n, "seconds")));
+      for (int i = 0; i < entries.size(); i++) {
+        JsonNode n = entries.get(i);
+        out.add(new EpochResult(n.get("epoch").asInt(), d(file, i, n, "training_loss"),
+            d(file, i, n, "training_accuracy"), d(file, i, n, "validation_loss"), d(file, i, n, "validation_accuracy"),
+            d(file, i, n, "learning_rate"), d(file, i, n, "seconds")));
       }
       return out;
     } catch (ModelFormatException e) {
@@ -461,9 +463,23 @@ public final class ModelFiles {
     }
   }
 
-  /** A double that may be NaN, which JSON writes as the string "NaN". */
-  private static double d(JsonNode n, String key) {
+  /**
+   * A double that may be NaN, which JSON writes as the string "NaN"; anything else that is not a number is refused
+   * naming entry {@code entry}, the key and the value, where Java's parser said only "empty String".
+   */
+  private static double d(Path file, int entry, JsonNode n, String key) throws ModelFormatException {
     JsonNode v = n.get(key);
-    return v == null || v.isNull() ? Double.NaN : v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText());
+    if (v == null || v.isNull() || v.isNumber()) {
+      return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    }
+    try {
+      if (v.isTextual()) {
+        return Double.parseDouble(v.asText());
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new ModelFormatException(file, "the training history is malformed: entry " + entry + " has '" + key + "' "
+        + v + ", not a number");
   }
 }

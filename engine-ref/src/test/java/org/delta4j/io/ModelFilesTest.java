@@ -303,6 +303,11 @@ class ModelFilesTest {
     refused(rewritten(t -> { }, m -> m.put("history", "[{\"training_loss\": 1}]")),
         "the training history is malformed: entry 0 has no whole-number 'epoch'");
     refused(rewritten(t -> { }, m -> m.put("history", "{}")), "the training history is malformed: not a JSON array");
+    // named by entry, key and value, where Java's parser said only "empty String" or "For input string: ..."
+    refused(rewritten(t -> { }, m -> m.put("history", "[{\"epoch\": 1, \"training_loss\": {}}]")),
+        "the training history is malformed: entry 0 has 'training_loss' {}, not a number");
+    refused(rewritten(t -> { }, m -> m.put("history", "[{\"epoch\": 1}, {\"epoch\": 2, \"seconds\": \"ten\"}]")),
+        "the training history is malformed: entry 1 has 'seconds' \"ten\", not a number");
   }
 
   @Test
