@@ -326,7 +326,12 @@ public final class SafeTensors {
             throw new ModelFormatException(file, "tensor '" + name + "' has an invalid dimension " + shapeNode.get(i));
           }
           shape[i] = (int) d;
-          count = Math.multiplyExact(count, d);
+          count = count < 0 || d > 0 && count > Long.MAX_VALUE / d ? -1 : count * d; // -1: past a long, for good
+        }
+        long bytes = count < 0 || count > Long.MAX_VALUE / type.bytes() ? -1 : count * type.bytes();
+        if (bytes < 0) { // 2^61 doubles wrapped round to 0 bytes, which an empty span would have matched
+          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
+              + dtype + " holds more bytes than a long counts");
         }
         if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
             || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
@@ -339,7 +344,6 @@ public final class SafeTensors {
           throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
               + "] outside the " + dataSize + " bytes of data (truncated?)");
         }
-        long bytes = Math.multiplyExact(count, type.bytes());
         if (end - begin != bytes) {
           throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
               + dtype + " needs " + bytes + " bytes but its offsets span " + (end - begin));
@@ -409,8 +413,6 @@ public final class SafeTensors {
         tensors.put(names.get(i), entries[i]);
       }
       return new Contents(tensors, metadata);
-    } catch (ArithmeticException e) {
-      throw new ModelFormatException(file, "a tensor shape overflows", e);
     }
   }
 

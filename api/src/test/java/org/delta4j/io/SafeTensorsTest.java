@@ -253,7 +253,11 @@ class SafeTensorsTest {
   void aShapeWhoseByteCountWrapsIsRefused() throws IOException {
     // 2^61 doubles are 2^64 bytes, which wraps to 0 in a long: the empty span must not pass for them.
     refused(withHeader("{\"x\":{\"dtype\":\"F64\",\"shape\":[1073741824,1073741824,2],\"data_offsets\":[0,0]}}", 0),
-        "a tensor shape overflows");
+        "tensor 'x' of shape [1073741824, 1073741824, 2] and type F64 holds more bytes than a long counts");
+    // the values alone past a long: named as the tensor and its shape, where "a tensor shape overflows" named neither
+    refused(withHeader("{\"y\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647,2147483647],"
+        + "\"data_offsets\":[0,0]}}", 0), "tensor 'y' of shape [2147483647, 2147483647, 2147483647] and type F32 "
+        + "holds more bytes than a long counts");
   }
 
   @Test
