@@ -243,9 +243,14 @@ public final class ModelFiles {
       fill(file, c, saved, OPTIMIZER_PREFIX + s.getKey(), s.getValue(), unused);
     }
     if (!unused.isEmpty()) {
-      // quoted: a name may be empty or end in spaces
-      throw new ModelFormatException(file, "tensors " + unused.stream().map(n -> "'" + n + "'").toList()
-          + " belong to no parameter or optimizer state of the network it describes");
+      // quoted, as a name may be empty or end in spaces; a few of them and how many more, as a forged header of
+      // thousands made a line of hundreds of kilobytes
+      List<String> named = new ArrayList<>(unused.stream().limit(5).map(n -> "'" + n + "'").toList());
+      if (unused.size() > named.size()) {
+        named.add("… " + (unused.size() - named.size()) + " more");
+      }
+      throw new ModelFormatException(file, "tensors " + named + " belong to no parameter or optimizer state of the "
+          + "network it describes");
     }
     checkFinite(file, network);
     checkRefusedValues(file, network);

@@ -224,6 +224,22 @@ class ModelFilesTest {
         + "data_type is FLOAT32");
   }
 
+  /**
+   * Stray tensors are named a few at a time, with how many more there are: a file of 20,000 of them was refused in one
+   * line listing every name, some hundreds of kilobytes of it.
+   */
+  @Test
+  void manyStrayTensorsAreNamedAFewAndCounted() throws IOException {
+    Path file = rewritten(t -> {
+      for (int i = 0; i < 20_000; i++) {
+        t.put("stray" + i, new SafeTensors.Entry(DataType.FLOAT32, new int[] {1}, new double[] {1}));
+      }
+    }, m -> { });
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(file, engine));
+    assertEquals(file + ": tensors ['stray0', 'stray1', 'stray2', 'stray3', 'stray4', … 19995 more] belong to no "
+        + "parameter or optimizer state of the network it describes", e.getMessage());
+  }
+
   private static SafeTensors.Entry withValue(SafeTensors.Entry e, int index, double value) {
     double[] v = e.values().clone();
     v[index] = value;
