@@ -80,10 +80,6 @@ public final class SpecRules {
   }
 
   /**
-   * What of a layer would hold more values than one tensor can (2³¹ − 1, the length of a Java array): a parameter or
-   * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
-   */
-  /**
    * What a kind answered null for, given input {@code in}: its output shape, or its parameters or buffers, as a list
    * or in one, which the network reads; null when it answered all three. Said here, naming the kind's class, rather
    * than as a failure to fit.
@@ -119,6 +115,10 @@ public final class SpecRules {
     return null;
   }
 
+  /**
+   * What of a layer would hold more values than one tensor can (2³¹ − 1, the length of a Java array): a parameter or
+   * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
+   */
   private static String tooLarge(LayerSpec l, Shape in, Shape out) {
     List<ParameterSpec> declared = new ArrayList<>(l.parameters(in));
     declared.addAll(l.buffers(in));
