@@ -80,19 +80,21 @@ public final class ModelFiles {
     Objects.requireNonNull(network, "network is null");
     Objects.requireNonNull(progress, "progress is null");
     Objects.requireNonNull(file, "file is null");
-    // loading refuses such a model: a save would leave a file, a checkpoint say, that nothing can resume from
-    String nonFinite = firstNonFinite(network);
-    if (nonFinite != null) {
-      throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
-          + "numbers (training diverged, or an update took a NaN or infinite gradient)");
-    }
-    String refusedValue = firstRefusedValue(network);
-    if (refusedValue != null) {
-      throw new IllegalArgumentException(file + ": not saved, as " + refusedValue + ", which loading refuses");
-    }
     // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
     long iterations = network.readModel(() -> {
+      // Checked in the reading that is written: checked before it, an update made meanwhile by another thread could
+      // write NaN into the file after all. Loading refuses such a model, so a save would leave a file, a checkpoint
+      // say, that nothing can resume from.
+      String nonFinite = firstNonFinite(network);
+      if (nonFinite != null) {
+        throw new IllegalArgumentException(file + ": not saved, as " + nonFinite + " and a model must hold finite "
+            + "numbers (training diverged, or an update took a NaN or infinite gradient)");
+      }
+      String refusedValue = firstRefusedValue(network);
+      if (refusedValue != null) {
+        throw new IllegalArgumentException(file + ": not saved, as " + refusedValue + ", which loading refuses");
+      }
       for (Parameter p : network.parameters()) {
         tensors.put(p.name(), entry(p.value()));
       }

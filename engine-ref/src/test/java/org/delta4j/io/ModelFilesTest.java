@@ -301,6 +301,44 @@ class ModelFilesTest {
     assertArrayEquals(saved, Files.readAllBytes(file));
   }
 
+  /**
+   * A save from another thread that waits for an update under way checks the model it then writes: an update that
+   * makes a weight NaN meanwhile is refused, not written after a check of the weights before it.
+   */
+  @Test
+  void aSaveWaitingForAnUpdateThatMakesNaNIsRefusedAndWritesNothing() throws Exception {
+    Network net = Network.create(spec(), engine);
+    Path file = dir.resolve("model.safetensors");
+    ModelFiles.save(net, file);
+    byte[] before = Files.readAllBytes(file);
+    var outcome = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread saver = new Thread(() -> {
+      try {
+        ModelFiles.save(net, file);
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    Tensor w = net.parameters().get(0).value();
+    net.changeModel(() -> { // the update under way: the saver waits in readModel for it to end
+      saver.start();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!(saver.getState() == Thread.State.WAITING && java.util.Arrays.stream(saver.getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("readModel")))) {
+        assertTrue(saver.isAlive() && System.nanoTime() < deadline, "the save did not wait for the update");
+        Thread.onSpinWait();
+      }
+      double[] values = w.toDoubleArray();
+      values[1] = Double.NaN;
+      w.copyFrom(values);
+    });
+    saver.join();
+    assertTrue(outcome.get() instanceof IllegalArgumentException, "the save of a NaN weight: " + outcome.get());
+    assertTrue(outcome.get().getMessage().contains("not saved, as tensor 'dense1.weight' holds NaN at index [0, 1]"),
+        outcome.get().getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file));
+  }
+
   @Test
   void aDescriptionClaimingMoreUnitsThanTheTensorsHoldIsRefusedBeforeAllocating() throws IOException {
     // 300,000,000 units: weights of 900,000,000 and 600,000,000 values, each within an array
