@@ -526,7 +526,10 @@ public final class Tape {
 
   Value matmul(Value a, Value b) {
     own("matmul", a, b);
-    requireMatrix("matmul", a, b);
+    if (a.shape().rank() != 2 || b.shape().rank() != 2) { // both named, as the other operations of two operands do
+      throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " do not fit: both "
+          + "must be matrices (reshape first)");
+    }
     if (a.shape().dim(1) != b.shape().dim(0)) {
       throw new IllegalArgumentException("matmul: shapes " + a.shape() + " and " + b.shape() + " do not fit: the "
           + "first has " + a.shape().dim(1) + " columns, the second " + b.shape().dim(0) + " rows");

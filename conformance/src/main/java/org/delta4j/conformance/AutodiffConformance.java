@@ -832,6 +832,8 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
       calls.put("max" + shapes, () -> a.max(other));
     }
     calls.put("matmul: shapes [2, 3] and [2, 3] do not fit", () -> a.matmul(a));
+    calls.put("matmul: shapes [2, 3] and [2, 3, 4] do not fit", () -> a.matmul(cube));
+    calls.put("matmul: shapes [2, 3, 4] and [3, 2] do not fit", () -> cube.matmul(b));
     calls.put("concat: along axis 0 the shapes [2, 3] and [3, 2] must agree in dimension 1", () -> tape.concat(0, a,
         b));
     calls.put("concat: needs a matrix, got [2, 3, 4]", () -> tape.concat(1, a, cube));
