@@ -590,6 +590,19 @@ public final class Tape {
     return y;
   }
 
+  /** x in the shape of {@code dims}; dimensions that make no shape are named with x's shape, as a misfit is. */
+  Value reshape(Value x, int... dims) {
+    own("reshape", x);
+    Shape shape;
+    try {
+      shape = Shape.of(dims);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("reshape: cannot reshape " + x.shape() + " to " + java.util.Arrays.toString(
+          dims) + ": " + e.getMessage(), e);
+    }
+    return reshape(x, shape);
+  }
+
   Value reshape(Value x, Shape shape) {
     own("reshape", x);
     if (shape.size() != x.shape().size()) {

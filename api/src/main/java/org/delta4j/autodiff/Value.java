@@ -216,7 +216,7 @@ public final class Value {
 
   /** The same elements in another shape of the same size. */
   public Value reshape(int... dims) {
-    return tape.reshape(this, Shape.of(dims));
+    return tape.reshape(this, dims);
   }
 
   /** [N, the rest]: the first axis kept, the others flattened. */

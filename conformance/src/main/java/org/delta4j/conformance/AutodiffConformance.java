@@ -810,6 +810,10 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
     }
     assertTrue(assertThrows(IllegalArgumentException.class, () -> a.reshape(5)).getMessage()
         .startsWith("reshape: cannot reshape [2, 3]"));
+    for (int[] dims : new int[][] {{-1, 6}, {0, 6}, null}) { // PyTorch's inferred −1 is not a dimension here
+      String m = assertThrows(IllegalArgumentException.class, () -> a.reshape(dims)).getMessage();
+      assertTrue(m.startsWith("reshape: cannot reshape [2, 3] to " + java.util.Arrays.toString(dims)), m);
+    }
   }
 
   /**
