@@ -221,6 +221,10 @@ public final class Tape {
       throw new IllegalArgumentException("backward: the gradient is a " + seed.dataType() + " tensor " + seed.shape()
           + " but " + root + " is a " + type + " tensor " + root.shape());
     }
+    if (seed.engine() != root.value.engine()) { // root's engine, which the tape's may wrap (and make the same tensors)
+      throw new IllegalArgumentException("backward: the gradient is a tensor on engine " + seed.engine().name()
+          + " but " + root + " is on engine " + root.value.engine().name());
+    }
     for (Value v : values) { // past root too: a gradient of an earlier backward is not ∂(this root)/∂v
       v.gradientWritten = v.accumulates;
       if (v.gradientShared) {

@@ -74,6 +74,13 @@ abstract class TapeLayer implements Layer {
       throw new IllegalArgumentException(what() + ": the output gradient has shape " + dy.shape()
           + " but the output has shape " + output.shape());
     }
+    Tensor out = output.value();
+    if (dy.dataType() != out.dataType() || dy.engine() != out.engine()) {
+      // as the built-in layers, whether or not ∂E/∂x is wanted: the tape's kernels take one type on one engine, and
+      // an identity would pass dy on as the input gradient, to the layer before, unlooked at
+      throw new IllegalArgumentException(what() + ": the output gradient is a " + dy.dataType() + " tensor on engine "
+          + dy.engine().name() + ", but the forward pass was " + out.dataType() + " on engine " + out.engine().name());
+    }
     if (!needInputGradient) {
       if (parameters().isEmpty() || output == input) {
         return null;

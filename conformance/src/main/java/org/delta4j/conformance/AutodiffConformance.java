@@ -1065,6 +1065,31 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
         1 - Math.pow(Math.tanh(2), 2)}, again.gradient().toDoubleArray(), new Tolerances(1e-9, 1e-12));
   }
 
+  /**
+   * A layer written forward-only, or a block, refuses an output gradient of another data type than its forward pass,
+   * naming itself, as the built-in layers do, whether or not ∂E/∂x is asked for: one without parameters, asked for
+   * none, returned null without a look, and an identity returned the caller's tensor as its input gradient.
+   */
+  @Test
+  void aForwardOnlyLayerRefusesAnOutputGradientOfAnotherTypeWhetherOrNotItsInputGradientIsAsked() {
+    Shape in = Shape.of(3);
+    List<LayerSpec> specs = List.of(new TapeKinds.TapeActivation("identity", ActivationFunction.IDENTITY, 0),
+        new TapeKinds.TapeActivation("tanh", ActivationFunction.TANH, 0), new TapeKinds.TapeDense("dense", 3),
+        new BlockSpec("relus", List.of(BlockSpec.Node.of(named(new LayerSpec.Activation(ActivationFunction.RELU),
+            "r"), BlockSpec.INPUT)), null));
+    for (LayerSpec spec : specs) {
+      for (boolean wanted : new boolean[] {true, false}) {
+        Layer layer = spec.build(context(in, parameters(spec, in)));
+        layer.forward(engine().tensor(F64, in.withBatch(2), uniform(in.withBatch(2), 5, -1, 1)), Mode.training(1));
+        Tensor dy = engine().tensor(DataType.FLOAT32, in.withBatch(2), uniform(in.withBatch(2), 6, -1, 1));
+        String m = assertThrows(IllegalArgumentException.class, () -> layer.backward(dy, wanted), spec.name()
+            + (wanted ? ", ∂E/∂x wanted" : ", ∂E/∂x not wanted")).getMessage();
+        assertTrue(m.startsWith(spec.type() + " layer 'layer': the output gradient is a FLOAT32 tensor "
+            + "on engine " + engine().name() + ", but the forward pass was FLOAT64"), m);
+      }
+    }
+  }
+
   @Test
   void aStaleValueOrASeedOfAnotherTypeIsRefusedNamingTheOperation() {
     Tape tape = new Tape(engine(), F64);
