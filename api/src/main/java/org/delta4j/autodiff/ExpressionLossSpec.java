@@ -39,6 +39,13 @@ final class ExpressionLoss implements Loss {
   @Override
   public double compute(Tensor predictions, Tensor targets, Tensor gradient) {
     Loss.checkShapes(spec, predictions, targets, gradient);
+    // the tape's kernels take one type on one engine: another is named here, not by the tape or by a kernel of the
+    // backward pass
+    checkLike("the predictions are", predictions, predictions);
+    checkLike("the targets are", targets, predictions);
+    if (gradient != null) {
+      checkLike("the gradient is", gradient, predictions);
+    }
     tape.reset();
     Value p = gradient == null ? tape.constant(predictions) : tape.bound(predictions, gradient);
     Value loss;
@@ -64,5 +71,14 @@ final class ExpressionLoss implements Loss {
       p.gradient(); // the caller's tensor holds ∂L/∂predictions, zeros where no path led
     }
     return loss.value().getDouble(0);
+  }
+
+  /** Fails unless t is of the tape's data type and on the predictions' engine, naming the loss and t. */
+  private void checkLike(String what, Tensor t, Tensor predictions) {
+    if (t.dataType() != tape.dataType() || t.engine() != predictions.engine()) {
+      throw new IllegalArgumentException(spec.type() + ": " + what + " a " + t.dataType() + " tensor on engine "
+          + t.engine().name() + ", but the loss computes in " + tape.dataType() + " on the predictions' engine "
+          + predictions.engine().name());
+    }
   }
 }

@@ -1311,6 +1311,29 @@ public abstract class AutodiffConformance extends PrimitiveConformance {
   }
 
   /**
+   * A loss written forward-only refuses predictions, targets or a gradient tensor of another data type than it
+   * computes in, naming itself and the tensor, as it does one of another shape: the predictions were refused by the
+   * tape as a bare "variable", and a gradient by the kernel of the backward pass that first wrote it ("affine: ...").
+   */
+  @Test
+  void aForwardOnlyLossRefusesATensorOfAnotherTypeNamingItself() {
+    Loss loss = new TapeKinds.TapeSoftmaxCrossEntropy().build(engine(), F64);
+    Tensor p = engine().tensor(F64, Shape.of(1, 2), 1, 2);
+    Tensor t = engine().tensor(F64, Shape.of(1, 2), 0, 1);
+    Tensor g = engine().zeros(F64, Shape.of(1, 2));
+    Tensor other = engine().tensor(DataType.FLOAT32, Shape.of(1, 2), 0, 1);
+    Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+    calls.put("the predictions are a FLOAT32 tensor", () -> loss.compute(other, t, g));
+    calls.put("the targets are a FLOAT32 tensor", () -> loss.compute(p, other, g));
+    calls.put("the gradient is a FLOAT32 tensor", () -> loss.compute(p, t, other));
+    calls.forEach((expected, call) -> {
+      String m = assertThrows(IllegalArgumentException.class, call, expected).getMessage();
+      assertTrue(m.startsWith("autodiff_softmax_cross_entropy: " + expected + " on engine " + engine().name()
+          + ", but the loss computes in FLOAT64"), m);
+    });
+  }
+
+  /**
    * A backward after a forward pass that failed is refused naming the layer: the failed pass reset the tape, and
    * backward went on to differentiate the pass before it, whose values the reset had ended, naming neither.
    */

@@ -14,6 +14,7 @@ import org.delta4j.engine.Engines;
 import org.delta4j.engine.ref.RefEngine;
 import org.delta4j.nn.Layer;
 import org.delta4j.nn.LayerContext;
+import org.delta4j.nn.Loss;
 import org.delta4j.nn.Mode;
 import org.delta4j.nn.Parameter;
 import org.delta4j.spec.ActivationFunction;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An output gradient on another engine than the forward pass's is refused by a layer written forward-only, or a
  * block, naming the layer, whether or not ∂E/∂x is asked for, and by {@link Tape#backward} as a seed: an identity
- * returned the other engine's tensor as its input gradient, and the others failed in a kernel or not at all.
+ * returned the other engine's tensor as its input gradient, and the others failed in a kernel or not at all. A loss
+ * written forward-only refuses targets or a gradient on another engine than the predictions, naming itself.
  */
 class ForwardOnlyOutputGradientTest {
   private static final DataType F64 = DataType.FLOAT64;
@@ -62,5 +64,23 @@ class ForwardOnlyOutputGradientTest {
         1, 1))).getMessage();
     assertTrue(m.startsWith("backward: the gradient is a tensor on engine ref but variable [1, 2] is on engine nd4j"),
         m);
+  }
+
+  @Test
+  void aLossTensorOnAnotherEngineIsRefusedNamingTheLoss() {
+    Engine nd4j = Engines.get(Nd4jEngine.NAME);
+    Engine ref = new RefEngine();
+    Loss loss = new TapeKinds.TapeSoftmaxCrossEntropy().build(nd4j, F64);
+    Tensor p = nd4j.tensor(F64, Shape.of(1, 2), 1, 2);
+    Tensor t = nd4j.tensor(F64, Shape.of(1, 2), 0, 1);
+    Tensor g = nd4j.zeros(F64, Shape.of(1, 2));
+    Tensor other = ref.tensor(F64, Shape.of(1, 2), 0, 1);
+    Map<String, org.junit.jupiter.api.function.Executable> calls = Map.of(
+        "the targets are", () -> loss.compute(p, other, g), "the gradient is", () -> loss.compute(p, t, other));
+    calls.forEach((expected, call) -> {
+      String m = assertThrows(IllegalArgumentException.class, call, expected).getMessage();
+      assertTrue(m.startsWith("autodiff_softmax_cross_entropy: " + expected + " a FLOAT64 tensor on engine ref, but "
+          + "the loss computes in FLOAT64 on the predictions' engine nd4j"), m);
+    });
   }
 }
