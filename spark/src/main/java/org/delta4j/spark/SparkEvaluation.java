@@ -71,11 +71,11 @@ public final class SparkEvaluation {
     if (row.isNullAt(1)) {
       throw new IllegalArgumentException("label column '" + labelCol + "' is null in " + where);
     }
-    double label = ((Number) row.get(1)).doubleValue();
+    Number label = (Number) row.get(1);
     if (!TrainingData.isClass(label, classes)) {
       throw new IllegalArgumentException(TrainingData.notAClass(labelCol, label, where, classes));
     }
-    return (int) label;
+    return label.intValue();
   }
 
   /** b's counts added into a, which Spark's fold allows it to change (never b). */

@@ -1,5 +1,6 @@
 package org.delta4j.spark;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -165,22 +166,30 @@ public final class TrainingData {
     if (row.isNullAt(1)) {
       return problem("label column '" + labelCol + "' is null in row " + index);
     }
-    double label = ((Number) row.get(1)).doubleValue();
+    Number label = (Number) row.get(1);
     if (!isClass(label, classes)) {
       return problem(notAClass(labelCol, label, "row " + index, classes));
     }
-    return new Tuple2<>(new Sample(index, x, (int) label), null);
+    return new Tuple2<>(new Sample(index, x, label.intValue()), null);
   }
 
-  /** Whether {@code label} is a class number of {@code classes} classes. */
-  static boolean isClass(double label, int classes) {
-    return label == Math.rint(label) && label >= 0 && label < classes;
+  /**
+   * Whether {@code label}, a label cell's number, is a class number of {@code classes} classes. A decimal is judged by
+   * its exact value: one with a fraction below a double's precision (1.00000000000000000001) would round into a class.
+   */
+  static boolean isClass(Number label, int classes) {
+    if (label instanceof BigDecimal d && d.stripTrailingZeros().scale() > 0) {
+      return false;
+    }
+    double value = label.doubleValue();
+    return value == Math.rint(value) && value >= 0 && value < classes;
   }
 
-  /** The error for a label that is no class number, in {@code where}. */
-  static String notAClass(String labelCol, double label, String where, int classes) {
+  /** The error for a label that is no class number, in {@code where}; a decimal shown exactly, as the data holds it. */
+  static String notAClass(String labelCol, Number label, String where, int classes) {
+    String value = label instanceof BigDecimal d ? d.toPlainString() : String.valueOf(label.doubleValue());
     return String.format(Locale.ROOT, "label column '%s' holds %s in %s, which is no class of the network's %d "
-        + "(0 … %d)", labelCol, label, where, classes, classes - 1);
+        + "(0 … %d)", labelCol, value, where, classes, classes - 1);
   }
 
   private static Tuple2<Sample, String> problem(String message) {

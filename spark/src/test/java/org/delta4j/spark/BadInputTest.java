@@ -269,6 +269,26 @@ class BadInputTest {
         "label column 'label' holds 3.0 in row 0", "0 … 2");
   }
 
+  /**
+   * A decimal label is judged by its exact value: one whose fraction is below a double's precision was read as the
+   * double 1.0, trained as class 1 and counted as class 1 by the evaluation.
+   */
+  @Test
+  void aDecimalLabelWithAFractionIsNoClassHoweverSmallTheFraction() {
+    Dataset<Row> decimal = LocalSpark.session().sql("select array(1d, 2d, 3d, 4d, 5d, 6d) as features, "
+        + "cast('1.00000000000000000001' as decimal(38, 20)) as label");
+    fails(IllegalArgumentException.class, () -> train(decimal, "features", "label"),
+        "label column 'label' holds 1.00000000000000000001 in row 0, which is no class of the network's 3 (0 … 2)");
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    fails(IllegalArgumentException.class, () -> SparkEvaluation.evaluate(model, decimal, "label"),
+        "label column 'label' holds 1.00000000000000000001 in " + whereIs(decimal, 0));
+    Dataset<Row> whole = LocalSpark.session().sql("select array(1d, 2d, 3d, 4d, 5d, 6d) as features, "
+        + "cast('2.000' as decimal(10, 3)) as label");
+    train(whole, "features", "label"); // trailing zeros are no fraction
+    assertEquals(1, SparkEvaluation.evaluate(model, whole, "label").total());
+  }
+
   @Test
   void anArrayColumnIsReadLikeAVector() {
     StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType))
