@@ -22,6 +22,7 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
@@ -399,13 +400,39 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
     }
   }
 
+  /**
+   * The ML persistence metadata of the {@code what} saved at {@code path}, of class {@code type}: a path without
+   * metadata ({@link #requireSaved}), metadata that is no JSON or empty, and metadata of another class are refused
+   * naming the path, where Spark's parsers named neither (Jackson's "Unexpected character", "empty collection").
+   */
+  static DefaultParamsReader.Metadata metadata(String path, SparkContext sc, String what, Class<?> type) {
+    requireSaved(path, sc, what);
+    try {
+      return DefaultParamsReader$.MODULE$.loadMetadata(path, sc, type.getName());
+    } catch (Exception e) { // Scala declares none of the parsers' exceptions, Jackson's and json4s' checked ones
+      throw new IllegalArgumentException("cannot read the metadata of the " + what + " saved at " + path + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Gives {@code instance} the params of {@code metadata}, read from {@code path}: a param that is none of the
+   * instance's, or whose value is of another type, is refused naming the path.
+   */
+  static void setParams(DefaultParamsReader.Metadata metadata, Params instance, String path, String what) {
+    try {
+      metadata.getAndSetParams(instance, Option.empty());
+    } catch (Exception e) { // json4s' MappingException is checked, and Scala declares nothing
+      throw new IllegalArgumentException("cannot set the params saved with the " + what + " at " + path + ": "
+          + e.getMessage(), e);
+    }
+  }
+
   private static final class Reader extends MLReader<Delta4jClassificationModel> {
     @Override
     public Delta4jClassificationModel load(String path) {
       SparkContext sc = sparkSession().sparkContext();
-      requireSaved(path, sc, "Delta4j model");
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc,
-          Delta4jClassificationModel.class.getName());
+      DefaultParamsReader.Metadata metadata = metadata(path, sc, "Delta4j model", Delta4jClassificationModel.class);
       Path file = new Path(path, MODEL_FILE);
       byte[] bytes;
       try {
@@ -417,7 +444,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
         throw new UncheckedIOException("cannot read the model file " + file + ": " + e.getMessage(), e);
       }
       Delta4jClassificationModel model = new Delta4jClassificationModel(metadata.uid(), bytes);
-      metadata.getAndSetParams(model, Option.empty());
+      setParams(metadata, model, path, "Delta4j model");
       try { // read now, so that a file that is no model fails here, naming it, and not in every task of a transform
         ModelBytes.saved(bytes, model.getOrDefault(model.engine()), null, file.toString());
       } catch (IllegalArgumentException e) {

@@ -7,7 +7,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -19,7 +18,6 @@ import org.delta4j.io.NetworkSpecJson;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
-import scala.Option;
 
 /**
  * A Spark ML estimator that trains a Delta4j network, given as spec JSON ({@link NetworkSpecJson}), by synchronous
@@ -182,11 +180,10 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     return new MLReader<>() {
       @Override
       public Delta4jClassifier load(String path) {
-        Delta4jClassificationModel.requireSaved(path, sparkSession().sparkContext(), "Delta4j estimator");
-        DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path,
-            sparkSession().sparkContext(), Delta4jClassifier.class.getName());
+        DefaultParamsReader.Metadata metadata = Delta4jClassificationModel.metadata(path,
+            sparkSession().sparkContext(), "Delta4j estimator", Delta4jClassifier.class);
         Delta4jClassifier classifier = new Delta4jClassifier(metadata.uid());
-        metadata.getAndSetParams(classifier, Option.empty());
+        Delta4jClassificationModel.setParams(metadata, classifier, path, "Delta4j estimator");
         return classifier;
       }
     };

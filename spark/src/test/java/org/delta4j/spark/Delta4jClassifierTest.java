@@ -254,6 +254,34 @@ class Delta4jClassifierTest {
   }
 
   /**
+   * Metadata that is no JSON, empty, or holds a param of another type is refused naming the path: Spark's parsers
+   * threw Jackson's "Unexpected character", "empty collection" and "The default jsonDecode only supports string,
+   * vector and matrix", none of them naming what was being loaded or where.
+   */
+  @Test
+  void aSavedModelOrEstimatorWhoseMetadataCannotBeReadIsRefusedNamingThePath(@TempDir Path dir) throws Exception {
+    LocalSpark.session(); // ML persistence writes through the active session
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    String model = dir.resolve("model").toUri().toString();
+    new Delta4jClassificationModel("m", ModelBytes.of(n)).write().save(model);
+    Path metadata = dir.resolve("model/metadata/part-00000");
+    String json = Files.readString(metadata);
+    Files.deleteIfExists(dir.resolve("model/metadata/.part-00000.crc")); // else Hadoop's checksum tells
+    Files.writeString(metadata, "{not json");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Delta4jClassificationModel.load(model))
+        .getMessage().startsWith("cannot read the metadata of the Delta4j model saved at " + model + ": "));
+    Files.writeString(metadata, json.replace("\"engine\":\"ref\"", "\"engine\":5"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Delta4jClassificationModel.load(model))
+        .getMessage().startsWith("cannot set the params saved with the Delta4j model at " + model + ": "));
+    String estimator = dir.resolve("estimator").toUri().toString();
+    classifier().write().save(estimator);
+    Files.deleteIfExists(dir.resolve("estimator/metadata/.part-00000.crc"));
+    Files.writeString(dir.resolve("estimator/metadata/part-00000"), "");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Delta4jClassifier.load(estimator)).getMessage()
+        .startsWith("cannot read the metadata of the Delta4j estimator saved at " + estimator + ": "));
+  }
+
+  /**
    * A directory of something else is no estimator: Spark's check names both classes (it failed on a constructor); a
    * path holding nothing saved is named as such, where Spark said an input path .../metadata did not exist.
    */
