@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -93,8 +94,12 @@ public final class TrainingData {
     boolean vector = f.equals(SQLDataTypes.VectorType());
     boolean array = f instanceof ArrayType a && a.elementType() instanceof NumericType;
     if (!vector && !array) {
+      // spark.mllib's old Vector is "vector" too: named by its class, or the message would contradict itself
+      boolean mllib = f instanceof UserDefinedType<?> u && u.userClass() == org.apache.spark.mllib.linalg.Vector.class;
       throw new IllegalArgumentException("features column '" + featuresCol + "' is of type " + f.simpleString()
-          + "; it must hold a Spark ML Vector or an array of numbers");
+          + (mllib ? " of spark.mllib (org.apache.spark.mllib.linalg.Vector)" : "")
+          + "; it must hold a Spark ML Vector or an array of numbers"
+          + (mllib ? ": MLUtils.convertVectorColumnsToML converts the column" : ""));
     }
   }
 

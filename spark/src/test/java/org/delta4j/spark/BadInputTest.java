@@ -253,6 +253,21 @@ class BadInputTest {
         "features", "label"), "label column 'label' is of type string");
   }
 
+  /** spark.mllib's old Vector, whose type Spark also calls "vector", is named as such, with the conversion. */
+  @Test
+  void anOldSparkMllibVectorIsNamedAsSuch() {
+    StructType schema = new StructType().add("features", new org.apache.spark.mllib.linalg.VectorUDT())
+        .add("label", DataTypes.DoubleType);
+    Dataset<Row> old = LocalSpark.session().createDataFrame(List.of(RowFactory.create(
+        org.apache.spark.mllib.linalg.Vectors.dense(1, 2, 3, 4, 5, 6), 1.0)), schema);
+    fails(IllegalArgumentException.class, () -> train(old, "features", "label"), "features column 'features' is of "
+        + "type vector of spark.mllib (org.apache.spark.mllib.linalg.Vector); it must hold a Spark ML Vector or an "
+        + "array of numbers: MLUtils.convertVectorColumnsToML converts the column");
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    fails(IllegalArgumentException.class, () -> new Delta4jClassificationModel("m", ModelBytes.of(n)).transform(old),
+        "vector of spark.mllib");
+  }
+
   @Test
   void aVectorOfTheWrongSize() {
     fails(IllegalArgumentException.class, () -> train(frame(GOOD, 1.0, Vectors.dense(1, 2, 3), 0.0), "features",
