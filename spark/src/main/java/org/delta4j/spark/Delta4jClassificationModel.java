@@ -61,6 +61,7 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   private transient Broadcast<byte[]> broadcast;
   private transient SparkContext broadcastContext;
   private transient int classes;
+  private transient int inputSize;
 
   /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
   public Delta4jClassificationModel(String uid, byte[] model) {
@@ -145,14 +146,21 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   @Override
   public StructType transformSchema(StructType schema) {
     TrainingData.checkFeatures(schema, getOrDefault(featuresCol)); // a wrong type fails here, not in every task
+    classes(); // reads the input size too
+    TrainingData.checkFeatureSize(schema, getOrDefault(featuresCol), inputSize); // so does a size the schema tells
     return outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
         getOrDefault(rawPredictionCol), classes());
   }
 
-  /** The network's classes, read once from the model (on the reference engine, which every JVM has). */
+  /**
+   * The network's classes, read once from the model with its input size (on the reference engine, which every JVM
+   * has).
+   */
   private synchronized int classes() {
     if (classes == 0) {
-      classes = ModelBytes.network(model, "ref", null).outputShape().dim(0);
+      Network network = ModelBytes.network(model, "ref", null);
+      inputSize = network.inputShape().intSize();
+      classes = network.outputShape().dim(0);
     }
     return classes;
   }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
@@ -44,6 +45,7 @@ public final class TrainingData {
   public static JavaRDD<Sample> samples(Dataset<Row> data, String featuresCol, String labelCol, int inputSize,
       int classes, org.delta4j.tensor.DataType type) {
     checkSchema(data.schema(), featuresCol, labelCol);
+    checkFeatureSize(data.schema(), featuresCol, inputSize);
     JavaRDD<Tuple2<Sample, String>> checked = data.select(exactly(featuresCol), exactly(labelCol)).javaRDD()
         .zipWithIndex()
         .map(t -> read(t._1(), t._2(), featuresCol, labelCol, inputSize, classes, type));
@@ -100,6 +102,23 @@ public final class TrainingData {
           + (mllib ? " of spark.mllib (org.apache.spark.mllib.linalg.Vector)" : "")
           + "; it must hold a Spark ML Vector or an array of numbers"
           + (mllib ? ": MLUtils.convertVectorColumnsToML converts the column" : ""));
+    }
+  }
+
+  /**
+   * Refuses a vector features column whose Spark ML attributes (a {@code VectorAssembler}'s, say) give it another
+   * size than the network's {@code inputSize} inputs, without reading any row: otherwise every row is refused, in a
+   * task. A column without a size in its attributes is checked row by row.
+   */
+  static void checkFeatureSize(StructType schema, String featuresCol, int inputSize) {
+    StructField f = schema.apply(featuresCol);
+    if (!f.dataType().equals(SQLDataTypes.VectorType())) {
+      return;
+    }
+    int size = AttributeGroup.fromStructField(f).size();
+    if (size >= 0 && size != inputSize) {
+      throw new IllegalArgumentException("features column '" + featuresCol + "' holds vectors of " + size
+          + " values (its ML attributes say so) but the network takes " + inputSize + " inputs");
     }
   }
 

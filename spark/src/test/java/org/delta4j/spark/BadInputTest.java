@@ -228,6 +228,23 @@ class BadInputTest {
         "features column 'features' is of type string; it must hold a Spark ML Vector or an array of numbers");
   }
 
+  /**
+   * Vectors whose ML attributes give their size (a VectorAssembler's) are refused when it is not the network's, as the
+   * transform is planned: the plan was accepted and every row then failed in a task, each retried as Spark retries.
+   */
+  @Test
+  void aModelRefusesVectorsOfAnotherSizeByTheirAttributesWhenTheTransformIsPlanned() {
+    Dataset<Row> four = new org.apache.spark.ml.feature.VectorAssembler()
+        .setInputCols(new String[] {"a", "b", "c", "d"}).setOutputCol("features")
+        .transform(LocalSpark.data(4, 1).columns("a", "b", "c", "d"));
+    Network n = Network.create(LocalSpark.spec(), Engines.get("ref"));
+    Delta4jClassificationModel model = new Delta4jClassificationModel("m", ModelBytes.of(n));
+    String refusal = "features column 'features' holds vectors of 4 values (its ML attributes say so) but the "
+        + "network takes 6 inputs";
+    fails(IllegalArgumentException.class, () -> model.transform(four), refusal);
+    fails(IllegalArgumentException.class, () -> train(four, "features", "label"), refusal);
+  }
+
   @Test
   void networksWhoseTargetsAreNotOneHotClassesAreRefusedBeforeTheDataIsRead() {
     NetworkSpec oneOutput = NetworkSpec.builder().input(6).dense(1).sigmoid()
