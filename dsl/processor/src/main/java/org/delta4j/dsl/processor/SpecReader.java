@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.source.util.Trees;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,6 +86,8 @@ final class SpecReader {
       "cosine", new LearningRateSchedule.CosineDecay(1, 0));
 
   private final Elements elements;
+  /** javac's trees of the sources, or null under another compiler. */
+  private final Trees trees;
   private final Messager messager;
   private final KindRegistry kinds;
   private final CompiledSources sources;
@@ -110,6 +113,7 @@ final class SpecReader {
    */
   SpecReader(ProcessingEnvironment env, KindRegistry kinds, CompiledSources sources, Set<List<Object>> reported) {
     this.elements = env.getElementUtils();
+    this.trees = trees(env);
     this.messager = env.getMessager();
     this.kinds = kinds;
     this.sources = sources;
@@ -125,6 +129,15 @@ final class SpecReader {
     String describe() {
       String method = member.getSimpleName() + "()";
       return addedActivation ? "the " + layer.kindLabel() + " after " + method : method;
+    }
+  }
+
+  /** javac's trees of the sources, or null under a compiler that gives none. */
+  private static Trees trees(ProcessingEnvironment env) {
+    try {
+      return Trees.instance(env);
+    } catch (IllegalArgumentException notJavac) {
+      return null;
     }
   }
 
@@ -214,7 +227,10 @@ final class SpecReader {
     };
   }
 
-  /** The generated class's simple name, checked: a valid name, and no type of that name but an earlier output. */
+  /**
+   * The generated class's simple name, checked: a valid name, no type of that name but an earlier output, and no
+   * imported type the sources of the package name by it.
+   */
   private String className(TypeElement type, AnnotationMirror nn, String pkg, String chosen) {
     String name = chosen.isEmpty() ? defaultName(type) : chosen;
     if (!SourceVersion.isIdentifier(name) || SourceVersion.isKeyword(name)) {
@@ -244,6 +260,14 @@ final class SpecReader {
           + "that says it was generated from " + type.getSimpleName() + " (@GeneratedNetwork): delete that file (an "
           + "earlier output compiled again as a source, or a copy), or set @NeuralNetwork(className = \"...\")", type,
           nn, Mirrors.written(nn, "className"));
+    } else if (existing == null) {
+      String hidden = HiddenImports.hidden(trees, elements, elements.getPackageOf(type), name);
+      if (hidden != null) {
+        // The class would compile, and the sources that name the imported type by its simple name would not.
+        error("a class named " + name + " would hide " + hidden + ": set another className, or import that type "
+            + "by its full name (a single-type import wins over the classes of the package)", type, nn,
+            Mirrors.written(nn, "className"));
+      }
     }
     return name;
   }

@@ -439,6 +439,39 @@ class MistakesTest {
     assertThat(c).hadErrorCount(1);
   }
 
+  /**
+   * A class of the package hides the types imported on demand and java.lang's of the same name from its sources: a
+   * spec importing {@code org.delta4j.spec.*} would then name the generated class in {@code LossFunction.MSE}.
+   */
+  @Test
+  void aClassNameThatWouldHideAnImportedTypeTheSourcesNameIsAnErrorOnTheValue() {
+    JavaFileObject loss = spec("A", "@NeuralNetwork(seed = 1,", "    className = \"LossFunction\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = compile(loss);
+    assertThat(c).hadErrorContaining("a class named LossFunction would hide org.delta4j.spec.LossFunction from A.java, "
+        + "which imports it on demand (import org.delta4j.spec.*) and names it LossFunction: set another className, "
+        + "or import that type by its full name").inFile(loss).onLineContaining("className");
+    assertThat(c).hadErrorCount(1);
+    JavaFileObject dense = spec("B", "@NeuralNetwork(className = \"Dense\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface B {", "  @Dense(units = 1) void out();", "}");
+    JavaFileObject user = JavaFileObjects.forSourceString("test.User",
+        "package test;\n\nclass User {\n  Integer size;\n}\n");
+    c = compile(dense, user);
+    assertThat(c).hadErrorContaining("a class named Dense would hide org.delta4j.dsl.Dense from B.java").inFile(dense)
+        .onLine(7);
+    assertThat(c).hadErrorCount(1);
+    JavaFileObject integer = spec("C", "@NeuralNetwork(className = \"Integer\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface C {", "  @Dense(units = 1) void out();", "}");
+    c = compile(integer, user);
+    assertThat(c).hadErrorContaining("a class named Integer would hide java.lang.Integer from User.java, which "
+        + "names it Integer").inFile(integer).onLine(7);
+    assertThat(c).hadErrorCount(1);
+    // Named by no source of the package, the imported type is hidden from nothing.
+    assertThat(compile(spec("D", "@NeuralNetwork(className = \"ActivationFunction\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface D {", "  @Dense(units = 1) void out();", "}")))
+        .succeededWithoutWarnings();
+  }
+
   @Test
   void layerMethodsNamedLikeGeneratedMembers() {
     fails(spec("A", MSE, "interface A {", "  @Dense(units = 4) void spec();", "  @Dense(units = 4) void network();",
