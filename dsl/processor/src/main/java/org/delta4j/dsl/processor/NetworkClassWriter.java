@@ -223,6 +223,9 @@ final class NetworkClassWriter {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("written JSON does not parse: " + json, e);
     }
+    // JavaPoet starts a new line at each of Unicode's line terminators, inside a string literal too, where it would
+    // end the literal: JSON's escape keeps them out of the code, and the string read back holds them.
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     if (text.length() <= LITERAL_CHARS) {
       return CodeBlock.of("$S", text);
     }

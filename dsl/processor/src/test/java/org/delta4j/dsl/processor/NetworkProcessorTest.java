@@ -214,6 +214,21 @@ class NetworkProcessorTest {
     }
   }
 
+  /**
+   * JavaPoet breaks the code it writes at each of Unicode's line terminators, U+2028 and U+2029 among them, which a
+   * Java string literal may hold: a layer name holding them stays one literal, and the layer's name.
+   */
+  @Test
+  void aLayerNameHoldingUnicodeLineSeparatorsStaysWhole() throws Exception {
+    JavaFileObject source = spec("ASpec", "/** A spec. */",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface ASpec {",
+        "  /** The output. */", "  @Dense(units = 1, name = \"a\\u2028b\\u2029c\") void out();", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    assertEquals("a\u2028b\u2029c", Specs.generatedSpec(c, "test.ANetwork").layers().get(0).name());
+  }
+
   @Test
   void predictTakesTheFormOfTheLossTargets() throws IOException {
     String[][] cases = {
