@@ -8,13 +8,17 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import javax.annotation.processing.Filer;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.tools.JavaFileObject;
 import org.delta4j.spec.LayerSpec;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.io.NetworkSpecJson;
@@ -152,6 +156,29 @@ final class NetworkClassWriter {
             .addStatement("return network").build());
     type.addMethods(describers);
     return JavaFile.builder(model.packageName(), type.build()).skipJavaLangImports(true).indent("  ").build();
+  }
+
+  /**
+   * Writes the class for {@code model} through {@code filer} in ASCII, each other character as a Unicode escape: javac
+   * writes a generated source and reads it back in the compilation's encoding, which may have no character for a name
+   * the spec wrote (in Unicode escapes, say), as none has for half a surrogate pair, and '?' would take its place.
+   */
+  static void writeTo(SpecModel model, Filer filer) throws IOException {
+    String code = write(model).toString();
+    StringBuilder ascii = new StringBuilder(code.length());
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c < 0x80) {
+        ascii.append(c);
+      } else {
+        ascii.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    String name = model.packageName().isEmpty() ? model.className() : model.packageName() + "." + model.className();
+    JavaFileObject file = filer.createSourceFile(name, model.spec());
+    try (Writer out = file.openWriter()) {
+      out.write(ascii.toString());
+    }
   }
 
   /**

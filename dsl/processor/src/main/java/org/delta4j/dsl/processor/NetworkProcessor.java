@@ -244,7 +244,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       return;
     }
     try {
-      NetworkClassWriter.write(model).writeTo(processingEnv.getFiler());
+      NetworkClassWriter.writeTo(model, processingEnv.getFiler());
     } catch (IOException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           "cannot write " + model.packageName() + "." + model.className() + ": " + e.getMessage(), spec);

@@ -9,9 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.tools.JavaFileObject;
+import javax.tools.ToolProvider;
 import org.delta4j.spec.ActivationFunction;
 import org.delta4j.spec.Initializer;
 import org.delta4j.spec.LayerSpec;
@@ -20,6 +26,7 @@ import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.spec.OptimizerSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The processor's output, compiled for real: the reference spec generates exactly the golden source, identically
@@ -227,6 +234,33 @@ class NetworkProcessorTest {
         .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
     assertThat(c).succeededWithoutWarnings();
     assertEquals("a\u2028b\u2029c", Specs.generatedSpec(c, "test.ANetwork").layers().get(0).name());
+  }
+
+  /**
+   * javac writes a generated source, and reads it back, in the compilation's encoding, which may have no character
+   * for a name the spec wrote (as Unicode escapes, say), as none has for half a surrogate pair: the generated class
+   * names what is not ASCII by Unicode escapes, so that its names are the spec's, in any encoding.
+   */
+  @Test
+  void namesTheSourceEncodingLacksAreTheSpecs(@TempDir Path dir) throws Exception {
+    Path source = dir.resolve("src/test/ASpec.java");
+    Files.createDirectories(source.getParent());
+    Files.writeString(source, Specs.HEADER + "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)\n"
+        + "public interface ASpec {\n  @Dense(units = 1, name = \"\\u65e5\\ud800\") void \\u65e5\\u672c();\n}\n",
+        StandardCharsets.ISO_8859_1);
+    Path classes = Files.createDirectories(dir.resolve("classes"));
+    Path generated = Files.createDirectories(dir.resolve("generated"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status = ToolProvider.getSystemJavaCompiler().run(null, out, out, "-encoding", "ISO-8859-1", "-Xlint:all",
+        "-Werror", "-cp", System.getProperty("java.class.path"), "-processor", NetworkProcessor.class.getName(),
+        "-d", classes.toString(), "-s", generated.toString(), source.toString());
+    assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+        NetworkProcessorTest.class.getClassLoader())) {
+      Class<?> network = loader.loadClass("test.ANetwork");
+      assertEquals("\u65e5\ud800", ((NetworkSpec) network.getField("SPEC").get(null)).layers().get(0).name());
+      assertEquals("DenseLayer", network.getMethod("\u65e5\u672c").getReturnType().getSimpleName());
+    }
   }
 
   @Test
