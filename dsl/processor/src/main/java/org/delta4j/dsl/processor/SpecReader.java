@@ -72,6 +72,9 @@ final class SpecReader {
   private static final Set<String> OBJECT_METHODS = Set.of("getClass", "notify", "notifyAll", "wait", "hashCode",
       "toString");
 
+  /** The most bytes of a file's name on common file systems (ext4, XFS, APFS; NTFS counts 255 UTF-16 units). */
+  private static final int MAX_FILE_NAME_BYTES = 255;
+
   /** Identifiers no type may be named (JLS §3.9), which {@link SourceVersion#isKeyword} does not count. */
   private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
 
@@ -239,6 +242,14 @@ final class SpecReader {
     }
     if (RESTRICTED_TYPE_NAMES.contains(name)) {
       error("'" + name + "' is not a valid class name: Java restricts it as a type name (JLS §3.9)", type, nn,
+          Mirrors.written(nn, "className"));
+      return name;
+    }
+    int fileNameBytes = (name + ".class").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (fileNameBytes > MAX_FILE_NAME_BYTES) {
+      // javac would generate the source, and fail writing its class file: "error while writing".
+      error("the generated class " + name + "'s class file name would be " + fileNameBytes + " bytes long (in UTF-8), "
+          + "where file systems take at most " + MAX_FILE_NAME_BYTES + ": set a shorter className", type, nn,
           Mirrors.written(nn, "className"));
       return name;
     }

@@ -439,6 +439,23 @@ class MistakesTest {
     assertThat(c).hadErrorCount(1);
   }
 
+  /** javac generates the source of a class whose name is too long for a file system, and fails writing its class. */
+  @Test
+  void aClassNameTooLongForAClassFileIsAnErrorOnTheValue() {
+    String name = "N".repeat(250);
+    fails(spec("A", "@NeuralNetwork(className = \"" + name + "\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface A {", "  @Dense(units = 1) void out();", "}"), new Expected("the generated class " + name
+        + "'s class file name would be 256 bytes long (in UTF-8), where file systems take at most 255: set a shorter "
+        + "className", 7));
+    assertThat(compile(spec("B", "@NeuralNetwork(className = \"" + "N".repeat(249) + "\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface B {", "  @Dense(units = 1) void out();", "}")))
+        .succeededWithoutWarnings();
+    // The default name is the spec's: a spec of 249 characters has a class file, and its network would not.
+    String spec = "S".repeat(249);
+    fails(spec(spec, MSE, "interface " + spec + " {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("the generated class " + spec + "Network's class file name would be 262 bytes long", 7));
+  }
+
   /**
    * A class of the package hides the types imported on demand and java.lang's of the same name from its sources: a
    * spec importing {@code org.delta4j.spec.*} would then name the generated class in {@code LossFunction.MSE}.
