@@ -51,6 +51,7 @@ final class NetworkClassWriter {
   private static final ClassName EVALUATION = ClassName.get("org.delta4j.train", "Evaluation");
   static final ClassName INFERENCE = ClassName.get("org.delta4j.nn", "Inference");
   private static final ClassName PATH = ClassName.get("java.nio.file", "Path");
+  /** Named through JavaPoet in the Javadoc's @throws too, which a type of the same simple name would take. */
   private static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");
   private static final ClassName STRING = ClassName.get(String.class);
   /**
@@ -107,7 +108,7 @@ final class NetworkClassWriter {
         .addMethod(MethodSpec.methodBuilder("load").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(self)
             .addJavadoc("A model saved by {@link #save}, on the named engine; fails if the file holds another "
                 + "network.\n\n@param file the saved model\n" + ENGINE_PARAMETER + "@return the network\n"
-                + "@throws IOException if the file cannot be read or holds another network\n")
+                + "@throws $T if the file cannot be read or holds another network\n", IO_EXCEPTION)
             .addParameter(PATH, "file").addParameter(STRING, "engine").addException(IO_EXCEPTION)
             .addStatement("$T saved = $T.load(file, $T.get(engine), $L)", SAVED_MODEL, MODEL_FILES, ENGINES, dataType)
             .beginControlFlow("if (!saved.network().spec().withSeed(SPEC.seed()).equals(SPEC))")
@@ -117,7 +118,7 @@ final class NetworkClassWriter {
             .addStatement("return new $T(saved.network())", self).build())
         .addMethod(MethodSpec.methodBuilder("save").addModifiers(Modifier.PUBLIC)
             .addJavadoc("Saves the weights, the optimizer state and the description to {@code file}, atomically.\n\n"
-                + "@param file where to save\n@throws IOException if the file cannot be written\n")
+                + "@param file where to save\n@throws $T if the file cannot be written\n", IO_EXCEPTION)
             .addParameter(PATH, "file").addException(IO_EXCEPTION)
             .addStatement("$T.save(network, file)", MODEL_FILES).build());
     for (SpecModel.Accessor a : model.accessors()) {

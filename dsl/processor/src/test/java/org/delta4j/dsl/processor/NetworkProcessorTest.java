@@ -197,6 +197,22 @@ class NetworkProcessorTest {
     assertTrue(generated(c, "test.XorNetwork").contains("public static XorNetwork create(java.lang.String engine)"));
   }
 
+  /**
+   * A spec named IOException takes the simple name from java.io's in the generated class, which names java.io's in
+   * full in its code: its Javadoc's @throws names it so too, and doclint finds it thrown.
+   */
+  @Test
+  void aSpecNamedIOExceptionLeavesTheGeneratedJavadocClean() throws IOException {
+    JavaFileObject source = spec("IOException", "/** A spec. */",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface IOException {",
+        "  /** The output. */", "  @Dense(units = 1) void out();", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    assertThat(c).succeededWithoutWarnings();
+    assertTrue(generated(c, "test.IOExceptionNetwork").contains("@throws java.io.IOException if the file cannot be "
+        + "written"));
+  }
+
   @Test
   void everySettingReachesTheDescription() throws Exception {
     Compilation c = compile(EVERYTHING);
