@@ -132,17 +132,44 @@ public final class NetworkProcessor extends AbstractProcessor {
     String named = processingEnv == null ? null : processingEnv.getOptions().get(KIND_ANNOTATIONS);
     if (named != null) {
       for (String type : named.split(",")) {
-        if (!type.isBlank()) {
-          types.add(type.strip());
+        if (namesAnnotationTypes(type.strip())) {
+          types.add(type.strip()); // the others are reported by process: javac would blame the processor for them
         }
       }
     }
     return types;
   }
 
+  /**
+   * Whether {@code named}, a value of {@value #KIND_ANNOTATIONS}, names annotation types as javac reads them: a
+   * qualified name, or a package's as {@code <package>.*}, either after a module's name and a slash. {@code *} alone
+   * would claim every annotation type, taking them from other processors.
+   */
+  private static boolean namesAnnotationTypes(String named) {
+    int slash = named.indexOf('/');
+    String type = named.substring(slash + 1);
+    return (slash < 0 || SourceVersion.isName(named.substring(0, slash)))
+        && SourceVersion.isName(type.endsWith(".*") ? type.substring(0, type.length() - 2) : type);
+  }
+
+  /** Reports the values of {@value #KIND_ANNOTATIONS} that name no annotation types, which are not claimed. */
+  private void reportMalformedKindAnnotations() {
+    String named = processingEnv.getOptions().get(KIND_ANNOTATIONS);
+    List<String> malformed = named == null ? List.of() : java.util.Arrays.stream(named.split(","))
+        .map(String::strip).filter(t -> !t.isEmpty() && !namesAnnotationTypes(t)).toList();
+    if (!malformed.isEmpty()) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "-A" + KIND_ANNOTATIONS + " names "
+          + String.join(", ", malformed.stream().map(t -> "'" + t + "'").toList()) + ", which "
+          + (malformed.size() == 1 ? "is" : "are") + " neither the qualified name of a kind annotation nor a package "
+          + "of them as <package>.* (* alone would take every annotation from the other processors): correct "
+          + (malformed.size() == 1 ? "it" : "them") + ", or remove " + (malformed.size() == 1 ? "it" : "them"));
+    }
+  }
+
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     if (missingLibraries == null) {
+      reportMalformedKindAnnotations(); // in the first round, once
       missingLibraries = missingLibraries();
       if (!missingLibraries.isEmpty()) {
         processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "the Delta4j processor cannot run: the "

@@ -365,6 +365,23 @@ class KindsTest {
         + "optimizer or schedule: the Delta4j processor claims no annotation in this round");
   }
 
+  /**
+   * A value of {@code delta4j.kindAnnotations} that names no annotation type (nor a package of them) is an error
+   * naming it, where javac warned that the processor itself returned a malformed name, and claimed nothing by it.
+   */
+  @Test
+  void aKindAnnotationsOptionNamingNoAnnotationTypeIsAnError() {
+    JavaFileObject source = spec("ASpec", "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Dense(units = 1) void out();", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor()).withOptions("-Xlint:all",
+        "-A" + NetworkProcessor.KIND_ANNOTATIONS + "=other.Units, not valid,other..x,*,mod/other.*").compile(source);
+    assertThat(c).hadErrorContaining("-Adelta4j.kindAnnotations names 'not valid', 'other..x', '*', which are neither "
+        + "the qualified name of a kind annotation nor a package of them as <package>.* (* alone would take every "
+        + "annotation from the other processors): correct them, or remove them");
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadWarningCount(0);
+  }
+
   /** Each field the kind does not have is an error on its own value, naming it and the fields the kind has. */
   @Test
   void eachUnknownFieldIsAnErrorOnItsOwnValue() {
