@@ -262,7 +262,12 @@ final class SpecReader {
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;
     TypeElement existing = elements.getTypeElement(qualified);
-    if (existing != null && !generatedFrom(existing, type)) {
+    if (elements.getPackageElement(qualified) != null) {
+      // javac refuses a class named as a package that has types (or subpackages of this compilation's sources).
+      error("the generated class " + name + " would clash with the package " + qualified + ": javac takes no class "
+          + "and package of one name; set @NeuralNetwork(className = \"...\")", type, nn,
+          Mirrors.written(nn, "className"));
+    } else if (existing != null && !generatedFrom(existing, type)) {
       error("the generated class " + name + " would clash with the existing type " + qualified
           + ": rename that type or set @NeuralNetwork(className = \"...\")", type, nn, Mirrors.written(nn, "className"));
     } else if (existing != null && sources.declares(existing)) {

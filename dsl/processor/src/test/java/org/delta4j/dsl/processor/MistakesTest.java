@@ -439,6 +439,20 @@ class MistakesTest {
     assertThat(c).hadErrorCount(1);
   }
 
+  /** javac refuses a class named as a package, the generated one too, and the package's sources with it. */
+  @Test
+  void aClassNameThatIsAPackagesNameIsAnErrorOnTheValue() {
+    JavaFileObject source = spec("A", "@NeuralNetwork(seed = 1,", "    className = \"Units\") @Input(3)",
+        "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {", "  @Dense(units = 1) void out();", "}");
+    JavaFileObject inPackage = JavaFileObjects.forSourceString("test.Units.Thing",
+        "package test.Units;\n\nclass Thing {}\n");
+    Compilation c = compile(source, inPackage);
+    assertThat(c).hadErrorContaining("the generated class Units would clash with the package test.Units: javac takes "
+        + "no class and package of one name; set @NeuralNetwork(className = \"...\")").inFile(source)
+        .onLineContaining("className");
+    assertThat(c).hadErrorCount(1);
+  }
+
   /** javac generates the source of a class whose name is too long for a file system, and fails writing its class. */
   @Test
   void aClassNameTooLongForAClassFileIsAnErrorOnTheValue() {
