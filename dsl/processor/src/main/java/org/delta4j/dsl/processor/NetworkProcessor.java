@@ -471,14 +471,20 @@ public final class NetworkProcessor extends AbstractProcessor {
       @Override
       public Void visitClass(ClassTree node, Void unused) {
         Tree parent = getCurrentPath().getParentPath().getLeaf();
-        if (!(parent instanceof ClassTree) && !(parent instanceof CompilationUnitTree)) {
-          for (AnnotationTree a : node.getModifiers().getAnnotations()) {
-            String name = a.getAnnotationType().toString();
-            if (name.equals(marker) || name.equals("NeuralNetwork") && simpleNameIsOurs) {
-              trees.printMessage(Diagnostic.Kind.ERROR, "@NeuralNetwork cannot go on " + node.getSimpleName()
-                  + ", declared in a method: javac shows annotation processors no local type; move "
-                  + node.getSimpleName() + " out of the method, into a class or a file of its own", a, unit);
-            }
+        boolean local = !(parent instanceof ClassTree) && !(parent instanceof CompilationUnitTree);
+        // A member of a local or anonymous class is entered with it, as hidden from processors.
+        boolean inLocal = false;
+        for (TreePath p = getCurrentPath().getParentPath(); p != null; p = p.getParentPath()) {
+          inLocal |= !(p.getLeaf() instanceof ClassTree) && !(p.getLeaf() instanceof CompilationUnitTree);
+        }
+        for (AnnotationTree a : local || inLocal ? node.getModifiers().getAnnotations() : List.<AnnotationTree>of()) {
+          String name = a.getAnnotationType().toString();
+          if (name.equals(marker) || name.equals("NeuralNetwork") && simpleNameIsOurs) {
+            trees.printMessage(Diagnostic.Kind.ERROR, "@NeuralNetwork cannot go on " + node.getSimpleName() + (local
+                ? ", declared in a method: javac shows annotation processors no local type; move "
+                    + node.getSimpleName() + " out of the method, into a class or a file of its own"
+                : ", nested in a local or anonymous class: javac shows annotation processors no such type; move "
+                    + node.getSimpleName() + " into a class or a file of its own"), a, unit);
           }
         }
         return super.visitClass(node, unused);

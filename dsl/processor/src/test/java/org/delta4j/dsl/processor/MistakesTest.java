@@ -232,6 +232,25 @@ class MistakesTest {
   }
 
   /**
+   * A spec nested in a local or anonymous class (of a method, a lambda or a field's initializer) is as hidden from
+   * processors as a local spec: an error on its annotation, where it generated nothing without a word.
+   */
+  @Test
+  void aSpecNestedInALocalOrAnonymousClassIsAnError() {
+    JavaFileObject outer = spec("Outer", "class Outer {", "  Object o = new Object() {", "    " + MSE,
+        "    interface InAnonymous {", "      @Dense(units = 1) void out();", "    }", "  };", "  void build() {",
+        "    class Local {", "      " + MSE, "      interface InLocal {", "        @Dense(units = 1) void out();",
+        "      }", "    }", "  }", "}");
+    Compilation c = compile(outer, spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();", "}"));
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on InAnonymous, nested in a local or anonymous class: "
+        + "javac shows annotation processors no such type; move InAnonymous into a class or a file of its own")
+        .inFile(outer).onLine(9);
+    assertThat(c).hadErrorContaining("@NeuralNetwork cannot go on InLocal, nested in a local or anonymous class")
+        .inFile(outer).onLine(16);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  /**
    * What javac shows no processor is beyond the rules, as the README says: with no DSL annotation outside method
    * bodies javac does not run the processor, so a local spec alone generates nothing without a word; a kind
    * annotation on a local variable is not among the elements javac gives processors, so it is not reported.
