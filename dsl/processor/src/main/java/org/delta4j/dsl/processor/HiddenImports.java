@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
@@ -28,16 +27,17 @@ final class HiddenImports {
   private HiddenImports() {}
 
   /**
-   * How a class {@code name} new in {@code pkg} would hide an imported type from a source of this compilation in
-   * {@code pkg} that names it — {@code "org.delta4j.spec.LossFunction from ASpec.java, which imports it on demand
-   * (import org.delta4j.spec.*) and names it LossFunction"} — or null when it hides none (or javac gives no trees).
+   * How a class {@code name} new in {@code pkg} would hide an imported type from a source of this compilation
+   * ({@code sources}) in {@code pkg} that names it — {@code "org.delta4j.spec.LossFunction from ASpec.java, which
+   * imports it on demand (import org.delta4j.spec.*) and names it LossFunction"} — or null when it hides none (or
+   * javac gives no trees).
    */
-  static String hidden(Trees trees, Elements elements, PackageElement pkg, String name) {
+  static String hidden(Trees trees, Elements elements, CompiledSources sources, PackageElement pkg, String name) {
     if (trees == null) {
       return null;
     }
     Set<CompilationUnitTree> units = new LinkedHashSet<>();
-    for (TypeElement type : ElementFilter.typesIn(pkg.getEnclosedElements())) {
+    for (TypeElement type : sources.topLevelIn(elements, pkg)) {
       TreePath path = trees.getPath(type);
       if (path != null) {
         units.add(path.getCompilationUnit());

@@ -277,7 +277,7 @@ final class SpecReader {
           + "earlier output compiled again as a source, or a copy), or set @NeuralNetwork(className = \"...\")", type,
           nn, Mirrors.written(nn, "className"));
     } else if (existing == null) {
-      String hidden = HiddenImports.hidden(trees, elements, elements.getPackageOf(type), name);
+      String hidden = HiddenImports.hidden(trees, elements, sources, elements.getPackageOf(type), name);
       if (hidden != null) {
         // The class would compile, and the sources that name the imported type by its simple name would not.
         error("a class named " + name + " would hide " + hidden + ": set another className, or import that type "

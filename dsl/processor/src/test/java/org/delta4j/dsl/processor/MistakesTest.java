@@ -7,10 +7,15 @@ import static org.delta4j.dsl.processor.Specs.fails;
 import static org.delta4j.dsl.processor.Specs.spec;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.tools.JavaFileObject;
 import org.delta4j.dsl.processor.Specs.Expected;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each class of mistake is exactly one compile error per mistake, on the line at fault (spec bodies start on line 7),
@@ -520,6 +525,21 @@ class MistakesTest {
     assertThat(compile(spec("D", "@NeuralNetwork(className = \"ActivationFunction\") @Input(3)",
         "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface D {", "  @Dense(units = 1) void out();", "}")))
         .succeededWithoutWarnings();
+  }
+
+  /**
+   * Only this compilation's sources are judged for a type the generated class would hide: reading the package's
+   * other types would compile the files of the source path unprocessed, of which javac warns under -Xlint.
+   */
+  @Test
+  void theTypesAGeneratedClassWouldHideAreSoughtInTheCompilationsSourcesAlone(@TempDir Path sourcePath)
+      throws IOException {
+    Files.createDirectories(sourcePath.resolve("test"));
+    Files.writeString(sourcePath.resolve("test/Other.java"), "package test;\n\nclass Other {}\n");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-sourcepath", sourcePath.toString())
+        .compile(spec("A", MSE, "interface A {", "  @Dense(units = 1) void out();", "}"));
+    assertThat(c).succeededWithoutWarnings();
   }
 
   @Test
