@@ -56,7 +56,9 @@ final class HiddenImports {
   private static String hidden(Elements elements, CompilationUnitTree unit, String name) {
     List<String> onDemand = new ArrayList<>();
     for (ImportTree i : unit.getImports()) {
-      MemberSelectTree select = (MemberSelectTree) i.getQualifiedIdentifier();
+      if (!(i.getQualifiedIdentifier() instanceof MemberSelectTree select)) {
+        continue; // an import javac could not parse, reported by javac
+      }
       if (select.getIdentifier().contentEquals(name)) {
         return null; // a single-type import wins over the package's types
       }
