@@ -10,18 +10,23 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 
 /**
  * Finds the type a new class of a package would hide from the package's sources: a type of the package takes its
- * simple name from the types imported on demand ({@code import org.delta4j.spec.*}) and from {@code java.lang}, so a
- * generated class named {@code LossFunction} makes {@code LossFunction.SOFTMAX_CROSS_ENTROPY} of a spec that imports
- * {@code org.delta4j.spec.*} name the generated class, and that spec no longer compiles.
+ * simple name from the types imported on demand ({@code import org.delta4j.spec.*}, {@code import module java.base})
+ * and from {@code java.lang}, so a generated class named {@code LossFunction} makes {@code
+ * LossFunction.SOFTMAX_CROSS_ENTROPY} of a spec that imports {@code org.delta4j.spec.*} name the generated class, and
+ * that spec no longer compiles.
  */
 final class HiddenImports {
   private HiddenImports() {}
@@ -54,29 +59,68 @@ final class HiddenImports {
 
   /** What a class {@code name} of the unit's package would hide from {@code unit}, or null. */
   private static String hidden(Elements elements, CompilationUnitTree unit, String name) {
-    List<String> onDemand = new ArrayList<>();
+    Map<String, String> onDemand = new LinkedHashMap<>(); // each package or type imported on demand, and how
     for (ImportTree i : unit.getImports()) {
-      if (!(i.getQualifiedIdentifier() instanceof MemberSelectTree select)) {
-        continue; // an import javac could not parse, reported by javac
-      }
-      if (select.getIdentifier().contentEquals(name)) {
-        return null; // a single-type import wins over the package's types
-      }
-      if (select.getIdentifier().contentEquals("*")) {
-        onDemand.add(select.getExpression().toString());
+      if (isModuleImport(i)) {
+        String module = i.getQualifiedIdentifier().toString();
+        exported(elements, module).forEach(p -> onDemand.putIfAbsent(p, "import module " + module));
+      } else if (i.getQualifiedIdentifier() instanceof MemberSelectTree select) {
+        if (select.getIdentifier().contentEquals(name)) {
+          return null; // a single-type import wins over the package's types
+        }
+        if (select.getIdentifier().contentEquals("*")) {
+          onDemand.putIfAbsent(select.getExpression().toString(), "import " + select.getExpression() + ".*");
+        }
       }
     }
-    onDemand.add("java.lang");
+    onDemand.putIfAbsent("java.lang", null);
     String file = unit.getSourceFile().getName();
     file = file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-    for (String from : onDemand) {
-      TypeElement type = elements.getTypeElement(from + "." + name);
+    for (Map.Entry<String, String> from : onDemand.entrySet()) {
+      TypeElement type = elements.getTypeElement(from.getKey() + "." + name);
       if (type != null && names(unit, name)) {
-        return type.getQualifiedName() + " from " + file + ", which " + (from.equals("java.lang") ? ""
-            : "imports it on demand (import " + from + ".*) and ") + "names it " + name;
+        return type.getQualifiedName() + " from " + file + ", which " + (from.getValue() == null ? ""
+            : "imports it on demand (" + from.getValue() + ") and ") + "names it " + name;
       }
     }
     return null;
+  }
+
+  /** Whether {@code i} imports a module's packages ({@code import module java.base;}, Java 23 on). */
+  private static boolean isModuleImport(ImportTree i) {
+    try {
+      return Boolean.TRUE.equals(ImportTree.class.getMethod("isModule").invoke(i));
+    } catch (ReflectiveOperationException before23) {
+      return false; // a javac without module imports
+    }
+  }
+
+  /** The packages a module import of {@code module} imports: those it and its transitive requirements export. */
+  private static Set<String> exported(Elements elements, String module) {
+    Set<String> packages = new LinkedHashSet<>();
+    List<ModuleElement> open = new ArrayList<>();
+    Set<ModuleElement> seen = new java.util.HashSet<>();
+    ModuleElement named = elements.getModuleElement(module);
+    if (named != null) {
+      open.add(named);
+    }
+    while (!open.isEmpty()) {
+      ModuleElement m = open.remove(open.size() - 1);
+      if (!seen.add(m)) {
+        continue;
+      }
+      for (ModuleElement.ExportsDirective e : ElementFilter.exportsIn(m.getDirectives())) {
+        if (e.getTargetModules() == null) {
+          packages.add(e.getPackage().getQualifiedName().toString());
+        }
+      }
+      for (ModuleElement.RequiresDirective r : ElementFilter.requiresIn(m.getDirectives())) {
+        if (r.isTransitive()) {
+          open.add(r.getDependency());
+        }
+      }
+    }
+    return packages;
   }
 
   /**

@@ -5,6 +5,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.delta4j.dsl.processor.Specs.compile;
 import static org.delta4j.dsl.processor.Specs.fails;
 import static org.delta4j.dsl.processor.Specs.spec;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
@@ -525,6 +526,19 @@ class MistakesTest {
     assertThat(compile(spec("D", "@NeuralNetwork(className = \"ActivationFunction\") @Input(3)",
         "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface D {", "  @Dense(units = 1) void out();", "}")))
         .succeededWithoutWarnings();
+  }
+
+  /** A module import (Java 25) imports its module's packages on demand, whose types a class of the package hides. */
+  @Test
+  void aClassNameThatWouldHideATypeOfAnImportedModuleIsAnErrorOnTheValue() {
+    assumeTrue(Runtime.version().feature() >= 25, "module imports are Java 25's");
+    JavaFileObject source = spec("A", "import module java.base;", "", "@NeuralNetwork(seed = 1,",
+        "    className = \"List\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface A {",
+        "  @Dense(units = 1) void out();", "  default List<String> names() { return List.of(); }", "}");
+    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor()).withOptions("-Xlint:all").compile(source);
+    assertThat(c).hadErrorContaining("a class named List would hide java.util.List from A.java, which imports it on "
+        + "demand (import module java.base) and names it List").inFile(source).onLineContaining("className");
+    assertThat(c).hadErrorCount(1);
   }
 
   /**
