@@ -122,7 +122,10 @@ final class NetworkClassWriter {
             .addParameter(PATH, "file").addException(IO_EXCEPTION)
             .addStatement("$T.save(network, file)", MODEL_FILES).build());
     for (SpecModel.Accessor a : model.accessors()) {
-      ClassName layerClass = ClassName.bestGuess(a.layerClass());
+      // A top-level class (see SpecReader.layerClass): its package is all before the last dot, whatever the case.
+      int dot = a.layerClass().lastIndexOf('.');
+      ClassName layerClass = ClassName.get(dot < 0 ? "" : a.layerClass().substring(0, dot),
+          a.layerClass().substring(dot + 1));
       type.addMethod(MethodSpec.methodBuilder(a.methodName()).addModifiers(Modifier.PUBLIC).returns(layerClass)
           .addJavadoc("The layer declared by $L.\n\n@return the layer\n", reference(model.spec(), a.methodName()))
           .addStatement(layerClass.equals(LAYER) ? CodeBlock.of("return network.layers().get($L)", a.layerIndex())

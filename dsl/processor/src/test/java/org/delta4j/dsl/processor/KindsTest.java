@@ -605,6 +605,67 @@ class KindsTest {
     }
   }
 
+  /**
+   * An accessor names the class its kind's build returns by its package and name as they are, where a guess from
+   * their case took a package segment that starts with a capital for a class (and failed on a class name that does
+   * not): the generated class did not compile, or the processor failed.
+   */
+  @Test
+  void anAccessorNamesItsLayerClassWhateverTheCaseOfItsPackageAndName(@TempDir Path dir) throws IOException {
+    Path sources = dir.resolve("src/cased/Kinds");
+    Files.createDirectories(sources);
+    String[] layers = {"CasedLayer", "lowerLayer"};
+    for (int i = 0; i < layers.length; i++) {
+      Files.writeString(sources.resolve(layers[i] + ".java"),
+          "package cased.Kinds;\npublic abstract class " + layers[i] + " implements org.delta4j.nn.Layer {}\n");
+      Files.writeString(sources.resolve("Spec" + i + ".java"), String.join("\n", "package cased.Kinds;",
+          "import org.delta4j.spec.*;", "import org.delta4j.tensor.Shape;",
+          "public record Spec" + i + "(String name) implements LayerSpec {",
+          "  static Spec" + i + " read(FieldReader f) { return new Spec" + i + "(f.name()); }",
+          "  public String type() { return \"cased" + i + "\"; }",
+          "  public Spec" + i + " withName(String name) { return new Spec" + i + "(name); }",
+          "  public Shape outputShape(Shape input) { return input; }",
+          "  public void writeFields(FieldWriter out) {}",
+          "  public " + layers[i] + " build(org.delta4j.nn.LayerContext c) {",
+          "    throw new UnsupportedOperationException();", "  }",
+          "}", ""));
+    }
+    Files.writeString(sources.resolve("CasedKinds.java"), String.join("\n", "package cased.Kinds;",
+        "import java.util.List;", "import org.delta4j.spec.*;", "import org.delta4j.tensor.Shape;",
+        "public final class CasedKinds implements KindProvider {",
+        "  public List<LayerKind> layerKinds() {",
+        "    return List.of(",
+        "        new LayerKind(\"cased0\", Spec0::read, new LayerKind.Example(new Spec0(null), Shape.of(3))),",
+        "        new LayerKind(\"cased1\", Spec1::read, new LayerKind.Example(new Spec1(null), Shape.of(3))));",
+        "  }", "}", ""));
+    Path classes = dir.resolve("classes");
+    Path services = classes.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, "cased.Kinds.CasedKinds\n");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path")));
+    try (java.util.stream.Stream<Path> files = Files.list(sources)) {
+      files.forEach(f -> args.add(f.toString()));
+    }
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+    JavaFileObject source = spec("ASpec", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"cased0\") @Retention(RetentionPolicy.SOURCE) @interface Upper {}",
+        "@LayerAnnotation(type = \"cased1\") @Retention(RetentionPolicy.SOURCE) @interface Lower {}",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {",
+        "  @Upper void upper();", "  @Dense(units = 1) void out();", "}",
+        "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface BSpec {",
+        "  @Lower void lower();", "  @Dense(units = 1) void out();", "}");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader))
+          .withOptions("-Xlint:all,-processing", "-Werror", "-cp",
+              System.getProperty("java.class.path") + File.pathSeparator + classes)
+          .compile(source);
+      assertThat(c).succeededWithoutWarnings();
+      assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String().contains("public CasedLayer upper()");
+      assertThat(c).generatedSourceFile("test.BNetwork").contentsAsUtf8String().contains("public lowerLayer lower()");
+    }
+  }
+
   /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
   @Test
   void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {
