@@ -1075,8 +1075,10 @@ final class SpecReader {
         return Layer.class; // every LayerSpec has build; Layer is the answer without it
       }
     });
+    // A class of the unnamed package is named by no class of a package, the generated one among them.
+    boolean nameable = !built.getPackageName().isEmpty() || elements.getPackageOf(spec).isUnnamed();
     if (Layer.class.isAssignableFrom(built) && java.lang.reflect.Modifier.isPublic(built.getModifiers())
-        && built.getEnclosingClass() == null && elements.getTypeElement(built.getName()) != null) {
+        && built.getEnclosingClass() == null && nameable && elements.getTypeElement(built.getName()) != null) {
       return built.getName();
     }
     return Layer.class.getName();

@@ -666,6 +666,54 @@ class KindsTest {
     }
   }
 
+  /**
+   * No class of a package can name one of the unnamed package: a layer class there is an accessor's {@code Layer}
+   * unless the spec is in the unnamed package too, where the generated class did not compile.
+   */
+  @Test
+  void anAccessorReturnsALayerWhereItsClassIsInTheUnnamedPackage(@TempDir Path dir) throws IOException {
+    Path sources = Files.createDirectories(dir.resolve("src"));
+    Files.writeString(sources.resolve("UnnamedLayer.java"),
+        "public abstract class UnnamedLayer implements org.delta4j.nn.Layer {}\n");
+    Files.writeString(sources.resolve("UnnamedSpec.java"), String.join("\n", "import org.delta4j.spec.*;",
+        "import org.delta4j.tensor.Shape;", "public record UnnamedSpec(String name) implements LayerSpec {",
+        "  static UnnamedSpec read(FieldReader f) { return new UnnamedSpec(f.name()); }",
+        "  public String type() { return \"unnamed\"; }",
+        "  public UnnamedSpec withName(String name) { return new UnnamedSpec(name); }",
+        "  public Shape outputShape(Shape input) { return input; }", "  public void writeFields(FieldWriter out) {}",
+        "  public UnnamedLayer build(org.delta4j.nn.LayerContext c) { throw new UnsupportedOperationException(); }",
+        "}", ""));
+    Files.writeString(sources.resolve("UnnamedKinds.java"), String.join("\n", "import java.util.List;",
+        "import org.delta4j.spec.*;", "public final class UnnamedKinds implements KindProvider {",
+        "  public List<LayerKind> layerKinds() {", "    return List.of(new LayerKind(\"unnamed\", UnnamedSpec::read,",
+        "        new LayerKind.Example(new UnnamedSpec(null), org.delta4j.tensor.Shape.of(3))));", "  }", "}", ""));
+    Path classes = dir.resolve("classes");
+    Path services = classes.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, "UnnamedKinds\n");
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), sources.resolve("UnnamedLayer.java").toString(),
+        sources.resolve("UnnamedSpec.java").toString(), sources.resolve("UnnamedKinds.java").toString()));
+    String annotation = "@LayerAnnotation(type = \"unnamed\") @Retention(RetentionPolicy.SOURCE) @interface Unnamed {}";
+    String[] body = {"@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface ASpec {",
+        "  @Unnamed void u();", "  @Dense(units = 1) void out();", "}"};
+    JavaFileObject named = spec("ASpec", "import java.lang.annotation.*;", annotation, String.join("\n", body));
+    JavaFileObject unnamed = JavaFileObjects.forSourceString("ASpec", Specs.HEADER.replace("package test;", "")
+        + "import java.lang.annotation.*;\n" + annotation + "\n" + String.join("\n", body) + "\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      String[] expected = {"test.ANetwork", "public Layer u()", "ANetwork", "public UnnamedLayer u()"};
+      JavaFileObject[] specs = {named, unnamed};
+      for (int i = 0; i < specs.length; i++) {
+        Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader))
+            .withOptions("-Xlint:all,-processing", "-Werror", "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + classes)
+            .compile(specs[i]);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile(expected[2 * i]).contentsAsUtf8String().contains(expected[2 * i + 1]);
+      }
+    }
+  }
+
   /** An annotation meta-annotated as two kinds is an error where it is used, not read as whichever comes first. */
   @Test
   void anAnnotationOfTwoKindsIsAnErrorOnEachUse() {
