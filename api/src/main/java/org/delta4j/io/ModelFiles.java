@@ -476,8 +476,10 @@ public final class ModelFiles {
    */
   private static double d(Path file, int entry, JsonNode n, String key) throws ModelFormatException {
     JsonNode v = n.get(key);
-    if (v == null || v.isNull() || v.isNumber()) {
-      return v == null || v.isNull() ? Double.NaN : v.asDouble();
+    if (v == null || v.isNull()) {
+      return Double.NaN;
+    } else if (v.isNumber()) {
+      return v.asDouble();
     }
     try {
       if (v.isTextual()) {

@@ -146,23 +146,30 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   @Override
   public StructType transformSchema(StructType schema) {
     TrainingData.checkFeatures(schema, getOrDefault(featuresCol)); // a wrong type fails here, not in every task
-    classes(); // reads the input size too
-    TrainingData.checkFeatureSize(schema, getOrDefault(featuresCol), inputSize); // so does a size the schema tells
+    TrainingData.checkFeatureSize(schema, getOrDefault(featuresCol), inputSize()); // so does a size the schema tells
     return outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol),
         getOrDefault(rawPredictionCol), classes());
   }
 
-  /**
-   * The network's classes, read once from the model with its input size (on the reference engine, which every JVM
-   * has).
-   */
+  /** The network's classes (see {@link #readShapes}). */
   private synchronized int classes() {
+    readShapes();
+    return classes;
+  }
+
+  /** The network's inputs a sample (see {@link #readShapes}). */
+  private synchronized int inputSize() {
+    readShapes();
+    return inputSize;
+  }
+
+  /** Reads the network's input size and classes once from the model (on the reference engine, which every JVM has). */
+  private synchronized void readShapes() {
     if (classes == 0) {
       Network network = ModelBytes.network(model, "ref", null);
       inputSize = network.inputShape().intSize();
       classes = network.outputShape().dim(0);
     }
-    return classes;
   }
 
   /**

@@ -437,7 +437,8 @@ final class KindAnnotation {
     } else if (value instanceof Long l) {
       return JSON.numberNode(l);
     } else if (value instanceof Number n) {
-      return Double.isFinite(decimal(n)) ? JSON.numberNode(decimal(n)) : JSON.textNode(n.toString());
+      double d = decimal(n);
+      return Double.isFinite(d) ? JSON.numberNode(d) : JSON.textNode(n.toString());
     } else if (value instanceof Boolean b) {
       return JSON.booleanNode(b);
     } else if (value instanceof String || value instanceof Character) {

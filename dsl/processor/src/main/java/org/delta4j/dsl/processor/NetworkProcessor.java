@@ -255,7 +255,7 @@ public final class NetworkProcessor extends AbstractProcessor {
           + "annotation processor path cannot be loaded: " + kindsProblem, spec);
       return;
     }
-    SpecModel model = new SpecReader(processingEnv, kinds, sources, reportedErrors).read(spec);
+    SpecModel model = new SpecReader(processingEnv, trees, kinds, sources, reportedErrors).read(spec);
     if (model == null) {
       return; // every problem has been reported where it is
     }

@@ -112,11 +112,13 @@ final class SpecReader {
   /**
    * A reader that reads layers, losses and optimizers as the {@code kinds} registered on the processor path, and
    * reports a mistake in the declaration of a kind annotation on it when it is among the compilation's {@code
-   * sources}; the errors {@code reported} are not reported again.
+   * sources}; the errors {@code reported} are not reported again. {@code trees} are javac's trees of the sources, or
+   * null under another compiler.
    */
-  SpecReader(ProcessingEnvironment env, KindRegistry kinds, CompiledSources sources, Set<List<Object>> reported) {
+  SpecReader(ProcessingEnvironment env, Trees trees, KindRegistry kinds, CompiledSources sources,
+      Set<List<Object>> reported) {
     this.elements = env.getElementUtils();
-    this.trees = trees(env);
+    this.trees = trees;
     this.messager = env.getMessager();
     this.kinds = kinds;
     this.sources = sources;
@@ -132,15 +134,6 @@ final class SpecReader {
     String describe() {
       String method = member.getSimpleName() + "()";
       return addedActivation ? "the " + layer.kindLabel() + " after " + method : method;
-    }
-  }
-
-  /** javac's trees of the sources, or null under a compiler that gives none. */
-  private static Trees trees(ProcessingEnvironment env) {
-    try {
-      return Trees.instance(env);
-    } catch (IllegalArgumentException notJavac) {
-      return null;
     }
   }
 

@@ -94,15 +94,10 @@ class NetworkProcessorTest {
 
   @Test
   void generatedCodeIsCleanUnderEveryLintAndDoclint() {
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(EVERYTHING);
+    Compilation c = compiledUnderEveryLint(EVERYTHING);
     assertThat(c).succeededWithoutWarnings();
   }
 
-  /**
-   * A spec nested privately is one the generated class, top-level in its package, cannot see: its Javadoc names the
-   * spec and its methods as code instead of linking to them, so that it stays clean under doclint.
-   */
   /**
    * A spec of a thousand layers generates a class that javac compiles, clean under every lint and doclint, with the
    * layers in order: one chain of a thousand calls would overflow javac's stack.
@@ -118,8 +113,7 @@ class NetworkProcessorTest {
     JavaFileObject source = spec("LongSpec", "/** A long spec. */",
         "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface LongSpec {",
         layers + "}");
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    Compilation c = compiledUnderEveryLint(source);
     assertThat(c).succeededWithoutWarnings();
     NetworkSpec generated = Specs.generatedSpec(c, "test.LongNetwork");
     assertEquals(names, generated.layers().stream().map(LayerSpec::name).toList());
@@ -142,14 +136,17 @@ class NetworkProcessorTest {
         "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface WideSpec {",
         "  /** The block. */", "  @Block(nodes = Unit.class) void block();", "  /** The output. */",
         "  @Dense(units = 1) void out();", "  /** The nodes. */", "  @BlockNodes interface Unit {", nodes + "  }", "}");
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    Compilation c = compiledUnderEveryLint(source);
     assertThat(c).succeededWithoutWarnings();
     LayerSpec block = Specs.generatedSpec(c, "test.WideNetwork").layers().get(0);
     assertEquals(names, ((org.delta4j.autodiff.BlockSpec) block).nodes().stream().map(n -> n.layer().name())
         .toList());
   }
 
+  /**
+   * A spec nested privately is one the generated class, top-level in its package, cannot see: its Javadoc names the
+   * spec and its methods as code instead of linking to them, so that it stays clean under doclint.
+   */
   @Test
   void aPrivatelyNestedSpecGeneratesCodeCleanUnderDoclint() {
     JavaFileObject outer = spec("Outer",
@@ -172,8 +169,7 @@ class NetworkProcessorTest {
         "    }",
         "  }",
         "}");
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(outer);
+    Compilation c = compiledUnderEveryLint(outer);
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.BNetwork").contentsAsUtf8String()
         .contains("The network described by {@code Outer.BSpec}");
@@ -206,8 +202,7 @@ class NetworkProcessorTest {
     JavaFileObject source = spec("IOException", "/** A spec. */",
         "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface IOException {",
         "  /** The output. */", "  @Dense(units = 1) void out();", "}");
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    Compilation c = compiledUnderEveryLint(source);
     assertThat(c).succeededWithoutWarnings();
     assertTrue(generated(c, "test.IOExceptionNetwork").contains("@throws java.io.IOException if the file cannot be "
         + "written"));
@@ -246,8 +241,7 @@ class NetworkProcessorTest {
     JavaFileObject source = spec("ASpec", "/** A spec. */",
         "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)", "public interface ASpec {",
         "  /** The output. */", "  @Dense(units = 1, name = \"a\\u2028b\\u2029c\") void out();", "}");
-    Compilation c = Compiler.javac().withProcessors(new NetworkProcessor())
-        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(source);
+    Compilation c = compiledUnderEveryLint(source);
     assertThat(c).succeededWithoutWarnings();
     assertEquals("a\u2028b\u2029c", Specs.generatedSpec(c, "test.ANetwork").layers().get(0).name());
   }
@@ -297,5 +291,11 @@ class NetworkProcessorTest {
       // through the predictor's array method, which checks the samples and runs them in chunks of bounded work
       assertTrue(source.contains("return Inference.outputs(network, samples);"), k[0]);
     }
+  }
+
+  /** {@code sources} compiled with the processor under every lint and doclint, warnings as errors. */
+  private static Compilation compiledUnderEveryLint(JavaFileObject... sources) {
+    return Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Xlint:all", "-Werror", "-Xdoclint:all").compile(sources);
   }
 }
