@@ -267,7 +267,13 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
         Shape s = from.equals(INPUT) ? input : shapes.get(from)[1];
         in = in == null ? s : merged(n, in, s);
       }
-      Shape out = n.layer().outputShape(in);
+      Shape out;
+      try {
+        out = n.layer().outputShape(in);
+      } catch (IllegalArgumentException e) { // the kind says why; which node of the block, and its input, is said here
+        throw new IllegalArgumentException(what(name) + ": node '" + n.name() + "' (" + n.layer().type()
+            + ") cannot take an input of shape " + in + ": " + e.getMessage(), e);
+      }
       if (out == null) { // said here: the next node, or the network, would take it for an input that does not fit
         throw new IllegalArgumentException(node(n) + ": its outputShape(" + in + ") gave null; a kind gives the "
             + "shape, or throws IllegalArgumentException naming why the input does not fit");

@@ -165,6 +165,26 @@ class BlockSpecTest {
   }
 
   /**
+   * A node whose kind refuses the input it is given is named with that input, through every block around it: the
+   * network said only that the outer block could not take its input, with the kind's words about another shape.
+   */
+  @Test
+  void aNodeThatCannotTakeItsInputIsNamedWithItsInputShape() {
+    BlockSpec inner = new BlockSpec("inner", List.of(
+        BlockSpec.Node.of(new LayerSpec.Dense(4).withName("d"), BlockSpec.INPUT),
+        BlockSpec.Node.of(new org.delta4j.spec.Conv2D(2, 3, org.delta4j.spec.Padding.SAME).withName("c"), "d")),
+        null);
+    BlockSpec outer = new BlockSpec("outer", List.of(BlockSpec.Node.of(inner, BlockSpec.INPUT)), null);
+    String m = assertThrows(IllegalArgumentException.class, () -> outer.outputShape(Shape.of(3))).getMessage();
+    assertTrue(m.startsWith("block 'outer': node 'inner' (block) cannot take an input of shape [3]: block 'inner': "
+        + "node 'c' (conv2d) cannot take an input of shape [4]: "), m);
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3)
+        .layer(outer).loss(LossFunction.MEAN_SQUARED_ERROR).build());
+    assertTrue(e.getMessage().contains("block 'inner': node 'c' (conv2d) cannot take an input of shape [4]"),
+        e.getMessage());
+  }
+
+  /**
    * A block of no nodes, whose output would be its input, is refused naming the block, from Java and from JSON, as is
    * a block whose output is named as its input: an identity is no block (leave it out).
    */
