@@ -292,8 +292,14 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
     if (n.merge() == Merge.ADD) {
       return a;
     }
+    long last = (long) a.last() + b.last(); // two lengths of an int each: their sum, in an int, wrapped to negative
+    if (a.size() / a.last() * last > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what(name) + ": node '" + n.name() + "' cannot join inputs of shapes " + a
+          + " and " + b + " along the last axis: one sample of the joined input would hold " + a.size() / a.last()
+          * last + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")");
+    }
     int[] d = a.dims();
-    d[d.length - 1] += b.last();
+    d[d.length - 1] = (int) last;
     return Shape.of(d);
   }
 

@@ -185,6 +185,24 @@ class BlockSpecTest {
   }
 
   /**
+   * Inputs joined past what one tensor holds are refused naming the node and both shapes: two of 2³⁰ values summed, in
+   * an int, to a negative length, and the block was refused for a shape of [-2147483648] it was never given.
+   */
+  @Test
+  void inputsJoinedPastWhatATensorHoldsAreRefusedNamingTheNode() {
+    BlockSpec wide = new BlockSpec("wide", List.of(BlockSpec.Node.concat(
+        new LayerSpec.Activation(ActivationFunction.RELU).withName("r"), BlockSpec.INPUT, BlockSpec.INPUT)), null);
+    assertEquals("block 'wide': node 'r' cannot join inputs of shapes [1073741824] and [1073741824] along the last "
+        + "axis: one sample of the joined input would hold 2147483648 values, more than one tensor holds (2147483647)",
+        assertThrows(IllegalArgumentException.class, () -> wide.outputShape(Shape.of(1 << 30))).getMessage());
+    String m = assertThrows(IllegalArgumentException.class, () -> wide.outputShape(Shape.of(1000, 1_500_000)))
+        .getMessage();
+    assertTrue(m.startsWith("block 'wide': node 'r' cannot join inputs of shapes [1000, 1500000] and [1000, 1500000] "
+        + "along the last axis: one sample of the joined input would hold 3000000000 values"), m);
+    assertEquals(Shape.of(2, 6), wide.outputShape(Shape.of(2, 3)));
+  }
+
+  /**
    * A block of no nodes, whose output would be its input, is refused naming the block, from Java and from JSON, as is
    * a block whose output is named as its input: an identity is no block (leave it out).
    */
