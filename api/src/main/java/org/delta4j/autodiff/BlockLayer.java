@@ -45,6 +45,9 @@ final class BlockLayer extends TapeLayer {
       }
       Layer layer = n.layer().build(LayerContext.of(c.name() + "/" + n.name(), in, c.engine(), c.dataType(),
           SplitMix64.mix(c.seed() + SplitMix64.mix(i + 1)), ps, bs));
+      if (layer == null) { // as the network says of a layer of its own, where the block dereferenced it
+        throw new IllegalStateException(spec.node(n) + " built no layer (null)");
+      }
       layers.put(n.name(), layer);
       inputShapes.put(n.name(), in);
       parameters.addAll(layer.parameters());

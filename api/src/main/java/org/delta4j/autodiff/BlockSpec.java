@@ -158,7 +158,7 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
   }
 
   /** The node {@code n} of this block and its kind's class, as a message names a kind's own fault. */
-  private String node(Node n) {
+  String node(Node n) {
     return what(name) + ": node '" + n.name() + "' (" + n.layer().getClass().getName() + ")";
   }
 

@@ -272,6 +272,42 @@ class CustomKindsTest {
         && e.getMessage().contains("[m.weight[3, 2]]") && e.getMessage().contains("m.weight[2, 3]"), e.getMessage());
   }
 
+  /** A kind whose build gives no layer, in a block: named as the network names one of its own layers. */
+  record Unbuilt(String name) implements LayerSpec {
+    @Override
+    public String type() {
+      return "unbuilt";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Unbuilt(name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      return null;
+    }
+  }
+
+  /** It was a NullPointerException from inside the block ("Cannot invoke Layer.parameters() because layer is null"). */
+  @Test
+  void aBlockNodeWhoseKindBuildsNoLayerIsNamed() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new BlockSpec("b", List.of(
+        Node.of(new LayerSpec.Dense(3).withName("d"), BlockSpec.INPUT), Node.of(new Unbuilt("u"), "d")), null))
+        .loss(new WeightedMse(1)).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Network.create(spec, engine));
+    assertEquals("block 'b': node 'u' (" + Unbuilt.class.getName() + ") built no layer (null)", e.getMessage());
+  }
+
   /**
    * Declares an output of 2 per sample, and its layer says so too, but gives what {@code gives} makes of its input (by
    * default its input of 3 unchanged), and from its backward pass what {@code givesBack} makes of ∂L/∂output.
