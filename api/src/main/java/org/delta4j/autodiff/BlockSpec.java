@@ -172,9 +172,28 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
       if (n == null) {
         throw new IllegalArgumentException(what(name) + ": node " + named.size() + " is null");
       }
-      int k = counts.merge(n.layer().kindLabel(), 1, Integer::sum);
-      named.add(n.layer().name() != null ? n
-          : new Node(n.layer().withName(n.layer().kindLabel() + k), n.inputs(), n.merge()));
+      LayerSpec l = n.layer();
+      String node = what(name) + ": node " + named.size() + " (" + l.getClass().getName() + ")";
+      if (l.type() == null || l.type().isBlank()) {
+        // as a layer of the network: the type names the node in messages, its JSON and its default name
+        throw new IllegalArgumentException(node + " has no type name: type() returned " + (l.type() == null ? "null"
+            : "'" + l.type() + "'"));
+      }
+      int k = counts.merge(l.kindLabel(), 1, Integer::sum);
+      if (l.name() != null) {
+        named.add(n);
+        continue;
+      }
+      String given = l.kindLabel() + k;
+      LayerSpec renamed = l.withName(given);
+      // inputs and the output name nodes: a kind that drops the name given left a node no one could name
+      if (renamed == null || !given.equals(renamed.name())) {
+        String got = renamed == null ? "null" : "a layer named " + (renamed.name() == null ? "null"
+            : "'" + renamed.name() + "'");
+        throw new IllegalArgumentException(node + ": withName(\"" + given + "\") gave " + got + "; a kind gives a "
+            + "copy of itself under the name asked");
+      }
+      named.add(new Node(renamed, n.inputs(), n.merge()));
     }
     return List.copyOf(named);
   }

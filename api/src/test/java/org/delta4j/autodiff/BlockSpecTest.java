@@ -274,6 +274,57 @@ class BlockSpecTest {
     });
   }
 
+  /** The identity, of the type given, whose withName gives null ("null"), itself as it is ("ignored") or a copy. */
+  private record Misnamed(String name, String type, String renaming) implements LayerSpec {
+    @Override
+    public LayerSpec withName(String name) {
+      return switch (renaming) {
+        case "null" -> null;
+        case "ignored" -> this;
+        default -> new Misnamed(name, type, renaming);
+      };
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public Layer build(LayerContext c) {
+      throw new UnsupportedOperationException("a spec's checks only");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
+  /**
+   * A node of a kind without a type name is refused, as a layer of the network is: it was named "null1", and the
+   * network around the block failed with a NullPointerException checking its loss. A kind whose withName drops the
+   * default name a node is given is refused naming both: the block failed with a NullPointerException, or said it was
+   * given no layer.
+   */
+  @Test
+  void aNodeWithoutATypeNameOrThatDropsTheNameItIsGivenIsRefusedNamingIt() {
+    String kind = Misnamed.class.getName();
+    for (String type : java.util.Arrays.asList(null, " ")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockSpec("b", List.of(
+          BlockSpec.Node.of(new LayerSpec.Dense(2).withName("d"), BlockSpec.INPUT),
+          BlockSpec.Node.of(new Misnamed(null, type, "kept"), "d")), null));
+      assertEquals("block 'b': node 1 (" + kind + ") has no type name: type() returned "
+          + (type == null ? "null" : "' '"), e.getMessage());
+    }
+    assertEquals("block 'b': node 0 (" + kind + "): withName(\"odd1\") gave null; a kind gives a copy of itself under "
+        + "the name asked", assertThrows(IllegalArgumentException.class, () -> new BlockSpec("b", List.of(
+            BlockSpec.Node.of(new Misnamed(null, "odd", "null"), BlockSpec.INPUT)), null)).getMessage());
+    assertEquals("block 'b': node 0 (" + kind + "): withName(\"odd1\") gave a layer named null; a kind gives a copy "
+        + "of itself under the name asked", assertThrows(IllegalArgumentException.class, () -> new BlockSpec("b",
+            List.of(BlockSpec.Node.of(new Misnamed(null, "odd", "ignored"), BlockSpec.INPUT)), null)).getMessage());
+    assertEquals("odd1", new BlockSpec("b", List.of(BlockSpec.Node.of(new Misnamed(null, "odd", "kept"),
+        BlockSpec.INPUT)), null).output());
+  }
+
   @Test
   void aNodeTheOutputDoesNotDependOnIsRejectedNamingIt() {
     // Listed backwards without naming the output: the last listed, 'hidden', would be the output and 'out' dead.
