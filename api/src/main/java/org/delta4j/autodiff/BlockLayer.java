@@ -48,6 +48,16 @@ final class BlockLayer extends TapeLayer {
       if (layer == null) { // as the network says of a layer of its own, where the block dereferenced it
         throw new IllegalStateException(spec.node(n) + " built no layer (null)");
       }
+      // held to what its spec declared, as the network holds its own layers: the shapes and parameters of the block
+      // are the declared ones, so a layer that says otherwise was blamed on the node after it, or on a merge
+      List<String> made = layer.parameters().stream().map(p -> p.name() + p.value().shape()).toList();
+      List<String> declared = ps.values().stream().map(p -> p.name() + p.value().shape()).toList();
+      Shape out = shapes.get(n.name())[1];
+      if (!made.equals(declared) || !layer.outputShape().equals(out)) {
+        throw new IllegalStateException(spec.node(n) + " declares parameters " + declared + " and output shape " + out
+            + " for input " + in + ", but the layer it built has parameters " + made + " and output shape "
+            + layer.outputShape());
+      }
       layers.put(n.name(), layer);
       inputShapes.put(n.name(), in);
       parameters.addAll(layer.parameters());

@@ -308,6 +308,83 @@ class CustomKindsTest {
     assertEquals("block 'b': node 'u' (" + Unbuilt.class.getName() + ") built no layer (null)", e.getMessage());
   }
 
+  /** Declares an output of 2 per sample, but builds a layer that says, and gives, its input of 3 unchanged. */
+  record Misdeclared(String name) implements LayerSpec {
+    @Override
+    public String type() {
+      return "misdeclared";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Misdeclared(name);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return Shape.of(2);
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+
+    @Override
+    public Layer build(LayerContext c) {
+      return new Layer() {
+        @Override
+        public String name() {
+          return c.name();
+        }
+
+        @Override
+        public Shape inputShape() {
+          return c.inputShape();
+        }
+
+        @Override
+        public Shape outputShape() {
+          return c.inputShape();
+        }
+
+        @Override
+        public Tensor forward(Tensor input, Mode mode) {
+          return input;
+        }
+
+        @Override
+        public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
+          return gradOutput;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+          return List.of();
+        }
+      };
+    }
+  }
+
+  /**
+   * A block node whose layer contradicts what its kind declared, its output shape or its parameters, is named as the
+   * network names a layer of its own that does: the node after it was blamed for an input it was never built for
+   * ("b/d: input has shape [2, 3] but the layer expects [N, 2]"), or a merge failed ("reshape: cannot reshape [2, 6]").
+   */
+  @Test
+  void aBlockNodeWhoseLayerIsNotWhatItsKindDeclaresIsNamed() {
+    NetworkSpec shape = NetworkSpec.builder().input(3).layer(new BlockSpec("b", List.of(
+        Node.of(new Misdeclared("l"), BlockSpec.INPUT), Node.of(new LayerSpec.Dense(2).withName("d"), "l")), null))
+        .loss(new WeightedMse(1)).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Network.create(shape, engine));
+    assertEquals("block 'b': node 'l' (" + Misdeclared.class.getName() + ") declares parameters [] and output shape "
+        + "[2] for input [3], but the layer it built has parameters [] and output shape [3]", e.getMessage());
+    NetworkSpec parameters = NetworkSpec.builder().input(3).layer(new BlockSpec("b", List.of(
+        Node.of(new Miswired("m"), BlockSpec.INPUT)), null)).loss(new WeightedMse(1)).build();
+    e = assertThrows(IllegalStateException.class, () -> Network.create(parameters, engine));
+    assertEquals("block 'b': node 'm' (" + Miswired.class.getName() + ") declares parameters [b.m:weight[3, 2]] and "
+        + "output shape [2] for input [3], but the layer it built has parameters [b/m.weight[2, 3], b/m.bias[2]] and "
+        + "output shape [2]", e.getMessage());
+  }
+
   /**
    * Declares an output of 2 per sample, and its layer says so too, but gives what {@code gives} makes of its input (by
    * default its input of 3 unchanged), and from its backward pass what {@code givesBack} makes of ∂L/∂output.
