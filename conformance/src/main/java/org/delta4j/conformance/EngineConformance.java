@@ -467,6 +467,40 @@ public abstract class EngineConformance extends AutodiffConformance {
     }
   }
 
+  /**
+   * y + 0·x is NaN where x is NaN or infinite, as IEEE 754 arithmetic gives it (and PyTorch's add with alpha = 0): in
+   * axpy, and in the updates at a learning rate of 0 (a cosine schedule's last) or a momentum of 0, which move w by
+   * 0·v. The ND4J engine's BLAS axpy returned at once for α = 0 and left y as it was, a diverged gradient unseen.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aZeroFactorOfANonFiniteValueIsNaN(DataType type) {
+    Kernels k = engine().kernels();
+    Shape s = Shape.of(4);
+    double[] g = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 2};
+    double nan = Double.NaN;
+    Tensor y = engine().tensor(type, s, 1, 1, 1, 1);
+    k.axpy(0, engine().tensor(type, s, g), y);
+    assertEquals(java.util.Arrays.toString(new double[] {nan, nan, nan, 1}), java.util.Arrays.toString(
+        y.toDoubleArray()), "y + 0·x");
+
+    Map<String, double[]> updated = new LinkedHashMap<>();
+    Tensor w = engine().tensor(type, s, 1, 1, 1, 1);
+    k.momentumUpdate(w, engine().tensor(type, s, g), engine().zeros(type, s), 0, 0.9, false);
+    updated.put("momentum at a rate of 0", w.toDoubleArray());
+    w = engine().tensor(type, s, 1, 1, 1, 1);
+    k.momentumUpdate(w, engine().tensor(type, s, g), engine().zeros(type, s), 0.5, 0, true); // w − α(g + 0·v)
+    updated.put("Nesterov momentum of 0", new double[] {w.getDouble(0), w.getDouble(1), w.getDouble(2), 1});
+    w = engine().tensor(type, s, 1, 1, 1, 1);
+    k.adaGradUpdate(w, engine().tensor(type, s, g), engine().zeros(type, s), 0, 1e-8);
+    updated.put("AdaGrad at a rate of 0", w.toDoubleArray());
+    w = engine().tensor(type, s, 1, 1, 1, 1);
+    k.rmsPropUpdate(w, engine().tensor(type, s, g), engine().zeros(type, s), 0, 0.9, 1e-8);
+    updated.put("RMSProp at a rate of 0", w.toDoubleArray());
+    updated.forEach((what, values) -> assertEquals(java.util.Arrays.toString(new double[] {nan, nan, nan, 1}),
+        java.util.Arrays.toString(values), what));
+  }
+
   /** sumRows' output has storage of its own: a one-row matrix summed into itself read [1, 2, 3] as [0, 0, 0]. */
   @Test
   void sumRowsRefusesItsMatrixAsItsOutput() {

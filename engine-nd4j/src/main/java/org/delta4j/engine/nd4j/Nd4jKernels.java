@@ -341,8 +341,20 @@ final class Nd4jKernels implements Kernels {
   @Override
   public void axpy(double alpha, Tensor x, Tensor y) {
     KernelArguments.sameShape("axpy", x, y);
-    INDArray yy = nd("axpy", y);
-    blas1().axpy(yy.length(), alpha, nd("axpy", x), yy);
+    axpy(alpha, nd("axpy", x), nd("axpy", y));
+  }
+
+  /**
+   * y ← y + α·x by BLAS, but for α = 0: BLAS then returns at once, leaving y as it is where 0·x is NaN (x NaN or
+   * infinite), as the formula, the reference engine and PyTorch's add with alpha = 0 have it. A learning rate
+   * annealed to 0 must still let a diverged gradient through, as every other step would.
+   */
+  private static void axpy(double alpha, INDArray x, INDArray y) {
+    if (alpha == 0) {
+      y.addi(times(x.dup(), 0));
+      return;
+    }
+    blas1().axpy(y.length(), alpha, x, y);
   }
 
   @Override
@@ -415,13 +427,12 @@ final class Nd4jKernels implements Kernels {
     INDArray ww = nd("momentumUpdate", w);
     INDArray gg = nd("momentumUpdate", g);
     INDArray v = nd("momentumUpdate", velocity);
-    long n = ww.length();
     times(v, momentum).addi(gg); // v ← μv + g
     if (nesterov) {
-      blas1().axpy(n, -learningRate, gg, ww); // w ← w − α(g + μv)
-      blas1().axpy(n, -learningRate * momentum, v, ww);
+      axpy(-learningRate, gg, ww); // w ← w − α(g + μv)
+      axpy(-learningRate * momentum, v, ww);
     } else {
-      blas1().axpy(n, -learningRate, v, ww); // w ← w − αv
+      axpy(-learningRate, v, ww); // w ← w − αv
     }
   }
 
@@ -442,15 +453,14 @@ final class Nd4jKernels implements Kernels {
 
   /** s ← decay·s + gain·g²; w ← w − α·g / (√s + ε) (RMSProp; AdaGrad with decay = gain = 1). */
   private void scaledUpdate(INDArray w, INDArray g, INDArray s, double rate, double decay, double gain, double eps) {
-    long n = w.length();
     INDArray tmp = scratch("update", w);
     g.mul(g, tmp);
     times(s, decay);
-    blas1().axpy(n, gain, tmp, s);
+    axpy(gain, tmp, s);
     Nd4j.exec(new Sqrt(s, tmp));
     Nd4j.exec(new ScalarAdd(tmp, null, tmp, eps));
     g.div(tmp, tmp);
-    blas1().axpy(n, -rate, tmp, w);
+    axpy(-rate, tmp, w);
   }
 
   @Override
