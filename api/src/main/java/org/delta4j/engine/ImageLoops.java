@@ -560,10 +560,10 @@ public final class ImageLoops {
         double sum = 0;
         double product = 0;
         for (int t = from; t < from + size; t++) {
-          if (gateScale == null || !(gs * (b[t] - gk) + gt <= 0)) {
-            sum += a[t];
-            product += a[t] * (b[t] - o);
-          }
+          // a closed gate takes a as 0, not the term away: 0·(b − o) is NaN at an infinite b, as in the default
+          double v = gateScale == null || !(gs * (b[t] - gk) + gt <= 0) ? a[t] : 0;
+          sum += v;
+          product += v * (b[t] - o);
         }
         sums[c] += sum;
         sums[channels + c] += product;

@@ -318,6 +318,35 @@ public abstract class EngineConformance extends AutodiffConformance {
         .toDoubleArray(), combined.toDoubleArray(), Tolerances.of(type));
   }
 
+  /**
+   * A closed gate takes its a as 0, and 0 times an infinite b − origin is NaN: the gated Σa·(b − origin) is NaN, as
+   * the default's ReLU backward pass then product give it (and PyTorch's batch norm after relu's backward pass), and
+   * Σa is the open elements' sum, wherever in a plane of 35 the closed element lies. The reference engine's FLOAT64
+   * loop and the ND4J engine's FLOAT32 loop past its last whole vector skipped a closed element and gave 0 there, while
+   * the ND4J vector loop gave NaN: one channel's sums depended on where its infinity sat.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aClosedGateTimesAnInfiniteCentredValueIsNaN(DataType type) {
+    Engine e = engine();
+    Shape s = Shape.of(1, 1, 5, 7);
+    Tensor one = e.tensor(type, Shape.of(1), 1);
+    ReluGate negated = new ReluGate(e.tensor(type, Shape.of(1), -1), e.zeros(type, Shape.of(1))); // open at b < 0
+    for (int at : new int[] {0, 17, 34}) {
+      double[] b = new double[35];
+      java.util.Arrays.fill(b, -2);
+      b[at] = Double.POSITIVE_INFINITY;
+      double[] a = new double[35];
+      java.util.Arrays.fill(a, 1);
+      Tensor sums = e.zeros(type, Shape.of(1));
+      Tensor products = e.zeros(type, Shape.of(1));
+      e.kernels().channelSumsAndProducts(e.tensor(type, s, a), e.tensor(type, s, b), one, negated, sums, products,
+          e.zeros(type, s));
+      assertEquals("[34.0, NaN]", java.util.Arrays.toString(new double[] {sums.getDouble(0), products.getDouble(0)}),
+          type + " gated sums with ∞ at " + at);
+    }
+  }
+
   /** {f(x), f′(x)·dy} on {@code e}, x and dy of shape [1, n]. */
   private static Tensor[] rectified(Engine e, DataType type, ActivationFunction f, double[] x, double[] dy) {
     Shape s = Shape.of(1, x.length);

@@ -229,11 +229,10 @@ final class ChannelLoops {
       for (; j < size; j++) {
         int at = base + j * Float.BYTES;
         float x = b.bytes.getFloat(at);
-        if (p == null || opens(gateScale, x, gateCentre, gateShift)) {
-          float v = a.bytes.getFloat(at);
-          rowSum += v;
-          rowProduct += v * (x - origin);
-        }
+        // as the vector loop's blend: a closed gate takes a as 0, and 0·(x − origin) is NaN at an infinite x
+        float v = p == null || opens(gateScale, x, gateCentre, gateShift) ? a.bytes.getFloat(at) : 0f;
+        rowSum += v;
+        rowProduct += v * (x - origin);
       }
       total[c] += rowSum;
       product[c] += rowProduct;
