@@ -530,6 +530,41 @@ public abstract class EngineConformance extends AutodiffConformance {
         java.util.Arrays.toString(values), what));
   }
 
+  /**
+   * tanh of a small x is x to within a few units in the last place, as Math.tanh (UnaryOp's formula) and PyTorch give
+   * it, not merely within the absolute tolerance that every value under 1e-5 meets: the ND4J engine's tanh, ND4J's
+   * (1 − e^(−2|x|))/(1 + e^(−2|x|)), gave 0 for 1e-8 in FLOAT32 and lost to that cancellation what |x| is below 1
+   * (three parts in 10⁴ at 1e-4). In the unary kernel, the activation, in place, and at every size the engine routes.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void tanhOfASmallValueIsThatValue(DataType type) {
+    double[] small = {1e-30, -1e-30, 1e-8, -3e-6, 1e-4, -2.5e-3, 0.1, -0.45, 0.7, 3};
+    Kernels k = engine().kernels();
+    for (int copies : new int[] {1, 7000}) { // 10 and 70 000 elements
+      Shape s = Shape.of(copies, small.length);
+      double[] x = new double[copies * small.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = small[i % small.length];
+      }
+      Tensor unary = engine().zeros(type, s);
+      k.unary(org.delta4j.engine.UnaryOp.TANH, engine().tensor(type, s, x), unary);
+      Tensor activation = engine().zeros(type, s);
+      k.activation(ActivationFunction.TANH, 0, engine().tensor(type, s, x), activation);
+      Tensor inPlace = engine().tensor(type, s, x);
+      k.activation(ActivationFunction.TANH, 0, inPlace, inPlace);
+      for (Tensor y : new Tensor[] {unary, activation, inPlace}) {
+        for (int i = 0; i < x.length; i += Math.max(1, x.length / 50)) {
+          double v = type == DataType.FLOAT32 ? (float) x[i] : x[i];
+          double expected = type == DataType.FLOAT32 ? (float) Math.tanh(v) : Math.tanh(v);
+          double ulp = type == DataType.FLOAT32 ? Math.ulp((float) expected) : Math.ulp(expected);
+          assertTrue(Math.abs(y.getDouble(i) - expected) <= 2 * ulp, type + " tanh(" + v + ") of " + x.length
+              + " is " + y.getDouble(i) + " where Math.tanh gives " + expected);
+        }
+      }
+    }
+  }
+
   /** sumRows' output has storage of its own: a one-row matrix summed into itself read [1, 2, 3] as [0, 0, 0]. */
   @Test
   void sumRowsRefusesItsMatrixAsItsOutput() {

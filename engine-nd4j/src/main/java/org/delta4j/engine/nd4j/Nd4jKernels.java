@@ -47,15 +47,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The kernels as ND4J operations: matrix products as one call of the OpenBLAS ND4J ships, with transpose flags, into
  * the existing output ({@link BlasGemm}); the bias add, the rectifiers and softmax on small tensors in Java over the
- * native memory, and a batch's loss by the reference engine's loops on heap copies ({@link SmallArrays}); the other
- * primitives as ND4J's native element-wise, broadcasting, reduction and assignment operations (a comparison or a select
- * makes a boolean array, as ND4J wants); every fused operation overridden with in-place native operations on the
- * tensors themselves or on scratch arrays kept per shape, so that a steady-state training step creates no arrays.
- * Results agree with the reference engine's formulas (see {@link Kernels}). Thread-safe without locks, so that several
- * networks train at once on one engine: the only state is the scratch arrays, kept per thread, and ND4J's native
- * operations and BLAS calls are safe from several threads on distinct arrays (its executioner keeps per-thread op
- * contexts; this engine opens no workspaces, so every array is an ordinary one owned by its tensor or by one thread's
- * scratch). One tensor written from two threads at once is the callers' race, as with any engine.
+ * native memory, tanh there by Math.tanh at every size, and a batch's loss by the reference engine's loops on heap
+ * copies ({@link SmallArrays}); the other primitives as ND4J's native element-wise, broadcasting, reduction and
+ * assignment operations (a comparison or a select makes a boolean array, as ND4J wants); every fused operation
+ * overridden with in-place native operations on the tensors themselves or on scratch arrays kept per shape, so that a
+ * steady-state training step creates no arrays. Results agree with the reference engine's formulas (see {@link
+ * Kernels}). Thread-safe without locks, so that several networks train at once on one engine: the only state is the
+ * scratch arrays, kept per thread, and ND4J's native operations and BLAS calls are safe from several threads on
+ * distinct arrays (its executioner keeps per-thread op contexts; this engine opens no workspaces, so every array is an
+ * ordinary one owned by its tensor or by one thread's scratch). One tensor written from two threads at once is the
+ * callers' race, as with any engine.
  */
 final class Nd4jKernels implements Kernels {
   private final Nd4jEngine engine;
@@ -133,10 +134,37 @@ final class Nd4jKernels implements Kernels {
       case EXP -> Nd4j.exec(new Exp(in, out));
       case LOG -> Nd4j.exec(new Log(in, out));
       case SQRT -> Nd4j.exec(new Sqrt(in, out));
-      case TANH -> Nd4j.exec(new Tanh(in, out));
+      case TANH -> tanh(kernel, x, y);
       case SIGMOID -> Nd4j.exec(new Sigmoid(in, out));
       default -> throw new AssertionError(f);
     }
+  }
+
+  /**
+   * y ← tanh x by Math.tanh, the reference engine's and UnaryOp's formula, over the native memory (split between the
+   * cores). Not ND4J's Tanh, (1 − e^(−2|x|))/(1 + e^(−2|x|)), whose difference cancels for small |x|: tanh 1e-8 came
+   * out 0 in FLOAT32 (PyTorch: 1e-8), and 1e-4 three parts in 10⁴ off. ND4J's op only past 2 GiB into a buffer,
+   * where no ByteBuffer reaches. y may be x: each element is read before it is written.
+   */
+  private void tanh(String kernel, Tensor x, Tensor y) {
+    INDArray in = nd(kernel, x);
+    INDArray out = nd(kernel, y);
+    if (!NativeMemory.addressable(in) || !NativeMemory.addressable(out)) {
+      Nd4j.exec(new Tanh(in, out));
+      return;
+    }
+    NativeMemory a = memory(kernel, x);
+    NativeMemory b = memory(kernel, y);
+    WorkerPool.shared().split(a.length, a.length, (part, from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (a.floats) {
+          b.bytes.putFloat(i * Float.BYTES, (float) Math.tanh(a.bytes.getFloat(i * Float.BYTES)));
+        } else {
+          b.bytes.putDouble(i * Double.BYTES, Math.tanh(a.bytes.getDouble(i * Double.BYTES)));
+        }
+      }
+    });
+    NativeMemory.keep(a, b);
   }
 
   @Override
@@ -260,7 +288,7 @@ final class Nd4jKernels implements Kernels {
       case RELU -> Nd4j.exec(new RectifiedLinear(in, out, 0.0));
       case LEAKY_RELU -> Nd4j.exec(new LeakyReLU(in, out, alpha));
       case SIGMOID -> Nd4j.exec(new Sigmoid(in, out));
-      case TANH -> Nd4j.exec(new Tanh(in, out));
+      case TANH -> tanh("activation", x, y);
       case SOFTMAX -> {
         KernelArguments.matrix("softmax", "x", x);
         if (SmallArrays.applies(x)) {
