@@ -402,20 +402,23 @@ public interface Kernels {
     }
   }
 
-  /** AdaGrad: s ← s + g²; w ← w − α·g / (√s + ε). All three have one shape. */
+  /** AdaGrad: s ← s + g²; w ← w − (α·g) / (√s + ε), the product first, as PyTorch. All three have one shape. */
   default void adaGradUpdate(Tensor w, Tensor g, Tensor sumSquares, double learningRate, double epsilon) {
     KernelArguments.update("adaGradUpdate", w, g, sumSquares);
     scaledUpdate(w, g, sumSquares, learningRate, 1, 1, epsilon);
   }
 
-  /** RMSProp: s ← ρ·s + (1 − ρ)·g²; w ← w − α·g / (√s + ε). All three have one shape. */
+  /** RMSProp: s ← ρ·s + (1 − ρ)·g²; w ← w − (α·g) / (√s + ε), the product first. All three have one shape. */
   default void rmsPropUpdate(Tensor w, Tensor g, Tensor meanSquares, double learningRate, double rho,
       double epsilon) {
     KernelArguments.update("rmsPropUpdate", w, g, meanSquares);
     scaledUpdate(w, g, meanSquares, learningRate, rho, 1 - rho, epsilon);
   }
 
-  /** s ← decay·s + gain·g²; w ← w − α·g / (√s + ε): RMSProp, and AdaGrad with decay = gain = 1. */
+  /**
+   * s ← decay·s + gain·g²; w ← w + (−α·g) / (√s + ε): RMSProp, and AdaGrad with decay = gain = 1. The product before
+   * the quotient, as PyTorch's addcdiv takes it: α·g overflows (α &gt; 1) or underflows (a subnormal g) as there.
+   */
   private void scaledUpdate(Tensor w, Tensor g, Tensor s, double rate, double decay, double gain, double eps) {
     Tensor t = like(g);
     binary(BinaryOp.MULTIPLY, g, g, t);
@@ -423,8 +426,10 @@ public interface Kernels {
     axpy(gain, t, s);
     unary(UnaryOp.SQRT, s, t);
     affine(t, 1, eps, t); //                 √s + ε
-    binary(BinaryOp.DIVIDE, g, t, t);
-    axpy(-rate, t, w);
+    Tensor step = like(g);
+    affine(g, -rate, 0, step); //            −α·g
+    binary(BinaryOp.DIVIDE, step, t, step);
+    binary(BinaryOp.ADD, w, step, w);
   }
 
   /**

@@ -531,6 +531,41 @@ public abstract class EngineConformance extends AutodiffConformance {
   }
 
   /**
+   * AdaGrad and RMSProp step by (α·g)/(√s + ε), the product first, as PyTorch's addcdiv takes it (value·t₁/t₂): at
+   * α = 2 a gradient near the type's largest makes α·g and s infinite, and the weights NaN, as in PyTorch; and at
+   * α = 0.01 the least subnormal gradient's α·g underflows to 0 and moves no weight, as in PyTorch. The ND4J engine
+   * and the defaults divided first: the weights stayed 1 where PyTorch's are NaN, and a gradient of 4.9e-324 moved
+   * one by 4.9e-296.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void adaGradAndRmsPropMultiplyByTheRateBeforeTheyDivide(DataType type) {
+    Kernels k = engine().kernels();
+    double huge = type == DataType.FLOAT32 ? 3e38 : 1.7e308;
+    double tiny = type == DataType.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+    double epsilon = type == DataType.FLOAT32 ? 1e-8 : 1e-30;
+    Shape s = Shape.of(3);
+    Map<String, String> results = new LinkedHashMap<>();
+    for (String rule : new String[] {"AdaGrad", "RMSProp"}) {
+      Tensor w = engine().tensor(type, s, 1, 1, 0);
+      Tensor large = engine().tensor(type, s, huge, -huge, 0);
+      Tensor small = engine().tensor(type, s, 0, 0, tiny);
+      Tensor state = engine().zeros(type, s);
+      for (Tensor g : new Tensor[] {large, small}) {
+        double rate = g == large ? 2 : 0.01;
+        if (rule.equals("AdaGrad")) {
+          k.adaGradUpdate(w, g, state, rate, epsilon);
+        } else {
+          k.rmsPropUpdate(w, g, state, rate, 0.5, epsilon);
+        }
+      }
+      results.put(rule, java.util.Arrays.toString(w.toDoubleArray()));
+    }
+    results.forEach((rule, weights) -> assertEquals("[NaN, NaN, 0.0]", weights, type + " " + rule
+        + " of gradients [" + huge + ", " + -huge + ", 0] at a rate of 2, then [0, 0, " + tiny + "] at 0.01"));
+  }
+
+  /**
    * tanh of a small x is x to within a few units in the last place, as Math.tanh (UnaryOp's formula) and PyTorch give
    * it, not merely within the absolute tolerance that every value under 1e-5 meets: the ND4J engine's tanh, ND4J's
    * (1 − e^(−2|x|))/(1 + e^(−2|x|)), gave 0 for 1e-8 in FLOAT32 and lost to that cancellation what |x| is below 1

@@ -479,16 +479,21 @@ final class Nd4jKernels implements Kernels {
         1 - rho, epsilon);
   }
 
-  /** s ← decay·s + gain·g²; w ← w − α·g / (√s + ε) (RMSProp; AdaGrad with decay = gain = 1). */
+  /**
+   * s ← decay·s + gain·g²; w ← w + (−α·g) / (√s + ε) (RMSProp; AdaGrad with decay = gain = 1): the product before the
+   * quotient, as the reference engine and PyTorch's addcdiv take it, so that α·g overflows or underflows as theirs.
+   */
   private void scaledUpdate(INDArray w, INDArray g, INDArray s, double rate, double decay, double gain, double eps) {
     INDArray tmp = scratch("update", w);
     g.mul(g, tmp);
     times(s, decay);
     axpy(gain, tmp, s);
     Nd4j.exec(new Sqrt(s, tmp));
-    Nd4j.exec(new ScalarAdd(tmp, null, tmp, eps));
-    g.div(tmp, tmp);
-    axpy(-rate, tmp, w);
+    Nd4j.exec(new ScalarAdd(tmp, null, tmp, eps)); //          √s + ε
+    INDArray step = scratch("step", w);
+    Nd4j.exec(new ScalarMultiplication(g, null, step, -rate)); // −α·g
+    Nd4j.exec(new DivOp(step, tmp, step));
+    w.addi(step);
   }
 
   @Override
