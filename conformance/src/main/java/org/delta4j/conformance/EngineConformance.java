@@ -566,6 +566,23 @@ public abstract class EngineConformance extends AutodiffConformance {
   }
 
   /**
+   * Nesterov momentum steps by α·(g + μ·v), the sum formed first, as PyTorch's SGD takes it (g.add(v, alpha=μ), then
+   * the step): a gradient near the type's largest with v = g makes g + μ·v infinite, and the weights −∞ and ∞, as in
+   * PyTorch. The ND4J engine added α·g and α·μ·v to w one at a time, and moved them by a finite −1.9·α·g.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void nesterovMomentumSumsTheGradientAndTheVelocityFirst(DataType type) {
+    double huge = type == DataType.FLOAT32 ? 3e38 : 1.7e308;
+    Shape s = Shape.of(2);
+    Tensor w = engine().tensor(type, s, 1, 1);
+    engine().kernels().momentumUpdate(w, engine().tensor(type, s, huge, -huge), engine().zeros(type, s), 0.1, 0.9,
+        true);
+    assertEquals("[-Infinity, Infinity]", java.util.Arrays.toString(w.toDoubleArray()), type + " Nesterov step of "
+        + huge);
+  }
+
+  /**
    * tanh of a small x is x to within a few units in the last place, as Math.tanh (UnaryOp's formula) and PyTorch give
    * it, not merely within the absolute tolerance that every value under 1e-5 meets: the ND4J engine's tanh, ND4J's
    * (1 − e^(−2|x|))/(1 + e^(−2|x|)), gave 0 for 1e-8 in FLOAT32 and lost to that cancellation what |x| is below 1

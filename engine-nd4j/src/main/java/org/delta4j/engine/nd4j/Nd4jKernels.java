@@ -456,9 +456,11 @@ final class Nd4jKernels implements Kernels {
     INDArray gg = nd("momentumUpdate", g);
     INDArray v = nd("momentumUpdate", velocity);
     times(v, momentum).addi(gg); // v ← μv + g
-    if (nesterov) {
-      axpy(-learningRate, gg, ww); // w ← w − α(g + μv)
-      axpy(-learningRate * momentum, v, ww);
+    if (nesterov) { // w ← w − α(g + μv), the sum first as PyTorch forms it, so that it overflows where theirs does
+      INDArray step = scratch("step", ww);
+      Nd4j.exec(new ScalarMultiplication(v, null, step, momentum));
+      step.addi(gg);
+      axpy(-learningRate, step, ww);
     } else {
       axpy(-learningRate, v, ww); // w ← w − αv
     }
