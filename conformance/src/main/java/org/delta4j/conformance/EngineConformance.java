@@ -583,6 +583,24 @@ public abstract class EngineConformance extends AutodiffConformance {
   }
 
   /**
+   * A channel holding an infinity has that infinity for its mean and NaN for its variance (∞ − ∞), as Σx/M and
+   * PyTorch's batch statistics give them, wherever in the channel the infinity lies: the reference engine's FLOAT32
+   * moments, sums shifted by each channel's first value, gave a NaN mean where that first value was the infinity.
+   */
+  @ParameterizedTest
+  @EnumSource(DataType.class)
+  void aChannelHoldingAnInfinityHasItForItsMean(DataType type) {
+    double inf = Double.POSITIVE_INFINITY;
+    Shape s = Shape.of(1, 3, 4);
+    Tensor x = engine().tensor(type, s, inf, 1, 2, 3, 1, 2, inf, 3, -inf, -1, -2, -3);
+    Tensor mean = engine().zeros(type, Shape.of(3));
+    Tensor variance = engine().zeros(type, Shape.of(3));
+    engine().kernels().channelMoments(x, mean, variance, engine().zeros(type, s));
+    assertEquals("[Infinity, Infinity, -Infinity] [NaN, NaN, NaN]", java.util.Arrays.toString(mean.toDoubleArray())
+        + " " + java.util.Arrays.toString(variance.toDoubleArray()), type + " moments of three channels");
+  }
+
+  /**
    * tanh of a small x is x to within a few units in the last place, as Math.tanh (UnaryOp's formula) and PyTorch give
    * it, not merely within the absolute tolerance that every value under 1e-5 meets: the ND4J engine's tanh, ND4J's
    * (1 − e^(−2|x|))/(1 + e^(−2|x|)), gave 0 for 1e-8 in FLOAT32 and lost to that cancellation what |x| is below 1

@@ -888,7 +888,9 @@ final class RefKernels implements Kernels {
     int size = (int) (x.size() / x.shape().dim(0) / c);
     float[] k = ref("channelMoments", mean).floats; // each channel's first value, usually within a few σ, until μ
     for (int i = 0; i < c; i++) {
-      k[i] = rx.floats[i * size];
+      // 0 for an infinite first value: shifted by it, every x − k were NaN or ±∞ and μ = k + Σ(x − k)/M NaN, not ±∞
+      float first = rx.floats[i * size];
+      k[i] = Float.isFinite(first) ? first : 0;
     }
     if (shiftedMoments(x, rx, k, ref("channelMoments", variance).floats, c)) {
       shiftedMoments(x, rx, k, ref("channelMoments", variance).floats, c); // about μ now, which k holds
