@@ -25,6 +25,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -255,7 +256,13 @@ final class SpecReader {
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;
     TypeElement existing = elements.getTypeElement(qualified);
-    if (elements.getPackageElement(qualified) != null) {
+    TypeElement nested = name.indexOf('$') < 0 ? null : nestedOfBinaryName(elements.getPackageOf(type), qualified);
+    if (nested != null) {
+      // Its class file is the generated class's; javac fails on the generated source, far from the spec.
+      error("the generated class " + name + " would clash with the nested type " + nested.getQualifiedName()
+          + ", whose class file is " + name + ".class: set another className", type, nn,
+          Mirrors.written(nn, "className"));
+    } else if (elements.getPackageElement(qualified) != null) {
       // javac refuses a class named as a package that has types (or subpackages of this compilation's sources).
       error("the generated class " + name + " would clash with the package " + qualified + ": javac takes no class "
           + "and package of one name; set @NeuralNetwork(className = \"...\")", type, nn,
@@ -279,6 +286,23 @@ final class SpecReader {
       }
     }
     return name;
+  }
+
+  /**
+   * The type nested in a type this compilation's sources declare in {@code pkg}, at any depth, whose binary name (the
+   * name of the class file it writes, {@code Outer$Inner}) is {@code binaryName}; null when there is none. The
+   * package's other types are not read, which would compile a source path's files unprocessed.
+   */
+  private TypeElement nestedOfBinaryName(PackageElement pkg, String binaryName) {
+    List<TypeElement> types = new ArrayList<>(sources.topLevelIn(elements, pkg));
+    for (int i = 0; i < types.size(); i++) {
+      TypeElement t = types.get(i);
+      if (t.getNestingKind() == NestingKind.MEMBER && elements.getBinaryName(t).contentEquals(binaryName)) {
+        return t;
+      }
+      types.addAll(ElementFilter.typesIn(t.getEnclosedElements()));
+    }
+    return null;
   }
 
   /** Whether {@code existing} is what this processor generated from {@code spec} before (an incremental build). */

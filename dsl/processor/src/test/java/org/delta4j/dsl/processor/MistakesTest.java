@@ -298,6 +298,22 @@ class MistakesTest {
   }
 
   /**
+   * A name holding '$' may be the binary name of a nested type, whose class file it would take: javac would fail on
+   * the generated source, far from the spec, so the name is an error on the className value.
+   */
+  @Test
+  void aGeneratedNameThatIsANestedTypesBinaryNameIsAnErrorOnTheClassName() {
+    fails(spec("ASpec", "@NeuralNetwork(className = \"ASpec$Impl\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Dense(units = 1) void out();", "  final class Impl {}", "}"),
+        new Expected("the generated class ASpec$Impl would clash with the nested type test.ASpec.Impl, whose class "
+            + "file is ASpec$Impl.class: set another className", 7));
+    fails(spec("BSpec", "@NeuralNetwork(className = \"Other$Deep$Inner\") @Input(3) "
+        + "@Loss(LossFunction.MEAN_SQUARED_ERROR)", "interface BSpec {", "  @Dense(units = 1) void out();", "}",
+        "class Other {", "  static class Deep {", "    interface Inner {}", "  }", "}"),
+        new Expected("would clash with the nested type test.Other.Deep.Inner", 7));
+  }
+
+  /**
    * A source of this compilation marked as generated from the spec (an earlier output passed again as a source, or a
    * copy) cannot be replaced — javac's filer refuses — so it is an error on the spec naming the clash.
    */
