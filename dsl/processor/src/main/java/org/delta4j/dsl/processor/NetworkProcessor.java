@@ -270,6 +270,19 @@ public final class NetworkProcessor extends AbstractProcessor {
       Mirrors.error(processingEnv.getMessager(), message, spec, nn, chosen);
       return;
     }
+    String twin = generated.keySet().stream().filter(g -> g.equalsIgnoreCase(qualified) && !g.equals(qualified))
+        .findFirst().orElse(null);
+    if (twin != null) {
+      // javac writes both, and on such a file system the second class file overwrites the first without a word.
+      generated.remove(qualified);
+      AnnotationMirror nn = Mirrors.find(spec, "NeuralNetwork");
+      String message = "the generated class " + qualified + " differs only in case from " + twin + ", generated from "
+          + generated.get(twin) + ": on a case-insensitive file system (Windows, macOS) their class files are one "
+          + "file, and one class would be lost; set @NeuralNetwork(className = \"...\") on " + spec.getSimpleName()
+          + " or on that spec";
+      Mirrors.error(processingEnv.getMessager(), message, spec, nn, Mirrors.written(nn, "className"));
+      return;
+    }
     try {
       NetworkClassWriter.writeTo(model, processingEnv.getFiler());
     } catch (IOException e) {

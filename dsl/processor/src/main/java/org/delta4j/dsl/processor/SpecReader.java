@@ -256,11 +256,19 @@ final class SpecReader {
     }
     String qualified = pkg.isEmpty() ? name : pkg + "." + name;
     TypeElement existing = elements.getTypeElement(qualified);
-    TypeElement nested = name.indexOf('$') < 0 ? null : nestedOfBinaryName(elements.getPackageOf(type), qualified);
+    TypeElement nested = name.indexOf('$') < 0 ? null : classFileOf(elements.getPackageOf(type), name, false);
+    TypeElement caseTwin = classFileOf(elements.getPackageOf(type), name, true);
     if (nested != null) {
       // Its class file is the generated class's; javac fails on the generated source, far from the spec.
       error("the generated class " + name + " would clash with the nested type " + nested.getQualifiedName()
           + ", whose class file is " + name + ".class: set another className", type, nn,
+          Mirrors.written(nn, "className"));
+    } else if (caseTwin != null) {
+      // javac writes both, and on such a file system the second class file overwrites the first without a word.
+      String twinFile = binaryName(caseTwin) + ".class";
+      error("the generated class " + name + "'s class file " + name + ".class differs only in case from "
+          + twinFile + ", of " + caseTwin.getQualifiedName() + ": on a case-insensitive file system (Windows, "
+          + "macOS) they are one file, and one class would be lost; set another className", type, nn,
           Mirrors.written(nn, "className"));
     } else if (elements.getPackageElement(qualified) != null) {
       // javac refuses a class named as a package that has types (or subpackages of this compilation's sources).
@@ -289,20 +297,30 @@ final class SpecReader {
   }
 
   /**
-   * The type nested in a type this compilation's sources declare in {@code pkg}, at any depth, whose binary name (the
-   * name of the class file it writes, {@code Outer$Inner}) is {@code binaryName}; null when there is none. The
-   * package's other types are not read, which would compile a source path's files unprocessed.
+   * The type a source of this compilation declares in {@code pkg}, at any depth, whose class file would be the one of
+   * a top-level class {@code name} of that package: a nested type whose binary name ({@code Outer$Inner}, its class
+   * file's name) is {@code name}, or with {@code ignoringCase}, a type whose class file's name differs from it only in
+   * case. Null when there is none. The package's other types are not read, which would compile a source path's files
+   * unprocessed; a top-level type of the very name is judged by the caller.
    */
-  private TypeElement nestedOfBinaryName(PackageElement pkg, String binaryName) {
+  private TypeElement classFileOf(PackageElement pkg, String name, boolean ignoringCase) {
     List<TypeElement> types = new ArrayList<>(sources.topLevelIn(elements, pkg));
     for (int i = 0; i < types.size(); i++) {
       TypeElement t = types.get(i);
-      if (t.getNestingKind() == NestingKind.MEMBER && elements.getBinaryName(t).contentEquals(binaryName)) {
+      String file = binaryName(t);
+      if (ignoringCase ? file.equalsIgnoreCase(name) && !file.equals(name)
+          : t.getNestingKind() == NestingKind.MEMBER && file.equals(name)) {
         return t;
       }
       types.addAll(ElementFilter.typesIn(t.getEnclosedElements()));
     }
     return null;
+  }
+
+  /** The binary name of {@code type} without its package: its class file's name, {@code Outer$Inner}. */
+  private String binaryName(TypeElement type) {
+    String binary = elements.getBinaryName(type).toString();
+    return binary.substring(binary.lastIndexOf('.') + 1);
   }
 
   /** Whether {@code existing} is what this processor generated from {@code spec} before (an incremental build). */

@@ -314,6 +314,30 @@ class MistakesTest {
   }
 
   /**
+   * On a case-insensitive file system (Windows, macOS) class files whose names differ only in case are one file, and
+   * javac writes the second over the first: a generated class named so beside a type of the compilation, or beside
+   * another generated class, is an error on the spec that would lose a class.
+   */
+  @Test
+  void aGeneratedNameDifferingOnlyInCaseFromAnotherClassFileIsAnError() {
+    fails(spec("ASpec", "@NeuralNetwork(className = \"Aspec\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("the generated class Aspec's class file Aspec.class differs only in case from ASpec.class, of "
+            + "test.ASpec: on a case-insensitive file system (Windows, macOS) they are one file, and one class would "
+            + "be lost; set another className", 7));
+    fails(spec("BSpec", "@NeuralNetwork(className = \"bspec$IMPL\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface BSpec {", "  @Dense(units = 1) void out();", "  final class Impl {}", "}"),
+        new Expected("differs only in case from BSpec$Impl.class, of test.BSpec.Impl", 7));
+    fails(spec("C", "@NeuralNetwork(className = \"Same\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface C {", "  @Dense(units = 1) void out();", "}",
+        "@NeuralNetwork(className = \"SAME\") @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface D {", "  @Dense(units = 1) void out();", "}"),
+        new Expected("the generated class test.SAME differs only in case from test.Same, generated from test.C: on a "
+            + "case-insensitive file system (Windows, macOS) their class files are one file, and one class would be "
+            + "lost; set @NeuralNetwork(className = \"...\") on D or on that spec", 11));
+  }
+
+  /**
    * A source of this compilation marked as generated from the spec (an earlier output passed again as a source, or a
    * copy) cannot be replaced — javac's filer refuses — so it is an error on the spec naming the clash.
    */
