@@ -116,13 +116,19 @@ final class Mirrors {
   }
 
   /**
-   * Whether every annotation on {@code e} has a known type and each of its members a value of that type, and so do
-   * the DSL's annotations on that type and on its members (a kind annotation's {@code @LayerAnnotation(type = ...)},
-   * a member's {@code @Field}), which say how it is read.
+   * Whether every annotation on {@code e} has a known type and, when the processor reads it (see {@link #read}), each
+   * of its members a value of that type, and so do the DSL's annotations on that type and on its members (a kind
+   * annotation's {@code @LayerAnnotation(type = ...)}, a member's {@code @Field}), which say how it is read.
    */
   static boolean resolved(Elements elements, Element e) {
     for (AnnotationMirror m : annotations(e)) {
-      if (m.getAnnotationType().getKind() == TypeKind.ERROR || !resolved(elements, m)) {
+      if (m.getAnnotationType().getKind() == TypeKind.ERROR) {
+        return false;
+      }
+      if (!read(m)) {
+        continue; // its values never matter, and may name the class the spec generates, which waiting never brings
+      }
+      if (!resolved(elements, m)) {
         return false;
       }
       Element type = m.getAnnotationType().asElement();
@@ -138,6 +144,15 @@ final class Mirrors {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the processor reads the values of {@code m}: a DSL annotation, or one whose type carries a DSL annotation
+   * (a kind annotation) or one javac could not resolve (which may be the DSL's, misspelt).
+   */
+  private static boolean read(AnnotationMirror m) {
+    return name(m).startsWith(PACKAGE) || m.getAnnotationType().asElement().getAnnotationMirrors().stream()
+        .anyMatch(meta -> meta.getAnnotationType().getKind() == TypeKind.ERROR || name(meta).startsWith(PACKAGE));
   }
 
   private static boolean resolved(Elements elements, AnnotationMirror m) {

@@ -98,6 +98,21 @@ class RobustnessTest {
         "}"), 9);
   }
 
+  /**
+   * An annotation the processor does not read may name the class it generates: the spec does not wait for that class,
+   * which only its own generation brings, and javac resolves the name once it is generated.
+   */
+  @Test
+  void anotherAnnotationNamingTheGeneratedClassDoesNotHoldTheSpecBack() {
+    JavaFileObject refers = JavaFileObjects.forSourceString("test.Refers",
+        "package test;\n@interface Refers { Class<?>[] value(); }\n");
+    Compilation c = Specs.compile(spec("ASpec", MSE, "interface ASpec {", "  @Dense(units = 1) void out();",
+        "  @Refers(ANetwork.class) class Holder {}", "  @Refers({ANetwork.class, String.class}) default void help() {}",
+        "}"), refers);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("test.ANetwork");
+  }
+
   /** What javac cannot resolve in a block's nodes, at any depth, is its error alone, as it is in the spec's layers. */
   @Test
   void undefinedOrMisspeltNamesInABlocksNodesAreJavacsErrorsAlone() {
