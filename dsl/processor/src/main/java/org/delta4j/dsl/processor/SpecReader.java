@@ -530,6 +530,16 @@ final class SpecReader {
     return false;
   }
 
+  /** The innermost {@code @NeuralNetwork} interface {@code e} is declared in, at any depth; null when there is none. */
+  private static TypeElement specAround(Element e) {
+    for (Element at = e.getEnclosingElement(); at != null; at = at.getEnclosingElement()) {
+      if (at instanceof TypeElement t && Mirrors.find(t, "NeuralNetwork") != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
   private static String join(List<?> things) {
     return String.join(", ", things.stream().map(Object::toString).toList());
   }
@@ -553,6 +563,15 @@ final class SpecReader {
           + spec.getSimpleName() + ": nest the @BlockNodes interface in " + spec.getSimpleName() + ", as the "
           + "generated class depends on the spec's own source alone (incremental builds recompile it with that "
           + "source only)", method, k.mirror, value);
+      return false;
+    }
+    TypeElement otherSpec = specAround(holder);
+    if (!otherSpec.equals(spec)) {
+      // That spec reads them as its own (see unusedNodes), and would report them as nodes none of its blocks takes.
+      error(k.where() + " takes its nodes from " + holder.getSimpleName() + ", which is declared in "
+          + otherSpec.getSimpleName() + ", another spec: the nodes of a spec nested in " + spec.getSimpleName()
+          + " are that spec's; nest the @BlockNodes interface in " + spec.getSimpleName() + " outside "
+          + otherSpec.getSimpleName(), method, k.mirror, value);
       return false;
     }
     if (openBlocks.contains(holder)) {

@@ -183,6 +183,20 @@ class BlockSpecsTest {
   }
 
   /**
+   * Nodes nested in another spec inside the spec are that spec's, which reports them as its own when no block of its
+   * takes them: the outer spec's block taking them is an error on its nodes value, where the two would disagree.
+   */
+  @Test
+  void nodesNestedInAnotherSpecAreThatSpecsNotTheOuterOnes() {
+    fails(spec("A", HEAD, "interface A {", "  @Block(nodes = Inner.Unit.class) void residual();",
+        "  @Dense(units = 3) void out();", "  " + HEAD, "  interface Inner {", "    @Dense(units = 3) void out();",
+        "    @BlockNodes interface Unit {", "      @Dense(units = 6) void fc1();", "    }", "  }", "}"),
+        new Expected("@Block takes its nodes from Unit, which is declared in Inner, another spec: the nodes of a "
+            + "spec nested in A are that spec's; nest the @BlockNodes interface in A outside Inner", 9),
+        new Expected("Unit declares a block's nodes, but no @Block of Inner takes them", 14));
+  }
+
+  /**
    * A node name the block would refuse is an error on the node that has it, not on the {@code @Block}: the second of
    * two nodes of one name (naming the first), and a node named {@code input}, the name {@code @From} gives the block's
    * input.
