@@ -6,8 +6,10 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
@@ -59,6 +61,8 @@ final class NetworkClassWriter {
    * them would take that name from java.lang there, so the code names it qualified (see {@link SpecModel#qualified}).
    */
   static final Set<String> JAVA_LANG_NAMES = Set.of(STRING.simpleName());
+  /** Named by an accessor of a deprecated layer class, and then named qualified as the names above are. */
+  static final ClassName SUPPRESS_WARNINGS = ClassName.get(SuppressWarnings.class);
   /** The most characters of one string literal: at most 3 bytes each in a class file, whose limit is 65535. */
   private static final int LITERAL_CHARS = 16384;
   /** The most layers one chain of calls adds to the description (see {@link #specCode}). */
@@ -126,10 +130,18 @@ final class NetworkClassWriter {
       int dot = a.layerClass().lastIndexOf('.');
       ClassName layerClass = ClassName.get(dot < 0 ? "" : a.layerClass().substring(0, dot),
           a.layerClass().substring(dot + 1));
-      type.addMethod(MethodSpec.methodBuilder(a.methodName()).addModifiers(Modifier.PUBLIC).returns(layerClass)
+      TypeName returned = a.typeParameters() == 0 ? layerClass : ParameterizedTypeName.get(layerClass,
+          java.util.Collections.nCopies(a.typeParameters(), WildcardTypeName.subtypeOf(Object.class))
+              .toArray(TypeName[]::new));
+      MethodSpec.Builder accessor = MethodSpec.methodBuilder(a.methodName()).addModifiers(Modifier.PUBLIC)
+          .returns(returned)
           .addJavadoc("The layer declared by $L.\n\n@return the layer\n", reference(model.spec(), a.methodName()))
           .addStatement(layerClass.equals(LAYER) ? CodeBlock.of("return network.layers().get($L)", a.layerIndex())
-              : CodeBlock.of("return ($T) network.layers().get($L)", layerClass, a.layerIndex())).build());
+              : CodeBlock.of("return ($T) network.layers().get($L)", returned, a.layerIndex()));
+      for (String warning : a.warnings()) {
+        accessor.addAnnotation(AnnotationSpec.builder(SUPPRESS_WARNINGS).addMember("value", "$S", warning).build());
+      }
+      type.addMethod(accessor.build());
     }
     type.addMethod(MethodSpec.methodBuilder("train").addModifiers(Modifier.PUBLIC).returns(HISTORY)
             .addJavadoc("Trains for {@code epochs} epochs in batches of {@code batchSize}, shuffled from the spec's "

@@ -13,6 +13,10 @@ import org.delta4j.tensor.DataType;
  */
 record SpecModel(TypeElement spec, String packageName, String className, NetworkSpec network, DataType dataType,
     List<Accessor> accessors, Set<String> qualified) {
-  /** One member of the spec: {@code name()} returns layer {@code layerIndex}, a {@code layerClass}. */
-  record Accessor(String methodName, int layerIndex, String layerClass) {}
+  /**
+   * One member of the spec: {@code name()} returns layer {@code layerIndex}, a {@code layerClass} of {@code
+   * typeParameters} type parameters (returned with wildcards, not raw), whose use raises the {@code warnings} the
+   * accessor suppresses ({@code deprecation}, {@code removal}).
+   */
+  record Accessor(String methodName, int layerIndex, String layerClass, int typeParameters, List<String> warnings) {}
 }

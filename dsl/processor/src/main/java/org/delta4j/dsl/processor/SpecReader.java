@@ -182,7 +182,7 @@ final class SpecReader {
       }
       String name = method.getSimpleName().toString();
       if (!checkName(method) && method.getParameters().isEmpty()) {
-        accessors.add(new SpecModel.Accessor(name, parts.size(), layerClass(layer.get(0).layer())));
+        accessors.add(accessor(name, parts.size(), layer.get(0).layer()));
       }
       parts.addAll(layer);
     }
@@ -208,7 +208,11 @@ final class SpecReader {
     DataType dataType = DataType.valueOf(Mirrors.constant(settings.get("dataType")));
     // A type of the package named like a java.lang type hides it there: the generated code names that one in full.
     Set<String> qualified = new java.util.TreeSet<>();
-    for (String name : NetworkClassWriter.JAVA_LANG_NAMES) {
+    Set<String> javaLang = new java.util.TreeSet<>(NetworkClassWriter.JAVA_LANG_NAMES);
+    if (accessors.stream().anyMatch(a -> !a.warnings().isEmpty())) {
+      javaLang.add(NetworkClassWriter.SUPPRESS_WARNINGS.simpleName());
+    }
+    for (String name : javaLang) {
       if (elements.getTypeElement(pkg.isEmpty() ? name : pkg + "." + name) != null) {
         qualified.add(name);
       }
@@ -1115,6 +1119,21 @@ final class SpecReader {
         default -> fields.read(kinds.optimizerKind(type, where)::read);
       });
     });
+  }
+
+  /**
+   * The accessor of the layer {@code layerIndex}, {@code layer}, named {@code method}: its class (see {@link
+   * #layerClass}) with the type parameters and deprecation the compilation sees on it, which would otherwise be
+   * warnings in the generated code (a raw type, the use of a deprecated class) that its user cannot change.
+   */
+  private SpecModel.Accessor accessor(String method, int layerIndex, LayerSpec layer) {
+    String layerClass = layerClass(layer);
+    TypeElement type = elements.getTypeElement(layerClass);
+    Deprecated deprecated = type == null ? null : type.getAnnotation(Deprecated.class);
+    List<String> warnings = deprecated == null ? List.of() : List.of(deprecated.forRemoval() ? "removal"
+        : "deprecation");
+    return new SpecModel.Accessor(method, layerIndex, layerClass, type == null ? 0 : type.getTypeParameters().size(),
+        warnings);
   }
 
   /**

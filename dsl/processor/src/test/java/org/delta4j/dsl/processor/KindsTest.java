@@ -667,6 +667,74 @@ class KindsTest {
   }
 
   /**
+   * An accessor returning a generic or deprecated layer class raises no warning in the generated code, which the user
+   * cannot change: a generic class is returned with wildcards, not raw, and the use of a deprecated one is the
+   * accessor's suppressed warning — written qualified where a type of the spec's package takes the name.
+   */
+  @Test
+  void anAccessorOfAGenericOrDeprecatedLayerClassCompilesWithoutWarnings(@TempDir Path dir) throws IOException {
+    Path sources = Files.createDirectories(dir.resolve("src/marked"));
+    String[] layers = {"GenericLayer", "OldLayer", "GoneLayer"};
+    String[] declarations = {"public abstract class GenericLayer<T, U extends Number>",
+        "@Deprecated public abstract class OldLayer", "@Deprecated(forRemoval = true) public abstract class GoneLayer"};
+    for (int i = 0; i < layers.length; i++) {
+      String name = layers[i];
+      Files.writeString(sources.resolve(name + ".java"), "package marked;\n" + declarations[i]
+          + " implements org.delta4j.nn.Layer {}\n");
+      Files.writeString(sources.resolve("Spec" + i + ".java"), String.join("\n", "package marked;",
+          "import org.delta4j.spec.*;", "import org.delta4j.tensor.Shape;",
+          "@SuppressWarnings({\"deprecation\", \"removal\", \"rawtypes\"})",
+          "public record Spec" + i + "(String name) implements LayerSpec {",
+          "  static Spec" + i + " read(FieldReader f) { return new Spec" + i + "(f.name()); }",
+          "  public String type() { return \"marked" + i + "\"; }",
+          "  public Spec" + i + " withName(String name) { return new Spec" + i + "(name); }",
+          "  public Shape outputShape(Shape input) { return input; }",
+          "  public void writeFields(FieldWriter out) {}",
+          "  public " + name + " build(org.delta4j.nn.LayerContext c) {",
+          "    throw new UnsupportedOperationException();", "  }", "}", ""));
+    }
+    Files.writeString(sources.resolve("MarkedKinds.java"), String.join("\n", "package marked;",
+        "import java.util.List;", "import org.delta4j.spec.*;", "import org.delta4j.tensor.Shape;",
+        "public final class MarkedKinds implements KindProvider {",
+        "  public List<LayerKind> layerKinds() {",
+        "    return List.of(",
+        "        new LayerKind(\"marked0\", Spec0::read, new LayerKind.Example(new Spec0(null), Shape.of(3))),",
+        "        new LayerKind(\"marked1\", Spec1::read, new LayerKind.Example(new Spec1(null), Shape.of(3))),",
+        "        new LayerKind(\"marked2\", Spec2::read, new LayerKind.Example(new Spec2(null), Shape.of(3))));",
+        "  }", "}", ""));
+    Path classes = dir.resolve("classes");
+    Path services = classes.resolve("META-INF/services/" + KindProvider.class.getName());
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, "marked.MarkedKinds\n");
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path")));
+    try (java.util.stream.Stream<Path> files = Files.list(sources)) {
+      files.forEach(f -> args.add(f.toString()));
+    }
+    assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+    String kinds = String.join("\n", "import java.lang.annotation.*;",
+        "@LayerAnnotation(type = \"marked0\") @Retention(RetentionPolicy.SOURCE) @interface Generic {}",
+        "@LayerAnnotation(type = \"marked1\") @Retention(RetentionPolicy.SOURCE) @interface Old {}",
+        "@LayerAnnotation(type = \"marked2\") @Retention(RetentionPolicy.SOURCE) @interface Gone {}");
+    JavaFileObject source = spec("ASpec", kinds, "@NeuralNetwork @Input(3) @Loss(LossFunction.MEAN_SQUARED_ERROR)",
+        "interface ASpec {", "  @Generic void generic();", "  @Old void old();", "  @Gone void gone();",
+        "  @Dense(units = 1) void out();", "}");
+    JavaFileObject shadowing = JavaFileObjects.forSourceString("test.SuppressWarnings",
+        "package test;\n/** Takes the name in the package. */\n@interface SuppressWarnings {}\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      for (JavaFileObject[] compiled : new JavaFileObject[][] {{source}, {source, shadowing}}) {
+        Compilation c = Compiler.javac().withProcessors(new NetworkProcessor(loader))
+            .withOptions("-Xlint:all,-processing", "-Werror", "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + classes)
+            .compile(compiled);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile("test.ANetwork").contentsAsUtf8String()
+            .contains("public GenericLayer<?, ?> generic()");
+      }
+    }
+  }
+
+  /**
    * No class of a package can name one of the unnamed package: a layer class there is an accessor's {@code Layer}
    * unless the spec is in the unnamed package too, where the generated class did not compile.
    */
