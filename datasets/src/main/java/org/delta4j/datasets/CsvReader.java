@@ -70,7 +70,9 @@ public final class CsvReader {
     int features = s.width - 1;
     boolean bytes = s.byteValuedExcept(label);
     long values = (long) s.rows * features;
-    ensureMemory(file, s.rows, features, bytes ? values : values * Float.BYTES);
+    // with each sample's class, and the copy of them a ByteImageDataset keeps: a narrow table's labels are most of it
+    long labelBytes = (bytes ? 2L : 1L) * s.rows * Integer.BYTES;
+    ensureMemory(file, s.rows, features, (bytes ? values : values * Float.BYTES) + labelBytes);
     byte[] px = bytes ? new byte[(int) values] : null;
     float[] x = bytes ? null : new float[(int) values];
     int[] ids = new int[s.rows];
@@ -107,7 +109,7 @@ public final class CsvReader {
     missingLabel(file, label, raw, seenOn[0]);
     Classes classes = classes(file, label, raw, seenOn[0]);
     refuseClassCount(file, label, s.rows, classes.names(), raw);
-    int[] y = new int[s.rows];
+    int[] y = ids; // each label's place in the order first seen becomes its class, in place: no second array
     for (int r = 0; r < y.length; r++) {
       y[r] = classes.of()[ids[r]];
     }

@@ -58,6 +58,32 @@ class CsvReaderTest {
     }
   }
 
+  /** {@code rows} lines of a value and a label, {@code i % 200} and {@code i % 2} (fractional: {@code i % 200 + 0.5}). */
+  private Path narrow(String name, int rows, boolean fractional) throws IOException {
+    Path f = dir.resolve(name);
+    try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(f), 1 << 16)) {
+      for (int i = 0; i < rows; i++) {
+        out.write((i % 200) + (fractional ? ".5," : ",") + (i % 2) + "\n");
+      }
+    }
+    return f;
+  }
+
+  /**
+   * A narrow table too large for the heap is refused naming what it needs, never an OutOfMemoryError: a value and a
+   * label a row are a byte of pixels and the labels' ints, twice (the dataset keeps its own copy), and the labels were
+   * left out of the reckoning, so that a table of 3,000,000 such rows was let through by a heap of 24 MiB and ran it
+   * out. In a heap where it fits, it is read.
+   */
+  @Test
+  void aNarrowTableTooLargeForTheHeapIsRefusedCountingItsLabels() throws Exception {
+    Path f = narrow("narrow.csv", 3_000_000, false);
+    String small = SmallHeapRead.run(24, "classification", f);
+    assertTrue(small.startsWith("refused: " + f + ": 3,000,000 rows of 1 values need about "), small);
+    assertTrue(small.contains("give Java more memory (-Xmx"), small);
+    assertEquals("read 3000000 samples", SmallHeapRead.run(96, "classification", f));
+  }
+
   @Test
   void regressionTargets() throws IOException {
     ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);
