@@ -144,9 +144,11 @@ public final class CsvReader {
       featureIndex[c] = targetIndex[c] < 0 ? k++ : -1;
     }
     int features = s.width - targetColumns.length;
-    ensureMemory(file, s.rows, s.width, 3L * s.rows * s.width * Float.BYTES);
+    int targets = targetColumns.length;
+    // the rows as arrays of their own, then the flat copy the dataset makes of them, both held at once
+    ensureMemory(file, s.rows, s.width, s.rows * (rowBytes(features) + rowBytes(targets) + 4L * s.width));
     float[][] x = new float[s.rows][features];
-    float[][] y = new float[s.rows][targetColumns.length];
+    float[][] y = new float[s.rows][targets];
     parseAgain(file, header, s, (row, column, b, length, line) -> {
       float v = number(file, line, column, b, length);
       if (targetIndex[column] >= 0) {
@@ -592,6 +594,15 @@ public final class CsvReader {
           + "(%,d)", subject, (long) rows * columns, Integer.MAX_VALUE - 8));
     }
     Heap.require(subject, bytes);
+  }
+
+  /**
+   * The heap a row of {@code n} floats takes as an array of its own: its header and values, padded to 8 bytes, and
+   * the reference to it: more than its values for a narrow table, as a row of one feature and one of one target take
+   * 64 bytes for 8 of values.
+   */
+  private static long rowBytes(int n) {
+    return (16 + 4L * n + 7) / 8 * 8 + 8;
   }
 
   /** Whether {@code b[0, length)} is only spaces and tabs, or nothing. */

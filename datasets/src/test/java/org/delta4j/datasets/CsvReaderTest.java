@@ -84,6 +84,21 @@ class CsvReaderTest {
     assertEquals("read 3000000 samples", SmallHeapRead.run(96, "classification", f));
   }
 
+  /**
+   * As a classification table, a regression table too large for the heap is refused naming what it needs: its rows,
+   * each an array of its own until the dataset copies them into one, take 32 bytes for a row of one value, and were
+   * reckoned as three times the values, so that 1,000,000 rows of a feature and a target, needing some 70 MiB, were let
+   * through by a heap of 48 MiB and ran it out.
+   */
+  @Test
+  void aNarrowRegressionTableTooLargeForTheHeapIsRefusedCountingItsRows() throws Exception {
+    Path f = narrow("narrow.csv", 1_000_000, true);
+    String small = SmallHeapRead.run(48, "regression", f);
+    assertTrue(small.startsWith("refused: " + f + ": 1,000,000 rows of 2 values need about 68 MiB, more than "),
+        small);
+    assertEquals("read 1000000 samples", SmallHeapRead.run(160, "regression", f));
+  }
+
   @Test
   void regressionTargets() throws IOException {
     ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);
