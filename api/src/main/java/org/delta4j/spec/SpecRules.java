@@ -116,21 +116,27 @@ public final class SpecRules {
   }
 
   /**
-   * What of a layer would hold more values than one tensor can (2³¹ − 1, the length of a Java array): a parameter or
-   * buffer it declares for input {@code in}, or one sample of its output; null if nothing.
+   * The most values one tensor holds: the longest Java array every JVM allocates, a few short of 2³¹ − 1 (HotSpot
+   * refuses an array of 2³¹ − 1 whatever its heap, "Requested array size exceeds VM limit").
+   */
+  static final int MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+
+  /**
+   * What of a layer would hold more values than one tensor can ({@link #MAX_TENSOR_VALUES}): a parameter or buffer it
+   * declares for input {@code in}, or one sample of its output; null if nothing.
    */
   private static String tooLarge(LayerSpec l, Shape in, Shape out) {
     List<ParameterSpec> declared = new ArrayList<>(l.parameters(in));
     declared.addAll(l.buffers(in));
     for (ParameterSpec p : declared) {
-      if (p.shape().size() > Integer.MAX_VALUE) {
+      if (p.shape().size() > MAX_TENSOR_VALUES) {
         return l.type() + " layer '" + l.name() + "': its " + p.role() + " of shape " + p.shape() + " would hold "
-            + p.shape().size() + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")";
+            + p.shape().size() + " values, more than one tensor holds (" + MAX_TENSOR_VALUES + ")";
       }
     }
-    if (out.size() > Integer.MAX_VALUE) {
+    if (out.size() > MAX_TENSOR_VALUES) {
       return l.type() + " layer '" + l.name() + "': one sample of its output, of shape " + out + ", would hold "
-          + out.size() + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")";
+          + out.size() + " values, more than one tensor holds (" + MAX_TENSOR_VALUES + ")";
     }
     return null;
   }

@@ -44,6 +44,22 @@ class NetworkSpecTest {
         spec.summary());
   }
 
+  /**
+   * A tensor of 2³¹ − 1 values is more than one tensor holds: no JVM allocates an array that long, whatever its heap.
+   * A dense layer of 2,147,483,647 units over one input was a valid spec, and building it told the user to give Java
+   * 9 GiB, which would not have done; it is refused with the layer, the shape and the limit. A few units fewer fit.
+   */
+  @Test
+  void aTensorOfTheLargestIntValuesIsMoreThanOneTensorHolds() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(1)
+        .dense(Integer.MAX_VALUE).loss(LossFunction.MEAN_SQUARED_ERROR).build());
+    assertTrue(e.getMessage().contains("dense layer 'dense1': its weight of shape ") && e.getMessage().contains(
+        " would hold 2147483647 values, more than one tensor holds (2147483639)"), e.getMessage());
+    NetworkSpec fits = NetworkSpec.builder().input(1).dense(Integer.MAX_VALUE - 8)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    assertEquals(Shape.of(Integer.MAX_VALUE - 8), fits.outputShape());
+  }
+
   @Test
   void everyProblemIsReportedAtOnce() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> new NetworkSpec(null,
