@@ -56,12 +56,19 @@ public final class CsvReader {
   static final int MAX_FIELD = 1 << 16;
   /** UTF-8's byte order mark, U+FEFF. */
   private static final byte[] BYTE_ORDER_MARK = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+  /** About the heap a distinct label takes beside its text: the string, its entry in a map and its place in lists. */
+  private static final long LABEL_BYTES = 96;
   /** Whole-number pixel values stored as bytes come back unchanged: (v / 255 − 0) / (1 / 255) = v. */
   private static final Normalization AS_IS = new Normalization(0, 1 / 255.0);
 
   private CsvReader() {}
 
-  /** A classification dataset; {@code labelColumn} counts from 0, and −1 means the last column. */
+  /**
+   * A classification dataset; {@code labelColumn} counts from 0, and −1 means the last column.
+   *
+   * @throws IllegalStateException as {@link Heap#outOfMemory} words it, naming the column and how many different
+   *     labels it had read, when the labels kept as class names fill the heap (a continuous column of millions of rows)
+   */
   public static Dataset classification(Path file, int labelColumn, boolean header) throws IOException {
     Objects.requireNonNull(file, "file is null");
     Scan s = scan(file, header);
@@ -79,35 +86,52 @@ public final class CsvReader {
     Map<String, Integer> firstSeen = new HashMap<>();
     List<String> raw = new ArrayList<>();
     int[][] seenOn = {new int[16]}; // the line where each distinct label is first seen, to name a missing one
-    parseAgain(file, header, s, (row, column, b, length, line) -> {
-      if (column == label) {
-        if (blank(b, length)) { // a missing label, which would otherwise become a class named "" (or " ", quoted)
-          throw new IOException(file + ": line " + line + ", column " + column + ": the label is empty");
-        }
-        String text = new String(b, 0, length, StandardCharsets.UTF_8);
-        ids[row] = firstSeen.computeIfAbsent(text, t -> {
-          if (raw.size() == seenOn[0].length) {
-            seenOn[0] = Arrays.copyOf(seenOn[0], 2 * raw.size());
+    long[] labelsRead = {0, 0}; // rows and bytes of label text so far, to say what filled the heap
+    Classes classes;
+    try {
+      parseAgain(file, header, s, (row, column, b, length, line) -> {
+        if (column == label) {
+          if (blank(b, length)) { // a missing label, which would otherwise become a class named "" (or " ", quoted)
+            throw new IOException(file + ": line " + line + ", column " + column + ": the label is empty");
           }
-          seenOn[0][raw.size()] = line;
-          raw.add(t);
-          return raw.size() - 1;
-        });
-        return;
-      }
-      int k = row * features + (column < label ? column : column - 1);
-      if (bytes) {
-        int v = wholeByte(b, length);
-        if (v < 0) {
-          throw changed(file, "line " + line + ", column " + column + " was a whole number 0–255 on the first pass");
+          labelsRead[0] = row + 1L;
+          labelsRead[1] += length;
+          String text = new String(b, 0, length, StandardCharsets.UTF_8);
+          ids[row] = firstSeen.computeIfAbsent(text, t -> {
+            if (raw.size() == seenOn[0].length) {
+              seenOn[0] = Arrays.copyOf(seenOn[0], 2 * raw.size());
+            }
+            seenOn[0][raw.size()] = line;
+            raw.add(t);
+            return raw.size() - 1;
+          });
+          return;
         }
-        px[k] = (byte) v;
-      } else {
-        x[k] = number(file, line, column, b, length);
-      }
-    });
-    missingLabel(file, label, raw, seenOn[0]);
-    Classes classes = classes(file, label, raw, seenOn[0]);
+        int k = row * features + (column < label ? column : column - 1);
+        if (bytes) {
+          int v = wholeByte(b, length);
+          if (v < 0) {
+            throw changed(file, "line " + line + ", column " + column + " was a whole number 0–255 on the first "
+                + "pass");
+          }
+          px[k] = (byte) v;
+        } else {
+          x[k] = number(file, line, column, b, length);
+        }
+      });
+      missingLabel(file, label, raw, seenOn[0]);
+      classes = classes(file, label, raw, seenOn[0]);
+    } catch (OutOfMemoryError e) {
+      // The arrays were reckoned and allocated before: what fills the heap now is the distinct labels, kept as names
+      // to tell them apart, as a continuous column of a large table makes millions of them
+      int distinct = raw.size();
+      raw.clear(); // the room to say so
+      firstSeen.clear();
+      long held = distinct * (LABEL_BYTES + labelsRead[1] / Math.max(labelsRead[0], 1));
+      throw Heap.outOfMemory(String.format(Locale.ROOT, "%s: the %,d different labels in the first %,d rows of column "
+          + "%d, the label column (a continuous column or an identifier rather than classes?), held as class names,",
+          file, distinct, labelsRead[0], label), held, e);
+    }
     refuseClassCount(file, label, s.rows, classes.names(), raw);
     int[] y = ids; // each label's place in the order first seen becomes its class, in place: no second array
     for (int r = 0; r < y.length; r++) {

@@ -99,6 +99,26 @@ class CsvReaderTest {
     assertEquals("read 1000000 samples", SmallHeapRead.run(160, "regression", f));
   }
 
+  /**
+   * A label column of a different label on every row is refused as continuous once it is read; in a table too large
+   * for the heap to hold its labels as class names, running out of memory says so, naming the column, how many
+   * labels and rows had been read, and what would do, where it was an OutOfMemoryError.
+   */
+  @Test
+  void labelsTooManyForTheHeapToHoldAsClassNamesAreNamedWithTheirColumn() throws Exception {
+    Path f = dir.resolve("identifiers.csv");
+    try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(f), 1 << 16)) {
+      for (int i = 0; i < 3_000_000; i++) {
+        out.write((i % 200) + ",id" + i + "\n");
+      }
+    }
+    String small = SmallHeapRead.run(64, "classification", f);
+    assertTrue(small.startsWith("out of memory: " + f + ": the ") && small.contains(" different labels in the first ")
+        && small.contains(" rows of column 1, the label column (a continuous column or an identifier rather than "
+        + "classes?), held as class names, need about "), small);
+    assertTrue(small.contains("give Java more memory (-Xmx"), small);
+  }
+
   @Test
   void regressionTargets() throws IOException {
     ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A reader run in a JVM of its own with a small heap, so that a test sees what a table too large for the memory does
- * (a refusal, or an OutOfMemoryError) without filling its own heap. Prints "read N samples", "refused: message" or the
- * error's name.
+ * (a refusal, or an OutOfMemoryError) without filling its own heap. Prints "read N samples", "refused: message", "out
+ * of memory: message" or the error's name.
  */
 final class SmallHeapRead {
   private SmallHeapRead() {}
@@ -23,6 +23,8 @@ final class SmallHeapRead {
       System.out.println("read " + size + " samples");
     } catch (IOException e) {
       System.out.println("refused: " + e.getMessage());
+    } catch (IllegalStateException e) { // memory that could not be had, as Heap.outOfMemory words it
+      System.out.println("out of memory: " + e.getMessage());
     } catch (OutOfMemoryError e) {
       System.out.println(e);
     }
