@@ -42,25 +42,27 @@ public final class FashionMnist {
   private static final String BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
 
   /**
-   * The four files: name, the MD5 of the compressed file as published by the dataset's authors, and the SHA-256 of
-   * its decompressed contents (which does not depend on how the file was compressed).
+   * The four files: name, the size and MD5 of the compressed file as published by the dataset's authors, and the
+   * SHA-256 of its decompressed contents (which does not depend on how the file was compressed).
    */
   enum File {
-    TRAIN_IMAGES("train-images-idx3-ubyte", "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    TRAIN_IMAGES("train-images-idx3-ubyte", 26_421_880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
         "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-    TRAIN_LABELS("train-labels-idx1-ubyte", "25c81989df183df01b3e8a0aad5dffbe",
+    TRAIN_LABELS("train-labels-idx1-ubyte", 29_515, "25c81989df183df01b3e8a0aad5dffbe",
         "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-    TEST_IMAGES("t10k-images-idx3-ubyte", "bef4ecab320f06d8554ea6380940ec79",
+    TEST_IMAGES("t10k-images-idx3-ubyte", 4_422_102, "bef4ecab320f06d8554ea6380940ec79",
         "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-    TEST_LABELS("t10k-labels-idx1-ubyte", "bb300cfdad3c16e7a12a480ee83cd310",
+    TEST_LABELS("t10k-labels-idx1-ubyte", 5_148, "bb300cfdad3c16e7a12a480ee83cd310",
         "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
 
     final String stem;
+    final long publishedBytes;
     final String publishedMd5;
     final String contentSha256;
 
-    File(String stem, String publishedMd5, String contentSha256) {
+    File(String stem, long publishedBytes, String publishedMd5, String contentSha256) {
       this.stem = stem;
+      this.publishedBytes = publishedBytes;
       this.publishedMd5 = publishedMd5;
       this.contentSha256 = contentSha256;
     }
@@ -183,8 +185,9 @@ public final class FashionMnist {
   /**
    * Downloads the four files from the dataset's official location into {@code directory} (created if needed), each
    * verified against the published MD5 and the SHA-256 of its contents, and moved into place only when complete and
-   * verified. Files already present and valid are kept; partial files of killed downloads are removed. Needs the
-   * network; nothing else in Delta4j does.
+   * verified; a server that sends more than a file's published size is refused as soon as it does. Files already
+   * present and valid are kept; partial files of killed downloads are removed. Needs the network; nothing else in
+   * Delta4j does.
    */
   public static void download(Path directory) throws IOException, InterruptedException {
     download(directory, BASE_URL);
@@ -203,18 +206,19 @@ public final class FashionMnist {
       }
       Path temp = Files.createTempFile(directory, f.stem, ".part");
       try {
-        HttpResponse<Path> response;
+        HttpResponse<InputStream> response;
         try {
           response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + f.stem + ".gz"))
-              .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofFile(temp));
-        } catch (IOException e) { // a refused connection's exception has no message of its own
-          throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: " + e.getClass().getName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ". Without a network, install it with "
-              + "`apt-get install dataset-fashion-mnist` or point --data at a directory holding the four IDX files", e);
+              .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+          throw failed(f, baseUrl, e);
         }
-        if (response.statusCode() != 200) {
-          throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: HTTP "
-              + response.statusCode());
+        try (InputStream body = response.body()) {
+          if (response.statusCode() != 200) {
+            throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: HTTP "
+                + response.statusCode());
+          }
+          receive(body, temp, f, baseUrl);
         }
         String problem = verify(temp, f);
         if (problem != null) {
@@ -225,6 +229,44 @@ public final class FashionMnist {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  /**
+   * Writes the body of {@code f}'s download to {@code temp}, refusing it once it passes the file's published size:
+   * a server that sent without end (a captive portal, a wrong address) filled the disk, since the file was verified
+   * only once complete.
+   */
+  private static void receive(InputStream body, Path temp, File f, String baseUrl) throws IOException {
+    try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+      byte[] buffer = new byte[1 << 16];
+      long received = 0;
+      while (true) {
+        int n;
+        try { // up to one byte past the size, which is enough to refuse
+          n = body.readNBytes(buffer, 0, (int) Math.min(buffer.length, f.publishedBytes + 1 - received));
+        } catch (IOException e) {
+          throw failed(f, baseUrl, e);
+        }
+        if (n == 0) {
+          return;
+        }
+        received += n;
+        if (received > f.publishedBytes) {
+          throw new IOException(String.format(java.util.Locale.ROOT, "downloading %s.gz from %s failed: the server "
+              + "sent more than the %,d bytes the file has; the address does not serve Fashion-MNIST's files", f.stem,
+              baseUrl, f.publishedBytes));
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+  }
+
+  /** A download that failed on the network, said with its cause and the ways to the data without one. */
+  private static IOException failed(File f, String baseUrl, IOException e) {
+    // a refused connection's exception has no message of its own
+    return new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: " + e.getClass().getName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ". Without a network, install it with "
+        + "`apt-get install dataset-fashion-mnist` or point --data at a directory holding the four IDX files", e);
   }
 
   /** Removes the partial files ({@code <name>*.part}) that killed downloads left in {@code directory}. */

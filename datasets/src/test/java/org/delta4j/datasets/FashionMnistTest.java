@@ -71,6 +71,45 @@ class FashionMnistTest {
     }
   }
 
+  /**
+   * A server that sends more than a file's published size is refused as soon as it has, and nothing of it is left: the
+   * download was written to disk to its end before it was verified, so that an address serving without end (a captive
+   * portal, a wrong mirror) filled the disk.
+   */
+  @Test
+  void aServerSendingMoreThanAFileHoldsIsRefusedOnceItHas() throws Exception {
+    long limit = 64L << 20; // what the server sends at most, should the client read on
+    java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, 0); // chunked: no length announced
+      byte[] zeros = new byte[1 << 16];
+      try (var out = exchange.getResponseBody()) {
+        while (sent.get() < limit) {
+          out.write(zeros);
+          sent.addAndGet(zeros.length);
+        }
+      } catch (IOException e) {
+        // the client closed the connection
+      }
+    });
+    server.start();
+    try {
+      Path cache = root.resolve("cache");
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+      IOException e = assertThrows(IOException.class, () -> FashionMnist.download(cache, url));
+      assertEquals("downloading train-images-idx3-ubyte.gz from " + url + " failed: the server sent more than the "
+          + "26,421,880 bytes the file has; the address does not serve Fashion-MNIST's files", e.getMessage());
+      assertTrue(sent.get() < limit, "the server sent all " + sent.get() + " bytes");
+      try (var files = Files.list(cache)) {
+        assertEquals(0, files.count(), "no partial file is left");
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void aDownloadWithoutAConnectionSaysWhatFailedAndWhatToDoInstead() throws Exception {
     Path cache = root.resolve("cache");
