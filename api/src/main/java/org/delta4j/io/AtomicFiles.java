@@ -27,6 +27,8 @@ public final class AtomicFiles {
   }
 
   private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
+  /** The most characters of the target's name that its temporary file's name takes. */
+  private static final int TEMPORARY_PREFIX = 48;
 
   private AtomicFiles() {}
 
@@ -106,7 +108,7 @@ public final class AtomicFiles {
 
   /**
    * Removes the temporary files that writes killed before their move left in {@code dir} (named as this class names
-   * them: {@code .<name>.<hex>.tmp}) and returns how many there were. Only for a directory that no other process is
+   * them: {@code .<name>.<hex>.tmp}, of the target's name its first 48 characters) and returns how many there were. Only for a directory that no other process is
    * writing to at the time, such as one a run holds locked.
    */
   public static int removeStale(Path dir) throws IOException {
@@ -123,8 +125,13 @@ public final class AtomicFiles {
   }
 
   private static Path temporary(Path dir, String name) throws IOException {
+    // A name of its own at most 48 characters long (whole ones, not half a surrogate pair): with the 22 added to it,
+    // a target's name near the 255 bytes a file system allows made one too long, so that the target could not be
+    // written at all
+    String prefix = name.substring(0, name.offsetByCodePoints(0, Math.min(TEMPORARY_PREFIX,
+        name.codePointCount(0, name.length()))));
     for (int attempt = 0; ; attempt++) {
-      Path p = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      Path p = dir.resolve("." + prefix + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       try {
         return Files.createFile(p);
       } catch (FileAlreadyExistsException e) {

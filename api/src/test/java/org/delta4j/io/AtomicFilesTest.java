@@ -44,6 +44,22 @@ class AtomicFilesTest {
   }
 
   /**
+   * A file whose name is as long as a file system allows is written as any other: its temporary file's name, the
+   * target's with 22 characters more, was too long to create, so that nothing could be saved under such a name (and
+   * the error named the temporary file).
+   */
+  @Test
+  void aFileOfTheLongestNameIsWritten() throws IOException {
+    // 253 bytes of UTF-8; and 254, a two-byte character, then four-byte ones whose halves a cut of 48 chars would part
+    for (String name : List.of("m".repeat(250) + ".st", "\u00e9" + "\uD83D\uDE00".repeat(63))) {
+      Path file = dir.resolve(name);
+      AtomicFiles.writeString(file, name);
+      assertEquals(name, Files.readString(file));
+    }
+    assertEquals(2, listing().size());
+  }
+
+  /**
    * A write that fails as a full disk fails ("No space left on device", naming no file) names the file it was
    * writing, and leaves what was there and no temporary file.
    */
