@@ -108,7 +108,12 @@ public final class SafeTensors {
   /** The contents of a file: its tensors in file order, and its metadata. */
   public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
 
-  /** Writes the tensors (in the map's order) and the metadata to {@code file}, atomically. */
+  /**
+   * Writes the tensors (in the map's order) and the metadata to {@code file}, atomically.
+   *
+   * @throws IllegalArgumentException naming the file and the tensor, before anything is written, when a tensor holds
+   *     more bytes than one may here (some 2 GiB, as a reader takes) or the header would pass its limit
+   */
   public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
     Objects.requireNonNull(file, "file is null");
     Objects.requireNonNull(tensors, "tensors is null");
@@ -137,7 +142,13 @@ public final class SafeTensors {
       for (int d : t.shape()) {
         shape.add(d);
       }
-      long end = offset + (long) t.values().length * t.dataType().bytes();
+      long bytes = (long) t.values().length * t.dataType().bytes();
+      if (bytes > MAX_TENSOR_BYTES) { // a file no reader would take, whose bytes no buffer holds: refused up front
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: tensor '%s' of shape %s and type %s holds "
+            + "%,d bytes, more than the %,d one tensor may hold in a safetensors file here", file, e.getKey(),
+            Arrays.toString(t.shape()), dtype(t.dataType()), bytes, MAX_TENSOR_BYTES));
+      }
+      long end = offset + bytes;
       node.putArray("data_offsets").add(offset).add(end);
       update(layout, e.getKey(), t.dataType(), t.shape(), offset, end);
       offset = end;

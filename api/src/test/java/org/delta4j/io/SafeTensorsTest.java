@@ -125,6 +125,31 @@ class SafeTensorsTest {
   }
 
   /**
+   * A tensor of more bytes than one may hold in a file (some 2 GiB: 268,435,457 F64 values) is refused before anything
+   * is written, naming the file, the tensor, its shape and both sizes, as a reader refuses it: its bytes were counted
+   * in an int, which wrapped round, and the write failed with "capacity < 0". Its values alone take 2 GiB, so the
+   * write runs in a JVM of its own with 4 GiB, when the machine has them to spare.
+   */
+  @Test
+  void aTensorOfMoreBytesThanAFileTakesIsRefusedBeforeAnythingIsWritten() throws Exception {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean();
+    assumeTrue(os.getFreeMemorySize() > 6L << 30, "the machine has not 6 GiB free for a 4 GiB JVM");
+    int count = (int) (SafeTensors.MAX_TENSOR_BYTES / 8 + 3);
+    Path f = dir.resolve("large.safetensors");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g",
+        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), LargeTensorWrite.class.getName(),
+        String.valueOf(count), f.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the write did not finish");
+    assertEquals("java.lang.IllegalArgumentException: " + f + ": tensor 'w' of shape [268435457] and type F64 holds "
+        + "2,147,483,656 bytes, more than the 2,147,483,632 one tensor may hold in a safetensors file here", out);
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "nothing was written");
+    }
+  }
+
+  /**
    * A file whose tensors, read as doubles, need more than the heap can still give is refused before any is read,
    * naming the size, where reading ran out of memory: 2 GiB of F32 values (a sparse file, so that writing it costs
    * nothing) are 4 GiB of doubles.
