@@ -18,8 +18,9 @@ import org.delta4j.io.Heap;
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
  * or more bytes than the dimensions announce, bytes after a compressed file's gzip data — is an {@link IOException}
  * naming the file and what is wrong, as is a device, pipe or socket given for a file. What the header claims is never
- * allocated on trust: a raw file's claim is checked against its size, and a compressed file's memory grows with the
- * data actually read. Data larger than the heap can still give is refused before it is read, naming the size it needs.
+ * allocated on trust: a raw file's claim is checked against its size, and a compressed file's against the data it
+ * decompresses to, read once to count it and once more into an array of its size. Data larger than the heap can still
+ * give is refused before it is read, naming the size it needs; the data is all the memory a file takes.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -65,6 +66,18 @@ public final class IdxReader {
     if (Files.exists(file) && !Files.isRegularFile(file)) { // opened, a pipe waits for a writer; its size says 0
       throw new IOException(file + ": is a device, pipe or socket, not an IDX file");
     }
+    IdxArray idx = read(file, rank, what, false);
+    // A compressed file's claim was checked against the data it holds, none of it kept, so that its array is made
+    // once, of its size: grown with the data as it was read, it took up to twice that (a doubling's two arrays), and
+    // a file that the heap could hold, by the check, ran it out
+    return idx.data() != null ? idx : read(file, rank, what, true);
+  }
+
+  /**
+   * One reading of the file: its data held, or of a compressed file (whose size only its data tells) only counted,
+   * the data of the array returned then null.
+   */
+  private static IdxArray read(Path file, int rank, String what, boolean hold) throws IOException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       raw.mark(2);
       int b0 = raw.read();
@@ -74,7 +87,7 @@ public final class IdxReader {
       try (InputStream data = gzip ? new GzipMembers(raw, 1 << 16) : raw;
           DataInputStream in = new DataInputStream(data)) {
         long size = Files.size(file);
-        IdxArray idx = read(file, in, gzip ? -1 : size, rank, what);
+        IdxArray idx = read(file, in, gzip ? -1 : size, rank, what, hold || !gzip);
         // The data was read to its end, so the gzip data's end is known; the raw file's bytes after it were checked.
         if (data instanceof GzipMembers members && members.end() < size) {
           throw new IOException(file + ": " + (size - members.end()) + " bytes after the end of the gzip data (at "
@@ -93,29 +106,22 @@ public final class IdxReader {
     }
   }
 
-  /**
-   * Up to {@code claimed} bytes, in a buffer that grows with what the stream really holds: a header's claim alone
-   * never allocates more than a megabyte, nor more than about twice the real data.
-   */
-  static byte[] readAtMost(InputStream in, int claimed) throws IOException {
-    byte[] buf = new byte[Math.min(claimed, 1 << 20)];
-    int n = 0;
-    while (n < claimed) {
-      if (n == buf.length) {
-        buf = java.util.Arrays.copyOf(buf, (int) Math.min(claimed, 2L * buf.length));
-      }
-      int r = in.read(buf, n, buf.length - n);
-      if (r < 0) {
-        break;
-      }
+  /** How many bytes {@code in} holds up to {@code most}, read through a small buffer and kept nowhere. */
+  private static long count(InputStream in, long most) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    for (int r; n < most && (r = in.read(buf, 0, (int) Math.min(buf.length, most - n))) >= 0; ) {
       n += r;
     }
-    return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    return n;
   }
 
-  /** Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one. */
-  private static IdxArray read(Path file, DataInputStream in, long fileSize, int expectedRank, String what)
-      throws IOException {
+  /**
+   * Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one, whose data is only
+   * counted unless {@code hold} (see {@link #read(Path, int, String, boolean)}).
+   */
+  private static IdxArray read(Path file, DataInputStream in, long fileSize, int expectedRank, String what,
+      boolean hold) throws IOException {
     int zero1 = in.read();
     int zero2 = in.read();
     int type = in.read();
@@ -173,15 +179,10 @@ public final class IdxReader {
     // Data that cannot fit is refused before it is read; of a compressed file, what its header claims
     Heap.require(String.format(java.util.Locale.ROOT, "%s: the %,d data bytes the header announces (%s)", file, total,
         java.util.Arrays.toString(dims)), total);
-    byte[] data;
-    if (fileSize >= 0) {
-      data = new byte[(int) total];
-      in.readFully(data);
-    } else {
-      data = readAtMost(in, (int) total);
-    }
-    if (data.length < total) {
-      throw truncated(file, dims, total, data.length);
+    byte[] data = hold ? new byte[(int) total] : null;
+    long held = hold ? in.readNBytes(data, 0, data.length) : count(in, total);
+    if (held < total) {
+      throw truncated(file, dims, total, held);
     }
     if (in.read() != -1) {
       throw new IOException(file + ": more data than the header announces (" + java.util.Arrays.toString(dims)
