@@ -185,9 +185,9 @@ public final class FashionMnist {
   /**
    * Downloads the four files from the dataset's official location into {@code directory} (created if needed), each
    * verified against the published MD5 and the SHA-256 of its contents, and moved into place only when complete and
-   * verified; a server that sends more than a file's published size is refused as soon as it does. Files already
-   * present and valid are kept; partial files of killed downloads are removed. Needs the network; nothing else in
-   * Delta4j does.
+   * verified; a server that sends more than a file's published size is refused as soon as it does, and a file that
+   * has not come 15 minutes after its response began is refused then. Files already present and valid are kept;
+   * partial files of killed downloads are removed. Needs the network; nothing else in Delta4j does.
    */
   public static void download(Path directory) throws IOException, InterruptedException {
     download(directory, BASE_URL);
@@ -195,6 +195,18 @@ public final class FashionMnist {
 
   /** {@link #download(Path)} from {@code baseUrl} (ending in '/'), for tests. */
   static void download(Path directory, String baseUrl) throws IOException, InterruptedException {
+    download(directory, baseUrl, FILE_TIME);
+  }
+
+  /**
+   * The longest a file's download may take: the largest, 26 MB, needs 30 kB/s. The request's timeout ends with the
+   * response's headers, so that a server that stopped sending after them (or sent a byte a minute) held the
+   * download for ever.
+   */
+  private static final Duration FILE_TIME = Duration.ofMinutes(15);
+
+  /** {@link #download(Path, String)} with each file's download ended, and refused, after {@code fileTime}. */
+  static void download(Path directory, String baseUrl, Duration fileTime) throws IOException, InterruptedException {
     Files.createDirectories(directory);
     removePartialDownloads(directory);
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
@@ -218,7 +230,7 @@ public final class FashionMnist {
             throw new IOException("downloading " + f.stem + ".gz from " + baseUrl + " failed: HTTP "
                 + response.statusCode());
           }
-          receive(body, temp, f, baseUrl);
+          receive(body, temp, f, baseUrl, fileTime);
         }
         String problem = verify(temp, f);
         if (problem != null) {
@@ -232,22 +244,45 @@ public final class FashionMnist {
   }
 
   /**
-   * Writes the body of {@code f}'s download to {@code temp}, refusing it once it passes the file's published size:
-   * a server that sent without end (a captive portal, a wrong address) filled the disk, since the file was verified
-   * only once complete.
+   * Writes the body of {@code f}'s download to {@code temp}, refusing it once it passes the file's published size
+   * (a server that sent without end, a captive portal or a wrong address, filled the disk, since the file was verified
+   * only once complete) or takes longer than {@code fileTime}.
    */
-  private static void receive(InputStream body, Path temp, File f, String baseUrl) throws IOException {
+  private static void receive(InputStream body, Path temp, File f, String baseUrl, Duration fileTime)
+      throws IOException {
+    java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+    // closed when the time is up, which ends a read waiting for data that does not come
+    java.util.concurrent.CompletableFuture.delayedExecutor(fileTime.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+          late.set(true);
+          try {
+            body.close();
+          } catch (IOException e) {
+            // closing it to end the read is all; the reader says why
+          }
+        });
     try (java.io.OutputStream out = Files.newOutputStream(temp)) {
       byte[] buffer = new byte[1 << 16];
       long received = 0;
       while (true) {
         int n;
+        IOException error = null;
         try { // up to one byte past the size, which is enough to refuse
-          n = body.readNBytes(buffer, 0, (int) Math.min(buffer.length, f.publishedBytes + 1 - received));
+          n = body.read(buffer, 0, (int) Math.min(buffer.length, f.publishedBytes + 1 - received));
         } catch (IOException e) {
-          throw failed(f, baseUrl, e);
+          n = -1;
+          error = e;
         }
-        if (n == 0) {
+        if (late.get()) {
+          throw new IOException(String.format(java.util.Locale.ROOT, "downloading %s.gz from %s failed: it did not "
+              + "come within %,d seconds (%,d of its %,d bytes did); try again on a faster connection, or install it "
+              + "with `apt-get install dataset-fashion-mnist` or point --data at a directory holding the four IDX "
+              + "files", f.stem, baseUrl, fileTime.toSeconds(), received, f.publishedBytes), error);
+        }
+        if (error != null) {
+          throw failed(f, baseUrl, error);
+        }
+        if (n < 0) {
           return;
         }
         received += n;

@@ -110,6 +110,44 @@ class FashionMnistTest {
     }
   }
 
+  /**
+   * A server that stops sending after the response's headers is given up on once a file's time is out, and nothing
+   * of it is left: the request's timeout ends with the headers, so that the download waited for the rest for ever.
+   */
+  @Test
+  void aServerThatStopsSendingIsGivenUpOnWhenTheFilesTimeIsOut() throws Exception {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(200, 0);
+      try (var out = exchange.getResponseBody()) {
+        out.write(new byte[10]);
+        out.flush();
+        done.await(); // and nothing more
+      } catch (InterruptedException | IOException e) {
+        // the test is over
+      }
+    });
+    server.start();
+    try {
+      Path cache = root.resolve("cache");
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+      IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+          () -> assertThrows(IOException.class, () -> FashionMnist.download(cache, url,
+              java.time.Duration.ofSeconds(1))));
+      assertTrue(e.getMessage().startsWith("downloading train-images-idx3-ubyte.gz from " + url + " failed: it did "
+          + "not come within 1 seconds (10 of its 26,421,880 bytes did); try again on a faster connection"),
+          e.getMessage());
+      try (var files = Files.list(cache)) {
+        assertEquals(0, files.count(), "no partial file is left");
+      }
+    } finally {
+      done.countDown();
+      server.stop(0);
+    }
+  }
+
   @Test
   void aDownloadWithoutAConnectionSaysWhatFailedAndWhatToDoInstead() throws Exception {
     Path cache = root.resolve("cache");
