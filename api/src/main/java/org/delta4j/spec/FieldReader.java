@@ -248,9 +248,33 @@ public final class FieldReader {
   public void finish() {
     List<String> unknown = unknown();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ") + unknown
-          + "; known here: " + List.copyOf(read));
+      throw new IllegalArgumentException(where + ": unknown field" + (unknown.size() > 1 ? "s " : " ")
+          + few(unknown, "", "[", ", ", "]") + "; known here: " + List.copyOf(read));
     }
+  }
+
+  /** The most names of fields a message gives, and the most characters of each. */
+  private static final int NAMED = 5;
+  private static final int NAME_CHARACTERS = 100;
+
+  /**
+   * The first {@link #NAMED} of {@code names}, each quoted and cut to {@link #NAME_CHARACTERS} characters, joined,
+   * then how many more there are: an object of a million unknown fields (a 16 MiB file holds one), or of names tens
+   * of thousands of characters long, made a message of megabytes.
+   */
+  private static String few(List<String> names, String quote, String open, String between, String close) {
+    StringBuilder out = new StringBuilder(open);
+    for (int i = 0; i < Math.min(NAMED, names.size()); i++) {
+      String n = names.get(i);
+      int characters = n.codePointCount(0, n.length());
+      out.append(i == 0 ? "" : between).append(quote).append(characters <= NAME_CHARACTERS ? n
+          : n.substring(0, n.offsetByCodePoints(0, NAME_CHARACTERS)) + "… (" + characters + " characters)")
+          .append(quote);
+    }
+    if (names.size() > NAMED) {
+      out.append(between).append("… ").append(names.size() - NAMED).append(" more");
+    }
+    return out.append(close).toString();
   }
 
   /**
@@ -271,8 +295,8 @@ public final class FieldReader {
         if (close.isEmpty()) {
           throw e;
         }
-        throw new IllegalArgumentException(e.getMessage() + " (is '" + String.join("' or '", close)
-            + "' it, misspelt?)", e);
+        throw new IllegalArgumentException(e.getMessage() + " (is " + few(close, "'", "", " or ", "")
+            + " it, misspelt?)", e);
       }
       // A spec's own check ("dense layer: units must be at least 1") knows no place in the document: add it.
       String message = String.valueOf(e.getMessage());

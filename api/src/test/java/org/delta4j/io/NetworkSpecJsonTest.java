@@ -247,6 +247,34 @@ class NetworkSpecJsonTest {
         refusalOfOptimizer("{\"type\": \"sgd\", \"schedule\": {\"type\": \"cosine\", \"TotalSteps\": 10}}"));
   }
 
+  /**
+   * Unknown fields are named five at a time, each cut to a hundred characters, with how many more there are: a layer
+   * of a million unknown fields, which a spec file of 16 MiB holds, made a message of 14 MB, and so did a field's
+   * misspellings.
+   */
+  @Test
+  void unknownFieldsAreNamedFiveAtATime() {
+    StringBuilder fields = new StringBuilder();
+    for (int i = 0; i < 1_000_000; i++) {
+      fields.append(", \"f").append(i).append("\": 1");
+    }
+    String e = refusal("{\"input\": [4], \"layers\": [{\"type\": \"relu\"" + fields + "}], \"loss\": "
+        + "\"squared_error\"}");
+    assertTrue(e.startsWith("layers[0]: unknown fields [f0, f1, f2, f3, f4, … 999995 more]; known here: "), e);
+    String name = "x".repeat(40_000);
+    e = refusal("{\"input\": [4], \"layers\": [{\"type\": \"relu\", \"" + name + "\": 1}], \"loss\": "
+        + "\"squared_error\"}");
+    assertTrue(e.startsWith("layers[0]: unknown field [" + "x".repeat(100) + "… (40000 characters)]; known here: "),
+        e);
+    StringBuilder misspelt = new StringBuilder();
+    for (char c : "abcdefghijklmnopqrtuvwxyz".toCharArray()) { // all but the s of units
+      misspelt.append("\"unit").append(c).append("\": 3, ");
+    }
+    assertEquals("layers[0].units is missing (is 'unita' or 'unitb' or 'unitc' or 'unitd' or 'unite' or … 20 more "
+        + "it, misspelt?)", refusal("{\"input\": [4], \"layers\": [{\"type\": \"dense\", " + misspelt
+        + "\"weights\": \"he_uniform\"}], \"loss\": \"squared_error\"}"));
+  }
+
   private static String refusal(String json) {
     return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json)).getMessage();
   }
