@@ -66,6 +66,9 @@ public final class ModelFiles {
    * @throws IllegalArgumentException when a weight, buffer or optimizer state holds NaN or an infinity, or the network
    *     uses a kind that no {@link KindProvider} on the class path registers, either of which loading refuses; the
    *     file is left as it was
+   * @throws IllegalStateException as {@link Heap#outOfMemory} words it, naming the file and the memory the save
+   *     needs, when the heap cannot hold the copy of the model a save makes (its tensors as doubles); the file is left
+   *     as it was
    */
   public static void save(Network network, TrainingProgress progress, Path file) throws IOException {
     save(network, progress, null, file);
@@ -80,8 +83,28 @@ public final class ModelFiles {
     Objects.requireNonNull(network, "network is null");
     Objects.requireNonNull(progress, "progress is null");
     Objects.requireNonNull(file, "file is null");
-    // One reading of the model between two updates, should another thread be training the network meanwhile
     Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>();
+    try {
+      save(network, progress, runConfiguration, file, tensors);
+    } catch (OutOfMemoryError e) {
+      // A model that trains in the heap may not fit it twice over: said so, where the run ended in the error itself
+      tensors.clear(); // the room to say it
+      List<Tensor> all = new ArrayList<>();
+      all.addAll(network.parameters().stream().map(Parameter::value).toList());
+      all.addAll(network.buffers().values());
+      all.addAll(network.optimizer().state().values());
+      long values = all.stream().mapToLong(Tensor::size).sum();
+      long largest = all.stream().mapToLong(t -> t.size() * t.dataType().bytes()).max().orElse(0);
+      throw Heap.outOfMemory(String.format(java.util.Locale.ROOT, "%s: not saved (what was there is as it was): "
+          + "the copy of the model a save makes, its %,d tensors of %,d values as doubles and the bytes of the "
+          + "largest as written,", file, all.size(), values), values * Double.BYTES + largest, e);
+    }
+  }
+
+  /** The save itself, the copy of the model put in {@code tensors}. */
+  private static void save(Network network, TrainingProgress progress, String runConfiguration, Path file,
+      Map<String, SafeTensors.Entry> tensors) throws IOException {
+    // One reading of the model between two updates, should another thread be training the network meanwhile
     long iterations = network.readModel(() -> {
       // Checked in the reading that is written: checked before it, an update made meanwhile by another thread could
       // write NaN into the file after all. Loading refuses such a model, so a save would leave a file, a checkpoint

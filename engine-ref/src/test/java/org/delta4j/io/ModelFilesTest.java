@@ -53,6 +53,34 @@ class ModelFilesTest {
     return ArrayDataset.classification(x, y, 2);
   }
 
+  /**
+   * A model that trains in the heap but does not fit it twice over is not saved, and says so with what the save needs
+   * and how to give Java more, leaving the file as it was: a save copies the model, its 36,108,006 values of weights
+   * and Adam's moments as doubles here (288 MB, where the network holds 192 MB of floats), and the run ended in an
+   * OutOfMemoryError.
+   */
+  @Test
+  void aModelTooLargeToCopyForASaveIsNotSavedAndSaysWhatItNeeds() throws Exception {
+    Path file = Files.writeString(dir.resolve("model.safetensors"), "what was there");
+    String spec = "{\"input\": [1000], \"layers\": [{\"type\": \"dense\", \"units\": 12000}, {\"type\": "
+        + "\"dense\", \"units\": 2}], \"loss\": \"softmax_cross_entropy\", \"optimizer\": {\"type\": \"adam\", "
+        + "\"learning_rate\": 0.001}}";
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-Xmn8m", "-XX:+UseSerialGC", "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), SmallHeapSave.class.getName(), spec, file.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the save did not finish");
+    assertTrue(out.startsWith("out of memory: " + file + ": not saved (what was there is as it was): the copy of the "
+        + "model a save makes, its 12 tensors of 36,108,006 values as doubles and the bytes of the largest as written, "
+        + "need about 321 MiB, more than Java could give (maximum heap "), out);
+    assertTrue(out.contains("give Java more memory (-Xmx"), out);
+    assertEquals("what was there", Files.readString(file));
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "no temporary file is left");
+    }
+  }
+
   private static double[][] weights(Network n) {
     return n.parameters().stream().map(p -> p.value().toDoubleArray()).toArray(double[][]::new);
   }
