@@ -119,6 +119,32 @@ class CsvReaderTest {
     assertTrue(small.contains("give Java more memory (-Xmx"), small);
   }
 
+  /**
+   * Numeric labels of tens of thousands of digits are classes by value, however spelt, in the order of their values,
+   * and read in time proportional to their length: they were compared as BigDecimals, which read a number of n digits
+   * in time n², so that a thousand labels of 60,000 digits took a minute and more where the rest of the file took a
+   * second.
+   */
+  @Test
+  void longNumericLabelsAreClassesByValueReadInLinearTime() throws IOException {
+    Path f = dir.resolve("long-labels.csv");
+    String zeros = "0".repeat(60_000);
+    try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(f), 1 << 16)) {
+      for (int i = 0; i < 1_000; i++) { // (i + 1)·10^60000, from the largest down
+        out.write((i % 200) + "," + (1_000 - i) + zeros + "\n");
+      }
+      out.write("7,1e60000\n"); // the smallest, spelt otherwise
+    }
+    Dataset d = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> CsvReader.classification(f, -1, false));
+    assertEquals(1_000, d.classNames().size());
+    assertEquals("1" + zeros, d.classNames().get(0));
+    for (int i = 0; i < 1_000; i++) {
+      assertEquals(999 - i, d.label(i), "row " + i);
+    }
+    assertEquals(0, d.label(1_000));
+  }
+
   @Test
   void regressionTargets() throws IOException {
     ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);
