@@ -108,8 +108,8 @@ public final class AtomicFiles {
 
   /**
    * Removes the temporary files that writes killed before their move left in {@code dir} (named as this class names
-   * them: {@code .<name>.<hex>.tmp}, of the target's name its first 48 characters) and returns how many there were. Only for a directory that no other process is
-   * writing to at the time, such as one a run holds locked.
+   * them: {@code .<name>.<hex>.tmp}, of the target's name its first 48 characters) and returns how many there were.
+   * Only for a directory that no other process is writing to at the time, such as one a run holds locked.
    */
   public static int removeStale(Path dir) throws IOException {
     int removed = 0;

@@ -58,7 +58,7 @@ class CsvReaderTest {
     }
   }
 
-  /** {@code rows} lines of a value and a label, {@code i % 200} and {@code i % 2} (fractional: {@code i % 200 + 0.5}). */
+  /** {@code rows} lines of a value and a label, {@code i % 200} (or {@code i % 200 + 0.5}) and {@code i % 2}. */
   private Path narrow(String name, int rows, boolean fractional) throws IOException {
     Path f = dir.resolve(name);
     try (var out = new java.io.BufferedWriter(Files.newBufferedWriter(f), 1 << 16)) {
