@@ -230,8 +230,8 @@ public final class ModelFiles {
     }
     Map<String, String> meta = c.metadata();
     if (!FORMAT.equals(meta.get("format"))) {
-      throw new ModelFormatException(file, "not a Delta4j model (format '" + meta.get("format") + "', expected '"
-          + FORMAT + "')");
+      throw new ModelFormatException(file, "not a Delta4j model (format " + quoted(meta.get("format"))
+          + ", expected '" + FORMAT + "')");
     }
     int version = integer(file, meta, "format_version");
     if (version > FORMAT_VERSION) {
@@ -243,9 +243,9 @@ public final class ModelFiles {
       spec = NetworkSpecJson.read(require(file, meta, "network"));
     } catch (UnknownKindException e) {
       String provider = providerNamed(meta.get("kinds"), e.category() + "/" + e.type());
-      throw new ModelFormatException(file, "the model uses the " + e.category() + " kind '" + e.type() + "'"
-          + (provider == null ? "" : ", provided by " + provider + ",") + " which is not on the class path: add the "
-          + "library that registers it (a KindProvider in META-INF/services) to load this model", e);
+      throw new ModelFormatException(file, "the model uses the " + e.category() + " kind " + quoted(e.type())
+          + (provider == null ? "" : ", provided by " + cut(provider) + ",") + " which is not on the class path: add "
+          + "the library that registers it (a KindProvider in META-INF/services) to load this model", e);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "invalid network description: " + e.getMessage(), e);
     }
@@ -253,7 +253,7 @@ public final class ModelFiles {
     try {
       saved = DataType.valueOf(require(file, meta, "data_type"));
     } catch (IllegalArgumentException e) {
-      throw new ModelFormatException(file, "unknown data type '" + meta.get("data_type") + "'");
+      throw new ModelFormatException(file, "unknown data type " + quoted(meta.get("data_type")));
     }
     checkDeclaredTensors(file, spec, c);
     Network network = Network.create(spec, engine, dataType == null ? saved : dataType);
@@ -419,6 +419,24 @@ public final class ModelFiles {
     unused.remove(name);
   }
 
+  /** The most characters of a value from the file that a message gives. */
+  private static final int SHOWN = 100;
+
+  /**
+   * {@code text} in quotes, cut to {@link #SHOWN} characters (saying how many it has): a message names what the file
+   * holds, and a forged value of megabytes made one of megabytes.
+   */
+  private static String quoted(String text) {
+    return "'" + (text == null ? "null" : cut(text)) + "'";
+  }
+
+  /** {@code text} cut to {@link #SHOWN} characters (whole ones), saying how many it has when it is cut. */
+  private static String cut(String text) {
+    int characters = text.codePointCount(0, text.length());
+    return characters <= SHOWN ? text : text.substring(0, text.offsetByCodePoints(0, SHOWN)) + "… (" + characters
+        + " characters)";
+  }
+
   private static String require(Path file, Map<String, String> meta, String key) throws ModelFormatException {
     String v = meta.get(key);
     if (v == null) {
@@ -445,7 +463,7 @@ public final class ModelFiles {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new ModelFormatException(file, "metadata '" + key + "' is '" + v + "', not a whole number ≥ 0");
+      throw new ModelFormatException(file, "metadata '" + key + "' is " + quoted(v) + ", not a whole number ≥ 0");
     }
   }
 
@@ -488,7 +506,7 @@ public final class ModelFiles {
       JsonNode epoch = entries.get(i).get("epoch");
       if (epoch == null || !epoch.canConvertToInt() || !epoch.isIntegralNumber() || epoch.asInt() < 1) {
         throw new ModelFormatException(file, "the training history is malformed: entry " + i
-            + " has no whole-number 'epoch' ≥ 1 (" + entries.get(i) + ")");
+            + " has no whole-number 'epoch' ≥ 1 (" + cut(entries.get(i).toString()) + ")");
       }
     }
   }
@@ -512,6 +530,6 @@ public final class ModelFiles {
       // named below
     }
     throw new ModelFormatException(file, "the training history is malformed: entry " + entry + " has '" + key + "' "
-        + v + ", not a number");
+        + cut(v.toString()) + ", not a number");
   }
 }

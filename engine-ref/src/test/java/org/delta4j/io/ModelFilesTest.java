@@ -81,6 +81,35 @@ class ModelFilesTest {
     }
   }
 
+  /**
+   * A value of the file's metadata is quoted in a refusal cut to a hundred characters, with how many it has: a forged
+   * format, version, data type, kind or history entry of megabytes made a message of megabytes.
+   */
+  @Test
+  void aForgedMetadataValueIsQuotedCutShort() throws IOException {
+    String big = "x".repeat(5_000_000);
+    String shown = "'" + "x".repeat(100) + "… (5000000 characters)'";
+    String network = org.delta4j.io.NetworkSpecJson.write(spec());
+    Path f = dir.resolve("forged.safetensors");
+    Map<String, String> format = Map.of("format", ModelFiles.FORMAT, "format_version", "1");
+    for (Map<String, String> meta : java.util.List.of(Map.of("format", big),
+        Map.of("format", ModelFiles.FORMAT, "format_version", big),
+        join(format, Map.of("network", network, "data_type", big)),
+        join(format, Map.of("network", "{\"input\": [2], \"layers\": [{\"type\": \"" + big + "\"}], \"loss\": "
+            + "\"softmax_cross_entropy\"}", "data_type", "FLOAT32")))) {
+      SafeTensors.write(f, Map.of(), new LinkedHashMap<>(meta));
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f, engine));
+      String m = e.getMessage();
+      assertTrue(m.contains(shown) && m.length() < 500, () -> m.substring(0, Math.min(m.length(), 300)));
+    }
+  }
+
+  private static Map<String, String> join(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> both = new LinkedHashMap<>(a);
+    both.putAll(b);
+    return both;
+  }
+
   private static double[][] weights(Network n) {
     return n.parameters().stream().map(p -> p.value().toDoubleArray()).toArray(double[][]::new);
   }
