@@ -1,5 +1,8 @@
 package org.delta4j.io;
 
+import static org.delta4j.io.ModelFormatException.cut;
+import static org.delta4j.io.ModelFormatException.quoted;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -417,24 +420,6 @@ public final class ModelFiles {
     }
     into.copyFrom(e.values());
     unused.remove(name);
-  }
-
-  /** The most characters of a value from the file that a message gives. */
-  private static final int SHOWN = 100;
-
-  /**
-   * {@code text} in quotes, cut to {@link #SHOWN} characters (saying how many it has): a message names what the file
-   * holds, and a forged value of megabytes made one of megabytes.
-   */
-  private static String quoted(String text) {
-    return "'" + (text == null ? "null" : cut(text)) + "'";
-  }
-
-  /** {@code text} cut to {@link #SHOWN} characters (whole ones), saying how many it has when it is cut. */
-  private static String cut(String text) {
-    int characters = text.codePointCount(0, text.length());
-    return characters <= SHOWN ? text : text.substring(0, text.offsetByCodePoints(0, SHOWN)) + "… (" + characters
-        + " characters)";
   }
 
   private static String require(Path file, Map<String, String> meta, String key) throws ModelFormatException {

@@ -1,5 +1,8 @@
 package org.delta4j.io;
 
+import static org.delta4j.io.ModelFormatException.cut;
+import static org.delta4j.io.ModelFormatException.quoted;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -307,8 +310,8 @@ public final class SafeTensors {
           for (Iterator<Map.Entry<String, JsonNode>> m = e.getValue().fields(); m.hasNext(); ) {
             Map.Entry<String, JsonNode> kv = m.next();
             if (!kv.getValue().isTextual()) {
-              throw new ModelFormatException(file, METADATA + " value '" + kv.getKey() + "' is " + kv.getValue()
-                  + ", not a string");
+              throw new ModelFormatException(file, METADATA + " value " + quoted(kv.getKey()) + " is "
+                  + cut(kv.getValue().toString()) + ", not a string");
             }
             metadata.put(kv.getKey(), kv.getValue().asText());
           }
@@ -320,13 +323,13 @@ public final class SafeTensors {
         DataType type = switch (dtype) {
           case "F32" -> DataType.FLOAT32;
           case "F64" -> DataType.FLOAT64;
-          default -> throw new ModelFormatException(file, "tensor '" + name + "' has data type '" + dtype
-              + "'; Delta4j reads F32 and F64");
+          default -> throw new ModelFormatException(file, "tensor " + quoted(name) + " has data type "
+              + quoted(dtype) + "; Delta4j reads F32 and F64");
         };
         JsonNode shapeNode = t.path("shape");
         JsonNode offsets = t.path("data_offsets");
         if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-          throw new ModelFormatException(file, "tensor '" + name + "' needs a shape array and two data_offsets");
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " needs a shape array and two data_offsets");
         }
         int[] shape = new int[shapeNode.size()];
         long count = 1;
@@ -334,34 +337,35 @@ public final class SafeTensors {
           long d = shapeNode.get(i).asLong(-1);
           if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong() || d < 0
               || d > Integer.MAX_VALUE) {
-            throw new ModelFormatException(file, "tensor '" + name + "' has an invalid dimension " + shapeNode.get(i));
+            throw new ModelFormatException(file, "tensor " + quoted(name) + " has an invalid dimension "
+                + cut(shapeNode.get(i).toString()));
           }
           shape[i] = (int) d;
           count = count < 0 || d > 0 && count > Long.MAX_VALUE / d ? -1 : count * d; // -1: past a long, for good
         }
         long bytes = count < 0 || count > Long.MAX_VALUE / type.bytes() ? -1 : count * type.bytes();
         if (bytes < 0) { // 2^61 doubles wrapped round to 0 bytes, which an empty span would have matched
-          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
-              + dtype + " holds more bytes than a long counts");
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+              + " and type " + dtype + " holds more bytes than a long counts");
         }
         if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
             || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
-          throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets " + offsets
-              + ", which are not whole numbers of bytes a file can hold");
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " has data_offsets "
+              + cut(offsets.toString()) + ", which are not whole numbers of bytes a file can hold");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
         if (begin < 0 || end < begin || end > dataSize) {
-          throw new ModelFormatException(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " has data_offsets [" + begin + ", " + end
               + "] outside the " + dataSize + " bytes of data (truncated?)");
         }
         if (end - begin != bytes) {
-          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " and type "
-              + dtype + " needs " + bytes + " bytes but its offsets span " + (end - begin));
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+              + " and type " + dtype + " needs " + bytes + " bytes but its offsets span " + (end - begin));
         }
         if (bytes > MAX_TENSOR_BYTES) {
-          throw new ModelFormatException(file, "tensor '" + name + "' of shape " + Arrays.toString(shape) + " holds "
-              + bytes + " bytes, more than the " + MAX_TENSOR_BYTES + " one tensor may hold");
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+              + " holds " + bytes + " bytes, more than the " + MAX_TENSOR_BYTES + " one tensor may hold");
         }
         names.add(name);
         spans.add(new long[] {begin, end});
@@ -371,7 +375,7 @@ public final class SafeTensors {
       Integer[] dataOrder = checkPacked(file, names, spans, dataSize);
       String recorded = metadata.remove(CHECKSUM);
       if (recorded != null && !recorded.matches("[0-9a-f]{8}")) {
-        throw new ModelFormatException(file, "its checksum '" + recorded + "' is not 8 hex digits");
+        throw new ModelFormatException(file, "its checksum " + quoted(recorded) + " is not 8 hex digits");
       }
       // The two are written together: a layout's checksum without the other is a file whose checksum key was damaged,
       // which would otherwise be read unchecked, damaged data and all
@@ -459,12 +463,12 @@ public final class SafeTensors {
     for (int i : order) {
       long[] s = spans.get(i);
       if (s[0] < expected) {
-        throw new ModelFormatException(file, "tensor '" + names.get(i) + "' overlaps the tensor before it (starts at "
-            + s[0] + ", before byte " + expected + ")");
+        throw new ModelFormatException(file, "tensor " + quoted(names.get(i)) + " overlaps the tensor before it "
+            + "(starts at " + s[0] + ", before byte " + expected + ")");
       }
       if (s[0] > expected) {
-        throw new ModelFormatException(file, "a gap of " + (s[0] - expected) + " bytes before tensor '" + names.get(i)
-            + "'");
+        throw new ModelFormatException(file, "a gap of " + (s[0] - expected) + " bytes before tensor "
+            + quoted(names.get(i)));
       }
       expected = s[1];
     }

@@ -171,6 +171,28 @@ class SafeTensorsTest {
     assertEquals(Map.of(), SafeTensors.readMetadata(f), "the metadata alone reads");
   }
 
+  /**
+   * What a refusal quotes of a forged header (a name, a type, a shape, a value) is cut to a hundred characters, saying
+   * how many it has: a shape of millions of dimensions, or a string of megabytes, made a message of megabytes.
+   */
+  @Test
+  void whatARefusalQuotesOfAForgedHeaderIsCutShort() throws IOException {
+    String big = "x".repeat(1_000_000);
+    String ones = "1,".repeat(2_000_000);
+    String name = "n".repeat(40_000);
+    for (String header : List.of("{\"t\":{\"dtype\":\"" + big + "\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+        "{\"__metadata__\":{\"k\":[\"" + big + "\"]}}",
+        "{\"t\":{\"dtype\":\"F32\",\"shape\":[" + ones + "2],\"data_offsets\":[0,4]}}",
+        "{\"t\":{\"dtype\":\"F32\",\"shape\":[\"" + big + "\"],\"data_offsets\":[0,4]}}",
+        "{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[\"" + big + "\",4]}}",
+        "{\"" + name + "\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[0,2]}}")) {
+      Path f = withHeader(header, 4);
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafeTensors.read(f));
+      String m = e.getMessage();
+      assertTrue(m.length() < 600 && m.contains(" characters)"), () -> m.substring(0, Math.min(m.length(), 300)));
+    }
+  }
+
   @Test
   void malformedHeadersAreRefused() throws IOException {
     refused(withHeader("{not json", 0), "not valid JSON");
