@@ -324,7 +324,7 @@ public final class ModelFiles {
               + "' of shape " + p.shape() + ", which the file does not hold (saved by another version of the kind?)");
         }
         if (!Arrays.equals(e.shape(), p.shape().dims())) {
-          throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+          throw new ModelFormatException(file, "tensor '" + name + "' has shape " + cut(Arrays.toString(e.shape()))
               + " but the network needs " + p.shape() + ": " + kind + " declares '" + p.role() + "' so (saved by "
               + "another version of the kind?)");
         }
@@ -415,7 +415,7 @@ public final class ModelFiles {
           + "is " + saved);
     }
     if (!Arrays.equals(e.shape(), into.shape().dims())) {
-      throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Arrays.toString(e.shape())
+      throw new ModelFormatException(file, "tensor '" + name + "' has shape " + cut(Arrays.toString(e.shape()))
           + " but the network needs " + into.shape());
     }
     into.copyFrom(e.values());

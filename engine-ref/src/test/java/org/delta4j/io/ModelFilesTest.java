@@ -104,6 +104,27 @@ class ModelFilesTest {
     }
   }
 
+  /**
+   * A tensor of the right name in a shape of a million dimensions, which a file may hold (as many ones, and as many
+   * values as the network's), is named with its shape cut short: the message quoted the whole shape, megabytes long.
+   */
+  @Test
+  void aTensorOfAMillionDimensionsIsNamedWithItsShapeCutShort() throws IOException {
+    Path f = dir.resolve("model.safetensors");
+    ModelFiles.save(Network.create(spec(), engine), f);
+    SafeTensors.Contents c = SafeTensors.read(f);
+    Map<String, SafeTensors.Entry> tensors = new LinkedHashMap<>(c.tensors());
+    SafeTensors.Entry w = tensors.get("dense1.weight");
+    int[] shape = new int[1_000_000];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = w.values().length;
+    tensors.put("dense1.weight", new SafeTensors.Entry(w.dataType(), shape, w.values()));
+    SafeTensors.write(f, tensors, c.metadata());
+    String m = assertThrows(ModelFormatException.class, () -> ModelFiles.load(f, engine)).getMessage();
+    assertTrue(m.contains("tensor 'dense1.weight' has shape [24, 1, 1, ") && m.contains("… (3000001 characters) but "
+        + "the network needs [3, 8]") && m.length() < 700, () -> m.substring(0, Math.min(m.length(), 300)));
+  }
+
   private static Map<String, String> join(Map<String, String> a, Map<String, String> b) {
     Map<String, String> both = new LinkedHashMap<>(a);
     both.putAll(b);
