@@ -31,7 +31,7 @@ public final class FieldReader {
   /** Reads {@code node}, whose nested layers are of the kinds in {@code kinds} (null: the standard registry). */
   public FieldReader(JsonNode node, String where, KindRegistry kinds) {
     if (node == null || !node.isObject()) {
-      throw new IllegalArgumentException(where + ": expected a JSON object, got " + node);
+      throw new IllegalArgumentException(where + ": expected a JSON object, got " + shown(node));
     }
     this.node = node;
     this.where = where;
@@ -54,7 +54,7 @@ public final class FieldReader {
   public String name() {
     JsonNode n = get("name");
     if (n != null && !n.isTextual()) {
-      throw new IllegalArgumentException(where + ".name must be a string, got " + n);
+      throw new IllegalArgumentException(where + ".name must be a string, got " + shown(n));
     }
     return n == null ? null : n.asText();
   }
@@ -66,7 +66,7 @@ public final class FieldReader {
       return requireFallback(name, fallback);
     }
     if (!n.isTextual()) {
-      throw new IllegalArgumentException(where + "." + name + " must be a string, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be a string, got " + shown(n));
     }
     return n.asText();
   }
@@ -86,7 +86,7 @@ public final class FieldReader {
     if (n.isTextual() && List.of("NaN", "Infinity", "-Infinity").contains(n.asText())) {
       return Double.parseDouble(n.asText());
     }
-    throw new IllegalArgumentException(where + "." + name + " must be a number, got " + n);
+    throw new IllegalArgumentException(where + "." + name + " must be a number, got " + shown(n));
   }
 
   /** A whole-number field that fits an int; {@code fallback} when absent, null fallback: required. */
@@ -106,7 +106,7 @@ public final class FieldReader {
     }
     if (!n.isIntegralNumber() || !n.canConvertToLong()) {
       throw new IllegalArgumentException(where + "." + name + " must be a whole number"
-          + range(n, Long.MIN_VALUE, Long.MAX_VALUE) + ", got " + n);
+          + range(n, Long.MIN_VALUE, Long.MAX_VALUE) + ", got " + shown(n));
     }
     return n.asLong();
   }
@@ -118,7 +118,7 @@ public final class FieldReader {
       return fallback;
     }
     if (!n.isBoolean()) {
-      throw new IllegalArgumentException(where + "." + name + " must be true or false, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be true or false, got " + shown(n));
     }
     return n.asBoolean();
   }
@@ -137,7 +137,7 @@ public final class FieldReader {
       return new int[] {integer(n, where + "." + name)};
     }
     if (!n.isArray()) {
-      throw new IllegalArgumentException(where + "." + name + " must be an array of whole numbers, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be an array of whole numbers, got " + shown(n));
     }
     int[] out = new int[n.size()];
     for (int i = 0; i < out.length; i++) {
@@ -201,7 +201,7 @@ public final class FieldReader {
       throw missing(name);
     }
     if (!n.isArray()) {
-      throw new IllegalArgumentException(where + "." + name + " must be an array of objects, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be an array of objects, got " + shown(n));
     }
     List<FieldReader> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
@@ -217,12 +217,12 @@ public final class FieldReader {
       return requireFallback(name, fallback);
     }
     if (!n.isArray()) {
-      throw new IllegalArgumentException(where + "." + name + " must be an array of strings, got " + n);
+      throw new IllegalArgumentException(where + "." + name + " must be an array of strings, got " + shown(n));
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n.size(); i++) {
       if (!n.get(i).isTextual()) {
-        throw new IllegalArgumentException(where + "." + name + "[" + i + "] must be a string, got " + n.get(i));
+        throw new IllegalArgumentException(where + "." + name + "[" + i + "] must be a string, got " + shown(n.get(i)));
       }
       out.add(n.get(i).asText());
     }
@@ -253,6 +253,20 @@ public final class FieldReader {
     }
   }
 
+  /**
+   * A value as a message quotes it, cut to {@link #NAME_CHARACTERS} characters (whole ones), saying how many it has: a
+   * value of megabytes (a string, an array), which a spec file of 16 MiB holds, made a message of megabytes.
+   */
+  static String shown(String text) {
+    int characters = text.codePointCount(0, text.length());
+    return characters <= NAME_CHARACTERS ? text
+        : text.substring(0, text.offsetByCodePoints(0, NAME_CHARACTERS)) + "… (" + characters + " characters)";
+  }
+
+  private static String shown(JsonNode n) {
+    return shown(String.valueOf(n));
+  }
+
   /** The most names of fields a message gives, and the most characters of each. */
   private static final int NAMED = 5;
   private static final int NAME_CHARACTERS = 100;
@@ -266,10 +280,7 @@ public final class FieldReader {
     StringBuilder out = new StringBuilder(open);
     for (int i = 0; i < Math.min(NAMED, names.size()); i++) {
       String n = names.get(i);
-      int characters = n.codePointCount(0, n.length());
-      out.append(i == 0 ? "" : between).append(quote).append(characters <= NAME_CHARACTERS ? n
-          : n.substring(0, n.offsetByCodePoints(0, NAME_CHARACTERS)) + "… (" + characters + " characters)")
-          .append(quote);
+      out.append(i == 0 ? "" : between).append(quote).append(shown(n)).append(quote);
     }
     if (names.size() > NAMED) {
       out.append(between).append("… ").append(names.size() - NAMED).append(" more");
@@ -378,7 +389,7 @@ public final class FieldReader {
   static int integer(JsonNode n, String where) {
     if (!n.isIntegralNumber() || !n.canConvertToInt()) {
       throw new IllegalArgumentException(where + " must be a whole number" + range(n, Integer.MIN_VALUE,
-          Integer.MAX_VALUE) + ", got " + n);
+          Integer.MAX_VALUE) + ", got " + shown(n));
     }
     return n.asInt();
   }
@@ -399,7 +410,7 @@ public final class FieldReader {
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
-    throw new IllegalArgumentException(where + (n.isTextual() ? ": unknown value '" + n.asText() + "'"
-        : ": must be a string, got " + n) + "; one of " + names);
+    throw new IllegalArgumentException(where + (n.isTextual() ? ": unknown value '" + shown(n.asText()) + "'"
+        : ": must be a string, got " + shown(n)) + "; one of " + names);
   }
 }

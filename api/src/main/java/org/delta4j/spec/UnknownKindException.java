@@ -10,8 +10,9 @@ public final class UnknownKindException extends IllegalArgumentException {
   private final String type;
 
   public UnknownKindException(String where, String category, String type, List<String> known) {
-    super(where + ": unknown " + category + " kind '" + type + "'; registered: " + known + ". A kind is registered by"
-        + " a KindProvider on the class path (META-INF/services/" + KindProvider.class.getName() + ")");
+    super(where + ": unknown " + category + " kind '" + FieldReader.shown(String.valueOf(type)) + "'; registered: "
+        + known + ". A kind is registered by a KindProvider on the class path (META-INF/services/"
+        + KindProvider.class.getName() + ")");
     this.category = category;
     this.type = type;
   }

@@ -275,6 +275,24 @@ class NetworkSpecJsonTest {
         + "\"weights\": \"he_uniform\"}], \"loss\": \"squared_error\"}"));
   }
 
+  /**
+   * A value a refusal quotes is cut to a hundred characters, saying how many it has: a string or an array of
+   * megabytes given for a number, a kind or a choice made a message of megabytes.
+   */
+  @Test
+  void aValueARefusalQuotesIsCutShort() {
+    String big = "\"" + "x".repeat(1_000_000) + "\"";
+    String shown = "x".repeat(98) + "… (";
+    for (String layer : List.of("{\"type\": \"dense\", \"units\": " + big + "}", "{\"type\": " + big + "}",
+        "{\"type\": \"dense\", \"units\": 2, \"name\": [" + big + "]}",
+        "{\"type\": \"max_pool2d\", \"kernel\": 2, \"padding\": " + big + "}")) {
+      String input = layer.contains("pool") ? "[1, 4, 4]" : "[4]";
+      String e = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read("{\"input\": " + input
+          + ", \"layers\": [" + layer + "], \"loss\": \"squared_error\"}")).getMessage();
+      assertTrue(e.contains(shown) && e.length() < 1_000, () -> e.substring(0, Math.min(e.length(), 300)));
+    }
+  }
+
   private static String refusal(String json) {
     return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(json)).getMessage();
   }
