@@ -691,8 +691,8 @@ public final class CsvReader {
     }
     if (Float.isInfinite(v)) {
       throw new IOException(file + ": line " + line + ", column " + column + ": '"
-          + new String(b, from, to - from, StandardCharsets.ISO_8859_1) + "' is not a finite number (beyond the float "
-          + "range, ±3.4e38)");
+          + printable(new String(b, from, to - from, StandardCharsets.ISO_8859_1)) + "' is not a finite number (beyond "
+          + "the float range, ±3.4e38)");
     }
     return v;
   }
@@ -773,11 +773,20 @@ public final class CsvReader {
     return Float.parseFloat(new String(b, from, to - from, StandardCharsets.ISO_8859_1)); // ASCII, so a mere copy
   }
 
+  /** The most characters of a field that a message quotes. */
+  private static final int SHOWN = 100;
+
   /**
    * The text with its control and invisible format characters (a byte order mark, a zero-width space) escaped, as
    * \t, \r, \n, else a backslash, u and four hex digits: a message never carries one raw, and shows where one is.
+   * Cut to {@link #SHOWN} characters, saying how many it has: a message quoted fields of up to 64 KiB whole, some of
+   * them at once.
    */
   static String printable(String text) {
+    int characters = text.codePointCount(0, text.length());
+    if (characters > SHOWN) {
+      return printable(text.substring(0, text.offsetByCodePoints(0, SHOWN))) + "… (" + characters + " characters)";
+    }
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

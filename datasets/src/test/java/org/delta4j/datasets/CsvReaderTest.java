@@ -145,6 +145,23 @@ class CsvReaderTest {
     assertEquals(0, d.label(1_000));
   }
 
+  /**
+   * A field a refusal quotes is cut to a hundred characters, saying how many it has: labels and values of up to
+   * 64 KiB were quoted whole, three at a time where a column was refused as continuous.
+   */
+  @Test
+  void aFieldARefusalQuotesIsCutShort() throws IOException {
+    String digits = "7".repeat(60_000);
+    String shown = "7".repeat(99) + "… (6000"; // of a letter or digit, then 99 of the sevens
+    // a continuous label column, a field that is not a number, a missing label, a number past the float range
+    for (String table : List.of("1,a" + digits + "\n2,b" + digits + "\n3,c" + digits + "\n",
+        "x" + digits + ",1\n2,0\n", "1,1\n2,2\n3,x" + digits + "\n", "1" + digits + "e38,1\n2,0\n")) {
+      String m = assertThrows(IOException.class, () -> CsvReader.classification(csv(table), -1, false)).getMessage();
+      assertTrue(m.contains(shown), () -> m.substring(0, Math.min(300, m.length())));
+      assertTrue(m.length() < 1_000, () -> m.length() + ": " + m.substring(0, 300));
+    }
+  }
+
   @Test
   void regressionTargets() throws IOException {
     ArrayDataset d = CsvReader.regression(csv("1,2,10\n3,4,20\n"), new int[] {2}, false);
