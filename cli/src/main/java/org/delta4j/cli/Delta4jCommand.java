@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import org.delta4j.engine.EngineUnavailableException;
 import org.delta4j.spec.KindRegistry;
 import picocli.CommandLine;
@@ -59,6 +61,7 @@ public final class Delta4jCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Delta4jCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.registerConverter(Path.class, Delta4jCommand::path);
     cl.setParameterExceptionHandler(Delta4jCommand::usageError);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -84,6 +87,27 @@ public final class Delta4jCommand implements Runnable {
       throw e;
     });
     return cl;
+  }
+
+  /**
+   * A path option's value as the file or directory it names, refused when it cannot name the one the user typed: a
+   * name whose bytes are not valid in the encoding the JVM reads file names in (sun.jnu.encoding) reaches the program
+   * with U+FFFD in their place, and U+FFFD's own bytes name another file, so {@code -o $'run\xff'} wrote its run to a
+   * directory the user never named. (A name that holds U+FFFD itself is refused too: it cannot be told apart.)
+   */
+  static Path path(String value) {
+    String encoding = System.getProperty("sun.jnu.encoding", "the platform's encoding");
+    if (value.indexOf('\uFFFD') >= 0) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not the name given: bytes of it that are not "
+          + "valid " + encoding + ", the encoding of file names here, reach the program as U+FFFD (\uFFFD), and the "
+          + "name with U+FFFD in their place is another file; rename it in valid " + encoding);
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) { // a NUL, or characters the file-name encoding lacks (LANG=C)
+      throw new CommandLine.TypeConversionException("'" + value + "' cannot name a file here: " + e.getReason()
+          + " (file names are in " + encoding + ")");
+    }
   }
 
   /**

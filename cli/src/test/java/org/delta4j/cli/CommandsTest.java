@@ -1360,6 +1360,33 @@ class CommandsTest {
     }
   }
 
+  /**
+   * A name whose bytes are not valid UTF-8 (the encoding of file names here) reaches the program with U+FFFD in their
+   * place, and U+FFFD's own bytes name another file: {@code -o $'run\xff'} wrote the run to run\uFFFD (bytes EF BF BD),
+   * a directory the user never named. Every path option refuses it as a usage error, before anything is made.
+   */
+  @Test
+  void aPathThatReachedTheProgramMangledIsRefusedNotTakenForAnotherFile(@TempDir Path dir) {
+    String mangled = dir.resolve("run\uFFFD").toString();
+    String[][] commands = {{"train", "--data", data.toString(), "--epochs", "1", "--output", mangled},
+        {"train", "--csv", mangled, "--output", dir.resolve("csv-run").toString()},
+        {"train", "--data", data.toString(), "--spec", mangled, "--output", dir.resolve("spec-run").toString()},
+        {"evaluate", "--data", data.toString(), "--model", mangled}, {"predict", "--data", mangled, "--model", "m"},
+        {"perceptron", "--pairs", "0", "--output", mangled}};
+    for (String[] command : commands) {
+      Run r = run(command);
+      assertEquals(2, r.exitCode(), String.join(" ", command) + ": " + r.out() + r.err());
+      assertTrue(r.err().startsWith("error: Invalid value for option '--") && r.err().contains("'" + mangled
+          + "' is not the name given: bytes of it that are not valid"), r.err());
+      assertTrue(r.out().isEmpty(), r.out());
+    }
+    assertTrue(Files.notExists(Path.of(mangled)) && Files.notExists(dir.resolve("csv-run"))
+        && Files.notExists(dir.resolve("spec-run")), "nothing is made");
+    Run nul = run("train", "--data", data.toString(), "--output", dir + "/a\0b");
+    assertEquals(2, nul.exitCode(), nul.err());
+    assertTrue(nul.err().contains("cannot name a file here: Nul character not allowed"), nul.err());
+  }
+
   @Test
   void fileSystemErrorsNameThePathAndTheCause() {
     assertEquals("/runs/x: permission denied",
