@@ -123,10 +123,13 @@ final class DataOptions {
     }
   }
 
-  /** Every sample of the --csv file, unsplit. */
+  /**
+   * Every sample of the --csv file, unsplit, to score against a model's classes: a file of one of them, or of one
+   * sample of each, is test data, not a column that cannot be a label as it would be for training.
+   */
   Dataset loadAll() throws IOException {
     checkOneSource();
-    return CsvReader.classification(csv, labelColumn, header);
+    return CsvReader.labelledSamples(csv, labelColumn, header);
   }
 
   /**

@@ -311,6 +311,37 @@ class CommandsTest {
   }
 
   /**
+   * --all-samples scores a file against the model's classes, so a file of one of them, or of one sample of each, is
+   * test data: both were refused as training refuses a label column ("classification needs at least two classes", "a
+   * label of its own" for each sample), though a file lacking some of the model's classes is scored against all.
+   */
+  @Test
+  void allSamplesScoresAFileOfOneClassOrOfOneSampleOfEach(@TempDir Path out) throws IOException {
+    Path file = points(out.resolve("points.csv"), 60, 3, "c", 4);
+    assertEquals(0, run("train", "--csv", file.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.resolve("run").toString()).exitCode());
+    String model = out.resolve("run").resolve("model.safetensors").toString();
+    Path one = points(out.resolve("one-class.csv"), 4, 1, "c", 5);
+    Path each = Files.writeString(out.resolve("one-of-each.csv"), "0.5,0.5,c2\n-1,2,c0\n1,1,c1\n");
+    for (Path test : new Path[] {one, each}) {
+      Run evaluated = run("evaluate", "--csv", test.toString(), "--all-samples", "--engine", "ref", "--model", model);
+      assertEquals(0, evaluated.exitCode(), test + ": " + evaluated.err());
+      int samples = test == one ? 4 : 3;
+      assertTrue(evaluated.out().contains("all " + samples + " samples (--all-samples)")
+          && evaluated.out().matches("(?s).*\\Rc0 .*\\Rc1 .*\\Rc2 .*"), "scored against all three: " + evaluated.out());
+      Run predicted = run("predict", "--csv", test.toString(), "--all-samples", "--engine", "ref", "--model", model);
+      assertEquals(0, predicted.exitCode(), test + ": " + predicted.err());
+      assertTrue(predicted.out().contains(" of " + samples + " right"), predicted.out());
+    }
+    assertTrue(run("predict", "--csv", one.toString(), "--all-samples", "--engine", "ref", "--model", model).out()
+        .contains("actual c0"), "the one class is the model's c0");
+    // training still refuses a label column of one class
+    Run training = run("train", "--csv", one.toString(), "--engine", "ref", "--output", out.resolve("r2").toString());
+    assertEquals(1, training.exitCode(), training.out());
+    assertTrue(training.err().contains("classification needs at least two classes"), training.err());
+  }
+
+  /**
    * A CSV file's test part is the one the model's run held out only if the file, the seed and the split are the run's:
    * another seed, or a row added, drew a test part holding samples the model trained on, and scored them without a
    * word (a model that had memorised random labels scored 0.475 on its test part, 0.875 with --seed 7). The run's

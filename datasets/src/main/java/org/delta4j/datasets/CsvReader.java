@@ -69,6 +69,20 @@ public final class CsvReader {
    *     labels it had read, when the labels kept as class names fill the heap (a continuous column of millions of rows)
    */
   public static Dataset classification(Path file, int labelColumn, boolean header) throws IOException {
+    return classification(file, labelColumn, header, true);
+  }
+
+  /**
+   * Samples to score against classes known elsewhere, such as a trained model's: read as {@link #classification}
+   * reads them, but a file of one class, or of a class for each sample, is taken as it is. Those refusals keep a
+   * training run from a label column that is not one; a test file may hold any of the model's classes, even one.
+   */
+  public static Dataset labelledSamples(Path file, int labelColumn, boolean header) throws IOException {
+    return classification(file, labelColumn, header, false);
+  }
+
+  private static Dataset classification(Path file, int labelColumn, boolean header, boolean forTraining)
+      throws IOException {
     Objects.requireNonNull(file, "file is null");
     Scan s = scan(file, header);
     int label = resolve(file, s.width, labelColumn);
@@ -131,7 +145,9 @@ public final class CsvReader {
           + "%d, the label column (a continuous column or an identifier rather than classes?), held as class names,",
           file, distinct, labelsRead[0], label), held, e);
     }
-    refuseClassCount(file, label, s.rows, classes.names(), raw);
+    if (forTraining) {
+      refuseClassCount(file, label, s.rows, classes.names(), raw);
+    }
     int[] y = ids; // each label's place in the order first seen becomes its class, in place: no second array
     for (int r = 0; r < y.length; r++) {
       y[r] = classes.of()[ids[r]];

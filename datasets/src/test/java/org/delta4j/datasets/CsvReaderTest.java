@@ -543,6 +543,23 @@ class CsvReaderTest {
   }
 
   /**
+   * Samples read to score against classes known elsewhere (a model's) may be of one class, or one of each: only the
+   * label-column refusals of training are left out; the file is read and checked as for training otherwise.
+   */
+  @Test
+  void labelledSamplesMayBeOfOneClassOrOneOfEach() throws IOException {
+    Dataset one = CsvReader.labelledSamples(csv("1,2,7\n3,4,7.0\n"), -1, false);
+    assertEquals(List.of("7"), one.classNames());
+    assertEquals(2, one.size());
+    Dataset each = CsvReader.labelledSamples(csv("1,cat\n2,dog\n3,cow\n"), -1, false);
+    assertEquals(List.of("cat", "cow", "dog"), each.classNames());
+    assertEquals(2, each.label(1));
+    IOException e = assertThrows(IOException.class, () -> CsvReader.labelledSamples(csv("1,2,7\n3,7\n"), -1,
+        false));
+    assertTrue(e.getMessage().contains("line 2 has 2 fields but the first line has 3"), e.getMessage());
+  }
+
+  /**
    * A column giving every sample a class of its own is refused as continuous, naming it: `--label-column 0` on a
    * table of measurements made 60 classes of 60 rows. Two rows of two classes are a table, too small to tell.
    */
