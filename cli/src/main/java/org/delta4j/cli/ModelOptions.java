@@ -114,12 +114,17 @@ final class ModelOptions {
     if (data.classNames().equals(trained)) {
       return data;
     }
-    // as checkFits reads them
-    boolean indices = labelsAreIndices(data.classNames(), trained);
+    // As checkFits reads them: labels are the outputs' indices unless the model's classes are named by numbers. Each
+    // label is the index it spells, not its place among the file's labels: a file of only some of the classes (3 and
+    // 5, or 0, 1 and 3) was refused, naming a label the model's outputs have, where one of 0, 1 and 2 was scored.
+    boolean indices = trained.stream().noneMatch(ModelOptions::isNumber)
+        && data.classNames().stream().allMatch(name -> name.matches("0|[1-9][0-9]{0,8}"));
     BigDecimal[] values = values(trained, data.classNames());
     int[] index = new int[data.numClasses()];
     for (int c = 0; c < index.length; c++) {
-      index[c] = indices ? (c < trained.size() ? c : -1) : classIndex(trained, values, data.classNames().get(c));
+      String name = data.classNames().get(c);
+      index[c] = indices ? (Integer.parseInt(name) < trained.size() ? Integer.parseInt(name) : -1)
+          : classIndex(trained, values, name);
       if (index[c] < 0) {
         throw new IllegalArgumentException(model + " was trained on the classes " + trained + ", and the data's class "
             + "'" + data.classNames().get(c) + "' is none of them; use data labelled as the model's was");

@@ -1332,6 +1332,38 @@ class CommandsTest {
     }
   }
 
+  /**
+   * A CSV file labelled by the outputs' indices names each sample's class by the index it spells, whichever classes the
+   * file holds: one of labels 3 and 5, or 0, 1 and 3, was refused ("the data's class '3' is none of them") against a
+   * model of Fashion-MNIST's named classes, where a file of labels 0, 1 and 2 was scored.
+   */
+  @Test
+  void aFileOfSomeOfTheClassesLabelledByIndexIsScoredAsThoseClasses(@TempDir Path out) throws IOException {
+    assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
+        out.toString()).exitCode());
+    String model = out.resolve("model.safetensors").toString();
+    for (int[] labels : new int[][] {{3, 5}, {0, 1, 3}}) {
+      StringBuilder csv = new StringBuilder();
+      for (int i = 0; i < 4 * labels.length; i++) {
+        int c = labels[i % labels.length];
+        for (int p = 0; p < 784; p++) { // the bars of writeIdx, without the noise
+          csv.append(p / 28 >= 2 * c && p / 28 < 2 * c + 4 ? 220 : 0).append(',');
+        }
+        csv.append(c).append('\n');
+      }
+      Path file = Files.writeString(out.resolve(labels.length + ".csv"), csv);
+      Run predicted = run("predict", "--csv", file.toString(), "--all-samples", "--engine", "ref", "--model", model);
+      assertEquals(0, predicted.exitCode(), predicted.err());
+      for (int c : labels) {
+        assertTrue(predicted.out().contains("actual " + FashionMnist.CLASS_NAMES.get(c)), predicted.out());
+      }
+      Run evaluated = run("evaluate", "--csv", file.toString(), "--all-samples", "--engine", "ref", "--model", model);
+      assertEquals(0, evaluated.exitCode(), evaluated.err());
+      assertTrue(evaluated.out().matches("(?s).*\\R" + FashionMnist.CLASS_NAMES.get(labels[1]) + " .* 4\\R.*"),
+          "4 samples of the class the label " + labels[1] + " names: " + evaluated.out());
+    }
+  }
+
   @Test
   void dataTheModelCannotReadIsNamedWithItsShapesAndClasses(@TempDir Path out) throws IOException {
     assertEquals(0, run("train", "--data", data.toString(), "--epochs", "1", "--engine", "ref", "--output",
