@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class OutputDirectory implements AutoCloseable {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("--output " + dir + " is an existing file, not a directory");
     }
+    refuseLinkToNothing(dir);
     List<Path> made = missing(dir);
     try {
       Files.createDirectories(dir);
@@ -84,12 +86,26 @@ final class OutputDirectory implements AutoCloseable {
   }
 
   /**
+   * Refuses {@code dir} when it, or a directory on the way to it, is a symbolic link to nothing, naming the link: no
+   * directory can be made there, and the link is the user's, not one the run made (taken for one, it was deleted).
+   */
+  private static void refuseLinkToNothing(Path dir) throws IOException {
+    for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+      if (Files.isSymbolicLink(d) && Files.notExists(d)) {
+        throw new IllegalArgumentException("--output " + dir + ": " + d + " is a symbolic link to "
+            + Files.readSymbolicLink(d) + ", which does not exist; make it, or choose another --output");
+      }
+    }
+  }
+
+  /**
    * The directories {@code dir} and its parents that do not exist, deepest first, as {@link Files#createDirectories}
-   * makes them: absolute and normalised (it makes a and a/c for a/b/../c).
+   * makes them: absolute and normalised (it makes a and a/c for a/b/../c). A link is there, whatever it points to.
    */
   private static List<Path> missing(Path dir) {
     List<Path> missing = new ArrayList<>();
-    for (Path d = dir.toAbsolutePath().normalize(); d != null && Files.notExists(d); d = d.getParent()) {
+    for (Path d = dir.toAbsolutePath().normalize(); d != null && Files.notExists(d, LinkOption.NOFOLLOW_LINKS);
+        d = d.getParent()) {
       missing.add(d);
     }
     return missing;

@@ -53,4 +53,26 @@ class OutputDirectoryTest {
     assertThrows(IOException.class, () -> OutputDirectory.hold(dir.resolve("a/b/../c")));
     assertTrue(Files.notExists(dir.resolve("a")), "a and a/c were made for the run, and are gone");
   }
+
+  /**
+   * A symbolic link to nothing, named as the output or on the way to it, is refused naming it, and kept: taken for a
+   * directory the run had made, it was deleted with the directories made before the refusal.
+   */
+  @Test
+  void aLinkToNothingIsRefusedAndKept(@TempDir Path dir) throws IOException {
+    Path target = dir.resolve("missing/deeper");
+    Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+    for (Path output : new Path[] {link, link.resolve("run")}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputDirectory.hold(output));
+      assertEquals("--output " + output + ": " + link + " is a symbolic link to " + target + ", which does not exist; "
+          + "make it, or choose another --output", e.getMessage());
+      assertTrue(Files.isSymbolicLink(link), "the link is the user's, and stays");
+    }
+    assertTrue(Files.notExists(dir.resolve("missing")));
+    Files.createDirectories(target);
+    try (OutputDirectory held = OutputDirectory.hold(link.resolve("run"))) {
+      assertTrue(Files.isDirectory(target.resolve("run")), "a link to a directory leads there");
+    }
+    assertTrue(Files.isSymbolicLink(link) && Files.notExists(target.resolve("run")), "run was made, and is gone");
+  }
 }
