@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -116,6 +117,27 @@ public final class AtomicFiles {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
       for (Path f : files) {
         if (TEMPORARY.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)) {
+          Files.deleteIfExists(f);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes the temporary files that killed writes of the files {@code names} left in {@code dir} ({@code
+   * .<name>.<hex>.tmp}, one of the names), and returns how many there were: for a directory that may hold files of
+   * others too, such as a user's own, where {@code .notes.1f.tmp} is not this class's. Only for a directory that no
+   * other process is writing those files in at the time.
+   */
+  public static int removeStale(Path dir, Collection<String> names) throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        if (TEMPORARY.matcher(name).matches() && names.contains(name.substring(1, name.lastIndexOf('.', name.length()
+            - 5))) && Files.isRegularFile(f)) {
           Files.deleteIfExists(f);
           removed++;
         }

@@ -34,6 +34,20 @@ class AtomicFilesTest {
     }
   }
 
+  /** Given the names of the files written there, only their temporaries go: the directory's others are not ours. */
+  @Test
+  void staleTemporaryFilesOfTheFilesNamedAreRemovedAndOnlyThey() throws IOException {
+    for (String name : List.of(".model.safetensors.3f9a0c1b2d4e5f60.tmp", ".network.json.1.tmp", ".notes.1f.tmp",
+        ".model.1.tmp", ".x.model.safetensors.2.tmp", "model.safetensors")) {
+      Files.writeString(dir.resolve(name), "x");
+    }
+    assertEquals(2, AtomicFiles.removeStale(dir, List.of("model.safetensors", "network.json")));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(".model.1.tmp", ".notes.1f.tmp", ".x.model.safetensors.2.tmp", "model.safetensors"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
+
   @Test
   void aWriteReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
     Path file = dir.resolve("model.safetensors");

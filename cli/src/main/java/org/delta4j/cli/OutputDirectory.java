@@ -13,20 +13,29 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.delta4j.io.AtomicFiles;
+import org.delta4j.perceptron.ConvergenceDemo;
 
 /**
  * A run's output directory (training's, the perceptron demonstration's), checked before any work starts and held for
  * the run: it must be (or become) a writable directory, not an existing file, and no other run may hold it. Holding it
  * means a lock on {@value #LOCK_FILE} inside it, released by {@link #close()} or when the process ends, however it
- * ends. Temporary files that killed writes left there are removed once the lock is held. The directories made for the
- * run (the directory and any of its parents that were missing) that the run leaves empty (it was refused before
- * writing anything: an unknown engine, a file that cannot be read) are removed on {@link #close()}, deepest first, so
- * that a mistyped command leaves no empty {@code runs/<time>}, nor {@code a/b} of {@code a/b/c}, behind.
+ * ends. Temporary files that killed writes of a run's files left there are removed once the lock is held. The
+ * directories made for the run (the directory and any of its parents that were missing) that the run leaves empty (it
+ * was refused before writing anything: an unknown engine, a file that cannot be read) are removed on {@link
+ * #close()}, deepest first, so that a mistyped command leaves no empty {@code runs/<time>}, nor {@code a/b} of {@code
+ * a/b/c}, behind.
  */
 final class OutputDirectory implements AutoCloseable {
   /** The lock file inside the directory. */
   static final String LOCK_FILE = ".delta4j.lock";
+  /**
+   * The files runs write in their directories, whose temporaries a killed write may have left: only those are removed,
+   * as the directory may be the user's own (a mistyped command deleted a .notes.1f.tmp of theirs).
+   */
+  static final List<String> WRITTEN = Stream.concat(TrainCommand.FILES.stream(), ConvergenceDemo.FILES.stream())
+      .toList();
 
   private final Path directory;
   /** The directories made for the run, deepest first: the directory itself, if made, then its parents made with it. */
@@ -81,7 +90,7 @@ final class OutputDirectory implements AutoCloseable {
           + dir.resolve(LOCK_FILE) + "); wait for it to finish or choose another --output");
     }
     OutputDirectory held = new OutputDirectory(dir, made, channel, lock);
-    AtomicFiles.removeStale(dir);
+    AtomicFiles.removeStale(dir, WRITTEN);
     return held;
   }
 

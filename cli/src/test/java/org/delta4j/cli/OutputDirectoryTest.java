@@ -75,4 +75,21 @@ class OutputDirectoryTest {
     }
     assertTrue(Files.isSymbolicLink(link) && Files.notExists(target.resolve("run")), "run was made, and is gone");
   }
+
+  /**
+   * Holding a directory removes the temporaries that killed writes of a run's files left there, and no other file: the
+   * directory may be the user's own, and a command refused for a mistyped engine deleted a .notes.1f.tmp of theirs.
+   */
+  @Test
+  void onlyTheTemporariesOfARunsFilesAreRemoved(@TempDir Path dir) throws IOException {
+    for (String name : new String[] {".notes.1f.tmp", ".model.safetensors.3f9a.tmp",
+        ".perceptron-convergence.md.c0.tmp"}) {
+      Files.writeString(dir.resolve(name), "x");
+    }
+    try (OutputDirectory held = OutputDirectory.hold(dir)) {
+      assertTrue(Files.isRegularFile(dir.resolve(".notes.1f.tmp")), "the user's file stays");
+      assertTrue(Files.notExists(dir.resolve(".model.safetensors.3f9a.tmp"))
+          && Files.notExists(dir.resolve(".perceptron-convergence.md.c0.tmp")), "the killed writes' files are gone");
+    }
+  }
 }

@@ -28,6 +28,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code perceptron-convergence.md} and {@code perceptron-convergence.png} to the output directory.
  */
 public final class ConvergenceDemo {
+  /** The files a run writes in its output directory: the table, and the chart it shows. */
+  public static final List<String> FILES = List.of("perceptron-convergence.md", "perceptron-convergence.png");
+
   /** The 45 pairs of the ten Fashion-MNIST classes. */
   private static final int CLASS_PAIRS = 45;
 
@@ -116,7 +119,7 @@ public final class ConvergenceDemo {
         + "(1/γ²)^%.2f as the margin shrinks: they rise with 1/γ² as the theorem says they may, and stay below the "
         + "worst case (exponent 1) that the bound allows.%n%n![mistakes against the bound]"
         + "(perceptron-convergence.png)%n%n", slope));
-    chart(rows, outputDirectory.resolve("perceptron-convergence.png"));
+    chart(rows, outputDirectory.resolve(FILES.get(1)));
 
     md.append("## 2. Fashion-MNIST class pairs (training set, pixels / 255)\n\n");
     if (fashionPairs <= 0) {
@@ -140,7 +143,7 @@ public final class ConvergenceDemo {
             + "for XOR it holds the origin, which no bound computed in floating point can show exactly).\n");
     log.accept("XOR: " + x.outcome());
 
-    Path report = outputDirectory.resolve("perceptron-convergence.md");
+    Path report = outputDirectory.resolve(FILES.get(0));
     AtomicFiles.writeString(report, md);
     log.accept("Wrote " + report + " and perceptron-convergence.png");
   }
