@@ -115,6 +115,14 @@ public final class LabeledPoints {
    * a power of two (exact), so that features of 1e160 and more give R, not ∞ from an overflowing ‖x‖².
    */
   public double radius() {
+    return radius(0);
+  }
+
+  /**
+   * R·2^-shift, computed as {@link #radius()} is: finite where R itself is beyond the doubles (points whose norm
+   * passes 1.8e308), for a shift that brings the largest coordinate below 2.
+   */
+  double radius(int shift) {
     double r = 0;
     for (double[] x : augmented) {
       double m = 0;
@@ -127,7 +135,7 @@ public final class LabeledPoints {
         double u = Math.scalb(v, -e);
         s += u * u;
       }
-      r = Math.max(r, Math.scalb(Math.sqrt(s), e));
+      r = Math.max(r, Math.scalb(Math.sqrt(s), e - shift));
     }
     return r;
   }

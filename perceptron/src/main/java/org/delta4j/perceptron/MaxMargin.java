@@ -105,7 +105,7 @@ public final class MaxMargin {
     }
     double[] unit = unit(w);
     return new Certificate(unit, isZero(unit) ? 0 : scaledBack(marginBelow(unit, z), shift),
-        scaledBack(hullNormAbove(lambda, z), shift), it);
+        scaledBackAbove(hullNormAbove(lambda, z), shift), it);
   }
 
   /**
@@ -210,12 +210,20 @@ public final class MaxMargin {
   }
 
   /**
-   * A bound on the margin of the scaled points 2^-shift·zₖ, for the points themselves: γ* scales with the points, and
-   * multiplying by a power of two is exact; beyond Double.MAX_VALUE a lower bound stays MAX_VALUE (still below γ*).
+   * A lower bound on the margin of the scaled points 2^-shift·zₖ, for the points themselves: γ* scales with the points,
+   * and multiplying by a power of two is exact; beyond Double.MAX_VALUE it stays MAX_VALUE (still below γ*).
    */
   private static double scaledBack(double bound, int shift) {
     double b = Math.scalb(bound, shift);
     return b == Double.POSITIVE_INFINITY && bound < Double.POSITIVE_INFINITY ? Double.MAX_VALUE : b;
+  }
+
+  /**
+   * An upper bound on the margin of the scaled points, for the points themselves: beyond Double.MAX_VALUE it is ∞, as
+   * γ* may be (cut to MAX_VALUE as a lower bound is, it read γ* ≤ 1.8e308 for a set whose γ* is 2.5e308).
+   */
+  private static double scaledBackAbove(double bound, int shift) {
+    return Math.scalb(bound, shift);
   }
 
   /**
@@ -304,8 +312,15 @@ public final class MaxMargin {
     if (!(gamma > 0)) {
       return Double.POSITIVE_INFINITY;
     }
-    double r = data.radius() * (1 + rounding(data.dimension() + 2));
-    double q = r / gamma; // (R/γ)², not R²/γ²: R² overflows for features of 1e160 where the quotient does not
+    // R and γ scaled by 2^-shift (exact), so that R near the top of the doubles is not ∞, nor made ∞ by rounding it
+    // up: a bound of 1 came out ∞ for x = ±1.8e308. A scaled γ below the normal doubles makes (R/γ)² ≥ 2^2044 = ∞.
+    int shift = shift(data);
+    double g = Math.scalb(gamma, -shift);
+    if (g < Double.MIN_NORMAL) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double r = data.radius(shift) * (1 + rounding(data.dimension() + 2));
+    double q = r / g; // (R/γ)², not R²/γ²: R² overflows for features of 1e160 where the quotient does not
     return Math.nextUp(q * q * (1 + rounding(4)));
   }
 }

@@ -44,4 +44,29 @@ class MaxMarginExtremesTest {
     Perceptron.Run run = Perceptron.train(d, 1, 10);
     assertTrue(run.converged() && run.mistakes() <= MaxMargin.mistakeBound(d, MaxMargin.of(d, 1e-9, 10_000)));
   }
+
+  /**
+   * At the top of the doubles R, rounded up, overflowed, or R itself was ∞ (‖(1, a, a)‖ for a = 1.8e308), and the bound
+   * was ∞ where it is (R/γ)² ≈ 1: the quotient is taken of R and γ scaled alike. A γ* beyond the doubles has the upper
+   * bound ∞, not MAX_VALUE, which is below it.
+   */
+  @Test
+  void theBoundIsFiniteWhereRIsAtOrBeyondTheTopOfTheDoubles() {
+    double a = Double.MAX_VALUE;
+    LabeledPoints d = pair(a);
+    double bound = MaxMargin.mistakeBound(d, MaxMargin.of(d, 1e-9, 10_000));
+    assertTrue(bound >= 1 && bound < 1.001, "(R/γ)² ≈ 1 for a = " + a + ", got " + bound);
+    Perceptron.Run run = Perceptron.train(d, 1, 10);
+    assertTrue(run.converged() && run.mistakes() <= bound, run.outcome());
+    // z = (1, a, a) and (−1, a, a): γ* = ‖(0, a, a)‖ = a·√2 and R = ‖(1, a, a)‖ are beyond the doubles
+    LabeledPoints twice = LabeledPoints.of(new double[][] {{a, a}, {-a, -a}}, new int[] {1, -1});
+    assertEquals(Double.POSITIVE_INFINITY, twice.radius());
+    MaxMargin.Certificate c = MaxMargin.of(twice, 1e-9, 10_000);
+    assertEquals(Double.MAX_VALUE, c.lower(), "the most a double can say of γ* from below");
+    assertEquals(Double.POSITIVE_INFINITY, c.upper(), "γ* = a·√2 > MAX_VALUE");
+    // (R/γ)² from the lower bound MAX_VALUE: R²/MAX_VALUE² = 2, where ∞ was (R and its bound ≈ 1 itself are ∞)
+    double twiceBound = MaxMargin.mistakeBound(twice, c);
+    assertEquals(2, twiceBound, 1e-9, c.toString());
+    assertTrue(Perceptron.train(twice, 1, 10).mistakes() <= twiceBound);
+  }
 }
