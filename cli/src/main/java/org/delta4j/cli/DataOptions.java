@@ -22,7 +22,7 @@ final class DataOptions {
   @Mixin
   FashionMnistOptions fashionMnist;
 
-  @Option(names = "--csv", paramLabel = "FILE",
+  @Option(names = "--csv", paramLabel = "FILE", converter = Delta4jCommand.NamedPath.class,
       description = "Use a CSV file instead: numeric features and a class label per line.")
   Path csv;
 

@@ -111,6 +111,22 @@ public final class Delta4jCommand implements Runnable {
   }
 
   /**
+   * {@link #path}, refusing an empty value for an option that names a file to read: Java takes the empty path for the
+   * working directory, so {@code --csv=} was refused as ": is a directory", naming neither the option nor the mistake.
+   * (An empty --output is refused when the directory is checked.)
+   */
+  static final class NamedPath implements CommandLine.ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      if (value.isEmpty()) {
+        throw new CommandLine.TypeConversionException("it is empty, which names the working directory, not a file; "
+            + "name one");
+      }
+      return path(value);
+    }
+  }
+
+  /**
    * A command line that does not parse (an unknown option, a value of the wrong type, a missing one): one line naming
    * the option and the value, with picocli's suggestions and where to find the usage, rather than the whole usage
    * message that would bury it; exit code 2.

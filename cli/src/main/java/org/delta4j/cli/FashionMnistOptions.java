@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** Where Fashion-MNIST is found, and whether to download it: {@code --data DIR} and {@code --download}. */
 final class FashionMnistOptions {
-  @Option(names = "--data", paramLabel = "DIR",
+  @Option(names = "--data", paramLabel = "DIR", converter = Delta4jCommand.NamedPath.class,
       description = "Directory holding Fashion-MNIST's IDX files (default: $DELTA4J_DATA, then "
           + FashionMnist.SYSTEM_DIRECTORY + ", then ~/.cache/delta4j/fashion-mnist).")
   Path directory;

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParseResult;
 
 /** A saved model to use and the engine to run it on; shared by the commands that read a model. */
 final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by train.")
+  @Option(names = "--model", required = true, paramLabel = "FILE", converter = Delta4jCommand.NamedPath.class,
+      description = "A model saved by train.")
   Path model;
 
   /** Which engine runs when --engine is not given: the selection order of {@link Engines}, as bin/delta4j sets it. */

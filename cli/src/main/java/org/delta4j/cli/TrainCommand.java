@@ -76,8 +76,9 @@ final class TrainCommand implements Callable<Integer> {
       + "cnn (conv 32 3×3, max-pool 2, conv 64 3×3, max-pool 2, dense 128, dense 10; for 28×28 images).")
   String preset;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "A network spec file (JSON) instead of the preset; "
-      + "its optimizer and seed apply unless --optimizer, --learning-rate, --constant-rate or --seed say otherwise.")
+  @Option(names = "--spec", paramLabel = "FILE", converter = Delta4jCommand.NamedPath.class,
+      description = "A network spec file (JSON) instead of the preset; its optimizer and seed apply unless "
+          + "--optimizer, --learning-rate, --constant-rate or --seed say otherwise.")
   Path specFile;
 
   @Option(names = "--engine", description = "Engine to use (default: " + ModelOptions.ENGINE_DEFAULT + ").")

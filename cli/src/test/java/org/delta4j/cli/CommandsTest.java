@@ -1450,6 +1450,30 @@ class CommandsTest {
     assertTrue(nul.err().contains("cannot name a file here: Nul character not allowed"), nul.err());
   }
 
+  /**
+   * An empty path for a file to read is a usage error naming the option: Java takes it for the working directory, and
+   * {@code --csv=} was refused as "error: : is a directory, not a CSV file", naming neither the option nor the mistake.
+   */
+  @Test
+  void anEmptyPathToReadIsRefusedNamingTheOption(@TempDir Path dir) throws IOException {
+    String[][] commands = {{"train", "--csv=", "--output", dir.resolve("a").toString()},
+        {"train", "--data", data.toString(), "--spec=", "--output", dir.resolve("b").toString()},
+        {"train", "--data=", "--output", dir.resolve("c").toString()}, {"evaluate", "--model="},
+        {"predict", "--model", "m", "--csv", ""}, {"perceptron", "--pairs", "1", "--data=", "--output",
+            dir.resolve("d").toString()}};
+    for (String[] command : commands) {
+      Run r = run(command);
+      assertEquals(2, r.exitCode(), String.join(" ", command) + ": " + r.err());
+      String option = r.err().replaceAll("(?s).*option '(--[a-z]+)'.*", "$1");
+      assertTrue(List.of(command).stream().anyMatch(a -> a.equals(option) || a.equals(option + "="))
+          && r.err().startsWith("error: Invalid value for option '" + option + "': it is empty, which names the "
+          + "working directory, not a file; name one"), r.err());
+    }
+    try (var made = Files.list(dir)) {
+      assertEquals(0, made.count(), "nothing is made");
+    }
+  }
+
   @Test
   void fileSystemErrorsNameThePathAndTheCause() {
     assertEquals("/runs/x: permission denied",
