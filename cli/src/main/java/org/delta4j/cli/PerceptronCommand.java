@@ -28,15 +28,29 @@ final class PerceptronCommand implements Callable<Integer> {
   @Mixin
   FashionMnistOptions fashionMnist;
 
+  /**
+   * Refuses --data and --download with --pairs 0, which searches no pair of Fashion-MNIST: they would go unread without
+   * a word, as the other commands' options that would are refused.
+   */
+  private void refuseUnread() {
+    if (pairs == 0 && (fashionMnist.directory != null || fashionMnist.download)) {
+      String option = fashionMnist.directory != null ? "--data" : "--download";
+      throw new IllegalArgumentException(option + (fashionMnist.directory != null ? " " + fashionMnist.directory : "")
+          + " applies only to the Fashion-MNIST pairs, which --pairs 0 leaves out: give --pairs from 1 to 45, or "
+          + "leave out " + option);
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     TrainCommand.checkRange("--pairs", pairs, 0, 45);
     java.io.PrintWriter out = spec.commandLine().getOut();
     try (OutputDirectory held = OutputDirectory.hold(output)) { // checked and held as a training run's is
+      refuseUnread();
       ConvergenceDemo.run(held.path(), line -> {
         out.println(line);
         out.flush();
-      }, pairs, pairs == 0 ? fashionMnist.directory : fashionMnist.directory(out));
+      }, pairs, fashionMnist.directory(out));
     }
     return 0;
   }

@@ -878,6 +878,24 @@ class CommandsTest {
     assertFalse(Files.exists(out.resolve("again/perceptron-convergence.md")));
   }
 
+  /**
+   * --data and --download with --pairs 0 are refused, as options that would go unread are: the demonstration ran
+   * without reading the directory given, and said nothing of it.
+   */
+  @Test
+  void thePerceptronDemonstrationRefusesDataOptionsItWouldNotRead(@TempDir Path out) throws IOException {
+    Run unread = run("perceptron", "--pairs", "0", "--data", data.toString(), "--output", out.toString());
+    assertEquals(1, unread.exitCode(), unread.out());
+    assertEquals("error: --data " + data + " applies only to the Fashion-MNIST pairs, which --pairs 0 leaves out: "
+        + "give --pairs from 1 to 45, or leave out --data", unread.err().trim());
+    Run download = run("perceptron", "--pairs", "0", "--download", "--output", out.toString());
+    assertEquals("error: --download applies only to the Fashion-MNIST pairs, which --pairs 0 leaves out: give "
+        + "--pairs from 1 to 45, or leave out --download", download.err().trim());
+    try (var files = Files.list(out)) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("perceptron-")), "nothing is written");
+    }
+  }
+
   /** {@code --download} puts the files where {@code --data} points, when it points anywhere; else in the cache. */
   @Test
   void downloadsGoWhereTheDataIsLookedFor() {
