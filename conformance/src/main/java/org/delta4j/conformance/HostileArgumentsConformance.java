@@ -235,6 +235,8 @@ public abstract class HostileArgumentsConformance {
             spec.optimizer())})
         .working(CsvReader.class, "classification", none -> new Object[] {written("classes.csv",
             "a,b,label\n1,2,x\n3,4,y\n"), -1, true})
+        .working(CsvReader.class, "labelledSamples", none -> new Object[] {written("samples.csv",
+            "a,b,label\n1,2,x\n3,4,x\n"), -1, true})
         .working(CsvReader.class, "regression", none -> new Object[] {written("targets.csv",
             "a,b,t\n1,2,0.5\n3,4,1.5\n"), new int[] {2}, true})
         .working(IdxReader.class, "read", none -> new Object[] {idx("bytes-idx1-ubyte")})
