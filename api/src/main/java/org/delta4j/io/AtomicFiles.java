@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -132,6 +133,8 @@ public final class AtomicFiles {
    * other process is writing those files in at the time.
    */
   public static int removeStale(Path dir, Collection<String> names) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(names, "names");
     int removed = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
       for (Path f : files) {
