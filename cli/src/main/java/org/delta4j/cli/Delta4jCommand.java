@@ -100,7 +100,8 @@ public final class Delta4jCommand implements Runnable {
     if (value.indexOf('\uFFFD') >= 0) {
       throw new CommandLine.TypeConversionException("'" + value + "' is not the name given: bytes of it that are not "
           + "valid " + encoding + ", the encoding of file names here, reach the program as U+FFFD (\uFFFD), and the "
-          + "name with U+FFFD in their place is another file; rename it in valid " + encoding);
+          + "name with U+FFFD in their place is another file; " + (encoding.equalsIgnoreCase("UTF-8")
+              ? "rename it in valid UTF-8" : "run in a UTF-8 locale (LC_ALL=C.UTF-8), or rename it in " + encoding));
     }
     try {
       return Path.of(value);
