@@ -30,8 +30,12 @@ public final class Perceptron {
      * its cap shows only that, not that the set is not separable.
      */
     public String outcome() {
-      return converged ? "converged after " + mistakes + " mistakes in " + passes + " passes"
-          : "no convergence within " + passes + " passes (" + mistakes + " mistakes)";
+      return converged ? "converged after " + count(mistakes, "mistake") + " in " + count(passes, "pass")
+          : "no convergence within " + count(passes, "pass") + " (" + count(mistakes, "mistake") + ")";
+    }
+
+    private static String count(long n, String noun) {
+      return n + " " + noun + (n == 1 ? "" : noun.endsWith("s") ? "es" : "s");
     }
   }
 

@@ -63,6 +63,14 @@ class PerceptronTest {
   }
 
   @Test
+  void theOutcomeCountsOneMistakeAndOnePassInTheSingular() {
+    LabeledPoints one = LabeledPoints.of(new double[][] {{1, 1}}, new int[] {1});
+    // y·(w·x) ≤ 0 at w = 0 is a mistake: the first pass makes one, the second none
+    assertEquals("no convergence within 1 pass (1 mistake)", Perceptron.train(one, 1, 1).outcome());
+    assertEquals("converged after 1 mistake in 2 passes", Perceptron.train(one, 1, 2).outcome());
+  }
+
+  @Test
   void xorIsNotSeparableWithinTheCap() {
     LabeledPoints xor = LabeledPoints.of(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}}, new int[] {-1, 1, 1, -1});
     Perceptron.Run run = Perceptron.train(xor, 1, 50);
