@@ -73,15 +73,15 @@ final class ProgressReporter implements TrainingListener {
     if (!terminal) {
       if (now - lastLine >= LINE_SECONDS * 1_000_000_000L && batch < batches) {
         lastLine = now;
-        barStream.println(String.format(Locale.ROOT, "epoch %d/%d: %d/%d batches (%d %%), loss %.4f, %,.0f samples/s, "
+        barStream.println(String.format(Locale.ROOT, "epoch %d/%d: %d/%d batches (%d %%), loss %s, %,.0f samples/s, "
             + "about %.0f s to go in this epoch", epoch, lastEpoch, batch, batches, 100L * batch / batches,
-            lossSum / batch, samplesSeen / Math.max(seconds, 1e-9), seconds * (batches - batch) / batch));
+            loss(lossSum / batch), samplesSeen / Math.max(seconds, 1e-9), seconds * (batches - batch) / batch));
         barStream.flush();
       }
       return;
     }
     bar.stepTo(batch);
-    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f, %,.0f samples/s", lossSum / batch,
+    bar.setExtraMessage(String.format(Locale.ROOT, " loss %s, %,.0f samples/s", loss(lossSum / batch),
         samplesSeen / Math.max(seconds, 1e-9)));
   }
 
@@ -96,9 +96,17 @@ final class ProgressReporter implements TrainingListener {
 
   static String line(EpochResult r) {
     String validation = Double.isNaN(r.validationLoss()) ? ""
-        : String.format(Locale.ROOT, ", validation loss %.4f, accuracy %.4f", r.validationLoss(),
+        : String.format(Locale.ROOT, ", validation loss %s, accuracy %.4f", loss(r.validationLoss()),
             r.validationAccuracy());
-    return String.format(Locale.ROOT, "epoch %d: training loss %.4f, accuracy %.4f%s (%.1f s, learning rate %.2g)",
-        r.epoch(), r.trainingLoss(), r.trainingAccuracy(), validation, r.seconds(), r.learningRate());
+    return String.format(Locale.ROOT, "epoch %d: training loss %s, accuracy %.4f%s (%.1f s, learning rate %.2g)",
+        r.epoch(), loss(r.trainingLoss()), r.trainingAccuracy(), validation, r.seconds(), r.learningRate());
+  }
+
+  /**
+   * A loss as the lines print it: four decimals, or four significant digits with an exponent from 10⁶ on, where a
+   * diverging run's 1e250 would otherwise print as 250 digits.
+   */
+  static String loss(double loss) {
+    return String.format(Locale.ROOT, Math.abs(loss) < 1e6 ? "%.4f" : "%.4g", loss);
   }
 }

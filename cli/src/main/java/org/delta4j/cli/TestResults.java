@@ -17,8 +17,8 @@ final class TestResults {
   private TestResults() {}
 
   static String text(Evaluation e, List<String> classNames) {
-    return ClassificationReport.report(String.format(Locale.ROOT, "Test accuracy: %.4f (loss %.4f)", e.accuracy(),
-        e.loss()), e.confusion(), classNames);
+    return ClassificationReport.report(String.format(Locale.ROOT, "Test accuracy: %.4f (loss %s)", e.accuracy(),
+        ProgressReporter.loss(e.loss())), e.confusion(), classNames);
   }
 
   /**

@@ -37,4 +37,13 @@ class ProgressReporterTest {
     assertEquals(List.of("epoch 1: training loss 0.5000, accuracy 0.9000 (12.0 s, learning rate 0.0010)"),
         epochs.toString().lines().toList());
   }
+
+  /** A diverging run's loss of 1e250 is four significant digits and an exponent, not a number of 250 digits. */
+  @Test
+  void aHugeLossIsPrintedWithAnExponent() {
+    assertEquals("epoch 3: training loss 1.000e+250, accuracy 0.1000, validation loss 2.500e+06, accuracy 0.1000 "
+        + "(1.0 s, learning rate 0.10)", ProgressReporter.line(new EpochResult(3, 1e250, 0.1, 2.5e6, 0.1, 0.1, 1)));
+    assertEquals("999999.0000", ProgressReporter.loss(999_999));
+    assertEquals("Infinity", ProgressReporter.loss(Double.POSITIVE_INFINITY));
+  }
 }
