@@ -3,7 +3,9 @@ package org.delta4j.io;
 import static org.delta4j.io.ModelFormatException.cut;
 import static org.delta4j.io.ModelFormatException.quoted;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,9 +69,12 @@ public final class SafeTensors {
   public static final String LAYOUT_CHECKSUM = "crc32c_layout";
   /**
    * Strict where JSON readers differ, as the format's reference reader is: a second value after the header's object, or
-   * a key given twice (of which a lenient reader keeps one silently), makes the header invalid.
+   * a key given twice (of which a lenient reader keeps one silently), makes the header invalid. A key (a tensor's
+   * name, a layer's path in it) as long as the header allows, where Jackson's default of 50,000 characters refused to
+   * load a model of a long layer name that had saved: the header's own limit bounds what a key may take.
    */
-  private static final ObjectMapper JSON = new ObjectMapper()
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNameLength((int) MAX_HEADER).build()).build())
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 

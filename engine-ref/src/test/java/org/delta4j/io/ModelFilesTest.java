@@ -151,6 +151,25 @@ class ModelFilesTest {
     }
   }
 
+  /**
+   * A layer may be named at any length a spec takes, and what saves loads: its tensors are keys of the file's header,
+   * which JSON readers bound (Jackson at 50,000 characters), where the header's own size bounds them here.
+   */
+  @Test
+  void aLayerOfALongNameSavesAndLoads() throws IOException {
+    String name = "l".repeat(60_000);
+    NetworkSpec spec = NetworkSpecJson.read("{\"input\": [3], \"layers\": [{\"type\": \"dense\", \"units\": 2, "
+        + "\"name\": \"" + name + "\"}], \"loss\": \"softmax_cross_entropy\", \"optimizer\": {\"type\": \"adam\", "
+        + "\"learning_rate\": 0.001}}");
+    Network net = Network.create(spec, engine);
+    Path file = dir.resolve("long-name.safetensors");
+    ModelFiles.save(net, file);
+    SavedModel loaded = ModelFiles.load(file, engine);
+    assertEquals(spec, loaded.network().spec());
+    assertArrayEquals(weights(net)[0], weights(loaded.network())[0]);
+    assertEquals(name, loaded.network().spec().layers().get(0).name());
+  }
+
   @Test
   void anUpdateCountPastTheRangeOfAnIntIsKept() throws IOException {
     Network net = Network.create(spec(), engine);
