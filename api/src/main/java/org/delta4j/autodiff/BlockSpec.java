@@ -312,10 +312,10 @@ public record BlockSpec(String name, List<Node> nodes, String output) implements
       return a;
     }
     long last = (long) a.last() + b.last(); // two lengths of an int each: their sum, in an int, wrapped to negative
-    if (a.size() / a.last() * last > Integer.MAX_VALUE) {
+    if (a.size() / a.last() * last > SpecRules.MAX_TENSOR_VALUES) {
       throw new IllegalArgumentException(what(name) + ": node '" + n.name() + "' cannot join inputs of shapes " + a
           + " and " + b + " along the last axis: one sample of the joined input would hold " + a.size() / a.last()
-          * last + " values, more than one tensor holds (" + Integer.MAX_VALUE + ")");
+          * last + " values, more than one tensor holds (" + SpecRules.MAX_TENSOR_VALUES + ")");
     }
     int[] d = a.dims();
     d[d.length - 1] = (int) last;

@@ -119,7 +119,7 @@ public final class SpecRules {
    * The most values one tensor holds: the longest Java array every JVM allocates, a few short of 2³¹ − 1 (HotSpot
    * refuses an array of 2³¹ − 1 whatever its heap, "Requested array size exceeds VM limit").
    */
-  static final int MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+  public static final int MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
 
   /**
    * What of a layer would hold more values than one tensor can ({@link #MAX_TENSOR_VALUES}): a parameter or buffer it

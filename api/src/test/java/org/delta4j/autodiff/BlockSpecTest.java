@@ -193,7 +193,7 @@ class BlockSpecTest {
     BlockSpec wide = new BlockSpec("wide", List.of(BlockSpec.Node.concat(
         new LayerSpec.Activation(ActivationFunction.RELU).withName("r"), BlockSpec.INPUT, BlockSpec.INPUT)), null);
     assertEquals("block 'wide': node 'r' cannot join inputs of shapes [1073741824] and [1073741824] along the last "
-        + "axis: one sample of the joined input would hold 2147483648 values, more than one tensor holds (2147483647)",
+        + "axis: one sample of the joined input would hold 2147483648 values, more than one tensor holds (2147483639)",
         assertThrows(IllegalArgumentException.class, () -> wide.outputShape(Shape.of(1 << 30))).getMessage());
     String m = assertThrows(IllegalArgumentException.class, () -> wide.outputShape(Shape.of(1000, 1_500_000)))
         .getMessage();
