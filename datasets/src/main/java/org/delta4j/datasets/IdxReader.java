@@ -18,13 +18,19 @@ import org.delta4j.io.Heap;
  * then the data. Every defect — a missing file, bad gzip, a wrong magic number, a type other than unsigned bytes, fewer
  * or more bytes than the dimensions announce, bytes after a compressed file's gzip data — is an {@link IOException}
  * naming the file and what is wrong, as is a device, pipe or socket given for a file. What the header claims is never
- * allocated on trust: a raw file's claim is checked against its size, and a compressed file's against the data it
- * decompresses to, read once to count it and once more into an array of its size. Data larger than the heap can still
- * give is refused before it is read, naming the size it needs; the data is all the memory a file takes.
+ * allocated on trust: a raw file's claim is checked against its size, and a compressed file's against what its size
+ * could inflate to, past which the data is counted before any array is made; either way the data is read into one
+ * array of its size. Data larger than the heap can still give is refused before it is read, naming the size it needs;
+ * the data is all the memory a file takes.
  */
 public final class IdxReader {
   private static final int UNSIGNED_BYTE = 0x08;
   private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+  /**
+   * The most bytes deflate makes of each byte it reads (zlib's bound, 1,032:1): no gzip file holds more data than that
+   * times its size, so a claim within it may be borne out by the data and its array is made as the data is read.
+   */
+  private static final long MOST_INFLATED_PER_BYTE = 1_032;
 
   private IdxReader() {}
 
@@ -67,15 +73,15 @@ public final class IdxReader {
       throw new IOException(file + ": is a device, pipe or socket, not an IDX file");
     }
     IdxArray idx = read(file, rank, what, false);
-    // A compressed file's claim was checked against the data it holds, none of it kept, so that its array is made
-    // once, of its size: grown with the data as it was read, it took up to twice that (a doubling's two arrays), and
-    // a file that the heap could hold, by the check, ran it out
+    // A compressed file's claim past what its size could hold was checked against the data, none of it kept, where
+    // it was not refused; its array is then made once, of its size (grown as the data came, it took up to twice that,
+    // a doubling's two arrays, and a file that the heap could hold, by the check, ran it out)
     return idx.data() != null ? idx : read(file, rank, what, true);
   }
 
   /**
-   * One reading of the file: its data held, or of a compressed file (whose size only its data tells) only counted,
-   * the data of the array returned then null.
+   * One reading of the file: its data held, or of a compressed file whose header claims more than its size could
+   * inflate to ({@link #MOST_INFLATED_PER_BYTE}) only counted, the data of the array returned then null.
    */
   private static IdxArray read(Path file, int rank, String what, boolean hold) throws IOException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -87,7 +93,9 @@ public final class IdxReader {
       try (InputStream data = gzip ? new GzipMembers(raw, 1 << 16) : raw;
           DataInputStream in = new DataInputStream(data)) {
         long size = Files.size(file);
-        IdxArray idx = read(file, in, gzip ? -1 : size, rank, what, hold || !gzip);
+        long holdUpTo = hold || !gzip ? Long.MAX_VALUE
+            : Math.min(size, Long.MAX_VALUE / MOST_INFLATED_PER_BYTE) * MOST_INFLATED_PER_BYTE;
+        IdxArray idx = read(file, in, gzip ? -1 : size, rank, what, holdUpTo);
         // The data was read to its end, so the gzip data's end is known; the raw file's bytes after it were checked.
         if (data instanceof GzipMembers members && members.end() < size) {
           throw new IOException(file + ": " + (size - members.end()) + " bytes after the end of the gzip data (at "
@@ -117,11 +125,12 @@ public final class IdxReader {
   }
 
   /**
-   * Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one, whose data is only
-   * counted unless {@code hold} (see {@link #read(Path, int, String, boolean)}).
+   * Reads from {@code in}; {@code fileSize} is the size of a raw file, −1 for a compressed one, whose data is held
+   * when the header claims at most {@code holdUpTo} bytes of it, otherwise only counted (see {@link #read(Path, int,
+   * String, boolean)}).
    */
   private static IdxArray read(Path file, DataInputStream in, long fileSize, int expectedRank, String what,
-      boolean hold) throws IOException {
+      long holdUpTo) throws IOException {
     int zero1 = in.read();
     int zero2 = in.read();
     int type = in.read();
@@ -179,6 +188,7 @@ public final class IdxReader {
     // Data that cannot fit is refused before it is read; of a compressed file, what its header claims
     Heap.require(String.format(java.util.Locale.ROOT, "%s: the %,d data bytes the header announces (%s)", file, total,
         java.util.Arrays.toString(dims)), total);
+    boolean hold = total <= holdUpTo;
     byte[] data = hold ? new byte[(int) total] : null;
     long held = hold ? in.readNBytes(data, 0, data.length) : count(in, total);
     if (held < total) {
