@@ -1,6 +1,5 @@
 package org.delta4j.io;
 
-import static org.delta4j.io.ModelFormatException.cut;
 import static org.delta4j.io.ModelFormatException.quoted;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +20,7 @@ import java.util.Set;
 import org.delta4j.engine.Engine;
 import org.delta4j.nn.Network;
 import org.delta4j.nn.Parameter;
+import org.delta4j.spec.Excerpt;
 import org.delta4j.spec.KindProvider;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LayerSpec;
@@ -247,8 +247,8 @@ public final class ModelFiles {
     } catch (UnknownKindException e) {
       String provider = providerNamed(meta.get("kinds"), e.category() + "/" + e.type());
       throw new ModelFormatException(file, "the model uses the " + e.category() + " kind " + quoted(e.type())
-          + (provider == null ? "" : ", provided by " + cut(provider) + ",") + " which is not on the class path: add "
-          + "the library that registers it (a KindProvider in META-INF/services) to load this model", e);
+          + (provider == null ? "" : ", provided by " + Excerpt.of(provider) + ",") + " which is not on the class "
+          + "path: add the library that registers it (a KindProvider in META-INF/services) to load this model", e);
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(file, "invalid network description: " + e.getMessage(), e);
     }
@@ -324,7 +324,8 @@ public final class ModelFiles {
               + "' of shape " + p.shape() + ", which the file does not hold (saved by another version of the kind?)");
         }
         if (!Arrays.equals(e.shape(), p.shape().dims())) {
-          throw new ModelFormatException(file, "tensor '" + name + "' has shape " + cut(Arrays.toString(e.shape()))
+          throw new ModelFormatException(file, "tensor '" + name + "' has shape "
+              + Excerpt.of(Arrays.toString(e.shape()))
               + " but the network needs " + p.shape() + ": " + kind + " declares '" + p.role() + "' so (saved by "
               + "another version of the kind?)");
         }
@@ -415,7 +416,7 @@ public final class ModelFiles {
           + "is " + saved);
     }
     if (!Arrays.equals(e.shape(), into.shape().dims())) {
-      throw new ModelFormatException(file, "tensor '" + name + "' has shape " + cut(Arrays.toString(e.shape()))
+      throw new ModelFormatException(file, "tensor '" + name + "' has shape " + Excerpt.of(Arrays.toString(e.shape()))
           + " but the network needs " + into.shape());
     }
     into.copyFrom(e.values());
@@ -491,7 +492,7 @@ public final class ModelFiles {
       JsonNode epoch = entries.get(i).get("epoch");
       if (epoch == null || !epoch.canConvertToInt() || !epoch.isIntegralNumber() || epoch.asInt() < 1) {
         throw new ModelFormatException(file, "the training history is malformed: entry " + i
-            + " has no whole-number 'epoch' ≥ 1 (" + cut(entries.get(i).toString()) + ")");
+            + " has no whole-number 'epoch' ≥ 1 (" + Excerpt.of(entries.get(i).toString()) + ")");
       }
     }
   }
@@ -515,6 +516,6 @@ public final class ModelFiles {
       // named below
     }
     throw new ModelFormatException(file, "the training history is malformed: entry " + entry + " has '" + key + "' "
-        + cut(v.toString()) + ", not a number");
+        + Excerpt.of(v.toString()) + ", not a number");
   }
 }

@@ -1,6 +1,5 @@
 package org.delta4j.io;
 
-import static org.delta4j.io.ModelFormatException.cut;
 import static org.delta4j.io.ModelFormatException.quoted;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -31,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
+import org.delta4j.spec.Excerpt;
 import org.delta4j.tensor.DataType;
 
 /**
@@ -316,7 +316,7 @@ public final class SafeTensors {
             Map.Entry<String, JsonNode> kv = m.next();
             if (!kv.getValue().isTextual()) {
               throw new ModelFormatException(file, METADATA + " value " + quoted(kv.getKey()) + " is "
-                  + cut(kv.getValue().toString()) + ", not a string");
+                  + Excerpt.of(kv.getValue().toString()) + ", not a string");
             }
             metadata.put(kv.getKey(), kv.getValue().asText());
           }
@@ -343,20 +343,21 @@ public final class SafeTensors {
           if (!shapeNode.get(i).isIntegralNumber() || !shapeNode.get(i).canConvertToLong() || d < 0
               || d > Integer.MAX_VALUE) {
             throw new ModelFormatException(file, "tensor " + quoted(name) + " has an invalid dimension "
-                + cut(shapeNode.get(i).toString()));
+                + Excerpt.of(shapeNode.get(i).toString()));
           }
           shape[i] = (int) d;
           count = count < 0 || d > 0 && count > Long.MAX_VALUE / d ? -1 : count * d; // -1: past a long, for good
         }
         long bytes = count < 0 || count > Long.MAX_VALUE / type.bytes() ? -1 : count * type.bytes();
         if (bytes < 0) { // 2^61 doubles wrapped round to 0 bytes, which an empty span would have matched
-          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape "
+              + Excerpt.of(Arrays.toString(shape))
               + " and type " + dtype + " holds more bytes than a long counts");
         }
         if (!offsets.get(0).isIntegralNumber() || !offsets.get(1).isIntegralNumber()
             || !offsets.get(0).canConvertToLong() || !offsets.get(1).canConvertToLong()) {
           throw new ModelFormatException(file, "tensor " + quoted(name) + " has data_offsets "
-              + cut(offsets.toString()) + ", which are not whole numbers of bytes a file can hold");
+              + Excerpt.of(offsets.toString()) + ", which are not whole numbers of bytes a file can hold");
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
@@ -365,11 +366,13 @@ public final class SafeTensors {
               + "] outside the " + dataSize + " bytes of data (truncated?)");
         }
         if (end - begin != bytes) {
-          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape "
+              + Excerpt.of(Arrays.toString(shape))
               + " and type " + dtype + " needs " + bytes + " bytes but its offsets span " + (end - begin));
         }
         if (bytes > MAX_TENSOR_BYTES) {
-          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape " + cut(Arrays.toString(shape))
+          throw new ModelFormatException(file, "tensor " + quoted(name) + " of shape "
+              + Excerpt.of(Arrays.toString(shape))
               + " holds " + bytes + " bytes, more than the " + MAX_TENSOR_BYTES + " one tensor may hold");
         }
         names.add(name);

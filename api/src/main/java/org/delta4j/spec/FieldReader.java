@@ -253,26 +253,16 @@ public final class FieldReader {
     }
   }
 
-  /**
-   * A value as a message quotes it, cut to {@link #NAME_CHARACTERS} characters (whole ones), saying how many it has: a
-   * value of megabytes (a string, an array), which a spec file of 16 MiB holds, made a message of megabytes.
-   */
-  static String shown(String text) {
-    int characters = text.codePointCount(0, text.length());
-    return characters <= NAME_CHARACTERS ? text
-        : text.substring(0, text.offsetByCodePoints(0, NAME_CHARACTERS)) + "… (" + characters + " characters)";
-  }
-
+  /** A value as a message quotes it: a string or array of megabytes, which a spec file of 16 MiB holds, cut. */
   private static String shown(JsonNode n) {
-    return shown(String.valueOf(n));
+    return Excerpt.of(String.valueOf(n));
   }
 
-  /** The most names of fields a message gives, and the most characters of each. */
+  /** The most names of fields a message gives. */
   private static final int NAMED = 5;
-  private static final int NAME_CHARACTERS = 100;
 
   /**
-   * The first {@link #NAMED} of {@code names}, each quoted and cut to {@link #NAME_CHARACTERS} characters, joined,
+   * The first {@link #NAMED} of {@code names}, each quoted and cut as an {@link Excerpt}, joined,
    * then how many more there are: an object of a million unknown fields (a 16 MiB file holds one), or of names tens
    * of thousands of characters long, made a message of megabytes.
    */
@@ -280,7 +270,7 @@ public final class FieldReader {
     StringBuilder out = new StringBuilder(open);
     for (int i = 0; i < Math.min(NAMED, names.size()); i++) {
       String n = names.get(i);
-      out.append(i == 0 ? "" : between).append(quote).append(shown(n)).append(quote);
+      out.append(i == 0 ? "" : between).append(quote).append(Excerpt.of(n)).append(quote);
     }
     if (names.size() > NAMED) {
       out.append(between).append("… ").append(names.size() - NAMED).append(" more");
@@ -410,7 +400,7 @@ public final class FieldReader {
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
-    throw new IllegalArgumentException(where + (n.isTextual() ? ": unknown value '" + shown(n.asText()) + "'"
+    throw new IllegalArgumentException(where + (n.isTextual() ? ": unknown value '" + Excerpt.of(n.asText()) + "'"
         : ": must be a string, got " + shown(n)) + "; one of " + names);
   }
 }

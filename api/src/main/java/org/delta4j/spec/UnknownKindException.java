@@ -10,7 +10,7 @@ public final class UnknownKindException extends IllegalArgumentException {
   private final String type;
 
   public UnknownKindException(String where, String category, String type, List<String> known) {
-    super(where + ": unknown " + category + " kind '" + FieldReader.shown(String.valueOf(type)) + "'; registered: "
+    super(where + ": unknown " + category + " kind '" + Excerpt.of(String.valueOf(type)) + "'; registered: "
         + known + ". A kind is registered by a KindProvider on the class path (META-INF/services/"
         + KindProvider.class.getName() + ")");
     this.category = category;

@@ -23,6 +23,7 @@ import org.delta4j.data.ByteImageDataset;
 import org.delta4j.data.Dataset;
 import org.delta4j.data.Normalization;
 import org.delta4j.io.Heap;
+import org.delta4j.spec.Excerpt;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -789,20 +790,13 @@ public final class CsvReader {
     return Float.parseFloat(new String(b, from, to - from, StandardCharsets.ISO_8859_1)); // ASCII, so a mere copy
   }
 
-  /** The most characters of a field that a message quotes. */
-  private static final int SHOWN = 100;
-
   /**
    * The text with its control and invisible format characters (a byte order mark, a zero-width space) escaped, as
    * \t, \r, \n, else a backslash, u and four hex digits: a message never carries one raw, and shows where one is.
-   * Cut to {@link #SHOWN} characters, saying how many it has: a message quoted fields of up to 64 KiB whole, some of
-   * them at once.
+   * Cut as an {@link Excerpt}: a message quoted fields of up to 64 KiB whole, some of them at once.
    */
-  static String printable(String text) {
-    int characters = text.codePointCount(0, text.length());
-    if (characters > SHOWN) {
-      return printable(text.substring(0, text.offsetByCodePoints(0, SHOWN))) + "… (" + characters + " characters)";
-    }
+  static String printable(String value) {
+    String text = Excerpt.of(value);
     StringBuilder out = null;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
