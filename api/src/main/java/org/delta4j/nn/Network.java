@@ -437,8 +437,10 @@ public final class Network {
     }
     String made = spoiled == null ? outputCause(stages, input, targets, mode) : null;
     if (made != null) {
+      // a loss overflows on finite outputs too, such as the square of an output past √MAX that a diverging run grew
       return made + (made.startsWith("layer") ? ", from finite inputs and weights: its rule, or values beyond the "
-          + "data type's range as training diverges (" + lower + ")" : "");
+          + "data type's range as training diverges (" + lower + ")" : ", or outputs too large for it as training "
+          + "diverges (" + lower + ")");
     }
     return (spoiled != null ? spoiled + "; " : "") + "the inputs or targets hold NaN/infinite values, or training "
         + "diverged (" + lower + ")";

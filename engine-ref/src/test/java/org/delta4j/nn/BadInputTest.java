@@ -146,6 +146,26 @@ class BadInputTest {
         + "its rule, or values beyond the data type's range as training diverges (try a lower learning rate than");
   }
 
+  /**
+   * A diverging run whose outputs are still finite but whose squared error is past the largest double: the message
+   * says the run diverged and what to do, not only that the loss's rule made the ∞.
+   */
+  @Test
+  void aLossOverflowingOnTheOutputsOfADivergingRunSaysToLowerTheRate() {
+    Network diverging = Network.create(NetworkSpec.builder().input(2).dense(1)
+        .loss(LossFunction.MEAN_SQUARED_ERROR).optimizer(new OptimizerSpec.Sgd(0.5)).seed(1).build(), engine,
+        DataType.FLOAT64);
+    float[][] x = new float[8][];
+    float[][] y = new float[8][];
+    for (int i = 0; i < 8; i++) {
+      x[i] = new float[] {i, -3 * i};
+      y[i] = new float[] {100 * i};
+    }
+    fails(ArithmeticException.class, () -> Trainer.builder().epochs(200).batchSize(3).shuffle(false).build()
+        .fit(diverging, ArrayDataset.regression(x, y)), "mean_squared_error loss is Infinity at update",
+        "made it from finite outputs and targets", "as training diverges (try a lower learning rate than 0.500");
+  }
+
   /** A sample's NaN or infinite feature is refused, as a dataset refuses it: its class came out as the first. */
   @Test
   void predictionsRefuseNonFiniteFeatures() {
