@@ -51,6 +51,10 @@ public final class Trainer {
   /**
    * Trains {@code network} on {@code data} and returns the history of the epochs run. Data whose targets the network's
    * loss would not read as meant ({@link org.delta4j.spec.LossSpec.Targets#admits}) is refused before any step.
+   *
+   * @throws ArithmeticException when a batch's loss is not finite ({@link Network#trainStep}): the run stops there,
+   *     the network keeping the weights before that batch, or, with early stopping that restores the best, the best
+   *     epoch's weights and buffers, put back as at the end of a run (the same goes for a listener's exception)
    */
   public History fit(Network network, Dataset data) {
     if (network == null) {
@@ -89,61 +93,74 @@ public final class Trainer {
     int bestEpoch = firstEpoch - 1;
     boolean stopped = false;
     List<Tensor> bestWeights = stopping == null ? null : earlierBest(network, stopping.bestEpoch);
-    // the loop ends after epoch `epochs` even where that is Integer.MAX_VALUE, past which epoch++ wraps round
-    for (int epoch = firstEpoch; epoch <= epochs && epoch >= firstEpoch; epoch++) {
-      long start = System.nanoTime();
-      for (TrainingListener l : listeners) {
-        l.onEpochStart(epoch);
-      }
-      epochOrder(order, seed, epoch, shuffle);
-      double rate = network.optimizer().currentLearningRate();
-      double lossSum = 0;
-      long correct = 0;
-      long seen = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * batchSize;
-        int count = Math.min(batchSize, n - from);
-        loader.load(order, from, count);
-        boolean classes = data.isClassification(); // the step's classes with it, before another thread's step
-        double loss = classes ? network.trainStep(loader.input(), loader.targets(), predicted)
-            : network.trainStep(loader.input(), loader.targets());
-        lossSum += loss * count;
-        if (classes) {
-          for (int i = 0; i < count; i++) {
-            if (predicted[i] == data.label(order[from + i])) {
-              correct++;
+    try {
+      // the loop ends after epoch `epochs` even where that is Integer.MAX_VALUE, past which epoch++ wraps round
+      for (int epoch = firstEpoch; epoch <= epochs && epoch >= firstEpoch; epoch++) {
+        long start = System.nanoTime();
+        for (TrainingListener l : listeners) {
+          l.onEpochStart(epoch);
+        }
+        epochOrder(order, seed, epoch, shuffle);
+        double rate = network.optimizer().currentLearningRate();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        for (int b = 0; b < batches; b++) {
+          int from = b * batchSize;
+          int count = Math.min(batchSize, n - from);
+          loader.load(order, from, count);
+          boolean classes = data.isClassification(); // the step's classes with it, before another thread's step
+          double loss = classes ? network.trainStep(loader.input(), loader.targets(), predicted)
+              : network.trainStep(loader.input(), loader.targets());
+          lossSum += loss * count;
+          if (classes) {
+            for (int i = 0; i < count; i++) {
+              if (predicted[i] == data.label(order[from + i])) {
+                correct++;
+              }
             }
           }
+          seen += count;
+          for (TrainingListener l : listeners) {
+            l.onBatchEnd(epoch, b + 1, loss, seen);
+          }
         }
-        seen += count;
+        double valLoss = Double.NaN;
+        double valAccuracy = Double.NaN;
+        if (validation != null) {
+          Evaluation e = Evaluation.of(network, validation, Math.max(batchSize, 256));
+          valLoss = e.loss();
+          valAccuracy = e.accuracy();
+        }
+        EpochResult r = new EpochResult(epoch, lossSum / n, data.isClassification() ? (double) correct / n : Double.NaN,
+            valLoss, valAccuracy, rate, (System.nanoTime() - start) / 1e9);
+        results.add(r);
+        if (stopping != null) {
+          if (stopping.record(r) && earlyStopping.restoreBest()) {
+            bestWeights = snapshot(network, bestWeights);
+          }
+          stopped = stopping.exhausted();
+        } else {
+          bestEpoch = epoch;
+        }
         for (TrainingListener l : listeners) {
-          l.onBatchEnd(epoch, b + 1, loss, seen);
+          l.onEpochEnd(network, r);
+        }
+        if (stopped) {
+          break;
         }
       }
-      double valLoss = Double.NaN;
-      double valAccuracy = Double.NaN;
-      if (validation != null) {
-        Evaluation e = Evaluation.of(network, validation, Math.max(batchSize, 256));
-        valLoss = e.loss();
-        valAccuracy = e.accuracy();
-      }
-      EpochResult r = new EpochResult(epoch, lossSum / n, data.isClassification() ? (double) correct / n : Double.NaN,
-          valLoss, valAccuracy, rate, (System.nanoTime() - start) / 1e9);
-      results.add(r);
-      if (stopping != null) {
-        if (stopping.record(r) && earlyStopping.restoreBest()) {
-          bestWeights = snapshot(network, bestWeights);
+    } catch (RuntimeException e) {
+      // a run stopped by a loss that is not finite (or a listener) keeps the best epoch's weights it was asked to
+      // restore: they are held only here, and the network has those of the batch that failed
+      if (earlyStopping != null && earlyStopping.restoreBest() && bestWeights != null) {
+        try {
+          restore(network, bestWeights);
+        } catch (RuntimeException r) { // such as the network's refusal of a change while in use: e says why first
+          e.addSuppressed(r);
         }
-        stopped = stopping.exhausted();
-      } else {
-        bestEpoch = epoch;
       }
-      for (TrainingListener l : listeners) {
-        l.onEpochEnd(network, r);
-      }
-      if (stopped) {
-        break;
-      }
+      throw e;
     }
     if (earlyStopping != null && earlyStopping.restoreBest() && bestWeights != null) {
       restore(network, bestWeights);

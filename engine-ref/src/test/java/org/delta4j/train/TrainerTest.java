@@ -126,6 +126,39 @@ class TrainerTest {
     assertEquals(best, Evaluation.of(net, split.validation(), 64).loss(), 1e-6);
   }
 
+  /**
+   * A run that diverges until its loss is not finite stops with that error, and early stopping that restores the best
+   * still leaves the network with the best epoch's weights, not those of the batch that failed.
+   */
+  @Test
+  void aRunStoppedByANonFiniteLossStillRestoresTheBestEpochsWeights() {
+    float[][] x = new float[8][];
+    float[][] y = new float[8][];
+    for (int i = 0; i < 8; i++) {
+      x[i] = new float[] {i, -3 * i};
+      y[i] = new float[] {100 * i};
+    }
+    Network net = Network.create(NetworkSpec.builder().input(2).dense(1).loss(LossFunction.MEAN_SQUARED_ERROR)
+        .optimizer(new OptimizerSpec.Sgd(0.5)).seed(1).build(), engine); // a rate that diverges
+    List<double[][]> perEpoch = new ArrayList<>();
+    List<Double> losses = new ArrayList<>();
+    Trainer trainer = Trainer.builder().epochs(200).batchSize(3).shuffle(false)
+        .earlyStopping(EarlyStopping.on(Metric.TRAINING_LOSS, 100))
+        .listener(new TrainingListener() {
+          public void onEpochEnd(Network n, EpochResult r) {
+            perEpoch.add(weights(n));
+            losses.add(r.trainingLoss());
+          }
+        }).build();
+    assertThrows(ArithmeticException.class, () -> trainer.fit(net, ArrayDataset.regression(x, y)));
+    int best = losses.indexOf(losses.stream().min(Double::compare).orElseThrow());
+    assertTrue(perEpoch.size() > best + 1, "the run diverged after its best epoch " + (best + 1) + ": " + losses);
+    double[][] kept = weights(net);
+    for (int i = 0; i < kept.length; i++) {
+      assertArrayEquals(perEpoch.get(best)[i], kept[i]);
+    }
+  }
+
   @Test
   void earlyStoppingRestoresTheBestEpochsBatchNormStatisticsWithItsWeights() {
     // inference reads the running mean and variance: weights of the best epoch beside the statistics of the last
