@@ -9,8 +9,24 @@ public sealed interface LearningRateSchedule
         LearningRateSchedule.ExponentialDecay,
         LearningRateSchedule.CosineDecay {
 
-  /** The learning rate for update t, given the optimizer's base rate α. */
+  /**
+   * The learning rate for update t, given the optimizer's base rate α.
+   *
+   * @throws IllegalArgumentException when t is negative (no count of updates made, for which the decaying schedules
+   *     would give rates above α) or α is not positive and finite
+   */
   double rate(double base, long t);
+
+  /** Refuses arguments of {@link #rate} that are no base rate or update count; {@code schedule} names the schedule. */
+  private static void checkRateArguments(String schedule, double base, long t) {
+    if (t < 0) {
+      throw new IllegalArgumentException(schedule + ": the update count t is the number of updates made, ≥ 0, got "
+          + t);
+    }
+    if (!(base > 0) || !Double.isFinite(base)) {
+      throw new IllegalArgumentException(schedule + ": the base rate must be positive and finite, got " + base);
+    }
+  }
 
   /** Writes this schedule as {@code {"type": ..., fields...}}, the form {@link #read} takes. */
   default void write(FieldWriter out) {
@@ -42,6 +58,7 @@ public sealed interface LearningRateSchedule
   record Constant() implements LearningRateSchedule {
     @Override
     public double rate(double base, long t) {
+      checkRateArguments("constant schedule", base, t);
       return base;
     }
   }
@@ -60,6 +77,7 @@ public sealed interface LearningRateSchedule
 
     @Override
     public double rate(double base, long t) {
+      checkRateArguments("step decay", base, t);
       return base * Math.pow(gamma, t / stepSize);
     }
   }
@@ -77,6 +95,7 @@ public sealed interface LearningRateSchedule
 
     @Override
     public double rate(double base, long t) {
+      checkRateArguments("exponential decay", base, t);
       return base * Math.pow(gamma, (double) t / decaySteps);
     }
   }
@@ -97,6 +116,7 @@ public sealed interface LearningRateSchedule
 
     @Override
     public double rate(double base, long t) {
+      checkRateArguments("cosine decay", base, t);
       double min = base * minFraction;
       double progress = Math.min(t, totalSteps) / (double) totalSteps;
       return min + (base - min) * 0.5 * (1 + Math.cos(Math.PI * progress));

@@ -157,6 +157,28 @@ class NetworkSpecTest {
     assertEquals(0.1, cosine.rate(1, 500), 1e-15);
   }
 
+  /**
+   * A schedule's update count is the number of updates made: a negative one is refused, where the decaying schedules
+   * gave rates above the base rate for it; so is a base rate that is not positive and finite.
+   */
+  @Test
+  void schedulesRefuseANegativeUpdateCountOrABaseRateOfNoRate() {
+    List<LearningRateSchedule> schedules = List.of(new LearningRateSchedule.Constant(),
+        new LearningRateSchedule.StepDecay(1, 0.5), new LearningRateSchedule.ExponentialDecay(1, 0.5),
+        new LearningRateSchedule.CosineDecay(10, 0.1));
+    for (LearningRateSchedule s : schedules) {
+      assertTrue(assertThrows(IllegalArgumentException.class, () -> s.rate(0.1, -1), s::toString).getMessage()
+          .endsWith(": the update count t is the number of updates made, ≥ 0, got -1"), s::toString);
+      for (double base : new double[] {0, -0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.rate(base, 0), s::toString).getMessage()
+            .endsWith(": the base rate must be positive and finite, got " + base), s::toString);
+      }
+    }
+    assertEquals("exponential decay: the update count t is the number of updates made, ≥ 0, got -3", assertThrows(
+        IllegalArgumentException.class, () -> new LearningRateSchedule.ExponentialDecay(1, 0.5).rate(0.1, -3))
+        .getMessage());
+  }
+
   /** A layer spec without a type name is refused by position and class before anything reads its type. */
   @Test
   void aLayerWithoutATypeNameIsRefusedWhereItStands() {
