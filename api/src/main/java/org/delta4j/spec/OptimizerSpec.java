@@ -376,7 +376,7 @@ public interface OptimizerSpec {
 
     @Override
     public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
-      step(kernels, w, g, state, rate, beta1, beta2, epsilon, t);
+      step(TYPE, kernels, w, g, state, rate, beta1, beta2, epsilon, t);
     }
 
     @Override
@@ -390,9 +390,17 @@ public interface OptimizerSpec {
       SpecRules.require(SpecRules.epsilon(epsilon), kind, null);
     }
 
-    /** The Adam step with its bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ for update t. */
-    static void step(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, double beta1,
+    /**
+     * The Adam step with its bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ for update t ≥ 1; {@code kind} names the
+     * optimizer in the message refusing another t.
+     */
+    static void step(String kind, Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, double beta1,
         double beta2, double epsilon, long t) {
+      if (t < 1) { // at t = 0 the corrections are 0, and m̂ = m / 0 makes the weights NaN
+        throw new IllegalArgumentException(kind + ": the update number t counts from 1, got " + t
+            + " (its bias corrections 1 − βᵗ would be " + (1 - Math.pow(beta1, t)) + " and "
+            + (1 - Math.pow(beta2, t)) + ")");
+      }
       kernels.adamUpdate(w, g, state.get(0), state.get(1), rate, beta1, beta2, epsilon, 1 - Math.pow(beta1, t),
           1 - Math.pow(beta2, t));
     }
@@ -447,7 +455,7 @@ public interface OptimizerSpec {
 
     @Override
     public void update(Kernels kernels, Tensor w, Tensor g, List<Tensor> state, double rate, long t) {
-      Adam.step(kernels, w, g, state, rate, beta1, beta2, epsilon, t);
+      Adam.step(TYPE, kernels, w, g, state, rate, beta1, beta2, epsilon, t);
     }
 
     @Override

@@ -120,6 +120,27 @@ class OptimizerLimitsTest {
   }
 
   /**
+   * Adam's and AdamW's rule called for update 0 or before, whose bias corrections 1 − βᵗ are 0 or negative, is
+   * refused naming t, the weights and moments left as they were, where update 0 made every weight NaN.
+   */
+  @Test
+  void adamsRuleRefusesAnUpdateNumberBelowOne() {
+    for (OptimizerSpec adam : List.of(new OptimizerSpec.Adam(0.01), new OptimizerSpec.AdamW(0.01, 0.01))) {
+      for (long t : new long[] {0, -1, Long.MIN_VALUE}) {
+        Tensor w = engine.tensor(DataType.FLOAT64, Shape.of(2), W);
+        Tensor g = engine.tensor(DataType.FLOAT64, Shape.of(2), G);
+        List<Tensor> state = List.of(engine.zeros(DataType.FLOAT64, Shape.of(2)),
+            engine.zeros(DataType.FLOAT64, Shape.of(2)));
+        refused(() -> adam.update(engine.kernels(), w, g, state, 0.01, t),
+            adam.type() + ": the update number t counts from 1, got " + t);
+        assertArrayEquals(W, w.toDoubleArray(), adam.type() + " at t = " + t);
+        assertArrayEquals(new double[2], state.get(0).toDoubleArray());
+        assertArrayEquals(new double[2], state.get(1).toDoubleArray());
+      }
+    }
+  }
+
+  /**
    * Every schedule at the ends of its settings, for base rates from the least to the greatest double and update
    * counts to Long.MAX_VALUE: each rate is finite, ≥ 0, at most the base rate, and no rate is above an earlier one.
    */
