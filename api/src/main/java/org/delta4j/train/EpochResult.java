@@ -7,6 +7,12 @@ import java.util.Objects;
  * and NaN when the data is not a classification set; validation values are NaN without validation data.
  *
  * @param epoch the epoch's number, from 1
+ * @param trainingLoss the mean over the epoch's samples of the loss each batch had as it was trained on, in training
+ *     mode (dropout on) and before its update: each batch's mean weighted by its rows, so that a short last batch
+ *     counts for its samples only
+ * @param trainingAccuracy the fraction of the epoch's samples classified correctly by those same passes
+ * @param validationLoss the mean loss over the validation samples after the epoch, in inference mode
+ * @param learningRate the rate of the epoch's first update (a schedule may lower it at every update after)
  * @param seconds wall time of the epoch, validation included
  */
 public record EpochResult(
