@@ -8,6 +8,7 @@ import org.delta4j.autodiff.Value;
 import org.delta4j.spec.FieldReader;
 import org.delta4j.spec.FieldWriter;
 import org.delta4j.spec.ParameterSpec;
+import org.delta4j.spec.SpecRules;
 import org.delta4j.tensor.Shape;
 
 /**
@@ -16,6 +17,13 @@ import org.delta4j.tensor.Shape;
  */
 public record GatedLinearUnit(String name, int units) implements ExpressionLayerSpec {
   public static final String TYPE = "glu";
+
+  public GatedLinearUnit {
+    String problem = SpecRules.units(units);
+    if (problem != null) {
+      throw new IllegalArgumentException("glu layer" + (name == null ? "" : " '" + name + "'") + ": " + problem);
+    }
+  }
 
   static GatedLinearUnit read(FieldReader f) { return new GatedLinearUnit(f.name(), f.integer("units", null)); }
 

@@ -11,8 +11,16 @@ import org.delta4j.spec.FieldWriter;
  */
 public record LabelSmoothing(double epsilon) implements ExpressionLossSpec {
   public static final String TYPE = "label_smoothing";
+  public static final double DEFAULT_EPSILON = 0.1;
 
-  static LabelSmoothing read(FieldReader f) { return new LabelSmoothing(f.number("epsilon", 0.1)); }
+  /** ε is the share of each target moved to the uniform distribution: in [0, 1], as PyTorch's label_smoothing. */
+  public LabelSmoothing {
+    if (!(epsilon >= 0 && epsilon <= 1)) {
+      throw new IllegalArgumentException("label_smoothing loss: epsilon must be in [0, 1], got " + epsilon);
+    }
+  }
+
+  static LabelSmoothing read(FieldReader f) { return new LabelSmoothing(f.number("epsilon", DEFAULT_EPSILON)); }
 
   @Override public Value loss(Value z, Value t) {
     Value shifted = z.subtract(z.max(1).detach()); //  z − max z: every exponent ≤ 0, and log softmax is unchanged

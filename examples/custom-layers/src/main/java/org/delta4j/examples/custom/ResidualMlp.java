@@ -18,6 +18,13 @@ import org.delta4j.tensor.Shape;
 public record ResidualMlp(String name, int hidden) implements ExpressionLayerSpec {
   public static final String TYPE = "residual_mlp";
 
+  public ResidualMlp {
+    if (hidden < 1) {
+      throw new IllegalArgumentException("residual_mlp layer" + (name == null ? "" : " '" + name + "'")
+          + ": hidden must be at least 1, got " + hidden);
+    }
+  }
+
   static ResidualMlp read(FieldReader f) { return new ResidualMlp(f.name(), f.integer("hidden", null)); }
 
   @Override public Value forward(Value x, Scope s) {

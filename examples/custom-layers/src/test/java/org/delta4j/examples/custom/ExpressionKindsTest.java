@@ -1,6 +1,7 @@
 package org.delta4j.examples.custom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -50,6 +51,34 @@ class ExpressionKindsTest {
     assertEquals(ExampleKinds.class.getName(), kinds.provider("layer", ResidualMlp.TYPE));
     assertEquals(ExampleKinds.class.getName(), kinds.provider("loss", LabelSmoothing.TYPE));
     assertEquals(network(), NetworkSpecJson.read(NetworkSpecJson.write(network())));
+  }
+
+  /**
+   * A size below 1 is refused where the spec is made, naming the layer, as a dense layer's units are, not later as an
+   * input shape the layer "cannot take"; ε is a share of the target moved to the uniform distribution, in [0, 1] as
+   * PyTorch's {@code label_smoothing}, so a negative, larger or non-finite one is refused, in a description too.
+   */
+  @Test
+  void sizesAndTheSmoothingShareOutOfRangeAreRefusedNamingTheKind() {
+    assertEquals("glu layer 'g': units must be at least 1, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new GatedLinearUnit("g", 0)).getMessage());
+    assertEquals("residual_mlp layer 'r': hidden must be at least 1, got -2",
+        assertThrows(IllegalArgumentException.class, () -> new ResidualMlp("r", -2)).getMessage());
+    for (double epsilon : new double[] {-0.1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertEquals("label_smoothing loss: epsilon must be in [0, 1], got " + epsilon,
+          assertThrows(IllegalArgumentException.class, () -> new LabelSmoothing(epsilon)).getMessage());
+    }
+    String m = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read("{\"input\": [3], \"layers\": "
+        + "[{\"type\": \"glu\", \"units\": 0}], \"loss\": {\"type\": \"label_smoothing\", \"epsilon\": 2}}"))
+        .getMessage();
+    assertTrue(m.contains("layers[0]: glu layer: units must be at least 1, got 0"), m);
+    m = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readLoss("{\"type\": \"label_smoothing\", "
+        + "\"epsilon\": 2}")).getMessage();
+    assertTrue(m.contains("label_smoothing loss: epsilon must be in [0, 1], got 2.0"), m);
+    assertEquals(new LabelSmoothing(LabelSmoothing.DEFAULT_EPSILON),
+        NetworkSpecJson.readLoss("{\"type\": \"label_smoothing\"}"));
+    new LabelSmoothing(0);
+    new LabelSmoothing(1);
   }
 
   @ParameterizedTest
