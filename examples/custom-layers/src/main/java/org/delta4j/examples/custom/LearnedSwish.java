@@ -86,6 +86,7 @@ public record LearnedSwish(String name, double initialBeta) implements LayerSpec
     private final BatchTensors dx;
     private final Tensor betaGradient;
     private Tensor x;
+    private Shape output;
 
     Swish(LayerContext c) {
       this.c = c;
@@ -117,6 +118,7 @@ public record LearnedSwish(String name, double initialBeta) implements LayerSpec
       k.binary(BinaryOp.MULTIPLY, x2, st, yt); //                                   y = x⊙s
       if (mode.training()) {
         x = x2;
+        output = input.shape();
       }
       return yt.reshape(input.shape());
     }
@@ -125,6 +127,19 @@ public record LearnedSwish(String name, double initialBeta) implements LayerSpec
     public Tensor backward(Tensor gradOutput, boolean needInputGradient) {
       if (x == null) {
         throw new IllegalStateException("learned_swish layer '" + c.name() + "': backward before a training forward");
+      }
+      // as the built-in layers: a gradient of the output's size in other rows would be read row by row, unnoticed
+      if (gradOutput == null) {
+        throw new IllegalArgumentException("learned_swish layer '" + c.name() + "': the output gradient is null");
+      }
+      if (!gradOutput.shape().equals(output)) {
+        throw new IllegalArgumentException("learned_swish layer '" + c.name() + "': the output gradient has shape "
+            + gradOutput.shape() + " but the output has shape " + output);
+      }
+      if (gradOutput.dataType() != x.dataType() || gradOutput.engine() != x.engine()) {
+        throw new IllegalArgumentException("learned_swish layer '" + c.name() + "': the output gradient is a "
+            + gradOutput.dataType() + " tensor on engine " + gradOutput.engine().name() + ", but the forward pass was "
+            + x.dataType() + " on engine " + x.engine().name());
       }
       int rows = x.shape().dim(0);
       Tensor dy = gradOutput.reshape(Shape.of(rows, n));

@@ -15,9 +15,12 @@ import org.delta4j.engine.Engines;
 import org.delta4j.gradcheck.GradientCheckResult;
 import org.delta4j.gradcheck.GradientChecker;
 import org.delta4j.io.NetworkSpecJson;
+import org.delta4j.nn.Layer;
+import org.delta4j.nn.Mode;
 import org.delta4j.nn.Network;
 import org.delta4j.spec.KindRegistry;
 import org.delta4j.spec.LearningRateSchedule;
+import org.delta4j.spec.LossFunction;
 import org.delta4j.spec.NetworkSpec;
 import org.delta4j.tensor.DataType;
 import org.delta4j.tensor.Shape;
@@ -49,6 +52,33 @@ class ExampleKindsTest {
     assertEquals(network(0.5), NetworkSpecJson.read(NetworkSpecJson.write(network(0.5))));
     assertTrue(NetworkSpecJson.write(network(0.5)).contains("\"initial_beta\" : 0.7"));
     assertEquals(new Lion(3e-4), NetworkSpecJson.optimizer("lion", 3e-4, new LearningRateSchedule.Constant()));
+  }
+
+  /**
+   * As the built-in layers, whether or not ∂L/∂x is asked for: an output gradient of another shape (the same number of
+   * values in other rows included), type or engine than the last training output is refused, naming the layer, where
+   * one of the output's size was taken row by row and gave back ∂L/∂x in its own shape, not the input's.
+   */
+  @Test
+  void learnedSwishRefusesAnOutputGradientUnlikeItsOutput() {
+    Engine e = Engines.get("ref");
+    Network net = Network.create(NetworkSpec.builder().input(2, 3).layer(new LearnedSwish("s", 0.5))
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build(), e, DataType.FLOAT64);
+    Layer swish = net.layers().get(0);
+    swish.forward(e.zeros(DataType.FLOAT64, Shape.of(4, 2, 3)), Mode.training(0));
+    for (boolean needInputGradient : new boolean[] {true, false}) {
+      for (Shape wrong : List.of(Shape.of(4, 6), Shape.of(6, 4), Shape.of(3, 2, 3))) {
+        assertEquals("learned_swish layer 's': the output gradient has shape " + wrong + " but the output has shape "
+            + "[4, 2, 3]", assertThrows(IllegalArgumentException.class,
+            () -> swish.backward(e.zeros(DataType.FLOAT64, wrong), needInputGradient)).getMessage());
+      }
+      assertEquals("learned_swish layer 's': the output gradient is a FLOAT32 tensor on engine ref, but the forward "
+          + "pass was FLOAT64 on engine ref", assertThrows(IllegalArgumentException.class,
+          () -> swish.backward(e.zeros(DataType.FLOAT32, Shape.of(4, 2, 3)), needInputGradient)).getMessage());
+      assertEquals("learned_swish layer 's': the output gradient is null",
+          assertThrows(IllegalArgumentException.class, () -> swish.backward(null, needInputGradient)).getMessage());
+    }
+    assertEquals(Shape.of(4, 2, 3), swish.backward(e.zeros(DataType.FLOAT64, Shape.of(4, 2, 3)), true).shape());
   }
 
   @Test
