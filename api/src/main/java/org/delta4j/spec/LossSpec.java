@@ -65,9 +65,22 @@ public interface LossSpec {
 
   /**
    * What is wrong with ending a network of these layers with this loss, or null when it fits; {@code output} is the
-   * network's per-sample output shape, or null when the layers' shapes do not fit together.
+   * network's per-sample output shape, or null when the layers' shapes do not fit together. By default, the rules
+   * the built-in cross-entropies follow, for any kind: a loss over {@link Targets#CLASSES} refuses a network of one
+   * output, and one that {@link #takesLogits} a network whose last layer (a block's output node's) is a softmax. A
+   * kind with rules of its own may add them to these, through {@code LossSpec.super.misfit}.
    */
   default String misfit(List<LayerSpec> layers, Shape output) {
+    if (targets() == Targets.CLASSES && output != null && output.size() == 1) {
+      // one output is one class: the softmax of one value is 1, and a loss over it cannot depend on the weights
+      return type() + " loss reads a sample's outputs as a distribution over classes, but there is one output, one "
+          + "class whatever the weights and the data (a softmax of one value is 1): give the network an output per "
+          + "class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for two classes";
+    }
+    if (takesLogits() && layers != null && !layers.isEmpty()
+        && layers.get(layers.size() - 1).outputLayer().type().equals(ActivationFunction.SOFTMAX.label())) {
+      return type() + " loss applies the softmax itself, on logits: remove the final softmax layer";
+    }
     return null;
   }
 

@@ -118,6 +118,47 @@ class NetworkSpecTest {
     NetworkSpec.builder().input(3).dense(1).sigmoid().loss(LossFunction.BINARY_CROSS_ENTROPY).build();
   }
 
+  /**
+   * A loss kind of one's own is held to the rules the built-in cross-entropies are: over classes it needs an output
+   * per class, and on logits it applies the softmax itself, so a final softmax layer is refused (through a block, its
+   * output node's). Both trained before without a word: the first to a loss and gradient of 0, the second on the
+   * softmax of a softmax.
+   */
+  @Test
+  void aLossKindOnClassesOrLogitsIsHeldToTheBuiltInRules() {
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(1)
+        .loss(new OwnLoss(true)).build());
+    assertTrue(e.getMessage().contains("loss: own_loss loss reads a sample's outputs as a distribution over classes, "
+        + "but there is one output, one class whatever the weights and the data (a softmax of one value is 1): give "
+        + "the network an output per class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for two "
+        + "classes"), e.getMessage());
+    e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(4).softmax()
+        .loss(new OwnLoss(true)).build());
+    assertTrue(e.getMessage().contains("loss: own_loss loss applies the softmax itself, on logits: remove the final "
+        + "softmax layer"), e.getMessage());
+    e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).layer(new org.delta4j.autodiff
+        .BlockSpec(org.delta4j.autodiff.BlockSpec.Node.of(new LayerSpec.Dense(4), org.delta4j.autodiff.BlockSpec.INPUT),
+        org.delta4j.autodiff.BlockSpec.Node.of(new LayerSpec.Activation(ActivationFunction.SOFTMAX), "dense1")))
+        .loss(new OwnLoss(true)).build());
+    assertTrue(e.getMessage().contains("own_loss loss applies the softmax itself"), e.getMessage());
+    NetworkSpec.builder().input(3).dense(4).loss(new OwnLoss(true)).build();
+    NetworkSpec.builder().input(3).dense(1).loss(new OwnLoss(false)).build();
+    NetworkSpec.builder().input(3).dense(4).softmax().loss(new OwnLoss(false)).build();
+  }
+
+  /** A loss of one's own that says only whether it reads logits. */
+  private record OwnLoss(boolean takesLogits) implements LossSpec {
+    @Override
+    public String type() {
+      return "own_loss";
+    }
+
+    @Override
+    public org.delta4j.nn.Loss build(org.delta4j.engine.Engine engine, org.delta4j.tensor.DataType dataType) {
+      throw new UnsupportedOperationException("never built");
+    }
+  }
+
   private static String problem(LossFunction loss, ActivationFunction last) {
     return SpecRules.networkProblems(Shape.of(3), List.of(new LayerSpec.Dense(10),
         new LayerSpec.Activation(last)), loss).stream().map(SpecRules.Problem::message).findFirst().orElse("");
