@@ -106,7 +106,20 @@ public record NetworkSpec(
             + ") has no type name: type() returned " + (l.type() == null ? "null" : "'" + l.type() + "'"));
       }
       int k = counts.merge(l.kindLabel(), 1, Integer::sum);
-      named.add(l.name() == null ? l.withName(l.kindLabel() + k) : l);
+      if (l.name() != null) {
+        named.add(l);
+        continue;
+      }
+      String given = l.kindLabel() + k;
+      LayerSpec renamed = l.withName(given);
+      // as a block's nodes: a kind that drops the name given made layers named null, their parameters "null.<role>"
+      // one over the other, and a null layer failed in List.copyOf
+      if (renamed == null || !given.equals(renamed.name())) {
+        throw new IllegalArgumentException("layer " + named.size() + " (" + l.getClass().getName() + "): withName(\""
+            + given + "\") gave " + (renamed == null ? "null" : "a layer named " + (renamed.name() == null ? "null"
+            : "'" + renamed.name() + "'")) + "; a kind gives a copy of itself under the name asked");
+      }
+      named.add(renamed);
     }
     return named;
   }

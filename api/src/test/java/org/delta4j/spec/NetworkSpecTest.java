@@ -146,6 +146,54 @@ class NetworkSpecTest {
     NetworkSpec.builder().input(3).dense(4).softmax().loss(new OwnLoss(false)).build();
   }
 
+  /**
+   * A layer without a name gets its kind's label and a count through the kind's withName, as a block's nodes do; a
+   * kind whose withName drops the name is refused, naming the layer's index and class, where two such layers made a
+   * network of layers named null whose parameters were both "null.b", and one whose withName gave null failed inside.
+   */
+  @Test
+  void aKindWhoseWithNameDropsTheNameIsRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().input(3)
+        .layer(new Nameless(false)).layer(new Nameless(false)).loss(LossFunction.MEAN_SQUARED_ERROR).build());
+    assertEquals("layer 0 (" + Nameless.class.getName() + "): withName(\"nameless1\") gave a layer named null; a kind "
+        + "gives a copy of itself under the name asked", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().input(3).dense(2)
+        .layer(new Nameless(true)).loss(LossFunction.MEAN_SQUARED_ERROR).build());
+    assertEquals("layer 1 (" + Nameless.class.getName() + "): withName(\"nameless1\") gave null; a kind gives a copy "
+        + "of itself under the name asked", e.getMessage());
+  }
+
+  /** A kind whose withName gives itself back, unnamed, or null. */
+  private record Nameless(boolean givesNull) implements LayerSpec {
+    @Override
+    public String type() {
+      return "nameless";
+    }
+
+    @Override
+    public String name() {
+      return null;
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return givesNull ? null : this;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    public org.delta4j.nn.Layer build(org.delta4j.nn.LayerContext context) {
+      throw new UnsupportedOperationException("never built");
+    }
+
+    @Override
+    public void writeFields(FieldWriter out) {}
+  }
+
   /** A loss of one's own that says only whether it reads logits. */
   private record OwnLoss(boolean takesLogits) implements LossSpec {
     @Override
