@@ -23,7 +23,16 @@ public record LayerKind(String type, Function<FieldReader, LayerSpec> reader, Ex
 
   /** The spec written in these fields, which must be of this kind. */
   public LayerSpec read(FieldReader fields) {
-    LayerSpec spec = reader.apply(fields);
+    LayerSpec spec;
+    try {
+      spec = reader.apply(fields);
+    } catch (IllegalArgumentException | IllegalStateException e) { // a refusal of what the description says
+      throw e;
+    } catch (RuntimeException e) {
+      // the reader's own bug (a null unboxed, an index): the JVM's words alone named neither the kind nor the place
+      throw new IllegalStateException("layer kind '" + type + "': its reader failed at " + fields.where() + ": " + e,
+          e);
+    }
     // the registry checked the example's type; a reader making another kind's spec would read one kind as another
     if (spec == null || !type.equals(spec.type())) {
       throw new IllegalStateException("layer kind '" + type + "': its reader made " + (spec == null ? "null"

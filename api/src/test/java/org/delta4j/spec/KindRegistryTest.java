@@ -201,6 +201,44 @@ class KindRegistryTest {
     assertTrue(e.getMessage().startsWith("loss kind 'nothing': its reader made null at loss"), e.getMessage());
   }
 
+  /**
+   * A reader's own bug (a null unboxed, an index past a list) is the kind's failure, named with the place it was
+   * reading, where the JVM's words alone came out of the reading, naming neither the kind nor the place; a reader's
+   * refusal of what it was given still comes out as it was thrown.
+   */
+  @Test
+  void aReadersOwnBugNamesTheKindAndThePlace() {
+    KindProvider buggy = new KindProvider() {
+      @Override
+      public List<LayerKind> layerKinds() {
+        return List.of(new LayerKind("buggy", f -> {
+          Integer size = f.has("size") ? f.integer("size", null) : null;
+          return new Named("buggy", f.name(), size, "size");
+        }, new LayerKind.Example(new Named("buggy", null), Shape.of(2))));
+      }
+
+      @Override
+      public List<LossKind> lossKinds() {
+        return List.of(new LossKind("buggy_loss", f -> List.<LossSpec>of().get(0), new NamedLoss("buggy_loss")));
+      }
+    };
+    KindRegistry kinds = KindRegistry.of(List.of(new BuiltInKinds(), buggy));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.read(
+        "{\"input\": [3], \"layers\": [{\"type\": \"dense\", \"units\": 2}, {\"type\": \"buggy\"}], \"loss\": "
+        + "\"squared_error\"}", kinds));
+    assertTrue(e.getMessage().startsWith("layer kind 'buggy': its reader failed at layers[1]: "
+        + "java.lang.NullPointerException"), e.getMessage());
+    assertTrue(e.getCause() instanceof NullPointerException, String.valueOf(e.getCause()));
+    e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.read(
+        "{\"input\": [3], \"layers\": [], \"loss\": {\"type\": \"buggy_loss\"}}", kinds));
+    assertTrue(e.getMessage().startsWith("loss kind 'buggy_loss': its reader failed at loss: "
+        + "java.lang.ArrayIndexOutOfBoundsException"), e.getMessage());
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.read(
+        "{\"input\": [3], \"layers\": [{\"type\": \"buggy\", \"size\": 1.5}], \"loss\": \"squared_error\"}",
+        kinds));
+    assertEquals("layers[0].size must be a whole number, got 1.5", refused.getMessage());
+  }
+
   /** A loss kind of any type name. */
   record NamedLoss(String type) implements LossSpec {
     @Override
