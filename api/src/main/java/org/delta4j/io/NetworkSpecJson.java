@@ -313,6 +313,16 @@ public final class NetworkSpecJson {
     return root;
   }
 
+  /** Runs a kind's writeFields, whose failure (a field left null, its own bug) names the kind and its class. */
+  private static void written(String what, Object spec, Runnable write) {
+    try {
+      write.run();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(what + " (" + spec.getClass().getName() + "): its writeFields failed: "
+          + (e.getMessage() != null ? e.getMessage() : e), e);
+    }
+  }
+
   private static ObjectNode layer(LayerSpec l) {
     ObjectNode n = JSON.createObjectNode();
     new FieldWriter(n).layer(l);
@@ -321,13 +331,13 @@ public final class NetworkSpecJson {
 
   private static JsonNode loss(LossSpec loss) {
     ObjectNode n = JSON.createObjectNode().put("type", loss.type());
-    loss.writeFields(new FieldWriter(n));
+    written("the " + loss.type() + " loss", loss, () -> loss.writeFields(new FieldWriter(n)));
     return n.size() == 1 ? n.get("type") : n;
   }
 
   private static ObjectNode optimizer(OptimizerSpec o) {
     ObjectNode n = JSON.createObjectNode().put("type", o.type());
-    o.writeFields(new FieldWriter(n));
+    written("the " + o.type() + " optimizer", o, () -> o.writeFields(new FieldWriter(n)));
     new FieldWriter(n).put("learning_rate", o.learningRate()).put("weight_decay", o.weightDecay())
         .put("schedule", o.schedule());
     return n;

@@ -38,6 +38,7 @@ public final class FieldWriter {
   }
 
   public FieldWriter put(String name, int[] values) {
+    given(name, values);
     var a = node.putArray(name);
     for (int v : values) {
       a.add(v);
@@ -46,18 +47,21 @@ public final class FieldWriter {
   }
 
   public FieldWriter put(String name, Enum<?> value) {
+    given(name, value);
     node.put(name, value.name().toLowerCase(Locale.ROOT));
     return this;
   }
 
   /** An initializer as {@code {"kind": ..., "scale": ...}}. */
   public FieldWriter put(String name, Initializer value) {
+    given(name, value);
     node.putObject(name).put("kind", value.kind().name().toLowerCase(Locale.ROOT)).put("scale", value.scale());
     return this;
   }
 
   /** A schedule as an object with its {@code type} and fields. */
   public FieldWriter put(String name, LearningRateSchedule value) {
+    given(name, value);
     value.write(new FieldWriter(node.putObject(name)));
     return this;
   }
@@ -69,6 +73,7 @@ public final class FieldWriter {
 
   /** An array of strings. */
   public FieldWriter put(String name, java.util.List<String> values) {
+    given(name, values);
     var a = node.putArray(name);
     values.forEach(a::add);
     return this;
@@ -80,10 +85,27 @@ public final class FieldWriter {
     return new FieldWriter((a instanceof ArrayNode array ? array : node.putArray(name)).addObject());
   }
 
-  /** A layer as its {@code type}, {@code name} and the kind's own fields. */
+  /**
+   * A layer as its {@code type}, {@code name} and the kind's own fields; a failure of its {@code writeFields} (a field
+   * left null, its own bug) is an {@link IllegalStateException} naming the layer and its class.
+   */
   public FieldWriter layer(LayerSpec layer) {
     put("type", layer.type()).put("name", layer.name());
-    layer.writeFields(this);
+    try {
+      layer.writeFields(this);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the " + layer.type() + " layer '" + layer.name() + "' ("
+          + layer.getClass().getName() + "): its writeFields failed: "
+          + (e.getMessage() != null ? e.getMessage() : e), e);
+    }
     return this;
+  }
+
+  /** A field's value, which JSON would otherwise have failed on deep inside, or written as null, unreadable. */
+  private static void given(String name, Object value) {
+    if (value == null) {
+      throw new IllegalArgumentException("field '" + name + "' is null: a kind writes a value for each field it "
+          + "writes");
+    }
   }
 }

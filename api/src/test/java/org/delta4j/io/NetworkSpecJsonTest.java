@@ -362,4 +362,71 @@ class NetworkSpecJsonTest {
   private static String fileRefusal(Path file) {
     return assertThrows(IllegalArgumentException.class, () -> NetworkSpecJson.readFile(file)).getMessage();
   }
+
+  /**
+   * A kind whose writeFields fails, a field left null say, is named with its class wherever it is written, in a block
+   * too, where the JVM's words came out of the JSON library ("Cannot read the array length because "<local4>" is
+   * null"), naming neither the layer nor the field; a loss's too.
+   */
+  @Test
+  void aKindWhoseWriteFieldsFailsIsNamedWithTheField() {
+    NetworkSpec spec = NetworkSpec.builder().input(3).layer(new Sizes(null, null))
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.write(spec));
+    assertEquals("the sizes layer 'sizes1' (" + Sizes.class.getName() + "): its writeFields failed: field 'sizes' is "
+        + "null: a kind writes a value for each field it writes", e.getMessage());
+    NetworkSpec block = NetworkSpec.builder().input(3).layer(new org.delta4j.autodiff.BlockSpec(
+        org.delta4j.autodiff.BlockSpec.Node.of(new Sizes(null, null), org.delta4j.autodiff.BlockSpec.INPUT)))
+        .loss(LossFunction.MEAN_SQUARED_ERROR).build();
+    e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.write(block));
+    assertTrue(e.getMessage().endsWith("the sizes layer 'sizes1' (" + Sizes.class.getName() + "): its writeFields "
+        + "failed: field 'sizes' is null: a kind writes a value for each field it writes"), e.getMessage());
+    org.delta4j.spec.LossSpec broken = new org.delta4j.spec.LossSpec() {
+      @Override
+      public String type() {
+        return "broken";
+      }
+
+      @Override
+      public void writeFields(org.delta4j.spec.FieldWriter out) {
+        out.put("order", (java.util.List<String>) null);
+      }
+
+      @Override
+      public org.delta4j.nn.Loss build(org.delta4j.engine.Engine engine, org.delta4j.tensor.DataType dataType) {
+        throw new UnsupportedOperationException("never built");
+      }
+    };
+    e = assertThrows(IllegalStateException.class, () -> NetworkSpecJson.writeLoss(broken));
+    assertTrue(e.getMessage().startsWith("the broken loss (" + broken.getClass().getName() + "): its writeFields "
+        + "failed: field 'order' is null"), e.getMessage());
+  }
+
+  /** A layer kind writing its sizes, which may be left null. */
+  private record Sizes(String name, int[] sizes) implements LayerSpec {
+    @Override
+    public String type() {
+      return "sizes";
+    }
+
+    @Override
+    public LayerSpec withName(String name) {
+      return new Sizes(name, sizes);
+    }
+
+    @Override
+    public org.delta4j.tensor.Shape outputShape(org.delta4j.tensor.Shape input) {
+      return input;
+    }
+
+    @Override
+    public org.delta4j.nn.Layer build(org.delta4j.nn.LayerContext context) {
+      throw new UnsupportedOperationException("never built");
+    }
+
+    @Override
+    public void writeFields(org.delta4j.spec.FieldWriter out) {
+      out.put("sizes", sizes);
+    }
+  }
 }
