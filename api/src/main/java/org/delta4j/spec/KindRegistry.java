@@ -105,7 +105,12 @@ public final class KindRegistry {
 
   private static <K> void add(Map<String, Entry<K>> into, String category, String provider, List<K> kinds,
       Function<K, String> type, Function<K, String> exampleType) {
-    for (K k : kinds) {
+    for (int i = 0; i < kinds.size(); i++) {
+      K k = kinds.get(i);
+      if (k == null) { // else a bare NullPointerException, with no word of which entry was missing
+        throw new IllegalStateException(category + " kind " + i + " of provider " + provider + " is null: a provider "
+            + "lists its kinds, each made with its type name, reader and example");
+      }
       String t;
       String example;
       try {

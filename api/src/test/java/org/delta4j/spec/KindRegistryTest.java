@@ -239,6 +239,21 @@ class KindRegistryTest {
     assertEquals("layers[0].size must be a whole number, got 1.5", refused.getMessage());
   }
 
+  /** A provider whose list holds a null where a kind should be is named with the entry, not by a bare NPE. */
+  @Test
+  void aProviderListingANullKindIsNamedWithTheEntry() {
+    KindProvider gap = new KindProvider() {
+      @Override
+      public List<LayerKind> layerKinds() {
+        return Arrays.asList(new LayerKind("first", f -> new Named("first", f.name()),
+            new LayerKind.Example(new Named("first", null), Shape.of(2))), null);
+      }
+    };
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> KindRegistry.of(List.of(gap)));
+    assertEquals("layer kind 1 of provider " + gap.getClass().getName() + " is null: a provider lists its kinds, "
+        + "each made with its type name, reader and example", e.getMessage());
+  }
+
   /** A loss kind of any type name. */
   record NamedLoss(String type) implements LossSpec {
     @Override
