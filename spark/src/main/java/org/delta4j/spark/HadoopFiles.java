@@ -17,7 +17,9 @@ import org.apache.hadoop.io.IOUtils;
  * Whole files on any Hadoop {@link FileSystem} — {@code file:}, {@code hdfs:}, {@code s3a:} or a path without a scheme
  * on the configuration's default file system — so that checkpoints and models land wherever the cluster can reach.
  * A file is written under a temporary name beside its target and then renamed, so a reader never sees half of it (a
- * write that fails deletes it); the file it replaces stays, as {@code <name>.previous}, until the new one is in place.
+ * write that fails deletes it); the file it replaces stays, as {@code <name>.previous}, until the new one is in place,
+ * and is renamed back when the new one cannot be put in place. Only a process that dies between the two renames, or a
+ * store that refuses the rename back too, leaves the old file as {@code <name>.previous}, which {@link #read} names.
  * Stateless.
  */
 public final class HadoopFiles {
@@ -47,7 +49,11 @@ public final class HadoopFiles {
         throw new IOException("cannot move the previous " + path + " aside to " + previous);
       }
       if (!fs.rename(temporary, path)) {
-        throw new IOException("cannot rename " + temporary + " to " + path);
+        // the old file goes back to its name, so that the target reads as before the write; only a store that fails
+        // this rename too leaves it as <name>.previous, which read names
+        boolean restored = replacing && !fs.exists(path) && fs.rename(previous, path);
+        throw new IOException("cannot rename " + temporary + " to " + path + (!replacing ? "" : restored
+            ? "; the previous file is back in place" : "; the previous file is left at " + previous));
       }
       if (replacing) {
         fs.delete(previous, false);

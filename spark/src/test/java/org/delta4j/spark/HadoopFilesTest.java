@@ -140,4 +140,48 @@ class HadoopFilesTest {
     assertTrue(Files.exists(dir.resolve("a/b/kept")), "a directory holding a file stays, with those above it");
     assertEquals(java.util.List.of(), HadoopFiles.missingDirectories(dir.resolve("a/b/x").toString(), conf));
   }
+
+  /**
+   * A file system on the local disk ("norename:") that refuses to rename a write's temporary file into place, as a
+   * store that fails between the two renames of a replacement does; every other rename it does.
+   */
+  public static final class TemporaryRenameRefusingFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    @Override
+    public java.net.URI getUri() {
+      return java.net.URI.create("norename:///");
+    }
+
+    @Override
+    public String getScheme() {
+      return "norename";
+    }
+
+    @Override
+    public boolean rename(org.apache.hadoop.fs.Path src, org.apache.hadoop.fs.Path dst) throws java.io.IOException {
+      return !src.getName().endsWith(".tmp") && super.rename(src, dst);
+    }
+  }
+
+  /**
+   * When the new file cannot be renamed into place after the old one was moved aside, the old one is moved back: the
+   * target holds its old contents, as before the write, and neither a previous nor a temporary file is left.
+   */
+  @Test
+  void aReplacementWhoseFinalRenameFailsPutsTheOldFileBack(@TempDir Path dir) throws Exception {
+    Configuration refusing = new Configuration();
+    refusing.set("fs.norename.impl", TemporaryRenameRefusingFileSystem.class.getName());
+    refusing.setBoolean("fs.norename.impl.disable.cache", true);
+    Files.write(dir.resolve("checkpoint.safetensors"), new byte[] {1, 2, 3});
+    String target = "norename://" + dir.resolve("checkpoint.safetensors").toUri().getPath();
+
+    java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+        () -> HadoopFiles.write(target, new byte[] {4, 5}, refusing));
+    assertTrue(e.getMessage().startsWith("cannot write 2 bytes to " + target) && e.getMessage().contains("cannot "
+        + "rename"), e.getMessage());
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(dir.resolve("checkpoint.safetensors")));
+    try (var files = Files.list(dir)) {
+      assertEquals(java.util.List.of("checkpoint.safetensors"), files.map(p -> p.getFileName().toString()).toList(),
+          "the old file is back in place, and nothing is left beside it");
+    }
+  }
 }
