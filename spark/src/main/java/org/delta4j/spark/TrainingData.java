@@ -159,9 +159,11 @@ public final class TrainingData {
     if (cell == null) {
       throw new IllegalArgumentException("features column '" + featuresCol + "' is null in " + where);
     }
-    double[] x = features(cell);
-    if (x.length != inputSize) {
-      throw new IllegalArgumentException("features column '" + featuresCol + "' has " + x.length + " values in "
+    // a vector's size is known before its values are spread out: a sparse one of a billion would take 8 GB
+    double[] x = cell instanceof Vector v && v.size() != inputSize ? null : features(cell);
+    int size = x == null ? ((Vector) cell).size() : x.length;
+    if (size != inputSize) {
+      throw new IllegalArgumentException("features column '" + featuresCol + "' has " + size + " values in "
           + where + " but the network takes " + inputSize + " inputs");
     }
     for (int i = 0; i < x.length; i++) {
