@@ -67,12 +67,16 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   public Delta4jClassificationModel(String uid, byte[] model) {
     this.uid = uid;
     this.model = model.clone();
-    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers");
-    predictionCol = new Param<>(this, "predictionCol", "the column the predicted class is written to");
-    probabilityCol = new Param<>(this, "probabilityCol", "the column the class probabilities are written to");
+    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers",
+        SparkArguments.ofType(String.class, "featuresCol", true));
+    predictionCol = new Param<>(this, "predictionCol", "the column the predicted class is written to",
+        SparkArguments.ofType(String.class, "predictionCol", true));
+    probabilityCol = new Param<>(this, "probabilityCol", "the column the class probabilities are written to",
+        SparkArguments.ofType(String.class, "probabilityCol", true));
     rawPredictionCol = new Param<>(this, "rawPredictionCol", "the column the raw class scores (logits) are written "
-        + "to");
-    engine = new Param<>(this, "engine", "the Delta4j engine the executors compute with: ref or nd4j");
+        + "to", SparkArguments.ofType(String.class, "rawPredictionCol", true));
+    engine = new Param<>(this, "engine", "the Delta4j engine the executors compute with: ref or nd4j",
+        SparkArguments.ofType(String.class, "engine", true));
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");

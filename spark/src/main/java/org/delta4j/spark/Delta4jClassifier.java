@@ -25,10 +25,12 @@ import org.delta4j.tensor.DataType;
  * number) columns; {@link #fit} returns a {@link Delta4jClassificationModel}. Params: featuresCol, labelCol,
  * predictionCol, probabilityCol, rawPredictionCol (the model's output columns; "" leaves one out), networkSpec, engine
  * ("ref"), dataType ("FLOAT32"), epochs (5), batchSize (128), seed (42), blocks (0: one per worker) and workers (0: the
- * context's default parallelism), checked when fit starts, naming the param. The model depends on the blocks, not on
- * the workers; by default the blocks are the workers, and the workers the cluster's default parallelism, which for a
- * network with batch normalization (normalizing each block by its own statistics) makes another cluster train
- * another model: set blocks (1: the whole batch's statistics, as on one machine) for the same model everywhere.
+ * context's default parallelism), checked when fit starts, naming the param; a value of another type (an Integer
+ * for the long seed, a String for an int) is refused when it is set, naming the param and the value. The model depends
+ * on the blocks, not on the workers; by default the blocks are the workers, and the workers the cluster's default
+ * parallelism, which for a network with batch normalization (normalizing each block by its own statistics) makes
+ * another cluster train another model: set blocks (1: the whole batch's statistics, as on one machine) for the same
+ * model everywhere.
  * Usable in a {@code Pipeline}, with Spark ML's evaluators; saved and loaded with ML persistence.
  */
 public final class Delta4jClassifier extends Estimator<Delta4jClassificationModel> implements DefaultParamsWritable {
@@ -54,21 +56,32 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
 
   public Delta4jClassifier(String uid) {
     this.uid = uid;
-    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers");
-    labelCol = new Param<>(this, "labelCol", "label column: class numbers 0, 1, …");
-    predictionCol = new Param<>(this, "predictionCol", "the column the model writes the predicted class to");
-    probabilityCol = new Param<>(this, "probabilityCol", "the column the model writes class probabilities to");
+    featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers",
+        SparkArguments.ofType(String.class, "featuresCol", true));
+    labelCol = new Param<>(this, "labelCol", "label column: class numbers 0, 1, …",
+        SparkArguments.ofType(String.class, "labelCol", true));
+    predictionCol = new Param<>(this, "predictionCol", "the column the model writes the predicted class to",
+        SparkArguments.ofType(String.class, "predictionCol", true));
+    probabilityCol = new Param<>(this, "probabilityCol", "the column the model writes class probabilities to",
+        SparkArguments.ofType(String.class, "probabilityCol", true));
     rawPredictionCol = new Param<>(this, "rawPredictionCol", "the column the model writes raw class scores (logits) "
-        + "to");
-    networkSpec = new Param<>(this, "networkSpec", "the network to train, as Delta4j spec JSON");
-    engine = new Param<>(this, "engine", "the Delta4j engine the workers compute with: ref or nd4j");
-    dataType = new Param<>(this, "dataType", "FLOAT32 or FLOAT64");
-    epochs = new IntParam(this, "epochs", "passes over the data (≥ 1)");
-    batchSize = new IntParam(this, "batchSize", "rows per optimizer step, over all workers (≥ 1)");
-    seed = new LongParam(this, "seed", "the seed of the per-epoch shuffles");
+        + "to", SparkArguments.ofType(String.class, "rawPredictionCol", true));
+    networkSpec = new Param<>(this, "networkSpec", "the network to train, as Delta4j spec JSON",
+        SparkArguments.ofType(String.class, "networkSpec", true));
+    engine = new Param<>(this, "engine", "the Delta4j engine the workers compute with: ref or nd4j",
+        SparkArguments.ofType(String.class, "engine", true));
+    dataType = new Param<>(this, "dataType", "FLOAT32 or FLOAT64",
+        SparkArguments.ofType(String.class, "dataType", true));
+    epochs = new IntParam(this, "epochs", "passes over the data (≥ 1)",
+        SparkArguments.ofType(Integer.class, "epochs", false));
+    batchSize = new IntParam(this, "batchSize", "rows per optimizer step, over all workers (≥ 1)",
+        SparkArguments.ofType(Integer.class, "batchSize", false));
+    seed = new LongParam(this, "seed", "the seed of the per-epoch shuffles",
+        SparkArguments.ofType(Long.class, "seed", false));
     blocks = new IntParam(this, "blocks", "blocks per batch, the unit of the fixed reduction order, at most batchSize "
-        + "(0: one per worker)");
-    workers = new IntParam(this, "workers", "Spark partitions that train (0: the context's default parallelism)");
+        + "(0: one per worker)", SparkArguments.ofType(Integer.class, "blocks", false));
+    workers = new IntParam(this, "workers", "Spark partitions that train (0: the context's default parallelism)",
+        SparkArguments.ofType(Integer.class, "workers", false));
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
