@@ -67,7 +67,7 @@ public final class Delta4jClassifier extends Estimator<Delta4jClassificationMode
     rawPredictionCol = new Param<>(this, "rawPredictionCol", "the column the model writes raw class scores (logits) "
         + "to", SparkArguments.ofType(String.class, "rawPredictionCol", true));
     networkSpec = new Param<>(this, "networkSpec", "the network to train, as Delta4j spec JSON",
-        SparkArguments.ofType(String.class, "networkSpec", true));
+        SparkArguments.ofType(String.class, "networkSpec", false));
     engine = new Param<>(this, "engine", "the Delta4j engine the workers compute with: ref or nd4j",
         SparkArguments.ofType(String.class, "engine", true));
     dataType = new Param<>(this, "dataType", "FLOAT32 or FLOAT64",

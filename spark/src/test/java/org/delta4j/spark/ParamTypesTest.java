@@ -31,6 +31,9 @@ class ParamTypesTest {
     refused("param dataType takes a value of type String, got FLOAT64 (org.delta4j.tensor.DataType)",
         () -> c.set("dataType", org.delta4j.tensor.DataType.FLOAT64));
 
+    // a spec that is null reads as set, and fit or a Pipeline's check failed on it with a NullPointerException
+    refused("param networkSpec takes a value of type String, got null", () -> c.set("networkSpec", null));
+
     c.set(c.seed(), 42L).set("epochs", 3);
     assertEquals(42L, c.getSeed());
     assertEquals(3, c.getEpochs());
