@@ -63,8 +63,13 @@ public final class Delta4jClassificationModel extends Model<Delta4jClassificatio
   private transient int classes;
   private transient int inputSize;
 
-  /** The model of the bytes of a {@link org.delta4j.io.ModelFiles} file. */
+  /**
+   * The model of the bytes of a {@link org.delta4j.io.ModelFiles} file.
+   *
+   * @throws IllegalArgumentException when {@code model} is null
+   */
   public Delta4jClassificationModel(String uid, byte[] model) {
+    SparkArguments.present("the model file", model);
     this.uid = uid;
     this.model = model.clone();
     featuresCol = new Param<>(this, "featuresCol", "features column: a Spark ML Vector or an array of numbers",
