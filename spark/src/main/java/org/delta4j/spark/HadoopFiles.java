@@ -250,8 +250,17 @@ public final class HadoopFiles {
     return new Path(dir, name).toString();
   }
 
-  /** The directory holding {@code file}. */
+  /**
+   * The directory holding {@code file}: "." (the working directory) for a bare name, "checkpoint.safetensors" say,
+   * whose parent Hadoop gives as an empty path, of which no Path can be made.
+   *
+   * @throws IllegalArgumentException when {@code file} is a root, which no directory holds
+   */
   public static String parent(String file) {
-    return new Path(file).getParent().toString();
+    Path parent = new Path(file).getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException(file + " is a root directory, not a file in a directory");
+    }
+    return parent.toString().isEmpty() ? "." : parent.toString();
   }
 }

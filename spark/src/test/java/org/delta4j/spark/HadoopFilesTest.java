@@ -184,4 +184,21 @@ class HadoopFilesTest {
           "the old file is back in place, and nothing is left beside it");
     }
   }
+
+  /**
+   * A bare file name is in the working directory: its directory is ".", which can be looked into and qualified (a
+   * resume from "checkpoint.safetensors" writes its run there), where it was an empty path, of which Hadoop makes no
+   * Path. A root is no file in a directory, and says so.
+   */
+  @Test
+  void theDirectoryOfABareFileNameIsTheWorkingDirectory() {
+    assertEquals(".", HadoopFiles.parent("checkpoint.safetensors"));
+    assertEquals(HadoopFiles.qualified(System.getProperty("user.dir"), conf),
+        HadoopFiles.qualified(HadoopFiles.parent("checkpoint.safetensors"), conf));
+    assertEquals(java.util.List.of(), HadoopFiles.existing(HadoopFiles.parent("no-such-checkpoint.safetensors"),
+        java.util.List.of("no-such-checkpoint.safetensors"), conf));
+    assertEquals("file:/runs/a", HadoopFiles.parent("file:/runs/a/checkpoint.safetensors"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HadoopFiles.parent("/"));
+    assertEquals("/ is a root directory, not a file in a directory", e.getMessage());
+  }
 }
