@@ -80,7 +80,7 @@ public final class ModelBytes {
   }
 
   private static String source(byte[] bytes, String source) {
-    return source != null ? source : "a model of " + bytes.length + " bytes";
+    return source != null ? source : "of " + bytes.length + " bytes"; // "cannot read the model of 10 bytes: …"
   }
 
   private interface FileAction<T> {
