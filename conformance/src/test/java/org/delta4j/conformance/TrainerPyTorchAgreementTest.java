@@ -132,8 +132,8 @@ class TrainerPyTorchAgreementTest {
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("name", optimizer.type() + (optimizer.weightDecay() != 0 ? "+decay" : "") + "/"
-        + optimizer.schedule().toString().replace(" ", "") + "/" + (classes ? "classes" : "values") + "/batch" + batchSize
-        + (shuffle ? "/shuffled" : ""));
+        + optimizer.schedule().toString().replace(" ", "") + "/" + (classes ? "classes" : "values") + "/batch"
+        + batchSize + (shuffle ? "/shuffled" : ""));
     json.put("optimizer", JSON.readTree(NetworkSpecJson.writeOptimizer(optimizer)));
     json.put("classes", classes);
     json.put("batch_size", batchSize);
