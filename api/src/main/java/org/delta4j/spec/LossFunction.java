@@ -67,19 +67,15 @@ public enum LossFunction implements LossSpec {
     if (layers.isEmpty()) {
       return null;
     }
+    // every kind's rules first, as a loss of one's own is held to them: one output for classes, a softmax before logits
+    String general = LossSpec.super.misfit(layers, output);
+    if (general != null) {
+      return general;
+    }
     String last = layers.get(layers.size() - 1).outputLayer().type(); // through a block, its output node's
     boolean softmax = last.equals(ActivationFunction.SOFTMAX.label());
-    if (targets() == Targets.CLASSES && output != null && output.size() == 1) {
-      // the softmax of one number is 1: the loss is 0 and its gradient 0 whatever the weights and the data
-      return type().toUpperCase(Locale.ROOT) + " over one output is 0 whatever the weights, as a softmax of one value "
-          + "is 1: give the network an output per class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for "
-          + "two classes";
-    }
     return switch (this) {
-      case SOFTMAX_CROSS_ENTROPY -> softmax
-          ? "SOFTMAX_CROSS_ENTROPY applies the softmax itself, on logits: remove the final softmax layer, or use "
-              + "CATEGORICAL_CROSS_ENTROPY"
-          : null;
+      case SOFTMAX_CROSS_ENTROPY -> null;
       case CATEGORICAL_CROSS_ENTROPY -> !softmax
           ? "CATEGORICAL_CROSS_ENTROPY takes probabilities: end the network with a softmax layer, or use "
               + "SOFTMAX_CROSS_ENTROPY on logits"

@@ -106,14 +106,15 @@ class NetworkSpecTest {
   /** A softmax of one value is 1: a loss over classes on one output is 0, and nothing learns, whatever the data. */
   @Test
   void aLossOverClassesIsRefusedOnOneOutput() {
-    String expected = " over one output is 0 whatever the weights, as a softmax of one value is 1: give the network "
-        + "an output per class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for two classes";
+    String expected = " loss reads a sample's outputs as a distribution over classes, but there is one output, one "
+        + "class whatever the weights and the data (a softmax of one value is 1): give the network an output per "
+        + "class (two or more), or use BINARY_CROSS_ENTROPY after a sigmoid for two classes";
     InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(1)
         .loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build());
-    assertTrue(e.getMessage().contains("SOFTMAX_CROSS_ENTROPY" + expected), e.getMessage());
+    assertTrue(e.getMessage().contains("softmax_cross_entropy" + expected), e.getMessage());
     e = assertThrows(InvalidSpecException.class, () -> NetworkSpec.builder().input(3).dense(1).softmax()
         .loss(LossFunction.CATEGORICAL_CROSS_ENTROPY).build());
-    assertTrue(e.getMessage().contains("CATEGORICAL_CROSS_ENTROPY" + expected), e.getMessage());
+    assertTrue(e.getMessage().contains("categorical_cross_entropy" + expected), e.getMessage());
     NetworkSpec.builder().input(3).dense(2).loss(LossFunction.SOFTMAX_CROSS_ENTROPY).build();
     NetworkSpec.builder().input(3).dense(1).sigmoid().loss(LossFunction.BINARY_CROSS_ENTROPY).build();
   }
