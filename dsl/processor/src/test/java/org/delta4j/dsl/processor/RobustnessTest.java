@@ -236,7 +236,8 @@ class RobustnessTest {
           "reading @Broken: java.lang.StackOverflowError",
           "reading @Broken: java.lang.IllegalStateException: an unexpected state",
           "computing its output shape: java.lang.NoClassDefFoundError: org/example/Shapes",
-          "writing its JSON: java.lang.UnsupportedOperationException: cannot write"};
+          "writing its JSON: java.lang.IllegalStateException: the broken layer 'broken' (" + BrokenSpec.class.getName()
+              + "): its writeFields failed: cannot write"};
       for (int i = 0; i < failures.length; i++) {
         assertThat(c).hadErrorContaining(kind + errors[i]).inFile(source)
             .onLineContaining("@Broken(\"" + failures[i] + "\")");
