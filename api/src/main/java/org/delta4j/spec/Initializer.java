@@ -32,7 +32,10 @@ public record Initializer(Kind kind, double scale) {
     if (kind == null) {
       throw new IllegalArgumentException("initializer kind must not be null");
     }
-    if (!Double.isFinite(scale) || (kind != Kind.CONSTANT && scale < 0)) {
+    if (kind == Kind.CONSTANT && !Double.isFinite(scale)) { // a constant's value may be negative
+      throw new IllegalArgumentException("initializer CONSTANT needs a finite value, got " + scale);
+    }
+    if (kind != Kind.CONSTANT && (!Double.isFinite(scale) || scale < 0)) {
       throw new IllegalArgumentException("initializer " + kind + " needs a finite, non-negative scale, got " + scale);
     }
   }

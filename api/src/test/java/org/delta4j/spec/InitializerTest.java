@@ -1,5 +1,6 @@
 package org.delta4j.spec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,5 +27,16 @@ class InitializerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Initializer.heUniform().fill(new double[4], 0, 3, new SplitMix64(1)));
     assertTrue(e.getMessage().contains("fan-in") && e.getMessage().contains("0"), e.getMessage());
+  }
+
+  /** A constant may be any finite value, negative too; one that is not finite is refused as a value, not a scale. */
+  @Test
+  void aConstantIsAnyFiniteValue() {
+    assertEquals(-2.5, Initializer.constant(-2.5).scale());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Initializer.constant(Double.NaN));
+    assertEquals("initializer CONSTANT needs a finite value, got NaN", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Initializer.uniform(-1));
+    assertEquals("initializer UNIFORM needs a finite, non-negative scale, got -1.0", e.getMessage());
   }
 }
