@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The fields of one JSON object of a network description, as a kind reads its spec from them: each getter takes the
@@ -41,6 +42,30 @@ public final class FieldReader {
   /** Where this object is in the document, e.g. {@code layers[2]}. */
   public String where() {
     return where;
+  }
+
+  /**
+   * The spec {@code reader} makes of these fields for the {@code category} kind {@code type}, which must be of that
+   * type: one rule for the layer, loss and optimizer kinds. A refusal of what the description says passes as it is;
+   * any other failure is the reader's own bug (a null unboxed, an index), named with the kind and the place, where the
+   * JVM's words alone named neither.
+   */
+  <T> T readKind(String category, String type, Function<FieldReader, T> reader, Function<T, String> typeOf) {
+    T spec;
+    try {
+      spec = reader.apply(this);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(category + " kind '" + type + "': its reader failed at " + where + ": " + e, e);
+    }
+    // the registry checked the example's type; a reader making another kind's spec would read one kind as another
+    if (spec == null || !type.equals(typeOf.apply(spec))) {
+      throw new IllegalStateException(category + " kind '" + type + "': its reader made " + (spec == null ? "null"
+          : "a spec of type '" + typeOf.apply(spec) + "'") + " at " + where + "; a kind's reader must make specs of "
+          + "the kind's type");
+    }
+    return spec;
   }
 
   /** Whether the field is present and not null. */

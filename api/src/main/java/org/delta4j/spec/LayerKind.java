@@ -23,22 +23,6 @@ public record LayerKind(String type, Function<FieldReader, LayerSpec> reader, Ex
 
   /** The spec written in these fields, which must be of this kind. */
   public LayerSpec read(FieldReader fields) {
-    LayerSpec spec;
-    try {
-      spec = reader.apply(fields);
-    } catch (IllegalArgumentException | IllegalStateException e) { // a refusal of what the description says
-      throw e;
-    } catch (RuntimeException e) {
-      // the reader's own bug (a null unboxed, an index): the JVM's words alone named neither the kind nor the place
-      throw new IllegalStateException("layer kind '" + type + "': its reader failed at " + fields.where() + ": " + e,
-          e);
-    }
-    // the registry checked the example's type; a reader making another kind's spec would read one kind as another
-    if (spec == null || !type.equals(spec.type())) {
-      throw new IllegalStateException("layer kind '" + type + "': its reader made " + (spec == null ? "null"
-          : "a spec of type '" + spec.type() + "'") + " at " + fields.where() + "; a kind's reader must make specs of "
-          + "the kind's type");
-    }
-    return spec;
+    return fields.readKind("layer", type, reader, LayerSpec::type);
   }
 }
